@@ -1,0 +1,512 @@
+//! Serde mirror of botocore's `service-2.json` for the awsQuery family of protocols.
+//!
+//! Every key any awsQuery model (or the botocore protocol test suites) uses is listed;
+//! `deny_unknown_fields` makes any other key an error naming its JSON path.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+/// A whole service model.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceModel {
+    /// Model format version (`"2.0"`).
+    #[serde(default)]
+    pub version: Option<String>,
+    pub metadata: Metadata,
+    #[serde(default)]
+    pub operations: BTreeMap<String, Operation>,
+    pub shapes: BTreeMap<String, Shape>,
+    #[serde(default)]
+    pub documentation: Option<String>,
+}
+
+/// Service metadata.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Metadata {
+    pub api_version: String,
+    #[serde(default)]
+    pub endpoint_prefix: Option<String>,
+    #[serde(default)]
+    pub global_endpoint: Option<String>,
+    pub protocol: String,
+    #[serde(default)]
+    pub protocols: Option<Vec<String>>,
+    #[serde(default)]
+    pub auth: Option<Vec<String>>,
+    #[serde(default)]
+    pub service_abbreviation: Option<String>,
+    #[serde(default)]
+    pub service_full_name: Option<String>,
+    #[serde(default)]
+    pub service_id: Option<String>,
+    #[serde(default)]
+    pub signature_version: Option<String>,
+    #[serde(default)]
+    pub signing_name: Option<String>,
+    #[serde(default)]
+    pub uid: Option<String>,
+    #[serde(default)]
+    pub xml_namespace: Option<String>,
+    #[serde(default)]
+    pub aws_query_compatible: Option<serde_json::Value>,
+    #[serde(default)]
+    pub json_version: Option<String>,
+    #[serde(default)]
+    pub target_prefix: Option<String>,
+    #[serde(default)]
+    pub checksum_format: Option<String>,
+}
+
+/// One operation.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Operation {
+    pub name: String,
+    pub http: Http,
+    #[serde(default)]
+    pub input: Option<ShapeRef>,
+    #[serde(default)]
+    pub output: Option<ShapeRef>,
+    #[serde(default)]
+    pub errors: Vec<ShapeRef>,
+    #[serde(default)]
+    pub documentation: Option<String>,
+    #[serde(default)]
+    pub documentation_url: Option<String>,
+    #[serde(default)]
+    pub idempotent: Option<bool>,
+    #[serde(default)]
+    pub readonly: Option<bool>,
+    /// Smithy auth schemes; `["smithy.api#noAuth"]` marks an unsigned operation.
+    #[serde(default)]
+    pub auth: Option<Vec<String>>,
+    /// Legacy auth type; `"none"` marks an unsigned operation.
+    #[serde(default)]
+    pub authtype: Option<String>,
+    #[serde(default)]
+    pub deprecated: Option<bool>,
+    #[serde(default, rename = "deprecatedMessage")]
+    pub deprecated_message: Option<String>,
+    #[serde(default)]
+    pub endpoint: Option<OperationEndpoint>,
+    #[serde(default, rename = "endpointdiscovery")]
+    pub endpoint_discovery: Option<serde_json::Value>,
+    #[serde(default)]
+    pub requestcompression: Option<RequestCompression>,
+    #[serde(default, rename = "httpChecksum")]
+    pub http_checksum: Option<serde_json::Value>,
+    #[serde(default, rename = "staticContextParams")]
+    pub static_context_params: Option<BTreeMap<String, serde_json::Value>>,
+    #[serde(default, rename = "contextParams")]
+    pub context_params: Option<BTreeMap<String, serde_json::Value>>,
+    #[serde(default, rename = "operationContextParams")]
+    pub operation_context_params: Option<BTreeMap<String, serde_json::Value>>,
+}
+
+/// HTTP binding of an operation (always `POST /` for awsQuery, but read from the model).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Http {
+    pub method: String,
+    pub request_uri: String,
+    #[serde(default)]
+    pub response_code: Option<u16>,
+}
+
+/// An operation's `endpoint` trait (host prefix).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct OperationEndpoint {
+    pub host_prefix: String,
+}
+
+/// An operation's `requestcompression` trait.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestCompression {
+    pub encodings: Vec<String>,
+}
+
+/// A reference from an operation to its input, output or error shape.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ShapeRef {
+    pub shape: String,
+    #[serde(default)]
+    pub result_wrapper: Option<String>,
+    #[serde(default)]
+    pub documentation: Option<String>,
+    #[serde(default)]
+    pub location_name: Option<String>,
+    #[serde(default)]
+    pub xml_namespace: Option<XmlNamespace>,
+}
+
+/// A shape, parsed into one variant per `type` at the serde boundary.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase", deny_unknown_fields)]
+pub enum Shape {
+    Structure(StructureShape),
+    List(ListShape),
+    Map(MapShape),
+    String(StringShape),
+    Integer(NumberShape),
+    Long(NumberShape),
+    Float(NumberShape),
+    Double(NumberShape),
+    Boolean(SimpleShape),
+    Timestamp(TimestampShape),
+    Blob(BlobShape),
+}
+
+/// `"structure"`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct StructureShape {
+    #[serde(default)]
+    pub members: BTreeMap<String, Member>,
+    #[serde(default)]
+    pub required: Vec<String>,
+    #[serde(default)]
+    pub error: Option<ErrorTrait>,
+    #[serde(default)]
+    pub exception: Option<bool>,
+    #[serde(default)]
+    pub fault: Option<bool>,
+    /// Marks an output shape that is wrapped in a result element.
+    #[serde(default)]
+    pub wrapper: Option<bool>,
+    #[serde(default)]
+    pub union: Option<bool>,
+    #[serde(default)]
+    pub xml_order: Option<Vec<String>>,
+    #[serde(default)]
+    pub documentation: Option<String>,
+    #[serde(default)]
+    pub sensitive: Option<bool>,
+    #[serde(default)]
+    pub deprecated: Option<bool>,
+    #[serde(default)]
+    pub deprecated_message: Option<String>,
+    #[serde(default)]
+    pub deprecated_since: Option<String>,
+    #[serde(default, rename = "box")]
+    pub boxed: Option<bool>,
+    #[serde(default)]
+    pub location_name: Option<String>,
+    #[serde(default)]
+    pub xml_namespace: Option<XmlNamespace>,
+    #[serde(default)]
+    pub synthetic: Option<bool>,
+    #[serde(default)]
+    pub retryable: Option<Retryable>,
+    #[serde(default)]
+    pub payload: Option<String>,
+}
+
+/// The `retryable` trait on an error structure.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Retryable {
+    #[serde(default)]
+    pub throttling: Option<bool>,
+}
+
+/// The awsQuery `error` trait on an exception structure.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ErrorTrait {
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub http_status_code: Option<u16>,
+    #[serde(default)]
+    pub sender_fault: Option<bool>,
+}
+
+/// `xmlNamespace` is either a URI string or `{ "uri": ..., "prefix": ... }`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum XmlNamespace {
+    Uri(String),
+    Full {
+        uri: String,
+        #[serde(default)]
+        prefix: Option<String>,
+    },
+}
+
+/// A structure member.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Member {
+    pub shape: String,
+    #[serde(default)]
+    pub documentation: Option<String>,
+    #[serde(default)]
+    pub location_name: Option<String>,
+    #[serde(default)]
+    pub query_name: Option<String>,
+    #[serde(default)]
+    pub flattened: Option<bool>,
+    #[serde(default)]
+    pub xml_attribute: Option<bool>,
+    #[serde(default)]
+    pub xml_namespace: Option<XmlNamespace>,
+    #[serde(default)]
+    pub timestamp_format: Option<TimestampFormat>,
+    #[serde(default)]
+    pub deprecated: Option<bool>,
+    #[serde(default)]
+    pub deprecated_message: Option<String>,
+    #[serde(default)]
+    pub deprecated_since: Option<String>,
+    #[serde(default)]
+    pub sensitive: Option<bool>,
+    #[serde(default)]
+    pub idempotency_token: Option<bool>,
+    #[serde(default, rename = "box")]
+    pub boxed: Option<bool>,
+    #[serde(default)]
+    pub host_label: Option<bool>,
+    #[serde(default)]
+    pub location: Option<String>,
+    #[serde(default)]
+    pub streaming: Option<bool>,
+    #[serde(default)]
+    pub event_payload: Option<bool>,
+    #[serde(default)]
+    pub jsonvalue: Option<bool>,
+    #[serde(default)]
+    pub context_param: Option<serde_json::Value>,
+}
+
+/// The member reference inside a list or map shape.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct InnerRef {
+    pub shape: String,
+    #[serde(default)]
+    pub location_name: Option<String>,
+    #[serde(default)]
+    pub xml_namespace: Option<XmlNamespace>,
+    #[serde(default)]
+    pub documentation: Option<String>,
+}
+
+/// `"list"`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ListShape {
+    pub member: InnerRef,
+    #[serde(default)]
+    pub flattened: Option<bool>,
+    #[serde(default)]
+    pub min: Option<serde_json::Number>,
+    #[serde(default)]
+    pub max: Option<serde_json::Number>,
+    #[serde(default)]
+    pub documentation: Option<String>,
+    #[serde(default)]
+    pub sensitive: Option<bool>,
+    #[serde(default)]
+    pub deprecated: Option<bool>,
+    #[serde(default)]
+    pub deprecated_message: Option<String>,
+    #[serde(default)]
+    pub deprecated_since: Option<String>,
+    #[serde(default, rename = "box")]
+    pub boxed: Option<bool>,
+    #[serde(default)]
+    pub location_name: Option<String>,
+    #[serde(default)]
+    pub xml_namespace: Option<XmlNamespace>,
+    #[serde(default)]
+    pub synthetic: Option<bool>,
+}
+
+/// `"map"`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct MapShape {
+    pub key: InnerRef,
+    pub value: InnerRef,
+    #[serde(default)]
+    pub flattened: Option<bool>,
+    #[serde(default)]
+    pub min: Option<serde_json::Number>,
+    #[serde(default)]
+    pub max: Option<serde_json::Number>,
+    #[serde(default)]
+    pub documentation: Option<String>,
+    #[serde(default)]
+    pub sensitive: Option<bool>,
+    #[serde(default)]
+    pub deprecated: Option<bool>,
+    #[serde(default)]
+    pub deprecated_message: Option<String>,
+    #[serde(default)]
+    pub deprecated_since: Option<String>,
+    #[serde(default, rename = "box")]
+    pub boxed: Option<bool>,
+    #[serde(default)]
+    pub location_name: Option<String>,
+    #[serde(default)]
+    pub xml_namespace: Option<XmlNamespace>,
+    #[serde(default)]
+    pub synthetic: Option<bool>,
+}
+
+/// `"string"`, possibly with an `enum`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct StringShape {
+    #[serde(default, rename = "enum")]
+    pub enum_values: Option<Vec<String>>,
+    #[serde(default)]
+    pub min: Option<serde_json::Number>,
+    #[serde(default)]
+    pub max: Option<serde_json::Number>,
+    #[serde(default)]
+    pub pattern: Option<String>,
+    #[serde(default)]
+    pub documentation: Option<String>,
+    #[serde(default)]
+    pub sensitive: Option<bool>,
+    #[serde(default)]
+    pub deprecated: Option<bool>,
+    #[serde(default)]
+    pub deprecated_message: Option<String>,
+    #[serde(default)]
+    pub deprecated_since: Option<String>,
+    #[serde(default, rename = "box")]
+    pub boxed: Option<bool>,
+    #[serde(default)]
+    pub location_name: Option<String>,
+    #[serde(default)]
+    pub xml_namespace: Option<XmlNamespace>,
+    #[serde(default)]
+    pub synthetic: Option<bool>,
+}
+
+/// `"integer"`, `"long"`, `"float"`, `"double"`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct NumberShape {
+    #[serde(default)]
+    pub min: Option<serde_json::Number>,
+    #[serde(default)]
+    pub max: Option<serde_json::Number>,
+    #[serde(default)]
+    pub documentation: Option<String>,
+    #[serde(default)]
+    pub sensitive: Option<bool>,
+    #[serde(default)]
+    pub deprecated: Option<bool>,
+    #[serde(default)]
+    pub deprecated_message: Option<String>,
+    #[serde(default)]
+    pub deprecated_since: Option<String>,
+    #[serde(default, rename = "box")]
+    pub boxed: Option<bool>,
+    #[serde(default)]
+    pub location_name: Option<String>,
+    #[serde(default)]
+    pub xml_namespace: Option<XmlNamespace>,
+    #[serde(default)]
+    pub synthetic: Option<bool>,
+}
+
+/// `"boolean"`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SimpleShape {
+    #[serde(default)]
+    pub documentation: Option<String>,
+    #[serde(default)]
+    pub sensitive: Option<bool>,
+    #[serde(default)]
+    pub deprecated: Option<bool>,
+    #[serde(default)]
+    pub deprecated_message: Option<String>,
+    #[serde(default)]
+    pub deprecated_since: Option<String>,
+    #[serde(default, rename = "box")]
+    pub boxed: Option<bool>,
+    #[serde(default)]
+    pub location_name: Option<String>,
+    #[serde(default)]
+    pub xml_namespace: Option<XmlNamespace>,
+    #[serde(default)]
+    pub synthetic: Option<bool>,
+}
+
+/// `"timestamp"`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct TimestampShape {
+    #[serde(default)]
+    pub timestamp_format: Option<TimestampFormat>,
+    #[serde(default)]
+    pub documentation: Option<String>,
+    #[serde(default)]
+    pub sensitive: Option<bool>,
+    #[serde(default)]
+    pub deprecated: Option<bool>,
+    #[serde(default)]
+    pub deprecated_message: Option<String>,
+    #[serde(default)]
+    pub deprecated_since: Option<String>,
+    #[serde(default, rename = "box")]
+    pub boxed: Option<bool>,
+    #[serde(default)]
+    pub location_name: Option<String>,
+    #[serde(default)]
+    pub xml_namespace: Option<XmlNamespace>,
+    #[serde(default)]
+    pub synthetic: Option<bool>,
+}
+
+/// `"blob"`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct BlobShape {
+    #[serde(default)]
+    pub min: Option<serde_json::Number>,
+    #[serde(default)]
+    pub max: Option<serde_json::Number>,
+    #[serde(default)]
+    pub streaming: Option<bool>,
+    #[serde(default)]
+    pub documentation: Option<String>,
+    #[serde(default)]
+    pub sensitive: Option<bool>,
+    #[serde(default)]
+    pub deprecated: Option<bool>,
+    #[serde(default)]
+    pub deprecated_message: Option<String>,
+    #[serde(default)]
+    pub deprecated_since: Option<String>,
+    #[serde(default, rename = "box")]
+    pub boxed: Option<bool>,
+    #[serde(default)]
+    pub location_name: Option<String>,
+    #[serde(default)]
+    pub xml_namespace: Option<XmlNamespace>,
+    #[serde(default)]
+    pub synthetic: Option<bool>,
+}
+
+/// Wire formats for timestamps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+pub enum TimestampFormat {
+    #[serde(rename = "iso8601")]
+    Iso8601,
+    #[serde(rename = "rfc822")]
+    Rfc822,
+    #[serde(rename = "unixTimestamp")]
+    UnixTimestamp,
+}

