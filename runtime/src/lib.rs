@@ -1,1 +1,27 @@
 //! Hand-written, service-agnostic runtime for stsgen-generated AWS clients.
+//!
+//! Generated crates depend on this crate for the pieces that do not vary by service:
+//! primitive value types ([`Blob`], [`DateTime`]), client-side validation
+//! ([`validate`], [`BuildError`]), and the IAM descriptor types ([`iam`]).
+
+#![deny(missing_docs)]
+
+pub mod blob;
+pub mod build_error;
+pub mod error;
+pub mod iam;
+pub mod sensitive;
+pub mod validate;
+
+pub use blob::Blob;
+pub use build_error::{BuildError, Violation};
+pub use error::{ErrorMetadata, ErrorType, RequestId, UnhandledError};
+
+/// Date-times in generated types.
+///
+/// `time::OffsetDateTime` (always UTC on the wire): the `time` crate is small, well kept,
+/// and parses/formats RFC 3339 and RFC 2822 without pulling in a timezone database.
+pub type DateTime = time::OffsetDateTime;
+
+/// The `time` crate, re-exported so users can build [`DateTime`] values without a direct dependency.
+pub use time;

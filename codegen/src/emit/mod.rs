@@ -1,12 +1,205 @@
 //! Emitters: IR -> `proc_macro2::TokenStream`, one module per concern.
 
+pub mod constraints;
+pub mod enums;
+pub mod errors;
+pub mod files;
 pub mod iam;
+pub mod operation;
+pub mod shapes;
+pub mod structure;
+
+use std::collections::BTreeMap;
 
 use anyhow::Result;
+use proc_macro2::TokenStream;
+use quote::quote;
 
-use crate::{ir::Service, GeneratedCrate, Options};
+use crate::ir::{Home, Service, ShapeId, ShapeKind};
+use crate::{naming, render, GeneratedCrate, Options};
 
-/// Emits every file of the generated crate (placeholder while the emitters land).
-pub fn emit_crate(_service: &Service, _options: &Options) -> Result<GeneratedCrate> {
-    Ok(GeneratedCrate::default())
+/// `#[doc = " line"]` attributes for Markdown text, one per line.
+///
+/// Empty text still yields one line (`fallback`), so every item is documented.
+pub fn doc_attrs(markdown: &str, fallback: &str) -> TokenStream {
+    let text = if markdown.trim().is_empty() { fallback } else { markdown };
+    let lines = text.trim().lines().map(|line| {
+        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        quote! { #[doc = #line] }
+    });
+    quote! { #(#lines)* }
+}
+
+/// Inner `#![doc = " line"]` attributes (module or crate docs).
+pub fn inner_doc_attrs(markdown: &str, fallback: &str) -> TokenStream {
+    let text = if markdown.trim().is_empty() { fallback } else { markdown };
+    let lines = text.trim().lines().map(|line| {
+        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        quote! { #![doc = #line] }
+    });
+    quote! { #(#lines)* }
+}
+
+/// Emits every file of the generated crate.
+pub fn emit_crate(svc: &Service, options: &Options) -> Result<GeneratedCrate> {
+    let constraints = constraints::Constraints::new(svc);
+    let mut files = BTreeMap::new();
+    files.insert("Cargo.toml".to_owned(), files::cargo_toml(svc, options)?);
+    files.insert("README.md".to_owned(), files::readme(svc)?);
+    files.insert("src/lib.rs".to_owned(), render::rust_file(lib_rs(svc, options), "src/lib.rs")?);
+
+    // types/: shared structures and enums, their builders, and modeled errors.
+    let mut types_items = Vec::new();
+    let mut builder_items = Vec::new();
+    let mut error_items = Vec::new();
+    for (i, shape) in svc.shapes.iter().enumerate() {
+        let id = ShapeId(i);
+        match (shape.home, &shape.kind) {
+            (Home::Types, ShapeKind::Structure(_)) => {
+                let builder_name = format!("{}Builder", shape.rust_name);
+                let spec = structure::StructSpec {
+                    id,
+                    name: &shape.rust_name,
+                    builder_name: &builder_name,
+                    builder_path: quote! { crate::types::builders },
+                    value_path: quote! { crate::types },
+                    docs: shape.docs.clone(),
+                    is_output: false,
+                };
+                types_items.push(structure::emit_value(svc, &spec, &constraints));
+                builder_items.push(structure::emit_builder(svc, &spec));
+            }
+            (Home::Types, ShapeKind::String(_)) => types_items.push(enums::emit_enum(svc, id)),
+            (Home::Error, ShapeKind::Structure(_)) => error_items.push(errors::emit_error_struct(svc, id)),
+            _ => {}
+        }
+    }
+    let types_doc = format!("Shapes shared between {} operations: structures (with builders in [`builders`]) and enums.", svc.full_name);
+    let types_mod_doc = inner_doc_attrs(&types_doc, "");
+    files.insert(
+        "src/types/mod.rs".to_owned(),
+        render::rust_file(
+            quote! {
+                #types_mod_doc
+                pub mod builders;
+                pub mod error;
+                #(#types_items)*
+            },
+            "src/types/mod.rs",
+        )?,
+    );
+    files.insert(
+        "src/types/builders.rs".to_owned(),
+        render::rust_file(
+            quote! {
+                //! Builders for the shared structures in [`types`](crate::types).
+                #(#builder_items)*
+            },
+            "src/types/builders.rs",
+        )?,
+    );
+    files.insert(
+        "src/types/error.rs".to_owned(),
+        render::rust_file(
+            quote! {
+                //! Modeled service errors, matched by their awsQuery error code.
+                #(#error_items)*
+            },
+            "src/types/error.rs",
+        )?,
+    );
+
+    // operation/: one module per operation.
+    let mut op_mods = Vec::new();
+    for op in &svc.operations {
+        let path = format!("src/operation/{}.rs", op.module);
+        files.insert(path.clone(), render::rust_file(operation::emit_operation(svc, op, &constraints), &path)?);
+        let m = naming::ident(&op.module);
+        let d = format!(" `{}`: {}", op.wire_name, first_sentence(&op.docs));
+        op_mods.push(quote! { #[doc = #d] pub mod #m; });
+    }
+    files.insert(
+        "src/operation/mod.rs".to_owned(),
+        render::rust_file(
+            quote! {
+                //! One module per operation: its input, output, builders and error enum.
+                #(#op_mods)*
+            },
+            "src/operation/mod.rs",
+        )?,
+    );
+    files.insert("src/constraints.rs".to_owned(), render::rust_file(constraints.module(svc), "src/constraints.rs")?);
+    if let Some(iam_model) = &svc.iam {
+        files.insert("src/iam.rs".to_owned(), render::rust_file(iam::emit(iam_model), "src/iam.rs")?);
+    }
+    Ok(GeneratedCrate { files })
+}
+
+/// The first sentence of Markdown docs, for one-line summaries.
+fn first_sentence(md: &str) -> String {
+    let para = md.trim().split("\n\n").next().unwrap_or("").replace('\n', " ");
+    let end = para.find(". ").map(|i| i + 1).unwrap_or(para.len());
+    let s = para[..end].trim().to_owned();
+    if s.is_empty() { "see the module docs.".to_owned() } else { s }
+}
+
+fn lib_rs(svc: &Service, options: &Options) -> TokenStream {
+    let docs = format!(
+        "{}\n\n{}\n\nGenerated by stsgen from the AWS service model (API version `{}`). \
+         Operations live in [`operation`], shared shapes in [`types`], modeled errors in [`types::error`].",
+        svc.full_name,
+        svc.docs,
+        svc.api_version
+    );
+    let crate_docs = inner_doc_attrs(&docs, "");
+    let iam_mod = svc.iam.as_ref().map(|_| {
+        quote! {
+            pub mod iam;
+        }
+    });
+    let custom = options.custom_modules.iter().map(|m| {
+        let m = naming::ident(m);
+        quote! { pub mod #m; }
+    });
+    let api_version = &svc.api_version;
+    let service_id = &svc.service_id;
+    let signing_name = &svc.signing_name;
+    let endpoint_prefix = &svc.endpoint_prefix;
+    let ns = svc.xml_namespace.clone().unwrap_or_default();
+    quote! {
+        #crate_docs
+        #![deny(missing_docs)]
+        #![allow(deprecated)]
+        #![allow(clippy::large_enum_variant, clippy::too_many_arguments, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+
+        /// Build and service errors.
+        pub mod error {
+            pub use ::stsgen_runtime::{BuildError, ErrorMetadata, ErrorType, UnhandledError, Violation};
+        }
+        /// Primitive value types used by the generated shapes.
+        pub mod primitives {
+            pub use ::stsgen_runtime::{Blob, DateTime};
+        }
+        pub use ::stsgen_runtime::RequestId;
+
+        pub mod operation;
+        pub mod types;
+        #iam_mod
+        mod constraints;
+        #(#custom)*
+
+        /// Facts about the service from the model's metadata.
+        pub mod meta {
+            /// The API version sent as `Version=`.
+            pub const API_VERSION: &str = #api_version;
+            /// The model's `serviceId`.
+            pub const SERVICE_ID: &str = #service_id;
+            /// The SigV4 signing name.
+            pub const SIGNING_NAME: &str = #signing_name;
+            /// The endpoint prefix.
+            pub const ENDPOINT_PREFIX: &str = #endpoint_prefix;
+            /// The XML namespace of responses.
+            pub const XML_NAMESPACE: &str = #ns;
+        }
+    }
 }

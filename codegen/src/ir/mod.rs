@@ -1,17 +1,804 @@
 //! The IR: an arena of shapes keyed by [`ShapeId`], with resolved Rust and wire names.
+//!
+//! Lowering validates the model (every reference resolves, required names are members,
+//! the protocol is one this generator speaks) and makes every decision the emitters
+//! need, so emitters never see JSON and never make naming decisions of their own.
 
 pub mod iam;
 
-use anyhow::Result;
+use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{iam::IamService, service::ServiceModel};
+use anyhow::{anyhow, bail, Context, Result};
+
+use crate::docs::html_to_markdown;
+use crate::model::iam::IamService;
+use crate::model::service::{self as m, ServiceModel, TimestampFormat, XmlNamespace};
+use crate::naming;
 use crate::Options;
 
-/// The lowered service (placeholder while the IR lands).
+/// Index of a shape in [`Service::shapes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ShapeId(pub usize);
+
+/// The lowered service.
 #[derive(Debug)]
-pub struct Service {}
+pub struct Service {
+    /// Package and library name of the generated crate.
+    pub crate_name: String,
+    /// `metadata.apiVersion`, sent as `Version=`.
+    pub api_version: String,
+    /// `metadata.serviceId`.
+    pub service_id: String,
+    /// `metadata.serviceFullName`.
+    pub full_name: String,
+    /// `metadata.endpointPrefix`.
+    pub endpoint_prefix: String,
+    /// The SigV4 signing name (`signingName`, else `endpointPrefix`).
+    pub signing_name: String,
+    /// `metadata.globalEndpoint`.
+    pub global_endpoint: Option<String>,
+    /// `metadata.xmlNamespace`.
+    pub xml_namespace: Option<String>,
+    /// Service-level auth schemes.
+    pub auth: Vec<String>,
+    /// Service documentation, as Markdown.
+    pub docs: String,
+    /// The shape arena, in wire-name order.
+    pub shapes: Vec<Shape>,
+    /// Operations, in wire-name order.
+    pub operations: Vec<Operation>,
+    /// The IAM privilege model, when given.
+    pub iam: Option<iam::IamModel>,
+}
+
+/// Where a shape's Rust type lives in the generated crate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Home {
+    /// A scalar: no type of its own (`String`, `i32`, ...).
+    Inline,
+    /// `crate::types::Name` (structures and enums referenced from other shapes).
+    Types,
+    /// `crate::types::error::Name` (exception structures).
+    Error,
+    /// Only used as an operation input or output: emitted per operation.
+    OperationOnly,
+}
+
+/// One shape.
+#[derive(Debug)]
+pub struct Shape {
+    /// Wire (model) name.
+    pub wire_name: String,
+    /// Rust type name (meaningful for structures and enums).
+    pub rust_name: String,
+    /// Markdown docs.
+    pub docs: String,
+    /// What the shape is.
+    pub kind: ShapeKind,
+    /// `sensitive` on the shape.
+    pub sensitive: bool,
+    /// `deprecated` on the shape.
+    pub deprecated: Option<Deprecation>,
+    /// Where its type lives.
+    pub home: Home,
+}
+
+/// A deprecation note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deprecation {
+    /// `deprecatedMessage`.
+    pub message: Option<String>,
+    /// `deprecatedSince`.
+    pub since: Option<String>,
+}
+
+/// The kinds of shape.
+#[derive(Debug)]
+pub enum ShapeKind {
+    /// A structure (or an exception).
+    Structure(Structure),
+    /// A list.
+    List(List),
+    /// A map.
+    Map(Map),
+    /// A string, possibly an enum.
+    String(StringShape),
+    /// A 32-bit integer.
+    Integer(Range<i64>),
+    /// A 64-bit integer.
+    Long(Range<i64>),
+    /// A 32-bit float.
+    Float(Range<f64>),
+    /// A 64-bit float.
+    Double(Range<f64>),
+    /// A boolean.
+    Boolean,
+    /// A timestamp.
+    Timestamp {
+        /// The shape's own `timestampFormat`.
+        format: Option<TimestampFormat>,
+    },
+    /// Bytes.
+    Blob {
+        /// Length range in bytes.
+        length: Range<u64>,
+    },
+}
+
+/// A `min`/`max` pair.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Range<T> {
+    /// Inclusive minimum.
+    pub min: Option<T>,
+    /// Inclusive maximum.
+    pub max: Option<T>,
+}
+
+impl<T> Range<T> {
+    /// Whether neither bound is set.
+    pub fn is_empty(&self) -> bool {
+        self.min.is_none() && self.max.is_none()
+    }
+}
+
+/// A string shape.
+#[derive(Debug)]
+pub struct StringShape {
+    /// Enum values (empty: a plain string).
+    pub enum_values: Vec<EnumValue>,
+    /// Length range in characters.
+    pub length: Range<u64>,
+    /// The pattern, when the client can check it.
+    pub pattern: Option<String>,
+    /// A modeled pattern the client cannot check (unsupported regex syntax).
+    pub unchecked_pattern: Option<String>,
+}
+
+/// One enum value.
+#[derive(Debug, Clone)]
+pub struct EnumValue {
+    /// The value on the wire.
+    pub wire: String,
+    /// The Rust variant name.
+    pub rust: String,
+}
+
+/// A structure shape.
+#[derive(Debug)]
+pub struct Structure {
+    /// Members in wire-name order.
+    pub members: Vec<Member>,
+    /// The awsQuery error trait, for exceptions.
+    pub error: Option<ErrorInfo>,
+    /// `wrapper`: the output is wrapped in a result element.
+    pub wrapper: bool,
+    /// `union`: exactly one member is set.
+    pub union: bool,
+    /// `xmlNamespace` on the structure.
+    pub xml_namespace: Option<XmlNs>,
+    /// `locationName` on the structure (its XML element name).
+    pub location_name: Option<String>,
+}
+
+/// An exception's error trait.
+#[derive(Debug, Clone)]
+pub struct ErrorInfo {
+    /// The awsQuery error code (`error.code`, else the shape name).
+    pub code: String,
+    /// `error.httpStatusCode`.
+    pub http_status: Option<u16>,
+    /// `error.senderFault` (or `fault: false`): a client error.
+    pub sender_fault: bool,
+    /// `retryable` trait: `Some(throttling)` when modeled retryable.
+    pub retryable: Option<bool>,
+}
+
+/// An XML namespace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct XmlNs {
+    /// Namespace URI.
+    pub uri: String,
+    /// Prefix, when one is declared.
+    pub prefix: Option<String>,
+}
+
+/// A structure member.
+#[derive(Debug)]
+pub struct Member {
+    /// Member name in the model.
+    pub wire_name: String,
+    /// Rust field and method name (unescaped; use [`naming::ident`]).
+    pub rust_name: String,
+    /// Target shape.
+    pub target: ShapeId,
+    /// In the structure's `required` list.
+    pub required: bool,
+    /// Markdown docs (member docs, else the target's).
+    pub docs: String,
+    /// `locationName`: the element / parameter name on the wire.
+    pub location_name: Option<String>,
+    /// `queryName`: the parameter name in ec2-style queries.
+    pub query_name: Option<String>,
+    /// `flattened` on the member (or its list/map target).
+    pub flattened: bool,
+    /// `xmlAttribute`.
+    pub xml_attribute: bool,
+    /// `xmlNamespace` on the member.
+    pub xml_namespace: Option<XmlNs>,
+    /// Effective timestamp format for a timestamp target.
+    pub timestamp_format: Option<TimestampFormat>,
+    /// Deprecation.
+    pub deprecated: Option<Deprecation>,
+    /// Sensitive member or sensitive target (directly or through a list/map).
+    pub sensitive: bool,
+    /// `idempotencyToken`.
+    pub idempotency_token: bool,
+    /// The Rust field needs a `Box` (the target structure contains this structure).
+    pub boxed: bool,
+}
+
+impl Member {
+    /// The name used on the wire: `locationName`, else the member name.
+    pub fn serialized_name(&self) -> &str {
+        self.location_name.as_deref().unwrap_or(&self.wire_name)
+    }
+}
+
+/// A list shape.
+#[derive(Debug)]
+pub struct List {
+    /// Element shape.
+    pub member: ShapeId,
+    /// `member.locationName`.
+    pub member_location_name: Option<String>,
+    /// `member.xmlNamespace`.
+    pub member_xml_namespace: Option<XmlNs>,
+    /// `flattened` on the list shape.
+    pub flattened: bool,
+    /// Length range in items.
+    pub length: Range<u64>,
+}
+
+/// A map shape.
+#[derive(Debug)]
+pub struct Map {
+    /// Key shape.
+    pub key: ShapeId,
+    /// Value shape.
+    pub value: ShapeId,
+    /// `key.locationName`.
+    pub key_location_name: Option<String>,
+    /// `value.locationName`.
+    pub value_location_name: Option<String>,
+    /// `flattened` on the map shape.
+    pub flattened: bool,
+    /// Length range in entries.
+    pub length: Range<u64>,
+}
+
+/// An operation.
+#[derive(Debug)]
+pub struct Operation {
+    /// Operation name in the model (the awsQuery `Action`).
+    pub wire_name: String,
+    /// `PascalCase` prefix of its types (`AssumeRole` -> `AssumeRoleInput`).
+    pub rust_name: String,
+    /// `snake_case` module and method name.
+    pub module: String,
+    /// Input shape.
+    pub input: Option<ShapeId>,
+    /// Output shape.
+    pub output: Option<ShapeId>,
+    /// `output.resultWrapper`.
+    pub result_wrapper: Option<String>,
+    /// Modeled errors, in model order, deduplicated.
+    pub errors: Vec<ShapeId>,
+    /// Markdown docs.
+    pub docs: String,
+    /// Sent without a signature (`auth: [smithy.api#noAuth]` or `authtype: none`).
+    pub unsigned: bool,
+    /// HTTP method.
+    pub http_method: String,
+    /// HTTP request URI.
+    pub http_uri: String,
+    /// Deprecation.
+    pub deprecated: Option<Deprecation>,
+    /// `idempotent`.
+    pub idempotent: bool,
+}
+
+impl Service {
+    /// The shape with this id.
+    pub fn shape(&self, id: ShapeId) -> &Shape {
+        &self.shapes[id.0]
+    }
+
+    /// Looks a shape up by wire name.
+    pub fn shape_by_name(&self, name: &str) -> Option<ShapeId> {
+        self.shapes.binary_search_by(|s| s.wire_name.as_str().cmp(name)).ok().map(ShapeId)
+    }
+
+    /// The structure body of a shape, if it is one.
+    pub fn structure(&self, id: ShapeId) -> Option<&Structure> {
+        match &self.shape(id).kind {
+            ShapeKind::Structure(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Whether a string shape is an enum.
+    pub fn is_enum(&self, id: ShapeId) -> bool {
+        matches!(&self.shape(id).kind, ShapeKind::String(s) if !s.enum_values.is_empty())
+    }
+
+    /// Every exception shape any operation names, in wire order.
+    pub fn error_shapes(&self) -> Vec<ShapeId> {
+        (0..self.shapes.len()).map(ShapeId).filter(|&id| self.shape(id).home == Home::Error).collect()
+    }
+}
+
+fn deprecation(flag: Option<bool>, message: &Option<String>, since: &Option<String>) -> Option<Deprecation> {
+    if flag == Some(true) || message.is_some() {
+        Some(Deprecation { message: message.clone(), since: since.clone() })
+    } else {
+        None
+    }
+}
+
+fn xml_ns(ns: &Option<XmlNamespace>) -> Option<XmlNs> {
+    ns.as_ref().map(|ns| match ns {
+        XmlNamespace::Uri(uri) => XmlNs { uri: uri.clone(), prefix: None },
+        XmlNamespace::Full { uri, prefix } => XmlNs { uri: uri.clone(), prefix: prefix.clone() },
+    })
+}
+
+fn number_u64(n: &Option<serde_json::Number>, path: &str) -> Result<Option<u64>> {
+    match n {
+        None => Ok(None),
+        Some(n) => n
+            .as_u64()
+            .or_else(|| n.as_f64().filter(|f| *f >= 0.0 && f.fract() == 0.0).map(|f| f as u64))
+            .map(Some)
+            .ok_or_else(|| anyhow!("{path}: length bound {n} is not a non-negative integer")),
+    }
+}
+
+fn number_i64(n: &Option<serde_json::Number>, path: &str) -> Result<Option<i64>> {
+    match n {
+        None => Ok(None),
+        Some(n) => n
+            .as_i64()
+            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
+            .map(Some)
+            .ok_or_else(|| anyhow!("{path}: integer bound {n} is not an integer")),
+    }
+}
+
+fn number_f64(n: &Option<serde_json::Number>) -> Option<f64> {
+    n.as_ref().and_then(|n| n.as_f64())
+}
+
+/// Whether the generator speaks this model's protocol.
+fn check_protocol(meta: &m::Metadata) -> Result<()> {
+    let speaks_query =
+        meta.protocol == "query" || meta.protocols.as_ref().is_some_and(|p| p.iter().any(|p| p == "query"));
+    if !speaks_query {
+        bail!(
+            "metadata.protocol: this generator speaks awsQuery; the model uses `{}`{}",
+            meta.protocol,
+            meta.protocols.as_ref().map(|p| format!(" (protocols {p:?})")).unwrap_or_default()
+        );
+    }
+    Ok(())
+}
+
+/// The pattern as the client will check it, or `None` when the regex engine cannot compile it.
+fn checkable_pattern(pattern: &str) -> bool {
+    regex_lite::Regex::new(&format!("^(?:{pattern})$")).is_ok()
+}
+
+/// Assigns unique names: the first holder of a name keeps it, later ones get a numeric suffix.
+fn unique(name: String, taken: &mut BTreeSet<String>) -> String {
+    if taken.insert(name.clone()) {
+        return name;
+    }
+    let mut n = 2;
+    loop {
+        let candidate = format!("{name}{n}");
+        if taken.insert(candidate.clone()) {
+            return candidate;
+        }
+        n += 1;
+    }
+}
+
+/// Method names generated on every structure, which members must not shadow.
+const RESERVED_METHODS: &[&str] = &["builder", "validate", "build"];
 
 /// Lowers the parsed models into the IR.
-pub fn lower(_model: &ServiceModel, _privileges: Option<&IamService>, _options: &Options) -> Result<Service> {
-    Ok(Service {})
+pub fn lower(model: &ServiceModel, privileges: Option<&IamService>, options: &Options) -> Result<Service> {
+    let meta = &model.metadata;
+    check_protocol(meta)?;
+
+    let names: Vec<&String> = model.shapes.keys().collect();
+    let index: BTreeMap<&str, ShapeId> =
+        names.iter().enumerate().map(|(i, n)| (n.as_str(), ShapeId(i))).collect();
+    let resolve = |name: &str, from: &str| -> Result<ShapeId> {
+        index.get(name).copied().ok_or_else(|| anyhow!("{from}: refers to unknown shape `{name}`"))
+    };
+
+    // First pass: shapes without members resolved.
+    let mut shapes = Vec::with_capacity(names.len());
+    for (name, shape) in &model.shapes {
+        let path = format!("shapes.{name}");
+        shapes.push(lower_shape(name, shape, &path, &resolve)?);
+    }
+
+    // Operations.
+    let mut operations = Vec::new();
+    let mut op_modules = BTreeSet::new();
+    let mut op_types = BTreeSet::new();
+    let mut io_shapes = BTreeSet::new();
+    let mut error_set = BTreeSet::new();
+    for (name, op) in &model.operations {
+        let path = format!("operations.{name}");
+        if &op.name != name {
+            bail!("{path}.name: `{}` differs from the operation key `{name}`", op.name);
+        }
+        let input = op.input.as_ref().map(|r| resolve(&r.shape, &format!("{path}.input"))).transpose()?;
+        let output = op.output.as_ref().map(|r| resolve(&r.shape, &format!("{path}.output"))).transpose()?;
+        for (id, what) in input.iter().map(|i| (i, "input")).chain(output.iter().map(|o| (o, "output"))) {
+            if !matches!(shapes[id.0].kind, ShapeKind::Structure(_)) {
+                bail!("{path}.{what}: shape `{}` is not a structure", shapes[id.0].wire_name);
+            }
+            io_shapes.insert(*id);
+        }
+        let mut errors = Vec::new();
+        for (i, e) in op.errors.iter().enumerate() {
+            let id = resolve(&e.shape, &format!("{path}.errors[{i}]"))?;
+            match &shapes[id.0].kind {
+                ShapeKind::Structure(_) => {}
+                _ => bail!("{path}.errors[{i}]: shape `{}` is not a structure", e.shape),
+            }
+            if !errors.contains(&id) {
+                errors.push(id);
+                error_set.insert(id);
+            }
+        }
+        let unsigned = op.authtype.as_deref() == Some("none")
+            || op.auth.as_ref().is_some_and(|a| !a.is_empty() && a.iter().all(|s| s == "smithy.api#noAuth"));
+        let rust_name = unique(naming::type_name(name), &mut op_types);
+        let module = unique(naming::field_name(name), &mut op_modules);
+        operations.push(Operation {
+            wire_name: name.clone(),
+            rust_name,
+            module,
+            input,
+            output,
+            result_wrapper: op.output.as_ref().and_then(|o| o.result_wrapper.clone()),
+            errors,
+            docs: html_to_markdown(op.documentation.as_deref().unwrap_or("")),
+            unsigned,
+            http_method: op.http.method.clone(),
+            http_uri: op.http.request_uri.clone(),
+            deprecated: deprecation(op.deprecated, &op.deprecated_message, &None),
+            idempotent: op.idempotent.unwrap_or(false),
+        });
+    }
+
+    // Which shapes are referenced from other shapes (members, list items, map keys/values)?
+    let mut referenced = BTreeSet::new();
+    for shape in &shapes {
+        match &shape.kind {
+            ShapeKind::Structure(s) => referenced.extend(s.members.iter().map(|m| m.target)),
+            ShapeKind::List(l) => {
+                referenced.insert(l.member);
+            }
+            ShapeKind::Map(m) => {
+                referenced.insert(m.key);
+                referenced.insert(m.value);
+            }
+            _ => {}
+        }
+    }
+
+    // Homes and unique type names per module.
+    let mut types_names = BTreeSet::new();
+    let mut error_names = BTreeSet::new();
+    for (i, shape) in shapes.iter_mut().enumerate() {
+        let id = ShapeId(i);
+        shape.home = match &shape.kind {
+            ShapeKind::Structure(s) if error_set.contains(&id) || s.error.is_some() && !io_shapes.contains(&id) => {
+                Home::Error
+            }
+            ShapeKind::Structure(_) if referenced.contains(&id) => Home::Types,
+            ShapeKind::Structure(_) => Home::OperationOnly,
+            ShapeKind::String(s) if !s.enum_values.is_empty() => Home::Types,
+            _ => Home::Inline,
+        };
+        match shape.home {
+            Home::Types => shape.rust_name = unique(shape.rust_name.clone(), &mut types_names),
+            Home::Error => shape.rust_name = unique(shape.rust_name.clone(), &mut error_names),
+            _ => {}
+        }
+        // An exception keeps an error info even when the model has no `error` trait.
+        if shape.home == Home::Error {
+            if let ShapeKind::Structure(s) = &mut shape.kind {
+                if s.error.is_none() {
+                    s.error = Some(ErrorInfo {
+                        code: shape.wire_name.clone(),
+                        http_status: None,
+                        sender_fault: true,
+                        retryable: None,
+                    });
+                }
+            }
+        }
+    }
+
+    // Sensitivity through lists and maps, and boxing of recursive members.
+    let sensitive: Vec<bool> = (0..shapes.len()).map(|i| deep_sensitive(&shapes, ShapeId(i), 0)).collect();
+    let reach = direct_struct_reach(&shapes);
+    for (i, shape) in shapes.iter_mut().enumerate() {
+        if let ShapeKind::Structure(s) = &mut shape.kind {
+            for member in &mut s.members {
+                member.sensitive |= sensitive[member.target.0];
+                member.boxed = reach[member.target.0].contains(&ShapeId(i));
+            }
+        }
+    }
+
+    let iam = match privileges {
+        Some(p) => {
+            let ops: Vec<String> = operations.iter().map(|o| o.wire_name.clone()).collect();
+            Some(iam::lower(p, &ops).context("privilege model")?)
+        }
+        None => None,
+    };
+
+    let service_id = meta.service_id.clone().unwrap_or_else(|| meta.endpoint_prefix.clone().unwrap_or_default());
+    let crate_name = match &options.crate_name {
+        Some(n) => n.clone(),
+        None => naming::field_name(&service_id),
+    };
+    let endpoint_prefix = meta.endpoint_prefix.clone().unwrap_or_else(|| crate_name.clone());
+    Ok(Service {
+        crate_name,
+        api_version: meta.api_version.clone(),
+        full_name: meta.service_full_name.clone().unwrap_or_else(|| service_id.clone()),
+        service_id,
+        signing_name: meta.signing_name.clone().unwrap_or_else(|| endpoint_prefix.clone()),
+        endpoint_prefix,
+        global_endpoint: meta.global_endpoint.clone(),
+        xml_namespace: meta.xml_namespace.clone(),
+        auth: meta.auth.clone().unwrap_or_default(),
+        docs: html_to_markdown(model.documentation.as_deref().unwrap_or("")),
+        shapes,
+        operations,
+        iam,
+    })
+}
+
+/// Whether a shape is sensitive, directly or through list items and map values.
+fn deep_sensitive(shapes: &[Shape], id: ShapeId, depth: usize) -> bool {
+    let shape = &shapes[id.0];
+    if shape.sensitive {
+        return true;
+    }
+    if depth > 32 {
+        return false;
+    }
+    match &shape.kind {
+        ShapeKind::List(l) => {
+            !matches!(shapes[l.member.0].kind, ShapeKind::Structure(_)) && deep_sensitive(shapes, l.member, depth + 1)
+        }
+        ShapeKind::Map(m) => {
+            !matches!(shapes[m.value.0].kind, ShapeKind::Structure(_)) && deep_sensitive(shapes, m.value, depth + 1)
+        }
+        _ => false,
+    }
+}
+
+/// For each shape, the structures reachable through direct (non-list, non-map) structure members.
+fn direct_struct_reach(shapes: &[Shape]) -> Vec<BTreeSet<ShapeId>> {
+    let edges: Vec<Vec<ShapeId>> = shapes
+        .iter()
+        .map(|s| match &s.kind {
+            ShapeKind::Structure(st) => st
+                .members
+                .iter()
+                .map(|m| m.target)
+                .filter(|t| matches!(shapes[t.0].kind, ShapeKind::Structure(_)))
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    (0..shapes.len())
+        .map(|start| {
+            let mut seen = BTreeSet::new();
+            let mut stack = vec![ShapeId(start)];
+            while let Some(s) = stack.pop() {
+                for &t in &edges[s.0] {
+                    if seen.insert(t) {
+                        stack.push(t);
+                    }
+                }
+            }
+            // A structure reaches `start` iff it is in `seen` and `start` is in its set; we store
+            // "shapes reachable from start", and ask `reach[target].contains(container)`.
+            seen
+        })
+        .collect()
+}
+
+fn lower_shape(
+    name: &str,
+    shape: &m::Shape,
+    path: &str,
+    resolve: &dyn Fn(&str, &str) -> Result<ShapeId>,
+) -> Result<Shape> {
+    let mk = |kind: ShapeKind,
+              docs: &Option<String>,
+              sensitive: Option<bool>,
+              dep: Option<Deprecation>| Shape {
+        wire_name: name.to_owned(),
+        rust_name: naming::type_name(name),
+        docs: html_to_markdown(docs.as_deref().unwrap_or("")),
+        kind,
+        sensitive: sensitive.unwrap_or(false),
+        deprecated: dep,
+        home: Home::Inline,
+    };
+    Ok(match shape {
+        m::Shape::Structure(s) => {
+            let mut members = Vec::new();
+            let mut taken: BTreeSet<String> = RESERVED_METHODS.iter().map(|s| s.to_string()).collect();
+            for (mname, mem) in &s.members {
+                let mpath = format!("{path}.members.{mname}");
+                let target = resolve(&mem.shape, &mpath)?;
+                let mut rust = naming::field_name(mname);
+                if RESERVED_METHODS.contains(&rust.as_str()) {
+                    rust.push_str("_value");
+                }
+                let rust_name = unique(rust, &mut taken);
+                members.push(Member {
+                    wire_name: mname.clone(),
+                    rust_name,
+                    target,
+                    required: s.required.contains(mname),
+                    docs: html_to_markdown(mem.documentation.as_deref().unwrap_or("")),
+                    location_name: mem.location_name.clone(),
+                    query_name: mem.query_name.clone(),
+                    flattened: mem.flattened.unwrap_or(false),
+                    xml_attribute: mem.xml_attribute.unwrap_or(false),
+                    xml_namespace: xml_ns(&mem.xml_namespace),
+                    timestamp_format: mem.timestamp_format,
+                    deprecated: deprecation(mem.deprecated, &mem.deprecated_message, &mem.deprecated_since),
+                    sensitive: mem.sensitive.unwrap_or(false),
+                    idempotency_token: mem.idempotency_token.unwrap_or(false),
+                    boxed: false,
+                });
+            }
+            for r in &s.required {
+                if !s.members.contains_key(r) {
+                    bail!("{path}.required: `{r}` is not a member of the structure");
+                }
+            }
+            let error = s.error.as_ref().map(|e| ErrorInfo {
+                code: e.code.clone().unwrap_or_else(|| name.to_owned()),
+                http_status: e.http_status_code,
+                sender_fault: e.sender_fault.unwrap_or(!s.fault.unwrap_or(false)),
+                retryable: s.retryable.as_ref().map(|r| r.throttling.unwrap_or(false)),
+            });
+            let error = error.or_else(|| {
+                (s.exception == Some(true)).then(|| ErrorInfo {
+                    code: name.to_owned(),
+                    http_status: None,
+                    sender_fault: !s.fault.unwrap_or(false),
+                    retryable: s.retryable.as_ref().map(|r| r.throttling.unwrap_or(false)),
+                })
+            });
+            mk(
+                ShapeKind::Structure(Structure {
+                    members,
+                    error,
+                    wrapper: s.wrapper.unwrap_or(false),
+                    union: s.union.unwrap_or(false),
+                    xml_namespace: xml_ns(&s.xml_namespace),
+                    location_name: s.location_name.clone(),
+                }),
+                &s.documentation,
+                s.sensitive,
+                deprecation(s.deprecated, &s.deprecated_message, &s.deprecated_since),
+            )
+        }
+        m::Shape::List(l) => mk(
+            ShapeKind::List(List {
+                member: resolve(&l.member.shape, &format!("{path}.member"))?,
+                member_location_name: l.member.location_name.clone(),
+                member_xml_namespace: xml_ns(&l.member.xml_namespace),
+                flattened: l.flattened.unwrap_or(false),
+                length: Range { min: number_u64(&l.min, path)?, max: number_u64(&l.max, path)? },
+            }),
+            &l.documentation,
+            l.sensitive,
+            deprecation(l.deprecated, &l.deprecated_message, &l.deprecated_since),
+        ),
+        m::Shape::Map(mp) => mk(
+            ShapeKind::Map(Map {
+                key: resolve(&mp.key.shape, &format!("{path}.key"))?,
+                value: resolve(&mp.value.shape, &format!("{path}.value"))?,
+                key_location_name: mp.key.location_name.clone(),
+                value_location_name: mp.value.location_name.clone(),
+                flattened: mp.flattened.unwrap_or(false),
+                length: Range { min: number_u64(&mp.min, path)?, max: number_u64(&mp.max, path)? },
+            }),
+            &mp.documentation,
+            mp.sensitive,
+            deprecation(mp.deprecated, &mp.deprecated_message, &mp.deprecated_since),
+        ),
+        m::Shape::String(s) => {
+            let mut variants = BTreeSet::new();
+            let mut seen_values = BTreeSet::new();
+            let mut enum_values = Vec::new();
+            for v in s.enum_values.iter().flatten() {
+                if !seen_values.insert(v.clone()) {
+                    continue;
+                }
+                enum_values.push(EnumValue { wire: v.clone(), rust: unique(naming::variant_name(v), &mut variants) });
+            }
+            let (pattern, unchecked_pattern) = match &s.pattern {
+                Some(p) if checkable_pattern(p) => (Some(p.clone()), None),
+                Some(p) => (None, Some(p.clone())),
+                None => (None, None),
+            };
+            mk(
+                ShapeKind::String(StringShape {
+                    enum_values,
+                    length: Range { min: number_u64(&s.min, path)?, max: number_u64(&s.max, path)? },
+                    pattern,
+                    unchecked_pattern,
+                }),
+                &s.documentation,
+                s.sensitive,
+                deprecation(s.deprecated, &s.deprecated_message, &s.deprecated_since),
+            )
+        }
+        m::Shape::Integer(n) | m::Shape::Long(n) => {
+            let range = Range { min: number_i64(&n.min, path)?, max: number_i64(&n.max, path)? };
+            let kind = if matches!(shape, m::Shape::Integer(_)) {
+                ShapeKind::Integer(range)
+            } else {
+                ShapeKind::Long(range)
+            };
+            mk(kind, &n.documentation, n.sensitive, deprecation(n.deprecated, &n.deprecated_message, &n.deprecated_since))
+        }
+        m::Shape::Float(n) | m::Shape::Double(n) => {
+            let range = Range { min: number_f64(&n.min), max: number_f64(&n.max) };
+            let kind = if matches!(shape, m::Shape::Float(_)) {
+                ShapeKind::Float(range)
+            } else {
+                ShapeKind::Double(range)
+            };
+            mk(kind, &n.documentation, n.sensitive, deprecation(n.deprecated, &n.deprecated_message, &n.deprecated_since))
+        }
+        m::Shape::Boolean(b) => mk(
+            ShapeKind::Boolean,
+            &b.documentation,
+            b.sensitive,
+            deprecation(b.deprecated, &b.deprecated_message, &b.deprecated_since),
+        ),
+        m::Shape::Timestamp(t) => mk(
+            ShapeKind::Timestamp { format: t.timestamp_format },
+            &t.documentation,
+            t.sensitive,
+            deprecation(t.deprecated, &t.deprecated_message, &t.deprecated_since),
+        ),
+        m::Shape::Blob(b) => mk(
+            ShapeKind::Blob { length: Range { min: number_u64(&b.min, path)?, max: number_u64(&b.max, path)? } },
+            &b.documentation,
+            b.sensitive,
+            deprecation(b.deprecated, &b.deprecated_message, &b.deprecated_since),
+        ),
+    })
 }

@@ -1,0 +1,297 @@
+//! Errors: one struct per exception shape (`types::error`), one enum per operation.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::emit::doc_attrs;
+use crate::emit::shapes::{deprecated_attr, field_ident, is_copy, member_docs, rust_type};
+use crate::ir::{Operation, Service, ShapeId, ShapeKind};
+use crate::naming;
+
+/// The struct for an exception shape.
+pub fn emit_error_struct(svc: &Service, id: ShapeId) -> TokenStream {
+    let shape = svc.shape(id);
+    let ShapeKind::Structure(s) = &shape.kind else { return quote! {} };
+    let info = s.error.as_ref().expect("lowering gives every exception an error info");
+    let name = format_ident!("{}", shape.rust_name);
+    let docs = doc_attrs(&shape.docs, &format!("The `{}` error.", info.code));
+    let dep = deprecated_attr(&shape.deprecated);
+    let code = &info.code;
+    let wire = &shape.wire_name;
+    let status = match info.http_status {
+        Some(s) => quote! { ::std::option::Option::Some(#s) },
+        None => quote! { ::std::option::Option::None },
+    };
+    let sender = info.sender_fault;
+    let retryable = info.retryable.is_some();
+    let throttling = info.retryable == Some(true);
+
+    let fields = s.members.iter().map(|m| {
+        let f = field_ident(m);
+        let mut ty = rust_type(svc, m.target);
+        if m.boxed {
+            ty = quote! { ::std::boxed::Box<#ty> };
+        }
+        let d = doc_attrs(&member_docs(svc, m), "");
+        quote! { #d pub(crate) #f: ::std::option::Option<#ty>, }
+    });
+    let getters = s.members.iter().map(|m| {
+        let f = field_ident(m);
+        let d = doc_attrs(&member_docs(svc, m), "");
+        let ty = rust_type(svc, m.target);
+        match &svc.shape(m.target).kind {
+            ShapeKind::String(st) if st.enum_values.is_empty() => quote! {
+                #d
+                pub fn #f(&self) -> ::std::option::Option<&str> { self.#f.as_deref() }
+            },
+            _ if is_copy(svc, m.target) => quote! {
+                #d
+                pub fn #f(&self) -> ::std::option::Option<#ty> { self.#f }
+            },
+            _ if m.boxed => quote! {
+                #d
+                pub fn #f(&self) -> ::std::option::Option<&#ty> { self.#f.as_deref() }
+            },
+            _ => quote! {
+                #d
+                pub fn #f(&self) -> ::std::option::Option<&#ty> { self.#f.as_ref() }
+            },
+        }
+    });
+    let inits = s.members.iter().map(|m| {
+        let f = field_ident(m);
+        quote! { #f: ::std::option::Option::None, }
+    });
+    let has_message_member = s.members.iter().any(|m| m.rust_name == "message");
+    let message_getter = (!has_message_member).then(|| {
+        quote! {
+            /// The error message the service sent, if any.
+            pub fn message(&self) -> ::std::option::Option<&str> {
+                self.meta.message()
+            }
+        }
+    });
+    let message_expr = if has_message_member {
+        quote! { self.message.as_deref().or(self.meta.message()) }
+    } else {
+        quote! { self.meta.message() }
+    };
+    let any_sensitive = s.members.iter().any(|m| m.sensitive);
+    let derive_debug = if any_sensitive { quote! {} } else { quote! { Debug, } };
+    let debug_impl = any_sensitive.then(|| {
+        let text_name = &shape.rust_name;
+        let fields = s.members.iter().map(|m| {
+            let f = field_ident(m);
+            let label = &m.rust_name;
+            if m.sensitive {
+                quote! { d.field(#label, &::stsgen_runtime::sensitive::RedactedOption(&self.#f)); }
+            } else {
+                quote! { d.field(#label, &self.#f); }
+            }
+        });
+        quote! {
+            impl ::std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    let mut d = f.debug_struct(#text_name);
+                    #(#fields)*
+                    d.field("meta", &self.meta);
+                    d.finish()
+                }
+            }
+        }
+    });
+
+    quote! {
+        #docs
+        #dep
+        #[derive(Clone, PartialEq, #derive_debug)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+            pub(crate) meta: ::stsgen_runtime::ErrorMetadata,
+        }
+
+        impl #name {
+            /// The awsQuery error code that identifies this error on the wire.
+            pub const CODE: &'static str = #code;
+            /// The model's name for this shape.
+            pub const SHAPE_NAME: &'static str = #wire;
+            /// The HTTP status the model gives this error.
+            pub const HTTP_STATUS: ::std::option::Option<u16> = #status;
+            /// Whether the model says the caller is at fault (`Sender`).
+            pub const SENDER_FAULT: bool = #sender;
+            /// Whether the model marks this error retryable.
+            pub const RETRYABLE: bool = #retryable;
+            /// Whether the model marks this error as throttling.
+            pub const THROTTLING: bool = #throttling;
+
+            /// An error from its metadata, with no modeled members read.
+            pub fn from_meta(meta: ::stsgen_runtime::ErrorMetadata) -> Self {
+                #name { #(#inits)* meta }
+            }
+
+            /// Code, message, type, request id and HTTP status.
+            pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
+                &self.meta
+            }
+
+            /// The awsQuery error code.
+            pub fn code(&self) -> &str {
+                Self::CODE
+            }
+
+            #message_getter
+            #(#getters)*
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(Self::CODE)?;
+                if let ::std::option::Option::Some(m) = #message_expr {
+                    write!(f, ": {m}")?;
+                }
+                Ok(())
+            }
+        }
+
+        impl ::std::error::Error for #name {}
+
+        impl ::stsgen_runtime::RequestId for #name {
+            fn request_id(&self) -> ::std::option::Option<&str> {
+                self.meta.request_id()
+            }
+        }
+
+        #debug_impl
+    }
+}
+
+/// The error enum of an operation.
+pub fn emit_operation_error(svc: &Service, op: &Operation) -> TokenStream {
+    let name = format_ident!("{}Error", op.rust_name);
+    let op_wire = &op.wire_name;
+    let doc = format!(" Errors of `{op_wire}`: one variant per modeled error, and [`Unhandled`](Self::Unhandled) for any other code.");
+    let mut taken: BTreeSet<String> = ["Unhandled".to_owned()].into();
+    let mut codes = BTreeSet::new();
+    let mut variants = Vec::new();
+    for &e in &op.errors {
+        let shape = svc.shape(e);
+        let ShapeKind::Structure(s) = &shape.kind else { continue };
+        let Some(info) = &s.error else { continue };
+        if !codes.insert(info.code.clone()) {
+            continue;
+        }
+        let mut vname = shape.rust_name.clone();
+        let mut k = 2;
+        while !taken.insert(vname.clone()) {
+            vname = format!("{}{k}", shape.rust_name);
+            k += 1;
+        }
+        variants.push((format_ident!("{}", vname), format_ident!("is_{}", naming::field_name(&vname)), rust_type(svc, e), shape, info.code.clone()));
+    }
+    let defs = variants.iter().map(|(v, _, ty, shape, code)| {
+        let d = doc_attrs(&shape.docs, &format!("The `{code}` error."));
+        quote! { #d #v(#ty), }
+    });
+    let from_meta_arms = variants.iter().map(|(v, _, ty, _, _)| quote! { #ty::CODE => #name::#v(#ty::from_meta(meta)), });
+    let meta_arms = variants.iter().map(|(v, _, _, _, _)| quote! { #name::#v(e) => e.meta(), });
+    let source_arms = variants.iter().map(|(v, _, _, _, _)| quote! { #name::#v(e) => ::std::option::Option::Some(e), });
+    let is_fns = variants.iter().map(|(v, is, _, _, code)| {
+        let d = format!(" Whether this is the `{code}` error.");
+        quote! {
+            #[doc = #d]
+            pub fn #is(&self) -> bool {
+                matches!(self, #name::#v(_))
+            }
+        }
+    });
+    let modeled_retryable = variants.iter().map(|(v, _, ty, _, _)| quote! { #name::#v(_) => #ty::RETRYABLE, });
+
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#defs)*
+            /// An error code the model does not list for this operation (`AccessDenied`, `Throttling`, ...).
+            Unhandled(::stsgen_runtime::UnhandledError),
+        }
+
+        impl #name {
+            /// The operation's name in the model.
+            pub const OPERATION_NAME: &'static str = #op_wire;
+
+            /// Classifies an error by its awsQuery code.
+            pub fn from_meta(meta: ::stsgen_runtime::ErrorMetadata) -> Self {
+                match meta.code() {
+                    #(#from_meta_arms)*
+                    _ => #name::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
+                }
+            }
+
+            /// Code, message, type, request id and HTTP status.
+            pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
+                match self {
+                    #(#meta_arms)*
+                    #name::Unhandled(e) => e.meta(),
+                }
+            }
+
+            /// The awsQuery error code.
+            pub fn code(&self) -> &str {
+                self.meta().code()
+            }
+
+            /// The error message, if the service sent one.
+            pub fn message(&self) -> ::std::option::Option<&str> {
+                self.meta().message()
+            }
+
+            /// Whether the model marks the error retryable (throttling and transient codes are
+            /// classified by the client's retry policy as well).
+            pub fn is_modeled_retryable(&self) -> bool {
+                match self {
+                    #(#modeled_retryable)*
+                    #name::Unhandled(_) => false,
+                }
+            }
+
+            #(#is_fns)*
+
+            /// Whether this error is a code the model does not list.
+            pub fn is_unhandled(&self) -> bool {
+                matches!(self, #name::Unhandled(_))
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                write!(f, "{} failed: {}", Self::OPERATION_NAME, self.code())?;
+                if let ::std::option::Option::Some(m) = self.message() {
+                    write!(f, ": {m}")?;
+                }
+                if let ::std::option::Option::Some(id) = self.meta().request_id() {
+                    write!(f, " (request id {id})")?;
+                }
+                Ok(())
+            }
+        }
+
+        impl ::std::error::Error for #name {
+            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+                match self {
+                    #(#source_arms)*
+                    #name::Unhandled(e) => ::std::option::Option::Some(e),
+                }
+            }
+        }
+
+        impl ::stsgen_runtime::RequestId for #name {
+            fn request_id(&self) -> ::std::option::Option<&str> {
+                self.meta().request_id()
+            }
+        }
+    }
+}

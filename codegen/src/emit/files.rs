@@ -1,0 +1,72 @@
+//! Non-Rust files of the generated crate (askama templates).
+
+use askama::Template;
+
+use crate::ir::Service;
+use crate::Options;
+
+/// One operation row in the README.
+pub struct OpRow {
+    /// Wire name.
+    pub wire: String,
+    /// Module name.
+    pub module: String,
+    /// Sent unsigned.
+    pub unsigned: bool,
+}
+
+#[derive(Template)]
+#[template(path = "Cargo.toml.j2", escape = "none")]
+struct CargoToml<'a> {
+    crate_name: &'a str,
+    lib_name: &'a str,
+    version: &'a str,
+    description_toml: String,
+    runtime_path_toml: String,
+    standalone: bool,
+}
+
+#[derive(Template)]
+#[template(path = "README.md.j2", escape = "none")]
+struct Readme<'a> {
+    crate_name: &'a str,
+    full_name: &'a str,
+    api_version: &'a str,
+    operations: Vec<OpRow>,
+    has_iam: bool,
+}
+
+/// A TOML basic string (JSON string escapes are valid TOML).
+fn toml_string(s: &str) -> String {
+    serde_json::to_string(s).expect("strings always serialise")
+}
+
+/// The generated `Cargo.toml`.
+pub fn cargo_toml(svc: &Service, options: &Options) -> anyhow::Result<String> {
+    let package = svc.crate_name.replace('_', "-");
+    let t = CargoToml {
+        crate_name: &package,
+        lib_name: &svc.crate_name,
+        version: &options.crate_version,
+        description_toml: toml_string(&format!("{} client generated from the AWS service model by stsgen", svc.full_name)),
+        runtime_path_toml: toml_string(&options.runtime_path),
+        standalone: options.standalone,
+    };
+    Ok(t.render()? + "\n")
+}
+
+/// The generated `README.md`.
+pub fn readme(svc: &Service) -> anyhow::Result<String> {
+    let t = Readme {
+        crate_name: &svc.crate_name,
+        full_name: &svc.full_name,
+        api_version: &svc.api_version,
+        operations: svc
+            .operations
+            .iter()
+            .map(|o| OpRow { wire: o.wire_name.clone(), module: o.module.clone(), unsigned: o.unsigned })
+            .collect(),
+        has_iam: svc.iam.is_some(),
+    };
+    Ok(t.render()? + "\n")
+}

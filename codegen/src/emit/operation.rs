@@ -1,0 +1,207 @@
+//! One module per operation: input, output, their builders, the error enum and constants.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::emit::constraints::Constraints;
+use crate::emit::errors::emit_operation_error;
+use crate::emit::inner_doc_attrs;
+use crate::emit::structure::{emit_builder, emit_value, StructSpec};
+use crate::ir::{Operation, Service, ShapeKind};
+
+/// Markdown summary of an operation: docs, required inputs, output and errors.
+pub fn operation_docs(svc: &Service, op: &Operation) -> String {
+    let mut out = String::new();
+    if op.docs.trim().is_empty() {
+        out.push_str(&format!("The `{}` operation.", op.wire_name));
+    } else {
+        out.push_str(op.docs.trim());
+    }
+    out.push_str("\n\n**Inputs**: ");
+    let required: Vec<String> = op
+        .input
+        .and_then(|i| svc.structure(i))
+        .map(|s| s.members.iter().filter(|m| m.required).map(|m| format!("`{}`", m.wire_name)).collect())
+        .unwrap_or_default();
+    if required.is_empty() {
+        out.push_str("none required.");
+    } else {
+        out.push_str(&format!("required: {}.", required.join(", ")));
+    }
+    out.push_str(&format!(
+        "\n\n**Returns**: [`{0}Output`](crate::operation::{1}::{0}Output).",
+        op.rust_name, op.module
+    ));
+    let errors: Vec<String> = op
+        .errors
+        .iter()
+        .filter_map(|&e| match &svc.shape(e).kind {
+            ShapeKind::Structure(s) => s.error.as_ref().map(|i| format!("`{}`", i.code)),
+            _ => None,
+        })
+        .collect();
+    out.push_str(&format!(
+        "\n\n**Errors**: [`{0}Error`](crate::operation::{1}::{0}Error){2}.",
+        op.rust_name,
+        op.module,
+        if errors.is_empty() { String::new() } else { format!(": {}", errors.join(", ")) }
+    ));
+    if op.unsigned {
+        out.push_str("\n\nThis operation is sent unsigned: it needs no AWS credentials.");
+    }
+    out
+}
+
+/// The contents of `src/operation/<module>.rs`.
+pub fn emit_operation(svc: &Service, op: &Operation, constraints: &Constraints) -> TokenStream {
+    let mod_docs = inner_doc_attrs(&operation_docs(svc, op), "");
+    let wire = &op.wire_name;
+    let input_name = format!("{}Input", op.rust_name);
+    let output_name = format!("{}Output", op.rust_name);
+    let input_builder = format!("{input_name}Builder");
+    let output_builder = format!("{output_name}Builder");
+
+    let (input_value, input_builder_tokens) = match op.input {
+        Some(id) => {
+            let spec = StructSpec {
+                id,
+                name: &input_name,
+                builder_name: &input_builder,
+                builder_path: quote! { builders },
+                value_path: quote! { super },
+                docs: format!("Input of [`{wire}`](self).\n\n{}", svc.shape(id).docs),
+                is_output: false,
+            };
+            (emit_value(svc, &spec, constraints), emit_builder(svc, &spec))
+        }
+        None => empty_struct(&input_name, &input_builder, &format!("Input of [`{wire}`](self): it has no members."), false),
+    };
+    let (output_value, output_builder_tokens) = match op.output {
+        Some(id) => {
+            let spec = StructSpec {
+                id,
+                name: &output_name,
+                builder_name: &output_builder,
+                builder_path: quote! { builders },
+                value_path: quote! { super },
+                docs: format!("Output of [`{wire}`](self).\n\n{}", svc.shape(id).docs),
+                is_output: true,
+            };
+            (emit_value(svc, &spec, constraints), emit_builder(svc, &spec))
+        }
+        None => empty_struct(&output_name, &output_builder, &format!("Output of [`{wire}`](self): it has no members."), true),
+    };
+    let error = emit_operation_error(svc, op);
+    let unsigned = op.unsigned;
+    let iam_action = svc.iam.as_ref().map(|iam| {
+        let value = match crate::ir::iam::action_path(iam, wire) {
+            Some(path) => quote! { ::std::option::Option::Some(#path) },
+            None => quote! { ::std::option::Option::None },
+        };
+        quote! {
+            /// The IAM action that authorizes this operation, from the privilege model
+            /// (`None` when the model lists no action of this name).
+            pub const IAM_ACTION: ::std::option::Option<crate::iam::Action> = #value;
+        }
+    });
+    let method = &op.http_method;
+    let uri = &op.http_uri;
+    quote! {
+        #mod_docs
+
+        /// The operation's name in the model (the awsQuery `Action`).
+        pub const OPERATION_NAME: &str = #wire;
+        /// Whether the operation is sent without a signature.
+        pub const UNSIGNED: bool = #unsigned;
+        /// The modeled HTTP method.
+        pub const HTTP_METHOD: &str = #method;
+        /// The modeled request URI.
+        pub const HTTP_URI: &str = #uri;
+        #iam_action
+
+        #input_value
+        #output_value
+        #error
+
+        /// Builders for this operation's input and output.
+        pub mod builders {
+            #input_builder_tokens
+            #output_builder_tokens
+        }
+    }
+}
+
+/// A struct with no members (and its builder), for operations without an input or output shape.
+fn empty_struct(name: &str, builder: &str, doc: &str, is_output: bool) -> (TokenStream, TokenStream) {
+    let n = format_ident!("{}", name);
+    let b = format_ident!("{}", builder);
+    let doc = format!(" {doc}");
+    let bdoc = format!(" A builder for [`{name}`](super::{name}).");
+    let rid_field = is_output.then(|| quote! {
+        /// The request id of the response this output was read from.
+        pub(crate) _request_id: ::std::option::Option<::std::string::String>,
+    });
+    let rid_builder_field = is_output.then(|| quote! { pub(crate) _request_id: ::std::option::Option<::std::string::String>, });
+    let rid_init = is_output.then(|| quote! { _request_id: self._request_id });
+    let rid_impl = is_output.then(|| quote! {
+        impl ::stsgen_runtime::RequestId for #n {
+            fn request_id(&self) -> ::std::option::Option<&str> {
+                self._request_id.as_deref()
+            }
+        }
+    });
+    let rid_setter = is_output.then(|| quote! {
+        /// Sets the request id (normally read from the response).
+        pub fn response_request_id(mut self, request_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+            self._request_id = ::std::option::Option::Some(request_id.into());
+            self
+        }
+    });
+    (
+        quote! {
+            #[doc = #doc]
+            #[derive(Clone, Debug, Default, PartialEq)]
+            #[non_exhaustive]
+            pub struct #n {
+                #rid_field
+            }
+
+            impl #n {
+                /// A builder for this type.
+                pub fn builder() -> builders::#b {
+                    builders::#b::default()
+                }
+
+                /// Nothing to check: the type has no members.
+                ///
+                /// # Errors
+                /// Never.
+                pub fn validate(&self) -> ::std::result::Result<(), ::stsgen_runtime::BuildError> {
+                    Ok(())
+                }
+            }
+
+            #rid_impl
+        },
+        quote! {
+            #[doc = #bdoc]
+            #[derive(Clone, Debug, Default, PartialEq)]
+            #[non_exhaustive]
+            pub struct #b {
+                #rid_builder_field
+            }
+
+            impl #b {
+                #rid_setter
+
+                /// Builds the value.
+                ///
+                /// # Errors
+                /// Never; the signature matches every other builder.
+                pub fn build(self) -> ::std::result::Result<super::#n, ::stsgen_runtime::BuildError> {
+                    Ok(super::#n { #rid_init })
+                }
+            }
+        },
+    )
+}
