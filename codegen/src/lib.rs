@@ -10,6 +10,7 @@ pub mod ir;
 pub mod model;
 pub mod naming;
 pub mod render;
+pub mod repo;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -44,6 +45,8 @@ pub struct Options {
     pub crate_version: String,
     /// Hand-written modules (file stems under `src/`) that the generated `lib.rs` declares but does not own.
     pub custom_modules: Vec<String>,
+    /// Text of the service's overrides file (`overrides/<service>.json`), if any.
+    pub overrides: Option<String>,
 }
 
 impl Default for Options {
@@ -54,6 +57,7 @@ impl Default for Options {
             standalone: false,
             crate_version: "0.1.0".to_owned(),
             custom_modules: Vec::new(),
+            overrides: None,
         }
     }
 }
@@ -161,6 +165,10 @@ pub fn generate(inputs: &Inputs) -> Result<GeneratedCrate> {
         Some(text) => Some(model::parse_json::<model::iam::IamService>(text, "privilege model")?),
         None => None,
     };
-    let ir = ir::lower(&service, privileges.as_ref(), &inputs.options)?;
+    let overrides = match &inputs.options.overrides {
+        Some(text) => model::parse_json::<model::overrides::Overrides>(text, "overrides")?,
+        None => model::overrides::Overrides::default(),
+    };
+    let ir = ir::lower(&service, privileges.as_ref(), &overrides, &inputs.options)?;
     emit::emit_crate(&ir, &inputs.options)
 }

@@ -4,102 +4,13 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use codegen::{FileChange, GeneratedCrate, Inputs, Options};
+use codegen::repo::{custom_modules, describe_changes, generate_target, TARGETS};
+use codegen::{GeneratedCrate, Inputs, Options};
 
 use crate::{no_more_args, project_root, take_flag, take_opt};
 
-/// The services this repository generates into `generated/`.
-pub struct Target {
-    /// Crate directory under the project root.
-    pub out: &'static str,
-    /// Service model under the project root.
-    pub model: &'static str,
-    /// Privilege model section.
-    pub privileges: Option<&'static str>,
-    /// Endpoint rule set.
-    pub endpoint_rules: Option<&'static str>,
-    /// Crate name.
-    pub crate_name: &'static str,
-}
-
-/// Everything `cargo xtask codegen` regenerates.
-pub const TARGETS: &[Target] = &[Target {
-    out: "generated/sts",
-    model: "model/sts/service-2.json",
-    privileges: Some("model/iam/sts.json"),
-    endpoint_rules: Some("model/sts/endpoint-rule-set-1.json"),
-    crate_name: "sts",
-}];
-
 fn read(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
-}
-
-/// Hand-written top-level modules of a generated crate: files under `src/` without the `@generated` marker.
-fn custom_modules(crate_dir: &Path) -> Result<Vec<String>> {
-    let src = crate_dir.join("src");
-    let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(&src) else { return Ok(out) };
-    let mut entries: Vec<_> = entries.collect::<Result<_, _>>()?;
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let (module, file) = if path.is_dir() {
-            (name.clone(), path.join("mod.rs"))
-        } else if let Some(stem) = name.strip_suffix(".rs") {
-            (stem.to_owned(), path.clone())
-        } else {
-            continue;
-        };
-        if module == "lib" || !file.exists() {
-            continue;
-        }
-        if !codegen::render::is_generated(&read(&file)?) {
-            out.push(module);
-        }
-    }
-    Ok(out)
-}
-
-/// Generates one in-repo target in memory.
-pub fn generate_target(root: &Path, t: &Target) -> Result<GeneratedCrate> {
-    let out = root.join(t.out);
-    let inputs = Inputs {
-        service_model: read(&root.join(t.model))?,
-        privileges: t.privileges.map(|p| read(&root.join(p))).transpose()?,
-        endpoint_rules: t.endpoint_rules.map(|p| read(&root.join(p))).transpose()?,
-        partitions: Some(read(&root.join("model/partitions.json"))?),
-        options: Options {
-            crate_name: Some(t.crate_name.to_owned()),
-            runtime_path: "../../runtime".to_owned(),
-            custom_modules: custom_modules(&out)?,
-            ..Options::default()
-        },
-    };
-    codegen::generate(&inputs).with_context(|| format!("generating {} from {}", t.out, t.model))
-}
-
-/// A readable unified diff of the changes.
-pub fn describe_changes(changes: &[FileChange]) -> String {
-    let mut text = String::new();
-    for change in changes {
-        match change {
-            FileChange::Added { path, .. } => text.push_str(&format!("+++ {path} (new file, not on disk)\n")),
-            FileChange::Removed { path, .. } => text.push_str(&format!("--- {path} (on disk, no longer generated)\n")),
-            FileChange::Changed { path, old, new } => {
-                let diff = similar::TextDiff::from_lines(old, new);
-                text.push_str(
-                    &diff
-                        .unified_diff()
-                        .context_radius(3)
-                        .header(&format!("a/{path} (on disk)"), &format!("b/{path} (generated)"))
-                        .to_string(),
-                );
-            }
-        }
-    }
-    text
 }
 
 pub fn run(args: &[String]) -> Result<()> {

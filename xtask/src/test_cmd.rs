@@ -1,5 +1,103 @@
-//! `cargo xtask test`.
+//! `cargo xtask test`: every test the project has, in one command.
+//!
+//! Steps: generated-code freshness; the workspace's tests; clippy with `-D warnings`
+//! (generated code included); rustdoc of the generated crate with `-D warnings`; fixture
+//! models generated as standalone crates that must pass clippy and their generated tests.
 
-pub fn run(_args: &[String]) -> anyhow::Result<()> {
-    anyhow::bail!("test: not written yet")
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+
+use crate::{no_more_args, project_root};
+
+/// Runs a command in `dir`, streaming its output; fails when it fails.
+pub fn run_step(dir: &Path, program: &str, args: &[&str], envs: &[(&str, &str)]) -> Result<()> {
+    let mut cmd = Command::new(program);
+    cmd.args(args).current_dir(dir);
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let status = cmd.status().with_context(|| format!("starting {program} {}", args.join(" ")))?;
+    if !status.success() {
+        bail!("`{program} {}` failed ({status})", args.join(" "));
+    }
+    Ok(())
+}
+
+fn fixture_crates(root: &Path) -> Result<()> {
+    let fixtures = root.join("tests/fixtures/models");
+    let mut models: Vec<_> = std::fs::read_dir(&fixtures)
+        .with_context(|| format!("listing {}", fixtures.display()))?
+        .collect::<Result<_, _>>()?;
+    models.sort_by_key(|e| e.file_name());
+    let target_dir = root.join("target/fixture-check");
+    let target_dir = target_dir.to_string_lossy().into_owned();
+    let runtime = root.join("runtime").canonicalize()?.to_string_lossy().into_owned();
+    for entry in models {
+        let path = entry.path();
+        if path.extension().and_then(|e| e.to_str()) != Some("json") {
+            continue;
+        }
+        let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or("fixture").to_owned();
+        let out = root.join("target/fixture-crates").join(&name);
+        let inputs = codegen::Inputs {
+            service_model: std::fs::read_to_string(&path)?,
+            privileges: None,
+            endpoint_rules: None,
+            partitions: None,
+            options: codegen::Options {
+                crate_name: Some(name.clone()),
+                runtime_path: runtime.clone(),
+                standalone: true,
+                ..Default::default()
+            },
+        };
+        let krate = codegen::generate(&inputs).with_context(|| format!("generating fixture {name}"))?;
+        if out.exists() {
+            std::fs::remove_dir_all(&out)?;
+        }
+        krate.write_to(&out)?;
+        println!("== fixture crate {name}: clippy -D warnings, tests, rustdoc -D warnings");
+        let env = [("CARGO_TARGET_DIR", target_dir.as_str())];
+        run_step(&out, "cargo", &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"], &env)?;
+        run_step(&out, "cargo", &["test", "--quiet"], &env)?;
+        run_step(
+            &out,
+            "cargo",
+            &["doc", "--quiet", "--no-deps"],
+            &[("CARGO_TARGET_DIR", target_dir.as_str()), ("RUSTDOCFLAGS", "-D warnings")],
+        )?;
+    }
+    Ok(())
+}
+
+pub fn run(args: &[String]) -> Result<()> {
+    no_more_args(args)?;
+    let root = project_root();
+    let started = Instant::now();
+    let mut steps = 0;
+
+    println!("== generated code is fresh (cargo xtask codegen --check)");
+    crate::codegen_cmd::run(&["--check".to_owned()])?;
+    steps += 1;
+
+    println!("== cargo test --workspace");
+    run_step(&root, "cargo", &["test", "--workspace"], &[])?;
+    steps += 1;
+
+    println!("== cargo clippy --workspace --all-targets -- -D warnings");
+    run_step(&root, "cargo", &["clippy", "--quiet", "--workspace", "--all-targets", "--", "-D", "warnings"], &[])?;
+    steps += 1;
+
+    println!("== rustdoc of the generated crate with -D warnings");
+    run_step(&root, "cargo", &["doc", "--quiet", "--no-deps", "-p", "sts"], &[("RUSTDOCFLAGS", "-D warnings")])?;
+    steps += 1;
+
+    fixture_crates(&root)?;
+    steps += 1;
+
+    println!("all {steps} test steps succeeded in {:.0} s", started.elapsed().as_secs_f64());
+    Ok(())
 }

@@ -93,7 +93,12 @@ impl Constraints {
             let f = field_ident(m);
             let mwire = &m.wire_name;
             if m.required {
-                self.check_member(svc, m.target, quote! { &self.#f }, &shape_name, quote! { #mwire })
+                let v = if matches!(svc.shape(m.target).kind, ShapeKind::Structure(_)) {
+                    quote! { self.#f }
+                } else {
+                    quote! { &self.#f }
+                };
+                self.check_member(svc, m.target, v, &shape_name, quote! { #mwire })
             } else {
                 let check = self.check_member(svc, m.target, quote! { v }, &shape_name, quote! { #mwire });
                 quote! {
@@ -131,17 +136,19 @@ impl Constraints {
                 ShapeKind::Integer(r) | ShapeKind::Long(r) => {
                     let min = opt_tokens(r.min);
                     let max = opt_tokens(r.max);
+                    let value = if matches!(shape.kind, ShapeKind::Integer(_)) { quote! { i64::from(*v) } } else { quote! { *v } };
                     (
                         quote! { &#ty },
-                        quote! { ::stsgen_runtime::validate::range_i64(shape, field, i64::from(*v), #min, #max, #sensitive)?; },
+                        quote! { ::stsgen_runtime::validate::range_i64(shape, field, #value, #min, #max, #sensitive)?; },
                     )
                 }
                 ShapeKind::Float(r) | ShapeKind::Double(r) => {
                     let min = opt_f64(r.min);
                     let max = opt_f64(r.max);
+                    let value = if matches!(shape.kind, ShapeKind::Float(_)) { quote! { f64::from(*v) } } else { quote! { *v } };
                     (
                         quote! { &#ty },
-                        quote! { ::stsgen_runtime::validate::range_f64(shape, field, f64::from(*v), #min, #max, #sensitive)?; },
+                        quote! { ::stsgen_runtime::validate::range_f64(shape, field, #value, #min, #max, #sensitive)?; },
                     )
                 }
                 ShapeKind::Blob { length } => (quote! { &#ty }, length_check(length, quote! { v.len() })),

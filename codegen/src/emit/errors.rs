@@ -195,7 +195,18 @@ pub fn emit_operation_error(svc: &Service, op: &Operation) -> TokenStream {
         let d = doc_attrs(&shape.docs, &format!("The `{code}` error."));
         quote! { #d #v(#ty), }
     });
-    let from_meta_arms = variants.iter().map(|(v, _, ty, _, _)| quote! { #ty::CODE => #name::#v(#ty::from_meta(meta)), });
+    let from_meta_arms: Vec<_> =
+        variants.iter().map(|(v, _, ty, _, _)| quote! { #ty::CODE => #name::#v(#ty::from_meta(meta)), }).collect();
+    let from_meta_body = if from_meta_arms.is_empty() {
+        quote! { #name::Unhandled(::stsgen_runtime::UnhandledError::new(meta)) }
+    } else {
+        quote! {
+            match meta.code() {
+                #(#from_meta_arms)*
+                _ => #name::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
+            }
+        }
+    };
     let meta_arms = variants.iter().map(|(v, _, _, _, _)| quote! { #name::#v(e) => e.meta(), });
     let source_arms = variants.iter().map(|(v, _, _, _, _)| quote! { #name::#v(e) => ::std::option::Option::Some(e), });
     let is_fns = variants.iter().map(|(v, is, _, _, code)| {
@@ -225,10 +236,7 @@ pub fn emit_operation_error(svc: &Service, op: &Operation) -> TokenStream {
 
             /// Classifies an error by its awsQuery code.
             pub fn from_meta(meta: ::stsgen_runtime::ErrorMetadata) -> Self {
-                match meta.code() {
-                    #(#from_meta_arms)*
-                    _ => #name::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
-                }
+                #from_meta_body
             }
 
             /// Code, message, type, request id and HTTP status.

@@ -26,7 +26,7 @@ pub struct StructSpec<'a> {
     pub is_output: bool,
 }
 
-fn structure<'a>(svc: &'a Service, id: ShapeId) -> &'a Structure {
+fn structure(svc: &Service, id: ShapeId) -> &Structure {
     match &svc.shape(id).kind {
         ShapeKind::Structure(s) => s,
         _ => unreachable!("StructSpec for a non-structure"),

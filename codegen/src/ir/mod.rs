@@ -12,6 +12,7 @@ use anyhow::{anyhow, bail, Context, Result};
 
 use crate::docs::html_to_markdown;
 use crate::model::iam::IamService;
+use crate::model::overrides::Overrides;
 use crate::model::service::{self as m, ServiceModel, TimestampFormat, XmlNamespace};
 use crate::naming;
 use crate::Options;
@@ -416,7 +417,12 @@ fn unique(name: String, taken: &mut BTreeSet<String>) -> String {
 const RESERVED_METHODS: &[&str] = &["builder", "validate", "build"];
 
 /// Lowers the parsed models into the IR.
-pub fn lower(model: &ServiceModel, privileges: Option<&IamService>, options: &Options) -> Result<Service> {
+pub fn lower(
+    model: &ServiceModel,
+    privileges: Option<&IamService>,
+    overrides: &Overrides,
+    options: &Options,
+) -> Result<Service> {
     let meta = &model.metadata;
     check_protocol(meta)?;
 
@@ -534,6 +540,23 @@ pub fn lower(model: &ServiceModel, privileges: Option<&IamService>, options: &Op
                 }
             }
         }
+    }
+
+    // Hand-written sensitivity overrides.
+    for o in &overrides.sensitive {
+        let (shape_name, member_name) = o
+            .member
+            .split_once('.')
+            .ok_or_else(|| anyhow!("overrides: sensitive member `{}` is not of the form Shape.Member", o.member))?;
+        let id = index
+            .get(shape_name)
+            .ok_or_else(|| anyhow!("overrides: sensitive member `{}`: no shape `{shape_name}`", o.member))?;
+        let member = match &mut shapes[id.0].kind {
+            ShapeKind::Structure(s) => s.members.iter_mut().find(|m| m.wire_name == member_name),
+            _ => None,
+        }
+        .ok_or_else(|| anyhow!("overrides: sensitive member `{}`: `{shape_name}` has no member `{member_name}`", o.member))?;
+        member.sensitive = true;
     }
 
     // Sensitivity through lists and maps, and boxing of recursive members.

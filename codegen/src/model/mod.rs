@@ -1,6 +1,7 @@
 //! Serde mirrors of the input documents. No logic beyond parsing lives here.
 
 pub mod iam;
+pub mod overrides;
 pub mod service;
 
 use anyhow::{anyhow, Result};

@@ -1,0 +1,112 @@
+//! The crates this repository generates, and how: shared by `cargo xtask codegen` and the
+//! freshness test, so both regenerate exactly the same bytes.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use crate::{GeneratedCrate, Inputs, Options};
+
+/// One crate generated into this repository.
+#[derive(Debug, Clone, Copy)]
+pub struct Target {
+    /// Crate directory under the project root.
+    pub out: &'static str,
+    /// Service model under the project root.
+    pub model: &'static str,
+    /// Privilege model section under the project root.
+    pub privileges: Option<&'static str>,
+    /// Endpoint rule set under the project root.
+    pub endpoint_rules: Option<&'static str>,
+    /// Package and library name.
+    pub crate_name: &'static str,
+    /// Hand-written overrides under the project root.
+    pub overrides: Option<&'static str>,
+}
+
+/// Everything `cargo xtask codegen` regenerates.
+pub const TARGETS: &[Target] = &[Target {
+    out: "generated/sts",
+    model: "model/sts/service-2.json",
+    privileges: Some("model/iam/sts.json"),
+    endpoint_rules: Some("model/sts/endpoint-rule-set-1.json"),
+    crate_name: "sts",
+    overrides: Some("overrides/sts.json"),
+}];
+
+/// The partition data every target uses.
+pub const PARTITIONS: &str = "model/partitions.json";
+
+fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+}
+
+/// Hand-written top-level modules of a generated crate: files under `src/` without the
+/// `@generated` marker. The generated `lib.rs` declares them; the generator never writes them.
+pub fn custom_modules(crate_dir: &Path) -> Result<Vec<String>> {
+    let src = crate_dir.join("src");
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(&src) else { return Ok(out) };
+    let mut entries: Vec<_> = entries.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let (module, file) = if path.is_dir() {
+            (name.clone(), path.join("mod.rs"))
+        } else if let Some(stem) = name.strip_suffix(".rs") {
+            (stem.to_owned(), path.clone())
+        } else {
+            continue;
+        };
+        if module == "lib" || !file.exists() {
+            continue;
+        }
+        if !crate::render::is_generated(&read(&file)?) {
+            out.push(module);
+        }
+    }
+    Ok(out)
+}
+
+/// Generates one in-repo target in memory (`root` is the project root).
+pub fn generate_target(root: &Path, t: &Target) -> Result<GeneratedCrate> {
+    let out = root.join(t.out);
+    let inputs = Inputs {
+        service_model: read(&root.join(t.model))?,
+        privileges: t.privileges.map(|p| read(&root.join(p))).transpose()?,
+        endpoint_rules: t.endpoint_rules.map(|p| read(&root.join(p))).transpose()?,
+        partitions: Some(read(&root.join(PARTITIONS))?),
+        options: Options {
+            crate_name: Some(t.crate_name.to_owned()),
+            runtime_path: "../../runtime".to_owned(),
+            custom_modules: custom_modules(&out)?,
+            overrides: t.overrides.map(|p| read(&root.join(p))).transpose()?,
+            ..Options::default()
+        },
+    };
+    crate::generate(&inputs).with_context(|| format!("generating {} from {}", t.out, t.model))
+}
+
+/// A readable unified diff of what writing `krate` would change.
+pub fn describe_changes(changes: &[crate::FileChange]) -> String {
+    use crate::FileChange;
+    let mut text = String::new();
+    for change in changes {
+        match change {
+            FileChange::Added { path, .. } => text.push_str(&format!("+++ {path} (generated, missing on disk)\n")),
+            FileChange::Removed { path, .. } => text.push_str(&format!("--- {path} (on disk, no longer generated)\n")),
+            FileChange::Changed { path, old, new } => {
+                let diff = similar::TextDiff::from_lines(old, new);
+                text.push_str(
+                    &diff
+                        .unified_diff()
+                        .context_radius(3)
+                        .header(&format!("a/{path} (on disk)"), &format!("b/{path} (generated)"))
+                        .to_string(),
+                );
+            }
+        }
+    }
+    text
+}

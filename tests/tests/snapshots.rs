@@ -1,0 +1,117 @@
+//! Snapshot tests: small fixture models rendered by the generator and reviewed as insta snapshots.
+//! A change to the generator shows up as a reviewable diff of these files.
+
+use std::path::PathBuf;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+}
+
+fn generate_fixture(name: &str) -> codegen::GeneratedCrate {
+    let path = root().join("tests/fixtures/models").join(format!("{name}.json"));
+    let model = std::fs::read_to_string(&path).expect("fixture model");
+    let inputs = codegen::Inputs {
+        service_model: model,
+        privileges: None,
+        endpoint_rules: None,
+        partitions: None,
+        options: codegen::Options { runtime_path: "../../runtime".to_owned(), ..Default::default() },
+    };
+    codegen::generate(&inputs).expect("fixture generates")
+}
+
+#[test]
+fn kitchen_sink_snapshots() {
+    let krate = generate_fixture("kitchen_sink");
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_snapshot_path(root().join("tests/snapshots"));
+    settings.bind(|| {
+        for (path, text) in &krate.files {
+            let name = format!("kitchen_sink__{}", path.replace(['/', '.'], "_"));
+            insta::assert_snapshot!(name, text);
+        }
+    });
+}
+
+#[test]
+fn kitchen_sink_names() {
+    let krate = generate_fixture("kitchen_sink");
+    let op = &krate.files["src/operation/put_things.rs"];
+    // Keyword and awkward names.
+    assert!(op.contains("pub(crate) r#type:"), "`Type` becomes r#type");
+    assert!(op.contains("pub(crate) r#match:"), "`Match` becomes r#match");
+    assert!(op.contains("pub(crate) saml_assertion: ::std::string::String"), "required SAMLAssertion is not optional");
+    assert!(krate.files.contains_key("src/operation/n3d_secure_check.rs"), "digit-leading operation names get a prefix");
+    let secure = &krate.files["src/operation/n3d_secure_check.rs"];
+    assert!(secure.contains("pub(crate) self_:"), "`Self` member becomes self_");
+    assert!(secure.contains("pub(crate) builder_value:"), "`Builder` member does not shadow builder()");
+    let types = &krate.files["src/types/mod.rs"];
+    assert!(types.contains("V1d,"), "enum value 1d");
+    assert!(types.contains("Ec2AmazonawsCom,"), "enum value ec2.amazonaws.com");
+    assert!(types.contains("UnknownValue,"), "enum value UNKNOWN does not clash with Unknown(String)");
+    assert!(types.contains("SelfValue,"), "enum value Self");
+    // Recursion is boxed only where needed.
+    assert!(types.contains("pub(crate) parent: ::std::option::Option<::std::boxed::Box<crate::types::Node>>"));
+    assert!(types.contains("pub(crate) children: ::std::option::Option<::std::vec::Vec<crate::types::Node>>"));
+    // Errors keep their wire code, not the shape name.
+    let errors = &krate.files["src/types/error.rs"];
+    assert!(errors.contains("pub const CODE: &'static str = \"ThingNotFound\";"));
+    assert!(errors.contains("pub const SENDER_FAULT: bool = false;"), "LimitFault is a server fault");
+    // Unsigned operations are marked.
+    assert!(krate.files["src/operation/ping.rs"].contains("pub const UNSIGNED: bool = true;"));
+}
+
+#[test]
+fn unknown_model_key_is_an_error_naming_the_path() {
+    let model = r#"{"metadata": {"apiVersion": "1", "protocol": "query"}, "operations": {},
+        "shapes": {"Foo": {"type": "structure", "members": {"Bar": {"shape": "S", "colour": "red"}}},
+                   "S": {"type": "string"}}}"#;
+    let err = generate_text(model).unwrap_err();
+    assert!(err.contains("shapes.Foo"), "{err}");
+    assert!(err.contains("colour"), "{err}");
+}
+
+#[test]
+fn unknown_shape_type_is_an_error_naming_the_shape() {
+    let model = r#"{"metadata": {"apiVersion": "1", "protocol": "query"}, "operations": {},
+        "shapes": {"Weird": {"type": "document"}}}"#;
+    let err = generate_text(model).unwrap_err();
+    assert!(err.contains("shapes.Weird"), "{err}");
+    assert!(err.contains("document"), "{err}");
+}
+
+#[test]
+fn dangling_reference_is_an_error() {
+    let model = r#"{"metadata": {"apiVersion": "1", "protocol": "query"}, "operations": {},
+        "shapes": {"Foo": {"type": "structure", "members": {"Bar": {"shape": "Missing"}}}}}"#;
+    let err = generate_text(model).unwrap_err();
+    assert!(err.contains("shapes.Foo.members.Bar"), "{err}");
+    assert!(err.contains("Missing"), "{err}");
+}
+
+#[test]
+fn other_protocols_are_refused() {
+    let model = r#"{"metadata": {"apiVersion": "1", "protocol": "rest-json"}, "operations": {}, "shapes": {}}"#;
+    let err = generate_text(model).unwrap_err();
+    assert!(err.contains("rest-json"), "{err}");
+}
+
+#[test]
+fn required_name_must_be_a_member() {
+    let model = r#"{"metadata": {"apiVersion": "1", "protocol": "query"}, "operations": {},
+        "shapes": {"Foo": {"type": "structure", "required": ["Nope"], "members": {}}}}"#;
+    let err = generate_text(model).unwrap_err();
+    assert!(err.contains("shapes.Foo.required") && err.contains("Nope"), "{err}");
+}
+
+fn generate_text(model: &str) -> Result<codegen::GeneratedCrate, String> {
+    let inputs = codegen::Inputs {
+        service_model: model.to_owned(),
+        privileges: None,
+        endpoint_rules: None,
+        partitions: None,
+        options: codegen::Options::default(),
+    };
+    codegen::generate(&inputs).map_err(|e| format!("{e:#}"))
+}
