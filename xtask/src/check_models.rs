@@ -1,5 +1,405 @@
-//! `cargo xtask check-models`.
+//! `cargo xtask check-models [--botocore X.Y.Z|latest] [--only svc1,svc2] [--keep]`.
+//!
+//! Shows that the generator is not specific to STS: for every service in a botocore wheel whose
+//! newest API version speaks awsQuery, it generates a standalone crate under
+//! `target/check-models/<service>/` and runs `cargo check` on it with warnings denied. All those
+//! crates share one target directory, `target/check-models/target`, and the workspace's
+//! `Cargo.lock`, so their dependencies compile once.
+//!
+//! The botocore version defaults to the one `model/SOURCES.json` records (the vendored STS
+//! model's), and `latest` asks pip for the newest. Wheels are cached under `target/pip-cache/`
+//! by version, so a repeated run at a known version downloads nothing.
+//!
+//! Each service passes or fails on its own: a generator error or panic, or a failing
+//! `cargo check`, marks that service failed and the run goes on. The last line printed is
+//! `N passed, M failed`; the exit status is non-zero when any failed.
+//!
+//! Generated crates of passing services are removed unless `--keep` is given; those of failing
+//! services are always kept for inspection.
 
-pub fn run(_args: &[String]) -> anyhow::Result<()> {
-    anyhow::bail!("check-models: not written yet")
+use std::collections::BTreeMap;
+use std::fs;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Mutex;
+
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+
+use crate::update_model::{cached_wheel, remove_dir_if_exists, Wheel};
+
+/// How many lines of a failing `cargo check`'s first error to print.
+const ERROR_LINES: usize = 8;
+
+pub fn run(args: &[String]) -> Result<()> {
+    let mut args = args.to_vec();
+    let version = crate::take_opt(&mut args, "--botocore")?;
+    let only = crate::take_opt(&mut args, "--only")?;
+    let keep = crate::take_flag(&mut args, "--keep");
+    crate::no_more_args(&args)?;
+
+    let root = crate::project_root();
+    let version = match version.as_deref() {
+        Some("latest") => None,
+        Some(v) => Some(v.to_owned()),
+        None => vendored_botocore_version(&root)?,
+    };
+    let fetched = cached_wheel(&root, "botocore", version.as_deref())?;
+    let mut wheel = Wheel::open(&fetched)?;
+
+    let mut services = query_services(&mut wheel)?;
+    eprintln!(
+        "{}: {} awsQuery services: {}",
+        fetched.file_name,
+        services.len(),
+        services
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    if let Some(only) = only {
+        services = select(services, &only)?;
+    }
+    let partitions_member = "botocore/data/partitions.json";
+    let partitions = text(
+        wheel.read(partitions_member)?,
+        partitions_member,
+        wheel.file_name(),
+    )?;
+
+    let out_root = root.join("target/check-models");
+    let checker = Checker {
+        runtime_path: root.join("runtime").to_string_lossy().into_owned(),
+        lock_file: root.join("Cargo.lock"),
+        target_dir: out_root.join("target"),
+        out_root,
+        keep,
+    };
+    let (mut passed, mut failed) = (0, 0);
+    for service in &services {
+        match checker.check(&mut wheel, service, &partitions) {
+            Ok(()) => {
+                passed += 1;
+                println!("ok {}", service.name);
+            }
+            Err(e) => {
+                failed += 1;
+                println!(
+                    "FAILED {}: {}",
+                    service.name,
+                    indent_continuation(&format!("{e:#}"))
+                );
+            }
+        }
+    }
+    println!("{passed} passed, {failed} failed");
+    if failed > 0 {
+        // Exit here rather than returning an error, so that the summary stays the last line.
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+/// The botocore version `model/SOURCES.json` records, if that file exists.
+fn vendored_botocore_version(root: &Path) -> Result<Option<String>> {
+    let path = root.join("model/SOURCES.json");
+    let bytes = match fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+    };
+    let sources: serde_json::Value = serde_json::from_slice(&bytes)
+        .with_context(|| format!("parsing {} as JSON", path.display()))?;
+    let version = sources["packages"]["botocore"]["version"]
+        .as_str()
+        .map(str::to_owned);
+    if version.is_none() {
+        bail!("{} records no packages.botocore.version", path.display());
+    }
+    Ok(version)
+}
+
+/// One awsQuery service in the wheel.
+struct Service {
+    /// The directory name under `botocore/data/`, e.g. `elbv2`.
+    name: String,
+    /// `botocore/data/<name>/<newest api version>`.
+    dir: String,
+}
+
+/// The part of `service-2.json` that says which protocols a service speaks.
+#[derive(Deserialize)]
+struct ModelHead {
+    metadata: Metadata,
+}
+
+#[derive(Deserialize)]
+struct Metadata {
+    #[serde(default)]
+    protocol: Option<String>,
+    #[serde(default)]
+    protocols: Vec<String>,
+}
+
+impl Metadata {
+    fn speaks_query(&self) -> bool {
+        self.protocol.as_deref() == Some("query") || self.protocols.iter().any(|p| p == "query")
+    }
+}
+
+/// Every service whose newest API version (the greatest `YYYY-MM-DD` directory holding a
+/// `service-2.json(.gz)`) declares the `query` protocol, sorted by name.
+fn query_services(wheel: &mut Wheel) -> Result<Vec<Service>> {
+    let mut newest: BTreeMap<String, String> = BTreeMap::new();
+    for member in wheel.names() {
+        let parts: Vec<&str> = member.split('/').collect();
+        if let ["botocore", "data", service, api_version, "service-2.json" | "service-2.json.gz"] =
+            parts[..]
+        {
+            let entry = newest.entry(service.to_owned()).or_default();
+            if api_version > entry.as_str() {
+                *entry = api_version.to_owned();
+            }
+        }
+    }
+    let mut services = Vec::new();
+    for (name, api_version) in newest {
+        let dir = format!("botocore/data/{name}/{api_version}");
+        let (bytes, member) = wheel
+            .read_json_maybe_gz(&format!("{dir}/service-2"))?
+            .with_context(|| format!("{dir}/service-2.json vanished from {}", wheel.file_name()))?;
+        // Deserializing into a struct with only `metadata` skips the rest without building it.
+        let head: ModelHead = serde_json::from_slice(&bytes)
+            .with_context(|| format!("reading metadata of {member} from {}", wheel.file_name()))?;
+        if head.metadata.speaks_query() {
+            services.push(Service { name, dir });
+        }
+    }
+    Ok(services)
+}
+
+/// Keeps the services named in the comma-separated `only`; every name must be an awsQuery service.
+fn select(services: Vec<Service>, only: &str) -> Result<Vec<Service>> {
+    let wanted: Vec<&str> = only
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    if wanted.is_empty() {
+        bail!("--only needs at least one service name");
+    }
+    for name in &wanted {
+        if !services.iter().any(|s| s.name == *name) {
+            let known: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
+            bail!(
+                "--only: `{name}` is not an awsQuery service in this botocore (those are: {})",
+                known.join(", ")
+            );
+        }
+    }
+    Ok(services
+        .into_iter()
+        .filter(|s| wanted.contains(&s.name.as_str()))
+        .collect())
+}
+
+/// Decodes UTF-8, naming the member and archive on failure.
+fn text(bytes: Vec<u8>, member: &str, archive: &str) -> Result<String> {
+    String::from_utf8(bytes).with_context(|| format!("{member} in {archive} is not UTF-8"))
+}
+
+/// Generates and checks one service at a time.
+struct Checker {
+    /// Absolute path of the project's runtime crate, written into generated `Cargo.toml`s.
+    runtime_path: String,
+    /// The workspace's `Cargo.lock`, copied into each generated crate so that all of them build
+    /// against the same dependency versions (and so share compiled dependencies).
+    lock_file: PathBuf,
+    /// `target/check-models`: one directory per service.
+    out_root: PathBuf,
+    /// The target directory every check shares.
+    target_dir: PathBuf,
+    keep: bool,
+}
+
+impl Checker {
+    fn check(&self, wheel: &mut Wheel, service: &Service, partitions: &str) -> Result<()> {
+        // Start from an empty directory, so that no file of an earlier run takes part (or is
+        // left behind to mislead when this run fails before writing).
+        let dir = self.out_root.join(&service.name);
+        remove_dir_if_exists(&dir)?;
+
+        let (model, member) = wheel
+            .read_json_maybe_gz(&format!("{}/service-2", service.dir))?
+            .with_context(|| {
+                format!(
+                    "{}/service-2.json vanished from {}",
+                    service.dir,
+                    wheel.file_name()
+                )
+            })?;
+        let service_model = text(model, &member, wheel.file_name())?;
+        let endpoint_rules =
+            match wheel.read_json_maybe_gz(&format!("{}/endpoint-rule-set-1", service.dir))? {
+                Some((bytes, member)) => Some(text(bytes, &member, wheel.file_name())?),
+                None => None,
+            };
+        let inputs = codegen::Inputs {
+            service_model,
+            privileges: None,
+            endpoint_rules,
+            partitions: Some(partitions.to_owned()),
+            options: codegen::Options {
+                crate_name: Some(service.name.replace('-', "_")),
+                runtime_path: self.runtime_path.clone(),
+                standalone: true,
+                ..Default::default()
+            },
+        };
+        let krate = generate(&inputs).context("generator")?;
+        if !krate.files.contains_key("Cargo.toml") {
+            bail!(
+                "the generator produced no Cargo.toml ({} files)",
+                krate.files.len()
+            );
+        }
+
+        krate
+            .write_to(&dir)
+            .with_context(|| format!("writing the generated crate to {}", dir.display()))?;
+        if !krate.files.contains_key("Cargo.lock") {
+            let lock = dir.join("Cargo.lock");
+            fs::copy(&self.lock_file, &lock).with_context(|| {
+                format!("copying {} to {}", self.lock_file.display(), lock.display())
+            })?;
+        }
+
+        self.cargo_check(&dir)?;
+        if !self.keep {
+            remove_dir_if_exists(&dir)?;
+        }
+        Ok(())
+    }
+
+    /// Runs `cargo check --quiet` on the crate in `dir` with warnings denied.
+    fn cargo_check(&self, dir: &Path) -> Result<()> {
+        // The cargo that runs xtask, so the same toolchain checks the generated crates.
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let manifest = dir.join("Cargo.toml");
+        let output = Command::new(cargo)
+            .args(["check", "--quiet", "--manifest-path"])
+            .arg(&manifest)
+            .current_dir(dir)
+            .env("RUSTFLAGS", "-D warnings")
+            // Would take precedence over RUSTFLAGS.
+            .env_remove("CARGO_ENCODED_RUSTFLAGS")
+            .env("CARGO_TARGET_DIR", &self.target_dir)
+            .output()
+            .with_context(|| format!("running cargo check on {}", manifest.display()))?;
+        if output.status.success() {
+            return Ok(());
+        }
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        bail!(
+            "{}",
+            first_error(&stderr)
+                .unwrap_or_else(|| format!("cargo check exited with {}", output.status))
+        );
+    }
+}
+
+/// Holds the message of the last panic caught by [`generate`].
+static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
+
+/// Runs the generator, turning a panic into an error so one broken service cannot end the run.
+fn generate(inputs: &codegen::Inputs) -> Result<codegen::GeneratedCrate> {
+    // Record the panic (with its location) instead of printing it in the middle of the report.
+    let previous_hook = panic::take_hook();
+    panic::set_hook(Box::new(|info| {
+        *LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner()) = Some(info.to_string());
+    }));
+    let result = panic::catch_unwind(AssertUnwindSafe(|| codegen::generate(inputs)));
+    panic::set_hook(previous_hook);
+    match result {
+        Ok(generated) => generated,
+        Err(_) => {
+            let message = LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner()).take();
+            bail!("{}", message.unwrap_or_else(|| "panicked".to_owned()))
+        }
+    }
+}
+
+/// The first error of cargo's output (its first `error` line and what follows, up to
+/// [`ERROR_LINES`] lines or the next blank line), or its last lines when no line starts with
+/// `error`. Mentions how many errors there were when there was more than one.
+fn first_error(stderr: &str) -> Option<String> {
+    let lines: Vec<&str> = stderr.lines().collect();
+    let picked: Vec<&str> = match lines.iter().position(|l| l.starts_with("error")) {
+        Some(start) => lines[start..]
+            .iter()
+            .take(ERROR_LINES)
+            .take_while(|l| !l.trim().is_empty())
+            .copied()
+            .collect(),
+        None => lines[lines.len().saturating_sub(ERROR_LINES)..].to_vec(),
+    };
+    // cargo's and rustc's closing "could not compile" / "aborting" lines are not errors of their own.
+    let errors = lines
+        .iter()
+        .filter(|l| l.starts_with("error"))
+        .filter(|l| !l.starts_with("error: could not compile") && !l.starts_with("error: aborting"))
+        .count();
+    let mut text = picked.join("\n");
+    if errors > 1 {
+        text.push_str(&format!("\n({errors} errors in all)"));
+    }
+    (!text.trim().is_empty()).then_some(text)
+}
+
+/// Indents every line but the first, so a multi-line reason reads as part of its `FAILED` line.
+fn indent_continuation(text: &str) -> String {
+    text.trim_end().replace('\n', "\n    ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_error_takes_the_first_error_block() {
+        let stderr =
+            "warning: unused\n\nerror[E0425]: cannot find value `x`\n --> src/lib.rs:1:1\n  |\n\n\
+                      error[E0425]: cannot find value `y`\n\nerror: could not compile `x`\n";
+        assert_eq!(
+            first_error(stderr).unwrap(),
+            "error[E0425]: cannot find value `x`\n --> src/lib.rs:1:1\n  |\n(2 errors in all)"
+        );
+        let one = "error: unused import\n --> src/lib.rs:1:1\n\nerror: could not compile `x`\n";
+        assert_eq!(
+            first_error(one).unwrap(),
+            "error: unused import\n --> src/lib.rs:1:1"
+        );
+        assert_eq!(first_error("something odd\n").unwrap(), "something odd");
+        assert_eq!(first_error(""), None);
+    }
+
+    #[test]
+    fn query_protocol_detection() {
+        let head = |json: &str| {
+            serde_json::from_str::<ModelHead>(json)
+                .unwrap()
+                .metadata
+                .speaks_query()
+        };
+        assert!(head(r#"{"metadata": {"protocol": "query"}, "shapes": {}}"#));
+        assert!(head(
+            r#"{"metadata": {"protocol": "smithy-rpc-v2-cbor", "protocols": ["smithy-rpc-v2-cbor", "query"]}}"#
+        ));
+        assert!(!head(
+            r#"{"metadata": {"protocol": "json", "protocols": ["json"]}}"#
+        ));
+        assert!(!head(r#"{"metadata": {"protocol": "ec2"}}"#));
+    }
 }

@@ -413,6 +413,9 @@ fn unique(name: String, taken: &mut BTreeSet<String>) -> String {
     }
 }
 
+/// Method names generated on every error structure (besides `message`, which reads the same member).
+const ERROR_METHODS: &[&str] = &["code", "meta", "from_meta"];
+
 /// Method names generated on every structure, which members must not shadow.
 const RESERVED_METHODS: &[&str] = &["builder", "validate", "build"];
 
@@ -462,8 +465,20 @@ pub fn lower(
         let mut errors = Vec::new();
         for (i, e) in op.errors.iter().enumerate() {
             let id = resolve(&e.shape, &format!("{path}.errors[{i}]"))?;
-            match &shapes[id.0].kind {
-                ShapeKind::Structure(_) => {}
+            match &mut shapes[id.0].kind {
+                ShapeKind::Structure(s) => {
+                    // Legacy models carry the error trait on the reference instead of the shape.
+                    if s.error.is_none() {
+                        if let Some(t) = &e.error {
+                            s.error = Some(ErrorInfo {
+                                code: t.code.clone().unwrap_or_else(|| e.shape.clone()),
+                                http_status: t.http_status_code,
+                                sender_fault: t.sender_fault.unwrap_or(!e.fault.unwrap_or(false)),
+                                retryable: None,
+                            });
+                        }
+                    }
+                }
                 _ => bail!("{path}.errors[{i}]: shape `{}` is not a structure", e.shape),
             }
             if !errors.contains(&id) {
@@ -527,9 +542,17 @@ pub fn lower(
             Home::Error => shape.rust_name = unique(shape.rust_name.clone(), &mut error_names),
             _ => {}
         }
-        // An exception keeps an error info even when the model has no `error` trait.
+        // An exception keeps an error info even when the model has no `error` trait, and its
+        // members must not shadow the accessors every error has.
         if shape.home == Home::Error {
             if let ShapeKind::Structure(s) = &mut shape.kind {
+                let mut taken: BTreeSet<String> = s.members.iter().map(|m| m.rust_name.clone()).collect();
+                for m in &mut s.members {
+                    if ERROR_METHODS.contains(&m.rust_name.as_str()) {
+                        taken.remove(&m.rust_name);
+                        m.rust_name = unique(format!("{}_value", m.rust_name), &mut taken);
+                    }
+                }
                 if s.error.is_none() {
                     s.error = Some(ErrorInfo {
                         code: shape.wire_name.clone(),

@@ -20,6 +20,9 @@ pub struct ServiceModel {
     pub shapes: BTreeMap<String, Shape>,
     #[serde(default)]
     pub documentation: Option<String>,
+    /// Legacy request/response examples (documentation only).
+    #[serde(default)]
+    pub examples: Option<serde_json::Value>,
 }
 
 /// Service metadata.
@@ -143,6 +146,15 @@ pub struct ShapeRef {
     pub location_name: Option<String>,
     #[serde(default)]
     pub xml_namespace: Option<XmlNamespace>,
+    /// Legacy models repeat an error's traits on the reference.
+    #[serde(default)]
+    pub exception: Option<bool>,
+    /// Legacy models repeat an error's traits on the reference.
+    #[serde(default)]
+    pub error: Option<ErrorTrait>,
+    /// Legacy models repeat an error's traits on the reference.
+    #[serde(default)]
+    pub fault: Option<bool>,
 }
 
 /// A shape, parsed into one variant per `type` at the serde boundary.
