@@ -168,6 +168,24 @@ pub fn emit_error_struct(svc: &Service, id: ShapeId) -> TokenStream {
     }
 }
 
+/// The variant name of error shape `id` in `op`'s error enum (unique, never `Unhandled`).
+pub fn variant_name(svc: &Service, op: &Operation, id: ShapeId) -> String {
+    let mut taken: BTreeSet<String> = ["Unhandled".to_owned()].into();
+    for &e in &op.errors {
+        let base = svc.shape(e).rust_name.clone();
+        let mut name = base.clone();
+        let mut k = 2;
+        while !taken.insert(name.clone()) {
+            name = format!("{base}{k}");
+            k += 1;
+        }
+        if e == id {
+            return name;
+        }
+    }
+    svc.shape(id).rust_name.clone()
+}
+
 /// The error enum of an operation.
 pub fn emit_operation_error(svc: &Service, op: &Operation) -> TokenStream {
     let name = format_ident!("{}Error", op.rust_name);
@@ -183,12 +201,8 @@ pub fn emit_operation_error(svc: &Service, op: &Operation) -> TokenStream {
         if !codes.insert(info.code.clone()) {
             continue;
         }
-        let mut vname = shape.rust_name.clone();
-        let mut k = 2;
-        while !taken.insert(vname.clone()) {
-            vname = format!("{}{k}", shape.rust_name);
-            k += 1;
-        }
+        let vname = variant_name(svc, op, e);
+        taken.insert(vname.clone());
         variants.push((format_ident!("{}", vname), format_ident!("is_{}", naming::field_name(&vname)), rust_type(svc, e), shape, info.code.clone()));
     }
     let defs = variants.iter().map(|(v, _, ty, shape, code)| {

@@ -1,11 +1,13 @@
 //! Emitters: IR -> `proc_macro2::TokenStream`, one module per concern.
 
 pub mod constraints;
+pub mod deserialize;
 pub mod enums;
 pub mod errors;
 pub mod files;
 pub mod iam;
 pub mod operation;
+pub mod serialize;
 pub mod shapes;
 pub mod structure;
 pub mod tests;
@@ -128,6 +130,20 @@ pub fn emit_crate(svc: &Service, options: &Options) -> Result<GeneratedCrate> {
             "src/operation/mod.rs",
         )?,
     );
+    files.insert(
+        "src/protocol/mod.rs".to_owned(),
+        render::rust_file(
+            quote! {
+                //! awsQuery (de)serializers shared between operations; each operation module has
+                //! its own `serialize_body`, `request`, `parse_output` and `parse_error`.
+                pub(crate) mod de;
+                pub(crate) mod ser;
+            },
+            "src/protocol/mod.rs",
+        )?,
+    );
+    files.insert("src/protocol/ser.rs".to_owned(), render::rust_file(serialize::module(svc), "src/protocol/ser.rs")?);
+    files.insert("src/protocol/de.rs".to_owned(), render::rust_file(deserialize::module(svc), "src/protocol/de.rs")?);
     files.insert("src/constraints.rs".to_owned(), render::rust_file(constraints.module(svc), "src/constraints.rs")?);
     let has_tests = match tests::emit_tests(svc) {
         Some(t) => {
@@ -183,18 +199,21 @@ fn lib_rs(svc: &Service, options: &Options, has_tests: bool) -> TokenStream {
 
         /// Build and service errors.
         pub mod error {
-            pub use ::stsgen_runtime::{BuildError, ErrorMetadata, ErrorType, UnhandledError, Violation};
+            pub use ::stsgen_runtime::{BuildError, ErrorMetadata, ErrorType, ParseError, ParseErrorKind, UnhandledError, Violation};
         }
         /// Primitive value types used by the generated shapes.
         pub mod primitives {
             pub use ::stsgen_runtime::{Blob, DateTime};
         }
         pub use ::stsgen_runtime::RequestId;
+        /// The service-agnostic runtime this crate is built on (HTTP types, XML reader, query writer).
+        pub use ::stsgen_runtime as runtime;
 
         pub mod operation;
         pub mod types;
         #iam_mod
         mod constraints;
+        mod protocol;
         #tests_mod
         #(#custom)*
 

@@ -106,6 +106,7 @@ pub fn emit_operation(svc: &Service, op: &Operation, constraints: &Constraints) 
     });
     let method = &op.http_method;
     let uri = &op.http_uri;
+    let protocol = protocol_fns(svc, op);
     quote! {
         #mod_docs
 
@@ -122,6 +123,7 @@ pub fn emit_operation(svc: &Service, op: &Operation, constraints: &Constraints) 
         #input_value
         #output_value
         #error
+        #protocol
 
         /// Builders for this operation's input and output.
         pub mod builders {
@@ -204,4 +206,116 @@ fn empty_struct(name: &str, builder: &str, doc: &str, is_output: bool) -> (Token
             }
         },
     )
+}
+
+/// The operation's sans-IO protocol functions: `serialize_body`, `request`, `parse_output`, `parse_error`.
+fn protocol_fns(svc: &Service, op: &Operation) -> TokenStream {
+    let input_ty = format_ident!("{}Input", op.rust_name);
+    let output_ty = format_ident!("{}Output", op.rust_name);
+    let error_ty = format_ident!("{}Error", op.rust_name);
+    let wire = &op.wire_name;
+    let ser = match op.input.and_then(|i| svc.structure(i)) {
+        Some(s) if !s.members.is_empty() => crate::emit::serialize::ser_members(svc, &s.members, quote! { input }),
+        _ => quote! { let _ = (input, prefix, w); },
+    };
+    let wrapper = op.result_wrapper.clone().unwrap_or_else(|| format!("{wire}Result"));
+    let read_output = match op.output {
+        Some(id) => crate::emit::deserialize::de_struct_body(
+            svc,
+            id,
+            quote! { #output_ty },
+            quote! { _request_id: ::std::option::Option::None, },
+            false,
+        ),
+        None => quote! {
+            while let ::std::option::Option::Some(child) = r.next_child(tag)? {
+                r.skip(&child)?;
+            }
+            Ok(#output_ty { _request_id: ::std::option::Option::None })
+        },
+    };
+    let mut codes = std::collections::BTreeSet::new();
+    let error_arms = op.errors.iter().filter_map(|&e| {
+        let shape = svc.shape(e);
+        let info = svc.structure(e)?.error.as_ref()?;
+        if !codes.insert(info.code.clone()) {
+            return None;
+        }
+        let ty = crate::emit::shapes::rust_type(svc, e);
+        let variant = format_ident!("{}", crate::emit::errors::variant_name(svc, op, e));
+        let f = crate::emit::deserialize::de_fn(svc, e);
+        let fill_message = svc.structure(e)?.members.iter().any(|m| m.rust_name == "message").then(|| {
+            quote! {
+                if e.message.is_none() {
+                    e.message = e.meta.message().map(::std::borrow::ToOwned::to_owned);
+                }
+            }
+        });
+        let _ = shape;
+        Some(quote! {
+            #ty::CODE => {
+                let mut e = ::stsgen_runtime::xml::with_error_element(body, crate::protocol::de::#f)
+                    .map_err(|e| e.with_response(status, body))?;
+                e.meta = meta;
+                #fill_message
+                #error_ty::#variant(e)
+            }
+        })
+    }).collect::<Vec<_>>();
+    let classify = if error_arms.is_empty() {
+        quote! { #error_ty::Unhandled(::stsgen_runtime::UnhandledError::new(meta)) }
+    } else {
+        quote! {
+            match meta.code() {
+                #(#error_arms)*
+                _ => #error_ty::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
+            }
+        }
+    };
+    quote! {
+        /// The awsQuery form body for `input` (`Action`, `Version`, then every set member;
+        /// unset idempotency tokens are filled).
+        pub fn serialize_body(input: &#input_ty) -> ::std::string::String {
+            let mut writer = ::stsgen_runtime::query::QueryWriter::new(OPERATION_NAME, crate::meta::API_VERSION);
+            {
+                let w = &mut writer;
+                let prefix = "";
+                #ser
+            }
+            writer.finish()
+        }
+
+        /// The unsigned HTTP request for `input`: method, URI, `content-type`, `content-length`
+        /// and body. The client adds `host`, `user-agent` and the signature.
+        pub fn request(input: &#input_ty) -> ::stsgen_runtime::http::Request<::std::string::String> {
+            ::stsgen_runtime::query::form_request(HTTP_METHOD, HTTP_URI, serialize_body(input))
+        }
+
+        /// Reads a successful response body.
+        ///
+        /// # Errors
+        /// A [`ParseError`](::stsgen_runtime::ParseError) naming what was malformed or missing.
+        pub fn parse_output(body: &[u8]) -> ::std::result::Result<#output_ty, ::stsgen_runtime::ParseError> {
+            let (mut output, request_id) = ::stsgen_runtime::xml::parse_response(body, #wrapper, |r, tag| {
+                #read_output
+            })?;
+            output._request_id = request_id;
+            Ok(output)
+        }
+
+        /// Reads an error response: the modeled error its code names, or `Unhandled`.
+        ///
+        /// # Errors
+        /// A [`ParseError`](::stsgen_runtime::ParseError) with the status and the start of the
+        /// body when the body is not an awsQuery error document.
+        pub fn parse_error(
+            status: u16,
+            headers: &::stsgen_runtime::http::HeaderMap,
+            body: &[u8],
+        ) -> ::std::result::Result<#error_ty, ::stsgen_runtime::ParseError> {
+            let header_request_id = headers.get("x-amzn-requestid").and_then(|v| v.to_str().ok());
+            let meta = ::stsgen_runtime::xml::parse_error_metadata(status, header_request_id, body)?;
+            Ok(#classify)
+        }
+    }
 }

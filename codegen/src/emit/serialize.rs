@@ -1,0 +1,190 @@
+//! awsQuery request serializers: form parameters for every set member, following the
+//! protocol's naming rules (`Parent.Child`, `List.member.N`, flattened `List.N`,
+//! `Map.entry.N.key` / `.value`, locationName renames).
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::emit::shapes::{field_ident, rust_type};
+use crate::ir::{Member, Service, ShapeId, ShapeKind};
+use crate::model::service::TimestampFormat;
+use crate::naming;
+
+/// Name of the shared serializer function for a structure shape.
+pub fn ser_fn(svc: &Service, id: ShapeId) -> proc_macro2::Ident {
+    format_ident!("ser_{}", naming::field_name(&svc.shape(id).wire_name))
+}
+
+/// Structures reachable from operation inputs (each gets a shared serializer).
+pub fn input_structures(svc: &Service) -> BTreeSet<ShapeId> {
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<ShapeId> = svc.operations.iter().filter_map(|o| o.input).collect();
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        match &svc.shape(id).kind {
+            ShapeKind::Structure(s) => stack.extend(s.members.iter().map(|m| m.target)),
+            ShapeKind::List(l) => stack.push(l.member),
+            ShapeKind::Map(m) => {
+                stack.push(m.key);
+                stack.push(m.value);
+            }
+            _ => {}
+        }
+    }
+    seen.into_iter().filter(|&id| matches!(svc.shape(id).kind, ShapeKind::Structure(_))).collect()
+}
+
+fn timestamp_format(fmt: Option<TimestampFormat>) -> TokenStream {
+    match fmt {
+        Some(TimestampFormat::UnixTimestamp) => quote! { ::stsgen_runtime::primitives::TimestampFormat::EpochSeconds },
+        Some(TimestampFormat::Rfc822) => quote! { ::stsgen_runtime::primitives::TimestampFormat::HttpDate },
+        Some(TimestampFormat::Iso8601) | None => quote! { ::stsgen_runtime::primitives::TimestampFormat::DateTime },
+    }
+}
+
+/// Statements writing value `v` (an expression of type `&T`) of shape `id` at parameter `key`
+/// (an expression of type `&str`).
+fn ser_value(
+    svc: &Service,
+    id: ShapeId,
+    v: TokenStream,
+    key: TokenStream,
+    member_ts: Option<TimestampFormat>,
+    member_flattened: bool,
+    depth: usize,
+) -> TokenStream {
+    let shape = svc.shape(id);
+    match &shape.kind {
+        ShapeKind::String(s) if !s.enum_values.is_empty() => quote! { w.string(#key, #v.as_str()); },
+        ShapeKind::String(_) => quote! { w.string(#key, #v); },
+        ShapeKind::Boolean => quote! { w.boolean(#key, *#v); },
+        ShapeKind::Integer(_) => quote! { w.integer(#key, i64::from(*#v)); },
+        ShapeKind::Long(_) => quote! { w.integer(#key, *#v); },
+        ShapeKind::Float(_) => quote! { w.float(#key, *#v); },
+        ShapeKind::Double(_) => quote! { w.double(#key, *#v); },
+        ShapeKind::Blob { .. } => quote! { w.blob(#key, #v.as_bytes()); },
+        ShapeKind::Timestamp { format } => {
+            let fmt = timestamp_format(member_ts.or(*format));
+            quote! { w.timestamp(#key, #v, #fmt); }
+        }
+        ShapeKind::Structure(_) => {
+            let f = ser_fn(svc, id);
+            quote! { crate::protocol::ser::#f(w, #key, #v); }
+        }
+        ShapeKind::List(l) => {
+            let item = format_ident!("item{}", depth);
+            let i = format_ident!("i{}", depth);
+            let item_key = format_ident!("item_key{}", depth);
+            let key_expr = if l.flattened || member_flattened {
+                quote! { format!("{}.{}", #key, #i + 1) }
+            } else {
+                let name = l.member_location_name.clone().unwrap_or_else(|| "member".to_owned());
+                quote! { format!("{}.{}.{}", #key, #name, #i + 1) }
+            };
+            let inner = ser_value(svc, l.member, quote! { #item }, quote! { &#item_key }, None, false, depth + 1);
+            quote! {
+                if #v.is_empty() {
+                    w.empty(#key);
+                }
+                for (#i, #item) in #v.iter().enumerate() {
+                    let #item_key = #key_expr;
+                    #inner
+                }
+            }
+        }
+        ShapeKind::Map(m) => {
+            let k = format_ident!("k{}", depth);
+            let val = format_ident!("val{}", depth);
+            let i = format_ident!("i{}", depth);
+            let entry = format_ident!("entry{}", depth);
+            let entry_expr = if m.flattened || member_flattened {
+                quote! { format!("{}.{}", #key, #i + 1) }
+            } else {
+                quote! { format!("{}.entry.{}", #key, #i + 1) }
+            };
+            let key_name = m.key_location_name.clone().unwrap_or_else(|| "key".to_owned());
+            let value_name = m.value_location_name.clone().unwrap_or_else(|| "value".to_owned());
+            let kk = format_ident!("key_key{}", depth);
+            let vk = format_ident!("value_key{}", depth);
+            let ser_k = ser_value(svc, m.key, quote! { #k }, quote! { &#kk }, None, false, depth + 1);
+            let ser_v = ser_value(svc, m.value, quote! { #val }, quote! { &#vk }, None, false, depth + 1);
+            quote! {
+                for (#i, (#k, #val)) in #v.iter().enumerate() {
+                    let #entry = #entry_expr;
+                    let #kk = format!("{}.{}", #entry, #key_name);
+                    let #vk = format!("{}.{}", #entry, #value_name);
+                    #ser_k
+                    #ser_v
+                }
+            }
+        }
+    }
+}
+
+/// Statements writing every set member of structure `v` (an expression of type `&T`) under `prefix`.
+pub fn ser_members(svc: &Service, members: &[Member], v: TokenStream) -> TokenStream {
+    let stmts = members.iter().map(|m| {
+        let f = field_ident(m);
+        let name = m.serialized_name();
+        let bind_key = quote! { let key = ::stsgen_runtime::query::join(prefix, #name); };
+        let value_ref = if m.boxed { quote! { &**value } } else { quote! { value } };
+        let write = ser_value(svc, m.target, value_ref, quote! { &key }, m.timestamp_format, m.flattened, 0);
+        if m.required {
+            quote! {
+                {
+                    #bind_key
+                    let value = &#v.#f;
+                    #write
+                }
+            }
+        } else if m.idempotency_token {
+            quote! {
+                {
+                    #bind_key
+                    match &#v.#f {
+                        ::std::option::Option::Some(value) => { #write }
+                        ::std::option::Option::None => w.string(&key, &::stsgen_runtime::idempotency::token()),
+                    }
+                }
+            }
+        } else {
+            quote! {
+                if let ::std::option::Option::Some(value) = &#v.#f {
+                    #bind_key
+                    #write
+                }
+            }
+        }
+    });
+    quote! { #(#stmts)* }
+}
+
+/// The `src/protocol/ser.rs` module: one serializer per structure reachable from an input.
+pub fn module(svc: &Service) -> TokenStream {
+    let fns = input_structures(svc).into_iter().filter_map(|id| {
+        let shape = svc.shape(id);
+        let ShapeKind::Structure(s) = &shape.kind else { return None };
+        if svc.operations.iter().any(|o| o.input == Some(id)) && shape.home != crate::ir::Home::Types {
+            return None; // operation inputs are serialized in their operation module
+        }
+        let f = ser_fn(svc, id);
+        let ty = rust_type(svc, id);
+        let body = ser_members(svc, &s.members, quote! { v });
+        let doc = format!(" Writes a `{}` under `prefix`.", shape.wire_name);
+        Some(quote! {
+            #[doc = #doc]
+            pub(crate) fn #f(w: &mut ::stsgen_runtime::query::QueryWriter, prefix: &str, v: &#ty) {
+                #body
+            }
+        })
+    });
+    quote! {
+        //! awsQuery serializers for structures shared between operations.
+        #![allow(unused_variables, clippy::needless_borrow)]
+        #(#fns)*
+    }
+}

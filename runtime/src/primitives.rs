@@ -1,0 +1,257 @@
+//! Wire forms of primitive values: timestamps, floats, booleans and blobs.
+
+use std::fmt::Write as _;
+
+use base64::Engine as _;
+use time::format_description::well_known::{Rfc2822, Rfc3339};
+use time::{OffsetDateTime, UtcOffset};
+
+use crate::DateTime;
+
+/// Timestamp wire formats (the model's `timestampFormat`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimestampFormat {
+    /// `2015-01-25T08:00:00Z` (fractional seconds when not whole).
+    DateTime,
+    /// Seconds since the epoch, `1422172800` (fraction when not whole).
+    EpochSeconds,
+    /// `Sun, 25 Jan 2015 08:00:00 GMT`.
+    HttpDate,
+}
+
+/// Formats a timestamp.
+pub fn format_timestamp(value: &DateTime, format: TimestampFormat) -> String {
+    let utc = value.to_offset(UtcOffset::UTC);
+    match format {
+        TimestampFormat::DateTime => {
+            let mut s = String::with_capacity(24);
+            let _ = write!(
+                s,
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+                utc.year(),
+                u8::from(utc.month()),
+                utc.day(),
+                utc.hour(),
+                utc.minute(),
+                utc.second()
+            );
+            push_fraction(&mut s, utc.nanosecond());
+            s.push('Z');
+            s
+        }
+        TimestampFormat::EpochSeconds => {
+            let mut s = utc.unix_timestamp().to_string();
+            push_fraction(&mut s, utc.nanosecond());
+            s
+        }
+        TimestampFormat::HttpDate => {
+            const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+            const MONTHS: [&str; 12] =
+                ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+            format!(
+                "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
+                DAYS[utc.weekday().number_days_from_monday() as usize],
+                utc.day(),
+                MONTHS[u8::from(utc.month()) as usize - 1],
+                utc.year(),
+                utc.hour(),
+                utc.minute(),
+                utc.second()
+            )
+        }
+    }
+}
+
+/// Appends `.fff` (milliseconds, or more digits when needed) for a non-zero fraction.
+fn push_fraction(s: &mut String, nanos: u32) {
+    if nanos == 0 {
+        return;
+    }
+    let mut digits = format!("{nanos:09}");
+    while digits.ends_with('0') && digits.len() > 3 {
+        digits.pop();
+    }
+    s.push('.');
+    s.push_str(&digits);
+}
+
+/// Why a value could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidValue {
+    /// What was expected (`"timestamp"`, `"integer"`, ...).
+    pub expected: &'static str,
+}
+
+/// Parses a timestamp in the given format; date-times also accept offsets and any fraction,
+/// and every format falls back to the others (services are not always consistent).
+pub fn parse_timestamp(text: &str, format: TimestampFormat) -> Result<DateTime, InvalidValue> {
+    let text = text.trim();
+    let err = InvalidValue { expected: "timestamp" };
+    let as_epoch = || parse_epoch(text);
+    let as_date_time = || OffsetDateTime::parse(text, &Rfc3339).ok().or_else(|| parse_lenient_iso(text));
+    let as_http = || parse_http_date(text);
+    let parsed = match format {
+        TimestampFormat::DateTime => as_date_time().or_else(as_epoch).or_else(as_http),
+        TimestampFormat::EpochSeconds => as_epoch().or_else(as_date_time).or_else(as_http),
+        TimestampFormat::HttpDate => as_http().or_else(as_date_time).or_else(as_epoch),
+    };
+    parsed.map(|t| t.to_offset(UtcOffset::UTC)).ok_or(err)
+}
+
+fn parse_epoch(text: &str) -> Option<DateTime> {
+    let (whole, frac) = match text.split_once('.') {
+        Some((w, f)) => (w, f),
+        None => (text, ""),
+    };
+    if whole.is_empty() || !frac.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 9 {
+        return None;
+    }
+    let secs: i64 = whole.parse().ok()?;
+    let mut nanos: i64 = 0;
+    if !frac.is_empty() {
+        nanos = format!("{frac:0<9}").parse().ok()?;
+    }
+    let total = i128::from(secs) * 1_000_000_000 + if secs < 0 { -i128::from(nanos) } else { i128::from(nanos) };
+    OffsetDateTime::from_unix_timestamp_nanos(total).ok()
+}
+
+/// ISO 8601 forms RFC 3339 parsing rejects: no `Z`/offset (taken as UTC), or a lower-case `t`/`z`.
+fn parse_lenient_iso(text: &str) -> Option<DateTime> {
+    let upper = text.to_ascii_uppercase();
+    if let Ok(t) = OffsetDateTime::parse(&upper, &Rfc3339) {
+        return Some(t);
+    }
+    if upper.len() >= 19 && !upper.ends_with('Z') && !upper[19..].contains(['+', '-']) {
+        return OffsetDateTime::parse(&format!("{upper}Z"), &Rfc3339).ok();
+    }
+    None
+}
+
+fn parse_http_date(text: &str) -> Option<DateTime> {
+    if let Ok(t) = OffsetDateTime::parse(text, &Rfc2822) {
+        return Some(t);
+    }
+    // RFC 2822 parsing in `time` wants a numeric zone or GMT/UT; accept "UTC" too.
+    let replaced = text.strip_suffix(" UTC").map(|s| format!("{s} GMT"))?;
+    OffsetDateTime::parse(&replaced, &Rfc2822).ok()
+}
+
+/// Formats a float as AWS expects: `NaN`, `Infinity`, `-Infinity`, else the shortest round-trip form.
+pub fn format_f64(v: f64) -> String {
+    if v.is_nan() {
+        "NaN".to_owned()
+    } else if v.is_infinite() {
+        if v > 0.0 { "Infinity" } else { "-Infinity" }.to_owned()
+    } else {
+        v.to_string()
+    }
+}
+
+/// Formats an `f32` (see [`format_f64`]).
+pub fn format_f32(v: f32) -> String {
+    if v.is_nan() {
+        "NaN".to_owned()
+    } else if v.is_infinite() {
+        if v > 0.0 { "Infinity" } else { "-Infinity" }.to_owned()
+    } else {
+        v.to_string()
+    }
+}
+
+/// Parses a float, accepting `NaN`, `Infinity` and `-Infinity`.
+pub fn parse_f64(text: &str) -> Result<f64, InvalidValue> {
+    match text.trim() {
+        "NaN" => Ok(f64::NAN),
+        "Infinity" => Ok(f64::INFINITY),
+        "-Infinity" => Ok(f64::NEG_INFINITY),
+        t => t.parse().map_err(|_| InvalidValue { expected: "floating-point number" }),
+    }
+}
+
+/// Parses an `f32` (see [`parse_f64`]).
+pub fn parse_f32(text: &str) -> Result<f32, InvalidValue> {
+    match text.trim() {
+        "NaN" => Ok(f32::NAN),
+        "Infinity" => Ok(f32::INFINITY),
+        "-Infinity" => Ok(f32::NEG_INFINITY),
+        t => t.parse().map_err(|_| InvalidValue { expected: "floating-point number" }),
+    }
+}
+
+/// Parses `true` / `false`.
+pub fn parse_bool(text: &str) -> Result<bool, InvalidValue> {
+    match text.trim() {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(InvalidValue { expected: "boolean" }),
+    }
+}
+
+/// Parses a 32-bit integer.
+pub fn parse_i32(text: &str) -> Result<i32, InvalidValue> {
+    text.trim().parse().map_err(|_| InvalidValue { expected: "32-bit integer" })
+}
+
+/// Parses a 64-bit integer.
+pub fn parse_i64(text: &str) -> Result<i64, InvalidValue> {
+    text.trim().parse().map_err(|_| InvalidValue { expected: "64-bit integer" })
+}
+
+/// Base64 (standard alphabet, padded).
+pub fn encode_base64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// Decodes base64 (standard alphabet; whitespace inside is ignored, padding optional).
+pub fn decode_base64(text: &str) -> Result<Vec<u8>, InvalidValue> {
+    let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(compact.as_bytes())
+        .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(compact.trim_end_matches('=').as_bytes()))
+        .map_err(|_| InvalidValue { expected: "base64" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(secs: i64, nanos: u32) -> DateTime {
+        OffsetDateTime::from_unix_timestamp(secs).unwrap() + time::Duration::nanoseconds(nanos.into())
+    }
+
+    #[test]
+    fn formats() {
+        let t = ts(1422172800, 0);
+        assert_eq!(format_timestamp(&t, TimestampFormat::DateTime), "2015-01-25T08:00:00Z");
+        assert_eq!(format_timestamp(&t, TimestampFormat::EpochSeconds), "1422172800");
+        assert_eq!(format_timestamp(&t, TimestampFormat::HttpDate), "Sun, 25 Jan 2015 08:00:00 GMT");
+        let t = ts(1422172800, 123_000_000);
+        assert_eq!(format_timestamp(&t, TimestampFormat::DateTime), "2015-01-25T08:00:00.123Z");
+        assert_eq!(format_timestamp(&t, TimestampFormat::EpochSeconds), "1422172800.123");
+    }
+
+    #[test]
+    fn parses() {
+        let t = ts(1576540098, 0);
+        for text in ["2019-12-16T23:48:18Z", "2019-12-16T22:48:18-01:00", "2019-12-17T00:48:18+01:00", "1576540098", "Mon, 16 Dec 2019 23:48:18 GMT", "2019-12-16T23:48:18"] {
+            assert_eq!(parse_timestamp(text, TimestampFormat::DateTime), Ok(t), "{text}");
+        }
+        assert_eq!(parse_timestamp("2019-12-16T23:48:18.5Z", TimestampFormat::DateTime), Ok(ts(1576540098, 500_000_000)));
+        assert_eq!(parse_timestamp("1576540098.25", TimestampFormat::EpochSeconds), Ok(ts(1576540098, 250_000_000)));
+        assert!(parse_timestamp("yesterday", TimestampFormat::DateTime).is_err());
+        assert!(parse_timestamp("", TimestampFormat::EpochSeconds).is_err());
+    }
+
+    #[test]
+    fn floats_and_blobs() {
+        assert_eq!(format_f64(10.8), "10.8");
+        assert_eq!(format_f64(f64::NAN), "NaN");
+        assert_eq!(format_f64(f64::NEG_INFINITY), "-Infinity");
+        assert!(parse_f64("NaN").unwrap().is_nan());
+        assert_eq!(parse_f64("-Infinity"), Ok(f64::NEG_INFINITY));
+        assert_eq!(encode_base64(b"value"), "dmFsdWU=");
+        assert_eq!(decode_base64("dmFs\ndWU="), Ok(b"value".to_vec()));
+        assert_eq!(decode_base64("dmFsdWU"), Ok(b"value".to_vec()));
+        assert!(decode_base64("!!").is_err());
+    }
+}
