@@ -9,6 +9,7 @@ pub mod emit;
 pub mod ir;
 pub mod model;
 pub mod naming;
+pub mod protocol_tests;
 pub mod render;
 pub mod repo;
 
@@ -47,6 +48,9 @@ pub struct Options {
     pub custom_modules: Vec<String>,
     /// Text of the service's overrides file (`overrides/<service>.json`), if any.
     pub overrides: Option<String>,
+    /// Text of the service's endpoint test suite (`endpoint-tests-1.json`): emitted as one
+    /// `#[test]` per case in the generated crate (with `endpoint_rules`).
+    pub endpoint_tests: Option<String>,
 }
 
 impl Default for Options {
@@ -58,6 +62,7 @@ impl Default for Options {
             crate_version: "0.1.0".to_owned(),
             custom_modules: Vec::new(),
             overrides: None,
+            endpoint_tests: None,
         }
     }
 }
@@ -169,6 +174,14 @@ pub fn generate(inputs: &Inputs) -> Result<GeneratedCrate> {
         Some(text) => model::parse_json::<model::overrides::Overrides>(text, "overrides")?,
         None => model::overrides::Overrides::default(),
     };
-    let ir = ir::lower(&service, privileges.as_ref(), &overrides, &inputs.options)?;
+    let mut ir = ir::lower(&service, privileges.as_ref(), &overrides, &inputs.options)?;
+    if let Some(text) = &inputs.endpoint_rules {
+        let rules: model::endpoints::RuleSet = model::parse_json(text, "endpoint rule set")?;
+        let partitions = inputs.partitions.as_deref().map(|t| model::parse_json(t, "partitions")).transpose()?;
+        let tests = inputs.options.endpoint_tests.as_deref().map(|t| model::parse_json(t, "endpoint tests")).transpose()?;
+        ir.endpoints = Some(
+            ir::endpoints::lower(&rules, partitions.as_ref(), tests.as_ref()).context("endpoint rule set")?,
+        );
+    }
     emit::emit_crate(&ir, &inputs.options)
 }

@@ -122,7 +122,7 @@ mod tests {
             ("Type", "Type", "type"),
             ("RoleARN", "RoleArn", "role_arn"),
             ("arnType", "ArnType", "arn_type"),
-            ("3DSecure", "N3DSecure", "n3d_secure"),
+            ("3DSecure", "N3dSecure", "n3d_secure"),
             ("1d", "N1d", "n1d"),
             ("DBInstanceIdentifier", "DbInstanceIdentifier", "db_instance_identifier"),
             ("IDPRejectedClaimException", "IdpRejectedClaimException", "idp_rejected_claim_exception"),

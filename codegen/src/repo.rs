@@ -22,6 +22,8 @@ pub struct Target {
     pub crate_name: &'static str,
     /// Hand-written overrides under the project root.
     pub overrides: Option<&'static str>,
+    /// Endpoint test suite under the project root, emitted as tests in the generated crate.
+    pub endpoint_tests: Option<&'static str>,
 }
 
 /// Everything `cargo xtask codegen` regenerates.
@@ -32,6 +34,7 @@ pub const TARGETS: &[Target] = &[Target {
     endpoint_rules: Some("model/sts/endpoint-rule-set-1.json"),
     crate_name: "sts",
     overrides: Some("overrides/sts.json"),
+    endpoint_tests: Some("tests/data/endpoint-rules/sts/endpoint-tests-1.json"),
 }];
 
 /// The partition data every target uses.
@@ -82,6 +85,7 @@ pub fn generate_target(root: &Path, t: &Target) -> Result<GeneratedCrate> {
             runtime_path: "../../runtime".to_owned(),
             custom_modules: custom_modules(&out)?,
             overrides: t.overrides.map(|p| read(&root.join(p))).transpose()?,
+            endpoint_tests: t.endpoint_tests.map(|p| read(&root.join(p))).transpose()?,
             ..Options::default()
         },
     };

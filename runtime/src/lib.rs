@@ -8,12 +8,17 @@
 
 pub mod blob;
 pub mod build_error;
+#[cfg(feature = "client")]
+pub mod client;
+pub mod credentials;
+pub mod endpoint;
 pub mod error;
 pub mod iam;
 pub mod idempotency;
 pub mod primitives;
 pub mod query;
 pub mod sensitive;
+pub mod sigv4;
 pub mod validate;
 pub mod xml;
 

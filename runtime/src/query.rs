@@ -82,10 +82,25 @@ impl QueryWriter {
     }
 }
 
+/// Bodies at least this long are compressed for operations that accept compression
+/// (the Smithy `requestCompression` default).
+pub const MIN_COMPRESSION_SIZE: usize = 10_240;
+
 /// An HTTP request carrying an awsQuery body (`content-type` and `content-length` set; the
 /// client adds `host`, `user-agent` and the signature). A method or URI the model spells
 /// wrongly falls back to `POST /` instead of panicking.
-pub fn form_request(method: &str, uri: &str, body: String) -> http::Request<String> {
+///
+/// When `compression` lists `gzip` (the operation's modeled encodings) and the body is at
+/// least [`MIN_COMPRESSION_SIZE`] bytes, the body is gzipped and `content-encoding: gzip` set.
+pub fn form_request(method: &str, uri: &str, body: String, compression: &[&str]) -> http::Request<Vec<u8>> {
+    let mut body = body.into_bytes();
+    let mut encoding = None;
+    if body.len() >= MIN_COMPRESSION_SIZE && compression.contains(&"gzip") {
+        if let Ok(compressed) = gzip(&body) {
+            body = compressed;
+            encoding = Some("gzip");
+        }
+    }
     let len = body.len();
     let mut req = http::Request::new(body);
     *req.method_mut() = http::Method::from_bytes(method.as_bytes()).unwrap_or(http::Method::POST);
@@ -93,7 +108,18 @@ pub fn form_request(method: &str, uri: &str, body: String) -> http::Request<Stri
     let headers = req.headers_mut();
     headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/x-www-form-urlencoded"));
     headers.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(len));
+    if let Some(e) = encoding {
+        headers.insert(http::header::CONTENT_ENCODING, http::HeaderValue::from_static(e));
+    }
     req
+}
+
+/// Gzips bytes.
+pub fn gzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    use std::io::Write as _;
+    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 4), flate2::Compression::default());
+    enc.write_all(bytes)?;
+    enc.finish()
 }
 
 /// Joins a parameter prefix and a name: `("", "A") -> "A"`, `("A", "B") -> "A.B"`.
@@ -150,5 +176,21 @@ mod tests {
              &DurationSeconds=900&Ratio=NaN&Qux=dmFsdWU%3D&ListArg="
         );
         assert_eq!(join("Tags.member.1", "Key"), "Tags.member.1.Key");
+    }
+
+    #[test]
+    fn large_bodies_are_gzipped_when_the_operation_allows() {
+        use std::io::Read as _;
+        let body = format!("Action=Put&Version=1&Data={}", "a".repeat(MIN_COMPRESSION_SIZE));
+        let plain = form_request("POST", "/", body.clone(), &[]);
+        assert!(plain.headers().get("content-encoding").is_none());
+        let req = form_request("POST", "/", body.clone(), &["gzip"]);
+        assert_eq!(req.headers()["content-encoding"], "gzip");
+        assert_eq!(req.headers()["content-length"], req.body().len().to_string().as_str());
+        let mut out = String::new();
+        flate2::read::GzDecoder::new(req.body().as_slice()).read_to_string(&mut out).unwrap();
+        assert_eq!(out, body);
+        let small = form_request("POST", "/", "Action=Put".to_owned(), &["gzip"]);
+        assert!(small.headers().get("content-encoding").is_none());
     }
 }

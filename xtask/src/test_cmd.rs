@@ -1,6 +1,6 @@
 //! `cargo xtask test`: every test the project has, in one command.
 //!
-//! Steps: generated-code freshness; the workspace's tests; clippy with `-D warnings`
+//! Steps: generated-code freshness; the workspace's tests; botocore's protocol test suites; clippy with `-D warnings`
 //! (generated code included); rustdoc of the generated crate with `-D warnings`; fixture
 //! models generated as standalone crates that must pass clippy and their generated tests.
 
@@ -85,6 +85,14 @@ pub fn run(args: &[String]) -> Result<()> {
 
     println!("== cargo test --workspace");
     run_step(&root, "cargo", &["test", "--workspace"], &[])?;
+    steps += 1;
+
+    println!("== botocore protocol test suites (cargo xtask protocol-tests)");
+    let suites: Vec<String> = ["tests/data/protocols/input/query.json", "tests/data/protocols/output/query.json"]
+        .iter()
+        .map(|p| root.join(p).to_string_lossy().into_owned())
+        .collect();
+    crate::protocol_tests::run(&suites)?;
     steps += 1;
 
     println!("== cargo clippy --workspace --all-targets -- -D warnings");

@@ -24,6 +24,8 @@ struct CargoToml<'a> {
     description_toml: String,
     runtime_path_toml: String,
     standalone: bool,
+    /// The crate has the round-trip property tests (`proptest` dev-dependency).
+    roundtrip: bool,
 }
 
 #[derive(Template)]
@@ -41,8 +43,8 @@ fn toml_string(s: &str) -> String {
     serde_json::to_string(s).expect("strings always serialise")
 }
 
-/// The generated `Cargo.toml`.
-pub fn cargo_toml(svc: &Service, options: &Options) -> anyhow::Result<String> {
+/// The generated `Cargo.toml`; `roundtrip`: the crate has `src/roundtrip_tests.rs`.
+pub fn cargo_toml(svc: &Service, options: &Options, roundtrip: bool) -> anyhow::Result<String> {
     let package = svc.crate_name.replace('_', "-");
     let t = CargoToml {
         crate_name: &package,
@@ -51,6 +53,7 @@ pub fn cargo_toml(svc: &Service, options: &Options) -> anyhow::Result<String> {
         description_toml: toml_string(&format!("{} client generated from the AWS service model by stsgen", svc.full_name)),
         runtime_path_toml: toml_string(&options.runtime_path),
         standalone: options.standalone,
+        roundtrip,
     };
     Ok(t.render()? + "\n")
 }

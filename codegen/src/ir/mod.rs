@@ -4,6 +4,7 @@
 //! the protocol is one this generator speaks) and makes every decision the emitters
 //! need, so emitters never see JSON and never make naming decisions of their own.
 
+pub mod endpoints;
 pub mod iam;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -50,6 +51,8 @@ pub struct Service {
     pub operations: Vec<Operation>,
     /// The IAM privilege model, when given.
     pub iam: Option<iam::IamModel>,
+    /// The compiled endpoint rule set, when given (set by [`crate::generate`] after lowering).
+    pub endpoints: Option<endpoints::EndpointModel>,
 }
 
 /// Where a shape's Rust type lives in the generated crate.
@@ -306,6 +309,8 @@ pub struct Operation {
     pub deprecated: Option<Deprecation>,
     /// `idempotent`.
     pub idempotent: bool,
+    /// `requestcompression.encodings`: content encodings the service accepts for the body.
+    pub request_compression: Vec<String>,
 }
 
 impl Service {
@@ -504,6 +509,7 @@ pub fn lower(
             http_uri: op.http.request_uri.clone(),
             deprecated: deprecation(op.deprecated, &op.deprecated_message, &None),
             idempotent: op.idempotent.unwrap_or(false),
+            request_compression: op.requestcompression.as_ref().map(|r| r.encodings.clone()).unwrap_or_default(),
         });
     }
 
@@ -622,6 +628,7 @@ pub fn lower(
         shapes,
         operations,
         iam,
+        endpoints: None,
     })
 }
 

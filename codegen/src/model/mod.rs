@@ -1,5 +1,6 @@
 //! Serde mirrors of the input documents. No logic beyond parsing lives here.
 
+pub mod endpoints;
 pub mod iam;
 pub mod overrides;
 pub mod service;

@@ -1,0 +1,291 @@
+//! The client: `Client` with one method per operation returning a fluent builder, a generic
+//! `send(input)`, and the glue from inputs to the runtime's orchestrator.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::emit::doc_attrs;
+use crate::emit::operation::operation_docs;
+use crate::emit::shapes::{deprecated_attr, member_docs, rust_type};
+use crate::ir::{Operation, Service, ShapeKind};
+use crate::naming;
+
+/// The contents of `src/client.rs`.
+pub fn emit_client(svc: &Service) -> TokenStream {
+    let methods = svc.operations.iter().map(|op| {
+        let m = naming::ident(&op.module);
+        let fluent = format_ident!("{}FluentBuilder", op.rust_name);
+        let docs = doc_attrs(&operation_docs(svc, op), "");
+        let dep = deprecated_attr(&op.deprecated);
+        quote! {
+            #docs
+            #dep
+            pub fn #m(&self) -> crate::operation::#m::builders::#fluent {
+                crate::operation::#m::builders::#fluent::new(self.clone())
+            }
+        }
+    });
+    let resolve = if let Some(model) = &svc.endpoints {
+        // Parameters bound to SDK settings (`builtIn`) come from the client configuration.
+        let sets = model.params.iter().filter_map(|p| {
+            let setter = format_ident!("{}", p.rust_name);
+            let value = match p.built_in.as_deref()? {
+                "AWS::Region" => quote! { config.region.clone() },
+                "SDK::Endpoint" => quote! { config.endpoint_url.clone() },
+                "AWS::UseFIPS" => quote! { ::std::option::Option::Some(config.use_fips) },
+                "AWS::UseDualStack" => quote! { ::std::option::Option::Some(config.use_dual_stack) },
+                b if b.ends_with("::UseGlobalEndpoint") => quote! {
+                    ::std::option::Option::Some(config.regional_endpoints == ::stsgen_runtime::client::config::RegionalEndpoints::Legacy)
+                },
+                _ => return None,
+            };
+            Some(quote! {
+                if let ::std::option::Option::Some(v) = #value {
+                    builder = builder.#setter(v);
+                }
+            })
+        });
+        quote! {
+            let config = &self.handle.config;
+            let mut builder = crate::endpoint::Params::builder();
+            #(#sets)*
+            let params = builder.build().map_err(|e| e.to_string())?;
+            crate::endpoint::resolve(&params).map_err(|e| e.to_string())
+        }
+    } else {
+        quote! {
+            match &self.handle.config.endpoint_url {
+                ::std::option::Option::Some(url) => Ok(::stsgen_runtime::endpoint::Endpoint::new(url.clone())),
+                ::std::option::Option::None => Err("this service has no endpoint rules: set an endpoint URL".to_owned()),
+            }
+        }
+    };
+    let service_id = &svc.service_id;
+    let full_name = &svc.full_name;
+    let client_doc = format!(" A client for {full_name}: one method per operation, each returning a fluent builder.");
+    quote! {
+        //! The client.
+
+        use ::std::sync::Arc;
+
+        pub use ::stsgen_runtime::client::{ClientConfig as Config, RetryConfig, TimeoutConfig};
+
+        #[doc = #client_doc]
+        ///
+        /// Clones share one connection pool, signing-key cache and configuration.
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            handle: Arc<::stsgen_runtime::client::ClientHandle>,
+        }
+
+        impl Client {
+            /// A client with this configuration.
+            ///
+            /// # Errors
+            /// When the default HTTPS transport cannot be created.
+            pub fn new(config: Config) -> ::std::result::Result<Self, ::stsgen_runtime::client::TransportError> {
+                Ok(Client { handle: Arc::new(::stsgen_runtime::client::ClientHandle::new(config)?) })
+            }
+
+            /// A client configured from the environment as every AWS SDK reads it (`AWS_REGION`,
+            /// `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_USE_FIPS_ENDPOINT`, ...) with credentials from
+            /// `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`.
+            ///
+            /// # Errors
+            /// A variable with an invalid value (named in the error), or a transport that cannot be created.
+            pub fn from_env() -> ::std::result::Result<Self, ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>> {
+                let mut config = Config::from_env(#service_id)?;
+                config.credentials = ::std::option::Option::Some(Arc::new(::stsgen_runtime::credentials::EnvironmentCredentials));
+                Ok(Client::new(config)?)
+            }
+
+            /// The configuration.
+            pub fn config(&self) -> &Config {
+                &self.handle.config
+            }
+
+            /// Sends any operation's input.
+            ///
+            /// # Errors
+            /// See [`SdkError`](::stsgen_runtime::client::SdkError).
+            pub async fn send<I: crate::client::OperationInput>(
+                &self,
+                input: I,
+            ) -> ::std::result::Result<I::Output, ::stsgen_runtime::client::SdkError<I::Error>> {
+                input.invoke(self).await
+            }
+
+            #(#methods)*
+
+            pub(crate) fn resolve_endpoint(&self) -> ::std::result::Result<::stsgen_runtime::endpoint::Endpoint, ::std::string::String> {
+                #resolve
+            }
+
+            pub(crate) async fn invoke<O, E: ::stsgen_runtime::client::ServiceError>(
+                &self,
+                call: ::stsgen_runtime::client::OperationCall<O, E>,
+            ) -> ::std::result::Result<O, ::stsgen_runtime::client::SdkError<E>> {
+                ::stsgen_runtime::client::invoke(&self.handle, call).await
+            }
+        }
+
+        /// An operation input that [`Client::send`] can send.
+        pub trait OperationInput: sealed::Sealed + Send {
+            /// The operation's output.
+            type Output;
+            /// The operation's error enum.
+            type Error: ::stsgen_runtime::client::ServiceError;
+            /// Sends the input.
+            fn invoke(
+                self,
+                client: &Client,
+            ) -> impl ::std::future::Future<Output = ::std::result::Result<Self::Output, ::stsgen_runtime::client::SdkError<Self::Error>>> + Send;
+        }
+
+        pub(crate) mod sealed {
+            /// Only this crate's inputs are operation inputs.
+            pub trait Sealed {}
+        }
+    }
+}
+
+/// Per-operation client glue: `OperationInput` for the input, and the fluent builder.
+pub fn emit_operation_client(svc: &Service, op: &Operation) -> (TokenStream, TokenStream) {
+    let input_ty = format_ident!("{}Input", op.rust_name);
+    let output_ty = format_ident!("{}Output", op.rust_name);
+    let error_ty = format_ident!("{}Error", op.rust_name);
+    let builder_ty = format_ident!("{}InputBuilder", op.rust_name);
+    let fluent = format_ident!("{}FluentBuilder", op.rust_name);
+    let unsigned = op.unsigned;
+    let signing_name = &svc.signing_name;
+    let wire = &op.wire_name;
+    let glue = quote! {
+        impl crate::client::sealed::Sealed for #input_ty {}
+
+        impl crate::client::OperationInput for #input_ty {
+            type Output = #output_ty;
+            type Error = #error_ty;
+
+            async fn invoke(self, client: &crate::client::Client) -> ::std::result::Result<#output_ty, ::stsgen_runtime::client::SdkError<#error_ty>> {
+                self.validate()?;
+                let endpoint = client.resolve_endpoint().map_err(::stsgen_runtime::client::SdkError::Endpoint)?;
+                let call = ::stsgen_runtime::client::OperationCall {
+                    name: #wire,
+                    signing_name: #signing_name,
+                    unsigned: #unsigned,
+                    request: request(&self),
+                    endpoint,
+                    parse_output,
+                    parse_error,
+                };
+                client.invoke(call).await
+            }
+        }
+
+        impl ::stsgen_runtime::client::ServiceError for #error_ty {
+            fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
+                #error_ty::meta(self)
+            }
+
+            fn is_modeled_retryable(&self) -> bool {
+                #error_ty::is_modeled_retryable(self)
+            }
+        }
+    };
+    let setters = op.input.and_then(|i| svc.structure(i)).map(|s| {
+        s.members
+            .iter()
+            .map(|m| {
+                let f = naming::ident(&m.rust_name);
+                let set = format_ident!("set_{}", m.rust_name);
+                let get = format_ident!("get_{}", m.rust_name);
+                let ty = rust_type(svc, m.target);
+                let docs = doc_attrs(&member_docs(svc, m), "");
+                let dep = deprecated_attr(&m.deprecated);
+                let main = match &svc.shape(m.target).kind {
+                    ShapeKind::List(l) => {
+                        let item = rust_type(svc, l.member);
+                        quote! {
+                            #docs
+                            #dep
+                            pub fn #f(mut self, item: impl ::std::convert::Into<#item>) -> Self {
+                                self.inner = self.inner.#f(item);
+                                self
+                            }
+                        }
+                    }
+                    ShapeKind::Map(mp) => {
+                        let k = rust_type(svc, mp.key);
+                        let v = rust_type(svc, mp.value);
+                        quote! {
+                            #docs
+                            #dep
+                            pub fn #f(mut self, key: impl ::std::convert::Into<#k>, value: impl ::std::convert::Into<#v>) -> Self {
+                                self.inner = self.inner.#f(key, value);
+                                self
+                            }
+                        }
+                    }
+                    _ => quote! {
+                        #docs
+                        #dep
+                        pub fn #f(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+                            self.inner = self.inner.#f(value);
+                            self
+                        }
+                    },
+                };
+                let set_doc = format!(" Sets or clears `{}`.", m.wire_name);
+                let get_doc = format!(" The value set for `{}`, if any.", m.wire_name);
+                quote! {
+                    #main
+                    #[doc = #set_doc]
+                    #dep
+                    pub fn #set(mut self, value: ::std::option::Option<#ty>) -> Self {
+                        self.inner = self.inner.#set(value);
+                        self
+                    }
+                    #[doc = #get_doc]
+                    #dep
+                    pub fn #get(&self) -> &::std::option::Option<#ty> {
+                        self.inner.#get()
+                    }
+                }
+            })
+            .collect::<Vec<_>>()
+    });
+    let setters = setters.unwrap_or_default();
+    let fluent_doc = format!(" Fluent builder for `{wire}`: set members, then [`send`](Self::send).");
+    let fluent_tokens = quote! {
+        #[doc = #fluent_doc]
+        #[derive(Clone, Debug)]
+        pub struct #fluent {
+            client: crate::client::Client,
+            inner: #builder_ty,
+        }
+
+        impl #fluent {
+            pub(crate) fn new(client: crate::client::Client) -> Self {
+                #fluent { client, inner: ::std::default::Default::default() }
+            }
+
+            /// The input built so far.
+            pub fn as_input(&self) -> &#builder_ty {
+                &self.inner
+            }
+
+            /// Builds the input (checking required members and constraints) and sends it.
+            ///
+            /// # Errors
+            /// [`SdkError::Construction`](::stsgen_runtime::client::SdkError::Construction) for an
+            /// invalid input (nothing is sent), otherwise see [`SdkError`](::stsgen_runtime::client::SdkError).
+            pub async fn send(self) -> ::std::result::Result<super::#output_ty, ::stsgen_runtime::client::SdkError<super::#error_ty>> {
+                let input = self.inner.build()?;
+                self.client.send(input).await
+            }
+
+            #(#setters)*
+        }
+    };
+    (glue, fluent_tokens)
+}

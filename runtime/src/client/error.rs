@@ -1,0 +1,200 @@
+//! Errors of a whole operation call.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::build_error::BuildError;
+use crate::credentials::CredentialsError;
+use crate::xml::ParseError;
+
+/// Which timeout fired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// Connecting took too long.
+    Connect,
+    /// One attempt (send and read the response) took too long.
+    Attempt,
+    /// The whole operation, retries included, took too long.
+    Operation,
+}
+
+/// What went wrong on the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// Could not connect (refused, DNS, TLS handshake).
+    Connect,
+    /// The connection broke while sending or reading.
+    Io,
+    /// A timeout fired.
+    Timeout(TimeoutKind),
+    /// The response body is larger than the configured cap.
+    BodyTooLarge {
+        /// The cap in bytes.
+        limit: usize,
+    },
+    /// The request could not be built for the wire (bad endpoint URL, header value).
+    InvalidRequest,
+}
+
+/// A transport failure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransportError {
+    kind: TransportErrorKind,
+    message: String,
+}
+
+impl TransportError {
+    /// A new error.
+    pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
+        TransportError { kind, message: message.into() }
+    }
+
+    /// What kind of failure.
+    pub fn kind(&self) -> &TransportErrorKind {
+        &self.kind
+    }
+
+    /// The underlying message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Whether another attempt could succeed.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self.kind,
+            TransportErrorKind::Connect | TransportErrorKind::Io | TransportErrorKind::Timeout(TimeoutKind::Attempt | TimeoutKind::Connect)
+        )
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            TransportErrorKind::Connect => write!(f, "could not connect: {}", self.message),
+            TransportErrorKind::Io => write!(f, "connection failed: {}", self.message),
+            TransportErrorKind::Timeout(k) => write!(f, "{k:?} timeout: {}", self.message),
+            TransportErrorKind::BodyTooLarge { limit } => write!(f, "response body exceeds the {limit}-byte cap"),
+            TransportErrorKind::InvalidRequest => write!(f, "invalid request: {}", self.message),
+        }
+    }
+}
+
+impl std::error::Error for TransportError {}
+
+/// The error of one operation call: `E` is the operation's modeled error enum.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SdkError<E> {
+    /// The input was invalid (checked before any network traffic).
+    Construction(BuildError),
+    /// No credentials could be had.
+    Credentials(CredentialsError),
+    /// The endpoint could not be resolved.
+    Endpoint(String),
+    /// Signing failed.
+    Signing(String),
+    /// The transport failed on every attempt.
+    Transport {
+        /// The last failure.
+        error: TransportError,
+        /// Attempts made.
+        attempts: u32,
+    },
+    /// The operation's time budget ran out.
+    Timeout {
+        /// Which budget.
+        kind: TimeoutKind,
+        /// The configured duration.
+        after: Duration,
+        /// Attempts made.
+        attempts: u32,
+    },
+    /// The response could not be read (not XML, truncated, missing members).
+    Response {
+        /// What was wrong, with the status and the start of the body.
+        error: ParseError,
+        /// Attempts made.
+        attempts: u32,
+    },
+    /// The service answered with an error.
+    Service {
+        /// The error, classified by the model.
+        error: E,
+        /// Attempts made.
+        attempts: u32,
+    },
+}
+
+impl<E> SdkError<E> {
+    /// The service error, if that is what this is.
+    pub fn as_service_error(&self) -> Option<&E> {
+        match self {
+            SdkError::Service { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
+    /// Consumes into the service error, if that is what this is.
+    pub fn into_service_error(self) -> Option<E> {
+        match self {
+            SdkError::Service { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
+    /// Attempts made before giving up (0 when nothing was sent).
+    pub fn attempts(&self) -> u32 {
+        match self {
+            SdkError::Transport { attempts, .. }
+            | SdkError::Timeout { attempts, .. }
+            | SdkError::Response { attempts, .. }
+            | SdkError::Service { attempts, .. } => *attempts,
+            _ => 0,
+        }
+    }
+}
+
+impl<E: fmt::Display> fmt::Display for SdkError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SdkError::Construction(e) => write!(f, "invalid input: {e}"),
+            SdkError::Credentials(e) => write!(f, "no credentials: {e}"),
+            SdkError::Endpoint(e) => write!(f, "endpoint resolution failed: {e}"),
+            SdkError::Signing(e) => write!(f, "signing failed: {e}"),
+            SdkError::Transport { error, attempts } => write!(f, "{error} (after {attempts} attempt(s))"),
+            SdkError::Timeout { kind, after, attempts } => {
+                write!(f, "{kind:?} timeout of {after:?} elapsed (after {attempts} attempt(s))")
+            }
+            SdkError::Response { error, attempts } => write!(f, "unreadable response: {error} (after {attempts} attempt(s))"),
+            SdkError::Service { error, attempts } => {
+                write!(f, "{error}")?;
+                if *attempts > 1 {
+                    write!(f, " (after {attempts} attempts)")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl<E: std::error::Error + 'static> std::error::Error for SdkError<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SdkError::Construction(e) => Some(e),
+            SdkError::Credentials(e) => Some(e),
+            SdkError::Transport { error, .. } => Some(error),
+            SdkError::Response { error, .. } => Some(error),
+            SdkError::Service { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+}
+
+impl<E> From<BuildError> for SdkError<E> {
+    fn from(e: BuildError) -> Self {
+        SdkError::Construction(e)
+    }
+}

@@ -1,0 +1,315 @@
+//! The orchestrator: one operation call with retries, timeouts and clock-skew correction.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use tracing::Instrument as _;
+
+use crate::client::config::ClientConfig;
+use crate::client::error::{SdkError, TimeoutKind, TransportError, TransportErrorKind};
+use crate::client::retry::{is_retryable_code, CLOCK_SKEW_CODES};
+use crate::client::transport::{HttpClient, HttpResponse};
+use crate::credentials::CredentialsError;
+use crate::endpoint::Endpoint;
+use crate::error::ErrorMetadata;
+use crate::sigv4::{Signer, SigningCredentials, SigningParams};
+use crate::xml::ParseError;
+
+/// What the orchestrator needs to know of a modeled error enum.
+pub trait ServiceError: std::fmt::Debug + std::fmt::Display {
+    /// Code, message, type, request id, status.
+    fn meta(&self) -> &ErrorMetadata;
+    /// Whether the model marks the error retryable.
+    fn is_modeled_retryable(&self) -> bool;
+}
+
+/// Shared per-client state: the transport, signing-key cache and learned clock offset.
+#[derive(Debug)]
+pub struct ClientHandle {
+    /// The configuration.
+    pub config: ClientConfig,
+    http: Arc<dyn HttpClient>,
+    signer: Signer,
+    /// Server time minus local time, in milliseconds, learned from skew errors.
+    clock_offset_ms: AtomicI64,
+}
+
+impl ClientHandle {
+    /// A handle for `config`, creating the default transport when none is configured.
+    ///
+    /// # Errors
+    /// When the default transport cannot be created.
+    pub fn new(config: ClientConfig) -> Result<Self, TransportError> {
+        let http: Arc<dyn HttpClient> = match &config.http_client {
+            Some(h) => h.clone(),
+            None => Arc::new(crate::client::transport::HyperClient::new(config.timeouts.connect)?),
+        };
+        Ok(ClientHandle { config, http, signer: Signer::new(), clock_offset_ms: AtomicI64::new(0) })
+    }
+
+    /// The current time as the service sees it (local time corrected by the learned offset).
+    pub fn service_time(&self) -> SystemTime {
+        let offset = self.clock_offset_ms.load(Ordering::Relaxed);
+        if offset >= 0 {
+            SystemTime::now() + Duration::from_millis(offset as u64)
+        } else {
+            SystemTime::now() - Duration::from_millis(offset.unsigned_abs())
+        }
+    }
+}
+
+/// One operation call, as the generated client describes it.
+pub struct OperationCall<O, E> {
+    /// The operation name (for spans and errors).
+    pub name: &'static str,
+    /// The service's SigV4 signing name (the endpoint may override it).
+    pub signing_name: &'static str,
+    /// Sent unsigned (no credentials needed).
+    pub unsigned: bool,
+    /// The unsigned request from the operation's `request()` (path-relative URI).
+    pub request: http::Request<Vec<u8>>,
+    /// The resolved endpoint.
+    pub endpoint: Endpoint,
+    /// Reads a 2xx body.
+    pub parse_output: fn(&[u8]) -> Result<O, ParseError>,
+    /// Reads an error response.
+    pub parse_error: fn(u16, &http::HeaderMap, &[u8]) -> Result<E, ParseError>,
+}
+
+/// The `user-agent` sent with every request.
+pub fn user_agent(app_name: Option<&str>) -> String {
+    let mut ua = format!("stsgen/{} lang/rust", env!("CARGO_PKG_VERSION"));
+    if let Some(app) = app_name {
+        ua.push_str(" app/");
+        ua.push_str(app);
+    }
+    ua
+}
+
+enum Outcome<O, E> {
+    Done(Result<O, SdkError<E>>),
+    Retry(SdkError<E>),
+}
+
+/// Runs one operation: resolves credentials, signs, sends, parses; retries transient
+/// failures with backoff within the configured attempts and operation timeout.
+pub async fn invoke<O, E: ServiceError>(handle: &ClientHandle, call: OperationCall<O, E>) -> Result<O, SdkError<E>> {
+    let span = tracing::debug_span!("operation", operation = call.name, attempt = tracing::field::Empty, request_id = tracing::field::Empty);
+    async move {
+        let cfg = &handle.config;
+        let started = Instant::now();
+        let deadline = cfg.timeouts.operation.map(|d| started + d);
+        let max_attempts = cfg.retry.max_attempts.max(1);
+        let mut skew_retried = false;
+        let mut attempt = 0;
+        let url = build_uri(&call.endpoint, call.request.uri()).map_err(SdkError::Endpoint)?;
+        loop {
+            attempt += 1;
+            tracing::Span::current().record("attempt", attempt);
+            let credentials = if call.unsigned {
+                None
+            } else {
+                Some(load_credentials(handle, deadline).await?)
+            };
+            let request = prepare(handle, &call, &url, credentials.as_ref())?;
+            let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            let attempt_budget = match (cfg.timeouts.attempt, remaining) {
+                (Some(a), Some(r)) => Some(a.min(r)),
+                (a, r) => a.or(r),
+            };
+            let sent = match attempt_budget {
+                Some(budget) => match tokio::time::timeout(budget, handle.http.send(request, cfg.max_response_body)).await {
+                    Ok(r) => r,
+                    Err(_) => {
+                        let operation_expired = deadline.is_some_and(|d| Instant::now() >= d);
+                        let kind = if operation_expired { TimeoutKind::Operation } else { TimeoutKind::Attempt };
+                        Err(TransportError::new(TransportErrorKind::Timeout(kind), format!("{budget:?} elapsed")))
+                    }
+                },
+                None => handle.http.send(request, cfg.max_response_body).await,
+            };
+            let outcome = classify(handle, &call, sent, attempt, &mut skew_retried);
+            let error = match outcome {
+                Outcome::Done(result) => return result,
+                Outcome::Retry(e) => e,
+            };
+            // A clock-skew correction earns one extra attempt (classify allows it once per call).
+            let skew_bonus = matches!(&error, SdkError::Service { error, .. } if is_skew_code(error.meta().code()));
+            if attempt >= max_attempts + u32::from(skew_bonus) {
+                return Err(error);
+            }
+            let wait = if skew_bonus { Duration::ZERO } else { cfg.retry.backoff(attempt) };
+            if let Some(d) = deadline {
+                if Instant::now() + wait >= d {
+                    return Err(match error {
+                        SdkError::Transport { error, attempts } if matches!(error.kind(), TransportErrorKind::Timeout(_)) => {
+                            SdkError::Timeout { kind: TimeoutKind::Operation, after: cfg.timeouts.operation.unwrap_or_default(), attempts }
+                        }
+                        other => other,
+                    });
+                }
+            }
+            tracing::debug!(retry_in_ms = wait.as_millis() as u64, "retrying: {error}");
+            tokio::time::sleep(wait).await;
+        }
+    }
+    .instrument(span)
+    .await
+}
+
+fn is_skew_code(code: &str) -> bool {
+    CLOCK_SKEW_CODES.contains(&code)
+}
+
+async fn load_credentials<E>(handle: &ClientHandle, deadline: Option<Instant>) -> Result<crate::credentials::Credentials, SdkError<E>> {
+    let provider = handle.config.credentials.as_ref().ok_or_else(|| {
+        SdkError::Credentials(CredentialsError::NotLoaded {
+            provider: "client",
+            reason: "no credentials provider is configured and the operation must be signed".to_owned(),
+        })
+    })?;
+    let fut = provider.provide_credentials();
+    let creds = match deadline {
+        Some(d) => match tokio::time::timeout(d.saturating_duration_since(Instant::now()), fut).await {
+            Ok(r) => r,
+            Err(_) => Err(CredentialsError::Timeout {
+                provider: provider.name(),
+                after: handle.config.timeouts.operation.unwrap_or_default(),
+            }),
+        },
+        None => fut.await,
+    }
+    .map_err(SdkError::Credentials)?;
+    if creds.is_expired_at(handle.service_time()) {
+        return Err(SdkError::Credentials(CredentialsError::ProviderError {
+            provider: creds.provider(),
+            reason: "the credentials have expired".to_owned(),
+        }));
+    }
+    Ok(creds)
+}
+
+/// The absolute request URI: the endpoint URL with the operation's path appended.
+fn build_uri(endpoint: &Endpoint, path: &http::Uri) -> Result<http::Uri, String> {
+    let base = endpoint.url().trim_end_matches('/');
+    let path = path.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    let full = format!("{base}{path}");
+    let uri: http::Uri = full.parse().map_err(|e| format!("endpoint URL `{}` is not a valid URI: {e}", endpoint.url()))?;
+    match uri.scheme_str() {
+        Some("https") | Some("http") if uri.host().is_some() => Ok(uri),
+        _ => Err(format!("endpoint URL `{}` must be an absolute http(s) URL", endpoint.url())),
+    }
+}
+
+fn prepare<O, E>(
+    handle: &ClientHandle,
+    call: &OperationCall<O, E>,
+    url: &http::Uri,
+    credentials: Option<&crate::credentials::Credentials>,
+) -> Result<http::Request<Vec<u8>>, SdkError<E>> {
+    let mut request = http::Request::new(call.request.body().clone());
+    *request.method_mut() = call.request.method().clone();
+    *request.uri_mut() = url.clone();
+    *request.headers_mut() = call.request.headers().clone();
+    let host = match (url.host(), url.port_u16(), url.scheme_str()) {
+        (Some(h), Some(p), Some("https")) if p != 443 => format!("{h}:{p}"),
+        (Some(h), Some(p), Some("http")) if p != 80 => format!("{h}:{p}"),
+        (Some(h), _, _) => h.to_owned(),
+        _ => return Err(SdkError::Endpoint(format!("endpoint URL `{url}` has no host"))),
+    };
+    let headers = request.headers_mut();
+    headers.insert(http::header::HOST, http::HeaderValue::from_str(&host).map_err(|e| SdkError::Endpoint(e.to_string()))?);
+    let ua = user_agent(handle.config.app_name.as_deref());
+    headers.insert(http::header::USER_AGENT, http::HeaderValue::from_str(&ua).map_err(|e| SdkError::Signing(e.to_string()))?);
+    for (name, values) in call.endpoint.headers() {
+        for v in values {
+            let name = http::HeaderName::from_bytes(name.as_bytes()).map_err(|e| SdkError::Endpoint(e.to_string()))?;
+            let v = http::HeaderValue::from_str(v).map_err(|e| SdkError::Endpoint(e.to_string()))?;
+            headers.append(name, v);
+        }
+    }
+    if let Some(creds) = credentials {
+        let scheme = call.endpoint.auth_schemes().into_iter().find(|s| s.name == "sigv4");
+        let region = scheme
+            .as_ref()
+            .and_then(|s| s.signing_region.clone())
+            .or_else(|| handle.config.region.clone())
+            .unwrap_or_else(|| "us-east-1".to_owned());
+        let service = scheme.as_ref().and_then(|s| s.signing_name.clone()).unwrap_or_else(|| call.signing_name.to_owned());
+        let params = SigningParams::new(region, service, handle.service_time());
+        let signing = SigningCredentials::new(creds.access_key_id(), creds.secret_access_key(), creds.session_token().map(str::to_owned));
+        let body = call.request.body().clone();
+        handle.signer.sign_request(&mut request, &body, &signing, &params).map_err(|e| SdkError::Signing(e.to_string()))?;
+    }
+    tracing::trace!(operation = call.name, body_len = request.body().len(), "sending request");
+    Ok(request)
+}
+
+fn classify<O, E: ServiceError>(
+    handle: &ClientHandle,
+    call: &OperationCall<O, E>,
+    sent: Result<HttpResponse, TransportError>,
+    attempts: u32,
+    skew_retried: &mut bool,
+) -> Outcome<O, E> {
+    let response = match sent {
+        Err(error) => {
+            let transient = error.is_transient();
+            let e = SdkError::Transport { error, attempts };
+            return if transient { Outcome::Retry(e) } else { Outcome::Done(Err(e)) };
+        }
+        Ok(r) => r,
+    };
+    if let Some(id) = response.headers.get("x-amzn-requestid").and_then(|v| v.to_str().ok()) {
+        tracing::Span::current().record("request_id", id);
+    }
+    if (200..300).contains(&response.status) {
+        return Outcome::Done((call.parse_output)(&response.body).map_err(|e| SdkError::Response {
+            error: e.with_response(response.status, &response.body),
+            attempts,
+        }));
+    }
+    match (call.parse_error)(response.status, &response.headers, &response.body) {
+        Ok(error) => {
+            let meta = error.meta();
+            let code = meta.code().to_owned();
+            if is_skew_code(&code) && !*skew_retried && learn_skew(handle, &response.headers) {
+                *skew_retried = true;
+                return Outcome::Retry(SdkError::Service { error, attempts });
+            }
+            let retry = is_retryable_code(&code, Some(response.status)) || error.is_modeled_retryable();
+            let e = SdkError::Service { error, attempts };
+            if retry {
+                Outcome::Retry(e)
+            } else {
+                Outcome::Done(Err(e))
+            }
+        }
+        Err(parse) => {
+            let e = SdkError::Response { error: parse.with_response(response.status, &response.body), attempts };
+            if crate::client::retry::is_transient_status(response.status) || response.status == 429 {
+                Outcome::Retry(e)
+            } else {
+                Outcome::Done(Err(e))
+            }
+        }
+    }
+}
+
+/// Learns the clock offset from a `Date` header that differs from local time by more than
+/// four minutes; returns whether it changed anything.
+fn learn_skew(handle: &ClientHandle, headers: &http::HeaderMap) -> bool {
+    let Some(date) = headers.get(http::header::DATE).and_then(|v| v.to_str().ok()) else { return false };
+    let Ok(server) = crate::primitives::parse_timestamp(date, crate::primitives::TimestampFormat::HttpDate) else {
+        return false;
+    };
+    let server_ms = (server.unix_timestamp_nanos() / 1_000_000) as i64;
+    let local_ms = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);
+    let offset = server_ms - local_ms;
+    if offset.abs() < 4 * 60 * 1000 {
+        return false;
+    }
+    handle.clock_offset_ms.store(offset, Ordering::Relaxed);
+    true
+}

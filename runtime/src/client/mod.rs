@@ -1,0 +1,19 @@
+//! The service-agnostic client core: configuration, retries, timeouts, the transport trait,
+//! and the orchestrator that runs one operation (credentials -> endpoint -> sign -> send ->
+//! parse, with retries, clock-skew correction and bounded time).
+//!
+//! Generated clients build the unsigned request and resolve the endpoint with their own
+//! (generated) code, and call [`invoke`] with the operation's parsers.
+
+pub mod config;
+pub mod error;
+pub mod retry;
+pub mod transport;
+
+mod invoke;
+
+pub use config::{ClientConfig, TimeoutConfig};
+pub use error::{SdkError, TimeoutKind, TransportError, TransportErrorKind};
+pub use invoke::{invoke, user_agent, ClientHandle, OperationCall, ServiceError};
+pub use retry::RetryConfig;
+pub use transport::{HttpClient, HttpResponse};
