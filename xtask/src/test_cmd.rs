@@ -59,6 +59,13 @@ fn fixture_crates(root: &Path) -> Result<()> {
             std::fs::remove_dir_all(&out)?;
         }
         krate.write_to(&out)?;
+        // Hand-written behaviour tests for this fixture, if any, run as the crate's integration tests.
+        let behaviour = root.join("tests/fixtures/crate_tests").join(format!("{name}.rs"));
+        if behaviour.exists() {
+            std::fs::create_dir_all(out.join("tests"))?;
+            std::fs::copy(&behaviour, out.join("tests/behaviour.rs"))
+                .with_context(|| format!("copying {}", behaviour.display()))?;
+        }
         println!("== fixture crate {name}: clippy -D warnings, tests, rustdoc -D warnings");
         let env = [("CARGO_TARGET_DIR", target_dir.as_str())];
         run_step(&out, "cargo", &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"], &env)?;
