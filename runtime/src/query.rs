@@ -95,12 +95,15 @@ pub const MIN_COMPRESSION_SIZE: usize = 10_240;
 pub fn form_request(method: &str, uri: &str, body: String, compression: &[&str]) -> http::Request<Vec<u8>> {
     let mut body = body.into_bytes();
     let mut encoding = None;
+    #[cfg(feature = "gzip")]
     if body.len() >= MIN_COMPRESSION_SIZE && compression.contains(&"gzip") {
         if let Ok(compressed) = gzip(&body) {
             body = compressed;
             encoding = Some("gzip");
         }
     }
+    #[cfg(not(feature = "gzip"))]
+    let _ = (compression, &mut body, MIN_COMPRESSION_SIZE);
     let len = body.len();
     let mut req = http::Request::new(body);
     *req.method_mut() = http::Method::from_bytes(method.as_bytes()).unwrap_or(http::Method::POST);
@@ -115,6 +118,7 @@ pub fn form_request(method: &str, uri: &str, body: String, compression: &[&str])
 }
 
 /// Gzips bytes.
+#[cfg(feature = "gzip")]
 pub fn gzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
     use std::io::Write as _;
     let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 4), flate2::Compression::default());
@@ -178,6 +182,7 @@ mod tests {
         assert_eq!(join("Tags.member.1", "Key"), "Tags.member.1.Key");
     }
 
+    #[cfg(feature = "gzip")]
     #[test]
     fn large_bodies_are_gzipped_when_the_operation_allows() {
         use std::io::Read as _;

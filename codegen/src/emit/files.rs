@@ -26,6 +26,8 @@ struct CargoToml<'a> {
     standalone: bool,
     /// The crate has the round-trip property tests (`proptest` dev-dependency).
     roundtrip: bool,
+    /// Some operation accepts gzip request compression (the runtime's `gzip` feature).
+    gzip: bool,
 }
 
 #[derive(Template)]
@@ -54,6 +56,8 @@ pub fn cargo_toml(svc: &Service, options: &Options, roundtrip: bool) -> anyhow::
         runtime_path_toml: toml_string(&options.runtime_path),
         standalone: options.standalone,
         roundtrip,
+        // Request compression support only for models with `requestcompression` operations.
+        gzip: svc.operations.iter().any(|o| o.request_compression.iter().any(|e| e == "gzip")),
     };
     Ok(t.render()? + "\n")
 }
