@@ -93,7 +93,9 @@ pub const MIN_COMPRESSION_SIZE: usize = 10_240;
 /// When `compression` lists `gzip` (the operation's modeled encodings) and the body is at
 /// least [`MIN_COMPRESSION_SIZE`] bytes, the body is gzipped and `content-encoding: gzip` set.
 pub fn form_request(method: &str, uri: &str, body: String, compression: &[&str]) -> http::Request<Vec<u8>> {
+    #[cfg_attr(not(feature = "gzip"), allow(unused_mut))]
     let mut body = body.into_bytes();
+    #[cfg_attr(not(feature = "gzip"), allow(unused_mut))]
     let mut encoding = None;
     #[cfg(feature = "gzip")]
     if body.len() >= MIN_COMPRESSION_SIZE && compression.contains(&"gzip") {
@@ -103,7 +105,7 @@ pub fn form_request(method: &str, uri: &str, body: String, compression: &[&str])
         }
     }
     #[cfg(not(feature = "gzip"))]
-    let _ = (compression, &mut body, MIN_COMPRESSION_SIZE);
+    let _ = (compression, MIN_COMPRESSION_SIZE);
     let len = body.len();
     let mut req = http::Request::new(body);
     *req.method_mut() = http::Method::from_bytes(method.as_bytes()).unwrap_or(http::Method::POST);

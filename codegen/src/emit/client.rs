@@ -46,7 +46,6 @@ pub fn emit_client(svc: &Service) -> TokenStream {
             })
         });
         quote! {
-            let config = &self.handle.config;
             let mut builder = crate::endpoint::Params::builder();
             #(#sets)*
             let params = builder.build().map_err(|e| e.to_string())?;
@@ -54,7 +53,7 @@ pub fn emit_client(svc: &Service) -> TokenStream {
         }
     } else {
         quote! {
-            match &self.handle.config.endpoint_url {
+            match &config.endpoint_url {
                 ::std::option::Option::Some(url) => Ok(::stsgen_runtime::endpoint::Endpoint::new(url.clone())),
                 ::std::option::Option::None => Err("this service has no endpoint rules: set an endpoint URL".to_owned()),
             }
@@ -117,9 +116,6 @@ pub fn emit_client(svc: &Service) -> TokenStream {
 
             #(#methods)*
 
-            pub(crate) fn resolve_endpoint(&self) -> ::std::result::Result<::stsgen_runtime::endpoint::Endpoint, ::std::string::String> {
-                #resolve
-            }
 
             pub(crate) async fn invoke<O, E: ::stsgen_runtime::client::ServiceError>(
                 &self,
@@ -127,6 +123,11 @@ pub fn emit_client(svc: &Service) -> TokenStream {
             ) -> ::std::result::Result<O, ::stsgen_runtime::client::SdkError<E>> {
                 ::stsgen_runtime::client::invoke(&self.handle, call).await
             }
+        }
+
+        /// Resolves the endpoint for `config` (the model's endpoint rules, or the configured URL).
+        pub(crate) fn resolve_endpoint(config: &Config) -> ::std::result::Result<::stsgen_runtime::endpoint::Endpoint, ::std::string::String> {
+            #resolve
         }
 
         /// An operation input that [`Client::send`] can send.
@@ -140,6 +141,13 @@ pub fn emit_client(svc: &Service) -> TokenStream {
                 self,
                 client: &Client,
             ) -> impl ::std::future::Future<Output = ::std::result::Result<Self::Output, ::stsgen_runtime::client::SdkError<Self::Error>>> + Send;
+
+            /// Sends the input on the calling thread.
+            #[cfg(feature = "blocking")]
+            fn invoke_blocking(
+                self,
+                client: &crate::blocking::Client,
+            ) -> ::std::result::Result<Self::Output, ::stsgen_runtime::client::SdkError<Self::Error>>;
         }
 
         pub(crate) mod sealed {
@@ -167,18 +175,34 @@ pub fn emit_operation_client(svc: &Service, op: &Operation) -> (TokenStream, Tok
             type Error = #error_ty;
 
             async fn invoke(self, client: &crate::client::Client) -> ::std::result::Result<#output_ty, ::stsgen_runtime::client::SdkError<#error_ty>> {
+                let call = self.call(client.config())?;
+                client.invoke(call).await
+            }
+
+            #[cfg(feature = "blocking")]
+            fn invoke_blocking(self, client: &crate::blocking::Client) -> ::std::result::Result<#output_ty, ::stsgen_runtime::client::SdkError<#error_ty>> {
+                let call = self.call(client.config())?;
+                client.invoke(call)
+            }
+        }
+
+        impl #input_ty {
+            /// Validates the input and describes the call for the orchestrator.
+            fn call(
+                &self,
+                config: &crate::client::Config,
+            ) -> ::std::result::Result<::stsgen_runtime::client::OperationCall<#output_ty, #error_ty>, ::stsgen_runtime::client::SdkError<#error_ty>> {
                 self.validate()?;
-                let endpoint = client.resolve_endpoint().map_err(::stsgen_runtime::client::SdkError::Endpoint)?;
-                let call = ::stsgen_runtime::client::OperationCall {
+                let endpoint = crate::client::resolve_endpoint(config).map_err(::stsgen_runtime::client::SdkError::Endpoint)?;
+                Ok(::stsgen_runtime::client::OperationCall {
                     name: #wire,
                     signing_name: #signing_name,
                     unsigned: #unsigned,
-                    request: request(&self),
+                    request: request(self),
                     endpoint,
                     parse_output,
                     parse_error,
-                };
-                client.invoke(call).await
+                })
             }
         }
 
@@ -288,4 +312,74 @@ pub fn emit_operation_client(svc: &Service, op: &Operation) -> (TokenStream, Tok
         }
     };
     (glue, fluent_tokens)
+}
+
+/// The contents of `src/blocking.rs` (compiled with the crate's `blocking` feature).
+pub fn emit_blocking(svc: &Service) -> TokenStream {
+    let full_name = &svc.full_name;
+    let service_id = &svc.service_id;
+    let doc = format!(" A blocking client for {full_name}: send any operation input with [`Client::send`].");
+    quote! {
+        //! The blocking client (feature `blocking`): the same request building, signing and retry
+        //! policy as the async client, over a blocking transport (ureq with rustls).
+
+        use ::std::sync::Arc;
+
+        use crate::client::Config;
+
+        #[doc = #doc]
+        ///
+        /// Build inputs with their builders (`AssumeRoleInput::builder()...build()?`) and pass
+        /// them to [`send`](Self::send).
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            handle: Arc<::stsgen_runtime::client::blocking::BlockingClientHandle>,
+        }
+
+        impl Client {
+            /// A client with this configuration (its `http_client` is ignored: blocking
+            /// clients use their own transport).
+            pub fn new(config: Config) -> Self {
+                Client { handle: Arc::new(::stsgen_runtime::client::blocking::BlockingClientHandle::new(config, ::std::option::Option::None)) }
+            }
+
+            /// A client over another blocking transport.
+            pub fn with_transport(config: Config, http: Arc<dyn ::stsgen_runtime::client::blocking::BlockingHttpClient>) -> Self {
+                Client { handle: Arc::new(::stsgen_runtime::client::blocking::BlockingClientHandle::new(config, ::std::option::Option::Some(http))) }
+            }
+
+            /// A client configured from the environment, with environment credentials.
+            ///
+            /// # Errors
+            /// A variable with an invalid value, named in the error.
+            pub fn from_env() -> ::std::result::Result<Self, ::stsgen_runtime::credentials::CredentialsError> {
+                let mut config = Config::from_env(#service_id)?;
+                config.credentials = ::std::option::Option::Some(Arc::new(::stsgen_runtime::credentials::EnvironmentCredentials));
+                Ok(Client::new(config))
+            }
+
+            /// The configuration.
+            pub fn config(&self) -> &Config {
+                self.handle.config()
+            }
+
+            /// Sends any operation's input, blocking the thread.
+            ///
+            /// # Errors
+            /// See [`SdkError`](::stsgen_runtime::client::SdkError).
+            pub fn send<I: crate::client::OperationInput>(
+                &self,
+                input: I,
+            ) -> ::std::result::Result<I::Output, ::stsgen_runtime::client::SdkError<I::Error>> {
+                input.invoke_blocking(self)
+            }
+
+            pub(crate) fn invoke<O, E: ::stsgen_runtime::client::ServiceError>(
+                &self,
+                call: ::stsgen_runtime::client::OperationCall<O, E>,
+            ) -> ::std::result::Result<O, ::stsgen_runtime::client::SdkError<E>> {
+                ::stsgen_runtime::client::blocking::invoke_blocking(&self.handle, call)
+            }
+        }
+    }
 }

@@ -6,6 +6,7 @@ pub mod deserialize;
 pub mod enums;
 pub mod endpoints;
 pub mod errors;
+pub mod example;
 pub mod files;
 pub mod iam;
 pub mod operation;
@@ -147,7 +148,10 @@ pub fn emit_crate(svc: &Service, options: &Options) -> Result<GeneratedCrate> {
     files.insert("src/protocol/ser.rs".to_owned(), render::rust_file(serialize::module(svc), "src/protocol/ser.rs")?);
     files.insert("src/protocol/de.rs".to_owned(), render::rust_file(deserialize::module(svc), "src/protocol/de.rs")?);
     files.insert("src/client.rs".to_owned(), render::rust_file(client::emit_client(svc), "src/client.rs")?);
+    files.insert("src/blocking.rs".to_owned(), render::rust_file(client::emit_blocking(svc), "src/blocking.rs")?);
     files.insert("src/constraints.rs".to_owned(), render::rust_file(constraints.module(svc), "src/constraints.rs")?);
+    let example_path = format!("examples/{}.rs", svc.crate_name);
+    files.insert(example_path.clone(), render::rust_file(example::emit_example(svc), &example_path)?);
     let has_tests = match tests::emit_tests(svc) {
         Some(t) => {
             files.insert("src/generated_tests.rs".to_owned(), render::rust_file(t, "src/generated_tests.rs")?);
@@ -231,6 +235,8 @@ fn lib_rs(svc: &Service, options: &Options, has_tests: bool, has_roundtrip: bool
         /// The service-agnostic runtime this crate is built on (HTTP types, XML reader, query writer).
         pub use ::stsgen_runtime as runtime;
 
+        #[cfg(feature = "blocking")]
+        pub mod blocking;
         pub mod client;
         pub mod operation;
         pub mod types;

@@ -29,7 +29,7 @@ pub trait ServiceError: std::fmt::Debug + std::fmt::Display {
 pub struct ClientHandle {
     /// The configuration.
     pub config: ClientConfig,
-    http: Arc<dyn HttpClient>,
+    http: Option<Arc<dyn HttpClient>>,
     signer: Signer,
     /// Server time minus local time, in milliseconds, learned from skew errors.
     clock_offset_ms: AtomicI64,
@@ -45,7 +45,13 @@ impl ClientHandle {
             Some(h) => h.clone(),
             None => Arc::new(crate::client::transport::HyperClient::new(config.timeouts.connect)?),
         };
-        Ok(ClientHandle { config, http, signer: Signer::new(), clock_offset_ms: AtomicI64::new(0) })
+        Ok(ClientHandle { config, http: Some(http), signer: Signer::new(), clock_offset_ms: AtomicI64::new(0) })
+    }
+
+    /// A handle without an async transport (for the blocking client, which brings its own).
+    #[cfg(feature = "blocking")]
+    pub(crate) fn without_transport(config: ClientConfig) -> Self {
+        ClientHandle { config, http: None, signer: Signer::new(), clock_offset_ms: AtomicI64::new(0) }
     }
 
     /// The current time as the service sees it (local time corrected by the learned offset).
@@ -87,7 +93,7 @@ pub fn user_agent(app_name: Option<&str>) -> String {
     ua
 }
 
-enum Outcome<O, E> {
+pub(crate) enum Outcome<O, E> {
     Done(Result<O, SdkError<E>>),
     Retry(SdkError<E>),
 }
@@ -118,8 +124,14 @@ pub async fn invoke<O, E: ServiceError>(handle: &ClientHandle, call: OperationCa
                 (Some(a), Some(r)) => Some(a.min(r)),
                 (a, r) => a.or(r),
             };
+            let Some(http) = &handle.http else {
+                return Err(SdkError::Transport {
+                    error: TransportError::new(TransportErrorKind::InvalidRequest, "this client has no async transport"),
+                    attempts: attempt - 1,
+                });
+            };
             let sent = match attempt_budget {
-                Some(budget) => match tokio::time::timeout(budget, handle.http.send(request, cfg.max_response_body)).await {
+                Some(budget) => match tokio::time::timeout(budget, http.send(request, cfg.max_response_body)).await {
                     Ok(r) => r,
                     Err(_) => {
                         let operation_expired = deadline.is_some_and(|d| Instant::now() >= d);
@@ -127,7 +139,7 @@ pub async fn invoke<O, E: ServiceError>(handle: &ClientHandle, call: OperationCa
                         Err(TransportError::new(TransportErrorKind::Timeout(kind), format!("{budget:?} elapsed")))
                     }
                 },
-                None => handle.http.send(request, cfg.max_response_body).await,
+                None => http.send(request, cfg.max_response_body).await,
             };
             let outcome = classify(handle, &call, sent, attempt, &mut skew_retried);
             let error = match outcome {
@@ -158,11 +170,11 @@ pub async fn invoke<O, E: ServiceError>(handle: &ClientHandle, call: OperationCa
     .await
 }
 
-fn is_skew_code(code: &str) -> bool {
+pub(crate) fn is_skew_code(code: &str) -> bool {
     CLOCK_SKEW_CODES.contains(&code)
 }
 
-async fn load_credentials<E>(handle: &ClientHandle, deadline: Option<Instant>) -> Result<crate::credentials::Credentials, SdkError<E>> {
+pub(crate) async fn load_credentials<E>(handle: &ClientHandle, deadline: Option<Instant>) -> Result<crate::credentials::Credentials, SdkError<E>> {
     let provider = handle.config.credentials.as_ref().ok_or_else(|| {
         SdkError::Credentials(CredentialsError::NotLoaded {
             provider: "client",
@@ -191,7 +203,7 @@ async fn load_credentials<E>(handle: &ClientHandle, deadline: Option<Instant>) -
 }
 
 /// The absolute request URI: the endpoint URL with the operation's path appended.
-fn build_uri(endpoint: &Endpoint, path: &http::Uri) -> Result<http::Uri, String> {
+pub(crate) fn build_uri(endpoint: &Endpoint, path: &http::Uri) -> Result<http::Uri, String> {
     let base = endpoint.url().trim_end_matches('/');
     let path = path.path_and_query().map(|p| p.as_str()).unwrap_or("/");
     let full = format!("{base}{path}");
@@ -202,7 +214,7 @@ fn build_uri(endpoint: &Endpoint, path: &http::Uri) -> Result<http::Uri, String>
     }
 }
 
-fn prepare<O, E>(
+pub(crate) fn prepare<O, E>(
     handle: &ClientHandle,
     call: &OperationCall<O, E>,
     url: &http::Uri,
@@ -246,7 +258,7 @@ fn prepare<O, E>(
     Ok(request)
 }
 
-fn classify<O, E: ServiceError>(
+pub(crate) fn classify<O, E: ServiceError>(
     handle: &ClientHandle,
     call: &OperationCall<O, E>,
     sent: Result<HttpResponse, TransportError>,

@@ -5,6 +5,8 @@
 //! Generated clients build the unsigned request and resolve the endpoint with their own
 //! (generated) code, and call [`invoke`] with the operation's parsers.
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
 pub mod config;
 pub mod error;
 pub mod retry;
