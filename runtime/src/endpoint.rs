@@ -401,8 +401,7 @@ pub fn parse_url(value: &str) -> Option<Url> {
 /// Four dot-separated groups of one to three digits.
 fn is_ipv4_like(host: &str) -> bool {
     let groups: Vec<&str> = host.split('.').collect();
-    groups.len() == 4
-        && groups.iter().all(|g| (1..=3).contains(&g.len()) && g.bytes().all(|b| b.is_ascii_digit()))
+    groups.len() == 4 && groups.iter().all(|g| (1..=3).contains(&g.len()) && g.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// RFC 3986 dot-segment removal that also drops empty segments (`//`).

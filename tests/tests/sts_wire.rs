@@ -27,6 +27,7 @@ const ASSUME_ROLE_RESPONSE: &str = r#"<AssumeRoleResponse xmlns="https://sts.ama
 </AssumeRoleResponse>"#;
 
 #[test]
+#[allow(deprecated)] // PackedPolicySize is deprecated in the model but still sent by STS.
 fn parses_assume_role_response() {
     let out = assume_role::parse_output(ASSUME_ROLE_RESPONSE.as_bytes()).expect("parses");
     assert_eq!(out.request_id(), Some("c6104cbe-af31-11e0-8154-cbc7ccf896c7"));

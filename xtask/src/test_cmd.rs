@@ -1,6 +1,7 @@
 //! `cargo xtask test`: every test the project has, in one command.
 //!
-//! Steps: generated-code freshness; the workspace's tests; botocore's protocol test suites; clippy with `-D warnings`
+//! Steps: generated-code freshness; the workspace's tests; end-to-end tests against a local
+//! moto server; botocore's protocol test suites; clippy with `-D warnings`
 //! (generated code included); rustdoc of the generated crate with `-D warnings`; fixture
 //! models generated as standalone crates that must pass clippy and their generated tests.
 
@@ -91,7 +92,11 @@ pub fn run(args: &[String]) -> Result<()> {
     steps += 1;
 
     println!("== cargo test --workspace");
-    run_step(&root, "cargo", &["test", "--workspace"], &[])?;
+    run_step(&root, "cargo", &["test", "--workspace", "--no-fail-fast"], &[])?;
+    steps += 1;
+
+    println!("== end-to-end tests against moto {} (tests/tests/e2e_moto.rs)", crate::moto::MOTO_VERSION);
+    crate::moto::run_e2e(&root)?;
     steps += 1;
 
     println!("== botocore protocol test suites (cargo xtask protocol-tests)");

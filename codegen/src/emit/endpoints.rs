@@ -108,7 +108,14 @@ fn emit_params(model: &EndpointModel) -> TokenStream {
                 quote! { value.into() },
                 quote! { ::std::string::String },
             ),
-            ParamType::Boolean => (quote! { bool }, quote! { bool }, quote! { self.#f }, quote! { bool }, quote! { value }, quote! { bool }),
+            ParamType::Boolean => (
+                quote! { bool },
+                quote! { bool },
+                quote! { self.#f },
+                quote! { bool },
+                quote! { value },
+                quote! { bool },
+            ),
         };
         if p.always_set() {
             fields.push(quote! { #docs pub(crate) #f: #field_ty, });
@@ -242,7 +249,13 @@ impl Val {
     }
 
     fn constant(b: bool) -> Self {
-        Val { constant: Some(b), ..Val::boolean(quote! { #b }, { let n = !b; quote! { #n } }) }
+        Val {
+            constant: Some(b),
+            ..Val::boolean(quote! { #b }, {
+                let n = !b;
+                quote! { #n }
+            })
+        }
     }
 
     fn not(self) -> Self {
@@ -251,7 +264,10 @@ impl Val {
         }
         if self.optional {
             let t = &self.tokens;
-            return Val::boolean(quote! { #t != ::std::option::Option::Some(true) }, quote! { #t == ::std::option::Option::Some(true) });
+            return Val::boolean(
+                quote! { #t != ::std::option::Option::Some(true) },
+                quote! { #t == ::std::option::Option::Some(true) },
+            );
         }
         let t = self.tokens;
         let n = self.negated.unwrap_or_else(|| quote! { !#t });
@@ -261,7 +277,11 @@ impl Val {
     /// As a `&str` expression (strings only).
     fn as_str(&self) -> TokenStream {
         let t = &self.tokens;
-        if self.owned { quote! { #t.as_str() } } else { t.clone() }
+        if self.owned {
+            quote! { #t.as_str() }
+        } else {
+            t.clone()
+        }
     }
 }
 
@@ -379,9 +399,7 @@ impl<'a> Compiler<'a> {
     }
 
     fn param_access(&self, var: &Var) -> Val {
-        let VarSource::Param(i) = var.source else {
-            unreachable!("assigned names are bound before use")
-        };
+        let VarSource::Param(i) = var.source else { unreachable!("assigned names are bound before use") };
         let p = &self.model.params[i];
         let f = field_ident(p);
         match (p.ty, var.ty.optional) {
@@ -601,7 +619,11 @@ impl<'a> Compiler<'a> {
                 .map(|v| {
                     let v = self.present(v, guards);
                     let t = &v.tokens;
-                    if v.owned { t.clone() } else { quote! { #t.to_owned() } }
+                    if v.owned {
+                        t.clone()
+                    } else {
+                        quote! { #t.to_owned() }
+                    }
                 })
                 .collect();
             tokens = quote! { #tokens.with_header(#name, ::std::vec![#(#values),*]) };
@@ -637,7 +659,11 @@ impl<'a> Compiler<'a> {
 
 /// A local's identifier; `params` is the resolver's argument.
 fn local_ident(rust_name: &str) -> Ident {
-    if rust_name == "params" { format_ident!("params_") } else { naming::ident(rust_name) }
+    if rust_name == "params" {
+        format_ident!("params_")
+    } else {
+        naming::ident(rust_name)
+    }
 }
 
 fn field_access(target: &TokenStream, field: Field) -> TokenStream {
@@ -660,7 +686,11 @@ fn field_access(target: &TokenStream, field: Field) -> TokenStream {
         Field::ArnResourceId => ("resource_id", true),
     };
     let name = Ident::new(name, Span::call_site());
-    if method { quote! { #target.#name() } } else { quote! { #target.#name } }
+    if method {
+        quote! { #target.#name() }
+    } else {
+        quote! { #target.#name }
+    }
 }
 
 /// `booleanEquals(v, k)` for a constant `k`.
@@ -672,7 +702,11 @@ fn bool_equals_constant(v: Val, k: bool) -> Val {
             quote! { #t != ::std::option::Option::Some(#k) },
         );
     }
-    if k { v } else { v.not() }
+    if k {
+        v
+    } else {
+        v.not()
+    }
 }
 
 /// `stringEquals(v, "literal")`.
@@ -885,5 +919,101 @@ fn expected_property(p: &Property) -> TokenStream {
             });
             quote! { Document::object([#(#fields),*]) }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::endpoints::lower;
+    use crate::model::endpoints::{Partitions, RuleSet};
+
+    const PARTITIONS: &str = r#"{"version": "1.1", "partitions": [{"id": "aws",
+        "outputs": {"name": "aws", "dnsSuffix": "amazonaws.com", "dualStackDnsSuffix": "api.aws",
+                    "supportsFIPS": true, "supportsDualStack": true, "implicitGlobalRegion": "us-east-1"},
+        "regionRegex": "^us\\-\\w+\\-\\d+$", "regions": {"us-east-1": {"description": "x"}}}]}"#;
+
+    /// Renders the `resolve` function of a rule set with `Region`, `Endpoint` and `UseFIPS`.
+    fn resolve_fn(rules: &str) -> String {
+        let text = format!(
+            r#"{{"version": "1.0", "parameters": {{
+                "Region": {{"type": "string", "required": false}},
+                "Endpoint": {{"type": "string", "required": false}},
+                "Key": {{"type": "string", "required": false}},
+                "UseFIPS": {{"type": "boolean", "required": true, "default": false}}}},
+              "rules": {rules}}}"#
+        );
+        let rules: RuleSet = serde_json::from_str(&text).unwrap();
+        let partitions: Partitions = serde_json::from_str(PARTITIONS).unwrap();
+        let model = lower(&rules, Some(&partitions), None).unwrap();
+        let body = super::Compiler::new(&model).resolve_body(&model.rules);
+        let file = crate::render::rust_file(quote::quote! { fn resolve() { #body } }, "test").unwrap();
+        file.lines().skip(2).collect::<Vec<_>>().join("\n")
+    }
+
+    #[test]
+    fn conditions_nest_bindings_and_join_tests() {
+        let out = resolve_fn(
+            r#"[{"type": "tree", "conditions": [
+                    {"fn": "isSet", "argv": [{"ref": "Region"}]},
+                    {"fn": "aws.partition", "argv": [{"ref": "Region"}], "assign": "PartitionResult"},
+                    {"fn": "booleanEquals", "argv": [{"ref": "UseFIPS"}, true]},
+                    {"fn": "booleanEquals", "argv": [true, {"fn": "getAttr", "argv": [{"ref": "PartitionResult"}, "supportsFIPS"]}]}],
+                 "rules": [{"type": "endpoint", "conditions": [],
+                            "endpoint": {"url": "https://svc-fips.{Region}.{PartitionResult#dnsSuffix}"}}]},
+                {"type": "error", "conditions": [], "error": "Invalid Configuration: Missing Region"}]"#,
+        );
+        let expected = r#"fn resolve() {
+    if let ::std::option::Option::Some(region) = params.region.as_deref() {
+        if let ::std::option::Option::Some(partition_result) = ::stsgen_runtime::endpoint::partition(
+            &PARTITIONS,
+            region,
+        ) {
+            if params.use_fips && partition_result.supports_fips {
+                return ::std::result::Result::Ok(
+                    Endpoint::new(
+                        ::std::format!(
+                            "https://svc-fips.{region}.{}", partition_result.dns_suffix
+                        ),
+                    ),
+                );
+            }
+        }
+    }
+    ::std::result::Result::Err(
+        ResolveError::rule("Invalid Configuration: Missing Region"),
+    )
+}"#;
+        assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn unused_bindings_become_tests_and_constants_fold() {
+        let out = resolve_fn(
+            r#"[{"type": "endpoint", "conditions": [
+                    {"fn": "isSet", "argv": [{"ref": "Endpoint"}]},
+                    {"fn": "parseURL", "argv": [{"ref": "Endpoint"}], "assign": "url"},
+                    {"fn": "isSet", "argv": [{"ref": "UseFIPS"}]}],
+                 "endpoint": {"url": {"ref": "Endpoint"}}},
+                {"type": "error", "conditions": [{"fn": "not", "argv": [{"fn": "isSet", "argv": [{"ref": "UseFIPS"}]}]}],
+                 "error": "unreachable"},
+                {"type": "endpoint", "conditions": [{"fn": "not", "argv": [{"fn": "isSet", "argv": [{"ref": "Region"}]}]}],
+                 "endpoint": {"url": "https://{Key}.example.com"}}]"#,
+        );
+        let expected = r#"fn resolve() {
+    if let ::std::option::Option::Some(endpoint) = params.endpoint.as_deref() {
+        if ::stsgen_runtime::endpoint::parse_url(endpoint).is_some() {
+            return ::std::result::Result::Ok(Endpoint::new(endpoint));
+        }
+    }
+    if params.region.is_none() {
+        if let ::std::option::Option::Some(key) = params.key.as_deref() {
+            return ::std::result::Result::Ok(
+                Endpoint::new(::std::format!("https://{key}.example.com")),
+            );
+        }
+    }
+    ::std::result::Result::Err(ResolveError::no_match())
+}"#;
+        assert_eq!(out, expected);
     }
 }

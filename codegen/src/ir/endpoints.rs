@@ -573,7 +573,8 @@ pub fn lower(
     let rules = lower_rules(&rule_set.rules, &scope, "rules")?;
 
     let partitions = if Rule::calls_partition(&rules) {
-        let data = partitions.ok_or_else(|| anyhow!("the rule set calls `aws.partition` but no partitions.json was given"))?;
+        let data =
+            partitions.ok_or_else(|| anyhow!("the rule set calls `aws.partition` but no partitions.json was given"))?;
         data.partitions.iter().map(lower_partition).collect::<Result<Vec<_>>>()?
     } else {
         Vec::new()
@@ -644,7 +645,8 @@ fn lower_rule(rule: &m::Rule, scope: &BTreeMap<String, Var>, path: &str) -> Resu
                     bail!("{at}.assign: `{name}` is already in scope");
                 }
                 let ty = Type { optional: false, ..call.ty() };
-                let var = Var { name: name.clone(), rust_name: naming::field_name(name), source: VarSource::Assigned, ty };
+                let var =
+                    Var { name: name.clone(), rust_name: naming::field_name(name), source: VarSource::Assigned, ty };
                 scope.insert(name.clone(), var.clone());
                 Some(var)
             }
@@ -719,7 +721,10 @@ fn lower_expr(e: &m::Expr, scope: &BTreeMap<String, Var>, path: &str) -> Result<
 }
 
 fn lookup(name: &str, scope: &BTreeMap<String, Var>, path: &str) -> Result<Var> {
-    scope.get(name).cloned().ok_or_else(|| anyhow!("{path}: `{name}` is neither a parameter nor bound by an earlier condition"))
+    scope
+        .get(name)
+        .cloned()
+        .ok_or_else(|| anyhow!("{path}: `{name}` is neither a parameter nor bound by an earlier condition"))
 }
 
 fn expect_ty(e: &Expr, ty: Ty, path: &str) -> Result<()> {
@@ -828,7 +833,8 @@ fn attr_path_steps(target: Type, attr_path: &str) -> Result<(Vec<Step>, Type)> {
             None => (part, None),
         };
         if !name.is_empty() {
-            let field = Field::lookup(ty.ty, name).ok_or_else(|| anyhow!("a {:?} value has no attribute `{name}`", ty.ty))?;
+            let field =
+                Field::lookup(ty.ty, name).ok_or_else(|| anyhow!("a {:?} value has no attribute `{name}`", ty.ty))?;
             steps.push(Step::Field(field));
             ty = Type { ty: field.ty(), optional: ty.optional };
         }
@@ -897,7 +903,8 @@ fn lower_template(s: &str, scope: &BTreeMap<String, Var>, path: &str) -> Result<
                     None => Expr::Ref(lookup(&name, scope, path)?),
                     Some((var, attr)) => {
                         let target = Expr::Ref(lookup(var, scope, path)?);
-                        let (steps, ty) = attr_path_steps(target.ty(), attr).with_context(|| format!("{path}: `{{{name}}}`"))?;
+                        let (steps, ty) =
+                            attr_path_steps(target.ty(), attr).with_context(|| format!("{path}: `{{{name}}}`"))?;
                         Expr::Call(Box::new(Call::GetAttr { target, path: steps, ty }))
                     }
                 };
@@ -945,14 +952,16 @@ fn lower_tests(tests: &m::EndpointTests, params: &[Param]) -> Result<Vec<TestCas
             let cut = slug[..MAX_SLUG].rfind('_').unwrap_or(MAX_SLUG);
             slug.truncate(cut);
         }
-        let fn_name = if docs.trim().is_empty() { format!("case_{i:0width$}") } else { format!("case_{i:0width$}_{slug}") };
+        let fn_name =
+            if docs.trim().is_empty() { format!("case_{i:0width$}") } else { format!("case_{i:0width$}_{slug}") };
         let mut values = Vec::new();
         for (name, value) in &case.params {
             let index = params
                 .iter()
                 .position(|p| &p.wire_name == name)
                 .ok_or_else(|| anyhow!("{at}.params.{name}: not a parameter of the rule set"))?;
-            values.push((index, literal_value(value, params[index].ty).with_context(|| format!("{at}.params.{name}"))?));
+            values
+                .push((index, literal_value(value, params[index].ty).with_context(|| format!("{at}.params.{name}"))?));
         }
         let expect = match (&case.expect.endpoint, &case.expect.error) {
             (Some(e), None) => Expected::Endpoint {
@@ -982,7 +991,10 @@ fn plain_property(p: &m::PropertyValue, path: &str) -> Result<Property> {
             items.iter().enumerate().map(|(i, p)| plain_property(p, &format!("{path}[{i}]"))).collect::<Result<_>>()?,
         ),
         m::PropertyValue::Object(fields) => Property::Object(
-            fields.iter().map(|(k, p)| Ok((k.clone(), plain_property(p, &format!("{path}.{k}"))?))).collect::<Result<_>>()?,
+            fields
+                .iter()
+                .map(|(k, p)| Ok((k.clone(), plain_property(p, &format!("{path}.{k}"))?)))
+                .collect::<Result<_>>()?,
         ),
     })
 }
@@ -992,8 +1004,12 @@ mod tests {
     use super::*;
 
     fn scope() -> BTreeMap<String, Var> {
-        let region =
-            Var { name: "Region".into(), rust_name: "region".into(), source: VarSource::Param(0), ty: Type::optional(Ty::String) };
+        let region = Var {
+            name: "Region".into(),
+            rust_name: "region".into(),
+            source: VarSource::Param(0),
+            ty: Type::optional(Ty::String),
+        };
         let pr = Var {
             name: "PartitionResult".into(),
             rust_name: "partition_result".into(),
@@ -1011,8 +1027,13 @@ mod tests {
         assert!(matches!(&t.parts[1], TemplatePart::Expr(Expr::Ref(v)) if v.name == "Region"));
         assert!(matches!(&t.parts[3], TemplatePart::Expr(Expr::Call(c))
             if matches!(**c, Call::GetAttr { ref path, .. } if path == &[Step::Field(Field::DnsSuffix)])));
-        assert_eq!(lower_template("a {{b}} c", &scope(), "x").unwrap().as_literal().as_deref(), Some("a {{b}} c"));
-        assert_eq!(lower_template("{{x}} {Region}", &scope(), "x").unwrap().parts[0], TemplatePart::Literal("{x} ".into()));
+        // Like botocore: only strings containing a `{Name}` placeholder are templates.
+        assert_eq!(lower_template("a {{b}} c", &scope(), "x").unwrap().as_literal().as_deref(), Some("a {b} c"));
+        assert_eq!(lower_template("a {1} }", &scope(), "x").unwrap().as_literal().as_deref(), Some("a {1} }"));
+        assert_eq!(
+            lower_template("{{x}} {Region}", &scope(), "x").unwrap().parts[0],
+            TemplatePart::Literal("{x} ".into())
+        );
         assert!(lower_template("{Nope}", &scope(), "x").is_err());
         assert!(lower_template("{PartitionResult#supportsFIPS}", &scope(), "x").is_err());
     }
