@@ -8,6 +8,8 @@
 
 pub mod blob;
 pub mod build_error;
+pub mod cache;
+pub mod chain;
 #[cfg(feature = "client")]
 pub mod client;
 pub mod credentials;
@@ -15,7 +17,9 @@ pub mod endpoint;
 pub mod error;
 pub mod iam;
 pub mod idempotency;
+pub mod json;
 pub mod primitives;
+pub mod profile;
 pub mod query;
 pub mod sensitive;
 pub mod sigv4;

@@ -1,0 +1,855 @@
+//! An ordered chain of providers, and the `credential_process` provider.
+//!
+//! [`ProviderChain`] asks each provider in turn: [`CredentialsError::NotLoaded`] moves on to the
+//! next; credentials or any other error end the search. When every provider declines, the error
+//! lists each one and its reason.
+//!
+//! [`CredentialProcessProvider`] runs an external command (the `credential_process` profile
+//! setting) through the platform shell and reads the JSON it prints:
+//!
+//! ```json
+//! { "Version": 1, "AccessKeyId": "...", "SecretAccessKey": "...",
+//!   "SessionToken": "...", "Expiration": "2030-01-01T00:00:00Z" }
+//! ```
+//!
+//! `SessionToken` and `Expiration` (RFC 3339) are optional; other members are ignored.
+//! Errors name the program (never its arguments, which may hold secrets), the exit status and
+//! the start of its standard error, and never echo standard output.
+//!
+//! The JSON is read by a small strict parser (RFC 8259, no extensions) rather than `serde_json`:
+//! the runtime has no serde, this format is flat, and the parser is a couple of hundred lines
+//! that add nothing to build times.
+
+use std::fmt;
+use std::future::Future;
+use std::io::Read;
+use std::pin::Pin;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll, Waker};
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::credentials::{BoxFuture, Credentials, CredentialsError, ProvideCredentials, SharedCredentialsProvider};
+use crate::profile::redact_command;
+
+/// Providers asked in order until one has credentials (see the [module docs](self)).
+#[derive(Debug, Clone, Default)]
+pub struct ProviderChain {
+    providers: Vec<SharedCredentialsProvider>,
+}
+
+impl ProviderChain {
+    /// The name used in the chain's own errors.
+    pub const NAME: &'static str = "chain";
+
+    /// An empty chain (which never has credentials).
+    pub fn new() -> Self {
+        ProviderChain::default()
+    }
+
+    /// A chain starting with `provider`.
+    pub fn first_try(provider: impl ProvideCredentials + 'static) -> Self {
+        ProviderChain::new().or_else(provider)
+    }
+
+    /// Adds `provider` after the others.
+    pub fn or_else(self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.or_else_shared(Arc::new(provider))
+    }
+
+    /// Adds a shared provider after the others.
+    pub fn or_else_shared(mut self, provider: SharedCredentialsProvider) -> Self {
+        self.providers.push(provider);
+        self
+    }
+
+    /// The providers, in order.
+    pub fn providers(&self) -> &[SharedCredentialsProvider] {
+        &self.providers
+    }
+
+    async fn resolve(&self) -> Result<Credentials, CredentialsError> {
+        let mut declined = Vec::with_capacity(self.providers.len());
+        for provider in &self.providers {
+            match provider.provide_credentials().await {
+                Ok(creds) => return Ok(creds),
+                Err(CredentialsError::NotLoaded { provider, reason }) => declined.push(format!("{provider}: {reason}")),
+                Err(other) => return Err(other),
+            }
+        }
+        let reason = if declined.is_empty() {
+            "the chain has no providers".to_owned()
+        } else {
+            format!("no provider had credentials; tried {}", declined.join("; "))
+        };
+        Err(CredentialsError::NotLoaded { provider: Self::NAME, reason })
+    }
+}
+
+impl ProvideCredentials for ProviderChain {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        Box::pin(self.resolve())
+    }
+
+    fn name(&self) -> &'static str {
+        Self::NAME
+    }
+}
+
+/// The default time a credential process may run.
+pub const DEFAULT_PROCESS_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The most standard output read (credentials JSON is a few hundred bytes).
+const MAX_STDOUT: usize = 1024 * 1024;
+/// How much standard error is kept for error messages.
+const MAX_STDERR: usize = 4096;
+/// How much standard error an error message shows.
+const STDERR_SHOWN: usize = 300;
+
+/// Runs a command and reads credentials from its JSON output (see the [module docs](self)).
+/// `Debug` shows the program but not its arguments.
+#[derive(Clone)]
+pub struct CredentialProcessProvider {
+    command: String,
+    timeout: Duration,
+}
+
+impl CredentialProcessProvider {
+    /// The provider name.
+    pub const NAME: &'static str = "credential_process";
+
+    /// Runs `command` (a command line for `sh -c`, or `cmd.exe /C` on Windows) with the default
+    /// timeout of 60 s. Standard input is inherited, so the command may prompt on a terminal.
+    pub fn new(command: impl Into<String>) -> Self {
+        CredentialProcessProvider { command: command.into(), timeout: DEFAULT_PROCESS_TIMEOUT }
+    }
+
+    /// How long the command may run before it is killed and the load fails with
+    /// [`CredentialsError::Timeout`] (default 60 s; dropping the future kills it too). On Unix a
+    /// single simple command runs as `exec <command>`, so the kill reaches the program itself;
+    /// for a compound command line (`a | b`, `a; b`) and on Windows, only the shell is killed
+    /// and programs it started may outlive it.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    fn program(&self) -> &str {
+        self.command.split_whitespace().next().unwrap_or("")
+    }
+
+    fn error(&self, reason: String) -> CredentialsError {
+        CredentialsError::ProviderError { provider: Self::NAME, reason }
+    }
+
+    async fn load(&self) -> Result<Credentials, CredentialsError> {
+        if self.command.trim().is_empty() {
+            return Err(CredentialsError::InvalidConfiguration {
+                provider: Self::NAME,
+                reason: "the command is empty".to_owned(),
+            });
+        }
+        let command = self.command.clone();
+        let timeout = self.timeout;
+        let output = BlockingJob::spawn(move |cancel| run(&command, timeout, &cancel))
+            .map_err(|e| self.error(format!("could not start a thread to run `{}`: {e}", self.program())))?
+            .await;
+        let output = match output {
+            Some(Ok(o)) => o,
+            Some(Err(RunError::Spawn(e))) => {
+                return Err(self.error(format!("could not run `{}` through the shell: {e}", self.program())))
+            }
+            Some(Err(RunError::Io(e))) => {
+                return Err(self.error(format!("failed while running `{}`: {e}", self.program())))
+            }
+            Some(Err(RunError::TimedOut)) => {
+                return Err(CredentialsError::Timeout { provider: Self::NAME, after: timeout })
+            }
+            None => return Err(self.error(format!("the thread running `{}` stopped unexpectedly", self.program()))),
+        };
+        if !output.status.success() {
+            return Err(self.error(format!(
+                "`{}` failed ({}){}",
+                self.program(),
+                output.status,
+                stderr_excerpt(&output.stderr)
+            )));
+        }
+        if output.stdout_truncated {
+            return Err(self.error(format!("`{}` printed more than {MAX_STDOUT} bytes", self.program())));
+        }
+        parse_output(&output.stdout).map_err(|why| self.error(format!("`{}` printed {why}", self.program())))
+    }
+}
+
+impl fmt::Debug for CredentialProcessProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CredentialProcessProvider")
+            .field("command", &redact_command(&self.command))
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+impl ProvideCredentials for CredentialProcessProvider {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        Box::pin(self.load())
+    }
+
+    fn name(&self) -> &'static str {
+        Self::NAME
+    }
+}
+
+/// `: <start of stderr>` when there is any, on one line.
+fn stderr_excerpt(stderr: &[u8]) -> String {
+    let text = String::from_utf8_lossy(stderr);
+    let text = text.trim();
+    if text.is_empty() {
+        return String::new();
+    }
+    let mut shown: String = text.chars().take(STDERR_SHOWN).map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if text.chars().count() > STDERR_SHOWN {
+        shown.push_str("...");
+    }
+    format!(": {shown}")
+}
+
+/// Reads the `Version: 1` document. The reason never contains the output.
+fn parse_output(stdout: &[u8]) -> Result<Credentials, String> {
+    let text = std::str::from_utf8(stdout).map_err(|_| "output that is not UTF-8".to_owned())?;
+    if text.trim().is_empty() {
+        return Err("nothing on standard output (expected a JSON object)".to_owned());
+    }
+    let doc = json::parse(text).map_err(|e| format!("output that is not valid JSON ({e})"))?;
+    let json::Value::Object(members) = doc else {
+        return Err("JSON that is not an object".to_owned());
+    };
+    // As in JavaScript and Python, the last of duplicate members wins.
+    let get = |key: &str| members.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v);
+    match get("Version") {
+        Some(json::Value::Number(n)) if n.parse::<f64>() == Ok(1.0) => {}
+        Some(json::Value::Number(_)) => return Err("an unsupported Version (only 1 is supported)".to_owned()),
+        Some(_) => return Err("a Version that is not a number (expected 1)".to_owned()),
+        None => return Err("JSON without a Version member (expected 1)".to_owned()),
+    }
+    let string = |key: &str, required: bool| -> Result<Option<&str>, String> {
+        match get(key) {
+            Some(json::Value::String(s)) if !s.is_empty() => Ok(Some(s.as_str())),
+            Some(json::Value::String(_)) if required => Err(format!("an empty {key}")),
+            Some(json::Value::Null | json::Value::String(_)) | None if !required => Ok(None),
+            Some(json::Value::Null) | None => Err(format!("JSON without {key}")),
+            Some(_) => Err(format!("a {key} that is not a string")),
+        }
+    };
+    let id = string("AccessKeyId", true)?.unwrap_or_default();
+    let secret = string("SecretAccessKey", true)?.unwrap_or_default();
+    let token = string("SessionToken", false)?;
+    let expiry = match string("Expiration", false)? {
+        None => None,
+        Some(t) => {
+            let t = crate::primitives::parse_timestamp(t, crate::primitives::TimestampFormat::DateTime)
+                .map_err(|_| "an Expiration that is not an RFC 3339 date-time".to_owned())?;
+            Some(SystemTime::from(t))
+        }
+    };
+    Ok(Credentials::new(id, secret, token.map(str::to_owned), expiry, CredentialProcessProvider::NAME))
+}
+
+/// What a finished command produced.
+struct Output {
+    status: ExitStatus,
+    stdout: Vec<u8>,
+    stdout_truncated: bool,
+    stderr: Vec<u8>,
+}
+
+enum RunError {
+    Spawn(std::io::Error),
+    Io(std::io::Error),
+    TimedOut,
+}
+
+fn shell(command: &str) -> Command {
+    #[cfg(windows)]
+    {
+        use std::os::windows::process::CommandExt;
+        let mut c = Command::new("cmd.exe");
+        c.arg("/C").raw_arg(command);
+        c
+    }
+    #[cfg(not(windows))]
+    {
+        let mut c = Command::new("sh");
+        match exec_form(command) {
+            Some(line) => c.arg("-c").arg(line),
+            None => c.arg("-c").arg(command),
+        };
+        c
+    }
+}
+
+/// Shell builtins with no program of the same name, which `exec` cannot run.
+#[cfg(not(windows))]
+const BUILTINS: &[&str] = &[
+    ".", "alias", "bg", "break", "builtin", "case", "cd", "command", "continue", "do", "done", "elif", "else", "esac",
+    "eval", "exec", "exit", "export", "fg", "fi", "for", "getopts", "hash", "if", "in", "jobs", "local", "read",
+    "readonly", "return", "select", "set", "shift", "source", "then", "times", "trap", "type", "ulimit", "umask",
+    "unalias", "unset", "until", "wait", "while",
+];
+
+/// `exec <command>` for a single simple command, so the shell replaces itself with the program
+/// instead of forking it (as dash does): killing the child on timeout then kills the program.
+/// Anything that might be more than one command (operators, grouping, substitutions,
+/// assignments, builtins) is left alone.
+#[cfg(not(windows))]
+fn exec_form(command: &str) -> Option<String> {
+    let command = command.trim();
+    let program = command.split_whitespace().next()?;
+    let plain_program =
+        program.chars().all(|c| c.is_ascii_alphanumeric() || "_./~+-@%:,".contains(c)) && !BUILTINS.contains(&program);
+    let one_command = !command.contains([';', '&', '|', '\n', '\r', '(', ')', '{', '}', '`', '!', '#']);
+    (plain_program && one_command).then(|| format!("exec {command}"))
+}
+
+/// Reads a pipe to its end, keeping at most `limit` bytes; `true` when more was written.
+fn drain(mut pipe: impl Read, limit: usize) -> std::io::Result<(Vec<u8>, bool)> {
+    let mut kept = Vec::new();
+    let mut truncated = false;
+    let mut buf = [0u8; 8192];
+    loop {
+        let n = match pipe.read(&mut buf) {
+            Ok(0) => return Ok((kept, truncated)),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let room = limit.saturating_sub(kept.len());
+        kept.extend_from_slice(&buf[..n.min(room)]);
+        truncated |= n > room;
+    }
+}
+
+/// Kills and reaps a child (best effort).
+fn kill(child: &mut Child) {
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// Runs the command on this (worker) thread, with readers for both pipes on their own threads.
+fn run(command: &str, timeout: Duration, cancel: &AtomicBool) -> Result<Output, RunError> {
+    let started = Instant::now();
+    let deadline = started.checked_add(timeout);
+    let past_deadline = || deadline.is_some_and(|d| Instant::now() >= d);
+    let mut child = shell(command)
+        .stdin(Stdio::inherit())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(RunError::Spawn)?;
+    let (tx, rx) = mpsc::channel();
+    for (is_stdout, pipe) in [
+        (true, child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>)),
+        (false, child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>)),
+    ] {
+        let Some(pipe) = pipe else { continue };
+        let tx = tx.clone();
+        let limit = if is_stdout { MAX_STDOUT } else { MAX_STDERR };
+        let spawned = std::thread::Builder::new().name("credential-process-io".to_owned()).spawn(move || {
+            let _ = tx.send((is_stdout, drain(pipe, limit)));
+        });
+        if let Err(e) = spawned {
+            kill(&mut child);
+            return Err(RunError::Io(e));
+        }
+    }
+    drop(tx);
+    let mut pause = Duration::from_millis(1);
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) => {}
+            Err(e) => {
+                kill(&mut child);
+                return Err(RunError::Io(e));
+            }
+        }
+        if cancel.load(Ordering::Relaxed) || past_deadline() {
+            kill(&mut child);
+            return Err(RunError::TimedOut);
+        }
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_millis(20));
+    };
+    // The pipes close when the process exits, unless something it started still holds them.
+    let mut stdout = (Vec::new(), false);
+    let mut stderr = Vec::new();
+    loop {
+        let wait = match deadline {
+            Some(d) => d.saturating_duration_since(Instant::now()),
+            None => Duration::MAX,
+        };
+        // Wake up now and then to notice cancellation.
+        match rx.recv_timeout(wait.min(Duration::from_millis(100))) {
+            Ok((true, read)) => stdout = read.map_err(RunError::Io)?,
+            Ok((false, read)) => stderr = read.map_err(RunError::Io)?.0,
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if past_deadline() || cancel.load(Ordering::Relaxed) {
+                    return Err(RunError::TimedOut);
+                }
+            }
+        }
+    }
+    Ok(Output { status, stdout: stdout.0, stdout_truncated: stdout.1, stderr })
+}
+
+/// Runs a closure on a new thread and completes with its result (`None` if the thread
+/// panicked). Dropping the future raises the cancel flag passed to the closure.
+struct BlockingJob<T> {
+    shared: Arc<Mutex<JobState<T>>>,
+    cancel: Arc<AtomicBool>,
+}
+
+struct JobState<T> {
+    result: Option<Option<T>>,
+    waker: Option<Waker>,
+}
+
+impl<T: Send + 'static> BlockingJob<T> {
+    fn spawn(f: impl FnOnce(Arc<AtomicBool>) -> T + Send + 'static) -> std::io::Result<Self> {
+        let shared = Arc::new(Mutex::new(JobState { result: None, waker: None }));
+        let cancel = Arc::new(AtomicBool::new(false));
+        let (thread_shared, thread_cancel) = (Arc::clone(&shared), Arc::clone(&cancel));
+        std::thread::Builder::new().name("credential-process".to_owned()).spawn(move || {
+            // Reports even when `f` panics, so the future always completes.
+            struct Report<T> {
+                shared: Arc<Mutex<JobState<T>>>,
+                value: Option<T>,
+            }
+            impl<T> Drop for Report<T> {
+                fn drop(&mut self) {
+                    let waker = {
+                        let mut st = self.shared.lock().unwrap_or_else(PoisonError::into_inner);
+                        st.result = Some(self.value.take());
+                        st.waker.take()
+                    };
+                    if let Some(w) = waker {
+                        w.wake();
+                    }
+                }
+            }
+            let mut report = Report { shared: thread_shared, value: None };
+            report.value = Some(f(thread_cancel));
+        })?;
+        Ok(BlockingJob { shared, cancel })
+    }
+}
+
+impl<T> Future for BlockingJob<T> {
+    type Output = Option<T>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
+        let mut st = self.shared.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(result) = st.result.take() {
+            return Poll::Ready(result);
+        }
+        match &mut st.waker {
+            Some(w) => w.clone_from(cx.waker()),
+            None => st.waker = Some(cx.waker().clone()),
+        }
+        Poll::Pending
+    }
+}
+
+impl<T> Drop for BlockingJob<T> {
+    fn drop(&mut self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+}
+
+/// A strict RFC 8259 JSON reader: values only as deep as needed here, errors by byte offset
+/// and never quoting the input.
+mod json {
+    use std::fmt;
+
+    /// A JSON value; numbers are kept as their (validated) text.
+    #[derive(Debug, Clone, PartialEq)]
+    pub(super) enum Value {
+        Null,
+        Bool(bool),
+        Number(String),
+        String(String),
+        Array(Vec<Value>),
+        Object(Vec<(String, Value)>),
+    }
+
+    /// Where and why the text is not JSON.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub(super) struct Error {
+        offset: usize,
+        expected: &'static str,
+    }
+
+    impl fmt::Display for Error {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "expected {} at byte {}", self.expected, self.offset)
+        }
+    }
+
+    const MAX_DEPTH: usize = 64;
+
+    pub(super) fn parse(text: &str) -> Result<Value, Error> {
+        let mut p = Parser { s: text.as_bytes(), pos: 0 };
+        p.ws();
+        let v = p.value(0)?;
+        p.ws();
+        if p.pos != p.s.len() {
+            return Err(p.err("the end of the document"));
+        }
+        Ok(v)
+    }
+
+    struct Parser<'a> {
+        s: &'a [u8],
+        pos: usize,
+    }
+
+    impl Parser<'_> {
+        fn err(&self, expected: &'static str) -> Error {
+            Error { offset: self.pos, expected }
+        }
+
+        fn peek(&self) -> Option<u8> {
+            self.s.get(self.pos).copied()
+        }
+
+        fn ws(&mut self) {
+            while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+                self.pos += 1;
+            }
+        }
+
+        fn eat(&mut self, b: u8) -> bool {
+            if self.peek() == Some(b) {
+                self.pos += 1;
+                true
+            } else {
+                false
+            }
+        }
+
+        fn literal(&mut self, word: &'static str, v: Value) -> Result<Value, Error> {
+            if self.s[self.pos..].starts_with(word.as_bytes()) {
+                self.pos += word.len();
+                Ok(v)
+            } else {
+                Err(self.err("a value"))
+            }
+        }
+
+        fn value(&mut self, depth: usize) -> Result<Value, Error> {
+            if depth > MAX_DEPTH {
+                return Err(self.err("less nesting"));
+            }
+            match self.peek() {
+                Some(b'{') => self.object(depth),
+                Some(b'[') => self.array(depth),
+                Some(b'"') => self.string().map(Value::String),
+                Some(b't') => self.literal("true", Value::Bool(true)),
+                Some(b'f') => self.literal("false", Value::Bool(false)),
+                Some(b'n') => self.literal("null", Value::Null),
+                Some(b'-' | b'0'..=b'9') => self.number(),
+                _ => Err(self.err("a value")),
+            }
+        }
+
+        fn object(&mut self, depth: usize) -> Result<Value, Error> {
+            self.pos += 1;
+            let mut members = Vec::new();
+            self.ws();
+            if self.eat(b'}') {
+                return Ok(Value::Object(members));
+            }
+            loop {
+                self.ws();
+                if self.peek() != Some(b'"') {
+                    return Err(self.err("a member name in double quotes"));
+                }
+                let key = self.string()?;
+                self.ws();
+                if !self.eat(b':') {
+                    return Err(self.err("`:`"));
+                }
+                self.ws();
+                let v = self.value(depth + 1)?;
+                members.push((key, v));
+                self.ws();
+                if self.eat(b'}') {
+                    return Ok(Value::Object(members));
+                }
+                if !self.eat(b',') {
+                    return Err(self.err("`,` or `}`"));
+                }
+            }
+        }
+
+        fn array(&mut self, depth: usize) -> Result<Value, Error> {
+            self.pos += 1;
+            let mut items = Vec::new();
+            self.ws();
+            if self.eat(b']') {
+                return Ok(Value::Array(items));
+            }
+            loop {
+                self.ws();
+                items.push(self.value(depth + 1)?);
+                self.ws();
+                if self.eat(b']') {
+                    return Ok(Value::Array(items));
+                }
+                if !self.eat(b',') {
+                    return Err(self.err("`,` or `]`"));
+                }
+            }
+        }
+
+        fn digits(&mut self) -> usize {
+            let start = self.pos;
+            while matches!(self.peek(), Some(b'0'..=b'9')) {
+                self.pos += 1;
+            }
+            self.pos - start
+        }
+
+        fn number(&mut self) -> Result<Value, Error> {
+            let start = self.pos;
+            self.eat(b'-');
+            if self.eat(b'0') {
+                if matches!(self.peek(), Some(b'0'..=b'9')) {
+                    return Err(self.err("no leading zero"));
+                }
+            } else if self.digits() == 0 {
+                return Err(self.err("a digit"));
+            }
+            if self.eat(b'.') && self.digits() == 0 {
+                return Err(self.err("a digit after `.`"));
+            }
+            if matches!(self.peek(), Some(b'e' | b'E')) {
+                self.pos += 1;
+                if !self.eat(b'+') {
+                    self.eat(b'-');
+                }
+                if self.digits() == 0 {
+                    return Err(self.err("a digit in the exponent"));
+                }
+            }
+            // Only ASCII was consumed, so this slice is valid UTF-8.
+            Ok(Value::Number(String::from_utf8_lossy(&self.s[start..self.pos]).into_owned()))
+        }
+
+        fn hex4(&mut self) -> Result<u32, Error> {
+            let mut v = 0u32;
+            for _ in 0..4 {
+                let d = self
+                    .peek()
+                    .and_then(|b| (b as char).to_digit(16))
+                    .ok_or_else(|| self.err("4 hex digits after `\\u`"))?;
+                v = v * 16 + d;
+                self.pos += 1;
+            }
+            Ok(v)
+        }
+
+        fn string(&mut self) -> Result<String, Error> {
+            self.pos += 1; // the opening quote
+            let mut out: Vec<u8> = Vec::new();
+            loop {
+                let Some(b) = self.peek() else {
+                    return Err(self.err("a closing `\"`"));
+                };
+                match b {
+                    b'"' => {
+                        self.pos += 1;
+                        // The input is a `str` and escapes produce whole characters.
+                        return String::from_utf8(out).map_err(|_| self.err("UTF-8 text"));
+                    }
+                    b'\\' => {
+                        self.pos += 1;
+                        let e = self.peek().ok_or_else(|| self.err("an escape"))?;
+                        self.pos += 1;
+                        let c = match e {
+                            b'"' => '"',
+                            b'\\' => '\\',
+                            b'/' => '/',
+                            b'b' => '\u{8}',
+                            b'f' => '\u{c}',
+                            b'n' => '\n',
+                            b'r' => '\r',
+                            b't' => '\t',
+                            b'u' => {
+                                let hi = self.hex4()?;
+                                let code = if (0xD800..0xDC00).contains(&hi) {
+                                    if !(self.eat(b'\\') && self.eat(b'u')) {
+                                        return Err(self.err("the low half of a surrogate pair"));
+                                    }
+                                    let lo = self.hex4()?;
+                                    if !(0xDC00..0xE000).contains(&lo) {
+                                        return Err(self.err("the low half of a surrogate pair"));
+                                    }
+                                    0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+                                } else {
+                                    hi
+                                };
+                                char::from_u32(code).ok_or_else(|| self.err("a valid \\u escape"))?
+                            }
+                            _ => {
+                                self.pos -= 1;
+                                return Err(self.err("a valid escape"));
+                            }
+                        };
+                        let mut buf = [0u8; 4];
+                        out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                    }
+                    0..=0x1f => return Err(self.err("no control characters in strings")),
+                    _ => {
+                        out.push(b);
+                        self.pos += 1;
+                    }
+                }
+            }
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        fn s(v: &str) -> Value {
+            Value::String(v.to_owned())
+        }
+
+        #[test]
+        fn accepts_json() {
+            assert_eq!(
+                parse(" {\"a\": \"x\\\"\\u00e9\\ud83d\\ude00\", \"b\": [1, -0.5e+3, true, null, {}], \"c\": \"\"} "),
+                Ok(Value::Object(vec![
+                    ("a".into(), s("x\"é😀")),
+                    (
+                        "b".into(),
+                        Value::Array(vec![
+                            Value::Number("1".into()),
+                            Value::Number("-0.5e+3".into()),
+                            Value::Bool(true),
+                            Value::Null,
+                            Value::Object(vec![]),
+                        ])
+                    ),
+                    ("c".into(), s("")),
+                ]))
+            );
+            assert_eq!(parse("\"é\""), Ok(s("é")));
+        }
+
+        #[test]
+        fn rejects_non_json() {
+            for bad in [
+                "",
+                "{",
+                "{\"a\":1,}",
+                "[1,]",
+                "{'a':1}",
+                "{\"a\" 1}",
+                "01",
+                "1.",
+                "-",
+                "1e",
+                "+1",
+                "\"\\x\"",
+                "\"a\nb\"",
+                "\"\\ud800\"",
+                "\"\\udc00\"",
+                "nul",
+                "{} x",
+                "{\"a\":1}{}",
+                "// c\n{}",
+                "NaN",
+            ] {
+                assert!(parse(bad).is_err(), "{bad:?} parsed");
+            }
+            assert!(parse(&"[".repeat(100)).is_err());
+        }
+
+        #[test]
+        fn errors_do_not_quote_input() {
+            let e = parse("{\"AccessKeyId\": s3cr3t}").unwrap_err();
+            assert_eq!(e.to_string(), "expected a value at byte 16");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_document() {
+        let c = parse_output(
+            br#"{"Version": 1, "AccessKeyId": "AKID", "SecretAccessKey": "s3cr3t", "SessionToken": "tok",
+                "Expiration": "2030-01-02T03:04:05Z", "AccountId": "123456789012"}"#,
+        )
+        .unwrap();
+        assert_eq!((c.access_key_id(), c.secret_access_key(), c.session_token()), ("AKID", "s3cr3t", Some("tok")));
+        assert_eq!(c.expiry(), Some(SystemTime::UNIX_EPOCH + Duration::from_secs(1_893_553_445)));
+        assert_eq!(c.provider(), "credential_process");
+        let c = parse_output(br#"{"Version":1,"AccessKeyId":"A","SecretAccessKey":"S","SessionToken":null}"#).unwrap();
+        assert_eq!((c.session_token(), c.expiry()), (None, None));
+    }
+
+    #[test]
+    fn output_errors_never_echo() {
+        let cases: &[(&[u8], &str)] = &[
+            (b"", "nothing on standard output"),
+            (b"not json s3cr3t", "not valid JSON"),
+            (b"[1]", "not an object"),
+            (br#"{"AccessKeyId":"A","SecretAccessKey":"s3cr3t"}"#, "without a Version"),
+            (br#"{"Version":2,"AccessKeyId":"A","SecretAccessKey":"s3cr3t"}"#, "unsupported Version"),
+            (br#"{"Version":"1","AccessKeyId":"A","SecretAccessKey":"s3cr3t"}"#, "not a number"),
+            (br#"{"Version":1,"SecretAccessKey":"s3cr3t"}"#, "without AccessKeyId"),
+            (br#"{"Version":1,"AccessKeyId":"A"}"#, "without SecretAccessKey"),
+            (br#"{"Version":1,"AccessKeyId":"A","SecretAccessKey":""}"#, "an empty SecretAccessKey"),
+            (br#"{"Version":1,"AccessKeyId":"A","SecretAccessKey":7}"#, "not a string"),
+            (br#"{"Version":1,"AccessKeyId":"A","SecretAccessKey":"s3cr3t","Expiration":"soon"}"#, "Expiration"),
+            (b"\xff", "not UTF-8"),
+        ];
+        for (input, want) in cases {
+            let e = parse_output(input).unwrap_err();
+            assert!(e.contains(want) && !e.contains("s3cr3t"), "{e}");
+        }
+    }
+
+    #[cfg(not(windows))]
+    #[test]
+    fn simple_commands_are_execed() {
+        assert_eq!(
+            exec_form("  /usr/bin/aws-vault export --format=json 'my profile' "),
+            Some("exec /usr/bin/aws-vault export --format=json 'my profile'".into())
+        );
+        assert_eq!(exec_form("tool --token \"$(cat ~/.t)\""), None);
+        for compound in
+            ["a; b", "a && b", "a | b", "a\nb", "K=v tool", "exit 3", "(tool)", "{ tool; }", "tool &", "! tool", ""]
+        {
+            assert_eq!(exec_form(compound), None, "{compound:?}");
+        }
+    }
+
+    #[test]
+    fn stderr_excerpt_is_short_and_single_line() {
+        assert_eq!(stderr_excerpt(b"  \n"), "");
+        assert_eq!(stderr_excerpt(b"bad\nthing\n"), ": bad thing");
+        let long = stderr_excerpt(&[b'x'; 1000]);
+        assert_eq!(long.len(), 2 + STDERR_SHOWN + 3);
+    }
+}
