@@ -1,0 +1,443 @@
+//! The generated command-line example (`cargo run -p sts --example sts -- ...`) against a tiny
+//! in-test HTTP server on 127.0.0.1 answering canned STS XML: JSON output, the request it sent,
+//! service errors (exit 1) and usage errors (exit 2).
+//!
+//! The example binary is built once per test run with `cargo build -p sts --example sts
+//! --message-format=json` (a no-op when it is fresh), and its path is read from cargo's
+//! `compiler-artifact` message, so the test never guesses the target directory.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// The path of the built example, building it on first use.
+fn example_binary() -> &'static PathBuf {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| env!("CARGO").to_owned());
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf();
+        let output = Command::new(cargo)
+            .args(["build", "--quiet", "-p", "sts", "--example", "sts", "--message-format=json"])
+            .current_dir(&root)
+            .stderr(Stdio::inherit())
+            .output()
+            .expect("cargo runs");
+        assert!(output.status.success(), "building the sts example failed");
+        let stdout = String::from_utf8(output.stdout).expect("cargo's messages are UTF-8");
+        stdout
+            .lines()
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "sts")
+            .filter(|m| m["target"]["kind"].as_array().is_some_and(|k| k.iter().any(|k| k == "example")))
+            .find_map(|m| m["executable"].as_str().map(PathBuf::from))
+            .expect("cargo reports the example's executable")
+    })
+}
+
+/// One request the server received.
+#[derive(Debug, Clone)]
+struct Seen {
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Seen {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// The form parameters of the body, decoded.
+    fn params(&self) -> Vec<(String, String)> {
+        self.body
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                let (k, v) = p.split_once('=').unwrap_or((p, ""));
+                (decode(k), decode(v))
+            })
+            .collect()
+    }
+
+    fn param(&self, name: &str) -> Option<String> {
+        self.params().into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+}
+
+fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
+                out.push(u8::from_str_radix(hex, 16).unwrap());
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// A server answering every request with `status` and `body`, recording what it received.
+struct Server {
+    url: String,
+    seen: Arc<Mutex<Vec<Seen>>>,
+}
+
+impl Server {
+    fn start(status: u16, body: &'static str) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { continue };
+                if let Some(request) = read_request(&stream) {
+                    log.lock().unwrap().push(request);
+                }
+                let reason = if status == 200 { "OK" } else { "Error" };
+                let response = format!(
+                    "HTTP/1.1 {status} {reason}\r\ncontent-type: text/xml\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let mut stream = stream;
+                let _ = stream.write_all(response.as_bytes());
+                let _ = stream.flush();
+            }
+        });
+        Server { url, seen }
+    }
+
+    fn requests(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+fn read_request(stream: &TcpStream) -> Option<Seen> {
+    let mut reader = BufReader::new(stream);
+    let mut line = String::new();
+    reader.read_line(&mut line).ok()?;
+    let mut headers = Vec::new();
+    loop {
+        let mut h = String::new();
+        reader.read_line(&mut h).ok()?;
+        let h = h.trim_end();
+        if h.is_empty() {
+            break;
+        }
+        let (n, v) = h.split_once(':')?;
+        headers.push((n.trim().to_owned(), v.trim().to_owned()));
+    }
+    let len: usize = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; len];
+    reader.read_exact(&mut body).ok()?;
+    Some(Seen { headers, body: String::from_utf8(body).ok()? })
+}
+
+/// Runs the example with static credentials from the environment and nothing else set.
+fn run(args: &[&str], credentials: bool) -> Output {
+    let mut cmd = Command::new(example_binary());
+    cmd.args(args);
+    for var in [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_CREDENTIAL_EXPIRATION",
+        "AWS_PROFILE",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_STS",
+        "AWS_USE_FIPS_ENDPOINT",
+        "AWS_USE_DUALSTACK_ENDPOINT",
+        "AWS_STS_REGIONAL_ENDPOINTS",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("AWS_MAX_ATTEMPTS", "1");
+    if credentials {
+        cmd.env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE").env("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+    }
+    cmd.output().expect("the example runs")
+}
+
+fn with_server(server: &Server, rest: &[&str]) -> Output {
+    let mut args = vec!["--endpoint-url", server.url.as_str(), "--region", "us-east-1"];
+    args.extend_from_slice(rest);
+    run(&args, true)
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+const IDENTITY: &str = "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
+<GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/Alice</Arn><UserId>AIDACKCEVSQ6C2EXAMPLE</UserId>\
+<Account>123456789012</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>01234567-89ab-cdef-0123-456789abcdef</RequestId>\
+</ResponseMetadata></GetCallerIdentityResponse>";
+
+const ASSUMED: &str = "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><AssumeRoleResult>\
+<SourceIdentity>DevUser123</SourceIdentity><AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/demo/s1</Arn>\
+<AssumedRoleId>ARO123EXAMPLE123:s1</AssumedRoleId></AssumedRoleUser><Credentials><AccessKeyId>ASIAIOSFODNN7EXAMPLE</AccessKeyId>\
+<SecretAccessKey>wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY</SecretAccessKey><SessionToken>FQoGZXIvYXdzEXAMPLE</SessionToken>\
+<Expiration>2019-11-09T13:34:41Z</Expiration></Credentials><PackedPolicySize>6</PackedPolicySize></AssumeRoleResult>\
+<ResponseMetadata><RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId></ResponseMetadata></AssumeRoleResponse>";
+
+const DENIED: &str = "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>Sender</Type>\
+<Code>AccessDenied</Code><Message>User is not authorized to perform: sts:AssumeRole</Message></Error>\
+<RequestId>4b5e1f7a-0000-4000-8000-000000000001</RequestId></ErrorResponse>";
+
+#[test]
+fn get_caller_identity_prints_json() {
+    let server = Server::start(200, IDENTITY);
+    let out = with_server(&server, &["get-caller-identity"]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("{\n    \""), "4-space indented like the AWS CLI: {text}");
+    assert_eq!(
+        json(&text),
+        serde_json::json!({
+            "UserId": "AIDACKCEVSQ6C2EXAMPLE",
+            "Account": "123456789012",
+            "Arn": "arn:aws:iam::123456789012:user/Alice"
+        })
+    );
+    let seen = server.requests();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].param("Action").as_deref(), Some("GetCallerIdentity"));
+    assert_eq!(seen[0].param("Version").as_deref(), Some("2011-06-15"));
+    let auth = seen[0].header("authorization").expect("signed");
+    assert!(auth.starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"), "{auth}");
+    assert!(auth.contains("/us-east-1/sts/aws4_request"), "{auth}");
+}
+
+#[test]
+fn assume_role_sends_every_option_and_prints_nested_output() {
+    let server = Server::start(200, ASSUMED);
+    let out = with_server(
+        &server,
+        &[
+            "assume-role",
+            "--role-arn",
+            "arn:aws:iam::123456789012:role/demo",
+            "--role-session-name",
+            "s1",
+            "--duration-seconds",
+            "900",
+            "--tags",
+            "Key=a,Value=b",
+            "--tags",
+            "Key=c,Value=d",
+            "--transitive-tag-keys",
+            "a",
+            "c",
+            "--policy-arns",
+            "arn=arn:aws:iam::aws:policy/ReadOnlyAccess",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    assert_eq!(
+        json(&stdout(&out)),
+        serde_json::json!({
+            "AssumedRoleUser": {
+                "Arn": "arn:aws:sts::123456789012:assumed-role/demo/s1",
+                "AssumedRoleId": "ARO123EXAMPLE123:s1"
+            },
+            "Credentials": {
+                "AccessKeyId": "ASIAIOSFODNN7EXAMPLE",
+                "SecretAccessKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY",
+                "SessionToken": "FQoGZXIvYXdzEXAMPLE",
+                "Expiration": "2019-11-09T13:34:41+00:00"
+            },
+            "PackedPolicySize": 6,
+            "SourceIdentity": "DevUser123"
+        })
+    );
+    let seen = server.requests();
+    assert_eq!(seen.len(), 1);
+    let mut params = seen[0].params();
+    params.sort();
+    let expected: Vec<(String, String)> = [
+        ("Action", "AssumeRole"),
+        ("DurationSeconds", "900"),
+        ("PolicyArns.member.1.arn", "arn:aws:iam::aws:policy/ReadOnlyAccess"),
+        ("RoleArn", "arn:aws:iam::123456789012:role/demo"),
+        ("RoleSessionName", "s1"),
+        ("Tags.member.1.Key", "a"),
+        ("Tags.member.1.Value", "b"),
+        ("Tags.member.2.Key", "c"),
+        ("Tags.member.2.Value", "d"),
+        ("TransitiveTagKeys.member.1", "a"),
+        ("TransitiveTagKeys.member.2", "c"),
+        ("Version", "2011-06-15"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    assert_eq!(params, expected);
+}
+
+#[test]
+fn service_error_prints_json_to_stderr_and_exits_1() {
+    let server = Server::start(403, DENIED);
+    let out = with_server(&server, &["assume-role", "--role-arn", "arn:aws:iam::123456789012:role/demo", "--role-session-name", "s1"]);
+    assert_eq!(out.status.code(), Some(1), "stderr: {}", stderr(&out));
+    assert!(stdout(&out).is_empty());
+    assert_eq!(
+        json(stderr(&out).trim()),
+        serde_json::json!({
+            "Code": "AccessDenied",
+            "Message": "User is not authorized to perform: sts:AssumeRole",
+            "RequestId": "4b5e1f7a-0000-4000-8000-000000000001"
+        })
+    );
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
+fn missing_required_option_exits_2_naming_it() {
+    let server = Server::start(200, ASSUMED);
+    let out = with_server(&server, &["assume-role", "--role-arn", "arn:aws:iam::123456789012:role/demo"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("--role-session-name"), "{err}");
+    assert!(!err.contains("--role-arn,"), "only the missing option is named: {err}");
+    assert!(server.requests().is_empty(), "nothing is sent");
+}
+
+#[test]
+fn unknown_option_exits_2_naming_it() {
+    let server = Server::start(200, IDENTITY);
+    let out = with_server(&server, &["get-caller-identity", "--bogus", "x"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("`--bogus`"), "{}", stderr(&out));
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn constraint_violation_exits_2_naming_the_member() {
+    let server = Server::start(200, ASSUMED);
+    let out = with_server(
+        &server,
+        &["assume-role", "--role-arn", "arn:aws:iam::123456789012:role/demo", "--role-session-name", "s1", "--duration-seconds", "5"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("DurationSeconds") && err.contains("--duration-seconds") && err.contains("900"), "{err}");
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn bad_values_exit_2() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["assume-role", "--role-arn", "arn:aws:iam::123456789012:role/demo", "--role-session-name", "s1", "--duration-seconds", "soon"], "--duration-seconds"),
+        (&["assume-role", "--role-arn", "arn:aws:iam::123456789012:role/demo", "--role-session-name", "s1", "--tags", "Key=a,Colour=red"], "`Colour`"),
+        (&["assume-role", "--role-arn", "arn:aws:iam::123456789012:role/demo", "--role-session-name", "s1", "--tags", "Key=a"], "Value"),
+        (&["assume-role", "--role-arn", "a", "b", "--role-session-name", "s1"], "takes one value"),
+        (&["assume-role", "--role-arn", "arn:aws:iam::123456789012:role/demo", "--role-arn", "arn:aws:iam::123456789012:role/demo"], "more than once"),
+        (&["assume-role", "--role-arn"], "--role-arn needs a value"),
+        (&["no-such-operation"], "unknown operation `no-such-operation`"),
+        (&[], "no operation"),
+        (&["get-caller-identity", "stray"], "unexpected argument `stray`"),
+    ];
+    let server = Server::start(200, ASSUMED);
+    for (args, needle) in cases {
+        let out = with_server(&server, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(needle), "{args:?}: {}", stderr(&out));
+    }
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn profiles_are_rejected_clearly() {
+    let server = Server::start(200, IDENTITY);
+    let out = with_server(&server, &["--profile", "dev", "get-caller-identity"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--profile dev"), "{}", stderr(&out));
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn global_options_after_the_operation_and_unsigned_operations() {
+    let body = "<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><Provider>accounts.google.com</Provider>\
+<SubjectFromWebIdentityToken>amzn1.account.AF6RHO7KZU5XRVQJGXK6HEXAMPLE</SubjectFromWebIdentityToken>\
+</AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>";
+    let server = Server::start(200, body);
+    let args = [
+        "assume-role-with-web-identity",
+        "--role-arn=arn:aws:iam::123456789012:role/demo",
+        "--role-session-name",
+        "s1",
+        "--web-identity-token",
+        "a-token-of-some-length",
+        "--endpoint-url",
+        server.url.as_str(),
+        "--region",
+        "eu-west-1",
+    ];
+    let out = run(&args, false);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    assert_eq!(
+        json(&stdout(&out)),
+        serde_json::json!({
+            "Provider": "accounts.google.com",
+            "SubjectFromWebIdentityToken": "amzn1.account.AF6RHO7KZU5XRVQJGXK6HEXAMPLE"
+        })
+    );
+    let seen = server.requests();
+    assert_eq!(seen.len(), 1);
+    assert!(seen[0].header("authorization").is_none(), "unsigned");
+    assert_eq!(seen[0].param("WebIdentityToken").as_deref(), Some("a-token-of-some-length"));
+}
+
+#[test]
+fn signed_operation_without_credentials_exits_1() {
+    let server = Server::start(200, IDENTITY);
+    let out = run(&["--endpoint-url", server.url.as_str(), "--region", "us-east-1", "get-caller-identity"], false);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("AWS_ACCESS_KEY_ID"), "{}", stderr(&out));
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn help_lists_operations_and_options() {
+    let out = run(&["--help"], false);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    for op in ["get-caller-identity", "assume-role", "assume-role-with-saml", "assume-role-with-web-identity", "decode-authorization-message", "get-access-key-info", "get-federation-token", "get-session-token"] {
+        assert!(text.lines().any(|l| l.trim_start().starts_with(&format!("{op} ")) || l.trim() == op), "{op} in:\n{text}");
+    }
+    let out = run(&["assume-role", "--help"], false);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    let line = |flag: &str| text.lines().find(|l| l.trim_start().starts_with(&format!("{flag} "))).unwrap_or_else(|| panic!("{flag} in:\n{text}")).to_owned();
+    assert!(line("--role-arn").contains("(required)"), "{text}");
+    assert!(line("--role-session-name").contains("(required)"), "{text}");
+    assert!(!line("--duration-seconds").contains("(required)"), "{text}");
+    assert!(line("--tags").contains("Key=<string>,Value=<string>"), "{text}");
+}
