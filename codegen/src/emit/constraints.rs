@@ -176,9 +176,9 @@ impl Constraints {
                         quote! { #inner.map_err(|e| e.in_entry(shape, field, &k.to_string()))?; }
                     });
                     let loop_ = (key_check.is_some() || value_check.is_some()).then(|| {
-                        let vpat = if value_check.is_some() { quote! { val } } else { quote! { _ } };
+                        let head = if value_check.is_some() { quote! { for (k, val) in v } } else { quote! { for k in v.keys() } };
                         quote! {
-                            for (k, #vpat) in v {
+                            #head {
                                 #key_check
                                 #value_check
                             }

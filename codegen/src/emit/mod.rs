@@ -221,7 +221,7 @@ fn lib_rs(svc: &Service, options: &Options, has_tests: bool, has_roundtrip: bool
         #crate_docs
         #![deny(missing_docs)]
         #![allow(deprecated)]
-        #![allow(clippy::large_enum_variant, clippy::too_many_arguments, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+        #![allow(clippy::large_enum_variant, clippy::result_large_err, clippy::too_many_arguments, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 
         /// Build and service errors.
         pub mod error {

@@ -131,7 +131,8 @@ pub fn ser_members(svc: &Service, members: &[Member], v: TokenStream) -> TokenSt
         let f = field_ident(m);
         let name = m.serialized_name();
         let bind_key = quote! { let key = ::stsgen_runtime::query::join(prefix, #name); };
-        let value_ref = if m.boxed { quote! { &**value } } else { quote! { value } };
+        // A boxed member is `&Box<T>`: deref coercion makes it the `&T` the serializer takes.
+        let value_ref = quote! { value };
         let write = ser_value(svc, m.target, value_ref, quote! { &key }, m.timestamp_format, m.flattened, 0);
         if m.required {
             quote! {
