@@ -1,7 +1,11 @@
 //! Project automation: `cargo xtask <command>`.
 
+mod bench_cmd;
+mod bench_compare;
 mod check_models;
 mod codegen_cmd;
+mod fuzz_cmd;
+mod moto;
 mod protocol_tests;
 mod test_cmd;
 mod update_model;
@@ -20,6 +24,11 @@ commands:
                                          refresh model/ and tests/data/ from PyPI packages
   check-models [--botocore X.Y.Z]        generate and `cargo check` every awsQuery model in botocore
   protocol-tests FILE.json...            run botocore protocol test suites against crates generated from them
+  bench-compare [weight|requests|all] [--requests N] [--warmup N] [--rounds N]
+                                         build weight and per-request cost vs aws-sdk-sts (BENCHMARKS.md)
+  bench [--quick] [FILTER]               criterion benches (bench/), summary table of medians
+  fuzz [--seconds N] [--target NAME] [--keep-going]
+                                         build and run the cargo-fuzz targets (fuzz/), N s in total (default 60)
   test                                   run every test (freshness, workspace tests, conformance)
 ";
 
@@ -35,6 +44,9 @@ fn main() -> ExitCode {
         "update-model" => update_model::run(&args),
         "check-models" => check_models::run(&args),
         "protocol-tests" => protocol_tests::run(&args),
+        "bench-compare" => bench_compare::run(&args),
+        "bench" => bench_cmd::run(&args),
+        "fuzz" => fuzz_cmd::run(&args),
         "test" => test_cmd::run(&args),
         other => {
             eprintln!("unknown command `{other}`\n\n{USAGE}");

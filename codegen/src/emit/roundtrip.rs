@@ -295,12 +295,13 @@ fn shape_fns(svc: &Service, id: ShapeId) -> TokenStream {
             let uses_depth = s.members.iter().any(|m| is_composite(svc, m.target));
             let depth = if uses_depth { quote! { depth } } else { quote! { _depth } };
             let writer = struct_writer_body(svc, id);
+            let v = if s.members.is_empty() { quote! { _v } } else { quote! { v } };
             quote! {
                 fn #arb(#depth: u32) -> BoxedStrategy<#ty> {
                     #body
                 }
 
-                fn #write(out: &mut ::std::string::String, name: &str, v: &#ty) {
+                fn #write(out: &mut ::std::string::String, name: &str, #v: &#ty) {
                     out.push('<');
                     out.push_str(name);
                     #writer
@@ -557,4 +558,41 @@ pub fn emit_roundtrip(svc: &Service) -> Option<TokenStream> {
 
         #(#props)*
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn items(n: usize) -> Vec<(TokenStream, TokenStream)> {
+        (0..n)
+            .map(|i| {
+                let b = format_ident!("m{}", i);
+                (quote! { s(#i) }, quote! { #b })
+            })
+            .collect()
+    }
+
+    /// The widest tuple in an expression (proptest implements tuples up to 12).
+    fn widest(e: &syn::Expr) -> usize {
+        match e {
+            syn::Expr::Tuple(t) => t.elems.iter().map(widest).max().unwrap_or(0).max(t.elems.len()),
+            _ => 0,
+        }
+    }
+
+    #[test]
+    fn members_nest_into_small_tuples_with_matching_patterns() {
+        for n in [1, 2, 10, 11, 25, 100, 101, 250] {
+            let (s, p) = nest(items(n));
+            let s: syn::Expr = syn::parse2(s).expect("strategy parses");
+            let p = syn::parse2::<syn::Expr>(p).expect("pattern parses");
+            assert!(widest(&s) <= TUPLE_CHUNK, "{n}: {}", widest(&s));
+            // The pattern has the same shape, binding every member once, in order.
+            let text = quote! { #p }.to_string();
+            let bound: Vec<_> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| w.starts_with('m')).collect();
+            assert_eq!(bound, (0..n).map(|i| format!("m{i}")).collect::<Vec<_>>(), "{n}");
+            assert_eq!(widest(&s), widest(&p), "{n}");
+        }
+    }
 }
