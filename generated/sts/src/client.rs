@@ -423,45 +423,42 @@ impl Client {
             self.clone(),
         )
     }
-    pub(crate) fn resolve_endpoint(
-        &self,
-    ) -> ::std::result::Result<
-        ::stsgen_runtime::endpoint::Endpoint,
-        ::std::string::String,
-    > {
-        let config = &self.handle.config;
-        let mut builder = crate::endpoint::Params::builder();
-        if let ::std::option::Option::Some(v) = config.endpoint_url.clone() {
-            builder = builder.endpoint(v);
-        }
-        if let ::std::option::Option::Some(v) = config.region.clone() {
-            builder = builder.region(v);
-        }
-        if let ::std::option::Option::Some(v) = ::std::option::Option::Some(
-            config.use_dual_stack,
-        ) {
-            builder = builder.use_dual_stack(v);
-        }
-        if let ::std::option::Option::Some(v) = ::std::option::Option::Some(
-            config.use_fips,
-        ) {
-            builder = builder.use_fips(v);
-        }
-        if let ::std::option::Option::Some(v) = ::std::option::Option::Some(
-            config.regional_endpoints
-                == ::stsgen_runtime::client::config::RegionalEndpoints::Legacy,
-        ) {
-            builder = builder.use_global_endpoint(v);
-        }
-        let params = builder.build().map_err(|e| e.to_string())?;
-        crate::endpoint::resolve(&params).map_err(|e| e.to_string())
-    }
     pub(crate) async fn invoke<O, E: ::stsgen_runtime::client::ServiceError>(
         &self,
         call: ::stsgen_runtime::client::OperationCall<O, E>,
     ) -> ::std::result::Result<O, ::stsgen_runtime::client::SdkError<E>> {
         ::stsgen_runtime::client::invoke(&self.handle, call).await
     }
+}
+/// Resolves the endpoint for `config` (the model's endpoint rules, or the configured URL).
+pub(crate) fn resolve_endpoint(
+    config: &Config,
+) -> ::std::result::Result<::stsgen_runtime::endpoint::Endpoint, ::std::string::String> {
+    let mut builder = crate::endpoint::Params::builder();
+    if let ::std::option::Option::Some(v) = config.endpoint_url.clone() {
+        builder = builder.endpoint(v);
+    }
+    if let ::std::option::Option::Some(v) = config.region.clone() {
+        builder = builder.region(v);
+    }
+    if let ::std::option::Option::Some(v) = ::std::option::Option::Some(
+        config.use_dual_stack,
+    ) {
+        builder = builder.use_dual_stack(v);
+    }
+    if let ::std::option::Option::Some(v) = ::std::option::Option::Some(
+        config.use_fips,
+    ) {
+        builder = builder.use_fips(v);
+    }
+    if let ::std::option::Option::Some(v) = ::std::option::Option::Some(
+        config.regional_endpoints
+            == ::stsgen_runtime::client::config::RegionalEndpoints::Legacy,
+    ) {
+        builder = builder.use_global_endpoint(v);
+    }
+    let params = builder.build().map_err(|e| e.to_string())?;
+    crate::endpoint::resolve(&params).map_err(|e| e.to_string())
 }
 /// An operation input that [`Client::send`] can send.
 pub trait OperationInput: sealed::Sealed + Send {
@@ -479,6 +476,15 @@ pub trait OperationInput: sealed::Sealed + Send {
             ::stsgen_runtime::client::SdkError<Self::Error>,
         >,
     > + Send;
+    /// Sends the input on the calling thread.
+    #[cfg(feature = "blocking")]
+    fn invoke_blocking(
+        self,
+        client: &crate::blocking::Client,
+    ) -> ::std::result::Result<
+        Self::Output,
+        ::stsgen_runtime::client::SdkError<Self::Error>,
+    >;
 }
 pub(crate) mod sealed {
     /// Only this crate's inputs are operation inputs.

@@ -17,6 +17,7 @@
 #![allow(deprecated)]
 #![allow(
     clippy::large_enum_variant,
+    clippy::result_large_err,
     clippy::too_many_arguments,
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items
@@ -35,6 +36,8 @@ pub mod primitives {
 pub use ::stsgen_runtime::RequestId;
 /// The service-agnostic runtime this crate is built on (HTTP types, XML reader, query writer).
 pub use ::stsgen_runtime as runtime;
+#[cfg(feature = "blocking")]
+pub mod blocking;
 pub mod client;
 pub mod operation;
 pub mod types;

@@ -951,20 +951,45 @@ impl crate::client::OperationInput for AssumeRoleWithWebIdentityInput {
         AssumeRoleWithWebIdentityOutput,
         ::stsgen_runtime::client::SdkError<AssumeRoleWithWebIdentityError>,
     > {
+        let call = self.call(client.config())?;
+        client.invoke(call).await
+    }
+    #[cfg(feature = "blocking")]
+    fn invoke_blocking(
+        self,
+        client: &crate::blocking::Client,
+    ) -> ::std::result::Result<
+        AssumeRoleWithWebIdentityOutput,
+        ::stsgen_runtime::client::SdkError<AssumeRoleWithWebIdentityError>,
+    > {
+        let call = self.call(client.config())?;
+        client.invoke(call)
+    }
+}
+impl AssumeRoleWithWebIdentityInput {
+    /// Validates the input and describes the call for the orchestrator.
+    fn call(
+        &self,
+        config: &crate::client::Config,
+    ) -> ::std::result::Result<
+        ::stsgen_runtime::client::OperationCall<
+            AssumeRoleWithWebIdentityOutput,
+            AssumeRoleWithWebIdentityError,
+        >,
+        ::stsgen_runtime::client::SdkError<AssumeRoleWithWebIdentityError>,
+    > {
         self.validate()?;
-        let endpoint = client
-            .resolve_endpoint()
+        let endpoint = crate::client::resolve_endpoint(config)
             .map_err(::stsgen_runtime::client::SdkError::Endpoint)?;
-        let call = ::stsgen_runtime::client::OperationCall {
+        Ok(::stsgen_runtime::client::OperationCall {
             name: "AssumeRoleWithWebIdentity",
             signing_name: "sts",
             unsigned: true,
-            request: request(&self),
+            request: request(self),
             endpoint,
             parse_output,
             parse_error,
-        };
-        client.invoke(call).await
+        })
     }
 }
 impl ::stsgen_runtime::client::ServiceError for AssumeRoleWithWebIdentityError {

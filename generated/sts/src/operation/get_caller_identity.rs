@@ -265,20 +265,45 @@ impl crate::client::OperationInput for GetCallerIdentityInput {
         GetCallerIdentityOutput,
         ::stsgen_runtime::client::SdkError<GetCallerIdentityError>,
     > {
+        let call = self.call(client.config())?;
+        client.invoke(call).await
+    }
+    #[cfg(feature = "blocking")]
+    fn invoke_blocking(
+        self,
+        client: &crate::blocking::Client,
+    ) -> ::std::result::Result<
+        GetCallerIdentityOutput,
+        ::stsgen_runtime::client::SdkError<GetCallerIdentityError>,
+    > {
+        let call = self.call(client.config())?;
+        client.invoke(call)
+    }
+}
+impl GetCallerIdentityInput {
+    /// Validates the input and describes the call for the orchestrator.
+    fn call(
+        &self,
+        config: &crate::client::Config,
+    ) -> ::std::result::Result<
+        ::stsgen_runtime::client::OperationCall<
+            GetCallerIdentityOutput,
+            GetCallerIdentityError,
+        >,
+        ::stsgen_runtime::client::SdkError<GetCallerIdentityError>,
+    > {
         self.validate()?;
-        let endpoint = client
-            .resolve_endpoint()
+        let endpoint = crate::client::resolve_endpoint(config)
             .map_err(::stsgen_runtime::client::SdkError::Endpoint)?;
-        let call = ::stsgen_runtime::client::OperationCall {
+        Ok(::stsgen_runtime::client::OperationCall {
             name: "GetCallerIdentity",
             signing_name: "sts",
             unsigned: false,
-            request: request(&self),
+            request: request(self),
             endpoint,
             parse_output,
             parse_error,
-        };
-        client.invoke(call).await
+        })
     }
 }
 impl ::stsgen_runtime::client::ServiceError for GetCallerIdentityError {
