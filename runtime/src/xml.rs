@@ -388,16 +388,19 @@ pub fn read_response_metadata<'a>(r: &mut XmlReader<'a>, tag: &StartTag<'a>) -> 
 /// `read_result` is called with the reader positioned at the wrapper element; when the body
 /// has no wrapper element it is called with an empty element (so a result without required
 /// members reads as empty, and one with required members reports the first one missing).
+/// An empty body is accepted (as a result with nothing set) only when `allow_empty` says the
+/// output has no members; otherwise it is [`ParseErrorKind::NoRoot`].
 /// Returns the result and the request id.
 pub fn parse_response<'a, T>(
     body: &'a [u8],
     wrapper: &str,
+    allow_empty: bool,
     mut read_result: impl FnMut(&mut XmlReader<'a>, &StartTag<'a>) -> Result<T, ParseError>,
 ) -> Result<(T, Option<String>), ParseError> {
     let mut r = XmlReader::new(body)?;
     let empty = StartTag { name: Cow::Borrowed(""), attributes: Vec::new(), depth: 1, empty: true };
     // Operations without output members may answer 200 with an empty body.
-    if body.iter().all(u8::is_ascii_whitespace) {
+    if allow_empty && body.iter().all(u8::is_ascii_whitespace) {
         return Ok((read_result(&mut r, &empty)?, None));
     }
     let root = r.root()?;

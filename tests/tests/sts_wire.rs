@@ -132,10 +132,24 @@ fn non_xml_bodies_are_typed_errors() {
     let cut = ASSUME_ROLE_RESPONSE.find("<PackedPolicySize>").unwrap();
     let err = assume_role::parse_output(&ASSUME_ROLE_RESPONSE.as_bytes()[..cut]).unwrap_err();
     assert_eq!(err.kind(), &sts::runtime::ParseErrorKind::UnexpectedEof);
+    // An empty 200 body is only acceptable for outputs without members.
     let err = assume_role::parse_output(b"  ").unwrap_err();
-    assert!(err.to_string().contains("missing required member"), "{err}");
+    assert_eq!(err.kind(), &sts::runtime::ParseErrorKind::NoRoot);
     let err = assume_role::parse_output(b"not xml").unwrap_err();
     assert!(matches!(err.kind(), sts::runtime::ParseErrorKind::Malformed { .. }), "{err:?}");
     let err = assume_role::parse_output(b"<AssumeRoleResponse><AssumeRoleResult><PackedPolicySize>six</PackedPolicySize></AssumeRoleResult></AssumeRoleResponse>").unwrap_err();
     assert!(err.to_string().contains("PackedPolicySize"), "{err}");
+}
+
+#[test]
+fn retry_classification() {
+    let throttled = br#"<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>"#;
+    assert!(get_session_token::parse_error(400, &Default::default(), throttled).unwrap().is_retryable());
+    let idp = br#"<ErrorResponse><Error><Type>Sender</Type><Code>IDPCommunicationError</Code><Message>down</Message></Error></ErrorResponse>"#;
+    let err = sts::operation::assume_role_with_web_identity::parse_error(400, &Default::default(), idp).unwrap();
+    assert!(err.is_idp_communication_error_exception() && err.is_retryable());
+    let internal = br#"<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code></Error></ErrorResponse>"#;
+    assert!(get_session_token::parse_error(500, &Default::default(), internal).unwrap().is_retryable());
+    let denied = br#"<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>no</Message></Error></ErrorResponse>"#;
+    assert!(!get_session_token::parse_error(403, &Default::default(), denied).unwrap().is_retryable());
 }

@@ -280,6 +280,13 @@ pub fn emit_operation_error(svc: &Service, op: &Operation) -> TokenStream {
                 }
             }
 
+            /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
+            /// and errors the model marks retryable (the client's retry policy uses the same rule).
+            pub fn is_retryable(&self) -> bool {
+                ::stsgen_runtime::client::retry::is_retryable_code(self.code(), self.meta().http_status())
+                    || self.is_modeled_retryable()
+            }
+
             #(#is_fns)*
 
             /// Whether this error is a code the model does not list.

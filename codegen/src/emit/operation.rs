@@ -225,6 +225,8 @@ fn protocol_fns(svc: &Service, op: &Operation) -> TokenStream {
         _ => quote! { let _ = (input, prefix, w); },
     };
     let wrapper = op.result_wrapper.clone().unwrap_or_else(|| format!("{wire}Result"));
+    // Only an output without members may come back as an empty body.
+    let allow_empty = op.output.and_then(|o| svc.structure(o)).is_none_or(|s| s.members.is_empty());
     let read_output = match op.output {
         Some(id) => crate::emit::deserialize::de_struct_body(
             svc,
@@ -302,7 +304,7 @@ fn protocol_fns(svc: &Service, op: &Operation) -> TokenStream {
         /// # Errors
         /// A [`ParseError`](::stsgen_runtime::ParseError) naming what was malformed or missing.
         pub fn parse_output(body: &[u8]) -> ::std::result::Result<#output_ty, ::stsgen_runtime::ParseError> {
-            let (mut output, request_id) = ::stsgen_runtime::xml::parse_response(body, #wrapper, |r, tag| {
+            let (mut output, request_id) = ::stsgen_runtime::xml::parse_response(body, #wrapper, #allow_empty, |r, tag| {
                 #read_output
             })?;
             output._request_id = request_id;

@@ -588,6 +588,14 @@ impl AssumeRoleError {
             AssumeRoleError::Unhandled(_) => false,
         }
     }
+    /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
+    /// and errors the model marks retryable (the client's retry policy uses the same rule).
+    pub fn is_retryable(&self) -> bool {
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
+    }
     /// Whether this is the `MalformedPolicyDocument` error.
     pub fn is_malformed_policy_document_exception(&self) -> bool {
         matches!(self, AssumeRoleError::MalformedPolicyDocumentException(_))
@@ -754,6 +762,7 @@ pub fn parse_output(
     let (mut output, request_id) = ::stsgen_runtime::xml::parse_response(
         body,
         "AssumeRoleResult",
+        false,
         |r, tag| {
             let mut f_assumed_role_user: ::std::option::Option<
                 crate::types::AssumedRoleUser,

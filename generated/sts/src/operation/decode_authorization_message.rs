@@ -164,6 +164,14 @@ impl DecodeAuthorizationMessageError {
             DecodeAuthorizationMessageError::Unhandled(_) => false,
         }
     }
+    /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
+    /// and errors the model marks retryable (the client's retry policy uses the same rule).
+    pub fn is_retryable(&self) -> bool {
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
+    }
     /// Whether this is the `InvalidAuthorizationMessageException` error.
     pub fn is_invalid_authorization_message_exception(&self) -> bool {
         matches!(
@@ -248,6 +256,7 @@ pub fn parse_output(
     let (mut output, request_id) = ::stsgen_runtime::xml::parse_response(
         body,
         "DecodeAuthorizationMessageResult",
+        false,
         |r, tag| {
             let mut f_decoded_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = r.next_child(tag)? {

@@ -128,6 +128,14 @@ impl GetCallerIdentityError {
             GetCallerIdentityError::Unhandled(_) => false,
         }
     }
+    /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
+    /// and errors the model marks retryable (the client's retry policy uses the same rule).
+    pub fn is_retryable(&self) -> bool {
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
+    }
     /// Whether this error is a code the model does not list.
     pub fn is_unhandled(&self) -> bool {
         matches!(self, GetCallerIdentityError::Unhandled(_))
@@ -193,6 +201,7 @@ pub fn parse_output(
     let (mut output, request_id) = ::stsgen_runtime::xml::parse_response(
         body,
         "GetCallerIdentityResult",
+        false,
         |r, tag| {
             let mut f_account: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             let mut f_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;

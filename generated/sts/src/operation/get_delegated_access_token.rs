@@ -206,6 +206,14 @@ impl GetDelegatedAccessTokenError {
             GetDelegatedAccessTokenError::Unhandled(_) => false,
         }
     }
+    /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
+    /// and errors the model marks retryable (the client's retry policy uses the same rule).
+    pub fn is_retryable(&self) -> bool {
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
+    }
     /// Whether this is the `ExpiredTradeInTokenException` error.
     pub fn is_expired_trade_in_token_exception(&self) -> bool {
         matches!(self, GetDelegatedAccessTokenError::ExpiredTradeInTokenException(_))
@@ -296,6 +304,7 @@ pub fn parse_output(
     let (mut output, request_id) = ::stsgen_runtime::xml::parse_response(
         body,
         "GetDelegatedAccessTokenResult",
+        false,
         |r, tag| {
             let mut f_assumed_principal: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             let mut f_credentials: ::std::option::Option<crate::types::Credentials> = ::std::option::Option::None;

@@ -398,6 +398,14 @@ impl GetFederationTokenError {
             GetFederationTokenError::Unhandled(_) => false,
         }
     }
+    /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
+    /// and errors the model marks retryable (the client's retry policy uses the same rule).
+    pub fn is_retryable(&self) -> bool {
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
+    }
     /// Whether this is the `MalformedPolicyDocument` error.
     pub fn is_malformed_policy_document_exception(&self) -> bool {
         matches!(self, GetFederationTokenError::MalformedPolicyDocumentException(_))
@@ -520,6 +528,7 @@ pub fn parse_output(
     let (mut output, request_id) = ::stsgen_runtime::xml::parse_response(
         body,
         "GetFederationTokenResult",
+        false,
         |r, tag| {
             let mut f_credentials: ::std::option::Option<crate::types::Credentials> = ::std::option::Option::None;
             let mut f_federated_user: ::std::option::Option<

@@ -261,6 +261,14 @@ impl GetSessionTokenError {
             GetSessionTokenError::Unhandled(_) => false,
         }
     }
+    /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
+    /// and errors the model marks retryable (the client's retry policy uses the same rule).
+    pub fn is_retryable(&self) -> bool {
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
+    }
     /// Whether this is the `RegionDisabledException` error.
     pub fn is_region_disabled_exception(&self) -> bool {
         matches!(self, GetSessionTokenError::RegionDisabledException(_))
@@ -348,6 +356,7 @@ pub fn parse_output(
     let (mut output, request_id) = ::stsgen_runtime::xml::parse_response(
         body,
         "GetSessionTokenResult",
+        false,
         |r, tag| {
             let mut f_credentials: ::std::option::Option<crate::types::Credentials> = ::std::option::Option::None;
             let mut f_session_token_size: ::std::option::Option<i32> = ::std::option::Option::None;

@@ -241,6 +241,14 @@ impl GetWebIdentityTokenError {
             GetWebIdentityTokenError::Unhandled(_) => false,
         }
     }
+    /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
+    /// and errors the model marks retryable (the client's retry policy uses the same rule).
+    pub fn is_retryable(&self) -> bool {
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
+    }
     /// Whether this is the `SessionDurationEscalationException` error.
     pub fn is_session_duration_escalation_exception(&self) -> bool {
         matches!(self, GetWebIdentityTokenError::SessionDurationEscalationException(_))
@@ -359,6 +367,7 @@ pub fn parse_output(
     let (mut output, request_id) = ::stsgen_runtime::xml::parse_response(
         body,
         "GetWebIdentityTokenResult",
+        false,
         |r, tag| {
             let mut f_expiration: ::std::option::Option<::stsgen_runtime::DateTime> = ::std::option::Option::None;
             let mut f_web_identity_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
