@@ -121,7 +121,8 @@ fn parse_lenient_iso(text: &str) -> Option<DateTime> {
     if let Ok(t) = OffsetDateTime::parse(&upper, &Rfc3339) {
         return Some(t);
     }
-    if upper.len() >= 19 && !upper.ends_with('Z') && !upper[19..].contains(['+', '-']) {
+    // `get` rather than slicing: the text may hold multi-byte characters (found by fuzzing).
+    if upper.len() >= 19 && !upper.ends_with('Z') && upper.get(19..).is_some_and(|rest| !rest.contains(['+', '-'])) {
         return OffsetDateTime::parse(&format!("{upper}Z"), &Rfc3339).ok();
     }
     None
@@ -240,6 +241,9 @@ mod tests {
         assert_eq!(parse_timestamp("1576540098.25", TimestampFormat::EpochSeconds), Ok(ts(1576540098, 250_000_000)));
         assert!(parse_timestamp("yesterday", TimestampFormat::DateTime).is_err());
         assert!(parse_timestamp("", TimestampFormat::EpochSeconds).is_err());
+        // Non-ASCII inside a timestamp is an error, never a panic (a fuzzing find).
+        assert!(parse_timestamp("2026-05-01T12:30:0\u{420}", TimestampFormat::DateTime).is_err());
+        assert!(parse_timestamp("2026-05-01T12:30:00\u{420}\u{420}", TimestampFormat::DateTime).is_err());
     }
 
     #[test]

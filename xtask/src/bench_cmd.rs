@@ -127,11 +127,9 @@ fn bench_ids(lines: &[String]) -> Vec<String> {
             continue;
         }
         let before = line[..at].trim();
-        if before.ends_with(':') {
-            continue; // `change: time: [...]` after a saved baseline
-        }
         let id = if before.is_empty() { i.checked_sub(1).map(|p| lines[p].trim()).unwrap_or("") } else { before };
-        if !id.is_empty() && !id.starts_with("Benchmarking") {
+        // `change:` (and its `time:` line) compares with the previous run.
+        if !id.is_empty() && !id.ends_with(':') && !id.starts_with("Benchmarking") {
             ids.push(id.to_owned());
         }
     }
@@ -190,7 +188,8 @@ mod tests {
             "                        time:   [3.8316 µs 3.9858 µs 4.1637 µs]",
             "assume_role/parse_error time:   [7.9202 µs 8.1543 µs 8.4360 µs]",
             "                        thrpt:  [118.54 Kelem/s 122.64 Kelem/s 126.26 Kelem/s]",
-            "                        change: time: [-1.0% +0.2% +1.5%] (p = 0.80 > 0.05)",
+            "                 change:",
+            "                        time:   [−44.421% −41.569% −38.736%] (p = 0.00 < 0.05)",
         ]
         .map(str::to_owned)
         .to_vec();

@@ -28,6 +28,7 @@ struct Outcome {
     executions: Option<u64>,
     execs_per_sec: Option<u64>,
     new_units: Option<u64>,
+    corpus_before: usize,
     corpus: usize,
     crashes: Vec<PathBuf>,
     /// Distinct `panicked at file:line:col` sites in the log.
@@ -134,6 +135,7 @@ fn run_target(root: &Path, fuzz_dir: &Path, target: &str, seconds: u64, keep_goi
         std::fs::create_dir_all(d).with_context(|| format!("creating {}", d.display()))?;
     }
     let before = files_in(&artifacts);
+    let corpus_before = files_in(&corpus).len();
     let mut cmd = cargo_fuzz(root);
     cmd.args(["run", "--debug-assertions", target]).arg(&corpus);
     if seeds.is_dir() {
@@ -158,13 +160,16 @@ fn run_target(root: &Path, fuzz_dir: &Path, target: &str, seconds: u64, keep_goi
         let tail: Vec<&str> = log.lines().rev().take(30).collect::<Vec<_>>().into_iter().rev().collect();
         bail!("cargo fuzz run {target} failed ({}) without a crash artifact:\n{}", out.status, tail.join("\n"));
     }
+    // Fork mode prints no final statistics: fall back to its last progress line.
     let stats = |name: &str| stat(&log, name);
+    let executions = stats("number_of_executed_units").or_else(|| last_progress(&log));
     Ok(Outcome {
         target: target.to_owned(),
         seconds,
-        executions: stats("number_of_executed_units").or_else(|| last_progress(&log)),
-        execs_per_sec: stats("average_exec_per_sec"),
+        executions,
+        execs_per_sec: stats("average_exec_per_sec").or_else(|| executions.map(|e| e / seconds.max(1))),
         new_units: stats("new_units_added"),
+        corpus_before,
         corpus: files_in(&corpus).len(),
         crashes,
         panic_sites: panic_sites(&log),
@@ -192,16 +197,17 @@ fn panic_sites(log: &str) -> BTreeSet<String> {
 
 fn table(outcomes: &[Outcome]) -> String {
     let n = |v: Option<u64>| v.map(|v| v.to_string()).unwrap_or_else(|| "?".to_owned());
-    let mut out = String::from("| target | seconds | executions | exec/s | new units | corpus | crash inputs | panic sites |\n");
-    out.push_str("|--------|---------|------------|--------|-----------|--------|--------------|-------------|\n");
+    let mut out = String::from("| target | seconds | executions | exec/s | new units | corpus before -> after | crash inputs | panic sites |\n");
+    out.push_str("|--------|---------|------------|--------|-----------|------------------------|--------------|-------------|\n");
     for o in outcomes {
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | {} | {} -> {} | {} | {} |\n",
             o.target,
             o.seconds,
             n(o.executions),
             n(o.execs_per_sec),
             n(o.new_units),
+            o.corpus_before,
             o.corpus,
             o.crashes.len(),
             o.panic_sites.len()
