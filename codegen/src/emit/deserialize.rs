@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::emit::shapes::{field_ident, rust_type};
+use crate::emit::shapes::{field_ident, reachable, rust_type, timestamp_format};
 use crate::ir::{Home, Member, Service, ShapeId, ShapeKind};
 use crate::model::service::TimestampFormat;
 use crate::naming;
@@ -24,33 +24,10 @@ fn de_entry_fn(svc: &Service, id: ShapeId) -> proc_macro2::Ident {
 
 /// Shapes reachable from operation outputs and errors.
 pub fn output_shapes(svc: &Service) -> BTreeSet<ShapeId> {
-    let mut seen = BTreeSet::new();
-    let mut stack: Vec<ShapeId> = svc.operations.iter().filter_map(|o| o.output).collect();
-    stack.extend(svc.operations.iter().flat_map(|o| o.errors.iter().copied()));
-    while let Some(id) = stack.pop() {
-        if !seen.insert(id) {
-            continue;
-        }
-        match &svc.shape(id).kind {
-            ShapeKind::Structure(s) => stack.extend(s.members.iter().map(|m| m.target)),
-            ShapeKind::List(l) => stack.push(l.member),
-            ShapeKind::Map(m) => {
-                stack.push(m.key);
-                stack.push(m.value);
-            }
-            _ => {}
-        }
-    }
-    seen
+    let roots = svc.operations.iter().filter_map(|o| o.output);
+    reachable(svc, roots.chain(svc.operations.iter().flat_map(|o| o.errors.iter().copied())))
 }
 
-fn timestamp_format(fmt: Option<TimestampFormat>) -> TokenStream {
-    match fmt {
-        Some(TimestampFormat::UnixTimestamp) => quote! { ::stsgen_runtime::primitives::TimestampFormat::EpochSeconds },
-        Some(TimestampFormat::Rfc822) => quote! { ::stsgen_runtime::primitives::TimestampFormat::HttpDate },
-        Some(TimestampFormat::Iso8601) | None => quote! { ::stsgen_runtime::primitives::TimestampFormat::DateTime },
-    }
-}
 
 /// A scalar read from text `t` (an expression of type `&str`), as an expression of type `T`.
 fn parse_scalar(svc: &Service, id: ShapeId, t: TokenStream, shape_name: &str, member: &str, member_ts: Option<TimestampFormat>) -> TokenStream {

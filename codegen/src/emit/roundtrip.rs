@@ -29,7 +29,7 @@ use std::collections::BTreeSet;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::emit::shapes::{field_ident, rust_type};
+use crate::emit::shapes::{self, field_ident, rust_type, timestamp_format};
 use crate::ir::{Home, Member, Service, ShapeId, ShapeKind};
 use crate::model::service::TimestampFormat;
 use crate::naming;
@@ -57,37 +57,14 @@ fn is_composite(svc: &Service, id: ShapeId) -> bool {
 
 /// Structures, lists and maps reachable from the members of operation outputs.
 fn reachable(svc: &Service) -> BTreeSet<ShapeId> {
-    let mut seen = BTreeSet::new();
-    let mut stack: Vec<ShapeId> = svc
+    let roots = svc
         .operations
         .iter()
         .filter_map(|o| o.output.and_then(|id| svc.structure(id)))
-        .flat_map(|s| s.members.iter().map(|m| m.target))
-        .collect();
-    while let Some(id) = stack.pop() {
-        if !is_composite(svc, id) || !seen.insert(id) {
-            continue;
-        }
-        match &svc.shape(id).kind {
-            ShapeKind::Structure(s) => stack.extend(s.members.iter().map(|m| m.target)),
-            ShapeKind::List(l) => stack.push(l.member),
-            ShapeKind::Map(m) => {
-                stack.push(m.key);
-                stack.push(m.value);
-            }
-            _ => {}
-        }
-    }
-    seen
+        .flat_map(|s| s.members.iter().map(|m| m.target));
+    shapes::reachable(svc, roots).into_iter().filter(|&id| is_composite(svc, id)).collect()
 }
 
-fn timestamp_format(fmt: Option<TimestampFormat>) -> TokenStream {
-    match fmt {
-        Some(TimestampFormat::UnixTimestamp) => quote! { ::stsgen_runtime::primitives::TimestampFormat::EpochSeconds },
-        Some(TimestampFormat::Rfc822) => quote! { ::stsgen_runtime::primitives::TimestampFormat::HttpDate },
-        Some(TimestampFormat::Iso8601) | None => quote! { ::stsgen_runtime::primitives::TimestampFormat::DateTime },
-    }
-}
 
 /// The effective timestamp format of a value of `id` read with the member's format `member_ts`
 /// (as the deserializer resolves it).

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::emit::shapes::{field_ident, rust_type};
+use crate::emit::shapes::{field_ident, reachable, rust_type, timestamp_format};
 use crate::ir::{Member, Service, ShapeId, ShapeKind};
 use crate::model::service::TimestampFormat;
 use crate::naming;
@@ -19,32 +19,12 @@ pub fn ser_fn(svc: &Service, id: ShapeId) -> proc_macro2::Ident {
 
 /// Structures reachable from operation inputs (each gets a shared serializer).
 pub fn input_structures(svc: &Service) -> BTreeSet<ShapeId> {
-    let mut seen = BTreeSet::new();
-    let mut stack: Vec<ShapeId> = svc.operations.iter().filter_map(|o| o.input).collect();
-    while let Some(id) = stack.pop() {
-        if !seen.insert(id) {
-            continue;
-        }
-        match &svc.shape(id).kind {
-            ShapeKind::Structure(s) => stack.extend(s.members.iter().map(|m| m.target)),
-            ShapeKind::List(l) => stack.push(l.member),
-            ShapeKind::Map(m) => {
-                stack.push(m.key);
-                stack.push(m.value);
-            }
-            _ => {}
-        }
-    }
-    seen.into_iter().filter(|&id| matches!(svc.shape(id).kind, ShapeKind::Structure(_))).collect()
+    reachable(svc, svc.operations.iter().filter_map(|o| o.input))
+        .into_iter()
+        .filter(|&id| matches!(svc.shape(id).kind, ShapeKind::Structure(_)))
+        .collect()
 }
 
-fn timestamp_format(fmt: Option<TimestampFormat>) -> TokenStream {
-    match fmt {
-        Some(TimestampFormat::UnixTimestamp) => quote! { ::stsgen_runtime::primitives::TimestampFormat::EpochSeconds },
-        Some(TimestampFormat::Rfc822) => quote! { ::stsgen_runtime::primitives::TimestampFormat::HttpDate },
-        Some(TimestampFormat::Iso8601) | None => quote! { ::stsgen_runtime::primitives::TimestampFormat::DateTime },
-    }
-}
 
 /// Statements writing value `v` (an expression of type `&T`) of shape `id` at parameter `key`
 /// (an expression of type `&str`).

@@ -3,7 +3,10 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use std::collections::BTreeSet;
+
 use crate::ir::{Deprecation, Home, Member, Service, ShapeId, ShapeKind};
+use crate::model::service::TimestampFormat;
 use crate::naming;
 
 /// The Rust type of a value of shape `id` (fully qualified, so shape names never clash with std).
@@ -119,4 +122,34 @@ pub fn deprecated_attr(dep: &Option<Deprecation>) -> TokenStream {
 /// The field identifier of a member.
 pub fn field_ident(member: &Member) -> proc_macro2::Ident {
     naming::ident(&member.rust_name)
+}
+
+/// The runtime's wire format for a modeled timestamp format (awsQuery's default is ISO 8601).
+pub fn timestamp_format(fmt: Option<TimestampFormat>) -> TokenStream {
+    match fmt {
+        Some(TimestampFormat::UnixTimestamp) => quote! { ::stsgen_runtime::primitives::TimestampFormat::EpochSeconds },
+        Some(TimestampFormat::Rfc822) => quote! { ::stsgen_runtime::primitives::TimestampFormat::HttpDate },
+        Some(TimestampFormat::Iso8601) | None => quote! { ::stsgen_runtime::primitives::TimestampFormat::DateTime },
+    }
+}
+
+/// Every shape reachable from `roots` through structure members, list items and map keys/values.
+pub fn reachable(svc: &Service, roots: impl IntoIterator<Item = ShapeId>) -> BTreeSet<ShapeId> {
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<ShapeId> = roots.into_iter().collect();
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        match &svc.shape(id).kind {
+            ShapeKind::Structure(s) => stack.extend(s.members.iter().map(|m| m.target)),
+            ShapeKind::List(l) => stack.push(l.member),
+            ShapeKind::Map(m) => {
+                stack.push(m.key);
+                stack.push(m.value);
+            }
+            _ => {}
+        }
+    }
+    seen
 }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::client::config::ClientConfig;
 use crate::client::error::{SdkError, TimeoutKind, TransportError, TransportErrorKind};
-use crate::client::invoke::{build_uri, classify, is_skew_code, prepare, ClientHandle, OperationCall, Outcome, ServiceError};
+use crate::client::invoke::{build_uri, classify, next_wait, prepare, ClientHandle, OperationCall, Outcome, ServiceError};
 use crate::client::transport::HttpResponse;
 use crate::credentials::CredentialsError;
 
@@ -111,7 +111,6 @@ pub fn invoke_blocking<O, E: ServiceError>(handle: &BlockingClientHandle, call: 
     let cfg = &core.config;
     let started = Instant::now();
     let deadline = cfg.timeouts.operation.map(|d| started + d);
-    let max_attempts = cfg.retry.max_attempts.max(1);
     let mut skew_retried = false;
     let url = build_uri(&call.endpoint, call.request.uri()).map_err(SdkError::Endpoint)?;
     let mut attempt = 0;
@@ -146,21 +145,7 @@ pub fn invoke_blocking<O, E: ServiceError>(handle: &BlockingClientHandle, call: 
             Outcome::Done(result) => return result,
             Outcome::Retry(e) => e,
         };
-        let skew_bonus = matches!(&error, SdkError::Service { error, .. } if is_skew_code(error.meta().code()));
-        if attempt >= max_attempts + u32::from(skew_bonus) {
-            return Err(error);
-        }
-        let wait = if skew_bonus { Duration::ZERO } else { cfg.retry.backoff(attempt) };
-        if let Some(d) = deadline {
-            if Instant::now() + wait >= d {
-                return Err(match error {
-                    SdkError::Transport { error, attempts } if matches!(error.kind(), TransportErrorKind::Timeout(_)) => {
-                        SdkError::Timeout { kind: TimeoutKind::Operation, after: cfg.timeouts.operation.unwrap_or_default(), attempts }
-                    }
-                    other => other,
-                });
-            }
-        }
+        let wait = next_wait(cfg, error, attempt, deadline)?;
         std::thread::sleep(wait);
     }
 }

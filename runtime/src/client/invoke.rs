@@ -106,7 +106,6 @@ pub async fn invoke<O, E: ServiceError>(handle: &ClientHandle, call: OperationCa
         let cfg = &handle.config;
         let started = Instant::now();
         let deadline = cfg.timeouts.operation.map(|d| started + d);
-        let max_attempts = cfg.retry.max_attempts.max(1);
         let mut skew_retried = false;
         let mut attempt = 0;
         let url = build_uri(&call.endpoint, call.request.uri()).map_err(SdkError::Endpoint)?;
@@ -146,28 +145,40 @@ pub async fn invoke<O, E: ServiceError>(handle: &ClientHandle, call: OperationCa
                 Outcome::Done(result) => return result,
                 Outcome::Retry(e) => e,
             };
-            // A clock-skew correction earns one extra attempt (classify allows it once per call).
-            let skew_bonus = matches!(&error, SdkError::Service { error, .. } if is_skew_code(error.meta().code()));
-            if attempt >= max_attempts + u32::from(skew_bonus) {
-                return Err(error);
-            }
-            let wait = if skew_bonus { Duration::ZERO } else { cfg.retry.backoff(attempt) };
-            if let Some(d) = deadline {
-                if Instant::now() + wait >= d {
-                    return Err(match error {
-                        SdkError::Transport { error, attempts } if matches!(error.kind(), TransportErrorKind::Timeout(_)) => {
-                            SdkError::Timeout { kind: TimeoutKind::Operation, after: cfg.timeouts.operation.unwrap_or_default(), attempts }
-                        }
-                        other => other,
-                    });
-                }
-            }
-            tracing::debug!(retry_in_ms = wait.as_millis() as u64, "retrying: {error}");
+            let wait = next_wait(cfg, error, attempt, deadline)?;
+            tracing::debug!(retry_in_ms = wait.as_millis() as u64, attempt, "retrying");
             tokio::time::sleep(wait).await;
         }
     }
     .instrument(span)
     .await
+}
+
+/// After a retryable failure on `attempt`: how long to wait before the next attempt, or the
+/// error to return (attempts used up, or the wait would pass the operation deadline).
+/// A clock-skew correction earns one extra attempt without backoff (classify allows it once).
+pub(crate) fn next_wait<E: ServiceError>(
+    cfg: &ClientConfig,
+    error: SdkError<E>,
+    attempt: u32,
+    deadline: Option<Instant>,
+) -> Result<Duration, SdkError<E>> {
+    let skew_bonus = matches!(&error, SdkError::Service { error, .. } if is_skew_code(error.meta().code()));
+    if attempt >= cfg.retry.max_attempts.max(1) + u32::from(skew_bonus) {
+        return Err(error);
+    }
+    let wait = if skew_bonus { Duration::ZERO } else { cfg.retry.backoff(attempt) };
+    if let Some(d) = deadline {
+        if Instant::now() + wait >= d {
+            return Err(match error {
+                SdkError::Transport { error, attempts } if matches!(error.kind(), TransportErrorKind::Timeout(_)) => {
+                    SdkError::Timeout { kind: TimeoutKind::Operation, after: cfg.timeouts.operation.unwrap_or_default(), attempts }
+                }
+                other => other,
+            });
+        }
+    }
+    Ok(wait)
 }
 
 pub(crate) fn is_skew_code(code: &str) -> bool {
