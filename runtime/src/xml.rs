@@ -189,11 +189,22 @@ impl<'a> StartTag<'a> {
 }
 
 fn local(name: &str) -> &str {
-    name.rsplit_once(':').map(|(_, l)| l).unwrap_or(name)
+    match name.bytes().rposition(|b| b == b':') {
+        Some(i) => &name[i + 1..],
+        None => name,
+    }
+}
+
+/// `part` as a slice of `whole` with `whole`'s lifetime, when `part` lies inside `whole`
+/// (found by address; `get` checks the bounds and character boundaries, no `unsafe`).
+fn within<'a>(whole: &'a str, part: &str) -> Option<&'a str> {
+    let start = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
+    whole.get(start..start.checked_add(part.len())?)
 }
 
 /// A pull reader over one response body.
 pub struct XmlReader<'a> {
+    body: &'a str,
     reader: quick_xml::Reader<&'a [u8]>,
     depth: usize,
 }
@@ -204,7 +215,7 @@ impl<'a> XmlReader<'a> {
         let text = std::str::from_utf8(body).map_err(|e| ParseError::malformed(e, e.valid_up_to() as u64))?;
         let mut reader = quick_xml::Reader::from_str(text);
         reader.config_mut().check_end_names = true;
-        Ok(XmlReader { reader, depth: 0 })
+        Ok(XmlReader { body: text, reader, depth: 0 })
     }
 
     fn event(&mut self) -> Result<Event<'a>, ParseError> {
@@ -215,7 +226,12 @@ impl<'a> XmlReader<'a> {
     fn start_tag(&self, e: &quick_xml::events::BytesStart<'a>, empty: bool) -> Result<StartTag<'a>, ParseError> {
         let pos = self.reader.buffer_position();
         let raw = e.name().into_inner();
-        let name = Cow::Owned(local(raw).to_owned());
+        // Borrow the name from the body when it is a slice of it (always, for this reader);
+        // copying only as a fallback avoids an allocation per element.
+        let name = match within(self.body, raw) {
+            Some(n) => Cow::Borrowed(local(n)),
+            None => Cow::Owned(local(raw).to_owned()),
+        };
         let mut attributes = Vec::new();
         for attr in e.attributes() {
             let attr = attr.map_err(|err| ParseError::malformed(err, pos))?;
