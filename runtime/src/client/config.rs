@@ -6,6 +6,7 @@ use std::time::Duration;
 use crate::client::retry::RetryConfig;
 use crate::client::transport::HttpClient;
 use crate::credentials::{CredentialsError, SharedCredentialsProvider};
+use crate::profile::Env;
 
 /// Timeouts; `None` disables one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,12 +70,13 @@ pub struct ClientConfig {
 /// The default response body cap.
 pub const DEFAULT_MAX_RESPONSE_BODY: usize = 10 * 1024 * 1024;
 
-fn env(name: &str) -> Result<Option<String>, CredentialsError> {
-    crate::credentials::env_var(name, "configuration")
+/// Reads `name` from `env`; a non-UTF-8 value is an error naming the variable.
+fn env_text(env: &dyn Env, name: &str) -> Result<Option<String>, CredentialsError> {
+    env.var(name).map_err(|e| CredentialsError::InvalidConfiguration { provider: "configuration", reason: e.to_string() })
 }
 
-fn env_bool(name: &str) -> Result<bool, CredentialsError> {
-    match env(name)? {
+fn env_bool(env: &dyn Env, name: &str) -> Result<bool, CredentialsError> {
+    match env_text(env, name)? {
         None => Ok(false),
         Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),
         Some(v) if v.eq_ignore_ascii_case("false") => Ok(false),
@@ -97,6 +99,17 @@ impl ClientConfig {
     /// # Errors
     /// A variable that is not UTF-8 or has an invalid value, named in the error.
     pub fn from_env(service_id: &str) -> Result<Self, CredentialsError> {
+        Self::from_env_with(service_id, &crate::profile::ProcessEnv)
+    }
+
+    /// [`from_env`](Self::from_env) with the variables read from `env` (the process, or memory
+    /// in tests).
+    ///
+    /// # Errors
+    /// A variable that is not UTF-8 or has an invalid value, named in the error.
+    pub fn from_env_with(service_id: &str, vars: &dyn Env) -> Result<Self, CredentialsError> {
+        let env = |name: &str| env_text(vars, name);
+        let env_bool = |name: &str| env_bool(vars, name);
         let service = service_id.to_ascii_uppercase().replace([' ', '-'], "_");
         let mut cfg = ClientConfig::new();
         cfg.region = env("AWS_REGION")?.or(env("AWS_DEFAULT_REGION")?);
