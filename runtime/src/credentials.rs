@@ -160,6 +160,13 @@ impl StaticCredentials {
     }
 }
 
+impl From<Credentials> for StaticCredentials {
+    /// Serves these credentials as they are (expiry and provider name included).
+    fn from(c: Credentials) -> Self {
+        StaticCredentials(c)
+    }
+}
+
 impl ProvideCredentials for StaticCredentials {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
         let c = self.0.clone();

@@ -52,6 +52,7 @@ mod protocol;
 mod generated_tests;
 #[cfg(test)]
 mod roundtrip_tests;
+pub mod credentials;
 /// Facts about the service from the model's metadata.
 pub mod meta {
     /// The API version sent as `Version=`.

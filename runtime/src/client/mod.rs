@@ -19,3 +19,9 @@ pub use error::{SdkError, TimeoutKind, TransportError, TransportErrorKind};
 pub use invoke::{invoke, user_agent, ClientHandle, OperationCall, ServiceError};
 pub use retry::RetryConfig;
 pub use transport::{HttpClient, HttpResponse};
+
+/// Whether the calling thread runs inside a tokio runtime, where the async transport works.
+/// Credential providers that call a service use this to pick the async or the blocking client.
+pub fn in_async_context() -> bool {
+    tokio::runtime::Handle::try_current().is_ok()
+}
