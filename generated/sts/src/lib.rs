@@ -53,6 +53,7 @@ mod generated_tests;
 #[cfg(test)]
 mod roundtrip_tests;
 pub mod credentials;
+pub mod presign;
 /// Facts about the service from the model's metadata.
 pub mod meta {
     /// The API version sent as `Version=`.
