@@ -7,10 +7,12 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use quick_xml::events::Event;
-
 use crate::error::{ErrorMetadata, ErrorType};
 use crate::primitives::InvalidValue;
+
+mod lexer;
+
+use lexer::{Lexer, Token};
 
 /// The deepest element nesting accepted (bounds recursion in generated deserializers).
 pub const MAX_DEPTH: usize = 128;
@@ -170,21 +172,22 @@ pub fn safe_body_prefix(body: &[u8]) -> String {
 /// An element start, as seen by generated code.
 #[derive(Debug, Clone)]
 pub struct StartTag<'a> {
-    name: Cow<'a, str>,
-    attributes: Vec<(String, String)>,
+    name: &'a str,
+    attrs: &'a str,
     depth: usize,
     empty: bool,
 }
 
 impl<'a> StartTag<'a> {
     /// The element's local name (without any namespace prefix).
-    pub fn name(&self) -> &str {
-        &self.name
+    pub fn name(&self) -> &'a str {
+        self.name
     }
 
-    /// The value of an attribute, by local name.
-    pub fn attribute(&self, name: &str) -> Option<&str> {
-        self.attributes.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    /// The value of an attribute, by local name, with references resolved and whitespace
+    /// normalized as XML specifies for attribute values.
+    pub fn attribute(&self, name: &str) -> Option<Cow<'a, str>> {
+        lexer::Attributes::new(self.attrs).find(|(k, _)| local(k) == name).map(|(_, v)| lexer::attribute_value(v))
     }
 }
 
@@ -195,72 +198,41 @@ fn local(name: &str) -> &str {
     }
 }
 
-/// `part` as a slice of `whole` with `whole`'s lifetime, when `part` lies inside `whole`
-/// (found by address; `get` checks the bounds and character boundaries, no `unsafe`).
-fn within<'a>(whole: &'a str, part: &str) -> Option<&'a str> {
-    let start = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
-    whole.get(start..start.checked_add(part.len())?)
-}
-
 /// A pull reader over one response body.
 pub struct XmlReader<'a> {
-    body: &'a str,
-    reader: quick_xml::Reader<&'a [u8]>,
-    depth: usize,
+    lexer: Lexer<'a>,
 }
 
 impl<'a> XmlReader<'a> {
-    /// A reader over `body`, which must be UTF-8.
+    /// A reader over `body`, which must be UTF-8 (checked once, here).
     pub fn new(body: &'a [u8]) -> Result<Self, ParseError> {
         let text = std::str::from_utf8(body).map_err(|e| ParseError::malformed(e, e.valid_up_to() as u64))?;
-        let mut reader = quick_xml::Reader::from_str(text);
-        reader.config_mut().check_end_names = true;
-        Ok(XmlReader { body: text, reader, depth: 0 })
+        Ok(XmlReader { lexer: Lexer::new(text) })
     }
 
-    fn event(&mut self) -> Result<Event<'a>, ParseError> {
-        let pos = self.reader.buffer_position();
-        self.reader.read_event().map_err(|e| ParseError::malformed(e, pos))
-    }
-
-    fn start_tag(&self, e: &quick_xml::events::BytesStart<'a>, empty: bool) -> Result<StartTag<'a>, ParseError> {
-        let pos = self.reader.buffer_position();
-        let raw = e.name().into_inner();
-        // Borrow the name from the body when it is a slice of it (always, for this reader);
-        // copying only as a fallback avoids an allocation per element.
-        let name = match within(self.body, raw) {
-            Some(n) => Cow::Borrowed(local(n)),
-            None => Cow::Owned(local(raw).to_owned()),
-        };
-        let mut attributes = Vec::new();
-        for attr in e.attributes() {
-            let attr = attr.map_err(|err| ParseError::malformed(err, pos))?;
-            let key = attr.key.into_inner();
-            let value = attr.normalized_value(quick_xml::XmlVersion::Implicit1_0).map_err(|err| ParseError::malformed(err, pos))?;
-            attributes.push((local(key).to_owned(), value.into_owned()));
-        }
-        let depth = if empty { self.depth + 1 } else { self.depth };
-        if depth > MAX_DEPTH {
-            return Err(ParseError::new(ParseErrorKind::TooDeep));
-        }
-        Ok(StartTag { name, attributes, depth, empty })
+    /// A start tag for a `Start` token the lexer has just read.
+    fn tag(&self, name: &'a str, attrs: &'a str, empty: bool) -> StartTag<'a> {
+        let depth = self.lexer.depth() + usize::from(empty);
+        StartTag { name, attrs, depth, empty }
     }
 
     /// The root element (skipping the XML declaration, comments and whitespace).
     pub fn root(&mut self) -> Result<StartTag<'a>, ParseError> {
         loop {
-            match self.event()? {
-                Event::Start(e) => {
-                    self.depth += 1;
-                    return self.start_tag(&e, false);
+            match self.lexer.next_token()? {
+                Token::Start { name, attrs, empty } => return Ok(self.tag(name, attrs, empty)),
+                Token::Eof => return Err(ParseError::new(ParseErrorKind::NoRoot)),
+                Token::Text { raw, .. } if raw.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) => {}
+                Token::Text { raw, .. } => {
+                    let at = self.lexer.position().saturating_sub(raw.len());
+                    return Err(ParseError::malformed("text before the root element", at as u64));
                 }
-                Event::Empty(e) => return self.start_tag(&e, true),
-                Event::Eof => return Err(ParseError::new(ParseErrorKind::NoRoot)),
-                Event::Text(t) if !t.borrow().into_inner().trim().is_empty() => {
-                    let pos = self.reader.buffer_position();
-                    return Err(ParseError::malformed("text before the root element", pos));
+                Token::CData(raw) => {
+                    let at = self.lexer.position().saturating_sub(raw.len() + "<![CDATA[]]>".len());
+                    return Err(ParseError::malformed("CDATA before the root element", at as u64));
                 }
-                _ => {}
+                // The lexer rejects an end tag without an open element.
+                Token::End => return Err(ParseError::malformed("end tag before the root element", self.lexer.position() as u64)),
             }
         }
     }
@@ -268,80 +240,60 @@ impl<'a> XmlReader<'a> {
     /// The next child element of `parent`, or `None` once `parent` has closed.
     /// Text directly inside `parent` is ignored.
     pub fn next_child(&mut self, parent: &StartTag<'a>) -> Result<Option<StartTag<'a>>, ParseError> {
-        if parent.empty || self.depth < parent.depth {
+        if parent.empty || self.lexer.depth() < parent.depth {
             return Ok(None);
         }
         loop {
-            match self.event()? {
-                Event::Start(e) => {
-                    self.depth += 1;
-                    let tag = self.start_tag(&e, false)?;
-                    if self.depth == parent.depth + 1 {
+            match self.lexer.next_markup()? {
+                Token::Start { name, attrs, empty } => {
+                    let tag = self.tag(name, attrs, empty);
+                    if tag.depth == parent.depth + 1 {
                         return Ok(Some(tag));
                     }
                 }
-                Event::Empty(e) if self.depth == parent.depth => {
-                    return Ok(Some(self.start_tag(&e, true)?));
-                }
-                Event::End(_) => {
-                    self.depth -= 1;
-                    if self.depth < parent.depth {
+                Token::End => {
+                    if self.lexer.depth() < parent.depth {
                         return Ok(None);
                     }
                 }
-                Event::Eof => return Err(ParseError::new(ParseErrorKind::UnexpectedEof)),
-                _ => {}
+                Token::Eof => return Err(ParseError::new(ParseErrorKind::UnexpectedEof)),
+                Token::Text { .. } | Token::CData(_) => {}
             }
         }
     }
 
     /// All text inside `tag` (text, CDATA and entity references; nested elements are skipped),
-    /// consuming the element.
+    /// consuming the element. Borrowed from the body unless it had to be put together.
     pub fn read_text(&mut self, tag: &StartTag<'a>) -> Result<Cow<'a, str>, ParseError> {
         if tag.empty {
             return Ok(Cow::Borrowed(""));
         }
-        let mut out: Option<Cow<'a, str>> = None;
-        let push = |out: &mut Option<Cow<'a, str>>, s: Cow<'a, str>| match out {
-            None => *out = Some(s),
-            Some(existing) => existing.to_mut().push_str(&s),
-        };
-        let text_depth = tag.depth;
+        let mut out: Cow<'a, str> = Cow::Borrowed("");
         loop {
-            match self.event()? {
-                Event::Text(t) if self.depth == text_depth => push(&mut out, t.into_inner()),
-                Event::CData(c) if self.depth == text_depth => push(&mut out, c.into_inner()),
-                Event::GeneralRef(r) if self.depth == text_depth => {
-                    let pos = self.reader.buffer_position();
-                    let c = match r.resolve_char_ref().map_err(|e| ParseError::malformed(e, pos))? {
-                        Some(c) => c,
-                        None => match &*r.into_inner() {
-                            "amp" => '&',
-                            "lt" => '<',
-                            "gt" => '>',
-                            "quot" => '"',
-                            "apos" => '\'',
-                            other => {
-                                return Err(ParseError::malformed(format!("unknown entity &{other};"), pos));
-                            }
-                        },
-                    };
-                    push(&mut out, Cow::Owned(c.to_string()));
-                }
-                Event::Start(_) => {
-                    self.depth += 1;
-                    if self.depth > MAX_DEPTH {
-                        return Err(ParseError::new(ParseErrorKind::TooDeep));
+            match self.lexer.next_token()? {
+                Token::Text { raw, refs } if self.lexer.depth() == tag.depth => {
+                    if refs {
+                        lexer::unescape_into(raw, out.to_mut());
+                    } else if out.is_empty() {
+                        out = Cow::Borrowed(raw);
+                    } else {
+                        out.to_mut().push_str(raw);
                     }
                 }
-                Event::End(_) => {
-                    self.depth -= 1;
-                    if self.depth < text_depth {
-                        return Ok(out.unwrap_or(Cow::Borrowed("")));
+                Token::CData(raw) if self.lexer.depth() == tag.depth => {
+                    if out.is_empty() {
+                        out = Cow::Borrowed(raw);
+                    } else {
+                        out.to_mut().push_str(raw);
                     }
                 }
-                Event::Eof => return Err(ParseError::new(ParseErrorKind::UnexpectedEof)),
-                _ => {}
+                Token::End => {
+                    if self.lexer.depth() < tag.depth {
+                        return Ok(out);
+                    }
+                }
+                Token::Eof => return Err(ParseError::new(ParseErrorKind::UnexpectedEof)),
+                Token::Start { .. } | Token::Text { .. } | Token::CData(_) => {}
             }
         }
     }
@@ -352,21 +304,14 @@ impl<'a> XmlReader<'a> {
             return Ok(());
         }
         loop {
-            match self.event()? {
-                Event::Start(_) => {
-                    self.depth += 1;
-                    if self.depth > MAX_DEPTH {
-                        return Err(ParseError::new(ParseErrorKind::TooDeep));
-                    }
-                }
-                Event::End(_) => {
-                    self.depth -= 1;
-                    if self.depth < tag.depth {
+            match self.lexer.next_markup()? {
+                Token::End => {
+                    if self.lexer.depth() < tag.depth {
                         return Ok(());
                     }
                 }
-                Event::Eof => return Err(ParseError::new(ParseErrorKind::UnexpectedEof)),
-                _ => {}
+                Token::Eof => return Err(ParseError::new(ParseErrorKind::UnexpectedEof)),
+                Token::Start { .. } | Token::Text { .. } | Token::CData(_) => {}
             }
         }
     }
@@ -374,12 +319,8 @@ impl<'a> XmlReader<'a> {
     /// Reads to the end of the document, failing on malformed or truncated XML.
     pub fn finish(&mut self) -> Result<(), ParseError> {
         loop {
-            match self.event()? {
-                Event::Eof if self.depth == 0 => return Ok(()),
-                Event::Eof => return Err(ParseError::new(ParseErrorKind::UnexpectedEof)),
-                Event::Start(_) => self.depth += 1,
-                Event::End(_) => self.depth = self.depth.saturating_sub(1),
-                _ => {}
+            if let Token::Eof = self.lexer.next_markup()? {
+                return if self.lexer.depth() == 0 { Ok(()) } else { Err(ParseError::new(ParseErrorKind::UnexpectedEof)) };
             }
         }
     }
@@ -414,12 +355,20 @@ pub fn parse_response<'a, T>(
     mut read_result: impl FnMut(&mut XmlReader<'a>, &StartTag<'a>) -> Result<T, ParseError>,
 ) -> Result<(T, Option<String>), ParseError> {
     let mut r = XmlReader::new(body)?;
-    let empty = StartTag { name: Cow::Borrowed(""), attributes: Vec::new(), depth: 1, empty: true };
+    let empty = StartTag { name: "", attrs: "", depth: 1, empty: true };
     // Operations without output members may answer 200 with an empty body.
     if allow_empty && body.iter().all(u8::is_ascii_whitespace) {
         return Ok((read_result(&mut r, &empty)?, None));
     }
     let root = r.root()?;
+    // Every awsQuery answer is an `<OperationResponse>`; anything else (a proxy's HTML page,
+    // another service's document) is not this operation's output, even with a 200.
+    if !local(root.name()).ends_with("Response") {
+        return Err(ParseError::malformed(
+            format!("expected an `…Response` root element, found `<{}>`", local(root.name())),
+            0,
+        ));
+    }
     let mut result = None;
     let mut request_id = None;
     while let Some(child) = r.next_child(&root)? {
@@ -550,7 +499,7 @@ mod tests {
         assert_eq!(empty.name(), "Empty");
         assert_eq!(r.read_text(&empty).unwrap(), "");
         let two = r.next_child(&root).unwrap().unwrap();
-        assert_eq!(two.attribute("attr"), Some("v"));
+        assert_eq!(two.attribute("attr").as_deref(), Some("v"));
         r.skip(&two).unwrap();
         let three = r.next_child(&root).unwrap().unwrap();
         assert_eq!(r.read_text(&three).unwrap(), "t");
@@ -610,5 +559,175 @@ mod tests {
             }
         }
         assert_eq!(err.unwrap().kind(), &ParseErrorKind::TooDeep);
+    }
+
+    /// The text of each child of the root, in order, or the first error.
+    fn texts(body: &str) -> Result<Vec<String>, ParseError> {
+        let mut r = XmlReader::new(body.as_bytes())?;
+        let root = r.root()?;
+        let mut out = Vec::new();
+        while let Some(child) = r.next_child(&root)? {
+            out.push(r.read_text(&child)?.into_owned());
+        }
+        r.finish()?;
+        Ok(out)
+    }
+
+    fn is_malformed(body: &str) -> bool {
+        matches!(texts(body).map_err(|e| e.kind().clone()), Err(ParseErrorKind::Malformed { .. }))
+    }
+
+    #[test]
+    fn references_resolve_and_bad_ones_are_malformed() {
+        let t = texts("<R><a>&lt;&gt;&amp;&quot;&apos;</a><b>&#65;&#x42;&#x1F600;&#0065;</b><c>x &amp;amp; y</c></R>").unwrap();
+        assert_eq!(t, ["<>&\"'", "AB\u{1F600}A", "x &amp; y"]);
+        for bad in ["&nbsp;", "&#0;", "&#xD800;", "&#x110000;", "&#;", "&#x;", "&#+65;", "&#-1;", "&#1a;", "& b", "a &", "&amp"] {
+            assert!(is_malformed(&format!("<R><a>{bad}</a></R>")), "{bad}");
+            // Also where the text is only skipped, and in attribute values.
+            assert!(is_malformed(&format!("<R><a><b>{bad}</b></a></R>")), "{bad}");
+            assert!(is_malformed(&format!("<R><a x=\"{bad}\"/></R>")), "{bad}");
+        }
+        // A reference to a huge number does not overflow.
+        assert!(is_malformed("<R><a>&#99999999999999999999;</a></R>"));
+    }
+
+    #[test]
+    fn cdata_comments_and_processing_instructions() {
+        let t = texts("<?xml version=\"1.0\" encoding=\"UTF-8\"?><!-- a -- comment --><R><a>x<!-- <b>not</b> -->y<?pi <z>?>z</a><b><![CDATA[<&amp;]]]]></b><c>p<![CDATA[]]>q</c></R><!-- after -->").unwrap();
+        assert_eq!(t, ["xyz", "<&amp;]]", "pq"]);
+        assert!(is_malformed("<R><a><![CDATA[x</a></R>"));
+        assert!(is_malformed("<R><a><!-- x</a></R>"));
+        assert!(is_malformed("<R><a><?pi x</a></R>"));
+        assert!(is_malformed("<R><a><!ELEMENT x></a></R>"));
+        assert!(is_malformed("<![CDATA[x]]><R/>"), "CDATA before the root");
+    }
+
+    #[test]
+    fn doctype_is_skipped_but_declares_nothing() {
+        let t = texts("<?xml version=\"1.0\"?>\n<!DOCTYPE R [ <!ENTITY e \"a>b\"> <!-- ] > --> ]>\n<R><a>t</a></R>").unwrap();
+        assert_eq!(t, ["t"]);
+        assert!(is_malformed("<!DOCTYPE R [<!ENTITY e \"x\">]><R><a>&e;</a></R>"));
+        assert!(is_malformed("<!DOCTYPE R [ <R/>"));
+    }
+
+    #[test]
+    fn whitespace_is_kept_as_written() {
+        let t = texts("<R>\n  <a>  two\r\n lines \t</a>\n<b> </b><c/></R>\n").unwrap();
+        assert_eq!(t, ["  two\r\n lines \t", " ", ""]);
+        assert!(is_malformed("  x <R/>"), "text before the root");
+        let e = texts("<!--c--> x <R/>").unwrap_err();
+        assert!(matches!(e.kind(), ParseErrorKind::Malformed { position: 8, .. }), "{e:?}");
+        let e = texts("<?pi?><![CDATA[x]]><R/>").unwrap_err();
+        assert!(matches!(e.kind(), ParseErrorKind::Malformed { position: 6, .. }), "{e:?}");
+        texts(" \r\n\t<R/> trailing text is ignored").unwrap();
+    }
+
+    #[test]
+    fn names_prefixes_and_end_tags() {
+        let body = "<p:R xmlns:p=\"urn:p\"><p:a>1</p:a><q:é.ñ-2 >2</q:é.ñ-2 ><b\n/><c></c ><3D/></p:R>";
+        let mut r = XmlReader::new(body.as_bytes()).unwrap();
+        let root = r.root().unwrap();
+        assert_eq!(root.name(), "R");
+        let mut names = Vec::new();
+        while let Some(c) = r.next_child(&root).unwrap() {
+            names.push(c.name());
+            r.skip(&c).unwrap();
+        }
+        assert_eq!(names, ["a", "é.ñ-2", "b", "c", "3D"], "digits may start names, as model names do");
+        r.finish().unwrap();
+        for bad in ["<R></r>", "<p:R></q:R>", "<R><a></R></a>", "<R/></R>", "</R>", "<R></R >x</R>", "< R/>", "<-R/>", "<>", "<R", "<R/", "<R></R", "<R></>", "<p:/>", "<R><a></a x></R>"] {
+            let r = XmlReader::new(bad.as_bytes()).and_then(|mut r| {
+                let root = r.root()?;
+                r.skip(&root)?;
+                r.finish()
+            });
+            assert!(matches!(r.as_ref().map_err(ParseError::kind), Err(ParseErrorKind::Malformed { .. })), "{bad}: {r:?}");
+        }
+    }
+
+    #[test]
+    fn attributes_are_checked_and_read_lazily() {
+        let body = "<R xmlns=\"urn:a\" xmlns:x='urn:x' x:Id = \"&lt;1&#x41;\" tab=\"a\tb\r\nc&#10;d\" gt=\"a>b\" single='say \"hi\"'><a k=\"v\"/></R>";
+        let mut r = XmlReader::new(body.as_bytes()).unwrap();
+        let root = r.root().unwrap();
+        assert_eq!(root.attribute("Id").as_deref(), Some("<1A"));
+        assert_eq!(root.attribute("tab").as_deref(), Some("a b c\nd"));
+        assert_eq!(root.attribute("gt").as_deref(), Some("a>b"));
+        assert_eq!(root.attribute("single").as_deref(), Some("say \"hi\""));
+        assert_eq!(root.attribute("xmlns").as_deref(), Some("urn:a"));
+        assert_eq!(root.attribute("missing"), None);
+        assert!(matches!(root.attribute("gt"), Some(Cow::Borrowed(_))));
+        let a = r.next_child(&root).unwrap().unwrap();
+        assert_eq!((a.name(), a.attribute("k").as_deref()), ("a", Some("v")));
+        for bad in ["<R a/>", "<R a=b/>", "<R a=\"b/>", "<R a=\"1\"b=\"2\"/>", "<R a=\"1\" a=\"2\"/>", "<R a=\"<\"/>", "<R =\"1\"/>", "<R a=\"1\" / >", "<R a:b=\"1\" c=\"\" a:b='2'/>"] {
+            assert!(is_malformed(bad), "{bad}");
+        }
+        // Same local name under two prefixes is not a duplicate.
+        texts("<R a:b=\"1\" c:b=\"2\"/>").unwrap();
+    }
+
+    #[test]
+    fn self_closing_elements_at_every_level() {
+        let t = texts("<R><a/><b /><c x=\"1\"/><d><e/></d></R>").unwrap();
+        assert_eq!(t, ["", "", "", ""]);
+        let mut r = XmlReader::new(b"<R/>").unwrap();
+        let root = r.root().unwrap();
+        assert!(r.next_child(&root).unwrap().is_none());
+        r.finish().unwrap();
+    }
+
+    #[test]
+    fn depth_bound_counts_self_closing_elements() {
+        let ok = format!("{}<x/>{}", "<a>".repeat(MAX_DEPTH - 1), "</a>".repeat(MAX_DEPTH - 1));
+        let mut r = XmlReader::new(ok.as_bytes()).unwrap();
+        let root = r.root().unwrap();
+        r.skip(&root).unwrap();
+        r.finish().unwrap();
+        let deep = format!("{}<x/>{}", "<a>".repeat(MAX_DEPTH), "</a>".repeat(MAX_DEPTH));
+        let mut r = XmlReader::new(deep.as_bytes()).unwrap();
+        let root = r.root().unwrap();
+        assert_eq!(r.skip(&root).unwrap_err().kind(), &ParseErrorKind::TooDeep);
+    }
+
+    /// Every prefix of a document (cut anywhere, including inside multi-byte characters) and
+    /// every single-byte corruption reads as an error or a value, never a panic or a hang.
+    #[test]
+    fn truncations_and_corruptions_never_panic() {
+        let body = "<?xml version=\"1.0\"?><!DOCTYPE R><p:R xmlns:p=\"u&amp;\"><!--c--><a k='v'>x&#233;é<![CDATA[<]]></a><b/></p:R>";
+        for cut in 0..body.len() {
+            let r = XmlReader::new(&body.as_bytes()[..cut]).and_then(|mut r| {
+                let root = r.root()?;
+                while let Some(c) = r.next_child(&root)? {
+                    r.read_text(&c)?;
+                }
+                r.finish()
+            });
+            assert!(r.is_err(), "prefix {cut} parsed");
+        }
+        for i in 0..body.len() {
+            for b in [b'<', b'>', b'&', b';', b'/', b'"', b'\'', b'!', b'?', b'[', b']', b'-', b' ', 0, 0xff] {
+                let mut v = body.as_bytes().to_vec();
+                v[i] = b;
+                let _ = texts_bytes(&v);
+            }
+        }
+    }
+
+    fn texts_bytes(body: &[u8]) -> Result<(), ParseError> {
+        let mut r = XmlReader::new(body)?;
+        let root = r.root()?;
+        while let Some(c) = r.next_child(&root)? {
+            let _ = c.attribute("k");
+            r.read_text(&c)?;
+        }
+        r.finish()
+    }
+
+    #[test]
+    fn error_positions_point_at_the_problem() {
+        let e = texts("<R><a>x &bogus; y</a></R>").unwrap_err();
+        assert_eq!(e.kind(), &ParseErrorKind::Malformed { message: "unknown entity (only the five predefined ones exist without a DTD)".into(), position: 8 });
+        let e = texts("<R><a></b></R>").unwrap_err();
+        assert!(matches!(e.kind(), ParseErrorKind::Malformed { position: 6, .. }), "{e:?}");
     }
 }

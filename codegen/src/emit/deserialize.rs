@@ -106,6 +106,7 @@ pub fn de_struct_body(svc: &Service, id: ShapeId, path: TokenStream, extra: Toke
         let value = parse_scalar(svc, m.target, quote! { text }, shape_name, &m.wire_name, m.timestamp_format);
         quote! {
             if let ::std::option::Option::Some(text) = tag.attribute(#name) {
+                let text: &str = &text;
                 #local = ::std::option::Option::Some(#value);
             }
         }
