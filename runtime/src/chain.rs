@@ -16,9 +16,8 @@
 //! Errors name the program (never its arguments, which may hold secrets), the exit status and
 //! the start of its standard error, and never echo standard output.
 //!
-//! The JSON is read by a small strict parser (RFC 8259, no extensions) rather than `serde_json`:
-//! the runtime has no serde, this format is flat, and the parser is a couple of hundred lines
-//! that add nothing to build times.
+//! The JSON is read by the runtime's strict parser ([`crate::json::parse`], RFC 8259), not
+//! `serde_json`: the runtime has no serde.
 
 use std::fmt;
 use std::future::Future;
@@ -32,6 +31,7 @@ use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::credentials::{BoxFuture, Credentials, CredentialsError, ProvideCredentials, SharedCredentialsProvider};
+use crate::json::JsonValue;
 use crate::profile::redact_command;
 
 /// Providers asked in order until one has credentials (see the [module docs](self)).
@@ -223,24 +223,25 @@ fn parse_output(stdout: &[u8]) -> Result<Credentials, String> {
     if text.trim().is_empty() {
         return Err("nothing on standard output (expected a JSON object)".to_owned());
     }
-    let doc = json::parse(text).map_err(|e| format!("output that is not valid JSON ({e})"))?;
-    let json::Value::Object(members) = doc else {
+    // The position only: the error's own text may quote a character of a secret.
+    let doc = crate::json::parse(text).map_err(|e| format!("output that is not valid JSON (at byte {})", e.offset()))?;
+    let JsonValue::Object(members) = doc else {
         return Err("JSON that is not an object".to_owned());
     };
     // As in JavaScript and Python, the last of duplicate members wins.
     let get = |key: &str| members.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v);
     match get("Version") {
-        Some(json::Value::Number(n)) if n.parse::<f64>() == Ok(1.0) => {}
-        Some(json::Value::Number(_)) => return Err("an unsupported Version (only 1 is supported)".to_owned()),
+        Some(JsonValue::Number(n)) if n.parse::<f64>() == Ok(1.0) => {}
+        Some(JsonValue::Number(_)) => return Err("an unsupported Version (only 1 is supported)".to_owned()),
         Some(_) => return Err("a Version that is not a number (expected 1)".to_owned()),
         None => return Err("JSON without a Version member (expected 1)".to_owned()),
     }
     let string = |key: &str, required: bool| -> Result<Option<&str>, String> {
         match get(key) {
-            Some(json::Value::String(s)) if !s.is_empty() => Ok(Some(s.as_str())),
-            Some(json::Value::String(_)) if required => Err(format!("an empty {key}")),
-            Some(json::Value::Null | json::Value::String(_)) | None if !required => Ok(None),
-            Some(json::Value::Null) | None => Err(format!("JSON without {key}")),
+            Some(JsonValue::String(s)) if !s.is_empty() => Ok(Some(s.as_str())),
+            Some(JsonValue::String(_)) if required => Err(format!("an empty {key}")),
+            Some(JsonValue::Null | JsonValue::String(_)) | None if !required => Ok(None),
+            Some(JsonValue::Null) | None => Err(format!("JSON without {key}")),
             Some(_) => Err(format!("a {key} that is not a string")),
         }
     };
@@ -470,325 +471,6 @@ impl<T> Drop for BlockingJob<T> {
     }
 }
 
-/// A strict RFC 8259 JSON reader: values only as deep as needed here, errors by byte offset
-/// and never quoting the input.
-mod json {
-    use std::fmt;
-
-    /// A JSON value; numbers are kept as their (validated) text.
-    #[derive(Debug, Clone, PartialEq)]
-    pub(super) enum Value {
-        Null,
-        Bool(bool),
-        Number(String),
-        String(String),
-        Array(Vec<Value>),
-        Object(Vec<(String, Value)>),
-    }
-
-    /// Where and why the text is not JSON.
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    pub(super) struct Error {
-        offset: usize,
-        expected: &'static str,
-    }
-
-    impl fmt::Display for Error {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(f, "expected {} at byte {}", self.expected, self.offset)
-        }
-    }
-
-    const MAX_DEPTH: usize = 64;
-
-    pub(super) fn parse(text: &str) -> Result<Value, Error> {
-        let mut p = Parser { s: text.as_bytes(), pos: 0 };
-        p.ws();
-        let v = p.value(0)?;
-        p.ws();
-        if p.pos != p.s.len() {
-            return Err(p.err("the end of the document"));
-        }
-        Ok(v)
-    }
-
-    struct Parser<'a> {
-        s: &'a [u8],
-        pos: usize,
-    }
-
-    impl Parser<'_> {
-        fn err(&self, expected: &'static str) -> Error {
-            Error { offset: self.pos, expected }
-        }
-
-        fn peek(&self) -> Option<u8> {
-            self.s.get(self.pos).copied()
-        }
-
-        fn ws(&mut self) {
-            while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-                self.pos += 1;
-            }
-        }
-
-        fn eat(&mut self, b: u8) -> bool {
-            if self.peek() == Some(b) {
-                self.pos += 1;
-                true
-            } else {
-                false
-            }
-        }
-
-        fn literal(&mut self, word: &'static str, v: Value) -> Result<Value, Error> {
-            if self.s[self.pos..].starts_with(word.as_bytes()) {
-                self.pos += word.len();
-                Ok(v)
-            } else {
-                Err(self.err("a value"))
-            }
-        }
-
-        fn value(&mut self, depth: usize) -> Result<Value, Error> {
-            if depth > MAX_DEPTH {
-                return Err(self.err("less nesting"));
-            }
-            match self.peek() {
-                Some(b'{') => self.object(depth),
-                Some(b'[') => self.array(depth),
-                Some(b'"') => self.string().map(Value::String),
-                Some(b't') => self.literal("true", Value::Bool(true)),
-                Some(b'f') => self.literal("false", Value::Bool(false)),
-                Some(b'n') => self.literal("null", Value::Null),
-                Some(b'-' | b'0'..=b'9') => self.number(),
-                _ => Err(self.err("a value")),
-            }
-        }
-
-        fn object(&mut self, depth: usize) -> Result<Value, Error> {
-            self.pos += 1;
-            let mut members = Vec::new();
-            self.ws();
-            if self.eat(b'}') {
-                return Ok(Value::Object(members));
-            }
-            loop {
-                self.ws();
-                if self.peek() != Some(b'"') {
-                    return Err(self.err("a member name in double quotes"));
-                }
-                let key = self.string()?;
-                self.ws();
-                if !self.eat(b':') {
-                    return Err(self.err("`:`"));
-                }
-                self.ws();
-                let v = self.value(depth + 1)?;
-                members.push((key, v));
-                self.ws();
-                if self.eat(b'}') {
-                    return Ok(Value::Object(members));
-                }
-                if !self.eat(b',') {
-                    return Err(self.err("`,` or `}`"));
-                }
-            }
-        }
-
-        fn array(&mut self, depth: usize) -> Result<Value, Error> {
-            self.pos += 1;
-            let mut items = Vec::new();
-            self.ws();
-            if self.eat(b']') {
-                return Ok(Value::Array(items));
-            }
-            loop {
-                self.ws();
-                items.push(self.value(depth + 1)?);
-                self.ws();
-                if self.eat(b']') {
-                    return Ok(Value::Array(items));
-                }
-                if !self.eat(b',') {
-                    return Err(self.err("`,` or `]`"));
-                }
-            }
-        }
-
-        fn digits(&mut self) -> usize {
-            let start = self.pos;
-            while matches!(self.peek(), Some(b'0'..=b'9')) {
-                self.pos += 1;
-            }
-            self.pos - start
-        }
-
-        fn number(&mut self) -> Result<Value, Error> {
-            let start = self.pos;
-            self.eat(b'-');
-            if self.eat(b'0') {
-                if matches!(self.peek(), Some(b'0'..=b'9')) {
-                    return Err(self.err("no leading zero"));
-                }
-            } else if self.digits() == 0 {
-                return Err(self.err("a digit"));
-            }
-            if self.eat(b'.') && self.digits() == 0 {
-                return Err(self.err("a digit after `.`"));
-            }
-            if matches!(self.peek(), Some(b'e' | b'E')) {
-                self.pos += 1;
-                if !self.eat(b'+') {
-                    self.eat(b'-');
-                }
-                if self.digits() == 0 {
-                    return Err(self.err("a digit in the exponent"));
-                }
-            }
-            // Only ASCII was consumed, so this slice is valid UTF-8.
-            Ok(Value::Number(String::from_utf8_lossy(&self.s[start..self.pos]).into_owned()))
-        }
-
-        fn hex4(&mut self) -> Result<u32, Error> {
-            let mut v = 0u32;
-            for _ in 0..4 {
-                let d = self
-                    .peek()
-                    .and_then(|b| (b as char).to_digit(16))
-                    .ok_or_else(|| self.err("4 hex digits after `\\u`"))?;
-                v = v * 16 + d;
-                self.pos += 1;
-            }
-            Ok(v)
-        }
-
-        fn string(&mut self) -> Result<String, Error> {
-            self.pos += 1; // the opening quote
-            let mut out: Vec<u8> = Vec::new();
-            loop {
-                let Some(b) = self.peek() else {
-                    return Err(self.err("a closing `\"`"));
-                };
-                match b {
-                    b'"' => {
-                        self.pos += 1;
-                        // The input is a `str` and escapes produce whole characters.
-                        return String::from_utf8(out).map_err(|_| self.err("UTF-8 text"));
-                    }
-                    b'\\' => {
-                        self.pos += 1;
-                        let e = self.peek().ok_or_else(|| self.err("an escape"))?;
-                        self.pos += 1;
-                        let c = match e {
-                            b'"' => '"',
-                            b'\\' => '\\',
-                            b'/' => '/',
-                            b'b' => '\u{8}',
-                            b'f' => '\u{c}',
-                            b'n' => '\n',
-                            b'r' => '\r',
-                            b't' => '\t',
-                            b'u' => {
-                                let hi = self.hex4()?;
-                                let code = if (0xD800..0xDC00).contains(&hi) {
-                                    if !(self.eat(b'\\') && self.eat(b'u')) {
-                                        return Err(self.err("the low half of a surrogate pair"));
-                                    }
-                                    let lo = self.hex4()?;
-                                    if !(0xDC00..0xE000).contains(&lo) {
-                                        return Err(self.err("the low half of a surrogate pair"));
-                                    }
-                                    0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
-                                } else {
-                                    hi
-                                };
-                                char::from_u32(code).ok_or_else(|| self.err("a valid \\u escape"))?
-                            }
-                            _ => {
-                                self.pos -= 1;
-                                return Err(self.err("a valid escape"));
-                            }
-                        };
-                        let mut buf = [0u8; 4];
-                        out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-                    }
-                    0..=0x1f => return Err(self.err("no control characters in strings")),
-                    _ => {
-                        out.push(b);
-                        self.pos += 1;
-                    }
-                }
-            }
-        }
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use super::*;
-
-        fn s(v: &str) -> Value {
-            Value::String(v.to_owned())
-        }
-
-        #[test]
-        fn accepts_json() {
-            assert_eq!(
-                parse(" {\"a\": \"x\\\"\\u00e9\\ud83d\\ude00\", \"b\": [1, -0.5e+3, true, null, {}], \"c\": \"\"} "),
-                Ok(Value::Object(vec![
-                    ("a".into(), s("x\"é😀")),
-                    (
-                        "b".into(),
-                        Value::Array(vec![
-                            Value::Number("1".into()),
-                            Value::Number("-0.5e+3".into()),
-                            Value::Bool(true),
-                            Value::Null,
-                            Value::Object(vec![]),
-                        ])
-                    ),
-                    ("c".into(), s("")),
-                ]))
-            );
-            assert_eq!(parse("\"é\""), Ok(s("é")));
-        }
-
-        #[test]
-        fn rejects_non_json() {
-            for bad in [
-                "",
-                "{",
-                "{\"a\":1,}",
-                "[1,]",
-                "{'a':1}",
-                "{\"a\" 1}",
-                "01",
-                "1.",
-                "-",
-                "1e",
-                "+1",
-                "\"\\x\"",
-                "\"a\nb\"",
-                "\"\\ud800\"",
-                "\"\\udc00\"",
-                "nul",
-                "{} x",
-                "{\"a\":1}{}",
-                "// c\n{}",
-                "NaN",
-            ] {
-                assert!(parse(bad).is_err(), "{bad:?} parsed");
-            }
-            assert!(parse(&"[".repeat(100)).is_err());
-        }
-
-        #[test]
-        fn errors_do_not_quote_input() {
-            let e = parse("{\"AccessKeyId\": s3cr3t}").unwrap_err();
-            assert_eq!(e.to_string(), "expected a value at byte 16");
-        }
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -656,6 +656,77 @@ impl fmt::Display for ParseActionError {
 
 impl Error for ParseActionError {}
 
+/// A service's privilege model as tables, implemented by a generated crate's `iam::Model`;
+/// the policy linter ([`crate::policy::lint`]) and [`crate::policy::least_privilege`] are
+/// generic over it.
+pub trait PrivilegeModel {
+    /// The service prefix (`"sts"`).
+    const PREFIX: &'static str;
+    /// The most characters a session policy may have (minified), when the service has that limit.
+    const POLICY_MAX_CHARS: Option<usize>;
+    /// Every action.
+    fn actions() -> Vec<&'static ActionInfo>;
+    /// Every resource type.
+    fn resource_types() -> Vec<&'static ResourceTypeInfo>;
+    /// Every condition key the service defines.
+    fn condition_keys() -> Vec<&'static ConditionKeyInfo>;
+    /// The permissions of every operation of the generated client.
+    fn operations() -> &'static [OperationPermissions];
+}
+
+/// The IAM permissions one API operation needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct OperationPermissions {
+    /// The operation's wire name (`"AssumeRole"`).
+    pub operation: &'static str,
+    /// The actions the caller needs (`["sts:AssumeRole"]`); empty when none is needed.
+    pub actions: &'static [&'static str],
+    /// Why the operation needs no permission, when it needs none.
+    pub no_permission_needed: Option<&'static str>,
+    /// Actions needed only when the request sets a member: `(member wire name, action, why)`.
+    pub conditional_actions: &'static [(&'static str, &'static str, &'static str)],
+}
+
+impl OperationPermissions {
+    /// An operation that needs `actions`.
+    pub const fn new(operation: &'static str, actions: &'static [&'static str]) -> Self {
+        OperationPermissions { operation, actions, no_permission_needed: None, conditional_actions: &[] }
+    }
+
+    /// Marks the operation as needing no permission, with the reason.
+    pub const fn with_no_permission_needed(mut self, why: &'static str) -> Self {
+        self.no_permission_needed = Some(why);
+        self.actions = &[];
+        self
+    }
+
+    /// Sets [`conditional_actions`](Self::conditional_actions).
+    pub const fn with_conditional_actions(mut self, actions: &'static [(&'static str, &'static str, &'static str)]) -> Self {
+        self.conditional_actions = actions;
+        self
+    }
+}
+
+/// Whether an input member is set; generated permission helpers call it on member accessors
+/// (`Option<&str>`, `&[T]`).
+pub trait IsSet {
+    /// Whether a value is present (an empty list counts as absent).
+    fn is_set(&self) -> bool;
+}
+
+impl<T> IsSet for Option<T> {
+    fn is_set(&self) -> bool {
+        self.is_some()
+    }
+}
+
+impl<T> IsSet for &[T] {
+    fn is_set(&self) -> bool {
+        !self.is_empty()
+    }
+}
+
 /// The error of parsing a name that the model does not define (a resource type, a condition
 /// key, an access level or a condition key type).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -18,6 +18,7 @@ pub mod error;
 pub mod iam;
 pub mod idempotency;
 pub mod json;
+pub mod policy;
 pub mod primitives;
 pub mod profile;
 pub mod query;

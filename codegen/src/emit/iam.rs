@@ -11,7 +11,7 @@ use quote::quote;
 
 use crate::emit::{doc_attrs, inner_doc_attrs};
 use crate::ir::iam::{AccessLevel, Action, ArnSegment, ConditionKey, ConditionKeyType, IamModel, KeyRef, ResourceType};
-use crate::naming::ident;
+use crate::naming::{const_name, ident};
 
 /// The full contents of the generated `src/iam.rs` for one service.
 pub fn emit(model: &IamModel) -> TokenStream {
@@ -24,6 +24,7 @@ pub fn emit(model: &IamModel) -> TokenStream {
     let resource_types = emit_resource_types(model);
     let arn_builders = model.resource_types.iter().map(emit_arn_builder);
     let condition_keys = emit_condition_keys(model);
+    let policy = emit_policy(model);
     quote! {
         #docs
 
@@ -38,6 +39,7 @@ pub fn emit(model: &IamModel) -> TokenStream {
         #resource_types
         #(#arn_builders)*
         #condition_keys
+        #policy
     }
 }
 
@@ -737,6 +739,256 @@ fn emit_condition_keys(model: &IamModel) -> TokenStream {
                     .find(|k| k.matches(s))
                     .ok_or_else(|| #error_ty::new("condition key", s))
             }
+        }
+    }
+}
+
+/// The marker type of a key type (`StringType`, `ArrayOf<StringType>`).
+fn key_marker(key_type: ConditionKeyType) -> TokenStream {
+    let scalar = |name: &str| {
+        let name = ident(name);
+        quote! { ::stsgen_runtime::policy::#name }
+    };
+    let array = |name: &str| {
+        let inner = scalar(name);
+        quote! { ::stsgen_runtime::policy::ArrayOf<#inner> }
+    };
+    match key_type {
+        ConditionKeyType::String => scalar("StringType"),
+        ConditionKeyType::Arn => scalar("ArnType"),
+        ConditionKeyType::Bool => scalar("BoolType"),
+        ConditionKeyType::Numeric => scalar("NumericType"),
+        ConditionKeyType::Date => scalar("DateType"),
+        ConditionKeyType::IpAddress => scalar("IpAddressType"),
+        ConditionKeyType::Binary => scalar("BinaryType"),
+        ConditionKeyType::ArrayOfString => array("StringType"),
+        ConditionKeyType::ArrayOfArn => array("ArnType"),
+        ConditionKeyType::ArrayOfBool => array("BoolType"),
+        ConditionKeyType::ArrayOfNumeric => array("NumericType"),
+        ConditionKeyType::ArrayOfDate => array("DateType"),
+        ConditionKeyType::ArrayOfIpAddress => array("IpAddressType"),
+        ConditionKeyType::ArrayOfBinary => array("BinaryType"),
+    }
+}
+
+/// Typed policy pieces: conversions of actions and ARNs into policy strings, typed condition
+/// keys, the operation-to-permission table, the `PrivilegeModel` tables and the linter.
+fn emit_policy(model: &IamModel) -> TokenStream {
+    let arn_froms = model.resource_types.iter().map(|r| {
+        let name = ident(&r.arn_struct);
+        quote! {
+            impl ::std::convert::From<#name> for String {
+                fn from(arn: #name) -> String {
+                    arn.to_string()
+                }
+            }
+            impl ::std::convert::From<&#name> for String {
+                fn from(arn: &#name) -> String {
+                    arn.to_string()
+                }
+            }
+        }
+    });
+
+    // Typed condition keys.
+    let mut key_items = Vec::new();
+    let mut key_list = Vec::new();
+    for key in &model.condition_keys {
+        let marker = key_marker(key.key_type);
+        let name = &key.name;
+        let type_text = key_type_text(key.key_type);
+        let description = sentence(&key.description, "");
+        match &key.template {
+            None => {
+                let c = ident(&const_name(&key.variant));
+                let doc = doc_attrs(&format!("`{name}` ({type_text}). {description}"), "");
+                key_items.push(quote! {
+                    #doc
+                    pub const #c: ::stsgen_runtime::policy::TypedKey<#marker> = ::stsgen_runtime::policy::TypedKey::new(#name);
+                });
+                key_list.push(quote! { (#name, #c.key_type()) });
+            }
+            Some(t) => {
+                let f = ident(&t.fn_name);
+                let param = ident(&t.param);
+                let doc = doc_attrs(
+                    &format!("`{name}` ({type_text}) for one value of `{}`. {description}", t.variable),
+                    "",
+                );
+                key_items.push(quote! {
+                    #doc
+                    pub fn #f(#param: &str) -> ::stsgen_runtime::policy::TypedKey<#marker> {
+                        ::stsgen_runtime::policy::TypedKey::owned(super::ConditionKey::#f(#param))
+                    }
+                });
+                key_list.push(quote! { (#name, #f("x").key_type()) });
+            }
+        }
+    }
+
+    // The operation table.
+    let mut table_doc = String::from(
+        "The IAM permissions of every operation of the client: the actions it needs, those it needs \
+         only when the request sets a member, and the operations that need none.\n",
+    );
+    let mut entries = Vec::new();
+    let mut impls = Vec::new();
+    for op in &model.operation_permissions {
+        let name = &op.operation;
+        let actions: Vec<&Action> = op.actions.iter().map(|i| &model.actions[*i]).collect();
+        let action_names: Vec<&str> = actions.iter().map(|a| a.policy_name.as_str()).collect();
+        let conditional: Vec<TokenStream> = op
+            .conditional
+            .iter()
+            .map(|c| {
+                let member = &c.member;
+                let action = &model.actions[c.action].policy_name;
+                let why = &c.why;
+                quote! { (#member, #action, #why) }
+            })
+            .collect();
+        let mut line = format!("\n- `{name}`: ");
+        match &op.no_permission {
+            Some(why) => line.push_str(&format!("no permission needed ({})", escape(why))),
+            None if actions.is_empty() => line.push_str("no action in the privilege model"),
+            None => line.push_str(&code_list(&action_names)),
+        }
+        for c in &op.conditional {
+            line.push_str(&format!("; with `{}` also `{}`", c.member, model.actions[c.action].policy_name));
+        }
+        table_doc.push_str(&line);
+        let mut entry = quote! { ::stsgen_runtime::iam::OperationPermissions::new(#name, &[#(#action_names),*]) };
+        if let Some(why) = &op.no_permission {
+            entry = quote! { #entry.with_no_permission_needed(#why) };
+        }
+        if !conditional.is_empty() {
+            entry = quote! { #entry.with_conditional_actions(&[#(#conditional),*]) };
+        }
+        entries.push(entry);
+
+        if let Some(input) = &op.input_type {
+            let module = ident(&op.module);
+            let input = ident(input);
+            let variants = actions.iter().map(|a| ident(&a.variant));
+            let extra = op.conditional.iter().map(|c| {
+                let accessor = ident(&c.accessor);
+                let variant = ident(&model.actions[c.action].variant);
+                quote! {
+                    if ::stsgen_runtime::iam::IsSet::is_set(&self.#accessor()) && !actions.contains(&Action::#variant) {
+                        actions.push(Action::#variant);
+                    }
+                }
+            });
+            let mutability = (!op.conditional.is_empty()).then(|| quote! { mut });
+            impls.push(quote! {
+                impl RequiredActions for crate::operation::#module::#input {
+                    fn required_actions(&self) -> Vec<Action> {
+                        #[allow(unused_mut)]
+                        let #mutability actions: Vec<Action> = vec![#(Action::#variants),*];
+                        #(#extra)*
+                        actions
+                    }
+                }
+            });
+        }
+    }
+    let table_doc = doc_attrs(&table_doc, "");
+    let max_chars = match model.policy_max_chars {
+        Some(n) => {
+            let n = n as usize;
+            quote! { ::std::option::Option::Some(#n) }
+        }
+        None => quote! { ::std::option::Option::None },
+    };
+    let prefix = &model.prefix;
+    let code = prefix.to_ascii_uppercase();
+    let lint_doc = doc_attrs(
+        &format!(
+            "Checks a policy document against this privilege model. Each finding has a stable code:\n\n\
+             - `{code}001`: an unknown `{prefix}:` action (or a wildcard that matches none)\n\
+             - `{code}002`: a condition key that applies to none of the statement's actions\n\
+             - `{code}003`: an unknown condition operator, or one that does not fit the key's type\n\
+             - `{code}004`: a resource that none of the statement's actions accepts\n\
+             - `{code}005`: `NotAction` with `Allow`\n\
+             - `{code}006`: a wildcard action that grants Write or Permissions management access\n\
+             - `{code}007`: a document larger than the session-policy limit\n\n\
+             Each finding carries the JSON path of the offending value and a message saying what would apply."
+        ),
+        "",
+    );
+    quote! {
+        /// Policy documents, statements, typed operators and the linter (re-exported from the runtime).
+        pub use ::stsgen_runtime::policy;
+
+        impl ::std::convert::From<Action> for String {
+            fn from(action: Action) -> String {
+                action.name().to_owned()
+            }
+        }
+        #(#arn_froms)*
+
+        /// Typed condition keys: each key's value type is in its Rust type, so only operators
+        /// that fit it compile (see [`policy::ConditionOperator`]).
+        pub mod keys {
+            #(#key_items)*
+
+            /// Every typed key: its name (templated keys with their placeholder) and the type its marker carries.
+            pub fn all() -> Vec<(&'static str, ::stsgen_runtime::iam::ConditionKeyType)> {
+                vec![#(#key_list),*]
+            }
+        }
+
+        #table_doc
+        pub const OPERATIONS: &[::stsgen_runtime::iam::OperationPermissions] = &[#(#entries),*];
+
+        /// The permissions of one operation (by wire name, such as `AssumeRole`).
+        pub fn permissions(operation: &str) -> ::std::option::Option<&'static ::stsgen_runtime::iam::OperationPermissions> {
+            OPERATIONS.iter().find(|o| o.operation == operation)
+        }
+
+        /// The actions a request needs, including those needed only because it sets a member
+        /// (session tags need `sts:TagSession`, for example); see [`OPERATIONS`].
+        pub trait RequiredActions {
+            /// The actions the caller needs to send this request.
+            fn required_actions(&self) -> Vec<Action>;
+        }
+        #(#impls)*
+
+        /// This service's privilege model as tables, for the generic policy tools in [`policy`].
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+        pub struct Model;
+
+        impl ::stsgen_runtime::iam::PrivilegeModel for Model {
+            const PREFIX: &'static str = SERVICE_PREFIX;
+            const POLICY_MAX_CHARS: ::std::option::Option<usize> = #max_chars;
+            fn actions() -> Vec<&'static ::stsgen_runtime::iam::ActionInfo> {
+                Action::ALL.iter().map(Action::info).collect()
+            }
+            fn resource_types() -> Vec<&'static ::stsgen_runtime::iam::ResourceTypeInfo> {
+                ResourceType::ALL.iter().map(ResourceType::info).collect()
+            }
+            fn condition_keys() -> Vec<&'static ::stsgen_runtime::iam::ConditionKeyInfo> {
+                ConditionKey::ALL.iter().map(ConditionKey::info).collect()
+            }
+            fn operations() -> &'static [::stsgen_runtime::iam::OperationPermissions] {
+                OPERATIONS
+            }
+        }
+
+        #lint_doc
+        pub fn lint(doc: &policy::PolicyDocument) -> Vec<policy::Finding> {
+            policy::lint::<Model>(doc)
+        }
+
+        /// Parses a policy document and [`lint`]s it.
+        pub fn lint_json(text: &str) -> ::std::result::Result<Vec<policy::Finding>, policy::PolicyParseError> {
+            Ok(lint(&policy::PolicyDocument::parse(text)?))
+        }
+
+        /// The least-privilege identity policy for a program that calls `operations` (wire
+        /// names, such as `AssumeRole`): one `Allow` statement with the actions they need on `*`.
+        pub fn least_privilege_policy(operations: &[&str]) -> ::std::result::Result<policy::PolicyDocument, policy::UnknownOperation> {
+            policy::least_privilege::<Model>(operations)
         }
     }
 }

@@ -63,6 +63,41 @@ pub struct IamModel {
     pub undeclared_global_keys: Vec<String>,
     /// Service-model operations that no action is linked to, in the order given.
     pub operations_without_action: Vec<String>,
+    /// The permissions of every operation, in operation order (set from the overrides by
+    /// [`crate::ir::quirks::apply_permissions`]; empty until then).
+    pub operation_permissions: Vec<OperationPermission>,
+    /// The documented maximum size of a policy document, in characters, when the overrides give one.
+    pub policy_max_chars: Option<u64>,
+}
+
+/// What one operation needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationPermission {
+    /// The operation's wire name.
+    pub operation: String,
+    /// The operation's module (`assume_role`).
+    pub module: String,
+    /// The input struct's Rust name (`AssumeRoleInput`), when the operation has an input.
+    pub input_type: Option<String>,
+    /// Indices into [`IamModel::actions`] of the actions always needed.
+    pub actions: Vec<usize>,
+    /// Why the operation needs no permission, when it needs none.
+    pub no_permission: Option<String>,
+    /// Actions needed when a member is set.
+    pub conditional: Vec<ConditionalAction>,
+}
+
+/// An action needed when an input member is set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConditionalAction {
+    /// The member's wire name (`Tags`).
+    pub member: String,
+    /// The member's accessor on the input (`tags`).
+    pub accessor: String,
+    /// Index into [`IamModel::actions`].
+    pub action: usize,
+    /// Why.
+    pub why: String,
 }
 
 /// Index of a [`ResourceType`] in [`IamModel::resource_types`].
@@ -328,6 +363,8 @@ fn lower_inner(svc: &IamService, operations: &[String]) -> Result<IamModel> {
         condition_keys,
         undeclared_global_keys: globals.into_iter().collect(),
         operations_without_action,
+        operation_permissions: Vec::new(),
+        policy_max_chars: None,
     })
 }
 

@@ -13,6 +13,85 @@ pub struct Overrides {
     /// Members to treat as sensitive although the model does not mark them.
     #[serde(default)]
     pub sensitive: Vec<SensitiveMember>,
+    /// Limits AWS documents that the model does not encode (or encodes and might drop),
+    /// checked client-side by `validate()`.
+    #[serde(default)]
+    pub limits: Vec<Limit>,
+    /// Members that carry an IAM policy document, and the documented size limit of one.
+    #[serde(default)]
+    pub policy_documents: Option<PolicyDocuments>,
+    /// Operations that need no IAM permission although the privilege model lists an action.
+    #[serde(default)]
+    pub no_permission_operations: Vec<NoPermissionOperation>,
+    /// Extra actions a request needs when it sets a member.
+    #[serde(default)]
+    pub conditional_permissions: Vec<ConditionalPermission>,
+    /// A hand-written module of the generated crate that extends the generated command-line
+    /// example (named profiles, output formats, extra commands).
+    #[serde(default)]
+    pub cli_extension: Option<CliExtension>,
+}
+
+/// The hand-written module the generated example calls for service-specific behaviour. It must
+/// provide `Globals`, `Failure`, `config`, `print_output`, `command`, `command_help` and `HELP`
+/// (see the crate's module for their signatures).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CliExtension {
+    /// The module's name (a file or directory under the crate's `src/` without an `@generated` header).
+    pub module: String,
+    /// Why.
+    pub why: String,
+}
+
+/// A documented limit on a shape, applied on top of the model's constraints.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limit {
+    /// The shape's wire name (a string or a list).
+    pub shape: String,
+    /// Maximum length: characters for strings, items for lists. The tighter of this and the model's wins.
+    #[serde(default)]
+    pub max: Option<u64>,
+    /// A pattern every value must match (as a whole); must equal the model's pattern when it has one.
+    #[serde(default)]
+    pub pattern: Option<String>,
+    /// Why, with the documentation it comes from.
+    pub why: String,
+}
+
+/// Members that take a policy document.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyDocuments {
+    /// `Shape.Member`, with wire names.
+    pub members: Vec<String>,
+    /// The most characters one document may have; each member's shape must have this maximum.
+    pub max_chars: u64,
+    /// Why.
+    pub why: String,
+}
+
+/// An operation that needs no permission.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoPermissionOperation {
+    /// The operation's wire name.
+    pub operation: String,
+    /// Why.
+    pub why: String,
+}
+
+/// An action needed when a request member is set.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionalPermission {
+    /// `Shape.Member` of an operation input, with wire names.
+    pub member: String,
+    /// The action (`service:Action`), which the privilege model must define.
+    pub action: String,
+    /// Why.
+    pub why: String,
 }
 
 /// One member to redact.
