@@ -1,6 +1,7 @@
 //! `cargo xtask fuzz [--seconds N] [--target NAME] [--keep-going]`: builds the cargo-fuzz targets in `fuzz/`
 //! and runs each for its share of N seconds (default 60 in total, split evenly), starting from
-//! the checked-in seeds (`fuzz/seeds/<target>/`: valid responses and error bodies), then prints
+//! the checked-in seeds (`fuzz/seeds/<target>/`: valid responses and error bodies, profile
+//! files, endpoint parameters), then prints
 //! executions, speed, corpus growth and crashes per target.
 //!
 //! cargo-fuzz needs nightly compiler flags (sanitizers); they are enabled on the stable

@@ -2,16 +2,14 @@
 //! policy as the async orchestrator, over a blocking transport (ureq with rustls by default).
 
 use std::fmt;
-use std::future::Future;
 use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 
 use crate::client::config::ClientConfig;
 use crate::client::error::{SdkError, TimeoutKind, TransportError, TransportErrorKind};
-use crate::client::invoke::{build_uri, classify, next_wait, prepare, ClientHandle, OperationCall, Outcome, ServiceError};
+use crate::client::invoke::{build_uri, classify, next_wait, operation_timeout, prepare, ClientHandle, OperationCall, Outcome, ServiceError};
 use crate::client::transport::HttpResponse;
-use crate::credentials::CredentialsError;
+use crate::credentials::{block_on, CredentialsError};
 
 /// Sends one request and reads the whole response, blocking the thread.
 pub trait BlockingHttpClient: Send + Sync + fmt::Debug {
@@ -84,27 +82,6 @@ impl BlockingClientHandle {
     }
 }
 
-struct ThreadWaker(std::thread::Thread);
-
-impl Wake for ThreadWaker {
-    fn wake(self: Arc<Self>) {
-        self.0.unpark();
-    }
-}
-
-/// Drives a future to completion on this thread (for credential providers, which are async).
-fn block_on<F: Future>(fut: F) -> F::Output {
-    let mut fut = std::pin::pin!(fut);
-    let waker = Waker::from(Arc::new(ThreadWaker(std::thread::current())));
-    let mut cx = Context::from_waker(&waker);
-    loop {
-        if let Poll::Ready(v) = fut.as_mut().poll(&mut cx) {
-            return v;
-        }
-        std::thread::park();
-    }
-}
-
 /// Runs one operation on the calling thread: the blocking counterpart of [`invoke`](crate::client::invoke).
 pub fn invoke_blocking<O, E: ServiceError>(handle: &BlockingClientHandle, call: OperationCall<O, E>) -> Result<O, SdkError<E>> {
     let core = &handle.core;
@@ -141,6 +118,9 @@ pub fn invoke_blocking<O, E: ServiceError>(handle: &BlockingClientHandle, call: 
             (a, r) => a.or(r),
         };
         let sent = handle.http.send(request, cfg.max_response_body, budget);
+        if let Some(e) = operation_timeout(cfg, &sent, deadline, attempt) {
+            return Err(e);
+        }
         let error = match classify(core, &call, sent, attempt, &mut skew_retried) {
             Outcome::Done(result) => return result,
             Outcome::Retry(e) => e,

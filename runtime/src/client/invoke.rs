@@ -140,6 +140,9 @@ pub async fn invoke<O, E: ServiceError>(handle: &ClientHandle, call: OperationCa
                 },
                 None => http.send(request, cfg.max_response_body).await,
             };
+            if let Some(e) = operation_timeout(cfg, &sent, deadline, attempt) {
+                return Err(e);
+            }
             let outcome = classify(handle, &call, sent, attempt, &mut skew_retried);
             let error = match outcome {
                 Outcome::Done(result) => return result,
@@ -181,6 +184,23 @@ pub(crate) fn next_wait<E: ServiceError>(
     Ok(wait)
 }
 
+/// The operation timeout, when this attempt ended in a timeout at or past the operation
+/// deadline: whichever timer fired, the whole operation's budget is what ran out.
+pub(crate) fn operation_timeout<E>(
+    cfg: &ClientConfig,
+    sent: &Result<HttpResponse, TransportError>,
+    deadline: Option<Instant>,
+    attempts: u32,
+) -> Option<SdkError<E>> {
+    let timed_out = matches!(sent, Err(e) if matches!(e.kind(), TransportErrorKind::Timeout(_)));
+    let expired = deadline.is_some_and(|d| Instant::now() >= d);
+    (timed_out && expired).then(|| SdkError::Timeout {
+        kind: TimeoutKind::Operation,
+        after: cfg.timeouts.operation.unwrap_or_default(),
+        attempts,
+    })
+}
+
 pub(crate) fn is_skew_code(code: &str) -> bool {
     CLOCK_SKEW_CODES.contains(&code)
 }
@@ -220,9 +240,15 @@ pub(crate) fn build_uri(endpoint: &Endpoint, path: &http::Uri) -> Result<http::U
     let full = format!("{base}{path}");
     let uri: http::Uri = full.parse().map_err(|e| format!("endpoint URL `{}` is not a valid URI: {e}", endpoint.url()))?;
     match uri.scheme_str() {
-        Some("https") | Some("http") if uri.host().is_some() => Ok(uri),
-        _ => Err(format!("endpoint URL `{}` must be an absolute http(s) URL", endpoint.url())),
+        Some("https") | Some("http") if uri.host().is_some_and(|h| !h.is_empty()) => {}
+        _ => return Err(format!("endpoint URL `{}` must be an absolute http(s) URL with a host", endpoint.url())),
     }
+    // `http` parses `host:99999` and then reports no port; hyper would connect to the default one.
+    let port = uri.authority().and_then(|a| a.as_str().rsplit_once(':')).map(|(_, p)| p).filter(|p| !p.contains(']'));
+    if port.is_some_and(|p| p.parse::<u16>().map_or(true, |p| p == 0)) {
+        return Err(format!("endpoint URL `{}` has an invalid port (1-65535)", endpoint.url()));
+    }
+    Ok(uri)
 }
 
 pub(crate) fn prepare<O, E>(
@@ -335,4 +361,53 @@ fn learn_skew(handle: &ClientHandle, headers: &http::HeaderMap) -> bool {
     }
     handle.clock_offset_ms.store(offset, Ordering::Relaxed);
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn uri(endpoint: &str) -> Result<http::Uri, String> {
+        build_uri(&Endpoint::new(endpoint), &http::Uri::from_static("/"))
+    }
+
+    #[test]
+    fn endpoint_urls_need_a_scheme_a_host_and_a_valid_port() {
+        assert_eq!(uri("https://sts.amazonaws.com").unwrap().to_string(), "https://sts.amazonaws.com/");
+        assert_eq!(uri("http://127.0.0.1:4566/").unwrap().to_string(), "http://127.0.0.1:4566/");
+        assert_eq!(uri("http://[::1]:8080").unwrap().port_u16(), Some(8080));
+        assert!(uri("http://[::1]").is_ok());
+        for bad in ["sts.amazonaws.com", "ftp://sts.amazonaws.com", "https://user@:443", "http://"] {
+            let e = uri(bad).unwrap_err();
+            assert!(e.contains(bad), "{e}");
+        }
+        for bad in ["https://sts.amazonaws.com:99999", "https://sts.amazonaws.com:0", "https://sts.amazonaws.com:x1"] {
+            let e = uri(bad).unwrap_err();
+            assert!(e.contains(bad) && (e.contains("port") || e.contains("valid URI")), "{e}");
+        }
+    }
+
+    #[derive(Debug)]
+    struct NoError;
+
+    impl std::fmt::Display for NoError {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("none")
+        }
+    }
+
+    #[test]
+    fn a_timeout_past_the_deadline_is_the_operation_timeout() {
+        let mut cfg = ClientConfig::new();
+        cfg.timeouts.operation = Some(Duration::from_secs(1));
+        let timeout = || Err(TransportError::new(TransportErrorKind::Timeout(TimeoutKind::Attempt), "elapsed"));
+        let past = Some(Instant::now() - Duration::from_millis(1));
+        let future = Some(Instant::now() + Duration::from_secs(60));
+        let e = operation_timeout::<NoError>(&cfg, &timeout(), past, 2).expect("the operation budget ran out");
+        assert!(matches!(e, SdkError::Timeout { kind: TimeoutKind::Operation, attempts: 2, after } if after == Duration::from_secs(1)));
+        assert!(operation_timeout::<NoError>(&cfg, &timeout(), future, 2).is_none());
+        assert!(operation_timeout::<NoError>(&cfg, &timeout(), None, 2).is_none());
+        let io = Err(TransportError::new(TransportErrorKind::Io, "reset"));
+        assert!(operation_timeout::<NoError>(&cfg, &io, past, 2).is_none());
+    }
 }

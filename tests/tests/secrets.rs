@@ -1,0 +1,318 @@
+//! Secrets stay out of `Debug`, error `Display` and everything emitted through `tracing` (at
+//! TRACE level) during full calls against a local server, with secret values in the requests
+//! (signing key, session token, MFA code, web identity token, SAML assertion, context
+//! assertion) and in the responses (secret access keys, session tokens).
+//!
+//! The capturing subscriber is hand-written (a few lines): it records every span's and event's
+//! fields, including those recorded later on a span.
+
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use sts::operation::assume_role::AssumeRoleInput;
+use sts::operation::assume_role_with_saml::AssumeRoleWithSamlInput;
+use sts::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput;
+use sts::operation::get_session_token::GetSessionTokenInput;
+use sts::types::ProvidedContext;
+use stsgen_runtime::cache::CachingProvider;
+use stsgen_runtime::credentials::{Credentials, ProvideCredentials, StaticCredentials};
+use stsgen_tests::{Fault, FaultServer, Received};
+use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Metadata, Subscriber};
+
+/// The client's own secret key and session token (used to sign; never sent as such).
+const CLIENT_SECRET: &str = "ClientSecretKeyMARKERq7";
+const CLIENT_TOKEN: &str = "ClientSessionTokenMARKERw8";
+/// Secrets in requests.
+const MFA_CODE: &str = "918273"; // TokenCode is six digits
+const WEB_TOKEN: &str = "WebIdentityTokenMARKERe5";
+const SAML: &str = "SamlAssertionMARKERr6";
+const CONTEXT: &str = "ContextAssertionMARKERt9";
+/// Secrets in responses.
+const RESP_SECRET: &str = "ResponseSecretKeyMARKERy1";
+const RESP_TOKEN: &str = "ResponseSessionTokenMARKERu2";
+
+const MARKERS: [&str; 7] = [CLIENT_SECRET, CLIENT_TOKEN, MFA_CODE, WEB_TOKEN, SAML, CONTEXT, RESP_SECRET];
+
+fn assert_clean(what: &str, text: &str) {
+    for m in MARKERS.iter().chain([&RESP_TOKEN]) {
+        assert!(!text.contains(m), "{what} leaks {m}:\n{text}");
+    }
+}
+
+/// Records every field of every span and event.
+#[derive(Default)]
+struct Capture {
+    log: Arc<Mutex<String>>,
+    next_id: AtomicU64,
+}
+
+struct Fields<'a>(&'a mut String);
+
+impl Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        let _ = write!(self.0, " {}={:?}", field.name(), value);
+    }
+
+    fn record_str(&mut self, field: &Field, value: &str) {
+        let _ = write!(self.0, " {}={}", field.name(), value);
+    }
+}
+
+impl Subscriber for Capture {
+    fn enabled(&self, _: &Metadata<'_>) -> bool {
+        true
+    }
+
+    fn max_level_hint(&self) -> Option<tracing::level_filters::LevelFilter> {
+        Some(tracing::level_filters::LevelFilter::TRACE)
+    }
+
+    fn new_span(&self, span: &Attributes<'_>) -> Id {
+        let mut log = self.log.lock().unwrap();
+        let _ = write!(log, "\nspan {} {}:", span.metadata().target(), span.metadata().name());
+        span.record(&mut Fields(&mut log));
+        Id::from_u64(self.next_id.fetch_add(1, Ordering::SeqCst) + 1)
+    }
+
+    fn record(&self, span: &Id, values: &Record<'_>) {
+        let mut log = self.log.lock().unwrap();
+        let _ = write!(log, "\nrecord {span:?}:");
+        values.record(&mut Fields(&mut log));
+    }
+
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+
+    fn event(&self, event: &Event<'_>) {
+        let mut log = self.log.lock().unwrap();
+        let _ = write!(log, "\nevent {} {} {}:", event.metadata().level(), event.metadata().target(), event.metadata().name());
+        event.record(&mut Fields(&mut log));
+    }
+
+    fn enter(&self, _: &Id) {}
+
+    fn exit(&self, _: &Id) {}
+}
+
+fn credentials_xml() -> String {
+    format!(
+        "<Credentials><AccessKeyId>ASIARESPONSE</AccessKeyId><SecretAccessKey>{RESP_SECRET}</SecretAccessKey>\
+<SessionToken>{RESP_TOKEN}</SessionToken><Expiration>2030-01-01T00:00:00Z</Expiration></Credentials>"
+    )
+}
+
+/// Answers each action with its output (credentials carrying the response markers).
+fn answer(_: usize, r: &Received) -> Fault {
+    let action = r.body.split('&').find_map(|kv| kv.strip_prefix("Action=")).unwrap_or_default().to_owned();
+    let user = "<AssumedRoleUser><AssumedRoleId>AROA:s</AssumedRoleId><Arn>arn:aws:sts::123456789012:assumed-role/r/s</Arn></AssumedRoleUser>";
+    let result = match action.as_str() {
+        "AssumeRole" => format!("{}{user}", credentials_xml()),
+        "AssumeRoleWithWebIdentity" => format!("{}{user}<Provider>idp</Provider>", credentials_xml()),
+        "AssumeRoleWithSAML" => format!("{}{user}<Issuer>idp</Issuer>", credentials_xml()),
+        "GetSessionToken" => credentials_xml(),
+        _ => return Fault::xml(400, "<ErrorResponse><Error><Code>InvalidAction</Code></Error></ErrorResponse>"),
+    };
+    Fault::xml(
+        200,
+        &format!(
+            "<{action}Response><{action}Result>{result}</{action}Result><ResponseMetadata><RequestId>rid</RequestId>\
+</ResponseMetadata></{action}Response>"
+        ),
+    )
+}
+
+fn config(url: &str) -> sts::Config {
+    let mut config = sts::Config::new();
+    config.region = Some("us-east-1".into());
+    config.endpoint_url = Some(url.to_owned());
+    config.credentials = Some(Arc::new(StaticCredentials::new("AKIDSECRETS", CLIENT_SECRET, Some(CLIENT_TOKEN.into()))));
+    config.retry.initial_backoff = Duration::from_millis(1);
+    config.timeouts.attempt = Some(Duration::from_secs(5));
+    config
+}
+
+fn inputs() -> (AssumeRoleInput, GetSessionTokenInput, AssumeRoleWithWebIdentityInput, AssumeRoleWithSamlInput) {
+    let assume_role = AssumeRoleInput::builder()
+        .role_arn("arn:aws:iam::123456789012:role/secrets")
+        .role_session_name("secrets")
+        .serial_number("arn:aws:iam::123456789012:mfa/user")
+        .token_code(MFA_CODE)
+        .provided_contexts(
+            ProvidedContext::builder().provider_arn("arn:aws:iam::aws:contextProvider/IdentityCenter").context_assertion(CONTEXT).build().unwrap(),
+        )
+        .build()
+        .unwrap();
+    let session = GetSessionTokenInput::builder().serial_number("arn:aws:iam::123456789012:mfa/user").token_code(MFA_CODE).build().unwrap();
+    let web = AssumeRoleWithWebIdentityInput::builder()
+        .role_arn("arn:aws:iam::123456789012:role/secrets")
+        .role_session_name("secrets")
+        .web_identity_token(WEB_TOKEN)
+        .build()
+        .unwrap();
+    let saml = AssumeRoleWithSamlInput::builder()
+        .role_arn("arn:aws:iam::123456789012:role/secrets")
+        .principal_arn("arn:aws:iam::123456789012:saml-provider/idp")
+        .saml_assertion(SAML)
+        .build()
+        .unwrap();
+    (assume_role, session, web, saml)
+}
+
+/// The server really saw the request secrets (so the test exercises them).
+fn check_requests_carried_secrets(server: &FaultServer) {
+    let bodies: String = server.received().iter().map(|r| r.body.clone()).collect();
+    for m in [MFA_CODE, WEB_TOKEN, SAML, CONTEXT] {
+        assert!(bodies.contains(m), "the requests should carry {m}");
+    }
+    let signed = server.received().into_iter().find(|r| r.header("authorization").is_some()).expect("a signed request");
+    assert_eq!(signed.header("x-amz-security-token"), Some(CLIENT_TOKEN));
+}
+
+/// Every output's Debug, and the secrets readable through the accessors (so they were parsed).
+fn check_outputs(outputs: &[(String, Option<sts::types::Credentials>)]) {
+    for (debug, creds) in outputs {
+        assert_clean("output Debug", debug);
+        let creds = creds.as_ref().expect("credentials in the output");
+        assert_eq!(creds.secret_access_key(), RESP_SECRET);
+        assert_eq!(creds.session_token(), RESP_TOKEN);
+        assert_clean("Credentials Debug", &format!("{creds:?}"));
+    }
+}
+
+#[test]
+fn full_async_calls_leak_nothing_through_debug_or_tracing() {
+    let server = FaultServer::start(answer);
+    let capture = Capture::default();
+    let log = capture.log.clone();
+    let outputs = tracing::subscriber::with_default(capture, || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let client = sts::Client::new(config(&server.url)).unwrap();
+        let (ar, st, web, saml) = inputs();
+        assert_clean("input Debug", &format!("{ar:?} {st:?} {web:?} {saml:?}"));
+        rt.block_on(async {
+            let a = client.send(ar).await.unwrap();
+            let b = client.send(st).await.unwrap();
+            let c = client.send(web).await.unwrap();
+            let d = client.send(saml).await.unwrap();
+            vec![
+                (format!("{a:?}"), a.credentials().cloned()),
+                (format!("{b:?}"), b.credentials().cloned()),
+                (format!("{c:?}"), c.credentials().cloned()),
+                (format!("{d:?}"), d.credentials().cloned()),
+            ]
+        })
+    });
+    check_requests_carried_secrets(&server);
+    check_outputs(&outputs);
+    let log = log.lock().unwrap().clone();
+    assert!(log.contains("operation=AssumeRole"), "the subscriber saw the calls:\n{log}");
+    assert!(log.contains("sending request"), "TRACE events were captured:\n{log}");
+    assert_clean("tracing output", &log);
+    // Neither signatures nor request bodies are logged (not even at TRACE).
+    assert!(!log.contains("Signature=") && !log.contains("Action=AssumeRole"), "{log}");
+}
+
+#[test]
+fn full_blocking_calls_leak_nothing_through_debug_or_tracing() {
+    let server = FaultServer::start(answer);
+    let capture = Capture::default();
+    let log = capture.log.clone();
+    let outputs = tracing::subscriber::with_default(capture, || {
+        let client = sts::blocking::Client::new(config(&server.url));
+        let (ar, st, web, saml) = inputs();
+        let a = client.send(ar).unwrap();
+        let b = client.send(st).unwrap();
+        let c = client.send(web).unwrap();
+        let d = client.send(saml).unwrap();
+        vec![
+            (format!("{a:?}"), a.credentials().cloned()),
+            (format!("{b:?}"), b.credentials().cloned()),
+            (format!("{c:?}"), c.credentials().cloned()),
+            (format!("{d:?}"), d.credentials().cloned()),
+        ]
+    });
+    check_requests_carried_secrets(&server);
+    check_outputs(&outputs);
+    assert_clean("tracing output", &log.lock().unwrap());
+}
+
+/// Failing calls whose responses hold secrets: retries, a truncated body, a malformed body, a
+/// service error. Neither the error's Display/Debug nor the tracing output shows them.
+#[test]
+fn errors_about_secret_bodies_leak_nothing() {
+    let truncated = format!("<AssumeRoleResponse><AssumeRoleResult>{}", &credentials_xml()[..120]);
+    let mismatched = format!(
+        "<AssumeRoleResponse><AssumeRoleResult><Credentials><SecretAccessKey>{RESP_SECRET}</SessionToken></Credentials></AssumeRoleResult></AssumeRoleResponse>"
+    );
+    let bad_date = credentials_xml().replace("2030-01-01T00:00:00Z", RESP_TOKEN);
+    let bad_date = format!("<AssumeRoleResponse><AssumeRoleResult>{bad_date}</AssumeRoleResult></AssumeRoleResponse>");
+    let service = "<ErrorResponse><Error><Type>Sender</Type><Code>ExpiredTokenException</Code><Message>expired</Message></Error></ErrorResponse>".to_owned();
+    let capture = Capture::default();
+    let log = capture.log.clone();
+    tracing::subscriber::with_default(capture, || {
+        for (status, body) in [(200, truncated), (200, mismatched), (200, bad_date), (500, credentials_xml()), (400, service)] {
+            let server = FaultServer::sequence(vec![Fault::xml(status, &body)]);
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let client = sts::Client::new(config(&server.url)).unwrap();
+            let (ar, ..) = inputs();
+            let err = rt.block_on(client.send(ar)).expect_err("fails");
+            assert_clean("error Display", &err.to_string());
+            assert_clean("error Debug", &format!("{err:?}"));
+            let mut source = std::error::Error::source(&err);
+            while let Some(s) = source {
+                assert_clean("error source", &s.to_string());
+                source = s.source();
+            }
+        }
+    });
+    assert_clean("tracing output", &log.lock().unwrap());
+}
+
+#[test]
+fn credentials_types_and_providers_redact() {
+    let expiry = Some(SystemTime::now() + Duration::from_secs(3600));
+    let creds = Credentials::new("AKIDSECRETS", CLIENT_SECRET, Some(CLIENT_TOKEN.into()), expiry, "test");
+    assert_clean("Credentials Debug", &format!("{creds:?} {creds:#?}"));
+    assert!(format!("{creds:?}").contains("AKIDSECRETS"), "the access key id is not secret");
+
+    let fixed = StaticCredentials::from(creds.clone());
+    assert_clean("StaticCredentials Debug", &format!("{fixed:?}"));
+
+    let cache = CachingProvider::new(Arc::new(fixed));
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let loaded = rt.block_on(cache.provide_credentials()).unwrap();
+    assert_eq!(loaded.secret_access_key(), CLIENT_SECRET);
+    assert_clean("CachingProvider Debug (loaded)", &format!("{cache:?} {cache:#?}"));
+
+    let chain = stsgen_runtime::chain::ProviderChain::first_try(StaticCredentials::from(creds.clone()));
+    let loaded = rt.block_on(chain.provide_credentials()).unwrap();
+    assert_eq!(loaded.session_token(), Some(CLIENT_TOKEN));
+    assert_clean("ProviderChain Debug", &format!("{chain:?}"));
+
+    let env = stsgen_runtime::profile::MemoryEnv::new()
+        .with_var("AWS_ACCESS_KEY_ID", "AKIDSECRETS")
+        .with_var("AWS_SECRET_ACCESS_KEY", CLIENT_SECRET)
+        .with_var("AWS_SESSION_TOKEN", CLIENT_TOKEN);
+    assert_clean("MemoryEnv Debug", &format!("{env:?}"));
+    let from_env = stsgen_runtime::credentials::EnvironmentCredentials::load_from(&env).unwrap();
+    assert_eq!(from_env.secret_access_key(), CLIENT_SECRET);
+    assert_clean("environment credentials Debug", &format!("{from_env:?}"));
+
+    let profiles = stsgen_runtime::profile::ProfileSet::parse(
+        "",
+        &format!("[default]\naws_access_key_id = AKIDSECRETS\naws_secret_access_key = {CLIENT_SECRET}\naws_session_token = {CLIENT_TOKEN}\n"),
+    )
+    .unwrap();
+    assert_clean("ProfileSet Debug", &format!("{profiles:?}"));
+    let profile = profiles.selected_profile().unwrap();
+    assert_clean("Profile Debug", &format!("{profile:?}"));
+    let from_profile = stsgen_runtime::profile::ProfileCredentials::static_from(profile).unwrap();
+    assert_eq!(from_profile.secret_access_key(), CLIENT_SECRET);
+    assert_clean("profile credentials Debug", &format!("{from_profile:?}"));
+
+    // The client configuration holds the provider: its Debug is clean too.
+    assert_clean("Config Debug", &format!("{:?}", config("http://127.0.0.1:9")));
+}
