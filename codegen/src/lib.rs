@@ -4,6 +4,7 @@
 //! [`model`] (serde mirror, no logic) -> [`ir`] (lowered, validated, names resolved) ->
 //! [`emit`] (`quote!` token streams) -> [`render`] (`prettyplease` + `@generated` header).
 
+pub mod diff;
 pub mod docs;
 pub mod emit;
 pub mod ir;
@@ -12,6 +13,7 @@ pub mod naming;
 pub mod protocol_tests;
 pub mod render;
 pub mod repo;
+pub mod retired;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -51,6 +53,9 @@ pub struct Options {
     /// Text of the service's endpoint test suite (`endpoint-tests-1.json`): emitted as one
     /// `#[test]` per case in the generated crate (with `endpoint_rules`).
     pub endpoint_tests: Option<String>,
+    /// Members removed from the model that keep deprecated no-op accessors for one release
+    /// (the crate's [`retired::FILE`]).
+    pub retired: Vec<retired::RetiredMember>,
 }
 
 impl Default for Options {
@@ -63,6 +68,7 @@ impl Default for Options {
             custom_modules: Vec::new(),
             overrides: None,
             endpoint_tests: None,
+            retired: Vec::new(),
         }
     }
 }

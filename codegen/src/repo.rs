@@ -72,9 +72,39 @@ pub fn custom_modules(crate_dir: &Path) -> Result<Vec<String>> {
     Ok(out)
 }
 
+/// The file in a generated crate's directory that holds its version (`MAJOR.MINOR.PATCH` and a
+/// newline). Hand-maintained data, like `CHANGELOG.md` beside it: `cargo xtask update-model`
+/// bumps it by the semver impact of the model change, and the generator writes it into `Cargo.toml`.
+pub const VERSION_FILE: &str = "VERSION";
+
+/// The version recorded in `crate_dir/VERSION`; `None` when the file does not exist.
+pub fn crate_version(crate_dir: &Path) -> Result<Option<crate::diff::Version>> {
+    let path = crate_dir.join(VERSION_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => crate::diff::Version::parse(&text).with_context(|| format!("reading {}", path.display())).map(Some),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+    }
+}
+
+/// The members a model update retired (the crate directory's [`crate::retired::FILE`]; none
+/// when it is absent).
+///
+/// # Errors
+/// A file that cannot be read or parsed.
+pub fn retired_members(crate_dir: &Path) -> Result<Vec<crate::retired::RetiredMember>> {
+    let path = crate_dir.join(crate::retired::FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => crate::retired::parse(&text).with_context(|| format!("reading {}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+    }
+}
+
 /// Generates one in-repo target in memory (`root` is the project root).
 pub fn generate_target(root: &Path, t: &Target) -> Result<GeneratedCrate> {
     let out = root.join(t.out);
+    let version = crate_version(&out)?.map(|v| v.to_string());
     let inputs = Inputs {
         service_model: read(&root.join(t.model))?,
         privileges: t.privileges.map(|p| read(&root.join(p))).transpose()?,
@@ -86,6 +116,8 @@ pub fn generate_target(root: &Path, t: &Target) -> Result<GeneratedCrate> {
             custom_modules: custom_modules(&out)?,
             overrides: t.overrides.map(|p| read(&root.join(p))).transpose()?,
             endpoint_tests: t.endpoint_tests.map(|p| read(&root.join(p))).transpose()?,
+            crate_version: version.unwrap_or_else(|| Options::default().crate_version),
+            retired: retired_members(&out)?,
             ..Options::default()
         },
     };

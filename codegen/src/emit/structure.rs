@@ -56,7 +56,7 @@ pub fn emit_value(svc: &Service, spec: &StructSpec<'_>, constraints: &Constraint
         }
     });
 
-    let getters = s.members.iter().map(|m| getter(svc, m));
+    let getters = s.members.iter().map(|m| getter(svc, m)).chain(s.retired.iter().map(|m| retired_getter(svc, m)));
     let any_sensitive = s.members.iter().any(|m| m.sensitive);
     let derive_debug = if any_sensitive { quote! {} } else { quote! { Debug, } };
     let debug_impl = any_sensitive.then(|| debug_impl(&name, spec.name, &s.members, spec.is_output));
@@ -152,6 +152,66 @@ fn getter(svc: &Service, m: &Member) -> TokenStream {
     }
 }
 
+/// The getter a removed member had (as an optional member), always reading as unset.
+fn retired_getter(svc: &Service, m: &Member) -> TokenStream {
+    let f = field_ident(m);
+    let d = doc_attrs(&m.docs, "");
+    let dep = deprecated_attr(&m.deprecated);
+    let item_ty = rust_type(svc, m.target);
+    let (ret, body) = match &svc.shape(m.target).kind {
+        ShapeKind::String(st) if st.enum_values.is_empty() => (quote! { ::std::option::Option<&str> }, quote! { ::std::option::Option::None }),
+        ShapeKind::List(l) => {
+            let t = rust_type(svc, l.member);
+            (quote! { &[#t] }, quote! { &[] })
+        }
+        _ if is_copy(svc, m.target) => (quote! { ::std::option::Option<#item_ty> }, quote! { ::std::option::Option::None }),
+        _ => (quote! { ::std::option::Option<&#item_ty> }, quote! { ::std::option::Option::None }),
+    };
+    quote! {
+        #d
+        #dep
+        pub fn #f(&self) -> #ret {
+            #body
+        }
+    }
+}
+
+/// The builder methods a removed member had; values given to them are dropped.
+fn retired_setters(svc: &Service, m: &Member) -> TokenStream {
+    let f = field_ident(m);
+    let set = format_ident!("set_{}", m.rust_name.trim_start_matches("r#"));
+    let get = format_ident!("get_{}", m.rust_name.trim_start_matches("r#"));
+    let ty = rust_type(svc, m.target);
+    let d = doc_attrs(&m.docs, "");
+    let dep = deprecated_attr(&m.deprecated);
+    let main = match &svc.shape(m.target).kind {
+        ShapeKind::List(l) => {
+            let item = rust_type(svc, l.member);
+            quote! { pub fn #f(self, _item: impl ::std::convert::Into<#item>) -> Self { self } }
+        }
+        ShapeKind::Map(mp) => {
+            let (k, v) = (rust_type(svc, mp.key), rust_type(svc, mp.value));
+            quote! { pub fn #f(self, _key: impl ::std::convert::Into<#k>, _value: impl ::std::convert::Into<#v>) -> Self { self } }
+        }
+        _ => quote! { pub fn #f(self, _value: impl ::std::convert::Into<#ty>) -> Self { self } },
+    };
+    quote! {
+        #d
+        #dep
+        #main
+        #d
+        #dep
+        pub fn #set(self, _value: ::std::option::Option<#ty>) -> Self {
+            self
+        }
+        #d
+        #dep
+        pub fn #get(&self) -> &::std::option::Option<#ty> {
+            &::std::option::Option::None
+        }
+    }
+}
+
 fn debug_impl(name: &proc_macro2::Ident, text_name: &str, members: &[Member], is_output: bool) -> TokenStream {
     let fields = members.iter().map(|m| {
         let f = field_ident(m);
@@ -195,7 +255,7 @@ pub fn emit_builder(svc: &Service, spec: &StructSpec<'_>) -> TokenStream {
         quote! { pub(crate) #f: ::std::option::Option<#ty>, }
     });
     let request_id_field = spec.is_output.then(|| quote! { pub(crate) _request_id: ::std::option::Option<::std::string::String>, });
-    let setters = s.members.iter().map(|m| setters(svc, m));
+    let setters = s.members.iter().map(|m| setters(svc, m)).chain(s.retired.iter().map(|m| retired_setters(svc, m)));
     let inits = s.members.iter().map(|m| {
         let f = field_ident(m);
         let mwire = &m.wire_name;
