@@ -165,10 +165,8 @@ pub fn suite_tests(suite: &Value, kind: Kind, crate_name: &str) -> Result<String
     let svc = suite_service(suite, crate_name)?;
     let ctx = Ctx { svc: &svc, krate: naming::ident(crate_name) };
     let description = suite.get("description").and_then(Value::as_str).unwrap_or("(no description)");
-    let endpoint_path = match suite.get("clientEndpoint").and_then(Value::as_str) {
-        Some(url) => endpoint_path(url),
-        None => String::new(),
-    };
+    let client_endpoint = suite.get("clientEndpoint").and_then(Value::as_str).unwrap_or("https://example.com").to_owned();
+    let endpoint_path = endpoint_path(&client_endpoint);
     let names = test_names(suite)?;
     let mut tests = Vec::new();
     for (case, name) in cases(suite)?.iter().zip(&names) {
@@ -180,17 +178,13 @@ pub fn suite_tests(suite: &Value, kind: Kind, crate_name: &str) -> Result<String
             .find(|o| o.wire_name == op_name)
             .ok_or_else(|| anyhow!("case {id}: no operation `{op_name}`"))?;
         let body = match kind {
-            Kind::Input => input_case(&ctx, op, case, &endpoint_path),
+            Kind::Input => input_case(&ctx, op, case, &client_endpoint, &endpoint_path),
             Kind::Output => output_case(&ctx, op, case),
         }
         .with_context(|| format!("case {id}"))?;
         let name = format_ident!("{}", name);
-        let mut docs = vec![format!(" `{id}`: {}", case.get("description").and_then(Value::as_str).unwrap_or("").trim())];
-        if case.pointer("/serialized/host").is_some() {
-            docs.push(String::new());
-            docs.push(" The expected `host` is not checked: requests carry no endpoint.".to_owned());
-        }
-        let docs = docs.iter().flat_map(|d| d.lines().map(str::to_owned).collect::<Vec<_>>()).map(|line| {
+        let doc = format!(" `{id}`: {}", case.get("description").and_then(Value::as_str).unwrap_or("").trim());
+        let docs = doc.lines().map(str::to_owned).collect::<Vec<_>>().into_iter().map(|line| {
             let line = if line.is_empty() || line.starts_with(' ') { line } else { format!(" {line}") };
             quote! { #[doc = #line] }
         });
@@ -340,7 +334,7 @@ fn recrate(tokens: TokenStream, krate: &Ident) -> TokenStream {
 }
 
 /// The test body of an input case.
-fn input_case(ctx: &Ctx<'_>, op: &Operation, case: &Value, endpoint_path: &str) -> Result<TokenStream> {
+fn input_case(ctx: &Ctx<'_>, op: &Operation, case: &Value, client_endpoint: &str, endpoint_path: &str) -> Result<TokenStream> {
     let op_path = ctx.op_path(op);
     let input_ty = format_ident!("{}Input", op.rust_name);
     let params = case.get("params").cloned().unwrap_or_else(|| json!({}));
@@ -384,6 +378,23 @@ fn input_case(ctx: &Ctx<'_>, op: &Operation, case: &Value, endpoint_path: &str) 
         let label = message(&format!("header `{name}` is forbidden"));
         checks.push(quote! { assert!(!req.headers().contains_key(#name), #label); });
     }
+    if let Some(host) = serialized.get("host").and_then(Value::as_str) {
+        // The client puts the operation's host prefix (if any) before the endpoint's host; the
+        // expected value is host and path, without the scheme.
+        let prefixed = match &op.host_prefix {
+            Some(_) => quote! {
+                ::stsgen_runtime::endpoint::Endpoint::new(#client_endpoint)
+                    .with_host_prefix(&#op_path::host_prefix(&input).expect("the host labels are valid"))
+            },
+            None => quote! { ::stsgen_runtime::endpoint::Endpoint::new(#client_endpoint) },
+        };
+        checks.push(quote! {
+            let endpoint = #prefixed;
+            let url = endpoint.url();
+            let host = url.split_once("://").map_or(url, |(_, rest)| rest).trim_end_matches('/');
+            assert_eq!(host, #host, "host");
+        });
+    }
     if let Some(body) = serialized.get("body").and_then(Value::as_str) {
         checks.push(quote! {
             let expected_body: &str = #body;
@@ -396,10 +407,12 @@ fn input_case(ctx: &Ctx<'_>, op: &Operation, case: &Value, endpoint_path: &str) 
         });
     }
     Ok(quote! {
-        let req = ::stsgen_runtime::idempotency::with_fixed_token(#FIXED_TOKEN, || {
+        let (input, req) = ::stsgen_runtime::idempotency::with_fixed_token(#FIXED_TOKEN, || {
             let input = #op_path::#input_ty::builder() #chain .build().expect("the input builds");
-            #op_path::request(&input)
+            let req = #op_path::request(&input);
+            (input, req)
         });
+        let _ = &input;
         #(#checks)*
     })
 }

@@ -36,6 +36,12 @@ pub enum Violation {
         /// The actual value (absent for sensitive members).
         actual: Option<String>,
     },
+    /// A member the operation puts into the endpoint's host name (`hostLabel`) is not a valid
+    /// host label (1 to 63 letters, digits and hyphens, not starting with a hyphen).
+    NotAHostLabel {
+        /// The length of the rejected value, in characters.
+        length: u64,
+    },
     /// A string that does not match the modeled pattern. The value itself is never kept.
     PatternMismatch {
         /// The modeled pattern.
@@ -138,6 +144,11 @@ impl fmt::Display for BuildError {
             Violation::PatternMismatch { pattern, length } => {
                 write!(f, "(length {length}) does not match the pattern `{pattern}`")
             }
+            Violation::NotAHostLabel { length } => write!(
+                f,
+                "(length {length}) is not a valid host label (1 to 63 letters, digits and hyphens, not starting \
+                 with a hyphen): the operation puts it into the endpoint's host name"
+            ),
         }
     }
 }

@@ -19,6 +19,13 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
+    /// The same endpoint with `prefix` put before its host (an operation's `hostPrefix`, its
+    /// labels already filled in): `https://example.com/p` with `foo.` is `https://foo.example.com/p`.
+    pub fn with_host_prefix(mut self, prefix: &str) -> Self {
+        self.url = with_host_prefix(&self.url, prefix);
+        self
+    }
+
     /// An endpoint at `url` with no properties and no headers.
     pub fn new(url: impl Into<String>) -> Self {
         Endpoint { url: url.into(), properties: BTreeMap::new(), headers: BTreeMap::new() }
@@ -456,6 +463,14 @@ pub fn uri_encode(value: &str) -> String {
     percent_encode(value, b"-._~")
 }
 
+/// `url` with `prefix` put before its host (after `scheme://` and any `user@`).
+pub fn with_host_prefix(url: &str, prefix: &str) -> String {
+    let start = url.find("://").map(|i| i + 3).unwrap_or(0);
+    let authority_end = url[start..].find(['/', '?', '#']).map(|i| start + i).unwrap_or(url.len());
+    let host_start = url[start..authority_end].rfind('@').map(|i| start + i + 1).unwrap_or(start);
+    format!("{}{prefix}{}", &url[..host_start], &url[host_start..])
+}
+
 /// `isValidHostLabel`: one to 63 ASCII letters, digits and hyphens, not starting or ending
 /// with a hyphen; with `allow_subdomains`, every dot-separated label must be one.
 pub fn is_valid_host_label(value: &str, allow_subdomains: bool) -> bool {
@@ -599,6 +614,14 @@ mod tests {
         assert_eq!(parse_url("https://example.com:port"), None);
         assert_eq!(parse_url("example.com"), None);
         assert_eq!(parse_url("https:///path"), None);
+    }
+
+    #[test]
+    fn host_prefixes_go_before_the_host() {
+        assert_eq!(with_host_prefix("https://example.com", "foo."), "https://foo.example.com");
+        assert_eq!(with_host_prefix("https://example.com/custom?x#y", "a.b."), "https://a.b.example.com/custom?x#y");
+        assert_eq!(with_host_prefix("http://user@127.0.0.1:8080/", "p-"), "http://user@p-127.0.0.1:8080/");
+        assert_eq!(Endpoint::new("https://sts.amazonaws.com").with_host_prefix("x.").url(), "https://x.sts.amazonaws.com");
     }
 
     #[test]

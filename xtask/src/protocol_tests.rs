@@ -33,8 +33,6 @@ struct Suite {
     cases: Vec<(String, String)>,
     /// Why the suite could not be generated.
     problem: Option<String>,
-    /// Cases that expect a `host`, which is not checked.
-    host_cases: Vec<String>,
 }
 
 pub fn run(args: &[String]) -> Result<()> {
@@ -112,14 +110,6 @@ pub fn run(args: &[String]) -> Result<()> {
             );
         }
     }
-    let unchecked_hosts: Vec<&str> = suites.iter().flat_map(|s| s.host_cases.iter().map(String::as_str)).collect();
-    if !unchecked_hosts.is_empty() {
-        println!(
-            "note: the expected `host` of {} case(s) is not checked (requests carry no endpoint): {}",
-            unchecked_hosts.len(),
-            unchecked_hosts.join(", ")
-        );
-    }
     println!("full cargo output: {}", log.display());
     println!("protocol tests took {:.1} s", started.elapsed().as_secs_f64());
     println!("{passed} passed, {failed} failed");
@@ -156,12 +146,7 @@ fn prepare_suite(
         crate_name = format!("{base}_{k}");
         k += 1;
     }
-    let host_cases = pt::cases(suite)
-        .map(|cases| {
-            cases.iter().filter(|c| c.pointer("/serialized/host").is_some()).map(|c| pt::case_id(c).to_owned()).collect()
-        })
-        .unwrap_or_default();
-    let mut s = Suite { file: file.to_owned(), index, description, crate_name, cases, problem: None, host_cases };
+    let mut s = Suite { file: file.to_owned(), index, description, crate_name, cases, problem: None };
     if s.cases.is_empty() {
         s.problem = Some("the suite has no cases".to_owned());
         return s;

@@ -167,6 +167,8 @@ pub fn emit_operation_client(svc: &Service, op: &Operation) -> (TokenStream, Tok
     let unsigned = op.unsigned;
     let signing_name = &svc.signing_name;
     let wire = &op.wire_name;
+    // The `endpoint` trait: the prefix goes before the resolved (or configured) host.
+    let apply_host_prefix = op.host_prefix.as_ref().map(|_| quote! { let endpoint = endpoint.with_host_prefix(&host_prefix(self)?); });
     let glue = quote! {
         impl crate::client::sealed::Sealed for #input_ty {}
 
@@ -194,6 +196,7 @@ pub fn emit_operation_client(svc: &Service, op: &Operation) -> (TokenStream, Tok
             ) -> ::std::result::Result<::stsgen_runtime::client::OperationCall<#output_ty, #error_ty>, ::stsgen_runtime::client::SdkError<#error_ty>> {
                 self.validate()?;
                 let endpoint = crate::client::resolve_endpoint(config).map_err(::stsgen_runtime::client::SdkError::Endpoint)?;
+                #apply_host_prefix
                 Ok(::stsgen_runtime::client::OperationCall {
                     name: #wire,
                     signing_name: #signing_name,

@@ -7,7 +7,7 @@ use crate::emit::constraints::Constraints;
 use crate::emit::errors::emit_operation_error;
 use crate::emit::inner_doc_attrs;
 use crate::emit::structure::{emit_builder, emit_value, StructSpec};
-use crate::ir::{Operation, Service, ShapeKind};
+use crate::ir::{HostPrefix, Operation, Service, ShapeKind};
 
 /// Markdown summary of an operation: docs, required inputs, output and errors.
 pub fn operation_docs(svc: &Service, op: &Operation) -> String {
@@ -53,6 +53,66 @@ pub fn operation_docs(svc: &Service, op: &Operation) -> String {
 }
 
 /// The contents of `src/operation/<module>.rs`.
+/// `host_prefix(input)`: the operation's `endpoint.hostPrefix` with its labels filled in.
+fn host_prefix_fn(svc: &Service, op: &Operation, hp: &HostPrefix, input_ty: &proc_macro2::Ident) -> TokenStream {
+    let shape = op.input.map(|id| svc.shape(id).wire_name.clone()).unwrap_or_else(|| format!("{}Request", op.wire_name));
+    let mut parts = Vec::new();
+    let mut rest = hp.template.as_str();
+    for label in &hp.labels {
+        let placeholder = format!("{{{}}}", label.name);
+        let at = rest.find(&placeholder).expect("labels were parsed from the template");
+        let literal = &rest[..at];
+        if !literal.is_empty() {
+            parts.push(quote! { prefix.push_str(#literal); });
+        }
+        rest = &rest[at + placeholder.len()..];
+        let f = crate::naming::ident(&label.rust_name);
+        let name = &label.name;
+        let is_enum = op
+            .input
+            .and_then(|id| svc.structure(id))
+            .and_then(|s| s.members.iter().find(|m| m.wire_name == label.name))
+            .is_some_and(|m| svc.is_enum(m.target));
+        let text = if is_enum { quote! { .as_str() } } else { quote! {} };
+        let value = if label.required {
+            quote! { let value: &str = input.#f() #text; }
+        } else {
+            quote! {
+                let value: &str = input.#f().ok_or_else(|| ::stsgen_runtime::BuildError::missing(#shape, #name))? #text;
+            }
+        };
+        parts.push(quote! {
+            #value
+            if !::stsgen_runtime::endpoint::is_valid_host_label(value, false) {
+                return ::std::result::Result::Err(::stsgen_runtime::BuildError::new(
+                    #shape,
+                    #name,
+                    ::stsgen_runtime::Violation::NotAHostLabel { length: value.chars().count() as u64 },
+                ));
+            }
+            prefix.push_str(value);
+        });
+    }
+    if !rest.is_empty() {
+        parts.push(quote! { prefix.push_str(#rest); });
+    }
+    let template = &hp.template;
+    let doc = format!(" The prefix this operation puts before the endpoint's host (`{template}`), labels filled from `input`.");
+    let unused = hp.labels.is_empty().then(|| quote! { let _ = input; });
+    quote! {
+        #[doc = #doc]
+        ///
+        /// # Errors
+        /// A label member that is unset or not a valid host label.
+        pub fn host_prefix(input: &#input_ty) -> ::std::result::Result<::std::string::String, ::stsgen_runtime::BuildError> {
+            #unused
+            let mut prefix = ::std::string::String::new();
+            #(#parts)*
+            ::std::result::Result::Ok(prefix)
+        }
+    }
+}
+
 pub fn emit_operation(svc: &Service, op: &Operation, constraints: &Constraints) -> TokenStream {
     let mod_docs = inner_doc_attrs(&operation_docs(svc, op), "");
     let wire = &op.wire_name;
@@ -280,7 +340,10 @@ fn protocol_fns(svc: &Service, op: &Operation) -> TokenStream {
             }
         }
     };
+    let host_prefix_fn = op.host_prefix.as_ref().map(|hp| host_prefix_fn(svc, op, hp, &input_ty));
     quote! {
+        #host_prefix_fn
+
         /// The awsQuery form body for `input` (`Action`, `Version`, then every set member;
         /// unset idempotency tokens are filled).
         pub fn serialize_body(input: &#input_ty) -> ::std::string::String {
