@@ -144,6 +144,32 @@ pub trait ProvideCredentials: Send + Sync + fmt::Debug {
 
     /// A short name for errors and logs.
     fn name(&self) -> &'static str;
+
+    /// The blocking counterpart of [`provide_credentials`](Self::provide_credentials): produces
+    /// credentials on the calling thread, which must not be running an async runtime's tasks.
+    /// Providers that call a service use a blocking transport when called this way.
+    fn provide_credentials_blocking(&self) -> Result<Credentials, CredentialsError> {
+        block_on(self.provide_credentials())
+    }
+}
+
+/// Drives a future to completion on the calling thread, parking it while the future waits.
+pub fn block_on<F: Future>(fut: F) -> F::Output {
+    struct ThreadWaker(std::thread::Thread);
+    impl std::task::Wake for ThreadWaker {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let mut fut = std::pin::pin!(fut);
+    let waker = std::task::Waker::from(Arc::new(ThreadWaker(std::thread::current())));
+    let mut cx = std::task::Context::from_waker(&waker);
+    loop {
+        if let std::task::Poll::Ready(v) = fut.as_mut().poll(&mut cx) {
+            return v;
+        }
+        std::thread::park();
+    }
 }
 
 /// A shared credentials provider.
@@ -304,6 +330,13 @@ mod tests {
             let e = EnvironmentCredentials::load_from(&env).unwrap_err();
             assert!(e.to_string().contains("AWS_ACCESS_KEY_ID is not valid UTF-8"), "{e}");
         }
+    }
+
+    #[test]
+    fn blocking_counterpart_and_from_credentials() {
+        let c = Credentials::new("AKID", "SECRET", None, Some(SystemTime::UNIX_EPOCH), "fixed");
+        let provider = StaticCredentials::from(c.clone());
+        assert_eq!(provider.provide_credentials_blocking(), Ok(c));
     }
 
     #[test]

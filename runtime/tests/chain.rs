@@ -190,7 +190,7 @@ mod process {
         for (output, want) in [
             (
                 r#"{"Version": 1, "AccessKeyId": "AKID", "SecretAccessKey": s3cr3t}"#,
-                "not valid JSON (expected a value at byte",
+                "not valid JSON (at byte",
             ),
             (r#"{"Version": 2, "AccessKeyId": "AKID", "SecretAccessKey": "s3cr3t"}"#, "unsupported Version"),
             (

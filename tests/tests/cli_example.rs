@@ -152,9 +152,19 @@ fn read_request(stream: &TcpStream) -> Option<Seen> {
 
 /// Runs the example with static credentials from the environment and nothing else set.
 fn run(args: &[&str], credentials: bool) -> Output {
+    run_env(args, credentials, &[])
+}
+
+/// Runs the example with a clean AWS environment (no profile files unless `envs` names them)
+/// plus `envs`.
+fn run_env(args: &[&str], credentials: bool, envs: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(example_binary());
     cmd.args(args);
+    cmd.env("AWS_CONFIG_FILE", "/nonexistent/stsgen/config").env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/stsgen/credentials");
     for var in [
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_ROLE_ARN",
+        "AWS_ROLE_SESSION_NAME",
         "AWS_ACCESS_KEY_ID",
         "AWS_SECRET_ACCESS_KEY",
         "AWS_SESSION_TOKEN",
@@ -173,6 +183,9 @@ fn run(args: &[&str], credentials: bool) -> Output {
     cmd.env("AWS_MAX_ATTEMPTS", "1");
     if credentials {
         cmd.env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE").env("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+    }
+    for (k, v) in envs {
+        cmd.env(k, v);
     }
     cmd.output().expect("the example runs")
 }
@@ -373,13 +386,97 @@ fn bad_values_exit_2() {
     assert!(server.requests().is_empty());
 }
 
+/// A directory with a config and a credentials file for `--profile` tests.
+fn profile_files(name: &str, config: &str, credentials: &str) -> (PathBuf, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("stsgen-cli-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (c, k) = (dir.join("config"), dir.join("credentials"));
+    std::fs::write(&c, config).unwrap();
+    std::fs::write(&k, credentials).unwrap();
+    (c, k)
+}
+
 #[test]
-fn profiles_are_rejected_clearly() {
+fn profiles_sign_with_their_keys_and_unknown_profiles_are_named() {
     let server = Server::start(200, IDENTITY);
-    let out = with_server(&server, &["--profile", "dev", "get-caller-identity"]);
+    let (config, credentials) = profile_files(
+        "profiles",
+        "[profile dev]\nregion = eu-central-1\n",
+        "[dev]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = profile-secret\n",
+    );
+    let files = [("AWS_CONFIG_FILE", config.to_str().unwrap()), ("AWS_SHARED_CREDENTIALS_FILE", credentials.to_str().unwrap())];
+    let out = run_env(&["--endpoint-url", server.url.as_str(), "--profile", "dev", "get-caller-identity"], false, &files);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let seen = server.requests();
+    let auth = seen[0].header("authorization").unwrap();
+    assert!(auth.contains("Credential=AKIDPROFILE/") && auth.contains("/eu-central-1/sts/"), "{auth}");
+
+    let out = run_env(&["--endpoint-url", server.url.as_str(), "--profile", "nope", "get-caller-identity"], false, &files);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("`nope` does not exist") && stderr(&out).contains("dev"), "{}", stderr(&out));
+    assert_eq!(server.requests().len(), 1, "no request for a missing profile");
+}
+
+#[test]
+fn credentials_print_for_shells_and_credential_process() {
+    let server = Server::start(200, ASSUMED);
+    let base = ["--role-arn", "arn:aws:iam::123456789012:role/demo", "--role-session-name", "s1"];
+    let mut args = vec!["--output", "env", "assume-role"];
+    args.extend_from_slice(&base);
+    let out = with_server(&server, &args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("export AWS_ACCESS_KEY_ID=ASIAIOSFODNN7EXAMPLE\nexport AWS_SECRET_ACCESS_KEY="), "{text}");
+    assert!(text.contains("export AWS_SESSION_TOKEN=") && text.contains("export AWS_CREDENTIAL_EXPIRATION="), "{text}");
+
+    let mut args = vec!["assume-role", "--output", "credential-process"];
+    args.extend_from_slice(&base);
+    let out = with_server(&server, &args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json(&stdout(&out));
+    assert_eq!(v["Version"], 1);
+    assert_eq!(v["AccessKeyId"], "ASIAIOSFODNN7EXAMPLE");
+    assert!(v["SessionToken"].is_string() && v["Expiration"].is_string(), "{v}");
+
+    let requests = server.requests().len();
+    let out = with_server(&server, &["--output", "env", "get-caller-identity"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("--profile dev"), "{}", stderr(&out));
-    assert!(server.requests().is_empty());
+    assert!(stderr(&out).contains("returns no credentials"), "{}", stderr(&out));
+    let out = with_server(&server, &["--output", "yaml", "assume-role", base[0], base[1], base[2], base[3]]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--output yaml"), "{}", stderr(&out));
+    assert_eq!(server.requests().len(), requests, "nothing sent for a bad --output");
+}
+
+#[test]
+fn eks_token_and_export_credentials_need_no_request() {
+    let out = run(&["--region", "us-west-2", "eks-token", "--cluster-name", "prod"], true);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json(&stdout(&out));
+    assert_eq!(v["kind"], "ExecCredential");
+    assert_eq!(v["apiVersion"], "client.authentication.k8s.io/v1beta1");
+    assert!(v["status"]["token"].as_str().unwrap().starts_with("k8s-aws-v1.aHR0cHM6Ly9zdHMudXMtd2VzdC0yLmFtYXpvbmF3cy5jb20v"), "{v}");
+    assert!(v["status"]["expirationTimestamp"].is_string(), "{v}");
+
+    let out = run(&["eks-token"], true);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--cluster-name"), "{}", stderr(&out));
+
+    let out = run(&["export-credentials", "--output", "env"], true);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "export AWS_ACCESS_KEY_ID=AKIDEXAMPLE\nexport AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\n");
+
+    let out = run(&["--region", "eu-west-1", "presign-get-caller-identity", "--expires-in", "120"], true);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let url = stdout(&out);
+    assert!(url.starts_with("https://sts.eu-west-1.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Algorithm="), "{url}");
+    assert!(url.contains("X-Amz-Expires=120&"), "{url}");
+
+    let out = run(&["--help"], false);
+    assert!(stdout(&out).contains("eks-token --cluster-name NAME") && stdout(&out).contains("credential-process"), "{}", stdout(&out));
+    let out = run(&["eks-token", "--help"], false);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("x-k8s-aws-id"), "{}", stdout(&out));
 }
 
 #[test]

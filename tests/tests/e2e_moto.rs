@@ -33,6 +33,9 @@ use sts::runtime::sigv4::{sign_request, SigningCredentials, SigningParams};
 use sts::runtime::xml::XmlReader;
 use sts::{Client, Config, RequestId as _};
 
+/// Credential providers and presigning end to end (shares this file's set-up).
+mod credentials_e2e;
+
 const ACCOUNT: &str = "123456789012";
 const REGION: &str = "us-east-1";
 const IAM_VERSION: &str = "2010-05-08";
@@ -493,7 +496,9 @@ fn get_access_key_info_returns_the_keys_account() {
 #[ignore = "needs a moto server: run by `cargo xtask test`"]
 fn a_wrong_secret_is_signature_does_not_match() {
     let s = checked();
-    let wrong = Key { id: s.alice.id.clone(), secret: format!("{}x", &s.alice.secret[..39]), token: None };
+    // Change the last character (to one it is not: moto's secrets are random).
+    let last = if s.alice.secret.ends_with('x') { 'y' } else { 'x' };
+    let wrong = Key { id: s.alice.id.clone(), secret: format!("{}{last}", &s.alice.secret[..s.alice.secret.len() - 1]), token: None };
     let (client, capture) = sts_client(&s.url, Some(&wrong));
     let err = rt().block_on(client.get_caller_identity().send()).expect_err("a wrong secret must be refused");
     assert_eq!(err.attempts(), 1, "auth failures are not retried: {err}");
@@ -768,4 +773,55 @@ fn the_sts_example_works_against_moto() {
     let json: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}):\n{line}"));
     assert_eq!(json["Code"], "SignatureDoesNotMatch", "{json}");
     assert!(json["Message"].as_str().is_some_and(|m| m.starts_with("The request signature we calculated")), "{json}");
+}
+
+#[test]
+#[ignore = "needs a moto server: run by `cargo xtask test`"]
+fn assume_role_sends_a_typed_session_policy() {
+    use sts::iam::policy::{PolicyDocument, Statement, StringOp};
+    use sts::iam::{keys, Action, RequiredActions, RoleArn};
+
+    let s = checked();
+    let rt = rt();
+    let (alice, capture) = sts_client(&s.url, Some(&s.alice));
+    let second = s.second_role_arn.rsplit('/').next().unwrap().to_owned();
+    let doc = PolicyDocument::builder()
+        .statement(
+            Statement::allow()
+                .action(Action::AssumeRole)
+                .resource(RoleArn::new("aws", ACCOUNT, second))
+                .condition(StringOp::Equals, &keys::STS_ROLE_SESSION_NAME, ["e2e-policy"])
+                .build()
+                .expect("a statement"),
+        )
+        .build();
+    assert!(sts::iam::lint(&doc).is_empty(), "{:?}", sts::iam::lint(&doc));
+    let input = sts::operation::assume_role::AssumeRoleInput::builder()
+        .role_arn(&s.first_role_arn)
+        .role_session_name("e2e-policy")
+        .policy(&doc)
+        .build()
+        .expect("a valid input");
+    assert_eq!(input.required_actions(), [Action::AssumeRole]);
+    let out = rt
+        .block_on(alice.assume_role().role_arn(&s.first_role_arn).role_session_name("e2e-policy").policy(&doc).send())
+        .expect("AssumeRole with a session policy");
+    assert!(out.credentials().is_some());
+    #[allow(deprecated)]
+    let packed = out.packed_policy_size();
+    assert!(packed.is_some());
+    let sent = String::from_utf8(capture.requests()[0].body.clone()).unwrap();
+    let policy = sent.split('&').find_map(|p| p.strip_prefix("Policy=")).expect("the Policy parameter");
+    assert!(policy.starts_with("%7B%22Version%22%3A%222012-10-17%22"), "{policy}");
+
+    // Too large a document fails before anything is sent.
+    let big = PolicyDocument::builder()
+        .statement(Statement::allow().actions((0..200).map(|i| format!("s3:GetObject{i}"))).resource("*").build().unwrap())
+        .build();
+    let before = capture.requests().len();
+    let err = rt
+        .block_on(alice.assume_role().role_arn(&s.first_role_arn).role_session_name("e2e-policy").policy(&big).send())
+        .expect_err("a policy over 2,048 characters");
+    assert!(err.to_string().contains("2048"), "{err}");
+    assert_eq!(capture.requests().len(), before, "nothing may be sent");
 }

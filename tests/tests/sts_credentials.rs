@@ -610,3 +610,14 @@ fn profile_errors_keep_their_file_and_line() {
     let e = runtime().block_on(chain.provide_credentials()).unwrap_err().to_string();
     assert!(e.contains("/h/.aws/config line 2"), "{e}");
 }
+
+#[test]
+fn the_blocking_counterpart_calls_sts_on_the_calling_thread() {
+    let sts = Sts::start(issuing(Duration::from_secs(3600)));
+    let provider =
+        SessionTokenProvider::builder().config(sts.config()).source(base()).build().unwrap();
+    let c = provider.provide_credentials_blocking().unwrap();
+    assert_eq!(c.access_key_id(), "ASIAGET0");
+    assert_eq!(provider.provide_credentials_blocking().unwrap().access_key_id(), "ASIAGET0", "cached");
+    assert_eq!(sts.count("GetSessionToken"), 1);
+}

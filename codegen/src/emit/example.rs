@@ -111,7 +111,27 @@ pub fn emit_example(svc: &Service) -> TokenStream {
         ),
         "",
     );
-    let helpers = helpers(&krate, &program, &usage, &help);
+    let (lint_hook, lint_fn) = lint_policy(svc, &krate);
+    let ext = svc.cli_extension.as_deref().map(naming::ident);
+    let helpers = helpers(&krate, &program, &usage, &help, ext.as_ref());
+    let (print_help, ext_help, ext_dispatch) = match &ext {
+        Some(m) => (
+            quote! { print!("{HELP}{}", #krate::#m::HELP); },
+            quote! {
+                if let ::std::option::Option::Some(help) = #krate::#m::command_help(&operation) {
+                    print!("{help}");
+                    return Ok(());
+                }
+            },
+            quote! {
+                other => match block_on(#krate::#m::command(other, &globals.extension(), &flags))? {
+                    ::std::option::Option::Some(result) => result.map_err(extension_failure),
+                    ::std::option::Option::None => Err(unknown_operation(&operation)),
+                },
+            },
+        ),
+        None => (quote! { print!("{HELP}"); }, quote! {}, quote! { _ => Err(unknown_operation(&operation)), }),
+    };
     quote! {
         #module_doc
         #![allow(deprecated)]
@@ -127,7 +147,7 @@ pub fn emit_example(svc: &Service) -> TokenStream {
                     return Err(Exit::Usage(format!("no operation given\n{USAGE}(run `{PROGRAM} --help` to list the operations)")));
                 };
                 if arg == "--help" || arg == "-h" || arg == "help" {
-                    print!("{HELP}");
+                    #print_help
                     return Ok(());
                 }
                 if !arg.starts_with("--") {
@@ -142,8 +162,10 @@ pub fn emit_example(svc: &Service) -> TokenStream {
                 };
                 globals.set(::std::option::Option::None, &flag, vec![value])?;
             };
+            #lint_hook
             let flags = split_flags(args.collect())?;
             if flags.iter().any(|(flag, _)| flag == "--help") {
+                #ext_help
                 return match operation_help(&operation) {
                     ::std::option::Option::Some(help) => {
                         print!("{help}");
@@ -154,7 +176,7 @@ pub fn emit_example(svc: &Service) -> TokenStream {
             }
             match operation.as_str() {
                 #(#dispatch)*
-                _ => Err(unknown_operation(&operation)),
+                #ext_dispatch
             }
         }
 
@@ -166,11 +188,47 @@ pub fn emit_example(svc: &Service) -> TokenStream {
             }
         }
 
+        #lint_fn
         #(#op_fns)*
         #(#shorthand_fns)*
         #(#output_writers)*
         #(#shape_writers)*
     }
+}
+
+/// The `lint-policy FILE` subcommand, when the service has a privilege model: the hook in
+/// `run` and its function. Findings go to stdout one per line (`CODE PATH: MESSAGE`, exit 1);
+/// a file that is not a policy document is a usage error (exit 2).
+fn lint_policy(svc: &Service, krate: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
+    if svc.iam.is_none() {
+        return (quote! {}, quote! {});
+    }
+    let hook = quote! {
+        if operation == "lint-policy" {
+            return lint_policy(args.collect());
+        }
+    };
+    let f = quote! {
+        /// `lint-policy FILE`: checks an IAM policy document against the service's privilege
+        /// model; prints each finding as `CODE PATH: MESSAGE`. Exit status: 0 clean, 1 findings,
+        /// 2 unreadable file or invalid policy JSON.
+        fn lint_policy(args: ::std::vec::Vec<::std::string::String>) -> ::std::result::Result<(), Exit> {
+            let [file] = args.as_slice() else {
+                return Err(Exit::Usage(format!("usage: {PROGRAM} lint-policy FILE")));
+            };
+            let text = ::std::fs::read_to_string(file).map_err(|e| Exit::Usage(format!("{file}: {e}")))?;
+            let findings = #krate::iam::lint_json(&text).map_err(|e| Exit::Usage(format!("{file}: {e}")))?;
+            for finding in &findings {
+                println!("{finding}");
+            }
+            if findings.is_empty() {
+                Ok(())
+            } else {
+                Err(Exit::Failed(format!("{file}: {} finding(s)", findings.len())))
+            }
+        }
+    };
+    (hook, f)
 }
 
 /// Structures reachable from `id` through members, list items and map values.
@@ -271,17 +329,29 @@ fn top_help(svc: &Service, program: &str, usage: &str) -> String {
         out.push_str(format!("  {name:width$}  {line}").trim_end());
         out.push('\n');
     }
+    let (profile_line, credentials_line) = if svc.cli_extension.is_some() {
+        (
+            "\x20 --profile PROFILE    a named profile (default: AWS_PROFILE, then `default`)\n\
+             \x20 --output FORMAT      json (default), or a format of the service-specific options below\n",
+            "",
+        )
+    } else {
+        (
+            "\x20 --profile PROFILE    a named profile (not supported yet: use the environment)\n",
+            "\nCredentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.\n",
+        )
+    };
     out.push_str(&format!(
         "\nglobal options (before or after the operation):\n\
          \x20 --endpoint-url URL   send requests to this URL instead of the resolved endpoint\n\
          \x20 --region REGION      the region (default: AWS_REGION, then AWS_DEFAULT_REGION)\n\
-         \x20 --profile PROFILE    a named profile (not supported yet: use the environment)\n\
+         {profile_line}\
          \nRun `{program} <operation> --help` to list an operation's options. Values: a list takes several\n\
          values after its option or a repeated option; a structure takes Key=Value pairs separated by\n\
          commas (one structure per value); a map takes key=value pairs; a timestamp is ISO 8601\n\
          (2024-01-31T12:00:00Z) or epoch seconds; a blob is the text's bytes. Use --option=VALUE for a\n\
          value that starts with `--`.\n\
-         \nCredentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.\n\
+         {credentials_line}\
          \nExit status: 0 success; 1 service error (JSON with Code, Message and RequestId on stderr) or a\n\
          credentials, endpoint, transport or response failure; 2 bad usage or an invalid input.\n"
     ));
@@ -495,12 +565,25 @@ impl Emitter<'_> {
         let wires = opts.iter().map(|o| o.member.wire_name.as_str());
         let flags = opts.iter().map(|o| o.flag.as_str());
         let print = if op.output.is_some() {
+            let output_ty = format_ident!("{}Output", op.rust_name);
             let writer = format_ident!("write_output_{}", op.module.trim_start_matches("r#"));
-            quote! {
-                let output = block_on(client.send(input))?.map_err(sdk_error)?;
+            let json = quote! {
                 let mut w = #krate::runtime::json::JsonWriter::pretty();
                 #writer(&mut w, &output);
                 println!("{}", w.finish());
+            };
+            match self.svc.cli_extension.as_deref().map(naming::ident) {
+                Some(ext) => quote! {
+                    #krate::#ext::check_output::<#krate::operation::#m::#output_ty>(&globals.extension()).map_err(extension_failure)?;
+                    let output = block_on(client.send(input))?.map_err(sdk_error)?;
+                    if !#krate::#ext::print_output(&globals.extension(), &output).map_err(extension_failure)? {
+                        #json
+                    }
+                },
+                None => quote! {
+                    let output = block_on(client.send(input))?.map_err(sdk_error)?;
+                    #json
+                },
             }
         } else {
             quote! {
@@ -732,8 +815,72 @@ fn writer_ident(svc: &Service, id: ShapeId) -> Ident {
 
 /// The service-independent part of the example: exit handling, argument splitting, value
 /// helpers, the client and the runtime.
-fn helpers(krate: &Ident, program: &str, usage: &str, help: &str) -> TokenStream {
+fn helpers(krate: &Ident, program: &str, usage: &str, help: &str, ext: Option<&Ident>) -> TokenStream {
+    let (output_field, output_arm, global_list) = match ext {
+        Some(_) => (
+            quote! { output: ::std::option::Option<::std::string::String>, },
+            quote! { "--output" => &mut self.output, },
+            "--endpoint-url, --region, --profile, --output",
+        ),
+        None => (quote! {}, quote! {}, "--endpoint-url, --region, --profile"),
+    };
+    let unknown_global = format!("unknown global option `{{flag}}` (global options: {global_list})");
+    let client_fn = match ext {
+        Some(m) => quote! {
+            /// The options the crate's hand-written command-line module reads.
+            fn extension(&self) -> #krate::#m::Globals {
+                #krate::#m::Globals {
+                    endpoint_url: self.endpoint_url.clone(),
+                    region: self.region.clone(),
+                    profile: self.profile.clone(),
+                    output: self.output.clone(),
+                }
+            }
+
+            /// The client: configuration from the environment and the profile, then the command
+            /// line, with the credentials of the profile's chain (see the crate's command-line module).
+            fn client(&self) -> ::std::result::Result<#krate::Client, Exit> {
+                let config = #krate::#m::config(&self.extension()).map_err(extension_failure)?;
+                #krate::Client::new(config).map_err(|e| Exit::Failed(format!("could not create the HTTP client: {e}")))
+            }
+        },
+        None => quote! {
+            /// The client: configuration from the environment, then the command line; credentials
+            /// from the environment (operations sent unsigned need none).
+            fn client(&self) -> ::std::result::Result<#krate::Client, Exit> {
+                if let ::std::option::Option::Some(profile) = &self.profile {
+                    return Err(Exit::Usage(format!(
+                        "--profile {profile}: named profiles are not supported by this client yet; \
+                         set AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN instead"
+                    )));
+                }
+                let mut config = #krate::Config::from_env(#krate::meta::SERVICE_ID)
+                    .map_err(|e| Exit::Failed(format!("configuration: {e}")))?;
+                if let ::std::option::Option::Some(region) = &self.region {
+                    config.region = ::std::option::Option::Some(region.clone());
+                }
+                if let ::std::option::Option::Some(url) = &self.endpoint_url {
+                    config.endpoint_url = ::std::option::Option::Some(url.clone());
+                }
+                config.credentials = ::std::option::Option::Some(::std::sync::Arc::new(#krate::runtime::credentials::EnvironmentCredentials));
+                #krate::Client::new(config).map_err(|e| Exit::Failed(format!("could not create the HTTP client: {e}")))
+            }
+        },
+    };
+    let failure_fn = ext.map(|m| {
+        quote! {
+            /// A failure reported by the crate's command-line module.
+            fn extension_failure(f: #krate::#m::Failure) -> Exit {
+                match f {
+                    #krate::#m::Failure::Usage(message) => Exit::Usage(message),
+                    #krate::#m::Failure::Failed(message) => Exit::Failed(message),
+                }
+            }
+        }
+    });
     quote! {
+        #failure_fn
+
         /// The program name in messages.
         const PROGRAM: &str = #program;
         /// The usage line.
@@ -786,6 +933,7 @@ fn helpers(krate: &Ident, program: &str, usage: &str, help: &str) -> TokenStream
             endpoint_url: ::std::option::Option<::std::string::String>,
             region: ::std::option::Option<::std::string::String>,
             profile: ::std::option::Option<::std::string::String>,
+            #output_field
         }
 
         impl Globals {
@@ -795,13 +943,14 @@ fn helpers(krate: &Ident, program: &str, usage: &str, help: &str) -> TokenStream
                     "--endpoint-url" => &mut self.endpoint_url,
                     "--region" => &mut self.region,
                     "--profile" => &mut self.profile,
+                    #output_arm
                     _ => {
                         return Err(Exit::Usage(match operation {
                             ::std::option::Option::Some(op) => {
                                 format!("unknown option `{flag}` for `{op}` (run `{PROGRAM} {op} --help` to list its options)")
                             }
                             ::std::option::Option::None => {
-                                format!("unknown global option `{flag}` (global options: --endpoint-url, --region, --profile)")
+                                format!(#unknown_global)
                             }
                         }))
                     }
@@ -810,26 +959,7 @@ fn helpers(krate: &Ident, program: &str, usage: &str, help: &str) -> TokenStream
                 Ok(())
             }
 
-            /// The client: configuration from the environment, then the command line; credentials
-            /// from the environment (operations sent unsigned need none).
-            fn client(&self) -> ::std::result::Result<#krate::Client, Exit> {
-                if let ::std::option::Option::Some(profile) = &self.profile {
-                    return Err(Exit::Usage(format!(
-                        "--profile {profile}: named profiles are not supported by this client yet; \
-                         set AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN instead"
-                    )));
-                }
-                let mut config = #krate::Config::from_env(#krate::meta::SERVICE_ID)
-                    .map_err(|e| Exit::Failed(format!("configuration: {e}")))?;
-                if let ::std::option::Option::Some(region) = &self.region {
-                    config.region = ::std::option::Option::Some(region.clone());
-                }
-                if let ::std::option::Option::Some(url) = &self.endpoint_url {
-                    config.endpoint_url = ::std::option::Option::Some(url.clone());
-                }
-                config.credentials = ::std::option::Option::Some(::std::sync::Arc::new(#krate::runtime::credentials::EnvironmentCredentials));
-                #krate::Client::new(config).map_err(|e| Exit::Failed(format!("could not create the HTTP client: {e}")))
-            }
+            #client_fn
         }
 
         /// Splits the arguments after the operation into options and their values

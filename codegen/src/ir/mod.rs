@@ -6,6 +6,7 @@
 
 pub mod endpoints;
 pub mod iam;
+pub mod quirks;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -53,6 +54,8 @@ pub struct Service {
     pub iam: Option<iam::IamModel>,
     /// The compiled endpoint rule set, when given (set by [`crate::generate`] after lowering).
     pub endpoints: Option<endpoints::EndpointModel>,
+    /// The hand-written module that extends the generated example (overrides' `cli_extension`).
+    pub cli_extension: Option<String>,
 }
 
 /// Where a shape's Rust type lives in the generated crate.
@@ -182,6 +185,9 @@ pub struct Structure {
     pub xml_namespace: Option<XmlNs>,
     /// `locationName` on the structure (its XML element name).
     pub location_name: Option<String>,
+    /// Members the model removed, kept as deprecated accessors that do nothing for one release
+    /// (see [`crate::retired`]); never sent or read.
+    pub retired: Vec<Member>,
 }
 
 /// An exception's error trait.
@@ -311,6 +317,51 @@ pub struct Operation {
     pub idempotent: bool,
     /// `requestcompression.encodings`: content encodings the service accepts for the body.
     pub request_compression: Vec<String>,
+    /// The `endpoint` trait: a prefix put before the endpoint's host.
+    pub host_prefix: Option<HostPrefix>,
+}
+
+/// An operation's `endpoint.hostPrefix`: text with `{Label}` placeholders filled from input
+/// members (the `hostLabel` members).
+#[derive(Debug, Clone)]
+pub struct HostPrefix {
+    /// The template, as in the model (`foo.{label}.`).
+    pub template: String,
+    /// The input members the placeholders name, in template order.
+    pub labels: Vec<HostLabel>,
+}
+
+/// One `{Label}` of a host prefix.
+#[derive(Debug, Clone)]
+pub struct HostLabel {
+    /// The placeholder (the member's wire name).
+    pub name: String,
+    /// The member's Rust name.
+    pub rust_name: String,
+    /// Whether the member is required (else a missing value is a build error).
+    pub required: bool,
+}
+
+/// Parses a `hostPrefix` template against the operation's input members.
+fn host_prefix(template: &str, input: Option<&Structure>, shapes: &[Shape], path: &str) -> Result<HostPrefix> {
+    let mut labels = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..].find('}').map(|i| open + i).ok_or_else(|| anyhow!("{path}: unclosed `{{` in `{template}`"))?;
+        let name = &rest[open + 1..close];
+        let member = input
+            .and_then(|s| s.members.iter().find(|m| m.wire_name == name))
+            .ok_or_else(|| anyhow!("{path}: `{{{name}}}` in `{template}` is not an input member"))?;
+        if !matches!(shapes[member.target.0].kind, ShapeKind::String(_)) {
+            bail!("{path}: host label `{name}` is not a string member");
+        }
+        labels.push(HostLabel { name: name.to_owned(), rust_name: member.rust_name.clone(), required: member.required });
+        rest = &rest[close + 1..];
+    }
+    if rest.contains('}') {
+        bail!("{path}: unopened `}}` in `{template}`");
+    }
+    Ok(HostPrefix { template: template.to_owned(), labels })
 }
 
 impl Service {
@@ -424,6 +475,50 @@ const ERROR_METHODS: &[&str] = &["code", "meta", "from_meta"];
 /// Method names generated on every structure, which members must not shadow.
 const RESERVED_METHODS: &[&str] = &["builder", "validate", "build"];
 
+/// Attaches the members of `retired` whose structure and target still exist (and which the
+/// structure has not regained) as retired members: optional, deprecated, documented as inert.
+fn retire_members(shapes: &mut [Shape], index: &BTreeMap<&str, ShapeId>, retired: &[crate::retired::RetiredMember]) {
+    for r in retired {
+        let (Some(&sid), Some(&target)) = (index.get(r.shape.as_str()), index.get(r.target.as_str())) else { continue };
+        let ShapeKind::Structure(s) = &mut shapes[sid.0].kind else { continue };
+        if s.members.iter().chain(&s.retired).any(|m| m.wire_name == r.member) {
+            continue;
+        }
+        let mut taken: BTreeSet<String> = RESERVED_METHODS.iter().map(|s| s.to_string()).collect();
+        taken.extend(s.members.iter().chain(&s.retired).map(|m| m.rust_name.clone()));
+        let mut rust = naming::field_name(&r.member);
+        if RESERVED_METHODS.contains(&rust.as_str()) {
+            rust.push_str("_value");
+        }
+        let rust_name = unique(rust, &mut taken);
+        s.retired.push(Member {
+            wire_name: r.member.clone(),
+            rust_name,
+            target,
+            required: false,
+            docs: format!(
+                "`{}` was removed from the service model in version {} of this crate. This accessor is kept \
+                 for one release so code that uses it still compiles: it always reads as unset, and values \
+                 given to its setters are dropped (never sent).",
+                r.member, r.removed_in
+            ),
+            location_name: None,
+            query_name: None,
+            flattened: false,
+            xml_attribute: false,
+            xml_namespace: None,
+            timestamp_format: None,
+            deprecated: Some(Deprecation {
+                message: Some("removed from the service model; this accessor does nothing and goes away in the next release".to_owned()),
+                since: Some(r.removed_in.clone()),
+            }),
+            sensitive: false,
+            idempotency_token: false,
+            boxed: false,
+        });
+    }
+}
+
 /// Lowers the parsed models into the IR.
 pub fn lower(
     model: &ServiceModel,
@@ -495,6 +590,15 @@ pub fn lower(
             || op.auth.as_ref().is_some_and(|a| !a.is_empty() && a.iter().all(|s| s == "smithy.api#noAuth"));
         let rust_name = unique(naming::type_name(name), &mut op_types);
         let module = unique(naming::field_name(name), &mut op_modules);
+        let input_struct = input.and_then(|id| match &shapes[id.0].kind {
+            ShapeKind::Structure(s) => Some(s),
+            _ => None,
+        });
+        let host_prefix = op
+            .endpoint
+            .as_ref()
+            .map(|e| host_prefix(&e.host_prefix, input_struct, &shapes, &format!("{path}.endpoint.hostPrefix")))
+            .transpose()?;
         operations.push(Operation {
             wire_name: name.clone(),
             rust_name,
@@ -510,6 +614,7 @@ pub fn lower(
             deprecated: deprecation(op.deprecated, &op.deprecated_message, &None),
             idempotent: op.idempotent.unwrap_or(false),
             request_compression: op.requestcompression.as_ref().map(|r| r.encodings.clone()).unwrap_or_default(),
+            host_prefix,
         });
     }
 
@@ -588,6 +693,11 @@ pub fn lower(
         member.sensitive = true;
     }
 
+    retire_members(&mut shapes, &index, &options.retired);
+
+    // Hand-written limits.
+    quirks::apply_limits(&mut shapes, &index, overrides)?;
+
     // Sensitivity through lists and maps, and boxing of recursive members.
     let sensitive: Vec<bool> = (0..shapes.len()).map(|i| deep_sensitive(&shapes, ShapeId(i), 0)).collect();
     let reach = direct_struct_reach(&shapes);
@@ -603,11 +713,22 @@ pub fn lower(
     let iam = match privileges {
         Some(p) => {
             let ops: Vec<String> = operations.iter().map(|o| o.wire_name.clone()).collect();
-            Some(iam::lower(p, &ops).context("privilege model")?)
+            let mut model = iam::lower(p, &ops).context("privilege model")?;
+            quirks::apply_permissions(&mut model, &shapes, &index, &operations, overrides)?;
+            Some(model)
         }
         None => None,
     };
 
+    let cli_extension = match &overrides.cli_extension {
+        Some(ext) if options.custom_modules.contains(&ext.module) => Some(ext.module.clone()),
+        Some(ext) => bail!(
+            "overrides: cli_extension module `{}` is not a hand-written module of the crate (found: {:?})",
+            ext.module,
+            options.custom_modules
+        ),
+        None => None,
+    };
     let service_id = meta.service_id.clone().unwrap_or_else(|| meta.endpoint_prefix.clone().unwrap_or_default());
     let crate_name = match &options.crate_name {
         Some(n) => n.clone(),
@@ -629,6 +750,7 @@ pub fn lower(
         operations,
         iam,
         endpoints: None,
+        cli_extension,
     })
 }
 
@@ -759,6 +881,7 @@ fn lower_shape(
                     union: s.union.unwrap_or(false),
                     xml_namespace: xml_ns(&s.xml_namespace),
                     location_name: s.location_name.clone(),
+                    retired: Vec::new(),
                 }),
                 &s.documentation,
                 s.sensitive,

@@ -8,12 +8,19 @@
 //!
 //! Run with `--help` to list the operations and `<operation> --help` to list an operation's options. The output is printed as JSON with the model's member names (unset members and empty lists are omitted, timestamps are ISO 8601 in UTC such as `2019-11-09T13:34:41+00:00`, blobs are base64). Exit status: 0 on success; 1 for a service error (`{"Code":…,"Message":…,"RequestId":…}` on stderr) or a credentials, endpoint, transport or response failure; 2 for bad usage or an input that violates a modeled constraint.
 #![allow(deprecated)]
+/// A failure reported by the crate's command-line module.
+fn extension_failure(f: sts::cli::Failure) -> Exit {
+    match f {
+        sts::cli::Failure::Usage(message) => Exit::Usage(message),
+        sts::cli::Failure::Failed(message) => Exit::Failed(message),
+    }
+}
 /// The program name in messages.
 const PROGRAM: &str = "sts";
 /// The usage line.
 const USAGE: &str = "usage: sts [--endpoint-url URL] [--region REGION] [--profile PROFILE] <operation> [--<option> VALUE]...\n";
 /// `--help`.
-const HELP: &str = "usage: sts [--endpoint-url URL] [--region REGION] [--profile PROFILE] <operation> [--<option> VALUE]...\n\nCalls AWS Security Token Service (API version 2011-06-15) and prints the output as JSON.\n\noperations:\n  assume-role                    Returns a set of temporary security credentials that you can use to a...\n  assume-role-with-saml          Returns a set of temporary security credentials for users who have be...\n  assume-role-with-web-identity  Returns a set of temporary security credentials for users who have be...\n  assume-root                    Returns a set of short term credentials you can use to perform privil...\n  decode-authorization-message   Decodes additional information about the authorization status of a re...\n  get-access-key-info            Returns the account identifier for the specified access key ID.\n  get-caller-identity            Returns details about the IAM user or role whose credentials are used...\n  get-delegated-access-token     Exchanges a trade-in token for temporary Amazon Web Services credenti...\n  get-federation-token           Returns a set of temporary security credentials (consisting of an acc...\n  get-session-token              Returns a set of temporary credentials for an Amazon Web Services acc...\n  get-web-identity-token         Returns a signed JSON Web Token (JWT) that represents the calling Ama...\n\nglobal options (before or after the operation):\n  --endpoint-url URL   send requests to this URL instead of the resolved endpoint\n  --region REGION      the region (default: AWS_REGION, then AWS_DEFAULT_REGION)\n  --profile PROFILE    a named profile (not supported yet: use the environment)\n\nRun `sts <operation> --help` to list an operation's options. Values: a list takes several\nvalues after its option or a repeated option; a structure takes Key=Value pairs separated by\ncommas (one structure per value); a map takes key=value pairs; a timestamp is ISO 8601\n(2024-01-31T12:00:00Z) or epoch seconds; a blob is the text's bytes. Use --option=VALUE for a\nvalue that starts with `--`.\n\nCredentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.\n\nExit status: 0 success; 1 service error (JSON with Code, Message and RequestId on stderr) or a\ncredentials, endpoint, transport or response failure; 2 bad usage or an invalid input.\n";
+const HELP: &str = "usage: sts [--endpoint-url URL] [--region REGION] [--profile PROFILE] <operation> [--<option> VALUE]...\n\nCalls AWS Security Token Service (API version 2011-06-15) and prints the output as JSON.\n\noperations:\n  assume-role                    Returns a set of temporary security credentials that you can use to a...\n  assume-role-with-saml          Returns a set of temporary security credentials for users who have be...\n  assume-role-with-web-identity  Returns a set of temporary security credentials for users who have be...\n  assume-root                    Returns a set of short term credentials you can use to perform privil...\n  decode-authorization-message   Decodes additional information about the authorization status of a re...\n  get-access-key-info            Returns the account identifier for the specified access key ID.\n  get-caller-identity            Returns details about the IAM user or role whose credentials are used...\n  get-delegated-access-token     Exchanges a trade-in token for temporary Amazon Web Services credenti...\n  get-federation-token           Returns a set of temporary security credentials (consisting of an acc...\n  get-session-token              Returns a set of temporary credentials for an Amazon Web Services acc...\n  get-web-identity-token         Returns a signed JSON Web Token (JWT) that represents the calling Ama...\n\nglobal options (before or after the operation):\n  --endpoint-url URL   send requests to this URL instead of the resolved endpoint\n  --region REGION      the region (default: AWS_REGION, then AWS_DEFAULT_REGION)\n  --profile PROFILE    a named profile (default: AWS_PROFILE, then `default`)\n  --output FORMAT      json (default), or a format of the service-specific options below\n\nRun `sts <operation> --help` to list an operation's options. Values: a list takes several\nvalues after its option or a repeated option; a structure takes Key=Value pairs separated by\ncommas (one structure per value); a map takes key=value pairs; a timestamp is ISO 8601\n(2024-01-31T12:00:00Z) or epoch seconds; a blob is the text's bytes. Use --option=VALUE for a\nvalue that starts with `--`.\n\nExit status: 0 success; 1 service error (JSON with Code, Message and RequestId on stderr) or a\ncredentials, endpoint, transport or response failure; 2 bad usage or an invalid input.\n";
 /// How the program ends when it does not succeed.
 enum Exit {
     /// Bad usage or an invalid input: a message, exit status 2.
@@ -57,6 +64,7 @@ struct Globals {
     endpoint_url: ::std::option::Option<::std::string::String>,
     region: ::std::option::Option<::std::string::String>,
     profile: ::std::option::Option<::std::string::String>,
+    output: ::std::option::Option<::std::string::String>,
 }
 impl Globals {
     /// Takes a global option; anything else is an unknown option (of `operation`, when given).
@@ -70,6 +78,7 @@ impl Globals {
             "--endpoint-url" => &mut self.endpoint_url,
             "--region" => &mut self.region,
             "--profile" => &mut self.profile,
+            "--output" => &mut self.output,
             _ => {
                 return Err(
                     Exit::Usage(
@@ -81,7 +90,7 @@ impl Globals {
                             }
                             ::std::option::Option::None => {
                                 format!(
-                                    "unknown global option `{flag}` (global options: --endpoint-url, --region, --profile)"
+                                    "unknown global option `{flag}` (global options: --endpoint-url, --region, --profile, --output)"
                                 )
                             }
                         },
@@ -92,30 +101,19 @@ impl Globals {
         *slot = ::std::option::Option::Some(single(flag, values)?);
         Ok(())
     }
-    /// The client: configuration from the environment, then the command line; credentials
-    /// from the environment (operations sent unsigned need none).
+    /// The options the crate's hand-written command-line module reads.
+    fn extension(&self) -> sts::cli::Globals {
+        sts::cli::Globals {
+            endpoint_url: self.endpoint_url.clone(),
+            region: self.region.clone(),
+            profile: self.profile.clone(),
+            output: self.output.clone(),
+        }
+    }
+    /// The client: configuration from the environment and the profile, then the command
+    /// line, with the credentials of the profile's chain (see the crate's command-line module).
     fn client(&self) -> ::std::result::Result<sts::Client, Exit> {
-        if let ::std::option::Option::Some(profile) = &self.profile {
-            return Err(
-                Exit::Usage(
-                    format!(
-                        "--profile {profile}: named profiles are not supported by this client yet; \
-                         set AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN instead"
-                    ),
-                ),
-            );
-        }
-        let mut config = sts::Config::from_env(sts::meta::SERVICE_ID)
-            .map_err(|e| Exit::Failed(format!("configuration: {e}")))?;
-        if let ::std::option::Option::Some(region) = &self.region {
-            config.region = ::std::option::Option::Some(region.clone());
-        }
-        if let ::std::option::Option::Some(url) = &self.endpoint_url {
-            config.endpoint_url = ::std::option::Option::Some(url.clone());
-        }
-        config.credentials = ::std::option::Option::Some(
-            ::std::sync::Arc::new(sts::runtime::credentials::EnvironmentCredentials),
-        );
+        let config = sts::cli::config(&self.extension()).map_err(extension_failure)?;
         sts::Client::new(config)
             .map_err(|e| Exit::Failed(format!("could not create the HTTP client: {e}")))
     }
@@ -349,7 +347,7 @@ fn run(args: ::std::vec::Vec<::std::string::String>) -> ::std::result::Result<()
             );
         };
         if arg == "--help" || arg == "-h" || arg == "help" {
-            print!("{HELP}");
+            print!("{HELP}{}", sts::cli::HELP);
             return Ok(());
         }
         if !arg.starts_with("--") {
@@ -368,8 +366,15 @@ fn run(args: ::std::vec::Vec<::std::string::String>) -> ::std::result::Result<()
         };
         globals.set(::std::option::Option::None, &flag, vec![value])?;
     };
+    if operation == "lint-policy" {
+        return lint_policy(args.collect());
+    }
     let flags = split_flags(args.collect())?;
     if flags.iter().any(|(flag, _)| flag == "--help") {
+        if let ::std::option::Option::Some(help) = sts::cli::command_help(&operation) {
+            print!("{help}");
+            return Ok(());
+        }
         return match operation_help(&operation) {
             ::std::option::Option::Some(help) => {
                 print!("{help}");
@@ -392,7 +397,12 @@ fn run(args: ::std::vec::Vec<::std::string::String>) -> ::std::result::Result<()
         "get-federation-token" => op_get_federation_token(globals, flags),
         "get-session-token" => op_get_session_token(globals, flags),
         "get-web-identity-token" => op_get_web_identity_token(globals, flags),
-        _ => Err(unknown_operation(&operation)),
+        other => {
+            match block_on(sts::cli::command(other, &globals.extension(), &flags))? {
+                ::std::option::Option::Some(result) => result.map_err(extension_failure),
+                ::std::option::Option::None => Err(unknown_operation(&operation)),
+            }
+        }
     }
 }
 /// The help text of an operation.
@@ -454,6 +464,28 @@ fn operation_help(operation: &str) -> ::std::option::Option<&'static str> {
             )
         }
         _ => ::std::option::Option::None,
+    }
+}
+/// `lint-policy FILE`: checks an IAM policy document against the service's privilege
+/// model; prints each finding as `CODE PATH: MESSAGE`. Exit status: 0 clean, 1 findings,
+/// 2 unreadable file or invalid policy JSON.
+fn lint_policy(
+    args: ::std::vec::Vec<::std::string::String>,
+) -> ::std::result::Result<(), Exit> {
+    let [file] = args.as_slice() else {
+        return Err(Exit::Usage(format!("usage: {PROGRAM} lint-policy FILE")));
+    };
+    let text = ::std::fs::read_to_string(file)
+        .map_err(|e| Exit::Usage(format!("{file}: {e}")))?;
+    let findings = sts::iam::lint_json(&text)
+        .map_err(|e| Exit::Usage(format!("{file}: {e}")))?;
+    for finding in &findings {
+        println!("{finding}");
+    }
+    if findings.is_empty() {
+        Ok(())
+    } else {
+        Err(Exit::Failed(format!("{file}: {} finding(s)", findings.len())))
     }
 }
 /// `assume-role`: `AssumeRole`.
@@ -601,10 +633,17 @@ fn op_assume_role(
             ],
         ))?;
     let client = globals.client()?;
+    sts::cli::check_output::<
+        sts::operation::assume_role::AssumeRoleOutput,
+    >(&globals.extension())
+        .map_err(extension_failure)?;
     let output = block_on(client.send(input))?.map_err(sdk_error)?;
-    let mut w = sts::runtime::json::JsonWriter::pretty();
-    write_output_assume_role(&mut w, &output);
-    println!("{}", w.finish());
+    if !sts::cli::print_output(&globals.extension(), &output).map_err(extension_failure)?
+    {
+        let mut w = sts::runtime::json::JsonWriter::pretty();
+        write_output_assume_role(&mut w, &output);
+        println!("{}", w.finish());
+    }
     Ok(())
 }
 /// `assume-role-with-saml`: `AssumeRoleWithSAML`.
@@ -711,10 +750,17 @@ fn op_assume_role_with_saml(
             ],
         ))?;
     let client = globals.client()?;
+    sts::cli::check_output::<
+        sts::operation::assume_role_with_saml::AssumeRoleWithSamlOutput,
+    >(&globals.extension())
+        .map_err(extension_failure)?;
     let output = block_on(client.send(input))?.map_err(sdk_error)?;
-    let mut w = sts::runtime::json::JsonWriter::pretty();
-    write_output_assume_role_with_saml(&mut w, &output);
-    println!("{}", w.finish());
+    if !sts::cli::print_output(&globals.extension(), &output).map_err(extension_failure)?
+    {
+        let mut w = sts::runtime::json::JsonWriter::pretty();
+        write_output_assume_role_with_saml(&mut w, &output);
+        println!("{}", w.finish());
+    }
     Ok(())
 }
 /// `assume-role-with-web-identity`: `AssumeRoleWithWebIdentity`.
@@ -829,10 +875,17 @@ fn op_assume_role_with_web_identity(
             ],
         ))?;
     let client = globals.client()?;
+    sts::cli::check_output::<
+        sts::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityOutput,
+    >(&globals.extension())
+        .map_err(extension_failure)?;
     let output = block_on(client.send(input))?.map_err(sdk_error)?;
-    let mut w = sts::runtime::json::JsonWriter::pretty();
-    write_output_assume_role_with_web_identity(&mut w, &output);
-    println!("{}", w.finish());
+    if !sts::cli::print_output(&globals.extension(), &output).map_err(extension_failure)?
+    {
+        let mut w = sts::runtime::json::JsonWriter::pretty();
+        write_output_assume_role_with_web_identity(&mut w, &output);
+        println!("{}", w.finish());
+    }
     Ok(())
 }
 /// `assume-root`: `AssumeRoot`.
@@ -921,10 +974,17 @@ fn op_assume_root(
             ],
         ))?;
     let client = globals.client()?;
+    sts::cli::check_output::<
+        sts::operation::assume_root::AssumeRootOutput,
+    >(&globals.extension())
+        .map_err(extension_failure)?;
     let output = block_on(client.send(input))?.map_err(sdk_error)?;
-    let mut w = sts::runtime::json::JsonWriter::pretty();
-    write_output_assume_root(&mut w, &output);
-    println!("{}", w.finish());
+    if !sts::cli::print_output(&globals.extension(), &output).map_err(extension_failure)?
+    {
+        let mut w = sts::runtime::json::JsonWriter::pretty();
+        write_output_assume_root(&mut w, &output);
+        println!("{}", w.finish());
+    }
     Ok(())
 }
 /// `decode-authorization-message`: `DecodeAuthorizationMessage`.
@@ -953,10 +1013,17 @@ fn op_decode_authorization_message(
         .build()
         .map_err(|e| invalid_input(e, &[("EncodedMessage", "--encoded-message")]))?;
     let client = globals.client()?;
+    sts::cli::check_output::<
+        sts::operation::decode_authorization_message::DecodeAuthorizationMessageOutput,
+    >(&globals.extension())
+        .map_err(extension_failure)?;
     let output = block_on(client.send(input))?.map_err(sdk_error)?;
-    let mut w = sts::runtime::json::JsonWriter::pretty();
-    write_output_decode_authorization_message(&mut w, &output);
-    println!("{}", w.finish());
+    if !sts::cli::print_output(&globals.extension(), &output).map_err(extension_failure)?
+    {
+        let mut w = sts::runtime::json::JsonWriter::pretty();
+        write_output_decode_authorization_message(&mut w, &output);
+        println!("{}", w.finish());
+    }
     Ok(())
 }
 /// `get-access-key-info`: `GetAccessKeyInfo`.
@@ -985,10 +1052,17 @@ fn op_get_access_key_info(
         .build()
         .map_err(|e| invalid_input(e, &[("AccessKeyId", "--access-key-id")]))?;
     let client = globals.client()?;
+    sts::cli::check_output::<
+        sts::operation::get_access_key_info::GetAccessKeyInfoOutput,
+    >(&globals.extension())
+        .map_err(extension_failure)?;
     let output = block_on(client.send(input))?.map_err(sdk_error)?;
-    let mut w = sts::runtime::json::JsonWriter::pretty();
-    write_output_get_access_key_info(&mut w, &output);
-    println!("{}", w.finish());
+    if !sts::cli::print_output(&globals.extension(), &output).map_err(extension_failure)?
+    {
+        let mut w = sts::runtime::json::JsonWriter::pretty();
+        write_output_get_access_key_info(&mut w, &output);
+        println!("{}", w.finish());
+    }
     Ok(())
 }
 /// `get-caller-identity`: `GetCallerIdentity`.
@@ -1005,10 +1079,17 @@ fn op_get_caller_identity(
     }
     let input = b.build().map_err(|e| invalid_input(e, &[]))?;
     let client = globals.client()?;
+    sts::cli::check_output::<
+        sts::operation::get_caller_identity::GetCallerIdentityOutput,
+    >(&globals.extension())
+        .map_err(extension_failure)?;
     let output = block_on(client.send(input))?.map_err(sdk_error)?;
-    let mut w = sts::runtime::json::JsonWriter::pretty();
-    write_output_get_caller_identity(&mut w, &output);
-    println!("{}", w.finish());
+    if !sts::cli::print_output(&globals.extension(), &output).map_err(extension_failure)?
+    {
+        let mut w = sts::runtime::json::JsonWriter::pretty();
+        write_output_get_caller_identity(&mut w, &output);
+        println!("{}", w.finish());
+    }
     Ok(())
 }
 /// `get-delegated-access-token`: `GetDelegatedAccessToken`.
@@ -1037,10 +1118,17 @@ fn op_get_delegated_access_token(
         .build()
         .map_err(|e| invalid_input(e, &[("TradeInToken", "--trade-in-token")]))?;
     let client = globals.client()?;
+    sts::cli::check_output::<
+        sts::operation::get_delegated_access_token::GetDelegatedAccessTokenOutput,
+    >(&globals.extension())
+        .map_err(extension_failure)?;
     let output = block_on(client.send(input))?.map_err(sdk_error)?;
-    let mut w = sts::runtime::json::JsonWriter::pretty();
-    write_output_get_delegated_access_token(&mut w, &output);
-    println!("{}", w.finish());
+    if !sts::cli::print_output(&globals.extension(), &output).map_err(extension_failure)?
+    {
+        let mut w = sts::runtime::json::JsonWriter::pretty();
+        write_output_get_delegated_access_token(&mut w, &output);
+        println!("{}", w.finish());
+    }
     Ok(())
 }
 /// `get-federation-token`: `GetFederationToken`.
@@ -1130,10 +1218,17 @@ fn op_get_federation_token(
             ],
         ))?;
     let client = globals.client()?;
+    sts::cli::check_output::<
+        sts::operation::get_federation_token::GetFederationTokenOutput,
+    >(&globals.extension())
+        .map_err(extension_failure)?;
     let output = block_on(client.send(input))?.map_err(sdk_error)?;
-    let mut w = sts::runtime::json::JsonWriter::pretty();
-    write_output_get_federation_token(&mut w, &output);
-    println!("{}", w.finish());
+    if !sts::cli::print_output(&globals.extension(), &output).map_err(extension_failure)?
+    {
+        let mut w = sts::runtime::json::JsonWriter::pretty();
+        write_output_get_federation_token(&mut w, &output);
+        println!("{}", w.finish());
+    }
     Ok(())
 }
 /// `get-session-token`: `GetSessionToken`.
@@ -1210,10 +1305,17 @@ fn op_get_session_token(
             ],
         ))?;
     let client = globals.client()?;
+    sts::cli::check_output::<
+        sts::operation::get_session_token::GetSessionTokenOutput,
+    >(&globals.extension())
+        .map_err(extension_failure)?;
     let output = block_on(client.send(input))?.map_err(sdk_error)?;
-    let mut w = sts::runtime::json::JsonWriter::pretty();
-    write_output_get_session_token(&mut w, &output);
-    println!("{}", w.finish());
+    if !sts::cli::print_output(&globals.extension(), &output).map_err(extension_failure)?
+    {
+        let mut w = sts::runtime::json::JsonWriter::pretty();
+        write_output_get_session_token(&mut w, &output);
+        println!("{}", w.finish());
+    }
     Ok(())
 }
 /// `get-web-identity-token`: `GetWebIdentityToken`.
@@ -1283,10 +1385,17 @@ fn op_get_web_identity_token(
             ],
         ))?;
     let client = globals.client()?;
+    sts::cli::check_output::<
+        sts::operation::get_web_identity_token::GetWebIdentityTokenOutput,
+    >(&globals.extension())
+        .map_err(extension_failure)?;
     let output = block_on(client.send(input))?.map_err(sdk_error)?;
-    let mut w = sts::runtime::json::JsonWriter::pretty();
-    write_output_get_web_identity_token(&mut w, &output);
-    println!("{}", w.finish());
+    if !sts::cli::print_output(&globals.extension(), &output).map_err(extension_failure)?
+    {
+        let mut w = sts::runtime::json::JsonWriter::pretty();
+        write_output_get_web_identity_token(&mut w, &output);
+        println!("{}", w.finish());
+    }
     Ok(())
 }
 /// One `PolicyDescriptorType` from shorthand syntax (`arn=<string>`).

@@ -275,6 +275,13 @@ pub(crate) fn policy_descriptor_list_type(
     field: &str,
     v: &[crate::types::PolicyDescriptorType],
 ) -> ::std::result::Result<(), ::stsgen_runtime::BuildError> {
+    ::stsgen_runtime::validate::length(
+        shape,
+        field,
+        v.len(),
+        ::std::option::Option::None,
+        ::std::option::Option::Some(10u64),
+    )?;
     for (i, item) in v.iter().enumerate() {
         item.validate().map_err(|e| e.in_element(shape, field, i))?;
     }
@@ -504,7 +511,7 @@ pub(crate) fn unrestricted_session_policy_document_type(
         field,
         v.chars().count(),
         ::std::option::Option::Some(1u64),
-        ::std::option::Option::None,
+        ::std::option::Option::Some(2048u64),
     )?;
     UNRESTRICTED_SESSION_POLICY_DOCUMENT_TYPE_PATTERN.check(shape, field, v)?;
     Ok(())

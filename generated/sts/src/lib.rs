@@ -52,6 +52,7 @@ mod protocol;
 mod generated_tests;
 #[cfg(test)]
 mod roundtrip_tests;
+pub mod cli;
 pub mod credentials;
 pub mod presign;
 /// Facts about the service from the model's metadata.

@@ -30,6 +30,29 @@
 //! The STS calls go through the async [`Client`](crate::Client) when the caller runs inside a
 //! tokio runtime, and through the blocking client (feature `blocking`) otherwise, so the same
 //! provider serves both clients.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+//! use std::time::Duration;
+//! use sts::credentials::{AssumeRoleProvider, ConfigLoader, MfaTokenSource};
+//!
+//! // Region, endpoint and credentials as the AWS SDKs read them, for a named profile.
+//! let config = ConfigLoader::new().profile_name("dev").load()?;
+//! let client = sts::Client::new(config.clone())?;
+//!
+//! // A role assumed with the profile's credentials, MFA asked once per refresh.
+//! let deploy = AssumeRoleProvider::builder("arn:aws:iam::123456789012:role/deploy")
+//!     .config(config)
+//!     .session_name("ci-run-42")
+//!     .duration(Duration::from_secs(3600))
+//!     .mfa("arn:aws:iam::123456789012:mfa/me", MfaTokenSource::new(|_serial| Ok("123456".into())))
+//!     .build()?;
+//!
+//! // An EKS token, as `aws eks get-token` prints it.
+//! let token = client.eks_token("my-cluster").await?;
+//! println!("{}", token.exec_credential_json());
+//! # let _ = deploy; Ok(()) }
+//! ```
 
 use std::fmt;
 use std::path::PathBuf;
