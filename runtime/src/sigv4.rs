@@ -50,9 +50,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use hmac::{Hmac, KeyInit, Mac};
 use http::header::{HeaderName, HeaderValue, AUTHORIZATION, HOST};
-use sha2::{Digest, Sha256};
 
 use crate::sensitive::{Redacted, RedactedOption};
 
@@ -403,15 +401,14 @@ impl std::error::Error for SigningError {}
 
 /// Lower-case hex SHA-256 of `data`.
 pub fn sha256_hex(data: &[u8]) -> String {
-    hex(&Sha256::digest(data))
+    hex(ring::digest::digest(&ring::digest::SHA256, data).as_ref())
 }
 
 fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
-    // HMAC takes keys of any length: `new_from_slice` cannot fail for it.
-    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key)
-        .expect("HMAC-SHA256 accepts keys of any length");
-    mac.update(message);
-    mac.finalize().into_bytes().into()
+    let tag = ring::hmac::sign(&ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key), message);
+    let mut out = [0; 32];
+    out.copy_from_slice(tag.as_ref());
+    out
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -917,10 +914,12 @@ impl fmt::Debug for SigningKeyCache {
 }
 
 fn secret_fingerprint(secret_access_key: &str) -> [u8; 32] {
-    let mut hasher = Sha256::new();
+    let mut hasher = ring::digest::Context::new(&ring::digest::SHA256);
     hasher.update(b"stsgen-sigv4-signing-key-cache\0");
     hasher.update(secret_access_key.as_bytes());
-    hasher.finalize().into()
+    let mut out = [0; 32];
+    out.copy_from_slice(hasher.finish().as_ref());
+    out
 }
 
 fn derive_key(

@@ -24,7 +24,7 @@
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
-use sts::runtime::client::transport::HyperClient;
+use sts::runtime::client::transport::HttpsClient;
 use sts::runtime::client::{HttpClient, HttpResponse, TransportError};
 use sts::runtime::credentials::{BoxFuture, StaticCredentials};
 use sts::runtime::http;
@@ -67,13 +67,13 @@ struct Seen {
 /// Records every request, then sends it on over the default transport.
 #[derive(Debug)]
 struct Capture {
-    inner: HyperClient,
+    inner: HttpsClient,
     seen: Mutex<Vec<Seen>>,
 }
 
 impl Capture {
     fn new() -> Arc<Capture> {
-        let inner = HyperClient::new(Some(Duration::from_secs(5))).expect("the default transport");
+        let inner = HttpsClient::new(Some(Duration::from_secs(5))).expect("the default transport");
         Arc::new(Capture { inner, seen: Mutex::default() })
     }
 
@@ -160,7 +160,7 @@ fn assert_expires_in(expiration: sts::primitives::DateTime, expected: i64) {
 // ---------------------------------------------------------------------------------------------
 
 /// Sends a request, panicking unless the answer is 2xx.
-async fn send_ok(http: &HyperClient, request: http::Request<Vec<u8>>, what: &str) -> Vec<u8> {
+async fn send_ok(http: &HttpsClient, request: http::Request<Vec<u8>>, what: &str) -> Vec<u8> {
     let response = http.send(request, 10 << 20).await.unwrap_or_else(|e| panic!("{what}: {e}"));
     if !(200..300).contains(&response.status) {
         panic!("{what}: HTTP {}: {}", response.status, String::from_utf8_lossy(&response.body));
@@ -169,7 +169,7 @@ async fn send_ok(http: &HyperClient, request: http::Request<Vec<u8>>, what: &str
 }
 
 /// `POST {url}{path}` with a `text/plain` body (moto's control API).
-async fn moto_api(http: &HyperClient, url: &str, path: &str, body: &str) {
+async fn moto_api(http: &HttpsClient, url: &str, path: &str, body: &str) {
     let request = http::Request::post(format!("{url}{path}"))
         .header("content-type", "text/plain")
         .body(body.as_bytes().to_vec())
@@ -179,7 +179,7 @@ async fn moto_api(http: &HyperClient, url: &str, path: &str, body: &str) {
 
 /// One IAM awsQuery call, signed for `iam` (moto routes by it) with a throwaway key (moto does
 /// not check while checking is off); returns the response body.
-async fn iam(http: &HyperClient, url: &str, action: &str, params: &[(&str, &str)]) -> Vec<u8> {
+async fn iam(http: &HttpsClient, url: &str, action: &str, params: &[(&str, &str)]) -> Vec<u8> {
     let mut query = QueryWriter::new(action, IAM_VERSION);
     for (k, v) in params {
         query.string(k, v);
@@ -215,7 +215,7 @@ fn xml_text(body: &[u8], path: &[&str]) -> String {
 }
 
 /// Creates a user with an inline policy and an access key; returns its ARN, id and key.
-async fn create_user_with_key(http: &HyperClient, url: &str, name: &str, policy: &str) -> (String, String, Key) {
+async fn create_user_with_key(http: &HttpsClient, url: &str, name: &str, policy: &str) -> (String, String, Key) {
     let body = iam(http, url, "CreateUser", &[("UserName", name)]).await;
     let arn = xml_text(&body, &["CreateUserResult", "User", "Arn"]);
     let user_id = xml_text(&body, &["CreateUserResult", "User", "UserId"]);
@@ -226,7 +226,7 @@ async fn create_user_with_key(http: &HyperClient, url: &str, name: &str, policy:
     (arn, user_id, Key { id, secret, token: None })
 }
 
-async fn create_role(http: &HyperClient, url: &str, name: &str, trust: &str) -> (String, String) {
+async fn create_role(http: &HttpsClient, url: &str, name: &str, trust: &str) -> (String, String) {
     let body = iam(http, url, "CreateRole", &[("RoleName", name), ("AssumeRolePolicyDocument", trust)]).await;
     (xml_text(&body, &["CreateRoleResult", "Role", "Arn"]), xml_text(&body, &["CreateRoleResult", "Role", "RoleId"]))
 }
@@ -253,7 +253,7 @@ fn checked() -> &'static Checked {
     CHECKED.get_or_init(|| {
         let url = server_url("STSGEN_MOTO_URL");
         rt().block_on(async {
-            let http = HyperClient::new(Some(Duration::from_secs(5))).unwrap();
+            let http = HttpsClient::new(Some(Duration::from_secs(5))).unwrap();
             // A rerun against the same server starts from scratch, with checking off.
             moto_api(&http, &url, "/moto-api/reset", "").await;
             moto_api(&http, &url, "/moto-api/reset-auth", "inf").await;
@@ -302,7 +302,7 @@ fn unchecked() -> &'static Unchecked {
     UNCHECKED.get_or_init(|| {
         let url = server_url("STSGEN_MOTO_NOAUTH_URL");
         rt().block_on(async {
-            let http = HyperClient::new(Some(Duration::from_secs(5))).unwrap();
+            let http = HttpsClient::new(Some(Duration::from_secs(5))).unwrap();
             moto_api(&http, &url, "/moto-api/reset", "").await;
             moto_api(&http, &url, "/moto-api/reset-auth", "inf").await;
 

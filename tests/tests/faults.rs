@@ -1,4 +1,4 @@
-//! Reliability under faults: the async (hyper) and blocking (ureq) clients against a
+//! Reliability under faults: the async and blocking clients against a
 //! fault-injecting server on 127.0.0.1. Each test asserts the outcome, the number of attempts
 //! as counted at the server, and that the call stays inside its configured time budget.
 //!

@@ -324,7 +324,7 @@ pub fn emit_blocking(svc: &Service) -> TokenStream {
     let doc = format!(" A blocking client for {full_name}: send any operation input with [`Client::send`].");
     quote! {
         //! The blocking client (feature `blocking`): the same request building, signing and retry
-        //! policy as the async client, over a blocking transport (ureq with rustls).
+        //! policy as the async client, over a blocking transport (HTTP/1.1 over `std::net` and rustls).
 
         use ::std::sync::Arc;
 

@@ -1,11 +1,14 @@
 //! The blocking client core: the same request building, signing, classification and retry
-//! policy as the async orchestrator, over a blocking transport (ureq with rustls by default).
+//! policy as the async orchestrator, over a blocking transport (the crate's HTTP/1.1 codec over `std::net` and rustls by default).
 
 use std::fmt;
+use std::io::{Read, Write};
+use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::client::config::ClientConfig;
+use crate::client::http1::{encode_request, server_name, tls_config, Pool, Progress, ResponseReader, Target};
 use crate::client::error::{SdkError, TimeoutKind, TransportError, TransportErrorKind};
 use crate::client::invoke::{build_uri, classify, next_wait, operation_timeout, prepare, ClientHandle, OperationCall, Outcome, ServiceError};
 use crate::client::transport::HttpResponse;
@@ -17,48 +20,223 @@ pub trait BlockingHttpClient: Send + Sync + fmt::Debug {
     fn send(&self, request: http::Request<Vec<u8>>, max_body: usize, timeout: Option<Duration>) -> Result<HttpResponse, TransportError>;
 }
 
-/// The default blocking transport: ureq over rustls (ring, Mozilla roots).
-#[derive(Debug)]
-pub struct UreqClient {
-    agent: ureq::Agent,
+/// How long an idle pooled connection is kept.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(20);
+/// The most idle connections kept per endpoint.
+const MAX_IDLE: usize = 8;
+
+enum Conn {
+    Plain(TcpStream),
+    Tls(Box<rustls::StreamOwned<rustls::ClientConnection, TcpStream>>),
 }
 
-impl UreqClient {
-    /// A client with the given connect timeout.
+impl Conn {
+    fn socket(&self) -> &TcpStream {
+        match self {
+            Conn::Plain(s) => s,
+            Conn::Tls(s) => &s.sock,
+        }
+    }
+}
+
+impl Read for Conn {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Conn::Plain(s) => s.read(buf),
+            Conn::Tls(s) => s.read(buf),
+        }
+    }
+}
+
+impl Write for Conn {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Conn::Plain(s) => s.write(buf),
+            Conn::Tls(s) => s.write(buf),
+        }
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Conn::Plain(s) => s.flush(),
+            Conn::Tls(s) => s.flush(),
+        }
+    }
+}
+
+/// The default blocking transport: the crate's HTTP/1.1 codec over `std::net` and rustls
+/// (ring, Mozilla roots), with a pool of keep-alive connections per endpoint.
+pub struct StdClient {
+    /// Built on the first TLS connection.
+    tls: std::sync::OnceLock<Result<Arc<rustls::ClientConfig>, TransportError>>,
+    pool: Arc<Pool<Conn>>,
+    connect_timeout: Option<Duration>,
+}
+
+impl fmt::Debug for StdClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StdClient").field("connect_timeout", &self.connect_timeout).finish_non_exhaustive()
+    }
+}
+
+fn timed_out(kind: TimeoutKind, what: String) -> TransportError {
+    TransportError::new(TransportErrorKind::Timeout(kind), what)
+}
+
+fn is_timeout(e: &std::io::Error) -> bool {
+    matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut)
+}
+
+impl StdClient {
+    /// A client with the given connect timeout (TCP connect and TLS handshake).
     pub fn new(connect_timeout: Option<Duration>) -> Self {
-        let config = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .timeout_connect(connect_timeout)
-            .build();
-        UreqClient { agent: ureq::Agent::new_with_config(config) }
+        StdClient { tls: std::sync::OnceLock::new(), pool: Pool::new(IDLE_TIMEOUT, MAX_IDLE), connect_timeout }
+    }
+
+    fn connect(&self, target: &Target, deadline: Option<Instant>) -> Result<Conn, TransportError> {
+        let started = Instant::now();
+        let connect_deadline = match (self.connect_timeout.map(|t| started + t), deadline) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let kind = |at: Option<Instant>| if at == deadline && deadline.is_some() { TimeoutKind::Attempt } else { TimeoutKind::Connect };
+        let addrs = (target.host.as_str(), target.port)
+            .to_socket_addrs()
+            .map_err(|e| TransportError::new(TransportErrorKind::Connect, format!("resolving `{}`: {e}", target.host)))?;
+        let mut last = None;
+        let mut tcp = None;
+        for addr in addrs {
+            let attempt = match connect_deadline {
+                Some(at) => {
+                    let left = at.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        return Err(timed_out(kind(connect_deadline), format!("connecting to `{}:{}` timed out", target.host, target.port)));
+                    }
+                    TcpStream::connect_timeout(&addr, left)
+                }
+                None => TcpStream::connect(addr),
+            };
+            match attempt {
+                Ok(s) => {
+                    tcp = Some(s);
+                    break;
+                }
+                Err(e) if is_timeout(&e) => {
+                    return Err(timed_out(kind(connect_deadline), format!("connecting to `{}:{}` timed out", target.host, target.port)))
+                }
+                Err(e) => last = Some(format!("{addr}: {e}")),
+            }
+        }
+        let tcp = tcp.ok_or_else(|| {
+            let why = last.unwrap_or_else(|| "no addresses".to_owned());
+            TransportError::new(TransportErrorKind::Connect, format!("connecting to `{}`: {why}", target.host))
+        })?;
+        let _ = tcp.set_nodelay(true);
+        if !target.tls {
+            return Ok(Conn::Plain(tcp));
+        }
+        let name = server_name(&target.host)?;
+        let config = self.tls.get_or_init(tls_config).clone()?;
+        let tls = rustls::ClientConnection::new(config, name)
+            .map_err(|e| TransportError::new(TransportErrorKind::Connect, format!("TLS setup for `{}`: {e}", target.host)))?;
+        let mut stream = rustls::StreamOwned::new(tls, tcp);
+        set_timeout(stream.get_ref(), connect_deadline).map_err(|e| timed_out(kind(connect_deadline), e))?;
+        while stream.conn.is_handshaking() {
+            if let Err(e) = stream.conn.complete_io(&mut stream.sock) {
+                return Err(if is_timeout(&e) {
+                    timed_out(kind(connect_deadline), format!("TLS handshake with `{}` timed out", target.host))
+                } else {
+                    TransportError::new(TransportErrorKind::Connect, format!("TLS handshake with `{}`: {e}", target.host))
+                });
+            }
+        }
+        Ok(Conn::Tls(Box::new(stream)))
+    }
+
+    /// One exchange on `conn`; see the async transport for `retry_on_new`.
+    fn exchange(
+        conn: &mut Conn,
+        wire: &[u8],
+        method: &http::Method,
+        max_body: usize,
+        deadline: Option<Instant>,
+        reused: bool,
+    ) -> Result<(HttpResponse, bool), (TransportError, bool)> {
+        let fail = |what: &str, e: std::io::Error| {
+            if is_timeout(&e) {
+                timed_out(TimeoutKind::Attempt, format!("{what}: the attempt timed out"))
+            } else {
+                TransportError::new(TransportErrorKind::Io, format!("{what}: {e}"))
+            }
+        };
+        set_timeout(conn.socket(), deadline).map_err(|e| (timed_out(TimeoutKind::Attempt, e), false))?;
+        if let Err(e) = conn.write_all(wire).and_then(|()| conn.flush()) {
+            let stale = reused && !is_timeout(&e);
+            return Err((fail("sending the request", e), stale));
+        }
+        let mut reader = ResponseReader::new(method, max_body);
+        let mut buf = vec![0; 16 * 1024];
+        loop {
+            set_timeout(conn.socket(), deadline).map_err(|e| (timed_out(TimeoutKind::Attempt, e), false))?;
+            let n = match conn.read(&mut buf) {
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    let stale = reused && !reader.started && !is_timeout(&e);
+                    return Err((fail("reading the response", e), stale));
+                }
+            };
+            if n == 0 {
+                let started = reader.started;
+                return reader.eof().map(|r| (r, false)).map_err(|e| (e, reused && !started));
+            }
+            match reader.feed(&buf[..n]) {
+                Ok(Progress::NeedMore) => {}
+                Ok(Progress::Done { response, reusable }) => return Ok((response, reusable)),
+                Err(e) => return Err((e, false)),
+            }
+        }
     }
 }
 
-fn classify_ureq(e: ureq::Error) -> TransportError {
-    match e {
-        ureq::Error::Timeout(t) => {
-            let kind = if format!("{t:?}").contains("Connect") { TimeoutKind::Connect } else { TimeoutKind::Attempt };
-            TransportError::new(TransportErrorKind::Timeout(kind), t.to_string())
+/// Sets the socket's read and write timeouts to what is left until `deadline`.
+fn set_timeout(socket: &TcpStream, deadline: Option<Instant>) -> Result<(), String> {
+    let left = match deadline {
+        Some(at) => {
+            let left = at.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err("the attempt timed out".to_owned());
+            }
+            Some(left)
         }
-        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => TransportError::new(TransportErrorKind::Connect, e.to_string()),
-        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
-            TransportError::new(TransportErrorKind::Connect, io.to_string())
-        }
-        ureq::Error::BodyExceedsLimit(limit) => TransportError::new(TransportErrorKind::BodyTooLarge { limit: limit as usize }, ""),
-        ureq::Error::BadUri(u) => TransportError::new(TransportErrorKind::InvalidRequest, u),
-        other => TransportError::new(TransportErrorKind::Io, other.to_string()),
-    }
+        None => None,
+    };
+    socket.set_read_timeout(left).and_then(|()| socket.set_write_timeout(left)).map_err(|e| format!("setting a socket timeout: {e}"))
 }
 
-impl BlockingHttpClient for UreqClient {
+impl BlockingHttpClient for StdClient {
     fn send(&self, request: http::Request<Vec<u8>>, max_body: usize, timeout: Option<Duration>) -> Result<HttpResponse, TransportError> {
-        let request = self.agent.configure_request(request).timeout_global(timeout).build();
-        let response = self.agent.run(request).map_err(classify_ureq)?;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let body = response.into_body().with_config().limit(max_body as u64).read_to_vec().map_err(classify_ureq)?;
-        Ok(HttpResponse { status, headers, body })
+        let deadline = timeout.map(|t| Instant::now() + t);
+        let target = Target::of(request.uri())?;
+        let mut wire = Vec::new();
+        encode_request(&request, &mut wire)?;
+        while let Some(mut conn) = self.pool.take(&target) {
+            match Self::exchange(&mut conn, &wire, request.method(), max_body, deadline, true) {
+                Ok((response, reusable)) => {
+                    if reusable {
+                        self.pool.put(target, conn);
+                    }
+                    return Ok(response);
+                }
+                Err((_, true)) => continue,
+                Err((e, false)) => return Err(e),
+            }
+        }
+        let mut conn = self.connect(&target, deadline)?;
+        let (response, reusable) = Self::exchange(&mut conn, &wire, request.method(), max_body, deadline, false).map_err(|(e, _)| e)?;
+        if reusable {
+            self.pool.put(target, conn);
+        }
+        Ok(response)
     }
 }
 
@@ -70,9 +248,9 @@ pub struct BlockingClientHandle {
 }
 
 impl BlockingClientHandle {
-    /// A handle for `config` with the default (ureq) transport, or `http` when given.
+    /// A handle for `config` with the default ([`StdClient`]) transport, or `http` when given.
     pub fn new(config: ClientConfig, http: Option<Arc<dyn BlockingHttpClient>>) -> Self {
-        let http = http.unwrap_or_else(|| Arc::new(UreqClient::new(config.timeouts.connect)));
+        let http = http.unwrap_or_else(|| Arc::new(StdClient::new(config.timeouts.connect)));
         BlockingClientHandle { core: ClientHandle::without_transport(config), http }
     }
 
@@ -127,5 +305,52 @@ pub fn invoke_blocking<O, E: ServiceError>(handle: &BlockingClientHandle, call: 
         };
         let wait = next_wait(cfg, error, attempt, deadline)?;
         std::thread::sleep(wait);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::http1::test_server;
+
+    fn body(client: &StdClient, url: &str) -> String {
+        let request = http::Request::post(format!("{url}/")).body(b"Action=X".to_vec()).unwrap();
+        let response = client.send(request, 1024, Some(Duration::from_secs(5))).expect("the request succeeds");
+        assert_eq!(response.status, 200);
+        String::from_utf8(response.body).unwrap()
+    }
+
+    #[test]
+    fn keep_alive_connections_are_reused() {
+        let url = test_server::start(100);
+        let client = StdClient::new(Some(Duration::from_secs(5)));
+        for req in 0..3 {
+            assert_eq!(body(&client, &url), format!("conn=0 req={req}"));
+        }
+    }
+
+    #[test]
+    fn connections_the_server_closed_while_idle_are_replaced_transparently() {
+        let url = test_server::start(1);
+        let client = StdClient::new(Some(Duration::from_secs(5)));
+        let mut seen = Vec::new();
+        for _ in 0..3 {
+            seen.push(body(&client, &url));
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(seen, ["conn=0 req=0", "conn=1 req=0", "conn=2 req=0"]);
+    }
+
+    #[test]
+    fn a_silent_server_hits_the_attempt_timeout() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        let client = StdClient::new(Some(Duration::from_secs(5)));
+        let started = Instant::now();
+        let request = http::Request::post(url).body(Vec::new()).unwrap();
+        let e = client.send(request, 1024, Some(Duration::from_millis(200))).unwrap_err();
+        assert_eq!(e.kind(), &TransportErrorKind::Timeout(TimeoutKind::Attempt), "{e}");
+        assert!(started.elapsed() < Duration::from_secs(3));
+        drop(listener);
     }
 }

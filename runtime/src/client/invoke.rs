@@ -43,7 +43,7 @@ impl ClientHandle {
     pub fn new(config: ClientConfig) -> Result<Self, TransportError> {
         let http: Arc<dyn HttpClient> = match &config.http_client {
             Some(h) => h.clone(),
-            None => Arc::new(crate::client::transport::HyperClient::new(config.timeouts.connect)?),
+            None => Arc::new(crate::client::transport::HttpsClient::new(config.timeouts.connect)?),
         };
         Ok(ClientHandle { config, http: Some(http), signer: Signer::new(), clock_offset_ms: AtomicI64::new(0) })
     }

@@ -9,6 +9,7 @@
 pub mod blocking;
 pub mod config;
 pub mod error;
+mod http1;
 pub mod retry;
 pub mod transport;
 

@@ -1,12 +1,15 @@
-//! The transport trait and the default HTTPS client (hyper + rustls).
+//! The transport trait and the default HTTPS client: the crate's HTTP/1.1 codec
+//! ([`http1`](super::http1)) over tokio and rustls, with connection pooling.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 
 use crate::client::error::{TimeoutKind, TransportError, TransportErrorKind};
+use crate::client::http1::{encode_request, server_name, tls_config, Pool, Progress, ResponseReader, Target};
 use crate::credentials::BoxFuture;
 
 /// A response read whole (bounded by the body cap).
@@ -27,87 +30,209 @@ pub trait HttpClient: Send + Sync + fmt::Debug {
     fn send(&self, request: http::Request<Vec<u8>>, max_body: usize) -> BoxFuture<'_, Result<HttpResponse, TransportError>>;
 }
 
-type Connector = hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>;
+/// How long an idle pooled connection is kept.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(20);
+/// The most idle connections kept per endpoint.
+const MAX_IDLE: usize = 8;
 
-/// The default transport: HTTP/1.1 over TLS (rustls with ring, Mozilla roots) or plain HTTP
-/// for `http://` endpoints, with connection pooling.
-#[derive(Clone)]
-pub struct HyperClient {
-    inner: hyper_util::client::legacy::Client<Connector, Full<Bytes>>,
+enum Conn {
+    Plain(TcpStream),
+    Tls(Box<tokio_rustls::client::TlsStream<TcpStream>>),
 }
 
-impl fmt::Debug for HyperClient {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("HyperClient")
+impl Conn {
+    async fn write_all(&mut self, data: &[u8]) -> std::io::Result<()> {
+        match self {
+            Conn::Plain(s) => s.write_all(data).await,
+            Conn::Tls(s) => {
+                s.write_all(data).await?;
+                s.flush().await
+            }
+        }
+    }
+
+    async fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Conn::Plain(s) => s.read(buf).await,
+            Conn::Tls(s) => s.read(buf).await,
+        }
     }
 }
 
-impl HyperClient {
-    /// A client with the given connect timeout.
+/// The default transport: HTTP/1.1 over TLS (rustls with ring, Mozilla roots) or plain HTTP
+/// for `http://` endpoints, with a pool of keep-alive connections per endpoint.
+#[derive(Clone)]
+pub struct HttpsClient {
+    tls: tokio_rustls::TlsConnector,
+    pool: Arc<Pool<Conn>>,
+    connect_timeout: Option<Duration>,
+}
+
+impl fmt::Debug for HttpsClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpsClient").field("connect_timeout", &self.connect_timeout).finish_non_exhaustive()
+    }
+}
+
+impl HttpsClient {
+    /// A client with the given connect timeout (TCP connect and TLS handshake).
     ///
     /// # Errors
     /// When the TLS configuration cannot be built.
     pub fn new(connect_timeout: Option<Duration>) -> Result<Self, TransportError> {
-        let mut http = hyper_util::client::legacy::connect::HttpConnector::new();
-        http.enforce_http(false);
-        http.set_connect_timeout(connect_timeout);
-        http.set_nodelay(true);
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
-            .map_err(|e| TransportError::new(TransportErrorKind::Connect, format!("TLS setup: {e}")))?
-            .https_or_http()
-            .enable_http1()
-            .wrap_connector(http);
-        let inner = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-            .pool_idle_timeout(Duration::from_secs(20))
-            .build(https);
-        Ok(HyperClient { inner })
+        Ok(HttpsClient {
+            tls: tokio_rustls::TlsConnector::from(tls_config()?),
+            pool: Pool::new(IDLE_TIMEOUT, MAX_IDLE),
+            connect_timeout,
+        })
     }
-}
 
-fn classify(e: &hyper_util::client::legacy::Error) -> TransportError {
-    let mut message = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        message.push_str(": ");
-        message.push_str(&s.to_string());
-        source = s.source();
-    }
-    if e.is_connect() {
-        let kind = if message.contains("timed out") || message.contains("timeout") {
-            TransportErrorKind::Timeout(TimeoutKind::Connect)
-        } else {
-            TransportErrorKind::Connect
+    async fn connect(&self, target: &Target) -> Result<Conn, TransportError> {
+        let connect = async {
+            let addrs = tokio::net::lookup_host((target.host.as_str(), target.port)).await.map_err(|e| {
+                TransportError::new(TransportErrorKind::Connect, format!("resolving `{}`: {e}", target.host))
+            })?;
+            let mut last = None;
+            let mut tcp = None;
+            for addr in addrs {
+                match TcpStream::connect(addr).await {
+                    Ok(s) => {
+                        tcp = Some(s);
+                        break;
+                    }
+                    Err(e) => last = Some(format!("{addr}: {e}")),
+                }
+            }
+            let tcp = tcp.ok_or_else(|| {
+                let why = last.unwrap_or_else(|| "no addresses".to_owned());
+                TransportError::new(TransportErrorKind::Connect, format!("connecting to `{}`: {why}", target.host))
+            })?;
+            // Requests are small and answered at once: do not wait to coalesce segments.
+            let _ = tcp.set_nodelay(true);
+            if !target.tls {
+                return Ok(Conn::Plain(tcp));
+            }
+            let name = server_name(&target.host)?;
+            let tls = self.tls.connect(name, tcp).await.map_err(|e| {
+                TransportError::new(TransportErrorKind::Connect, format!("TLS handshake with `{}`: {e}", target.host))
+            })?;
+            Ok(Conn::Tls(Box::new(tls)))
         };
-        TransportError::new(kind, message)
-    } else {
-        TransportError::new(TransportErrorKind::Io, message)
+        match self.connect_timeout {
+            Some(limit) => tokio::time::timeout(limit, connect).await.unwrap_or_else(|_| {
+                Err(TransportError::new(
+                    TransportErrorKind::Timeout(TimeoutKind::Connect),
+                    format!("connecting to `{}:{}` took longer than {limit:?}", target.host, target.port),
+                ))
+            }),
+            None => connect.await,
+        }
+    }
+
+    /// One exchange on `conn`. `Err((error, retry_on_new))`: `retry_on_new` when a reused
+    /// connection failed before any byte of the response arrived (the server had closed it).
+    async fn exchange(
+        conn: &mut Conn,
+        wire: &[u8],
+        method: &http::Method,
+        max_body: usize,
+        reused: bool,
+    ) -> Result<(HttpResponse, bool), (TransportError, bool)> {
+        let io = |what: &str, e: std::io::Error| TransportError::new(TransportErrorKind::Io, format!("{what}: {e}"));
+        if let Err(e) = conn.write_all(wire).await {
+            return Err((io("sending the request", e), reused));
+        }
+        let mut reader = ResponseReader::new(method, max_body);
+        let mut buf = vec![0; 16 * 1024];
+        loop {
+            let n = match conn.read(&mut buf).await {
+                Ok(n) => n,
+                Err(e) => return Err((io("reading the response", e), reused && !reader.started)),
+            };
+            if n == 0 {
+                let started = reader.started;
+                return reader.eof().map(|r| (r, false)).map_err(|e| (e, reused && !started));
+            }
+            match reader.feed(&buf[..n]) {
+                Ok(Progress::NeedMore) => {}
+                Ok(Progress::Done { response, reusable }) => return Ok((response, reusable)),
+                Err(e) => return Err((e, false)),
+            }
+        }
     }
 }
 
-impl HttpClient for HyperClient {
+impl HttpClient for HttpsClient {
     fn send(&self, request: http::Request<Vec<u8>>, max_body: usize) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
         Box::pin(async move {
-            let (parts, body) = request.into_parts();
-            let request = http::Request::from_parts(parts, Full::new(Bytes::from(body)));
-            let response = self.inner.request(request).await.map_err(|e| classify(&e))?;
-            let (parts, mut body) = response.into_parts();
-            if let Some(len) = parts.headers.get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok()) {
-                if len > max_body {
-                    return Err(TransportError::new(TransportErrorKind::BodyTooLarge { limit: max_body }, ""));
-                }
-            }
-            let mut out = Vec::new();
-            while let Some(frame) = body.frame().await {
-                let frame = frame.map_err(|e| TransportError::new(TransportErrorKind::Io, format!("reading the body: {e}")))?;
-                if let Ok(data) = frame.into_data() {
-                    if out.len() + data.len() > max_body {
-                        return Err(TransportError::new(TransportErrorKind::BodyTooLarge { limit: max_body }, ""));
+            let target = Target::of(request.uri())?;
+            let mut wire = Vec::new();
+            encode_request(&request, &mut wire)?;
+            // A pooled connection may have been closed by the server while idle; that shows as
+            // a failure before any response byte, and the request then goes on a new connection.
+            while let Some(mut conn) = self.pool.take(&target) {
+                match Self::exchange(&mut conn, &wire, request.method(), max_body, true).await {
+                    Ok((response, reusable)) => {
+                        if reusable {
+                            self.pool.put(target, conn);
+                        }
+                        return Ok(response);
                     }
-                    out.extend_from_slice(&data);
+                    Err((_, true)) => continue,
+                    Err((e, false)) => return Err(e),
                 }
             }
-            Ok(HttpResponse { status: parts.status.as_u16(), headers: parts.headers, body: out })
+            let mut conn = self.connect(&target).await?;
+            let (response, reusable) = Self::exchange(&mut conn, &wire, request.method(), max_body, false).await.map_err(|(e, _)| e)?;
+            if reusable {
+                self.pool.put(target, conn);
+            }
+            Ok(response)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::http1::test_server;
+
+    async fn body(client: &HttpsClient, url: &str) -> String {
+        let request = http::Request::post(format!("{url}/")).body(b"Action=X".to_vec()).unwrap();
+        let response = client.send(request, 1024).await.expect("the request succeeds");
+        assert_eq!(response.status, 200);
+        String::from_utf8(response.body).unwrap()
+    }
+
+    #[tokio::test]
+    async fn keep_alive_connections_are_reused() {
+        let url = test_server::start(100);
+        let client = HttpsClient::new(Some(Duration::from_secs(5))).unwrap();
+        for req in 0..3 {
+            assert_eq!(body(&client, &url).await, format!("conn=0 req={req}"));
+        }
+    }
+
+    #[tokio::test]
+    async fn connections_the_server_closed_while_idle_are_replaced_transparently() {
+        let url = test_server::start(1);
+        let client = HttpsClient::new(Some(Duration::from_secs(5))).unwrap();
+        let mut seen = Vec::new();
+        for _ in 0..3 {
+            seen.push(body(&client, &url).await);
+            // Let the server's close arrive, so the next send meets a dead pooled connection.
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(seen, ["conn=0 req=0", "conn=1 req=0", "conn=2 req=0"]);
+    }
+
+    #[tokio::test]
+    async fn refused_connections_are_connect_errors() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let client = HttpsClient::new(Some(Duration::from_secs(5))).unwrap();
+        let request = http::Request::post(format!("http://127.0.0.1:{port}/")).body(Vec::new()).unwrap();
+        let e = client.send(request, 1024).await.unwrap_err();
+        assert_eq!(e.kind(), &TransportErrorKind::Connect, "{e}");
+        assert!(e.to_string().contains(&format!("127.0.0.1:{port}")), "{e}");
     }
 }

@@ -1,0 +1,720 @@
+//! A small sans-IO HTTP/1.1 client codec: request encoding and an incremental response reader
+//! (status line, headers, `Content-Length`, `chunked` and read-to-close bodies), shared by the
+//! async and the blocking transports.
+//!
+//! AWS query APIs need a small subset of HTTP/1.1: one request, one whole response, keep-alive.
+//! Writing that subset here instead of depending on hyper, hyper-util, http-body and their
+//! futures crates removes about fifteen crates from a build (README, design section); the
+//! code is covered by the unit tests below, the fault-injection suite (resets, stalls,
+//! truncation, oversized and garbage bodies) and the end-to-end tests against moto.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::client::error::{TransportError, TransportErrorKind};
+use crate::client::transport::HttpResponse;
+
+/// The most bytes a response head (status line and headers) may take.
+pub(crate) const MAX_HEAD: usize = 64 * 1024;
+/// The most header lines a response may have.
+const MAX_HEADERS: usize = 128;
+/// The most bytes a chunk-size line or the trailer section may take.
+const MAX_CHUNK_LINE: usize = 4 * 1024;
+
+fn invalid(message: impl Into<String>) -> TransportError {
+    TransportError::new(TransportErrorKind::Io, format!("invalid HTTP response: {}", message.into()))
+}
+
+/// Where a request goes: scheme, host (without brackets) and port, the pool key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct Target {
+    pub tls: bool,
+    pub host: String,
+    pub port: u16,
+}
+
+impl Target {
+    /// The target of an absolute `http` or `https` URI.
+    pub fn of(uri: &http::Uri) -> Result<Target, TransportError> {
+        let bad = |why: &str| TransportError::new(TransportErrorKind::InvalidRequest, format!("URL `{uri}` {why}"));
+        let tls = match uri.scheme_str() {
+            Some("https") => true,
+            Some("http") => false,
+            _ => return Err(bad("must start with http:// or https://")),
+        };
+        let host = uri.host().filter(|h| !h.is_empty()).ok_or_else(|| bad("has no host"))?;
+        let host = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
+        let port = match uri.port_u16() {
+            Some(p) => p,
+            None if uri.authority().is_some_and(|a| a.as_str().rsplit_once(':').is_some_and(|(_, p)| !p.contains(']'))) => {
+                return Err(bad("has an invalid port"))
+            }
+            None if tls => 443,
+            None => 80,
+        };
+        Ok(Target { tls, host: host.to_owned(), port })
+    }
+}
+
+/// Writes `request` as an HTTP/1.1 message: request line, headers (a `host` header from the
+/// URI when the request has none, `content-length` for a body), blank line, body.
+pub(crate) fn encode_request(request: &http::Request<Vec<u8>>, out: &mut Vec<u8>) -> Result<(), TransportError> {
+    let method = request.method().as_str();
+    let target = request.uri().path_and_query().map(|p| p.as_str()).filter(|p| !p.is_empty()).unwrap_or("/");
+    out.reserve(256 + request.body().len());
+    out.extend_from_slice(method.as_bytes());
+    out.push(b' ');
+    out.extend_from_slice(target.as_bytes());
+    out.extend_from_slice(b" HTTP/1.1\r\n");
+    let headers = request.headers();
+    if !headers.contains_key(http::header::HOST) {
+        let authority = request
+            .uri()
+            .authority()
+            .ok_or_else(|| TransportError::new(TransportErrorKind::InvalidRequest, "the request has neither a host header nor an absolute URI"))?;
+        out.extend_from_slice(b"host: ");
+        out.extend_from_slice(authority.as_str().as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    for (name, value) in headers {
+        if name == http::header::CONTENT_LENGTH || name == http::header::TRANSFER_ENCODING {
+            continue;
+        }
+        out.extend_from_slice(name.as_str().as_bytes());
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(value.as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    let body = request.body();
+    if !body.is_empty() || !matches!(*request.method(), http::Method::GET | http::Method::HEAD | http::Method::OPTIONS) {
+        out.extend_from_slice(b"content-length: ");
+        out.extend_from_slice(body.len().to_string().as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(b"\r\n");
+    out.extend_from_slice(body);
+    Ok(())
+}
+
+/// How the body of a response is delimited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Framing {
+    /// Exactly this many bytes.
+    Length(usize),
+    /// `Transfer-Encoding: chunked`.
+    Chunked,
+    /// Everything until the server closes the connection.
+    UntilClose,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Chunk {
+    /// Reading a chunk-size line.
+    Size,
+    /// Inside a chunk's data, this many bytes left.
+    Data(usize),
+    /// The CRLF after a chunk's data.
+    DataEnd,
+    /// The trailer section after the last (zero-size) chunk.
+    Trailers,
+}
+
+#[derive(Debug)]
+enum State {
+    Head,
+    Body { framing: Framing, chunk: Chunk },
+}
+
+/// What [`ResponseReader::feed`] found.
+#[derive(Debug)]
+pub(crate) enum Progress {
+    /// More bytes are needed.
+    NeedMore,
+    /// The response is complete; `reusable` says whether the connection can carry another request.
+    Done { response: HttpResponse, reusable: bool },
+}
+
+/// Reads one response from the bytes a connection delivers, bounding the head and the body.
+#[derive(Debug)]
+pub(crate) struct ResponseReader {
+    max_body: usize,
+    head_request: bool,
+    buf: Vec<u8>,
+    state: State,
+    status: u16,
+    headers: http::HeaderMap,
+    keep_alive: bool,
+    body: Vec<u8>,
+    /// Whether any byte of the response arrived (a reused connection that closes before
+    /// answering can be retried on a new one).
+    pub started: bool,
+}
+
+impl ResponseReader {
+    /// A reader for the response to a request with `method`, failing once the body passes `max_body`.
+    pub fn new(method: &http::Method, max_body: usize) -> Self {
+        ResponseReader {
+            max_body,
+            head_request: *method == http::Method::HEAD,
+            buf: Vec::new(),
+            state: State::Head,
+            status: 0,
+            headers: http::HeaderMap::new(),
+            keep_alive: true,
+            body: Vec::new(),
+            started: false,
+        }
+    }
+
+    /// Takes the next bytes from the connection.
+    pub fn feed(&mut self, data: &[u8]) -> Result<Progress, TransportError> {
+        if !data.is_empty() {
+            self.started = true;
+        }
+        self.buf.extend_from_slice(data);
+        loop {
+            match self.state {
+                State::Head => {
+                    let Some(end) = find_head_end(&self.buf) else {
+                        if self.buf.len() > MAX_HEAD {
+                            return Err(invalid(format!("the response head is larger than {MAX_HEAD} bytes")));
+                        }
+                        return Ok(Progress::NeedMore);
+                    };
+                    if end > MAX_HEAD {
+                        return Err(invalid(format!("the response head is larger than {MAX_HEAD} bytes")));
+                    }
+                    let head: Vec<u8> = self.buf.drain(..end).collect();
+                    self.parse_head(&head)?;
+                    if (100..200).contains(&self.status) {
+                        if self.status == 101 {
+                            return Err(invalid("the server switched protocols (101)"));
+                        }
+                        // An interim response (100 Continue, 103 Early Hints): the real one follows.
+                        self.headers.clear();
+                        continue;
+                    }
+                    let framing = self.framing()?;
+                    if let Framing::Length(n) = framing {
+                        if n > self.max_body {
+                            return Err(TransportError::new(TransportErrorKind::BodyTooLarge { limit: self.max_body }, ""));
+                        }
+                        self.body.reserve(n);
+                    }
+                    if framing == Framing::UntilClose {
+                        self.keep_alive = false;
+                    }
+                    self.state = State::Body { framing, chunk: Chunk::Size };
+                }
+                State::Body { framing, chunk } => return self.body_progress(framing, chunk),
+            }
+        }
+    }
+
+    /// The connection was closed by the peer: completes a read-to-close body, or fails.
+    pub fn eof(&mut self) -> Result<HttpResponse, TransportError> {
+        match self.state {
+            State::Body { framing: Framing::UntilClose, .. } => {
+                let mut body = std::mem::take(&mut self.buf);
+                if self.body.len() + body.len() > self.max_body {
+                    return Err(TransportError::new(TransportErrorKind::BodyTooLarge { limit: self.max_body }, ""));
+                }
+                let mut all = std::mem::take(&mut self.body);
+                all.append(&mut body);
+                Ok(self.finish(all))
+            }
+            State::Head if !self.started => Err(TransportError::new(
+                TransportErrorKind::Io,
+                "the connection was closed before a response arrived",
+            )),
+            State::Head => Err(TransportError::new(TransportErrorKind::Io, "the connection was closed in the middle of the response head")),
+            State::Body { framing: Framing::Length(n), .. } => Err(TransportError::new(
+                TransportErrorKind::Io,
+                format!(
+                    "the connection was closed after {} of {n} body bytes (status {})",
+                    self.body.len() + self.buf.len(),
+                    self.status
+                ),
+            )),
+            State::Body { framing: Framing::Chunked, .. } => Err(TransportError::new(
+                TransportErrorKind::Io,
+                format!("the connection was closed in the middle of a chunked body (status {})", self.status),
+            )),
+        }
+    }
+
+    fn finish(&mut self, body: Vec<u8>) -> HttpResponse {
+        HttpResponse { status: self.status, headers: std::mem::take(&mut self.headers), body }
+    }
+
+    fn parse_head(&mut self, head: &[u8]) -> Result<(), TransportError> {
+        let text = std::str::from_utf8(head).map_err(|_| invalid("the response head is not UTF-8"))?;
+        let mut lines = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l));
+        let status_line = lines.next().unwrap_or_default();
+        let mut parts = status_line.splitn(3, ' ');
+        let version = parts.next().unwrap_or_default();
+        let http11 = match version {
+            "HTTP/1.1" => true,
+            "HTTP/1.0" => false,
+            _ => return Err(invalid(format!("the status line `{}` is not HTTP/1.x", preview(status_line)))),
+        };
+        let code = parts.next().unwrap_or_default();
+        self.status = match code.parse::<u16>() {
+            Ok(c) if code.len() == 3 && (100..=999).contains(&c) => c,
+            _ => return Err(invalid(format!("the status line `{}` has no valid status code", preview(status_line)))),
+        };
+        let mut count = 0;
+        for line in lines {
+            if line.is_empty() {
+                break;
+            }
+            count += 1;
+            if count > MAX_HEADERS {
+                return Err(invalid(format!("more than {MAX_HEADERS} header lines")));
+            }
+            if line.starts_with([' ', '\t']) {
+                return Err(invalid("obsolete header line folding"));
+            }
+            let (name, value) = line.split_once(':').ok_or_else(|| invalid(format!("header line `{}` has no colon", preview(line))))?;
+            let name = http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid(format!("bad header name `{}`", preview(name))))?;
+            let value = http::HeaderValue::from_str(value.trim_matches([' ', '\t']))
+                .map_err(|_| invalid(format!("bad value for header `{name}`")))?;
+            self.headers.append(name, value);
+        }
+        let connection = header_tokens(&self.headers, http::header::CONNECTION);
+        self.keep_alive = if http11 { !connection.iter().any(|t| t == "close") } else { connection.iter().any(|t| t == "keep-alive") };
+        Ok(())
+    }
+
+    fn framing(&self) -> Result<Framing, TransportError> {
+        if self.head_request || self.status == 204 || self.status == 304 {
+            return Ok(Framing::Length(0));
+        }
+        let codings = header_tokens(&self.headers, http::header::TRANSFER_ENCODING);
+        if let Some(last) = codings.last() {
+            return Ok(if last == "chunked" { Framing::Chunked } else { Framing::UntilClose });
+        }
+        let mut length = None;
+        for value in self.headers.get_all(http::header::CONTENT_LENGTH) {
+            for part in value.to_str().unwrap_or("x").split(',') {
+                let part = part.trim();
+                let n = if !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()) { part.parse::<u64>().ok() } else { None };
+                let n = n.ok_or_else(|| invalid(format!("bad content-length `{}`", preview(part))))?;
+                if length.is_some_and(|l| l != n) {
+                    return Err(invalid("conflicting content-length headers"));
+                }
+                length = Some(n);
+            }
+        }
+        match length {
+            Some(n) => Ok(Framing::Length(usize::try_from(n).unwrap_or(usize::MAX))),
+            None => Ok(Framing::UntilClose),
+        }
+    }
+
+    fn body_progress(&mut self, framing: Framing, mut chunk: Chunk) -> Result<Progress, TransportError> {
+        match framing {
+            Framing::Length(n) => {
+                if self.body.len() + self.buf.len() < n {
+                    let mut data = std::mem::take(&mut self.buf);
+                    self.body.append(&mut data);
+                    return Ok(Progress::NeedMore);
+                }
+                let need = n - self.body.len();
+                let rest = self.buf.split_off(need);
+                let mut data = std::mem::replace(&mut self.buf, rest);
+                let mut body = std::mem::take(&mut self.body);
+                body.append(&mut data);
+                // Bytes after the body mean the stream is out of step: do not reuse it.
+                let reusable = self.keep_alive && self.buf.is_empty();
+                Ok(Progress::Done { response: self.finish(body), reusable })
+            }
+            Framing::UntilClose => {
+                if self.body.len() + self.buf.len() > self.max_body {
+                    return Err(TransportError::new(TransportErrorKind::BodyTooLarge { limit: self.max_body }, ""));
+                }
+                let mut data = std::mem::take(&mut self.buf);
+                self.body.append(&mut data);
+                Ok(Progress::NeedMore)
+            }
+            Framing::Chunked => {
+                let mut pos = 0;
+                let progress = loop {
+                    match chunk {
+                        Chunk::Size => {
+                            let Some(nl) = self.buf[pos..].iter().position(|&b| b == b'\n') else {
+                                if self.buf.len() - pos > MAX_CHUNK_LINE {
+                                    return Err(invalid("a chunk-size line is too long"));
+                                }
+                                break Progress::NeedMore;
+                            };
+                            let line = &self.buf[pos..pos + nl];
+                            let line = line.strip_suffix(b"\r").unwrap_or(line);
+                            let size = line.split(|&b| b == b';').next().unwrap_or_default();
+                            let size = std::str::from_utf8(size).ok().map(|s| s.trim_matches([' ', '\t']));
+                            let size = size
+                                .filter(|s| !s.is_empty() && s.len() <= 16)
+                                .and_then(|s| u64::from_str_radix(s, 16).ok())
+                                .ok_or_else(|| invalid(format!("bad chunk size `{}`", preview(&String::from_utf8_lossy(line)))))?;
+                            pos += nl + 1;
+                            if size == 0 {
+                                chunk = Chunk::Trailers;
+                            } else {
+                                let size = usize::try_from(size).unwrap_or(usize::MAX);
+                                if self.body.len().saturating_add(size) > self.max_body {
+                                    return Err(TransportError::new(TransportErrorKind::BodyTooLarge { limit: self.max_body }, ""));
+                                }
+                                chunk = Chunk::Data(size);
+                            }
+                        }
+                        Chunk::Data(left) => {
+                            let take = left.min(self.buf.len() - pos);
+                            self.body.extend_from_slice(&self.buf[pos..pos + take]);
+                            pos += take;
+                            if take < left {
+                                chunk = Chunk::Data(left - take);
+                                break Progress::NeedMore;
+                            }
+                            chunk = Chunk::DataEnd;
+                        }
+                        Chunk::DataEnd => {
+                            let rest = &self.buf[pos..];
+                            if rest.starts_with(b"\r\n") {
+                                pos += 2;
+                            } else if rest.starts_with(b"\n") {
+                                pos += 1;
+                            } else if rest.is_empty() || rest == b"\r" {
+                                break Progress::NeedMore;
+                            } else {
+                                return Err(invalid("chunk data is not followed by CRLF"));
+                            }
+                            chunk = Chunk::Size;
+                        }
+                        Chunk::Trailers => {
+                            let Some(nl) = self.buf[pos..].iter().position(|&b| b == b'\n') else {
+                                if self.buf.len() - pos > MAX_CHUNK_LINE {
+                                    return Err(invalid("the trailer section is too long"));
+                                }
+                                break Progress::NeedMore;
+                            };
+                            let line = &self.buf[pos..pos + nl];
+                            pos += nl + 1;
+                            if line.is_empty() || line == b"\r" {
+                                let reusable = self.keep_alive && pos == self.buf.len();
+                                let body = std::mem::take(&mut self.body);
+                                self.buf.clear();
+                                return Ok(Progress::Done { response: self.finish(body), reusable });
+                            }
+                        }
+                    }
+                };
+                self.buf.drain(..pos);
+                self.state = State::Body { framing, chunk };
+                Ok(progress)
+            }
+        }
+    }
+}
+
+fn find_head_end(buf: &[u8]) -> Option<usize> {
+    // Tolerates bare LF line ends, as most clients do.
+    let mut i = 0;
+    while let Some(nl) = buf[i..].iter().position(|&b| b == b'\n') {
+        let at = i + nl;
+        let rest = &buf[at + 1..];
+        if rest.starts_with(b"\r\n") {
+            return Some(at + 3);
+        }
+        if rest.starts_with(b"\n") {
+            return Some(at + 2);
+        }
+        i = at + 1;
+    }
+    None
+}
+
+fn header_tokens(headers: &http::HeaderMap, name: http::header::HeaderName) -> Vec<String> {
+    headers
+        .get_all(name)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim().to_ascii_lowercase())
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+fn preview(s: &str) -> String {
+    let mut out: String = s.chars().take(60).map(|c| if c.is_control() { '?' } else { c }).collect();
+    if s.chars().count() > 60 {
+        out.push('…');
+    }
+    out
+}
+
+/// Idle connections per target, with the time each was parked.
+#[derive(Debug)]
+pub(crate) struct Pool<C> {
+    idle: Mutex<Vec<(Target, C, Instant)>>,
+    idle_timeout: Duration,
+    max_idle_per_target: usize,
+}
+
+impl<C> Pool<C> {
+    pub fn new(idle_timeout: Duration, max_idle_per_target: usize) -> Arc<Self> {
+        Arc::new(Pool { idle: Mutex::new(Vec::new()), idle_timeout, max_idle_per_target })
+    }
+
+    /// The most recently parked live connection to `target`.
+    pub fn take(&self, target: &Target) -> Option<C> {
+        let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        idle.retain(|(_, _, at)| now.duration_since(*at) < self.idle_timeout);
+        let i = idle.iter().rposition(|(t, _, _)| t == target)?;
+        Some(idle.remove(i).1)
+    }
+
+    /// Parks a connection whose last response was read completely.
+    pub fn put(&self, target: Target, conn: C) {
+        let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
+        if idle.iter().filter(|(t, _, _)| *t == target).count() >= self.max_idle_per_target {
+            if let Some(i) = idle.iter().position(|(t, _, _)| *t == target) {
+                idle.remove(i);
+            }
+        }
+        idle.push((target, conn, Instant::now()));
+    }
+}
+
+/// The TLS configuration of both transports: rustls with ring, the Mozilla root certificates
+/// (webpki-roots), TLS 1.2 and 1.3, ALPN `http/1.1`.
+pub(crate) fn tls_config() -> Result<Arc<rustls::ClientConfig>, TransportError> {
+    let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+    let mut config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .map_err(|e| TransportError::new(TransportErrorKind::Connect, format!("TLS setup: {e}")))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(Arc::new(config))
+}
+
+/// The TLS server name of `host`.
+pub(crate) fn server_name(host: &str) -> Result<rustls::pki_types::ServerName<'static>, TransportError> {
+    rustls::pki_types::ServerName::try_from(host.to_owned())
+        .map_err(|e| TransportError::new(TransportErrorKind::InvalidRequest, format!("`{host}` is not a valid TLS server name: {e}")))
+}
+
+/// A keep-alive test server for the transports' tests.
+#[cfg(test)]
+pub(crate) mod test_server {
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+
+    /// Serves on 127.0.0.1: each connection answers up to `per_connection` requests with a
+    /// `200` whose body is `conn=<connection index> req=<request index on it>`, then closes
+    /// without announcing it (no `Connection: close`), as servers do with idle connections.
+    /// Returns the base URL.
+    pub fn start(per_connection: usize) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            for (conn, stream) in listener.incoming().enumerate() {
+                let Ok(mut stream) = stream else { return };
+                std::thread::spawn(move || {
+                    let mut buf = Vec::new();
+                    for req in 0..per_connection {
+                        // Read one request: head, then `content-length` bytes.
+                        let head_end = loop {
+                            if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                                break i + 4;
+                            }
+                            let mut chunk = [0; 4096];
+                            match stream.read(&mut chunk) {
+                                Ok(0) | Err(_) => return,
+                                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                            }
+                        };
+                        let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
+                        let len: usize = head
+                            .lines()
+                            .find_map(|l| l.strip_prefix("content-length: "))
+                            .map_or(0, |v| v.trim().parse().unwrap());
+                        while buf.len() < head_end + len {
+                            let mut chunk = [0; 4096];
+                            match stream.read(&mut chunk) {
+                                Ok(0) | Err(_) => return,
+                                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                            }
+                        }
+                        buf.drain(..head_end + len);
+                        let body = format!("conn={conn} req={req}");
+                        let reply = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}", body.len());
+                        if stream.write_all(reply.as_bytes()).is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        url
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_all(chunks: &[&[u8]], max: usize) -> Result<(HttpResponse, bool), TransportError> {
+        let mut r = ResponseReader::new(&http::Method::POST, max);
+        for c in chunks {
+            if let Progress::Done { response, reusable } = r.feed(c)? {
+                return Ok((response, reusable));
+            }
+        }
+        r.eof().map(|resp| (resp, false))
+    }
+
+    fn bytewise(raw: &[u8], max: usize) -> Result<(HttpResponse, bool), TransportError> {
+        let pieces: Vec<&[u8]> = raw.chunks(1).collect();
+        read_all(&pieces, max)
+    }
+
+    #[test]
+    fn content_length_body_in_any_split() {
+        let raw = b"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 5\r\nx-amzn-requestid: r1\r\n\r\nhello";
+        for split in 0..raw.len() {
+            let (resp, reusable) = read_all(&[&raw[..split], &raw[split..]], 100).unwrap();
+            assert_eq!(resp.status, 200);
+            assert_eq!(resp.body, b"hello");
+            assert_eq!(resp.headers["x-amzn-requestid"], "r1");
+            assert!(reusable);
+        }
+        assert_eq!(bytewise(raw, 100).unwrap().0.body, b"hello");
+    }
+
+    #[test]
+    fn chunked_bodies_with_extensions_and_trailers() {
+        let raw = b"HTTP/1.1 500 Internal Server Error\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n1\r\n \r\n5\r\nworld\r\n0\r\nx-trailer: t\r\n\r\n";
+        let (resp, reusable) = bytewise(raw, 100).unwrap();
+        assert_eq!((resp.status, resp.body.as_slice(), reusable), (500, &b"hello world"[..], true));
+        let (resp, _) = read_all(&[raw], 100).unwrap();
+        assert_eq!(resp.body, b"hello world");
+    }
+
+    #[test]
+    fn interim_responses_are_skipped() {
+        let raw = b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+        let (resp, _) = bytewise(raw, 100).unwrap();
+        assert_eq!((resp.status, resp.body.as_slice()), (200, &b"ok"[..]));
+    }
+
+    #[test]
+    fn read_to_close_and_connection_close_are_not_reused() {
+        let (resp, reusable) = read_all(&[b"HTTP/1.0 200 OK\r\n\r\nall of it"], 100).unwrap();
+        assert_eq!((resp.body.as_slice(), reusable), (&b"all of it"[..], false));
+        let (_, reusable) = read_all(&[b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"], 100).unwrap();
+        assert!(!reusable);
+        let (_, reusable) = read_all(&[b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nxEXTRA"], 100).unwrap();
+        assert!(!reusable, "bytes after the body");
+    }
+
+    #[test]
+    fn bodies_beyond_the_cap_fail_early() {
+        let e = read_all(&[b"HTTP/1.1 200 OK\r\nContent-Length: 101\r\n\r\n"], 100).unwrap_err();
+        assert_eq!(e.kind(), &TransportErrorKind::BodyTooLarge { limit: 100 });
+        let e = read_all(&[b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n65\r\n"], 100).unwrap_err();
+        assert_eq!(e.kind(), &TransportErrorKind::BodyTooLarge { limit: 100 });
+        let big = vec![b'a'; 200];
+        let e = read_all(&[b"HTTP/1.1 200 OK\r\n\r\n", &big], 100).unwrap_err();
+        assert_eq!(e.kind(), &TransportErrorKind::BodyTooLarge { limit: 100 });
+        let e = read_all(&[&vec![b'a'; MAX_HEAD + 10]], 100).unwrap_err();
+        assert!(e.to_string().contains("head is larger"), "{e}");
+    }
+
+    #[test]
+    fn truncation_is_an_io_error_naming_what_was_missing() {
+        let e = read_all(&[b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"], 100).unwrap_err();
+        assert_eq!(e.kind(), &TransportErrorKind::Io);
+        assert!(e.to_string().contains("after 3 of 10 body bytes (status 200)"), "{e}");
+        let e = read_all(&[b"HTTP/1.1 200 OK\r\nContent-"], 100).unwrap_err();
+        assert!(e.to_string().contains("middle of the response head"), "{e}");
+        let e = read_all(&[], 100).unwrap_err();
+        assert!(e.to_string().contains("before a response arrived"), "{e}");
+        let e = read_all(&[b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab"], 100).unwrap_err();
+        assert!(e.to_string().contains("chunked"), "{e}");
+    }
+
+    #[test]
+    fn malformed_heads_are_typed_errors() {
+        for raw in [
+            &b"<html>hello</html>\r\n\r\n"[..],
+            b"HTTP/1.1 2000 OK\r\n\r\n",
+            b"HTTP/2 200\r\n\r\n",
+            b"HTTP/1.1 200 OK\r\nno colon here\r\n\r\n",
+            b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n",
+            b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
+            b"HTTP/1.1 200 OK\r\nX: a\r\n folded\r\n\r\n",
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nab\r\n",
+            b"HTTP/1.1 101 Switching Protocols\r\n\r\n",
+        ] {
+            let e = read_all(&[raw], 100).unwrap_err();
+            assert_eq!(e.kind(), &TransportErrorKind::Io, "{}", String::from_utf8_lossy(raw));
+            assert!(e.to_string().starts_with("connection failed: invalid HTTP response"), "{e}");
+        }
+    }
+
+    #[test]
+    fn head_and_no_content_responses_have_no_body() {
+        let mut r = ResponseReader::new(&http::Method::HEAD, 10);
+        match r.feed(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n").unwrap() {
+            Progress::Done { response, reusable } => assert!(response.body.is_empty() && reusable),
+            Progress::NeedMore => panic!("a HEAD response has no body"),
+        }
+        let (resp, _) = read_all(&[b"HTTP/1.1 204 No Content\r\n\r\n"], 10).unwrap();
+        assert_eq!(resp.status, 204);
+    }
+
+    #[test]
+    fn requests_carry_host_and_length() {
+        let request = http::Request::post("https://sts.amazonaws.com/?x=1").header("content-type", "a/b").body(b"k=v".to_vec()).unwrap();
+        let mut out = Vec::new();
+        encode_request(&request, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "POST /?x=1 HTTP/1.1\r\nhost: sts.amazonaws.com\r\ncontent-type: a/b\r\ncontent-length: 3\r\n\r\nk=v"
+        );
+        let request = http::Request::get("http://h:8080").header("host", "h:8080").body(Vec::new()).unwrap();
+        let mut out = Vec::new();
+        encode_request(&request, &mut out).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "GET / HTTP/1.1\r\nhost: h:8080\r\n\r\n");
+    }
+
+    #[test]
+    fn targets() {
+        let t = Target::of(&"https://[::1]:8443/x".parse().unwrap()).unwrap();
+        assert_eq!((t.tls, t.host.as_str(), t.port), (true, "::1", 8443));
+        assert_eq!(Target::of(&"http://localhost/".parse().unwrap()).unwrap().port, 80);
+        assert_eq!(Target::of(&"https://sts.amazonaws.com".parse().unwrap()).unwrap().port, 443);
+        assert!(Target::of(&"ftp://x/".parse().unwrap()).is_err());
+        assert!(Target::of(&"http://h:99999/".parse().unwrap()).is_err());
+    }
+
+    #[test]
+    fn the_pool_hands_back_live_connections_per_target() {
+        let pool = Pool::<u32>::new(Duration::from_secs(60), 2);
+        let a = Target { tls: true, host: "a".into(), port: 443 };
+        let b = Target { tls: false, host: "a".into(), port: 443 };
+        pool.put(a.clone(), 1);
+        pool.put(a.clone(), 2);
+        pool.put(a.clone(), 3);
+        assert_eq!(pool.take(&b), None);
+        assert_eq!(pool.take(&a), Some(3));
+        assert_eq!(pool.take(&a), Some(2));
+        assert_eq!(pool.take(&a), None, "the oldest was dropped past the per-target limit");
+        let short = Pool::<u32>::new(Duration::from_millis(0), 2);
+        short.put(a.clone(), 1);
+        assert_eq!(short.take(&a), None, "expired");
+    }
+}
