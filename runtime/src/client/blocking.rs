@@ -92,6 +92,12 @@ impl StdClient {
         StdClient { tls: std::sync::OnceLock::new(), pool: Pool::new(IDLE_TIMEOUT, MAX_IDLE), connect_timeout }
     }
 
+    /// A client with its own rustls configuration, e.g. trusting a corporate or test CA
+    /// (keep ALPN `http/1.1` or empty: the client speaks HTTP/1.1 only).
+    pub fn with_tls_config(connect_timeout: Option<Duration>, tls: Arc<rustls::ClientConfig>) -> Self {
+        StdClient { tls: std::sync::OnceLock::from(Ok(tls)), pool: Pool::new(IDLE_TIMEOUT, MAX_IDLE), connect_timeout }
+    }
+
     fn connect(&self, target: &Target, deadline: Option<Instant>) -> Result<Conn, TransportError> {
         let started = Instant::now();
         let connect_deadline = match (self.connect_timeout.map(|t| started + t), deadline) {
@@ -313,6 +319,14 @@ mod tests {
     use super::*;
     use crate::client::http1::test_server;
 
+    fn url(port: u16, tls: bool) -> String {
+        if tls {
+            format!("https://localhost:{port}")
+        } else {
+            format!("http://127.0.0.1:{port}")
+        }
+    }
+
     fn body(client: &StdClient, url: &str) -> String {
         let request = http::Request::post(format!("{url}/")).body(b"Action=X".to_vec()).unwrap();
         let response = client.send(request, 1024, Some(Duration::from_secs(5))).expect("the request succeeds");
@@ -322,23 +336,37 @@ mod tests {
 
     #[test]
     fn keep_alive_connections_are_reused() {
-        let url = test_server::start(100);
-        let client = StdClient::new(Some(Duration::from_secs(5)));
-        for req in 0..3 {
-            assert_eq!(body(&client, &url), format!("conn=0 req={req}"));
+        for tls in [false, true] {
+            let url = url(test_server::start(100, tls), tls);
+            let client = StdClient::with_tls_config(Some(Duration::from_secs(5)), test_server::trusting_client_config());
+            for req in 0..3 {
+                assert_eq!(body(&client, &url), format!("conn=0 req={req}"), "tls: {tls}");
+            }
         }
     }
 
     #[test]
     fn connections_the_server_closed_while_idle_are_replaced_transparently() {
-        let url = test_server::start(1);
-        let client = StdClient::new(Some(Duration::from_secs(5)));
-        let mut seen = Vec::new();
-        for _ in 0..3 {
-            seen.push(body(&client, &url));
-            std::thread::sleep(Duration::from_millis(20));
+        for tls in [false, true] {
+            let url = url(test_server::start(1, tls), tls);
+            let client = StdClient::with_tls_config(Some(Duration::from_secs(5)), test_server::trusting_client_config());
+            let mut seen = Vec::new();
+            for _ in 0..3 {
+                seen.push(body(&client, &url));
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            assert_eq!(seen, ["conn=0 req=0", "conn=1 req=0", "conn=2 req=0"], "tls: {tls}");
         }
-        assert_eq!(seen, ["conn=0 req=0", "conn=1 req=0", "conn=2 req=0"]);
+    }
+
+    #[test]
+    fn untrusted_certificates_fail_the_handshake() {
+        let url = url(test_server::start(1, true), true);
+        let client = StdClient::new(Some(Duration::from_secs(5)));
+        let request = http::Request::post(format!("{url}/")).body(Vec::new()).unwrap();
+        let e = client.send(request, 1024, Some(Duration::from_secs(5))).unwrap_err();
+        assert_eq!(e.kind(), &TransportErrorKind::Connect, "{e}");
+        assert!(e.to_string().contains("TLS handshake with `localhost`") && e.to_string().contains("UnknownIssuer"), "{e}");
     }
 
     #[test]

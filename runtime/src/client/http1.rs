@@ -505,59 +505,98 @@ pub(crate) fn server_name(host: &str) -> Result<rustls::pki_types::ServerName<'s
         .map_err(|e| TransportError::new(TransportErrorKind::InvalidRequest, format!("`{host}` is not a valid TLS server name: {e}")))
 }
 
-/// A keep-alive test server for the transports' tests.
+/// A keep-alive test server for the transports' tests, over plain TCP or TLS.
 #[cfg(test)]
 pub(crate) mod test_server {
     use std::io::{Read, Write};
     use std::net::TcpListener;
+    use std::sync::Arc;
+
+    /// The test certificate (self-signed, `localhost` and `127.0.0.1`) and its key, DER.
+    pub const CERT: &[u8] = include_bytes!("testdata/localhost-cert.der");
+    const KEY: &[u8] = include_bytes!("testdata/localhost-key.der");
+
+    /// A client TLS configuration that trusts only the test certificate.
+    pub fn trusting_client_config() -> Arc<rustls::ClientConfig> {
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(rustls::pki_types::CertificateDer::from(CERT.to_vec())).unwrap();
+        let config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        Arc::new(config)
+    }
+
+    trait Stream: Read + Write + Send {}
+    impl<T: Read + Write + Send> Stream for T {}
 
     /// Serves on 127.0.0.1: each connection answers up to `per_connection` requests with a
     /// `200` whose body is `conn=<connection index> req=<request index on it>`, then closes
     /// without announcing it (no `Connection: close`), as servers do with idle connections.
-    /// Returns the base URL.
-    pub fn start(per_connection: usize) -> String {
+    /// Returns the port.
+    pub fn start(per_connection: usize, tls: bool) -> u16 {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
+        let port = listener.local_addr().unwrap().port();
+        let server = tls.then(|| {
+            let key = rustls::pki_types::PrivateKeyDer::Pkcs8(KEY.to_vec().into());
+            let config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+                .with_safe_default_protocol_versions()
+                .unwrap()
+                .with_no_client_auth()
+                .with_single_cert(vec![CERT.to_vec().into()], key)
+                .unwrap();
+            Arc::new(config)
+        });
         std::thread::spawn(move || {
             for (conn, stream) in listener.incoming().enumerate() {
-                let Ok(mut stream) = stream else { return };
+                let Ok(tcp) = stream else { return };
+                let server = server.clone();
                 std::thread::spawn(move || {
-                    let mut buf = Vec::new();
-                    for req in 0..per_connection {
-                        // Read one request: head, then `content-length` bytes.
-                        let head_end = loop {
-                            if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                                break i + 4;
-                            }
-                            let mut chunk = [0; 4096];
-                            match stream.read(&mut chunk) {
-                                Ok(0) | Err(_) => return,
-                                Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                            }
-                        };
-                        let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
-                        let len: usize = head
-                            .lines()
-                            .find_map(|l| l.strip_prefix("content-length: "))
-                            .map_or(0, |v| v.trim().parse().unwrap());
-                        while buf.len() < head_end + len {
-                            let mut chunk = [0; 4096];
-                            match stream.read(&mut chunk) {
-                                Ok(0) | Err(_) => return,
-                                Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                            }
+                    let stream: Box<dyn Stream> = match server {
+                        Some(config) => {
+                            let Ok(session) = rustls::ServerConnection::new(config) else { return };
+                            Box::new(rustls::StreamOwned::new(session, tcp))
                         }
-                        buf.drain(..head_end + len);
-                        let body = format!("conn={conn} req={req}");
-                        let reply = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}", body.len());
-                        if stream.write_all(reply.as_bytes()).is_err() {
-                            return;
-                        }
-                    }
+                        None => Box::new(tcp),
+                    };
+                    serve(stream, conn, per_connection);
                 });
             }
         });
-        url
+        port
+    }
+
+    fn serve(mut stream: Box<dyn Stream>, conn: usize, per_connection: usize) {
+        let mut buf = Vec::new();
+        for req in 0..per_connection {
+            // Read one request: head, then `content-length` bytes.
+            let head_end = loop {
+                if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                    break i + 4;
+                }
+                let mut chunk = [0; 4096];
+                match stream.read(&mut chunk) {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                }
+            };
+            let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
+            let len: usize = head.lines().find_map(|l| l.strip_prefix("content-length: ")).map_or(0, |v| v.trim().parse().unwrap());
+            while buf.len() < head_end + len {
+                let mut chunk = [0; 4096];
+                match stream.read(&mut chunk) {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                }
+            }
+            buf.drain(..head_end + len);
+            let body = format!("conn={conn} req={req}");
+            let reply = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}", body.len());
+            if stream.write_all(reply.as_bytes()).and_then(|()| stream.flush()).is_err() {
+                return;
+            }
+        }
     }
 }
 

@@ -19,7 +19,10 @@ pub use config::{ClientConfig, TimeoutConfig};
 pub use error::{SdkError, TimeoutKind, TransportError, TransportErrorKind};
 pub use invoke::{invoke, user_agent, ClientHandle, OperationCall, ServiceError};
 pub use retry::RetryConfig;
-pub use transport::{HttpClient, HttpResponse};
+pub use transport::{HttpClient, HttpResponse, HttpsClient};
+/// The rustls version the transports use, for building a custom TLS configuration
+/// ([`HttpsClient::with_tls_config`]).
+pub use rustls;
 
 /// Whether the calling thread runs inside a tokio runtime, where the async transport works.
 /// Credential providers that call a service use this to pick the async or the blocking client.

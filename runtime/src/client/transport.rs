@@ -5,7 +5,10 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use std::future::poll_fn;
+use std::pin::Pin;
+
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 
 use crate::client::error::{TimeoutKind, TransportError, TransportErrorKind};
@@ -40,22 +43,35 @@ enum Conn {
     Tls(Box<tokio_rustls::client::TlsStream<TcpStream>>),
 }
 
+// Reads and writes through the poll methods, so tokio's `io-util` feature is not needed.
 impl Conn {
-    async fn write_all(&mut self, data: &[u8]) -> std::io::Result<()> {
-        match self {
-            Conn::Plain(s) => s.write_all(data).await,
-            Conn::Tls(s) => {
-                s.write_all(data).await?;
-                s.flush().await
+    async fn write_all(&mut self, mut data: &[u8]) -> std::io::Result<()> {
+        while !data.is_empty() {
+            let n = poll_fn(|cx| match self {
+                Conn::Plain(s) => Pin::new(s).poll_write(cx, data),
+                Conn::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, data),
+            })
+            .await?;
+            if n == 0 {
+                return Err(std::io::ErrorKind::WriteZero.into());
             }
+            data = &data[n..];
         }
+        poll_fn(|cx| match self {
+            Conn::Plain(s) => Pin::new(s).poll_flush(cx),
+            Conn::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+        })
+        .await
     }
 
     async fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        match self {
-            Conn::Plain(s) => s.read(buf).await,
-            Conn::Tls(s) => s.read(buf).await,
-        }
+        let mut buf = ReadBuf::new(buf);
+        poll_fn(|cx| match self {
+            Conn::Plain(s) => Pin::new(s).poll_read(cx, &mut buf),
+            Conn::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, &mut buf),
+        })
+        .await?;
+        Ok(buf.filled().len())
     }
 }
 
@@ -80,11 +96,13 @@ impl HttpsClient {
     /// # Errors
     /// When the TLS configuration cannot be built.
     pub fn new(connect_timeout: Option<Duration>) -> Result<Self, TransportError> {
-        Ok(HttpsClient {
-            tls: tokio_rustls::TlsConnector::from(tls_config()?),
-            pool: Pool::new(IDLE_TIMEOUT, MAX_IDLE),
-            connect_timeout,
-        })
+        Ok(Self::with_tls_config(connect_timeout, tls_config()?))
+    }
+
+    /// A client with its own rustls configuration, e.g. trusting a corporate or test CA
+    /// (keep ALPN `http/1.1` or empty: the client speaks HTTP/1.1 only).
+    pub fn with_tls_config(connect_timeout: Option<Duration>, tls: Arc<rustls::ClientConfig>) -> Self {
+        HttpsClient { tls: tokio_rustls::TlsConnector::from(tls), pool: Pool::new(IDLE_TIMEOUT, MAX_IDLE), connect_timeout }
     }
 
     async fn connect(&self, target: &Target) -> Result<Conn, TransportError> {
@@ -197,6 +215,14 @@ mod tests {
     use super::*;
     use crate::client::http1::test_server;
 
+    fn url(port: u16, tls: bool) -> String {
+        if tls {
+            format!("https://localhost:{port}")
+        } else {
+            format!("http://127.0.0.1:{port}")
+        }
+    }
+
     async fn body(client: &HttpsClient, url: &str) -> String {
         let request = http::Request::post(format!("{url}/")).body(b"Action=X".to_vec()).unwrap();
         let response = client.send(request, 1024).await.expect("the request succeeds");
@@ -206,24 +232,38 @@ mod tests {
 
     #[tokio::test]
     async fn keep_alive_connections_are_reused() {
-        let url = test_server::start(100);
-        let client = HttpsClient::new(Some(Duration::from_secs(5))).unwrap();
-        for req in 0..3 {
-            assert_eq!(body(&client, &url).await, format!("conn=0 req={req}"));
+        for tls in [false, true] {
+            let url = url(test_server::start(100, tls), tls);
+            let client = HttpsClient::with_tls_config(Some(Duration::from_secs(5)), test_server::trusting_client_config());
+            for req in 0..3 {
+                assert_eq!(body(&client, &url).await, format!("conn=0 req={req}"), "tls: {tls}");
+            }
         }
     }
 
     #[tokio::test]
     async fn connections_the_server_closed_while_idle_are_replaced_transparently() {
-        let url = test_server::start(1);
-        let client = HttpsClient::new(Some(Duration::from_secs(5))).unwrap();
-        let mut seen = Vec::new();
-        for _ in 0..3 {
-            seen.push(body(&client, &url).await);
-            // Let the server's close arrive, so the next send meets a dead pooled connection.
-            tokio::time::sleep(Duration::from_millis(20)).await;
+        for tls in [false, true] {
+            let url = url(test_server::start(1, tls), tls);
+            let client = HttpsClient::with_tls_config(Some(Duration::from_secs(5)), test_server::trusting_client_config());
+            let mut seen = Vec::new();
+            for _ in 0..3 {
+                seen.push(body(&client, &url).await);
+                // Let the server's close arrive, so the next send meets a dead pooled connection.
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            assert_eq!(seen, ["conn=0 req=0", "conn=1 req=0", "conn=2 req=0"], "tls: {tls}");
         }
-        assert_eq!(seen, ["conn=0 req=0", "conn=1 req=0", "conn=2 req=0"]);
+    }
+
+    #[tokio::test]
+    async fn untrusted_certificates_fail_the_handshake() {
+        let url = url(test_server::start(1, true), true);
+        let client = HttpsClient::new(Some(Duration::from_secs(5))).unwrap();
+        let request = http::Request::post(format!("{url}/")).body(Vec::new()).unwrap();
+        let e = client.send(request, 1024).await.unwrap_err();
+        assert_eq!(e.kind(), &TransportErrorKind::Connect, "{e}");
+        assert!(e.to_string().contains("TLS handshake with `localhost`") && e.to_string().contains("UnknownIssuer"), "{e}");
     }
 
     #[tokio::test]
