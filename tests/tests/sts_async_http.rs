@@ -1,4 +1,4 @@
-//! The async client with its default transport (hyper) against a local scripted HTTP server.
+//! The async client with its default transport (the HTTP/1.1 codec over tokio) against a local scripted HTTP server.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -25,7 +25,7 @@ fn rt() -> tokio::runtime::Runtime {
 }
 
 #[test]
-fn hyper_transport_round_trip_with_retry() {
+fn default_transport_round_trip_with_retry() {
     let server = ScriptServer::start(vec![Reply::Close, Reply::xml(200, IDENTITY)]);
     let out = rt().block_on(client(&server.url).get_caller_identity().send()).unwrap();
     assert_eq!(out.arn(), Some("arn:aws:iam::123456789012:user/c"));
