@@ -354,11 +354,30 @@ pub fn parse_response<'a, T>(
     allow_empty: bool,
     mut read_result: impl FnMut(&mut XmlReader<'a>, &StartTag<'a>) -> Result<T, ParseError>,
 ) -> Result<(T, Option<String>), ParseError> {
+    // The walk is not generic (one copy in the binary, not one per operation); only this shim is.
+    let mut result = None;
+    let request_id = walk_response(body, wrapper, allow_empty, &mut |r, tag| {
+        result = Some(read_result(r, tag)?);
+        Ok(())
+    })?;
+    match result {
+        Some(v) => Ok((v, request_id)),
+        None => Err(ParseError::malformed("the response result was not read", 0)),
+    }
+}
+
+fn walk_response<'a>(
+    body: &'a [u8],
+    wrapper: &str,
+    allow_empty: bool,
+    read_result: &mut dyn FnMut(&mut XmlReader<'a>, &StartTag<'a>) -> Result<(), ParseError>,
+) -> Result<Option<String>, ParseError> {
     let mut r = XmlReader::new(body)?;
     let empty = StartTag { name: "", attrs: "", depth: 1, empty: true };
     // Operations without output members may answer 200 with an empty body.
     if allow_empty && body.iter().all(u8::is_ascii_whitespace) {
-        return Ok((read_result(&mut r, &empty)?, None));
+        read_result(&mut r, &empty)?;
+        return Ok(None);
     }
     let root = r.root()?;
     // Every awsQuery answer is an `<OperationResponse>`; anything else (a proxy's HTML page,
@@ -369,11 +388,12 @@ pub fn parse_response<'a, T>(
             0,
         ));
     }
-    let mut result = None;
+    let mut read = false;
     let mut request_id = None;
     while let Some(child) = r.next_child(&root)? {
-        if child.name() == wrapper && result.is_none() {
-            result = Some(read_result(&mut r, &child)?);
+        if child.name() == wrapper && !read {
+            read_result(&mut r, &child)?;
+            read = true;
         } else if child.name() == "ResponseMetadata" {
             request_id = read_response_metadata(&mut r, &child)?;
         } else if child.name() == "RequestId" {
@@ -383,11 +403,10 @@ pub fn parse_response<'a, T>(
         }
     }
     r.finish()?;
-    let result = match result {
-        Some(v) => v,
-        None => read_result(&mut r, &empty)?,
-    };
-    Ok((result, request_id))
+    if !read {
+        read_result(&mut r, &empty)?;
+    }
+    Ok(request_id)
 }
 
 /// The `<Error>` element of an awsQuery error body, for generated code that reads modeled
@@ -396,6 +415,18 @@ pub fn with_error_element<'a, T>(
     body: &'a [u8],
     mut read: impl FnMut(&mut XmlReader<'a>, &StartTag<'a>) -> Result<T, ParseError>,
 ) -> Result<T, ParseError> {
+    let mut result = None;
+    find_error_element(body, &mut |r, tag| {
+        result = Some(read(r, tag)?);
+        Ok(())
+    })?;
+    result.ok_or_else(|| ParseError::new(ParseErrorKind::NoErrorCode))
+}
+
+fn find_error_element<'a>(
+    body: &'a [u8],
+    read: &mut dyn FnMut(&mut XmlReader<'a>, &StartTag<'a>) -> Result<(), ParseError>,
+) -> Result<(), ParseError> {
     let mut r = XmlReader::new(body)?;
     let root = r.root()?;
     if root.name() == "Error" {

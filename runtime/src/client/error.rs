@@ -159,17 +159,43 @@ impl<E> SdkError<E> {
 
 impl<E: fmt::Display> fmt::Display for SdkError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Formatting happens in a non-generic function: one copy, not one per error type.
+        let view = match self {
+            SdkError::Construction(e) => View::Construction(e),
+            SdkError::Credentials(e) => View::Credentials(e),
+            SdkError::Endpoint(e) => View::Endpoint(e),
+            SdkError::Signing(e) => View::Signing(e),
+            SdkError::Transport { error, attempts } => View::Transport(error, *attempts),
+            SdkError::Timeout { kind, after, attempts } => View::Timeout(*kind, *after, *attempts),
+            SdkError::Response { error, attempts } => View::Response(error, *attempts),
+            SdkError::Service { error, attempts } => View::Service(error, *attempts),
+        };
+        view.fmt(f)
+    }
+}
+
+enum View<'a> {
+    Construction(&'a BuildError),
+    Credentials(&'a CredentialsError),
+    Endpoint(&'a str),
+    Signing(&'a str),
+    Transport(&'a TransportError, u32),
+    Timeout(TimeoutKind, Duration, u32),
+    Response(&'a ParseError, u32),
+    Service(&'a dyn fmt::Display, u32),
+}
+
+impl fmt::Display for View<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SdkError::Construction(e) => write!(f, "invalid input: {e}"),
-            SdkError::Credentials(e) => write!(f, "no credentials: {e}"),
-            SdkError::Endpoint(e) => write!(f, "endpoint resolution failed: {e}"),
-            SdkError::Signing(e) => write!(f, "signing failed: {e}"),
-            SdkError::Transport { error, attempts } => write!(f, "{error} (after {attempts} attempt(s))"),
-            SdkError::Timeout { kind, after, attempts } => {
-                write!(f, "{kind:?} timeout of {after:?} elapsed (after {attempts} attempt(s))")
-            }
-            SdkError::Response { error, attempts } => write!(f, "unreadable response: {error} (after {attempts} attempt(s))"),
-            SdkError::Service { error, attempts } => {
+            View::Construction(e) => write!(f, "invalid input: {e}"),
+            View::Credentials(e) => write!(f, "no credentials: {e}"),
+            View::Endpoint(e) => write!(f, "endpoint resolution failed: {e}"),
+            View::Signing(e) => write!(f, "signing failed: {e}"),
+            View::Transport(error, attempts) => write!(f, "{error} (after {attempts} attempt(s))"),
+            View::Timeout(kind, after, attempts) => write!(f, "{kind:?} timeout of {after:?} elapsed (after {attempts} attempt(s))"),
+            View::Response(error, attempts) => write!(f, "unreadable response: {error} (after {attempts} attempt(s))"),
+            View::Service(error, attempts) => {
                 write!(f, "{error}")?;
                 if *attempts > 1 {
                     write!(f, " (after {attempts} attempts)")?;

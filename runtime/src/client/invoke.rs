@@ -206,11 +206,13 @@ pub(crate) fn is_skew_code(code: &str) -> bool {
 }
 
 pub(crate) async fn load_credentials<E>(handle: &ClientHandle, deadline: Option<Instant>) -> Result<crate::credentials::Credentials, SdkError<E>> {
-    let provider = handle.config.credentials.as_ref().ok_or_else(|| {
-        SdkError::Credentials(CredentialsError::NotLoaded {
-            provider: "client",
-            reason: "no credentials provider is configured and the operation must be signed".to_owned(),
-        })
+    load_credentials_raw(handle, deadline).await.map_err(SdkError::Credentials)
+}
+
+async fn load_credentials_raw(handle: &ClientHandle, deadline: Option<Instant>) -> Result<crate::credentials::Credentials, CredentialsError> {
+    let provider = handle.config.credentials.as_ref().ok_or_else(|| CredentialsError::NotLoaded {
+        provider: "client",
+        reason: "no credentials provider is configured and the operation must be signed".to_owned(),
     })?;
     let fut = provider.provide_credentials();
     let creds = match deadline {
@@ -222,13 +224,12 @@ pub(crate) async fn load_credentials<E>(handle: &ClientHandle, deadline: Option<
             }),
         },
         None => fut.await,
-    }
-    .map_err(SdkError::Credentials)?;
+    }?;
     if creds.is_expired_at(handle.service_time()) {
-        return Err(SdkError::Credentials(CredentialsError::ProviderError {
+        return Err(CredentialsError::ProviderError {
             provider: creds.provider(),
             reason: "the credentials have expired".to_owned(),
-        }));
+        });
     }
     Ok(creds)
 }
@@ -257,41 +258,62 @@ pub(crate) fn prepare<O, E>(
     url: &http::Uri,
     credentials: Option<&crate::credentials::Credentials>,
 ) -> Result<http::Request<Vec<u8>>, SdkError<E>> {
-    let mut request = http::Request::new(call.request.body().clone());
-    *request.method_mut() = call.request.method().clone();
+    // Not generic below this line: one copy in the binary, not one per operation.
+    prepare_request(handle, call.name, call.signing_name, &call.request, &call.endpoint, url, credentials).map_err(|e| match e {
+        PrepareError::Endpoint(m) => SdkError::Endpoint(m),
+        PrepareError::Signing(m) => SdkError::Signing(m),
+    })
+}
+
+enum PrepareError {
+    Endpoint(String),
+    Signing(String),
+}
+
+fn prepare_request(
+    handle: &ClientHandle,
+    name: &'static str,
+    signing_name: &'static str,
+    unsigned: &http::Request<Vec<u8>>,
+    endpoint: &Endpoint,
+    url: &http::Uri,
+    credentials: Option<&crate::credentials::Credentials>,
+) -> Result<http::Request<Vec<u8>>, PrepareError> {
+    let mut request = http::Request::new(unsigned.body().clone());
+    *request.method_mut() = unsigned.method().clone();
     *request.uri_mut() = url.clone();
-    *request.headers_mut() = call.request.headers().clone();
+    *request.headers_mut() = unsigned.headers().clone();
     let host = match (url.host(), url.port_u16(), url.scheme_str()) {
         (Some(h), Some(p), Some("https")) if p != 443 => format!("{h}:{p}"),
         (Some(h), Some(p), Some("http")) if p != 80 => format!("{h}:{p}"),
         (Some(h), _, _) => h.to_owned(),
-        _ => return Err(SdkError::Endpoint(format!("endpoint URL `{url}` has no host"))),
+        _ => return Err(PrepareError::Endpoint(format!("endpoint URL `{url}` has no host"))),
     };
     let headers = request.headers_mut();
-    headers.insert(http::header::HOST, http::HeaderValue::from_str(&host).map_err(|e| SdkError::Endpoint(e.to_string()))?);
+    headers.insert(http::header::HOST, http::HeaderValue::from_str(&host).map_err(|e| PrepareError::Endpoint(e.to_string()))?);
     let ua = user_agent(handle.config.app_name.as_deref());
-    headers.insert(http::header::USER_AGENT, http::HeaderValue::from_str(&ua).map_err(|e| SdkError::Signing(e.to_string()))?);
-    for (name, values) in call.endpoint.headers() {
+    headers.insert(http::header::USER_AGENT, http::HeaderValue::from_str(&ua).map_err(|e| PrepareError::Signing(e.to_string()))?);
+    for (name, values) in endpoint.headers() {
         for v in values {
-            let name = http::HeaderName::from_bytes(name.as_bytes()).map_err(|e| SdkError::Endpoint(e.to_string()))?;
-            let v = http::HeaderValue::from_str(v).map_err(|e| SdkError::Endpoint(e.to_string()))?;
+            let name = http::HeaderName::from_bytes(name.as_bytes()).map_err(|e| PrepareError::Endpoint(e.to_string()))?;
+            let v = http::HeaderValue::from_str(v).map_err(|e| PrepareError::Endpoint(e.to_string()))?;
             headers.append(name, v);
         }
     }
     if let Some(creds) = credentials {
-        let scheme = call.endpoint.auth_schemes().into_iter().find(|s| s.name == "sigv4");
+        let scheme = endpoint.auth_schemes().into_iter().find(|s| s.name == "sigv4");
         let region = scheme
             .as_ref()
             .and_then(|s| s.signing_region.clone())
             .or_else(|| handle.config.region.clone())
             .unwrap_or_else(|| "us-east-1".to_owned());
-        let service = scheme.as_ref().and_then(|s| s.signing_name.clone()).unwrap_or_else(|| call.signing_name.to_owned());
+        let service = scheme.as_ref().and_then(|s| s.signing_name.clone()).unwrap_or_else(|| signing_name.to_owned());
         let params = SigningParams::new(region, service, handle.service_time());
         let signing = SigningCredentials::new(creds.access_key_id(), creds.secret_access_key(), creds.session_token().map(str::to_owned));
-        let body = call.request.body().clone();
-        handle.signer.sign_request(&mut request, &body, &signing, &params).map_err(|e| SdkError::Signing(e.to_string()))?;
+        let body = unsigned.body().clone();
+        handle.signer.sign_request(&mut request, &body, &signing, &params).map_err(|e| PrepareError::Signing(e.to_string()))?;
     }
-    tracing::trace!(operation = call.name, body_len = request.body().len(), "sending request");
+    tracing::trace!(operation = name, body_len = request.body().len(), "sending request");
     Ok(request)
 }
 
