@@ -663,7 +663,7 @@ mod tests {
         let mut w = JsonWriter::compact();
         w.begin_array();
         w.timestamp(&t);
-        w.timestamp(&(t + time::Duration::milliseconds(250)));
+        w.timestamp(&(t + std::time::Duration::from_millis(250)));
         w.blob(b"value");
         w.end_array();
         assert_eq!(w.finish(), r#"["2019-11-09T13:34:41+00:00","2019-11-09T13:34:41.250+00:00","dmFsdWU="]"#);

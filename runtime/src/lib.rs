@@ -13,6 +13,7 @@ pub mod chain;
 #[cfg(feature = "client")]
 pub mod client;
 pub mod credentials;
+pub mod datetime;
 pub mod endpoint;
 pub mod error;
 pub mod iam;
@@ -29,17 +30,9 @@ pub mod xml;
 
 pub use blob::Blob;
 pub use build_error::{BuildError, Violation};
+pub use datetime::{DateTime, DateTimeError};
 pub use error::{ErrorMetadata, ErrorType, RequestId, UnhandledError};
 pub use xml::{ParseError, ParseErrorKind};
 
-/// Date-times in generated types.
-///
-/// `time::OffsetDateTime` (always UTC on the wire): the `time` crate is small, well kept,
-/// and parses/formats RFC 3339 and RFC 2822 without pulling in a timezone database.
-pub type DateTime = time::OffsetDateTime;
-
 /// The `http` crate, re-exported so generated code needs no direct dependency.
 pub use http;
-
-/// The `time` crate, re-exported so users can build [`DateTime`] values without a direct dependency.
-pub use time;

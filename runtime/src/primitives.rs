@@ -1,10 +1,6 @@
 //! Wire forms of primitive values: timestamps, floats, booleans and blobs.
 
-use std::fmt::Write as _;
-
 use base64::Engine as _;
-use time::format_description::well_known::{Rfc2822, Rfc3339};
-use time::{OffsetDateTime, UtcOffset};
 
 use crate::DateTime;
 
@@ -21,58 +17,11 @@ pub enum TimestampFormat {
 
 /// Formats a timestamp.
 pub fn format_timestamp(value: &DateTime, format: TimestampFormat) -> String {
-    let utc = value.to_offset(UtcOffset::UTC);
     match format {
-        TimestampFormat::DateTime => {
-            let mut s = String::with_capacity(24);
-            let _ = write!(
-                s,
-                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-                utc.year(),
-                u8::from(utc.month()),
-                utc.day(),
-                utc.hour(),
-                utc.minute(),
-                utc.second()
-            );
-            push_fraction(&mut s, utc.nanosecond());
-            s.push('Z');
-            s
-        }
-        TimestampFormat::EpochSeconds => {
-            let mut s = utc.unix_timestamp().to_string();
-            push_fraction(&mut s, utc.nanosecond());
-            s
-        }
-        TimestampFormat::HttpDate => {
-            const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-            const MONTHS: [&str; 12] =
-                ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-            format!(
-                "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
-                DAYS[utc.weekday().number_days_from_monday() as usize],
-                utc.day(),
-                MONTHS[u8::from(utc.month()) as usize - 1],
-                utc.year(),
-                utc.hour(),
-                utc.minute(),
-                utc.second()
-            )
-        }
+        TimestampFormat::DateTime => value.format_rfc3339(),
+        TimestampFormat::EpochSeconds => value.format_epoch_seconds(),
+        TimestampFormat::HttpDate => value.format_http_date(),
     }
-}
-
-/// Appends `.fff` (milliseconds, or more digits when needed) for a non-zero fraction.
-fn push_fraction(s: &mut String, nanos: u32) {
-    if nanos == 0 {
-        return;
-    }
-    let mut digits = format!("{nanos:09}");
-    while digits.ends_with('0') && digits.len() > 3 {
-        digits.pop();
-    }
-    s.push('.');
-    s.push_str(&digits);
 }
 
 /// Why a value could not be read.
@@ -82,59 +31,20 @@ pub struct InvalidValue {
     pub expected: &'static str,
 }
 
-/// Parses a timestamp in the given format; date-times also accept offsets and any fraction,
-/// and every format falls back to the others (services are not always consistent).
+/// Parses a timestamp in the given format; date-times also accept offsets, any fraction and no
+/// zone at all (read as UTC), and every format falls back to the others (services are not
+/// always consistent).
 pub fn parse_timestamp(text: &str, format: TimestampFormat) -> Result<DateTime, InvalidValue> {
     let text = text.trim();
-    let err = InvalidValue { expected: "timestamp" };
-    let as_epoch = || parse_epoch(text);
-    let as_date_time = || OffsetDateTime::parse(text, &Rfc3339).ok().or_else(|| parse_lenient_iso(text));
-    let as_http = || parse_http_date(text);
+    let as_epoch = || DateTime::parse_epoch_seconds(text);
+    let as_date_time = || DateTime::parse_rfc3339_lenient(text);
+    let as_http = || DateTime::parse_http_date(text);
     let parsed = match format {
-        TimestampFormat::DateTime => as_date_time().or_else(as_epoch).or_else(as_http),
-        TimestampFormat::EpochSeconds => as_epoch().or_else(as_date_time).or_else(as_http),
-        TimestampFormat::HttpDate => as_http().or_else(as_date_time).or_else(as_epoch),
+        TimestampFormat::DateTime => as_date_time().or_else(|_| as_epoch()).or_else(|_| as_http()),
+        TimestampFormat::EpochSeconds => as_epoch().or_else(|_| as_date_time()).or_else(|_| as_http()),
+        TimestampFormat::HttpDate => as_http().or_else(|_| as_date_time()).or_else(|_| as_epoch()),
     };
-    parsed.map(|t| t.to_offset(UtcOffset::UTC)).ok_or(err)
-}
-
-fn parse_epoch(text: &str) -> Option<DateTime> {
-    let (whole, frac) = match text.split_once('.') {
-        Some((w, f)) => (w, f),
-        None => (text, ""),
-    };
-    if whole.is_empty() || !frac.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 9 {
-        return None;
-    }
-    let secs: i64 = whole.parse().ok()?;
-    let mut nanos: i64 = 0;
-    if !frac.is_empty() {
-        nanos = format!("{frac:0<9}").parse().ok()?;
-    }
-    let total = i128::from(secs) * 1_000_000_000 + if secs < 0 { -i128::from(nanos) } else { i128::from(nanos) };
-    OffsetDateTime::from_unix_timestamp_nanos(total).ok()
-}
-
-/// ISO 8601 forms RFC 3339 parsing rejects: no `Z`/offset (taken as UTC), or a lower-case `t`/`z`.
-fn parse_lenient_iso(text: &str) -> Option<DateTime> {
-    let upper = text.to_ascii_uppercase();
-    if let Ok(t) = OffsetDateTime::parse(&upper, &Rfc3339) {
-        return Some(t);
-    }
-    // `get` rather than slicing: the text may hold multi-byte characters (found by fuzzing).
-    if upper.len() >= 19 && !upper.ends_with('Z') && upper.get(19..).is_some_and(|rest| !rest.contains(['+', '-'])) {
-        return OffsetDateTime::parse(&format!("{upper}Z"), &Rfc3339).ok();
-    }
-    None
-}
-
-fn parse_http_date(text: &str) -> Option<DateTime> {
-    if let Ok(t) = OffsetDateTime::parse(text, &Rfc2822) {
-        return Some(t);
-    }
-    // RFC 2822 parsing in `time` wants a numeric zone or GMT/UT; accept "UTC" too.
-    let replaced = text.strip_suffix(" UTC").map(|s| format!("{s} GMT"))?;
-    OffsetDateTime::parse(&replaced, &Rfc2822).ok()
+    parsed.map_err(|_| InvalidValue { expected: "timestamp" })
 }
 
 /// Formats a float as AWS expects: `NaN`, `Infinity`, `-Infinity`, else the shortest round-trip form.
@@ -217,7 +127,7 @@ mod tests {
     use super::*;
 
     fn ts(secs: i64, nanos: u32) -> DateTime {
-        OffsetDateTime::from_unix_timestamp(secs).unwrap() + time::Duration::nanoseconds(nanos.into())
+        DateTime::from_parts(secs, nanos).unwrap()
     }
 
     #[test]
@@ -244,6 +154,19 @@ mod tests {
         // Non-ASCII inside a timestamp is an error, never a panic (a fuzzing find).
         assert!(parse_timestamp("2026-05-01T12:30:0\u{420}", TimestampFormat::DateTime).is_err());
         assert!(parse_timestamp("2026-05-01T12:30:00\u{420}\u{420}", TimestampFormat::DateTime).is_err());
+        assert_eq!(parse_timestamp(" Mon, 16 Dec 2019 23:48:18 UTC\n", TimestampFormat::HttpDate), Ok(t));
+        assert_eq!(parse_timestamp("2019-12-16t23:48:18z", TimestampFormat::HttpDate), Ok(t));
+        // Offsets that carry the instant outside the years 1 to 9999 are errors, not panics.
+        assert!(parse_timestamp("9999-12-31T23:59:59-01:00", TimestampFormat::DateTime).is_err());
+        assert!(parse_timestamp("0001-01-01T00:00:00+01:00", TimestampFormat::DateTime).is_err());
+    }
+
+    #[test]
+    fn epoch_seconds_before_1970_keep_their_sign() {
+        let t = ts(-2, 500_000_000);
+        assert_eq!(format_timestamp(&t, TimestampFormat::EpochSeconds), "-1.500");
+        assert_eq!(parse_timestamp("-1.5", TimestampFormat::EpochSeconds), Ok(t));
+        assert_eq!(parse_timestamp("-0.5", TimestampFormat::EpochSeconds), Ok(ts(-1, 500_000_000)));
     }
 
     #[test]

@@ -48,7 +48,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use http::header::{HeaderName, HeaderValue, AUTHORIZATION, HOST};
 
@@ -281,34 +281,10 @@ impl SigningParams {
 
 /// Formats `time` as SigV4's `YYYYMMDDTHHMMSSZ` (UTC).
 ///
-/// Fails with [`SigningError::InvalidTime`] outside the years 0 to 9999.
+/// Fails with [`SigningError::InvalidTime`] outside the years 1 to 9999.
 pub fn format_amz_date(time: SystemTime) -> Result<String, SigningError> {
-    let seconds = match time.duration_since(UNIX_EPOCH) {
-        Ok(after) => i64::try_from(after.as_secs()).map_err(|_| SigningError::InvalidTime)?,
-        Err(before) => {
-            let before = before.duration();
-            let whole = i64::try_from(before.as_secs()).map_err(|_| SigningError::InvalidTime)?;
-            if before.subsec_nanos() > 0 {
-                -whole - 1
-            } else {
-                -whole
-            }
-        }
-    };
-    let t = time::OffsetDateTime::from_unix_timestamp(seconds)
-        .map_err(|_| SigningError::InvalidTime)?;
-    if !(0..=9999).contains(&t.year()) {
-        return Err(SigningError::InvalidTime);
-    }
-    Ok(format!(
-        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    ))
+    let t = crate::DateTime::try_from_system_time(time).map_err(|_| SigningError::InvalidTime)?;
+    Ok(t.format_iso8601_basic())
 }
 
 /// A region, service or access key id must be printable ASCII without `/`, `,` or spaces, or
@@ -347,7 +323,7 @@ pub enum SigningError {
         /// `region`, `service` or `access_key_id`.
         field: &'static str,
     },
-    /// The signing time is outside the years 0 to 9999.
+    /// The signing time is outside the years 1 to 9999.
     InvalidTime,
     /// A presigned URL's validity is not between one second and [`MAX_PRESIGNED_EXPIRY`].
     InvalidExpiry {
@@ -379,7 +355,7 @@ impl fmt::Display for SigningError {
                 "cannot sign: the {field} must be non-empty printable ASCII without `/`, `,` or spaces"
             ),
             SigningError::InvalidTime => {
-                f.write_str("cannot sign: the signing time is outside the years 0 to 9999")
+                f.write_str("cannot sign: the signing time is outside the years 1 to 9999")
             }
             SigningError::InvalidExpiry { seconds } => write!(
                 f,
@@ -1256,6 +1232,7 @@ fn presign_url_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::UNIX_EPOCH;
 
     const AK: &str = "AKIDEXAMPLE";
     const SK: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
@@ -1278,6 +1255,9 @@ mod tests {
         assert_eq!(format_amz_date(before).unwrap(), "19691231T235959Z");
         let far = UNIX_EPOCH + Duration::from_secs(400_000_000_000);
         assert_eq!(format_amz_date(far), Err(SigningError::InvalidTime));
+        let first = UNIX_EPOCH - Duration::from_secs(62_135_596_800); // 0001-01-01T00:00:00Z
+        assert_eq!(format_amz_date(first).unwrap(), "00010101T000000Z");
+        assert_eq!(format_amz_date(first - Duration::from_nanos(1)), Err(SigningError::InvalidTime));
     }
 
     /// The key AWS's documentation derives for 20150830/us-east-1/iam

@@ -145,8 +145,7 @@ fn assert_unsigned(seen: &Seen) {
 }
 
 fn secs_from_now(t: sts::primitives::DateTime) -> i64 {
-    let now = sts::runtime::time::OffsetDateTime::from(SystemTime::now());
-    (t - now).whole_seconds()
+    t.unix_timestamp() - sts::primitives::DateTime::now_utc().unix_timestamp()
 }
 
 /// `expiration` is `expected` seconds from now, give or take two minutes.

@@ -444,7 +444,7 @@ pub fn emit_roundtrip(svc: &Service) -> Option<TokenStream> {
             (0i64..4_102_444_800, millis)
                 .prop_map(|(secs, ms)| {
                     ::stsgen_runtime::DateTime::from_unix_timestamp(secs).expect("in range")
-                        + ::stsgen_runtime::time::Duration::milliseconds(i64::from(ms))
+                        + ::std::time::Duration::from_millis(u64::from(ms))
                 })
                 .boxed()
         }

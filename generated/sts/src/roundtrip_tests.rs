@@ -48,7 +48,7 @@ fn arb_timestamp(whole_seconds: bool) -> BoxedStrategy<::stsgen_runtime::DateTim
     (0i64..4_102_444_800, millis)
         .prop_map(|(secs, ms)| {
             ::stsgen_runtime::DateTime::from_unix_timestamp(secs).expect("in range")
-                + ::stsgen_runtime::time::Duration::milliseconds(i64::from(ms))
+                + ::std::time::Duration::from_millis(u64::from(ms))
         })
         .boxed()
 }
