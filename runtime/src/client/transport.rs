@@ -1,5 +1,5 @@
 //! The transport trait and the default HTTPS client: the crate's HTTP/1.1 codec
-//! ([`http1`](super::http1)) over tokio and rustls, with connection pooling.
+//! (`http1.rs`) over tokio and rustls, with connection pooling.
 
 use std::fmt;
 use std::sync::Arc;
