@@ -10,6 +10,7 @@ pub mod emit;
 pub mod ir;
 pub mod model;
 pub mod naming;
+pub mod pattern;
 pub mod protocol_tests;
 pub mod render;
 pub mod repo;

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::OnceLock;
+use crate::pattern::Program;
 
 /// A resolved endpoint: URL, properties (auth schemes, ...) and extra headers.
 #[derive(Debug, Clone, PartialEq)]
@@ -258,20 +258,27 @@ pub struct PartitionOutputs {
 pub struct Partition {
     id: &'static str,
     region_regex: &'static str,
+    region_program: &'static Program,
     regions: &'static [&'static str],
     outputs: PartitionOutputs,
-    compiled: OnceLock<Option<regex_lite::Regex>>,
 }
 
 impl Partition {
-    /// A partition: its id, its anchored region regex, its known regions (sorted) and outputs.
+    /// A partition: its id, its anchored region regex and the generator's program for it
+    /// ([`crate::pattern`]), its known regions (sorted) and outputs.
     pub const fn new(
         id: &'static str,
         region_regex: &'static str,
+        region_program: &'static Program,
         regions: &'static [&'static str],
         outputs: PartitionOutputs,
     ) -> Self {
-        Partition { id, region_regex, regions, outputs, compiled: OnceLock::new() }
+        Partition { id, region_regex, region_program, regions, outputs }
+    }
+
+    /// The partition's region regex as `partitions.json` has it.
+    pub fn region_regex(&self) -> &'static str {
+        self.region_regex
     }
 
     /// The partition id (`aws`).
@@ -289,12 +296,9 @@ impl Partition {
         self.regions.binary_search(&region).is_ok()
     }
 
-    /// Whether `region` matches the partition's region regex (an invalid regex matches nothing).
+    /// Whether `region` matches the partition's region regex.
     pub fn matches(&self, region: &str) -> bool {
-        self.compiled
-            .get_or_init(|| regex_lite::Regex::new(self.region_regex).ok())
-            .as_ref()
-            .is_some_and(|re| re.is_match(region))
+        self.region_program.is_match(region)
     }
 }
 
@@ -564,30 +568,51 @@ mod tests {
         implicit_global_region: "us-east-1",
     };
 
-    static TABLE: [Partition; 3] = [
-        Partition::new("aws", r"^(us|eu|ap)\-\w+\-\d+$", &["aws-global", "us-east-1"], OUTPUTS),
-        Partition::new(
-            "aws-cn",
-            r"^cn\-\w+\-\d+$",
-            &["aws-cn-global", "cn-north-1"],
-            PartitionOutputs { name: "aws-cn", dns_suffix: "amazonaws.com.cn", ..OUTPUTS },
-        ),
-        Partition::new(
-            "aws-us-gov",
-            r"^us\-gov\-\w+\-\d+$",
-            &["aws-us-gov-global", "us-gov-west-1"],
-            PartitionOutputs { name: "aws-us-gov", ..OUTPUTS },
-        ),
-    ];
+    /// A program matching `prefix` followed by anything (the generator compiles the real
+    /// region regexes; these tests are about the partition choice).
+    fn prefix(prefix: &str) -> &'static Program {
+        use crate::pattern::Inst;
+        let mut insts = Vec::new();
+        let mut ranges = Vec::new();
+        for c in prefix.chars() {
+            insts.push(Inst::Class(ranges.len() as u32, 1));
+            ranges.push((c as u32, c as u32));
+        }
+        let at = insts.len() as u32;
+        insts.extend([Inst::Split(at + 1, at + 3), Inst::Class(ranges.len() as u32, 1), Inst::Jump(at), Inst::Match]);
+        ranges.push((0, 0x10FFFF));
+        Box::leak(Box::new(Program { insts: Box::leak(insts.into_boxed_slice()), ranges: Box::leak(ranges.into_boxed_slice()) }))
+    }
+
+    fn table() -> [Partition; 3] {
+        [
+            Partition::new("aws", r"^(us|eu|ap)\-\w+\-\d+$", prefix("eu-"), &["aws-global", "us-east-1"], OUTPUTS),
+            Partition::new(
+                "aws-cn",
+                r"^cn\-\w+\-\d+$",
+                prefix("cn-"),
+                &["aws-cn-global", "cn-north-1"],
+                PartitionOutputs { name: "aws-cn", dns_suffix: "amazonaws.com.cn", ..OUTPUTS },
+            ),
+            Partition::new(
+                "aws-us-gov",
+                r"^us\-gov\-\w+\-\d+$",
+                prefix("us-gov-"),
+                &["aws-us-gov-global", "us-gov-west-1"],
+                PartitionOutputs { name: "aws-us-gov", ..OUTPUTS },
+            ),
+        ]
+    }
 
     #[test]
     fn partition_prefers_known_regions_then_regex_then_aws() {
-        assert_eq!(partition(&TABLE, "us-east-1").map(|p| p.name), Some("aws"));
-        assert_eq!(partition(&TABLE, "aws-cn-global").map(|p| p.name), Some("aws-cn"));
-        assert_eq!(partition(&TABLE, "cn-northwest-1").map(|p| p.dns_suffix), Some("amazonaws.com.cn"));
-        assert_eq!(partition(&TABLE, "us-gov-east-1").map(|p| p.name), Some("aws-us-gov"));
-        assert_eq!(partition(&TABLE, "eu-west-7").map(|p| p.name), Some("aws"));
-        assert_eq!(partition(&TABLE, "mars-east-1").map(|p| p.name), Some("aws"));
+        let table = table();
+        assert_eq!(partition(&table, "us-east-1").map(|p| p.name), Some("aws"));
+        assert_eq!(partition(&table, "aws-cn-global").map(|p| p.name), Some("aws-cn"));
+        assert_eq!(partition(&table, "cn-northwest-1").map(|p| p.dns_suffix), Some("amazonaws.com.cn"));
+        assert_eq!(partition(&table, "us-gov-east-1").map(|p| p.name), Some("aws-us-gov"));
+        assert_eq!(partition(&table, "eu-west-7").map(|p| p.name), Some("aws"));
+        assert_eq!(partition(&table, "mars-east-1").map(|p| p.name), Some("aws"));
         assert_eq!(partition(&[], "us-east-1"), None);
     }
 

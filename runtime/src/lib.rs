@@ -19,6 +19,7 @@ pub mod error;
 pub mod iam;
 pub mod idempotency;
 pub mod json;
+pub mod pattern;
 pub mod policy;
 pub mod primitives;
 pub mod profile;

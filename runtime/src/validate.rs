@@ -3,7 +3,7 @@
 //! Every check returns a [`BuildError`] naming the shape, the member and the constraint;
 //! none of them puts the checked text into the error.
 
-use std::sync::OnceLock;
+use crate::pattern::Program;
 
 use crate::build_error::{BuildError, Violation};
 
@@ -74,16 +74,17 @@ pub fn range_f64(
     Ok(())
 }
 
-/// A modeled `pattern`, compiled on first use. The whole value must match (Java `matches()` semantics).
+/// A modeled `pattern`, compiled by the generator (see [`crate::pattern`]). The whole value
+/// must match (Java `matches()` semantics).
 pub struct Pattern {
     source: &'static str,
-    compiled: OnceLock<Option<regex_lite::Regex>>,
+    program: &'static Program,
 }
 
 impl Pattern {
-    /// A pattern from the model's source text.
-    pub const fn new(source: &'static str) -> Self {
-        Pattern { source, compiled: OnceLock::new() }
+    /// A pattern: the model's source text and the generator's program for it.
+    pub const fn new(source: &'static str, program: &'static Program) -> Self {
+        Pattern { source, program }
     }
 
     /// The model's source text.
@@ -91,14 +92,9 @@ impl Pattern {
         self.source
     }
 
-    /// Whether `value` matches as a whole. A pattern the regex engine cannot compile
-    /// (the generator checks every pattern it emits, so this does not happen for
-    /// generated code) accepts every value rather than rejecting valid input.
+    /// Whether `value` matches as a whole.
     pub fn is_match(&self, value: &str) -> bool {
-        let compiled = self
-            .compiled
-            .get_or_init(|| regex_lite::Regex::new(&format!("^(?:{})$", self.source)).ok());
-        compiled.as_ref().is_none_or(|re| re.is_match(value))
+        self.program.is_match(value)
     }
 
     /// Checks `value` against the pattern.
@@ -124,9 +120,23 @@ impl std::fmt::Debug for Pattern {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pattern::Inst;
 
-    static SESSION_NAME: Pattern = Pattern::new(r"[\w+=,.@-]*");
-    static POLICY: Pattern = Pattern::new(r"[\u0009\u000A\u000D\u0020-\u00FF]+");
+    // What the generator emits for these two patterns.
+    static SESSION_NAME: Pattern = Pattern::new(
+        r"[\w+=,.@-]*",
+        &Program {
+            insts: &[Inst::Split(1, 3), Inst::Class(0, 7), Inst::Jump(0), Inst::Match],
+            ranges: &[(43, 43), (44, 46), (48, 57), (61, 61), (64, 90), (95, 95), (97, 122)],
+        },
+    );
+    static POLICY: Pattern = Pattern::new(
+        r"[\u0009\u000A\u000D\u0020-\u00FF]+",
+        &Program {
+            insts: &[Inst::Class(0, 3), Inst::Split(0, 2), Inst::Match],
+            ranges: &[(9, 10), (13, 13), (32, 255)],
+        },
+    );
 
     #[test]
     fn lengths() {

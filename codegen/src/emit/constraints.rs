@@ -124,10 +124,12 @@ impl Constraints {
             let (param_ty, body) = match &shape.kind {
                 ShapeKind::String(s) => {
                     let len = length_check(&s.length, quote! { v.chars().count() });
-                    let pat = s.pattern.as_ref().map(|p| {
+                    // Lowering keeps only patterns that compile; the program is the matcher.
+                    let pat = s.pattern.as_ref().and_then(|p| Some((p, crate::pattern::compile(p)?))).map(|(p, program)| {
                         let stat = format_ident!("{}_PATTERN", name.to_uppercase());
+                        let program = program.tokens();
                         items.push(quote! {
-                            static #stat: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(#p);
+                            static #stat: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(#p, #program);
                         });
                         quote! { #stat.check(shape, field, v)?; }
                     });

@@ -198,10 +198,15 @@ fn emit_partitions(model: &EndpointModel) -> TokenStream {
             (&p.id, &p.region_regex, &p.name, &p.dns_suffix, &p.dual_stack_dns_suffix, &p.implicit_global_region);
         let (fips, dual_stack) = (p.supports_fips, p.supports_dual_stack);
         let regions = &p.regions;
+        // Lowering checked that the regex compiles.
+        let program = crate::pattern::compile(regex).map(|p| p.tokens()).unwrap_or_else(|| {
+            quote! { &::stsgen_runtime::pattern::Program { insts: &[], ranges: &[] } }
+        });
         quote! {
             #partition::new(
                 #id,
                 #regex,
+                #program,
                 &[#(#regions),*],
                 #outputs {
                     name: #name,

@@ -922,8 +922,13 @@ fn lower_template(s: &str, scope: &BTreeMap<String, Var>, path: &str) -> Result<
 }
 
 fn lower_partition(p: &m::Partition) -> Result<Partition> {
-    if regex_lite::Regex::new(&p.region_regex).is_err() {
-        bail!("partitions.{}.regionRegex: `{}` does not compile with regex-lite", p.id, p.region_regex);
+    // Compiled for the runtime's whole-value matcher, so the regex must be anchored at both ends.
+    if !(p.region_regex.starts_with('^') && p.region_regex.ends_with('$')) || crate::pattern::compile(&p.region_regex).is_none() {
+        bail!(
+            "partitions.{}.regionRegex: `{}` is not an anchored (^...$) regex in the supported dialect",
+            p.id,
+            p.region_regex
+        );
     }
     Ok(Partition {
         id: p.id.clone(),

@@ -451,7 +451,7 @@ fn check_protocol(meta: &m::Metadata) -> Result<()> {
 
 /// The pattern as the client will check it, or `None` when the regex engine cannot compile it.
 fn checkable_pattern(pattern: &str) -> bool {
-    regex_lite::Regex::new(&format!("^(?:{pattern})$")).is_ok()
+    crate::pattern::compile(pattern).is_some()
 }
 
 /// Assigns unique names: the first holder of a name keeps it, later ones get a numeric suffix.

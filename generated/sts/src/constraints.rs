@@ -68,6 +68,18 @@ pub(crate) fn target_principal_type(
 }
 static ACCESS_KEY_ID_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
     "[\\w]*",
+    &{
+        use ::stsgen_runtime::pattern::Inst as I;
+        ::stsgen_runtime::pattern::Program {
+            insts: &[
+                I::Split(1u32, 3u32),
+                I::Class(0u32, 4u32),
+                I::Jump(0u32),
+                I::Match,
+            ],
+            ranges: &[(48u32, 57u32), (65u32, 90u32), (95u32, 95u32), (97u32, 122u32)],
+        }
+    },
 );
 /// Checks a value of shape `accessKeyIdType`.
 pub(crate) fn access_key_id_type(
@@ -87,6 +99,28 @@ pub(crate) fn access_key_id_type(
 }
 static ARN_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
     "[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+",
+    &{
+        use ::stsgen_runtime::pattern::Inst as I;
+        ::stsgen_runtime::pattern::Program {
+            insts: &[
+                I::Class(0u32, 4u32),
+                I::Split(2u32, 4u32),
+                I::Class(4u32, 4u32),
+                I::Jump(1u32),
+                I::Match,
+            ],
+            ranges: &[
+                (9u32, 10u32),
+                (13u32, 13u32),
+                (32u32, 55295u32),
+                (57344u32, 65533u32),
+                (9u32, 10u32),
+                (13u32, 13u32),
+                (32u32, 55295u32),
+                (57344u32, 65533u32),
+            ],
+        }
+    },
 );
 /// Checks a value of shape `arnType`.
 pub(crate) fn arn_type(
@@ -106,6 +140,25 @@ pub(crate) fn arn_type(
 }
 static ASSUMED_ROLE_ID_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
     "[\\w+=,.@:-]*",
+    &{
+        use ::stsgen_runtime::pattern::Inst as I;
+        ::stsgen_runtime::pattern::Program {
+            insts: &[
+                I::Split(1u32, 3u32),
+                I::Class(0u32, 6u32),
+                I::Jump(0u32),
+                I::Match,
+            ],
+            ranges: &[
+                (43u32, 46u32),
+                (48u32, 58u32),
+                (61u32, 61u32),
+                (64u32, 90u32),
+                (95u32, 95u32),
+                (97u32, 122u32),
+            ],
+        }
+    },
 );
 /// Checks a value of shape `assumedRoleIdType`.
 pub(crate) fn assumed_role_id_type(
@@ -186,6 +239,24 @@ pub(crate) fn encoded_message_type(
 }
 static EXTERNAL_ID_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
     "[\\w+=,.@:\\/-]*",
+    &{
+        use ::stsgen_runtime::pattern::Inst as I;
+        ::stsgen_runtime::pattern::Program {
+            insts: &[
+                I::Split(1u32, 3u32),
+                I::Class(0u32, 5u32),
+                I::Jump(0u32),
+                I::Match,
+            ],
+            ranges: &[
+                (43u32, 58u32),
+                (61u32, 61u32),
+                (64u32, 90u32),
+                (95u32, 95u32),
+                (97u32, 122u32),
+            ],
+        }
+    },
 );
 /// Checks a value of shape `externalIdType`.
 pub(crate) fn external_id_type(
@@ -205,6 +276,25 @@ pub(crate) fn external_id_type(
 }
 static FEDERATED_ID_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
     "[\\w+=,.@\\:-]*",
+    &{
+        use ::stsgen_runtime::pattern::Inst as I;
+        ::stsgen_runtime::pattern::Program {
+            insts: &[
+                I::Split(1u32, 3u32),
+                I::Class(0u32, 6u32),
+                I::Jump(0u32),
+                I::Match,
+            ],
+            ranges: &[
+                (43u32, 46u32),
+                (48u32, 58u32),
+                (61u32, 61u32),
+                (64u32, 90u32),
+                (95u32, 95u32),
+                (97u32, 122u32),
+            ],
+        }
+    },
 );
 /// Checks a value of shape `federatedIdType`.
 pub(crate) fn federated_id_type(
@@ -305,6 +395,25 @@ pub(crate) fn role_duration_seconds_type(
 }
 static ROLE_SESSION_NAME_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
     "[\\w+=,.@-]*",
+    &{
+        use ::stsgen_runtime::pattern::Inst as I;
+        ::stsgen_runtime::pattern::Program {
+            insts: &[
+                I::Split(1u32, 3u32),
+                I::Class(0u32, 6u32),
+                I::Jump(0u32),
+                I::Match,
+            ],
+            ranges: &[
+                (43u32, 46u32),
+                (48u32, 57u32),
+                (61u32, 61u32),
+                (64u32, 90u32),
+                (95u32, 95u32),
+                (97u32, 122u32),
+            ],
+        }
+    },
 );
 /// Checks a value of shape `roleSessionNameType`.
 pub(crate) fn role_session_name_type(
@@ -324,6 +433,24 @@ pub(crate) fn role_session_name_type(
 }
 static SERIAL_NUMBER_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
     "[\\w+=/:,.@-]*",
+    &{
+        use ::stsgen_runtime::pattern::Inst as I;
+        ::stsgen_runtime::pattern::Program {
+            insts: &[
+                I::Split(1u32, 3u32),
+                I::Class(0u32, 5u32),
+                I::Jump(0u32),
+                I::Match,
+            ],
+            ranges: &[
+                (43u32, 58u32),
+                (61u32, 61u32),
+                (64u32, 90u32),
+                (95u32, 95u32),
+                (97u32, 122u32),
+            ],
+        }
+    },
 );
 /// Checks a value of shape `serialNumberType`.
 pub(crate) fn serial_number_type(
@@ -343,6 +470,26 @@ pub(crate) fn serial_number_type(
 }
 static SESSION_POLICY_DOCUMENT_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
     "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+",
+    &{
+        use ::stsgen_runtime::pattern::Inst as I;
+        ::stsgen_runtime::pattern::Program {
+            insts: &[
+                I::Class(0u32, 3u32),
+                I::Split(2u32, 4u32),
+                I::Class(3u32, 3u32),
+                I::Jump(1u32),
+                I::Match,
+            ],
+            ranges: &[
+                (9u32, 10u32),
+                (13u32, 13u32),
+                (32u32, 255u32),
+                (9u32, 10u32),
+                (13u32, 13u32),
+                (32u32, 255u32),
+            ],
+        }
+    },
 );
 /// Checks a value of shape `sessionPolicyDocumentType`.
 pub(crate) fn session_policy_document_type(
@@ -394,6 +541,25 @@ pub(crate) fn session_token_utilization_type(
 }
 static SOURCE_IDENTITY_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
     "[\\w+=,.@-]*",
+    &{
+        use ::stsgen_runtime::pattern::Inst as I;
+        ::stsgen_runtime::pattern::Program {
+            insts: &[
+                I::Split(1u32, 3u32),
+                I::Class(0u32, 6u32),
+                I::Jump(0u32),
+                I::Match,
+            ],
+            ranges: &[
+                (43u32, 46u32),
+                (48u32, 57u32),
+                (61u32, 61u32),
+                (64u32, 90u32),
+                (95u32, 95u32),
+                (97u32, 122u32),
+            ],
+        }
+    },
 );
 /// Checks a value of shape `sourceIdentityType`.
 pub(crate) fn source_identity_type(
@@ -480,6 +646,18 @@ pub(crate) fn tag_value_type(
 }
 static TOKEN_CODE_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
     "[\\d]*",
+    &{
+        use ::stsgen_runtime::pattern::Inst as I;
+        ::stsgen_runtime::pattern::Program {
+            insts: &[
+                I::Split(1u32, 3u32),
+                I::Class(0u32, 1u32),
+                I::Jump(0u32),
+                I::Match,
+            ],
+            ranges: &[(48u32, 57u32)],
+        }
+    },
 );
 /// Checks a value of shape `tokenCodeType`.
 pub(crate) fn token_code_type(
@@ -499,6 +677,26 @@ pub(crate) fn token_code_type(
 }
 static UNRESTRICTED_SESSION_POLICY_DOCUMENT_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
     "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+",
+    &{
+        use ::stsgen_runtime::pattern::Inst as I;
+        ::stsgen_runtime::pattern::Program {
+            insts: &[
+                I::Class(0u32, 3u32),
+                I::Split(2u32, 4u32),
+                I::Class(3u32, 3u32),
+                I::Jump(1u32),
+                I::Match,
+            ],
+            ranges: &[
+                (9u32, 10u32),
+                (13u32, 13u32),
+                (32u32, 255u32),
+                (9u32, 10u32),
+                (13u32, 13u32),
+                (32u32, 255u32),
+            ],
+        }
+    },
 );
 /// Checks a value of shape `unrestrictedSessionPolicyDocumentType`.
 pub(crate) fn unrestricted_session_policy_document_type(
@@ -533,6 +731,25 @@ pub(crate) fn url_type(
 }
 static USER_NAME_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
     "[\\w+=,.@-]*",
+    &{
+        use ::stsgen_runtime::pattern::Inst as I;
+        ::stsgen_runtime::pattern::Program {
+            insts: &[
+                I::Split(1u32, 3u32),
+                I::Class(0u32, 6u32),
+                I::Jump(0u32),
+                I::Match,
+            ],
+            ranges: &[
+                (43u32, 46u32),
+                (48u32, 57u32),
+                (61u32, 61u32),
+                (64u32, 90u32),
+                (95u32, 95u32),
+                (97u32, 122u32),
+            ],
+        }
+    },
 );
 /// Checks a value of shape `userNameType`.
 pub(crate) fn user_name_type(
