@@ -132,10 +132,7 @@ impl StdClient {
                 Err(e) => last = Some(format!("{addr}: {e}")),
             }
         }
-        let tcp = tcp.ok_or_else(|| {
-            let why = last.unwrap_or_else(|| "no addresses".to_owned());
-            TransportError::new(TransportErrorKind::Connect, format!("connecting to `{}`: {why}", target.host))
-        })?;
+        let tcp = tcp.ok_or_else(|| target.unreachable(last))?;
         let _ = tcp.set_nodelay(true);
         if !target.tls {
             return Ok(Conn::Plain(tcp));
@@ -317,15 +314,7 @@ pub fn invoke_blocking<O, E: ServiceError>(handle: &BlockingClientHandle, call: 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::http1::test_server;
-
-    fn url(port: u16, tls: bool) -> String {
-        if tls {
-            format!("https://localhost:{port}")
-        } else {
-            format!("http://127.0.0.1:{port}")
-        }
-    }
+    use crate::client::http1::test_server::{self, url};
 
     fn body(client: &StdClient, url: &str) -> String {
         let request = http::Request::post(format!("{url}/")).body(b"Action=X".to_vec()).unwrap();

@@ -54,6 +54,12 @@ impl Target {
         };
         Ok(Target { tls, host: host.to_owned(), port })
     }
+
+    /// No address of the host accepted a connection; `last` is the last address's failure.
+    pub fn unreachable(&self, last: Option<String>) -> TransportError {
+        let why = last.unwrap_or_else(|| "no addresses".to_owned());
+        TransportError::new(TransportErrorKind::Connect, format!("connecting to `{}`: {why}", self.host))
+    }
 }
 
 /// Writes `request` as an HTTP/1.1 message: request line, headers (a `host` header from the
@@ -526,6 +532,16 @@ pub(crate) mod test_server {
             .with_root_certificates(roots)
             .with_no_client_auth();
         Arc::new(config)
+    }
+
+    /// The URL of a server from [`start`]: by name over TLS (the certificate's name), by
+    /// address over plain TCP.
+    pub fn url(port: u16, tls: bool) -> String {
+        if tls {
+            format!("https://localhost:{port}")
+        } else {
+            format!("http://127.0.0.1:{port}")
+        }
     }
 
     trait Stream: Read + Write + Send {}

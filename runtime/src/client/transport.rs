@@ -121,10 +121,7 @@ impl HttpsClient {
                     Err(e) => last = Some(format!("{addr}: {e}")),
                 }
             }
-            let tcp = tcp.ok_or_else(|| {
-                let why = last.unwrap_or_else(|| "no addresses".to_owned());
-                TransportError::new(TransportErrorKind::Connect, format!("connecting to `{}`: {why}", target.host))
-            })?;
+            let tcp = tcp.ok_or_else(|| target.unreachable(last))?;
             // Requests are small and answered at once: do not wait to coalesce segments.
             let _ = tcp.set_nodelay(true);
             if !target.tls {
@@ -213,15 +210,7 @@ impl HttpClient for HttpsClient {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::http1::test_server;
-
-    fn url(port: u16, tls: bool) -> String {
-        if tls {
-            format!("https://localhost:{port}")
-        } else {
-            format!("http://127.0.0.1:{port}")
-        }
-    }
+    use crate::client::http1::test_server::{self, url};
 
     async fn body(client: &HttpsClient, url: &str) -> String {
         let request = http::Request::post(format!("{url}/")).body(b"Action=X".to_vec()).unwrap();
