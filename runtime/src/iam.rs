@@ -657,7 +657,7 @@ impl fmt::Display for ParseActionError {
 impl Error for ParseActionError {}
 
 /// A service's privilege model as tables, implemented by a generated crate's `iam::Model`;
-/// the policy linter ([`crate::policy::lint`]) and [`crate::policy::least_privilege`] are
+/// the policy linter (`policy::lint`) and `policy::least_privilege` (feature `policy`) are
 /// generic over it.
 pub trait PrivilegeModel {
     /// The service prefix (`"sts"`).

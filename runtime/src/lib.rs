@@ -20,6 +20,7 @@ pub mod iam;
 pub mod idempotency;
 pub mod json;
 pub mod pattern;
+#[cfg(feature = "policy")]
 pub mod policy;
 pub mod primitives;
 pub mod profile;

@@ -217,7 +217,8 @@ fn lint_policy(svc: &Service, krate: &proc_macro2::Ident) -> (TokenStream, Token
                 return Err(Exit::Usage(format!("usage: {PROGRAM} lint-policy FILE")));
             };
             let text = ::std::fs::read_to_string(file).map_err(|e| Exit::Usage(format!("{file}: {e}")))?;
-            let findings = #krate::iam::lint_json(&text).map_err(|e| Exit::Usage(format!("{file}: {e}")))?;
+            let doc = ::stsgen_runtime::policy::PolicyDocument::parse(&text).map_err(|e| Exit::Usage(format!("{file}: {e}")))?;
+            let findings = ::stsgen_runtime::policy::lint::<#krate::iam::Model>(&doc);
             for finding in &findings {
                 println!("{finding}");
             }

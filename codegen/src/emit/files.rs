@@ -28,6 +28,8 @@ struct CargoToml<'a> {
     roundtrip: bool,
     /// Some operation accepts gzip request compression (the runtime's `gzip` feature).
     gzip: bool,
+    /// The service has a privilege model (the `policy` feature and the example's linter).
+    has_iam: bool,
 }
 
 #[derive(Template)]
@@ -58,6 +60,7 @@ pub fn cargo_toml(svc: &Service, options: &Options, roundtrip: bool) -> anyhow::
         roundtrip,
         // Request compression support only for models with `requestcompression` operations.
         gzip: svc.operations.iter().any(|o| o.request_compression.iter().any(|e| e == "gzip")),
+        has_iam: svc.iam.is_some(),
     };
     Ok(t.render()? + "\n")
 }

@@ -63,7 +63,12 @@ fn module_docs(model: &IamModel) -> String {
          `{example}`, ignoring case as IAM does; `Display` writes them.\n\
          - [`ResourceType`]: the service's {resources} resource types, with one ARN builder per type{first_arn}.\n\
          - [`ConditionKey`]: the {keys} condition keys the service defines, with functions that \
-         build the concrete key of a templated key{templated}.\n",
+         build the concrete key of a templated key{templated}.\n\
+         - [`OPERATIONS`]: the actions, resources and condition keys each API operation needs.\n\
+         \n\
+         With the crate's `policy` feature: `keys` (typed condition keys), `lint` and `lint_json` \
+         (a policy linter over this model), `least_privilege_policy`, and the runtime's `policy` \
+         module (documents, statements, typed condition operators) re-exported.\n",
         name = escape(&model.service_name),
         prefix = model.prefix,
         url = model.service_authorization_url,
@@ -917,7 +922,9 @@ fn emit_policy(model: &IamModel) -> TokenStream {
         "",
     );
     quote! {
-        /// Policy documents, statements, typed operators and the linter (re-exported from the runtime).
+        /// Policy documents, statements, typed operators and the linter (re-exported from the
+        /// runtime; feature `policy`).
+        #[cfg(feature = "policy")]
         pub use ::stsgen_runtime::policy;
 
         impl ::std::convert::From<Action> for String {
@@ -928,7 +935,8 @@ fn emit_policy(model: &IamModel) -> TokenStream {
         #(#arn_froms)*
 
         /// Typed condition keys: each key's value type is in its Rust type, so only operators
-        /// that fit it compile (see [`policy::ConditionOperator`]).
+        /// that fit it compile (see [`policy::ConditionOperator`]; feature `policy`).
+        #[cfg(feature = "policy")]
         pub mod keys {
             #(#key_items)*
 
@@ -954,7 +962,8 @@ fn emit_policy(model: &IamModel) -> TokenStream {
         }
         #(#impls)*
 
-        /// This service's privilege model as tables, for the generic policy tools in [`policy`].
+        /// This service's privilege model as tables, for the generic policy tools in the runtime's
+        /// `policy` module (feature `policy`).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
         pub struct Model;
 
@@ -976,17 +985,20 @@ fn emit_policy(model: &IamModel) -> TokenStream {
         }
 
         #lint_doc
+        #[cfg(feature = "policy")]
         pub fn lint(doc: &policy::PolicyDocument) -> Vec<policy::Finding> {
             policy::lint::<Model>(doc)
         }
 
         /// Parses a policy document and [`lint`]s it.
+        #[cfg(feature = "policy")]
         pub fn lint_json(text: &str) -> ::std::result::Result<Vec<policy::Finding>, policy::PolicyParseError> {
             Ok(lint(&policy::PolicyDocument::parse(text)?))
         }
 
         /// The least-privilege identity policy for a program that calls `operations` (wire
         /// names, such as `AssumeRole`): one `Allow` statement with the actions they need on `*`.
+        #[cfg(feature = "policy")]
         pub fn least_privilege_policy(operations: &[&str]) -> ::std::result::Result<policy::PolicyDocument, policy::UnknownOperation> {
             policy::least_privilege::<Model>(operations)
         }

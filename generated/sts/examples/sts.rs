@@ -477,8 +477,9 @@ fn lint_policy(
     };
     let text = ::std::fs::read_to_string(file)
         .map_err(|e| Exit::Usage(format!("{file}: {e}")))?;
-    let findings = sts::iam::lint_json(&text)
+    let doc = ::stsgen_runtime::policy::PolicyDocument::parse(&text)
         .map_err(|e| Exit::Usage(format!("{file}: {e}")))?;
+    let findings = ::stsgen_runtime::policy::lint::<sts::iam::Model>(&doc);
     for finding in &findings {
         println!("{finding}");
     }

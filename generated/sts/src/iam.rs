@@ -7,6 +7,9 @@
 //! - [`Action`]: the service's 16 actions (5 of them permission-only, with no API operation of the same name). `FromStr` parses policy strings such as `sts:AssumeRole`, ignoring case as IAM does; `Display` writes them.
 //! - [`ResourceType`]: the service's 6 resource types, with one ARN builder per type (such as [`ContextProviderArn`]).
 //! - [`ConditionKey`]: the 57 condition keys the service defines, with functions that build the concrete key of a templated key such as [`ConditionKey::aws_request_tag`].
+//! - [`OPERATIONS`]: the actions, resources and condition keys each API operation needs.
+//!
+//! With the crate's `policy` feature: `keys` (typed condition keys), `lint` and `lint_json` (a policy linter over this model), `least_privilege_policy`, and the runtime's `policy` module (documents, statements, typed condition operators) re-exported.
 /// The service's IAM prefix, as used in action names (`sts:...`).
 pub const SERVICE_PREFIX: &str = "sts";
 /// The service's name in the Service Authorization Reference.
@@ -2247,7 +2250,9 @@ impl ::std::str::FromStr for ConditionKey {
             ))
     }
 }
-/// Policy documents, statements, typed operators and the linter (re-exported from the runtime).
+/// Policy documents, statements, typed operators and the linter (re-exported from the
+/// runtime; feature `policy`).
+#[cfg(feature = "policy")]
 pub use ::stsgen_runtime::policy;
 impl ::std::convert::From<Action> for String {
     fn from(action: Action) -> String {
@@ -2315,7 +2320,8 @@ impl ::std::convert::From<&UserArn> for String {
     }
 }
 /// Typed condition keys: each key's value type is in its Rust type, so only operators
-/// that fit it compile (see [`policy::ConditionOperator`]).
+/// that fit it compile (see [`policy::ConditionOperator`]; feature `policy`).
+#[cfg(feature = "policy")]
 pub mod keys {
     /// `accounts.google.com:aud` (String). Filters access by the Google application ID.
     pub const ACCOUNTS_GOOGLE_COM_AUD: ::stsgen_runtime::policy::TypedKey<
@@ -2801,7 +2807,8 @@ for crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
         actions
     }
 }
-/// This service's privilege model as tables, for the generic policy tools in [`policy`].
+/// This service's privilege model as tables, for the generic policy tools in the runtime's
+/// `policy` module (feature `policy`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Model;
 impl ::stsgen_runtime::iam::PrivilegeModel for Model {
@@ -2833,10 +2840,12 @@ impl ::stsgen_runtime::iam::PrivilegeModel for Model {
 /// - `STS007`: a document larger than the session-policy limit
 ///
 /// Each finding carries the JSON path of the offending value and a message saying what would apply.
+#[cfg(feature = "policy")]
 pub fn lint(doc: &policy::PolicyDocument) -> Vec<policy::Finding> {
     policy::lint::<Model>(doc)
 }
 /// Parses a policy document and [`lint`]s it.
+#[cfg(feature = "policy")]
 pub fn lint_json(
     text: &str,
 ) -> ::std::result::Result<Vec<policy::Finding>, policy::PolicyParseError> {
@@ -2844,6 +2853,7 @@ pub fn lint_json(
 }
 /// The least-privilege identity policy for a program that calls `operations` (wire
 /// names, such as `AssumeRole`): one `Allow` statement with the actions they need on `*`.
+#[cfg(feature = "policy")]
 pub fn least_privilege_policy(
     operations: &[&str],
 ) -> ::std::result::Result<policy::PolicyDocument, policy::UnknownOperation> {
