@@ -117,7 +117,7 @@ pub fn emit_client(svc: &Service) -> TokenStream {
             #(#methods)*
 
 
-            pub(crate) async fn invoke<O, E: ::stsgen_runtime::client::ServiceError>(
+            pub(crate) async fn invoke<O: Send, E: ::stsgen_runtime::client::ServiceError + Send>(
                 &self,
                 call: ::stsgen_runtime::client::OperationCall<O, E>,
             ) -> ::std::result::Result<O, ::stsgen_runtime::client::SdkError<E>> {

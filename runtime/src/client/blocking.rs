@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use crate::client::config::ClientConfig;
 use crate::client::http1::{encode_request, server_name, tls_config, Pool, Progress, ResponseReader, Target};
 use crate::client::error::{SdkError, TimeoutKind, TransportError, TransportErrorKind};
-use crate::client::invoke::{build_uri, classify, next_wait, operation_timeout, prepare, ClientHandle, OperationCall, Outcome, ServiceError};
+use crate::client::invoke::{build_uri, classify, next_wait, operation_timeout, prepare_request, ClientHandle, PrepareError, OperationCall, Outcome, ServiceError};
 use crate::client::transport::HttpResponse;
 use crate::credentials::{block_on, CredentialsError};
 
@@ -292,7 +292,8 @@ pub fn invoke_blocking<O, E: ServiceError>(handle: &BlockingClientHandle, call: 
             }
             Some(creds)
         };
-        let request = prepare(core, &call, &url, credentials.as_ref())?;
+        let request = prepare_request(core, call.name, call.signing_name, &call.request, &call.endpoint, &url, credentials.as_ref())
+            .map_err(PrepareError::into_sdk)?;
         let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
         let budget = match (cfg.timeouts.attempt, remaining) {
             (Some(a), Some(r)) => Some(a.min(r)),
@@ -302,7 +303,7 @@ pub fn invoke_blocking<O, E: ServiceError>(handle: &BlockingClientHandle, call: 
         if let Some(e) = operation_timeout(cfg, &sent, deadline, attempt) {
             return Err(e);
         }
-        let error = match classify(core, &call, sent, attempt, &mut skew_retried) {
+        let error = match classify(core, call.parse_output, call.parse_error, sent, attempt, &mut skew_retried) {
             Outcome::Done(result) => return result,
             Outcome::Retry(e) => e,
         };

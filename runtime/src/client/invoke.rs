@@ -1,6 +1,7 @@
 //! The orchestrator: one operation call with retries, timeouts and clock-skew correction.
 
 use std::sync::atomic::{AtomicI64, Ordering};
+use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -100,15 +101,67 @@ pub(crate) enum Outcome<O, E> {
 
 /// Runs one operation: resolves credentials, signs, sends, parses; retries transient
 /// failures with backoff within the configured attempts and operation timeout.
-pub async fn invoke<O, E: ServiceError>(handle: &ClientHandle, call: OperationCall<O, E>) -> Result<O, SdkError<E>> {
+///
+/// Only the parsing and the retry decision are generic; the async retry loop
+/// ([`run_attempts`]) is compiled once, not once per operation.
+pub async fn invoke<O: Send, E: ServiceError + Send>(handle: &ClientHandle, call: OperationCall<O, E>) -> Result<O, SdkError<E>> {
+    let OperationCall { name, signing_name, unsigned, request, endpoint, parse_output, parse_error } = call;
+    let attempts = Attempts { name, signing_name, unsigned, request: &request, endpoint: &endpoint };
+    let mut outcome = None;
+    let mut skew_retried = false;
+    let mut step = |sent: Result<HttpResponse, TransportError>, attempt: u32, deadline: Option<Instant>| {
+        let decided = match classify(handle, parse_output, parse_error, sent, attempt, &mut skew_retried) {
+            Outcome::Done(result) => Err(result),
+            Outcome::Retry(error) => next_wait(&handle.config, error, attempt, deadline).map_err(Err),
+        };
+        match decided {
+            Ok(wait) => Step::RetryAfter(wait),
+            Err(result) => {
+                outcome = Some(result);
+                Step::Stop
+            }
+        }
+    };
+    let ended = run_attempts(handle, &attempts, &mut step).await;
+    match (ended, outcome) {
+        (Err(e), _) => Err(widen(e)),
+        (Ok(()), Some(result)) => result,
+        // `step` stores the outcome before answering `Stop`, the only way the loop ends with `Ok`.
+        (Ok(()), None) => Err(SdkError::Transport { error: TransportError::new(TransportErrorKind::Io, "no attempt was made"), attempts: 0 }),
+    }
+}
+
+/// What an operation call's generic part decided after an attempt.
+enum Step {
+    /// The outcome is stored; the call is over.
+    Stop,
+    /// Try again after this long.
+    RetryAfter(Duration),
+}
+
+/// The parts of an [`OperationCall`] the retry loop needs: no output or error types.
+struct Attempts<'a> {
+    name: &'static str,
+    signing_name: &'static str,
+    unsigned: bool,
+    request: &'a http::Request<Vec<u8>>,
+    endpoint: &'a Endpoint,
+}
+
+/// Decides what an attempt's response (or transport failure) means for the call.
+type StepFn<'s> = dyn FnMut(Result<HttpResponse, TransportError>, u32, Option<Instant>) -> Step + Send + 's;
+
+/// The retry loop: credentials, signing, the send with its attempt and operation budgets, and
+/// the backoff sleep. `Err` only for failures before a response could be classified (no
+/// credentials, endpoint, signing, operation timeout); everything else goes through `step`.
+async fn run_attempts(handle: &ClientHandle, call: &Attempts<'_>, step: &mut StepFn<'_>) -> Result<(), SdkError<Infallible>> {
     let span = tracing::debug_span!("operation", operation = call.name, attempt = tracing::field::Empty, request_id = tracing::field::Empty);
     async move {
         let cfg = &handle.config;
         let started = Instant::now();
         let deadline = cfg.timeouts.operation.map(|d| started + d);
-        let mut skew_retried = false;
         let mut attempt = 0;
-        let url = build_uri(&call.endpoint, call.request.uri()).map_err(SdkError::Endpoint)?;
+        let url = build_uri(call.endpoint, call.request.uri()).map_err(SdkError::Endpoint)?;
         loop {
             attempt += 1;
             tracing::Span::current().record("attempt", attempt);
@@ -117,7 +170,8 @@ pub async fn invoke<O, E: ServiceError>(handle: &ClientHandle, call: OperationCa
             } else {
                 Some(load_credentials(handle, deadline).await?)
             };
-            let request = prepare(handle, &call, &url, credentials.as_ref())?;
+            let request = prepare_request(handle, call.name, call.signing_name, call.request, call.endpoint, &url, credentials.as_ref())
+                .map_err(PrepareError::into_sdk)?;
             let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
             let attempt_budget = match (cfg.timeouts.attempt, remaining) {
                 (Some(a), Some(r)) => Some(a.min(r)),
@@ -143,18 +197,31 @@ pub async fn invoke<O, E: ServiceError>(handle: &ClientHandle, call: OperationCa
             if let Some(e) = operation_timeout(cfg, &sent, deadline, attempt) {
                 return Err(e);
             }
-            let outcome = classify(handle, &call, sent, attempt, &mut skew_retried);
-            let error = match outcome {
-                Outcome::Done(result) => return result,
-                Outcome::Retry(e) => e,
-            };
-            let wait = next_wait(cfg, error, attempt, deadline)?;
-            tracing::debug!(retry_in_ms = wait.as_millis() as u64, attempt, "retrying");
-            tokio::time::sleep(wait).await;
+            match step(sent, attempt, deadline) {
+                Step::Stop => return Ok(()),
+                Step::RetryAfter(wait) => {
+                    tracing::debug!(retry_in_ms = wait.as_millis() as u64, attempt, "retrying");
+                    tokio::time::sleep(wait).await;
+                }
+            }
         }
     }
     .instrument(span)
     .await
+}
+
+/// An error from the part of a call that has no service error, as the call's error type.
+fn widen<E>(e: SdkError<Infallible>) -> SdkError<E> {
+    match e {
+        SdkError::Construction(e) => SdkError::Construction(e),
+        SdkError::Credentials(e) => SdkError::Credentials(e),
+        SdkError::Endpoint(m) => SdkError::Endpoint(m),
+        SdkError::Signing(m) => SdkError::Signing(m),
+        SdkError::Transport { error, attempts } => SdkError::Transport { error, attempts },
+        SdkError::Timeout { kind, after, attempts } => SdkError::Timeout { kind, after, attempts },
+        SdkError::Response { error, attempts } => SdkError::Response { error, attempts },
+        SdkError::Service { error, .. } => match error {},
+    }
 }
 
 /// After a retryable failure on `attempt`: how long to wait before the next attempt, or the
@@ -252,25 +319,21 @@ pub(crate) fn build_uri(endpoint: &Endpoint, path: &http::Uri) -> Result<http::U
     Ok(uri)
 }
 
-pub(crate) fn prepare<O, E>(
-    handle: &ClientHandle,
-    call: &OperationCall<O, E>,
-    url: &http::Uri,
-    credentials: Option<&crate::credentials::Credentials>,
-) -> Result<http::Request<Vec<u8>>, SdkError<E>> {
-    // Not generic below this line: one copy in the binary, not one per operation.
-    prepare_request(handle, call.name, call.signing_name, &call.request, &call.endpoint, url, credentials).map_err(|e| match e {
-        PrepareError::Endpoint(m) => SdkError::Endpoint(m),
-        PrepareError::Signing(m) => SdkError::Signing(m),
-    })
-}
-
-enum PrepareError {
+pub(crate) enum PrepareError {
     Endpoint(String),
     Signing(String),
 }
 
-fn prepare_request(
+impl PrepareError {
+    pub(crate) fn into_sdk<E>(self) -> SdkError<E> {
+        match self {
+            PrepareError::Endpoint(m) => SdkError::Endpoint(m),
+            PrepareError::Signing(m) => SdkError::Signing(m),
+        }
+    }
+}
+
+pub(crate) fn prepare_request(
     handle: &ClientHandle,
     name: &'static str,
     signing_name: &'static str,
@@ -317,9 +380,13 @@ fn prepare_request(
     Ok(request)
 }
 
+/// Reads an error response (the generated `parse_error`).
+pub(crate) type ParseErrorFn<E> = fn(u16, &http::HeaderMap, &[u8]) -> Result<E, ParseError>;
+
 pub(crate) fn classify<O, E: ServiceError>(
     handle: &ClientHandle,
-    call: &OperationCall<O, E>,
+    parse_output: fn(&[u8]) -> Result<O, ParseError>,
+    parse_error: ParseErrorFn<E>,
     sent: Result<HttpResponse, TransportError>,
     attempts: u32,
     skew_retried: &mut bool,
@@ -336,12 +403,12 @@ pub(crate) fn classify<O, E: ServiceError>(
         tracing::Span::current().record("request_id", id);
     }
     if (200..300).contains(&response.status) {
-        return Outcome::Done((call.parse_output)(&response.body).map_err(|e| SdkError::Response {
+        return Outcome::Done(parse_output(&response.body).map_err(|e| SdkError::Response {
             error: e.with_response(response.status, &response.body),
             attempts,
         }));
     }
-    match (call.parse_error)(response.status, &response.headers, &response.body) {
+    match parse_error(response.status, &response.headers, &response.body) {
         Ok(error) => {
             let meta = error.meta();
             let code = meta.code().to_owned();
