@@ -47,8 +47,6 @@ pub struct Options {
     pub standalone: bool,
     /// Version written into the generated `Cargo.toml`.
     pub crate_version: String,
-    /// Hand-written modules (file stems under `src/`) that the generated `lib.rs` declares but does not own.
-    pub custom_modules: Vec<String>,
     /// Text of the service's overrides file (`overrides/<service>.json`), if any.
     pub overrides: Option<String>,
     /// Text of the service's endpoint test suite (`endpoint-tests-1.json`): emitted as one
@@ -66,7 +64,6 @@ impl Default for Options {
             runtime_path: "../../runtime".to_owned(),
             standalone: false,
             crate_version: "0.1.0".to_owned(),
-            custom_modules: Vec::new(),
             overrides: None,
             endpoint_tests: None,
             retired: Vec::new(),

@@ -109,6 +109,12 @@ pub fn ident_text(name: &str) -> String {
     ident(name).to_string()
 }
 
+/// An identifier made of a prefix and a snake-case name (`set_` + `type` -> `set_type`): never
+/// a keyword, so never escaped, whatever the name.
+pub fn prefixed_ident(prefix: &str, name: &str) -> Ident {
+    Ident::new(&format!("{prefix}{name}"), Span::call_site())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

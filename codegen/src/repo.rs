@@ -44,34 +44,6 @@ fn read(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
 }
 
-/// Hand-written top-level modules of a generated crate: files under `src/` without the
-/// `@generated` marker. The generated `lib.rs` declares them; the generator never writes them.
-pub fn custom_modules(crate_dir: &Path) -> Result<Vec<String>> {
-    let src = crate_dir.join("src");
-    let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(&src) else { return Ok(out) };
-    let mut entries: Vec<_> = entries.collect::<Result<_, _>>()?;
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let (module, file) = if path.is_dir() {
-            (name.clone(), path.join("mod.rs"))
-        } else if let Some(stem) = name.strip_suffix(".rs") {
-            (stem.to_owned(), path.clone())
-        } else {
-            continue;
-        };
-        if module == "lib" || !file.exists() {
-            continue;
-        }
-        if !crate::render::is_generated(&read(&file)?) {
-            out.push(module);
-        }
-    }
-    Ok(out)
-}
-
 /// The file in a generated crate's directory that holds its version (`MAJOR.MINOR.PATCH` and a
 /// newline). Hand-maintained data, like `CHANGELOG.md` beside it: `cargo xtask update-model`
 /// bumps it by the semver impact of the model change, and the generator writes it into `Cargo.toml`.
@@ -113,7 +85,6 @@ pub fn generate_target(root: &Path, t: &Target) -> Result<GeneratedCrate> {
         options: Options {
             crate_name: Some(t.crate_name.to_owned()),
             runtime_path: "../../runtime".to_owned(),
-            custom_modules: custom_modules(&out)?,
             overrides: t.overrides.map(|p| read(&root.join(p))).transpose()?,
             endpoint_tests: t.endpoint_tests.map(|p| read(&root.join(p))).transpose()?,
             crate_version: version.unwrap_or_else(|| Options::default().crate_version),

@@ -10,6 +10,8 @@ pub mod blob;
 pub mod build_error;
 pub mod cache;
 pub mod chain;
+#[cfg(feature = "cli")]
+pub mod cli;
 #[cfg(feature = "client")]
 pub mod client;
 pub mod credentials;

@@ -437,3 +437,56 @@ fn drain(stream: &mut TcpStream) {
         }
     }
 }
+
+/// The environment variable through which `cargo xtask test` passes the `sts` binary it built.
+pub const STS_BINARY_VAR: &str = "STSGEN_STS_BIN";
+
+/// The `sts` command's executable (package `stsgen-cli`, `config/cli`): [`STS_BINARY_VAR`]
+/// when set, else built here once per test process with `cargo build --workspace --bin sts`
+/// (`--workspace` resolves features as `cargo test --workspace` does, which has built it
+/// already). The variables cargo sets for a test process are removed from the build's
+/// environment: build scripts track some of them, and with them every dependency would be rebuilt.
+///
+/// # Panics
+/// When the build fails or cargo reports no executable: the calling test cannot run.
+pub fn sts_binary() -> &'static std::path::Path {
+    static BINARY: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    BINARY.get_or_init(|| {
+        if let Some(path) = std::env::var_os(STS_BINARY_VAR).filter(|p| !p.is_empty()) {
+            return path.into();
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent");
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let mut command = std::process::Command::new(cargo);
+        command
+            .args(["build", "--quiet", "--workspace", "--bin", "sts", "--message-format=json-render-diagnostics"])
+            .current_dir(root)
+            .stderr(std::process::Stdio::inherit());
+        for (name, _) in std::env::vars_os() {
+            let name = name.to_string_lossy();
+            let set_for_tests = [
+                "CARGO_MANIFEST_DIR",
+                "CARGO_MANIFEST_PATH",
+                "CARGO_CRATE_NAME",
+                "CARGO_PRIMARY_PACKAGE",
+                "CARGO_TARGET_TMPDIR",
+                "CARGO_RUSTC_CURRENT_DIR",
+                "OUT_DIR",
+            ]
+            .contains(&name.as_ref())
+                || name.starts_with("CARGO_PKG_")
+                || name.starts_with("CARGO_BIN_");
+            if set_for_tests {
+                command.env_remove(name.as_ref());
+            }
+        }
+        let output = command.output().expect("running cargo build for the sts binary");
+        assert!(output.status.success(), "building the sts binary failed ({})", output.status);
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "sts" && m["target"]["kind"][0] == "bin")
+            .find_map(|m| m["executable"].as_str().map(std::path::PathBuf::from))
+            .expect("cargo reported no executable for the sts binary")
+    })
+}

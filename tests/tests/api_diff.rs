@@ -179,7 +179,6 @@ fn sts_inputs(version: &str) -> Inputs {
             crate_version: version.to_owned(),
             overrides: t.overrides.map(read),
             endpoint_tests: t.endpoint_tests.map(read),
-            custom_modules: codegen::repo::custom_modules(&root().join(t.out)).expect("hand-written modules"),
             ..Options::default()
         },
     }

@@ -1,39 +1,20 @@
-//! The generated command-line example (`cargo run -p sts --example sts -- ...`) against a tiny
-//! in-test HTTP server on 127.0.0.1 answering canned STS XML: JSON output, the request it sent,
-//! service errors (exit 1) and usage errors (exit 2).
+//! The `sts` command (`config/cli`: the generated `sts-cli` operations plus the hand-written
+//! extension) against a tiny in-test HTTP server on 127.0.0.1 answering canned STS XML: JSON
+//! output, the request it sent, service errors (exit 1) and usage errors (exit 2).
 //!
-//! The example binary is built once per test run with `cargo build -p sts --example sts
-//! --message-format=json` (a no-op when it is fresh), and its path is read from cargo's
+//! The binary is built once per test run with `cargo build --workspace --bin sts` (a no-op when
+//! it is fresh; see `stsgen_tests::sts_binary`), and its path is read from cargo's
 //! `compiler-artifact` message, so the test never guesses the target directory.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::process::{Command, Output};
+use std::sync::{Arc, Mutex};
 
-/// The path of the built example, building it on first use.
-fn example_binary() -> &'static PathBuf {
-    static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| env!("CARGO").to_owned());
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf();
-        let output = Command::new(cargo)
-            .args(["build", "--quiet", "-p", "sts", "--example", "sts", "--message-format=json"])
-            .current_dir(&root)
-            .stderr(Stdio::inherit())
-            .output()
-            .expect("cargo runs");
-        assert!(output.status.success(), "building the sts example failed");
-        let stdout = String::from_utf8(output.stdout).expect("cargo's messages are UTF-8");
-        stdout
-            .lines()
-            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-            .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "sts")
-            .filter(|m| m["target"]["kind"].as_array().is_some_and(|k| k.iter().any(|k| k == "example")))
-            .find_map(|m| m["executable"].as_str().map(PathBuf::from))
-            .expect("cargo reports the example's executable")
-    })
+/// The path of the built `sts` binary, building it on first use.
+fn example_binary() -> &'static std::path::Path {
+    stsgen_tests::sts_binary()
 }
 
 /// One request the server received.
@@ -537,4 +518,33 @@ fn help_lists_operations_and_options() {
     assert!(line("--role-session-name").contains("(required)"), "{text}");
     assert!(!line("--duration-seconds").contains("(required)"), "{text}");
     assert!(line("--tags").contains("Key=<string>,Value=<string>"), "{text}");
+}
+
+#[test]
+fn operation_help_gives_each_option_the_first_sentence_of_its_docs() {
+    let out = run(&["assume-role", "--help"], false);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    let after = |flag: &str| {
+        let i = lines.iter().position(|l| l.trim_start().starts_with(&format!("{flag} "))).unwrap_or_else(|| panic!("{flag} in:\n{text}"));
+        lines[i + 1].to_owned()
+    };
+    assert_eq!(after("--role-arn").trim(), "The Amazon Resource Name (ARN) of the role to assume.", "{text}");
+    assert!(after("--duration-seconds").trim().starts_with("The duration, in seconds, of the role session."), "{text}");
+    assert!(lines.iter().all(|l| l.chars().count() <= 100 || !l.starts_with("      ")), "doc lines wrap at 100 columns:\n{text}");
+    // The service-specific commands have their own help.
+    let out = run(&["eks-token", "--help"], false);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("--cluster-name NAME"), "{}", stdout(&out));
+}
+
+#[test]
+fn a_missing_region_says_how_to_set_one() {
+    let out = run(&["get-caller-identity"], true);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    for hint in ["--region", "AWS_REGION", "`region`"] {
+        assert!(err.contains(hint), "{hint} in: {err}");
+    }
 }

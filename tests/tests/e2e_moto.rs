@@ -13,8 +13,8 @@
 //! for `iam` even though moto does not check them yet. Then `POST /moto-api/reset-auth` with
 //! body `0` turns checking on, after which only the keys created here are accepted.
 //!
-//! The `sts` command-line example runs against the checking server too: `cargo xtask test`
-//! builds it and passes its path in `STSGEN_STS_EXAMPLE`; without that the test builds it.
+//! The `sts` command runs against the checking server too: `cargo xtask test` builds it and
+//! passes its path in `STSGEN_STS_BIN`; without that the test builds it.
 //!
 //! Facts of moto 5.x the assertions rely on: the account is 123456789012; a trust policy's
 //! AWS principal is compared with the caller's ARN as a string, so a role that another role's
@@ -682,42 +682,8 @@ fn assume_role_with_saml_is_sent_unsigned() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The `sts` example
+// The `sts` command
 // ---------------------------------------------------------------------------------------------
-
-/// The `sts` example's executable: `STSGEN_STS_EXAMPLE` when `cargo xtask test` built it,
-/// else built here (`--workspace` resolves features as `cargo test --workspace` does, which
-/// has built it already, without the variables cargo sets for this test process, which
-/// build scripts track: with them every dependency would be rebuilt).
-fn example_binary(root: &std::path::Path) -> std::path::PathBuf {
-    if let Some(path) = std::env::var_os("STSGEN_STS_EXAMPLE").filter(|p| !p.is_empty()) {
-        return path.into();
-    }
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let mut command = std::process::Command::new(cargo);
-    command
-        .args(["build", "--quiet", "--workspace", "--example", "sts", "--message-format=json-render-diagnostics"])
-        .current_dir(root)
-        .stderr(std::process::Stdio::inherit());
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy();
-        let set_for_tests = ["CARGO_MANIFEST_DIR", "CARGO_MANIFEST_PATH", "CARGO_CRATE_NAME", "CARGO_PRIMARY_PACKAGE", "CARGO_TARGET_TMPDIR", "CARGO_RUSTC_CURRENT_DIR", "OUT_DIR"]
-            .contains(&name.as_ref())
-            || name.starts_with("CARGO_PKG_")
-            || name.starts_with("CARGO_BIN_");
-        if set_for_tests {
-            command.env_remove(name.as_ref());
-        }
-    }
-    let output = command.output().expect("running cargo build for the sts example");
-    assert!(output.status.success(), "building the sts example failed ({})", output.status);
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "sts" && m["target"]["kind"][0] == "example")
-        .find_map(|m| m["executable"].as_str().map(std::path::PathBuf::from))
-        .expect("cargo reported no executable for the sts example")
-}
 
 /// Runs the `sts` example with `key` in the standard variables (and no other AWS variables);
 /// returns the exit code, stdout and stderr.
@@ -737,36 +703,30 @@ fn run_example(binary: &std::path::Path, key: &Key, args: &[&str]) -> (Option<i3
     (output.status.code(), String::from_utf8_lossy(&output.stdout).into_owned(), String::from_utf8_lossy(&output.stderr).into_owned())
 }
 
-/// The `sts` command-line example against the checking server: JSON output on success, the
-/// service error as JSON on stderr with exit status 1 on failure. Runs once
-/// `generated/sts/examples/sts.rs` exists.
+/// The `sts` command (`config/cli`) against the checking server: JSON output on success, the
+/// service error as JSON on stderr with exit status 1 on failure.
 #[test]
 #[ignore = "needs a moto server: run by `cargo xtask test`"]
 fn the_sts_example_works_against_moto() {
     let s = checked();
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace root").to_path_buf();
-    if !root.join("generated/sts/examples/sts.rs").exists() {
-        eprintln!("generated/sts/examples/sts.rs does not exist yet: nothing to run");
-        return;
-    }
-    let binary = example_binary(&root);
+    let binary = stsgen_tests::sts_binary();
     let endpoint = ["--endpoint-url", s.url.as_str(), "--region", REGION];
 
-    let (code, stdout, stderr) = run_example(&binary, &s.alice, &[&endpoint[..], &["get-caller-identity"]].concat());
+    let (code, stdout, stderr) = run_example(binary, &s.alice, &[&endpoint[..], &["get-caller-identity"]].concat());
     assert_eq!(code, Some(0), "get-caller-identity failed:\n{stdout}\n{stderr}");
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{stdout}"));
     assert_eq!(json["Arn"], s.alice_arn.as_str(), "{json}");
     assert_eq!(json["Account"], ACCOUNT, "{json}");
 
     let args = [&endpoint[..], &["assume-role", "--role-arn", s.first_role_arn.as_str(), "--role-session-name", "e2e-cli"]].concat();
-    let (code, stdout, stderr) = run_example(&binary, &s.alice, &args);
+    let (code, stdout, stderr) = run_example(binary, &s.alice, &args);
     assert_eq!(code, Some(0), "assume-role failed:\n{stdout}\n{stderr}");
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{stdout}"));
     assert_eq!(json["AssumedRoleUser"]["Arn"], format!("arn:aws:sts::{ACCOUNT}:assumed-role/e2e-first/e2e-cli").as_str(), "{json}");
     assert!(json["Credentials"]["AccessKeyId"].as_str().is_some_and(|id| id.starts_with("ASIA")), "{json}");
 
     let wrong = Key { id: s.alice.id.clone(), secret: "not-the-secret".into(), token: None };
-    let (code, stdout, stderr) = run_example(&binary, &wrong, &[&endpoint[..], &["get-caller-identity"]].concat());
+    let (code, stdout, stderr) = run_example(binary, &wrong, &[&endpoint[..], &["get-caller-identity"]].concat());
     assert_eq!(code, Some(1), "a refused call must exit 1:\n{stdout}\n{stderr}");
     let line = stderr.lines().find(|l| l.trim_start().starts_with('{')).unwrap_or_else(|| panic!("no JSON error on stderr:\n{stderr}"));
     let json: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}):\n{line}"));

@@ -1,4 +1,4 @@
-//! The STS credential providers (`sts::credentials`) against a local STS stand-in that issues
+//! The STS credential providers (`stsgen_config::credentials`) against a local STS stand-in that issues
 //! fresh credentials per call and counts calls: the request each provider sends, single-flight
 //! caching, refresh at expiry, stale-but-valid credentials during a failing refresh, profile
 //! chains, MFA, web identity token re-reading, the default chain's error, and the blocking
@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-use sts::credentials::{
+use stsgen_config::credentials::{
     AssumeRoleProvider, ConfigLoader, DefaultCredentialsChain, MfaTokenSource, ProfileProvider, SessionTokenProvider,
     WebIdentityProvider,
 };

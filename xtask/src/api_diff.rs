@@ -19,7 +19,7 @@ use std::process::Command;
 
 use anyhow::{bail, Context, Result};
 use codegen::diff::{self, ApiDiff, Version};
-use codegen::repo::{crate_version, custom_modules, Target, TARGETS, VERSION_FILE};
+use codegen::repo::{crate_version, Target, TARGETS, VERSION_FILE};
 use codegen::{Inputs, Options};
 
 use crate::{no_more_args, project_root, take_flag, take_opt};
@@ -71,9 +71,9 @@ impl Source {
         match self {
             Source::Git(rev) => {
                 let read = |rel: &str| git(root, &["show", &format!("{rev}:{rel}")]);
-                target_inputs(root, t, read)
+                target_inputs(t, read)
             }
-            Source::Dir(dir) => target_inputs(root, t, |rel| read_optional(&dir.join(rel))),
+            Source::Dir(dir) => target_inputs(t, |rel| read_optional(&dir.join(rel))),
             Source::File { model, privileges } => Ok(Inputs {
                 service_model: read_required(model)?,
                 privileges: privileges.as_deref().map(read_required).transpose()?,
@@ -112,8 +112,7 @@ fn git(root: &Path, args: &[&str]) -> Result<Option<String>> {
 }
 
 /// A target's model inputs, reading each repository-relative file with `read` (`None`: absent).
-/// The hand-written modules (which overrides may name) are the working tree's, under `root`.
-pub(crate) fn target_inputs(root: &Path, t: &Target, read: impl Fn(&str) -> Result<Option<String>>) -> Result<Inputs> {
+pub(crate) fn target_inputs(t: &Target, read: impl Fn(&str) -> Result<Option<String>>) -> Result<Inputs> {
     let optional = |rel: Option<&str>| -> Result<Option<String>> {
         match rel {
             Some(rel) => read(rel),
@@ -129,7 +128,6 @@ pub(crate) fn target_inputs(root: &Path, t: &Target, read: impl Fn(&str) -> Resu
         options: Options {
             crate_name: Some(t.crate_name.to_owned()),
             overrides: optional(t.overrides)?,
-            custom_modules: custom_modules(&root.join(t.out))?,
             ..Options::default()
         },
     })

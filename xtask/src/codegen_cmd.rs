@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use codegen::repo::{custom_modules, describe_changes, generate_target, TARGETS};
+use codegen::repo::{describe_changes, generate_target, TARGETS};
 use codegen::{GeneratedCrate, Inputs, Options};
 
 use crate::{no_more_args, project_root, take_flag, take_opt};
@@ -39,7 +39,6 @@ pub fn run(args: &[String]) -> Result<()> {
                 crate_name,
                 runtime_path: runtime.to_string_lossy().into_owned(),
                 standalone: true,
-                custom_modules: custom_modules(&out)?,
                 ..Options::default()
             },
         };

@@ -124,7 +124,7 @@ impl Drop for MotoServer {
 /// the tests pass or not.
 pub fn run_e2e(root: &Path) -> Result<()> {
     let started = Instant::now();
-    let example = example_binary(root)?;
+    let binary = sts_binary(root)?;
     let checked = MotoServer::start(root, "auth")?;
     let unchecked = MotoServer::start(root, "noauth")?;
     println!(
@@ -134,11 +134,11 @@ pub fn run_e2e(root: &Path) -> Result<()> {
         started.elapsed().as_secs_f64()
     );
     let (url, noauth_url) = (checked.url(), unchecked.url());
-    let mut envs = vec![("STSGEN_MOTO_URL", url.as_str()), ("STSGEN_MOTO_NOAUTH_URL", noauth_url.as_str())];
-    // The tests build the example themselves when this is unset (a manual `cargo test`).
-    if let Some(path) = example.as_deref() {
-        envs.push(("STSGEN_STS_EXAMPLE", path));
-    }
+    let envs = [
+        ("STSGEN_MOTO_URL", url.as_str()),
+        ("STSGEN_MOTO_NOAUTH_URL", noauth_url.as_str()),
+        ("STSGEN_STS_BIN", binary.as_str()),
+    ];
     // `--workspace` resolves features as the workspace step did, so nothing is rebuilt.
     let result = run_step(root, "cargo", &["test", "--workspace", "--test", "e2e_moto", "--", "--ignored", "--test-threads=1"], &envs);
     drop(checked);
@@ -147,30 +147,24 @@ pub fn run_e2e(root: &Path) -> Result<()> {
     result
 }
 
-/// Builds the `sts` command-line example, when it exists, as the workspace step did (so it is
-/// normally up to date already) and returns its executable for the tests to run.
-fn example_binary(root: &Path) -> Result<Option<String>> {
-    if !root.join("generated/sts/examples/sts.rs").exists() {
-        return Ok(None);
-    }
+/// Builds the `sts` binary (`config/cli`) as the workspace step did (so it is normally up to
+/// date already) and returns its executable for the tests to run.
+fn sts_binary(root: &Path) -> Result<String> {
     let output = Command::new("cargo")
-        .args(["build", "--quiet", "--workspace", "--example", "sts", "--message-format=json-render-diagnostics"])
+        .args(["build", "--quiet", "--workspace", "--bin", "sts", "--message-format=json-render-diagnostics"])
         .current_dir(root)
         .stderr(Stdio::inherit())
         .output()
-        .context("starting cargo build --example sts")?;
+        .context("starting cargo build --bin sts")?;
     if !output.status.success() {
-        bail!("`cargo build --workspace --example sts` failed ({})", output.status);
+        bail!("`cargo build --workspace --bin sts` failed ({})", output.status);
     }
-    let executable = String::from_utf8_lossy(&output.stdout)
+    String::from_utf8_lossy(&output.stdout)
         .lines()
         .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "sts" && m["target"]["kind"][0] == "example")
-        .find_map(|m| m["executable"].as_str().map(str::to_owned));
-    match executable {
-        Some(path) => Ok(Some(path)),
-        None => bail!("`cargo build --example sts` reported no executable"),
-    }
+        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "sts" && m["target"]["kind"][0] == "bin")
+        .find_map(|m| m["executable"].as_str().map(str::to_owned))
+        .context("`cargo build --bin sts` reported no executable")
 }
 
 /// The virtualenv's python, installing `moto[server]==MOTO_VERSION` into it when its

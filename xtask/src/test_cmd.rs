@@ -75,12 +75,13 @@ fn fixture_crates(root: &Path) -> Result<()> {
         }
         println!("== fixture crate {name}: clippy -D warnings, tests, rustdoc -D warnings");
         let env = [("CARGO_TARGET_DIR", target_dir.as_str())];
-        run_step(&out, "cargo", &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"], &env)?;
-        run_step(&out, "cargo", &["test", "--quiet"], &env)?;
+        // `--workspace`: the crate and its generated command line (cli/).
+        run_step(&out, "cargo", &["clippy", "--quiet", "--workspace", "--all-targets", "--", "-D", "warnings"], &env)?;
+        run_step(&out, "cargo", &["test", "--quiet", "--workspace"], &env)?;
         run_step(
             &out,
             "cargo",
-            &["doc", "--quiet", "--no-deps"],
+            &["doc", "--quiet", "--no-deps", "--workspace"],
             &[("CARGO_TARGET_DIR", target_dir.as_str()), ("RUSTDOCFLAGS", "-D warnings")],
         )?;
     }
@@ -117,8 +118,13 @@ pub fn run(args: &[String]) -> Result<()> {
     run_step(&root, "cargo", &["clippy", "--quiet", "--workspace", "--all-targets", "--", "-D", "warnings"], &[])?;
     steps += 1;
 
-    println!("== rustdoc of the generated crate with -D warnings");
-    run_step(&root, "cargo", &["doc", "--quiet", "--no-deps", "-p", "sts"], &[("RUSTDOCFLAGS", "-D warnings")])?;
+    println!("== rustdoc of the generated crates, the runtime and stsgen-config with -D warnings");
+    run_step(
+        &root,
+        "cargo",
+        &["doc", "--quiet", "--no-deps", "-p", "sts", "-p", "sts-cli", "-p", "stsgen-config", "-p", "stsgen-runtime", "--features", "stsgen-runtime/cli"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    )?;
     steps += 1;
 
     fixture_crates(&root)?;

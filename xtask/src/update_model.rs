@@ -95,8 +95,8 @@ pub fn run(args: &[String]) -> Result<()> {
     };
     let mut model_pairs = Vec::new();
     for t in codegen::repo::TARGETS {
-        let old = crate::api_diff::target_inputs(&root, t, read_tree)?;
-        let new = crate::api_diff::target_inputs(&root, t, |rel| match outputs.files.get(rel) {
+        let old = crate::api_diff::target_inputs(t, read_tree)?;
+        let new = crate::api_diff::target_inputs(t, |rel| match outputs.files.get(rel) {
             Some(o) => String::from_utf8(o.bytes.clone()).map(Some).with_context(|| format!("{rel} is not UTF-8")),
             None => read_tree(rel),
         })?;

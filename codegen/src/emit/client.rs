@@ -125,8 +125,12 @@ pub fn emit_client(svc: &Service) -> TokenStream {
             }
         }
 
-        /// Resolves the endpoint for `config` (the model's endpoint rules, or the configured URL).
-        pub(crate) fn resolve_endpoint(config: &Config) -> ::std::result::Result<::stsgen_runtime::endpoint::Endpoint, ::std::string::String> {
+        /// Resolves the endpoint for `config` (the model's endpoint rules, or the configured URL),
+        /// as a call would: for requests built outside the client, such as presigned URLs.
+        ///
+        /// # Errors
+        /// A configuration the endpoint rules reject (for example, no region), as text.
+        pub fn resolve_endpoint(config: &Config) -> ::std::result::Result<::stsgen_runtime::endpoint::Endpoint, ::std::string::String> {
             #resolve
         }
 

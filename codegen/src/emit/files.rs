@@ -28,8 +28,18 @@ struct CargoToml<'a> {
     roundtrip: bool,
     /// Some operation accepts gzip request compression (the runtime's `gzip` feature).
     gzip: bool,
-    /// The service has a privilege model (the `policy` feature and the example's linter).
+    /// The service has a privilege model (the `policy` feature).
     has_iam: bool,
+}
+
+#[derive(Template)]
+#[template(path = "cli-Cargo.toml.j2", escape = "none")]
+struct CliCargoToml<'a> {
+    crate_name: &'a str,
+    lib_name: &'a str,
+    version: &'a str,
+    description_toml: String,
+    runtime_path_toml: String,
 }
 
 #[derive(Template)]
@@ -61,6 +71,27 @@ pub fn cargo_toml(svc: &Service, options: &Options, roundtrip: bool) -> anyhow::
         // Request compression support only for models with `requestcompression` operations.
         gzip: svc.operations.iter().any(|o| o.request_compression.iter().any(|e| e == "gzip")),
         has_iam: svc.iam.is_some(),
+    };
+    Ok(t.render()? + "\n")
+}
+
+/// The generated command line's `cli/Cargo.toml` (a package inside the crate's directory).
+pub fn cli_cargo_toml(svc: &Service, options: &Options) -> anyhow::Result<String> {
+    // The runtime path is relative to the crate's directory, one level up from cli/.
+    let runtime = if std::path::Path::new(&options.runtime_path).is_absolute() {
+        options.runtime_path.clone()
+    } else {
+        format!("../{}", options.runtime_path)
+    };
+    let t = CliCargoToml {
+        crate_name: &svc.crate_name.replace('_', "-"),
+        lib_name: &svc.crate_name,
+        version: &options.crate_version,
+        description_toml: toml_string(&format!(
+            "The command line of {}, generated from its model by stsgen (one subcommand per operation)",
+            svc.full_name
+        )),
+        runtime_path_toml: toml_string(&runtime),
     };
     Ok(t.render()? + "\n")
 }

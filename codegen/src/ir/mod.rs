@@ -54,8 +54,6 @@ pub struct Service {
     pub iam: Option<iam::IamModel>,
     /// The compiled endpoint rule set, when given (set by [`crate::generate`] after lowering).
     pub endpoints: Option<endpoints::EndpointModel>,
-    /// The hand-written module that extends the generated example (overrides' `cli_extension`).
-    pub cli_extension: Option<String>,
 }
 
 /// Where a shape's Rust type lives in the generated crate.
@@ -720,15 +718,6 @@ pub fn lower(
         None => None,
     };
 
-    let cli_extension = match &overrides.cli_extension {
-        Some(ext) if options.custom_modules.contains(&ext.module) => Some(ext.module.clone()),
-        Some(ext) => bail!(
-            "overrides: cli_extension module `{}` is not a hand-written module of the crate (found: {:?})",
-            ext.module,
-            options.custom_modules
-        ),
-        None => None,
-    };
     let service_id = meta.service_id.clone().unwrap_or_else(|| meta.endpoint_prefix.clone().unwrap_or_default());
     let crate_name = match &options.crate_name {
         Some(n) => n.clone(),
@@ -750,7 +739,6 @@ pub fn lower(
         operations,
         iam,
         endpoints: None,
-        cli_extension,
     })
 }
 

@@ -26,22 +26,11 @@ pub struct Overrides {
     /// Extra actions a request needs when it sets a member.
     #[serde(default)]
     pub conditional_permissions: Vec<ConditionalPermission>,
-    /// A hand-written module of the generated crate that extends the generated command-line
-    /// example (named profiles, output formats, extra commands).
-    #[serde(default)]
-    pub cli_extension: Option<CliExtension>,
-}
-
-/// The hand-written module the generated example calls for service-specific behaviour. It must
-/// provide `Globals`, `Failure`, `config`, `print_output`, `command`, `command_help` and `HELP`
-/// (see the crate's module for their signatures).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CliExtension {
-    /// The module's name (a file or directory under the crate's `src/` without an `@generated` header).
-    pub module: String,
-    /// Why.
-    pub why: String,
+    /// Read and ignored: revisions before the command line moved to its own crate named the
+    /// hand-written module the generated example called here, and `api-diff --from REV` must
+    /// still read them.
+    #[serde(default, rename = "cli_extension")]
+    pub legacy_cli_extension: Option<serde::de::IgnoredAny>,
 }
 
 /// A documented limit on a shape, applied on top of the model's constraints.

@@ -433,8 +433,12 @@ impl Client {
         ::stsgen_runtime::client::invoke(&self.handle, call).await
     }
 }
-/// Resolves the endpoint for `config` (the model's endpoint rules, or the configured URL).
-pub(crate) fn resolve_endpoint(
+/// Resolves the endpoint for `config` (the model's endpoint rules, or the configured URL),
+/// as a call would: for requests built outside the client, such as presigned URLs.
+///
+/// # Errors
+/// A configuration the endpoint rules reject (for example, no region), as text.
+pub fn resolve_endpoint(
     config: &Config,
 ) -> ::std::result::Result<::stsgen_runtime::endpoint::Endpoint, ::std::string::String> {
     let mut builder = crate::endpoint::Params::builder();

@@ -103,7 +103,7 @@ pub(crate) enum Outcome<O, E> {
 /// failures with backoff within the configured attempts and operation timeout.
 ///
 /// Only the parsing and the retry decision are generic; the async retry loop
-/// ([`run_attempts`]) is compiled once, not once per operation.
+/// (`run_attempts`) is compiled once, not once per operation.
 pub async fn invoke<O: Send, E: ServiceError + Send>(handle: &ClientHandle, call: OperationCall<O, E>) -> Result<O, SdkError<E>> {
     let OperationCall { name, signing_name, unsigned, request, endpoint, parse_output, parse_error } = call;
     let attempts = Attempts { name, signing_name, unsigned, request: &request, endpoint: &endpoint };

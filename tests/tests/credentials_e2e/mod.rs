@@ -1,4 +1,4 @@
-//! End-to-end tests of the credential providers (`sts::credentials`) and presigning against the
+//! End-to-end tests of the credential providers (`stsgen_config::credentials`) and presigning against the
 //! moto servers of `e2e_moto.rs` (a submodule of it, to share its set-up): profile files with
 //! `role_arn`/`source_profile` chains, web identity with a token file, `credential_process`
 //! running the `sts` example, and presigned URLs compared byte for byte with botocore's.
@@ -6,11 +6,11 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use sts::credentials::{DefaultCredentialsChain, ProfileProvider, WebIdentityProvider};
+use stsgen_config::credentials::{DefaultCredentialsChain, ProfileProvider, WebIdentityProvider};
 use sts::runtime::credentials::{Credentials, ProvideCredentials};
 use sts::runtime::profile::MemoryEnv;
 
-use super::{checked, example_binary, rt, unchecked, Key, ACCOUNT, FIRST_SESSION, REGION};
+use super::{checked, rt, unchecked, Key, ACCOUNT, FIRST_SESSION, REGION};
 
 /// A config for `url` with credentials from `provider`.
 fn client_with(url: &str, provider: impl ProvideCredentials + 'static) -> sts::Client {
@@ -89,8 +89,7 @@ fn the_web_identity_provider_reads_its_token_file() {
 #[ignore = "needs the moto servers `cargo xtask test` starts"]
 fn credential_process_output_of_the_example_feeds_the_profile_provider() {
     let c = checked();
-    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("a parent").to_path_buf();
-    let binary = example_binary(&root);
+    let binary = stsgen_tests::sts_binary();
     // The example reads real files: write the same profiles to a temporary directory.
     let dir = std::env::temp_dir().join(format!("stsgen-e2e-process-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -176,13 +175,13 @@ fn presigned_urls_and_eks_tokens_match_botocore_byte_for_byte() {
         );
         let mut config = sts::Config::new();
         config.region = Some(region.to_owned());
-        let options = sts::presign::PresignOptions::new(Duration::from_secs(900)).time(at);
-        let ours = sts::presign::get_caller_identity_url(&config, &creds, &options).expect("presigned");
+        let options = stsgen_config::presign::PresignOptions::new(Duration::from_secs(900)).time(at);
+        let ours = stsgen_config::presign::get_caller_identity_url(&config, &creds, &options).expect("presigned");
         assert_eq!(ours, botocore_presign(region, 900, None, token), "GetCallerIdentity URL in {region}");
 
-        let eks = sts::presign::eks_token(&config, &creds, "e2e-cluster", Some(at)).expect("an EKS token");
-        let options = sts::presign::PresignOptions::new(Duration::from_secs(60)).header("x-k8s-aws-id", "e2e-cluster").time(at);
-        let url = sts::presign::get_caller_identity_url(&config, &creds, &options).expect("presigned");
+        let eks = stsgen_config::presign::eks_token(&config, &creds, "e2e-cluster", Some(at)).expect("an EKS token");
+        let options = stsgen_config::presign::PresignOptions::new(Duration::from_secs(60)).header("x-k8s-aws-id", "e2e-cluster").time(at);
+        let url = stsgen_config::presign::get_caller_identity_url(&config, &creds, &options).expect("presigned");
         let theirs = botocore_presign(region, 60, Some("e2e-cluster"), token);
         assert_eq!(url, theirs, "EKS URL in {region}");
         let encoded = eks.token().strip_prefix("k8s-aws-v1.").expect("the prefix");

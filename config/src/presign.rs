@@ -1,7 +1,5 @@
 //! Presigned `GetCallerIdentity` URLs and EKS authentication tokens.
 //!
-//! Hand-written: the generator does not own this module.
-//!
 //! A presigned `GetCallerIdentity` URL proves who holds a set of credentials to a third party
 //! without giving them the credentials: the third party sends a GET to the URL and reads the
 //! identity STS returns. EKS (`aws eks get-token`) uses one, with the cluster name in the signed
@@ -9,7 +7,9 @@
 //!
 //! ```no_run
 //! # async fn f() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = sts::Client::new(sts::credentials::ConfigLoader::new().load()?)?;
+//! use stsgen_config::presign::PresignClient;
+//!
+//! let client = sts::Client::new(stsgen_config::ConfigLoader::new().load()?)?;
 //! let token = client.eks_token("my-cluster").await?;
 //! println!("{}", token.token());
 //! # Ok(()) }
@@ -22,7 +22,7 @@ use stsgen_runtime::credentials::{Credentials, CredentialsError};
 use stsgen_runtime::http;
 use stsgen_runtime::sigv4::{self, SigningCredentials, SigningError, SigningParams};
 
-use crate::client::Config;
+use sts::client::Config;
 
 /// The prefix of an EKS token.
 pub const EKS_TOKEN_PREFIX: &str = "k8s-aws-v1.";
@@ -112,9 +112,9 @@ pub fn get_caller_identity_url(
     credentials: &Credentials,
     options: &PresignOptions,
 ) -> Result<String, PresignError> {
-    let endpoint = crate::client::resolve_endpoint(config).map_err(PresignError::Endpoint)?;
+    let endpoint = sts::client::resolve_endpoint(config).map_err(PresignError::Endpoint)?;
     let base = endpoint.url().trim_end_matches('/');
-    let url = format!("{base}/?Action=GetCallerIdentity&Version={}", crate::meta::API_VERSION);
+    let url = format!("{base}/?Action=GetCallerIdentity&Version={}", sts::meta::API_VERSION);
     let uri: http::Uri = url.parse().map_err(|e| PresignError::Endpoint(format!("`{url}` is not a valid URL: {e}")))?;
     let scheme = endpoint.auth_schemes().into_iter().find(|s| s.name == "sigv4");
     let region = scheme
@@ -122,7 +122,7 @@ pub fn get_caller_identity_url(
         .and_then(|s| s.signing_region.clone())
         .or_else(|| config.region.clone())
         .unwrap_or_else(|| "us-east-1".to_owned());
-    let service = scheme.and_then(|s| s.signing_name).unwrap_or_else(|| crate::meta::SIGNING_NAME.to_owned());
+    let service = scheme.and_then(|s| s.signing_name).unwrap_or_else(|| sts::meta::SIGNING_NAME.to_owned());
     let mut headers = http::HeaderMap::new();
     for (name, value) in &options.headers {
         let name = http::HeaderName::from_bytes(name.as_bytes())
@@ -223,30 +223,41 @@ fn base64url(bytes: &[u8]) -> String {
         .collect()
 }
 
-impl crate::Client {
+/// Presigning with a client's configuration and credentials: `client.eks_token("prod")`.
+pub trait PresignClient {
     /// A presigned `GetCallerIdentity` URL signed with this client's credentials.
     ///
     /// # Errors
     /// No credentials provider, credentials that cannot be had, or see [`get_caller_identity_url`].
-    pub async fn presigned_get_caller_identity(&self, options: &PresignOptions) -> Result<String, PresignError> {
-        let credentials = self.current_credentials().await?;
-        get_caller_identity_url(self.config(), &credentials, options)
-    }
+    fn presigned_get_caller_identity(
+        &self,
+        options: &PresignOptions,
+    ) -> impl std::future::Future<Output = Result<String, PresignError>> + Send;
 
     /// An EKS token for `cluster_name` signed with this client's credentials (what
     /// `aws eks get-token --cluster-name` prints).
     ///
     /// # Errors
     /// As [`presigned_get_caller_identity`](Self::presigned_get_caller_identity).
-    pub async fn eks_token(&self, cluster_name: &str) -> Result<EksToken, PresignError> {
-        let credentials = self.current_credentials().await?;
-        eks_token(self.config(), &credentials, cluster_name, None)
+    fn eks_token(&self, cluster_name: &str) -> impl std::future::Future<Output = Result<EksToken, PresignError>> + Send;
+}
+
+impl PresignClient for sts::Client {
+    async fn presigned_get_caller_identity(&self, options: &PresignOptions) -> Result<String, PresignError> {
+        let credentials = current_credentials(self.config()).await?;
+        get_caller_identity_url(self.config(), &credentials, options)
     }
 
-    async fn current_credentials(&self) -> Result<Credentials, PresignError> {
-        let provider = self.config().credentials.as_ref().ok_or(PresignError::NoCredentialsProvider)?;
-        provider.provide_credentials().await.map_err(PresignError::Credentials)
+    async fn eks_token(&self, cluster_name: &str) -> Result<EksToken, PresignError> {
+        let credentials = current_credentials(self.config()).await?;
+        eks_token(self.config(), &credentials, cluster_name, None)
     }
+}
+
+/// The credentials of `config`'s provider.
+async fn current_credentials(config: &Config) -> Result<Credentials, PresignError> {
+    let provider = config.credentials.as_ref().ok_or(PresignError::NoCredentialsProvider)?;
+    provider.provide_credentials().await.map_err(PresignError::Credentials)
 }
 
 #[cfg(test)]

@@ -1,8 +1,5 @@
 //! Credential providers that call STS, and the default chain.
 //!
-//! Hand-written: the generator does not own this module (it has no `@generated` header);
-//! `cargo xtask codegen` only declares it in `lib.rs`.
-//!
 //! - [`AssumeRoleProvider`]: `AssumeRole` with a role ARN, session name (generated when unset),
 //!   external id, duration, inline and managed session policies, session tags, transitive tag
 //!   keys, source identity and MFA (a serial number plus a callback asked for a fresh token
@@ -27,14 +24,14 @@
 //! that are still valid when a refresh fails (and retries it with backoff), and gives callers the
 //! error once they have expired.
 //!
-//! The STS calls go through the async [`Client`](crate::Client) when the caller runs inside a
+//! The STS calls go through the async [`Client`](sts::Client) when the caller runs inside a
 //! tokio runtime, and through the blocking client (feature `blocking`) otherwise, so the same
 //! provider serves both clients.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
 //! use std::time::Duration;
-//! use sts::credentials::{AssumeRoleProvider, ConfigLoader, MfaTokenSource};
+//! use stsgen_config::credentials::{AssumeRoleProvider, ConfigLoader, MfaTokenSource};
 //!
 //! // Region, endpoint and credentials as the AWS SDKs read them, for a named profile.
 //! let config = ConfigLoader::new().profile_name("dev").load()?;
@@ -49,6 +46,7 @@
 //!     .build()?;
 //!
 //! // An EKS token, as `aws eks get-token` prints it.
+//! use stsgen_config::presign::PresignClient;
 //! let token = client.eks_token("my-cluster").await?;
 //! println!("{}", token.exec_credential_json());
 //! # let _ = deploy; Ok(()) }
@@ -68,7 +66,7 @@ use stsgen_runtime::credentials::{
 };
 use stsgen_runtime::profile::{self, AssumeRoleLink, ChainLink, CredentialSource, Env, ProcessEnv, ProfileSet};
 
-use crate::client::{Config, OperationInput};
+use sts::client::{Config, OperationInput};
 
 /// How long a provider that calls STS may take to load credentials (default).
 pub const DEFAULT_LOAD_TIMEOUT: Duration = Duration::from_secs(30);
@@ -112,12 +110,12 @@ impl fmt::Debug for MfaTokenSource {
 /// blocking client elsewhere.
 async fn send<I: OperationInput>(config: &Config, input: I) -> Result<I::Output, SendError<I::Error>> {
     if stsgen_runtime::client::in_async_context() {
-        let client = crate::Client::new(config.clone()).map_err(|e| SendError::Setup(e.to_string()))?;
+        let client = sts::Client::new(config.clone()).map_err(|e| SendError::Setup(e.to_string()))?;
         return client.send(input).await.map_err(SendError::Sdk);
     }
     #[cfg(feature = "blocking")]
     {
-        crate::blocking::Client::new(config.clone()).send(input).map_err(SendError::Sdk)
+        sts::blocking::Client::new(config.clone()).send(input).map_err(SendError::Sdk)
     }
     #[cfg(not(feature = "blocking"))]
     {
@@ -150,7 +148,7 @@ fn invalid(provider: &'static str, reason: impl fmt::Display) -> CredentialsErro
 
 /// STS credentials as runtime credentials.
 fn convert(
-    c: Option<&crate::types::Credentials>,
+    c: Option<&sts::types::Credentials>,
     provider: &'static str,
     what: &str,
 ) -> Result<Credentials, CredentialsError> {
@@ -182,7 +180,7 @@ fn duration_seconds(provider: &'static str, d: Option<Duration>) -> Result<Optio
 fn base_config(config: Option<Config>, env: &dyn Env) -> Result<Config, CredentialsError> {
     match config {
         Some(c) => Ok(c),
-        None => Config::from_env_with(crate::meta::SERVICE_ID, env),
+        None => Config::from_env_with(sts::meta::SERVICE_ID, env),
     }
 }
 
@@ -292,9 +290,9 @@ impl RoleRequest {
         &self,
         session_name: &str,
         token_code: Option<String>,
-    ) -> Result<crate::operation::assume_role::AssumeRoleInput, CredentialsError> {
+    ) -> Result<sts::operation::assume_role::AssumeRoleInput, CredentialsError> {
         let p = Self::PROVIDER;
-        let mut b = crate::operation::assume_role::AssumeRoleInput::builder()
+        let mut b = sts::operation::assume_role::AssumeRoleInput::builder()
             .role_arn(&self.role_arn)
             .role_session_name(session_name)
             .set_external_id(self.external_id.clone())
@@ -304,10 +302,10 @@ impl RoleRequest {
             .set_serial_number(self.mfa_serial.clone())
             .set_token_code(token_code);
         for arn in &self.policy_arns {
-            b = b.policy_arns(crate::types::PolicyDescriptorType::builder().arn(arn).build().map_err(|e| invalid(p, e))?);
+            b = b.policy_arns(sts::types::PolicyDescriptorType::builder().arn(arn).build().map_err(|e| invalid(p, e))?);
         }
         for (k, v) in &self.tags {
-            b = b.tags(crate::types::Tag::builder().key(k).value(v).build().map_err(|e| invalid(p, e))?);
+            b = b.tags(sts::types::Tag::builder().key(k).value(v).build().map_err(|e| invalid(p, e))?);
         }
         for k in &self.transitive_tag_keys {
             b = b.transitive_tag_keys(k);
@@ -515,16 +513,16 @@ impl WebIdentityRequest {
         &self,
         session_name: &str,
         token: String,
-    ) -> Result<crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput, CredentialsError> {
+    ) -> Result<sts::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput, CredentialsError> {
         let p = Self::PROVIDER;
-        let mut b = crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput::builder()
+        let mut b = sts::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput::builder()
             .role_arn(&self.role_arn)
             .role_session_name(session_name)
             .web_identity_token(token)
             .set_duration_seconds(duration_seconds(p, self.duration)?)
             .set_policy(self.policy.clone());
         for arn in &self.policy_arns {
-            b = b.policy_arns(crate::types::PolicyDescriptorType::builder().arn(arn).build().map_err(|e| invalid(p, e))?);
+            b = b.policy_arns(sts::types::PolicyDescriptorType::builder().arn(arn).build().map_err(|e| invalid(p, e))?);
         }
         b.build().map_err(|e| invalid(p, format!("AssumeRoleWithWebIdentity {}: {e}", self.role_arn)))
     }
@@ -699,9 +697,9 @@ struct SessionTokenLoader {
 impl SessionTokenLoader {
     const PROVIDER: &'static str = "session-token";
 
-    fn input(&self, token: Option<String>) -> Result<crate::operation::get_session_token::GetSessionTokenInput, CredentialsError> {
+    fn input(&self, token: Option<String>) -> Result<sts::operation::get_session_token::GetSessionTokenInput, CredentialsError> {
         let p = Self::PROVIDER;
-        crate::operation::get_session_token::GetSessionTokenInput::builder()
+        sts::operation::get_session_token::GetSessionTokenInput::builder()
             .set_duration_seconds(duration_seconds(p, self.duration)?)
             .set_serial_number(self.mfa.as_ref().map(|(s, _)| s.clone()))
             .set_token_code(token)
@@ -829,8 +827,8 @@ impl ProfileLoader {
         let config = match &self.config {
             Some(c) => c.clone(),
             None => {
-                let mut c = Config::from_env_with(crate::meta::SERVICE_ID, env)?;
-                profile::apply_to_config(&set, &name, crate::meta::SERVICE_ID, env, &mut c)
+                let mut c = Config::from_env_with(sts::meta::SERVICE_ID, env)?;
+                profile::apply_to_config(&set, &name, sts::meta::SERVICE_ID, env, &mut c)
                     .map_err(|e| invalid(profile::PROVIDER_NAME, e))?;
                 c
             }
@@ -1149,7 +1147,7 @@ impl ConfigLoader {
     /// profile asked for by name that does not exist.
     pub fn load_without_credentials(&self) -> Result<Config, CredentialsError> {
         let env = &*self.env;
-        let mut config = Config::from_env_with(crate::meta::SERVICE_ID, env)?;
+        let mut config = Config::from_env_with(sts::meta::SERVICE_ID, env)?;
         let mut set = ProfileSet::load(env)?;
         if let Some(name) = &self.profile {
             set = set.with_selected(name.clone());
@@ -1162,7 +1160,7 @@ impl ConfigLoader {
             }
         }
         let name = set.selected().to_owned();
-        profile::apply_to_config(&set, &name, crate::meta::SERVICE_ID, env, &mut config)
+        profile::apply_to_config(&set, &name, sts::meta::SERVICE_ID, env, &mut config)
             .map_err(|e| invalid(profile::PROVIDER_NAME, e))?;
         Ok(config)
     }

@@ -1,0 +1,410 @@
+//! What the `sts` command adds to the generated command line, through the runtime's
+//! [`CliExtension`]:
+//!
+//! - `--profile NAME`: configuration and credentials from a named profile, with role chains,
+//!   `credential_source`, `web_identity_token_file`, `credential_process` and `mfa_serial` (the
+//!   MFA token code is asked for on the terminal);
+//! - `--output json|env|credential-process` for the operations whose output has `Credentials`:
+//!   `env` prints `export AWS_ACCESS_KEY_ID=…` lines for a shell, `credential-process` prints the
+//!   `Version: 1` JSON that AWS SDKs read from a profile's `credential_process`;
+//! - `eks-token --cluster-name NAME`: the `ExecCredential` JSON `aws eks get-token` prints;
+//! - `export-credentials`: the credentials of the selected profile or environment, in the
+//!   `--output` format;
+//! - `presign-get-caller-identity [--expires-in SECONDS]`: a presigned `GetCallerIdentity` URL;
+//! - `lint-policy FILE`: an IAM policy document checked against STS's privilege model.
+
+use std::io::{BufRead, Write};
+use std::sync::Arc;
+use std::time::Duration;
+
+use stsgen_config::credentials::{ConfigLoader, DefaultCredentialsChain, MfaTokenSource};
+use stsgen_config::presign;
+use stsgen_runtime::cli::args::split_flags;
+use stsgen_runtime::cli::{block_on, CliExtension, Exit, Flags, Globals, OperationInfo, Program};
+use stsgen_runtime::credentials::Credentials;
+use stsgen_runtime::json::JsonValue;
+
+use sts::Config;
+
+/// The `sts` command's additions.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sts;
+
+/// Appended to the generated `--help`.
+pub const HELP: &str = "\
+\nservice-specific commands:
+  eks-token --cluster-name NAME          an EKS token as `aws eks get-token` prints it (ExecCredential JSON)
+  export-credentials                     the current credentials (of --profile, or the default chain)
+  presign-get-caller-identity [--expires-in SECONDS]
+                                         a presigned GetCallerIdentity URL (default 900 s)
+  lint-policy FILE                       check an IAM policy document against STS's privilege model
+
+--output for operations whose output has Credentials (and export-credentials):
+  json                the operation's output (default)
+  env                 `export AWS_ACCESS_KEY_ID=...` lines for a POSIX shell
+  credential-process  the JSON a profile's `credential_process` prints (Version 1)
+
+Credentials come from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN, then web identity
+(AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN), then the profile (--profile, AWS_PROFILE or `default`)
+with role_arn/source_profile chains, credential_source, web_identity_token_file, credential_process
+and mfa_serial (the token code is asked for on the terminal).
+";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Json,
+    Env,
+    CredentialProcess,
+}
+
+fn format(g: &Globals) -> Result<Format, Exit> {
+    match g.output.as_deref() {
+        None | Some("json") => Ok(Format::Json),
+        Some("env") => Ok(Format::Env),
+        Some("credential-process") => Ok(Format::CredentialProcess),
+        Some(other) => Err(Exit::Usage(format!(
+            "--output {other}: expected json, env or credential-process"
+        ))),
+    }
+}
+
+/// Asks for MFA token codes on the terminal (standard error and standard input).
+fn terminal_mfa() -> MfaTokenSource {
+    MfaTokenSource::new(|serial| {
+        eprint!("MFA token code for {serial}: ");
+        let _ = std::io::stderr().flush();
+        let mut line = String::new();
+        match std::io::stdin().lock().read_line(&mut line) {
+            Ok(0) => Err("standard input is closed".to_owned()),
+            Ok(_) => Ok(line.trim().to_owned()),
+            Err(e) => Err(format!("could not read standard input: {e}")),
+        }
+    })
+}
+
+/// The client configuration: the environment, then the profile, then `--region` and
+/// `--endpoint-url`, with the default chain (for `--profile` when given) as credentials.
+///
+/// # Errors
+/// A profile that does not exist, invalid settings, or a chain that cannot be built.
+fn config(g: &Globals) -> Result<Config, Exit> {
+    let mut loader = ConfigLoader::new().mfa_tokens(terminal_mfa());
+    if let Some(p) = &g.profile {
+        loader = loader.profile_name(p.clone());
+    }
+    let mut config = loader.load_without_credentials().map_err(|e| Exit::Failed(format!("configuration: {e}")))?;
+    if let Some(region) = &g.region {
+        config.region = Some(region.clone());
+    }
+    if let Some(url) = &g.endpoint_url {
+        config.endpoint_url = Some(url.clone());
+    }
+    let mut chain = DefaultCredentialsChain::builder().config(config.clone()).mfa_tokens(terminal_mfa());
+    if let Some(p) = &g.profile {
+        chain = chain.profile_name(p.clone());
+    }
+    let chain = chain.build().map_err(|e| Exit::Failed(format!("credentials: {e}")))?;
+    config.credentials = Some(Arc::new(chain));
+    Ok(config)
+}
+
+/// Whether an operation's output carries credentials (a `Credentials` member).
+fn returns_credentials(op: &OperationInfo) -> bool {
+    op.output_members.contains(&"Credentials")
+}
+
+/// The credentials in an operation's output JSON (`Credentials` with `AccessKeyId`,
+/// `SecretAccessKey`, `SessionToken` and `Expiration`).
+///
+/// # Errors
+/// JSON without credentials, or credentials without keys or with an unreadable expiration.
+fn credentials_in(json: &str) -> Result<Credentials, Exit> {
+    let missing = |what: &str| Exit::Failed(format!("the response has no {what}"));
+    let value = stsgen_runtime::json::parse(json).map_err(|e| Exit::Failed(format!("the output is not JSON: {e}")))?;
+    let field = |v: &'_ JsonValue, name: &str| -> Option<JsonValue> {
+        match v {
+            JsonValue::Object(members) => members.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()),
+            _ => None,
+        }
+    };
+    let creds = field(&value, "Credentials").ok_or_else(|| missing("credentials"))?;
+    let text = |name: &str| field(&creds, name).and_then(|v| v.as_str().map(str::to_owned));
+    let key = text("AccessKeyId").ok_or_else(|| missing("AccessKeyId"))?;
+    let secret = text("SecretAccessKey").ok_or_else(|| missing("SecretAccessKey"))?;
+    let expiry = match text("Expiration") {
+        Some(t) => Some(
+            stsgen_runtime::DateTime::parse_rfc3339_lenient(&t)
+                .map(std::time::SystemTime::from)
+                .map_err(|e| Exit::Failed(format!("the response's Expiration `{t}` is not a date-time: {e}")))?,
+        ),
+        None => None,
+    };
+    Ok(Credentials::new(key, secret, text("SessionToken"), expiry, "sts"))
+}
+
+impl CliExtension for Sts {
+    fn help(&self) -> &str {
+        HELP
+    }
+
+    fn command_help(&self, command: &str) -> Option<&str> {
+        command_help(command)
+    }
+
+    fn command(&self, _program: &Program, command: &str, globals: &Globals, args: &[String]) -> Option<Result<(), Exit>> {
+        command_help(command)?;
+        if command == "lint-policy" {
+            return Some(lint_policy(args));
+        }
+        Some(split_flags(args.to_vec()).and_then(|flags| run_command(command, globals, &flags)))
+    }
+
+    fn config(&self, _program: &Program, globals: &Globals) -> Result<Config, Exit> {
+        config(globals)
+    }
+
+    /// `env` and `credential-process` only for operations whose output has credentials.
+    fn check_output(&self, operation: &OperationInfo, globals: &Globals) -> Result<(), Exit> {
+        match format(globals)? {
+            Format::Json => Ok(()),
+            _ if returns_credentials(operation) => Ok(()),
+            _ => Err(Exit::Usage(format!(
+                "--output {}: `{}` returns no credentials (use json)",
+                globals.output.as_deref().unwrap_or_default(),
+                operation.command
+            ))),
+        }
+    }
+
+    fn print_output(&self, operation: &OperationInfo, globals: &Globals, json: &str) -> Result<bool, Exit> {
+        let format = format(globals)?;
+        if format == Format::Json {
+            return Ok(false);
+        }
+        self.check_output(operation, globals)?;
+        print!("{}", render(&credentials_in(json)?, format));
+        Ok(true)
+    }
+}
+
+fn rfc3339(t: std::time::SystemTime) -> String {
+    let t = stsgen_runtime::DateTime::from(t);
+    stsgen_runtime::primitives::format_timestamp(&t, stsgen_runtime::primitives::TimestampFormat::DateTime)
+}
+
+/// Credentials as `env` lines or `credential-process` JSON (with a final newline).
+fn render(c: &Credentials, format: Format) -> String {
+    match format {
+        Format::Env => {
+            let mut out = format!(
+                "export AWS_ACCESS_KEY_ID={}\nexport AWS_SECRET_ACCESS_KEY={}\n",
+                c.access_key_id(),
+                c.secret_access_key()
+            );
+            if let Some(t) = c.session_token() {
+                out.push_str(&format!("export AWS_SESSION_TOKEN={t}\n"));
+            }
+            if let Some(e) = c.expiry() {
+                out.push_str(&format!("export AWS_CREDENTIAL_EXPIRATION={}\n", rfc3339(e)));
+            }
+            out
+        }
+        Format::CredentialProcess | Format::Json => {
+            let mut w = stsgen_runtime::json::JsonWriter::compact();
+            w.begin_object();
+            w.key("Version");
+            w.integer(1);
+            w.key("AccessKeyId");
+            w.string(c.access_key_id());
+            w.key("SecretAccessKey");
+            w.string(c.secret_access_key());
+            if let Some(t) = c.session_token() {
+                w.key("SessionToken");
+                w.string(t);
+            }
+            if let Some(e) = c.expiry() {
+                w.key("Expiration");
+                w.string(&rfc3339(e));
+            }
+            w.end_object();
+            format!("{}\n", w.finish())
+        }
+    }
+}
+
+/// The help of a service-specific command.
+fn command_help(name: &str) -> Option<&'static str> {
+    match name {
+        "eks-token" => Some(
+            "usage: sts [global options] eks-token --cluster-name NAME\n\n\
+             Prints the ExecCredential JSON of an EKS token for the cluster, as `aws eks get-token` does:\n\
+             a presigned GetCallerIdentity URL (60 s, signed x-k8s-aws-id header) as `k8s-aws-v1.` + base64url.\n",
+        ),
+        "export-credentials" => Some(
+            "usage: sts [global options] export-credentials [--output json|env|credential-process]\n\n\
+             Prints the credentials the client would sign with (of --profile, or the default chain).\n",
+        ),
+        "presign-get-caller-identity" => Some(
+            "usage: sts [global options] presign-get-caller-identity [--expires-in SECONDS]\n\n\
+             Prints a presigned GetCallerIdentity URL (default expiry 900 s, at most 7 days).\n",
+        ),
+        "lint-policy" => Some(
+            "usage: sts lint-policy FILE\n\n\
+             Checks an IAM policy document against STS's privilege model and prints each finding as\n\
+             `CODE PATH: MESSAGE`. Exit status: 0 clean, 1 findings, 2 unreadable file or invalid policy JSON.\n",
+        ),
+        _ => None,
+    }
+}
+
+fn single<'a>(flags: &'a [(String, Vec<String>)], name: &str, allowed: &[&str], command: &str) -> Result<Option<&'a str>, Exit> {
+    let mut found = None;
+    for (flag, values) in flags {
+        if !allowed.contains(&flag.as_str()) {
+            return Err(Exit::Usage(format!("unknown option `{flag}` for `{command}` (run `sts {command} --help`)")));
+        }
+        if flag == name {
+            if found.is_some() || values.len() != 1 {
+                return Err(Exit::Usage(format!("{flag} takes exactly one value")));
+            }
+            found = Some(values[0].as_str());
+        }
+    }
+    Ok(found)
+}
+
+/// Runs a service-specific command (not `lint-policy`). Global options may also follow the command.
+fn run_command(name: &str, g: &Globals, flags: &Flags) -> Result<(), Exit> {
+    let mut g = g.clone();
+    let mut own = Vec::new();
+    for (flag, values) in flags {
+        let slot = match flag.as_str() {
+            "--endpoint-url" => &mut g.endpoint_url,
+            "--region" => &mut g.region,
+            "--profile" => &mut g.profile,
+            "--output" => &mut g.output,
+            _ => {
+                own.push((flag.clone(), values.clone()));
+                continue;
+            }
+        };
+        match values.as_slice() {
+            [v] => *slot = Some(v.clone()),
+            _ => return Err(Exit::Usage(format!("{flag} takes exactly one value"))),
+        }
+    }
+    let run = match name {
+        "eks-token" => block_on(eks_token(&g, &own)),
+        "export-credentials" => block_on(export_credentials(&g, &own)),
+        _ => block_on(presign(&g, &own)),
+    };
+    run.and_then(|r| r)
+}
+
+async fn current(config: &Config) -> Result<Credentials, Exit> {
+    let provider = config.credentials.as_ref().ok_or_else(|| Exit::Failed("no credentials provider".to_owned()))?;
+    provider.provide_credentials().await.map_err(|e| Exit::Failed(format!("credentials: {e}")))
+}
+
+async fn eks_token(g: &Globals, flags: &[(String, Vec<String>)]) -> Result<(), Exit> {
+    let cluster = single(flags, "--cluster-name", &["--cluster-name"], "eks-token")?
+        .ok_or_else(|| Exit::Usage("eks-token needs --cluster-name NAME".to_owned()))?;
+    if format(g)? != Format::Json {
+        return Err(Exit::Usage("eks-token prints ExecCredential JSON only (no --output)".to_owned()));
+    }
+    let config = config(g)?;
+    let creds = current(&config).await?;
+    let token = presign::eks_token(&config, &creds, cluster, None).map_err(|e| Exit::Failed(e.to_string()))?;
+    println!("{}", token.exec_credential_json());
+    Ok(())
+}
+
+async fn export_credentials(g: &Globals, flags: &[(String, Vec<String>)]) -> Result<(), Exit> {
+    single(flags, "", &[], "export-credentials")?;
+    let format = format(g)?;
+    let config = config(g)?;
+    let creds = current(&config).await?;
+    print!("{}", render(&creds, format));
+    Ok(())
+}
+
+async fn presign(g: &Globals, flags: &[(String, Vec<String>)]) -> Result<(), Exit> {
+    let expires = match single(flags, "--expires-in", &["--expires-in"], "presign-get-caller-identity")? {
+        None => Duration::from_secs(900),
+        Some(v) => Duration::from_secs(
+            v.parse().map_err(|_| Exit::Usage(format!("--expires-in {v}: expected a number of seconds")))?,
+        ),
+    };
+    let config = config(g)?;
+    let creds = current(&config).await?;
+    let options = presign::PresignOptions::new(expires);
+    let url = presign::get_caller_identity_url(&config, &creds, &options).map_err(|e| Exit::Failed(e.to_string()))?;
+    println!("{url}");
+    Ok(())
+}
+
+/// `lint-policy FILE`: findings on stdout one per line (`CODE PATH: MESSAGE`, exit 1); a file
+/// that is not a policy document is a usage error (exit 2).
+fn lint_policy(args: &[String]) -> Result<(), Exit> {
+    let [file] = args else {
+        return Err(Exit::Usage("usage: sts lint-policy FILE".to_owned()));
+    };
+    let text = std::fs::read_to_string(file).map_err(|e| Exit::Usage(format!("{file}: {e}")))?;
+    let doc = stsgen_runtime::policy::PolicyDocument::parse(&text).map_err(|e| Exit::Usage(format!("{file}: {e}")))?;
+    let findings = stsgen_runtime::policy::lint::<sts::iam::Model>(&doc);
+    for finding in &findings {
+        println!("{finding}");
+    }
+    if findings.is_empty() {
+        Ok(())
+    } else {
+        Err(Exit::Failed(format!("{file}: {} finding(s)", findings.len())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_render_for_shells_and_credential_process() {
+        let expiry = std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_893_553_445);
+        let c = Credentials::new("ASIAX", "se/cr+et", Some("to+k/en=".to_owned()), Some(expiry), "t");
+        assert_eq!(
+            render(&c, Format::Env),
+            "export AWS_ACCESS_KEY_ID=ASIAX\nexport AWS_SECRET_ACCESS_KEY=se/cr+et\nexport AWS_SESSION_TOKEN=to+k/en=\n\
+             export AWS_CREDENTIAL_EXPIRATION=2030-01-02T03:04:05Z\n"
+        );
+        assert_eq!(
+            render(&c, Format::CredentialProcess),
+            "{\"Version\":1,\"AccessKeyId\":\"ASIAX\",\"SecretAccessKey\":\"se/cr+et\",\"SessionToken\":\"to+k/en=\",\
+             \"Expiration\":\"2030-01-02T03:04:05Z\"}\n"
+        );
+    }
+
+    #[test]
+    fn output_formats_are_checked_against_the_operation() {
+        let g = |o: &str| Globals { output: Some(o.to_owned()), ..Default::default() };
+        let op = |command, members| OperationInfo { command, operation: "", output_members: members, help: "" };
+        let assume_role = op("assume-role", &["AssumedRoleUser", "Credentials", "PackedPolicySize"]);
+        let session_token = op("get-session-token", &["Credentials"]);
+        let whoami = op("get-caller-identity", &["Account", "Arn", "UserId"]);
+        assert!(Sts.check_output(&assume_role, &g("env")).is_ok());
+        assert!(Sts.check_output(&session_token, &g("credential-process")).is_ok());
+        assert!(matches!(Sts.check_output(&whoami, &g("env")), Err(Exit::Usage(_))));
+        assert!(Sts.check_output(&whoami, &g("json")).is_ok());
+        assert!(matches!(Sts.check_output(&assume_role, &g("yaml")), Err(Exit::Usage(_))));
+    }
+
+    #[test]
+    fn credentials_are_read_back_from_the_output_json() {
+        let json = "{\"Credentials\": {\"AccessKeyId\": \"ASIAX\", \"Expiration\": \"2030-01-02T03:04:05+00:00\", \
+                    \"SecretAccessKey\": \"s\", \"SessionToken\": \"t\"}}";
+        let c = credentials_in(json).unwrap();
+        assert_eq!((c.access_key_id(), c.secret_access_key(), c.session_token()), ("ASIAX", "s", Some("t")));
+        assert_eq!(c.expiry(), Some(std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_893_553_445)));
+        assert!(matches!(credentials_in("{\"Account\": \"1\"}"), Err(Exit::Failed(m)) if m.contains("no credentials")));
+        let bad = "{\"Credentials\": {\"AccessKeyId\": \"A\", \"SecretAccessKey\": \"s\", \"Expiration\": \"soon\"}}";
+        assert!(matches!(credentials_in(bad), Err(Exit::Failed(m)) if m.contains("`soon`")));
+    }
+}
