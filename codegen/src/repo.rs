@@ -12,6 +12,11 @@ use crate::{GeneratedCrate, Inputs, Options};
 pub struct Target {
     /// Crate directory under the project root.
     pub out: &'static str,
+    /// The directory under the project root of the crate's release data, which
+    /// `cargo xtask update-model` writes and the generator reads: [`VERSION_FILE`], the
+    /// changelog and the retired members ([`crate::retired::FILE`]). It sits with the models
+    /// (`model/<service>/`), not in the generated crate, which holds only generated files.
+    pub release: &'static str,
     /// Service model under the project root.
     pub model: &'static str,
     /// Privilege model section under the project root.
@@ -29,6 +34,7 @@ pub struct Target {
 /// Everything `cargo xtask codegen` regenerates.
 pub const TARGETS: &[Target] = &[Target {
     out: "generated/sts",
+    release: "model/sts",
     model: "model/sts/service-2.json",
     privileges: Some("model/iam/sts.json"),
     endpoint_rules: Some("model/sts/endpoint-rule-set-1.json"),
@@ -44,14 +50,14 @@ fn read(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
 }
 
-/// The file in a generated crate's directory that holds its version (`MAJOR.MINOR.PATCH` and a
+/// The file in a target's release directory that holds the generated crate's version (`MAJOR.MINOR.PATCH` and a
 /// newline). Hand-maintained data, like `CHANGELOG.md` beside it: `cargo xtask update-model`
 /// bumps it by the semver impact of the model change, and the generator writes it into `Cargo.toml`.
 pub const VERSION_FILE: &str = "VERSION";
 
-/// The version recorded in `crate_dir/VERSION`; `None` when the file does not exist.
-pub fn crate_version(crate_dir: &Path) -> Result<Option<crate::diff::Version>> {
-    let path = crate_dir.join(VERSION_FILE);
+/// The version recorded in `release_dir/VERSION`; `None` when the file does not exist.
+pub fn crate_version(release_dir: &Path) -> Result<Option<crate::diff::Version>> {
+    let path = release_dir.join(VERSION_FILE);
     match std::fs::read_to_string(&path) {
         Ok(text) => crate::diff::Version::parse(&text).with_context(|| format!("reading {}", path.display())).map(Some),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -64,8 +70,8 @@ pub fn crate_version(crate_dir: &Path) -> Result<Option<crate::diff::Version>> {
 ///
 /// # Errors
 /// A file that cannot be read or parsed.
-pub fn retired_members(crate_dir: &Path) -> Result<Vec<crate::retired::RetiredMember>> {
-    let path = crate_dir.join(crate::retired::FILE);
+pub fn retired_members(release_dir: &Path) -> Result<Vec<crate::retired::RetiredMember>> {
+    let path = release_dir.join(crate::retired::FILE);
     match std::fs::read_to_string(&path) {
         Ok(text) => crate::retired::parse(&text).with_context(|| format!("reading {}", path.display())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
@@ -75,8 +81,8 @@ pub fn retired_members(crate_dir: &Path) -> Result<Vec<crate::retired::RetiredMe
 
 /// Generates one in-repo target in memory (`root` is the project root).
 pub fn generate_target(root: &Path, t: &Target) -> Result<GeneratedCrate> {
-    let out = root.join(t.out);
-    let version = crate_version(&out)?.map(|v| v.to_string());
+    let release = root.join(t.release);
+    let version = crate_version(&release)?.map(|v| v.to_string());
     let inputs = Inputs {
         service_model: read(&root.join(t.model))?,
         privileges: t.privileges.map(|p| read(&root.join(p))).transpose()?,
@@ -88,7 +94,7 @@ pub fn generate_target(root: &Path, t: &Target) -> Result<GeneratedCrate> {
             overrides: t.overrides.map(|p| read(&root.join(p))).transpose()?,
             endpoint_tests: t.endpoint_tests.map(|p| read(&root.join(p))).transpose()?,
             crate_version: version.unwrap_or_else(|| Options::default().crate_version),
-            retired: retired_members(&out)?,
+            retired: retired_members(&release)?,
             ..Options::default()
         },
     };

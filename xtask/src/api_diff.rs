@@ -135,7 +135,7 @@ pub(crate) fn target_inputs(t: &Target, read: impl Fn(&str) -> Result<Option<Str
 
 /// The version in a generated crate's `VERSION` file (the generator's default when absent).
 pub(crate) fn current_version(root: &Path, t: &Target) -> Result<Version> {
-    match crate_version(&root.join(t.out))? {
+    match crate_version(&root.join(t.release))? {
         Some(v) => Ok(v),
         None => Version::parse(&Options::default().crate_version),
     }
@@ -218,7 +218,7 @@ pub(crate) fn record_update(root: &Path, t: &Target, old: &Inputs, new: &Inputs,
         return Ok(format!("{}: model files unchanged; version and changelog left as they are", t.out));
     }
     let mut api = diff::diff(old, new).with_context(|| format!("diffing {}", t.model))?;
-    let dir = root.join(t.out);
+    let dir = root.join(t.release);
     // The accessors the previous release kept for removed members go now.
     for r in codegen::repo::retired_members(&dir)? {
         api.changes.push(diff::Change {
@@ -255,7 +255,7 @@ pub(crate) fn record_update(root: &Path, t: &Target, old: &Inputs, new: &Inputs,
         t.out,
         api.impact().map(|i| i.as_str()).unwrap_or("no API change"),
         bump.as_str(),
-        t.out
+        t.release
     ))
 }
 
@@ -300,7 +300,7 @@ mod tests {
     fn record_update_bumps_version_and_adds_entry() {
         let root = std::env::temp_dir().join(format!("stsgen-api-diff-{}", std::process::id()));
         let t = &TARGETS[0];
-        let dir = root.join(t.out);
+        let dir = root.join(t.release);
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join(VERSION_FILE), "0.3.4\n").unwrap();
         std::fs::write(dir.join(CHANGELOG_FILE), "# Changelog\n\n## 0.3.4\n\nOlder.\n").unwrap();
