@@ -14,13 +14,23 @@
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
 //! // Region, endpoint and credentials as the AWS SDKs read them: the environment, then the
 //! // profile (`AWS_PROFILE` or `default`) of ~/.aws/config and ~/.aws/credentials.
+//! use sts::operation::get_session_token::GetSessionTokenError;
+//! use sts::runtime::client::SdkError;
+//!
 //! let config = stsgen_config::load_from_env()?;
 //! let client = sts::Client::new(config)?;
 //!
-//! match client.get_caller_identity().send().await {
-//!     Ok(me) => println!("{}", me.arn().unwrap_or_default()),
-//!     Err(sts::runtime::client::SdkError::Service { error, .. }) => eprintln!("STS said no: {error}"),
-//!     Err(other) => eprintln!("no answer: {other}"),
+//! let me = client.get_caller_identity().send().await?;
+//! println!("{}", me.arn().unwrap_or_default());
+//!
+//! // Errors are typed: the operation's modeled errors are variants of its error enum.
+//! match client.get_session_token().send().await {
+//!     Ok(output) => println!("{output:?}"),
+//!     Err(SdkError::Service { error: GetSessionTokenError::RegionDisabledException(e), .. }) => {
+//!         eprintln!("STS is not activated in this region: {e}")
+//!     }
+//!     Err(SdkError::Service { error, .. }) => eprintln!("STS said no: {error}"),
+//!     Err(other) => return Err(other.into()),
 //! }
 //! # Ok(()) }
 //! ```
@@ -44,9 +54,10 @@
 #![deny(missing_docs)]
 
 pub mod credentials;
+mod loader;
 pub mod presign;
 
-pub use credentials::ConfigLoader;
+pub use loader::ConfigLoader;
 
 /// The client configuration of the environment and the selected profile, with the default
 /// credentials chain: what `aws_config::load_from_env()` gives an `aws-sdk-*` client.

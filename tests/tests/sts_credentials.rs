@@ -14,9 +14,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use stsgen_config::credentials::{
-    AssumeRoleProvider, ConfigLoader, DefaultCredentialsChain, MfaTokenSource, ProfileProvider, SessionTokenProvider,
+    AssumeRoleProvider, DefaultCredentialsChain, MfaTokenSource, ProfileProvider, SessionTokenProvider,
     WebIdentityProvider,
 };
+use stsgen_config::ConfigLoader;
 use sts::Config;
 use stsgen_runtime::credentials::{CredentialsError, ProvideCredentials, StaticCredentials};
 use stsgen_runtime::profile::{Env, MemoryEnv};

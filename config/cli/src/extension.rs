@@ -17,7 +17,8 @@ use std::io::{BufRead, Write};
 use std::sync::Arc;
 use std::time::Duration;
 
-use stsgen_config::credentials::{ConfigLoader, DefaultCredentialsChain, MfaTokenSource};
+use stsgen_config::credentials::{DefaultCredentialsChain, MfaTokenSource};
+use stsgen_config::ConfigLoader;
 use stsgen_config::presign;
 use stsgen_runtime::cli::args::split_flags;
 use stsgen_runtime::cli::{block_on, CliExtension, Exit, Flags, Globals, OperationInfo, Program};

@@ -1,0 +1,228 @@
+//! `AssumeRole`: [`AssumeRoleProvider`].
+
+#[allow(unused_imports)]
+use super::*;
+
+/// What to ask `AssumeRole` for (everything but the credentials to ask with).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RoleRequest {
+    pub(crate) role_arn: String,
+    pub(crate) session_name: Option<String>,
+    pub(crate) external_id: Option<String>,
+    pub(crate) duration: Option<Duration>,
+    pub(crate) policy: Option<String>,
+    pub(crate) policy_arns: Vec<String>,
+    pub(crate) tags: Vec<(String, String)>,
+    pub(crate) transitive_tag_keys: Vec<String>,
+    pub(crate) source_identity: Option<String>,
+    pub(crate) mfa_serial: Option<String>,
+}
+
+impl RoleRequest {
+    pub(crate) const PROVIDER: &'static str = "assume-role";
+
+    pub(crate) fn input(
+        &self,
+        session_name: &str,
+        token_code: Option<String>,
+    ) -> Result<sts::operation::assume_role::AssumeRoleInput, CredentialsError> {
+        let p = Self::PROVIDER;
+        let mut b = sts::operation::assume_role::AssumeRoleInput::builder()
+            .role_arn(&self.role_arn)
+            .role_session_name(session_name)
+            .set_external_id(self.external_id.clone())
+            .set_duration_seconds(duration_seconds(p, self.duration)?)
+            .set_policy(self.policy.clone())
+            .set_source_identity(self.source_identity.clone())
+            .set_serial_number(self.mfa_serial.clone())
+            .set_token_code(token_code);
+        for arn in &self.policy_arns {
+            b = b.policy_arns(sts::types::PolicyDescriptorType::builder().arn(arn).build().map_err(|e| invalid(p, e))?);
+        }
+        for (k, v) in &self.tags {
+            b = b.tags(sts::types::Tag::builder().key(k).value(v).build().map_err(|e| invalid(p, e))?);
+        }
+        for k in &self.transitive_tag_keys {
+            b = b.transitive_tag_keys(k);
+        }
+        b.build().map_err(|e| invalid(p, format!("AssumeRole {}: {e}", self.role_arn)))
+    }
+
+    /// Checks the request as far as it can be checked before any call (constraints of every
+    /// member; the token code is a placeholder of the right form).
+    pub(crate) fn validate(&self) -> Result<(), CredentialsError> {
+        let name = self.session_name.clone().unwrap_or_else(generated_session_name);
+        self.input(&name, self.mfa_serial.as_ref().map(|_| "000000".to_owned())).map(|_| ())
+    }
+
+    pub(crate) async fn call(
+        &self,
+        config: &Config,
+        source: Credentials,
+        mfa: Option<&MfaTokenSource>,
+        provider: &'static str,
+    ) -> Result<Credentials, CredentialsError> {
+        let token = match (&self.mfa_serial, mfa) {
+            (Some(serial), Some(m)) => Some(m.code(provider, serial)?),
+            (Some(serial), None) => {
+                return Err(invalid(
+                    provider,
+                    format!(
+                        "role {} needs an MFA token code for {serial}, and no MFA token source is configured",
+                        self.role_arn
+                    ),
+                ))
+            }
+            (None, _) => None,
+        };
+        let session_name = self.session_name.clone().unwrap_or_else(generated_session_name);
+        let input = self.input(&session_name, token)?;
+        let config = with_credentials(config, Some(Arc::new(StaticCredentials::from(source))));
+        let what = format!("AssumeRole {}", self.role_arn);
+        let out = send(&config, input).await.map_err(|e| e.into_credentials_error(provider, &what))?;
+        convert(out.credentials(), provider, &what)
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct AssumeRoleLoader {
+    request: RoleRequest,
+    source: SharedCredentialsProvider,
+    config: Config,
+    mfa: Option<MfaTokenSource>,
+}
+
+impl ProvideCredentials for AssumeRoleLoader {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        Box::pin(async move {
+            let source = self.source.provide_credentials().await?;
+            self.request.call(&self.config, source, self.mfa.as_ref(), RoleRequest::PROVIDER).await
+        })
+    }
+
+    fn name(&self) -> &'static str {
+        RoleRequest::PROVIDER
+    }
+}
+
+/// Credentials of an assumed role, refreshed with `AssumeRole` (see the [module docs](crate::credentials)).
+#[derive(Debug)]
+pub struct AssumeRoleProvider {
+    cache: CachingProvider,
+}
+
+provider_impl!(AssumeRoleProvider, "assume-role");
+
+impl AssumeRoleProvider {
+    /// A builder for the role with this ARN.
+    pub fn builder(role_arn: impl Into<String>) -> AssumeRoleProviderBuilder {
+        AssumeRoleProviderBuilder {
+            request: RoleRequest { role_arn: role_arn.into(), ..Default::default() },
+            source: None,
+            config: None,
+            mfa: None,
+            cache: CacheSettings::default(),
+        }
+    }
+}
+
+/// Builds an [`AssumeRoleProvider`].
+#[derive(Debug)]
+pub struct AssumeRoleProviderBuilder {
+    request: RoleRequest,
+    source: Option<SharedCredentialsProvider>,
+    config: Option<Config>,
+    mfa: Option<MfaTokenSource>,
+    cache: CacheSettings,
+}
+
+impl AssumeRoleProviderBuilder {
+    cache_setters!();
+
+    /// The credentials `AssumeRole` is called with (default: the config's credentials, else the
+    /// [`DefaultCredentialsChain`]).
+    pub fn source(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.source = Some(Arc::new(provider));
+        self
+    }
+
+    /// [`source`](Self::source) with a shared provider.
+    pub fn source_shared(mut self, provider: SharedCredentialsProvider) -> Self {
+        self.source = Some(provider);
+        self
+    }
+
+    /// `RoleSessionName` (default: `stsgen-<milliseconds>`, new at every refresh).
+    pub fn session_name(mut self, name: impl Into<String>) -> Self {
+        self.request.session_name = Some(name.into());
+        self
+    }
+
+    /// `ExternalId`.
+    pub fn external_id(mut self, id: impl Into<String>) -> Self {
+        self.request.external_id = Some(id.into());
+        self
+    }
+
+    /// `DurationSeconds` (whole seconds).
+    pub fn duration(mut self, duration: Duration) -> Self {
+        self.request.duration = Some(duration);
+        self
+    }
+
+    /// `Policy`: an inline session policy (JSON).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.request.policy = Some(policy.into());
+        self
+    }
+
+    /// Adds a managed session policy ARN (`PolicyArns`).
+    pub fn policy_arn(mut self, arn: impl Into<String>) -> Self {
+        self.request.policy_arns.push(arn.into());
+        self
+    }
+
+    /// Adds a session tag (`Tags`). Passing tags needs `sts:TagSession` in the role's trust policy.
+    pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.request.tags.push((key.into(), value.into()));
+        self
+    }
+
+    /// Adds a transitive tag key (`TransitiveTagKeys`).
+    pub fn transitive_tag_key(mut self, key: impl Into<String>) -> Self {
+        self.request.transitive_tag_keys.push(key.into());
+        self
+    }
+
+    /// `SourceIdentity`. Setting it needs `sts:SetSourceIdentity`.
+    pub fn source_identity(mut self, identity: impl Into<String>) -> Self {
+        self.request.source_identity = Some(identity.into());
+        self
+    }
+
+    /// MFA: the device's serial number (or ARN) and where token codes come from; the source is
+    /// asked once per refresh.
+    pub fn mfa(mut self, serial_number: impl Into<String>, tokens: MfaTokenSource) -> Self {
+        self.request.mfa_serial = Some(serial_number.into());
+        self.mfa = Some(tokens);
+        self
+    }
+
+    /// The provider.
+    ///
+    /// # Errors
+    /// A member that breaks the model's constraints (named, with the constraint), or an invalid
+    /// environment when no config was given.
+    pub fn build(self) -> Result<AssumeRoleProvider, CredentialsError> {
+        self.request.validate()?;
+        let env = ProcessEnv;
+        let config = base_config(self.config, &env)?;
+        let source = match self.source.or_else(|| config.credentials.clone()) {
+            Some(s) => s,
+            None => Arc::new(DefaultCredentialsChain::builder().config(config.clone()).build()?),
+        };
+        let mfa = self.mfa.is_some();
+        let loader = AssumeRoleLoader { request: self.request, source, config, mfa: self.mfa };
+        Ok(AssumeRoleProvider { cache: self.cache.build(loader, mfa) })
+    }
+}

@@ -1,0 +1,124 @@
+//! The default chain: [`DefaultCredentialsChain`].
+
+#[allow(unused_imports)]
+use super::*;
+
+#[derive(Debug)]
+pub(crate) struct EnvLoader(Arc<dyn Env>);
+
+impl ProvideCredentials for EnvLoader {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        Box::pin(async move { EnvironmentCredentials::load_from(&*self.0) })
+    }
+
+    fn name(&self) -> &'static str {
+        "environment"
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct WebIdentityEnvLoader {
+    env: Arc<dyn Env>,
+    config: Option<Config>,
+}
+
+impl ProvideCredentials for WebIdentityEnvLoader {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        Box::pin(async move {
+            let request = web_identity_from_env(&*self.env)?;
+            let config = base_config(self.config.clone(), &*self.env)?;
+            request.call(&config, &*self.env, WebIdentityRequest::PROVIDER).await
+        })
+    }
+
+    fn name(&self) -> &'static str {
+        WebIdentityRequest::PROVIDER
+    }
+}
+
+/// Environment variables, then web identity from the environment, then the selected profile
+/// (see the [module docs](crate::credentials)).
+#[derive(Debug)]
+pub struct DefaultCredentialsChain {
+    cache: CachingProvider,
+}
+
+provider_impl!(DefaultCredentialsChain, "default-chain");
+
+impl DefaultCredentialsChain {
+    /// A builder.
+    pub fn builder() -> DefaultCredentialsChainBuilder {
+        DefaultCredentialsChainBuilder {
+            profile: None,
+            env: Arc::new(ProcessEnv),
+            config: None,
+            mfa: None,
+            cache: CacheSettings::default(),
+        }
+    }
+}
+
+/// Builds a [`DefaultCredentialsChain`].
+#[derive(Debug)]
+pub struct DefaultCredentialsChainBuilder {
+    profile: Option<String>,
+    env: Arc<dyn Env>,
+    config: Option<Config>,
+    mfa: Option<MfaTokenSource>,
+    cache: CacheSettings,
+}
+
+impl DefaultCredentialsChainBuilder {
+    /// The profile to use at the end of the chain (default: `AWS_PROFILE`, else `default`).
+    pub fn profile_name(mut self, name: impl Into<String>) -> Self {
+        self.profile = Some(name.into());
+        self
+    }
+
+    /// Where variables and files are read from (default: the process and the file system).
+    pub fn env(mut self, env: Arc<dyn Env>) -> Self {
+        self.env = env;
+        self
+    }
+
+    /// Where MFA token codes come from, for profiles with `mfa_serial`.
+    pub fn mfa_tokens(mut self, tokens: MfaTokenSource) -> Self {
+        self.mfa = Some(tokens);
+        self
+    }
+
+    /// The configuration of the STS calls the chain makes (default: the environment's, then
+    /// the selected profile's).
+    pub fn config(mut self, config: Config) -> Self {
+        self.config = Some(config);
+        self
+    }
+
+    /// How long before expiry credentials are refreshed (default 5 minutes).
+    pub fn refresh_ahead(mut self, window: Duration) -> Self {
+        self.cache.refresh_ahead = window;
+        self
+    }
+
+    /// How long one load may take (default 30 s, or 5 minutes with an MFA token source).
+    pub fn load_timeout(mut self, timeout: Duration) -> Self {
+        self.cache.load_timeout = Some(timeout);
+        self
+    }
+
+    /// The chain: [`ProviderChain`] of the environment, web identity and profile providers.
+    ///
+    /// # Errors
+    /// None today; kept so that providers with eager checks can be added.
+    pub fn build(self) -> Result<DefaultCredentialsChain, CredentialsError> {
+        let mut config = self.config;
+        if let Some(c) = &mut config {
+            c.credentials = None;
+        }
+        let chain = ProviderChain::first_try(EnvLoader(self.env.clone()))
+            .or_else(WebIdentityEnvLoader { env: self.env.clone(), config: config.clone() })
+            .or_else(ProfileLoader { profile: self.profile, env: self.env, config, mfa: self.mfa.clone() });
+        let mfa = self.mfa.is_some();
+        Ok(DefaultCredentialsChain { cache: self.cache.build(chain, mfa) })
+    }
+}

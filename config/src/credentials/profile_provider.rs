@@ -1,0 +1,179 @@
+//! Named profiles: [`ProfileProvider`] over the runtime's profile files and role chains.
+
+#[allow(unused_imports)]
+use super::*;
+
+/// Loads the profile files, resolves the chain and runs it; uncached.
+#[derive(Debug)]
+pub(crate) struct ProfileLoader {
+    pub(crate) profile: Option<String>,
+    pub(crate) env: Arc<dyn Env>,
+    pub(crate) config: Option<Config>,
+    pub(crate) mfa: Option<MfaTokenSource>,
+}
+
+impl ProfileLoader {
+    pub(crate) async fn load(&self) -> Result<Credentials, CredentialsError> {
+        let env = &*self.env;
+        let mut set = ProfileSet::load(env)?;
+        if let Some(name) = &self.profile {
+            set = set.with_selected(name.clone());
+        }
+        let name = set.selected().to_owned();
+        let links = profile::resolve_chain(&set, &name).map_err(|e| {
+            // A profile asked for by name that does not exist is an error, not "nothing here".
+            match (&e, &self.profile) {
+                (profile::ProfileError::ProfileNotFound { referenced_from: None, .. }, Some(_)) => {
+                    invalid(profile::PROVIDER_NAME, e)
+                }
+                _ => CredentialsError::from(e),
+            }
+        })?;
+        let config = match &self.config {
+            Some(c) => c.clone(),
+            None => {
+                let mut c = Config::from_env_with(sts::meta::SERVICE_ID, env)?;
+                profile::apply_to_config(&set, &name, sts::meta::SERVICE_ID, env, &mut c)
+                    .map_err(|e| invalid(profile::PROVIDER_NAME, e))?;
+                c
+            }
+        };
+        let (base, roles) = links.split_first().ok_or_else(|| invalid(profile::PROVIDER_NAME, "empty profile chain"))?;
+        let mut credentials = self.base(base, &config).await?;
+        for link in roles {
+            if let ChainLink::AssumeRole(role) = link {
+                credentials = role_request(role).call(&config, credentials, self.mfa.as_ref(), profile::PROVIDER_NAME).await?;
+            }
+        }
+        Ok(credentials)
+    }
+
+    pub(crate) async fn base(&self, link: &ChainLink, config: &Config) -> Result<Credentials, CredentialsError> {
+        let p = profile::PROVIDER_NAME;
+        match link {
+            ChainLink::StaticKeys { credentials, .. } => Ok(credentials.clone()),
+            ChainLink::CredentialSource { source: CredentialSource::Environment, .. } => {
+                EnvironmentCredentials::load_from(&*self.env).map_err(|e| match e {
+                    CredentialsError::NotLoaded { reason, .. } => {
+                        invalid(p, format!("{}: credential_source = Environment, but {reason}", link.profile()))
+                    }
+                    other => other,
+                })
+            }
+            ChainLink::CredentialSource { source, profile } => Err(invalid(
+                p,
+                format!(
+                    "profile `{profile}`: credential_source = {} is not supported by this crate yet (use Environment, \
+                     source_profile or credential_process)",
+                    source.as_str()
+                ),
+            )),
+            ChainLink::WebIdentity { role_arn, token_file, session_name, .. } => {
+                let request = WebIdentityRequest {
+                    role_arn: role_arn.clone(),
+                    token_file: PathBuf::from(token_file),
+                    session_name: session_name.clone(),
+                    ..Default::default()
+                };
+                request.call(config, &*self.env, p).await
+            }
+            ChainLink::Process { command, .. } => CredentialProcessProvider::new(command.clone()).provide_credentials().await,
+            ChainLink::AssumeRole(role) => Err(invalid(p, format!("profile `{}` has no base credentials", role.profile))),
+            #[allow(unreachable_patterns)]
+            other => Err(invalid(p, format!("profile `{}`: unsupported credential settings", other.profile()))),
+        }
+    }
+}
+
+pub(crate) fn role_request(link: &AssumeRoleLink) -> RoleRequest {
+    RoleRequest {
+        role_arn: link.role_arn.clone(),
+        session_name: link.session_name.clone(),
+        external_id: link.external_id.clone(),
+        duration: link.duration_seconds.map(|s| Duration::from_secs(u64::from(s))),
+        mfa_serial: link.mfa_serial.clone(),
+        ..Default::default()
+    }
+}
+
+impl ProvideCredentials for ProfileLoader {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        Box::pin(self.load())
+    }
+
+    fn name(&self) -> &'static str {
+        profile::PROVIDER_NAME
+    }
+}
+
+/// Credentials of a named profile, with its whole chain (see the [module docs](crate::credentials)).
+///
+/// The files are read at every refresh, so edits are picked up.
+#[derive(Debug)]
+pub struct ProfileProvider {
+    cache: CachingProvider,
+}
+
+provider_impl!(ProfileProvider, "profile");
+
+impl ProfileProvider {
+    /// A builder for the selected profile (`AWS_PROFILE`, else `default`).
+    pub fn builder() -> ProfileProviderBuilder {
+        ProfileProviderBuilder {
+            loader: ProfileLoader { profile: None, env: Arc::new(ProcessEnv), config: None, mfa: None },
+            cache: CacheSettings::default(),
+        }
+    }
+}
+
+/// Builds a [`ProfileProvider`].
+#[derive(Debug)]
+pub struct ProfileProviderBuilder {
+    loader: ProfileLoader,
+    cache: CacheSettings,
+}
+
+impl ProfileProviderBuilder {
+    /// The profile (default: `AWS_PROFILE`, else `default`).
+    pub fn profile_name(mut self, name: impl Into<String>) -> Self {
+        self.loader.profile = Some(name.into());
+        self
+    }
+
+    /// Where variables and files are read from (default: the process and the file system).
+    pub fn env(mut self, env: Arc<dyn Env>) -> Self {
+        self.loader.env = env;
+        self
+    }
+
+    /// Where MFA token codes come from, for profiles with `mfa_serial`.
+    pub fn mfa_tokens(mut self, tokens: MfaTokenSource) -> Self {
+        self.loader.mfa = Some(tokens);
+        self
+    }
+
+    /// How long before expiry credentials are refreshed (default 5 minutes).
+    pub fn refresh_ahead(mut self, window: Duration) -> Self {
+        self.cache.refresh_ahead = window;
+        self
+    }
+
+    /// How long one load may take (default 30 s, or 5 minutes with an MFA token source).
+    pub fn load_timeout(mut self, timeout: Duration) -> Self {
+        self.cache.load_timeout = Some(timeout);
+        self
+    }
+
+    /// The configuration of the STS calls (default: the environment, then the profile's
+    /// `region`, `endpoint_url`, `sts_regional_endpoints`, ...).
+    pub fn config(mut self, config: Config) -> Self {
+        self.loader.config = Some(config);
+        self
+    }
+
+    /// The provider.
+    pub fn build(self) -> ProfileProvider {
+        let mfa = self.loader.mfa.is_some();
+        ProfileProvider { cache: self.cache.build(self.loader, mfa) }
+    }
+}
