@@ -283,13 +283,14 @@ impl Checker {
         Ok(())
     }
 
-    /// Runs `cargo check --quiet --all-features` on the crate in `dir` with warnings denied.
+    /// Runs `cargo check --quiet --workspace --all-features` on the crate in `dir` (and its
+    /// generated command line, `cli/`) with warnings denied.
     fn cargo_check(&self, dir: &Path) -> Result<()> {
         // The cargo that runs xtask, so the same toolchain checks the generated crates.
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let manifest = dir.join("Cargo.toml");
         let output = Command::new(cargo)
-            .args(["check", "--quiet", "--all-features", "--manifest-path"])
+            .args(["check", "--quiet", "--workspace", "--all-features", "--manifest-path"])
             .arg(&manifest)
             .current_dir(dir)
             .env("RUSTFLAGS", "-D warnings")
