@@ -217,8 +217,8 @@ fn lint_policy(svc: &Service, krate: &proc_macro2::Ident) -> (TokenStream, Token
                 return Err(Exit::Usage(format!("usage: {PROGRAM} lint-policy FILE")));
             };
             let text = ::std::fs::read_to_string(file).map_err(|e| Exit::Usage(format!("{file}: {e}")))?;
-            let doc = ::stsgen_runtime::policy::PolicyDocument::parse(&text).map_err(|e| Exit::Usage(format!("{file}: {e}")))?;
-            let findings = ::stsgen_runtime::policy::lint::<#krate::iam::Model>(&doc);
+            let doc = ::stsgen_runtime::iam::policy::PolicyDocument::parse(&text).map_err(|e| Exit::Usage(format!("{file}: {e}")))?;
+            let findings = ::stsgen_runtime::iam::policy::lint::<#krate::iam::Model>(&doc);
             for finding in &findings {
                 println!("{finding}");
             }
@@ -416,7 +416,7 @@ impl Emitter<'_> {
         let krate = self.krate;
         let shown = if sensitive { quote! { ::std::option::Option::None } } else { quote! { ::std::option::Option::Some(#text) } };
         let parse = |f: TokenStream, expected: &str| {
-            quote! { #krate::runtime::primitives::#f.map_err(|_| invalid(#label, #shown, #expected))? }
+            quote! { #krate::runtime::types::wire::#f.map_err(|_| invalid(#label, #shown, #expected))? }
         };
         match &self.svc.shape(id).kind {
             ShapeKind::String(s) if !s.enum_values.is_empty() => {
@@ -436,7 +436,7 @@ impl Emitter<'_> {
             ShapeKind::Double(_) => parse(quote! { parse_f64(#text) }, "number"),
             ShapeKind::Boolean => parse(quote! { parse_bool(#text) }, "boolean (true or false)"),
             ShapeKind::Timestamp { .. } => parse(
-                quote! { parse_timestamp(#text, #krate::runtime::primitives::TimestampFormat::DateTime) },
+                quote! { parse_timestamp(#text, #krate::runtime::types::wire::TimestampFormat::DateTime) },
                 "timestamp (ISO 8601 such as 2024-01-31T12:00:00Z, or epoch seconds)",
             ),
             ShapeKind::Blob { .. } => match owned {
@@ -1093,12 +1093,12 @@ fn helpers(krate: &Ident, program: &str, usage: &str, help: &str, ext: Option<&I
         }
 
         /// Maps an operation failure to how the program ends.
-        fn sdk_error<E>(e: #krate::runtime::client::SdkError<E>) -> Exit
+        fn sdk_error<E>(e: #krate::runtime::error::SdkError<E>) -> Exit
         where
             E: #krate::runtime::client::ServiceError + ::std::fmt::Display,
         {
             match e {
-                #krate::runtime::client::SdkError::Service { error, .. } => {
+                #krate::runtime::error::SdkError::Service { error, .. } => {
                     let meta = error.meta();
                     let mut w = #krate::runtime::json::JsonWriter::compact();
                     w.begin_object();
@@ -1117,7 +1117,7 @@ fn helpers(krate: &Ident, program: &str, usage: &str, help: &str, ext: Option<&I
                     w.end_object();
                     Exit::Service(w.finish())
                 }
-                #krate::runtime::client::SdkError::Construction(e) => Exit::Usage(e.to_string()),
+                #krate::runtime::error::SdkError::Construction(e) => Exit::Usage(e.to_string()),
                 other => Exit::Failed(other.to_string()),
             }
         }

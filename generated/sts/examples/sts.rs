@@ -294,12 +294,12 @@ fn invalid_input(e: sts::error::BuildError, flags: &[(&str, &str)]) -> Exit {
     }
 }
 /// Maps an operation failure to how the program ends.
-fn sdk_error<E>(e: sts::runtime::client::SdkError<E>) -> Exit
+fn sdk_error<E>(e: sts::runtime::error::SdkError<E>) -> Exit
 where
     E: sts::runtime::client::ServiceError + ::std::fmt::Display,
 {
     match e {
-        sts::runtime::client::SdkError::Service { error, .. } => {
+        sts::runtime::error::SdkError::Service { error, .. } => {
             let meta = error.meta();
             let mut w = sts::runtime::json::JsonWriter::compact();
             w.begin_object();
@@ -318,7 +318,7 @@ where
             w.end_object();
             Exit::Service(w.finish())
         }
-        sts::runtime::client::SdkError::Construction(e) => Exit::Usage(e.to_string()),
+        sts::runtime::error::SdkError::Construction(e) => Exit::Usage(e.to_string()),
         other => Exit::Failed(other.to_string()),
     }
 }
@@ -477,9 +477,9 @@ fn lint_policy(
     };
     let text = ::std::fs::read_to_string(file)
         .map_err(|e| Exit::Usage(format!("{file}: {e}")))?;
-    let doc = ::stsgen_runtime::policy::PolicyDocument::parse(&text)
+    let doc = ::stsgen_runtime::iam::policy::PolicyDocument::parse(&text)
         .map_err(|e| Exit::Usage(format!("{file}: {e}")))?;
-    let findings = ::stsgen_runtime::policy::lint::<sts::iam::Model>(&doc);
+    let findings = ::stsgen_runtime::iam::policy::lint::<sts::iam::Model>(&doc);
     for finding in &findings {
         println!("{finding}");
     }
@@ -508,7 +508,7 @@ fn op_assume_role(
                 b = b
                     .set_duration_seconds(
                         ::std::option::Option::Some(
-                            sts::runtime::primitives::parse_i32(text.as_str())
+                            sts::runtime::types::wire::parse_i32(text.as_str())
                                 .map_err(|_| invalid(
                                     &flag,
                                     ::std::option::Option::Some(text.as_str()),
@@ -532,7 +532,7 @@ fn op_assume_role(
                 b = b
                     .set_minimum_session_token_size(
                         ::std::option::Option::Some(
-                            sts::runtime::primitives::parse_i32(text.as_str())
+                            sts::runtime::types::wire::parse_i32(text.as_str())
                                 .map_err(|_| invalid(
                                     &flag,
                                     ::std::option::Option::Some(text.as_str()),
@@ -666,7 +666,7 @@ fn op_assume_role_with_saml(
                 b = b
                     .set_duration_seconds(
                         ::std::option::Option::Some(
-                            sts::runtime::primitives::parse_i32(text.as_str())
+                            sts::runtime::types::wire::parse_i32(text.as_str())
                                 .map_err(|_| invalid(
                                     &flag,
                                     ::std::option::Option::Some(text.as_str()),
@@ -683,7 +683,7 @@ fn op_assume_role_with_saml(
                 b = b
                     .set_minimum_session_token_size(
                         ::std::option::Option::Some(
-                            sts::runtime::primitives::parse_i32(text.as_str())
+                            sts::runtime::types::wire::parse_i32(text.as_str())
                                 .map_err(|_| invalid(
                                     &flag,
                                     ::std::option::Option::Some(text.as_str()),
@@ -783,7 +783,7 @@ fn op_assume_role_with_web_identity(
                 b = b
                     .set_duration_seconds(
                         ::std::option::Option::Some(
-                            sts::runtime::primitives::parse_i32(text.as_str())
+                            sts::runtime::types::wire::parse_i32(text.as_str())
                                 .map_err(|_| invalid(
                                     &flag,
                                     ::std::option::Option::Some(text.as_str()),
@@ -800,7 +800,7 @@ fn op_assume_role_with_web_identity(
                 b = b
                     .set_minimum_session_token_size(
                         ::std::option::Option::Some(
-                            sts::runtime::primitives::parse_i32(text.as_str())
+                            sts::runtime::types::wire::parse_i32(text.as_str())
                                 .map_err(|_| invalid(
                                     &flag,
                                     ::std::option::Option::Some(text.as_str()),
@@ -908,7 +908,7 @@ fn op_assume_root(
                 b = b
                     .set_duration_seconds(
                         ::std::option::Option::Some(
-                            sts::runtime::primitives::parse_i32(text.as_str())
+                            sts::runtime::types::wire::parse_i32(text.as_str())
                                 .map_err(|_| invalid(
                                     &flag,
                                     ::std::option::Option::Some(text.as_str()),
@@ -925,7 +925,7 @@ fn op_assume_root(
                 b = b
                     .set_minimum_session_token_size(
                         ::std::option::Option::Some(
-                            sts::runtime::primitives::parse_i32(text.as_str())
+                            sts::runtime::types::wire::parse_i32(text.as_str())
                                 .map_err(|_| invalid(
                                     &flag,
                                     ::std::option::Option::Some(text.as_str()),
@@ -1151,7 +1151,7 @@ fn op_get_federation_token(
                 b = b
                     .set_duration_seconds(
                         ::std::option::Option::Some(
-                            sts::runtime::primitives::parse_i32(text.as_str())
+                            sts::runtime::types::wire::parse_i32(text.as_str())
                                 .map_err(|_| invalid(
                                     &flag,
                                     ::std::option::Option::Some(text.as_str()),
@@ -1168,7 +1168,7 @@ fn op_get_federation_token(
                 b = b
                     .set_minimum_session_token_size(
                         ::std::option::Option::Some(
-                            sts::runtime::primitives::parse_i32(text.as_str())
+                            sts::runtime::types::wire::parse_i32(text.as_str())
                                 .map_err(|_| invalid(
                                     &flag,
                                     ::std::option::Option::Some(text.as_str()),
@@ -1251,7 +1251,7 @@ fn op_get_session_token(
                 b = b
                     .set_duration_seconds(
                         ::std::option::Option::Some(
-                            sts::runtime::primitives::parse_i32(text.as_str())
+                            sts::runtime::types::wire::parse_i32(text.as_str())
                                 .map_err(|_| invalid(
                                     &flag,
                                     ::std::option::Option::Some(text.as_str()),
@@ -1268,7 +1268,7 @@ fn op_get_session_token(
                 b = b
                     .set_minimum_session_token_size(
                         ::std::option::Option::Some(
-                            sts::runtime::primitives::parse_i32(text.as_str())
+                            sts::runtime::types::wire::parse_i32(text.as_str())
                                 .map_err(|_| invalid(
                                     &flag,
                                     ::std::option::Option::Some(text.as_str()),
@@ -1343,7 +1343,7 @@ fn op_get_web_identity_token(
                 b = b
                     .set_duration_seconds(
                         ::std::option::Option::Some(
-                            sts::runtime::primitives::parse_i32(text.as_str())
+                            sts::runtime::types::wire::parse_i32(text.as_str())
                                 .map_err(|_| invalid(
                                     &flag,
                                     ::std::option::Option::Some(text.as_str()),

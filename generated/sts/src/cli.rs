@@ -202,7 +202,7 @@ pub fn print_output<T: Any>(g: &Globals, output: &T) -> Result<bool, Failure> {
 
 fn rfc3339(t: std::time::SystemTime) -> String {
     let t = stsgen_runtime::DateTime::from(t);
-    stsgen_runtime::primitives::format_timestamp(&t, stsgen_runtime::primitives::TimestampFormat::DateTime)
+    stsgen_runtime::types::wire::format_timestamp(&t, stsgen_runtime::types::wire::TimestampFormat::DateTime)
 }
 
 /// Credentials as `env` lines or `credential-process` JSON (with a final newline).

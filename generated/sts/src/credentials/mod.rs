@@ -59,14 +59,18 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use stsgen_runtime::cache::CachingProvider;
-use stsgen_runtime::chain::{CredentialProcessProvider, ProviderChain};
-use stsgen_runtime::client::SdkError;
+use stsgen_runtime::client::config::apply_to_config;
+use stsgen_runtime::config::{Env, ProcessEnv, ProfileError, ProfileSet};
+use stsgen_runtime::credentials::cache::CachingProvider;
+use stsgen_runtime::credentials::chain::ProviderChain;
+use stsgen_runtime::credentials::process::CredentialProcessProvider;
+use stsgen_runtime::credentials::profile::{self, AssumeRoleLink, ChainLink, CredentialSource};
 use stsgen_runtime::credentials::{
-    BoxFuture, Credentials, CredentialsError, EnvironmentCredentials, ProvideCredentials,
-    SharedCredentialsProvider, StaticCredentials,
+    Credentials, CredentialsError, EnvironmentCredentials, ProvideCredentials, SharedCredentialsProvider,
+    StaticCredentials,
 };
-use stsgen_runtime::profile::{self, AssumeRoleLink, ChainLink, CredentialSource, Env, ProcessEnv, ProfileSet};
+use stsgen_runtime::error::SdkError;
+use stsgen_runtime::future::BoxFuture;
 
 use crate::client::{Config, OperationInput};
 
@@ -210,7 +214,7 @@ struct CacheSettings {
 
 impl Default for CacheSettings {
     fn default() -> Self {
-        CacheSettings { refresh_ahead: stsgen_runtime::cache::DEFAULT_REFRESH_AHEAD, load_timeout: None }
+        CacheSettings { refresh_ahead: stsgen_runtime::credentials::cache::DEFAULT_REFRESH_AHEAD, load_timeout: None }
     }
 }
 
@@ -820,7 +824,7 @@ impl ProfileLoader {
         let links = profile::resolve_chain(&set, &name).map_err(|e| {
             // A profile asked for by name that does not exist is an error, not "nothing here".
             match (&e, &self.profile) {
-                (profile::ProfileError::ProfileNotFound { referenced_from: None, .. }, Some(_)) => {
+                (ProfileError::ProfileNotFound { referenced_from: None, .. }, Some(_)) => {
                     invalid(profile::PROVIDER_NAME, e)
                 }
                 _ => CredentialsError::from(e),
@@ -830,7 +834,7 @@ impl ProfileLoader {
             Some(c) => c.clone(),
             None => {
                 let mut c = Config::from_env_with(crate::meta::SERVICE_ID, env)?;
-                profile::apply_to_config(&set, &name, crate::meta::SERVICE_ID, env, &mut c)
+                apply_to_config(&set, &name, crate::meta::SERVICE_ID, env, &mut c)
                     .map_err(|e| invalid(profile::PROVIDER_NAME, e))?;
                 c
             }
@@ -1162,7 +1166,7 @@ impl ConfigLoader {
             }
         }
         let name = set.selected().to_owned();
-        profile::apply_to_config(&set, &name, crate::meta::SERVICE_ID, env, &mut config)
+        apply_to_config(&set, &name, crate::meta::SERVICE_ID, env, &mut config)
             .map_err(|e| invalid(profile::PROVIDER_NAME, e))?;
         Ok(config)
     }
