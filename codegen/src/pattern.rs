@@ -1,5 +1,5 @@
 //! Compiles the model's regexes (member `pattern`s, partition region regexes) into programs for
-//! the runtime's Pike VM (`stsgen_runtime::pattern`), so generated crates need no regex engine.
+//! the runtime's Pike VM (`stsgen_runtime::validate::pattern`), so generated crates need no regex engine.
 //!
 //! The dialect is the one the generator has always accepted (what `regex-lite` parses), with
 //! its semantics: `\w`, `\d`, `\s` and `\b` are ASCII; `.` is any character but `\n`; no
@@ -12,7 +12,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
-/// Instructions, mirroring `stsgen_runtime::pattern::Inst`.
+/// Instructions, mirroring `stsgen_runtime::validate::pattern::Inst`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Inst {
     Class(u32, u32),
@@ -223,7 +223,7 @@ impl Compiler {
 }
 
 impl Program {
-    /// `&::stsgen_runtime::pattern::Program { insts: &[...], ranges: &[...] }`.
+    /// `&::stsgen_runtime::validate::pattern::Program { insts: &[...], ranges: &[...] }`.
     pub fn tokens(&self) -> TokenStream {
         let insts = self.insts.iter().map(|i| match *i {
             Inst::Class(s, l) => quote! { I::Class(#s, #l) },
@@ -238,8 +238,8 @@ impl Program {
         let ranges = self.ranges.iter().map(|(a, b)| quote! { (#a, #b) });
         quote! {
             &{
-                use ::stsgen_runtime::pattern::Inst as I;
-                ::stsgen_runtime::pattern::Program { insts: &[#(#insts),*], ranges: &[#(#ranges),*] }
+                use ::stsgen_runtime::validate::pattern::Inst as I;
+                ::stsgen_runtime::validate::pattern::Program { insts: &[#(#insts),*], ranges: &[#(#ranges),*] }
             }
         }
     }

@@ -3,7 +3,7 @@
 //! partitions' region regexes and a sample of patterns from other awsQuery models.
 
 use codegen::pattern::{compile, Inst};
-use stsgen_runtime::pattern as rt;
+use stsgen_runtime::validate::pattern as rt;
 
 fn runtime_program(p: &codegen::pattern::Program) -> &'static rt::Program {
     let insts: Vec<rt::Inst> = p

@@ -15,7 +15,7 @@
 //! // Region, endpoint and credentials as the AWS SDKs read them: the environment, then the
 //! // profile (`AWS_PROFILE` or `default`) of ~/.aws/config and ~/.aws/credentials.
 //! use sts::operation::get_session_token::GetSessionTokenError;
-//! use sts::runtime::client::SdkError;
+//! use sts::runtime::error::SdkError;
 //!
 //! let config = stsgen_config::load_from_env()?;
 //! let client = sts::Client::new(config)?;

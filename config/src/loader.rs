@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use sts::client::Config;
 use stsgen_runtime::credentials::CredentialsError;
-use stsgen_runtime::profile::{self, Env, ProcessEnv, ProfileSet};
+use stsgen_runtime::client::config::apply_to_config;
+use stsgen_runtime::config::{Env, ProcessEnv, ProfileSet};
+use stsgen_runtime::credentials::profile;
 
 use crate::credentials::{invalid, DefaultCredentialsChain, MfaTokenSource};
 
@@ -69,7 +71,7 @@ impl ConfigLoader {
             }
         }
         let name = set.selected().to_owned();
-        profile::apply_to_config(&set, &name, sts::meta::SERVICE_ID, env, &mut config)
+        apply_to_config(&set, &name, sts::meta::SERVICE_ID, env, &mut config)
             .map_err(|e| invalid(profile::PROVIDER_NAME, e))?;
         Ok(config)
     }

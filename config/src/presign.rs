@@ -20,7 +20,8 @@ use std::time::{Duration, SystemTime};
 
 use stsgen_runtime::credentials::{Credentials, CredentialsError};
 use stsgen_runtime::http;
-use stsgen_runtime::sigv4::{self, SigningCredentials, SigningError, SigningParams};
+use stsgen_runtime::credentials::SigningCredentials;
+use stsgen_runtime::sigv4::{self, SigningError, SigningParams};
 
 use sts::client::Config;
 
@@ -163,7 +164,7 @@ impl EksToken {
     /// The `ExecCredential` JSON a kubeconfig `exec` plugin prints.
     pub fn exec_credential_json(&self) -> String {
         let expiration = stsgen_runtime::DateTime::from(self.expiration);
-        let when = stsgen_runtime::primitives::format_timestamp(&expiration, stsgen_runtime::primitives::TimestampFormat::DateTime);
+        let when = stsgen_runtime::types::wire::format_timestamp(&expiration, stsgen_runtime::types::wire::TimestampFormat::DateTime);
         let mut w = stsgen_runtime::json::JsonWriter::compact();
         w.begin_object();
         w.key("kind");
@@ -212,7 +213,7 @@ pub fn eks_token(
 
 /// Unpadded base64url (RFC 4648 section 5).
 fn base64url(bytes: &[u8]) -> String {
-    stsgen_runtime::primitives::encode_base64(bytes)
+    stsgen_runtime::types::wire::encode_base64(bytes)
         .trim_end_matches('=')
         .chars()
         .map(|c| match c {
@@ -283,7 +284,7 @@ mod tests {
         assert_eq!(token.expiration(), t + EKS_TOKEN_LIFETIME);
         let std_b64: String = encoded.chars().map(|c| match c { '-' => '+', '_' => '/', c => c }).collect();
         let padded = format!("{std_b64}{}", "=".repeat((4 - std_b64.len() % 4) % 4));
-        let url = String::from_utf8(stsgen_runtime::primitives::decode_base64(&padded).unwrap()).unwrap();
+        let url = String::from_utf8(stsgen_runtime::types::wire::decode_base64(&padded).unwrap()).unwrap();
         assert!(url.starts_with("https://sts.eu-west-1.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15&"), "{url}");
         assert!(url.contains("X-Amz-Expires=60&X-Amz-SignedHeaders=host%3Bx-k8s-aws-id&"), "{url}");
         assert!(url.contains("X-Amz-Credential=AKIDEXAMPLE%2F20231114%2Feu-west-1%2Fsts%2Faws4_request"), "{url}");

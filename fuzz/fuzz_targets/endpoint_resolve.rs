@@ -12,8 +12,10 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
 use libfuzzer_sys::fuzz_target;
-use sts::runtime::client::{HttpClient, HttpResponse, TimeoutConfig, TransportError, TransportErrorKind};
-use sts::runtime::credentials::{BoxFuture, StaticCredentials};
+use sts::runtime::client::{HttpClient, HttpResponse, TimeoutConfig};
+use sts::runtime::credentials::StaticCredentials;
+use sts::runtime::error::{TransportError, TransportErrorKind};
+use sts::runtime::future::BoxFuture;
 
 /// Records that a request was built; answers with a non-retryable error.
 #[derive(Debug)]

@@ -6,7 +6,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sts::runtime::profile::{apply_to_config, resolve_chain, MemoryEnv, ProfileCredentials, ProfileSet};
+use sts::runtime::client::config::apply_to_config;
+use sts::runtime::config::{MemoryEnv, ProfileSet};
+use sts::runtime::credentials::profile::{resolve_chain, ProfileCredentials};
 
 fuzz_target!(|data: &[u8]| {
     let (config, credentials) = match data.iter().position(|b| *b == 0) {

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use crate::pattern::Program;
+use crate::validate::pattern::Program;
 
 /// A resolved endpoint: URL, properties (auth schemes, ...) and extra headers.
 #[derive(Debug, Clone, PartialEq)]
@@ -265,7 +265,7 @@ pub struct Partition {
 
 impl Partition {
     /// A partition: its id, its anchored region regex and the generator's program for it
-    /// ([`crate::pattern`]), its known regions (sorted) and outputs.
+    /// ([`crate::validate::pattern`]), its known regions (sorted) and outputs.
     pub const fn new(
         id: &'static str,
         region_regex: &'static str,
@@ -571,7 +571,7 @@ mod tests {
     /// A program matching `prefix` followed by anything (the generator compiles the real
     /// region regexes; these tests are about the partition choice).
     fn prefix(prefix: &str) -> &'static Program {
-        use crate::pattern::Inst;
+        use crate::validate::pattern::Inst;
         let mut insts = Vec::new();
         let mut ranges = Vec::new();
         for c in prefix.chars() {

@@ -9,8 +9,8 @@
 
 use std::fmt::{self, Write as _};
 
-use crate::primitives::{encode_base64, format_timestamp, TimestampFormat};
-use crate::DateTime;
+use crate::types::wire::{encode_base64, format_timestamp, TimestampFormat};
+use crate::types::datetime::DateTime;
 
 /// Writes JSON text into a `String`.
 #[derive(Debug, Clone)]
@@ -127,7 +127,7 @@ impl JsonWriter {
         if value.is_finite() {
             let _ = write!(self.out, "{value}");
         } else {
-            push_string(&mut self.out, &crate::primitives::format_f64(value));
+            push_string(&mut self.out, &crate::types::wire::format_f64(value));
         }
     }
 

@@ -1,41 +1,62 @@
 //! Hand-written, service-agnostic runtime for stsgen-generated AWS clients.
 //!
-//! Generated crates depend on this crate for the pieces that do not vary by service:
-//! primitive value types ([`Blob`], [`DateTime`]), client-side validation
-//! ([`validate`], [`BuildError`]), and the IAM descriptor types ([`iam`]).
+//! # Map
+//!
+//! Folders are listed in the order imports flow: each one uses only those above it (and
+//! [`types`], [`sensitive`], [`future`], which everything may use).
+//!
+//! - [`types`]: the modeled value types ([`Blob`], [`DateTime`]) and their wire text forms.
+//! - [`sensitive`]: `Debug` redaction of secrets.
+//! - [`future`]: the boxed future provider and transport traits return, and `block_on`.
+//! - [`idempotency`]: idempotency tokens for members the model marks so.
+//! - [`json`], [`xml`]: protocol-agnostic readers and writers of the two body formats.
+//! - [`iam`]: the IAM privilege-model descriptors generated `iam` modules return, and behind
+//!   the `policy` feature, policy documents (`iam::policy`).
+//! - [`config`]: where settings come from: the process environment ([`config::Env`]) and the
+//!   shared config and credentials files ([`config::ProfileSet`]).
+//! - [`credentials`]: everything about credentials: the type, the provider trait, the
+//!   environment, profile, `credential_process`, chain and caching providers, and the plan of a
+//!   profile's role chain.
+//! - [`sigv4`]: Signature Version 4 signing and presigning.
+//! - [`error`]: the errors a caller sees: validation ([`BuildError`]), service error metadata,
+//!   and the error of a whole call ([`error::SdkError`]).
+//! - [`validate`]: client-side checks of modeled constraints, with the `pattern` matcher.
+//! - [`endpoint`]: endpoint rule-set evaluation helpers and partitions.
+//! - [`protocol`]: one folder per wire protocol (today [`protocol::aws_query`]).
+//! - [`client`] (feature `client`): the client core: configuration, transports, retries and
+//!   the orchestrator that runs an operation.
+//! - [`cli`] (feature `cli`): what generated command lines share: the main loop, argument
+//!   splitting, exit handling, and the `CliExtension` trait a hand-written binary implements.
+//!
+//! The root re-exports the few names every generated crate uses ([`Blob`], [`DateTime`],
+//! [`BuildError`], [`ErrorMetadata`], [`ParseError`], ...); code inside this crate imports
+//! them from their folders, never through the root, so the root is not part of any import
+//! path.
 
 #![deny(missing_docs)]
 
-pub mod blob;
-pub mod build_error;
-pub mod cache;
-pub mod chain;
-#[cfg(feature = "cli")]
-pub mod cli;
-#[cfg(feature = "client")]
-pub mod client;
-pub mod credentials;
-pub mod datetime;
-pub mod endpoint;
-pub mod error;
-pub mod iam;
+pub mod types;
+pub mod sensitive;
+pub mod future;
 pub mod idempotency;
 pub mod json;
-pub mod pattern;
-#[cfg(feature = "policy")]
-pub mod policy;
-pub mod primitives;
-pub mod profile;
-pub mod query;
-pub mod sensitive;
-pub mod sigv4;
-pub mod validate;
 pub mod xml;
+pub mod iam;
+pub mod config;
+pub mod credentials;
+pub mod sigv4;
+pub mod error;
+pub mod validate;
+pub mod endpoint;
+pub mod protocol;
+#[cfg(feature = "client")]
+pub mod client;
+#[cfg(feature = "cli")]
+pub mod cli;
 
-pub use blob::Blob;
-pub use build_error::{BuildError, Violation};
-pub use datetime::{DateTime, DateTimeError};
-pub use error::{ErrorMetadata, ErrorType, RequestId, UnhandledError};
+pub use error::{BuildError, ErrorMetadata, ErrorType, RequestId, UnhandledError, Violation};
+pub use types::blob::Blob;
+pub use types::datetime::{DateTime, DateTimeError};
 pub use xml::{ParseError, ParseErrorKind};
 
 /// The `http` crate, re-exported so generated code needs no direct dependency.

@@ -26,6 +26,16 @@ impl<T> fmt::Debug for RedactedOption<'_, T> {
     }
 }
 
+/// A command line for `Debug` and errors: the program, with any arguments replaced by a marker
+/// (arguments can hold secrets).
+pub(crate) fn redact_command(command: &str) -> String {
+    let command = command.trim();
+    match command.split_once(char::is_whitespace) {
+        Some((program, _)) => format!("{program} *** arguments redacted ***"),
+        None => command.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -35,5 +45,11 @@ mod tests {
         assert_eq!(format!("{:?}", Redacted("hunter2")), REDACTED);
         assert_eq!(format!("{:?}", RedactedOption(&Some("hunter2"))), format!("Some({REDACTED})"));
         assert_eq!(format!("{:?}", RedactedOption::<String>(&None)), "None");
+    }
+
+    #[test]
+    fn redact_command_keeps_program_only() {
+        assert_eq!(redact_command("  /bin/creds --token s3cr3t "), "/bin/creds *** arguments redacted ***");
+        assert_eq!(redact_command("creds"), "creds");
     }
 }

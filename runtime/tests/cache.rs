@@ -7,8 +7,9 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, SystemTime};
 
-use stsgen_runtime::cache::CachingProvider;
-use stsgen_runtime::credentials::{BoxFuture, Credentials, CredentialsError, ProvideCredentials};
+use stsgen_runtime::credentials::cache::CachingProvider;
+use stsgen_runtime::credentials::{Credentials, CredentialsError, ProvideCredentials};
+use stsgen_runtime::future::BoxFuture;
 use tokio::sync::Semaphore;
 
 /// A fixed starting point for the fake clock.

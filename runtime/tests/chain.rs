@@ -3,8 +3,9 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use stsgen_runtime::chain::ProviderChain;
-use stsgen_runtime::credentials::{BoxFuture, Credentials, CredentialsError, ProvideCredentials, StaticCredentials};
+use stsgen_runtime::credentials::chain::ProviderChain;
+use stsgen_runtime::credentials::{Credentials, CredentialsError, ProvideCredentials, StaticCredentials};
+use stsgen_runtime::future::BoxFuture;
 
 /// Always answers the same, counting calls.
 #[derive(Debug)]
@@ -88,7 +89,7 @@ mod process {
     use std::task::{Context, Poll, Wake, Waker};
     use std::time::{Duration, Instant, SystemTime};
 
-    use stsgen_runtime::chain::CredentialProcessProvider;
+    use stsgen_runtime::credentials::process::CredentialProcessProvider;
     use stsgen_runtime::credentials::{CredentialsError, ProvideCredentials};
 
     /// A fresh directory for this test's scripts.

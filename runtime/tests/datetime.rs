@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use proptest::prelude::*;
-use stsgen_runtime::primitives::{format_timestamp, parse_timestamp, TimestampFormat};
+use stsgen_runtime::types::wire::{format_timestamp, parse_timestamp, TimestampFormat};
 use stsgen_runtime::{DateTime, DateTimeError};
 use time::format_description::well_known::{Rfc2822, Rfc3339};
 use time::{OffsetDateTime, UtcOffset};

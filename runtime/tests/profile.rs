@@ -4,10 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use stsgen_runtime::credentials::CredentialsError;
-use stsgen_runtime::profile::{
-    resolve_chain, AssumeRoleLink, ChainLink, CredentialSource, Env, MemoryEnv, ProfileCredentials, ProfileError,
-    ProfileSet,
-};
+use stsgen_runtime::config::{Env, MemoryEnv, ProfileError, ProfileSet};
+use stsgen_runtime::credentials::profile::{resolve_chain, AssumeRoleLink, ChainLink, CredentialSource, ProfileCredentials};
 
 /// Parses a config file alone.
 fn config(text: &str) -> ProfileSet {

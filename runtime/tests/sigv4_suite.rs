@@ -23,7 +23,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use stsgen_runtime::sigv4::{self, SessionTokenMode, Signer, SigningCredentials, SigningParams};
+use stsgen_runtime::credentials::SigningCredentials;
+use stsgen_runtime::sigv4::{self, SessionTokenMode, Signer, SigningParams};
 
 const ACCESS_KEY_ID: &str = "AKIDEXAMPLE";
 const SECRET_ACCESS_KEY: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";

@@ -9,9 +9,11 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use sts::runtime::client::{HttpClient, HttpResponse, SdkError, TransportError};
-use stsgen_runtime::credentials::{BoxFuture, CredentialsError, EnvironmentCredentials, StaticCredentials};
-use stsgen_runtime::profile::{Env, MemoryEnv, ProfileError, ProfileSet};
+use sts::runtime::client::{HttpClient, HttpResponse};
+use sts::runtime::error::{SdkError, TransportError};
+use stsgen_runtime::config::{Env, MemoryEnv, ProfileError, ProfileSet};
+use stsgen_runtime::credentials::{CredentialsError, EnvironmentCredentials, StaticCredentials};
+use stsgen_runtime::future::BoxFuture;
 
 #[test]
 fn malformed_profile_files_name_the_file_and_line() {

@@ -25,11 +25,14 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
 use sts::runtime::client::transport::HttpsClient;
-use sts::runtime::client::{HttpClient, HttpResponse, TransportError};
-use sts::runtime::credentials::{BoxFuture, StaticCredentials};
+use sts::runtime::client::{HttpClient, HttpResponse};
+use sts::runtime::credentials::StaticCredentials;
+use sts::runtime::error::TransportError;
+use sts::runtime::future::BoxFuture;
 use sts::runtime::http;
-use sts::runtime::query::{form_request, QueryWriter};
-use sts::runtime::sigv4::{sign_request, SigningCredentials, SigningParams};
+use sts::runtime::protocol::aws_query::{form_request, QueryWriter};
+use sts::runtime::credentials::SigningCredentials;
+use sts::runtime::sigv4::{sign_request, SigningParams};
 use sts::runtime::xml::XmlReader;
 use sts::{Client, Config, RequestId as _};
 
@@ -640,7 +643,7 @@ fn saml_assertion(role_arn: &str, provider_arn: &str) -> String {
         attribute("RoleSessionName", "e2e-saml-session"),
         attribute("SessionDuration", "900"),
     );
-    sts::runtime::primitives::encode_base64(xml.as_bytes())
+    sts::runtime::types::wire::encode_base64(xml.as_bytes())
 }
 
 #[test]

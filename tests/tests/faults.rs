@@ -10,10 +10,11 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use sts::operation::get_caller_identity::{GetCallerIdentityError, GetCallerIdentityInput, GetCallerIdentityOutput};
-use sts::runtime::client::{SdkError, TimeoutKind, TransportErrorKind};
-use stsgen_runtime::cache::CachingProvider;
-use stsgen_runtime::credentials::{BoxFuture, Credentials, CredentialsError, ProvideCredentials, StaticCredentials};
-use stsgen_runtime::primitives::{format_timestamp, parse_timestamp, TimestampFormat};
+use sts::runtime::error::{SdkError, TimeoutKind, TransportErrorKind};
+use stsgen_runtime::credentials::cache::CachingProvider;
+use stsgen_runtime::credentials::{Credentials, CredentialsError, ProvideCredentials, StaticCredentials};
+use stsgen_runtime::future::BoxFuture;
+use stsgen_runtime::types::wire::{format_timestamp, parse_timestamp, TimestampFormat};
 use stsgen_runtime::ParseErrorKind;
 use stsgen_tests::{Fault, FaultServer, Received};
 

@@ -16,7 +16,7 @@ use sts::operation::assume_role_with_saml::AssumeRoleWithSamlInput;
 use sts::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput;
 use sts::operation::get_session_token::GetSessionTokenInput;
 use sts::types::ProvidedContext;
-use stsgen_runtime::cache::CachingProvider;
+use stsgen_runtime::credentials::cache::CachingProvider;
 use stsgen_runtime::credentials::{Credentials, ProvideCredentials, StaticCredentials};
 use stsgen_tests::{Fault, FaultServer, Received};
 use tracing::field::{Field, Visit};
@@ -287,12 +287,12 @@ fn credentials_types_and_providers_redact() {
     assert_eq!(loaded.secret_access_key(), CLIENT_SECRET);
     assert_clean("CachingProvider Debug (loaded)", &format!("{cache:?} {cache:#?}"));
 
-    let chain = stsgen_runtime::chain::ProviderChain::first_try(StaticCredentials::from(creds.clone()));
+    let chain = stsgen_runtime::credentials::chain::ProviderChain::first_try(StaticCredentials::from(creds.clone()));
     let loaded = rt.block_on(chain.provide_credentials()).unwrap();
     assert_eq!(loaded.session_token(), Some(CLIENT_TOKEN));
     assert_clean("ProviderChain Debug", &format!("{chain:?}"));
 
-    let env = stsgen_runtime::profile::MemoryEnv::new()
+    let env = stsgen_runtime::config::MemoryEnv::new()
         .with_var("AWS_ACCESS_KEY_ID", "AKIDSECRETS")
         .with_var("AWS_SECRET_ACCESS_KEY", CLIENT_SECRET)
         .with_var("AWS_SESSION_TOKEN", CLIENT_TOKEN);
@@ -301,7 +301,7 @@ fn credentials_types_and_providers_redact() {
     assert_eq!(from_env.secret_access_key(), CLIENT_SECRET);
     assert_clean("environment credentials Debug", &format!("{from_env:?}"));
 
-    let profiles = stsgen_runtime::profile::ProfileSet::parse(
+    let profiles = stsgen_runtime::config::ProfileSet::parse(
         "",
         &format!("[default]\naws_access_key_id = AKIDSECRETS\naws_secret_access_key = {CLIENT_SECRET}\naws_session_token = {CLIENT_TOKEN}\n"),
     )
@@ -309,7 +309,7 @@ fn credentials_types_and_providers_redact() {
     assert_clean("ProfileSet Debug", &format!("{profiles:?}"));
     let profile = profiles.selected_profile().unwrap();
     assert_clean("Profile Debug", &format!("{profile:?}"));
-    let from_profile = stsgen_runtime::profile::ProfileCredentials::static_from(profile).unwrap();
+    let from_profile = stsgen_runtime::credentials::profile::ProfileCredentials::static_from(profile).unwrap();
     assert_eq!(from_profile.secret_access_key(), CLIENT_SECRET);
     assert_clean("profile credentials Debug", &format!("{from_profile:?}"));
 

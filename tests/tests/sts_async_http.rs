@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use sts::runtime::client::SdkError;
+use sts::runtime::error::SdkError;
 use stsgen_runtime::credentials::StaticCredentials;
 use stsgen_tests::{Reply, ScriptServer};
 

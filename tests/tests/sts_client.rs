@@ -3,8 +3,10 @@
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
-use sts::runtime::client::{HttpClient, HttpResponse, SdkError, TransportError, TransportErrorKind};
-use sts::runtime::credentials::{BoxFuture, StaticCredentials};
+use sts::runtime::client::{HttpClient, HttpResponse};
+use sts::runtime::credentials::StaticCredentials;
+use sts::runtime::error::{SdkError, TransportError, TransportErrorKind};
+use sts::runtime::future::BoxFuture;
 use sts::{Client, Config};
 
 #[derive(Debug, Default)]

@@ -20,7 +20,7 @@ use stsgen_config::credentials::{
 use stsgen_config::ConfigLoader;
 use sts::Config;
 use stsgen_runtime::credentials::{CredentialsError, ProvideCredentials, StaticCredentials};
-use stsgen_runtime::profile::{Env, MemoryEnv};
+use stsgen_runtime::config::{Env, MemoryEnv};
 
 /// A request as the stand-in saw it.
 #[derive(Debug, Clone)]
@@ -154,7 +154,7 @@ fn decode(s: &str) -> String {
 
 fn rfc3339(t: SystemTime) -> String {
     let t = stsgen_runtime::DateTime::from(t);
-    stsgen_runtime::primitives::format_timestamp(&t, stsgen_runtime::primitives::TimestampFormat::DateTime)
+    stsgen_runtime::types::wire::format_timestamp(&t, stsgen_runtime::types::wire::TimestampFormat::DateTime)
 }
 
 /// A successful response for `action` with credentials `key` valid for `valid_for`.

@@ -6,6 +6,7 @@ mod bench_compare;
 mod check_models;
 mod codegen_cmd;
 mod fuzz_cmd;
+mod imports;
 mod moto;
 mod protocol_tests;
 mod test_cmd;
@@ -33,6 +34,8 @@ commands:
   bench [--quick] [FILTER]               criterion benches (bench/), summary table of medians
   fuzz [--seconds N] [--target NAME] [--keep-going]
                                          build and run the cargo-fuzz targets (fuzz/), N s in total (default 60)
+  imports [SRC_DIR...]                   import cycles between a crate's files and top-level modules
+                                         (default runtime/src)
   test                                   run every test (freshness, workspace tests, conformance)
 ";
 
@@ -52,6 +55,7 @@ fn main() -> ExitCode {
         "bench-compare" => bench_compare::run(&args),
         "bench" => bench_cmd::run(&args),
         "fuzz" => fuzz_cmd::run(&args),
+        "imports" => imports::run(&args),
         "test" => test_cmd::run(&args),
         other => {
             eprintln!("unknown command `{other}`\n\n{USAGE}");

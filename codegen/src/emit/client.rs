@@ -82,7 +82,7 @@ pub fn emit_client(svc: &Service) -> TokenStream {
             ///
             /// # Errors
             /// When the default HTTPS transport cannot be created.
-            pub fn new(config: Config) -> ::std::result::Result<Self, ::stsgen_runtime::client::TransportError> {
+            pub fn new(config: Config) -> ::std::result::Result<Self, ::stsgen_runtime::error::TransportError> {
                 Ok(Client { handle: Arc::new(::stsgen_runtime::client::ClientHandle::new(config)?) })
             }
 
@@ -106,11 +106,11 @@ pub fn emit_client(svc: &Service) -> TokenStream {
             /// Sends any operation's input.
             ///
             /// # Errors
-            /// See [`SdkError`](::stsgen_runtime::client::SdkError).
+            /// See [`SdkError`](::stsgen_runtime::error::SdkError).
             pub async fn send<I: crate::client::OperationInput>(
                 &self,
                 input: I,
-            ) -> ::std::result::Result<I::Output, ::stsgen_runtime::client::SdkError<I::Error>> {
+            ) -> ::std::result::Result<I::Output, ::stsgen_runtime::error::SdkError<I::Error>> {
                 input.invoke(self).await
             }
 
@@ -120,7 +120,7 @@ pub fn emit_client(svc: &Service) -> TokenStream {
             pub(crate) async fn invoke<O: Send, E: ::stsgen_runtime::client::ServiceError + Send>(
                 &self,
                 call: ::stsgen_runtime::client::OperationCall<O, E>,
-            ) -> ::std::result::Result<O, ::stsgen_runtime::client::SdkError<E>> {
+            ) -> ::std::result::Result<O, ::stsgen_runtime::error::SdkError<E>> {
                 ::stsgen_runtime::client::invoke(&self.handle, call).await
             }
         }
@@ -144,14 +144,14 @@ pub fn emit_client(svc: &Service) -> TokenStream {
             fn invoke(
                 self,
                 client: &Client,
-            ) -> impl ::std::future::Future<Output = ::std::result::Result<Self::Output, ::stsgen_runtime::client::SdkError<Self::Error>>> + Send;
+            ) -> impl ::std::future::Future<Output = ::std::result::Result<Self::Output, ::stsgen_runtime::error::SdkError<Self::Error>>> + Send;
 
             /// Sends the input on the calling thread.
             #[cfg(feature = "blocking")]
             fn invoke_blocking(
                 self,
                 client: &crate::blocking::Client,
-            ) -> ::std::result::Result<Self::Output, ::stsgen_runtime::client::SdkError<Self::Error>>;
+            ) -> ::std::result::Result<Self::Output, ::stsgen_runtime::error::SdkError<Self::Error>>;
         }
 
         pub(crate) mod sealed {
@@ -180,13 +180,13 @@ pub fn emit_operation_client(svc: &Service, op: &Operation) -> (TokenStream, Tok
             type Output = #output_ty;
             type Error = #error_ty;
 
-            async fn invoke(self, client: &crate::client::Client) -> ::std::result::Result<#output_ty, ::stsgen_runtime::client::SdkError<#error_ty>> {
+            async fn invoke(self, client: &crate::client::Client) -> ::std::result::Result<#output_ty, ::stsgen_runtime::error::SdkError<#error_ty>> {
                 let call = self.call(client.config())?;
                 client.invoke(call).await
             }
 
             #[cfg(feature = "blocking")]
-            fn invoke_blocking(self, client: &crate::blocking::Client) -> ::std::result::Result<#output_ty, ::stsgen_runtime::client::SdkError<#error_ty>> {
+            fn invoke_blocking(self, client: &crate::blocking::Client) -> ::std::result::Result<#output_ty, ::stsgen_runtime::error::SdkError<#error_ty>> {
                 let call = self.call(client.config())?;
                 client.invoke(call)
             }
@@ -197,9 +197,9 @@ pub fn emit_operation_client(svc: &Service, op: &Operation) -> (TokenStream, Tok
             fn call(
                 &self,
                 config: &crate::client::Config,
-            ) -> ::std::result::Result<::stsgen_runtime::client::OperationCall<#output_ty, #error_ty>, ::stsgen_runtime::client::SdkError<#error_ty>> {
+            ) -> ::std::result::Result<::stsgen_runtime::client::OperationCall<#output_ty, #error_ty>, ::stsgen_runtime::error::SdkError<#error_ty>> {
                 self.validate()?;
-                let endpoint = crate::client::resolve_endpoint(config).map_err(::stsgen_runtime::client::SdkError::Endpoint)?;
+                let endpoint = crate::client::resolve_endpoint(config).map_err(::stsgen_runtime::error::SdkError::Endpoint)?;
                 #apply_host_prefix
                 Ok(::stsgen_runtime::client::OperationCall {
                     name: #wire,
@@ -308,9 +308,9 @@ pub fn emit_operation_client(svc: &Service, op: &Operation) -> (TokenStream, Tok
             /// Builds the input (checking required members and constraints) and sends it.
             ///
             /// # Errors
-            /// [`SdkError::Construction`](::stsgen_runtime::client::SdkError::Construction) for an
-            /// invalid input (nothing is sent), otherwise see [`SdkError`](::stsgen_runtime::client::SdkError).
-            pub async fn send(self) -> ::std::result::Result<super::#output_ty, ::stsgen_runtime::client::SdkError<super::#error_ty>> {
+            /// [`SdkError::Construction`](::stsgen_runtime::error::SdkError::Construction) for an
+            /// invalid input (nothing is sent), otherwise see [`SdkError`](::stsgen_runtime::error::SdkError).
+            pub async fn send(self) -> ::std::result::Result<super::#output_ty, ::stsgen_runtime::error::SdkError<super::#error_ty>> {
                 let input = self.inner.build()?;
                 self.client.send(input).await
             }
@@ -373,18 +373,18 @@ pub fn emit_blocking(svc: &Service) -> TokenStream {
             /// Sends any operation's input, blocking the thread.
             ///
             /// # Errors
-            /// See [`SdkError`](::stsgen_runtime::client::SdkError).
+            /// See [`SdkError`](::stsgen_runtime::error::SdkError).
             pub fn send<I: crate::client::OperationInput>(
                 &self,
                 input: I,
-            ) -> ::std::result::Result<I::Output, ::stsgen_runtime::client::SdkError<I::Error>> {
+            ) -> ::std::result::Result<I::Output, ::stsgen_runtime::error::SdkError<I::Error>> {
                 input.invoke_blocking(self)
             }
 
             pub(crate) fn invoke<O, E: ::stsgen_runtime::client::ServiceError>(
                 &self,
                 call: ::stsgen_runtime::client::OperationCall<O, E>,
-            ) -> ::std::result::Result<O, ::stsgen_runtime::client::SdkError<E>> {
+            ) -> ::std::result::Result<O, ::stsgen_runtime::error::SdkError<E>> {
                 ::stsgen_runtime::client::blocking::invoke_blocking(&self.handle, call)
             }
         }

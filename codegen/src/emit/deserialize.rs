@@ -33,7 +33,7 @@ pub fn output_shapes(svc: &Service) -> BTreeSet<ShapeId> {
 fn parse_scalar(svc: &Service, id: ShapeId, t: TokenStream, shape_name: &str, member: &str, member_ts: Option<TimestampFormat>) -> TokenStream {
     let parse = |f: TokenStream| {
         quote! {
-            ::stsgen_runtime::primitives::#f(#t)
+            ::stsgen_runtime::types::wire::#f(#t)
                 .map_err(|e| ::stsgen_runtime::ParseError::invalid(#shape_name, #member, e, #t))?
         }
     };
@@ -55,7 +55,7 @@ fn parse_scalar(svc: &Service, id: ShapeId, t: TokenStream, shape_name: &str, me
         ShapeKind::Timestamp { format } => {
             let fmt = timestamp_format(member_ts.or(*format));
             quote! {
-                ::stsgen_runtime::primitives::parse_timestamp(#t, #fmt)
+                ::stsgen_runtime::types::wire::parse_timestamp(#t, #fmt)
                     .map_err(|e| ::stsgen_runtime::ParseError::invalid(#shape_name, #member, e, #t))?
             }
         }

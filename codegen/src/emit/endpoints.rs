@@ -200,7 +200,7 @@ fn emit_partitions(model: &EndpointModel) -> TokenStream {
         let regions = &p.regions;
         // Lowering checked that the regex compiles.
         let program = crate::pattern::compile(regex).map(|p| p.tokens()).unwrap_or_else(|| {
-            quote! { &::stsgen_runtime::pattern::Program { insts: &[], ranges: &[] } }
+            quote! { &::stsgen_runtime::validate::pattern::Program { insts: &[], ranges: &[] } }
         });
         quote! {
             #partition::new(

@@ -752,11 +752,11 @@ fn emit_condition_keys(model: &IamModel) -> TokenStream {
 fn key_marker(key_type: ConditionKeyType) -> TokenStream {
     let scalar = |name: &str| {
         let name = ident(name);
-        quote! { ::stsgen_runtime::policy::#name }
+        quote! { ::stsgen_runtime::iam::policy::#name }
     };
     let array = |name: &str| {
         let inner = scalar(name);
-        quote! { ::stsgen_runtime::policy::ArrayOf<#inner> }
+        quote! { ::stsgen_runtime::iam::policy::ArrayOf<#inner> }
     };
     match key_type {
         ConditionKeyType::String => scalar("StringType"),
@@ -809,7 +809,7 @@ fn emit_policy(model: &IamModel) -> TokenStream {
                 let doc = doc_attrs(&format!("`{name}` ({type_text}). {description}"), "");
                 key_items.push(quote! {
                     #doc
-                    pub const #c: ::stsgen_runtime::policy::TypedKey<#marker> = ::stsgen_runtime::policy::TypedKey::new(#name);
+                    pub const #c: ::stsgen_runtime::iam::policy::TypedKey<#marker> = ::stsgen_runtime::iam::policy::TypedKey::new(#name);
                 });
                 key_list.push(quote! { (#name, #c.key_type()) });
             }
@@ -822,8 +822,8 @@ fn emit_policy(model: &IamModel) -> TokenStream {
                 );
                 key_items.push(quote! {
                     #doc
-                    pub fn #f(#param: &str) -> ::stsgen_runtime::policy::TypedKey<#marker> {
-                        ::stsgen_runtime::policy::TypedKey::owned(super::ConditionKey::#f(#param))
+                    pub fn #f(#param: &str) -> ::stsgen_runtime::iam::policy::TypedKey<#marker> {
+                        ::stsgen_runtime::iam::policy::TypedKey::owned(super::ConditionKey::#f(#param))
                     }
                 });
                 key_list.push(quote! { (#name, #f("x").key_type()) });
@@ -925,7 +925,7 @@ fn emit_policy(model: &IamModel) -> TokenStream {
         /// Policy documents, statements, typed operators and the linter (re-exported from the
         /// runtime; feature `policy`).
         #[cfg(feature = "policy")]
-        pub use ::stsgen_runtime::policy;
+        pub use ::stsgen_runtime::iam::policy;
 
         impl ::std::convert::From<Action> for String {
             fn from(action: Action) -> String {

@@ -224,7 +224,7 @@ fn front_page(svc: &Service) -> String {
             format!(
                 "```rust,ignore\n\
                  use {krate}::operation::{module}::{rust}Error;\n\
-                 use {krate}::runtime::client::SdkError;\n\n\
+                 use {krate}::runtime::error::SdkError;\n\n\
                  # async fn demo() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {{\n\
                  // Region, endpoint and credentials as every AWS SDK reads them: the environment, then\n\
                  // the profile (role chains, web identity, credential_process, MFA, ...).\n\
@@ -258,7 +258,7 @@ fn front_page(svc: &Service) -> String {
          ```\n\n\
          {example}\n\n\
          Every operation is a method of [`Client`] returning a fluent builder; `send()` returns the \
-         operation's output or an [`SdkError`](runtime::client::SdkError) whose `Service` variant holds \
+         operation's output or an [`SdkError`](runtime::error::SdkError) whose `Service` variant holds \
          the operation's error enum (one variant per modeled error, `Unhandled` with the code, message \
          and request id for the rest). With the `blocking` feature, `blocking::Client` sends the same \
          inputs without an async runtime.\n\n\

@@ -322,7 +322,7 @@ fn protocol_fns(svc: &Service, op: &Operation) -> TokenStream {
         let _ = shape;
         Some(quote! {
             #ty::CODE => {
-                let mut e = ::stsgen_runtime::xml::with_error_element(body, crate::protocol::de::#f)
+                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(body, crate::protocol::de::#f)
                     .map_err(|e| e.with_response(status, body))?;
                 e.meta = meta;
                 #fill_message
@@ -347,7 +347,7 @@ fn protocol_fns(svc: &Service, op: &Operation) -> TokenStream {
         /// The awsQuery form body for `input` (`Action`, `Version`, then every set member;
         /// unset idempotency tokens are filled).
         pub fn serialize_body(input: &#input_ty) -> ::std::string::String {
-            let mut writer = ::stsgen_runtime::query::QueryWriter::new(OPERATION_NAME, crate::meta::API_VERSION);
+            let mut writer = ::stsgen_runtime::protocol::aws_query::QueryWriter::new(OPERATION_NAME, crate::meta::API_VERSION);
             {
                 let w = &mut writer;
                 let prefix = "";
@@ -359,7 +359,7 @@ fn protocol_fns(svc: &Service, op: &Operation) -> TokenStream {
         /// The unsigned HTTP request for `input`: method, URI, `content-type`, `content-length`
         /// and body. The client adds `host`, `user-agent` and the signature.
         pub fn request(input: &#input_ty) -> ::stsgen_runtime::http::Request<::std::vec::Vec<u8>> {
-            ::stsgen_runtime::query::form_request(HTTP_METHOD, HTTP_URI, serialize_body(input), REQUEST_COMPRESSION)
+            ::stsgen_runtime::protocol::aws_query::form_request(HTTP_METHOD, HTTP_URI, serialize_body(input), REQUEST_COMPRESSION)
         }
 
         /// Reads a successful response body.
@@ -367,7 +367,7 @@ fn protocol_fns(svc: &Service, op: &Operation) -> TokenStream {
         /// # Errors
         /// A [`ParseError`](::stsgen_runtime::ParseError) naming what was malformed or missing.
         pub fn parse_output(body: &[u8]) -> ::std::result::Result<#output_ty, ::stsgen_runtime::ParseError> {
-            let (mut output, request_id) = ::stsgen_runtime::xml::parse_response(body, #wrapper, #allow_empty, |r, tag| {
+            let (mut output, request_id) = ::stsgen_runtime::protocol::aws_query::parse_response(body, #wrapper, #allow_empty, |r, tag| {
                 #read_output
             })?;
             output._request_id = request_id;
@@ -385,7 +385,7 @@ fn protocol_fns(svc: &Service, op: &Operation) -> TokenStream {
             body: &[u8],
         ) -> ::std::result::Result<#error_ty, ::stsgen_runtime::ParseError> {
             let header_request_id = headers.get("x-amzn-requestid").and_then(|v| v.to_str().ok());
-            let meta = ::stsgen_runtime::xml::parse_error_metadata(status, header_request_id, body)?;
+            let meta = ::stsgen_runtime::protocol::aws_query::parse_error_metadata(status, header_request_id, body)?;
             Ok(#classify)
         }
     }

@@ -111,14 +111,14 @@ fn scalar_text(svc: &Service, id: ShapeId, v: &TokenStream, member_ts: Option<Ti
         ShapeKind::String(s) if !s.enum_values.is_empty() => quote! { #v.as_str() },
         ShapeKind::String(_) => quote! { #v.as_str() },
         ShapeKind::Integer(_) | ShapeKind::Long(_) => quote! { &#v.to_string() },
-        ShapeKind::Float(_) => quote! { &::stsgen_runtime::primitives::format_f32(*#v) },
-        ShapeKind::Double(_) => quote! { &::stsgen_runtime::primitives::format_f64(*#v) },
+        ShapeKind::Float(_) => quote! { &::stsgen_runtime::types::wire::format_f32(*#v) },
+        ShapeKind::Double(_) => quote! { &::stsgen_runtime::types::wire::format_f64(*#v) },
         ShapeKind::Boolean => quote! { if *#v { "true" } else { "false" } },
         ShapeKind::Timestamp { .. } => {
             let fmt = timestamp_format(effective_ts(svc, id, member_ts));
-            quote! { &::stsgen_runtime::primitives::format_timestamp(#v, #fmt) }
+            quote! { &::stsgen_runtime::types::wire::format_timestamp(#v, #fmt) }
         }
-        ShapeKind::Blob { .. } => quote! { &::stsgen_runtime::primitives::encode_base64(#v.as_bytes()) },
+        ShapeKind::Blob { .. } => quote! { &::stsgen_runtime::types::wire::encode_base64(#v.as_bytes()) },
         _ => quote! { compile_error!("not a scalar") },
     }
 }

@@ -110,7 +110,7 @@ pub fn ser_members(svc: &Service, members: &[Member], v: TokenStream) -> TokenSt
     let stmts = members.iter().map(|m| {
         let f = field_ident(m);
         let name = m.serialized_name();
-        let bind_key = quote! { let key = ::stsgen_runtime::query::join(prefix, #name); };
+        let bind_key = quote! { let key = ::stsgen_runtime::protocol::aws_query::join(prefix, #name); };
         // A boxed member is `&Box<T>`: deref coercion makes it the `&T` the serializer takes.
         let value_ref = quote! { value };
         let write = ser_value(svc, m.target, value_ref, quote! { &key }, m.timestamp_format, m.flattened, 0);
@@ -158,7 +158,7 @@ pub fn module(svc: &Service) -> TokenStream {
         let doc = format!(" Writes a `{}` under `prefix`.", shape.wire_name);
         Some(quote! {
             #[doc = #doc]
-            pub(crate) fn #f(w: &mut ::stsgen_runtime::query::QueryWriter, prefix: &str, v: &#ty) {
+            pub(crate) fn #f(w: &mut ::stsgen_runtime::protocol::aws_query::QueryWriter, prefix: &str, v: &#ty) {
                 #body
             }
         })

@@ -127,9 +127,9 @@ pub fn field_ident(member: &Member) -> proc_macro2::Ident {
 /// The runtime's wire format for a modeled timestamp format (awsQuery's default is ISO 8601).
 pub fn timestamp_format(fmt: Option<TimestampFormat>) -> TokenStream {
     match fmt {
-        Some(TimestampFormat::UnixTimestamp) => quote! { ::stsgen_runtime::primitives::TimestampFormat::EpochSeconds },
-        Some(TimestampFormat::Rfc822) => quote! { ::stsgen_runtime::primitives::TimestampFormat::HttpDate },
-        Some(TimestampFormat::Iso8601) | None => quote! { ::stsgen_runtime::primitives::TimestampFormat::DateTime },
+        Some(TimestampFormat::UnixTimestamp) => quote! { ::stsgen_runtime::types::wire::TimestampFormat::EpochSeconds },
+        Some(TimestampFormat::Rfc822) => quote! { ::stsgen_runtime::types::wire::TimestampFormat::HttpDate },
+        Some(TimestampFormat::Iso8601) | None => quote! { ::stsgen_runtime::types::wire::TimestampFormat::DateTime },
     }
 }
 

@@ -213,7 +213,7 @@ fn constraint_helpers() -> TokenStream {
                 &self,
                 _request: ::stsgen_runtime::http::Request<::std::vec::Vec<u8>>,
                 _max_body: usize,
-            ) -> ::stsgen_runtime::credentials::BoxFuture<'_, ::std::result::Result<::stsgen_runtime::client::HttpResponse, ::stsgen_runtime::client::TransportError>> {
+            ) -> ::stsgen_runtime::future::BoxFuture<'_, ::std::result::Result<::stsgen_runtime::client::HttpResponse, ::stsgen_runtime::error::TransportError>> {
                 self.0.fetch_add(1, ::std::sync::atomic::Ordering::SeqCst);
                 panic!("an invalid input reached the transport");
             }
@@ -556,7 +556,7 @@ fn constraint_tests(svc: &Service) -> Vec<TokenStream> {
                 let (client, transport) = no_network_client();
                 for (input, field, kind) in cases {
                     match now(client.send(input)) {
-                        ::std::result::Result::Err(::stsgen_runtime::client::SdkError::Construction(e)) => {
+                        ::std::result::Result::Err(::stsgen_runtime::error::SdkError::Construction(e)) => {
                             assert_eq!(e.field(), field, "{e}");
                             assert_eq!(violation_name(e.violation()), kind, "{field}: {e}");
                             let text = e.to_string();

@@ -190,7 +190,7 @@ impl CliExtension for Sts {
 
 fn rfc3339(t: std::time::SystemTime) -> String {
     let t = stsgen_runtime::DateTime::from(t);
-    stsgen_runtime::primitives::format_timestamp(&t, stsgen_runtime::primitives::TimestampFormat::DateTime)
+    stsgen_runtime::types::wire::format_timestamp(&t, stsgen_runtime::types::wire::TimestampFormat::DateTime)
 }
 
 /// Credentials as `env` lines or `credential-process` JSON (with a final newline).
@@ -351,8 +351,8 @@ fn lint_policy(args: &[String]) -> Result<(), Exit> {
         return Err(Exit::Usage("usage: sts lint-policy FILE".to_owned()));
     };
     let text = std::fs::read_to_string(file).map_err(|e| Exit::Usage(format!("{file}: {e}")))?;
-    let doc = stsgen_runtime::policy::PolicyDocument::parse(&text).map_err(|e| Exit::Usage(format!("{file}: {e}")))?;
-    let findings = stsgen_runtime::policy::lint::<sts::iam::Model>(&doc);
+    let doc = stsgen_runtime::iam::policy::PolicyDocument::parse(&text).map_err(|e| Exit::Usage(format!("{file}: {e}")))?;
+    let findings = stsgen_runtime::iam::policy::lint::<sts::iam::Model>(&doc);
     for finding in &findings {
         println!("{finding}");
     }

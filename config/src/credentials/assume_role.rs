@@ -1,7 +1,14 @@
 //! `AssumeRole`: [`AssumeRoleProvider`].
 
-#[allow(unused_imports)]
-use super::*;
+use std::sync::Arc;
+use std::time::Duration;
+use sts::client::Config;
+use stsgen_runtime::config::ProcessEnv;
+use stsgen_runtime::credentials::{Credentials, CredentialsError, ProvideCredentials, SharedCredentialsProvider, StaticCredentials};
+use stsgen_runtime::credentials::cache::CachingProvider;
+use stsgen_runtime::future::BoxFuture;
+use super::{CacheSettings, MfaTokenSource, base_config, convert, duration_seconds, generated_session_name, invalid, send, with_credentials};
+use super::default_chain::DefaultCredentialsChain;
 
 /// What to ask `AssumeRole` for (everything but the credentials to ask with).
 #[derive(Clone, Debug, Default)]

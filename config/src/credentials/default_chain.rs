@@ -1,7 +1,16 @@
 //! The default chain: [`DefaultCredentialsChain`].
 
-#[allow(unused_imports)]
-use super::*;
+use std::sync::Arc;
+use std::time::Duration;
+use sts::client::Config;
+use stsgen_runtime::config::{Env, ProcessEnv};
+use stsgen_runtime::credentials::{Credentials, CredentialsError, EnvironmentCredentials, ProvideCredentials};
+use stsgen_runtime::credentials::cache::CachingProvider;
+use stsgen_runtime::credentials::chain::ProviderChain;
+use stsgen_runtime::future::BoxFuture;
+use super::{CacheSettings, MfaTokenSource, base_config};
+use super::profile_provider::ProfileLoader;
+use super::web_identity::{WebIdentityRequest, web_identity_from_env};
 
 #[derive(Debug)]
 pub(crate) struct EnvLoader(Arc<dyn Env>);

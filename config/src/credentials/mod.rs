@@ -54,18 +54,13 @@
 //! ```
 
 use std::fmt;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use stsgen_runtime::cache::CachingProvider;
-use stsgen_runtime::chain::{CredentialProcessProvider, ProviderChain};
-use stsgen_runtime::client::SdkError;
-use stsgen_runtime::credentials::{
-    BoxFuture, Credentials, CredentialsError, EnvironmentCredentials, ProvideCredentials,
-    SharedCredentialsProvider, StaticCredentials,
-};
-use stsgen_runtime::profile::{self, AssumeRoleLink, ChainLink, CredentialSource, Env, ProcessEnv, ProfileSet};
+use stsgen_runtime::config::Env;
+use stsgen_runtime::credentials::cache::CachingProvider;
+use stsgen_runtime::credentials::{Credentials, CredentialsError, ProvideCredentials, SharedCredentialsProvider};
+use stsgen_runtime::error::SdkError;
 
 use sts::client::{Config, OperationInput};
 
@@ -209,7 +204,7 @@ pub(crate) struct CacheSettings {
 
 impl Default for CacheSettings {
     fn default() -> Self {
-        CacheSettings { refresh_ahead: stsgen_runtime::cache::DEFAULT_REFRESH_AHEAD, load_timeout: None }
+        CacheSettings { refresh_ahead: stsgen_runtime::credentials::cache::DEFAULT_REFRESH_AHEAD, load_timeout: None }
     }
 }
 
@@ -277,8 +272,3 @@ pub use default_chain::{DefaultCredentialsChain, DefaultCredentialsChainBuilder}
 pub use profile_provider::{ProfileProvider, ProfileProviderBuilder};
 pub use session_token::{SessionTokenProvider, SessionTokenProviderBuilder};
 pub use web_identity::{WebIdentityProvider, WebIdentityProviderBuilder};
-
-// What the providers share across files.
-use assume_role::RoleRequest;
-use profile_provider::ProfileLoader;
-use web_identity::{web_identity_from_env, WebIdentityRequest};

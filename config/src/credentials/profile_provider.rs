@@ -1,7 +1,19 @@
 //! Named profiles: [`ProfileProvider`] over the runtime's profile files and role chains.
 
-#[allow(unused_imports)]
-use super::*;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use sts::client::Config;
+use stsgen_runtime::client::config::apply_to_config;
+use stsgen_runtime::config::{Env, ProcessEnv, ProfileError, ProfileSet};
+use stsgen_runtime::credentials::{Credentials, CredentialsError, EnvironmentCredentials, ProvideCredentials};
+use stsgen_runtime::credentials::cache::CachingProvider;
+use stsgen_runtime::credentials::process::CredentialProcessProvider;
+use stsgen_runtime::credentials::profile::{self, AssumeRoleLink, ChainLink, CredentialSource};
+use stsgen_runtime::future::BoxFuture;
+use super::{CacheSettings, MfaTokenSource, invalid};
+use super::assume_role::RoleRequest;
+use super::web_identity::WebIdentityRequest;
 
 /// Loads the profile files, resolves the chain and runs it; uncached.
 #[derive(Debug)]
@@ -23,7 +35,7 @@ impl ProfileLoader {
         let links = profile::resolve_chain(&set, &name).map_err(|e| {
             // A profile asked for by name that does not exist is an error, not "nothing here".
             match (&e, &self.profile) {
-                (profile::ProfileError::ProfileNotFound { referenced_from: None, .. }, Some(_)) => {
+                (ProfileError::ProfileNotFound { referenced_from: None, .. }, Some(_)) => {
                     invalid(profile::PROVIDER_NAME, e)
                 }
                 _ => CredentialsError::from(e),
@@ -33,7 +45,7 @@ impl ProfileLoader {
             Some(c) => c.clone(),
             None => {
                 let mut c = Config::from_env_with(sts::meta::SERVICE_ID, env)?;
-                profile::apply_to_config(&set, &name, sts::meta::SERVICE_ID, env, &mut c)
+                apply_to_config(&set, &name, sts::meta::SERVICE_ID, env, &mut c)
                     .map_err(|e| invalid(profile::PROVIDER_NAME, e))?;
                 c
             }

@@ -1,7 +1,14 @@
 //! `GetSessionToken`: [`SessionTokenProvider`], with optional MFA.
 
-#[allow(unused_imports)]
-use super::*;
+use std::sync::Arc;
+use std::time::Duration;
+use sts::client::Config;
+use stsgen_runtime::config::ProcessEnv;
+use stsgen_runtime::credentials::{Credentials, CredentialsError, ProvideCredentials, SharedCredentialsProvider, StaticCredentials};
+use stsgen_runtime::credentials::cache::CachingProvider;
+use stsgen_runtime::future::BoxFuture;
+use super::{CacheSettings, MfaTokenSource, base_config, convert, duration_seconds, invalid, send, with_credentials};
+use super::default_chain::DefaultCredentialsChain;
 
 #[derive(Debug)]
 pub(crate) struct SessionTokenLoader {

@@ -1,7 +1,14 @@
 //! `AssumeRoleWithWebIdentity`: [`WebIdentityProvider`], with the token file read again at every refresh.
 
-#[allow(unused_imports)]
-use super::*;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use sts::client::Config;
+use stsgen_runtime::config::{Env, ProcessEnv};
+use stsgen_runtime::credentials::{Credentials, CredentialsError, ProvideCredentials};
+use stsgen_runtime::credentials::cache::CachingProvider;
+use stsgen_runtime::future::BoxFuture;
+use super::{CacheSettings, base_config, convert, duration_seconds, generated_session_name, invalid, send, with_credentials};
 
 /// What to ask `AssumeRoleWithWebIdentity` for.
 #[derive(Clone, Debug, Default)]

@@ -60,17 +60,17 @@ impl Client {
     /// Sends any operation's input, blocking the thread.
     ///
     /// # Errors
-    /// See [`SdkError`](::stsgen_runtime::client::SdkError).
+    /// See [`SdkError`](::stsgen_runtime::error::SdkError).
     pub fn send<I: crate::client::OperationInput>(
         &self,
         input: I,
-    ) -> ::std::result::Result<I::Output, ::stsgen_runtime::client::SdkError<I::Error>> {
+    ) -> ::std::result::Result<I::Output, ::stsgen_runtime::error::SdkError<I::Error>> {
         input.invoke_blocking(self)
     }
     pub(crate) fn invoke<O, E: ::stsgen_runtime::client::ServiceError>(
         &self,
         call: ::stsgen_runtime::client::OperationCall<O, E>,
-    ) -> ::std::result::Result<O, ::stsgen_runtime::client::SdkError<E>> {
+    ) -> ::std::result::Result<O, ::stsgen_runtime::error::SdkError<E>> {
         ::stsgen_runtime::client::blocking::invoke_blocking(&self.handle, call)
     }
 }

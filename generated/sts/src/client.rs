@@ -17,7 +17,7 @@ impl Client {
     /// When the default HTTPS transport cannot be created.
     pub fn new(
         config: Config,
-    ) -> ::std::result::Result<Self, ::stsgen_runtime::client::TransportError> {
+    ) -> ::std::result::Result<Self, ::stsgen_runtime::error::TransportError> {
         Ok(Client {
             handle: Arc::new(::stsgen_runtime::client::ClientHandle::new(config)?),
         })
@@ -45,11 +45,11 @@ impl Client {
     /// Sends any operation's input.
     ///
     /// # Errors
-    /// See [`SdkError`](::stsgen_runtime::client::SdkError).
+    /// See [`SdkError`](::stsgen_runtime::error::SdkError).
     pub async fn send<I: crate::client::OperationInput>(
         &self,
         input: I,
-    ) -> ::std::result::Result<I::Output, ::stsgen_runtime::client::SdkError<I::Error>> {
+    ) -> ::std::result::Result<I::Output, ::stsgen_runtime::error::SdkError<I::Error>> {
         input.invoke(self).await
     }
     /// Returns a set of temporary security credentials that you can use to access Amazon Web Services resources. These temporary credentials consist of an access key ID, a secret access key, and a security token. Typically, you use `AssumeRole` within your account or for cross-account access. For a comparison of `AssumeRole` with other API operations that produce temporary credentials, see [Requesting Temporary Security Credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_request.html) and [Compare STS credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_sts-comparison.html) in the *IAM User Guide*.
@@ -429,7 +429,7 @@ impl Client {
     >(
         &self,
         call: ::stsgen_runtime::client::OperationCall<O, E>,
-    ) -> ::std::result::Result<O, ::stsgen_runtime::client::SdkError<E>> {
+    ) -> ::std::result::Result<O, ::stsgen_runtime::error::SdkError<E>> {
         ::stsgen_runtime::client::invoke(&self.handle, call).await
     }
 }
@@ -480,7 +480,7 @@ pub trait OperationInput: sealed::Sealed + Send {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             Self::Output,
-            ::stsgen_runtime::client::SdkError<Self::Error>,
+            ::stsgen_runtime::error::SdkError<Self::Error>,
         >,
     > + Send;
     /// Sends the input on the calling thread.
@@ -490,7 +490,7 @@ pub trait OperationInput: sealed::Sealed + Send {
         client: &crate::blocking::Client,
     ) -> ::std::result::Result<
         Self::Output,
-        ::stsgen_runtime::client::SdkError<Self::Error>,
+        ::stsgen_runtime::error::SdkError<Self::Error>,
     >;
 }
 pub(crate) mod sealed {

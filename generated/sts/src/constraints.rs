@@ -69,8 +69,8 @@ pub(crate) fn target_principal_type(
 static ACCESS_KEY_ID_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
     "[\\w]*",
     &{
-        use ::stsgen_runtime::pattern::Inst as I;
-        ::stsgen_runtime::pattern::Program {
+        use ::stsgen_runtime::validate::pattern::Inst as I;
+        ::stsgen_runtime::validate::pattern::Program {
             insts: &[
                 I::Split(1u32, 3u32),
                 I::Class(0u32, 4u32),
@@ -100,8 +100,8 @@ pub(crate) fn access_key_id_type(
 static ARN_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
     "[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+",
     &{
-        use ::stsgen_runtime::pattern::Inst as I;
-        ::stsgen_runtime::pattern::Program {
+        use ::stsgen_runtime::validate::pattern::Inst as I;
+        ::stsgen_runtime::validate::pattern::Program {
             insts: &[
                 I::Class(0u32, 4u32),
                 I::Split(2u32, 4u32),
@@ -141,8 +141,8 @@ pub(crate) fn arn_type(
 static ASSUMED_ROLE_ID_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
     "[\\w+=,.@:-]*",
     &{
-        use ::stsgen_runtime::pattern::Inst as I;
-        ::stsgen_runtime::pattern::Program {
+        use ::stsgen_runtime::validate::pattern::Inst as I;
+        ::stsgen_runtime::validate::pattern::Program {
             insts: &[
                 I::Split(1u32, 3u32),
                 I::Class(0u32, 6u32),
@@ -240,8 +240,8 @@ pub(crate) fn encoded_message_type(
 static EXTERNAL_ID_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
     "[\\w+=,.@:\\/-]*",
     &{
-        use ::stsgen_runtime::pattern::Inst as I;
-        ::stsgen_runtime::pattern::Program {
+        use ::stsgen_runtime::validate::pattern::Inst as I;
+        ::stsgen_runtime::validate::pattern::Program {
             insts: &[
                 I::Split(1u32, 3u32),
                 I::Class(0u32, 5u32),
@@ -277,8 +277,8 @@ pub(crate) fn external_id_type(
 static FEDERATED_ID_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
     "[\\w+=,.@\\:-]*",
     &{
-        use ::stsgen_runtime::pattern::Inst as I;
-        ::stsgen_runtime::pattern::Program {
+        use ::stsgen_runtime::validate::pattern::Inst as I;
+        ::stsgen_runtime::validate::pattern::Program {
             insts: &[
                 I::Split(1u32, 3u32),
                 I::Class(0u32, 6u32),
@@ -396,8 +396,8 @@ pub(crate) fn role_duration_seconds_type(
 static ROLE_SESSION_NAME_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
     "[\\w+=,.@-]*",
     &{
-        use ::stsgen_runtime::pattern::Inst as I;
-        ::stsgen_runtime::pattern::Program {
+        use ::stsgen_runtime::validate::pattern::Inst as I;
+        ::stsgen_runtime::validate::pattern::Program {
             insts: &[
                 I::Split(1u32, 3u32),
                 I::Class(0u32, 6u32),
@@ -434,8 +434,8 @@ pub(crate) fn role_session_name_type(
 static SERIAL_NUMBER_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
     "[\\w+=/:,.@-]*",
     &{
-        use ::stsgen_runtime::pattern::Inst as I;
-        ::stsgen_runtime::pattern::Program {
+        use ::stsgen_runtime::validate::pattern::Inst as I;
+        ::stsgen_runtime::validate::pattern::Program {
             insts: &[
                 I::Split(1u32, 3u32),
                 I::Class(0u32, 5u32),
@@ -471,8 +471,8 @@ pub(crate) fn serial_number_type(
 static SESSION_POLICY_DOCUMENT_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
     "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+",
     &{
-        use ::stsgen_runtime::pattern::Inst as I;
-        ::stsgen_runtime::pattern::Program {
+        use ::stsgen_runtime::validate::pattern::Inst as I;
+        ::stsgen_runtime::validate::pattern::Program {
             insts: &[
                 I::Class(0u32, 3u32),
                 I::Split(2u32, 4u32),
@@ -542,8 +542,8 @@ pub(crate) fn session_token_utilization_type(
 static SOURCE_IDENTITY_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
     "[\\w+=,.@-]*",
     &{
-        use ::stsgen_runtime::pattern::Inst as I;
-        ::stsgen_runtime::pattern::Program {
+        use ::stsgen_runtime::validate::pattern::Inst as I;
+        ::stsgen_runtime::validate::pattern::Program {
             insts: &[
                 I::Split(1u32, 3u32),
                 I::Class(0u32, 6u32),
@@ -647,8 +647,8 @@ pub(crate) fn tag_value_type(
 static TOKEN_CODE_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
     "[\\d]*",
     &{
-        use ::stsgen_runtime::pattern::Inst as I;
-        ::stsgen_runtime::pattern::Program {
+        use ::stsgen_runtime::validate::pattern::Inst as I;
+        ::stsgen_runtime::validate::pattern::Program {
             insts: &[
                 I::Split(1u32, 3u32),
                 I::Class(0u32, 1u32),
@@ -678,8 +678,8 @@ pub(crate) fn token_code_type(
 static UNRESTRICTED_SESSION_POLICY_DOCUMENT_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
     "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+",
     &{
-        use ::stsgen_runtime::pattern::Inst as I;
-        ::stsgen_runtime::pattern::Program {
+        use ::stsgen_runtime::validate::pattern::Inst as I;
+        ::stsgen_runtime::validate::pattern::Program {
             insts: &[
                 I::Class(0u32, 3u32),
                 I::Split(2u32, 4u32),
@@ -732,8 +732,8 @@ pub(crate) fn url_type(
 static USER_NAME_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
     "[\\w+=,.@-]*",
     &{
-        use ::stsgen_runtime::pattern::Inst as I;
-        ::stsgen_runtime::pattern::Program {
+        use ::stsgen_runtime::validate::pattern::Inst as I;
+        ::stsgen_runtime::validate::pattern::Program {
             insts: &[
                 I::Split(1u32, 3u32),
                 I::Class(0u32, 6u32),

@@ -162,8 +162,8 @@ static PARTITIONS: [::stsgen_runtime::endpoint::Partition; 8] = [
         "aws",
         "^(us|eu|ap|sa|ca|me|af|il|mx)\\-\\w+\\-\\d+$",
         &{
-            use ::stsgen_runtime::pattern::Inst as I;
-            ::stsgen_runtime::pattern::Program {
+            use ::stsgen_runtime::validate::pattern::Inst as I;
+            ::stsgen_runtime::validate::pattern::Program {
                 insts: &[
                     I::Start,
                     I::Split(2u32, 5u32),
@@ -299,8 +299,8 @@ static PARTITIONS: [::stsgen_runtime::endpoint::Partition; 8] = [
         "aws-cn",
         "^cn\\-\\w+\\-\\d+$",
         &{
-            use ::stsgen_runtime::pattern::Inst as I;
-            ::stsgen_runtime::pattern::Program {
+            use ::stsgen_runtime::validate::pattern::Inst as I;
+            ::stsgen_runtime::validate::pattern::Program {
                 insts: &[
                     I::Start,
                     I::Class(0u32, 1u32),
@@ -350,8 +350,8 @@ static PARTITIONS: [::stsgen_runtime::endpoint::Partition; 8] = [
         "aws-eusc",
         "^eusc\\-(de)\\-\\w+\\-\\d+$",
         &{
-            use ::stsgen_runtime::pattern::Inst as I;
-            ::stsgen_runtime::pattern::Program {
+            use ::stsgen_runtime::validate::pattern::Inst as I;
+            ::stsgen_runtime::validate::pattern::Program {
                 insts: &[
                     I::Start,
                     I::Class(0u32, 1u32),
@@ -411,8 +411,8 @@ static PARTITIONS: [::stsgen_runtime::endpoint::Partition; 8] = [
         "aws-iso",
         "^us\\-iso\\-\\w+\\-\\d+$",
         &{
-            use ::stsgen_runtime::pattern::Inst as I;
-            ::stsgen_runtime::pattern::Program {
+            use ::stsgen_runtime::validate::pattern::Inst as I;
+            ::stsgen_runtime::validate::pattern::Program {
                 insts: &[
                     I::Start,
                     I::Class(0u32, 1u32),
@@ -470,8 +470,8 @@ static PARTITIONS: [::stsgen_runtime::endpoint::Partition; 8] = [
         "aws-iso-b",
         "^us\\-isob\\-\\w+\\-\\d+$",
         &{
-            use ::stsgen_runtime::pattern::Inst as I;
-            ::stsgen_runtime::pattern::Program {
+            use ::stsgen_runtime::validate::pattern::Inst as I;
+            ::stsgen_runtime::validate::pattern::Program {
                 insts: &[
                     I::Start,
                     I::Class(0u32, 1u32),
@@ -531,8 +531,8 @@ static PARTITIONS: [::stsgen_runtime::endpoint::Partition; 8] = [
         "aws-iso-e",
         "^eu\\-isoe\\-\\w+\\-\\d+$",
         &{
-            use ::stsgen_runtime::pattern::Inst as I;
-            ::stsgen_runtime::pattern::Program {
+            use ::stsgen_runtime::validate::pattern::Inst as I;
+            ::stsgen_runtime::validate::pattern::Program {
                 insts: &[
                     I::Start,
                     I::Class(0u32, 1u32),
@@ -592,8 +592,8 @@ static PARTITIONS: [::stsgen_runtime::endpoint::Partition; 8] = [
         "aws-iso-f",
         "^us\\-isof\\-\\w+\\-\\d+$",
         &{
-            use ::stsgen_runtime::pattern::Inst as I;
-            ::stsgen_runtime::pattern::Program {
+            use ::stsgen_runtime::validate::pattern::Inst as I;
+            ::stsgen_runtime::validate::pattern::Program {
                 insts: &[
                     I::Start,
                     I::Class(0u32, 1u32),
@@ -653,8 +653,8 @@ static PARTITIONS: [::stsgen_runtime::endpoint::Partition; 8] = [
         "aws-us-gov",
         "^us\\-gov\\-\\w+\\-\\d+$",
         &{
-            use ::stsgen_runtime::pattern::Inst as I;
-            ::stsgen_runtime::pattern::Program {
+            use ::stsgen_runtime::validate::pattern::Inst as I;
+            ::stsgen_runtime::validate::pattern::Program {
                 insts: &[
                     I::Start,
                     I::Class(0u32, 1u32),

@@ -17,11 +17,11 @@ impl ::stsgen_runtime::client::HttpClient for NoNetwork {
         &self,
         _request: ::stsgen_runtime::http::Request<::std::vec::Vec<u8>>,
         _max_body: usize,
-    ) -> ::stsgen_runtime::credentials::BoxFuture<
+    ) -> ::stsgen_runtime::future::BoxFuture<
         '_,
         ::std::result::Result<
             ::stsgen_runtime::client::HttpResponse,
-            ::stsgen_runtime::client::TransportError,
+            ::stsgen_runtime::error::TransportError,
         >,
     > {
         self.0.fetch_add(1, ::std::sync::atomic::Ordering::SeqCst);
@@ -1217,7 +1217,7 @@ fn constraints_reject_before_sending_assume_role() {
     for (input, field, kind) in cases {
         match now(client.send(input)) {
             ::std::result::Result::Err(
-                ::stsgen_runtime::client::SdkError::Construction(e),
+                ::stsgen_runtime::error::SdkError::Construction(e),
             ) => {
                 assert_eq!(e.field(), field, "{e}");
                 assert_eq!(violation_name(e.violation()), kind, "{field}: {e}");
@@ -1541,7 +1541,7 @@ fn constraints_reject_before_sending_assume_role_with_saml() {
     for (input, field, kind) in cases {
         match now(client.send(input)) {
             ::std::result::Result::Err(
-                ::stsgen_runtime::client::SdkError::Construction(e),
+                ::stsgen_runtime::error::SdkError::Construction(e),
             ) => {
                 assert_eq!(e.field(), field, "{e}");
                 assert_eq!(violation_name(e.violation()), kind, "{field}: {e}");
@@ -1919,7 +1919,7 @@ fn constraints_reject_before_sending_assume_role_with_web_identity() {
     for (input, field, kind) in cases {
         match now(client.send(input)) {
             ::std::result::Result::Err(
-                ::stsgen_runtime::client::SdkError::Construction(e),
+                ::stsgen_runtime::error::SdkError::Construction(e),
             ) => {
                 assert_eq!(e.field(), field, "{e}");
                 assert_eq!(violation_name(e.violation()), kind, "{field}: {e}");
@@ -2074,7 +2074,7 @@ fn constraints_reject_before_sending_assume_root() {
     for (input, field, kind) in cases {
         match now(client.send(input)) {
             ::std::result::Result::Err(
-                ::stsgen_runtime::client::SdkError::Construction(e),
+                ::stsgen_runtime::error::SdkError::Construction(e),
             ) => {
                 assert_eq!(e.field(), field, "{e}");
                 assert_eq!(violation_name(e.violation()), kind, "{field}: {e}");
@@ -2125,7 +2125,7 @@ fn constraints_reject_before_sending_decode_authorization_message() {
     for (input, field, kind) in cases {
         match now(client.send(input)) {
             ::std::result::Result::Err(
-                ::stsgen_runtime::client::SdkError::Construction(e),
+                ::stsgen_runtime::error::SdkError::Construction(e),
             ) => {
                 assert_eq!(e.field(), field, "{e}");
                 assert_eq!(violation_name(e.violation()), kind, "{field}: {e}");
@@ -2180,7 +2180,7 @@ fn constraints_reject_before_sending_get_access_key_info() {
     for (input, field, kind) in cases {
         match now(client.send(input)) {
             ::std::result::Result::Err(
-                ::stsgen_runtime::client::SdkError::Construction(e),
+                ::stsgen_runtime::error::SdkError::Construction(e),
             ) => {
                 assert_eq!(e.field(), field, "{e}");
                 assert_eq!(violation_name(e.violation()), kind, "{field}: {e}");
@@ -2491,7 +2491,7 @@ fn constraints_reject_before_sending_get_federation_token() {
     for (input, field, kind) in cases {
         match now(client.send(input)) {
             ::std::result::Result::Err(
-                ::stsgen_runtime::client::SdkError::Construction(e),
+                ::stsgen_runtime::error::SdkError::Construction(e),
             ) => {
                 assert_eq!(e.field(), field, "{e}");
                 assert_eq!(violation_name(e.violation()), kind, "{field}: {e}");
@@ -2637,7 +2637,7 @@ fn constraints_reject_before_sending_get_session_token() {
     for (input, field, kind) in cases {
         match now(client.send(input)) {
             ::std::result::Result::Err(
-                ::stsgen_runtime::client::SdkError::Construction(e),
+                ::stsgen_runtime::error::SdkError::Construction(e),
             ) => {
                 assert_eq!(e.field(), field, "{e}");
                 assert_eq!(violation_name(e.violation()), kind, "{field}: {e}");
@@ -2823,7 +2823,7 @@ fn constraints_reject_before_sending_get_web_identity_token() {
     for (input, field, kind) in cases {
         match now(client.send(input)) {
             ::std::result::Result::Err(
-                ::stsgen_runtime::client::SdkError::Construction(e),
+                ::stsgen_runtime::error::SdkError::Construction(e),
             ) => {
                 assert_eq!(e.field(), field, "{e}");
                 assert_eq!(violation_name(e.violation()), kind, "{field}: {e}");

@@ -2253,7 +2253,7 @@ impl ::std::str::FromStr for ConditionKey {
 /// Policy documents, statements, typed operators and the linter (re-exported from the
 /// runtime; feature `policy`).
 #[cfg(feature = "policy")]
-pub use ::stsgen_runtime::policy;
+pub use ::stsgen_runtime::iam::policy;
 impl ::std::convert::From<Action> for String {
     fn from(action: Action) -> String {
         action.name().to_owned()
@@ -2324,249 +2324,265 @@ impl ::std::convert::From<&UserArn> for String {
 #[cfg(feature = "policy")]
 pub mod keys {
     /// `accounts.google.com:aud` (String). Filters access by the Google application ID.
-    pub const ACCOUNTS_GOOGLE_COM_AUD: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::StringType,
-    > = ::stsgen_runtime::policy::TypedKey::new("accounts.google.com:aud");
+    pub const ACCOUNTS_GOOGLE_COM_AUD: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("accounts.google.com:aud");
     /// `accounts.google.com:oaud` (String). Filters access by the Google audience.
-    pub const ACCOUNTS_GOOGLE_COM_OAUD: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::StringType,
-    > = ::stsgen_runtime::policy::TypedKey::new("accounts.google.com:oaud");
+    pub const ACCOUNTS_GOOGLE_COM_OAUD: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("accounts.google.com:oaud");
     /// `accounts.google.com:sub` (String). Filters access by the subject of the claim (the Google user ID).
-    pub const ACCOUNTS_GOOGLE_COM_SUB: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::StringType,
-    > = ::stsgen_runtime::policy::TypedKey::new("accounts.google.com:sub");
+    pub const ACCOUNTS_GOOGLE_COM_SUB: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("accounts.google.com:sub");
     /// `aws:RequestTag/${TagKey}` (String) for one value of `TagKey`. Filters access by the tags that are passed in the request.
     pub fn aws_request_tag(
         tag_key: &str,
-    ) -> ::stsgen_runtime::policy::TypedKey<::stsgen_runtime::policy::StringType> {
-        ::stsgen_runtime::policy::TypedKey::owned(
+    ) -> ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > {
+        ::stsgen_runtime::iam::policy::TypedKey::owned(
             super::ConditionKey::aws_request_tag(tag_key),
         )
     }
     /// `aws:ResourceTag/${TagKey}` (String) for one value of `TagKey`. Filters access by the tags associated with the resource.
     pub fn aws_resource_tag(
         tag_key: &str,
-    ) -> ::stsgen_runtime::policy::TypedKey<::stsgen_runtime::policy::StringType> {
-        ::stsgen_runtime::policy::TypedKey::owned(
+    ) -> ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > {
+        ::stsgen_runtime::iam::policy::TypedKey::owned(
             super::ConditionKey::aws_resource_tag(tag_key),
         )
     }
     /// `aws:TagKeys` (ArrayOfString). Filters access by the tag keys that are passed in the request.
-    pub const AWS_TAG_KEYS: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::ArrayOf<::stsgen_runtime::policy::StringType>,
-    > = ::stsgen_runtime::policy::TypedKey::new("aws:TagKeys");
+    pub const AWS_TAG_KEYS: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::ArrayOf<::stsgen_runtime::iam::policy::StringType>,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("aws:TagKeys");
     /// `cognito-identity.amazonaws.com:amr` (String). Filters access by the login information for Amazon Cognito.
-    pub const COGNITO_IDENTITY_AMAZONAWS_COM_AMR: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::StringType,
-    > = ::stsgen_runtime::policy::TypedKey::new("cognito-identity.amazonaws.com:amr");
+    pub const COGNITO_IDENTITY_AMAZONAWS_COM_AMR: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new(
+        "cognito-identity.amazonaws.com:amr",
+    );
     /// `cognito-identity.amazonaws.com:aud` (String). Filters access by the Amazon Cognito identity pool ID.
-    pub const COGNITO_IDENTITY_AMAZONAWS_COM_AUD: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::StringType,
-    > = ::stsgen_runtime::policy::TypedKey::new("cognito-identity.amazonaws.com:aud");
+    pub const COGNITO_IDENTITY_AMAZONAWS_COM_AUD: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new(
+        "cognito-identity.amazonaws.com:aud",
+    );
     /// `cognito-identity.amazonaws.com:sub` (String). Filters access by the subject of the claim (the Amazon Cognito user ID).
-    pub const COGNITO_IDENTITY_AMAZONAWS_COM_SUB: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::StringType,
-    > = ::stsgen_runtime::policy::TypedKey::new("cognito-identity.amazonaws.com:sub");
+    pub const COGNITO_IDENTITY_AMAZONAWS_COM_SUB: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new(
+        "cognito-identity.amazonaws.com:sub",
+    );
     /// `graph.facebook.com:app_id` (String). Filters access by the Facebook application ID.
-    pub const GRAPH_FACEBOOK_COM_APP_ID: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::StringType,
-    > = ::stsgen_runtime::policy::TypedKey::new("graph.facebook.com:app_id");
+    pub const GRAPH_FACEBOOK_COM_APP_ID: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("graph.facebook.com:app_id");
     /// `graph.facebook.com:id` (String). Filters access by the Facebook user ID.
-    pub const GRAPH_FACEBOOK_COM_ID: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::StringType,
-    > = ::stsgen_runtime::policy::TypedKey::new("graph.facebook.com:id");
+    pub const GRAPH_FACEBOOK_COM_ID: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("graph.facebook.com:id");
     /// `iam:ResourceTag/${TagKey}` (String) for one value of `TagKey`. Filters access by the tags that are attached to the role that is being assumed.
     pub fn iam_resource_tag(
         tag_key: &str,
-    ) -> ::stsgen_runtime::policy::TypedKey<::stsgen_runtime::policy::StringType> {
-        ::stsgen_runtime::policy::TypedKey::owned(
+    ) -> ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > {
+        ::stsgen_runtime::iam::policy::TypedKey::owned(
             super::ConditionKey::iam_resource_tag(tag_key),
         )
     }
     /// `saml:aud` (String). Filters access by the endpoint URL to which SAML assertions are presented.
-    pub const SAML_AUD: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::StringType,
-    > = ::stsgen_runtime::policy::TypedKey::new("saml:aud");
+    pub const SAML_AUD: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("saml:aud");
     /// `saml:cn` (ArrayOfString). Filters access by the eduOrg attribute.
-    pub const SAML_CN: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::ArrayOf<::stsgen_runtime::policy::StringType>,
-    > = ::stsgen_runtime::policy::TypedKey::new("saml:cn");
+    pub const SAML_CN: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::ArrayOf<::stsgen_runtime::iam::policy::StringType>,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("saml:cn");
     /// `saml:commonName` (String). Filters access by the commonName attribute.
-    pub const SAML_COMMON_NAME: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::StringType,
-    > = ::stsgen_runtime::policy::TypedKey::new("saml:commonName");
+    pub const SAML_COMMON_NAME: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("saml:commonName");
     /// `saml:doc` (String). Filters access by on the principal that was used to assume the role.
-    pub const SAML_DOC: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::StringType,
-    > = ::stsgen_runtime::policy::TypedKey::new("saml:doc");
+    pub const SAML_DOC: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("saml:doc");
     /// `saml:eduorghomepageuri` (ArrayOfString). Filters access by the eduOrg attribute.
-    pub const SAML_EDUORGHOMEPAGEURI: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::ArrayOf<::stsgen_runtime::policy::StringType>,
-    > = ::stsgen_runtime::policy::TypedKey::new("saml:eduorghomepageuri");
+    pub const SAML_EDUORGHOMEPAGEURI: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::ArrayOf<::stsgen_runtime::iam::policy::StringType>,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("saml:eduorghomepageuri");
     /// `saml:eduorgidentityauthnpolicyuri` (ArrayOfString). Filters access by the eduOrg attribute.
-    pub const SAML_EDUORGIDENTITYAUTHNPOLICYURI: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::ArrayOf<::stsgen_runtime::policy::StringType>,
-    > = ::stsgen_runtime::policy::TypedKey::new("saml:eduorgidentityauthnpolicyuri");
+    pub const SAML_EDUORGIDENTITYAUTHNPOLICYURI: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::ArrayOf<::stsgen_runtime::iam::policy::StringType>,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new(
+        "saml:eduorgidentityauthnpolicyuri",
+    );
     /// `saml:eduorglegalname` (ArrayOfString). Filters access by the eduOrg attribute.
-    pub const SAML_EDUORGLEGALNAME: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::ArrayOf<::stsgen_runtime::policy::StringType>,
-    > = ::stsgen_runtime::policy::TypedKey::new("saml:eduorglegalname");
+    pub const SAML_EDUORGLEGALNAME: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::ArrayOf<::stsgen_runtime::iam::policy::StringType>,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("saml:eduorglegalname");
     /// `saml:eduorgsuperioruri` (ArrayOfString). Filters access by the eduOrg attribute.
-    pub const SAML_EDUORGSUPERIORURI: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::ArrayOf<::stsgen_runtime::policy::StringType>,
-    > = ::stsgen_runtime::policy::TypedKey::new("saml:eduorgsuperioruri");
+    pub const SAML_EDUORGSUPERIORURI: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::ArrayOf<::stsgen_runtime::iam::policy::StringType>,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("saml:eduorgsuperioruri");
     /// `saml:eduorgwhitepagesuri` (ArrayOfString). Filters access by the eduOrg attribute.
-    pub const SAML_EDUORGWHITEPAGESURI: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::ArrayOf<::stsgen_runtime::policy::StringType>,
-    > = ::stsgen_runtime::policy::TypedKey::new("saml:eduorgwhitepagesuri");
+    pub const SAML_EDUORGWHITEPAGESURI: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::ArrayOf<::stsgen_runtime::iam::policy::StringType>,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("saml:eduorgwhitepagesuri");
     /// `saml:edupersonaffiliation` (ArrayOfString). Filters access by the eduPerson attribute.
-    pub const SAML_EDUPERSONAFFILIATION: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::ArrayOf<::stsgen_runtime::policy::StringType>,
-    > = ::stsgen_runtime::policy::TypedKey::new("saml:edupersonaffiliation");
+    pub const SAML_EDUPERSONAFFILIATION: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::ArrayOf<::stsgen_runtime::iam::policy::StringType>,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("saml:edupersonaffiliation");
     /// `saml:edupersonassurance` (ArrayOfString). Filters access by the eduPerson attribute.
-    pub const SAML_EDUPERSONASSURANCE: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::ArrayOf<::stsgen_runtime::policy::StringType>,
-    > = ::stsgen_runtime::policy::TypedKey::new("saml:edupersonassurance");
+    pub const SAML_EDUPERSONASSURANCE: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::ArrayOf<::stsgen_runtime::iam::policy::StringType>,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("saml:edupersonassurance");
     /// `saml:edupersonentitlement` (ArrayOfString). Filters access by the eduPerson attribute.
-    pub const SAML_EDUPERSONENTITLEMENT: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::ArrayOf<::stsgen_runtime::policy::StringType>,
-    > = ::stsgen_runtime::policy::TypedKey::new("saml:edupersonentitlement");
+    pub const SAML_EDUPERSONENTITLEMENT: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::ArrayOf<::stsgen_runtime::iam::policy::StringType>,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("saml:edupersonentitlement");
     /// `saml:edupersonnickname` (ArrayOfString). Filters access by the eduPerson attribute.
-    pub const SAML_EDUPERSONNICKNAME: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::ArrayOf<::stsgen_runtime::policy::StringType>,
-    > = ::stsgen_runtime::policy::TypedKey::new("saml:edupersonnickname");
+    pub const SAML_EDUPERSONNICKNAME: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::ArrayOf<::stsgen_runtime::iam::policy::StringType>,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("saml:edupersonnickname");
     /// `saml:edupersonorgdn` (String). Filters access by the eduPerson attribute.
-    pub const SAML_EDUPERSONORGDN: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::StringType,
-    > = ::stsgen_runtime::policy::TypedKey::new("saml:edupersonorgdn");
+    pub const SAML_EDUPERSONORGDN: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("saml:edupersonorgdn");
     /// `saml:edupersonorgunitdn` (ArrayOfString). Filters access by the eduPerson attribute.
-    pub const SAML_EDUPERSONORGUNITDN: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::ArrayOf<::stsgen_runtime::policy::StringType>,
-    > = ::stsgen_runtime::policy::TypedKey::new("saml:edupersonorgunitdn");
+    pub const SAML_EDUPERSONORGUNITDN: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::ArrayOf<::stsgen_runtime::iam::policy::StringType>,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("saml:edupersonorgunitdn");
     /// `saml:edupersonprimaryaffiliation` (String). Filters access by the eduPerson attribute.
-    pub const SAML_EDUPERSONPRIMARYAFFILIATION: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::StringType,
-    > = ::stsgen_runtime::policy::TypedKey::new("saml:edupersonprimaryaffiliation");
+    pub const SAML_EDUPERSONPRIMARYAFFILIATION: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("saml:edupersonprimaryaffiliation");
     /// `saml:edupersonprimaryorgunitdn` (String). Filters access by the eduPerson attribute.
-    pub const SAML_EDUPERSONPRIMARYORGUNITDN: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::StringType,
-    > = ::stsgen_runtime::policy::TypedKey::new("saml:edupersonprimaryorgunitdn");
+    pub const SAML_EDUPERSONPRIMARYORGUNITDN: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("saml:edupersonprimaryorgunitdn");
     /// `saml:edupersonprincipalname` (String). Filters access by the eduPerson attribute.
-    pub const SAML_EDUPERSONPRINCIPALNAME: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::StringType,
-    > = ::stsgen_runtime::policy::TypedKey::new("saml:edupersonprincipalname");
+    pub const SAML_EDUPERSONPRINCIPALNAME: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("saml:edupersonprincipalname");
     /// `saml:edupersonscopedaffiliation` (ArrayOfString). Filters access by the eduPerson attribute.
-    pub const SAML_EDUPERSONSCOPEDAFFILIATION: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::ArrayOf<::stsgen_runtime::policy::StringType>,
-    > = ::stsgen_runtime::policy::TypedKey::new("saml:edupersonscopedaffiliation");
+    pub const SAML_EDUPERSONSCOPEDAFFILIATION: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::ArrayOf<::stsgen_runtime::iam::policy::StringType>,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("saml:edupersonscopedaffiliation");
     /// `saml:edupersontargetedid` (ArrayOfString). Filters access by the eduPerson attribute.
-    pub const SAML_EDUPERSONTARGETEDID: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::ArrayOf<::stsgen_runtime::policy::StringType>,
-    > = ::stsgen_runtime::policy::TypedKey::new("saml:edupersontargetedid");
+    pub const SAML_EDUPERSONTARGETEDID: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::ArrayOf<::stsgen_runtime::iam::policy::StringType>,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("saml:edupersontargetedid");
     /// `saml:givenName` (String). Filters access by the givenName attribute.
-    pub const SAML_GIVEN_NAME: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::StringType,
-    > = ::stsgen_runtime::policy::TypedKey::new("saml:givenName");
+    pub const SAML_GIVEN_NAME: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("saml:givenName");
     /// `saml:iss` (String). Filters access by on the issuer, which is represented by a URN.
-    pub const SAML_ISS: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::StringType,
-    > = ::stsgen_runtime::policy::TypedKey::new("saml:iss");
+    pub const SAML_ISS: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("saml:iss");
     /// `saml:mail` (String). Filters access by the mail attribute.
-    pub const SAML_MAIL: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::StringType,
-    > = ::stsgen_runtime::policy::TypedKey::new("saml:mail");
+    pub const SAML_MAIL: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("saml:mail");
     /// `saml:name` (String). Filters access by the name attribute.
-    pub const SAML_NAME: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::StringType,
-    > = ::stsgen_runtime::policy::TypedKey::new("saml:name");
+    pub const SAML_NAME: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("saml:name");
     /// `saml:namequalifier` (String). Filters access by the hash value of the issuer, account ID, and friendly name.
-    pub const SAML_NAMEQUALIFIER: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::StringType,
-    > = ::stsgen_runtime::policy::TypedKey::new("saml:namequalifier");
+    pub const SAML_NAMEQUALIFIER: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("saml:namequalifier");
     /// `saml:organizationStatus` (String). Filters access by the organizationStatus attribute.
-    pub const SAML_ORGANIZATION_STATUS: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::StringType,
-    > = ::stsgen_runtime::policy::TypedKey::new("saml:organizationStatus");
+    pub const SAML_ORGANIZATION_STATUS: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("saml:organizationStatus");
     /// `saml:primaryGroupSID` (String). Filters access by the primaryGroupSID attribute.
-    pub const SAML_PRIMARY_GROUP_SID: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::StringType,
-    > = ::stsgen_runtime::policy::TypedKey::new("saml:primaryGroupSID");
+    pub const SAML_PRIMARY_GROUP_SID: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("saml:primaryGroupSID");
     /// `saml:sub` (String). Filters access by the subject of the claim (the SAML user ID).
-    pub const SAML_SUB: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::StringType,
-    > = ::stsgen_runtime::policy::TypedKey::new("saml:sub");
+    pub const SAML_SUB: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("saml:sub");
     /// `saml:sub_type` (String). Filters access by the value persistent, transient, or the full Format URI.
-    pub const SAML_SUB_TYPE: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::StringType,
-    > = ::stsgen_runtime::policy::TypedKey::new("saml:sub_type");
+    pub const SAML_SUB_TYPE: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("saml:sub_type");
     /// `saml:surname` (String). Filters access by the surname attribute.
-    pub const SAML_SURNAME: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::StringType,
-    > = ::stsgen_runtime::policy::TypedKey::new("saml:surname");
+    pub const SAML_SURNAME: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("saml:surname");
     /// `saml:uid` (String). Filters access by the uid attribute.
-    pub const SAML_UID: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::StringType,
-    > = ::stsgen_runtime::policy::TypedKey::new("saml:uid");
+    pub const SAML_UID: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("saml:uid");
     /// `saml:x500UniqueIdentifier` (String). Filters access by the uid attribute.
-    pub const SAML_X500_UNIQUE_IDENTIFIER: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::StringType,
-    > = ::stsgen_runtime::policy::TypedKey::new("saml:x500UniqueIdentifier");
+    pub const SAML_X500_UNIQUE_IDENTIFIER: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("saml:x500UniqueIdentifier");
     /// `sts:AWSServiceName` (String). Filters access by the service that is obtaining a bearer token.
-    pub const STS_AWS_SERVICE_NAME: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::StringType,
-    > = ::stsgen_runtime::policy::TypedKey::new("sts:AWSServiceName");
+    pub const STS_AWS_SERVICE_NAME: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("sts:AWSServiceName");
     /// `sts:DurationSeconds` (Numeric). Filters access by the duration in seconds when getting a bearer token or a JSON Web Token (JWT) from the GetWebIdentityToken API.
-    pub const STS_DURATION_SECONDS: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::NumericType,
-    > = ::stsgen_runtime::policy::TypedKey::new("sts:DurationSeconds");
+    pub const STS_DURATION_SECONDS: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::NumericType,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("sts:DurationSeconds");
     /// `sts:ExternalId` (String). Filters access by the unique identifier required when you assume a role in another account.
-    pub const STS_EXTERNAL_ID: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::StringType,
-    > = ::stsgen_runtime::policy::TypedKey::new("sts:ExternalId");
+    pub const STS_EXTERNAL_ID: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("sts:ExternalId");
     /// `sts:IdentityTokenAudience` (ArrayOfString). Filters access by the audience that is passed in the request.
-    pub const STS_IDENTITY_TOKEN_AUDIENCE: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::ArrayOf<::stsgen_runtime::policy::StringType>,
-    > = ::stsgen_runtime::policy::TypedKey::new("sts:IdentityTokenAudience");
+    pub const STS_IDENTITY_TOKEN_AUDIENCE: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::ArrayOf<::stsgen_runtime::iam::policy::StringType>,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("sts:IdentityTokenAudience");
     /// `sts:RequestContext/${ContextKey}` (String) for one value of `ContextKey`. Filters access by the session context key-value pairs embedded in the signed context assertion retrieved from a trusted context provider.
     pub fn sts_request_context(
         context_key: &str,
-    ) -> ::stsgen_runtime::policy::TypedKey<::stsgen_runtime::policy::StringType> {
-        ::stsgen_runtime::policy::TypedKey::owned(
+    ) -> ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > {
+        ::stsgen_runtime::iam::policy::TypedKey::owned(
             super::ConditionKey::sts_request_context(context_key),
         )
     }
     /// `sts:RequestContextProviders` (ArrayOfARN). Filters access by the context provider ARNs.
-    pub const STS_REQUEST_CONTEXT_PROVIDERS: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::ArrayOf<::stsgen_runtime::policy::ArnType>,
-    > = ::stsgen_runtime::policy::TypedKey::new("sts:RequestContextProviders");
+    pub const STS_REQUEST_CONTEXT_PROVIDERS: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::ArrayOf<::stsgen_runtime::iam::policy::ArnType>,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("sts:RequestContextProviders");
     /// `sts:RoleSessionName` (String). Filters access by the role session name required when you assume a role.
-    pub const STS_ROLE_SESSION_NAME: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::StringType,
-    > = ::stsgen_runtime::policy::TypedKey::new("sts:RoleSessionName");
+    pub const STS_ROLE_SESSION_NAME: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("sts:RoleSessionName");
     /// `sts:SigningAlgorithm` (String). Filters access by the signing algorithm that is passed in the request.
-    pub const STS_SIGNING_ALGORITHM: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::StringType,
-    > = ::stsgen_runtime::policy::TypedKey::new("sts:SigningAlgorithm");
+    pub const STS_SIGNING_ALGORITHM: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("sts:SigningAlgorithm");
     /// `sts:SourceIdentity` (String). Filters access by the source identity that is passed in the request.
-    pub const STS_SOURCE_IDENTITY: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::StringType,
-    > = ::stsgen_runtime::policy::TypedKey::new("sts:SourceIdentity");
+    pub const STS_SOURCE_IDENTITY: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("sts:SourceIdentity");
     /// `sts:TaskPolicyArn` (String). Filters access by TaskPolicyARN.
-    pub const STS_TASK_POLICY_ARN: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::StringType,
-    > = ::stsgen_runtime::policy::TypedKey::new("sts:TaskPolicyArn");
+    pub const STS_TASK_POLICY_ARN: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("sts:TaskPolicyArn");
     /// `sts:TransitiveTagKeys` (ArrayOfString). Filters access by the transitive tag keys that are passed in the request.
-    pub const STS_TRANSITIVE_TAG_KEYS: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::ArrayOf<::stsgen_runtime::policy::StringType>,
-    > = ::stsgen_runtime::policy::TypedKey::new("sts:TransitiveTagKeys");
+    pub const STS_TRANSITIVE_TAG_KEYS: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::ArrayOf<::stsgen_runtime::iam::policy::StringType>,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("sts:TransitiveTagKeys");
     /// `www.amazon.com:app_id` (String). Filters access by the Login with Amazon application ID.
-    pub const WWW_AMAZON_COM_APP_ID: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::StringType,
-    > = ::stsgen_runtime::policy::TypedKey::new("www.amazon.com:app_id");
+    pub const WWW_AMAZON_COM_APP_ID: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("www.amazon.com:app_id");
     /// `www.amazon.com:user_id` (String). Filters access by the Login with Amazon user ID.
-    pub const WWW_AMAZON_COM_USER_ID: ::stsgen_runtime::policy::TypedKey<
-        ::stsgen_runtime::policy::StringType,
-    > = ::stsgen_runtime::policy::TypedKey::new("www.amazon.com:user_id");
+    pub const WWW_AMAZON_COM_USER_ID: ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > = ::stsgen_runtime::iam::policy::TypedKey::new("www.amazon.com:user_id");
     /// Every typed key: its name (templated keys with their placeholder) and the type its marker carries.
     pub fn all() -> Vec<(&'static str, ::stsgen_runtime::iam::ConditionKeyType)> {
         vec![

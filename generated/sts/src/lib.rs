@@ -15,7 +15,7 @@
 //!
 //! ```rust,ignore
 //! use sts::operation::get_session_token::GetSessionTokenError;
-//! use sts::runtime::client::SdkError;
+//! use sts::runtime::error::SdkError;
 //!
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
 //! // Region, endpoint and credentials as every AWS SDK reads them: the environment, then
@@ -34,7 +34,7 @@
 //!
 //! (Not compiled here: this crate does not depend on `stsgen-config`, which depends on it; the `stsgen-config` crate's front page compiles the same steps.)
 //!
-//! Every operation is a method of [`Client`] returning a fluent builder; `send()` returns the operation's output or an [`SdkError`](runtime::client::SdkError) whose `Service` variant holds the operation's error enum (one variant per modeled error, `Unhandled` with the code, message and request id for the rest). With the `blocking` feature, `blocking::Client` sends the same inputs without an async runtime.
+//! Every operation is a method of [`Client`] returning a fluent builder; `send()` returns the operation's output or an [`SdkError`](runtime::error::SdkError) whose `Service` variant holds the operation's error enum (one variant per modeled error, `Unhandled` with the code, message and request id for the rest). With the `blocking` feature, `blocking::Client` sends the same inputs without an async runtime.
 //!
 //! # The service
 //!

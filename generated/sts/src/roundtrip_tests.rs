@@ -160,9 +160,9 @@ fn write_credentials(
         leaf(
             out,
             "Expiration",
-            &::stsgen_runtime::primitives::format_timestamp(
+            &::stsgen_runtime::types::wire::format_timestamp(
                 x,
-                ::stsgen_runtime::primitives::TimestampFormat::DateTime,
+                ::stsgen_runtime::types::wire::TimestampFormat::DateTime,
             ),
         );
     }
@@ -819,9 +819,9 @@ fn op_write_get_web_identity_token(
         leaf(
             out,
             "Expiration",
-            &::stsgen_runtime::primitives::format_timestamp(
+            &::stsgen_runtime::types::wire::format_timestamp(
                 x,
-                ::stsgen_runtime::primitives::TimestampFormat::DateTime,
+                ::stsgen_runtime::types::wire::TimestampFormat::DateTime,
             ),
         );
     }

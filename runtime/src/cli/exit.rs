@@ -2,7 +2,8 @@
 
 use std::process::ExitCode;
 
-use crate::client::{ClientConfig, SdkError, ServiceError};
+use crate::client::{ClientConfig, ServiceError};
+use crate::error::SdkError;
 
 /// How a run ends when it does not succeed.
 #[derive(Debug, Clone, PartialEq, Eq)]

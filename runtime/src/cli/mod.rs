@@ -219,7 +219,7 @@ impl Invocation<'_> {
         write: fn(&mut crate::json::JsonWriter, &O),
     ) -> Result<(), Exit>
     where
-        F: std::future::Future<Output = Result<O, crate::client::SdkError<E>>>,
+        F: std::future::Future<Output = Result<O, crate::error::SdkError<E>>>,
         E: crate::client::ServiceError + std::fmt::Display,
     {
         let operation = &self.program.operations[index];
@@ -242,7 +242,7 @@ impl Invocation<'_> {
     /// A rejected `--output` or a failed operation.
     pub fn send_without_output<O, E, F>(&self, index: usize, globals: &Globals, config: &ClientConfig, send: F) -> Result<(), Exit>
     where
-        F: std::future::Future<Output = Result<O, crate::client::SdkError<E>>>,
+        F: std::future::Future<Output = Result<O, crate::error::SdkError<E>>>,
         E: crate::client::ServiceError + std::fmt::Display,
     {
         self.extension.check_output(&self.program.operations[index], globals)?;

@@ -8,11 +8,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::client::config::ClientConfig;
-use crate::client::http1::{encode_request, server_name, tls_config, Pool, Progress, ResponseReader, Target};
-use crate::client::error::{SdkError, TimeoutKind, TransportError, TransportErrorKind};
+use crate::client::http1::{encode_request, server_name, tls_config, HttpResponse, Pool, Progress, ResponseReader, Target};
+use crate::error::{SdkError, TimeoutKind, TransportError, TransportErrorKind};
 use crate::client::invoke::{build_uri, classify, next_wait, operation_timeout, prepare_request, ClientHandle, PrepareError, OperationCall, Outcome, ServiceError};
-use crate::client::transport::HttpResponse;
-use crate::credentials::{block_on, CredentialsError};
+use crate::credentials::CredentialsError;
+use crate::future::block_on;
 
 /// Sends one request and reads the whole response, blocking the thread.
 pub trait BlockingHttpClient: Send + Sync + fmt::Debug {

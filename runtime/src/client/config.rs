@@ -3,10 +3,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::client::retry::RetryConfig;
-use crate::client::transport::HttpClient;
+use super::retry::RetryConfig;
+use super::transport::HttpClient;
+use crate::config::{Env, ProcessEnv, ProfileError, ProfileSet};
 use crate::credentials::{CredentialsError, SharedCredentialsProvider};
-use crate::profile::Env;
 
 /// Timeouts; `None` disables one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,7 +99,7 @@ impl ClientConfig {
     /// # Errors
     /// A variable that is not UTF-8 or has an invalid value, named in the error.
     pub fn from_env(service_id: &str) -> Result<Self, CredentialsError> {
-        Self::from_env_with(service_id, &crate::profile::ProcessEnv)
+        Self::from_env_with(service_id, &ProcessEnv)
     }
 
     /// [`from_env`](Self::from_env) with the variables read from `env` (the process, or memory
@@ -134,5 +134,145 @@ impl ClientConfig {
             })?;
         }
         Ok(cfg)
+    }
+}
+
+/// Applies the client settings of profile `name` in `set` to `cfg`, for the service with this
+/// `serviceId`, where the environment (`env`) did not already decide them, with the SDKs'
+/// precedence: `region`; `endpoint_url` from the profile's `[services]` section for the
+/// service, else the profile's `endpoint_url` (both below `AWS_ENDPOINT_URL_<SERVICE>` and
+/// `AWS_ENDPOINT_URL`, and none when `ignore_configured_endpoint_urls = true`);
+/// `<service>_regional_endpoints`; `use_fips_endpoint`; `use_dualstack_endpoint`;
+/// `max_attempts`. A missing profile changes nothing.
+///
+/// # Errors
+/// A value that cannot be used, naming the profile, the key and where it was set.
+pub fn apply_to_config(
+    set: &ProfileSet,
+    name: &str,
+    service_id: &str,
+    env: &dyn Env,
+    cfg: &mut ClientConfig,
+) -> Result<(), ProfileError> {
+    let Some(profile) = set.get(name) else { return Ok(()) };
+    let upper = service_id.to_ascii_uppercase().replace([' ', '-'], "_");
+    let lower = upper.to_ascii_lowercase();
+    let invalid = |key: &str, reason: String| ProfileError::InvalidValue {
+        profile: profile.name().to_owned(),
+        key: key.to_owned(),
+        location: profile.location(key).cloned(),
+        reason,
+    };
+    let flag = |key: &str| -> Result<Option<bool>, ProfileError> {
+        match profile.get(key) {
+            None => Ok(None),
+            Some(v) if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
+            Some(v) if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
+            Some(v) => Err(invalid(key, format!("must be `true` or `false`, not `{v}`"))),
+        }
+    };
+    if env.var("AWS_REGION")?.is_none() && env.var("AWS_DEFAULT_REGION")?.is_none() {
+        if let Some(region) = profile.region() {
+            cfg.region = Some(region.to_owned());
+        }
+    }
+    let ignore_urls = match env.var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")? {
+        Some(v) => v.eq_ignore_ascii_case("true"),
+        None => flag("ignore_configured_endpoint_urls")?.unwrap_or(false),
+    };
+    if ignore_urls {
+        cfg.endpoint_url = None;
+    } else if env.var(&format!("AWS_ENDPOINT_URL_{upper}"))?.is_none() && env.var("AWS_ENDPOINT_URL")?.is_none() {
+        let from_services = profile
+            .services()
+            .and_then(|section| set.services(section))
+            .and_then(|section| section.sub_property(&lower, "endpoint_url"));
+        if let Some(url) = from_services.or(profile.endpoint_url()) {
+            cfg.endpoint_url = Some(url.to_owned());
+        }
+    }
+    let regional_key = format!("{lower}_regional_endpoints");
+    if env.var(&format!("AWS_{upper}_REGIONAL_ENDPOINTS"))?.is_none() {
+        match profile.get(&regional_key) {
+            None => {}
+            Some("regional") => cfg.regional_endpoints = RegionalEndpoints::Regional,
+            Some("legacy") => cfg.regional_endpoints = RegionalEndpoints::Legacy,
+            Some(v) => return Err(invalid(&regional_key, format!("must be `legacy` or `regional`, not `{v}`"))),
+        }
+    }
+    if env.var("AWS_USE_FIPS_ENDPOINT")?.is_none() {
+        if let Some(v) = flag("use_fips_endpoint")? {
+            cfg.use_fips = v;
+        }
+    }
+    if env.var("AWS_USE_DUALSTACK_ENDPOINT")?.is_none() {
+        if let Some(v) = flag("use_dualstack_endpoint")? {
+            cfg.use_dual_stack = v;
+        }
+    }
+    if env.var("AWS_MAX_ATTEMPTS")?.is_none() {
+        if let Some(v) = profile.get("max_attempts") {
+            cfg.retry.max_attempts = v
+                .parse()
+                .ok()
+                .filter(|n| *n >= 1)
+                .ok_or_else(|| invalid("max_attempts", format!("must be a positive integer, not `{v}`")))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::MemoryEnv;
+
+    const CONFIG: &str = "[profile dev]\nregion = eu-west-1\nservices = local\nsts_regional_endpoints = legacy\n\
+                          use_fips_endpoint = true\nmax_attempts = 7\nendpoint_url = http://global.example\n\
+                          [services local]\nsts =\n  endpoint_url = http://sts.example:4566\n\
+                          [profile plain]\nendpoint_url = http://plain.example\n\
+                          [profile bad]\nsts_regional_endpoints = sometimes\n\
+                          [profile ignore]\nendpoint_url = http://plain.example\nignore_configured_endpoint_urls = true\n";
+
+    fn apply(name: &str, env: &MemoryEnv) -> Result<ClientConfig, ProfileError> {
+        let set = ProfileSet::parse(CONFIG, "").unwrap();
+        let mut cfg = ClientConfig::from_env_with("STS", env).unwrap();
+        apply_to_config(&set, name, "STS", env, &mut cfg).map(|()| cfg)
+    }
+
+    #[test]
+    fn profile_settings_fill_what_the_environment_left_open() {
+        let cfg = apply("dev", &MemoryEnv::new()).unwrap();
+        assert_eq!(cfg.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(cfg.endpoint_url.as_deref(), Some("http://sts.example:4566"), "the [services] entry wins over endpoint_url");
+        assert_eq!(cfg.regional_endpoints, RegionalEndpoints::Legacy);
+        assert!(cfg.use_fips);
+        assert_eq!(cfg.retry.max_attempts, 7);
+        let plain = apply("plain", &MemoryEnv::new()).unwrap();
+        assert_eq!(plain.endpoint_url.as_deref(), Some("http://plain.example"));
+        assert_eq!(apply("ignore", &MemoryEnv::new()).unwrap().endpoint_url, None);
+        assert_eq!(apply("missing", &MemoryEnv::new()).unwrap().region, None);
+    }
+
+    #[test]
+    fn the_environment_wins_over_the_profile() {
+        let env = MemoryEnv::new()
+            .with_var("AWS_REGION", "us-west-2")
+            .with_var("AWS_ENDPOINT_URL", "http://env.example")
+            .with_var("AWS_STS_REGIONAL_ENDPOINTS", "regional")
+            .with_var("AWS_USE_FIPS_ENDPOINT", "false")
+            .with_var("AWS_MAX_ATTEMPTS", "2");
+        let cfg = apply("dev", &env).unwrap();
+        assert_eq!(cfg.region.as_deref(), Some("us-west-2"));
+        assert_eq!(cfg.endpoint_url.as_deref(), Some("http://env.example"));
+        assert_eq!(cfg.regional_endpoints, RegionalEndpoints::Regional);
+        assert!(!cfg.use_fips);
+        assert_eq!(cfg.retry.max_attempts, 2);
+    }
+
+    #[test]
+    fn invalid_values_name_profile_key_and_line() {
+        let e = apply("bad", &MemoryEnv::new()).unwrap_err().to_string();
+        assert!(e.contains("`bad`") && e.contains("sts_regional_endpoints") && e.contains("config file line 14"), "{e}");
     }
 }

@@ -11,8 +11,18 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::client::error::{TransportError, TransportErrorKind};
-use crate::client::transport::HttpResponse;
+use crate::error::{TransportError, TransportErrorKind};
+
+/// A response read whole (bounded by the body cap).
+#[derive(Debug, Clone)]
+pub struct HttpResponse {
+    /// Status code.
+    pub status: u16,
+    /// Headers.
+    pub headers: http::HeaderMap,
+    /// The body.
+    pub body: Vec<u8>,
+}
 
 /// The most bytes a response head (status line and headers) may take.
 pub(crate) const MAX_HEAD: usize = 64 * 1024;

@@ -8,13 +8,15 @@ use std::time::{Duration, Instant, SystemTime};
 use tracing::Instrument as _;
 
 use crate::client::config::ClientConfig;
-use crate::client::error::{SdkError, TimeoutKind, TransportError, TransportErrorKind};
+use crate::error::{SdkError, TimeoutKind, TransportError, TransportErrorKind};
 use crate::client::retry::{is_retryable_code, CLOCK_SKEW_CODES};
-use crate::client::transport::{HttpClient, HttpResponse};
+use crate::client::http1::HttpResponse;
+use crate::client::transport::HttpClient;
 use crate::credentials::CredentialsError;
 use crate::endpoint::Endpoint;
 use crate::error::ErrorMetadata;
-use crate::sigv4::{Signer, SigningCredentials, SigningParams};
+use crate::credentials::SigningCredentials;
+use crate::sigv4::{Signer, SigningParams};
 use crate::xml::ParseError;
 
 /// What the orchestrator needs to know of a modeled error enum.
@@ -439,7 +441,7 @@ pub(crate) fn classify<O, E: ServiceError>(
 /// four minutes; returns whether it changed anything.
 fn learn_skew(handle: &ClientHandle, headers: &http::HeaderMap) -> bool {
     let Some(date) = headers.get(http::header::DATE).and_then(|v| v.to_str().ok()) else { return false };
-    let Ok(server) = crate::primitives::parse_timestamp(date, crate::primitives::TimestampFormat::HttpDate) else {
+    let Ok(server) = crate::types::wire::parse_timestamp(date, crate::types::wire::TimestampFormat::HttpDate) else {
         return false;
     };
     let server_ms = (server.unix_timestamp_nanos() / 1_000_000) as i64;

@@ -8,7 +8,6 @@
 #[cfg(feature = "blocking")]
 pub mod blocking;
 pub mod config;
-pub mod error;
 mod http1;
 pub mod retry;
 pub mod transport;
@@ -16,10 +15,10 @@ pub mod transport;
 mod invoke;
 
 pub use config::{ClientConfig, TimeoutConfig};
-pub use error::{SdkError, TimeoutKind, TransportError, TransportErrorKind};
 pub use invoke::{invoke, user_agent, ClientHandle, OperationCall, ServiceError};
 pub use retry::RetryConfig;
-pub use transport::{HttpClient, HttpResponse, HttpsClient};
+pub use http1::HttpResponse;
+pub use transport::{HttpClient, HttpsClient};
 /// The rustls version the transports use, for building a custom TLS configuration
 /// ([`HttpsClient::with_tls_config`]).
 pub use rustls;

@@ -11,20 +11,9 @@ use std::pin::Pin;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 
-use crate::client::error::{TimeoutKind, TransportError, TransportErrorKind};
-use crate::client::http1::{encode_request, server_name, tls_config, Pool, Progress, ResponseReader, Target};
-use crate::credentials::BoxFuture;
-
-/// A response read whole (bounded by the body cap).
-#[derive(Debug, Clone)]
-pub struct HttpResponse {
-    /// Status code.
-    pub status: u16,
-    /// Headers.
-    pub headers: http::HeaderMap,
-    /// The body.
-    pub body: Vec<u8>,
-}
+use crate::error::{TimeoutKind, TransportError, TransportErrorKind};
+use crate::client::http1::{encode_request, server_name, tls_config, HttpResponse, Pool, Progress, ResponseReader, Target};
+use crate::future::BoxFuture;
 
 /// Sends one request and reads the whole response, failing once the body passes `max_body`.
 /// Implement it to carry requests over another HTTP stack.

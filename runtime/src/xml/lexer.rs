@@ -11,7 +11,7 @@
 
 use std::borrow::Cow;
 
-use super::{ParseError, ParseErrorKind, MAX_DEPTH};
+use super::error::{ParseError, ParseErrorKind, MAX_DEPTH};
 
 /// One lexical item of the document.
 #[derive(Debug, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 
 use stsgen_config::credentials::{DefaultCredentialsChain, ProfileProvider, WebIdentityProvider};
 use sts::runtime::credentials::{Credentials, ProvideCredentials};
-use sts::runtime::profile::MemoryEnv;
+use sts::runtime::config::MemoryEnv;
 
 use super::{checked, rt, unchecked, Key, ACCOUNT, FIRST_SESSION, REGION};
 
@@ -187,7 +187,7 @@ fn presigned_urls_and_eks_tokens_match_botocore_byte_for_byte() {
         let encoded = eks.token().strip_prefix("k8s-aws-v1.").expect("the prefix");
         let std_b64: String = encoded.chars().map(|c| match c { '-' => '+', '_' => '/', c => c }).collect();
         let padded = format!("{std_b64}{}", "=".repeat((4 - std_b64.len() % 4) % 4));
-        let decoded = sts::runtime::primitives::decode_base64(&padded).expect("base64url");
+        let decoded = sts::runtime::types::wire::decode_base64(&padded).expect("base64url");
         assert_eq!(String::from_utf8(decoded).unwrap(), theirs, "EKS token in {region}");
     }
 }

@@ -87,7 +87,7 @@ impl Emitter<'_> {
         let krate = self.krate;
         let shown = if sensitive { quote! { ::std::option::Option::None } } else { quote! { ::std::option::Option::Some(#text) } };
         let parse = |f: TokenStream, expected: &str| {
-            quote! { ::stsgen_runtime::primitives::#f.map_err(|_| invalid(#label, #shown, #expected))? }
+            quote! { ::stsgen_runtime::types::wire::#f.map_err(|_| invalid(#label, #shown, #expected))? }
         };
         match &self.svc.shape(id).kind {
             ShapeKind::String(s) if !s.enum_values.is_empty() => {
@@ -107,7 +107,7 @@ impl Emitter<'_> {
             ShapeKind::Double(_) => parse(quote! { parse_f64(#text) }, "number"),
             ShapeKind::Boolean => parse(quote! { parse_bool(#text) }, "boolean (true or false)"),
             ShapeKind::Timestamp { .. } => parse(
-                quote! { parse_timestamp(#text, ::stsgen_runtime::primitives::TimestampFormat::DateTime) },
+                quote! { parse_timestamp(#text, ::stsgen_runtime::types::wire::TimestampFormat::DateTime) },
                 "timestamp (ISO 8601 such as 2024-01-31T12:00:00Z, or epoch seconds)",
             ),
             ShapeKind::Blob { .. } => match owned {

@@ -188,7 +188,7 @@ fn op_assume_role(
                 b = b
                     .set_duration_seconds(
                         ::std::option::Option::Some(
-                            ::stsgen_runtime::primitives::parse_i32(text.as_str())
+                            ::stsgen_runtime::types::wire::parse_i32(text.as_str())
                                 .map_err(|_| invalid(
                                     &flag,
                                     ::std::option::Option::Some(text.as_str()),
@@ -212,7 +212,7 @@ fn op_assume_role(
                 b = b
                     .set_minimum_session_token_size(
                         ::std::option::Option::Some(
-                            ::stsgen_runtime::primitives::parse_i32(text.as_str())
+                            ::stsgen_runtime::types::wire::parse_i32(text.as_str())
                                 .map_err(|_| invalid(
                                     &flag,
                                     ::std::option::Option::Some(text.as_str()),
@@ -344,7 +344,7 @@ fn op_assume_role_with_saml(
                 b = b
                     .set_duration_seconds(
                         ::std::option::Option::Some(
-                            ::stsgen_runtime::primitives::parse_i32(text.as_str())
+                            ::stsgen_runtime::types::wire::parse_i32(text.as_str())
                                 .map_err(|_| invalid(
                                     &flag,
                                     ::std::option::Option::Some(text.as_str()),
@@ -361,7 +361,7 @@ fn op_assume_role_with_saml(
                 b = b
                     .set_minimum_session_token_size(
                         ::std::option::Option::Some(
-                            ::stsgen_runtime::primitives::parse_i32(text.as_str())
+                            ::stsgen_runtime::types::wire::parse_i32(text.as_str())
                                 .map_err(|_| invalid(
                                     &flag,
                                     ::std::option::Option::Some(text.as_str()),
@@ -465,7 +465,7 @@ fn op_assume_role_with_web_identity(
                 b = b
                     .set_duration_seconds(
                         ::std::option::Option::Some(
-                            ::stsgen_runtime::primitives::parse_i32(text.as_str())
+                            ::stsgen_runtime::types::wire::parse_i32(text.as_str())
                                 .map_err(|_| invalid(
                                     &flag,
                                     ::std::option::Option::Some(text.as_str()),
@@ -482,7 +482,7 @@ fn op_assume_role_with_web_identity(
                 b = b
                     .set_minimum_session_token_size(
                         ::std::option::Option::Some(
-                            ::stsgen_runtime::primitives::parse_i32(text.as_str())
+                            ::stsgen_runtime::types::wire::parse_i32(text.as_str())
                                 .map_err(|_| invalid(
                                     &flag,
                                     ::std::option::Option::Some(text.as_str()),
@@ -594,7 +594,7 @@ fn op_assume_root(
                 b = b
                     .set_duration_seconds(
                         ::std::option::Option::Some(
-                            ::stsgen_runtime::primitives::parse_i32(text.as_str())
+                            ::stsgen_runtime::types::wire::parse_i32(text.as_str())
                                 .map_err(|_| invalid(
                                     &flag,
                                     ::std::option::Option::Some(text.as_str()),
@@ -611,7 +611,7 @@ fn op_assume_root(
                 b = b
                     .set_minimum_session_token_size(
                         ::std::option::Option::Some(
-                            ::stsgen_runtime::primitives::parse_i32(text.as_str())
+                            ::stsgen_runtime::types::wire::parse_i32(text.as_str())
                                 .map_err(|_| invalid(
                                     &flag,
                                     ::std::option::Option::Some(text.as_str()),
@@ -852,7 +852,7 @@ fn op_get_federation_token(
                 b = b
                     .set_duration_seconds(
                         ::std::option::Option::Some(
-                            ::stsgen_runtime::primitives::parse_i32(text.as_str())
+                            ::stsgen_runtime::types::wire::parse_i32(text.as_str())
                                 .map_err(|_| invalid(
                                     &flag,
                                     ::std::option::Option::Some(text.as_str()),
@@ -869,7 +869,7 @@ fn op_get_federation_token(
                 b = b
                     .set_minimum_session_token_size(
                         ::std::option::Option::Some(
-                            ::stsgen_runtime::primitives::parse_i32(text.as_str())
+                            ::stsgen_runtime::types::wire::parse_i32(text.as_str())
                                 .map_err(|_| invalid(
                                     &flag,
                                     ::std::option::Option::Some(text.as_str()),
@@ -955,7 +955,7 @@ fn op_get_session_token(
                 b = b
                     .set_duration_seconds(
                         ::std::option::Option::Some(
-                            ::stsgen_runtime::primitives::parse_i32(text.as_str())
+                            ::stsgen_runtime::types::wire::parse_i32(text.as_str())
                                 .map_err(|_| invalid(
                                     &flag,
                                     ::std::option::Option::Some(text.as_str()),
@@ -972,7 +972,7 @@ fn op_get_session_token(
                 b = b
                     .set_minimum_session_token_size(
                         ::std::option::Option::Some(
-                            ::stsgen_runtime::primitives::parse_i32(text.as_str())
+                            ::stsgen_runtime::types::wire::parse_i32(text.as_str())
                                 .map_err(|_| invalid(
                                     &flag,
                                     ::std::option::Option::Some(text.as_str()),
@@ -1050,7 +1050,7 @@ fn op_get_web_identity_token(
                 b = b
                     .set_duration_seconds(
                         ::std::option::Option::Some(
-                            ::stsgen_runtime::primitives::parse_i32(text.as_str())
+                            ::stsgen_runtime::types::wire::parse_i32(text.as_str())
                                 .map_err(|_| invalid(
                                     &flag,
                                     ::std::option::Option::Some(text.as_str()),

@@ -652,7 +652,7 @@ impl ::stsgen_runtime::RequestId for AssumeRoleError {
 /// The awsQuery form body for `input` (`Action`, `Version`, then every set member;
 /// unset idempotency tokens are filled).
 pub fn serialize_body(input: &AssumeRoleInput) -> ::std::string::String {
-    let mut writer = ::stsgen_runtime::query::QueryWriter::new(
+    let mut writer = ::stsgen_runtime::protocol::aws_query::QueryWriter::new(
         OPERATION_NAME,
         crate::meta::API_VERSION,
     );
@@ -660,23 +660,29 @@ pub fn serialize_body(input: &AssumeRoleInput) -> ::std::string::String {
         let w = &mut writer;
         let prefix = "";
         if let ::std::option::Option::Some(value) = &input.duration_seconds {
-            let key = ::stsgen_runtime::query::join(prefix, "DurationSeconds");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "DurationSeconds",
+            );
             w.integer(&key, i64::from(*value));
         }
         if let ::std::option::Option::Some(value) = &input.external_id {
-            let key = ::stsgen_runtime::query::join(prefix, "ExternalId");
+            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "ExternalId");
             w.string(&key, value);
         }
         if let ::std::option::Option::Some(value) = &input.minimum_session_token_size {
-            let key = ::stsgen_runtime::query::join(prefix, "MinimumSessionTokenSize");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "MinimumSessionTokenSize",
+            );
             w.integer(&key, i64::from(*value));
         }
         if let ::std::option::Option::Some(value) = &input.policy {
-            let key = ::stsgen_runtime::query::join(prefix, "Policy");
+            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "Policy");
             w.string(&key, value);
         }
         if let ::std::option::Option::Some(value) = &input.policy_arns {
-            let key = ::stsgen_runtime::query::join(prefix, "PolicyArns");
+            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "PolicyArns");
             if value.is_empty() {
                 w.empty(&key);
             }
@@ -686,7 +692,10 @@ pub fn serialize_body(input: &AssumeRoleInput) -> ::std::string::String {
             }
         }
         if let ::std::option::Option::Some(value) = &input.provided_contexts {
-            let key = ::stsgen_runtime::query::join(prefix, "ProvidedContexts");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "ProvidedContexts",
+            );
             if value.is_empty() {
                 w.empty(&key);
             }
@@ -696,25 +705,34 @@ pub fn serialize_body(input: &AssumeRoleInput) -> ::std::string::String {
             }
         }
         {
-            let key = ::stsgen_runtime::query::join(prefix, "RoleArn");
+            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "RoleArn");
             let value = &input.role_arn;
             w.string(&key, value);
         }
         {
-            let key = ::stsgen_runtime::query::join(prefix, "RoleSessionName");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "RoleSessionName",
+            );
             let value = &input.role_session_name;
             w.string(&key, value);
         }
         if let ::std::option::Option::Some(value) = &input.serial_number {
-            let key = ::stsgen_runtime::query::join(prefix, "SerialNumber");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "SerialNumber",
+            );
             w.string(&key, value);
         }
         if let ::std::option::Option::Some(value) = &input.source_identity {
-            let key = ::stsgen_runtime::query::join(prefix, "SourceIdentity");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "SourceIdentity",
+            );
             w.string(&key, value);
         }
         if let ::std::option::Option::Some(value) = &input.tags {
-            let key = ::stsgen_runtime::query::join(prefix, "Tags");
+            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "Tags");
             if value.is_empty() {
                 w.empty(&key);
             }
@@ -724,11 +742,14 @@ pub fn serialize_body(input: &AssumeRoleInput) -> ::std::string::String {
             }
         }
         if let ::std::option::Option::Some(value) = &input.token_code {
-            let key = ::stsgen_runtime::query::join(prefix, "TokenCode");
+            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "TokenCode");
             w.string(&key, value);
         }
         if let ::std::option::Option::Some(value) = &input.transitive_tag_keys {
-            let key = ::stsgen_runtime::query::join(prefix, "TransitiveTagKeys");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "TransitiveTagKeys",
+            );
             if value.is_empty() {
                 w.empty(&key);
             }
@@ -745,7 +766,7 @@ pub fn serialize_body(input: &AssumeRoleInput) -> ::std::string::String {
 pub fn request(
     input: &AssumeRoleInput,
 ) -> ::stsgen_runtime::http::Request<::std::vec::Vec<u8>> {
-    ::stsgen_runtime::query::form_request(
+    ::stsgen_runtime::protocol::aws_query::form_request(
         HTTP_METHOD,
         HTTP_URI,
         serialize_body(input),
@@ -759,7 +780,7 @@ pub fn request(
 pub fn parse_output(
     body: &[u8],
 ) -> ::std::result::Result<AssumeRoleOutput, ::stsgen_runtime::ParseError> {
-    let (mut output, request_id) = ::stsgen_runtime::xml::parse_response(
+    let (mut output, request_id) = ::stsgen_runtime::protocol::aws_query::parse_response(
         body,
         "AssumeRoleResult",
         false,
@@ -788,7 +809,7 @@ pub fn parse_output(
                         f_packed_policy_size = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::primitives::parse_i32(text)
+                            ::stsgen_runtime::types::wire::parse_i32(text)
                                 .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "AssumeRoleResponse",
                                     "PackedPolicySize",
@@ -801,7 +822,7 @@ pub fn parse_output(
                         f_session_token_size = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::primitives::parse_i32(text)
+                            ::stsgen_runtime::types::wire::parse_i32(text)
                                 .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "AssumeRoleResponse",
                                     "SessionTokenSize",
@@ -814,7 +835,7 @@ pub fn parse_output(
                         f_session_token_utilization = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::primitives::parse_i32(text)
+                            ::stsgen_runtime::types::wire::parse_i32(text)
                                 .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "AssumeRoleResponse",
                                     "SessionTokenUtilization",
@@ -860,7 +881,7 @@ pub fn parse_error(
     let header_request_id = headers
         .get("x-amzn-requestid")
         .and_then(|v| v.to_str().ok());
-    let meta = ::stsgen_runtime::xml::parse_error_metadata(
+    let meta = ::stsgen_runtime::protocol::aws_query::parse_error_metadata(
         status,
         header_request_id,
         body,
@@ -868,7 +889,7 @@ pub fn parse_error(
     Ok(
         match meta.code() {
             crate::types::error::MalformedPolicyDocumentException::CODE => {
-                let mut e = ::stsgen_runtime::xml::with_error_element(
+                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
                         body,
                         crate::protocol::de::de_malformed_policy_document_exception,
                     )
@@ -880,7 +901,7 @@ pub fn parse_error(
                 AssumeRoleError::MalformedPolicyDocumentException(e)
             }
             crate::types::error::PackedPolicyTooLargeException::CODE => {
-                let mut e = ::stsgen_runtime::xml::with_error_element(
+                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
                         body,
                         crate::protocol::de::de_packed_policy_too_large_exception,
                     )
@@ -892,7 +913,7 @@ pub fn parse_error(
                 AssumeRoleError::PackedPolicyTooLargeException(e)
             }
             crate::types::error::RegionDisabledException::CODE => {
-                let mut e = ::stsgen_runtime::xml::with_error_element(
+                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
                         body,
                         crate::protocol::de::de_region_disabled_exception,
                     )
@@ -904,7 +925,7 @@ pub fn parse_error(
                 AssumeRoleError::RegionDisabledException(e)
             }
             crate::types::error::ExpiredTokenException::CODE => {
-                let mut e = ::stsgen_runtime::xml::with_error_element(
+                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
                         body,
                         crate::protocol::de::de_expired_token_exception,
                     )
@@ -928,7 +949,7 @@ impl crate::client::OperationInput for AssumeRoleInput {
         client: &crate::client::Client,
     ) -> ::std::result::Result<
         AssumeRoleOutput,
-        ::stsgen_runtime::client::SdkError<AssumeRoleError>,
+        ::stsgen_runtime::error::SdkError<AssumeRoleError>,
     > {
         let call = self.call(client.config())?;
         client.invoke(call).await
@@ -939,7 +960,7 @@ impl crate::client::OperationInput for AssumeRoleInput {
         client: &crate::blocking::Client,
     ) -> ::std::result::Result<
         AssumeRoleOutput,
-        ::stsgen_runtime::client::SdkError<AssumeRoleError>,
+        ::stsgen_runtime::error::SdkError<AssumeRoleError>,
     > {
         let call = self.call(client.config())?;
         client.invoke(call)
@@ -952,11 +973,11 @@ impl AssumeRoleInput {
         config: &crate::client::Config,
     ) -> ::std::result::Result<
         ::stsgen_runtime::client::OperationCall<AssumeRoleOutput, AssumeRoleError>,
-        ::stsgen_runtime::client::SdkError<AssumeRoleError>,
+        ::stsgen_runtime::error::SdkError<AssumeRoleError>,
     > {
         self.validate()?;
         let endpoint = crate::client::resolve_endpoint(config)
-            .map_err(::stsgen_runtime::client::SdkError::Endpoint)?;
+            .map_err(::stsgen_runtime::error::SdkError::Endpoint)?;
         Ok(::stsgen_runtime::client::OperationCall {
             name: "AssumeRole",
             signing_name: "sts",
@@ -1621,13 +1642,13 @@ pub mod builders {
         /// Builds the input (checking required members and constraints) and sends it.
         ///
         /// # Errors
-        /// [`SdkError::Construction`](::stsgen_runtime::client::SdkError::Construction) for an
-        /// invalid input (nothing is sent), otherwise see [`SdkError`](::stsgen_runtime::client::SdkError).
+        /// [`SdkError::Construction`](::stsgen_runtime::error::SdkError::Construction) for an
+        /// invalid input (nothing is sent), otherwise see [`SdkError`](::stsgen_runtime::error::SdkError).
         pub async fn send(
             self,
         ) -> ::std::result::Result<
             super::AssumeRoleOutput,
-            ::stsgen_runtime::client::SdkError<super::AssumeRoleError>,
+            ::stsgen_runtime::error::SdkError<super::AssumeRoleError>,
         > {
             let input = self.inner.build()?;
             self.client.send(input).await

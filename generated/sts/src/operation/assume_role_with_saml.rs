@@ -617,7 +617,7 @@ impl ::stsgen_runtime::RequestId for AssumeRoleWithSamlError {
 /// The awsQuery form body for `input` (`Action`, `Version`, then every set member;
 /// unset idempotency tokens are filled).
 pub fn serialize_body(input: &AssumeRoleWithSamlInput) -> ::std::string::String {
-    let mut writer = ::stsgen_runtime::query::QueryWriter::new(
+    let mut writer = ::stsgen_runtime::protocol::aws_query::QueryWriter::new(
         OPERATION_NAME,
         crate::meta::API_VERSION,
     );
@@ -625,19 +625,25 @@ pub fn serialize_body(input: &AssumeRoleWithSamlInput) -> ::std::string::String 
         let w = &mut writer;
         let prefix = "";
         if let ::std::option::Option::Some(value) = &input.duration_seconds {
-            let key = ::stsgen_runtime::query::join(prefix, "DurationSeconds");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "DurationSeconds",
+            );
             w.integer(&key, i64::from(*value));
         }
         if let ::std::option::Option::Some(value) = &input.minimum_session_token_size {
-            let key = ::stsgen_runtime::query::join(prefix, "MinimumSessionTokenSize");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "MinimumSessionTokenSize",
+            );
             w.integer(&key, i64::from(*value));
         }
         if let ::std::option::Option::Some(value) = &input.policy {
-            let key = ::stsgen_runtime::query::join(prefix, "Policy");
+            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "Policy");
             w.string(&key, value);
         }
         if let ::std::option::Option::Some(value) = &input.policy_arns {
-            let key = ::stsgen_runtime::query::join(prefix, "PolicyArns");
+            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "PolicyArns");
             if value.is_empty() {
                 w.empty(&key);
             }
@@ -647,17 +653,23 @@ pub fn serialize_body(input: &AssumeRoleWithSamlInput) -> ::std::string::String 
             }
         }
         {
-            let key = ::stsgen_runtime::query::join(prefix, "PrincipalArn");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "PrincipalArn",
+            );
             let value = &input.principal_arn;
             w.string(&key, value);
         }
         {
-            let key = ::stsgen_runtime::query::join(prefix, "RoleArn");
+            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "RoleArn");
             let value = &input.role_arn;
             w.string(&key, value);
         }
         {
-            let key = ::stsgen_runtime::query::join(prefix, "SAMLAssertion");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "SAMLAssertion",
+            );
             let value = &input.saml_assertion;
             w.string(&key, value);
         }
@@ -669,7 +681,7 @@ pub fn serialize_body(input: &AssumeRoleWithSamlInput) -> ::std::string::String 
 pub fn request(
     input: &AssumeRoleWithSamlInput,
 ) -> ::stsgen_runtime::http::Request<::std::vec::Vec<u8>> {
-    ::stsgen_runtime::query::form_request(
+    ::stsgen_runtime::protocol::aws_query::form_request(
         HTTP_METHOD,
         HTTP_URI,
         serialize_body(input),
@@ -683,7 +695,7 @@ pub fn request(
 pub fn parse_output(
     body: &[u8],
 ) -> ::std::result::Result<AssumeRoleWithSamlOutput, ::stsgen_runtime::ParseError> {
-    let (mut output, request_id) = ::stsgen_runtime::xml::parse_response(
+    let (mut output, request_id) = ::stsgen_runtime::protocol::aws_query::parse_response(
         body,
         "AssumeRoleWithSAMLResult",
         false,
@@ -738,7 +750,7 @@ pub fn parse_output(
                         f_packed_policy_size = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::primitives::parse_i32(text)
+                            ::stsgen_runtime::types::wire::parse_i32(text)
                                 .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "AssumeRoleWithSAMLResponse",
                                     "PackedPolicySize",
@@ -751,7 +763,7 @@ pub fn parse_output(
                         f_session_token_size = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::primitives::parse_i32(text)
+                            ::stsgen_runtime::types::wire::parse_i32(text)
                                 .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "AssumeRoleWithSAMLResponse",
                                     "SessionTokenSize",
@@ -764,7 +776,7 @@ pub fn parse_output(
                         f_session_token_utilization = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::primitives::parse_i32(text)
+                            ::stsgen_runtime::types::wire::parse_i32(text)
                                 .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "AssumeRoleWithSAMLResponse",
                                     "SessionTokenUtilization",
@@ -829,7 +841,7 @@ pub fn parse_error(
     let header_request_id = headers
         .get("x-amzn-requestid")
         .and_then(|v| v.to_str().ok());
-    let meta = ::stsgen_runtime::xml::parse_error_metadata(
+    let meta = ::stsgen_runtime::protocol::aws_query::parse_error_metadata(
         status,
         header_request_id,
         body,
@@ -837,7 +849,7 @@ pub fn parse_error(
     Ok(
         match meta.code() {
             crate::types::error::MalformedPolicyDocumentException::CODE => {
-                let mut e = ::stsgen_runtime::xml::with_error_element(
+                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
                         body,
                         crate::protocol::de::de_malformed_policy_document_exception,
                     )
@@ -849,7 +861,7 @@ pub fn parse_error(
                 AssumeRoleWithSamlError::MalformedPolicyDocumentException(e)
             }
             crate::types::error::PackedPolicyTooLargeException::CODE => {
-                let mut e = ::stsgen_runtime::xml::with_error_element(
+                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
                         body,
                         crate::protocol::de::de_packed_policy_too_large_exception,
                     )
@@ -861,7 +873,7 @@ pub fn parse_error(
                 AssumeRoleWithSamlError::PackedPolicyTooLargeException(e)
             }
             crate::types::error::IdpRejectedClaimException::CODE => {
-                let mut e = ::stsgen_runtime::xml::with_error_element(
+                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
                         body,
                         crate::protocol::de::de_idp_rejected_claim_exception,
                     )
@@ -873,7 +885,7 @@ pub fn parse_error(
                 AssumeRoleWithSamlError::IdpRejectedClaimException(e)
             }
             crate::types::error::InvalidIdentityTokenException::CODE => {
-                let mut e = ::stsgen_runtime::xml::with_error_element(
+                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
                         body,
                         crate::protocol::de::de_invalid_identity_token_exception,
                     )
@@ -885,7 +897,7 @@ pub fn parse_error(
                 AssumeRoleWithSamlError::InvalidIdentityTokenException(e)
             }
             crate::types::error::ExpiredTokenException::CODE => {
-                let mut e = ::stsgen_runtime::xml::with_error_element(
+                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
                         body,
                         crate::protocol::de::de_expired_token_exception,
                     )
@@ -897,7 +909,7 @@ pub fn parse_error(
                 AssumeRoleWithSamlError::ExpiredTokenException(e)
             }
             crate::types::error::RegionDisabledException::CODE => {
-                let mut e = ::stsgen_runtime::xml::with_error_element(
+                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
                         body,
                         crate::protocol::de::de_region_disabled_exception,
                     )
@@ -925,7 +937,7 @@ impl crate::client::OperationInput for AssumeRoleWithSamlInput {
         client: &crate::client::Client,
     ) -> ::std::result::Result<
         AssumeRoleWithSamlOutput,
-        ::stsgen_runtime::client::SdkError<AssumeRoleWithSamlError>,
+        ::stsgen_runtime::error::SdkError<AssumeRoleWithSamlError>,
     > {
         let call = self.call(client.config())?;
         client.invoke(call).await
@@ -936,7 +948,7 @@ impl crate::client::OperationInput for AssumeRoleWithSamlInput {
         client: &crate::blocking::Client,
     ) -> ::std::result::Result<
         AssumeRoleWithSamlOutput,
-        ::stsgen_runtime::client::SdkError<AssumeRoleWithSamlError>,
+        ::stsgen_runtime::error::SdkError<AssumeRoleWithSamlError>,
     > {
         let call = self.call(client.config())?;
         client.invoke(call)
@@ -952,11 +964,11 @@ impl AssumeRoleWithSamlInput {
             AssumeRoleWithSamlOutput,
             AssumeRoleWithSamlError,
         >,
-        ::stsgen_runtime::client::SdkError<AssumeRoleWithSamlError>,
+        ::stsgen_runtime::error::SdkError<AssumeRoleWithSamlError>,
     > {
         self.validate()?;
         let endpoint = crate::client::resolve_endpoint(config)
-            .map_err(::stsgen_runtime::client::SdkError::Endpoint)?;
+            .map_err(::stsgen_runtime::error::SdkError::Endpoint)?;
         Ok(::stsgen_runtime::client::OperationCall {
             name: "AssumeRoleWithSAML",
             signing_name: "sts",
@@ -1556,13 +1568,13 @@ pub mod builders {
         /// Builds the input (checking required members and constraints) and sends it.
         ///
         /// # Errors
-        /// [`SdkError::Construction`](::stsgen_runtime::client::SdkError::Construction) for an
-        /// invalid input (nothing is sent), otherwise see [`SdkError`](::stsgen_runtime::client::SdkError).
+        /// [`SdkError::Construction`](::stsgen_runtime::error::SdkError::Construction) for an
+        /// invalid input (nothing is sent), otherwise see [`SdkError`](::stsgen_runtime::error::SdkError).
         pub async fn send(
             self,
         ) -> ::std::result::Result<
             super::AssumeRoleWithSamlOutput,
-            ::stsgen_runtime::client::SdkError<super::AssumeRoleWithSamlError>,
+            ::stsgen_runtime::error::SdkError<super::AssumeRoleWithSamlError>,
         > {
             let input = self.inner.build()?;
             self.client.send(input).await

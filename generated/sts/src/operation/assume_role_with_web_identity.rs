@@ -644,7 +644,7 @@ impl ::stsgen_runtime::RequestId for AssumeRoleWithWebIdentityError {
 /// The awsQuery form body for `input` (`Action`, `Version`, then every set member;
 /// unset idempotency tokens are filled).
 pub fn serialize_body(input: &AssumeRoleWithWebIdentityInput) -> ::std::string::String {
-    let mut writer = ::stsgen_runtime::query::QueryWriter::new(
+    let mut writer = ::stsgen_runtime::protocol::aws_query::QueryWriter::new(
         OPERATION_NAME,
         crate::meta::API_VERSION,
     );
@@ -652,19 +652,25 @@ pub fn serialize_body(input: &AssumeRoleWithWebIdentityInput) -> ::std::string::
         let w = &mut writer;
         let prefix = "";
         if let ::std::option::Option::Some(value) = &input.duration_seconds {
-            let key = ::stsgen_runtime::query::join(prefix, "DurationSeconds");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "DurationSeconds",
+            );
             w.integer(&key, i64::from(*value));
         }
         if let ::std::option::Option::Some(value) = &input.minimum_session_token_size {
-            let key = ::stsgen_runtime::query::join(prefix, "MinimumSessionTokenSize");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "MinimumSessionTokenSize",
+            );
             w.integer(&key, i64::from(*value));
         }
         if let ::std::option::Option::Some(value) = &input.policy {
-            let key = ::stsgen_runtime::query::join(prefix, "Policy");
+            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "Policy");
             w.string(&key, value);
         }
         if let ::std::option::Option::Some(value) = &input.policy_arns {
-            let key = ::stsgen_runtime::query::join(prefix, "PolicyArns");
+            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "PolicyArns");
             if value.is_empty() {
                 w.empty(&key);
             }
@@ -674,21 +680,27 @@ pub fn serialize_body(input: &AssumeRoleWithWebIdentityInput) -> ::std::string::
             }
         }
         if let ::std::option::Option::Some(value) = &input.provider_id {
-            let key = ::stsgen_runtime::query::join(prefix, "ProviderId");
+            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "ProviderId");
             w.string(&key, value);
         }
         {
-            let key = ::stsgen_runtime::query::join(prefix, "RoleArn");
+            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "RoleArn");
             let value = &input.role_arn;
             w.string(&key, value);
         }
         {
-            let key = ::stsgen_runtime::query::join(prefix, "RoleSessionName");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "RoleSessionName",
+            );
             let value = &input.role_session_name;
             w.string(&key, value);
         }
         {
-            let key = ::stsgen_runtime::query::join(prefix, "WebIdentityToken");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "WebIdentityToken",
+            );
             let value = &input.web_identity_token;
             w.string(&key, value);
         }
@@ -700,7 +712,7 @@ pub fn serialize_body(input: &AssumeRoleWithWebIdentityInput) -> ::std::string::
 pub fn request(
     input: &AssumeRoleWithWebIdentityInput,
 ) -> ::stsgen_runtime::http::Request<::std::vec::Vec<u8>> {
-    ::stsgen_runtime::query::form_request(
+    ::stsgen_runtime::protocol::aws_query::form_request(
         HTTP_METHOD,
         HTTP_URI,
         serialize_body(input),
@@ -717,7 +729,7 @@ pub fn parse_output(
     AssumeRoleWithWebIdentityOutput,
     ::stsgen_runtime::ParseError,
 > {
-    let (mut output, request_id) = ::stsgen_runtime::xml::parse_response(
+    let (mut output, request_id) = ::stsgen_runtime::protocol::aws_query::parse_response(
         body,
         "AssumeRoleWithWebIdentityResult",
         false,
@@ -758,7 +770,7 @@ pub fn parse_output(
                         f_packed_policy_size = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::primitives::parse_i32(text)
+                            ::stsgen_runtime::types::wire::parse_i32(text)
                                 .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "AssumeRoleWithWebIdentityResponse",
                                     "PackedPolicySize",
@@ -778,7 +790,7 @@ pub fn parse_output(
                         f_session_token_size = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::primitives::parse_i32(text)
+                            ::stsgen_runtime::types::wire::parse_i32(text)
                                 .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "AssumeRoleWithWebIdentityResponse",
                                     "SessionTokenSize",
@@ -791,7 +803,7 @@ pub fn parse_output(
                         f_session_token_utilization = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::primitives::parse_i32(text)
+                            ::stsgen_runtime::types::wire::parse_i32(text)
                                 .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "AssumeRoleWithWebIdentityResponse",
                                     "SessionTokenUtilization",
@@ -850,7 +862,7 @@ pub fn parse_error(
     let header_request_id = headers
         .get("x-amzn-requestid")
         .and_then(|v| v.to_str().ok());
-    let meta = ::stsgen_runtime::xml::parse_error_metadata(
+    let meta = ::stsgen_runtime::protocol::aws_query::parse_error_metadata(
         status,
         header_request_id,
         body,
@@ -858,7 +870,7 @@ pub fn parse_error(
     Ok(
         match meta.code() {
             crate::types::error::MalformedPolicyDocumentException::CODE => {
-                let mut e = ::stsgen_runtime::xml::with_error_element(
+                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
                         body,
                         crate::protocol::de::de_malformed_policy_document_exception,
                     )
@@ -870,7 +882,7 @@ pub fn parse_error(
                 AssumeRoleWithWebIdentityError::MalformedPolicyDocumentException(e)
             }
             crate::types::error::PackedPolicyTooLargeException::CODE => {
-                let mut e = ::stsgen_runtime::xml::with_error_element(
+                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
                         body,
                         crate::protocol::de::de_packed_policy_too_large_exception,
                     )
@@ -882,7 +894,7 @@ pub fn parse_error(
                 AssumeRoleWithWebIdentityError::PackedPolicyTooLargeException(e)
             }
             crate::types::error::IdpRejectedClaimException::CODE => {
-                let mut e = ::stsgen_runtime::xml::with_error_element(
+                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
                         body,
                         crate::protocol::de::de_idp_rejected_claim_exception,
                     )
@@ -894,7 +906,7 @@ pub fn parse_error(
                 AssumeRoleWithWebIdentityError::IdpRejectedClaimException(e)
             }
             crate::types::error::IdpCommunicationErrorException::CODE => {
-                let mut e = ::stsgen_runtime::xml::with_error_element(
+                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
                         body,
                         crate::protocol::de::de_idp_communication_error_exception,
                     )
@@ -906,7 +918,7 @@ pub fn parse_error(
                 AssumeRoleWithWebIdentityError::IdpCommunicationErrorException(e)
             }
             crate::types::error::InvalidIdentityTokenException::CODE => {
-                let mut e = ::stsgen_runtime::xml::with_error_element(
+                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
                         body,
                         crate::protocol::de::de_invalid_identity_token_exception,
                     )
@@ -918,7 +930,7 @@ pub fn parse_error(
                 AssumeRoleWithWebIdentityError::InvalidIdentityTokenException(e)
             }
             crate::types::error::ExpiredTokenException::CODE => {
-                let mut e = ::stsgen_runtime::xml::with_error_element(
+                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
                         body,
                         crate::protocol::de::de_expired_token_exception,
                     )
@@ -930,7 +942,7 @@ pub fn parse_error(
                 AssumeRoleWithWebIdentityError::ExpiredTokenException(e)
             }
             crate::types::error::RegionDisabledException::CODE => {
-                let mut e = ::stsgen_runtime::xml::with_error_element(
+                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
                         body,
                         crate::protocol::de::de_region_disabled_exception,
                     )
@@ -958,7 +970,7 @@ impl crate::client::OperationInput for AssumeRoleWithWebIdentityInput {
         client: &crate::client::Client,
     ) -> ::std::result::Result<
         AssumeRoleWithWebIdentityOutput,
-        ::stsgen_runtime::client::SdkError<AssumeRoleWithWebIdentityError>,
+        ::stsgen_runtime::error::SdkError<AssumeRoleWithWebIdentityError>,
     > {
         let call = self.call(client.config())?;
         client.invoke(call).await
@@ -969,7 +981,7 @@ impl crate::client::OperationInput for AssumeRoleWithWebIdentityInput {
         client: &crate::blocking::Client,
     ) -> ::std::result::Result<
         AssumeRoleWithWebIdentityOutput,
-        ::stsgen_runtime::client::SdkError<AssumeRoleWithWebIdentityError>,
+        ::stsgen_runtime::error::SdkError<AssumeRoleWithWebIdentityError>,
     > {
         let call = self.call(client.config())?;
         client.invoke(call)
@@ -985,11 +997,11 @@ impl AssumeRoleWithWebIdentityInput {
             AssumeRoleWithWebIdentityOutput,
             AssumeRoleWithWebIdentityError,
         >,
-        ::stsgen_runtime::client::SdkError<AssumeRoleWithWebIdentityError>,
+        ::stsgen_runtime::error::SdkError<AssumeRoleWithWebIdentityError>,
     > {
         self.validate()?;
         let endpoint = crate::client::resolve_endpoint(config)
-            .map_err(::stsgen_runtime::client::SdkError::Endpoint)?;
+            .map_err(::stsgen_runtime::error::SdkError::Endpoint)?;
         Ok(::stsgen_runtime::client::OperationCall {
             name: "AssumeRoleWithWebIdentity",
             signing_name: "sts",
@@ -1568,13 +1580,13 @@ pub mod builders {
         /// Builds the input (checking required members and constraints) and sends it.
         ///
         /// # Errors
-        /// [`SdkError::Construction`](::stsgen_runtime::client::SdkError::Construction) for an
-        /// invalid input (nothing is sent), otherwise see [`SdkError`](::stsgen_runtime::client::SdkError).
+        /// [`SdkError::Construction`](::stsgen_runtime::error::SdkError::Construction) for an
+        /// invalid input (nothing is sent), otherwise see [`SdkError`](::stsgen_runtime::error::SdkError).
         pub async fn send(
             self,
         ) -> ::std::result::Result<
             super::AssumeRoleWithWebIdentityOutput,
-            ::stsgen_runtime::client::SdkError<super::AssumeRoleWithWebIdentityError>,
+            ::stsgen_runtime::error::SdkError<super::AssumeRoleWithWebIdentityError>,
         > {
             let input = self.inner.build()?;
             self.client.send(input).await

@@ -316,7 +316,7 @@ impl ::stsgen_runtime::RequestId for AssumeRootError {
 /// The awsQuery form body for `input` (`Action`, `Version`, then every set member;
 /// unset idempotency tokens are filled).
 pub fn serialize_body(input: &AssumeRootInput) -> ::std::string::String {
-    let mut writer = ::stsgen_runtime::query::QueryWriter::new(
+    let mut writer = ::stsgen_runtime::protocol::aws_query::QueryWriter::new(
         OPERATION_NAME,
         crate::meta::API_VERSION,
     );
@@ -324,20 +324,32 @@ pub fn serialize_body(input: &AssumeRootInput) -> ::std::string::String {
         let w = &mut writer;
         let prefix = "";
         if let ::std::option::Option::Some(value) = &input.duration_seconds {
-            let key = ::stsgen_runtime::query::join(prefix, "DurationSeconds");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "DurationSeconds",
+            );
             w.integer(&key, i64::from(*value));
         }
         if let ::std::option::Option::Some(value) = &input.minimum_session_token_size {
-            let key = ::stsgen_runtime::query::join(prefix, "MinimumSessionTokenSize");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "MinimumSessionTokenSize",
+            );
             w.integer(&key, i64::from(*value));
         }
         {
-            let key = ::stsgen_runtime::query::join(prefix, "TargetPrincipal");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "TargetPrincipal",
+            );
             let value = &input.target_principal;
             w.string(&key, value);
         }
         {
-            let key = ::stsgen_runtime::query::join(prefix, "TaskPolicyArn");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "TaskPolicyArn",
+            );
             let value = &input.task_policy_arn;
             crate::protocol::ser::ser_policy_descriptor_type(w, &key, value);
         }
@@ -349,7 +361,7 @@ pub fn serialize_body(input: &AssumeRootInput) -> ::std::string::String {
 pub fn request(
     input: &AssumeRootInput,
 ) -> ::stsgen_runtime::http::Request<::std::vec::Vec<u8>> {
-    ::stsgen_runtime::query::form_request(
+    ::stsgen_runtime::protocol::aws_query::form_request(
         HTTP_METHOD,
         HTTP_URI,
         serialize_body(input),
@@ -363,7 +375,7 @@ pub fn request(
 pub fn parse_output(
     body: &[u8],
 ) -> ::std::result::Result<AssumeRootOutput, ::stsgen_runtime::ParseError> {
-    let (mut output, request_id) = ::stsgen_runtime::xml::parse_response(
+    let (mut output, request_id) = ::stsgen_runtime::protocol::aws_query::parse_response(
         body,
         "AssumeRootResult",
         false,
@@ -383,7 +395,7 @@ pub fn parse_output(
                         f_session_token_size = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::primitives::parse_i32(text)
+                            ::stsgen_runtime::types::wire::parse_i32(text)
                                 .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "AssumeRootResponse",
                                     "SessionTokenSize",
@@ -396,7 +408,7 @@ pub fn parse_output(
                         f_session_token_utilization = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::primitives::parse_i32(text)
+                            ::stsgen_runtime::types::wire::parse_i32(text)
                                 .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "AssumeRootResponse",
                                     "SessionTokenUtilization",
@@ -440,7 +452,7 @@ pub fn parse_error(
     let header_request_id = headers
         .get("x-amzn-requestid")
         .and_then(|v| v.to_str().ok());
-    let meta = ::stsgen_runtime::xml::parse_error_metadata(
+    let meta = ::stsgen_runtime::protocol::aws_query::parse_error_metadata(
         status,
         header_request_id,
         body,
@@ -448,7 +460,7 @@ pub fn parse_error(
     Ok(
         match meta.code() {
             crate::types::error::RegionDisabledException::CODE => {
-                let mut e = ::stsgen_runtime::xml::with_error_element(
+                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
                         body,
                         crate::protocol::de::de_region_disabled_exception,
                     )
@@ -460,7 +472,7 @@ pub fn parse_error(
                 AssumeRootError::RegionDisabledException(e)
             }
             crate::types::error::ExpiredTokenException::CODE => {
-                let mut e = ::stsgen_runtime::xml::with_error_element(
+                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
                         body,
                         crate::protocol::de::de_expired_token_exception,
                     )
@@ -484,7 +496,7 @@ impl crate::client::OperationInput for AssumeRootInput {
         client: &crate::client::Client,
     ) -> ::std::result::Result<
         AssumeRootOutput,
-        ::stsgen_runtime::client::SdkError<AssumeRootError>,
+        ::stsgen_runtime::error::SdkError<AssumeRootError>,
     > {
         let call = self.call(client.config())?;
         client.invoke(call).await
@@ -495,7 +507,7 @@ impl crate::client::OperationInput for AssumeRootInput {
         client: &crate::blocking::Client,
     ) -> ::std::result::Result<
         AssumeRootOutput,
-        ::stsgen_runtime::client::SdkError<AssumeRootError>,
+        ::stsgen_runtime::error::SdkError<AssumeRootError>,
     > {
         let call = self.call(client.config())?;
         client.invoke(call)
@@ -508,11 +520,11 @@ impl AssumeRootInput {
         config: &crate::client::Config,
     ) -> ::std::result::Result<
         ::stsgen_runtime::client::OperationCall<AssumeRootOutput, AssumeRootError>,
-        ::stsgen_runtime::client::SdkError<AssumeRootError>,
+        ::stsgen_runtime::error::SdkError<AssumeRootError>,
     > {
         self.validate()?;
         let endpoint = crate::client::resolve_endpoint(config)
-            .map_err(::stsgen_runtime::client::SdkError::Endpoint)?;
+            .map_err(::stsgen_runtime::error::SdkError::Endpoint)?;
         Ok(::stsgen_runtime::client::OperationCall {
             name: "AssumeRoot",
             signing_name: "sts",
@@ -822,13 +834,13 @@ pub mod builders {
         /// Builds the input (checking required members and constraints) and sends it.
         ///
         /// # Errors
-        /// [`SdkError::Construction`](::stsgen_runtime::client::SdkError::Construction) for an
-        /// invalid input (nothing is sent), otherwise see [`SdkError`](::stsgen_runtime::client::SdkError).
+        /// [`SdkError::Construction`](::stsgen_runtime::error::SdkError::Construction) for an
+        /// invalid input (nothing is sent), otherwise see [`SdkError`](::stsgen_runtime::error::SdkError).
         pub async fn send(
             self,
         ) -> ::std::result::Result<
             super::AssumeRootOutput,
-            ::stsgen_runtime::client::SdkError<super::AssumeRootError>,
+            ::stsgen_runtime::error::SdkError<super::AssumeRootError>,
         > {
             let input = self.inner.build()?;
             self.client.send(input).await

@@ -216,7 +216,7 @@ impl ::stsgen_runtime::RequestId for DecodeAuthorizationMessageError {
 /// The awsQuery form body for `input` (`Action`, `Version`, then every set member;
 /// unset idempotency tokens are filled).
 pub fn serialize_body(input: &DecodeAuthorizationMessageInput) -> ::std::string::String {
-    let mut writer = ::stsgen_runtime::query::QueryWriter::new(
+    let mut writer = ::stsgen_runtime::protocol::aws_query::QueryWriter::new(
         OPERATION_NAME,
         crate::meta::API_VERSION,
     );
@@ -224,7 +224,10 @@ pub fn serialize_body(input: &DecodeAuthorizationMessageInput) -> ::std::string:
         let w = &mut writer;
         let prefix = "";
         {
-            let key = ::stsgen_runtime::query::join(prefix, "EncodedMessage");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "EncodedMessage",
+            );
             let value = &input.encoded_message;
             w.string(&key, value);
         }
@@ -236,7 +239,7 @@ pub fn serialize_body(input: &DecodeAuthorizationMessageInput) -> ::std::string:
 pub fn request(
     input: &DecodeAuthorizationMessageInput,
 ) -> ::stsgen_runtime::http::Request<::std::vec::Vec<u8>> {
-    ::stsgen_runtime::query::form_request(
+    ::stsgen_runtime::protocol::aws_query::form_request(
         HTTP_METHOD,
         HTTP_URI,
         serialize_body(input),
@@ -253,7 +256,7 @@ pub fn parse_output(
     DecodeAuthorizationMessageOutput,
     ::stsgen_runtime::ParseError,
 > {
-    let (mut output, request_id) = ::stsgen_runtime::xml::parse_response(
+    let (mut output, request_id) = ::stsgen_runtime::protocol::aws_query::parse_response(
         body,
         "DecodeAuthorizationMessageResult",
         false,
@@ -296,7 +299,7 @@ pub fn parse_error(
     let header_request_id = headers
         .get("x-amzn-requestid")
         .and_then(|v| v.to_str().ok());
-    let meta = ::stsgen_runtime::xml::parse_error_metadata(
+    let meta = ::stsgen_runtime::protocol::aws_query::parse_error_metadata(
         status,
         header_request_id,
         body,
@@ -304,7 +307,7 @@ pub fn parse_error(
     Ok(
         match meta.code() {
             crate::types::error::InvalidAuthorizationMessageException::CODE => {
-                let mut e = ::stsgen_runtime::xml::with_error_element(
+                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
                         body,
                         crate::protocol::de::de_invalid_authorization_message_exception,
                     )
@@ -332,7 +335,7 @@ impl crate::client::OperationInput for DecodeAuthorizationMessageInput {
         client: &crate::client::Client,
     ) -> ::std::result::Result<
         DecodeAuthorizationMessageOutput,
-        ::stsgen_runtime::client::SdkError<DecodeAuthorizationMessageError>,
+        ::stsgen_runtime::error::SdkError<DecodeAuthorizationMessageError>,
     > {
         let call = self.call(client.config())?;
         client.invoke(call).await
@@ -343,7 +346,7 @@ impl crate::client::OperationInput for DecodeAuthorizationMessageInput {
         client: &crate::blocking::Client,
     ) -> ::std::result::Result<
         DecodeAuthorizationMessageOutput,
-        ::stsgen_runtime::client::SdkError<DecodeAuthorizationMessageError>,
+        ::stsgen_runtime::error::SdkError<DecodeAuthorizationMessageError>,
     > {
         let call = self.call(client.config())?;
         client.invoke(call)
@@ -359,11 +362,11 @@ impl DecodeAuthorizationMessageInput {
             DecodeAuthorizationMessageOutput,
             DecodeAuthorizationMessageError,
         >,
-        ::stsgen_runtime::client::SdkError<DecodeAuthorizationMessageError>,
+        ::stsgen_runtime::error::SdkError<DecodeAuthorizationMessageError>,
     > {
         self.validate()?;
         let endpoint = crate::client::resolve_endpoint(config)
-            .map_err(::stsgen_runtime::client::SdkError::Endpoint)?;
+            .map_err(::stsgen_runtime::error::SdkError::Endpoint)?;
         Ok(::stsgen_runtime::client::OperationCall {
             name: "DecodeAuthorizationMessage",
             signing_name: "sts",
@@ -514,13 +517,13 @@ pub mod builders {
         /// Builds the input (checking required members and constraints) and sends it.
         ///
         /// # Errors
-        /// [`SdkError::Construction`](::stsgen_runtime::client::SdkError::Construction) for an
-        /// invalid input (nothing is sent), otherwise see [`SdkError`](::stsgen_runtime::client::SdkError).
+        /// [`SdkError::Construction`](::stsgen_runtime::error::SdkError::Construction) for an
+        /// invalid input (nothing is sent), otherwise see [`SdkError`](::stsgen_runtime::error::SdkError).
         pub async fn send(
             self,
         ) -> ::std::result::Result<
             super::DecodeAuthorizationMessageOutput,
-            ::stsgen_runtime::client::SdkError<super::DecodeAuthorizationMessageError>,
+            ::stsgen_runtime::error::SdkError<super::DecodeAuthorizationMessageError>,
         > {
             let input = self.inner.build()?;
             self.client.send(input).await

@@ -175,7 +175,7 @@ impl ::stsgen_runtime::RequestId for GetAccessKeyInfoError {
 /// The awsQuery form body for `input` (`Action`, `Version`, then every set member;
 /// unset idempotency tokens are filled).
 pub fn serialize_body(input: &GetAccessKeyInfoInput) -> ::std::string::String {
-    let mut writer = ::stsgen_runtime::query::QueryWriter::new(
+    let mut writer = ::stsgen_runtime::protocol::aws_query::QueryWriter::new(
         OPERATION_NAME,
         crate::meta::API_VERSION,
     );
@@ -183,7 +183,7 @@ pub fn serialize_body(input: &GetAccessKeyInfoInput) -> ::std::string::String {
         let w = &mut writer;
         let prefix = "";
         {
-            let key = ::stsgen_runtime::query::join(prefix, "AccessKeyId");
+            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "AccessKeyId");
             let value = &input.access_key_id;
             w.string(&key, value);
         }
@@ -195,7 +195,7 @@ pub fn serialize_body(input: &GetAccessKeyInfoInput) -> ::std::string::String {
 pub fn request(
     input: &GetAccessKeyInfoInput,
 ) -> ::stsgen_runtime::http::Request<::std::vec::Vec<u8>> {
-    ::stsgen_runtime::query::form_request(
+    ::stsgen_runtime::protocol::aws_query::form_request(
         HTTP_METHOD,
         HTTP_URI,
         serialize_body(input),
@@ -209,7 +209,7 @@ pub fn request(
 pub fn parse_output(
     body: &[u8],
 ) -> ::std::result::Result<GetAccessKeyInfoOutput, ::stsgen_runtime::ParseError> {
-    let (mut output, request_id) = ::stsgen_runtime::xml::parse_response(
+    let (mut output, request_id) = ::stsgen_runtime::protocol::aws_query::parse_response(
         body,
         "GetAccessKeyInfoResult",
         false,
@@ -249,7 +249,7 @@ pub fn parse_error(
     let header_request_id = headers
         .get("x-amzn-requestid")
         .and_then(|v| v.to_str().ok());
-    let meta = ::stsgen_runtime::xml::parse_error_metadata(
+    let meta = ::stsgen_runtime::protocol::aws_query::parse_error_metadata(
         status,
         header_request_id,
         body,
@@ -265,7 +265,7 @@ impl crate::client::OperationInput for GetAccessKeyInfoInput {
         client: &crate::client::Client,
     ) -> ::std::result::Result<
         GetAccessKeyInfoOutput,
-        ::stsgen_runtime::client::SdkError<GetAccessKeyInfoError>,
+        ::stsgen_runtime::error::SdkError<GetAccessKeyInfoError>,
     > {
         let call = self.call(client.config())?;
         client.invoke(call).await
@@ -276,7 +276,7 @@ impl crate::client::OperationInput for GetAccessKeyInfoInput {
         client: &crate::blocking::Client,
     ) -> ::std::result::Result<
         GetAccessKeyInfoOutput,
-        ::stsgen_runtime::client::SdkError<GetAccessKeyInfoError>,
+        ::stsgen_runtime::error::SdkError<GetAccessKeyInfoError>,
     > {
         let call = self.call(client.config())?;
         client.invoke(call)
@@ -292,11 +292,11 @@ impl GetAccessKeyInfoInput {
             GetAccessKeyInfoOutput,
             GetAccessKeyInfoError,
         >,
-        ::stsgen_runtime::client::SdkError<GetAccessKeyInfoError>,
+        ::stsgen_runtime::error::SdkError<GetAccessKeyInfoError>,
     > {
         self.validate()?;
         let endpoint = crate::client::resolve_endpoint(config)
-            .map_err(::stsgen_runtime::client::SdkError::Endpoint)?;
+            .map_err(::stsgen_runtime::error::SdkError::Endpoint)?;
         Ok(::stsgen_runtime::client::OperationCall {
             name: "GetAccessKeyInfo",
             signing_name: "sts",
@@ -447,13 +447,13 @@ pub mod builders {
         /// Builds the input (checking required members and constraints) and sends it.
         ///
         /// # Errors
-        /// [`SdkError::Construction`](::stsgen_runtime::client::SdkError::Construction) for an
-        /// invalid input (nothing is sent), otherwise see [`SdkError`](::stsgen_runtime::client::SdkError).
+        /// [`SdkError::Construction`](::stsgen_runtime::error::SdkError::Construction) for an
+        /// invalid input (nothing is sent), otherwise see [`SdkError`](::stsgen_runtime::error::SdkError).
         pub async fn send(
             self,
         ) -> ::std::result::Result<
             super::GetAccessKeyInfoOutput,
-            ::stsgen_runtime::client::SdkError<super::GetAccessKeyInfoError>,
+            ::stsgen_runtime::error::SdkError<super::GetAccessKeyInfoError>,
         > {
             let input = self.inner.build()?;
             self.client.send(input).await

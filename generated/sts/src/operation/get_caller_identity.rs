@@ -168,7 +168,7 @@ impl ::stsgen_runtime::RequestId for GetCallerIdentityError {
 /// The awsQuery form body for `input` (`Action`, `Version`, then every set member;
 /// unset idempotency tokens are filled).
 pub fn serialize_body(input: &GetCallerIdentityInput) -> ::std::string::String {
-    let mut writer = ::stsgen_runtime::query::QueryWriter::new(
+    let mut writer = ::stsgen_runtime::protocol::aws_query::QueryWriter::new(
         OPERATION_NAME,
         crate::meta::API_VERSION,
     );
@@ -184,7 +184,7 @@ pub fn serialize_body(input: &GetCallerIdentityInput) -> ::std::string::String {
 pub fn request(
     input: &GetCallerIdentityInput,
 ) -> ::stsgen_runtime::http::Request<::std::vec::Vec<u8>> {
-    ::stsgen_runtime::query::form_request(
+    ::stsgen_runtime::protocol::aws_query::form_request(
         HTTP_METHOD,
         HTTP_URI,
         serialize_body(input),
@@ -198,7 +198,7 @@ pub fn request(
 pub fn parse_output(
     body: &[u8],
 ) -> ::std::result::Result<GetCallerIdentityOutput, ::stsgen_runtime::ParseError> {
-    let (mut output, request_id) = ::stsgen_runtime::xml::parse_response(
+    let (mut output, request_id) = ::stsgen_runtime::protocol::aws_query::parse_response(
         body,
         "GetCallerIdentityResult",
         false,
@@ -256,7 +256,7 @@ pub fn parse_error(
     let header_request_id = headers
         .get("x-amzn-requestid")
         .and_then(|v| v.to_str().ok());
-    let meta = ::stsgen_runtime::xml::parse_error_metadata(
+    let meta = ::stsgen_runtime::protocol::aws_query::parse_error_metadata(
         status,
         header_request_id,
         body,
@@ -272,7 +272,7 @@ impl crate::client::OperationInput for GetCallerIdentityInput {
         client: &crate::client::Client,
     ) -> ::std::result::Result<
         GetCallerIdentityOutput,
-        ::stsgen_runtime::client::SdkError<GetCallerIdentityError>,
+        ::stsgen_runtime::error::SdkError<GetCallerIdentityError>,
     > {
         let call = self.call(client.config())?;
         client.invoke(call).await
@@ -283,7 +283,7 @@ impl crate::client::OperationInput for GetCallerIdentityInput {
         client: &crate::blocking::Client,
     ) -> ::std::result::Result<
         GetCallerIdentityOutput,
-        ::stsgen_runtime::client::SdkError<GetCallerIdentityError>,
+        ::stsgen_runtime::error::SdkError<GetCallerIdentityError>,
     > {
         let call = self.call(client.config())?;
         client.invoke(call)
@@ -299,11 +299,11 @@ impl GetCallerIdentityInput {
             GetCallerIdentityOutput,
             GetCallerIdentityError,
         >,
-        ::stsgen_runtime::client::SdkError<GetCallerIdentityError>,
+        ::stsgen_runtime::error::SdkError<GetCallerIdentityError>,
     > {
         self.validate()?;
         let endpoint = crate::client::resolve_endpoint(config)
-            .map_err(::stsgen_runtime::client::SdkError::Endpoint)?;
+            .map_err(::stsgen_runtime::error::SdkError::Endpoint)?;
         Ok(::stsgen_runtime::client::OperationCall {
             name: "GetCallerIdentity",
             signing_name: "sts",
@@ -463,13 +463,13 @@ pub mod builders {
         /// Builds the input (checking required members and constraints) and sends it.
         ///
         /// # Errors
-        /// [`SdkError::Construction`](::stsgen_runtime::client::SdkError::Construction) for an
-        /// invalid input (nothing is sent), otherwise see [`SdkError`](::stsgen_runtime::client::SdkError).
+        /// [`SdkError::Construction`](::stsgen_runtime::error::SdkError::Construction) for an
+        /// invalid input (nothing is sent), otherwise see [`SdkError`](::stsgen_runtime::error::SdkError).
         pub async fn send(
             self,
         ) -> ::std::result::Result<
             super::GetCallerIdentityOutput,
-            ::stsgen_runtime::client::SdkError<super::GetCallerIdentityError>,
+            ::stsgen_runtime::error::SdkError<super::GetCallerIdentityError>,
         > {
             let input = self.inner.build()?;
             self.client.send(input).await

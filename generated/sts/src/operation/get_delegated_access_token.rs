@@ -267,7 +267,7 @@ impl ::stsgen_runtime::RequestId for GetDelegatedAccessTokenError {
 /// The awsQuery form body for `input` (`Action`, `Version`, then every set member;
 /// unset idempotency tokens are filled).
 pub fn serialize_body(input: &GetDelegatedAccessTokenInput) -> ::std::string::String {
-    let mut writer = ::stsgen_runtime::query::QueryWriter::new(
+    let mut writer = ::stsgen_runtime::protocol::aws_query::QueryWriter::new(
         OPERATION_NAME,
         crate::meta::API_VERSION,
     );
@@ -275,7 +275,10 @@ pub fn serialize_body(input: &GetDelegatedAccessTokenInput) -> ::std::string::St
         let w = &mut writer;
         let prefix = "";
         {
-            let key = ::stsgen_runtime::query::join(prefix, "TradeInToken");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "TradeInToken",
+            );
             let value = &input.trade_in_token;
             w.string(&key, value);
         }
@@ -287,7 +290,7 @@ pub fn serialize_body(input: &GetDelegatedAccessTokenInput) -> ::std::string::St
 pub fn request(
     input: &GetDelegatedAccessTokenInput,
 ) -> ::stsgen_runtime::http::Request<::std::vec::Vec<u8>> {
-    ::stsgen_runtime::query::form_request(
+    ::stsgen_runtime::protocol::aws_query::form_request(
         HTTP_METHOD,
         HTTP_URI,
         serialize_body(input),
@@ -301,7 +304,7 @@ pub fn request(
 pub fn parse_output(
     body: &[u8],
 ) -> ::std::result::Result<GetDelegatedAccessTokenOutput, ::stsgen_runtime::ParseError> {
-    let (mut output, request_id) = ::stsgen_runtime::xml::parse_response(
+    let (mut output, request_id) = ::stsgen_runtime::protocol::aws_query::parse_response(
         body,
         "GetDelegatedAccessTokenResult",
         false,
@@ -327,7 +330,7 @@ pub fn parse_output(
                         f_packed_policy_size = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::primitives::parse_i32(text)
+                            ::stsgen_runtime::types::wire::parse_i32(text)
                                 .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "GetDelegatedAccessTokenResponse",
                                     "PackedPolicySize",
@@ -363,7 +366,7 @@ pub fn parse_error(
     let header_request_id = headers
         .get("x-amzn-requestid")
         .and_then(|v| v.to_str().ok());
-    let meta = ::stsgen_runtime::xml::parse_error_metadata(
+    let meta = ::stsgen_runtime::protocol::aws_query::parse_error_metadata(
         status,
         header_request_id,
         body,
@@ -371,7 +374,7 @@ pub fn parse_error(
     Ok(
         match meta.code() {
             crate::types::error::ExpiredTradeInTokenException::CODE => {
-                let mut e = ::stsgen_runtime::xml::with_error_element(
+                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
                         body,
                         crate::protocol::de::de_expired_trade_in_token_exception,
                     )
@@ -383,7 +386,7 @@ pub fn parse_error(
                 GetDelegatedAccessTokenError::ExpiredTradeInTokenException(e)
             }
             crate::types::error::RegionDisabledException::CODE => {
-                let mut e = ::stsgen_runtime::xml::with_error_element(
+                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
                         body,
                         crate::protocol::de::de_region_disabled_exception,
                     )
@@ -395,7 +398,7 @@ pub fn parse_error(
                 GetDelegatedAccessTokenError::RegionDisabledException(e)
             }
             crate::types::error::PackedPolicyTooLargeException::CODE => {
-                let mut e = ::stsgen_runtime::xml::with_error_element(
+                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
                         body,
                         crate::protocol::de::de_packed_policy_too_large_exception,
                     )
@@ -423,7 +426,7 @@ impl crate::client::OperationInput for GetDelegatedAccessTokenInput {
         client: &crate::client::Client,
     ) -> ::std::result::Result<
         GetDelegatedAccessTokenOutput,
-        ::stsgen_runtime::client::SdkError<GetDelegatedAccessTokenError>,
+        ::stsgen_runtime::error::SdkError<GetDelegatedAccessTokenError>,
     > {
         let call = self.call(client.config())?;
         client.invoke(call).await
@@ -434,7 +437,7 @@ impl crate::client::OperationInput for GetDelegatedAccessTokenInput {
         client: &crate::blocking::Client,
     ) -> ::std::result::Result<
         GetDelegatedAccessTokenOutput,
-        ::stsgen_runtime::client::SdkError<GetDelegatedAccessTokenError>,
+        ::stsgen_runtime::error::SdkError<GetDelegatedAccessTokenError>,
     > {
         let call = self.call(client.config())?;
         client.invoke(call)
@@ -450,11 +453,11 @@ impl GetDelegatedAccessTokenInput {
             GetDelegatedAccessTokenOutput,
             GetDelegatedAccessTokenError,
         >,
-        ::stsgen_runtime::client::SdkError<GetDelegatedAccessTokenError>,
+        ::stsgen_runtime::error::SdkError<GetDelegatedAccessTokenError>,
     > {
         self.validate()?;
         let endpoint = crate::client::resolve_endpoint(config)
-            .map_err(::stsgen_runtime::client::SdkError::Endpoint)?;
+            .map_err(::stsgen_runtime::error::SdkError::Endpoint)?;
         Ok(::stsgen_runtime::client::OperationCall {
             name: "GetDelegatedAccessToken",
             signing_name: "sts",
@@ -670,13 +673,13 @@ pub mod builders {
         /// Builds the input (checking required members and constraints) and sends it.
         ///
         /// # Errors
-        /// [`SdkError::Construction`](::stsgen_runtime::client::SdkError::Construction) for an
-        /// invalid input (nothing is sent), otherwise see [`SdkError`](::stsgen_runtime::client::SdkError).
+        /// [`SdkError::Construction`](::stsgen_runtime::error::SdkError::Construction) for an
+        /// invalid input (nothing is sent), otherwise see [`SdkError`](::stsgen_runtime::error::SdkError).
         pub async fn send(
             self,
         ) -> ::std::result::Result<
             super::GetDelegatedAccessTokenOutput,
-            ::stsgen_runtime::client::SdkError<super::GetDelegatedAccessTokenError>,
+            ::stsgen_runtime::error::SdkError<super::GetDelegatedAccessTokenError>,
         > {
             let input = self.inner.build()?;
             self.client.send(input).await

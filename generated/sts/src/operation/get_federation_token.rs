@@ -459,7 +459,7 @@ impl ::stsgen_runtime::RequestId for GetFederationTokenError {
 /// The awsQuery form body for `input` (`Action`, `Version`, then every set member;
 /// unset idempotency tokens are filled).
 pub fn serialize_body(input: &GetFederationTokenInput) -> ::std::string::String {
-    let mut writer = ::stsgen_runtime::query::QueryWriter::new(
+    let mut writer = ::stsgen_runtime::protocol::aws_query::QueryWriter::new(
         OPERATION_NAME,
         crate::meta::API_VERSION,
     );
@@ -467,24 +467,30 @@ pub fn serialize_body(input: &GetFederationTokenInput) -> ::std::string::String 
         let w = &mut writer;
         let prefix = "";
         if let ::std::option::Option::Some(value) = &input.duration_seconds {
-            let key = ::stsgen_runtime::query::join(prefix, "DurationSeconds");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "DurationSeconds",
+            );
             w.integer(&key, i64::from(*value));
         }
         if let ::std::option::Option::Some(value) = &input.minimum_session_token_size {
-            let key = ::stsgen_runtime::query::join(prefix, "MinimumSessionTokenSize");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "MinimumSessionTokenSize",
+            );
             w.integer(&key, i64::from(*value));
         }
         {
-            let key = ::stsgen_runtime::query::join(prefix, "Name");
+            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "Name");
             let value = &input.name;
             w.string(&key, value);
         }
         if let ::std::option::Option::Some(value) = &input.policy {
-            let key = ::stsgen_runtime::query::join(prefix, "Policy");
+            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "Policy");
             w.string(&key, value);
         }
         if let ::std::option::Option::Some(value) = &input.policy_arns {
-            let key = ::stsgen_runtime::query::join(prefix, "PolicyArns");
+            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "PolicyArns");
             if value.is_empty() {
                 w.empty(&key);
             }
@@ -494,7 +500,7 @@ pub fn serialize_body(input: &GetFederationTokenInput) -> ::std::string::String 
             }
         }
         if let ::std::option::Option::Some(value) = &input.tags {
-            let key = ::stsgen_runtime::query::join(prefix, "Tags");
+            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "Tags");
             if value.is_empty() {
                 w.empty(&key);
             }
@@ -511,7 +517,7 @@ pub fn serialize_body(input: &GetFederationTokenInput) -> ::std::string::String 
 pub fn request(
     input: &GetFederationTokenInput,
 ) -> ::stsgen_runtime::http::Request<::std::vec::Vec<u8>> {
-    ::stsgen_runtime::query::form_request(
+    ::stsgen_runtime::protocol::aws_query::form_request(
         HTTP_METHOD,
         HTTP_URI,
         serialize_body(input),
@@ -525,7 +531,7 @@ pub fn request(
 pub fn parse_output(
     body: &[u8],
 ) -> ::std::result::Result<GetFederationTokenOutput, ::stsgen_runtime::ParseError> {
-    let (mut output, request_id) = ::stsgen_runtime::xml::parse_response(
+    let (mut output, request_id) = ::stsgen_runtime::protocol::aws_query::parse_response(
         body,
         "GetFederationTokenResult",
         false,
@@ -553,7 +559,7 @@ pub fn parse_output(
                         f_packed_policy_size = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::primitives::parse_i32(text)
+                            ::stsgen_runtime::types::wire::parse_i32(text)
                                 .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "GetFederationTokenResponse",
                                     "PackedPolicySize",
@@ -566,7 +572,7 @@ pub fn parse_output(
                         f_session_token_size = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::primitives::parse_i32(text)
+                            ::stsgen_runtime::types::wire::parse_i32(text)
                                 .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "GetFederationTokenResponse",
                                     "SessionTokenSize",
@@ -579,7 +585,7 @@ pub fn parse_output(
                         f_session_token_utilization = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::primitives::parse_i32(text)
+                            ::stsgen_runtime::types::wire::parse_i32(text)
                                 .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "GetFederationTokenResponse",
                                     "SessionTokenUtilization",
@@ -617,7 +623,7 @@ pub fn parse_error(
     let header_request_id = headers
         .get("x-amzn-requestid")
         .and_then(|v| v.to_str().ok());
-    let meta = ::stsgen_runtime::xml::parse_error_metadata(
+    let meta = ::stsgen_runtime::protocol::aws_query::parse_error_metadata(
         status,
         header_request_id,
         body,
@@ -625,7 +631,7 @@ pub fn parse_error(
     Ok(
         match meta.code() {
             crate::types::error::MalformedPolicyDocumentException::CODE => {
-                let mut e = ::stsgen_runtime::xml::with_error_element(
+                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
                         body,
                         crate::protocol::de::de_malformed_policy_document_exception,
                     )
@@ -637,7 +643,7 @@ pub fn parse_error(
                 GetFederationTokenError::MalformedPolicyDocumentException(e)
             }
             crate::types::error::PackedPolicyTooLargeException::CODE => {
-                let mut e = ::stsgen_runtime::xml::with_error_element(
+                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
                         body,
                         crate::protocol::de::de_packed_policy_too_large_exception,
                     )
@@ -649,7 +655,7 @@ pub fn parse_error(
                 GetFederationTokenError::PackedPolicyTooLargeException(e)
             }
             crate::types::error::RegionDisabledException::CODE => {
-                let mut e = ::stsgen_runtime::xml::with_error_element(
+                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
                         body,
                         crate::protocol::de::de_region_disabled_exception,
                     )
@@ -677,7 +683,7 @@ impl crate::client::OperationInput for GetFederationTokenInput {
         client: &crate::client::Client,
     ) -> ::std::result::Result<
         GetFederationTokenOutput,
-        ::stsgen_runtime::client::SdkError<GetFederationTokenError>,
+        ::stsgen_runtime::error::SdkError<GetFederationTokenError>,
     > {
         let call = self.call(client.config())?;
         client.invoke(call).await
@@ -688,7 +694,7 @@ impl crate::client::OperationInput for GetFederationTokenInput {
         client: &crate::blocking::Client,
     ) -> ::std::result::Result<
         GetFederationTokenOutput,
-        ::stsgen_runtime::client::SdkError<GetFederationTokenError>,
+        ::stsgen_runtime::error::SdkError<GetFederationTokenError>,
     > {
         let call = self.call(client.config())?;
         client.invoke(call)
@@ -704,11 +710,11 @@ impl GetFederationTokenInput {
             GetFederationTokenOutput,
             GetFederationTokenError,
         >,
-        ::stsgen_runtime::client::SdkError<GetFederationTokenError>,
+        ::stsgen_runtime::error::SdkError<GetFederationTokenError>,
     > {
         self.validate()?;
         let endpoint = crate::client::resolve_endpoint(config)
-            .map_err(::stsgen_runtime::client::SdkError::Endpoint)?;
+            .map_err(::stsgen_runtime::error::SdkError::Endpoint)?;
         Ok(::stsgen_runtime::client::OperationCall {
             name: "GetFederationToken",
             signing_name: "sts",
@@ -1114,13 +1120,13 @@ pub mod builders {
         /// Builds the input (checking required members and constraints) and sends it.
         ///
         /// # Errors
-        /// [`SdkError::Construction`](::stsgen_runtime::client::SdkError::Construction) for an
-        /// invalid input (nothing is sent), otherwise see [`SdkError`](::stsgen_runtime::client::SdkError).
+        /// [`SdkError::Construction`](::stsgen_runtime::error::SdkError::Construction) for an
+        /// invalid input (nothing is sent), otherwise see [`SdkError`](::stsgen_runtime::error::SdkError).
         pub async fn send(
             self,
         ) -> ::std::result::Result<
             super::GetFederationTokenOutput,
-            ::stsgen_runtime::client::SdkError<super::GetFederationTokenError>,
+            ::stsgen_runtime::error::SdkError<super::GetFederationTokenError>,
         > {
             let input = self.inner.build()?;
             self.client.send(input).await

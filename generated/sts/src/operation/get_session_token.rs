@@ -308,7 +308,7 @@ impl ::stsgen_runtime::RequestId for GetSessionTokenError {
 /// The awsQuery form body for `input` (`Action`, `Version`, then every set member;
 /// unset idempotency tokens are filled).
 pub fn serialize_body(input: &GetSessionTokenInput) -> ::std::string::String {
-    let mut writer = ::stsgen_runtime::query::QueryWriter::new(
+    let mut writer = ::stsgen_runtime::protocol::aws_query::QueryWriter::new(
         OPERATION_NAME,
         crate::meta::API_VERSION,
     );
@@ -316,19 +316,28 @@ pub fn serialize_body(input: &GetSessionTokenInput) -> ::std::string::String {
         let w = &mut writer;
         let prefix = "";
         if let ::std::option::Option::Some(value) = &input.duration_seconds {
-            let key = ::stsgen_runtime::query::join(prefix, "DurationSeconds");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "DurationSeconds",
+            );
             w.integer(&key, i64::from(*value));
         }
         if let ::std::option::Option::Some(value) = &input.minimum_session_token_size {
-            let key = ::stsgen_runtime::query::join(prefix, "MinimumSessionTokenSize");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "MinimumSessionTokenSize",
+            );
             w.integer(&key, i64::from(*value));
         }
         if let ::std::option::Option::Some(value) = &input.serial_number {
-            let key = ::stsgen_runtime::query::join(prefix, "SerialNumber");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "SerialNumber",
+            );
             w.string(&key, value);
         }
         if let ::std::option::Option::Some(value) = &input.token_code {
-            let key = ::stsgen_runtime::query::join(prefix, "TokenCode");
+            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "TokenCode");
             w.string(&key, value);
         }
     }
@@ -339,7 +348,7 @@ pub fn serialize_body(input: &GetSessionTokenInput) -> ::std::string::String {
 pub fn request(
     input: &GetSessionTokenInput,
 ) -> ::stsgen_runtime::http::Request<::std::vec::Vec<u8>> {
-    ::stsgen_runtime::query::form_request(
+    ::stsgen_runtime::protocol::aws_query::form_request(
         HTTP_METHOD,
         HTTP_URI,
         serialize_body(input),
@@ -353,7 +362,7 @@ pub fn request(
 pub fn parse_output(
     body: &[u8],
 ) -> ::std::result::Result<GetSessionTokenOutput, ::stsgen_runtime::ParseError> {
-    let (mut output, request_id) = ::stsgen_runtime::xml::parse_response(
+    let (mut output, request_id) = ::stsgen_runtime::protocol::aws_query::parse_response(
         body,
         "GetSessionTokenResult",
         false,
@@ -372,7 +381,7 @@ pub fn parse_output(
                         f_session_token_size = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::primitives::parse_i32(text)
+                            ::stsgen_runtime::types::wire::parse_i32(text)
                                 .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "GetSessionTokenResponse",
                                     "SessionTokenSize",
@@ -385,7 +394,7 @@ pub fn parse_output(
                         f_session_token_utilization = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::primitives::parse_i32(text)
+                            ::stsgen_runtime::types::wire::parse_i32(text)
                                 .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "GetSessionTokenResponse",
                                     "SessionTokenUtilization",
@@ -421,7 +430,7 @@ pub fn parse_error(
     let header_request_id = headers
         .get("x-amzn-requestid")
         .and_then(|v| v.to_str().ok());
-    let meta = ::stsgen_runtime::xml::parse_error_metadata(
+    let meta = ::stsgen_runtime::protocol::aws_query::parse_error_metadata(
         status,
         header_request_id,
         body,
@@ -429,7 +438,7 @@ pub fn parse_error(
     Ok(
         match meta.code() {
             crate::types::error::RegionDisabledException::CODE => {
-                let mut e = ::stsgen_runtime::xml::with_error_element(
+                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
                         body,
                         crate::protocol::de::de_region_disabled_exception,
                     )
@@ -457,7 +466,7 @@ impl crate::client::OperationInput for GetSessionTokenInput {
         client: &crate::client::Client,
     ) -> ::std::result::Result<
         GetSessionTokenOutput,
-        ::stsgen_runtime::client::SdkError<GetSessionTokenError>,
+        ::stsgen_runtime::error::SdkError<GetSessionTokenError>,
     > {
         let call = self.call(client.config())?;
         client.invoke(call).await
@@ -468,7 +477,7 @@ impl crate::client::OperationInput for GetSessionTokenInput {
         client: &crate::blocking::Client,
     ) -> ::std::result::Result<
         GetSessionTokenOutput,
-        ::stsgen_runtime::client::SdkError<GetSessionTokenError>,
+        ::stsgen_runtime::error::SdkError<GetSessionTokenError>,
     > {
         let call = self.call(client.config())?;
         client.invoke(call)
@@ -484,11 +493,11 @@ impl GetSessionTokenInput {
             GetSessionTokenOutput,
             GetSessionTokenError,
         >,
-        ::stsgen_runtime::client::SdkError<GetSessionTokenError>,
+        ::stsgen_runtime::error::SdkError<GetSessionTokenError>,
     > {
         self.validate()?;
         let endpoint = crate::client::resolve_endpoint(config)
-            .map_err(::stsgen_runtime::client::SdkError::Endpoint)?;
+            .map_err(::stsgen_runtime::error::SdkError::Endpoint)?;
         Ok(::stsgen_runtime::client::OperationCall {
             name: "GetSessionToken",
             signing_name: "sts",
@@ -763,13 +772,13 @@ pub mod builders {
         /// Builds the input (checking required members and constraints) and sends it.
         ///
         /// # Errors
-        /// [`SdkError::Construction`](::stsgen_runtime::client::SdkError::Construction) for an
-        /// invalid input (nothing is sent), otherwise see [`SdkError`](::stsgen_runtime::client::SdkError).
+        /// [`SdkError::Construction`](::stsgen_runtime::error::SdkError::Construction) for an
+        /// invalid input (nothing is sent), otherwise see [`SdkError`](::stsgen_runtime::error::SdkError).
         pub async fn send(
             self,
         ) -> ::std::result::Result<
             super::GetSessionTokenOutput,
-            ::stsgen_runtime::client::SdkError<super::GetSessionTokenError>,
+            ::stsgen_runtime::error::SdkError<super::GetSessionTokenError>,
         > {
             let input = self.inner.build()?;
             self.client.send(input).await

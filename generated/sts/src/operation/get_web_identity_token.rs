@@ -305,7 +305,7 @@ impl ::stsgen_runtime::RequestId for GetWebIdentityTokenError {
 /// The awsQuery form body for `input` (`Action`, `Version`, then every set member;
 /// unset idempotency tokens are filled).
 pub fn serialize_body(input: &GetWebIdentityTokenInput) -> ::std::string::String {
-    let mut writer = ::stsgen_runtime::query::QueryWriter::new(
+    let mut writer = ::stsgen_runtime::protocol::aws_query::QueryWriter::new(
         OPERATION_NAME,
         crate::meta::API_VERSION,
     );
@@ -313,7 +313,7 @@ pub fn serialize_body(input: &GetWebIdentityTokenInput) -> ::std::string::String
         let w = &mut writer;
         let prefix = "";
         {
-            let key = ::stsgen_runtime::query::join(prefix, "Audience");
+            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "Audience");
             let value = &input.audience;
             if value.is_empty() {
                 w.empty(&key);
@@ -324,16 +324,22 @@ pub fn serialize_body(input: &GetWebIdentityTokenInput) -> ::std::string::String
             }
         }
         if let ::std::option::Option::Some(value) = &input.duration_seconds {
-            let key = ::stsgen_runtime::query::join(prefix, "DurationSeconds");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "DurationSeconds",
+            );
             w.integer(&key, i64::from(*value));
         }
         {
-            let key = ::stsgen_runtime::query::join(prefix, "SigningAlgorithm");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "SigningAlgorithm",
+            );
             let value = &input.signing_algorithm;
             w.string(&key, value);
         }
         if let ::std::option::Option::Some(value) = &input.tags {
-            let key = ::stsgen_runtime::query::join(prefix, "Tags");
+            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "Tags");
             if value.is_empty() {
                 w.empty(&key);
             }
@@ -350,7 +356,7 @@ pub fn serialize_body(input: &GetWebIdentityTokenInput) -> ::std::string::String
 pub fn request(
     input: &GetWebIdentityTokenInput,
 ) -> ::stsgen_runtime::http::Request<::std::vec::Vec<u8>> {
-    ::stsgen_runtime::query::form_request(
+    ::stsgen_runtime::protocol::aws_query::form_request(
         HTTP_METHOD,
         HTTP_URI,
         serialize_body(input),
@@ -364,7 +370,7 @@ pub fn request(
 pub fn parse_output(
     body: &[u8],
 ) -> ::std::result::Result<GetWebIdentityTokenOutput, ::stsgen_runtime::ParseError> {
-    let (mut output, request_id) = ::stsgen_runtime::xml::parse_response(
+    let (mut output, request_id) = ::stsgen_runtime::protocol::aws_query::parse_response(
         body,
         "GetWebIdentityTokenResult",
         false,
@@ -377,9 +383,9 @@ pub fn parse_output(
                         f_expiration = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::primitives::parse_timestamp(
+                            ::stsgen_runtime::types::wire::parse_timestamp(
                                     text,
-                                    ::stsgen_runtime::primitives::TimestampFormat::DateTime,
+                                    ::stsgen_runtime::types::wire::TimestampFormat::DateTime,
                                 )
                                 .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "GetWebIdentityTokenResponse",
@@ -422,7 +428,7 @@ pub fn parse_error(
     let header_request_id = headers
         .get("x-amzn-requestid")
         .and_then(|v| v.to_str().ok());
-    let meta = ::stsgen_runtime::xml::parse_error_metadata(
+    let meta = ::stsgen_runtime::protocol::aws_query::parse_error_metadata(
         status,
         header_request_id,
         body,
@@ -430,7 +436,7 @@ pub fn parse_error(
     Ok(
         match meta.code() {
             crate::types::error::SessionDurationEscalationException::CODE => {
-                let mut e = ::stsgen_runtime::xml::with_error_element(
+                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
                         body,
                         crate::protocol::de::de_session_duration_escalation_exception,
                     )
@@ -442,7 +448,7 @@ pub fn parse_error(
                 GetWebIdentityTokenError::SessionDurationEscalationException(e)
             }
             crate::types::error::OutboundWebIdentityFederationDisabledException::CODE => {
-                let mut e = ::stsgen_runtime::xml::with_error_element(
+                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
                         body,
                         crate::protocol::de::de_outbound_web_identity_federation_disabled_exception,
                     )
@@ -456,7 +462,7 @@ pub fn parse_error(
                 )
             }
             crate::types::error::JwtPayloadSizeExceededException::CODE => {
-                let mut e = ::stsgen_runtime::xml::with_error_element(
+                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
                         body,
                         crate::protocol::de::de_jwt_payload_size_exceeded_exception,
                     )
@@ -484,7 +490,7 @@ impl crate::client::OperationInput for GetWebIdentityTokenInput {
         client: &crate::client::Client,
     ) -> ::std::result::Result<
         GetWebIdentityTokenOutput,
-        ::stsgen_runtime::client::SdkError<GetWebIdentityTokenError>,
+        ::stsgen_runtime::error::SdkError<GetWebIdentityTokenError>,
     > {
         let call = self.call(client.config())?;
         client.invoke(call).await
@@ -495,7 +501,7 @@ impl crate::client::OperationInput for GetWebIdentityTokenInput {
         client: &crate::blocking::Client,
     ) -> ::std::result::Result<
         GetWebIdentityTokenOutput,
-        ::stsgen_runtime::client::SdkError<GetWebIdentityTokenError>,
+        ::stsgen_runtime::error::SdkError<GetWebIdentityTokenError>,
     > {
         let call = self.call(client.config())?;
         client.invoke(call)
@@ -511,11 +517,11 @@ impl GetWebIdentityTokenInput {
             GetWebIdentityTokenOutput,
             GetWebIdentityTokenError,
         >,
-        ::stsgen_runtime::client::SdkError<GetWebIdentityTokenError>,
+        ::stsgen_runtime::error::SdkError<GetWebIdentityTokenError>,
     > {
         self.validate()?;
         let endpoint = crate::client::resolve_endpoint(config)
-            .map_err(::stsgen_runtime::client::SdkError::Endpoint)?;
+            .map_err(::stsgen_runtime::error::SdkError::Endpoint)?;
         Ok(::stsgen_runtime::client::OperationCall {
             name: "GetWebIdentityToken",
             signing_name: "sts",
@@ -787,13 +793,13 @@ pub mod builders {
         /// Builds the input (checking required members and constraints) and sends it.
         ///
         /// # Errors
-        /// [`SdkError::Construction`](::stsgen_runtime::client::SdkError::Construction) for an
-        /// invalid input (nothing is sent), otherwise see [`SdkError`](::stsgen_runtime::client::SdkError).
+        /// [`SdkError::Construction`](::stsgen_runtime::error::SdkError::Construction) for an
+        /// invalid input (nothing is sent), otherwise see [`SdkError`](::stsgen_runtime::error::SdkError).
         pub async fn send(
             self,
         ) -> ::std::result::Result<
             super::GetWebIdentityTokenOutput,
-            ::stsgen_runtime::client::SdkError<super::GetWebIdentityTokenError>,
+            ::stsgen_runtime::error::SdkError<super::GetWebIdentityTokenError>,
         > {
             let input = self.inner.build()?;
             self.client.send(input).await

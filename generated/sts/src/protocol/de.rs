@@ -63,9 +63,9 @@ pub(crate) fn de_credentials<'a>(
                 f_expiration = ::std::option::Option::Some({
                     let text = r.read_text(&child)?;
                     let text: &str = &text;
-                    ::stsgen_runtime::primitives::parse_timestamp(
+                    ::stsgen_runtime::types::wire::parse_timestamp(
                             text,
-                            ::stsgen_runtime::primitives::TimestampFormat::DateTime,
+                            ::stsgen_runtime::types::wire::TimestampFormat::DateTime,
                         )
                         .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                             "Credentials",

@@ -4,43 +4,46 @@
 #![allow(unused_variables, clippy::needless_borrow)]
 /// Writes a `PolicyDescriptorType` under `prefix`.
 pub(crate) fn ser_policy_descriptor_type(
-    w: &mut ::stsgen_runtime::query::QueryWriter,
+    w: &mut ::stsgen_runtime::protocol::aws_query::QueryWriter,
     prefix: &str,
     v: &crate::types::PolicyDescriptorType,
 ) {
     if let ::std::option::Option::Some(value) = &v.arn {
-        let key = ::stsgen_runtime::query::join(prefix, "arn");
+        let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "arn");
         w.string(&key, value);
     }
 }
 /// Writes a `ProvidedContext` under `prefix`.
 pub(crate) fn ser_provided_context(
-    w: &mut ::stsgen_runtime::query::QueryWriter,
+    w: &mut ::stsgen_runtime::protocol::aws_query::QueryWriter,
     prefix: &str,
     v: &crate::types::ProvidedContext,
 ) {
     if let ::std::option::Option::Some(value) = &v.context_assertion {
-        let key = ::stsgen_runtime::query::join(prefix, "ContextAssertion");
+        let key = ::stsgen_runtime::protocol::aws_query::join(
+            prefix,
+            "ContextAssertion",
+        );
         w.string(&key, value);
     }
     if let ::std::option::Option::Some(value) = &v.provider_arn {
-        let key = ::stsgen_runtime::query::join(prefix, "ProviderArn");
+        let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "ProviderArn");
         w.string(&key, value);
     }
 }
 /// Writes a `Tag` under `prefix`.
 pub(crate) fn ser_tag(
-    w: &mut ::stsgen_runtime::query::QueryWriter,
+    w: &mut ::stsgen_runtime::protocol::aws_query::QueryWriter,
     prefix: &str,
     v: &crate::types::Tag,
 ) {
     {
-        let key = ::stsgen_runtime::query::join(prefix, "Key");
+        let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "Key");
         let value = &v.key;
         w.string(&key, value);
     }
     {
-        let key = ::stsgen_runtime::query::join(prefix, "Value");
+        let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "Value");
         let value = &v.value;
         w.string(&key, value);
     }

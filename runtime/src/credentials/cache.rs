@@ -34,7 +34,8 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::credentials::{BoxFuture, Credentials, CredentialsError, ProvideCredentials, SharedCredentialsProvider};
+use super::provider::{Credentials, CredentialsError, ProvideCredentials, SharedCredentialsProvider};
+use crate::future::BoxFuture;
 
 /// The default refresh-ahead window.
 pub const DEFAULT_REFRESH_AHEAD: Duration = Duration::from_secs(5 * 60);
@@ -473,7 +474,7 @@ mod tests {
 
     #[test]
     fn backoff_doubles_and_caps() {
-        let p = CachingProvider::new(Arc::new(crate::credentials::StaticCredentials::new("a", "b", None)))
+        let p = CachingProvider::new(Arc::new(super::super::provider::StaticCredentials::new("a", "b", None)))
             .retry_backoff(Duration::from_secs(1));
         let secs: Vec<u64> = (1..=9).map(|n| p.backoff(n).as_secs()).collect();
         assert_eq!(secs, [1, 2, 4, 8, 16, 32, 60, 60, 60]);

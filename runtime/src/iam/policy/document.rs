@@ -1,66 +1,10 @@
-//! IAM policy documents: types, a builder with typed condition operators, minified JSON
-//! output and a parser that reads it back, and a linter ([`lint`]) that checks a document
-//! against a service's privilege model.
-//!
-//! The types are service-agnostic: actions, resources and condition keys are strings. A
-//! generated crate's `iam` module adds the typed pieces (its `Action` enum and ARN builders
-//! convert into strings; its condition-key constants are [`TypedKey`]s, so the compiler
-//! rejects an operator that does not fit a key's type).
-//!
-//! ```
-//! use stsgen_runtime::policy::{PolicyDocument, Statement, StringOp, TypedKey, StringType};
-//!
-//! const EXTERNAL_ID: TypedKey<StringType> = TypedKey::new("sts:ExternalId");
-//! let doc = PolicyDocument::builder()
-//!     .statement(
-//!         Statement::allow()
-//!             .action("sts:AssumeRole")
-//!             .resource("arn:aws:iam::123456789012:role/deploy")
-//!             .condition(StringOp::Equals, &EXTERNAL_ID, ["ticket-42"])
-//!             .build()?,
-//!     )
-//!     .build();
-//! let json = doc.to_json();
-//! assert_eq!(
-//!     json,
-//!     r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::123456789012:role/deploy","Condition":{"StringEquals":{"sts:ExternalId":"ticket-42"}}}]}"#
-//! );
-//! assert_eq!(json.parse::<PolicyDocument>()?, doc);
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
-//!
-//! A numeric operator on a string key does not compile:
-//!
-//! ```compile_fail
-//! use stsgen_runtime::policy::{NumericOp, Statement, StringType, TypedKey};
-//! const EXTERNAL_ID: TypedKey<StringType> = TypedKey::new("sts:ExternalId");
-//! let _ = Statement::allow().action("sts:AssumeRole").condition(NumericOp::LessThan, &EXTERNAL_ID, ["1"]);
-//! ```
-//!
-//! Nor does a plain operator on a multivalued key (it needs `ForAnyValue`/`ForAllValues`):
-//!
-//! ```compile_fail
-//! use stsgen_runtime::policy::{ArrayOf, Statement, StringOp, StringType, TypedKey};
-//! const TAG_KEYS: TypedKey<ArrayOf<StringType>> = TypedKey::new("aws:TagKeys");
-//! let _ = Statement::allow().action("sts:TagSession").condition(StringOp::Equals, &TAG_KEYS, ["team"]);
-//! ```
-
-mod lint;
-mod parse;
-mod typed;
+//! The document model: statements, conditions, principals, their builders and minified
+//! JSON output.
 
 use std::fmt;
-use std::str::FromStr;
 
+use super::typed::{parse_operator, ConditionOperator, KeyType, TypedKey};
 use crate::json::JsonWriter;
-
-pub use lint::{least_privilege, lint, Finding, FindingKind, UnknownOperation};
-pub use parse::{PolicyParseError, PolicyParseErrorKind};
-pub use typed::{
-    ArnOp, ArnType, ArrayOf, BinaryEquals, BinaryType, BoolEquals, BoolType, ConditionOperator, DateOp, DateType,
-    ForAllValues, ForAnyValue, IfExists, IpAddressOp, IpAddressType, KeyType, Null, NumericOp, NumericType, ScalarKeyType,
-    StringOp, StringType, TypedKey,
-};
 
 /// The current policy language version, `2012-10-17`.
 pub const VERSION_2012_10_17: &str = "2012-10-17";
@@ -432,24 +376,11 @@ impl PolicyDocument {
         w.end_object();
         w.finish()
     }
-
-    /// Parses a policy document from JSON text.
-    pub fn parse(text: &str) -> Result<Self, PolicyParseError> {
-        parse::parse_document(text)
-    }
 }
 
 impl fmt::Display for PolicyDocument {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.to_json())
-    }
-}
-
-impl FromStr for PolicyDocument {
-    type Err = PolicyParseError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        PolicyDocument::parse(s)
     }
 }
 
@@ -640,7 +571,7 @@ impl StatementBuilder {
 
     /// Adds a condition with a typed key: the operator must fit the key's type (checked by
     /// the compiler: `StringOp` for string keys, `NumericOp` for numeric keys, ...,
-    /// `ForAnyValue`/`ForAllValues` around one of those for multivalued keys, [`Null`] for any key).
+    /// `ForAnyValue`/`ForAllValues` around one of those for multivalued keys, [`Null`](super::Null) for any key).
     pub fn condition<T: KeyType, O: ConditionOperator<T>, V: Into<ConditionValue>>(
         self,
         operator: O,
@@ -661,7 +592,7 @@ impl StatementBuilder {
         key: impl Into<String>,
         values: impl IntoIterator<Item = V>,
     ) -> Self {
-        if typed::parse_operator(operator).is_none() {
+        if parse_operator(operator).is_none() {
             self.error.get_or_insert(StatementBuildError::UnknownOperator(operator.to_owned()));
         }
         self.push_condition(operator.to_owned(), key.into(), values)
@@ -725,6 +656,9 @@ fn one_or_many(mut items: Vec<String>) -> OneOrMany<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::iam::policy::typed::{
+        ArrayOf, BoolEquals, BoolType, ForAllValues, IfExists, Null, NumericOp, NumericType, StringOp, StringType,
+    };
 
     const EXTERNAL_ID: TypedKey<StringType> = TypedKey::new("sts:ExternalId");
     const TAG_KEYS: TypedKey<ArrayOf<StringType>> = TypedKey::new("aws:TagKeys");

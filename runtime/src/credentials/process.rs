@@ -1,10 +1,4 @@
-//! An ordered chain of providers, and the `credential_process` provider.
-//!
-//! [`ProviderChain`] asks each provider in turn: [`CredentialsError::NotLoaded`] moves on to the
-//! next; credentials or any other error end the search. When every provider declines, the error
-//! lists each one and its reason.
-//!
-//! [`CredentialProcessProvider`] runs an external command (the `credential_process` profile
+//! The `credential_process` provider: [`CredentialProcessProvider`] runs an external command (the `credential_process` profile
 //! setting) through the platform shell and reads the JSON it prints:
 //!
 //! ```json
@@ -30,73 +24,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::credentials::{BoxFuture, Credentials, CredentialsError, ProvideCredentials, SharedCredentialsProvider};
+use super::provider::{Credentials, CredentialsError, ProvideCredentials};
+use crate::future::BoxFuture;
 use crate::json::JsonValue;
-use crate::profile::redact_command;
-
-/// Providers asked in order until one has credentials (see the [module docs](self)).
-#[derive(Debug, Clone, Default)]
-pub struct ProviderChain {
-    providers: Vec<SharedCredentialsProvider>,
-}
-
-impl ProviderChain {
-    /// The name used in the chain's own errors.
-    pub const NAME: &'static str = "chain";
-
-    /// An empty chain (which never has credentials).
-    pub fn new() -> Self {
-        ProviderChain::default()
-    }
-
-    /// A chain starting with `provider`.
-    pub fn first_try(provider: impl ProvideCredentials + 'static) -> Self {
-        ProviderChain::new().or_else(provider)
-    }
-
-    /// Adds `provider` after the others.
-    pub fn or_else(self, provider: impl ProvideCredentials + 'static) -> Self {
-        self.or_else_shared(Arc::new(provider))
-    }
-
-    /// Adds a shared provider after the others.
-    pub fn or_else_shared(mut self, provider: SharedCredentialsProvider) -> Self {
-        self.providers.push(provider);
-        self
-    }
-
-    /// The providers, in order.
-    pub fn providers(&self) -> &[SharedCredentialsProvider] {
-        &self.providers
-    }
-
-    async fn resolve(&self) -> Result<Credentials, CredentialsError> {
-        let mut declined = Vec::with_capacity(self.providers.len());
-        for provider in &self.providers {
-            match provider.provide_credentials().await {
-                Ok(creds) => return Ok(creds),
-                Err(CredentialsError::NotLoaded { provider, reason }) => declined.push(format!("{provider}: {reason}")),
-                Err(other) => return Err(other),
-            }
-        }
-        let reason = if declined.is_empty() {
-            "the chain has no providers".to_owned()
-        } else {
-            format!("no provider had credentials; tried {}", declined.join("; "))
-        };
-        Err(CredentialsError::NotLoaded { provider: Self::NAME, reason })
-    }
-}
-
-impl ProvideCredentials for ProviderChain {
-    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
-        Box::pin(self.resolve())
-    }
-
-    fn name(&self) -> &'static str {
-        Self::NAME
-    }
-}
+use crate::sensitive::redact_command;
+use crate::types::wire;
 
 /// The default time a credential process may run.
 pub const DEFAULT_PROCESS_TIMEOUT: Duration = Duration::from_secs(60);
@@ -251,7 +183,7 @@ fn parse_output(stdout: &[u8]) -> Result<Credentials, String> {
     let expiry = match string("Expiration", false)? {
         None => None,
         Some(t) => {
-            let t = crate::primitives::parse_timestamp(t, crate::primitives::TimestampFormat::DateTime)
+            let t = wire::parse_timestamp(t, wire::TimestampFormat::DateTime)
                 .map_err(|_| "an Expiration that is not an RFC 3339 date-time".to_owned())?;
             Some(SystemTime::from(t))
         }
@@ -470,7 +402,6 @@ impl<T> Drop for BlockingJob<T> {
         self.cancel.store(true, Ordering::Relaxed);
     }
 }
-
 
 #[cfg(test)]
 mod tests {

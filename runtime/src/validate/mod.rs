@@ -3,9 +3,11 @@
 //! Every check returns a [`BuildError`] naming the shape, the member and the constraint;
 //! none of them puts the checked text into the error.
 
-use crate::pattern::Program;
+pub mod pattern;
 
-use crate::build_error::{BuildError, Violation};
+use pattern::Program;
+
+use crate::error::{BuildError, Violation};
 
 /// Checks a length (characters, items or bytes) against the modeled `min`/`max`.
 pub fn length(shape: &'static str, field: &str, actual: usize, min: Option<u64>, max: Option<u64>) -> Result<(), BuildError> {
@@ -74,7 +76,7 @@ pub fn range_f64(
     Ok(())
 }
 
-/// A modeled `pattern`, compiled by the generator (see [`crate::pattern`]). The whole value
+/// A modeled `pattern`, compiled by the generator (see [`crate::validate::pattern`]). The whole value
 /// must match (Java `matches()` semantics).
 pub struct Pattern {
     source: &'static str,
@@ -120,7 +122,7 @@ impl std::fmt::Debug for Pattern {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pattern::Inst;
+    use crate::validate::pattern::Inst;
 
     // What the generator emits for these two patterns.
     static SESSION_NAME: Pattern = Pattern::new(

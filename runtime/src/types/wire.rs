@@ -2,7 +2,7 @@
 
 use base64::Engine as _;
 
-use crate::DateTime;
+use crate::types::datetime::DateTime;
 
 /// Timestamp wire formats (the model's `timestampFormat`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

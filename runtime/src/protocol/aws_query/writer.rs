@@ -3,8 +3,8 @@
 //! Generated serializers call [`QueryWriter`] with full parameter names
 //! (`Tags.member.1.Key`); the writer only encodes.
 
-use crate::primitives::{encode_base64, format_f32, format_f64, format_timestamp, TimestampFormat};
-use crate::DateTime;
+use crate::types::wire::{encode_base64, format_f32, format_f64, format_timestamp, TimestampFormat};
+use crate::types::datetime::DateTime;
 
 /// Builds an awsQuery form body.
 #[derive(Debug, Clone)]

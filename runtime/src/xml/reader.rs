@@ -1,173 +1,9 @@
-//! A streaming XML reader for awsQuery responses (no DOM), and awsQuery error-body parsing.
-//!
-//! Generated deserializers walk elements with [`XmlReader::next_child`], read leaf text with
-//! [`XmlReader::read_text`] and skip what they do not know with [`XmlReader::skip`].
-//! Element names are matched by local name (namespace prefixes are ignored).
+//! The pull reader generated deserializers drive: elements by local name, leaf text, skipping.
 
 use std::borrow::Cow;
-use std::fmt;
 
-use crate::error::{ErrorMetadata, ErrorType};
-use crate::primitives::InvalidValue;
-
-mod lexer;
-
-use lexer::{Lexer, Token};
-
-/// The deepest element nesting accepted (bounds recursion in generated deserializers).
-pub const MAX_DEPTH: usize = 128;
-
-/// What went wrong reading a response.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ParseErrorKind {
-    /// The body is not well-formed XML (or not UTF-8).
-    Malformed {
-        /// The XML parser's message.
-        message: String,
-        /// Byte offset where it failed.
-        position: u64,
-    },
-    /// The document ended before the root element closed.
-    UnexpectedEof,
-    /// The body has no root element (empty, or only whitespace/comments).
-    NoRoot,
-    /// The root element is not the expected one.
-    UnexpectedRoot {
-        /// What was expected.
-        expected: String,
-        /// What was found.
-        found: String,
-    },
-    /// A required member is missing.
-    MissingMember {
-        /// The shape being read.
-        shape: &'static str,
-        /// The member's wire name.
-        member: &'static str,
-    },
-    /// A value could not be read as its type (the text is not kept: it may be secret).
-    InvalidValue {
-        /// The shape being read.
-        shape: &'static str,
-        /// The member's wire name.
-        member: &'static str,
-        /// What was expected.
-        expected: &'static str,
-        /// Length of the offending text.
-        length: usize,
-    },
-    /// An error response without an `<Error><Code>`.
-    NoErrorCode,
-    /// Elements nested deeper than [`MAX_DEPTH`].
-    TooDeep,
-}
-
-/// A response could not be read. Carries the HTTP status and the start of the body when the
-/// caller knows them (see [`ParseError::with_response`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParseError {
-    kind: ParseErrorKind,
-    status: Option<u16>,
-    body_start: Option<String>,
-}
-
-impl ParseError {
-    /// A new error.
-    pub fn new(kind: ParseErrorKind) -> Self {
-        ParseError { kind, status: None, body_start: None }
-    }
-
-    /// What went wrong.
-    pub fn kind(&self) -> &ParseErrorKind {
-        &self.kind
-    }
-
-    /// The HTTP status of the response, when known.
-    pub fn status(&self) -> Option<u16> {
-        self.status
-    }
-
-    /// The start of the body (at most 200 characters, cut before anything that looks like a
-    /// secret element), when known.
-    pub fn body_start(&self) -> Option<&str> {
-        self.body_start.as_deref()
-    }
-
-    /// Records the response this error came from.
-    pub fn with_response(mut self, status: u16, body: &[u8]) -> Self {
-        self.status = Some(status);
-        self.body_start = Some(safe_body_prefix(body));
-        self
-    }
-
-    fn malformed(e: impl fmt::Display, position: u64) -> Self {
-        ParseError::new(ParseErrorKind::Malformed { message: e.to_string(), position })
-    }
-
-    /// An invalid value for `member` of `shape`.
-    pub fn invalid(shape: &'static str, member: &'static str, e: InvalidValue, text: &str) -> Self {
-        ParseError::new(ParseErrorKind::InvalidValue { shape, member, expected: e.expected, length: text.len() })
-    }
-
-    /// A missing required `member` of `shape`.
-    pub fn missing(shape: &'static str, member: &'static str) -> Self {
-        ParseError::new(ParseErrorKind::MissingMember { shape, member })
-    }
-}
-
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.kind {
-            ParseErrorKind::Malformed { message, position } => {
-                write!(f, "response is not well-formed XML at byte {position}: {message}")?
-            }
-            ParseErrorKind::UnexpectedEof => write!(f, "response XML ends before its root element closes")?,
-            ParseErrorKind::NoRoot => write!(f, "response body has no XML root element")?,
-            ParseErrorKind::UnexpectedRoot { expected, found } => {
-                write!(f, "response root element is <{found}>, expected <{expected}>")?
-            }
-            ParseErrorKind::MissingMember { shape, member } => {
-                write!(f, "response is missing required member `{member}` of `{shape}`")?
-            }
-            ParseErrorKind::InvalidValue { shape, member, expected, length } => write!(
-                f,
-                "response member `{member}` of `{shape}` is not a valid {expected} ({length} bytes)"
-            )?,
-            ParseErrorKind::NoErrorCode => write!(f, "error response has no <Error><Code>")?,
-            ParseErrorKind::TooDeep => write!(f, "response XML nests deeper than {MAX_DEPTH} elements")?,
-        }
-        if let Some(status) = self.status {
-            write!(f, " (HTTP {status}")?;
-            match &self.body_start {
-                Some(b) if !b.is_empty() => write!(f, ", body starts {b:?})")?,
-                _ => write!(f, ", empty body)")?,
-            }
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for ParseError {}
-
-/// At most 200 characters of the body, cut before the first element whose name suggests a
-/// secret (`SecretAccessKey`, `SessionToken`, `Credentials`, `Password`, ...).
-pub fn safe_body_prefix(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let mut end = text.char_indices().nth(200).map(|(i, _)| i).unwrap_or(text.len());
-    let lower = text[..end].to_ascii_lowercase();
-    for marker in ["<credentials", "secret", "token", "password", "<assertion"] {
-        if let Some(i) = lower.find(marker) {
-            let cut = lower[..=i].rfind('<').unwrap_or(i);
-            end = end.min(cut);
-        }
-    }
-    let mut s = text[..end].to_string();
-    if end < text.len() {
-        s.push('…');
-    }
-    s
-}
+use super::error::{ParseError, ParseErrorKind};
+use super::lexer::{self, Lexer, Token};
 
 /// An element start, as seen by generated code.
 #[derive(Debug, Clone)]
@@ -191,7 +27,7 @@ impl<'a> StartTag<'a> {
     }
 }
 
-fn local(name: &str) -> &str {
+pub(crate) fn local(name: &str) -> &str {
     match name.bytes().rposition(|b| b == b':') {
         Some(i) => &name[i + 1..],
         None => name,
@@ -326,196 +162,18 @@ impl<'a> XmlReader<'a> {
     }
 }
 
-/// Reads a `<ResponseMetadata><RequestId>` element (the reader is positioned at its start).
-pub fn read_response_metadata<'a>(r: &mut XmlReader<'a>, tag: &StartTag<'a>) -> Result<Option<String>, ParseError> {
-    let mut id = None;
-    while let Some(child) = r.next_child(tag)? {
-        if child.name() == "RequestId" || child.name() == "RequestID" {
-            id = Some(r.read_text(&child)?.trim().to_owned());
-        } else {
-            r.skip(&child)?;
-        }
-    }
-    Ok(id)
-}
 
-/// Parses a successful awsQuery response: `<{Op}Response><{wrapper}>...</{wrapper}>
-/// <ResponseMetadata><RequestId>...</RequestId></ResponseMetadata></{Op}Response>`.
-///
-/// `read_result` is called with the reader positioned at the wrapper element; when the body
-/// has no wrapper element it is called with an empty element (so a result without required
-/// members reads as empty, and one with required members reports the first one missing).
-/// An empty body is accepted (as a result with nothing set) only when `allow_empty` says the
-/// output has no members; otherwise it is [`ParseErrorKind::NoRoot`].
-/// Returns the result and the request id.
-pub fn parse_response<'a, T>(
-    body: &'a [u8],
-    wrapper: &str,
-    allow_empty: bool,
-    mut read_result: impl FnMut(&mut XmlReader<'a>, &StartTag<'a>) -> Result<T, ParseError>,
-) -> Result<(T, Option<String>), ParseError> {
-    // The walk is not generic (one copy in the binary, not one per operation); only this shim is.
-    let mut result = None;
-    let request_id = walk_response(body, wrapper, allow_empty, &mut |r, tag| {
-        result = Some(read_result(r, tag)?);
-        Ok(())
-    })?;
-    match result {
-        Some(v) => Ok((v, request_id)),
-        None => Err(ParseError::malformed("the response result was not read", 0)),
+impl StartTag<'static> {
+    /// A stand-in for an element a body does not have (an empty one at depth 1).
+    pub(crate) fn empty() -> Self {
+        StartTag { name: "", attrs: "", depth: 1, empty: true }
     }
-}
-
-fn walk_response<'a>(
-    body: &'a [u8],
-    wrapper: &str,
-    allow_empty: bool,
-    read_result: &mut dyn FnMut(&mut XmlReader<'a>, &StartTag<'a>) -> Result<(), ParseError>,
-) -> Result<Option<String>, ParseError> {
-    let mut r = XmlReader::new(body)?;
-    let empty = StartTag { name: "", attrs: "", depth: 1, empty: true };
-    // Operations without output members may answer 200 with an empty body.
-    if allow_empty && body.iter().all(u8::is_ascii_whitespace) {
-        read_result(&mut r, &empty)?;
-        return Ok(None);
-    }
-    let root = r.root()?;
-    // Every awsQuery answer is an `<OperationResponse>`; anything else (a proxy's HTML page,
-    // another service's document) is not this operation's output, even with a 200.
-    if !local(root.name()).ends_with("Response") {
-        return Err(ParseError::malformed(
-            format!("expected an `…Response` root element, found `<{}>`", local(root.name())),
-            0,
-        ));
-    }
-    let mut read = false;
-    let mut request_id = None;
-    while let Some(child) = r.next_child(&root)? {
-        if child.name() == wrapper && !read {
-            read_result(&mut r, &child)?;
-            read = true;
-        } else if child.name() == "ResponseMetadata" {
-            request_id = read_response_metadata(&mut r, &child)?;
-        } else if child.name() == "RequestId" {
-            request_id = Some(r.read_text(&child)?.trim().to_owned());
-        } else {
-            r.skip(&child)?;
-        }
-    }
-    r.finish()?;
-    if !read {
-        read_result(&mut r, &empty)?;
-    }
-    Ok(request_id)
-}
-
-/// The `<Error>` element of an awsQuery error body, for generated code that reads modeled
-/// error members: calls `read` with the reader at the element.
-pub fn with_error_element<'a, T>(
-    body: &'a [u8],
-    mut read: impl FnMut(&mut XmlReader<'a>, &StartTag<'a>) -> Result<T, ParseError>,
-) -> Result<T, ParseError> {
-    let mut result = None;
-    find_error_element(body, &mut |r, tag| {
-        result = Some(read(r, tag)?);
-        Ok(())
-    })?;
-    result.ok_or_else(|| ParseError::new(ParseErrorKind::NoErrorCode))
-}
-
-fn find_error_element<'a>(
-    body: &'a [u8],
-    read: &mut dyn FnMut(&mut XmlReader<'a>, &StartTag<'a>) -> Result<(), ParseError>,
-) -> Result<(), ParseError> {
-    let mut r = XmlReader::new(body)?;
-    let root = r.root()?;
-    if root.name() == "Error" {
-        return read(&mut r, &root);
-    }
-    while let Some(child) = r.next_child(&root)? {
-        match child.name() {
-            "Error" => return read(&mut r, &child),
-            "Errors" => {
-                while let Some(inner) = r.next_child(&child)? {
-                    if inner.name() == "Error" {
-                        return read(&mut r, &inner);
-                    }
-                    r.skip(&inner)?;
-                }
-            }
-            _ => r.skip(&child)?,
-        }
-    }
-    Err(ParseError::new(ParseErrorKind::NoErrorCode))
-}
-
-#[derive(Default)]
-struct ErrorFields {
-    code: Option<String>,
-    message: Option<String>,
-    error_type: Option<ErrorType>,
-}
-
-impl ErrorFields {
-    fn read<'a>(&mut self, r: &mut XmlReader<'a>, tag: &StartTag<'a>) -> Result<(), ParseError> {
-        while let Some(f) = r.next_child(tag)? {
-            match f.name() {
-                "Code" => self.code = Some(r.read_text(&f)?.trim().to_owned()),
-                "Message" | "message" => self.message = Some(r.read_text(&f)?.into_owned()),
-                "Type" => self.error_type = ErrorType::parse(r.read_text(&f)?.trim()),
-                _ => r.skip(&f)?,
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Reads code, message, type and request id from an awsQuery error body. Both shapes seen
-/// in the wild are accepted: `<ErrorResponse><Error>...</Error><RequestId>` and
-/// `<ErrorResponse><Errors><Error>...</Error></Errors>` (or `<Response>`), with or without
-/// namespace and XML declaration. `header_request_id` (`x-amzn-RequestId`) is the fallback.
-pub fn parse_error_metadata(status: u16, header_request_id: Option<&str>, body: &[u8]) -> Result<ErrorMetadata, ParseError> {
-    let parse = || -> Result<ErrorMetadata, ParseError> {
-        let mut r = XmlReader::new(body)?;
-        let root = r.root()?;
-        let mut fields = ErrorFields::default();
-        let mut request_id = None;
-        if root.name() == "Error" {
-            fields.read(&mut r, &root)?;
-        } else {
-            while let Some(child) = r.next_child(&root)? {
-                match child.name() {
-                    "Error" if fields.code.is_none() => fields.read(&mut r, &child)?,
-                    "Errors" => {
-                        while let Some(inner) = r.next_child(&child)? {
-                            if inner.name() == "Error" && fields.code.is_none() {
-                                fields.read(&mut r, &inner)?;
-                            } else {
-                                r.skip(&inner)?;
-                            }
-                        }
-                    }
-                    "RequestId" | "RequestID" => request_id = Some(r.read_text(&child)?.trim().to_owned()),
-                    "ResponseMetadata" => request_id = read_response_metadata(&mut r, &child)?,
-                    _ => r.skip(&child)?,
-                }
-            }
-        }
-        r.finish()?;
-        let code = fields.code.filter(|c| !c.is_empty()).ok_or_else(|| ParseError::new(ParseErrorKind::NoErrorCode))?;
-        let request_id = request_id.filter(|s| !s.is_empty()).or_else(|| header_request_id.map(str::to_owned));
-        Ok(ErrorMetadata::new(code)
-            .with_message(fields.message)
-            .with_error_type(fields.error_type)
-            .with_request_id(request_id)
-            .with_http_status(Some(status)))
-    };
-    parse().map_err(|e| e.with_response(status, body))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::xml::error::MAX_DEPTH;
 
     #[test]
     fn walks_children_and_text() {
@@ -536,40 +194,6 @@ mod tests {
         assert_eq!(r.read_text(&three).unwrap(), "t");
         assert!(r.next_child(&root).unwrap().is_none());
         r.finish().unwrap();
-    }
-
-    #[test]
-    fn truncated_and_garbage_bodies_are_errors() {
-        let mut r = XmlReader::new(b"<Root><A>x</A>").unwrap();
-        let root = r.root().unwrap();
-        let a = r.next_child(&root).unwrap().unwrap();
-        r.read_text(&a).unwrap();
-        assert_eq!(r.next_child(&root).unwrap_err().kind(), &ParseErrorKind::UnexpectedEof);
-        assert_eq!(XmlReader::new(b"").unwrap().root().unwrap_err().kind(), &ParseErrorKind::NoRoot);
-        assert!(XmlReader::new(b"\xff\xfe").is_err());
-        let e = parse_error_metadata(500, None, b"<html><body>Bad Gateway</body></html>").unwrap_err();
-        assert_eq!(e.status(), Some(500));
-        assert_eq!(e.body_start(), Some("<html><body>Bad Gateway</body></html>"));
-    }
-
-    #[test]
-    fn error_bodies_of_both_shapes() {
-        let a = br#"<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>no</Message></Error><RequestId>r-1</RequestId></ErrorResponse>"#;
-        let m = parse_error_metadata(403, Some("hdr"), a).unwrap();
-        assert_eq!((m.code(), m.message(), m.request_id(), m.http_status()), ("AccessDenied", Some("no"), Some("r-1"), Some(403)));
-        assert_eq!(m.error_type(), Some(ErrorType::Sender));
-        let b = br#"<?xml version="1.0"?><ErrorResponse><Errors><Error><Code>InvalidClientTokenId</Code><Message>bad</Message></Error></Errors></ErrorResponse>"#;
-        let m = parse_error_metadata(403, Some("hdr-id"), b).unwrap();
-        assert_eq!((m.code(), m.request_id()), ("InvalidClientTokenId", Some("hdr-id")));
-        assert_eq!(parse_error_metadata(400, None, b"<ErrorResponse/>").unwrap_err().kind(), &ParseErrorKind::NoErrorCode);
-    }
-
-    #[test]
-    fn body_prefix_hides_secrets() {
-        let body = b"<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>ASIA</AccessKeyId><SecretAccessKey>s3cr3t";
-        let p = safe_body_prefix(body);
-        assert!(!p.contains("s3cr3t") && !p.contains("ASIA"), "{p}");
-        assert!(p.starts_with("<AssumeRoleResponse>"));
     }
 
     #[test]

@@ -24,7 +24,8 @@
 //!
 //! ```
 //! use std::time::{Duration, SystemTime};
-//! use stsgen_runtime::sigv4::{self, SigningCredentials, SigningParams};
+//! use stsgen_runtime::credentials::SigningCredentials;
+//! use stsgen_runtime::sigv4::{self, SigningParams};
 //!
 //! let creds = SigningCredentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None);
 //! let time = SystemTime::UNIX_EPOCH + Duration::from_secs(1_440_938_160); // 2015-08-30T12:36:00Z
@@ -52,7 +53,8 @@ use std::time::{Duration, SystemTime};
 
 use http::header::{HeaderName, HeaderValue, AUTHORIZATION, HOST};
 
-use crate::sensitive::{Redacted, RedactedOption};
+use crate::credentials::SigningCredentials;
+use crate::sensitive::Redacted;
 
 /// The signing algorithm name, first line of the string to sign and of the `authorization` value.
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
@@ -119,57 +121,6 @@ pub fn is_unsigned_header(name: &str) -> bool {
 // ---------------------------------------------------------------------------------------------
 // Inputs
 // ---------------------------------------------------------------------------------------------
-
-/// The credentials a request is signed with.
-///
-/// `Debug` prints the access key id but redacts the secret access key and the session token.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SigningCredentials {
-    access_key_id: String,
-    secret_access_key: String,
-    session_token: Option<String>,
-}
-
-impl SigningCredentials {
-    /// Credentials from an access key id, a secret access key and, for temporary credentials,
-    /// a session token.
-    pub fn new(
-        access_key_id: impl Into<String>,
-        secret_access_key: impl Into<String>,
-        session_token: Option<String>,
-    ) -> Self {
-        Self {
-            access_key_id: access_key_id.into(),
-            secret_access_key: secret_access_key.into(),
-            session_token,
-        }
-    }
-
-    /// The access key id (`AKIA...`, `ASIA...`).
-    pub fn access_key_id(&self) -> &str {
-        &self.access_key_id
-    }
-
-    /// The secret access key.
-    pub fn secret_access_key(&self) -> &str {
-        &self.secret_access_key
-    }
-
-    /// The session token of temporary credentials.
-    pub fn session_token(&self) -> Option<&str> {
-        self.session_token.as_deref()
-    }
-}
-
-impl fmt::Debug for SigningCredentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SigningCredentials")
-            .field("access_key_id", &self.access_key_id)
-            .field("secret_access_key", &Redacted(&self.secret_access_key))
-            .field("session_token", &RedactedOption(&self.session_token))
-            .finish()
-    }
-}
 
 /// What goes in the canonical request's payload-hash line.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -283,7 +234,7 @@ impl SigningParams {
 ///
 /// Fails with [`SigningError::InvalidTime`] outside the years 1 to 9999.
 pub fn format_amz_date(time: SystemTime) -> Result<String, SigningError> {
-    let t = crate::DateTime::try_from_system_time(time).map_err(|_| SigningError::InvalidTime)?;
+    let t = crate::types::datetime::DateTime::try_from_system_time(time).map_err(|_| SigningError::InvalidTime)?;
     Ok(t.format_iso8601_basic())
 }
 
@@ -740,11 +691,11 @@ pub fn authorization_header(
     signed_headers: &str,
     signature: &str,
 ) -> Result<String, SigningError> {
-    check_scope_part("access_key_id", &creds.access_key_id)?;
+    check_scope_part("access_key_id", creds.access_key_id())?;
     let scope = params.credential_scope()?;
     Ok(format!(
         "{ALGORITHM} Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={signature}",
-        creds.access_key_id
+        creds.access_key_id()
     ))
 }
 
@@ -906,13 +857,13 @@ fn derive_key(
 ) -> SigningKey {
     match cache {
         Some(cache) => cache.signing_key(
-            &creds.secret_access_key,
+            creds.secret_access_key(),
             date,
             &params.region,
             &params.service,
         ),
         None => signing_key(
-            &creds.secret_access_key,
+            creds.secret_access_key(),
             date,
             &params.region,
             &params.service,
@@ -1043,7 +994,7 @@ fn sign_request_with<B>(
         HeaderName::from_static(X_AMZ_DATE),
         header_value(X_AMZ_DATE, &amz_date, false)?,
     );
-    if let Some(token) = &creds.session_token {
+    if let Some(token) = creds.session_token() {
         headers.insert(
             HeaderName::from_static(X_AMZ_SECURITY_TOKEN),
             header_value(X_AMZ_SECURITY_TOKEN, token, true)?,
@@ -1142,7 +1093,7 @@ fn presign_url_with(
     if expires == 0 || expires_in > MAX_PRESIGNED_EXPIRY {
         return Err(SigningError::InvalidExpiry { seconds: expires });
     }
-    check_scope_part("access_key_id", &creds.access_key_id)?;
+    check_scope_part("access_key_id", creds.access_key_id())?;
     let amz_date = params.amz_date()?;
     let scope = params.scope_for_date(&amz_date[..8])?;
 
@@ -1181,12 +1132,12 @@ fn presign_url_with(
     push_query_param(
         &mut query,
         "X-Amz-Credential",
-        &format!("{}/{scope}", creds.access_key_id),
+        &format!("{}/{scope}", creds.access_key_id()),
     );
     push_query_param(&mut query, "X-Amz-Date", &amz_date);
     push_query_param(&mut query, "X-Amz-Expires", &expires.to_string());
     push_query_param(&mut query, "X-Amz-SignedHeaders", &headers.signed);
-    let unsigned_token = match (&creds.session_token, params.session_token) {
+    let unsigned_token = match (creds.session_token(), params.session_token) {
         (Some(token), SessionTokenMode::Signed) => {
             push_query_param(&mut query, "X-Amz-Security-Token", token);
             None

@@ -1,11 +1,27 @@
 //! Reading a [`PolicyDocument`] from JSON text.
 
 use std::fmt;
+use std::str::FromStr;
 
-use super::{
+use super::document::{
     ConditionBlock, ConditionEntry, ConditionValue, Effect, Negatable, OneOrMany, PolicyDocument, Principal, Statement,
 };
 use crate::json::{self, JsonError, JsonValue};
+
+impl PolicyDocument {
+    /// Parses a policy document from JSON text.
+    pub fn parse(text: &str) -> std::result::Result<Self, PolicyParseError> {
+        parse_document(text)
+    }
+}
+
+impl FromStr for PolicyDocument {
+    type Err = PolicyParseError;
+
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        PolicyDocument::parse(s)
+    }
+}
 
 /// Why a policy document did not parse.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -259,7 +275,6 @@ fn parse_statement(value: &JsonValue, path: &str) -> Result<Statement> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::PolicyDocument;
     use super::*;
 
     fn err(text: &str) -> PolicyParseError {

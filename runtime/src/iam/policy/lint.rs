@@ -4,7 +4,7 @@
 use std::fmt;
 
 use super::typed::parse_operator;
-use super::{Effect, Negatable, OneOrMany, PolicyDocument, Statement};
+use super::document::{Effect, Negatable, OneOrMany, PolicyDocument, Statement, VERSION_2012_10_17};
 use crate::iam::{AccessLevel, ActionInfo, ConditionKeyInfo, PrivilegeModel};
 
 /// What a [`Finding`] is about. The number is the stable part of the finding's code
@@ -463,7 +463,7 @@ pub fn least_privilege<M: PrivilegeModel>(operations: &[&str]) -> Result<PolicyD
             condition: Vec::new(),
         }]
     };
-    Ok(PolicyDocument { version: Some(super::VERSION_2012_10_17.to_owned()), id: None, statement: OneOrMany::Many(statements) })
+    Ok(PolicyDocument { version: Some(VERSION_2012_10_17.to_owned()), id: None, statement: OneOrMany::Many(statements) })
 }
 
 #[cfg(test)]

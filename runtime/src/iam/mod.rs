@@ -9,6 +9,9 @@
 //! The descriptor structs are `#[non_exhaustive]`: generated code builds them with the
 //! `const fn` constructor and `with_*` methods, and readers use the public fields.
 
+#[cfg(feature = "policy")]
+pub mod policy;
+
 use std::error::Error;
 use std::fmt;
 use std::str::FromStr;

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::build_error::BuildError;
+use super::build::BuildError;
 use crate::credentials::CredentialsError;
 use crate::xml::ParseError;
 

@@ -1,0 +1,15 @@
+//! Everything about credentials: what they are, the provider trait, and the providers that
+//! need no service call: fixed keys, the environment, a profile's keys and role chain plan,
+//! `credential_process`, a chain of providers and a refreshing cache in front of any of them.
+//! Providers that call a service (assume-role, web identity, SSO) live in that service's crate
+//! and implement [`ProvideCredentials`].
+
+pub mod cache;
+pub mod chain;
+mod environment;
+pub mod process;
+pub mod profile;
+mod provider;
+
+pub use environment::{env_var, EnvironmentCredentials};
+pub use provider::{Credentials, CredentialsError, ProvideCredentials, SharedCredentialsProvider, SigningCredentials, StaticCredentials};

@@ -1,0 +1,324 @@
+//! Credentials a profile describes: static keys written in it ([`ProfileCredentials`]) and
+//! the role chain it starts ([`resolve_chain`]): `source_profile`, `credential_source`,
+//! `web_identity_token_file`, `credential_process` and `role_arn`, resolved to a list of links
+//! that the service crate's providers walk.
+
+use std::fmt;
+
+use super::provider::{Credentials, CredentialsError};
+use crate::config::{Profile, ProfileError, ProfileSet};
+use crate::sensitive::redact_command;
+
+/// The provider name used in credentials and errors that come from profiles.
+pub const PROVIDER_NAME: &str = "profile";
+
+impl From<ProfileError> for CredentialsError {
+    /// A profile with nothing to offer is [`CredentialsError::NotLoaded`] (so a provider chain
+    /// moves on), as in the SDKs: the `default` profile missing when no other was asked for, or
+    /// the selected profile holding no credential settings. Anything else is
+    /// [`CredentialsError::InvalidConfiguration`].
+    fn from(e: ProfileError) -> Self {
+        let not_loaded = match &e {
+            ProfileError::ProfileNotFound { name, referenced_from: None, .. } => name == "default",
+            ProfileError::NoCredentials { .. } => true,
+            _ => false,
+        };
+        if not_loaded {
+            CredentialsError::NotLoaded { provider: PROVIDER_NAME, reason: e.to_string() }
+        } else {
+            CredentialsError::InvalidConfiguration { provider: PROVIDER_NAME, reason: e.to_string() }
+        }
+    }
+}
+
+/// Credentials written in a profile (`aws_access_key_id`, `aws_secret_access_key`, optional
+/// `aws_session_token`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ProfileCredentials;
+
+impl ProfileCredentials {
+    /// The profile's static keys, with the provider name [`PROVIDER_NAME`] and no expiry.
+    ///
+    /// # Errors
+    /// [`ProfileError::NoCredentials`] when none of the three keys is set;
+    /// [`ProfileError::InvalidCredentialSource`] when only some are (naming the missing one).
+    pub fn static_from(profile: &Profile) -> Result<Credentials, ProfileError> {
+        let id = profile.aws_access_key_id();
+        let secret = profile.aws_secret_access_key();
+        let token = profile.aws_session_token();
+        let missing = |key: &str| ProfileError::InvalidCredentialSource {
+            profile: profile.name().to_owned(),
+            reason: format!("profile missing {key} (the profile sets other static credential keys)"),
+        };
+        match (id, secret) {
+            (None, None) if token.is_none() => Err(ProfileError::NoCredentials { profile: profile.name().to_owned() }),
+            (Some(id), Some(secret)) => Ok(Credentials::new(id, secret, token.map(str::to_owned), None, PROVIDER_NAME)),
+            (None, _) => Err(missing("aws_access_key_id")),
+            (Some(_), None) => Err(missing("aws_secret_access_key")),
+        }
+    }
+}
+
+/// A `credential_source` value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CredentialSource {
+    /// `Environment`: the `AWS_ACCESS_KEY_ID` family of variables.
+    Environment,
+    /// `Ec2InstanceMetadata`: the EC2 instance profile (IMDS).
+    Ec2InstanceMetadata,
+    /// `EcsContainer`: the ECS/EKS container credentials endpoint.
+    EcsContainer,
+}
+
+impl CredentialSource {
+    /// Parses the exact names the SDKs accept (case-sensitive).
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "Environment" => Some(CredentialSource::Environment),
+            "Ec2InstanceMetadata" => Some(CredentialSource::Ec2InstanceMetadata),
+            "EcsContainer" => Some(CredentialSource::EcsContainer),
+            _ => None,
+        }
+    }
+
+    /// The name as written in a profile.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CredentialSource::Environment => "Environment",
+            CredentialSource::Ec2InstanceMetadata => "Ec2InstanceMetadata",
+            CredentialSource::EcsContainer => "EcsContainer",
+        }
+    }
+}
+
+/// A role to assume with the previous link's credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssumeRoleLink {
+    /// The profile that names the role.
+    pub profile: String,
+    /// `role_arn`.
+    pub role_arn: String,
+    /// `external_id`.
+    pub external_id: Option<String>,
+    /// `role_session_name`.
+    pub session_name: Option<String>,
+    /// `duration_seconds`.
+    pub duration_seconds: Option<u32>,
+    /// `mfa_serial`.
+    pub mfa_serial: Option<String>,
+}
+
+/// One step of a profile's credential chain (see [`resolve_chain`]). `Debug` redacts secrets
+/// and `credential_process` arguments.
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ChainLink {
+    /// Base: keys written in the profile.
+    StaticKeys {
+        /// The profile.
+        profile: String,
+        /// The keys.
+        credentials: Credentials,
+    },
+    /// Base: `credential_source`, in a profile that also has `role_arn`.
+    CredentialSource {
+        /// The profile.
+        profile: String,
+        /// Where the base credentials come from.
+        source: CredentialSource,
+    },
+    /// Base: `AssumeRoleWithWebIdentity` with `role_arn` and `web_identity_token_file`.
+    WebIdentity {
+        /// The profile.
+        profile: String,
+        /// `role_arn`.
+        role_arn: String,
+        /// `web_identity_token_file`.
+        token_file: String,
+        /// `role_session_name`.
+        session_name: Option<String>,
+    },
+    /// Base: `credential_process`.
+    Process {
+        /// The profile.
+        profile: String,
+        /// The command line (run by the platform shell).
+        command: String,
+    },
+    /// Not a base: assume this role with the credentials of the link before it.
+    AssumeRole(AssumeRoleLink),
+}
+
+impl ChainLink {
+    /// The profile this link comes from.
+    pub fn profile(&self) -> &str {
+        match self {
+            ChainLink::StaticKeys { profile, .. }
+            | ChainLink::CredentialSource { profile, .. }
+            | ChainLink::WebIdentity { profile, .. }
+            | ChainLink::Process { profile, .. } => profile,
+            ChainLink::AssumeRole(link) => &link.profile,
+        }
+    }
+
+    /// Whether this link produces credentials on its own (everything but `AssumeRole`).
+    pub fn is_base(&self) -> bool {
+        !matches!(self, ChainLink::AssumeRole(_))
+    }
+}
+
+impl fmt::Debug for ChainLink {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ChainLink::StaticKeys { profile, credentials } => {
+                f.debug_struct("StaticKeys").field("profile", profile).field("credentials", credentials).finish()
+            }
+            ChainLink::CredentialSource { profile, source } => {
+                f.debug_struct("CredentialSource").field("profile", profile).field("source", source).finish()
+            }
+            ChainLink::WebIdentity { profile, role_arn, token_file, session_name } => f
+                .debug_struct("WebIdentity")
+                .field("profile", profile)
+                .field("role_arn", role_arn)
+                .field("token_file", token_file)
+                .field("session_name", session_name)
+                .finish(),
+            ChainLink::Process { profile, command } => {
+                f.debug_struct("Process").field("profile", profile).field("command", &redact_command(command)).finish()
+            }
+            ChainLink::AssumeRole(link) => f.debug_tuple("AssumeRole").field(link).finish(),
+        }
+    }
+}
+
+/// Resolves the credential chain that profile `start` describes, following `source_profile`.
+///
+/// The result is in the order to run it: first one base link (static keys,
+/// `credential_source`, web identity or `credential_process`), then zero or more
+/// [`ChainLink::AssumeRole`] links, each assumed with the credentials of the one before.
+///
+/// The rules are the SDKs':
+/// - A profile with `role_arn` (and no `web_identity_token_file`) is a role link, and needs
+///   exactly one of `source_profile` and `credential_source`. `source_profile` naming the profile
+///   itself means its own base settings (typically its static keys) are the base.
+/// - Past the first profile, complete static keys win over anything else in a profile (a
+///   source profile with keys *and* `role_arn` is used for its keys).
+/// - Otherwise the base is, in order: `credential_source`, `role_arn` + `web_identity_token_file`,
+///   `credential_process`, static keys.
+///
+/// # Errors
+/// A missing profile (naming who referenced it); a loop (`a -> b -> a`); a profile with no
+/// credential settings; incomplete or contradictory settings; an unknown `credential_source`;
+/// an invalid `duration_seconds`; SSO or console-login profiles (not supported here).
+pub fn resolve_chain(set: &ProfileSet, start: &str) -> Result<Vec<ChainLink>, ProfileError> {
+    let mut visited: Vec<&str> = Vec::new();
+    let mut roles: Vec<ChainLink> = Vec::new();
+    let mut name = start;
+    let base = loop {
+        let profile = set.get(name).ok_or_else(|| ProfileError::ProfileNotFound {
+            name: name.to_owned(),
+            referenced_from: visited.last().map(|s| (*s).to_owned()),
+            searched: set.files().to_vec(),
+        })?;
+        if visited.contains(&name) {
+            let mut profiles: Vec<String> = visited.iter().map(|s| (*s).to_owned()).collect();
+            profiles.push(name.to_owned());
+            return Err(ProfileError::Cycle { profiles });
+        }
+        visited.push(name);
+        let first = visited.len() == 1;
+        if !first {
+            if let Ok(credentials) = ProfileCredentials::static_from(profile) {
+                break ChainLink::StaticKeys { profile: profile.name().to_owned(), credentials };
+            }
+        }
+        let role_arn = profile.role_arn().filter(|_| profile.web_identity_token_file().is_none());
+        let Some(role_arn) = role_arn else {
+            break base_link(profile).map_err(|e| {
+                if first {
+                    e
+                } else {
+                    ProfileError::InvalidCredentialSource {
+                        profile: profile.name().to_owned(),
+                        reason: format!("could not use it as a source profile: {e}"),
+                    }
+                }
+            })?;
+        };
+        roles.push(ChainLink::AssumeRole(AssumeRoleLink {
+            profile: profile.name().to_owned(),
+            role_arn: role_arn.to_owned(),
+            external_id: profile.external_id().map(str::to_owned),
+            session_name: profile.role_session_name().map(str::to_owned),
+            duration_seconds: profile.duration_seconds()?,
+            mfa_serial: profile.mfa_serial().map(str::to_owned),
+        }));
+        match (profile.source_profile(), profile.credential_source()) {
+            (Some(_), Some(_)) => {
+                return Err(ProfileError::InvalidCredentialSource {
+                    profile: profile.name().to_owned(),
+                    reason: "profile contained both source_profile and credential_source; only one may be set"
+                        .to_owned(),
+                })
+            }
+            (None, None) => {
+                return Err(ProfileError::InvalidCredentialSource {
+                    profile: profile.name().to_owned(),
+                    reason: "has role_arn, so it must contain `source_profile` or `credential_source`, but neither \
+                             was defined"
+                        .to_owned(),
+                })
+            }
+            // Self-reference and `credential_source`: this profile's own base settings.
+            (Some(source), None) if source == profile.name() => break base_link(profile)?,
+            (None, Some(_)) => break base_link(profile)?,
+            (Some(source), None) => name = source,
+        }
+    };
+    let mut chain = Vec::with_capacity(roles.len() + 1);
+    chain.push(base);
+    chain.extend(roles.into_iter().rev());
+    Ok(chain)
+}
+
+/// The base link a profile provides on its own.
+fn base_link(profile: &Profile) -> Result<ChainLink, ProfileError> {
+    let invalid = |reason: String| ProfileError::InvalidCredentialSource { profile: profile.name().to_owned(), reason };
+    if let Some(source) = profile.credential_source() {
+        let source = CredentialSource::parse(source).ok_or_else(|| {
+            invalid(format!(
+                "credential_source `{source}` is not one of Environment, Ec2InstanceMetadata, EcsContainer"
+            ))
+        })?;
+        return Ok(ChainLink::CredentialSource { profile: profile.name().to_owned(), source });
+    }
+    match (profile.role_arn(), profile.web_identity_token_file()) {
+        (Some(role_arn), Some(token_file)) => {
+            return Ok(ChainLink::WebIdentity {
+                profile: profile.name().to_owned(),
+                role_arn: role_arn.to_owned(),
+                token_file: token_file.to_owned(),
+                session_name: profile.role_session_name().map(str::to_owned),
+            })
+        }
+        (None, Some(_)) => {
+            return Err(invalid("`web_identity_token_file` was specified but `role_arn` was missing".to_owned()))
+        }
+        _ => {}
+    }
+    if profile.uses_sso() {
+        return Err(invalid(
+            "uses IAM Identity Center (sso_* settings), which this client does not support; \
+             use `aws sso login` with an SDK that does, or `credential_process`"
+                .to_owned(),
+        ));
+    }
+    if profile.get("login_session").is_some() {
+        return Err(invalid("uses `login_session` (console sign-in), which this client does not support".to_owned()));
+    }
+    if let Some(command) = profile.credential_process() {
+        return Ok(ChainLink::Process { profile: profile.name().to_owned(), command: command.to_owned() });
+    }
+    ProfileCredentials::static_from(profile)
+        .map(|credentials| ChainLink::StaticKeys { profile: profile.name().to_owned(), credentials })
+}

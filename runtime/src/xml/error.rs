@@ -1,0 +1,173 @@
+//! The error of reading a response body, and the bound on nesting.
+
+use std::fmt;
+
+use crate::types::wire::InvalidValue;
+
+/// The deepest element nesting accepted (bounds recursion in generated deserializers).
+pub const MAX_DEPTH: usize = 128;
+
+/// What went wrong reading a response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ParseErrorKind {
+    /// The body is not well-formed XML (or not UTF-8).
+    Malformed {
+        /// The XML parser's message.
+        message: String,
+        /// Byte offset where it failed.
+        position: u64,
+    },
+    /// The document ended before the root element closed.
+    UnexpectedEof,
+    /// The body has no root element (empty, or only whitespace/comments).
+    NoRoot,
+    /// The root element is not the expected one.
+    UnexpectedRoot {
+        /// What was expected.
+        expected: String,
+        /// What was found.
+        found: String,
+    },
+    /// A required member is missing.
+    MissingMember {
+        /// The shape being read.
+        shape: &'static str,
+        /// The member's wire name.
+        member: &'static str,
+    },
+    /// A value could not be read as its type (the text is not kept: it may be secret).
+    InvalidValue {
+        /// The shape being read.
+        shape: &'static str,
+        /// The member's wire name.
+        member: &'static str,
+        /// What was expected.
+        expected: &'static str,
+        /// Length of the offending text.
+        length: usize,
+    },
+    /// An error response without an `<Error><Code>`.
+    NoErrorCode,
+    /// Elements nested deeper than [`MAX_DEPTH`].
+    TooDeep,
+}
+
+/// A response could not be read. Carries the HTTP status and the start of the body when the
+/// caller knows them (see [`ParseError::with_response`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    kind: ParseErrorKind,
+    status: Option<u16>,
+    body_start: Option<String>,
+}
+
+impl ParseError {
+    /// A new error.
+    pub fn new(kind: ParseErrorKind) -> Self {
+        ParseError { kind, status: None, body_start: None }
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> &ParseErrorKind {
+        &self.kind
+    }
+
+    /// The HTTP status of the response, when known.
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+
+    /// The start of the body (at most 200 characters, cut before anything that looks like a
+    /// secret element), when known.
+    pub fn body_start(&self) -> Option<&str> {
+        self.body_start.as_deref()
+    }
+
+    /// Records the response this error came from.
+    pub fn with_response(mut self, status: u16, body: &[u8]) -> Self {
+        self.status = Some(status);
+        self.body_start = Some(safe_body_prefix(body));
+        self
+    }
+
+    pub(crate) fn malformed(e: impl fmt::Display, position: u64) -> Self {
+        ParseError::new(ParseErrorKind::Malformed { message: e.to_string(), position })
+    }
+
+    /// An invalid value for `member` of `shape`.
+    pub fn invalid(shape: &'static str, member: &'static str, e: InvalidValue, text: &str) -> Self {
+        ParseError::new(ParseErrorKind::InvalidValue { shape, member, expected: e.expected, length: text.len() })
+    }
+
+    /// A missing required `member` of `shape`.
+    pub fn missing(shape: &'static str, member: &'static str) -> Self {
+        ParseError::new(ParseErrorKind::MissingMember { shape, member })
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            ParseErrorKind::Malformed { message, position } => {
+                write!(f, "response is not well-formed XML at byte {position}: {message}")?
+            }
+            ParseErrorKind::UnexpectedEof => write!(f, "response XML ends before its root element closes")?,
+            ParseErrorKind::NoRoot => write!(f, "response body has no XML root element")?,
+            ParseErrorKind::UnexpectedRoot { expected, found } => {
+                write!(f, "response root element is <{found}>, expected <{expected}>")?
+            }
+            ParseErrorKind::MissingMember { shape, member } => {
+                write!(f, "response is missing required member `{member}` of `{shape}`")?
+            }
+            ParseErrorKind::InvalidValue { shape, member, expected, length } => write!(
+                f,
+                "response member `{member}` of `{shape}` is not a valid {expected} ({length} bytes)"
+            )?,
+            ParseErrorKind::NoErrorCode => write!(f, "error response has no <Error><Code>")?,
+            ParseErrorKind::TooDeep => write!(f, "response XML nests deeper than {MAX_DEPTH} elements")?,
+        }
+        if let Some(status) = self.status {
+            write!(f, " (HTTP {status}")?;
+            match &self.body_start {
+                Some(b) if !b.is_empty() => write!(f, ", body starts {b:?})")?,
+                _ => write!(f, ", empty body)")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// At most 200 characters of the body, cut before the first element whose name suggests a
+/// secret (`SecretAccessKey`, `SessionToken`, `Credentials`, `Password`, ...).
+pub fn safe_body_prefix(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut end = text.char_indices().nth(200).map(|(i, _)| i).unwrap_or(text.len());
+    let lower = text[..end].to_ascii_lowercase();
+    for marker in ["<credentials", "secret", "token", "password", "<assertion"] {
+        if let Some(i) = lower.find(marker) {
+            let cut = lower[..=i].rfind('<').unwrap_or(i);
+            end = end.min(cut);
+        }
+    }
+    let mut s = text[..end].to_string();
+    if end < text.len() {
+        s.push('…');
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_prefix_hides_secrets() {
+        let body = b"<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>ASIA</AccessKeyId><SecretAccessKey>s3cr3t";
+        let p = safe_body_prefix(body);
+        assert!(!p.contains("s3cr3t") && !p.contains("ASIA"), "{p}");
+        assert!(p.starts_with("<AssumeRoleResponse>"));
+    }
+}
