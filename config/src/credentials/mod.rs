@@ -15,7 +15,7 @@
 //! - [`DefaultCredentialsChain`]: environment variables, then web identity from the
 //!   environment, then the selected profile; when none has credentials the error lists what
 //!   was tried and why each declined. Adding a provider (container, instance metadata) is one
-//!   more link in [`DefaultCredentialsChain`]'s [`ProviderChain`].
+//!   more link in [`DefaultCredentialsChain`]'s [`ProviderChain`](stsgen_runtime::credentials::chain::ProviderChain).
 //! - [`ConfigLoader`](crate::ConfigLoader): a [`Config`] from the environment and the selected profile (`region`,
 //!   `endpoint_url`, `sts_regional_endpoints`, ...) with the default chain as its credentials.
 //!
