@@ -7,7 +7,7 @@ use std::fmt;
 
 
 use super::hash::sha256_hex;
-use super::params::*;
+use super::params::{is_unsigned_header, SessionTokenMode, SigningError, SigningParams, UriEncoding, ALGORITHM, X_AMZ_SECURITY_TOKEN};
 
 pub(super) fn is_unreserved(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
@@ -266,9 +266,9 @@ pub(super) fn assemble(
 /// - `path` and `query`: the request target as sent, split at the first `?` (`query` is empty
 ///   when there is none). See [`canonical_uri_path`] and [`canonical_query_string`].
 /// - `headers`: every header as sent, in order, including `host` and `x-amz-date` (and
-///   `x-amz-security-token` when signed); [`UNSIGNED_HEADERS`] are skipped, as is
+///   `x-amz-security-token` when signed); [`UNSIGNED_HEADERS`](crate::sigv4::UNSIGNED_HEADERS) are skipped, as is
 ///   `x-amz-security-token` under [`SessionTokenMode::Unsigned`].
-/// - `payload_hash`: see [`Payload::hash_for`].
+/// - `payload_hash`: see [`Payload::hash_for`](crate::sigv4::Payload::hash_for).
 ///
 /// Fails on a header name that is not an HTTP token, a header value that is not UTF-8 or
 /// contains control characters (fold multi-line values first), or a missing `host` header.

@@ -10,7 +10,7 @@ use crate::credentials::SigningCredentials;
 use crate::sensitive::Redacted;
 
 use super::hash::{hex, hmac_sha256};
-use super::params::*;
+use super::params::SigningParams;
 
 /// A derived SigV4 signing key. `Debug` redacts it.
 #[derive(Clone, PartialEq, Eq)]

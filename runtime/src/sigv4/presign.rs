@@ -6,9 +6,9 @@ use http::header::HOST;
 
 use crate::credentials::SigningCredentials;
 
-use super::canonical::*;
-use super::key::*;
-use super::params::*;
+use super::canonical::{assemble, canonical_headers, decode_query_component, string_to_sign, uri_encode_into};
+use super::key::{derive_key, signature, SigningKeyCache};
+use super::params::{check_scope_part, SessionTokenMode, SigningError, SigningParams, ALGORITHM, MAX_PRESIGNED_EXPIRY, PRESIGN_QUERY_PARAMS};
 use super::sign::host_from_uri;
 
 /// Returns `uri` presigned with SigV4 query-string signing, valid for `expires_in`.
@@ -20,7 +20,7 @@ use super::sign::host_from_uri;
 /// `X-Amz-Signature`.
 ///
 /// The signed headers are `host` (from `headers_to_sign` or, as an HTTP client would send
-/// it, from `uri`) and `headers_to_sign` minus [`UNSIGNED_HEADERS`]: whoever uses the URL
+/// it, from `uri`) and `headers_to_sign` minus [`UNSIGNED_HEADERS`](crate::sigv4::UNSIGNED_HEADERS): whoever uses the URL
 /// must send exactly those headers, such as `x-k8s-aws-id` for an EKS token. The payload hash
 /// is that of an empty body unless [`SigningParams::payload`] says otherwise.
 /// `expires_in` is counted in whole seconds and must be between 1 s and

@@ -6,9 +6,9 @@ use http::header::{HeaderName, HeaderValue, AUTHORIZATION, HOST};
 
 use crate::credentials::SigningCredentials;
 
-use super::canonical::*;
-use super::key::*;
-use super::params::*;
+use super::canonical::{canonical_request, string_to_sign};
+use super::key::{derive_key, signature, SigningKeyCache};
+use super::params::{check_scope_part, SigningError, SigningParams, ALGORITHM, X_AMZ_CONTENT_SHA256, X_AMZ_DATE, X_AMZ_SECURITY_TOKEN};
 
 /// The `authorization` header value:
 /// `AWS4-HMAC-SHA256 Credential=<key id>/<scope>, SignedHeaders=<names>, Signature=<hex>`.
@@ -57,9 +57,9 @@ pub(super) fn header_value(name: &str, value: &str, sensitive: bool) -> Result<H
 /// Sets `x-amz-date` (replacing any), `x-amz-security-token` when `creds` has a session token
 /// (replacing any), `x-amz-content-sha256` when [`SigningParams::content_sha256_header`] is
 /// set, and `authorization` (replacing any). `body` is the request body as it will be sent
-/// (unused when [`SigningParams::payload`] is not [`Payload::Hash`]).
+/// (unused when [`SigningParams::payload`] is not [`Payload::Hash`](crate::sigv4::Payload::Hash)).
 ///
-/// Every header already on the request is signed except [`UNSIGNED_HEADERS`], so set
+/// Every header already on the request is signed except [`UNSIGNED_HEADERS`](crate::sigv4::UNSIGNED_HEADERS), so set
 /// `content-type` and any other header before signing and hop-by-hop headers after. Without a
 /// `host` header the host is taken from the URI as an HTTP client would send it (port only when
 /// not the scheme's default); no `host` header is added.

@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::credentials::SigningCredentials;
 
 use super::key::SigningKeyCache;
-use super::params::*;
+use super::params::{SigningError, SigningParams};
 use super::presign::presign_url_with;
 use super::sign::sign_request_with;
 

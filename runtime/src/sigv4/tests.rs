@@ -6,13 +6,13 @@ use http::header::HeaderValue;
 
 use crate::credentials::SigningCredentials;
 
-use super::canonical::*;
-use super::hash::*;
-use super::key::*;
-use super::params::*;
-use super::presign::*;
-use super::sign::*;
-use super::signer::*;
+use super::canonical::{canonical_query_string, canonical_request, canonical_uri_path, trim_all};
+use super::hash::hex;
+use super::key::{secret_fingerprint, signing_key, CacheStats, SigningKeyCache};
+use super::params::{format_amz_date, Payload, SessionTokenMode, SigningError, SigningParams, UriEncoding, EMPTY_PAYLOAD_SHA256, MAX_PRESIGNED_EXPIRY, UNSIGNED_HEADERS, UNSIGNED_PAYLOAD, X_AMZ_CONTENT_SHA256, X_AMZ_SECURITY_TOKEN};
+use super::presign::presign_url;
+use super::sign::{host_from_uri, sign_request};
+use super::signer::Signer;
 use std::time::UNIX_EPOCH;
 
 const AK: &str = "AKIDEXAMPLE";
