@@ -17,7 +17,6 @@ use std::fmt;
 
 pub use stsgen_vocab::iam::{AccessLevel, ConditionKeyType, OperatorFamily, ParseNameError, SetOperator};
 
-
 /// One resource type an action applies to, as listed in the action's row of the reference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]

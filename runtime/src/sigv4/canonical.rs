@@ -4,8 +4,6 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-
-
 use super::hash::sha256_hex;
 use super::params::{is_unsigned_header, SessionTokenMode, SigningError, SigningParams, UriEncoding, ALGORITHM, X_AMZ_SECURITY_TOKEN};
 
@@ -70,7 +68,6 @@ pub(super) fn decode_query_component(s: &str) -> Vec<u8> {
     }
     out
 }
-
 
 /// The canonical URI path: `path` (as sent, percent-encoded) normalized and encoded as `params`
 /// say. An empty path is `/`.

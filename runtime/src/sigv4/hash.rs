@@ -1,9 +1,5 @@
 //! SHA-256, HMAC-SHA256 and lower-case hex, over ring.
 
-
-
-
-
 /// Lower-case hex SHA-256 of `data`.
 pub fn sha256_hex(data: &[u8]) -> String {
     hex(ring::digest::digest(&ring::digest::SHA256, data).as_ref())

@@ -5,7 +5,6 @@ use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
-
 use crate::credentials::SigningCredentials;
 use crate::sensitive::Redacted;
 
@@ -47,7 +46,6 @@ pub fn signing_key(secret_access_key: &str, date: &str, region: &str, service: &
 pub fn signature(key: &SigningKey, string_to_sign: &str) -> String {
     hex(&hmac_sha256(&key.0, string_to_sign.as_bytes()))
 }
-
 
 /// Hit and miss counts of a [`SigningKeyCache`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -4,8 +4,6 @@
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
-
-
 use super::hash::sha256_hex;
 
 /// The signing algorithm name, first line of the string to sign and of the `authorization` value.
@@ -69,7 +67,6 @@ pub(super) const PRESIGN_QUERY_PARAMS: &[&str] = &[
 pub fn is_unsigned_header(name: &str) -> bool {
     UNSIGNED_HEADERS.contains(&name)
 }
-
 
 /// What goes in the canonical request's payload-hash line.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -196,7 +193,6 @@ pub(super) fn check_scope_part(field: &'static str, value: &str) -> Result<(), S
     }
     Ok(())
 }
-
 
 /// Why a request could not be signed. Never carries a secret or a header value.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,7 +1,6 @@
 //! Signing an [`http::Request`] in place: `x-amz-date`, the session token, the payload hash
 //! and `authorization`.
 
-
 use http::header::{HeaderName, HeaderValue, AUTHORIZATION, HOST};
 
 use crate::credentials::SigningCredentials;

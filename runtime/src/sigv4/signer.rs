@@ -2,7 +2,6 @@
 
 use std::time::Duration;
 
-
 use crate::credentials::SigningCredentials;
 
 use super::key::SigningKeyCache;
