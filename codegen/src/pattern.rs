@@ -1,5 +1,6 @@
 //! Compiles the model's regexes (member `pattern`s, partition region regexes) into programs for
-//! the runtime's Pike VM (`stsgen_runtime::validate::pattern`), so generated crates need no regex engine.
+//! the runtime's Pike VM (`stsgen_runtime::validate::pattern`, defined in `stsgen-vocab`), so
+//! generated crates need no regex engine.
 //!
 //! The dialect is the one the generator has always accepted (what `regex-lite` parses), with
 //! its semantics: `\w`, `\d`, `\s` and `\b` are ASCII; `.` is any character but `\n`; no
@@ -12,23 +13,17 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
-/// Instructions, mirroring `stsgen_runtime::validate::pattern::Inst`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Inst {
-    Class(u32, u32),
-    Split(u32, u32),
-    Jump(u32),
-    Start,
-    End,
-    WordBoundary,
-    NotWordBoundary,
-    Match,
-}
+/// The instruction set and the borrowed program are the runtime's own (`stsgen-vocab`), so
+/// what the generator compiles is what generated code runs.
+pub use stsgen_vocab::pattern::{Inst, Program};
 
-/// A compiled regex.
+/// A compiled regex that owns its instructions and ranges, as [`std::path::PathBuf`] owns what
+/// a `Path` borrows; [`ProgramBuf::program`] is the [`Program`] view the runtime's matcher runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Program {
+pub struct ProgramBuf {
+    /// The instructions.
     pub insts: Vec<Inst>,
+    /// Inclusive code-point ranges, each class's slice sorted.
     pub ranges: Vec<(u32, u32)>,
 }
 
@@ -37,7 +32,7 @@ const MAX_INSTS: usize = 20_000;
 
 /// The program for whole-value matching of `pattern`, or `None` when the dialect does not
 /// cover it.
-pub fn compile(pattern: &str) -> Option<Program> {
+pub fn compile(pattern: &str) -> Option<ProgramBuf> {
     // regex-lite has no case-insensitive mode we would mirror faithfully; treat as unsupported.
     if has_case_insensitive_flag(pattern) {
         return None;
@@ -50,7 +45,7 @@ pub fn compile(pattern: &str) -> Option<Program> {
     let mut c = Compiler { insts: Vec::new(), ranges: Vec::new() };
     c.emit(&hir)?;
     c.insts.push(Inst::Match);
-    (c.insts.len() <= MAX_INSTS).then_some(Program { insts: c.insts, ranges: c.ranges })
+    (c.insts.len() <= MAX_INSTS).then_some(ProgramBuf { insts: c.insts, ranges: c.ranges })
 }
 
 fn has_case_insensitive_flag(pattern: &str) -> bool {
@@ -222,7 +217,12 @@ impl Compiler {
     }
 }
 
-impl Program {
+impl ProgramBuf {
+    /// The program, borrowed.
+    pub fn program(&self) -> Program<'_> {
+        Program { insts: &self.insts, ranges: &self.ranges }
+    }
+
     /// `&::stsgen_runtime::validate::pattern::Program { insts: &[...], ranges: &[...] }`.
     pub fn tokens(&self) -> TokenStream {
         let insts = self.insts.iter().map(|i| match *i {

@@ -2,25 +2,12 @@
 //! engine whose dialect the generator accepts) on every pattern of the vendored STS model, the
 //! partitions' region regexes and a sample of patterns from other awsQuery models.
 
-use codegen::pattern::{compile, Inst};
-use stsgen_runtime::validate::pattern as rt;
+use codegen::pattern::{compile, Program, ProgramBuf};
 
-fn runtime_program(p: &codegen::pattern::Program) -> &'static rt::Program {
-    let insts: Vec<rt::Inst> = p
-        .insts
-        .iter()
-        .map(|i| match *i {
-            Inst::Class(s, l) => rt::Inst::Class(s, l),
-            Inst::Split(a, b) => rt::Inst::Split(a, b),
-            Inst::Jump(t) => rt::Inst::Jump(t),
-            Inst::Start => rt::Inst::Start,
-            Inst::End => rt::Inst::End,
-            Inst::WordBoundary => rt::Inst::WordBoundary,
-            Inst::NotWordBoundary => rt::Inst::NotWordBoundary,
-            Inst::Match => rt::Inst::Match,
-        })
-        .collect();
-    Box::leak(Box::new(rt::Program { insts: Box::leak(insts.into_boxed_slice()), ranges: Box::leak(p.ranges.clone().into_boxed_slice()) }))
+/// The program the runtime runs (`stsgen_runtime::validate::pattern` re-exports the matcher
+/// from `stsgen-vocab`).
+fn runtime_program(p: &ProgramBuf) -> Program<'_> {
+    p.program()
 }
 
 const ALPHABET: &[char] =

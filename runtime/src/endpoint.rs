@@ -258,7 +258,7 @@ pub struct PartitionOutputs {
 pub struct Partition {
     id: &'static str,
     region_regex: &'static str,
-    region_program: &'static Program,
+    region_program: &'static Program<'static>,
     regions: &'static [&'static str],
     outputs: PartitionOutputs,
 }
@@ -269,7 +269,7 @@ impl Partition {
     pub const fn new(
         id: &'static str,
         region_regex: &'static str,
-        region_program: &'static Program,
+        region_program: &'static Program<'static>,
         regions: &'static [&'static str],
         outputs: PartitionOutputs,
     ) -> Self {
@@ -570,7 +570,7 @@ mod tests {
 
     /// A program matching `prefix` followed by anything (the generator compiles the real
     /// region regexes; these tests are about the partition choice).
-    fn prefix(prefix: &str) -> &'static Program {
+    fn prefix(prefix: &str) -> &'static Program<'static> {
         use crate::validate::pattern::Inst;
         let mut insts = Vec::new();
         let mut ranges = Vec::new();

@@ -2,8 +2,9 @@
 //!
 //! # Map
 //!
-//! Folders are listed in the order imports flow: each one uses only those above it (and
-//! [`types`], [`sensitive`], [`future`], which everything may use).
+//! Folders are listed in the order imports flow: each one uses only folders listed above it,
+//! never one below (`cargo xtask imports --verbose` prints the actual edges and fails on a
+//! cycle between files or folders).
 //!
 //! - [`types`]: the modeled value types ([`Blob`], [`DateTime`]) and their wire text forms.
 //! - [`sensitive`]: `Debug` redaction of secrets.
@@ -11,7 +12,9 @@
 //! - [`idempotency`]: idempotency tokens for members the model marks so.
 //! - [`json`], [`xml`]: protocol-agnostic readers and writers of the two body formats.
 //! - [`iam`]: the IAM privilege-model descriptors generated `iam` modules return, and behind
-//!   the `policy` feature, policy documents (`iam::policy`).
+//!   the `policy` feature, policy documents (`iam::policy`). The closed vocabularies
+//!   ([`iam::AccessLevel`], [`iam::ConditionKeyType`], ...) are defined once in
+//!   `stsgen-vocab`, shared with the generator, and re-exported here.
 //! - [`config`]: where settings come from: the process environment ([`config::Env`]) and the
 //!   shared config and credentials files ([`config::ProfileSet`]).
 //! - [`credentials`]: everything about credentials: the type, the provider trait, the
@@ -20,7 +23,8 @@
 //! - [`sigv4`]: Signature Version 4 signing and presigning.
 //! - [`error`]: the errors a caller sees: validation ([`BuildError`]), service error metadata,
 //!   and the error of a whole call ([`error::SdkError`]).
-//! - [`validate`]: client-side checks of modeled constraints, with the `pattern` matcher.
+//! - [`validate`]: client-side checks of modeled constraints, with the `pattern` matcher (its
+//!   program type and Pike VM come from `stsgen-vocab`).
 //! - [`endpoint`]: endpoint rule-set evaluation helpers and partitions.
 //! - [`protocol`]: one folder per wire protocol (today [`protocol::aws_query`]).
 //! - [`client`] (feature `client`): the client core: configuration, transports, retries and

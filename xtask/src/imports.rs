@@ -9,7 +9,8 @@
 //! Two graphs are checked: files, and top-level modules (each file counted under the first
 //! segment of its module path, the crate root left out). A strongly connected component with
 //! more than one member is a cycle: some file imports from a module that imports it back.
-//! Exits with an error when either graph has one. Default directory: `runtime/src`.
+//! Exits with an error when either graph has one. Default directory: `runtime/src`;
+//! `--verbose` also lists which top-level modules each one imports from.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -20,6 +21,8 @@ use crate::project_root;
 
 pub fn run(args: &[String]) -> Result<()> {
     let root = project_root();
+    let verbose = args.iter().any(|a| a == "--verbose");
+    let args: Vec<&String> = args.iter().filter(|a| *a != "--verbose").collect();
     let dirs: Vec<PathBuf> =
         if args.is_empty() { vec![root.join("runtime/src")] } else { args.iter().map(|a| root.join(a)).collect() };
     let mut failed = Vec::new();
@@ -29,6 +32,11 @@ pub fn run(args: &[String]) -> Result<()> {
         let folders = graph.folder_cycles();
         let edges: usize = graph.edges.values().map(BTreeSet::len).sum();
         println!("{}: {} files, {} import edges between files", dir.display(), graph.files.len(), edges);
+        if verbose {
+            for (from, tos) in graph.module_edges() {
+                println!("  {from} -> {}", tos.into_iter().collect::<Vec<_>>().join(", "));
+            }
+        }
         for scc in &files {
             println!("  file cycle: {}", scc.join(" <-> "));
         }
@@ -87,20 +95,23 @@ impl Graph {
         sccs(&self.edges).into_iter().map(|c| c.iter().map(names).collect()).collect()
     }
 
-    fn folder_cycles(&self) -> Vec<Vec<String>> {
-        let mut top: BTreeMap<ModPath, BTreeSet<ModPath>> = BTreeMap::new();
+    /// Which top-level modules each top-level module imports from.
+    fn module_edges(&self) -> BTreeMap<String, BTreeSet<String>> {
+        let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for (from, tos) in &self.edges {
             let Some(f) = from.first() else { continue };
-            let entry = top.entry(vec![f.clone()]).or_default();
-            for to in tos {
-                match to.first() {
-                    Some(t) if t != f => {
-                        entry.insert(vec![t.clone()]);
-                    }
-                    _ => {}
-                }
-            }
+            let entry = out.entry(f.clone()).or_default();
+            entry.extend(tos.iter().filter_map(|t| t.first()).filter(|t| *t != f).cloned());
         }
+        out
+    }
+
+    fn folder_cycles(&self) -> Vec<Vec<String>> {
+        let top: BTreeMap<ModPath, BTreeSet<ModPath>> = self
+            .module_edges()
+            .into_iter()
+            .map(|(from, tos)| (vec![from], tos.into_iter().map(|t| vec![t]).collect()))
+            .collect();
         sccs(&top).into_iter().map(|c| c.into_iter().map(|p| p.join("::")).collect()).collect()
     }
 }

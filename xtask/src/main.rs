@@ -34,7 +34,7 @@ commands:
   bench [--quick] [FILTER]               criterion benches (bench/), summary table of medians
   fuzz [--seconds N] [--target NAME] [--keep-going]
                                          build and run the cargo-fuzz targets (fuzz/), N s in total (default 60)
-  imports [SRC_DIR...]                   import cycles between a crate's files and top-level modules
+  imports [--verbose] [SRC_DIR...]       import cycles between a crate's files and top-level modules
                                          (default runtime/src)
   test                                   run every test (freshness, workspace tests, conformance)
 ";

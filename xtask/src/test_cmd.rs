@@ -1,7 +1,7 @@
 //! `cargo xtask test`: every test the project has, in one command.
 //!
-//! Steps: generated-code freshness; the workspace's tests; end-to-end tests against a local
-//! moto server; botocore's protocol test suites; clippy with `-D warnings`
+//! Steps: generated-code freshness; no import cycles in the runtime; the workspace's tests;
+//! end-to-end tests against a local moto server; botocore's protocol test suites; clippy with `-D warnings`
 //! (generated code included); rustdoc of the generated crate with `-D warnings`; fixture
 //! models generated as standalone crates that must pass clippy and their generated tests.
 
@@ -96,6 +96,10 @@ pub fn run(args: &[String]) -> Result<()> {
 
     println!("== generated code is fresh (cargo xtask codegen --check)");
     crate::codegen_cmd::run(&["--check".to_owned()])?;
+    steps += 1;
+
+    println!("== no import cycles between the runtime's and the vocabulary's files (cargo xtask imports)");
+    crate::imports::run(&["runtime/src".to_owned(), "vocab/src".to_owned()])?;
     steps += 1;
 
     println!("== cargo test --workspace");

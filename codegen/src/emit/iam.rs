@@ -144,65 +144,23 @@ fn runtime(item: &str) -> TokenStream {
 }
 
 fn access_level(level: AccessLevel) -> TokenStream {
-    let variant = ident(match level {
-        AccessLevel::Read => "Read",
-        AccessLevel::Write => "Write",
-        AccessLevel::List => "List",
-        AccessLevel::Tagging => "Tagging",
-        AccessLevel::PermissionsManagement => "PermissionsManagement",
-    });
+    let variant = ident(level.rust_name());
     let ty = runtime("AccessLevel");
     quote! { #ty::#variant }
 }
 
 fn access_level_text(level: AccessLevel) -> &'static str {
-    match level {
-        AccessLevel::Read => "Read",
-        AccessLevel::Write => "Write",
-        AccessLevel::List => "List",
-        AccessLevel::Tagging => "Tagging",
-        AccessLevel::PermissionsManagement => "Permissions management",
-    }
+    level.as_str()
 }
 
 fn key_type(key_type: ConditionKeyType) -> TokenStream {
-    let variant = ident(match key_type {
-        ConditionKeyType::String => "String",
-        ConditionKeyType::Arn => "Arn",
-        ConditionKeyType::Bool => "Bool",
-        ConditionKeyType::Numeric => "Numeric",
-        ConditionKeyType::Date => "Date",
-        ConditionKeyType::IpAddress => "IpAddress",
-        ConditionKeyType::Binary => "Binary",
-        ConditionKeyType::ArrayOfString => "ArrayOfString",
-        ConditionKeyType::ArrayOfArn => "ArrayOfArn",
-        ConditionKeyType::ArrayOfBool => "ArrayOfBool",
-        ConditionKeyType::ArrayOfNumeric => "ArrayOfNumeric",
-        ConditionKeyType::ArrayOfDate => "ArrayOfDate",
-        ConditionKeyType::ArrayOfIpAddress => "ArrayOfIpAddress",
-        ConditionKeyType::ArrayOfBinary => "ArrayOfBinary",
-    });
+    let variant = ident(key_type.rust_name());
     let ty = runtime("ConditionKeyType");
     quote! { #ty::#variant }
 }
 
 fn key_type_text(key_type: ConditionKeyType) -> &'static str {
-    match key_type {
-        ConditionKeyType::String => "String",
-        ConditionKeyType::Arn => "ARN",
-        ConditionKeyType::Bool => "Bool",
-        ConditionKeyType::Numeric => "Numeric",
-        ConditionKeyType::Date => "Date",
-        ConditionKeyType::IpAddress => "IPAddress",
-        ConditionKeyType::Binary => "Binary",
-        ConditionKeyType::ArrayOfString => "ArrayOfString",
-        ConditionKeyType::ArrayOfArn => "ArrayOfARN",
-        ConditionKeyType::ArrayOfBool => "ArrayOfBool",
-        ConditionKeyType::ArrayOfNumeric => "ArrayOfNumeric",
-        ConditionKeyType::ArrayOfDate => "ArrayOfDate",
-        ConditionKeyType::ArrayOfIpAddress => "ArrayOfIPAddress",
-        ConditionKeyType::ArrayOfBinary => "ArrayOfBinary",
-    }
+    key_type.as_str()
 }
 
 fn key_names(keys: &[KeyRef]) -> TokenStream {
@@ -758,21 +716,21 @@ fn key_marker(key_type: ConditionKeyType) -> TokenStream {
         let inner = scalar(name);
         quote! { ::stsgen_runtime::iam::policy::ArrayOf<#inner> }
     };
-    match key_type {
-        ConditionKeyType::String => scalar("StringType"),
-        ConditionKeyType::Arn => scalar("ArnType"),
-        ConditionKeyType::Bool => scalar("BoolType"),
-        ConditionKeyType::Numeric => scalar("NumericType"),
-        ConditionKeyType::Date => scalar("DateType"),
-        ConditionKeyType::IpAddress => scalar("IpAddressType"),
-        ConditionKeyType::Binary => scalar("BinaryType"),
-        ConditionKeyType::ArrayOfString => array("StringType"),
-        ConditionKeyType::ArrayOfArn => array("ArnType"),
-        ConditionKeyType::ArrayOfBool => array("BoolType"),
-        ConditionKeyType::ArrayOfNumeric => array("NumericType"),
-        ConditionKeyType::ArrayOfDate => array("DateType"),
-        ConditionKeyType::ArrayOfIpAddress => array("IpAddressType"),
-        ConditionKeyType::ArrayOfBinary => array("BinaryType"),
+    let marker = match key_type.element_type() {
+        ConditionKeyType::String => "StringType",
+        ConditionKeyType::Arn => "ArnType",
+        ConditionKeyType::Bool => "BoolType",
+        ConditionKeyType::Numeric => "NumericType",
+        ConditionKeyType::Date => "DateType",
+        ConditionKeyType::IpAddress => "IpAddressType",
+        ConditionKeyType::Binary => "BinaryType",
+        // `element_type` is never an array; a type added to the vocabulary needs a marker here.
+        other => panic!("no policy marker type for condition key type `{other}`"),
+    };
+    if key_type.is_array() {
+        array(marker)
+    } else {
+        scalar(marker)
     }
 }
 

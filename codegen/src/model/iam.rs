@@ -8,7 +8,11 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
+
+/// The closed vocabularies are the runtime's own types (`stsgen-vocab`), read by their exact
+/// spelling in the reference.
+pub use stsgen_vocab::iam::{AccessLevel, ConditionKeyType};
 
 /// One service's section of the privilege model (the value under its prefix, e.g. `"sts"`).
 #[derive(Debug, Clone, Deserialize)]
@@ -41,6 +45,7 @@ pub struct Privilege {
     /// What the privilege grants.
     pub description: String,
     /// The access level.
+    #[serde(deserialize_with = "access_level")]
     pub access_level: AccessLevel,
     /// Resource types keyed by name; the empty name `""` holds the action-wide condition keys
     /// and dependent actions (the reference's row without a resource type).
@@ -65,21 +70,6 @@ pub struct PrivilegeResourceType {
     pub dependent_actions: Vec<String>,
 }
 
-/// The access level of a privilege.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
-pub enum AccessLevel {
-    /// `Read`.
-    Read,
-    /// `Write`.
-    Write,
-    /// `List`.
-    List,
-    /// `Tagging`.
-    Tagging,
-    /// `Permissions management`.
-    #[serde(rename = "Permissions management")]
-    PermissionsManagement,
-}
 
 /// One resource type.
 #[derive(Debug, Clone, Deserialize)]
@@ -102,43 +92,26 @@ pub struct Condition {
     /// What the key filters access by.
     pub description: String,
     /// The value type.
-    #[serde(rename = "type")]
+    #[serde(rename = "type", deserialize_with = "condition_key_type")]
     pub key_type: ConditionKeyType,
 }
 
-/// The value type of a condition key, as spelled in the reference.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
-pub enum ConditionKeyType {
-    /// `String`.
-    String,
-    /// `ARN`.
-    #[serde(rename = "ARN")]
-    Arn,
-    /// `Bool`.
-    Bool,
-    /// `Numeric`.
-    Numeric,
-    /// `Date`.
-    Date,
-    /// `IPAddress`.
-    #[serde(rename = "IPAddress")]
-    IpAddress,
-    /// `Binary`.
-    Binary,
-    /// `ArrayOfString`.
-    ArrayOfString,
-    /// `ArrayOfARN`.
-    #[serde(rename = "ArrayOfARN")]
-    ArrayOfArn,
-    /// `ArrayOfBool`.
-    ArrayOfBool,
-    /// `ArrayOfNumeric`.
-    ArrayOfNumeric,
-    /// `ArrayOfDate`.
-    ArrayOfDate,
-    /// `ArrayOfIPAddress`.
-    #[serde(rename = "ArrayOfIPAddress")]
-    ArrayOfIpAddress,
-    /// `ArrayOfBinary`.
-    ArrayOfBinary,
+/// An access level, spelled exactly as in the reference (`Permissions management`).
+fn access_level<'de, D: Deserializer<'de>>(d: D) -> Result<AccessLevel, D::Error> {
+    let text = String::deserialize(d)?;
+    AccessLevel::ALL
+        .iter()
+        .copied()
+        .find(|l| l.as_str() == text)
+        .ok_or_else(|| serde::de::Error::custom(format!("unknown access level `{text}`")))
+}
+
+/// A condition key type, spelled exactly as in the reference (`ArrayOfARN`).
+fn condition_key_type<'de, D: Deserializer<'de>>(d: D) -> Result<ConditionKeyType, D::Error> {
+    let text = String::deserialize(d)?;
+    ConditionKeyType::ALL
+        .iter()
+        .copied()
+        .find(|t| t.as_str() == text)
+        .ok_or_else(|| serde::de::Error::custom(format!("unknown condition key type `{text}`")))
 }

@@ -41,7 +41,6 @@
 //! continuation with no property to continue, a property without `=` or without a name, or a file
 //! that is not UTF-8.
 
-
 mod env;
 mod error;
 mod profile;

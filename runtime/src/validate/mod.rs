@@ -80,12 +80,12 @@ pub fn range_f64(
 /// must match (Java `matches()` semantics).
 pub struct Pattern {
     source: &'static str,
-    program: &'static Program,
+    program: &'static Program<'static>,
 }
 
 impl Pattern {
     /// A pattern: the model's source text and the generator's program for it.
-    pub const fn new(source: &'static str, program: &'static Program) -> Self {
+    pub const fn new(source: &'static str, program: &'static Program<'static>) -> Self {
         Pattern { source, program }
     }
 

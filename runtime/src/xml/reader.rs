@@ -162,7 +162,6 @@ impl<'a> XmlReader<'a> {
     }
 }
 
-
 impl StartTag<'static> {
     /// A stand-in for an element a body does not have (an empty one at depth 1).
     pub(crate) fn empty() -> Self {

@@ -54,8 +54,6 @@ impl fmt::Debug for Profile {
     }
 }
 
-
-
 /// Trims a value; blank is `None`.
 fn non_empty(v: Option<&str>) -> Option<&str> {
     v.map(str::trim).filter(|v| !v.is_empty())

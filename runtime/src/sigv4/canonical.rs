@@ -1,0 +1,303 @@
+//! The canonical request: URI-encoding, path normalization, the sorted query string, the
+//! canonical headers, and the string to sign.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use super::hash::sha256_hex;
+use super::params::{is_unsigned_header, SessionTokenMode, SigningError, SigningParams, UriEncoding, ALGORITHM, X_AMZ_SECURITY_TOKEN};
+
+pub(super) fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
+}
+
+/// AWS's URI encoding: unreserved characters (`A-Z a-z 0-9 - _ . ~`) stay, every other byte
+/// becomes `%XX` with upper-case hex; `/` stays too when `keep_slash`.
+pub(super) fn uri_encode_into(out: &mut String, bytes: &[u8], keep_slash: bool) {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    for &b in bytes {
+        if is_unreserved(b) || (keep_slash && b == b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(DIGITS[usize::from(b >> 4)]));
+            out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+        }
+    }
+}
+
+pub(super) fn uri_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    uri_encode_into(&mut out, bytes, false);
+    out
+}
+
+/// Decodes a query-string component: `%XX` escapes and `+` as a space, as AWS services and
+/// AWS's signers do. A `%` not followed by two hex digits is kept literally.
+pub(super) fn decode_query_component(s: &str) -> Vec<u8> {
+    fn hex_value(b: u8) -> Option<u8> {
+        match b {
+            b'0'..=b'9' => Some(b - b'0'),
+            b'a'..=b'f' => Some(b - b'a' + 10),
+            b'A'..=b'F' => Some(b - b'A' + 10),
+            _ => None,
+        }
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                match (
+                    bytes.get(i + 1).copied().and_then(hex_value),
+                    bytes.get(i + 2).copied().and_then(hex_value),
+                ) {
+                    (Some(hi), Some(lo)) => {
+                        out.push(hi << 4 | lo);
+                        i += 3;
+                        continue;
+                    }
+                    _ => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The canonical URI path: `path` (as sent, percent-encoded) normalized and encoded as `params`
+/// say. An empty path is `/`.
+///
+/// Normalization removes `.` and `..` segments as RFC 3986 section 5.2.4 does and merges
+/// repeated slashes; a trailing slash (or a trailing dot segment) is kept.
+pub fn canonical_uri_path(path: &str, params: &SigningParams) -> String {
+    let normalized = if params.normalize_path {
+        normalize_path(path)
+    } else if path.is_empty() {
+        "/".to_owned()
+    } else {
+        path.to_owned()
+    };
+    match params.uri_encoding {
+        UriEncoding::Double => {
+            let mut out = String::with_capacity(normalized.len());
+            uri_encode_into(&mut out, normalized.as_bytes(), true);
+            out
+        }
+        UriEncoding::Single => normalized,
+    }
+}
+
+pub(super) fn normalize_path(path: &str) -> String {
+    let mut segments: Vec<&str> = Vec::new();
+    let mut trailing_slash = false;
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => trailing_slash = true,
+            ".." => {
+                segments.pop();
+                trailing_slash = true;
+            }
+            s => {
+                segments.push(s);
+                trailing_slash = false;
+            }
+        }
+    }
+    let mut out = String::with_capacity(path.len() + 1);
+    for s in &segments {
+        out.push('/');
+        out.push_str(s);
+    }
+    if segments.is_empty() || trailing_slash {
+        out.push('/');
+    }
+    out
+}
+
+/// The canonical query string of `query` (the part after `?`, as sent): each name and value
+/// decoded and URI-encoded again, sorted by encoded name then value, joined with `&`. A
+/// parameter without `=` has an empty value.
+pub fn canonical_query_string(query: &str) -> String {
+    let mut pairs: Vec<(String, String)> = query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (
+                uri_encode(&decode_query_component(name)),
+                uri_encode(&decode_query_component(value)),
+            )
+        })
+        .collect();
+    pairs.sort();
+    let mut out = String::with_capacity(query.len() + 8);
+    for (i, (name, value)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        out.push_str(name);
+        out.push('=');
+        out.push_str(value);
+    }
+    out
+}
+
+pub(super) fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+/// Trims spaces and tabs at both ends and collapses each inner run of them to one space.
+pub(super) fn trim_all(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for word in value.split([' ', '\t']).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+pub(super) struct CanonicalHeaders {
+    /// One `name:value\n` line per signed header, sorted by name.
+    pub(super) text: String,
+    /// The names joined with `;`.
+    pub(super) signed: String,
+}
+
+pub(super) fn canonical_headers<'h>(
+    headers: impl IntoIterator<Item = (&'h str, &'h [u8])>,
+    params: &SigningParams,
+) -> Result<CanonicalHeaders, SigningError> {
+    let mut by_name: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (name, value) in headers {
+        let name = name.to_ascii_lowercase();
+        if name.is_empty() || !name.bytes().all(is_token_byte) {
+            return Err(SigningError::InvalidHeaderName { name });
+        }
+        if is_unsigned_header(&name)
+            || (params.session_token == SessionTokenMode::Unsigned && name == X_AMZ_SECURITY_TOKEN)
+        {
+            continue;
+        }
+        let value = std::str::from_utf8(value)
+            .ok()
+            .filter(|v| !v.bytes().any(|b| (b < 0x20 && b != b'\t') || b == 0x7f));
+        let Some(value) = value else {
+            return Err(SigningError::InvalidHeaderValue { name });
+        };
+        by_name.entry(name).or_default().push(trim_all(value));
+    }
+    if !by_name.contains_key("host") {
+        return Err(SigningError::MissingHost);
+    }
+    let mut text = String::new();
+    let mut signed = String::new();
+    for (name, values) in &by_name {
+        text.push_str(name);
+        text.push(':');
+        text.push_str(&values.join(","));
+        text.push('\n');
+        if !signed.is_empty() {
+            signed.push(';');
+        }
+        signed.push_str(name);
+    }
+    Ok(CanonicalHeaders { text, signed })
+}
+
+/// A canonical request, the first stage of SigV4.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CanonicalRequest {
+    text: String,
+    signed_headers: String,
+}
+
+impl CanonicalRequest {
+    /// The canonical request text that is hashed into the string to sign.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The signed header names, lower-case, sorted and joined with `;`.
+    pub fn signed_headers(&self) -> &str {
+        &self.signed_headers
+    }
+}
+
+impl fmt::Display for CanonicalRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+pub(super) fn assemble(
+    method: &str,
+    path: &str,
+    query: &str,
+    headers: &CanonicalHeaders,
+    payload_hash: &str,
+    params: &SigningParams,
+) -> CanonicalRequest {
+    let text = format!(
+        "{method}\n{}\n{}\n{}\n{}\n{payload_hash}",
+        canonical_uri_path(path, params),
+        canonical_query_string(query),
+        headers.text,
+        headers.signed,
+    );
+    CanonicalRequest {
+        text,
+        signed_headers: headers.signed.clone(),
+    }
+}
+
+/// Builds the canonical request.
+///
+/// - `method`: the HTTP method as sent (`GET`, `POST`).
+/// - `path` and `query`: the request target as sent, split at the first `?` (`query` is empty
+///   when there is none). See [`canonical_uri_path`] and [`canonical_query_string`].
+/// - `headers`: every header as sent, in order, including `host` and `x-amz-date` (and
+///   `x-amz-security-token` when signed); [`UNSIGNED_HEADERS`](crate::sigv4::UNSIGNED_HEADERS) are skipped, as is
+///   `x-amz-security-token` under [`SessionTokenMode::Unsigned`].
+/// - `payload_hash`: see [`Payload::hash_for`](crate::sigv4::Payload::hash_for).
+///
+/// Fails on a header name that is not an HTTP token, a header value that is not UTF-8 or
+/// contains control characters (fold multi-line values first), or a missing `host` header.
+pub fn canonical_request<'h>(
+    method: &str,
+    path: &str,
+    query: &str,
+    headers: impl IntoIterator<Item = (&'h str, &'h [u8])>,
+    payload_hash: &str,
+    params: &SigningParams,
+) -> Result<CanonicalRequest, SigningError> {
+    let headers = canonical_headers(headers, params)?;
+    Ok(assemble(
+        method,
+        path,
+        query,
+        &headers,
+        payload_hash,
+        params,
+    ))
+}
+
+/// The string to sign: the algorithm, the signing time, the credential scope and the hex
+/// SHA-256 of the canonical request, one per line.
+pub fn string_to_sign(
+    canonical_request: &str,
+    params: &SigningParams,
+) -> Result<String, SigningError> {
+    let amz_date = params.amz_date()?;
+    let scope = params.scope_for_date(&amz_date[..8])?;
+    Ok(format!(
+        "{ALGORITHM}\n{amz_date}\n{scope}\n{}",
+        sha256_hex(canonical_request.as_bytes())
+    ))
+}
