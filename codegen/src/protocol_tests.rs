@@ -508,10 +508,10 @@ fn error_case(
         checks.push(quote! { assert_eq!(err.message(), Some(#message), "error message"); });
     }
     let expected_fields = case.get("error").and_then(Value::as_object).cloned().unwrap_or_default();
-    match error_variants(svc, op).into_iter().find(|v| v.code == code) {
+    match op.error_variants.iter().find(|v| v.code == code) {
         Some(variant) => {
-            let is_fn = format_ident!("is_{}", naming::field_name(&variant.name));
-            let v = format_ident!("{}", variant.name);
+            let is_fn = naming::ident(&variant.predicate);
+            let v = naming::ident(&variant.name);
             let shape = &svc.shape(variant.shape).wire_name;
             let ShapeKind::Structure(s) = &svc.shape(variant.shape).kind else { unreachable!("errors are structures") };
             let mut field_checks = Vec::new();
@@ -564,36 +564,6 @@ fn error_case(
         let err = #op_path::parse_error(#status, &headers, body.as_bytes()).expect("the error response parses");
         #(#checks)*
     })
-}
-
-/// A variant of an operation's error enum.
-struct ErrorVariant {
-    name: String,
-    code: String,
-    shape: ShapeId,
-}
-
-/// The error enum's variants, named exactly as `emit::errors::emit_operation_error` names them.
-fn error_variants(svc: &Service, op: &Operation) -> Vec<ErrorVariant> {
-    let mut taken: BTreeSet<String> = ["Unhandled".to_owned()].into();
-    let mut codes = BTreeSet::new();
-    let mut out = Vec::new();
-    for &e in &op.errors {
-        let shape = svc.shape(e);
-        let ShapeKind::Structure(s) = &shape.kind else { continue };
-        let Some(info) = &s.error else { continue };
-        if !codes.insert(info.code.clone()) {
-            continue;
-        }
-        let mut name = shape.rust_name.clone();
-        let mut k = 2;
-        while !taken.insert(name.clone()) {
-            name = format!("{}{k}", shape.rust_name);
-            k += 1;
-        }
-        out.push(ErrorVariant { name, code: info.code.clone(), shape: e });
-    }
-    out
 }
 
 /// Builder calls setting the members in `obj` on a builder of structure `id`

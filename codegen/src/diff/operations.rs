@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::ir::{self, Service, ShapeKind};
+use crate::ir::{self, Service};
 
 use super::report::{deprecation_change, push, Area, Change, ChangeKind, Impact};
 
@@ -34,20 +34,10 @@ pub(super) fn diff_operations(old: &Service, new: &Service, out: &mut Vec<Change
         }
         // Errors: variants of `<Op>Error`, by error type name.
         let error_enum = format!("{}Error", nop.rust_name);
-        let errs = |svc: &Service, op: &ir::Operation| -> BTreeMap<String, String> {
-            op.errors
-                .iter()
-                .map(|&e| {
-                    let shape = svc.shape(e);
-                    let code = match &shape.kind {
-                        ShapeKind::Structure(s) => s.error.as_ref().map(|i| i.code.clone()),
-                        _ => None,
-                    };
-                    (shape.rust_name.clone(), code.unwrap_or_else(|| shape.wire_name.clone()))
-                })
-                .collect()
+        let errs = |op: &ir::Operation| -> BTreeMap<String, String> {
+            op.error_variants.iter().map(|v| (v.name.clone(), v.code.clone())).collect()
         };
-        let (oe, ne) = (errs(old, op), errs(new, nop));
+        let (oe, ne) = (errs(op), errs(nop));
         for (variant, code) in &ne {
             if !oe.contains_key(variant) {
                 let detail = format!(

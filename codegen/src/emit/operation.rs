@@ -7,7 +7,8 @@ use crate::emit::constraints::Constraints;
 use crate::emit::errors::emit_operation_error;
 use crate::emit::inner_doc_attrs;
 use crate::emit::structure::{emit_builder, emit_value, StructSpec};
-use crate::ir::{HostPrefix, Operation, Service, ShapeKind};
+use crate::ir::{HostPrefix, Operation, Service};
+use crate::naming;
 
 /// Markdown summary of an operation: docs, required inputs, output and errors.
 pub fn operation_docs(svc: &Service, op: &Operation) -> String {
@@ -32,14 +33,7 @@ pub fn operation_docs(svc: &Service, op: &Operation) -> String {
         "\n\n**Returns**: [`{0}Output`](crate::operation::{1}::{0}Output).",
         op.rust_name, op.module
     ));
-    let errors: Vec<String> = op
-        .errors
-        .iter()
-        .filter_map(|&e| match &svc.shape(e).kind {
-            ShapeKind::Structure(s) => s.error.as_ref().map(|i| format!("`{}`", i.code)),
-            _ => None,
-        })
-        .collect();
+    let errors: Vec<String> = op.error_variants.iter().map(|v| format!("`{}`", v.code)).collect();
     out.push_str(&format!(
         "\n\n**Errors**: [`{0}Error`](crate::operation::{1}::{0}Error){2}.",
         op.rust_name,
@@ -302,15 +296,10 @@ fn protocol_fns(svc: &Service, op: &Operation) -> TokenStream {
             Ok(#output_ty { _request_id: ::std::option::Option::None })
         },
     };
-    let mut codes = std::collections::BTreeSet::new();
-    let error_arms = op.errors.iter().filter_map(|&e| {
-        let shape = svc.shape(e);
-        let info = svc.structure(e)?.error.as_ref()?;
-        if !codes.insert(info.code.clone()) {
-            return None;
-        }
+    let error_arms = op.error_variants.iter().filter_map(|v| {
+        let e = v.shape;
         let ty = crate::emit::shapes::rust_type(svc, e);
-        let variant = format_ident!("{}", crate::emit::errors::variant_name(svc, op, e));
+        let variant = naming::ident(&v.name);
         let f = crate::emit::deserialize::de_fn(svc, e);
         let fill_message = svc.structure(e)?.members.iter().any(|m| m.rust_name == "message").then(|| {
             quote! {
@@ -319,7 +308,6 @@ fn protocol_fns(svc: &Service, op: &Operation) -> TokenStream {
                 }
             }
         });
-        let _ = shape;
         Some(quote! {
             #ty::CODE => {
                 let mut e = ::stsgen_runtime::xml::with_error_element(body, crate::protocol::de::#f)

@@ -7,6 +7,8 @@
 pub mod endpoints;
 pub mod iam;
 pub mod quirks;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -303,6 +305,9 @@ pub struct Operation {
     pub result_wrapper: Option<String>,
     /// Modeled errors, in model order, deduplicated.
     pub errors: Vec<ShapeId>,
+    /// The variants of the operation's error enum, in model order: one per error code (the
+    /// first shape with a code wins), each with its Rust names decided once here.
+    pub error_variants: Vec<ErrorVariant>,
     /// Markdown docs.
     pub docs: String,
     /// Sent without a signature (`auth: [smithy.api#noAuth]` or `authtype: none`).
@@ -319,6 +324,42 @@ pub struct Operation {
     pub request_compression: Vec<String>,
     /// The `endpoint` trait: a prefix put before the endpoint's host.
     pub host_prefix: Option<HostPrefix>,
+}
+
+/// One variant of an operation's error enum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorVariant {
+    /// The variant's name: the error shape's Rust name, made unique within the enum (never
+    /// `Unhandled`, which every error enum has).
+    pub name: String,
+    /// The `is_*` method that tests for this variant.
+    pub predicate: String,
+    /// The wire error code that selects this variant.
+    pub code: String,
+    /// The error structure.
+    pub shape: ShapeId,
+}
+
+/// The error enum variants for `errors`: shapes without an error info and repeated codes are
+/// skipped, names and predicates are made unique against each other and the enum's fixed
+/// members (`Unhandled`, `is_unhandled`, `is_retryable`, `is_modeled_retryable`).
+fn error_variants(errors: &[ShapeId], shapes: &[Shape]) -> Vec<ErrorVariant> {
+    let mut names: BTreeSet<String> = ["Unhandled".to_owned()].into();
+    let mut predicates: BTreeSet<String> =
+        ["is_unhandled", "is_retryable", "is_modeled_retryable"].map(str::to_owned).into();
+    let mut codes = BTreeSet::new();
+    let mut out = Vec::new();
+    for &id in errors {
+        let shape = &shapes[id.0];
+        let ShapeKind::Structure(Structure { error: Some(info), .. }) = &shape.kind else { continue };
+        if !codes.insert(info.code.as_str()) {
+            continue;
+        }
+        let name = unique(shape.rust_name.clone(), &mut names);
+        let predicate = unique(format!("is_{}", naming::field_name(&name)), &mut predicates);
+        out.push(ErrorVariant { name, predicate, code: info.code.clone(), shape: id });
+    }
+    out
 }
 
 /// An operation's `endpoint.hostPrefix`: text with `{Label}` placeholders filled from input
@@ -607,6 +648,7 @@ pub fn lower(
             output,
             result_wrapper: op.output.as_ref().and_then(|o| o.result_wrapper.clone()),
             errors,
+            error_variants: Vec::new(),
             docs: html_to_markdown(op.documentation.as_deref().unwrap_or("")),
             unsigned,
             http_method: op.http.method.clone(),
@@ -674,6 +716,11 @@ pub fn lower(
                 }
             }
         }
+    }
+
+    // Error enums, now that every error shape has its final name and an error info.
+    for op in &mut operations {
+        op.error_variants = error_variants(&op.errors, &shapes);
     }
 
     // Hand-written sensitivity overrides.
