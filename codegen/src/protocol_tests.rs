@@ -150,9 +150,16 @@ pub fn suite_model(suite: &Value) -> Result<String> {
 /// Lowers a suite's model exactly as the generator does.
 pub fn suite_service(suite: &Value, crate_name: &str) -> Result<Service> {
     let text = suite_model(suite)?;
-    let model: crate::model::service::ServiceModel = crate::model::parse_json(&text, "suite model")?;
+    let sources = crate::model::Sources {
+        service: crate::model::parse_json(&text, "suite model")?,
+        privileges: None,
+        overrides: Default::default(),
+        endpoint_rules: None,
+        partitions: None,
+        endpoint_tests: None,
+    };
     let options = crate::Options { crate_name: Some(crate_name.to_owned()), ..Default::default() };
-    crate::ir::lower(&model, None, &Default::default(), &options)
+    crate::ir::lower(&sources, &options)
 }
 
 /// The Rust source of the integration-test file ([`TESTS_FILE`]) for the crate generated from

@@ -1,33 +1,34 @@
-//! Endpoint rule parameters.
+//! Endpoint rule parameters (the fields of the generated `endpoint::Params`).
 
 use std::collections::BTreeMap;
 
-use crate::model::endpoints::{Literal, Parameter, ParameterType};
+use crate::ir::endpoints::{Param, ParamType, Value};
 
 use super::report::{push, Area, Change, ChangeKind, Impact};
 
-fn param_type(t: ParameterType) -> &'static str {
+fn param_type(t: ParamType) -> &'static str {
     match t {
-        ParameterType::String => "String",
-        ParameterType::Boolean => "bool",
-        ParameterType::StringArray => "Vec<String>",
+        ParamType::String => "String",
+        ParamType::Boolean => "bool",
     }
 }
 
-fn literal_text(l: &Literal) -> String {
-    match l {
-        Literal::Bool(b) => b.to_string(),
-        Literal::String(s) => format!("{s:?}"),
-        Literal::StringArray(v) => format!("{v:?}"),
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::Bool(b) => b.to_string(),
+        Value::String(s) => format!("{s:?}"),
     }
 }
 
-pub(super) fn diff_endpoint_params(old: &BTreeMap<String, Parameter>, new: &BTreeMap<String, Parameter>, out: &mut Vec<Change>) {
-    let always_set = |p: &Parameter| p.default.is_some() || p.required == Some(true);
-    for (name, p) in new {
+pub(super) fn diff_endpoint_params(old: &[Param], new: &[Param], out: &mut Vec<Change>) {
+    let by_name = |params: &'_ [Param]| -> BTreeMap<String, Param> {
+        params.iter().map(|p| (p.wire_name.clone(), p.clone())).collect()
+    };
+    let (old, new) = (by_name(old), by_name(new));
+    for (name, p) in &new {
         let item = format!("Params.{name}");
         let Some(o) = old.get(name) else {
-            let (detail, impact) = if p.required == Some(true) && p.default.is_none() {
+            let (detail, impact) = if p.required && p.default.is_none() {
                 (
                     format!("new required parameter ({}) without a default; Params builds without it fail", param_type(p.ty)),
                     Impact::Breaking,
@@ -42,18 +43,18 @@ pub(super) fn diff_endpoint_params(old: &BTreeMap<String, Parameter>, new: &BTre
             let detail = format!("type `{}` -> `{}`", param_type(o.ty), param_type(p.ty));
             push(out, Area::EndpointParameter, &item, ChangeKind::Changed, detail, Impact::Breaking);
         }
-        if always_set(o) != always_set(p) {
-            let detail = if always_set(p) {
+        if o.always_set() != p.always_set() {
+            let detail = if p.always_set() {
                 "now always set (required or defaulted): the accessor no longer returns an Option"
             } else {
                 "no longer always set: the accessor now returns an Option"
             };
             push(out, Area::EndpointParameter, &item, ChangeKind::Changed, detail, Impact::Breaking);
-        } else if o.required != p.required && p.required == Some(true) && p.default.is_none() {
+        } else if !o.required && p.required && p.default.is_none() {
             push(out, Area::EndpointParameter, &item, ChangeKind::Changed, "now required", Impact::Breaking);
         }
         if o.default != p.default {
-            let text = |d: &Option<Literal>| d.as_ref().map(literal_text).unwrap_or_else(|| "none".into());
+            let text = |d: &Option<Value>| d.as_ref().map(value_text).unwrap_or_else(|| "none".into());
             let detail = format!("default {} -> {}", text(&o.default), text(&p.default));
             push(out, Area::EndpointParameter, &item, ChangeKind::Changed, detail, Impact::Compatible);
         }
@@ -70,7 +71,7 @@ pub(super) fn diff_endpoint_params(old: &BTreeMap<String, Parameter>, new: &BTre
             _ => {}
         }
     }
-    for (name, p) in old {
+    for (name, p) in &old {
         if !new.contains_key(name) {
             let detail = format!("parameter removed ({}; its accessor and builder setters go away)", param_type(p.ty));
             push(out, Area::EndpointParameter, format!("Params.{name}"), ChangeKind::Removed, detail, Impact::Breaking);

@@ -55,14 +55,14 @@ pub fn retired_members(old: &Inputs, new: &Inputs, version: &str) -> Result<Vec<
     let by_name = |svc: &Service| -> BTreeMap<String, ShapeId> {
         svc.shapes.iter().enumerate().map(|(i, s)| (s.wire_name.clone(), ShapeId(i))).collect()
     };
-    let (old_shapes, new_shapes) = (by_name(&old.svc), by_name(&new.svc));
+    let (old_shapes, new_shapes) = (by_name(&old), by_name(&new));
     let mut out = Vec::new();
     for (name, &oid) in &old_shapes {
-        let (Some(os), Some(ns)) = (old.svc.structure(oid), new_shapes.get(name).and_then(|&n| new.svc.structure(n))) else {
+        let (Some(os), Some(ns)) = (old.structure(oid), new_shapes.get(name).and_then(|&n| new.structure(n))) else {
             continue;
         };
         for m in &os.members {
-            let target = &old.svc.shape(m.target).wire_name;
+            let target = &old.shape(m.target).wire_name;
             if !ns.members.iter().any(|n| n.wire_name == m.wire_name) && new_shapes.contains_key(target) {
                 out.push(crate::retired::RetiredMember {
                     shape: name.clone(),
@@ -76,19 +76,20 @@ pub fn retired_members(old: &Inputs, new: &Inputs, version: &str) -> Result<Vec<
     Ok(out)
 }
 
-/// Diffs two sets of model inputs (only the model fields of [`Inputs`] and the overrides are
-/// read). The privilege models and endpoint rule sets are compared when both sides have one.
+/// Diffs two sets of model inputs, each lowered as [`crate::generate`] lowers it (the options
+/// other than the overrides, the endpoint tests and the crate name do not matter). The privilege
+/// models and endpoint rule sets are compared when both sides have one.
 pub fn diff(old: &Inputs, new: &Inputs) -> Result<ApiDiff> {
     let old = load(old, "old")?;
     let new = load(new, "new")?;
     let mut out = Vec::new();
-    diff_operations(&old.svc, &new.svc, &mut out);
-    diff_types(&old.svc, &new.svc, &mut out);
-    diff_structures(&old.svc, &new.svc, &mut out);
-    if let (Some(o), Some(n)) = (&old.rules, &new.rules) {
-        diff_endpoint_params(&o.parameters, &n.parameters, &mut out);
+    diff_operations(&old, &new, &mut out);
+    diff_types(&old, &new, &mut out);
+    diff_structures(&old, &new, &mut out);
+    if let (Some(o), Some(n)) = (&old.endpoints, &new.endpoints) {
+        diff_endpoint_params(&o.params, &n.params, &mut out);
     }
-    if let (Some(o), Some(n)) = (&old.svc.iam, &new.svc.iam) {
+    if let (Some(o), Some(n)) = (&old.iam, &new.iam) {
         diff_iam(o, n, &mut out);
     }
     out.sort();

@@ -15,9 +15,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use anyhow::{anyhow, bail, Context, Result};
 
 use crate::docs::html_to_markdown;
-use crate::model::iam::IamService;
-use crate::model::overrides::Overrides;
-use crate::model::service::{self as m, ServiceModel, TimestampFormat, XmlNamespace};
+use crate::model::service::{self as m, TimestampFormat, XmlNamespace};
+use crate::model::Sources;
 use crate::naming;
 use crate::Options;
 
@@ -54,7 +53,7 @@ pub struct Service {
     pub operations: Vec<Operation>,
     /// The IAM privilege model, when given.
     pub iam: Option<iam::IamModel>,
-    /// The compiled endpoint rule set, when given (set by [`crate::generate`] after lowering).
+    /// The compiled endpoint rule set, when given.
     pub endpoints: Option<endpoints::EndpointModel>,
     /// The hand-written module that extends the generated example (overrides' `cli_extension`).
     pub cli_extension: Option<String>,
@@ -560,13 +559,12 @@ fn retire_members(shapes: &mut [Shape], index: &BTreeMap<&str, ShapeId>, retired
     }
 }
 
-/// Lowers the parsed models into the IR.
-pub fn lower(
-    model: &ServiceModel,
-    privileges: Option<&IamService>,
-    overrides: &Overrides,
-    options: &Options,
-) -> Result<Service> {
+/// Lowers a service's parsed documents into the IR: shapes, operations, the privilege model and
+/// the endpoint rule set, every decision made here.
+pub fn lower(sources: &Sources, options: &Options) -> Result<Service> {
+    let model = &sources.service;
+    let privileges = sources.privileges.as_ref();
+    let overrides = &sources.overrides;
     let meta = &model.metadata;
     check_protocol(meta)?;
 
@@ -776,6 +774,13 @@ pub fn lower(
         ),
         None => None,
     };
+    let endpoints = match &sources.endpoint_rules {
+        Some(rules) => Some(
+            endpoints::lower(rules, sources.partitions.as_ref(), sources.endpoint_tests.as_ref())
+                .context("endpoint rule set")?,
+        ),
+        None => None,
+    };
     let service_id = meta.service_id.clone().unwrap_or_else(|| meta.endpoint_prefix.clone().unwrap_or_default());
     let crate_name = match &options.crate_name {
         Some(n) => n.clone(),
@@ -796,7 +801,7 @@ pub fn lower(
         shapes,
         operations,
         iam,
-        endpoints: None,
+        endpoints,
         cli_extension,
     })
 }

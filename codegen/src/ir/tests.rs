@@ -1,13 +1,19 @@
 //! Decisions the lowering makes, checked on small models.
 
 use super::{lower, ErrorVariant, Service, ShapeId};
-use crate::model::overrides::Overrides;
-use crate::model::parse_json;
-use crate::Options;
+use crate::model::Sources;
+use crate::{Inputs, Options};
 
 fn lower_text(model: &str) -> Service {
-    let model = parse_json(model, "service model").expect("the model parses");
-    lower(&model, None, &Overrides::default(), &Options::default()).expect("the model lowers")
+    let inputs = Inputs {
+        service_model: model.to_owned(),
+        privileges: None,
+        endpoint_rules: None,
+        partitions: None,
+        options: Options::default(),
+    };
+    let sources = Sources::parse(&inputs).expect("the model parses");
+    lower(&sources, &inputs.options).expect("the model lowers")
 }
 
 fn shape_id(svc: &Service, wire: &str) -> ShapeId {
