@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::ir::endpoints::{Param, ParamType, Value};
+use crate::ir::endpoints::{BuiltIn, Param, ParamType, Value};
 
 use super::report::{push, Area, Change, ChangeKind, Impact};
 
@@ -59,7 +59,7 @@ pub(super) fn diff_endpoint_params(old: &[Param], new: &[Param], out: &mut Vec<C
             push(out, Area::EndpointParameter, &item, ChangeKind::Changed, detail, Impact::Compatible);
         }
         if o.built_in != p.built_in {
-            let text = |b: &Option<String>| b.clone().unwrap_or_else(|| "none".into());
+            let text = |b: &Option<BuiltIn>| b.as_ref().map_or_else(|| "none".to_owned(), |b| b.wire_name.clone());
             let detail = format!("built-in {} -> {}", text(&o.built_in), text(&p.built_in));
             push(out, Area::EndpointParameter, &item, ChangeKind::Changed, detail, Impact::Compatible);
         }

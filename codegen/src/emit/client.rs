@@ -7,6 +7,7 @@ use quote::{format_ident, quote};
 use crate::emit::doc_attrs;
 use crate::emit::operation::operation_docs;
 use crate::emit::shapes::{deprecated_attr, member_docs, rust_type};
+use crate::ir::endpoints::Setting;
 use crate::ir::{Operation, Service, ShapeKind};
 use crate::naming;
 
@@ -29,15 +30,15 @@ pub fn emit_client(svc: &Service) -> TokenStream {
         // Parameters bound to SDK settings (`builtIn`) come from the client configuration.
         let sets = model.params.iter().filter_map(|p| {
             let setter = format_ident!("{}", p.rust_name);
-            let value = match p.built_in.as_deref()? {
-                "AWS::Region" => quote! { config.region.clone() },
-                "SDK::Endpoint" => quote! { config.endpoint_url.clone() },
-                "AWS::UseFIPS" => quote! { ::std::option::Option::Some(config.use_fips) },
-                "AWS::UseDualStack" => quote! { ::std::option::Option::Some(config.use_dual_stack) },
-                b if b.ends_with("::UseGlobalEndpoint") => quote! {
+            let value = match p.built_in.as_ref()?.setting {
+                Setting::Region => quote! { config.region.clone() },
+                Setting::EndpointUrl => quote! { config.endpoint_url.clone() },
+                Setting::UseFips => quote! { ::std::option::Option::Some(config.use_fips) },
+                Setting::UseDualStack => quote! { ::std::option::Option::Some(config.use_dual_stack) },
+                Setting::UseGlobalEndpoint => quote! {
                     ::std::option::Option::Some(config.regional_endpoints == ::stsgen_runtime::client::config::RegionalEndpoints::Legacy)
                 },
-                _ => return None,
+                Setting::Unbound => return None,
             };
             Some(quote! {
                 if let ::std::option::Option::Some(v) = #value {

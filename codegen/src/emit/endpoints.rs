@@ -85,7 +85,7 @@ fn emit_params(model: &EndpointModel) -> TokenStream {
         let set = setter_ident(p);
         let mut notes = Vec::new();
         if let Some(b) = &p.built_in {
-            notes.push(format!("Bound to the SDK setting `{b}`."));
+            notes.push(format!("Bound to the SDK setting `{}`.", b.wire_name));
         }
         match &p.default {
             Some(Value::Bool(b)) => notes.push(format!("Default: `{b}`.")),
