@@ -104,6 +104,12 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
+/// The identifier of `prefix` followed by a field name (`set_` + `type` -> `set_type`): the
+/// field name is joined unescaped, and the result is escaped if it is itself a keyword.
+pub fn prefixed_ident(prefix: &str, name: &str) -> Ident {
+    ident(&format!("{prefix}{name}"))
+}
+
 /// The text form of [`ident`], as users would write it (`r#type`).
 pub fn ident_text(name: &str) -> String {
     ident(name).to_string()
@@ -143,6 +149,8 @@ mod tests {
     fn keywords_become_raw_or_suffixed() {
         assert_eq!(ident_text("type"), "r#type");
         assert_eq!(ident_text("match"), "r#match");
+        assert_eq!(prefixed_ident("set_", "type").to_string(), "set_type");
+        assert_eq!(prefixed_ident("", "type").to_string(), "r#type");
         assert_eq!(ident_text("self"), "self_");
         assert_eq!(ident_text("crate"), "crate_");
         assert_eq!(ident_text("role_arn"), "role_arn");

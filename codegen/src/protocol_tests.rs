@@ -189,7 +189,7 @@ pub fn suite_tests(suite: &Value, kind: Kind, crate_name: &str) -> Result<String
             Kind::Output => output_case(&ctx, op, case),
         }
         .with_context(|| format!("case {id}"))?;
-        let name = format_ident!("{}", name);
+        let name = naming::ident(name);
         let doc = format!(" `{id}`: {}", case.get("description").and_then(Value::as_str).unwrap_or("").trim());
         let docs = doc.lines().map(str::to_owned).collect::<Vec<_>>().into_iter().map(|line| {
             let line = if line.is_empty() || line.starts_with(' ') { line } else { format!(" {line}") };
@@ -592,7 +592,7 @@ fn builder_calls(ctx: &Ctx<'_>, id: ShapeId, obj: &Map<String, Value>, path: &st
         let v = value_expr(ctx, m.target, value, &format!("{path}.{key}"))?;
         let call = match &svc.shape(m.target).kind {
             ShapeKind::List(_) | ShapeKind::Map(_) => {
-                let set = format_ident!("set_{}", m.rust_name);
+                let set = naming::prefixed_ident("set_", &m.rust_name);
                 quote! { .#set(Some(#v)) }
             }
             _ => {
@@ -663,7 +663,7 @@ fn value_expr(ctx: &Ctx<'_>, id: ShapeId, v: &Value, path: &str) -> Result<Token
         }
         ShapeKind::Float(_) => match special_float(v) {
             Some(name) => {
-                let name = format_ident!("{}", name);
+                let name = naming::ident(name);
                 quote! { f32::#name }
             }
             None => {
@@ -673,7 +673,7 @@ fn value_expr(ctx: &Ctx<'_>, id: ShapeId, v: &Value, path: &str) -> Result<Token
         },
         ShapeKind::Double(_) => match special_float(v) {
             Some(name) => {
-                let name = format_ident!("{}", name);
+                let name = naming::ident(name);
                 quote! { f64::#name }
             }
             None => {

@@ -29,7 +29,7 @@ pub fn emit_client(svc: &Service) -> TokenStream {
     let resolve = if let Some(model) = &svc.endpoints {
         // Parameters bound to SDK settings (`builtIn`) come from the client configuration.
         let sets = model.params.iter().filter_map(|p| {
-            let setter = format_ident!("{}", p.rust_name);
+            let setter = naming::ident(&p.rust_name);
             let value = match p.built_in.as_ref()?.setting {
                 Setting::Region => quote! { config.region.clone() },
                 Setting::EndpointUrl => quote! { config.endpoint_url.clone() },
@@ -225,8 +225,8 @@ pub fn emit_operation_client(svc: &Service, op: &Operation) -> (TokenStream, Tok
             .iter()
             .map(|m| {
                 let f = naming::ident(&m.rust_name);
-                let set = format_ident!("set_{}", m.rust_name);
-                let get = format_ident!("get_{}", m.rust_name);
+                let set = naming::prefixed_ident("set_", &m.rust_name);
+                let get = naming::prefixed_ident("get_", &m.rust_name);
                 let ty = rust_type(svc, m.target);
                 let docs = doc_attrs(&member_docs(svc, m), "");
                 let dep = deprecated_attr(&m.deprecated);

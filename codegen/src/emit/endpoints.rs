@@ -24,7 +24,7 @@ use crate::naming;
 
 /// `::stsgen_runtime::endpoint::<name>`.
 fn rt(name: &str) -> TokenStream {
-    let name = format_ident!("{}", name);
+    let name = naming::ident(name);
     quote! { ::stsgen_runtime::endpoint::#name }
 }
 
@@ -64,7 +64,7 @@ fn field_ident(p: &Param) -> Ident {
 }
 
 fn setter_ident(p: &Param) -> Ident {
-    format_ident!("set_{}", p.rust_name)
+    naming::prefixed_ident("set_", &p.rust_name)
 }
 
 fn value_tokens(v: &Value) -> TokenStream {
@@ -829,7 +829,7 @@ pub fn emit_tests(model: &EndpointModel) -> Option<TokenStream> {
         return None;
     }
     let cases = model.tests.iter().map(|case| {
-        let name = format_ident!("{}", case.fn_name);
+        let name = naming::ident(&case.fn_name);
         let docs = doc_attrs(&case.docs, "An endpoint test case.");
         let setters = case.params.iter().map(|(i, v)| {
             let f = field_ident(&model.params[*i]);

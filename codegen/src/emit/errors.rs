@@ -13,7 +13,7 @@ pub fn emit_error_struct(svc: &Service, id: ShapeId) -> TokenStream {
     let shape = svc.shape(id);
     let ShapeKind::Structure(s) = &shape.kind else { return quote! {} };
     let info = s.error.as_ref().expect("lowering gives every exception an error info");
-    let name = format_ident!("{}", shape.rust_name);
+    let name = naming::ident(&shape.rust_name);
     let docs = doc_attrs(&shape.docs, &format!("The `{}` error.", info.code));
     let dep = deprecated_attr(&shape.deprecated);
     let code = &info.code;

@@ -7,7 +7,7 @@ use crate::emit::constraints::Constraints;
 use crate::emit::errors::emit_operation_error;
 use crate::emit::inner_doc_attrs;
 use crate::emit::structure::{emit_builder, emit_value, StructSpec};
-use crate::ir::{HostPrefix, Operation, Service};
+use crate::ir::{HostPrefix, HostPrefixPart, Operation, Service};
 use crate::naming;
 
 /// Markdown summary of an operation: docs, required inputs, output and errors.
@@ -50,24 +50,14 @@ pub fn operation_docs(svc: &Service, op: &Operation) -> String {
 /// `host_prefix(input)`: the operation's `endpoint.hostPrefix` with its labels filled in.
 fn host_prefix_fn(svc: &Service, op: &Operation, hp: &HostPrefix, input_ty: &proc_macro2::Ident) -> TokenStream {
     let shape = op.input.map(|id| svc.shape(id).wire_name.clone()).unwrap_or_else(|| format!("{}Request", op.wire_name));
-    let mut parts = Vec::new();
-    let mut rest = hp.template.as_str();
-    for label in &hp.labels {
-        let placeholder = format!("{{{}}}", label.name);
-        let at = rest.find(&placeholder).expect("labels were parsed from the template");
-        let literal = &rest[..at];
-        if !literal.is_empty() {
-            parts.push(quote! { prefix.push_str(#literal); });
-        }
-        rest = &rest[at + placeholder.len()..];
+    let parts = hp.parts.iter().map(|part| {
+        let label = match part {
+            HostPrefixPart::Literal(text) => return quote! { prefix.push_str(#text); },
+            HostPrefixPart::Label(label) => label,
+        };
         let f = crate::naming::ident(&label.rust_name);
         let name = &label.name;
-        let is_enum = op
-            .input
-            .and_then(|id| svc.structure(id))
-            .and_then(|s| s.members.iter().find(|m| m.wire_name == label.name))
-            .is_some_and(|m| svc.is_enum(m.target));
-        let text = if is_enum { quote! { .as_str() } } else { quote! {} };
+        let text = if label.is_enum { quote! { .as_str() } } else { quote! {} };
         let value = if label.required {
             quote! { let value: &str = input.#f() #text; }
         } else {
@@ -75,7 +65,7 @@ fn host_prefix_fn(svc: &Service, op: &Operation, hp: &HostPrefix, input_ty: &pro
                 let value: &str = input.#f().ok_or_else(|| ::stsgen_runtime::BuildError::missing(#shape, #name))? #text;
             }
         };
-        parts.push(quote! {
+        quote! {
             #value
             if !::stsgen_runtime::endpoint::is_valid_host_label(value, false) {
                 return ::std::result::Result::Err(::stsgen_runtime::BuildError::new(
@@ -85,14 +75,11 @@ fn host_prefix_fn(svc: &Service, op: &Operation, hp: &HostPrefix, input_ty: &pro
                 ));
             }
             prefix.push_str(value);
-        });
-    }
-    if !rest.is_empty() {
-        parts.push(quote! { prefix.push_str(#rest); });
-    }
+        }
+    });
     let template = &hp.template;
     let doc = format!(" The prefix this operation puts before the endpoint's host (`{template}`), labels filled from `input`.");
-    let unused = hp.labels.is_empty().then(|| quote! { let _ = input; });
+    let unused = hp.labels().next().is_none().then(|| quote! { let _ = input; });
     quote! {
         #[doc = #doc]
         ///
@@ -195,8 +182,8 @@ pub fn emit_operation(svc: &Service, op: &Operation, constraints: &Constraints) 
 
 /// A struct with no members (and its builder), for operations without an input or output shape.
 fn empty_struct(name: &str, builder: &str, doc: &str, is_output: bool) -> (TokenStream, TokenStream) {
-    let n = format_ident!("{}", name);
-    let b = format_ident!("{}", builder);
+    let n = naming::ident(name);
+    let b = naming::ident(builder);
     let doc = format!(" {doc}");
     let bdoc = format!(" A builder for [`{name}`](super::{name}).");
     let rid_field = is_output.then(|| quote! {

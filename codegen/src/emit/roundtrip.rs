@@ -30,8 +30,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::emit::shapes::{self, field_ident, rust_type, timestamp_format};
-use crate::ir::{Home, Member, Service, ShapeId, ShapeKind};
-use crate::model::service::TimestampFormat;
+use crate::ir::{Home, Member, Service, ShapeId, ShapeKind, TimestampFormat};
 use crate::naming;
 
 /// Cases per property unless `PROPTEST_CASES` says otherwise.

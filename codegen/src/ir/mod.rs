@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use anyhow::{anyhow, bail, Context, Result};
 
 use crate::docs::html_to_markdown;
-use crate::model::service::{self as m, TimestampFormat, XmlNamespace};
+use crate::model::service::{self as m, XmlNamespace};
 use crate::model::Sources;
 use crate::naming;
 use crate::Options;
@@ -131,6 +131,27 @@ pub enum ShapeKind {
         /// Length range in bytes.
         length: Range<u64>,
     },
+}
+
+/// A timestamp's wire format (`timestampFormat`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TimestampFormat {
+    /// `iso8601`: `2024-01-02T03:04:05Z`.
+    Iso8601,
+    /// `rfc822`: the HTTP date format.
+    Rfc822,
+    /// `unixTimestamp`: seconds since the epoch.
+    UnixTimestamp,
+}
+
+impl From<m::TimestampFormat> for TimestampFormat {
+    fn from(f: m::TimestampFormat) -> Self {
+        match f {
+            m::TimestampFormat::Iso8601 => TimestampFormat::Iso8601,
+            m::TimestampFormat::Rfc822 => TimestampFormat::Rfc822,
+            m::TimestampFormat::UnixTimestamp => TimestampFormat::UnixTimestamp,
+        }
+    }
 }
 
 /// A `min`/`max` pair.
@@ -367,8 +388,27 @@ fn error_variants(errors: &[ShapeId], shapes: &[Shape]) -> Vec<ErrorVariant> {
 pub struct HostPrefix {
     /// The template, as in the model (`foo.{label}.`).
     pub template: String,
-    /// The input members the placeholders name, in template order.
-    pub labels: Vec<HostLabel>,
+    /// The template parsed: literal text and labels, in order (literals are never empty).
+    pub parts: Vec<HostPrefixPart>,
+}
+
+impl HostPrefix {
+    /// The labels, in template order.
+    pub fn labels(&self) -> impl Iterator<Item = &HostLabel> {
+        self.parts.iter().filter_map(|p| match p {
+            HostPrefixPart::Label(l) => Some(l),
+            HostPrefixPart::Literal(_) => None,
+        })
+    }
+}
+
+/// A piece of a host prefix template.
+#[derive(Debug, Clone)]
+pub enum HostPrefixPart {
+    /// Text copied as is.
+    Literal(String),
+    /// A `{Label}` filled from an input member.
+    Label(HostLabel),
 }
 
 /// One `{Label}` of a host prefix.
@@ -380,11 +420,13 @@ pub struct HostLabel {
     pub rust_name: String,
     /// Whether the member is required (else a missing value is a build error).
     pub required: bool,
+    /// Whether the member is a string enum (its text is the enum value's).
+    pub is_enum: bool,
 }
 
 /// Parses a `hostPrefix` template against the operation's input members.
 fn host_prefix(template: &str, input: Option<&Structure>, shapes: &[Shape], path: &str) -> Result<HostPrefix> {
-    let mut labels = Vec::new();
+    let mut parts = Vec::new();
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         let close = rest[open..].find('}').map(|i| open + i).ok_or_else(|| anyhow!("{path}: unclosed `{{` in `{template}`"))?;
@@ -392,16 +434,27 @@ fn host_prefix(template: &str, input: Option<&Structure>, shapes: &[Shape], path
         let member = input
             .and_then(|s| s.members.iter().find(|m| m.wire_name == name))
             .ok_or_else(|| anyhow!("{path}: `{{{name}}}` in `{template}` is not an input member"))?;
-        if !matches!(shapes[member.target.0].kind, ShapeKind::String(_)) {
+        let ShapeKind::String(target) = &shapes[member.target.0].kind else {
             bail!("{path}: host label `{name}` is not a string member");
+        };
+        if open > 0 {
+            parts.push(HostPrefixPart::Literal(rest[..open].to_owned()));
         }
-        labels.push(HostLabel { name: name.to_owned(), rust_name: member.rust_name.clone(), required: member.required });
+        parts.push(HostPrefixPart::Label(HostLabel {
+            name: name.to_owned(),
+            rust_name: member.rust_name.clone(),
+            required: member.required,
+            is_enum: !target.enum_values.is_empty(),
+        }));
         rest = &rest[close + 1..];
     }
     if rest.contains('}') {
         bail!("{path}: unopened `}}` in `{template}`");
     }
-    Ok(HostPrefix { template: template.to_owned(), labels })
+    if !rest.is_empty() {
+        parts.push(HostPrefixPart::Literal(rest.to_owned()));
+    }
+    Ok(HostPrefix { template: template.to_owned(), parts })
 }
 
 impl Service {
@@ -899,7 +952,7 @@ fn lower_shape(
                     flattened: mem.flattened.unwrap_or(false),
                     xml_attribute: mem.xml_attribute.unwrap_or(false),
                     xml_namespace: xml_ns(&mem.xml_namespace),
-                    timestamp_format: mem.timestamp_format,
+                    timestamp_format: mem.timestamp_format.map(TimestampFormat::from),
                     deprecated: deprecation(mem.deprecated, &mem.deprecated_message, &mem.deprecated_since),
                     sensitive: mem.sensitive.unwrap_or(false),
                     idempotency_token: mem.idempotency_token.unwrap_or(false),
@@ -1017,7 +1070,7 @@ fn lower_shape(
             deprecation(b.deprecated, &b.deprecated_message, &b.deprecated_since),
         ),
         m::Shape::Timestamp(t) => mk(
-            ShapeKind::Timestamp { format: t.timestamp_format },
+            ShapeKind::Timestamp { format: t.timestamp_format.map(TimestampFormat::from) },
             &t.documentation,
             t.sensitive,
             deprecation(t.deprecated, &t.deprecated_message, &t.deprecated_since),
