@@ -5,7 +5,7 @@
 //! [`emit`] (`quote!` token streams) -> [`render`] (`prettyplease` + `@generated` header).
 
 pub mod diff;
-pub mod docs;
+pub(crate) mod docs;
 pub mod emit;
 pub mod ir;
 pub mod model;

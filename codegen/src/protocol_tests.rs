@@ -23,7 +23,7 @@ use crate::ir::{Home, Operation, Service, ShapeId, ShapeKind};
 use crate::naming;
 
 /// The idempotency token auto-filled in input cases (the value botocore's suites expect).
-pub const FIXED_TOKEN: &str = "00000000-0000-4000-8000-000000000000";
+pub(crate) const FIXED_TOKEN: &str = "00000000-0000-4000-8000-000000000000";
 
 /// The integration-test file [`suite_tests`] writes, relative to the crate root.
 pub const TESTS_FILE: &str = "tests/protocol_cases.rs";
@@ -78,7 +78,7 @@ pub fn case_id(case: &Value) -> &str {
 
 /// The test function name of a case: its id in snake case (`SDKAppliedContentEncoding_awsQuery`
 /// -> `sdk_applied_content_encoding_aws_query`).
-pub fn test_name(id: &str) -> String {
+pub(crate) fn test_name(id: &str) -> String {
     let name = naming::field_name(id);
     if naming::is_keyword(&name) {
         format!("{name}_case")
@@ -148,7 +148,7 @@ pub fn suite_model(suite: &Value) -> Result<String> {
 }
 
 /// Lowers a suite's model exactly as the generator does.
-pub fn suite_service(suite: &Value, crate_name: &str) -> Result<Service> {
+pub(crate) fn suite_service(suite: &Value, crate_name: &str) -> Result<Service> {
     let text = suite_model(suite)?;
     let sources = crate::model::Sources {
         service: crate::model::parse_json(&text, "suite model")?,
@@ -227,7 +227,7 @@ pub fn suite_tests(suite: &Value, kind: Kind, crate_name: &str) -> Result<String
 }
 
 /// The path of a client endpoint URL (`https://example.com/custom` -> `/custom`; none -> empty).
-pub fn endpoint_path(url: &str) -> String {
+pub(crate) fn endpoint_path(url: &str) -> String {
     let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
     match rest.find('/') {
         Some(i) => rest[i..].trim_end_matches('/').to_owned(),
@@ -731,7 +731,7 @@ fn float_literal(n: f64, suffix: &str) -> TokenStream {
 
 /// Whole seconds and nanoseconds of a decimal epoch-seconds number (`946845296.123`).
 /// Exact for up to nine fractional digits, unlike going through `f64`.
-pub fn epoch_parts(text: &str) -> Option<(i64, u32)> {
+pub(crate) fn epoch_parts(text: &str) -> Option<(i64, u32)> {
     if text.contains(['e', 'E']) {
         let f: f64 = text.parse().ok()?;
         return epoch_parts(&format!("{f:.9}"));

@@ -1,20 +1,20 @@
 //! Emitters: IR -> `proc_macro2::TokenStream`, one module per concern.
 
-pub mod client;
-pub mod constraints;
-pub mod deserialize;
-pub mod enums;
-pub mod endpoints;
-pub mod errors;
+pub(crate) mod client;
+pub(crate) mod constraints;
+pub(crate) mod deserialize;
+pub(crate) mod enums;
+pub(crate) mod endpoints;
+pub(crate) mod errors;
 pub mod example;
-pub mod files;
+pub(crate) mod files;
 pub mod iam;
-pub mod operation;
-pub mod roundtrip;
-pub mod serialize;
-pub mod shapes;
-pub mod structure;
-pub mod tests;
+pub(crate) mod operation;
+pub(crate) mod roundtrip;
+pub(crate) mod serialize;
+pub(crate) mod shapes;
+pub(crate) mod structure;
+pub(crate) mod tests;
 
 use std::collections::BTreeMap;
 
@@ -28,7 +28,7 @@ use crate::{naming, render, GeneratedCrate, Options};
 /// `#[doc = " line"]` attributes for Markdown text, one per line.
 ///
 /// Empty text still yields one line (`fallback`), so every item is documented.
-pub fn doc_attrs(markdown: &str, fallback: &str) -> TokenStream {
+pub(crate) fn doc_attrs(markdown: &str, fallback: &str) -> TokenStream {
     let text = if markdown.trim().is_empty() { fallback } else { markdown };
     let lines = text.trim().lines().map(|line| {
         let line = if line.is_empty() { String::new() } else { format!(" {line}") };
@@ -38,7 +38,7 @@ pub fn doc_attrs(markdown: &str, fallback: &str) -> TokenStream {
 }
 
 /// Inner `#![doc = " line"]` attributes (module or crate docs).
-pub fn inner_doc_attrs(markdown: &str, fallback: &str) -> TokenStream {
+pub(crate) fn inner_doc_attrs(markdown: &str, fallback: &str) -> TokenStream {
     let text = if markdown.trim().is_empty() { fallback } else { markdown };
     let lines = text.trim().lines().map(|line| {
         let line = if line.is_empty() { String::new() } else { format!(" {line}") };
@@ -48,7 +48,7 @@ pub fn inner_doc_attrs(markdown: &str, fallback: &str) -> TokenStream {
 }
 
 /// Emits every file of the generated crate.
-pub fn emit_crate(svc: &Service, options: &Options) -> Result<GeneratedCrate> {
+pub(crate) fn emit_crate(svc: &Service, options: &Options) -> Result<GeneratedCrate> {
     let constraints = constraints::Constraints::new(svc);
     let mut files = BTreeMap::new();
     files.insert("README.md".to_owned(), files::readme(svc)?);
