@@ -4,8 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::emit::doc_attrs;
-use crate::emit::operation::operation_docs;
+use crate::emit::doc::{doc_attrs, operation_docs};
 use crate::emit::shapes::{deprecated_attr, member_docs, rust_type};
 use crate::ir::endpoints::Setting;
 use crate::ir::{Operation, Service, ShapeKind};

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use quote::{format_ident, quote};
 
-use crate::emit::doc_attrs;
+use crate::emit::doc::doc_attrs;
 use crate::ir::endpoints::{
     Call, Condition, EndpointModel, EndpointTemplate, Expected, Expr, Field, Param, ParamType, Property, Rule,
     RuleKind, Step, Template, TemplatePart, Ty, Value, Var, VarSource,

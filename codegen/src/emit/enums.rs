@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::doc_attrs;
+use crate::emit::doc::doc_attrs;
 use crate::emit::shapes::deprecated_attr;
 use crate::ir::{Service, ShapeId, ShapeKind};
 use crate::naming;

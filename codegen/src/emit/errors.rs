@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::emit::doc_attrs;
+use crate::emit::doc::doc_attrs;
 use crate::emit::shapes::{deprecated_attr, field_ident, is_copy, member_docs, rust_type};
 use crate::ir::{Operation, Service, ShapeId, ShapeKind};
 use crate::naming;

@@ -3,6 +3,7 @@
 pub(crate) mod client;
 pub(crate) mod constraints;
 pub(crate) mod deserialize;
+pub(crate) mod doc;
 pub(crate) mod enums;
 pub(crate) mod endpoints;
 pub(crate) mod errors;
@@ -25,27 +26,8 @@ use quote::quote;
 use crate::ir::{Home, Service, ShapeId, ShapeKind};
 use crate::{naming, render, GeneratedCrate, Options};
 
-/// `#[doc = " line"]` attributes for Markdown text, one per line.
-///
-/// Empty text still yields one line (`fallback`), so every item is documented.
-pub(crate) fn doc_attrs(markdown: &str, fallback: &str) -> TokenStream {
-    let text = if markdown.trim().is_empty() { fallback } else { markdown };
-    let lines = text.trim().lines().map(|line| {
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
-        quote! { #[doc = #line] }
-    });
-    quote! { #(#lines)* }
-}
-
-/// Inner `#![doc = " line"]` attributes (module or crate docs).
-pub(crate) fn inner_doc_attrs(markdown: &str, fallback: &str) -> TokenStream {
-    let text = if markdown.trim().is_empty() { fallback } else { markdown };
-    let lines = text.trim().lines().map(|line| {
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
-        quote! { #![doc = #line] }
-    });
-    quote! { #(#lines)* }
-}
+// `emit::example` still imports this one as `crate::emit::inner_doc_attrs`.
+pub(crate) use doc::inner_doc_attrs;
 
 /// Emits every file of the generated crate.
 pub(crate) fn emit_crate(svc: &Service, options: &Options) -> Result<GeneratedCrate> {

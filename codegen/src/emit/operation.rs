@@ -5,46 +5,10 @@ use quote::{format_ident, quote};
 
 use crate::emit::constraints::Constraints;
 use crate::emit::errors::emit_operation_error;
-use crate::emit::inner_doc_attrs;
+use crate::emit::doc::{inner_doc_attrs, operation_docs};
 use crate::emit::structure::{emit_builder, emit_value, StructSpec};
 use crate::ir::{HostPrefix, HostPrefixPart, Operation, Service};
 use crate::naming;
-
-/// Markdown summary of an operation: docs, required inputs, output and errors.
-pub fn operation_docs(svc: &Service, op: &Operation) -> String {
-    let mut out = String::new();
-    if op.docs.trim().is_empty() {
-        out.push_str(&format!("The `{}` operation.", op.wire_name));
-    } else {
-        out.push_str(op.docs.trim());
-    }
-    out.push_str("\n\n**Inputs**: ");
-    let required: Vec<String> = op
-        .input
-        .and_then(|i| svc.structure(i))
-        .map(|s| s.members.iter().filter(|m| m.required).map(|m| format!("`{}`", m.wire_name)).collect())
-        .unwrap_or_default();
-    if required.is_empty() {
-        out.push_str("none required.");
-    } else {
-        out.push_str(&format!("required: {}.", required.join(", ")));
-    }
-    out.push_str(&format!(
-        "\n\n**Returns**: [`{0}Output`](crate::operation::{1}::{0}Output).",
-        op.rust_name, op.module
-    ));
-    let errors: Vec<String> = op.error_variants.iter().map(|v| format!("`{}`", v.code)).collect();
-    out.push_str(&format!(
-        "\n\n**Errors**: [`{0}Error`](crate::operation::{1}::{0}Error){2}.",
-        op.rust_name,
-        op.module,
-        if errors.is_empty() { String::new() } else { format!(": {}", errors.join(", ")) }
-    ));
-    if op.unsigned {
-        out.push_str("\n\nThis operation is sent unsigned: it needs no AWS credentials.");
-    }
-    out
-}
 
 /// The contents of `src/operation/<module>.rs`.
 /// `host_prefix(input)`: the operation's `endpoint.hostPrefix` with its labels filled in.

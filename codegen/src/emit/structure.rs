@@ -5,7 +5,7 @@ use quote::quote;
 
 use crate::emit::constraints::Constraints;
 use crate::emit::shapes::{deprecated_attr, field_ident, field_type, is_copy, member_docs, rust_type};
-use crate::emit::doc_attrs;
+use crate::emit::doc::doc_attrs;
 use crate::ir::{Member, Service, ShapeId, ShapeKind, Structure};
 use crate::naming;
 
