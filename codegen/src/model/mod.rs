@@ -3,6 +3,7 @@
 pub mod endpoints;
 pub mod iam;
 pub mod overrides;
+pub mod protocol_tests;
 pub mod service;
 
 use anyhow::{anyhow, Result};
