@@ -10,7 +10,6 @@ use crate::emit::structure::{emit_builder, emit_value, StructSpec};
 use crate::ir::{HostPrefix, HostPrefixPart, Operation, Service};
 use crate::naming;
 
-/// The contents of `src/operation/<module>.rs`.
 /// `host_prefix(input)`: the operation's `endpoint.hostPrefix` with its labels filled in.
 fn host_prefix_fn(svc: &Service, op: &Operation, hp: &HostPrefix, input_ty: &proc_macro2::Ident) -> TokenStream {
     let shape = op.input.map(|id| svc.shape(id).wire_name.clone()).unwrap_or_else(|| format!("{}Request", op.wire_name));
@@ -58,6 +57,7 @@ fn host_prefix_fn(svc: &Service, op: &Operation, hp: &HostPrefix, input_ty: &pro
     }
 }
 
+/// The contents of `src/operation/<module>.rs`.
 pub fn emit_operation(svc: &Service, op: &Operation, constraints: &Constraints) -> TokenStream {
     let mod_docs = inner_doc_attrs(&operation_docs(svc, op), "");
     let wire = &op.wire_name;
