@@ -110,6 +110,12 @@ pub(crate) fn prefixed_ident(prefix: &str, name: &str) -> Ident {
     ident(&format!("{prefix}{name}"))
 }
 
+/// The identifier of a type name followed by a suffix (`AssumeRole` + `Input` ->
+/// `AssumeRoleInput`), as the generated crate names an operation's or a shape's companion types.
+pub(crate) fn suffixed_ident(name: &str, suffix: &str) -> Ident {
+    ident(&format!("{name}{suffix}"))
+}
+
 /// The text form of [`ident`], as users would write it (`r#type`).
 #[cfg(test)]
 fn ident_text(name: &str) -> String {
@@ -152,6 +158,8 @@ mod tests {
         assert_eq!(ident_text("match"), "r#match");
         assert_eq!(prefixed_ident("set_", "type").to_string(), "set_type");
         assert_eq!(prefixed_ident("", "type").to_string(), "r#type");
+        assert_eq!(suffixed_ident("AssumeRole", "Input").to_string(), "AssumeRoleInput");
+        assert_eq!(suffixed_ident("Self", "").to_string(), "Self_");
         assert_eq!(ident_text("self"), "self_");
         assert_eq!(ident_text("crate"), "crate_");
         assert_eq!(ident_text("role_arn"), "role_arn");

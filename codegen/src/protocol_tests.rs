@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{anyhow, bail, Context, Result};
 use proc_macro2::{Delimiter, Group, Ident, Literal, TokenStream, TokenTree};
-use quote::{format_ident, quote};
+use quote::quote;
 use serde_json::{json, Map, Value};
 
 use crate::emit::shapes::rust_type;
@@ -344,7 +344,7 @@ fn recrate(tokens: TokenStream, krate: &Ident) -> TokenStream {
 /// The test body of an input case.
 fn input_case(ctx: &Ctx<'_>, op: &Operation, case: &Case, client_endpoint: &str, endpoint_path: &str) -> Result<TokenStream> {
     let op_path = ctx.op_path(op);
-    let input_ty = format_ident!("{}Input", op.rust_name);
+    let input_ty = naming::suffixed_ident(&op.rust_name, "Input");
     let params = case.params.clone().unwrap_or_default();
     let params = &params;
     let chain = match op.input {
@@ -435,7 +435,7 @@ fn output_case(ctx: &Ctx<'_>, op: &Operation, case: &Case) -> Result<TokenStream
     if case.error.is_some() || case.error_code.is_some() {
         return error_case(ctx, op, case, response, body);
     }
-    let output_ty = format_ident!("{}Output", op.rust_name);
+    let output_ty = naming::suffixed_ident(&op.rust_name, "Output");
     let result = case.result.clone().unwrap_or_default();
     let result = &result;
     let chain = match op.output {
@@ -480,7 +480,7 @@ fn error_case(
 ) -> Result<TokenStream> {
     let svc = ctx.svc;
     let op_path = ctx.op_path(op);
-    let error_ty = format_ident!("{}Error", op.rust_name);
+    let error_ty = naming::suffixed_ident(&op.rust_name, "Error");
     let code = case.error_code.as_deref().ok_or_else(|| anyhow!("no `errorCode`"))?;
     let status = response.status_code.unwrap_or(400);
     let mut header_inserts = Vec::new();

@@ -2,7 +2,7 @@
 //! `send(input)`, and the glue from inputs to the runtime's orchestrator.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use crate::emit::doc::{doc_attrs, operation_docs};
 use crate::emit::shapes::{deprecated_attr, member_docs, rust_type};
@@ -14,7 +14,7 @@ use crate::naming;
 pub fn emit_client(svc: &Service) -> TokenStream {
     let methods = svc.operations.iter().map(|op| {
         let m = naming::ident(&op.module);
-        let fluent = format_ident!("{}FluentBuilder", op.rust_name);
+        let fluent = naming::suffixed_ident(&op.rust_name, "FluentBuilder");
         let docs = doc_attrs(&operation_docs(svc, op), "");
         let dep = deprecated_attr(&op.deprecated);
         quote! {
@@ -159,11 +159,11 @@ pub fn emit_client(svc: &Service) -> TokenStream {
 
 /// Per-operation client glue: `OperationInput` for the input, and the fluent builder.
 pub fn emit_operation_client(svc: &Service, op: &Operation) -> (TokenStream, TokenStream) {
-    let input_ty = format_ident!("{}Input", op.rust_name);
-    let output_ty = format_ident!("{}Output", op.rust_name);
-    let error_ty = format_ident!("{}Error", op.rust_name);
-    let builder_ty = format_ident!("{}InputBuilder", op.rust_name);
-    let fluent = format_ident!("{}FluentBuilder", op.rust_name);
+    let input_ty = naming::suffixed_ident(&op.rust_name, "Input");
+    let output_ty = naming::suffixed_ident(&op.rust_name, "Output");
+    let error_ty = naming::suffixed_ident(&op.rust_name, "Error");
+    let builder_ty = naming::suffixed_ident(&op.rust_name, "InputBuilder");
+    let fluent = naming::suffixed_ident(&op.rust_name, "FluentBuilder");
     let unsigned = op.unsigned;
     let signing_name = &svc.signing_name;
     let wire = &op.wire_name;

@@ -1,7 +1,7 @@
 //! Errors: one struct per exception shape (`types::error`), one enum per operation.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use crate::emit::doc::doc_attrs;
 use crate::emit::shapes::{deprecated_attr, field_ident, is_copy, member_docs, rust_type};
@@ -168,7 +168,7 @@ pub fn emit_error_struct(svc: &Service, id: ShapeId) -> TokenStream {
 
 /// The error enum of an operation.
 pub fn emit_operation_error(svc: &Service, op: &Operation) -> TokenStream {
-    let name = format_ident!("{}Error", op.rust_name);
+    let name = naming::suffixed_ident(&op.rust_name, "Error");
     let op_wire = &op.wire_name;
     let doc = format!(" Errors of `{op_wire}`: one variant per modeled error, and [`Unhandled`](Self::Unhandled) for any other code.");
     let variants: Vec<_> = op

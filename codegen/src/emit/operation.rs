@@ -1,7 +1,7 @@
 //! One module per operation: input, output, their builders, the error enum and constants.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use crate::emit::constraints::Constraints;
 use crate::emit::errors::emit_operation_error;
@@ -221,9 +221,9 @@ fn empty_struct(name: &str, builder: &str, doc: &str, is_output: bool) -> (Token
 
 /// The operation's sans-IO protocol functions: `serialize_body`, `request`, `parse_output`, `parse_error`.
 fn protocol_fns(svc: &Service, op: &Operation) -> TokenStream {
-    let input_ty = format_ident!("{}Input", op.rust_name);
-    let output_ty = format_ident!("{}Output", op.rust_name);
-    let error_ty = format_ident!("{}Error", op.rust_name);
+    let input_ty = naming::suffixed_ident(&op.rust_name, "Input");
+    let output_ty = naming::suffixed_ident(&op.rust_name, "Output");
+    let error_ty = naming::suffixed_ident(&op.rust_name, "Error");
     let wire = &op.wire_name;
     let ser = match op.input.and_then(|i| svc.structure(i)) {
         Some(s) if !s.members.is_empty() => crate::emit::serialize::ser_members(svc, &s.members, quote! { input }),

@@ -338,7 +338,7 @@ fn shape_fns(svc: &Service, id: ShapeId) -> TokenStream {
 /// Strategy, writer and test of one operation's output.
 fn operation_fns(svc: &Service, op: &crate::ir::Operation) -> (TokenStream, TokenStream) {
     let module = naming::ident(&op.module);
-    let output = format_ident!("{}Output", op.rust_name);
+    let output = naming::suffixed_ident(&op.rust_name, "Output");
     let path = quote! { crate::operation::#module::#output };
     let arb = format_ident!("op_arb_{}", op.module);
     let write = format_ident!("op_write_{}", op.module);

@@ -124,7 +124,7 @@ pub fn emit_tests(svc: &Service) -> Option<TokenStream> {
         match shape.home {
             Home::Types => {
                 let name = naming::ident(&shape.rust_name);
-                let builder = format_ident!("{}Builder", shape.rust_name);
+                let builder = naming::suffixed_ident(&shape.rust_name, "Builder");
                 cases.push((
                     format!("types_{}", naming::field_name(&shape.wire_name)),
                     struct_literal(svc, id, quote! { crate::types::#name }, false, false, false, 0),
@@ -530,7 +530,7 @@ fn constraint_tests(svc: &Service) -> Vec<TokenStream> {
         let Some(input) = op.input else { continue };
         let ShapeKind::Structure(s) = &svc.shape(input).kind else { continue };
         let module = naming::ident(&op.module);
-        let name = format_ident!("{}Input", op.rust_name);
+        let name = naming::suffixed_ident(&op.rust_name, "Input");
         let path = quote! { crate::operation::#module::#name };
         let Some(base) = struct_with(svc, input, path.clone(), None, 0) else { continue };
         let mut cases = Vec::new();
