@@ -5,7 +5,7 @@
 //! [`emit`] (`quote!` token streams) -> [`render`] (`prettyplease` + `@generated` header).
 
 pub mod diff;
-pub mod docs;
+pub(crate) mod docs;
 pub mod emit;
 pub mod ir;
 pub mod model;
@@ -168,24 +168,6 @@ fn collect_files(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<()> {
 
 /// Runs the whole pipeline for one service.
 pub fn generate(inputs: &Inputs) -> Result<GeneratedCrate> {
-    let service: model::service::ServiceModel =
-        model::parse_json(&inputs.service_model, "service model")?;
-    let privileges = match &inputs.privileges {
-        Some(text) => Some(model::parse_json::<model::iam::IamService>(text, "privilege model")?),
-        None => None,
-    };
-    let overrides = match &inputs.options.overrides {
-        Some(text) => model::parse_json::<model::overrides::Overrides>(text, "overrides")?,
-        None => model::overrides::Overrides::default(),
-    };
-    let mut ir = ir::lower(&service, privileges.as_ref(), &overrides, &inputs.options)?;
-    if let Some(text) = &inputs.endpoint_rules {
-        let rules: model::endpoints::RuleSet = model::parse_json(text, "endpoint rule set")?;
-        let partitions = inputs.partitions.as_deref().map(|t| model::parse_json(t, "partitions")).transpose()?;
-        let tests = inputs.options.endpoint_tests.as_deref().map(|t| model::parse_json(t, "endpoint tests")).transpose()?;
-        ir.endpoints = Some(
-            ir::endpoints::lower(&rules, partitions.as_ref(), tests.as_ref()).context("endpoint rule set")?,
-        );
-    }
+    let ir = ir::lower(&model::Sources::parse(inputs)?, &inputs.options)?;
     emit::emit_crate(&ir, &inputs.options)
 }

@@ -37,7 +37,7 @@ fn prepare(wire: &str) -> String {
 /// A `PascalCase` type name for a shape or operation wire name.
 ///
 /// Leading digits get a `N` prefix; names that would shadow std types get a `Value` suffix.
-pub fn type_name(wire: &str) -> String {
+pub(crate) fn type_name(wire: &str) -> String {
     let mut name = prepare(wire).to_upper_camel_case();
     if name.is_empty() {
         name = "Unnamed".to_owned();
@@ -67,7 +67,7 @@ pub fn field_name(wire: &str) -> String {
 }
 
 /// A `PascalCase` enum variant name for an enum value such as `ec2.amazonaws.com` or `1d`.
-pub fn variant_name(value: &str) -> String {
+pub(crate) fn variant_name(value: &str) -> String {
     let mut name = prepare(value).to_upper_camel_case();
     if name.is_empty() {
         name = "Empty".to_owned();
@@ -82,17 +82,17 @@ pub fn variant_name(value: &str) -> String {
 }
 
 /// A `SCREAMING_SNAKE_CASE` constant name.
-pub fn const_name(wire: &str) -> String {
+pub(crate) fn const_name(wire: &str) -> String {
     field_name(wire).to_uppercase()
 }
 
 /// Whether `name` is a Rust keyword.
-pub fn is_keyword(name: &str) -> bool {
+pub(crate) fn is_keyword(name: &str) -> bool {
     KEYWORDS.contains(&name)
 }
 
 /// The identifier for a (snake or Pascal) name, escaping keywords.
-pub fn ident(name: &str) -> Ident {
+pub(crate) fn ident(name: &str) -> Ident {
     if is_keyword(name) {
         if NOT_RAW.contains(&name) {
             Ident::new(&format!("{name}_"), Span::call_site())
@@ -104,15 +104,22 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
-/// The text form of [`ident`], as users would write it (`r#type`).
-pub fn ident_text(name: &str) -> String {
-    ident(name).to_string()
+/// The identifier of `prefix` followed by a field name (`set_` + `type` -> `set_type`): the
+/// field name is joined unescaped, and the result is escaped if it is itself a keyword.
+pub(crate) fn prefixed_ident(prefix: &str, name: &str) -> Ident {
+    ident(&format!("{prefix}{name}"))
 }
 
-/// An identifier made of a prefix and a snake-case name (`set_` + `type` -> `set_type`): never
-/// a keyword, so never escaped, whatever the name.
-pub fn prefixed_ident(prefix: &str, name: &str) -> Ident {
-    Ident::new(&format!("{prefix}{name}"), Span::call_site())
+/// The identifier of a type name followed by a suffix (`AssumeRole` + `Input` ->
+/// `AssumeRoleInput`), as the generated crate names an operation's or a shape's companion types.
+pub(crate) fn suffixed_ident(name: &str, suffix: &str) -> Ident {
+    ident(&format!("{name}{suffix}"))
+}
+
+/// The text form of [`ident`], as users would write it (`r#type`).
+#[cfg(test)]
+fn ident_text(name: &str) -> String {
+    ident(name).to_string()
 }
 
 #[cfg(test)]
@@ -149,6 +156,10 @@ mod tests {
     fn keywords_become_raw_or_suffixed() {
         assert_eq!(ident_text("type"), "r#type");
         assert_eq!(ident_text("match"), "r#match");
+        assert_eq!(prefixed_ident("set_", "type").to_string(), "set_type");
+        assert_eq!(prefixed_ident("", "type").to_string(), "r#type");
+        assert_eq!(suffixed_ident("AssumeRole", "Input").to_string(), "AssumeRoleInput");
+        assert_eq!(suffixed_ident("Self", "").to_string(), "Self_");
         assert_eq!(ident_text("self"), "self_");
         assert_eq!(ident_text("crate"), "crate_");
         assert_eq!(ident_text("role_arn"), "role_arn");

@@ -15,15 +15,16 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{anyhow, bail, Context, Result};
 use proc_macro2::{Delimiter, Group, Ident, Literal, TokenStream, TokenTree};
-use quote::{format_ident, quote};
+use quote::quote;
 use serde_json::{json, Map, Value};
 
 use crate::emit::shapes::rust_type;
 use crate::ir::{Home, Operation, Service, ShapeId, ShapeKind};
+pub use crate::model::protocol_tests::{Case, Response, Serialized, Suite};
 use crate::naming;
 
 /// The idempotency token auto-filled in input cases (the value botocore's suites expect).
-pub const FIXED_TOKEN: &str = "00000000-0000-4000-8000-000000000000";
+pub(crate) const FIXED_TOKEN: &str = "00000000-0000-4000-8000-000000000000";
 
 /// The integration-test file [`suite_tests`] writes, relative to the crate root.
 pub const TESTS_FILE: &str = "tests/protocol_cases.rs";
@@ -47,11 +48,19 @@ impl Kind {
     }
 }
 
+/// Reads one suite (an element of a botocore protocol test file); an error names the JSON path.
+pub fn parse_suite(suite: &Value) -> Result<Suite> {
+    serde_path_to_error::deserialize(suite).map_err(|e| {
+        let path = e.path().to_string();
+        anyhow!("at `{path}`: {}", e.into_inner())
+    })
+}
+
 /// The kind of a suite: every case has `serialized` (input) or every case has `response` (output).
-pub fn suite_kind(suite: &Value) -> Result<Kind> {
+pub fn suite_kind(suite: &Suite) -> Result<Kind> {
     let mut kinds = BTreeSet::new();
-    for (i, case) in cases(suite)?.iter().enumerate() {
-        let kind = match (case.get("serialized").is_some(), case.get("response").is_some()) {
+    for (i, case) in suite.cases.iter().enumerate() {
+        let kind = match (case.serialized.is_some(), case.response.is_some()) {
             (true, false) => "input",
             (false, true) => "output",
             _ => bail!("cases[{i}] ({}): needs exactly one of `serialized` and `response`", case_id(case)),
@@ -66,19 +75,14 @@ pub fn suite_kind(suite: &Value) -> Result<Kind> {
     }
 }
 
-/// The cases of a suite.
-pub fn cases(suite: &Value) -> Result<&Vec<Value>> {
-    suite.get("cases").and_then(Value::as_array).ok_or_else(|| anyhow!("the suite has no `cases` array"))
-}
-
 /// A case's `id` (`?` when missing).
-pub fn case_id(case: &Value) -> &str {
-    case.get("id").and_then(Value::as_str).unwrap_or("?")
+pub fn case_id(case: &Case) -> &str {
+    case.id.as_deref().unwrap_or("?")
 }
 
 /// The test function name of a case: its id in snake case (`SDKAppliedContentEncoding_awsQuery`
 /// -> `sdk_applied_content_encoding_aws_query`).
-pub fn test_name(id: &str) -> String {
+pub(crate) fn test_name(id: &str) -> String {
     let name = naming::field_name(id);
     if naming::is_keyword(&name) {
         format!("{name}_case")
@@ -88,10 +92,10 @@ pub fn test_name(id: &str) -> String {
 }
 
 /// Test function names for the cases of a suite, in case order, unique within the suite.
-pub fn test_names(suite: &Value) -> Result<Vec<String>> {
+pub fn test_names(suite: &Suite) -> Vec<String> {
     let mut taken = BTreeSet::new();
     let mut names = Vec::new();
-    for case in cases(suite)? {
+    for case in &suite.cases {
         let base = test_name(case_id(case));
         let mut name = base.clone();
         let mut k = 2;
@@ -101,7 +105,7 @@ pub fn test_names(suite: &Value) -> Result<Vec<String>> {
         }
         names.push(name);
     }
-    Ok(names)
+    names
 }
 
 /// The botocore `service-2.json` text of a suite: its metadata (with a `serviceId` and an
@@ -110,19 +114,16 @@ pub fn test_names(suite: &Value) -> Result<Vec<String>> {
 /// # Errors
 /// When the suite is malformed, or two cases give the same operation name with different
 /// definitions.
-pub fn suite_model(suite: &Value) -> Result<String> {
-    let mut metadata = suite
-        .get("metadata")
-        .and_then(Value::as_object)
-        .cloned()
-        .ok_or_else(|| anyhow!("the suite has no `metadata` object"))?;
+pub fn suite_model(suite: &Suite) -> Result<String> {
+    let mut metadata = suite.metadata.clone();
     metadata.entry("serviceId").or_insert_with(|| json!("Protocol Test"));
     metadata.entry("endpointPrefix").or_insert_with(|| json!("protocoltest"));
-    let shapes = suite.get("shapes").cloned().unwrap_or_else(|| json!({}));
+    let shapes = &suite.shapes;
     let mut operations: BTreeMap<String, (String, Value)> = BTreeMap::new();
-    for (i, case) in cases(suite)?.iter().enumerate() {
+    for (i, case) in suite.cases.iter().enumerate() {
         let id = case_id(case);
-        let given = case.get("given").ok_or_else(|| anyhow!("cases[{i}] ({id}): no `given`"))?;
+        let given = Value::Object(case.given.clone());
+        let given = &given;
         let name = given
             .get("name")
             .and_then(Value::as_str)
@@ -148,11 +149,18 @@ pub fn suite_model(suite: &Value) -> Result<String> {
 }
 
 /// Lowers a suite's model exactly as the generator does.
-pub fn suite_service(suite: &Value, crate_name: &str) -> Result<Service> {
+pub(crate) fn suite_service(suite: &Suite, crate_name: &str) -> Result<Service> {
     let text = suite_model(suite)?;
-    let model: crate::model::service::ServiceModel = crate::model::parse_json(&text, "suite model")?;
+    let sources = crate::model::Sources {
+        service: crate::model::parse_json(&text, "suite model")?,
+        privileges: None,
+        overrides: Default::default(),
+        endpoint_rules: None,
+        partitions: None,
+        endpoint_tests: None,
+    };
     let options = crate::Options { crate_name: Some(crate_name.to_owned()), ..Default::default() };
-    crate::ir::lower(&model, None, &Default::default(), &options)
+    crate::ir::lower(&sources, &options)
 }
 
 /// The Rust source of the integration-test file ([`TESTS_FILE`]) for the crate generated from
@@ -161,17 +169,17 @@ pub fn suite_service(suite: &Value, crate_name: &str) -> Result<Service> {
 ///
 /// # Errors
 /// When the suite is malformed or a case refers to members or values its shapes do not have.
-pub fn suite_tests(suite: &Value, kind: Kind, crate_name: &str) -> Result<String> {
+pub fn suite_tests(suite: &Suite, kind: Kind, crate_name: &str) -> Result<String> {
     let svc = suite_service(suite, crate_name)?;
     let ctx = Ctx { svc: &svc, krate: naming::ident(crate_name) };
-    let description = suite.get("description").and_then(Value::as_str).unwrap_or("(no description)");
-    let client_endpoint = suite.get("clientEndpoint").and_then(Value::as_str).unwrap_or("https://example.com").to_owned();
+    let description = suite.description.as_deref().unwrap_or("(no description)");
+    let client_endpoint = suite.client_endpoint.clone().unwrap_or_else(|| "https://example.com".to_owned());
     let endpoint_path = endpoint_path(&client_endpoint);
-    let names = test_names(suite)?;
+    let names = test_names(suite);
     let mut tests = Vec::new();
-    for (case, name) in cases(suite)?.iter().zip(&names) {
+    for (case, name) in suite.cases.iter().zip(&names) {
         let id = case_id(case);
-        let op_name = case.pointer("/given/name").and_then(Value::as_str).unwrap_or_default();
+        let op_name = case.given.get("name").and_then(Value::as_str).unwrap_or_default();
         let op = svc
             .operations
             .iter()
@@ -182,8 +190,8 @@ pub fn suite_tests(suite: &Value, kind: Kind, crate_name: &str) -> Result<String
             Kind::Output => output_case(&ctx, op, case),
         }
         .with_context(|| format!("case {id}"))?;
-        let name = format_ident!("{}", name);
-        let doc = format!(" `{id}`: {}", case.get("description").and_then(Value::as_str).unwrap_or("").trim());
+        let name = naming::ident(name);
+        let doc = format!(" `{id}`: {}", case.description.as_deref().unwrap_or("").trim());
         let docs = doc.lines().map(str::to_owned).collect::<Vec<_>>().into_iter().map(|line| {
             let line = if line.is_empty() || line.starts_with(' ') { line } else { format!(" {line}") };
             quote! { #[doc = #line] }
@@ -220,7 +228,7 @@ pub fn suite_tests(suite: &Value, kind: Kind, crate_name: &str) -> Result<String
 }
 
 /// The path of a client endpoint URL (`https://example.com/custom` -> `/custom`; none -> empty).
-pub fn endpoint_path(url: &str) -> String {
+pub(crate) fn endpoint_path(url: &str) -> String {
     let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
     match rest.find('/') {
         Some(i) => rest[i..].trim_end_matches('/').to_owned(),
@@ -334,51 +342,48 @@ fn recrate(tokens: TokenStream, krate: &Ident) -> TokenStream {
 }
 
 /// The test body of an input case.
-fn input_case(ctx: &Ctx<'_>, op: &Operation, case: &Value, client_endpoint: &str, endpoint_path: &str) -> Result<TokenStream> {
+fn input_case(ctx: &Ctx<'_>, op: &Operation, case: &Case, client_endpoint: &str, endpoint_path: &str) -> Result<TokenStream> {
     let op_path = ctx.op_path(op);
-    let input_ty = format_ident!("{}Input", op.rust_name);
-    let params = case.get("params").cloned().unwrap_or_else(|| json!({}));
-    let params = params.as_object().ok_or_else(|| anyhow!("`params` is not an object"))?;
+    let input_ty = naming::suffixed_ident(&op.rust_name, "Input");
+    let params = case.params.clone().unwrap_or_default();
+    let params = &params;
     let chain = match op.input {
         Some(id) => builder_calls(ctx, id, params, "params")?,
         None if params.is_empty() => quote! {},
         None => bail!("`params` given for an operation without input"),
     };
-    let serialized = case.get("serialized").and_then(Value::as_object).ok_or_else(|| anyhow!("no `serialized` object"))?;
+    let serialized = case.serialized.as_ref().ok_or_else(|| anyhow!("no `serialized` object"))?;
     let mut checks = Vec::new();
-    if let Some(method) = serialized.get("method").and_then(Value::as_str) {
+    if let Some(method) = &serialized.method {
         checks.push(quote! { assert_eq!(req.method().as_str(), #method, "HTTP method"); });
     }
-    if let Some(uri) = serialized.get("uri").and_then(Value::as_str) {
+    if let Some(uri) = &serialized.uri {
         checks.push(quote! {
             assert_eq!(support::join_path(#endpoint_path, req.uri().path()), #uri, "request URI");
         });
     }
-    if let Some(headers) = serialized.get("headers").and_then(Value::as_object) {
-        for (name, value) in headers {
-            let name = name.to_ascii_lowercase();
-            let value = value.as_str().ok_or_else(|| anyhow!("header `{name}` is not a string"))?;
-            let label = message(&format!("header `{name}`"));
-            checks.push(quote! {
-                assert_eq!(
-                    req.headers().get(#name).map(|v| v.to_str().unwrap_or("<not visible ASCII>")),
-                    Some(#value),
-                    #label
-                );
-            });
-        }
+    for (name, value) in &serialized.headers {
+        let name = name.to_ascii_lowercase();
+        let label = message(&format!("header `{name}`"));
+        checks.push(quote! {
+            assert_eq!(
+                req.headers().get(#name).map(|v| v.to_str().unwrap_or("<not visible ASCII>")),
+                Some(#value),
+                #label
+            );
+        });
     }
-    for name in string_list(serialized.get("requireHeaders"))? {
+    for name in &serialized.require_headers {
         let name = name.to_ascii_lowercase();
         let label = message(&format!("header `{name}` is required"));
         checks.push(quote! { assert!(req.headers().contains_key(#name), #label); });
     }
-    for name in string_list(serialized.get("forbidHeaders"))? {
+    for name in &serialized.forbid_headers {
         let name = name.to_ascii_lowercase();
         let label = message(&format!("header `{name}` is forbidden"));
         checks.push(quote! { assert!(!req.headers().contains_key(#name), #label); });
     }
-    if let Some(host) = serialized.get("host").and_then(Value::as_str) {
+    if let Some(host) = &serialized.host {
         // The client puts the operation's host prefix (if any) before the endpoint's host; the
         // expected value is host and path, without the scheme.
         let prefixed = match &op.host_prefix {
@@ -395,7 +400,7 @@ fn input_case(ctx: &Ctx<'_>, op: &Operation, case: &Value, client_endpoint: &str
             assert_eq!(host, #host, "host");
         });
     }
-    if let Some(body) = serialized.get("body").and_then(Value::as_str) {
+    if let Some(body) = &serialized.body {
         checks.push(quote! {
             let expected_body: &str = #body;
             let actual_body = ::std::str::from_utf8(req.body()).expect("an uncompressed form body is UTF-8");
@@ -422,28 +427,17 @@ fn message(text: &str) -> String {
     text.replace('{', "{{").replace('}', "}}")
 }
 
-fn string_list(value: Option<&Value>) -> Result<Vec<String>> {
-    match value {
-        None => Ok(Vec::new()),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|v| v.as_str().map(str::to_owned).ok_or_else(|| anyhow!("expected a list of strings")))
-            .collect(),
-        Some(_) => bail!("expected a list of strings"),
-    }
-}
-
 /// The test body of an output case (a parsed result or a parsed error).
-fn output_case(ctx: &Ctx<'_>, op: &Operation, case: &Value) -> Result<TokenStream> {
+fn output_case(ctx: &Ctx<'_>, op: &Operation, case: &Case) -> Result<TokenStream> {
     let op_path = ctx.op_path(op);
-    let response = case.get("response").and_then(Value::as_object).ok_or_else(|| anyhow!("no `response` object"))?;
-    let body = response.get("body").and_then(Value::as_str).unwrap_or("");
-    if case.get("error").is_some() || case.get("errorCode").is_some() {
+    let response = case.response.as_ref().ok_or_else(|| anyhow!("no `response` object"))?;
+    let body = response.body.as_deref().unwrap_or("");
+    if case.error.is_some() || case.error_code.is_some() {
         return error_case(ctx, op, case, response, body);
     }
-    let output_ty = format_ident!("{}Output", op.rust_name);
-    let result = case.get("result").cloned().unwrap_or_else(|| json!({}));
-    let result = result.as_object().ok_or_else(|| anyhow!("`result` is not an object"))?;
+    let output_ty = naming::suffixed_ident(&op.rust_name, "Output");
+    let result = case.result.clone().unwrap_or_default();
+    let result = &result;
     let chain = match op.output {
         Some(id) => builder_calls(ctx, id, result, "result")?,
         None if result.is_empty() => quote! {},
@@ -480,38 +474,34 @@ fn contains_nan(v: &Value) -> bool {
 fn error_case(
     ctx: &Ctx<'_>,
     op: &Operation,
-    case: &Value,
-    response: &Map<String, Value>,
+    case: &Case,
+    response: &Response,
     body: &str,
 ) -> Result<TokenStream> {
     let svc = ctx.svc;
     let op_path = ctx.op_path(op);
-    let error_ty = format_ident!("{}Error", op.rust_name);
-    let code = case.get("errorCode").and_then(Value::as_str).ok_or_else(|| anyhow!("no `errorCode`"))?;
-    let status = response.get("status_code").and_then(Value::as_u64).unwrap_or(400);
-    let status = u16::try_from(status).context("status_code")?;
+    let error_ty = naming::suffixed_ident(&op.rust_name, "Error");
+    let code = case.error_code.as_deref().ok_or_else(|| anyhow!("no `errorCode`"))?;
+    let status = response.status_code.unwrap_or(400);
     let mut header_inserts = Vec::new();
-    if let Some(headers) = response.get("headers").and_then(Value::as_object) {
-        for (name, value) in headers {
-            let name = name.to_ascii_lowercase();
-            let value = value.as_str().ok_or_else(|| anyhow!("header `{name}` is not a string"))?;
-            header_inserts.push(quote! {
-                headers.insert(
-                    ::http::header::HeaderName::from_static(#name),
-                    ::http::HeaderValue::from_str(#value).expect("a valid header value"),
-                );
-            });
-        }
+    for (name, value) in &response.headers {
+        let name = name.to_ascii_lowercase();
+        header_inserts.push(quote! {
+            headers.insert(
+                ::http::header::HeaderName::from_static(#name),
+                ::http::HeaderValue::from_str(#value).expect("a valid header value"),
+            );
+        });
     }
     let mut checks = vec![quote! { assert_eq!(err.code(), #code, "error code"); }];
-    if let Some(message) = case.get("errorMessage").and_then(Value::as_str) {
+    if let Some(message) = &case.error_message {
         checks.push(quote! { assert_eq!(err.message(), Some(#message), "error message"); });
     }
-    let expected_fields = case.get("error").and_then(Value::as_object).cloned().unwrap_or_default();
-    match error_variants(svc, op).into_iter().find(|v| v.code == code) {
+    let expected_fields = case.error.clone().unwrap_or_default();
+    match op.error_variants.iter().find(|v| v.code == code) {
         Some(variant) => {
-            let is_fn = format_ident!("is_{}", naming::field_name(&variant.name));
-            let v = format_ident!("{}", variant.name);
+            let is_fn = naming::ident(&variant.predicate);
+            let v = naming::ident(&variant.name);
             let shape = &svc.shape(variant.shape).wire_name;
             let ShapeKind::Structure(s) = &svc.shape(variant.shape).kind else { unreachable!("errors are structures") };
             let mut field_checks = Vec::new();
@@ -566,36 +556,6 @@ fn error_case(
     })
 }
 
-/// A variant of an operation's error enum.
-struct ErrorVariant {
-    name: String,
-    code: String,
-    shape: ShapeId,
-}
-
-/// The error enum's variants, named exactly as `emit::errors::emit_operation_error` names them.
-fn error_variants(svc: &Service, op: &Operation) -> Vec<ErrorVariant> {
-    let mut taken: BTreeSet<String> = ["Unhandled".to_owned()].into();
-    let mut codes = BTreeSet::new();
-    let mut out = Vec::new();
-    for &e in &op.errors {
-        let shape = svc.shape(e);
-        let ShapeKind::Structure(s) = &shape.kind else { continue };
-        let Some(info) = &s.error else { continue };
-        if !codes.insert(info.code.clone()) {
-            continue;
-        }
-        let mut name = shape.rust_name.clone();
-        let mut k = 2;
-        while !taken.insert(name.clone()) {
-            name = format!("{}{k}", shape.rust_name);
-            k += 1;
-        }
-        out.push(ErrorVariant { name, code: info.code.clone(), shape: e });
-    }
-    out
-}
-
 /// Builder calls setting the members in `obj` on a builder of structure `id`
 /// (`.member(value)`, or `.set_member(Some(collection))` for lists and maps).
 fn builder_calls(ctx: &Ctx<'_>, id: ShapeId, obj: &Map<String, Value>, path: &str) -> Result<TokenStream> {
@@ -615,7 +575,7 @@ fn builder_calls(ctx: &Ctx<'_>, id: ShapeId, obj: &Map<String, Value>, path: &st
         let v = value_expr(ctx, m.target, value, &format!("{path}.{key}"))?;
         let call = match &svc.shape(m.target).kind {
             ShapeKind::List(_) | ShapeKind::Map(_) => {
-                let set = format_ident!("set_{}", m.rust_name);
+                let set = naming::prefixed_ident("set_", &m.rust_name);
                 quote! { .#set(Some(#v)) }
             }
             _ => {
@@ -686,7 +646,7 @@ fn value_expr(ctx: &Ctx<'_>, id: ShapeId, v: &Value, path: &str) -> Result<Token
         }
         ShapeKind::Float(_) => match special_float(v) {
             Some(name) => {
-                let name = format_ident!("{}", name);
+                let name = naming::ident(name);
                 quote! { f32::#name }
             }
             None => {
@@ -696,7 +656,7 @@ fn value_expr(ctx: &Ctx<'_>, id: ShapeId, v: &Value, path: &str) -> Result<Token
         },
         ShapeKind::Double(_) => match special_float(v) {
             Some(name) => {
-                let name = format_ident!("{}", name);
+                let name = naming::ident(name);
                 quote! { f64::#name }
             }
             None => {
@@ -754,7 +714,7 @@ fn float_literal(n: f64, suffix: &str) -> TokenStream {
 
 /// Whole seconds and nanoseconds of a decimal epoch-seconds number (`946845296.123`).
 /// Exact for up to nine fractional digits, unlike going through `f64`.
-pub fn epoch_parts(text: &str) -> Option<(i64, u32)> {
+pub(crate) fn epoch_parts(text: &str) -> Option<(i64, u32)> {
     if text.contains(['e', 'E']) {
         let f: f64 = text.parse().ok()?;
         return epoch_parts(&format!("{f:.9}"));
@@ -789,8 +749,8 @@ pub fn epoch_parts(text: &str) -> Option<(i64, u32)> {
 mod tests {
     use super::*;
 
-    fn suite(cases: Value) -> Value {
-        json!({
+    fn suite(cases: Value) -> Suite {
+        parse_suite(&json!({
             "description": "Test cases for Op",
             "metadata": {"apiVersion": "2020-01-08", "protocol": "query", "protocols": ["query"]},
             "shapes": {
@@ -798,7 +758,8 @@ mod tests {
                 "String": {"type": "string"}
             },
             "cases": cases,
-        })
+        }))
+        .expect("the suite parses")
     }
 
     fn input_case(id: &str, given: Value) -> Value {
@@ -847,7 +808,7 @@ mod tests {
         assert_eq!(test_name("Type"), "type_case");
         let given = json!({"name": "Op", "http": {"method": "POST", "requestUri": "/"}});
         let s = suite(json!([input_case("SameId", given.clone()), input_case("same_id", given)]));
-        assert_eq!(test_names(&s).unwrap(), ["same_id", "same_id_2"]);
+        assert_eq!(test_names(&s), ["same_id", "same_id_2"]);
     }
 
     #[test]
@@ -900,7 +861,7 @@ mod tests {
         let mut total = 0;
         for (dir, kind) in [("input", Kind::Input), ("output", Kind::Output)] {
             let text = std::fs::read_to_string(root.join(dir).join("query.json")).unwrap();
-            let suites: Vec<Value> = serde_json::from_str(&text).unwrap();
+            let suites: Vec<Suite> = serde_json::from_str(&text).unwrap();
             for (i, s) in suites.iter().enumerate() {
                 assert_eq!(suite_kind(s).unwrap(), kind);
                 let name = format!("query_{dir}_{i}");

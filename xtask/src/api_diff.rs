@@ -124,7 +124,10 @@ pub(crate) fn target_inputs(t: &Target, read: impl Fn(&str) -> Result<Option<Str
         service_model,
         privileges: optional(t.privileges)?,
         endpoint_rules: optional(t.endpoint_rules)?,
-        partitions: None,
+        partitions: match t.endpoint_rules {
+            Some(_) => read(codegen::repo::PARTITIONS)?,
+            None => None,
+        },
         options: Options {
             crate_name: Some(t.crate_name.to_owned()),
             overrides: optional(t.overrides)?,

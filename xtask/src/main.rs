@@ -114,3 +114,17 @@ pub fn no_more_args(args: &[String]) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// Runs a command in `dir`, streaming its output; fails when it fails.
+pub fn run_step(dir: &std::path::Path, program: &str, args: &[&str], envs: &[(&str, &str)]) -> anyhow::Result<()> {
+    let mut cmd = std::process::Command::new(program);
+    cmd.args(args).current_dir(dir);
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let status = anyhow::Context::with_context(cmd.status(), || format!("starting {program} {}", args.join(" ")))?;
+    if !status.success() {
+        anyhow::bail!("`{program} {}` failed ({status})", args.join(" "));
+    }
+    Ok(())
+}

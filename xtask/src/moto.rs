@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 
-use crate::test_cmd::run_step;
+use crate::run_step;
 
 /// The moto release installed (`moto[server]`, pinned so runs are reproducible).
 pub const MOTO_VERSION: &str = "5.2.5";

@@ -133,11 +133,14 @@ fn prepare_suite(
     names: &mut BTreeSet<String>,
 ) -> Suite {
     let description = suite.get("description").and_then(Value::as_str).unwrap_or("").to_owned();
-    let cases: Vec<(String, String)> = match (pt::test_names(suite), pt::cases(suite)) {
-        (Ok(tests), Ok(cases)) => tests.into_iter().zip(cases.iter().map(|c| pt::case_id(c).to_owned())).collect(),
-        _ => Vec::new(),
+    let parsed = pt::parse_suite(suite);
+    let cases: Vec<(String, String)> = match &parsed {
+        Ok(suite) => {
+            pt::test_names(suite).into_iter().zip(suite.cases.iter().map(|c| pt::case_id(c).to_owned())).collect()
+        }
+        Err(_) => Vec::new(),
     };
-    let kind = pt::suite_kind(suite);
+    let kind = parsed.as_ref().map_err(|e| anyhow::anyhow!("{e:#}")).and_then(pt::suite_kind);
     let kind_name = kind.as_ref().map(|k| k.as_str()).unwrap_or("unknown");
     let base = format!("{stem}_{kind_name}_{index}");
     let mut crate_name = base.clone();
@@ -147,18 +150,25 @@ fn prepare_suite(
         k += 1;
     }
     let mut s = Suite { file: file.to_owned(), index, description, crate_name, cases, problem: None };
+    let parsed = match parsed {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            s.problem = Some(format!("{e:#}"));
+            return s;
+        }
+    };
     if s.cases.is_empty() {
         s.problem = Some("the suite has no cases".to_owned());
         return s;
     }
-    let result = kind.and_then(|kind| generate_suite(suite, kind, &s.crate_name, runtime, &out.join(&s.crate_name)));
+    let result = kind.and_then(|kind| generate_suite(&parsed, kind, &s.crate_name, runtime, &out.join(&s.crate_name)));
     if let Err(e) = result {
         s.problem = Some(format!("{e:#}"));
     }
     s
 }
 
-fn generate_suite(suite: &Value, kind: Kind, crate_name: &str, runtime: &Path, dir: &Path) -> Result<()> {
+fn generate_suite(suite: &pt::Suite, kind: Kind, crate_name: &str, runtime: &Path, dir: &Path) -> Result<()> {
     let inputs = codegen::Inputs {
         service_model: pt::suite_model(suite)?,
         privileges: None,

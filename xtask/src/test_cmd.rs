@@ -1,31 +1,16 @@
 //! `cargo xtask test`: every test the project has, in one command.
 //!
-//! Steps: generated-code freshness; no import cycles in the runtime; the workspace's tests;
+//! Steps: generated-code freshness; no import cycles in the hand-written crates; the workspace's tests;
 //! end-to-end tests against a local moto server; botocore's protocol test suites; clippy with `-D warnings`
-//! (generated code included); rustdoc of the generated crate with `-D warnings`; fixture
+//! (generated code included); rustdoc of the generated crates, the runtime and stsgen-config with `-D warnings`; fixture
 //! models generated as standalone crates that must pass clippy and their generated tests.
 
 use std::path::Path;
-use std::process::Command;
 use std::time::Instant;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 
-use crate::{no_more_args, project_root};
-
-/// Runs a command in `dir`, streaming its output; fails when it fails.
-pub fn run_step(dir: &Path, program: &str, args: &[&str], envs: &[(&str, &str)]) -> Result<()> {
-    let mut cmd = Command::new(program);
-    cmd.args(args).current_dir(dir);
-    for (k, v) in envs {
-        cmd.env(k, v);
-    }
-    let status = cmd.status().with_context(|| format!("starting {program} {}", args.join(" ")))?;
-    if !status.success() {
-        bail!("`{program} {}` failed ({status})", args.join(" "));
-    }
-    Ok(())
-}
+use crate::{no_more_args, project_root, run_step};
 
 fn fixture_crates(root: &Path) -> Result<()> {
     let fixtures = root.join("tests/fixtures/models");
@@ -98,8 +83,9 @@ pub fn run(args: &[String]) -> Result<()> {
     crate::codegen_cmd::run(&["--check".to_owned()])?;
     steps += 1;
 
-    println!("== no import cycles between the runtime's and the vocabulary's files (cargo xtask imports)");
-    crate::imports::run(&["runtime/src".to_owned(), "vocab/src".to_owned()])?;
+    println!("== no import cycles between the files of the hand-written crates (cargo xtask imports)");
+    let dirs = ["vocab/src", "runtime/src", "codegen/src", "config/src", "config/cli/src", "xtask/src"];
+    crate::imports::run(&dirs.map(str::to_owned))?;
     steps += 1;
 
     println!("== cargo test --workspace");

@@ -2,11 +2,11 @@
 //! `send(input)`, and the glue from inputs to the runtime's orchestrator.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
-use crate::emit::doc_attrs;
-use crate::emit::operation::operation_docs;
+use crate::emit::doc::{doc_attrs, operation_docs};
 use crate::emit::shapes::{deprecated_attr, member_docs, rust_type};
+use crate::ir::endpoints::Setting;
 use crate::ir::{Operation, Service, ShapeKind};
 use crate::naming;
 
@@ -14,7 +14,7 @@ use crate::naming;
 pub fn emit_client(svc: &Service) -> TokenStream {
     let methods = svc.operations.iter().map(|op| {
         let m = naming::ident(&op.module);
-        let fluent = format_ident!("{}FluentBuilder", op.rust_name);
+        let fluent = naming::suffixed_ident(&op.rust_name, "FluentBuilder");
         let docs = doc_attrs(&operation_docs(svc, op), "");
         let dep = deprecated_attr(&op.deprecated);
         quote! {
@@ -28,16 +28,16 @@ pub fn emit_client(svc: &Service) -> TokenStream {
     let resolve = if let Some(model) = &svc.endpoints {
         // Parameters bound to SDK settings (`builtIn`) come from the client configuration.
         let sets = model.params.iter().filter_map(|p| {
-            let setter = format_ident!("{}", p.rust_name);
-            let value = match p.built_in.as_deref()? {
-                "AWS::Region" => quote! { config.region.clone() },
-                "SDK::Endpoint" => quote! { config.endpoint_url.clone() },
-                "AWS::UseFIPS" => quote! { ::std::option::Option::Some(config.use_fips) },
-                "AWS::UseDualStack" => quote! { ::std::option::Option::Some(config.use_dual_stack) },
-                b if b.ends_with("::UseGlobalEndpoint") => quote! {
+            let setter = naming::ident(&p.rust_name);
+            let value = match p.built_in.as_ref()?.setting {
+                Setting::Region => quote! { config.region.clone() },
+                Setting::EndpointUrl => quote! { config.endpoint_url.clone() },
+                Setting::UseFips => quote! { ::std::option::Option::Some(config.use_fips) },
+                Setting::UseDualStack => quote! { ::std::option::Option::Some(config.use_dual_stack) },
+                Setting::UseGlobalEndpoint => quote! {
                     ::std::option::Option::Some(config.regional_endpoints == ::stsgen_runtime::client::config::RegionalEndpoints::Legacy)
                 },
-                _ => return None,
+                Setting::Unbound => return None,
             };
             Some(quote! {
                 if let ::std::option::Option::Some(v) = #value {
@@ -163,11 +163,11 @@ pub fn emit_client(svc: &Service) -> TokenStream {
 
 /// Per-operation client glue: `OperationInput` for the input, and the fluent builder.
 pub fn emit_operation_client(svc: &Service, op: &Operation) -> (TokenStream, TokenStream) {
-    let input_ty = format_ident!("{}Input", op.rust_name);
-    let output_ty = format_ident!("{}Output", op.rust_name);
-    let error_ty = format_ident!("{}Error", op.rust_name);
-    let builder_ty = format_ident!("{}InputBuilder", op.rust_name);
-    let fluent = format_ident!("{}FluentBuilder", op.rust_name);
+    let input_ty = naming::suffixed_ident(&op.rust_name, "Input");
+    let output_ty = naming::suffixed_ident(&op.rust_name, "Output");
+    let error_ty = naming::suffixed_ident(&op.rust_name, "Error");
+    let builder_ty = naming::suffixed_ident(&op.rust_name, "InputBuilder");
+    let fluent = naming::suffixed_ident(&op.rust_name, "FluentBuilder");
     let unsigned = op.unsigned;
     let signing_name = &svc.signing_name;
     let wire = &op.wire_name;
@@ -228,8 +228,8 @@ pub fn emit_operation_client(svc: &Service, op: &Operation) -> (TokenStream, Tok
             .iter()
             .map(|m| {
                 let f = naming::ident(&m.rust_name);
-                let set = format_ident!("set_{}", m.rust_name);
-                let get = format_ident!("get_{}", m.rust_name);
+                let set = naming::prefixed_ident("set_", &m.rust_name);
+                let get = naming::prefixed_ident("get_", &m.rust_name);
                 let ty = rust_type(svc, m.target);
                 let docs = doc_attrs(&member_docs(svc, m), "");
                 let dep = deprecated_attr(&m.deprecated);

@@ -69,7 +69,7 @@ impl Constraints {
         if let ShapeKind::Structure(_) = svc.shape(id).kind {
             quote! { #v.validate() }
         } else {
-            let f = format_ident!("{}", self.fn_names[&id]);
+            let f = naming::ident(&self.fn_names[&id]);
             quote! { crate::constraints::#f(#shape_name, #field, #v) }
         }
     }
@@ -116,7 +116,7 @@ impl Constraints {
         let mut items = Vec::new();
         for (&id, name) in &self.fn_names {
             let shape = svc.shape(id);
-            let f = format_ident!("{}", name);
+            let f = naming::ident(name);
             let ty = rust_type(svc, id);
             let doc = format!(" Checks a value of shape `{}`.", shape.wire_name);
             let shape_name = quote! { shape };

@@ -8,8 +8,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::emit::shapes::{field_ident, reachable, rust_type, timestamp_format};
-use crate::ir::{Home, Member, Service, ShapeId, ShapeKind};
-use crate::model::service::TimestampFormat;
+use crate::ir::{Home, Member, Service, ShapeId, ShapeKind, TimestampFormat};
 use crate::naming;
 
 /// Name of the shared deserializer function for a structure, list or map shape.
@@ -96,12 +95,12 @@ pub fn de_struct_body(svc: &Service, id: ShapeId, path: TokenStream, extra: Toke
     let ShapeKind::Structure(s) = &shape.kind else { return quote! {} };
     let shape_name = shape.wire_name.as_str();
     let locals = s.members.iter().map(|m| {
-        let local = format_ident!("f_{}", m.rust_name);
+        let local = naming::prefixed_ident("f_", &m.rust_name);
         let ty = rust_type(svc, m.target);
         quote! { let mut #local: ::std::option::Option<#ty> = ::std::option::Option::None; }
     });
     let attrs = s.members.iter().filter(|m| m.xml_attribute).map(|m| {
-        let local = format_ident!("f_{}", m.rust_name);
+        let local = naming::prefixed_ident("f_", &m.rust_name);
         let name = element_name(m);
         let value = parse_scalar(svc, m.target, quote! { text }, shape_name, &m.wire_name, m.timestamp_format);
         quote! {
@@ -113,7 +112,7 @@ pub fn de_struct_body(svc: &Service, id: ShapeId, path: TokenStream, extra: Toke
     });
     let child = format_ident!("child");
     let arms = s.members.iter().filter(|m| !m.xml_attribute).map(|m| {
-        let local = format_ident!("f_{}", m.rust_name);
+        let local = naming::prefixed_ident("f_", &m.rust_name);
         let name = element_name(m);
         let target = svc.shape(m.target);
         let mut names = vec![name.clone()];
@@ -142,7 +141,7 @@ pub fn de_struct_body(svc: &Service, id: ShapeId, path: TokenStream, extra: Toke
     });
     let inits = s.members.iter().map(|m| {
         let f = field_ident(m);
-        let local = format_ident!("f_{}", m.rust_name);
+        let local = naming::prefixed_ident("f_", &m.rust_name);
         let wire = &m.wire_name;
         let mut value = if m.required && !lenient_required {
             quote! { #local.ok_or_else(|| ::stsgen_runtime::ParseError::missing(#shape_name, #wire))? }

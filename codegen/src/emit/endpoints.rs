@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use quote::{format_ident, quote};
 
-use crate::emit::doc_attrs;
+use crate::emit::doc::doc_attrs;
 use crate::ir::endpoints::{
     Call, Condition, EndpointModel, EndpointTemplate, Expected, Expr, Field, Param, ParamType, Property, Rule,
     RuleKind, Step, Template, TemplatePart, Ty, Value, Var, VarSource,
@@ -24,7 +24,7 @@ use crate::naming;
 
 /// `::stsgen_runtime::endpoint::<name>`.
 fn rt(name: &str) -> TokenStream {
-    let name = format_ident!("{}", name);
+    let name = naming::ident(name);
     quote! { ::stsgen_runtime::endpoint::#name }
 }
 
@@ -64,7 +64,7 @@ fn field_ident(p: &Param) -> Ident {
 }
 
 fn setter_ident(p: &Param) -> Ident {
-    format_ident!("set_{}", p.rust_name)
+    naming::prefixed_ident("set_", &p.rust_name)
 }
 
 fn value_tokens(v: &Value) -> TokenStream {
@@ -85,7 +85,7 @@ fn emit_params(model: &EndpointModel) -> TokenStream {
         let set = setter_ident(p);
         let mut notes = Vec::new();
         if let Some(b) = &p.built_in {
-            notes.push(format!("Bound to the SDK setting `{b}`."));
+            notes.push(format!("Bound to the SDK setting `{}`.", b.wire_name));
         }
         match &p.default {
             Some(Value::Bool(b)) => notes.push(format!("Default: `{b}`.")),
@@ -829,7 +829,7 @@ pub fn emit_tests(model: &EndpointModel) -> Option<TokenStream> {
         return None;
     }
     let cases = model.tests.iter().map(|case| {
-        let name = format_ident!("{}", case.fn_name);
+        let name = naming::ident(&case.fn_name);
         let docs = doc_attrs(&case.docs, "An endpoint test case.");
         let setters = case.params.iter().map(|(i, v)| {
             let f = field_ident(&model.params[*i]);

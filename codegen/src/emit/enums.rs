@@ -1,20 +1,21 @@
 //! String enums: one Rust enum per `enum` string shape, keeping unknown values.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
-use crate::emit::doc_attrs;
+use crate::emit::doc::doc_attrs;
 use crate::emit::shapes::deprecated_attr;
 use crate::ir::{Service, ShapeId, ShapeKind};
+use crate::naming;
 
 /// Emits the enum for a string shape with `enum` values.
 pub fn emit_enum(svc: &Service, id: ShapeId) -> TokenStream {
     let shape = svc.shape(id);
     let ShapeKind::String(s) = &shape.kind else { return quote! {} };
-    let name = format_ident!("{}", shape.rust_name);
+    let name = naming::ident(&shape.rust_name);
     let docs = doc_attrs(&shape.docs, &format!("Values of `{}`.", shape.wire_name));
     let dep = deprecated_attr(&shape.deprecated);
-    let variants: Vec<_> = s.enum_values.iter().map(|v| format_ident!("{}", v.rust)).collect();
+    let variants: Vec<_> = s.enum_values.iter().map(|v| naming::ident(&v.rust)).collect();
     let wires: Vec<_> = s.enum_values.iter().map(|v| v.wire.as_str()).collect();
     let variant_docs = wires.iter().map(|w| format!(" `{w}`"));
     quote! {

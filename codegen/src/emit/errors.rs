@@ -1,11 +1,9 @@
 //! Errors: one struct per exception shape (`types::error`), one enum per operation.
 
-use std::collections::BTreeSet;
-
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
-use crate::emit::doc_attrs;
+use crate::emit::doc::doc_attrs;
 use crate::emit::shapes::{deprecated_attr, field_ident, is_copy, member_docs, rust_type};
 use crate::ir::{Operation, Service, ShapeId, ShapeKind};
 use crate::naming;
@@ -15,7 +13,7 @@ pub fn emit_error_struct(svc: &Service, id: ShapeId) -> TokenStream {
     let shape = svc.shape(id);
     let ShapeKind::Structure(s) = &shape.kind else { return quote! {} };
     let info = s.error.as_ref().expect("lowering gives every exception an error info");
-    let name = format_ident!("{}", shape.rust_name);
+    let name = naming::ident(&shape.rust_name);
     let docs = doc_attrs(&shape.docs, &format!("The `{}` error.", info.code));
     let dep = deprecated_attr(&shape.deprecated);
     let code = &info.code;
@@ -168,43 +166,16 @@ pub fn emit_error_struct(svc: &Service, id: ShapeId) -> TokenStream {
     }
 }
 
-/// The variant name of error shape `id` in `op`'s error enum (unique, never `Unhandled`).
-pub fn variant_name(svc: &Service, op: &Operation, id: ShapeId) -> String {
-    let mut taken: BTreeSet<String> = ["Unhandled".to_owned()].into();
-    for &e in &op.errors {
-        let base = svc.shape(e).rust_name.clone();
-        let mut name = base.clone();
-        let mut k = 2;
-        while !taken.insert(name.clone()) {
-            name = format!("{base}{k}");
-            k += 1;
-        }
-        if e == id {
-            return name;
-        }
-    }
-    svc.shape(id).rust_name.clone()
-}
-
 /// The error enum of an operation.
 pub fn emit_operation_error(svc: &Service, op: &Operation) -> TokenStream {
-    let name = format_ident!("{}Error", op.rust_name);
+    let name = naming::suffixed_ident(&op.rust_name, "Error");
     let op_wire = &op.wire_name;
     let doc = format!(" Errors of `{op_wire}`: one variant per modeled error, and [`Unhandled`](Self::Unhandled) for any other code.");
-    let mut taken: BTreeSet<String> = ["Unhandled".to_owned()].into();
-    let mut codes = BTreeSet::new();
-    let mut variants = Vec::new();
-    for &e in &op.errors {
-        let shape = svc.shape(e);
-        let ShapeKind::Structure(s) = &shape.kind else { continue };
-        let Some(info) = &s.error else { continue };
-        if !codes.insert(info.code.clone()) {
-            continue;
-        }
-        let vname = variant_name(svc, op, e);
-        taken.insert(vname.clone());
-        variants.push((format_ident!("{}", vname), format_ident!("is_{}", naming::field_name(&vname)), rust_type(svc, e), shape, info.code.clone()));
-    }
+    let variants: Vec<_> = op
+        .error_variants
+        .iter()
+        .map(|v| (naming::ident(&v.name), naming::ident(&v.predicate), rust_type(svc, v.shape), svc.shape(v.shape), v.code.clone()))
+        .collect();
     let defs = variants.iter().map(|(v, _, ty, shape, code)| {
         let d = doc_attrs(&shape.docs, &format!("The `{code}` error."));
         quote! { #d #v(#ty), }

@@ -9,7 +9,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::{doc_attrs, inner_doc_attrs};
+use crate::emit::doc::{doc_attrs, inner_doc_attrs};
 use crate::ir::iam::{AccessLevel, Action, ArnSegment, ConditionKey, ConditionKeyType, IamModel, KeyRef, ResourceType};
 use crate::naming::{const_name, ident};
 

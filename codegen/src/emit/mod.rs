@@ -1,20 +1,21 @@
 //! Emitters: IR -> `proc_macro2::TokenStream`, one module per concern.
 
-pub mod cli;
-pub mod client;
-pub mod constraints;
-pub mod deserialize;
-pub mod enums;
-pub mod endpoints;
-pub mod errors;
-pub mod files;
+pub(crate) mod client;
+pub(crate) mod constraints;
+pub(crate) mod deserialize;
+pub(crate) mod doc;
+pub(crate) mod enums;
+pub(crate) mod endpoints;
+pub(crate) mod errors;
+pub(crate) mod cli;
+pub(crate) mod files;
 pub mod iam;
-pub mod operation;
-pub mod roundtrip;
-pub mod serialize;
-pub mod shapes;
-pub mod structure;
-pub mod tests;
+pub(crate) mod operation;
+pub(crate) mod roundtrip;
+pub(crate) mod serialize;
+pub(crate) mod shapes;
+pub(crate) mod structure;
+pub(crate) mod tests;
 
 use std::collections::BTreeMap;
 
@@ -25,30 +26,10 @@ use quote::quote;
 use crate::ir::{Home, Service, ShapeId, ShapeKind};
 use crate::{naming, render, GeneratedCrate, Options};
 
-/// `#[doc = " line"]` attributes for Markdown text, one per line.
-///
-/// Empty text still yields one line (`fallback`), so every item is documented.
-pub fn doc_attrs(markdown: &str, fallback: &str) -> TokenStream {
-    let text = if markdown.trim().is_empty() { fallback } else { markdown };
-    let lines = text.trim().lines().map(|line| {
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
-        quote! { #[doc = #line] }
-    });
-    quote! { #(#lines)* }
-}
-
-/// Inner `#![doc = " line"]` attributes (module or crate docs).
-pub fn inner_doc_attrs(markdown: &str, fallback: &str) -> TokenStream {
-    let text = if markdown.trim().is_empty() { fallback } else { markdown };
-    let lines = text.trim().lines().map(|line| {
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
-        quote! { #![doc = #line] }
-    });
-    quote! { #(#lines)* }
-}
+use doc::inner_doc_attrs;
 
 /// Emits every file of the generated crate.
-pub fn emit_crate(svc: &Service, options: &Options) -> Result<GeneratedCrate> {
+pub(crate) fn emit_crate(svc: &Service, options: &Options) -> Result<GeneratedCrate> {
     let constraints = constraints::Constraints::new(svc);
     let mut files = BTreeMap::new();
     files.insert("README.md".to_owned(), files::readme(svc)?);
@@ -202,7 +183,7 @@ fn front_page(svc: &Service) -> String {
     let op = svc
         .operations
         .iter()
-        .find(|op| !required(op) && !op.errors.is_empty())
+        .find(|op| !required(op) && !op.error_variants.is_empty())
         .or_else(|| svc.operations.iter().find(|op| !required(op)))
         .or(svc.operations.first());
     let example = match op {
@@ -212,12 +193,12 @@ fn front_page(svc: &Service) -> String {
             } else {
                 format!("client.{}()", op.module)
             };
-            let error_arm = match op.errors.first() {
-                Some(&e) => format!(
+            let error_arm = match op.error_variants.first() {
+                Some(v) => format!(
                     "    Err(SdkError::Service {{ error: {}Error::{}(e), .. }}) => eprintln!(\"{}: {{e}}\"),\n",
                     op.rust_name,
-                    errors::variant_name(svc, op, e),
-                    svc.shape(e).wire_name
+                    v.name,
+                    svc.shape(v.shape).wire_name
                 ),
                 None => String::new(),
             };

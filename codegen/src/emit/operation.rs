@@ -1,79 +1,26 @@
 //! One module per operation: input, output, their builders, the error enum and constants.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use crate::emit::constraints::Constraints;
 use crate::emit::errors::emit_operation_error;
-use crate::emit::inner_doc_attrs;
+use crate::emit::doc::{inner_doc_attrs, operation_docs};
 use crate::emit::structure::{emit_builder, emit_value, StructSpec};
-use crate::ir::{HostPrefix, Operation, Service, ShapeKind};
+use crate::ir::{HostPrefix, HostPrefixPart, Operation, Service};
+use crate::naming;
 
-/// Markdown summary of an operation: docs, required inputs, output and errors.
-pub fn operation_docs(svc: &Service, op: &Operation) -> String {
-    let mut out = String::new();
-    if op.docs.trim().is_empty() {
-        out.push_str(&format!("The `{}` operation.", op.wire_name));
-    } else {
-        out.push_str(op.docs.trim());
-    }
-    out.push_str("\n\n**Inputs**: ");
-    let required: Vec<String> = op
-        .input
-        .and_then(|i| svc.structure(i))
-        .map(|s| s.members.iter().filter(|m| m.required).map(|m| format!("`{}`", m.wire_name)).collect())
-        .unwrap_or_default();
-    if required.is_empty() {
-        out.push_str("none required.");
-    } else {
-        out.push_str(&format!("required: {}.", required.join(", ")));
-    }
-    out.push_str(&format!(
-        "\n\n**Returns**: [`{0}Output`](crate::operation::{1}::{0}Output).",
-        op.rust_name, op.module
-    ));
-    let errors: Vec<String> = op
-        .errors
-        .iter()
-        .filter_map(|&e| match &svc.shape(e).kind {
-            ShapeKind::Structure(s) => s.error.as_ref().map(|i| format!("`{}`", i.code)),
-            _ => None,
-        })
-        .collect();
-    out.push_str(&format!(
-        "\n\n**Errors**: [`{0}Error`](crate::operation::{1}::{0}Error){2}.",
-        op.rust_name,
-        op.module,
-        if errors.is_empty() { String::new() } else { format!(": {}", errors.join(", ")) }
-    ));
-    if op.unsigned {
-        out.push_str("\n\nThis operation is sent unsigned: it needs no AWS credentials.");
-    }
-    out
-}
-
-/// The contents of `src/operation/<module>.rs`.
 /// `host_prefix(input)`: the operation's `endpoint.hostPrefix` with its labels filled in.
 fn host_prefix_fn(svc: &Service, op: &Operation, hp: &HostPrefix, input_ty: &proc_macro2::Ident) -> TokenStream {
     let shape = op.input.map(|id| svc.shape(id).wire_name.clone()).unwrap_or_else(|| format!("{}Request", op.wire_name));
-    let mut parts = Vec::new();
-    let mut rest = hp.template.as_str();
-    for label in &hp.labels {
-        let placeholder = format!("{{{}}}", label.name);
-        let at = rest.find(&placeholder).expect("labels were parsed from the template");
-        let literal = &rest[..at];
-        if !literal.is_empty() {
-            parts.push(quote! { prefix.push_str(#literal); });
-        }
-        rest = &rest[at + placeholder.len()..];
+    let parts = hp.parts.iter().map(|part| {
+        let label = match part {
+            HostPrefixPart::Literal(text) => return quote! { prefix.push_str(#text); },
+            HostPrefixPart::Label(label) => label,
+        };
         let f = crate::naming::ident(&label.rust_name);
         let name = &label.name;
-        let is_enum = op
-            .input
-            .and_then(|id| svc.structure(id))
-            .and_then(|s| s.members.iter().find(|m| m.wire_name == label.name))
-            .is_some_and(|m| svc.is_enum(m.target));
-        let text = if is_enum { quote! { .as_str() } } else { quote! {} };
+        let text = if label.is_enum { quote! { .as_str() } } else { quote! {} };
         let value = if label.required {
             quote! { let value: &str = input.#f() #text; }
         } else {
@@ -81,7 +28,7 @@ fn host_prefix_fn(svc: &Service, op: &Operation, hp: &HostPrefix, input_ty: &pro
                 let value: &str = input.#f().ok_or_else(|| ::stsgen_runtime::BuildError::missing(#shape, #name))? #text;
             }
         };
-        parts.push(quote! {
+        quote! {
             #value
             if !::stsgen_runtime::endpoint::is_valid_host_label(value, false) {
                 return ::std::result::Result::Err(::stsgen_runtime::BuildError::new(
@@ -91,14 +38,11 @@ fn host_prefix_fn(svc: &Service, op: &Operation, hp: &HostPrefix, input_ty: &pro
                 ));
             }
             prefix.push_str(value);
-        });
-    }
-    if !rest.is_empty() {
-        parts.push(quote! { prefix.push_str(#rest); });
-    }
+        }
+    });
     let template = &hp.template;
     let doc = format!(" The prefix this operation puts before the endpoint's host (`{template}`), labels filled from `input`.");
-    let unused = hp.labels.is_empty().then(|| quote! { let _ = input; });
+    let unused = hp.labels().next().is_none().then(|| quote! { let _ = input; });
     quote! {
         #[doc = #doc]
         ///
@@ -113,6 +57,7 @@ fn host_prefix_fn(svc: &Service, op: &Operation, hp: &HostPrefix, input_ty: &pro
     }
 }
 
+/// The contents of `src/operation/<module>.rs`.
 pub fn emit_operation(svc: &Service, op: &Operation, constraints: &Constraints) -> TokenStream {
     let mod_docs = inner_doc_attrs(&operation_docs(svc, op), "");
     let wire = &op.wire_name;
@@ -201,8 +146,8 @@ pub fn emit_operation(svc: &Service, op: &Operation, constraints: &Constraints) 
 
 /// A struct with no members (and its builder), for operations without an input or output shape.
 fn empty_struct(name: &str, builder: &str, doc: &str, is_output: bool) -> (TokenStream, TokenStream) {
-    let n = format_ident!("{}", name);
-    let b = format_ident!("{}", builder);
+    let n = naming::ident(name);
+    let b = naming::ident(builder);
     let doc = format!(" {doc}");
     let bdoc = format!(" A builder for [`{name}`](super::{name}).");
     let rid_field = is_output.then(|| quote! {
@@ -276,9 +221,9 @@ fn empty_struct(name: &str, builder: &str, doc: &str, is_output: bool) -> (Token
 
 /// The operation's sans-IO protocol functions: `serialize_body`, `request`, `parse_output`, `parse_error`.
 fn protocol_fns(svc: &Service, op: &Operation) -> TokenStream {
-    let input_ty = format_ident!("{}Input", op.rust_name);
-    let output_ty = format_ident!("{}Output", op.rust_name);
-    let error_ty = format_ident!("{}Error", op.rust_name);
+    let input_ty = naming::suffixed_ident(&op.rust_name, "Input");
+    let output_ty = naming::suffixed_ident(&op.rust_name, "Output");
+    let error_ty = naming::suffixed_ident(&op.rust_name, "Error");
     let wire = &op.wire_name;
     let ser = match op.input.and_then(|i| svc.structure(i)) {
         Some(s) if !s.members.is_empty() => crate::emit::serialize::ser_members(svc, &s.members, quote! { input }),
@@ -302,15 +247,10 @@ fn protocol_fns(svc: &Service, op: &Operation) -> TokenStream {
             Ok(#output_ty { _request_id: ::std::option::Option::None })
         },
     };
-    let mut codes = std::collections::BTreeSet::new();
-    let error_arms = op.errors.iter().filter_map(|&e| {
-        let shape = svc.shape(e);
-        let info = svc.structure(e)?.error.as_ref()?;
-        if !codes.insert(info.code.clone()) {
-            return None;
-        }
+    let error_arms = op.error_variants.iter().filter_map(|v| {
+        let e = v.shape;
         let ty = crate::emit::shapes::rust_type(svc, e);
-        let variant = format_ident!("{}", crate::emit::errors::variant_name(svc, op, e));
+        let variant = naming::ident(&v.name);
         let f = crate::emit::deserialize::de_fn(svc, e);
         let fill_message = svc.structure(e)?.members.iter().any(|m| m.rust_name == "message").then(|| {
             quote! {
@@ -319,7 +259,6 @@ fn protocol_fns(svc: &Service, op: &Operation) -> TokenStream {
                 }
             }
         });
-        let _ = shape;
         Some(quote! {
             #ty::CODE => {
                 let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(body, crate::protocol::de::#f)

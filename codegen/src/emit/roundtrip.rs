@@ -30,8 +30,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::emit::shapes::{self, field_ident, rust_type, timestamp_format};
-use crate::ir::{Home, Member, Service, ShapeId, ShapeKind};
-use crate::model::service::TimestampFormat;
+use crate::ir::{Home, Member, Service, ShapeId, ShapeKind, TimestampFormat};
 use crate::naming;
 
 /// Cases per property unless `PROPTEST_CASES` says otherwise.
@@ -339,7 +338,7 @@ fn shape_fns(svc: &Service, id: ShapeId) -> TokenStream {
 /// Strategy, writer and test of one operation's output.
 fn operation_fns(svc: &Service, op: &crate::ir::Operation) -> (TokenStream, TokenStream) {
     let module = naming::ident(&op.module);
-    let output = format_ident!("{}Output", op.rust_name);
+    let output = naming::suffixed_ident(&op.rust_name, "Output");
     let path = quote! { crate::operation::#module::#output };
     let arb = format_ident!("op_arb_{}", op.module);
     let write = format_ident!("op_write_{}", op.module);

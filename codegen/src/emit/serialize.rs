@@ -8,8 +8,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::emit::shapes::{field_ident, reachable, rust_type, timestamp_format};
-use crate::ir::{Member, Service, ShapeId, ShapeKind};
-use crate::model::service::TimestampFormat;
+use crate::ir::{Member, Service, ShapeId, ShapeKind, TimestampFormat};
 use crate::naming;
 
 /// Name of the shared serializer function for a structure shape.

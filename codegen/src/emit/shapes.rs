@@ -1,12 +1,11 @@
 //! Shared helpers: Rust types of shapes, member docs, and deprecation attributes.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use std::collections::BTreeSet;
 
-use crate::ir::{Deprecation, Home, Member, Service, ShapeId, ShapeKind};
-use crate::model::service::TimestampFormat;
+use crate::ir::{Deprecation, Home, Member, Service, ShapeId, ShapeKind, TimestampFormat};
 use crate::naming;
 
 /// The Rust type of a value of shape `id` (fully qualified, so shape names never clash with std).
@@ -14,14 +13,14 @@ pub fn rust_type(svc: &Service, id: ShapeId) -> TokenStream {
     let shape = svc.shape(id);
     match &shape.kind {
         ShapeKind::Structure(_) => {
-            let name = format_ident!("{}", shape.rust_name);
+            let name = naming::ident(&shape.rust_name);
             match shape.home {
                 Home::Error => quote! { crate::types::error::#name },
                 _ => quote! { crate::types::#name },
             }
         }
         ShapeKind::String(s) if !s.enum_values.is_empty() => {
-            let name = format_ident!("{}", shape.rust_name);
+            let name = naming::ident(&shape.rust_name);
             quote! { crate::types::#name }
         }
         ShapeKind::String(_) => quote! { ::std::string::String },

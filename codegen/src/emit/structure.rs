@@ -1,12 +1,13 @@
 //! Structures: the value type with getters and `validate`, and its builder.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use crate::emit::constraints::Constraints;
 use crate::emit::shapes::{deprecated_attr, field_ident, field_type, is_copy, member_docs, rust_type};
-use crate::emit::doc_attrs;
+use crate::emit::doc::doc_attrs;
 use crate::ir::{Member, Service, ShapeId, ShapeKind, Structure};
+use crate::naming;
 
 /// How one structure is emitted.
 pub struct StructSpec<'a> {
@@ -37,8 +38,8 @@ fn structure(svc: &Service, id: ShapeId) -> &Structure {
 pub fn emit_value(svc: &Service, spec: &StructSpec<'_>, constraints: &Constraints) -> TokenStream {
     let s = structure(svc, spec.id);
     let shape = svc.shape(spec.id);
-    let name = format_ident!("{}", spec.name);
-    let builder_name = format_ident!("{}", spec.builder_name);
+    let name = naming::ident(spec.name);
+    let builder_name = naming::ident(spec.builder_name);
     let builder_path = &spec.builder_path;
     let docs = doc_attrs(&spec.docs, &format!("The `{}` structure.", shape.wire_name));
     let dep = deprecated_attr(&shape.deprecated);
@@ -179,8 +180,8 @@ fn retired_getter(svc: &Service, m: &Member) -> TokenStream {
 /// The builder methods a removed member had; values given to them are dropped.
 fn retired_setters(svc: &Service, m: &Member) -> TokenStream {
     let f = field_ident(m);
-    let set = format_ident!("set_{}", m.rust_name.trim_start_matches("r#"));
-    let get = format_ident!("get_{}", m.rust_name.trim_start_matches("r#"));
+    let set = naming::prefixed_ident("set_", &m.rust_name);
+    let get = naming::prefixed_ident("get_", &m.rust_name);
     let ty = rust_type(svc, m.target);
     let d = doc_attrs(&m.docs, "");
     let dep = deprecated_attr(&m.deprecated);
@@ -244,8 +245,8 @@ pub fn emit_builder(svc: &Service, spec: &StructSpec<'_>) -> TokenStream {
     let s = structure(svc, spec.id);
     let shape = svc.shape(spec.id);
     let value_path = &spec.value_path;
-    let name = format_ident!("{}", spec.name);
-    let builder = format_ident!("{}", spec.builder_name);
+    let name = naming::ident(spec.name);
+    let builder = naming::ident(spec.builder_name);
     let wire = &shape.wire_name;
     let builder_doc = format!(" A builder for [`{}`]({}::{}).", spec.name, quote!(#value_path).to_string().replace(' ', ""), spec.name);
 
@@ -346,8 +347,8 @@ fn clone_member(m: &Member) -> Member {
 
 fn setters(svc: &Service, m: &Member) -> TokenStream {
     let f = field_ident(m);
-    let set = format_ident!("set_{}", m.rust_name.trim_start_matches("r#"));
-    let get = format_ident!("get_{}", m.rust_name.trim_start_matches("r#"));
+    let set = naming::prefixed_ident("set_", &m.rust_name);
+    let get = naming::prefixed_ident("get_", &m.rust_name);
     let ty = rust_type(svc, m.target);
     let docs = doc_attrs(&member_docs(svc, m), "");
     let dep = deprecated_attr(&m.deprecated);

@@ -123,8 +123,8 @@ pub fn emit_tests(svc: &Service) -> Option<TokenStream> {
         }
         match shape.home {
             Home::Types => {
-                let name = format_ident!("{}", shape.rust_name);
-                let builder = format_ident!("{}Builder", shape.rust_name);
+                let name = naming::ident(&shape.rust_name);
+                let builder = naming::suffixed_ident(&shape.rust_name, "Builder");
                 cases.push((
                     format!("types_{}", naming::field_name(&shape.wire_name)),
                     struct_literal(svc, id, quote! { crate::types::#name }, false, false, false, 0),
@@ -132,7 +132,7 @@ pub fn emit_tests(svc: &Service) -> Option<TokenStream> {
                 ));
             }
             Home::Error => {
-                let name = format_ident!("{}", shape.rust_name);
+                let name = naming::ident(&shape.rust_name);
                 cases.push((
                     format!("error_{}", naming::field_name(&shape.wire_name)),
                     struct_literal(svc, id, quote! { crate::types::error::#name }, true, false, false, 0),
@@ -299,7 +299,7 @@ fn valid_value(svc: &Service, id: ShapeId, depth: usize) -> Option<TokenStream> 
     Some(match &shape.kind {
         ShapeKind::String(s) if !s.enum_values.is_empty() => {
             let ty = rust_type(svc, id);
-            let variant = format_ident!("{}", s.enum_values[0].rust);
+            let variant = naming::ident(&s.enum_values[0].rust);
             quote! { #ty::#variant }
         }
         ShapeKind::String(s) => {
@@ -530,7 +530,7 @@ fn constraint_tests(svc: &Service) -> Vec<TokenStream> {
         let Some(input) = op.input else { continue };
         let ShapeKind::Structure(s) = &svc.shape(input).kind else { continue };
         let module = naming::ident(&op.module);
-        let name = format_ident!("{}Input", op.rust_name);
+        let name = naming::suffixed_ident(&op.rust_name, "Input");
         let path = quote! { crate::operation::#module::#name };
         let Some(base) = struct_with(svc, input, path.clone(), None, 0) else { continue };
         let mut cases = Vec::new();

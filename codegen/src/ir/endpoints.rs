@@ -43,7 +43,7 @@ pub struct Param {
     /// Markdown docs.
     pub docs: String,
     /// The SDK setting it is bound to (`AWS::Region`).
-    pub built_in: Option<String>,
+    pub built_in: Option<BuiltIn>,
     /// Deprecation note.
     pub deprecated: Option<String>,
 }
@@ -62,6 +62,48 @@ impl Param {
             ParamType::Boolean => Ty::Bool,
         };
         Type { ty, optional: !self.always_set() }
+    }
+}
+
+/// A parameter's `builtIn`: the SDK setting whose value it takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuiltIn {
+    /// The name in the rule set (`AWS::Region`, `AWS::STS::UseGlobalEndpoint`).
+    pub wire_name: String,
+    /// The client setting that provides the value.
+    pub setting: Setting,
+}
+
+/// A client setting an endpoint parameter can be bound to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Setting {
+    /// `AWS::Region`: the configured region.
+    Region,
+    /// `SDK::Endpoint`: the configured endpoint URL.
+    EndpointUrl,
+    /// `AWS::UseFIPS`.
+    UseFips,
+    /// `AWS::UseDualStack`.
+    UseDualStack,
+    /// `AWS::<Service>::UseGlobalEndpoint`: the legacy global endpoint is selected.
+    UseGlobalEndpoint,
+    /// A built-in the client has no setting for: the parameter is left to the caller.
+    Unbound,
+}
+
+impl BuiltIn {
+    fn lower(wire_name: &str) -> BuiltIn {
+        let setting = match wire_name {
+            "AWS::Region" => Setting::Region,
+            "SDK::Endpoint" => Setting::EndpointUrl,
+            "AWS::UseFIPS" => Setting::UseFips,
+            "AWS::UseDualStack" => Setting::UseDualStack,
+            other if other.strip_prefix("AWS::").and_then(|s| s.strip_suffix("::UseGlobalEndpoint")).is_some() => {
+                Setting::UseGlobalEndpoint
+            }
+            _ => Setting::Unbound,
+        };
+        BuiltIn { wire_name: wire_name.to_owned(), setting }
     }
 }
 
@@ -610,7 +652,7 @@ fn lower_param(name: &str, p: &m::Parameter) -> Result<Param> {
         required: p.required.unwrap_or(false),
         default,
         docs: if docs.trim().is_empty() { fallback } else { docs },
-        built_in: p.built_in.clone(),
+        built_in: p.built_in.as_deref().map(BuiltIn::lower),
         deprecated,
     })
 }

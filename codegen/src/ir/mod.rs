@@ -7,15 +7,16 @@
 pub mod endpoints;
 pub mod iam;
 pub mod quirks;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{anyhow, bail, Context, Result};
 
 use crate::docs::html_to_markdown;
-use crate::model::iam::IamService;
-use crate::model::overrides::Overrides;
-use crate::model::service::{self as m, ServiceModel, TimestampFormat, XmlNamespace};
+use crate::model::service::{self as m, XmlNamespace};
+use crate::model::Sources;
 use crate::naming;
 use crate::Options;
 
@@ -52,7 +53,7 @@ pub struct Service {
     pub operations: Vec<Operation>,
     /// The IAM privilege model, when given.
     pub iam: Option<iam::IamModel>,
-    /// The compiled endpoint rule set, when given (set by [`crate::generate`] after lowering).
+    /// The compiled endpoint rule set, when given.
     pub endpoints: Option<endpoints::EndpointModel>,
 }
 
@@ -128,6 +129,27 @@ pub enum ShapeKind {
         /// Length range in bytes.
         length: Range<u64>,
     },
+}
+
+/// A timestamp's wire format (`timestampFormat`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TimestampFormat {
+    /// `iso8601`: `2024-01-02T03:04:05Z`.
+    Iso8601,
+    /// `rfc822`: the HTTP date format.
+    Rfc822,
+    /// `unixTimestamp`: seconds since the epoch.
+    UnixTimestamp,
+}
+
+impl From<m::TimestampFormat> for TimestampFormat {
+    fn from(f: m::TimestampFormat) -> Self {
+        match f {
+            m::TimestampFormat::Iso8601 => TimestampFormat::Iso8601,
+            m::TimestampFormat::Rfc822 => TimestampFormat::Rfc822,
+            m::TimestampFormat::UnixTimestamp => TimestampFormat::UnixTimestamp,
+        }
+    }
 }
 
 /// A `min`/`max` pair.
@@ -301,6 +323,9 @@ pub struct Operation {
     pub result_wrapper: Option<String>,
     /// Modeled errors, in model order, deduplicated.
     pub errors: Vec<ShapeId>,
+    /// The variants of the operation's error enum, in model order: one per error code (the
+    /// first shape with a code wins), each with its Rust names decided once here.
+    pub error_variants: Vec<ErrorVariant>,
     /// Markdown docs.
     pub docs: String,
     /// Sent without a signature (`auth: [smithy.api#noAuth]` or `authtype: none`).
@@ -319,14 +344,69 @@ pub struct Operation {
     pub host_prefix: Option<HostPrefix>,
 }
 
+/// One variant of an operation's error enum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorVariant {
+    /// The variant's name: the error shape's Rust name, made unique within the enum (never
+    /// `Unhandled`, which every error enum has).
+    pub name: String,
+    /// The `is_*` method that tests for this variant.
+    pub predicate: String,
+    /// The wire error code that selects this variant.
+    pub code: String,
+    /// The error structure.
+    pub shape: ShapeId,
+}
+
+/// The error enum variants for `errors`: shapes without an error info and repeated codes are
+/// skipped, names and predicates are made unique against each other and the enum's fixed
+/// members (`Unhandled`, `is_unhandled`, `is_retryable`, `is_modeled_retryable`).
+fn error_variants(errors: &[ShapeId], shapes: &[Shape]) -> Vec<ErrorVariant> {
+    let mut names: BTreeSet<String> = ["Unhandled".to_owned()].into();
+    let mut predicates: BTreeSet<String> =
+        ["is_unhandled", "is_retryable", "is_modeled_retryable"].map(str::to_owned).into();
+    let mut codes = BTreeSet::new();
+    let mut out = Vec::new();
+    for &id in errors {
+        let shape = &shapes[id.0];
+        let ShapeKind::Structure(Structure { error: Some(info), .. }) = &shape.kind else { continue };
+        if !codes.insert(info.code.as_str()) {
+            continue;
+        }
+        let name = unique(shape.rust_name.clone(), &mut names);
+        let predicate = unique(format!("is_{}", naming::field_name(&name)), &mut predicates);
+        out.push(ErrorVariant { name, predicate, code: info.code.clone(), shape: id });
+    }
+    out
+}
+
 /// An operation's `endpoint.hostPrefix`: text with `{Label}` placeholders filled from input
 /// members (the `hostLabel` members).
 #[derive(Debug, Clone)]
 pub struct HostPrefix {
     /// The template, as in the model (`foo.{label}.`).
     pub template: String,
-    /// The input members the placeholders name, in template order.
-    pub labels: Vec<HostLabel>,
+    /// The template parsed: literal text and labels, in order (literals are never empty).
+    pub parts: Vec<HostPrefixPart>,
+}
+
+impl HostPrefix {
+    /// The labels, in template order.
+    pub fn labels(&self) -> impl Iterator<Item = &HostLabel> {
+        self.parts.iter().filter_map(|p| match p {
+            HostPrefixPart::Label(l) => Some(l),
+            HostPrefixPart::Literal(_) => None,
+        })
+    }
+}
+
+/// A piece of a host prefix template.
+#[derive(Debug, Clone)]
+pub enum HostPrefixPart {
+    /// Text copied as is.
+    Literal(String),
+    /// A `{Label}` filled from an input member.
+    Label(HostLabel),
 }
 
 /// One `{Label}` of a host prefix.
@@ -338,11 +418,13 @@ pub struct HostLabel {
     pub rust_name: String,
     /// Whether the member is required (else a missing value is a build error).
     pub required: bool,
+    /// Whether the member is a string enum (its text is the enum value's).
+    pub is_enum: bool,
 }
 
 /// Parses a `hostPrefix` template against the operation's input members.
 fn host_prefix(template: &str, input: Option<&Structure>, shapes: &[Shape], path: &str) -> Result<HostPrefix> {
-    let mut labels = Vec::new();
+    let mut parts = Vec::new();
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         let close = rest[open..].find('}').map(|i| open + i).ok_or_else(|| anyhow!("{path}: unclosed `{{` in `{template}`"))?;
@@ -350,16 +432,27 @@ fn host_prefix(template: &str, input: Option<&Structure>, shapes: &[Shape], path
         let member = input
             .and_then(|s| s.members.iter().find(|m| m.wire_name == name))
             .ok_or_else(|| anyhow!("{path}: `{{{name}}}` in `{template}` is not an input member"))?;
-        if !matches!(shapes[member.target.0].kind, ShapeKind::String(_)) {
+        let ShapeKind::String(target) = &shapes[member.target.0].kind else {
             bail!("{path}: host label `{name}` is not a string member");
+        };
+        if open > 0 {
+            parts.push(HostPrefixPart::Literal(rest[..open].to_owned()));
         }
-        labels.push(HostLabel { name: name.to_owned(), rust_name: member.rust_name.clone(), required: member.required });
+        parts.push(HostPrefixPart::Label(HostLabel {
+            name: name.to_owned(),
+            rust_name: member.rust_name.clone(),
+            required: member.required,
+            is_enum: !target.enum_values.is_empty(),
+        }));
         rest = &rest[close + 1..];
     }
     if rest.contains('}') {
         bail!("{path}: unopened `}}` in `{template}`");
     }
-    Ok(HostPrefix { template: template.to_owned(), labels })
+    if !rest.is_empty() {
+        parts.push(HostPrefixPart::Literal(rest.to_owned()));
+    }
+    Ok(HostPrefix { template: template.to_owned(), parts })
 }
 
 impl Service {
@@ -517,13 +610,12 @@ fn retire_members(shapes: &mut [Shape], index: &BTreeMap<&str, ShapeId>, retired
     }
 }
 
-/// Lowers the parsed models into the IR.
-pub fn lower(
-    model: &ServiceModel,
-    privileges: Option<&IamService>,
-    overrides: &Overrides,
-    options: &Options,
-) -> Result<Service> {
+/// Lowers a service's parsed documents into the IR: shapes, operations, the privilege model and
+/// the endpoint rule set, every decision made here.
+pub fn lower(sources: &Sources, options: &Options) -> Result<Service> {
+    let model = &sources.service;
+    let privileges = sources.privileges.as_ref();
+    let overrides = &sources.overrides;
     let meta = &model.metadata;
     check_protocol(meta)?;
 
@@ -605,6 +697,7 @@ pub fn lower(
             output,
             result_wrapper: op.output.as_ref().and_then(|o| o.result_wrapper.clone()),
             errors,
+            error_variants: Vec::new(),
             docs: html_to_markdown(op.documentation.as_deref().unwrap_or("")),
             unsigned,
             http_method: op.http.method.clone(),
@@ -674,6 +767,11 @@ pub fn lower(
         }
     }
 
+    // Error enums, now that every error shape has its final name and an error info.
+    for op in &mut operations {
+        op.error_variants = error_variants(&op.errors, &shapes);
+    }
+
     // Hand-written sensitivity overrides.
     for o in &overrides.sensitive {
         let (shape_name, member_name) = o
@@ -718,6 +816,13 @@ pub fn lower(
         None => None,
     };
 
+    let endpoints = match &sources.endpoint_rules {
+        Some(rules) => Some(
+            endpoints::lower(rules, sources.partitions.as_ref(), sources.endpoint_tests.as_ref())
+                .context("endpoint rule set")?,
+        ),
+        None => None,
+    };
     let service_id = meta.service_id.clone().unwrap_or_else(|| meta.endpoint_prefix.clone().unwrap_or_default());
     let crate_name = match &options.crate_name {
         Some(n) => n.clone(),
@@ -738,7 +843,7 @@ pub fn lower(
         shapes,
         operations,
         iam,
-        endpoints: None,
+        endpoints,
     })
 }
 
@@ -835,7 +940,7 @@ fn lower_shape(
                     flattened: mem.flattened.unwrap_or(false),
                     xml_attribute: mem.xml_attribute.unwrap_or(false),
                     xml_namespace: xml_ns(&mem.xml_namespace),
-                    timestamp_format: mem.timestamp_format,
+                    timestamp_format: mem.timestamp_format.map(TimestampFormat::from),
                     deprecated: deprecation(mem.deprecated, &mem.deprecated_message, &mem.deprecated_since),
                     sensitive: mem.sensitive.unwrap_or(false),
                     idempotency_token: mem.idempotency_token.unwrap_or(false),
@@ -953,7 +1058,7 @@ fn lower_shape(
             deprecation(b.deprecated, &b.deprecated_message, &b.deprecated_since),
         ),
         m::Shape::Timestamp(t) => mk(
-            ShapeKind::Timestamp { format: t.timestamp_format },
+            ShapeKind::Timestamp { format: t.timestamp_format.map(TimestampFormat::from) },
             &t.documentation,
             t.sensitive,
             deprecation(t.deprecated, &t.deprecated_message, &t.deprecated_since),

@@ -4,92 +4,13 @@ use std::sync::Arc;
 use std::time::Duration;
 use sts::client::Config;
 use stsgen_runtime::config::ProcessEnv;
-use stsgen_runtime::credentials::{Credentials, CredentialsError, ProvideCredentials, SharedCredentialsProvider, StaticCredentials};
+use stsgen_runtime::credentials::{Credentials, CredentialsError, ProvideCredentials, SharedCredentialsProvider};
 use stsgen_runtime::credentials::cache::CachingProvider;
 use stsgen_runtime::future::BoxFuture;
-use super::{CacheSettings, MfaTokenSource, base_config, convert, duration_seconds, generated_session_name, invalid, send, with_credentials};
+use super::common::{CacheSettings, MfaTokenSource, base_config};
 use super::default_chain::DefaultCredentialsChain;
 
-/// What to ask `AssumeRole` for (everything but the credentials to ask with).
-#[derive(Clone, Debug, Default)]
-pub(crate) struct RoleRequest {
-    pub(crate) role_arn: String,
-    pub(crate) session_name: Option<String>,
-    pub(crate) external_id: Option<String>,
-    pub(crate) duration: Option<Duration>,
-    pub(crate) policy: Option<String>,
-    pub(crate) policy_arns: Vec<String>,
-    pub(crate) tags: Vec<(String, String)>,
-    pub(crate) transitive_tag_keys: Vec<String>,
-    pub(crate) source_identity: Option<String>,
-    pub(crate) mfa_serial: Option<String>,
-}
-
-impl RoleRequest {
-    pub(crate) const PROVIDER: &'static str = "assume-role";
-
-    pub(crate) fn input(
-        &self,
-        session_name: &str,
-        token_code: Option<String>,
-    ) -> Result<sts::operation::assume_role::AssumeRoleInput, CredentialsError> {
-        let p = Self::PROVIDER;
-        let mut b = sts::operation::assume_role::AssumeRoleInput::builder()
-            .role_arn(&self.role_arn)
-            .role_session_name(session_name)
-            .set_external_id(self.external_id.clone())
-            .set_duration_seconds(duration_seconds(p, self.duration)?)
-            .set_policy(self.policy.clone())
-            .set_source_identity(self.source_identity.clone())
-            .set_serial_number(self.mfa_serial.clone())
-            .set_token_code(token_code);
-        for arn in &self.policy_arns {
-            b = b.policy_arns(sts::types::PolicyDescriptorType::builder().arn(arn).build().map_err(|e| invalid(p, e))?);
-        }
-        for (k, v) in &self.tags {
-            b = b.tags(sts::types::Tag::builder().key(k).value(v).build().map_err(|e| invalid(p, e))?);
-        }
-        for k in &self.transitive_tag_keys {
-            b = b.transitive_tag_keys(k);
-        }
-        b.build().map_err(|e| invalid(p, format!("AssumeRole {}: {e}", self.role_arn)))
-    }
-
-    /// Checks the request as far as it can be checked before any call (constraints of every
-    /// member; the token code is a placeholder of the right form).
-    pub(crate) fn validate(&self) -> Result<(), CredentialsError> {
-        let name = self.session_name.clone().unwrap_or_else(generated_session_name);
-        self.input(&name, self.mfa_serial.as_ref().map(|_| "000000".to_owned())).map(|_| ())
-    }
-
-    pub(crate) async fn call(
-        &self,
-        config: &Config,
-        source: Credentials,
-        mfa: Option<&MfaTokenSource>,
-        provider: &'static str,
-    ) -> Result<Credentials, CredentialsError> {
-        let token = match (&self.mfa_serial, mfa) {
-            (Some(serial), Some(m)) => Some(m.code(provider, serial)?),
-            (Some(serial), None) => {
-                return Err(invalid(
-                    provider,
-                    format!(
-                        "role {} needs an MFA token code for {serial}, and no MFA token source is configured",
-                        self.role_arn
-                    ),
-                ))
-            }
-            (None, _) => None,
-        };
-        let session_name = self.session_name.clone().unwrap_or_else(generated_session_name);
-        let input = self.input(&session_name, token)?;
-        let config = with_credentials(config, Some(Arc::new(StaticCredentials::from(source))));
-        let what = format!("AssumeRole {}", self.role_arn);
-        let out = send(&config, input).await.map_err(|e| e.into_credentials_error(provider, &what))?;
-        convert(out.credentials(), provider, &what)
-    }
-}
+use super::role_request::RoleRequest;
 
 #[derive(Debug)]
 pub(crate) struct AssumeRoleLoader {

@@ -8,7 +8,7 @@ use stsgen_runtime::credentials::{Credentials, CredentialsError, EnvironmentCred
 use stsgen_runtime::credentials::cache::CachingProvider;
 use stsgen_runtime::credentials::chain::ProviderChain;
 use stsgen_runtime::future::BoxFuture;
-use super::{CacheSettings, MfaTokenSource, base_config};
+use super::common::{CacheSettings, MfaTokenSource, base_config};
 use super::profile_provider::ProfileLoader;
 use super::web_identity::{WebIdentityRequest, web_identity_from_env};
 

@@ -11,8 +11,8 @@ use stsgen_runtime::credentials::cache::CachingProvider;
 use stsgen_runtime::credentials::process::CredentialProcessProvider;
 use stsgen_runtime::credentials::profile::{self, AssumeRoleLink, ChainLink, CredentialSource};
 use stsgen_runtime::future::BoxFuture;
-use super::{CacheSettings, MfaTokenSource, invalid};
-use super::assume_role::RoleRequest;
+use super::common::{CacheSettings, MfaTokenSource, invalid};
+use super::role_request::RoleRequest;
 use super::web_identity::WebIdentityRequest;
 
 /// Loads the profile files, resolves the chain and runs it; uncached.

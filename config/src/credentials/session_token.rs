@@ -7,7 +7,7 @@ use stsgen_runtime::config::ProcessEnv;
 use stsgen_runtime::credentials::{Credentials, CredentialsError, ProvideCredentials, SharedCredentialsProvider, StaticCredentials};
 use stsgen_runtime::credentials::cache::CachingProvider;
 use stsgen_runtime::future::BoxFuture;
-use super::{CacheSettings, MfaTokenSource, base_config, convert, duration_seconds, invalid, send, with_credentials};
+use super::common::{CacheSettings, MfaTokenSource, base_config, convert, duration_seconds, invalid, send, with_credentials};
 use super::default_chain::DefaultCredentialsChain;
 
 #[derive(Debug)]

@@ -8,7 +8,7 @@ use stsgen_runtime::config::{Env, ProcessEnv};
 use stsgen_runtime::credentials::{Credentials, CredentialsError, ProvideCredentials};
 use stsgen_runtime::credentials::cache::CachingProvider;
 use stsgen_runtime::future::BoxFuture;
-use super::{CacheSettings, base_config, convert, duration_seconds, generated_session_name, invalid, send, with_credentials};
+use super::common::{CacheSettings, base_config, convert, duration_seconds, generated_session_name, invalid, send, with_credentials};
 
 /// What to ask `AssumeRoleWithWebIdentity` for.
 #[derive(Clone, Debug, Default)]

@@ -28,7 +28,7 @@ use std::collections::BTreeSet;
 use quote::quote;
 use proc_macro2::TokenStream;
 
-use crate::emit::inner_doc_attrs;
+use crate::emit::doc::inner_doc_attrs;
 use crate::ir::{Operation, Service};
 use crate::naming;
 use common::{cli_name, collect_structures, Emitter};
