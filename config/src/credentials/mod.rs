@@ -16,10 +16,10 @@
 //!   environment, then the selected profile; when none has credentials the error lists what
 //!   was tried and why each declined. Adding a provider (container, instance metadata) is one
 //!   more link in [`DefaultCredentialsChain`]'s [`ProviderChain`](stsgen_runtime::credentials::chain::ProviderChain).
-//! - [`ConfigLoader`](crate::ConfigLoader): a [`Config`] from the environment and the selected profile (`region`,
+//! - [`ConfigLoader`](crate::ConfigLoader): a [`Config`](sts::Config) from the environment and the selected profile (`region`,
 //!   `endpoint_url`, `sts_regional_endpoints`, ...) with the default chain as its credentials.
 //!
-//! Every provider here caches its credentials ([`CachingProvider`]): it refreshes ahead of expiry
+//! Every provider here caches its credentials ([`CachingProvider`](stsgen_runtime::credentials::cache::CachingProvider)): it refreshes ahead of expiry
 //! (default 5 minutes), runs one STS call however many callers wait, keeps serving credentials
 //! that are still valid when a refresh fails (and retries it with backoff), and gives callers the
 //! error once they have expired.
