@@ -20,7 +20,6 @@ use std::time::{Duration, SystemTime};
 
 use stsgen_runtime::credentials::{Credentials, CredentialsError};
 use stsgen_runtime::http;
-use stsgen_runtime::credentials::SigningCredentials;
 use stsgen_runtime::sigv4::{self, SigningError, SigningParams};
 
 use sts::client::Config;
@@ -132,13 +131,8 @@ pub fn get_caller_identity_url(
             .map_err(|_| PresignError::Signing(SigningError::InvalidHeaderValue { name: name.to_string() }))?;
         headers.append(name, value);
     }
-    let signing = SigningCredentials::new(
-        credentials.access_key_id(),
-        credentials.secret_access_key(),
-        credentials.session_token().map(str::to_owned),
-    );
     let params = SigningParams::new(region, service, options.time.unwrap_or_else(SystemTime::now));
-    let signed = sigv4::presign_url(&http::Method::GET, &uri, &headers, &signing, &params, options.expires_in)
+    let signed = sigv4::presign_url(&http::Method::GET, &uri, &headers, credentials, &params, options.expires_in)
         .map_err(PresignError::Signing)?;
     Ok(signed.to_string())
 }

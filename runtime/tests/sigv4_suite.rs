@@ -23,7 +23,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use stsgen_runtime::credentials::SigningCredentials;
+use stsgen_runtime::credentials::Credentials;
 use stsgen_runtime::sigv4::{self, SessionTokenMode, Signer, SigningParams};
 
 const ACCESS_KEY_ID: &str = "AKIDEXAMPLE";
@@ -164,7 +164,7 @@ fn suite_time() -> SystemTime {
 }
 
 /// Credentials and parameters for a case (see the module docs for the session token).
-fn inputs(case: &Case, creq: &str) -> Result<(SigningCredentials, SigningParams), String> {
+fn inputs(case: &Case, creq: &str) -> Result<(Credentials, SigningParams), String> {
     let mut params = SigningParams::new(REGION, SERVICE, suite_time());
     let signed_token = creq
         .lines()
@@ -184,7 +184,7 @@ fn inputs(case: &Case, creq: &str) -> Result<(SigningCredentials, SigningParams)
         }
     };
     Ok((
-        SigningCredentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY, token),
+        Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY, token, None, "aws4 suite"),
         params,
     ))
 }

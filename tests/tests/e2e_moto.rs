@@ -31,7 +31,7 @@ use sts::runtime::error::TransportError;
 use sts::runtime::future::BoxFuture;
 use sts::runtime::http;
 use sts::runtime::protocol::aws_query::{form_request, QueryWriter};
-use sts::runtime::credentials::SigningCredentials;
+use sts::runtime::credentials::Credentials;
 use sts::runtime::sigv4::{sign_request, SigningParams};
 use sts::runtime::xml::XmlReader;
 use sts::{Client, Config, RequestId as _};
@@ -189,7 +189,7 @@ async fn iam(http: &HttpsClient, url: &str, action: &str, params: &[(&str, &str)
     let mut request = form_request("POST", &format!("{url}/"), query.finish(), &[]);
     let host = request.uri().authority().expect("a host").to_string();
     request.headers_mut().insert(http::header::HOST, http::HeaderValue::from_str(&host).unwrap());
-    let creds = SigningCredentials::new("AKIAE2ESETUP00000000", "set-up-secret-that-moto-does-not-check", None);
+    let creds = Credentials::new("AKIAE2ESETUP00000000", "set-up-secret-that-moto-does-not-check", None, None, "e2e set-up");
     let params = SigningParams::new(REGION, "iam", SystemTime::now());
     let body = request.body().clone();
     sign_request(&mut request, &body, &creds, &params).expect("signing a set-up call");

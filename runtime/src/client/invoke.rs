@@ -15,7 +15,6 @@ use crate::client::transport::HttpClient;
 use crate::credentials::CredentialsError;
 use crate::endpoint::Endpoint;
 use crate::error::ErrorMetadata;
-use crate::credentials::SigningCredentials;
 use crate::sigv4::{Signer, SigningParams};
 use crate::xml::ParseError;
 
@@ -374,9 +373,8 @@ pub(crate) fn prepare_request(
             .unwrap_or_else(|| "us-east-1".to_owned());
         let service = scheme.as_ref().and_then(|s| s.signing_name.clone()).unwrap_or_else(|| signing_name.to_owned());
         let params = SigningParams::new(region, service, handle.service_time());
-        let signing = SigningCredentials::new(creds.access_key_id(), creds.secret_access_key(), creds.session_token().map(str::to_owned));
         let body = unsigned.body().clone();
-        handle.signer.sign_request(&mut request, &body, &signing, &params).map_err(|e| PrepareError::Signing(e.to_string()))?;
+        handle.signer.sign_request(&mut request, &body, creds, &params).map_err(|e| PrepareError::Signing(e.to_string()))?;
     }
     tracing::trace!(operation = name, body_len = request.body().len(), "sending request");
     Ok(request)

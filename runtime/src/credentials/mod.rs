@@ -12,4 +12,4 @@ pub mod profile;
 mod provider;
 
 pub use environment::{env_var, EnvironmentCredentials};
-pub use provider::{Credentials, CredentialsError, ProvideCredentials, SharedCredentialsProvider, SigningCredentials, StaticCredentials};
+pub use provider::{Credentials, CredentialsError, ProvideCredentials, SharedCredentialsProvider, StaticCredentials};

@@ -1,13 +1,13 @@
 //! What credentials are ([`Credentials`]), why they can be missing ([`CredentialsError`]), the
 //! provider trait the client asks for them ([`ProvideCredentials`]), fixed credentials
-//! ([`StaticCredentials`]) and the form a request is signed with ([`SigningCredentials`]).
+//! ([`StaticCredentials`]) which requests are signed with.
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::future::{block_on, BoxFuture};
-use crate::sensitive::{Redacted, RedactedOption, REDACTED};
+use crate::sensitive::REDACTED;
 
 /// An access key, secret key and optional session token, with an optional expiry.
 /// `Debug` never shows the secret key or the session token.
@@ -175,57 +175,6 @@ impl ProvideCredentials for StaticCredentials {
 
     fn name(&self) -> &'static str {
         "static"
-    }
-}
-
-/// The credentials a request is signed with.
-///
-/// `Debug` prints the access key id but redacts the secret access key and the session token.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SigningCredentials {
-    access_key_id: String,
-    secret_access_key: String,
-    session_token: Option<String>,
-}
-
-impl SigningCredentials {
-    /// Credentials from an access key id, a secret access key and, for temporary credentials,
-    /// a session token.
-    pub fn new(
-        access_key_id: impl Into<String>,
-        secret_access_key: impl Into<String>,
-        session_token: Option<String>,
-    ) -> Self {
-        Self {
-            access_key_id: access_key_id.into(),
-            secret_access_key: secret_access_key.into(),
-            session_token,
-        }
-    }
-
-    /// The access key id (`AKIA...`, `ASIA...`).
-    pub fn access_key_id(&self) -> &str {
-        &self.access_key_id
-    }
-
-    /// The secret access key.
-    pub fn secret_access_key(&self) -> &str {
-        &self.secret_access_key
-    }
-
-    /// The session token of temporary credentials.
-    pub fn session_token(&self) -> Option<&str> {
-        self.session_token.as_deref()
-    }
-}
-
-impl fmt::Debug for SigningCredentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SigningCredentials")
-            .field("access_key_id", &self.access_key_id)
-            .field("secret_access_key", &Redacted(&self.secret_access_key))
-            .field("session_token", &RedactedOption(&self.session_token))
-            .finish()
     }
 }
 

@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
-use crate::credentials::SigningCredentials;
+use crate::credentials::Credentials;
 use crate::sensitive::Redacted;
 
 use super::hash::{hex, hmac_sha256};
@@ -195,7 +195,7 @@ pub(super) fn secret_fingerprint(secret_access_key: &str) -> [u8; 32] {
 
 pub(super) fn derive_key(
     cache: Option<&SigningKeyCache>,
-    creds: &SigningCredentials,
+    creds: &Credentials,
     date: &str,
     params: &SigningParams,
 ) -> SigningKey {

@@ -24,10 +24,10 @@
 //!
 //! ```
 //! use std::time::{Duration, SystemTime};
-//! use stsgen_runtime::credentials::SigningCredentials;
+//! use stsgen_runtime::credentials::Credentials;
 //! use stsgen_runtime::sigv4::{self, SigningParams};
 //!
-//! let creds = SigningCredentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None);
+//! let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None, None, "example");
 //! let time = SystemTime::UNIX_EPOCH + Duration::from_secs(1_440_938_160); // 2015-08-30T12:36:00Z
 //! let params = SigningParams::new("us-east-1", "sts", time);
 //!

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use http::header::HOST;
 
-use crate::credentials::SigningCredentials;
+use crate::credentials::Credentials;
 
 use super::canonical::{assemble, canonical_headers, decode_query_component, string_to_sign, uri_encode_into};
 use super::key::{derive_key, signature, SigningKeyCache};
@@ -29,7 +29,7 @@ pub fn presign_url(
     method: &http::Method,
     uri: &http::Uri,
     headers_to_sign: &http::HeaderMap,
-    creds: &SigningCredentials,
+    creds: &Credentials,
     params: &SigningParams,
     expires_in: Duration,
 ) -> Result<http::Uri, SigningError> {
@@ -58,7 +58,7 @@ pub(super) fn presign_url_with(
     method: &http::Method,
     uri: &http::Uri,
     headers_to_sign: &http::HeaderMap,
-    creds: &SigningCredentials,
+    creds: &Credentials,
     params: &SigningParams,
     expires_in: Duration,
 ) -> Result<http::Uri, SigningError> {

@@ -3,7 +3,7 @@
 
 use http::header::{HeaderName, HeaderValue, AUTHORIZATION, HOST};
 
-use crate::credentials::SigningCredentials;
+use crate::credentials::Credentials;
 
 use super::canonical::{canonical_request, string_to_sign};
 use super::key::{derive_key, signature, SigningKeyCache};
@@ -12,7 +12,7 @@ use super::params::{check_scope_part, SigningError, SigningParams, ALGORITHM, X_
 /// The `authorization` header value:
 /// `AWS4-HMAC-SHA256 Credential=<key id>/<scope>, SignedHeaders=<names>, Signature=<hex>`.
 pub fn authorization_header(
-    creds: &SigningCredentials,
+    creds: &Credentials,
     params: &SigningParams,
     signed_headers: &str,
     signature: &str,
@@ -67,7 +67,7 @@ pub(super) fn header_value(name: &str, value: &str, sensitive: bool) -> Result<H
 pub fn sign_request<B>(
     request: &mut http::Request<B>,
     body: &[u8],
-    creds: &SigningCredentials,
+    creds: &Credentials,
     params: &SigningParams,
 ) -> Result<(), SigningError> {
     sign_request_with(None, request, body, creds, params)
@@ -77,7 +77,7 @@ pub(super) fn sign_request_with<B>(
     cache: Option<&SigningKeyCache>,
     request: &mut http::Request<B>,
     body: &[u8],
-    creds: &SigningCredentials,
+    creds: &Credentials,
     params: &SigningParams,
 ) -> Result<(), SigningError> {
     let amz_date = params.amz_date()?;

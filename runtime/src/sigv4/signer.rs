@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::credentials::SigningCredentials;
+use crate::credentials::Credentials;
 
 use super::key::SigningKeyCache;
 use super::params::{SigningError, SigningParams};
@@ -36,7 +36,7 @@ impl Signer {
         &self,
         request: &mut http::Request<B>,
         body: &[u8],
-        creds: &SigningCredentials,
+        creds: &Credentials,
         params: &SigningParams,
     ) -> Result<(), SigningError> {
         sign_request_with(Some(&self.cache), request, body, creds, params)
@@ -48,7 +48,7 @@ impl Signer {
         method: &http::Method,
         uri: &http::Uri,
         headers_to_sign: &http::HeaderMap,
-        creds: &SigningCredentials,
+        creds: &Credentials,
         params: &SigningParams,
         expires_in: Duration,
     ) -> Result<http::Uri, SigningError> {

@@ -4,7 +4,7 @@ use std::time::{Duration, SystemTime};
 
 use http::header::HeaderValue;
 
-use crate::credentials::SigningCredentials;
+use crate::credentials::Credentials;
 
 use super::canonical::{canonical_query_string, canonical_request, canonical_uri_path, trim_all};
 use super::hash::hex;
@@ -150,7 +150,7 @@ fn sts_post_form_request_matches_botocore() {
         .header("authorization", "stale")
         .body(())
         .unwrap();
-    let creds = SigningCredentials::new(AK, SK, Some(TOKEN.into()));
+    let creds = signing(AK, SK, Some(TOKEN.into()));
     sign_request(
         &mut request,
         body.as_bytes(),
@@ -183,7 +183,7 @@ fn hop_by_hop_and_client_headers_are_not_signed() {
             .headers_mut()
             .insert(*name, HeaderValue::from_static("v"));
     }
-    let creds = SigningCredentials::new(AK, SK, None);
+    let creds = signing(AK, SK, None);
     sign_request(&mut request, b"", &creds, &params("us-east-1", "sts")).unwrap();
     let authorization = request.headers()["authorization"].to_str().unwrap();
     assert!(
@@ -220,7 +220,7 @@ fn content_sha256_header_is_opt_in() {
     sign_request(
         &mut request,
         b"ignored",
-        &SigningCredentials::new(AK, SK, None),
+        &signing(AK, SK, None),
         &p,
     )
     .unwrap();
@@ -236,7 +236,7 @@ fn unsigned_session_token_is_sent_but_not_signed() {
     let mut request = http::Request::get("https://example.amazonaws.com/")
         .body(())
         .unwrap();
-    let creds = SigningCredentials::new(AK, SK, Some(TOKEN.into()));
+    let creds = signing(AK, SK, Some(TOKEN.into()));
     sign_request(&mut request, b"", &creds, &p).unwrap();
     assert_eq!(request.headers()[X_AMZ_SECURITY_TOKEN], TOKEN);
     let authorization = request.headers()["authorization"].to_str().unwrap();
@@ -253,7 +253,7 @@ fn errors_leave_the_request_untouched() {
     let err = sign_request(
         &mut request,
         b"",
-        &SigningCredentials::new(AK, SK, None),
+        &signing(AK, SK, None),
         &params("r", "s"),
     );
     assert_eq!(
@@ -264,7 +264,7 @@ fn errors_leave_the_request_untouched() {
     );
     assert_eq!(request.headers(), &before);
 
-    let creds = SigningCredentials::new(AK, SK, Some("bad\ntoken".into()));
+    let creds = signing(AK, SK, Some("bad\ntoken".into()));
     let mut request = http::Request::get("https://example.amazonaws.com/")
         .body(())
         .unwrap();
@@ -286,7 +286,7 @@ fn errors_leave_the_request_untouched() {
         sign_request(
             &mut request,
             b"",
-            &SigningCredentials::new(AK, SK, None),
+            &signing(AK, SK, None),
             &bad_region
         ),
         Err(SigningError::InvalidCredentialScope { field: "region" })
@@ -296,7 +296,7 @@ fn errors_leave_the_request_untouched() {
         sign_request(
             &mut request,
             b"",
-            &SigningCredentials::new(AK, SK, None),
+            &signing(AK, SK, None),
             &params("r", "s")
         ),
         Err(SigningError::MissingHost)
@@ -311,7 +311,7 @@ fn presigned_sts_get_caller_identity_matches_botocore() {
         "https://sts.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15"
             .parse()
             .unwrap();
-    let creds = SigningCredentials::new(AK, SK, Some(TOKEN.into()));
+    let creds = signing(AK, SK, Some(TOKEN.into()));
     let url = presign_url(
         &http::Method::GET,
         &uri,
@@ -359,7 +359,7 @@ fn presigned_url_with_extra_signed_header_matches_botocore() {
             &http::Method::GET,
             &uri,
             &headers,
-            &SigningCredentials::new(AK, SK, None),
+            &signing(AK, SK, None),
             &params("us-west-2", "sts"),
             Duration::from_secs(60),
         )
@@ -377,7 +377,7 @@ fn presigned_url_with_extra_signed_header_matches_botocore() {
 #[test]
 fn presign_rejects_bad_expiry() {
     let uri: http::Uri = "https://sts.amazonaws.com/".parse().unwrap();
-    let creds = SigningCredentials::new(AK, SK, None);
+    let creds = signing(AK, SK, None);
     for (expiry, seconds) in [
         (Duration::ZERO, 0),
         (Duration::from_millis(999), 0),
@@ -407,8 +407,8 @@ fn presign_rejects_bad_expiry() {
 #[test]
 fn signing_key_cache_hits_and_misses() {
     let signer = Signer::new();
-    let creds = SigningCredentials::new(AK, SK, None);
-    let sign = |p: &SigningParams, c: &SigningCredentials| {
+    let creds = signing(AK, SK, None);
+    let sign = |p: &SigningParams, c: &Credentials| {
         let mut request = http::Request::get("https://sts.amazonaws.com/")
             .body(())
             .unwrap();
@@ -430,7 +430,7 @@ fn signing_key_cache_hits_and_misses() {
 
     // Other region, other secret, same access key id: misses.
     sign(&params("eu-west-1", "sts"), &creds);
-    sign(&p, &SigningCredentials::new(AK, "another-secret", None));
+    sign(&p, &signing(AK, "another-secret", None));
     assert_eq!(signer.cache().stats(), CacheStats { hits: 1, misses: 3 });
     assert_eq!(signer.cache().len(), 3);
 
@@ -462,14 +462,14 @@ fn signing_key_cache_hits_and_misses() {
 
 #[test]
 fn debug_redacts_secrets() {
-    let creds = SigningCredentials::new(AK, SK, Some(TOKEN.into()));
+    let creds = signing(AK, SK, Some(TOKEN.into()));
     let debug = format!("{creds:?}");
     assert!(debug.contains(AK), "{debug}");
     assert!(!debug.contains(SK), "{debug}");
     assert!(!debug.contains(TOKEN), "{debug}");
     assert!(debug.contains(crate::sensitive::REDACTED), "{debug}");
     assert!(
-        format!("{:?}", SigningCredentials::new(AK, SK, None)).contains("session_token: None")
+        format!("{:?}", signing(AK, SK, None)).contains("session_token: None")
     );
 
     let key = signing_key(SK, "20150830", "us-east-1", "sts");
@@ -479,4 +479,9 @@ fn debug_redacts_secrets() {
             && !debug.contains(&format!("{:?}", key.as_bytes()))
     );
     assert!(debug.contains(crate::sensitive::REDACTED));
+}
+
+/// Long-term (or, with a token, temporary) credentials for the signing tests.
+fn signing(access_key_id: &str, secret_access_key: &str, session_token: Option<String>) -> Credentials {
+    Credentials::new(access_key_id, secret_access_key, session_token, None, "test")
 }
