@@ -89,13 +89,11 @@ fn print_machine() {
 // ---------------------------------------------------------------------------------------------
 // weight
 
-const OURS_MAIN: &str = r#"//! Hello-world GetCallerIdentity with the generated `sts` crate and the default chain of
-//! `stsgen-config` (as aws-config's `defaults(..).load()` on the other side).
+const OURS_MAIN: &str = r#"//! Hello-world GetCallerIdentity with the generated `sts` crate.
 //! The endpoint comes from AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL; the call need not succeed.
 fn main() {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-    let config = stsgen_config::load_from_env().expect("configuration");
-    let client = sts::Client::new(config).expect("client");
+    let client = sts::Client::from_env().expect("client");
     match rt.block_on(client.get_caller_identity().send()) {
         Ok(out) => println!("{:?}", out.arn()),
         Err(e) => eprintln!("error: {e}"),
@@ -156,7 +154,6 @@ struct Timing {
 
 fn weight(root: &Path, out: &Path) -> Result<()> {
     let sts_path = root.join("generated/sts");
-    let config_path = root.join("config");
     let ours = Scratch {
         name: "ours",
         dir: out.join("ours"),
@@ -169,9 +166,8 @@ fn weight(root: &Path, out: &Path) -> Result<()> {
         &ours.dir,
         "ours",
         &format!(
-            "sts = {{ path = {:?} }}\nstsgen-config = {{ path = {:?} }}\ntokio = {{ version = \"1\", features = [\"rt\"] }}\n",
-            sts_path.to_string_lossy(),
-            config_path.to_string_lossy()
+            "sts = {{ path = {:?} }}\ntokio = {{ version = \"1\", features = [\"rt\"] }}\n",
+            sts_path.to_string_lossy()
         ),
         OURS_MAIN,
     )?;
