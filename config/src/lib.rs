@@ -44,7 +44,7 @@
 //!   ([`DefaultCredentialsChain`](credentials::DefaultCredentialsChain)), all cached and
 //!   refreshed ahead of expiry; [`ConfigLoader`] builds a client configuration from the
 //!   environment and a profile with the default chain as its credentials.
-//! - [`presign`]: presigned `GetCallerIdentity` URLs and EKS tokens.
+//! - [`presign`]: presigned `GetCallerIdentity` URLs, EKS tokens, and RDS and Aurora DSQL database tokens.
 //!
 //! The service-agnostic parts these build on (the credentials type, caching, the environment
 //! and profile-file readers, SigV4) are in the runtime ([`stsgen_runtime`]). The `sts`

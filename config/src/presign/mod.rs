@@ -1,4 +1,5 @@
-//! Presigned `GetCallerIdentity` URLs and EKS authentication tokens.
+//! Presigned `GetCallerIdentity` URLs, EKS authentication tokens, and database authentication
+//! tokens for RDS and Aurora DSQL ([`db`]).
 //!
 //! A presigned `GetCallerIdentity` URL proves who holds a set of credentials to a third party
 //! without giving them the credentials: the third party sends a GET to the URL and reads the
@@ -23,6 +24,10 @@ use stsgen_runtime::http;
 use stsgen_runtime::sigv4::{self, SigningError, SigningParams};
 
 use sts::client::Config;
+
+pub mod db;
+
+pub use db::{dsql_auth_token, rds_auth_token, DbAuthToken, DsqlAction};
 
 /// The prefix of an EKS token.
 pub const EKS_TOKEN_PREFIX: &str = "k8s-aws-v1.";
@@ -77,17 +82,28 @@ pub enum PresignError {
     Signing(SigningError),
     /// The configuration has no credentials provider.
     NoCredentialsProvider,
+    /// The configuration has no region (database tokens are signed for one).
+    NoRegion,
+    /// An input to a database token is empty or malformed.
+    InvalidInput {
+        /// Which input (`host name`, `port`, `user name`, `region`).
+        what: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
 }
 
 impl fmt::Display for PresignError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            PresignError::Endpoint(e) => write!(f, "presigning GetCallerIdentity: endpoint: {e}"),
-            PresignError::Credentials(e) => write!(f, "presigning GetCallerIdentity: credentials: {e}"),
-            PresignError::Signing(e) => write!(f, "presigning GetCallerIdentity: {e}"),
-            PresignError::NoCredentialsProvider => {
-                f.write_str("presigning GetCallerIdentity: the configuration has no credentials provider")
+            PresignError::Endpoint(e) => write!(f, "presigning: endpoint: {e}"),
+            PresignError::Credentials(e) => write!(f, "presigning: credentials: {e}"),
+            PresignError::Signing(e) => write!(f, "presigning: {e}"),
+            PresignError::NoCredentialsProvider => f.write_str("presigning: the configuration has no credentials provider"),
+            PresignError::NoRegion => {
+                f.write_str("presigning: no region (pass --region REGION, set AWS_REGION, or set `region` in the profile)")
             }
+            PresignError::InvalidInput { what, reason } => write!(f, "presigning a database token: the {what} is invalid: {reason}"),
         }
     }
 }
@@ -235,6 +251,30 @@ pub trait PresignClient {
     /// # Errors
     /// As [`presigned_get_caller_identity`](Self::presigned_get_caller_identity).
     fn eks_token(&self, cluster_name: &str) -> impl std::future::Future<Output = Result<EksToken, PresignError>> + Send;
+
+    /// An RDS IAM authentication token (see [`rds_auth_token`]) for the client's region,
+    /// signed with its credentials.
+    ///
+    /// # Errors
+    /// No region, no credentials provider, credentials that cannot be had, or bad inputs.
+    fn rds_auth_token(
+        &self,
+        hostname: &str,
+        port: u16,
+        username: &str,
+    ) -> impl std::future::Future<Output = Result<DbAuthToken, PresignError>> + Send;
+
+    /// An Aurora DSQL authentication token (see [`dsql_auth_token`]) for the client's region,
+    /// signed with its credentials.
+    ///
+    /// # Errors
+    /// As [`rds_auth_token`](Self::rds_auth_token), and an expiry out of range.
+    fn dsql_auth_token(
+        &self,
+        hostname: &str,
+        action: DsqlAction,
+        expires_in: Duration,
+    ) -> impl std::future::Future<Output = Result<DbAuthToken, PresignError>> + Send;
 }
 
 impl PresignClient for sts::Client {
@@ -246,6 +286,18 @@ impl PresignClient for sts::Client {
     async fn eks_token(&self, cluster_name: &str) -> Result<EksToken, PresignError> {
         let credentials = current_credentials(self.config()).await?;
         eks_token(self.config(), &credentials, cluster_name, None)
+    }
+
+    async fn rds_auth_token(&self, hostname: &str, port: u16, username: &str) -> Result<DbAuthToken, PresignError> {
+        let region = self.config().region.clone().ok_or(PresignError::NoRegion)?;
+        let credentials = current_credentials(self.config()).await?;
+        rds_auth_token(&credentials, hostname, port, username, &region, None)
+    }
+
+    async fn dsql_auth_token(&self, hostname: &str, action: DsqlAction, expires_in: Duration) -> Result<DbAuthToken, PresignError> {
+        let region = self.config().region.clone().ok_or(PresignError::NoRegion)?;
+        let credentials = current_credentials(self.config()).await?;
+        dsql_auth_token(&credentials, hostname, action, &region, expires_in, None)
     }
 }
 
