@@ -548,3 +548,32 @@ fn a_missing_region_says_how_to_set_one() {
         assert!(err.contains(hint), "{hint} in: {err}");
     }
 }
+
+#[test]
+fn database_tokens_print_without_a_request_and_name_bad_inputs() {
+    let out = run(&["--region", "eu-west-1", "rds-token", "--hostname", "db.example", "--port", "5432", "--username", "app user"], true);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let token = stdout(&out);
+    assert!(token.starts_with("db.example:5432/?Action=connect&DBUser=app%20user&X-Amz-Algorithm=AWS4-HMAC-SHA256&"), "{token}");
+    assert!(token.contains("%2Feu-west-1%2Frds-db%2Faws4_request&") && token.contains("&X-Amz-Expires=900&"), "{token}");
+
+    let out = run(&["dsql-token", "--region", "us-east-1", "--hostname", "c.dsql.us-east-1.on.aws", "--admin", "--expires-in", "60"], true);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let token = stdout(&out);
+    assert!(token.starts_with("c.dsql.us-east-1.on.aws/?Action=DbConnectAdmin&"), "{token}");
+    assert!(token.contains("%2Fus-east-1%2Fdsql%2Faws4_request&") && token.contains("&X-Amz-Expires=60&"), "{token}");
+
+    for (args, needle) in [
+        (&["--region", "eu-west-1", "rds-token", "--hostname", "db.example", "--username", "u"][..], "--port"),
+        (&["--region", "eu-west-1", "rds-token", "--hostname", "db.example", "--port", "70000", "--username", "u"][..], "--port 70000"),
+        (&["--region", "eu-west-1", "rds-token", "--hostname", "https://db.example", "--port", "1", "--username", "u"][..], "host name"),
+        (&["rds-token", "--hostname", "db.example", "--port", "1", "--username", "u"][..], "no region"),
+        (&["--region", "us-east-1", "dsql-token", "--hostname", "h", "--expires-in", "604801"][..], "expir"),
+        (&["--region", "us-east-1", "dsql-token", "--hostname", "h", "--port", "1"][..], "unknown option `--port`"),
+    ] {
+        let out = run(args, true);
+        assert_ne!(out.status.code(), Some(0), "{args:?}");
+        assert!(stderr(&out).contains(needle), "{args:?}: {}", stderr(&out));
+        assert!(stdout(&out).is_empty(), "{args:?}");
+    }
+}

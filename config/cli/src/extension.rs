@@ -11,6 +11,10 @@
 //! - `export-credentials`: the credentials of the selected profile or environment, in the
 //!   `--output` format;
 //! - `presign-get-caller-identity [--expires-in SECONDS]`: a presigned `GetCallerIdentity` URL;
+//! - `rds-token --hostname H --port P --username U`: an RDS IAM authentication token (as
+//!   `aws rds generate-db-auth-token` prints it);
+//! - `dsql-token --hostname H [--admin] [--expires-in SECONDS]`: an Aurora DSQL authentication
+//!   token (as `aws dsql generate-db-connect-auth-token` / `...-admin-auth-token` print them);
 //! - `lint-policy FILE`: an IAM policy document checked against STS's privilege model.
 
 use std::io::{BufRead, Write};
@@ -38,6 +42,10 @@ pub const HELP: &str = "\
   export-credentials                     the current credentials (of --profile, or the default chain)
   presign-get-caller-identity [--expires-in SECONDS]
                                          a presigned GetCallerIdentity URL (default 900 s)
+  rds-token --hostname HOST --port PORT --username USER
+                                         an RDS IAM authentication token (valid 15 minutes)
+  dsql-token --hostname HOST [--admin] [--expires-in SECONDS]
+                                         an Aurora DSQL authentication token (default 900 s)
   lint-policy FILE                       check an IAM policy document against STS's privilege model
 
 --output for operations whose output has Credentials (and export-credentials):
@@ -249,6 +257,16 @@ fn command_help(name: &str) -> Option<&'static str> {
             "usage: sts [global options] presign-get-caller-identity [--expires-in SECONDS]\n\n\
              Prints a presigned GetCallerIdentity URL (default expiry 900 s, at most 7 days).\n",
         ),
+        "rds-token" => Some(
+            "usage: sts [global options] rds-token --hostname HOST --port PORT --username USER\n\n\
+             Prints an RDS IAM authentication token for USER at HOST:PORT in the region (--region, AWS_REGION\n\
+             or the profile's), as `aws rds generate-db-auth-token` does: use it as the password; valid 15 minutes.\n",
+        ),
+        "dsql-token" => Some(
+            "usage: sts [global options] dsql-token --hostname HOST [--admin] [--expires-in SECONDS]\n\n\
+             Prints an Aurora DSQL authentication token for the cluster endpoint HOST (DbConnect, or DbConnectAdmin\n\
+             with --admin), as `aws dsql generate-db-connect-auth-token` does; default expiry 900 s, at most 7 days.\n",
+        ),
         "lint-policy" => Some(
             "usage: sts lint-policy FILE\n\n\
              Checks an IAM policy document against STS's privilege model and prints each finding as\n\
@@ -297,6 +315,8 @@ fn run_command(name: &str, g: &Globals, flags: &Flags) -> Result<(), Exit> {
     let run = match name {
         "eks-token" => block_on(eks_token(&g, &own)),
         "export-credentials" => block_on(export_credentials(&g, &own)),
+        "rds-token" => block_on(rds_token(&g, &own)),
+        "dsql-token" => block_on(dsql_token(&g, &own)),
         _ => block_on(presign(&g, &own)),
     };
     run.and_then(|r| r)
@@ -329,13 +349,67 @@ async fn export_credentials(g: &Globals, flags: &[(String, Vec<String>)]) -> Res
     Ok(())
 }
 
-async fn presign(g: &Globals, flags: &[(String, Vec<String>)]) -> Result<(), Exit> {
-    let expires = match single(flags, "--expires-in", &["--expires-in"], "presign-get-caller-identity")? {
-        None => Duration::from_secs(900),
-        Some(v) => Duration::from_secs(
+fn expires_in(flags: &[(String, Vec<String>)], allowed: &[&str], command: &str) -> Result<Duration, Exit> {
+    match single(flags, "--expires-in", allowed, command)? {
+        None => Ok(Duration::from_secs(900)),
+        Some(v) => Ok(Duration::from_secs(
             v.parse().map_err(|_| Exit::Usage(format!("--expires-in {v}: expected a number of seconds")))?,
-        ),
+        )),
+    }
+}
+
+/// The region a database token is signed for.
+fn region_of(config: &Config) -> Result<String, Exit> {
+    config.region.clone().ok_or_else(|| {
+        Exit::Usage("no region: pass --region REGION, set AWS_REGION, or set `region` in the profile".to_owned())
+    })
+}
+
+async fn rds_token(g: &Globals, flags: &[(String, Vec<String>)]) -> Result<(), Exit> {
+    const ALLOWED: &[&str] = &["--hostname", "--port", "--username"];
+    let need = |name: &str| -> Result<&str, Exit> {
+        single(flags, name, ALLOWED, "rds-token")?
+            .ok_or_else(|| Exit::Usage(format!("rds-token needs {name} (run `sts rds-token --help`)")))
     };
+    let (hostname, port, username) = (need("--hostname")?, need("--port")?, need("--username")?);
+    let port: u16 = port
+        .parse()
+        .ok()
+        .filter(|p| *p != 0)
+        .ok_or_else(|| Exit::Usage(format!("--port {port}: expected a port number (1 to 65535)")))?;
+    let config = config(g)?;
+    let region = region_of(&config)?;
+    let creds = current(&config).await?;
+    let token = presign::rds_auth_token(&creds, hostname, port, username, &region, None).map_err(|e| Exit::Usage(e.to_string()))?;
+    println!("{}", token.token());
+    Ok(())
+}
+
+async fn dsql_token(g: &Globals, flags: &[(String, Vec<String>)]) -> Result<(), Exit> {
+    const ALLOWED: &[&str] = &["--hostname", "--admin", "--expires-in"];
+    let hostname = single(flags, "--hostname", ALLOWED, "dsql-token")?
+        .ok_or_else(|| Exit::Usage("dsql-token needs --hostname HOST (run `sts dsql-token --help`)".to_owned()))?;
+    let mut action = presign::DsqlAction::DbConnect;
+    for (flag, values) in flags {
+        if flag == "--admin" {
+            if !values.is_empty() {
+                return Err(Exit::Usage("--admin takes no value".to_owned()));
+            }
+            action = presign::DsqlAction::DbConnectAdmin;
+        }
+    }
+    let expires = expires_in(flags, ALLOWED, "dsql-token")?;
+    let config = config(g)?;
+    let region = region_of(&config)?;
+    let creds = current(&config).await?;
+    let token =
+        presign::dsql_auth_token(&creds, hostname, action, &region, expires, None).map_err(|e| Exit::Usage(e.to_string()))?;
+    println!("{}", token.token());
+    Ok(())
+}
+
+async fn presign(g: &Globals, flags: &[(String, Vec<String>)]) -> Result<(), Exit> {
+    let expires = expires_in(flags, &["--expires-in"], "presign-get-caller-identity")?;
     let config = config(g)?;
     let creds = current(&config).await?;
     let options = presign::PresignOptions::new(expires);
