@@ -139,6 +139,11 @@ fn run(args: &[&str], credentials: bool) -> Output {
 /// Runs the example with a clean AWS environment (no profile files unless `envs` names them)
 /// plus `envs`.
 fn run_env(args: &[&str], credentials: bool, envs: &[(&str, &str)]) -> Output {
+    command_env(args, credentials, envs).output().expect("the example runs")
+}
+
+/// The command [`run_env`] runs.
+fn command_env(args: &[&str], credentials: bool, envs: &[(&str, &str)]) -> Command {
     let mut cmd = Command::new(example_binary());
     cmd.args(args);
     cmd.env("AWS_CONFIG_FILE", "/nonexistent/stsgen/config").env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/stsgen/credentials");
@@ -168,7 +173,7 @@ fn run_env(args: &[&str], credentials: bool, envs: &[(&str, &str)]) -> Output {
     for (k, v) in envs {
         cmd.env(k, v);
     }
-    cmd.output().expect("the example runs")
+    cmd
 }
 
 fn with_server(server: &Server, rest: &[&str]) -> Output {
@@ -575,5 +580,88 @@ fn database_tokens_print_without_a_request_and_name_bad_inputs() {
         assert_ne!(out.status.code(), Some(0), "{args:?}");
         assert!(stderr(&out).contains(needle), "{args:?}: {}", stderr(&out));
         assert!(stdout(&out).is_empty(), "{args:?}");
+    }
+}
+
+/// Runs with `stdin` as standard input.
+fn run_with_input(args: &[&str], envs: &[(&str, &str)], stdin: &str) -> Output {
+    use std::process::Stdio;
+    let mut child = command_env(args, false, envs)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the example runs");
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn role_credentials_are_cached_on_disk_so_mfa_is_asked_once() {
+    static ASSUMED_LATER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let body = ASSUMED_LATER.get_or_init(|| ASSUMED.replace("2019-11-09T13:34:41Z", "2099-11-09T13:34:41Z"));
+    let server = Server::start(200, body.as_str());
+    let (config, credentials) = profile_files(
+        "cache",
+        "[profile mfa-role]\nrole_arn = arn:aws:iam::123456789012:role/demo\nsource_profile = base\n\
+         mfa_serial = arn:aws:iam::123456789012:mfa/me\nregion = us-east-1\n",
+        "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = base-secret\n",
+    );
+    let cache = config.parent().unwrap().join("cli-cache");
+    let _ = std::fs::remove_dir_all(&cache);
+    let envs = [
+        ("AWS_CONFIG_FILE", config.to_str().unwrap()),
+        ("AWS_SHARED_CREDENTIALS_FILE", credentials.to_str().unwrap()),
+        ("STSGEN_CLI_CACHE_DIR", cache.to_str().unwrap()),
+    ];
+    let args = ["--endpoint-url", server.url.as_str(), "--profile", "mfa-role", "export-credentials", "--output", "env"];
+    let token_codes = || server.requests().iter().map(|r| r.param("TokenCode").unwrap_or_default()).collect::<Vec<_>>();
+
+    let first = run_with_input(&args, &envs, "123456\n");
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    assert!(stdout(&first).contains("export AWS_ACCESS_KEY_ID=ASIAIOSFODNN7EXAMPLE\n"), "{}", stdout(&first));
+    assert_eq!(token_codes(), ["123456"]);
+    let files: Vec<_> = std::fs::read_dir(&cache).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&files[0]).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+
+    // A second process: no request and no MFA prompt (standard input is closed).
+    let second = run_with_input(&args, &envs, "");
+    assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
+    assert_eq!(stdout(&second), stdout(&first));
+    assert_eq!(token_codes(), ["123456"], "served from the cache");
+
+    // --no-cache asks STS (and for a code) again, before or after the command.
+    let mut no_cache = vec!["--no-cache"];
+    no_cache.extend_from_slice(&args);
+    let third = run_with_input(&no_cache, &envs, "654321\n");
+    assert_eq!(third.status.code(), Some(0), "{}", stderr(&third));
+    let mut after = args.to_vec();
+    after.push("--no-cache");
+    let closed = run_with_input(&after, &envs, "");
+    assert_eq!(closed.status.code(), Some(1), "without the cache the MFA code is needed: {}", stderr(&closed));
+    assert!(stderr(&closed).contains("standard input is closed"), "{}", stderr(&closed));
+    assert_eq!(token_codes(), ["123456", "654321"]);
+
+    // An expired entry is ignored and replaced.
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    std::fs::write(&files[0], text.replace("2099-11-09T13:34:41Z", "2020-01-01T00:00:00Z")).unwrap();
+    let fourth = run_with_input(&args, &envs, "111111\n");
+    assert_eq!(fourth.status.code(), Some(0), "{}", stderr(&fourth));
+    assert_eq!(token_codes(), ["123456", "654321", "111111"]);
+    assert!(std::fs::read_to_string(&files[0]).unwrap().contains("2099-11-09T13:34:41Z"));
+
+    // Environment credentials win over the cache, as over the profile.
+    let mut with_env = envs.to_vec();
+    with_env.extend([("AWS_ACCESS_KEY_ID", "AKIDENV"), ("AWS_SECRET_ACCESS_KEY", "env-secret")]);
+    let env_run = run_with_input(&args, &with_env, "");
+    assert!(stdout(&env_run).contains("AWS_ACCESS_KEY_ID=AKIDENV"), "{}", stdout(&env_run));
+
+    for out in [&first, &second, &third, &closed, &fourth] {
+        assert!(!stderr(out).contains("base-secret") && !stderr(out).contains("wJalrXUtnFEMI"), "{}", stderr(out));
     }
 }

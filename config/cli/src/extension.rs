@@ -15,7 +15,9 @@
 //!   `aws rds generate-db-auth-token` prints it);
 //! - `dsql-token --hostname H [--admin] [--expires-in SECONDS]`: an Aurora DSQL authentication
 //!   token (as `aws dsql generate-db-connect-auth-token` / `...-admin-auth-token` print them);
-//! - `lint-policy FILE`: an IAM policy document checked against STS's privilege model.
+//! - `lint-policy FILE`: an IAM policy document checked against STS's privilege model;
+//! - `--no-cache`: credentials of a selected profile that come from STS (a role, or web
+//!   identity) are kept between runs in an on-disk cache ([`crate::cache`]); this bypasses it.
 
 use std::io::{BufRead, Write};
 use std::sync::Arc;
@@ -30,6 +32,11 @@ use stsgen_runtime::credentials::Credentials;
 use stsgen_runtime::json::JsonValue;
 
 use sts::Config;
+
+use crate::cache::DiskCache;
+
+/// Bypasses the on-disk credentials cache.
+const NO_CACHE: &str = "--no-cache";
 
 /// The `sts` command's additions.
 #[derive(Debug, Clone, Copy, Default)]
@@ -47,6 +54,11 @@ pub const HELP: &str = "\
   dsql-token --hostname HOST [--admin] [--expires-in SECONDS]
                                          an Aurora DSQL authentication token (default 900 s)
   lint-policy FILE                       check an IAM policy document against STS's privilege model
+
+--no-cache  neither read nor write the on-disk cache of role credentials (by default the credentials
+            of a selected profile that assumes a role or uses web identity are kept in
+            ~/.aws/stsgen/cli-cache, or STSGEN_CLI_CACHE_DIR, until 15 minutes before they expire,
+            so an MFA token code is asked for once per session)
 
 --output for operations whose output has Credentials (and export-credentials):
   json                the operation's output (default)
@@ -112,8 +124,19 @@ fn config(g: &Globals) -> Result<Config, Exit> {
     if let Some(p) = &g.profile {
         chain = chain.profile_name(p.clone());
     }
-    let chain = chain.build().map_err(|e| Exit::Failed(format!("credentials: {e}")))?;
-    config.credentials = Some(Arc::new(chain));
+    let chain = Arc::new(chain.build().map_err(|e| Exit::Failed(format!("credentials: {e}")))?);
+    let env: Arc<dyn stsgen_runtime::config::Env> = Arc::new(stsgen_runtime::config::ProcessEnv);
+    let profile = g.profile.clone().or_else(|| env.var("AWS_PROFILE").ok().flatten()).filter(|p| !p.is_empty());
+    let cached = match profile {
+        Some(profile) if !g.switches.iter().any(|s| s == NO_CACHE) => {
+            DiskCache::wrap(chain.clone(), env, &profile, config.endpoint_url.as_deref())
+        }
+        _ => None,
+    };
+    config.credentials = match cached {
+        Some(cache) => Some(Arc::new(cache)),
+        None => Some(chain),
+    };
     Ok(config)
 }
 
@@ -154,6 +177,10 @@ fn credentials_in(json: &str) -> Result<Credentials, Exit> {
 impl CliExtension for Sts {
     fn help(&self) -> &str {
         HELP
+    }
+
+    fn switches(&self) -> &'static [&'static str] {
+        &[NO_CACHE]
     }
 
     fn command_help(&self, command: &str) -> Option<&str> {
@@ -297,6 +324,10 @@ fn run_command(name: &str, g: &Globals, flags: &Flags) -> Result<(), Exit> {
     let mut g = g.clone();
     let mut own = Vec::new();
     for (flag, values) in flags {
+        if flag == NO_CACHE {
+            g.set("sts", Some(name), flag, values.clone())?;
+            continue;
+        }
         let slot = match flag.as_str() {
             "--endpoint-url" => &mut g.endpoint_url,
             "--region" => &mut g.region,

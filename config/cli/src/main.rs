@@ -4,10 +4,12 @@
 //! `sts-cli` crate; this binary adds what only makes sense with STS through the runtime's
 //! `CliExtension` trait ([`extension::Sts`]): `--profile` with the whole default credentials
 //! chain, `--output env|credential-process`, `eks-token`, `export-credentials`,
-//! `presign-get-caller-identity` and `lint-policy`.
+//! `presign-get-caller-identity`, `rds-token`, `dsql-token`, `lint-policy`, and an on-disk cache
+//! of role credentials ([`cache`]) with `--no-cache` to bypass it.
 //!
 //! Install with `cargo install --path config/cli`; run `sts --help`.
 
+mod cache;
 mod extension;
 
 fn main() -> std::process::ExitCode {

@@ -31,6 +31,10 @@ pub struct Globals {
     pub profile: Option<String>,
     /// `--output`.
     pub output: Option<String>,
+    /// The extension's value-less options that were given (`--no-cache`), in order.
+    pub switches: Vec<String>,
+    /// The value-less options the extension accepts ([`CliExtension::switches`]).
+    pub allowed_switches: &'static [&'static str],
 }
 
 /// The names of the global options, for messages.
@@ -40,8 +44,15 @@ impl Globals {
     /// Takes a global option; anything else is an unknown option (of `operation`, when given).
     ///
     /// # Errors
-    /// An unknown option, or a global option without exactly one value.
+    /// An unknown option, a global option without exactly one value, or a switch with one.
     pub fn set(&mut self, program: &str, operation: Option<&str>, flag: &str, values: Vec<String>) -> Result<(), Exit> {
+        if self.allowed_switches.contains(&flag) {
+            if let Some(value) = values.first() {
+                return Err(Exit::Usage(format!("{flag} takes no value (got `{value}`)")));
+            }
+            self.switches.push(flag.to_owned());
+            return Ok(());
+        }
         let slot = match flag {
             "--endpoint-url" => &mut self.endpoint_url,
             "--region" => &mut self.region,
@@ -106,6 +117,12 @@ impl Program {
 /// subcommand that is not an operation. Every method has a default that keeps the generated
 /// behaviour: configuration from the environment, JSON output, no extra commands.
 pub trait CliExtension {
+    /// Value-less global options the extension reads from [`Globals::switches`] (such as
+    /// `--no-cache`); they may come before the command or among its options.
+    fn switches(&self) -> &'static [&'static str] {
+        &[]
+    }
+
     /// Text appended to the program's `--help` (commands and formats the extension adds).
     fn help(&self) -> &str {
         ""
@@ -285,7 +302,7 @@ pub fn main(program: &Program, extension: &dyn CliExtension) -> ExitCode {
 /// How the run ends when it does not succeed.
 pub fn run(program: &Program, extension: &dyn CliExtension, args: Vec<String>) -> Result<(), Exit> {
     let name = program.name;
-    let mut globals = Globals::default();
+    let mut globals = Globals { allowed_switches: extension.switches(), ..Globals::default() };
     let mut args = args.into_iter();
     let command = loop {
         let Some(arg) = args.next() else {
@@ -300,6 +317,10 @@ pub fn run(program: &Program, extension: &dyn CliExtension, args: Vec<String>) -
         }
         if !arg.starts_with("--") {
             break arg;
+        }
+        if globals.allowed_switches.contains(&arg.as_str()) {
+            globals.set(name, None, &arg, Vec::new())?;
+            continue;
         }
         let (flag, value) = match arg.split_once('=') {
             Some((flag, value)) => (flag.to_owned(), value.to_owned()),
