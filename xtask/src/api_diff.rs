@@ -180,6 +180,9 @@ pub fn run(args: &[String]) -> Result<()> {
         println!("API diff of {} ({}): {} -> {to_name}", t.out, t.crate_name, from.describe());
         print!("{}", api.render_text());
         println!("{}", diff::semver_line(&api, version));
+        for gap in diff::permission_gaps(&new).with_context(|| format!("reading {}", t.model))? {
+            println!("  ! {gap}");
+        }
         if api.count(diff::Impact::Breaking) > 0 {
             breaking.push(format!("{} ({} breaking)", t.crate_name, api.count(diff::Impact::Breaking)));
         }
@@ -234,6 +237,9 @@ pub(crate) fn record_update(root: &Path, t: &Target, old: &Inputs, new: &Inputs,
     }
     api.changes.sort();
     print!("{}", api.render_text());
+    for gap in diff::permission_gaps(new).with_context(|| format!("reading {}", t.model))? {
+        println!("  ! {gap}");
+    }
     let from = current_version(root, t)?;
     let bump = from.required_bump(api.impact(), true);
     let to = from.bumped(bump);

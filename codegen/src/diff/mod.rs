@@ -43,6 +43,31 @@ use members::diff_structures;
 use operations::diff_operations;
 use types::diff_types;
 
+/// What a maintainer must do about operations whose IAM permission nobody states: one line per
+/// operation that the privilege model does not list and the overrides do not declare (empty when
+/// every operation is covered, or the service has no privilege model).
+///
+/// # Errors
+/// Inputs that do not parse or lower.
+pub fn permission_gaps(inputs: &Inputs) -> Result<Vec<String>> {
+    let svc = load(inputs, "new")?;
+    let Some(iam) = &svc.iam else { return Ok(Vec::new()) };
+    Ok(iam
+        .operation_permissions
+        .iter()
+        .filter(|op| op.permission_unknown)
+        .map(|op| {
+            format!(
+                "permission unknown: `{}` has no action in the privilege model and no declaration in the overrides; \
+                 declare `{}:{}` (or what it needs) under `declared_actions` in overrides/<service>.json with its \
+                 `source` (the Service Authorization Reference page), or update the privilege model once it lists it. \
+                 Until then the generated crate marks it `permission_unknown` and least_privilege_policy refuses it.",
+                op.operation, iam.prefix, op.operation
+            )
+        })
+        .collect())
+}
+
 /// The members `new` removed from structures it still has, whose target shapes it also still
 /// has: the ones a release can keep as deprecated accessors (see [`crate::retired`]), with
 /// `removed_in` set to `version`.

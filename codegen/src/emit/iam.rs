@@ -813,6 +813,9 @@ fn emit_policy(model: &IamModel) -> TokenStream {
         let mut line = format!("\n- `{name}`: ");
         match &op.no_permission {
             Some(why) => line.push_str(&format!("no permission needed ({})", escape(why))),
+            None if op.permission_unknown => {
+                line.push_str("**permission unknown**: the privilege model does not list this operation yet")
+            }
             None if actions.is_empty() => line.push_str("no action in the privilege model"),
             None => line.push_str(&code_list(&action_names)),
         }
@@ -824,12 +827,17 @@ fn emit_policy(model: &IamModel) -> TokenStream {
         if let Some(why) = &op.no_permission {
             entry = quote! { #entry.with_no_permission_needed(#why) };
         }
+        if op.permission_unknown {
+            entry = quote! { #entry.with_permission_unknown() };
+        }
         if !conditional.is_empty() {
             entry = quote! { #entry.with_conditional_actions(&[#(#conditional),*]) };
         }
         entries.push(entry);
 
-        if let Some(input) = &op.input_type {
+        // An operation whose permission is unknown gets no `required_actions`: an empty list
+        // would read as "needs nothing".
+        if let (Some(input), false) = (&op.input_type, op.permission_unknown) {
             let module = ident(&op.module);
             let input = ident(input);
             let variants = actions.iter().map(|a| ident(&a.variant));
@@ -956,8 +964,9 @@ fn emit_policy(model: &IamModel) -> TokenStream {
 
         /// The least-privilege identity policy for a program that calls `operations` (wire
         /// names, such as `AssumeRole`): one `Allow` statement with the actions they need on `*`.
+        /// An operation whose permission is unknown (see [`OPERATIONS`]) is an error, never left out.
         #[cfg(feature = "policy")]
-        pub fn least_privilege_policy(operations: &[&str]) -> ::std::result::Result<policy::PolicyDocument, policy::UnknownOperation> {
+        pub fn least_privilege_policy(operations: &[&str]) -> ::std::result::Result<policy::PolicyDocument, policy::LeastPrivilegeError> {
             policy::least_privilege::<Model>(operations)
         }
     }

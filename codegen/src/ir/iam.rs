@@ -83,6 +83,9 @@ pub struct OperationPermission {
     pub actions: Vec<usize>,
     /// Why the operation needs no permission, when it needs none.
     pub no_permission: Option<String>,
+    /// Neither the privilege model nor the overrides say what the operation needs (the
+    /// privilege model lags the service model): never treated as needing nothing.
+    pub permission_unknown: bool,
     /// Actions needed when a member is set.
     pub conditional: Vec<ConditionalAction>,
 }

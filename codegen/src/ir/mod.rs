@@ -809,7 +809,8 @@ pub fn lower(sources: &Sources, options: &Options) -> Result<Service> {
     let iam = match privileges {
         Some(p) => {
             let ops: Vec<String> = operations.iter().map(|o| o.wire_name.clone()).collect();
-            let mut model = iam::lower(p, &ops).context("privilege model")?;
+            let declared = quirks::declare_actions(p, overrides)?;
+            let mut model = iam::lower(&declared, &ops).context("privilege model")?;
             quirks::apply_permissions(&mut model, &shapes, &index, &operations, overrides)?;
             Some(model)
         }

@@ -7,7 +7,71 @@ use anyhow::{anyhow, bail, ensure, Result};
 
 use super::iam::{ConditionalAction, IamModel, OperationPermission};
 use super::{Operation, Shape, ShapeId, ShapeKind};
+use crate::model::iam::{IamService, Privilege, PrivilegeResourceType};
 use crate::model::overrides::Overrides;
+
+/// The privilege model with the overrides' `declared_actions` added, as if the privilege model
+/// listed them (lowering then checks their resource types and condition keys like any other).
+///
+/// # Errors
+/// A declaration without a source, or one for an action the privilege model already lists (the
+/// declaration has done its job: remove it and use the model's facts).
+pub fn declare_actions(svc: &IamService, overrides: &Overrides) -> Result<IamService> {
+    let mut svc = svc.clone();
+    for d in &overrides.declared_actions {
+        let what = format!("overrides: declared action `{}:{}`", svc.prefix, d.action);
+        ensure!(!d.source.trim().is_empty(), "{what}: `source` is empty (say where the permission is documented)");
+        ensure!(!d.description.trim().is_empty(), "{what}: `description` is empty");
+        let lower = d.action.to_ascii_lowercase();
+        if let Some(existing) = svc.privileges_lower_name.get(&lower) {
+            bail!(
+                "{what}: the privilege model now lists `{}:{existing}`; remove the declaration from the overrides \
+                 so that the model's own resource types and condition keys are used",
+                svc.prefix
+            );
+        }
+        let mut rows = BTreeMap::new();
+        for r in &d.resource_types {
+            ensure!(svc.resources.contains_key(&r.name), "{what}: the privilege model has no resource type `{}`", r.name);
+            rows.insert(
+                r.name.clone(),
+                PrivilegeResourceType {
+                    resource_type: r.name.clone(),
+                    required: r.required,
+                    condition_keys: Vec::new(),
+                    dependent_actions: Vec::new(),
+                },
+            );
+        }
+        rows.insert(
+            String::new(),
+            PrivilegeResourceType {
+                resource_type: String::new(),
+                required: false,
+                condition_keys: d.condition_keys.clone(),
+                dependent_actions: Vec::new(),
+            },
+        );
+        let lower_rows = rows.keys().map(|k| (k.to_ascii_lowercase(), k.clone())).collect();
+        svc.privileges.insert(
+            d.action.clone(),
+            Privilege {
+                privilege: d.action.clone(),
+                description: format!(
+                    "{} (declared in the overrides: the privilege model does not list this action yet; source: {})",
+                    d.description.trim_end_matches('.'),
+                    d.source
+                ),
+                access_level: d.access_level,
+                resource_types: rows,
+                resource_types_lower_name: lower_rows,
+                api_documentation_link: d.documentation_url.clone(),
+            },
+        );
+        svc.privileges_lower_name.insert(lower, d.action.clone());
+    }
+    Ok(svc)
+}
 
 /// Tightens shape constraints with the overrides' `limits`.
 pub fn apply_limits(shapes: &mut [Shape], index: &BTreeMap<&str, ShapeId>, overrides: &Overrides) -> Result<()> {
@@ -124,6 +188,7 @@ pub fn apply_permissions(
                 module: op.module.clone(),
                 input_type: op.input.map(|_| format!("{}Input", op.rust_name)),
                 actions: if no_permission.is_some() { Vec::new() } else { linked.into_iter().collect() },
+                permission_unknown: no_permission.is_none() && linked.is_none(),
                 no_permission,
                 conditional: op.input.and_then(|id| conditional.remove(&id)).unwrap_or_default(),
             }

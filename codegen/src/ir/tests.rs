@@ -49,3 +49,66 @@ fn error_variants_skip_repeated_codes_and_never_shadow_unhandled() {
         ]
     );
 }
+
+/// The STS model lowered with a privilege model edited by `edit_privileges` and the given
+/// overrides text.
+fn lower_sts_with(edit_privileges: impl FnOnce(&mut serde_json::Value), overrides: &str) -> anyhow::Result<Service> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let read = |rel: &str| std::fs::read_to_string(root.join(rel)).expect(rel);
+    let mut privileges: serde_json::Value = serde_json::from_str(&read("model/iam/sts.json")).unwrap();
+    edit_privileges(&mut privileges);
+    let inputs = Inputs {
+        service_model: read("model/sts/service-2.json"),
+        privileges: Some(privileges.to_string()),
+        endpoint_rules: None,
+        partitions: None,
+        options: Options { overrides: Some(overrides.to_owned()), ..Options::default() },
+    };
+    let sources = Sources::parse(&inputs)?;
+    lower(&sources, &inputs.options)
+}
+
+fn drop_privilege(name: &'static str) -> impl FnOnce(&mut serde_json::Value) {
+    move |p| {
+        p["privileges"].as_object_mut().unwrap().remove(name).expect("privilege exists");
+        p["privileges_lower_name"].as_object_mut().unwrap().remove(&name.to_ascii_lowercase());
+    }
+}
+
+fn permission<'a>(svc: &'a Service, op: &str) -> &'a super::iam::OperationPermission {
+    svc.iam.as_ref().unwrap().operation_permissions.iter().find(|p| p.operation == op).unwrap()
+}
+
+#[test]
+fn an_operation_the_privilege_model_lacks_has_an_unknown_permission_until_declared() {
+    let lagging = lower_sts_with(drop_privilege("GetSessionToken"), "{}").unwrap();
+    let op = permission(&lagging, "GetSessionToken");
+    assert!(op.permission_unknown && op.actions.is_empty() && op.no_permission.is_none(), "{op:?}");
+    assert!(!permission(&lagging, "AssumeRole").permission_unknown);
+
+    let declared = r#"{"declared_actions": [{"action": "GetSessionToken", "description": "Grants GetSessionToken.",
+        "access_level": "Read", "resource_types": [], "condition_keys": ["aws:MultiFactorAuthPresent"],
+        "documentation_url": "https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html",
+        "source": "Service Authorization Reference, AWS Security Token Service"}]}"#;
+    let svc = lower_sts_with(drop_privilege("GetSessionToken"), declared).unwrap();
+    let op = permission(&svc, "GetSessionToken");
+    assert!(!op.permission_unknown && op.actions.len() == 1, "{op:?}");
+    let iam = svc.iam.as_ref().unwrap();
+    let action = &iam.actions[op.actions[0]];
+    assert_eq!(action.policy_name, "sts:GetSessionToken");
+    assert!(action.description.contains("source: Service Authorization Reference"), "{}", action.description);
+    assert_eq!(action.condition_keys.iter().map(|k| k.name.as_str()).collect::<Vec<_>>(), ["aws:MultiFactorAuthPresent"]);
+
+    // A declaration the privilege model has caught up with, one without a source, and one that
+    // names a resource type the privilege model does not have are errors that say so.
+    let err = lower_sts_with(|_| {}, declared).unwrap_err().to_string();
+    assert!(err.contains("now lists `sts:GetSessionToken`") && err.contains("remove the declaration"), "{err}");
+    let err = lower_sts_with(drop_privilege("GetSessionToken"), &declared.replace("Service Authorization Reference, AWS Security Token Service", " "))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("`source` is empty"), "{err}");
+    let err = lower_sts_with(drop_privilege("GetSessionToken"), &declared.replace(r#""resource_types": []"#, r#""resource_types": [{"name": "bucket", "required": true}]"#))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("no resource type `bucket`"), "{err}");
+}

@@ -97,7 +97,7 @@ pub struct Condition {
 }
 
 /// An access level, spelled exactly as in the reference (`Permissions management`).
-fn access_level<'de, D: Deserializer<'de>>(d: D) -> Result<AccessLevel, D::Error> {
+pub(crate) fn access_level<'de, D: Deserializer<'de>>(d: D) -> Result<AccessLevel, D::Error> {
     let text = String::deserialize(d)?;
     AccessLevel::ALL
         .iter()

@@ -26,6 +26,10 @@ pub struct Overrides {
     /// Extra actions a request needs when it sets a member.
     #[serde(default)]
     pub conditional_permissions: Vec<ConditionalPermission>,
+    /// Actions the privilege model does not list yet (it lags the service model), declared
+    /// from AWS's documentation with their source.
+    #[serde(default)]
+    pub declared_actions: Vec<DeclaredAction>,
     /// Read and ignored: revisions before the command line moved to its own crate named the
     /// hand-written module the generated example called here, and `api-diff --from REV` must
     /// still read them.
@@ -59,6 +63,40 @@ pub struct PolicyDocuments {
     pub max_chars: u64,
     /// Why.
     pub why: String,
+}
+
+/// An action declared in the overrides because the privilege model does not list it yet.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeclaredAction {
+    /// The privilege name (`GetScopedCredentials`), which links it to the operation of that name.
+    pub action: String,
+    /// What the action grants.
+    pub description: String,
+    /// The access level, spelled as in the Service Authorization Reference (`Write`).
+    #[serde(deserialize_with = "crate::model::iam::access_level")]
+    pub access_level: crate::model::iam::AccessLevel,
+    /// Resource types a statement may name (each must exist in the privilege model).
+    #[serde(default)]
+    pub resource_types: Vec<DeclaredResourceType>,
+    /// Action-wide condition keys (defined by the privilege model, or global `aws:` keys).
+    #[serde(default)]
+    pub condition_keys: Vec<String>,
+    /// The action's documentation page.
+    pub documentation_url: String,
+    /// Where the declaration comes from (the Service Authorization Reference page and the date
+    /// it was read, say): required, so that every declared fact can be checked.
+    pub source: String,
+}
+
+/// A resource type of a [`DeclaredAction`].
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeclaredResourceType {
+    /// The resource type's name (`role`).
+    pub name: String,
+    /// Whether a statement for the action must name a resource of this type.
+    pub required: bool,
 }
 
 /// An operation that needs no permission.

@@ -2869,9 +2869,10 @@ pub fn lint_json(
 }
 /// The least-privilege identity policy for a program that calls `operations` (wire
 /// names, such as `AssumeRole`): one `Allow` statement with the actions they need on `*`.
+/// An operation whose permission is unknown (see [`OPERATIONS`]) is an error, never left out.
 #[cfg(feature = "policy")]
 pub fn least_privilege_policy(
     operations: &[&str],
-) -> ::std::result::Result<policy::PolicyDocument, policy::UnknownOperation> {
+) -> ::std::result::Result<policy::PolicyDocument, policy::LeastPrivilegeError> {
     policy::least_privilege::<Model>(operations)
 }

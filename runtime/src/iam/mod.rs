@@ -404,6 +404,10 @@ pub struct OperationPermissions {
     pub actions: &'static [&'static str],
     /// Why the operation needs no permission, when it needs none.
     pub no_permission_needed: Option<&'static str>,
+    /// Whether the permission is unknown: the privilege model the crate was generated from does
+    /// not list the operation yet (it lags the service model), so `actions` is empty without
+    /// meaning that none is needed.
+    pub permission_unknown: bool,
     /// Actions needed only when the request sets a member: `(member wire name, action, why)`.
     pub conditional_actions: &'static [(&'static str, &'static str, &'static str)],
 }
@@ -411,7 +415,14 @@ pub struct OperationPermissions {
 impl OperationPermissions {
     /// An operation that needs `actions`.
     pub const fn new(operation: &'static str, actions: &'static [&'static str]) -> Self {
-        OperationPermissions { operation, actions, no_permission_needed: None, conditional_actions: &[] }
+        OperationPermissions { operation, actions, no_permission_needed: None, permission_unknown: false, conditional_actions: &[] }
+    }
+
+    /// Marks the operation's permission as unknown (see [`permission_unknown`](Self::permission_unknown)).
+    pub const fn with_permission_unknown(mut self) -> Self {
+        self.permission_unknown = true;
+        self.actions = &[];
+        self
     }
 
     /// Marks the operation as needing no permission, with the reason.

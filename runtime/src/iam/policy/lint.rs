@@ -418,28 +418,51 @@ fn report_wildcard(l: &mut Linter<'_>, name: &str, path: &str, hits: Vec<&'stati
     }
 }
 
-/// An operation name that the privilege model's operation table does not have.
+/// Why [`least_privilege`] cannot write a policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownOperation(pub String);
+#[non_exhaustive]
+pub enum LeastPrivilegeError {
+    /// An operation name that the privilege model's operation table does not have.
+    UnknownOperation(String),
+    /// An operation whose permission the privilege model does not give (it lags the service
+    /// model): the policy would silently lack it.
+    PermissionUnknown(String),
+}
 
-impl fmt::Display for UnknownOperation {
+impl fmt::Display for LeastPrivilegeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown operation `{}`", self.0)
+        match self {
+            LeastPrivilegeError::UnknownOperation(op) => write!(f, "unknown operation `{op}`"),
+            LeastPrivilegeError::PermissionUnknown(op) => write!(
+                f,
+                "the permission of operation `{op}` is unknown: the privilege model this crate was generated \
+                 from does not list it yet (add the action it needs to the policy by hand)"
+            ),
+        }
     }
 }
 
-impl std::error::Error for UnknownOperation {}
+impl std::error::Error for LeastPrivilegeError {}
 
 /// The least-privilege identity policy for calling `operations` (wire names, such as
 /// `AssumeRole`): one `Allow` statement with the actions they need (and the actions those
 /// depend on), sorted, on `Resource: "*"`. Operations that need no permission add nothing;
 /// when none needs one, the document has no statements.
-pub fn least_privilege<M: PrivilegeModel>(operations: &[&str]) -> Result<PolicyDocument, UnknownOperation> {
+///
+/// # Errors
+/// An operation the model does not have, or one whose permission it does not know.
+pub fn least_privilege<M: PrivilegeModel>(operations: &[&str]) -> Result<PolicyDocument, LeastPrivilegeError> {
     let table = M::operations();
     let all = M::actions();
     let mut needed: Vec<&'static str> = Vec::new();
     for op in operations {
-        let entry = table.iter().find(|o| o.operation == *op).ok_or_else(|| UnknownOperation((*op).to_owned()))?;
+        let entry = table
+            .iter()
+            .find(|o| o.operation == *op)
+            .ok_or_else(|| LeastPrivilegeError::UnknownOperation((*op).to_owned()))?;
+        if entry.permission_unknown {
+            return Err(LeastPrivilegeError::PermissionUnknown((*op).to_owned()));
+        }
         for action in entry.actions {
             needed.push(action);
             if let Some(info) = all.iter().find(|a| a.name == *action) {
