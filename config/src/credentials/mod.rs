@@ -56,13 +56,24 @@
 #[macro_use]
 mod common;
 mod assume_role;
+mod container;
 mod default_chain;
+mod imds;
+mod metadata_http;
 mod profile_provider;
 mod role_request;
 mod session_token;
 mod web_identity;
 
 pub use assume_role::{AssumeRoleProvider, AssumeRoleProviderBuilder};
+pub use container::{
+    ContainerCredentialsProvider, ContainerCredentialsProviderBuilder, DEFAULT_CONTAINER_ATTEMPTS,
+    DEFAULT_CONTAINER_CONNECT_TIMEOUT, DEFAULT_CONTAINER_READ_TIMEOUT,
+};
+pub use imds::{
+    ImdsCredentialsProvider, ImdsCredentialsProviderBuilder, DEFAULT_IMDS_ATTEMPTS, DEFAULT_IMDS_TIMEOUT,
+    IMDS_IPV4_ENDPOINT, IMDS_IPV6_ENDPOINT,
+};
 pub use common::{MfaTokenSource, DEFAULT_LOAD_TIMEOUT, DEFAULT_MFA_LOAD_TIMEOUT};
 pub use default_chain::{DefaultCredentialsChain, DefaultCredentialsChainBuilder};
 pub use profile_provider::{ProfileProvider, ProfileProviderBuilder};
