@@ -96,7 +96,7 @@ fn imds(expiration: &'static str) -> FaultServer {
 }
 
 fn requests(server: &FaultServer) -> Vec<String> {
-    server.received().iter().map(|r| method_path(r)).map(|(m, p)| format!("{m} {p}")).collect()
+    server.received().iter().map(method_path).map(|(m, p)| format!("{m} {p}")).collect()
 }
 
 fn imds_env(server: &FaultServer) -> MemoryEnv {
