@@ -668,3 +668,18 @@ fn the_chain_order_is_environment_profile_web_identity_container_instance_metada
     assert!(at("web-identity") < at("container") && at("container") < at("instance-metadata"), "{e}");
     assert!(e.contains("AWS_CONTAINER_CREDENTIALS_FULL_URI") && e.contains("AWS_EC2_METADATA_DISABLED"), "{e}");
 }
+
+#[test]
+fn the_imds_clock_decides_whether_credentials_have_expired() {
+    // Credentials from 2021 read at a 2021 clock (as recorded test data is replayed): served as
+    // they are, with no static-stability extension.
+    let server = FaultServer::start(|_, r| match method_path(r) {
+        (m, _) if m == "PUT" => text(200, "t"),
+        (_, p) if p.ends_with("/security-credentials/") => text(200, "web"),
+        _ => json(200, &creds_json("ASIA2021", "2021-09-21T04:16:53Z")),
+    });
+    let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_632_170_000); // 2021-09-20T20:33:20Z
+    let imds = ImdsCredentialsProvider::builder().env(Arc::new(imds_env(&server))).clock(move || at).build();
+    let c = rt().block_on(imds.provide_credentials()).unwrap();
+    assert_eq!(c.expiry(), Some(SystemTime::UNIX_EPOCH + Duration::from_secs(1_632_197_813)));
+}
