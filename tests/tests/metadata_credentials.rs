@@ -240,6 +240,14 @@ fn imds_retries_are_bounded_by_the_attempts_setting() {
     let e = rt().block_on(imds_provider(env).provide_credentials()).unwrap_err();
     assert!(e.to_string().contains("could not communicate with IMDS"), "{e}");
     assert_eq!(server.requests(), 2);
+
+    // Unset, a timeout is not tried again (as aws-config: off EC2 the chain fails fast), while
+    // a 5xx is (above).
+    let server = FaultServer::sequence(vec![Fault::StallHeaders]);
+    let env = imds_env(&server).with_var("AWS_METADATA_SERVICE_TIMEOUT", "0.2");
+    let e = rt().block_on(imds_provider(env).provide_credentials()).unwrap_err();
+    assert!(matches!(e, CredentialsError::NotLoaded { .. }) && e.to_string().contains("could not communicate with IMDS"), "{e}");
+    assert_eq!(server.requests(), 1);
 }
 
 #[test]

@@ -28,8 +28,8 @@ const TOKEN_TTL: u64 = 21_600;
 const TOKEN_RENEW_AHEAD: Duration = Duration::from_secs(120);
 /// The default connect and read timeout.
 pub const DEFAULT_IMDS_TIMEOUT: Duration = Duration::from_secs(1);
-/// The default number of attempts per request (a 5xx answer, a 401 or a connection failure is
-/// tried again).
+/// The default number of attempts per request (a 5xx or 401 answer is tried again; a timeout or
+/// a connection failure only when the number of attempts is set).
 pub const DEFAULT_IMDS_ATTEMPTS: u32 = 4;
 /// The first pause between attempts (doubled after each).
 const BACKOFF: Duration = Duration::from_millis(100);
@@ -46,6 +46,11 @@ struct Settings {
     endpoint: String,
     timeouts: Timeouts,
     attempts: u32,
+    /// Whether timeouts and connection failures are tried again too: only when the number of
+    /// attempts was set (botocore's meaning of `metadata_service_num_attempts`). By default, as
+    /// in aws-config, only 5xx and 401 answers are, so that off EC2 the chain gives up after one
+    /// timeout instead of `attempts` of them.
+    retry_transport: bool,
     v1_fallback: bool,
 }
 
@@ -169,14 +174,15 @@ impl ImdsLoader {
             },
         };
         let attempts = match self.overrides.attempts {
-            Some(a) => a,
+            Some(a) => Some(a),
             None => match setting("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "metadata_service_num_attempts")? {
-                None => DEFAULT_IMDS_ATTEMPTS,
-                Some((a, from)) => a
-                    .parse::<u32>()
-                    .ok()
-                    .filter(|a| (1..=100).contains(a))
-                    .ok_or_else(|| invalid(PROVIDER, format!("{from}: `{a}` is not a whole number from 1 to 100")))?,
+                None => None,
+                Some((a, from)) => Some(
+                    a.parse::<u32>()
+                        .ok()
+                        .filter(|a| (1..=100).contains(a))
+                        .ok_or_else(|| invalid(PROVIDER, format!("{from}: `{a}` is not a whole number from 1 to 100")))?,
+                ),
             },
         };
         let v1_fallback = match self.overrides.v1_fallback {
@@ -191,7 +197,8 @@ impl ImdsLoader {
         Ok(Some(Settings {
             endpoint: endpoint.trim_end_matches('/').to_owned(),
             timeouts: Timeouts { connect: timeout, read: timeout },
-            attempts,
+            attempts: attempts.unwrap_or(DEFAULT_IMDS_ATTEMPTS),
+            retry_transport: attempts.is_some(),
             v1_fallback,
         }))
     }
@@ -228,6 +235,9 @@ impl ImdsLoader {
                 Ok(r) if r.status >= 500 => last = format!("HTTP {} ({})", r.status, error_body(&r.body)),
                 Ok(r) => return Err(Failure::Status(r.status, format!("{method} {path}: HTTP {} ({})", r.status, error_body(&r.body)))),
                 Err(e) if matches!(e.kind(), TransportErrorKind::InvalidRequest) => return Err(Failure::Fatal(e.to_string())),
+                Err(e) if !s.retry_transport => {
+                    return Err(Failure::Unreachable(format!("{method} {path} at {}: {e}", s.endpoint)));
+                }
                 Err(e) => last = e.to_string(),
             }
         }
@@ -444,7 +454,9 @@ impl ImdsCredentialsProviderBuilder {
         self
     }
 
-    /// Attempts per request, over `AWS_METADATA_SERVICE_NUM_ATTEMPTS` (default 4; at least 1).
+    /// Attempts per request, over `AWS_METADATA_SERVICE_NUM_ATTEMPTS` (default 4 for 5xx and
+    /// 401 answers, with no retry of timeouts and connection failures; set here or there, every
+    /// failure counts against it; at least 1).
     pub fn max_attempts(mut self, attempts: u32) -> Self {
         self.loader.overrides.attempts = Some(attempts.max(1));
         self

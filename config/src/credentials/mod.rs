@@ -31,9 +31,11 @@
 //!   `IPv6`: `http://[fd00:ec2::254]`); `AWS_METADATA_SERVICE_TIMEOUT` /
 //!   `metadata_service_timeout` (seconds, connect and read each; default 1);
 //!   `AWS_METADATA_SERVICE_NUM_ATTEMPTS` / `metadata_service_num_attempts` (attempts per
-//!   request; default 4, as aws-config); `AWS_EC2_METADATA_DISABLED=true` turns it off. A 5xx,
-//!   a timeout or a connection failure is tried again within the attempts; 403 and 404 end the
-//!   request (404 on the role list: the instance has no role, so the chain moves on).
+//!   request); `AWS_EC2_METADATA_DISABLED=true` turns it off. By default, as in aws-config, a
+//!   5xx or 401 answer is tried again up to 4 attempts but a timeout or connection failure is
+//!   not (off EC2 the chain gives up after one timeout); when the number of attempts is set, as
+//!   in botocore, every failure counts against it. 403 and 404 end the request (404 on the role
+//!   list: the instance has no role, so the chain moves on).
 //!   **IMDSv1** (requests without a token) is used only when the token request is refused (403,
 //!   404, 405) *and* `AWS_EC2_METADATA_V1_DISABLED` / `ec2_metadata_v1_disabled` is set to
 //!   `false` explicitly (or [`ImdsCredentialsProviderBuilder::imdsv1_fallback`]): unset means
