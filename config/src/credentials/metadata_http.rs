@@ -174,12 +174,15 @@ pub(crate) fn error_body(body: &[u8]) -> String {
             (None, None) => {}
         }
     }
-    let line: String = text.trim().chars().take(120).map(|c| if c.is_control() { ' ' } else { c }).collect();
-    if line.is_empty() {
-        "no body".to_owned()
-    } else {
-        line
+    let text = text.trim();
+    if text.is_empty() {
+        return "no body".to_owned();
     }
+    if text.starts_with('<') {
+        // IMDS answers errors with an HTML page that says nothing the status does not.
+        return "an HTML or XML page".to_owned();
+    }
+    text.chars().take(120).map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
 /// Credentials as the container and instance-metadata endpoints return them.
