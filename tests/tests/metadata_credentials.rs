@@ -691,3 +691,24 @@ fn the_imds_clock_decides_whether_credentials_have_expired() {
     let c = rt().block_on(imds.provide_credentials()).unwrap();
     assert_eq!(c.expiry(), Some(SystemTime::UNIX_EPOCH + Duration::from_secs(1_632_197_813)));
 }
+
+#[test]
+fn credentials_documents_are_checked() {
+    for (body, want) in [
+        (r#"{"Code":"AssumeRoleUnauthorizedAccess","Message":"no trust"}"#, "AssumeRoleUnauthorizedAccess: no trust"),
+        (r#"{"AccessKeyId":"A","SecretAccessKey":"S","Token":"T"}"#, "no `Expiration`"),
+        (r#"{"AccessKeyId":"A","SecretAccessKey":"S","Expiration":"2099-01-01T00:00:00Z"}"#, "no `Token`"),
+        (r#"{"AccessKeyId":"A","SecretAccessKey":"S","Token":"T","Expiration":"soon"}"#, "`Expiration` is not an RFC 3339"),
+        (r#"["AccessKeyId"]"#, "JSON array"),
+        ("{not json", "not valid JSON (at byte"),
+    ] {
+        let server = container_server(200, body.to_owned());
+        let env = MemoryEnv::new().with_var("AWS_CONTAINER_CREDENTIALS_FULL_URI", format!("{}/c", server.url));
+        let e = rt().block_on(container(env).provide_credentials()).unwrap_err();
+        assert!(matches!(e, CredentialsError::ProviderError { .. }) && e.to_string().contains(want), "{body}: {e}");
+    }
+    // Member names in any case.
+    let server = container_server(200, r#"{"accesskeyid":"ASIALOWER","secretaccesskey":"s","token":"t","expiration":"2099-01-01T00:00:00Z"}"#.into());
+    let env = MemoryEnv::new().with_var("AWS_CONTAINER_CREDENTIALS_FULL_URI", format!("{}/c", server.url));
+    assert_eq!(rt().block_on(container(env).provide_credentials()).unwrap().access_key_id(), "ASIALOWER");
+}

@@ -164,7 +164,7 @@ impl ContainerLoader {
             match self.http.send(request, self.timeouts).await {
                 Ok(r) if (200..300).contains(&r.status) => {
                     let doc = parse_credentials(&r.body).map_err(failed)?;
-                    return doc.into_credentials(PROVIDER).map_err(|e| failed(e.to_owned()));
+                    return doc.into_credentials(PROVIDER).map_err(failed);
                 }
                 Ok(r) if r.status >= 500 => last = format!("HTTP {} ({})", r.status, error_body(&r.body)),
                 Ok(r) => return Err(failed(format!("HTTP {} ({})", r.status, error_body(&r.body)))),

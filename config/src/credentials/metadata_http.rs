@@ -205,7 +205,8 @@ pub(crate) fn parse_credentials(body: &[u8]) -> Result<JsonCredentials, String> 
         return Err(format!("the response is a JSON {}, not an object", doc.type_name()));
     };
     let get = |key: &str| -> Result<Option<String>, String> {
-        match members.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v) {
+        // Member names in any letter case, as the SDKs read them.
+        match members.iter().rev().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v) {
             None | Some(JsonValue::Null) => Ok(None),
             Some(JsonValue::String(s)) if s.is_empty() => Ok(None),
             Some(JsonValue::String(s)) => Ok(Some(s.clone())),
@@ -231,11 +232,17 @@ pub(crate) fn parse_credentials(body: &[u8]) -> Result<JsonCredentials, String> 
 }
 
 impl JsonCredentials {
-    /// The credentials, or which member is missing.
+    /// The credentials; an error `Code` (anything but `Success`) with its `Message`, or which
+    /// member is missing (all but `AccountId` are required: these are temporary credentials).
     pub(crate) fn into_credentials(self, provider: &'static str) -> Result<Credentials, String> {
+        if let Some(code) = self.code.as_deref().filter(|c| *c != "Success") {
+            return Err(format!("{code}: {}", self.message.as_deref().unwrap_or("no message")));
+        }
         let id = self.access_key_id.ok_or("the response has no `AccessKeyId`")?;
         let secret = self.secret_access_key.ok_or("the response has no `SecretAccessKey`")?;
-        let c = Credentials::new(id, secret, self.token, self.expiration, provider);
+        let token = self.token.ok_or("the response has no `Token`")?;
+        let expiration = self.expiration.ok_or("the response has no `Expiration`")?;
+        let c = Credentials::new(id, secret, Some(token), Some(expiration), provider);
         Ok(match self.account_id {
             Some(a) => c.with_account_id(a),
             None => c,
