@@ -88,10 +88,14 @@ impl ProfileLoader {
                     other => other,
                 })
             }
-            ChainLink::CredentialSource { source, profile } => {
-                let loaded = match source {
-                    CredentialSource::EcsContainer => self.container.load().await,
-                    _ => self.imds.load().await,
+            ChainLink::CredentialSource {
+                source: source @ (CredentialSource::EcsContainer | CredentialSource::Ec2InstanceMetadata),
+                profile,
+            } => {
+                let loaded = if *source == CredentialSource::EcsContainer {
+                    self.container.load().await
+                } else {
+                    self.imds.load().await
                 };
                 // Named explicitly, a source with nothing to offer is an error, not a fall-through.
                 loaded.map_err(|e| match e {
