@@ -163,10 +163,14 @@ fn command_env(args: &[&str], credentials: bool, envs: &[(&str, &str)]) -> Comma
         "AWS_USE_FIPS_ENDPOINT",
         "AWS_USE_DUALSTACK_ENDPOINT",
         "AWS_STS_REGIONAL_ENDPOINTS",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
     ] {
         cmd.env_remove(var);
     }
     cmd.env("AWS_MAX_ATTEMPTS", "1");
+    // The chain's last link would ask the instance metadata service; nothing leaves 127.0.0.1.
+    cmd.env("AWS_EC2_METADATA_DISABLED", "true");
     if credentials {
         cmd.env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE").env("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
     }

@@ -316,3 +316,99 @@ fn credentials_types_and_providers_redact() {
     // The client configuration holds the provider: its Debug is clean too.
     assert_clean("Config Debug", &format!("{:?}", config("http://127.0.0.1:9")));
 }
+
+/// The container and instance-metadata providers: the container authorization token, the IMDS
+/// session token and the credentials they return stay out of Debug, errors and tracing (the
+/// static-stability warning included).
+#[test]
+fn container_and_instance_metadata_providers_leak_nothing() {
+    use stsgen_config::credentials::{ContainerCredentialsProvider, ImdsCredentialsProvider};
+    use stsgen_runtime::config::MemoryEnv;
+    const AUTH: &str = "ContainerAuthTokenMARKERa3";
+    const IMDS_TOKEN: &str = "ImdsSessionTokenMARKERs4";
+    let clean = |what: &str, text: &str| {
+        assert_clean(what, text);
+        for m in [AUTH, IMDS_TOKEN] {
+            assert!(!text.contains(m), "{what} leaks {m}:\n{text}");
+        }
+    };
+    let doc = format!(
+        r#"{{"Code":"Success","AccessKeyId":"ASIAMETA","SecretAccessKey":"{RESP_SECRET}","Token":"{RESP_TOKEN}","Expiration":"2030-01-01T00:00:00Z"}}"#
+    );
+    let respond = |status: u16, body: &str| Fault::Respond { status, headers: vec![], body: body.as_bytes().to_vec() };
+    let imds_up = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let imds = {
+        let (doc, up) = (doc.clone(), imds_up.clone());
+        FaultServer::start(move |_, r| {
+            if !up.load(Ordering::SeqCst) {
+                return respond(500, &doc);
+            }
+            if r.request_line.starts_with("PUT") {
+                respond(200, IMDS_TOKEN)
+            } else if r.request_line.contains("/security-credentials/ ") {
+                respond(200, "role")
+            } else {
+                respond(200, &doc)
+            }
+        })
+    };
+    let container = {
+        let doc = doc.clone();
+        FaultServer::start(move |n, _| match n {
+            0 => respond(200, &doc),
+            // Cut short: not JSON, with both secrets inside.
+            1 => respond(200, &doc[..doc.len() - 10]),
+            _ => respond(403, r#"{"Code":"AccessDenied","Message":"denied"}"#),
+        })
+    };
+    let clock_offset = Arc::new(AtomicU64::new(0));
+    let capture = Capture::default();
+    let log = capture.log.clone();
+    tracing::subscriber::with_default(capture, || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let env = MemoryEnv::new()
+            .with_var("AWS_CONTAINER_CREDENTIALS_FULL_URI", format!("{}/creds", container.url))
+            .with_var("AWS_CONTAINER_AUTHORIZATION_TOKEN", AUTH);
+        clean("MemoryEnv Debug", &format!("{env:?}"));
+        let provider = ContainerCredentialsProvider::builder().env(Arc::new(env)).build();
+        let c = rt.block_on(provider.provide_credentials()).unwrap();
+        assert_eq!(c.secret_access_key(), RESP_SECRET);
+        clean("container credentials and provider Debug", &format!("{c:?} {provider:?}"));
+        for _ in 0..2 {
+            provider.invalidate();
+            let e = rt.block_on(provider.provide_credentials()).unwrap_err();
+            clean("container error", &format!("{e} {e:?}"));
+        }
+        // Refused hosts and bad tokens name the variable, never the token.
+        for (uri, token) in [("http://10.9.8.7/creds", AUTH.to_owned()), (container.url.as_str(), format!("{AUTH}\nX"))] {
+            let env = MemoryEnv::new()
+                .with_var("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri)
+                .with_var("AWS_CONTAINER_AUTHORIZATION_TOKEN", token);
+            let e = rt.block_on(ContainerCredentialsProvider::builder().env(Arc::new(env)).build().provide_credentials()).unwrap_err();
+            clean("container configuration error", &format!("{e} {e:?}"));
+        }
+
+        let env = MemoryEnv::new().with_var("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.url.as_str());
+        let offset = clock_offset.clone();
+        let provider = ImdsCredentialsProvider::builder()
+            .env(Arc::new(env))
+            .max_attempts(1)
+            .clock(move || SystemTime::now() + Duration::from_secs(offset.load(Ordering::SeqCst)))
+            .build();
+        let c = rt.block_on(provider.provide_credentials()).unwrap();
+        assert_eq!(c.session_token(), Some(RESP_TOKEN));
+        clean("IMDS credentials and provider Debug", &format!("{c:?} {provider:?}"));
+        // IMDS fails (answering 500 with the credentials document) after the credentials
+        // expired: static stability serves them with a warning.
+        imds_up.store(false, Ordering::SeqCst);
+        clock_offset.store(10 * 365 * 86_400, Ordering::SeqCst);
+        let served = rt.block_on(provider.provide_credentials()).unwrap();
+        assert_eq!(served.secret_access_key(), RESP_SECRET);
+        clean("IMDS served credentials Debug", &format!("{served:?}"));
+    });
+    assert!(container.received()[0].header("authorization") == Some(AUTH), "the token was sent");
+    assert!(imds.received()[1].header("x-aws-ec2-metadata-token") == Some(IMDS_TOKEN), "the IMDS token was sent");
+    let log = log.lock().unwrap().clone();
+    assert!(log.contains("static stability"), "the warning was logged:\n{log}");
+    clean("tracing output", &log);
+}

@@ -567,10 +567,20 @@ fn the_default_chain_takes_the_environment_first_and_lists_what_it_tried() {
     let chain = DefaultCredentialsChain::builder().env(Arc::new(env)).config(Config::new()).build().unwrap();
     assert_eq!(runtime().block_on(chain.provide_credentials()).unwrap().access_key_id(), "AKIDENV");
 
-    let empty = MemoryEnv::new().with_var("HOME", "/nowhere");
+    // IMDS disabled: the chain's last link would otherwise ask 169.254.169.254.
+    let empty = MemoryEnv::new().with_var("HOME", "/nowhere").with_var("AWS_EC2_METADATA_DISABLED", "true");
     let chain = DefaultCredentialsChain::builder().env(Arc::new(empty)).config(Config::new()).build().unwrap();
     let e = runtime().block_on(chain.provide_credentials()).unwrap_err().to_string();
-    for tried in ["environment", "AWS_ACCESS_KEY_ID", "web-identity", "AWS_WEB_IDENTITY_TOKEN_FILE", "profile", "default"] {
+    for tried in [
+        "environment",
+        "AWS_ACCESS_KEY_ID",
+        "web-identity",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "profile",
+        "default",
+        "container",
+        "instance-metadata",
+    ] {
         assert!(e.contains(tried), "`{tried}` missing from: {e}");
     }
 }

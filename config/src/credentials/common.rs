@@ -90,9 +90,11 @@ pub(crate) fn invalid(provider: &'static str, reason: impl fmt::Display) -> Cred
     CredentialsError::InvalidConfiguration { provider, reason: reason.to_string() }
 }
 
-/// STS credentials as runtime credentials.
+/// STS credentials as runtime credentials, with the account of `arn` (the assumed role's ARN,
+/// `arn:PARTITION:sts::ACCOUNT:assumed-role/...`) when there is one.
 pub(crate) fn convert(
     c: Option<&sts::types::Credentials>,
+    arn: Option<&str>,
     provider: &'static str,
     what: &str,
 ) -> Result<Credentials, CredentialsError> {
@@ -100,13 +102,29 @@ pub(crate) fn convert(
         provider,
         reason: format!("{what}: the response has no credentials"),
     })?;
-    Ok(Credentials::new(
+    let credentials = Credentials::new(
         c.access_key_id(),
         c.secret_access_key(),
         Some(c.session_token().to_owned()),
         Some(SystemTime::from(c.expiration())),
         provider,
-    ))
+    );
+    Ok(match arn.and_then(arn_account) {
+        Some(account) => credentials.with_account_id(account),
+        None => credentials,
+    })
+}
+
+/// The account field of an ARN (`arn:aws:sts::123456789012:assumed-role/r/s` -> `123456789012`);
+/// `None` when the ARN has no account or is not an ARN.
+pub(crate) fn arn_account(arn: &str) -> Option<&str> {
+    let mut parts = arn.splitn(6, ':');
+    if parts.next() != Some("arn") {
+        return None;
+    }
+    let account = parts.nth(3)?;
+    parts.next()?;
+    (!account.is_empty()).then_some(account)
 }
 
 /// A session name for when none is configured: `stsgen-<milliseconds since 1970>`.

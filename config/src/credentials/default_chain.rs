@@ -45,8 +45,9 @@ impl ProvideCredentials for WebIdentityEnvLoader {
     }
 }
 
-/// Environment variables, then web identity from the environment, then the selected profile
-/// (see the [module docs](crate::credentials)).
+/// Environment variables, then the selected profile, then web identity from the environment,
+/// then the container endpoint, then EC2 instance metadata (see the
+/// [module docs](crate::credentials)).
 #[derive(Debug)]
 pub struct DefaultCredentialsChain {
     cache: CachingProvider,
@@ -115,7 +116,8 @@ impl DefaultCredentialsChainBuilder {
         self
     }
 
-    /// The chain: [`ProviderChain`] of the environment, web identity and profile providers.
+    /// The chain: [`ProviderChain`] of the environment, profile, web identity, container and
+    /// instance-metadata providers, in that order.
     ///
     /// # Errors
     /// None today; kept so that providers with eager checks can be added.
@@ -124,9 +126,13 @@ impl DefaultCredentialsChainBuilder {
         if let Some(c) = &mut config {
             c.credentials = None;
         }
+        let profile = ProfileLoader::new(self.profile, self.env.clone(), config.clone(), self.mfa.clone());
+        let (container, imds) = (profile.container.clone(), profile.imds.clone());
         let chain = ProviderChain::first_try(EnvLoader(self.env.clone()))
-            .or_else(WebIdentityEnvLoader { env: self.env.clone(), config: config.clone() })
-            .or_else(ProfileLoader { profile: self.profile, env: self.env, config, mfa: self.mfa.clone() });
+            .or_else(profile)
+            .or_else(WebIdentityEnvLoader { env: self.env, config })
+            .or_else_shared(container)
+            .or_else_shared(imds);
         let mfa = self.mfa.is_some();
         Ok(DefaultCredentialsChain { cache: self.cache.build(chain, mfa) })
     }

@@ -1,4 +1,4 @@
-//! Credential providers that call STS, and the default chain.
+//! Credential providers that call STS or a metadata endpoint, and the default chain.
 //!
 //! - [`AssumeRoleProvider`]: `AssumeRole` with a role ARN, session name (generated when unset),
 //!   external id, duration, inline and managed session policies, session tags, transitive tag
@@ -9,15 +9,62 @@
 //!   `AWS_WEB_IDENTITY_TOKEN_FILE`, `AWS_ROLE_ARN` and `AWS_ROLE_SESSION_NAME`.
 //! - [`SessionTokenProvider`]: `GetSessionToken`, with optional MFA.
 //! - [`ProfileProvider`]: a named profile of `~/.aws/config` and `~/.aws/credentials`, with
-//!   `role_arn` + `source_profile` chains of any length, `credential_source = Environment`,
-//!   `web_identity_token_file`, `credential_process`, `external_id`, `role_session_name`,
-//!   `duration_seconds` and `mfa_serial`.
-//! - [`DefaultCredentialsChain`]: environment variables, then web identity from the
-//!   environment, then the selected profile; when none has credentials the error lists what
-//!   was tried and why each declined. Adding a provider (container, instance metadata) is one
-//!   more link in [`DefaultCredentialsChain`]'s [`ProviderChain`](stsgen_runtime::credentials::chain::ProviderChain).
+//!   `role_arn` + `source_profile` chains of any length, `credential_source` (`Environment`,
+//!   `Ec2InstanceMetadata`, `EcsContainer`, in any letter case), `web_identity_token_file`,
+//!   `credential_process`, `external_id`, `role_session_name`, `duration_seconds`,
+//!   `mfa_serial` and `aws_account_id`.
+//! - [`ContainerCredentialsProvider`] (ECS, Fargate, EKS Pod Identity):
+//!   `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` on the ECS agent (`http://169.254.170.2`), else
+//!   `AWS_CONTAINER_CREDENTIALS_FULL_URI`, which must be `https` or name a host that is, or
+//!   resolves only to, loopback, `169.254.170.2`, `169.254.170.23` or `fd00:ec2::23` (anything
+//!   else is refused before any request, naming the host, so the authorization token never goes
+//!   elsewhere). The `Authorization` header is `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE` (read at
+//!   every refresh) or else `AWS_CONTAINER_AUTHORIZATION_TOKEN`. 2 s connect and 5 s read
+//!   timeouts, 3 attempts (5xx and connection failures are tried again), `AccountId` kept.
+//! - [`ImdsCredentialsProvider`] (EC2 instance profiles, IMDSv2): `PUT /latest/api/token`
+//!   (TTL 21600 s; the token is kept and renewed two minutes before it expires, or at once when a
+//!   request is answered 401), then `GET /latest/meta-data/iam/security-credentials/` for the
+//!   role name (kept; asked again if the role's document answers 404) and the role's document.
+//!   Settings, the variable over the profile's key: `AWS_EC2_METADATA_SERVICE_ENDPOINT` /
+//!   `ec2_metadata_service_endpoint`, else `AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE` /
+//!   `ec2_metadata_service_endpoint_mode` (`IPv4`: `http://169.254.169.254`, the default;
+//!   `IPv6`: `http://[fd00:ec2::254]`); `AWS_METADATA_SERVICE_TIMEOUT` /
+//!   `metadata_service_timeout` (seconds, connect and read each; default 1);
+//!   `AWS_METADATA_SERVICE_NUM_ATTEMPTS` / `metadata_service_num_attempts` (attempts per
+//!   request); `AWS_EC2_METADATA_DISABLED=true` turns it off. By default, as in aws-config, a
+//!   5xx or 401 answer is tried again up to 4 attempts but a timeout or connection failure is
+//!   not (off EC2 the chain gives up after one timeout); when the number of attempts is set, as
+//!   in botocore, every failure counts against it. 403 and 404 end the request (404 on the role
+//!   list: the instance has no role, so the chain moves on).
+//!   **IMDSv1** (requests without a token) is used only when the token request is refused (403,
+//!   404, 405) *and* `AWS_EC2_METADATA_V1_DISABLED` / `ec2_metadata_v1_disabled` is set to
+//!   `false` explicitly (or [`ImdsCredentialsProviderBuilder::imdsv1_fallback`]): unset means
+//!   IMDSv2 only, as in aws-config. **Static stability**: when IMDS cannot be used, or returns
+//!   credentials that have already expired, the last credentials it returned keep being served
+//!   with their expiry moved 10 to 15 minutes ahead (jittered), and a `tracing` warning says
+//!   so; with the default 5-minute refresh window IMDS is asked again 5 to 10 minutes later.
+//! - [`DefaultCredentialsChain`], in aws-config's and botocore's order:
+//!   1. environment variables (`AWS_ACCESS_KEY_ID`, ..., `AWS_ACCOUNT_ID`);
+//!   2. the selected profile (`AWS_PROFILE`, else `default`) with everything a profile can name
+//!      (above). A profile that is missing (`default` only), or has no credential settings,
+//!      passes to the next link; a profile that exists but is wrong is an error, so a broken
+//!      profile the user chose never silently yields to a pod's role;
+//!   3. web identity from the environment (`AWS_WEB_IDENTITY_TOKEN_FILE`, `AWS_ROLE_ARN`);
+//!   4. the container endpoint;
+//!   5. EC2 instance metadata.
+//!
+//!   When none has credentials the error lists what was tried and why each declined. The
+//!   container and instance-metadata links share their state (session token, last credentials)
+//!   with the profile's `credential_source`, and use the chain's `Config::http_client` when it has
+//!   one; every variable and file is read through the chain's [`Env`](stsgen_runtime::config::Env).
+//!   Off EC2, `AWS_EC2_METADATA_DISABLED=true` saves the chain the instance-metadata attempts
+//!   when nothing else has credentials.
 //! - [`ConfigLoader`](crate::ConfigLoader): a [`Config`](sts::Config) from the environment and the selected profile (`region`,
 //!   `endpoint_url`, `sts_regional_endpoints`, ...) with the default chain as its credentials.
+//!
+//! Credentials carry the account id when the source says it (`AWS_ACCOUNT_ID`,
+//! `aws_account_id`, `AccountId` from a container or `credential_process`, the account of the
+//! role ARN in an STS response): [`Credentials::account_id`](stsgen_runtime::credentials::Credentials::account_id).
 //!
 //! Every provider here caches its credentials ([`CachingProvider`](stsgen_runtime::credentials::cache::CachingProvider)): it refreshes ahead of expiry
 //! (default 5 minutes), runs one STS call however many callers wait, keeps serving credentials
@@ -26,7 +73,8 @@
 //!
 //! The STS calls go through the async [`Client`](sts::Client) when the caller runs inside a
 //! tokio runtime, and through the blocking client (feature `blocking`) otherwise, so the same
-//! provider serves both clients.
+//! provider serves both clients; the container and instance-metadata requests likewise use the
+//! async or the blocking transport (never a proxy), or the `http_client` they were given.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
@@ -56,13 +104,24 @@
 #[macro_use]
 mod common;
 mod assume_role;
+mod container;
 mod default_chain;
+mod imds;
+mod metadata_http;
 mod profile_provider;
 mod role_request;
 mod session_token;
 mod web_identity;
 
 pub use assume_role::{AssumeRoleProvider, AssumeRoleProviderBuilder};
+pub use container::{
+    ContainerCredentialsProvider, ContainerCredentialsProviderBuilder, DEFAULT_CONTAINER_ATTEMPTS,
+    DEFAULT_CONTAINER_CONNECT_TIMEOUT, DEFAULT_CONTAINER_READ_TIMEOUT,
+};
+pub use imds::{
+    ImdsCredentialsProvider, ImdsCredentialsProviderBuilder, DEFAULT_IMDS_ATTEMPTS, DEFAULT_IMDS_TIMEOUT,
+    IMDS_IPV4_ENDPOINT, IMDS_IPV6_ENDPOINT,
+};
 pub use common::{MfaTokenSource, DEFAULT_LOAD_TIMEOUT, DEFAULT_MFA_LOAD_TIMEOUT};
 pub use default_chain::{DefaultCredentialsChain, DefaultCredentialsChainBuilder};
 pub use profile_provider::{ProfileProvider, ProfileProviderBuilder};

@@ -12,6 +12,8 @@ use stsgen_runtime::credentials::process::CredentialProcessProvider;
 use stsgen_runtime::credentials::profile::{self, AssumeRoleLink, ChainLink, CredentialSource};
 use stsgen_runtime::future::BoxFuture;
 use super::common::{CacheSettings, MfaTokenSource, invalid};
+use super::container::ContainerLoader;
+use super::imds::ImdsLoader;
 use super::role_request::RoleRequest;
 use super::web_identity::WebIdentityRequest;
 
@@ -22,9 +24,23 @@ pub(crate) struct ProfileLoader {
     pub(crate) env: Arc<dyn Env>,
     pub(crate) config: Option<Config>,
     pub(crate) mfa: Option<MfaTokenSource>,
+    /// `credential_source = EcsContainer` (shared with the default chain's own link).
+    pub(crate) container: Arc<ContainerLoader>,
+    /// `credential_source = Ec2InstanceMetadata` (shared with the default chain's own link, so
+    /// the session token and static stability are shared too).
+    pub(crate) imds: Arc<ImdsLoader>,
 }
 
 impl ProfileLoader {
+    /// A loader whose container and instance-metadata sources read `env` and use the
+    /// transport of `config`, when it has one.
+    pub(crate) fn new(profile: Option<String>, env: Arc<dyn Env>, config: Option<Config>, mfa: Option<MfaTokenSource>) -> Self {
+        let http = config.as_ref().and_then(|c| c.http_client.clone());
+        let container = Arc::new(ContainerLoader::new(env.clone(), http.clone()));
+        let imds = Arc::new(ImdsLoader::new(env.clone(), profile.clone(), http));
+        ProfileLoader { profile, env, config, mfa, container, imds }
+    }
+
     pub(crate) async fn load(&self) -> Result<Credentials, CredentialsError> {
         let env = &*self.env;
         let mut set = ProfileSet::load(env)?;
@@ -51,7 +67,7 @@ impl ProfileLoader {
             }
         };
         let (base, roles) = links.split_first().ok_or_else(|| invalid(profile::PROVIDER_NAME, "empty profile chain"))?;
-        let mut credentials = self.base(base, &config).await?;
+        let mut credentials = self.base(base, &set, &config).await?;
         for link in roles {
             if let ChainLink::AssumeRole(role) = link {
                 credentials = role_request(role).call(&config, credentials, self.mfa.as_ref(), profile::PROVIDER_NAME).await?;
@@ -60,7 +76,7 @@ impl ProfileLoader {
         Ok(credentials)
     }
 
-    pub(crate) async fn base(&self, link: &ChainLink, config: &Config) -> Result<Credentials, CredentialsError> {
+    pub(crate) async fn base(&self, link: &ChainLink, set: &ProfileSet, config: &Config) -> Result<Credentials, CredentialsError> {
         let p = profile::PROVIDER_NAME;
         match link {
             ChainLink::StaticKeys { credentials, .. } => Ok(credentials.clone()),
@@ -72,14 +88,23 @@ impl ProfileLoader {
                     other => other,
                 })
             }
-            ChainLink::CredentialSource { source, profile } => Err(invalid(
-                p,
-                format!(
-                    "profile `{profile}`: credential_source = {} is not supported by this crate yet (use Environment, \
-                     source_profile or credential_process)",
-                    source.as_str()
-                ),
-            )),
+            ChainLink::CredentialSource {
+                source: source @ (CredentialSource::EcsContainer | CredentialSource::Ec2InstanceMetadata),
+                profile,
+            } => {
+                let loaded = if *source == CredentialSource::EcsContainer {
+                    self.container.load().await
+                } else {
+                    self.imds.load().await
+                };
+                // Named explicitly, a source with nothing to offer is an error, not a fall-through.
+                loaded.map_err(|e| match e {
+                    CredentialsError::NotLoaded { reason, .. } => {
+                        invalid(p, format!("profile `{profile}`: credential_source = {}, but {reason}", source.as_str()))
+                    }
+                    other => other,
+                })
+            }
             ChainLink::WebIdentity { role_arn, token_file, session_name, .. } => {
                 let request = WebIdentityRequest {
                     role_arn: role_arn.clone(),
@@ -89,7 +114,15 @@ impl ProfileLoader {
                 };
                 request.call(config, &*self.env, p).await
             }
-            ChainLink::Process { command, .. } => CredentialProcessProvider::new(command.clone()).provide_credentials().await,
+            ChainLink::Process { command, profile } => {
+                let c = CredentialProcessProvider::new(command.clone()).provide_credentials().await?;
+                // The profile's `aws_account_id` when the process does not say.
+                let account = set.get(profile).and_then(|p| p.get("aws_account_id"));
+                Ok(match (c.account_id(), account) {
+                    (None, Some(a)) => c.with_account_id(a),
+                    _ => c,
+                })
+            }
             ChainLink::AssumeRole(role) => Err(invalid(p, format!("profile `{}` has no base credentials", role.profile))),
             #[allow(unreachable_patterns)]
             other => Err(invalid(p, format!("profile `{}`: unsupported credential settings", other.profile()))),
@@ -132,7 +165,7 @@ impl ProfileProvider {
     /// A builder for the selected profile (`AWS_PROFILE`, else `default`).
     pub fn builder() -> ProfileProviderBuilder {
         ProfileProviderBuilder {
-            loader: ProfileLoader { profile: None, env: Arc::new(ProcessEnv), config: None, mfa: None },
+            loader: ProfileLoader::new(None, Arc::new(ProcessEnv), None, None),
             cache: CacheSettings::default(),
         }
     }
@@ -186,6 +219,9 @@ impl ProfileProviderBuilder {
     /// The provider.
     pub fn build(self) -> ProfileProvider {
         let mfa = self.loader.mfa.is_some();
-        ProfileProvider { cache: self.cache.build(self.loader, mfa) }
+        let l = self.loader;
+        // Again, so the container and instance-metadata sources see the final env and config.
+        let loader = ProfileLoader::new(l.profile, l.env, l.config, l.mfa);
+        ProfileProvider { cache: self.cache.build(loader, mfa) }
     }
 }

@@ -84,6 +84,6 @@ impl RoleRequest {
         let config = with_credentials(config, Some(Arc::new(StaticCredentials::from(source))));
         let what = format!("AssumeRole {}", self.role_arn);
         let out = send(&config, input).await.map_err(|e| e.into_credentials_error(provider, &what))?;
-        convert(out.credentials(), provider, &what)
+        convert(out.credentials(), out.assumed_role_user().map(|u| u.arn()), provider, &what)
     }
 }

@@ -41,7 +41,7 @@ impl SessionTokenLoader {
         let source = self.source.provide_credentials().await?;
         let config = with_credentials(&self.config, Some(Arc::new(StaticCredentials::from(source))));
         let out = send(&config, input).await.map_err(|e| e.into_credentials_error(p, "GetSessionToken"))?;
-        convert(out.credentials(), p, "GetSessionToken")
+        convert(out.credentials(), None, p, "GetSessionToken")
     }
 }
 

@@ -64,7 +64,7 @@ impl WebIdentityRequest {
         let config = with_credentials(config, None);
         let what = format!("AssumeRoleWithWebIdentity {}", self.role_arn);
         let out = send(&config, input).await.map_err(|e| e.into_credentials_error(provider, &what))?;
-        convert(out.credentials(), provider, &what)
+        convert(out.credentials(), out.assumed_role_user().map(|u| u.arn()), provider, &what)
     }
 }
 

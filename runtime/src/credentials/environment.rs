@@ -20,7 +20,8 @@ pub fn env_var(name: &str, provider: &'static str) -> Result<Option<String>, Cre
     }
 }
 
-/// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_CREDENTIAL_EXPIRATION`.
+/// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_CREDENTIAL_EXPIRATION`,
+/// `AWS_ACCOUNT_ID`.
 #[derive(Clone, Debug, Default)]
 pub struct EnvironmentCredentials;
 
@@ -80,7 +81,11 @@ impl EnvironmentCredentials {
                 Some(SystemTime::from(t))
             }
         };
-        Ok(Credentials::new(id, secret, token, expiry, Self::NAME))
+        let credentials = Credentials::new(id, secret, token, expiry, Self::NAME);
+        Ok(match var("AWS_ACCOUNT_ID")? {
+            Some(account) => credentials.with_account_id(account),
+            None => credentials,
+        })
     }
 }
 
@@ -106,8 +111,10 @@ mod tests {
             .with_var("AWS_ACCESS_KEY_ID", "AKID")
             .with_var("AWS_SECRET_ACCESS_KEY", "SECRET")
             .with_var("AWS_SESSION_TOKEN", "TOKEN")
-            .with_var("AWS_CREDENTIAL_EXPIRATION", "2030-01-02T03:04:05Z");
+            .with_var("AWS_CREDENTIAL_EXPIRATION", "2030-01-02T03:04:05Z")
+            .with_var("AWS_ACCOUNT_ID", "123456789012");
         let c = EnvironmentCredentials::load_from(&env).unwrap();
+        assert_eq!(c.account_id(), Some("123456789012"));
         assert_eq!((c.access_key_id(), c.secret_access_key(), c.session_token()), ("AKID", "SECRET", Some("TOKEN")));
         assert_eq!(c.expiry(), Some(SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_893_553_445)));
     }

@@ -188,7 +188,12 @@ fn parse_output(stdout: &[u8]) -> Result<Credentials, String> {
             Some(SystemTime::from(t))
         }
     };
-    Ok(Credentials::new(id, secret, token.map(str::to_owned), expiry, CredentialProcessProvider::NAME))
+    let account_id = string("AccountId", false)?;
+    let credentials = Credentials::new(id, secret, token.map(str::to_owned), expiry, CredentialProcessProvider::NAME);
+    Ok(match account_id {
+        Some(a) => credentials.with_account_id(a),
+        None => credentials,
+    })
 }
 
 /// What a finished command produced.
@@ -417,8 +422,9 @@ mod tests {
         assert_eq!((c.access_key_id(), c.secret_access_key(), c.session_token()), ("AKID", "s3cr3t", Some("tok")));
         assert_eq!(c.expiry(), Some(SystemTime::UNIX_EPOCH + Duration::from_secs(1_893_553_445)));
         assert_eq!(c.provider(), "credential_process");
+        assert_eq!(c.account_id(), Some("123456789012"));
         let c = parse_output(br#"{"Version":1,"AccessKeyId":"A","SecretAccessKey":"S","SessionToken":null}"#).unwrap();
-        assert_eq!((c.session_token(), c.expiry()), (None, None));
+        assert_eq!((c.session_token(), c.expiry(), c.account_id()), (None, None, None));
     }
 
     #[test]

@@ -37,7 +37,8 @@ impl From<ProfileError> for CredentialsError {
 pub struct ProfileCredentials;
 
 impl ProfileCredentials {
-    /// The profile's static keys, with the provider name [`PROVIDER_NAME`] and no expiry.
+    /// The profile's static keys (and `aws_account_id`), with the provider name
+    /// [`PROVIDER_NAME`] and no expiry.
     ///
     /// # Errors
     /// [`ProfileError::NoCredentials`] when none of the three keys is set;
@@ -52,7 +53,13 @@ impl ProfileCredentials {
         };
         match (id, secret) {
             (None, None) if token.is_none() => Err(ProfileError::NoCredentials { profile: profile.name().to_owned() }),
-            (Some(id), Some(secret)) => Ok(Credentials::new(id, secret, token.map(str::to_owned), None, PROVIDER_NAME)),
+            (Some(id), Some(secret)) => {
+                let credentials = Credentials::new(id, secret, token.map(str::to_owned), None, PROVIDER_NAME);
+                Ok(match profile.get("aws_account_id") {
+                    Some(account) => credentials.with_account_id(account),
+                    None => credentials,
+                })
+            }
             (None, _) => Err(missing("aws_access_key_id")),
             (Some(_), None) => Err(missing("aws_secret_access_key")),
         }
@@ -71,14 +78,12 @@ pub enum CredentialSource {
 }
 
 impl CredentialSource {
-    /// Parses the exact names the SDKs accept (case-sensitive).
+    /// Parses the names the SDKs accept, ignoring ASCII case (`ec2instancemetadata` works, as
+    /// in botocore).
     pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "Environment" => Some(CredentialSource::Environment),
-            "Ec2InstanceMetadata" => Some(CredentialSource::Ec2InstanceMetadata),
-            "EcsContainer" => Some(CredentialSource::EcsContainer),
-            _ => None,
-        }
+        [CredentialSource::Environment, CredentialSource::Ec2InstanceMetadata, CredentialSource::EcsContainer]
+            .into_iter()
+            .find(|s| s.as_str().eq_ignore_ascii_case(value.trim()))
     }
 
     /// The name as written in a profile.

@@ -18,6 +18,7 @@ pub struct Credentials {
     session_token: Option<String>,
     expiry: Option<SystemTime>,
     provider: &'static str,
+    account_id: Option<String>,
 }
 
 impl Credentials {
@@ -35,7 +36,23 @@ impl Credentials {
             session_token,
             expiry,
             provider,
+            account_id: None,
         }
+    }
+
+    /// The same credentials with the AWS account id they belong to (`AWS_ACCOUNT_ID`, a
+    /// profile's `aws_account_id`, `AccountId` of a container or `credential_process` response,
+    /// the account of an assumed role's ARN). An empty id is treated as none.
+    pub fn with_account_id(mut self, account_id: impl Into<String>) -> Self {
+        let id = account_id.into();
+        self.account_id = if id.is_empty() { None } else { Some(id) };
+        self
+    }
+
+    /// The AWS account id the credentials belong to, when the provider knew it (not secret;
+    /// shown in `Debug`).
+    pub fn account_id(&self) -> Option<&str> {
+        self.account_id.as_deref()
     }
 
     /// The access key id (not secret; shown in `Debug`).
@@ -77,6 +94,7 @@ impl fmt::Debug for Credentials {
             .field("session_token", &self.session_token.as_ref().map(|_| REDACTED))
             .field("expiry", &self.expiry)
             .field("provider", &self.provider)
+            .field("account_id", &self.account_id)
             .finish()
     }
 }
@@ -187,6 +205,16 @@ mod tests {
         let c = Credentials::new("AKID", "SECRET", None, Some(SystemTime::UNIX_EPOCH), "fixed");
         let provider = StaticCredentials::from(c.clone());
         assert_eq!(provider.provide_credentials_blocking(), Ok(c));
+    }
+
+    #[test]
+    fn account_id_is_carried_and_shown() {
+        let c = Credentials::new("AKID", "s3cr3t", None, None, "static");
+        assert_eq!(c.account_id(), None);
+        let c = c.with_account_id("123456789012");
+        assert_eq!(c.account_id(), Some("123456789012"));
+        assert!(format!("{c:?}").contains("123456789012"));
+        assert_eq!(c.with_account_id("").account_id(), None);
     }
 
     #[test]

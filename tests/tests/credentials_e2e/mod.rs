@@ -60,7 +60,7 @@ fn a_profile_with_role_arn_and_source_profile_assumes_the_role() {
 fn a_two_hop_profile_chain_reaches_the_second_role() {
     let c = checked();
     let env = Arc::new(profiles(&c.url, &c.alice, "").with_var("AWS_PROFILE", "second"));
-    // Through the default chain: no environment keys, no web identity, then the profile.
+    // Through the default chain: no environment keys, then the profile.
     let chain = DefaultCredentialsChain::builder().env(env).build().expect("a chain");
     let arn = caller_arn(&client_with(&c.url, chain));
     assert_eq!(arn, format!("arn:aws:sts::{ACCOUNT}:assumed-role/e2e-second/e2e-second-session"));
@@ -190,4 +190,63 @@ fn presigned_urls_and_eks_tokens_match_botocore_byte_for_byte() {
         let decoded = sts::runtime::types::wire::decode_base64(&padded).expect("base64url");
         assert_eq!(String::from_utf8(decoded).unwrap(), theirs, "EKS token in {region}");
     }
+}
+
+/// A local stand-in for the container endpoint and IMDS (the services only exist on AWS),
+/// handing out the temporary credentials of the first role, assumed as alice (moto checks
+/// what they sign).
+fn metadata_stand_in(c: &super::Checked) -> stsgen_tests::FaultServer {
+    let (client, _) = super::sts_client(&c.url, Some(&c.alice));
+    let out = rt()
+        .block_on(client.assume_role().role_arn(&c.first_role_arn).role_session_name(FIRST_SESSION).send())
+        .expect("AssumeRole e2e-first as alice");
+    let key = Key::from_sts(out.credentials().expect("credentials"));
+    let doc = format!(
+        r#"{{"Code":"Success","AccessKeyId":"{}","SecretAccessKey":"{}","Token":"{}","Expiration":"2099-01-01T00:00:00Z","AccountId":"{ACCOUNT}"}}"#,
+        key.id,
+        key.secret,
+        key.token.unwrap_or_default()
+    );
+    let respond = |body: &str| stsgen_tests::Fault::Respond { status: 200, headers: vec![], body: body.as_bytes().to_vec() };
+    stsgen_tests::FaultServer::start(move |_, r| {
+        if r.request_line.starts_with("PUT /latest/api/token ") {
+            respond("e2e-imds-token")
+        } else if r.request_line.starts_with("GET /latest/meta-data/iam/security-credentials/ ") {
+            respond("e2e-instance-role")
+        } else {
+            respond(&doc)
+        }
+    })
+}
+
+#[test]
+#[ignore = "needs the moto servers `cargo xtask test` starts"]
+fn credential_source_ecs_container_assumes_the_role_with_the_container_credentials() {
+    let c = checked();
+    let stand_in = metadata_stand_in(c);
+    // The container has the first role; the profile assumes the second with it.
+    let extra = format!(
+        "[profile ecs]\nrole_arn = {}\ncredential_source = EcsContainer\nrole_session_name = e2e-second-session\n\
+         region = {REGION}\nendpoint_url = {}\n",
+        c.second_role_arn, c.url
+    );
+    let env = profiles(&c.url, &c.alice, &extra)
+        .with_var("AWS_CONTAINER_CREDENTIALS_FULL_URI", format!("{}/v1/credentials", stand_in.url))
+        .with_var("AWS_CONTAINER_AUTHORIZATION_TOKEN", "e2e-pod-token");
+    let provider = ProfileProvider::builder().env(Arc::new(env)).profile_name("ecs").build();
+    let arn = caller_arn(&client_with(&c.url, provider));
+    assert_eq!(arn, format!("arn:aws:sts::{ACCOUNT}:assumed-role/e2e-second/e2e-second-session"));
+    assert_eq!(stand_in.received()[0].header("authorization"), Some("e2e-pod-token"));
+}
+
+#[test]
+#[ignore = "needs the moto servers `cargo xtask test` starts"]
+fn the_default_chain_signs_with_instance_metadata_credentials() {
+    let c = checked();
+    let stand_in = metadata_stand_in(c);
+    let env = MemoryEnv::new().with_var("HOME", "/home/none").with_var("AWS_EC2_METADATA_SERVICE_ENDPOINT", stand_in.url.as_str());
+    let chain = DefaultCredentialsChain::builder().env(Arc::new(env)).build().expect("a chain");
+    let arn = caller_arn(&client_with(&c.url, chain));
+    assert_eq!(arn, format!("arn:aws:sts::{ACCOUNT}:assumed-role/e2e-first/{FIRST_SESSION}"));
+    assert_eq!(stand_in.requests(), 3, "token, role name, role credentials");
 }
