@@ -808,3 +808,73 @@ fn vendored_data_matches_sources_json() {
         assert!(seen.contains(rel), "SOURCES.json records {rel}, which is not in the tree");
     }
 }
+
+/// The replayer itself: a request that differs in method, URI, a relevant header, signature or
+/// body is reported; so are a request beyond the recording and a recorded one never made.
+#[test]
+fn replay_reports_every_kind_of_mismatch() {
+    let exchange = |method: &str, uri: &str, headers: Vec<(&str, &str)>, body: &str| Exchange {
+        method: method.into(),
+        uri: uri.into(),
+        headers: headers.into_iter().map(|(n, v)| (n.into(), v.into())).collect(),
+        body: body.as_bytes().to_vec(),
+        status: 200,
+        response_headers: vec![("content-type".into(), "text/plain".into())],
+        response_body: b"ok".to_vec(),
+    };
+    let form = ("content-type", "application/x-www-form-urlencoded");
+    let sigv4 = "AWS4-HMAC-SHA256 Credential=AKIDA/20210810/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=00";
+    let replay = Replay::new(
+        "no-such-case",
+        vec![
+            exchange("PUT", "http://169.254.169.254/latest/api/token", vec![("x-aws-ec2-metadata-token-ttl-seconds", "21600")], ""),
+            exchange(
+                "POST",
+                "https://sts.us-east-1.amazonaws.com",
+                vec![form, ("authorization", sigv4)],
+                "Action=AssumeRole&RoleArn=a%3Ab&RoleSessionName=s-1629230104880",
+            ),
+            exchange("GET", "http://x/?a=1&b=2", vec![], ""),
+            exchange("GET", "http://never/", vec![], ""),
+        ],
+    );
+    let send = |req: http::Request<Vec<u8>>| -> Result<HttpResponse, TransportError> {
+        stsgen_runtime::future::block_on(replay.send(req, 1 << 20))
+    };
+    let request = |method: &str, uri: &str| http::Request::builder().method(method).uri(uri);
+    // 1: right method and URI, wrong TTL header; the recorded response comes back anyway.
+    let r = send(request("PUT", "http://169.254.169.254/latest/api/token").header("x-aws-ec2-metadata-token-ttl-seconds", "60").body(vec![]).unwrap());
+    assert_eq!(r.expect("a replayed response").body, b"ok");
+    // 2: the same form in another order with another generated session name, `/` for the empty
+    //    path, but signed for another region: only the signature is reported.
+    let other = sigv4.replace("us-east-1", "us-west-2");
+    let _ = send(
+        request("POST", "https://sts.us-east-1.amazonaws.com/")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("authorization", other)
+            .body(b"RoleSessionName=stsgen-1&RoleArn=a:b&Action=AssumeRole".to_vec())
+            .unwrap(),
+    );
+    // 3: the query in another order matches; a body where none was recorded does not.
+    let _ = send(request("GET", "http://x/?b=2&a=1").body(b"x".to_vec()).unwrap());
+    // 4: a request other than the recorded one; 5: one beyond the recording.
+    let _ = send(request("DELETE", "http://elsewhere/").body(vec![]).unwrap());
+    assert!(send(request("GET", "http://more/").body(vec![]).unwrap()).is_err());
+
+    let problems = replay.problems();
+    let expect = [
+        "request 1 (PUT http://169.254.169.254/latest/api/token): header x-aws-ec2-metadata-token-ttl-seconds",
+        "request 2 (POST https://sts.us-east-1.amazonaws.com): signed with (access key, region, service)",
+        "request 3 (GET http://x/?a=1&b=2): body",
+        "request 4 (GET http://never/): method DELETE instead of GET",
+        "request 4 (GET http://never/): URI http://elsewhere/ instead of http://never/",
+        "unexpected request 5: GET http://more/",
+    ];
+    for (want, got) in expect.iter().zip(&problems) {
+        assert!(got.starts_with(want), "expected `{want}...`, got `{got}`\nall: {problems:#?}");
+    }
+    assert_eq!(problems.len(), expect.len(), "{problems:#?}");
+    // A recorded request never made.
+    let unused = Replay::new("no-such-case", vec![exchange("GET", "http://never/", vec![], "")]);
+    assert_eq!(unused.problems(), ["recorded request 1 (GET http://never/) was never made"]);
+}
