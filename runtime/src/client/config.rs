@@ -1,7 +1,8 @@
 //! Client configuration, from code and from the environment variables every AWS SDK reads.
 
+use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use super::retry::RetryConfig;
 use super::transport::HttpClient;
@@ -65,6 +66,36 @@ pub struct ClientConfig {
     pub http_client: Option<Arc<dyn HttpClient>>,
     /// Appended to the `user-agent`.
     pub app_name: Option<String>,
+    /// The clock requests are signed with and credentials' expiry is checked against; the
+    /// system clock when `None`. For tests that replay recorded traffic.
+    pub clock: Option<Clock>,
+}
+
+/// A source of the current time (see [`ClientConfig::clock`]).
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> SystemTime + Send + Sync>);
+
+impl Clock {
+    /// A clock that asks `now` for the time.
+    pub fn new(now: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
+        Clock(Arc::new(now))
+    }
+
+    /// A clock that always says `at`.
+    pub fn fixed(at: SystemTime) -> Self {
+        Clock::new(move || at)
+    }
+
+    /// The time now.
+    pub fn now(&self) -> SystemTime {
+        (self.0)()
+    }
+}
+
+impl fmt::Debug for Clock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Clock(..)")
+    }
 }
 
 /// The default response body cap.

@@ -59,11 +59,17 @@ impl ClientHandle {
     /// The current time as the service sees it (local time corrected by the learned offset).
     pub fn service_time(&self) -> SystemTime {
         let offset = self.clock_offset_ms.load(Ordering::Relaxed);
+        let now = self.local_time();
         if offset >= 0 {
-            SystemTime::now() + Duration::from_millis(offset as u64)
+            now + Duration::from_millis(offset as u64)
         } else {
-            SystemTime::now() - Duration::from_millis(offset.unsigned_abs())
+            now - Duration::from_millis(offset.unsigned_abs())
         }
+    }
+
+    /// The configured clock's time (the system clock by default).
+    fn local_time(&self) -> SystemTime {
+        self.config.clock.as_ref().map_or_else(SystemTime::now, |c| c.now())
     }
 }
 
@@ -443,7 +449,7 @@ fn learn_skew(handle: &ClientHandle, headers: &http::HeaderMap) -> bool {
         return false;
     };
     let server_ms = (server.unix_timestamp_nanos() / 1_000_000) as i64;
-    let local_ms = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);
+    let local_ms = handle.local_time().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);
     let offset = server_ms - local_ms;
     if offset.abs() < 4 * 60 * 1000 {
         return false;
@@ -458,6 +464,19 @@ mod tests {
 
     fn uri(endpoint: &str) -> Result<http::Uri, String> {
         build_uri(&Endpoint::new(endpoint), &http::Uri::from_static("/"))
+    }
+
+    #[test]
+    fn service_time_follows_the_configured_clock_and_the_learned_offset() {
+        let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_628_193_000);
+        let config = ClientConfig { clock: Some(crate::client::config::Clock::fixed(at)), ..ClientConfig::new() };
+        let handle = ClientHandle { config, http: None, signer: Signer::new(), clock_offset_ms: AtomicI64::new(0) };
+        assert_eq!(handle.service_time(), at);
+        let mut headers = http::HeaderMap::new();
+        headers.insert(http::header::DATE, http::HeaderValue::from_static("Thu, 05 Aug 2021 20:00:00 GMT"));
+        assert!(learn_skew(&handle, &headers));
+        let expected = SystemTime::UNIX_EPOCH + Duration::from_secs(1_628_193_600);
+        assert_eq!(handle.service_time(), expected);
     }
 
     #[test]

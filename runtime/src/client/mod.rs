@@ -14,7 +14,7 @@ pub mod transport;
 
 mod invoke;
 
-pub use config::{ClientConfig, TimeoutConfig};
+pub use config::{ClientConfig, Clock, TimeoutConfig};
 pub use invoke::{invoke, user_agent, ClientHandle, OperationCall, ServiceError};
 pub use retry::RetryConfig;
 pub use http1::HttpResponse;
