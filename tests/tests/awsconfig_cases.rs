@@ -31,7 +31,7 @@ use stsgen_config::credentials::{DefaultCredentialsChain, ProfileProvider};
 use stsgen_config::ConfigLoader;
 use stsgen_runtime::client::{Clock, HttpClient, HttpResponse};
 use stsgen_runtime::config::{Env, MemoryEnv};
-use stsgen_runtime::credentials::{Credentials, ProvideCredentials};
+use stsgen_runtime::credentials::ProvideCredentials;
 use stsgen_runtime::error::{TransportError, TransportErrorKind};
 use stsgen_runtime::future::BoxFuture;
 use stsgen_runtime::http;
@@ -53,46 +53,10 @@ const KNOWN_GAPS: &[(&str, &str)] = &[
     ("profile-provider/sso_override_global_env_url", SSO),
     ("profile-provider/invalid_sso_credentials_config", SSO_TOKEN_PROFILE),
     ("profile-provider/sso_token", SSO_TOKEN_PROFILE),
-    // Container (ECS, EKS Pod Identity).
-    ("default-credential-provider-chain/ecs_assume_role", "needs the container provider and `credential_source = EcsContainer` (branch chain-providers); then the account id from the AssumeRole response's AssumedRoleUser ARN"),
-    ("default-credential-provider-chain/ecs_credentials", CONTAINER),
-    ("default-credential-provider-chain/ecs_credentials_invalid_profile", CONTAINER),
-    ("default-credential-provider-chain/eks_pod_identity_credentials", CONTAINER),
-    ("default-credential-provider-chain/eks_pod_identity_no_token_file", "needs the container provider (branch chain-providers), failing on the missing AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE; its error wording may need an ERROR_WORDING entry"),
-    // Instance metadata.
-    ("default-credential-provider-chain/imds_assume_role", "needs the IMDS provider and `credential_source = Ec2InstanceMetadata` (branch chain-providers); then the account id from the AssumeRole response's AssumedRoleUser ARN"),
-    ("default-credential-provider-chain/imds_config_with_no_creds", IMDS),
-    ("default-credential-provider-chain/imds_default_chain_error", IMDS),
-    ("default-credential-provider-chain/imds_default_chain_retries", "needs the IMDS provider (branch chain-providers), retrying a 503 on the token PUT and on each GET once"),
-    ("default-credential-provider-chain/imds_default_chain_success", IMDS),
-    ("default-credential-provider-chain/imds_no_iam_role", "needs the IMDS provider and `credential_source = Ec2InstanceMetadata` (branch chain-providers): a 404 for the role list means no credentials; its error wording may need an ERROR_WORDING entry"),
-    ("default-credential-provider-chain/imds_token_fail", "needs the IMDS provider and `credential_source = Ec2InstanceMetadata` (branch chain-providers): a 403 on the token PUT ends the attempt; its error wording may need an ERROR_WORDING entry"),
-    // The chain's order.
-    ("default-credential-provider-chain/profile_overrides_web_identity", "web identity from the environment is tried before the profile, so AWS_ROLE_ARN wins over AWS_PROFILE=A (the order is fixed on branch chain-providers: env, profile, web identity, container, IMDS)"),
-    // The account id (`Credentials::account_id`, branch chain-providers).
-    ("default-credential-provider-chain/environment_variables", "account id: Credentials carries none yet (branch chain-providers adds it; here from AWS_ACCOUNT_ID)"),
-    ("default-credential-provider-chain/web_identity_token_env", ACCOUNT_FROM_WEB_IDENTITY),
-    ("default-credential-provider-chain/web_identity_token_profile", ACCOUNT_FROM_WEB_IDENTITY),
-    ("default-credential-provider-chain/web_identity_token_source_profile", ACCOUNT_FROM_ASSUME_ROLE),
-    ("profile-provider/assume_role_override_global_env_url", ACCOUNT_FROM_ASSUME_ROLE),
-    ("profile-provider/assume_role_override_global_profile_url", ACCOUNT_FROM_ASSUME_ROLE),
-    ("profile-provider/assume_role_override_service_env_url", ACCOUNT_FROM_ASSUME_ROLE),
-    ("profile-provider/assume_role_override_service_profile_url", ACCOUNT_FROM_ASSUME_ROLE),
-    ("profile-provider/e2e_assume_role", ACCOUNT_FROM_ASSUME_ROLE),
-    ("profile-provider/e2e_fips_and_dual_stack_sts", ACCOUNT_FROM_ASSUME_ROLE),
-    ("profile-provider/region_override", ACCOUNT_FROM_ASSUME_ROLE),
-    ("profile-provider/retry_on_error", ACCOUNT_FROM_ASSUME_ROLE),
-    ("profile-provider/credential_process", "account id: Credentials carries none yet (branch chain-providers adds it; here the process output's AccountId, over the profile's aws_account_id)"),
-    ("profile-provider/credential_process_account_id_fallback", "account id: Credentials carries none yet (branch chain-providers adds it; here the profile's aws_account_id, as the process output has no AccountId)"),
 ];
 
 const SSO: &str = "needs the IAM Identity Center (SSO) provider: token cache and GetRoleCredentials (issue 16, waits for the generated sso crate)";
 const SSO_TOKEN_PROFILE: &str = "needs the IAM Identity Center (SSO) provider (issue 16, waits for the generated sso crate): an sso_session profile without sso_account_id and sso_role_name resolves a token, not credentials; today every sso_* profile is refused as unsupported";
-const CONTAINER: &str = "needs the container provider (branch chain-providers)";
-const IMDS: &str = "needs the IMDS provider (branch chain-providers)";
-const ACCOUNT_FROM_ASSUME_ROLE: &str =
-    "account id: Credentials carries none yet (branch chain-providers adds it; here from the AssumeRole response's AssumedRoleUser ARN)";
-const ACCOUNT_FROM_WEB_IDENTITY: &str = "account id: Credentials carries none yet (branch chain-providers adds it; here from the AssumeRoleWithWebIdentity response's AssumedRoleUser ARN)";
 
 /// `ErrorContains` cases whose substring is aws-config's wording for an error we word
 /// differently: (case, a substring of our error, why ours is kept). Only the case named here is
@@ -119,6 +83,16 @@ const ERROR_WORDING: &[(&str, &str, &str)] = &[
         "aws-config prints its Rust error type (InvalidIdentityTokenException); ours prints the error code the service sent (InvalidIdentityToken), which is what AWS documents",
     ),
     (
+        "default-credential-provider-chain/eks_pod_identity_no_token_file",
+        "container: reading the authorization token file /token.jwt (AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE): ",
+        "aws-config prints the operating system's `No such file or directory (os error 2)`; ours names the file and the variable that pointed to it, followed by the file system's error (here the in-memory file system's `entity not found`)",
+    ),
+    (
+        "default-credential-provider-chain/imds_no_iam_role",
+        "credential_source = Ec2InstanceMetadata, but GET /latest/meta-data/iam/security-credentials/: HTTP 404",
+        "aws-config passes on the IMDS provider's generic \"the credential provider was not enabled\"; ours names the profile's setting, the request that failed and that the instance has no IAM role",
+    ),
+    (
         "profile-provider/credential_process_failure",
         "credential_process: `exit` failed (exit status: 1)",
         "same facts (the process failed with status 1); ours also names the program, never its arguments",
@@ -143,7 +117,8 @@ const ERROR_WORDING: &[(&str, &str, &str)] = &[
 /// Where a recording does not match its own case's inputs (aws-config's harness does not
 /// compare bodies or signatures, so these went unnoticed upstream): (case, request number from
 /// 1, what is not compared, why). A form parameter listed here must still be sent, with any
-/// value; a header of [`RELEVANT_HEADERS`] listed here is not compared; `authorization-region`
+/// value; a header of [`RELEVANT_HEADERS`] listed here is not compared; `authorization` skips the
+/// authorization check, `authorization-key` the signing access key's comparison; `authorization-region`
 /// compares the signature's access key and service but not its region.
 const RECORDING_QUIRKS: &[(&str, usize, &str, &str)] = &[
     (
@@ -187,6 +162,24 @@ const RECORDING_QUIRKS: &[(&str, usize, &str, &str)] = &[
         2,
         "x-amz-security-token",
         "the recorded AssumeRole carries the session token of the real response to request 1, which the recording scrubbed to TESTSESSIONTOKEN: the token a client must send is the scrubbed one",
+    ),
+    (
+        "default-credential-provider-chain/ecs_assume_role",
+        2,
+        "authorization-key",
+        "the recorded AssumeRole is signed with access key ASIARSTSBASE, but the container response recorded in request 1 of the same case returns ASIARTEST: the two halves come from different runs; the client must sign with what the container returned",
+    ),
+    (
+        "default-credential-provider-chain/ecs_assume_role",
+        2,
+        "x-amz-security-token",
+        "as for the access key: the recorded session token `tokenbase` is not the one the recorded container response returns",
+    ),
+    (
+        "default-credential-provider-chain/eks_pod_identity_credentials",
+        1,
+        "authorization",
+        "the recording left out the Authorization header, which carries the contents of AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (aws-config sends it too; its harness does not compare headers it did not record)",
     ),
     (
         "profile-provider/region_override",
@@ -513,8 +506,10 @@ fn compare_request(recorded: &Exchange, ours: &http::Request<Vec<u8>>, skip: &[&
             problems.push(format!("header {name}: {:?} instead of {:?}", short(got), short(want)));
         }
     }
-    if let Some(p) = check_authorization(recorded, ours, skip.contains(&"authorization-region")) {
-        problems.push(p);
+    if !skip.contains(&"authorization") {
+        if let Some(p) = check_authorization(recorded, ours, skip.contains(&"authorization-region"), skip.contains(&"authorization-key")) {
+            problems.push(p);
+        }
     }
     if let Some(p) = compare_body(recorded, ours.body(), skip) {
         problems.push(p);
@@ -539,13 +534,14 @@ fn same_uri(a: &http::Uri, b: &http::Uri) -> bool {
 /// A SigV4 `authorization` must be SigV4 here too, for the same access key, region and service
 /// (date and signature differ by run); any other recorded value must be equal; none recorded,
 /// none sent (web identity and SSO calls are unsigned).
-fn check_authorization(recorded: &Exchange, ours: &http::Request<Vec<u8>>, skip_region: bool) -> Option<String> {
+fn check_authorization(recorded: &Exchange, ours: &http::Request<Vec<u8>>, skip_region: bool, skip_key: bool) -> Option<String> {
     let want = recorded.headers.iter().find(|(n, _)| n == "authorization").map(|(_, v)| v.as_str());
     let got = ours.headers().get("authorization").map(|v| v.to_str().unwrap_or("<not UTF-8>"));
     let scope = |v: &str| -> Option<(String, String, String)> {
         let cred = v.strip_prefix("AWS4-HMAC-SHA256 Credential=")?;
         let mut parts = cred.split(',').next()?.split('/');
-        let key = parts.next()?.to_owned();
+        let key = parts.next()?;
+        let key = if skip_key { "<not compared>" } else { key }.to_owned();
         let _date = parts.next()?;
         let region = parts.next()?;
         let region = if skip_region { "<not compared>" } else { region };
@@ -638,17 +634,6 @@ fn percent_decode(s: &str) -> String {
 
 // ---------------------------------------------------------------------------------------------
 // Running a case
-
-/// The account id our credentials carry. `Credentials::account_id` comes with the container and
-/// instance-metadata providers (branch chain-providers); until it exists this shim answers `None`,
-/// and once it does the inherent method takes precedence over this trait's and the shim can go.
-#[allow(dead_code)]
-trait AccountIdShim {
-    fn account_id(&self) -> Option<&str> {
-        None
-    }
-}
-impl AccountIdShim for Credentials {}
 
 fn epoch_seconds(t: SystemTime) -> Option<u64> {
     t.duration_since(UNIX_EPOCH).ok().map(|d| d.as_secs())

@@ -37,7 +37,12 @@ impl ProfileLoader {
     pub(crate) fn new(profile: Option<String>, env: Arc<dyn Env>, config: Option<Config>, mfa: Option<MfaTokenSource>) -> Self {
         let http = config.as_ref().and_then(|c| c.http_client.clone());
         let container = Arc::new(ContainerLoader::new(env.clone(), http.clone()));
-        let imds = Arc::new(ImdsLoader::new(env.clone(), profile.clone(), http));
+        let mut imds = ImdsLoader::new(env.clone(), profile.clone(), http);
+        // Token lifetimes and static stability follow the configuration's clock, as signing does.
+        if let Some(clock) = config.as_ref().and_then(|c| c.clock.clone()) {
+            imds.clock = Arc::new(move || clock.now());
+        }
+        let imds = Arc::new(imds);
         ProfileLoader { profile, env, config, mfa, container, imds }
     }
 
