@@ -41,7 +41,11 @@ pub enum RegionalEndpoints {
 }
 
 /// Everything a generated client needs besides its model.
-#[derive(Clone, Debug, Default)]
+///
+/// [`Default`] and [`new`](Self::new) are the same configuration (a 10 MiB response-body
+/// cap, default retries and timeouts, nothing read from the environment), so
+/// `Config { region: .., ..Default::default() }` works.
+#[derive(Clone, Debug)]
 pub struct ClientConfig {
     /// The region (`AWS_REGION`, else `AWS_DEFAULT_REGION`).
     pub region: Option<String>,
@@ -70,6 +74,24 @@ pub struct ClientConfig {
 /// The default response body cap.
 pub const DEFAULT_MAX_RESPONSE_BODY: usize = 10 * 1024 * 1024;
 
+impl Default for ClientConfig {
+    fn default() -> Self {
+        ClientConfig {
+            region: None,
+            endpoint_url: None,
+            use_fips: false,
+            use_dual_stack: false,
+            regional_endpoints: RegionalEndpoints::default(),
+            credentials: None,
+            retry: RetryConfig::default(),
+            timeouts: TimeoutConfig::default(),
+            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
+            http_client: None,
+            app_name: None,
+        }
+    }
+}
+
 /// Reads `name` from `env`; a non-UTF-8 value is an error naming the variable.
 fn env_text(env: &dyn Env, name: &str) -> Result<Option<String>, CredentialsError> {
     env.var(name).map_err(|e| CredentialsError::InvalidConfiguration { provider: "configuration", reason: e.to_string() })
@@ -90,7 +112,7 @@ fn env_bool(env: &dyn Env, name: &str) -> Result<bool, CredentialsError> {
 impl ClientConfig {
     /// Defaults with nothing read from the environment.
     pub fn new() -> Self {
-        ClientConfig { max_response_body: DEFAULT_MAX_RESPONSE_BODY, ..Default::default() }
+        Self::default()
     }
 
     /// Reads the standard variables for the service with this `serviceId` (`STS` ->
@@ -238,6 +260,13 @@ mod tests {
         let set = ProfileSet::parse(CONFIG, "").unwrap();
         let mut cfg = ClientConfig::from_env_with("STS", env).unwrap();
         apply_to_config(&set, name, "STS", env, &mut cfg).map(|()| cfg)
+    }
+
+    #[test]
+    fn default_and_new_agree() {
+        let (d, n) = (ClientConfig::default(), ClientConfig::new());
+        assert_eq!(d.max_response_body, DEFAULT_MAX_RESPONSE_BODY);
+        assert_eq!(format!("{d:?}"), format!("{n:?}"));
     }
 
     #[test]
