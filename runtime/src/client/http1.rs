@@ -27,7 +27,7 @@ pub struct HttpResponse {
 /// The most bytes a response head (status line and headers) may take.
 pub(crate) const MAX_HEAD: usize = 64 * 1024;
 /// The most header lines a response may have.
-const MAX_HEADERS: usize = 128;
+pub(crate) const MAX_HEADERS: usize = 128;
 /// The most bytes a chunk-size line (size and extensions) may take.
 const MAX_CHUNK_LINE: usize = 4 * 1024;
 /// The most bytes the trailer section after the last chunk may take (all its lines together).
@@ -417,6 +417,10 @@ impl ResponseReader {
                                 }
                                 break Progress::NeedMore;
                             };
+                            if nl > MAX_CHUNK_LINE {
+                                // The same verdict as when the line arrives in pieces.
+                                return Err(invalid("a chunk-size line is too long"));
+                            }
                             let line = &self.buf[pos..pos + nl];
                             let line = line.strip_suffix(b"\r").unwrap_or(line);
                             let size = chunk_size(line)

@@ -8,6 +8,9 @@
 #[cfg(feature = "blocking")]
 pub mod blocking;
 pub mod config;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod http1;
 pub mod retry;
 pub mod transport;
