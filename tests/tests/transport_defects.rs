@@ -1,13 +1,17 @@
 //! Regression tests for the transport defects of the hardening issue, through the generated
 //! STS client (async and blocking) against fault-injecting servers on 127.0.0.1.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use sts::operation::get_caller_identity::{GetCallerIdentityError, GetCallerIdentityInput, GetCallerIdentityOutput};
 use sts::runtime::error::{SdkError, TransportErrorKind};
-use stsgen_runtime::credentials::StaticCredentials;
-use stsgen_tests::{Fault, FaultServer};
+use stsgen_runtime::credentials::cache::CachingProvider;
+use stsgen_runtime::credentials::{Credentials, CredentialsError, ProvideCredentials, StaticCredentials};
+use stsgen_runtime::future::BoxFuture;
+use stsgen_runtime::types::wire::{format_timestamp, parse_timestamp, TimestampFormat};
+use stsgen_tests::{Fault, FaultServer, Received};
 
 const IDENTITY: &str = "<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/t</Arn>\
 <UserId>AIDT</UserId><Account>123456789012</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>rt</RequestId>\
@@ -91,5 +95,178 @@ fn an_announced_length_allocates_nothing_up_front() {
         let SdkError::Transport { error, .. } = &e else { panic!("{mode:?}: {e:?}") };
         assert_eq!(error.kind(), &TransportErrorKind::Io, "{mode:?}: {e}");
         assert!(e.to_string().contains("of 4398046511104 body bytes"), "{mode:?}: {e}");
+    }
+}
+
+/// One client used for several calls.
+enum Client {
+    Async(tokio::runtime::Runtime, sts::Client),
+    Blocking(sts::blocking::Client),
+}
+
+impl Client {
+    fn new(mode: Mode, config: sts::Config) -> Self {
+        match mode {
+            Mode::Async => {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                Client::Async(rt, sts::Client::new(config).unwrap())
+            }
+            Mode::Blocking => Client::Blocking(sts::blocking::Client::new(config)),
+        }
+    }
+
+    fn call(&self) -> CallResult {
+        let input = GetCallerIdentityInput::builder().build().unwrap();
+        match self {
+            Client::Async(rt, client) => rt.block_on(client.send(input)),
+            Client::Blocking(client) => client.send(input),
+        }
+    }
+}
+
+const HOUR: Duration = Duration::from_secs(3600);
+
+fn skew_config(url: &str, credentials: Arc<dyn ProvideCredentials>) -> sts::Config {
+    let mut config = sts::Config::new();
+    config.region = Some("us-east-1".into());
+    config.endpoint_url = Some(url.to_owned());
+    config.credentials = Some(credentials);
+    config.retry.max_attempts = 1;
+    config.timeouts.attempt = Some(Duration::from_secs(5));
+    config
+}
+
+fn static_credentials() -> Arc<dyn ProvideCredentials> {
+    Arc::new(StaticCredentials::new("AKIDSKEW", "skew-secret", None))
+}
+
+/// A `RequestTimeTooSkewed` error whose `Date` header is `date`.
+fn skewed(date: &str) -> Fault {
+    let body = "<ErrorResponse><Error><Type>Sender</Type><Code>RequestTimeTooSkewed</Code>\
+<Message>The difference between the request time and the current time is too large.</Message></Error>\
+<RequestId>skew</RequestId></ErrorResponse>";
+    Fault::Respond {
+        status: 403,
+        headers: vec![("Content-Type".into(), "text/xml".into()), ("Date".into(), date.to_owned())],
+        body: body.as_bytes().to_vec(),
+    }
+}
+
+fn http_date(t: SystemTime) -> String {
+    format_timestamp(&stsgen_runtime::DateTime::from(t), TimestampFormat::HttpDate)
+}
+
+fn amz_date(r: &Received) -> SystemTime {
+    let raw = r.header("x-amz-date").expect("x-amz-date");
+    let iso = format!("{}-{}-{}T{}:{}:{}Z", &raw[0..4], &raw[4..6], &raw[6..8], &raw[9..11], &raw[11..13], &raw[13..15]);
+    parse_timestamp(&iso, TimestampFormat::DateTime).expect("x-amz-date parses").into()
+}
+
+/// Whether request `r` was signed within two minutes of `expected`.
+fn signed_near(r: &Received, expected: SystemTime) -> bool {
+    let at = amz_date(r);
+    let d = at.duration_since(expected).or_else(|_| expected.duration_since(at)).unwrap_or_default();
+    d <= Duration::from_secs(120)
+}
+
+/// A `Date` years ahead (2031, the year 9999) is not learned: the skew error is returned
+/// without a retry signed for that date, and later calls are signed at local time.
+#[test]
+fn far_off_dates_are_not_learned() {
+    for date in ["Wed, 01 Jan 2031 00:00:00 GMT", "Fri, 31 Dec 9999 23:59:59 GMT"] {
+        for mode in MODES {
+            let server = FaultServer::start(move |n, _| if n == 0 { skewed(date) } else { Fault::xml(200, IDENTITY) });
+            let client = Client::new(mode, skew_config(&server.url, static_credentials()));
+            let e = client.call().expect_err("the skew error is returned");
+            assert_eq!(e.as_service_error().map(|e| e.code()), Some("RequestTimeTooSkewed"), "{mode:?} {date}");
+            assert_eq!(server.requests(), 1, "{mode:?} {date}: no retry signed for that date");
+            client.call().unwrap_or_else(|e| panic!("{mode:?} {date}: later calls work: {e}"));
+            let got = server.received();
+            assert!(got.iter().all(|r| signed_near(r, SystemTime::now())), "{mode:?} {date}: every request signed at local time");
+        }
+    }
+}
+
+/// An offset learned once is re-learned by every later skew error, downwards too: a client
+/// that learned "two hours ahead" goes back to local time when the service says so.
+#[test]
+fn the_offset_is_relearned_downwards() {
+    for mode in MODES {
+        let server = FaultServer::start(|n, _| match n {
+            0 => skewed(&http_date(SystemTime::now() + 2 * HOUR)),
+            2 => skewed(&http_date(SystemTime::now())),
+            _ => Fault::xml(200, IDENTITY),
+        });
+        let client = Client::new(mode, skew_config(&server.url, static_credentials()));
+        client.call().unwrap_or_else(|e| panic!("{mode:?}: {e}"));
+        client.call().unwrap_or_else(|e| panic!("{mode:?}: {e}"));
+        let got = server.received();
+        assert_eq!(got.len(), 4, "{mode:?}");
+        let now = SystemTime::now();
+        assert!(signed_near(&got[0], now), "{mode:?}: first at local time");
+        assert!(signed_near(&got[1], now + 2 * HOUR), "{mode:?}: the retry at the learned time");
+        assert!(signed_near(&got[2], now + 2 * HOUR), "{mode:?}: the next call still at the learned time");
+        assert!(signed_near(&got[3], now), "{mode:?}: re-learned back to local time");
+    }
+}
+
+/// Counts loads; serves credentials expiring one hour from now by the local clock.
+#[derive(Debug, Default)]
+struct ExpiringInAnHour {
+    loads: AtomicUsize,
+}
+
+impl ProvideCredentials for ExpiringInAnHour {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        self.loads.fetch_add(1, Ordering::SeqCst);
+        let c = Credentials::new("AKIDHOUR", "hour-secret", Some("hour-token".into()), Some(SystemTime::now() + HOUR), "hour");
+        Box::pin(async move { Ok(c) })
+    }
+
+    fn name(&self) -> &'static str {
+        "hour"
+    }
+}
+
+/// A `Date` two hours ahead with credentials expiring in one: the client used to fail every
+/// later call as "expired" without sending anything, so the offset could never be corrected.
+/// Now the credentials cache judges expiry by the client's service clock (and refreshes), and
+/// credentials expired only under the learned offset drop the offset instead of the call.
+#[test]
+fn an_offset_past_the_credentials_expiry_never_locks_the_client_out() {
+    for mode in MODES {
+        for with_cache in [false, true] {
+            let server = FaultServer::start(|n, _| if n == 0 { skewed(&http_date(SystemTime::now() + 2 * HOUR)) } else { Fault::xml(200, IDENTITY) });
+            let inner = Arc::new(ExpiringInAnHour::default());
+            let mut config = skew_config(&server.url, inner.clone());
+            if with_cache {
+                config.credentials = Some(Arc::new(CachingProvider::new(inner.clone()).service_clock(config.clock.clone())));
+            }
+            let client = Client::new(mode, config);
+            for call in 0..3 {
+                client.call().unwrap_or_else(|e| panic!("{mode:?} cache {with_cache} call {call}: {e}"));
+            }
+            let got = server.received();
+            assert_eq!(got.len(), 4, "{mode:?} cache {with_cache}: the skew error, its retry, two more calls");
+            assert!(got.iter().all(|r| signed_near(r, SystemTime::now())), "{mode:?} cache {with_cache}: signed at local time");
+            if with_cache {
+                // The first load, then a refresh once the service time passed the expiry.
+                assert_eq!(inner.loads.load(Ordering::SeqCst), 2, "{mode:?}: the cache judged expiry by the service clock");
+            }
+        }
+    }
+}
+
+/// Credentials expired by both clocks are still an error naming when they expired.
+#[test]
+fn expired_credentials_name_their_expiry() {
+    for mode in MODES {
+        let server = FaultServer::sequence(vec![Fault::xml(200, IDENTITY)]);
+        let expired = Credentials::new("AKIDOLD", "old-secret", None, Some(SystemTime::now() - HOUR), "old");
+        let client = Client::new(mode, skew_config(&server.url, Arc::new(StaticCredentials::from(expired))));
+        let e = client.call().expect_err("expired");
+        let text = e.to_string();
+        assert!(text.contains("have expired (at ") && text.contains(", now "), "{mode:?}: {text}");
+        assert_eq!(server.requests(), 0);
     }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::retry::RetryConfig;
 use super::transport::HttpClient;
 use crate::config::{Env, ProcessEnv, ProfileError, ProfileSet};
-use crate::credentials::{CredentialsError, SharedCredentialsProvider};
+use crate::credentials::{CredentialsError, ServiceClock, SharedCredentialsProvider};
 
 /// Timeouts; `None` disables one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,6 +69,11 @@ pub struct ClientConfig {
     pub http_client: Option<Arc<dyn HttpClient>>,
     /// Appended to the `user-agent`.
     pub app_name: Option<String>,
+    /// The service's time as the client sees it, corrected from skew errors; signing and the
+    /// credential-expiry check use it. Give a clone to a
+    /// [`CachingProvider`](crate::credentials::cache::CachingProvider::service_clock) so it
+    /// judges expiry by the same time. Clones of the configuration share it.
+    pub clock: ServiceClock,
 }
 
 /// The default response body cap.
@@ -88,6 +93,7 @@ impl Default for ClientConfig {
             max_response_body: DEFAULT_MAX_RESPONSE_BODY,
             http_client: None,
             app_name: None,
+            clock: ServiceClock::new(),
         }
     }
 }

@@ -214,6 +214,7 @@ impl ResponseReader {
     /// response is complete, after an error and after a read-to-close body. The same verdict as
     /// `Progress::Done::reusable`; the pool consults it before parking a connection (it still
     /// has to check that nothing else arrived on the socket since).
+    #[cfg_attr(not(any(test, feature = "fuzzing")), allow(dead_code))]
     pub fn reusable(&self) -> bool {
         self.reusable
     }
