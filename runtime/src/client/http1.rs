@@ -14,7 +14,10 @@ use std::time::{Duration, Instant};
 use crate::error::{TransportError, TransportErrorKind};
 
 /// A response read whole (bounded by the body cap).
-#[derive(Debug, Clone)]
+///
+/// `Debug` shows the status, the headers (the values of those that can carry secrets
+/// redacted) and the body's length, never the body (an STS response holds credentials).
+#[derive(Clone)]
 pub struct HttpResponse {
     /// Status code.
     pub status: u16,
@@ -22,6 +25,33 @@ pub struct HttpResponse {
     pub headers: http::HeaderMap,
     /// The body.
     pub body: Vec<u8>,
+}
+
+/// Response headers whose values `Debug` never shows.
+const SECRET_HEADERS: &[&str] = &["set-cookie", "authorization", "proxy-authorization", "x-amz-security-token", "cookie"];
+
+impl std::fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        struct Headers<'a>(&'a http::HeaderMap);
+        impl std::fmt::Debug for Headers<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                let mut m = f.debug_map();
+                for (name, value) in self.0 {
+                    if SECRET_HEADERS.contains(&name.as_str()) {
+                        m.entry(&name.as_str(), &crate::sensitive::REDACTED);
+                    } else {
+                        m.entry(&name.as_str(), value);
+                    }
+                }
+                m.finish()
+            }
+        }
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("headers", &Headers(&self.headers))
+            .field("body_len", &self.body.len())
+            .finish()
+    }
 }
 
 /// The most bytes a response head (status line and headers) may take.

@@ -12,7 +12,7 @@ use super::env::Env;
 use super::error::{FileKind, Location, ProfileError};
 use crate::sensitive::{redact_command, REDACTED};
 
-use parse::{classify, is_identifier, parse_property_line, parse_sections, RawSection, SectionName};
+use parse::{classify, is_key_name, is_split_padding, parse_property_line, parse_sections, RawSection, SectionName};
 
 /// One property value and where it was set.
 #[derive(Clone, PartialEq, Eq)]
@@ -370,8 +370,18 @@ impl ProfileSet {
             let profile = target.or_insert_with_key(|k| Profile::new(k));
             for prop in &section.properties {
                 let location = Location { path: path.to_path_buf(), line: prop.line };
-                if !is_identifier(&prop.key) {
-                    self.warnings.push(format!("{location}: key `{}` ignored: not a valid key name", prop.key));
+                // A malformed line's "key" can be a secret (`aws_session_token:IQoJ...==` splits at
+                // the padding): it is neither stored nor shown.
+                if !is_key_name(&prop.key) {
+                    self.warnings.push(format!(
+                        "{location}: line ignored: the text before `=` is not a key name (letters, digits, `_`, `-`, `.`); not shown, as it may hold a secret"
+                    ));
+                    continue;
+                }
+                if is_split_padding(&prop.value) {
+                    self.warnings.push(format!(
+                        "{location}: line ignored: it looks like a base64 value split at its `=` padding, not `name = value`; not shown, as it may hold a secret"
+                    ));
                     continue;
                 }
                 profile.properties.insert(prop.key.clone(), Property { value: prop.value.clone(), location });
