@@ -270,3 +270,95 @@ fn expired_credentials_name_their_expiry() {
         assert_eq!(server.requests(), 0);
     }
 }
+
+fn token_config(url: &str) -> sts::Config {
+    let mut config = skew_config(url, Arc::new(StaticCredentials::new("ASIATOKEN", "token-secret", Some("SessionTokenValue".into()))));
+    config.timeouts.connect = Some(Duration::from_secs(2));
+    config
+}
+
+/// A session token is never sent over plain HTTP to another machine: the call fails before
+/// anything is sent (no name lookup either) with a typed error naming the host. Loopback
+/// endpoints (local test servers) stay allowed.
+#[test]
+fn session_tokens_are_not_sent_over_plain_http_to_other_hosts() {
+    for mode in MODES {
+        for url in ["http://sts.example.invalid", "http://10.1.2.3:4566", "http://[fd00::1]:8080"] {
+            let e = Client::new(mode, token_config(url)).call().expect_err("refused");
+            let SdkError::Transport { error, attempts } = &e else { panic!("{mode:?} {url}: {e:?}") };
+            let host = match url {
+                "http://sts.example.invalid" => "sts.example.invalid",
+                "http://10.1.2.3:4566" => "10.1.2.3",
+                _ => "[fd00::1]",
+            };
+            assert_eq!(error.kind(), &TransportErrorKind::InsecureEndpoint { host: host.to_owned() }, "{mode:?} {url}");
+            assert_eq!(*attempts, 0);
+            assert!(!error.is_transient());
+            let text = e.to_string();
+            assert!(text.contains(&format!("`{host}`")) && text.contains("plain HTTP") && !text.contains("SessionTokenValue"), "{text}");
+        }
+        let server = FaultServer::sequence(vec![Fault::xml(200, IDENTITY)]);
+        let port = server.url.rsplit(':').next().unwrap().to_owned();
+        for url in [server.url.clone(), format!("http://localhost:{port}")] {
+            Client::new(mode, token_config(&url)).call().unwrap_or_else(|e| panic!("{mode:?} {url}: loopback is allowed: {e}"));
+        }
+        let got = server.received();
+        assert!(got.iter().all(|r| r.header("x-amz-security-token") == Some("SessionTokenValue")), "{mode:?}");
+    }
+}
+
+/// Control characters (and bidirectional-text controls) in a server's error code, message and
+/// request id are escaped in `Display`: a hostile server cannot forge log lines or send
+/// terminal escape sequences through an error message. The accessors keep the text.
+#[test]
+fn control_characters_in_server_messages_are_escaped() {
+    let body = "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>\
+<Message>denied\nINFO forged log line \u{202e}reversed\t\u{7f}</Message></Error>\
+<RequestId>req\r\n1</RequestId></ErrorResponse>";
+    for mode in MODES {
+        let server = FaultServer::sequence(vec![Fault::xml(403, body)]);
+        let e = Client::new(mode, skew_config(&server.url, static_credentials())).call().expect_err("denied");
+        let service = e.as_service_error().unwrap_or_else(|| panic!("{mode:?}: {e:?}"));
+        assert!(service.message().is_some_and(|m| m.contains('\n')), "{mode:?}: the accessor keeps the text");
+        for text in [e.to_string(), service.to_string(), service.meta().to_string()] {
+            assert!(!text.chars().any(|c| c.is_control() || c == '\u{202e}'), "{mode:?}: {text:?}");
+            assert!(text.contains("denied\\nINFO forged log line \\u{202e}reversed\\t\\u{7f}"), "{mode:?}: {text}");
+        }
+        assert!(e.to_string().contains("req\\r\\n1") || e.to_string().contains("req\\n1"), "{}", e);
+    }
+}
+
+/// The shared config and credentials files and a web identity token file are read up to
+/// `MAX_SETTINGS_FILE` bytes; a larger one is a typed error naming the file.
+#[test]
+fn settings_files_are_bounded() {
+    use stsgen_runtime::config::{Env, MemoryEnv, ProcessEnv, ProfileError, ProfileSet, MAX_SETTINGS_FILE};
+    let big = vec![b'#'; MAX_SETTINGS_FILE + 1];
+    for var in ["AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"] {
+        let env = MemoryEnv::new().with_var("HOME", "/home/u").with_var(var, "/etc/huge").with_file("/etc/huge", big.clone());
+        let e = ProfileSet::load(&env).unwrap_err();
+        assert_eq!(e, ProfileError::FileTooLarge { path: "/etc/huge".into(), limit: MAX_SETTINGS_FILE }, "{var}");
+        assert!(e.to_string().contains("/etc/huge"), "{e}");
+    }
+    // A file of exactly the limit is fine.
+    let mut fits = b"[default]\nregion = us-east-1\n".to_vec();
+    fits.resize(MAX_SETTINGS_FILE, b'\n');
+    let env = MemoryEnv::new().with_var("HOME", "/home/u").with_file("/home/u/.aws/config", fits);
+    assert_eq!(ProfileSet::load(&env).unwrap().get("default").and_then(|p| p.region()), Some("us-east-1"));
+
+    // From disk, an endless device stops at the limit.
+    if std::path::Path::new("/dev/zero").exists() {
+        let e = ProcessEnv.read_file_limited(std::path::Path::new("/dev/zero"), 1024).unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::InvalidData);
+    }
+
+    // The web identity token file.
+    let env = MemoryEnv::new()
+        .with_var("AWS_WEB_IDENTITY_TOKEN_FILE", "/var/run/token")
+        .with_var("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/irsa")
+        .with_file("/var/run/token", big);
+    let provider = stsgen_config::credentials::WebIdentityProvider::from_env_with(Arc::new(env), Some(sts::Config::new())).unwrap();
+    let e = provider.provide_credentials_blocking().unwrap_err();
+    assert!(matches!(e, CredentialsError::InvalidConfiguration { .. }), "{e:?}");
+    assert!(e.to_string().contains("/var/run/token") && e.to_string().contains(&format!("larger than {MAX_SETTINGS_FILE} bytes")), "{e}");
+}

@@ -343,6 +343,7 @@ pub(crate) fn build_uri(endpoint: &Endpoint, path: &http::Uri) -> Result<http::U
 pub(crate) enum PrepareError {
     Endpoint(String),
     Signing(String),
+    Insecure(TransportError),
 }
 
 impl PrepareError {
@@ -350,8 +351,37 @@ impl PrepareError {
         match self {
             PrepareError::Endpoint(m) => SdkError::Endpoint(m),
             PrepareError::Signing(m) => SdkError::Signing(m),
+            PrepareError::Insecure(error) => SdkError::Transport { error, attempts: 0 },
         }
     }
+}
+
+/// Whether `host` (from a URL, IPv6 without brackets) is this machine: `localhost` (or a name
+/// under `.localhost`) or a loopback address.
+fn is_loopback(host: &str) -> bool {
+    let host = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
+    let lower = host.to_ascii_lowercase();
+    lower == "localhost"
+        || lower.ends_with(".localhost")
+        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| match ip {
+            std::net::IpAddr::V6(v6) => v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()),
+            ip => ip.is_loopback(),
+        })
+}
+
+/// Refuses to send temporary credentials' session token over plain HTTP to anything but this
+/// machine (README, design notes): the token travels in the clear, and so does the response,
+/// which for STS holds new credentials. Loopback stays allowed for local test servers.
+fn check_transport_security(url: &http::Uri, credentials: Option<&crate::credentials::Credentials>) -> Result<(), PrepareError> {
+    let has_token = credentials.is_some_and(|c| c.session_token().is_some());
+    let host = url.host().unwrap_or_default();
+    if has_token && url.scheme_str() == Some("http") && !is_loopback(host) {
+        return Err(PrepareError::Insecure(TransportError::new(
+            TransportErrorKind::InsecureEndpoint { host: host.to_owned() },
+            format!("refusing to send a session token over plain HTTP to `{host}`; use an https:// endpoint (plain http:// is allowed only to localhost and loopback addresses)"),
+        )));
+    }
+    Ok(())
 }
 
 pub(crate) fn prepare_request(
@@ -363,6 +393,7 @@ pub(crate) fn prepare_request(
     url: &http::Uri,
     credentials: Option<&crate::credentials::Credentials>,
 ) -> Result<http::Request<Vec<u8>>, PrepareError> {
+    check_transport_security(url, credentials)?;
     let mut request = http::Request::new(unsigned.body().clone());
     *request.method_mut() = unsigned.method().clone();
     *request.uri_mut() = url.clone();

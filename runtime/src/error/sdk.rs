@@ -36,6 +36,12 @@ pub enum TransportErrorKind {
     },
     /// The request could not be built for the wire (bad endpoint URL, header value).
     InvalidRequest,
+    /// The request would carry a session token over plain HTTP to a host other than this
+    /// machine, and was not sent.
+    InsecureEndpoint {
+        /// The endpoint's host.
+        host: String,
+    },
 }
 
 /// A transport failure.
@@ -81,6 +87,7 @@ impl fmt::Display for TransportError {
                 write!(f, "the response body exceeded the {limit}-byte cap (max_response_body)")?
             }
             TransportErrorKind::InvalidRequest => f.write_str("invalid request")?,
+            TransportErrorKind::InsecureEndpoint { host } => write!(f, "insecure endpoint `{host}`")?,
         }
         if self.message.is_empty() {
             Ok(())
@@ -245,6 +252,7 @@ mod tests {
             (TransportErrorKind::Io, "connection failed"),
             (TransportErrorKind::Timeout(TimeoutKind::Attempt), "Attempt timeout"),
             (TransportErrorKind::InvalidRequest, "invalid request"),
+            (TransportErrorKind::InsecureEndpoint { host: "h".into() }, "insecure endpoint `h`"),
         ];
         for (kind, text) in cases {
             assert_eq!(TransportError::new(kind.clone(), "").to_string(), text);

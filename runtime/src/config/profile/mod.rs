@@ -8,7 +8,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::env::Env;
+use super::env::{Env, FileTooLarge, MAX_SETTINGS_FILE};
 use super::error::{FileKind, Location, ProfileError};
 use crate::sensitive::{redact_command, REDACTED};
 
@@ -263,9 +263,12 @@ impl ProfileSet {
                 set.warnings.push(format!("{raw} ignored: no home directory (HOME is not set)"));
                 continue;
             };
-            let bytes = match env.read_file(&path) {
+            let bytes = match env.read_file_limited(&path, MAX_SETTINGS_FILE) {
                 Ok(b) => b,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) if e.get_ref().is_some_and(|inner| inner.is::<FileTooLarge>()) => {
+                    return Err(ProfileError::FileTooLarge { path, limit: MAX_SETTINGS_FILE })
+                }
                 Err(e) => return Err(ProfileError::Read { path, reason: e.to_string() }),
             };
             let text = match String::from_utf8(bytes) {
