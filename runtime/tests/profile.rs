@@ -95,7 +95,25 @@ fn properties() {
     // Invalid keys are ignored (with a warning naming the line).
     let set = config("[profile foo]\nin valid = value\nok = 1");
     assert_eq!(dump(&set), ["foo: ok=1"]);
-    assert_eq!(set.warnings(), ["config file line 2: key `in valid` ignored: not a valid key name"]);
+    assert_eq!(
+        set.warnings(),
+        ["config file line 2: line ignored: the text before `=` is not a key name (letters, digits, `_`, `-`, `.`); not shown, as it may hold a secret"]
+    );
+}
+
+#[test]
+fn a_malformed_secret_line_is_neither_stored_nor_shown() {
+    const TOKEN: &str = "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQD+token+body==";
+    for line in [format!("aws_session_token:{TOKEN}"), TOKEN.to_owned(), "SecretPartOnly==".to_owned()] {
+        let set = ProfileSet::parse("", &format!("[default]\naws_access_key_id = AKID\n{line}\n")).unwrap();
+        let shown = format!("{set:?} {:?} {:?}", set.warnings(), set.get("default"));
+        let secret = line.trim_end_matches('=').rsplit(':').next().unwrap().to_ascii_lowercase();
+        assert!(!shown.to_ascii_lowercase().contains(&secret), "{line}: {shown}");
+        let profile = set.get("default").unwrap();
+        assert_eq!(profile.keys().collect::<Vec<_>>(), ["aws_access_key_id"], "{line}");
+        assert_eq!(set.warnings().len(), 1, "{line}");
+        assert!(set.warnings()[0].contains("credentials file line 3: line ignored"), "{:?}", set.warnings());
+    }
 }
 
 #[test]

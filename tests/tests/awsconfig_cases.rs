@@ -29,7 +29,8 @@ use serde_json::Value;
 use sts::client::Config;
 use stsgen_config::credentials::{DefaultCredentialsChain, ProfileProvider};
 use stsgen_config::ConfigLoader;
-use stsgen_runtime::client::{Clock, HttpClient, HttpResponse};
+use stsgen_runtime::client::{HttpClient, HttpResponse};
+use stsgen_runtime::credentials::ServiceClock;
 use stsgen_runtime::config::{Env, MemoryEnv};
 use stsgen_runtime::credentials::ProvideCredentials;
 use stsgen_runtime::error::{TransportError, TransportErrorKind};
@@ -656,7 +657,7 @@ async fn run(case: &Case) -> Result<(), String> {
     config.retry.initial_backoff = Duration::from_millis(1);
     // As aws-config runs these cases: at the Unix epoch, so that credentials recorded years ago
     // (and used to sign the next call of a role chain) are not expired.
-    config.clock = Some(Clock::fixed(UNIX_EPOCH));
+    config.clock = ServiceClock::fixed(UNIX_EPOCH);
 
     let result = match case.suite {
         Suite::Chain => match DefaultCredentialsChain::builder().env(env).config(config).build() {

@@ -412,3 +412,76 @@ fn container_and_instance_metadata_providers_leak_nothing() {
     assert!(log.contains("static stability"), "the warning was logged:\n{log}");
     clean("tracing output", &log);
 }
+
+/// `credential_process` commands that start with `NAME=value` environment assignments: the
+/// values never show in `Debug` or in the errors of a failed run.
+#[test]
+fn credential_process_assignments_are_redacted() {
+    use stsgen_runtime::credentials::process::CredentialProcessProvider;
+    for command in [
+        format!("API_TOKEN={CLIENT_TOKEN} /nonexistent/creds-helper --flag"),
+        format!("API_TOKEN='{CLIENT_TOKEN} with spaces' OTHER={CLIENT_SECRET} /nonexistent/creds-helper"),
+        format!("API_TOKEN=\"{CLIENT_TOKEN} with spaces\" false"),
+    ] {
+        let provider = CredentialProcessProvider::new(command.clone());
+        let debug = format!("{provider:?} {provider:#?}");
+        assert_clean("CredentialProcessProvider Debug", &debug);
+        assert!(debug.contains("API_TOKEN=***"), "{debug}");
+        let e = provider.provide_credentials_blocking().expect_err("the program does not exist or fails");
+        let text = format!("{e} {e:?}");
+        assert_clean("credential_process error", &text);
+        assert!(!text.contains("API_TOKEN="), "{text}");
+        // A profile naming the command redacts it too.
+        let profiles =
+            stsgen_runtime::config::ProfileSet::parse(&format!("[default]\ncredential_process = {command}\n"), "").unwrap();
+        assert_clean("ProfileSet Debug with credential_process", &format!("{profiles:?}"));
+    }
+}
+
+/// A malformed credentials-file line holding a token (`aws_session_token:IQoJ...==`, which
+/// splits at the padding `=`) is neither stored nor shown.
+#[test]
+fn malformed_credentials_lines_keep_the_token_out() {
+    let token = format!("IQoJ{CLIENT_TOKEN}+/abc==");
+    for line in [format!("aws_session_token:{token}"), format!("aws_session_token {token}"), token.clone()] {
+        let text = format!("[default]\naws_access_key_id = AKIDSECRETS\naws_secret_access_key = {CLIENT_SECRET}\n{line}\n");
+        let shown = match stsgen_runtime::config::ProfileSet::parse("", &text) {
+            Ok(set) => {
+                let profile = set.get("default").expect("the profile is there");
+                assert!(profile.keys().all(|k| !k.to_ascii_lowercase().contains(&CLIENT_TOKEN.to_ascii_lowercase())), "{line}");
+                format!("{set:?} {:?} {profile:?}", set.warnings())
+            }
+            Err(e) => format!("{e} {e:?}"),
+        };
+        assert!(!shown.to_ascii_lowercase().contains(&CLIENT_TOKEN.to_ascii_lowercase()), "{line}: {shown}");
+    }
+}
+
+/// `CanonicalRequest`'s `Display` and `Debug` redact the session token (header and presigned
+/// query parameter); `as_str` keeps the exact text that is hashed.
+#[test]
+fn canonical_requests_redact_the_session_token() {
+    use stsgen_runtime::sigv4::{canonical_request, SigningParams};
+    let params = SigningParams::new("us-east-1", "sts", SystemTime::now());
+    let headers: [(&str, &[u8]); 3] =
+        [("host", b"sts.amazonaws.com"), ("x-amz-date", b"20260101T000000Z"), ("X-Amz-Security-Token", CLIENT_TOKEN.as_bytes())];
+    let query = format!("Action=GetCallerIdentity&X-Amz-Security-Token={CLIENT_TOKEN}&Version=2011-06-15");
+    let creq = canonical_request("POST", "/", &query, headers, "UNSIGNED-PAYLOAD", &params).unwrap();
+    assert!(creq.as_str().contains(CLIENT_TOKEN), "the hashed text is exact");
+    let shown = format!("{creq} {creq:?} {creq:#?}");
+    assert_clean("CanonicalRequest Display/Debug", &shown);
+    assert!(shown.contains("x-amz-security-token:***") && shown.contains("Action=GetCallerIdentity"), "{shown}");
+}
+
+/// `HttpResponse`'s `Debug` shows the status, headers (secret-bearing ones redacted) and the
+/// body's length, never the body.
+#[test]
+fn http_responses_debug_without_the_body() {
+    let mut headers = sts::runtime::http::HeaderMap::new();
+    headers.insert("x-amzn-requestid", "req-1".parse().unwrap());
+    headers.insert("set-cookie", format!("session={CLIENT_TOKEN}").parse().unwrap());
+    let response = stsgen_runtime::client::HttpResponse { status: 200, headers, body: credentials_xml().into_bytes() };
+    let shown = format!("{response:?} {response:#?}");
+    assert_clean("HttpResponse Debug", &shown);
+    assert!(shown.contains("200") && shown.contains("req-1") && shown.contains(&format!("body_len: {}", response.body.len())), "{shown}");
+}

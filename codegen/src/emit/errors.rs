@@ -148,7 +148,7 @@ pub fn emit_error_struct(svc: &Service, id: ShapeId) -> TokenStream {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(Self::CODE)?;
                 if let ::std::option::Option::Some(m) = #message_expr {
-                    write!(f, ": {m}")?;
+                    write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
                 }
                 Ok(())
             }
@@ -268,12 +268,12 @@ pub fn emit_operation_error(svc: &Service, op: &Operation) -> TokenStream {
 
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                write!(f, "{} failed: {}", Self::OPERATION_NAME, self.code())?;
+                write!(f, "{} failed: {}", Self::OPERATION_NAME, ::stsgen_runtime::error::Escaped(self.code()))?;
                 if let ::std::option::Option::Some(m) = self.message() {
-                    write!(f, ": {m}")?;
+                    write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
                 }
                 if let ::std::option::Option::Some(id) = self.meta().request_id() {
-                    write!(f, " (request id {id})")?;
+                    write!(f, " (request id {})", ::stsgen_runtime::error::Escaped(id))?;
                 }
                 Ok(())
             }

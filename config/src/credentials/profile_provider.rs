@@ -39,8 +39,9 @@ impl ProfileLoader {
         let container = Arc::new(ContainerLoader::new(env.clone(), http.clone()));
         let mut imds = ImdsLoader::new(env.clone(), profile.clone(), http);
         // Token lifetimes and static stability follow the configuration's clock, as signing does.
-        if let Some(clock) = config.as_ref().and_then(|c| c.clock.clone()) {
-            imds.clock = Arc::new(move || clock.now());
+        if let Some(config) = &config {
+            let clock = config.clock.clone();
+            imds.clock = Arc::new(move || clock.local_now());
         }
         let imds = Arc::new(imds);
         ProfileLoader { profile, env, config, mfa, container, imds }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use sts::client::Config;
-use stsgen_runtime::config::{Env, ProcessEnv};
+use stsgen_runtime::config::{Env, FileTooLarge, ProcessEnv, MAX_SETTINGS_FILE};
 use stsgen_runtime::credentials::{Credentials, CredentialsError, ProvideCredentials};
 use stsgen_runtime::credentials::cache::CachingProvider;
 use stsgen_runtime::future::BoxFuture;
@@ -44,9 +44,14 @@ impl WebIdentityRequest {
 
     pub(crate) fn read_token(&self, env: &dyn Env) -> Result<String, CredentialsError> {
         let path = self.token_file.display();
-        let bytes = env.read_file(&self.token_file).map_err(|e| CredentialsError::ProviderError {
-            provider: Self::PROVIDER,
-            reason: format!("could not read the web identity token file {path}: {e}"),
+        let bytes = env.read_file_limited(&self.token_file, MAX_SETTINGS_FILE).map_err(|e| match e.get_ref() {
+            Some(inner) if inner.is::<FileTooLarge>() => {
+                invalid(Self::PROVIDER, format!("the web identity token file {path} is larger than {MAX_SETTINGS_FILE} bytes"))
+            }
+            _ => CredentialsError::ProviderError {
+                provider: Self::PROVIDER,
+                reason: format!("could not read the web identity token file {path}: {e}"),
+            },
         })?;
         let text = String::from_utf8(bytes)
             .map_err(|_| invalid(Self::PROVIDER, format!("the web identity token file {path} is not UTF-8")))?;

@@ -284,12 +284,7 @@ pub fn invoke_blocking<O, E: ServiceError>(handle: &BlockingClientHandle, call: 
                 })
             })?;
             let creds = block_on(provider.provide_credentials()).map_err(SdkError::Credentials)?;
-            if creds.is_expired_at(core.service_time()) {
-                return Err(SdkError::Credentials(CredentialsError::ProviderError {
-                    provider: creds.provider(),
-                    reason: "the credentials have expired".to_owned(),
-                }));
-            }
+            core.check_expiry(&creds).map_err(SdkError::Credentials)?;
             Some(creds)
         };
         let request = prepare_request(core, call.name, call.signing_name, &call.request, &call.endpoint, &url, credentials.as_ref())

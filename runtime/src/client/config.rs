@@ -1,13 +1,13 @@
 //! Client configuration, from code and from the environment variables every AWS SDK reads.
 
-use std::fmt;
+
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use super::retry::RetryConfig;
 use super::transport::HttpClient;
 use crate::config::{Env, ProcessEnv, ProfileError, ProfileSet};
-use crate::credentials::{CredentialsError, SharedCredentialsProvider};
+use crate::credentials::{CredentialsError, ServiceClock, SharedCredentialsProvider};
 
 /// Timeouts; `None` disables one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,7 +42,11 @@ pub enum RegionalEndpoints {
 }
 
 /// Everything a generated client needs besides its model.
-#[derive(Clone, Debug, Default)]
+///
+/// [`Default`] and [`new`](Self::new) are the same configuration (a 10 MiB response-body
+/// cap, default retries and timeouts, nothing read from the environment), so
+/// `Config { region: .., ..Default::default() }` works.
+#[derive(Clone, Debug)]
 pub struct ClientConfig {
     /// The region (`AWS_REGION`, else `AWS_DEFAULT_REGION`).
     pub region: Option<String>,
@@ -66,40 +70,35 @@ pub struct ClientConfig {
     pub http_client: Option<Arc<dyn HttpClient>>,
     /// Appended to the `user-agent`.
     pub app_name: Option<String>,
-    /// The clock requests are signed with and credentials' expiry is checked against; the
-    /// system clock when `None`. For tests that replay recorded traffic.
-    pub clock: Option<Clock>,
-}
-
-/// A source of the current time (see [`ClientConfig::clock`]).
-#[derive(Clone)]
-pub struct Clock(Arc<dyn Fn() -> SystemTime + Send + Sync>);
-
-impl Clock {
-    /// A clock that asks `now` for the time.
-    pub fn new(now: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
-        Clock(Arc::new(now))
-    }
-
-    /// A clock that always says `at`.
-    pub fn fixed(at: SystemTime) -> Self {
-        Clock::new(move || at)
-    }
-
-    /// The time now.
-    pub fn now(&self) -> SystemTime {
-        (self.0)()
-    }
-}
-
-impl fmt::Debug for Clock {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Clock(..)")
-    }
+    /// The service's time as the client sees it, corrected from skew errors; signing and the
+    /// credential-expiry check use it. Give a clone to a
+    /// [`CachingProvider`](crate::credentials::cache::CachingProvider::service_clock) so it
+    /// judges expiry by the same time. Clones of the configuration share it. Its local time is
+    /// the system clock unless set ([`ServiceClock::fixed`] for tests that replay recordings).
+    pub clock: ServiceClock,
 }
 
 /// The default response body cap.
 pub const DEFAULT_MAX_RESPONSE_BODY: usize = 10 * 1024 * 1024;
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        ClientConfig {
+            region: None,
+            endpoint_url: None,
+            use_fips: false,
+            use_dual_stack: false,
+            regional_endpoints: RegionalEndpoints::default(),
+            credentials: None,
+            retry: RetryConfig::default(),
+            timeouts: TimeoutConfig::default(),
+            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
+            http_client: None,
+            app_name: None,
+            clock: ServiceClock::new(),
+        }
+    }
+}
 
 /// Reads `name` from `env`; a non-UTF-8 value is an error naming the variable.
 fn env_text(env: &dyn Env, name: &str) -> Result<Option<String>, CredentialsError> {
@@ -121,7 +120,7 @@ fn env_bool(env: &dyn Env, name: &str) -> Result<bool, CredentialsError> {
 impl ClientConfig {
     /// Defaults with nothing read from the environment.
     pub fn new() -> Self {
-        ClientConfig { max_response_body: DEFAULT_MAX_RESPONSE_BODY, ..Default::default() }
+        Self::default()
     }
 
     /// Reads the standard variables for the service with this `serviceId` (`STS` ->
@@ -269,6 +268,13 @@ mod tests {
         let set = ProfileSet::parse(CONFIG, "").unwrap();
         let mut cfg = ClientConfig::from_env_with("STS", env).unwrap();
         apply_to_config(&set, name, "STS", env, &mut cfg).map(|()| cfg)
+    }
+
+    #[test]
+    fn default_and_new_agree() {
+        let (d, n) = (ClientConfig::default(), ClientConfig::new());
+        assert_eq!(d.max_response_body, DEFAULT_MAX_RESPONSE_BODY);
+        assert_eq!(format!("{d:?}"), format!("{n:?}"));
     }
 
     #[test]

@@ -14,7 +14,10 @@ use std::time::{Duration, Instant};
 use crate::error::{TransportError, TransportErrorKind};
 
 /// A response read whole (bounded by the body cap).
-#[derive(Debug, Clone)]
+///
+/// `Debug` shows the status, the headers (the values of those that can carry secrets
+/// redacted) and the body's length, never the body (an STS response holds credentials).
+#[derive(Clone)]
 pub struct HttpResponse {
     /// Status code.
     pub status: u16,
@@ -24,12 +27,48 @@ pub struct HttpResponse {
     pub body: Vec<u8>,
 }
 
+/// Response headers whose values `Debug` never shows.
+const SECRET_HEADERS: &[&str] = &["set-cookie", "authorization", "proxy-authorization", "x-amz-security-token", "cookie"];
+
+impl std::fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        struct Headers<'a>(&'a http::HeaderMap);
+        impl std::fmt::Debug for Headers<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                let mut m = f.debug_map();
+                for (name, value) in self.0 {
+                    if SECRET_HEADERS.contains(&name.as_str()) {
+                        m.entry(&name.as_str(), &crate::sensitive::REDACTED);
+                    } else {
+                        m.entry(&name.as_str(), value);
+                    }
+                }
+                m.finish()
+            }
+        }
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("headers", &Headers(&self.headers))
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
 /// The most bytes a response head (status line and headers) may take.
 pub(crate) const MAX_HEAD: usize = 64 * 1024;
 /// The most header lines a response may have.
-const MAX_HEADERS: usize = 128;
-/// The most bytes a chunk-size line or the trailer section may take.
+pub(crate) const MAX_HEADERS: usize = 128;
+/// The most bytes a chunk-size line (size and extensions) may take.
 const MAX_CHUNK_LINE: usize = 4 * 1024;
+/// The most bytes the trailer section after the last chunk may take (all its lines together).
+const MAX_TRAILERS: usize = 16 * 1024;
+/// The most interim (1xx) responses accepted before the final one. Servers send at most one
+/// `100 Continue` and a few `103 Early Hints`; more is a server that never answers.
+const MAX_INTERIM: usize = 10;
+
+fn too_large(limit: usize, what: String) -> TransportError {
+    TransportError::new(TransportErrorKind::BodyTooLarge { limit }, what)
+}
 
 fn invalid(message: impl Into<String>) -> TransportError {
     TransportError::new(TransportErrorKind::Io, format!("invalid HTTP response: {}", message.into()))
@@ -160,7 +199,17 @@ pub(crate) struct ResponseReader {
     status: u16,
     headers: http::HeaderMap,
     keep_alive: bool,
+    /// The response is HTTP/1.1 (not 1.0).
+    http11: bool,
     body: Vec<u8>,
+    /// How much of `buf` was already searched for the end of the head.
+    scanned: usize,
+    /// Interim (1xx) responses skipped so far.
+    interim: usize,
+    /// Trailer-section bytes read so far.
+    trailer_bytes: usize,
+    /// Set when a response completed: whether its connection may carry another request.
+    reusable: bool,
     /// Whether any byte of the response arrived (a reused connection that closes before
     /// answering can be retried on a new one).
     pub started: bool,
@@ -177,9 +226,27 @@ impl ResponseReader {
             status: 0,
             headers: http::HeaderMap::new(),
             keep_alive: true,
+            http11: true,
             body: Vec::new(),
+            scanned: 0,
+            interim: 0,
+            trailer_bytes: 0,
+            reusable: false,
             started: false,
         }
+    }
+
+    /// Whether the connection that carried the response may carry another request: `true` only
+    /// after [`feed`](Self::feed) returned [`Progress::Done`] for a response whose framing was
+    /// unambiguous (`Content-Length`, or `chunked` on HTTP/1.1 without a `Content-Length`),
+    /// that allows keep-alive (HTTP/1.1 without `Connection: close`, or HTTP/1.0 with
+    /// `Connection: keep-alive`), and after which no byte was left over. `false` before the
+    /// response is complete, after an error and after a read-to-close body. The same verdict as
+    /// `Progress::Done::reusable`; the pool consults it before parking a connection (it still
+    /// has to check that nothing else arrived on the socket since).
+    #[cfg_attr(not(any(test, feature = "fuzzing")), allow(dead_code))]
+    pub fn reusable(&self) -> bool {
+        self.reusable
     }
 
     /// Takes the next bytes from the connection.
@@ -191,15 +258,18 @@ impl ResponseReader {
         loop {
             match self.state {
                 State::Head => {
-                    let Some(end) = find_head_end(&self.buf) else {
+                    // Resume the search where the last one stopped (a terminator is at most 3 bytes).
+                    let Some(end) = find_head_end(&self.buf, self.scanned.saturating_sub(3)) else {
                         if self.buf.len() > MAX_HEAD {
                             return Err(invalid(format!("the response head is larger than {MAX_HEAD} bytes")));
                         }
+                        self.scanned = self.buf.len();
                         return Ok(Progress::NeedMore);
                     };
                     if end > MAX_HEAD {
                         return Err(invalid(format!("the response head is larger than {MAX_HEAD} bytes")));
                     }
+                    self.scanned = 0;
                     let head: Vec<u8> = self.buf.drain(..end).collect();
                     self.parse_head(&head)?;
                     if (100..200).contains(&self.status) {
@@ -207,15 +277,19 @@ impl ResponseReader {
                             return Err(invalid("the server switched protocols (101)"));
                         }
                         // An interim response (100 Continue, 103 Early Hints): the real one follows.
+                        self.interim += 1;
+                        if self.interim > MAX_INTERIM {
+                            return Err(invalid(format!("more than {MAX_INTERIM} interim (1xx) responses")));
+                        }
                         self.headers.clear();
                         continue;
                     }
                     let framing = self.framing()?;
                     if let Framing::Length(n) = framing {
                         if n > self.max_body {
-                            return Err(TransportError::new(TransportErrorKind::BodyTooLarge { limit: self.max_body }, ""));
+                            return Err(too_large(self.max_body, format!("content-length announces {n} bytes (status {})", self.status)));
                         }
-                        self.body.reserve(n);
+                        // No reservation from the announced length: the body grows as bytes arrive.
                     }
                     if framing == Framing::UntilClose {
                         self.keep_alive = false;
@@ -233,7 +307,7 @@ impl ResponseReader {
             State::Body { framing: Framing::UntilClose, .. } => {
                 let mut body = std::mem::take(&mut self.buf);
                 if self.body.len() + body.len() > self.max_body {
-                    return Err(TransportError::new(TransportErrorKind::BodyTooLarge { limit: self.max_body }, ""));
+                    return Err(too_large(self.max_body, format!("the body read until close has {} bytes", self.body.len() + body.len())));
                 }
                 let mut all = std::mem::take(&mut self.body);
                 all.append(&mut body);
@@ -299,15 +373,22 @@ impl ResponseReader {
         }
         let connection = header_tokens(&self.headers, http::header::CONNECTION);
         self.keep_alive = if http11 { !connection.iter().any(|t| t == "close") } else { connection.iter().any(|t| t == "keep-alive") };
+        self.http11 = http11;
         Ok(())
     }
 
-    fn framing(&self) -> Result<Framing, TransportError> {
+    /// The body's framing (RFC 9112, section 6.3). A `Transfer-Encoding` overrides any
+    /// `Content-Length`; a response with both, or with a `Transfer-Encoding` on HTTP/1.0, has
+    /// ambiguous framing (a sign of response splitting), so its connection is not reused.
+    fn framing(&mut self) -> Result<Framing, TransportError> {
         if self.head_request || self.status == 204 || self.status == 304 {
             return Ok(Framing::Length(0));
         }
         let codings = header_tokens(&self.headers, http::header::TRANSFER_ENCODING);
         if let Some(last) = codings.last() {
+            if self.headers.contains_key(http::header::CONTENT_LENGTH) || !self.http11 {
+                self.keep_alive = false;
+            }
             return Ok(if last == "chunked" { Framing::Chunked } else { Framing::UntilClose });
         }
         let mut length = None;
@@ -342,12 +423,15 @@ impl ResponseReader {
                 let mut body = std::mem::take(&mut self.body);
                 body.append(&mut data);
                 // Bytes after the body mean the stream is out of step: do not reuse it.
-                let reusable = self.keep_alive && self.buf.is_empty();
-                Ok(Progress::Done { response: self.finish(body), reusable })
+                self.reusable = self.keep_alive && self.buf.is_empty();
+                Ok(Progress::Done { response: self.finish(body), reusable: self.reusable })
             }
             Framing::UntilClose => {
                 if self.body.len() + self.buf.len() > self.max_body {
-                    return Err(TransportError::new(TransportErrorKind::BodyTooLarge { limit: self.max_body }, ""));
+                    return Err(too_large(
+                        self.max_body,
+                        format!("the body read until close passed {} bytes", self.body.len() + self.buf.len()),
+                    ));
                 }
                 let mut data = std::mem::take(&mut self.buf);
                 self.body.append(&mut data);
@@ -364,13 +448,13 @@ impl ResponseReader {
                                 }
                                 break Progress::NeedMore;
                             };
+                            if nl > MAX_CHUNK_LINE {
+                                // The same verdict as when the line arrives in pieces.
+                                return Err(invalid("a chunk-size line is too long"));
+                            }
                             let line = &self.buf[pos..pos + nl];
                             let line = line.strip_suffix(b"\r").unwrap_or(line);
-                            let size = line.split(|&b| b == b';').next().unwrap_or_default();
-                            let size = std::str::from_utf8(size).ok().map(|s| s.trim_matches([' ', '\t']));
-                            let size = size
-                                .filter(|s| !s.is_empty() && s.len() <= 16)
-                                .and_then(|s| u64::from_str_radix(s, 16).ok())
+                            let size = chunk_size(line)
                                 .ok_or_else(|| invalid(format!("bad chunk size `{}`", preview(&String::from_utf8_lossy(line)))))?;
                             pos += nl + 1;
                             if size == 0 {
@@ -378,7 +462,10 @@ impl ResponseReader {
                             } else {
                                 let size = usize::try_from(size).unwrap_or(usize::MAX);
                                 if self.body.len().saturating_add(size) > self.max_body {
-                                    return Err(TransportError::new(TransportErrorKind::BodyTooLarge { limit: self.max_body }, ""));
+                                    return Err(too_large(
+                                        self.max_body,
+                                        format!("a chunk of {size} bytes after {} body bytes (status {})", self.body.len(), self.status),
+                                    ));
                                 }
                                 chunk = Chunk::Data(size);
                             }
@@ -407,19 +494,24 @@ impl ResponseReader {
                             chunk = Chunk::Size;
                         }
                         Chunk::Trailers => {
+                            let too_long = || invalid(format!("the trailer section is larger than {MAX_TRAILERS} bytes"));
                             let Some(nl) = self.buf[pos..].iter().position(|&b| b == b'\n') else {
-                                if self.buf.len() - pos > MAX_CHUNK_LINE {
-                                    return Err(invalid("the trailer section is too long"));
+                                if self.trailer_bytes + (self.buf.len() - pos) > MAX_TRAILERS {
+                                    return Err(too_long());
                                 }
                                 break Progress::NeedMore;
                             };
                             let line = &self.buf[pos..pos + nl];
                             pos += nl + 1;
+                            self.trailer_bytes += nl + 1;
+                            if self.trailer_bytes > MAX_TRAILERS {
+                                return Err(too_long());
+                            }
                             if line.is_empty() || line == b"\r" {
-                                let reusable = self.keep_alive && pos == self.buf.len();
+                                self.reusable = self.keep_alive && pos == self.buf.len();
                                 let body = std::mem::take(&mut self.body);
                                 self.buf.clear();
-                                return Ok(Progress::Done { response: self.finish(body), reusable });
+                                return Ok(Progress::Done { response: self.finish(body), reusable: self.reusable });
                             }
                         }
                     }
@@ -432,9 +524,29 @@ impl ResponseReader {
     }
 }
 
-fn find_head_end(buf: &[u8]) -> Option<usize> {
+/// The size of a chunk-size line (without its line end), RFC 9112 section 7.1:
+/// `1*HEXDIG [ BWS ";" chunk-ext ]`. No sign, no leading whitespace, no whitespace unless an
+/// extension follows; at most 16 hex digits.
+fn chunk_size(line: &[u8]) -> Option<u64> {
+    let digits = line.iter().take_while(|b| b.is_ascii_hexdigit()).count();
+    if digits == 0 || digits > 16 {
+        return None;
+    }
+    let rest = &line[digits..];
+    let ext = rest.iter().position(|b| !matches!(b, b' ' | b'\t')).map(|i| &rest[i..]);
+    match ext {
+        None if rest.is_empty() => {}
+        Some([b';', ..]) => {}
+        _ => return None,
+    }
+    let text = std::str::from_utf8(&line[..digits]).ok()?;
+    u64::from_str_radix(text, 16).ok()
+}
+
+/// The end of the head (just past its blank line), searching from `from`.
+fn find_head_end(buf: &[u8], from: usize) -> Option<usize> {
     // Tolerates bare LF line ends, as most clients do.
-    let mut i = 0;
+    let mut i = from.min(buf.len());
     while let Some(nl) = buf[i..].iter().position(|&b| b == b'\n') {
         let at = i + nl;
         let rest = &buf[at + 1..];
@@ -695,6 +807,88 @@ mod tests {
         assert_eq!(e.kind(), &TransportErrorKind::BodyTooLarge { limit: 100 });
         let e = read_all(&[&vec![b'a'; MAX_HEAD + 10]], 100).unwrap_err();
         assert!(e.to_string().contains("head is larger"), "{e}");
+    }
+
+    #[test]
+    fn body_too_large_says_what_happened() {
+        let e = read_all(&[b"HTTP/1.1 200 OK\r\nContent-Length: 101\r\n\r\n"], 100).unwrap_err();
+        let text = e.to_string();
+        assert!(text.contains("exceeded the 100-byte cap") && text.contains("content-length announces 101 bytes"), "{text}");
+        let e = read_all(&[b"HTTP/1.1 200 OK\r\n\r\n", &[b'a'; 200]], 100).unwrap_err();
+        assert!(e.to_string().contains("exceeded the 100-byte cap") && e.to_string().contains("read until close"), "{e}");
+        let e = read_all(&[b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n65\r\n"], 100).unwrap_err();
+        assert!(e.to_string().contains("a chunk of 101 bytes"), "{e}");
+    }
+
+    #[test]
+    fn the_body_buffer_grows_as_bytes_arrive_not_from_content_length() {
+        // 4 TiB announced, cap raised to the maximum: nothing is reserved up front.
+        let mut r = ResponseReader::new(&http::Method::POST, usize::MAX);
+        let progress = r.feed(b"HTTP/1.1 200 OK\r\nContent-Length: 4398046511104\r\n\r\nfirst bytes").unwrap();
+        assert!(matches!(progress, Progress::NeedMore));
+        assert!(r.body.capacity() < 1024 * 1024, "capacity {}", r.body.capacity());
+        let e = r.eof().unwrap_err();
+        assert!(e.to_string().contains("after 11 of 4398046511104 body bytes"), "{e}");
+    }
+
+    #[test]
+    fn chunk_sizes_follow_rfc_9112() {
+        for bad in ["+5", " 5", " 5 ", "\t5", "5 ", "5\t", "0x5", "-5", "5 x", "", "12345678901234567"] {
+            let raw = format!("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n{bad}\r\nhello\r\n0\r\n\r\n");
+            let e = read_all(&[raw.as_bytes()], 100).unwrap_err();
+            assert!(e.to_string().contains("bad chunk size"), "{bad:?}: {e}");
+        }
+        for good in ["5", "05", "5;ext", "5 ;ext=\"v\"", "5\t; a=b"] {
+            let raw = format!("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n{good}\r\nhello\r\n0\r\n\r\n");
+            let (resp, reusable) = bytewise(raw.as_bytes(), 100).unwrap_or_else(|e| panic!("{good:?}: {e}"));
+            assert_eq!((resp.body.as_slice(), reusable), (&b"hello"[..], true), "{good:?}");
+        }
+    }
+
+    #[test]
+    fn ambiguous_framing_is_read_as_chunked_and_not_reused() {
+        let raw = b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
+        let mut r = ResponseReader::new(&http::Method::POST, 100);
+        match r.feed(raw).unwrap() {
+            Progress::Done { response, reusable } => assert_eq!((response.body.as_slice(), reusable), (&b"hello"[..], false)),
+            Progress::NeedMore => panic!("complete"),
+        }
+        assert!(!r.reusable(), "Transfer-Encoding with Content-Length");
+        let raw = b"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
+        let (resp, reusable) = bytewise(raw, 100).unwrap();
+        assert_eq!((resp.body.as_slice(), reusable), (&b"hello"[..], false), "HTTP/1.0 with chunked");
+        let raw = b"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 5\r\n\r\nhello";
+        assert!(bytewise(raw, 100).unwrap().1, "HTTP/1.0 keep-alive with a length is reusable");
+    }
+
+    #[test]
+    fn the_reusable_verdict_is_exposed_on_the_reader() {
+        let mut r = ResponseReader::new(&http::Method::POST, 100);
+        assert!(!r.reusable(), "nothing read yet");
+        assert!(matches!(r.feed(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\no").unwrap(), Progress::NeedMore));
+        assert!(!r.reusable(), "incomplete");
+        assert!(matches!(r.feed(b"k").unwrap(), Progress::Done { reusable: true, .. }));
+        assert!(r.reusable());
+        let mut r = ResponseReader::new(&http::Method::POST, 100);
+        r.feed(b"HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 200 OK\r\n").unwrap();
+        assert!(!r.reusable(), "bytes after a 204");
+    }
+
+    #[test]
+    fn interim_responses_and_trailers_are_bounded() {
+        let head = "HTTP/1.1 100 Continue\r\n\r\n";
+        let ok = format!("{}HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", head.repeat(MAX_INTERIM));
+        assert_eq!(bytewise(ok.as_bytes(), 100).unwrap().0.body, b"ok");
+        let bad = format!("{}HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", head.repeat(MAX_INTERIM + 1));
+        let e = read_all(&[bad.as_bytes()], 100).unwrap_err();
+        assert!(e.to_string().contains("more than 10 interim"), "{e}");
+        let trailers = "x-t: 0123456789abcdef0123456789abcdef\r\n".repeat(MAX_TRAILERS / 38 + 1);
+        let raw = format!("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n{trailers}\r\n");
+        for result in [read_all(&[raw.as_bytes()], 100), bytewise(raw.as_bytes(), 100)] {
+            assert!(result.unwrap_err().to_string().contains("trailer section is larger"));
+        }
+        let raw = format!("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n{}\r\n", "x-t: 1\r\n".repeat(100));
+        assert_eq!(read_all(&[raw.as_bytes()], 100).unwrap().0.body, b"ok");
     }
 
     #[test]

@@ -1,6 +1,5 @@
 //! The orchestrator: one operation call with retries, timeouts and clock-skew correction.
 
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -12,7 +11,7 @@ use crate::error::{SdkError, TimeoutKind, TransportError, TransportErrorKind};
 use crate::client::retry::{is_retryable_code, CLOCK_SKEW_CODES};
 use crate::client::http1::HttpResponse;
 use crate::client::transport::HttpClient;
-use crate::credentials::CredentialsError;
+use crate::credentials::{CredentialsError, Learned, MAX_CLOCK_OFFSET};
 use crate::endpoint::Endpoint;
 use crate::error::ErrorMetadata;
 use crate::sigv4::{Signer, SigningParams};
@@ -26,15 +25,14 @@ pub trait ServiceError: std::fmt::Debug + std::fmt::Display {
     fn is_modeled_retryable(&self) -> bool;
 }
 
-/// Shared per-client state: the transport, signing-key cache and learned clock offset.
+/// Shared per-client state: the transport, signing-key cache and the service clock (the
+/// configuration's, with the offset learned from skew errors).
 #[derive(Debug)]
 pub struct ClientHandle {
     /// The configuration.
     pub config: ClientConfig,
     http: Option<Arc<dyn HttpClient>>,
     signer: Signer,
-    /// Server time minus local time, in milliseconds, learned from skew errors.
-    clock_offset_ms: AtomicI64,
 }
 
 impl ClientHandle {
@@ -47,29 +45,50 @@ impl ClientHandle {
             Some(h) => h.clone(),
             None => Arc::new(crate::client::transport::HttpsClient::new(config.timeouts.connect)?),
         };
-        Ok(ClientHandle { config, http: Some(http), signer: Signer::new(), clock_offset_ms: AtomicI64::new(0) })
+        Ok(ClientHandle { config, http: Some(http), signer: Signer::new() })
     }
 
     /// A handle without an async transport (for the blocking client, which brings its own).
     #[cfg(feature = "blocking")]
     pub(crate) fn without_transport(config: ClientConfig) -> Self {
-        ClientHandle { config, http: None, signer: Signer::new(), clock_offset_ms: AtomicI64::new(0) }
+        ClientHandle { config, http: None, signer: Signer::new() }
     }
 
     /// The current time as the service sees it (local time corrected by the learned offset).
     pub fn service_time(&self) -> SystemTime {
-        let offset = self.clock_offset_ms.load(Ordering::Relaxed);
-        let now = self.local_time();
-        if offset >= 0 {
-            now + Duration::from_millis(offset as u64)
-        } else {
-            now - Duration::from_millis(offset.unsigned_abs())
-        }
+        self.config.clock.now()
     }
 
-    /// The configured clock's time (the system clock by default).
-    fn local_time(&self) -> SystemTime {
-        self.config.clock.as_ref().map_or_else(SystemTime::now, |c| c.now())
+    /// Checks that `creds` have not expired by the time signing uses (the service time).
+    ///
+    /// Credentials that have expired only because of the learned clock offset (they are still
+    /// valid by the local clock) do not fail the call: the offset, learned from one response's
+    /// `Date` header, is the doubtful part, so it is dropped and the request is signed at local
+    /// time; a skew error in answer re-learns it. Failing instead would fail every later call
+    /// as "expired" without sending anything, so an offset too far ahead could never be
+    /// corrected.
+    pub(crate) fn check_expiry(&self, creds: &crate::credentials::Credentials) -> Result<(), CredentialsError> {
+        let Some(expiry) = creds.expiry() else { return Ok(()) };
+        let local = self.config.clock.local_now();
+        let service = self.config.clock.at(local);
+        if expiry > service {
+            return Ok(());
+        }
+        if expiry > local {
+            tracing::warn!(
+                offset_ms = self.config.clock.offset_ms(),
+                "the credentials expire before the service time learned from a skew error; dropping the learned clock offset"
+            );
+            self.config.clock.forget();
+            return Ok(());
+        }
+        let at = |t: SystemTime| {
+            crate::types::wire::format_timestamp(&crate::types::datetime::DateTime::from(t), crate::types::wire::TimestampFormat::DateTime)
+        };
+        Err(CredentialsError::ProviderError {
+            provider: creds.provider(),
+            reason: format!("the credentials have expired (at {}, now {})", at(expiry), at(service)),
+        })
     }
 }
 
@@ -299,12 +318,7 @@ async fn load_credentials_raw(handle: &ClientHandle, deadline: Option<Instant>) 
         },
         None => fut.await,
     }?;
-    if creds.is_expired_at(handle.service_time()) {
-        return Err(CredentialsError::ProviderError {
-            provider: creds.provider(),
-            reason: "the credentials have expired".to_owned(),
-        });
-    }
+    handle.check_expiry(&creds)?;
     Ok(creds)
 }
 
@@ -329,6 +343,7 @@ pub(crate) fn build_uri(endpoint: &Endpoint, path: &http::Uri) -> Result<http::U
 pub(crate) enum PrepareError {
     Endpoint(String),
     Signing(String),
+    Insecure(TransportError),
 }
 
 impl PrepareError {
@@ -336,8 +351,37 @@ impl PrepareError {
         match self {
             PrepareError::Endpoint(m) => SdkError::Endpoint(m),
             PrepareError::Signing(m) => SdkError::Signing(m),
+            PrepareError::Insecure(error) => SdkError::Transport { error, attempts: 0 },
         }
     }
+}
+
+/// Whether `host` (from a URL, IPv6 without brackets) is this machine: `localhost` (or a name
+/// under `.localhost`) or a loopback address.
+fn is_loopback(host: &str) -> bool {
+    let host = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
+    let lower = host.to_ascii_lowercase();
+    lower == "localhost"
+        || lower.ends_with(".localhost")
+        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| match ip {
+            std::net::IpAddr::V6(v6) => v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()),
+            ip => ip.is_loopback(),
+        })
+}
+
+/// Refuses to send temporary credentials' session token over plain HTTP to anything but this
+/// machine (README, design notes): the token travels in the clear, and so does the response,
+/// which for STS holds new credentials. Loopback stays allowed for local test servers.
+fn check_transport_security(url: &http::Uri, credentials: Option<&crate::credentials::Credentials>) -> Result<(), PrepareError> {
+    let has_token = credentials.is_some_and(|c| c.session_token().is_some());
+    let host = url.host().unwrap_or_default();
+    if has_token && url.scheme_str() == Some("http") && !is_loopback(host) {
+        return Err(PrepareError::Insecure(TransportError::new(
+            TransportErrorKind::InsecureEndpoint { host: host.to_owned() },
+            format!("refusing to send a session token over plain HTTP to `{host}`; use an https:// endpoint (plain http:// is allowed only to localhost and loopback addresses)"),
+        )));
+    }
+    Ok(())
 }
 
 pub(crate) fn prepare_request(
@@ -349,6 +393,7 @@ pub(crate) fn prepare_request(
     url: &http::Uri,
     credentials: Option<&crate::credentials::Credentials>,
 ) -> Result<http::Request<Vec<u8>>, PrepareError> {
+    check_transport_security(url, credentials)?;
     let mut request = http::Request::new(unsigned.body().clone());
     *request.method_mut() = unsigned.method().clone();
     *request.uri_mut() = url.clone();
@@ -418,7 +463,8 @@ pub(crate) fn classify<O, E: ServiceError>(
         Ok(error) => {
             let meta = error.meta();
             let code = meta.code().to_owned();
-            if is_skew_code(&code) && !*skew_retried && learn_skew(handle, &response.headers) {
+            // Every skew error re-learns the offset; only the first one in a call earns a retry.
+            if is_skew_code(&code) && learn_skew(handle, &response.headers) && !*skew_retried {
                 *skew_retried = true;
                 return Outcome::Retry(SdkError::Service { error, attempts });
             }
@@ -441,21 +487,31 @@ pub(crate) fn classify<O, E: ServiceError>(
     }
 }
 
-/// Learns the clock offset from a `Date` header that differs from local time by more than
-/// four minutes; returns whether it changed anything.
+/// Re-learns the clock offset from the `Date` header of a response with a skew code (see
+/// [`ServiceClock::learn`](crate::credentials::ServiceClock::learn): bounded by
+/// [`MAX_CLOCK_OFFSET`](crate::credentials::MAX_CLOCK_OFFSET), upwards or downwards); returns
+/// whether the offset changed, so that a retry can help.
 fn learn_skew(handle: &ClientHandle, headers: &http::HeaderMap) -> bool {
     let Some(date) = headers.get(http::header::DATE).and_then(|v| v.to_str().ok()) else { return false };
     let Ok(server) = crate::types::wire::parse_timestamp(date, crate::types::wire::TimestampFormat::HttpDate) else {
         return false;
     };
-    let server_ms = (server.unix_timestamp_nanos() / 1_000_000) as i64;
-    let local_ms = handle.local_time().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);
-    let offset = server_ms - local_ms;
-    if offset.abs() < 4 * 60 * 1000 {
-        return false;
+    let Some(server) = server.to_system_time() else { return false };
+    match handle.config.clock.learn(server, handle.config.clock.local_now()) {
+        Learned::Changed(offset_ms) => {
+            tracing::debug!(offset_ms, "learned the service's clock offset from a skew error");
+            true
+        }
+        Learned::Unchanged => false,
+        Learned::OutOfBounds(offset_ms) => {
+            tracing::warn!(
+                offset_ms,
+                bound_s = MAX_CLOCK_OFFSET.as_secs(),
+                "a skew error's Date header is further from local time than the bound; ignored"
+            );
+            false
+        }
     }
-    handle.clock_offset_ms.store(offset, Ordering::Relaxed);
-    true
 }
 
 #[cfg(test)]
@@ -469,8 +525,8 @@ mod tests {
     #[test]
     fn service_time_follows_the_configured_clock_and_the_learned_offset() {
         let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_628_193_000);
-        let config = ClientConfig { clock: Some(crate::client::config::Clock::fixed(at)), ..ClientConfig::new() };
-        let handle = ClientHandle { config, http: None, signer: Signer::new(), clock_offset_ms: AtomicI64::new(0) };
+        let config = ClientConfig { clock: crate::credentials::ServiceClock::fixed(at), ..ClientConfig::new() };
+        let handle = ClientHandle::without_transport(config);
         assert_eq!(handle.service_time(), at);
         let mut headers = http::HeaderMap::new();
         headers.insert(http::header::DATE, http::HeaderValue::from_static("Thu, 05 Aug 2021 20:00:00 GMT"));

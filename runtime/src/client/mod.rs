@@ -8,13 +8,16 @@
 #[cfg(feature = "blocking")]
 pub mod blocking;
 pub mod config;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod http1;
 pub mod retry;
 pub mod transport;
 
 mod invoke;
 
-pub use config::{ClientConfig, Clock, TimeoutConfig};
+pub use config::{ClientConfig, TimeoutConfig};
 pub use invoke::{invoke, user_agent, ClientHandle, OperationCall, ServiceError};
 pub use retry::RetryConfig;
 pub use http1::HttpResponse;

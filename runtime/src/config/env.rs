@@ -7,6 +7,29 @@ use std::path::{Path, PathBuf};
 
 use super::error::ProfileError;
 
+/// The most bytes a settings file may hold: the shared config and credentials files and a web
+/// identity token file. Real ones hold a few KiB; the bound keeps a mistaken path (a log, a
+/// device such as `/dev/zero`) from filling memory.
+pub const MAX_SETTINGS_FILE: usize = 4 * 1024 * 1024;
+
+/// The `InvalidData` error of [`Env::read_file_limited`] for a file larger than `limit`.
+fn too_large(limit: usize) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidData, FileTooLarge(limit))
+}
+
+/// The inner error of [`Env::read_file_limited`]'s `InvalidData` error for a file larger than the
+/// limit (`error.get_ref()` downcasts to it); holds the limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileTooLarge(pub usize);
+
+impl fmt::Display for FileTooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the file is larger than {} bytes", self.0)
+    }
+}
+
+impl std::error::Error for FileTooLarge {}
+
 /// Where profile files and variables come from: the process ([`ProcessEnv`]) or memory ([`MemoryEnv`]).
 pub trait Env: Send + Sync + fmt::Debug {
     /// The raw value of an environment variable.
@@ -14,6 +37,17 @@ pub trait Env: Send + Sync + fmt::Debug {
 
     /// The contents of a file. A missing file is `ErrorKind::NotFound`.
     fn read_file(&self, path: &Path) -> std::io::Result<Vec<u8>>;
+
+    /// The contents of a file of at most `limit` bytes; a larger one is an `InvalidData` error
+    /// wrapping [`FileTooLarge`]. [`ProcessEnv`] reads at most `limit + 1` bytes, so a huge
+    /// file or an endless device costs no more than that.
+    fn read_file_limited(&self, path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
+        let bytes = self.read_file(path)?;
+        if bytes.len() > limit {
+            return Err(too_large(limit));
+        }
+        Ok(bytes)
+    }
 
     /// Whether Windows rules apply (home directory variables, `\` in `~\` paths).
     fn is_windows(&self) -> bool {
@@ -45,6 +79,17 @@ impl Env for ProcessEnv {
 
     fn read_file(&self, path: &Path) -> std::io::Result<Vec<u8>> {
         std::fs::read(path)
+    }
+
+    fn read_file_limited(&self, path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
+        use std::io::Read as _;
+        let mut bytes = Vec::new();
+        let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
+        std::fs::File::open(path)?.take(cap).read_to_end(&mut bytes)?;
+        if bytes.len() > limit {
+            return Err(too_large(limit));
+        }
+        Ok(bytes)
     }
 }
 

@@ -38,6 +38,13 @@ pub enum ProfileError {
         /// The I/O error.
         reason: String,
     },
+    /// A file is larger than [`MAX_SETTINGS_FILE`](crate::config::MAX_SETTINGS_FILE).
+    FileTooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// A file is not UTF-8.
     NotUtf8 {
         /// The file.
@@ -103,6 +110,9 @@ impl fmt::Display for ProfileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ProfileError::Read { path, reason } => write!(f, "could not read {}: {reason}", path.display()),
+            ProfileError::FileTooLarge { path, limit } => {
+                write!(f, "{} is larger than {limit} bytes, the most a settings file may hold", path.display())
+            }
             ProfileError::NotUtf8 { path, line } => {
                 write!(f, "{} line {line}: the file is not valid UTF-8", path.display())
             }

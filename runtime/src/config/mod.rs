@@ -45,6 +45,6 @@ mod env;
 mod error;
 mod profile;
 
-pub use env::{Env, MemoryEnv, ProcessEnv};
+pub use env::{Env, FileTooLarge, MemoryEnv, ProcessEnv, MAX_SETTINGS_FILE};
 pub use error::{FileKind, Location, ProfileError};
 pub use profile::{home_dir, Profile, ProfileSet};

@@ -34,6 +34,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant, SystemTime};
 
+use super::clock::ServiceClock;
 use super::provider::{Credentials, CredentialsError, ProvideCredentials, SharedCredentialsProvider};
 use crate::future::BoxFuture;
 
@@ -115,6 +116,14 @@ impl CachingProvider {
     pub fn clock(mut self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
         self.clock = Arc::new(clock);
         self
+    }
+
+    /// Judges expiry by `clock`, the service time a client signs with (its configuration's
+    /// `clock`): once the client has learned that the service's clock is ahead, credentials
+    /// that expire by the service's time are refreshed, not served until the local clock
+    /// catches up.
+    pub fn service_clock(self, clock: ServiceClock) -> Self {
+        self.clock(move || clock.now())
     }
 
     /// Forgets the cached credentials (for example, after a service rejected them), so the next

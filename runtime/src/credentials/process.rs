@@ -27,7 +27,7 @@ use std::time::{Duration, Instant, SystemTime};
 use super::provider::{Credentials, CredentialsError, ProvideCredentials};
 use crate::future::BoxFuture;
 use crate::json::JsonValue;
-use crate::sensitive::redact_command;
+use crate::sensitive::{command_program, redact_command};
 use crate::types::wire;
 
 /// The default time a credential process may run.
@@ -68,8 +68,9 @@ impl CredentialProcessProvider {
         self
     }
 
+    /// The program, for errors: never the leading `NAME=value` assignments or the arguments.
     fn program(&self) -> &str {
-        self.command.split_whitespace().next().unwrap_or("")
+        command_program(&self.command)
     }
 
     fn error(&self, reason: String) -> CredentialsError {

@@ -36,6 +36,12 @@ pub enum TransportErrorKind {
     },
     /// The request could not be built for the wire (bad endpoint URL, header value).
     InvalidRequest,
+    /// The request would carry a session token over plain HTTP to a host other than this
+    /// machine, and was not sent.
+    InsecureEndpoint {
+        /// The endpoint's host.
+        host: String,
+    },
 }
 
 /// A transport failure.
@@ -72,12 +78,21 @@ impl TransportError {
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The kind always says what happened; the message (when there is one) adds the detail.
         match &self.kind {
-            TransportErrorKind::Connect => write!(f, "could not connect: {}", self.message),
-            TransportErrorKind::Io => write!(f, "connection failed: {}", self.message),
-            TransportErrorKind::Timeout(k) => write!(f, "{k:?} timeout: {}", self.message),
-            TransportErrorKind::BodyTooLarge { limit } => write!(f, "response body exceeds the {limit}-byte cap"),
-            TransportErrorKind::InvalidRequest => write!(f, "invalid request: {}", self.message),
+            TransportErrorKind::Connect => f.write_str("could not connect")?,
+            TransportErrorKind::Io => f.write_str("connection failed")?,
+            TransportErrorKind::Timeout(k) => write!(f, "{k:?} timeout")?,
+            TransportErrorKind::BodyTooLarge { limit } => {
+                write!(f, "the response body exceeded the {limit}-byte cap (max_response_body)")?
+            }
+            TransportErrorKind::InvalidRequest => f.write_str("invalid request")?,
+            TransportErrorKind::InsecureEndpoint { host } => write!(f, "insecure endpoint `{host}`")?,
+        }
+        if self.message.is_empty() {
+            Ok(())
+        } else {
+            write!(f, ": {}", self.message)
         }
     }
 }
@@ -222,5 +237,26 @@ impl<E: std::error::Error + 'static> std::error::Error for SdkError<E> {
 impl<E> From<BuildError> for SdkError<E> {
     fn from(e: BuildError) -> Self {
         SdkError::Construction(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_transport_error_says_what_happened() {
+        let cases = [
+            (TransportErrorKind::BodyTooLarge { limit: 0 }, "the response body exceeded the 0-byte cap (max_response_body)"),
+            (TransportErrorKind::Connect, "could not connect"),
+            (TransportErrorKind::Io, "connection failed"),
+            (TransportErrorKind::Timeout(TimeoutKind::Attempt), "Attempt timeout"),
+            (TransportErrorKind::InvalidRequest, "invalid request"),
+            (TransportErrorKind::InsecureEndpoint { host: "h".into() }, "insecure endpoint `h`"),
+        ];
+        for (kind, text) in cases {
+            assert_eq!(TransportError::new(kind.clone(), "").to_string(), text);
+            assert_eq!(TransportError::new(kind, "detail").to_string(), format!("{text}: detail"));
+        }
     }
 }

@@ -93,12 +93,33 @@ impl ErrorMetadata {
 
 impl fmt::Display for ErrorMetadata {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.code)?;
+        write!(f, "{}", Escaped(&self.code))?;
         if let Some(m) = &self.message {
-            write!(f, ": {m}")?;
+            write!(f, ": {}", Escaped(m))?;
         }
         if let Some(id) = &self.request_id {
-            write!(f, " (request id {id})")?;
+            write!(f, " (request id {})", Escaped(id))?;
+        }
+        Ok(())
+    }
+}
+
+/// Text a server sent (an error code, message or request id), for `Display`: control
+/// characters (a terminal escape sequence, a line break that would forge a log line) and the
+/// bidirectional-text controls are written escaped (`\u{1b}`, `\n`, `\u{202e}`), everything else
+/// as it is. Service errors' `Display` (the runtime's and the generated ones) writes server
+/// text through it; the accessors (`message()`, ...) return the text unchanged.
+pub struct Escaped<'a>(pub &'a str);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write as _;
+        for c in self.0.chars() {
+            if c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                f.write_char(c)?;
+            }
         }
         Ok(())
     }

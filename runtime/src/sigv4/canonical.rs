@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use crate::sensitive::REDACTED;
+
 use super::hash::sha256_hex;
 use super::params::{is_unsigned_header, SessionTokenMode, SigningError, SigningParams, UriEncoding, ALGORITHM, X_AMZ_SECURITY_TOKEN};
 
@@ -212,7 +214,10 @@ pub(super) fn canonical_headers<'h>(
 }
 
 /// A canonical request, the first stage of SigV4.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// `Display` and `Debug` show it with the session token (`x-amz-security-token` header line and
+/// `X-Amz-Security-Token` query parameter) redacted; [`as_str`](Self::as_str) is the exact text.
+#[derive(Clone, PartialEq, Eq)]
 pub struct CanonicalRequest {
     text: String,
     signed_headers: String,
@@ -230,9 +235,44 @@ impl CanonicalRequest {
     }
 }
 
+impl CanonicalRequest {
+    /// The text with the session token redacted: the `x-amz-security-token` header line's
+    /// value and the value of an `X-Amz-Security-Token` query parameter (line 3).
+    fn redacted(&self) -> String {
+        let mut out = String::with_capacity(self.text.len());
+        for (i, line) in self.text.split('\n').enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            if i == 2 {
+                let params: Vec<String> = line
+                    .split('&')
+                    .map(|p| match p.split_once('=') {
+                        Some((k, _)) if k.eq_ignore_ascii_case("X-Amz-Security-Token") => format!("{k}={REDACTED}"),
+                        _ => p.to_owned(),
+                    })
+                    .collect();
+                out.push_str(&params.join("&"));
+            } else if let Some(name) = line.get(..21).filter(|p| p.eq_ignore_ascii_case("x-amz-security-token:")) {
+                out.push_str(name);
+                out.push_str(REDACTED);
+            } else {
+                out.push_str(line);
+            }
+        }
+        out
+    }
+}
+
 impl fmt::Display for CanonicalRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
+        f.write_str(&self.redacted())
+    }
+}
+
+impl fmt::Debug for CanonicalRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CanonicalRequest").field("text", &self.redacted()).field("signed_headers", &self.signed_headers).finish()
     }
 }
 

@@ -280,12 +280,15 @@ impl GetSessionTokenError {
 }
 impl ::std::fmt::Display for GetSessionTokenError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        write!(f, "{} failed: {}", Self::OPERATION_NAME, self.code())?;
+        write!(
+            f, "{} failed: {}", Self::OPERATION_NAME,
+            ::stsgen_runtime::error::Escaped(self.code())
+        )?;
         if let ::std::option::Option::Some(m) = self.message() {
-            write!(f, ": {m}")?;
+            write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         if let ::std::option::Option::Some(id) = self.meta().request_id() {
-            write!(f, " (request id {id})")?;
+            write!(f, " (request id {})", ::stsgen_runtime::error::Escaped(id))?;
         }
         Ok(())
     }

@@ -52,7 +52,7 @@ impl ::std::fmt::Display for ExpiredTokenException {
             .as_deref()
             .or(self.meta.message())
         {
-            write!(f, ": {m}")?;
+            write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
     }
@@ -114,7 +114,7 @@ impl ::std::fmt::Display for ExpiredTradeInTokenException {
             .as_deref()
             .or(self.meta.message())
         {
-            write!(f, ": {m}")?;
+            write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
     }
@@ -176,7 +176,7 @@ impl ::std::fmt::Display for IdpCommunicationErrorException {
             .as_deref()
             .or(self.meta.message())
         {
-            write!(f, ": {m}")?;
+            write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
     }
@@ -240,7 +240,7 @@ impl ::std::fmt::Display for IdpRejectedClaimException {
             .as_deref()
             .or(self.meta.message())
         {
-            write!(f, ": {m}")?;
+            write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
     }
@@ -302,7 +302,7 @@ impl ::std::fmt::Display for InvalidAuthorizationMessageException {
             .as_deref()
             .or(self.meta.message())
         {
-            write!(f, ": {m}")?;
+            write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
     }
@@ -364,7 +364,7 @@ impl ::std::fmt::Display for InvalidIdentityTokenException {
             .as_deref()
             .or(self.meta.message())
         {
-            write!(f, ": {m}")?;
+            write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
     }
@@ -426,7 +426,7 @@ impl ::std::fmt::Display for JwtPayloadSizeExceededException {
             .as_deref()
             .or(self.meta.message())
         {
-            write!(f, ": {m}")?;
+            write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
     }
@@ -488,7 +488,7 @@ impl ::std::fmt::Display for MalformedPolicyDocumentException {
             .as_deref()
             .or(self.meta.message())
         {
-            write!(f, ": {m}")?;
+            write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
     }
@@ -550,7 +550,7 @@ impl ::std::fmt::Display for OutboundWebIdentityFederationDisabledException {
             .as_deref()
             .or(self.meta.message())
         {
-            write!(f, ": {m}")?;
+            write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
     }
@@ -614,7 +614,7 @@ impl ::std::fmt::Display for PackedPolicyTooLargeException {
             .as_deref()
             .or(self.meta.message())
         {
-            write!(f, ": {m}")?;
+            write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
     }
@@ -676,7 +676,7 @@ impl ::std::fmt::Display for RegionDisabledException {
             .as_deref()
             .or(self.meta.message())
         {
-            write!(f, ": {m}")?;
+            write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
     }
@@ -738,7 +738,7 @@ impl ::std::fmt::Display for SessionDurationEscalationException {
             .as_deref()
             .or(self.meta.message())
         {
-            write!(f, ": {m}")?;
+            write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
     }

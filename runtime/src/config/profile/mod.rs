@@ -8,11 +8,11 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::env::Env;
+use super::env::{Env, FileTooLarge, MAX_SETTINGS_FILE};
 use super::error::{FileKind, Location, ProfileError};
 use crate::sensitive::{redact_command, REDACTED};
 
-use parse::{classify, is_identifier, parse_property_line, parse_sections, RawSection, SectionName};
+use parse::{classify, is_key_name, is_split_padding, parse_property_line, parse_sections, RawSection, SectionName};
 
 /// One property value and where it was set.
 #[derive(Clone, PartialEq, Eq)]
@@ -263,9 +263,12 @@ impl ProfileSet {
                 set.warnings.push(format!("{raw} ignored: no home directory (HOME is not set)"));
                 continue;
             };
-            let bytes = match env.read_file(&path) {
+            let bytes = match env.read_file_limited(&path, MAX_SETTINGS_FILE) {
                 Ok(b) => b,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) if e.get_ref().is_some_and(|inner| inner.is::<FileTooLarge>()) => {
+                    return Err(ProfileError::FileTooLarge { path, limit: MAX_SETTINGS_FILE })
+                }
                 Err(e) => return Err(ProfileError::Read { path, reason: e.to_string() }),
             };
             let text = match String::from_utf8(bytes) {
@@ -370,8 +373,18 @@ impl ProfileSet {
             let profile = target.or_insert_with_key(|k| Profile::new(k));
             for prop in &section.properties {
                 let location = Location { path: path.to_path_buf(), line: prop.line };
-                if !is_identifier(&prop.key) {
-                    self.warnings.push(format!("{location}: key `{}` ignored: not a valid key name", prop.key));
+                // A malformed line's "key" can be a secret (`aws_session_token:IQoJ...==` splits at
+                // the padding): it is neither stored nor shown.
+                if !is_key_name(&prop.key) {
+                    self.warnings.push(format!(
+                        "{location}: line ignored: the text before `=` is not a key name (letters, digits, `_`, `-`, `.`); not shown, as it may hold a secret"
+                    ));
+                    continue;
+                }
+                if is_split_padding(&prop.value) {
+                    self.warnings.push(format!(
+                        "{location}: line ignored: it looks like a base64 value split at its `=` padding, not `name = value`; not shown, as it may hold a secret"
+                    ));
                     continue;
                 }
                 profile.properties.insert(prop.key.clone(), Property { value: prop.value.clone(), location });

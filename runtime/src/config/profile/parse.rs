@@ -37,6 +37,19 @@ pub(super) fn strip_comment(line: &str, needs_whitespace: bool) -> &str {
     line
 }
 
+/// Whether a property key is a key name: ASCII letters, digits, `_`, `-` and `.`. Anything
+/// else (`aws_session_token:IQoJ...`, a key with `:`, `+` or `/`) is a malformed line whose
+/// "key" may hold a value.
+pub(super) fn is_key_name(key: &str) -> bool {
+    !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+}
+
+/// Whether a property looks like a base64 value split at its `=` padding (`token==` read as
+/// key `token`, value `=`): its value is nothing but `=`.
+pub(super) fn is_split_padding(value: &str) -> bool {
+    !value.is_empty() && value.chars().all(|c| c == '=')
+}
+
 /// Why a property line is not `key = value`.
 pub(super) enum PropertyLineError {
     NoEquals,
