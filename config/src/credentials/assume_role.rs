@@ -150,7 +150,8 @@ impl AssumeRoleProviderBuilder {
             None => Arc::new(DefaultCredentialsChain::builder().config(config.clone()).build()?),
         };
         let mfa = self.mfa.is_some();
+        let clock = config.clock.clone();
         let loader = AssumeRoleLoader { request: self.request, source, config, mfa: self.mfa };
-        Ok(AssumeRoleProvider { cache: self.cache.build(loader, mfa) })
+        Ok(AssumeRoleProvider { cache: self.cache.build(loader, mfa).service_clock(clock) })
     }
 }

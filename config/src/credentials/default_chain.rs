@@ -126,6 +126,8 @@ impl DefaultCredentialsChainBuilder {
         if let Some(c) = &mut config {
             c.credentials = None;
         }
+        // Expiry is judged by the client's clock (clones share its learned skew).
+        let clock = config.as_ref().map(|c| c.clock.clone());
         let profile = ProfileLoader::new(self.profile, self.env.clone(), config.clone(), self.mfa.clone());
         let (container, imds) = (profile.container.clone(), profile.imds.clone());
         let chain = ProviderChain::first_try(EnvLoader(self.env.clone()))
@@ -134,6 +136,60 @@ impl DefaultCredentialsChainBuilder {
             .or_else_shared(container)
             .or_else_shared(imds);
         let mfa = self.mfa.is_some();
-        Ok(DefaultCredentialsChain { cache: self.cache.build(chain, mfa) })
+        let mut cache = self.cache.build(chain, mfa);
+        if let Some(clock) = clock {
+            cache = cache.service_clock(clock);
+        }
+        Ok(DefaultCredentialsChain { cache })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::SystemTime;
+    use stsgen_runtime::config::MemoryEnv;
+    use stsgen_runtime::credentials::ServiceClock;
+
+    /// Counts how often the environment provider reads the access key.
+    #[derive(Debug)]
+    struct Counting(MemoryEnv, AtomicUsize);
+
+    impl Env for Counting {
+        fn var_os(&self, name: &str) -> Option<std::ffi::OsString> {
+            if name == "AWS_ACCESS_KEY_ID" {
+                self.1.fetch_add(1, Ordering::SeqCst);
+            }
+            self.0.var_os(name)
+        }
+
+        fn read_file(&self, path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+            self.0.read_file(path)
+        }
+    }
+
+    fn loads_for_two_calls(clock: ServiceClock) -> usize {
+        let env = Arc::new(Counting(
+            MemoryEnv::new()
+                .with_var("AWS_ACCESS_KEY_ID", "AKID")
+                .with_var("AWS_SECRET_ACCESS_KEY", "SECRET")
+                .with_var("AWS_CREDENTIAL_EXPIRATION", "2030-01-01T00:00:00Z"),
+            AtomicUsize::new(0),
+        ));
+        let config = Config { clock, ..Config::new() };
+        let chain = DefaultCredentialsChain::builder().env(env.clone()).config(config).build().unwrap();
+        for _ in 0..2 {
+            chain.provide_credentials_blocking().unwrap();
+        }
+        env.1.load(Ordering::SeqCst)
+    }
+
+    #[test]
+    fn expiry_is_judged_by_the_configurations_clock() {
+        let before = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        let after = SystemTime::UNIX_EPOCH + Duration::from_secs(1_900_000_000);
+        assert_eq!(loads_for_two_calls(ServiceClock::fixed(before)), 1, "valid credentials are served from the cache");
+        assert_eq!(loads_for_two_calls(ServiceClock::fixed(after)), 2, "expired by the client's clock: loaded again");
     }
 }
