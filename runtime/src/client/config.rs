@@ -3,7 +3,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::pool::PoolConfig;
+use super::proxy::ProxyConfig;
 use super::retry::RetryConfig;
+use super::tls::CaBundle;
 use super::transport::HttpClient;
 use crate::config::{Env, ProcessEnv, ProfileError, ProfileSet};
 use crate::credentials::{CredentialsError, SharedCredentialsProvider};
@@ -65,6 +68,13 @@ pub struct ClientConfig {
     pub http_client: Option<Arc<dyn HttpClient>>,
     /// Appended to the `user-agent`.
     pub app_name: Option<String>,
+    /// HTTP proxies of the default transports (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`).
+    pub proxy: ProxyConfig,
+    /// Certificate authorities the default transports trust besides the Mozilla roots
+    /// (`AWS_CA_BUNDLE`, else the profile's `ca_bundle`).
+    pub ca_bundle: Option<CaBundle>,
+    /// Connection limits of the default transports (64 open connections per endpoint).
+    pub connections: PoolConfig,
 }
 
 /// The default response body cap.
@@ -94,10 +104,13 @@ impl ClientConfig {
     }
 
     /// Reads the standard variables for the service with this `serviceId` (`STS` ->
-    /// `AWS_ENDPOINT_URL_STS`, `AWS_STS_REGIONAL_ENDPOINTS`). Credentials are not read here.
+    /// `AWS_ENDPOINT_URL_STS`, `AWS_STS_REGIONAL_ENDPOINTS`), the proxy variables
+    /// (`https_proxy`/`HTTPS_PROXY`, `http_proxy`/`HTTP_PROXY`, `no_proxy`/`NO_PROXY`) and
+    /// `AWS_CA_BUNDLE` (read and checked now). Credentials are not read here.
     ///
     /// # Errors
-    /// A variable that is not UTF-8 or has an invalid value, named in the error.
+    /// A variable that is not UTF-8 or has an invalid value, named in the error; an
+    /// unreadable CA bundle or one without certificates, naming the file.
     pub fn from_env(service_id: &str) -> Result<Self, CredentialsError> {
         Self::from_env_with(service_id, &ProcessEnv)
     }
@@ -127,6 +140,15 @@ impl ClientConfig {
                 })
             }
         };
+        cfg.proxy = ProxyConfig::from_env(vars)
+            .map_err(|e| CredentialsError::InvalidConfiguration { provider: "configuration", reason: e.to_string() })?;
+        if let Some(path) = env("AWS_CA_BUNDLE")? {
+            let bundle = CaBundle::load(vars, std::path::Path::new(&path)).map_err(|e| CredentialsError::InvalidConfiguration {
+                provider: "configuration",
+                reason: format!("environment variable AWS_CA_BUNDLE: {e}"),
+            })?;
+            cfg.ca_bundle = Some(bundle);
+        }
         if let Some(n) = env("AWS_MAX_ATTEMPTS")? {
             cfg.retry.max_attempts = n.parse().ok().filter(|n| *n >= 1).ok_or_else(|| CredentialsError::InvalidConfiguration {
                 provider: "configuration",
@@ -143,7 +165,7 @@ impl ClientConfig {
 /// service, else the profile's `endpoint_url` (both below `AWS_ENDPOINT_URL_<SERVICE>` and
 /// `AWS_ENDPOINT_URL`, and none when `ignore_configured_endpoint_urls = true`);
 /// `<service>_regional_endpoints`; `use_fips_endpoint`; `use_dualstack_endpoint`;
-/// `max_attempts`. A missing profile changes nothing.
+/// `max_attempts`; `ca_bundle` (below `AWS_CA_BUNDLE`, read and checked here). A missing profile changes nothing.
 ///
 /// # Errors
 /// A value that cannot be used, naming the profile, the key and where it was set.
@@ -208,6 +230,12 @@ pub fn apply_to_config(
     if env.var("AWS_USE_DUALSTACK_ENDPOINT")?.is_none() {
         if let Some(v) = flag("use_dualstack_endpoint")? {
             cfg.use_dual_stack = v;
+        }
+    }
+    if env.var("AWS_CA_BUNDLE")?.is_none() {
+        if let Some(path) = profile.get("ca_bundle") {
+            let bundle = CaBundle::load(env, std::path::Path::new(path)).map_err(|e| invalid("ca_bundle", e.to_string()))?;
+            cfg.ca_bundle = Some(bundle);
         }
     }
     if env.var("AWS_MAX_ATTEMPTS")?.is_none() {

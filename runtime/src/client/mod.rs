@@ -9,14 +9,20 @@
 pub mod blocking;
 pub mod config;
 mod http1;
+pub mod pool;
+pub mod proxy;
 pub mod retry;
+pub mod tls;
 pub mod transport;
 
 mod invoke;
 
 pub use config::{ClientConfig, TimeoutConfig};
 pub use invoke::{invoke, user_agent, ClientHandle, OperationCall, ServiceError};
+pub use pool::PoolConfig;
+pub use proxy::{NoProxy, ProxyConfig, ProxyUrl};
 pub use retry::RetryConfig;
+pub use tls::CaBundle;
 pub use http1::HttpResponse;
 pub use transport::{HttpClient, HttpsClient};
 /// The rustls version the transports use, for building a custom TLS configuration

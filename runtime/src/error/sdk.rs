@@ -36,6 +36,12 @@ pub enum TransportErrorKind {
     },
     /// The request could not be built for the wire (bad endpoint URL, header value).
     InvalidRequest,
+    /// The HTTP proxy refused to open a tunnel (`CONNECT` answered with a non-2xx status,
+    /// e.g. 407 when it wants other credentials); the message names the proxy and the target.
+    ProxyRejected {
+        /// The proxy's status code.
+        status: u16,
+    },
 }
 
 /// A transport failure.
@@ -65,7 +71,10 @@ impl TransportError {
     pub fn is_transient(&self) -> bool {
         matches!(
             self.kind,
-            TransportErrorKind::Connect | TransportErrorKind::Io | TransportErrorKind::Timeout(TimeoutKind::Attempt | TimeoutKind::Connect)
+            TransportErrorKind::Connect
+                | TransportErrorKind::Io
+                | TransportErrorKind::Timeout(TimeoutKind::Attempt | TimeoutKind::Connect)
+                | TransportErrorKind::ProxyRejected { status: 502..=504 }
         )
     }
 }
@@ -78,6 +87,7 @@ impl fmt::Display for TransportError {
             TransportErrorKind::Timeout(k) => write!(f, "{k:?} timeout: {}", self.message),
             TransportErrorKind::BodyTooLarge { limit } => write!(f, "response body exceeds the {limit}-byte cap"),
             TransportErrorKind::InvalidRequest => write!(f, "invalid request: {}", self.message),
+            TransportErrorKind::ProxyRejected { .. } => write!(f, "proxy refused the connection: {}", self.message),
         }
     }
 }
