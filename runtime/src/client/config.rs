@@ -299,6 +299,34 @@ mod tests {
     }
 
     #[test]
+    fn the_profiles_ca_bundle_is_read_and_checked_below_aws_ca_bundle() {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        let pem = params.self_signed(&key).unwrap().pem();
+        let set = ProfileSet::parse("[profile ca]\nca_bundle = /corp/ca.pem\n[profile broken]\nca_bundle = /corp/none.pem\n", "").unwrap();
+        let env = MemoryEnv::new().with_file("/corp/ca.pem", pem.clone()).with_file("/env/ca.pem", format!("{pem}{pem}"));
+        let mut cfg = ClientConfig::from_env_with("STS", &env).unwrap();
+        apply_to_config(&set, "ca", "STS", &env, &mut cfg).unwrap();
+        assert_eq!(cfg.ca_bundle.as_ref().map(|b| (b.source(), b.certificates().len())), Some(("/corp/ca.pem", 1)));
+        let e = apply_to_config(&set, "broken", "STS", &env, &mut cfg).unwrap_err().to_string();
+        assert!(e.contains("ca_bundle") && e.contains("`/corp/none.pem`") && e.contains("cannot be read"), "{e}");
+        let env = env.with_var("AWS_CA_BUNDLE", "/env/ca.pem");
+        let mut cfg = ClientConfig::from_env_with("STS", &env).unwrap();
+        apply_to_config(&set, "broken", "STS", &env, &mut cfg).unwrap();
+        assert_eq!(cfg.ca_bundle.as_ref().map(|b| (b.source(), b.certificates().len())), Some(("/env/ca.pem", 2)), "AWS_CA_BUNDLE wins");
+    }
+
+    #[test]
+    fn defaults_bound_connections_and_use_no_proxy() {
+        for cfg in [ClientConfig::new(), ClientConfig::default(), ClientConfig::from_env_with("STS", &MemoryEnv::new()).unwrap()] {
+            assert_eq!(cfg.connections.max_connections_per_endpoint, 64);
+            assert_eq!(cfg.proxy, ProxyConfig::none());
+            assert!(cfg.ca_bundle.is_none());
+        }
+    }
+
+    #[test]
     fn invalid_values_name_profile_key_and_line() {
         let e = apply("bad", &MemoryEnv::new()).unwrap_err().to_string();
         assert!(e.contains("`bad`") && e.contains("sts_regional_endpoints") && e.contains("config file line 14"), "{e}");
