@@ -1,6 +1,8 @@
 //! The service-agnostic client core: configuration, retries, timeouts, the transport trait,
 //! and the orchestrator that runs one operation (credentials -> endpoint -> sign -> send ->
-//! parse, with retries, clock-skew correction and bounded time).
+//! parse, with retries, clock-skew correction and bounded time). The default transports share
+//! the HTTP/1.1 codec (`http1.rs`), the bounded connection pool ([`pool`]), HTTP proxies
+//! ([`proxy`]) and the TLS roots with optional CA bundles ([`tls`]).
 //!
 //! Generated clients build the unsigned request and resolve the endpoint with their own
 //! (generated) code, and call [`invoke`] with the operation's parsers.

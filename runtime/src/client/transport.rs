@@ -193,27 +193,26 @@ impl HttpsClient {
         }
     }
 
+    /// A TCP connection to the first address of `target` that accepts one.
     async fn tcp(target: &Target) -> Result<TcpStream, TransportError> {
-        {
-            let addrs = tokio::net::lookup_host((target.host.as_str(), target.port)).await.map_err(|e| {
-                TransportError::new(TransportErrorKind::Connect, format!("resolving `{}`: {e}", target.host))
-            })?;
-            let mut last = None;
-            let mut tcp = None;
-            for addr in addrs {
-                match TcpStream::connect(addr).await {
-                    Ok(s) => {
-                        tcp = Some(s);
-                        break;
-                    }
-                    Err(e) => last = Some(format!("{addr}: {e}")),
+        let addrs = tokio::net::lookup_host((target.host.as_str(), target.port)).await.map_err(|e| {
+            TransportError::new(TransportErrorKind::Connect, format!("resolving `{}`: {e}", target.host))
+        })?;
+        let mut last = None;
+        let mut tcp = None;
+        for addr in addrs {
+            match TcpStream::connect(addr).await {
+                Ok(s) => {
+                    tcp = Some(s);
+                    break;
                 }
+                Err(e) => last = Some(format!("{addr}: {e}")),
             }
-            let tcp = tcp.ok_or_else(|| target.unreachable(last))?;
-            // Requests are small and answered at once: do not wait to coalesce segments.
-            let _ = tcp.set_nodelay(true);
-            Ok(tcp)
         }
+        let tcp = tcp.ok_or_else(|| target.unreachable(last))?;
+        // Requests are small and answered at once: do not wait to coalesce segments.
+        let _ = tcp.set_nodelay(true);
+        Ok(tcp)
     }
 
     /// One exchange on `conn`. `Err((error, retry_on_new))`: `retry_on_new` when a reused
