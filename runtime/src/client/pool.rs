@@ -148,6 +148,7 @@ impl<C> Pool<C> {
     }
 
     /// Waits for a slot of `target` on this thread until `deadline`; `None` when it passed.
+    #[cfg(any(feature = "blocking", test))]
     pub fn acquire_blocking(self: &Arc<Self>, target: &Target, deadline: Option<Instant>) -> Option<Lease<C>> {
         let mut inner = self.lock();
         loop {
