@@ -5,12 +5,28 @@
 //! nobody asked for).
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use stsgen_runtime::client::{HttpClient, HttpsClient};
+use stsgen_runtime::client::{rustls, CaBundle, HttpClient, HttpsClient};
+
+/// A TLS server configuration for `localhost` and a CA bundle that trusts it.
+fn tls_pair() -> (Arc<rustls::ServerConfig>, CaBundle) {
+    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    let ca = rcgen::CertifiedIssuer::self_signed(ca_params, rcgen::KeyPair::generate().unwrap()).unwrap();
+    let key = rcgen::KeyPair::generate().unwrap();
+    let cert = rcgen::CertificateParams::new(vec!["localhost".to_owned()]).unwrap().signed_by(&key, &ca).unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![cert.der().clone()], rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()))
+        .unwrap();
+    (Arc::new(config), CaBundle::from_pem(ca.pem().as_bytes(), "test CA").unwrap())
+}
 
 /// What the server writes for request `req` on connection `conn`: (delay before, bytes).
 type Script = fn(usize, usize) -> Vec<(u64, Vec<u8>)>;
@@ -24,7 +40,7 @@ fn default_reply(conn: usize, req: usize) -> Vec<(u64, Vec<u8>)> {
 }
 
 /// Reads one request (head and `content-length` body) from `stream`; false at EOF.
-fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> bool {
+fn read_request(stream: &mut dyn Stream, buf: &mut Vec<u8>) -> bool {
     loop {
         if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n").map(|i| i + 4) {
             let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
@@ -42,23 +58,36 @@ fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> bool {
     }
 }
 
+trait Stream: Read + Write + Send {}
+impl<T: Read + Write + Send> Stream for T {}
+
 /// Serves `script` on 127.0.0.1; returns the port and the count of accepted connections.
 fn serve(script: Script) -> (u16, Arc<AtomicUsize>) {
+    serve_on(script, None)
+}
+
+/// [`serve`], over TLS when `tls` is given.
+fn serve_on(script: Script, tls: Option<Arc<rustls::ServerConfig>>) -> (u16, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let accepted = Arc::new(AtomicUsize::new(0));
     let count = accepted.clone();
     std::thread::spawn(move || {
         for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { return };
+            let Ok(tcp) = stream else { return };
             let conn = count.fetch_add(1, Ordering::SeqCst);
+            let tls = tls.clone();
             std::thread::spawn(move || {
+                let mut stream: Box<dyn Stream> = match tls {
+                    Some(config) => Box::new(rustls::StreamOwned::new(rustls::ServerConnection::new(config).unwrap(), tcp)),
+                    None => Box::new(tcp),
+                };
                 let mut buf = Vec::new();
                 let mut req = 0;
-                while read_request(&mut stream, &mut buf) {
+                while read_request(stream.as_mut(), &mut buf) {
                     for (delay, bytes) in script(conn, req) {
                         std::thread::sleep(Duration::from_millis(delay));
-                        if stream.write_all(&bytes).is_err() {
+                        if stream.write_all(&bytes).and_then(|()| stream.flush()).is_err() {
                             return;
                         }
                     }
@@ -144,6 +173,21 @@ async fn async_clean_responses_keep_the_connection() {
     assert_eq!((body.as_str(), conns), ("conn=0 req=1", 1));
 }
 
+#[tokio::test]
+async fn async_over_tls_an_unsolicited_response_is_never_read_and_clean_connections_are_kept() {
+    let (server, bundle) = tls_pair();
+    for (script, pause, want) in [(unsolicited_later as Script, 150, ("first", 2)), (default_reply, 50, ("conn=0 req=1", 1))] {
+        let (port, accepted) = serve_on(script, Some(server.clone()));
+        let client = HttpsClient::with_ca_bundle(Some(Duration::from_secs(5)), Some(&bundle)).unwrap();
+        let url = format!("https://localhost:{port}/");
+        let request = || http::Request::post(url.as_str()).body(Vec::new()).unwrap();
+        client.send(request(), 1024).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(pause)).await;
+        let second = String::from_utf8(client.send(request(), 1024).await.unwrap().body).unwrap();
+        assert_eq!((second.as_str(), accepted.load(Ordering::SeqCst)), want);
+    }
+}
+
 /// The first response stalls after part of its body.
 fn stalls_mid_body(conn: usize, req: usize) -> Vec<(u64, Vec<u8>)> {
     match (conn, req) {
@@ -197,6 +241,21 @@ mod blocking {
     #[test]
     fn clean_responses_keep_the_connection() {
         assert_eq!(scenario(default_reply, Duration::from_millis(50)), ("conn=0 req=1".to_owned(), 1));
+    }
+
+    #[test]
+    fn over_tls_an_unsolicited_response_is_never_read_and_clean_connections_are_kept() {
+        let (server, bundle) = tls_pair();
+        for (script, pause, want) in [(unsolicited_later as Script, 150, ("first", 2)), (default_reply, 50, ("conn=0 req=1", 1))] {
+            let (port, accepted) = serve_on(script, Some(server.clone()));
+            let client = StdClient::new(Some(Duration::from_secs(5))).with_ca_bundle(Some(bundle.clone()));
+            let url = format!("https://localhost:{port}/");
+            let send = || client.send(http::Request::post(url.as_str()).body(Vec::new()).unwrap(), 1024, Some(Duration::from_secs(5)));
+            send().unwrap();
+            std::thread::sleep(Duration::from_millis(pause));
+            let second = String::from_utf8(send().unwrap().body).unwrap();
+            assert_eq!((second.as_str(), accepted.load(Ordering::SeqCst)), want);
+        }
     }
 
     #[test]
