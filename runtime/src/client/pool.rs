@@ -10,7 +10,7 @@
 //! connection and frees the slot; only [`Lease::put_back`], called after a response that
 //! ended cleanly with nothing pending, parks the connection for reuse.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -46,17 +46,44 @@ impl Default for PoolConfig {
     }
 }
 
+/// A count per endpoint. A client talks to few endpoints, so a vector does (and brings no
+/// hashing code into the binary).
+#[derive(Default)]
+struct PerTarget(Vec<(Target, usize)>);
+
+impl PerTarget {
+    fn get(&self, target: &Target) -> usize {
+        self.0.iter().find(|(t, _)| t == target).map_or(0, |(_, n)| *n)
+    }
+
+    fn increment(&mut self, target: &Target) {
+        match self.0.iter_mut().find(|(t, _)| t == target) {
+            Some((_, n)) => *n += 1,
+            None => self.0.push((target.clone(), 1)),
+        }
+    }
+
+    fn decrement(&mut self, target: &Target) {
+        if let Some(i) = self.0.iter().position(|(t, _)| t == target) {
+            self.0[i].1 = self.0[i].1.saturating_sub(1);
+            if self.0[i].1 == 0 {
+                self.0.swap_remove(i);
+            }
+        }
+    }
+}
+
 struct Inner<C> {
     /// Parked connections, oldest first, with the time each was parked.
     idle: Vec<(Target, C, Instant)>,
     /// Slots taken per endpoint: connections open or being opened, idle ones included.
-    open: HashMap<Target, usize>,
+    open: PerTarget,
     /// Async callers waiting for a slot, first come first served; each entry is removed when
     /// it is woken.
     waiters: VecDeque<(u64, Target, Waker)>,
     next_waiter: u64,
     /// Blocking callers waiting, per endpoint.
-    blocked: HashMap<Target, usize>,
+    blocked: PerTarget,
 }
 
 /// Idle connections and open-connection counts per endpoint.
@@ -78,10 +105,10 @@ impl<C> Pool<C> {
         Arc::new(Pool {
             inner: Mutex::new(Inner {
                 idle: Vec::new(),
-                open: HashMap::new(),
+                open: PerTarget::default(),
                 waiters: VecDeque::new(),
                 next_waiter: 0,
-                blocked: HashMap::new(),
+                blocked: PerTarget::default(),
             }),
             freed: Condvar::new(),
             config,
@@ -112,9 +139,8 @@ impl<C> Pool<C> {
             let (_, conn, _) = inner.idle.remove(i);
             return Some(Lease { pool: self.clone(), target: target.clone(), conn: Some(conn), returned: false });
         }
-        let open = inner.open.entry(target.clone()).or_insert(0);
-        if *open < self.config.max_connections_per_endpoint {
-            *open += 1;
+        if inner.open.get(target) < self.config.max_connections_per_endpoint {
+            inner.open.increment(target);
             return Some(Lease { pool: self.clone(), target: target.clone(), conn: None, returned: false });
         }
         None
@@ -122,12 +148,7 @@ impl<C> Pool<C> {
 
     /// Gives back one slot of `target` and wakes a caller waiting for one.
     fn release_slot(&self, inner: &mut Inner<C>, target: &Target) {
-        if let Some(open) = inner.open.get_mut(target) {
-            *open = open.saturating_sub(1);
-            if *open == 0 {
-                inner.open.remove(target);
-            }
-        }
+        inner.open.decrement(target);
         self.wake_one(inner, target);
     }
 
@@ -137,7 +158,7 @@ impl<C> Pool<C> {
                 waker.wake();
             }
         }
-        if inner.blocked.get(target).is_some_and(|n| *n > 0) {
+        if inner.blocked.get(target) > 0 {
             self.freed.notify_all();
         }
     }
@@ -155,7 +176,7 @@ impl<C> Pool<C> {
             if let Some(lease) = self.try_take(&mut inner, target) {
                 return Some(lease);
             }
-            *inner.blocked.entry(target.clone()).or_insert(0) += 1;
+            inner.blocked.increment(target);
             let (guard, timed_out) = match deadline {
                 Some(at) => {
                     let left = at.saturating_duration_since(Instant::now());
@@ -169,12 +190,7 @@ impl<C> Pool<C> {
                 None => (self.freed.wait(inner).unwrap_or_else(|p| p.into_inner()), false),
             };
             inner = guard;
-            if let Some(n) = inner.blocked.get_mut(target) {
-                *n -= 1;
-                if *n == 0 {
-                    inner.blocked.remove(target);
-                }
-            }
+            inner.blocked.decrement(target);
             if timed_out {
                 return self.try_take(&mut inner, target);
             }
@@ -184,7 +200,7 @@ impl<C> Pool<C> {
     /// Open connections (slots taken) to `target`, idle ones included.
     #[cfg(test)]
     pub fn open(&self, target: &Target) -> usize {
-        self.lock().open.get(target).copied().unwrap_or(0)
+        self.lock().open.get(target)
     }
 
     /// Idle connections to `target`.
@@ -259,7 +275,7 @@ impl<C> Lease<C> {
         let pool = self.pool.clone();
         let mut inner = pool.lock();
         inner.idle.push((self.target.clone(), conn, Instant::now()));
-        let waiting = inner.waiters.iter().any(|(_, t, _)| *t == self.target) || inner.blocked.get(&self.target).is_some_and(|n| *n > 0);
+        let waiting = inner.waiters.iter().any(|(_, t, _)| *t == self.target) || inner.blocked.get(&self.target) > 0;
         if waiting {
             pool.wake_one(&mut inner, &self.target);
             return;
