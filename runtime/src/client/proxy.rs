@@ -307,7 +307,8 @@ impl ProxyConfig {
     }
 
     /// Reads `https_proxy`/`HTTPS_PROXY`, `http_proxy`/`HTTP_PROXY` and `no_proxy`/`NO_PROXY`
-    /// (lower case first, as curl does).
+    /// (lower case first, as curl does). Inside a CGI program (`REQUEST_METHOD` set) the
+    /// upper-case `HTTP_PROXY` is ignored, since a client can set it with a `Proxy:` header.
     ///
     /// # Errors
     /// A value that cannot be used, naming the variable (never its credentials).
@@ -327,7 +328,11 @@ impl ProxyConfig {
             Some((name, v)) => NoProxy::parse(&v).map_err(|e| ProxyError(format!("environment variable {name}: {e}")))?,
             None => NoProxy::default(),
         };
-        Ok(ProxyConfig { http: url(read("http_proxy", "HTTP_PROXY")?)?, https: url(read("https_proxy", "HTTPS_PROXY")?)?, no_proxy })
+        // In a CGI program `HTTP_PROXY` can come from a request's `Proxy:` header ("httpoxy"):
+        // there only the lower-case variable counts, as Python's urllib decides.
+        let cgi = env.var("REQUEST_METHOD").ok().flatten().is_some();
+        let http = if cgi { read("http_proxy", "http_proxy")? } else { read("http_proxy", "HTTP_PROXY")? };
+        Ok(ProxyConfig { http: url(http)?, https: url(read("https_proxy", "HTTPS_PROXY")?)?, no_proxy })
     }
 
     /// The proxy a request to `target` goes through, or `None` for a direct connection.
@@ -549,6 +554,10 @@ mod tests {
         config.https = Some(ProxyUrl::parse("http://code:4").unwrap());
         assert_eq!(config.route(&https("sts.example", 443)).map(ProxyUrl::host), Some("code"));
         assert_eq!(config.route(&https("sts.us-east-1.amazonaws.com", 443)), None);
+        let cgi = MemoryEnv::new().with_var("REQUEST_METHOD", "GET").with_var("HTTP_PROXY", "http://attacker:1");
+        assert_eq!(ProxyConfig::from_env(&cgi).unwrap().http, None, "httpoxy");
+        let cgi = cgi.with_var("http_proxy", "http://lower:2");
+        assert_eq!(ProxyConfig::from_env(&cgi).unwrap().http.as_ref().map(ProxyUrl::host), Some("lower"));
         let bad = MemoryEnv::new().with_var("HTTPS_PROXY", "ftp://u:hunter2@p");
         let e = ProxyConfig::from_env(&bad).unwrap_err().to_string();
         assert!(e.contains("HTTPS_PROXY") && !e.contains("hunter2"), "{e}");
