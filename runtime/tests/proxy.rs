@@ -284,6 +284,14 @@ fn a_proxy_refusing_the_tunnel_is_a_typed_error_naming_it_without_credentials() 
         assert!(!e.is_transient());
     }
     assert_eq!(seen.lock().unwrap().heads.len(), 2);
+    // A 407 to a plain-HTTP request is the proxy's too.
+    let mut config = ClientConfig::new();
+    config.proxy.http = Some(ProxyUrl::parse(&format!("http://alice:s3cret@127.0.0.1:{proxy_port}")).unwrap());
+    for client in Client::both(&config) {
+        let e = client.send("http://plain.proxied.test/").unwrap_err();
+        assert_eq!(e.kind(), &TransportErrorKind::ProxyRejected { status: 407 }, "{e}");
+        assert!(e.to_string().contains("plain.proxied.test:80") && !e.to_string().contains("s3cret"), "{e}");
+    }
 }
 
 #[test]

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use crate::client::config::ClientConfig;
 use crate::client::http1::{encode_request, HttpResponse, Progress, ResponseReader, Target};
 use crate::client::pool::{Pool, PoolConfig};
-use crate::client::proxy::{absolute_form, connect_request, ConnectReader, ProxyConfig, ProxyUrl};
+use crate::client::proxy::{absolute_form, check_proxied_status, connect_request, ConnectReader, ProxyConfig, ProxyUrl};
 use crate::client::tls::{server_name, tls_config, CaBundle};
 use crate::error::{SdkError, TimeoutKind, TransportError, TransportErrorKind};
 use crate::client::invoke::{build_uri, classify, next_wait, operation_timeout, prepare_request, ClientHandle, PrepareError, OperationCall, Outcome, ServiceError};
@@ -340,6 +340,9 @@ impl BlockingHttpClient for StdClient {
                 Ok((response, reusable)) => {
                     if reusable && !conn.has_pending() {
                         lease.put_back(conn);
+                    }
+                    if let (Some(proxy), false) = (route, target.tls) {
+                        check_proxied_status(response.status, &target, proxy)?;
                     }
                     return Ok(response);
                 }

@@ -395,6 +395,19 @@ pub(crate) fn absolute_form(wire: &[u8], target: &Target, proxy: &ProxyUrl) -> V
     out
 }
 
+/// A plain-HTTP request went through `proxy` and got `status`: a 407 is the proxy asking for
+/// (other) credentials, which only a proxy sends, so it is the same typed error as a refused
+/// tunnel rather than a response of the service.
+pub(crate) fn check_proxied_status(status: u16, target: &Target, proxy: &ProxyUrl) -> Result<(), TransportError> {
+    if status == 407 {
+        return Err(TransportError::new(
+            TransportErrorKind::ProxyRejected { status },
+            format!("proxy {proxy} answered the request to `{}` with 407 Proxy Authentication Required", authority(target)),
+        ));
+    }
+    Ok(())
+}
+
 /// Reads the proxy's answer to `CONNECT`: a 2xx head opens the tunnel; any other status is a
 /// [`TransportErrorKind::ProxyRejected`] naming the proxy (never its credentials), the target
 /// and the status.

@@ -15,7 +15,7 @@ use tokio::net::TcpStream;
 use crate::error::{TimeoutKind, TransportError, TransportErrorKind};
 use crate::client::http1::{encode_request, HttpResponse, Progress, ResponseReader, Target};
 use crate::client::pool::{Pool, PoolConfig};
-use crate::client::proxy::{absolute_form, connect_request, ConnectReader, ProxyConfig, ProxyUrl};
+use crate::client::proxy::{absolute_form, check_proxied_status, connect_request, ConnectReader, ProxyConfig, ProxyUrl};
 use crate::client::tls::{server_name, tls_config, CaBundle};
 use crate::future::BoxFuture;
 
@@ -277,6 +277,9 @@ impl HttpClient for HttpsClient {
                         // connection for the next request.
                         if reusable && !conn.has_pending() {
                             lease.put_back(conn);
+                        }
+                        if let (Some(proxy), false) = (route, target.tls) {
+                            check_proxied_status(response.status, &target, proxy)?;
                         }
                         return Ok(response);
                     }
