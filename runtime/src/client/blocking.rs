@@ -121,10 +121,14 @@ impl StdClient {
         StdClient { tls: std::sync::OnceLock::from(Ok(tls)), ..Self::new(connect_timeout) }
     }
 
-    /// Trusts the certificate authorities of `ca_bundle` besides the Mozilla roots.
+    /// Trusts the certificate authorities of `ca_bundle` besides the Mozilla roots (replacing
+    /// a configuration given to [`with_tls_config`](Self::with_tls_config)); `None` changes
+    /// nothing.
     pub fn with_ca_bundle(mut self, ca_bundle: Option<CaBundle>) -> Self {
-        self.ca_bundle = ca_bundle;
-        self.tls = std::sync::OnceLock::new();
+        if ca_bundle.is_some() {
+            self.ca_bundle = ca_bundle;
+            self.tls = std::sync::OnceLock::new();
+        }
         self
     }
 
