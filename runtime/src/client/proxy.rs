@@ -592,6 +592,28 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #[test]
+        fn parsers_never_panic_on_any_text(text in "\\PC{0,40}", port in 0u16..) {
+            let _ = ProxyUrl::parse(&text);
+            if let Ok(list) = NoProxy::parse(&text) {
+                let _ = list.matches(&text, port);
+            }
+            let _ = always_direct(&text);
+        }
+
+        #[test]
+        fn connect_answers_in_any_split_never_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..300), split in 0usize..300) {
+            let proxy = ProxyUrl::parse("http://p:1").unwrap();
+            let target = https("t", 443);
+            let mut r = ConnectReader::default();
+            let at = split.min(bytes.len());
+            if r.feed(&bytes[..at], &target, &proxy) == Ok(false) {
+                let _ = r.feed(&bytes[at..], &target, &proxy);
+            }
+        }
+    }
+
     #[test]
     fn connect_answers() {
         let proxy = ProxyUrl::parse("http://user:hunter2@p:3128").unwrap();
