@@ -5,9 +5,9 @@
 //! transport decides to connect until the connection is closed; an idle connection keeps its
 //! slot. A caller that finds no idle connection and no free slot waits (an async caller as a
 //! future that its timeout can drop, a blocking caller on a condition variable until its
-//! deadline) instead of opening another socket. A [`Lease`] hands the slot back when it is
+//! deadline) instead of opening another socket. A lease hands the slot back when it is
 //! dropped, so a response abandoned mid-read (a timeout, a dropped future, a panic) closes its
-//! connection and frees the slot; only [`Lease::put_back`], called after a response that
+//! connection and frees the slot; only putting the lease back, after a response that
 //! ended cleanly with nothing pending, parks the connection for reuse.
 
 use std::collections::VecDeque;
