@@ -605,11 +605,14 @@ fn credential_source() {
             [ChainLink::CredentialSource { profile: "A".into(), source }, role("A", "arn:A")]
         );
     }
-    let err = chain_err("[profile A]\nrole_arn = arn:A\ncredential_source = environment", "A");
-    assert!(
-        err.contains("credential_source `environment` is not one of Environment, Ec2InstanceMetadata, EcsContainer"),
-        "{err}"
+    // The value is matched without regard to case, as botocore and aws-config do.
+    let set = config("[profile A]\nrole_arn = arn:A\ncredential_source = ecscontainer");
+    assert_eq!(
+        resolve_chain(&set, "A").unwrap(),
+        [ChainLink::CredentialSource { profile: "A".into(), source: CredentialSource::EcsContainer }, role("A", "arn:A")]
     );
+    let err = chain_err("[profile A]\nrole_arn = arn:A\ncredential_source = Lambda", "A");
+    assert!(err.contains("credential_source `Lambda` is not one of Environment, Ec2InstanceMetadata, EcsContainer"), "{err}");
 }
 
 #[test]

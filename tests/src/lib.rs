@@ -8,6 +8,8 @@
 //! headers or a body that never arrive, raw bytes, an oversized body) and records each request
 //! with its arrival time, so tests can count attempts and check what each one carried.
 
+pub mod proxy;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};

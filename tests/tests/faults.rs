@@ -45,6 +45,13 @@ fn config(url: &str) -> sts::Config {
     config.timeouts.connect = Some(Duration::from_secs(1));
     config.timeouts.attempt = Some(ATTEMPT);
     config.timeouts.operation = Some(OPERATION);
+    // With STSGEN_FAULTS_VIA_PROXY set, every call goes through a local HTTP proxy (the
+    // endpoint gets a name that is not loopback, which would go direct).
+    if std::env::var_os("STSGEN_FAULTS_VIA_PROXY").is_some() {
+        let proxy = stsgen_tests::proxy::TestProxy::start();
+        config.endpoint_url = Some(url.replace("127.0.0.1", "faults.proxied.test"));
+        config.proxy.http = Some(stsgen_runtime::client::ProxyUrl::parse(&proxy.url()).unwrap());
+    }
     config
 }
 

@@ -92,6 +92,14 @@ pub fn run(args: &[String]) -> Result<()> {
     run_step(&root, "cargo", &["test", "--workspace", "--no-fail-fast"], &[])?;
     steps += 1;
 
+    println!("== transport load tests, small size (tests/tests/transport_load.rs; STSGEN_LOAD_OPS=2000 is the full size)");
+    run_step(&root, "cargo", &["test", "-p", "stsgen-tests", "--test", "transport_load", "--", "--ignored", "--test-threads=1"], &[("STSGEN_LOAD_OPS", "200")])?;
+    steps += 1;
+
+    println!("== the fault-injection suite through an HTTP proxy (STSGEN_FAULTS_VIA_PROXY=1, tests/tests/faults.rs)");
+    run_step(&root, "cargo", &["test", "-p", "stsgen-tests", "--test", "faults"], &[("STSGEN_FAULTS_VIA_PROXY", "1")])?;
+    steps += 1;
+
     println!("== end-to-end tests against moto {} (tests/tests/e2e_moto.rs)", crate::moto::MOTO_VERSION);
     crate::moto::run_e2e(&root)?;
     steps += 1;

@@ -8,7 +8,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::client::config::ClientConfig;
-use crate::client::http1::{encode_request, server_name, tls_config, HttpResponse, Pool, Progress, ResponseReader, Target};
+use crate::client::http1::{encode_request, HttpResponse, Progress, ResponseReader, Target};
+use crate::client::pool::{Pool, PoolConfig};
+use crate::client::proxy::{absolute_form, check_proxied_status, connect_request, ConnectReader, ProxyConfig, ProxyUrl};
+use crate::client::tls::{server_name, tls_config, CaBundle};
 use crate::error::{SdkError, TimeoutKind, TransportError, TransportErrorKind};
 use crate::client::invoke::{build_uri, classify, next_wait, operation_timeout, prepare_request, ClientHandle, PrepareError, OperationCall, Outcome, ServiceError};
 use crate::credentials::CredentialsError;
@@ -19,11 +22,6 @@ pub trait BlockingHttpClient: Send + Sync + fmt::Debug {
     /// Sends `request` with at most `timeout` for the whole exchange.
     fn send(&self, request: http::Request<Vec<u8>>, max_body: usize, timeout: Option<Duration>) -> Result<HttpResponse, TransportError>;
 }
-
-/// How long an idle pooled connection is kept.
-const IDLE_TIMEOUT: Duration = Duration::from_secs(20);
-/// The most idle connections kept per endpoint.
-const MAX_IDLE: usize = 8;
 
 enum Conn {
     Plain(TcpStream),
@@ -36,6 +34,17 @@ impl Conn {
             Conn::Plain(s) => s,
             Conn::Tls(s) => &s.sock,
         }
+    }
+
+    /// Whether the connection has bytes no request asked for, or was closed by the peer: a
+    /// connection in either state must not carry another request. Reads once without waiting.
+    fn has_pending(&mut self) -> bool {
+        if self.socket().set_nonblocking(true).is_err() {
+            return true;
+        }
+        let mut byte = [0u8; 1];
+        let idle = matches!(self.read(&mut byte), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock);
+        self.socket().set_nonblocking(false).is_err() || !idle
     }
 }
 
@@ -64,17 +73,25 @@ impl Write for Conn {
 }
 
 /// The default blocking transport: the crate's HTTP/1.1 codec over `std::net` and rustls
-/// (ring, Mozilla roots), with a pool of keep-alive connections per endpoint.
+/// (ring, Mozilla roots and an optional CA bundle), directly or through an HTTP proxy, with a
+/// bounded pool of keep-alive connections per endpoint.
 pub struct StdClient {
     /// Built on the first TLS connection.
     tls: std::sync::OnceLock<Result<Arc<rustls::ClientConfig>, TransportError>>,
+    ca_bundle: Option<CaBundle>,
     pool: Arc<Pool<Conn>>,
     connect_timeout: Option<Duration>,
+    proxy: ProxyConfig,
 }
 
 impl fmt::Debug for StdClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("StdClient").field("connect_timeout", &self.connect_timeout).finish_non_exhaustive()
+        f.debug_struct("StdClient")
+            .field("connect_timeout", &self.connect_timeout)
+            .field("proxy", &self.proxy)
+            .field("ca_bundle", &self.ca_bundle)
+            .field("pool", &self.pool)
+            .finish_non_exhaustive()
     }
 }
 
@@ -89,21 +106,66 @@ fn is_timeout(e: &std::io::Error) -> bool {
 impl StdClient {
     /// A client with the given connect timeout (TCP connect and TLS handshake).
     pub fn new(connect_timeout: Option<Duration>) -> Self {
-        StdClient { tls: std::sync::OnceLock::new(), pool: Pool::new(IDLE_TIMEOUT, MAX_IDLE), connect_timeout }
+        StdClient {
+            tls: std::sync::OnceLock::new(),
+            ca_bundle: None,
+            pool: Pool::new(PoolConfig::default()),
+            connect_timeout,
+            proxy: ProxyConfig::none(),
+        }
     }
 
     /// A client with its own rustls configuration, e.g. trusting a corporate or test CA
     /// (keep ALPN `http/1.1` or empty: the client speaks HTTP/1.1 only).
     pub fn with_tls_config(connect_timeout: Option<Duration>, tls: Arc<rustls::ClientConfig>) -> Self {
-        StdClient { tls: std::sync::OnceLock::from(Ok(tls)), pool: Pool::new(IDLE_TIMEOUT, MAX_IDLE), connect_timeout }
+        StdClient { tls: std::sync::OnceLock::from(Ok(tls)), ..Self::new(connect_timeout) }
     }
 
-    fn connect(&self, target: &Target, deadline: Option<Instant>) -> Result<Conn, TransportError> {
-        let started = Instant::now();
-        let connect_deadline = match (self.connect_timeout.map(|t| started + t), deadline) {
+    /// Trusts the certificate authorities of `ca_bundle` besides the Mozilla roots (replacing
+    /// a configuration given to [`with_tls_config`](Self::with_tls_config)); `None` changes
+    /// nothing.
+    pub fn with_ca_bundle(mut self, ca_bundle: Option<CaBundle>) -> Self {
+        if ca_bundle.is_some() {
+            self.ca_bundle = ca_bundle;
+            self.tls = std::sync::OnceLock::new();
+        }
+        self
+    }
+
+    /// Sends requests through the proxies of `proxy` (none by default).
+    pub fn with_proxy(mut self, proxy: ProxyConfig) -> Self {
+        self.proxy = proxy;
+        self
+    }
+
+    /// Bounds connections as `limits` says (a new, empty pool).
+    pub fn with_connections(mut self, limits: PoolConfig) -> Self {
+        self.pool = Pool::new(limits);
+        self
+    }
+
+    /// A connection to `target`: TCP to the target or to its proxy, a `CONNECT` tunnel
+    /// through the proxy for TLS targets, then TLS with the target.
+    fn connect(&self, target: &Target, route: Option<&ProxyUrl>, deadline: Option<Instant>) -> Result<Conn, TransportError> {
+        let hop = route.map_or_else(|| target.clone(), ProxyUrl::target);
+        let connect_deadline = self.connect_deadline(Instant::now(), deadline);
+        let tcp = Self::tcp(&hop, connect_deadline, deadline).map_err(|e| match route {
+            Some(proxy) => TransportError::new(e.kind().clone(), format!("proxy {proxy}: {}", e.message())),
+            None => e,
+        })?;
+        self.secure(tcp, target, route, connect_deadline, deadline)
+    }
+
+    fn connect_deadline(&self, started: Instant, deadline: Option<Instant>) -> Option<Instant> {
+        match (self.connect_timeout.map(|t| started + t), deadline) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
-        };
+        }
+    }
+
+    /// A TCP connection to `target` by `connect_deadline` (the earlier of the connect timeout
+    /// and the attempt's `deadline`).
+    fn tcp(target: &Target, connect_deadline: Option<Instant>, deadline: Option<Instant>) -> Result<TcpStream, TransportError> {
         let kind = |at: Option<Instant>| if at == deadline && deadline.is_some() { TimeoutKind::Attempt } else { TimeoutKind::Connect };
         let addrs = (target.host.as_str(), target.port)
             .to_socket_addrs()
@@ -134,11 +196,48 @@ impl StdClient {
         }
         let tcp = tcp.ok_or_else(|| target.unreachable(last))?;
         let _ = tcp.set_nodelay(true);
+        Ok(tcp)
+    }
+
+    /// Tunnels through `route` for TLS targets, then runs the TLS handshake with `target`.
+    fn secure(
+        &self,
+        mut tcp: TcpStream,
+        target: &Target,
+        route: Option<&ProxyUrl>,
+        connect_deadline: Option<Instant>,
+        deadline: Option<Instant>,
+    ) -> Result<Conn, TransportError> {
         if !target.tls {
             return Ok(Conn::Plain(tcp));
         }
+        let kind = |at: Option<Instant>| if at == deadline && deadline.is_some() { TimeoutKind::Attempt } else { TimeoutKind::Connect };
+        if let Some(proxy) = route {
+            set_timeout(&tcp, connect_deadline).map_err(|e| timed_out(kind(connect_deadline), e))?;
+            let fail = |e: std::io::Error| {
+                if is_timeout(&e) {
+                    timed_out(kind(connect_deadline), format!("proxy {proxy}: no answer to CONNECT in time"))
+                } else {
+                    TransportError::new(TransportErrorKind::Connect, format!("proxy {proxy}: {e}"))
+                }
+            };
+            tcp.write_all(&connect_request(target, proxy)).map_err(fail)?;
+            let mut reader = ConnectReader::default();
+            let mut buf = [0; 1024];
+            loop {
+                let n = match tcp.read(&mut buf) {
+                    Ok(0) => return Err(fail(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "closed the connection before answering CONNECT"))),
+                    Ok(n) => n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(fail(e)),
+                };
+                if reader.feed(&buf[..n], target, proxy)? {
+                    break;
+                }
+            }
+        }
         let name = server_name(&target.host)?;
-        let config = self.tls.get_or_init(tls_config).clone()?;
+        let config = self.tls.get_or_init(|| tls_config(self.ca_bundle.as_ref())).clone()?;
         let tls = rustls::ClientConnection::new(config, name)
             .map_err(|e| TransportError::new(TransportErrorKind::Connect, format!("TLS setup for `{}`: {e}", target.host)))?;
         let mut stream = rustls::StreamOwned::new(tls, tcp);
@@ -220,13 +319,34 @@ impl BlockingHttpClient for StdClient {
     fn send(&self, request: http::Request<Vec<u8>>, max_body: usize, timeout: Option<Duration>) -> Result<HttpResponse, TransportError> {
         let deadline = timeout.map(|t| Instant::now() + t);
         let target = Target::of(request.uri())?;
+        let route = self.proxy.route(&target);
         let mut wire = Vec::new();
         encode_request(&request, &mut wire)?;
-        while let Some(mut conn) = self.pool.take(&target) {
-            match Self::exchange(&mut conn, &wire, request.method(), max_body, deadline, true) {
+        if let (Some(proxy), false) = (route, target.tls) {
+            wire = absolute_form(&wire, &target, proxy);
+        }
+        // A slot of the endpoint (see the async transport); beyond the limit this waits until
+        // the deadline. The lease frees the slot when dropped, whatever happens below.
+        let mut lease = self.pool.acquire_blocking(&target, deadline).ok_or_else(|| {
+            timed_out(
+                TimeoutKind::Attempt,
+                format!("waiting for one of the connections to `{}:{}` (all in use): the attempt timed out", target.host, target.port),
+            )
+        })?;
+        loop {
+            let parked = lease.take().and_then(|mut conn| (!conn.has_pending()).then_some(conn));
+            let reused = parked.is_some();
+            let mut conn = match parked {
+                Some(conn) => conn,
+                None => self.connect(&target, route, deadline)?,
+            };
+            match Self::exchange(&mut conn, &wire, request.method(), max_body, deadline, reused) {
                 Ok((response, reusable)) => {
-                    if reusable {
-                        self.pool.put(target, conn);
+                    if reusable && !conn.has_pending() {
+                        lease.put_back(conn);
+                    }
+                    if let (Some(proxy), false) = (route, target.tls) {
+                        check_proxied_status(response.status, &target, proxy)?;
                     }
                     return Ok(response);
                 }
@@ -234,12 +354,6 @@ impl BlockingHttpClient for StdClient {
                 Err((e, false)) => return Err(e),
             }
         }
-        let mut conn = self.connect(&target, deadline)?;
-        let (response, reusable) = Self::exchange(&mut conn, &wire, request.method(), max_body, deadline, false).map_err(|(e, _)| e)?;
-        if reusable {
-            self.pool.put(target, conn);
-        }
-        Ok(response)
     }
 }
 
@@ -253,7 +367,14 @@ pub struct BlockingClientHandle {
 impl BlockingClientHandle {
     /// A handle for `config` with the default ([`StdClient`]) transport, or `http` when given.
     pub fn new(config: ClientConfig, http: Option<Arc<dyn BlockingHttpClient>>) -> Self {
-        let http = http.unwrap_or_else(|| Arc::new(StdClient::new(config.timeouts.connect)));
+        let http = http.unwrap_or_else(|| {
+            Arc::new(
+                StdClient::new(config.timeouts.connect)
+                    .with_ca_bundle(config.ca_bundle.clone())
+                    .with_proxy(config.proxy.clone())
+                    .with_connections(config.connections),
+            )
+        });
         BlockingClientHandle { core: ClientHandle::without_transport(config), http }
     }
 

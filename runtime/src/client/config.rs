@@ -4,7 +4,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::pool::PoolConfig;
+use super::proxy::ProxyConfig;
 use super::retry::RetryConfig;
+use super::tls::CaBundle;
 use super::transport::HttpClient;
 use crate::config::{Env, ProcessEnv, ProfileError, ProfileSet};
 use crate::credentials::{CredentialsError, ServiceClock, SharedCredentialsProvider};
@@ -76,6 +79,13 @@ pub struct ClientConfig {
     /// judges expiry by the same time. Clones of the configuration share it. Its local time is
     /// the system clock unless set ([`ServiceClock::fixed`] for tests that replay recordings).
     pub clock: ServiceClock,
+    /// HTTP proxies of the default transports (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`).
+    pub proxy: ProxyConfig,
+    /// Certificate authorities the default transports trust besides the Mozilla roots
+    /// (`AWS_CA_BUNDLE`, else the profile's `ca_bundle`).
+    pub ca_bundle: Option<CaBundle>,
+    /// Connection limits of the default transports (64 open connections per endpoint).
+    pub connections: PoolConfig,
 }
 
 /// The default response body cap.
@@ -96,6 +106,9 @@ impl Default for ClientConfig {
             http_client: None,
             app_name: None,
             clock: ServiceClock::new(),
+            proxy: ProxyConfig::none(),
+            ca_bundle: None,
+            connections: PoolConfig::default(),
         }
     }
 }
@@ -124,10 +137,13 @@ impl ClientConfig {
     }
 
     /// Reads the standard variables for the service with this `serviceId` (`STS` ->
-    /// `AWS_ENDPOINT_URL_STS`, `AWS_STS_REGIONAL_ENDPOINTS`). Credentials are not read here.
+    /// `AWS_ENDPOINT_URL_STS`, `AWS_STS_REGIONAL_ENDPOINTS`), the proxy variables
+    /// (`https_proxy`/`HTTPS_PROXY`, `http_proxy`/`HTTP_PROXY`, `no_proxy`/`NO_PROXY`) and
+    /// `AWS_CA_BUNDLE` (read and checked now). Credentials are not read here.
     ///
     /// # Errors
-    /// A variable that is not UTF-8 or has an invalid value, named in the error.
+    /// A variable that is not UTF-8 or has an invalid value, named in the error; an
+    /// unreadable CA bundle or one without certificates, naming the file.
     pub fn from_env(service_id: &str) -> Result<Self, CredentialsError> {
         Self::from_env_with(service_id, &ProcessEnv)
     }
@@ -157,6 +173,15 @@ impl ClientConfig {
                 })
             }
         };
+        cfg.proxy = ProxyConfig::from_env(vars)
+            .map_err(|e| CredentialsError::InvalidConfiguration { provider: "configuration", reason: e.to_string() })?;
+        if let Some(path) = env("AWS_CA_BUNDLE")? {
+            let bundle = CaBundle::load(vars, std::path::Path::new(&path)).map_err(|e| CredentialsError::InvalidConfiguration {
+                provider: "configuration",
+                reason: format!("environment variable AWS_CA_BUNDLE: {e}"),
+            })?;
+            cfg.ca_bundle = Some(bundle);
+        }
         if let Some(n) = env("AWS_MAX_ATTEMPTS")? {
             cfg.retry.max_attempts = n.parse().ok().filter(|n| *n >= 1).ok_or_else(|| CredentialsError::InvalidConfiguration {
                 provider: "configuration",
@@ -173,7 +198,7 @@ impl ClientConfig {
 /// service, else the profile's `endpoint_url` (both below `AWS_ENDPOINT_URL_<SERVICE>` and
 /// `AWS_ENDPOINT_URL`, and none when `ignore_configured_endpoint_urls = true`);
 /// `<service>_regional_endpoints`; `use_fips_endpoint`; `use_dualstack_endpoint`;
-/// `max_attempts`. A missing profile changes nothing.
+/// `max_attempts`; `ca_bundle` (below `AWS_CA_BUNDLE`, read and checked here). A missing profile changes nothing.
 ///
 /// # Errors
 /// A value that cannot be used, naming the profile, the key and where it was set.
@@ -238,6 +263,12 @@ pub fn apply_to_config(
     if env.var("AWS_USE_DUALSTACK_ENDPOINT")?.is_none() {
         if let Some(v) = flag("use_dualstack_endpoint")? {
             cfg.use_dual_stack = v;
+        }
+    }
+    if env.var("AWS_CA_BUNDLE")?.is_none() {
+        if let Some(path) = profile.get("ca_bundle") {
+            let bundle = CaBundle::load(env, std::path::Path::new(path)).map_err(|e| invalid("ca_bundle", e.to_string()))?;
+            cfg.ca_bundle = Some(bundle);
         }
     }
     if env.var("AWS_MAX_ATTEMPTS")?.is_none() {
@@ -305,6 +336,34 @@ mod tests {
         assert_eq!(cfg.regional_endpoints, RegionalEndpoints::Regional);
         assert!(!cfg.use_fips);
         assert_eq!(cfg.retry.max_attempts, 2);
+    }
+
+    #[test]
+    fn the_profiles_ca_bundle_is_read_and_checked_below_aws_ca_bundle() {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        let pem = params.self_signed(&key).unwrap().pem();
+        let set = ProfileSet::parse("[profile ca]\nca_bundle = /corp/ca.pem\n[profile broken]\nca_bundle = /corp/none.pem\n", "").unwrap();
+        let env = MemoryEnv::new().with_file("/corp/ca.pem", pem.clone()).with_file("/env/ca.pem", format!("{pem}{pem}"));
+        let mut cfg = ClientConfig::from_env_with("STS", &env).unwrap();
+        apply_to_config(&set, "ca", "STS", &env, &mut cfg).unwrap();
+        assert_eq!(cfg.ca_bundle.as_ref().map(|b| (b.source(), b.certificates().len())), Some(("/corp/ca.pem", 1)));
+        let e = apply_to_config(&set, "broken", "STS", &env, &mut cfg).unwrap_err().to_string();
+        assert!(e.contains("ca_bundle") && e.contains("`/corp/none.pem`") && e.contains("cannot be read"), "{e}");
+        let env = env.with_var("AWS_CA_BUNDLE", "/env/ca.pem");
+        let mut cfg = ClientConfig::from_env_with("STS", &env).unwrap();
+        apply_to_config(&set, "broken", "STS", &env, &mut cfg).unwrap();
+        assert_eq!(cfg.ca_bundle.as_ref().map(|b| (b.source(), b.certificates().len())), Some(("/env/ca.pem", 2)), "AWS_CA_BUNDLE wins");
+    }
+
+    #[test]
+    fn defaults_bound_connections_and_use_no_proxy() {
+        for cfg in [ClientConfig::new(), ClientConfig::default(), ClientConfig::from_env_with("STS", &MemoryEnv::new()).unwrap()] {
+            assert_eq!(cfg.connections.max_connections_per_endpoint, 64);
+            assert_eq!(cfg.proxy, ProxyConfig::none());
+            assert!(cfg.ca_bundle.is_none());
+        }
     }
 
     #[test]

@@ -8,9 +8,6 @@
 //! code is covered by the unit tests below, the fault-injection suite (resets, stalls,
 //! truncation, oversized and garbage bodies) and the end-to-end tests against moto.
 
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
 use crate::error::{TransportError, TransportErrorKind};
 
 /// A response read whole (bounded by the body cap).
@@ -580,59 +577,6 @@ fn preview(s: &str) -> String {
     out
 }
 
-/// Idle connections per target, with the time each was parked.
-#[derive(Debug)]
-pub(crate) struct Pool<C> {
-    idle: Mutex<Vec<(Target, C, Instant)>>,
-    idle_timeout: Duration,
-    max_idle_per_target: usize,
-}
-
-impl<C> Pool<C> {
-    pub fn new(idle_timeout: Duration, max_idle_per_target: usize) -> Arc<Self> {
-        Arc::new(Pool { idle: Mutex::new(Vec::new()), idle_timeout, max_idle_per_target })
-    }
-
-    /// The most recently parked live connection to `target`.
-    pub fn take(&self, target: &Target) -> Option<C> {
-        let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
-        let now = Instant::now();
-        idle.retain(|(_, _, at)| now.duration_since(*at) < self.idle_timeout);
-        let i = idle.iter().rposition(|(t, _, _)| t == target)?;
-        Some(idle.remove(i).1)
-    }
-
-    /// Parks a connection whose last response was read completely.
-    pub fn put(&self, target: Target, conn: C) {
-        let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
-        if idle.iter().filter(|(t, _, _)| *t == target).count() >= self.max_idle_per_target {
-            if let Some(i) = idle.iter().position(|(t, _, _)| *t == target) {
-                idle.remove(i);
-            }
-        }
-        idle.push((target, conn, Instant::now()));
-    }
-}
-
-/// The TLS configuration of both transports: rustls with ring, the Mozilla root certificates
-/// (webpki-roots), TLS 1.2 and 1.3, ALPN `http/1.1`.
-pub(crate) fn tls_config() -> Result<Arc<rustls::ClientConfig>, TransportError> {
-    let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
-    let mut config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .map_err(|e| TransportError::new(TransportErrorKind::Connect, format!("TLS setup: {e}")))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(Arc::new(config))
-}
-
-/// The TLS server name of `host`.
-pub(crate) fn server_name(host: &str) -> Result<rustls::pki_types::ServerName<'static>, TransportError> {
-    rustls::pki_types::ServerName::try_from(host.to_owned())
-        .map_err(|e| TransportError::new(TransportErrorKind::InvalidRequest, format!("`{host}` is not a valid TLS server name: {e}")))
-}
-
 /// A keep-alive test server for the transports' tests, over plain TCP or TLS.
 #[cfg(test)]
 pub(crate) mod test_server {
@@ -958,22 +902,5 @@ mod tests {
         assert_eq!(Target::of(&"https://sts.amazonaws.com".parse().unwrap()).unwrap().port, 443);
         assert!(Target::of(&"ftp://x/".parse().unwrap()).is_err());
         assert!(Target::of(&"http://h:99999/".parse().unwrap()).is_err());
-    }
-
-    #[test]
-    fn the_pool_hands_back_live_connections_per_target() {
-        let pool = Pool::<u32>::new(Duration::from_secs(60), 2);
-        let a = Target { tls: true, host: "a".into(), port: 443 };
-        let b = Target { tls: false, host: "a".into(), port: 443 };
-        pool.put(a.clone(), 1);
-        pool.put(a.clone(), 2);
-        pool.put(a.clone(), 3);
-        assert_eq!(pool.take(&b), None);
-        assert_eq!(pool.take(&a), Some(3));
-        assert_eq!(pool.take(&a), Some(2));
-        assert_eq!(pool.take(&a), None, "the oldest was dropped past the per-target limit");
-        let short = Pool::<u32>::new(Duration::from_millis(0), 2);
-        short.put(a.clone(), 1);
-        assert_eq!(short.take(&a), None, "expired");
     }
 }

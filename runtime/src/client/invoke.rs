@@ -36,14 +36,19 @@ pub struct ClientHandle {
 }
 
 impl ClientHandle {
-    /// A handle for `config`, creating the default transport when none is configured.
+    /// A handle for `config`, creating the default transport when none is configured (with
+    /// the configuration's proxies, CA bundle and connection limits).
     ///
     /// # Errors
     /// When the default transport cannot be created.
     pub fn new(config: ClientConfig) -> Result<Self, TransportError> {
         let http: Arc<dyn HttpClient> = match &config.http_client {
             Some(h) => h.clone(),
-            None => Arc::new(crate::client::transport::HttpsClient::new(config.timeouts.connect)?),
+            None => Arc::new(
+                crate::client::transport::HttpsClient::with_ca_bundle(config.timeouts.connect, config.ca_bundle.as_ref())?
+                    .with_proxy(config.proxy.clone())
+                    .with_connections(config.connections),
+            ),
         };
         Ok(ClientHandle { config, http: Some(http), signer: Signer::new() })
     }

@@ -7,12 +7,16 @@ use std::time::Duration;
 
 use std::future::poll_fn;
 use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 
 use crate::error::{TimeoutKind, TransportError, TransportErrorKind};
-use crate::client::http1::{encode_request, server_name, tls_config, HttpResponse, Pool, Progress, ResponseReader, Target};
+use crate::client::http1::{encode_request, HttpResponse, Progress, ResponseReader, Target};
+use crate::client::pool::{Pool, PoolConfig};
+use crate::client::proxy::{absolute_form, check_proxied_status, connect_request, ConnectReader, ProxyConfig, ProxyUrl};
+use crate::client::tls::{server_name, tls_config, CaBundle};
 use crate::future::BoxFuture;
 
 /// Sends one request and reads the whole response, failing once the body passes `max_body`.
@@ -21,11 +25,6 @@ pub trait HttpClient: Send + Sync + fmt::Debug {
     /// Sends `request` (absolute URI, all headers set) and reads the response.
     fn send(&self, request: http::Request<Vec<u8>>, max_body: usize) -> BoxFuture<'_, Result<HttpResponse, TransportError>>;
 }
-
-/// How long an idle pooled connection is kept.
-const IDLE_TIMEOUT: Duration = Duration::from_secs(20);
-/// The most idle connections kept per endpoint.
-const MAX_IDLE: usize = 8;
 
 enum Conn {
     Plain(TcpStream),
@@ -62,20 +61,39 @@ impl Conn {
         .await?;
         Ok(buf.filled().len())
     }
+
+    /// Whether the connection has bytes no request asked for, or was closed by the peer: a
+    /// connection in either state must not carry another request. Polls once, never waits.
+    fn has_pending(&mut self) -> bool {
+        let mut cx = Context::from_waker(Waker::noop());
+        let mut byte = [0u8; 1];
+        let mut buf = ReadBuf::new(&mut byte);
+        let polled = match self {
+            Conn::Plain(s) => Pin::new(s).poll_read(&mut cx, &mut buf),
+            Conn::Tls(s) => Pin::new(s.as_mut()).poll_read(&mut cx, &mut buf),
+        };
+        !matches!(polled, Poll::Pending)
+    }
 }
 
-/// The default transport: HTTP/1.1 over TLS (rustls with ring, Mozilla roots) or plain HTTP
-/// for `http://` endpoints, with a pool of keep-alive connections per endpoint.
+/// The default transport: HTTP/1.1 over TLS (rustls with ring, Mozilla roots and an optional
+/// CA bundle) or plain HTTP for `http://` endpoints, directly or through an HTTP proxy, with
+/// a bounded pool of keep-alive connections per endpoint.
 #[derive(Clone)]
 pub struct HttpsClient {
     tls: tokio_rustls::TlsConnector,
     pool: Arc<Pool<Conn>>,
     connect_timeout: Option<Duration>,
+    proxy: ProxyConfig,
 }
 
 impl fmt::Debug for HttpsClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("HttpsClient").field("connect_timeout", &self.connect_timeout).finish_non_exhaustive()
+        f.debug_struct("HttpsClient")
+            .field("connect_timeout", &self.connect_timeout)
+            .field("proxy", &self.proxy)
+            .field("pool", &self.pool)
+            .finish_non_exhaustive()
     }
 }
 
@@ -85,37 +103,57 @@ impl HttpsClient {
     /// # Errors
     /// When the TLS configuration cannot be built.
     pub fn new(connect_timeout: Option<Duration>) -> Result<Self, TransportError> {
-        Ok(Self::with_tls_config(connect_timeout, tls_config()?))
+        Self::with_ca_bundle(connect_timeout, None)
+    }
+
+    /// A client that trusts the certificate authorities of `ca_bundle` besides the Mozilla roots.
+    ///
+    /// # Errors
+    /// When the TLS configuration cannot be built.
+    pub fn with_ca_bundle(connect_timeout: Option<Duration>, ca_bundle: Option<&CaBundle>) -> Result<Self, TransportError> {
+        Ok(Self::with_tls_config(connect_timeout, tls_config(ca_bundle)?))
     }
 
     /// A client with its own rustls configuration, e.g. trusting a corporate or test CA
     /// (keep ALPN `http/1.1` or empty: the client speaks HTTP/1.1 only).
     pub fn with_tls_config(connect_timeout: Option<Duration>, tls: Arc<rustls::ClientConfig>) -> Self {
-        HttpsClient { tls: tokio_rustls::TlsConnector::from(tls), pool: Pool::new(IDLE_TIMEOUT, MAX_IDLE), connect_timeout }
+        HttpsClient {
+            tls: tokio_rustls::TlsConnector::from(tls),
+            pool: Pool::new(PoolConfig::default()),
+            connect_timeout,
+            proxy: ProxyConfig::none(),
+        }
     }
 
-    async fn connect(&self, target: &Target) -> Result<Conn, TransportError> {
+    /// Sends requests through the proxies of `proxy` (none by default).
+    pub fn with_proxy(mut self, proxy: ProxyConfig) -> Self {
+        self.proxy = proxy;
+        self
+    }
+
+    /// Bounds connections as `limits` says (a new, empty pool).
+    pub fn with_connections(mut self, limits: PoolConfig) -> Self {
+        self.pool = Pool::new(limits);
+        self
+    }
+
+    /// A connection to `target`: TCP to the target or to its proxy, a `CONNECT` tunnel
+    /// through the proxy for TLS targets, then TLS with the target.
+    async fn connect(&self, target: &Target, route: Option<&ProxyUrl>) -> Result<Conn, TransportError> {
         let connect = async {
-            let addrs = tokio::net::lookup_host((target.host.as_str(), target.port)).await.map_err(|e| {
-                TransportError::new(TransportErrorKind::Connect, format!("resolving `{}`: {e}", target.host))
-            })?;
-            let mut last = None;
-            let mut tcp = None;
-            for addr in addrs {
-                match TcpStream::connect(addr).await {
-                    Ok(s) => {
-                        tcp = Some(s);
-                        break;
-                    }
-                    Err(e) => last = Some(format!("{addr}: {e}")),
-                }
-            }
-            let tcp = tcp.ok_or_else(|| target.unreachable(last))?;
-            // Requests are small and answered at once: do not wait to coalesce segments.
-            let _ = tcp.set_nodelay(true);
+            let hop = route.map_or_else(|| target.clone(), ProxyUrl::target);
+            let via = |e: TransportError| match route {
+                Some(proxy) => TransportError::new(e.kind().clone(), format!("proxy {proxy}: {}", e.message())),
+                None => e,
+            };
+            let tcp = Self::tcp(&hop).await.map_err(via)?;
             if !target.tls {
                 return Ok(Conn::Plain(tcp));
             }
+            let tcp = match route {
+                Some(proxy) => Self::tunnel(tcp, target, proxy).await?,
+                None => tcp,
+            };
             let name = server_name(&target.host)?;
             let tls = self.tls.connect(name, tcp).await.map_err(|e| {
                 TransportError::new(TransportErrorKind::Connect, format!("TLS handshake with `{}`: {e}", target.host))
@@ -131,6 +169,50 @@ impl HttpsClient {
             }),
             None => connect.await,
         }
+    }
+
+    /// Opens a `CONNECT` tunnel to `target` on `tcp`, a connection to `proxy`.
+    async fn tunnel(tcp: TcpStream, target: &Target, proxy: &ProxyUrl) -> Result<TcpStream, TransportError> {
+        let io = |e: std::io::Error| TransportError::new(TransportErrorKind::Connect, format!("proxy {proxy}: {e}"));
+        let mut conn = Conn::Plain(tcp);
+        conn.write_all(&connect_request(target, proxy)).await.map_err(io)?;
+        let mut reader = ConnectReader::default();
+        let mut buf = [0; 1024];
+        loop {
+            let n = conn.read(&mut buf).await.map_err(io)?;
+            if n == 0 {
+                return Err(io(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "closed the connection before answering CONNECT")));
+            }
+            if reader.feed(&buf[..n], target, proxy)? {
+                break;
+            }
+        }
+        match conn {
+            Conn::Plain(tcp) => Ok(tcp),
+            Conn::Tls(_) => Err(io(std::io::ErrorKind::InvalidInput.into())),
+        }
+    }
+
+    /// A TCP connection to the first address of `target` that accepts one.
+    async fn tcp(target: &Target) -> Result<TcpStream, TransportError> {
+        let addrs = tokio::net::lookup_host((target.host.as_str(), target.port)).await.map_err(|e| {
+            TransportError::new(TransportErrorKind::Connect, format!("resolving `{}`: {e}", target.host))
+        })?;
+        let mut last = None;
+        let mut tcp = None;
+        for addr in addrs {
+            match TcpStream::connect(addr).await {
+                Ok(s) => {
+                    tcp = Some(s);
+                    break;
+                }
+                Err(e) => last = Some(format!("{addr}: {e}")),
+            }
+        }
+        let tcp = tcp.ok_or_else(|| target.unreachable(last))?;
+        // Requests are small and answered at once: do not wait to coalesce segments.
+        let _ = tcp.set_nodelay(true);
+        Ok(tcp)
     }
 
     /// One exchange on `conn`. `Err((error, retry_on_new))`: `retry_on_new` when a reused
@@ -170,28 +252,43 @@ impl HttpClient for HttpsClient {
     fn send(&self, request: http::Request<Vec<u8>>, max_body: usize) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
         Box::pin(async move {
             let target = Target::of(request.uri())?;
+            let route = self.proxy.route(&target);
             let mut wire = Vec::new();
             encode_request(&request, &mut wire)?;
-            // A pooled connection may have been closed by the server while idle; that shows as
-            // a failure before any response byte, and the request then goes on a new connection.
-            while let Some(mut conn) = self.pool.take(&target) {
-                match Self::exchange(&mut conn, &wire, request.method(), max_body, true).await {
+            if let (Some(proxy), false) = (route, target.tls) {
+                wire = absolute_form(&wire, &target, proxy);
+            }
+            // A slot of the endpoint: a parked connection or room for a new one; beyond the
+            // limit this waits (the caller's attempt timeout bounds it by dropping the future).
+            // The lease frees the slot when dropped, also when this future is dropped mid-read.
+            let mut lease = self.pool.acquire(&target).await;
+            loop {
+                // A parked connection with bytes waiting (a response nobody asked for) or
+                // closed by the server is discarded; the request then goes on a new one.
+                let parked = lease.take().and_then(|mut conn| (!conn.has_pending()).then_some(conn));
+                let reused = parked.is_some();
+                let mut conn = match parked {
+                    Some(conn) => conn,
+                    None => self.connect(&target, route).await?,
+                };
+                match Self::exchange(&mut conn, &wire, request.method(), max_body, reused).await {
                     Ok((response, reusable)) => {
-                        if reusable {
-                            self.pool.put(target, conn);
+                        // Only a response that ended cleanly with nothing after it frees the
+                        // connection for the next request.
+                        if reusable && !conn.has_pending() {
+                            lease.put_back(conn);
+                        }
+                        if let (Some(proxy), false) = (route, target.tls) {
+                            check_proxied_status(response.status, &target, proxy)?;
                         }
                         return Ok(response);
                     }
+                    // A parked connection failed before any response byte (the server had
+                    // closed it): the request goes on a new connection.
                     Err((_, true)) => continue,
                     Err((e, false)) => return Err(e),
                 }
             }
-            let mut conn = self.connect(&target).await?;
-            let (response, reusable) = Self::exchange(&mut conn, &wire, request.method(), max_body, false).await.map_err(|(e, _)| e)?;
-            if reusable {
-                self.pool.put(target, conn);
-            }
-            Ok(response)
         })
     }
 }

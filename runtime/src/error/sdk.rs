@@ -42,6 +42,12 @@ pub enum TransportErrorKind {
         /// The endpoint's host.
         host: String,
     },
+    /// The HTTP proxy refused to open a tunnel (`CONNECT` answered with a non-2xx status,
+    /// e.g. 407 when it wants other credentials); the message names the proxy and the target.
+    ProxyRejected {
+        /// The proxy's status code.
+        status: u16,
+    },
 }
 
 /// A transport failure.
@@ -71,7 +77,10 @@ impl TransportError {
     pub fn is_transient(&self) -> bool {
         matches!(
             self.kind,
-            TransportErrorKind::Connect | TransportErrorKind::Io | TransportErrorKind::Timeout(TimeoutKind::Attempt | TimeoutKind::Connect)
+            TransportErrorKind::Connect
+                | TransportErrorKind::Io
+                | TransportErrorKind::Timeout(TimeoutKind::Attempt | TimeoutKind::Connect)
+                | TransportErrorKind::ProxyRejected { status: 502..=504 }
         )
     }
 }
@@ -88,6 +97,7 @@ impl fmt::Display for TransportError {
             }
             TransportErrorKind::InvalidRequest => f.write_str("invalid request")?,
             TransportErrorKind::InsecureEndpoint { host } => write!(f, "insecure endpoint `{host}`")?,
+            TransportErrorKind::ProxyRejected { status } => write!(f, "the proxy refused the connection (HTTP {status})")?,
         }
         if self.message.is_empty() {
             Ok(())
@@ -253,6 +263,7 @@ mod tests {
             (TransportErrorKind::Timeout(TimeoutKind::Attempt), "Attempt timeout"),
             (TransportErrorKind::InvalidRequest, "invalid request"),
             (TransportErrorKind::InsecureEndpoint { host: "h".into() }, "insecure endpoint `h`"),
+            (TransportErrorKind::ProxyRejected { status: 407 }, "the proxy refused the connection (HTTP 407)"),
         ];
         for (kind, text) in cases {
             assert_eq!(TransportError::new(kind.clone(), "").to_string(), text);
