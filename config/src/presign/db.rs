@@ -18,7 +18,7 @@ use stsgen_runtime::credentials::Credentials;
 use stsgen_runtime::http;
 use stsgen_runtime::sigv4::{self, SigningParams};
 
-use super::PresignError;
+use super::error::PresignError;
 
 /// How long an RDS token is valid (RDS accepts tokens for 15 minutes; botocore signs for 900 s).
 pub const RDS_TOKEN_EXPIRY: Duration = Duration::from_secs(900);
