@@ -93,7 +93,7 @@ const OURS_MAIN: &str = r#"//! Hello-world GetCallerIdentity with the generated 
 //! The endpoint comes from AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL; the call need not succeed.
 fn main() {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-    let client = sts::Client::from_env().expect("client");
+    let client = sts::Client::from_env_vars().expect("client");
     match rt.block_on(client.get_caller_identity().send()) {
         Ok(out) => println!("{:?}", out.arn()),
         Err(e) => eprintln!("error: {e}"),

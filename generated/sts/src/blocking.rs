@@ -39,11 +39,13 @@ impl Client {
             ),
         }
     }
-    /// A client configured from the environment, with environment credentials.
+    /// A client configured from environment variables only, with credentials from
+    /// `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN` (no profile or
+    /// default chain: for those, `Client::new(stsgen_config::load_from_env()?)`).
     ///
     /// # Errors
     /// A variable with an invalid value, named in the error.
-    pub fn from_env() -> ::std::result::Result<
+    pub fn from_env_vars() -> ::std::result::Result<
         Self,
         ::stsgen_runtime::credentials::CredentialsError,
     > {
@@ -52,6 +54,19 @@ impl Client {
             Arc::new(::stsgen_runtime::credentials::EnvironmentCredentials),
         );
         Ok(Client::new(config))
+    }
+    /// The old name of [`from_env_vars`](Self::from_env_vars) (environment variables only).
+    ///
+    /// # Errors
+    /// As [`from_env_vars`](Self::from_env_vars).
+    #[deprecated(
+        note = "reads environment variables only: use `from_env_vars()`, or `Client::new(stsgen_config::load_from_env()?)` for the whole default chain"
+    )]
+    pub fn from_env() -> ::std::result::Result<
+        Self,
+        ::stsgen_runtime::credentials::CredentialsError,
+    > {
+        Self::from_env_vars()
     }
     /// The configuration.
     pub fn config(&self) -> &Config {

@@ -22,13 +22,16 @@ impl Client {
             handle: Arc::new(::stsgen_runtime::client::ClientHandle::new(config)?),
         })
     }
-    /// A client configured from the environment as every AWS SDK reads it (`AWS_REGION`,
-    /// `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_USE_FIPS_ENDPOINT`, ...) with credentials from
-    /// `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`.
+    /// A client configured from environment variables only, as every AWS SDK reads them
+    /// (`AWS_REGION`, `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_USE_FIPS_ENDPOINT`, ...), with
+    /// credentials from `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`:
+    /// no profile, no web identity, container or instance metadata. For the whole default
+    /// chain and the profile's settings, as `aws_config::load_from_env()` gives them, use
+    /// `Client::new(stsgen_config::load_from_env()?)`.
     ///
     /// # Errors
     /// A variable with an invalid value (named in the error), or a transport that cannot be created.
-    pub fn from_env() -> ::std::result::Result<
+    pub fn from_env_vars() -> ::std::result::Result<
         Self,
         ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
     > {
@@ -37,6 +40,20 @@ impl Client {
             Arc::new(::stsgen_runtime::credentials::EnvironmentCredentials),
         );
         Ok(Client::new(config)?)
+    }
+    /// The old name of [`from_env_vars`](Self::from_env_vars), which reads environment
+    /// variables only (not the profile or the rest of the default chain).
+    ///
+    /// # Errors
+    /// As [`from_env_vars`](Self::from_env_vars).
+    #[deprecated(
+        note = "reads environment variables only: use `from_env_vars()`, or `Client::new(stsgen_config::load_from_env()?)` for the whole default chain"
+    )]
+    pub fn from_env() -> ::std::result::Result<
+        Self,
+        ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+    > {
+        Self::from_env_vars()
     }
     /// The configuration.
     pub fn config(&self) -> &Config {
