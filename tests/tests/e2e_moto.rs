@@ -16,6 +16,8 @@
 //! The `sts` command runs against the checking server too: `cargo xtask test` builds it and
 //! passes its path in `STSGEN_STS_BIN`; without that the test builds it.
 //!
+//! `via_proxy` runs the clients through a recording HTTP proxy to the checking server.
+//!
 //! Facts of moto 5.x the assertions rely on: the account is 123456789012; a trust policy's
 //! AWS principal is compared with the caller's ARN as a string, so a role that another role's
 //! session may assume names that session's ARN; `GetSessionToken` and `GetFederationToken`
@@ -38,6 +40,8 @@ use sts::{Client, Config, RequestId as _};
 
 /// Credential providers and presigning end to end (shares this file's set-up).
 mod credentials_e2e;
+/// The async and blocking clients through an HTTP proxy (shares this file's set-up).
+mod via_proxy;
 
 const ACCOUNT: &str = "123456789012";
 const REGION: &str = "us-east-1";

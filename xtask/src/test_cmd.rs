@@ -100,7 +100,7 @@ pub fn run(args: &[String]) -> Result<()> {
     run_step(&root, "cargo", &["test", "-p", "stsgen-tests", "--test", "faults"], &[("STSGEN_FAULTS_VIA_PROXY", "1")])?;
     steps += 1;
 
-    println!("== end-to-end tests against moto {} (tests/tests/e2e_moto.rs)", crate::moto::MOTO_VERSION);
+    println!("== end-to-end tests against moto {} (tests/tests/e2e_moto.rs; via_proxy: through an HTTP proxy)", crate::moto::MOTO_VERSION);
     crate::moto::run_e2e(&root)?;
     steps += 1;
 

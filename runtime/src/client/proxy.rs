@@ -362,6 +362,18 @@ fn authority(target: &Target) -> String {
     }
 }
 
+/// The authority of an absolute-form target: without the default port 80, as the signed `host`
+/// header has it (`invoke::prepare_request`). A proxy puts the target's authority in the
+/// `Host` it passes on (RFC 9112, section 3.2.2); `h:80` there would break a signature made
+/// for `h`.
+fn origin_authority(target: &Target) -> String {
+    match (target.host.contains(':'), target.port) {
+        (true, 80) => format!("[{}]", target.host),
+        (false, 80) => target.host.clone(),
+        _ => authority(target),
+    }
+}
+
 /// The `CONNECT` request that opens a tunnel to `target` through `proxy`.
 pub(crate) fn connect_request(target: &Target, proxy: &ProxyUrl) -> Vec<u8> {
     let authority = authority(target);
@@ -384,7 +396,7 @@ pub(crate) fn absolute_form(wire: &[u8], target: &Target, proxy: &ProxyUrl) -> V
     let mut out = Vec::with_capacity(wire.len() + 128);
     out.extend_from_slice(&wire[..=space]);
     out.extend_from_slice(b"http://");
-    out.extend_from_slice(authority(target).as_bytes());
+    out.extend_from_slice(origin_authority(target).as_bytes());
     out.extend_from_slice(&wire[space + 1..=line_end]);
     if let Some(auth) = &proxy.authorization {
         out.extend_from_slice(b"proxy-authorization: ");
@@ -590,6 +602,12 @@ mod tests {
             String::from_utf8(absolute_form(wire, &plain, &proxy)).unwrap(),
             "POST http://h:8080/?a=1 HTTP/1.1\r\nproxy-authorization: Basic dTpwdw==\r\nhost: h:8080\r\n\r\nbody"
         );
+        // The default port stays out of the target, as it is out of the signed `host`.
+        let default_port = Target { tls: false, host: "h".into(), port: 80 };
+        let wire = b"POST / HTTP/1.1\r\nhost: h\r\n\r\n";
+        assert_eq!(String::from_utf8(absolute_form(wire, &default_port, &ProxyUrl::parse("p:3128").unwrap())).unwrap(), "POST http://h/ HTTP/1.1\r\nhost: h\r\n\r\n");
+        let v6 = Target { tls: false, host: "fd00::1".into(), port: 80 };
+        assert_eq!(String::from_utf8(absolute_form(b"GET / HTTP/1.1\r\n\r\n", &v6, &proxy)).unwrap(), "GET http://[fd00::1]/ HTTP/1.1\r\nproxy-authorization: Basic dTpwdw==\r\n\r\n");
     }
 
     proptest::proptest! {
