@@ -531,7 +531,7 @@ mod tests {
     fn service_time_follows_the_configured_clock_and_the_learned_offset() {
         let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_628_193_000);
         let config = ClientConfig { clock: crate::credentials::ServiceClock::fixed(at), ..ClientConfig::new() };
-        let handle = ClientHandle::without_transport(config);
+        let handle = ClientHandle { config, http: None, signer: Signer::new() };
         assert_eq!(handle.service_time(), at);
         let mut headers = http::HeaderMap::new();
         headers.insert(http::header::DATE, http::HeaderValue::from_static("Thu, 05 Aug 2021 20:00:00 GMT"));
