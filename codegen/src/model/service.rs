@@ -1,6 +1,6 @@
-//! Serde mirror of botocore's `service-2.json` for the awsQuery family of protocols.
+//! Serde mirror of botocore's `service-2.json` for the awsQuery and awsJson protocols.
 //!
-//! Every key any awsQuery model (or the botocore protocol test suites) uses is listed;
+//! Every key any awsQuery or awsJson model (or the botocore protocol test suites) uses is listed;
 //! `deny_unknown_fields` makes any other key an error naming its JSON path.
 
 use std::collections::BTreeMap;
@@ -193,6 +193,15 @@ pub struct StructureShape {
     pub wrapper: Option<bool>,
     #[serde(default)]
     pub union: Option<bool>,
+    /// A document: an untyped JSON value (awsJson and restJson).
+    #[serde(default)]
+    pub document: Option<bool>,
+    /// An event stream (not supported by this generator yet).
+    #[serde(default)]
+    pub eventstream: Option<bool>,
+    /// An event of an event stream.
+    #[serde(default)]
+    pub event: Option<bool>,
     #[serde(default)]
     pub xml_order: Option<Vec<String>>,
     #[serde(default)]
@@ -262,6 +271,9 @@ pub struct Member {
     pub location_name: Option<String>,
     #[serde(default)]
     pub query_name: Option<String>,
+    /// The member's name in JSON bodies, when it differs from `locationName` and the member name.
+    #[serde(default)]
+    pub json_name: Option<String>,
     #[serde(default)]
     pub flattened: Option<bool>,
     #[serde(default)]
