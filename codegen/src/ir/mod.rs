@@ -826,7 +826,7 @@ pub fn lower(sources: &Sources, options: &Options) -> Result<Service> {
             unsigned,
             http_method: op.http.method.clone(),
             http_uri: op.http.request_uri.clone(),
-            deprecated: deprecation(op.deprecated, &op.deprecated_message, &None),
+            deprecated: deprecation(op.deprecated, &op.deprecated_message, &op.deprecated_since),
             idempotent: op.idempotent.unwrap_or(false),
             request_compression: op.requestcompression.as_ref().map(|r| r.encodings.clone()).unwrap_or_default(),
             host_prefix,

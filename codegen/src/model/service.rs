@@ -23,6 +23,9 @@ pub struct ServiceModel {
     /// Legacy request/response examples (documentation only).
     #[serde(default)]
     pub examples: Option<serde_json::Value>,
+    /// Endpoint rule-set parameters a client may set (the endpoint rule set describes them too).
+    #[serde(default, rename = "clientContextParams")]
+    pub client_context_params: Option<serde_json::Value>,
 }
 
 /// Service metadata.
@@ -61,6 +64,13 @@ pub struct Metadata {
     pub target_prefix: Option<String>,
     #[serde(default)]
     pub checksum_format: Option<String>,
+    /// Protocol options (`{"h2": "eventstream"}`: HTTP/2 for event streams, which this generator
+    /// does not generate).
+    #[serde(default)]
+    pub protocol_settings: Option<serde_json::Value>,
+    /// The service's internal name (documentation only).
+    #[serde(default)]
+    pub rip_service_name: Option<String>,
 }
 
 /// One operation.
@@ -93,10 +103,16 @@ pub struct Operation {
     pub deprecated: Option<bool>,
     #[serde(default, rename = "deprecatedMessage")]
     pub deprecated_message: Option<String>,
+    #[serde(default, rename = "deprecatedSince")]
+    pub deprecated_since: Option<String>,
     #[serde(default)]
     pub endpoint: Option<OperationEndpoint>,
     #[serde(default, rename = "endpointdiscovery")]
     pub endpoint_discovery: Option<serde_json::Value>,
+    /// Marks the operation that returns endpoints for endpoint discovery (DynamoDB's
+    /// `DescribeEndpoints`); it is generated like any other.
+    #[serde(default, rename = "endpointoperation")]
+    pub endpoint_operation: Option<bool>,
     #[serde(default)]
     pub requestcompression: Option<RequestCompression>,
     #[serde(default, rename = "httpChecksum")]
@@ -313,6 +329,9 @@ pub struct Member {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct InnerRef {
     pub shape: String,
+    /// The string holds JSON text (sent and read as a string by the JSON protocols).
+    #[serde(default)]
+    pub jsonvalue: Option<bool>,
     #[serde(default)]
     pub location_name: Option<String>,
     #[serde(default)]
