@@ -129,6 +129,21 @@ fn other_protocols_are_refused() {
 }
 
 #[test]
+fn a_member_named_default_does_not_shadow_the_builders_default() {
+    // verifiedpermissions' EncryptionSettings has a `default` member; a setter of that name made
+    // `EncryptionSettingsBuilder::default()` call the setter.
+    let model = r#"{"metadata": {"apiVersion": "1", "protocol": "json", "jsonVersion": "1.0", "targetPrefix": "T"},
+        "operations": {"Op": {"name": "Op", "http": {"method": "POST", "requestUri": "/"}, "input": {"shape": "In"}}},
+        "shapes": {"In": {"type": "structure", "members": {"S": {"shape": "Settings"}}},
+                   "Settings": {"type": "structure", "union": true, "members": {"default": {"shape": "Str"}}},
+                   "Str": {"type": "string"}}}"#;
+    let krate = generate_text(model).unwrap();
+    let builders = &krate.files["src/types/builders.rs"];
+    assert!(builders.contains("pub fn default_value("), "{builders}");
+    assert!(!builders.contains("pub fn default("), "{builders}");
+}
+
+#[test]
 fn awsjson_needs_its_version_and_target_prefix() {
     let model = r#"{"metadata": {"apiVersion": "1", "protocol": "json", "targetPrefix": "T"}, "operations": {}, "shapes": {}}"#;
     let err = generate_text(model).unwrap_err();

@@ -675,8 +675,9 @@ fn unique(name: String, taken: &mut BTreeSet<String>) -> String {
 /// Method names generated on every error structure (besides `message`, which reads the same member).
 const ERROR_METHODS: &[&str] = &["code", "meta", "from_meta"];
 
-/// Method names generated on every structure, which members must not shadow.
-const RESERVED_METHODS: &[&str] = &["builder", "validate", "build"];
+/// Method names generated on every structure (and `Default::default`, which generated code calls
+/// on builders as `Builder::default()`), which members must not shadow.
+const RESERVED_METHODS: &[&str] = &["builder", "validate", "build", "default"];
 
 /// Attaches the members of `retired` whose structure and target still exist (and which the
 /// structure has not regained) as retired members: optional, deprecated, documented as inert.
