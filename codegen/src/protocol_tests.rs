@@ -294,6 +294,32 @@ support_items! {
         pairs
     }
 
+    /// Whether two JSON texts hold the same value: objects compared by key, numbers by value
+    /// (`1.5` equals `1.500`, `1` equals `1.0`); an empty expected text matches `{}` or nothing.
+    pub fn json_equal(actual: &str, expected: &str) -> bool {
+        fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+            use serde_json::Value;
+            match (a, b) {
+                (Value::Number(x), Value::Number(y)) => match (x.as_i64(), y.as_i64()) {
+                    (Some(i), Some(j)) => i == j,
+                    _ => x.as_f64() == y.as_f64(),
+                },
+                (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b)),
+                (Value::Object(x), Value::Object(y)) => {
+                    x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+                }
+                _ => a == b,
+            }
+        }
+        if expected.trim().is_empty() {
+            return matches!(actual.trim(), "" | "{}");
+        }
+        match (serde_json::from_str::<serde_json::Value>(actual), serde_json::from_str::<serde_json::Value>(expected)) {
+            (Ok(a), Ok(b)) => same(&a, &b),
+            _ => false,
+        }
+    }
+
     /// The request path as sent to an endpoint whose URL has the path `prefix` (`/custom` + `/`).
     pub fn join_path(prefix: &str, path: &str) -> String {
         let prefix = prefix.trim_end_matches('/');
@@ -400,7 +426,17 @@ fn input_case(ctx: &Ctx<'_>, op: &Operation, case: &Case, client_endpoint: &str,
             assert_eq!(host, #host, "host");
         });
     }
-    if let Some(body) = &serialized.body {
+    let is_json = !matches!(ctx.svc.protocol, crate::ir::Protocol::AwsQuery);
+    if let (Some(body), true) = (&serialized.body, is_json) {
+        checks.push(quote! {
+            let expected_body: &str = #body;
+            let actual_body = ::std::str::from_utf8(req.body()).expect("an uncompressed JSON body is UTF-8");
+            assert!(
+                support::json_equal(actual_body, expected_body),
+                "JSON body\n  actual body: {}\nexpected body: {}", actual_body, expected_body
+            );
+        });
+    } else if let Some(body) = &serialized.body {
         checks.push(quote! {
             let expected_body: &str = #body;
             let actual_body = ::std::str::from_utf8(req.body()).expect("an uncompressed form body is UTF-8");
@@ -683,6 +719,10 @@ fn value_expr(ctx: &Ctx<'_>, id: ShapeId, v: &Value, path: &str) -> Result<Token
             let text = v.as_str().ok_or_else(|| wrong("a string"))?;
             quote! { ::stsgen_runtime::Blob::from(#text) }
         }
+        ShapeKind::Document => {
+            let text = serde_json::to_string(v)?;
+            quote! { ::stsgen_runtime::json::parse(#text).expect("a JSON document") }
+        }
     })
 }
 
@@ -830,6 +870,15 @@ mod tests {
     }
 
     #[test]
+    fn json_bodies_compare_by_value() {
+        assert!(support::json_equal(r#"{"a":1.500,"b":[1,2]}"#, "{\n  \"b\": [1, 2.0], \"a\": 1.5\n}"));
+        assert!(!support::json_equal(r#"{"a":1}"#, r#"{"a":2}"#));
+        assert!(!support::json_equal(r#"{"a":1,"b":null}"#, r#"{"a":1}"#));
+        assert!(support::json_equal("{}", ""));
+        assert!(!support::json_equal("not json", "{}"));
+    }
+
+    #[test]
     fn paths_join_with_the_endpoint_path() {
         assert_eq!(endpoint_path("https://example.com/custom"), "/custom");
         assert_eq!(endpoint_path("https://example.com"), "");
@@ -854,17 +903,20 @@ mod tests {
         assert_eq!(float_literal(-1.5, "f32").to_string(), "(- 1.5f32)");
     }
 
-    /// Every vendored suite becomes a model the generator accepts and a test file that parses.
+    /// Every vendored awsQuery and awsJson suite becomes a model the generator accepts and a test
+    /// file that parses.
     #[test]
     fn vendored_suites_generate() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/protocols");
         let mut total = 0;
-        for (dir, kind) in [("input", Kind::Input), ("output", Kind::Output)] {
-            let text = std::fs::read_to_string(root.join(dir).join("query.json")).unwrap();
+        let files = ["query", "json", "json_1_0"];
+        let runs = [("input", Kind::Input), ("output", Kind::Output)].into_iter().flat_map(|d| files.map(move |f| (d, f)));
+        for ((dir, kind), file) in runs {
+            let text = std::fs::read_to_string(root.join(dir).join(format!("{file}.json"))).unwrap();
             let suites: Vec<Suite> = serde_json::from_str(&text).unwrap();
             for (i, s) in suites.iter().enumerate() {
                 assert_eq!(suite_kind(s).unwrap(), kind);
-                let name = format!("query_{dir}_{i}");
+                let name = format!("{file}_{dir}_{i}");
                 let model = suite_model(s).unwrap();
                 let inputs = crate::Inputs {
                     service_model: model,
@@ -878,6 +930,7 @@ mod tests {
                 total += tests.matches("#[test]").count();
             }
         }
-        assert_eq!(total, 76);
+        // query.json 38 + 38, json.json 54 + 58, json_1_0.json 21 + 32.
+        assert_eq!(total, 241);
     }
 }

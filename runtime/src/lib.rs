@@ -26,7 +26,8 @@
 //! - [`validate`]: client-side checks of modeled constraints, with the `pattern` matcher (its
 //!   program type and Pike VM come from `stsgen-vocab`).
 //! - [`endpoint`]: endpoint rule-set evaluation helpers and partitions.
-//! - [`protocol`]: one folder per wire protocol (today [`protocol::aws_query`]).
+//! - [`protocol`]: one folder per wire protocol: [`protocol::aws_query`], and behind the
+//!   `aws-json` feature `protocol::aws_json`.
 //! - [`client`] (feature `client`): the client core: configuration, transports, retries and
 //!   the orchestrator that runs an operation.
 //! - [`cli`] (feature `cli`): what generated command lines share: the main loop, argument

@@ -20,18 +20,49 @@ fn generate_fixture(name: &str) -> codegen::GeneratedCrate {
     codegen::generate(&inputs).expect("fixture generates")
 }
 
-#[test]
-fn kitchen_sink_snapshots() {
-    let krate = generate_fixture("kitchen_sink");
+fn snapshot_fixture(fixture: &str) {
+    let krate = generate_fixture(fixture);
     let mut settings = insta::Settings::clone_current();
     settings.set_prepend_module_to_snapshot(false);
     settings.set_snapshot_path(root().join("tests/snapshots"));
     settings.bind(|| {
         for (path, text) in &krate.files {
-            let name = format!("kitchen_sink__{}", path.replace(['/', '.'], "_"));
+            let name = format!("{fixture}__{}", path.replace(['/', '.'], "_"));
             insta::assert_snapshot!(name, text);
         }
     });
+}
+
+#[test]
+fn kitchen_sink_snapshots() {
+    snapshot_fixture("kitchen_sink");
+}
+
+/// The awsJson 1.1 fixture: the same shared files as awsQuery crates, the protocol's own
+/// `protocol/{ser,de}.rs` and operation functions, and a module for the unsupported operation.
+#[test]
+fn json_sink_snapshots() {
+    snapshot_fixture("json_sink");
+}
+
+#[test]
+fn json_sink_protocol_is_data() {
+    let krate = generate_fixture("json_sink");
+    let put = &krate.files["src/operation/put_item.rs"];
+    assert!(put.contains("pub const TARGET: &str = \"JsonSink_20240101.PutItem\";"));
+    assert!(put.contains("aws_json::CONTENT_TYPE_1_1"));
+    assert!(!put.contains("aws_query"), "no awsQuery code in an awsJson crate");
+    // awsJson errors are matched by shape name even when the model has an awsQuery code.
+    let errors = &krate.files["src/types/error.rs"];
+    assert!(errors.contains("pub const CODE: &'static str = \"Throttled\";"), "{errors}");
+    // The crate enables the runtime's awsJson module for itself.
+    assert!(krate.files["Cargo.toml"].contains("features = [\"aws-json\"]"));
+    // A streaming operation: a module that says why, and no client method.
+    let blob = &krate.files["src/operation/download_blob.rs"];
+    assert!(blob.contains("not supported by this generator yet"));
+    assert!(blob.contains("pub const NOT_SUPPORTED: &str = \"its output member `Body` is a streaming payload\";"));
+    assert!(!krate.files["src/client.rs"].contains("fn download_blob"));
+    assert!(krate.files["src/client.rs"].contains("fn put_item"));
 }
 
 #[test]
@@ -95,6 +126,48 @@ fn other_protocols_are_refused() {
     let model = r#"{"metadata": {"apiVersion": "1", "protocol": "rest-json"}, "operations": {}, "shapes": {}}"#;
     let err = generate_text(model).unwrap_err();
     assert!(err.contains("rest-json"), "{err}");
+}
+
+#[test]
+fn a_member_named_default_does_not_shadow_the_builders_default() {
+    // verifiedpermissions' EncryptionSettings has a `default` member; a setter of that name made
+    // `EncryptionSettingsBuilder::default()` call the setter.
+    let model = r#"{"metadata": {"apiVersion": "1", "protocol": "json", "jsonVersion": "1.0", "targetPrefix": "T"},
+        "operations": {"Op": {"name": "Op", "http": {"method": "POST", "requestUri": "/"}, "input": {"shape": "In"}}},
+        "shapes": {"In": {"type": "structure", "members": {"S": {"shape": "Settings"}}},
+                   "Settings": {"type": "structure", "union": true, "members": {"default": {"shape": "Str"}}},
+                   "Str": {"type": "string"}}}"#;
+    let krate = generate_text(model).unwrap();
+    let builders = &krate.files["src/types/builders.rs"];
+    assert!(builders.contains("pub fn default_value("), "{builders}");
+    assert!(!builders.contains("pub fn default("), "{builders}");
+}
+
+#[test]
+fn awsjson_needs_its_version_and_target_prefix() {
+    let model = r#"{"metadata": {"apiVersion": "1", "protocol": "json", "targetPrefix": "T"}, "operations": {}, "shapes": {}}"#;
+    let err = generate_text(model).unwrap_err();
+    assert!(err.contains("metadata.jsonVersion"), "{err}");
+    let model = r#"{"metadata": {"apiVersion": "1", "protocol": "json", "jsonVersion": "1.0"}, "operations": {}, "shapes": {}}"#;
+    let err = generate_text(model).unwrap_err();
+    assert!(err.contains("metadata.targetPrefix"), "{err}");
+    let model = r#"{"metadata": {"apiVersion": "1", "protocol": "json", "jsonVersion": "2.0", "targetPrefix": "T"}, "operations": {}, "shapes": {}}"#;
+    let err = generate_text(model).unwrap_err();
+    assert!(err.contains("`2.0`"), "{err}");
+}
+
+#[test]
+fn the_first_protocol_the_generator_speaks_is_chosen() {
+    // botocore lists protocols in order of preference; an awsJson-first model with an
+    // awsQuery fallback is generated as awsJson, a query-first one as awsQuery.
+    let json_first = r#"{"metadata": {"apiVersion": "1", "protocol": "json", "protocols": ["smithy-rpc-v2-cbor", "json", "query"],
+        "jsonVersion": "1.0", "targetPrefix": "T"}, "operations": {}, "shapes": {}}"#;
+    let krate = generate_text(json_first).unwrap();
+    assert!(krate.files["src/protocol/mod.rs"].contains("awsJson"));
+    let query_first = r#"{"metadata": {"apiVersion": "1", "protocol": "query", "protocols": ["query", "json"],
+        "jsonVersion": "1.0", "targetPrefix": "T"}, "operations": {}, "shapes": {}}"#;
+    let krate = generate_text(query_first).unwrap();
+    assert!(krate.files["src/protocol/mod.rs"].contains("awsQuery"));
 }
 
 #[test]

@@ -1,7 +1,10 @@
-//! `cargo xtask check-models [--botocore X.Y.Z|latest] [--only svc1,svc2] [--keep]`.
+//! `cargo xtask check-models [--botocore X.Y.Z|latest] [--protocol query,json,rest-json]
+//! [--only svc1,svc2] [--keep]`.
 //!
 //! Shows that the generator is not specific to STS: for every service in a botocore wheel whose
-//! newest API version speaks awsQuery, it generates a standalone crate under
+//! newest API version speaks one of the given protocols (default `query`; a model's protocol is
+//! the first of its `metadata.protocols` that is one of `query`, `json` and `rest-json`, as the
+//! generator chooses), it generates a standalone crate under
 //! `target/check-models/<service>/` and runs `cargo check` on it with warnings denied. All those
 //! crates share one target directory, `target/check-models/target`, and the workspace's
 //! `Cargo.lock`, so their dependencies compile once.
@@ -10,8 +13,9 @@
 //! model's), and `latest` asks pip for the newest. Wheels are cached under `target/pip-cache/`
 //! by version, so a repeated run at a known version downloads nothing.
 //!
-//! Each service passes or fails on its own: a generator error or panic, or a failing
-//! `cargo check`, marks that service failed and the run goes on. The last line printed is
+//! Each service passes or fails on its own: a generator error (naming the model's path in the
+//! wheel) or panic, or a failing `cargo check`, marks that service failed and the run goes on.
+//! Each protocol's `<protocol>: N passed, M failed` is printed, and last the total
 //! `N passed, M failed`; the exit status is non-zero when any failed.
 //!
 //! Generated crates of passing services are removed unless `--keep` is given; those of failing
@@ -36,6 +40,7 @@ pub fn run(args: &[String]) -> Result<()> {
     let mut args = args.to_vec();
     let version = crate::take_opt(&mut args, "--botocore")?;
     let only = crate::take_opt(&mut args, "--only")?;
+    let protocols = parse_protocols(crate::take_opt(&mut args, "--protocol")?.as_deref().unwrap_or("query"))?;
     let keep = crate::take_flag(&mut args, "--keep");
     crate::no_more_args(&args)?;
 
@@ -48,11 +53,12 @@ pub fn run(args: &[String]) -> Result<()> {
     let fetched = cached_wheel(&root, "botocore", version.as_deref())?;
     let mut wheel = Wheel::open(&fetched)?;
 
-    let mut services = query_services(&mut wheel)?;
+    let mut services = services_of(&mut wheel, &protocols)?;
     eprintln!(
-        "{}: {} awsQuery services: {}",
+        "{}: {} services of protocol(s) {}: {}",
         fetched.file_name,
         services.len(),
+        protocols.join(","),
         services
             .iter()
             .map(|s| s.name.as_str())
@@ -78,14 +84,18 @@ pub fn run(args: &[String]) -> Result<()> {
         keep,
     };
     let (mut passed, mut failed) = (0, 0);
+    let mut per_protocol: BTreeMap<&str, (usize, usize)> = protocols.iter().map(|p| (*p, (0, 0))).collect();
     for service in &services {
+        let counts = per_protocol.entry(service.protocol).or_default();
         match checker.check(&mut wheel, service, &partitions) {
             Ok(()) => {
                 passed += 1;
+                counts.0 += 1;
                 println!("ok {}", service.name);
             }
             Err(e) => {
                 failed += 1;
+                counts.1 += 1;
                 println!(
                     "FAILED {}: {}",
                     service.name,
@@ -93,6 +103,9 @@ pub fn run(args: &[String]) -> Result<()> {
                 );
             }
         }
+    }
+    for (protocol, (p, f)) in &per_protocol {
+        println!("{protocol}: {p} passed, {f} failed");
     }
     println!("{passed} passed, {failed} failed");
     if failed > 0 {
@@ -121,12 +134,33 @@ fn vendored_botocore_version(root: &Path) -> Result<Option<String>> {
     Ok(version)
 }
 
-/// One awsQuery service in the wheel.
+/// The protocols `--protocol` accepts, as botocore's models name them.
+const PROTOCOLS: [&str; 3] = ["query", "json", "rest-json"];
+
+/// The comma-separated `--protocol` value, each one of [`PROTOCOLS`].
+fn parse_protocols(text: &str) -> Result<Vec<&'static str>> {
+    let mut out = Vec::new();
+    for name in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        match PROTOCOLS.iter().find(|p| **p == name) {
+            Some(p) if !out.contains(p) => out.push(*p),
+            Some(_) => {}
+            None => bail!("--protocol: `{name}` is not one of {}", PROTOCOLS.join(", ")),
+        }
+    }
+    if out.is_empty() {
+        bail!("--protocol needs at least one of {}", PROTOCOLS.join(", "));
+    }
+    Ok(out)
+}
+
+/// One service in the wheel.
 struct Service {
     /// The directory name under `botocore/data/`, e.g. `elbv2`.
     name: String,
     /// `botocore/data/<name>/<newest api version>`.
     dir: String,
+    /// Its protocol, one of [`PROTOCOLS`].
+    protocol: &'static str,
 }
 
 /// The part of `service-2.json` that says which protocols a service speaks.
@@ -144,14 +178,20 @@ struct Metadata {
 }
 
 impl Metadata {
-    fn speaks_query(&self) -> bool {
-        self.protocol.as_deref() == Some("query") || self.protocols.iter().any(|p| p == "query")
+    /// The first of `protocols` (else `protocol`) that is one of [`PROTOCOLS`].
+    fn main_protocol(&self) -> Option<&'static str> {
+        let listed: Vec<&str> = if self.protocols.is_empty() {
+            self.protocol.as_deref().into_iter().collect()
+        } else {
+            self.protocols.iter().map(String::as_str).collect()
+        };
+        listed.into_iter().find_map(|p| PROTOCOLS.iter().find(|known| **known == p).copied())
     }
 }
 
 /// Every service whose newest API version (the greatest `YYYY-MM-DD` directory holding a
-/// `service-2.json(.gz)`) declares the `query` protocol, sorted by name.
-fn query_services(wheel: &mut Wheel) -> Result<Vec<Service>> {
+/// `service-2.json(.gz)`) speaks one of `protocols`, sorted by name.
+fn services_of(wheel: &mut Wheel, protocols: &[&str]) -> Result<Vec<Service>> {
     let mut newest: BTreeMap<String, String> = BTreeMap::new();
     for member in wheel.names() {
         let parts: Vec<&str> = member.split('/').collect();
@@ -173,14 +213,15 @@ fn query_services(wheel: &mut Wheel) -> Result<Vec<Service>> {
         // Deserializing into a struct with only `metadata` skips the rest without building it.
         let head: ModelHead = serde_json::from_slice(&bytes)
             .with_context(|| format!("reading metadata of {member} from {}", wheel.file_name()))?;
-        if head.metadata.speaks_query() {
-            services.push(Service { name, dir });
+        if let Some(protocol) = head.metadata.main_protocol().filter(|p| protocols.contains(p)) {
+            services.push(Service { name, dir, protocol });
         }
     }
     Ok(services)
 }
 
-/// Keeps the services named in the comma-separated `only`; every name must be an awsQuery service.
+/// Keeps the services named in the comma-separated `only`; every name must be a service of the
+/// chosen protocols.
 fn select(services: Vec<Service>, only: &str) -> Result<Vec<Service>> {
     let wanted: Vec<&str> = only
         .split(',')
@@ -194,7 +235,7 @@ fn select(services: Vec<Service>, only: &str) -> Result<Vec<Service>> {
         if !services.iter().any(|s| s.name == *name) {
             let known: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
             bail!(
-                "--only: `{name}` is not an awsQuery service in this botocore (those are: {})",
+                "--only: `{name}` is not a service of the chosen protocols in this botocore (those are: {})",
                 known.join(", ")
             );
         }
@@ -258,7 +299,7 @@ impl Checker {
                 ..Default::default()
             },
         };
-        let krate = generate(&inputs).context("generator")?;
+        let krate = generate(&inputs).with_context(|| format!("generator, on {member} of {}", wheel.file_name()))?;
         if !krate.files.contains_key("Cargo.toml") {
             bail!(
                 "the generator produced no Cargo.toml ({} files)",
@@ -387,20 +428,24 @@ mod tests {
     }
 
     #[test]
-    fn query_protocol_detection() {
-        let head = |json: &str| {
-            serde_json::from_str::<ModelHead>(json)
-                .unwrap()
-                .metadata
-                .speaks_query()
-        };
-        assert!(head(r#"{"metadata": {"protocol": "query"}, "shapes": {}}"#));
-        assert!(head(
-            r#"{"metadata": {"protocol": "smithy-rpc-v2-cbor", "protocols": ["smithy-rpc-v2-cbor", "query"]}}"#
-        ));
-        assert!(!head(
-            r#"{"metadata": {"protocol": "json", "protocols": ["json"]}}"#
-        ));
-        assert!(!head(r#"{"metadata": {"protocol": "ec2"}}"#));
+    fn protocol_detection() {
+        let head = |json: &str| serde_json::from_str::<ModelHead>(json).unwrap().metadata.main_protocol();
+        assert_eq!(head(r#"{"metadata": {"protocol": "query"}, "shapes": {}}"#), Some("query"));
+        assert_eq!(
+            head(r#"{"metadata": {"protocol": "smithy-rpc-v2-cbor", "protocols": ["smithy-rpc-v2-cbor", "query"]}}"#),
+            Some("query")
+        );
+        assert_eq!(head(r#"{"metadata": {"protocol": "json", "protocols": ["json"]}}"#), Some("json"));
+        assert_eq!(head(r#"{"metadata": {"protocol": "json", "protocols": ["json", "query"]}}"#), Some("json"));
+        assert_eq!(head(r#"{"metadata": {"protocol": "rest-json"}}"#), Some("rest-json"));
+        assert_eq!(head(r#"{"metadata": {"protocol": "ec2"}}"#), None);
+    }
+
+    #[test]
+    fn protocols_parse() {
+        assert_eq!(parse_protocols("query").unwrap(), ["query"]);
+        assert_eq!(parse_protocols("json, rest-json,json").unwrap(), ["json", "rest-json"]);
+        assert!(parse_protocols("rest-xml").unwrap_err().to_string().contains("rest-xml"));
+        assert!(parse_protocols(",").is_err());
     }
 }

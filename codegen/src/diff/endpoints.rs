@@ -10,6 +10,7 @@ fn param_type(t: ParamType) -> &'static str {
     match t {
         ParamType::String => "String",
         ParamType::Boolean => "bool",
+        ParamType::StringArray => "Vec<String>",
     }
 }
 

@@ -121,6 +121,7 @@ fn type_desc_depth(svc: &Service, id: ShapeId, depth: usize) -> String {
         ShapeKind::Boolean => "bool".into(),
         ShapeKind::Timestamp { .. } => "DateTime".into(),
         ShapeKind::Blob { .. } => "Blob".into(),
+        ShapeKind::Document => "Document".into(),
         ShapeKind::List(l) => format!("Vec<{}>", type_desc_depth(svc, l.member, depth + 1)),
         ShapeKind::Map(m) => format!(
             "BTreeMap<{}, {}>",
@@ -192,7 +193,7 @@ fn collect_constraints(svc: &Service, id: ShapeId, prefix: &str, depth: usize, o
                 out.insert(format!("{prefix}max value"), Bound::Max(v, v.to_string()));
             }
         }
-        ShapeKind::Structure(_) | ShapeKind::Boolean | ShapeKind::Timestamp { .. } => {}
+        ShapeKind::Structure(_) | ShapeKind::Boolean | ShapeKind::Timestamp { .. } | ShapeKind::Document => {}
     }
 }
 

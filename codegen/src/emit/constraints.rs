@@ -188,7 +188,7 @@ impl Constraints {
                     });
                     (quote! { &#ty }, quote! { #len #loop_ })
                 }
-                ShapeKind::Boolean | ShapeKind::Timestamp { .. } | ShapeKind::Structure(_) => continue,
+                ShapeKind::Boolean | ShapeKind::Timestamp { .. } | ShapeKind::Structure(_) | ShapeKind::Document => continue,
             };
             items.push(quote! {
                 #[doc = #doc]
@@ -215,7 +215,7 @@ fn own_checks(svc: &Service, id: ShapeId) -> bool {
         ShapeKind::Blob { length } => !length.is_empty(),
         ShapeKind::List(l) => !l.length.is_empty(),
         ShapeKind::Map(m) => !m.length.is_empty(),
-        ShapeKind::Boolean | ShapeKind::Timestamp { .. } | ShapeKind::Structure(_) => false,
+        ShapeKind::Boolean | ShapeKind::Timestamp { .. } | ShapeKind::Structure(_) | ShapeKind::Document => false,
     }
 }
 

@@ -116,6 +116,14 @@ fn emit_params(model: &EndpointModel) -> TokenStream {
                 quote! { value },
                 quote! { bool },
             ),
+            ParamType::StringArray => (
+                quote! { ::std::vec::Vec<::std::string::String> },
+                quote! { &[::std::string::String] },
+                quote! { &self.#f },
+                quote! { ::std::vec::Vec<::std::string::String> },
+                quote! { value },
+                quote! { ::std::vec::Vec<::std::string::String> },
+            ),
         };
         if p.always_set() {
             fields.push(quote! { #docs pub(crate) #f: #field_ty, });
@@ -123,7 +131,7 @@ fn emit_params(model: &EndpointModel) -> TokenStream {
         } else {
             fields.push(quote! { #docs pub(crate) #f: ::std::option::Option<#field_ty>, });
             let getter = match p.ty {
-                ParamType::String => quote! { self.#f.as_deref() },
+                ParamType::String | ParamType::StringArray => quote! { self.#f.as_deref() },
                 ParamType::Boolean => quote! { self.#f },
             };
             getters.push(quote! { #docs pub fn #f(&self) -> ::std::option::Option<#getter_ty> { #getter } });
@@ -412,6 +420,8 @@ impl<'a> Compiler<'a> {
             (ParamType::String, true) => Val::new(quote! { params.#f.as_deref() }, Ty::String, true),
             (ParamType::Boolean, false) => Val::boolean(quote! { params.#f }, quote! { !params.#f }),
             (ParamType::Boolean, true) => Val::new(quote! { params.#f }, Ty::Bool, true),
+            (ParamType::StringArray, false) => Val::new(quote! { params.#f.as_slice() }, Ty::StringList, false),
+            (ParamType::StringArray, true) => Val::new(quote! { params.#f.as_deref() }, Ty::StringList, true),
         }
     }
 

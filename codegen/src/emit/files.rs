@@ -26,8 +26,10 @@ struct CargoToml<'a> {
     standalone: bool,
     /// The crate has the round-trip property tests (`proptest` dev-dependency).
     roundtrip: bool,
-    /// Some operation accepts gzip request compression (the runtime's `gzip` feature).
-    gzip: bool,
+    /// The runtime features the crate needs, as TOML list items (`"aws-json", "gzip"`): the
+    /// protocol's module (awsQuery needs none) and `gzip` when some operation accepts gzip
+    /// request compression.
+    runtime_features: String,
     /// The service has a privilege model (the `policy` feature).
     has_iam: bool,
 }
@@ -68,11 +70,24 @@ pub fn cargo_toml(svc: &Service, options: &Options, roundtrip: bool) -> anyhow::
         runtime_path_toml: toml_string(&options.runtime_path),
         standalone: options.standalone,
         roundtrip,
-        // Request compression support only for models with `requestcompression` operations.
-        gzip: svc.operations.iter().any(|o| o.request_compression.iter().any(|e| e == "gzip")),
+        runtime_features: runtime_features(svc),
         has_iam: svc.iam.is_some(),
     };
     Ok(t.render()? + "\n")
+}
+
+/// The runtime features a crate of this service enables for itself: its protocol's module, and
+/// request compression support only for models with `requestcompression` operations.
+fn runtime_features(svc: &Service) -> String {
+    let mut features = Vec::new();
+    match svc.protocol {
+        crate::ir::Protocol::AwsQuery => {}
+        crate::ir::Protocol::AwsJson { .. } => features.push("\"aws-json\""),
+    }
+    if svc.operations.iter().any(|o| o.request_compression.iter().any(|e| e == "gzip")) {
+        features.push("\"gzip\"");
+    }
+    features.join(", ")
 }
 
 /// The generated command line's `cli/Cargo.toml` (a package inside the crate's directory).

@@ -7,7 +7,7 @@ use crate::emit::constraints::Constraints;
 use crate::emit::errors::emit_operation_error;
 use crate::emit::doc::{inner_doc_attrs, operation_docs};
 use crate::emit::structure::{emit_builder, emit_value, StructSpec};
-use crate::ir::{HostPrefix, HostPrefixPart, Operation, Service};
+use crate::ir::{HostPrefix, HostPrefixPart, Operation, Protocol, Service, UnsupportedOperation};
 use crate::naming;
 
 /// `host_prefix(input)`: the operation's `endpoint.hostPrefix` with its labels filled in.
@@ -112,12 +112,24 @@ pub fn emit_operation(svc: &Service, op: &Operation, constraints: &Constraints) 
     let method = &op.http_method;
     let uri = &op.http_uri;
     let encodings = &op.request_compression;
-    let protocol = protocol_fns(svc, op);
+    let protocol = match svc.protocol {
+        Protocol::AwsQuery => protocol_fns(svc, op),
+        Protocol::AwsJson { .. } => {
+            let input_ty = naming::suffixed_ident(&op.rust_name, "Input");
+            let host_prefix_fn = op.host_prefix.as_ref().map(|hp| host_prefix_fn(svc, op, hp, &input_ty));
+            let fns = crate::emit::aws_json::protocol_fns(svc, op);
+            quote! { #host_prefix_fn #fns }
+        }
+    };
+    let name_doc = match svc.protocol {
+        Protocol::AwsQuery => " The operation's name in the model (the awsQuery `Action`).",
+        Protocol::AwsJson { .. } => " The operation's name in the model (the end of its `X-Amz-Target`).",
+    };
     let (client_glue, fluent) = crate::emit::client::emit_operation_client(svc, op);
     quote! {
         #mod_docs
 
-        /// The operation's name in the model (the awsQuery `Action`).
+        #[doc = #name_doc]
         pub const OPERATION_NAME: &str = #wire;
         /// Whether the operation is sent without a signature.
         pub const UNSIGNED: bool = #unsigned;
@@ -141,6 +153,27 @@ pub fn emit_operation(svc: &Service, op: &Operation, constraints: &Constraints) 
             #output_builder_tokens
             #fluent
         }
+    }
+}
+
+/// The module of an operation the generator does not support yet: its docs, why, and no types
+/// or method.
+pub fn emit_unsupported(op: &UnsupportedOperation) -> TokenStream {
+    let docs = format!(
+        "`{}`: **not supported by this generator yet**: {}. The client has no method for it and \
+         no types are generated for it; the operation's documentation follows.\n\n{}",
+        op.wire_name, op.reason, op.docs
+    );
+    let mod_docs = inner_doc_attrs(&docs, "");
+    let wire = &op.wire_name;
+    let reason = &op.reason;
+    quote! {
+        #mod_docs
+
+        /// The operation's name in the model.
+        pub const OPERATION_NAME: &str = #wire;
+        /// Why this generator does not generate the operation yet.
+        pub const NOT_SUPPORTED: &str = #reason;
     }
 }
 

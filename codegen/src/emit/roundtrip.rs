@@ -101,6 +101,7 @@ fn strategy(svc: &Service, id: ShapeId, member_ts: Option<TimestampFormat>, min_
             quote! { arb_timestamp(#whole_seconds) }
         }
         ShapeKind::Blob { .. } => quote! { arb_blob() },
+        ShapeKind::Document => quote! { compile_error!("documents are not awsQuery values") },
     }
 }
 

@@ -46,6 +46,7 @@ fn ser_value(
         ShapeKind::Float(_) => quote! { w.float(#key, *#v); },
         ShapeKind::Double(_) => quote! { w.double(#key, *#v); },
         ShapeKind::Blob { .. } => quote! { w.blob(#key, #v.as_bytes()); },
+        ShapeKind::Document => quote! { compile_error!("documents are not awsQuery values"); },
         ShapeKind::Timestamp { format } => {
             let fmt = timestamp_format(member_ts.or(*format));
             quote! { w.timestamp(#key, #v, #fmt); }

@@ -31,6 +31,7 @@ pub fn rust_type(svc: &Service, id: ShapeId) -> TokenStream {
         ShapeKind::Boolean => quote! { bool },
         ShapeKind::Timestamp { .. } => quote! { ::stsgen_runtime::DateTime },
         ShapeKind::Blob { .. } => quote! { ::stsgen_runtime::Blob },
+        ShapeKind::Document => quote! { ::stsgen_runtime::json::JsonValue },
         ShapeKind::List(l) => {
             let item = rust_type(svc, l.member);
             quote! { ::std::vec::Vec<#item> }

@@ -327,6 +327,7 @@ pub fn emit_builder(svc: &Service, spec: &StructSpec<'_>) -> TokenStream {
 
 fn clone_member(m: &Member) -> Member {
     Member {
+        json_name: m.json_name.clone(),
         wire_name: m.wire_name.clone(),
         rust_name: m.rust_name.clone(),
         target: m.target,

@@ -41,6 +41,7 @@ fn sample(svc: &Service, id: ShapeId, marker: bool, depth: usize) -> Option<Toke
         ShapeKind::Boolean => quote! { true },
         ShapeKind::Timestamp { .. } => quote! { ::stsgen_runtime::DateTime::UNIX_EPOCH },
         ShapeKind::Blob { .. } => quote! { ::stsgen_runtime::Blob::from(#text) },
+        ShapeKind::Document => quote! { ::stsgen_runtime::json::JsonValue::String(#text.to_owned()) },
         ShapeKind::List(l) => {
             let item = sample(svc, l.member, marker, depth + 1)?;
             quote! { ::std::vec![#item] }
@@ -328,6 +329,7 @@ fn valid_value(svc: &Service, id: ShapeId, depth: usize) -> Option<TokenStream> 
             let len = length.min.unwrap_or(1).max(1).min(length.max.unwrap_or(u64::MAX)) as usize;
             quote! { ::stsgen_runtime::Blob::from(::std::vec![b'a'; #len]) }
         }
+        ShapeKind::Document => quote! { ::stsgen_runtime::json::JsonValue::Null },
         ShapeKind::List(l) => {
             let n = l.length.min.unwrap_or(1).max(1).min(l.length.max.unwrap_or(u64::MAX)) as usize;
             let item = valid_value(svc, l.member, depth + 1)?;
@@ -518,7 +520,7 @@ fn violating_values(svc: &Service, id: ShapeId, depth: usize, open: &mut Vec<Sha
             }
             open.pop();
         }
-        ShapeKind::String(_) | ShapeKind::Boolean | ShapeKind::Timestamp { .. } => {}
+        ShapeKind::String(_) | ShapeKind::Boolean | ShapeKind::Timestamp { .. } | ShapeKind::Document => {}
     }
     out
 }

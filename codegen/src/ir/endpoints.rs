@@ -60,6 +60,7 @@ impl Param {
         let ty = match self.ty {
             ParamType::String => Ty::String,
             ParamType::Boolean => Ty::Bool,
+            ParamType::StringArray => Ty::StringList,
         };
         Type { ty, optional: !self.always_set() }
     }
@@ -114,6 +115,9 @@ pub enum ParamType {
     String,
     /// A boolean.
     Boolean,
+    /// A list of strings (`stringArray`; read with `getAttr(Param, "[0]")`, never bound to a
+    /// client setting, so the caller sets it on `Params`).
+    StringArray,
 }
 
 /// A literal parameter value.
@@ -633,8 +637,11 @@ fn lower_param(name: &str, p: &m::Parameter) -> Result<Param> {
     let ty = match p.ty {
         m::ParameterType::String => ParamType::String,
         m::ParameterType::Boolean => ParamType::Boolean,
-        m::ParameterType::StringArray => bail!("type: `stringArray` parameters are not supported"),
+        m::ParameterType::StringArray => ParamType::StringArray,
     };
+    if ty == ParamType::StringArray && p.default.is_some() {
+        bail!("default: defaults of `stringArray` parameters are not supported");
+    }
     let default = p.default.as_ref().map(|d| literal_value(d, ty)).transpose().context("default")?;
     let deprecated = p.deprecated.as_ref().map(|d| {
         let mut note = d.message.clone().unwrap_or_else(|| "Deprecated.".to_owned());
@@ -1093,6 +1100,22 @@ mod tests {
         assert_eq!(attr_path_steps(Type::required(Ty::Url), "isIp").unwrap().1, Type::required(Ty::Bool));
         assert!(attr_path_steps(Type::required(Ty::Url), "host").is_err());
         assert!(attr_path_steps(Type::required(Ty::Partition), "name[0]").is_err());
+    }
+
+    #[test]
+    fn string_array_parameters_are_lists_read_by_index() {
+        // DynamoDB's `ResourceArnList`: `isSet(ResourceArnList)`, `getAttr(ResourceArnList, "[0]")`.
+        let p: m::Parameter = serde_json::from_str(r#"{"type": "stringArray", "required": false}"#).unwrap();
+        let param = lower_param("ResourceArnList", &p).unwrap();
+        assert_eq!(param.ty, ParamType::StringArray);
+        assert_eq!(param.expr_type(), Type::optional(Ty::StringList));
+        let (steps, ty) = attr_path_steps(Type::required(Ty::StringList), "[0]").unwrap();
+        assert_eq!(steps, [Step::Index(0)]);
+        assert_eq!(ty, Type::optional(Ty::String));
+        let with_default: m::Parameter =
+            serde_json::from_str(r#"{"type": "stringArray", "required": true, "default": ["a"]}"#).unwrap();
+        let err = format!("{:#}", lower_param("P", &with_default).unwrap_err());
+        assert!(err.contains("stringArray"), "{err}");
     }
 
     #[test]

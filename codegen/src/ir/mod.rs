@@ -43,6 +43,14 @@ pub struct Service {
     pub global_endpoint: Option<String>,
     /// `metadata.xmlNamespace`.
     pub xml_namespace: Option<String>,
+    /// The wire protocol the generated crate speaks (chosen from `metadata.protocols`).
+    pub protocol: Protocol,
+    /// `metadata.awsQueryCompatible`: an awsJson service that also sends awsQuery error codes
+    /// (`x-amzn-query-error`), which errors are matched by.
+    pub aws_query_compatible: bool,
+    /// Operations the generator does not support yet (streaming payloads, event streams): no
+    /// method, a module that says why.
+    pub unsupported: Vec<UnsupportedOperation>,
     /// Service-level auth schemes.
     pub auth: Vec<String>,
     /// Service documentation, as Markdown.
@@ -55,6 +63,61 @@ pub struct Service {
     pub iam: Option<iam::IamModel>,
     /// The compiled endpoint rule set, when given.
     pub endpoints: Option<endpoints::EndpointModel>,
+}
+
+/// The wire protocols this generator speaks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Protocol {
+    /// awsQuery: form-encoded requests, XML responses.
+    AwsQuery,
+    /// awsJson 1.0 or 1.1: `POST /` with `X-Amz-Target`, JSON bodies.
+    AwsJson {
+        /// `metadata.jsonVersion`: `1.0` or `1.1`.
+        version: JsonVersion,
+        /// `metadata.targetPrefix`: `X-Amz-Target` is `<targetPrefix>.<Operation>`.
+        target_prefix: String,
+    },
+}
+
+/// The awsJson version (`metadata.jsonVersion`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonVersion {
+    /// `1.0`: `application/x-amz-json-1.0`.
+    V1_0,
+    /// `1.1`: `application/x-amz-json-1.1`.
+    V1_1,
+}
+
+impl Protocol {
+    /// The protocol's name as the docs say it (`awsQuery`, `awsJson 1.1`).
+    pub fn display_name(&self) -> &'static str {
+        match self {
+            Protocol::AwsQuery => "awsQuery",
+            Protocol::AwsJson { version: JsonVersion::V1_0, .. } => "awsJson 1.0",
+            Protocol::AwsJson { version: JsonVersion::V1_1, .. } => "awsJson 1.1",
+        }
+    }
+
+    /// The default wire format of timestamps in bodies.
+    pub fn default_timestamp_format(&self) -> TimestampFormat {
+        match self {
+            Protocol::AwsQuery => TimestampFormat::Iso8601,
+            Protocol::AwsJson { .. } => TimestampFormat::UnixTimestamp,
+        }
+    }
+}
+
+/// An operation the generator skips, and why.
+#[derive(Debug, Clone)]
+pub struct UnsupportedOperation {
+    /// Operation name in the model.
+    pub wire_name: String,
+    /// `snake_case` module name.
+    pub module: String,
+    /// Markdown docs of the operation.
+    pub docs: String,
+    /// Why it is not generated (`its output member `Body` is a streaming blob`).
+    pub reason: String,
 }
 
 /// Where a shape's Rust type lives in the generated crate.
@@ -129,6 +192,8 @@ pub enum ShapeKind {
         /// Length range in bytes.
         length: Range<u64>,
     },
+    /// A document: an untyped JSON value (the runtime's `JsonValue`).
+    Document,
 }
 
 /// A timestamp's wire format (`timestampFormat`).
@@ -249,6 +314,8 @@ pub struct Member {
     pub location_name: Option<String>,
     /// `queryName`: the parameter name in ec2-style queries.
     pub query_name: Option<String>,
+    /// `jsonName`: the member's key in JSON bodies.
+    pub json_name: Option<String>,
     /// `flattened` on the member (or its list/map target).
     pub flattened: bool,
     /// `xmlAttribute`.
@@ -271,6 +338,11 @@ impl Member {
     /// The name used on the wire: `locationName`, else the member name.
     pub fn serialized_name(&self) -> &str {
         self.location_name.as_deref().unwrap_or(&self.wire_name)
+    }
+
+    /// The key in JSON bodies: `jsonName`, else `locationName`, else the member name.
+    pub fn json_key(&self) -> &str {
+        self.json_name.as_deref().or(self.location_name.as_deref()).unwrap_or(&self.wire_name)
     }
 }
 
@@ -526,18 +598,58 @@ fn number_f64(n: &Option<serde_json::Number>) -> Option<f64> {
     n.as_ref().and_then(|n| n.as_f64())
 }
 
-/// Whether the generator speaks this model's protocol.
-fn check_protocol(meta: &m::Metadata) -> Result<()> {
-    let speaks_query =
-        meta.protocol == "query" || meta.protocols.as_ref().is_some_and(|p| p.iter().any(|p| p == "query"));
-    if !speaks_query {
-        bail!(
-            "metadata.protocol: this generator speaks awsQuery; the model uses `{}`{}",
-            meta.protocol,
-            meta.protocols.as_ref().map(|p| format!(" (protocols {p:?})")).unwrap_or_default()
-        );
+/// The protocol the generated crate speaks: the first of `metadata.protocols` (else
+/// `metadata.protocol`) that this generator speaks, as botocore picks the first it supports.
+fn choose_protocol(meta: &m::Metadata) -> Result<Protocol> {
+    let listed: Vec<&str> = match &meta.protocols {
+        Some(p) if !p.is_empty() => p.iter().map(String::as_str).collect(),
+        _ => vec![meta.protocol.as_str()],
+    };
+    for name in &listed {
+        match *name {
+            "query" => return Ok(Protocol::AwsQuery),
+            "json" => {
+                let version = match meta.json_version.as_deref() {
+                    Some("1.0") => JsonVersion::V1_0,
+                    Some("1.1") => JsonVersion::V1_1,
+                    Some(other) => bail!("metadata.jsonVersion: `{other}` is not 1.0 or 1.1"),
+                    None => bail!("metadata.jsonVersion: an awsJson model needs one (1.0 or 1.1)"),
+                };
+                let target_prefix = meta
+                    .target_prefix
+                    .clone()
+                    .ok_or_else(|| anyhow!("metadata.targetPrefix: an awsJson model needs one"))?;
+                return Ok(Protocol::AwsJson { version, target_prefix });
+            }
+            _ => {}
+        }
     }
-    Ok(())
+    bail!(
+        "metadata.protocol: this generator speaks awsQuery and awsJson; the model uses `{}`{}",
+        meta.protocol,
+        meta.protocols.as_ref().map(|p| format!(" (protocols {p:?})")).unwrap_or_default()
+    )
+}
+
+/// Why an operation cannot be generated yet: a streaming member or an event stream in its
+/// input or output (looked up in the model, where `streaming` and `eventstream` live).
+fn unsupported_reason(model: &m::ServiceModel, op: &m::Operation) -> Option<String> {
+    for (what, r) in [("input", &op.input), ("output", &op.output)] {
+        let Some(r) = r else { continue };
+        let Some(m::Shape::Structure(s)) = model.shapes.get(&r.shape) else { continue };
+        for (name, member) in &s.members {
+            let target = model.shapes.get(&member.shape);
+            let streaming_blob = matches!(target, Some(m::Shape::Blob(b)) if b.streaming == Some(true));
+            let event_stream = matches!(target, Some(m::Shape::Structure(t)) if t.eventstream == Some(true));
+            if event_stream {
+                return Some(format!("its {what} member `{name}` is an event stream"));
+            }
+            if streaming_blob || member.streaming == Some(true) {
+                return Some(format!("its {what} member `{name}` is a streaming payload"));
+            }
+        }
+    }
+    None
 }
 
 /// The pattern as the client will check it, or `None` when the regex engine cannot compile it.
@@ -563,8 +675,9 @@ fn unique(name: String, taken: &mut BTreeSet<String>) -> String {
 /// Method names generated on every error structure (besides `message`, which reads the same member).
 const ERROR_METHODS: &[&str] = &["code", "meta", "from_meta"];
 
-/// Method names generated on every structure, which members must not shadow.
-const RESERVED_METHODS: &[&str] = &["builder", "validate", "build"];
+/// Method names generated on every structure (and `Default::default`, which generated code calls
+/// on builders as `Builder::default()`), which members must not shadow.
+const RESERVED_METHODS: &[&str] = &["builder", "validate", "build", "default"];
 
 /// Attaches the members of `retired` whose structure and target still exist (and which the
 /// structure has not regained) as retired members: optional, deprecated, documented as inert.
@@ -595,6 +708,7 @@ fn retire_members(shapes: &mut [Shape], index: &BTreeMap<&str, ShapeId>, retired
             ),
             location_name: None,
             query_name: None,
+            json_name: None,
             flattened: false,
             xml_attribute: false,
             xml_namespace: None,
@@ -617,7 +731,8 @@ pub fn lower(sources: &Sources, options: &Options) -> Result<Service> {
     let privileges = sources.privileges.as_ref();
     let overrides = &sources.overrides;
     let meta = &model.metadata;
-    check_protocol(meta)?;
+    let protocol = choose_protocol(meta)?;
+    let aws_query_compatible = meta.aws_query_compatible.is_some();
 
     let names: Vec<&String> = model.shapes.keys().collect();
     let index: BTreeMap<&str, ShapeId> =
@@ -639,10 +754,20 @@ pub fn lower(sources: &Sources, options: &Options) -> Result<Service> {
     let mut op_types = BTreeSet::new();
     let mut io_shapes = BTreeSet::new();
     let mut error_set = BTreeSet::new();
+    let mut unsupported = Vec::new();
     for (name, op) in &model.operations {
         let path = format!("operations.{name}");
         if &op.name != name {
             bail!("{path}.name: `{}` differs from the operation key `{name}`", op.name);
+        }
+        if let Some(reason) = unsupported_reason(model, op) {
+            unsupported.push(UnsupportedOperation {
+                wire_name: name.clone(),
+                module: unique(naming::field_name(name), &mut op_modules),
+                docs: html_to_markdown(op.documentation.as_deref().unwrap_or("")),
+                reason,
+            });
+            continue;
         }
         let input = op.input.as_ref().map(|r| resolve(&r.shape, &format!("{path}.input"))).transpose()?;
         let output = op.output.as_ref().map(|r| resolve(&r.shape, &format!("{path}.output"))).transpose()?;
@@ -702,7 +827,7 @@ pub fn lower(sources: &Sources, options: &Options) -> Result<Service> {
             unsigned,
             http_method: op.http.method.clone(),
             http_uri: op.http.request_uri.clone(),
-            deprecated: deprecation(op.deprecated, &op.deprecated_message, &None),
+            deprecated: deprecation(op.deprecated, &op.deprecated_message, &op.deprecated_since),
             idempotent: op.idempotent.unwrap_or(false),
             request_compression: op.requestcompression.as_ref().map(|r| r.encodings.clone()).unwrap_or_default(),
             host_prefix,
@@ -763,6 +888,16 @@ pub fn lower(sources: &Sources, options: &Options) -> Result<Service> {
                         retryable: None,
                     });
                 }
+            }
+        }
+    }
+
+    // awsJson errors are named by their shape (`__type`); the awsQuery code in `error.code`
+    // only applies to awsQuery-compatible services, which send it in `x-amzn-query-error`.
+    if matches!(protocol, Protocol::AwsJson { .. }) && !aws_query_compatible {
+        for shape in &mut shapes {
+            if let ShapeKind::Structure(Structure { error: Some(info), .. }) = &mut shape.kind {
+                info.code = shape.wire_name.clone();
             }
         }
     }
@@ -839,6 +974,9 @@ pub fn lower(sources: &Sources, options: &Options) -> Result<Service> {
         endpoint_prefix,
         global_endpoint: meta.global_endpoint.clone(),
         xml_namespace: meta.xml_namespace.clone(),
+        protocol,
+        aws_query_compatible,
+        unsupported,
         auth: meta.auth.clone().unwrap_or_default(),
         docs: html_to_markdown(model.documentation.as_deref().unwrap_or("")),
         shapes,
@@ -919,6 +1057,9 @@ fn lower_shape(
         home: Home::Inline,
     };
     Ok(match shape {
+        m::Shape::Structure(s) if s.document == Some(true) => {
+            mk(ShapeKind::Document, &s.documentation, s.sensitive, deprecation(s.deprecated, &s.deprecated_message, &s.deprecated_since))
+        }
         m::Shape::Structure(s) => {
             let mut members = Vec::new();
             let mut taken: BTreeSet<String> = RESERVED_METHODS.iter().map(|s| s.to_string()).collect();
@@ -938,6 +1079,7 @@ fn lower_shape(
                     docs: html_to_markdown(mem.documentation.as_deref().unwrap_or("")),
                     location_name: mem.location_name.clone(),
                     query_name: mem.query_name.clone(),
+                    json_name: mem.json_name.clone(),
                     flattened: mem.flattened.unwrap_or(false),
                     xml_attribute: mem.xml_attribute.unwrap_or(false),
                     xml_namespace: xml_ns(&mem.xml_namespace),

@@ -1,6 +1,6 @@
-//! Serde mirror of botocore's `service-2.json` for the awsQuery family of protocols.
+//! Serde mirror of botocore's `service-2.json` for the awsQuery and awsJson protocols.
 //!
-//! Every key any awsQuery model (or the botocore protocol test suites) uses is listed;
+//! Every key any awsQuery or awsJson model (or the botocore protocol test suites) uses is listed;
 //! `deny_unknown_fields` makes any other key an error naming its JSON path.
 
 use std::collections::BTreeMap;
@@ -23,6 +23,9 @@ pub struct ServiceModel {
     /// Legacy request/response examples (documentation only).
     #[serde(default)]
     pub examples: Option<serde_json::Value>,
+    /// Endpoint rule-set parameters a client may set (the endpoint rule set describes them too).
+    #[serde(default, rename = "clientContextParams")]
+    pub client_context_params: Option<serde_json::Value>,
 }
 
 /// Service metadata.
@@ -61,6 +64,13 @@ pub struct Metadata {
     pub target_prefix: Option<String>,
     #[serde(default)]
     pub checksum_format: Option<String>,
+    /// Protocol options (`{"h2": "eventstream"}`: HTTP/2 for event streams, which this generator
+    /// does not generate).
+    #[serde(default)]
+    pub protocol_settings: Option<serde_json::Value>,
+    /// The service's internal name (documentation only).
+    #[serde(default)]
+    pub rip_service_name: Option<String>,
 }
 
 /// One operation.
@@ -93,10 +103,16 @@ pub struct Operation {
     pub deprecated: Option<bool>,
     #[serde(default, rename = "deprecatedMessage")]
     pub deprecated_message: Option<String>,
+    #[serde(default, rename = "deprecatedSince")]
+    pub deprecated_since: Option<String>,
     #[serde(default)]
     pub endpoint: Option<OperationEndpoint>,
     #[serde(default, rename = "endpointdiscovery")]
     pub endpoint_discovery: Option<serde_json::Value>,
+    /// Marks the operation that returns endpoints for endpoint discovery (DynamoDB's
+    /// `DescribeEndpoints`); it is generated like any other.
+    #[serde(default, rename = "endpointoperation")]
+    pub endpoint_operation: Option<bool>,
     #[serde(default)]
     pub requestcompression: Option<RequestCompression>,
     #[serde(default, rename = "httpChecksum")]
@@ -193,6 +209,15 @@ pub struct StructureShape {
     pub wrapper: Option<bool>,
     #[serde(default)]
     pub union: Option<bool>,
+    /// A document: an untyped JSON value (awsJson and restJson).
+    #[serde(default)]
+    pub document: Option<bool>,
+    /// An event stream (not supported by this generator yet).
+    #[serde(default)]
+    pub eventstream: Option<bool>,
+    /// An event of an event stream.
+    #[serde(default)]
+    pub event: Option<bool>,
     #[serde(default)]
     pub xml_order: Option<Vec<String>>,
     #[serde(default)]
@@ -262,6 +287,9 @@ pub struct Member {
     pub location_name: Option<String>,
     #[serde(default)]
     pub query_name: Option<String>,
+    /// The member's name in JSON bodies, when it differs from `locationName` and the member name.
+    #[serde(default)]
+    pub json_name: Option<String>,
     #[serde(default)]
     pub flattened: Option<bool>,
     #[serde(default)]
@@ -301,6 +329,9 @@ pub struct Member {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct InnerRef {
     pub shape: String,
+    /// The string holds JSON text (sent and read as a string by the JSON protocols).
+    #[serde(default)]
+    pub jsonvalue: Option<bool>,
     #[serde(default)]
     pub location_name: Option<String>,
     #[serde(default)]

@@ -47,8 +47,16 @@ pub enum ParseErrorKind {
         /// Length of the offending text.
         length: usize,
     },
-    /// An error response without an `<Error><Code>`.
+    /// An error response that names no error code (no `<Error><Code>`, or for JSON protocols
+    /// no `X-Amzn-Errortype`, `code` or `__type`).
     NoErrorCode,
+    /// The body is not valid JSON (or not UTF-8), for the JSON protocols.
+    MalformedJson {
+        /// The JSON parser's message (with the path of the value being read).
+        message: String,
+        /// Byte offset where it failed.
+        position: u64,
+    },
     /// Elements nested deeper than [`MAX_DEPTH`].
     TooDeep,
 }
@@ -124,7 +132,10 @@ impl fmt::Display for ParseError {
                 f,
                 "response member `{member}` of `{shape}` is not a valid {expected} ({length} bytes)"
             )?,
-            ParseErrorKind::NoErrorCode => write!(f, "error response has no <Error><Code>")?,
+            ParseErrorKind::NoErrorCode => write!(f, "error response names no error code")?,
+            ParseErrorKind::MalformedJson { message, position } => {
+                write!(f, "response is not valid JSON at byte {position}: {message}")?
+            }
             ParseErrorKind::TooDeep => write!(f, "response XML nests deeper than {MAX_DEPTH} elements")?,
         }
         if let Some(status) = self.status {
@@ -146,7 +157,7 @@ pub fn safe_body_prefix(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
     let mut end = text.char_indices().nth(200).map(|(i, _)| i).unwrap_or(text.len());
     let lower = text[..end].to_ascii_lowercase();
-    for marker in ["<credentials", "secret", "token", "password", "<assertion"] {
+    for marker in ["<credentials", "\"credentials", "secret", "token", "password", "<assertion"] {
         if let Some(i) = lower.find(marker) {
             let cut = lower[..=i].rfind('<').unwrap_or(i);
             end = end.min(cut);
@@ -169,5 +180,8 @@ mod tests {
         let p = safe_body_prefix(body);
         assert!(!p.contains("s3cr3t") && !p.contains("ASIA"), "{p}");
         assert!(p.starts_with("<AssumeRoleResponse>"));
+        let body = br#"{"Credentials":{"AccessKeyId":"ASIA","SecretAccessKey":"s3cr3t"}}"#;
+        let p = safe_body_prefix(body);
+        assert!(!p.contains("s3cr3t") && !p.contains("ASIA"), "{p}");
     }
 }

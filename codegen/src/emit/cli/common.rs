@@ -114,6 +114,9 @@ impl Emitter<'_> {
                 Some(o) => quote! { #krate::primitives::Blob::new(#o) },
                 None => quote! { #krate::primitives::Blob::new(#text.as_bytes()) },
             },
+            ShapeKind::Document => quote! {
+                ::stsgen_runtime::json::parse(#text).map_err(|_| invalid(#label, #shown, "JSON document"))?
+            },
             ShapeKind::Structure(_) | ShapeKind::List(_) | ShapeKind::Map(_) => {
                 unreachable!("scalar() is only called for scalar shapes")
             }

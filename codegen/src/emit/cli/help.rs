@@ -17,6 +17,7 @@ pub(super) fn hint(svc: &Service, id: ShapeId, nested: bool) -> String {
         ShapeKind::Boolean => "<true|false>".to_owned(),
         ShapeKind::Timestamp { .. } => "<timestamp>".to_owned(),
         ShapeKind::Blob { .. } => "<text>".to_owned(),
+        ShapeKind::Document => "<json>".to_owned(),
         ShapeKind::Structure(_) if nested => "{...}".to_owned(),
         ShapeKind::Structure(s) if s.members.is_empty() => "<nothing>".to_owned(),
         ShapeKind::Structure(s) => s

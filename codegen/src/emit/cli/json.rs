@@ -26,6 +26,7 @@ impl Emitter<'_> {
             ShapeKind::Boolean => quote! { w.boolean(#deref #expr); },
             ShapeKind::Timestamp { .. } => quote! { w.timestamp(#amp #expr); },
             ShapeKind::Blob { .. } => quote! { w.blob(#expr.as_bytes()); },
+            ShapeKind::Document => quote! { #expr.write(w); },
             ShapeKind::Structure(_) => {
                 let f = writer_ident(svc, id);
                 quote! { #f(w, #expr); }
