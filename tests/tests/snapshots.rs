@@ -144,6 +144,22 @@ fn a_member_named_default_does_not_shadow_the_builders_default() {
 }
 
 #[test]
+fn query_compatible_errors_match_the_query_code_or_the_shape_name() {
+    let model = r#"{"metadata": {"apiVersion": "1", "protocol": "json", "jsonVersion": "1.0", "targetPrefix": "T",
+            "awsQueryCompatible": {}},
+        "operations": {"Op": {"name": "Op", "http": {"method": "POST", "requestUri": "/"}, "errors": [{"shape": "QueueDoesNotExist"}]}},
+        "shapes": {"QueueDoesNotExist": {"type": "structure", "exception": true, "members": {},
+            "error": {"code": "AWS.SimpleQueueService.NonExistentQueue", "httpStatusCode": 400, "senderFault": true}}}}"#;
+    let krate = generate_text(model).unwrap();
+    let errors = &krate.files["src/types/error.rs"];
+    assert!(errors.contains("\"AWS.SimpleQueueService.NonExistentQueue\""), "{errors}");
+    let op = &krate.files["src/operation/op.rs"];
+    let compact: String = op.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(compact.contains("parse_error_metadata(status,headers,body,true,)"), "{op}");
+    assert!(op.contains("crate::types::error::QueueDoesNotExist::CODE | \"QueueDoesNotExist\" =>"), "{op}");
+}
+
+#[test]
 fn awsjson_needs_its_version_and_target_prefix() {
     let model = r#"{"metadata": {"apiVersion": "1", "protocol": "json", "targetPrefix": "T"}, "operations": {}, "shapes": {}}"#;
     let err = generate_text(model).unwrap_err();

@@ -346,10 +346,16 @@ pub fn protocol_fns(svc: &Service, op: &Operation) -> TokenStream {
             Ok(#output_ty { _request_id: ::std::option::Option::None })
         },
     };
+    // awsQuery-compatible services name errors by their awsQuery code in `x-amzn-query-error`;
+    // without that header the code is the shape name from `__type`, which then selects the
+    // same variant (unless another variant already answers to that name).
+    let codes: std::collections::BTreeSet<&str> = op.error_variants.iter().map(|v| v.code.as_str()).collect();
     let error_arms = op
         .error_variants
         .iter()
         .filter_map(|variant| {
+            let shape_name = svc.shape(variant.shape).wire_name.as_str();
+            let also = (svc.aws_query_compatible && !codes.contains(shape_name)).then(|| quote! { | #shape_name });
             let e = variant.shape;
             let ty = rust_type(svc, e);
             let name: Ident = naming::ident(&variant.name);
@@ -362,7 +368,7 @@ pub fn protocol_fns(svc: &Service, op: &Operation) -> TokenStream {
                 }
             });
             Some(quote! {
-                #ty::CODE => {
+                #ty::CODE #also => {
                     let mut e = crate::protocol::de::#f(&doc).map_err(|e| e.with_response(status, body))?;
                     e.meta = meta;
                     #fill_message
