@@ -112,7 +112,7 @@ impl Client {
     ///
     /// **Returns**: [`AssumeRoleOutput`](crate::operation::assume_role::AssumeRoleOutput).
     ///
-    /// **Errors**: [`AssumeRoleError`](crate::operation::assume_role::AssumeRoleError): `MalformedPolicyDocument`, `PackedPolicyTooLarge`, `RegionDisabledException`, `ExpiredTokenException`.
+    /// **Errors**: [`AssumeRoleError`](crate::operation::assume_role::AssumeRoleError): `MalformedPolicyDocument`, `PackedPolicyTooLarge`, `RegionDisabledException`, `ExpiredTokenException`, `InvalidContextAssertion`.
     pub fn assume_role(
         &self,
     ) -> crate::operation::assume_role::builders::AssumeRoleFluentBuilder {
@@ -147,8 +147,6 @@ impl Client {
     /// (Optional) You can configure your IdP to pass attributes into your SAML assertion as session tags. Each session tag consists of a key name and an associated value. For more information about session tags, see [Passing Session Tags in STS](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html) in the *IAM User Guide*.
     ///
     /// You can pass up to 50 session tags. The plaintext session tag keys can’t exceed 128 characters and the values can’t exceed 256 characters. For these and additional limits, see [IAM and STS Character Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-limits.html#reference_iam-limits-entity-length) in the *IAM User Guide*.
-    ///
-    /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
     ///
     /// You can pass a session tag with the same key as a tag that is attached to the role. When you do, session tags override the role's tags with the same key.
     ///
@@ -206,8 +204,6 @@ impl Client {
     /// (Optional) You can configure your IdP to pass attributes into your web identity token as session tags. Each session tag consists of a key name and an associated value. For more information about session tags, see [Passing session tags using AssumeRoleWithWebIdentity](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_adding-assume-role-idp) in the *IAM User Guide*.
     ///
     /// You can pass up to 50 session tags. The plaintext session tag keys can’t exceed 128 characters and the values can’t exceed 256 characters. For these and additional limits, see [IAM and STS Character Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-limits.html#reference_iam-limits-entity-length) in the *IAM User Guide*.
-    ///
-    /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
     ///
     /// You can pass a session tag with the same key as a tag that is attached to the role. When you do, the session tag overrides the role tag with the same key.
     ///
@@ -357,7 +353,7 @@ impl Client {
     /// You can use the temporary credentials created by `GetFederationToken` in any Amazon Web Services service with the following exceptions:
     ///
     /// - You cannot call any IAM operations using the CLI or the Amazon Web Services API. This limitation does not apply to console sessions.
-    /// - You cannot call any STS operations except `GetCallerIdentity`.
+    /// - You cannot call any STS operations except `GetCallerIdentity`, `GetScopedCredentials`, or `GetDelegatedAccessToken`.
     ///
     /// You can use temporary credentials for single sign-on (SSO) to the console.
     ///
@@ -389,6 +385,28 @@ impl Client {
             self.clone(),
         )
     }
+    /// Returns a set of temporary security credentials that are scoped down from the caller's existing temporary security credentials. `GetScopedCredentials` preserves the caller's identity while narrowing the permissions and optionally shortening the session lifetime.
+    ///
+    /// For a comparison of `GetScopedCredentials` with the other API operations that produce temporary security credentials, see [Requesting Temporary Security Credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_request.html) and [Compare STS credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_sts-comparison.html) in the IAM User Guide.
+    ///
+    /// **Credential requirements**
+    ///
+    /// You can only call `GetScopedCredentials` with temporary security credentials, for example, credentials from an assumed role or a federated session. You cannot call it with IAM user credentials or root credentials. If you want to scope down IAM user credentials, first call `GetSessionToken` to get temporary security credentials, and then call `GetScopedCredentials` with those credentials.
+    ///
+    /// **Note:** The `GetScopedCredentials` API is not available on the STS Global endpoint.
+    ///
+    /// **Inputs**: none required.
+    ///
+    /// **Returns**: [`GetScopedCredentialsOutput`](crate::operation::get_scoped_credentials::GetScopedCredentialsOutput).
+    ///
+    /// **Errors**: [`GetScopedCredentialsError`](crate::operation::get_scoped_credentials::GetScopedCredentialsError): `MalformedPolicyDocument`, `PackedPolicyTooLarge`, `InsufficientSessionLifetime`, `InvalidSubjectCredentials`.
+    pub fn get_scoped_credentials(
+        &self,
+    ) -> crate::operation::get_scoped_credentials::builders::GetScopedCredentialsFluentBuilder {
+        crate::operation::get_scoped_credentials::builders::GetScopedCredentialsFluentBuilder::new(
+            self.clone(),
+        )
+    }
     /// Returns a set of temporary credentials for an Amazon Web Services account or IAM user. The credentials consist of an access key ID, a secret access key, and a security token. Typically, you use `GetSessionToken` if you want to use MFA to protect programmatic calls to specific Amazon Web Services API operations like Amazon EC2 `StopInstances`.
     ///
     /// MFA-enabled IAM users must call `GetSessionToken` and submit an MFA code that is associated with their MFA device. Using the temporary security credentials that the call returns, IAM users can then make programmatic calls to API operations that require MFA authentication. An incorrect MFA code causes the API to return an access denied error. For a comparison of `GetSessionToken` with the other API operations that produce temporary credentials, see [Requesting Temporary Security Credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_request.html) and [Compare STS credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_sts-comparison.html) in the *IAM User Guide*.
@@ -404,7 +422,7 @@ impl Client {
     /// The temporary security credentials created by `GetSessionToken` can be used to make API calls to any Amazon Web Services service with the following exceptions:
     ///
     /// - You cannot call any IAM API operations unless MFA authentication information is included in the request.
-    /// - You cannot call any STS API *except* `AssumeRole` or `GetCallerIdentity`.
+    /// - You cannot call any STS API *except* `AssumeRole`, `GetCallerIdentity`, `GetScopedCredentials`, `GetWebIdentityToken`, or `GetDelegatedAccessToken`.
     ///
     /// The credentials that `GetSessionToken` returns are based on permissions associated with the IAM user whose credentials were used to call the operation. The temporary credentials have the same permissions as the IAM user.
     ///
@@ -424,7 +442,9 @@ impl Client {
             self.clone(),
         )
     }
-    /// Returns a signed JSON Web Token (JWT) that represents the calling Amazon Web Services identity. The returned JWT can be used to authenticate with external services that support OIDC discovery. The token is signed by Amazon Web Services STS and can be publicly verified using the verification keys published at the issuer's JWKS endpoint.
+    /// Returns a signed JSON Web Token (JWT) that represents the calling Amazon Web Services identity or, if you set `SubjectMode` to `OriginIdentity`, the human user or workload on whose behalf the calling session acts. The returned JWT can be used to authenticate with external services that support OIDC discovery. The token is signed by Amazon Web Services STS and can be publicly verified using the verification keys published at the issuer's JWKS endpoint.
+    ///
+    /// The `sub` (subject) claim contains the identity that `SubjectMode` selects. Whichever subject mode you use, the `principal_id` claim under the `https://sts.amazonaws.com/` namespace contains the ARN of the principal that requested the token, when that principal has an ARN. For a role session, this is the ARN of the role.
     ///
     /// **Note:** The `GetWebIdentityToken` API is not available on the STS Global endpoint.
     ///

@@ -202,7 +202,7 @@ pub(crate) fn context_assertion_type(
         field,
         v.chars().count(),
         ::std::option::Option::Some(4u64),
-        ::std::option::Option::Some(2048u64),
+        ::std::option::Option::Some(3072u64),
     )?;
     Ok(())
 }
@@ -431,6 +431,107 @@ pub(crate) fn role_session_name_type(
     ROLE_SESSION_NAME_TYPE_PATTERN.check(shape, field, v)?;
     Ok(())
 }
+/// Checks a value of shape `scopedCredentialDurationSecondsType`.
+pub(crate) fn scoped_credential_duration_seconds_type(
+    shape: &'static str,
+    field: &str,
+    v: &i32,
+) -> ::std::result::Result<(), ::stsgen_runtime::BuildError> {
+    ::stsgen_runtime::validate::range_i64(
+        shape,
+        field,
+        i64::from(*v),
+        ::std::option::Option::Some(1i64),
+        ::std::option::Option::Some(129600i64),
+        false,
+    )?;
+    Ok(())
+}
+/// Checks a value of shape `scopedPoliciesCountType`.
+pub(crate) fn scoped_policies_count_type(
+    shape: &'static str,
+    field: &str,
+    v: &i32,
+) -> ::std::result::Result<(), ::stsgen_runtime::BuildError> {
+    ::stsgen_runtime::validate::range_i64(
+        shape,
+        field,
+        i64::from(*v),
+        ::std::option::Option::Some(0i64),
+        ::std::option::Option::None,
+        false,
+    )?;
+    Ok(())
+}
+static SCOPED_SESSION_DESCRIPTION_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*",
+    &{
+        use ::stsgen_runtime::validate::pattern::Inst as I;
+        ::stsgen_runtime::validate::pattern::Program {
+            insts: &[
+                I::Split(1u32, 3u32),
+                I::Class(0u32, 4u32),
+                I::Jump(0u32),
+                I::Match,
+            ],
+            ranges: &[(9u32, 10u32), (13u32, 13u32), (32u32, 126u32), (161u32, 255u32)],
+        }
+    },
+);
+/// Checks a value of shape `scopedSessionDescriptionType`.
+pub(crate) fn scoped_session_description_type(
+    shape: &'static str,
+    field: &str,
+    v: &str,
+) -> ::std::result::Result<(), ::stsgen_runtime::BuildError> {
+    ::stsgen_runtime::validate::length(
+        shape,
+        field,
+        v.chars().count(),
+        ::std::option::Option::Some(2u64),
+        ::std::option::Option::Some(256u64),
+    )?;
+    SCOPED_SESSION_DESCRIPTION_TYPE_PATTERN.check(shape, field, v)?;
+    Ok(())
+}
+static SCOPED_SESSION_ID_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "[\\w+=,.@:-]*",
+    &{
+        use ::stsgen_runtime::validate::pattern::Inst as I;
+        ::stsgen_runtime::validate::pattern::Program {
+            insts: &[
+                I::Split(1u32, 3u32),
+                I::Class(0u32, 6u32),
+                I::Jump(0u32),
+                I::Match,
+            ],
+            ranges: &[
+                (43u32, 46u32),
+                (48u32, 58u32),
+                (61u32, 61u32),
+                (64u32, 90u32),
+                (95u32, 95u32),
+                (97u32, 122u32),
+            ],
+        }
+    },
+);
+/// Checks a value of shape `scopedSessionIdType`.
+pub(crate) fn scoped_session_id_type(
+    shape: &'static str,
+    field: &str,
+    v: &str,
+) -> ::std::result::Result<(), ::stsgen_runtime::BuildError> {
+    ::stsgen_runtime::validate::length(
+        shape,
+        field,
+        v.chars().count(),
+        ::std::option::Option::Some(2u64),
+        ::std::option::Option::Some(193u64),
+    )?;
+    SCOPED_SESSION_ID_TYPE_PATTERN.check(shape, field, v)?;
+    Ok(())
+}
 static SERIAL_NUMBER_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
     "[\\w+=/:,.@-]*",
     &{
@@ -572,7 +673,7 @@ pub(crate) fn source_identity_type(
         field,
         v.chars().count(),
         ::std::option::Option::Some(2u64),
-        ::std::option::Option::Some(64u64),
+        ::std::option::Option::Some(256u64),
     )?;
     SOURCE_IDENTITY_TYPE_PATTERN.check(shape, field, v)?;
     Ok(())
@@ -673,6 +774,33 @@ pub(crate) fn token_code_type(
         ::std::option::Option::Some(6u64),
     )?;
     TOKEN_CODE_TYPE_PATTERN.check(shape, field, v)?;
+    Ok(())
+}
+/// Checks a value of shape `transactionContextIdentityProviderMapType`.
+pub(crate) fn transaction_context_identity_provider_map_type(
+    shape: &'static str,
+    field: &str,
+    v: &::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+) -> ::std::result::Result<(), ::stsgen_runtime::BuildError> {
+    for (k, val) in v {
+        crate::constraints::transaction_context_value_type(shape, "", val)
+            .map_err(|e| e.in_entry(shape, field, &k.to_string()))?;
+    }
+    Ok(())
+}
+/// Checks a value of shape `transactionContextValueType`.
+pub(crate) fn transaction_context_value_type(
+    shape: &'static str,
+    field: &str,
+    v: &str,
+) -> ::std::result::Result<(), ::stsgen_runtime::BuildError> {
+    ::stsgen_runtime::validate::length(
+        shape,
+        field,
+        v.chars().count(),
+        ::std::option::Option::None,
+        ::std::option::Option::Some(128u64),
+    )?;
     Ok(())
 }
 static UNRESTRICTED_SESSION_POLICY_DOCUMENT_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
@@ -830,5 +958,62 @@ pub(crate) fn web_identity_token_duration_seconds_type(
         ::std::option::Option::Some(3600i64),
         false,
     )?;
+    Ok(())
+}
+static WEB_IDENTITY_TOKEN_SCOPE_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "[\\x21\\x23-\\x2B\\x2D-\\x5B\\x5D-\\x7E]+( [\\x21\\x23-\\x2B\\x2D-\\x5B\\x5D-\\x7E]+)*",
+    &{
+        use ::stsgen_runtime::validate::pattern::Inst as I;
+        ::stsgen_runtime::validate::pattern::Program {
+            insts: &[
+                I::Class(0u32, 4u32),
+                I::Split(2u32, 4u32),
+                I::Class(4u32, 4u32),
+                I::Jump(1u32),
+                I::Split(5u32, 11u32),
+                I::Class(8u32, 1u32),
+                I::Class(9u32, 4u32),
+                I::Split(8u32, 10u32),
+                I::Class(13u32, 4u32),
+                I::Jump(7u32),
+                I::Jump(4u32),
+                I::Match,
+            ],
+            ranges: &[
+                (33u32, 33u32),
+                (35u32, 43u32),
+                (45u32, 91u32),
+                (93u32, 126u32),
+                (33u32, 33u32),
+                (35u32, 43u32),
+                (45u32, 91u32),
+                (93u32, 126u32),
+                (32u32, 32u32),
+                (33u32, 33u32),
+                (35u32, 43u32),
+                (45u32, 91u32),
+                (93u32, 126u32),
+                (33u32, 33u32),
+                (35u32, 43u32),
+                (45u32, 91u32),
+                (93u32, 126u32),
+            ],
+        }
+    },
+);
+/// Checks a value of shape `webIdentityTokenScopeType`.
+pub(crate) fn web_identity_token_scope_type(
+    shape: &'static str,
+    field: &str,
+    v: &str,
+) -> ::std::result::Result<(), ::stsgen_runtime::BuildError> {
+    ::stsgen_runtime::validate::length(
+        shape,
+        field,
+        v.chars().count(),
+        ::std::option::Option::Some(1u64),
+        ::std::option::Option::Some(256u64),
+    )?;
+    WEB_IDENTITY_TOKEN_SCOPE_TYPE_PATTERN.check(shape, field, v)?;
     Ok(())
 }

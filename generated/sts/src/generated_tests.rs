@@ -92,6 +92,27 @@ fn debug_redacts_types_credentials() {
     assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
 }
 #[test]
+fn debug_redacts_types_origin_identity() {
+    let value = crate::types::OriginIdentity {
+        federated_provider_arn: ::std::option::Option::None,
+        issuer: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
+        subject: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
+        subject_type: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
+    };
+    let text = format!("{value:?}");
+    assert!(! text.contains(MARKER), "Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
+    let builder = crate::types::builders::OriginIdentityBuilder {
+        issuer: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
+        subject: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
+        subject_type: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
+        ..::std::default::Default::default()
+    };
+    let text = format!("{builder:?}");
+    assert!(! text.contains(MARKER), "builder Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
+}
+#[test]
 fn debug_redacts_types_provided_context() {
     let value = crate::types::ProvidedContext {
         context_assertion: ::std::option::Option::Some(
@@ -105,6 +126,30 @@ fn debug_redacts_types_provided_context() {
     let builder = crate::types::builders::ProvidedContextBuilder {
         context_assertion: ::std::option::Option::Some(
             "SENSITIVE-MARKER-9f3a".to_owned(),
+        ),
+        ..::std::default::Default::default()
+    };
+    let text = format!("{builder:?}");
+    assert!(! text.contains(MARKER), "builder Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
+}
+#[test]
+fn debug_redacts_types_transaction_context() {
+    let value = crate::types::TransactionContext {
+        identity_provider: ::std::option::Option::Some(
+            ::std::collections::BTreeMap::from([
+                ("x".to_owned(), "SENSITIVE-MARKER-9f3a".to_owned()),
+            ]),
+        ),
+    };
+    let text = format!("{value:?}");
+    assert!(! text.contains(MARKER), "Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
+    let builder = crate::types::builders::TransactionContextBuilder {
+        identity_provider: ::std::option::Option::Some(
+            ::std::collections::BTreeMap::from([
+                ("x".to_owned(), "SENSITIVE-MARKER-9f3a".to_owned()),
+            ]),
         ),
         ..::std::default::Default::default()
     };
@@ -163,6 +208,74 @@ fn debug_redacts_assume_role_with_saml_input() {
     assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
 }
 #[test]
+fn debug_redacts_assume_role_with_saml_output() {
+    let value = crate::operation::assume_role_with_saml::AssumeRoleWithSamlOutput {
+        assumed_role_user: ::std::option::Option::Some(crate::types::AssumedRoleUser {
+            arn: "x".to_owned(),
+            assumed_role_id: "x".to_owned(),
+        }),
+        audience: ::std::option::Option::None,
+        credentials: ::std::option::Option::Some(crate::types::Credentials {
+            access_key_id: "x".to_owned(),
+            expiration: ::stsgen_runtime::DateTime::UNIX_EPOCH,
+            secret_access_key: "SENSITIVE-MARKER-9f3a".to_owned(),
+            session_token: "SENSITIVE-MARKER-9f3a".to_owned(),
+        }),
+        issuer: ::std::option::Option::None,
+        name_qualifier: ::std::option::Option::None,
+        packed_policy_size: ::std::option::Option::None,
+        session_token_size: ::std::option::Option::None,
+        session_token_utilization: ::std::option::Option::None,
+        source_identity: ::std::option::Option::None,
+        subject: ::std::option::Option::None,
+        subject_type: ::std::option::Option::None,
+        trusted_identity_propagation_context: ::std::option::Option::Some(crate::types::TrustedIdentityPropagationContext {
+            origin_identity: ::std::option::Option::Some(crate::types::OriginIdentity {
+                federated_provider_arn: ::std::option::Option::None,
+                issuer: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
+                subject: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
+                subject_type: ::std::option::Option::Some(
+                    "SENSITIVE-MARKER-9f3a".to_owned(),
+                ),
+            }),
+            transaction_context: ::std::option::Option::Some(crate::types::TransactionContext {
+                identity_provider: ::std::option::Option::Some(
+                    ::std::collections::BTreeMap::from([
+                        ("x".to_owned(), "SENSITIVE-MARKER-9f3a".to_owned()),
+                    ]),
+                ),
+            }),
+        }),
+        _request_id: ::std::option::Option::None,
+    };
+    let text = format!("{value:?}");
+    assert!(! text.contains(MARKER), "Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
+    let builder = crate::operation::assume_role_with_saml::builders::AssumeRoleWithSamlOutputBuilder {
+        trusted_identity_propagation_context: ::std::option::Option::Some(crate::types::TrustedIdentityPropagationContext {
+            origin_identity: ::std::option::Option::Some(crate::types::OriginIdentity {
+                federated_provider_arn: ::std::option::Option::None,
+                issuer: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
+                subject: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
+                subject_type: ::std::option::Option::Some(
+                    "SENSITIVE-MARKER-9f3a".to_owned(),
+                ),
+            }),
+            transaction_context: ::std::option::Option::Some(crate::types::TransactionContext {
+                identity_provider: ::std::option::Option::Some(
+                    ::std::collections::BTreeMap::from([
+                        ("x".to_owned(), "SENSITIVE-MARKER-9f3a".to_owned()),
+                    ]),
+                ),
+            }),
+        }),
+        ..::std::default::Default::default()
+    };
+    let text = format!("{builder:?}");
+    assert!(! text.contains(MARKER), "builder Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
+}
+#[test]
 fn debug_redacts_assume_role_with_web_identity_input() {
     let value = crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
         duration_seconds: ::std::option::Option::None,
@@ -181,6 +294,72 @@ fn debug_redacts_assume_role_with_web_identity_input() {
         web_identity_token: ::std::option::Option::Some(
             "SENSITIVE-MARKER-9f3a".to_owned(),
         ),
+        ..::std::default::Default::default()
+    };
+    let text = format!("{builder:?}");
+    assert!(! text.contains(MARKER), "builder Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
+}
+#[test]
+fn debug_redacts_assume_role_with_web_identity_output() {
+    let value = crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityOutput {
+        assumed_role_user: ::std::option::Option::Some(crate::types::AssumedRoleUser {
+            arn: "x".to_owned(),
+            assumed_role_id: "x".to_owned(),
+        }),
+        audience: ::std::option::Option::None,
+        credentials: ::std::option::Option::Some(crate::types::Credentials {
+            access_key_id: "x".to_owned(),
+            expiration: ::stsgen_runtime::DateTime::UNIX_EPOCH,
+            secret_access_key: "SENSITIVE-MARKER-9f3a".to_owned(),
+            session_token: "SENSITIVE-MARKER-9f3a".to_owned(),
+        }),
+        packed_policy_size: ::std::option::Option::None,
+        provider: ::std::option::Option::None,
+        session_token_size: ::std::option::Option::None,
+        session_token_utilization: ::std::option::Option::None,
+        source_identity: ::std::option::Option::None,
+        subject_from_web_identity_token: ::std::option::Option::None,
+        trusted_identity_propagation_context: ::std::option::Option::Some(crate::types::TrustedIdentityPropagationContext {
+            origin_identity: ::std::option::Option::Some(crate::types::OriginIdentity {
+                federated_provider_arn: ::std::option::Option::None,
+                issuer: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
+                subject: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
+                subject_type: ::std::option::Option::Some(
+                    "SENSITIVE-MARKER-9f3a".to_owned(),
+                ),
+            }),
+            transaction_context: ::std::option::Option::Some(crate::types::TransactionContext {
+                identity_provider: ::std::option::Option::Some(
+                    ::std::collections::BTreeMap::from([
+                        ("x".to_owned(), "SENSITIVE-MARKER-9f3a".to_owned()),
+                    ]),
+                ),
+            }),
+        }),
+        _request_id: ::std::option::Option::None,
+    };
+    let text = format!("{value:?}");
+    assert!(! text.contains(MARKER), "Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
+    let builder = crate::operation::assume_role_with_web_identity::builders::AssumeRoleWithWebIdentityOutputBuilder {
+        trusted_identity_propagation_context: ::std::option::Option::Some(crate::types::TrustedIdentityPropagationContext {
+            origin_identity: ::std::option::Option::Some(crate::types::OriginIdentity {
+                federated_provider_arn: ::std::option::Option::None,
+                issuer: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
+                subject: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
+                subject_type: ::std::option::Option::Some(
+                    "SENSITIVE-MARKER-9f3a".to_owned(),
+                ),
+            }),
+            transaction_context: ::std::option::Option::Some(crate::types::TransactionContext {
+                identity_provider: ::std::option::Option::Some(
+                    ::std::collections::BTreeMap::from([
+                        ("x".to_owned(), "SENSITIVE-MARKER-9f3a".to_owned()),
+                    ]),
+                ),
+            }),
+        }),
         ..::std::default::Default::default()
     };
     let text = format!("{builder:?}");
@@ -651,7 +830,7 @@ fn constraints_reject_before_sending_assume_role() {
                 provided_contexts: ::std::option::Option::Some(
                     ::std::vec![
                         crate ::types::ProvidedContext { context_assertion :
-                        ::std::option::Option::Some("a".repeat(2049usize)), provider_arn
+                        ::std::option::Option::Some("a".repeat(3073usize)), provider_arn
                         : ::std::option::Option::None, }
                     ],
                 ),
@@ -959,7 +1138,7 @@ fn constraints_reject_before_sending_assume_role() {
                 role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
                 role_session_name: "aa".to_owned(),
                 serial_number: ::std::option::Option::None,
-                source_identity: ::std::option::Option::Some("a".repeat(65usize)),
+                source_identity: ::std::option::Option::Some("a".repeat(257usize)),
                 tags: ::std::option::Option::None,
                 token_code: ::std::option::Option::None,
                 transitive_tag_keys: ::std::option::Option::None,
@@ -2508,6 +2687,154 @@ fn constraints_reject_before_sending_get_federation_token() {
     );
 }
 #[test]
+fn constraints_reject_before_sending_get_scoped_credentials() {
+    let base = crate::operation::get_scoped_credentials::GetScopedCredentialsInput {
+        duration_seconds: ::std::option::Option::None,
+        minimum_session_token_size: ::std::option::Option::None,
+        policy: ::std::option::Option::None,
+        scoped_session_description: ::std::option::Option::None,
+    };
+    assert_eq!(
+        base.validate(), ::std::result::Result::Ok(()), "the valid sample passes"
+    );
+    let mut cases: ::std::vec::Vec<
+        (crate::operation::get_scoped_credentials::GetScopedCredentialsInput, &str, &str),
+    > = ::std::vec::Vec::new();
+    cases
+        .push((
+            crate::operation::get_scoped_credentials::GetScopedCredentialsInput {
+                duration_seconds: ::std::option::Option::Some(0i32),
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                scoped_session_description: ::std::option::Option::None,
+            },
+            "DurationSeconds",
+            "TooSmall",
+        ));
+    cases
+        .push((
+            crate::operation::get_scoped_credentials::GetScopedCredentialsInput {
+                duration_seconds: ::std::option::Option::Some(129601i32),
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                scoped_session_description: ::std::option::Option::None,
+            },
+            "DurationSeconds",
+            "TooLarge",
+        ));
+    cases
+        .push((
+            crate::operation::get_scoped_credentials::GetScopedCredentialsInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::Some(-1i32),
+                policy: ::std::option::Option::None,
+                scoped_session_description: ::std::option::Option::None,
+            },
+            "MinimumSessionTokenSize",
+            "TooSmall",
+        ));
+    cases
+        .push((
+            crate::operation::get_scoped_credentials::GetScopedCredentialsInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::Some(4097i32),
+                policy: ::std::option::Option::None,
+                scoped_session_description: ::std::option::Option::None,
+            },
+            "MinimumSessionTokenSize",
+            "TooLarge",
+        ));
+    cases
+        .push((
+            crate::operation::get_scoped_credentials::GetScopedCredentialsInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::Some("".to_owned()),
+                scoped_session_description: ::std::option::Option::None,
+            },
+            "Policy",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::get_scoped_credentials::GetScopedCredentialsInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::Some("a".repeat(2049usize)),
+                scoped_session_description: ::std::option::Option::None,
+            },
+            "Policy",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::get_scoped_credentials::GetScopedCredentialsInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::Some("\0".to_owned()),
+                scoped_session_description: ::std::option::Option::None,
+            },
+            "Policy",
+            "PatternMismatch",
+        ));
+    cases
+        .push((
+            crate::operation::get_scoped_credentials::GetScopedCredentialsInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                scoped_session_description: ::std::option::Option::Some("a".to_owned()),
+            },
+            "ScopedSessionDescription",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::get_scoped_credentials::GetScopedCredentialsInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                scoped_session_description: ::std::option::Option::Some(
+                    "a".repeat(257usize),
+                ),
+            },
+            "ScopedSessionDescription",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::get_scoped_credentials::GetScopedCredentialsInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                scoped_session_description: ::std::option::Option::Some(
+                    "\0\0".to_owned(),
+                ),
+            },
+            "ScopedSessionDescription",
+            "PatternMismatch",
+        ));
+    let (client, transport) = no_network_client();
+    for (input, field, kind) in cases {
+        match now(client.send(input)) {
+            ::std::result::Result::Err(
+                ::stsgen_runtime::error::SdkError::Construction(e),
+            ) => {
+                assert_eq!(e.field(), field, "{e}");
+                assert_eq!(violation_name(e.violation()), kind, "{field}: {e}");
+                let text = e.to_string();
+                assert!(text.contains(field), "the message names the member: {text}");
+            }
+            other => {
+                panic!("{field} ({kind}): expected a construction error, got {other:?}")
+            }
+        }
+    }
+    assert_eq!(
+        transport.0.load(::std::sync::atomic::Ordering::SeqCst), 0, "no request was sent"
+    );
+}
+#[test]
 fn constraints_reject_before_sending_get_session_token() {
     let base = crate::operation::get_session_token::GetSessionTokenInput {
         duration_seconds: ::std::option::Option::None,
@@ -2658,7 +2985,9 @@ fn constraints_reject_before_sending_get_web_identity_token() {
     let base = crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
         audience: ::std::vec!["a".to_owned(); 1usize],
         duration_seconds: ::std::option::Option::None,
+        scope: ::std::option::Option::None,
         signing_algorithm: "aaaaa".to_owned(),
+        subject_mode: ::std::option::Option::None,
         tags: ::std::option::Option::None,
     };
     assert_eq!(
@@ -2672,7 +3001,9 @@ fn constraints_reject_before_sending_get_web_identity_token() {
             crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
                 audience: ::std::vec::Vec::new(),
                 duration_seconds: ::std::option::Option::None,
+                scope: ::std::option::Option::None,
                 signing_algorithm: "aaaaa".to_owned(),
+                subject_mode: ::std::option::Option::None,
                 tags: ::std::option::Option::None,
             },
             "Audience",
@@ -2683,7 +3014,9 @@ fn constraints_reject_before_sending_get_web_identity_token() {
             crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
                 audience: ::std::vec!["a".to_owned(); 11usize],
                 duration_seconds: ::std::option::Option::None,
+                scope: ::std::option::Option::None,
                 signing_algorithm: "aaaaa".to_owned(),
+                subject_mode: ::std::option::Option::None,
                 tags: ::std::option::Option::None,
             },
             "Audience",
@@ -2694,7 +3027,9 @@ fn constraints_reject_before_sending_get_web_identity_token() {
             crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
                 audience: ::std::vec!["".to_owned()],
                 duration_seconds: ::std::option::Option::None,
+                scope: ::std::option::Option::None,
                 signing_algorithm: "aaaaa".to_owned(),
+                subject_mode: ::std::option::Option::None,
                 tags: ::std::option::Option::None,
             },
             "Audience[0]",
@@ -2705,7 +3040,9 @@ fn constraints_reject_before_sending_get_web_identity_token() {
             crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
                 audience: ::std::vec!["a".repeat(1001usize)],
                 duration_seconds: ::std::option::Option::None,
+                scope: ::std::option::Option::None,
                 signing_algorithm: "aaaaa".to_owned(),
+                subject_mode: ::std::option::Option::None,
                 tags: ::std::option::Option::None,
             },
             "Audience[0]",
@@ -2716,7 +3053,9 @@ fn constraints_reject_before_sending_get_web_identity_token() {
             crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
                 audience: ::std::vec!["a".to_owned(); 1usize],
                 duration_seconds: ::std::option::Option::Some(59i32),
+                scope: ::std::option::Option::None,
                 signing_algorithm: "aaaaa".to_owned(),
+                subject_mode: ::std::option::Option::None,
                 tags: ::std::option::Option::None,
             },
             "DurationSeconds",
@@ -2727,7 +3066,9 @@ fn constraints_reject_before_sending_get_web_identity_token() {
             crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
                 audience: ::std::vec!["a".to_owned(); 1usize],
                 duration_seconds: ::std::option::Option::Some(3601i32),
+                scope: ::std::option::Option::None,
                 signing_algorithm: "aaaaa".to_owned(),
+                subject_mode: ::std::option::Option::None,
                 tags: ::std::option::Option::None,
             },
             "DurationSeconds",
@@ -2738,7 +3079,48 @@ fn constraints_reject_before_sending_get_web_identity_token() {
             crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
                 audience: ::std::vec!["a".to_owned(); 1usize],
                 duration_seconds: ::std::option::Option::None,
+                scope: ::std::option::Option::Some("".to_owned()),
+                signing_algorithm: "aaaaa".to_owned(),
+                subject_mode: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            },
+            "Scope",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
+                audience: ::std::vec!["a".to_owned(); 1usize],
+                duration_seconds: ::std::option::Option::None,
+                scope: ::std::option::Option::Some("a".repeat(257usize)),
+                signing_algorithm: "aaaaa".to_owned(),
+                subject_mode: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            },
+            "Scope",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
+                audience: ::std::vec!["a".to_owned(); 1usize],
+                duration_seconds: ::std::option::Option::None,
+                scope: ::std::option::Option::Some("\0".to_owned()),
+                signing_algorithm: "aaaaa".to_owned(),
+                subject_mode: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            },
+            "Scope",
+            "PatternMismatch",
+        ));
+    cases
+        .push((
+            crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
+                audience: ::std::vec!["a".to_owned(); 1usize],
+                duration_seconds: ::std::option::Option::None,
+                scope: ::std::option::Option::None,
                 signing_algorithm: "aaaa".to_owned(),
+                subject_mode: ::std::option::Option::None,
                 tags: ::std::option::Option::None,
             },
             "SigningAlgorithm",
@@ -2749,7 +3131,9 @@ fn constraints_reject_before_sending_get_web_identity_token() {
             crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
                 audience: ::std::vec!["a".to_owned(); 1usize],
                 duration_seconds: ::std::option::Option::None,
+                scope: ::std::option::Option::None,
                 signing_algorithm: "aaaaaa".to_owned(),
+                subject_mode: ::std::option::Option::None,
                 tags: ::std::option::Option::None,
             },
             "SigningAlgorithm",
@@ -2760,7 +3144,9 @@ fn constraints_reject_before_sending_get_web_identity_token() {
             crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
                 audience: ::std::vec!["a".to_owned(); 1usize],
                 duration_seconds: ::std::option::Option::None,
+                scope: ::std::option::Option::None,
                 signing_algorithm: "aaaaa".to_owned(),
+                subject_mode: ::std::option::Option::None,
                 tags: ::std::option::Option::Some(
                     ::std::vec![
                         crate ::types::Tag { key : "a".to_owned(), value : "a"
@@ -2776,7 +3162,9 @@ fn constraints_reject_before_sending_get_web_identity_token() {
             crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
                 audience: ::std::vec!["a".to_owned(); 1usize],
                 duration_seconds: ::std::option::Option::None,
+                scope: ::std::option::Option::None,
                 signing_algorithm: "aaaaa".to_owned(),
+                subject_mode: ::std::option::Option::None,
                 tags: ::std::option::Option::Some(
                     ::std::vec![
                         crate ::types::Tag { key : "".to_owned(), value : "a".to_owned(),
@@ -2792,7 +3180,9 @@ fn constraints_reject_before_sending_get_web_identity_token() {
             crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
                 audience: ::std::vec!["a".to_owned(); 1usize],
                 duration_seconds: ::std::option::Option::None,
+                scope: ::std::option::Option::None,
                 signing_algorithm: "aaaaa".to_owned(),
+                subject_mode: ::std::option::Option::None,
                 tags: ::std::option::Option::Some(
                     ::std::vec![
                         crate ::types::Tag { key : "a".repeat(129usize), value : "a"
@@ -2808,7 +3198,9 @@ fn constraints_reject_before_sending_get_web_identity_token() {
             crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
                 audience: ::std::vec!["a".to_owned(); 1usize],
                 duration_seconds: ::std::option::Option::None,
+                scope: ::std::option::Option::None,
                 signing_algorithm: "aaaaa".to_owned(),
+                subject_mode: ::std::option::Option::None,
                 tags: ::std::option::Option::Some(
                     ::std::vec![
                         crate ::types::Tag { key : "a".to_owned(), value : "a"

@@ -2652,6 +2652,7 @@ pub mod keys {
 /// - `GetCallerIdentity`: no permission needed ('No permissions are required to perform this operation. If an administrator attaches a policy to your identity that explicitly denies access to the sts:GetCallerIdentity action, you can still perform this operation' (API reference). policy\_sentry lists the action all the same.)
 /// - `GetDelegatedAccessToken`: `sts:GetDelegatedAccessToken`
 /// - `GetFederationToken`: `sts:GetFederationToken`
+/// - `GetScopedCredentials`: **permission unknown**: the privilege model does not list this operation yet
 /// - `GetSessionToken`: `sts:GetSessionToken`
 /// - `GetWebIdentityToken`: `sts:GetWebIdentityToken`
 pub const OPERATIONS: &[::stsgen_runtime::iam::OperationPermissions] = &[
@@ -2704,6 +2705,8 @@ pub const OPERATIONS: &[::stsgen_runtime::iam::OperationPermissions] = &[
         "GetFederationToken",
         &["sts:GetFederationToken"],
     ),
+    ::stsgen_runtime::iam::OperationPermissions::new("GetScopedCredentials", &[])
+        .with_permission_unknown(),
     ::stsgen_runtime::iam::OperationPermissions::new(
         "GetSessionToken",
         &["sts:GetSessionToken"],

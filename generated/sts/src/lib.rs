@@ -14,7 +14,7 @@
 //! ```
 //!
 //! ```rust,ignore
-//! use sts::operation::get_session_token::GetSessionTokenError;
+//! use sts::operation::get_scoped_credentials::GetScopedCredentialsError;
 //! use sts::runtime::error::SdkError;
 //!
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
@@ -23,9 +23,9 @@
 //! let config = stsgen_config::load_from_env()?;
 //! let client = sts::Client::new(config)?;
 //!
-//! match client.get_session_token().send().await {
+//! match client.get_scoped_credentials().send().await {
 //!     Ok(output) => println!("{output:?}"),
-//!     Err(SdkError::Service { error: GetSessionTokenError::RegionDisabledException(e), .. }) => eprintln!("RegionDisabledException: {e}"),
+//!     Err(SdkError::Service { error: GetScopedCredentialsError::MalformedPolicyDocumentException(e), .. }) => eprintln!("MalformedPolicyDocumentException: {e}"),
 //!     Err(SdkError::Service { error, .. }) => eprintln!("{error}"),
 //!     Err(other) => return Err(other.into()),
 //! }

@@ -202,6 +202,166 @@ fn write_federated_user(
     }
     close(out, name);
 }
+fn arb_origin_identity(_depth: u32) -> BoxedStrategy<crate::types::OriginIdentity> {
+    (
+        ::proptest::option::of(arb_string()).boxed(),
+        ::proptest::option::of(arb_string()).boxed(),
+        ::proptest::option::of(arb_string()).boxed(),
+        ::proptest::option::of(arb_string()).boxed(),
+    )
+        .prop_map(|(m0, m1, m2, m3)| crate::types::OriginIdentity {
+            federated_provider_arn: m0,
+            issuer: m1,
+            subject: m2,
+            subject_type: m3,
+        })
+        .boxed()
+}
+fn write_origin_identity(
+    out: &mut ::std::string::String,
+    name: &str,
+    v: &crate::types::OriginIdentity,
+) {
+    out.push('<');
+    out.push_str(name);
+    out.push('>');
+    if let ::std::option::Option::Some(x) = &v.federated_provider_arn {
+        leaf(out, "FederatedProviderArn", x.as_str());
+    }
+    if let ::std::option::Option::Some(x) = &v.issuer {
+        leaf(out, "Issuer", x.as_str());
+    }
+    if let ::std::option::Option::Some(x) = &v.subject {
+        leaf(out, "Subject", x.as_str());
+    }
+    if let ::std::option::Option::Some(x) = &v.subject_type {
+        leaf(out, "SubjectType", x.as_str());
+    }
+    close(out, name);
+}
+fn arb_scoped_session(_depth: u32) -> BoxedStrategy<crate::types::ScopedSession> {
+    (arb_string(), arb_string())
+        .prop_map(|(m0, m1)| crate::types::ScopedSession {
+            arn: m0,
+            scoped_session_id: m1,
+        })
+        .boxed()
+}
+fn write_scoped_session(
+    out: &mut ::std::string::String,
+    name: &str,
+    v: &crate::types::ScopedSession,
+) {
+    out.push('<');
+    out.push_str(name);
+    out.push('>');
+    {
+        let x = &v.arn;
+        leaf(out, "Arn", x.as_str());
+    }
+    {
+        let x = &v.scoped_session_id;
+        leaf(out, "ScopedSessionId", x.as_str());
+    }
+    close(out, name);
+}
+fn arb_transaction_context(
+    depth: u32,
+) -> BoxedStrategy<crate::types::TransactionContext> {
+    if depth == 0 {
+        Just(::std::option::Option::None).boxed()
+    } else {
+        ::proptest::option::of(
+                arb_transaction_context_identity_provider_map_type(
+                    depth.saturating_sub(1),
+                    0usize,
+                ),
+            )
+            .boxed()
+    }
+        .prop_map(|m0| crate::types::TransactionContext {
+            identity_provider: m0,
+        })
+        .boxed()
+}
+fn write_transaction_context(
+    out: &mut ::std::string::String,
+    name: &str,
+    v: &crate::types::TransactionContext,
+) {
+    out.push('<');
+    out.push_str(name);
+    out.push('>');
+    if let ::std::option::Option::Some(x) = &v.identity_provider {
+        write_transaction_context_identity_provider_map_type(out, "IdentityProvider", x);
+    }
+    close(out, name);
+}
+fn arb_trusted_identity_propagation_context(
+    depth: u32,
+) -> BoxedStrategy<crate::types::TrustedIdentityPropagationContext> {
+    (
+        if depth == 0 {
+            Just(::std::option::Option::None).boxed()
+        } else {
+            ::proptest::option::of(arb_origin_identity(depth.saturating_sub(1))).boxed()
+        },
+        if depth == 0 {
+            Just(::std::option::Option::None).boxed()
+        } else {
+            ::proptest::option::of(arb_transaction_context(depth.saturating_sub(1)))
+                .boxed()
+        },
+    )
+        .prop_map(|(m0, m1)| crate::types::TrustedIdentityPropagationContext {
+            origin_identity: m0,
+            transaction_context: m1,
+        })
+        .boxed()
+}
+fn write_trusted_identity_propagation_context(
+    out: &mut ::std::string::String,
+    name: &str,
+    v: &crate::types::TrustedIdentityPropagationContext,
+) {
+    out.push('<');
+    out.push_str(name);
+    out.push('>');
+    if let ::std::option::Option::Some(x) = &v.origin_identity {
+        write_origin_identity(out, "OriginIdentity", x);
+    }
+    if let ::std::option::Option::Some(x) = &v.transaction_context {
+        write_transaction_context(out, "TransactionContext", x);
+    }
+    close(out, name);
+}
+fn arb_transaction_context_identity_provider_map_type(
+    depth: u32,
+    min_len: usize,
+) -> BoxedStrategy<
+    ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+> {
+    if depth == 0 && min_len == 0 {
+        return Just(::std::collections::BTreeMap::new()).boxed();
+    }
+    let max_len = if depth == 0 { min_len } else { min_len.max(2) };
+    ::proptest::collection::btree_map(arb_string(), arb_string(), min_len..=max_len)
+        .boxed()
+}
+fn write_transaction_context_identity_provider_map_type(
+    out: &mut ::std::string::String,
+    name: &str,
+    v: &::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+) {
+    open(out, name);
+    for (k, v) in v {
+        open(out, "entry");
+        leaf(out, "key", k.as_str());
+        leaf(out, "value", v.as_str());
+        close(out, "entry");
+    }
+    close(out, name);
+}
 fn op_arb_assume_role() -> BoxedStrategy<
     crate::operation::assume_role::AssumeRoleOutput,
 > {
@@ -300,10 +460,18 @@ fn op_arb_assume_role_with_saml() -> BoxedStrategy<
         ),
         (
             ::proptest::option::of(arb_string()).boxed(),
+            if depth == 0 {
+                Just(::std::option::Option::None).boxed()
+            } else {
+                ::proptest::option::of(
+                        arb_trusted_identity_propagation_context(depth.saturating_sub(1)),
+                    )
+                    .boxed()
+            },
             ::proptest::option::of(arb_request_id()).boxed(),
         ),
     )
-        .prop_map(|((m0, m1, m2, m3, m4, m5, m6, m7, m8, m9), (m10, x0))| crate::operation::assume_role_with_saml::AssumeRoleWithSamlOutput {
+        .prop_map(|((m0, m1, m2, m3, m4, m5, m6, m7, m8, m9), (m10, m11, x0))| crate::operation::assume_role_with_saml::AssumeRoleWithSamlOutput {
             assumed_role_user: m0,
             audience: m1,
             credentials: m2,
@@ -315,6 +483,7 @@ fn op_arb_assume_role_with_saml() -> BoxedStrategy<
             source_identity: m8,
             subject: m9,
             subject_type: m10,
+            trusted_identity_propagation_context: m11,
             _request_id: x0,
         })
         .boxed()
@@ -362,6 +531,13 @@ fn op_write_assume_role_with_saml(
     if let ::std::option::Option::Some(x) = &v.subject_type {
         leaf(out, "SubjectType", x.as_str());
     }
+    if let ::std::option::Option::Some(x) = &v.trusted_identity_propagation_context {
+        write_trusted_identity_propagation_context(
+            out,
+            "TrustedIdentityPropagationContext",
+            x,
+        );
+    }
     close(out, "AssumeRoleWithSAMLResult");
     if let ::std::option::Option::Some(id) = &v._request_id {
         out.push_str("<ResponseMetadata>");
@@ -376,27 +552,37 @@ fn op_arb_assume_role_with_web_identity() -> BoxedStrategy<
 > {
     let depth = MAX_DEPTH;
     (
-        if depth == 0 {
-            Just(::std::option::Option::None).boxed()
-        } else {
-            ::proptest::option::of(arb_assumed_role_user(depth.saturating_sub(1)))
-                .boxed()
-        },
-        ::proptest::option::of(arb_string()).boxed(),
-        if depth == 0 {
-            Just(::std::option::Option::None).boxed()
-        } else {
-            ::proptest::option::of(arb_credentials(depth.saturating_sub(1))).boxed()
-        },
-        ::proptest::option::of(any::<i32>().boxed()).boxed(),
-        ::proptest::option::of(arb_string()).boxed(),
-        ::proptest::option::of(any::<i32>().boxed()).boxed(),
-        ::proptest::option::of(any::<i32>().boxed()).boxed(),
-        ::proptest::option::of(arb_string()).boxed(),
-        ::proptest::option::of(arb_string()).boxed(),
+        (
+            if depth == 0 {
+                Just(::std::option::Option::None).boxed()
+            } else {
+                ::proptest::option::of(arb_assumed_role_user(depth.saturating_sub(1)))
+                    .boxed()
+            },
+            ::proptest::option::of(arb_string()).boxed(),
+            if depth == 0 {
+                Just(::std::option::Option::None).boxed()
+            } else {
+                ::proptest::option::of(arb_credentials(depth.saturating_sub(1))).boxed()
+            },
+            ::proptest::option::of(any::<i32>().boxed()).boxed(),
+            ::proptest::option::of(arb_string()).boxed(),
+            ::proptest::option::of(any::<i32>().boxed()).boxed(),
+            ::proptest::option::of(any::<i32>().boxed()).boxed(),
+            ::proptest::option::of(arb_string()).boxed(),
+            ::proptest::option::of(arb_string()).boxed(),
+            if depth == 0 {
+                Just(::std::option::Option::None).boxed()
+            } else {
+                ::proptest::option::of(
+                        arb_trusted_identity_propagation_context(depth.saturating_sub(1)),
+                    )
+                    .boxed()
+            },
+        ),
         ::proptest::option::of(arb_request_id()).boxed(),
     )
-        .prop_map(|(m0, m1, m2, m3, m4, m5, m6, m7, m8, x0)| crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityOutput {
+        .prop_map(|((m0, m1, m2, m3, m4, m5, m6, m7, m8, m9), x0)| crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityOutput {
             assumed_role_user: m0,
             audience: m1,
             credentials: m2,
@@ -406,6 +592,7 @@ fn op_arb_assume_role_with_web_identity() -> BoxedStrategy<
             session_token_utilization: m6,
             source_identity: m7,
             subject_from_web_identity_token: m8,
+            trusted_identity_propagation_context: m9,
             _request_id: x0,
         })
         .boxed()
@@ -446,6 +633,13 @@ fn op_write_assume_role_with_web_identity(
     }
     if let ::std::option::Option::Some(x) = &v.subject_from_web_identity_token {
         leaf(out, "SubjectFromWebIdentityToken", x.as_str());
+    }
+    if let ::std::option::Option::Some(x) = &v.trusted_identity_propagation_context {
+        write_trusted_identity_propagation_context(
+            out,
+            "TrustedIdentityPropagationContext",
+            x,
+        );
     }
     close(out, "AssumeRoleWithWebIdentityResult");
     if let ::std::option::Option::Some(id) = &v._request_id {
@@ -740,6 +934,75 @@ fn op_write_get_federation_token(
     close(out, "GetFederationTokenResponse");
     ::std::mem::take(out)
 }
+fn op_arb_get_scoped_credentials() -> BoxedStrategy<
+    crate::operation::get_scoped_credentials::GetScopedCredentialsOutput,
+> {
+    let depth = MAX_DEPTH;
+    (
+        if depth == 0 {
+            Just(::std::option::Option::None).boxed()
+        } else {
+            ::proptest::option::of(arb_credentials(depth.saturating_sub(1))).boxed()
+        },
+        ::proptest::option::of(any::<i32>().boxed()).boxed(),
+        if depth == 0 {
+            Just(::std::option::Option::None).boxed()
+        } else {
+            ::proptest::option::of(arb_scoped_session(depth.saturating_sub(1))).boxed()
+        },
+        ::proptest::option::of(any::<i32>().boxed()).boxed(),
+        ::proptest::option::of(any::<i32>().boxed()).boxed(),
+        ::proptest::option::of(arb_string()).boxed(),
+        ::proptest::option::of(arb_request_id()).boxed(),
+    )
+        .prop_map(|(m0, m1, m2, m3, m4, m5, x0)| crate::operation::get_scoped_credentials::GetScopedCredentialsOutput {
+            credentials: m0,
+            scoped_policies_count: m1,
+            session_info: m2,
+            session_token_size: m3,
+            session_token_utilization: m4,
+            source_identity: m5,
+            _request_id: x0,
+        })
+        .boxed()
+}
+fn op_write_get_scoped_credentials(
+    v: &crate::operation::get_scoped_credentials::GetScopedCredentialsOutput,
+) -> ::std::string::String {
+    let out = &mut ::std::string::String::new();
+    out.push_str(
+        "<GetScopedCredentialsResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">",
+    );
+    out.push('<');
+    out.push_str("GetScopedCredentialsResult");
+    out.push('>');
+    if let ::std::option::Option::Some(x) = &v.credentials {
+        write_credentials(out, "Credentials", x);
+    }
+    if let ::std::option::Option::Some(x) = &v.scoped_policies_count {
+        leaf(out, "ScopedPoliciesCount", &x.to_string());
+    }
+    if let ::std::option::Option::Some(x) = &v.session_info {
+        write_scoped_session(out, "SessionInfo", x);
+    }
+    if let ::std::option::Option::Some(x) = &v.session_token_size {
+        leaf(out, "SessionTokenSize", &x.to_string());
+    }
+    if let ::std::option::Option::Some(x) = &v.session_token_utilization {
+        leaf(out, "SessionTokenUtilization", &x.to_string());
+    }
+    if let ::std::option::Option::Some(x) = &v.source_identity {
+        leaf(out, "SourceIdentity", x.as_str());
+    }
+    close(out, "GetScopedCredentialsResult");
+    if let ::std::option::Option::Some(id) = &v._request_id {
+        out.push_str("<ResponseMetadata>");
+        leaf(out, "RequestId", id);
+        out.push_str("</ResponseMetadata>");
+    }
+    close(out, "GetScopedCredentialsResponse");
+    ::std::mem::take(out)
+}
 fn op_arb_get_session_token() -> BoxedStrategy<
     crate::operation::get_session_token::GetSessionTokenOutput,
 > {
@@ -929,6 +1192,14 @@ fn get_federation_token_output_round_trips() {
         op_arb_get_federation_token(),
         op_write_get_federation_token,
         crate::operation::get_federation_token::parse_output,
+    );
+}
+#[test]
+fn get_scoped_credentials_output_round_trips() {
+    round_trip(
+        op_arb_get_scoped_credentials(),
+        op_write_get_scoped_credentials,
+        crate::operation::get_scoped_credentials::parse_output,
     );
 }
 #[test]

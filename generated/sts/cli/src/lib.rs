@@ -23,7 +23,7 @@ use ::stsgen_runtime::cli::{Exit, Flags, Globals, Invocation};
 pub const PROGRAM: ::stsgen_runtime::cli::Program = ::stsgen_runtime::cli::Program {
     name: "sts",
     service_id: "STS",
-    help: "usage: sts [global options] <operation> [--<option> VALUE]...\n\nCalls AWS Security Token Service (API version 2011-06-15) and prints the output as JSON.\n\noperations:\n  assume-role                    Returns a set of temporary security credentials that you can use to a...\n  assume-role-with-saml          Returns a set of temporary security credentials for users who have be...\n  assume-role-with-web-identity  Returns a set of temporary security credentials for users who have be...\n  assume-root                    Returns a set of short term credentials you can use to perform privil...\n  decode-authorization-message   Decodes additional information about the authorization status of a re...\n  get-access-key-info            Returns the account identifier for the specified access key ID.\n  get-caller-identity            Returns details about the IAM user or role whose credentials are used...\n  get-delegated-access-token     Exchanges a trade-in token for temporary Amazon Web Services credenti...\n  get-federation-token           Returns a set of temporary security credentials (consisting of an acc...\n  get-session-token              Returns a set of temporary credentials for an Amazon Web Services acc...\n  get-web-identity-token         Returns a signed JSON Web Token (JWT) that represents the calling Ama...\n\nglobal options (before or after the operation):\n  --endpoint-url URL   send requests to this URL instead of the resolved endpoint\n  --region REGION      the region (default: AWS_REGION, then AWS_DEFAULT_REGION, then the profile's)\n  --profile PROFILE    a named profile (default: AWS_PROFILE, then `default`)\n  --output FORMAT      json (default), or a format listed below\n\nRun `sts <operation> --help` to list an operation's options. Values: a list takes several\nvalues after its option or a repeated option; a structure takes Key=Value pairs separated by\ncommas (one structure per value); a map takes key=value pairs; a timestamp is ISO 8601\n(2024-01-31T12:00:00Z) or epoch seconds; a blob is the text's bytes. Use --option=VALUE for a\nvalue that starts with `--`.\n\nExit status: 0 success; 1 service error (JSON with Code, Message and RequestId on stderr) or a\ncredentials, endpoint, transport or response failure; 2 bad usage or an invalid input.\n",
+    help: "usage: sts [global options] <operation> [--<option> VALUE]...\n\nCalls AWS Security Token Service (API version 2011-06-15) and prints the output as JSON.\n\noperations:\n  assume-role                    Returns a set of temporary security credentials that you can use to a...\n  assume-role-with-saml          Returns a set of temporary security credentials for users who have be...\n  assume-role-with-web-identity  Returns a set of temporary security credentials for users who have be...\n  assume-root                    Returns a set of short term credentials you can use to perform privil...\n  decode-authorization-message   Decodes additional information about the authorization status of a re...\n  get-access-key-info            Returns the account identifier for the specified access key ID.\n  get-caller-identity            Returns details about the IAM user or role whose credentials are used...\n  get-delegated-access-token     Exchanges a trade-in token for temporary Amazon Web Services credenti...\n  get-federation-token           Returns a set of temporary security credentials (consisting of an acc...\n  get-scoped-credentials         Returns a set of temporary security credentials that are scoped down ...\n  get-session-token              Returns a set of temporary credentials for an Amazon Web Services acc...\n  get-web-identity-token         Returns a signed JSON Web Token (JWT) that represents the calling Ama...\n\nglobal options (before or after the operation):\n  --endpoint-url URL   send requests to this URL instead of the resolved endpoint\n  --region REGION      the region (default: AWS_REGION, then AWS_DEFAULT_REGION, then the profile's)\n  --profile PROFILE    a named profile (default: AWS_PROFILE, then `default`)\n  --output FORMAT      json (default), or a format listed below\n\nRun `sts <operation> --help` to list an operation's options. Values: a list takes several\nvalues after its option or a repeated option; a structure takes Key=Value pairs separated by\ncommas (one structure per value); a map takes key=value pairs; a timestamp is ISO 8601\n(2024-01-31T12:00:00Z) or epoch seconds; a blob is the text's bytes. Use --option=VALUE for a\nvalue that starts with `--`.\n\nExit status: 0 success; 1 service error (JSON with Code, Message and RequestId on stderr) or a\ncredentials, endpoint, transport or response failure; 2 bad usage or an invalid input.\n",
     operations: &OPERATIONS,
     run,
 };
@@ -35,7 +35,7 @@ pub fn main(
     ::stsgen_runtime::cli::main(&PROGRAM, extension)
 }
 /// The operations, sorted by subcommand.
-static OPERATIONS: [::stsgen_runtime::cli::OperationInfo; 11usize] = [
+static OPERATIONS: [::stsgen_runtime::cli::OperationInfo; 12usize] = [
     ::stsgen_runtime::cli::OperationInfo {
         command: "assume-role",
         operation: "AssumeRole",
@@ -64,6 +64,7 @@ static OPERATIONS: [::stsgen_runtime::cli::OperationInfo; 11usize] = [
             "SourceIdentity",
             "Subject",
             "SubjectType",
+            "TrustedIdentityPropagationContext",
         ],
         help: "usage: sts [global options] assume-role-with-saml [options]\n\nReturns a set of temporary security credentials for users who have been authenticated via a SAML authentication response.\n\nThis operation is sent unsigned: it needs no credentials.\n\noptions:\n  --principal-arn <string>  (required)\n      The Amazon Resource Name (ARN) of the SAML provider in IAM that describes the IdP.\n  --role-arn <string>  (required)\n      The Amazon Resource Name (ARN) of the role that the caller is assuming.\n  --saml-assertion <string>  (required)\n      The base64 encoded SAML authentication response provided by the IdP.\n  --duration-seconds <integer>\n      The duration, in seconds, of the role session.\n  --minimum-session-token-size <integer>\n  --policy <string>\n      An IAM policy in JSON format that you want to use as an inline session policy.\n  --policy-arns arn=<string> ...\n      The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as managed\n      session policies.\n\nglobal options: --endpoint-url URL, --region REGION, --profile PROFILE, --output FORMAT\n",
     },
@@ -80,6 +81,7 @@ static OPERATIONS: [::stsgen_runtime::cli::OperationInfo; 11usize] = [
             "SessionTokenUtilization",
             "SourceIdentity",
             "SubjectFromWebIdentityToken",
+            "TrustedIdentityPropagationContext",
         ],
         help: "usage: sts [global options] assume-role-with-web-identity [options]\n\nReturns a set of temporary security credentials for users who have been authenticated in a mobile or web application with a web identity provider.\n\nThis operation is sent unsigned: it needs no credentials.\n\noptions:\n  --role-arn <string>  (required)\n      The Amazon Resource Name (ARN) of the role that the caller is assuming.\n  --role-session-name <string>  (required)\n      An identifier for the assumed role session.\n  --web-identity-token <string>  (required)\n      The OAuth 2.0 access token or OpenID Connect ID token that is provided by the identity\n      provider.\n  --duration-seconds <integer>\n      The duration, in seconds, of the role session.\n  --minimum-session-token-size <integer>\n  --policy <string>\n      An IAM policy in JSON format that you want to use as an inline session policy.\n  --policy-arns arn=<string> ...\n      The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as managed\n      session policies.\n  --provider-id <string>\n      The fully qualified host component of the domain name of the OAuth 2.0 identity provider.\n\nglobal options: --endpoint-url URL, --region REGION, --profile PROFILE, --output FORMAT\n",
     },
@@ -131,6 +133,19 @@ static OPERATIONS: [::stsgen_runtime::cli::OperationInfo; 11usize] = [
         help: "usage: sts [global options] get-federation-token [options]\n\nReturns a set of temporary security credentials (consisting of an access key ID, a secret access key, and a security token) for a user.\n\noptions:\n  --name <string>  (required)\n      The name of the federated user.\n  --duration-seconds <integer>\n      The duration, in seconds, that the session should last.\n  --minimum-session-token-size <integer>\n  --policy <string>\n      An IAM policy in JSON format that you want to use as an inline session policy.\n  --policy-arns arn=<string> ...\n      The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as a managed\n      session policy.\n  --tags Key=<string>,Value=<string> ...\n      A list of session tags.\n\nglobal options: --endpoint-url URL, --region REGION, --profile PROFILE, --output FORMAT\n",
     },
     ::stsgen_runtime::cli::OperationInfo {
+        command: "get-scoped-credentials",
+        operation: "GetScopedCredentials",
+        output_members: &[
+            "Credentials",
+            "ScopedPoliciesCount",
+            "SessionInfo",
+            "SessionTokenSize",
+            "SessionTokenUtilization",
+            "SourceIdentity",
+        ],
+        help: "usage: sts [global options] get-scoped-credentials [options]\n\nReturns a set of temporary security credentials that are scoped down from the caller's existing temporary security credentials.\n\noptions:\n  --duration-seconds <integer>\n      The duration, in seconds, of the resulting scoped down credentials.\n  --minimum-session-token-size <integer>\n  --policy <string>\n      An IAM policy in JSON format that you want to use as a scope down policy.\n  --scoped-session-description <string>\n      A caller-supplied description of the scoped session.\n\nglobal options: --endpoint-url URL, --region REGION, --profile PROFILE, --output FORMAT\n",
+    },
+    ::stsgen_runtime::cli::OperationInfo {
         command: "get-session-token",
         operation: "GetSessionToken",
         output_members: &["Credentials", "SessionTokenSize", "SessionTokenUtilization"],
@@ -140,7 +155,7 @@ static OPERATIONS: [::stsgen_runtime::cli::OperationInfo; 11usize] = [
         command: "get-web-identity-token",
         operation: "GetWebIdentityToken",
         output_members: &["Expiration", "WebIdentityToken"],
-        help: "usage: sts [global options] get-web-identity-token [options]\n\nReturns a signed JSON Web Token (JWT) that represents the calling Amazon Web Services identity.\n\noptions:\n  --audience <string> ...  (required)\n      The intended recipient of the web identity token.\n  --signing-algorithm <string>  (required)\n      The cryptographic algorithm to use for signing the JSON Web Token (JWT).\n  --duration-seconds <integer>\n      The duration, in seconds, for which the JSON Web Token (JWT) will remain valid.\n  --tags Key=<string>,Value=<string> ...\n      An optional list of tags to include in the JSON Web Token (JWT).\n\nglobal options: --endpoint-url URL, --region REGION, --profile PROFILE, --output FORMAT\n",
+        help: "usage: sts [global options] get-web-identity-token [options]\n\nReturns a signed JSON Web Token (JWT) that represents the calling Amazon Web Services identity or, if you set SubjectMode to OriginIdentity, the human user or workload on whose behalf the calling session acts.\n\noptions:\n  --audience <string> ...  (required)\n      The intended recipient of the web identity token.\n  --signing-algorithm <string>  (required)\n      The cryptographic algorithm to use for signing the JSON Web Token (JWT).\n  --duration-seconds <integer>\n      The duration, in seconds, for which the JSON Web Token (JWT) will remain valid.\n  --scope <string>\n      One or more OAuth 2.0 scope values to include in the JSON Web Token (JWT).\n  --subject-mode <AWSIdentity|OriginIdentity>\n      Specifies which identity STS puts in the sub (subject) claim of the JSON Web Token (JWT).\n  --tags Key=<string>,Value=<string> ...\n      An optional list of tags to include in the JSON Web Token (JWT).\n\nglobal options: --endpoint-url URL, --region REGION, --profile PROFILE, --output FORMAT\n",
     },
 ];
 /// Runs the operation at `index` of [`OPERATIONS`].
@@ -160,8 +175,9 @@ fn run(
         6usize => op_get_caller_identity(cx, globals, flags),
         7usize => op_get_delegated_access_token(cx, globals, flags),
         8usize => op_get_federation_token(cx, globals, flags),
-        9usize => op_get_session_token(cx, globals, flags),
-        10usize => op_get_web_identity_token(cx, globals, flags),
+        9usize => op_get_scoped_credentials(cx, globals, flags),
+        10usize => op_get_session_token(cx, globals, flags),
+        11usize => op_get_web_identity_token(cx, globals, flags),
         _ => Err(Exit::Failed(format!("no operation at index {index}"))),
     }
 }
@@ -937,6 +953,96 @@ fn op_get_federation_token(
         write_output_get_federation_token,
     )
 }
+/// `get-scoped-credentials`: `GetScopedCredentials`.
+fn op_get_scoped_credentials(
+    cx: &Invocation<'_>,
+    mut globals: Globals,
+    flags: Flags,
+) -> ::std::result::Result<(), Exit> {
+    const OPERATION: &str = "get-scoped-credentials";
+    let mut b = sts::operation::get_scoped_credentials::GetScopedCredentialsInput::builder();
+    for (flag, values) in flags {
+        match flag.as_str() {
+            "--duration-seconds" => {
+                if b.get_duration_seconds().is_some() {
+                    return Err(repeated(&flag));
+                }
+                let text = single(&flag, values)?;
+                b = b
+                    .set_duration_seconds(
+                        ::std::option::Option::Some(
+                            ::stsgen_runtime::types::wire::parse_i32(text.as_str())
+                                .map_err(|_| invalid(
+                                    &flag,
+                                    ::std::option::Option::Some(text.as_str()),
+                                    "32-bit integer",
+                                ))?,
+                        ),
+                    );
+            }
+            "--minimum-session-token-size" => {
+                if b.get_minimum_session_token_size().is_some() {
+                    return Err(repeated(&flag));
+                }
+                let text = single(&flag, values)?;
+                b = b
+                    .set_minimum_session_token_size(
+                        ::std::option::Option::Some(
+                            ::stsgen_runtime::types::wire::parse_i32(text.as_str())
+                                .map_err(|_| invalid(
+                                    &flag,
+                                    ::std::option::Option::Some(text.as_str()),
+                                    "32-bit integer",
+                                ))?,
+                        ),
+                    );
+            }
+            "--policy" => {
+                if b.get_policy().is_some() {
+                    return Err(repeated(&flag));
+                }
+                let text = single(&flag, values)?;
+                b = b.set_policy(::std::option::Option::Some(text));
+            }
+            "--scoped-session-description" => {
+                if b.get_scoped_session_description().is_some() {
+                    return Err(repeated(&flag));
+                }
+                let text = single(&flag, values)?;
+                b = b.set_scoped_session_description(::std::option::Option::Some(text));
+            }
+            _ => {
+                globals
+                    .set(
+                        PROGRAM.name,
+                        ::std::option::Option::Some(OPERATION),
+                        &flag,
+                        values,
+                    )?
+            }
+        }
+    }
+    let input = b
+        .build()
+        .map_err(|e| invalid_input(
+            e,
+            &[
+                ("DurationSeconds", "--duration-seconds"),
+                ("MinimumSessionTokenSize", "--minimum-session-token-size"),
+                ("Policy", "--policy"),
+                ("ScopedSessionDescription", "--scoped-session-description"),
+            ],
+        ))?;
+    let config = cx.config(&globals)?;
+    let client = client(&config)?;
+    cx.send(
+        9usize,
+        &globals,
+        &config,
+        client.send(input),
+        write_output_get_scoped_credentials,
+    )
+}
 /// `get-session-token`: `GetSessionToken`.
 fn op_get_session_token(
     cx: &Invocation<'_>,
@@ -1020,7 +1126,7 @@ fn op_get_session_token(
     let config = cx.config(&globals)?;
     let client = client(&config)?;
     cx.send(
-        9usize,
+        10usize,
         &globals,
         &config,
         client.send(input),
@@ -1059,12 +1165,31 @@ fn op_get_web_identity_token(
                         ),
                     );
             }
+            "--scope" => {
+                if b.get_scope().is_some() {
+                    return Err(repeated(&flag));
+                }
+                let text = single(&flag, values)?;
+                b = b.set_scope(::std::option::Option::Some(text));
+            }
             "--signing-algorithm" => {
                 if b.get_signing_algorithm().is_some() {
                     return Err(repeated(&flag));
                 }
                 let text = single(&flag, values)?;
                 b = b.set_signing_algorithm(::std::option::Option::Some(text));
+            }
+            "--subject-mode" => {
+                if b.get_subject_mode().is_some() {
+                    return Err(repeated(&flag));
+                }
+                let text = single(&flag, values)?;
+                b = b
+                    .set_subject_mode(
+                        ::std::option::Option::Some(
+                            sts::types::WebIdentityTokenSubjectModeType::from(text),
+                        ),
+                    );
             }
             "--tags" => {
                 for text in several(&flag, values)? {
@@ -1097,14 +1222,16 @@ fn op_get_web_identity_token(
             &[
                 ("Audience", "--audience"),
                 ("DurationSeconds", "--duration-seconds"),
+                ("Scope", "--scope"),
                 ("SigningAlgorithm", "--signing-algorithm"),
+                ("SubjectMode", "--subject-mode"),
                 ("Tags", "--tags"),
             ],
         ))?;
     let config = cx.config(&globals)?;
     let client = client(&config)?;
     cx.send(
-        10usize,
+        11usize,
         &globals,
         &config,
         client.send(input),
@@ -1273,6 +1400,13 @@ fn write_output_assume_role_with_saml(
             w.string(v);
         }
     }
+    {
+        if let ::std::option::Option::Some(v) = v.trusted_identity_propagation_context()
+        {
+            w.key("TrustedIdentityPropagationContext");
+            write_shape_trusted_identity_propagation_context(w, v);
+        }
+    }
     w.end_object();
 }
 /// Writes the output of `AssumeRoleWithWebIdentity` as a JSON object.
@@ -1333,6 +1467,13 @@ fn write_output_assume_role_with_web_identity(
         if let ::std::option::Option::Some(v) = v.subject_from_web_identity_token() {
             w.key("SubjectFromWebIdentityToken");
             w.string(v);
+        }
+    }
+    {
+        if let ::std::option::Option::Some(v) = v.trusted_identity_propagation_context()
+        {
+            w.key("TrustedIdentityPropagationContext");
+            write_shape_trusted_identity_propagation_context(w, v);
         }
     }
     w.end_object();
@@ -1487,6 +1628,50 @@ fn write_output_get_federation_token(
     }
     w.end_object();
 }
+/// Writes the output of `GetScopedCredentials` as a JSON object.
+fn write_output_get_scoped_credentials(
+    w: &mut ::stsgen_runtime::json::JsonWriter,
+    v: &sts::operation::get_scoped_credentials::GetScopedCredentialsOutput,
+) {
+    w.begin_object();
+    {
+        if let ::std::option::Option::Some(v) = v.credentials() {
+            w.key("Credentials");
+            write_shape_credentials(w, v);
+        }
+    }
+    {
+        if let ::std::option::Option::Some(v) = v.scoped_policies_count() {
+            w.key("ScopedPoliciesCount");
+            w.integer(i64::from(v));
+        }
+    }
+    {
+        if let ::std::option::Option::Some(v) = v.session_info() {
+            w.key("SessionInfo");
+            write_shape_scoped_session(w, v);
+        }
+    }
+    {
+        if let ::std::option::Option::Some(v) = v.session_token_size() {
+            w.key("SessionTokenSize");
+            w.integer(i64::from(v));
+        }
+    }
+    {
+        if let ::std::option::Option::Some(v) = v.session_token_utilization() {
+            w.key("SessionTokenUtilization");
+            w.integer(i64::from(v));
+        }
+    }
+    {
+        if let ::std::option::Option::Some(v) = v.source_identity() {
+            w.key("SourceIdentity");
+            w.string(v);
+        }
+    }
+    w.end_object();
+}
 /// Writes the output of `GetSessionToken` as a JSON object.
 fn write_output_get_session_token(
     w: &mut ::stsgen_runtime::json::JsonWriter,
@@ -1586,6 +1771,93 @@ fn write_shape_federated_user(
     {
         w.key("FederatedUserId");
         w.string(v.federated_user_id());
+    }
+    w.end_object();
+}
+/// Writes a `OriginIdentity` as a JSON object.
+fn write_shape_origin_identity(
+    w: &mut ::stsgen_runtime::json::JsonWriter,
+    v: &sts::types::OriginIdentity,
+) {
+    w.begin_object();
+    {
+        if let ::std::option::Option::Some(v) = v.federated_provider_arn() {
+            w.key("FederatedProviderArn");
+            w.string(v);
+        }
+    }
+    {
+        if let ::std::option::Option::Some(v) = v.issuer() {
+            w.key("Issuer");
+            w.string(v);
+        }
+    }
+    {
+        if let ::std::option::Option::Some(v) = v.subject() {
+            w.key("Subject");
+            w.string(v);
+        }
+    }
+    {
+        if let ::std::option::Option::Some(v) = v.subject_type() {
+            w.key("SubjectType");
+            w.string(v);
+        }
+    }
+    w.end_object();
+}
+/// Writes a `ScopedSession` as a JSON object.
+fn write_shape_scoped_session(
+    w: &mut ::stsgen_runtime::json::JsonWriter,
+    v: &sts::types::ScopedSession,
+) {
+    w.begin_object();
+    {
+        w.key("Arn");
+        w.string(v.arn());
+    }
+    {
+        w.key("ScopedSessionId");
+        w.string(v.scoped_session_id());
+    }
+    w.end_object();
+}
+/// Writes a `TransactionContext` as a JSON object.
+fn write_shape_transaction_context(
+    w: &mut ::stsgen_runtime::json::JsonWriter,
+    v: &sts::types::TransactionContext,
+) {
+    w.begin_object();
+    {
+        if let ::std::option::Option::Some(v) = v.identity_provider() {
+            w.key("IdentityProvider");
+            w.begin_object();
+            for (key, value) in v {
+                w.key(key);
+                w.string(value);
+            }
+            w.end_object();
+        }
+    }
+    w.end_object();
+}
+/// Writes a `TrustedIdentityPropagationContext` as a JSON object.
+fn write_shape_trusted_identity_propagation_context(
+    w: &mut ::stsgen_runtime::json::JsonWriter,
+    v: &sts::types::TrustedIdentityPropagationContext,
+) {
+    w.begin_object();
+    {
+        if let ::std::option::Option::Some(v) = v.origin_identity() {
+            w.key("OriginIdentity");
+            write_shape_origin_identity(w, v);
+        }
+    }
+    {
+        if let ::std::option::Option::Some(v) = v.transaction_context() {
+            w.key("TransactionContext");
+            write_shape_transaction_context(w, v);
+        }
     }
     w.end_object();
 }

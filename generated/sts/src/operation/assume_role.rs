@@ -43,7 +43,7 @@
 //!
 //! **Returns**: [`AssumeRoleOutput`](crate::operation::assume_role::AssumeRoleOutput).
 //!
-//! **Errors**: [`AssumeRoleError`](crate::operation::assume_role::AssumeRoleError): `MalformedPolicyDocument`, `PackedPolicyTooLarge`, `RegionDisabledException`, `ExpiredTokenException`.
+//! **Errors**: [`AssumeRoleError`](crate::operation::assume_role::AssumeRoleError): `MalformedPolicyDocument`, `PackedPolicyTooLarge`, `RegionDisabledException`, `ExpiredTokenException`, `InvalidContextAssertion`.
 /// The operation's name in the model (the awsQuery `Action`).
 pub const OPERATION_NAME: &str = "AssumeRole";
 /// Whether the operation is sent without a signature.
@@ -83,15 +83,11 @@ pub struct AssumeRoleInput {
     ///
     /// The plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. The JSON policy characters can be any ASCII character from the space character to the end of the valid character list (\\u0020 through \\u00FF). It can also include the tab (\\u0009), linefeed (\\u000A), and carriage return (\\u000D) characters.
     ///
-    /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
-    ///
     /// For more information about role session permissions, see [Session policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session).
     pub(crate) policy: ::std::option::Option<::std::string::String>,
     /// The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as managed session policies. The policies must exist in the same account as the role.
     ///
     /// This parameter is optional. You can provide up to 10 managed policy ARNs. However, the plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. For more information about ARNs, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the Amazon Web Services General Reference.
-    ///
-    /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
     ///
     /// Passing policies to this operation returns new temporary credentials. The resulting session's permissions are the intersection of the role's identity-based policy and the session policies. You can use the role's temporary credentials in subsequent Amazon Web Services API calls to access resources in the account that owns the role. You cannot use session policies to grant more permissions than those allowed by the identity-based policy of the role that is being assumed. For more information, see [Session Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session) in the *IAM User Guide*.
     pub(crate) policy_arns: ::std::option::Option<
@@ -132,8 +128,6 @@ pub struct AssumeRoleInput {
     /// A list of session tags that you want to pass. Each session tag consists of a key name and an associated value. For more information about session tags, see [Tagging Amazon Web Services STS Sessions](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html) in the *IAM User Guide*.
     ///
     /// This parameter is optional. You can pass up to 50 session tags. The plaintext session tag keys can’t exceed 128 characters, and the values can’t exceed 256 characters. For these and additional limits, see [IAM and STS Character Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-limits.html#reference_iam-limits-entity-length) in the *IAM User Guide*.
-    ///
-    /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
     ///
     /// You can pass a session tag with the same key as a tag that is already attached to the role. When you do, session tags override a role tag with the same key.
     ///
@@ -189,8 +183,6 @@ impl AssumeRoleInput {
     ///
     /// The plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. The JSON policy characters can be any ASCII character from the space character to the end of the valid character list (\\u0020 through \\u00FF). It can also include the tab (\\u0009), linefeed (\\u000A), and carriage return (\\u000D) characters.
     ///
-    /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
-    ///
     /// For more information about role session permissions, see [Session policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session).
     pub fn policy(&self) -> ::std::option::Option<&str> {
         self.policy.as_deref()
@@ -198,8 +190,6 @@ impl AssumeRoleInput {
     /// The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as managed session policies. The policies must exist in the same account as the role.
     ///
     /// This parameter is optional. You can provide up to 10 managed policy ARNs. However, the plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. For more information about ARNs, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the Amazon Web Services General Reference.
-    ///
-    /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
     ///
     /// Passing policies to this operation returns new temporary credentials. The resulting session's permissions are the intersection of the role's identity-based policy and the session policies. You can use the role's temporary credentials in subsequent Amazon Web Services API calls to access resources in the account that owns the role. You cannot use session policies to grant more permissions than those allowed by the identity-based policy of the role that is being assumed. For more information, see [Session Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session) in the *IAM User Guide*.
     ///
@@ -252,8 +242,6 @@ impl AssumeRoleInput {
     /// A list of session tags that you want to pass. Each session tag consists of a key name and an associated value. For more information about session tags, see [Tagging Amazon Web Services STS Sessions](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html) in the *IAM User Guide*.
     ///
     /// This parameter is optional. You can pass up to 50 session tags. The plaintext session tag keys can’t exceed 128 characters, and the values can’t exceed 256 characters. For these and additional limits, see [IAM and STS Character Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-limits.html#reference_iam-limits-entity-length) in the *IAM User Guide*.
-    ///
-    /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
     ///
     /// You can pass a session tag with the same key as a tag that is already attached to the role. When you do, session tags override a role tag with the same key.
     ///
@@ -396,7 +384,9 @@ pub struct AssumeRoleOutput {
     ///
     /// **Note:** The size of the security token that STS API operations return is not fixed. We strongly recommend that you make no assumptions about the maximum size.
     pub(crate) credentials: ::std::option::Option<crate::types::Credentials>,
-    /// A percentage value that indicates the packed size of the session policies and session tags combined passed in the request. The request fails if the packed size is greater than 100 percent, which means the policies and tags exceeded the allowed space.
+    /// The percentage (0-100) of the maximum allowed session token size that the returned session token consumes.
+    ///
+    /// This field is deprecated. Use `SessionTokenUtilization` instead.
     pub(crate) packed_policy_size: ::std::option::Option<i32>,
     /// The size, in bytes, of the session token returned in the Credentials for this response.
     pub(crate) session_token_size: ::std::option::Option<i32>,
@@ -430,7 +420,9 @@ impl AssumeRoleOutput {
     pub fn credentials(&self) -> ::std::option::Option<&crate::types::Credentials> {
         self.credentials.as_ref()
     }
-    /// A percentage value that indicates the packed size of the session policies and session tags combined passed in the request. The request fails if the packed size is greater than 100 percent, which means the policies and tags exceeded the allowed space.
+    /// The percentage (0-100) of the maximum allowed session token size that the returned session token consumes.
+    ///
+    /// This field is deprecated. Use `SessionTokenUtilization` instead.
     #[deprecated(
         note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)"
     )]
@@ -509,14 +501,18 @@ pub enum AssumeRoleError {
     MalformedPolicyDocumentException(
         crate::types::error::MalformedPolicyDocumentException,
     ),
-    /// The request was rejected because the total packed size of the session policies and session tags combined was too large. An Amazon Web Services conversion compresses the session policy document, session policy ARNs, and session tags into a packed binary format that has a separate limit. The error message indicates by percentage how close the policies and tags are to the upper size limit. For more information, see [Passing Session Tags in STS](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html) in the *IAM User Guide*.
+    /// The request was rejected because the session token exceeded the maximum allowed size. The error message reports the session token size and the maximum allowed size, both in bytes. Session policies and session tags add to the session token size. For more information, see [Passing Session Tags in STS](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html) in the *IAM User Guide*.
     ///
-    /// You could receive this error even though you meet other defined session policy and session tag limits. For more information, see [IAM and STS Entity Character Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-limits-entity-length) in the *IAM User Guide*.
+    /// You might receive this error even though you meet the individual session policy and session tag limits. Monitor `SessionTokenUtilization` to track how close the session token is to the maximum allowed size. For more information, see [IAM and STS Entity Character Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-limits-entity-length) in the *IAM User Guide*.
     PackedPolicyTooLargeException(crate::types::error::PackedPolicyTooLargeException),
     /// STS is not activated in the requested region for the account that is being asked to generate credentials. The account administrator must use the IAM console to activate STS in that region. For more information, see [Activating and Deactivating STS in an Amazon Web Services Region](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_enable-regions.html#sts-regions-activate-deactivate) in the *IAM User Guide*.
     RegionDisabledException(crate::types::error::RegionDisabledException),
     /// The web identity token that was passed is expired or is not valid. Get a new identity token from the identity provider and then retry the request.
     ExpiredTokenException(crate::types::error::ExpiredTokenException),
+    /// The request was rejected because the context assertion that was provided is invalid. This can happen if the context assertion supplied in the `ProvidedContexts` parameter is malformed, has expired, or does not match a trusted context provider.
+    InvalidContextAssertionException(
+        crate::types::error::InvalidContextAssertionException,
+    ),
     /// An error code the model does not list for this operation (`AccessDenied`, `Throttling`, ...).
     Unhandled(::stsgen_runtime::UnhandledError),
 }
@@ -548,6 +544,13 @@ impl AssumeRoleError {
                     crate::types::error::ExpiredTokenException::from_meta(meta),
                 )
             }
+            crate::types::error::InvalidContextAssertionException::CODE => {
+                AssumeRoleError::InvalidContextAssertionException(
+                    crate::types::error::InvalidContextAssertionException::from_meta(
+                        meta,
+                    ),
+                )
+            }
             _ => AssumeRoleError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
         }
     }
@@ -558,6 +561,7 @@ impl AssumeRoleError {
             AssumeRoleError::PackedPolicyTooLargeException(e) => e.meta(),
             AssumeRoleError::RegionDisabledException(e) => e.meta(),
             AssumeRoleError::ExpiredTokenException(e) => e.meta(),
+            AssumeRoleError::InvalidContextAssertionException(e) => e.meta(),
             AssumeRoleError::Unhandled(e) => e.meta(),
         }
     }
@@ -585,6 +589,9 @@ impl AssumeRoleError {
             AssumeRoleError::ExpiredTokenException(_) => {
                 crate::types::error::ExpiredTokenException::RETRYABLE
             }
+            AssumeRoleError::InvalidContextAssertionException(_) => {
+                crate::types::error::InvalidContextAssertionException::RETRYABLE
+            }
             AssumeRoleError::Unhandled(_) => false,
         }
     }
@@ -611,6 +618,10 @@ impl AssumeRoleError {
     /// Whether this is the `ExpiredTokenException` error.
     pub fn is_expired_token_exception(&self) -> bool {
         matches!(self, AssumeRoleError::ExpiredTokenException(_))
+    }
+    /// Whether this is the `InvalidContextAssertion` error.
+    pub fn is_invalid_context_assertion_exception(&self) -> bool {
+        matches!(self, AssumeRoleError::InvalidContextAssertionException(_))
     }
     /// Whether this error is a code the model does not list.
     pub fn is_unhandled(&self) -> bool {
@@ -643,6 +654,9 @@ impl ::std::error::Error for AssumeRoleError {
             }
             AssumeRoleError::RegionDisabledException(e) => ::std::option::Option::Some(e),
             AssumeRoleError::ExpiredTokenException(e) => ::std::option::Option::Some(e),
+            AssumeRoleError::InvalidContextAssertionException(e) => {
+                ::std::option::Option::Some(e)
+            }
             AssumeRoleError::Unhandled(e) => ::std::option::Option::Some(e),
         }
     }
@@ -939,6 +953,18 @@ pub fn parse_error(
                 }
                 AssumeRoleError::ExpiredTokenException(e)
             }
+            crate::types::error::InvalidContextAssertionException::CODE => {
+                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
+                        body,
+                        crate::protocol::de::de_invalid_context_assertion_exception,
+                    )
+                    .map_err(|e| e.with_response(status, body))?;
+                e.meta = meta;
+                if e.message.is_none() {
+                    e.message = e.meta.message().map(::std::borrow::ToOwned::to_owned);
+                }
+                AssumeRoleError::InvalidContextAssertionException(e)
+            }
             _ => AssumeRoleError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
         },
     )
@@ -1101,8 +1127,6 @@ pub mod builders {
         ///
         /// The plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. The JSON policy characters can be any ASCII character from the space character to the end of the valid character list (\\u0020 through \\u00FF). It can also include the tab (\\u0009), linefeed (\\u000A), and carriage return (\\u000D) characters.
         ///
-        /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
-        ///
         /// For more information about role session permissions, see [Session policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session).
         pub fn policy(
             mut self,
@@ -1128,8 +1152,6 @@ pub mod builders {
         /// The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as managed session policies. The policies must exist in the same account as the role.
         ///
         /// This parameter is optional. You can provide up to 10 managed policy ARNs. However, the plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. For more information about ARNs, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the Amazon Web Services General Reference.
-        ///
-        /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
         ///
         /// Passing policies to this operation returns new temporary credentials. The resulting session's permissions are the intersection of the role's identity-based policy and the session policies. You can use the role's temporary credentials in subsequent Amazon Web Services API calls to access resources in the account that owns the role. You cannot use session policies to grant more permissions than those allowed by the identity-based policy of the role that is being assumed. For more information, see [Session Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session) in the *IAM User Guide*.
         pub fn policy_arns(
@@ -1294,8 +1316,6 @@ pub mod builders {
         /// A list of session tags that you want to pass. Each session tag consists of a key name and an associated value. For more information about session tags, see [Tagging Amazon Web Services STS Sessions](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html) in the *IAM User Guide*.
         ///
         /// This parameter is optional. You can pass up to 50 session tags. The plaintext session tag keys can’t exceed 128 characters, and the values can’t exceed 256 characters. For these and additional limits, see [IAM and STS Character Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-limits.html#reference_iam-limits-entity-length) in the *IAM User Guide*.
-        ///
-        /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
         ///
         /// You can pass a session tag with the same key as a tag that is already attached to the role. When you do, session tags override a role tag with the same key.
         ///
@@ -1499,7 +1519,9 @@ pub mod builders {
         ) -> &::std::option::Option<crate::types::Credentials> {
             &self.credentials
         }
-        /// A percentage value that indicates the packed size of the session policies and session tags combined passed in the request. The request fails if the packed size is greater than 100 percent, which means the policies and tags exceeded the allowed space.
+        /// The percentage (0-100) of the maximum allowed session token size that the returned session token consumes.
+        ///
+        /// This field is deprecated. Use `SessionTokenUtilization` instead.
         #[deprecated(
             note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)"
         )]
@@ -1730,8 +1752,6 @@ pub mod builders {
         ///
         /// The plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. The JSON policy characters can be any ASCII character from the space character to the end of the valid character list (\\u0020 through \\u00FF). It can also include the tab (\\u0009), linefeed (\\u000A), and carriage return (\\u000D) characters.
         ///
-        /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
-        ///
         /// For more information about role session permissions, see [Session policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session).
         pub fn policy(
             mut self,
@@ -1755,8 +1775,6 @@ pub mod builders {
         /// The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as managed session policies. The policies must exist in the same account as the role.
         ///
         /// This parameter is optional. You can provide up to 10 managed policy ARNs. However, the plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. For more information about ARNs, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the Amazon Web Services General Reference.
-        ///
-        /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
         ///
         /// Passing policies to this operation returns new temporary credentials. The resulting session's permissions are the intersection of the role's identity-based policy and the session policies. You can use the role's temporary credentials in subsequent Amazon Web Services API calls to access resources in the account that owns the role. You cannot use session policies to grant more permissions than those allowed by the identity-based policy of the role that is being assumed. For more information, see [Session Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session) in the *IAM User Guide*.
         pub fn policy_arns(
@@ -1915,8 +1933,6 @@ pub mod builders {
         /// A list of session tags that you want to pass. Each session tag consists of a key name and an associated value. For more information about session tags, see [Tagging Amazon Web Services STS Sessions](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html) in the *IAM User Guide*.
         ///
         /// This parameter is optional. You can pass up to 50 session tags. The plaintext session tag keys can’t exceed 128 characters, and the values can’t exceed 256 characters. For these and additional limits, see [IAM and STS Character Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-limits.html#reference_iam-limits-entity-length) in the *IAM User Guide*.
-        ///
-        /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
         ///
         /// You can pass a session tag with the same key as a tag that is already attached to the role. When you do, session tags override a role tag with the same key.
         ///

@@ -28,8 +28,6 @@
 //!
 //! You can pass up to 50 session tags. The plaintext session tag keys can’t exceed 128 characters and the values can’t exceed 256 characters. For these and additional limits, see [IAM and STS Character Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-limits.html#reference_iam-limits-entity-length) in the *IAM User Guide*.
 //!
-//! **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
-//!
 //! You can pass a session tag with the same key as a tag that is attached to the role. When you do, session tags override the role's tags with the same key.
 //!
 //! An administrator must grant you the permissions necessary to pass session tags. The administrator can also create granular permissions to allow you to pass only specific session tags. For more information, see [Tutorial: Using Tags for Attribute-Based Access Control](https://docs.aws.amazon.com/IAM/latest/UserGuide/tutorial_attribute-based-access-control.html) in the *IAM User Guide*.
@@ -88,14 +86,10 @@ pub struct AssumeRoleWithSamlInput {
     /// The plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. The JSON policy characters can be any ASCII character from the space character to the end of the valid character list (\\u0020 through \\u00FF). It can also include the tab (\\u0009), linefeed (\\u000A), and carriage return (\\u000D) characters.
     ///
     /// For more information about role session permissions, see [Session policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session).
-    ///
-    /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
     pub(crate) policy: ::std::option::Option<::std::string::String>,
     /// The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as managed session policies. The policies must exist in the same account as the role.
     ///
     /// This parameter is optional. You can provide up to 10 managed policy ARNs. However, the plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. For more information about ARNs, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the Amazon Web Services General Reference.
-    ///
-    /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
     ///
     /// Passing policies to this operation returns new temporary credentials. The resulting session's permissions are the intersection of the role's identity-based policy and the session policies. You can use the role's temporary credentials in subsequent Amazon Web Services API calls to access resources in the account that owns the role. You cannot use session policies to grant more permissions than those allowed by the identity-based policy of the role that is being assumed. For more information, see [Session Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session) in the *IAM User Guide*.
     pub(crate) policy_arns: ::std::option::Option<
@@ -142,16 +136,12 @@ impl AssumeRoleWithSamlInput {
     /// The plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. The JSON policy characters can be any ASCII character from the space character to the end of the valid character list (\\u0020 through \\u00FF). It can also include the tab (\\u0009), linefeed (\\u000A), and carriage return (\\u000D) characters.
     ///
     /// For more information about role session permissions, see [Session policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session).
-    ///
-    /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
     pub fn policy(&self) -> ::std::option::Option<&str> {
         self.policy.as_deref()
     }
     /// The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as managed session policies. The policies must exist in the same account as the role.
     ///
     /// This parameter is optional. You can provide up to 10 managed policy ARNs. However, the plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. For more information about ARNs, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the Amazon Web Services General Reference.
-    ///
-    /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
     ///
     /// Passing policies to this operation returns new temporary credentials. The resulting session's permissions are the intersection of the role's identity-based policy and the session policies. You can use the role's temporary credentials in subsequent Amazon Web Services API calls to access resources in the account that owns the role. You cannot use session policies to grant more permissions than those allowed by the identity-based policy of the role that is being assumed. For more information, see [Session Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session) in the *IAM User Guide*.
     ///
@@ -249,7 +239,7 @@ impl ::std::fmt::Debug for AssumeRoleWithSamlInput {
 /// Output of [`AssumeRoleWithSAML`](self).
 ///
 /// Contains the response to a successful AssumeRoleWithSAML request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
-#[derive(Clone, PartialEq, Debug)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssumeRoleWithSamlOutput {
     /// The identifiers for the temporary security credentials that the operation returns.
@@ -261,6 +251,8 @@ pub struct AssumeRoleWithSamlOutput {
     /// **Note:** The size of the security token that STS API operations return is not fixed. We strongly recommend that you make no assumptions about the maximum size.
     pub(crate) credentials: ::std::option::Option<crate::types::Credentials>,
     /// The value of the `Issuer` element of the SAML assertion.
+    ///
+    /// This is not the trusted identity propagation issuer (`aws:OriginIdentity/Issuer`). When the session carries trusted identity propagation context, that value is returned in `TrustedIdentityPropagationContext`.
     pub(crate) issuer: ::std::option::Option<::std::string::String>,
     /// A hash value based on the concatenation of the following:
     ///
@@ -274,7 +266,9 @@ pub struct AssumeRoleWithSamlOutput {
     ///
     /// `BASE64 ( SHA1 ( "https://example.com/saml" + "123456789012" + "/MySAMLIdP" ) )`
     pub(crate) name_qualifier: ::std::option::Option<::std::string::String>,
-    /// A percentage value that indicates the packed size of the session policies and session tags combined passed in the request. The request fails if the packed size is greater than 100 percent, which means the policies and tags exceeded the allowed space.
+    /// The percentage (0-100) of the maximum allowed session token size that the returned session token consumes.
+    ///
+    /// This field is deprecated. Use `SessionTokenUtilization` instead.
     pub(crate) packed_policy_size: ::std::option::Option<i32>,
     /// The size, in bytes, of the session token returned in the Credentials for this response.
     pub(crate) session_token_size: ::std::option::Option<i32>,
@@ -287,11 +281,27 @@ pub struct AssumeRoleWithSamlOutput {
     /// The regex used to validate this parameter is a string of characters consisting of upper- and lower-case alphanumeric characters with no spaces. You can also include underscores or any of the following characters: =,.@-
     pub(crate) source_identity: ::std::option::Option<::std::string::String>,
     /// The value of the `NameID` element in the `Subject` element of the SAML assertion.
+    ///
+    /// This is not the trusted identity propagation subject (`aws:OriginIdentity/Subject`). When the session carries trusted identity propagation context, that value is returned in `TrustedIdentityPropagationContext`.
     pub(crate) subject: ::std::option::Option<::std::string::String>,
     /// The format of the name ID, as defined by the `Format` attribute in the `NameID` element of the SAML assertion. Typical examples of the format are `transient` or `persistent`.
     ///
     /// If the format includes the prefix `urn:oasis:names:tc:SAML:2.0:nameid-format`, that prefix is removed. For example, `urn:oasis:names:tc:SAML:2.0:nameid-format:transient` is returned as `transient`. If the format includes any other prefix, the format is returned with no modifications.
+    ///
+    /// This is not the trusted identity propagation subject type (`aws:OriginIdentity/SubjectType`). When the session carries trusted identity propagation context, that value is returned in `TrustedIdentityPropagationContext`.
     pub(crate) subject_type: ::std::option::Option<::std::string::String>,
+    /// The trusted identity propagation context that Amazon Web Services STS set in the session from the SAML assertion, through the context provider attached to the SAML identity provider. It is present only when Amazon Web Services STS set such context in the session. It contains the `aws:OriginIdentity/Subject`, `aws:OriginIdentity/SubjectType`, `aws:OriginIdentity/Issuer` and `aws:OriginIdentity/FederatedProviderArn` keys and the `aws:TransactionContext/IdentityProvider/*` keys that Amazon Web Services STS set in the session. Other keys in the session, such as `aws:IdentityCenterInstanceArn` and `aws:IdentityStoreArn` for an identity provider with an Identity Center instance attached, are not returned.
+    ///
+    /// Its `OriginIdentity` members share the names `Subject`, `SubjectType` and `Issuer` with members of this response but carry the trusted identity propagation values, which differ from the SAML assertion values.
+    ///
+    /// It is not returned when the SAML assertion is encrypted, even though the session carries the context.
+    ///
+    /// This element contains information about the end user. Do not log it.
+    ///
+    /// Sensitive: redacted in `Debug` output.
+    pub(crate) trusted_identity_propagation_context: ::std::option::Option<
+        crate::types::TrustedIdentityPropagationContext,
+    >,
     /// The request id of the response this output was read from.
     pub(crate) _request_id: ::std::option::Option<::std::string::String>,
 }
@@ -319,6 +329,8 @@ impl AssumeRoleWithSamlOutput {
         self.credentials.as_ref()
     }
     /// The value of the `Issuer` element of the SAML assertion.
+    ///
+    /// This is not the trusted identity propagation issuer (`aws:OriginIdentity/Issuer`). When the session carries trusted identity propagation context, that value is returned in `TrustedIdentityPropagationContext`.
     pub fn issuer(&self) -> ::std::option::Option<&str> {
         self.issuer.as_deref()
     }
@@ -336,7 +348,9 @@ impl AssumeRoleWithSamlOutput {
     pub fn name_qualifier(&self) -> ::std::option::Option<&str> {
         self.name_qualifier.as_deref()
     }
-    /// A percentage value that indicates the packed size of the session policies and session tags combined passed in the request. The request fails if the packed size is greater than 100 percent, which means the policies and tags exceeded the allowed space.
+    /// The percentage (0-100) of the maximum allowed session token size that the returned session token consumes.
+    ///
+    /// This field is deprecated. Use `SessionTokenUtilization` instead.
     #[deprecated(
         note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)"
     )]
@@ -360,14 +374,32 @@ impl AssumeRoleWithSamlOutput {
         self.source_identity.as_deref()
     }
     /// The value of the `NameID` element in the `Subject` element of the SAML assertion.
+    ///
+    /// This is not the trusted identity propagation subject (`aws:OriginIdentity/Subject`). When the session carries trusted identity propagation context, that value is returned in `TrustedIdentityPropagationContext`.
     pub fn subject(&self) -> ::std::option::Option<&str> {
         self.subject.as_deref()
     }
     /// The format of the name ID, as defined by the `Format` attribute in the `NameID` element of the SAML assertion. Typical examples of the format are `transient` or `persistent`.
     ///
     /// If the format includes the prefix `urn:oasis:names:tc:SAML:2.0:nameid-format`, that prefix is removed. For example, `urn:oasis:names:tc:SAML:2.0:nameid-format:transient` is returned as `transient`. If the format includes any other prefix, the format is returned with no modifications.
+    ///
+    /// This is not the trusted identity propagation subject type (`aws:OriginIdentity/SubjectType`). When the session carries trusted identity propagation context, that value is returned in `TrustedIdentityPropagationContext`.
     pub fn subject_type(&self) -> ::std::option::Option<&str> {
         self.subject_type.as_deref()
+    }
+    /// The trusted identity propagation context that Amazon Web Services STS set in the session from the SAML assertion, through the context provider attached to the SAML identity provider. It is present only when Amazon Web Services STS set such context in the session. It contains the `aws:OriginIdentity/Subject`, `aws:OriginIdentity/SubjectType`, `aws:OriginIdentity/Issuer` and `aws:OriginIdentity/FederatedProviderArn` keys and the `aws:TransactionContext/IdentityProvider/*` keys that Amazon Web Services STS set in the session. Other keys in the session, such as `aws:IdentityCenterInstanceArn` and `aws:IdentityStoreArn` for an identity provider with an Identity Center instance attached, are not returned.
+    ///
+    /// Its `OriginIdentity` members share the names `Subject`, `SubjectType` and `Issuer` with members of this response but carry the trusted identity propagation values, which differ from the SAML assertion values.
+    ///
+    /// It is not returned when the SAML assertion is encrypted, even though the session carries the context.
+    ///
+    /// This element contains information about the end user. Do not log it.
+    ///
+    /// Sensitive: redacted in `Debug` output.
+    pub fn trusted_identity_propagation_context(
+        &self,
+    ) -> ::std::option::Option<&crate::types::TrustedIdentityPropagationContext> {
+        self.trusted_identity_propagation_context.as_ref()
     }
     /// Checks every modeled constraint (lengths, ranges, patterns), recursively.
     ///
@@ -412,7 +444,43 @@ impl AssumeRoleWithSamlOutput {
                 v,
             )?;
         }
+        if let ::std::option::Option::Some(v) = &self
+            .trusted_identity_propagation_context
+        {
+            v.validate()
+                .map_err(|e| {
+                    e
+                        .in_field(
+                            "AssumeRoleWithSAMLResponse",
+                            "TrustedIdentityPropagationContext",
+                        )
+                })?;
+        }
         Ok(())
+    }
+}
+impl ::std::fmt::Debug for AssumeRoleWithSamlOutput {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let mut d = f.debug_struct("AssumeRoleWithSamlOutput");
+        d.field("assumed_role_user", &self.assumed_role_user);
+        d.field("audience", &self.audience);
+        d.field("credentials", &self.credentials);
+        d.field("issuer", &self.issuer);
+        d.field("name_qualifier", &self.name_qualifier);
+        d.field("packed_policy_size", &self.packed_policy_size);
+        d.field("session_token_size", &self.session_token_size);
+        d.field("session_token_utilization", &self.session_token_utilization);
+        d.field("source_identity", &self.source_identity);
+        d.field("subject", &self.subject);
+        d.field("subject_type", &self.subject_type);
+        d.field(
+            "trusted_identity_propagation_context",
+            &::stsgen_runtime::sensitive::RedactedOption(
+                &self.trusted_identity_propagation_context,
+            ),
+        );
+        d.field("request_id", &self._request_id);
+        d.finish()
     }
 }
 impl ::stsgen_runtime::RequestId for AssumeRoleWithSamlOutput {
@@ -428,9 +496,9 @@ pub enum AssumeRoleWithSamlError {
     MalformedPolicyDocumentException(
         crate::types::error::MalformedPolicyDocumentException,
     ),
-    /// The request was rejected because the total packed size of the session policies and session tags combined was too large. An Amazon Web Services conversion compresses the session policy document, session policy ARNs, and session tags into a packed binary format that has a separate limit. The error message indicates by percentage how close the policies and tags are to the upper size limit. For more information, see [Passing Session Tags in STS](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html) in the *IAM User Guide*.
+    /// The request was rejected because the session token exceeded the maximum allowed size. The error message reports the session token size and the maximum allowed size, both in bytes. Session policies and session tags add to the session token size. For more information, see [Passing Session Tags in STS](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html) in the *IAM User Guide*.
     ///
-    /// You could receive this error even though you meet other defined session policy and session tag limits. For more information, see [IAM and STS Entity Character Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-limits-entity-length) in the *IAM User Guide*.
+    /// You might receive this error even though you meet the individual session policy and session tag limits. Monitor `SessionTokenUtilization` to track how close the session token is to the maximum allowed size. For more information, see [IAM and STS Entity Character Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-limits-entity-length) in the *IAM User Guide*.
     PackedPolicyTooLargeException(crate::types::error::PackedPolicyTooLargeException),
     /// The identity provider (IdP) reported that authentication failed. This might be because the claim is invalid.
     ///
@@ -716,6 +784,9 @@ pub fn parse_output(
             let mut f_source_identity: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             let mut f_subject: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             let mut f_subject_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut f_trusted_identity_propagation_context: ::std::option::Option<
+                crate::types::TrustedIdentityPropagationContext,
+            > = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = r.next_child(tag)? {
                 match child.name() {
                     "AssumedRoleUser" => {
@@ -809,6 +880,14 @@ pub fn parse_output(
                             ::std::borrow::ToOwned::to_owned(text)
                         });
                     }
+                    "TrustedIdentityPropagationContext" => {
+                        f_trusted_identity_propagation_context = ::std::option::Option::Some(
+                            crate::protocol::de::de_trusted_identity_propagation_context(
+                                r,
+                                &child,
+                            )?,
+                        );
+                    }
                     _ => r.skip(&child)?,
                 }
             }
@@ -824,6 +903,7 @@ pub fn parse_output(
                 source_identity: f_source_identity,
                 subject: f_subject,
                 subject_type: f_subject_type,
+                trusted_identity_propagation_context: f_trusted_identity_propagation_context,
                 _request_id: ::std::option::Option::None,
             })
         },
@@ -1059,8 +1139,6 @@ pub mod builders {
         /// The plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. The JSON policy characters can be any ASCII character from the space character to the end of the valid character list (\\u0020 through \\u00FF). It can also include the tab (\\u0009), linefeed (\\u000A), and carriage return (\\u000D) characters.
         ///
         /// For more information about role session permissions, see [Session policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session).
-        ///
-        /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
         pub fn policy(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -1085,8 +1163,6 @@ pub mod builders {
         /// The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as managed session policies. The policies must exist in the same account as the role.
         ///
         /// This parameter is optional. You can provide up to 10 managed policy ARNs. However, the plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. For more information about ARNs, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the Amazon Web Services General Reference.
-        ///
-        /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
         ///
         /// Passing policies to this operation returns new temporary credentials. The resulting session's permissions are the intersection of the role's identity-based policy and the session policies. You can use the role's temporary credentials in subsequent Amazon Web Services API calls to access resources in the account that owns the role. You cannot use session policies to grant more permissions than those allowed by the identity-based policy of the role that is being assumed. For more information, see [Session Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session) in the *IAM User Guide*.
         pub fn policy_arns(
@@ -1241,7 +1317,7 @@ pub mod builders {
         }
     }
     /// A builder for [`AssumeRoleWithSamlOutput`](super::AssumeRoleWithSamlOutput).
-    #[derive(Clone, Default, PartialEq, Debug)]
+    #[derive(Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct AssumeRoleWithSamlOutputBuilder {
         pub(crate) assumed_role_user: ::std::option::Option<
@@ -1257,6 +1333,9 @@ pub mod builders {
         pub(crate) source_identity: ::std::option::Option<::std::string::String>,
         pub(crate) subject: ::std::option::Option<::std::string::String>,
         pub(crate) subject_type: ::std::option::Option<::std::string::String>,
+        pub(crate) trusted_identity_propagation_context: ::std::option::Option<
+            crate::types::TrustedIdentityPropagationContext,
+        >,
         pub(crate) _request_id: ::std::option::Option<::std::string::String>,
     }
     impl AssumeRoleWithSamlOutputBuilder {
@@ -1327,6 +1406,8 @@ pub mod builders {
             &self.credentials
         }
         /// The value of the `Issuer` element of the SAML assertion.
+        ///
+        /// This is not the trusted identity propagation issuer (`aws:OriginIdentity/Issuer`). When the session carries trusted identity propagation context, that value is returned in `TrustedIdentityPropagationContext`.
         pub fn issuer(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -1378,7 +1459,9 @@ pub mod builders {
         ) -> &::std::option::Option<::std::string::String> {
             &self.name_qualifier
         }
-        /// A percentage value that indicates the packed size of the session policies and session tags combined passed in the request. The request fails if the packed size is greater than 100 percent, which means the policies and tags exceeded the allowed space.
+        /// The percentage (0-100) of the maximum allowed session token size that the returned session token consumes.
+        ///
+        /// This field is deprecated. Use `SessionTokenUtilization` instead.
         #[deprecated(
             note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)"
         )]
@@ -1474,6 +1557,8 @@ pub mod builders {
             &self.source_identity
         }
         /// The value of the `NameID` element in the `Subject` element of the SAML assertion.
+        ///
+        /// This is not the trusted identity propagation subject (`aws:OriginIdentity/Subject`). When the session carries trusted identity propagation context, that value is returned in `TrustedIdentityPropagationContext`.
         pub fn subject(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -1496,6 +1581,8 @@ pub mod builders {
         /// The format of the name ID, as defined by the `Format` attribute in the `NameID` element of the SAML assertion. Typical examples of the format are `transient` or `persistent`.
         ///
         /// If the format includes the prefix `urn:oasis:names:tc:SAML:2.0:nameid-format`, that prefix is removed. For example, `urn:oasis:names:tc:SAML:2.0:nameid-format:transient` is returned as `transient`. If the format includes any other prefix, the format is returned with no modifications.
+        ///
+        /// This is not the trusted identity propagation subject type (`aws:OriginIdentity/SubjectType`). When the session carries trusted identity propagation context, that value is returned in `TrustedIdentityPropagationContext`.
         pub fn subject_type(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -1514,6 +1601,40 @@ pub mod builders {
         /// The value set for `SubjectType`, if any.
         pub fn get_subject_type(&self) -> &::std::option::Option<::std::string::String> {
             &self.subject_type
+        }
+        /// The trusted identity propagation context that Amazon Web Services STS set in the session from the SAML assertion, through the context provider attached to the SAML identity provider. It is present only when Amazon Web Services STS set such context in the session. It contains the `aws:OriginIdentity/Subject`, `aws:OriginIdentity/SubjectType`, `aws:OriginIdentity/Issuer` and `aws:OriginIdentity/FederatedProviderArn` keys and the `aws:TransactionContext/IdentityProvider/*` keys that Amazon Web Services STS set in the session. Other keys in the session, such as `aws:IdentityCenterInstanceArn` and `aws:IdentityStoreArn` for an identity provider with an Identity Center instance attached, are not returned.
+        ///
+        /// Its `OriginIdentity` members share the names `Subject`, `SubjectType` and `Issuer` with members of this response but carry the trusted identity propagation values, which differ from the SAML assertion values.
+        ///
+        /// It is not returned when the SAML assertion is encrypted, even though the session carries the context.
+        ///
+        /// This element contains information about the end user. Do not log it.
+        ///
+        /// Sensitive: redacted in `Debug` output.
+        pub fn trusted_identity_propagation_context(
+            mut self,
+            value: impl ::std::convert::Into<
+                crate::types::TrustedIdentityPropagationContext,
+            >,
+        ) -> Self {
+            self.trusted_identity_propagation_context = ::std::option::Option::Some(
+                value.into(),
+            );
+            self
+        }
+        /// Sets or clears `TrustedIdentityPropagationContext`.
+        pub fn set_trusted_identity_propagation_context(
+            mut self,
+            value: ::std::option::Option<crate::types::TrustedIdentityPropagationContext>,
+        ) -> Self {
+            self.trusted_identity_propagation_context = value;
+            self
+        }
+        /// The value set for `TrustedIdentityPropagationContext`, if any.
+        pub fn get_trusted_identity_propagation_context(
+            &self,
+        ) -> &::std::option::Option<crate::types::TrustedIdentityPropagationContext> {
+            &self.trusted_identity_propagation_context
         }
         /// Sets the request id (normally read from the response).
         pub fn response_request_id(
@@ -1545,10 +1666,36 @@ pub mod builders {
                 source_identity: self.source_identity,
                 subject: self.subject,
                 subject_type: self.subject_type,
+                trusted_identity_propagation_context: self
+                    .trusted_identity_propagation_context,
                 _request_id: self._request_id,
             };
             value.validate()?;
             Ok(value)
+        }
+    }
+    impl ::std::fmt::Debug for AssumeRoleWithSamlOutputBuilder {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            let mut d = f.debug_struct("AssumeRoleWithSamlOutputBuilder");
+            d.field("assumed_role_user", &self.assumed_role_user);
+            d.field("audience", &self.audience);
+            d.field("credentials", &self.credentials);
+            d.field("issuer", &self.issuer);
+            d.field("name_qualifier", &self.name_qualifier);
+            d.field("packed_policy_size", &self.packed_policy_size);
+            d.field("session_token_size", &self.session_token_size);
+            d.field("session_token_utilization", &self.session_token_utilization);
+            d.field("source_identity", &self.source_identity);
+            d.field("subject", &self.subject);
+            d.field("subject_type", &self.subject_type);
+            d.field(
+                "trusted_identity_propagation_context",
+                &::stsgen_runtime::sensitive::RedactedOption(
+                    &self.trusted_identity_propagation_context,
+                ),
+            );
+            d.field("request_id", &self._request_id);
+            d.finish()
         }
     }
     /// Fluent builder for `AssumeRoleWithSAML`: set members, then [`send`](Self::send).
@@ -1633,8 +1780,6 @@ pub mod builders {
         /// The plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. The JSON policy characters can be any ASCII character from the space character to the end of the valid character list (\\u0020 through \\u00FF). It can also include the tab (\\u0009), linefeed (\\u000A), and carriage return (\\u000D) characters.
         ///
         /// For more information about role session permissions, see [Session policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session).
-        ///
-        /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
         pub fn policy(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -1657,8 +1802,6 @@ pub mod builders {
         /// The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as managed session policies. The policies must exist in the same account as the role.
         ///
         /// This parameter is optional. You can provide up to 10 managed policy ARNs. However, the plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. For more information about ARNs, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the Amazon Web Services General Reference.
-        ///
-        /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
         ///
         /// Passing policies to this operation returns new temporary credentials. The resulting session's permissions are the intersection of the role's identity-based policy and the session policies. You can use the role's temporary credentials in subsequent Amazon Web Services API calls to access resources in the account that owns the role. You cannot use session policies to grant more permissions than those allowed by the identity-based policy of the role that is being assumed. For more information, see [Session Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session) in the *IAM User Guide*.
         pub fn policy_arns(

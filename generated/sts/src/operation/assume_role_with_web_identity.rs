@@ -26,8 +26,6 @@
 //!
 //! You can pass up to 50 session tags. The plaintext session tag keys can’t exceed 128 characters and the values can’t exceed 256 characters. For these and additional limits, see [IAM and STS Character Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-limits.html#reference_iam-limits-entity-length) in the *IAM User Guide*.
 //!
-//! **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
-//!
 //! You can pass a session tag with the same key as a tag that is attached to the role. When you do, the session tag overrides the role tag with the same key.
 //!
 //! An administrator must grant you the permissions necessary to pass session tags. The administrator can also create granular permissions to allow you to pass only specific session tags. For more information, see [Tutorial: Using Tags for Attribute-Based Access Control](https://docs.aws.amazon.com/IAM/latest/UserGuide/tutorial_attribute-based-access-control.html) in the *IAM User Guide*.
@@ -86,14 +84,10 @@ pub struct AssumeRoleWithWebIdentityInput {
     /// The plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. The JSON policy characters can be any ASCII character from the space character to the end of the valid character list (\\u0020 through \\u00FF). It can also include the tab (\\u0009), linefeed (\\u000A), and carriage return (\\u000D) characters.
     ///
     /// For more information about role session permissions, see [Session policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session).
-    ///
-    /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
     pub(crate) policy: ::std::option::Option<::std::string::String>,
     /// The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as managed session policies. The policies must exist in the same account as the role.
     ///
     /// This parameter is optional. You can provide up to 10 managed policy ARNs. However, the plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. For more information about ARNs, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the Amazon Web Services General Reference.
-    ///
-    /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
     ///
     /// Passing policies to this operation returns new temporary credentials. The resulting session's permissions are the intersection of the role's identity-based policy and the session policies. You can use the role's temporary credentials in subsequent Amazon Web Services API calls to access resources in the account that owns the role. You cannot use session policies to grant more permissions than those allowed by the identity-based policy of the role that is being assumed. For more information, see [Session Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session) in the *IAM User Guide*.
     pub(crate) policy_arns: ::std::option::Option<
@@ -150,16 +144,12 @@ impl AssumeRoleWithWebIdentityInput {
     /// The plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. The JSON policy characters can be any ASCII character from the space character to the end of the valid character list (\\u0020 through \\u00FF). It can also include the tab (\\u0009), linefeed (\\u000A), and carriage return (\\u000D) characters.
     ///
     /// For more information about role session permissions, see [Session policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session).
-    ///
-    /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
     pub fn policy(&self) -> ::std::option::Option<&str> {
         self.policy.as_deref()
     }
     /// The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as managed session policies. The policies must exist in the same account as the role.
     ///
     /// This parameter is optional. You can provide up to 10 managed policy ARNs. However, the plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. For more information about ARNs, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the Amazon Web Services General Reference.
-    ///
-    /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
     ///
     /// Passing policies to this operation returns new temporary credentials. The resulting session's permissions are the intersection of the role's identity-based policy and the session policies. You can use the role's temporary credentials in subsequent Amazon Web Services API calls to access resources in the account that owns the role. You cannot use session policies to grant more permissions than those allowed by the identity-based policy of the role that is being assumed. For more information, see [Session Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session) in the *IAM User Guide*.
     ///
@@ -277,7 +267,7 @@ impl ::std::fmt::Debug for AssumeRoleWithWebIdentityInput {
 /// Output of [`AssumeRoleWithWebIdentity`](self).
 ///
 /// Contains the response to a successful AssumeRoleWithWebIdentity request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
-#[derive(Clone, PartialEq, Debug)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssumeRoleWithWebIdentityOutput {
     /// The Amazon Resource Name (ARN) and the assumed role ID, which are identifiers that you can use to refer to the resulting temporary security credentials. For example, you can reference these credentials as a principal in a resource-based policy by using the ARN or assumed role ID. The ARN and ID include the `RoleSessionName` that you specified when you called `AssumeRole`.
@@ -288,7 +278,9 @@ pub struct AssumeRoleWithWebIdentityOutput {
     ///
     /// **Note:** The size of the security token that STS API operations return is not fixed. We strongly recommend that you make no assumptions about the maximum size.
     pub(crate) credentials: ::std::option::Option<crate::types::Credentials>,
-    /// A percentage value that indicates the packed size of the session policies and session tags combined passed in the request. The request fails if the packed size is greater than 100 percent, which means the policies and tags exceeded the allowed space.
+    /// The percentage (0-100) of the maximum allowed session token size that the returned session token consumes.
+    ///
+    /// This field is deprecated. Use `SessionTokenUtilization` instead.
     pub(crate) packed_policy_size: ::std::option::Option<i32>,
     /// The issuing authority of the web identity token presented. For OpenID Connect ID tokens, this contains the value of the `iss` field. For OAuth 2.0 access tokens, this contains the value of the `ProviderId` parameter that was passed in the `AssumeRoleWithWebIdentity` request.
     pub(crate) provider: ::std::option::Option<::std::string::String>,
@@ -305,6 +297,14 @@ pub struct AssumeRoleWithWebIdentityOutput {
     /// The unique user identifier that is returned by the identity provider. This identifier is associated with the `WebIdentityToken` that was submitted with the `AssumeRoleWithWebIdentity` call. The identifier is typically unique to the user and the application that acquired the `WebIdentityToken` (pairwise identifier). For OpenID Connect ID tokens, this field contains the value returned by the identity provider as the token's `sub` (Subject) claim.
     pub(crate) subject_from_web_identity_token: ::std::option::Option<
         ::std::string::String,
+    >,
+    /// The trusted identity propagation context that Amazon Web Services STS set in the session from the web identity token, through the context provider attached to the OpenID Connect identity provider. It is present only when Amazon Web Services STS set such context in the session. It contains the `aws:OriginIdentity/Subject`, `aws:OriginIdentity/SubjectType`, `aws:OriginIdentity/Issuer` and `aws:OriginIdentity/FederatedProviderArn` keys and the `aws:TransactionContext/IdentityProvider/*` keys that Amazon Web Services STS set in the session. Other keys in the session, such as `aws:IdentityCenterInstanceArn` and `aws:IdentityStoreArn` for an identity provider with an Identity Center instance attached, are not returned.
+    ///
+    /// This element contains information about the end user. Do not log it.
+    ///
+    /// Sensitive: redacted in `Debug` output.
+    pub(crate) trusted_identity_propagation_context: ::std::option::Option<
+        crate::types::TrustedIdentityPropagationContext,
     >,
     /// The request id of the response this output was read from.
     pub(crate) _request_id: ::std::option::Option<::std::string::String>,
@@ -332,7 +332,9 @@ impl AssumeRoleWithWebIdentityOutput {
     pub fn credentials(&self) -> ::std::option::Option<&crate::types::Credentials> {
         self.credentials.as_ref()
     }
-    /// A percentage value that indicates the packed size of the session policies and session tags combined passed in the request. The request fails if the packed size is greater than 100 percent, which means the policies and tags exceeded the allowed space.
+    /// The percentage (0-100) of the maximum allowed session token size that the returned session token consumes.
+    ///
+    /// This field is deprecated. Use `SessionTokenUtilization` instead.
     #[deprecated(
         note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)"
     )]
@@ -362,6 +364,16 @@ impl AssumeRoleWithWebIdentityOutput {
     /// The unique user identifier that is returned by the identity provider. This identifier is associated with the `WebIdentityToken` that was submitted with the `AssumeRoleWithWebIdentity` call. The identifier is typically unique to the user and the application that acquired the `WebIdentityToken` (pairwise identifier). For OpenID Connect ID tokens, this field contains the value returned by the identity provider as the token's `sub` (Subject) claim.
     pub fn subject_from_web_identity_token(&self) -> ::std::option::Option<&str> {
         self.subject_from_web_identity_token.as_deref()
+    }
+    /// The trusted identity propagation context that Amazon Web Services STS set in the session from the web identity token, through the context provider attached to the OpenID Connect identity provider. It is present only when Amazon Web Services STS set such context in the session. It contains the `aws:OriginIdentity/Subject`, `aws:OriginIdentity/SubjectType`, `aws:OriginIdentity/Issuer` and `aws:OriginIdentity/FederatedProviderArn` keys and the `aws:TransactionContext/IdentityProvider/*` keys that Amazon Web Services STS set in the session. Other keys in the session, such as `aws:IdentityCenterInstanceArn` and `aws:IdentityStoreArn` for an identity provider with an Identity Center instance attached, are not returned.
+    ///
+    /// This element contains information about the end user. Do not log it.
+    ///
+    /// Sensitive: redacted in `Debug` output.
+    pub fn trusted_identity_propagation_context(
+        &self,
+    ) -> ::std::option::Option<&crate::types::TrustedIdentityPropagationContext> {
+        self.trusted_identity_propagation_context.as_ref()
     }
     /// Checks every modeled constraint (lengths, ranges, patterns), recursively.
     ///
@@ -415,7 +427,44 @@ impl AssumeRoleWithWebIdentityOutput {
                 v,
             )?;
         }
+        if let ::std::option::Option::Some(v) = &self
+            .trusted_identity_propagation_context
+        {
+            v.validate()
+                .map_err(|e| {
+                    e
+                        .in_field(
+                            "AssumeRoleWithWebIdentityResponse",
+                            "TrustedIdentityPropagationContext",
+                        )
+                })?;
+        }
         Ok(())
+    }
+}
+impl ::std::fmt::Debug for AssumeRoleWithWebIdentityOutput {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let mut d = f.debug_struct("AssumeRoleWithWebIdentityOutput");
+        d.field("assumed_role_user", &self.assumed_role_user);
+        d.field("audience", &self.audience);
+        d.field("credentials", &self.credentials);
+        d.field("packed_policy_size", &self.packed_policy_size);
+        d.field("provider", &self.provider);
+        d.field("session_token_size", &self.session_token_size);
+        d.field("session_token_utilization", &self.session_token_utilization);
+        d.field("source_identity", &self.source_identity);
+        d.field(
+            "subject_from_web_identity_token",
+            &self.subject_from_web_identity_token,
+        );
+        d.field(
+            "trusted_identity_propagation_context",
+            &::stsgen_runtime::sensitive::RedactedOption(
+                &self.trusted_identity_propagation_context,
+            ),
+        );
+        d.field("request_id", &self._request_id);
+        d.finish()
     }
 }
 impl ::stsgen_runtime::RequestId for AssumeRoleWithWebIdentityOutput {
@@ -431,9 +480,9 @@ pub enum AssumeRoleWithWebIdentityError {
     MalformedPolicyDocumentException(
         crate::types::error::MalformedPolicyDocumentException,
     ),
-    /// The request was rejected because the total packed size of the session policies and session tags combined was too large. An Amazon Web Services conversion compresses the session policy document, session policy ARNs, and session tags into a packed binary format that has a separate limit. The error message indicates by percentage how close the policies and tags are to the upper size limit. For more information, see [Passing Session Tags in STS](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html) in the *IAM User Guide*.
+    /// The request was rejected because the session token exceeded the maximum allowed size. The error message reports the session token size and the maximum allowed size, both in bytes. Session policies and session tags add to the session token size. For more information, see [Passing Session Tags in STS](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html) in the *IAM User Guide*.
     ///
-    /// You could receive this error even though you meet other defined session policy and session tag limits. For more information, see [IAM and STS Entity Character Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-limits-entity-length) in the *IAM User Guide*.
+    /// You might receive this error even though you meet the individual session policy and session tag limits. Monitor `SessionTokenUtilization` to track how close the session token is to the maximum allowed size. For more information, see [IAM and STS Entity Character Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-limits-entity-length) in the *IAM User Guide*.
     PackedPolicyTooLargeException(crate::types::error::PackedPolicyTooLargeException),
     /// The identity provider (IdP) reported that authentication failed. This might be because the claim is invalid.
     ///
@@ -750,6 +799,9 @@ pub fn parse_output(
             let mut f_subject_from_web_identity_token: ::std::option::Option<
                 ::std::string::String,
             > = ::std::option::Option::None;
+            let mut f_trusted_identity_propagation_context: ::std::option::Option<
+                crate::types::TrustedIdentityPropagationContext,
+            > = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = r.next_child(tag)? {
                 match child.name() {
                     "AssumedRoleUser" => {
@@ -829,6 +881,14 @@ pub fn parse_output(
                             ::std::borrow::ToOwned::to_owned(text)
                         });
                     }
+                    "TrustedIdentityPropagationContext" => {
+                        f_trusted_identity_propagation_context = ::std::option::Option::Some(
+                            crate::protocol::de::de_trusted_identity_propagation_context(
+                                r,
+                                &child,
+                            )?,
+                        );
+                    }
                     _ => r.skip(&child)?,
                 }
             }
@@ -842,6 +902,7 @@ pub fn parse_output(
                 session_token_utilization: f_session_token_utilization,
                 source_identity: f_source_identity,
                 subject_from_web_identity_token: f_subject_from_web_identity_token,
+                trusted_identity_propagation_context: f_trusted_identity_propagation_context,
                 _request_id: ::std::option::Option::None,
             })
         },
@@ -1093,8 +1154,6 @@ pub mod builders {
         /// The plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. The JSON policy characters can be any ASCII character from the space character to the end of the valid character list (\\u0020 through \\u00FF). It can also include the tab (\\u0009), linefeed (\\u000A), and carriage return (\\u000D) characters.
         ///
         /// For more information about role session permissions, see [Session policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session).
-        ///
-        /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
         pub fn policy(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -1119,8 +1178,6 @@ pub mod builders {
         /// The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as managed session policies. The policies must exist in the same account as the role.
         ///
         /// This parameter is optional. You can provide up to 10 managed policy ARNs. However, the plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. For more information about ARNs, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the Amazon Web Services General Reference.
-        ///
-        /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
         ///
         /// Passing policies to this operation returns new temporary credentials. The resulting session's permissions are the intersection of the role's identity-based policy and the session policies. You can use the role's temporary credentials in subsequent Amazon Web Services API calls to access resources in the account that owns the role. You cannot use session policies to grant more permissions than those allowed by the identity-based policy of the role that is being assumed. For more information, see [Session Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session) in the *IAM User Guide*.
         pub fn policy_arns(
@@ -1305,7 +1362,7 @@ pub mod builders {
         }
     }
     /// A builder for [`AssumeRoleWithWebIdentityOutput`](super::AssumeRoleWithWebIdentityOutput).
-    #[derive(Clone, Default, PartialEq, Debug)]
+    #[derive(Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct AssumeRoleWithWebIdentityOutputBuilder {
         pub(crate) assumed_role_user: ::std::option::Option<
@@ -1320,6 +1377,9 @@ pub mod builders {
         pub(crate) source_identity: ::std::option::Option<::std::string::String>,
         pub(crate) subject_from_web_identity_token: ::std::option::Option<
             ::std::string::String,
+        >,
+        pub(crate) trusted_identity_propagation_context: ::std::option::Option<
+            crate::types::TrustedIdentityPropagationContext,
         >,
         pub(crate) _request_id: ::std::option::Option<::std::string::String>,
     }
@@ -1390,7 +1450,9 @@ pub mod builders {
         ) -> &::std::option::Option<crate::types::Credentials> {
             &self.credentials
         }
-        /// A percentage value that indicates the packed size of the session policies and session tags combined passed in the request. The request fails if the packed size is greater than 100 percent, which means the policies and tags exceeded the allowed space.
+        /// The percentage (0-100) of the maximum allowed session token size that the returned session token consumes.
+        ///
+        /// This field is deprecated. Use `SessionTokenUtilization` instead.
         #[deprecated(
             note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)"
         )]
@@ -1529,6 +1591,36 @@ pub mod builders {
         ) -> &::std::option::Option<::std::string::String> {
             &self.subject_from_web_identity_token
         }
+        /// The trusted identity propagation context that Amazon Web Services STS set in the session from the web identity token, through the context provider attached to the OpenID Connect identity provider. It is present only when Amazon Web Services STS set such context in the session. It contains the `aws:OriginIdentity/Subject`, `aws:OriginIdentity/SubjectType`, `aws:OriginIdentity/Issuer` and `aws:OriginIdentity/FederatedProviderArn` keys and the `aws:TransactionContext/IdentityProvider/*` keys that Amazon Web Services STS set in the session. Other keys in the session, such as `aws:IdentityCenterInstanceArn` and `aws:IdentityStoreArn` for an identity provider with an Identity Center instance attached, are not returned.
+        ///
+        /// This element contains information about the end user. Do not log it.
+        ///
+        /// Sensitive: redacted in `Debug` output.
+        pub fn trusted_identity_propagation_context(
+            mut self,
+            value: impl ::std::convert::Into<
+                crate::types::TrustedIdentityPropagationContext,
+            >,
+        ) -> Self {
+            self.trusted_identity_propagation_context = ::std::option::Option::Some(
+                value.into(),
+            );
+            self
+        }
+        /// Sets or clears `TrustedIdentityPropagationContext`.
+        pub fn set_trusted_identity_propagation_context(
+            mut self,
+            value: ::std::option::Option<crate::types::TrustedIdentityPropagationContext>,
+        ) -> Self {
+            self.trusted_identity_propagation_context = value;
+            self
+        }
+        /// The value set for `TrustedIdentityPropagationContext`, if any.
+        pub fn get_trusted_identity_propagation_context(
+            &self,
+        ) -> &::std::option::Option<crate::types::TrustedIdentityPropagationContext> {
+            &self.trusted_identity_propagation_context
+        }
         /// Sets the request id (normally read from the response).
         pub fn response_request_id(
             mut self,
@@ -1557,10 +1649,37 @@ pub mod builders {
                 session_token_utilization: self.session_token_utilization,
                 source_identity: self.source_identity,
                 subject_from_web_identity_token: self.subject_from_web_identity_token,
+                trusted_identity_propagation_context: self
+                    .trusted_identity_propagation_context,
                 _request_id: self._request_id,
             };
             value.validate()?;
             Ok(value)
+        }
+    }
+    impl ::std::fmt::Debug for AssumeRoleWithWebIdentityOutputBuilder {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            let mut d = f.debug_struct("AssumeRoleWithWebIdentityOutputBuilder");
+            d.field("assumed_role_user", &self.assumed_role_user);
+            d.field("audience", &self.audience);
+            d.field("credentials", &self.credentials);
+            d.field("packed_policy_size", &self.packed_policy_size);
+            d.field("provider", &self.provider);
+            d.field("session_token_size", &self.session_token_size);
+            d.field("session_token_utilization", &self.session_token_utilization);
+            d.field("source_identity", &self.source_identity);
+            d.field(
+                "subject_from_web_identity_token",
+                &self.subject_from_web_identity_token,
+            );
+            d.field(
+                "trusted_identity_propagation_context",
+                &::stsgen_runtime::sensitive::RedactedOption(
+                    &self.trusted_identity_propagation_context,
+                ),
+            );
+            d.field("request_id", &self._request_id);
+            d.finish()
         }
     }
     /// Fluent builder for `AssumeRoleWithWebIdentity`: set members, then [`send`](Self::send).
@@ -1645,8 +1764,6 @@ pub mod builders {
         /// The plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. The JSON policy characters can be any ASCII character from the space character to the end of the valid character list (\\u0020 through \\u00FF). It can also include the tab (\\u0009), linefeed (\\u000A), and carriage return (\\u000D) characters.
         ///
         /// For more information about role session permissions, see [Session policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session).
-        ///
-        /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
         pub fn policy(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -1669,8 +1786,6 @@ pub mod builders {
         /// The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as managed session policies. The policies must exist in the same account as the role.
         ///
         /// This parameter is optional. You can provide up to 10 managed policy ARNs. However, the plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. For more information about ARNs, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the Amazon Web Services General Reference.
-        ///
-        /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
         ///
         /// Passing policies to this operation returns new temporary credentials. The resulting session's permissions are the intersection of the role's identity-based policy and the session policies. You can use the role's temporary credentials in subsequent Amazon Web Services API calls to access resources in the account that owns the role. You cannot use session policies to grant more permissions than those allowed by the identity-based policy of the role that is being assumed. For more information, see [Session Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session) in the *IAM User Guide*.
         pub fn policy_arns(

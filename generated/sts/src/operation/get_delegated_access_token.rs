@@ -70,7 +70,7 @@ pub struct GetDelegatedAccessTokenOutput {
     pub(crate) assumed_principal: ::std::option::Option<::std::string::String>,
     /// The `Credentials` member.
     pub(crate) credentials: ::std::option::Option<crate::types::Credentials>,
-    /// The percentage of the maximum policy size that is used by the session policy. The policy size is calculated as the sum of all the session policies and permission boundaries attached to the session. If the packed size exceeds 100%, the request fails.
+    /// This field is deprecated. It is not populated for `GetDelegatedAccessToken`.
     pub(crate) packed_policy_size: ::std::option::Option<i32>,
     /// The request id of the response this output was read from.
     pub(crate) _request_id: ::std::option::Option<::std::string::String>,
@@ -90,7 +90,7 @@ impl GetDelegatedAccessTokenOutput {
     pub fn credentials(&self) -> ::std::option::Option<&crate::types::Credentials> {
         self.credentials.as_ref()
     }
-    /// The percentage of the maximum policy size that is used by the session policy. The policy size is calculated as the sum of all the session policies and permission boundaries attached to the session. If the packed size exceeds 100%, the request fails.
+    /// This field is deprecated. It is not populated for `GetDelegatedAccessToken`.
     #[deprecated(
         note = "Deprecated. This field is not populated for GetDelegatedAccessToken. (since 2026-06-17)"
     )]
@@ -138,9 +138,9 @@ pub enum GetDelegatedAccessTokenError {
     ExpiredTradeInTokenException(crate::types::error::ExpiredTradeInTokenException),
     /// STS is not activated in the requested region for the account that is being asked to generate credentials. The account administrator must use the IAM console to activate STS in that region. For more information, see [Activating and Deactivating STS in an Amazon Web Services Region](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_enable-regions.html#sts-regions-activate-deactivate) in the *IAM User Guide*.
     RegionDisabledException(crate::types::error::RegionDisabledException),
-    /// The request was rejected because the total packed size of the session policies and session tags combined was too large. An Amazon Web Services conversion compresses the session policy document, session policy ARNs, and session tags into a packed binary format that has a separate limit. The error message indicates by percentage how close the policies and tags are to the upper size limit. For more information, see [Passing Session Tags in STS](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html) in the *IAM User Guide*.
+    /// The request was rejected because the session token exceeded the maximum allowed size. The error message reports the session token size and the maximum allowed size, both in bytes. Session policies and session tags add to the session token size. For more information, see [Passing Session Tags in STS](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html) in the *IAM User Guide*.
     ///
-    /// You could receive this error even though you meet other defined session policy and session tag limits. For more information, see [IAM and STS Entity Character Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-limits-entity-length) in the *IAM User Guide*.
+    /// You might receive this error even though you meet the individual session policy and session tag limits. Monitor `SessionTokenUtilization` to track how close the session token is to the maximum allowed size. For more information, see [IAM and STS Entity Character Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-limits-entity-length) in the *IAM User Guide*.
     PackedPolicyTooLargeException(crate::types::error::PackedPolicyTooLargeException),
     /// An error code the model does not list for this operation (`AccessDenied`, `Throttling`, ...).
     Unhandled(::stsgen_runtime::UnhandledError),
@@ -599,7 +599,7 @@ pub mod builders {
         ) -> &::std::option::Option<crate::types::Credentials> {
             &self.credentials
         }
-        /// The percentage of the maximum policy size that is used by the session policy. The policy size is calculated as the sum of all the session policies and permission boundaries attached to the session. If the packed size exceeds 100%, the request fails.
+        /// This field is deprecated. It is not populated for `GetDelegatedAccessToken`.
         #[deprecated(
             note = "Deprecated. This field is not populated for GetDelegatedAccessToken. (since 2026-06-17)"
         )]

@@ -15,7 +15,7 @@
 //! The temporary security credentials created by `GetSessionToken` can be used to make API calls to any Amazon Web Services service with the following exceptions:
 //!
 //! - You cannot call any IAM API operations unless MFA authentication information is included in the request.
-//! - You cannot call any STS API *except* `AssumeRole` or `GetCallerIdentity`.
+//! - You cannot call any STS API *except* `AssumeRole`, `GetCallerIdentity`, `GetScopedCredentials`, `GetWebIdentityToken`, or `GetDelegatedAccessToken`.
 //!
 //! The credentials that `GetSessionToken` returns are based on permissions associated with the IAM user whose credentials were used to call the operation. The temporary credentials have the same permissions as the IAM user.
 //!

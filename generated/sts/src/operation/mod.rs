@@ -19,7 +19,9 @@ pub mod get_caller_identity;
 pub mod get_delegated_access_token;
 /// `GetFederationToken`: Returns a set of temporary security credentials (consisting of an access key ID, a secret access key, and a security token) for a user.
 pub mod get_federation_token;
+/// `GetScopedCredentials`: Returns a set of temporary security credentials that are scoped down from the caller's existing temporary security credentials.
+pub mod get_scoped_credentials;
 /// `GetSessionToken`: Returns a set of temporary credentials for an Amazon Web Services account or IAM user.
 pub mod get_session_token;
-/// `GetWebIdentityToken`: Returns a signed JSON Web Token (JWT) that represents the calling Amazon Web Services identity.
+/// `GetWebIdentityToken`: Returns a signed JSON Web Token (JWT) that represents the calling Amazon Web Services identity or, if you set `SubjectMode` to `OriginIdentity`, the human user or workload on whose behalf the calling session acts.
 pub mod get_web_identity_token;

@@ -258,6 +258,32 @@ pub(crate) fn de_idp_rejected_claim_exception<'a>(
         meta: ::stsgen_runtime::ErrorMetadata::default(),
     })
 }
+/// Reads a `InsufficientSessionLifetimeException`.
+pub(crate) fn de_insufficient_session_lifetime_exception<'a>(
+    r: &mut ::stsgen_runtime::xml::XmlReader<'a>,
+    tag: &::stsgen_runtime::xml::StartTag<'a>,
+) -> ::std::result::Result<
+    crate::types::error::InsufficientSessionLifetimeException,
+    ::stsgen_runtime::ParseError,
+> {
+    let mut f_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    while let ::std::option::Option::Some(child) = r.next_child(tag)? {
+        match child.name() {
+            "message" | "Message" => {
+                f_message = ::std::option::Option::Some({
+                    let text = r.read_text(&child)?;
+                    let text: &str = &text;
+                    ::std::borrow::ToOwned::to_owned(text)
+                });
+            }
+            _ => r.skip(&child)?,
+        }
+    }
+    Ok(crate::types::error::InsufficientSessionLifetimeException {
+        message: f_message,
+        meta: ::stsgen_runtime::ErrorMetadata::default(),
+    })
+}
 /// Reads a `InvalidAuthorizationMessageException`.
 pub(crate) fn de_invalid_authorization_message_exception<'a>(
     r: &mut ::stsgen_runtime::xml::XmlReader<'a>,
@@ -284,6 +310,32 @@ pub(crate) fn de_invalid_authorization_message_exception<'a>(
         meta: ::stsgen_runtime::ErrorMetadata::default(),
     })
 }
+/// Reads a `InvalidContextAssertionException`.
+pub(crate) fn de_invalid_context_assertion_exception<'a>(
+    r: &mut ::stsgen_runtime::xml::XmlReader<'a>,
+    tag: &::stsgen_runtime::xml::StartTag<'a>,
+) -> ::std::result::Result<
+    crate::types::error::InvalidContextAssertionException,
+    ::stsgen_runtime::ParseError,
+> {
+    let mut f_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    while let ::std::option::Option::Some(child) = r.next_child(tag)? {
+        match child.name() {
+            "message" | "Message" => {
+                f_message = ::std::option::Option::Some({
+                    let text = r.read_text(&child)?;
+                    let text: &str = &text;
+                    ::std::borrow::ToOwned::to_owned(text)
+                });
+            }
+            _ => r.skip(&child)?,
+        }
+    }
+    Ok(crate::types::error::InvalidContextAssertionException {
+        message: f_message,
+        meta: ::stsgen_runtime::ErrorMetadata::default(),
+    })
+}
 /// Reads a `InvalidIdentityTokenException`.
 pub(crate) fn de_invalid_identity_token_exception<'a>(
     r: &mut ::stsgen_runtime::xml::XmlReader<'a>,
@@ -306,6 +358,32 @@ pub(crate) fn de_invalid_identity_token_exception<'a>(
         }
     }
     Ok(crate::types::error::InvalidIdentityTokenException {
+        message: f_message,
+        meta: ::stsgen_runtime::ErrorMetadata::default(),
+    })
+}
+/// Reads a `InvalidSubjectCredentialsException`.
+pub(crate) fn de_invalid_subject_credentials_exception<'a>(
+    r: &mut ::stsgen_runtime::xml::XmlReader<'a>,
+    tag: &::stsgen_runtime::xml::StartTag<'a>,
+) -> ::std::result::Result<
+    crate::types::error::InvalidSubjectCredentialsException,
+    ::stsgen_runtime::ParseError,
+> {
+    let mut f_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    while let ::std::option::Option::Some(child) = r.next_child(tag)? {
+        match child.name() {
+            "message" | "Message" => {
+                f_message = ::std::option::Option::Some({
+                    let text = r.read_text(&child)?;
+                    let text: &str = &text;
+                    ::std::borrow::ToOwned::to_owned(text)
+                });
+            }
+            _ => r.skip(&child)?,
+        }
+    }
+    Ok(crate::types::error::InvalidSubjectCredentialsException {
         message: f_message,
         meta: ::stsgen_runtime::ErrorMetadata::default(),
     })
@@ -360,6 +438,55 @@ pub(crate) fn de_malformed_policy_document_exception<'a>(
     Ok(crate::types::error::MalformedPolicyDocumentException {
         message: f_message,
         meta: ::stsgen_runtime::ErrorMetadata::default(),
+    })
+}
+/// Reads a `OriginIdentity`.
+pub(crate) fn de_origin_identity<'a>(
+    r: &mut ::stsgen_runtime::xml::XmlReader<'a>,
+    tag: &::stsgen_runtime::xml::StartTag<'a>,
+) -> ::std::result::Result<crate::types::OriginIdentity, ::stsgen_runtime::ParseError> {
+    let mut f_federated_provider_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    let mut f_issuer: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    let mut f_subject: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    let mut f_subject_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    while let ::std::option::Option::Some(child) = r.next_child(tag)? {
+        match child.name() {
+            "FederatedProviderArn" => {
+                f_federated_provider_arn = ::std::option::Option::Some({
+                    let text = r.read_text(&child)?;
+                    let text: &str = &text;
+                    ::std::borrow::ToOwned::to_owned(text)
+                });
+            }
+            "Issuer" => {
+                f_issuer = ::std::option::Option::Some({
+                    let text = r.read_text(&child)?;
+                    let text: &str = &text;
+                    ::std::borrow::ToOwned::to_owned(text)
+                });
+            }
+            "Subject" => {
+                f_subject = ::std::option::Option::Some({
+                    let text = r.read_text(&child)?;
+                    let text: &str = &text;
+                    ::std::borrow::ToOwned::to_owned(text)
+                });
+            }
+            "SubjectType" => {
+                f_subject_type = ::std::option::Option::Some({
+                    let text = r.read_text(&child)?;
+                    let text: &str = &text;
+                    ::std::borrow::ToOwned::to_owned(text)
+                });
+            }
+            _ => r.skip(&child)?,
+        }
+    }
+    Ok(crate::types::OriginIdentity {
+        federated_provider_arn: f_federated_provider_arn,
+        issuer: f_issuer,
+        subject: f_subject,
+        subject_type: f_subject_type,
     })
 }
 /// Reads a `OutboundWebIdentityFederationDisabledException`.
@@ -440,6 +567,45 @@ pub(crate) fn de_region_disabled_exception<'a>(
         meta: ::stsgen_runtime::ErrorMetadata::default(),
     })
 }
+/// Reads a `ScopedSession`.
+pub(crate) fn de_scoped_session<'a>(
+    r: &mut ::stsgen_runtime::xml::XmlReader<'a>,
+    tag: &::stsgen_runtime::xml::StartTag<'a>,
+) -> ::std::result::Result<crate::types::ScopedSession, ::stsgen_runtime::ParseError> {
+    let mut f_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    let mut f_scoped_session_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    while let ::std::option::Option::Some(child) = r.next_child(tag)? {
+        match child.name() {
+            "Arn" => {
+                f_arn = ::std::option::Option::Some({
+                    let text = r.read_text(&child)?;
+                    let text: &str = &text;
+                    ::std::borrow::ToOwned::to_owned(text)
+                });
+            }
+            "ScopedSessionId" => {
+                f_scoped_session_id = ::std::option::Option::Some({
+                    let text = r.read_text(&child)?;
+                    let text: &str = &text;
+                    ::std::borrow::ToOwned::to_owned(text)
+                });
+            }
+            _ => r.skip(&child)?,
+        }
+    }
+    Ok(crate::types::ScopedSession {
+        arn: f_arn
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "ScopedSession",
+                "Arn",
+            ))?,
+        scoped_session_id: f_scoped_session_id
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "ScopedSession",
+                "ScopedSessionId",
+            ))?,
+    })
+}
 /// Reads a `SessionDurationEscalationException`.
 pub(crate) fn de_session_duration_escalation_exception<'a>(
     r: &mut ::stsgen_runtime::xml::XmlReader<'a>,
@@ -465,4 +631,127 @@ pub(crate) fn de_session_duration_escalation_exception<'a>(
         message: f_message,
         meta: ::stsgen_runtime::ErrorMetadata::default(),
     })
+}
+/// Reads a `TransactionContext`.
+pub(crate) fn de_transaction_context<'a>(
+    r: &mut ::stsgen_runtime::xml::XmlReader<'a>,
+    tag: &::stsgen_runtime::xml::StartTag<'a>,
+) -> ::std::result::Result<
+    crate::types::TransactionContext,
+    ::stsgen_runtime::ParseError,
+> {
+    let mut f_identity_provider: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    > = ::std::option::Option::None;
+    while let ::std::option::Option::Some(child) = r.next_child(tag)? {
+        match child.name() {
+            "IdentityProvider" => {
+                f_identity_provider = ::std::option::Option::Some(
+                    crate::protocol::de::de_transaction_context_identity_provider_map_type(
+                        r,
+                        &child,
+                    )?,
+                );
+            }
+            _ => r.skip(&child)?,
+        }
+    }
+    Ok(crate::types::TransactionContext {
+        identity_provider: f_identity_provider,
+    })
+}
+/// Reads a `TrustedIdentityPropagationContext`.
+pub(crate) fn de_trusted_identity_propagation_context<'a>(
+    r: &mut ::stsgen_runtime::xml::XmlReader<'a>,
+    tag: &::stsgen_runtime::xml::StartTag<'a>,
+) -> ::std::result::Result<
+    crate::types::TrustedIdentityPropagationContext,
+    ::stsgen_runtime::ParseError,
+> {
+    let mut f_origin_identity: ::std::option::Option<crate::types::OriginIdentity> = ::std::option::Option::None;
+    let mut f_transaction_context: ::std::option::Option<
+        crate::types::TransactionContext,
+    > = ::std::option::Option::None;
+    while let ::std::option::Option::Some(child) = r.next_child(tag)? {
+        match child.name() {
+            "OriginIdentity" => {
+                f_origin_identity = ::std::option::Option::Some(
+                    crate::protocol::de::de_origin_identity(r, &child)?,
+                );
+            }
+            "TransactionContext" => {
+                f_transaction_context = ::std::option::Option::Some(
+                    crate::protocol::de::de_transaction_context(r, &child)?,
+                );
+            }
+            _ => r.skip(&child)?,
+        }
+    }
+    Ok(crate::types::TrustedIdentityPropagationContext {
+        origin_identity: f_origin_identity,
+        transaction_context: f_transaction_context,
+    })
+}
+/// Reads one entry of a `transactionContextIdentityProviderMapType`.
+pub(crate) fn de_transaction_context_identity_provider_map_type_entry<'a>(
+    r: &mut ::stsgen_runtime::xml::XmlReader<'a>,
+    tag: &::stsgen_runtime::xml::StartTag<'a>,
+) -> ::std::result::Result<
+    (::std::string::String, ::std::string::String),
+    ::stsgen_runtime::ParseError,
+> {
+    let mut k = ::std::option::Option::None;
+    let mut v = ::std::option::Option::None;
+    while let ::std::option::Option::Some(field) = r.next_child(tag)? {
+        match field.name() {
+            "key" => {
+                k = ::std::option::Option::Some({
+                    let text = r.read_text(&field)?;
+                    let text: &str = &text;
+                    ::std::borrow::ToOwned::to_owned(text)
+                });
+            }
+            "value" => {
+                v = ::std::option::Option::Some({
+                    let text = r.read_text(&field)?;
+                    let text: &str = &text;
+                    ::std::borrow::ToOwned::to_owned(text)
+                });
+            }
+            _ => r.skip(&field)?,
+        }
+    }
+    let k = k
+        .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+            "transactionContextIdentityProviderMapType",
+            "key",
+        ))?;
+    let v = v
+        .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+            "transactionContextIdentityProviderMapType",
+            "value",
+        ))?;
+    Ok((k, v))
+}
+/// Reads a `transactionContextIdentityProviderMapType`.
+pub(crate) fn de_transaction_context_identity_provider_map_type<'a>(
+    r: &mut ::stsgen_runtime::xml::XmlReader<'a>,
+    tag: &::stsgen_runtime::xml::StartTag<'a>,
+) -> ::std::result::Result<
+    ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    ::stsgen_runtime::ParseError,
+> {
+    let mut out = ::std::collections::BTreeMap::new();
+    while let ::std::option::Option::Some(entry) = r.next_child(tag)? {
+        if entry.name() == "entry" {
+            let (k, v) = de_transaction_context_identity_provider_map_type_entry(
+                r,
+                &entry,
+            )?;
+            out.insert(k, v);
+        } else {
+            r.skip(&entry)?;
+        }
+    }
+    Ok(out)
 }

@@ -316,6 +316,137 @@ impl FederatedUserBuilder {
         Ok(value)
     }
 }
+/// A builder for [`OriginIdentity`](crate::types::OriginIdentity).
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct OriginIdentityBuilder {
+    pub(crate) federated_provider_arn: ::std::option::Option<::std::string::String>,
+    pub(crate) issuer: ::std::option::Option<::std::string::String>,
+    pub(crate) subject: ::std::option::Option<::std::string::String>,
+    pub(crate) subject_type: ::std::option::Option<::std::string::String>,
+}
+impl OriginIdentityBuilder {
+    /// The value of the `aws:OriginIdentity/FederatedProviderArn` key: the ARN of the IAM identity provider that the request federated through.
+    pub fn federated_provider_arn(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.federated_provider_arn = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets or clears `FederatedProviderArn`.
+    pub fn set_federated_provider_arn(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.federated_provider_arn = value;
+        self
+    }
+    /// The value set for `FederatedProviderArn`, if any.
+    pub fn get_federated_provider_arn(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        &self.federated_provider_arn
+    }
+    /// The value of the `aws:OriginIdentity/Issuer` key. For `AssumeRoleWithWebIdentity`, this is the `iss` claim of the token without the `https://` prefix. For `AssumeRoleWithSAML`, this is a hash of the key that signed the SAML assertion, not the `Issuer` element of the assertion.
+    ///
+    /// Sensitive: redacted in `Debug` output.
+    pub fn issuer(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.issuer = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets or clears `Issuer`.
+    pub fn set_issuer(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.issuer = value;
+        self
+    }
+    /// The value set for `Issuer`, if any.
+    pub fn get_issuer(&self) -> &::std::option::Option<::std::string::String> {
+        &self.issuer
+    }
+    /// The value of the `aws:OriginIdentity/Subject` key: the end user's identifier, taken from the token claim that the context provider maps as the subject.
+    ///
+    /// Sensitive: redacted in `Debug` output.
+    pub fn subject(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.subject = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets or clears `Subject`.
+    pub fn set_subject(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.subject = value;
+        self
+    }
+    /// The value set for `Subject`, if any.
+    pub fn get_subject(&self) -> &::std::option::Option<::std::string::String> {
+        &self.subject
+    }
+    /// The value of the `aws:OriginIdentity/SubjectType` key, which indicates whether the end user is a person (`user`) or a non-human caller such as an application or service (`workload`).
+    ///
+    /// Sensitive: redacted in `Debug` output.
+    pub fn subject_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.subject_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets or clears `SubjectType`.
+    pub fn set_subject_type(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.subject_type = value;
+        self
+    }
+    /// The value set for `SubjectType`, if any.
+    pub fn get_subject_type(&self) -> &::std::option::Option<::std::string::String> {
+        &self.subject_type
+    }
+    /// Builds the value, checking required members and every modeled constraint.
+    ///
+    /// # Errors
+    /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        crate::types::OriginIdentity,
+        ::stsgen_runtime::BuildError,
+    > {
+        let value = crate::types::OriginIdentity {
+            federated_provider_arn: self.federated_provider_arn,
+            issuer: self.issuer,
+            subject: self.subject,
+            subject_type: self.subject_type,
+        };
+        value.validate()?;
+        Ok(value)
+    }
+}
+impl ::std::fmt::Debug for OriginIdentityBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let mut d = f.debug_struct("OriginIdentityBuilder");
+        d.field("federated_provider_arn", &self.federated_provider_arn);
+        d.field("issuer", &::stsgen_runtime::sensitive::RedactedOption(&self.issuer));
+        d.field("subject", &::stsgen_runtime::sensitive::RedactedOption(&self.subject));
+        d.field(
+            "subject_type",
+            &::stsgen_runtime::sensitive::RedactedOption(&self.subject_type),
+        );
+        d.finish()
+    }
+}
 /// A builder for [`PolicyDescriptorType`](crate::types::PolicyDescriptorType).
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
@@ -441,6 +572,88 @@ impl ::std::fmt::Debug for ProvidedContextBuilder {
         d.finish()
     }
 }
+/// A builder for [`ScopedSession`](crate::types::ScopedSession).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct ScopedSessionBuilder {
+    pub(crate) arn: ::std::option::Option<::std::string::String>,
+    pub(crate) scoped_session_id: ::std::option::Option<::std::string::String>,
+}
+impl ScopedSessionBuilder {
+    /// The ARN of the scoped session. For more information about ARNs and how to use them in policies, see [IAM Identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html) in the *IAM User Guide*.
+    ///
+    /// Required.
+    pub fn arn(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.arn = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets or clears `Arn`.
+    pub fn set_arn(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.arn = value;
+        self
+    }
+    /// The value set for `Arn`, if any.
+    pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
+        &self.arn
+    }
+    /// A unique identifier for the scoped session. Because the identity is preserved, this identifies the same principal as the calling session.
+    ///
+    /// Required.
+    pub fn scoped_session_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.scoped_session_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets or clears `ScopedSessionId`.
+    pub fn set_scoped_session_id(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.scoped_session_id = value;
+        self
+    }
+    /// The value set for `ScopedSessionId`, if any.
+    pub fn get_scoped_session_id(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        &self.scoped_session_id
+    }
+    /// Builds the value, checking required members and every modeled constraint.
+    ///
+    /// # Errors
+    /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        crate::types::ScopedSession,
+        ::stsgen_runtime::BuildError,
+    > {
+        let value = crate::types::ScopedSession {
+            arn: self
+                .arn
+                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                    "ScopedSession",
+                    "Arn",
+                ))?,
+            scoped_session_id: self
+                .scoped_session_id
+                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                    "ScopedSession",
+                    "ScopedSessionId",
+                ))?,
+        };
+        value.validate()?;
+        Ok(value)
+    }
+}
 /// A builder for [`Tag`](crate::types::Tag).
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
@@ -511,6 +724,149 @@ impl TagBuilder {
             value: self
                 .value
                 .ok_or_else(|| ::stsgen_runtime::BuildError::missing("Tag", "Value"))?,
+        };
+        value.validate()?;
+        Ok(value)
+    }
+}
+/// A builder for [`TransactionContext`](crate::types::TransactionContext).
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TransactionContextBuilder {
+    pub(crate) identity_provider: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
+}
+impl TransactionContextBuilder {
+    /// Inserts one entry into `IdentityProvider`.
+    ///
+    /// The session's `aws:TransactionContext/IdentityProvider/*` keys, keyed by the part of the key name after `aws:TransactionContext/IdentityProvider/`. Each value is up to 128 characters.
+    ///
+    /// The number of entries is bounded twice. IAM limits how many keys a context provider maps when you configure it on the identity provider, and Amazon Web Services STS rejects a session whose session token exceeds the maximum size with `PackedPolicyTooLarge`.
+    ///
+    /// Sensitive: redacted in `Debug` output.
+    pub fn identity_provider(
+        mut self,
+        key: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.identity_provider
+            .get_or_insert_with(::std::collections::BTreeMap::new)
+            .insert(key.into(), value.into());
+        self
+    }
+    /// Sets or clears `IdentityProvider`.
+    pub fn set_identity_provider(
+        mut self,
+        value: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        >,
+    ) -> Self {
+        self.identity_provider = value;
+        self
+    }
+    /// The value set for `IdentityProvider`, if any.
+    pub fn get_identity_provider(
+        &self,
+    ) -> &::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    > {
+        &self.identity_provider
+    }
+    /// Builds the value, checking required members and every modeled constraint.
+    ///
+    /// # Errors
+    /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        crate::types::TransactionContext,
+        ::stsgen_runtime::BuildError,
+    > {
+        let value = crate::types::TransactionContext {
+            identity_provider: self.identity_provider,
+        };
+        value.validate()?;
+        Ok(value)
+    }
+}
+impl ::std::fmt::Debug for TransactionContextBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let mut d = f.debug_struct("TransactionContextBuilder");
+        d.field(
+            "identity_provider",
+            &::stsgen_runtime::sensitive::RedactedOption(&self.identity_provider),
+        );
+        d.finish()
+    }
+}
+/// A builder for [`TrustedIdentityPropagationContext`](crate::types::TrustedIdentityPropagationContext).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct TrustedIdentityPropagationContextBuilder {
+    pub(crate) origin_identity: ::std::option::Option<crate::types::OriginIdentity>,
+    pub(crate) transaction_context: ::std::option::Option<
+        crate::types::TransactionContext,
+    >,
+}
+impl TrustedIdentityPropagationContextBuilder {
+    /// The identity of the end user on whose behalf the session acts.
+    pub fn origin_identity(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::OriginIdentity>,
+    ) -> Self {
+        self.origin_identity = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets or clears `OriginIdentity`.
+    pub fn set_origin_identity(
+        mut self,
+        value: ::std::option::Option<crate::types::OriginIdentity>,
+    ) -> Self {
+        self.origin_identity = value;
+        self
+    }
+    /// The value set for `OriginIdentity`, if any.
+    pub fn get_origin_identity(
+        &self,
+    ) -> &::std::option::Option<crate::types::OriginIdentity> {
+        &self.origin_identity
+    }
+    /// Additional claims about the request that the identity provider asserted.
+    pub fn transaction_context(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::TransactionContext>,
+    ) -> Self {
+        self.transaction_context = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets or clears `TransactionContext`.
+    pub fn set_transaction_context(
+        mut self,
+        value: ::std::option::Option<crate::types::TransactionContext>,
+    ) -> Self {
+        self.transaction_context = value;
+        self
+    }
+    /// The value set for `TransactionContext`, if any.
+    pub fn get_transaction_context(
+        &self,
+    ) -> &::std::option::Option<crate::types::TransactionContext> {
+        &self.transaction_context
+    }
+    /// Builds the value, checking required members and every modeled constraint.
+    ///
+    /// # Errors
+    /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        crate::types::TrustedIdentityPropagationContext,
+        ::stsgen_runtime::BuildError,
+    > {
+        let value = crate::types::TrustedIdentityPropagationContext {
+            origin_identity: self.origin_identity,
+            transaction_context: self.transaction_context,
         };
         value.validate()?;
         Ok(value)

@@ -251,6 +251,68 @@ impl ::stsgen_runtime::RequestId for IdpRejectedClaimException {
         self.meta.request_id()
     }
 }
+/// The request was rejected because the requested `DurationSeconds` is greater than the remaining lifetime of the calling session. `GetScopedCredentials` cannot extend a session beyond its original expiration. Request a duration that is less than or equal to the calling session's remaining lifetime, or omit `DurationSeconds` to inherit it.
+#[derive(Clone, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct InsufficientSessionLifetimeException {
+    /// The `message` member.
+    pub(crate) message: ::std::option::Option<::std::string::String>,
+    pub(crate) meta: ::stsgen_runtime::ErrorMetadata,
+}
+impl InsufficientSessionLifetimeException {
+    /// The awsQuery error code that identifies this error on the wire.
+    pub const CODE: &'static str = "InsufficientSessionLifetime";
+    /// The model's name for this shape.
+    pub const SHAPE_NAME: &'static str = "InsufficientSessionLifetimeException";
+    /// The HTTP status the model gives this error.
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        400u16,
+    );
+    /// Whether the model says the caller is at fault (`Sender`).
+    pub const SENDER_FAULT: bool = true;
+    /// Whether the model marks this error retryable.
+    pub const RETRYABLE: bool = false;
+    /// Whether the model marks this error as throttling.
+    pub const THROTTLING: bool = false;
+    /// An error from its metadata, with no modeled members read.
+    pub fn from_meta(meta: ::stsgen_runtime::ErrorMetadata) -> Self {
+        InsufficientSessionLifetimeException {
+            message: ::std::option::Option::None,
+            meta,
+        }
+    }
+    /// Code, message, type, request id and HTTP status.
+    pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
+        &self.meta
+    }
+    /// The awsQuery error code.
+    pub fn code(&self) -> &str {
+        Self::CODE
+    }
+    /// The `message` member.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        self.message.as_deref()
+    }
+}
+impl ::std::fmt::Display for InsufficientSessionLifetimeException {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(Self::CODE)?;
+        if let ::std::option::Option::Some(m) = self
+            .message
+            .as_deref()
+            .or(self.meta.message())
+        {
+            write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
+        }
+        Ok(())
+    }
+}
+impl ::std::error::Error for InsufficientSessionLifetimeException {}
+impl ::stsgen_runtime::RequestId for InsufficientSessionLifetimeException {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self.meta.request_id()
+    }
+}
 /// The error returned if the message passed to `DecodeAuthorizationMessage` was invalid. This can happen if the token contains invalid characters, such as line breaks, or if the message has expired.
 #[derive(Clone, PartialEq, Debug)]
 #[non_exhaustive]
@@ -313,6 +375,68 @@ impl ::stsgen_runtime::RequestId for InvalidAuthorizationMessageException {
         self.meta.request_id()
     }
 }
+/// The request was rejected because the context assertion that was provided is invalid. This can happen if the context assertion supplied in the `ProvidedContexts` parameter is malformed, has expired, or does not match a trusted context provider.
+#[derive(Clone, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct InvalidContextAssertionException {
+    /// The `message` member.
+    pub(crate) message: ::std::option::Option<::std::string::String>,
+    pub(crate) meta: ::stsgen_runtime::ErrorMetadata,
+}
+impl InvalidContextAssertionException {
+    /// The awsQuery error code that identifies this error on the wire.
+    pub const CODE: &'static str = "InvalidContextAssertion";
+    /// The model's name for this shape.
+    pub const SHAPE_NAME: &'static str = "InvalidContextAssertionException";
+    /// The HTTP status the model gives this error.
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        400u16,
+    );
+    /// Whether the model says the caller is at fault (`Sender`).
+    pub const SENDER_FAULT: bool = true;
+    /// Whether the model marks this error retryable.
+    pub const RETRYABLE: bool = false;
+    /// Whether the model marks this error as throttling.
+    pub const THROTTLING: bool = false;
+    /// An error from its metadata, with no modeled members read.
+    pub fn from_meta(meta: ::stsgen_runtime::ErrorMetadata) -> Self {
+        InvalidContextAssertionException {
+            message: ::std::option::Option::None,
+            meta,
+        }
+    }
+    /// Code, message, type, request id and HTTP status.
+    pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
+        &self.meta
+    }
+    /// The awsQuery error code.
+    pub fn code(&self) -> &str {
+        Self::CODE
+    }
+    /// The `message` member.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        self.message.as_deref()
+    }
+}
+impl ::std::fmt::Display for InvalidContextAssertionException {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(Self::CODE)?;
+        if let ::std::option::Option::Some(m) = self
+            .message
+            .as_deref()
+            .or(self.meta.message())
+        {
+            write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
+        }
+        Ok(())
+    }
+}
+impl ::std::error::Error for InvalidContextAssertionException {}
+impl ::stsgen_runtime::RequestId for InvalidContextAssertionException {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self.meta.request_id()
+    }
+}
 /// The web identity token that was passed could not be validated by Amazon Web Services. Get a new identity token from the identity provider and then retry the request.
 #[derive(Clone, PartialEq, Debug)]
 #[non_exhaustive]
@@ -371,6 +495,68 @@ impl ::std::fmt::Display for InvalidIdentityTokenException {
 }
 impl ::std::error::Error for InvalidIdentityTokenException {}
 impl ::stsgen_runtime::RequestId for InvalidIdentityTokenException {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self.meta.request_id()
+    }
+}
+/// The request was rejected because the session used to call `GetScopedCredentials` is not a valid session. The calling session's credentials could not be validated or resolved.
+#[derive(Clone, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct InvalidSubjectCredentialsException {
+    /// The `message` member.
+    pub(crate) message: ::std::option::Option<::std::string::String>,
+    pub(crate) meta: ::stsgen_runtime::ErrorMetadata,
+}
+impl InvalidSubjectCredentialsException {
+    /// The awsQuery error code that identifies this error on the wire.
+    pub const CODE: &'static str = "InvalidSubjectCredentials";
+    /// The model's name for this shape.
+    pub const SHAPE_NAME: &'static str = "InvalidSubjectCredentialsException";
+    /// The HTTP status the model gives this error.
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        400u16,
+    );
+    /// Whether the model says the caller is at fault (`Sender`).
+    pub const SENDER_FAULT: bool = true;
+    /// Whether the model marks this error retryable.
+    pub const RETRYABLE: bool = false;
+    /// Whether the model marks this error as throttling.
+    pub const THROTTLING: bool = false;
+    /// An error from its metadata, with no modeled members read.
+    pub fn from_meta(meta: ::stsgen_runtime::ErrorMetadata) -> Self {
+        InvalidSubjectCredentialsException {
+            message: ::std::option::Option::None,
+            meta,
+        }
+    }
+    /// Code, message, type, request id and HTTP status.
+    pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
+        &self.meta
+    }
+    /// The awsQuery error code.
+    pub fn code(&self) -> &str {
+        Self::CODE
+    }
+    /// The `message` member.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        self.message.as_deref()
+    }
+}
+impl ::std::fmt::Display for InvalidSubjectCredentialsException {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(Self::CODE)?;
+        if let ::std::option::Option::Some(m) = self
+            .message
+            .as_deref()
+            .or(self.meta.message())
+        {
+            write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
+        }
+        Ok(())
+    }
+}
+impl ::std::error::Error for InvalidSubjectCredentialsException {}
+impl ::stsgen_runtime::RequestId for InvalidSubjectCredentialsException {
     fn request_id(&self) -> ::std::option::Option<&str> {
         self.meta.request_id()
     }
@@ -561,9 +747,9 @@ impl ::stsgen_runtime::RequestId for OutboundWebIdentityFederationDisabledExcept
         self.meta.request_id()
     }
 }
-/// The request was rejected because the total packed size of the session policies and session tags combined was too large. An Amazon Web Services conversion compresses the session policy document, session policy ARNs, and session tags into a packed binary format that has a separate limit. The error message indicates by percentage how close the policies and tags are to the upper size limit. For more information, see [Passing Session Tags in STS](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html) in the *IAM User Guide*.
+/// The request was rejected because the session token exceeded the maximum allowed size. The error message reports the session token size and the maximum allowed size, both in bytes. Session policies and session tags add to the session token size. For more information, see [Passing Session Tags in STS](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html) in the *IAM User Guide*.
 ///
-/// You could receive this error even though you meet other defined session policy and session tag limits. For more information, see [IAM and STS Entity Character Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-limits-entity-length) in the *IAM User Guide*.
+/// You might receive this error even though you meet the individual session policy and session tag limits. Monitor `SessionTokenUtilization` to track how close the session token is to the maximum allowed size. For more information, see [IAM and STS Entity Character Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-limits-entity-length) in the *IAM User Guide*.
 #[derive(Clone, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct PackedPolicyTooLargeException {

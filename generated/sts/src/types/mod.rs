@@ -176,6 +176,78 @@ impl FederatedUser {
         Ok(())
     }
 }
+/// The session's `aws:OriginIdentity/Subject`, `aws:OriginIdentity/SubjectType`, `aws:OriginIdentity/Issuer` and `aws:OriginIdentity/FederatedProviderArn` keys. A member is absent when the session does not have the key.
+#[derive(Clone, PartialEq)]
+#[non_exhaustive]
+pub struct OriginIdentity {
+    /// The value of the `aws:OriginIdentity/FederatedProviderArn` key: the ARN of the IAM identity provider that the request federated through.
+    pub(crate) federated_provider_arn: ::std::option::Option<::std::string::String>,
+    /// The value of the `aws:OriginIdentity/Issuer` key. For `AssumeRoleWithWebIdentity`, this is the `iss` claim of the token without the `https://` prefix. For `AssumeRoleWithSAML`, this is a hash of the key that signed the SAML assertion, not the `Issuer` element of the assertion.
+    ///
+    /// Sensitive: redacted in `Debug` output.
+    pub(crate) issuer: ::std::option::Option<::std::string::String>,
+    /// The value of the `aws:OriginIdentity/Subject` key: the end user's identifier, taken from the token claim that the context provider maps as the subject.
+    ///
+    /// Sensitive: redacted in `Debug` output.
+    pub(crate) subject: ::std::option::Option<::std::string::String>,
+    /// The value of the `aws:OriginIdentity/SubjectType` key, which indicates whether the end user is a person (`user`) or a non-human caller such as an application or service (`workload`).
+    ///
+    /// Sensitive: redacted in `Debug` output.
+    pub(crate) subject_type: ::std::option::Option<::std::string::String>,
+}
+impl OriginIdentity {
+    /// The model's name for this shape.
+    pub const SHAPE_NAME: &'static str = "OriginIdentity";
+    /// A builder for this type.
+    pub fn builder() -> crate::types::builders::OriginIdentityBuilder {
+        crate::types::builders::OriginIdentityBuilder::default()
+    }
+    /// The value of the `aws:OriginIdentity/FederatedProviderArn` key: the ARN of the IAM identity provider that the request federated through.
+    pub fn federated_provider_arn(&self) -> ::std::option::Option<&str> {
+        self.federated_provider_arn.as_deref()
+    }
+    /// The value of the `aws:OriginIdentity/Issuer` key. For `AssumeRoleWithWebIdentity`, this is the `iss` claim of the token without the `https://` prefix. For `AssumeRoleWithSAML`, this is a hash of the key that signed the SAML assertion, not the `Issuer` element of the assertion.
+    ///
+    /// Sensitive: redacted in `Debug` output.
+    pub fn issuer(&self) -> ::std::option::Option<&str> {
+        self.issuer.as_deref()
+    }
+    /// The value of the `aws:OriginIdentity/Subject` key: the end user's identifier, taken from the token claim that the context provider maps as the subject.
+    ///
+    /// Sensitive: redacted in `Debug` output.
+    pub fn subject(&self) -> ::std::option::Option<&str> {
+        self.subject.as_deref()
+    }
+    /// The value of the `aws:OriginIdentity/SubjectType` key, which indicates whether the end user is a person (`user`) or a non-human caller such as an application or service (`workload`).
+    ///
+    /// Sensitive: redacted in `Debug` output.
+    pub fn subject_type(&self) -> ::std::option::Option<&str> {
+        self.subject_type.as_deref()
+    }
+    /// Checks every modeled constraint (lengths, ranges, patterns), recursively.
+    ///
+    /// # Errors
+    /// The first violated constraint, naming the member and the limit.
+    pub fn validate(&self) -> ::std::result::Result<(), ::stsgen_runtime::BuildError> {
+        if let ::std::option::Option::Some(v) = &self.federated_provider_arn {
+            crate::constraints::arn_type("OriginIdentity", "FederatedProviderArn", v)?;
+        }
+        Ok(())
+    }
+}
+impl ::std::fmt::Debug for OriginIdentity {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let mut d = f.debug_struct("OriginIdentity");
+        d.field("federated_provider_arn", &self.federated_provider_arn);
+        d.field("issuer", &::stsgen_runtime::sensitive::RedactedOption(&self.issuer));
+        d.field("subject", &::stsgen_runtime::sensitive::RedactedOption(&self.subject));
+        d.field(
+            "subject_type",
+            &::stsgen_runtime::sensitive::RedactedOption(&self.subject_type),
+        );
+        d.finish()
+    }
+}
 /// A reference to the IAM managed policy that is passed as a session policy for a role session or a federated user session.
 #[derive(Clone, PartialEq, Debug)]
 #[non_exhaustive]
@@ -262,6 +334,52 @@ impl ::std::fmt::Debug for ProvidedContext {
         d.finish()
     }
 }
+/// Identifiers for the scoped session that `GetScopedCredentials` returns. The underlying identity and session name do not change from the caller principal.
+#[derive(Clone, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct ScopedSession {
+    /// The ARN of the scoped session. For more information about ARNs and how to use them in policies, see [IAM Identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html) in the *IAM User Guide*.
+    ///
+    /// Required.
+    pub(crate) arn: ::std::string::String,
+    /// A unique identifier for the scoped session. Because the identity is preserved, this identifies the same principal as the calling session.
+    ///
+    /// Required.
+    pub(crate) scoped_session_id: ::std::string::String,
+}
+impl ScopedSession {
+    /// The model's name for this shape.
+    pub const SHAPE_NAME: &'static str = "ScopedSession";
+    /// A builder for this type.
+    pub fn builder() -> crate::types::builders::ScopedSessionBuilder {
+        crate::types::builders::ScopedSessionBuilder::default()
+    }
+    /// The ARN of the scoped session. For more information about ARNs and how to use them in policies, see [IAM Identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html) in the *IAM User Guide*.
+    ///
+    /// Required.
+    pub fn arn(&self) -> &str {
+        &self.arn
+    }
+    /// A unique identifier for the scoped session. Because the identity is preserved, this identifies the same principal as the calling session.
+    ///
+    /// Required.
+    pub fn scoped_session_id(&self) -> &str {
+        &self.scoped_session_id
+    }
+    /// Checks every modeled constraint (lengths, ranges, patterns), recursively.
+    ///
+    /// # Errors
+    /// The first violated constraint, naming the member and the limit.
+    pub fn validate(&self) -> ::std::result::Result<(), ::stsgen_runtime::BuildError> {
+        crate::constraints::arn_type("ScopedSession", "Arn", &self.arn)?;
+        crate::constraints::scoped_session_id_type(
+            "ScopedSession",
+            "ScopedSessionId",
+            &self.scoped_session_id,
+        )?;
+        Ok(())
+    }
+}
 /// You can pass custom key-value pair attributes when you assume a role or federate a user. These are called session tags. You can then use the session tags to control access to resources. For more information, see [Tagging Amazon Web Services STS Sessions](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html) in the *IAM User Guide*.
 #[derive(Clone, PartialEq, Debug)]
 #[non_exhaustive]
@@ -310,5 +428,168 @@ impl Tag {
         crate::constraints::tag_key_type("Tag", "Key", &self.key)?;
         crate::constraints::tag_value_type("Tag", "Value", &self.value)?;
         Ok(())
+    }
+}
+/// The session's `aws:TransactionContext/IdentityProvider/*` keys.
+#[derive(Clone, PartialEq)]
+#[non_exhaustive]
+pub struct TransactionContext {
+    /// The session's `aws:TransactionContext/IdentityProvider/*` keys, keyed by the part of the key name after `aws:TransactionContext/IdentityProvider/`. Each value is up to 128 characters.
+    ///
+    /// The number of entries is bounded twice. IAM limits how many keys a context provider maps when you configure it on the identity provider, and Amazon Web Services STS rejects a session whose session token exceeds the maximum size with `PackedPolicyTooLarge`.
+    ///
+    /// Sensitive: redacted in `Debug` output.
+    pub(crate) identity_provider: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
+}
+impl TransactionContext {
+    /// The model's name for this shape.
+    pub const SHAPE_NAME: &'static str = "TransactionContext";
+    /// A builder for this type.
+    pub fn builder() -> crate::types::builders::TransactionContextBuilder {
+        crate::types::builders::TransactionContextBuilder::default()
+    }
+    /// The session's `aws:TransactionContext/IdentityProvider/*` keys, keyed by the part of the key name after `aws:TransactionContext/IdentityProvider/`. Each value is up to 128 characters.
+    ///
+    /// The number of entries is bounded twice. IAM limits how many keys a context provider maps when you configure it on the identity provider, and Amazon Web Services STS rejects a session whose session token exceeds the maximum size with `PackedPolicyTooLarge`.
+    ///
+    /// Sensitive: redacted in `Debug` output.
+    pub fn identity_provider(
+        &self,
+    ) -> ::std::option::Option<
+        &::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    > {
+        self.identity_provider.as_ref()
+    }
+    /// Checks every modeled constraint (lengths, ranges, patterns), recursively.
+    ///
+    /// # Errors
+    /// The first violated constraint, naming the member and the limit.
+    pub fn validate(&self) -> ::std::result::Result<(), ::stsgen_runtime::BuildError> {
+        if let ::std::option::Option::Some(v) = &self.identity_provider {
+            crate::constraints::transaction_context_identity_provider_map_type(
+                "TransactionContext",
+                "IdentityProvider",
+                v,
+            )?;
+        }
+        Ok(())
+    }
+}
+impl ::std::fmt::Debug for TransactionContext {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let mut d = f.debug_struct("TransactionContext");
+        d.field(
+            "identity_provider",
+            &::stsgen_runtime::sensitive::RedactedOption(&self.identity_provider),
+        );
+        d.finish()
+    }
+}
+/// The trusted identity propagation context that Amazon Web Services STS set in a session from the identity provider's token. A member is absent when the session has none of its keys.
+#[derive(Clone, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct TrustedIdentityPropagationContext {
+    /// The identity of the end user on whose behalf the session acts.
+    pub(crate) origin_identity: ::std::option::Option<crate::types::OriginIdentity>,
+    /// Additional claims about the request that the identity provider asserted.
+    pub(crate) transaction_context: ::std::option::Option<
+        crate::types::TransactionContext,
+    >,
+}
+impl TrustedIdentityPropagationContext {
+    /// The model's name for this shape.
+    pub const SHAPE_NAME: &'static str = "TrustedIdentityPropagationContext";
+    /// A builder for this type.
+    pub fn builder() -> crate::types::builders::TrustedIdentityPropagationContextBuilder {
+        crate::types::builders::TrustedIdentityPropagationContextBuilder::default()
+    }
+    /// The identity of the end user on whose behalf the session acts.
+    pub fn origin_identity(
+        &self,
+    ) -> ::std::option::Option<&crate::types::OriginIdentity> {
+        self.origin_identity.as_ref()
+    }
+    /// Additional claims about the request that the identity provider asserted.
+    pub fn transaction_context(
+        &self,
+    ) -> ::std::option::Option<&crate::types::TransactionContext> {
+        self.transaction_context.as_ref()
+    }
+    /// Checks every modeled constraint (lengths, ranges, patterns), recursively.
+    ///
+    /// # Errors
+    /// The first violated constraint, naming the member and the limit.
+    pub fn validate(&self) -> ::std::result::Result<(), ::stsgen_runtime::BuildError> {
+        if let ::std::option::Option::Some(v) = &self.origin_identity {
+            v.validate()
+                .map_err(|e| {
+                    e.in_field("TrustedIdentityPropagationContext", "OriginIdentity")
+                })?;
+        }
+        if let ::std::option::Option::Some(v) = &self.transaction_context {
+            v.validate()
+                .map_err(|e| {
+                    e.in_field("TrustedIdentityPropagationContext", "TransactionContext")
+                })?;
+        }
+        Ok(())
+    }
+}
+/// Values of `webIdentityTokenSubjectModeType`.
+///
+/// Values this crate does not know (added to the service after it was generated) are
+/// kept as [`Unknown`](Self::Unknown), so reading a newer response never fails.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum WebIdentityTokenSubjectModeType {
+    /// `AWSIdentity`
+    AwsIdentity,
+    /// `OriginIdentity`
+    OriginIdentity,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl WebIdentityTokenSubjectModeType {
+    /// Every value the model lists, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["AWSIdentity", "OriginIdentity"];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            WebIdentityTokenSubjectModeType::AwsIdentity => "AWSIdentity",
+            WebIdentityTokenSubjectModeType::OriginIdentity => "OriginIdentity",
+            WebIdentityTokenSubjectModeType::Unknown(v) => v.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<&str> for WebIdentityTokenSubjectModeType {
+    fn from(value: &str) -> Self {
+        match value {
+            "AWSIdentity" => WebIdentityTokenSubjectModeType::AwsIdentity,
+            "OriginIdentity" => WebIdentityTokenSubjectModeType::OriginIdentity,
+            other => WebIdentityTokenSubjectModeType::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for WebIdentityTokenSubjectModeType {
+    fn from(value: ::std::string::String) -> Self {
+        WebIdentityTokenSubjectModeType::from(value.as_str())
+    }
+}
+impl ::std::str::FromStr for WebIdentityTokenSubjectModeType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(WebIdentityTokenSubjectModeType::from(value))
+    }
+}
+impl ::std::convert::AsRef<str> for WebIdentityTokenSubjectModeType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for WebIdentityTokenSubjectModeType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
