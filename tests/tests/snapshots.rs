@@ -38,6 +38,13 @@ fn kitchen_sink_snapshots() {
     snapshot_fixture("kitchen_sink");
 }
 
+/// Flattened lists shaped like SimpleDB's: items named by the list member's `locationName` when
+/// the list shape is flattened, by the structure member's name when only the member is.
+#[test]
+fn flat_lists_snapshots() {
+    snapshot_fixture("flat_lists");
+}
+
 /// The awsJson 1.1 fixture: the same shared files as awsQuery crates, the protocol's own
 /// `protocol/{ser,de}.rs` and operation functions, and a module for the unsupported operation.
 #[test]

@@ -82,10 +82,14 @@ fn de_value(svc: &Service, id: ShapeId, tag: &proc_macro2::Ident, shape_name: &s
     }
 }
 
-/// The element name a member is read from. A flattened list's items repeat under the
-/// member's serialized name; other members appear once under it.
-fn element_name(m: &Member) -> String {
-    m.serialized_name().to_owned()
+/// The element name a member is read from. A flattened list's items repeat under its item
+/// name (the member's serialized name unless the IR decided otherwise); other members appear
+/// once under the member's serialized name.
+fn element_name(svc: &Service, m: &Member) -> String {
+    match &svc.shape(m.target).kind {
+        ShapeKind::List(l) if l.flattened || m.flattened => m.item_name().to_owned(),
+        _ => m.serialized_name().to_owned(),
+    }
 }
 
 /// Statements reading members into `f_<name>` locals, then an expression building the structure
@@ -101,7 +105,7 @@ pub fn de_struct_body(svc: &Service, id: ShapeId, path: TokenStream, extra: Toke
     });
     let attrs = s.members.iter().filter(|m| m.xml_attribute).map(|m| {
         let local = naming::prefixed_ident("f_", &m.rust_name);
-        let name = element_name(m);
+        let name = element_name(svc, m);
         let value = parse_scalar(svc, m.target, quote! { text }, shape_name, &m.wire_name, m.timestamp_format);
         quote! {
             if let ::std::option::Option::Some(text) = tag.attribute(#name) {
@@ -113,7 +117,7 @@ pub fn de_struct_body(svc: &Service, id: ShapeId, path: TokenStream, extra: Toke
     let child = format_ident!("child");
     let arms = s.members.iter().filter(|m| !m.xml_attribute).map(|m| {
         let local = naming::prefixed_ident("f_", &m.rust_name);
-        let name = element_name(m);
+        let name = element_name(svc, m);
         let target = svc.shape(m.target);
         let mut names = vec![name.clone()];
         // Error structures read their `message` member from `<Message>`.

@@ -228,7 +228,8 @@ fn struct_writer_body(svc: &Service, id: ShapeId) -> TokenStream {
         let name = m.serialized_name();
         let body = match &svc.shape(m.target).kind {
             ShapeKind::List(l) if l.flattened || m.flattened => {
-                let item = write_value(svc, l.member, quote! { #name }, quote! { item }, None);
+                let item_name = m.item_name();
+                let item = write_value(svc, l.member, quote! { #item_name }, quote! { item }, None);
                 quote! { for item in x { #item } }
             }
             ShapeKind::Map(mp) if mp.flattened || m.flattened => {

@@ -25,15 +25,22 @@ pub fn input_structures(svc: &Service) -> BTreeSet<ShapeId> {
 }
 
 
+/// How a struct member's list value is flattened: not at all, or with its items repeating
+/// under a key (an expression of type `&str`).
+enum Flat {
+    No,
+    Under(TokenStream),
+}
+
 /// Statements writing value `v` (an expression of type `&T`) of shape `id` at parameter `key`
-/// (an expression of type `&str`).
+/// (an expression of type `&str`). `member_flat` is the referencing member's flattening.
 fn ser_value(
     svc: &Service,
     id: ShapeId,
     v: TokenStream,
     key: TokenStream,
     member_ts: Option<TimestampFormat>,
-    member_flattened: bool,
+    member_flat: Flat,
     depth: usize,
 ) -> TokenStream {
     let shape = svc.shape(id);
@@ -59,13 +66,15 @@ fn ser_value(
             let item = format_ident!("item{}", depth);
             let i = format_ident!("i{}", depth);
             let item_key = format_ident!("item_key{}", depth);
-            let key_expr = if l.flattened || member_flattened {
+            let key_expr = if let Flat::Under(items_key) = member_flat {
+                quote! { format!("{}.{}", #items_key, #i + 1) }
+            } else if l.flattened {
                 quote! { format!("{}.{}", #key, #i + 1) }
             } else {
                 let name = l.member_location_name.clone().unwrap_or_else(|| "member".to_owned());
                 quote! { format!("{}.{}.{}", #key, #name, #i + 1) }
             };
-            let inner = ser_value(svc, l.member, quote! { #item }, quote! { &#item_key }, None, false, depth + 1);
+            let inner = ser_value(svc, l.member, quote! { #item }, quote! { &#item_key }, None, Flat::No, depth + 1);
             quote! {
                 if #v.is_empty() {
                     w.empty(#key);
@@ -81,7 +90,7 @@ fn ser_value(
             let val = format_ident!("val{}", depth);
             let i = format_ident!("i{}", depth);
             let entry = format_ident!("entry{}", depth);
-            let entry_expr = if m.flattened || member_flattened {
+            let entry_expr = if m.flattened || matches!(member_flat, Flat::Under(_)) {
                 quote! { format!("{}.{}", #key, #i + 1) }
             } else {
                 quote! { format!("{}.entry.{}", #key, #i + 1) }
@@ -90,8 +99,8 @@ fn ser_value(
             let value_name = m.value_location_name.clone().unwrap_or_else(|| "value".to_owned());
             let kk = format_ident!("key_key{}", depth);
             let vk = format_ident!("value_key{}", depth);
-            let ser_k = ser_value(svc, m.key, quote! { #k }, quote! { &#kk }, None, false, depth + 1);
-            let ser_v = ser_value(svc, m.value, quote! { #val }, quote! { &#vk }, None, false, depth + 1);
+            let ser_k = ser_value(svc, m.key, quote! { #k }, quote! { &#kk }, None, Flat::No, depth + 1);
+            let ser_v = ser_value(svc, m.value, quote! { #val }, quote! { &#vk }, None, Flat::No, depth + 1);
             quote! {
                 for (#i, (#k, #val)) in #v.iter().enumerate() {
                     let #entry = #entry_expr;
@@ -110,10 +119,20 @@ pub fn ser_members(svc: &Service, members: &[Member], v: TokenStream) -> TokenSt
     let stmts = members.iter().map(|m| {
         let f = field_ident(m);
         let name = m.serialized_name();
-        let bind_key = quote! { let key = ::stsgen_runtime::protocol::aws_query::join(prefix, #name); };
+        let mut bind_key = quote! { let key = ::stsgen_runtime::protocol::aws_query::join(prefix, #name); };
+        // A flattened list's items repeat under the member's name, or under the list member's
+        // when the IR decided so (an empty list is still written under the member's name).
+        let flat = match &m.flattened_item_name {
+            Some(item) => {
+                bind_key.extend(quote! { let items_key = ::stsgen_runtime::protocol::aws_query::join(prefix, #item); });
+                Flat::Under(quote! { &items_key })
+            }
+            None if m.flattened => Flat::Under(quote! { &key }),
+            None => Flat::No,
+        };
         // A boxed member is `&Box<T>`: deref coercion makes it the `&T` the serializer takes.
         let value_ref = quote! { value };
-        let write = ser_value(svc, m.target, value_ref, quote! { &key }, m.timestamp_format, m.flattened, 0);
+        let write = ser_value(svc, m.target, value_ref, quote! { &key }, m.timestamp_format, flat, 0);
         if m.required {
             quote! {
                 {

@@ -336,6 +336,7 @@ fn clone_member(m: &Member) -> Member {
         location_name: None,
         query_name: None,
         flattened: false,
+        flattened_item_name: None,
         xml_attribute: false,
         xml_namespace: None,
         timestamp_format: None,

@@ -318,6 +318,11 @@ pub struct Member {
     pub json_name: Option<String>,
     /// `flattened` on the member (or its list/map target).
     pub flattened: bool,
+    /// The name a flattened list's items repeat under, when it is not the member's own:
+    /// the list member's `locationName` when `flattened` is on the list shape (SimpleDB's
+    /// `ReplaceableAttributeList`: `Attribute.1.Name=`, repeated `<Attribute>`), as botocore's
+    /// query serializer and parser do. `flattened` on the member alone keeps the member's name.
+    pub flattened_item_name: Option<String>,
     /// `xmlAttribute`.
     pub xml_attribute: bool,
     /// `xmlNamespace` on the member.
@@ -338,6 +343,12 @@ impl Member {
     /// The name used on the wire: `locationName`, else the member name.
     pub fn serialized_name(&self) -> &str {
         self.location_name.as_deref().unwrap_or(&self.wire_name)
+    }
+
+    /// The name each item of a flattened list repeats under (awsQuery parameter and XML
+    /// element): [`Member::flattened_item_name`], else [`Member::serialized_name`].
+    pub fn item_name(&self) -> &str {
+        self.flattened_item_name.as_deref().unwrap_or_else(|| self.serialized_name())
     }
 
     /// The key in JSON bodies: `jsonName`, else `locationName`, else the member name.
@@ -710,6 +721,7 @@ fn retire_members(shapes: &mut [Shape], index: &BTreeMap<&str, ShapeId>, retired
             query_name: None,
             json_name: None,
             flattened: false,
+            flattened_item_name: None,
             xml_attribute: false,
             xml_namespace: None,
             timestamp_format: None,
@@ -941,6 +953,22 @@ pub fn lower(sources: &Sources, options: &Options) -> Result<Service> {
         }
     }
 
+    // The item name of lists flattened on the list shape, now that every target is lowered.
+    let item_names: Vec<Option<String>> = shapes
+        .iter()
+        .map(|shape| match &shape.kind {
+            ShapeKind::List(l) if l.flattened => l.member_location_name.clone(),
+            _ => None,
+        })
+        .collect();
+    for shape in &mut shapes {
+        if let ShapeKind::Structure(s) = &mut shape.kind {
+            for member in &mut s.members {
+                member.flattened_item_name = item_names[member.target.0].clone();
+            }
+        }
+    }
+
     let iam = match privileges {
         Some(p) => {
             let ops: Vec<String> = operations.iter().map(|o| o.wire_name.clone()).collect();
@@ -1081,6 +1109,7 @@ fn lower_shape(
                     query_name: mem.query_name.clone(),
                     json_name: mem.json_name.clone(),
                     flattened: mem.flattened.unwrap_or(false),
+                    flattened_item_name: None,
                     xml_attribute: mem.xml_attribute.unwrap_or(false),
                     xml_namespace: xml_ns(&mem.xml_namespace),
                     timestamp_format: mem.timestamp_format.map(TimestampFormat::from),

@@ -112,3 +112,43 @@ fn an_operation_the_privilege_model_lacks_has_an_unknown_permission_until_declar
         .to_string();
     assert!(err.contains("no resource type `bucket`"), "{err}");
 }
+
+/// The item name of a flattened list is decided once, as data: the list member's `locationName`
+/// when `flattened` is on the list shape (SimpleDB), the member's own name when `flattened` is
+/// only on the referencing member (smithy's `QueryFlattenedListArgWithXmlName`) or the list
+/// member has no `locationName`.
+#[test]
+fn flattened_list_items_are_named_by_the_list_member_only_when_the_shape_is_flattened() {
+    let svc = lower_text(
+        r#"{"metadata": {"apiVersion": "1", "protocol": "query"},
+        "operations": {"Go": {"name": "Go", "http": {"method": "POST", "requestUri": "/"},
+            "input": {"shape": "In"}}},
+        "shapes": {
+            "In": {"type": "structure", "members": {
+                "Attributes": {"shape": "ShapeFlat"},
+                "Both": {"shape": "ShapeFlat", "flattened": true, "locationName": "Renamed"},
+                "Labels": {"shape": "Named", "flattened": true, "locationName": "Hi"},
+                "Plain": {"shape": "ShapeFlatUnnamed"},
+                "Wrapped": {"shape": "Named"}}},
+            "ShapeFlat": {"type": "list", "member": {"shape": "S", "locationName": "Attribute"}, "flattened": true},
+            "ShapeFlatUnnamed": {"type": "list", "member": {"shape": "S"}, "flattened": true},
+            "Named": {"type": "list", "member": {"shape": "S", "locationName": "item"}},
+            "S": {"type": "string"}}}"#,
+    );
+    let s = svc.structure(shape_id(&svc, "In")).expect("a structure");
+    let names: Vec<(&str, Option<&str>, &str)> = s
+        .members
+        .iter()
+        .map(|m| (m.wire_name.as_str(), m.flattened_item_name.as_deref(), m.item_name()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("Attributes", Some("Attribute"), "Attribute"),
+            ("Both", Some("Attribute"), "Attribute"),
+            ("Labels", None, "Hi"),
+            ("Plain", None, "Plain"),
+            ("Wrapped", None, "Wrapped"),
+        ]
+    );
+}
