@@ -25,16 +25,17 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use stsgen_runtime::config::{Env, ProfileSet};
+use stsgen_runtime::credentials::process;
 use stsgen_runtime::credentials::profile::{self, ChainLink};
 use stsgen_runtime::credentials::{Credentials, CredentialsError, EnvironmentCredentials, ProvideCredentials};
 use stsgen_runtime::future::BoxFuture;
-use stsgen_runtime::json::JsonValue;
 
 /// An entry with less than this left is not used: an EKS token signed with it stays valid for
 /// the 14 minutes Kubernetes keeps it.
 pub const MIN_REMAINING: Duration = Duration::from_secs(15 * 60);
 
-/// The credentials file format version written and read.
+/// The cache's format version, part of every file name (the files are `credential_process`
+/// documents).
 const FORMAT_VERSION: i64 = 1;
 
 /// Caches the wrapped provider's credentials in one file (see the [module docs](self)).
@@ -119,51 +120,21 @@ fn cache_key(profile_name: &str, links: &[ChainLink], endpoint_url: Option<&str>
     stsgen_runtime::sigv4::sha256_hex(material.as_bytes())
 }
 
-/// The cached credentials in `file`, if it holds a well-formed entry with more than
-/// [`MIN_REMAINING`] left at `now`.
+/// The cached credentials in `file`, if it holds a well-formed entry (a `credential_process`
+/// document with an expiry) with more than [`MIN_REMAINING`] left at `now`.
 fn read_entry(file: &Path, now: SystemTime) -> Option<Credentials> {
-    let meta = std::fs::metadata(file).ok()?;
-    if meta.len() > 64 * 1024 {
+    if std::fs::metadata(file).ok()?.len() > 64 * 1024 {
         return None;
     }
-    let text = std::fs::read_to_string(file).ok()?;
-    let value = stsgen_runtime::json::parse(&text).ok()?;
-    let JsonValue::Object(members) = value else { return None };
-    let field = |name: &str| members.iter().find(|(k, _)| k == name).map(|(_, v)| v);
-    let text_of = |name: &str| field(name).and_then(|v| v.as_str()).map(str::to_owned);
-    if !matches!(field("Version"), Some(JsonValue::Number(n)) if *n == FORMAT_VERSION.to_string()) {
-        return None;
-    }
-    let expiry: SystemTime = stsgen_runtime::DateTime::parse_rfc3339_lenient(&text_of("Expiration")?).ok()?.into();
-    if expiry <= now + MIN_REMAINING {
-        return None;
-    }
-    Some(Credentials::new(text_of("AccessKeyId")?, text_of("SecretAccessKey")?, text_of("SessionToken"), Some(expiry), "sts-cli-cache"))
+    let credentials = process::parse_document(&std::fs::read(file).ok()?, "sts-cli-cache").ok()?;
+    (credentials.expiry()? > now + MIN_REMAINING).then_some(credentials)
 }
 
 /// Writes `credentials` to `file` atomically, readable only by the user.
 fn write_entry(file: &Path, credentials: &Credentials) -> std::io::Result<()> {
     let dir = file.parent().ok_or_else(|| std::io::Error::other("the cache file has no directory"))?;
     create_private_dir(dir)?;
-    let mut w = stsgen_runtime::json::JsonWriter::compact();
-    w.begin_object();
-    w.key("Version");
-    w.integer(FORMAT_VERSION);
-    w.key("AccessKeyId");
-    w.string(credentials.access_key_id());
-    w.key("SecretAccessKey");
-    w.string(credentials.secret_access_key());
-    if let Some(token) = credentials.session_token() {
-        w.key("SessionToken");
-        w.string(token);
-    }
-    if let Some(expiry) = credentials.expiry() {
-        let t = stsgen_runtime::DateTime::from(expiry);
-        w.key("Expiration");
-        w.string(&stsgen_runtime::types::wire::format_timestamp(&t, stsgen_runtime::types::wire::TimestampFormat::DateTime));
-    }
-    w.end_object();
-    let body = w.finish();
+    let body = process::document(credentials);
     let tmp = dir.join(format!(
         ".{}.{}.tmp",
         file.file_name().and_then(|n| n.to_str()).unwrap_or("entry"),

@@ -245,26 +245,7 @@ fn render(c: &Credentials, format: Format) -> String {
             }
             out
         }
-        Format::CredentialProcess | Format::Json => {
-            let mut w = stsgen_runtime::json::JsonWriter::compact();
-            w.begin_object();
-            w.key("Version");
-            w.integer(1);
-            w.key("AccessKeyId");
-            w.string(c.access_key_id());
-            w.key("SecretAccessKey");
-            w.string(c.secret_access_key());
-            if let Some(t) = c.session_token() {
-                w.key("SessionToken");
-                w.string(t);
-            }
-            if let Some(e) = c.expiry() {
-                w.key("Expiration");
-                w.string(&rfc3339(e));
-            }
-            w.end_object();
-            format!("{}\n", w.finish())
-        }
+        Format::CredentialProcess | Format::Json => format!("{}\n", stsgen_runtime::credentials::process::document(c)),
     }
 }
 

@@ -113,7 +113,7 @@ impl CredentialProcessProvider {
         if output.stdout_truncated {
             return Err(self.error(format!("`{}` printed more than {MAX_STDOUT} bytes", self.program())));
         }
-        parse_output(&output.stdout).map_err(|why| self.error(format!("`{}` printed {why}", self.program())))
+        parse_document(&output.stdout, Self::NAME).map_err(|why| self.error(format!("`{}` printed {why}", self.program())))
     }
 }
 
@@ -150,8 +150,13 @@ fn stderr_excerpt(stderr: &[u8]) -> String {
     format!(": {shown}")
 }
 
-/// Reads the `Version: 1` document. The reason never contains the output.
-fn parse_output(stdout: &[u8]) -> Result<Credentials, String> {
+/// Reads a `credential_process` `Version: 1` document (`AccessKeyId`, `SecretAccessKey`, and
+/// optionally `SessionToken`, `Expiration`, `AccountId`) as credentials from `provider`. The
+/// reason of an error never contains the document.
+///
+/// # Errors
+/// A document that is not UTF-8 JSON, has another `Version`, or lacks or mistypes a member.
+pub fn parse_document(stdout: &[u8], provider: &'static str) -> Result<Credentials, String> {
     let text = std::str::from_utf8(stdout).map_err(|_| "output that is not UTF-8".to_owned())?;
     if text.trim().is_empty() {
         return Err("nothing on standard output (expected a JSON object)".to_owned());
@@ -190,11 +195,39 @@ fn parse_output(stdout: &[u8]) -> Result<Credentials, String> {
         }
     };
     let account_id = string("AccountId", false)?;
-    let credentials = Credentials::new(id, secret, token.map(str::to_owned), expiry, CredentialProcessProvider::NAME);
+    let credentials = Credentials::new(id, secret, token.map(str::to_owned), expiry, provider);
     Ok(match account_id {
         Some(a) => credentials.with_account_id(a),
         None => credentials,
     })
+}
+
+/// `credentials` as a `credential_process` `Version: 1` document, compact, without a final
+/// newline: what a profile's `credential_process` prints and [`parse_document`] reads.
+pub fn document(credentials: &Credentials) -> String {
+    let mut w = crate::json::JsonWriter::compact();
+    w.begin_object();
+    w.key("Version");
+    w.integer(1);
+    w.key("AccessKeyId");
+    w.string(credentials.access_key_id());
+    w.key("SecretAccessKey");
+    w.string(credentials.secret_access_key());
+    if let Some(token) = credentials.session_token() {
+        w.key("SessionToken");
+        w.string(token);
+    }
+    if let Some(expiry) = credentials.expiry() {
+        let t = crate::types::datetime::DateTime::from(expiry);
+        w.key("Expiration");
+        w.string(&wire::format_timestamp(&t, wire::TimestampFormat::DateTime));
+    }
+    if let Some(account) = credentials.account_id() {
+        w.key("AccountId");
+        w.string(account);
+    }
+    w.end_object();
+    w.finish()
 }
 
 /// What a finished command produced.
@@ -415,16 +448,23 @@ mod tests {
 
     #[test]
     fn output_document() {
-        let c = parse_output(
+        let c = parse_document(
             br#"{"Version": 1, "AccessKeyId": "AKID", "SecretAccessKey": "s3cr3t", "SessionToken": "tok",
                 "Expiration": "2030-01-02T03:04:05Z", "AccountId": "123456789012"}"#,
+            CredentialProcessProvider::NAME,
         )
         .unwrap();
         assert_eq!((c.access_key_id(), c.secret_access_key(), c.session_token()), ("AKID", "s3cr3t", Some("tok")));
         assert_eq!(c.expiry(), Some(SystemTime::UNIX_EPOCH + Duration::from_secs(1_893_553_445)));
         assert_eq!(c.provider(), "credential_process");
         assert_eq!(c.account_id(), Some("123456789012"));
-        let c = parse_output(br#"{"Version":1,"AccessKeyId":"A","SecretAccessKey":"S","SessionToken":null}"#).unwrap();
+        // What `document` writes reads back the same.
+        assert_eq!(parse_document(document(&c).as_bytes(), CredentialProcessProvider::NAME).unwrap(), c);
+        assert_eq!(
+            document(&c),
+            r#"{"Version":1,"AccessKeyId":"AKID","SecretAccessKey":"s3cr3t","SessionToken":"tok","Expiration":"2030-01-02T03:04:05Z","AccountId":"123456789012"}"#
+        );
+        let c = parse_document(br#"{"Version":1,"AccessKeyId":"A","SecretAccessKey":"S","SessionToken":null}"#, "t").unwrap();
         assert_eq!((c.session_token(), c.expiry(), c.account_id()), (None, None, None));
     }
 
@@ -445,7 +485,7 @@ mod tests {
             (b"\xff", "not UTF-8"),
         ];
         for (input, want) in cases {
-            let e = parse_output(input).unwrap_err();
+            let e = parse_document(input, "t").unwrap_err();
             assert!(e.contains(want) && !e.contains("s3cr3t"), "{e}");
         }
     }
