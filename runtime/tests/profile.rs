@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use stsgen_runtime::credentials::CredentialsError;
 use stsgen_runtime::config::{Env, MemoryEnv, ProfileError, ProfileSet};
-use stsgen_runtime::credentials::profile::{resolve_chain, AssumeRoleLink, ChainLink, CredentialSource, ProfileCredentials};
+use stsgen_runtime::credentials::profile::{resolve_chain, AssumeRoleLink, ChainLink, CredentialSource, ProfileCredentials, SsoLink};
 
 /// Parses a config file alone.
 fn config(text: &str) -> ProfileSet {
@@ -722,10 +722,75 @@ fn credential_process_as_base() {
     assert_eq!(chain(text, "A").unwrap(), ["process(A:/bin/creds)"]);
 }
 
+fn sso(config_text: &str, start: &str) -> SsoLink {
+    let links = resolve_chain(&config(config_text), start).unwrap();
+    match &links[0] {
+        ChainLink::Sso(link) => link.clone(),
+        other => panic!("expected an SSO base, got {other:?}"),
+    }
+}
+
 #[test]
-fn sso_profiles_are_reported_as_unsupported() {
-    let err = chain_err("[profile A]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = r", "A");
-    assert!(err.contains("profile `A`") && err.contains("IAM Identity Center"), "{err}");
+fn sso_session_profiles_read_their_session_section() {
+    let text = "[profile A]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Dev\n\
+                [sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n\
+                sso_registration_scopes = sso:account:access, other:scope";
+    let link = sso(text, "A");
+    assert_eq!(link.profile, "A");
+    assert_eq!(link.session.as_deref(), Some("corp"));
+    assert_eq!(link.start_url, "https://corp.awsapps.com/start");
+    assert_eq!(link.region, "eu-west-1");
+    assert_eq!((link.account_id.as_str(), link.role_name.as_str()), ("111122223333", "Dev"));
+    assert_eq!(link.registration_scopes, ["sso:account:access", "other:scope"]);
+    // The same values repeated in the profile are not a conflict.
+    let same = text.replace("sso_role_name = Dev", "sso_role_name = Dev\nsso_region = eu-west-1");
+    assert_eq!(sso(&same, "A").region, "eu-west-1");
+}
+
+#[test]
+fn legacy_sso_profiles_carry_their_own_start_url() {
+    let text = "[profile L]\nsso_start_url = https://old.awsapps.com/start\nsso_region = us-east-2\n\
+                sso_account_id = 123456789012\nsso_role_name = Admin";
+    let link = sso(text, "L");
+    assert_eq!(link.session, None);
+    assert_eq!((link.start_url.as_str(), link.region.as_str()), ("https://old.awsapps.com/start", "us-east-2"));
+    assert!(link.registration_scopes.is_empty());
+    let err = chain_err("[profile L]\nsso_start_url = https://old.awsapps.com/start\nsso_region = us-east-2\nsso_role_name = r", "L");
+    assert!(err.contains("profile `L`") && err.contains("sso_account_id"), "{err}");
+    let err = chain_err("[profile L]\nsso_start_url = https://old.awsapps.com/start\nsso_account_id = 1\nsso_role_name = r", "L");
+    assert!(err.contains("no sso_region"), "{err}");
+}
+
+#[test]
+fn sso_session_conflicting_with_the_profile_names_both_values() {
+    let session = "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n";
+    let err = chain_err(
+        &format!("[profile A]\nsso_session = corp\nsso_start_url = https://other.awsapps.com/start\nsso_account_id = 1\nsso_role_name = r\n{session}"),
+        "A",
+    );
+    assert!(
+        err.contains("profile `A`") && err.contains("https://other.awsapps.com/start") && err.contains("https://corp.awsapps.com/start"),
+        "{err}"
+    );
+    let err = chain_err(&format!("[profile A]\nsso_session = corp\nsso_region = us-west-2\nsso_account_id = 1\nsso_role_name = r\n{session}"), "A");
+    assert!(err.contains("sso_region `us-west-2`") && err.contains("`eu-west-1`") && err.contains("`corp`"), "{err}");
+    let err = chain_err("[profile A]\nsso_session = gone\nsso_account_id = 1\nsso_role_name = r", "A");
+    assert!(err.contains("[sso-session gone]"), "{err}");
+    let err = chain_err("[profile A]\nsso_session = s\nsso_account_id = 1\nsso_role_name = r\n[sso-session s]\nsso_region = x", "A");
+    assert!(err.contains("has no sso_start_url"), "{err}");
+    // A token-only profile (no account and role) is not a credentials profile.
+    let err = chain_err(&format!("[profile A]\nsso_session = corp\n{session}"), "A");
+    assert!(err.contains("will resolve an access token instead of credentials"), "{err}");
+}
+
+#[test]
+fn sso_profiles_are_source_profiles_for_role_chains() {
+    let text = "[profile R]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = S\n\
+                [profile S]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = Dev\n\
+                [sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1";
+    let links = resolve_chain(&config(text), "R").unwrap();
+    assert!(matches!(&links[0], ChainLink::Sso(l) if l.profile == "S" && l.role_name == "Dev"), "{links:?}");
+    assert!(matches!(&links[1], ChainLink::AssumeRole(r) if r.role_arn == "arn:aws:iam::1:role/r"), "{links:?}");
 }
 
 #[test]

@@ -150,8 +150,116 @@ pub enum ChainLink {
         /// The command line (run by the platform shell).
         command: String,
     },
+    /// Base: IAM Identity Center (`sso_session`, or the legacy `sso_start_url` form).
+    Sso(SsoLink),
     /// Not a base: assume this role with the credentials of the link before it.
     AssumeRole(AssumeRoleLink),
+}
+
+/// IAM Identity Center settings of a profile: its `[sso-session NAME]` section (`sso_session`),
+/// or the legacy form with `sso_start_url` and `sso_region` in the profile itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SsoLink {
+    /// The profile.
+    pub profile: String,
+    /// `sso_session`: the session's name (the token cache is keyed by it, and the token can be
+    /// refreshed); `None` for the legacy form (keyed by the start URL, never refreshed).
+    pub session: Option<String>,
+    /// `sso_start_url`.
+    pub start_url: String,
+    /// `sso_region`: where the SSO portal and SSO-OIDC calls go.
+    pub region: String,
+    /// `sso_account_id`.
+    pub account_id: String,
+    /// `sso_role_name`.
+    pub role_name: String,
+    /// The session's `sso_registration_scopes`, comma-separated, trimmed (empty when unset).
+    pub registration_scopes: Vec<String>,
+}
+
+/// The IAM Identity Center settings a profile names with `sso_session` (its `[sso-session]`
+/// section), or the legacy `sso_start_url`/`sso_region` keys: `(session, start_url, region,
+/// scopes)`. `Ok(None)` when the profile names neither.
+///
+/// # Errors
+/// A `sso_session` with no such section, a section without `sso_start_url` or `sso_region`, and
+/// a profile whose own `sso_start_url` or `sso_region` differs from its session's (naming both
+/// values).
+#[allow(clippy::type_complexity)]
+pub fn sso_session_settings(
+    set: &ProfileSet,
+    profile: &Profile,
+) -> Result<Option<(Option<String>, String, String, Vec<String>)>, ProfileError> {
+    let invalid = |reason: String| ProfileError::InvalidCredentialSource { profile: profile.name().to_owned(), reason };
+    let Some(name) = profile.get("sso_session").map(str::trim) else {
+        return match (profile.get("sso_start_url"), profile.get("sso_region")) {
+            (None, None) => Ok(None),
+            (Some(url), Some(region)) => Ok(Some((None, url.trim().to_owned(), region.trim().to_owned(), Vec::new()))),
+            (None, Some(_)) => Err(invalid("has sso_region but no sso_start_url (or sso_session)".to_owned())),
+            (Some(_), None) => Err(invalid("has sso_start_url but no sso_region (or sso_session)".to_owned())),
+        };
+    };
+    let session = set
+        .sso_session(name)
+        .ok_or_else(|| invalid(format!("sso_session `{name}` names no [sso-session {name}] section in the config file")))?;
+    let mut values = Vec::with_capacity(2);
+    for key in ["sso_start_url", "sso_region"] {
+        let theirs = session.get(key).map(str::trim).filter(|v| !v.is_empty());
+        let ours = profile.get(key).map(str::trim);
+        let value = match (theirs, ours) {
+            (Some(t), Some(o)) if t != o => {
+                return Err(invalid(format!(
+                    "{key} `{o}` in the profile conflicts with {key} `{t}` of its sso_session `{name}`"
+                )))
+            }
+            (Some(t), _) => t.to_owned(),
+            (None, _) => return Err(invalid(format!("[sso-session {name}] has no {key}"))),
+        };
+        values.push(value);
+    }
+    let scopes = session
+        .get("sso_registration_scopes")
+        .map(|s| s.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect())
+        .unwrap_or_default();
+    let region = values.pop().unwrap_or_default();
+    let start_url = values.pop().unwrap_or_default();
+    Ok(Some((Some(name.to_owned()), start_url, region, scopes)))
+}
+
+/// The [`SsoLink`] of a profile with IAM Identity Center settings.
+fn sso_link(set: &ProfileSet, profile: &Profile) -> Result<Option<SsoLink>, ProfileError> {
+    let account = profile.get("sso_account_id").map(str::trim).filter(|v| !v.is_empty());
+    let role = profile.get("sso_role_name").map(str::trim).filter(|v| !v.is_empty());
+    let settings = sso_session_settings(set, profile)?;
+    let invalid = |reason: String| ProfileError::InvalidCredentialSource { profile: profile.name().to_owned(), reason };
+    let Some((session, start_url, region, registration_scopes)) = settings else {
+        if account.is_some() || role.is_some() {
+            return Err(invalid("has sso_account_id or sso_role_name but neither sso_session nor sso_start_url".to_owned()));
+        }
+        return Ok(None);
+    };
+    let (Some(account), Some(role)) = (account, role) else {
+        let missing: Vec<&str> =
+            [("sso_account_id", account), ("sso_role_name", role)].iter().filter(|(_, v)| v.is_none()).map(|(k, _)| *k).collect();
+        return Err(invalid(if session.is_some() {
+            format!(
+                "has no {}: the selected profile will resolve an access token instead of credentials \
+                 (IAM Identity Center credentials need sso_account_id and sso_role_name)",
+                missing.join(" or ")
+            )
+        } else {
+            format!("has sso_start_url but no {}", missing.join(" or "))
+        }));
+    };
+    Ok(Some(SsoLink {
+        profile: profile.name().to_owned(),
+        session,
+        start_url,
+        region,
+        account_id: account.to_owned(),
+        role_name: role.to_owned(),
+        registration_scopes,
+    }))
 }
 
 impl ChainLink {
@@ -162,6 +270,7 @@ impl ChainLink {
             | ChainLink::CredentialSource { profile, .. }
             | ChainLink::WebIdentity { profile, .. }
             | ChainLink::Process { profile, .. } => profile,
+            ChainLink::Sso(link) => &link.profile,
             ChainLink::AssumeRole(link) => &link.profile,
         }
     }
@@ -191,6 +300,7 @@ impl fmt::Debug for ChainLink {
             ChainLink::Process { profile, command } => {
                 f.debug_struct("Process").field("profile", profile).field("command", &redact_command(command)).finish()
             }
+            ChainLink::Sso(link) => f.debug_tuple("Sso").field(link).finish(),
             ChainLink::AssumeRole(link) => f.debug_tuple("AssumeRole").field(link).finish(),
         }
     }
@@ -214,7 +324,8 @@ impl fmt::Debug for ChainLink {
 /// # Errors
 /// A missing profile (naming who referenced it); a loop (`a -> b -> a`); a profile with no
 /// credential settings; incomplete or contradictory settings; an unknown `credential_source`;
-/// an invalid `duration_seconds`; SSO or console-login profiles (not supported here).
+/// an invalid `duration_seconds`; incomplete or conflicting IAM Identity Center settings (see
+/// [`sso_session_settings`]); console-login profiles (not supported here).
 pub fn resolve_chain(set: &ProfileSet, start: &str) -> Result<Vec<ChainLink>, ProfileError> {
     let mut visited: Vec<&str> = Vec::new();
     let mut roles: Vec<ChainLink> = Vec::new();
@@ -239,7 +350,7 @@ pub fn resolve_chain(set: &ProfileSet, start: &str) -> Result<Vec<ChainLink>, Pr
         }
         let role_arn = profile.role_arn().filter(|_| profile.web_identity_token_file().is_none());
         let Some(role_arn) = role_arn else {
-            break base_link(profile).map_err(|e| {
+            break base_link(set, profile).map_err(|e| {
                 if first {
                     e
                 } else {
@@ -275,8 +386,8 @@ pub fn resolve_chain(set: &ProfileSet, start: &str) -> Result<Vec<ChainLink>, Pr
                 })
             }
             // Self-reference and `credential_source`: this profile's own base settings.
-            (Some(source), None) if source == profile.name() => break base_link(profile)?,
-            (None, Some(_)) => break base_link(profile)?,
+            (Some(source), None) if source == profile.name() => break base_link(set, profile)?,
+            (None, Some(_)) => break base_link(set, profile)?,
             (Some(source), None) => name = source,
         }
     };
@@ -287,7 +398,7 @@ pub fn resolve_chain(set: &ProfileSet, start: &str) -> Result<Vec<ChainLink>, Pr
 }
 
 /// The base link a profile provides on its own.
-fn base_link(profile: &Profile) -> Result<ChainLink, ProfileError> {
+fn base_link(set: &ProfileSet, profile: &Profile) -> Result<ChainLink, ProfileError> {
     let invalid = |reason: String| ProfileError::InvalidCredentialSource { profile: profile.name().to_owned(), reason };
     if let Some(source) = profile.credential_source() {
         let source = CredentialSource::parse(source).ok_or_else(|| {
@@ -311,12 +422,8 @@ fn base_link(profile: &Profile) -> Result<ChainLink, ProfileError> {
         }
         _ => {}
     }
-    if profile.uses_sso() {
-        return Err(invalid(
-            "uses IAM Identity Center (sso_* settings), which this client does not support; \
-             use `aws sso login` with an SDK that does, or `credential_process`"
-                .to_owned(),
-        ));
+    if let Some(link) = sso_link(set, profile)? {
+        return Ok(ChainLink::Sso(link));
     }
     if profile.get("login_session").is_some() {
         return Err(invalid("uses `login_session` (console sign-in), which this client does not support".to_owned()));

@@ -220,14 +220,6 @@ impl Profile {
     pub fn aws_session_token(&self) -> Option<&str> {
         self.text("aws_session_token")
     }
-
-    /// Whether the profile configures IAM Identity Center (SSO), which needs the SSO and
-    /// SSO-OIDC services rather than STS.
-    pub(crate) fn uses_sso(&self) -> bool {
-        ["sso_start_url", "sso_session", "sso_account_id", "sso_role_name", "sso_region"]
-            .iter()
-            .any(|k| self.get(k).is_some())
-    }
 }
 
 /// The profiles (and other sections) of the config and credentials files, merged.
