@@ -10,6 +10,7 @@ use stsgen_runtime::credentials::chain::ProviderChain;
 use stsgen_runtime::future::BoxFuture;
 use super::common::{CacheSettings, MfaTokenSource, base_config};
 use super::profile_provider::ProfileLoader;
+use super::sso::{self, SsoApi};
 use super::web_identity::{WebIdentityRequest, web_identity_from_env};
 
 #[derive(Debug)]
@@ -63,6 +64,7 @@ impl DefaultCredentialsChain {
             env: Arc::new(ProcessEnv),
             config: None,
             mfa: None,
+            sso_api: sso::default_api(),
             cache: CacheSettings::default(),
         }
     }
@@ -75,6 +77,7 @@ pub struct DefaultCredentialsChainBuilder {
     env: Arc<dyn Env>,
     config: Option<Config>,
     mfa: Option<MfaTokenSource>,
+    sso_api: Arc<dyn SsoApi>,
     cache: CacheSettings,
 }
 
@@ -94,6 +97,13 @@ impl DefaultCredentialsChainBuilder {
     /// Where MFA token codes come from, for profiles with `mfa_serial`.
     pub fn mfa_tokens(mut self, tokens: MfaTokenSource) -> Self {
         self.mfa = Some(tokens);
+        self
+    }
+
+    /// The IAM Identity Center calls of `sso_session` and `sso_start_url` profiles (default:
+    /// [`sso::default_api`]).
+    pub fn sso_api(mut self, api: Arc<dyn SsoApi>) -> Self {
+        self.sso_api = api;
         self
     }
 
@@ -128,7 +138,8 @@ impl DefaultCredentialsChainBuilder {
         }
         // Expiry is judged by the client's clock (clones share its learned skew).
         let clock = config.as_ref().map(|c| c.clock.clone());
-        let profile = ProfileLoader::new(self.profile, self.env.clone(), config.clone(), self.mfa.clone());
+        let mut profile = ProfileLoader::new(self.profile, self.env.clone(), config.clone(), self.mfa.clone());
+        profile.sso_api = self.sso_api;
         let (container, imds) = (profile.container.clone(), profile.imds.clone());
         let chain = ProviderChain::first_try(EnvLoader(self.env.clone()))
             .or_else(profile)

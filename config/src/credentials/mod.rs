@@ -12,7 +12,9 @@
 //!   `role_arn` + `source_profile` chains of any length, `credential_source` (`Environment`,
 //!   `Ec2InstanceMetadata`, `EcsContainer`, in any letter case), `web_identity_token_file`,
 //!   `credential_process`, `external_id`, `role_session_name`, `duration_seconds`,
-//!   `mfa_serial` and `aws_account_id`.
+//!   `mfa_serial`, `aws_account_id` and IAM Identity Center (`sso_session` with its
+//!   `[sso-session NAME]` section, or the legacy `sso_start_url` form; see [`sso`]), also as the
+//!   `source_profile` of a role chain.
 //! - [`ContainerCredentialsProvider`] (ECS, Fargate, EKS Pod Identity):
 //!   `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` on the ECS agent (`http://169.254.170.2`), else
 //!   `AWS_CONTAINER_CREDENTIALS_FULL_URI`, which must be `https` or name a host that is, or
@@ -111,6 +113,7 @@ mod metadata_http;
 mod profile_provider;
 mod role_request;
 mod session_token;
+pub mod sso;
 mod web_identity;
 
 pub use assume_role::{AssumeRoleProvider, AssumeRoleProviderBuilder};
@@ -126,6 +129,7 @@ pub use common::{MfaTokenSource, DEFAULT_LOAD_TIMEOUT, DEFAULT_MFA_LOAD_TIMEOUT}
 pub use default_chain::{DefaultCredentialsChain, DefaultCredentialsChainBuilder};
 pub use profile_provider::{ProfileProvider, ProfileProviderBuilder};
 pub use session_token::{SessionTokenProvider, SessionTokenProviderBuilder};
+pub use sso::{SsoCredentialsProvider, SsoCredentialsProviderBuilder};
 pub use web_identity::{WebIdentityProvider, WebIdentityProviderBuilder};
 
 pub(crate) use common::invalid;

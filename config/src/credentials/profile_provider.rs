@@ -15,6 +15,7 @@ use super::common::{CacheSettings, MfaTokenSource, invalid};
 use super::container::ContainerLoader;
 use super::imds::ImdsLoader;
 use super::role_request::RoleRequest;
+use super::sso::{self, SsoApi, TokenProviders};
 use super::web_identity::WebIdentityRequest;
 
 /// Loads the profile files, resolves the chain and runs it; uncached.
@@ -29,6 +30,10 @@ pub(crate) struct ProfileLoader {
     /// `credential_source = Ec2InstanceMetadata` (shared with the default chain's own link, so
     /// the session token and static stability are shared too).
     pub(crate) imds: Arc<ImdsLoader>,
+    /// IAM Identity Center calls (default [`sso::default_api`]).
+    pub(crate) sso_api: Arc<dyn SsoApi>,
+    /// The token of each IAM Identity Center session, kept so that refreshes are throttled.
+    pub(crate) sso_tokens: TokenProviders,
 }
 
 impl ProfileLoader {
@@ -44,7 +49,7 @@ impl ProfileLoader {
             imds.clock = Arc::new(move || clock.local_now());
         }
         let imds = Arc::new(imds);
-        ProfileLoader { profile, env, config, mfa, container, imds }
+        ProfileLoader { profile, env, config, mfa, container, imds, sso_api: sso::default_api(), sso_tokens: TokenProviders::default() }
     }
 
     pub(crate) async fn load(&self) -> Result<Credentials, CredentialsError> {
@@ -129,6 +134,10 @@ impl ProfileLoader {
                     _ => c,
                 })
             }
+            ChainLink::Sso(link) => {
+                let token = self.sso_tokens.get(link, &self.env, &self.sso_api, &config.clock);
+                sso::role_credentials(link, &token, &*self.sso_api).await
+            }
             ChainLink::AssumeRole(role) => Err(invalid(p, format!("profile `{}` has no base credentials", role.profile))),
             #[allow(unreachable_patterns)]
             other => Err(invalid(p, format!("profile `{}`: unsupported credential settings", other.profile()))),
@@ -203,6 +212,13 @@ impl ProfileProviderBuilder {
         self
     }
 
+    /// The IAM Identity Center calls of `sso_session` and `sso_start_url` profiles (default:
+    /// [`sso::default_api`]).
+    pub fn sso_api(mut self, api: Arc<dyn SsoApi>) -> Self {
+        self.loader.sso_api = api;
+        self
+    }
+
     /// How long before expiry credentials are refreshed (default 5 minutes).
     pub fn refresh_ahead(mut self, window: Duration) -> Self {
         self.cache.refresh_ahead = window;
@@ -227,7 +243,8 @@ impl ProfileProviderBuilder {
         let mfa = self.loader.mfa.is_some();
         let l = self.loader;
         // Again, so the container and instance-metadata sources see the final env and config.
-        let loader = ProfileLoader::new(l.profile, l.env, l.config, l.mfa);
+        let mut loader = ProfileLoader::new(l.profile, l.env, l.config, l.mfa);
+        loader.sso_api = l.sso_api;
         ProfileProvider { cache: self.cache.build(loader, mfa) }
     }
 }
