@@ -1,1 +1,581 @@
+//! IAM Identity Center: profiles, the token cache, refresh and the device sign-in, against a
+//! fake [`SsoApi`].
 
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use stsgen_runtime::config::{Env, MemoryEnv};
+use stsgen_runtime::credentials::profile::SsoLink;
+use stsgen_runtime::credentials::{CredentialsError, ProvideCredentials, ServiceClock};
+use stsgen_runtime::future::BoxFuture;
+
+use super::login::{SsoLogin, SsoLoginError};
+use super::*;
+use crate::credentials::ProfileProvider;
+
+/// 2030-01-01T00:00:00Z.
+const T0: u64 = 1_893_456_000;
+
+fn at(secs: u64) -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
+}
+
+/// A clock the test moves.
+#[derive(Clone)]
+struct TestClock(Arc<AtomicU64>);
+
+impl TestClock {
+    fn new() -> Self {
+        TestClock(Arc::new(AtomicU64::new(T0)))
+    }
+    fn advance(&self, secs: u64) {
+        self.0.fetch_add(secs, Ordering::SeqCst);
+    }
+    fn service(&self) -> ServiceClock {
+        let now = self.0.clone();
+        ServiceClock::with_local_time(move || at(now.load(Ordering::SeqCst)))
+    }
+}
+
+/// Variables in memory, files on disk.
+#[derive(Debug)]
+struct FsEnv(MemoryEnv);
+
+impl Env for FsEnv {
+    fn var_os(&self, name: &str) -> Option<std::ffi::OsString> {
+        self.0.var_os(name)
+    }
+    fn read_file(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        std::fs::read(path)
+    }
+}
+
+fn temp_home(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("stsgen-sso-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join(".aws/sso/cache")).unwrap();
+    dir
+}
+
+fn env_for(home: &Path, config: &str) -> Arc<dyn Env> {
+    std::fs::write(home.join(".aws/config"), config).unwrap();
+    Arc::new(FsEnv(MemoryEnv::new().with_var("HOME", home.to_str().unwrap())))
+}
+
+const SESSION_CONFIG: &str = "[profile dev]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Dev\n\
+                              [sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n";
+const LEGACY_CONFIG: &str = "[profile old]\nsso_start_url = https://ssotest.awsapps.com/start\nsso_region = us-east-2\n\
+                             sso_account_id = 123456789012\nsso_role_name = Admin\n";
+
+fn session_link() -> SsoLink {
+    SsoLink {
+        profile: "dev".into(),
+        session: Some("corp".into()),
+        start_url: "https://corp.awsapps.com/start".into(),
+        region: "eu-west-1".into(),
+        account_id: "111122223333".into(),
+        role_name: "Dev".into(),
+        registration_scopes: Vec::new(),
+    }
+}
+
+fn token_json(access: &str, expires_at: u64) -> String {
+    let t = |s: u64| stsgen_runtime::types::datetime::DateTime::from(at(s)).format_rfc3339();
+    format!(
+        r#"{{"startUrl":"https://corp.awsapps.com/start","region":"eu-west-1","accessToken":"{access}","expiresAt":"{}","clientId":"client-1","clientSecret":"ClientSecretMARKER","registrationExpiresAt":"{}","refreshToken":"RefreshTokenMARKER","extra":{{"kept":true}}}}"#,
+        t(expires_at),
+        t(T0 + 90 * 86400)
+    )
+}
+
+fn write_cache(home: &Path, key: &str, body: &str) -> PathBuf {
+    let env = FsEnv(MemoryEnv::new().with_var("HOME", home.to_str().unwrap()));
+    let file = cache_file(&env, key).unwrap();
+    std::fs::write(&file, body).unwrap();
+    file
+}
+
+/// The fake service: records every call; `CreateToken` answers from a queue (then success).
+#[derive(Debug, Default)]
+struct Fake {
+    tokens: Mutex<VecDeque<Result<CreateTokenResponse, SsoApiError>>>,
+    create: Mutex<Vec<CreateTokenRequest>>,
+    roles: Mutex<Vec<(String, GetRoleCredentialsRequest)>>,
+    registered: Mutex<Vec<RegisterClientRequest>>,
+    delay: Duration,
+    interval: Option<i32>,
+    device_lifetime: i32,
+}
+
+impl Fake {
+    fn with_tokens(answers: Vec<Result<CreateTokenResponse, SsoApiError>>) -> Self {
+        Fake { tokens: Mutex::new(answers.into()), device_lifetime: 600, ..Fake::default() }
+    }
+    fn creates(&self) -> usize {
+        self.create.lock().unwrap().len()
+    }
+}
+
+fn issued(token: &str) -> CreateTokenResponse {
+    CreateTokenResponse {
+        access_token: token.into(),
+        token_type: Some("Bearer".into()),
+        expires_in: 3600,
+        refresh_token: Some("RotatedRefreshMARKER".into()),
+    }
+}
+
+impl SsoApi for Fake {
+    fn get_role_credentials<'a>(&'a self, region: &'a str, request: GetRoleCredentialsRequest) -> BoxFuture<'a, Result<RoleCredentials, SsoApiError>> {
+        self.roles.lock().unwrap().push((region.to_owned(), request));
+        Box::pin(async move {
+            Ok(RoleCredentials {
+                access_key_id: "ASIASSO".into(),
+                secret_access_key: "RoleSecretMARKER".into(),
+                session_token: "RoleSessionMARKER".into(),
+                expiration: i64::try_from((T0 + 3600) * 1000).unwrap(),
+            })
+        })
+    }
+
+    fn create_token<'a>(&'a self, _: &'a str, request: CreateTokenRequest) -> BoxFuture<'a, Result<CreateTokenResponse, SsoApiError>> {
+        self.create.lock().unwrap().push(request);
+        let answer = self.tokens.lock().unwrap().pop_front().unwrap_or_else(|| Ok(issued("RefreshedAccessMARKER")));
+        let delay = self.delay;
+        Box::pin(async move {
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            answer
+        })
+    }
+
+    fn register_client<'a>(&'a self, _: &'a str, request: RegisterClientRequest) -> BoxFuture<'a, Result<RegisterClientResponse, SsoApiError>> {
+        self.registered.lock().unwrap().push(request);
+        Box::pin(async move {
+            Ok(RegisterClientResponse {
+                client_id: "client-new".into(),
+                client_secret: "NewClientSecretMARKER".into(),
+                client_id_issued_at: Some(i64::try_from(T0).unwrap()),
+                client_secret_expires_at: i64::try_from(T0 + 90 * 86400).unwrap(),
+            })
+        })
+    }
+
+    fn start_device_authorization<'a>(
+        &'a self,
+        _: &'a str,
+        request: StartDeviceAuthorizationRequest,
+    ) -> BoxFuture<'a, Result<StartDeviceAuthorizationResponse, SsoApiError>> {
+        assert_eq!(request.client_id, "client-new");
+        Box::pin(async move {
+            Ok(StartDeviceAuthorizationResponse {
+                device_code: "DeviceCodeMARKER".into(),
+                user_code: "ABCD-EFGH".into(),
+                verification_uri: "https://device.sso.eu-west-1.amazonaws.com/".into(),
+                verification_uri_complete: Some("https://device.sso.eu-west-1.amazonaws.com/?user_code=ABCD-EFGH".into()),
+                expires_in: self.device_lifetime,
+                interval: self.interval,
+            })
+        })
+    }
+}
+
+fn block<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(f)
+}
+
+const SECRETS: [&str; 8] = [
+    "ClientSecretMARKER",
+    "RefreshTokenMARKER",
+    "AccessMARKER",
+    "RoleSecretMARKER",
+    "RoleSessionMARKER",
+    "DeviceCodeMARKER",
+    "NewClientSecretMARKER",
+    "RotatedRefreshMARKER",
+];
+
+fn assert_clean(text: &str) {
+    for s in SECRETS {
+        assert!(!text.contains(s), "leaks {s}: {text}");
+    }
+}
+
+#[test]
+fn cache_files_are_named_as_the_aws_cli_names_them() {
+    let env = MemoryEnv::new().with_var("HOME", "/home");
+    // The names in aws-config's recorded test data.
+    assert_eq!(
+        cache_file(&env, "dev").unwrap(),
+        Path::new("/home/.aws/sso/cache/34c6fceca75e456f25e7e99531e2425c6c1de443.json")
+    );
+    assert_eq!(
+        cache_file(&env, "https://ssotest.awsapps.com/start").unwrap(),
+        Path::new("/home/.aws/sso/cache/dace00cba5f8355ec9d274ceb2bcebdfbeed0e12.json")
+    );
+    let mut legacy = session_link();
+    legacy.session = None;
+    assert_eq!(cache_key(&legacy), "https://corp.awsapps.com/start");
+    assert_eq!(cache_key(&session_link()), "corp");
+    assert!(cache_file(&MemoryEnv::new(), "dev").unwrap_err().contains("HOME"));
+}
+
+#[test]
+fn bad_cache_files_name_the_file_and_the_member() {
+    let cases: [(&str, &str); 6] = [
+        ("not json AccessMARKER", "is not valid JSON"),
+        ("[1]", "holds JSON array instead of an object"),
+        (r#"{"expiresAt":"2030-01-01T00:00:00Z"}"#, "has no `accessToken`"),
+        (r#"{"accessToken":"AccessMARKER"}"#, "has no `expiresAt`"),
+        (r#"{"accessToken":"AccessMARKER","expiresAt":"tomorrow"}"#, "has `expiresAt` that is not an RFC 3339 date-time"),
+        (r#"{"accessToken":"AccessMARKER","expiresAt":"2030-01-01T00:00:00Z","refreshToken":7}"#, "has `refreshToken` of type number"),
+    ];
+    for (body, want) in cases {
+        let env = MemoryEnv::new().with_var("HOME", "/h").with_file("/h/.aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json", body);
+        let provider = SsoTokenProvider::new(session_link(), Arc::new(env), Arc::new(Fake::default()), TestClock::new().service());
+        let err = block(provider.token()).unwrap_err().to_string();
+        assert!(err.contains(want), "{body}: {err}");
+        assert!(err.contains("/h/.aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json"), "{err}");
+        assert!(err.contains("sso login --profile dev"), "{err}");
+        assert_clean(&err);
+    }
+    // Missing: names the file and says how to sign in.
+    let provider = SsoTokenProvider::new(
+        session_link(),
+        Arc::new(MemoryEnv::new().with_var("HOME", "/h")),
+        Arc::new(Fake::default()),
+        ServiceClock::new(),
+    );
+    let err = block(provider.token()).unwrap_err().to_string();
+    assert!(err.contains("failed to read") && err.contains("`aws sso login --profile dev` or `sts sso-login --profile dev`"), "{err}");
+}
+
+#[test]
+fn legacy_profiles_get_role_credentials_with_the_cached_token() {
+    let home = temp_home("legacy");
+    let env = env_for(&home, LEGACY_CONFIG);
+    write_cache(&home, "https://ssotest.awsapps.com/start", &token_json("LegacyAccessMARKER", T0 + 3600));
+    let fake = Arc::new(Fake::default());
+    let clock = TestClock::new();
+    let provider = ProfileProvider::builder()
+        .profile_name("old")
+        .env(env)
+        .config(sts::Config { clock: clock.service(), region: Some("us-east-2".into()), ..sts::Config::new() })
+        .sso_api(fake.clone())
+        .build();
+    let c = block(provider.provide_credentials()).unwrap();
+    assert_eq!((c.access_key_id(), c.secret_access_key()), ("ASIASSO", "RoleSecretMARKER"));
+    assert_eq!(c.account_id(), Some("123456789012"));
+    assert_eq!(c.expiry(), Some(at(T0 + 3600)));
+    let roles = fake.roles.lock().unwrap();
+    assert_eq!(roles.len(), 1);
+    assert_eq!(roles[0].0, "us-east-2");
+    assert_eq!(roles[0].1.access_token, "LegacyAccessMARKER");
+    assert_eq!((roles[0].1.account_id.as_str(), roles[0].1.role_name.as_str()), ("123456789012", "Admin"));
+    assert_clean(&format!("{c:?} {:?} {provider:?}", roles[0].1));
+    assert_eq!(fake.creates(), 0);
+}
+
+#[test]
+fn legacy_tokens_are_never_refreshed_and_expired_ones_ask_to_sign_in() {
+    let home = temp_home("legacy-expired");
+    let env = env_for(&home, LEGACY_CONFIG);
+    write_cache(&home, "https://ssotest.awsapps.com/start", &token_json("LegacyAccessMARKER", T0 - 1));
+    let fake = Arc::new(Fake::default());
+    let provider = ProfileProvider::builder()
+        .profile_name("old")
+        .env(env)
+        .config(sts::Config { clock: TestClock::new().service(), ..sts::Config::new() })
+        .sso_api(fake.clone())
+        .build();
+    let err = block(provider.provide_credentials()).unwrap_err();
+    assert!(matches!(err, CredentialsError::ProviderError { provider: "sso", .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(text.contains("expired at 2029-12-31T23:59:59Z"), "{text}");
+    assert!(text.contains("run `aws sso login --profile old` or `sts sso-login --profile old`"), "{text}");
+    assert_clean(&text);
+    assert_eq!(fake.creates(), 0, "legacy tokens have no refresh");
+}
+
+#[test]
+fn a_valid_session_token_is_used_as_it_is() {
+    let home = temp_home("valid");
+    let env = env_for(&home, SESSION_CONFIG);
+    write_cache(&home, "corp", &token_json("SessionAccessMARKER", T0 + 3600));
+    let fake = Arc::new(Fake::default());
+    let provider = ProfileProvider::builder()
+        .profile_name("dev")
+        .env(env)
+        .config(sts::Config { clock: TestClock::new().service(), ..sts::Config::new() })
+        .sso_api(fake.clone())
+        .build();
+    let c = block(provider.provide_credentials()).unwrap();
+    assert_eq!(c.account_id(), Some("111122223333"));
+    assert_eq!(fake.roles.lock().unwrap()[0].1.access_token, "SessionAccessMARKER");
+    assert_eq!(fake.roles.lock().unwrap()[0].0, "eu-west-1");
+    assert_eq!(fake.creates(), 0);
+}
+
+#[test]
+fn a_refresh_writes_the_cache_file_back_atomically_and_privately() {
+    let home = temp_home("refresh");
+    let env = env_for(&home, SESSION_CONFIG);
+    let file = write_cache(&home, "corp", &token_json("OldAccessMARKER", T0 + 120));
+    let fake = Arc::new(Fake::default());
+    let clock = TestClock::new();
+    let provider = SsoTokenProvider::new(session_link(), env.clone(), fake.clone(), clock.service());
+    let token = block(provider.token()).unwrap();
+    assert_eq!(token.access_token(), "RefreshedAccessMARKER");
+    assert_eq!(token.expires_at(), at(T0 + 3600));
+    // One refresh grant with the file's client and refresh token.
+    let create = fake.create.lock().unwrap().clone();
+    assert_eq!(create.len(), 1);
+    assert_eq!(create[0].grant_type, "refresh_token");
+    assert_eq!(create[0].refresh_token.as_deref(), Some("RefreshTokenMARKER"));
+    assert_eq!((create[0].client_id.as_str(), create[0].client_secret.as_str()), ("client-1", "ClientSecretMARKER"));
+    assert_clean(&format!("{:?} {token:?}", create[0]));
+    // The file now holds the new token, with the rotated refresh token and the other members.
+    let written = SsoToken::parse(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(written.access_token(), "RefreshedAccessMARKER");
+    assert_eq!(written.refresh_token(), Some("RotatedRefreshMARKER"));
+    assert_eq!(written.client_secret(), Some("ClientSecretMARKER"));
+    assert_eq!(written.start_url(), Some("https://corp.awsapps.com/start"));
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains(r#""expiresAt":"2030-01-01T01:00:00Z""#) && text.contains(r#""extra":{"kept":true}"#), "{text}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    // Written by rename: nothing else is left in the directory.
+    let names: Vec<_> = std::fs::read_dir(file.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+    // The new token is read back from the file by a fresh provider, with no refresh.
+    let again = SsoTokenProvider::new(session_link(), env, fake.clone(), clock.service());
+    assert_eq!(block(again.token()).unwrap().access_token(), "RefreshedAccessMARKER");
+    assert_eq!(fake.creates(), 1);
+}
+
+#[test]
+fn a_hundred_concurrent_callers_cause_one_refresh() {
+    let home = temp_home("concurrent");
+    let env = env_for(&home, SESSION_CONFIG);
+    write_cache(&home, "corp", &token_json("OldAccessMARKER", T0 + 60));
+    let fake = Arc::new(Fake { delay: Duration::from_millis(50), ..Fake::default() });
+    let provider = Arc::new(SsoTokenProvider::new(session_link(), env, fake.clone(), TestClock::new().service()));
+    let tokens = block(async {
+        let tasks: Vec<_> = (0..100)
+            .map(|_| {
+                let p = provider.clone();
+                tokio::spawn(async move { p.token().await.map(|t| t.access_token().to_owned()) })
+            })
+            .collect();
+        let mut out = Vec::new();
+        for t in tasks {
+            out.push(t.await.unwrap().unwrap());
+        }
+        out
+    });
+    assert!(tokens.iter().all(|t| t == "RefreshedAccessMARKER"), "{tokens:?}");
+    assert_eq!(fake.creates(), 1);
+    assert_eq!(provider.refresh_count(), 1);
+}
+
+#[test]
+fn failed_refreshes_are_tried_at_most_every_30_seconds_and_the_valid_token_is_used() {
+    let home = temp_home("throttle");
+    let env = env_for(&home, SESSION_CONFIG);
+    write_cache(&home, "corp", &token_json("StillValidAccessMARKER", T0 + 200));
+    let down = || Err(SsoApiError::Transport { reason: "connection refused".into() });
+    let fake = Arc::new(Fake::with_tokens(vec![down(), down(), down()]));
+    let clock = TestClock::new();
+    let provider = SsoTokenProvider::new(session_link(), env, fake.clone(), clock.service());
+    assert_eq!(block(provider.token()).unwrap().access_token(), "StillValidAccessMARKER");
+    assert_eq!(fake.creates(), 1);
+    clock.advance(10);
+    assert_eq!(block(provider.token()).unwrap().access_token(), "StillValidAccessMARKER");
+    clock.advance(19);
+    assert_eq!(block(provider.token()).unwrap().access_token(), "StillValidAccessMARKER");
+    assert_eq!(fake.creates(), 1, "no second attempt within 30 s");
+    clock.advance(2);
+    assert_eq!(block(provider.token()).unwrap().access_token(), "StillValidAccessMARKER");
+    assert_eq!(fake.creates(), 2, "tried again 31 s after the first attempt");
+    // Past its expiry, with the refresh still failing: the sign-in message.
+    clock.advance(200);
+    let err = block(provider.token()).unwrap_err().to_string();
+    assert_eq!(fake.creates(), 3);
+    assert!(err.contains("expired at") && err.contains("sts sso-login --profile dev"), "{err}");
+    assert_clean(&err);
+}
+
+#[test]
+fn without_a_client_registration_the_token_is_not_refreshed() {
+    let home = temp_home("noreg");
+    let env = env_for(&home, SESSION_CONFIG);
+    write_cache(&home, "corp", r#"{"accessToken":"AccessMARKER","expiresAt":"2030-01-01T00:01:00Z"}"#);
+    let fake = Arc::new(Fake::default());
+    let provider = SsoTokenProvider::new(session_link(), env, fake.clone(), TestClock::new().service());
+    assert_eq!(block(provider.token()).unwrap().access_token(), "AccessMARKER");
+    assert_eq!(fake.creates(), 0);
+}
+
+#[test]
+fn without_a_service_client_the_profile_fails_with_a_typed_error() {
+    let env = MemoryEnv::new()
+        .with_var("HOME", "/h")
+        .with_file("/h/.aws/config", SESSION_CONFIG)
+        .with_file("/h/.aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json", token_json("AccessMARKER", T0 + 3600));
+    let provider = ProfileProvider::builder()
+        .profile_name("dev")
+        .env(Arc::new(env))
+        .config(sts::Config { clock: TestClock::new().service(), ..sts::Config::new() })
+        .build();
+    let err = block(provider.provide_credentials()).unwrap_err();
+    assert!(matches!(err, CredentialsError::ProviderError { provider: "sso", .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(
+        text.contains("profile `dev`") && text.contains("sso:GetRoleCredentials cannot be called") && text.contains("no IAM Identity Center"),
+        "{text}"
+    );
+    assert_clean(&text);
+}
+
+#[test]
+fn debug_output_redacts_every_secret() {
+    let token = SsoToken::parse(token_json("AccessMARKER", T0).as_bytes()).unwrap();
+    let create = CreateTokenRequest {
+        client_secret: "ClientSecretMARKER".into(),
+        refresh_token: Some("RefreshTokenMARKER".into()),
+        device_code: Some("DeviceCodeMARKER".into()),
+        ..Default::default()
+    };
+    let text = format!(
+        "{token:?} {create:?} {:?} {:?} {:?}",
+        issued("AccessMARKER"),
+        RegisterClientResponse { client_secret: "NewClientSecretMARKER".into(), ..Default::default() },
+        StartDeviceAuthorizationResponse { device_code: "DeviceCodeMARKER".into(), ..Default::default() },
+    );
+    assert_clean(&text);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The device sign-in
+
+/// Sleeps recorded, returning at once.
+fn recording_sleep() -> (login::Sleep, Arc<Mutex<Vec<u64>>>) {
+    let slept = Arc::new(Mutex::new(Vec::new()));
+    let s = slept.clone();
+    (Arc::new(move |d: Duration| {
+        s.lock().unwrap().push(d.as_secs());
+        Box::pin(async {})
+    }), slept)
+}
+
+#[test]
+fn device_login_polls_through_pending_and_slow_down_then_writes_the_cache_file() {
+    let home = temp_home("login");
+    let env = env_for(&home, &format!("{SESSION_CONFIG}sso_registration_scopes = sso:account:access,codewhisperer:completions\n"));
+    let fake = Arc::new(Fake::with_tokens(vec![
+        Err(SsoApiError::AuthorizationPending),
+        Err(SsoApiError::SlowDown),
+        Err(SsoApiError::AuthorizationPending),
+        Ok(issued("LoginAccessMARKER")),
+    ]));
+    let (sleep, slept) = recording_sleep();
+    let clock = TestClock::new();
+    let mut shown = None;
+    let outcome = block(
+        SsoLogin::new("dev")
+            .env(env.clone())
+            .api(fake.clone())
+            .clock(clock.service())
+            .sleep(sleep)
+            .run(|p| shown = Some(p.clone())),
+    )
+    .unwrap();
+    let shown = shown.unwrap();
+    assert_eq!(shown.user_code, "ABCD-EFGH");
+    assert_eq!(shown.verification_uri_complete.as_deref(), Some("https://device.sso.eu-west-1.amazonaws.com/?user_code=ABCD-EFGH"));
+    // Interval 5 s (the default), 10 s after the slow-down.
+    assert_eq!(*slept.lock().unwrap(), [5, 10, 10]);
+    assert_eq!(outcome.polls, 4);
+    let registered = fake.registered.lock().unwrap().clone();
+    assert_eq!(registered[0].scopes, ["sso:account:access", "codewhisperer:completions"]);
+    assert_eq!(registered[0].grant_types, [DEVICE_GRANT, REFRESH_GRANT]);
+    let create = fake.create.lock().unwrap().clone();
+    assert!(create.iter().all(|c| c.grant_type == DEVICE_GRANT && c.device_code.as_deref() == Some("DeviceCodeMARKER")));
+    // The same file the AWS CLI writes, readable by the provider.
+    assert_eq!(outcome.file, home.join(".aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json"));
+    let token = SsoToken::parse(&std::fs::read(&outcome.file).unwrap()).unwrap();
+    assert_eq!(token.access_token(), "LoginAccessMARKER");
+    assert_eq!(token.expires_at(), at(T0 + 3600));
+    assert_eq!((token.client_id(), token.client_secret()), (Some("client-new"), Some("NewClientSecretMARKER")));
+    assert_eq!(token.refresh_token(), Some("RotatedRefreshMARKER"));
+    assert_eq!(token.registration_expires_at(), Some(at(T0 + 90 * 86400)));
+    assert_eq!((token.region(), token.start_url()), (Some("eu-west-1"), Some("https://corp.awsapps.com/start")));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&outcome.file).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    // And the credentials provider uses it.
+    let provider = ProfileProvider::builder()
+        .profile_name("dev")
+        .env(env)
+        .config(sts::Config { clock: clock.service(), ..sts::Config::new() })
+        .sso_api(fake.clone())
+        .build();
+    block(provider.provide_credentials()).unwrap();
+    assert_eq!(fake.roles.lock().unwrap()[0].1.access_token, "LoginAccessMARKER");
+}
+
+#[test]
+fn device_login_honours_the_interval_given_and_stops_when_the_code_expires() {
+    let home = temp_home("login-expired");
+    let env = env_for(&home, LEGACY_CONFIG);
+    let pending = || Err(SsoApiError::AuthorizationPending);
+    let fake = Arc::new(Fake { interval: Some(7), device_lifetime: 20, ..Fake::with_tokens(vec![pending(), pending(), pending(), pending()]) });
+    let (sleep, slept) = recording_sleep();
+    let err = block(SsoLogin::new("old").env(env.clone()).api(fake.clone()).sleep(sleep).run(|_| {})).unwrap_err();
+    assert!(matches!(err, SsoLoginError::Expired { .. }), "{err:?}");
+    assert_eq!(*slept.lock().unwrap(), [7, 7], "a third wait would pass the 20 s lifetime");
+    // Legacy profiles register with neither scopes nor grants.
+    assert!(fake.registered.lock().unwrap()[0].scopes.is_empty());
+
+    // The service saying the code expired ends it too; other errors are reported as they are.
+    let fake = Arc::new(Fake::with_tokens(vec![pending(), Err(SsoApiError::ExpiredToken)]));
+    let (sleep, _) = recording_sleep();
+    let err = block(SsoLogin::new("old").env(env.clone()).api(fake).sleep(sleep).run(|_| {})).unwrap_err();
+    assert!(matches!(err, SsoLoginError::Expired { waited } if waited == Duration::from_secs(5)), "{err:?}");
+    let denied = SsoApiError::Service { code: "AccessDeniedException".into(), message: "denied".into() };
+    let fake = Arc::new(Fake::with_tokens(vec![Err(denied)]));
+    let (sleep, _) = recording_sleep();
+    let err = block(SsoLogin::new("old").env(env).api(fake).sleep(sleep).run(|_| {})).unwrap_err();
+    assert_eq!(err.to_string(), "sso-oidc CreateToken failed: AccessDeniedException: denied");
+    let written: Vec<_> = std::fs::read_dir(home.join(".aws/sso/cache")).unwrap().collect();
+    assert!(written.is_empty(), "no token file after failed sign-ins");
+}
+
+#[test]
+fn device_login_needs_sso_settings_and_reports_conflicts() {
+    let home = temp_home("login-bad");
+    let env = env_for(&home, "[profile plain]\nregion = eu-west-1\n[profile clash]\nsso_session = s\nsso_region = us-east-1\n[sso-session s]\nsso_start_url = https://x/start\nsso_region = eu-west-1\n");
+    let (sleep, _) = recording_sleep();
+    let login = |p: &str| block(SsoLogin::new(p).env(env.clone()).api(Arc::new(Fake::default())).sleep(sleep.clone()).run(|_| {}));
+    let err = login("plain").unwrap_err().to_string();
+    assert!(err.contains("profile `plain`: has no IAM Identity Center settings"), "{err}");
+    let err = login("clash").unwrap_err().to_string();
+    assert!(err.starts_with("profile `clash`: sso_region `us-east-1`") && err.contains("`eu-west-1`"), "{err}");
+    let err = login("missing").unwrap_err().to_string();
+    assert_eq!(err, "profile `missing`: does not exist");
+    // Not wired: a typed error naming the operation.
+    let err = block(SsoLogin::new("clash").env(env.clone()).run(|_| {})).unwrap_err();
+    assert!(matches!(err, SsoLoginError::Profile { .. }));
+    std::fs::write(home.join(".aws/config"), SESSION_CONFIG).unwrap();
+    let err = block(SsoLogin::new("dev").env(env).run(|_| {})).unwrap_err();
+    assert!(matches!(err, SsoLoginError::Api { operation: "RegisterClient", error: SsoApiError::NotWired { .. } }), "{err:?}");
+}
