@@ -16,6 +16,9 @@
 //! - `dsql-token --hostname H [--admin] [--expires-in SECONDS]`: an Aurora DSQL authentication
 //!   token (as `aws dsql generate-db-connect-auth-token` / `...-admin-auth-token` print them);
 //! - `lint-policy FILE`: an IAM policy document checked against STS's privilege model;
+//! - `sso-login`: the IAM Identity Center sign-in of the profile (device authorization), writing
+//!   the token cache file `aws sso login` writes
+//!   ([`SsoLogin`](stsgen_config::credentials::sso::login::SsoLogin));
 //! - `--no-cache`: credentials of a selected profile that come from STS (a role, or web
 //!   identity) are kept between runs in an on-disk cache ([`crate::cache`]); this bypasses it.
 
@@ -23,6 +26,7 @@ use std::io::{BufRead, Write};
 use std::sync::Arc;
 use std::time::Duration;
 
+use stsgen_config::credentials::sso::login::SsoLogin;
 use stsgen_config::credentials::{DefaultCredentialsChain, MfaTokenSource};
 use stsgen_config::ConfigLoader;
 use stsgen_config::presign;
@@ -54,6 +58,7 @@ pub const HELP: &str = "\
   dsql-token --hostname HOST [--admin] [--expires-in SECONDS]
                                          an Aurora DSQL authentication token (default 900 s)
   lint-policy FILE                       check an IAM policy document against STS's privilege model
+  sso-login                              sign in to IAM Identity Center for --profile (as `aws sso login`)
 
 --no-cache  neither read nor write the on-disk cache of role credentials (by default the credentials
             of a selected profile that assumes a role or uses web identity are kept in
@@ -67,8 +72,9 @@ pub const HELP: &str = "\
 
 Credentials come from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN, then web identity
 (AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN), then the profile (--profile, AWS_PROFILE or `default`)
-with role_arn/source_profile chains, credential_source, web_identity_token_file, credential_process
-and mfa_serial (the token code is asked for on the terminal).
+with role_arn/source_profile chains, credential_source, web_identity_token_file, credential_process,
+mfa_serial (the token code is asked for on the terminal) and IAM Identity Center (sso_session or
+sso_start_url; sign in with `sts sso-login --profile NAME` or `aws sso login --profile NAME`).
 ";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -275,6 +281,12 @@ fn command_help(name: &str) -> Option<&'static str> {
              Prints an Aurora DSQL authentication token for the cluster endpoint HOST (DbConnect, or DbConnectAdmin\n\
              with --admin), as `aws dsql generate-db-connect-auth-token` does; default expiry 900 s, at most 7 days.\n",
         ),
+        "sso-login" => Some(
+            "usage: sts [global options] sso-login [--profile NAME]\n\n\
+             Signs in to IAM Identity Center for the profile (sso_session, or sso_start_url and sso_region), as\n\
+             `aws sso login` does: open the URL shown, confirm the code, and the access token is written to\n\
+             ~/.aws/sso/cache/, where both this client and the AWS CLI and SDKs read it.\n",
+        ),
         "lint-policy" => Some(
             "usage: sts lint-policy FILE\n\n\
              Checks an IAM policy document against STS's privilege model and prints each finding as\n\
@@ -329,9 +341,33 @@ fn run_command(name: &str, g: &Globals, flags: &Flags) -> Result<(), Exit> {
         "export-credentials" => block_on(export_credentials(&g, &own)),
         "rds-token" => block_on(rds_token(&g, &own)),
         "dsql-token" => block_on(dsql_token(&g, &own)),
+        "sso-login" => block_on(sso_login(&g, &own)),
         _ => block_on(presign(&g, &own)),
     };
     run.and_then(|r| r)
+}
+
+/// `sso-login`: the device-authorization sign-in of the selected profile.
+async fn sso_login(g: &Globals, flags: &[(String, Vec<String>)]) -> Result<(), Exit> {
+    if let Some((flag, _)) = flags.first() {
+        return Err(Exit::Usage(format!("unknown option `{flag}` for `sso-login` (run `sts sso-login --help`)")));
+    }
+    let env = stsgen_runtime::config::ProcessEnv;
+    use stsgen_runtime::config::Env as _;
+    let profile = g
+        .profile
+        .clone()
+        .or_else(|| env.var("AWS_PROFILE").ok().flatten())
+        .unwrap_or_else(|| "default".to_owned());
+    let outcome = SsoLogin::new(profile)
+        .run(|p| {
+            let url = p.verification_uri_complete.as_deref().unwrap_or(&p.verification_uri);
+            eprintln!("To sign in, open this URL in a browser:\n\n    {url}\n\nand confirm the code: {}\n", p.user_code);
+        })
+        .await
+        .map_err(|e| Exit::Failed(format!("sso-login: {e}")))?;
+    println!("Signed in; the access token is cached in {} until {}", outcome.file.display(), rfc3339(outcome.expires_at));
+    Ok(())
 }
 
 async fn current(config: &Config) -> Result<Credentials, Exit> {
