@@ -48,16 +48,12 @@ const KNOWN_GAPS: &[(&str, &str)] = &[
     // IAM Identity Center.
     ("default-credential-provider-chain/e2e_fips_and_dual_stack_sso", SSO),
     ("default-credential-provider-chain/sso_assume_role", SSO),
-    ("default-credential-provider-chain/sso_no_token_file", SSO),
     ("default-credential-provider-chain/sso_server_error", SSO),
     ("profile-provider/sso_credentials", SSO),
     ("profile-provider/sso_override_global_env_url", SSO),
-    ("profile-provider/invalid_sso_credentials_config", SSO_TOKEN_PROFILE),
-    ("profile-provider/sso_token", SSO_TOKEN_PROFILE),
 ];
 
-const SSO: &str = "needs the IAM Identity Center (SSO) provider: token cache and GetRoleCredentials (issue 16, waits for the generated sso crate)";
-const SSO_TOKEN_PROFILE: &str = "needs the IAM Identity Center (SSO) provider (issue 16, waits for the generated sso crate): an sso_session profile without sso_account_id and sso_role_name resolves a token, not credentials; today every sso_* profile is refused as unsupported";
+const SSO: &str = "the SSO provider reads the token cache, but GetRoleCredentials is not sent: `stsgen_config::credentials::sso::default_api` is not yet backed by the generated sso crate (issue 16)";
 
 /// `ErrorContains` cases whose substring is aws-config's wording for an error we word
 /// differently: (case, a substring of our error, why ours is kept). Only the case named here is
@@ -92,6 +88,11 @@ const ERROR_WORDING: &[(&str, &str, &str)] = &[
         "default-credential-provider-chain/imds_no_iam_role",
         "credential_source = Ec2InstanceMetadata, but GET /latest/meta-data/iam/security-credentials/: HTTP 404",
         "aws-config passes on the IMDS provider's generic \"the credential provider was not enabled\"; ours names the profile's setting, the request that failed and that the instance has no IAM role",
+    ),
+    (
+        "default-credential-provider-chain/sso_no_token_file",
+        "failed to read the IAM Identity Center token cache `/home/.aws/sso/cache/dace00cba5f8355ec9d274ceb2bcebdfbeed0e12.json`: entity not found; run `aws sso login --profile sso-test`",
+        "same facts (the token file named by the SHA-1 of the start URL could not be read); ours is followed by the in-memory file system's `entity not found` instead of the operating system's text, and says how to sign in",
     ),
     (
         "profile-provider/credential_process_failure",
