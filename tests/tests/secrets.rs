@@ -485,3 +485,176 @@ fn http_responses_debug_without_the_body() {
     assert_clean("HttpResponse Debug", &shown);
     assert!(shown.contains("200") && shown.contains("req-1") && shown.contains(&format!("body_len: {}", response.body.len())), "{shown}");
 }
+
+/// IAM Identity Center: the access token, refresh token, client secret and device code (in the
+/// token cache file, the refresh and the sign-in) and the role credentials stay out of Debug,
+/// errors and tracing, the warning of a failed refresh included.
+#[test]
+fn sso_provider_and_sign_in_leak_nothing() {
+    use std::collections::VecDeque;
+    use stsgen_config::credentials::sso::login::SsoLogin;
+    use stsgen_config::credentials::sso::{
+        CreateTokenRequest, CreateTokenResponse, GetRoleCredentialsRequest, RegisterClientRequest, RegisterClientResponse,
+        RoleCredentials, SsoApi, SsoApiError, SsoTokenProvider, StartDeviceAuthorizationRequest,
+        StartDeviceAuthorizationResponse,
+    };
+    use stsgen_config::credentials::ProfileProvider;
+    use stsgen_runtime::config::{Env, MemoryEnv};
+    use stsgen_runtime::credentials::ServiceClock;
+    use stsgen_runtime::future::BoxFuture;
+
+    const ACCESS: &str = "SsoAccessTokenMARKERd1";
+    const NEW_ACCESS: &str = "SsoNewAccessTokenMARKERd2";
+    const REFRESH: &str = "SsoRefreshTokenMARKERf3";
+    const CLIENT_SECRET_SSO: &str = "SsoClientSecretMARKERg4";
+    const DEVICE: &str = "SsoDeviceCodeMARKERh5";
+    let clean = |what: &str, text: &str| {
+        assert_clean(what, text);
+        for m in [ACCESS, NEW_ACCESS, REFRESH, CLIENT_SECRET_SSO, DEVICE] {
+            assert!(!text.contains(m), "{what} leaks {m}:\n{text}");
+        }
+    };
+
+    #[derive(Debug)]
+    struct FsEnv(MemoryEnv);
+    impl Env for FsEnv {
+        fn var_os(&self, name: &str) -> Option<std::ffi::OsString> {
+            self.0.var_os(name)
+        }
+        fn read_file(&self, path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+            std::fs::read(path)
+        }
+    }
+
+    /// Answers every call; `CreateToken` fails first (with the request's secrets in its Debug
+    /// if anything printed it), then succeeds.
+    #[derive(Debug, Default)]
+    struct Service(Mutex<VecDeque<bool>>);
+    impl SsoApi for Service {
+        fn get_role_credentials<'a>(&'a self, _: &'a str, r: GetRoleCredentialsRequest) -> BoxFuture<'a, Result<RoleCredentials, SsoApiError>> {
+            assert!(r.access_token == ACCESS || r.access_token == NEW_ACCESS);
+            Box::pin(async {
+                Ok(RoleCredentials {
+                    access_key_id: "ASIASSO".into(),
+                    secret_access_key: RESP_SECRET.into(),
+                    session_token: RESP_TOKEN.into(),
+                    expiration: 1_900_000_000_000,
+                })
+            })
+        }
+        fn create_token<'a>(&'a self, _: &'a str, r: CreateTokenRequest) -> BoxFuture<'a, Result<CreateTokenResponse, SsoApiError>> {
+            let ok = self.0.lock().unwrap().pop_front().unwrap_or(true);
+            Box::pin(async move {
+                if !ok {
+                    return Err(SsoApiError::Service { code: "InvalidClientException".into(), message: "client rejected".into() });
+                }
+                if r.device_code.is_some() {
+                    assert_eq!(r.device_code.as_deref(), Some(DEVICE));
+                }
+                Ok(CreateTokenResponse {
+                    access_token: NEW_ACCESS.into(),
+                    token_type: Some("Bearer".into()),
+                    expires_in: 3600,
+                    refresh_token: Some(REFRESH.into()),
+                })
+            })
+        }
+        fn register_client<'a>(&'a self, _: &'a str, _: RegisterClientRequest) -> BoxFuture<'a, Result<RegisterClientResponse, SsoApiError>> {
+            Box::pin(async {
+                Ok(RegisterClientResponse {
+                    client_id: "client".into(),
+                    client_secret: CLIENT_SECRET_SSO.into(),
+                    client_id_issued_at: None,
+                    client_secret_expires_at: 1_900_000_000,
+                })
+            })
+        }
+        fn start_device_authorization<'a>(
+            &'a self,
+            _: &'a str,
+            _: StartDeviceAuthorizationRequest,
+        ) -> BoxFuture<'a, Result<StartDeviceAuthorizationResponse, SsoApiError>> {
+            Box::pin(async {
+                Ok(StartDeviceAuthorizationResponse {
+                    device_code: DEVICE.into(),
+                    user_code: "ABCD-EFGH".into(),
+                    verification_uri: "https://device.sso.example/".into(),
+                    verification_uri_complete: None,
+                    expires_in: 600,
+                    interval: Some(1),
+                })
+            })
+        }
+    }
+
+    let home = std::env::temp_dir().join(format!("stsgen-secrets-sso-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&home);
+    std::fs::create_dir_all(home.join(".aws/sso/cache")).unwrap();
+    std::fs::write(
+        home.join(".aws/config"),
+        "[profile dev]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Dev\n\
+         [sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n",
+    )
+    .unwrap();
+    let file = home.join(".aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json");
+    let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_893_456_000);
+    let body = |expires: &str| {
+        format!(
+            r#"{{"accessToken":"{ACCESS}","expiresAt":"{expires}","refreshToken":"{REFRESH}","clientId":"c","clientSecret":"{CLIENT_SECRET_SSO}","region":"eu-west-1","startUrl":"https://corp.awsapps.com/start"}}"#
+        )
+    };
+    let env: Arc<dyn Env> = Arc::new(FsEnv(MemoryEnv::new().with_var("HOME", home.to_str().unwrap())));
+    let api = Arc::new(Service(Mutex::new(VecDeque::from([false]))));
+    let capture = Capture::default();
+    let log = capture.log.clone();
+    tracing::subscriber::with_default(capture, || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        // Two minutes left: the refresh fails (a warning), the token is used.
+        std::fs::write(&file, body("2030-01-01T00:02:00Z")).unwrap();
+        let config = sts::Config { clock: ServiceClock::fixed(now), ..sts::Config::new() };
+        let provider = ProfileProvider::builder().profile_name("dev").env(env.clone()).config(config).sso_api(api.clone()).build();
+        let c = rt.block_on(provider.provide_credentials()).unwrap();
+        assert_eq!(c.secret_access_key(), RESP_SECRET);
+        clean("SSO credentials and provider Debug", &format!("{c:?} {provider:?}"));
+        // A second token provider refreshes: the file is written back.
+        let token = SsoTokenProvider::new(
+            stsgen_runtime::credentials::profile::resolve_chain(
+                &stsgen_runtime::config::ProfileSet::load(&*env).unwrap(),
+                "dev",
+            )
+            .ok()
+            .and_then(|l| match l.into_iter().next() {
+                Some(stsgen_runtime::credentials::profile::ChainLink::Sso(link)) => Some(link),
+                _ => None,
+            })
+            .unwrap(),
+            env.clone(),
+            api.clone(),
+            ServiceClock::fixed(now),
+        );
+        let t = rt.block_on(token.token()).unwrap();
+        assert_eq!(t.access_token(), NEW_ACCESS);
+        clean("SSO token and token provider Debug", &format!("{t:?} {token:?}"));
+        // Malformed and expired cache files: errors name the file, never its secrets.
+        for bad in [format!("{{\"accessToken\":\"{ACCESS}\",\"expiresAt\":\"{REFRESH}\"}}"), format!("{ACCESS} {REFRESH}"), body("2020-01-01T00:00:00Z")] {
+            std::fs::write(&file, bad).unwrap();
+            let fresh = ProfileProvider::builder()
+                .profile_name("dev")
+                .env(env.clone())
+                .config(sts::Config { clock: ServiceClock::fixed(now), ..sts::Config::new() })
+                .sso_api(Arc::new(Service(Mutex::new(VecDeque::from([false])))))
+                .build();
+            let e = rt.block_on(fresh.provide_credentials()).unwrap_err();
+            clean("SSO error", &format!("{e} {e:?}"));
+        }
+        // The sign-in: prompt, outcome and the file it wrote.
+        let login = SsoLogin::new("dev").env(env.clone()).api(api.clone()).sleep(Arc::new(|_| Box::pin(async {})));
+        let outcome = rt.block_on(login.run(|p| clean("device prompt", &format!("{p:?}")))).unwrap();
+        clean("sign-in Debug", &format!("{outcome:?} {login:?}"));
+        assert!(std::fs::read_to_string(&outcome.file).unwrap().contains(NEW_ACCESS));
+    });
+    let log = log.lock().unwrap().clone();
+    assert!(log.contains("refreshing the IAM Identity Center access token failed"), "the warning was logged:\n{log}");
+    clean("tracing output", &log);
+    let _ = std::fs::remove_dir_all(&home);
+}
