@@ -14,7 +14,7 @@
 //!    `sso_role_name` ([`SsoCredentialsProvider`]); the credentials carry the account id.
 //!
 //! A missing or expired token is an error that says to run `aws sso login --profile NAME` or
-//! `sts sso-login --profile NAME`. The sign-in ([`login::device_login`], behind
+//! `sts sso-login --profile NAME`. The sign-in ([`login::SsoLogin`], behind
 //! `sts sso-login`) is the OAuth device authorization flow: `RegisterClient`,
 //! `StartDeviceAuthorization`, then `CreateToken` polled until the user approves.
 //!
