@@ -413,6 +413,31 @@ fn failed_refreshes_are_tried_at_most_every_30_seconds_and_the_valid_token_is_us
 }
 
 #[test]
+fn cache_files_of_early_aws_cli_releases_parse() {
+    let t = SsoToken::parse(br#"{"accessToken":"AccessMARKER","expiresAt":"2019-11-14T04:05:45UTC"}"#).unwrap();
+    assert_eq!(t.expires_at(), at(1_573_704_345));
+    let t = SsoToken::parse(br#"{"accessToken":"AccessMARKER","expiresAt":"2019-11-14T04:05:45.500Z","region":null}"#).unwrap();
+    assert_eq!(t.expires_at(), at(1_573_704_345) + Duration::from_millis(500));
+}
+
+#[test]
+fn blocking_callers_get_sso_credentials_without_a_runtime() {
+    let home = temp_home("blocking");
+    let env = env_for(&home, SESSION_CONFIG);
+    write_cache(&home, "corp", &token_json("SessionAccessMARKER", T0 + 3600));
+    let fake = Arc::new(Fake::default());
+    let provider = ProfileProvider::builder()
+        .profile_name("dev")
+        .env(env)
+        .config(sts::Config { clock: TestClock::new().service(), ..sts::Config::new() })
+        .sso_api(fake.clone())
+        .build();
+    let c = provider.provide_credentials_blocking().unwrap();
+    assert_eq!(c.access_key_id(), "ASIASSO");
+    assert_eq!(fake.roles.lock().unwrap().len(), 1);
+}
+
+#[test]
 fn without_a_client_registration_the_token_is_not_refreshed() {
     let home = temp_home("noreg");
     let env = env_for(&home, SESSION_CONFIG);

@@ -169,7 +169,10 @@ impl SsoToken {
         let time = |key: &str| -> Result<Option<SystemTime>, String> {
             string(key)?
                 .map(|t| {
-                    DateTime::parse_rfc3339_lenient(t.trim())
+                    // Early AWS CLI v2 releases wrote `2019-11-14T04:05:45UTC`.
+                    let t = t.trim();
+                    let t = t.strip_suffix("UTC").map_or_else(|| t.to_owned(), |head| format!("{head}Z"));
+                    DateTime::parse_rfc3339_lenient(&t)
                         .ok()
                         .and_then(DateTime::to_system_time)
                         .ok_or_else(|| format!("has `{key}` that is not an RFC 3339 date-time"))
