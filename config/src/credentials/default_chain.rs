@@ -10,7 +10,7 @@ use stsgen_runtime::credentials::chain::ProviderChain;
 use stsgen_runtime::future::BoxFuture;
 use super::common::{CacheSettings, MfaTokenSource, base_config};
 use super::profile_provider::ProfileLoader;
-use super::sso::{self, SsoApi};
+use super::sso::SsoApi;
 use super::web_identity::{WebIdentityRequest, web_identity_from_env};
 
 #[derive(Debug)]
@@ -64,7 +64,7 @@ impl DefaultCredentialsChain {
             env: Arc::new(ProcessEnv),
             config: None,
             mfa: None,
-            sso_api: sso::default_api(),
+            sso_api: None,
             cache: CacheSettings::default(),
         }
     }
@@ -77,7 +77,7 @@ pub struct DefaultCredentialsChainBuilder {
     env: Arc<dyn Env>,
     config: Option<Config>,
     mfa: Option<MfaTokenSource>,
-    sso_api: Arc<dyn SsoApi>,
+    sso_api: Option<Arc<dyn SsoApi>>,
     cache: CacheSettings,
 }
 
@@ -101,9 +101,9 @@ impl DefaultCredentialsChainBuilder {
     }
 
     /// The IAM Identity Center calls of `sso_session` and `sso_start_url` profiles (default:
-    /// [`sso::default_api`]).
+    /// [`default_api`](crate::credentials::sso::default_api)).
     pub fn sso_api(mut self, api: Arc<dyn SsoApi>) -> Self {
-        self.sso_api = api;
+        self.sso_api = Some(api);
         self
     }
 

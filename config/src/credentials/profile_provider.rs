@@ -1,7 +1,7 @@
 //! Named profiles: [`ProfileProvider`] over the runtime's profile files and role chains.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use sts::client::Config;
 use stsgen_runtime::client::config::apply_to_config;
@@ -30,8 +30,10 @@ pub(crate) struct ProfileLoader {
     /// `credential_source = Ec2InstanceMetadata` (shared with the default chain's own link, so
     /// the session token and static stability are shared too).
     pub(crate) imds: Arc<ImdsLoader>,
-    /// IAM Identity Center calls (default [`sso::default_api`]).
-    pub(crate) sso_api: Arc<dyn SsoApi>,
+    /// IAM Identity Center calls (default [`default_api`](crate::credentials::sso::default_api) with the configuration of the
+    /// first load).
+    pub(crate) sso_api: Option<Arc<dyn SsoApi>>,
+    sso_default: OnceLock<Arc<dyn SsoApi>>,
     /// The token of each IAM Identity Center session, kept so that refreshes are throttled.
     pub(crate) sso_tokens: TokenProviders,
 }
@@ -49,7 +51,7 @@ impl ProfileLoader {
             imds.clock = Arc::new(move || clock.local_now());
         }
         let imds = Arc::new(imds);
-        ProfileLoader { profile, env, config, mfa, container, imds, sso_api: sso::default_api(), sso_tokens: TokenProviders::default() }
+        ProfileLoader { profile, env, config, mfa, container, imds, sso_api: None, sso_default: OnceLock::new(), sso_tokens: TokenProviders::default() }
     }
 
     pub(crate) async fn load(&self) -> Result<Credentials, CredentialsError> {
@@ -135,8 +137,12 @@ impl ProfileLoader {
                 })
             }
             ChainLink::Sso(link) => {
-                let token = self.sso_tokens.get(link, &self.env, &self.sso_api, &config.clock);
-                sso::role_credentials(link, &token, &*self.sso_api).await
+                let api = match &self.sso_api {
+                    Some(api) => api,
+                    None => self.sso_default.get_or_init(|| sso::default_api(config, self.env.clone())),
+                };
+                let token = self.sso_tokens.get(link, &self.env, api, &config.clock);
+                sso::role_credentials(link, &token, &**api).await
             }
             ChainLink::AssumeRole(role) => Err(invalid(p, format!("profile `{}` has no base credentials", role.profile))),
             #[allow(unreachable_patterns)]
@@ -213,9 +219,9 @@ impl ProfileProviderBuilder {
     }
 
     /// The IAM Identity Center calls of `sso_session` and `sso_start_url` profiles (default:
-    /// [`sso::default_api`]).
+    /// [`default_api`](crate::credentials::sso::default_api)).
     pub fn sso_api(mut self, api: Arc<dyn SsoApi>) -> Self {
-        self.loader.sso_api = api;
+        self.loader.sso_api = Some(api);
         self
     }
 

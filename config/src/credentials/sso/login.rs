@@ -22,6 +22,7 @@ use stsgen_runtime::config::{Env, ProcessEnv, ProfileSet};
 use stsgen_runtime::credentials::profile::sso_session_settings;
 use stsgen_runtime::credentials::ServiceClock;
 use stsgen_runtime::future::BoxFuture;
+use sts::client::Config;
 
 use super::token::{cache_file, write_token, SsoToken};
 use super::{
@@ -117,7 +118,7 @@ impl std::error::Error for SsoLoginError {}
 pub struct SsoLogin {
     profile: String,
     env: Arc<dyn Env>,
-    api: Arc<dyn SsoApi>,
+    api: Option<Arc<dyn SsoApi>>,
     clock: ServiceClock,
     sleep: Sleep,
 }
@@ -141,13 +142,13 @@ fn default_sleep() -> Sleep {
 }
 
 impl SsoLogin {
-    /// The sign-in of `profile`, with the process environment, [`default_api`], the system
-    /// clock and real sleeps.
+    /// The sign-in of `profile`, with the process environment, [`default_api`] (with the
+    /// environment's configuration), the system clock and real sleeps.
     pub fn new(profile: impl Into<String>) -> Self {
         SsoLogin {
             profile: profile.into(),
             env: Arc::new(ProcessEnv),
-            api: default_api(),
+            api: None,
             clock: ServiceClock::new(),
             sleep: default_sleep(),
         }
@@ -162,7 +163,7 @@ impl SsoLogin {
 
     /// The remote calls.
     pub fn api(mut self, api: Arc<dyn SsoApi>) -> Self {
-        self.api = api;
+        self.api = Some(api);
         self
     }
 
@@ -195,6 +196,11 @@ impl SsoLogin {
         let key = session.clone().unwrap_or_else(|| start_url.clone());
         let file = cache_file(&*self.env, &key).map_err(|reason| self.profile_error(reason))?;
         let api = |operation| move |error| SsoLoginError::Api { operation, error };
+        let service = self.api.clone().unwrap_or_else(|| {
+            let mut config = Config::from_env_with(sts::meta::SERVICE_ID, &*self.env).unwrap_or_else(|_| Config::new());
+            config.clock = self.clock.clone();
+            default_api(&config, self.env.clone())
+        });
 
         let (scopes, grant_types) = if session.is_some() {
             let scopes = if scopes.is_empty() { vec![DEFAULT_SCOPE.to_owned()] } else { scopes };
@@ -204,8 +210,7 @@ impl SsoLogin {
         };
         let started = self.clock.now();
         let seconds = started.duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-        let registration = self
-            .api
+        let registration = service
             .register_client(
                 &region,
                 RegisterClientRequest {
@@ -217,8 +222,7 @@ impl SsoLogin {
             )
             .await
             .map_err(api("RegisterClient"))?;
-        let authorization = self
-            .api
+        let authorization = service
             .start_device_authorization(
                 &region,
                 StartDeviceAuthorizationRequest {
@@ -252,7 +256,7 @@ impl SsoLogin {
         let mut polls = 0u32;
         let token = loop {
             polls += 1;
-            match self.api.create_token(&region, request.clone()).await {
+            match service.create_token(&region, request.clone()).await {
                 Ok(token) => break token,
                 Err(SsoApiError::AuthorizationPending) => {}
                 Err(SsoApiError::SlowDown) => interval += SLOW_DOWN_STEP,

@@ -41,6 +41,8 @@ use stsgen_runtime::credentials::{Credentials, CredentialsError, ProvideCredenti
 use stsgen_runtime::future::BoxFuture;
 use stsgen_runtime::sensitive::{Redacted, RedactedOption};
 
+use sts::client::Config;
+
 use super::common::CacheSettings;
 
 pub use token::{cache_file, cache_key, SsoToken, SsoTokenProvider, REFRESH_THROTTLE, REFRESH_WINDOW};
@@ -90,12 +92,15 @@ pub trait SsoApi: Send + Sync + fmt::Debug {
     ) -> BoxFuture<'a, Result<StartDeviceAuthorizationResponse, SsoApiError>>;
 }
 
-/// The [`SsoApi`] the providers and `sts sso-login` use unless given another.
+/// The [`SsoApi`] the providers and `sts sso-login` use unless given another, for calls made
+/// with `config` (its transport, proxies, CA bundle, timeouts, retries and clock; the endpoint
+/// is the SSO services' own, per region) and `env` (for settings such as `AWS_ENDPOINT_URL_SSO`).
 ///
 /// No client of the `sso` and `sso-oidc` services is built in yet: this returns an
 /// implementation whose every call fails with [`SsoApiError::NotWired`]. Backing it with the
 /// generated `sso` and `ssooidc` crates is a change to this function only.
-pub fn default_api() -> Arc<dyn SsoApi> {
+pub fn default_api(config: &Config, env: Arc<dyn Env>) -> Arc<dyn SsoApi> {
+    let _ = (config, env);
     Arc::new(NotWired)
 }
 
@@ -479,7 +484,7 @@ impl SsoCredentialsProvider {
         SsoCredentialsProviderBuilder {
             link,
             env: Arc::new(ProcessEnv),
-            api: default_api(),
+            api: None,
             clock: ServiceClock::new(),
             cache: CacheSettings::default(),
         }
@@ -496,7 +501,7 @@ impl SsoCredentialsProvider {
 pub struct SsoCredentialsProviderBuilder {
     link: SsoLink,
     env: Arc<dyn Env>,
-    api: Arc<dyn SsoApi>,
+    api: Option<Arc<dyn SsoApi>>,
     clock: ServiceClock,
     cache: CacheSettings,
 }
@@ -508,9 +513,9 @@ impl SsoCredentialsProviderBuilder {
         self
     }
 
-    /// The remote calls (default: [`default_api`]).
+    /// The remote calls (default: [`default_api`] with the environment's configuration).
     pub fn api(mut self, api: Arc<dyn SsoApi>) -> Self {
-        self.api = api;
+        self.api = Some(api);
         self
     }
 
@@ -529,8 +534,13 @@ impl SsoCredentialsProviderBuilder {
 
     /// The provider.
     pub fn build(self) -> SsoCredentialsProvider {
-        let token = Arc::new(SsoTokenProvider::new(self.link.clone(), self.env, self.api.clone(), self.clock.clone()));
-        let loader = SsoLoader { link: self.link, token: token.clone(), api: self.api };
+        let api = self.api.unwrap_or_else(|| {
+            let mut config = Config::from_env_with(sts::meta::SERVICE_ID, &*self.env).unwrap_or_else(|_| Config::new());
+            config.clock = self.clock.clone();
+            default_api(&config, self.env.clone())
+        });
+        let token = Arc::new(SsoTokenProvider::new(self.link.clone(), self.env, api.clone(), self.clock.clone()));
+        let loader = SsoLoader { link: self.link, token: token.clone(), api };
         let cache = self.cache.build(loader, false).service_clock(self.clock);
         SsoCredentialsProvider { cache, token }
     }
