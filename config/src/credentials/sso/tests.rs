@@ -413,6 +413,74 @@ fn failed_refreshes_are_tried_at_most_every_30_seconds_and_the_valid_token_is_us
 }
 
 #[test]
+fn expiry_is_judged_by_the_service_clock_the_client_learned() {
+    let home = temp_home("skew");
+    let env = env_for(&home, SESSION_CONFIG);
+    // Ten minutes left by the local clock: no refresh.
+    write_cache(&home, "corp", &token_json("OldAccessMARKER", T0 + 600));
+    let fake = Arc::new(Fake::default());
+    let clock = TestClock::new();
+    let service = clock.service();
+    let provider = SsoTokenProvider::new(session_link(), env, fake.clone(), service.clone());
+    assert_eq!(block(provider.token()).unwrap().access_token(), "OldAccessMARKER");
+    assert_eq!(fake.creates(), 0);
+    // The service's clock turns out to be 8 minutes ahead: two minutes left, so refresh.
+    service.learn(at(T0 + 480), at(T0));
+    assert_eq!(block(provider.token()).unwrap().access_token(), "RefreshedAccessMARKER");
+    assert_eq!(fake.creates(), 1);
+}
+
+#[test]
+fn a_rejected_token_says_how_to_sign_in_again() {
+    #[derive(Debug)]
+    struct Rejecting;
+    impl SsoApi for Rejecting {
+        fn get_role_credentials<'a>(&'a self, _: &'a str, _: GetRoleCredentialsRequest) -> BoxFuture<'a, Result<RoleCredentials, SsoApiError>> {
+            Box::pin(async { Err(SsoApiError::Unauthorized { message: "Session token not found or invalid".into() }) })
+        }
+        fn create_token<'a>(&'a self, r: &'a str, q: CreateTokenRequest) -> BoxFuture<'a, Result<CreateTokenResponse, SsoApiError>> {
+            NotWired.create_token(r, q)
+        }
+        fn register_client<'a>(&'a self, r: &'a str, q: RegisterClientRequest) -> BoxFuture<'a, Result<RegisterClientResponse, SsoApiError>> {
+            NotWired.register_client(r, q)
+        }
+        fn start_device_authorization<'a>(
+            &'a self,
+            r: &'a str,
+            q: StartDeviceAuthorizationRequest,
+        ) -> BoxFuture<'a, Result<StartDeviceAuthorizationResponse, SsoApiError>> {
+            NotWired.start_device_authorization(r, q)
+        }
+    }
+    let env = MemoryEnv::new()
+        .with_var("HOME", "/h")
+        .with_file("/h/.aws/config", SESSION_CONFIG)
+        .with_file("/h/.aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json", token_json("AccessMARKER", T0 + 3600));
+    let provider = ProfileProvider::builder()
+        .profile_name("dev")
+        .env(Arc::new(env))
+        .config(sts::Config { clock: TestClock::new().service(), ..sts::Config::new() })
+        .sso_api(Arc::new(Rejecting))
+        .build();
+    let err = block(provider.provide_credentials()).unwrap_err().to_string();
+    assert!(err.contains("GetRoleCredentials for role Dev in account 111122223333 failed: Unauthorized: Session token not found"), "{err}");
+    assert!(err.ends_with("run `aws sso login --profile dev` or `sts sso-login --profile dev` to sign in"), "{err}");
+}
+
+#[test]
+fn no_prefix_of_a_cache_file_panics_or_is_accepted() {
+    let doc = token_json("AccessMARKER", T0);
+    for end in 0..doc.len() - 1 {
+        let r = SsoToken::parse(&doc.as_bytes()[..end]);
+        assert!(r.is_err(), "prefix of {end} bytes accepted");
+        assert_clean(&r.unwrap_err());
+    }
+    for bytes in [&b"\xff\xfe"[..], b"{\"accessToken\":{}}", b"{\"accessToken\":\"a\",\"expiresAt\":\"9999-99-99T99:99:99Z\"}", b"{\"accessToken\":\"a\",\"expiresAt\":\"UTC\"}"] {
+        assert!(SsoToken::parse(bytes).is_err());
+    }
+}
+
+#[test]
 fn cache_files_of_early_aws_cli_releases_parse() {
     let t = SsoToken::parse(br#"{"accessToken":"AccessMARKER","expiresAt":"2019-11-14T04:05:45UTC"}"#).unwrap();
     assert_eq!(t.expires_at(), at(1_573_704_345));
