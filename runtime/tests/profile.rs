@@ -778,6 +778,9 @@ fn sso_session_conflicting_with_the_profile_names_both_values() {
     assert!(err.contains("[sso-session gone]"), "{err}");
     let err = chain_err("[profile A]\nsso_session = s\nsso_account_id = 1\nsso_role_name = r\n[sso-session s]\nsso_region = x", "A");
     assert!(err.contains("has no sso_start_url"), "{err}");
+    // What the session leaves out, the profile may give.
+    let link = sso("[profile A]\nsso_session = s\nsso_start_url = https://p/start\nsso_account_id = 1\nsso_role_name = r\n[sso-session s]\nsso_region = x", "A");
+    assert_eq!((link.start_url.as_str(), link.region.as_str()), ("https://p/start", "x"));
     // A token-only profile (no account and role) is not a credentials profile.
     let err = chain_err(&format!("[profile A]\nsso_session = corp\n{session}"), "A");
     assert!(err.contains("will resolve an access token instead of credentials"), "{err}");

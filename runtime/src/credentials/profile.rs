@@ -181,8 +181,10 @@ pub struct SsoLink {
 /// section), or the legacy `sso_start_url`/`sso_region` keys: `(session, start_url, region,
 /// scopes)`. `Ok(None)` when the profile names neither.
 ///
+/// A value the session section leaves out may come from the profile, as in aws-config.
+///
 /// # Errors
-/// A `sso_session` with no such section, a section without `sso_start_url` or `sso_region`, and
+/// A `sso_session` with no such section, `sso_start_url` or `sso_region` in neither, and
 /// a profile whose own `sso_start_url` or `sso_region` differs from its session's (naming both
 /// values).
 #[allow(clippy::type_complexity)]
@@ -213,7 +215,9 @@ pub fn sso_session_settings(
                 )))
             }
             (Some(t), _) => t.to_owned(),
-            (None, _) => return Err(invalid(format!("[sso-session {name}] has no {key}"))),
+            // As in aws-config, the profile may supply what its session leaves out.
+            (None, Some(o)) if !o.is_empty() => o.to_owned(),
+            (None, _) => return Err(invalid(format!("[sso-session {name}] has no {key} (and the profile sets none)"))),
         };
         values.push(value);
     }
