@@ -669,3 +669,42 @@ fn role_credentials_are_cached_on_disk_so_mfa_is_asked_once() {
         assert!(!stderr(out).contains("base-secret") && !stderr(out).contains("wJalrXUtnFEMI"), "{}", stderr(out));
     }
 }
+
+/// `sso-login` and SSO profiles through the binary: a profile without IAM Identity Center
+/// settings and unknown options are named; an SSO profile with no token says how to sign in;
+/// `sso-login` reports, as a failure and not a panic, that this build has no SSO-OIDC client.
+#[test]
+fn sso_login_and_sso_profiles_report_what_is_missing() {
+    let home = std::env::temp_dir().join(format!("stsgen-cli-sso-home-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&home);
+    std::fs::create_dir_all(&home).unwrap();
+    let (config, credentials) = profile_files(
+        "sso",
+        "[profile dev]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Dev\nregion = eu-west-1\n\
+         [profile plain]\nregion = eu-west-1\n\
+         [sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n",
+        "",
+    );
+    let envs = [
+        ("AWS_CONFIG_FILE", config.to_str().unwrap()),
+        ("AWS_SHARED_CREDENTIALS_FILE", credentials.to_str().unwrap()),
+        ("HOME", home.to_str().unwrap()),
+    ];
+    let out = run_env(&["sso-login", "--help"], false, &envs);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("usage: sts [global options] sso-login"), "{}", stdout(&out));
+    let out = run_env(&["sso-login", "--profile", "dev", "--bogus", "x"], false, &envs);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("unknown option `--bogus` for `sso-login`"), "{}", stderr(&out));
+    let out = run_env(&["sso-login", "--profile", "plain"], false, &envs);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("profile `plain`: has no IAM Identity Center settings"), "{}", stderr(&out));
+    let out = run_env(&["sso-login", "--profile", "dev"], false, &envs);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("sso-oidc:RegisterClient cannot be called"), "{}", stderr(&out));
+    let out = run_env(&["export-credentials", "--profile", "dev"], false, &envs);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("ee0bfd2552fbd840c02cc48b6e823320543c450f.json") && err.contains("sts sso-login --profile dev"), "{err}");
+    let _ = std::fs::remove_dir_all(&home);
+}
