@@ -481,6 +481,25 @@ fn no_prefix_of_a_cache_file_panics_or_is_accepted() {
 }
 
 #[test]
+fn the_standalone_provider_caches_role_credentials_by_the_service_clock() {
+    let home = temp_home("standalone");
+    let env = env_for(&home, "");
+    write_cache(&home, "corp", &token_json("SessionAccessMARKER", T0 + 7200));
+    let fake = Arc::new(Fake::default());
+    let clock = TestClock::new();
+    let provider = SsoCredentialsProvider::builder(session_link()).env(env).api(fake.clone()).clock(clock.service()).build();
+    for _ in 0..3 {
+        assert_eq!(block(provider.provide_credentials()).unwrap().account_id(), Some("111122223333"));
+    }
+    assert_eq!(fake.roles.lock().unwrap().len(), 1, "cached until 5 minutes before they expire");
+    // The role credentials expire at T0 + 3600: by the test clock they are due for refresh.
+    clock.advance(3600 - 200);
+    block(provider.provide_credentials()).unwrap();
+    assert_eq!(fake.roles.lock().unwrap().len(), 2);
+    assert!(provider.token_provider().cache_file().unwrap().ends_with("ee0bfd2552fbd840c02cc48b6e823320543c450f.json"));
+}
+
+#[test]
 fn cache_files_of_early_aws_cli_releases_parse() {
     let t = SsoToken::parse(br#"{"accessToken":"AccessMARKER","expiresAt":"2019-11-14T04:05:45UTC"}"#).unwrap();
     assert_eq!(t.expires_at(), at(1_573_704_345));
