@@ -107,6 +107,7 @@ mod assume_role;
 mod container;
 mod default_chain;
 mod imds;
+mod login;
 mod metadata_http;
 mod profile_provider;
 mod role_request;
@@ -124,6 +125,7 @@ pub use imds::{
 };
 pub use common::{MfaTokenSource, DEFAULT_LOAD_TIMEOUT, DEFAULT_MFA_LOAD_TIMEOUT};
 pub use default_chain::{DefaultCredentialsChain, DefaultCredentialsChainBuilder};
+pub use login::{LoginProvider, LoginProviderBuilder};
 pub use profile_provider::{ProfileProvider, ProfileProviderBuilder};
 pub use session_token::{SessionTokenProvider, SessionTokenProviderBuilder};
 pub use web_identity::{WebIdentityProvider, WebIdentityProviderBuilder};

@@ -1,7 +1,7 @@
 //! Named profiles: [`ProfileProvider`] over the runtime's profile files and role chains.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 use sts::client::Config;
 use stsgen_runtime::client::config::apply_to_config;
@@ -14,6 +14,7 @@ use stsgen_runtime::future::BoxFuture;
 use super::common::{CacheSettings, MfaTokenSource, invalid};
 use super::container::ContainerLoader;
 use super::imds::ImdsLoader;
+use super::login::{default_signin, LoginProvider, SigninTokenApi};
 use super::role_request::RoleRequest;
 use super::web_identity::WebIdentityRequest;
 
@@ -29,6 +30,10 @@ pub(crate) struct ProfileLoader {
     /// `credential_source = Ec2InstanceMetadata` (shared with the default chain's own link, so
     /// the session token and static stability are shared too).
     pub(crate) imds: Arc<ImdsLoader>,
+    /// The refresh call of `login_session` profiles.
+    pub(crate) signin: Arc<dyn SigninTokenApi>,
+    /// One provider per console sign-in session, kept across loads (so its refresh state is).
+    pub(crate) login: Mutex<Vec<(String, Arc<LoginProvider>)>>,
 }
 
 impl ProfileLoader {
@@ -44,7 +49,7 @@ impl ProfileLoader {
             imds.clock = Arc::new(move || clock.local_now());
         }
         let imds = Arc::new(imds);
-        ProfileLoader { profile, env, config, mfa, container, imds }
+        ProfileLoader { profile, env, config, mfa, container, imds, signin: default_signin(), login: Mutex::default() }
     }
 
     pub(crate) async fn load(&self) -> Result<Credentials, CredentialsError> {
@@ -120,6 +125,10 @@ impl ProfileLoader {
                 };
                 request.call(config, &*self.env, p).await
             }
+            ChainLink::Login { profile, session } => {
+                let provider = self.login_provider(profile, session, config);
+                provider.provide_credentials().await
+            }
             ChainLink::Process { command, profile } => {
                 let c = CredentialProcessProvider::new(command.clone()).provide_credentials().await?;
                 // The profile's `aws_account_id` when the process does not say.
@@ -133,6 +142,27 @@ impl ProfileLoader {
             #[allow(unreachable_patterns)]
             other => Err(invalid(p, format!("profile `{}`: unsupported credential settings", other.profile()))),
         }
+    }
+}
+
+impl ProfileLoader {
+    /// The provider of a console sign-in session, made on first use with this loader's
+    /// environment and the clock and region of `config`.
+    fn login_provider(&self, profile: &str, session: &str, config: &Config) -> Arc<LoginProvider> {
+        let mut sessions = self.login.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, p)) = sessions.iter().find(|(s, _)| s == session) {
+            return p.clone();
+        }
+        let provider = Arc::new(
+            LoginProvider::builder(session)
+                .profile_name(profile)
+                .env(self.env.clone())
+                .config(config.clone())
+                .signin_api(self.signin.clone())
+                .build(),
+        );
+        sessions.push((session.to_owned(), provider.clone()));
+        provider
     }
 }
 
