@@ -98,9 +98,7 @@ pub(crate) fn cache_dir(env: &dyn Env) -> Result<PathBuf, CacheError> {
 
 /// The file name of a session: hex SHA-256 of the (trimmed) identifier, `.json`.
 pub(crate) fn file_name(session: &str) -> String {
-    let digest = ring::digest::digest(&ring::digest::SHA256, session.trim().as_bytes());
-    let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
-    format!("{hex}.json")
+    format!("{}.json", stsgen_runtime::sigv4::sha256_hex(session.trim().as_bytes()))
 }
 
 /// The cached token of one session, as read from its file.
