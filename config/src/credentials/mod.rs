@@ -107,6 +107,7 @@ mod assume_role;
 mod container;
 mod default_chain;
 mod imds;
+#[cfg(feature = "login")]
 mod login;
 mod metadata_http;
 mod profile_provider;
@@ -125,6 +126,7 @@ pub use imds::{
 };
 pub use common::{MfaTokenSource, DEFAULT_LOAD_TIMEOUT, DEFAULT_MFA_LOAD_TIMEOUT};
 pub use default_chain::{DefaultCredentialsChain, DefaultCredentialsChainBuilder};
+#[cfg(feature = "login")]
 pub use login::{LoginProvider, LoginProviderBuilder};
 pub use profile_provider::{ProfileProvider, ProfileProviderBuilder};
 pub use session_token::{SessionTokenProvider, SessionTokenProviderBuilder};

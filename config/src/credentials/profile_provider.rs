@@ -1,7 +1,9 @@
 //! Named profiles: [`ProfileProvider`] over the runtime's profile files and role chains.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
+#[cfg(feature = "login")]
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 use sts::client::Config;
 use stsgen_runtime::client::config::apply_to_config;
@@ -14,6 +16,7 @@ use stsgen_runtime::future::BoxFuture;
 use super::common::{CacheSettings, MfaTokenSource, invalid};
 use super::container::ContainerLoader;
 use super::imds::ImdsLoader;
+#[cfg(feature = "login")]
 use super::login::{default_signin, LoginProvider, SigninTokenApi};
 use super::role_request::RoleRequest;
 use super::web_identity::WebIdentityRequest;
@@ -31,8 +34,10 @@ pub(crate) struct ProfileLoader {
     /// the session token and static stability are shared too).
     pub(crate) imds: Arc<ImdsLoader>,
     /// The refresh call of `login_session` profiles.
+    #[cfg(feature = "login")]
     pub(crate) signin: Arc<dyn SigninTokenApi>,
     /// One provider per console sign-in session, kept across loads (so its refresh state is).
+    #[cfg(feature = "login")]
     pub(crate) login: Mutex<Vec<(String, Arc<LoginProvider>)>>,
 }
 
@@ -49,7 +54,18 @@ impl ProfileLoader {
             imds.clock = Arc::new(move || clock.local_now());
         }
         let imds = Arc::new(imds);
-        ProfileLoader { profile, env, config, mfa, container, imds, signin: default_signin(), login: Mutex::default() }
+        ProfileLoader {
+            profile,
+            env,
+            config,
+            mfa,
+            container,
+            imds,
+            #[cfg(feature = "login")]
+            signin: default_signin(),
+            #[cfg(feature = "login")]
+            login: Mutex::default(),
+        }
     }
 
     pub(crate) async fn load(&self) -> Result<Credentials, CredentialsError> {
@@ -125,10 +141,19 @@ impl ProfileLoader {
                 };
                 request.call(config, &*self.env, p).await
             }
+            #[cfg(feature = "login")]
             ChainLink::Login { profile, session } => {
                 let provider = self.login_provider(profile, session, config);
                 provider.provide_credentials().await
             }
+            #[cfg(not(feature = "login"))]
+            ChainLink::Login { profile, .. } => Err(invalid(
+                p,
+                format!(
+                    "profile `{profile}` uses `login_session` (console sign-in), but stsgen-config was built without \
+                     its `login` feature"
+                ),
+            )),
             ChainLink::Process { command, profile } => {
                 let c = CredentialProcessProvider::new(command.clone()).provide_credentials().await?;
                 // The profile's `aws_account_id` when the process does not say.
@@ -145,6 +170,7 @@ impl ProfileLoader {
     }
 }
 
+#[cfg(feature = "login")]
 impl ProfileLoader {
     /// The provider of a console sign-in session, made on first use with this loader's
     /// environment and the clock and region of `config`.
@@ -259,5 +285,22 @@ impl ProfileProviderBuilder {
         // Again, so the container and instance-metadata sources see the final env and config.
         let loader = ProfileLoader::new(l.profile, l.env, l.config, l.mfa);
         ProfileProvider { cache: self.cache.build(loader, mfa) }
+    }
+}
+
+#[cfg(all(test, not(feature = "login")))]
+mod tests {
+    use super::*;
+    use stsgen_runtime::config::MemoryEnv;
+
+    #[test]
+    fn without_the_login_feature_a_login_session_profile_names_the_feature() {
+        let env = MemoryEnv::new()
+            .with_var("HOME", "/h")
+            .with_file("/h/.aws/config", "[profile dev]\nlogin_session = arn:aws:iam::123456789012:user/A\n");
+        let p = ProfileProvider::builder().profile_name("dev").env(Arc::new(env)).config(Config::default()).build();
+        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let e = rt.block_on(p.provide_credentials()).unwrap_err().to_string();
+        assert!(e.contains("profile `dev`") && e.contains("`login` feature"), "{e}");
     }
 }
