@@ -391,7 +391,26 @@ impl ProvideCredentials for LoginLoader {
 // ---------------------------------------------------------------------------------------------
 // The provider
 
-/// Credentials of a console sign-in session (`aws login`; see the [module docs](self)).
+/// Credentials of a console sign-in session: what `aws login` cached for a profile's
+/// `login_session` (see the [module docs](crate::credentials)).
+///
+/// The token file (`~/.aws/login/cache/<hex SHA-256 of the session>.json`, or in
+/// `AWS_LOGIN_CACHE_DIRECTORY`) is read at every load; within 5 minutes of the access token's
+/// expiry it is refreshed (one refresh however many callers wait, at most one attempt per 30 s)
+/// and written back atomically, readable by the owner only. Expiry and the DPoP proof's time
+/// follow the configuration's clock. A refresh that fails keeps a still-valid token; an
+/// expired one that cannot be refreshed is an error that says to run `aws login`.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+/// use stsgen_config::credentials::LoginProvider;
+/// use stsgen_runtime::credentials::ProvideCredentials;
+///
+/// let provider = LoginProvider::builder("arn:aws:iam::123456789012:user/Admin").build();
+/// let credentials = provider.provide_credentials().await?;
+/// println!("account {:?}", credentials.account_id());
+/// # Ok(()) }
+/// ```
 #[derive(Debug)]
 pub struct LoginProvider {
     cache: CachingProvider,
