@@ -114,24 +114,7 @@ impl DpopKey {
         let htu = htu.split(['?', '#']).next().unwrap_or(htu);
         let (x, y) = self.jwk_coordinates();
 
-        let mut header = JsonWriter::compact();
-        header.begin_object();
-        header.key("typ");
-        header.string("dpop+jwt");
-        header.key("alg");
-        header.string("ES256");
-        header.key("jwk");
-        header.begin_object();
-        header.key("kty");
-        header.string("EC");
-        header.key("x");
-        header.string(&x);
-        header.key("y");
-        header.string(&y);
-        header.key("crv");
-        header.string("P-256");
-        header.end_object();
-        header.end_object();
+        let header = header_json(&x, &y);
 
         let mut claims = JsonWriter::compact();
         claims.begin_object();
@@ -145,10 +128,34 @@ impl DpopKey {
         claims.string(&jti);
         claims.end_object();
 
-        let input = format!("{}.{}", base64url(header.finish().as_bytes()), base64url(claims.finish().as_bytes()));
+        let input = format!("{}.{}", base64url(header.as_bytes()), base64url(claims.finish().as_bytes()));
         let signature = self.pair.sign(&rng, input.as_bytes()).map_err(|_| ProofError::Signing)?;
         Ok(format!("{input}.{}", base64url(signature.as_ref())))
     }
+}
+
+/// The proof's JOSE header for a P-256 public key (`x`, `y` base64url), members in RFC 9449's
+/// order: `{"typ":"dpop+jwt","alg":"ES256","jwk":{"kty":"EC","x":..,"y":..,"crv":"P-256"}}`.
+fn header_json(x: &str, y: &str) -> String {
+    let mut header = JsonWriter::compact();
+    header.begin_object();
+    header.key("typ");
+    header.string("dpop+jwt");
+    header.key("alg");
+    header.string("ES256");
+    header.key("jwk");
+    header.begin_object();
+    header.key("kty");
+    header.string("EC");
+    header.key("x");
+    header.string(x);
+    header.key("y");
+    header.string(y);
+    header.key("crv");
+    header.string("P-256");
+    header.end_object();
+    header.end_object();
+    header.finish()
 }
 
 /// Why a proof could not be made.
@@ -394,21 +401,32 @@ pub(crate) mod tests {
         // Each proof is new: another jti and another (randomized) signature.
         let again = key.proof("POST", "https://h/v1/token", now).unwrap();
         assert_ne!(member(&verify(&again), "jti").as_str().unwrap(), jti);
-        // A tampered proof does not verify.
-        let mut parts: Vec<String> = proof.split('.').map(str::to_owned).collect();
-        parts[1] = base64url(br#"{"htm":"GET"}"#);
-        let tampered = parts.join(".");
-        let point = {
-            let (x, y) = key.jwk_coordinates();
-            let mut p = vec![4u8];
-            p.extend(b64url_decode(&x));
-            p.extend(b64url_decode(&y));
-            p
-        };
-        let sig = b64url_decode(&parts[2]);
-        let msg = format!("{}.{}", parts[0], parts[1]);
-        assert!(UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, &point).verify(msg.as_bytes(), &sig).is_err());
-        assert!(tampered.contains('.'));
+        // A proof whose claims were changed does not verify.
+        let parts: Vec<&str> = proof.split('.').collect();
+        let tampered = format!("{}.{}", parts[0], base64url(br#"{"htm":"GET"}"#));
+        let (x, y) = key.jwk_coordinates();
+        let point = [vec![4u8], b64url_decode(&x), b64url_decode(&y)].concat();
+        let verifier = UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, &point);
+        assert!(verifier.verify(tampered.as_bytes(), &b64url_decode(parts[2])).is_err());
+    }
+
+    /// RFC 9449, section 4.1, figure 2: the example proof of a token request.
+    const RFC9449_FIGURE_2: &str = "eyJ0eXAiOiJkcG9wK2p3dCIsImFsZyI6IkVTMjU2IiwiandrIjp7Imt0eSI6IkVDIiwieCI6Imw4dEZyaHgtMzR0VjNoUklDUkRZOXpDa0RscEJoRjQyVVFVZldWQVdCRnMiLCJ5IjoiOVZFNGpmX09rX282NHpiVFRsY3VOSmFqSG10NnY5VERWclUwQ2R2R1JEQSIsImNydiI6IlAtMjU2In19.eyJqdGkiOiItQndDM0VTYzZhY2MybFRjIiwiaHRtIjoiUE9TVCIsImh0dSI6Imh0dHBzOi8vc2VydmVyLmV4YW1wbGUuY29tL3Rva2VuIiwiaWF0IjoxNTYyMjYyNjE2fQ.2-GxA6T8lP4vfrg8v-FdWP0A0zdrj8igiMLvqRMUvwnQg4PtFLbdLXiOSsX0x7NVY-FNyJK70nfbV37xRZT3Lg";
+
+    #[test]
+    fn the_rfc_9449_example_verifies_and_our_header_is_laid_out_as_its() {
+        // The verifier the other tests use accepts the RFC's own proof...
+        let claims = verify(RFC9449_FIGURE_2);
+        assert_eq!(member(&claims, "htu").as_str(), Some("https://server.example.com/token"));
+        assert_eq!(member(&claims, "iat"), &JsonValue::Number("1562262616".into()));
+        // ...and rejects it once a claim is changed.
+        let parts: Vec<&str> = RFC9449_FIGURE_2.split('.').collect();
+        let forged = format!("{}.{}", parts[0], base64url(br#"{"jti":"-BwC3ESc6acc2lTc","htm":"GET","htu":"https://server.example.com/token","iat":1562262616}"#));
+        let point = [vec![4u8], b64url_decode("l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs"), b64url_decode("9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA")].concat();
+        assert!(UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, &point).verify(forged.as_bytes(), &b64url_decode(parts[2])).is_err());
+        // Our header for the RFC's key is byte for byte the RFC's.
+        let ours = header_json("l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs", "9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA");
+        assert_eq!(base64url(ours.as_bytes()), parts[0]);
     }
 
     #[test]
