@@ -43,8 +43,6 @@ use super::common::{cached, CacheSettings, DEFAULT_LOAD_TIMEOUT};
 
 /// The provider name in credentials and errors.
 pub(crate) const PROVIDER_NAME: &str = "login";
-/// How long before the access token's expiry it is refreshed.
-pub(crate) const REFRESH_WINDOW: Duration = Duration::from_secs(5 * 60);
 /// The least time between two refresh attempts.
 pub(crate) const MIN_REFRESH_INTERVAL: Duration = Duration::from_secs(30);
 /// The `grantType` of a refresh.
@@ -248,8 +246,11 @@ pub(crate) struct LoginLoader {
     clock: ServiceClock,
     /// The region of the refresh call when the token does not name one (`signInRegion`).
     region: Option<String>,
-    /// When the last refresh was attempted (service time).
-    last_attempt: Mutex<Option<SystemTime>>,
+    /// Refresh when the access token expires within this (5 minutes unless the builder's
+    /// `refresh_ahead` says otherwise, so the outer cache and the file agree).
+    refresh_window: Duration,
+    /// When the last refresh was attempted (service time), and why it failed if it did.
+    last_attempt: Mutex<Option<(SystemTime, Option<String>)>>,
 }
 
 impl fmt::Debug for LoginLoader {
@@ -297,17 +298,24 @@ impl LoginLoader {
     }
 
     /// Whether a refresh may be attempted at `now` (none in the last 30 s); if so, records it.
-    fn take_refresh_slot(&self, now: SystemTime) -> bool {
+    /// When not, the reason the last attempt failed, if it did.
+    fn take_refresh_slot(&self, now: SystemTime) -> Result<(), Option<String>> {
         let mut last = self.last_attempt.lock().unwrap_or_else(PoisonError::into_inner);
-        let allowed = match *last {
-            None => true,
+        match &*last {
             // A clock that went back also allows it.
-            Some(t) => now.duration_since(t).map_or(true, |d| d >= MIN_REFRESH_INTERVAL),
-        };
-        if allowed {
-            *last = Some(now);
+            Some((t, failure)) if now.duration_since(*t).is_ok_and(|d| d < MIN_REFRESH_INTERVAL) => Err(failure.clone()),
+            _ => {
+                *last = Some((now, None));
+                Ok(())
+            }
         }
-        allowed
+    }
+
+    fn record_failure(&self, why: &str) {
+        let mut last = self.last_attempt.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, failure)) = &mut *last {
+            *failure = Some(why.to_owned());
+        }
     }
 
     pub(crate) async fn load(&self) -> Result<Credentials, CredentialsError> {
@@ -315,17 +323,25 @@ impl LoginLoader {
         let token = LoginToken::load(&*self.env, &path).map_err(|e| self.cache_error(e))?;
         let now = self.clock.now();
         let expired = token.expires_at <= now;
-        let due = now.checked_add(REFRESH_WINDOW).is_none_or(|t| t >= token.expires_at);
+        let due = now.checked_add(self.refresh_window).is_none_or(|t| t >= token.expires_at);
         if !due {
             return Ok(token.credentials());
         }
-        if !self.take_refresh_slot(now) {
+        if let Err(last_failure) = self.take_refresh_slot(now) {
             if !expired {
                 return Ok(token.credentials());
             }
-            return Err(self.expired(&token, "a refresh was attempted less than 30 s ago"));
+            let why = match last_failure {
+                Some(f) => format!("the last refresh, less than 30 s ago, failed: {f}"),
+                None => "a refresh was attempted less than 30 s ago".to_owned(),
+            };
+            return Err(self.expired(&token, &why));
         }
-        match self.refresh(&token, now).await {
+        let refreshed = self.refresh(&token, now).await;
+        if let Err(why) = &refreshed {
+            self.record_failure(why);
+        }
+        match refreshed {
             Ok(new) => Ok(new.credentials()),
             Err(why) if !expired => {
                 tracing::warn!(
@@ -477,6 +493,7 @@ impl LoginProviderBuilder {
             signin: self.signin,
             clock: clock.clone(),
             region,
+            refresh_window: self.cache.refresh_ahead,
             last_attempt: Mutex::new(None),
         };
         let timeout = self.cache.load_timeout.unwrap_or(DEFAULT_LOAD_TIMEOUT);

@@ -374,7 +374,7 @@ fn an_expired_token_that_cannot_be_refreshed_says_to_run_aws_login() {
         // Asked again within 30 s: no call, the same advice.
         now.store(T0 + 5, Ordering::SeqCst);
         let again = rt.block_on(p.provide_credentials()).unwrap_err().to_string();
-        assert!(again.contains("aws login --profile dev") && again.contains("less than 30 s ago"), "{again}");
+        assert!(again.contains("aws login --profile dev") && again.contains("less than 30 s ago, failed") && again.contains(says), "{again}");
         assert_eq!(signin.calls(), 1);
     }
 }
@@ -443,4 +443,21 @@ fn an_expired_login_source_profile_is_an_error_that_names_the_profile_to_sign_in
     let e = rt().block_on(p.provide_credentials()).unwrap_err().to_string();
     assert!(e.contains("aws login --profile signin") && e.contains("expired at"), "{e}");
     assert_clean("chain error", &e);
+}
+
+#[test]
+fn expiry_is_judged_by_the_configurations_service_clock() {
+    // The token has 6 minutes left by the local clock; the client has learned that the
+    // service's clock is 10 minutes ahead, so by the time that signs requests it has expired.
+    let local = SystemTime::now();
+    let (_, env) = disk("skew", &token_json(local + Duration::from_secs(360)));
+    let clock = ServiceClock::new();
+    clock.learn(local + Duration::from_secs(600), local);
+    let config = Config { clock: clock.clone(), ..Default::default() };
+    let p = LoginProvider::builder(SESSION).env(env.clone()).config(config).build();
+    let e = rt().block_on(p.provide_credentials()).unwrap_err().to_string();
+    assert!(e.contains("expired at") && e.contains("run `aws login`"), "{e}");
+    // With the local clock alone the same file is served.
+    let unskewed = LoginProvider::builder(SESSION).env(env).build();
+    assert_eq!(rt().block_on(unskewed.provide_credentials()).unwrap().access_key_id(), "ASIAOLDKEY");
 }
