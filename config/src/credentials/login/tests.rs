@@ -461,3 +461,12 @@ fn expiry_is_judged_by_the_configurations_service_clock() {
     let unskewed = LoginProvider::builder(SESSION).env(env).build();
     assert_eq!(rt().block_on(unskewed.provide_credentials()).unwrap().access_key_id(), "ASIAOLDKEY");
 }
+
+#[test]
+fn the_default_chain_uses_a_selected_login_session_profile() {
+    let config = format!("[profile dev]\nlogin_session = {SESSION}\n");
+    let env = profile_env(&config, &token_json(SystemTime::now() + Duration::from_secs(3600))).with_var("AWS_PROFILE", "dev");
+    let chain = super::super::DefaultCredentialsChain::builder().env(Arc::new(env)).config(Config::default()).build().unwrap();
+    let c = rt().block_on(chain.provide_credentials()).unwrap();
+    assert_eq!((c.access_key_id(), c.account_id(), c.provider()), ("ASIAOLDKEY", Some("123456789012"), "login"));
+}
