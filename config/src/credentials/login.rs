@@ -9,7 +9,8 @@
 //! writes the new token back to the file (atomically, mode 0600), as the AWS CLI and botocore do.
 //!
 //! - The file is read again at every load, so a token another process refreshed (or a new
-//!   `aws login`) is picked up without a call.
+//!   `aws login`) is picked up without a call; it is read once more after a failed refresh, in
+//!   case another process refreshed first (spending the refresh token this one sent).
 //! - One refresh at a time per provider (the loads go through a
 //!   [`CachingProvider`](stsgen_runtime::credentials::cache::CachingProvider)), and at most one
 //!   refresh attempt per 30 s: within that time the token in the file is used while it is valid.
@@ -343,15 +344,30 @@ impl LoginLoader {
         }
         match refreshed {
             Ok(new) => Ok(new.credentials()),
-            Err(why) if !expired => {
-                tracing::warn!(
-                    session = %self.session,
-                    "console sign-in credentials could not be refreshed; using the cached ones until they expire: {why}"
-                );
-                Ok(token.credentials())
+            Err(why) => {
+                // Another process (or provider) may have refreshed the file meanwhile: the
+                // refresh token we sent was then already spent. Its token is as good as ours.
+                match LoginToken::load(&*self.env, &path) {
+                    Ok(other) if other.access_key_id != token.access_key_id && other.expires_at > self.clock.now() => {
+                        tracing::debug!(session = %self.session, "using the sign-in token another process refreshed");
+                        Ok(other.credentials())
+                    }
+                    _ => self.refresh_failed(&token, expired, why),
+                }
             }
-            Err(why) => Err(self.expired(&token, &why)),
         }
+    }
+
+    /// The token while it is valid (with a warning), else the error.
+    fn refresh_failed(&self, token: &LoginToken, expired: bool, why: String) -> Result<Credentials, CredentialsError> {
+        if expired {
+            return Err(self.expired(token, &why));
+        }
+        tracing::warn!(
+            session = %self.session,
+            "console sign-in credentials could not be refreshed; using the cached ones until they expire: {why}"
+        );
+        Ok(token.credentials())
     }
 
     fn expired(&self, token: &LoginToken, why: &str) -> CredentialsError {

@@ -123,11 +123,19 @@ struct FakeSignin {
     seen: Mutex<Vec<(Option<String>, CreateOAuth2TokenRequest, String)>>,
     answer: Mutex<Result<CreateOAuth2TokenResponse, SigninError>>,
     delay: Duration,
+    /// Written over the token file during the call (another process refreshing first).
+    race: Option<(PathBuf, String)>,
 }
 
 impl FakeSignin {
     fn new(answer: Result<CreateOAuth2TokenResponse, SigninError>) -> Arc<Self> {
-        Arc::new(FakeSignin { calls: AtomicUsize::new(0), seen: Mutex::default(), answer: Mutex::new(answer), delay: Duration::ZERO })
+        Arc::new(FakeSignin {
+            calls: AtomicUsize::new(0),
+            seen: Mutex::default(),
+            answer: Mutex::new(answer),
+            delay: Duration::ZERO,
+            race: None,
+        })
     }
 
     fn calls(&self) -> usize {
@@ -148,6 +156,9 @@ impl SigninTokenApi for FakeSignin {
             self.seen.lock().unwrap().push((region.map(str::to_owned), input, proof));
             if !self.delay.is_zero() {
                 tokio::time::sleep(self.delay).await;
+            }
+            if let Some((file, contents)) = &self.race {
+                std::fs::write(file, contents).unwrap();
             }
             self.answer.lock().unwrap().clone()
         })
@@ -469,4 +480,18 @@ fn the_default_chain_uses_a_selected_login_session_profile() {
     let chain = super::super::DefaultCredentialsChain::builder().env(Arc::new(env)).config(Config::default()).build().unwrap();
     let c = rt().block_on(chain.provide_credentials()).unwrap();
     assert_eq!((c.access_key_id(), c.account_id(), c.provider()), ("ASIAOLDKEY", Some("123456789012"), "login"));
+}
+
+#[test]
+fn a_refresh_lost_to_another_process_uses_the_token_it_wrote() {
+    let (file, env) = disk("race", &token_json(at(T0 - 5)));
+    let (clock, _) = clock(T0);
+    // The other process's refresh: a new key, valid for 15 minutes.
+    let theirs = token_json(at(T0 + 900)).replace("ASIAOLDKEY", "ASIATHEIRS");
+    let mut fake = FakeSignin::new(Err(SigninError::AccessDenied { error: "TOKEN_EXPIRED".into(), message: "refresh token already used".into() }));
+    Arc::get_mut(&mut fake).unwrap().race = Some((file, theirs));
+    let p = provider(env, &clock, fake.clone());
+    let c = rt().block_on(p.provide_credentials()).unwrap();
+    assert_eq!((c.access_key_id(), c.expiry()), ("ASIATHEIRS", Some(at(T0 + 900))));
+    assert_eq!(fake.calls(), 1);
 }
