@@ -797,6 +797,19 @@ fn sso_profiles_are_source_profiles_for_role_chains() {
 }
 
 #[test]
+fn login_session_profiles_are_a_base_and_a_source() {
+    let session = "arn:aws:iam::123456789012:user/Admin";
+    let text = format!("[profile A]\nlogin_session = {session}\n");
+    let login = format!("Login {{ profile: \"A\", session: \"{session}\" }}");
+    assert_eq!(chain(&text, "A").unwrap(), std::slice::from_ref(&login));
+    // As the source of a role, and before `credential_process` (botocore's order).
+    let text = format!("[profile A]\nlogin_session = {session}\ncredential_process = /bin/creds\n[profile R]\nrole_arn = arn:R\nsource_profile = A\n");
+    assert_eq!(chain(&text, "R").unwrap(), [login, "role(R:arn:R)".to_owned()]);
+    let err = chain_err("[profile A]\nlogin_session =\n", "A");
+    assert!(err.contains("profile `A`") && err.contains("`login_session` is empty"), "{err}");
+}
+
+#[test]
 fn chain_from_the_selected_profile_of_loaded_files() {
     let env = MemoryEnv::new()
         .with_var("HOME", "/h")

@@ -658,3 +658,81 @@ fn sso_provider_and_sign_in_leak_nothing() {
     clean("tracing output", &log);
     let _ = std::fs::remove_dir_all(&home);
 }
+
+/// Console sign-in (`login_session`): the access token's keys, the refresh token, the identity
+/// token and the DPoP private key of the `aws login` cache stay out of Debug, errors and tracing,
+/// for a valid token, one due for a refresh that cannot happen (the warning), an expired one
+/// (the error) and files with bad fields.
+#[test]
+fn login_session_provider_leaks_nothing() {
+    use stsgen_config::credentials::{LoginProvider, ProfileProvider};
+    use stsgen_runtime::config::MemoryEnv;
+    const LOGIN_SECRET: &str = "LoginSecretKeyMARKERg7";
+    const LOGIN_TOKEN: &str = "LoginSessionTokenMARKERh8";
+    const LOGIN_REFRESH: &str = "LoginRefreshTokenMARKERj9";
+    const LOGIN_ID_TOKEN: &str = "LoginIdTokenMARKERk0";
+    // A P-256 key as `aws login` stores it (SEC1 PEM); its body must never be shown.
+    const KEY_BODY: &str = "MHcCAQEEIBMB/RwQERsVoqWRQG4zK8CnaAa5dfrpbm+9tFdBh3z4oAoGCCqGSM49\nAwEHoUQDQgAEWb1VLi1EA2hJaTz4yYuxSELvY+1GAfL+8rUTCAdiFid87Bf6GY+s\n2+1RpqDv0RpZiDIMCrZrsAh+RK9S3QCaGA==";
+    const SESSION: &str = "arn:aws:iam::123456789012:user/Admin";
+    let clean = |what: &str, text: &str| {
+        assert_clean(what, text);
+        for m in [LOGIN_SECRET, LOGIN_TOKEN, LOGIN_REFRESH, LOGIN_ID_TOKEN, "MHcCAQEE", "2+1RpqDv0RpZ"] {
+            assert!(!text.contains(m), "{what} leaks {m}:\n{text}");
+        }
+    };
+    let token = |expires: SystemTime| {
+        let key = format!("-----BEGIN EC PRIVATE KEY-----\n{KEY_BODY}\n-----END EC PRIVATE KEY-----\n");
+        format!(
+            r#"{{"accessToken": {{"accessKeyId": "ASIALOGIN", "secretAccessKey": "{LOGIN_SECRET}", "sessionToken": "{LOGIN_TOKEN}",
+"accountId": "123456789012", "expiresAt": "{}"}}, "tokenType": "aws_sigv4", "refreshToken": "{LOGIN_REFRESH}",
+"idToken": "{LOGIN_ID_TOKEN}", "clientId": "arn:aws:signin:::devtools/same-device", "dpopKey": {}}}"#,
+            stsgen_runtime::DateTime::from(expires).format_rfc3339(),
+            stsgen_runtime::json::quote(&key)
+        )
+    };
+    let env = |contents: String| {
+        Arc::new(
+            MemoryEnv::new()
+                .with_var("AWS_LOGIN_CACHE_DIRECTORY", "/login-cache")
+                .with_var("HOME", "/h")
+                .with_file("/h/.aws/config", format!("[profile dev]\nlogin_session = {SESSION}\n"))
+                .with_file(format!("/login-cache/{}.json", stsgen_runtime::sigv4::sha256_hex(SESSION.as_bytes())), contents),
+        )
+    };
+    let now = SystemTime::now();
+    let capture = Capture::default();
+    let log = capture.log.clone();
+    tracing::subscriber::with_default(capture, || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        // Valid, through the profile: the credentials carry the secrets, their Debug does not.
+        let provider = ProfileProvider::builder().profile_name("dev").env(env(token(now + Duration::from_secs(3600)))).build();
+        let creds = rt.block_on(provider.provide_credentials()).unwrap();
+        assert_eq!((creds.secret_access_key(), creds.session_token()), (LOGIN_SECRET, Some(LOGIN_TOKEN)));
+        clean("login credentials Debug", &format!("{creds:?} {provider:?}"));
+        // Due for a refresh that cannot happen here: served with a warning.
+        let due = LoginProvider::builder(SESSION).env(env(token(now + Duration::from_secs(120)))).build();
+        assert_eq!(rt.block_on(due.provide_credentials()).unwrap().secret_access_key(), LOGIN_SECRET);
+        clean("login provider Debug", &format!("{due:?}"));
+        // Expired: the error says what to do, and nothing more.
+        let expired = LoginProvider::builder(SESSION).profile_name("dev").env(env(token(now - Duration::from_secs(60)))).build();
+        let e = rt.block_on(expired.provide_credentials()).unwrap_err();
+        assert!(e.to_string().contains("aws login --profile dev"), "{e}");
+        clean("expired login error", &format!("{e} {e:?}"));
+        // Bad files: each error names the field, never a value.
+        let good = token(now + Duration::from_secs(3600));
+        for bad in [
+            good.replace("\"accountId\": \"123456789012\"", &format!("\"accountId\": \"{LOGIN_SECRET}\"")),
+            good.replace("\"tokenType\": \"aws_sigv4\"", &format!("\"tokenType\": \"{LOGIN_TOKEN}\"")),
+            good.replace(&format!("\"refreshToken\": \"{LOGIN_REFRESH}\""), &format!("\"refreshToken\": [\"{LOGIN_REFRESH}\"]")),
+            good.replace("\"clientId\"", &format!("\"{LOGIN_REFRESH}\": 1, \"x\"")),
+            good.replace("-----BEGIN EC", &format!("{LOGIN_SECRET}\"")),
+        ] {
+            let p = LoginProvider::builder(SESSION).env(env(bad)).build();
+            let e = rt.block_on(p.provide_credentials()).unwrap_err();
+            clean("login cache error", &format!("{e} {e:?}"));
+        }
+    });
+    let log = log.lock().unwrap();
+    assert!(log.contains("could not be refreshed"), "the warning was emitted:\n{log}");
+    clean("tracing output", &log);
+}

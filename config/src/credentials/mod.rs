@@ -11,10 +11,17 @@
 //! - [`ProfileProvider`]: a named profile of `~/.aws/config` and `~/.aws/credentials`, with
 //!   `role_arn` + `source_profile` chains of any length, `credential_source` (`Environment`,
 //!   `Ec2InstanceMetadata`, `EcsContainer`, in any letter case), `web_identity_token_file`,
-//!   `credential_process`, `external_id`, `role_session_name`, `duration_seconds`,
-//!   `mfa_serial`, `aws_account_id` and IAM Identity Center (`sso_session` with its
-//!   `[sso-session NAME]` section, or the legacy `sso_start_url` form; see [`sso`]), also as the
-//!   `source_profile` of a role chain.
+//!   `credential_process`, `login_session`, `external_id`, `role_session_name`,
+//!   `duration_seconds`, `mfa_serial`, `aws_account_id` and IAM Identity Center (`sso_session`
+//!   with its `[sso-session NAME]` section, or the legacy `sso_start_url` form; see [`sso`]),
+//!   also as the `source_profile` of a role chain.
+//! - `LoginProvider` (feature `login`, on by default): console sign-in, the session `aws login`
+//!   cached in `~/.aws/login/cache/<sha256 of the session>.json` (or
+//!   `AWS_LOGIN_CACHE_DIRECTORY`), refreshed within 5 minutes of expiry (at most once per 30 s)
+//!   with the sign-in service's `CreateOAuth2Token` and a DPoP proof signed with the cached
+//!   P-256 key, and written back atomically with mode 0600; an expired session that cannot be
+//!   refreshed is an error that says to run `aws login`. A profile's `login_session` uses it,
+//!   also as a `source_profile`.
 //! - [`ContainerCredentialsProvider`] (ECS, Fargate, EKS Pod Identity):
 //!   `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` on the ECS agent (`http://169.254.170.2`), else
 //!   `AWS_CONTAINER_CREDENTIALS_FULL_URI`, which must be `https` or name a host that is, or
@@ -109,6 +116,8 @@ mod assume_role;
 mod container;
 mod default_chain;
 mod imds;
+#[cfg(feature = "login")]
+mod login;
 mod metadata_http;
 mod profile_provider;
 mod role_request;
@@ -127,6 +136,8 @@ pub use imds::{
 };
 pub use common::{MfaTokenSource, DEFAULT_LOAD_TIMEOUT, DEFAULT_MFA_LOAD_TIMEOUT};
 pub use default_chain::{DefaultCredentialsChain, DefaultCredentialsChainBuilder};
+#[cfg(feature = "login")]
+pub use login::{LoginProvider, LoginProviderBuilder};
 pub use profile_provider::{ProfileProvider, ProfileProviderBuilder};
 pub use session_token::{SessionTokenProvider, SessionTokenProviderBuilder};
 pub use sso::{SsoCredentialsProvider, SsoCredentialsProviderBuilder};

@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
+#[cfg(feature = "login")]
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 use sts::client::Config;
 use stsgen_runtime::client::config::apply_to_config;
@@ -14,6 +16,8 @@ use stsgen_runtime::future::BoxFuture;
 use super::common::{CacheSettings, MfaTokenSource, invalid};
 use super::container::ContainerLoader;
 use super::imds::ImdsLoader;
+#[cfg(feature = "login")]
+use super::login::{default_signin, LoginProvider, SigninTokenApi};
 use super::role_request::RoleRequest;
 use super::sso::{self, SsoApi, TokenProviders};
 use super::web_identity::WebIdentityRequest;
@@ -36,6 +40,12 @@ pub(crate) struct ProfileLoader {
     sso_default: OnceLock<Arc<dyn SsoApi>>,
     /// The token of each IAM Identity Center session, kept so that refreshes are throttled.
     pub(crate) sso_tokens: TokenProviders,
+    /// The refresh call of `login_session` profiles.
+    #[cfg(feature = "login")]
+    pub(crate) signin: Arc<dyn SigninTokenApi>,
+    /// One provider per console sign-in session, kept across loads (so its refresh state is).
+    #[cfg(feature = "login")]
+    pub(crate) login: Mutex<Vec<(String, Arc<LoginProvider>)>>,
 }
 
 impl ProfileLoader {
@@ -51,7 +61,21 @@ impl ProfileLoader {
             imds.clock = Arc::new(move || clock.local_now());
         }
         let imds = Arc::new(imds);
-        ProfileLoader { profile, env, config, mfa, container, imds, sso_api: None, sso_default: OnceLock::new(), sso_tokens: TokenProviders::default() }
+        ProfileLoader {
+            profile,
+            env,
+            config,
+            mfa,
+            container,
+            imds,
+            sso_api: None,
+            sso_default: OnceLock::new(),
+            sso_tokens: TokenProviders::default(),
+            #[cfg(feature = "login")]
+            signin: default_signin(),
+            #[cfg(feature = "login")]
+            login: Mutex::default(),
+        }
     }
 
     pub(crate) async fn load(&self) -> Result<Credentials, CredentialsError> {
@@ -127,6 +151,19 @@ impl ProfileLoader {
                 };
                 request.call(config, &*self.env, p).await
             }
+            #[cfg(feature = "login")]
+            ChainLink::Login { profile, session } => {
+                let provider = self.login_provider(profile, session, config);
+                provider.provide_credentials().await
+            }
+            #[cfg(not(feature = "login"))]
+            ChainLink::Login { profile, .. } => Err(invalid(
+                p,
+                format!(
+                    "profile `{profile}` uses `login_session` (console sign-in), but stsgen-config was built without \
+                     its `login` feature"
+                ),
+            )),
             ChainLink::Process { command, profile } => {
                 let c = CredentialProcessProvider::new(command.clone()).provide_credentials().await?;
                 // The profile's `aws_account_id` when the process does not say.
@@ -148,6 +185,28 @@ impl ProfileLoader {
             #[allow(unreachable_patterns)]
             other => Err(invalid(p, format!("profile `{}`: unsupported credential settings", other.profile()))),
         }
+    }
+}
+
+#[cfg(feature = "login")]
+impl ProfileLoader {
+    /// The provider of a console sign-in session, made on first use with this loader's
+    /// environment and the clock and region of `config`.
+    fn login_provider(&self, profile: &str, session: &str, config: &Config) -> Arc<LoginProvider> {
+        let mut sessions = self.login.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, p)) = sessions.iter().find(|(s, _)| s == session) {
+            return p.clone();
+        }
+        let provider = Arc::new(
+            LoginProvider::builder(session)
+                .profile_name(profile)
+                .env(self.env.clone())
+                .config(config.clone())
+                .signin_api(self.signin.clone())
+                .build(),
+        );
+        sessions.push((session.to_owned(), provider.clone()));
+        provider
     }
 }
 
@@ -252,5 +311,22 @@ impl ProfileProviderBuilder {
         let mut loader = ProfileLoader::new(l.profile, l.env, l.config, l.mfa);
         loader.sso_api = l.sso_api;
         ProfileProvider { cache: self.cache.build(loader, mfa) }
+    }
+}
+
+#[cfg(all(test, not(feature = "login")))]
+mod tests {
+    use super::*;
+    use stsgen_runtime::config::MemoryEnv;
+
+    #[test]
+    fn without_the_login_feature_a_login_session_profile_names_the_feature() {
+        let env = MemoryEnv::new()
+            .with_var("HOME", "/h")
+            .with_file("/h/.aws/config", "[profile dev]\nlogin_session = arn:aws:iam::123456789012:user/A\n");
+        let p = ProfileProvider::builder().profile_name("dev").env(Arc::new(env)).config(Config::default()).build();
+        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let e = rt.block_on(p.provide_credentials()).unwrap_err().to_string();
+        assert!(e.contains("profile `dev`") && e.contains("`login` feature"), "{e}");
     }
 }

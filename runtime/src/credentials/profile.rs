@@ -143,6 +143,14 @@ pub enum ChainLink {
         /// `role_session_name`.
         session_name: Option<String>,
     },
+    /// Base: `login_session`, the console sign-in session `aws login` cached (the service
+    /// crate's provider reads `~/.aws/login/cache/<sha256 of the session>.json`).
+    Login {
+        /// The profile.
+        profile: String,
+        /// `login_session`: the session identifier (trimmed).
+        session: String,
+    },
     /// Base: `credential_process`.
     Process {
         /// The profile.
@@ -273,6 +281,7 @@ impl ChainLink {
             ChainLink::StaticKeys { profile, .. }
             | ChainLink::CredentialSource { profile, .. }
             | ChainLink::WebIdentity { profile, .. }
+            | ChainLink::Login { profile, .. }
             | ChainLink::Process { profile, .. } => profile,
             ChainLink::Sso(link) => &link.profile,
             ChainLink::AssumeRole(link) => &link.profile,
@@ -301,6 +310,9 @@ impl fmt::Debug for ChainLink {
                 .field("token_file", token_file)
                 .field("session_name", session_name)
                 .finish(),
+            ChainLink::Login { profile, session } => {
+                f.debug_struct("Login").field("profile", profile).field("session", session).finish()
+            }
             ChainLink::Process { profile, command } => {
                 f.debug_struct("Process").field("profile", profile).field("command", &redact_command(command)).finish()
             }
@@ -313,7 +325,7 @@ impl fmt::Debug for ChainLink {
 /// Resolves the credential chain that profile `start` describes, following `source_profile`.
 ///
 /// The result is in the order to run it: first one base link (static keys,
-/// `credential_source`, web identity or `credential_process`), then zero or more
+/// `credential_source`, web identity, `login_session` or `credential_process`), then zero or more
 /// [`ChainLink::AssumeRole`] links, each assumed with the credentials of the one before.
 ///
 /// The rules are the SDKs':
@@ -323,13 +335,13 @@ impl fmt::Debug for ChainLink {
 /// - Past the first profile, complete static keys win over anything else in a profile (a
 ///   source profile with keys *and* `role_arn` is used for its keys).
 /// - Otherwise the base is, in order: `credential_source`, `role_arn` + `web_identity_token_file`,
-///   `credential_process`, static keys.
+///   `login_session` (as botocore, before `credential_process`), `credential_process`, static keys.
 ///
 /// # Errors
 /// A missing profile (naming who referenced it); a loop (`a -> b -> a`); a profile with no
 /// credential settings; incomplete or contradictory settings; an unknown `credential_source`;
 /// an invalid `duration_seconds`; incomplete or conflicting IAM Identity Center settings (see
-/// [`sso_session_settings`]); console-login profiles (not supported here).
+/// [`sso_session_settings`]); an empty `login_session`.
 pub fn resolve_chain(set: &ProfileSet, start: &str) -> Result<Vec<ChainLink>, ProfileError> {
     let mut visited: Vec<&str> = Vec::new();
     let mut roles: Vec<ChainLink> = Vec::new();
@@ -429,8 +441,12 @@ fn base_link(set: &ProfileSet, profile: &Profile) -> Result<ChainLink, ProfileEr
     if let Some(link) = sso_link(set, profile)? {
         return Ok(ChainLink::Sso(link));
     }
-    if profile.get("login_session").is_some() {
-        return Err(invalid("uses `login_session` (console sign-in), which this client does not support".to_owned()));
+    if let Some(session) = profile.get("login_session") {
+        let session = session.trim();
+        if session.is_empty() {
+            return Err(invalid("`login_session` is empty (expected the session `aws login` printed)".to_owned()));
+        }
+        return Ok(ChainLink::Login { profile: profile.name().to_owned(), session: session.to_owned() });
     }
     if let Some(command) = profile.credential_process() {
         return Ok(ChainLink::Process { profile: profile.name().to_owned(), command: command.to_owned() });
