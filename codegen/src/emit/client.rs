@@ -186,6 +186,12 @@ pub fn emit_operation_client(svc: &Service, op: &Operation) -> (TokenStream, Tok
     let wire = &op.wire_name;
     // The `endpoint` trait: the prefix goes before the resolved (or configured) host.
     let apply_host_prefix = op.host_prefix.as_ref().map(|_| quote! { let endpoint = endpoint.with_host_prefix(&host_prefix(self)?); });
+    // restJson reads outputs from headers and the status code too, and a member bound to a
+    // header can hold text no header can carry (a build error).
+    let (request, parse_output) = match svc.protocol {
+        crate::ir::Protocol::RestJson1 => (quote! { request(self)? }, quote! { parse_output }),
+        _ => (quote! { request(self) }, quote! { |_status, _headers, body| parse_output(body) }),
+    };
     let glue = quote! {
         impl crate::client::sealed::Sealed for #input_ty {}
 
@@ -218,9 +224,9 @@ pub fn emit_operation_client(svc: &Service, op: &Operation) -> (TokenStream, Tok
                     name: #wire,
                     signing_name: #signing_name,
                     unsigned: #unsigned,
-                    request: request(self),
+                    request: #request,
                     endpoint,
-                    parse_output,
+                    parse_output: #parse_output,
                     parse_error,
                 })
             }

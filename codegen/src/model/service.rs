@@ -117,6 +117,9 @@ pub struct Operation {
     pub requestcompression: Option<RequestCompression>,
     #[serde(default, rename = "httpChecksum")]
     pub http_checksum: Option<serde_json::Value>,
+    /// The request must carry a `Content-MD5` header (the legacy checksum trait).
+    #[serde(default, rename = "httpChecksumRequired")]
+    pub http_checksum_required: Option<bool>,
     #[serde(default, rename = "staticContextParams")]
     pub static_context_params: Option<BTreeMap<String, serde_json::Value>>,
     #[serde(default, rename = "contextParams")]
@@ -312,8 +315,9 @@ pub struct Member {
     pub boxed: Option<bool>,
     #[serde(default)]
     pub host_label: Option<bool>,
+    /// Where a restJson member goes in the HTTP message (absent: the body).
     #[serde(default)]
-    pub location: Option<String>,
+    pub location: Option<Location>,
     #[serde(default)]
     pub streaming: Option<bool>,
     #[serde(default)]
@@ -552,4 +556,24 @@ pub enum TimestampFormat {
     Rfc822,
     #[serde(rename = "unixTimestamp")]
     UnixTimestamp,
+}
+
+/// A member's HTTP binding (`location`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum Location {
+    /// A `{label}` of the request URI.
+    #[serde(rename = "uri")]
+    Uri,
+    /// A query-string parameter (a map: one parameter per entry).
+    #[serde(rename = "querystring")]
+    Querystring,
+    /// A header.
+    #[serde(rename = "header")]
+    Header,
+    /// A map of headers whose names start with the member's `locationName`.
+    #[serde(rename = "headers")]
+    Headers,
+    /// The HTTP status code of a response.
+    #[serde(rename = "statusCode")]
+    StatusCode,
 }
