@@ -264,7 +264,7 @@ mod tests {
         let mut b = RequestBuilder::new("In");
         let e = b.header("x-a", "hunter\n2222", "A").unwrap_err();
         assert_eq!((e.shape(), e.field()), ("In", "A"));
-        assert_eq!(e.violation(), &Violation::NotAHeaderValue { length: 10 });
+        assert_eq!(e.violation(), &Violation::NotAHeaderValue { length: 11 });
         assert!(!e.to_string().contains("hunter"), "{e}");
     }
 }
