@@ -1058,7 +1058,7 @@ impl AssumeRoleWithSamlInput {
             unsigned: true,
             request: request(self),
             endpoint,
-            parse_output,
+            parse_output: |_status, _headers, body| parse_output(body),
             parse_error,
         })
     }

@@ -1072,7 +1072,7 @@ impl AssumeRoleWithWebIdentityInput {
             unsigned: true,
             request: request(self),
             endpoint,
-            parse_output,
+            parse_output: |_status, _headers, body| parse_output(body),
             parse_error,
         })
     }

@@ -376,7 +376,7 @@ impl DecodeAuthorizationMessageInput {
             unsigned: false,
             request: request(self),
             endpoint,
-            parse_output,
+            parse_output: |_status, _headers, body| parse_output(body),
             parse_error,
         })
     }
