@@ -130,9 +130,9 @@ fn dangling_reference_is_an_error() {
 
 #[test]
 fn other_protocols_are_refused() {
-    let model = r#"{"metadata": {"apiVersion": "1", "protocol": "rest-json"}, "operations": {}, "shapes": {}}"#;
+    let model = r#"{"metadata": {"apiVersion": "1", "protocol": "rest-xml"}, "operations": {}, "shapes": {}}"#;
     let err = generate_text(model).unwrap_err();
-    assert!(err.contains("rest-json"), "{err}");
+    assert!(err.contains("rest-xml"), "{err}");
 }
 
 #[test]
