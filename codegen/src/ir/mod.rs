@@ -1182,12 +1182,32 @@ pub fn lower(sources: &Sources, options: &Options) -> Result<Service> {
         aws_query_compatible,
         unsupported,
         auth: meta.auth.clone().unwrap_or_default(),
-        docs: html_to_markdown(model.documentation.as_deref().unwrap_or("")),
+        docs: match (model.deprecated, &model.deprecated_message) {
+            (Some(true), message) | (_, message @ Some(_)) => format!(
+                "**Deprecated:** {}\n\n{}",
+                message.as_deref().unwrap_or("the service is deprecated."),
+                html_to_markdown(model.documentation.as_deref().unwrap_or(""))
+            ),
+            _ => html_to_markdown(model.documentation.as_deref().unwrap_or("")),
+        },
         shapes,
         operations,
         iam,
         endpoints,
     })
+}
+
+/// A member's docs as Markdown, with the enum values a legacy model lists on the member.
+fn member_docs(mem: &m::Member) -> String {
+    let docs = html_to_markdown(mem.documentation.as_deref().unwrap_or(""));
+    match &mem.enum_values {
+        Some(values) if !values.is_empty() => {
+            let values: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+            let list = format!("Values: {}.", values.join(", "));
+            if docs.is_empty() { list } else { format!("{docs}\n\n{list}") }
+        }
+        _ => docs,
+    }
 }
 
 /// Whether a shape is sensitive, directly or through list items and map values.
@@ -1280,7 +1300,7 @@ fn lower_shape(
                     rust_name,
                     target,
                     required: s.required.contains(mname),
-                    docs: html_to_markdown(mem.documentation.as_deref().unwrap_or("")),
+                    docs: member_docs(mem),
                     location_name: mem.location_name.clone(),
                     query_name: mem.query_name.clone(),
                     json_name: mem.json_name.clone(),

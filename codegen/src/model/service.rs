@@ -26,6 +26,11 @@ pub struct ServiceModel {
     /// Endpoint rule-set parameters a client may set (the endpoint rule set describes them too).
     #[serde(default, rename = "clientContextParams")]
     pub client_context_params: Option<serde_json::Value>,
+    /// The whole service is deprecated (Chime's old namespace): said at the top of the docs.
+    #[serde(default)]
+    pub deprecated: Option<bool>,
+    #[serde(default, rename = "deprecatedMessage")]
+    pub deprecated_message: Option<String>,
 }
 
 /// Service metadata.
@@ -120,6 +125,10 @@ pub struct Operation {
     /// The request must carry a `Content-MD5` header (the legacy checksum trait).
     #[serde(default, rename = "httpChecksumRequired")]
     pub http_checksum_required: Option<bool>,
+    /// The payload is signed as `UNSIGNED-PAYLOAD` (only streaming uploads, which this
+    /// generator does not generate, carry it).
+    #[serde(default, rename = "unsignedPayload")]
+    pub unsigned_payload: Option<bool>,
     #[serde(default, rename = "staticContextParams")]
     pub static_context_params: Option<BTreeMap<String, serde_json::Value>>,
     #[serde(default, rename = "contextParams")]
@@ -320,8 +329,11 @@ pub struct Member {
     pub location: Option<Location>,
     #[serde(default)]
     pub streaming: Option<bool>,
-    #[serde(default)]
+    #[serde(default, alias = "eventpayload")]
     pub event_payload: Option<bool>,
+    /// Legacy models repeat the target's enum values on the member: listed in its docs.
+    #[serde(default, rename = "enum")]
+    pub enum_values: Option<Vec<String>>,
     #[serde(default)]
     pub jsonvalue: Option<bool>,
     #[serde(default)]
@@ -351,6 +363,9 @@ pub struct ListShape {
     pub member: InnerRef,
     #[serde(default)]
     pub flattened: Option<bool>,
+    /// Items may be `null` (read as absent, as every list's `null` items are).
+    #[serde(default)]
+    pub sparse: Option<bool>,
     #[serde(default)]
     pub min: Option<serde_json::Number>,
     #[serde(default)]
@@ -383,6 +398,9 @@ pub struct MapShape {
     pub value: InnerRef,
     #[serde(default)]
     pub flattened: Option<bool>,
+    /// Values may be `null` (read as absent, as every map's `null` values are).
+    #[serde(default)]
+    pub sparse: Option<bool>,
     #[serde(default)]
     pub min: Option<serde_json::Number>,
     #[serde(default)]
@@ -527,6 +545,10 @@ pub struct BlobShape {
     pub max: Option<serde_json::Number>,
     #[serde(default)]
     pub streaming: Option<bool>,
+    /// A streaming upload whose length must be known up front (streaming operations are not
+    /// generated).
+    #[serde(default, rename = "requiresLength")]
+    pub requires_length: Option<bool>,
     #[serde(default)]
     pub documentation: Option<String>,
     #[serde(default)]
