@@ -36,3 +36,55 @@ pub fn request_id(headers: &http::HeaderMap) -> Option<String> {
         .find_map(|name| headers.get(*name).and_then(|v| v.to_str().ok()))
         .map(str::to_owned)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::headers::{split_http_dates, split_list};
+    use super::*;
+
+    proptest::proptest! {
+        /// A list header written by the request builder reads back as the same items, whatever
+        /// commas, quotes and backslashes they hold.
+        #[test]
+        fn list_headers_round_trip(items in proptest::collection::vec("[!-~]([ !-~]{0,10}[!-~])?", 1..6)) {
+            let mut b = RequestBuilder::new("In");
+            b.header_list("x-list", &items, true, "List").unwrap();
+            let req = b.finish("GET", Body::Empty, &[], false);
+            let value = req.headers()["x-list"].to_str().unwrap();
+            proptest::prop_assert_eq!(split_list(value), items);
+        }
+
+        /// The header readers never panic, whatever the text.
+        #[test]
+        fn header_readers_never_panic(text in "\\PC{0,60}") {
+            let _ = split_list(&text);
+            let _ = split_http_dates(&text);
+            let _ = headers::i32(&text, "S", "m");
+            let _ = headers::f64(&text, "S", "m");
+            let _ = headers::timestamp(&text, crate::types::wire::TimestampFormat::HttpDate, "S", "m");
+            let _ = headers::json_text(&text, "S", "m");
+        }
+
+        /// Labels and query values keep only unreserved characters (and `/` in greedy labels)
+        /// unescaped, and decode back to the text.
+        #[test]
+        fn labels_are_reversible(text in "\\PC{0,30}") {
+            for encoded in [encode_label(&text, false), encode_query(&text)] {
+                proptest::prop_assert!(encoded.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~%".contains(&b)));
+                let mut bytes = Vec::new();
+                let raw = encoded.as_bytes();
+                let mut i = 0;
+                while i < raw.len() {
+                    if raw[i] == b'%' {
+                        bytes.push(u8::from_str_radix(&encoded[i + 1..i + 3], 16).unwrap());
+                        i += 3;
+                    } else {
+                        bytes.push(raw[i]);
+                        i += 1;
+                    }
+                }
+                proptest::prop_assert_eq!(String::from_utf8(bytes).unwrap(), text.clone());
+            }
+        }
+    }
+}
