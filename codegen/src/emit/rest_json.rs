@@ -110,7 +110,8 @@ fn request_fn(svc: &Service, op: &Operation) -> TokenStream {
                 stmts.push(with_value(m, &input, quote! { for item in value.iter() { b.query(#name, &#text); } }));
             }
             ShapeKind::Map(mp) => {
-                let key = if svc.is_enum(mp.key) { quote! { k.as_str() } } else { quote! { k.as_str() } };
+                // `as_str` reads a `String` key and an enum key alike.
+                let key = quote! { k.as_str() };
                 let add = match &svc.shape(mp.value).kind {
                     ShapeKind::List(l) => {
                         let text = text_of(svc, l.member, quote! { item }, None, false);
