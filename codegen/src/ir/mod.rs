@@ -994,7 +994,12 @@ pub fn lower(sources: &Sources, options: &Options) -> Result<Service> {
     let mut error_names = BTreeSet::new();
     for (i, shape) in shapes.iter_mut().enumerate() {
         let id = ShapeId(i);
+        // An event stream (a union of events and exceptions) only appears in the output of an
+        // operation that is not generated: it gets no type of its own.
+        let event_stream =
+            matches!(model.shapes.get(&shape.wire_name), Some(m::Shape::Structure(st)) if st.eventstream == Some(true));
         shape.home = match &shape.kind {
+            ShapeKind::Structure(_) if event_stream => Home::OperationOnly,
             ShapeKind::Structure(s) if error_set.contains(&id) || s.error.is_some() && !io_shapes.contains(&id) => {
                 Home::Error
             }

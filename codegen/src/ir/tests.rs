@@ -222,3 +222,21 @@ fn unknown_locations_are_errors_naming_the_shape() {
     assert!(err.contains("shapes.In"), "{err}");
     assert!(err.contains("cookie"), "{err}");
 }
+
+#[test]
+fn event_streams_get_no_type_and_their_operation_no_method() {
+    use super::Home;
+    let svc = lower_text(
+        r#"{"metadata": {"apiVersion": "1", "protocol": "rest-json"},
+        "operations": {"Watch": {"name": "Watch", "http": {"method": "POST", "requestUri": "/watch"}, "output": {"shape": "Out"}}},
+        "shapes": {
+            "Out": {"type": "structure", "members": {"Events": {"shape": "Stream"}}},
+            "Stream": {"type": "structure", "eventstream": true, "members": {
+                "Chunk": {"shape": "Chunk"}, "Denied": {"shape": "Denied"}}},
+            "Chunk": {"type": "structure", "event": true, "members": {}},
+            "Denied": {"type": "structure", "exception": true, "members": {}}}}"#,
+    );
+    assert!(svc.operations.is_empty());
+    assert_eq!(svc.unsupported[0].reason, "its output member `Events` is an event stream");
+    assert_eq!(svc.shape(shape_id(&svc, "Stream")).home, Home::OperationOnly, "no type for the stream");
+}
