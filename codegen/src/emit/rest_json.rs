@@ -89,7 +89,19 @@ fn request_fn(svc: &Service, op: &Operation) -> TokenStream {
             PathPart::Label { member: wire, greedy } => {
                 let Some(m) = member(wire) else { continue };
                 let text = text_of(svc, m.target, quote! { value }, m.location_timestamp_format, m.json_value);
-                stmts.push(with_value(m, &input, quote! { b.label(&#text, #greedy); }));
+                let f = field_ident(m);
+                let wire_name = &m.wire_name;
+                // A label is never left out: unset (or empty) is a build error naming it.
+                stmts.push(if m.required {
+                    quote! { { let value = &input.#f; b.label(&#text, #greedy, #wire_name)?; } }
+                } else {
+                    quote! {
+                        match &input.#f {
+                            ::std::option::Option::Some(value) => b.label(&#text, #greedy, #wire_name)?,
+                            ::std::option::Option::None => return ::std::result::Result::Err(b.missing_label(#wire_name)),
+                        }
+                    }
+                });
             }
         }
     }

@@ -71,9 +71,21 @@ impl RequestBuilder {
     }
 
     /// Appends a label's value, percent-encoded ([`encode_label`]).
-    pub fn label(&mut self, value: &str, greedy: bool) {
+    ///
+    /// # Errors
+    /// An empty value (the path would lose a segment), naming `member`.
+    pub fn label(&mut self, value: &str, greedy: bool, member: &str) -> Result<(), BuildError> {
+        if value.is_empty() {
+            return Err(BuildError::new(self.shape, member, Violation::TooShort { min: 1, actual: 0 }));
+        }
         let keep: &[u8] = if greedy { b"-._~/" } else { b"-._~" };
         percent_encode(value, keep, &mut self.path);
+        Ok(())
+    }
+
+    /// The error for a label member that is not set.
+    pub fn missing_label(&self, member: &str) -> BuildError {
+        BuildError::missing(self.shape, member)
     }
 
     /// Appends a literal query parameter of the request URI, as it is (`foo=bar`, or `baz`
@@ -227,7 +239,10 @@ mod tests {
     fn a_request_has_path_query_headers_and_body() {
         let mut b = RequestBuilder::new("In");
         b.literal("/things/");
-        b.label("a b", false);
+        b.label("a b", false, "Name").unwrap();
+        let e = b.label("", false, "Name").unwrap_err();
+        assert_eq!((e.field(), e.violation()), ("Name", &Violation::TooShort { min: 1, actual: 0 }));
+        assert_eq!(b.missing_label("Key").violation(), &Violation::Missing);
         b.query_literal("list-type", Some("2"));
         b.query_literal("flag", None);
         b.query("q", "x y");
