@@ -190,7 +190,7 @@ pub fn emit_operation_client(svc: &Service, op: &Operation) -> (TokenStream, Tok
     // header can hold text no header can carry (a build error).
     let (request, parse_output) = match svc.protocol {
         crate::ir::Protocol::RestJson1 => (quote! { request(self)? }, quote! { parse_output }),
-        _ => (quote! { request(self) }, quote! { |_status, _headers, body| parse_output(body) }),
+        _ => (quote! { request(self) }, quote! { parse_output: |_status, _headers, body| parse_output(body) }),
     };
     let glue = quote! {
         impl crate::client::sealed::Sealed for #input_ty {}
@@ -226,7 +226,7 @@ pub fn emit_operation_client(svc: &Service, op: &Operation) -> (TokenStream, Tok
                     unsigned: #unsigned,
                     request: #request,
                     endpoint,
-                    parse_output: #parse_output,
+                    #parse_output,
                     parse_error,
                 })
             }

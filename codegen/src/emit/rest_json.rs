@@ -444,7 +444,7 @@ fn parse_output_fn(svc: &Service, op: &Operation) -> TokenStream {
         ///
         /// # Errors
         /// A [`ParseError`](::stsgen_runtime::ParseError) naming what was malformed or missing.
-        #[allow(unused_mut, unused_variables)]
+        #[allow(unused_mut, unused_variables, unused_assignments)]
         pub fn parse_output(status: u16, headers: &::stsgen_runtime::http::HeaderMap, body: &[u8]) -> ::std::result::Result<#output_ty, ::stsgen_runtime::ParseError> {
             #locals
             #read_body
