@@ -1023,7 +1023,7 @@ impl crate::client::OperationInput for AssumeRoleWithSamlInput {
         ::stsgen_runtime::error::SdkError<AssumeRoleWithSamlError>,
     > {
         let call = self.call(client.config())?;
-        client.invoke(call).await
+        client._invoke(call).await
     }
     #[cfg(feature = "blocking")]
     fn invoke_blocking(
@@ -1034,7 +1034,7 @@ impl crate::client::OperationInput for AssumeRoleWithSamlInput {
         ::stsgen_runtime::error::SdkError<AssumeRoleWithSamlError>,
     > {
         let call = self.call(client.config())?;
-        client.invoke(call)
+        client._invoke(call)
     }
 }
 impl AssumeRoleWithSamlInput {

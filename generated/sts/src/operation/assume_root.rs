@@ -502,7 +502,7 @@ impl crate::client::OperationInput for AssumeRootInput {
         ::stsgen_runtime::error::SdkError<AssumeRootError>,
     > {
         let call = self.call(client.config())?;
-        client.invoke(call).await
+        client._invoke(call).await
     }
     #[cfg(feature = "blocking")]
     fn invoke_blocking(
@@ -513,7 +513,7 @@ impl crate::client::OperationInput for AssumeRootInput {
         ::stsgen_runtime::error::SdkError<AssumeRootError>,
     > {
         let call = self.call(client.config())?;
-        client.invoke(call)
+        client._invoke(call)
     }
 }
 impl AssumeRootInput {

@@ -341,7 +341,7 @@ impl crate::client::OperationInput for DecodeAuthorizationMessageInput {
         ::stsgen_runtime::error::SdkError<DecodeAuthorizationMessageError>,
     > {
         let call = self.call(client.config())?;
-        client.invoke(call).await
+        client._invoke(call).await
     }
     #[cfg(feature = "blocking")]
     fn invoke_blocking(
@@ -352,7 +352,7 @@ impl crate::client::OperationInput for DecodeAuthorizationMessageInput {
         ::stsgen_runtime::error::SdkError<DecodeAuthorizationMessageError>,
     > {
         let call = self.call(client.config())?;
-        client.invoke(call)
+        client._invoke(call)
     }
 }
 impl DecodeAuthorizationMessageInput {

@@ -631,7 +631,7 @@ impl crate::client::OperationInput for GetScopedCredentialsInput {
         ::stsgen_runtime::error::SdkError<GetScopedCredentialsError>,
     > {
         let call = self.call(client.config())?;
-        client.invoke(call).await
+        client._invoke(call).await
     }
     #[cfg(feature = "blocking")]
     fn invoke_blocking(
@@ -642,7 +642,7 @@ impl crate::client::OperationInput for GetScopedCredentialsInput {
         ::stsgen_runtime::error::SdkError<GetScopedCredentialsError>,
     > {
         let call = self.call(client.config())?;
-        client.invoke(call)
+        client._invoke(call)
     }
 }
 impl GetScopedCredentialsInput {

@@ -472,7 +472,7 @@ impl crate::client::OperationInput for GetSessionTokenInput {
         ::stsgen_runtime::error::SdkError<GetSessionTokenError>,
     > {
         let call = self.call(client.config())?;
-        client.invoke(call).await
+        client._invoke(call).await
     }
     #[cfg(feature = "blocking")]
     fn invoke_blocking(
@@ -483,7 +483,7 @@ impl crate::client::OperationInput for GetSessionTokenInput {
         ::stsgen_runtime::error::SdkError<GetSessionTokenError>,
     > {
         let call = self.call(client.config())?;
-        client.invoke(call)
+        client._invoke(call)
     }
 }
 impl GetSessionTokenInput {
