@@ -320,6 +320,14 @@ support_items! {
         }
     }
 
+    /// A request URI's path and its query parameters (still percent-encoded), sorted.
+    pub fn split_uri(uri: &str) -> (String, Vec<String>) {
+        let (path, query) = uri.split_once('?').unwrap_or((uri, ""));
+        let mut pairs: Vec<String> = query.split('&').filter(|p| !p.is_empty()).map(str::to_owned).collect();
+        pairs.sort();
+        (path.to_owned(), pairs)
+    }
+
     /// The request path as sent to an endpoint whose URL has the path `prefix` (`/custom` + `/`).
     pub fn join_path(prefix: &str, path: &str) -> String {
         let prefix = prefix.trim_end_matches('/');
@@ -383,10 +391,19 @@ fn input_case(ctx: &Ctx<'_>, op: &Operation, case: &Case, client_endpoint: &str,
     if let Some(method) = &serialized.method {
         checks.push(quote! { assert_eq!(req.method().as_str(), #method, "HTTP method"); });
     }
-    if let Some(uri) = &serialized.uri {
-        checks.push(quote! {
+    let rest = ctx.svc.protocol == crate::ir::Protocol::RestJson1;
+    match &serialized.uri {
+        // restJson: the path exactly, the query string as a multiset of (still encoded) pairs.
+        Some(uri) if rest => checks.push(quote! {
+            let (expected_path, expected_query) = support::split_uri(#uri);
+            let (actual_path, actual_query) = support::split_uri(&req.uri().to_string());
+            assert_eq!(support::join_path(#endpoint_path, &actual_path), expected_path, "request path");
+            assert_eq!(actual_query, expected_query, "query parameters (sorted)");
+        }),
+        Some(uri) => checks.push(quote! {
             assert_eq!(support::join_path(#endpoint_path, req.uri().path()), #uri, "request URI");
-        });
+        }),
+        None => {}
     }
     for (name, value) in &serialized.headers {
         let name = name.to_ascii_lowercase();
@@ -427,7 +444,18 @@ fn input_case(ctx: &Ctx<'_>, op: &Operation, case: &Case, client_endpoint: &str,
         });
     }
     let is_json = !matches!(ctx.svc.protocol, crate::ir::Protocol::AwsQuery);
-    if let (Some(body), true) = (&serialized.body, is_json) {
+    // A blob or string payload is the body as it is.
+    let raw_payload = op.input.and_then(|i| ctx.svc.structure(i)).is_some_and(|s| {
+        s.payload.as_deref().and_then(|p| s.members.iter().find(|m| m.wire_name == p)).is_some_and(|m| {
+            matches!(ctx.svc.shape(m.target).kind, ShapeKind::Blob { .. } | ShapeKind::String(_))
+        })
+    });
+    if let (Some(body), true) = (&serialized.body, raw_payload) {
+        checks.push(quote! {
+            let expected_body: &str = #body;
+            assert_eq!(::std::string::String::from_utf8_lossy(req.body()), expected_body, "payload body");
+        });
+    } else if let (Some(body), true) = (&serialized.body, is_json) {
         checks.push(quote! {
             let expected_body: &str = #body;
             let actual_body = ::std::str::from_utf8(req.body()).expect("an uncompressed JSON body is UTF-8");
@@ -447,10 +475,15 @@ fn input_case(ctx: &Ctx<'_>, op: &Operation, case: &Case, client_endpoint: &str,
             );
         });
     }
+    let build = if rest {
+        quote! { #op_path::request(&input).expect("the request builds") }
+    } else {
+        quote! { #op_path::request(&input) }
+    };
     Ok(quote! {
         let (input, req) = ::stsgen_runtime::idempotency::with_fixed_token(#FIXED_TOKEN, || {
             let input = #op_path::#input_ty::builder() #chain .build().expect("the input builds");
-            let req = #op_path::request(&input);
+            let req = #build;
             (input, req)
         });
         let _ = &input;
@@ -485,9 +518,20 @@ fn output_case(ctx: &Ctx<'_>, op: &Operation, case: &Case) -> Result<TokenStream
     } else {
         quote! { assert_eq!(parsed, expected, "parsed output"); }
     };
+    let parse = if ctx.svc.protocol == crate::ir::Protocol::RestJson1 {
+        let status = response.status_code.unwrap_or(200);
+        let inserts = header_inserts(response);
+        quote! {
+            let mut headers = ::http::HeaderMap::new();
+            #(#inserts)*
+            let parsed = #op_path::parse_output(#status, &headers, body.as_bytes()).expect("the response parses");
+        }
+    } else {
+        quote! { let parsed = #op_path::parse_output(body.as_bytes()).expect("the response parses"); }
+    };
     Ok(quote! {
         let body: &str = #body;
-        let parsed = #op_path::parse_output(body.as_bytes()).expect("the response parses");
+        #parse
         let mut expected = #op_path::#output_ty::builder() #chain;
         if let Some(id) = ::stsgen_runtime::RequestId::request_id(&parsed) {
             expected = expected.response_request_id(id);
@@ -519,16 +563,7 @@ fn error_case(
     let error_ty = naming::suffixed_ident(&op.rust_name, "Error");
     let code = case.error_code.as_deref().ok_or_else(|| anyhow!("no `errorCode`"))?;
     let status = response.status_code.unwrap_or(400);
-    let mut header_inserts = Vec::new();
-    for (name, value) in &response.headers {
-        let name = name.to_ascii_lowercase();
-        header_inserts.push(quote! {
-            headers.insert(
-                ::http::header::HeaderName::from_static(#name),
-                ::http::HeaderValue::from_str(#value).expect("a valid header value"),
-            );
-        });
-    }
+    let header_inserts = header_inserts(response);
     let mut checks = vec![quote! { assert_eq!(err.code(), #code, "error code"); }];
     if let Some(message) = &case.error_message {
         checks.push(quote! { assert_eq!(err.message(), Some(#message), "error message"); });
@@ -590,6 +625,23 @@ fn error_case(
         let err = #op_path::parse_error(#status, &headers, body.as_bytes()).expect("the error response parses");
         #(#checks)*
     })
+}
+
+/// Statements inserting a response's headers into `headers`.
+fn header_inserts(response: &Response) -> Vec<TokenStream> {
+    response
+        .headers
+        .iter()
+        .map(|(name, value)| {
+            let name = name.to_ascii_lowercase();
+            quote! {
+                headers.insert(
+                    ::http::header::HeaderName::from_static(#name),
+                    ::http::HeaderValue::from_str(#value).expect("a valid header value"),
+                );
+            }
+        })
+        .collect()
 }
 
 /// Builder calls setting the members in `obj` on a builder of structure `id`
@@ -909,14 +961,14 @@ mod tests {
     fn vendored_suites_generate() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/protocols");
         let mut total = 0;
-        let files = ["query", "json", "json_1_0"];
+        let files = ["query", "json", "json_1_0", "rest-json"];
         let runs = [("input", Kind::Input), ("output", Kind::Output)].into_iter().flat_map(|d| files.map(move |f| (d, f)));
         for ((dir, kind), file) in runs {
             let text = std::fs::read_to_string(root.join(dir).join(format!("{file}.json"))).unwrap();
             let suites: Vec<Suite> = serde_json::from_str(&text).unwrap();
             for (i, s) in suites.iter().enumerate() {
                 assert_eq!(suite_kind(s).unwrap(), kind);
-                let name = format!("{file}_{dir}_{i}");
+                let name = format!("{}_{dir}_{i}", file.replace('-', "_"));
                 let model = suite_model(s).unwrap();
                 let inputs = crate::Inputs {
                     service_model: model,
@@ -930,7 +982,7 @@ mod tests {
                 total += tests.matches("#[test]").count();
             }
         }
-        // query.json 38 + 38, json.json 54 + 58, json_1_0.json 21 + 32.
-        assert_eq!(total, 241);
+        // query.json 38 + 38, json.json 54 + 58, json_1_0.json 21 + 32, rest-json.json 113 + 91.
+        assert_eq!(total, 445);
     }
 }

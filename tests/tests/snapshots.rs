@@ -52,6 +52,25 @@ fn json_sink_snapshots() {
     snapshot_fixture("json_sink");
 }
 
+/// The restJson1 fixture: awsJson's shared `protocol/{ser,de}.rs`, and each operation's
+/// `request` / `parse_output` / `parse_error` from the HTTP bindings.
+#[test]
+fn rest_sink_snapshots() {
+    snapshot_fixture("rest_sink");
+}
+
+#[test]
+fn rest_sink_protocol_is_data() {
+    let krate = generate_fixture("rest_sink");
+    let get = &krate.files["src/operation/get_thing.rs"];
+    assert!(get.contains("b.literal(\"/things/\");"), "{get}");
+    assert!(get.contains("b.query_literal(\"view\", ::std::option::Option::Some(\"full\"));"), "{get}");
+    assert!(get.contains("pub const UNSIGNED: bool = true;"));
+    assert!(!get.contains("aws_query") && !get.contains("x-amz-target"), "no other protocol's code");
+    // The crate enables the runtime's restJson module (which brings the awsJson JSON code).
+    assert!(krate.files["Cargo.toml"].contains("features = [\"rest-json\"]"));
+}
+
 #[test]
 fn json_sink_protocol_is_data() {
     let krate = generate_fixture("json_sink");
@@ -130,9 +149,9 @@ fn dangling_reference_is_an_error() {
 
 #[test]
 fn other_protocols_are_refused() {
-    let model = r#"{"metadata": {"apiVersion": "1", "protocol": "rest-json"}, "operations": {}, "shapes": {}}"#;
+    let model = r#"{"metadata": {"apiVersion": "1", "protocol": "rest-xml"}, "operations": {}, "shapes": {}}"#;
     let err = generate_text(model).unwrap_err();
-    assert!(err.contains("rest-json"), "{err}");
+    assert!(err.contains("rest-xml"), "{err}");
 }
 
 #[test]

@@ -112,6 +112,8 @@ pub fn run(args: &[String]) -> Result<()> {
         "tests/data/protocols/output/json.json",
         "tests/data/protocols/input/json_1_0.json",
         "tests/data/protocols/output/json_1_0.json",
+        "tests/data/protocols/input/rest-json.json",
+        "tests/data/protocols/output/rest-json.json",
     ]
     .iter()
         .map(|p| root.join(p).to_string_lossy().into_owned())

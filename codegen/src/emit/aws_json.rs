@@ -23,7 +23,7 @@ fn reader() -> TokenStream {
 
 /// The runtime wire format of a timestamp: the member's format, else the shape's, else epoch
 /// seconds (the awsJson default).
-fn ts_format(svc: &Service, id: ShapeId, member_ts: Option<TimestampFormat>) -> TokenStream {
+pub(crate) fn ts_format(svc: &Service, id: ShapeId, member_ts: Option<TimestampFormat>) -> TokenStream {
     let shape_ts = match &svc.shape(id).kind {
         ShapeKind::Timestamp { format } => *format,
         _ => None,
@@ -32,7 +32,7 @@ fn ts_format(svc: &Service, id: ShapeId, member_ts: Option<TimestampFormat>) -> 
 }
 
 /// Statements writing value `v` (an expression of type `&T`) of shape `id` to `w`.
-fn ser_value(svc: &Service, id: ShapeId, v: TokenStream, member_ts: Option<TimestampFormat>, depth: usize) -> TokenStream {
+pub(crate) fn ser_value(svc: &Service, id: ShapeId, v: TokenStream, member_ts: Option<TimestampFormat>, depth: usize) -> TokenStream {
     let rt = quote! { ::stsgen_runtime::protocol::aws_json };
     match &svc.shape(id).kind {
         ShapeKind::String(s) if !s.enum_values.is_empty() => quote! { w.string(#v.as_str()); },
@@ -82,8 +82,8 @@ fn ser_value(svc: &Service, id: ShapeId, v: TokenStream, member_ts: Option<Times
 
 /// Statements writing every set member of structure `v` (an expression of type `&T`) as object
 /// members (the caller writes the braces). Unset idempotency tokens are filled.
-fn ser_members(svc: &Service, members: &[Member], v: TokenStream) -> TokenStream {
-    let stmts = members.iter().map(|m| {
+pub(crate) fn ser_members<'a>(svc: &Service, members: impl IntoIterator<Item = &'a Member>, v: TokenStream) -> TokenStream {
+    let stmts = members.into_iter().map(|m| {
         let f = field_ident(m);
         let key = m.json_key();
         let write = ser_value(svc, m.target, quote! { value }, m.timestamp_format, 0);
@@ -149,7 +149,7 @@ pub fn ser_module(svc: &Service) -> TokenStream {
 }
 
 /// An expression of type `T` reading `v` (an expression of type `&JsonValue`) as shape `id`.
-fn de_value(svc: &Service, id: ShapeId, v: TokenStream, shape_name: &str, member: &str, member_ts: Option<TimestampFormat>) -> TokenStream {
+pub(crate) fn de_value(svc: &Service, id: ShapeId, v: TokenStream, shape_name: &str, member: &str, member_ts: Option<TimestampFormat>) -> TokenStream {
     let r = reader();
     match &svc.shape(id).kind {
         ShapeKind::String(s) if !s.enum_values.is_empty() => {
@@ -179,19 +179,39 @@ fn de_value(svc: &Service, id: ShapeId, v: TokenStream, shape_name: &str, member
 /// `path { ... }` (with `extra` fields appended), ending in `Ok(...)`. Required members are
 /// errors when missing unless `lenient_required` (error structures).
 fn de_struct_body(svc: &Service, id: ShapeId, path: TokenStream, extra: TokenStream, lenient_required: bool) -> TokenStream {
-    let shape = svc.shape(id);
-    let ShapeKind::Structure(s) = &shape.kind else { return quote! {} };
-    let shape_name = shape.wire_name.as_str();
-    let r = reader();
+    let locals = de_locals(svc, id);
+    let read = de_read_object(svc, id, &|_| true);
+    let inits = de_inits(svc, id, lenient_required);
+    quote! {
+        #locals
+        #read
+        Ok(#path { #inits #extra })
+    }
+}
+
+/// `let mut f_<member> = None;` for every member of structure `id`.
+pub(crate) fn de_locals(svc: &Service, id: ShapeId) -> TokenStream {
+    let ShapeKind::Structure(s) = &svc.shape(id).kind else { return quote! {} };
     let locals = s.members.iter().map(|m| {
         let local = naming::prefixed_ident("f_", &m.rust_name);
         let ty = rust_type(svc, m.target);
         quote! { let mut #local: ::std::option::Option<#ty> = ::std::option::Option::None; }
     });
+    quote! { #(#locals)* }
+}
+
+/// Statements reading the JSON object `v` (a `&JsonValue` in scope) into the locals of the
+/// members of structure `id` that `in_body` selects.
+pub(crate) fn de_read_object(svc: &Service, id: ShapeId, in_body: &dyn Fn(&Member) -> bool) -> TokenStream {
+    let shape = svc.shape(id);
+    let ShapeKind::Structure(s) = &shape.kind else { return quote! {} };
+    let shape_name = shape.wire_name.as_str();
+    let r = reader();
     let mut seen_keys = std::collections::BTreeSet::new();
     let arms: Vec<TokenStream> = s
         .members
         .iter()
+        .filter(|m| in_body(m))
         .filter_map(|m| {
             let local = naming::prefixed_ident("f_", &m.rust_name);
             let mut keys = vec![m.json_key().to_owned()];
@@ -207,6 +227,29 @@ fn de_struct_body(svc: &Service, id: ShapeId, path: TokenStream, extra: TokenStr
             Some(quote! { #(#keys)|* => #local = ::std::option::Option::Some(#value), })
         })
         .collect();
+    if arms.is_empty() {
+        quote! { let _ = #r::object(v, #shape_name, "")?; }
+    } else {
+        quote! {
+            for (key, value) in #r::object(v, #shape_name, "")? {
+                if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
+                    continue;
+                }
+                match key.as_str() {
+                    #(#arms)*
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+/// The field initialisers of structure `id` from the locals (required members missing are
+/// errors unless `lenient_required`).
+pub(crate) fn de_inits(svc: &Service, id: ShapeId, lenient_required: bool) -> TokenStream {
+    let shape = svc.shape(id);
+    let ShapeKind::Structure(s) = &shape.kind else { return quote! {} };
+    let shape_name = shape.wire_name.as_str();
     let inits = s.members.iter().map(|m| {
         let f = field_ident(m);
         let local = naming::prefixed_ident("f_", &m.rust_name);
@@ -225,26 +268,7 @@ fn de_struct_body(svc: &Service, id: ShapeId, path: TokenStream, extra: TokenStr
         }
         quote! { #f: #value, }
     });
-    let read = if arms.is_empty() {
-        quote! { let _ = #r::object(v, #shape_name, "")?; }
-    } else {
-        quote! {
-            for (key, value) in #r::object(v, #shape_name, "")? {
-                if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
-                    continue;
-                }
-                match key.as_str() {
-                    #(#arms)*
-                    _ => {}
-                }
-            }
-        }
-    };
-    quote! {
-        #(#locals)*
-        #read
-        Ok(#path { #(#inits)* #extra })
-    }
+    quote! { #(#inits)* }
 }
 
 /// The `src/protocol/de.rs` module: readers for the structures, lists and maps reachable from
@@ -322,7 +346,7 @@ fn target_and_content_type(svc: &Service, op: &Operation) -> (String, TokenStrea
             };
             (format!("{target_prefix}.{}", op.wire_name), ct)
         }
-        Protocol::AwsQuery => (op.wire_name.clone(), quote! { "application/x-amz-json-1.0" }),
+        Protocol::AwsQuery | Protocol::RestJson1 => (op.wire_name.clone(), quote! { "application/x-amz-json-1.0" }),
     }
 }
 

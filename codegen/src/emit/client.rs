@@ -130,7 +130,10 @@ pub fn emit_client(svc: &Service) -> TokenStream {
             #(#methods)*
 
 
-            pub(crate) async fn invoke<O: Send, E: ::stsgen_runtime::client::ServiceError + Send>(
+            /// Runs a call (named with an underscore: no operation's method can take the name,
+            /// Lambda has an `Invoke`, and a crate whose operations are all unsupported never
+            /// calls it).
+            pub(crate) async fn _invoke<O: Send, E: ::stsgen_runtime::client::ServiceError + Send>(
                 &self,
                 call: ::stsgen_runtime::client::OperationCall<O, E>,
             ) -> ::std::result::Result<O, ::stsgen_runtime::error::SdkError<E>> {
@@ -186,6 +189,12 @@ pub fn emit_operation_client(svc: &Service, op: &Operation) -> (TokenStream, Tok
     let wire = &op.wire_name;
     // The `endpoint` trait: the prefix goes before the resolved (or configured) host.
     let apply_host_prefix = op.host_prefix.as_ref().map(|_| quote! { let endpoint = endpoint.with_host_prefix(&host_prefix(self)?); });
+    // restJson reads outputs from headers and the status code too, and a member bound to a
+    // header can hold text no header can carry (a build error).
+    let (request, parse_output) = match svc.protocol {
+        crate::ir::Protocol::RestJson1 => (quote! { request(self)? }, quote! { parse_output }),
+        _ => (quote! { request(self) }, quote! { parse_output: |_status, _headers, body| parse_output(body) }),
+    };
     let glue = quote! {
         impl crate::client::sealed::Sealed for #input_ty {}
 
@@ -195,13 +204,13 @@ pub fn emit_operation_client(svc: &Service, op: &Operation) -> (TokenStream, Tok
 
             async fn invoke(self, client: &crate::client::Client) -> ::std::result::Result<#output_ty, ::stsgen_runtime::error::SdkError<#error_ty>> {
                 let call = self.call(client.config())?;
-                client.invoke(call).await
+                client._invoke(call).await
             }
 
             #[cfg(feature = "blocking")]
             fn invoke_blocking(self, client: &crate::blocking::Client) -> ::std::result::Result<#output_ty, ::stsgen_runtime::error::SdkError<#error_ty>> {
                 let call = self.call(client.config())?;
-                client.invoke(call)
+                client._invoke(call)
             }
         }
 
@@ -218,9 +227,9 @@ pub fn emit_operation_client(svc: &Service, op: &Operation) -> (TokenStream, Tok
                     name: #wire,
                     signing_name: #signing_name,
                     unsigned: #unsigned,
-                    request: request(self),
+                    request: #request,
                     endpoint,
-                    parse_output,
+                    #parse_output,
                     parse_error,
                 })
             }
@@ -405,7 +414,8 @@ pub fn emit_blocking(svc: &Service) -> TokenStream {
                 input.invoke_blocking(self)
             }
 
-            pub(crate) fn invoke<O, E: ::stsgen_runtime::client::ServiceError>(
+            /// Runs a call (see the async client's `_invoke` for the name).
+            pub(crate) fn _invoke<O, E: ::stsgen_runtime::client::ServiceError>(
                 &self,
                 call: ::stsgen_runtime::client::OperationCall<O, E>,
             ) -> ::std::result::Result<O, ::stsgen_runtime::error::SdkError<E>> {

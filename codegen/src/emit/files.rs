@@ -83,6 +83,7 @@ fn runtime_features(svc: &Service) -> String {
     match svc.protocol {
         crate::ir::Protocol::AwsQuery => {}
         crate::ir::Protocol::AwsJson { .. } => features.push("\"aws-json\""),
+        crate::ir::Protocol::RestJson1 => features.push("\"rest-json\""),
     }
     if svc.operations.iter().any(|o| o.request_compression.iter().any(|e| e == "gzip")) {
         features.push("\"gzip\"");

@@ -12,6 +12,7 @@ pub(crate) mod cli;
 pub(crate) mod files;
 pub mod iam;
 pub(crate) mod operation;
+pub(crate) mod rest_json;
 pub(crate) mod roundtrip;
 pub(crate) mod serialize;
 pub(crate) mod shapes;
@@ -88,7 +89,7 @@ pub(crate) fn emit_crate(svc: &Service, options: &Options) -> Result<GeneratedCr
     let errors_doc = match svc.protocol {
         Protocol::AwsQuery => quote! { //! Modeled service errors, matched by their awsQuery error code.
         },
-        Protocol::AwsJson { .. } => quote! { //! Modeled service errors, matched by their error code.
+        Protocol::AwsJson { .. } | Protocol::RestJson1 => quote! { //! Modeled service errors, matched by their error code.
         },
     };
     files.insert(
@@ -147,6 +148,15 @@ pub(crate) fn emit_crate(svc: &Service, options: &Options) -> Result<GeneratedCr
             aws_json::ser_module(svc),
             aws_json::de_module(svc),
         ),
+        Protocol::RestJson1 => (
+            quote! {
+                //! JSON (de)serializers shared between operations (restJson bodies are awsJson's
+                //! JSON); each operation module has its own `request`, `parse_output` and
+                //! `parse_error`, which add the URI, query string, headers and status code.
+            },
+            aws_json::ser_module(svc),
+            aws_json::de_module(svc),
+        ),
     };
     files.insert(
         "src/protocol/mod.rs".to_owned(),
@@ -177,7 +187,7 @@ pub(crate) fn emit_crate(svc: &Service, options: &Options) -> Result<GeneratedCr
     // (the runtime's JSON writer and parser are round-tripped in its own property tests).
     let roundtrip = match svc.protocol {
         Protocol::AwsQuery => roundtrip::emit_roundtrip(svc),
-        Protocol::AwsJson { .. } => None,
+        Protocol::AwsJson { .. } | Protocol::RestJson1 => None,
     };
     let has_roundtrip = match roundtrip {
         Some(t) => {

@@ -120,10 +120,17 @@ pub fn emit_operation(svc: &Service, op: &Operation, constraints: &Constraints) 
             let fns = crate::emit::aws_json::protocol_fns(svc, op);
             quote! { #host_prefix_fn #fns }
         }
+        Protocol::RestJson1 => {
+            let input_ty = naming::suffixed_ident(&op.rust_name, "Input");
+            let host_prefix_fn = op.host_prefix.as_ref().map(|hp| host_prefix_fn(svc, op, hp, &input_ty));
+            let fns = crate::emit::rest_json::protocol_fns(svc, op);
+            quote! { #host_prefix_fn #fns }
+        }
     };
     let name_doc = match svc.protocol {
         Protocol::AwsQuery => " The operation's name in the model (the awsQuery `Action`).",
         Protocol::AwsJson { .. } => " The operation's name in the model (the end of its `X-Amz-Target`).",
+        Protocol::RestJson1 => " The operation's name in the model.",
     };
     let (client_glue, fluent) = crate::emit::client::emit_operation_client(svc, op);
     quote! {

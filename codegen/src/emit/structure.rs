@@ -344,6 +344,9 @@ fn clone_member(m: &Member) -> Member {
         sensitive: m.sensitive,
         idempotency_token: false,
         boxed: false,
+        location: m.location,
+        json_value: m.json_value,
+        location_timestamp_format: m.location_timestamp_format,
     }
 }
 

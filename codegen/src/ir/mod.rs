@@ -77,6 +77,8 @@ pub enum Protocol {
         /// `metadata.targetPrefix`: `X-Amz-Target` is `<targetPrefix>.<Operation>`.
         target_prefix: String,
     },
+    /// restJson1: HTTP bindings per operation ([`HttpBinding`]), JSON bodies.
+    RestJson1,
 }
 
 /// The awsJson version (`metadata.jsonVersion`).
@@ -95,6 +97,7 @@ impl Protocol {
             Protocol::AwsQuery => "awsQuery",
             Protocol::AwsJson { version: JsonVersion::V1_0, .. } => "awsJson 1.0",
             Protocol::AwsJson { version: JsonVersion::V1_1, .. } => "awsJson 1.1",
+            Protocol::RestJson1 => "restJson1",
         }
     }
 
@@ -102,7 +105,7 @@ impl Protocol {
     pub fn default_timestamp_format(&self) -> TimestampFormat {
         match self {
             Protocol::AwsQuery => TimestampFormat::Iso8601,
-            Protocol::AwsJson { .. } => TimestampFormat::UnixTimestamp,
+            Protocol::AwsJson { .. } | Protocol::RestJson1 => TimestampFormat::UnixTimestamp,
         }
     }
 }
@@ -270,6 +273,8 @@ pub struct Structure {
     pub xml_namespace: Option<XmlNs>,
     /// `locationName` on the structure (its XML element name).
     pub location_name: Option<String>,
+    /// `payload`: the member (its wire name) that is the whole HTTP body (restJson).
+    pub payload: Option<String>,
     /// Members the model removed, kept as deprecated accessors that do nothing for one release
     /// (see [`crate::retired`]); never sent or read.
     pub retired: Vec<Member>,
@@ -337,6 +342,68 @@ pub struct Member {
     pub idempotency_token: bool,
     /// The Rust field needs a `Box` (the target structure contains this structure).
     pub boxed: bool,
+    /// Where the member goes in the HTTP message (restJson; the body for the other protocols).
+    pub location: Location,
+    /// `jsonvalue`: a string holding JSON text (in a header it is sent base64-encoded).
+    pub json_value: bool,
+    /// The wire format of a timestamp (or of each timestamp of a list) bound to a header, a
+    /// query parameter or a URI label: the member's `timestampFormat`, else the target's, else
+    /// the location's default (header: HTTP date; query and label: RFC 3339).
+    pub location_timestamp_format: Option<TimestampFormat>,
+}
+
+/// Where a member goes in the HTTP message (`location`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Location {
+    /// The JSON body (or the whole body, as the structure's `payload`).
+    #[default]
+    Body,
+    /// A `{label}` of the request URI.
+    Uri,
+    /// A query-string parameter, or one per entry of a map.
+    Query,
+    /// A header.
+    Header,
+    /// A map of headers whose names start with the member's `locationName`.
+    Headers,
+    /// The response's HTTP status code.
+    StatusCode,
+}
+
+impl From<m::Location> for Location {
+    fn from(l: m::Location) -> Self {
+        match l {
+            m::Location::Uri => Location::Uri,
+            m::Location::Querystring => Location::Query,
+            m::Location::Header => Location::Header,
+            m::Location::Headers => Location::Headers,
+            m::Location::StatusCode => Location::StatusCode,
+        }
+    }
+}
+
+/// A restJson operation's HTTP binding, parsed from `http.requestUri`.
+#[derive(Debug, Clone)]
+pub struct HttpBinding {
+    /// The path, in order: literal text and labels (`/a/{B}/c/{D+}`).
+    pub path: Vec<PathPart>,
+    /// Literal query parameters of the request URI (`?foo=bar&baz`: `("foo", Some("bar"))`,
+    /// `("baz", None)`), sent before the members bound to the query string.
+    pub query: Vec<(String, Option<String>)>,
+}
+
+/// A piece of a request path.
+#[derive(Debug, Clone)]
+pub enum PathPart {
+    /// Text copied as is.
+    Literal(String),
+    /// A `{Label}` or greedy `{Label+}` filled from an input member.
+    Label {
+        /// The input member's wire name.
+        member: String,
+        /// `{Label+}`: the value's `/` are kept.
+        greedy: bool,
+    },
 }
 
 impl Member {
@@ -425,6 +492,10 @@ pub struct Operation {
     pub request_compression: Vec<String>,
     /// The `endpoint` trait: a prefix put before the endpoint's host.
     pub host_prefix: Option<HostPrefix>,
+    /// The parsed request URI (restJson only).
+    pub http_binding: Option<HttpBinding>,
+    /// `httpChecksumRequired`: the request carries a `Content-MD5` header.
+    pub checksum_required: bool,
 }
 
 /// One variant of an operation's error enum.
@@ -538,6 +609,56 @@ fn host_prefix(template: &str, input: Option<&Structure>, shapes: &[Shape], path
     Ok(HostPrefix { template: template.to_owned(), parts })
 }
 
+/// Parses a restJson `requestUri` (`/things/{ThingName}/parts/{Key+}?list-type=2`): labels name
+/// an input member bound to the URI (by its `locationName`, else its name).
+fn http_binding(uri: &str, input: Option<&Structure>, path: &str) -> Result<HttpBinding> {
+    let (path_text, query_text) = match uri.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (uri, None),
+    };
+    let mut parts = Vec::new();
+    let mut rest = path_text;
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..].find('}').map(|i| open + i).ok_or_else(|| anyhow!("{path}: unclosed `{{` in `{uri}`"))?;
+        let label = &rest[open + 1..close];
+        let (name, greedy) = match label.strip_suffix('+') {
+            Some(n) => (n, true),
+            None => (label, false),
+        };
+        let member = input
+            .and_then(|s| {
+                s.members
+                    .iter()
+                    .find(|m| m.location == Location::Uri && m.serialized_name() == name)
+                    .or_else(|| s.members.iter().find(|m| m.wire_name == name))
+            })
+            .ok_or_else(|| anyhow!("{path}: `{{{label}}}` in `{uri}` is not an input member bound to the URI"))?;
+        if open > 0 {
+            parts.push(PathPart::Literal(rest[..open].to_owned()));
+        }
+        parts.push(PathPart::Label { member: member.wire_name.clone(), greedy });
+        rest = &rest[close + 1..];
+    }
+    if rest.contains('}') {
+        bail!("{path}: unopened `}}` in `{uri}`");
+    }
+    if !rest.is_empty() {
+        parts.push(PathPart::Literal(rest.to_owned()));
+    }
+    let query = query_text
+        .map(|q| {
+            q.split('&')
+                .filter(|p| !p.is_empty())
+                .map(|p| match p.split_once('=') {
+                    Some((k, v)) => (k.to_owned(), Some(v.to_owned())),
+                    None => (p.to_owned(), None),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(HttpBinding { path: parts, query })
+}
+
 impl Service {
     /// The shape with this id.
     pub fn shape(&self, id: ShapeId) -> &Shape {
@@ -632,11 +753,12 @@ fn choose_protocol(meta: &m::Metadata) -> Result<Protocol> {
                     .ok_or_else(|| anyhow!("metadata.targetPrefix: an awsJson model needs one"))?;
                 return Ok(Protocol::AwsJson { version, target_prefix });
             }
+            "rest-json" => return Ok(Protocol::RestJson1),
             _ => {}
         }
     }
     bail!(
-        "metadata.protocol: this generator speaks awsQuery and awsJson; the model uses `{}`{}",
+        "metadata.protocol: this generator speaks awsQuery, awsJson and restJson1; the model uses `{}`{}",
         meta.protocol,
         meta.protocols.as_ref().map(|p| format!(" (protocols {p:?})")).unwrap_or_default()
     )
@@ -732,6 +854,9 @@ fn retire_members(shapes: &mut [Shape], index: &BTreeMap<&str, ShapeId>, retired
             sensitive: false,
             idempotency_token: false,
             boxed: false,
+            location: Location::Body,
+            json_value: false,
+            location_timestamp_format: None,
         });
     }
 }
@@ -843,6 +968,8 @@ pub fn lower(sources: &Sources, options: &Options) -> Result<Service> {
             idempotent: op.idempotent.unwrap_or(false),
             request_compression: op.requestcompression.as_ref().map(|r| r.encodings.clone()).unwrap_or_default(),
             host_prefix,
+            http_binding: None,
+            checksum_required: op.http_checksum_required.unwrap_or(false),
         });
     }
 
@@ -867,7 +994,12 @@ pub fn lower(sources: &Sources, options: &Options) -> Result<Service> {
     let mut error_names = BTreeSet::new();
     for (i, shape) in shapes.iter_mut().enumerate() {
         let id = ShapeId(i);
+        // An event stream (a union of events and exceptions) only appears in the output of an
+        // operation that is not generated: it gets no type of its own.
+        let event_stream =
+            matches!(model.shapes.get(&shape.wire_name), Some(m::Shape::Structure(st)) if st.eventstream == Some(true));
         shape.home = match &shape.kind {
+            ShapeKind::Structure(_) if event_stream => Home::OperationOnly,
             ShapeKind::Structure(s) if error_set.contains(&id) || s.error.is_some() && !io_shapes.contains(&id) => {
                 Home::Error
             }
@@ -969,6 +1101,55 @@ pub fn lower(sources: &Sources, options: &Options) -> Result<Service> {
         }
     }
 
+    // HTTP bindings (restJson): the timestamp format of members bound to headers, query
+    // parameters and labels, and each operation's parsed request URI.
+    if protocol == Protocol::RestJson1 {
+        let ts_of = |shapes: &[Shape], id: ShapeId| -> Option<Option<TimestampFormat>> {
+            match &shapes[id.0].kind {
+                ShapeKind::Timestamp { format } => Some(*format),
+                ShapeKind::List(l) => match &shapes[l.member.0].kind {
+                    ShapeKind::Timestamp { format } => Some(*format),
+                    _ => None,
+                },
+                _ => None,
+            }
+        };
+        let formats: Vec<Vec<Option<TimestampFormat>>> = shapes
+            .iter()
+            .map(|shape| match &shape.kind {
+                ShapeKind::Structure(s) => s
+                    .members
+                    .iter()
+                    .map(|m| {
+                        let default = match m.location {
+                            Location::Header | Location::Headers => TimestampFormat::Rfc822,
+                            Location::Uri | Location::Query => TimestampFormat::Iso8601,
+                            Location::Body | Location::StatusCode => return None,
+                        };
+                        let target = ts_of(&shapes, m.target)?;
+                        Some(m.timestamp_format.or(target).unwrap_or(default))
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            })
+            .collect();
+        for (shape, formats) in shapes.iter_mut().zip(formats) {
+            if let ShapeKind::Structure(s) = &mut shape.kind {
+                for (m, f) in s.members.iter_mut().zip(formats) {
+                    m.location_timestamp_format = f;
+                }
+            }
+        }
+        for op in &mut operations {
+            let path = format!("operations.{}.http.requestUri", op.wire_name);
+            let input = op.input.and_then(|id| match &shapes[id.0].kind {
+                ShapeKind::Structure(s) => Some(s),
+                _ => None,
+            });
+            op.http_binding = Some(http_binding(&op.http_uri, input, &path)?);
+        }
+    }
+
     let iam = match privileges {
         Some(p) => {
             let ops: Vec<String> = operations.iter().map(|o| o.wire_name.clone()).collect();
@@ -1006,12 +1187,32 @@ pub fn lower(sources: &Sources, options: &Options) -> Result<Service> {
         aws_query_compatible,
         unsupported,
         auth: meta.auth.clone().unwrap_or_default(),
-        docs: html_to_markdown(model.documentation.as_deref().unwrap_or("")),
+        docs: match (model.deprecated, &model.deprecated_message) {
+            (Some(true), message) | (_, message @ Some(_)) => format!(
+                "**Deprecated:** {}\n\n{}",
+                message.as_deref().unwrap_or("the service is deprecated."),
+                html_to_markdown(model.documentation.as_deref().unwrap_or(""))
+            ),
+            _ => html_to_markdown(model.documentation.as_deref().unwrap_or("")),
+        },
         shapes,
         operations,
         iam,
         endpoints,
     })
+}
+
+/// A member's docs as Markdown, with the enum values a legacy model lists on the member.
+fn member_docs(mem: &m::Member) -> String {
+    let docs = html_to_markdown(mem.documentation.as_deref().unwrap_or(""));
+    match &mem.enum_values {
+        Some(values) if !values.is_empty() => {
+            let values: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+            let list = format!("Values: {}.", values.join(", "));
+            if docs.is_empty() { list } else { format!("{docs}\n\n{list}") }
+        }
+        _ => docs,
+    }
 }
 
 /// Whether a shape is sensitive, directly or through list items and map values.
@@ -1104,7 +1305,7 @@ fn lower_shape(
                     rust_name,
                     target,
                     required: s.required.contains(mname),
-                    docs: html_to_markdown(mem.documentation.as_deref().unwrap_or("")),
+                    docs: member_docs(mem),
                     location_name: mem.location_name.clone(),
                     query_name: mem.query_name.clone(),
                     json_name: mem.json_name.clone(),
@@ -1117,6 +1318,9 @@ fn lower_shape(
                     sensitive: mem.sensitive.unwrap_or(false),
                     idempotency_token: mem.idempotency_token.unwrap_or(false),
                     boxed: false,
+                    location: mem.location.map(Location::from).unwrap_or_default(),
+                    json_value: mem.jsonvalue.unwrap_or(false),
+                    location_timestamp_format: None,
                 });
             }
             for r in &s.required {
@@ -1146,6 +1350,10 @@ fn lower_shape(
                     union: s.union.unwrap_or(false),
                     xml_namespace: xml_ns(&s.xml_namespace),
                     location_name: s.location_name.clone(),
+                    payload: match &s.payload {
+                        Some(p) if !s.members.contains_key(p) => bail!("{path}.payload: `{p}` is not a member of the structure"),
+                        p => p.clone(),
+                    },
                     retired: Vec::new(),
                 }),
                 &s.documentation,

@@ -152,3 +152,91 @@ fn flattened_list_items_are_named_by_the_list_member_only_when_the_shape_is_flat
         ]
     );
 }
+
+/// A restJson model: the request URI parsed against the input's URI members (by
+/// `locationName`), literal query pairs kept, members' locations and the timestamp format of
+/// each location decided here.
+const REST_MODEL: &str = r#"{"metadata": {"apiVersion": "1", "protocol": "rest-json", "protocols": ["rest-json"]},
+    "operations": {"Get": {"name": "Get", "http": {"method": "GET", "requestUri": "/things/{Name}/k/{Key+}?list-type=2&flag"},
+        "input": {"shape": "In"}, "auth": ["smithy.api#noAuth"]}},
+    "shapes": {
+        "In": {"type": "structure", "required": ["ThingName", "Key"], "members": {
+            "ThingName": {"shape": "Str", "location": "uri", "locationName": "Name"},
+            "Key": {"shape": "Str", "location": "uri", "locationName": "Key"},
+            "Since": {"shape": "Time", "location": "querystring", "locationName": "since"},
+            "At": {"shape": "Time", "location": "header", "locationName": "X-At"},
+            "Epoch": {"shape": "Time", "location": "header", "locationName": "X-Epoch", "timestampFormat": "unixTimestamp"},
+            "Meta": {"shape": "Map", "location": "headers", "locationName": "x-meta-"},
+            "Body": {"shape": "Time"}}},
+        "Str": {"type": "string"},
+        "Time": {"type": "timestamp"},
+        "Map": {"type": "map", "key": {"shape": "Str"}, "value": {"shape": "Str"}}}}"#;
+
+#[test]
+fn rest_json_bindings_are_decided_in_the_ir() {
+    use super::{Location, PathPart, Protocol, TimestampFormat};
+    let svc = lower_text(REST_MODEL);
+    assert_eq!(svc.protocol, Protocol::RestJson1);
+    let op = &svc.operations[0];
+    assert!(op.unsigned, "noAuth operations are sent unsigned");
+    let binding = op.http_binding.as_ref().expect("restJson operations have a binding");
+    let path: Vec<String> = binding
+        .path
+        .iter()
+        .map(|p| match p {
+            PathPart::Literal(t) => format!("lit:{t}"),
+            PathPart::Label { member, greedy } => format!("label:{member}:{greedy}"),
+        })
+        .collect();
+    assert_eq!(path, ["lit:/things/", "label:ThingName:false", "lit:/k/", "label:Key:true"]);
+    assert_eq!(binding.query, [("list-type".to_owned(), Some("2".to_owned())), ("flag".to_owned(), None)]);
+    let super::ShapeKind::Structure(input) = &svc.shape(shape_id(&svc, "In")).kind else { panic!("a structure") };
+    let member = |name: &str| input.members.iter().find(|m| m.wire_name == name).expect("member");
+    assert_eq!(member("ThingName").location, Location::Uri);
+    assert_eq!(member("Meta").location, Location::Headers);
+    assert_eq!(member("Body").location, Location::Body);
+    assert_eq!(member("Since").location_timestamp_format, Some(TimestampFormat::Iso8601));
+    assert_eq!(member("At").location_timestamp_format, Some(TimestampFormat::Rfc822));
+    assert_eq!(member("Epoch").location_timestamp_format, Some(TimestampFormat::UnixTimestamp));
+    assert_eq!(member("Body").location_timestamp_format, None, "body timestamps keep the protocol default");
+}
+
+#[test]
+fn rest_json_labels_must_name_uri_members() {
+    let model = REST_MODEL.replace("/things/{Name}", "/things/{Missing}");
+    let inputs = Inputs { service_model: model, privileges: None, endpoint_rules: None, partitions: None, options: Options::default() };
+    let sources = Sources::parse(&inputs).expect("the model parses");
+    let err = lower(&sources, &inputs.options).unwrap_err().to_string();
+    assert!(err.contains("operations.Get.http.requestUri"), "{err}");
+    assert!(err.contains("{Missing}"), "{err}");
+}
+
+#[test]
+fn unknown_locations_are_errors_naming_the_shape() {
+    let model = REST_MODEL.replace(r#""location": "querystring""#, r#""location": "cookie""#);
+    let inputs = Inputs { service_model: model, privileges: None, endpoint_rules: None, partitions: None, options: Options::default() };
+    let err = Sources::parse(&inputs).map(|_| ()).unwrap_err();
+    let err = format!("{err:#}");
+    // The shape's path (serde buffers a tagged shape, so the member is not in the path) and
+    // the unknown value.
+    assert!(err.contains("shapes.In"), "{err}");
+    assert!(err.contains("cookie"), "{err}");
+}
+
+#[test]
+fn event_streams_get_no_type_and_their_operation_no_method() {
+    use super::Home;
+    let svc = lower_text(
+        r#"{"metadata": {"apiVersion": "1", "protocol": "rest-json"},
+        "operations": {"Watch": {"name": "Watch", "http": {"method": "POST", "requestUri": "/watch"}, "output": {"shape": "Out"}}},
+        "shapes": {
+            "Out": {"type": "structure", "members": {"Events": {"shape": "Stream"}}},
+            "Stream": {"type": "structure", "eventstream": true, "members": {
+                "Chunk": {"shape": "Chunk"}, "Denied": {"shape": "Denied"}}},
+            "Chunk": {"type": "structure", "event": true, "members": {}},
+            "Denied": {"type": "structure", "exception": true, "members": {}}}}"#,
+    );
+    assert!(svc.operations.is_empty());
+    assert_eq!(svc.unsupported[0].reason, "its output member `Events` is an event stream");
+    assert_eq!(svc.shape(shape_id(&svc, "Stream")).home, Home::OperationOnly, "no type for the stream");
+}

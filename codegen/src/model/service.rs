@@ -26,6 +26,11 @@ pub struct ServiceModel {
     /// Endpoint rule-set parameters a client may set (the endpoint rule set describes them too).
     #[serde(default, rename = "clientContextParams")]
     pub client_context_params: Option<serde_json::Value>,
+    /// The whole service is deprecated (Chime's old namespace): said at the top of the docs.
+    #[serde(default)]
+    pub deprecated: Option<bool>,
+    #[serde(default, rename = "deprecatedMessage")]
+    pub deprecated_message: Option<String>,
 }
 
 /// Service metadata.
@@ -117,6 +122,13 @@ pub struct Operation {
     pub requestcompression: Option<RequestCompression>,
     #[serde(default, rename = "httpChecksum")]
     pub http_checksum: Option<serde_json::Value>,
+    /// The request must carry a `Content-MD5` header (the legacy checksum trait).
+    #[serde(default, rename = "httpChecksumRequired")]
+    pub http_checksum_required: Option<bool>,
+    /// The payload is signed as `UNSIGNED-PAYLOAD` (only streaming uploads, which this
+    /// generator does not generate, carry it).
+    #[serde(default, rename = "unsignedPayload")]
+    pub unsigned_payload: Option<bool>,
     #[serde(default, rename = "staticContextParams")]
     pub static_context_params: Option<BTreeMap<String, serde_json::Value>>,
     #[serde(default, rename = "contextParams")]
@@ -312,12 +324,16 @@ pub struct Member {
     pub boxed: Option<bool>,
     #[serde(default)]
     pub host_label: Option<bool>,
+    /// Where a restJson member goes in the HTTP message (absent: the body).
     #[serde(default)]
-    pub location: Option<String>,
+    pub location: Option<Location>,
     #[serde(default)]
     pub streaming: Option<bool>,
-    #[serde(default)]
+    #[serde(default, alias = "eventpayload")]
     pub event_payload: Option<bool>,
+    /// Legacy models repeat the target's enum values on the member: listed in its docs.
+    #[serde(default, rename = "enum")]
+    pub enum_values: Option<Vec<String>>,
     #[serde(default)]
     pub jsonvalue: Option<bool>,
     #[serde(default)]
@@ -347,6 +363,9 @@ pub struct ListShape {
     pub member: InnerRef,
     #[serde(default)]
     pub flattened: Option<bool>,
+    /// Items may be `null` (read as absent, as every list's `null` items are).
+    #[serde(default)]
+    pub sparse: Option<bool>,
     #[serde(default)]
     pub min: Option<serde_json::Number>,
     #[serde(default)]
@@ -379,6 +398,9 @@ pub struct MapShape {
     pub value: InnerRef,
     #[serde(default)]
     pub flattened: Option<bool>,
+    /// Values may be `null` (read as absent, as every map's `null` values are).
+    #[serde(default)]
+    pub sparse: Option<bool>,
     #[serde(default)]
     pub min: Option<serde_json::Number>,
     #[serde(default)]
@@ -523,6 +545,10 @@ pub struct BlobShape {
     pub max: Option<serde_json::Number>,
     #[serde(default)]
     pub streaming: Option<bool>,
+    /// A streaming upload whose length must be known up front (streaming operations are not
+    /// generated).
+    #[serde(default, rename = "requiresLength")]
+    pub requires_length: Option<bool>,
     #[serde(default)]
     pub documentation: Option<String>,
     #[serde(default)]
@@ -552,4 +578,24 @@ pub enum TimestampFormat {
     Rfc822,
     #[serde(rename = "unixTimestamp")]
     UnixTimestamp,
+}
+
+/// A member's HTTP binding (`location`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum Location {
+    /// A `{label}` of the request URI.
+    #[serde(rename = "uri")]
+    Uri,
+    /// A query-string parameter (a map: one parameter per entry).
+    #[serde(rename = "querystring")]
+    Querystring,
+    /// A header.
+    #[serde(rename = "header")]
+    Header,
+    /// A map of headers whose names start with the member's `locationName`.
+    #[serde(rename = "headers")]
+    Headers,
+    /// The HTTP status code of a response.
+    #[serde(rename = "statusCode")]
+    StatusCode,
 }

@@ -82,7 +82,8 @@ impl Client {
     ) -> ::std::result::Result<I::Output, ::stsgen_runtime::error::SdkError<I::Error>> {
         input.invoke_blocking(self)
     }
-    pub(crate) fn invoke<O, E: ::stsgen_runtime::client::ServiceError>(
+    /// Runs a call (see the async client's `_invoke` for the name).
+    pub(crate) fn _invoke<O, E: ::stsgen_runtime::client::ServiceError>(
         &self,
         call: ::stsgen_runtime::client::OperationCall<O, E>,
     ) -> ::std::result::Result<O, ::stsgen_runtime::error::SdkError<E>> {

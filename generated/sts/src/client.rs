@@ -460,7 +460,10 @@ impl Client {
             self.clone(),
         )
     }
-    pub(crate) async fn invoke<
+    /// Runs a call (named with an underscore: no operation's method can take the name,
+    /// Lambda has an `Invoke`, and a crate whose operations are all unsupported never
+    /// calls it).
+    pub(crate) async fn _invoke<
         O: Send,
         E: ::stsgen_runtime::client::ServiceError + Send,
     >(

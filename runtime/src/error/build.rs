@@ -42,6 +42,12 @@ pub enum Violation {
         /// The length of the rejected value, in characters.
         length: u64,
     },
+    /// A member bound to an HTTP header (restJson) holds text a header cannot carry (a line
+    /// break or another control character), or a header-map key that is not a header name.
+    NotAHeaderValue {
+        /// The length of the rejected text, in characters.
+        length: u64,
+    },
     /// A string that does not match the modeled pattern. The value itself is never kept.
     PatternMismatch {
         /// The modeled pattern.
@@ -149,6 +155,9 @@ impl fmt::Display for BuildError {
                 "(length {length}) is not a valid host label (1 to 63 letters, digits and hyphens, not starting \
                  with a hyphen): the operation puts it into the endpoint's host name"
             ),
+            Violation::NotAHeaderValue { length } => {
+                write!(f, "(length {length}) cannot be sent in an HTTP header (it holds a line break or a control character)")
+            }
         }
     }
 }

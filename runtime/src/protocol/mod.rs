@@ -5,3 +5,5 @@
 pub mod aws_query;
 #[cfg(feature = "aws-json")]
 pub mod aws_json;
+#[cfg(feature = "rest-json")]
+pub mod rest_json;

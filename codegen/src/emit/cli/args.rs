@@ -96,8 +96,17 @@ impl Emitter<'_> {
                 }
             }
         } else {
+            // An input whose every option is one the command line cannot take (IoT's
+            // UpdateEventConfigurations: a map of structures) never sets the builder.
+            let svc = self.svc;
+            let settable = opts.iter().any(|o| match &svc.shape(o.member.target).kind {
+                ShapeKind::List(l) => is_scalar(svc, l.member) || matches!(svc.shape(l.member).kind, ShapeKind::Structure(_)),
+                ShapeKind::Map(mp) => is_scalar(svc, mp.key) && is_scalar(svc, mp.value),
+                _ => true,
+            });
+            let mutable = settable.then(|| quote! { mut });
             quote! {
-                let mut b = #krate::operation::#m::#input_ty::builder();
+                let #mutable b = #krate::operation::#m::#input_ty::builder();
                 for (flag, values) in flags {
                     match flag.as_str() {
                         #(#arms)*

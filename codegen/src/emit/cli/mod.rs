@@ -111,10 +111,15 @@ pub fn emit_cli(svc: &Service) -> TokenStream {
         ),
         "",
     );
+    // A service whose operations are all unsupported (Kinesis Video Media: one streaming
+    // operation) has a command line with no operation, which uses neither the argument helpers
+    // nor `run`'s parameters, nor the `client` helper.
+    let no_operations = svc.operations.is_empty().then(|| quote! { #![allow(unused_imports, unused_variables, dead_code)] });
     quote! {
         #module_doc
         #![deny(missing_docs)]
         #![allow(deprecated)]
+        #no_operations
 
         use ::stsgen_runtime::cli::args::*;
         use ::stsgen_runtime::cli::{Exit, Flags, Globals, Invocation};

@@ -981,7 +981,7 @@ impl crate::client::OperationInput for AssumeRoleInput {
         ::stsgen_runtime::error::SdkError<AssumeRoleError>,
     > {
         let call = self.call(client.config())?;
-        client.invoke(call).await
+        client._invoke(call).await
     }
     #[cfg(feature = "blocking")]
     fn invoke_blocking(
@@ -992,7 +992,7 @@ impl crate::client::OperationInput for AssumeRoleInput {
         ::stsgen_runtime::error::SdkError<AssumeRoleError>,
     > {
         let call = self.call(client.config())?;
-        client.invoke(call)
+        client._invoke(call)
     }
 }
 impl AssumeRoleInput {
@@ -1013,7 +1013,7 @@ impl AssumeRoleInput {
             unsigned: false,
             request: request(self),
             endpoint,
-            parse_output,
+            parse_output: |_status, _headers, body| parse_output(body),
             parse_error,
         })
     }

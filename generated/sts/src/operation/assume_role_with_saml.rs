@@ -1023,7 +1023,7 @@ impl crate::client::OperationInput for AssumeRoleWithSamlInput {
         ::stsgen_runtime::error::SdkError<AssumeRoleWithSamlError>,
     > {
         let call = self.call(client.config())?;
-        client.invoke(call).await
+        client._invoke(call).await
     }
     #[cfg(feature = "blocking")]
     fn invoke_blocking(
@@ -1034,7 +1034,7 @@ impl crate::client::OperationInput for AssumeRoleWithSamlInput {
         ::stsgen_runtime::error::SdkError<AssumeRoleWithSamlError>,
     > {
         let call = self.call(client.config())?;
-        client.invoke(call)
+        client._invoke(call)
     }
 }
 impl AssumeRoleWithSamlInput {
@@ -1058,7 +1058,7 @@ impl AssumeRoleWithSamlInput {
             unsigned: true,
             request: request(self),
             endpoint,
-            parse_output,
+            parse_output: |_status, _headers, body| parse_output(body),
             parse_error,
         })
     }

@@ -1037,7 +1037,7 @@ impl crate::client::OperationInput for AssumeRoleWithWebIdentityInput {
         ::stsgen_runtime::error::SdkError<AssumeRoleWithWebIdentityError>,
     > {
         let call = self.call(client.config())?;
-        client.invoke(call).await
+        client._invoke(call).await
     }
     #[cfg(feature = "blocking")]
     fn invoke_blocking(
@@ -1048,7 +1048,7 @@ impl crate::client::OperationInput for AssumeRoleWithWebIdentityInput {
         ::stsgen_runtime::error::SdkError<AssumeRoleWithWebIdentityError>,
     > {
         let call = self.call(client.config())?;
-        client.invoke(call)
+        client._invoke(call)
     }
 }
 impl AssumeRoleWithWebIdentityInput {
@@ -1072,7 +1072,7 @@ impl AssumeRoleWithWebIdentityInput {
             unsigned: true,
             request: request(self),
             endpoint,
-            parse_output,
+            parse_output: |_status, _headers, body| parse_output(body),
             parse_error,
         })
     }

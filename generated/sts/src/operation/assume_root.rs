@@ -502,7 +502,7 @@ impl crate::client::OperationInput for AssumeRootInput {
         ::stsgen_runtime::error::SdkError<AssumeRootError>,
     > {
         let call = self.call(client.config())?;
-        client.invoke(call).await
+        client._invoke(call).await
     }
     #[cfg(feature = "blocking")]
     fn invoke_blocking(
@@ -513,7 +513,7 @@ impl crate::client::OperationInput for AssumeRootInput {
         ::stsgen_runtime::error::SdkError<AssumeRootError>,
     > {
         let call = self.call(client.config())?;
-        client.invoke(call)
+        client._invoke(call)
     }
 }
 impl AssumeRootInput {
@@ -534,7 +534,7 @@ impl AssumeRootInput {
             unsigned: false,
             request: request(self),
             endpoint,
-            parse_output,
+            parse_output: |_status, _headers, body| parse_output(body),
             parse_error,
         })
     }

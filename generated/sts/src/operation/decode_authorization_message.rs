@@ -341,7 +341,7 @@ impl crate::client::OperationInput for DecodeAuthorizationMessageInput {
         ::stsgen_runtime::error::SdkError<DecodeAuthorizationMessageError>,
     > {
         let call = self.call(client.config())?;
-        client.invoke(call).await
+        client._invoke(call).await
     }
     #[cfg(feature = "blocking")]
     fn invoke_blocking(
@@ -352,7 +352,7 @@ impl crate::client::OperationInput for DecodeAuthorizationMessageInput {
         ::stsgen_runtime::error::SdkError<DecodeAuthorizationMessageError>,
     > {
         let call = self.call(client.config())?;
-        client.invoke(call)
+        client._invoke(call)
     }
 }
 impl DecodeAuthorizationMessageInput {
@@ -376,7 +376,7 @@ impl DecodeAuthorizationMessageInput {
             unsigned: false,
             request: request(self),
             endpoint,
-            parse_output,
+            parse_output: |_status, _headers, body| parse_output(body),
             parse_error,
         })
     }

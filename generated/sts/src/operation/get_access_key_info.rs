@@ -271,7 +271,7 @@ impl crate::client::OperationInput for GetAccessKeyInfoInput {
         ::stsgen_runtime::error::SdkError<GetAccessKeyInfoError>,
     > {
         let call = self.call(client.config())?;
-        client.invoke(call).await
+        client._invoke(call).await
     }
     #[cfg(feature = "blocking")]
     fn invoke_blocking(
@@ -282,7 +282,7 @@ impl crate::client::OperationInput for GetAccessKeyInfoInput {
         ::stsgen_runtime::error::SdkError<GetAccessKeyInfoError>,
     > {
         let call = self.call(client.config())?;
-        client.invoke(call)
+        client._invoke(call)
     }
 }
 impl GetAccessKeyInfoInput {
@@ -306,7 +306,7 @@ impl GetAccessKeyInfoInput {
             unsigned: false,
             request: request(self),
             endpoint,
-            parse_output,
+            parse_output: |_status, _headers, body| parse_output(body),
             parse_error,
         })
     }

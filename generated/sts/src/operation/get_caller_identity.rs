@@ -278,7 +278,7 @@ impl crate::client::OperationInput for GetCallerIdentityInput {
         ::stsgen_runtime::error::SdkError<GetCallerIdentityError>,
     > {
         let call = self.call(client.config())?;
-        client.invoke(call).await
+        client._invoke(call).await
     }
     #[cfg(feature = "blocking")]
     fn invoke_blocking(
@@ -289,7 +289,7 @@ impl crate::client::OperationInput for GetCallerIdentityInput {
         ::stsgen_runtime::error::SdkError<GetCallerIdentityError>,
     > {
         let call = self.call(client.config())?;
-        client.invoke(call)
+        client._invoke(call)
     }
 }
 impl GetCallerIdentityInput {
@@ -313,7 +313,7 @@ impl GetCallerIdentityInput {
             unsigned: false,
             request: request(self),
             endpoint,
-            parse_output,
+            parse_output: |_status, _headers, body| parse_output(body),
             parse_error,
         })
     }

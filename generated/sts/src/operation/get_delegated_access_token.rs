@@ -432,7 +432,7 @@ impl crate::client::OperationInput for GetDelegatedAccessTokenInput {
         ::stsgen_runtime::error::SdkError<GetDelegatedAccessTokenError>,
     > {
         let call = self.call(client.config())?;
-        client.invoke(call).await
+        client._invoke(call).await
     }
     #[cfg(feature = "blocking")]
     fn invoke_blocking(
@@ -443,7 +443,7 @@ impl crate::client::OperationInput for GetDelegatedAccessTokenInput {
         ::stsgen_runtime::error::SdkError<GetDelegatedAccessTokenError>,
     > {
         let call = self.call(client.config())?;
-        client.invoke(call)
+        client._invoke(call)
     }
 }
 impl GetDelegatedAccessTokenInput {
@@ -467,7 +467,7 @@ impl GetDelegatedAccessTokenInput {
             unsigned: false,
             request: request(self),
             endpoint,
-            parse_output,
+            parse_output: |_status, _headers, body| parse_output(body),
             parse_error,
         })
     }

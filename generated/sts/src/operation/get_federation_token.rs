@@ -681,7 +681,7 @@ impl crate::client::OperationInput for GetFederationTokenInput {
         ::stsgen_runtime::error::SdkError<GetFederationTokenError>,
     > {
         let call = self.call(client.config())?;
-        client.invoke(call).await
+        client._invoke(call).await
     }
     #[cfg(feature = "blocking")]
     fn invoke_blocking(
@@ -692,7 +692,7 @@ impl crate::client::OperationInput for GetFederationTokenInput {
         ::stsgen_runtime::error::SdkError<GetFederationTokenError>,
     > {
         let call = self.call(client.config())?;
-        client.invoke(call)
+        client._invoke(call)
     }
 }
 impl GetFederationTokenInput {
@@ -716,7 +716,7 @@ impl GetFederationTokenInput {
             unsigned: false,
             request: request(self),
             endpoint,
-            parse_output,
+            parse_output: |_status, _headers, body| parse_output(body),
             parse_error,
         })
     }

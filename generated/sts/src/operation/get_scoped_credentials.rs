@@ -631,7 +631,7 @@ impl crate::client::OperationInput for GetScopedCredentialsInput {
         ::stsgen_runtime::error::SdkError<GetScopedCredentialsError>,
     > {
         let call = self.call(client.config())?;
-        client.invoke(call).await
+        client._invoke(call).await
     }
     #[cfg(feature = "blocking")]
     fn invoke_blocking(
@@ -642,7 +642,7 @@ impl crate::client::OperationInput for GetScopedCredentialsInput {
         ::stsgen_runtime::error::SdkError<GetScopedCredentialsError>,
     > {
         let call = self.call(client.config())?;
-        client.invoke(call)
+        client._invoke(call)
     }
 }
 impl GetScopedCredentialsInput {
@@ -666,7 +666,7 @@ impl GetScopedCredentialsInput {
             unsigned: false,
             request: request(self),
             endpoint,
-            parse_output,
+            parse_output: |_status, _headers, body| parse_output(body),
             parse_error,
         })
     }

@@ -472,7 +472,7 @@ impl crate::client::OperationInput for GetSessionTokenInput {
         ::stsgen_runtime::error::SdkError<GetSessionTokenError>,
     > {
         let call = self.call(client.config())?;
-        client.invoke(call).await
+        client._invoke(call).await
     }
     #[cfg(feature = "blocking")]
     fn invoke_blocking(
@@ -483,7 +483,7 @@ impl crate::client::OperationInput for GetSessionTokenInput {
         ::stsgen_runtime::error::SdkError<GetSessionTokenError>,
     > {
         let call = self.call(client.config())?;
-        client.invoke(call)
+        client._invoke(call)
     }
 }
 impl GetSessionTokenInput {
@@ -507,7 +507,7 @@ impl GetSessionTokenInput {
             unsigned: false,
             request: request(self),
             endpoint,
-            parse_output,
+            parse_output: |_status, _headers, body| parse_output(body),
             parse_error,
         })
     }

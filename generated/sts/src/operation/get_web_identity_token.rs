@@ -559,7 +559,7 @@ impl crate::client::OperationInput for GetWebIdentityTokenInput {
         ::stsgen_runtime::error::SdkError<GetWebIdentityTokenError>,
     > {
         let call = self.call(client.config())?;
-        client.invoke(call).await
+        client._invoke(call).await
     }
     #[cfg(feature = "blocking")]
     fn invoke_blocking(
@@ -570,7 +570,7 @@ impl crate::client::OperationInput for GetWebIdentityTokenInput {
         ::stsgen_runtime::error::SdkError<GetWebIdentityTokenError>,
     > {
         let call = self.call(client.config())?;
-        client.invoke(call)
+        client._invoke(call)
     }
 }
 impl GetWebIdentityTokenInput {
@@ -594,7 +594,7 @@ impl GetWebIdentityTokenInput {
             unsigned: false,
             request: request(self),
             endpoint,
-            parse_output,
+            parse_output: |_status, _headers, body| parse_output(body),
             parse_error,
         })
     }
