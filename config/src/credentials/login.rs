@@ -42,8 +42,7 @@ use self::cache::{CacheError, LoginToken};
 use self::dpop::DpopKey;
 use super::common::{cached, CacheSettings, DEFAULT_LOAD_TIMEOUT};
 
-/// The provider name in credentials and errors.
-pub(crate) const PROVIDER_NAME: &str = "login";
+pub(crate) use cache::{AccessToken, CreateOAuth2TokenResponse, PROVIDER_NAME};
 /// The least time between two refresh attempts.
 pub(crate) const MIN_REFRESH_INTERVAL: Duration = Duration::from_secs(30);
 /// The `grantType` of a refresh.
@@ -75,48 +74,6 @@ impl fmt::Debug for CreateOAuth2TokenRequest {
     }
 }
 
-/// `AccessToken` (sensitive as a whole): temporary credentials. `Debug` shows the key id only.
-#[derive(Clone, PartialEq, Eq)]
-pub(crate) struct AccessToken {
-    /// `accessKeyId`.
-    pub(crate) access_key_id: String,
-    /// `secretAccessKey`.
-    pub(crate) secret_access_key: String,
-    /// `sessionToken`.
-    pub(crate) session_token: String,
-}
-
-impl fmt::Debug for AccessToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AccessToken").field("access_key_id", &self.access_key_id).finish_non_exhaustive()
-    }
-}
-
-/// `CreateOAuth2TokenResponseBody` (the response's JSON payload, `tokenOutput`). `Debug` hides
-/// the tokens.
-#[derive(Clone, PartialEq, Eq)]
-pub(crate) struct CreateOAuth2TokenResponse {
-    /// `accessToken`.
-    pub(crate) access_token: AccessToken,
-    /// `tokenType`: `aws_sigv4`.
-    pub(crate) token_type: String,
-    /// `expiresIn`: seconds until the access token expires (at most 900).
-    pub(crate) expires_in: i32,
-    /// `refreshToken` (sensitive): replaces the cached one.
-    pub(crate) refresh_token: String,
-    /// `idToken`: only for `authorization_code` grants.
-    pub(crate) id_token: Option<String>,
-}
-
-impl fmt::Debug for CreateOAuth2TokenResponse {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CreateOAuth2TokenResponse")
-            .field("access_token", &self.access_token)
-            .field("token_type", &self.token_type)
-            .field("expires_in", &self.expires_in)
-            .finish_non_exhaustive()
-    }
-}
 
 /// Why `CreateOAuth2Token` failed.
 #[derive(Debug, Clone, PartialEq, Eq)]

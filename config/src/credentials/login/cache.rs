@@ -26,7 +26,6 @@ use stsgen_runtime::json::{JsonValue, JsonWriter};
 use stsgen_runtime::types::datetime::DateTime;
 use stsgen_runtime::types::wire::{parse_timestamp, TimestampFormat};
 
-use super::PROVIDER_NAME;
 
 /// The variable that moves the cache directory.
 pub(crate) const CACHE_DIRECTORY_VAR: &str = "AWS_LOGIN_CACHE_DIRECTORY";
@@ -230,7 +229,7 @@ impl LoginToken {
 
     /// The token after a refresh: new keys, expiry (`now` + `expires_in`), refresh token and,
     /// when given, identity token; everything else as it was.
-    pub(crate) fn refreshed(&self, new: &super::CreateOAuth2TokenResponse, now: SystemTime) -> Self {
+    pub(crate) fn refreshed(&self, new: &CreateOAuth2TokenResponse, now: SystemTime) -> Self {
         let mut token = self.clone();
         let secs = u64::try_from(new.expires_in.max(0)).unwrap_or(0);
         // Whole seconds, as the CLI writes them.
@@ -331,5 +330,51 @@ fn string(path: &Path, members: &[(String, JsonValue)], key: &str, field: &'stat
         }
         Some(JsonValue::Null) | None => Err(CacheError::Missing { path: path.to_owned(), field }),
         Some(_) => Err(CacheError::WrongType { path: path.to_owned(), field, expected: "a string" }),
+    }
+}
+
+/// The provider name in credentials and errors.
+pub(crate) const PROVIDER_NAME: &str = "login";
+
+/// `AccessToken` (sensitive as a whole): temporary credentials. `Debug` shows the key id only.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct AccessToken {
+    /// `accessKeyId`.
+    pub(crate) access_key_id: String,
+    /// `secretAccessKey`.
+    pub(crate) secret_access_key: String,
+    /// `sessionToken`.
+    pub(crate) session_token: String,
+}
+
+impl fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AccessToken").field("access_key_id", &self.access_key_id).finish_non_exhaustive()
+    }
+}
+
+/// `CreateOAuth2TokenResponseBody` (the response's JSON payload, `tokenOutput`). `Debug` hides
+/// the tokens.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct CreateOAuth2TokenResponse {
+    /// `accessToken`.
+    pub(crate) access_token: AccessToken,
+    /// `tokenType`: `aws_sigv4`.
+    pub(crate) token_type: String,
+    /// `expiresIn`: seconds until the access token expires (at most 900).
+    pub(crate) expires_in: i32,
+    /// `refreshToken` (sensitive): replaces the cached one.
+    pub(crate) refresh_token: String,
+    /// `idToken`: only for `authorization_code` grants.
+    pub(crate) id_token: Option<String>,
+}
+
+impl fmt::Debug for CreateOAuth2TokenResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreateOAuth2TokenResponse")
+            .field("access_token", &self.access_token)
+            .field("token_type", &self.token_type)
+            .field("expires_in", &self.expires_in)
+            .finish_non_exhaustive()
     }
 }

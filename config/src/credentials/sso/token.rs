@@ -16,7 +16,7 @@ use stsgen_runtime::json::{self, JsonValue, JsonWriter};
 use stsgen_runtime::sensitive::{Redacted, RedactedOption};
 use stsgen_runtime::types::datetime::DateTime;
 
-use super::{login_hint, CreateTokenRequest, SsoApi, PROVIDER_NAME, REFRESH_GRANT};
+use super::api::{login_hint, CreateTokenRequest, SsoApi, PROVIDER_NAME, REFRESH_GRANT};
 
 /// A token is refreshed when it expires within this window.
 pub const REFRESH_WINDOW: Duration = Duration::from_secs(5 * 60);
