@@ -42,7 +42,7 @@ use self::cache::{CacheError, LoginToken};
 use self::dpop::DpopKey;
 use super::common::{cached, CacheSettings, DEFAULT_LOAD_TIMEOUT};
 
-pub(crate) use cache::{AccessToken, CreateOAuth2TokenResponse, PROVIDER_NAME};
+pub(crate) use cache::{CreateOAuth2TokenResponse, PROVIDER_NAME};
 /// The least time between two refresh attempts.
 pub(crate) const MIN_REFRESH_INTERVAL: Duration = Duration::from_secs(30);
 /// The `grantType` of a refresh.

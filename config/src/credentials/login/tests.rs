@@ -16,6 +16,7 @@ use stsgen_runtime::json::JsonValue;
 use super::cache::{self, CacheError, LoginToken};
 use super::dpop::tests::{verify, AWS_CONFIG_KEY};
 use super::*;
+use super::cache::AccessToken;
 
 const SESSION: &str = "arn:aws:iam::123456789012:user/Admin";
 /// Secrets in the cache file and in the refresh answer: never in Debug, errors or logs.
