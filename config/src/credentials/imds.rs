@@ -218,7 +218,19 @@ impl ImdsLoader {
     }
 
     /// One request with retries on 5xx and connection failures; 401 is handed back.
-    async fn exchange(&self, s: &Settings, method: http::Method, path: &str, token: Option<&str>) -> Result<Result<String, u16>, Failure> {
+    /// Boxed (as are [`get`](Self::get) and [`role`](Self::role), each awaited from more than one
+    /// place) so that its state machine is compiled once rather than inlined into each caller's.
+    fn exchange<'a>(
+        &'a self,
+        s: &'a Settings,
+        method: http::Method,
+        path: &'a str,
+        token: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<Result<String, u16>, Failure>> {
+        Box::pin(self.exchange_inner(s, method, path, token))
+    }
+
+    async fn exchange_inner(&self, s: &Settings, method: http::Method, path: &str, token: Option<&str>) -> Result<Result<String, u16>, Failure> {
         let mut last = String::new();
         for attempt in 0..s.attempts.max(1) {
             if attempt > 0 {
@@ -279,7 +291,11 @@ impl ImdsLoader {
 
     /// A GET with the session token; a 401 renews the token and tries again (within the
     /// attempt budget).
-    async fn get(&self, s: &Settings, path: &str) -> Result<String, Failure> {
+    fn get<'a>(&'a self, s: &'a Settings, path: &'a str) -> BoxFuture<'a, Result<String, Failure>> {
+        Box::pin(self.get_inner(s, path))
+    }
+
+    async fn get_inner(&self, s: &Settings, path: &str) -> Result<String, Failure> {
         let mut renew = false;
         for _ in 0..s.attempts.max(1) {
             let token = self.token(s, renew).await?;
@@ -291,7 +307,11 @@ impl ImdsLoader {
         Err(Failure::Status(401, format!("GET {path}: HTTP 401 even with a new session token")))
     }
 
-    async fn role(&self, s: &Settings, fresh: bool) -> Result<String, Failure> {
+    fn role<'a>(&'a self, s: &'a Settings, fresh: bool) -> BoxFuture<'a, Result<String, Failure>> {
+        Box::pin(self.role_inner(s, fresh))
+    }
+
+    async fn role_inner(&self, s: &Settings, fresh: bool) -> Result<String, Failure> {
         if !fresh {
             if let Some((role, endpoint)) = &self.lock().role {
                 if *endpoint == s.endpoint {
@@ -351,10 +371,13 @@ impl ImdsLoader {
         let now = (self.clock)();
         let ahead = now + EXTENSION + jitter(now, EXTENSION_JITTER);
         if c.expiry().is_some_and(|e| e < now + EXTENSION) {
+            // Tenths of a minute in integers: float formatting would add its tables to the binary.
+            let tenths = ahead.duration_since(now).unwrap_or_default().as_secs() / 6;
             tracing::warn!(
                 provider = PROVIDER,
-                "{why}; serving the last instance credentials with their expiry extended by {:.1} minutes (static stability)",
-                ahead.duration_since(now).unwrap_or_default().as_secs_f64() / 60.0
+                "{why}; serving the last instance credentials with their expiry extended by {}.{} minutes (static stability)",
+                tenths / 10,
+                tenths % 10
             );
             let account = c.account_id().map(str::to_owned);
             c = Credentials::new(c.access_key_id(), c.secret_access_key(), c.session_token().map(str::to_owned), Some(ahead), c.provider());
