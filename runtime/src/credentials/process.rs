@@ -150,6 +150,29 @@ fn stderr_excerpt(stderr: &[u8]) -> String {
     format!(": {shown}")
 }
 
+/// Whether a JSON number's text is exactly 1 (`1`, `1.0`, `1e0`, `0.1E1`, ...), in integers:
+/// parsing it as `f64` put the float parser and its tables into every program with the
+/// default chain.
+fn is_one(number: &str) -> bool {
+    let (mantissa, exponent) = match number.find(['e', 'E']) {
+        Some(i) => (&number[..i], number[i + 1..].trim_start_matches('+').parse::<i64>().ok()),
+        None => (number, Some(0)),
+    };
+    let Some(exponent) = exponent else { return false };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if !(int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())) {
+        return false;
+    }
+    // The digits without leading zeros, and the power of ten of their last one.
+    let digits = format!("{int}{frac}");
+    let digits = digits.trim_start_matches('0');
+    let significant = digits.trim_end_matches('0');
+    let power = exponent
+        .checked_sub(frac.len() as i64)
+        .and_then(|p| p.checked_add((digits.len() - significant.len()) as i64));
+    significant == "1" && power == Some(0)
+}
+
 /// Reads a `credential_process` `Version: 1` document (`AccessKeyId`, `SecretAccessKey`, and
 /// optionally `SessionToken`, `Expiration`, `AccountId`) as credentials from `provider`. The
 /// reason of an error never contains the document.
@@ -169,7 +192,7 @@ pub fn parse_document(stdout: &[u8], provider: &'static str) -> Result<Credentia
     // As in JavaScript and Python, the last of duplicate members wins.
     let get = |key: &str| members.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v);
     match get("Version") {
-        Some(JsonValue::Number(n)) if n.parse::<f64>() == Ok(1.0) => {}
+        Some(JsonValue::Number(n)) if is_one(n) => {}
         Some(JsonValue::Number(_)) => return Err("an unsupported Version (only 1 is supported)".to_owned()),
         Some(_) => return Err("a Version that is not a number (expected 1)".to_owned()),
         None => return Err("JSON without a Version member (expected 1)".to_owned()),
@@ -444,6 +467,16 @@ impl<T> Drop for BlockingJob<T> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn version_one_is_recognised_in_any_spelling_of_the_number() {
+        for one in ["1", "1.0", "1.000", "1e0", "1E+0", "10e-1", "0.1E1", "001", "100e-2", "0.001e3"] {
+            assert!(is_one(one), "{one}");
+        }
+        for other in ["0", "2", "-1", "11", "1.1", "0.1", "1e1", "10", "1e-9223372036854775808", "1e99999999999999999999", "1e", ""] {
+            assert!(!is_one(other), "{other}");
+        }
+    }
+
     use super::*;
 
     #[test]
