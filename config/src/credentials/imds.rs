@@ -165,11 +165,8 @@ impl ImdsLoader {
             Some(t) => t,
             None => match setting("AWS_METADATA_SERVICE_TIMEOUT", "metadata_service_timeout")? {
                 None => DEFAULT_IMDS_TIMEOUT,
-                Some((t, from)) => t
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|s| s.is_finite() && *s > 0.0 && *s <= 3600.0)
-                    .map(Duration::from_secs_f64)
+                Some((t, from)) => decimal_seconds(&t)
+                    .filter(|d| !d.is_zero() && *d <= Duration::from_secs(3600))
                     .ok_or_else(|| invalid(PROVIDER, format!("{from}: `{t}` is not a positive number of seconds")))?,
             },
         };
@@ -410,6 +407,20 @@ impl ImdsLoader {
     }
 }
 
+/// A decimal number of seconds (`1`, `2.5`, `.5`, `+3.`; at most nanosecond precision, finer
+/// digits are dropped) as a duration, read with integers: parsing it as `f64` put the float
+/// parser and its tables into every program with the default chain. Exponents are not read.
+fn decimal_seconds(text: &str) -> Option<Duration> {
+    let text = text.strip_prefix('+').unwrap_or(text);
+    let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+    if whole.is_empty() && frac.is_empty() || !whole.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let secs = if whole.is_empty() { 0 } else { whole.parse::<u64>().ok()? };
+    let nanos = frac.bytes().chain(std::iter::repeat(b'0')).take(9).fold(0u32, |n, b| n * 10 + u32::from(b - b'0'));
+    Some(Duration::new(secs, nanos))
+}
+
 impl ProvideCredentials for ImdsLoader {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
         Box::pin(self.load())
@@ -518,5 +529,23 @@ impl ImdsCredentialsProviderBuilder {
         let clock = self.loader.clock.clone();
         let cache = cached(self.loader, self.cache.refresh_ahead, timeout).clock(move || clock());
         ImdsCredentialsProvider { cache }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decimal_seconds;
+    use std::time::Duration;
+
+    #[test]
+    fn timeouts_are_decimal_seconds() {
+        let ms = Duration::from_millis;
+        for (text, want) in [("1", ms(1000)), ("2.5", ms(2500)), (".5", ms(500)), ("+3.", ms(3000)), ("0.2", ms(200)), ("0", ms(0))] {
+            assert_eq!(decimal_seconds(text), Some(want), "{text}");
+        }
+        assert_eq!(decimal_seconds("0.0000000019"), Some(Duration::from_nanos(1)));
+        for bad in ["", ".", "-1", "1e3", "1,5", " 1", "inf", "NaN", "1.2.3", "99999999999999999999999"] {
+            assert_eq!(decimal_seconds(bad), None, "{bad}");
+        }
     }
 }
