@@ -19,8 +19,7 @@ use std::io::Read;
 use std::pin::Pin;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -344,23 +343,33 @@ fn run(command: &str, timeout: Duration, cancel: &AtomicBool) -> Result<Output, 
         .stderr(Stdio::piped())
         .spawn()
         .map_err(RunError::Spawn)?;
-    let (tx, rx) = mpsc::channel();
+    // What the pipe readers found, handed over under a mutex: a channel would bring std's
+    // whole mpmc machinery (about 25 KiB) into every program with the default chain.
+    let pipes = Arc::new((Mutex::new(Pipes::default()), Condvar::new()));
     for (is_stdout, pipe) in [
         (true, child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>)),
         (false, child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>)),
     ] {
         let Some(pipe) = pipe else { continue };
-        let tx = tx.clone();
+        let shared = Arc::clone(&pipes);
         let limit = if is_stdout { MAX_STDOUT } else { MAX_STDERR };
+        pipes.0.lock().unwrap_or_else(PoisonError::into_inner).open += 1;
         let spawned = std::thread::Builder::new().name("credential-process-io".to_owned()).spawn(move || {
-            let _ = tx.send((is_stdout, drain(pipe, limit)));
+            let read = drain(pipe, limit);
+            let mut p = shared.0.lock().unwrap_or_else(PoisonError::into_inner);
+            p.open -= 1;
+            if is_stdout {
+                p.stdout = Some(read);
+            } else {
+                p.stderr = Some(read);
+            }
+            shared.1.notify_all();
         });
         if let Err(e) = spawned {
             kill(&mut child);
             return Err(RunError::Io(e));
         }
     }
-    drop(tx);
     let mut pause = Duration::from_millis(1);
     let status = loop {
         match child.try_wait() {
@@ -379,26 +388,36 @@ fn run(command: &str, timeout: Duration, cancel: &AtomicBool) -> Result<Output, 
         pause = (pause * 2).min(Duration::from_millis(20));
     };
     // The pipes close when the process exits, unless something it started still holds them.
-    let mut stdout = (Vec::new(), false);
-    let mut stderr = Vec::new();
-    loop {
+    let mut p = pipes.0.lock().unwrap_or_else(PoisonError::into_inner);
+    // A read error ends the wait at once, as does both pipes closing.
+    while p.open > 0 && !p.failed() {
         let wait = match deadline {
             Some(d) => d.saturating_duration_since(Instant::now()),
             None => Duration::MAX,
         };
         // Wake up now and then to notice cancellation.
-        match rx.recv_timeout(wait.min(Duration::from_millis(100))) {
-            Ok((true, read)) => stdout = read.map_err(RunError::Io)?,
-            Ok((false, read)) => stderr = read.map_err(RunError::Io)?.0,
-            Err(mpsc::RecvTimeoutError::Disconnected) => break,
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                if past_deadline() || cancel.load(Ordering::Relaxed) {
-                    return Err(RunError::TimedOut);
-                }
-            }
+        p = pipes.1.wait_timeout(p, wait.min(Duration::from_millis(100))).unwrap_or_else(PoisonError::into_inner).0;
+        if p.open > 0 && !p.failed() && (past_deadline() || cancel.load(Ordering::Relaxed)) {
+            return Err(RunError::TimedOut);
         }
     }
+    let stdout = p.stdout.take().transpose().map_err(RunError::Io)?.unwrap_or_default();
+    let stderr = p.stderr.take().transpose().map_err(RunError::Io)?.unwrap_or_default().0;
     Ok(Output { status, stdout: stdout.0, stdout_truncated: stdout.1, stderr })
+}
+
+/// The pipe readers' results and how many are still reading.
+#[derive(Default)]
+struct Pipes {
+    open: usize,
+    stdout: Option<std::io::Result<(Vec<u8>, bool)>>,
+    stderr: Option<std::io::Result<(Vec<u8>, bool)>>,
+}
+
+impl Pipes {
+    fn failed(&self) -> bool {
+        matches!(self.stdout, Some(Err(_))) || matches!(self.stderr, Some(Err(_)))
+    }
 }
 
 /// Runs a closure on a new thread and completes with its result (`None` if the thread
