@@ -29,7 +29,8 @@
 //! - [`protocol`]: one folder per wire protocol: [`protocol::aws_query`], and behind the
 //!   `aws-json` feature `protocol::aws_json`.
 //! - [`client`] (feature `client`): the client core: configuration, transports, retries and
-//!   the orchestrator that runs an operation.
+//!   the orchestrator that runs an operation. TLS offers AES-GCM, P-256/P-384 and ECDSA/RSA
+//!   only; the feature `tls-all-algorithms` adds X25519, ChaCha20-Poly1305 and Ed25519.
 //! - [`cli`] (feature `cli`): what generated command lines share: the main loop, argument
 //!   splitting, exit handling, and the `CliExtension` trait a hand-written binary implements.
 //!

@@ -3,10 +3,13 @@
 //! Compares the generated `sts` crate with `aws-sdk-sts` (+ `aws-config`) on the same machine;
 //! the results are recorded in `BENCHMARKS.md`.
 //!
-//! * `weight` writes two scratch hello-world GetCallerIdentity programs under
+//! * `weight` writes three scratch hello-world GetCallerIdentity programs under
 //!   `target/bench-compare/` (each with its own `[workspace]`, so outside this workspace):
-//!   `ours` (`sts` by path + `tokio`) and `theirs` (newest `aws-config` + `aws-sdk-sts` +
-//!   `tokio`). For each it fetches the dependencies (not timed), then times a clean debug and
+//!   `ours` (`stsgen-config` + `sts` by path + `tokio`: `stsgen_config::load_from_env()`, the
+//!   whole default credentials chain, as `theirs` has it), `ours-env` (`sts` + `tokio` only,
+//!   environment credentials: `sts::Client::from_env_vars()`) and `theirs` (newest `aws-config` +
+//!   `aws-sdk-sts` + `tokio`). The ratios and the targets are those of `ours` against `theirs`;
+//!   `ours-env` is a second column. For each it fetches the dependencies (not timed), then times a clean debug and
 //!   a clean release `cargo build -j2` (a fresh target directory per project per profile),
 //!   counts the crates compiled (the distinct `Compiling` lines of the debug build), strips
 //!   the release binary and measures it. Wall time is what the targets are about; the CPU
@@ -89,7 +92,26 @@ fn print_machine() {
 // ---------------------------------------------------------------------------------------------
 // weight
 
-const OURS_MAIN: &str = r#"//! Hello-world GetCallerIdentity with the generated `sts` crate.
+const OURS_MAIN: &str = r#"//! Hello-world GetCallerIdentity with the generated `sts` crate and the whole default
+//! credentials chain of `stsgen-config` (environment, profile, web identity, container, IMDS).
+//! The endpoint comes from AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL; the call need not succeed.
+fn main() {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    rt.block_on(async {
+        let config = match stsgen_config::load_from_env() {
+            Ok(config) => config,
+            Err(e) => return eprintln!("error: {e}"),
+        };
+        let client = sts::Client::new(config).expect("client");
+        match client.get_caller_identity().send().await {
+            Ok(out) => println!("{:?}", out.arn()),
+            Err(e) => eprintln!("error: {e}"),
+        }
+    });
+}
+"#;
+
+const OURS_ENV_MAIN: &str = r#"//! Hello-world GetCallerIdentity with the generated `sts` crate and environment credentials.
 //! The endpoint comes from AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL; the call need not succeed.
 fn main() {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
@@ -154,9 +176,14 @@ struct Timing {
 
 fn weight(root: &Path, out: &Path) -> Result<()> {
     let sts_path = root.join("generated/sts");
+    let config_path = root.join("config");
     let ours = Scratch {
         name: "ours",
         dir: out.join("ours"),
+    };
+    let ours_env = Scratch {
+        name: "ours-env",
+        dir: out.join("ours-env"),
     };
     let theirs = Scratch {
         name: "theirs",
@@ -166,10 +193,20 @@ fn weight(root: &Path, out: &Path) -> Result<()> {
         &ours.dir,
         "ours",
         &format!(
-            "sts = {{ path = {:?} }}\ntokio = {{ version = \"1\", features = [\"rt\"] }}\n",
+            "stsgen-config = {{ path = {:?} }}\nsts = {{ path = {:?} }}\ntokio = {{ version = \"1\", features = [\"rt\"] }}\n",
+            config_path.to_string_lossy(),
             sts_path.to_string_lossy()
         ),
         OURS_MAIN,
+    )?;
+    write_project(
+        &ours_env.dir,
+        "ours-env",
+        &format!(
+            "sts = {{ path = {:?} }}\ntokio = {{ version = \"1\", features = [\"rt\"] }}\n",
+            sts_path.to_string_lossy()
+        ),
+        OURS_ENV_MAIN,
     )?;
     write_project(
         &theirs.dir,
@@ -178,8 +215,9 @@ fn weight(root: &Path, out: &Path) -> Result<()> {
         THEIRS_MAIN,
     )?;
 
+    let projects = [&ours, &ours_env, &theirs];
     let mut stats = Vec::new();
-    for p in [&ours, &theirs] {
+    for p in projects {
         // A fresh lock file: the newest compatible versions, as a new user would get.
         let _ = fs::remove_file(p.dir.join("Cargo.lock"));
         println!("{}: cargo fetch (not timed)", p.name);
@@ -217,7 +255,7 @@ fn weight(root: &Path, out: &Path) -> Result<()> {
     }
     // Interleaved so that a change in the machine's other load hits both sides alike.
     for profile in ["debug", "release"] {
-        for (i, p) in [&ours, &theirs].into_iter().enumerate() {
+        for (i, p) in projects.into_iter().enumerate() {
             let target = p.dir.join(format!("target-{profile}"));
             remove_dir(&target)?;
             println!(
@@ -268,20 +306,21 @@ fn weight(root: &Path, out: &Path) -> Result<()> {
         }
     }
 
-    let (o, t) = (&stats[0], &stats[1]);
+    let (o, e, t) = (&stats[0], &stats[1], &stats[2]);
     let mut table = String::new();
     let _ = writeln!(
         table,
-        "| Metric | ours (`sts`) | aws-sdk-sts + aws-config | ratio | target | met |"
+        "| Metric | ours (default chain) | ours (env only) | aws-sdk-sts + aws-config | ratio (chain) | ratio (env only) | target | met (chain) |"
     );
-    let _ = writeln!(table, "|---|---:|---:|---:|---:|:---:|");
+    let _ = writeln!(table, "|---|---:|---:|---:|---:|---:|---:|:---:|");
     let row = |table: &mut String,
                name: &str,
-               a: f64,
-               b: f64,
+               value: &dyn Fn(&BuildStats) -> f64,
                fmt: &dyn Fn(f64) -> String,
                target: Option<f64>| {
+        let (a, env, b) = (value(o), value(e), value(t));
         let ratio = a / b;
+        let env_ratio = env / b;
         let (target_s, met) = match target {
             Some(tg) => (
                 format!("<= {}", frac(tg)),
@@ -291,10 +330,12 @@ fn weight(root: &Path, out: &Path) -> Result<()> {
         };
         let _ = writeln!(
             table,
-            "| {name} | {} | {} | {ratio:.3} (1/{:.1}) | {target_s} | {met} |",
+            "| {name} | {} | {} | {} | {ratio:.3} (1/{:.1}) | {env_ratio:.3} (1/{:.1}) | {target_s} | {met} |",
             fmt(a),
+            fmt(env),
             fmt(b),
-            1.0 / ratio
+            1.0 / ratio,
+            1.0 / env_ratio
         );
     };
     let count = |v: f64| format!("{v:.0}");
@@ -303,64 +344,56 @@ fn weight(root: &Path, out: &Path) -> Result<()> {
     row(
         &mut table,
         "crates compiled (debug build)",
-        o.crates_compiled as f64,
-        t.crates_compiled as f64,
+        &|s| s.crates_compiled as f64,
         &count,
         Some(CRATES_TARGET),
     );
     row(
         &mut table,
         "clean debug build, wall",
-        o.debug.wall.as_secs_f64(),
-        t.debug.wall.as_secs_f64(),
+        &|s| s.debug.wall.as_secs_f64(),
         &secs,
         Some(TIME_SIZE_TARGET),
     );
     row(
         &mut table,
         "clean release build, wall",
-        o.release.wall.as_secs_f64(),
-        t.release.wall.as_secs_f64(),
+        &|s| s.release.wall.as_secs_f64(),
         &secs,
         Some(TIME_SIZE_TARGET),
     );
     row(
         &mut table,
         "stripped release binary",
-        o.stripped_bytes as f64,
-        t.stripped_bytes as f64,
+        &|s| s.stripped_bytes as f64,
         &mib,
         Some(TIME_SIZE_TARGET),
     );
     row(
         &mut table,
         "packages in `cargo tree -e normal,build`",
-        o.tree_packages as f64,
-        t.tree_packages as f64,
+        &|s| s.tree_packages as f64,
         &count,
         None,
     );
     row(
         &mut table,
         "clean debug build, CPU (user+sys)",
-        o.debug.cpu.as_secs_f64(),
-        t.debug.cpu.as_secs_f64(),
+        &|s| s.debug.cpu.as_secs_f64(),
         &secs,
         None,
     );
     row(
         &mut table,
         "clean release build, CPU (user+sys)",
-        o.release.cpu.as_secs_f64(),
-        t.release.cpu.as_secs_f64(),
+        &|s| s.release.cpu.as_secs_f64(),
         &secs,
         None,
     );
     row(
         &mut table,
         "unstripped release binary",
-        o.unstripped_bytes as f64,
-        t.unstripped_bytes as f64,
+        &|s| s.unstripped_bytes as f64,
         &mib,
         None,
     );
@@ -369,11 +402,18 @@ fn weight(root: &Path, out: &Path) -> Result<()> {
         today()
     );
     println!(
-        "CPU used by other processes during the builds: ours debug {:.0} s, theirs debug {:.0} s, ours release {:.0} s, theirs release {:.0} s",
-        o.debug.others.as_secs_f64(),
-        t.debug.others.as_secs_f64(),
-        o.release.others.as_secs_f64(),
-        t.release.others.as_secs_f64()
+        "stripped release binaries in bytes: ours {}, ours-env {}, theirs {} (1/5 of theirs: {})",
+        o.stripped_bytes,
+        e.stripped_bytes,
+        t.stripped_bytes,
+        t.stripped_bytes / 5
+    );
+    let others = |s: &BuildStats| format!("debug {:.0} s, release {:.0} s", s.debug.others.as_secs_f64(), s.release.others.as_secs_f64());
+    println!(
+        "CPU used by other processes during the builds: ours {}; ours-env {}; theirs {}",
+        others(o),
+        others(e),
+        others(t)
     );
     println!("load average now: {}", loadavg());
     Ok(())

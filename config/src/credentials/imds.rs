@@ -165,11 +165,8 @@ impl ImdsLoader {
             Some(t) => t,
             None => match setting("AWS_METADATA_SERVICE_TIMEOUT", "metadata_service_timeout")? {
                 None => DEFAULT_IMDS_TIMEOUT,
-                Some((t, from)) => t
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|s| s.is_finite() && *s > 0.0 && *s <= 3600.0)
-                    .map(Duration::from_secs_f64)
+                Some((t, from)) => decimal_seconds(&t)
+                    .filter(|d| !d.is_zero() && *d <= Duration::from_secs(3600))
                     .ok_or_else(|| invalid(PROVIDER, format!("{from}: `{t}` is not a positive number of seconds")))?,
             },
         };
@@ -218,7 +215,19 @@ impl ImdsLoader {
     }
 
     /// One request with retries on 5xx and connection failures; 401 is handed back.
-    async fn exchange(&self, s: &Settings, method: http::Method, path: &str, token: Option<&str>) -> Result<Result<String, u16>, Failure> {
+    /// Boxed (as are [`get`](Self::get) and [`role`](Self::role), each awaited from more than one
+    /// place) so that its state machine is compiled once rather than inlined into each caller's.
+    fn exchange<'a>(
+        &'a self,
+        s: &'a Settings,
+        method: http::Method,
+        path: &'a str,
+        token: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<Result<String, u16>, Failure>> {
+        Box::pin(self.exchange_inner(s, method, path, token))
+    }
+
+    async fn exchange_inner(&self, s: &Settings, method: http::Method, path: &str, token: Option<&str>) -> Result<Result<String, u16>, Failure> {
         let mut last = String::new();
         for attempt in 0..s.attempts.max(1) {
             if attempt > 0 {
@@ -279,7 +288,11 @@ impl ImdsLoader {
 
     /// A GET with the session token; a 401 renews the token and tries again (within the
     /// attempt budget).
-    async fn get(&self, s: &Settings, path: &str) -> Result<String, Failure> {
+    fn get<'a>(&'a self, s: &'a Settings, path: &'a str) -> BoxFuture<'a, Result<String, Failure>> {
+        Box::pin(self.get_inner(s, path))
+    }
+
+    async fn get_inner(&self, s: &Settings, path: &str) -> Result<String, Failure> {
         let mut renew = false;
         for _ in 0..s.attempts.max(1) {
             let token = self.token(s, renew).await?;
@@ -291,7 +304,11 @@ impl ImdsLoader {
         Err(Failure::Status(401, format!("GET {path}: HTTP 401 even with a new session token")))
     }
 
-    async fn role(&self, s: &Settings, fresh: bool) -> Result<String, Failure> {
+    fn role<'a>(&'a self, s: &'a Settings, fresh: bool) -> BoxFuture<'a, Result<String, Failure>> {
+        Box::pin(self.role_inner(s, fresh))
+    }
+
+    async fn role_inner(&self, s: &Settings, fresh: bool) -> Result<String, Failure> {
         if !fresh {
             if let Some((role, endpoint)) = &self.lock().role {
                 if *endpoint == s.endpoint {
@@ -351,10 +368,13 @@ impl ImdsLoader {
         let now = (self.clock)();
         let ahead = now + EXTENSION + jitter(now, EXTENSION_JITTER);
         if c.expiry().is_some_and(|e| e < now + EXTENSION) {
+            // Tenths of a minute in integers: float formatting would add its tables to the binary.
+            let tenths = ahead.duration_since(now).unwrap_or_default().as_secs() / 6;
             tracing::warn!(
                 provider = PROVIDER,
-                "{why}; serving the last instance credentials with their expiry extended by {:.1} minutes (static stability)",
-                ahead.duration_since(now).unwrap_or_default().as_secs_f64() / 60.0
+                "{why}; serving the last instance credentials with their expiry extended by {}.{} minutes (static stability)",
+                tenths / 10,
+                tenths % 10
             );
             let account = c.account_id().map(str::to_owned);
             c = Credentials::new(c.access_key_id(), c.secret_access_key(), c.session_token().map(str::to_owned), Some(ahead), c.provider());
@@ -385,6 +405,20 @@ impl ImdsLoader {
             },
         }
     }
+}
+
+/// A decimal number of seconds (`1`, `2.5`, `.5`, `+3.`; at most nanosecond precision, finer
+/// digits are dropped) as a duration, read with integers: parsing it as `f64` put the float
+/// parser and its tables into every program with the default chain. Exponents are not read.
+fn decimal_seconds(text: &str) -> Option<Duration> {
+    let text = text.strip_prefix('+').unwrap_or(text);
+    let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+    if whole.is_empty() && frac.is_empty() || !whole.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let secs = if whole.is_empty() { 0 } else { whole.parse::<u64>().ok()? };
+    let nanos = frac.bytes().chain(std::iter::repeat(b'0')).take(9).fold(0u32, |n, b| n * 10 + u32::from(b - b'0'));
+    Some(Duration::new(secs, nanos))
 }
 
 impl ProvideCredentials for ImdsLoader {
@@ -495,5 +529,23 @@ impl ImdsCredentialsProviderBuilder {
         let clock = self.loader.clock.clone();
         let cache = cached(self.loader, self.cache.refresh_ahead, timeout).clock(move || clock());
         ImdsCredentialsProvider { cache }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decimal_seconds;
+    use std::time::Duration;
+
+    #[test]
+    fn timeouts_are_decimal_seconds() {
+        let ms = Duration::from_millis;
+        for (text, want) in [("1", ms(1000)), ("2.5", ms(2500)), (".5", ms(500)), ("+3.", ms(3000)), ("0.2", ms(200)), ("0", ms(0))] {
+            assert_eq!(decimal_seconds(text), Some(want), "{text}");
+        }
+        assert_eq!(decimal_seconds("0.0000000019"), Some(Duration::from_nanos(1)));
+        for bad in ["", ".", "-1", "1e3", "1,5", " 1", "inf", "NaN", "1.2.3", "99999999999999999999999"] {
+            assert_eq!(decimal_seconds(bad), None, "{bad}");
+        }
     }
 }

@@ -129,10 +129,12 @@ impl ProfileLoader {
                 source: source @ (CredentialSource::EcsContainer | CredentialSource::Ec2InstanceMetadata),
                 profile,
             } => {
+                // Through the providers' boxed futures: their state machines are compiled once,
+                // for the default chain's own links, not again inside this one.
                 let loaded = if *source == CredentialSource::EcsContainer {
-                    self.container.load().await
+                    self.container.provide_credentials().await
                 } else {
-                    self.imds.load().await
+                    self.imds.provide_credentials().await
                 };
                 // Named explicitly, a source with nothing to offer is an error, not a fall-through.
                 loaded.map_err(|e| match e {

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use sts::client::Config;
 use stsgen_runtime::credentials::{Credentials, CredentialsError, StaticCredentials};
+use stsgen_runtime::future::BoxFuture;
 use super::common::{MfaTokenSource, convert, duration_seconds, generated_session_name, invalid, send, with_credentials};
 
 /// What to ask `AssumeRole` for (everything but the credentials to ask with).
@@ -59,7 +60,19 @@ impl RoleRequest {
         self.input(&name, self.mfa_serial.as_ref().map(|_| "000000".to_owned())).map(|_| ())
     }
 
-    pub(crate) async fn call(
+    /// Boxed: the profile provider and [`AssumeRoleProvider`](super::AssumeRoleProvider) share
+    /// one compiled state machine instead of each inlining its own.
+    pub(crate) fn call<'a>(
+        &'a self,
+        config: &'a Config,
+        source: Credentials,
+        mfa: Option<&'a MfaTokenSource>,
+        provider: &'static str,
+    ) -> BoxFuture<'a, Result<Credentials, CredentialsError>> {
+        Box::pin(self.call_inner(config, source, mfa, provider))
+    }
+
+    async fn call_inner(
         &self,
         config: &Config,
         source: Credentials,

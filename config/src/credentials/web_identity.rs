@@ -62,7 +62,18 @@ impl WebIdentityRequest {
         Ok(token.to_owned())
     }
 
-    pub(crate) async fn call(&self, config: &Config, env: &dyn Env, provider: &'static str) -> Result<Credentials, CredentialsError> {
+    /// Boxed: the profile provider, the default chain's environment link and
+    /// [`WebIdentityProvider`](super::WebIdentityProvider) share one compiled state machine.
+    pub(crate) fn call<'a>(
+        &'a self,
+        config: &'a Config,
+        env: &'a dyn Env,
+        provider: &'static str,
+    ) -> BoxFuture<'a, Result<Credentials, CredentialsError>> {
+        Box::pin(self.call_inner(config, env, provider))
+    }
+
+    async fn call_inner(&self, config: &Config, env: &dyn Env, provider: &'static str) -> Result<Credentials, CredentialsError> {
         let token = self.read_token(env)?;
         let session_name = self.session_name.clone().unwrap_or_else(generated_session_name);
         let input = self.input(&session_name, token)?;

@@ -592,7 +592,8 @@ pub(crate) mod test_server {
     pub fn trusting_client_config() -> Arc<rustls::ClientConfig> {
         let mut roots = rustls::RootCertStore::empty();
         roots.add(rustls::pki_types::CertificateDer::from(CERT.to_vec())).unwrap();
-        let config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        // The transports' own algorithms, so the TLS tests hand-shake as the client does.
+        let config = rustls::ClientConfig::builder_with_provider(Arc::new(crate::client::tls::crypto_provider()))
             .with_safe_default_protocol_versions()
             .unwrap()
             .with_root_certificates(roots)

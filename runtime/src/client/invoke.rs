@@ -13,6 +13,7 @@ use crate::client::http1::HttpResponse;
 use crate::client::transport::HttpClient;
 use crate::credentials::{CredentialsError, Learned, MAX_CLOCK_OFFSET};
 use crate::endpoint::Endpoint;
+use crate::future::BoxFuture;
 use crate::error::ErrorMetadata;
 use crate::sigv4::{Signer, SigningParams};
 use crate::xml::ParseError;
@@ -186,9 +187,17 @@ type StepFn<'s> = dyn FnMut(Result<HttpResponse, TransportError>, u32, Option<In
 /// The retry loop: credentials, signing, the send with its attempt and operation budgets, and
 /// the backoff sleep. `Err` only for failures before a response could be classified (no
 /// credentials, endpoint, signing, operation timeout); everything else goes through `step`.
-async fn run_attempts(handle: &ClientHandle, call: &Attempts<'_>, step: &mut StepFn<'_>) -> Result<(), SdkError<Infallible>> {
+///
+/// Boxed: the future's `poll` (and tracing's `Instrumented` around it) is compiled once, in
+/// this crate, rather than once in every crate that instantiates [`invoke`] (a generated crate
+/// and each crate that calls it, such as a credentials crate calling STS).
+fn run_attempts<'a>(
+    handle: &'a ClientHandle,
+    call: &'a Attempts<'a>,
+    step: &'a mut StepFn<'_>,
+) -> BoxFuture<'a, Result<(), SdkError<Infallible>>> {
     let span = tracing::debug_span!("operation", operation = call.name, attempt = tracing::field::Empty, request_id = tracing::field::Empty);
-    async move {
+    Box::pin(async move {
         let cfg = &handle.config;
         let started = Instant::now();
         let deadline = cfg.timeouts.operation.map(|d| started + d);
@@ -238,8 +247,7 @@ async fn run_attempts(handle: &ClientHandle, call: &Attempts<'_>, step: &mut Ste
             }
         }
     }
-    .instrument(span)
-    .await
+    .instrument(span))
 }
 
 /// An error from the part of a call that has no service error, as the call's error type.

@@ -110,13 +110,104 @@ pub(crate) fn tls_config(extra: Option<&CaBundle>) -> Result<Arc<rustls::ClientC
             })?;
         }
     }
-    let mut config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+    let mut config = rustls::ClientConfig::builder_with_provider(Arc::new(crypto_provider()))
         .with_safe_default_protocol_versions()
         .map_err(|e| TransportError::new(TransportErrorKind::Connect, format!("TLS setup: {e}")))?
         .with_root_certificates(roots)
         .with_no_client_auth();
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(Arc::new(config))
+}
+
+/// The algorithms both transports offer, taken from rustls's ring provider: the cipher suites,
+/// key exchange groups and certificate signature algorithms every TLS 1.3 server must support
+/// (RFC 8446 section 9.1) and their TLS 1.2 counterparts, and no others, so that the others'
+/// code is not linked into every program: AES-GCM (no ChaCha20-Poly1305), ECDHE over P-256 and
+/// P-384 (no X25519), ECDSA and RSA signatures (no Ed25519). This is also the set AWS's FIPS
+/// endpoints accept. This saves about 270 KiB of a stripped release binary (see the README,
+/// weight); the feature `tls-all-algorithms` offers all of the ring provider's algorithms instead.
+pub(crate) fn crypto_provider() -> rustls::crypto::CryptoProvider {
+    #[cfg(feature = "tls-all-algorithms")]
+    return rustls::crypto::ring::default_provider();
+    #[cfg(not(feature = "tls-all-algorithms"))]
+    core_provider()
+}
+
+#[cfg(not(feature = "tls-all-algorithms"))]
+fn core_provider() -> rustls::crypto::CryptoProvider {
+    use rustls::crypto::ring::{cipher_suite as cs, kx_group};
+    use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
+    use rustls::SignatureScheme as S;
+    use webpki::ring as alg;
+    static SIGNATURES: WebPkiSupportedAlgorithms = WebPkiSupportedAlgorithms {
+        all: &[
+            alg::ECDSA_P256_SHA256,
+            alg::ECDSA_P256_SHA384,
+            alg::ECDSA_P384_SHA256,
+            alg::ECDSA_P384_SHA384,
+            alg::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
+            alg::RSA_PSS_2048_8192_SHA384_LEGACY_KEY,
+            alg::RSA_PSS_2048_8192_SHA512_LEGACY_KEY,
+            alg::RSA_PKCS1_2048_8192_SHA256,
+            alg::RSA_PKCS1_2048_8192_SHA384,
+            alg::RSA_PKCS1_2048_8192_SHA512,
+            alg::RSA_PKCS1_2048_8192_SHA256_ABSENT_PARAMS,
+            alg::RSA_PKCS1_2048_8192_SHA384_ABSENT_PARAMS,
+            alg::RSA_PKCS1_2048_8192_SHA512_ABSENT_PARAMS,
+        ],
+        mapping: &[
+            // For TLS 1.2 the scheme does not fix the curve; for TLS 1.3 it does.
+            (S::ECDSA_NISTP384_SHA384, &[alg::ECDSA_P384_SHA384, alg::ECDSA_P256_SHA384]),
+            (S::ECDSA_NISTP256_SHA256, &[alg::ECDSA_P256_SHA256, alg::ECDSA_P384_SHA256]),
+            (S::RSA_PSS_SHA512, &[alg::RSA_PSS_2048_8192_SHA512_LEGACY_KEY]),
+            (S::RSA_PSS_SHA384, &[alg::RSA_PSS_2048_8192_SHA384_LEGACY_KEY]),
+            (S::RSA_PSS_SHA256, &[alg::RSA_PSS_2048_8192_SHA256_LEGACY_KEY]),
+            (S::RSA_PKCS1_SHA512, &[alg::RSA_PKCS1_2048_8192_SHA512]),
+            (S::RSA_PKCS1_SHA384, &[alg::RSA_PKCS1_2048_8192_SHA384]),
+            (S::RSA_PKCS1_SHA256, &[alg::RSA_PKCS1_2048_8192_SHA256]),
+        ],
+    };
+    CryptoProvider {
+        cipher_suites: vec![
+            cs::TLS13_AES_256_GCM_SHA384,
+            cs::TLS13_AES_128_GCM_SHA256,
+            cs::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+            cs::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+            cs::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+            cs::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+        ],
+        kx_groups: vec![kx_group::SECP256R1, kx_group::SECP384R1],
+        signature_verification_algorithms: SIGNATURES,
+        secure_random: &SystemRandom,
+        key_provider: &NoClientKeys,
+    }
+}
+
+/// rustls's randomness from ring's system generator (the ring provider's own is private).
+#[cfg(not(feature = "tls-all-algorithms"))]
+#[derive(Debug)]
+struct SystemRandom;
+
+#[cfg(not(feature = "tls-all-algorithms"))]
+impl rustls::crypto::SecureRandom for SystemRandom {
+    fn fill(&self, buf: &mut [u8]) -> Result<(), rustls::crypto::GetRandomFailed> {
+        ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), buf).map_err(|_| rustls::crypto::GetRandomFailed)
+    }
+}
+
+/// The transports never authenticate with a client certificate, so no private key is loaded.
+#[cfg(not(feature = "tls-all-algorithms"))]
+#[derive(Debug)]
+struct NoClientKeys;
+
+#[cfg(not(feature = "tls-all-algorithms"))]
+impl rustls::crypto::KeyProvider for NoClientKeys {
+    fn load_private_key(
+        &self,
+        _key: rustls::pki_types::PrivateKeyDer<'static>,
+    ) -> Result<Arc<dyn rustls::sign::SigningKey>, rustls::Error> {
+        Err(rustls::Error::General("client certificates are not supported".into()))
+    }
 }
 
 /// The TLS server name of `host`.
@@ -135,6 +226,72 @@ mod tests {
         let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
         params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
         params.self_signed(&key).unwrap().pem()
+    }
+
+    #[cfg(not(feature = "tls-all-algorithms"))]
+    #[test]
+    fn offers_what_every_tls13_server_supports_and_nothing_else() {
+        use rustls::{CipherSuite, NamedGroup, SignatureScheme};
+        let p = crypto_provider();
+        let suites: Vec<CipherSuite> = p.cipher_suites.iter().map(|s| s.suite()).collect();
+        assert!(suites.contains(&CipherSuite::TLS13_AES_128_GCM_SHA256));
+        assert!(suites.contains(&CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256), "TLS 1.2 stays");
+        assert!(!suites.iter().any(|s| format!("{s:?}").contains("CHACHA20")), "{suites:?}");
+        let groups: Vec<NamedGroup> = p.kx_groups.iter().map(|g| g.name()).collect();
+        assert_eq!(groups, [NamedGroup::secp256r1, NamedGroup::secp384r1]);
+        let schemes = p.signature_verification_algorithms.supported_schemes();
+        for needed in [SignatureScheme::ECDSA_NISTP256_SHA256, SignatureScheme::RSA_PKCS1_SHA256, SignatureScheme::RSA_PSS_SHA256] {
+            assert!(schemes.contains(&needed), "{needed:?}");
+        }
+        assert!(!schemes.contains(&SignatureScheme::ED25519));
+        assert!(p.key_provider.load_private_key(rustls::pki_types::PrivateKeyDer::Pkcs8(vec![0u8; 8].into())).is_err());
+    }
+
+    /// A whole handshake in memory against a server of rustls's full ring provider: it
+    /// settles on what the client offers.
+    #[test]
+    fn hand_shakes_with_a_server_of_all_algorithms() {
+        use std::sync::Arc;
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = rcgen::CertificateParams::new(vec!["localhost".to_owned()]).unwrap().self_signed(&key).unwrap();
+        let der = cert.der().clone();
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(der.clone()).unwrap();
+        let client_config = rustls::ClientConfig::builder_with_provider(Arc::new(crypto_provider()))
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        let server_config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(vec![der], rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()))
+            .unwrap();
+        let mut client = rustls::ClientConnection::new(Arc::new(client_config), server_name("localhost").unwrap()).unwrap();
+        let mut server = rustls::ServerConnection::new(Arc::new(server_config)).unwrap();
+        for _ in 0..10 {
+            let mut buf = Vec::new();
+            while client.wants_write() {
+                client.write_tls(&mut buf).unwrap();
+            }
+            server.read_tls(&mut buf.as_slice()).unwrap();
+            server.process_new_packets().unwrap();
+            let mut buf = Vec::new();
+            while server.wants_write() {
+                server.write_tls(&mut buf).unwrap();
+            }
+            client.read_tls(&mut buf.as_slice()).unwrap();
+            client.process_new_packets().unwrap();
+            if !client.is_handshaking() && !server.is_handshaking() {
+                break;
+            }
+        }
+        assert!(!client.is_handshaking(), "the handshake did not finish");
+        let suite = client.negotiated_cipher_suite().unwrap().suite();
+        assert_eq!(suite, rustls::CipherSuite::TLS13_AES_256_GCM_SHA384);
+        #[cfg(not(feature = "tls-all-algorithms"))]
+        assert_eq!(client.negotiated_key_exchange_group().unwrap().name(), rustls::NamedGroup::secp256r1);
     }
 
     #[test]

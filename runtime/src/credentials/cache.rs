@@ -25,7 +25,6 @@
 //! It does not depend on an async runtime: the state is a `std` mutex with waker lists, and the
 //! load timeout is a timer thread, so the cache also works under the blocking client.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -71,7 +70,7 @@ struct State {
     /// The result of the latest finished load, for the callers that waited for it.
     last: Option<Result<Credentials, CredentialsError>>,
     /// Callers waiting for the load under way.
-    waiters: BTreeMap<u64, Waker>,
+    waiters: Waiters,
     next_waiter: u64,
     /// Consecutive failed loads.
     failures: u32,
@@ -207,10 +206,36 @@ impl CachingProvider {
             st.last = Some(result.clone());
             std::mem::take(&mut st.waiters)
         };
-        wake.into_values().for_each(Waker::wake);
+        wake.0.into_iter().for_each(|(_, w)| w.wake());
         match result {
             Ok(c) => Ok(c),
             Err(e) => fallback.filter(|c| !c.is_expired_at(now)).ok_or(e),
+        }
+    }
+}
+
+/// The wakers of the callers waiting for a load, by waiter id. Ids are handed out in
+/// increasing order, so pushing keeps the vector sorted and lookups bisect it (a `BTreeMap`
+/// here was about 20 KiB of code in every program with a credentials cache).
+#[derive(Default)]
+struct Waiters(Vec<(u64, Waker)>);
+
+impl Waiters {
+    fn get_mut(&mut self, id: u64) -> Option<&mut Waker> {
+        let i = self.0.binary_search_by_key(&id, |(k, _)| *k).ok()?;
+        Some(&mut self.0[i].1)
+    }
+
+    fn insert(&mut self, id: u64, waker: Waker) {
+        match self.0.binary_search_by_key(&id, |(k, _)| *k) {
+            Ok(i) => self.0[i].1 = waker,
+            Err(i) => self.0.insert(i, (id, waker)),
+        }
+    }
+
+    fn remove(&mut self, id: u64) {
+        if let Ok(i) = self.0.binary_search_by_key(&id, |(k, _)| *k) {
+            self.0.remove(i);
         }
     }
 }
@@ -237,7 +262,7 @@ impl Drop for LeadGuard<'_> {
             st.loading = false;
             std::mem::take(&mut st.waiters)
         };
-        wake.into_values().for_each(Waker::wake);
+        wake.0.into_iter().for_each(|(_, w)| w.wake());
     }
 }
 
@@ -256,13 +281,13 @@ impl Future for Waiter<'_> {
         let mut st = this.cache.lock();
         if st.generation != this.generation {
             if let Some(id) = this.id.take() {
-                st.waiters.remove(&id);
+                st.waiters.remove(id);
             }
             return Poll::Ready(st.last.clone());
         }
         if !st.loading {
             if let Some(id) = this.id.take() {
-                st.waiters.remove(&id);
+                st.waiters.remove(id);
             }
             return Poll::Ready(None);
         }
@@ -275,7 +300,7 @@ impl Future for Waiter<'_> {
                 id
             }
         };
-        match st.waiters.get_mut(&id) {
+        match st.waiters.get_mut(id) {
             Some(w) if w.will_wake(cx.waker()) => {}
             Some(w) => w.clone_from(cx.waker()),
             None => {
@@ -289,7 +314,7 @@ impl Future for Waiter<'_> {
 impl Drop for Waiter<'_> {
     fn drop(&mut self) {
         if let Some(id) = self.id.take() {
-            self.cache.lock().waiters.remove(&id);
+            self.cache.lock().waiters.remove(id);
         }
     }
 }

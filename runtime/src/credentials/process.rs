@@ -19,8 +19,7 @@ use std::io::Read;
 use std::pin::Pin;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -150,6 +149,29 @@ fn stderr_excerpt(stderr: &[u8]) -> String {
     format!(": {shown}")
 }
 
+/// Whether a JSON number's text is exactly 1 (`1`, `1.0`, `1e0`, `0.1E1`, ...), in integers:
+/// parsing it as `f64` put the float parser and its tables into every program with the
+/// default chain.
+fn is_one(number: &str) -> bool {
+    let (mantissa, exponent) = match number.find(['e', 'E']) {
+        Some(i) => (&number[..i], number[i + 1..].trim_start_matches('+').parse::<i64>().ok()),
+        None => (number, Some(0)),
+    };
+    let Some(exponent) = exponent else { return false };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if !(int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())) {
+        return false;
+    }
+    // The digits without leading zeros, and the power of ten of their last one.
+    let digits = format!("{int}{frac}");
+    let digits = digits.trim_start_matches('0');
+    let significant = digits.trim_end_matches('0');
+    let power = exponent
+        .checked_sub(frac.len() as i64)
+        .and_then(|p| p.checked_add((digits.len() - significant.len()) as i64));
+    significant == "1" && power == Some(0)
+}
+
 /// Reads a `credential_process` `Version: 1` document (`AccessKeyId`, `SecretAccessKey`, and
 /// optionally `SessionToken`, `Expiration`, `AccountId`) as credentials from `provider`. The
 /// reason of an error never contains the document.
@@ -169,7 +191,7 @@ pub fn parse_document(stdout: &[u8], provider: &'static str) -> Result<Credentia
     // As in JavaScript and Python, the last of duplicate members wins.
     let get = |key: &str| members.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v);
     match get("Version") {
-        Some(JsonValue::Number(n)) if n.parse::<f64>() == Ok(1.0) => {}
+        Some(JsonValue::Number(n)) if is_one(n) => {}
         Some(JsonValue::Number(_)) => return Err("an unsupported Version (only 1 is supported)".to_owned()),
         Some(_) => return Err("a Version that is not a number (expected 1)".to_owned()),
         None => return Err("JSON without a Version member (expected 1)".to_owned()),
@@ -321,23 +343,33 @@ fn run(command: &str, timeout: Duration, cancel: &AtomicBool) -> Result<Output, 
         .stderr(Stdio::piped())
         .spawn()
         .map_err(RunError::Spawn)?;
-    let (tx, rx) = mpsc::channel();
+    // What the pipe readers found, handed over under a mutex: a channel would bring std's
+    // whole mpmc machinery (about 25 KiB) into every program with the default chain.
+    let pipes = Arc::new((Mutex::new(Pipes::default()), Condvar::new()));
     for (is_stdout, pipe) in [
         (true, child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>)),
         (false, child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>)),
     ] {
         let Some(pipe) = pipe else { continue };
-        let tx = tx.clone();
+        let shared = Arc::clone(&pipes);
         let limit = if is_stdout { MAX_STDOUT } else { MAX_STDERR };
+        pipes.0.lock().unwrap_or_else(PoisonError::into_inner).open += 1;
         let spawned = std::thread::Builder::new().name("credential-process-io".to_owned()).spawn(move || {
-            let _ = tx.send((is_stdout, drain(pipe, limit)));
+            let read = drain(pipe, limit);
+            let mut p = shared.0.lock().unwrap_or_else(PoisonError::into_inner);
+            p.open -= 1;
+            if is_stdout {
+                p.stdout = Some(read);
+            } else {
+                p.stderr = Some(read);
+            }
+            shared.1.notify_all();
         });
         if let Err(e) = spawned {
             kill(&mut child);
             return Err(RunError::Io(e));
         }
     }
-    drop(tx);
     let mut pause = Duration::from_millis(1);
     let status = loop {
         match child.try_wait() {
@@ -356,26 +388,36 @@ fn run(command: &str, timeout: Duration, cancel: &AtomicBool) -> Result<Output, 
         pause = (pause * 2).min(Duration::from_millis(20));
     };
     // The pipes close when the process exits, unless something it started still holds them.
-    let mut stdout = (Vec::new(), false);
-    let mut stderr = Vec::new();
-    loop {
+    let mut p = pipes.0.lock().unwrap_or_else(PoisonError::into_inner);
+    // A read error ends the wait at once, as does both pipes closing.
+    while p.open > 0 && !p.failed() {
         let wait = match deadline {
             Some(d) => d.saturating_duration_since(Instant::now()),
             None => Duration::MAX,
         };
         // Wake up now and then to notice cancellation.
-        match rx.recv_timeout(wait.min(Duration::from_millis(100))) {
-            Ok((true, read)) => stdout = read.map_err(RunError::Io)?,
-            Ok((false, read)) => stderr = read.map_err(RunError::Io)?.0,
-            Err(mpsc::RecvTimeoutError::Disconnected) => break,
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                if past_deadline() || cancel.load(Ordering::Relaxed) {
-                    return Err(RunError::TimedOut);
-                }
-            }
+        p = pipes.1.wait_timeout(p, wait.min(Duration::from_millis(100))).unwrap_or_else(PoisonError::into_inner).0;
+        if p.open > 0 && !p.failed() && (past_deadline() || cancel.load(Ordering::Relaxed)) {
+            return Err(RunError::TimedOut);
         }
     }
+    let stdout = p.stdout.take().transpose().map_err(RunError::Io)?.unwrap_or_default();
+    let stderr = p.stderr.take().transpose().map_err(RunError::Io)?.unwrap_or_default().0;
     Ok(Output { status, stdout: stdout.0, stdout_truncated: stdout.1, stderr })
+}
+
+/// The pipe readers' results and how many are still reading.
+#[derive(Default)]
+struct Pipes {
+    open: usize,
+    stdout: Option<std::io::Result<(Vec<u8>, bool)>>,
+    stderr: Option<std::io::Result<(Vec<u8>, bool)>>,
+}
+
+impl Pipes {
+    fn failed(&self) -> bool {
+        matches!(self.stdout, Some(Err(_))) || matches!(self.stderr, Some(Err(_)))
+    }
 }
 
 /// Runs a closure on a new thread and completes with its result (`None` if the thread
@@ -444,6 +486,16 @@ impl<T> Drop for BlockingJob<T> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn version_one_is_recognised_in_any_spelling_of_the_number() {
+        for one in ["1", "1.0", "1.000", "1e0", "1E+0", "10e-1", "0.1E1", "001", "100e-2", "0.001e3"] {
+            assert!(is_one(one), "{one}");
+        }
+        for other in ["0", "2", "-1", "11", "1.1", "0.1", "1e1", "10", "1e-9223372036854775808", "1e99999999999999999999", "1e", ""] {
+            assert!(!is_one(other), "{other}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -3,7 +3,6 @@
 
 mod parse;
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -29,16 +28,16 @@ const SENSITIVE_KEYS: &[&str] = &["aws_secret_access_key", "aws_session_token"];
 #[derive(Clone, PartialEq, Eq)]
 pub struct Profile {
     name: String,
-    properties: BTreeMap<String, Property>,
+    properties: SortedMap<Property>,
 }
 
 impl fmt::Debug for Profile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        struct Props<'a>(&'a BTreeMap<String, Property>);
+        struct Props<'a>(&'a SortedMap<Property>);
         impl fmt::Debug for Props<'_> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 let mut m = f.debug_map();
-                for (k, p) in self.0 {
+                for (k, p) in self.0.iter() {
                     if SENSITIVE_KEYS.contains(&k.as_str()) {
                         m.entry(k, &format_args!("{REDACTED}"));
                     } else if k == "credential_process" {
@@ -54,6 +53,65 @@ impl fmt::Debug for Profile {
     }
 }
 
+/// A map from names to sections or properties, sorted by name: a vector searched by
+/// bisection. Config files hold tens of entries, and a `BTreeMap` per value type put about
+/// 40 KiB of node-handling code into every program that reads profiles.
+#[derive(Clone, PartialEq, Eq)]
+struct SortedMap<V>(Vec<(String, V)>);
+
+impl<V> Default for SortedMap<V> {
+    fn default() -> Self {
+        SortedMap(Vec::new())
+    }
+}
+
+impl<V: fmt::Debug> fmt::Debug for SortedMap<V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.0.iter().map(|(k, v)| (k, v))).finish()
+    }
+}
+
+impl<V> SortedMap<V> {
+    fn position(&self, key: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
+    }
+
+    fn get(&self, key: &str) -> Option<&V> {
+        self.position(key).ok().map(|i| &self.0[i].1)
+    }
+
+    fn get_or_insert_with(&mut self, key: &str, new: impl FnOnce(&str) -> V) -> &mut V {
+        let i = match self.position(key) {
+            Ok(i) => i,
+            Err(i) => {
+                self.0.insert(i, (key.to_owned(), new(key)));
+                i
+            }
+        };
+        &mut self.0[i].1
+    }
+
+    /// Sets `key` to `value`, replacing an earlier value.
+    fn insert(&mut self, key: String, value: V) {
+        match self.position(&key) {
+            Ok(i) => self.0[i].1 = value,
+            Err(i) => self.0.insert(i, (key, value)),
+        }
+    }
+
+    fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(k, _)| k)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&String, &V)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 /// Trims a value; blank is `None`.
 fn non_empty(v: Option<&str>) -> Option<&str> {
     v.map(str::trim).filter(|v| !v.is_empty())
@@ -61,7 +119,7 @@ fn non_empty(v: Option<&str>) -> Option<&str> {
 
 impl Profile {
     fn new(name: &str) -> Self {
-        Profile { name: name.to_owned(), properties: BTreeMap::new() }
+        Profile { name: name.to_owned(), properties: SortedMap::default() }
     }
 
     /// The profile's name (`default`, `dev`, ...), without any `profile ` prefix.
@@ -225,9 +283,9 @@ impl Profile {
 /// The profiles (and other sections) of the config and credentials files, merged.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProfileSet {
-    profiles: BTreeMap<String, Profile>,
-    sso_sessions: BTreeMap<String, Profile>,
-    services: BTreeMap<String, Profile>,
+    profiles: SortedMap<Profile>,
+    sso_sessions: SortedMap<Profile>,
+    services: SortedMap<Profile>,
     selected: String,
     files: Vec<PathBuf>,
     warnings: Vec<String>,
@@ -358,11 +416,11 @@ impl ProfileSet {
                     self.warnings.push(format!("{at}: [default] ignored because the file also has [profile default]"));
                     continue;
                 }
-                Ok(SectionName::Profile { name, .. }) => self.profiles.entry(name.to_owned()),
-                Ok(SectionName::SsoSession(name)) => self.sso_sessions.entry(name.to_owned()),
-                Ok(SectionName::Services(name)) => self.services.entry(name.to_owned()),
+                Ok(SectionName::Profile { name, .. }) => (&mut self.profiles, name),
+                Ok(SectionName::SsoSession(name)) => (&mut self.sso_sessions, name),
+                Ok(SectionName::Services(name)) => (&mut self.services, name),
             };
-            let profile = target.or_insert_with_key(|k| Profile::new(k));
+            let profile = target.0.get_or_insert_with(target.1, Profile::new);
             for prop in &section.properties {
                 let location = Location { path: path.to_path_buf(), line: prop.line };
                 // A malformed line's "key" can be a secret (`aws_session_token:IQoJ...==` splits at
