@@ -56,6 +56,7 @@
 pub mod credentials;
 mod loader;
 pub mod presign;
+pub mod private_file;
 
 pub use loader::ConfigLoader;
 

@@ -132,44 +132,7 @@ fn read_entry(file: &Path, now: SystemTime) -> Option<Credentials> {
 
 /// Writes `credentials` to `file` atomically, readable only by the user.
 fn write_entry(file: &Path, credentials: &Credentials) -> std::io::Result<()> {
-    let dir = file.parent().ok_or_else(|| std::io::Error::other("the cache file has no directory"))?;
-    create_private_dir(dir)?;
-    let body = process::document(credentials);
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        file.file_name().and_then(|n| n.to_str()).unwrap_or("entry"),
-        std::process::id()
-    ));
-    let written = write_private(&tmp, body.as_bytes()).and_then(|()| std::fs::rename(&tmp, file));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written
-}
-
-#[cfg(unix)]
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
-}
-
-#[cfg(not(unix))]
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)
-}
-
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut f = options.open(path)?;
-    f.write_all(bytes)?;
-    f.sync_all()
+    stsgen_config::private_file::write_atomically(file, process::document(credentials).as_bytes())
 }
 
 #[cfg(test)]

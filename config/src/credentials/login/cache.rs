@@ -270,31 +270,8 @@ impl LoginToken {
     pub(crate) fn save(&self) -> Result<(), CacheError> {
         let path = &self.path;
         let io = |action: &'static str, e: std::io::Error| CacheError::Io { path: path.clone(), action, reason: e.to_string() };
-        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("token.json");
-        let nonce = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-        let tmp = dir.join(format!(".{name}.{}.{nonce}.tmp", std::process::id()));
-        let written = write_private(&tmp, self.to_json().as_bytes()).and_then(|()| std::fs::rename(&tmp, path));
-        if let Err(e) = written {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(io("write", e));
-        }
-        Ok(())
+        crate::private_file::write_atomically(path, self.to_json().as_bytes()).map_err(|e| io("write", e))
     }
-}
-
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut f = options.open(path)?;
-    f.write_all(bytes)?;
-    f.sync_all()
 }
 
 /// The last member named `key` (as JavaScript and Python read duplicates).
