@@ -1,7 +1,7 @@
 //! `cargo xtask test`: every test the project has, in one command.
 //!
 //! Steps: generated-code freshness; no import cycles in the hand-written crates; the workspace's tests;
-//! end-to-end tests against a local moto server; botocore's protocol test suites; clippy with `-D warnings`
+//! end-to-end tests against a local moto server; generated crates of other services against moto; botocore's protocol test suites; clippy with `-D warnings`
 //! (generated code included); rustdoc of the generated crates, the runtime and stsgen-config with `-D warnings`; fixture
 //! models generated as standalone crates that must pass clippy and their generated tests.
 
@@ -102,6 +102,10 @@ pub fn run(args: &[String]) -> Result<()> {
 
     println!("== end-to-end tests against moto {} (tests/tests/e2e_moto.rs; via_proxy: through an HTTP proxy)", crate::moto::MOTO_VERSION);
     crate::moto::run_e2e(&root)?;
+    steps += 1;
+
+    println!("== generated IAM, SNS, SimpleDB, DynamoDB and KMS crates against moto (tests/e2e_services/)");
+    crate::e2e_services::run(&root, &[])?;
     steps += 1;
 
     println!("== botocore protocol test suites (cargo xtask protocol-tests)");
