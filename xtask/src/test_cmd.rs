@@ -62,7 +62,8 @@ fn fixture_crates(root: &Path) -> Result<()> {
         let env = [("CARGO_TARGET_DIR", target_dir.as_str())];
         // `--workspace`: the crate and its generated command line (cli/).
         run_step(&out, "cargo", &["clippy", "--quiet", "--workspace", "--all-targets", "--", "-D", "warnings"], &env)?;
-        run_step(&out, "cargo", &["test", "--quiet", "--workspace"], &env)?;
+        // `blocking`: behaviour tests may drive the (blocking) client without an async runtime.
+        run_step(&out, "cargo", &["test", "--quiet", "--workspace", "--features", "blocking"], &env)?;
         run_step(
             &out,
             "cargo",

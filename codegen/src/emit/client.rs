@@ -220,7 +220,18 @@ pub fn emit_operation_client(svc: &Service, op: &Operation) -> (TokenStream, Tok
                     unsigned: #unsigned,
                     request: request(self),
                     endpoint,
-                    parse_output,
+                    // The body's request id (awsQuery's `<RequestId>`), else the
+                    // `x-amzn-RequestId` header (the only place awsJson has it).
+                    parse_output: |headers, body| {
+                        let mut output = parse_output(body)?;
+                        if output._request_id.is_none() {
+                            output._request_id = headers
+                                .get("x-amzn-requestid")
+                                .and_then(|v| v.to_str().ok())
+                                .map(::std::borrow::ToOwned::to_owned);
+                        }
+                        Ok(output)
+                    },
                     parse_error,
                 })
             }

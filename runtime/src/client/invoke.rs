@@ -109,8 +109,9 @@ pub struct OperationCall<O, E> {
     pub request: http::Request<Vec<u8>>,
     /// The resolved endpoint.
     pub endpoint: Endpoint,
-    /// Reads a 2xx body.
-    pub parse_output: fn(&[u8]) -> Result<O, ParseError>,
+    /// Reads a 2xx response from its headers and body (the headers carry the request id of
+    /// protocols whose bodies do not: `x-amzn-RequestId`).
+    pub parse_output: ParseOutputFn<O>,
     /// Reads an error response.
     pub parse_error: fn(u16, &http::HeaderMap, &[u8]) -> Result<E, ParseError>,
 }
@@ -436,12 +437,15 @@ pub(crate) fn prepare_request(
     Ok(request)
 }
 
+/// Reads a successful response from its headers and body.
+pub type ParseOutputFn<O> = fn(&http::HeaderMap, &[u8]) -> Result<O, ParseError>;
+
 /// Reads an error response (the generated `parse_error`).
 pub(crate) type ParseErrorFn<E> = fn(u16, &http::HeaderMap, &[u8]) -> Result<E, ParseError>;
 
 pub(crate) fn classify<O, E: ServiceError>(
     handle: &ClientHandle,
-    parse_output: fn(&[u8]) -> Result<O, ParseError>,
+    parse_output: ParseOutputFn<O>,
     parse_error: ParseErrorFn<E>,
     sent: Result<HttpResponse, TransportError>,
     attempts: u32,
@@ -459,7 +463,7 @@ pub(crate) fn classify<O, E: ServiceError>(
         tracing::Span::current().record("request_id", id);
     }
     if (200..300).contains(&response.status) {
-        return Outcome::Done(parse_output(&response.body).map_err(|e| SdkError::Response {
+        return Outcome::Done(parse_output(&response.headers, &response.body).map_err(|e| SdkError::Response {
             error: e.with_response(response.status, &response.body),
             attempts,
         }));
