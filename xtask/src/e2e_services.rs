@@ -63,7 +63,9 @@ iam.create_user(UserName=user)
 policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 iam.put_user_policy(UserName=user, PolicyName="everything", PolicyDocument=json.dumps(policy))
 key = iam.create_access_key(UserName=user)["AccessKey"]
-urllib.request.urlopen(urllib.request.Request(url + "/moto-api/reset-auth", data=b"0", method="POST")).read()
+# text/plain: moto reads a form-encoded body as form fields and sees no number.
+reset = urllib.request.Request(url + "/moto-api/reset-auth", data=b"0", method="POST", headers={"Content-Type": "text/plain"})
+urllib.request.urlopen(reset).read()
 print(key["AccessKeyId"])
 print(key["SecretAccessKey"])
 "#;
