@@ -42,6 +42,21 @@ pub fn config() -> stsgen_runtime::client::ClientConfig {
     config
 }
 
+/// [`config`] with the right key id but a wrong secret: every request it signs must be refused.
+pub fn config_with_wrong_secret() -> stsgen_runtime::client::ClientConfig {
+    let mut config = config();
+    config.credentials = Some(Arc::new(stsgen_runtime::credentials::StaticCredentials::new(
+        var("STSGEN_E2E_ACCESS_KEY_ID"),
+        "not-the-secret-of-this-key",
+        None,
+    )));
+    config
+}
+
+/// The codes moto (as AWS) answers a request whose signature does not match with: awsQuery
+/// services say `SignatureDoesNotMatch`, awsJson ones `InvalidSignatureException`.
+pub const BAD_SIGNATURE_CODES: [&str; 2] = ["SignatureDoesNotMatch", "InvalidSignatureException"];
+
 /// A name unique to this test run and `what`, so reruns against a long-lived server and
 /// parallel tests never collide.
 pub fn unique(what: &str) -> String {

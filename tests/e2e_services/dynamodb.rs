@@ -136,3 +136,23 @@ fn a_missing_table_is_resource_not_found() {
     let err = client().send(GetItemInput::builder().table_name(&table).key("pk", s("x")).build().unwrap()).unwrap_err();
     assert!(matches!(err.as_service_error(), Some(GetItemError::ResourceNotFoundException(_))), "{err:?}");
 }
+
+#[test]
+fn a_wrong_signature_is_refused() {
+    // moto checks every signature: the same call signed with a wrong secret fails. moto 5.2
+    // answers a failed check with an awsQuery-style XML error whatever the protocol (DynamoDB
+    // and KMS answer `{"__type": "InvalidSignatureException"}`), which an awsJson client reads
+    // as an unreadable error response: status 403, the body's start kept.
+    let err = Client::new(common::config_with_wrong_secret()).send(ListTablesInput::builder().build().unwrap()).unwrap_err();
+    match &err {
+        dynamodb::runtime::error::SdkError::Service { error, .. } => {
+            assert!(common::BAD_SIGNATURE_CODES.contains(&error.code()), "expected a signature error, got {err:?}");
+        }
+        dynamodb::runtime::error::SdkError::Response { error, .. } => {
+            assert_eq!(error.status(), Some(403), "{err:?}");
+            let body = error.body_start().unwrap_or_default();
+            assert!(common::BAD_SIGNATURE_CODES.iter().any(|c| body.contains(c)), "expected a signature error, got {err:?}");
+        }
+        _ => panic!("expected a signature error, got {err:?}"),
+    }
+}

@@ -123,3 +123,14 @@ fn a_missing_user_is_no_such_entity() {
         other => panic!("expected NoSuchEntity, got {other:?} from {err:?}"),
     }
 }
+
+#[test]
+fn a_wrong_signature_is_refused() {
+    // moto checks every signature: the same call signed with a wrong secret fails.
+    let err = Client::new(common::config_with_wrong_secret()).send(GetUserInput::builder().user_name("anyone").build().unwrap()).unwrap_err();
+    let code = err.as_service_error().map(|e| e.code().to_owned());
+    assert!(
+        code.as_deref().is_some_and(|c| common::BAD_SIGNATURE_CODES.contains(&c)),
+        "expected a signature error, got {err:?}"
+    );
+}

@@ -126,3 +126,23 @@ fn a_missing_key_is_not_found() {
         other => panic!("expected NotFoundException, got {other:?} from {err:?}"),
     }
 }
+
+#[test]
+fn a_wrong_signature_is_refused() {
+    // moto checks every signature: the same call signed with a wrong secret fails. moto 5.2
+    // answers a failed check with an awsQuery-style XML error whatever the protocol (DynamoDB
+    // and KMS answer `{"__type": "InvalidSignatureException"}`), which an awsJson client reads
+    // as an unreadable error response: status 403, the body's start kept.
+    let err = Client::new(common::config_with_wrong_secret()).send(ListKeysInput::builder().build().unwrap()).unwrap_err();
+    match &err {
+        kms::runtime::error::SdkError::Service { error, .. } => {
+            assert!(common::BAD_SIGNATURE_CODES.contains(&error.code()), "expected a signature error, got {err:?}");
+        }
+        kms::runtime::error::SdkError::Response { error, .. } => {
+            assert_eq!(error.status(), Some(403), "{err:?}");
+            let body = error.body_start().unwrap_or_default();
+            assert!(common::BAD_SIGNATURE_CODES.iter().any(|c| body.contains(c)), "expected a signature error, got {err:?}");
+        }
+        _ => panic!("expected a signature error, got {err:?}"),
+    }
+}
