@@ -189,7 +189,8 @@ fn de_struct_body(svc: &Service, id: ShapeId, path: TokenStream, extra: TokenStr
         quote! { let mut #local: ::std::option::Option<#ty> = ::std::option::Option::None; }
     });
     let mut seen_keys = std::collections::BTreeSet::new();
-    let arms: Vec<TokenStream> = s
+    // (the keys a member answers to, the assignment that reads it)
+    let arms: Vec<(Vec<String>, TokenStream)> = s
         .members
         .iter()
         .filter_map(|m| {
@@ -204,7 +205,7 @@ fn de_struct_body(svc: &Service, id: ShapeId, path: TokenStream, extra: TokenStr
                 return None;
             }
             let value = de_value(svc, m.target, quote! { value }, shape_name, &m.wire_name, m.timestamp_format);
-            Some(quote! { #(#keys)|* => #local = ::std::option::Option::Some(#value), })
+            Some((keys, quote! { #local = ::std::option::Option::Some(#value) }))
         })
         .collect();
     let inits = s.members.iter().map(|m| {
@@ -225,6 +226,23 @@ fn de_struct_body(svc: &Service, id: ShapeId, path: TokenStream, extra: TokenStr
         }
         quote! { #f: #value, }
     });
+    let dispatch = match arms.as_slice() {
+        // One member: an `if` (a one-arm `match` is clippy's `single_match`).
+        [(keys, read)] => quote! {
+            if matches!(key.as_str(), #(#keys)|*) {
+                #read;
+            }
+        },
+        _ => {
+            let arms = arms.iter().map(|(keys, read)| quote! { #(#keys)|* => #read, });
+            quote! {
+                match key.as_str() {
+                    #(#arms)*
+                    _ => {}
+                }
+            }
+        }
+    };
     let read = if arms.is_empty() {
         quote! { let _ = #r::object(v, #shape_name, "")?; }
     } else {
@@ -233,10 +251,7 @@ fn de_struct_body(svc: &Service, id: ShapeId, path: TokenStream, extra: TokenStr
                 if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
                     continue;
                 }
-                match key.as_str() {
-                    #(#arms)*
-                    _ => {}
-                }
+                #dispatch
             }
         }
     };
