@@ -5,6 +5,7 @@ mod bench_cmd;
 mod bench_compare;
 mod check_models;
 mod codegen_cmd;
+mod e2e_services;
 mod fuzz_cmd;
 mod imports;
 mod moto;
@@ -38,6 +39,8 @@ commands:
                                          build and run the cargo-fuzz targets (fuzz/), N s in total (default 60)
   imports [--verbose] [SRC_DIR...]       import cycles between a crate's files and top-level modules
                                          (default runtime/src)
+  e2e-services [SERVICE...]              generated IAM, SNS, SimpleDB, DynamoDB and KMS crates against moto
+                                         (the step of `test`; model/e2e/, tests/e2e_services/)
   test                                   run every test (freshness, workspace tests, conformance)
 ";
 
@@ -58,6 +61,7 @@ fn main() -> ExitCode {
         "bench" => bench_cmd::run(&args),
         "fuzz" => fuzz_cmd::run(&args),
         "imports" => imports::run(&args),
+        "e2e-services" => e2e_services::run_cmd(&args),
         "test" => test_cmd::run(&args),
         other => {
             eprintln!("unknown command `{other}`\n\n{USAGE}");

@@ -1,7 +1,7 @@
 //! `cargo xtask test`: every test the project has, in one command.
 //!
 //! Steps: generated-code freshness; no import cycles in the hand-written crates; the workspace's tests;
-//! end-to-end tests against a local moto server; botocore's protocol test suites; clippy with `-D warnings`
+//! end-to-end tests against a local moto server; generated crates of other services against moto; botocore's protocol test suites; clippy with `-D warnings`
 //! (generated code included); rustdoc of the generated crates, the runtime and stsgen-config with `-D warnings`; fixture
 //! models generated as standalone crates that must pass clippy and their generated tests.
 
@@ -62,7 +62,8 @@ fn fixture_crates(root: &Path) -> Result<()> {
         let env = [("CARGO_TARGET_DIR", target_dir.as_str())];
         // `--workspace`: the crate and its generated command line (cli/).
         run_step(&out, "cargo", &["clippy", "--quiet", "--workspace", "--all-targets", "--", "-D", "warnings"], &env)?;
-        run_step(&out, "cargo", &["test", "--quiet", "--workspace"], &env)?;
+        // `blocking`: behaviour tests may drive the (blocking) client without an async runtime.
+        run_step(&out, "cargo", &["test", "--quiet", "--workspace", "--features", "blocking"], &env)?;
         run_step(
             &out,
             "cargo",
@@ -102,6 +103,10 @@ pub fn run(args: &[String]) -> Result<()> {
 
     println!("== end-to-end tests against moto {} (tests/tests/e2e_moto.rs; via_proxy: through an HTTP proxy)", crate::moto::MOTO_VERSION);
     crate::moto::run_e2e(&root)?;
+    steps += 1;
+
+    println!("== generated IAM, SNS, SimpleDB, DynamoDB and KMS crates against moto (tests/e2e_services/)");
+    crate::e2e_services::run(&root, &[])?;
     steps += 1;
 
     println!("== botocore protocol test suites (cargo xtask protocol-tests)");

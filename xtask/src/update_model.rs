@@ -4,8 +4,9 @@
 //! package archives fetched with `python3 -m pip download` (the only way this project fetches
 //! packages):
 //!
-//! - the botocore wheel: the STS service model, its endpoint rule set, `partitions.json`, and
-//!   botocore's licence and notice;
+//! - the botocore wheel: the STS service model, its endpoint rule set, `partitions.json`,
+//!   botocore's licence and notice, and the models and rule sets of the services tested end to
+//!   end (`model/e2e/<service>/`, listed in `e2e_services.rs`);
 //! - the botocore sdist (same version as the wheel): the awsQuery, awsJson and restJson protocol
 //!   conformance tests, the STS endpoint tests and the SigV4 test suite, none of which ship in
 //!   the wheel;
@@ -669,7 +670,8 @@ fn pretty_json(value: &Value) -> Vec<u8> {
     text.into_bytes()
 }
 
-/// The STS model, endpoint rules, partitions and licence from the botocore wheel.
+/// The STS model, endpoint rules, partitions, licence and the end-to-end test models from the
+/// botocore wheel.
 fn extract_botocore_wheel(wheel: &Fetched, out: &mut Outputs) -> Result<()> {
     let mut zip = Wheel::open(wheel)?;
     warn_about_newer_sts_api(&zip);
@@ -686,6 +688,22 @@ fn extract_botocore_wheel(wheel: &Fetched, out: &mut Outputs) -> Result<()> {
             BOTOCORE,
             &member,
         );
+    }
+    // The models of the end-to-end service tests (test data only; see `e2e_services.rs`).
+    for service in crate::e2e_services::SERVICES {
+        let dir = crate::e2e_services::model_dir(service);
+        for stem in ["service-2", "endpoint-rule-set-1"] {
+            let api_dir = format!("botocore/data/{}/{}", service.name, service.api_version);
+            let (bytes, member) = zip.require_json_maybe_gz(&format!("{api_dir}/{stem}"))?;
+            out.json(
+                &format!("{dir}/{stem}.json"),
+                &parse_json(&bytes, &member, &wheel.file_name)?,
+                None,
+                wheel,
+                BOTOCORE,
+                &member,
+            );
+        }
     }
     let member = "botocore/data/partitions.json";
     let partitions = zip.read(member)?;

@@ -208,7 +208,8 @@ pub(crate) fn de_read_object(svc: &Service, id: ShapeId, in_body: &dyn Fn(&Membe
     let shape_name = shape.wire_name.as_str();
     let r = reader();
     let mut seen_keys = std::collections::BTreeSet::new();
-    let arms: Vec<TokenStream> = s
+    // (the keys a member answers to, the assignment that reads it)
+    let arms: Vec<(Vec<String>, TokenStream)> = s
         .members
         .iter()
         .filter(|m| in_body(m))
@@ -224,9 +225,26 @@ pub(crate) fn de_read_object(svc: &Service, id: ShapeId, in_body: &dyn Fn(&Membe
                 return None;
             }
             let value = de_value(svc, m.target, quote! { value }, shape_name, &m.wire_name, m.timestamp_format);
-            Some(quote! { #(#keys)|* => #local = ::std::option::Option::Some(#value), })
+            Some((keys, quote! { #local = ::std::option::Option::Some(#value) }))
         })
         .collect();
+    let dispatch = match arms.as_slice() {
+        // One member: an `if` (a one-arm `match` is clippy's `single_match`).
+        [(keys, read)] => quote! {
+            if matches!(key.as_str(), #(#keys)|*) {
+                #read;
+            }
+        },
+        _ => {
+            let arms = arms.iter().map(|(keys, read)| quote! { #(#keys)|* => #read, });
+            quote! {
+                match key.as_str() {
+                    #(#arms)*
+                    _ => {}
+                }
+            }
+        }
+    };
     if arms.is_empty() {
         quote! { let _ = #r::object(v, #shape_name, "")?; }
     } else {
@@ -235,10 +253,7 @@ pub(crate) fn de_read_object(svc: &Service, id: ShapeId, in_body: &dyn Fn(&Membe
                 if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
                     continue;
                 }
-                match key.as_str() {
-                    #(#arms)*
-                    _ => {}
-                }
+                #dispatch
             }
         }
     }

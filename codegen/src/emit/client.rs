@@ -193,7 +193,23 @@ pub fn emit_operation_client(svc: &Service, op: &Operation) -> (TokenStream, Tok
     // header can hold text no header can carry (a build error).
     let (request, parse_output) = match svc.protocol {
         crate::ir::Protocol::RestJson1 => (quote! { request(self)? }, quote! { parse_output }),
-        _ => (quote! { request(self) }, quote! { parse_output: |_status, _headers, body| parse_output(body) }),
+        // The body's request id (awsQuery's `<RequestId>`), else the `x-amzn-RequestId` header
+        // (the only place awsJson has it).
+        _ => (
+            quote! { request(self) },
+            quote! {
+                parse_output: |_status, headers, body| {
+                    let mut output = parse_output(body)?;
+                    if output._request_id.is_none() {
+                        output._request_id = headers
+                            .get("x-amzn-requestid")
+                            .and_then(|v| v.to_str().ok())
+                            .map(::std::borrow::ToOwned::to_owned);
+                    }
+                    Ok(output)
+                }
+            },
+        ),
     };
     let glue = quote! {
         impl crate::client::sealed::Sealed for #input_ty {}

@@ -546,7 +546,9 @@ impl<'a> Compiler<'a> {
                         Step::Field(field) => field_access(&tokens, *field),
                         Step::Index(i) => {
                             optional = true;
-                            quote! { #tokens.get(#i).map(::std::string::String::as_str) }
+                            // `first()` for `[0]`: clippy's `get_first` refuses `get(0)`.
+                            let element = if *i == 0 { quote! { first() } } else { quote! { get(#i) } };
+                            quote! { #tokens.#element.map(::std::string::String::as_str) }
                         }
                     };
                 }
@@ -954,6 +956,7 @@ mod tests {
                 "Region": {{"type": "string", "required": false}},
                 "Endpoint": {{"type": "string", "required": false}},
                 "Key": {{"type": "string", "required": false}},
+                "Arns": {{"type": "stringArray", "required": false}},
                 "UseFIPS": {{"type": "boolean", "required": true, "default": false}}}},
               "rules": {rules}}}"#
         );
@@ -1030,5 +1033,21 @@ mod tests {
     ::std::result::Result::Err(ResolveError::no_match())
 }"#;
         assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn list_elements_are_read_with_first_and_get() {
+        // `[0]` as `first()` (clippy's `get_first` refuses `get(0)` in the generated crate).
+        let out = resolve_fn(
+            r#"[{"type": "endpoint", "conditions": [
+                    {"fn": "getAttr", "argv": [{"ref": "Arns"}, "[0]"], "assign": "FirstArn"},
+                    {"fn": "getAttr", "argv": [{"ref": "Arns"}, "[1]"], "assign": "SecondArn"}],
+                 "endpoint": {"url": "https://{FirstArn}.{SecondArn}.example.com"}},
+                {"type": "error", "conditions": [], "error": "no"}]"#,
+        );
+        let flat: String = out.split_whitespace().collect();
+        assert!(flat.contains("arns.first().map(::std::string::String::as_str)"), "{out}");
+        assert!(flat.contains("arns.get(1usize).map(::std::string::String::as_str)"), "{out}");
+        assert!(!flat.contains(".get(0"), "{out}");
     }
 }

@@ -23,7 +23,7 @@ pub mod transport;
 mod invoke;
 
 pub use config::{ClientConfig, TimeoutConfig};
-pub use invoke::{invoke, user_agent, ClientHandle, OperationCall, ServiceError};
+pub use invoke::{invoke, user_agent, ClientHandle, OperationCall, ParseOutputFn, ServiceError};
 pub use pool::PoolConfig;
 pub use proxy::{NoProxy, ProxyConfig, ProxyUrl};
 pub use retry::RetryConfig;

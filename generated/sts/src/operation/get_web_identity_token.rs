@@ -594,7 +594,16 @@ impl GetWebIdentityTokenInput {
             unsigned: false,
             request: request(self),
             endpoint,
-            parse_output: |_status, _headers, body| parse_output(body),
+            parse_output: |_status, headers, body| {
+                let mut output = parse_output(body)?;
+                if output._request_id.is_none() {
+                    output._request_id = headers
+                        .get("x-amzn-requestid")
+                        .and_then(|v| v.to_str().ok())
+                        .map(::std::borrow::ToOwned::to_owned);
+                }
+                Ok(output)
+            },
             parse_error,
         })
     }
