@@ -7,6 +7,7 @@ mod check_models;
 mod codegen_cmd;
 mod fuzz_cmd;
 mod imports;
+mod model_keys;
 mod moto;
 mod protocol_tests;
 mod test_cmd;
@@ -27,9 +28,14 @@ commands:
   api-diff [--from REV|FILE|DIR] [--to FILE|DIR] [--from-privileges FILE] [--to-privileges FILE]
           [--fail-on-breaking]           API changes between two models, breaking or compatible, and the semver bump
                                          (--fail-on-breaking: exit 1 when a change is breaking)
-  check-models [--botocore X.Y.Z] [--protocol query,json,rest-json] [--only SVC,...] [--keep]
-                                         generate and `cargo check` every model of those protocols
-                                         (default query) in botocore; N passed, M failed per protocol
+  check-models [--botocore X.Y.Z] [--protocol query,json,rest-json] [--only SVC,...] [--all-versions]
+          [--streaming-only] [--keep]    generate and `cargo check` every model of those protocols
+                                         (default query) in botocore; N passed, M failed per protocol, and
+                                         how many operations have no method because they stream
+                                         (--all-versions: older API versions too; --streaming-only: only count)
+  model-keys [--botocore X.Y.Z] [--write]
+                                         every key every service-2.json in botocore uses, at every level, and
+                                         whether the generator's serde mirror reads every model
   protocol-tests FILE.json...            run botocore protocol test suites against crates generated from them
   bench-compare [weight|requests|all] [--requests N] [--warmup N] [--rounds N]
                                          build weight and per-request cost vs aws-sdk-sts (BENCHMARKS.md)
@@ -52,6 +58,7 @@ fn main() -> ExitCode {
         "codegen" => codegen_cmd::run(&args),
         "update-model" => update_model::run(&args),
         "check-models" => check_models::run(&args),
+        "model-keys" => model_keys::run(&args),
         "api-diff" => api_diff::run(&args),
         "protocol-tests" => protocol_tests::run(&args),
         "bench-compare" => bench_compare::run(&args),

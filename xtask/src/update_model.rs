@@ -1168,6 +1168,20 @@ mod tests {
         );
     }
 
+    /// Re-serializing keeps every float exactly: botocore's `parses_double_shapes` case reads
+    /// `123456789.12345679`, which serde_json's default fast path parses one bit off (and then
+    /// writes as `123456789.1234568`, a different double).
+    #[test]
+    fn floats_survive_re_serialization() {
+        let text = r#"{"Double": 123456789.12345679, "Small": 5e-324, "Big": 1.7976931348623157e308}"#;
+        let value = parse_json(text.as_bytes(), "case", "archive").unwrap();
+        let written = String::from_utf8(pretty_json(&value)).unwrap();
+        assert!(written.contains("\"Double\": 123456789.12345679,"), "{written}");
+        let again = parse_json(written.as_bytes(), "again", "archive").unwrap();
+        assert_eq!(again, value);
+        assert_eq!(value["Double"].as_f64(), Some("123456789.12345679".parse::<f64>().unwrap()));
+    }
+
     #[test]
     fn sha256_of_empty_input() {
         assert_eq!(

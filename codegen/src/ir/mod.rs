@@ -642,9 +642,37 @@ fn choose_protocol(meta: &m::Metadata) -> Result<Protocol> {
     )
 }
 
+/// What kind of streaming keeps an operation from being generated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Streaming {
+    /// A `streaming` blob (or a member marked `streaming`) as the input or output payload.
+    Payload,
+    /// An `eventstream` structure in the input or output.
+    EventStream,
+}
+
+/// The operations of `model` that the generator emits without a method because they stream, in
+/// model order: `(name, kind, reason)`. `cargo xtask check-models` counts them.
+pub fn streaming_operations(model: &m::ServiceModel) -> Vec<(String, Streaming, String)> {
+    model
+        .operations
+        .iter()
+        .filter_map(|(name, op)| streaming(model, op).map(|(kind, why)| (name.clone(), kind, why)))
+        .collect()
+}
+
 /// Why an operation cannot be generated yet: a streaming member or an event stream in its
 /// input or output (looked up in the model, where `streaming` and `eventstream` live).
 fn unsupported_reason(model: &m::ServiceModel, op: &m::Operation) -> Option<String> {
+    if op.http_checksum_required == Some(true) {
+        return Some("it requires a `Content-MD5` checksum of the request (`httpChecksumRequired`), which this \
+                     generator does not compute yet"
+            .to_owned());
+    }
+    streaming(model, op).map(|(_, why)| why)
+}
+
+fn streaming(model: &m::ServiceModel, op: &m::Operation) -> Option<(Streaming, String)> {
     for (what, r) in [("input", &op.input), ("output", &op.output)] {
         let Some(r) = r else { continue };
         let Some(m::Shape::Structure(s)) = model.shapes.get(&r.shape) else { continue };
@@ -653,10 +681,10 @@ fn unsupported_reason(model: &m::ServiceModel, op: &m::Operation) -> Option<Stri
             let streaming_blob = matches!(target, Some(m::Shape::Blob(b)) if b.streaming == Some(true));
             let event_stream = matches!(target, Some(m::Shape::Structure(t)) if t.eventstream == Some(true));
             if event_stream {
-                return Some(format!("its {what} member `{name}` is an event stream"));
+                return Some((Streaming::EventStream, format!("its {what} member `{name}` is an event stream")));
             }
             if streaming_blob || member.streaming == Some(true) {
-                return Some(format!("its {what} member `{name}` is a streaming payload"));
+                return Some((Streaming::Payload, format!("its {what} member `{name}` is a streaming payload")));
             }
         }
     }
@@ -800,7 +828,7 @@ pub fn lower(sources: &Sources, options: &Options) -> Result<Service> {
                             s.error = Some(ErrorInfo {
                                 code: t.code.clone().unwrap_or_else(|| e.shape.clone()),
                                 http_status: t.http_status_code,
-                                sender_fault: t.sender_fault.unwrap_or(!e.fault.unwrap_or(false)),
+                                sender_fault: t.sender_fault.or(t.fault.map(|f| !f)).unwrap_or(!e.fault.unwrap_or(false)),
                                 retryable: None,
                             });
                         }
@@ -1006,12 +1034,26 @@ pub fn lower(sources: &Sources, options: &Options) -> Result<Service> {
         aws_query_compatible,
         unsupported,
         auth: meta.auth.clone().unwrap_or_default(),
-        docs: html_to_markdown(model.documentation.as_deref().unwrap_or("")),
+        docs: service_docs(model),
         shapes,
         operations,
         iam,
         endpoints,
     })
+}
+
+/// The service's docs as Markdown, led by a deprecation note when the model deprecates the
+/// whole service (`deprecated`, `deprecatedMessage`).
+fn service_docs(model: &m::ServiceModel) -> String {
+    let docs = html_to_markdown(model.documentation.as_deref().unwrap_or(""));
+    if model.deprecated != Some(true) {
+        return docs;
+    }
+    let note = match model.deprecated_message.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(why) => format!("**Deprecated:** {}", html_to_markdown(why)),
+        None => "**Deprecated.**".to_owned(),
+    };
+    if docs.is_empty() { note } else { format!("{note}\n\n{docs}") }
 }
 
 /// Whether a shape is sensitive, directly or through list items and map values.
@@ -1127,7 +1169,7 @@ fn lower_shape(
             let error = s.error.as_ref().map(|e| ErrorInfo {
                 code: e.code.clone().unwrap_or_else(|| name.to_owned()),
                 http_status: e.http_status_code,
-                sender_fault: e.sender_fault.unwrap_or(!s.fault.unwrap_or(false)),
+                sender_fault: e.sender_fault.or(e.fault.map(|f| !f)).unwrap_or(!s.fault.unwrap_or(false)),
                 retryable: s.retryable.as_ref().map(|r| r.throttling.unwrap_or(false)),
             });
             let error = error.or_else(|| {

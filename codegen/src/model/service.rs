@@ -1,7 +1,10 @@
 //! Serde mirror of botocore's `service-2.json` for the awsQuery and awsJson protocols.
 //!
-//! Every key any awsQuery or awsJson model (or the botocore protocol test suites) uses is listed;
-//! `deny_unknown_fields` makes any other key an error naming its JSON path.
+//! Every key any model in the botocore wheel uses (all services, protocols and API versions, as
+//! `cargo xtask model-keys` sweeps them into `tests/data/model-keys.json`, which
+//! `codegen/tests/model_keys.rs` checks against this mirror), and every key the botocore protocol
+//! test suites use, is listed; `deny_unknown_fields` makes any other key an error naming its JSON
+//! path. A key the generator does not act on says so ("Ignored: ...") with the reason.
 
 use std::collections::BTreeMap;
 
@@ -26,6 +29,12 @@ pub struct ServiceModel {
     /// Endpoint rule-set parameters a client may set (the endpoint rule set describes them too).
     #[serde(default, rename = "clientContextParams")]
     pub client_context_params: Option<serde_json::Value>,
+    /// The whole service is deprecated (an old namespace of Chime): the crate docs say so.
+    #[serde(default)]
+    pub deprecated: Option<bool>,
+    /// Why the service is deprecated, for the crate docs.
+    #[serde(default, rename = "deprecatedMessage")]
+    pub deprecated_message: Option<String>,
 }
 
 /// Service metadata.
@@ -115,6 +124,14 @@ pub struct Operation {
     pub endpoint_operation: Option<bool>,
     #[serde(default)]
     pub requestcompression: Option<RequestCompression>,
+    /// Ignored: the client may send the payload unsigned (`UNSIGNED-PAYLOAD`); this generator
+    /// signs every payload, which the service accepts as well.
+    #[serde(default, rename = "unsignedPayload")]
+    pub unsigned_payload: Option<bool>,
+    /// The request needs a `Content-MD5` header, which this generator does not compute yet: the
+    /// operation is generated without a method, saying why.
+    #[serde(default, rename = "httpChecksumRequired")]
+    pub http_checksum_required: Option<bool>,
     #[serde(default, rename = "httpChecksum")]
     pub http_checksum: Option<serde_json::Value>,
     #[serde(default, rename = "staticContextParams")]
@@ -171,6 +188,11 @@ pub struct ShapeRef {
     /// Legacy models repeat an error's traits on the reference.
     #[serde(default)]
     pub fault: Option<bool>,
+    /// Ignored: legacy awsQuery models (`elasticache/2014-09-30`, `rds/2014-09-01`) mark an
+    /// output reference whose result sits in a wrapper element; botocore's parsers never read
+    /// it, and the element is named by `resultWrapper`, which every such reference also has.
+    #[serde(default)]
+    pub wrapper: Option<bool>,
 }
 
 /// A shape, parsed into one variant per `type` at the serde boundary.
@@ -262,6 +284,10 @@ pub struct ErrorTrait {
     pub http_status_code: Option<u16>,
     #[serde(default)]
     pub sender_fault: Option<bool>,
+    /// `fault: true`: the server's fault (`senderFault: false`); App Mesh repeats the
+    /// structure's `fault` here.
+    #[serde(default)]
+    pub fault: Option<bool>,
 }
 
 /// `xmlNamespace` is either a URI string or `{ "uri": ..., "prefix": ... }`.
@@ -316,8 +342,14 @@ pub struct Member {
     pub location: Option<String>,
     #[serde(default)]
     pub streaming: Option<bool>,
-    #[serde(default)]
+    /// Ignored: the member is an event's payload; event streams are not generated.
+    #[serde(default, rename = "eventpayload")]
     pub event_payload: Option<bool>,
+    /// Ignored: allowed values repeated on a member (API Gateway V2); the member's type is its
+    /// target shape's (a string), whose own `enum`, if any, makes it an enum, and botocore does
+    /// not validate them either.
+    #[serde(default, rename = "enum")]
+    pub enum_values: Option<Vec<String>>,
     #[serde(default)]
     pub jsonvalue: Option<bool>,
     #[serde(default)]
@@ -345,6 +377,11 @@ pub struct InnerRef {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ListShape {
     pub member: InnerRef,
+    /// Ignored: null items may occur. Readers skip null list items and map values in every list
+    /// and map, sparse or not (a `Vec<T>` or `BTreeMap<K, V>` has no place for them), and
+    /// writers never write one.
+    #[serde(default)]
+    pub sparse: Option<bool>,
     #[serde(default)]
     pub flattened: Option<bool>,
     #[serde(default)]
@@ -377,6 +414,11 @@ pub struct ListShape {
 pub struct MapShape {
     pub key: InnerRef,
     pub value: InnerRef,
+    /// Ignored: null items may occur. Readers skip null list items and map values in every list
+    /// and map, sparse or not (a `Vec<T>` or `BTreeMap<K, V>` has no place for them), and
+    /// writers never write one.
+    #[serde(default)]
+    pub sparse: Option<bool>,
     #[serde(default)]
     pub flattened: Option<bool>,
     #[serde(default)]
@@ -523,6 +565,9 @@ pub struct BlobShape {
     pub max: Option<serde_json::Number>,
     #[serde(default)]
     pub streaming: Option<bool>,
+    /// Ignored: a streaming payload needs a known length; streaming operations are not generated.
+    #[serde(default, rename = "requiresLength")]
+    pub requires_length: Option<bool>,
     #[serde(default)]
     pub documentation: Option<String>,
     #[serde(default)]
