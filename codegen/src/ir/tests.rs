@@ -152,3 +152,112 @@ fn flattened_list_items_are_named_by_the_list_member_only_when_the_shape_is_flat
         ]
     );
 }
+
+/// Legacy awsQuery models (`elasticache/2014-09-30`, `rds/2014-09-01`) mark output references
+/// with `wrapper: true` next to their `resultWrapper`. botocore's parsers never read it: the
+/// wrapper element is `resultWrapper`'s. On an output reference and (though no model does it) on
+/// an input one, it is accepted and changes nothing the generator writes.
+#[test]
+fn wrapper_on_a_reference_is_accepted_and_changes_nothing() {
+    let model = |wrapper: &str| {
+        format!(
+            r#"{{"metadata": {{"apiVersion": "2014-09-30", "protocol": "query", "xmlNamespace": "http://x/"}},
+            "operations": {{"AuthorizeIngress": {{"name": "AuthorizeIngress", "http": {{"method": "POST", "requestUri": "/"}},
+                "input": {{"shape": "AuthorizeIngressMessage"{wrapper}}},
+                "output": {{"shape": "AuthorizeIngressResult", "resultWrapper": "AuthorizeIngressResult"{wrapper}}}}}}},
+            "shapes": {{
+                "AuthorizeIngressMessage": {{"type": "structure", "members": {{"GroupName": {{"shape": "S"}}}}}},
+                "AuthorizeIngressResult": {{"type": "structure", "members": {{"Group": {{"shape": "Group"}}}}}},
+                "Group": {{"type": "structure", "members": {{"Name": {{"shape": "S"}}}}, "wrapper": true}},
+                "S": {{"type": "string"}}}}}}"#
+        )
+    };
+    let with = model(r#", "wrapper": true"#);
+    let svc = lower_text(&with);
+    assert_eq!(svc.operations[0].result_wrapper.as_deref(), Some("AuthorizeIngressResult"));
+    let generate = |text: &str| {
+        crate::generate(&Inputs {
+            service_model: text.to_owned(),
+            privileges: None,
+            endpoint_rules: None,
+            partitions: None,
+            options: Options::default(),
+        })
+        .expect("the model generates")
+    };
+    let (a, b) = (generate(&with), generate(&model("")));
+    assert_eq!(a.files.keys().collect::<Vec<_>>(), b.files.keys().collect::<Vec<_>>());
+    for (path, text) in &a.files {
+        assert!(text == &b.files[path], "{path} differs with `wrapper` on the references");
+    }
+    // The output is read from inside the `resultWrapper` element, as without `wrapper`.
+    let op = &a.files["src/operation/authorize_ingress.rs"];
+    assert!(op.contains("\"AuthorizeIngressResult\""), "{op}");
+}
+
+/// `fault` in a shape's `error` trait (App Mesh) makes the error the server's fault, as
+/// `senderFault: false` would.
+#[test]
+fn fault_in_the_error_trait_is_a_server_fault() {
+    let svc = lower_text(
+        r#"{"metadata": {"apiVersion": "1", "protocol": "json", "jsonVersion": "1.1", "targetPrefix": "X"},
+        "operations": {"Go": {"name": "Go", "http": {"method": "POST", "requestUri": "/"},
+            "errors": [{"shape": "Internal"}, {"shape": "BadRequest"}]}},
+        "shapes": {
+            "Internal": {"type": "structure", "members": {}, "exception": true,
+                "error": {"code": "InternalServerErrorException", "httpStatusCode": 500, "fault": true}},
+            "BadRequest": {"type": "structure", "members": {}, "exception": true,
+                "error": {"httpStatusCode": 400, "senderFault": true}}}}"#,
+    );
+    let fault = |name: &str| svc.structure(shape_id(&svc, name)).and_then(|s| s.error.as_ref()).map(|e| e.sender_fault);
+    assert_eq!(fault("Internal"), Some(false));
+    assert_eq!(fault("BadRequest"), Some(true));
+}
+
+/// An operation whose request needs a `Content-MD5` checksum (`httpChecksumRequired`) is
+/// generated without a method, saying why, rather than sent without the checksum; a deprecated
+/// service's docs say so first.
+#[test]
+fn checksum_required_operations_have_no_method_and_deprecated_services_say_so() {
+    let svc = lower_text(
+        r#"{"metadata": {"apiVersion": "1", "protocol": "json", "jsonVersion": "1.1", "targetPrefix": "X"},
+        "deprecated": true, "deprecatedMessage": "Use the <code>chime-sdk</code> namespaces.",
+        "documentation": "<p>The old service.</p>",
+        "operations": {
+            "Put": {"name": "Put", "http": {"method": "POST", "requestUri": "/"}, "httpChecksumRequired": true},
+            "Get": {"name": "Get", "http": {"method": "POST", "requestUri": "/"}, "unsignedPayload": true}},
+        "shapes": {}}"#,
+    );
+    assert_eq!(svc.operations.iter().map(|o| o.wire_name.as_str()).collect::<Vec<_>>(), ["Get"]);
+    assert_eq!(svc.unsupported.len(), 1);
+    assert_eq!(svc.unsupported[0].wire_name, "Put");
+    assert!(svc.unsupported[0].reason.contains("httpChecksumRequired"), "{}", svc.unsupported[0].reason);
+    assert!(svc.docs.starts_with("**Deprecated:** Use the `chime-sdk` namespaces."), "{}", svc.docs);
+    assert!(svc.docs.ends_with("The old service."), "{}", svc.docs);
+}
+
+/// `streaming_operations` names the operations dropped for streaming, and how they stream.
+#[test]
+fn streaming_operations_are_counted_by_kind() {
+    let model: crate::model::service::ServiceModel = crate::model::parse_json(
+        r#"{"metadata": {"apiVersion": "1", "protocol": "json"},
+        "operations": {
+            "Download": {"name": "Download", "http": {"method": "POST", "requestUri": "/"}, "output": {"shape": "Out"}},
+            "Subscribe": {"name": "Subscribe", "http": {"method": "POST", "requestUri": "/"}, "output": {"shape": "Events"}},
+            "Plain": {"name": "Plain", "http": {"method": "POST", "requestUri": "/"}, "output": {"shape": "Events2"}}},
+        "shapes": {
+            "Out": {"type": "structure", "members": {"Body": {"shape": "Stream"}}, "payload": "Body"},
+            "Stream": {"type": "blob", "streaming": true, "requiresLength": true},
+            "Events": {"type": "structure", "members": {"Stream": {"shape": "EventStream"}}},
+            "EventStream": {"type": "structure", "members": {}, "eventstream": true},
+            "Events2": {"type": "structure", "members": {}}}}"#,
+        "model",
+    )
+    .expect("parses");
+    let ops: Vec<(String, super::Streaming)> =
+        super::streaming_operations(&model).into_iter().map(|(name, kind, _)| (name, kind)).collect();
+    assert_eq!(
+        ops,
+        [("Download".to_owned(), super::Streaming::Payload), ("Subscribe".to_owned(), super::Streaming::EventStream)]
+    );
+}

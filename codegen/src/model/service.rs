@@ -290,16 +290,43 @@ pub struct ErrorTrait {
     pub fault: Option<bool>,
 }
 
-/// `xmlNamespace` is either a URI string or `{ "uri": ..., "prefix": ... }`.
+/// `xmlNamespace` is either a URI string or `{ "uri": ..., "prefix": ... }` (no other key).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(untagged)]
+#[serde(try_from = "XmlNamespaceText")]
 pub enum XmlNamespace {
     Uri(String),
-    Full {
-        uri: String,
-        #[serde(default)]
-        prefix: Option<String>,
-    },
+    Full { uri: String, prefix: Option<String> },
+}
+
+/// What `xmlNamespace` holds before its object form's keys are checked (an untagged enum
+/// cannot deny unknown fields and still say which one it met).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum XmlNamespaceText {
+    Uri(String),
+    Object(BTreeMap<String, serde_json::Value>),
+}
+
+impl TryFrom<XmlNamespaceText> for XmlNamespace {
+    type Error = String;
+
+    fn try_from(text: XmlNamespaceText) -> Result<Self, String> {
+        let mut object = match text {
+            XmlNamespaceText::Uri(uri) => return Ok(XmlNamespace::Uri(uri)),
+            XmlNamespaceText::Object(object) => object,
+        };
+        let mut string = |key: &str| match object.remove(key) {
+            None => Ok(None),
+            Some(serde_json::Value::String(s)) => Ok(Some(s)),
+            Some(other) => Err(format!("xmlNamespace.{key}: expected a string, found {other}")),
+        };
+        let uri = string("uri")?.ok_or("xmlNamespace: missing field `uri`")?;
+        let prefix = string("prefix")?;
+        if let Some(key) = object.keys().next() {
+            return Err(format!("xmlNamespace: unknown field `{key}`, expected `uri` or `prefix`"));
+        }
+        Ok(XmlNamespace::Full { uri, prefix })
+    }
 }
 
 /// A structure member.
