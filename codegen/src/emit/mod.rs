@@ -12,6 +12,7 @@ pub(crate) mod cli;
 pub(crate) mod files;
 pub mod iam;
 pub(crate) mod operation;
+pub(crate) mod json_roundtrip;
 pub(crate) mod roundtrip;
 pub(crate) mod serialize;
 pub(crate) mod shapes;
@@ -173,11 +174,11 @@ pub(crate) fn emit_crate(svc: &Service, options: &Options) -> Result<GeneratedCr
         }
         None => false,
     };
-    // The round-trip property tests write awsQuery responses; awsJson crates have none yet
-    // (the runtime's JSON writer and parser are round-tripped in its own property tests).
+    // Round-trip property tests: output values written as a response (awsQuery XML or awsJson
+    // JSON, by a test-only writer) parse back to the same value.
     let roundtrip = match svc.protocol {
         Protocol::AwsQuery => roundtrip::emit_roundtrip(svc),
-        Protocol::AwsJson { .. } => None,
+        Protocol::AwsJson { .. } => json_roundtrip::emit_roundtrip(svc),
     };
     let has_roundtrip = match roundtrip {
         Some(t) => {

@@ -42,7 +42,7 @@ const MAX_DEPTH: u32 = 5;
 /// Proptest tuples go up to 12 elements; group members by this many.
 const TUPLE_CHUNK: usize = 10;
 
-fn arb_fn(svc: &Service, id: ShapeId) -> Ident {
+pub(super) fn arb_fn(svc: &Service, id: ShapeId) -> Ident {
     format_ident!("arb_{}", naming::field_name(&svc.shape(id).wire_name))
 }
 
@@ -50,12 +50,12 @@ fn write_fn(svc: &Service, id: ShapeId) -> Ident {
     format_ident!("write_{}", naming::field_name(&svc.shape(id).wire_name))
 }
 
-fn is_composite(svc: &Service, id: ShapeId) -> bool {
+pub(super) fn is_composite(svc: &Service, id: ShapeId) -> bool {
     matches!(svc.shape(id).kind, ShapeKind::Structure(_) | ShapeKind::List(_) | ShapeKind::Map(_))
 }
 
 /// Structures, lists and maps reachable from the members of operation outputs.
-fn reachable(svc: &Service) -> BTreeSet<ShapeId> {
+pub(super) fn reachable(svc: &Service) -> BTreeSet<ShapeId> {
     let roots = svc
         .operations
         .iter()
@@ -76,7 +76,7 @@ fn effective_ts(svc: &Service, id: ShapeId, member_ts: Option<TimestampFormat>) 
 
 /// A strategy expression (of type `BoxedStrategy<T>`) for a value of shape `id`; composite
 /// shapes use the `depth` in scope, minus one, and `min_len` for lists and maps.
-fn strategy(svc: &Service, id: ShapeId, member_ts: Option<TimestampFormat>, min_len: usize) -> TokenStream {
+pub(super) fn strategy(svc: &Service, id: ShapeId, member_ts: Option<TimestampFormat>, min_len: usize) -> TokenStream {
     match &svc.shape(id).kind {
         ShapeKind::Structure(_) => {
             let f = arb_fn(svc, id);
@@ -101,7 +101,8 @@ fn strategy(svc: &Service, id: ShapeId, member_ts: Option<TimestampFormat>, min_
             quote! { arb_timestamp(#whole_seconds) }
         }
         ShapeKind::Blob { .. } => quote! { arb_blob() },
-        ShapeKind::Document => quote! { compile_error!("documents are not awsQuery values") },
+        // Only the awsJson module defines it (awsQuery has no documents).
+        ShapeKind::Document => quote! { arb_document() },
     }
 }
 
@@ -180,7 +181,7 @@ fn member_strategy(svc: &Service, m: &Member, optional: bool) -> TokenStream {
 
 /// A function body returning `BoxedStrategy<path>` for the structure `id`: every member, plus
 /// the `extra` fields (name, strategy) such as an output's request id.
-fn struct_strategy_body(svc: &Service, id: ShapeId, path: &TokenStream, extra: Vec<(Ident, TokenStream)>) -> TokenStream {
+pub(super) fn struct_strategy_body(svc: &Service, id: ShapeId, path: &TokenStream, extra: Vec<(Ident, TokenStream)>) -> TokenStream {
     let Some(s) = svc.structure(id) else { return quote! { compile_error!("not a structure") } };
     let lenient = svc.shape(id).home == Home::Error;
     let mut items = Vec::new();
@@ -395,20 +396,12 @@ fn operation_fns(svc: &Service, op: &crate::ir::Operation) -> (TokenStream, Toke
     (fns, prop)
 }
 
-/// The contents of `src/roundtrip_tests.rs`, or `None` for a service without operations.
-pub fn emit_roundtrip(svc: &Service) -> Option<TokenStream> {
-    if svc.operations.is_empty() {
-        return None;
-    }
-    let shape_fns = reachable(svc).into_iter().map(|id| shape_fns(svc, id));
-    let (op_fns, props): (Vec<_>, Vec<_>) = svc.operations.iter().map(|op| operation_fns(svc, op)).unzip();
+/// The helpers every round-trip module starts with: the proptest prelude, the depth budget, the
+/// case count and the scalar strategies.
+pub(super) fn common_helpers() -> TokenStream {
     let max_depth = MAX_DEPTH;
     let cases = DEFAULT_CASES;
-    Some(quote! {
-        //! Generated round-trip properties: for every operation, output values written as an
-        //! awsQuery response by a test-only XML writer parse back to the same value.
-        #![allow(dead_code, unused_imports, clippy::redundant_clone, clippy::needless_borrow, deprecated)]
-
+    quote! {
         use ::proptest::prelude::*;
 
         /// Nesting budget for structures, lists and maps below an output.
@@ -465,6 +458,23 @@ pub fn emit_roundtrip(svc: &Service) -> Option<TokenStream> {
             use ::proptest::num::f64::{INFINITE, NEGATIVE, NORMAL, POSITIVE, SUBNORMAL, ZERO};
             (POSITIVE | NEGATIVE | NORMAL | SUBNORMAL | ZERO | INFINITE).boxed()
         }
+    }
+}
+
+/// The contents of `src/roundtrip_tests.rs`, or `None` for a service without operations.
+pub fn emit_roundtrip(svc: &Service) -> Option<TokenStream> {
+    if svc.operations.is_empty() {
+        return None;
+    }
+    let shape_fns = reachable(svc).into_iter().map(|id| shape_fns(svc, id));
+    let (op_fns, props): (Vec<_>, Vec<_>) = svc.operations.iter().map(|op| operation_fns(svc, op)).unzip();
+    let common = common_helpers();
+    Some(quote! {
+        //! Generated round-trip properties: for every operation, output values written as an
+        //! awsQuery response by a test-only XML writer parse back to the same value.
+        #![allow(dead_code, unused_imports, clippy::redundant_clone, clippy::needless_borrow, deprecated)]
+
+        #common
 
         /// Escapes text for element content or (with `attribute`) an attribute value: markup
         /// characters and quotes as entities, and as character references the carriage return
