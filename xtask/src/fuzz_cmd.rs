@@ -49,6 +49,7 @@ pub fn run(args: &[String]) -> Result<()> {
     let fuzz_dir = root.join("fuzz");
 
     ensure_cargo_fuzz()?;
+    generate_fuzz_crates(&root)?;
     let mut targets = list_targets(&root)?;
     if let Some(t) = &only {
         if !targets.contains(t) {
@@ -84,6 +85,34 @@ pub fn run(args: &[String]) -> Result<()> {
             sites.join("\n"),
             list.join("\n")
         );
+    }
+    Ok(())
+}
+
+/// Fixture models whose generated crates the fuzz targets use (`fuzz/Cargo.toml` depends on
+/// `target/fuzz-crates/<name>`): (fixture under `tests/fixtures/models/`, crate name).
+const FUZZ_CRATES: &[(&str, &str)] = &[("json_sink.json", "json_sink")];
+
+/// Generates the [`FUZZ_CRATES`] into `target/fuzz-crates/`, so the fuzz workspace builds.
+pub(crate) fn generate_fuzz_crates(root: &Path) -> Result<()> {
+    let runtime = root.join("runtime").canonicalize().context("locating runtime/")?;
+    for (model, name) in FUZZ_CRATES {
+        let path = root.join("tests/fixtures/models").join(model);
+        let inputs = codegen::Inputs {
+            service_model: std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?,
+            privileges: None,
+            endpoint_rules: None,
+            partitions: None,
+            options: codegen::Options {
+                crate_name: Some((*name).to_owned()),
+                runtime_path: runtime.to_string_lossy().into_owned(),
+                standalone: true,
+                ..Default::default()
+            },
+        };
+        let krate = codegen::generate(&inputs).with_context(|| format!("generating {}", path.display()))?;
+        let out = root.join("target/fuzz-crates").join(name);
+        krate.write_to(&out).with_context(|| format!("writing {}", out.display()))?;
     }
     Ok(())
 }
