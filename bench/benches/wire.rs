@@ -17,12 +17,17 @@ fn assume_role(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("assume_role");
     g.throughput(Throughput::Elements(1));
-    g.bench_function("serialize_body", |b| b.iter(|| assume_role::serialize_body(black_box(&input))));
+    g.bench_function("serialize_body", |b| {
+        b.iter(|| assume_role::serialize_body(black_box(&input)))
+    });
     g.bench_function("parse_output", |b| {
         b.iter(|| assume_role::parse_output(black_box(response.as_bytes())).expect("parses"))
     });
     g.bench_function("parse_error", |b| {
-        b.iter(|| assume_role::parse_error(400, black_box(&headers), black_box(error.as_bytes())).expect("parses"))
+        b.iter(|| {
+            assume_role::parse_error(400, black_box(&headers), black_box(error.as_bytes()))
+                .expect("parses")
+        })
     });
     g.finish();
 }

@@ -23,7 +23,11 @@ fn main() {
     let headers = HeaderMap::new();
     for _ in 0..n {
         if error {
-            let e = assume_role::parse_error(400, black_box(&headers), black_box(stsgen_bench::ERROR_RESPONSE.as_bytes()));
+            let e = assume_role::parse_error(
+                400,
+                black_box(&headers),
+                black_box(stsgen_bench::ERROR_RESPONSE.as_bytes()),
+            );
             black_box(e.expect("parses"));
         } else {
             black_box(assume_role::parse_output(black_box(response.as_bytes())).expect("parses"));

@@ -7,11 +7,12 @@ use sts::types::{PolicyDescriptorType, Tag};
 
 /// A successful AssumeRole response as STS sends it (about 1.3 KB, a 600-character session token).
 pub fn assume_role_response() -> String {
-    let token: String = "IQoJb3JpZ2luX2VjEFMaCXVzLWVhc3QtMSJHMEUCIQDp7cD1vHXT1dG9rZW4rL3NlY3JldC8xMjM0NTY3ODkw"
-        .chars()
-        .cycle()
-        .take(600)
-        .collect();
+    let token: String =
+        "IQoJb3JpZ2luX2VjEFMaCXVzLWVhc3QtMSJHMEUCIQDp7cD1vHXT1dG9rZW4rL3NlY3JldC8xMjM0NTY3ODkw"
+            .chars()
+            .cycle()
+            .take(600)
+            .collect();
     format!(
         r#"<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
   <AssumeRoleResult>
@@ -51,7 +52,12 @@ pub const ERROR_RESPONSE: &str = r#"<ErrorResponse xmlns="https://sts.amazonaws.
 /// ARNs, an inline policy, external id, duration and source identity.
 pub fn assume_role_input() -> AssumeRoleInput {
     let tag = |k: &str, v: &str| Tag::builder().key(k).value(v).build().expect("valid tag");
-    let arn = |a: &str| PolicyDescriptorType::builder().arn(a).build().expect("valid policy ARN");
+    let arn = |a: &str| {
+        PolicyDescriptorType::builder()
+            .arn(a)
+            .build()
+            .expect("valid policy ARN")
+    };
     AssumeRoleInput::builder()
         .role_arn("arn:aws:iam::123456789012:role/deploy")
         .role_session_name("ci-run-42")
@@ -80,14 +86,27 @@ mod tests {
         let body = assume_role_response();
         assert!((1200..1400).contains(&body.len()), "{}", body.len());
         let out = assume_role::parse_output(body.as_bytes()).expect("parses");
-        assert_eq!(out.credentials().expect("credentials").session_token().len(), 600);
-        assert_eq!(out.request_id(), Some("c6104cbe-af31-11e0-8154-cbc7ccf896c7"));
+        assert_eq!(
+            out.credentials()
+                .expect("credentials")
+                .session_token()
+                .len(),
+            600
+        );
+        assert_eq!(
+            out.request_id(),
+            Some("c6104cbe-af31-11e0-8154-cbc7ccf896c7")
+        );
     }
 
     #[test]
     fn error_is_modeled() {
-        let e = assume_role::parse_error(400, &Default::default(), ERROR_RESPONSE.as_bytes()).expect("parses");
-        assert!(matches!(e, AssumeRoleError::MalformedPolicyDocumentException(_)), "{e:?}");
+        let e = assume_role::parse_error(400, &Default::default(), ERROR_RESPONSE.as_bytes())
+            .expect("parses");
+        assert!(
+            matches!(e, AssumeRoleError::MalformedPolicyDocumentException(_)),
+            "{e:?}"
+        );
     }
 
     #[test]

@@ -84,7 +84,11 @@ pub enum FileChange {
     /// Generated but not on disk.
     Added { path: String, new: String },
     /// On disk but different.
-    Changed { path: String, old: String, new: String },
+    Changed {
+        path: String,
+        old: String,
+        new: String,
+    },
     /// On disk (with an `@generated` header) but no longer generated.
     Removed { path: String, old: String },
 }
@@ -100,11 +104,13 @@ impl GeneratedCrate {
                         std::fs::create_dir_all(parent)
                             .with_context(|| format!("creating {}", parent.display()))?;
                     }
-                    std::fs::write(&full, new).with_context(|| format!("writing {}", full.display()))?;
+                    std::fs::write(&full, new)
+                        .with_context(|| format!("writing {}", full.display()))?;
                 }
                 FileChange::Removed { path, .. } => {
                     let full = dir.join(&path);
-                    std::fs::remove_file(&full).with_context(|| format!("removing {}", full.display()))?;
+                    std::fs::remove_file(&full)
+                        .with_context(|| format!("removing {}", full.display()))?;
                 }
             }
         }
@@ -121,9 +127,16 @@ impl GeneratedCrate {
             let full = dir.join(path);
             match std::fs::read_to_string(&full) {
                 Ok(old) if &old == new => {}
-                Ok(old) => changes.push(FileChange::Changed { path: path.clone(), old, new: new.clone() }),
+                Ok(old) => changes.push(FileChange::Changed {
+                    path: path.clone(),
+                    old,
+                    new: new.clone(),
+                }),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    changes.push(FileChange::Added { path: path.clone(), new: new.clone() })
+                    changes.push(FileChange::Added {
+                        path: path.clone(),
+                        new: new.clone(),
+                    })
                 }
                 Err(e) => return Err(e).with_context(|| format!("reading {}", full.display())),
             }
@@ -136,7 +149,9 @@ impl GeneratedCrate {
                     continue;
                 }
                 let full = dir.join(&rel);
-                let Ok(old) = std::fs::read_to_string(&full) else { continue };
+                let Ok(old) = std::fs::read_to_string(&full) else {
+                    continue;
+                };
                 if render::is_generated(&old) {
                     changes.push(FileChange::Removed { path: rel, old });
                 }

@@ -10,9 +10,9 @@ use proc_macro2::{Ident, Span};
 const KEYWORDS: &[&str] = &[
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
     "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
-    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub",
-    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "try",
-    "type", "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Keywords that cannot be raw identifiers (`r#self` is not allowed).
@@ -137,8 +137,16 @@ mod tests {
             ("arnType", "ArnType", "arn_type"),
             ("3DSecure", "N3dSecure", "n3d_secure"),
             ("1d", "N1d", "n1d"),
-            ("DBInstanceIdentifier", "DbInstanceIdentifier", "db_instance_identifier"),
-            ("IDPRejectedClaimException", "IdpRejectedClaimException", "idp_rejected_claim_exception"),
+            (
+                "DBInstanceIdentifier",
+                "DbInstanceIdentifier",
+                "db_instance_identifier",
+            ),
+            (
+                "IDPRejectedClaimException",
+                "IdpRejectedClaimException",
+                "idp_rejected_claim_exception",
+            ),
             ("x-amz-date", "XAmzDate", "x_amz_date"),
             ("Result", "ResultValue", "result"),
             ("String", "StringValue", "string"),
@@ -158,7 +166,10 @@ mod tests {
         assert_eq!(ident_text("match"), "r#match");
         assert_eq!(prefixed_ident("set_", "type").to_string(), "set_type");
         assert_eq!(prefixed_ident("", "type").to_string(), "r#type");
-        assert_eq!(suffixed_ident("AssumeRole", "Input").to_string(), "AssumeRoleInput");
+        assert_eq!(
+            suffixed_ident("AssumeRole", "Input").to_string(),
+            "AssumeRoleInput"
+        );
         assert_eq!(suffixed_ident("Self", "").to_string(), "Self_");
         assert_eq!(ident_text("self"), "self_");
         assert_eq!(ident_text("crate"), "crate_");
@@ -177,6 +188,9 @@ mod tests {
     #[test]
     fn consts() {
         assert_eq!(const_name("AssumeRole"), "ASSUME_ROLE");
-        assert_eq!(const_name("aws:RequestTag/${TagKey}"), "AWS_REQUEST_TAG_TAG_KEY");
+        assert_eq!(
+            const_name("aws:RequestTag/${TagKey}"),
+            "AWS_REQUEST_TAG_TAG_KEY"
+        );
     }
 }

@@ -41,11 +41,20 @@ pub fn compile(pattern: &str) -> Option<ProgramBuf> {
     // checked patterns stays what it was.
     regex_lite::Regex::new(pattern).ok()?;
     let rewritten = ascii_perl_classes(pattern)?;
-    let hir = regex_syntax::ParserBuilder::new().build().parse(&rewritten).ok()?;
-    let mut c = Compiler { insts: Vec::new(), ranges: Vec::new() };
+    let hir = regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(&rewritten)
+        .ok()?;
+    let mut c = Compiler {
+        insts: Vec::new(),
+        ranges: Vec::new(),
+    };
     c.emit(&hir)?;
     c.insts.push(Inst::Match);
-    (c.insts.len() <= MAX_INSTS).then_some(ProgramBuf { insts: c.insts, ranges: c.ranges })
+    (c.insts.len() <= MAX_INSTS).then_some(ProgramBuf {
+        insts: c.insts,
+        ranges: c.ranges,
+    })
 }
 
 fn has_case_insensitive_flag(pattern: &str) -> bool {
@@ -150,7 +159,12 @@ impl Compiler {
                     self.class([(c as u32, c as u32)]);
                 }
             }
-            HirKind::Class(Class::Unicode(class)) => self.class(class.ranges().iter().map(|r| (r.start() as u32, r.end() as u32))),
+            HirKind::Class(Class::Unicode(class)) => self.class(
+                class
+                    .ranges()
+                    .iter()
+                    .map(|r| (r.start() as u32, r.end() as u32)),
+            ),
             HirKind::Class(Class::Bytes(_)) => return None,
             HirKind::Look(look) => self.insts.push(match look {
                 Look::Start => Inst::Start,
@@ -220,7 +234,10 @@ impl Compiler {
 impl ProgramBuf {
     /// The program, borrowed.
     pub fn program(&self) -> Program<'_> {
-        Program { insts: &self.insts, ranges: &self.ranges }
+        Program {
+            insts: &self.insts,
+            ranges: &self.ranges,
+        }
     }
 
     /// `&::stsgen_runtime::validate::pattern::Program { insts: &[...], ranges: &[...] }`.
@@ -251,10 +268,19 @@ mod tests {
 
     #[test]
     fn perl_classes_become_ascii() {
-        assert_eq!(ascii_perl_classes(r"[\w+=,.@-]*").unwrap(), r"[[:word:]+=,.@-]*");
+        assert_eq!(
+            ascii_perl_classes(r"[\w+=,.@-]*").unwrap(),
+            r"[[:word:]+=,.@-]*"
+        );
         assert_eq!(ascii_perl_classes(r"\d{12}").unwrap(), r"[[:digit:]]{12}");
-        assert_eq!(ascii_perl_classes(r"[]\s]\[\w").unwrap(), r"[][:space:]]\[[[:word:]]");
-        assert_eq!(ascii_perl_classes(r"[[:alpha:]\S]").unwrap(), r"[[:alpha:][:^space:]]");
+        assert_eq!(
+            ascii_perl_classes(r"[]\s]\[\w").unwrap(),
+            r"[][:space:]]\[[[:word:]]"
+        );
+        assert_eq!(
+            ascii_perl_classes(r"[[:alpha:]\S]").unwrap(),
+            r"[[:alpha:][:^space:]]"
+        );
     }
 
     #[test]

@@ -63,7 +63,10 @@ pub fn suite_kind(suite: &Suite) -> Result<Kind> {
         let kind = match (case.serialized.is_some(), case.response.is_some()) {
             (true, false) => "input",
             (false, true) => "output",
-            _ => bail!("cases[{i}] ({}): needs exactly one of `serialized` and `response`", case_id(case)),
+            _ => bail!(
+                "cases[{i}] ({}): needs exactly one of `serialized` and `response`",
+                case_id(case)
+            ),
         };
         kinds.insert(kind);
     }
@@ -116,8 +119,12 @@ pub fn test_names(suite: &Suite) -> Vec<String> {
 /// definitions.
 pub fn suite_model(suite: &Suite) -> Result<String> {
     let mut metadata = suite.metadata.clone();
-    metadata.entry("serviceId").or_insert_with(|| json!("Protocol Test"));
-    metadata.entry("endpointPrefix").or_insert_with(|| json!("protocoltest"));
+    metadata
+        .entry("serviceId")
+        .or_insert_with(|| json!("Protocol Test"));
+    metadata
+        .entry("endpointPrefix")
+        .or_insert_with(|| json!("protocoltest"));
     let shapes = &suite.shapes;
     let mut operations: BTreeMap<String, (String, Value)> = BTreeMap::new();
     for (i, case) in suite.cases.iter().enumerate() {
@@ -138,7 +145,10 @@ pub fn suite_model(suite: &Suite) -> Result<String> {
             }
         }
     }
-    let operations: Map<String, Value> = operations.into_iter().map(|(name, (_, given))| (name, given)).collect();
+    let operations: Map<String, Value> = operations
+        .into_iter()
+        .map(|(name, (_, given))| (name, given))
+        .collect();
     let model = json!({
         "version": "2.0",
         "metadata": metadata,
@@ -159,7 +169,10 @@ pub(crate) fn suite_service(suite: &Suite, crate_name: &str) -> Result<Service> 
         partitions: None,
         endpoint_tests: None,
     };
-    let options = crate::Options { crate_name: Some(crate_name.to_owned()), ..Default::default() };
+    let options = crate::Options {
+        crate_name: Some(crate_name.to_owned()),
+        ..Default::default()
+    };
     crate::ir::lower(&sources, &options)
 }
 
@@ -171,15 +184,25 @@ pub(crate) fn suite_service(suite: &Suite, crate_name: &str) -> Result<Service> 
 /// When the suite is malformed or a case refers to members or values its shapes do not have.
 pub fn suite_tests(suite: &Suite, kind: Kind, crate_name: &str) -> Result<String> {
     let svc = suite_service(suite, crate_name)?;
-    let ctx = Ctx { svc: &svc, krate: naming::ident(crate_name) };
+    let ctx = Ctx {
+        svc: &svc,
+        krate: naming::ident(crate_name),
+    };
     let description = suite.description.as_deref().unwrap_or("(no description)");
-    let client_endpoint = suite.client_endpoint.clone().unwrap_or_else(|| "https://example.com".to_owned());
+    let client_endpoint = suite
+        .client_endpoint
+        .clone()
+        .unwrap_or_else(|| "https://example.com".to_owned());
     let endpoint_path = endpoint_path(&client_endpoint);
     let names = test_names(suite);
     let mut tests = Vec::new();
     for (case, name) in suite.cases.iter().zip(&names) {
         let id = case_id(case);
-        let op_name = case.given.get("name").and_then(Value::as_str).unwrap_or_default();
+        let op_name = case
+            .given
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         let op = svc
             .operations
             .iter()
@@ -191,11 +214,23 @@ pub fn suite_tests(suite: &Suite, kind: Kind, crate_name: &str) -> Result<String
         }
         .with_context(|| format!("case {id}"))?;
         let name = naming::ident(name);
-        let doc = format!(" `{id}`: {}", case.description.as_deref().unwrap_or("").trim());
-        let docs = doc.lines().map(str::to_owned).collect::<Vec<_>>().into_iter().map(|line| {
-            let line = if line.is_empty() || line.starts_with(' ') { line } else { format!(" {line}") };
-            quote! { #[doc = #line] }
-        });
+        let doc = format!(
+            " `{id}`: {}",
+            case.description.as_deref().unwrap_or("").trim()
+        );
+        let docs = doc
+            .lines()
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|line| {
+                let line = if line.is_empty() || line.starts_with(' ') {
+                    line
+                } else {
+                    format!(" {line}")
+                };
+                quote! { #[doc = #line] }
+            });
         tests.push(quote! {
             #(#docs)*
             #[test]
@@ -204,10 +239,7 @@ pub fn suite_tests(suite: &Suite, kind: Kind, crate_name: &str) -> Result<String
             }
         });
     }
-    let file_doc = format!(
-        " botocore protocol {} cases: {description}",
-        kind.as_str()
-    );
+    let file_doc = format!(" botocore protocol {} cases: {description}", kind.as_str());
     let support = support_tokens();
     let module = naming::ident(crate_name);
     let tokens = quote! {
@@ -376,7 +408,13 @@ fn recrate(tokens: TokenStream, krate: &Ident) -> TokenStream {
 }
 
 /// The test body of an input case.
-fn input_case(ctx: &Ctx<'_>, op: &Operation, case: &Case, client_endpoint: &str, endpoint_path: &str) -> Result<TokenStream> {
+fn input_case(
+    ctx: &Ctx<'_>,
+    op: &Operation,
+    case: &Case,
+    client_endpoint: &str,
+    endpoint_path: &str,
+) -> Result<TokenStream> {
     let op_path = ctx.op_path(op);
     let input_ty = naming::suffixed_ident(&op.rust_name, "Input");
     let params = case.params.clone().unwrap_or_default();
@@ -386,7 +424,10 @@ fn input_case(ctx: &Ctx<'_>, op: &Operation, case: &Case, client_endpoint: &str,
         None if params.is_empty() => quote! {},
         None => bail!("`params` given for an operation without input"),
     };
-    let serialized = case.serialized.as_ref().ok_or_else(|| anyhow!("no `serialized` object"))?;
+    let serialized = case
+        .serialized
+        .as_ref()
+        .ok_or_else(|| anyhow!("no `serialized` object"))?;
     let mut checks = Vec::new();
     if let Some(method) = &serialized.method {
         checks.push(quote! { assert_eq!(req.method().as_str(), #method, "HTTP method"); });
@@ -445,11 +486,20 @@ fn input_case(ctx: &Ctx<'_>, op: &Operation, case: &Case, client_endpoint: &str,
     }
     let is_json = !matches!(ctx.svc.protocol, crate::ir::Protocol::AwsQuery);
     // A blob or string payload is the body as it is.
-    let raw_payload = op.input.and_then(|i| ctx.svc.structure(i)).is_some_and(|s| {
-        s.payload.as_deref().and_then(|p| s.members.iter().find(|m| m.wire_name == p)).is_some_and(|m| {
-            matches!(ctx.svc.shape(m.target).kind, ShapeKind::Blob { .. } | ShapeKind::String(_))
-        })
-    });
+    let raw_payload = op
+        .input
+        .and_then(|i| ctx.svc.structure(i))
+        .is_some_and(|s| {
+            s.payload
+                .as_deref()
+                .and_then(|p| s.members.iter().find(|m| m.wire_name == p))
+                .is_some_and(|m| {
+                    matches!(
+                        ctx.svc.shape(m.target).kind,
+                        ShapeKind::Blob { .. } | ShapeKind::String(_)
+                    )
+                })
+        });
     if let (Some(body), true) = (&serialized.body, raw_payload) {
         checks.push(quote! {
             let expected_body: &str = #body;
@@ -499,7 +549,10 @@ fn message(text: &str) -> String {
 /// The test body of an output case (a parsed result or a parsed error).
 fn output_case(ctx: &Ctx<'_>, op: &Operation, case: &Case) -> Result<TokenStream> {
     let op_path = ctx.op_path(op);
-    let response = case.response.as_ref().ok_or_else(|| anyhow!("no `response` object"))?;
+    let response = case
+        .response
+        .as_ref()
+        .ok_or_else(|| anyhow!("no `response` object"))?;
     let body = response.body.as_deref().unwrap_or("");
     if case.error.is_some() || case.error_code.is_some() {
         return error_case(ctx, op, case, response, body);
@@ -561,7 +614,10 @@ fn error_case(
     let svc = ctx.svc;
     let op_path = ctx.op_path(op);
     let error_ty = naming::suffixed_ident(&op.rust_name, "Error");
-    let code = case.error_code.as_deref().ok_or_else(|| anyhow!("no `errorCode`"))?;
+    let code = case
+        .error_code
+        .as_deref()
+        .ok_or_else(|| anyhow!("no `errorCode`"))?;
     let status = response.status_code.unwrap_or(400);
     let header_inserts = header_inserts(response);
     let mut checks = vec![quote! { assert_eq!(err.code(), #code, "error code"); }];
@@ -574,7 +630,9 @@ fn error_case(
             let is_fn = naming::ident(&variant.predicate);
             let v = naming::ident(&variant.name);
             let shape = &svc.shape(variant.shape).wire_name;
-            let ShapeKind::Structure(s) = &svc.shape(variant.shape).kind else { unreachable!("errors are structures") };
+            let ShapeKind::Structure(s) = &svc.shape(variant.shape).kind else {
+                unreachable!("errors are structures")
+            };
             let mut field_checks = Vec::new();
             for (key, value) in &expected_fields {
                 if value.is_null() {
@@ -589,7 +647,9 @@ fn error_case(
                 let target = svc.shape(m.target);
                 let expected = match &target.kind {
                     ShapeKind::String(st) if st.enum_values.is_empty() => {
-                        let s = value.as_str().ok_or_else(|| anyhow!("error.{key}: expected a string"))?;
+                        let s = value
+                            .as_str()
+                            .ok_or_else(|| anyhow!("error.{key}: expected a string"))?;
                         quote! { Some(#s) }
                     }
                     _ if crate::emit::shapes::is_copy(svc, m.target) => {
@@ -604,7 +664,13 @@ fn error_case(
                 let label = message(&format!("error member `{key}`"));
                 field_checks.push(quote! { assert_eq!(e.#getter(), #expected, #label); });
             }
-            let wrong = format!("{}, got {{:?}}", message(&format!("expected the modeled `{shape}` error ({})", variant.name)));
+            let wrong = format!(
+                "{}, got {{:?}}",
+                message(&format!(
+                    "expected the modeled `{shape}` error ({})",
+                    variant.name
+                ))
+            );
             checks.push(quote! {
                 assert!(err.#is_fn(), #wrong, err);
                 let #op_path::#error_ty::#v(e) = &err else { panic!(#wrong, err) };
@@ -613,7 +679,9 @@ fn error_case(
         }
         None => {
             if !expected_fields.is_empty() {
-                bail!("`error` members given for code `{code}`, which the operation does not model");
+                bail!(
+                    "`error` members given for code `{code}`, which the operation does not model"
+                );
             }
             checks.push(quote! { assert!(err.is_unhandled(), "expected an unhandled error, got {:?}", err); });
         }
@@ -646,10 +714,17 @@ fn header_inserts(response: &Response) -> Vec<TokenStream> {
 
 /// Builder calls setting the members in `obj` on a builder of structure `id`
 /// (`.member(value)`, or `.set_member(Some(collection))` for lists and maps).
-fn builder_calls(ctx: &Ctx<'_>, id: ShapeId, obj: &Map<String, Value>, path: &str) -> Result<TokenStream> {
+fn builder_calls(
+    ctx: &Ctx<'_>,
+    id: ShapeId,
+    obj: &Map<String, Value>,
+    path: &str,
+) -> Result<TokenStream> {
     let svc = ctx.svc;
     let shape = svc.shape(id);
-    let ShapeKind::Structure(s) = &shape.kind else { bail!("{path}: `{}` is not a structure", shape.wire_name) };
+    let ShapeKind::Structure(s) = &shape.kind else {
+        bail!("{path}: `{}` is not a structure", shape.wire_name)
+    };
     let mut calls = Vec::new();
     for (key, value) in obj {
         if value.is_null() {
@@ -682,7 +757,12 @@ fn builder_calls(ctx: &Ctx<'_>, id: ShapeId, obj: &Map<String, Value>, path: &st
 fn value_expr(ctx: &Ctx<'_>, id: ShapeId, v: &Value, path: &str) -> Result<TokenStream> {
     let svc = ctx.svc;
     let shape = svc.shape(id);
-    let wrong = |what: &str| anyhow!("{path}: expected {what} for `{}`, found {v}", shape.wire_name);
+    let wrong = |what: &str| {
+        anyhow!(
+            "{path}: expected {what} for `{}`, found {v}",
+            shape.wire_name
+        )
+    };
     Ok(match &shape.kind {
         ShapeKind::Structure(_) => {
             if shape.home == Home::Error {
@@ -708,7 +788,12 @@ fn value_expr(ctx: &Ctx<'_>, id: ShapeId, v: &Value, path: &str) -> Result<Token
             let entries = entries
                 .iter()
                 .map(|(k, val)| {
-                    let key = value_expr(ctx, m.key, &Value::String(k.clone()), &format!("{path}.{k} (key)"))?;
+                    let key = value_expr(
+                        ctx,
+                        m.key,
+                        &Value::String(k.clone()),
+                        &format!("{path}.{k} (key)"),
+                    )?;
                     let val = value_expr(ctx, m.value, val, &format!("{path}.{k}"))?;
                     Ok(quote! { (#key, #val) })
                 })
@@ -725,7 +810,10 @@ fn value_expr(ctx: &Ctx<'_>, id: ShapeId, v: &Value, path: &str) -> Result<Token
             }
         }
         ShapeKind::Integer(_) => {
-            let n = v.as_i64().and_then(|n| i32::try_from(n).ok()).ok_or_else(|| wrong("a 32-bit integer"))?;
+            let n = v
+                .as_i64()
+                .and_then(|n| i32::try_from(n).ok())
+                .ok_or_else(|| wrong("a 32-bit integer"))?;
             TokenTree::Literal(Literal::i32_suffixed(n)).into()
         }
         ShapeKind::Long(_) => {
@@ -757,13 +845,17 @@ fn value_expr(ctx: &Ctx<'_>, id: ShapeId, v: &Value, path: &str) -> Result<Token
             quote! { #b }
         }
         ShapeKind::Timestamp { .. } => {
-            let Value::Number(n) = v else { return Err(wrong("epoch seconds")) };
-            let (secs, nanos) = epoch_parts(&n.to_string()).ok_or_else(|| wrong("epoch seconds"))?;
+            let Value::Number(n) = v else {
+                return Err(wrong("epoch seconds"));
+            };
+            let (secs, nanos) =
+                epoch_parts(&n.to_string()).ok_or_else(|| wrong("epoch seconds"))?;
             if nanos == 0 {
                 let secs = Literal::i64_suffixed(secs);
                 quote! { ::stsgen_runtime::DateTime::from_unix_timestamp(#secs).expect("a valid timestamp") }
             } else {
-                let total = Literal::i128_suffixed(i128::from(secs) * 1_000_000_000 + i128::from(nanos));
+                let total =
+                    Literal::i128_suffixed(i128::from(secs) * 1_000_000_000 + i128::from(nanos));
                 quote! { ::stsgen_runtime::DateTime::from_unix_timestamp_nanos(#total).expect("a valid timestamp") }
             }
         }
@@ -816,7 +908,10 @@ pub(crate) fn epoch_parts(text: &str) -> Option<(i64, u32)> {
         None => (false, text),
     };
     let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
-    if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+    if int.is_empty()
+        || !int.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
         return None;
     }
     let secs: i64 = int.parse().ok()?;
@@ -862,7 +957,10 @@ mod tests {
     #[test]
     fn suite_model_has_one_operation_per_name() {
         let given = json!({"name": "Op", "http": {"method": "POST", "requestUri": "/"}, "input": {"shape": "OpInput"}});
-        let s = suite(json!([input_case("A", given.clone()), input_case("B", given)]));
+        let s = suite(json!([
+            input_case("A", given.clone()),
+            input_case("B", given)
+        ]));
         let model: Value = serde_json::from_str(&suite_model(&s).unwrap()).unwrap();
         assert_eq!(model["operations"].as_object().unwrap().len(), 1);
         assert_eq!(model["operations"]["Op"]["input"]["shape"], "OpInput");
@@ -894,18 +992,30 @@ mod tests {
 
     #[test]
     fn test_names_are_snake_case_and_unique() {
-        assert_eq!(test_name("SDKAppliedContentEncoding_awsQuery"), "sdk_applied_content_encoding_aws_query");
+        assert_eq!(
+            test_name("SDKAppliedContentEncoding_awsQuery"),
+            "sdk_applied_content_encoding_aws_query"
+        );
         assert_eq!(test_name("QueryXmlLists"), "query_xml_lists");
-        assert_eq!(test_name("AwsQuerySupportsNaNFloatInputs"), "aws_query_supports_na_n_float_inputs");
+        assert_eq!(
+            test_name("AwsQuerySupportsNaNFloatInputs"),
+            "aws_query_supports_na_n_float_inputs"
+        );
         assert_eq!(test_name("Type"), "type_case");
         let given = json!({"name": "Op", "http": {"method": "POST", "requestUri": "/"}});
-        let s = suite(json!([input_case("SameId", given.clone()), input_case("same_id", given)]));
+        let s = suite(json!([
+            input_case("SameId", given.clone()),
+            input_case("same_id", given)
+        ]));
         assert_eq!(test_names(&s), ["same_id", "same_id_2"]);
     }
 
     #[test]
     fn form_pairs_decode_and_sort() {
-        assert_eq!(support::percent_decode("2015-01-25T08%3A00%3A00Z"), "2015-01-25T08:00:00Z");
+        assert_eq!(
+            support::percent_decode("2015-01-25T08%3A00%3A00Z"),
+            "2015-01-25T08:00:00Z"
+        );
         assert_eq!(support::percent_decode("a+b%20c%2B"), "a b c+");
         assert_eq!(support::percent_decode("100%"), "100%");
         assert_eq!(support::percent_decode("%zz%4"), "%zz%4");
@@ -913,17 +1023,29 @@ mod tests {
         let pairs = support::form_pairs("Version=1&Action=Op&ListArg=&Qux=dmFsdWU%3D&Flag");
         assert_eq!(
             pairs,
-            [("Action", "Op"), ("Flag", ""), ("ListArg", ""), ("Qux", "dmFsdWU="), ("Version", "1")]
-                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            [
+                ("Action", "Op"),
+                ("Flag", ""),
+                ("ListArg", ""),
+                ("Qux", "dmFsdWU="),
+                ("Version", "1")
+            ]
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
         );
         // Order-insensitive, multiplicity-sensitive.
-        assert_eq!(support::form_pairs("a=1&b=2"), support::form_pairs("b=2&a=1"));
+        assert_eq!(
+            support::form_pairs("a=1&b=2"),
+            support::form_pairs("b=2&a=1")
+        );
         assert_ne!(support::form_pairs("a=1&a=1"), support::form_pairs("a=1"));
     }
 
     #[test]
     fn json_bodies_compare_by_value() {
-        assert!(support::json_equal(r#"{"a":1.500,"b":[1,2]}"#, "{\n  \"b\": [1, 2.0], \"a\": 1.5\n}"));
+        assert!(support::json_equal(
+            r#"{"a":1.500,"b":[1,2]}"#,
+            "{\n  \"b\": [1, 2.0], \"a\": 1.5\n}"
+        ));
         assert!(!support::json_equal(r#"{"a":1}"#, r#"{"a":2}"#));
         assert!(!support::json_equal(r#"{"a":1,"b":null}"#, r#"{"a":1}"#));
         assert!(support::json_equal("{}", ""));
@@ -962,9 +1084,12 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/protocols");
         let mut total = 0;
         let files = ["query", "json", "json_1_0", "rest-json"];
-        let runs = [("input", Kind::Input), ("output", Kind::Output)].into_iter().flat_map(|d| files.map(move |f| (d, f)));
+        let runs = [("input", Kind::Input), ("output", Kind::Output)]
+            .into_iter()
+            .flat_map(|d| files.map(move |f| (d, f)));
         for ((dir, kind), file) in runs {
-            let text = std::fs::read_to_string(root.join(dir).join(format!("{file}.json"))).unwrap();
+            let text =
+                std::fs::read_to_string(root.join(dir).join(format!("{file}.json"))).unwrap();
             let suites: Vec<Suite> = serde_json::from_str(&text).unwrap();
             for (i, s) in suites.iter().enumerate() {
                 assert_eq!(suite_kind(s).unwrap(), kind);
@@ -975,10 +1100,14 @@ mod tests {
                     privileges: None,
                     endpoint_rules: None,
                     partitions: None,
-                    options: crate::Options { crate_name: Some(name.clone()), ..Default::default() },
+                    options: crate::Options {
+                        crate_name: Some(name.clone()),
+                        ..Default::default()
+                    },
                 };
                 crate::generate(&inputs).unwrap_or_else(|e| panic!("{dir} suite {i}: {e:#}"));
-                let tests = suite_tests(s, kind, &name).unwrap_or_else(|e| panic!("{dir} suite {i}: {e:#}"));
+                let tests = suite_tests(s, kind, &name)
+                    .unwrap_or_else(|e| panic!("{dir} suite {i}: {e:#}"));
                 total += tests.matches("#[test]").count();
             }
         }

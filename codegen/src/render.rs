@@ -12,13 +12,19 @@ pub(crate) const RUST_HEADER: &str =
 
 /// Whether a file's text carries the generated marker in its first line.
 pub fn is_generated(text: &str) -> bool {
-    text.lines().next().is_some_and(|l| l.contains(GENERATED_MARKER))
+    text.lines()
+        .next()
+        .is_some_and(|l| l.contains(GENERATED_MARKER))
 }
 
 /// Formats a token stream as a Rust source file with the generated header.
 pub fn rust_file(tokens: TokenStream, what: &str) -> Result<String> {
-    let file: syn::File = syn::parse2(tokens.clone())
-        .with_context(|| format!("emitter produced invalid Rust for {what}: {}", excerpt(&tokens)))?;
+    let file: syn::File = syn::parse2(tokens.clone()).with_context(|| {
+        format!(
+            "emitter produced invalid Rust for {what}: {}",
+            excerpt(&tokens)
+        )
+    })?;
     let body = prettyplease::unparse(&file);
     Ok(format!("{RUST_HEADER}{body}"))
 }

@@ -59,7 +59,9 @@ pub const VERSION_FILE: &str = "VERSION";
 pub fn crate_version(release_dir: &Path) -> Result<Option<crate::diff::Version>> {
     let path = release_dir.join(VERSION_FILE);
     match std::fs::read_to_string(&path) {
-        Ok(text) => crate::diff::Version::parse(&text).with_context(|| format!("reading {}", path.display())).map(Some),
+        Ok(text) => crate::diff::Version::parse(&text)
+            .with_context(|| format!("reading {}", path.display()))
+            .map(Some),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
     }
@@ -73,7 +75,9 @@ pub fn crate_version(release_dir: &Path) -> Result<Option<crate::diff::Version>>
 pub fn retired_members(release_dir: &Path) -> Result<Vec<crate::retired::RetiredMember>> {
     let path = release_dir.join(crate::retired::FILE);
     match std::fs::read_to_string(&path) {
-        Ok(text) => crate::retired::parse(&text).with_context(|| format!("reading {}", path.display())),
+        Ok(text) => {
+            crate::retired::parse(&text).with_context(|| format!("reading {}", path.display()))
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
         Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
     }
@@ -107,15 +111,22 @@ pub fn describe_changes(changes: &[crate::FileChange]) -> String {
     let mut text = String::new();
     for change in changes {
         match change {
-            FileChange::Added { path, .. } => text.push_str(&format!("+++ {path} (generated, missing on disk)\n")),
-            FileChange::Removed { path, .. } => text.push_str(&format!("--- {path} (on disk, no longer generated)\n")),
+            FileChange::Added { path, .. } => {
+                text.push_str(&format!("+++ {path} (generated, missing on disk)\n"))
+            }
+            FileChange::Removed { path, .. } => {
+                text.push_str(&format!("--- {path} (on disk, no longer generated)\n"))
+            }
             FileChange::Changed { path, old, new } => {
                 let diff = similar::TextDiff::from_lines(old, new);
                 text.push_str(
                     &diff
                         .unified_diff()
                         .context_radius(3)
-                        .header(&format!("a/{path} (on disk)"), &format!("b/{path} (generated)"))
+                        .header(
+                            &format!("a/{path} (on disk)"),
+                            &format!("b/{path} (generated)"),
+                        )
                         .to_string(),
                 );
             }

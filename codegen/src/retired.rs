@@ -53,8 +53,16 @@ mod tests {
 
     #[test]
     fn render_sorts_and_parse_reads_it_back() {
-        let a = RetiredMember { shape: "B".into(), member: "M".into(), target: "T".into(), removed_in: "0.2.0".into() };
-        let b = RetiredMember { shape: "A".into(), ..a.clone() };
+        let a = RetiredMember {
+            shape: "B".into(),
+            member: "M".into(),
+            target: "T".into(),
+            removed_in: "0.2.0".into(),
+        };
+        let b = RetiredMember {
+            shape: "A".into(),
+            ..a.clone()
+        };
         let text = render(&[a.clone(), b.clone(), a.clone()]);
         assert_eq!(parse(&text).unwrap(), vec![b, a]);
         assert!(parse("[{\"shape\":\"A\"}]").is_err());

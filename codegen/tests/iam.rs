@@ -43,7 +43,11 @@ fn sts_text() -> String {
 }
 
 fn fixture_text(name: &str) -> String {
-    read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/iam").join(name))
+    read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/iam")
+            .join(name),
+    )
 }
 
 fn operations(names: &[&str]) -> Vec<String> {
@@ -87,21 +91,40 @@ fn sts_actions_are_linked_to_operations() {
     assert_eq!(model.prefix, "sts");
     assert_eq!(model.actions.len(), 16);
 
-    let permission_only: BTreeSet<&str> =
-        model.actions.iter().filter(|a| a.is_permission_only()).map(|a| a.wire_name.as_str()).collect();
-    let expected: BTreeSet<&str> =
-        ["GetServiceBearerToken", "SetContext", "SetSourceIdentity", "TagGetWebIdentityToken", "TagSession"]
-            .into_iter()
-            .collect();
+    let permission_only: BTreeSet<&str> = model
+        .actions
+        .iter()
+        .filter(|a| a.is_permission_only())
+        .map(|a| a.wire_name.as_str())
+        .collect();
+    let expected: BTreeSet<&str> = [
+        "GetServiceBearerToken",
+        "SetContext",
+        "SetSourceIdentity",
+        "TagGetWebIdentityToken",
+        "TagSession",
+    ]
+    .into_iter()
+    .collect();
     assert_eq!(permission_only, expected);
-    assert!(model.operations_without_action.is_empty(), "{:?}", model.operations_without_action);
+    assert!(
+        model.operations_without_action.is_empty(),
+        "{:?}",
+        model.operations_without_action
+    );
     for op in STS_OPERATIONS {
-        let action = model.action_for_operation(op).unwrap_or_else(|| panic!("no action for {op}"));
+        let action = model
+            .action_for_operation(op)
+            .unwrap_or_else(|| panic!("no action for {op}"));
         assert_eq!(action.wire_name, *op);
         assert_eq!(action.policy_name, format!("sts:{op}"));
     }
 
-    let assume_role = model.actions.iter().find(|a| a.wire_name == "AssumeRole").unwrap();
+    let assume_role = model
+        .actions
+        .iter()
+        .find(|a| a.wire_name == "AssumeRole")
+        .unwrap();
     assert_eq!(assume_role.variant, "AssumeRole");
     assert_eq!(assume_role.access_level, AccessLevel::Write);
     assert_eq!(assume_role.resource_types.len(), 1);
@@ -109,14 +132,28 @@ fn sts_actions_are_linked_to_operations() {
     assert!(assume_role.resource_types[0].required);
     assert_eq!(assume_role.condition_keys.len(), 19);
     assert!(assume_role.condition_keys.iter().all(|k| k.id.is_some()));
-    let saml = model.actions.iter().find(|a| a.wire_name == "AssumeRoleWithSAML").unwrap();
+    let saml = model
+        .actions
+        .iter()
+        .find(|a| a.wire_name == "AssumeRoleWithSAML")
+        .unwrap();
     assert_eq!(saml.variant, "AssumeRoleWithSaml");
 
     let levels = model.actions_by_access_level();
     let counts: Vec<(AccessLevel, usize)> = levels.iter().map(|(l, a)| (*l, a.len())).collect();
-    assert_eq!(counts, [(AccessLevel::Read, 5), (AccessLevel::Write, 9), (AccessLevel::Tagging, 2)]);
     assert_eq!(
-        model.actions_with_access_level(AccessLevel::Tagging).map(|a| a.wire_name.as_str()).collect::<Vec<_>>(),
+        counts,
+        [
+            (AccessLevel::Read, 5),
+            (AccessLevel::Write, 9),
+            (AccessLevel::Tagging, 2)
+        ]
+    );
+    assert_eq!(
+        model
+            .actions_with_access_level(AccessLevel::Tagging)
+            .map(|a| a.wire_name.as_str())
+            .collect::<Vec<_>>(),
         ["TagGetWebIdentityToken", "TagSession"]
     );
 }
@@ -124,22 +161,53 @@ fn sts_actions_are_linked_to_operations() {
 #[test]
 fn sts_resource_types_have_arn_builders() {
     let model = sts();
-    let names: Vec<&str> = model.resource_types.iter().map(|r| r.name.as_str()).collect();
-    assert_eq!(names, ["context-provider", "federated-user", "role", "root-user", "self-session", "user"]);
+    let names: Vec<&str> = model
+        .resource_types
+        .iter()
+        .map(|r| r.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "context-provider",
+            "federated-user",
+            "role",
+            "root-user",
+            "self-session",
+            "user"
+        ]
+    );
 
     let fields = |name: &str| -> Vec<String> {
-        let r = model.resource_types.iter().find(|r| r.name == name).unwrap();
+        let r = model
+            .resource_types
+            .iter()
+            .find(|r| r.name == name)
+            .unwrap();
         r.arn_variables.iter().map(|v| v.field.clone()).collect()
     };
-    let role = model.resource_types.iter().find(|r| r.name == "role").unwrap();
+    let role = model
+        .resource_types
+        .iter()
+        .find(|r| r.name == "role")
+        .unwrap();
     assert_eq!(role.arn_struct, "RoleArn");
     assert_eq!(role.variant, "Role");
-    assert_eq!(fields("role"), ["partition", "account", "role_name_with_path"]);
+    assert_eq!(
+        fields("role"),
+        ["partition", "account", "role_name_with_path"]
+    );
     // The context provider's ARN is owned by AWS: no account variable.
-    assert_eq!(fields("context-provider"), ["partition", "context_provider_name"]);
+    assert_eq!(
+        fields("context-provider"),
+        ["partition", "context_provider_name"]
+    );
     assert_eq!(fields("root-user"), ["partition", "account"]);
     assert_eq!(
-        role.condition_keys.iter().map(|k| k.name.as_str()).collect::<Vec<_>>(),
+        role.condition_keys
+            .iter()
+            .map(|k| k.name.as_str())
+            .collect::<Vec<_>>(),
         ["aws:ResourceTag/${TagKey}", "iam:ResourceTag/${TagKey}"]
     );
 }
@@ -149,30 +217,62 @@ fn sts_condition_keys_are_typed_and_templated() {
     let model = sts();
     assert_eq!(model.condition_keys.len(), 57);
     assert!(model.undeclared_global_keys.is_empty());
-    let key = |name: &str| model.condition_keys.iter().find(|k| k.name == name).unwrap();
+    let key = |name: &str| {
+        model
+            .condition_keys
+            .iter()
+            .find(|k| k.name == name)
+            .unwrap()
+    };
 
     let request_tag = key("aws:RequestTag/${TagKey}");
     assert_eq!(request_tag.variant, "AwsRequestTag");
     let template = request_tag.template.as_ref().unwrap();
     assert_eq!(
-        (template.prefix.as_str(), template.variable.as_str(), template.suffix.as_str()),
+        (
+            template.prefix.as_str(),
+            template.variable.as_str(),
+            template.suffix.as_str()
+        ),
         ("aws:RequestTag/", "TagKey", "")
     );
-    assert_eq!((template.fn_name.as_str(), template.param.as_str()), ("aws_request_tag", "tag_key"));
-    let context = key("sts:RequestContext/${ContextKey}").template.as_ref().unwrap();
+    assert_eq!(
+        (template.fn_name.as_str(), template.param.as_str()),
+        ("aws_request_tag", "tag_key")
+    );
+    let context = key("sts:RequestContext/${ContextKey}")
+        .template
+        .as_ref()
+        .unwrap();
     assert_eq!(context.fn_name, "sts_request_context");
 
     assert!(key("aws:TagKeys").template.is_none());
     assert_eq!(key("aws:TagKeys").key_type, ConditionKeyType::ArrayOfString);
-    assert_eq!(key("sts:DurationSeconds").key_type, ConditionKeyType::Numeric);
-    assert_eq!(key("sts:RequestContextProviders").key_type, ConditionKeyType::ArrayOfArn);
-    assert_eq!(key("cognito-identity.amazonaws.com:amr").variant, "CognitoIdentityAmazonawsComAmr");
-    let templated = model.condition_keys.iter().filter(|k| k.template.is_some()).count();
+    assert_eq!(
+        key("sts:DurationSeconds").key_type,
+        ConditionKeyType::Numeric
+    );
+    assert_eq!(
+        key("sts:RequestContextProviders").key_type,
+        ConditionKeyType::ArrayOfArn
+    );
+    assert_eq!(
+        key("cognito-identity.amazonaws.com:amr").variant,
+        "CognitoIdentityAmazonawsComAmr"
+    );
+    let templated = model
+        .condition_keys
+        .iter()
+        .filter(|k| k.template.is_some())
+        .count();
     assert_eq!(templated, 4);
 
     // Plain keys are tried before templates when parsing a concrete key.
     let order = model.key_match_order();
-    let first_template = order.iter().position(|id| model.condition_key(*id).template.is_some()).unwrap();
+    let first_template = order
+        .iter()
+        .position(|id| model.condition_key(*id).template.is_some())
+        .unwrap();
     assert_eq!(first_template, 57 - 4);
 }
 
@@ -180,8 +280,14 @@ fn sts_condition_keys_are_typed_and_templated() {
 fn action_paths_point_into_the_generated_module() {
     let model = sts();
     let path = ir::action_path(&model, "AssumeRoleWithSAML").unwrap();
-    assert_eq!(path.to_string(), "crate :: iam :: Action :: AssumeRoleWithSaml");
-    assert!(ir::action_path(&model, "TagSession").is_none(), "permission-only actions have no operation");
+    assert_eq!(
+        path.to_string(),
+        "crate :: iam :: Action :: AssumeRoleWithSaml"
+    );
+    assert!(
+        ir::action_path(&model, "TagSession").is_none(),
+        "permission-only actions have no operation"
+    );
     assert!(ir::action_path(&model, "NoSuchOperation").is_none());
 }
 
@@ -212,8 +318,17 @@ fn sts_module_renders() {
         assert!(squash(&text).contains(&squash(needle)), "rendered iam.rs lacks {needle:?}");
     }
     // One `Action` variant per privilege, each documented.
-    let enum_body = text.split("pub enum Action {").nth(1).unwrap().split("\n}\n").next().unwrap();
-    let variants = enum_body.lines().filter(|l| l.trim_end().ends_with(',') && !l.trim().starts_with("///")).count();
+    let enum_body = text
+        .split("pub enum Action {")
+        .nth(1)
+        .unwrap()
+        .split("\n}\n")
+        .next()
+        .unwrap();
+    let variants = enum_body
+        .lines()
+        .filter(|l| l.trim_end().ends_with(',') && !l.trim().starts_with("///"))
+        .count();
     assert_eq!(variants, 16, "{enum_body}");
     // Templates reach the output verbatim, never through `format!`.
     assert!(!text.contains("format!"));
@@ -236,7 +351,10 @@ fn unknown_json_key_is_an_error_with_its_path() {
         v["privileges"]["AssumeRole"]["resource_types"]["role"]["colour"] = json!("blue");
     });
     let err = error_text(parse(&text));
-    assert!(err.contains("privileges.AssumeRole.resource_types.role"), "{err}");
+    assert!(
+        err.contains("privileges.AssumeRole.resource_types.role"),
+        "{err}"
+    );
     assert!(err.contains("colour"), "{err}");
 
     let text = edited_sts(|v| v["conditions"]["sts:ExternalId"]["note"] = json!("x"));
@@ -266,7 +384,10 @@ fn unknown_access_level_is_an_error_naming_the_privilege() {
 fn undefined_references_are_errors_except_global_keys() {
     // A service key that `conditions` does not define.
     let text = edited_sts(|v| {
-        v["conditions"].as_object_mut().unwrap().remove("sts:ExternalId");
+        v["conditions"]
+            .as_object_mut()
+            .unwrap()
+            .remove("sts:ExternalId");
     });
     let err = error_text(lower_text(&text, STS_OPERATIONS));
     assert!(err.contains("sts:ExternalId"), "{err}");
@@ -275,23 +396,43 @@ fn undefined_references_are_errors_except_global_keys() {
     // A resource type that `resources` does not define.
     let text = edited_sts(|v| {
         v["resources"].as_object_mut().unwrap().remove("root-user");
-        v["resources_lower_name"].as_object_mut().unwrap().remove("root-user");
+        v["resources_lower_name"]
+            .as_object_mut()
+            .unwrap()
+            .remove("root-user");
     });
     let err = error_text(lower_text(&text, STS_OPERATIONS));
-    assert!(err.contains("privilege `AssumeRoot`, resource type `root-user`"), "{err}");
+    assert!(
+        err.contains("privilege `AssumeRoot`, resource type `root-user`"),
+        "{err}"
+    );
 
     // A global `aws:` key may be used without a definition: kept by name, not a variant.
     let text = edited_sts(|v| {
-        v["conditions"].as_object_mut().unwrap().remove("aws:TagKeys");
+        v["conditions"]
+            .as_object_mut()
+            .unwrap()
+            .remove("aws:TagKeys");
     });
     let model = lower_text(&text, STS_OPERATIONS).unwrap();
     assert_eq!(model.undeclared_global_keys, ["aws:TagKeys"]);
-    let tag_session = model.actions.iter().find(|a| a.wire_name == "TagSession").unwrap();
-    let tag_keys = tag_session.condition_keys.iter().find(|k| k.name == "aws:TagKeys").unwrap();
+    let tag_session = model
+        .actions
+        .iter()
+        .find(|a| a.wire_name == "TagSession")
+        .unwrap();
+    let tag_keys = tag_session
+        .condition_keys
+        .iter()
+        .find(|k| k.name == "aws:TagKeys")
+        .unwrap();
     assert_eq!(tag_keys.id, None);
     let rendered = render_model(&model);
     assert!(!rendered.contains("AwsTagKeys"));
-    assert!(rendered.contains("\"aws:TagKeys\""), "still listed in ActionInfo");
+    assert!(
+        rendered.contains("\"aws:TagKeys\""),
+        "still listed in ActionInfo"
+    );
 }
 
 #[test]
@@ -309,7 +450,8 @@ fn inconsistent_names_are_errors() {
     assert!(err.contains("differ only in case"), "{err}");
 
     let text = edited_sts(|v| {
-        v["conditions"]["sts:externalid"] = json!({"condition": "sts:externalid", "description": "", "type": "String"});
+        v["conditions"]["sts:externalid"] =
+            json!({"condition": "sts:externalid", "description": "", "type": "String"});
     });
     let err = error_text(lower_text(&text, STS_OPERATIONS));
     assert!(err.contains("differ only in case"), "{err}");
@@ -323,26 +465,57 @@ fn inconsistent_names_are_errors() {
 
     let text = edited_sts(|v| v["resources"]["role"]["arn"] = json!("arn:${Partition:iam::role"));
     let err = error_text(lower_text(&text, STS_OPERATIONS));
-    assert!(err.contains("resource type `role`") && err.contains("unterminated"), "{err}");
+    assert!(
+        err.contains("resource type `role`") && err.contains("unterminated"),
+        "{err}"
+    );
 }
 
 #[test]
 fn another_service_s3() {
-    let ops = ["GetObject", "ListBuckets", "ListObjects", "PutBucketPolicy", "PutObject", "PutObjectTagging"];
+    let ops = [
+        "GetObject",
+        "ListBuckets",
+        "ListObjects",
+        "PutBucketPolicy",
+        "PutObject",
+        "PutObjectTagging",
+    ];
     let model = lower_text(&fixture_text("s3.json"), &ops).unwrap();
     assert_eq!(model.prefix, "s3");
     assert_eq!(model.actions.len(), 6);
     // `ListBucket` (the action) is not `ListObjects` or `ListBuckets` (the operations).
-    assert_eq!(model.operations_without_action, ["ListBuckets", "ListObjects"]);
+    assert_eq!(
+        model.operations_without_action,
+        ["ListBuckets", "ListObjects"]
+    );
     let levels: BTreeSet<AccessLevel> = model.actions.iter().map(|a| a.access_level).collect();
     assert_eq!(levels.len(), 5, "the fixture covers every access level");
 
-    let bucket = model.resource_types.iter().find(|r| r.name == "bucket").unwrap();
-    assert_eq!(bucket.arn_variables.iter().map(|v| v.field.as_str()).collect::<Vec<_>>(), ["partition", "bucket_name"]);
+    let bucket = model
+        .resource_types
+        .iter()
+        .find(|r| r.name == "bucket")
+        .unwrap();
+    assert_eq!(
+        bucket
+            .arn_variables
+            .iter()
+            .map(|v| v.field.as_str())
+            .collect::<Vec<_>>(),
+        ["partition", "bucket_name"]
+    );
     // `<key>` is the reference's other placeholder syntax.
-    let tag = model.condition_keys.iter().find(|k| k.name == "s3:ExistingObjectTag/<key>").unwrap();
+    let tag = model
+        .condition_keys
+        .iter()
+        .find(|k| k.name == "s3:ExistingObjectTag/<key>")
+        .unwrap();
     let template = tag.template.as_ref().unwrap();
-    assert_eq!((template.fn_name.as_str(), template.param.as_str()), ("s3_existing_object_tag", "key"));
+    assert_eq!(
+        (template.fn_name.as_str(), template.param.as_str()),
+        ("s3_existing_object_tag", "key")
+    );
 
     let text = render_model(&model);
     assert!(text.contains("pub fn s3_existing_object_tag(key: &str) -> String"));
@@ -354,32 +527,60 @@ fn another_service_s3() {
 
 #[test]
 fn another_service_codebuild_templates_with_suffixes() {
-    let model =
-        lower_text(&fixture_text("codebuild.json"), &["CreateProject", "BatchGetProjects", "CreateFleet"]).unwrap();
+    let model = lower_text(
+        &fixture_text("codebuild.json"),
+        &["CreateProject", "BatchGetProjects", "CreateFleet"],
+    )
+    .unwrap();
     assert_eq!(model.actions.len(), 3);
     assert!(model.actions.iter().all(|a| !a.is_permission_only()));
-    let key = |name: &str| model.condition_keys.iter().find(|k| k.name == name).unwrap();
+    let key = |name: &str| {
+        model
+            .condition_keys
+            .iter()
+            .find(|k| k.name == name)
+            .unwrap()
+    };
 
     // A plain key and a templated key with the same short name: the template keeps its variable.
-    assert_eq!(key("codebuild:secondarySources.location").variant, "CodebuildSecondarySourcesLocation");
+    assert_eq!(
+        key("codebuild:secondarySources.location").variant,
+        "CodebuildSecondarySourcesLocation"
+    );
     let templated = key("codebuild:secondarySources/${sourceIdentifier}.location");
-    assert_eq!(templated.variant, "CodebuildSecondarySourcesSourceIdentifierLocation");
+    assert_eq!(
+        templated.variant,
+        "CodebuildSecondarySourcesSourceIdentifierLocation"
+    );
     let template = templated.template.as_ref().unwrap();
     assert_eq!(template.suffix, ".location");
-    assert_eq!(template.fn_name, "codebuild_secondary_sources_source_identifier_location");
+    assert_eq!(
+        template.fn_name,
+        "codebuild_secondary_sources_source_identifier_location"
+    );
     // Without a clash the short name is used; a variable named `name` is a fine parameter.
-    let env = key("codebuild:environment.environmentVariables/${name}.value").template.as_ref().unwrap();
+    let env = key("codebuild:environment.environmentVariables/${name}.value")
+        .template
+        .as_ref()
+        .unwrap();
     assert_eq!(
         (env.fn_name.as_str(), env.param.as_str()),
         ("codebuild_environment_environment_variables_value", "name")
     );
 
     // Two plain keys that differ only in punctuation: the punctuation is spelled out.
-    assert_eq!(key("codebuild:environment.type").variant, "CodebuildEnvironmentDotType");
-    assert_eq!(key("codebuild:environmentType").variant, "CodebuildEnvironmentType");
+    assert_eq!(
+        key("codebuild:environment.type").variant,
+        "CodebuildEnvironmentDotType"
+    );
+    assert_eq!(
+        key("codebuild:environmentType").variant,
+        "CodebuildEnvironmentType"
+    );
 
     let text = render_model(&model);
-    assert!(text.contains("[\"codebuild:environment.environmentVariables/\", name, \".value\"].concat()"));
+    assert!(text
+        .contains("[\"codebuild:environment.environmentVariables/\", name, \".value\"].concat()"));
     insta::with_settings!({ snapshot_path => "fixtures/iam/snapshots", prepend_module_to_snapshot => false }, {
         insta::assert_snapshot!("codebuild_iam", text);
     });
@@ -416,5 +617,10 @@ fn every_service_of_the_full_model() {
         eprintln!("  {failure}");
     }
     // The only failures allowed are the model's own undefined (non-global) condition keys.
-    assert!(failures.iter().all(|f| f.contains("which `conditions` does not define")), "{failures:#?}");
+    assert!(
+        failures
+            .iter()
+            .all(|f| f.contains("which `conditions` does not define")),
+        "{failures:#?}"
+    );
 }

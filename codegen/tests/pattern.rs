@@ -10,8 +10,38 @@ fn runtime_program(p: &ProgramBuf) -> Program<'_> {
     p.program()
 }
 
-const ALPHABET: &[char] =
-    &['a', 'z', 'Q', '0', '9', '_', '-', '.', ':', '/', ' ', '+', '=', '@', ',', '*', '\n', '\t', 'é', 'ü', '中', '\u{7f}', '\u{85}', '\u{10000}', 'n', 'e', 'u', 's', '1', '2'];
+const ALPHABET: &[char] = &[
+    'a',
+    'z',
+    'Q',
+    '0',
+    '9',
+    '_',
+    '-',
+    '.',
+    ':',
+    '/',
+    ' ',
+    '+',
+    '=',
+    '@',
+    ',',
+    '*',
+    '\n',
+    '\t',
+    'é',
+    'ü',
+    '中',
+    '\u{7f}',
+    '\u{85}',
+    '\u{10000}',
+    'n',
+    'e',
+    'u',
+    's',
+    '1',
+    '2',
+];
 
 /// Deterministic strings: every string up to length 2 over the alphabet, then random ones.
 fn samples() -> Vec<String> {
@@ -28,7 +58,9 @@ fn samples() -> Vec<String> {
         state ^= state >> 7;
         state ^= state << 17;
         let len = (state % 14) as usize;
-        let s: String = (0..len).map(|i| ALPHABET[((state >> (i * 4)) as usize + i * 7) % ALPHABET.len()]).collect();
+        let s: String = (0..len)
+            .map(|i| ALPHABET[((state >> (i * 4)) as usize + i * 7) % ALPHABET.len()])
+            .collect();
         out.push(s);
     }
     out
@@ -36,14 +68,19 @@ fn samples() -> Vec<String> {
 
 fn model_patterns() -> Vec<String> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let model: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(root.join("model/sts/service-2.json")).unwrap()).unwrap();
+    let model: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("model/sts/service-2.json")).unwrap(),
+    )
+    .unwrap();
     let mut out: Vec<String> = model["shapes"]
         .as_object()
         .unwrap()
         .values()
         .filter_map(|s| s["pattern"].as_str().map(str::to_owned))
         .collect();
-    let partitions: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(root.join("model/partitions.json")).unwrap()).unwrap();
+    let partitions: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("model/partitions.json")).unwrap())
+            .unwrap();
     for p in partitions["partitions"].as_array().unwrap() {
         out.push(p["regionRegex"].as_str().unwrap().to_owned());
     }
@@ -77,7 +114,11 @@ const OTHER_MODELS: &[&str] = &[
 fn compiled_programs_agree_with_regex_lite() {
     let samples = samples();
     let mut checked = 0;
-    for pattern in model_patterns().iter().map(String::as_str).chain(OTHER_MODELS.iter().copied()) {
+    for pattern in model_patterns()
+        .iter()
+        .map(String::as_str)
+        .chain(OTHER_MODELS.iter().copied())
+    {
         let Some(program) = compile(pattern) else {
             assert!(
                 regex_lite::Regex::new(pattern).is_err() || pattern.contains("\\p"),
@@ -88,9 +129,16 @@ fn compiled_programs_agree_with_regex_lite() {
         let vm = runtime_program(&program);
         let re = regex_lite::Regex::new(&format!("^(?:{pattern})$")).unwrap();
         for s in &samples {
-            assert_eq!(vm.is_match(s), re.is_match(s), "pattern `{pattern}` on {s:?}");
+            assert_eq!(
+                vm.is_match(s),
+                re.is_match(s),
+                "pattern `{pattern}` on {s:?}"
+            );
         }
         checked += 1;
     }
-    assert!(checked >= OTHER_MODELS.len(), "only {checked} patterns compiled");
+    assert!(
+        checked >= OTHER_MODELS.len(),
+        "only {checked} patterns compiled"
+    );
 }

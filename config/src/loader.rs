@@ -3,10 +3,10 @@
 use std::sync::Arc;
 
 use sts::client::Config;
-use stsgen_runtime::credentials::CredentialsError;
 use stsgen_runtime::client::config::apply_to_config;
 use stsgen_runtime::config::{Env, ProcessEnv, ProfileSet};
 use stsgen_runtime::credentials::profile;
+use stsgen_runtime::credentials::CredentialsError;
 
 use crate::credentials::{invalid, DefaultCredentialsChain, MfaTokenSource};
 
@@ -23,7 +23,11 @@ pub struct ConfigLoader {
 
 impl Default for ConfigLoader {
     fn default() -> Self {
-        ConfigLoader { profile: None, env: Arc::new(ProcessEnv), mfa: None }
+        ConfigLoader {
+            profile: None,
+            env: Arc::new(ProcessEnv),
+            mfa: None,
+        }
     }
 }
 
@@ -66,7 +70,14 @@ impl ConfigLoader {
                 let names: Vec<&str> = set.names().collect();
                 return Err(invalid(
                     profile::PROVIDER_NAME,
-                    format!("profile `{name}` does not exist (profiles: {})", if names.is_empty() { "none".to_owned() } else { names.join(", ") }),
+                    format!(
+                        "profile `{name}` does not exist (profiles: {})",
+                        if names.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            names.join(", ")
+                        }
+                    ),
                 ));
             }
         }
@@ -82,7 +93,9 @@ impl ConfigLoader {
     /// As [`load_without_credentials`](Self::load_without_credentials).
     pub fn load(&self) -> Result<Config, CredentialsError> {
         let mut config = self.load_without_credentials()?;
-        let mut chain = DefaultCredentialsChain::builder().env(self.env.clone()).config(config.clone());
+        let mut chain = DefaultCredentialsChain::builder()
+            .env(self.env.clone())
+            .config(config.clone());
         if let Some(p) = &self.profile {
             chain = chain.profile_name(p.clone());
         }

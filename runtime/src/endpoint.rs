@@ -6,9 +6,9 @@
 //! that calls these functions; there is no rules interpreter at run time. The partition table
 //! from `partitions.json` is compiled into each generated crate too and handed to [`partition`].
 
+use crate::validate::pattern::Program;
 use std::collections::BTreeMap;
 use std::fmt;
-use crate::validate::pattern::Program;
 
 /// A resolved endpoint: URL, properties (auth schemes, ...) and extra headers.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,7 +28,11 @@ impl Endpoint {
 
     /// An endpoint at `url` with no properties and no headers.
     pub fn new(url: impl Into<String>) -> Self {
-        Endpoint { url: url.into(), properties: BTreeMap::new(), headers: BTreeMap::new() }
+        Endpoint {
+            url: url.into(),
+            properties: BTreeMap::new(),
+            headers: BTreeMap::new(),
+        }
     }
 
     /// Adds a property.
@@ -63,12 +67,19 @@ impl Endpoint {
     /// The `authSchemes` property, typed; empty when the endpoint names none (sign with the
     /// service defaults).
     pub fn auth_schemes(&self) -> Vec<AuthScheme> {
-        let Some(Document::Array(schemes)) = self.properties.get("authSchemes") else { return Vec::new() };
+        let Some(Document::Array(schemes)) = self.properties.get("authSchemes") else {
+            return Vec::new();
+        };
         schemes
             .iter()
             .filter_map(|scheme| {
                 let fields = scheme.as_object()?;
-                let text = |key: &str| fields.get(key).and_then(Document::as_str).map(str::to_owned);
+                let text = |key: &str| {
+                    fields
+                        .get(key)
+                        .and_then(Document::as_str)
+                        .map(str::to_owned)
+                };
                 Some(AuthScheme {
                     name: text("name")?,
                     signing_name: text("signingName"),
@@ -76,9 +87,16 @@ impl Endpoint {
                     signing_region_set: fields
                         .get("signingRegionSet")
                         .and_then(Document::as_array)
-                        .map(|set| set.iter().filter_map(Document::as_str).map(str::to_owned).collect())
+                        .map(|set| {
+                            set.iter()
+                                .filter_map(Document::as_str)
+                                .map(str::to_owned)
+                                .collect()
+                        })
                         .unwrap_or_default(),
-                    disable_double_encoding: fields.get("disableDoubleEncoding").and_then(Document::as_bool),
+                    disable_double_encoding: fields
+                        .get("disableDoubleEncoding")
+                        .and_then(Document::as_bool),
                 })
             })
             .collect()
@@ -201,12 +219,18 @@ pub struct ResolveError {
 impl ResolveError {
     /// An error rule matched with this message.
     pub fn rule(message: impl Into<String>) -> Self {
-        ResolveError { kind: ResolveErrorKind::Rule, message: message.into() }
+        ResolveError {
+            kind: ResolveErrorKind::Rule,
+            message: message.into(),
+        }
     }
 
     /// No rule matched.
     pub fn no_match() -> Self {
-        ResolveError { kind: ResolveErrorKind::NoMatch, message: "No endpoint found for parameters".to_owned() }
+        ResolveError {
+            kind: ResolveErrorKind::NoMatch,
+            message: "No endpoint found for parameters".to_owned(),
+        }
     }
 
     /// The required parameter `name` (the rule set's name) has no value.
@@ -273,7 +297,13 @@ impl Partition {
         regions: &'static [&'static str],
         outputs: PartitionOutputs,
     ) -> Self {
-        Partition { id, region_regex, region_program, regions, outputs }
+        Partition {
+            id,
+            region_regex,
+            region_program,
+            regions,
+            outputs,
+        }
     }
 
     /// The partition's region regex as `partitions.json` has it.
@@ -412,7 +442,10 @@ pub fn parse_url(value: &str) -> Option<Url> {
 /// Four dot-separated groups of one to three digits.
 fn is_ipv4_like(host: &str) -> bool {
     let groups: Vec<&str> = host.split('.').collect();
-    groups.len() == 4 && groups.iter().all(|g| (1..=3).contains(&g.len()) && g.bytes().all(|b| b.is_ascii_digit()))
+    groups.len() == 4
+        && groups
+            .iter()
+            .all(|g| (1..=3).contains(&g.len()) && g.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// RFC 3986 dot-segment removal that also drops empty segments (`//`).
@@ -431,7 +464,11 @@ fn remove_dot_segments(path: &str) -> String {
         }
     }
     let lead = if path.starts_with('/') { "/" } else { "" };
-    let trail = if path.ends_with('/') && !out.is_empty() { "/" } else { "" };
+    let trail = if path.ends_with('/') && !out.is_empty() {
+        "/"
+    } else {
+        ""
+    };
     format!("{lead}{}{trail}", out.join("/"))
 }
 
@@ -470,8 +507,14 @@ pub fn uri_encode(value: &str) -> String {
 /// `url` with `prefix` put before its host (after `scheme://` and any `user@`).
 pub fn with_host_prefix(url: &str, prefix: &str) -> String {
     let start = url.find("://").map(|i| i + 3).unwrap_or(0);
-    let authority_end = url[start..].find(['/', '?', '#']).map(|i| start + i).unwrap_or(url.len());
-    let host_start = url[start..authority_end].rfind('@').map(|i| start + i + 1).unwrap_or(start);
+    let authority_end = url[start..]
+        .find(['/', '?', '#'])
+        .map(|i| start + i)
+        .unwrap_or(url.len());
+    let host_start = url[start..authority_end]
+        .rfind('@')
+        .map(|i| start + i + 1)
+        .unwrap_or(start);
     format!("{}{prefix}{}", &url[..host_start], &url[host_start..])
 }
 
@@ -479,10 +522,14 @@ pub fn with_host_prefix(url: &str, prefix: &str) -> String {
 /// with a hyphen; with `allow_subdomains`, every dot-separated label must be one.
 pub fn is_valid_host_label(value: &str, allow_subdomains: bool) -> bool {
     if allow_subdomains {
-        value.split('.').all(|label| is_valid_host_label(label, false))
+        value
+            .split('.')
+            .all(|label| is_valid_host_label(label, false))
     } else {
         (1..=63).contains(&value.len())
-            && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
             && !value.starts_with('-')
             && !value.ends_with('-')
     }
@@ -541,8 +588,13 @@ pub fn parse_arn(value: &str) -> Option<Arn> {
     if parts.next()? != "arn" {
         return None;
     }
-    let (partition, service, region, account_id, resource) =
-        (parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    let (partition, service, region, account_id, resource) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
     if partition.is_empty() || service.is_empty() || resource.is_empty() {
         return None;
     }
@@ -579,27 +631,48 @@ mod tests {
             ranges.push((c as u32, c as u32));
         }
         let at = insts.len() as u32;
-        insts.extend([Inst::Split(at + 1, at + 3), Inst::Class(ranges.len() as u32, 1), Inst::Jump(at), Inst::Match]);
+        insts.extend([
+            Inst::Split(at + 1, at + 3),
+            Inst::Class(ranges.len() as u32, 1),
+            Inst::Jump(at),
+            Inst::Match,
+        ]);
         ranges.push((0, 0x10FFFF));
-        Box::leak(Box::new(Program { insts: Box::leak(insts.into_boxed_slice()), ranges: Box::leak(ranges.into_boxed_slice()) }))
+        Box::leak(Box::new(Program {
+            insts: Box::leak(insts.into_boxed_slice()),
+            ranges: Box::leak(ranges.into_boxed_slice()),
+        }))
     }
 
     fn table() -> [Partition; 3] {
         [
-            Partition::new("aws", r"^(us|eu|ap)\-\w+\-\d+$", prefix("eu-"), &["aws-global", "us-east-1"], OUTPUTS),
+            Partition::new(
+                "aws",
+                r"^(us|eu|ap)\-\w+\-\d+$",
+                prefix("eu-"),
+                &["aws-global", "us-east-1"],
+                OUTPUTS,
+            ),
             Partition::new(
                 "aws-cn",
                 r"^cn\-\w+\-\d+$",
                 prefix("cn-"),
                 &["aws-cn-global", "cn-north-1"],
-                PartitionOutputs { name: "aws-cn", dns_suffix: "amazonaws.com.cn", ..OUTPUTS },
+                PartitionOutputs {
+                    name: "aws-cn",
+                    dns_suffix: "amazonaws.com.cn",
+                    ..OUTPUTS
+                },
             ),
             Partition::new(
                 "aws-us-gov",
                 r"^us\-gov\-\w+\-\d+$",
                 prefix("us-gov-"),
                 &["aws-us-gov-global", "us-gov-west-1"],
-                PartitionOutputs { name: "aws-us-gov", ..OUTPUTS },
+                PartitionOutputs {
+                    name: "aws-us-gov",
+                    ..OUTPUTS
+                },
             ),
         ]
     }
@@ -608,11 +681,23 @@ mod tests {
     fn partition_prefers_known_regions_then_regex_then_aws() {
         let table = table();
         assert_eq!(partition(&table, "us-east-1").map(|p| p.name), Some("aws"));
-        assert_eq!(partition(&table, "aws-cn-global").map(|p| p.name), Some("aws-cn"));
-        assert_eq!(partition(&table, "cn-northwest-1").map(|p| p.dns_suffix), Some("amazonaws.com.cn"));
-        assert_eq!(partition(&table, "us-gov-east-1").map(|p| p.name), Some("aws-us-gov"));
+        assert_eq!(
+            partition(&table, "aws-cn-global").map(|p| p.name),
+            Some("aws-cn")
+        );
+        assert_eq!(
+            partition(&table, "cn-northwest-1").map(|p| p.dns_suffix),
+            Some("amazonaws.com.cn")
+        );
+        assert_eq!(
+            partition(&table, "us-gov-east-1").map(|p| p.name),
+            Some("aws-us-gov")
+        );
         assert_eq!(partition(&table, "eu-west-7").map(|p| p.name), Some("aws"));
-        assert_eq!(partition(&table, "mars-east-1").map(|p| p.name), Some("aws"));
+        assert_eq!(
+            partition(&table, "mars-east-1").map(|p| p.name),
+            Some("aws")
+        );
         assert_eq!(partition(&[], "us-east-1"), None);
     }
 
@@ -627,12 +712,23 @@ mod tests {
 
         let bare = parse_url("http://example.com").expect("parses");
         assert_eq!((bare.path(), bare.normalized_path()), ("", "/"));
-        assert_eq!(parse_url("https://example.com/a b/").expect("parses").normalized_path(), "/a%20b/");
+        assert_eq!(
+            parse_url("https://example.com/a b/")
+                .expect("parses")
+                .normalized_path(),
+            "/a%20b/"
+        );
 
-        assert!(parse_url("https://127.0.0.1:8080/").expect("parses").is_ip());
+        assert!(parse_url("https://127.0.0.1:8080/")
+            .expect("parses")
+            .is_ip());
         assert!(parse_url("https://[::1]:443").expect("parses").is_ip());
-        assert!(parse_url("https://[fe80::1%25eth0]/").expect("parses").is_ip());
-        assert!(!parse_url("https://1.2.3.example.com").expect("parses").is_ip());
+        assert!(parse_url("https://[fe80::1%25eth0]/")
+            .expect("parses")
+            .is_ip());
+        assert!(!parse_url("https://1.2.3.example.com")
+            .expect("parses")
+            .is_ip());
 
         assert_eq!(parse_url("ftp://example.com"), None);
         assert_eq!(parse_url("https://example.com?x=1"), None);
@@ -643,10 +739,24 @@ mod tests {
 
     #[test]
     fn host_prefixes_go_before_the_host() {
-        assert_eq!(with_host_prefix("https://example.com", "foo."), "https://foo.example.com");
-        assert_eq!(with_host_prefix("https://example.com/custom?x#y", "a.b."), "https://a.b.example.com/custom?x#y");
-        assert_eq!(with_host_prefix("http://user@127.0.0.1:8080/", "p-"), "http://user@p-127.0.0.1:8080/");
-        assert_eq!(Endpoint::new("https://sts.amazonaws.com").with_host_prefix("x.").url(), "https://x.sts.amazonaws.com");
+        assert_eq!(
+            with_host_prefix("https://example.com", "foo."),
+            "https://foo.example.com"
+        );
+        assert_eq!(
+            with_host_prefix("https://example.com/custom?x#y", "a.b."),
+            "https://a.b.example.com/custom?x#y"
+        );
+        assert_eq!(
+            with_host_prefix("http://user@127.0.0.1:8080/", "p-"),
+            "http://user@p-127.0.0.1:8080/"
+        );
+        assert_eq!(
+            Endpoint::new("https://sts.amazonaws.com")
+                .with_host_prefix("x.")
+                .url(),
+            "https://x.sts.amazonaws.com"
+        );
     }
 
     #[test]
@@ -681,7 +791,12 @@ mod tests {
     fn parse_arn_splits_resources() {
         let arn = parse_arn("arn:aws:iam::123456789012:role/path/deploy").expect("parses");
         assert_eq!(
-            (arn.partition(), arn.service(), arn.region(), arn.account_id()),
+            (
+                arn.partition(),
+                arn.service(),
+                arn.region(),
+                arn.account_id()
+            ),
             ("aws", "iam", "", "123456789012")
         );
         assert_eq!(arn.resource_id(), ["role", "path", "deploy"]);
@@ -740,6 +855,8 @@ mod tests {
         assert_eq!(err.to_string(), "Invalid Configuration: Missing Region");
         assert_eq!(err.kind(), ResolveErrorKind::Rule);
         assert_eq!(ResolveError::no_match().kind(), ResolveErrorKind::NoMatch);
-        assert!(ResolveError::missing_parameter("Bucket").message().contains("Bucket"));
+        assert!(ResolveError::missing_parameter("Bucket")
+            .message()
+            .contains("Bucket"));
     }
 }

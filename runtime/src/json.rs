@@ -9,8 +9,8 @@
 
 use std::fmt::{self, Write as _};
 
-use crate::types::wire::{encode_base64, format_timestamp, TimestampFormat};
 use crate::types::datetime::DateTime;
+use crate::types::wire::{encode_base64, format_timestamp, TimestampFormat};
 
 /// Writes JSON text into a `String`.
 #[derive(Debug, Clone)]
@@ -27,12 +27,22 @@ pub struct JsonWriter {
 impl JsonWriter {
     /// Pretty layout with a 4-space indent, as the AWS CLI prints.
     pub fn pretty() -> Self {
-        JsonWriter { out: String::new(), indent: Some(4), open: Vec::new(), after_key: false }
+        JsonWriter {
+            out: String::new(),
+            indent: Some(4),
+            open: Vec::new(),
+            after_key: false,
+        }
     }
 
     /// Everything on one line, without spaces.
     pub fn compact() -> Self {
-        JsonWriter { out: String::new(), indent: None, open: Vec::new(), after_key: false }
+        JsonWriter {
+            out: String::new(),
+            indent: None,
+            open: Vec::new(),
+            after_key: false,
+        }
     }
 
     /// The text written so far.
@@ -340,7 +350,12 @@ impl std::error::Error for JsonError {}
 /// [`MAX_DEPTH`]; a leading UTF-8 byte-order mark and surrounding whitespace are allowed.
 pub fn parse(text: &str) -> Result<JsonValue, JsonError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut p = Parser { text, bytes: text.as_bytes(), pos: 0, path: Vec::new() };
+    let mut p = Parser {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+        path: Vec::new(),
+    };
     p.skip_ws();
     let value = p.value(0)?;
     p.skip_ws();
@@ -378,11 +393,19 @@ impl Parser<'_> {
                 }
             }
         }
-        JsonError { kind, offset: self.pos, path }
+        JsonError {
+            kind,
+            offset: self.pos,
+            path,
+        }
     }
 
     fn unexpected(&self) -> JsonError {
-        match self.text.get(self.pos..).and_then(|rest| rest.chars().next()) {
+        match self
+            .text
+            .get(self.pos..)
+            .and_then(|rest| rest.chars().next())
+        {
             Some(c) => self.error(JsonErrorKind::UnexpectedCharacter(c)),
             None => self.error(JsonErrorKind::UnexpectedEnd),
         }
@@ -490,10 +513,15 @@ impl Parser<'_> {
     }
 
     fn hex4(&mut self) -> Result<u32, JsonError> {
-        let digits = self.bytes.get(self.pos..self.pos + 4).ok_or_else(|| self.error(JsonErrorKind::UnexpectedEnd))?;
+        let digits = self
+            .bytes
+            .get(self.pos..self.pos + 4)
+            .ok_or_else(|| self.error(JsonErrorKind::UnexpectedEnd))?;
         let mut value = 0u32;
         for &d in digits {
-            let v = (d as char).to_digit(16).ok_or_else(|| self.error(JsonErrorKind::InvalidEscape))?;
+            let v = (d as char)
+                .to_digit(16)
+                .ok_or_else(|| self.error(JsonErrorKind::InvalidEscape))?;
             value = value * 16 + v;
         }
         self.pos += 4;
@@ -548,7 +576,8 @@ impl Parser<'_> {
                             } else {
                                 first
                             };
-                            let c = char::from_u32(code).ok_or_else(|| self.error(JsonErrorKind::InvalidEscape))?;
+                            let c = char::from_u32(code)
+                                .ok_or_else(|| self.error(JsonErrorKind::InvalidEscape))?;
                             out.push(c);
                         }
                         _ => {
@@ -666,7 +695,10 @@ mod tests {
         w.timestamp(&(t + std::time::Duration::from_millis(250)));
         w.blob(b"value");
         w.end_array();
-        assert_eq!(w.finish(), r#"["2019-11-09T13:34:41+00:00","2019-11-09T13:34:41.250+00:00","dmFsdWU="]"#);
+        assert_eq!(
+            w.finish(),
+            r#"["2019-11-09T13:34:41+00:00","2019-11-09T13:34:41.250+00:00","dmFsdWU="]"#
+        );
         assert_eq!(quote("a\\b"), r#""a\\b""#);
     }
 
@@ -676,28 +708,47 @@ mod tests {
 
     #[test]
     fn parses_values_in_order() {
-        let v = parse(" {\"b\":[1,-0.5e+3,true,false,null],\"a\":{},\"c\":\"x\",\"b\":[]} ").unwrap();
-        let JsonValue::Object(members) = &v else { panic!("{v:?}") };
+        let v =
+            parse(" {\"b\":[1,-0.5e+3,true,false,null],\"a\":{},\"c\":\"x\",\"b\":[]} ").unwrap();
+        let JsonValue::Object(members) = &v else {
+            panic!("{v:?}")
+        };
         let keys: Vec<&str> = members.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(keys, ["b", "a", "c", "b"]);
-        assert_eq!(members[0].1, JsonValue::Array(vec![
-            JsonValue::Number("1".into()),
-            JsonValue::Number("-0.5e+3".into()),
-            JsonValue::Bool(true),
-            JsonValue::Bool(false),
-            JsonValue::Null,
-        ]));
-        assert_eq!(v.to_compact_string(), r#"{"b":[1,-0.5e+3,true,false,null],"a":{},"c":"x","b":[]}"#);
+        assert_eq!(
+            members[0].1,
+            JsonValue::Array(vec![
+                JsonValue::Number("1".into()),
+                JsonValue::Number("-0.5e+3".into()),
+                JsonValue::Bool(true),
+                JsonValue::Bool(false),
+                JsonValue::Null,
+            ])
+        );
+        assert_eq!(
+            v.to_compact_string(),
+            r#"{"b":[1,-0.5e+3,true,false,null],"a":{},"c":"x","b":[]}"#
+        );
         assert_eq!(parse("\u{feff}[]").unwrap(), JsonValue::Array(vec![]));
     }
 
     #[test]
     fn escapes_and_surrogates() {
         let v = parse(r#""a\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00""#).unwrap();
-        assert_eq!(v, JsonValue::String("a\"\\/\u{8}\u{c}\n\r\t\u{e9}\u{1F600}".into()));
+        assert_eq!(
+            v,
+            JsonValue::String("a\"\\/\u{8}\u{c}\n\r\t\u{e9}\u{1F600}".into())
+        );
         assert_eq!(parse(r#""é😀""#).unwrap().as_str(), Some("é😀"));
         // Lone or reversed surrogates, short and bad escapes.
-        for bad in [r#""\ud83d""#, r#""\ude00""#, r#""\ud83d\u0041""#, r#""\u12""#, r#""\x""#, r#""\u12G4""#] {
+        for bad in [
+            r#""\ud83d""#,
+            r#""\ude00""#,
+            r#""\ud83d\u0041""#,
+            r#""\u12""#,
+            r#""\x""#,
+            r#""\u12G4""#,
+        ] {
             assert!(parse(bad).is_err(), "{bad}");
         }
         assert_eq!(err("\"a\u{1}\"").kind(), JsonErrorKind::ControlCharacter);
@@ -727,7 +778,10 @@ mod tests {
         assert_eq!(err("[1] x").kind(), JsonErrorKind::TrailingCharacters);
         assert_eq!(err("{} {}").offset(), 3);
         assert_eq!(err("[1,]").kind(), JsonErrorKind::UnexpectedCharacter(']'));
-        assert_eq!(err("{\"a\" 1}").kind(), JsonErrorKind::UnexpectedCharacter('1'));
+        assert_eq!(
+            err("{\"a\" 1}").kind(),
+            JsonErrorKind::UnexpectedCharacter('1')
+        );
         assert_eq!(err("{,}").kind(), JsonErrorKind::UnexpectedCharacter(','));
     }
 

@@ -41,24 +41,24 @@
 
 #![deny(missing_docs)]
 
-pub mod types;
-pub mod sensitive;
-pub mod future;
-pub mod idempotency;
-pub mod json;
-pub mod xml;
-pub mod iam;
-pub mod config;
-pub mod credentials;
-pub mod sigv4;
-pub mod error;
-pub mod validate;
-pub mod endpoint;
-pub mod protocol;
-#[cfg(feature = "client")]
-pub mod client;
 #[cfg(feature = "cli")]
 pub mod cli;
+#[cfg(feature = "client")]
+pub mod client;
+pub mod config;
+pub mod credentials;
+pub mod endpoint;
+pub mod error;
+pub mod future;
+pub mod iam;
+pub mod idempotency;
+pub mod json;
+pub mod protocol;
+pub mod sensitive;
+pub mod sigv4;
+pub mod types;
+pub mod validate;
+pub mod xml;
 
 pub use error::{BuildError, ErrorMetadata, ErrorType, RequestId, UnhandledError, Violation};
 pub use types::blob::Blob;

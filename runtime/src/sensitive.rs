@@ -67,13 +67,18 @@ fn assignment_name(word: &str) -> Option<&str> {
     let (name, _) = word.split_once('=')?;
     let mut chars = name.chars();
     let first = chars.next()?;
-    ((first.is_ascii_alphabetic() || first == '_') && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')).then_some(name)
+    ((first.is_ascii_alphabetic() || first == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_'))
+    .then_some(name)
 }
 
 /// The program a command line runs: its first word after any leading `NAME=value`
 /// environment assignments (whose values can be secrets), or `""`.
 pub(crate) fn command_program(command: &str) -> &str {
-    shell_words(command).into_iter().find(|w| assignment_name(w).is_none()).unwrap_or("")
+    shell_words(command)
+        .into_iter()
+        .find(|w| assignment_name(w).is_none())
+        .unwrap_or("")
 }
 
 /// A command line for `Debug` and errors: leading `NAME=value` environment assignments as
@@ -104,23 +109,41 @@ mod tests {
     #[test]
     fn redacts() {
         assert_eq!(format!("{:?}", Redacted("hunter2")), REDACTED);
-        assert_eq!(format!("{:?}", RedactedOption(&Some("hunter2"))), format!("Some({REDACTED})"));
+        assert_eq!(
+            format!("{:?}", RedactedOption(&Some("hunter2"))),
+            format!("Some({REDACTED})")
+        );
         assert_eq!(format!("{:?}", RedactedOption::<String>(&None)), "None");
     }
 
     #[test]
     fn redact_command_keeps_program_only() {
-        assert_eq!(redact_command("  /bin/creds --token s3cr3t "), "/bin/creds *** arguments redacted ***");
+        assert_eq!(
+            redact_command("  /bin/creds --token s3cr3t "),
+            "/bin/creds *** arguments redacted ***"
+        );
         assert_eq!(redact_command("creds"), "creds");
     }
 
     #[test]
     fn environment_assignments_are_redacted() {
-        assert_eq!(redact_command("API_TOKEN=s3cr3t creds --x"), "API_TOKEN=*** creds *** arguments redacted ***");
-        assert_eq!(redact_command("A=1 _B='s3 cr3t' \"C\"=x creds"), "A=*** _B=*** \"C\"=x *** arguments redacted ***");
-        assert_eq!(redact_command("T=\"s3cr3t with spaces\" U=it\\ s3cr3t creds"), "T=*** U=*** creds");
+        assert_eq!(
+            redact_command("API_TOKEN=s3cr3t creds --x"),
+            "API_TOKEN=*** creds *** arguments redacted ***"
+        );
+        assert_eq!(
+            redact_command("A=1 _B='s3 cr3t' \"C\"=x creds"),
+            "A=*** _B=*** \"C\"=x *** arguments redacted ***"
+        );
+        assert_eq!(
+            redact_command("T=\"s3cr3t with spaces\" U=it\\ s3cr3t creds"),
+            "T=*** U=*** creds"
+        );
         assert_eq!(redact_command("TOKEN=s3cr3t"), "TOKEN=***");
-        assert_eq!(command_program("API_TOKEN=s3cr3t X='a b' /bin/creds --x"), "/bin/creds");
+        assert_eq!(
+            command_program("API_TOKEN=s3cr3t X='a b' /bin/creds --x"),
+            "/bin/creds"
+        );
         assert_eq!(command_program("T=\"s3cr3t with spaces\" creds"), "creds");
         assert_eq!(command_program("TOKEN=s3cr3t"), "");
         assert_eq!(command_program("/bin/creds"), "/bin/creds");

@@ -59,8 +59,19 @@ impl Fake {
         Fake::build(clock, mode, Duration::ZERO, None)
     }
 
-    fn build(clock: &FakeClock, mode: Mode, delay: Duration, gate: Option<Arc<Semaphore>>) -> Arc<Self> {
-        Arc::new(Fake { calls: AtomicUsize::new(0), mode: Mutex::new(mode), delay, gate, now: clock.0.clone() })
+    fn build(
+        clock: &FakeClock,
+        mode: Mode,
+        delay: Duration,
+        gate: Option<Arc<Semaphore>>,
+    ) -> Arc<Self> {
+        Arc::new(Fake {
+            calls: AtomicUsize::new(0),
+            mode: Mutex::new(mode),
+            delay,
+            gate,
+            now: clock.0.clone(),
+        })
     }
 
     fn calls(&self) -> usize {
@@ -116,7 +127,10 @@ fn cache(fake: &Arc<Fake>, clock: &FakeClock) -> Arc<CachingProvider> {
 }
 
 /// Starts `n` concurrent callers and returns their results.
-async fn herd(cache: &Arc<CachingProvider>, n: usize) -> Vec<Result<Credentials, CredentialsError>> {
+async fn herd(
+    cache: &Arc<CachingProvider>,
+    n: usize,
+) -> Vec<Result<Credentials, CredentialsError>> {
     let tasks: Vec<_> = (0..n)
         .map(|_| {
             let c = cache.clone();
@@ -168,12 +182,20 @@ fn key(r: &Result<Credentials, CredentialsError>) -> &str {
 async fn thousand_callers_one_load_then_one_more_after_expiry() {
     let clock = FakeClock::default();
     let gate = Arc::new(Semaphore::new(0));
-    let fake = Fake::build(&clock, Mode::Succeed(Some(60 * MIN)), Duration::ZERO, Some(gate.clone()));
+    let fake = Fake::build(
+        &clock,
+        Mode::Succeed(Some(60 * MIN)),
+        Duration::ZERO,
+        Some(gate.clone()),
+    );
     let cache = cache(&fake, &clock);
 
     let results = gated_herd(&cache, &gate, 1000).await;
     assert_eq!(fake.calls(), 1);
-    assert!(results.iter().all(|r| key(r) == "AKID1"), "every caller gets the one load's credentials");
+    assert!(
+        results.iter().all(|r| key(r) == "AKID1"),
+        "every caller gets the one load's credentials"
+    );
     let first = results[0].as_ref().unwrap().clone();
     assert!(results.iter().all(|r| r.as_ref().unwrap() == &first));
 
@@ -208,8 +230,17 @@ async fn credentials_without_expiry_are_cached_forever() {
 async fn refresh_ahead_window_refreshes_once_while_serving_the_old_credentials() {
     let clock = FakeClock::default();
     let gate = Arc::new(Semaphore::new(1)); // the first load goes straight through
-    let fake = Fake::build(&clock, Mode::Succeed(Some(15 * MIN)), Duration::ZERO, Some(gate.clone()));
-    let cache = Arc::new(CachingProvider::new(fake.clone()).clock(clock.func()).refresh_ahead(5 * MIN));
+    let fake = Fake::build(
+        &clock,
+        Mode::Succeed(Some(15 * MIN)),
+        Duration::ZERO,
+        Some(gate.clone()),
+    );
+    let cache = Arc::new(
+        CachingProvider::new(fake.clone())
+            .clock(clock.func())
+            .refresh_ahead(5 * MIN),
+    );
     assert_eq!(key(&cache.provide_credentials().await), "AKID1");
 
     // Not yet in the window.
@@ -227,8 +258,9 @@ async fn refresh_ahead_window_refreshes_once_while_serving_the_old_credentials()
         tokio::task::yield_now().await;
     }
     // ...while everyone else is served the still-valid credentials at once, without another load.
-    let results =
-        tokio::time::timeout(Duration::from_secs(5), herd(&cache, 500)).await.expect("not blocked by the refresh");
+    let results = tokio::time::timeout(Duration::from_secs(5), herd(&cache, 500))
+        .await
+        .expect("not blocked by the refresh");
     assert!(results.iter().all(|r| key(r) == "AKID1"));
     assert_eq!(fake.calls(), 2);
 
@@ -278,11 +310,20 @@ async fn failed_refresh_serves_valid_credentials_retries_with_backoff_then_error
     // Expired: callers get the refresh error, clearly, and each new caller tries again.
     clock.advance(4 * MIN);
     let err = cache.provide_credentials().await.unwrap_err();
-    assert_eq!(err, CredentialsError::ProviderError { provider: "fake", reason: "upstream down (call 6)".into() });
+    assert_eq!(
+        err,
+        CredentialsError::ProviderError {
+            provider: "fake",
+            reason: "upstream down (call 6)".into()
+        }
+    );
     assert_eq!(err.to_string(), "fake: upstream down (call 6)");
     let results = herd(&cache, 300).await;
     assert!(results.iter().all(|r| r.is_err()));
-    assert!(fake.calls() > 6, "with nothing valid cached, a failure is not cached either");
+    assert!(
+        fake.calls() > 6,
+        "with nothing valid cached, a failure is not cached either"
+    );
 
     // Upstream back: the next caller loads at once (no backoff when nothing valid is cached).
     fake.set(Mode::Succeed(Some(10 * MIN)));
@@ -302,7 +343,10 @@ async fn a_failed_load_is_shared_by_the_callers_that_waited_for_it() {
     for r in &results {
         assert_eq!(
             r,
-            &Err(CredentialsError::ProviderError { provider: "fake", reason: "upstream down (call 1)".into() })
+            &Err(CredentialsError::ProviderError {
+                provider: "fake",
+                reason: "upstream down (call 1)".into()
+            })
         );
     }
 }
@@ -311,16 +355,32 @@ async fn a_failed_load_is_shared_by_the_callers_that_waited_for_it() {
 async fn load_timeout_names_the_provider_and_does_not_wedge() {
     let clock = FakeClock::default();
     let fake = Fake::new(&clock, Mode::Hang);
-    let cache =
-        Arc::new(CachingProvider::new(fake.clone()).clock(clock.func()).load_timeout(Duration::from_millis(100)));
+    let cache = Arc::new(
+        CachingProvider::new(fake.clone())
+            .clock(clock.func())
+            .load_timeout(Duration::from_millis(100)),
+    );
     let started = std::time::Instant::now();
     let results = herd(&cache, 50).await;
-    assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(fake.calls(), 1);
     for r in &results {
         let err = r.as_ref().unwrap_err();
-        assert_eq!(err, &CredentialsError::Timeout { provider: "fake", after: Duration::from_millis(100) });
-        assert_eq!(err.to_string(), "fake: did not provide credentials within 100ms");
+        assert_eq!(
+            err,
+            &CredentialsError::Timeout {
+                provider: "fake",
+                after: Duration::from_millis(100)
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "fake: did not provide credentials within 100ms"
+        );
     }
     assert_eq!(cache.name(), "fake");
 
@@ -332,7 +392,12 @@ async fn load_timeout_names_the_provider_and_does_not_wedge() {
 async fn a_cancelled_leader_hands_the_load_to_a_waiting_caller() {
     let clock = FakeClock::default();
     let gate = Arc::new(Semaphore::new(0));
-    let fake = Fake::build(&clock, Mode::Succeed(Some(60 * MIN)), Duration::ZERO, Some(gate.clone()));
+    let fake = Fake::build(
+        &clock,
+        Mode::Succeed(Some(60 * MIN)),
+        Duration::ZERO,
+        Some(gate.clone()),
+    );
     let cache = cache(&fake, &clock);
 
     let leader = {
@@ -367,10 +432,19 @@ async fn a_cancelled_leader_hands_the_load_to_a_waiting_caller() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_caller_dropped_mid_load_leaves_the_cache_usable() {
     let clock = FakeClock::default();
-    let fake = Fake::build(&clock, Mode::Succeed(Some(60 * MIN)), Duration::from_millis(500), None);
+    let fake = Fake::build(
+        &clock,
+        Mode::Succeed(Some(60 * MIN)),
+        Duration::from_millis(500),
+        None,
+    );
     let cache = cache(&fake, &clock);
     // A lone caller gives up (drops its future) while it is loading...
-    assert!(tokio::time::timeout(Duration::from_millis(20), cache.provide_credentials()).await.is_err());
+    assert!(
+        tokio::time::timeout(Duration::from_millis(20), cache.provide_credentials())
+            .await
+            .is_err()
+    );
     assert_eq!(fake.calls(), 1);
     // ...and so does a caller waiting for another's load.
     let leader = {
@@ -380,7 +454,11 @@ async fn a_caller_dropped_mid_load_leaves_the_cache_usable() {
     while fake.calls() < 2 {
         tokio::task::yield_now().await;
     }
-    assert!(tokio::time::timeout(Duration::from_millis(20), cache.provide_credentials()).await.is_err());
+    assert!(
+        tokio::time::timeout(Duration::from_millis(20), cache.provide_credentials())
+            .await
+            .is_err()
+    );
     assert_eq!(key(&leader.await.unwrap()), "AKID2");
     assert_eq!(key(&cache.provide_credentials().await), "AKID2");
     assert_eq!(fake.calls(), 2);
@@ -394,8 +472,14 @@ async fn a_panicking_provider_becomes_an_error_for_every_waiter() {
     let results = herd(&cache, 100).await;
     for r in &results {
         match r {
-            Err(CredentialsError::ProviderError { provider: "fake", reason }) => {
-                assert!(reason.contains("panicked") && reason.contains("fake provider bug"), "{reason}")
+            Err(CredentialsError::ProviderError {
+                provider: "fake",
+                reason,
+            }) => {
+                assert!(
+                    reason.contains("panicked") && reason.contains("fake provider bug"),
+                    "{reason}"
+                )
             }
             other => panic!("{other:?}"),
         }
@@ -411,7 +495,10 @@ async fn debug_does_not_show_secrets() {
     let cache = cache(&fake, &clock);
     cache.provide_credentials().await.unwrap();
     let d = format!("{cache:?}");
-    assert!(d.contains("CachingProvider") && !d.contains("s3cr3t") && !d.contains("t0k3n"), "{d}");
+    assert!(
+        d.contains("CachingProvider") && !d.contains("s3cr3t") && !d.contains("t0k3n"),
+        "{d}"
+    );
 }
 
 /// A provider that needs no runtime: ready at once, or never.
@@ -457,16 +544,35 @@ fn block_on<F: Future>(fut: F) -> F::Output {
 
 #[test]
 fn works_without_an_async_runtime() {
-    let plain = Arc::new(Plain { calls: AtomicUsize::new(0), hang: false });
+    let plain = Arc::new(Plain {
+        calls: AtomicUsize::new(0),
+        hang: false,
+    });
     let cache = CachingProvider::new(plain.clone());
-    assert_eq!(block_on(cache.provide_credentials()).unwrap().access_key_id(), "AKID");
-    assert_eq!(block_on(cache.provide_credentials()).unwrap().access_key_id(), "AKID");
+    assert_eq!(
+        block_on(cache.provide_credentials())
+            .unwrap()
+            .access_key_id(),
+        "AKID"
+    );
+    assert_eq!(
+        block_on(cache.provide_credentials())
+            .unwrap()
+            .access_key_id(),
+        "AKID"
+    );
     assert_eq!(plain.calls.load(Ordering::SeqCst), 1);
 
-    let hang = Arc::new(Plain { calls: AtomicUsize::new(0), hang: true });
+    let hang = Arc::new(Plain {
+        calls: AtomicUsize::new(0),
+        hang: true,
+    });
     let cache = CachingProvider::new(hang).load_timeout(Duration::from_millis(50));
     assert_eq!(
         block_on(cache.provide_credentials()),
-        Err(CredentialsError::Timeout { provider: "plain", after: Duration::from_millis(50) })
+        Err(CredentialsError::Timeout {
+            provider: "plain",
+            after: Duration::from_millis(50)
+        })
     );
 }

@@ -4,7 +4,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use stsgen_runtime::credentials::chain::ProviderChain;
-use stsgen_runtime::credentials::{Credentials, CredentialsError, ProvideCredentials, StaticCredentials};
+use stsgen_runtime::credentials::{
+    Credentials, CredentialsError, ProvideCredentials, StaticCredentials,
+};
 use stsgen_runtime::future::BoxFuture;
 
 /// Always answers the same, counting calls.
@@ -17,11 +19,21 @@ struct Answer {
 
 impl Answer {
     fn not_loaded(name: &'static str, reason: &str) -> Self {
-        Answer::new(name, Err(CredentialsError::NotLoaded { provider: name, reason: reason.into() }))
+        Answer::new(
+            name,
+            Err(CredentialsError::NotLoaded {
+                provider: name,
+                reason: reason.into(),
+            }),
+        )
     }
 
     fn new(name: &'static str, result: Result<Credentials, CredentialsError>) -> Self {
-        Answer { name, result, calls: Arc::default() }
+        Answer {
+            name,
+            result,
+            calls: Arc::default(),
+        }
     }
 }
 
@@ -39,24 +51,39 @@ impl ProvideCredentials for Answer {
 
 #[tokio::test]
 async fn the_first_provider_with_credentials_wins() {
-    let last = Answer::new("last", Ok(Credentials::new("LAST", "s", None, None, "last")));
+    let last = Answer::new(
+        "last",
+        Ok(Credentials::new("LAST", "s", None, None, "last")),
+    );
     let last_calls = last.calls.clone();
-    let chain = ProviderChain::first_try(Answer::not_loaded("environment", "AWS_ACCESS_KEY_ID is not set"))
-        .or_else(StaticCredentials::new("AKID", "s3cr3t", None))
-        .or_else(last);
+    let chain = ProviderChain::first_try(Answer::not_loaded(
+        "environment",
+        "AWS_ACCESS_KEY_ID is not set",
+    ))
+    .or_else(StaticCredentials::new("AKID", "s3cr3t", None))
+    .or_else(last);
     let c = chain.provide_credentials().await.unwrap();
     assert_eq!((c.access_key_id(), c.provider()), ("AKID", "static"));
-    assert_eq!(last_calls.load(Ordering::SeqCst), 0, "later providers are not asked");
+    assert_eq!(
+        last_calls.load(Ordering::SeqCst),
+        0,
+        "later providers are not asked"
+    );
     assert_eq!(chain.providers().len(), 3);
     assert_eq!(chain.name(), "chain");
 }
 
 #[tokio::test]
 async fn errors_other_than_not_loaded_stop_the_chain() {
-    let after = Answer::new("after", Ok(Credentials::new("AFTER", "s", None, None, "after")));
+    let after = Answer::new(
+        "after",
+        Ok(Credentials::new("AFTER", "s", None, None, "after")),
+    );
     let after_calls = after.calls.clone();
-    let broken =
-        CredentialsError::InvalidConfiguration { provider: "profile", reason: "config file line 3: bad".into() };
+    let broken = CredentialsError::InvalidConfiguration {
+        provider: "profile",
+        reason: "config file line 3: bad".into(),
+    };
     let chain = ProviderChain::first_try(Answer::not_loaded("environment", "not set"))
         .or_else(Answer::new("profile", Err(broken.clone())))
         .or_else(after);
@@ -67,8 +94,14 @@ async fn errors_other_than_not_loaded_stop_the_chain() {
 #[tokio::test]
 async fn when_every_provider_declines_the_error_lists_them_all() {
     let chain = ProviderChain::new()
-        .or_else(Answer::not_loaded("environment", "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set"))
-        .or_else_shared(Arc::new(Answer::not_loaded("profile", "profile `default` does not exist")))
+        .or_else(Answer::not_loaded(
+            "environment",
+            "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set",
+        ))
+        .or_else_shared(Arc::new(Answer::not_loaded(
+            "profile",
+            "profile `default` does not exist",
+        )))
         .or_else(Answer::not_loaded("imds", "not on EC2"));
     let err = chain.provide_credentials().await.unwrap_err();
     assert_eq!(
@@ -76,10 +109,25 @@ async fn when_every_provider_declines_the_error_lists_them_all() {
         "chain: no credentials: no provider had credentials; tried environment: AWS_ACCESS_KEY_ID and \
          AWS_SECRET_ACCESS_KEY are not set; profile: profile `default` does not exist; imds: not on EC2"
     );
-    assert!(matches!(err, CredentialsError::NotLoaded { provider: "chain", .. }), "a chain in a chain moves on too");
+    assert!(
+        matches!(
+            err,
+            CredentialsError::NotLoaded {
+                provider: "chain",
+                ..
+            }
+        ),
+        "a chain in a chain moves on too"
+    );
 
-    let err = ProviderChain::new().provide_credentials().await.unwrap_err();
-    assert_eq!(err.to_string(), "chain: no credentials: the chain has no providers");
+    let err = ProviderChain::new()
+        .provide_credentials()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "chain: no credentials: the chain has no providers"
+    );
 }
 
 #[cfg(unix)]
@@ -146,8 +194,14 @@ mod process {
             r#"echo '{"Version": 1, "AccessKeyId": "AKID", "SecretAccessKey": "s3cr3t", "SessionToken": "t0k3n", "Expiration": "2030-01-02T03:04:05Z"}'"#,
         );
         let c = p.provide_credentials().await.unwrap();
-        assert_eq!((c.access_key_id(), c.secret_access_key(), c.session_token()), ("AKID", "s3cr3t", Some("t0k3n")));
-        assert_eq!(c.expiry(), Some(SystemTime::UNIX_EPOCH + Duration::from_secs(1_893_553_445)));
+        assert_eq!(
+            (c.access_key_id(), c.secret_access_key(), c.session_token()),
+            ("AKID", "s3cr3t", Some("t0k3n"))
+        );
+        assert_eq!(
+            c.expiry(),
+            Some(SystemTime::UNIX_EPOCH + Duration::from_secs(1_893_553_445))
+        );
         assert_eq!(c.provider(), "credential_process");
         assert_eq!(p.name(), "credential_process");
     }
@@ -160,7 +214,12 @@ mod process {
         );
         let c = p.provide_credentials().await.unwrap();
         assert_eq!(
-            (c.access_key_id(), c.secret_access_key(), c.session_token(), c.expiry()),
+            (
+                c.access_key_id(),
+                c.secret_access_key(),
+                c.session_token(),
+                c.expiry()
+            ),
             ("AKID", "S3CR3T", None, None)
         );
     }
@@ -176,14 +235,29 @@ mod process {
         let p = CredentialProcessProvider::new(format!("{} --password hunter2", s.display()));
         let err = p.provide_credentials().await.unwrap_err();
         let text = err.to_string();
-        assert!(matches!(err, CredentialsError::ProviderError { provider: "credential_process", .. }));
+        assert!(matches!(
+            err,
+            CredentialsError::ProviderError {
+                provider: "credential_process",
+                ..
+            }
+        ));
         assert!(
-            text.contains(&format!("`{}` failed (exit status: 3): token expired; run: login", s.display())),
+            text.contains(&format!(
+                "`{}` failed (exit status: 3): token expired; run: login",
+                s.display()
+            )),
             "{text}"
         );
-        assert!(!text.contains("hunter2") && !text.contains("s3cr3t"), "{text}");
+        assert!(
+            !text.contains("hunter2") && !text.contains("s3cr3t"),
+            "{text}"
+        );
         let d = format!("{p:?}");
-        assert!(d.contains("creds.sh *** arguments redacted ***") && !d.contains("hunter2"), "{d}");
+        assert!(
+            d.contains("creds.sh *** arguments redacted ***") && !d.contains("hunter2"),
+            "{d}"
+        );
     }
 
     #[tokio::test]
@@ -193,7 +267,10 @@ mod process {
                 r#"{"Version": 1, "AccessKeyId": "AKID", "SecretAccessKey": s3cr3t}"#,
                 "not valid JSON (at byte",
             ),
-            (r#"{"Version": 2, "AccessKeyId": "AKID", "SecretAccessKey": "s3cr3t"}"#, "unsupported Version"),
+            (
+                r#"{"Version": 2, "AccessKeyId": "AKID", "SecretAccessKey": "s3cr3t"}"#,
+                "unsupported Version",
+            ),
             (
                 r#"{"Version": 1, "AccessKeyId": "AKID", "SecretAccessKey": "s3cr3t", "Expiration": "tomorrow"}"#,
                 "Expiration",
@@ -202,7 +279,10 @@ mod process {
         ] {
             let p = CredentialProcessProvider::new(format!("printf '%s' '{output}'"));
             let text = p.provide_credentials().await.unwrap_err().to_string();
-            assert!(text.starts_with("credential_process: `printf` printed ") && text.contains(want), "{text}");
+            assert!(
+                text.starts_with("credential_process: `printf` printed ") && text.contains(want),
+                "{text}"
+            );
             assert!(!text.contains("s3cr3t"), "{text}");
         }
     }
@@ -211,26 +291,50 @@ mod process {
     async fn a_missing_program_is_a_clear_error() {
         let p = CredentialProcessProvider::new("/nonexistent/stsgen-creds --secret hunter2");
         let text = p.provide_credentials().await.unwrap_err().to_string();
-        assert!(text.contains("`/nonexistent/stsgen-creds` failed (exit status: 127)"), "{text}");
+        assert!(
+            text.contains("`/nonexistent/stsgen-creds` failed (exit status: 127)"),
+            "{text}"
+        );
         assert!(!text.contains("hunter2"), "{text}");
-        let empty = CredentialProcessProvider::new("  ").provide_credentials().await.unwrap_err();
-        assert!(matches!(empty, CredentialsError::InvalidConfiguration { .. }), "{empty}");
+        let empty = CredentialProcessProvider::new("  ")
+            .provide_credentials()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(empty, CredentialsError::InvalidConfiguration { .. }),
+            "{empty}"
+        );
     }
 
     #[tokio::test]
     async fn a_slow_command_times_out_and_is_killed() {
         let dir = scratch("slow");
         let pid_file = dir.join("pid");
-        let s = script(&dir, "slow.sh", &format!("echo $$ > {}\nexec sleep 30", pid_file.display()));
-        let p = CredentialProcessProvider::new(s.display().to_string()).timeout(Duration::from_millis(300));
+        let s = script(
+            &dir,
+            "slow.sh",
+            &format!("echo $$ > {}\nexec sleep 30", pid_file.display()),
+        );
+        let p = CredentialProcessProvider::new(s.display().to_string())
+            .timeout(Duration::from_millis(300));
         let started = Instant::now();
         let err = p.provide_credentials().await.unwrap_err();
-        assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
         assert_eq!(
             err,
-            CredentialsError::Timeout { provider: "credential_process", after: Duration::from_millis(300) }
+            CredentialsError::Timeout {
+                provider: "credential_process",
+                after: Duration::from_millis(300)
+            }
         );
-        assert_eq!(err.to_string(), "credential_process: did not provide credentials within 300ms");
+        assert_eq!(
+            err.to_string(),
+            "credential_process: did not provide credentials within 300ms"
+        );
         wait_gone(&read_pid(&pid_file));
     }
 
@@ -238,9 +342,17 @@ mod process {
     async fn dropping_the_future_kills_the_command() {
         let dir = scratch("dropped");
         let pid_file = dir.join("pid");
-        let s = script(&dir, "slow.sh", &format!("echo $$ > {}\nexec sleep 30", pid_file.display()));
+        let s = script(
+            &dir,
+            "slow.sh",
+            &format!("echo $$ > {}\nexec sleep 30", pid_file.display()),
+        );
         let p = CredentialProcessProvider::new(s.display().to_string());
-        assert!(tokio::time::timeout(Duration::from_millis(300), p.provide_credentials()).await.is_err());
+        assert!(
+            tokio::time::timeout(Duration::from_millis(300), p.provide_credentials())
+                .await
+                .is_err()
+        );
         wait_gone(&read_pid(&pid_file));
     }
 
@@ -252,7 +364,9 @@ mod process {
                 self.0.unpark();
             }
         }
-        let p = CredentialProcessProvider::new(r#"echo '{"Version":1,"AccessKeyId":"A","SecretAccessKey":"S"}'"#);
+        let p = CredentialProcessProvider::new(
+            r#"echo '{"Version":1,"AccessKeyId":"A","SecretAccessKey":"S"}'"#,
+        );
         let mut fut = p.provide_credentials();
         let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
         let mut cx = Context::from_waker(&waker);

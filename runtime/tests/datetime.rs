@@ -46,7 +46,9 @@ fn old_rfc3339(o: OffsetDateTime) -> String {
 
 fn old_http_date(o: OffsetDateTime) -> String {
     const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     format!(
         "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
         DAYS[o.weekday().number_days_from_monday() as usize],
@@ -60,13 +62,26 @@ fn old_http_date(o: OffsetDateTime) -> String {
 }
 
 fn old_amz_date(o: OffsetDateTime) -> String {
-    format!("{:04}{:02}{:02}T{:02}{:02}{:02}Z", o.year(), u8::from(o.month()), o.day(), o.hour(), o.minute(), o.second())
+    format!(
+        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+        o.year(),
+        u8::from(o.month()),
+        o.day(),
+        o.hour(),
+        o.minute(),
+        o.second()
+    )
 }
 
 /// Any instant, with whole seconds and whole milliseconds over-represented.
 fn instant() -> impl Strategy<Value = DateTime> {
-    let nanos = prop_oneof![Just(0u32), (0u32..1000).prop_map(|ms| ms * 1_000_000), 0u32..1_000_000_000];
-    (MIN_SECONDS..=MAX_SECONDS, nanos).prop_map(|(s, n)| DateTime::from_parts(s, n).expect("in range"))
+    let nanos = prop_oneof![
+        Just(0u32),
+        (0u32..1000).prop_map(|ms| ms * 1_000_000),
+        0u32..1_000_000_000
+    ];
+    (MIN_SECONDS..=MAX_SECONDS, nanos)
+        .prop_map(|(s, n)| DateTime::from_parts(s, n).expect("in range"))
 }
 
 /// Instants from 1900 (RFC 2822's first year) to 9998, so any offset stays in range.
@@ -76,15 +91,25 @@ fn instant_1900_to_9998() -> impl Strategy<Value = DateTime> {
 }
 
 fn offset() -> impl Strategy<Value = UtcOffset> {
-    prop_oneof![Just(0i32), -86_399i32..=86_399].prop_map(|s| UtcOffset::from_whole_seconds(s - s % 60).expect("valid offset"))
+    prop_oneof![Just(0i32), -86_399i32..=86_399]
+        .prop_map(|s| UtcOffset::from_whole_seconds(s - s % 60).expect("valid offset"))
 }
 
 /// What `time` made of a text, judged by this crate's range: `Some(Ok)` in range,
 /// `Some(Err(OutOfRange))` outside it, `None` when `time` rejected it.
-fn time_verdict(parsed: Result<OffsetDateTime, time::error::Parse>) -> Option<Result<i128, DateTimeError>> {
+fn time_verdict(
+    parsed: Result<OffsetDateTime, time::error::Parse>,
+) -> Option<Result<i128, DateTimeError>> {
     let nanos = parsed.ok()?.unix_timestamp_nanos();
-    let (min, max) = (i128::from(MIN_SECONDS) * 1_000_000_000, i128::from(MAX_SECONDS + 1) * 1_000_000_000);
-    Some(if (min..max).contains(&nanos) { Ok(nanos) } else { Err(DateTimeError::OutOfRange) })
+    let (min, max) = (
+        i128::from(MIN_SECONDS) * 1_000_000_000,
+        i128::from(MAX_SECONDS + 1) * 1_000_000_000,
+    );
+    Some(if (min..max).contains(&nanos) {
+        Ok(nanos)
+    } else {
+        Err(DateTimeError::OutOfRange)
+    })
 }
 
 proptest! {

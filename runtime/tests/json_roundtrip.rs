@@ -14,8 +14,11 @@ use stsgen_runtime::DateTime;
 fn arb_number() -> impl Strategy<Value = JsonValue> {
     prop_oneof![
         any::<i64>().prop_map(|n| JsonValue::Number(n.to_string())),
-        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(|f| JsonValue::Number(f.to_string())),
-        (any::<i32>(), 0u32..1000, -30i32..30).prop_map(|(m, f, e)| JsonValue::Number(format!("{m}.{f}e{e}"))),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(|f| JsonValue::Number(f.to_string())),
+        (any::<i32>(), 0u32..1000, -30i32..30)
+            .prop_map(|(m, f, e)| JsonValue::Number(format!("{m}.{f}e{e}"))),
     ]
 }
 
@@ -56,7 +59,8 @@ fn arb_value() -> impl Strategy<Value = JsonValue> {
 fn arb_datetime() -> impl Strategy<Value = DateTime> {
     // Years 1 to 9999, any nanosecond.
     (-62_135_596_800i64..253_402_300_799, 0u32..1_000_000_000).prop_map(|(s, n)| {
-        DateTime::from_unix_timestamp_nanos(i128::from(s) * 1_000_000_000 + i128::from(n)).expect("in range")
+        DateTime::from_unix_timestamp_nanos(i128::from(s) * 1_000_000_000 + i128::from(n))
+            .expect("in range")
     })
 }
 

@@ -35,7 +35,11 @@ pub enum Reply {
 impl Reply {
     /// A response with a text/xml body.
     pub fn xml(status: u16, body: &str) -> Self {
-        Reply::Respond { status, headers: vec![("Content-Type".into(), "text/xml".into())], body: body.to_owned() }
+        Reply::Respond {
+            status,
+            headers: vec![("Content-Type".into(), "text/xml".into())],
+            body: body.to_owned(),
+        }
     }
 }
 
@@ -53,7 +57,10 @@ pub struct Received {
 impl Received {
     /// A header value by (lower-case) name.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -84,7 +91,11 @@ impl ScriptServer {
                 }
             }
         });
-        ScriptServer { url, received, _thread: thread }
+        ScriptServer {
+            url,
+            received,
+            _thread: thread,
+        }
     }
 
     /// Everything received so far.
@@ -110,7 +121,11 @@ fn serve(mut stream: TcpStream, reply: Option<Reply>, log: &Mutex<Vec<Received>>
             headers.push((k.trim().to_ascii_lowercase(), v.trim().to_owned()));
         }
     }
-    let len = headers.iter().find(|(k, _)| k == "content-length").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
+    let len = headers
+        .iter()
+        .find(|(k, _)| k == "content-length")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
     let mut body = vec![0; len];
     let _ = reader.read_exact(&mut body);
     log.lock().expect("lock").push(Received {
@@ -119,8 +134,15 @@ fn serve(mut stream: TcpStream, reply: Option<Reply>, log: &Mutex<Vec<Received>>
         body: String::from_utf8_lossy(&body).into_owned(),
     });
     match reply {
-        Some(Reply::Respond { status, headers, body }) => {
-            let mut out = format!("HTTP/1.1 {status} Scripted\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
+        Some(Reply::Respond {
+            status,
+            headers,
+            body,
+        }) => {
+            let mut out = format!(
+                "HTTP/1.1 {status} Scripted\r\nContent-Length: {}\r\nConnection: close\r\n",
+                body.len()
+            );
             for (k, v) in headers {
                 out.push_str(&format!("{k}: {v}\r\n"));
             }
@@ -187,12 +209,20 @@ pub enum Fault {
 impl Fault {
     /// A response with a `text/xml` body.
     pub fn xml(status: u16, body: &str) -> Self {
-        Fault::Respond { status, headers: vec![("Content-Type".into(), "text/xml".into())], body: body.as_bytes().to_vec() }
+        Fault::Respond {
+            status,
+            headers: vec![("Content-Type".into(), "text/xml".into())],
+            body: body.as_bytes().to_vec(),
+        }
     }
 
     /// A response with a `text/html` body.
     pub fn html(status: u16, body: &str) -> Self {
-        Fault::Respond { status, headers: vec![("Content-Type".into(), "text/html".into())], body: body.as_bytes().to_vec() }
+        Fault::Respond {
+            status,
+            headers: vec![("Content-Type".into(), "text/html".into())],
+            body: body.as_bytes().to_vec(),
+        }
     }
 }
 
@@ -253,12 +283,20 @@ impl FaultServer {
                 let _ = w.join();
             }
         });
-        FaultServer { url: format!("http://{addr}"), addr, shared, acceptor: Some(acceptor) }
+        FaultServer {
+            url: format!("http://{addr}"),
+            addr,
+            shared,
+            acceptor: Some(acceptor),
+        }
     }
 
     /// Answers the requests with `faults` in order; the last one answers every later request.
     pub fn sequence(faults: Vec<Fault>) -> Self {
-        assert!(!faults.is_empty(), "a fault sequence needs at least one fault");
+        assert!(
+            !faults.is_empty(),
+            "a fault sequence needs at least one fault"
+        );
         Self::start(move |n, _| faults[n.min(faults.len() - 1)].clone())
     }
 
@@ -280,13 +318,17 @@ impl FaultServer {
     /// Response body bytes of [`Fault::Large`] replies written into the socket (the client stops
     /// taking them once it gives up).
     pub fn body_bytes_written(&self) -> usize {
-        self.shared.body_bytes_written.load(std::sync::atomic::Ordering::SeqCst)
+        self.shared
+            .body_bytes_written
+            .load(std::sync::atomic::Ordering::SeqCst)
     }
 }
 
 impl Drop for FaultServer {
     fn drop(&mut self) {
-        self.shared.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.shared
+            .stop
+            .store(true, std::sync::atomic::Ordering::SeqCst);
         // Wake the acceptor so it sees the flag.
         let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
         if let Some(t) = self.acceptor.take() {
@@ -301,13 +343,22 @@ fn peek_request(stream: &TcpStream, shared: &FaultShared) -> Option<(Received, u
     let mut buf = vec![0u8; 1 << 20];
     let started = std::time::Instant::now();
     loop {
-        if shared.stop.load(std::sync::atomic::Ordering::SeqCst) || started.elapsed() > Duration::from_secs(10) {
+        if shared.stop.load(std::sync::atomic::Ordering::SeqCst)
+            || started.elapsed() > Duration::from_secs(10)
+        {
             return None;
         }
         let n = match stream.peek(&mut buf) {
             Ok(0) => return None,
             Ok(n) => n,
-            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => 0,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                0
+            }
             Err(_) => return None,
         };
         if let Some(parsed) = parse_request(&buf[..n]) {
@@ -327,12 +378,23 @@ fn parse_request(data: &[u8]) -> Option<(Received, usize)> {
         .filter_map(|l| l.split_once(':'))
         .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
         .collect();
-    let len: usize = headers.iter().find(|(k, _)| k == "content-length").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
+    let len: usize = headers
+        .iter()
+        .find(|(k, _)| k == "content-length")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
     if data.len() < end + len {
         return None;
     }
     let body = String::from_utf8_lossy(&data[end..end + len]).into_owned();
-    Some((Received { request_line, headers, body }, end + len))
+    Some((
+        Received {
+            request_line,
+            headers,
+            body,
+        },
+        end + len,
+    ))
 }
 
 fn head(status: u16, headers: &[(String, String)], content_length: Option<usize>) -> Vec<u8> {
@@ -350,17 +412,24 @@ fn head(status: u16, headers: &[(String, String)], content_length: Option<usize>
 /// Holds the connection open until the server stops (or 30 s pass).
 fn stall(shared: &FaultShared) {
     let started = std::time::Instant::now();
-    while !shared.stop.load(std::sync::atomic::Ordering::SeqCst) && started.elapsed() < Duration::from_secs(30) {
+    while !shared.stop.load(std::sync::atomic::Ordering::SeqCst)
+        && started.elapsed() < Duration::from_secs(30)
+    {
         std::thread::sleep(Duration::from_millis(5));
     }
 }
 
 fn serve_fault(mut stream: TcpStream, shared: &FaultShared) {
     let _ = stream.set_read_timeout(Some(Duration::from_millis(50)));
-    let Some((request, size)) = peek_request(&stream, shared) else { return };
+    let Some((request, size)) = peek_request(&stream, shared) else {
+        return;
+    };
     let n = {
         let mut log = shared.received.lock().expect("lock");
-        log.push(Arrival { request: request.clone(), at: std::time::Instant::now() });
+        log.push(Arrival {
+            request: request.clone(),
+            at: std::time::Instant::now(),
+        });
         log.len() - 1
     };
     let fault = (shared.script)(n, &request);
@@ -373,7 +442,11 @@ fn serve_fault(mut stream: TcpStream, shared: &FaultShared) {
         Fault::Reset => {
             // Dropping the socket with unread data makes the kernel send RST.
         }
-        Fault::ResetMidBody { status, declared_len, sent } => {
+        Fault::ResetMidBody {
+            status,
+            declared_len,
+            sent,
+        } => {
             let _ = stream.write_all(&head(status, &[], Some(declared_len)));
             let _ = stream.write_all(&sent);
             let _ = stream.flush();
@@ -383,7 +456,11 @@ fn serve_fault(mut stream: TcpStream, shared: &FaultShared) {
             consume(&mut stream);
             let _ = stream.shutdown(std::net::Shutdown::Both);
         }
-        Fault::Respond { status, headers, body } => {
+        Fault::Respond {
+            status,
+            headers,
+            body,
+        } => {
             consume(&mut stream);
             let mut out = head(status, &headers, Some(body.len()));
             out.extend_from_slice(&body);
@@ -395,9 +472,17 @@ fn serve_fault(mut stream: TcpStream, shared: &FaultShared) {
             consume(&mut stream);
             stall(shared);
         }
-        Fault::StallBody { status, declared_len, sent } => {
+        Fault::StallBody {
+            status,
+            declared_len,
+            sent,
+        } => {
             consume(&mut stream);
-            let _ = stream.write_all(&head(status, &[("Content-Type".into(), "text/xml".into())], Some(declared_len)));
+            let _ = stream.write_all(&head(
+                status,
+                &[("Content-Type".into(), "text/xml".into())],
+                Some(declared_len),
+            ));
             let _ = stream.write_all(&sent);
             let _ = stream.flush();
             stall(shared);
@@ -408,10 +493,17 @@ fn serve_fault(mut stream: TcpStream, shared: &FaultShared) {
             let _ = stream.shutdown(std::net::Shutdown::Write);
             drain(&mut stream);
         }
-        Fault::Large { total, fill, content_length } => {
+        Fault::Large {
+            total,
+            fill,
+            content_length,
+        } => {
             consume(&mut stream);
             let headers = [("Content-Type".to_owned(), "text/xml".to_owned())];
-            if stream.write_all(&head(200, &headers, content_length.then_some(total))).is_err() {
+            if stream
+                .write_all(&head(200, &headers, content_length.then_some(total)))
+                .is_err()
+            {
                 return;
             }
             let piece = vec![fill; 64 * 1024];
@@ -421,7 +513,9 @@ fn serve_fault(mut stream: TcpStream, shared: &FaultShared) {
                 if stream.write_all(&piece[..n]).is_err() {
                     break;
                 }
-                shared.body_bytes_written.fetch_add(n, std::sync::atomic::Ordering::SeqCst);
+                shared
+                    .body_bytes_written
+                    .fetch_add(n, std::sync::atomic::Ordering::SeqCst);
                 left -= n;
             }
             let _ = stream.shutdown(std::net::Shutdown::Write);
@@ -457,11 +551,20 @@ pub fn sts_binary() -> &'static std::path::Path {
         if let Some(path) = std::env::var_os(STS_BINARY_VAR).filter(|p| !p.is_empty()) {
             return path.into();
         }
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("tests/ has a parent");
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
         let mut command = std::process::Command::new(cargo);
         command
-            .args(["build", "--quiet", "--workspace", "--bin", "sts", "--message-format=json-render-diagnostics"])
+            .args([
+                "build",
+                "--quiet",
+                "--workspace",
+                "--bin",
+                "sts",
+                "--message-format=json-render-diagnostics",
+            ])
             .current_dir(root)
             .stderr(std::process::Stdio::inherit());
         for (name, _) in std::env::vars_os() {
@@ -482,12 +585,22 @@ pub fn sts_binary() -> &'static std::path::Path {
                 command.env_remove(name.as_ref());
             }
         }
-        let output = command.output().expect("running cargo build for the sts binary");
-        assert!(output.status.success(), "building the sts binary failed ({})", output.status);
+        let output = command
+            .output()
+            .expect("running cargo build for the sts binary");
+        assert!(
+            output.status.success(),
+            "building the sts binary failed ({})",
+            output.status
+        );
         String::from_utf8_lossy(&output.stdout)
             .lines()
             .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-            .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "sts" && m["target"]["kind"][0] == "bin")
+            .filter(|m| {
+                m["reason"] == "compiler-artifact"
+                    && m["target"]["name"] == "sts"
+                    && m["target"]["kind"][0] == "bin"
+            })
             .find_map(|m| m["executable"].as_str().map(std::path::PathBuf::from))
             .expect("cargo reported no executable for the sts binary")
     })

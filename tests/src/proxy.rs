@@ -92,17 +92,27 @@ impl Head {
     /// The method and the request target.
     fn target(&self) -> (&str, &str) {
         let mut parts = self.text.lines().next().unwrap_or_default().split(' ');
-        (parts.next().unwrap_or_default(), parts.next().unwrap_or_default())
+        (
+            parts.next().unwrap_or_default(),
+            parts.next().unwrap_or_default(),
+        )
     }
 
     /// A header's value (name matched without regard to case).
     fn header(&self, name: &str) -> Option<&str> {
-        self.text.lines().skip(1).find_map(|l| l.split_once(':').filter(|(k, _)| k.trim().eq_ignore_ascii_case(name)).map(|(_, v)| v.trim()))
+        self.text.lines().skip(1).find_map(|l| {
+            l.split_once(':')
+                .filter(|(k, _)| k.trim().eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.trim())
+        })
     }
 
     /// The head as passed on: without `Proxy-Authorization`, which is for the proxy.
     fn forwarded(&self) -> String {
-        self.text.split_inclusive("\r\n").filter(|l| !l.to_ascii_lowercase().starts_with("proxy-authorization:")).collect()
+        self.text
+            .split_inclusive("\r\n")
+            .filter(|l| !l.to_ascii_lowercase().starts_with("proxy-authorization:"))
+            .collect()
     }
 }
 
@@ -122,7 +132,10 @@ fn read_head(client: &mut TcpStream, buf: &mut Vec<u8>) -> Option<Head> {
     let text = String::from_utf8_lossy(&buf[..end]).into_owned();
     buf.drain(..end);
     let mut head = Head { text, body_len: 0 };
-    head.body_len = head.header("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
+    head.body_len = head
+        .header("content-length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     Some(head)
 }
 
@@ -133,47 +146,73 @@ fn refuse(client: &mut TcpStream, status: u16) {
 
 fn handle(mut client: TcpStream, mode: &Mode, seen: &Mutex<Vec<String>>) {
     let mut buf = Vec::new();
-    let Some(head) = read_head(&mut client, &mut buf) else { return };
+    let Some(head) = read_head(&mut client, &mut buf) else {
+        return;
+    };
     seen.lock().expect("lock").push(head.text.clone());
     let options = match mode {
         Mode::Refuse(status) => return refuse(&mut client, *status),
         Mode::Forward(options) => options,
     };
-    if options.authorization.as_deref().is_some_and(|want| head.header("proxy-authorization") != Some(want)) {
+    if options
+        .authorization
+        .as_deref()
+        .is_some_and(|want| head.header("proxy-authorization") != Some(want))
+    {
         return refuse(&mut client, 407);
     }
     let (method, target) = head.target();
     let authority = match method {
         "CONNECT" => target,
-        _ => target.strip_prefix("http://").and_then(|t| t.split('/').next()).unwrap_or_default(),
+        _ => target
+            .strip_prefix("http://")
+            .and_then(|t| t.split('/').next())
+            .unwrap_or_default(),
     };
     let (host, port) = match authority.rsplit_once(':') {
         Some((host, port)) => (host, port.parse::<u16>().ok()),
         None => (authority, Some(80)),
     };
-    let mapped = options.hosts.iter().find(|(name, _)| name.eq_ignore_ascii_case(host)).map(|&(_, port)| port);
+    let mapped = options
+        .hosts
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(host))
+        .map(|&(_, port)| port);
     let Some(port) = mapped.or(port) else { return };
     let Ok(mut upstream) = TcpStream::connect(("127.0.0.1", port)) else {
         let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
         return;
     };
     if method == "CONNECT" {
-        if client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n").is_ok() {
+        if client
+            .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            .is_ok()
+        {
             pipe(client, upstream);
         }
         return;
     }
     // Responses flow back as they come; requests are read one by one, recorded and passed on.
-    let (Ok(client_out), Ok(upstream_in)) = (client.try_clone(), upstream.try_clone()) else { return };
+    let (Ok(client_out), Ok(upstream_in)) = (client.try_clone(), upstream.try_clone()) else {
+        return;
+    };
     let down = std::thread::spawn(move || copy(upstream_in, client_out));
     let mut head = Some(head);
     while let Some(request) = head.take() {
-        if upstream.write_all(request.forwarded().as_bytes()).is_err() || !pass_body(&mut client, &mut upstream, &mut buf, request.body_len) {
+        if upstream.write_all(request.forwarded().as_bytes()).is_err()
+            || !pass_body(&mut client, &mut upstream, &mut buf, request.body_len)
+        {
             break;
         }
-        let Some(next) = read_head(&mut client, &mut buf) else { break };
+        let Some(next) = read_head(&mut client, &mut buf) else {
+            break;
+        };
         seen.lock().expect("lock").push(next.text.clone());
-        if options.authorization.as_deref().is_some_and(|want| next.header("proxy-authorization") != Some(want)) {
+        if options
+            .authorization
+            .as_deref()
+            .is_some_and(|want| next.header("proxy-authorization") != Some(want))
+        {
             refuse(&mut client, 407);
             break;
         }
@@ -185,7 +224,12 @@ fn handle(mut client: TcpStream, mode: &Mode, seen: &Mutex<Vec<String>>) {
 }
 
 /// Passes `len` body bytes on, those already in `buf` first; false when a side closed.
-fn pass_body(client: &mut TcpStream, upstream: &mut TcpStream, buf: &mut Vec<u8>, mut len: usize) -> bool {
+fn pass_body(
+    client: &mut TcpStream,
+    upstream: &mut TcpStream,
+    buf: &mut Vec<u8>,
+    mut len: usize,
+) -> bool {
     let buffered = len.min(buf.len());
     if upstream.write_all(&buf[..buffered]).is_err() {
         return false;
@@ -209,7 +253,9 @@ fn pass_body(client: &mut TcpStream, upstream: &mut TcpStream, buf: &mut Vec<u8>
 
 /// Copies bytes both ways until either side closes, then closes both.
 fn pipe(client: TcpStream, upstream: TcpStream) {
-    let (Ok(client_in), Ok(upstream_in)) = (client.try_clone(), upstream.try_clone()) else { return };
+    let (Ok(client_in), Ok(upstream_in)) = (client.try_clone(), upstream.try_clone()) else {
+        return;
+    };
     let down = std::thread::spawn(move || copy(upstream_in, client));
     copy(client_in, upstream);
     let _ = down.join();
@@ -237,7 +283,9 @@ mod tests {
         let port = listener.local_addr().unwrap().port();
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            let Ok((mut conn, _)) = listener.accept() else { return };
+            let Ok((mut conn, _)) = listener.accept() else {
+                return;
+            };
             let mut buf = Vec::new();
             while let Some(head) = read_head(&mut conn, &mut buf) {
                 let mut chunk = [0; 4096];
@@ -257,28 +305,53 @@ mod tests {
         (port, rx)
     }
 
-
     #[test]
-    fn every_request_of_a_kept_alive_connection_is_recorded_and_passed_on_without_proxy_authorization() {
+    fn every_request_of_a_kept_alive_connection_is_recorded_and_passed_on_without_proxy_authorization(
+    ) {
         let (port, upstream) = keep_alive_server();
-        let proxy = TestProxy::with(ProxyOptions { hosts: vec![("up.test".into(), port)], authorization: Some("Basic dTpw".into()) });
+        let proxy = TestProxy::with(ProxyOptions {
+            hosts: vec![("up.test".into(), port)],
+            authorization: Some("Basic dTpw".into()),
+        });
         let mut conn = TcpStream::connect(("127.0.0.1", proxy.port)).unwrap();
         let request = |body: &str| {
             format!("POST http://up.test/ HTTP/1.1\r\nhost: up.test\r\nproxy-authorization: Basic dTpw\r\ncontent-length: {}\r\n\r\n{body}", body.len())
         };
         // Both requests in one write: the second one's head arrives with the first one's body.
-        conn.write_all(format!("{}{}", request("first"), request("")).as_bytes()).unwrap();
+        conn.write_all(format!("{}{}", request("first"), request("")).as_bytes())
+            .unwrap();
         let mut answers = Vec::new();
-        let mut answer = || read_head(&mut conn, &mut answers).map(|h| h.text).unwrap_or_default();
+        let mut answer = || {
+            read_head(&mut conn, &mut answers)
+                .map(|h| h.text)
+                .unwrap_or_default()
+        };
         assert!(answer().starts_with("HTTP/1.1 204"));
         assert!(answer().starts_with("HTTP/1.1 204"));
-        conn.write_all(b"POST http://up.test/ HTTP/1.1\r\nhost: up.test\r\ncontent-length: 0\r\n\r\n").unwrap();
-        assert!(read_head(&mut conn, &mut answers).is_some_and(|h| h.text.starts_with("HTTP/1.1 407")), "a request without the credentials is refused");
+        conn.write_all(
+            b"POST http://up.test/ HTTP/1.1\r\nhost: up.test\r\ncontent-length: 0\r\n\r\n",
+        )
+        .unwrap();
+        assert!(
+            read_head(&mut conn, &mut answers).is_some_and(|h| h.text.starts_with("HTTP/1.1 407")),
+            "a request without the credentials is refused"
+        );
 
         let heads = proxy.heads();
         assert_eq!(heads.len(), 3, "{heads:?}");
-        assert!(heads[..2].iter().all(|h| h.contains("proxy-authorization: Basic dTpw\r\n")), "{heads:?}");
+        assert!(
+            heads[..2]
+                .iter()
+                .all(|h| h.contains("proxy-authorization: Basic dTpw\r\n")),
+            "{heads:?}"
+        );
         let passed: Vec<String> = upstream.try_iter().collect();
-        assert_eq!(passed, ["POST http://up.test/ HTTP/1.1\r\nhost: up.test\r\ncontent-length: 5\r\n\r\n", "POST http://up.test/ HTTP/1.1\r\nhost: up.test\r\ncontent-length: 0\r\n\r\n"]);
+        assert_eq!(
+            passed,
+            [
+                "POST http://up.test/ HTTP/1.1\r\nhost: up.test\r\ncontent-length: 5\r\n\r\n",
+                "POST http://up.test/ HTTP/1.1\r\nhost: up.test\r\ncontent-length: 0\r\n\r\n"
+            ]
+        );
     }
 }

@@ -11,7 +11,10 @@ use codegen::{GeneratedCrate, Inputs, Options};
 use serde_json::{json, Value};
 
 fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
 }
 
 fn read(rel: &str) -> String {
@@ -31,7 +34,10 @@ fn case_inputs(case: &str) -> (Inputs, Inputs) {
         privileges: read_optional(&format!("{dir}/{name}-iam.json")),
         endpoint_rules: None,
         partitions: None,
-        options: Options { runtime_path: "../../runtime".to_owned(), ..Options::default() },
+        options: Options {
+            runtime_path: "../../runtime".to_owned(),
+            ..Options::default()
+        },
     };
     (side("old"), side("new"))
 }
@@ -103,13 +109,34 @@ fn semver_classification() {
 /// Every case's model is unchanged against itself; an addition read backwards is a removal.
 #[test]
 fn identical_models_have_no_changes_and_reversal_breaks() {
-    for case in ["new_operation", "new_optional_member", "new_error", "new_enum_value", "new_iam_action"] {
+    for case in [
+        "new_operation",
+        "new_optional_member",
+        "new_error",
+        "new_enum_value",
+        "new_iam_action",
+    ] {
         let (old, new) = case_inputs(case);
-        assert!(diff::diff(&old, &old).unwrap().is_empty(), "{case}: old vs old");
-        assert!(diff::diff(&new, &new).unwrap().is_empty(), "{case}: new vs new");
+        assert!(
+            diff::diff(&old, &old).unwrap().is_empty(),
+            "{case}: old vs old"
+        );
+        assert!(
+            diff::diff(&new, &new).unwrap().is_empty(),
+            "{case}: new vs new"
+        );
         let back = diff::diff(&new, &old).unwrap();
-        assert_eq!(back.impact(), Some(Impact::Breaking), "{case} reversed:\n{}", back.render_text());
-        assert!(back.changes.iter().all(|c| c.kind != ChangeKind::Added), "{case} reversed:\n{}", back.render_text());
+        assert_eq!(
+            back.impact(),
+            Some(Impact::Breaking),
+            "{case} reversed:\n{}",
+            back.render_text()
+        );
+        assert!(
+            back.changes.iter().all(|c| c.kind != ChangeKind::Added),
+            "{case} reversed:\n{}",
+            back.render_text()
+        );
     }
 }
 
@@ -121,7 +148,10 @@ fn output_is_sorted_and_deterministic() {
     let mut sorted = a.changes.clone();
     sorted.sort();
     assert_eq!(a.changes, sorted);
-    assert!(a.changes.iter().any(|c| c.area == Area::Operation && c.item == "ListThings"));
+    assert!(a
+        .changes
+        .iter()
+        .any(|c| c.area == Area::Operation && c.item == "ListThings"));
 }
 
 fn generate(inputs: &Inputs) -> GeneratedCrate {
@@ -129,7 +159,12 @@ fn generate(inputs: &Inputs) -> GeneratedCrate {
 }
 
 fn file<'a>(krate: &'a GeneratedCrate, path: &str) -> &'a str {
-    krate.files.get(path).unwrap_or_else(|| panic!("no {path}; files: {:?}", krate.files.keys().collect::<Vec<_>>()))
+    krate.files.get(path).unwrap_or_else(|| {
+        panic!(
+            "no {path}; files: {:?}",
+            krate.files.keys().collect::<Vec<_>>()
+        )
+    })
 }
 
 /// Regenerating from each case's old model and then its new one changes the Rust items the
@@ -142,24 +177,57 @@ fn regenerated_crates_change_where_the_diff_says() {
         assert_ne!(a, b, "{case}: regenerating changed nothing");
         for (krate, which, expect, other) in [(&b, "new", new_has, &a), (&a, "old", old_has, &b)] {
             if let Some((path, needle)) = expect {
-                assert!(file(krate, path).contains(needle), "{case}: {which} {path} lacks `{needle}`");
+                assert!(
+                    file(krate, path).contains(needle),
+                    "{case}: {which} {path} lacks `{needle}`"
+                );
                 let absent = other.files.get(path).is_none_or(|t| !t.contains(needle));
                 assert!(absent, "{case}: `{needle}` was in {path} on both sides");
             }
         }
     };
-    check("new_operation", None, Some(("src/operation/list_things.rs", "pub struct ListThingsInput")));
-    check("new_optional_member", None, Some(("src/operation/put_thing.rs", "pub fn description(")));
+    check(
+        "new_operation",
+        None,
+        Some(("src/operation/list_things.rs", "pub struct ListThingsInput")),
+    );
+    check(
+        "new_optional_member",
+        None,
+        Some(("src/operation/put_thing.rs", "pub fn description(")),
+    );
     check(
         "member_made_required",
-        Some(("src/operation/put_thing.rs", "pub fn payload(&self) -> ::std::option::Option<&str>")),
-        Some(("src/operation/put_thing.rs", "pub fn payload(&self) -> &str")),
+        Some((
+            "src/operation/put_thing.rs",
+            "pub fn payload(&self) -> ::std::option::Option<&str>",
+        )),
+        Some((
+            "src/operation/put_thing.rs",
+            "pub fn payload(&self) -> &str",
+        )),
     );
-    check("member_removed", Some(("src/operation/get_thing.rs", "pub fn limit(")), None);
-    check("new_error", None, Some(("src/operation/put_thing.rs", "ThrottledException(")));
-    check("new_enum_value", None, Some(("src/types/mod.rs", "\"BALANCED\"")));
+    check(
+        "member_removed",
+        Some(("src/operation/get_thing.rs", "pub fn limit(")),
+        None,
+    );
+    check(
+        "new_error",
+        None,
+        Some(("src/operation/put_thing.rs", "ThrottledException(")),
+    );
+    check(
+        "new_enum_value",
+        None,
+        Some(("src/types/mod.rs", "\"BALANCED\"")),
+    );
     check("new_iam_action", None, Some(("src/iam.rs", "TagThing")));
-    check("constraint_tightened", Some(("src/constraints.rs", "Some(64u64)")), Some(("src/constraints.rs", "Some(32u64)")));
+    check(
+        "constraint_tightened",
+        Some(("src/constraints.rs", "Some(64u64)")),
+        Some(("src/constraints.rs", "Some(32u64)")),
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -168,7 +236,10 @@ fn regenerated_crates_change_where_the_diff_says() {
 
 /// The vendored STS models and overrides, as `cargo xtask codegen` reads them.
 fn sts_inputs(version: &str) -> Inputs {
-    let t = codegen::repo::TARGETS.iter().find(|t| t.crate_name == "sts").expect("sts target");
+    let t = codegen::repo::TARGETS
+        .iter()
+        .find(|t| t.crate_name == "sts")
+        .expect("sts target");
     Inputs {
         service_model: read(t.model),
         privileges: t.privileges.map(read),
@@ -206,9 +277,9 @@ fn drill_update(old: &Inputs) -> Inputs {
         m["shapes"]["GetSessionContextResponse"] = json!({"type": "structure", "members": {
             "SourceIdentity": {"shape": "sourceIdentityType"}
         }});
-        m["shapes"]["AssumeRoleRequest"]["members"]["SessionLabel"] =
-            json!({"shape": "roleSessionNameType", "documentation": "<p>A label for the session (drill).</p>"});
-        m["operations"]["GetCallerIdentity"]["errors"] = json!([{"shape": "RegionDisabledException"}]);
+        m["shapes"]["AssumeRoleRequest"]["members"]["SessionLabel"] = json!({"shape": "roleSessionNameType", "documentation": "<p>A label for the session (drill).</p>"});
+        m["operations"]["GetCallerIdentity"]["errors"] =
+            json!([{"shape": "RegionDisabledException"}]);
     });
     new.privileges = old.privileges.as_deref().map(|p| {
         edit_json(p, |i| {
@@ -256,8 +327,12 @@ fn drill_sts_model_update() {
     let mut new_at_next = new.clone();
     new_at_next.options.crate_version = next.clone();
     let (a, b) = (generate(&old), generate(&new_at_next));
-    assert!(file(&b, "Cargo.toml").contains(&format!("version = \"{next}\"")), "Cargo.toml takes the bumped version");
-    assert!(file(&b, "src/operation/get_session_context.rs").contains("pub struct GetSessionContextInput"));
+    assert!(
+        file(&b, "Cargo.toml").contains(&format!("version = \"{next}\"")),
+        "Cargo.toml takes the bumped version"
+    );
+    assert!(file(&b, "src/operation/get_session_context.rs")
+        .contains("pub struct GetSessionContextInput"));
     assert!(file(&b, "src/operation/assume_role.rs").contains("pub fn session_label("));
     assert!(!file(&a, "src/operation/assume_role.rs").contains("pub fn session_label("));
     assert!(file(&b, "src/operation/get_caller_identity.rs").contains("RegionDisabledException("));

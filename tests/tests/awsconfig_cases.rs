@@ -30,9 +30,9 @@ use sts::client::Config;
 use stsgen_config::credentials::{DefaultCredentialsChain, ProfileProvider};
 use stsgen_config::ConfigLoader;
 use stsgen_runtime::client::{HttpClient, HttpResponse};
-use stsgen_runtime::credentials::ServiceClock;
 use stsgen_runtime::config::{Env, MemoryEnv};
 use stsgen_runtime::credentials::ProvideCredentials;
+use stsgen_runtime::credentials::ServiceClock;
 use stsgen_runtime::error::{TransportError, TransportErrorKind};
 use stsgen_runtime::future::BoxFuture;
 use stsgen_runtime::http;
@@ -46,7 +46,10 @@ const CASES: usize = 47;
 /// it will come from. A listed case that passes fails the test: remove it from here.
 const KNOWN_GAPS: &[(&str, &str)] = &[
     // IAM Identity Center.
-    ("default-credential-provider-chain/e2e_fips_and_dual_stack_sso", SSO),
+    (
+        "default-credential-provider-chain/e2e_fips_and_dual_stack_sso",
+        SSO,
+    ),
     ("default-credential-provider-chain/sso_assume_role", SSO),
     ("default-credential-provider-chain/sso_server_error", SSO),
     ("profile-provider/sso_credentials", SSO),
@@ -257,7 +260,8 @@ struct Exchange {
 }
 
 fn read_json(path: &Path) -> Result<Value, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
     serde_json::from_str(&text).map_err(|e| format!("parsing {}: {e}", path.display()))
 }
 
@@ -266,7 +270,10 @@ fn text<'a>(v: &'a Value, what: &str) -> Result<&'a str, String> {
 }
 
 fn load_case(suite: Suite, suite_dir: &str, dir: &Path) -> Result<Case, String> {
-    let folder = dir.file_name().and_then(|n| n.to_str()).ok_or("case folder name is not UTF-8")?;
+    let folder = dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or("case folder name is not UTF-8")?;
     let id = format!("{suite_dir}/{folder}");
 
     let mut env = MemoryEnv::new().windows(false);
@@ -280,7 +287,8 @@ fn load_case(suite: Suite, suite_dir: &str, dir: &Path) -> Result<Case, String> 
         list_files(&fs, &mut files)?;
         for file in files {
             let rel = file.strip_prefix(&fs).map_err(|e| e.to_string())?;
-            let bytes = std::fs::read(&file).map_err(|e| format!("reading {}: {e}", file.display()))?;
+            let bytes =
+                std::fs::read(&file).map_err(|e| format!("reading {}: {e}", file.display()))?;
             env = env.with_file(Path::new("/").join(rel), bytes);
         }
     }
@@ -289,7 +297,10 @@ fn load_case(suite: Suite, suite_dir: &str, dir: &Path) -> Result<Case, String> 
     let exchanges = parse_traffic(&traffic).map_err(|e| format!("{id}/http-traffic.json: {e}"))?;
 
     let meta = read_json(&dir.join("test-case.json"))?;
-    let result = meta.get("result").and_then(Value::as_object).ok_or("test-case.json has no `result` object")?;
+    let result = meta
+        .get("result")
+        .and_then(Value::as_object)
+        .ok_or("test-case.json has no `result` object")?;
     let expected = if let Some(ok) = result.get("Ok") {
         let field = |name: &str| ok.get(name).and_then(Value::as_str).map(str::to_owned);
         Expected::Ok(ExpectedCredentials {
@@ -302,9 +313,17 @@ fn load_case(suite: Suite, suite_dir: &str, dir: &Path) -> Result<Case, String> 
     } else if let Some(s) = result.get("ErrorContains") {
         Expected::ErrorContains(text(s, "ErrorContains")?.to_owned())
     } else {
-        return Err(format!("{id}: `result` is neither `Ok` nor `ErrorContains`"));
+        return Err(format!(
+            "{id}: `result` is neither `Ok` nor `ErrorContains`"
+        ));
     };
-    Ok(Case { id, suite, env, exchanges, expected })
+    Ok(Case {
+        id,
+        suite,
+        env,
+        exchanges,
+        expected,
+    })
 }
 
 fn list_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
@@ -335,7 +354,9 @@ fn load_cases() -> Vec<Case> {
             .collect();
         dirs.sort();
         for dir in dirs {
-            cases.push(load_case(suite, name, &dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())));
+            cases.push(
+                load_case(suite, name, &dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())),
+            );
         }
     }
     cases
@@ -347,13 +368,25 @@ fn parse_traffic(traffic: &Value) -> Result<Vec<Exchange>, String> {
     if traffic.get("version").and_then(Value::as_str) != Some("V0") {
         return Err("unknown recording version (expected V0)".into());
     }
-    let events = traffic.get("events").and_then(Value::as_array).ok_or("no `events` array")?;
+    let events = traffic
+        .get("events")
+        .and_then(Value::as_array)
+        .ok_or("no `events` array")?;
     let mut order: Vec<u64> = Vec::new();
     let mut by_conn: BTreeMap<u64, Exchange> = BTreeMap::new();
     for (i, event) in events.iter().enumerate() {
-        let conn = event.get("connection_id").and_then(Value::as_u64).ok_or(format!("event {i}: no connection_id"))?;
-        let action = event.get("action").and_then(Value::as_object).ok_or(format!("event {i}: no action"))?;
-        let (kind, body) = action.iter().next().ok_or(format!("event {i}: empty action"))?;
+        let conn = event
+            .get("connection_id")
+            .and_then(Value::as_u64)
+            .ok_or(format!("event {i}: no connection_id"))?;
+        let action = event
+            .get("action")
+            .and_then(Value::as_object)
+            .ok_or(format!("event {i}: no action"))?;
+        let (kind, body) = action
+            .iter()
+            .next()
+            .ok_or(format!("event {i}: empty action"))?;
         if kind == "Request" {
             let req = &body["request"];
             let exchange = Exchange {
@@ -371,7 +404,9 @@ fn parse_traffic(traffic: &Value) -> Result<Vec<Exchange>, String> {
             order.push(conn);
             continue;
         }
-        let exchange = by_conn.get_mut(&conn).ok_or(format!("event {i}: connection {conn} has no request yet"))?;
+        let exchange = by_conn
+            .get_mut(&conn)
+            .ok_or(format!("event {i}: connection {conn} has no request yet"))?;
         match kind.as_str() {
             "Data" => {
                 let data = match body["data"].as_object().and_then(|d| d.iter().next()) {
@@ -385,13 +420,20 @@ fn parse_traffic(traffic: &Value) -> Result<Vec<Exchange>, String> {
                 }
             }
             "Response" => {
-                let ok = body["response"].get("Ok").ok_or(format!("event {i}: only `Ok` responses are supported"))?;
-                exchange.status = ok["status"].as_u64().and_then(|s| u16::try_from(s).ok()).ok_or(format!("event {i}: bad status"))?;
+                let ok = body["response"]
+                    .get("Ok")
+                    .ok_or(format!("event {i}: only `Ok` responses are supported"))?;
+                exchange.status = ok["status"]
+                    .as_u64()
+                    .and_then(|s| u16::try_from(s).ok())
+                    .ok_or(format!("event {i}: bad status"))?;
                 exchange.response_headers = headers(&ok["headers"])?;
             }
             "Eof" => {
                 if body["ok"].as_bool() != Some(true) {
-                    return Err(format!("event {i}: only clean end-of-stream events are supported"));
+                    return Err(format!(
+                        "event {i}: only clean end-of-stream events are supported"
+                    ));
                 }
             }
             other => return Err(format!("event {i}: unknown action {other}")),
@@ -442,8 +484,19 @@ struct ReplayState {
 
 impl Replay {
     fn new(case: &str, exchanges: Vec<Exchange>) -> Self {
-        let quirks = RECORDING_QUIRKS.iter().filter(|q| q.0 == case).map(|q| (q.1, q.2)).collect();
-        Replay { quirks, state: Mutex::new(ReplayState { pending: exchanges.into(), made: 0, problems: Vec::new() }) }
+        let quirks = RECORDING_QUIRKS
+            .iter()
+            .filter(|q| q.0 == case)
+            .map(|q| (q.1, q.2))
+            .collect();
+        Replay {
+            quirks,
+            state: Mutex::new(ReplayState {
+                pending: exchanges.into(),
+                made: 0,
+                problems: Vec::new(),
+            }),
+        }
     }
 
     /// Every mismatch, unexpected request and recorded request that was never made.
@@ -451,35 +504,66 @@ impl Replay {
         let st = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         let mut out = st.problems.clone();
         for (i, e) in st.pending.iter().enumerate() {
-            out.push(format!("recorded request {} ({} {}) was never made", st.made + i + 1, e.method, e.uri));
+            out.push(format!(
+                "recorded request {} ({} {}) was never made",
+                st.made + i + 1,
+                e.method,
+                e.uri
+            ));
         }
         out
     }
 }
 
 impl HttpClient for Replay {
-    fn send(&self, request: http::Request<Vec<u8>>, _max_body: usize) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+        _max_body: usize,
+    ) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
         let reply = {
             let mut st = self.state.lock().unwrap_or_else(PoisonError::into_inner);
             st.made += 1;
             let n = st.made;
             match st.pending.pop_front() {
                 None => {
-                    st.problems.push(format!("unexpected request {n}: {} {}", request.method(), request.uri()));
-                    Err(TransportError::new(TransportErrorKind::Connect, "the recording has no more requests"))
+                    st.problems.push(format!(
+                        "unexpected request {n}: {} {}",
+                        request.method(),
+                        request.uri()
+                    ));
+                    Err(TransportError::new(
+                        TransportErrorKind::Connect,
+                        "the recording has no more requests",
+                    ))
                 }
                 Some(recorded) => {
-                    let skip: Vec<&str> = self.quirks.iter().filter(|q| q.0 == n).map(|q| q.1).collect();
+                    let skip: Vec<&str> = self
+                        .quirks
+                        .iter()
+                        .filter(|q| q.0 == n)
+                        .map(|q| q.1)
+                        .collect();
                     for p in compare_request(&recorded, &request, &skip) {
-                        st.problems.push(format!("request {n} ({} {}): {p}", recorded.method, recorded.uri));
+                        st.problems.push(format!(
+                            "request {n} ({} {}): {p}",
+                            recorded.method, recorded.uri
+                        ));
                     }
                     let mut headers = http::HeaderMap::new();
                     for (name, value) in &recorded.response_headers {
-                        if let (Ok(n), Ok(v)) = (http::HeaderName::try_from(name.as_str()), http::HeaderValue::try_from(value.as_str())) {
+                        if let (Ok(n), Ok(v)) = (
+                            http::HeaderName::try_from(name.as_str()),
+                            http::HeaderValue::try_from(value.as_str()),
+                        ) {
                             headers.append(n, v);
                         }
                     }
-                    Ok(HttpResponse { status: recorded.status, headers, body: recorded.response_body })
+                    Ok(HttpResponse {
+                        status: recorded.status,
+                        headers,
+                        body: recorded.response_body,
+                    })
                 }
             }
         };
@@ -488,10 +572,18 @@ impl HttpClient for Replay {
 }
 
 /// What differs between a recorded request and ours (empty when they match).
-fn compare_request(recorded: &Exchange, ours: &http::Request<Vec<u8>>, skip: &[&str]) -> Vec<String> {
+fn compare_request(
+    recorded: &Exchange,
+    ours: &http::Request<Vec<u8>>,
+    skip: &[&str],
+) -> Vec<String> {
     let mut problems = Vec::new();
     if !recorded.method.eq_ignore_ascii_case(ours.method().as_str()) {
-        problems.push(format!("method {} instead of {}", ours.method(), recorded.method));
+        problems.push(format!(
+            "method {} instead of {}",
+            ours.method(),
+            recorded.method
+        ));
     }
     match recorded.uri.parse::<http::Uri>() {
         Ok(uri) if same_uri(&uri, ours.uri()) => {}
@@ -499,17 +591,44 @@ fn compare_request(recorded: &Exchange, ours: &http::Request<Vec<u8>>, skip: &[&
         Err(e) => problems.push(format!("the recorded URI does not parse: {e}")),
     }
     for name in RELEVANT_HEADERS.into_iter().filter(|h| !skip.contains(h)) {
-        let want: Vec<&str> = recorded.headers.iter().filter(|(n, _)| n == name).map(|(_, v)| v.as_str()).collect();
-        let got: Vec<&str> = ours.headers().get_all(name).iter().map(|v| v.to_str().unwrap_or("<not UTF-8>")).collect();
+        let want: Vec<&str> = recorded
+            .headers
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .collect();
+        let got: Vec<&str> = ours
+            .headers()
+            .get_all(name)
+            .iter()
+            .map(|v| v.to_str().unwrap_or("<not UTF-8>"))
+            .collect();
         if want != got {
             let short = |v: Vec<&str>| -> Vec<String> {
-                v.into_iter().map(|v| if v.len() > 40 { format!("{}...", &v[..40]) } else { v.to_owned() }).collect()
+                v.into_iter()
+                    .map(|v| {
+                        if v.len() > 40 {
+                            format!("{}...", &v[..40])
+                        } else {
+                            v.to_owned()
+                        }
+                    })
+                    .collect()
             };
-            problems.push(format!("header {name}: {:?} instead of {:?}", short(got), short(want)));
+            problems.push(format!(
+                "header {name}: {:?} instead of {:?}",
+                short(got),
+                short(want)
+            ));
         }
     }
     if !skip.contains(&"authorization") {
-        if let Some(p) = check_authorization(recorded, ours, skip.contains(&"authorization-region"), skip.contains(&"authorization-key")) {
+        if let Some(p) = check_authorization(
+            recorded,
+            ours,
+            skip.contains(&"authorization-region"),
+            skip.contains(&"authorization-key"),
+        ) {
             problems.push(p);
         }
     }
@@ -525,7 +644,9 @@ fn same_uri(a: &http::Uri, b: &http::Uri) -> bool {
         "" => "/".to_owned(),
         p => p.to_owned(),
     };
-    let query = |u: &http::Uri| -> BTreeSet<(String, String)> { form_pairs(u.query().unwrap_or("")).into_iter().collect() };
+    let query = |u: &http::Uri| -> BTreeSet<(String, String)> {
+        form_pairs(u.query().unwrap_or("")).into_iter().collect()
+    };
     a.scheme_str() == b.scheme_str()
         && a.host().map(str::to_ascii_lowercase) == b.host().map(str::to_ascii_lowercase)
         && a.port_u16() == b.port_u16()
@@ -536,9 +657,21 @@ fn same_uri(a: &http::Uri, b: &http::Uri) -> bool {
 /// A SigV4 `authorization` must be SigV4 here too, for the same access key, region and service
 /// (date and signature differ by run); any other recorded value must be equal; none recorded,
 /// none sent (web identity and SSO calls are unsigned).
-fn check_authorization(recorded: &Exchange, ours: &http::Request<Vec<u8>>, skip_region: bool, skip_key: bool) -> Option<String> {
-    let want = recorded.headers.iter().find(|(n, _)| n == "authorization").map(|(_, v)| v.as_str());
-    let got = ours.headers().get("authorization").map(|v| v.to_str().unwrap_or("<not UTF-8>"));
+fn check_authorization(
+    recorded: &Exchange,
+    ours: &http::Request<Vec<u8>>,
+    skip_region: bool,
+    skip_key: bool,
+) -> Option<String> {
+    let want = recorded
+        .headers
+        .iter()
+        .find(|(n, _)| n == "authorization")
+        .map(|(_, v)| v.as_str());
+    let got = ours
+        .headers()
+        .get("authorization")
+        .map(|v| v.to_str().unwrap_or("<not UTF-8>"));
     let scope = |v: &str| -> Option<(String, String, String)> {
         let cred = v.strip_prefix("AWS4-HMAC-SHA256 Credential=")?;
         let mut parts = cred.split(',').next()?.split('/');
@@ -546,18 +679,28 @@ fn check_authorization(recorded: &Exchange, ours: &http::Request<Vec<u8>>, skip_
         let key = if skip_key { "<not compared>" } else { key }.to_owned();
         let _date = parts.next()?;
         let region = parts.next()?;
-        let region = if skip_region { "<not compared>" } else { region };
+        let region = if skip_region {
+            "<not compared>"
+        } else {
+            region
+        };
         Some((key, region.to_owned(), parts.next()?.to_owned()))
     };
     match (want, got) {
         (None, None) => None,
         (Some(w), Some(g)) if w.starts_with("AWS4-HMAC-SHA256") => {
             let (w, g) = (scope(w), scope(g));
-            (w != g).then(|| format!("signed with (access key, region, service) {g:?} instead of {w:?}"))
+            (w != g).then(|| {
+                format!("signed with (access key, region, service) {g:?} instead of {w:?}")
+            })
         }
-        (Some(w), Some(g)) => (w != g).then(|| "authorization differs from the recorded value".to_owned()),
+        (Some(w), Some(g)) => {
+            (w != g).then(|| "authorization differs from the recorded value".to_owned())
+        }
         (Some(_), None) => Some("not signed, but the recorded request was".to_owned()),
-        (None, Some(_)) => Some("signed (authorization header), but the recorded request was not".to_owned()),
+        (None, Some(_)) => {
+            Some("signed (authorization header), but the recorded request was not".to_owned())
+        }
     }
 }
 
@@ -566,18 +709,28 @@ fn check_authorization(recorded: &Exchange, ours: &http::Request<Vec<u8>>, skip_
 /// ours generates its own, and so do the parameters in `skip` ([`RECORDING_QUIRKS`]). Other
 /// bodies compare byte for byte.
 fn compare_body(recorded: &Exchange, ours: &[u8], skip: &[&str]) -> Option<String> {
-    let is_form = recorded.headers.iter().any(|(n, v)| n == "content-type" && v.starts_with("application/x-www-form-urlencoded"));
+    let is_form = recorded
+        .headers
+        .iter()
+        .any(|(n, v)| n == "content-type" && v.starts_with("application/x-www-form-urlencoded"));
     if !is_form {
         return (recorded.body != ours).then(|| {
-            format!("body {:?} instead of {:?}", String::from_utf8_lossy(ours), String::from_utf8_lossy(&recorded.body))
+            format!(
+                "body {:?} instead of {:?}",
+                String::from_utf8_lossy(ours),
+                String::from_utf8_lossy(&recorded.body)
+            )
         });
     }
-    let Ok(ours) = std::str::from_utf8(ours) else { return Some("the form body is not UTF-8".into()) };
+    let Ok(ours) = std::str::from_utf8(ours) else {
+        return Some("the form body is not UTF-8".into());
+    };
     let want = form_pairs(&String::from_utf8_lossy(&recorded.body));
     let got = form_pairs(ours);
     let generated = |v: &str| {
         v == "assume-role-provider-session"
-            || v.rsplit_once('-').is_some_and(|(_, ms)| ms.len() == 13 && ms.bytes().all(|b| b.is_ascii_digit()))
+            || v.rsplit_once('-')
+                .is_some_and(|(_, ms)| ms.len() == 13 && ms.bytes().all(|b| b.is_ascii_digit()))
     };
     let normalise = |pairs: Vec<(String, String)>, mask: bool| -> BTreeSet<(String, String)> {
         pairs
@@ -591,7 +744,9 @@ fn compare_body(recorded: &Exchange, ours: &[u8], skip: &[&str]) -> Option<Strin
             })
             .collect()
     };
-    let mask = want.iter().any(|(k, v)| k == "RoleSessionName" && generated(v));
+    let mask = want
+        .iter()
+        .any(|(k, v)| k == "RoleSessionName" && generated(v));
     let (want, got) = (normalise(want, mask), normalise(got, mask));
     (want != got).then(|| {
         let missing: Vec<_> = want.difference(&got).map(|(k, _)| k.as_str()).collect();
@@ -615,7 +770,10 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        let hex = b.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+        let hex = b
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
         match (b[i], hex) {
             (b'%', Some(v)) => {
                 out.push(v);
@@ -661,11 +819,22 @@ async fn run(case: &Case) -> Result<(), String> {
     config.clock = ServiceClock::fixed(UNIX_EPOCH);
 
     let result = match case.suite {
-        Suite::Chain => match DefaultCredentialsChain::builder().env(env).config(config).build() {
+        Suite::Chain => match DefaultCredentialsChain::builder()
+            .env(env)
+            .config(config)
+            .build()
+        {
             Ok(chain) => chain.provide_credentials().await,
             Err(e) => Err(e),
         },
-        Suite::Profile => ProfileProvider::builder().env(env).config(config).build().provide_credentials().await,
+        Suite::Profile => {
+            ProfileProvider::builder()
+                .env(env)
+                .config(config)
+                .build()
+                .provide_credentials()
+                .await
+        }
     };
 
     let mut problems = Vec::new();
@@ -677,7 +846,10 @@ async fn run(case: &Case) -> Result<(), String> {
                 session_token: got.session_token().map(str::to_owned),
                 expiry: got.expiry().and_then(epoch_seconds),
                 // Compared only when the case names one.
-                account_id: want.account_id.as_ref().and(got.account_id().map(str::to_owned)),
+                account_id: want
+                    .account_id
+                    .as_ref()
+                    .and(got.account_id().map(str::to_owned)),
             };
             if &got != want {
                 problems.push(format!(
@@ -698,20 +870,29 @@ async fn run(case: &Case) -> Result<(), String> {
                 ));
             }
         }
-        (Expected::Ok(_), Err(e)) => problems.push(format!("expected credentials, got the error: {e}")),
+        (Expected::Ok(_), Err(e)) => {
+            problems.push(format!("expected credentials, got the error: {e}"))
+        }
         (Expected::ErrorContains(want), Err(e)) => {
             let text = e.to_string();
-            let ours = ERROR_WORDING.iter().find(|(id, _, _)| *id == case.id).map(|(_, ours, _)| *ours);
+            let ours = ERROR_WORDING
+                .iter()
+                .find(|(id, _, _)| *id == case.id)
+                .map(|(_, ours, _)| *ours);
             if !text.contains(want.as_str()) && !ours.is_some_and(|o| text.contains(o)) {
-                problems.push(format!("the error `{text}` does not contain `{want}`{}", match ours {
-                    Some(o) => format!(" nor our wording `{o}`"),
-                    None => String::new(),
-                }));
+                problems.push(format!(
+                    "the error `{text}` does not contain `{want}`{}",
+                    match ours {
+                        Some(o) => format!(" nor our wording `{o}`"),
+                        None => String::new(),
+                    }
+                ));
             }
         }
-        (Expected::ErrorContains(want), Ok(c)) => {
-            problems.push(format!("expected an error containing `{want}`, got credentials from {}", c.provider()))
-        }
+        (Expected::ErrorContains(want), Ok(c)) => problems.push(format!(
+            "expected an error containing `{want}`, got credentials from {}",
+            c.provider()
+        )),
     }
     problems.extend(replay.problems());
     if problems.is_empty() {
@@ -724,26 +905,48 @@ async fn run(case: &Case) -> Result<(), String> {
 #[test]
 fn aws_config_recorded_cases() {
     let cases = load_cases();
-    assert_eq!(cases.len(), CASES, "the vendored copy changed size; update CASES");
+    assert_eq!(
+        cases.len(),
+        CASES,
+        "the vendored copy changed size; update CASES"
+    );
     let ids: BTreeSet<&str> = cases.iter().map(|c| c.id.as_str()).collect();
     for (id, _) in KNOWN_GAPS {
-        assert!(ids.contains(id), "KNOWN_GAPS names `{id}`, which is not a case");
+        assert!(
+            ids.contains(id),
+            "KNOWN_GAPS names `{id}`, which is not a case"
+        );
     }
     for (id, _, _) in ERROR_WORDING {
-        assert!(ids.contains(id), "ERROR_WORDING names `{id}`, which is not a case");
+        assert!(
+            ids.contains(id),
+            "ERROR_WORDING names `{id}`, which is not a case"
+        );
     }
     for (id, n, _, _) in RECORDING_QUIRKS {
-        let case = cases.iter().find(|c| c.id == *id).unwrap_or_else(|| panic!("RECORDING_QUIRKS names `{id}`, which is not a case"));
-        assert!((1..=case.exchanges.len()).contains(n), "RECORDING_QUIRKS: `{id}` has no request {n}");
+        let case = cases
+            .iter()
+            .find(|c| c.id == *id)
+            .unwrap_or_else(|| panic!("RECORDING_QUIRKS names `{id}`, which is not a case"));
+        assert!(
+            (1..=case.exchanges.len()).contains(n),
+            "RECORDING_QUIRKS: `{id}` has no request {n}"
+        );
     }
 
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
     let mut report = String::new();
     let (mut passed, mut gaps) = (0, 0);
     let mut wrong = Vec::new();
     for case in &cases {
         let outcome = rt.block_on(run(case));
-        let gap = KNOWN_GAPS.iter().find(|(id, _)| *id == case.id).map(|(_, why)| *why);
+        let gap = KNOWN_GAPS
+            .iter()
+            .find(|(id, _)| *id == case.id)
+            .map(|(_, why)| *why);
         match (&outcome, gap) {
             (Ok(()), None) => {
                 passed += 1;
@@ -758,13 +961,20 @@ fn aws_config_recorded_cases() {
                 wrong.push(case.id.clone());
             }
             (Ok(()), Some(_)) => {
-                let _ = writeln!(report, "  PASSES     {} (listed in KNOWN_GAPS: remove it)", case.id);
+                let _ = writeln!(
+                    report,
+                    "  PASSES     {} (listed in KNOWN_GAPS: remove it)",
+                    case.id
+                );
                 wrong.push(case.id.clone());
             }
         }
     }
     println!("aws-config recorded credential cases:\n{report}{passed} passed, {gaps} known gaps");
-    assert!(wrong.is_empty(), "cases not as the table says: {wrong:?}\n{report}");
+    assert!(
+        wrong.is_empty(),
+        "cases not as the table says: {wrong:?}\n{report}"
+    );
 }
 
 /// Every file under tests/data/awsconfig is recorded in tests/data/SOURCES.json with its
@@ -778,9 +988,13 @@ fn vendored_data_matches_sources_json() {
     list_files(&data_dir(), &mut on_disk).expect("listing the vendored data");
     let mut seen = BTreeSet::new();
     for path in on_disk {
-        let rel = path.strip_prefix(tests_dir.parent().expect("the project root")).expect("under the project");
+        let rel = path
+            .strip_prefix(tests_dir.parent().expect("the project root"))
+            .expect("under the project");
         let rel = rel.to_str().expect("UTF-8 path").replace('\\', "/");
-        let entry = files.get(&rel).unwrap_or_else(|| panic!("{rel} is not recorded in tests/data/SOURCES.json"));
+        let entry = files
+            .get(&rel)
+            .unwrap_or_else(|| panic!("{rel} is not recorded in tests/data/SOURCES.json"));
         let bytes = std::fs::read(&path).expect("reading a vendored file");
         assert_eq!(
             entry["sha256"].as_str(),
@@ -788,11 +1002,20 @@ fn vendored_data_matches_sources_json() {
             "{rel} differs from the copy SOURCES.json records"
         );
         let source = entry["source"].as_str().expect("a `source`");
-        assert!(sources["sources"][source]["license"].is_string(), "{rel}: source `{source}` has no licence recorded");
+        assert!(
+            sources["sources"][source]["license"].is_string(),
+            "{rel}: source `{source}` has no licence recorded"
+        );
         seen.insert(rel);
     }
-    for rel in files.keys().filter(|k| k.starts_with("tests/data/awsconfig/")) {
-        assert!(seen.contains(rel), "SOURCES.json records {rel}, which is not in the tree");
+    for rel in files
+        .keys()
+        .filter(|k| k.starts_with("tests/data/awsconfig/"))
+    {
+        assert!(
+            seen.contains(rel),
+            "SOURCES.json records {rel}, which is not in the tree"
+        );
     }
 }
 
@@ -803,7 +1026,10 @@ fn replay_reports_every_kind_of_mismatch() {
     let exchange = |method: &str, uri: &str, headers: Vec<(&str, &str)>, body: &str| Exchange {
         method: method.into(),
         uri: uri.into(),
-        headers: headers.into_iter().map(|(n, v)| (n.into(), v.into())).collect(),
+        headers: headers
+            .into_iter()
+            .map(|(n, v)| (n.into(), v.into()))
+            .collect(),
         body: body.as_bytes().to_vec(),
         status: 200,
         response_headers: vec![("content-type".into(), "text/plain".into())],
@@ -814,7 +1040,12 @@ fn replay_reports_every_kind_of_mismatch() {
     let replay = Replay::new(
         "no-such-case",
         vec![
-            exchange("PUT", "http://169.254.169.254/latest/api/token", vec![("x-aws-ec2-metadata-token-ttl-seconds", "21600")], ""),
+            exchange(
+                "PUT",
+                "http://169.254.169.254/latest/api/token",
+                vec![("x-aws-ec2-metadata-token-ttl-seconds", "21600")],
+                "",
+            ),
             exchange(
                 "POST",
                 "https://sts.us-east-1.amazonaws.com",
@@ -830,7 +1061,12 @@ fn replay_reports_every_kind_of_mismatch() {
     };
     let request = |method: &str, uri: &str| http::Request::builder().method(method).uri(uri);
     // 1: right method and URI, wrong TTL header; the recorded response comes back anyway.
-    let r = send(request("PUT", "http://169.254.169.254/latest/api/token").header("x-aws-ec2-metadata-token-ttl-seconds", "60").body(vec![]).unwrap());
+    let r = send(
+        request("PUT", "http://169.254.169.254/latest/api/token")
+            .header("x-aws-ec2-metadata-token-ttl-seconds", "60")
+            .body(vec![])
+            .unwrap(),
+    );
     assert_eq!(r.expect("a replayed response").body, b"ok");
     // 2: the same form in another order with another generated session name, `/` for the empty
     //    path, but signed for another region: only the signature is reported.
@@ -843,7 +1079,11 @@ fn replay_reports_every_kind_of_mismatch() {
             .unwrap(),
     );
     // 3: the query in another order matches; a body where none was recorded does not.
-    let _ = send(request("GET", "http://x/?b=2&a=1").body(b"x".to_vec()).unwrap());
+    let _ = send(
+        request("GET", "http://x/?b=2&a=1")
+            .body(b"x".to_vec())
+            .unwrap(),
+    );
     // 4: a request other than the recorded one; 5: one beyond the recording.
     let _ = send(request("DELETE", "http://elsewhere/").body(vec![]).unwrap());
     assert!(send(request("GET", "http://more/").body(vec![]).unwrap()).is_err());
@@ -858,10 +1098,19 @@ fn replay_reports_every_kind_of_mismatch() {
         "unexpected request 5: GET http://more/",
     ];
     for (want, got) in expect.iter().zip(&problems) {
-        assert!(got.starts_with(want), "expected `{want}...`, got `{got}`\nall: {problems:#?}");
+        assert!(
+            got.starts_with(want),
+            "expected `{want}...`, got `{got}`\nall: {problems:#?}"
+        );
     }
     assert_eq!(problems.len(), expect.len(), "{problems:#?}");
     // A recorded request never made.
-    let unused = Replay::new("no-such-case", vec![exchange("GET", "http://never/", vec![], "")]);
-    assert_eq!(unused.problems(), ["recorded request 1 (GET http://never/) was never made"]);
+    let unused = Replay::new(
+        "no-such-case",
+        vec![exchange("GET", "http://never/", vec![], "")],
+    );
+    assert_eq!(
+        unused.problems(),
+        ["recorded request 1 (GET http://never/) was never made"]
+    );
 }

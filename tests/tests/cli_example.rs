@@ -26,7 +26,10 @@ struct Seen {
 
 impl Seen {
     fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// The form parameters of the body, decoded.
@@ -42,7 +45,10 @@ impl Seen {
     }
 
     fn param(&self, name: &str) -> Option<String> {
-        self.params().into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+        self.params()
+            .into_iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
     }
 }
 
@@ -128,7 +134,10 @@ fn read_request(stream: &TcpStream) -> Option<Seen> {
         .unwrap_or(0);
     let mut body = vec![0; len];
     reader.read_exact(&mut body).ok()?;
-    Some(Seen { headers, body: String::from_utf8(body).ok()? })
+    Some(Seen {
+        headers,
+        body: String::from_utf8(body).ok()?,
+    })
 }
 
 /// Runs the example with static credentials from the environment and nothing else set.
@@ -139,14 +148,20 @@ fn run(args: &[&str], credentials: bool) -> Output {
 /// Runs the example with a clean AWS environment (no profile files unless `envs` names them)
 /// plus `envs`.
 fn run_env(args: &[&str], credentials: bool, envs: &[(&str, &str)]) -> Output {
-    command_env(args, credentials, envs).output().expect("the example runs")
+    command_env(args, credentials, envs)
+        .output()
+        .expect("the example runs")
 }
 
 /// The command [`run_env`] runs.
 fn command_env(args: &[&str], credentials: bool, envs: &[(&str, &str)]) -> Command {
     let mut cmd = Command::new(example_binary());
     cmd.args(args);
-    cmd.env("AWS_CONFIG_FILE", "/nonexistent/stsgen/config").env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/stsgen/credentials");
+    cmd.env("AWS_CONFIG_FILE", "/nonexistent/stsgen/config")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/stsgen/credentials",
+        );
     for var in [
         "AWS_WEB_IDENTITY_TOKEN_FILE",
         "AWS_ROLE_ARN",
@@ -172,7 +187,10 @@ fn command_env(args: &[&str], credentials: bool, envs: &[(&str, &str)]) -> Comma
     // The chain's last link would ask the instance metadata service; nothing leaves 127.0.0.1.
     cmd.env("AWS_EC2_METADATA_DISABLED", "true");
     if credentials {
-        cmd.env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE").env("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+        cmd.env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE").env(
+            "AWS_SECRET_ACCESS_KEY",
+            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        );
     }
     for (k, v) in envs {
         cmd.env(k, v);
@@ -181,7 +199,12 @@ fn command_env(args: &[&str], credentials: bool, envs: &[(&str, &str)]) -> Comma
 }
 
 fn with_server(server: &Server, rest: &[&str]) -> Output {
-    let mut args = vec!["--endpoint-url", server.url.as_str(), "--region", "us-east-1"];
+    let mut args = vec![
+        "--endpoint-url",
+        server.url.as_str(),
+        "--region",
+        "us-east-1",
+    ];
     args.extend_from_slice(rest);
     run(&args, true)
 }
@@ -220,7 +243,10 @@ fn get_caller_identity_prints_json() {
     let out = with_server(&server, &["get-caller-identity"]);
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.starts_with("{\n    \""), "4-space indented like the AWS CLI: {text}");
+    assert!(
+        text.starts_with("{\n    \""),
+        "4-space indented like the AWS CLI: {text}"
+    );
     assert_eq!(
         json(&text),
         serde_json::json!({
@@ -231,10 +257,16 @@ fn get_caller_identity_prints_json() {
     );
     let seen = server.requests();
     assert_eq!(seen.len(), 1);
-    assert_eq!(seen[0].param("Action").as_deref(), Some("GetCallerIdentity"));
+    assert_eq!(
+        seen[0].param("Action").as_deref(),
+        Some("GetCallerIdentity")
+    );
     assert_eq!(seen[0].param("Version").as_deref(), Some("2011-06-15"));
     let auth = seen[0].header("authorization").expect("signed");
-    assert!(auth.starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"), "{auth}");
+    assert!(
+        auth.starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"),
+        "{auth}"
+    );
     assert!(auth.contains("/us-east-1/sts/aws4_request"), "{auth}");
 }
 
@@ -287,7 +319,10 @@ fn assume_role_sends_every_option_and_prints_nested_output() {
     let expected: Vec<(String, String)> = [
         ("Action", "AssumeRole"),
         ("DurationSeconds", "900"),
-        ("PolicyArns.member.1.arn", "arn:aws:iam::aws:policy/ReadOnlyAccess"),
+        (
+            "PolicyArns.member.1.arn",
+            "arn:aws:iam::aws:policy/ReadOnlyAccess",
+        ),
         ("RoleArn", "arn:aws:iam::123456789012:role/demo"),
         ("RoleSessionName", "s1"),
         ("Tags.member.1.Key", "a"),
@@ -307,7 +342,16 @@ fn assume_role_sends_every_option_and_prints_nested_output() {
 #[test]
 fn service_error_prints_json_to_stderr_and_exits_1() {
     let server = Server::start(403, DENIED);
-    let out = with_server(&server, &["assume-role", "--role-arn", "arn:aws:iam::123456789012:role/demo", "--role-session-name", "s1"]);
+    let out = with_server(
+        &server,
+        &[
+            "assume-role",
+            "--role-arn",
+            "arn:aws:iam::123456789012:role/demo",
+            "--role-session-name",
+            "s1",
+        ],
+    );
     assert_eq!(out.status.code(), Some(1), "stderr: {}", stderr(&out));
     assert!(stdout(&out).is_empty());
     assert_eq!(
@@ -324,11 +368,21 @@ fn service_error_prints_json_to_stderr_and_exits_1() {
 #[test]
 fn missing_required_option_exits_2_naming_it() {
     let server = Server::start(200, ASSUMED);
-    let out = with_server(&server, &["assume-role", "--role-arn", "arn:aws:iam::123456789012:role/demo"]);
+    let out = with_server(
+        &server,
+        &[
+            "assume-role",
+            "--role-arn",
+            "arn:aws:iam::123456789012:role/demo",
+        ],
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.contains("--role-session-name"), "{err}");
-    assert!(!err.contains("--role-arn,"), "only the missing option is named: {err}");
+    assert!(
+        !err.contains("--role-arn,"),
+        "only the missing option is named: {err}"
+    );
     assert!(server.requests().is_empty(), "nothing is sent");
 }
 
@@ -346,26 +400,97 @@ fn constraint_violation_exits_2_naming_the_member() {
     let server = Server::start(200, ASSUMED);
     let out = with_server(
         &server,
-        &["assume-role", "--role-arn", "arn:aws:iam::123456789012:role/demo", "--role-session-name", "s1", "--duration-seconds", "5"],
+        &[
+            "assume-role",
+            "--role-arn",
+            "arn:aws:iam::123456789012:role/demo",
+            "--role-session-name",
+            "s1",
+            "--duration-seconds",
+            "5",
+        ],
     );
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains("DurationSeconds") && err.contains("--duration-seconds") && err.contains("900"), "{err}");
+    assert!(
+        err.contains("DurationSeconds")
+            && err.contains("--duration-seconds")
+            && err.contains("900"),
+        "{err}"
+    );
     assert!(server.requests().is_empty());
 }
 
 #[test]
 fn bad_values_exit_2() {
     let cases: &[(&[&str], &str)] = &[
-        (&["assume-role", "--role-arn", "arn:aws:iam::123456789012:role/demo", "--role-session-name", "s1", "--duration-seconds", "soon"], "--duration-seconds"),
-        (&["assume-role", "--role-arn", "arn:aws:iam::123456789012:role/demo", "--role-session-name", "s1", "--tags", "Key=a,Colour=red"], "`Colour`"),
-        (&["assume-role", "--role-arn", "arn:aws:iam::123456789012:role/demo", "--role-session-name", "s1", "--tags", "Key=a"], "Value"),
-        (&["assume-role", "--role-arn", "a", "b", "--role-session-name", "s1"], "takes one value"),
-        (&["assume-role", "--role-arn", "arn:aws:iam::123456789012:role/demo", "--role-arn", "arn:aws:iam::123456789012:role/demo"], "more than once"),
+        (
+            &[
+                "assume-role",
+                "--role-arn",
+                "arn:aws:iam::123456789012:role/demo",
+                "--role-session-name",
+                "s1",
+                "--duration-seconds",
+                "soon",
+            ],
+            "--duration-seconds",
+        ),
+        (
+            &[
+                "assume-role",
+                "--role-arn",
+                "arn:aws:iam::123456789012:role/demo",
+                "--role-session-name",
+                "s1",
+                "--tags",
+                "Key=a,Colour=red",
+            ],
+            "`Colour`",
+        ),
+        (
+            &[
+                "assume-role",
+                "--role-arn",
+                "arn:aws:iam::123456789012:role/demo",
+                "--role-session-name",
+                "s1",
+                "--tags",
+                "Key=a",
+            ],
+            "Value",
+        ),
+        (
+            &[
+                "assume-role",
+                "--role-arn",
+                "a",
+                "b",
+                "--role-session-name",
+                "s1",
+            ],
+            "takes one value",
+        ),
+        (
+            &[
+                "assume-role",
+                "--role-arn",
+                "arn:aws:iam::123456789012:role/demo",
+                "--role-arn",
+                "arn:aws:iam::123456789012:role/demo",
+            ],
+            "more than once",
+        ),
         (&["assume-role", "--role-arn"], "--role-arn needs a value"),
-        (&["no-such-operation"], "unknown operation `no-such-operation`"),
+        (
+            &["no-such-operation"],
+            "unknown operation `no-such-operation`",
+        ),
         (&[], "no operation"),
-        (&["get-caller-identity", "stray"], "unexpected argument `stray`"),
+        (
+            &["get-caller-identity", "stray"],
+            "unexpected argument `stray`",
+        ),
     ];
     let server = Server::start(200, ASSUMED);
     for (args, needle) in cases {
@@ -394,30 +519,78 @@ fn profiles_sign_with_their_keys_and_unknown_profiles_are_named() {
         "[profile dev]\nregion = eu-central-1\n",
         "[dev]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = profile-secret\n",
     );
-    let files = [("AWS_CONFIG_FILE", config.to_str().unwrap()), ("AWS_SHARED_CREDENTIALS_FILE", credentials.to_str().unwrap())];
-    let out = run_env(&["--endpoint-url", server.url.as_str(), "--profile", "dev", "get-caller-identity"], false, &files);
+    let files = [
+        ("AWS_CONFIG_FILE", config.to_str().unwrap()),
+        ("AWS_SHARED_CREDENTIALS_FILE", credentials.to_str().unwrap()),
+    ];
+    let out = run_env(
+        &[
+            "--endpoint-url",
+            server.url.as_str(),
+            "--profile",
+            "dev",
+            "get-caller-identity",
+        ],
+        false,
+        &files,
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let seen = server.requests();
     let auth = seen[0].header("authorization").unwrap();
-    assert!(auth.contains("Credential=AKIDPROFILE/") && auth.contains("/eu-central-1/sts/"), "{auth}");
+    assert!(
+        auth.contains("Credential=AKIDPROFILE/") && auth.contains("/eu-central-1/sts/"),
+        "{auth}"
+    );
 
-    let out = run_env(&["--endpoint-url", server.url.as_str(), "--profile", "nope", "get-caller-identity"], false, &files);
+    let out = run_env(
+        &[
+            "--endpoint-url",
+            server.url.as_str(),
+            "--profile",
+            "nope",
+            "get-caller-identity",
+        ],
+        false,
+        &files,
+    );
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("`nope` does not exist") && stderr(&out).contains("dev"), "{}", stderr(&out));
-    assert_eq!(server.requests().len(), 1, "no request for a missing profile");
+    assert!(
+        stderr(&out).contains("`nope` does not exist") && stderr(&out).contains("dev"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "no request for a missing profile"
+    );
 }
 
 #[test]
 fn credentials_print_for_shells_and_credential_process() {
     let server = Server::start(200, ASSUMED);
-    let base = ["--role-arn", "arn:aws:iam::123456789012:role/demo", "--role-session-name", "s1"];
+    let base = [
+        "--role-arn",
+        "arn:aws:iam::123456789012:role/demo",
+        "--role-session-name",
+        "s1",
+    ];
     let mut args = vec!["--output", "env", "assume-role"];
     args.extend_from_slice(&base);
     let out = with_server(&server, &args);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.starts_with("export AWS_ACCESS_KEY_ID=ASIAIOSFODNN7EXAMPLE\nexport AWS_SECRET_ACCESS_KEY="), "{text}");
-    assert!(text.contains("export AWS_SESSION_TOKEN=") && text.contains("export AWS_CREDENTIAL_EXPIRATION="), "{text}");
+    assert!(
+        text.starts_with(
+            "export AWS_ACCESS_KEY_ID=ASIAIOSFODNN7EXAMPLE\nexport AWS_SECRET_ACCESS_KEY="
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("export AWS_SESSION_TOKEN=")
+            && text.contains("export AWS_CREDENTIAL_EXPIRATION="),
+        "{text}"
+    );
 
     let mut args = vec!["assume-role", "--output", "credential-process"];
     args.extend_from_slice(&base);
@@ -426,26 +599,63 @@ fn credentials_print_for_shells_and_credential_process() {
     let v = json(&stdout(&out));
     assert_eq!(v["Version"], 1);
     assert_eq!(v["AccessKeyId"], "ASIAIOSFODNN7EXAMPLE");
-    assert!(v["SessionToken"].is_string() && v["Expiration"].is_string(), "{v}");
+    assert!(
+        v["SessionToken"].is_string() && v["Expiration"].is_string(),
+        "{v}"
+    );
 
     let requests = server.requests().len();
     let out = with_server(&server, &["--output", "env", "get-caller-identity"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("returns no credentials"), "{}", stderr(&out));
-    let out = with_server(&server, &["--output", "yaml", "assume-role", base[0], base[1], base[2], base[3]]);
+    assert!(
+        stderr(&out).contains("returns no credentials"),
+        "{}",
+        stderr(&out)
+    );
+    let out = with_server(
+        &server,
+        &[
+            "--output",
+            "yaml",
+            "assume-role",
+            base[0],
+            base[1],
+            base[2],
+            base[3],
+        ],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--output yaml"), "{}", stderr(&out));
-    assert_eq!(server.requests().len(), requests, "nothing sent for a bad --output");
+    assert_eq!(
+        server.requests().len(),
+        requests,
+        "nothing sent for a bad --output"
+    );
 }
 
 #[test]
 fn eks_token_and_export_credentials_need_no_request() {
-    let out = run(&["--region", "us-west-2", "eks-token", "--cluster-name", "prod"], true);
+    let out = run(
+        &[
+            "--region",
+            "us-west-2",
+            "eks-token",
+            "--cluster-name",
+            "prod",
+        ],
+        true,
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v = json(&stdout(&out));
     assert_eq!(v["kind"], "ExecCredential");
     assert_eq!(v["apiVersion"], "client.authentication.k8s.io/v1beta1");
-    assert!(v["status"]["token"].as_str().unwrap().starts_with("k8s-aws-v1.aHR0cHM6Ly9zdHMudXMtd2VzdC0yLmFtYXpvbmF3cy5jb20v"), "{v}");
+    assert!(
+        v["status"]["token"]
+            .as_str()
+            .unwrap()
+            .starts_with("k8s-aws-v1.aHR0cHM6Ly9zdHMudXMtd2VzdC0yLmFtYXpvbmF3cy5jb20v"),
+        "{v}"
+    );
     assert!(v["status"]["expirationTimestamp"].is_string(), "{v}");
 
     let out = run(&["eks-token"], true);
@@ -456,14 +666,28 @@ fn eks_token_and_export_credentials_need_no_request() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out), "export AWS_ACCESS_KEY_ID=AKIDEXAMPLE\nexport AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\n");
 
-    let out = run(&["--region", "eu-west-1", "presign-get-caller-identity", "--expires-in", "120"], true);
+    let out = run(
+        &[
+            "--region",
+            "eu-west-1",
+            "presign-get-caller-identity",
+            "--expires-in",
+            "120",
+        ],
+        true,
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let url = stdout(&out);
     assert!(url.starts_with("https://sts.eu-west-1.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Algorithm="), "{url}");
     assert!(url.contains("X-Amz-Expires=120&"), "{url}");
 
     let out = run(&["--help"], false);
-    assert!(stdout(&out).contains("eks-token --cluster-name NAME") && stdout(&out).contains("credential-process"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("eks-token --cluster-name NAME")
+            && stdout(&out).contains("credential-process"),
+        "{}",
+        stdout(&out)
+    );
     let out = run(&["eks-token", "--help"], false);
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout(&out).contains("x-k8s-aws-id"), "{}", stdout(&out));
@@ -499,15 +723,31 @@ fn global_options_after_the_operation_and_unsigned_operations() {
     let seen = server.requests();
     assert_eq!(seen.len(), 1);
     assert!(seen[0].header("authorization").is_none(), "unsigned");
-    assert_eq!(seen[0].param("WebIdentityToken").as_deref(), Some("a-token-of-some-length"));
+    assert_eq!(
+        seen[0].param("WebIdentityToken").as_deref(),
+        Some("a-token-of-some-length")
+    );
 }
 
 #[test]
 fn signed_operation_without_credentials_exits_1() {
     let server = Server::start(200, IDENTITY);
-    let out = run(&["--endpoint-url", server.url.as_str(), "--region", "us-east-1", "get-caller-identity"], false);
+    let out = run(
+        &[
+            "--endpoint-url",
+            server.url.as_str(),
+            "--region",
+            "us-east-1",
+            "get-caller-identity",
+        ],
+        false,
+    );
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("AWS_ACCESS_KEY_ID"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("AWS_ACCESS_KEY_ID"),
+        "{}",
+        stderr(&out)
+    );
     assert!(server.requests().is_empty());
 }
 
@@ -516,17 +756,38 @@ fn help_lists_operations_and_options() {
     let out = run(&["--help"], false);
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
-    for op in ["get-caller-identity", "assume-role", "assume-role-with-saml", "assume-role-with-web-identity", "decode-authorization-message", "get-access-key-info", "get-federation-token", "get-session-token"] {
-        assert!(text.lines().any(|l| l.trim_start().starts_with(&format!("{op} ")) || l.trim() == op), "{op} in:\n{text}");
+    for op in [
+        "get-caller-identity",
+        "assume-role",
+        "assume-role-with-saml",
+        "assume-role-with-web-identity",
+        "decode-authorization-message",
+        "get-access-key-info",
+        "get-federation-token",
+        "get-session-token",
+    ] {
+        assert!(
+            text.lines()
+                .any(|l| l.trim_start().starts_with(&format!("{op} ")) || l.trim() == op),
+            "{op} in:\n{text}"
+        );
     }
     let out = run(&["assume-role", "--help"], false);
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
-    let line = |flag: &str| text.lines().find(|l| l.trim_start().starts_with(&format!("{flag} "))).unwrap_or_else(|| panic!("{flag} in:\n{text}")).to_owned();
+    let line = |flag: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(&format!("{flag} ")))
+            .unwrap_or_else(|| panic!("{flag} in:\n{text}"))
+            .to_owned()
+    };
     assert!(line("--role-arn").contains("(required)"), "{text}");
     assert!(line("--role-session-name").contains("(required)"), "{text}");
     assert!(!line("--duration-seconds").contains("(required)"), "{text}");
-    assert!(line("--tags").contains("Key=<string>,Value=<string>"), "{text}");
+    assert!(
+        line("--tags").contains("Key=<string>,Value=<string>"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -536,16 +797,37 @@ fn operation_help_gives_each_option_the_first_sentence_of_its_docs() {
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
     let after = |flag: &str| {
-        let i = lines.iter().position(|l| l.trim_start().starts_with(&format!("{flag} "))).unwrap_or_else(|| panic!("{flag} in:\n{text}"));
+        let i = lines
+            .iter()
+            .position(|l| l.trim_start().starts_with(&format!("{flag} ")))
+            .unwrap_or_else(|| panic!("{flag} in:\n{text}"));
         lines[i + 1].to_owned()
     };
-    assert_eq!(after("--role-arn").trim(), "The Amazon Resource Name (ARN) of the role to assume.", "{text}");
-    assert!(after("--duration-seconds").trim().starts_with("The duration, in seconds, of the role session."), "{text}");
-    assert!(lines.iter().all(|l| l.chars().count() <= 100 || !l.starts_with("      ")), "doc lines wrap at 100 columns:\n{text}");
+    assert_eq!(
+        after("--role-arn").trim(),
+        "The Amazon Resource Name (ARN) of the role to assume.",
+        "{text}"
+    );
+    assert!(
+        after("--duration-seconds")
+            .trim()
+            .starts_with("The duration, in seconds, of the role session."),
+        "{text}"
+    );
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.chars().count() <= 100 || !l.starts_with("      ")),
+        "doc lines wrap at 100 columns:\n{text}"
+    );
     // The service-specific commands have their own help.
     let out = run(&["eks-token", "--help"], false);
     assert_eq!(out.status.code(), Some(0));
-    assert!(stdout(&out).contains("--cluster-name NAME"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("--cluster-name NAME"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]
@@ -560,25 +842,136 @@ fn a_missing_region_says_how_to_set_one() {
 
 #[test]
 fn database_tokens_print_without_a_request_and_name_bad_inputs() {
-    let out = run(&["--region", "eu-west-1", "rds-token", "--hostname", "db.example", "--port", "5432", "--username", "app user"], true);
+    let out = run(
+        &[
+            "--region",
+            "eu-west-1",
+            "rds-token",
+            "--hostname",
+            "db.example",
+            "--port",
+            "5432",
+            "--username",
+            "app user",
+        ],
+        true,
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let token = stdout(&out);
-    assert!(token.starts_with("db.example:5432/?Action=connect&DBUser=app%20user&X-Amz-Algorithm=AWS4-HMAC-SHA256&"), "{token}");
-    assert!(token.contains("%2Feu-west-1%2Frds-db%2Faws4_request&") && token.contains("&X-Amz-Expires=900&"), "{token}");
+    assert!(
+        token.starts_with(
+            "db.example:5432/?Action=connect&DBUser=app%20user&X-Amz-Algorithm=AWS4-HMAC-SHA256&"
+        ),
+        "{token}"
+    );
+    assert!(
+        token.contains("%2Feu-west-1%2Frds-db%2Faws4_request&")
+            && token.contains("&X-Amz-Expires=900&"),
+        "{token}"
+    );
 
-    let out = run(&["dsql-token", "--region", "us-east-1", "--hostname", "c.dsql.us-east-1.on.aws", "--admin", "--expires-in", "60"], true);
+    let out = run(
+        &[
+            "dsql-token",
+            "--region",
+            "us-east-1",
+            "--hostname",
+            "c.dsql.us-east-1.on.aws",
+            "--admin",
+            "--expires-in",
+            "60",
+        ],
+        true,
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let token = stdout(&out);
-    assert!(token.starts_with("c.dsql.us-east-1.on.aws/?Action=DbConnectAdmin&"), "{token}");
-    assert!(token.contains("%2Fus-east-1%2Fdsql%2Faws4_request&") && token.contains("&X-Amz-Expires=60&"), "{token}");
+    assert!(
+        token.starts_with("c.dsql.us-east-1.on.aws/?Action=DbConnectAdmin&"),
+        "{token}"
+    );
+    assert!(
+        token.contains("%2Fus-east-1%2Fdsql%2Faws4_request&")
+            && token.contains("&X-Amz-Expires=60&"),
+        "{token}"
+    );
 
     for (args, needle) in [
-        (&["--region", "eu-west-1", "rds-token", "--hostname", "db.example", "--username", "u"][..], "--port"),
-        (&["--region", "eu-west-1", "rds-token", "--hostname", "db.example", "--port", "70000", "--username", "u"][..], "--port 70000"),
-        (&["--region", "eu-west-1", "rds-token", "--hostname", "https://db.example", "--port", "1", "--username", "u"][..], "host name"),
-        (&["rds-token", "--hostname", "db.example", "--port", "1", "--username", "u"][..], "no region"),
-        (&["--region", "us-east-1", "dsql-token", "--hostname", "h", "--expires-in", "604801"][..], "expir"),
-        (&["--region", "us-east-1", "dsql-token", "--hostname", "h", "--port", "1"][..], "unknown option `--port`"),
+        (
+            &[
+                "--region",
+                "eu-west-1",
+                "rds-token",
+                "--hostname",
+                "db.example",
+                "--username",
+                "u",
+            ][..],
+            "--port",
+        ),
+        (
+            &[
+                "--region",
+                "eu-west-1",
+                "rds-token",
+                "--hostname",
+                "db.example",
+                "--port",
+                "70000",
+                "--username",
+                "u",
+            ][..],
+            "--port 70000",
+        ),
+        (
+            &[
+                "--region",
+                "eu-west-1",
+                "rds-token",
+                "--hostname",
+                "https://db.example",
+                "--port",
+                "1",
+                "--username",
+                "u",
+            ][..],
+            "host name",
+        ),
+        (
+            &[
+                "rds-token",
+                "--hostname",
+                "db.example",
+                "--port",
+                "1",
+                "--username",
+                "u",
+            ][..],
+            "no region",
+        ),
+        (
+            &[
+                "--region",
+                "us-east-1",
+                "dsql-token",
+                "--hostname",
+                "h",
+                "--expires-in",
+                "604801",
+            ][..],
+            "expir",
+        ),
+        (
+            &[
+                "--region",
+                "us-east-1",
+                "dsql-token",
+                "--hostname",
+                "h",
+                "--port",
+                "1",
+            ][..],
+            "unknown option `--port`",
+        ),
     ] {
         let out = run(args, true);
         assert_ne!(out.status.code(), Some(0), "{args:?}");
@@ -596,14 +989,20 @@ fn run_with_input(args: &[&str], envs: &[(&str, &str)], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the example runs");
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
     child.wait_with_output().unwrap()
 }
 
 #[test]
 fn role_credentials_are_cached_on_disk_so_mfa_is_asked_once() {
     static ASSUMED_LATER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let body = ASSUMED_LATER.get_or_init(|| ASSUMED.replace("2019-11-09T13:34:41Z", "2099-11-09T13:34:41Z"));
+    let body = ASSUMED_LATER
+        .get_or_init(|| ASSUMED.replace("2019-11-09T13:34:41Z", "2099-11-09T13:34:41Z"));
     let server = Server::start(200, body.as_str());
     let (config, credentials) = profile_files(
         "cache",
@@ -618,19 +1017,43 @@ fn role_credentials_are_cached_on_disk_so_mfa_is_asked_once() {
         ("AWS_SHARED_CREDENTIALS_FILE", credentials.to_str().unwrap()),
         ("STSGEN_CLI_CACHE_DIR", cache.to_str().unwrap()),
     ];
-    let args = ["--endpoint-url", server.url.as_str(), "--profile", "mfa-role", "export-credentials", "--output", "env"];
-    let token_codes = || server.requests().iter().map(|r| r.param("TokenCode").unwrap_or_default()).collect::<Vec<_>>();
+    let args = [
+        "--endpoint-url",
+        server.url.as_str(),
+        "--profile",
+        "mfa-role",
+        "export-credentials",
+        "--output",
+        "env",
+    ];
+    let token_codes = || {
+        server
+            .requests()
+            .iter()
+            .map(|r| r.param("TokenCode").unwrap_or_default())
+            .collect::<Vec<_>>()
+    };
 
     let first = run_with_input(&args, &envs, "123456\n");
     assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
-    assert!(stdout(&first).contains("export AWS_ACCESS_KEY_ID=ASIAIOSFODNN7EXAMPLE\n"), "{}", stdout(&first));
+    assert!(
+        stdout(&first).contains("export AWS_ACCESS_KEY_ID=ASIAIOSFODNN7EXAMPLE\n"),
+        "{}",
+        stdout(&first)
+    );
     assert_eq!(token_codes(), ["123456"]);
-    let files: Vec<_> = std::fs::read_dir(&cache).unwrap().map(|e| e.unwrap().path()).collect();
+    let files: Vec<_> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     assert_eq!(files.len(), 1, "{files:?}");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(std::fs::metadata(&files[0]).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            std::fs::metadata(&files[0]).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
     }
 
     // A second process: no request and no MFA prompt (standard input is closed).
@@ -647,26 +1070,52 @@ fn role_credentials_are_cached_on_disk_so_mfa_is_asked_once() {
     let mut after = args.to_vec();
     after.push("--no-cache");
     let closed = run_with_input(&after, &envs, "");
-    assert_eq!(closed.status.code(), Some(1), "without the cache the MFA code is needed: {}", stderr(&closed));
-    assert!(stderr(&closed).contains("standard input is closed"), "{}", stderr(&closed));
+    assert_eq!(
+        closed.status.code(),
+        Some(1),
+        "without the cache the MFA code is needed: {}",
+        stderr(&closed)
+    );
+    assert!(
+        stderr(&closed).contains("standard input is closed"),
+        "{}",
+        stderr(&closed)
+    );
     assert_eq!(token_codes(), ["123456", "654321"]);
 
     // An expired entry is ignored and replaced.
     let text = std::fs::read_to_string(&files[0]).unwrap();
-    std::fs::write(&files[0], text.replace("2099-11-09T13:34:41Z", "2020-01-01T00:00:00Z")).unwrap();
+    std::fs::write(
+        &files[0],
+        text.replace("2099-11-09T13:34:41Z", "2020-01-01T00:00:00Z"),
+    )
+    .unwrap();
     let fourth = run_with_input(&args, &envs, "111111\n");
     assert_eq!(fourth.status.code(), Some(0), "{}", stderr(&fourth));
     assert_eq!(token_codes(), ["123456", "654321", "111111"]);
-    assert!(std::fs::read_to_string(&files[0]).unwrap().contains("2099-11-09T13:34:41Z"));
+    assert!(std::fs::read_to_string(&files[0])
+        .unwrap()
+        .contains("2099-11-09T13:34:41Z"));
 
     // Environment credentials win over the cache, as over the profile.
     let mut with_env = envs.to_vec();
-    with_env.extend([("AWS_ACCESS_KEY_ID", "AKIDENV"), ("AWS_SECRET_ACCESS_KEY", "env-secret")]);
+    with_env.extend([
+        ("AWS_ACCESS_KEY_ID", "AKIDENV"),
+        ("AWS_SECRET_ACCESS_KEY", "env-secret"),
+    ]);
     let env_run = run_with_input(&args, &with_env, "");
-    assert!(stdout(&env_run).contains("AWS_ACCESS_KEY_ID=AKIDENV"), "{}", stdout(&env_run));
+    assert!(
+        stdout(&env_run).contains("AWS_ACCESS_KEY_ID=AKIDENV"),
+        "{}",
+        stdout(&env_run)
+    );
 
     for out in [&first, &second, &third, &closed, &fourth] {
-        assert!(!stderr(out).contains("base-secret") && !stderr(out).contains("wJalrXUtnFEMI"), "{}", stderr(out));
+        assert!(
+            !stderr(out).contains("base-secret") && !stderr(out).contains("wJalrXUtnFEMI"),
+            "{}",
+            stderr(out)
+        );
     }
 }
 
@@ -692,19 +1141,43 @@ fn sso_login_and_sso_profiles_report_what_is_missing() {
     ];
     let out = run_env(&["sso-login", "--help"], false, &envs);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stdout(&out).contains("usage: sts [global options] sso-login"), "{}", stdout(&out));
-    let out = run_env(&["sso-login", "--profile", "dev", "--bogus", "x"], false, &envs);
+    assert!(
+        stdout(&out).contains("usage: sts [global options] sso-login"),
+        "{}",
+        stdout(&out)
+    );
+    let out = run_env(
+        &["sso-login", "--profile", "dev", "--bogus", "x"],
+        false,
+        &envs,
+    );
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("unknown option `--bogus` for `sso-login`"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("unknown option `--bogus` for `sso-login`"),
+        "{}",
+        stderr(&out)
+    );
     let out = run_env(&["sso-login", "--profile", "plain"], false, &envs);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("profile `plain`: has no IAM Identity Center settings"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("profile `plain`: has no IAM Identity Center settings"),
+        "{}",
+        stderr(&out)
+    );
     let out = run_env(&["sso-login", "--profile", "dev"], false, &envs);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("sso-oidc:RegisterClient cannot be called"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("sso-oidc:RegisterClient cannot be called"),
+        "{}",
+        stderr(&out)
+    );
     let out = run_env(&["export-credentials", "--profile", "dev"], false, &envs);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains("ee0bfd2552fbd840c02cc48b6e823320543c450f.json") && err.contains("sts sso-login --profile dev"), "{err}");
+    assert!(
+        err.contains("ee0bfd2552fbd840c02cc48b6e823320543c450f.json")
+            && err.contains("sts sso-login --profile dev"),
+        "{err}"
+    );
     let _ = std::fs::remove_dir_all(&home);
 }

@@ -28,12 +28,12 @@ use std::time::{Duration, SystemTime};
 
 use sts::runtime::client::transport::HttpsClient;
 use sts::runtime::client::{HttpClient, HttpResponse};
+use sts::runtime::credentials::Credentials;
 use sts::runtime::credentials::StaticCredentials;
 use sts::runtime::error::TransportError;
 use sts::runtime::future::BoxFuture;
 use sts::runtime::http;
 use sts::runtime::protocol::aws_query::{form_request, QueryWriter};
-use sts::runtime::credentials::Credentials;
 use sts::runtime::sigv4::{sign_request, SigningParams};
 use sts::runtime::xml::XmlReader;
 use sts::{Client, Config, RequestId as _};
@@ -59,7 +59,10 @@ fn server_url(var: &str) -> String {
 }
 
 fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime")
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
 }
 
 /// One request as it left the client.
@@ -81,7 +84,10 @@ struct Capture {
 impl Capture {
     fn new() -> Arc<Capture> {
         let inner = HttpsClient::new(Some(Duration::from_secs(5))).expect("the default transport");
-        Arc::new(Capture { inner, seen: Mutex::default() })
+        Arc::new(Capture {
+            inner,
+            seen: Mutex::default(),
+        })
     }
 
     fn requests(&self) -> Vec<Seen> {
@@ -90,7 +96,11 @@ impl Capture {
 }
 
 impl HttpClient for Capture {
-    fn send(&self, request: http::Request<Vec<u8>>, max_body: usize) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+        max_body: usize,
+    ) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
         self.seen.lock().unwrap().push(Seen {
             method: request.method().clone(),
             uri: request.uri().to_string(),
@@ -111,7 +121,11 @@ struct Key {
 
 impl Key {
     fn from_sts(c: &sts::types::Credentials) -> Key {
-        Key { id: c.access_key_id().to_owned(), secret: c.secret_access_key().to_owned(), token: Some(c.session_token().to_owned()) }
+        Key {
+            id: c.access_key_id().to_owned(),
+            secret: c.secret_access_key().to_owned(),
+            token: Some(c.session_token().to_owned()),
+        }
     }
 }
 
@@ -123,7 +137,11 @@ fn sts_client(url: &str, key: Option<&Key>) -> (Client, Arc<Capture>) {
     config.endpoint_url = Some(url.to_owned());
     config.region = Some(REGION.to_owned());
     config.credentials = key.map(|k| {
-        Arc::new(StaticCredentials::new(k.id.clone(), k.secret.clone(), k.token.clone())) as sts::runtime::credentials::SharedCredentialsProvider
+        Arc::new(StaticCredentials::new(
+            k.id.clone(),
+            k.secret.clone(),
+            k.token.clone(),
+        )) as sts::runtime::credentials::SharedCredentialsProvider
     });
     config.http_client = Some(capture.clone());
     config.app_name = Some("stsgen-e2e".to_owned());
@@ -131,24 +149,48 @@ fn sts_client(url: &str, key: Option<&Key>) -> (Client, Arc<Capture>) {
 }
 
 fn header<'a>(seen: &'a Seen, name: &str) -> Option<&'a str> {
-    seen.headers.get(name).map(|v| v.to_str().expect("an ASCII header"))
+    seen.headers
+        .get(name)
+        .map(|v| v.to_str().expect("an ASCII header"))
 }
 
 /// The request was SigV4-signed for `sts` in us-east-1 with this key id.
 fn assert_signed_for_sts(seen: &Seen, key_id: &str) {
-    let auth = header(seen, "authorization").unwrap_or_else(|| panic!("no authorization header on {seen:?}"));
-    assert!(auth.starts_with(&format!("AWS4-HMAC-SHA256 Credential={key_id}/")), "{auth}");
-    assert!(auth.contains(&format!("/{REGION}/sts/aws4_request, SignedHeaders=")), "{auth}");
-    assert!(header(seen, "x-amz-date").is_some(), "no x-amz-date on {seen:?}");
+    let auth = header(seen, "authorization")
+        .unwrap_or_else(|| panic!("no authorization header on {seen:?}"));
+    assert!(
+        auth.starts_with(&format!("AWS4-HMAC-SHA256 Credential={key_id}/")),
+        "{auth}"
+    );
+    assert!(
+        auth.contains(&format!("/{REGION}/sts/aws4_request, SignedHeaders=")),
+        "{auth}"
+    );
+    assert!(
+        header(seen, "x-amz-date").is_some(),
+        "no x-amz-date on {seen:?}"
+    );
 }
 
 /// The request carried nothing that signs or identifies a caller.
 fn assert_unsigned(seen: &Seen) {
-    for name in ["authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"] {
-        assert!(seen.headers.get(name).is_none(), "unsigned request carried `{name}`: {:?}", seen.headers);
+    for name in [
+        "authorization",
+        "x-amz-date",
+        "x-amz-security-token",
+        "x-amz-content-sha256",
+    ] {
+        assert!(
+            seen.headers.get(name).is_none(),
+            "unsigned request carried `{name}`: {:?}",
+            seen.headers
+        );
     }
     assert_eq!(seen.method, http::Method::POST);
-    assert_eq!(header(seen, "content-type"), Some("application/x-www-form-urlencoded"));
+    assert_eq!(
+        header(seen, "content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
 }
 
 fn secs_from_now(t: sts::primitives::DateTime) -> i64 {
@@ -158,7 +200,10 @@ fn secs_from_now(t: sts::primitives::DateTime) -> i64 {
 /// `expiration` is `expected` seconds from now, give or take two minutes.
 fn assert_expires_in(expiration: sts::primitives::DateTime, expected: i64) {
     let left = secs_from_now(expiration);
-    assert!((expected - 120..=expected + 120).contains(&left), "expires in {left} s, expected about {expected} s");
+    assert!(
+        (expected - 120..=expected + 120).contains(&left),
+        "expires in {left} s, expected about {expected} s"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -167,9 +212,16 @@ fn assert_expires_in(expiration: sts::primitives::DateTime, expected: i64) {
 
 /// Sends a request, panicking unless the answer is 2xx.
 async fn send_ok(http: &HttpsClient, request: http::Request<Vec<u8>>, what: &str) -> Vec<u8> {
-    let response = http.send(request, 10 << 20).await.unwrap_or_else(|e| panic!("{what}: {e}"));
+    let response = http
+        .send(request, 10 << 20)
+        .await
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
     if !(200..300).contains(&response.status) {
-        panic!("{what}: HTTP {}: {}", response.status, String::from_utf8_lossy(&response.body));
+        panic!(
+            "{what}: HTTP {}: {}",
+            response.status,
+            String::from_utf8_lossy(&response.body)
+        );
     }
     response.body
 }
@@ -192,8 +244,17 @@ async fn iam(http: &HttpsClient, url: &str, action: &str, params: &[(&str, &str)
     }
     let mut request = form_request("POST", &format!("{url}/"), query.finish(), &[]);
     let host = request.uri().authority().expect("a host").to_string();
-    request.headers_mut().insert(http::header::HOST, http::HeaderValue::from_str(&host).unwrap());
-    let creds = Credentials::new("AKIAE2ESETUP00000000", "set-up-secret-that-moto-does-not-check", None, None, "e2e set-up");
+    request.headers_mut().insert(
+        http::header::HOST,
+        http::HeaderValue::from_str(&host).unwrap(),
+    );
+    let creds = Credentials::new(
+        "AKIAE2ESETUP00000000",
+        "set-up-secret-that-moto-does-not-check",
+        None,
+        None,
+        "e2e set-up",
+    );
     let params = SigningParams::new(REGION, "iam", SystemTime::now());
     let body = request.body().clone();
     sign_request(&mut request, &body, &creds, &params).expect("signing a set-up call");
@@ -221,20 +282,58 @@ fn xml_text(body: &[u8], path: &[&str]) -> String {
 }
 
 /// Creates a user with an inline policy and an access key; returns its ARN, id and key.
-async fn create_user_with_key(http: &HttpsClient, url: &str, name: &str, policy: &str) -> (String, String, Key) {
+async fn create_user_with_key(
+    http: &HttpsClient,
+    url: &str,
+    name: &str,
+    policy: &str,
+) -> (String, String, Key) {
     let body = iam(http, url, "CreateUser", &[("UserName", name)]).await;
     let arn = xml_text(&body, &["CreateUserResult", "User", "Arn"]);
     let user_id = xml_text(&body, &["CreateUserResult", "User", "UserId"]);
-    iam(http, url, "PutUserPolicy", &[("UserName", name), ("PolicyName", "e2e"), ("PolicyDocument", policy)]).await;
+    iam(
+        http,
+        url,
+        "PutUserPolicy",
+        &[
+            ("UserName", name),
+            ("PolicyName", "e2e"),
+            ("PolicyDocument", policy),
+        ],
+    )
+    .await;
     let body = iam(http, url, "CreateAccessKey", &[("UserName", name)]).await;
-    let id = xml_text(&body, &["CreateAccessKeyResult", "AccessKey", "AccessKeyId"]);
-    let secret = xml_text(&body, &["CreateAccessKeyResult", "AccessKey", "SecretAccessKey"]);
-    (arn, user_id, Key { id, secret, token: None })
+    let id = xml_text(
+        &body,
+        &["CreateAccessKeyResult", "AccessKey", "AccessKeyId"],
+    );
+    let secret = xml_text(
+        &body,
+        &["CreateAccessKeyResult", "AccessKey", "SecretAccessKey"],
+    );
+    (
+        arn,
+        user_id,
+        Key {
+            id,
+            secret,
+            token: None,
+        },
+    )
 }
 
 async fn create_role(http: &HttpsClient, url: &str, name: &str, trust: &str) -> (String, String) {
-    let body = iam(http, url, "CreateRole", &[("RoleName", name), ("AssumeRolePolicyDocument", trust)]).await;
-    (xml_text(&body, &["CreateRoleResult", "Role", "Arn"]), xml_text(&body, &["CreateRoleResult", "Role", "RoleId"]))
+    let body = iam(
+        http,
+        url,
+        "CreateRole",
+        &[("RoleName", name), ("AssumeRolePolicyDocument", trust)],
+    )
+    .await;
+    (
+        xml_text(&body, &["CreateRoleResult", "Role", "Arn"]),
+        xml_text(&body, &["CreateRoleResult", "Role", "RoleId"]),
+    )
 }
 
 /// What the checking server holds.
@@ -349,20 +448,32 @@ fn unchecked() -> &'static Unchecked {
 fn get_caller_identity_returns_the_iam_users_arn() {
     let s = checked();
     let (client, capture) = sts_client(&s.url, Some(&s.alice));
-    let out = rt().block_on(client.get_caller_identity().send()).expect("GetCallerIdentity as alice");
+    let out = rt()
+        .block_on(client.get_caller_identity().send())
+        .expect("GetCallerIdentity as alice");
     assert_eq!(out.arn(), Some(s.alice_arn.as_str()));
-    assert_eq!(out.arn(), Some(format!("arn:aws:iam::{ACCOUNT}:user/alice").as_str()));
+    assert_eq!(
+        out.arn(),
+        Some(format!("arn:aws:iam::{ACCOUNT}:user/alice").as_str())
+    );
     assert_eq!(out.account(), Some(ACCOUNT));
     assert_eq!(out.user_id(), Some(s.alice_id.as_str()));
-    assert!(out.request_id().is_some_and(|id| !id.is_empty()), "no request id in {out:?}");
+    assert!(
+        out.request_id().is_some_and(|id| !id.is_empty()),
+        "no request id in {out:?}"
+    );
 
     let seen = capture.requests();
     assert_eq!(seen.len(), 1, "one attempt");
     assert_signed_for_sts(&seen[0], &s.alice.id);
     assert_eq!(seen[0].uri, format!("{}/", s.url));
     assert!(header(&seen[0], "x-amz-security-token").is_none());
-    assert_eq!(String::from_utf8_lossy(&seen[0].body), "Action=GetCallerIdentity&Version=2011-06-15");
-    assert!(header(&seen[0], "user-agent").is_some_and(|ua| ua.starts_with("stsgen/") && ua.ends_with(" app/stsgen-e2e")));
+    assert_eq!(
+        String::from_utf8_lossy(&seen[0].body),
+        "Action=GetCallerIdentity&Version=2011-06-15"
+    );
+    assert!(header(&seen[0], "user-agent")
+        .is_some_and(|ua| ua.starts_with("stsgen/") && ua.ends_with(" app/stsgen-e2e")));
 }
 
 #[test]
@@ -375,14 +486,27 @@ fn assume_role_credentials_call_get_caller_identity_as_the_role() {
     let rt = rt();
     let (alice, capture) = sts_client(&s.url, Some(&s.alice));
     let out = rt
-        .block_on(alice.assume_role().role_arn(&s.first_role_arn).role_session_name(SESSION).duration_seconds(900).send())
+        .block_on(
+            alice
+                .assume_role()
+                .role_arn(&s.first_role_arn)
+                .role_session_name(SESSION)
+                .duration_seconds(900)
+                .send(),
+        )
         .expect("AssumeRole as alice");
     let session_arn = format!("arn:aws:sts::{ACCOUNT}:assumed-role/e2e-first/{SESSION}");
     let user = out.assumed_role_user().expect("AssumedRoleUser");
     assert_eq!(user.arn(), session_arn);
-    assert_eq!(user.assumed_role_id(), format!("{}:{SESSION}", s.first_role_id));
+    assert_eq!(
+        user.assumed_role_id(),
+        format!("{}:{SESSION}", s.first_role_id)
+    );
     let sent = String::from_utf8(capture.requests()[0].body.clone()).unwrap();
-    assert!(sent.contains("&RoleSessionName=e2e%2Bassume%3D1%2Ca.b%40c-d"), "{sent}");
+    assert!(
+        sent.contains("&RoleSessionName=e2e%2Bassume%3D1%2Ca.b%40c-d"),
+        "{sent}"
+    );
     let creds = out.credentials().expect("Credentials");
     assert!(creds.access_key_id().starts_with("ASIA"), "{creds:?}");
     assert_eq!(creds.access_key_id().len(), 20, "{creds:?}");
@@ -394,20 +518,31 @@ fn assume_role_credentials_call_get_caller_identity_as_the_role() {
     let packed = out.packed_policy_size();
     assert_eq!(packed, Some(6));
     let debug = format!("{creds:?}");
-    assert!(!debug.contains(creds.secret_access_key()) && !debug.contains(creds.session_token()), "{debug}");
+    assert!(
+        !debug.contains(creds.secret_access_key()) && !debug.contains(creds.session_token()),
+        "{debug}"
+    );
     assert_signed_for_sts(&capture.requests()[0], &s.alice.id);
 
     let role = Key::from_sts(creds);
     let (as_role, capture) = sts_client(&s.url, Some(&role));
-    let me = rt.block_on(as_role.get_caller_identity().send()).expect("GetCallerIdentity as the role");
+    let me = rt
+        .block_on(as_role.get_caller_identity().send())
+        .expect("GetCallerIdentity as the role");
     assert_eq!(me.arn(), Some(session_arn.as_str()));
     assert_eq!(me.user_id(), Some(user.assumed_role_id()));
     assert_eq!(me.account(), Some(ACCOUNT));
     let seen = capture.requests();
     assert_signed_for_sts(&seen[0], &role.id);
-    assert_eq!(header(&seen[0], "x-amz-security-token"), role.token.as_deref());
+    assert_eq!(
+        header(&seen[0], "x-amz-security-token"),
+        role.token.as_deref()
+    );
     let auth = header(&seen[0], "authorization").unwrap();
-    assert!(auth.contains("x-amz-security-token"), "the session token must be signed: {auth}");
+    assert!(
+        auth.contains("x-amz-security-token"),
+        "the session token must be signed: {auth}"
+    );
 }
 
 #[test]
@@ -417,30 +552,56 @@ fn role_chaining_assumes_a_second_role_with_the_first_roles_credentials() {
     let rt = rt();
     let (alice, _) = sts_client(&s.url, Some(&s.alice));
     let first = rt
-        .block_on(alice.assume_role().role_arn(&s.first_role_arn).role_session_name(FIRST_SESSION).send())
+        .block_on(
+            alice
+                .assume_role()
+                .role_arn(&s.first_role_arn)
+                .role_session_name(FIRST_SESSION)
+                .send(),
+        )
         .expect("AssumeRole e2e-first as alice");
     let first_key = Key::from_sts(first.credentials().expect("Credentials"));
-    assert_eq!(first.assumed_role_user().unwrap().arn(), format!("arn:aws:sts::{ACCOUNT}:assumed-role/e2e-first/{FIRST_SESSION}"));
+    assert_eq!(
+        first.assumed_role_user().unwrap().arn(),
+        format!("arn:aws:sts::{ACCOUNT}:assumed-role/e2e-first/{FIRST_SESSION}")
+    );
 
     let (as_first, capture) = sts_client(&s.url, Some(&first_key));
     let second = rt
-        .block_on(as_first.assume_role().role_arn(&s.second_role_arn).role_session_name("e2e-hop-2").duration_seconds(900).send())
+        .block_on(
+            as_first
+                .assume_role()
+                .role_arn(&s.second_role_arn)
+                .role_session_name("e2e-hop-2")
+                .duration_seconds(900)
+                .send(),
+        )
         .expect("AssumeRole e2e-second as e2e-first");
     let seen = capture.requests();
     assert_signed_for_sts(&seen[0], &first_key.id);
-    assert_eq!(header(&seen[0], "x-amz-security-token"), first_key.token.as_deref());
+    assert_eq!(
+        header(&seen[0], "x-amz-security-token"),
+        first_key.token.as_deref()
+    );
     let second_arn = format!("arn:aws:sts::{ACCOUNT}:assumed-role/e2e-second/e2e-hop-2");
     assert_eq!(second.assumed_role_user().unwrap().arn(), second_arn);
     let second_key = Key::from_sts(second.credentials().expect("Credentials"));
     assert_ne!(second_key.id, first_key.id);
 
     let (as_second, _) = sts_client(&s.url, Some(&second_key));
-    let me = rt.block_on(as_second.get_caller_identity().send()).expect("GetCallerIdentity as e2e-second");
+    let me = rt
+        .block_on(as_second.get_caller_identity().send())
+        .expect("GetCallerIdentity as e2e-second");
     assert_eq!(me.arn(), Some(second_arn.as_str()));
 
     // The first role's session is still itself.
-    let me = rt.block_on(as_first.get_caller_identity().send()).expect("GetCallerIdentity as e2e-first");
-    assert_eq!(me.arn(), Some(format!("arn:aws:sts::{ACCOUNT}:assumed-role/e2e-first/{FIRST_SESSION}").as_str()));
+    let me = rt
+        .block_on(as_first.get_caller_identity().send())
+        .expect("GetCallerIdentity as e2e-first");
+    assert_eq!(
+        me.arn(),
+        Some(format!("arn:aws:sts::{ACCOUNT}:assumed-role/e2e-first/{FIRST_SESSION}").as_str())
+    );
 }
 
 #[test]
@@ -448,17 +609,29 @@ fn role_chaining_assumes_a_second_role_with_the_first_roles_credentials() {
 fn get_session_token_returns_parsed_credentials() {
     let s = checked();
     let (alice, capture) = sts_client(&s.url, Some(&s.alice));
-    let out = rt().block_on(alice.get_session_token().duration_seconds(900).send()).expect("GetSessionToken as alice");
+    let out = rt()
+        .block_on(alice.get_session_token().duration_seconds(900).send())
+        .expect("GetSessionToken as alice");
     let creds = out.credentials().expect("Credentials");
     // moto hands out AWS's documentation example key with a real expiry.
     assert_eq!(creds.access_key_id(), "AKIAIOSFODNN7EXAMPLE");
-    assert_eq!(creds.secret_access_key(), "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY");
-    assert!(creds.session_token().starts_with("AQoEXAMPLEH4aoAH0gNCAPy"), "{}", creds.session_token());
+    assert_eq!(
+        creds.secret_access_key(),
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY"
+    );
+    assert!(
+        creds.session_token().starts_with("AQoEXAMPLEH4aoAH0gNCAPy"),
+        "{}",
+        creds.session_token()
+    );
     assert_expires_in(creds.expiration(), 900);
     assert!(out.request_id().is_some());
     let seen = capture.requests();
     assert_signed_for_sts(&seen[0], &s.alice.id);
-    assert_eq!(String::from_utf8_lossy(&seen[0].body), "Action=GetSessionToken&Version=2011-06-15&DurationSeconds=900");
+    assert_eq!(
+        String::from_utf8_lossy(&seen[0].body),
+        "Action=GetSessionToken&Version=2011-06-15&DurationSeconds=900"
+    );
 }
 
 #[test]
@@ -468,14 +641,30 @@ fn get_federation_token_returns_the_federated_user() {
     let (alice, _) = sts_client(&s.url, Some(&s.alice));
     let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}]}"#;
     let out = rt()
-        .block_on(alice.get_federation_token().name("e2e-fed").duration_seconds(1800).policy(policy).send())
+        .block_on(
+            alice
+                .get_federation_token()
+                .name("e2e-fed")
+                .duration_seconds(1800)
+                .policy(policy)
+                .send(),
+        )
         .expect("GetFederationToken as alice");
     let user = out.federated_user().expect("FederatedUser");
-    assert_eq!(user.arn(), format!("arn:aws:sts::{ACCOUNT}:federated-user/e2e-fed"));
+    assert_eq!(
+        user.arn(),
+        format!("arn:aws:sts::{ACCOUNT}:federated-user/e2e-fed")
+    );
     assert_eq!(user.federated_user_id(), format!("{ACCOUNT}:e2e-fed"));
     let creds = out.credentials().expect("Credentials");
     assert_eq!(creds.access_key_id(), "AKIAIOSFODNN7EXAMPLE");
-    assert!(creds.session_token().starts_with("AQoDYXdzEPT//////////wEXAMPLE"), "{}", creds.session_token());
+    assert!(
+        creds
+            .session_token()
+            .starts_with("AQoDYXdzEPT//////////wEXAMPLE"),
+        "{}",
+        creds.session_token()
+    );
     assert_expires_in(creds.expiration(), 1800);
     // Deprecated in the model, still sent by moto.
     #[allow(deprecated)]
@@ -488,10 +677,23 @@ fn get_federation_token_returns_the_federated_user() {
 fn get_access_key_info_returns_the_keys_account() {
     let s = checked();
     let (alice, capture) = sts_client(&s.url, Some(&s.alice));
-    let out = rt().block_on(alice.get_access_key_info().access_key_id(&s.mallory.id).send()).expect("GetAccessKeyInfo as alice");
+    let out = rt()
+        .block_on(
+            alice
+                .get_access_key_info()
+                .access_key_id(&s.mallory.id)
+                .send(),
+        )
+        .expect("GetAccessKeyInfo as alice");
     assert_eq!(out.account(), Some(ACCOUNT));
     let body = String::from_utf8(capture.requests()[0].body.clone()).unwrap();
-    assert_eq!(body, format!("Action=GetAccessKeyInfo&Version=2011-06-15&AccessKeyId={}", s.mallory.id));
+    assert_eq!(
+        body,
+        format!(
+            "Action=GetAccessKeyInfo&Version=2011-06-15&AccessKeyId={}",
+            s.mallory.id
+        )
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -503,12 +705,24 @@ fn get_access_key_info_returns_the_keys_account() {
 fn a_wrong_secret_is_signature_does_not_match() {
     let s = checked();
     // Change the last character (to one it is not: moto's secrets are random).
-    let last = if s.alice.secret.ends_with('x') { 'y' } else { 'x' };
-    let wrong = Key { id: s.alice.id.clone(), secret: format!("{}{last}", &s.alice.secret[..s.alice.secret.len() - 1]), token: None };
+    let last = if s.alice.secret.ends_with('x') {
+        'y'
+    } else {
+        'x'
+    };
+    let wrong = Key {
+        id: s.alice.id.clone(),
+        secret: format!("{}{last}", &s.alice.secret[..s.alice.secret.len() - 1]),
+        token: None,
+    };
     let (client, capture) = sts_client(&s.url, Some(&wrong));
-    let err = rt().block_on(client.get_caller_identity().send()).expect_err("a wrong secret must be refused");
+    let err = rt()
+        .block_on(client.get_caller_identity().send())
+        .expect_err("a wrong secret must be refused");
     assert_eq!(err.attempts(), 1, "auth failures are not retried: {err}");
-    let e = err.as_service_error().unwrap_or_else(|| panic!("expected a service error, got {err:?}"));
+    let e = err
+        .as_service_error()
+        .unwrap_or_else(|| panic!("expected a service error, got {err:?}"));
     assert!(e.is_unhandled(), "{e:?}");
     assert_eq!(e.code(), "SignatureDoesNotMatch");
     assert_eq!(
@@ -517,7 +731,10 @@ fn a_wrong_secret_is_signature_does_not_match() {
     );
     assert_eq!(e.meta().http_status(), Some(403));
     // moto puts the request id only in the `x-amzn-requestid` header.
-    assert!(e.meta().request_id().is_some_and(|id| !id.is_empty()), "{e:?}");
+    assert!(
+        e.meta().request_id().is_some_and(|id| !id.is_empty()),
+        "{e:?}"
+    );
     assert_eq!(capture.requests().len(), 1);
     assert!(err.to_string().contains("SignatureDoesNotMatch"), "{err}");
 }
@@ -526,13 +743,22 @@ fn a_wrong_secret_is_signature_does_not_match() {
 #[ignore = "needs a moto server: run by `cargo xtask test`"]
 fn an_unknown_key_is_invalid_client_token_id() {
     let s = checked();
-    let unknown = Key { id: "AKIAE2EUNKNOWNKEY000".into(), secret: s.alice.secret.clone(), token: None };
+    let unknown = Key {
+        id: "AKIAE2EUNKNOWNKEY000".into(),
+        secret: s.alice.secret.clone(),
+        token: None,
+    };
     let (client, _) = sts_client(&s.url, Some(&unknown));
-    let err = rt().block_on(client.get_session_token().send()).expect_err("an unknown key must be refused");
+    let err = rt()
+        .block_on(client.get_session_token().send())
+        .expect_err("an unknown key must be refused");
     assert_eq!(err.attempts(), 1);
     let e = err.into_service_error().expect("a service error");
     assert_eq!(e.code(), "InvalidClientTokenId");
-    assert_eq!(e.message(), Some("The security token included in the request is invalid."));
+    assert_eq!(
+        e.message(),
+        Some("The security token included in the request is invalid.")
+    );
     assert_eq!(e.meta().http_status(), Some(403));
 }
 
@@ -543,12 +769,20 @@ fn a_tampered_session_token_is_invalid_client_token_id() {
     let rt = rt();
     let (alice, _) = sts_client(&s.url, Some(&s.alice));
     let out = rt
-        .block_on(alice.assume_role().role_arn(&s.first_role_arn).role_session_name("e2e-tamper").send())
+        .block_on(
+            alice
+                .assume_role()
+                .role_arn(&s.first_role_arn)
+                .role_session_name("e2e-tamper")
+                .send(),
+        )
         .expect("AssumeRole as alice");
     let mut key = Key::from_sts(out.credentials().unwrap());
     key.token = Some(format!("{}x", key.token.unwrap()));
     let (client, _) = sts_client(&s.url, Some(&key));
-    let err = rt.block_on(client.get_caller_identity().send()).expect_err("a wrong token must be refused");
+    let err = rt
+        .block_on(client.get_caller_identity().send())
+        .expect_err("a wrong token must be refused");
     let e = err.as_service_error().expect("a service error");
     assert_eq!(e.code(), "InvalidClientTokenId", "{e:?}");
 }
@@ -561,27 +795,60 @@ fn a_denying_policy_is_access_denied() {
     let (mallory, _) = sts_client(&s.url, Some(&s.mallory));
 
     // An explicit Deny.
-    let err = rt.block_on(mallory.get_session_token().send()).expect_err("mallory is denied GetSessionToken");
+    let err = rt
+        .block_on(mallory.get_session_token().send())
+        .expect_err("mallory is denied GetSessionToken");
     assert_eq!(err.attempts(), 1);
     let e = err.as_service_error().expect("a service error");
     assert!(e.is_unhandled());
     assert_eq!(e.code(), "AccessDenied");
-    assert_eq!(e.message(), Some(format!("User: {} is not authorized to perform: sts:GetSessionToken", s.mallory_arn).as_str()));
+    assert_eq!(
+        e.message(),
+        Some(
+            format!(
+                "User: {} is not authorized to perform: sts:GetSessionToken",
+                s.mallory_arn
+            )
+            .as_str()
+        )
+    );
     assert_eq!(e.meta().http_status(), Some(403));
 
     // A role whose trust policy does not name her.
     let err = rt
-        .block_on(mallory.assume_role().role_arn(&s.first_role_arn).role_session_name("e2e-denied").send())
+        .block_on(
+            mallory
+                .assume_role()
+                .role_arn(&s.first_role_arn)
+                .role_session_name("e2e-denied")
+                .send(),
+        )
         .expect_err("e2e-first does not trust mallory");
     let e = err.into_service_error().expect("a service error");
     assert!(!e.is_region_disabled_exception() && e.is_unhandled());
     assert_eq!(e.code(), "AccessDenied");
-    assert_eq!(e.message(), Some(format!("User: {} is not authorized to perform: sts:AssumeRole", s.mallory_arn).as_str()));
+    assert_eq!(
+        e.message(),
+        Some(
+            format!(
+                "User: {} is not authorized to perform: sts:AssumeRole",
+                s.mallory_arn
+            )
+            .as_str()
+        )
+    );
 
     // What her policy allows still works, and so does GetCallerIdentity (never denied).
-    let out = rt.block_on(mallory.get_federation_token().name("e2e-mallory").send()).expect("GetFederationToken as mallory");
-    assert_eq!(out.federated_user().unwrap().arn(), format!("arn:aws:sts::{ACCOUNT}:federated-user/e2e-mallory"));
-    let me = rt.block_on(mallory.get_caller_identity().send()).expect("GetCallerIdentity as mallory");
+    let out = rt
+        .block_on(mallory.get_federation_token().name("e2e-mallory").send())
+        .expect("GetFederationToken as mallory");
+    assert_eq!(
+        out.federated_user().unwrap().arn(),
+        format!("arn:aws:sts::{ACCOUNT}:federated-user/e2e-mallory")
+    );
+    let me = rt
+        .block_on(mallory.get_caller_identity().send())
+        .expect("GetCallerIdentity as mallory");
     assert_eq!(me.arn(), Some(s.mallory_arn.as_str()));
 }
 
@@ -611,8 +878,14 @@ fn assume_role_with_web_identity_is_sent_unsigned() {
     assert_eq!(seen.len(), 1);
     assert_unsigned(&seen[0]);
     let body = String::from_utf8_lossy(&seen[0].body);
-    assert!(body.starts_with("Action=AssumeRoleWithWebIdentity&Version=2011-06-15&"), "{body}");
-    assert!(body.contains("&WebIdentityToken=eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJlMmUifQ.c2lnbmF0dXJl"), "{body}");
+    assert!(
+        body.starts_with("Action=AssumeRoleWithWebIdentity&Version=2011-06-15&"),
+        "{body}"
+    );
+    assert!(
+        body.contains("&WebIdentityToken=eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJlMmUifQ.c2lnbmF0dXJl"),
+        "{body}"
+    );
 
     let session_arn = format!("arn:aws:sts::{ACCOUNT}:assumed-role/e2e-web/e2e-web-session");
     let user = out.assumed_role_user().expect("AssumedRoleUser");
@@ -621,11 +894,18 @@ fn assume_role_with_web_identity_is_sent_unsigned() {
     let creds = out.credentials().expect("Credentials");
     assert!(creds.access_key_id().starts_with("ASIA"), "{creds:?}");
     assert_expires_in(creds.expiration(), 900);
-    assert!(s.oidc_provider_arn.ends_with(":oidc-provider/oidc.e2e.test"), "{}", s.oidc_provider_arn);
+    assert!(
+        s.oidc_provider_arn
+            .ends_with(":oidc-provider/oidc.e2e.test"),
+        "{}",
+        s.oidc_provider_arn
+    );
 
     // The parsed credentials are the ones moto issued: it names the session for their key.
     let (as_web, _) = sts_client(&s.url, Some(&Key::from_sts(creds)));
-    let me = rt.block_on(as_web.get_caller_identity().send()).expect("GetCallerIdentity as the web identity role");
+    let me = rt
+        .block_on(as_web.get_caller_identity().send())
+        .expect("GetCallerIdentity as the web identity role");
     assert_eq!(me.arn(), Some(session_arn.as_str()));
 }
 
@@ -633,7 +913,9 @@ fn assume_role_with_web_identity_is_sent_unsigned() {
 /// (moto reads exactly these attributes and checks no signature).
 fn saml_assertion(role_arn: &str, provider_arn: &str) -> String {
     let attribute = |name: &str, value: &str| {
-        format!(r#"<saml:Attribute Name="https://aws.amazon.com/SAML/Attributes/{name}"><saml:AttributeValue>{value}</saml:AttributeValue></saml:Attribute>"#)
+        format!(
+            r#"<saml:Attribute Name="https://aws.amazon.com/SAML/Attributes/{name}"><saml:AttributeValue>{value}</saml:AttributeValue></saml:Attribute>"#
+        )
     };
     let xml = format!(
         concat!(
@@ -669,16 +951,27 @@ fn assume_role_with_saml_is_sent_unsigned() {
     let seen = capture.requests();
     assert_eq!(seen.len(), 1);
     assert_unsigned(&seen[0]);
-    assert!(String::from_utf8_lossy(&seen[0].body).starts_with("Action=AssumeRoleWithSAML&Version=2011-06-15&"));
+    assert!(String::from_utf8_lossy(&seen[0].body)
+        .starts_with("Action=AssumeRoleWithSAML&Version=2011-06-15&"));
 
     let user = out.assumed_role_user().expect("AssumedRoleUser");
-    assert_eq!(user.arn(), format!("arn:aws:sts::{ACCOUNT}:assumed-role/e2e-saml/e2e-saml-session"));
-    assert!(user.assumed_role_id().starts_with("AROA") && user.assumed_role_id().ends_with(":e2e-saml-session"), "{user:?}");
+    assert_eq!(
+        user.arn(),
+        format!("arn:aws:sts::{ACCOUNT}:assumed-role/e2e-saml/e2e-saml-session")
+    );
+    assert!(
+        user.assumed_role_id().starts_with("AROA")
+            && user.assumed_role_id().ends_with(":e2e-saml-session"),
+        "{user:?}"
+    );
     assert_eq!(out.subject(), Some(user.assumed_role_id()));
     assert_eq!(out.subject_type(), Some("persistent"));
     assert_eq!(out.issuer(), Some("http://localhost:3000/"));
     assert_eq!(out.audience(), Some("https://signin.aws.amazon.com/saml"));
-    assert_eq!(out.name_qualifier(), Some("B64EncodedStringOfHashOfIssuerAccountIdAndUserId="));
+    assert_eq!(
+        out.name_qualifier(),
+        Some("B64EncodedStringOfHashOfIssuerAccountIdAndUserId=")
+    );
     // Deprecated in the model, still sent by moto.
     #[allow(deprecated)]
     let packed = out.packed_policy_size();
@@ -694,7 +987,11 @@ fn assume_role_with_saml_is_sent_unsigned() {
 
 /// Runs the `sts` example with `key` in the standard variables (and no other AWS variables);
 /// returns the exit code, stdout and stderr.
-fn run_example(binary: &std::path::Path, key: &Key, args: &[&str]) -> (Option<i32>, String, String) {
+fn run_example(
+    binary: &std::path::Path,
+    key: &Key,
+    args: &[&str],
+) -> (Option<i32>, String, String) {
     let output = std::process::Command::new(binary)
         .args(args)
         .env("AWS_ACCESS_KEY_ID", &key.id)
@@ -707,7 +1004,11 @@ fn run_example(binary: &std::path::Path, key: &Key, args: &[&str]) -> (Option<i3
         .env_remove("AWS_PROFILE")
         .output()
         .unwrap_or_else(|e| panic!("running {}: {e}", binary.display()));
-    (output.status.code(), String::from_utf8_lossy(&output.stdout).into_owned(), String::from_utf8_lossy(&output.stderr).into_owned())
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
 }
 
 /// The `sts` command (`config/cli`) against the checking server: JSON output on success, the
@@ -719,26 +1020,76 @@ fn the_sts_example_works_against_moto() {
     let binary = stsgen_tests::sts_binary();
     let endpoint = ["--endpoint-url", s.url.as_str(), "--region", REGION];
 
-    let (code, stdout, stderr) = run_example(binary, &s.alice, &[&endpoint[..], &["get-caller-identity"]].concat());
-    assert_eq!(code, Some(0), "get-caller-identity failed:\n{stdout}\n{stderr}");
-    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{stdout}"));
+    let (code, stdout, stderr) = run_example(
+        binary,
+        &s.alice,
+        &[&endpoint[..], &["get-caller-identity"]].concat(),
+    );
+    assert_eq!(
+        code,
+        Some(0),
+        "get-caller-identity failed:\n{stdout}\n{stderr}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{stdout}"));
     assert_eq!(json["Arn"], s.alice_arn.as_str(), "{json}");
     assert_eq!(json["Account"], ACCOUNT, "{json}");
 
-    let args = [&endpoint[..], &["assume-role", "--role-arn", s.first_role_arn.as_str(), "--role-session-name", "e2e-cli"]].concat();
+    let args = [
+        &endpoint[..],
+        &[
+            "assume-role",
+            "--role-arn",
+            s.first_role_arn.as_str(),
+            "--role-session-name",
+            "e2e-cli",
+        ],
+    ]
+    .concat();
     let (code, stdout, stderr) = run_example(binary, &s.alice, &args);
     assert_eq!(code, Some(0), "assume-role failed:\n{stdout}\n{stderr}");
-    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{stdout}"));
-    assert_eq!(json["AssumedRoleUser"]["Arn"], format!("arn:aws:sts::{ACCOUNT}:assumed-role/e2e-first/e2e-cli").as_str(), "{json}");
-    assert!(json["Credentials"]["AccessKeyId"].as_str().is_some_and(|id| id.starts_with("ASIA")), "{json}");
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{stdout}"));
+    assert_eq!(
+        json["AssumedRoleUser"]["Arn"],
+        format!("arn:aws:sts::{ACCOUNT}:assumed-role/e2e-first/e2e-cli").as_str(),
+        "{json}"
+    );
+    assert!(
+        json["Credentials"]["AccessKeyId"]
+            .as_str()
+            .is_some_and(|id| id.starts_with("ASIA")),
+        "{json}"
+    );
 
-    let wrong = Key { id: s.alice.id.clone(), secret: "not-the-secret".into(), token: None };
-    let (code, stdout, stderr) = run_example(binary, &wrong, &[&endpoint[..], &["get-caller-identity"]].concat());
-    assert_eq!(code, Some(1), "a refused call must exit 1:\n{stdout}\n{stderr}");
-    let line = stderr.lines().find(|l| l.trim_start().starts_with('{')).unwrap_or_else(|| panic!("no JSON error on stderr:\n{stderr}"));
-    let json: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}):\n{line}"));
+    let wrong = Key {
+        id: s.alice.id.clone(),
+        secret: "not-the-secret".into(),
+        token: None,
+    };
+    let (code, stdout, stderr) = run_example(
+        binary,
+        &wrong,
+        &[&endpoint[..], &["get-caller-identity"]].concat(),
+    );
+    assert_eq!(
+        code,
+        Some(1),
+        "a refused call must exit 1:\n{stdout}\n{stderr}"
+    );
+    let line = stderr
+        .lines()
+        .find(|l| l.trim_start().starts_with('{'))
+        .unwrap_or_else(|| panic!("no JSON error on stderr:\n{stderr}"));
+    let json: serde_json::Value =
+        serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}):\n{line}"));
     assert_eq!(json["Code"], "SignatureDoesNotMatch", "{json}");
-    assert!(json["Message"].as_str().is_some_and(|m| m.starts_with("The request signature we calculated")), "{json}");
+    assert!(
+        json["Message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("The request signature we calculated")),
+        "{json}"
+    );
 }
 
 #[test]
@@ -756,12 +1107,20 @@ fn assume_role_sends_a_typed_session_policy() {
             Statement::allow()
                 .action(Action::AssumeRole)
                 .resource(RoleArn::new("aws", ACCOUNT, second))
-                .condition(StringOp::Equals, &keys::STS_ROLE_SESSION_NAME, ["e2e-policy"])
+                .condition(
+                    StringOp::Equals,
+                    &keys::STS_ROLE_SESSION_NAME,
+                    ["e2e-policy"],
+                )
                 .build()
                 .expect("a statement"),
         )
         .build();
-    assert!(sts::iam::lint(&doc).is_empty(), "{:?}", sts::iam::lint(&doc));
+    assert!(
+        sts::iam::lint(&doc).is_empty(),
+        "{:?}",
+        sts::iam::lint(&doc)
+    );
     let input = sts::operation::assume_role::AssumeRoleInput::builder()
         .role_arn(&s.first_role_arn)
         .role_session_name("e2e-policy")
@@ -770,23 +1129,49 @@ fn assume_role_sends_a_typed_session_policy() {
         .expect("a valid input");
     assert_eq!(input.required_actions(), [Action::AssumeRole]);
     let out = rt
-        .block_on(alice.assume_role().role_arn(&s.first_role_arn).role_session_name("e2e-policy").policy(&doc).send())
+        .block_on(
+            alice
+                .assume_role()
+                .role_arn(&s.first_role_arn)
+                .role_session_name("e2e-policy")
+                .policy(&doc)
+                .send(),
+        )
         .expect("AssumeRole with a session policy");
     assert!(out.credentials().is_some());
     #[allow(deprecated)]
     let packed = out.packed_policy_size();
     assert!(packed.is_some());
     let sent = String::from_utf8(capture.requests()[0].body.clone()).unwrap();
-    let policy = sent.split('&').find_map(|p| p.strip_prefix("Policy=")).expect("the Policy parameter");
-    assert!(policy.starts_with("%7B%22Version%22%3A%222012-10-17%22"), "{policy}");
+    let policy = sent
+        .split('&')
+        .find_map(|p| p.strip_prefix("Policy="))
+        .expect("the Policy parameter");
+    assert!(
+        policy.starts_with("%7B%22Version%22%3A%222012-10-17%22"),
+        "{policy}"
+    );
 
     // Too large a document fails before anything is sent.
     let big = PolicyDocument::builder()
-        .statement(Statement::allow().actions((0..200).map(|i| format!("s3:GetObject{i}"))).resource("*").build().unwrap())
+        .statement(
+            Statement::allow()
+                .actions((0..200).map(|i| format!("s3:GetObject{i}")))
+                .resource("*")
+                .build()
+                .unwrap(),
+        )
         .build();
     let before = capture.requests().len();
     let err = rt
-        .block_on(alice.assume_role().role_arn(&s.first_role_arn).role_session_name("e2e-policy").policy(&big).send())
+        .block_on(
+            alice
+                .assume_role()
+                .role_arn(&s.first_role_arn)
+                .role_session_name("e2e-policy")
+                .policy(&big)
+                .send(),
+        )
         .expect_err("a policy over 2,048 characters");
     assert!(err.to_string().contains("2048"), "{err}");
     assert_eq!(capture.requests().len(), before, "nothing may be sent");

@@ -9,10 +9,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
-use sts::operation::get_caller_identity::{GetCallerIdentityError, GetCallerIdentityInput, GetCallerIdentityOutput};
+use sts::operation::get_caller_identity::{
+    GetCallerIdentityError, GetCallerIdentityInput, GetCallerIdentityOutput,
+};
 use sts::runtime::error::{SdkError, TimeoutKind, TransportErrorKind};
 use stsgen_runtime::credentials::cache::CachingProvider;
-use stsgen_runtime::credentials::{Credentials, CredentialsError, ProvideCredentials, StaticCredentials};
+use stsgen_runtime::credentials::{
+    Credentials, CredentialsError, ProvideCredentials, StaticCredentials,
+};
 use stsgen_runtime::future::BoxFuture;
 use stsgen_runtime::types::wire::{format_timestamp, parse_timestamp, TimestampFormat};
 use stsgen_runtime::ParseErrorKind;
@@ -38,7 +42,11 @@ fn config(url: &str) -> sts::Config {
     let mut config = sts::Config::new();
     config.region = Some("us-east-1".into());
     config.endpoint_url = Some(url.to_owned());
-    config.credentials = Some(Arc::new(StaticCredentials::new("AKIDFAULTS", "fault-secret", None)));
+    config.credentials = Some(Arc::new(StaticCredentials::new(
+        "AKIDFAULTS",
+        "fault-secret",
+        None,
+    )));
     config.retry.max_attempts = 3;
     config.retry.initial_backoff = Duration::from_millis(5);
     config.retry.max_backoff = Duration::from_millis(20);
@@ -76,7 +84,10 @@ fn call(mode: Mode, config: sts::Config) -> (CallResult, Duration) {
     let started = Instant::now();
     let result = match mode {
         Mode::Async => {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
             let client = sts::Client::new(config).unwrap();
             rt.block_on(client.send(input))
         }
@@ -86,7 +97,11 @@ fn call(mode: Mode, config: sts::Config) -> (CallResult, Duration) {
 }
 
 /// Runs one call against a fresh server answering with `faults` (the last repeats).
-fn run(mode: Mode, faults: Vec<Fault>, tweak: impl FnOnce(&mut sts::Config)) -> (CallResult, usize, Duration, FaultServer) {
+fn run(
+    mode: Mode,
+    faults: Vec<Fault>,
+    tweak: impl FnOnce(&mut sts::Config),
+) -> (CallResult, usize, Duration, FaultServer) {
     let server = FaultServer::sequence(faults);
     let mut cfg = config(&server.url);
     tweak(&mut cfg);
@@ -95,17 +110,30 @@ fn run(mode: Mode, faults: Vec<Fault>, tweak: impl FnOnce(&mut sts::Config)) -> 
 }
 
 fn within(elapsed: Duration, bound: Duration, what: &str) {
-    assert!(elapsed <= bound, "{what}: took {elapsed:?}, bound {bound:?}");
+    assert!(
+        elapsed <= bound,
+        "{what}: took {elapsed:?}, bound {bound:?}"
+    );
 }
 
 // 1. 500 then 200 -> success after one retry.
 #[test]
 fn server_error_then_success_is_retried_once() {
     for mode in MODES {
-        let (result, attempts, elapsed, _s) =
-            run(mode, vec![Fault::html(500, "<html><body>Internal Server Error</body></html>"), Fault::xml(200, IDENTITY)], |_| {});
+        let (result, attempts, elapsed, _s) = run(
+            mode,
+            vec![
+                Fault::html(500, "<html><body>Internal Server Error</body></html>"),
+                Fault::xml(200, IDENTITY),
+            ],
+            |_| {},
+        );
         let out = result.unwrap_or_else(|e| panic!("{mode:?}: {e:?}"));
-        assert_eq!(out.arn(), Some("arn:aws:iam::123456789012:user/f"), "{mode:?}");
+        assert_eq!(
+            out.arn(),
+            Some("arn:aws:iam::123456789012:user/f"),
+            "{mode:?}"
+        );
         assert_eq!(attempts, 2, "{mode:?}");
         within(elapsed, QUICK, "500 then 200");
     }
@@ -116,29 +144,49 @@ fn server_error_then_success_is_retried_once() {
 fn unavailable_forever_stops_at_max_attempts() {
     for mode in MODES {
         // With an awsQuery error body: a service error.
-        let (result, attempts, elapsed, _s) = run(mode, vec![Fault::xml(503, &error_body("ServiceUnavailable"))], |_| {});
+        let (result, attempts, elapsed, _s) = run(
+            mode,
+            vec![Fault::xml(503, &error_body("ServiceUnavailable"))],
+            |_| {},
+        );
         let err = result.expect_err("503 forever fails");
         assert_eq!(attempts, 3, "{mode:?}");
         assert_eq!(err.attempts(), 3, "{mode:?}");
-        let service = err.as_service_error().unwrap_or_else(|| panic!("{mode:?}: {err:?}"));
+        let service = err
+            .as_service_error()
+            .unwrap_or_else(|| panic!("{mode:?}: {err:?}"));
         assert_eq!(service.code(), "ServiceUnavailable");
         assert_eq!(service.meta().http_status(), Some(503));
         let text = err.to_string();
-        assert!(text.contains("ServiceUnavailable") && text.contains("3 attempts"), "{mode:?}: {text}");
+        assert!(
+            text.contains("ServiceUnavailable") && text.contains("3 attempts"),
+            "{mode:?}: {text}"
+        );
         within(elapsed, QUICK, "503 forever");
 
         // With a body that is not an error document: an unreadable-response error keeping the status.
-        let (result, attempts, _, _s) = run(mode, vec![Fault::html(503, "<html>Service Unavailable</html>")], |c| {
-            c.retry.max_attempts = 4;
-        });
+        let (result, attempts, _, _s) = run(
+            mode,
+            vec![Fault::html(503, "<html>Service Unavailable</html>")],
+            |c| {
+                c.retry.max_attempts = 4;
+            },
+        );
         let err = result.expect_err("503 forever fails");
         assert_eq!(attempts, 4, "{mode:?}");
         match &err {
-            SdkError::Response { error, attempts: 4 } => assert_eq!(error.status(), Some(503), "{mode:?}"),
-            other => panic!("{mode:?}: expected an unreadable response after 4 attempts, got {other:?}"),
+            SdkError::Response { error, attempts: 4 } => {
+                assert_eq!(error.status(), Some(503), "{mode:?}")
+            }
+            other => {
+                panic!("{mode:?}: expected an unreadable response after 4 attempts, got {other:?}")
+            }
         }
         let text = err.to_string();
-        assert!(text.contains("503") && text.contains("4 attempt"), "{mode:?}: {text}");
+        assert!(
+            text.contains("503") && text.contains("4 attempt"),
+            "{mode:?}: {text}"
+        );
     }
 }
 
@@ -148,24 +196,40 @@ fn throttling_codes_are_retried() {
     for mode in MODES {
         for code in ["Throttling", "ThrottlingException", "RequestLimitExceeded"] {
             // Throttled, then served.
-            let (result, attempts, elapsed, _s) = run(mode, vec![Fault::xml(400, &error_body(code)), Fault::xml(200, IDENTITY)], |_| {});
+            let (result, attempts, elapsed, _s) = run(
+                mode,
+                vec![
+                    Fault::xml(400, &error_body(code)),
+                    Fault::xml(200, IDENTITY),
+                ],
+                |_| {},
+            );
             assert!(result.is_ok(), "{mode:?} {code}: {result:?}");
             assert_eq!(attempts, 2, "{mode:?} {code}");
             within(elapsed, QUICK, code);
 
             // Throttled for ever: the code survives, attempts are bounded.
-            let (result, attempts, _, server) = run(mode, vec![Fault::xml(400, &error_body(code))], |c| {
-                c.retry.initial_backoff = Duration::from_millis(30);
-                c.retry.max_backoff = Duration::from_millis(30);
-            });
+            let (result, attempts, _, server) =
+                run(mode, vec![Fault::xml(400, &error_body(code))], |c| {
+                    c.retry.initial_backoff = Duration::from_millis(30);
+                    c.retry.max_backoff = Duration::from_millis(30);
+                });
             let err = result.expect_err("throttled for ever");
             assert_eq!(attempts, 3, "{mode:?} {code}");
             assert_eq!(err.attempts(), 3);
-            assert_eq!(err.as_service_error().map(|e| e.code()), Some(code), "{mode:?}: {err:?}");
+            assert_eq!(
+                err.as_service_error().map(|e| e.code()),
+                Some(code),
+                "{mode:?}: {err:?}"
+            );
             // Backoff is full jitter in [0, 30 ms]: bounded above; each wait is the retry's.
             let arrivals = server.arrivals();
             for pair in arrivals.windows(2) {
-                within(pair[1].at - pair[0].at, QUICK, "gap between throttled attempts");
+                within(
+                    pair[1].at - pair[0].at,
+                    QUICK,
+                    "gap between throttled attempts",
+                );
             }
         }
     }
@@ -176,7 +240,8 @@ fn throttling_codes_are_retried() {
 fn connection_resets_are_retried_then_reported() {
     for mode in MODES {
         // Reset, then served.
-        let (result, attempts, _, _s) = run(mode, vec![Fault::Reset, Fault::xml(200, IDENTITY)], |_| {});
+        let (result, attempts, _, _s) =
+            run(mode, vec![Fault::Reset, Fault::xml(200, IDENTITY)], |_| {});
         assert!(result.is_ok(), "{mode:?}: {result:?}");
         assert_eq!(attempts, 2, "{mode:?}");
 
@@ -193,8 +258,15 @@ fn connection_resets_are_retried_then_reported() {
 
         // Reset in the middle of the body, for ever.
         let half = IDENTITY.as_bytes()[..IDENTITY.len() / 2].to_vec();
-        let (result, attempts, elapsed, _s) =
-            run(mode, vec![Fault::ResetMidBody { status: 200, declared_len: IDENTITY.len(), sent: half }], |_| {});
+        let (result, attempts, elapsed, _s) = run(
+            mode,
+            vec![Fault::ResetMidBody {
+                status: 200,
+                declared_len: IDENTITY.len(),
+                sent: half,
+            }],
+            |_| {},
+        );
         match result {
             Err(SdkError::Transport { error, attempts: 3 }) => {
                 assert_eq!(error.kind(), &TransportErrorKind::Io, "{mode:?}: {error}")
@@ -206,7 +278,10 @@ fn connection_resets_are_retried_then_reported() {
 
         // Closed (FIN) without an answer, for ever.
         let (result, attempts, _, _s) = run(mode, vec![Fault::Close], |_| {});
-        assert!(matches!(result, Err(SdkError::Transport { attempts: 3, .. })), "{mode:?}: {result:?}");
+        assert!(
+            matches!(result, Err(SdkError::Transport { attempts: 3, .. })),
+            "{mode:?}: {result:?}"
+        );
         assert_eq!(attempts, 3, "{mode:?}");
     }
 }
@@ -216,14 +291,32 @@ fn connection_resets_are_retried_then_reported() {
 fn truncated_success_body_is_a_parse_error() {
     for mode in MODES {
         let truncated = &IDENTITY[..IDENTITY.len() - 60];
-        let (result, attempts, elapsed, _s) = run(mode, vec![Fault::xml(200, truncated), Fault::xml(200, IDENTITY)], |_| {});
+        let (result, attempts, elapsed, _s) = run(
+            mode,
+            vec![Fault::xml(200, truncated), Fault::xml(200, IDENTITY)],
+            |_| {},
+        );
         match &result {
             Err(SdkError::Response { error, attempts: 1 }) => {
                 assert_eq!(error.status(), Some(200), "{mode:?}");
-                assert!(error.body_start().is_some_and(|b| b.starts_with("<GetCallerIdentityResponse>")), "{mode:?}: {error:?}");
-                assert!(matches!(error.kind(), ParseErrorKind::UnexpectedEof | ParseErrorKind::Malformed { .. }), "{error:?}");
+                assert!(
+                    error
+                        .body_start()
+                        .is_some_and(|b| b.starts_with("<GetCallerIdentityResponse>")),
+                    "{mode:?}: {error:?}"
+                );
+                assert!(
+                    matches!(
+                        error.kind(),
+                        ParseErrorKind::UnexpectedEof | ParseErrorKind::Malformed { .. }
+                    ),
+                    "{error:?}"
+                );
                 let text = result.as_ref().unwrap_err().to_string();
-                assert!(text.contains("200") && text.contains("<GetCallerIdentityResponse>"), "{mode:?}: {text}");
+                assert!(
+                    text.contains("200") && text.contains("<GetCallerIdentityResponse>"),
+                    "{mode:?}: {text}"
+                );
             }
             other => panic!("{mode:?}: expected a parse error after one attempt, got {other:?}"),
         }
@@ -238,17 +331,27 @@ fn stalled_responses_hit_the_attempt_timeout() {
     for mode in MODES {
         for stall in [
             Fault::StallHeaders,
-            Fault::StallBody { status: 200, declared_len: IDENTITY.len(), sent: IDENTITY.as_bytes()[..40].to_vec() },
+            Fault::StallBody {
+                status: 200,
+                declared_len: IDENTITY.len(),
+                sent: IDENTITY.as_bytes()[..40].to_vec(),
+            },
         ] {
             // Stalled once, then served: the attempt timeout frees the call for a retry.
-            let (result, attempts, elapsed, _s) = run(mode, vec![stall.clone(), Fault::xml(200, IDENTITY)], |_| {});
+            let (result, attempts, elapsed, _s) =
+                run(mode, vec![stall.clone(), Fault::xml(200, IDENTITY)], |_| {});
             assert!(result.is_ok(), "{mode:?} {stall:?}: {result:?}");
             assert_eq!(attempts, 2, "{mode:?}");
-            assert!(elapsed >= ATTEMPT, "{mode:?}: the first attempt waited for its timeout ({elapsed:?})");
+            assert!(
+                elapsed >= ATTEMPT,
+                "{mode:?}: the first attempt waited for its timeout ({elapsed:?})"
+            );
             within(elapsed, OPERATION + QUICK, "stall then success");
 
             // Stalled for ever, attempts run out before the operation budget.
-            let (result, attempts, elapsed, _s) = run(mode, vec![stall.clone()], |c| c.timeouts.operation = Some(Duration::from_secs(10)));
+            let (result, attempts, elapsed, _s) = run(mode, vec![stall.clone()], |c| {
+                c.timeouts.operation = Some(Duration::from_secs(10))
+            });
             match &result {
                 Err(SdkError::Transport { error, attempts: 3 }) => {
                     assert_eq!(error.kind(), &TransportErrorKind::Timeout(TimeoutKind::Attempt), "{mode:?}: {error}")
@@ -264,17 +367,36 @@ fn stalled_responses_hit_the_attempt_timeout() {
                 c.timeouts.operation = Some(Duration::from_millis(1000));
             });
             match &result {
-                Err(SdkError::Timeout { kind: TimeoutKind::Operation, after, attempts: n }) => {
+                Err(SdkError::Timeout {
+                    kind: TimeoutKind::Operation,
+                    after,
+                    attempts: n,
+                }) => {
                     assert_eq!(*after, Duration::from_millis(1000));
                     // The last attempt gets what is left of the budget: it may time out before
                     // its request reaches the server.
-                    assert!(attempts <= *n as usize && *n as usize <= attempts + 1, "{mode:?}: {n} vs {attempts}");
+                    assert!(
+                        attempts <= *n as usize && *n as usize <= attempts + 1,
+                        "{mode:?}: {n} vs {attempts}"
+                    );
                 }
-                other => panic!("{mode:?} {stall:?}: expected the operation timeout, got {other:?}"),
+                other => {
+                    panic!("{mode:?} {stall:?}: expected the operation timeout, got {other:?}")
+                }
             }
-            assert!((2..=4).contains(&attempts), "{mode:?}: {attempts} attempts of 400 ms in a 1 s budget");
-            assert!(elapsed >= Duration::from_millis(1000) - Duration::from_millis(50), "{mode:?}: {elapsed:?}");
-            within(elapsed, Duration::from_millis(1000) + QUICK, "operation budget");
+            assert!(
+                (2..=4).contains(&attempts),
+                "{mode:?}: {attempts} attempts of 400 ms in a 1 s budget"
+            );
+            assert!(
+                elapsed >= Duration::from_millis(1000) - Duration::from_millis(50),
+                "{mode:?}: {elapsed:?}"
+            );
+            within(
+                elapsed,
+                Duration::from_millis(1000) + QUICK,
+                "operation budget",
+            );
         }
     }
 }
@@ -292,20 +414,31 @@ fn garbage_and_html_bodies_are_typed_errors() {
     for mode in MODES {
         for body in bodies {
             for status in [200u16, 400, 500] {
-                let fault = Fault::Respond { status, headers: vec![("Content-Type".into(), "text/html".into())], body: body.to_vec() };
+                let fault = Fault::Respond {
+                    status,
+                    headers: vec![("Content-Type".into(), "text/html".into())],
+                    body: body.to_vec(),
+                };
                 let (result, attempts, elapsed, _s) = run(mode, vec![fault], |_| {});
                 let err = match result {
-                    Ok(out) if status == 200 && body.is_empty() => panic!("{mode:?}: an empty 200 is not an identity: {out:?}"),
+                    Ok(out) if status == 200 && body.is_empty() => {
+                        panic!("{mode:?}: an empty 200 is not an identity: {out:?}")
+                    }
                     Ok(out) => panic!("{mode:?}: {status} {body:?} parsed as {out:?}"),
                     Err(e) => e,
                 };
                 let expected_attempts = if status == 500 { 3 } else { 1 };
-                assert_eq!(attempts, expected_attempts, "{mode:?} {status} {body:?}: {err:?}");
+                assert_eq!(
+                    attempts, expected_attempts,
+                    "{mode:?} {status} {body:?}: {err:?}"
+                );
                 assert_eq!(err.attempts() as usize, expected_attempts);
                 match &err {
                     SdkError::Response { error, .. } => assert_eq!(error.status(), Some(status)),
                     // An error status whose body carries no code still becomes a typed service error.
-                    SdkError::Service { error, .. } if status != 200 => assert_eq!(error.meta().http_status(), Some(status)),
+                    SdkError::Service { error, .. } if status != 200 => {
+                        assert_eq!(error.meta().http_status(), Some(status))
+                    }
                     other => panic!("{mode:?} {status} {body:?}: unexpected {other:?}"),
                 }
                 let _ = err.to_string();
@@ -320,8 +453,18 @@ fn garbage_and_html_bodies_are_typed_errors() {
 #[test]
 fn html_with_200_is_an_error() {
     for mode in MODES {
-        let (result, attempts, _, _s) = run(mode, vec![Fault::html(200, "<html><body><h1>Bad Gateway</h1></body></html>")], |_| {});
-        assert!(matches!(result, Err(SdkError::Response { .. })), "{mode:?}: {result:?}");
+        let (result, attempts, _, _s) = run(
+            mode,
+            vec![Fault::html(
+                200,
+                "<html><body><h1>Bad Gateway</h1></body></html>",
+            )],
+            |_| {},
+        );
+        assert!(
+            matches!(result, Err(SdkError::Response { .. })),
+            "{mode:?}: {result:?}"
+        );
         assert_eq!(attempts, 1);
     }
 }
@@ -333,8 +476,15 @@ fn oversized_bodies_are_cut_off_at_the_cap() {
     const TOTAL: usize = 256 * 1024 * 1024;
     for mode in MODES {
         for content_length in [true, false] {
-            let (result, attempts, elapsed, server) =
-                run(mode, vec![Fault::Large { total: TOTAL, fill: b' ', content_length }], |c| c.max_response_body = CAP);
+            let (result, attempts, elapsed, server) = run(
+                mode,
+                vec![Fault::Large {
+                    total: TOTAL,
+                    fill: b' ',
+                    content_length,
+                }],
+                |c| c.max_response_body = CAP,
+            );
             match &result {
                 Err(SdkError::Transport { error, attempts: 1 }) => {
                     assert_eq!(error.kind(), &TransportErrorKind::BodyTooLarge { limit: CAP }, "{mode:?}");
@@ -344,7 +494,11 @@ fn oversized_bodies_are_cut_off_at_the_cap() {
             }
             assert_eq!(attempts, 1, "{mode:?}");
             // The client stopped reading: the server could not push the whole 256 MiB.
-            assert!(server.body_bytes_written() < TOTAL / 4, "{mode:?}: {} bytes written", server.body_bytes_written());
+            assert!(
+                server.body_bytes_written() < TOTAL / 4,
+                "{mode:?}: {} bytes written",
+                server.body_bytes_written()
+            );
             within(elapsed, QUICK, "oversized body");
         }
     }
@@ -352,12 +506,25 @@ fn oversized_bodies_are_cut_off_at_the_cap() {
 
 fn amz_date(r: &Received) -> SystemTime {
     let raw = r.header("x-amz-date").expect("x-amz-date");
-    let iso = format!("{}-{}-{}T{}:{}:{}Z", &raw[0..4], &raw[4..6], &raw[6..8], &raw[9..11], &raw[11..13], &raw[13..15]);
-    parse_timestamp(&iso, TimestampFormat::DateTime).expect("x-amz-date parses").into()
+    let iso = format!(
+        "{}-{}-{}T{}:{}:{}Z",
+        &raw[0..4],
+        &raw[4..6],
+        &raw[6..8],
+        &raw[9..11],
+        &raw[11..13],
+        &raw[13..15]
+    );
+    parse_timestamp(&iso, TimestampFormat::DateTime)
+        .expect("x-amz-date parses")
+        .into()
 }
 
 fn near(a: SystemTime, b: SystemTime, tolerance: Duration) -> bool {
-    let d = a.duration_since(b).or_else(|_| b.duration_since(a)).unwrap_or_default();
+    let d = a
+        .duration_since(b)
+        .or_else(|_| b.duration_since(a))
+        .unwrap_or_default();
     d <= tolerance
 }
 
@@ -367,11 +534,15 @@ fn clock_skew_is_corrected_once() {
     for mode in MODES {
         let server = FaultServer::start(|n, _| {
             if n == 0 {
-                let ahead = stsgen_runtime::DateTime::from(SystemTime::now() + Duration::from_secs(3600));
+                let ahead =
+                    stsgen_runtime::DateTime::from(SystemTime::now() + Duration::from_secs(3600));
                 let date = format_timestamp(&ahead, TimestampFormat::HttpDate);
                 Fault::Respond {
                     status: 400,
-                    headers: vec![("Content-Type".into(), "text/xml".into()), ("Date".into(), date)],
+                    headers: vec![
+                        ("Content-Type".into(), "text/xml".into()),
+                        ("Date".into(), date),
+                    ],
                     body: error_body("RequestExpired").into_bytes(),
                 }
             } else {
@@ -383,9 +554,16 @@ fn clock_skew_is_corrected_once() {
         let got = server.received();
         assert_eq!(got.len(), 2, "{mode:?}");
         let now = SystemTime::now();
-        assert!(near(amz_date(&got[0]), now, Duration::from_secs(120)), "{mode:?}: first request at local time");
         assert!(
-            near(amz_date(&got[1]), now + Duration::from_secs(3600), Duration::from_secs(120)),
+            near(amz_date(&got[0]), now, Duration::from_secs(120)),
+            "{mode:?}: first request at local time"
+        );
+        assert!(
+            near(
+                amz_date(&got[1]),
+                now + Duration::from_secs(3600),
+                Duration::from_secs(120)
+            ),
             "{mode:?}: second request signed at the server's time"
         );
         within(elapsed, QUICK, "skew correction");
@@ -396,16 +574,23 @@ fn clock_skew_is_corrected_once() {
 fn clock_skew_is_corrected_only_once() {
     for mode in MODES {
         let server = FaultServer::start(|_, _| {
-            let ahead = stsgen_runtime::DateTime::from(SystemTime::now() + Duration::from_secs(3600));
+            let ahead =
+                stsgen_runtime::DateTime::from(SystemTime::now() + Duration::from_secs(3600));
             Fault::Respond {
                 status: 400,
-                headers: vec![("Date".into(), format_timestamp(&ahead, TimestampFormat::HttpDate))],
+                headers: vec![(
+                    "Date".into(),
+                    format_timestamp(&ahead, TimestampFormat::HttpDate),
+                )],
                 body: error_body("RequestExpired").into_bytes(),
             }
         });
         let (result, _) = call(mode, config(&server.url));
         let err = result.expect_err("always expired");
-        assert_eq!(err.as_service_error().map(|e| e.code()), Some("RequestExpired"));
+        assert_eq!(
+            err.as_service_error().map(|e| e.code()),
+            Some("RequestExpired")
+        );
         // One corrected retry; RequestExpired is not otherwise retryable.
         assert_eq!(server.requests(), 2, "{mode:?}");
         assert_eq!(err.attempts(), 2);
@@ -417,7 +602,10 @@ fn clock_skew_is_corrected_only_once() {
 fn modeled_errors_are_typed_and_not_retried() {
     for mode in MODES {
         for code in ["ExpiredTokenException", "RegionDisabledException"] {
-            let server = FaultServer::sequence(vec![Fault::xml(403, &error_body(code)), Fault::xml(200, "")]);
+            let server = FaultServer::sequence(vec![
+                Fault::xml(403, &error_body(code)),
+                Fault::xml(200, ""),
+            ]);
             let input = sts::operation::assume_role::AssumeRoleInput::builder()
                 .role_arn("arn:aws:iam::123456789012:role/faults")
                 .role_session_name("faults")
@@ -426,15 +614,22 @@ fn modeled_errors_are_typed_and_not_retried() {
             let started = Instant::now();
             let result = match mode {
                 Mode::Async => {
-                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .unwrap();
                     rt.block_on(sts::Client::new(config(&server.url)).unwrap().send(input))
                 }
                 Mode::Blocking => sts::blocking::Client::new(config(&server.url)).send(input),
             };
             let err = result.expect_err("a modeled error");
-            let service = err.as_service_error().unwrap_or_else(|| panic!("{mode:?}: {err:?}"));
+            let service = err
+                .as_service_error()
+                .unwrap_or_else(|| panic!("{mode:?}: {err:?}"));
             match code {
-                "ExpiredTokenException" => assert!(service.is_expired_token_exception(), "{service:?}"),
+                "ExpiredTokenException" => {
+                    assert!(service.is_expired_token_exception(), "{service:?}")
+                }
                 _ => assert!(service.is_region_disabled_exception(), "{service:?}"),
             }
             assert_eq!(service.meta().http_status(), Some(403));
@@ -457,12 +652,21 @@ impl ProvideCredentials for ShortLived {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
         let n = self.loads.fetch_add(1, Ordering::SeqCst) + 1;
         let key = format!("AKIDSHORT{n:04}");
-        self.issued.lock().unwrap().push((key.clone(), Instant::now() + self.lifetime));
+        self.issued
+            .lock()
+            .unwrap()
+            .push((key.clone(), Instant::now() + self.lifetime));
         // Through the proxy the endpoint is plain HTTP to a name that is not loopback, where a
         // session token is refused by design (README, "No session token over plain HTTP"):
         // the credentials carry none there.
         let token = (!via_proxy()).then(|| format!("token-{n}"));
-        let creds = Credentials::new(key, format!("secret-{n}"), token, Some(SystemTime::now() + self.lifetime), "short-lived");
+        let creds = Credentials::new(
+            key,
+            format!("secret-{n}"),
+            token,
+            Some(SystemTime::now() + self.lifetime),
+            "short-lived",
+        );
         Box::pin(async move { Ok(creds) })
     }
 
@@ -484,13 +688,21 @@ fn credentials_expiring_during_a_burst_are_refreshed_once() {
     let lifetime = Duration::from_millis(2000);
     for mode in MODES {
         let server = FaultServer::sequence(vec![Fault::xml(200, IDENTITY)]);
-        let inner = Arc::new(ShortLived { lifetime, loads: AtomicUsize::new(0), issued: Mutex::new(Vec::new()) });
-        let cache = Arc::new(CachingProvider::new(inner.clone()).refresh_ahead(Duration::from_millis(100)));
+        let inner = Arc::new(ShortLived {
+            lifetime,
+            loads: AtomicUsize::new(0),
+            issued: Mutex::new(Vec::new()),
+        });
+        let cache =
+            Arc::new(CachingProvider::new(inner.clone()).refresh_ahead(Duration::from_millis(100)));
         let mut cfg = config(&server.url);
         cfg.credentials = Some(cache);
         let burst = |cfg: &sts::Config| match mode {
             Mode::Async => {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
                 let client = sts::Client::new(cfg.clone()).unwrap();
                 rt.block_on(async {
                     let mut set = tokio::task::JoinSet::new();
@@ -508,7 +720,10 @@ fn credentials_expiring_during_a_burst_are_refreshed_once() {
                 let threads: Vec<_> = (0..BURST)
                     .map(|_| {
                         let c = client.clone();
-                        std::thread::spawn(move || c.send(GetCallerIdentityInput::builder().build().unwrap()).map(|_| ()))
+                        std::thread::spawn(move || {
+                            c.send(GetCallerIdentityInput::builder().build().unwrap())
+                                .map(|_| ())
+                        })
                     })
                     .collect();
                 for t in threads {
@@ -517,25 +732,51 @@ fn credentials_expiring_during_a_burst_are_refreshed_once() {
             }
         };
         burst(&cfg);
-        assert_eq!(inner.loads.load(Ordering::SeqCst), 1, "{mode:?}: one load serves the first burst");
+        assert_eq!(
+            inner.loads.load(Ordering::SeqCst),
+            1,
+            "{mode:?}: one load serves the first burst"
+        );
         // Let the first credentials expire, then burst again.
         let first_expiry = inner.issued.lock().unwrap()[0].1;
-        std::thread::sleep(first_expiry.saturating_duration_since(Instant::now()) + Duration::from_millis(50));
+        std::thread::sleep(
+            first_expiry.saturating_duration_since(Instant::now()) + Duration::from_millis(50),
+        );
         burst(&cfg);
-        assert_eq!(inner.loads.load(Ordering::SeqCst), 2, "{mode:?}: exactly one refresh for the second burst");
+        assert_eq!(
+            inner.loads.load(Ordering::SeqCst),
+            2,
+            "{mode:?}: exactly one refresh for the second burst"
+        );
 
         let issued = inner.issued.lock().unwrap().clone();
         let arrivals = server.arrivals();
         assert_eq!(arrivals.len(), 2 * BURST, "{mode:?}");
         for (i, a) in arrivals.iter().enumerate() {
             let key = signed_with(&a.request);
-            let expiry = issued.iter().find(|(k, _)| *k == key).unwrap_or_else(|| panic!("unknown key {key}")).1;
-            assert!(a.at < expiry, "{mode:?}: request {i} arrived signed with {key} after it expired");
+            let expiry = issued
+                .iter()
+                .find(|(k, _)| *k == key)
+                .unwrap_or_else(|| panic!("unknown key {key}"))
+                .1;
+            assert!(
+                a.at < expiry,
+                "{mode:?}: request {i} arrived signed with {key} after it expired"
+            );
             if a.at > first_expiry {
-                assert_eq!(key, issued[1].0, "{mode:?}: after the first key expired only the refreshed one is used");
+                assert_eq!(
+                    key, issued[1].0,
+                    "{mode:?}: after the first key expired only the refreshed one is used"
+                );
             }
         }
-        let second: Vec<_> = arrivals[BURST..].iter().map(|a| signed_with(&a.request)).collect();
-        assert!(second.iter().all(|k| *k == issued[1].0), "{mode:?}: {second:?}");
+        let second: Vec<_> = arrivals[BURST..]
+            .iter()
+            .map(|a| signed_with(&a.request))
+            .collect();
+        assert!(
+            second.iter().all(|k| *k == issued[1].0),
+            "{mode:?}: {second:?}"
+        );
     }
 }

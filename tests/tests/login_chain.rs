@@ -13,7 +13,10 @@ const SESSION: &str = "arn:aws:iam::123456789012:user/Admin";
 
 fn assume_role_answer(_: usize, r: &Received) -> Fault {
     if !r.body.contains("Action=AssumeRole") {
-        return Fault::xml(400, "<ErrorResponse><Error><Code>InvalidAction</Code></Error></ErrorResponse>");
+        return Fault::xml(
+            400,
+            "<ErrorResponse><Error><Code>InvalidAction</Code></Error></ErrorResponse>",
+        );
     }
     Fault::xml(
         200,
@@ -57,13 +60,31 @@ fn a_login_session_source_profile_signs_the_role_request() {
     let mut config = sts::Config::new();
     config.region = Some("us-east-1".into());
     config.endpoint_url = Some(server.url.clone());
-    let provider = ProfileProvider::builder().profile_name("deploy").env(Arc::new(env)).config(config).build();
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let provider = ProfileProvider::builder()
+        .profile_name("deploy")
+        .env(Arc::new(env))
+        .config(config)
+        .build();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let creds = rt.block_on(provider.provide_credentials()).unwrap();
-    assert_eq!((creds.access_key_id(), creds.account_id()), ("ASIAROLE", Some("210987654321")));
+    assert_eq!(
+        (creds.access_key_id(), creds.account_id()),
+        ("ASIAROLE", Some("210987654321"))
+    );
     let received = server.received();
     assert_eq!(received.len(), 1);
-    let auth = received[0].header("authorization").expect("a signed AssumeRole");
-    assert!(auth.contains("Credential=ASIALOGIN/"), "signed with the sign-in session's key: {auth}");
-    assert_eq!(received[0].header("x-amz-security-token"), Some("login-token"));
+    let auth = received[0]
+        .header("authorization")
+        .expect("a signed AssumeRole");
+    assert!(
+        auth.contains("Credential=ASIALOGIN/"),
+        "signed with the sign-in session's key: {auth}"
+    );
+    assert_eq!(
+        received[0].header("x-amz-security-token"),
+        Some("login-token")
+    );
 }

@@ -35,7 +35,15 @@ const CONTEXT: &str = "ContextAssertionMARKERt9";
 const RESP_SECRET: &str = "ResponseSecretKeyMARKERy1";
 const RESP_TOKEN: &str = "ResponseSessionTokenMARKERu2";
 
-const MARKERS: [&str; 7] = [CLIENT_SECRET, CLIENT_TOKEN, MFA_CODE, WEB_TOKEN, SAML, CONTEXT, RESP_SECRET];
+const MARKERS: [&str; 7] = [
+    CLIENT_SECRET,
+    CLIENT_TOKEN,
+    MFA_CODE,
+    WEB_TOKEN,
+    SAML,
+    CONTEXT,
+    RESP_SECRET,
+];
 
 fn assert_clean(what: &str, text: &str) {
     for m in MARKERS.iter().chain([&RESP_TOKEN]) {
@@ -73,7 +81,12 @@ impl Subscriber for Capture {
 
     fn new_span(&self, span: &Attributes<'_>) -> Id {
         let mut log = self.log.lock().unwrap();
-        let _ = write!(log, "\nspan {} {}:", span.metadata().target(), span.metadata().name());
+        let _ = write!(
+            log,
+            "\nspan {} {}:",
+            span.metadata().target(),
+            span.metadata().name()
+        );
         span.record(&mut Fields(&mut log));
         Id::from_u64(self.next_id.fetch_add(1, Ordering::SeqCst) + 1)
     }
@@ -88,7 +101,13 @@ impl Subscriber for Capture {
 
     fn event(&self, event: &Event<'_>) {
         let mut log = self.log.lock().unwrap();
-        let _ = write!(log, "\nevent {} {} {}:", event.metadata().level(), event.metadata().target(), event.metadata().name());
+        let _ = write!(
+            log,
+            "\nevent {} {} {}:",
+            event.metadata().level(),
+            event.metadata().target(),
+            event.metadata().name()
+        );
         event.record(&mut Fields(&mut log));
     }
 
@@ -106,14 +125,26 @@ fn credentials_xml() -> String {
 
 /// Answers each action with its output (credentials carrying the response markers).
 fn answer(_: usize, r: &Received) -> Fault {
-    let action = r.body.split('&').find_map(|kv| kv.strip_prefix("Action=")).unwrap_or_default().to_owned();
+    let action = r
+        .body
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("Action="))
+        .unwrap_or_default()
+        .to_owned();
     let user = "<AssumedRoleUser><AssumedRoleId>AROA:s</AssumedRoleId><Arn>arn:aws:sts::123456789012:assumed-role/r/s</Arn></AssumedRoleUser>";
     let result = match action.as_str() {
         "AssumeRole" => format!("{}{user}", credentials_xml()),
-        "AssumeRoleWithWebIdentity" => format!("{}{user}<Provider>idp</Provider>", credentials_xml()),
+        "AssumeRoleWithWebIdentity" => {
+            format!("{}{user}<Provider>idp</Provider>", credentials_xml())
+        }
         "AssumeRoleWithSAML" => format!("{}{user}<Issuer>idp</Issuer>", credentials_xml()),
         "GetSessionToken" => credentials_xml(),
-        _ => return Fault::xml(400, "<ErrorResponse><Error><Code>InvalidAction</Code></Error></ErrorResponse>"),
+        _ => {
+            return Fault::xml(
+                400,
+                "<ErrorResponse><Error><Code>InvalidAction</Code></Error></ErrorResponse>",
+            )
+        }
     };
     Fault::xml(
         200,
@@ -128,24 +159,41 @@ fn config(url: &str) -> sts::Config {
     let mut config = sts::Config::new();
     config.region = Some("us-east-1".into());
     config.endpoint_url = Some(url.to_owned());
-    config.credentials = Some(Arc::new(StaticCredentials::new("AKIDSECRETS", CLIENT_SECRET, Some(CLIENT_TOKEN.into()))));
+    config.credentials = Some(Arc::new(StaticCredentials::new(
+        "AKIDSECRETS",
+        CLIENT_SECRET,
+        Some(CLIENT_TOKEN.into()),
+    )));
     config.retry.initial_backoff = Duration::from_millis(1);
     config.timeouts.attempt = Some(Duration::from_secs(5));
     config
 }
 
-fn inputs() -> (AssumeRoleInput, GetSessionTokenInput, AssumeRoleWithWebIdentityInput, AssumeRoleWithSamlInput) {
+fn inputs() -> (
+    AssumeRoleInput,
+    GetSessionTokenInput,
+    AssumeRoleWithWebIdentityInput,
+    AssumeRoleWithSamlInput,
+) {
     let assume_role = AssumeRoleInput::builder()
         .role_arn("arn:aws:iam::123456789012:role/secrets")
         .role_session_name("secrets")
         .serial_number("arn:aws:iam::123456789012:mfa/user")
         .token_code(MFA_CODE)
         .provided_contexts(
-            ProvidedContext::builder().provider_arn("arn:aws:iam::aws:contextProvider/IdentityCenter").context_assertion(CONTEXT).build().unwrap(),
+            ProvidedContext::builder()
+                .provider_arn("arn:aws:iam::aws:contextProvider/IdentityCenter")
+                .context_assertion(CONTEXT)
+                .build()
+                .unwrap(),
         )
         .build()
         .unwrap();
-    let session = GetSessionTokenInput::builder().serial_number("arn:aws:iam::123456789012:mfa/user").token_code(MFA_CODE).build().unwrap();
+    let session = GetSessionTokenInput::builder()
+        .serial_number("arn:aws:iam::123456789012:mfa/user")
+        .token_code(MFA_CODE)
+        .build()
+        .unwrap();
     let web = AssumeRoleWithWebIdentityInput::builder()
         .role_arn("arn:aws:iam::123456789012:role/secrets")
         .role_session_name("secrets")
@@ -167,7 +215,11 @@ fn check_requests_carried_secrets(server: &FaultServer) {
     for m in [MFA_CODE, WEB_TOKEN, SAML, CONTEXT] {
         assert!(bodies.contains(m), "the requests should carry {m}");
     }
-    let signed = server.received().into_iter().find(|r| r.header("authorization").is_some()).expect("a signed request");
+    let signed = server
+        .received()
+        .into_iter()
+        .find(|r| r.header("authorization").is_some())
+        .expect("a signed request");
     assert_eq!(signed.header("x-amz-security-token"), Some(CLIENT_TOKEN));
 }
 
@@ -188,7 +240,10 @@ fn full_async_calls_leak_nothing_through_debug_or_tracing() {
     let capture = Capture::default();
     let log = capture.log.clone();
     let outputs = tracing::subscriber::with_default(capture, || {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         let client = sts::Client::new(config(&server.url)).unwrap();
         let (ar, st, web, saml) = inputs();
         assert_clean("input Debug", &format!("{ar:?} {st:?} {web:?} {saml:?}"));
@@ -208,11 +263,20 @@ fn full_async_calls_leak_nothing_through_debug_or_tracing() {
     check_requests_carried_secrets(&server);
     check_outputs(&outputs);
     let log = log.lock().unwrap().clone();
-    assert!(log.contains("operation=AssumeRole"), "the subscriber saw the calls:\n{log}");
-    assert!(log.contains("sending request"), "TRACE events were captured:\n{log}");
+    assert!(
+        log.contains("operation=AssumeRole"),
+        "the subscriber saw the calls:\n{log}"
+    );
+    assert!(
+        log.contains("sending request"),
+        "TRACE events were captured:\n{log}"
+    );
     assert_clean("tracing output", &log);
     // Neither signatures nor request bodies are logged (not even at TRACE).
-    assert!(!log.contains("Signature=") && !log.contains("Action=AssumeRole"), "{log}");
+    assert!(
+        !log.contains("Signature=") && !log.contains("Action=AssumeRole"),
+        "{log}"
+    );
 }
 
 #[test]
@@ -243,19 +307,33 @@ fn full_blocking_calls_leak_nothing_through_debug_or_tracing() {
 /// service error. Neither the error's Display/Debug nor the tracing output shows them.
 #[test]
 fn errors_about_secret_bodies_leak_nothing() {
-    let truncated = format!("<AssumeRoleResponse><AssumeRoleResult>{}", &credentials_xml()[..120]);
+    let truncated = format!(
+        "<AssumeRoleResponse><AssumeRoleResult>{}",
+        &credentials_xml()[..120]
+    );
     let mismatched = format!(
         "<AssumeRoleResponse><AssumeRoleResult><Credentials><SecretAccessKey>{RESP_SECRET}</SessionToken></Credentials></AssumeRoleResult></AssumeRoleResponse>"
     );
     let bad_date = credentials_xml().replace("2030-01-01T00:00:00Z", RESP_TOKEN);
-    let bad_date = format!("<AssumeRoleResponse><AssumeRoleResult>{bad_date}</AssumeRoleResult></AssumeRoleResponse>");
+    let bad_date = format!(
+        "<AssumeRoleResponse><AssumeRoleResult>{bad_date}</AssumeRoleResult></AssumeRoleResponse>"
+    );
     let service = "<ErrorResponse><Error><Type>Sender</Type><Code>ExpiredTokenException</Code><Message>expired</Message></Error></ErrorResponse>".to_owned();
     let capture = Capture::default();
     let log = capture.log.clone();
     tracing::subscriber::with_default(capture, || {
-        for (status, body) in [(200, truncated), (200, mismatched), (200, bad_date), (500, credentials_xml()), (400, service)] {
+        for (status, body) in [
+            (200, truncated),
+            (200, mismatched),
+            (200, bad_date),
+            (500, credentials_xml()),
+            (400, service),
+        ] {
             let server = FaultServer::sequence(vec![Fault::xml(status, &body)]);
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
             let client = sts::Client::new(config(&server.url)).unwrap();
             let (ar, ..) = inputs();
             let err = rt.block_on(client.send(ar)).expect_err("fails");
@@ -274,20 +352,37 @@ fn errors_about_secret_bodies_leak_nothing() {
 #[test]
 fn credentials_types_and_providers_redact() {
     let expiry = Some(SystemTime::now() + Duration::from_secs(3600));
-    let creds = Credentials::new("AKIDSECRETS", CLIENT_SECRET, Some(CLIENT_TOKEN.into()), expiry, "test");
+    let creds = Credentials::new(
+        "AKIDSECRETS",
+        CLIENT_SECRET,
+        Some(CLIENT_TOKEN.into()),
+        expiry,
+        "test",
+    );
     assert_clean("Credentials Debug", &format!("{creds:?} {creds:#?}"));
-    assert!(format!("{creds:?}").contains("AKIDSECRETS"), "the access key id is not secret");
+    assert!(
+        format!("{creds:?}").contains("AKIDSECRETS"),
+        "the access key id is not secret"
+    );
 
     let fixed = StaticCredentials::from(creds.clone());
     assert_clean("StaticCredentials Debug", &format!("{fixed:?}"));
 
     let cache = CachingProvider::new(Arc::new(fixed));
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let loaded = rt.block_on(cache.provide_credentials()).unwrap();
     assert_eq!(loaded.secret_access_key(), CLIENT_SECRET);
-    assert_clean("CachingProvider Debug (loaded)", &format!("{cache:?} {cache:#?}"));
+    assert_clean(
+        "CachingProvider Debug (loaded)",
+        &format!("{cache:?} {cache:#?}"),
+    );
 
-    let chain = stsgen_runtime::credentials::chain::ProviderChain::first_try(StaticCredentials::from(creds.clone()));
+    let chain = stsgen_runtime::credentials::chain::ProviderChain::first_try(
+        StaticCredentials::from(creds.clone()),
+    );
     let loaded = rt.block_on(chain.provide_credentials()).unwrap();
     assert_eq!(loaded.session_token(), Some(CLIENT_TOKEN));
     assert_clean("ProviderChain Debug", &format!("{chain:?}"));
@@ -309,12 +404,16 @@ fn credentials_types_and_providers_redact() {
     assert_clean("ProfileSet Debug", &format!("{profiles:?}"));
     let profile = profiles.selected_profile().unwrap();
     assert_clean("Profile Debug", &format!("{profile:?}"));
-    let from_profile = stsgen_runtime::credentials::profile::ProfileCredentials::static_from(profile).unwrap();
+    let from_profile =
+        stsgen_runtime::credentials::profile::ProfileCredentials::static_from(profile).unwrap();
     assert_eq!(from_profile.secret_access_key(), CLIENT_SECRET);
     assert_clean("profile credentials Debug", &format!("{from_profile:?}"));
 
     // The client configuration holds the provider: its Debug is clean too.
-    assert_clean("Config Debug", &format!("{:?}", config("http://127.0.0.1:9")));
+    assert_clean(
+        "Config Debug",
+        &format!("{:?}", config("http://127.0.0.1:9")),
+    );
 }
 
 /// The container and instance-metadata providers: the container authorization token, the IMDS
@@ -335,7 +434,11 @@ fn container_and_instance_metadata_providers_leak_nothing() {
     let doc = format!(
         r#"{{"Code":"Success","AccessKeyId":"ASIAMETA","SecretAccessKey":"{RESP_SECRET}","Token":"{RESP_TOKEN}","Expiration":"2030-01-01T00:00:00Z"}}"#
     );
-    let respond = |status: u16, body: &str| Fault::Respond { status, headers: vec![], body: body.as_bytes().to_vec() };
+    let respond = |status: u16, body: &str| Fault::Respond {
+        status,
+        headers: vec![],
+        body: body.as_bytes().to_vec(),
+    };
     let imds_up = Arc::new(std::sync::atomic::AtomicBool::new(true));
     let imds = {
         let (doc, up) = (doc.clone(), imds_up.clone());
@@ -365,26 +468,47 @@ fn container_and_instance_metadata_providers_leak_nothing() {
     let capture = Capture::default();
     let log = capture.log.clone();
     tracing::subscriber::with_default(capture, || {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         let env = MemoryEnv::new()
-            .with_var("AWS_CONTAINER_CREDENTIALS_FULL_URI", format!("{}/creds", container.url))
+            .with_var(
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                format!("{}/creds", container.url),
+            )
             .with_var("AWS_CONTAINER_AUTHORIZATION_TOKEN", AUTH);
         clean("MemoryEnv Debug", &format!("{env:?}"));
-        let provider = ContainerCredentialsProvider::builder().env(Arc::new(env)).build();
+        let provider = ContainerCredentialsProvider::builder()
+            .env(Arc::new(env))
+            .build();
         let c = rt.block_on(provider.provide_credentials()).unwrap();
         assert_eq!(c.secret_access_key(), RESP_SECRET);
-        clean("container credentials and provider Debug", &format!("{c:?} {provider:?}"));
+        clean(
+            "container credentials and provider Debug",
+            &format!("{c:?} {provider:?}"),
+        );
         for _ in 0..2 {
             provider.invalidate();
             let e = rt.block_on(provider.provide_credentials()).unwrap_err();
             clean("container error", &format!("{e} {e:?}"));
         }
         // Refused hosts and bad tokens name the variable, never the token.
-        for (uri, token) in [("http://10.9.8.7/creds", AUTH.to_owned()), (container.url.as_str(), format!("{AUTH}\nX"))] {
+        for (uri, token) in [
+            ("http://10.9.8.7/creds", AUTH.to_owned()),
+            (container.url.as_str(), format!("{AUTH}\nX")),
+        ] {
             let env = MemoryEnv::new()
                 .with_var("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri)
                 .with_var("AWS_CONTAINER_AUTHORIZATION_TOKEN", token);
-            let e = rt.block_on(ContainerCredentialsProvider::builder().env(Arc::new(env)).build().provide_credentials()).unwrap_err();
+            let e = rt
+                .block_on(
+                    ContainerCredentialsProvider::builder()
+                        .env(Arc::new(env))
+                        .build()
+                        .provide_credentials(),
+                )
+                .unwrap_err();
             clean("container configuration error", &format!("{e} {e:?}"));
         }
 
@@ -397,7 +521,10 @@ fn container_and_instance_metadata_providers_leak_nothing() {
             .build();
         let c = rt.block_on(provider.provide_credentials()).unwrap();
         assert_eq!(c.session_token(), Some(RESP_TOKEN));
-        clean("IMDS credentials and provider Debug", &format!("{c:?} {provider:?}"));
+        clean(
+            "IMDS credentials and provider Debug",
+            &format!("{c:?} {provider:?}"),
+        );
         // IMDS fails (answering 500 with the credentials document) after the credentials
         // expired: static stability serves them with a warning.
         imds_up.store(false, Ordering::SeqCst);
@@ -406,10 +533,19 @@ fn container_and_instance_metadata_providers_leak_nothing() {
         assert_eq!(served.secret_access_key(), RESP_SECRET);
         clean("IMDS served credentials Debug", &format!("{served:?}"));
     });
-    assert!(container.received()[0].header("authorization") == Some(AUTH), "the token was sent");
-    assert!(imds.received()[1].header("x-aws-ec2-metadata-token") == Some(IMDS_TOKEN), "the IMDS token was sent");
+    assert!(
+        container.received()[0].header("authorization") == Some(AUTH),
+        "the token was sent"
+    );
+    assert!(
+        imds.received()[1].header("x-aws-ec2-metadata-token") == Some(IMDS_TOKEN),
+        "the IMDS token was sent"
+    );
     let log = log.lock().unwrap().clone();
-    assert!(log.contains("static stability"), "the warning was logged:\n{log}");
+    assert!(
+        log.contains("static stability"),
+        "the warning was logged:\n{log}"
+    );
     clean("tracing output", &log);
 }
 
@@ -443,17 +579,31 @@ fn credential_process_assignments_are_redacted() {
 #[test]
 fn malformed_credentials_lines_keep_the_token_out() {
     let token = format!("IQoJ{CLIENT_TOKEN}+/abc==");
-    for line in [format!("aws_session_token:{token}"), format!("aws_session_token {token}"), token.clone()] {
+    for line in [
+        format!("aws_session_token:{token}"),
+        format!("aws_session_token {token}"),
+        token.clone(),
+    ] {
         let text = format!("[default]\naws_access_key_id = AKIDSECRETS\naws_secret_access_key = {CLIENT_SECRET}\n{line}\n");
         let shown = match stsgen_runtime::config::ProfileSet::parse("", &text) {
             Ok(set) => {
                 let profile = set.get("default").expect("the profile is there");
-                assert!(profile.keys().all(|k| !k.to_ascii_lowercase().contains(&CLIENT_TOKEN.to_ascii_lowercase())), "{line}");
+                assert!(
+                    profile.keys().all(|k| !k
+                        .to_ascii_lowercase()
+                        .contains(&CLIENT_TOKEN.to_ascii_lowercase())),
+                    "{line}"
+                );
                 format!("{set:?} {:?} {profile:?}", set.warnings())
             }
             Err(e) => format!("{e} {e:?}"),
         };
-        assert!(!shown.to_ascii_lowercase().contains(&CLIENT_TOKEN.to_ascii_lowercase()), "{line}: {shown}");
+        assert!(
+            !shown
+                .to_ascii_lowercase()
+                .contains(&CLIENT_TOKEN.to_ascii_lowercase()),
+            "{line}: {shown}"
+        );
     }
 }
 
@@ -463,14 +613,25 @@ fn malformed_credentials_lines_keep_the_token_out() {
 fn canonical_requests_redact_the_session_token() {
     use stsgen_runtime::sigv4::{canonical_request, SigningParams};
     let params = SigningParams::new("us-east-1", "sts", SystemTime::now());
-    let headers: [(&str, &[u8]); 3] =
-        [("host", b"sts.amazonaws.com"), ("x-amz-date", b"20260101T000000Z"), ("X-Amz-Security-Token", CLIENT_TOKEN.as_bytes())];
-    let query = format!("Action=GetCallerIdentity&X-Amz-Security-Token={CLIENT_TOKEN}&Version=2011-06-15");
-    let creq = canonical_request("POST", "/", &query, headers, "UNSIGNED-PAYLOAD", &params).unwrap();
-    assert!(creq.as_str().contains(CLIENT_TOKEN), "the hashed text is exact");
+    let headers: [(&str, &[u8]); 3] = [
+        ("host", b"sts.amazonaws.com"),
+        ("x-amz-date", b"20260101T000000Z"),
+        ("X-Amz-Security-Token", CLIENT_TOKEN.as_bytes()),
+    ];
+    let query =
+        format!("Action=GetCallerIdentity&X-Amz-Security-Token={CLIENT_TOKEN}&Version=2011-06-15");
+    let creq =
+        canonical_request("POST", "/", &query, headers, "UNSIGNED-PAYLOAD", &params).unwrap();
+    assert!(
+        creq.as_str().contains(CLIENT_TOKEN),
+        "the hashed text is exact"
+    );
     let shown = format!("{creq} {creq:?} {creq:#?}");
     assert_clean("CanonicalRequest Display/Debug", &shown);
-    assert!(shown.contains("x-amz-security-token:***") && shown.contains("Action=GetCallerIdentity"), "{shown}");
+    assert!(
+        shown.contains("x-amz-security-token:***") && shown.contains("Action=GetCallerIdentity"),
+        "{shown}"
+    );
 }
 
 /// `HttpResponse`'s `Debug` shows the status, headers (secret-bearing ones redacted) and the
@@ -479,11 +640,23 @@ fn canonical_requests_redact_the_session_token() {
 fn http_responses_debug_without_the_body() {
     let mut headers = sts::runtime::http::HeaderMap::new();
     headers.insert("x-amzn-requestid", "req-1".parse().unwrap());
-    headers.insert("set-cookie", format!("session={CLIENT_TOKEN}").parse().unwrap());
-    let response = stsgen_runtime::client::HttpResponse { status: 200, headers, body: credentials_xml().into_bytes() };
+    headers.insert(
+        "set-cookie",
+        format!("session={CLIENT_TOKEN}").parse().unwrap(),
+    );
+    let response = stsgen_runtime::client::HttpResponse {
+        status: 200,
+        headers,
+        body: credentials_xml().into_bytes(),
+    };
     let shown = format!("{response:?} {response:#?}");
     assert_clean("HttpResponse Debug", &shown);
-    assert!(shown.contains("200") && shown.contains("req-1") && shown.contains(&format!("body_len: {}", response.body.len())), "{shown}");
+    assert!(
+        shown.contains("200")
+            && shown.contains("req-1")
+            && shown.contains(&format!("body_len: {}", response.body.len())),
+        "{shown}"
+    );
 }
 
 /// IAM Identity Center: the access token, refresh token, client secret and device code (in the
@@ -494,9 +667,9 @@ fn sso_provider_and_sign_in_leak_nothing() {
     use std::collections::VecDeque;
     use stsgen_config::credentials::sso::login::SsoLogin;
     use stsgen_config::credentials::sso::{
-        CreateTokenRequest, CreateTokenResponse, GetRoleCredentialsRequest, RegisterClientRequest, RegisterClientResponse,
-        RoleCredentials, SsoApi, SsoApiError, SsoTokenProvider, StartDeviceAuthorizationRequest,
-        StartDeviceAuthorizationResponse,
+        CreateTokenRequest, CreateTokenResponse, GetRoleCredentialsRequest, RegisterClientRequest,
+        RegisterClientResponse, RoleCredentials, SsoApi, SsoApiError, SsoTokenProvider,
+        StartDeviceAuthorizationRequest, StartDeviceAuthorizationResponse,
     };
     use stsgen_config::credentials::ProfileProvider;
     use stsgen_runtime::config::{Env, MemoryEnv};
@@ -531,7 +704,11 @@ fn sso_provider_and_sign_in_leak_nothing() {
     #[derive(Debug, Default)]
     struct Service(Mutex<VecDeque<bool>>);
     impl SsoApi for Service {
-        fn get_role_credentials<'a>(&'a self, _: &'a str, r: GetRoleCredentialsRequest) -> BoxFuture<'a, Result<RoleCredentials, SsoApiError>> {
+        fn get_role_credentials<'a>(
+            &'a self,
+            _: &'a str,
+            r: GetRoleCredentialsRequest,
+        ) -> BoxFuture<'a, Result<RoleCredentials, SsoApiError>> {
             assert!(r.access_token == ACCESS || r.access_token == NEW_ACCESS);
             Box::pin(async {
                 Ok(RoleCredentials {
@@ -542,11 +719,18 @@ fn sso_provider_and_sign_in_leak_nothing() {
                 })
             })
         }
-        fn create_token<'a>(&'a self, _: &'a str, r: CreateTokenRequest) -> BoxFuture<'a, Result<CreateTokenResponse, SsoApiError>> {
+        fn create_token<'a>(
+            &'a self,
+            _: &'a str,
+            r: CreateTokenRequest,
+        ) -> BoxFuture<'a, Result<CreateTokenResponse, SsoApiError>> {
             let ok = self.0.lock().unwrap().pop_front().unwrap_or(true);
             Box::pin(async move {
                 if !ok {
-                    return Err(SsoApiError::Service { code: "InvalidClientException".into(), message: "client rejected".into() });
+                    return Err(SsoApiError::Service {
+                        code: "InvalidClientException".into(),
+                        message: "client rejected".into(),
+                    });
                 }
                 if r.device_code.is_some() {
                     assert_eq!(r.device_code.as_deref(), Some(DEVICE));
@@ -559,7 +743,11 @@ fn sso_provider_and_sign_in_leak_nothing() {
                 })
             })
         }
-        fn register_client<'a>(&'a self, _: &'a str, _: RegisterClientRequest) -> BoxFuture<'a, Result<RegisterClientResponse, SsoApiError>> {
+        fn register_client<'a>(
+            &'a self,
+            _: &'a str,
+            _: RegisterClientRequest,
+        ) -> BoxFuture<'a, Result<RegisterClientResponse, SsoApiError>> {
             Box::pin(async {
                 Ok(RegisterClientResponse {
                     client_id: "client".into(),
@@ -603,19 +791,35 @@ fn sso_provider_and_sign_in_leak_nothing() {
             r#"{{"accessToken":"{ACCESS}","expiresAt":"{expires}","refreshToken":"{REFRESH}","clientId":"c","clientSecret":"{CLIENT_SECRET_SSO}","region":"eu-west-1","startUrl":"https://corp.awsapps.com/start"}}"#
         )
     };
-    let env: Arc<dyn Env> = Arc::new(FsEnv(MemoryEnv::new().with_var("HOME", home.to_str().unwrap())));
+    let env: Arc<dyn Env> = Arc::new(FsEnv(
+        MemoryEnv::new().with_var("HOME", home.to_str().unwrap()),
+    ));
     let api = Arc::new(Service(Mutex::new(VecDeque::from([false]))));
     let capture = Capture::default();
     let log = capture.log.clone();
     tracing::subscriber::with_default(capture, || {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         // Two minutes left: the refresh fails (a warning), the token is used.
         std::fs::write(&file, body("2030-01-01T00:02:00Z")).unwrap();
-        let config = sts::Config { clock: ServiceClock::fixed(now), ..sts::Config::new() };
-        let provider = ProfileProvider::builder().profile_name("dev").env(env.clone()).config(config).sso_api(api.clone()).build();
+        let config = sts::Config {
+            clock: ServiceClock::fixed(now),
+            ..sts::Config::new()
+        };
+        let provider = ProfileProvider::builder()
+            .profile_name("dev")
+            .env(env.clone())
+            .config(config)
+            .sso_api(api.clone())
+            .build();
         let c = rt.block_on(provider.provide_credentials()).unwrap();
         assert_eq!(c.secret_access_key(), RESP_SECRET);
-        clean("SSO credentials and provider Debug", &format!("{c:?} {provider:?}"));
+        clean(
+            "SSO credentials and provider Debug",
+            &format!("{c:?} {provider:?}"),
+        );
         // A second token provider refreshes: the file is written back.
         let token = SsoTokenProvider::new(
             stsgen_runtime::credentials::profile::resolve_chain(
@@ -634,27 +838,47 @@ fn sso_provider_and_sign_in_leak_nothing() {
         );
         let t = rt.block_on(token.token()).unwrap();
         assert_eq!(t.access_token(), NEW_ACCESS);
-        clean("SSO token and token provider Debug", &format!("{t:?} {token:?}"));
+        clean(
+            "SSO token and token provider Debug",
+            &format!("{t:?} {token:?}"),
+        );
         // Malformed and expired cache files: errors name the file, never its secrets.
-        for bad in [format!("{{\"accessToken\":\"{ACCESS}\",\"expiresAt\":\"{REFRESH}\"}}"), format!("{ACCESS} {REFRESH}"), body("2020-01-01T00:00:00Z")] {
+        for bad in [
+            format!("{{\"accessToken\":\"{ACCESS}\",\"expiresAt\":\"{REFRESH}\"}}"),
+            format!("{ACCESS} {REFRESH}"),
+            body("2020-01-01T00:00:00Z"),
+        ] {
             std::fs::write(&file, bad).unwrap();
             let fresh = ProfileProvider::builder()
                 .profile_name("dev")
                 .env(env.clone())
-                .config(sts::Config { clock: ServiceClock::fixed(now), ..sts::Config::new() })
+                .config(sts::Config {
+                    clock: ServiceClock::fixed(now),
+                    ..sts::Config::new()
+                })
                 .sso_api(Arc::new(Service(Mutex::new(VecDeque::from([false])))))
                 .build();
             let e = rt.block_on(fresh.provide_credentials()).unwrap_err();
             clean("SSO error", &format!("{e} {e:?}"));
         }
         // The sign-in: prompt, outcome and the file it wrote.
-        let login = SsoLogin::new("dev").env(env.clone()).api(api.clone()).sleep(Arc::new(|_| Box::pin(async {})));
-        let outcome = rt.block_on(login.run(|p| clean("device prompt", &format!("{p:?}")))).unwrap();
+        let login = SsoLogin::new("dev")
+            .env(env.clone())
+            .api(api.clone())
+            .sleep(Arc::new(|_| Box::pin(async {})));
+        let outcome = rt
+            .block_on(login.run(|p| clean("device prompt", &format!("{p:?}"))))
+            .unwrap();
         clean("sign-in Debug", &format!("{outcome:?} {login:?}"));
-        assert!(std::fs::read_to_string(&outcome.file).unwrap().contains(NEW_ACCESS));
+        assert!(std::fs::read_to_string(&outcome.file)
+            .unwrap()
+            .contains(NEW_ACCESS));
     });
     let log = log.lock().unwrap().clone();
-    assert!(log.contains("refreshing the IAM Identity Center access token failed"), "the warning was logged:\n{log}");
+    assert!(
+        log.contains("refreshing the IAM Identity Center access token failed"),
+        "the warning was logged:\n{log}"
+    );
     clean("tracing output", &log);
     let _ = std::fs::remove_dir_all(&home);
 }
@@ -676,12 +900,20 @@ fn login_session_provider_leaks_nothing() {
     const SESSION: &str = "arn:aws:iam::123456789012:user/Admin";
     let clean = |what: &str, text: &str| {
         assert_clean(what, text);
-        for m in [LOGIN_SECRET, LOGIN_TOKEN, LOGIN_REFRESH, LOGIN_ID_TOKEN, "MHcCAQEE", "2+1RpqDv0RpZ"] {
+        for m in [
+            LOGIN_SECRET,
+            LOGIN_TOKEN,
+            LOGIN_REFRESH,
+            LOGIN_ID_TOKEN,
+            "MHcCAQEE",
+            "2+1RpqDv0RpZ",
+        ] {
             assert!(!text.contains(m), "{what} leaks {m}:\n{text}");
         }
     };
     let token = |expires: SystemTime| {
-        let key = format!("-----BEGIN EC PRIVATE KEY-----\n{KEY_BODY}\n-----END EC PRIVATE KEY-----\n");
+        let key =
+            format!("-----BEGIN EC PRIVATE KEY-----\n{KEY_BODY}\n-----END EC PRIVATE KEY-----\n");
         format!(
             r#"{{"accessToken": {{"accessKeyId": "ASIALOGIN", "secretAccessKey": "{LOGIN_SECRET}", "sessionToken": "{LOGIN_TOKEN}",
 "accountId": "123456789012", "expiresAt": "{}"}}, "tokenType": "aws_sigv4", "refreshToken": "{LOGIN_REFRESH}",
@@ -695,35 +927,75 @@ fn login_session_provider_leaks_nothing() {
             MemoryEnv::new()
                 .with_var("AWS_LOGIN_CACHE_DIRECTORY", "/login-cache")
                 .with_var("HOME", "/h")
-                .with_file("/h/.aws/config", format!("[profile dev]\nlogin_session = {SESSION}\n"))
-                .with_file(format!("/login-cache/{}.json", stsgen_runtime::sigv4::sha256_hex(SESSION.as_bytes())), contents),
+                .with_file(
+                    "/h/.aws/config",
+                    format!("[profile dev]\nlogin_session = {SESSION}\n"),
+                )
+                .with_file(
+                    format!(
+                        "/login-cache/{}.json",
+                        stsgen_runtime::sigv4::sha256_hex(SESSION.as_bytes())
+                    ),
+                    contents,
+                ),
         )
     };
     let now = SystemTime::now();
     let capture = Capture::default();
     let log = capture.log.clone();
     tracing::subscriber::with_default(capture, || {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         // Valid, through the profile: the credentials carry the secrets, their Debug does not.
-        let provider = ProfileProvider::builder().profile_name("dev").env(env(token(now + Duration::from_secs(3600)))).build();
+        let provider = ProfileProvider::builder()
+            .profile_name("dev")
+            .env(env(token(now + Duration::from_secs(3600))))
+            .build();
         let creds = rt.block_on(provider.provide_credentials()).unwrap();
-        assert_eq!((creds.secret_access_key(), creds.session_token()), (LOGIN_SECRET, Some(LOGIN_TOKEN)));
-        clean("login credentials Debug", &format!("{creds:?} {provider:?}"));
+        assert_eq!(
+            (creds.secret_access_key(), creds.session_token()),
+            (LOGIN_SECRET, Some(LOGIN_TOKEN))
+        );
+        clean(
+            "login credentials Debug",
+            &format!("{creds:?} {provider:?}"),
+        );
         // Due for a refresh that cannot happen here: served with a warning.
-        let due = LoginProvider::builder(SESSION).env(env(token(now + Duration::from_secs(120)))).build();
-        assert_eq!(rt.block_on(due.provide_credentials()).unwrap().secret_access_key(), LOGIN_SECRET);
+        let due = LoginProvider::builder(SESSION)
+            .env(env(token(now + Duration::from_secs(120))))
+            .build();
+        assert_eq!(
+            rt.block_on(due.provide_credentials())
+                .unwrap()
+                .secret_access_key(),
+            LOGIN_SECRET
+        );
         clean("login provider Debug", &format!("{due:?}"));
         // Expired: the error says what to do, and nothing more.
-        let expired = LoginProvider::builder(SESSION).profile_name("dev").env(env(token(now - Duration::from_secs(60)))).build();
+        let expired = LoginProvider::builder(SESSION)
+            .profile_name("dev")
+            .env(env(token(now - Duration::from_secs(60))))
+            .build();
         let e = rt.block_on(expired.provide_credentials()).unwrap_err();
         assert!(e.to_string().contains("aws login --profile dev"), "{e}");
         clean("expired login error", &format!("{e} {e:?}"));
         // Bad files: each error names the field, never a value.
         let good = token(now + Duration::from_secs(3600));
         for bad in [
-            good.replace("\"accountId\": \"123456789012\"", &format!("\"accountId\": \"{LOGIN_SECRET}\"")),
-            good.replace("\"tokenType\": \"aws_sigv4\"", &format!("\"tokenType\": \"{LOGIN_TOKEN}\"")),
-            good.replace(&format!("\"refreshToken\": \"{LOGIN_REFRESH}\""), &format!("\"refreshToken\": [\"{LOGIN_REFRESH}\"]")),
+            good.replace(
+                "\"accountId\": \"123456789012\"",
+                &format!("\"accountId\": \"{LOGIN_SECRET}\""),
+            ),
+            good.replace(
+                "\"tokenType\": \"aws_sigv4\"",
+                &format!("\"tokenType\": \"{LOGIN_TOKEN}\""),
+            ),
+            good.replace(
+                &format!("\"refreshToken\": \"{LOGIN_REFRESH}\""),
+                &format!("\"refreshToken\": [\"{LOGIN_REFRESH}\"]"),
+            ),
             good.replace("\"clientId\"", &format!("\"{LOGIN_REFRESH}\": 1, \"x\"")),
             good.replace("-----BEGIN EC", &format!("{LOGIN_SECRET}\"")),
         ] {
@@ -733,6 +1005,9 @@ fn login_session_provider_leaks_nothing() {
         }
     });
     let log = log.lock().unwrap();
-    assert!(log.contains("could not be refreshed"), "the warning was emitted:\n{log}");
+    assert!(
+        log.contains("could not be refreshed"),
+        "the warning was emitted:\n{log}"
+    );
     clean("tracing output", &log);
 }

@@ -4,18 +4,26 @@
 use std::path::PathBuf;
 
 fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
 }
 
 fn generate_fixture(name: &str) -> codegen::GeneratedCrate {
-    let path = root().join("tests/fixtures/models").join(format!("{name}.json"));
+    let path = root()
+        .join("tests/fixtures/models")
+        .join(format!("{name}.json"));
     let model = std::fs::read_to_string(&path).expect("fixture model");
     let inputs = codegen::Inputs {
         service_model: model,
         privileges: None,
         endpoint_rules: None,
         partitions: None,
-        options: codegen::Options { runtime_path: "../../runtime".to_owned(), ..Default::default() },
+        options: codegen::Options {
+            runtime_path: "../../runtime".to_owned(),
+            ..Default::default()
+        },
     };
     codegen::generate(&inputs).expect("fixture generates")
 }
@@ -64,9 +72,15 @@ fn rest_sink_protocol_is_data() {
     let krate = generate_fixture("rest_sink");
     let get = &krate.files["src/operation/get_thing.rs"];
     assert!(get.contains("b.literal(\"/things/\");"), "{get}");
-    assert!(get.contains("b.query_literal(\"view\", ::std::option::Option::Some(\"full\"));"), "{get}");
+    assert!(
+        get.contains("b.query_literal(\"view\", ::std::option::Option::Some(\"full\"));"),
+        "{get}"
+    );
     assert!(get.contains("pub const UNSIGNED: bool = true;"));
-    assert!(!get.contains("aws_query") && !get.contains("x-amz-target"), "no other protocol's code");
+    assert!(
+        !get.contains("aws_query") && !get.contains("x-amz-target"),
+        "no other protocol's code"
+    );
     // The crate enables the runtime's restJson module (which brings the awsJson JSON code).
     assert!(krate.files["Cargo.toml"].contains("features = [\"rest-json\"]"));
 }
@@ -77,16 +91,24 @@ fn json_sink_protocol_is_data() {
     let put = &krate.files["src/operation/put_item.rs"];
     assert!(put.contains("pub const TARGET: &str = \"JsonSink_20240101.PutItem\";"));
     assert!(put.contains("aws_json::CONTENT_TYPE_1_1"));
-    assert!(!put.contains("aws_query"), "no awsQuery code in an awsJson crate");
+    assert!(
+        !put.contains("aws_query"),
+        "no awsQuery code in an awsJson crate"
+    );
     // awsJson errors are matched by shape name even when the model has an awsQuery code.
     let errors = &krate.files["src/types/error.rs"];
-    assert!(errors.contains("pub const CODE: &'static str = \"Throttled\";"), "{errors}");
+    assert!(
+        errors.contains("pub const CODE: &'static str = \"Throttled\";"),
+        "{errors}"
+    );
     // The crate enables the runtime's awsJson module for itself.
     assert!(krate.files["Cargo.toml"].contains("features = [\"aws-json\"]"));
     // A streaming operation: a module that says why, and no client method.
     let blob = &krate.files["src/operation/download_blob.rs"];
     assert!(blob.contains("not supported by this generator yet"));
-    assert!(blob.contains("pub const NOT_SUPPORTED: &str = \"its output member `Body` is a streaming payload\";"));
+    assert!(blob.contains(
+        "pub const NOT_SUPPORTED: &str = \"its output member `Body` is a streaming payload\";"
+    ));
     assert!(!krate.files["src/client.rs"].contains("fn download_blob"));
     assert!(krate.files["src/client.rs"].contains("fn put_item"));
 }
@@ -97,24 +119,54 @@ fn kitchen_sink_names() {
     let op = &krate.files["src/operation/put_things.rs"];
     // Keyword and awkward names.
     assert!(op.contains("pub(crate) r#type:"), "`Type` becomes r#type");
-    assert!(op.contains("pub(crate) r#match:"), "`Match` becomes r#match");
-    assert!(op.contains("pub(crate) saml_assertion: ::std::string::String"), "required SAMLAssertion is not optional");
-    assert!(krate.files.contains_key("src/operation/n3d_secure_check.rs"), "digit-leading operation names get a prefix");
+    assert!(
+        op.contains("pub(crate) r#match:"),
+        "`Match` becomes r#match"
+    );
+    assert!(
+        op.contains("pub(crate) saml_assertion: ::std::string::String"),
+        "required SAMLAssertion is not optional"
+    );
+    assert!(
+        krate
+            .files
+            .contains_key("src/operation/n3d_secure_check.rs"),
+        "digit-leading operation names get a prefix"
+    );
     let secure = &krate.files["src/operation/n3d_secure_check.rs"];
-    assert!(secure.contains("pub(crate) self_:"), "`Self` member becomes self_");
-    assert!(secure.contains("pub(crate) builder_value:"), "`Builder` member does not shadow builder()");
+    assert!(
+        secure.contains("pub(crate) self_:"),
+        "`Self` member becomes self_"
+    );
+    assert!(
+        secure.contains("pub(crate) builder_value:"),
+        "`Builder` member does not shadow builder()"
+    );
     let types = &krate.files["src/types/mod.rs"];
     assert!(types.contains("V1d,"), "enum value 1d");
-    assert!(types.contains("Ec2AmazonawsCom,"), "enum value ec2.amazonaws.com");
-    assert!(types.contains("UnknownValue,"), "enum value UNKNOWN does not clash with Unknown(String)");
+    assert!(
+        types.contains("Ec2AmazonawsCom,"),
+        "enum value ec2.amazonaws.com"
+    );
+    assert!(
+        types.contains("UnknownValue,"),
+        "enum value UNKNOWN does not clash with Unknown(String)"
+    );
     assert!(types.contains("SelfValue,"), "enum value Self");
     // Recursion is boxed only where needed.
-    assert!(types.contains("pub(crate) parent: ::std::option::Option<::std::boxed::Box<crate::types::Node>>"));
-    assert!(types.contains("pub(crate) children: ::std::option::Option<::std::vec::Vec<crate::types::Node>>"));
+    assert!(types.contains(
+        "pub(crate) parent: ::std::option::Option<::std::boxed::Box<crate::types::Node>>"
+    ));
+    assert!(types.contains(
+        "pub(crate) children: ::std::option::Option<::std::vec::Vec<crate::types::Node>>"
+    ));
     // Errors keep their wire code, not the shape name.
     let errors = &krate.files["src/types/error.rs"];
     assert!(errors.contains("pub const CODE: &'static str = \"ThingNotFound\";"));
-    assert!(errors.contains("pub const SENDER_FAULT: bool = false;"), "LimitFault is a server fault");
+    assert!(
+        errors.contains("pub const SENDER_FAULT: bool = false;"),
+        "LimitFault is a server fault"
+    );
     // Unsigned operations are marked.
     assert!(krate.files["src/operation/ping.rs"].contains("pub const UNSIGNED: bool = true;"));
 }
@@ -178,11 +230,20 @@ fn query_compatible_errors_match_the_query_code_or_the_shape_name() {
             "error": {"code": "AWS.SimpleQueueService.NonExistentQueue", "httpStatusCode": 400, "senderFault": true}}}}"#;
     let krate = generate_text(model).unwrap();
     let errors = &krate.files["src/types/error.rs"];
-    assert!(errors.contains("\"AWS.SimpleQueueService.NonExistentQueue\""), "{errors}");
+    assert!(
+        errors.contains("\"AWS.SimpleQueueService.NonExistentQueue\""),
+        "{errors}"
+    );
     let op = &krate.files["src/operation/op.rs"];
     let compact: String = op.chars().filter(|c| !c.is_whitespace()).collect();
-    assert!(compact.contains("parse_error_metadata(status,headers,body,true,)"), "{op}");
-    assert!(op.contains("crate::types::error::QueueDoesNotExist::CODE | \"QueueDoesNotExist\" =>"), "{op}");
+    assert!(
+        compact.contains("parse_error_metadata(status,headers,body,true,)"),
+        "{op}"
+    );
+    assert!(
+        op.contains("crate::types::error::QueueDoesNotExist::CODE | \"QueueDoesNotExist\" =>"),
+        "{op}"
+    );
 }
 
 #[test]
@@ -217,7 +278,10 @@ fn required_name_must_be_a_member() {
     let model = r#"{"metadata": {"apiVersion": "1", "protocol": "query"}, "operations": {},
         "shapes": {"Foo": {"type": "structure", "required": ["Nope"], "members": {}}}}"#;
     let err = generate_text(model).unwrap_err();
-    assert!(err.contains("shapes.Foo.required") && err.contains("Nope"), "{err}");
+    assert!(
+        err.contains("shapes.Foo.required") && err.contains("Nope"),
+        "{err}"
+    );
 }
 
 fn generate_text(model: &str) -> Result<codegen::GeneratedCrate, String> {

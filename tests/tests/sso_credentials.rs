@@ -6,8 +6,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use stsgen_config::credentials::sso::{
-    CreateTokenRequest, CreateTokenResponse, GetRoleCredentialsRequest, RegisterClientRequest, RegisterClientResponse,
-    RoleCredentials, SsoApi, SsoApiError, StartDeviceAuthorizationRequest, StartDeviceAuthorizationResponse,
+    CreateTokenRequest, CreateTokenResponse, GetRoleCredentialsRequest, RegisterClientRequest,
+    RegisterClientResponse, RoleCredentials, SsoApi, SsoApiError, StartDeviceAuthorizationRequest,
+    StartDeviceAuthorizationResponse,
 };
 use stsgen_config::credentials::{DefaultCredentialsChain, ProfileProvider};
 use stsgen_runtime::config::{Env, MemoryEnv};
@@ -23,7 +24,11 @@ const NOW: u64 = 1_893_456_000;
 struct Portal(Mutex<Vec<GetRoleCredentialsRequest>>);
 
 impl SsoApi for Portal {
-    fn get_role_credentials<'a>(&'a self, region: &'a str, r: GetRoleCredentialsRequest) -> BoxFuture<'a, Result<RoleCredentials, SsoApiError>> {
+    fn get_role_credentials<'a>(
+        &'a self,
+        region: &'a str,
+        r: GetRoleCredentialsRequest,
+    ) -> BoxFuture<'a, Result<RoleCredentials, SsoApiError>> {
         assert_eq!(region, "eu-west-1");
         self.0.lock().unwrap().push(r);
         Box::pin(async {
@@ -36,12 +41,28 @@ impl SsoApi for Portal {
         })
     }
 
-    fn create_token<'a>(&'a self, _: &'a str, _: CreateTokenRequest) -> BoxFuture<'a, Result<CreateTokenResponse, SsoApiError>> {
-        Box::pin(async { Err(SsoApiError::Transport { reason: "not expected".into() }) })
+    fn create_token<'a>(
+        &'a self,
+        _: &'a str,
+        _: CreateTokenRequest,
+    ) -> BoxFuture<'a, Result<CreateTokenResponse, SsoApiError>> {
+        Box::pin(async {
+            Err(SsoApiError::Transport {
+                reason: "not expected".into(),
+            })
+        })
     }
 
-    fn register_client<'a>(&'a self, _: &'a str, _: RegisterClientRequest) -> BoxFuture<'a, Result<RegisterClientResponse, SsoApiError>> {
-        Box::pin(async { Err(SsoApiError::Transport { reason: "not expected".into() }) })
+    fn register_client<'a>(
+        &'a self,
+        _: &'a str,
+        _: RegisterClientRequest,
+    ) -> BoxFuture<'a, Result<RegisterClientResponse, SsoApiError>> {
+        Box::pin(async {
+            Err(SsoApiError::Transport {
+                reason: "not expected".into(),
+            })
+        })
     }
 
     fn start_device_authorization<'a>(
@@ -49,7 +70,11 @@ impl SsoApi for Portal {
         _: &'a str,
         _: StartDeviceAuthorizationRequest,
     ) -> BoxFuture<'a, Result<StartDeviceAuthorizationResponse, SsoApiError>> {
-        Box::pin(async { Err(SsoApiError::Transport { reason: "not expected".into() }) })
+        Box::pin(async {
+            Err(SsoApiError::Transport {
+                reason: "not expected".into(),
+            })
+        })
     }
 }
 
@@ -105,7 +130,10 @@ fn config(url: &str) -> sts::Config {
 }
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
 }
 
 #[test]
@@ -113,7 +141,9 @@ fn an_sso_profile_is_the_source_of_a_role_chain() {
     let home = home("chain");
     let sts = FaultServer::start(|_, _| assume_role_answer());
     let portal = Arc::new(Portal::default());
-    let env = Arc::new(FsEnv(MemoryEnv::new().with_var("HOME", home.to_str().unwrap())));
+    let env = Arc::new(FsEnv(
+        MemoryEnv::new().with_var("HOME", home.to_str().unwrap()),
+    ));
     let provider = ProfileProvider::builder()
         .profile_name("deploy")
         .env(env)
@@ -121,19 +151,34 @@ fn an_sso_profile_is_the_source_of_a_role_chain() {
         .sso_api(portal.clone())
         .build();
     let c = runtime().block_on(provider.provide_credentials()).unwrap();
-    assert_eq!((c.access_key_id(), c.session_token()), ("ASIAROLE", Some("role-token")));
+    assert_eq!(
+        (c.access_key_id(), c.session_token()),
+        ("ASIAROLE", Some("role-token"))
+    );
     assert_eq!(c.account_id(), Some("999988887777"));
     // The SSO portal was asked with the cached token, for the source profile's account and role.
     let asked = portal.0.lock().unwrap().clone();
     assert_eq!(asked.len(), 1);
     assert_eq!(asked[0].access_token, "the-access-token");
-    assert_eq!((asked[0].account_id.as_str(), asked[0].role_name.as_str()), ("111122223333", "Dev"));
+    assert_eq!(
+        (asked[0].account_id.as_str(), asked[0].role_name.as_str()),
+        ("111122223333", "Dev")
+    );
     // AssumeRole was signed with the SSO role credentials.
     let received = sts.received();
     assert_eq!(received.len(), 1);
     let r = &received[0];
-    assert!(r.body.contains("Action=AssumeRole") && r.body.contains("RoleSessionName=from-sso"), "{}", r.body);
-    assert!(r.header("authorization").is_some_and(|a| a.contains("Credential=ASIASSOBASE/")), "{:?}", r.headers);
+    assert!(
+        r.body.contains("Action=AssumeRole") && r.body.contains("RoleSessionName=from-sso"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.header("authorization")
+            .is_some_and(|a| a.contains("Credential=ASIASSOBASE/")),
+        "{:?}",
+        r.headers
+    );
     assert_eq!(r.header("x-amz-security-token"), Some("sso-session-token"));
     let _ = std::fs::remove_dir_all(&home);
 }
@@ -142,19 +187,41 @@ fn an_sso_profile_is_the_source_of_a_role_chain() {
 fn the_default_chain_uses_the_selected_sso_profile_and_reports_a_missing_service_client() {
     let home = home("chain-default");
     let sts = FaultServer::start(|_, _| assume_role_answer());
-    let env = Arc::new(FsEnv(MemoryEnv::new().with_var("HOME", home.to_str().unwrap()).with_var("AWS_PROFILE", "dev")));
+    let env = Arc::new(FsEnv(
+        MemoryEnv::new()
+            .with_var("HOME", home.to_str().unwrap())
+            .with_var("AWS_PROFILE", "dev"),
+    ));
     let portal = Arc::new(Portal::default());
-    let chain = DefaultCredentialsChain::builder().env(env.clone()).config(config(&sts.url)).sso_api(portal).build().unwrap();
+    let chain = DefaultCredentialsChain::builder()
+        .env(env.clone())
+        .config(config(&sts.url))
+        .sso_api(portal)
+        .build()
+        .unwrap();
     let c = runtime().block_on(chain.provide_credentials()).unwrap();
-    assert_eq!((c.access_key_id(), c.account_id()), ("ASIASSOBASE", Some("111122223333")));
+    assert_eq!(
+        (c.access_key_id(), c.account_id()),
+        ("ASIASSOBASE", Some("111122223333"))
+    );
     assert!(sts.received().is_empty(), "no STS call for an SSO profile");
 
     // Without a service client the chain stops at the profile with a typed error, not a
     // fall-through to the next provider, and never a panic.
-    let chain = DefaultCredentialsChain::builder().env(env).config(config(&sts.url)).build().unwrap();
+    let chain = DefaultCredentialsChain::builder()
+        .env(env)
+        .config(config(&sts.url))
+        .build()
+        .unwrap();
     let err = runtime().block_on(chain.provide_credentials()).unwrap_err();
     let text = err.to_string();
-    assert!(!matches!(err, CredentialsError::NotLoaded { .. }), "{err:?}");
-    assert!(text.contains("profile `dev`") && text.contains("sso:GetRoleCredentials cannot be called"), "{text}");
+    assert!(
+        !matches!(err, CredentialsError::NotLoaded { .. }),
+        "{err:?}"
+    );
+    assert!(
+        text.contains("profile `dev`") && text.contains("sso:GetRoleCredentials cannot be called"),
+        "{text}"
+    );
     let _ = std::fs::remove_dir_all(&home);
 }

@@ -15,19 +15,28 @@ fn client(url: &str) -> sts::Client {
     let mut config = sts::Config::new();
     config.region = Some("us-east-1".into());
     config.endpoint_url = Some(url.to_owned());
-    config.credentials = Some(Arc::new(StaticCredentials::new("AKIDEXAMPLE", "secret", None)));
+    config.credentials = Some(Arc::new(StaticCredentials::new(
+        "AKIDEXAMPLE",
+        "secret",
+        None,
+    )));
     config.retry.initial_backoff = Duration::from_millis(1);
     sts::Client::new(config).unwrap()
 }
 
 fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
 }
 
 #[test]
 fn default_transport_round_trip_with_retry() {
     let server = ScriptServer::start(vec![Reply::Close, Reply::xml(200, IDENTITY)]);
-    let out = rt().block_on(client(&server.url).get_caller_identity().send()).unwrap();
+    let out = rt()
+        .block_on(client(&server.url).get_caller_identity().send())
+        .unwrap();
     assert_eq!(out.arn(), Some("arn:aws:iam::123456789012:user/c"));
     let got = server.received();
     assert_eq!(got.len(), 2);
@@ -50,7 +59,20 @@ fn body_cap_is_enforced() {
 #[test]
 fn unreachable_endpoint_is_a_transport_error_after_retries() {
     // Bind then drop a listener: nothing listens on that port any more.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let err = rt().block_on(client(&format!("http://127.0.0.1:{port}")).get_caller_identity().send()).unwrap_err();
-    assert!(matches!(err, SdkError::Transport { attempts: 3, .. }), "{err:?}");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let err = rt()
+        .block_on(
+            client(&format!("http://127.0.0.1:{port}"))
+                .get_caller_identity()
+                .send(),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(err, SdkError::Transport { attempts: 3, .. }),
+        "{err:?}"
+    );
 }

@@ -13,14 +13,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
+use sts::Config;
 use stsgen_config::credentials::{
-    AssumeRoleProvider, DefaultCredentialsChain, MfaTokenSource, ProfileProvider, SessionTokenProvider,
-    WebIdentityProvider,
+    AssumeRoleProvider, DefaultCredentialsChain, MfaTokenSource, ProfileProvider,
+    SessionTokenProvider, WebIdentityProvider,
 };
 use stsgen_config::ConfigLoader;
-use sts::Config;
-use stsgen_runtime::credentials::{CredentialsError, ProvideCredentials, StaticCredentials};
 use stsgen_runtime::config::{Env, MemoryEnv};
+use stsgen_runtime::credentials::{CredentialsError, ProvideCredentials, StaticCredentials};
 
 /// A request as the stand-in saw it.
 #[derive(Debug, Clone)]
@@ -82,7 +82,10 @@ impl Sts {
                                 headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_owned());
                             }
                         }
-                        let len: usize = headers.get("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
+                        let len: usize = headers
+                            .get("content-length")
+                            .and_then(|v| v.parse().ok())
+                            .unwrap_or(0);
                         let mut body = vec![0; len];
                         if reader.read_exact(&mut body).is_err() {
                             return;
@@ -154,7 +157,10 @@ fn decode(s: &str) -> String {
 
 fn rfc3339(t: SystemTime) -> String {
     let t = stsgen_runtime::DateTime::from(t);
-    stsgen_runtime::types::wire::format_timestamp(&t, stsgen_runtime::types::wire::TimestampFormat::DateTime)
+    stsgen_runtime::types::wire::format_timestamp(
+        &t,
+        stsgen_runtime::types::wire::TimestampFormat::DateTime,
+    )
 }
 
 /// A successful response for `action` with credentials `key` valid for `valid_for`.
@@ -201,7 +207,11 @@ fn identity(arn_of: &Seen) -> (u16, String) {
 fn issuing(valid_for: Duration) -> impl Fn(&Seen, usize) -> (u16, String) + Send + Sync + 'static {
     move |seen, n| match seen.action.as_str() {
         "GetCallerIdentity" => identity(seen),
-        action => issue(action, &format!("ASIA{}{n}", &action[..3].to_ascii_uppercase()), valid_for),
+        action => issue(
+            action,
+            &format!("ASIA{}{n}", &action[..3].to_ascii_uppercase()),
+            valid_for,
+        ),
     }
 }
 
@@ -210,7 +220,10 @@ fn base() -> StaticCredentials {
 }
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
 }
 
 #[test]
@@ -252,10 +265,21 @@ fn assume_role_sends_every_setting_and_a_thousand_callers_cause_one_call() {
         assert_eq!(r.as_ref().unwrap().access_key_id(), "ASIAASS0");
     }
     let c = results[0].as_ref().unwrap();
-    assert_eq!((c.secret_access_key(), c.session_token()), ("secret-ASIAASS0", Some("token-ASIAASS0")));
+    assert_eq!(
+        (c.secret_access_key(), c.session_token()),
+        ("secret-ASIAASS0", Some("token-ASIAASS0"))
+    );
     assert!(c.expiry().unwrap() > SystemTime::now() + Duration::from_secs(3500));
-    assert_eq!(sts.count("AssumeRole"), 1, "one STS call for 1000 concurrent callers");
-    assert_eq!(asked.load(Ordering::SeqCst), 1, "the MFA source is asked once per refresh");
+    assert_eq!(
+        sts.count("AssumeRole"),
+        1,
+        "one STS call for 1000 concurrent callers"
+    );
+    assert_eq!(
+        asked.load(Ordering::SeqCst),
+        1,
+        "the MFA source is asked once per refresh"
+    );
     let seen = &sts.seen()[0];
     assert_eq!(seen.signed_by(), Some("AKIDBASE"));
     for (k, v) in [
@@ -263,7 +287,10 @@ fn assume_role_sends_every_setting_and_a_thousand_callers_cause_one_call() {
         ("RoleSessionName", "ci-run"),
         ("ExternalId", "ext-123"),
         ("DurationSeconds", "1800"),
-        ("PolicyArns.member.1.arn", "arn:aws:iam::aws:policy/ReadOnlyAccess"),
+        (
+            "PolicyArns.member.1.arn",
+            "arn:aws:iam::aws:policy/ReadOnlyAccess",
+        ),
         ("Tags.member.1.Key", "team"),
         ("Tags.member.1.Value", "infra"),
         ("TransitiveTagKeys.member.1", "team"),
@@ -275,11 +302,16 @@ fn assume_role_sends_every_setting_and_a_thousand_callers_cause_one_call() {
     }
     assert!(seen.param("Policy").unwrap().contains("s3:GetObject"));
     let debug = format!("{provider:?}");
-    assert!(!debug.contains("secret-ASIA") && !debug.contains("token-ASIA"), "{debug}");
+    assert!(
+        !debug.contains("secret-ASIA") && !debug.contains("token-ASIA"),
+        "{debug}"
+    );
 }
 
 /// A minimal join_all (the tests crate has no futures dependency).
-async fn futures_join_all<F: std::future::Future>(futs: impl IntoIterator<Item = F>) -> Vec<F::Output> {
+async fn futures_join_all<F: std::future::Future>(
+    futs: impl IntoIterator<Item = F>,
+) -> Vec<F::Output> {
     let handles: Vec<_> = futs.into_iter().map(|f| Box::pin(f)).collect();
     let mut out = Vec::with_capacity(handles.len());
     let mut pending: Vec<Option<std::pin::Pin<Box<F>>>> = handles.into_iter().map(Some).collect();
@@ -323,7 +355,13 @@ fn expired_credentials_cause_exactly_one_more_call() {
     let burst = |rt: &tokio::runtime::Runtime| {
         rt.block_on(futures_join_all((0..100).map(|_| {
             let p = provider.clone();
-            async move { p.provide_credentials().await.unwrap().access_key_id().to_owned() }
+            async move {
+                p.provide_credentials()
+                    .await
+                    .unwrap()
+                    .access_key_id()
+                    .to_owned()
+            }
         })))
     };
     let first = burst(&rt);
@@ -334,12 +372,21 @@ fn expired_credentials_cause_exactly_one_more_call() {
     assert!(second.iter().all(|k| k == "ASIAASS1"), "{second:?}");
     assert_eq!(sts.count("AssumeRole"), 2, "one refresh after expiry");
     let generated = sts.seen()[0].param("RoleSessionName").unwrap().to_owned();
-    assert!(generated.starts_with("stsgen-") && generated.len() > 8, "{generated}");
+    assert!(
+        generated.starts_with("stsgen-") && generated.len() > 8,
+        "{generated}"
+    );
 }
 
 #[test]
 fn a_failing_refresh_serves_valid_credentials_then_reports_the_error_after_expiry() {
-    let sts = Sts::start(|seen, n| if n == 0 { issue(&seen.action, "ASIAGOOD", Duration::from_secs(3)) } else { access_denied() });
+    let sts = Sts::start(|seen, n| {
+        if n == 0 {
+            issue(&seen.action, "ASIAGOOD", Duration::from_secs(3))
+        } else {
+            access_denied()
+        }
+    });
     let provider = AssumeRoleProvider::builder("arn:aws:iam::123456789012:role/flaky")
         .config(sts.config())
         .source(base())
@@ -347,16 +394,38 @@ fn a_failing_refresh_serves_valid_credentials_then_reports_the_error_after_expir
         .build()
         .unwrap();
     let rt = runtime();
-    assert_eq!(rt.block_on(provider.provide_credentials()).unwrap().access_key_id(), "ASIAGOOD");
+    assert_eq!(
+        rt.block_on(provider.provide_credentials())
+            .unwrap()
+            .access_key_id(),
+        "ASIAGOOD"
+    );
     std::thread::sleep(Duration::from_millis(1300));
     // Inside the refresh window: the refresh fails, the still-valid credentials are served.
-    assert_eq!(rt.block_on(provider.provide_credentials()).unwrap().access_key_id(), "ASIAGOOD");
+    assert_eq!(
+        rt.block_on(provider.provide_credentials())
+            .unwrap()
+            .access_key_id(),
+        "ASIAGOOD"
+    );
     assert!(sts.count("AssumeRole") >= 2, "a refresh was attempted");
     std::thread::sleep(Duration::from_millis(2000));
     let err = rt.block_on(provider.provide_credentials()).unwrap_err();
     let text = err.to_string();
-    assert!(text.contains("AccessDenied") && text.contains("arn:aws:iam::123456789012:role/flaky"), "{text}");
-    assert!(matches!(err, CredentialsError::ProviderError { provider: "assume-role", .. }), "{err:?}");
+    assert!(
+        text.contains("AccessDenied") && text.contains("arn:aws:iam::123456789012:role/flaky"),
+        "{text}"
+    );
+    assert!(
+        matches!(
+            err,
+            CredentialsError::ProviderError {
+                provider: "assume-role",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -368,7 +437,10 @@ fn missing_mfa_source_and_invalid_members_are_clear_errors() {
         .build()
         .unwrap_err()
         .to_string();
-    assert!(e.contains("RoleSessionName") || e.contains("role_session_name"), "{e}");
+    assert!(
+        e.contains("RoleSessionName") || e.contains("role_session_name"),
+        "{e}"
+    );
     let e = AssumeRoleProvider::builder("arn")
         .config(Config::new())
         .source(base())
@@ -418,28 +490,64 @@ fn web_identity_from_env_is_unsigned_and_rereads_the_token_file() {
         .var("AWS_ROLE_SESSION_NAME", "pod-1");
     let provider = WebIdentityProvider::from_env_with(Arc::new(env), Some(sts.config())).unwrap();
     let rt = runtime();
-    assert_eq!(rt.block_on(provider.provide_credentials()).unwrap().access_key_id(), "ASIAASS0");
+    assert_eq!(
+        rt.block_on(provider.provide_credentials())
+            .unwrap()
+            .access_key_id(),
+        "ASIAASS0"
+    );
     std::fs::write(&token_file, "second-jwt").unwrap();
     provider.invalidate();
-    assert_eq!(rt.block_on(provider.provide_credentials()).unwrap().access_key_id(), "ASIAASS1");
+    assert_eq!(
+        rt.block_on(provider.provide_credentials())
+            .unwrap()
+            .access_key_id(),
+        "ASIAASS1"
+    );
     let seen = sts.seen();
     assert_eq!(seen.len(), 2);
-    assert!(seen.iter().all(|s| s.action == "AssumeRoleWithWebIdentity" && s.authorization.is_none()), "sent unsigned");
+    assert!(
+        seen.iter()
+            .all(|s| s.action == "AssumeRoleWithWebIdentity" && s.authorization.is_none()),
+        "sent unsigned"
+    );
     assert_eq!(seen[0].param("WebIdentityToken"), Some("first-jwt"));
-    assert_eq!(seen[1].param("WebIdentityToken"), Some("second-jwt"), "the token file is read at every refresh");
+    assert_eq!(
+        seen[1].param("WebIdentityToken"),
+        Some("second-jwt"),
+        "the token file is read at every refresh"
+    );
     assert_eq!(seen[0].param("RoleSessionName"), Some("pod-1"));
-    assert_eq!(seen[0].param("RoleArn"), Some("arn:aws:iam::123456789012:role/irsa"));
+    assert_eq!(
+        seen[0].param("RoleArn"),
+        Some("arn:aws:iam::123456789012:role/irsa")
+    );
 
     std::fs::remove_file(&token_file).unwrap();
     provider.invalidate();
-    let e = rt.block_on(provider.provide_credentials()).unwrap_err().to_string();
-    assert!(e.contains("web identity token file") && e.contains(&token_file.display().to_string()), "{e}");
+    let e = rt
+        .block_on(provider.provide_credentials())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("web identity token file") && e.contains(&token_file.display().to_string()),
+        "{e}"
+    );
 
     let no_role = DiskEnv::default().var("AWS_WEB_IDENTITY_TOKEN_FILE", "/t");
     let e = WebIdentityProvider::from_env_with(Arc::new(no_role), Some(Config::new())).unwrap_err();
-    assert!(matches!(e, CredentialsError::InvalidConfiguration { .. }) && e.to_string().contains("AWS_ROLE_ARN"), "{e}");
-    let unset = WebIdentityProvider::from_env_with(Arc::new(DiskEnv::default()), Some(Config::new())).unwrap_err();
-    assert!(matches!(unset, CredentialsError::NotLoaded { .. }), "{unset}");
+    assert!(
+        matches!(e, CredentialsError::InvalidConfiguration { .. })
+            && e.to_string().contains("AWS_ROLE_ARN"),
+        "{e}"
+    );
+    let unset =
+        WebIdentityProvider::from_env_with(Arc::new(DiskEnv::default()), Some(Config::new()))
+            .unwrap_err();
+    assert!(
+        matches!(unset, CredentialsError::NotLoaded { .. }),
+        "{unset}"
+    );
 }
 
 #[test]
@@ -449,7 +557,10 @@ fn session_token_with_mfa() {
         .config(sts.config())
         .source(base())
         .duration(Duration::from_secs(7200))
-        .mfa("arn:aws:iam::123456789012:mfa/bob", MfaTokenSource::new(|_| Ok(" 654321\n".to_owned())))
+        .mfa(
+            "arn:aws:iam::123456789012:mfa/bob",
+            MfaTokenSource::new(|_| Ok(" 654321\n".to_owned())),
+        )
         .build()
         .unwrap();
     let c = runtime().block_on(provider.provide_credentials()).unwrap();
@@ -458,7 +569,10 @@ fn session_token_with_mfa() {
     assert_eq!(seen.action, "GetSessionToken");
     assert_eq!(seen.signed_by(), Some("AKIDBASE"));
     assert_eq!(seen.param("TokenCode"), Some("654321"));
-    assert_eq!(seen.param("SerialNumber"), Some("arn:aws:iam::123456789012:mfa/bob"));
+    assert_eq!(
+        seen.param("SerialNumber"),
+        Some("arn:aws:iam::123456789012:mfa/bob")
+    );
     assert_eq!(seen.param("DurationSeconds"), Some("7200"));
 }
 
@@ -502,36 +616,66 @@ credential_source = Environment
 endpoint_url = {url}
 ";
 
-const CHAIN_CREDENTIALS: &str = "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = base-secret\n";
+const CHAIN_CREDENTIALS: &str =
+    "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = base-secret\n";
 
 #[test]
 fn a_two_hop_profile_chain_signs_each_hop_with_the_previous_credentials() {
     let sts = Sts::start(issuing(Duration::from_secs(3600)));
     let env = profile_env(&sts, CHAIN_CONFIG, CHAIN_CREDENTIALS);
-    let provider = ProfileProvider::builder().env(Arc::new(env)).profile_name("prod").build();
+    let provider = ProfileProvider::builder()
+        .env(Arc::new(env))
+        .profile_name("prod")
+        .build();
     let c = runtime().block_on(provider.provide_credentials()).unwrap();
     assert_eq!(c.access_key_id(), "ASIAASS1");
     let seen = sts.seen();
     assert_eq!(seen.len(), 2);
-    assert_eq!(seen[0].param("RoleArn"), Some("arn:aws:iam::111111111111:role/dev"));
+    assert_eq!(
+        seen[0].param("RoleArn"),
+        Some("arn:aws:iam::111111111111:role/dev")
+    );
     assert_eq!(seen[0].signed_by(), Some("AKIDBASE"));
     assert_eq!(seen[0].param("ExternalId"), Some("dev-ext"));
     assert_eq!(seen[0].param("RoleSessionName"), Some("me-dev"));
     assert_eq!(seen[0].param("DurationSeconds"), Some("1200"));
-    assert_eq!(seen[1].param("RoleArn"), Some("arn:aws:iam::222222222222:role/prod"));
-    assert_eq!(seen[1].signed_by(), Some("ASIAASS0"), "the second hop is signed with the first hop's credentials");
+    assert_eq!(
+        seen[1].param("RoleArn"),
+        Some("arn:aws:iam::222222222222:role/prod")
+    );
+    assert_eq!(
+        seen[1].signed_by(),
+        Some("ASIAASS0"),
+        "the second hop is signed with the first hop's credentials"
+    );
     let scope = seen[1].authorization.as_deref().unwrap();
-    assert!(scope.contains("/eu-west-1/sts/aws4_request"), "the profile's region signs: {scope}");
+    assert!(
+        scope.contains("/eu-west-1/sts/aws4_request"),
+        "the profile's region signs: {scope}"
+    );
 }
 
 #[test]
 fn profile_mfa_asks_the_token_source_or_says_what_is_missing() {
     let sts = Sts::start(issuing(Duration::from_secs(3600)));
     let env = Arc::new(profile_env(&sts, CHAIN_CONFIG, CHAIN_CREDENTIALS));
-    let without = ProfileProvider::builder().env(env.clone()).profile_name("secure").build();
-    let e = runtime().block_on(without.provide_credentials()).unwrap_err().to_string();
-    assert!(e.contains("MFA") && e.contains("arn:aws:iam::111111111111:mfa/me"), "{e}");
-    assert_eq!(sts.count("AssumeRole"), 0, "nothing sent without a token code");
+    let without = ProfileProvider::builder()
+        .env(env.clone())
+        .profile_name("secure")
+        .build();
+    let e = runtime()
+        .block_on(without.provide_credentials())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("MFA") && e.contains("arn:aws:iam::111111111111:mfa/me"),
+        "{e}"
+    );
+    assert_eq!(
+        sts.count("AssumeRole"),
+        0,
+        "nothing sent without a token code"
+    );
     let with = ProfileProvider::builder()
         .env(env)
         .profile_name("secure")
@@ -539,7 +683,10 @@ fn profile_mfa_asks_the_token_source_or_says_what_is_missing() {
         .build();
     runtime().block_on(with.provide_credentials()).unwrap();
     let seen = &sts.seen()[0];
-    assert_eq!(seen.param("SerialNumber"), Some("arn:aws:iam::111111111111:mfa/me"));
+    assert_eq!(
+        seen.param("SerialNumber"),
+        Some("arn:aws:iam::111111111111:mfa/me")
+    );
     assert_eq!(seen.param("TokenCode"), Some("111222"));
 }
 
@@ -549,28 +696,69 @@ fn credential_source_environment_and_missing_profiles() {
     let env = profile_env(&sts, CHAIN_CONFIG, CHAIN_CREDENTIALS)
         .with_var("AWS_ACCESS_KEY_ID", "AKIDENV")
         .with_var("AWS_SECRET_ACCESS_KEY", "env-secret");
-    let provider = ProfileProvider::builder().env(Arc::new(env)).profile_name("from-env").build();
+    let provider = ProfileProvider::builder()
+        .env(Arc::new(env))
+        .profile_name("from-env")
+        .build();
     runtime().block_on(provider.provide_credentials()).unwrap();
     assert_eq!(sts.seen()[0].signed_by(), Some("AKIDENV"));
 
     let env = Arc::new(profile_env(&sts, CHAIN_CONFIG, CHAIN_CREDENTIALS));
-    let missing = ProfileProvider::builder().env(env.clone()).profile_name("nope").build();
-    let e = runtime().block_on(missing.provide_credentials()).unwrap_err();
-    assert!(matches!(e, CredentialsError::InvalidConfiguration { .. }) && e.to_string().contains("`nope`"), "{e}");
-    let e = ConfigLoader::new().env(env).profile_name("nope").load().unwrap_err().to_string();
-    assert!(e.contains("`nope` does not exist") && e.contains("base"), "{e}");
+    let missing = ProfileProvider::builder()
+        .env(env.clone())
+        .profile_name("nope")
+        .build();
+    let e = runtime()
+        .block_on(missing.provide_credentials())
+        .unwrap_err();
+    assert!(
+        matches!(e, CredentialsError::InvalidConfiguration { .. })
+            && e.to_string().contains("`nope`"),
+        "{e}"
+    );
+    let e = ConfigLoader::new()
+        .env(env)
+        .profile_name("nope")
+        .load()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("`nope` does not exist") && e.contains("base"),
+        "{e}"
+    );
 }
 
 #[test]
 fn the_default_chain_takes_the_environment_first_and_lists_what_it_tried() {
-    let env = MemoryEnv::new().with_var("AWS_ACCESS_KEY_ID", "AKIDENV").with_var("AWS_SECRET_ACCESS_KEY", "s");
-    let chain = DefaultCredentialsChain::builder().env(Arc::new(env)).config(Config::new()).build().unwrap();
-    assert_eq!(runtime().block_on(chain.provide_credentials()).unwrap().access_key_id(), "AKIDENV");
+    let env = MemoryEnv::new()
+        .with_var("AWS_ACCESS_KEY_ID", "AKIDENV")
+        .with_var("AWS_SECRET_ACCESS_KEY", "s");
+    let chain = DefaultCredentialsChain::builder()
+        .env(Arc::new(env))
+        .config(Config::new())
+        .build()
+        .unwrap();
+    assert_eq!(
+        runtime()
+            .block_on(chain.provide_credentials())
+            .unwrap()
+            .access_key_id(),
+        "AKIDENV"
+    );
 
     // IMDS disabled: the chain's last link would otherwise ask 169.254.169.254.
-    let empty = MemoryEnv::new().with_var("HOME", "/nowhere").with_var("AWS_EC2_METADATA_DISABLED", "true");
-    let chain = DefaultCredentialsChain::builder().env(Arc::new(empty)).config(Config::new()).build().unwrap();
-    let e = runtime().block_on(chain.provide_credentials()).unwrap_err().to_string();
+    let empty = MemoryEnv::new()
+        .with_var("HOME", "/nowhere")
+        .with_var("AWS_EC2_METADATA_DISABLED", "true");
+    let chain = DefaultCredentialsChain::builder()
+        .env(Arc::new(empty))
+        .config(Config::new())
+        .build()
+        .unwrap();
+    let e = runtime()
+        .block_on(chain.provide_credentials())
+        .unwrap_err()
+        .to_string();
     for tried in [
         "environment",
         "AWS_ACCESS_KEY_ID",
@@ -588,47 +776,79 @@ fn the_default_chain_takes_the_environment_first_and_lists_what_it_tried() {
 #[test]
 fn config_loader_applies_the_profile_and_chains_credentials() {
     let sts = Sts::start(issuing(Duration::from_secs(3600)));
-    let env = Arc::new(profile_env(&sts, CHAIN_CONFIG, CHAIN_CREDENTIALS).with_var("AWS_PROFILE", "dev"));
+    let env =
+        Arc::new(profile_env(&sts, CHAIN_CONFIG, CHAIN_CREDENTIALS).with_var("AWS_PROFILE", "dev"));
     let config = ConfigLoader::new().env(env).load().unwrap();
     assert_eq!(config.region.as_deref(), Some("eu-west-1"));
     assert_eq!(config.endpoint_url.as_deref(), Some(sts.url.as_str()));
     let client = sts::Client::new(config).unwrap();
-    let out = runtime().block_on(client.get_caller_identity().send()).unwrap();
-    assert_eq!(out.arn(), Some("arn:aws:sts::123456789012:assumed-role/r/ASIAASS0"));
+    let out = runtime()
+        .block_on(client.get_caller_identity().send())
+        .unwrap();
+    assert_eq!(
+        out.arn(),
+        Some("arn:aws:sts::123456789012:assumed-role/r/ASIAASS0")
+    );
     let seen = sts.seen();
-    assert_eq!(seen.iter().map(|s| s.action.as_str()).collect::<Vec<_>>(), ["AssumeRole", "GetCallerIdentity"]);
+    assert_eq!(
+        seen.iter().map(|s| s.action.as_str()).collect::<Vec<_>>(),
+        ["AssumeRole", "GetCallerIdentity"]
+    );
 }
 
 #[test]
 fn providers_serve_the_blocking_client_outside_any_async_runtime() {
     let sts = Sts::start(issuing(Duration::from_secs(3600)));
-    let provider =
-        AssumeRoleProvider::builder("arn:aws:iam::123456789012:role/blocking").config(sts.config()).source(base()).build().unwrap();
+    let provider = AssumeRoleProvider::builder("arn:aws:iam::123456789012:role/blocking")
+        .config(sts.config())
+        .source(base())
+        .build()
+        .unwrap();
     let mut config = sts.config();
     config.credentials = Some(Arc::new(provider));
     let client = sts::blocking::Client::new(config);
-    let input = sts::operation::get_caller_identity::GetCallerIdentityInput::builder().build().unwrap();
+    let input = sts::operation::get_caller_identity::GetCallerIdentityInput::builder()
+        .build()
+        .unwrap();
     let out = client.send(input).unwrap();
-    assert_eq!(out.arn(), Some("arn:aws:sts::123456789012:assumed-role/r/ASIAASS0"));
+    assert_eq!(
+        out.arn(),
+        Some("arn:aws:sts::123456789012:assumed-role/r/ASIAASS0")
+    );
     let seen = sts.seen();
     assert_eq!(seen[1].signed_by(), Some("ASIAASS0"));
 }
 
 #[test]
 fn profile_errors_keep_their_file_and_line() {
-    let env = MemoryEnv::new().with_var("HOME", "/h").with_file("/h/.aws/config", "[profile a]\nthis is not a property\n");
+    let env = MemoryEnv::new()
+        .with_var("HOME", "/h")
+        .with_file("/h/.aws/config", "[profile a]\nthis is not a property\n");
     let chain = ProfileProvider::builder().env(Arc::new(env)).build();
-    let e = runtime().block_on(chain.provide_credentials()).unwrap_err().to_string();
+    let e = runtime()
+        .block_on(chain.provide_credentials())
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("/h/.aws/config line 2"), "{e}");
 }
 
 #[test]
 fn the_blocking_counterpart_calls_sts_on_the_calling_thread() {
     let sts = Sts::start(issuing(Duration::from_secs(3600)));
-    let provider =
-        SessionTokenProvider::builder().config(sts.config()).source(base()).build().unwrap();
+    let provider = SessionTokenProvider::builder()
+        .config(sts.config())
+        .source(base())
+        .build()
+        .unwrap();
     let c = provider.provide_credentials_blocking().unwrap();
     assert_eq!(c.access_key_id(), "ASIAGET0");
-    assert_eq!(provider.provide_credentials_blocking().unwrap().access_key_id(), "ASIAGET0", "cached");
+    assert_eq!(
+        provider
+            .provide_credentials_blocking()
+            .unwrap()
+            .access_key_id(),
+        "ASIAGET0",
+        "cached"
+    );
     assert_eq!(sts.count("GetSessionToken"), 1);
 }

@@ -30,19 +30,31 @@ const ASSUME_ROLE_RESPONSE: &str = r#"<AssumeRoleResponse xmlns="https://sts.ama
 #[allow(deprecated)] // PackedPolicySize is deprecated in the model but still sent by STS.
 fn parses_assume_role_response() {
     let out = assume_role::parse_output(ASSUME_ROLE_RESPONSE.as_bytes()).expect("parses");
-    assert_eq!(out.request_id(), Some("c6104cbe-af31-11e0-8154-cbc7ccf896c7"));
+    assert_eq!(
+        out.request_id(),
+        Some("c6104cbe-af31-11e0-8154-cbc7ccf896c7")
+    );
     assert_eq!(out.packed_policy_size(), Some(6));
     assert_eq!(out.source_identity(), Some("Alice"));
     let user = out.assumed_role_user().expect("assumed role user");
-    assert_eq!(user.arn(), "arn:aws:sts::123456789012:assumed-role/demo/TestAR");
+    assert_eq!(
+        user.arn(),
+        "arn:aws:sts::123456789012:assumed-role/demo/TestAR"
+    );
     let creds = out.credentials().expect("credentials");
     assert_eq!(creds.access_key_id(), "ASIAIOSFODNN7EXAMPLE");
-    assert_eq!(creds.secret_access_key(), "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY");
+    assert_eq!(
+        creds.secret_access_key(),
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY"
+    );
     assert!(creds.session_token().contains("AQoDYXdzEPT"));
     assert_eq!(creds.expiration().unix_timestamp(), 1573306481);
     let debug = format!("{out:?}");
     assert!(!debug.contains("wJalrXUtnFEMI"), "secret in Debug: {debug}");
-    assert!(!debug.contains("AQoDYXdzEPT"), "session token in Debug: {debug}");
+    assert!(
+        !debug.contains("AQoDYXdzEPT"),
+        "session token in Debug: {debug}"
+    );
 }
 
 #[test]
@@ -51,17 +63,40 @@ fn serializes_assume_role_input() {
         .role_arn("arn:aws:iam::123456789012:role/demo")
         .role_session_name("s1")
         .duration_seconds(900)
-        .policy_arns(sts::types::PolicyDescriptorType::builder().arn("arn:aws:iam::aws:policy/ReadOnlyAccess").build().unwrap())
-        .tags(sts::types::Tag::builder().key("team").value("a b").build().unwrap())
-        .tags(sts::types::Tag::builder().key("env").value("prod").build().unwrap())
+        .policy_arns(
+            sts::types::PolicyDescriptorType::builder()
+                .arn("arn:aws:iam::aws:policy/ReadOnlyAccess")
+                .build()
+                .unwrap(),
+        )
+        .tags(
+            sts::types::Tag::builder()
+                .key("team")
+                .value("a b")
+                .build()
+                .unwrap(),
+        )
+        .tags(
+            sts::types::Tag::builder()
+                .key("env")
+                .value("prod")
+                .build()
+                .unwrap(),
+        )
         .transitive_tag_keys("team")
         .build()
         .expect("valid");
     let req = assume_role::request(&input);
     assert_eq!(req.method(), "POST");
     assert_eq!(req.uri(), "/");
-    assert_eq!(req.headers()["content-type"], "application/x-www-form-urlencoded");
-    assert_eq!(req.headers()["content-length"], req.body().len().to_string().as_str());
+    assert_eq!(
+        req.headers()["content-type"],
+        "application/x-www-form-urlencoded"
+    );
+    assert_eq!(
+        req.headers()["content-length"],
+        req.body().len().to_string().as_str()
+    );
     let body = std::str::from_utf8(req.body()).unwrap();
     let mut params: Vec<&str> = body.split('&').collect();
     params.sort_unstable();
@@ -91,8 +126,13 @@ fn parses_caller_identity_and_empty_input() {
     let out = get_caller_identity::parse_output(body).unwrap();
     assert_eq!(out.arn(), Some("arn:aws:iam::123456789012:user/Alice"));
     assert_eq!(out.account(), Some("123456789012"));
-    let input = get_caller_identity::GetCallerIdentityInput::builder().build().unwrap();
-    assert_eq!(get_caller_identity::serialize_body(&input), "Action=GetCallerIdentity&Version=2011-06-15");
+    let input = get_caller_identity::GetCallerIdentityInput::builder()
+        .build()
+        .unwrap();
+    assert_eq!(
+        get_caller_identity::serialize_body(&input),
+        "Action=GetCallerIdentity&Version=2011-06-15"
+    );
 }
 
 #[test]
@@ -105,7 +145,10 @@ fn modeled_errors_match_by_code() {
     assert_eq!(err.code(), "MalformedPolicyDocument");
     assert_eq!(err.message(), Some("bad policy"));
     assert_eq!(err.request_id(), Some("req-1"));
-    assert_eq!(err.to_string(), "AssumeRole failed: MalformedPolicyDocument: bad policy (request id req-1)");
+    assert_eq!(
+        err.to_string(),
+        "AssumeRole failed: MalformedPolicyDocument: bad policy (request id req-1)"
+    );
 }
 
 #[test]
@@ -123,12 +166,20 @@ fn unmodeled_errors_keep_everything() {
 
 #[test]
 fn non_xml_bodies_are_typed_errors() {
-    let err = assume_role::parse_error(502, &Default::default(), b"<html><body><h1>502 Bad Gateway</h1></body></html>").unwrap_err();
+    let err = assume_role::parse_error(
+        502,
+        &Default::default(),
+        b"<html><body><h1>502 Bad Gateway</h1></body></html>",
+    )
+    .unwrap_err();
     assert_eq!(err.status(), Some(502));
     assert!(err.body_start().unwrap().starts_with("<html>"));
     // Truncated inside a tag, and truncated between elements.
     let err = assume_role::parse_output(&ASSUME_ROLE_RESPONSE.as_bytes()[..300]).unwrap_err();
-    assert!(matches!(err.kind(), sts::runtime::ParseErrorKind::Malformed { .. }), "{err:?}");
+    assert!(
+        matches!(err.kind(), sts::runtime::ParseErrorKind::Malformed { .. }),
+        "{err:?}"
+    );
     let cut = ASSUME_ROLE_RESPONSE.find("<PackedPolicySize>").unwrap();
     let err = assume_role::parse_output(&ASSUME_ROLE_RESPONSE.as_bytes()[..cut]).unwrap_err();
     assert_eq!(err.kind(), &sts::runtime::ParseErrorKind::UnexpectedEof);
@@ -136,7 +187,10 @@ fn non_xml_bodies_are_typed_errors() {
     let err = assume_role::parse_output(b"  ").unwrap_err();
     assert_eq!(err.kind(), &sts::runtime::ParseErrorKind::NoRoot);
     let err = assume_role::parse_output(b"not xml").unwrap_err();
-    assert!(matches!(err.kind(), sts::runtime::ParseErrorKind::Malformed { .. }), "{err:?}");
+    assert!(
+        matches!(err.kind(), sts::runtime::ParseErrorKind::Malformed { .. }),
+        "{err:?}"
+    );
     let err = assume_role::parse_output(b"<AssumeRoleResponse><AssumeRoleResult><PackedPolicySize>six</PackedPolicySize></AssumeRoleResult></AssumeRoleResponse>").unwrap_err();
     assert!(err.to_string().contains("PackedPolicySize"), "{err}");
 }
@@ -144,12 +198,26 @@ fn non_xml_bodies_are_typed_errors() {
 #[test]
 fn retry_classification() {
     let throttled = br#"<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>"#;
-    assert!(get_session_token::parse_error(400, &Default::default(), throttled).unwrap().is_retryable());
+    assert!(
+        get_session_token::parse_error(400, &Default::default(), throttled)
+            .unwrap()
+            .is_retryable()
+    );
     let idp = br#"<ErrorResponse><Error><Type>Sender</Type><Code>IDPCommunicationError</Code><Message>down</Message></Error></ErrorResponse>"#;
-    let err = sts::operation::assume_role_with_web_identity::parse_error(400, &Default::default(), idp).unwrap();
+    let err =
+        sts::operation::assume_role_with_web_identity::parse_error(400, &Default::default(), idp)
+            .unwrap();
     assert!(err.is_idp_communication_error_exception() && err.is_retryable());
     let internal = br#"<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code></Error></ErrorResponse>"#;
-    assert!(get_session_token::parse_error(500, &Default::default(), internal).unwrap().is_retryable());
+    assert!(
+        get_session_token::parse_error(500, &Default::default(), internal)
+            .unwrap()
+            .is_retryable()
+    );
     let denied = br#"<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>no</Message></Error></ErrorResponse>"#;
-    assert!(!get_session_token::parse_error(403, &Default::default(), denied).unwrap().is_retryable());
+    assert!(
+        !get_session_token::parse_error(403, &Default::default(), denied)
+            .unwrap()
+            .is_retryable()
+    );
 }

@@ -24,7 +24,10 @@ const IDENTITY: &str = "<GetCallerIdentityResponse><GetCallerIdentityResult><Arn
 const HOLD: Duration = Duration::from_millis(10);
 
 fn operations() -> usize {
-    std::env::var("STSGEN_LOAD_OPS").ok().and_then(|v| v.parse().ok()).unwrap_or(2000)
+    std::env::var("STSGEN_LOAD_OPS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000)
 }
 
 /// Connections open at the server now, the most at once, and requests answered.
@@ -52,10 +55,14 @@ fn server() -> (String, Arc<Counts>) {
                 let mut buf = Vec::new();
                 'conn: loop {
                     let end = loop {
-                        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n").map(|i| i + 4) {
+                        if let Some(end) =
+                            buf.windows(4).position(|w| w == b"\r\n\r\n").map(|i| i + 4)
+                        {
                             let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
-                            let len: usize =
-                                head.lines().find_map(|l| l.strip_prefix("content-length: ")).map_or(0, |v| v.trim().parse().unwrap());
+                            let len: usize = head
+                                .lines()
+                                .find_map(|l| l.strip_prefix("content-length: "))
+                                .map_or(0, |v| v.trim().parse().unwrap());
                             if buf.len() >= end + len {
                                 break end + len;
                             }
@@ -85,7 +92,11 @@ fn config(url: &str, limit: usize) -> sts::Config {
     let mut config = sts::Config::new();
     config.region = Some("us-east-1".into());
     config.endpoint_url = Some(url.to_owned());
-    config.credentials = Some(Arc::new(StaticCredentials::new("AKIDLOAD", "load-secret", None)));
+    config.credentials = Some(Arc::new(StaticCredentials::new(
+        "AKIDLOAD",
+        "load-secret",
+        None,
+    )));
     // Every failure shows: no retries.
     config.retry.max_attempts = 1;
     config.timeouts.operation = Some(Duration::from_secs(120));
@@ -107,9 +118,19 @@ fn check(what: &str, counts: &Counts, ops: usize, limit: usize, idle: usize, ela
     let max = counts.max.load(Ordering::SeqCst);
     let after = settled_open(counts, idle);
     println!("{what}: {ops} calls in {elapsed:.2?}, at most {max} connections open at once (limit {limit}), {after} open afterwards (idle limit {idle})");
-    assert_eq!(counts.requests.load(Ordering::SeqCst), ops, "{what}: one request per call");
-    assert!(max <= limit, "{what}: {max} connections open at once, above the limit of {limit}");
-    assert!(after <= idle, "{what}: {after} connections left open, above the idle limit of {idle}");
+    assert_eq!(
+        counts.requests.load(Ordering::SeqCst),
+        ops,
+        "{what}: one request per call"
+    );
+    assert!(
+        max <= limit,
+        "{what}: {max} connections open at once, above the limit of {limit}"
+    );
+    assert!(
+        after <= idle,
+        "{what}: {after} connections left open, above the idle limit of {idle}"
+    );
 }
 
 #[test]
@@ -120,13 +141,20 @@ fn async_concurrent_calls_stay_within_the_connection_limit() {
     let cfg = config(&url, 64);
     let idle = cfg.connections.max_idle_per_endpoint;
     let client = sts::Client::new(cfg).unwrap();
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let started = Instant::now();
     let failures = rt.block_on(async {
         let tasks: Vec<_> = (0..ops)
             .map(|_| {
                 let client = client.clone();
-                tokio::spawn(async move { client.send(GetCallerIdentityInput::builder().build().unwrap()).await })
+                tokio::spawn(async move {
+                    client
+                        .send(GetCallerIdentityInput::builder().build().unwrap())
+                        .await
+                })
             })
             .collect();
         let mut failures = Vec::new();
@@ -139,7 +167,12 @@ fn async_concurrent_calls_stay_within_the_connection_limit() {
         failures
     });
     let elapsed = started.elapsed();
-    assert!(failures.is_empty(), "{} of {ops} calls failed, first: {}", failures.len(), failures[0]);
+    assert!(
+        failures.is_empty(),
+        "{} of {ops} calls failed, first: {}",
+        failures.len(),
+        failures[0]
+    );
     check("async client", &counts, ops, 64, idle, elapsed);
 }
 
@@ -158,15 +191,35 @@ fn blocking_run(limit: usize) {
             let mine = ops / threads + usize::from(t < ops % threads);
             std::thread::spawn(move || {
                 (0..mine)
-                    .filter_map(|_| client.send(GetCallerIdentityInput::builder().build().unwrap()).err().map(|e| e.to_string()))
+                    .filter_map(|_| {
+                        client
+                            .send(GetCallerIdentityInput::builder().build().unwrap())
+                            .err()
+                            .map(|e| e.to_string())
+                    })
                     .collect::<Vec<_>>()
             })
         })
         .collect();
-    let failures: Vec<String> = workers.into_iter().flat_map(|w| w.join().unwrap()).collect();
+    let failures: Vec<String> = workers
+        .into_iter()
+        .flat_map(|w| w.join().unwrap())
+        .collect();
     let elapsed = started.elapsed();
-    assert!(failures.is_empty(), "{} of {ops} calls failed, first: {}", failures.len(), failures[0]);
-    check(&format!("blocking client, {threads} threads"), &counts, ops, limit, idle, elapsed);
+    assert!(
+        failures.is_empty(),
+        "{} of {ops} calls failed, first: {}",
+        failures.len(),
+        failures[0]
+    );
+    check(
+        &format!("blocking client, {threads} threads"),
+        &counts,
+        ops,
+        limit,
+        idle,
+        elapsed,
+    );
 }
 
 #[test]

@@ -333,7 +333,10 @@ pub struct ParseNameError {
 impl ParseNameError {
     /// An error for `input`, which is not a known `what` (`"condition key"`).
     pub fn new(what: &'static str, input: &str) -> Self {
-        ParseNameError { what, input: input.to_owned() }
+        ParseNameError {
+            what,
+            input: input.to_owned(),
+        }
     }
 
     /// What kind of name was expected (`"condition key"`).
@@ -364,8 +367,14 @@ mod tests {
         for level in AccessLevel::ALL {
             assert_eq!(level.as_str().parse::<AccessLevel>(), Ok(*level));
         }
-        assert_eq!("permissions management".parse(), Ok(AccessLevel::PermissionsManagement));
-        assert_eq!(AccessLevel::PermissionsManagement.to_string(), "Permissions management");
+        assert_eq!(
+            "permissions management".parse(),
+            Ok(AccessLevel::PermissionsManagement)
+        );
+        assert_eq!(
+            AccessLevel::PermissionsManagement.to_string(),
+            "Permissions management"
+        );
         assert!("Admin".parse::<AccessLevel>().is_err());
     }
 
@@ -376,9 +385,17 @@ mod tests {
             assert_eq!(t.is_array(), t.as_str().starts_with("ArrayOf"), "{t}");
             assert!(!t.element_type().is_array());
         }
-        assert_eq!(ConditionKeyType::ArrayOfArn.element_type(), ConditionKeyType::Arn);
-        assert_eq!(ConditionKeyType::ArrayOfArn.operator_family(), OperatorFamily::Arn);
-        assert!(ConditionKeyType::IpAddress.operators().contains(&"NotIpAddress"));
+        assert_eq!(
+            ConditionKeyType::ArrayOfArn.element_type(),
+            ConditionKeyType::Arn
+        );
+        assert_eq!(
+            ConditionKeyType::ArrayOfArn.operator_family(),
+            OperatorFamily::Arn
+        );
+        assert!(ConditionKeyType::IpAddress
+            .operators()
+            .contains(&"NotIpAddress"));
         assert!("Strin".parse::<ConditionKeyType>().is_err());
     }
 }

@@ -47,7 +47,10 @@ struct Threads {
 
 impl Threads {
     fn new(n: usize) -> Self {
-        Threads { dense: Vec::with_capacity(n), member: vec![false; n] }
+        Threads {
+            dense: Vec::with_capacity(n),
+            member: vec![false; n],
+        }
     }
 
     fn clear(&mut self) {
@@ -87,23 +90,47 @@ impl Program<'_> {
             std::mem::swap(&mut cur, &mut next);
             next.clear();
         }
-        cur.dense.iter().any(|&pc| self.insts.get(pc as usize) == Some(&Inst::Match))
+        cur.dense
+            .iter()
+            .any(|&pc| self.insts.get(pc as usize) == Some(&Inst::Match))
     }
 
     fn class_contains(&self, start: u32, len: u32, c: char) -> bool {
-        let Some(ranges) = self.ranges.get(start as usize..(start as usize).saturating_add(len as usize)) else {
+        let Some(ranges) = self
+            .ranges
+            .get(start as usize..(start as usize).saturating_add(len as usize))
+        else {
             return false;
         };
         let c = c as u32;
-        ranges.binary_search_by(|&(lo, hi)| if hi < c { std::cmp::Ordering::Less } else if lo > c { std::cmp::Ordering::Greater } else { std::cmp::Ordering::Equal }).is_ok()
+        ranges
+            .binary_search_by(|&(lo, hi)| {
+                if hi < c {
+                    std::cmp::Ordering::Less
+                } else if lo > c {
+                    std::cmp::Ordering::Greater
+                } else {
+                    std::cmp::Ordering::Equal
+                }
+            })
+            .is_ok()
     }
 
     /// Adds `pc` and every state reachable from it without consuming, at a position between
     /// `prev` and `next` (`None`: an edge of the value).
-    fn add(&self, set: &mut Threads, pc: u32, prev: Option<char>, next: Option<char>, stack: &mut Vec<u32>) {
+    fn add(
+        &self,
+        set: &mut Threads,
+        pc: u32,
+        prev: Option<char>,
+        next: Option<char>,
+        stack: &mut Vec<u32>,
+    ) {
         stack.push(pc);
         while let Some(pc) = stack.pop() {
-            let Some(inst) = self.insts.get(pc as usize) else { continue };
+            let Some(inst) = self.insts.get(pc as usize) else {
+                continue;
+            };
             if set.member[pc as usize] {
                 continue;
             }
@@ -138,7 +165,13 @@ mod tests {
 
     // `[a-c]+x?` : 0 Class(abc) 1 Split(0,2) 2 Split(3,4) 3 Class(x) 4 Match
     static PLUS: Program = Program {
-        insts: &[Inst::Class(0, 1), Inst::Split(0, 2), Inst::Split(3, 4), Inst::Class(1, 1), Inst::Match],
+        insts: &[
+            Inst::Class(0, 1),
+            Inst::Split(0, 2),
+            Inst::Split(3, 4),
+            Inst::Class(1, 1),
+            Inst::Match,
+        ],
         ranges: &[(b'a' as u32, b'c' as u32), (b'x' as u32, b'x' as u32)],
     };
 
@@ -156,7 +189,14 @@ mod tests {
     fn word_boundaries_and_edges() {
         // `\bab\b` over `[a][b]`
         static P: Program = Program {
-            insts: &[Inst::WordBoundary, Inst::Class(0, 1), Inst::Class(1, 1), Inst::WordBoundary, Inst::End, Inst::Match],
+            insts: &[
+                Inst::WordBoundary,
+                Inst::Class(0, 1),
+                Inst::Class(1, 1),
+                Inst::WordBoundary,
+                Inst::End,
+                Inst::Match,
+            ],
             ranges: &[(97, 97), (98, 98)],
         };
         assert!(P.is_match("ab"));
@@ -165,9 +205,15 @@ mod tests {
 
     #[test]
     fn malformed_programs_do_not_panic() {
-        static BAD: Program = Program { insts: &[Inst::Jump(7), Inst::Class(5, 9), Inst::Split(0, 1)], ranges: &[] };
+        static BAD: Program = Program {
+            insts: &[Inst::Jump(7), Inst::Class(5, 9), Inst::Split(0, 1)],
+            ranges: &[],
+        };
         assert!(!BAD.is_match("abc"));
-        static EMPTY: Program = Program { insts: &[], ranges: &[] };
+        static EMPTY: Program = Program {
+            insts: &[],
+            ranges: &[],
+        };
         assert!(!EMPTY.is_match(""));
     }
 }

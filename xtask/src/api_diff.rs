@@ -35,14 +35,20 @@ enum Source {
     /// A directory with the repository's layout (the project root for the working tree).
     Dir(PathBuf),
     /// One service model file, with an optional privilege model file.
-    File { model: PathBuf, privileges: Option<PathBuf> },
+    File {
+        model: PathBuf,
+        privileges: Option<PathBuf>,
+    },
 }
 
 impl Source {
     fn parse(arg: &str, privileges: Option<String>, root: &Path) -> Result<Source> {
         let path = PathBuf::from(arg);
         if path.is_file() {
-            return Ok(Source::File { model: path, privileges: privileges.map(PathBuf::from) });
+            return Ok(Source::File {
+                model: path,
+                privileges: privileges.map(PathBuf::from),
+            });
         }
         if privileges.is_some() {
             bail!("--from-privileges / --to-privileges go with a service model file");
@@ -50,7 +56,15 @@ impl Source {
         if path.is_dir() {
             return Ok(Source::Dir(path));
         }
-        let resolved = git(root, &["rev-parse", "--verify", "--quiet", &format!("{arg}^{{commit}}")]);
+        let resolved = git(
+            root,
+            &[
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                &format!("{arg}^{{commit}}"),
+            ],
+        );
         match resolved {
             Ok(Some(_)) => Ok(Source::Git(arg.to_owned())),
             _ => bail!("`{arg}` is neither a file, a directory nor a git revision"),
@@ -61,8 +75,14 @@ impl Source {
         match self {
             Source::Git(rev) => format!("git {rev}"),
             Source::Dir(dir) => dir.display().to_string(),
-            Source::File { model, privileges: Some(p) } => format!("{} + {}", model.display(), p.display()),
-            Source::File { model, privileges: None } => model.display().to_string(),
+            Source::File {
+                model,
+                privileges: Some(p),
+            } => format!("{} + {}", model.display(), p.display()),
+            Source::File {
+                model,
+                privileges: None,
+            } => model.display().to_string(),
         }
     }
 
@@ -79,7 +99,10 @@ impl Source {
                 privileges: privileges.as_deref().map(read_required).transpose()?,
                 endpoint_rules: None,
                 partitions: None,
-                options: Options { crate_name: Some(t.crate_name.to_owned()), ..Options::default() },
+                options: Options {
+                    crate_name: Some(t.crate_name.to_owned()),
+                    ..Options::default()
+                },
             }),
         }
     }
@@ -108,18 +131,25 @@ fn git(root: &Path, args: &[&str]) -> Result<Option<String>> {
     if !out.status.success() {
         return Ok(None);
     }
-    Ok(Some(String::from_utf8(out.stdout).with_context(|| format!("git {}: output is not UTF-8", args.join(" ")))?))
+    Ok(Some(String::from_utf8(out.stdout).with_context(|| {
+        format!("git {}: output is not UTF-8", args.join(" "))
+    })?))
 }
 
 /// A target's model inputs, reading each repository-relative file with `read` (`None`: absent).
-pub(crate) fn target_inputs(t: &Target, read: impl Fn(&str) -> Result<Option<String>>) -> Result<Inputs> {
+pub(crate) fn target_inputs(
+    t: &Target,
+    read: impl Fn(&str) -> Result<Option<String>>,
+) -> Result<Inputs> {
     let optional = |rel: Option<&str>| -> Result<Option<String>> {
         match rel {
             Some(rel) => read(rel),
             None => Ok(None),
         }
     };
-    let Some(service_model) = read(t.model)? else { bail!("{} not found", t.model) };
+    let Some(service_model) = read(t.model)? else {
+        bail!("{} not found", t.model)
+    };
     Ok(Inputs {
         service_model,
         privileges: optional(t.privileges)?,
@@ -177,18 +207,30 @@ pub fn run(args: &[String]) -> Result<()> {
         let new = to.inputs(&root, t)?;
         let api = diff::diff(&old, &new).with_context(|| format!("diffing {}", t.model))?;
         let version = current_version(&root, t)?;
-        println!("API diff of {} ({}): {} -> {to_name}", t.out, t.crate_name, from.describe());
+        println!(
+            "API diff of {} ({}): {} -> {to_name}",
+            t.out,
+            t.crate_name,
+            from.describe()
+        );
         print!("{}", api.render_text());
         println!("{}", diff::semver_line(&api, version));
         for gap in diff::permission_gaps(&new).with_context(|| format!("reading {}", t.model))? {
             println!("  ! {gap}");
         }
         if api.count(diff::Impact::Breaking) > 0 {
-            breaking.push(format!("{} ({} breaking)", t.crate_name, api.count(diff::Impact::Breaking)));
+            breaking.push(format!(
+                "{} ({} breaking)",
+                t.crate_name,
+                api.count(diff::Impact::Breaking)
+            ));
         }
     }
     if fail_on_breaking && !breaking.is_empty() {
-        bail!("breaking API changes (--fail-on-breaking): {}", breaking.join(", "));
+        bail!(
+            "breaking API changes (--fail-on-breaking): {}",
+            breaking.join(", ")
+        );
     }
     Ok(())
 }
@@ -197,15 +239,26 @@ pub fn run(args: &[String]) -> Result<()> {
 /// the semver decision and the API diff.
 pub(crate) fn changelog_entry(api: &ApiDiff, from: Version, to: Version, updated: &str) -> String {
     let impact = api.impact().map(|i| i.as_str()).unwrap_or("no API change");
-    let rule = if from.major == 0 { " (0.x: breaking -> minor, otherwise patch)" } else { "" };
-    format!("## {to}\n\n{updated}\n\nSemver impact: {impact}; {from} -> {to}{rule}.\n\n{}", api.render_markdown())
+    let rule = if from.major == 0 {
+        " (0.x: breaking -> minor, otherwise patch)"
+    } else {
+        ""
+    };
+    format!(
+        "## {to}\n\n{updated}\n\nSemver impact: {impact}; {from} -> {to}{rule}.\n\n{}",
+        api.render_markdown()
+    )
 }
 
 /// Inserts `entry` above the newest entry of the changelog text (newest first); a changelog
 /// without entries gets it at the end.
 pub(crate) fn insert_entry(changelog: &str, entry: &str) -> String {
     let entry = format!("{}\n", entry.trim_end());
-    let at = if changelog.starts_with("## ") { Some(0) } else { changelog.find("\n## ").map(|i| i + 1) };
+    let at = if changelog.starts_with("## ") {
+        Some(0)
+    } else {
+        changelog.find("\n## ").map(|i| i + 1)
+    };
     match at {
         Some(i) => format!("{}{entry}\n{}", &changelog[..i], &changelog[i..]),
         None if changelog.is_empty() => entry,
@@ -216,12 +269,21 @@ pub(crate) fn insert_entry(changelog: &str, entry: &str) -> String {
 /// For `update-model`: compares the target's models before and after the update, and when the
 /// model files changed, bumps `VERSION` by the semver impact and adds a `CHANGELOG.md` entry.
 /// Returns a one-line summary; writes nothing when no model file changed.
-pub(crate) fn record_update(root: &Path, t: &Target, old: &Inputs, new: &Inputs, updated: &str) -> Result<String> {
+pub(crate) fn record_update(
+    root: &Path,
+    t: &Target,
+    old: &Inputs,
+    new: &Inputs,
+    updated: &str,
+) -> Result<String> {
     let files_changed = old.service_model != new.service_model
         || old.privileges != new.privileges
         || old.endpoint_rules != new.endpoint_rules;
     if !files_changed {
-        return Ok(format!("{}: model files unchanged; version and changelog left as they are", t.out));
+        return Ok(format!(
+            "{}: model files unchanged; version and changelog left as they are",
+            t.out
+        ));
     }
     let mut api = diff::diff(old, new).with_context(|| format!("diffing {}", t.model))?;
     let dir = root.join(t.release);
@@ -231,7 +293,10 @@ pub(crate) fn record_update(root: &Path, t: &Target, old: &Inputs, new: &Inputs,
             area: diff::Area::Member,
             item: format!("{}.{}", r.shape, r.member),
             kind: diff::ChangeKind::Removed,
-            detail: format!("deprecated accessors kept since {} for the removed member go away", r.removed_in),
+            detail: format!(
+                "deprecated accessors kept since {} for the removed member go away",
+                r.removed_in
+            ),
             impact: diff::Impact::Breaking,
         });
     }
@@ -243,11 +308,13 @@ pub(crate) fn record_update(root: &Path, t: &Target, old: &Inputs, new: &Inputs,
     let from = current_version(root, t)?;
     let bump = from.required_bump(api.impact(), true);
     let to = from.bumped(bump);
-    let retired = diff::retired_members(old, new, &to.to_string()).with_context(|| format!("diffing {}", t.model))?;
+    let retired = diff::retired_members(old, new, &to.to_string())
+        .with_context(|| format!("diffing {}", t.model))?;
     let retired_path = dir.join(codegen::retired::FILE);
     if retired.is_empty() {
         if retired_path.exists() {
-            std::fs::remove_file(&retired_path).with_context(|| format!("removing {}", retired_path.display()))?;
+            std::fs::remove_file(&retired_path)
+                .with_context(|| format!("removing {}", retired_path.display()))?;
         }
     } else {
         std::fs::write(&retired_path, codegen::retired::render(&retired))
@@ -256,9 +323,11 @@ pub(crate) fn record_update(root: &Path, t: &Target, old: &Inputs, new: &Inputs,
     let changelog_path = dir.join(CHANGELOG_FILE);
     let changelog = read_optional(&changelog_path)?.unwrap_or_default();
     let text = insert_entry(&changelog, &changelog_entry(&api, from, to, updated));
-    std::fs::write(&changelog_path, text).with_context(|| format!("writing {}", changelog_path.display()))?;
+    std::fs::write(&changelog_path, text)
+        .with_context(|| format!("writing {}", changelog_path.display()))?;
     let version_path = dir.join(VERSION_FILE);
-    std::fs::write(&version_path, format!("{to}\n")).with_context(|| format!("writing {}", version_path.display()))?;
+    std::fs::write(&version_path, format!("{to}\n"))
+        .with_context(|| format!("writing {}", version_path.display()))?;
     Ok(format!(
         "{}: {} ({} bump) {from} -> {to}; entry added to {}/{CHANGELOG_FILE}; run `cargo xtask codegen`",
         t.out,
@@ -276,9 +345,15 @@ mod tests {
     fn entries_go_above_the_newest() {
         let log = "# Changelog\n\nIntro.\n\n## 0.1.0\n\nFirst.\n";
         let out = insert_entry(log, "## 0.2.0\n\nSecond.\n\n");
-        assert_eq!(out, "# Changelog\n\nIntro.\n\n## 0.2.0\n\nSecond.\n\n## 0.1.0\n\nFirst.\n");
+        assert_eq!(
+            out,
+            "# Changelog\n\nIntro.\n\n## 0.2.0\n\nSecond.\n\n## 0.1.0\n\nFirst.\n"
+        );
         assert_eq!(insert_entry("", "## 0.1.0\n"), "## 0.1.0\n");
-        assert_eq!(insert_entry("# Changelog\n", "## 0.1.0\n"), "# Changelog\n\n## 0.1.0\n");
+        assert_eq!(
+            insert_entry("# Changelog\n", "## 0.1.0\n"),
+            "# Changelog\n\n## 0.1.0\n"
+        );
     }
 
     /// `--fail-on-breaking` fails on a breaking fixture pair and passes a compatible one.
@@ -286,12 +361,22 @@ mod tests {
     fn fail_on_breaking_fails_only_for_breaking_changes() {
         let args = |case: &str| -> Vec<String> {
             let dir = project_root().join(format!("tests/fixtures/api_diff/{case}"));
-            ["--from", dir.join("old.json").to_str().unwrap(), "--to", dir.join("new.json").to_str().unwrap(), "--fail-on-breaking"]
-                .map(str::to_owned)
-                .to_vec()
+            [
+                "--from",
+                dir.join("old.json").to_str().unwrap(),
+                "--to",
+                dir.join("new.json").to_str().unwrap(),
+                "--fail-on-breaking",
+            ]
+            .map(str::to_owned)
+            .to_vec()
         };
         let e = run(&args("member_removed")).unwrap_err();
-        assert!(e.to_string().contains("breaking API changes (--fail-on-breaking)"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("breaking API changes (--fail-on-breaking)"),
+            "{e}"
+        );
         run(&args("new_optional_member")).expect("a compatible change passes");
         let mut without = args("member_removed");
         without.pop();
@@ -300,7 +385,12 @@ mod tests {
 
     fn fixture(case: &str, side: &str) -> Inputs {
         let path = project_root().join(format!("tests/fixtures/api_diff/{case}/{side}.json"));
-        Source::File { model: path, privileges: None }.inputs(&project_root(), &TARGETS[0]).unwrap()
+        Source::File {
+            model: path,
+            privileges: None,
+        }
+        .inputs(&project_root(), &TARGETS[0])
+        .unwrap()
     }
 
     /// update-model's last step in a scratch root: a breaking change bumps 0.3.4 to 0.4.0 and adds
@@ -312,43 +402,79 @@ mod tests {
         let dir = root.join(t.release);
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join(VERSION_FILE), "0.3.4\n").unwrap();
-        std::fs::write(dir.join(CHANGELOG_FILE), "# Changelog\n\n## 0.3.4\n\nOlder.\n").unwrap();
+        std::fs::write(
+            dir.join(CHANGELOG_FILE),
+            "# Changelog\n\n## 0.3.4\n\nOlder.\n",
+        )
+        .unwrap();
 
-        let (old, new) = (fixture("member_removed", "old"), fixture("member_removed", "new"));
+        let (old, new) = (
+            fixture("member_removed", "old"),
+            fixture("member_removed", "new"),
+        );
         let same = record_update(&root, t, &old, &old, "Model update: none.").unwrap();
         assert!(same.contains("unchanged"), "{same}");
-        assert_eq!(std::fs::read_to_string(dir.join(VERSION_FILE)).unwrap(), "0.3.4\n");
+        assert_eq!(
+            std::fs::read_to_string(dir.join(VERSION_FILE)).unwrap(),
+            "0.3.4\n"
+        );
 
-        let summary = record_update(&root, t, &old, &new, "Model update: botocore 1 -> 2.").unwrap();
+        let summary =
+            record_update(&root, t, &old, &new, "Model update: botocore 1 -> 2.").unwrap();
         assert!(summary.contains("0.3.4 -> 0.4.0"), "{summary}");
-        assert_eq!(std::fs::read_to_string(dir.join(VERSION_FILE)).unwrap(), "0.4.0\n");
+        assert_eq!(
+            std::fs::read_to_string(dir.join(VERSION_FILE)).unwrap(),
+            "0.4.0\n"
+        );
         let log = std::fs::read_to_string(dir.join(CHANGELOG_FILE)).unwrap();
         let newest = log.find("## 0.4.0").expect("new entry");
         assert!(newest < log.find("## 0.3.4").unwrap(), "{log}");
         assert!(log.contains("Model update: botocore 1 -> 2."), "{log}");
-        assert!(log.contains("Semver impact: breaking; 0.3.4 -> 0.4.0"), "{log}");
-        assert!(log.contains("- members `GetThingInput.Limit` removed"), "{log}");
+        assert!(
+            log.contains("Semver impact: breaking; 0.3.4 -> 0.4.0"),
+            "{log}"
+        );
+        assert!(
+            log.contains("- members `GetThingInput.Limit` removed"),
+            "{log}"
+        );
 
         // The removed member is kept for one release as deprecated accessors...
         let retired = codegen::repo::retired_members(&dir).unwrap();
         assert_eq!(retired.len(), 1, "{retired:?}");
-        assert_eq!((retired[0].shape.as_str(), retired[0].member.as_str()), ("GetThingRequest", "Limit"));
+        assert_eq!(
+            (retired[0].shape.as_str(), retired[0].member.as_str()),
+            ("GetThingRequest", "Limit")
+        );
         assert_eq!(retired[0].removed_in, "0.4.0");
         let mut inputs = new.clone();
         inputs.options.retired = retired;
         inputs.options.crate_name = Some("things".to_owned());
         let krate = codegen::generate(&inputs).unwrap();
         let op = &krate.files["src/operation/get_thing.rs"];
-        assert!(op.contains("removed from the service model; this accessor does nothing"), "no deprecated accessor");
-        assert!(op.contains("pub fn limit(&self)") && op.contains("pub fn set_limit("), "getter and setters kept");
-        assert!(!krate.files["src/protocol/ser.rs"].contains("\"Limit\""), "a retired member is never sent");
+        assert!(
+            op.contains("removed from the service model; this accessor does nothing"),
+            "no deprecated accessor"
+        );
+        assert!(
+            op.contains("pub fn limit(&self)") && op.contains("pub fn set_limit("),
+            "getter and setters kept"
+        );
+        assert!(
+            !krate.files["src/protocol/ser.rs"].contains("\"Limit\""),
+            "a retired member is never sent"
+        );
 
         // ...and the next update drops them, as a breaking change.
-        let summary = record_update(&root, t, &new, &old, "Model update: botocore 2 -> 3.").unwrap();
+        let summary =
+            record_update(&root, t, &new, &old, "Model update: botocore 2 -> 3.").unwrap();
         assert!(summary.contains("breaking"), "{summary}");
         assert!(codegen::repo::retired_members(&dir).unwrap().is_empty());
         let log = std::fs::read_to_string(dir.join(CHANGELOG_FILE)).unwrap();
-        assert!(log.contains("GetThingRequest.Limit") && log.contains("go away"), "{log}");
+        assert!(
+            log.contains("GetThingRequest.Limit") && log.contains("go away"),
+            "{log}"
+        );
         std::fs::remove_dir_all(&root).unwrap();
     }
 
@@ -356,7 +482,13 @@ mod tests {
     #[test]
     fn git_revision_side_reads_the_models() {
         let root = project_root();
-        if !matches!(git(&root, &["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]), Ok(Some(_))) {
+        if !matches!(
+            git(
+                &root,
+                &["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]
+            ),
+            Ok(Some(_))
+        ) {
             eprintln!("not a git checkout; skipped");
             return;
         }

@@ -68,20 +68,35 @@ pub fn wire(root: &Path, options: &BenchOptions) -> Result<Vec<Row>> {
     for id in ids {
         let median = criterion_median_ns(&home, &id)?;
         let note = if id.ends_with("parse_output") {
-            let verdict = if median < PARSE_TARGET_NS { "meets" } else { "misses" };
+            let verdict = if median < PARSE_TARGET_NS {
+                "meets"
+            } else {
+                "misses"
+            };
             format!("{verdict} the {} target", format_ns(PARSE_TARGET_NS))
         } else {
             String::new()
         };
-        rows.push(Row { group: "wire".to_owned(), bench: id, value: format_ns(median), note });
+        rows.push(Row {
+            group: "wire".to_owned(),
+            bench: id,
+            value: format_ns(median),
+            note,
+        });
     }
     Ok(rows)
 }
 
 /// Where criterion writes its results (`CRITERION_HOME` is set for the bench run).
 fn criterion_home(root: &Path) -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"));
-    let target = if target.is_absolute() { target } else { root.join(target) };
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let target = if target.is_absolute() {
+        target
+    } else {
+        root.join(target)
+    };
     target.join("criterion")
 }
 
@@ -90,7 +105,9 @@ fn criterion_home(root: &Path) -> PathBuf {
 fn criterion_bench(root: &Path, package: &str, options: &BenchOptions) -> Result<Vec<String>> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut cmd = Command::new(cargo);
-    cmd.current_dir(root).args(["bench", "-p", package, "--"]).env("CRITERION_HOME", criterion_home(root));
+    cmd.current_dir(root)
+        .args(["bench", "-p", package, "--"])
+        .env("CRITERION_HOME", criterion_home(root));
     if options.quick {
         cmd.arg("--quick");
     }
@@ -98,7 +115,10 @@ fn criterion_bench(root: &Path, package: &str, options: &BenchOptions) -> Result
         cmd.arg(f);
     }
     eprintln!("running {cmd:?}");
-    let mut child = cmd.stdout(Stdio::piped()).spawn().with_context(|| format!("running cargo bench -p {package}"))?;
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("running cargo bench -p {package}"))?;
     let stdout = child.stdout.take().context("cargo bench stdout")?;
     let mut lines = Vec::new();
     for line in BufReader::new(stdout).lines() {
@@ -112,7 +132,10 @@ fn criterion_bench(root: &Path, package: &str, options: &BenchOptions) -> Result
     }
     let ids = bench_ids(&lines);
     if ids.is_empty() {
-        bail!("cargo bench -p {package} measured no benchmark (filter {:?})", options.filter);
+        bail!(
+            "cargo bench -p {package} measured no benchmark (filter {:?})",
+            options.filter
+        );
     }
     Ok(ids)
 }
@@ -122,12 +145,22 @@ fn criterion_bench(root: &Path, package: &str, options: &BenchOptions) -> Result
 fn bench_ids(lines: &[String]) -> Vec<String> {
     let mut ids = Vec::new();
     for (i, line) in lines.iter().enumerate() {
-        let Some(at) = line.find("time:") else { continue };
-        if !line[at..].trim_start_matches("time:").trim_start().starts_with('[') {
+        let Some(at) = line.find("time:") else {
+            continue;
+        };
+        if !line[at..]
+            .trim_start_matches("time:")
+            .trim_start()
+            .starts_with('[')
+        {
             continue;
         }
         let before = line[..at].trim();
-        let id = if before.is_empty() { i.checked_sub(1).map(|p| lines[p].trim()).unwrap_or("") } else { before };
+        let id = if before.is_empty() {
+            i.checked_sub(1).map(|p| lines[p].trim()).unwrap_or("")
+        } else {
+            before
+        };
         // `change:` (and its `time:` line) compares with the previous run.
         if !id.is_empty() && !id.ends_with(':') && !id.starts_with("Benchmarking") {
             ids.push(id.to_owned());
@@ -138,10 +171,17 @@ fn bench_ids(lines: &[String]) -> Vec<String> {
 
 /// The median (ns) criterion recorded for `id` (`<home>/<id>/new/estimates.json`).
 fn criterion_median_ns(home: &Path, id: &str) -> Result<f64> {
-    let path = id.split('/').fold(home.to_path_buf(), |p, part| p.join(part)).join("new/estimates.json");
-    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    let json: serde_json::Value = serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
-    json["median"]["point_estimate"].as_f64().with_context(|| format!("{}: no median.point_estimate", path.display()))
+    let path = id
+        .split('/')
+        .fold(home.to_path_buf(), |p, part| p.join(part))
+        .join("new/estimates.json");
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let json: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    json["median"]["point_estimate"]
+        .as_f64()
+        .with_context(|| format!("{}: no median.point_estimate", path.display()))
 }
 
 /// Nanoseconds with a unit that keeps three or four significant digits.
@@ -160,11 +200,25 @@ fn format_ns(ns: f64) -> String {
 /// The summary table (Markdown, so it pastes into issues as is).
 fn table(rows: &[Row]) -> String {
     let headers = ["group", "benchmark", "median", "note"];
-    let cells: Vec<[&str; 4]> = rows.iter().map(|r| [r.group.as_str(), &r.bench, &r.value, &r.note]).collect();
-    let width = |i: usize| cells.iter().map(|c| c[i].chars().count()).chain([headers[i].len()]).max().unwrap_or(0);
+    let cells: Vec<[&str; 4]> = rows
+        .iter()
+        .map(|r| [r.group.as_str(), &r.bench, &r.value, &r.note])
+        .collect();
+    let width = |i: usize| {
+        cells
+            .iter()
+            .map(|c| c[i].chars().count())
+            .chain([headers[i].len()])
+            .max()
+            .unwrap_or(0)
+    };
     let widths = [width(0), width(1), width(2), width(3)];
     let line = |c: [&str; 4]| {
-        let padded: Vec<String> = c.iter().zip(widths).map(|(s, w)| format!("{s}{}", " ".repeat(w - s.chars().count()))).collect();
+        let padded: Vec<String> = c
+            .iter()
+            .zip(widths)
+            .map(|(s, w)| format!("{s}{}", " ".repeat(w - s.chars().count())))
+            .collect();
         format!("| {} |\n", padded.join(" | "))
     };
     let mut out = line(headers);
@@ -193,7 +247,10 @@ mod tests {
         ]
         .map(str::to_owned)
         .to_vec();
-        assert_eq!(bench_ids(&lines), ["assume_role/serialize_body", "assume_role/parse_error"]);
+        assert_eq!(
+            bench_ids(&lines),
+            ["assume_role/serialize_body", "assume_role/parse_error"]
+        );
     }
 
     #[test]
@@ -201,7 +258,12 @@ mod tests {
         assert_eq!(format_ns(812.34), "812.3 ns");
         assert_eq!(format_ns(1_234.5), "1.234 µs");
         assert_eq!(format_ns(2_500_000.0), "2.500 ms");
-        let rows = [Row { group: "wire".into(), bench: "a/b".into(), value: "1.000 µs".into(), note: String::new() }];
+        let rows = [Row {
+            group: "wire".into(),
+            bench: "a/b".into(),
+            value: "1.000 µs".into(),
+            note: String::new(),
+        }];
         assert_eq!(
             table(&rows),
             "| group | benchmark | median   | note |\n|-------|-----------|----------|------|\n| wire  | a/b       | 1.000 µs |      |\n"

@@ -408,7 +408,13 @@ fn weight(root: &Path, out: &Path) -> Result<()> {
         t.stripped_bytes,
         t.stripped_bytes / 5
     );
-    let others = |s: &BuildStats| format!("debug {:.0} s, release {:.0} s", s.debug.others.as_secs_f64(), s.release.others.as_secs_f64());
+    let others = |s: &BuildStats| {
+        format!(
+            "debug {:.0} s, release {:.0} s",
+            s.debug.others.as_secs_f64(),
+            s.release.others.as_secs_f64()
+        )
+    };
     println!(
         "CPU used by other processes during the builds: ours {}; ours-env {}; theirs {}",
         others(o),

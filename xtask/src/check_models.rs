@@ -1,5 +1,5 @@
 //! `cargo xtask check-models [--botocore X.Y.Z|latest] [--protocol query,json,rest-json]
-//! [--only svc1,svc2] [--keep]`.
+//! [--only svc1,svc2] [--all-versions] [--streaming-only] [--keep]`.
 //!
 //! Shows that the generator is not specific to STS: for every service in a botocore wheel whose
 //! newest API version speaks one of the given protocols (default `query`; a model's protocol is
@@ -17,6 +17,14 @@
 //! wheel) or panic, or a failing `cargo check`, marks that service failed and the run goes on.
 //! Each protocol's `<protocol>: N passed, M failed` is printed, and last the total
 //! `N passed, M failed`; the exit status is non-zero when any failed.
+//!
+//! With `--all-versions`, the older API versions botocore still ships are checked too, each as
+//! `<service>@<api version>` (e.g. `elasticache@2014-09-30`).
+//!
+//! Before checking, it counts per protocol the operations generated without a method because
+//! they stream (a streaming payload or an event stream; see `codegen::ir::streaming_operations`)
+//! and prints `<protocol>: N operations generated without a method ...`; `--streaming-only`
+//! prints just these counts, without generating or checking anything.
 //!
 //! Generated crates of passing services are removed unless `--keep` is given; those of failing
 //! services are always kept for inspection.
@@ -40,8 +48,14 @@ pub fn run(args: &[String]) -> Result<()> {
     let mut args = args.to_vec();
     let version = crate::take_opt(&mut args, "--botocore")?;
     let only = crate::take_opt(&mut args, "--only")?;
-    let protocols = parse_protocols(crate::take_opt(&mut args, "--protocol")?.as_deref().unwrap_or("query"))?;
+    let protocols = parse_protocols(
+        crate::take_opt(&mut args, "--protocol")?
+            .as_deref()
+            .unwrap_or("query"),
+    )?;
     let keep = crate::take_flag(&mut args, "--keep");
+    let all_versions = crate::take_flag(&mut args, "--all-versions");
+    let streaming_only = crate::take_flag(&mut args, "--streaming-only");
     crate::no_more_args(&args)?;
 
     let root = crate::project_root();
@@ -53,7 +67,7 @@ pub fn run(args: &[String]) -> Result<()> {
     let fetched = cached_wheel(&root, "botocore", version.as_deref())?;
     let mut wheel = Wheel::open(&fetched)?;
 
-    let mut services = services_of(&mut wheel, &protocols)?;
+    let mut services = services_of(&mut wheel, &protocols, all_versions)?;
     eprintln!(
         "{}: {} services of protocol(s) {}: {}",
         fetched.file_name,
@@ -75,6 +89,19 @@ pub fn run(args: &[String]) -> Result<()> {
         wheel.file_name(),
     )?;
 
+    let mut streaming: BTreeMap<&str, StreamingCount> = protocols
+        .iter()
+        .map(|p| (*p, StreamingCount::default()))
+        .collect();
+    for service in &services {
+        let count = streaming.entry(service.protocol).or_default();
+        count_streaming(&mut wheel, service, count)?;
+    }
+    if streaming_only {
+        print_streaming(&streaming);
+        return Ok(());
+    }
+
     let out_root = root.join("target/check-models");
     let checker = Checker {
         runtime_path: root.join("runtime").to_string_lossy().into_owned(),
@@ -84,7 +111,8 @@ pub fn run(args: &[String]) -> Result<()> {
         keep,
     };
     let (mut passed, mut failed) = (0, 0);
-    let mut per_protocol: BTreeMap<&str, (usize, usize)> = protocols.iter().map(|p| (*p, (0, 0))).collect();
+    let mut per_protocol: BTreeMap<&str, (usize, usize)> =
+        protocols.iter().map(|p| (*p, (0, 0))).collect();
     for service in &services {
         let counts = per_protocol.entry(service.protocol).or_default();
         match checker.check(&mut wheel, service, &partitions) {
@@ -104,6 +132,7 @@ pub fn run(args: &[String]) -> Result<()> {
             }
         }
     }
+    print_streaming(&streaming);
     for (protocol, (p, f)) in &per_protocol {
         println!("{protocol}: {p} passed, {f} failed");
     }
@@ -115,8 +144,76 @@ pub fn run(args: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// Operations of one protocol's models generated without a method because they stream.
+#[derive(Debug, Default)]
+struct StreamingCount {
+    /// Operations with a streaming payload (input or output).
+    payload: usize,
+    /// Operations with an event stream (input or output).
+    event_stream: usize,
+    /// Models with at least one such operation.
+    models: usize,
+    /// Models counted.
+    of_models: usize,
+    /// Models the generator's mirror could not read (their operations are not counted).
+    unreadable: Vec<String>,
+}
+
+/// Adds the streaming operations of `service`'s model to `count`.
+fn count_streaming(wheel: &mut Wheel, service: &Service, count: &mut StreamingCount) -> Result<()> {
+    let (bytes, member) = wheel
+        .read_json_maybe_gz(&format!("{}/service-2", service.dir))?
+        .with_context(|| {
+            format!(
+                "{}/service-2.json vanished from {}",
+                service.dir,
+                wheel.file_name()
+            )
+        })?;
+    let text = text(bytes, &member, wheel.file_name())?;
+    count.of_models += 1;
+    let model =
+        match codegen::model::parse_json::<codegen::model::service::ServiceModel>(&text, &member) {
+            Ok(model) => model,
+            Err(e) => {
+                count.unreadable.push(format!("{}: {e:#}", service.name));
+                return Ok(());
+            }
+        };
+    let ops = codegen::ir::streaming_operations(&model);
+    count.models += usize::from(!ops.is_empty());
+    for (_, kind, _) in &ops {
+        match kind {
+            codegen::ir::Streaming::Payload => count.payload += 1,
+            codegen::ir::Streaming::EventStream => count.event_stream += 1,
+        }
+    }
+    Ok(())
+}
+
+/// One line per protocol: how many operations are generated without a method because they stream.
+fn print_streaming(counts: &BTreeMap<&str, StreamingCount>) {
+    for (protocol, c) in counts {
+        println!(
+            "{protocol}: {} operations generated without a method because they stream ({} streaming payloads, \
+             {} event streams) in {} of {} models",
+            c.payload + c.event_stream,
+            c.payload,
+            c.event_stream,
+            c.models,
+            c.of_models
+        );
+        for u in &c.unreadable {
+            println!(
+                "  not counted (the model does not parse): {}",
+                indent_continuation(u)
+            );
+        }
+    }
+}
+
 /// The botocore version `model/SOURCES.json` records, if that file exists.
-fn vendored_botocore_version(root: &Path) -> Result<Option<String>> {
+pub(crate) fn vendored_botocore_version(root: &Path) -> Result<Option<String>> {
     let path = root.join("model/SOURCES.json");
     let bytes = match fs::read(&path) {
         Ok(bytes) => bytes,
@@ -144,7 +241,10 @@ fn parse_protocols(text: &str) -> Result<Vec<&'static str>> {
         match PROTOCOLS.iter().find(|p| **p == name) {
             Some(p) if !out.contains(p) => out.push(*p),
             Some(_) => {}
-            None => bail!("--protocol: `{name}` is not one of {}", PROTOCOLS.join(", ")),
+            None => bail!(
+                "--protocol: `{name}` is not one of {}",
+                PROTOCOLS.join(", ")
+            ),
         }
     }
     if out.is_empty() {
@@ -185,27 +285,50 @@ impl Metadata {
         } else {
             self.protocols.iter().map(String::as_str).collect()
         };
-        listed.into_iter().find_map(|p| PROTOCOLS.iter().find(|known| **known == p).copied())
+        listed
+            .into_iter()
+            .find_map(|p| PROTOCOLS.iter().find(|known| **known == p).copied())
     }
 }
 
-/// Every service whose newest API version (the greatest `YYYY-MM-DD` directory holding a
-/// `service-2.json(.gz)`) speaks one of `protocols`, sorted by name.
-fn services_of(wheel: &mut Wheel, protocols: &[&str]) -> Result<Vec<Service>> {
-    let mut newest: BTreeMap<String, String> = BTreeMap::new();
-    for member in wheel.names() {
-        let parts: Vec<&str> = member.split('/').collect();
-        if let ["botocore", "data", service, api_version, "service-2.json" | "service-2.json.gz"] =
-            parts[..]
-        {
-            let entry = newest.entry(service.to_owned()).or_default();
-            if api_version > entry.as_str() {
-                *entry = api_version.to_owned();
+/// Every `(service, api version)` with a `service-2.json(.gz)` under `botocore/data/`, sorted.
+pub(crate) fn every_service_model(wheel: &Wheel) -> Vec<(String, String)> {
+    let mut found: Vec<(String, String)> = wheel
+        .names()
+        .filter_map(|member| {
+            let parts: Vec<&str> = member.split('/').collect();
+            match parts[..] {
+                ["botocore", "data", service, api_version, "service-2.json" | "service-2.json.gz"] => {
+                    Some((service.to_owned(), api_version.to_owned()))
+                }
+                _ => None,
             }
+        })
+        .collect();
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// Every service whose newest API version (the greatest `YYYY-MM-DD` directory holding a
+/// `service-2.json(.gz)`) speaks one of `protocols`, sorted by name; with `all_versions`, every
+/// API version of every service (older ones named `<service>@<api version>`) whose model speaks
+/// one of them.
+fn services_of(wheel: &mut Wheel, protocols: &[&str], all_versions: bool) -> Result<Vec<Service>> {
+    let every = every_service_model(wheel);
+    let mut newest: BTreeMap<&str, &str> = BTreeMap::new();
+    for (service, api_version) in &every {
+        let entry = newest.entry(service).or_default();
+        if api_version.as_str() > *entry {
+            *entry = api_version;
         }
     }
     let mut services = Vec::new();
-    for (name, api_version) in newest {
+    for (name, api_version) in &every {
+        let is_newest = newest.get(name.as_str()) == Some(&api_version.as_str());
+        if !is_newest && !all_versions {
+            continue;
+        }
         let dir = format!("botocore/data/{name}/{api_version}");
         let (bytes, member) = wheel
             .read_json_maybe_gz(&format!("{dir}/service-2"))?
@@ -213,10 +336,24 @@ fn services_of(wheel: &mut Wheel, protocols: &[&str]) -> Result<Vec<Service>> {
         // Deserializing into a struct with only `metadata` skips the rest without building it.
         let head: ModelHead = serde_json::from_slice(&bytes)
             .with_context(|| format!("reading metadata of {member} from {}", wheel.file_name()))?;
-        if let Some(protocol) = head.metadata.main_protocol().filter(|p| protocols.contains(p)) {
-            services.push(Service { name, dir, protocol });
+        if let Some(protocol) = head
+            .metadata
+            .main_protocol()
+            .filter(|p| protocols.contains(p))
+        {
+            let name = if is_newest {
+                name.clone()
+            } else {
+                format!("{name}@{api_version}")
+            };
+            services.push(Service {
+                name,
+                dir,
+                protocol,
+            });
         }
     }
+    services.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(services)
 }
 
@@ -293,13 +430,14 @@ impl Checker {
             endpoint_rules,
             partitions: Some(partitions.to_owned()),
             options: codegen::Options {
-                crate_name: Some(service.name.replace('-', "_")),
+                crate_name: Some(service.name.replace(['-', '@'], "_")),
                 runtime_path: self.runtime_path.clone(),
                 standalone: true,
                 ..Default::default()
             },
         };
-        let krate = generate(&inputs).with_context(|| format!("generator, on {member} of {}", wheel.file_name()))?;
+        let krate = generate(&inputs)
+            .with_context(|| format!("generator, on {member} of {}", wheel.file_name()))?;
         if !krate.files.contains_key("Cargo.toml") {
             bail!(
                 "the generator produced no Cargo.toml ({} files)",
@@ -331,7 +469,13 @@ impl Checker {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let manifest = dir.join("Cargo.toml");
         let output = Command::new(cargo)
-            .args(["check", "--quiet", "--workspace", "--all-features", "--manifest-path"])
+            .args([
+                "check",
+                "--quiet",
+                "--workspace",
+                "--all-features",
+                "--manifest-path",
+            ])
             .arg(&manifest)
             .current_dir(dir)
             .env("RUSTFLAGS", "-D warnings")
@@ -429,23 +573,48 @@ mod tests {
 
     #[test]
     fn protocol_detection() {
-        let head = |json: &str| serde_json::from_str::<ModelHead>(json).unwrap().metadata.main_protocol();
-        assert_eq!(head(r#"{"metadata": {"protocol": "query"}, "shapes": {}}"#), Some("query"));
+        let head = |json: &str| {
+            serde_json::from_str::<ModelHead>(json)
+                .unwrap()
+                .metadata
+                .main_protocol()
+        };
         assert_eq!(
-            head(r#"{"metadata": {"protocol": "smithy-rpc-v2-cbor", "protocols": ["smithy-rpc-v2-cbor", "query"]}}"#),
+            head(r#"{"metadata": {"protocol": "query"}, "shapes": {}}"#),
             Some("query")
         );
-        assert_eq!(head(r#"{"metadata": {"protocol": "json", "protocols": ["json"]}}"#), Some("json"));
-        assert_eq!(head(r#"{"metadata": {"protocol": "json", "protocols": ["json", "query"]}}"#), Some("json"));
-        assert_eq!(head(r#"{"metadata": {"protocol": "rest-json"}}"#), Some("rest-json"));
+        assert_eq!(
+            head(
+                r#"{"metadata": {"protocol": "smithy-rpc-v2-cbor", "protocols": ["smithy-rpc-v2-cbor", "query"]}}"#
+            ),
+            Some("query")
+        );
+        assert_eq!(
+            head(r#"{"metadata": {"protocol": "json", "protocols": ["json"]}}"#),
+            Some("json")
+        );
+        assert_eq!(
+            head(r#"{"metadata": {"protocol": "json", "protocols": ["json", "query"]}}"#),
+            Some("json")
+        );
+        assert_eq!(
+            head(r#"{"metadata": {"protocol": "rest-json"}}"#),
+            Some("rest-json")
+        );
         assert_eq!(head(r#"{"metadata": {"protocol": "ec2"}}"#), None);
     }
 
     #[test]
     fn protocols_parse() {
         assert_eq!(parse_protocols("query").unwrap(), ["query"]);
-        assert_eq!(parse_protocols("json, rest-json,json").unwrap(), ["json", "rest-json"]);
-        assert!(parse_protocols("rest-xml").unwrap_err().to_string().contains("rest-xml"));
+        assert_eq!(
+            parse_protocols("json, rest-json,json").unwrap(),
+            ["json", "rest-json"]
+        );
+        assert!(parse_protocols("rest-xml")
+            .unwrap_err()
+            .to_string()
+            .contains("rest-xml"));
         assert!(parse_protocols(",").is_err());
     }
 }

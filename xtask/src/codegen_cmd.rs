@@ -26,15 +26,24 @@ pub fn run(args: &[String]) -> Result<()> {
     let root = project_root();
 
     if let Some(model) = model {
-        let Some(out) = out else { bail!("--model needs --out DIR") };
+        let Some(out) = out else {
+            bail!("--model needs --out DIR")
+        };
         let started = Instant::now();
         let out = PathBuf::from(out);
-        let runtime = root.join("runtime").canonicalize().context("locating runtime/")?;
+        let runtime = root
+            .join("runtime")
+            .canonicalize()
+            .context("locating runtime/")?;
         let inputs = Inputs {
             service_model: read(Path::new(&model))?,
             privileges: privileges.map(|p| read(Path::new(&p))).transpose()?,
             endpoint_rules: endpoint_rules.map(|p| read(Path::new(&p))).transpose()?,
-            partitions: Some(read(&partitions.map(PathBuf::from).unwrap_or_else(|| root.join("model/partitions.json")))?),
+            partitions: Some(read(
+                &partitions
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|| root.join("model/partitions.json")),
+            )?),
             options: Options {
                 crate_name,
                 runtime_path: runtime.to_string_lossy().into_owned(),
@@ -42,16 +51,29 @@ pub fn run(args: &[String]) -> Result<()> {
                 ..Options::default()
             },
         };
-        let krate = codegen::generate(&inputs).with_context(|| format!("generating from {model}"))?;
+        let krate =
+            codegen::generate(&inputs).with_context(|| format!("generating from {model}"))?;
         if check {
             return check_changes(&krate, &out, started);
         }
         krate.write_to(&out)?;
-        println!("generated {} files into {} in {:.3} s", krate.files.len(), out.display(), started.elapsed().as_secs_f64());
+        println!(
+            "generated {} files into {} in {:.3} s",
+            krate.files.len(),
+            out.display(),
+            started.elapsed().as_secs_f64()
+        );
         return Ok(());
     }
-    if out.is_some() || privileges.is_some() || endpoint_rules.is_some() || crate_name.is_some() || partitions.is_some() {
-        bail!("--out, --privileges, --endpoint-rules, --partitions and --crate-name go with --model");
+    if out.is_some()
+        || privileges.is_some()
+        || endpoint_rules.is_some()
+        || crate_name.is_some()
+        || partitions.is_some()
+    {
+        bail!(
+            "--out, --privileges, --endpoint-rules, --partitions and --crate-name go with --model"
+        );
     }
 
     for t in TARGETS {
@@ -78,10 +100,19 @@ pub fn run(args: &[String]) -> Result<()> {
 fn check_changes(krate: &GeneratedCrate, dir: &Path, started: Instant) -> Result<()> {
     let changes = krate.changes_against(dir)?;
     if changes.is_empty() {
-        println!("{} is up to date ({} files, checked in {:.3} s)", dir.display(), krate.files.len(), started.elapsed().as_secs_f64());
+        println!(
+            "{} is up to date ({} files, checked in {:.3} s)",
+            dir.display(),
+            krate.files.len(),
+            started.elapsed().as_secs_f64()
+        );
         Ok(())
     } else {
         eprint!("{}", describe_changes(&changes));
-        bail!("{} is stale: {} file(s) differ; run `cargo xtask codegen`", dir.display(), changes.len())
+        bail!(
+            "{} is stale: {} file(s) differ; run `cargo xtask codegen`",
+            dir.display(),
+            changes.len()
+        )
     }
 }

@@ -35,11 +35,26 @@ pub(crate) struct Service {
 /// The services, as data: adding one here vendors its model on the next `update-model` and
 /// tests it once `tests/e2e_services/<name>.rs` exists.
 pub(crate) const SERVICES: &[Service] = &[
-    Service { name: "iam", api_version: "2010-05-08" },
-    Service { name: "sns", api_version: "2010-03-31" },
-    Service { name: "sdb", api_version: "2009-04-15" },
-    Service { name: "dynamodb", api_version: "2012-08-10" },
-    Service { name: "kms", api_version: "2014-11-01" },
+    Service {
+        name: "iam",
+        api_version: "2010-05-08",
+    },
+    Service {
+        name: "sns",
+        api_version: "2010-03-31",
+    },
+    Service {
+        name: "sdb",
+        api_version: "2009-04-15",
+    },
+    Service {
+        name: "dynamodb",
+        api_version: "2012-08-10",
+    },
+    Service {
+        name: "kms",
+        api_version: "2014-11-01",
+    },
 ];
 
 /// Where a service's vendored files live, relative to the project root.
@@ -79,7 +94,11 @@ pub fn run_cmd(args: &[String]) -> Result<()> {
         ensure!(
             SERVICES.iter().any(|s| s.name == arg),
             "unknown service `{arg}`; the end-to-end services are {}",
-            SERVICES.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
+            SERVICES
+                .iter()
+                .map(|s| s.name)
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         only.push(arg.as_str());
     }
@@ -91,26 +110,63 @@ pub fn run_cmd(args: &[String]) -> Result<()> {
 /// `only` limits the services (all when empty).
 pub(crate) fn run(root: &Path, only: &[&str]) -> Result<()> {
     let started = Instant::now();
-    let services: Vec<&Service> = SERVICES.iter().filter(|s| only.is_empty() || only.contains(&s.name)).collect();
+    let services: Vec<&Service> = SERVICES
+        .iter()
+        .filter(|s| only.is_empty() || only.contains(&s.name))
+        .collect();
     for service in &services {
         generate(root, service)?;
     }
-    println!("   generated {} crates in {:.1} s", services.len(), started.elapsed().as_secs_f64());
+    println!(
+        "   generated {} crates in {:.1} s",
+        services.len(),
+        started.elapsed().as_secs_f64()
+    );
 
     let target_dir = root.join("target/e2e-check").to_string_lossy().into_owned();
     // Line tables only: backtraces keep their lines, and the big crates (IAM's is 180
     // operations) build faster into a fraction of the disk of full debug info.
-    let env = [("CARGO_TARGET_DIR", target_dir.as_str()), ("CARGO_PROFILE_DEV_DEBUG", "line-tables-only")];
+    let env = [
+        ("CARGO_TARGET_DIR", target_dir.as_str()),
+        ("CARGO_PROFILE_DEV_DEBUG", "line-tables-only"),
+    ];
     // Build first (no server needed yet), timing each crate: build cost is this step's cost.
     // Clippy too: real models reach emitter paths the fixtures do not (it found a one-arm
     // `match` per one-member awsJson structure, and `get(0)` in endpoint rules).
     for service in &services {
         let built = Instant::now();
         let dir = crate_dir(root, service);
-        run_step(&dir, "cargo", &["test", "--quiet", "--features", "blocking", "--test", "e2e", "--no-run"], &env)?;
+        run_step(
+            &dir,
+            "cargo",
+            &[
+                "test",
+                "--quiet",
+                "--features",
+                "blocking",
+                "--test",
+                "e2e",
+                "--no-run",
+            ],
+            &env,
+        )?;
         let checked = Instant::now();
-        run_step(&dir, "cargo", &["clippy", "--quiet", "--features", "blocking", "--all-targets", "--", "-D", "warnings"], &env)
-            .with_context(|| format!("clippy on the generated {} crate", service.name))?;
+        run_step(
+            &dir,
+            "cargo",
+            &[
+                "clippy",
+                "--quiet",
+                "--features",
+                "blocking",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+            &env,
+        )
+        .with_context(|| format!("clippy on the generated {} crate", service.name))?;
         println!(
             "   {}: tests built in {:.1} s, clippy -D warnings in {:.1} s",
             service.name,
@@ -122,7 +178,10 @@ pub(crate) fn run(root: &Path, only: &[&str]) -> Result<()> {
     let server = MotoServer::start(root, "services")?;
     let url = server.url();
     let (key_id, secret) = admin_key(root, &url)?;
-    println!("   moto {} on {url}, checking on with the key of {ADMIN_USER}", crate::moto::MOTO_VERSION);
+    println!(
+        "   moto {} on {url}, checking on with the key of {ADMIN_USER}",
+        crate::moto::MOTO_VERSION
+    );
     let env = [
         ("CARGO_TARGET_DIR", target_dir.as_str()),
         ("CARGO_PROFILE_DEV_DEBUG", "line-tables-only"),
@@ -134,15 +193,32 @@ pub(crate) fn run(root: &Path, only: &[&str]) -> Result<()> {
     for service in &services {
         let ran = Instant::now();
         let dir = crate_dir(root, service);
-        result = run_step(&dir, "cargo", &["test", "--quiet", "--features", "blocking", "--test", "e2e"], &env)
-            .with_context(|| format!("the end-to-end tests of the generated {} crate", service.name));
-        println!("   {}: tests ran in {:.1} s", service.name, ran.elapsed().as_secs_f64());
+        result = run_step(
+            &dir,
+            "cargo",
+            &["test", "--quiet", "--features", "blocking", "--test", "e2e"],
+            &env,
+        )
+        .with_context(|| {
+            format!(
+                "the end-to-end tests of the generated {} crate",
+                service.name
+            )
+        });
+        println!(
+            "   {}: tests ran in {:.1} s",
+            service.name,
+            ran.elapsed().as_secs_f64()
+        );
         if result.is_err() {
             break;
         }
     }
     drop(server);
-    println!("   end-to-end services step took {:.1} s", started.elapsed().as_secs_f64());
+    println!(
+        "   end-to-end services step took {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     result
 }
 
@@ -153,11 +229,24 @@ fn crate_dir(root: &Path, service: &Service) -> std::path::PathBuf {
 /// Generates `target/e2e-crates/<service>` from the vendored model and copies the behaviour
 /// tests in as its `tests/e2e.rs` (with `tests/common/mod.rs`).
 fn generate(root: &Path, service: &Service) -> Result<()> {
-    let read = |rel: &str| std::fs::read_to_string(root.join(rel)).with_context(|| format!("reading {rel} (run `cargo xtask update-model`)"));
+    let read = |rel: &str| {
+        std::fs::read_to_string(root.join(rel))
+            .with_context(|| format!("reading {rel} (run `cargo xtask update-model`)"))
+    };
     let dir = model_dir(service);
-    let behaviour = root.join("tests/e2e_services").join(format!("{}.rs", service.name));
-    ensure!(behaviour.exists(), "{} is missing: every service in e2e_services::SERVICES has its tests", behaviour.display());
-    let runtime = root.join("runtime").canonicalize()?.to_string_lossy().into_owned();
+    let behaviour = root
+        .join("tests/e2e_services")
+        .join(format!("{}.rs", service.name));
+    ensure!(
+        behaviour.exists(),
+        "{} is missing: every service in e2e_services::SERVICES has its tests",
+        behaviour.display()
+    );
+    let runtime = root
+        .join("runtime")
+        .canonicalize()?
+        .to_string_lossy()
+        .into_owned();
     let inputs = codegen::Inputs {
         service_model: read(&format!("{dir}/service-2.json"))?,
         privileges: None,
@@ -170,14 +259,18 @@ fn generate(root: &Path, service: &Service) -> Result<()> {
             ..Default::default()
         },
     };
-    let krate = codegen::generate(&inputs).with_context(|| format!("generating the {} crate", service.name))?;
+    let krate = codegen::generate(&inputs)
+        .with_context(|| format!("generating the {} crate", service.name))?;
     // Only what changed is written (and stale generated files removed), so an unchanged
     // model and runtime rebuild nothing on the next run.
     let out = crate_dir(root, service);
     krate.write_to(&out)?;
     let tests = out.join("tests");
     copy_if_changed(&behaviour, &tests.join("e2e.rs"))?;
-    copy_if_changed(&root.join("tests/e2e_services/common.rs"), &tests.join("common/mod.rs"))?;
+    copy_if_changed(
+        &root.join("tests/e2e_services/common.rs"),
+        &tests.join("common/mod.rs"),
+    )?;
     Ok(())
 }
 
@@ -202,12 +295,18 @@ fn admin_key(root: &Path, url: &str) -> Result<(String, String)> {
         .output()
         .with_context(|| format!("running the set-up with {}", python.display()))?;
     if !output.status.success() {
-        bail!("creating the signing key on moto failed ({}):\n{}", output.status, String::from_utf8_lossy(&output.stderr));
+        bail!(
+            "creating the signing key on moto failed ({}):\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
     let text = String::from_utf8(output.stdout).context("the set-up printed non-UTF-8")?;
     let mut lines = text.lines();
     match (lines.next(), lines.next()) {
-        (Some(id), Some(secret)) if !id.is_empty() && !secret.is_empty() => Ok((id.to_owned(), secret.to_owned())),
+        (Some(id), Some(secret)) if !id.is_empty() && !secret.is_empty() => {
+            Ok((id.to_owned(), secret.to_owned()))
+        }
         _ => bail!("the set-up printed no key id and secret"),
     }
 }

@@ -39,7 +39,9 @@ struct Outcome {
 pub fn run(args: &[String]) -> Result<()> {
     let mut args = args.to_vec();
     let total: u64 = match take_opt(&mut args, "--seconds")? {
-        Some(s) => s.parse().with_context(|| format!("--seconds {s}: not a whole number"))?,
+        Some(s) => s
+            .parse()
+            .with_context(|| format!("--seconds {s}: not a whole number"))?,
         None => 60,
     };
     let only = take_opt(&mut args, "--target")?;
@@ -49,6 +51,7 @@ pub fn run(args: &[String]) -> Result<()> {
     let fuzz_dir = root.join("fuzz");
 
     ensure_cargo_fuzz()?;
+    generate_fuzz_crates(&root)?;
     let mut targets = list_targets(&root)?;
     if let Some(t) = &only {
         if !targets.contains(t) {
@@ -62,7 +65,10 @@ pub fn run(args: &[String]) -> Result<()> {
     let per_target = (total / targets.len() as u64).max(1);
 
     eprintln!("building {} fuzz target(s)", targets.len());
-    let status = cargo_fuzz(&root).args(["build", "--debug-assertions"]).status().context("running cargo fuzz build")?;
+    let status = cargo_fuzz(&root)
+        .args(["build", "--debug-assertions"])
+        .status()
+        .context("running cargo fuzz build")?;
     if !status.success() {
         bail!("cargo fuzz build failed ({status})");
     }
@@ -73,9 +79,15 @@ pub fn run(args: &[String]) -> Result<()> {
     }
     println!();
     print!("{}", table(&outcomes));
-    let crashes: Vec<_> = outcomes.iter().flat_map(|o| o.crashes.iter().map(move |c| (o.target.as_str(), c))).collect();
+    let crashes: Vec<_> = outcomes
+        .iter()
+        .flat_map(|o| o.crashes.iter().map(move |c| (o.target.as_str(), c)))
+        .collect();
     if !crashes.is_empty() {
-        let list: Vec<String> = crashes.iter().map(|(t, c)| format!("  cargo fuzz run {t} {}", c.display())).collect();
+        let list: Vec<String> = crashes
+            .iter()
+            .map(|(t, c)| format!("  cargo fuzz run {t} {}", c.display()))
+            .collect();
         let sites: BTreeSet<&String> = outcomes.iter().flat_map(|o| &o.panic_sites).collect();
         let sites: Vec<String> = sites.iter().map(|s| format!("  {s}")).collect();
         bail!(
@@ -88,23 +100,67 @@ pub fn run(args: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// Fixture models whose generated crates the fuzz targets use (`fuzz/Cargo.toml` depends on
+/// `target/fuzz-crates/<name>`): (fixture under `tests/fixtures/models/`, crate name).
+const FUZZ_CRATES: &[(&str, &str)] = &[("json_sink.json", "json_sink")];
+
+/// Generates the [`FUZZ_CRATES`] into `target/fuzz-crates/`, so the fuzz workspace builds.
+pub(crate) fn generate_fuzz_crates(root: &Path) -> Result<()> {
+    let runtime = root
+        .join("runtime")
+        .canonicalize()
+        .context("locating runtime/")?;
+    for (model, name) in FUZZ_CRATES {
+        let path = root.join("tests/fixtures/models").join(model);
+        let inputs = codegen::Inputs {
+            service_model: std::fs::read_to_string(&path)
+                .with_context(|| format!("reading {}", path.display()))?,
+            privileges: None,
+            endpoint_rules: None,
+            partitions: None,
+            options: codegen::Options {
+                crate_name: Some((*name).to_owned()),
+                runtime_path: runtime.to_string_lossy().into_owned(),
+                standalone: true,
+                ..Default::default()
+            },
+        };
+        let krate =
+            codegen::generate(&inputs).with_context(|| format!("generating {}", path.display()))?;
+        let out = root.join("target/fuzz-crates").join(name);
+        krate
+            .write_to(&out)
+            .with_context(|| format!("writing {}", out.display()))?;
+    }
+    Ok(())
+}
+
 /// `cargo fuzz` with nightly features unlocked on the current toolchain.
 fn cargo_fuzz(root: &Path) -> Command {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut cmd = Command::new(cargo);
-    cmd.current_dir(root).arg("fuzz").env("RUSTC_BOOTSTRAP", "1");
+    cmd.current_dir(root)
+        .arg("fuzz")
+        .env("RUSTC_BOOTSTRAP", "1");
     cmd
 }
 
 /// Installs cargo-fuzz from crates.io when `cargo fuzz` is not available.
 fn ensure_cargo_fuzz() -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let found = Command::new(&cargo).args(["fuzz", "--version"]).output().map(|o| o.status.success()).unwrap_or(false);
+    let found = Command::new(&cargo)
+        .args(["fuzz", "--version"])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
     if found {
         return Ok(());
     }
     eprintln!("installing cargo-fuzz (cargo install cargo-fuzz --locked)");
-    let status = Command::new(&cargo).args(["install", "cargo-fuzz", "--locked"]).status().context("running cargo install")?;
+    let status = Command::new(&cargo)
+        .args(["install", "cargo-fuzz", "--locked"])
+        .status()
+        .context("running cargo install")?;
     if !status.success() {
         bail!("cargo install cargo-fuzz failed ({status})");
     }
@@ -113,21 +169,44 @@ fn ensure_cargo_fuzz() -> Result<()> {
 
 /// The targets `cargo fuzz list` reports, in order.
 fn list_targets(root: &Path) -> Result<Vec<String>> {
-    let out = cargo_fuzz(root).arg("list").output().context("running cargo fuzz list")?;
+    let out = cargo_fuzz(root)
+        .arg("list")
+        .output()
+        .context("running cargo fuzz list")?;
     if !out.status.success() {
-        bail!("cargo fuzz list failed: {}", String::from_utf8_lossy(&out.stderr));
+        bail!(
+            "cargo fuzz list failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
-    Ok(String::from_utf8_lossy(&out.stdout).lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect())
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect())
 }
 
 fn files_in(dir: &Path) -> BTreeSet<PathBuf> {
     std::fs::read_dir(dir)
-        .map(|entries| entries.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_file()).collect())
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.is_file())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 /// Runs one target for `seconds` and reads what libFuzzer reported.
-fn run_target(root: &Path, fuzz_dir: &Path, target: &str, seconds: u64, keep_going: bool) -> Result<Outcome> {
+fn run_target(
+    root: &Path,
+    fuzz_dir: &Path,
+    target: &str,
+    seconds: u64,
+    keep_going: bool,
+) -> Result<Outcome> {
     let corpus = fuzz_dir.join("corpus").join(target);
     let seeds = fuzz_dir.join("seeds").join(target);
     let artifacts = fuzz_dir.join("artifacts").join(target);
@@ -149,17 +228,35 @@ fn run_target(root: &Path, fuzz_dir: &Path, target: &str, seconds: u64, keep_goi
         "-print_final_stats=1".to_owned(),
     ]);
     if keep_going {
-        cmd.args(["-fork=1", "-ignore_crashes=1", "-ignore_timeouts=1", "-ignore_ooms=1"]);
+        cmd.args([
+            "-fork=1",
+            "-ignore_crashes=1",
+            "-ignore_timeouts=1",
+            "-ignore_ooms=1",
+        ]);
     }
     eprintln!("fuzzing {target} for {seconds} s");
-    let out = cmd.output().with_context(|| format!("running cargo fuzz run {target}"))?;
+    let out = cmd
+        .output()
+        .with_context(|| format!("running cargo fuzz run {target}"))?;
     let log = String::from_utf8_lossy(&out.stderr).into_owned();
     let log_path = logs.join(format!("{target}.log"));
     std::fs::write(&log_path, &log).with_context(|| format!("writing {}", log_path.display()))?;
     let crashes: Vec<PathBuf> = files_in(&artifacts).difference(&before).cloned().collect();
     if !out.status.success() && crashes.is_empty() {
-        let tail: Vec<&str> = log.lines().rev().take(30).collect::<Vec<_>>().into_iter().rev().collect();
-        bail!("cargo fuzz run {target} failed ({}) without a crash artifact:\n{}", out.status, tail.join("\n"));
+        let tail: Vec<&str> = log
+            .lines()
+            .rev()
+            .take(30)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        bail!(
+            "cargo fuzz run {target} failed ({}) without a crash artifact:\n{}",
+            out.status,
+            tail.join("\n")
+        );
     }
     // Fork mode prints no final statistics: fall back to its last progress line.
     let stats = |name: &str| stat(&log, name);
@@ -168,7 +265,8 @@ fn run_target(root: &Path, fuzz_dir: &Path, target: &str, seconds: u64, keep_goi
         target: target.to_owned(),
         seconds,
         executions,
-        execs_per_sec: stats("average_exec_per_sec").or_else(|| executions.map(|e| e / seconds.max(1))),
+        execs_per_sec: stats("average_exec_per_sec")
+            .or_else(|| executions.map(|e| e / seconds.max(1))),
         new_units: stats("new_units_added"),
         corpus_before,
         corpus: files_in(&corpus).len(),
@@ -180,19 +278,31 @@ fn run_target(root: &Path, fuzz_dir: &Path, target: &str, seconds: u64, keep_goi
 /// A `stat::name: N` line of libFuzzer's final statistics.
 fn stat(log: &str, name: &str) -> Option<u64> {
     let prefix = format!("stat::{name}:");
-    log.lines().find_map(|l| l.trim().strip_prefix(&prefix)).and_then(|v| v.trim().parse().ok())
+    log.lines()
+        .find_map(|l| l.trim().strip_prefix(&prefix))
+        .and_then(|v| v.trim().parse().ok())
 }
 
 /// The execution count of libFuzzer's last `#N ...` progress line (when it stopped on a crash,
 /// or in fork mode, whose lines read `#N: cov: ...`).
 fn last_progress(log: &str) -> Option<u64> {
-    log.lines().rev().find_map(|l| l.strip_prefix('#')?.split_whitespace().next()?.trim_end_matches(':').parse().ok())
+    log.lines().rev().find_map(|l| {
+        l.strip_prefix('#')?
+            .split_whitespace()
+            .next()?
+            .trim_end_matches(':')
+            .parse()
+            .ok()
+    })
 }
 
 /// The distinct `file:line:col` of Rust panics in the log.
 fn panic_sites(log: &str) -> BTreeSet<String> {
     log.lines()
-        .filter_map(|l| l.split_once("panicked at ").map(|(_, rest)| rest.trim_end_matches(':').trim().to_owned()))
+        .filter_map(|l| {
+            l.split_once("panicked at ")
+                .map(|(_, rest)| rest.trim_end_matches(':').trim().to_owned())
+        })
         .collect()
 }
 
@@ -233,10 +343,23 @@ mod tests {
         assert_eq!(stat(log, "average_exec_per_sec"), Some(3982));
         assert_eq!(stat(log, "new_units_added"), Some(17));
         assert_eq!(stat(log, "peak_rss_mb"), None);
-        assert_eq!(last_progress("#1\tINITED\n#8192\tpulse cov: 1\n==1== ERROR: libFuzzer: deadly signal\n"), Some(8192));
-        assert_eq!(last_progress("#31337: cov: 1 ft: 2 corp: 3 exec/s 4 oom/timeout/crash: 0/0/1 time: 5s job: 6\n"), Some(31337));
+        assert_eq!(
+            last_progress(
+                "#1\tINITED\n#8192\tpulse cov: 1\n==1== ERROR: libFuzzer: deadly signal\n"
+            ),
+            Some(8192)
+        );
+        assert_eq!(
+            last_progress(
+                "#31337: cov: 1 ft: 2 corp: 3 exec/s 4 oom/timeout/crash: 0/0/1 time: 5s job: 6\n"
+            ),
+            Some(31337)
+        );
         let log = "thread '<unnamed>' (9) panicked at runtime/src/primitives.rs:124:60:\nstart byte index\n\
                    thread '<unnamed>' (10) panicked at runtime/src/primitives.rs:124:60:\n";
-        assert_eq!(panic_sites(log).into_iter().collect::<Vec<_>>(), ["runtime/src/primitives.rs:124:60"]);
+        assert_eq!(
+            panic_sites(log).into_iter().collect::<Vec<_>>(),
+            ["runtime/src/primitives.rs:124:60"]
+        );
     }
 }

@@ -23,18 +23,29 @@ pub fn run(args: &[String]) -> Result<()> {
     let root = project_root();
     let verbose = args.iter().any(|a| a == "--verbose");
     let args: Vec<&String> = args.iter().filter(|a| *a != "--verbose").collect();
-    let dirs: Vec<PathBuf> =
-        if args.is_empty() { vec![root.join("runtime/src")] } else { args.iter().map(|a| root.join(a)).collect() };
+    let dirs: Vec<PathBuf> = if args.is_empty() {
+        vec![root.join("runtime/src")]
+    } else {
+        args.iter().map(|a| root.join(a)).collect()
+    };
     let mut failed = Vec::new();
     for dir in dirs {
         let graph = Graph::load(&dir)?;
         let files = graph.file_cycles();
         let folders = graph.folder_cycles();
         let edges: usize = graph.edges.values().map(BTreeSet::len).sum();
-        println!("{}: {} files, {} import edges between files", dir.display(), graph.files.len(), edges);
+        println!(
+            "{}: {} files, {} import edges between files",
+            dir.display(),
+            graph.files.len(),
+            edges
+        );
         if verbose {
             for (from, tos) in graph.module_edges() {
-                println!("  {from} -> {}", tos.into_iter().collect::<Vec<_>>().join(", "));
+                println!(
+                    "  {from} -> {}",
+                    tos.into_iter().collect::<Vec<_>>().join(", ")
+                );
             }
         }
         for scc in &files {
@@ -79,7 +90,10 @@ impl Graph {
             let entry = edges.entry(from.clone()).or_default();
             for path in paths(&from, text, &modules) {
                 // The longest prefix that is a file's module.
-                let to = (0..=path.len()).rev().map(|n| path[..n].to_vec()).find(|p| files.contains_key(p));
+                let to = (0..=path.len())
+                    .rev()
+                    .map(|n| path[..n].to_vec())
+                    .find(|p| files.contains_key(p));
                 if let Some(to) = to {
                     if to != from {
                         entry.insert(to);
@@ -92,7 +106,10 @@ impl Graph {
 
     fn file_cycles(&self) -> Vec<Vec<String>> {
         let names = |p: &ModPath| self.files[p].clone();
-        sccs(&self.edges).into_iter().map(|c| c.iter().map(names).collect()).collect()
+        sccs(&self.edges)
+            .into_iter()
+            .map(|c| c.iter().map(names).collect())
+            .collect()
     }
 
     /// Which top-level modules each top-level module imports from.
@@ -101,7 +118,12 @@ impl Graph {
         for (from, tos) in &self.edges {
             let Some(f) = from.first() else { continue };
             let entry = out.entry(f.clone()).or_default();
-            entry.extend(tos.iter().filter_map(|t| t.first()).filter(|t| *t != f).cloned());
+            entry.extend(
+                tos.iter()
+                    .filter_map(|t| t.first())
+                    .filter(|t| *t != f)
+                    .cloned(),
+            );
         }
         out
     }
@@ -112,20 +134,29 @@ impl Graph {
             .into_iter()
             .map(|(from, tos)| (vec![from], tos.into_iter().map(|t| vec![t]).collect()))
             .collect();
-        sccs(&top).into_iter().map(|c| c.into_iter().map(|p| p.join("::")).collect()).collect()
+        sccs(&top)
+            .into_iter()
+            .map(|c| c.into_iter().map(|p| p.join("::")).collect())
+            .collect()
     }
 }
 
 fn collect(base: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir).with_context(|| format!("listing {}", dir.display()))?.collect::<Result<_, _>>()?;
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .with_context(|| format!("listing {}", dir.display()))?
+        .collect::<Result<_, _>>()?;
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
         let path = e.path();
         if path.is_dir() {
             collect(base, &path, out)?;
         } else if path.extension().is_some_and(|x| x == "rs") {
-            let rel = path.strip_prefix(base)?.to_string_lossy().replace('\\', "/");
-            let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+            let rel = path
+                .strip_prefix(base)?
+                .to_string_lossy()
+                .replace('\\', "/");
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("reading {}", path.display()))?;
             out.push((rel, text));
         }
     }
@@ -134,8 +165,15 @@ fn collect(base: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> Result<(
 
 /// `lib.rs` -> [], `a.rs` -> [a], `a/mod.rs` -> [a], `a/b.rs` -> [a, b].
 fn module_path(rel: &str) -> ModPath {
-    let mut parts: Vec<String> = rel.trim_end_matches(".rs").split('/').map(str::to_owned).collect();
-    if matches!(parts.last().map(String::as_str), Some("mod" | "lib" | "main")) {
+    let mut parts: Vec<String> = rel
+        .trim_end_matches(".rs")
+        .split('/')
+        .map(str::to_owned)
+        .collect();
+    if matches!(
+        parts.last().map(String::as_str),
+        Some("mod" | "lib" | "main")
+    ) {
         parts.pop();
     }
     parts
@@ -175,7 +213,11 @@ fn tokenize(text: &str) -> Vec<Tok> {
                     i += 1;
                 }
             }
-        } else if c == b'r' && (b.get(i + 1) == Some(&b'"') || (b.get(i + 1) == Some(&b'#') && b.get(i + 2) != Some(&b'['))) && !prev_ident(b, i) {
+        } else if c == b'r'
+            && (b.get(i + 1) == Some(&b'"')
+                || (b.get(i + 1) == Some(&b'#') && b.get(i + 2) != Some(&b'[')))
+            && !prev_ident(b, i)
+        {
             // Raw string r"..." / r#"..."#.
             let mut j = i + 1;
             let mut hashes = 0;
@@ -193,7 +235,14 @@ fn tokenize(text: &str) -> Vec<Tok> {
                 if j >= b.len() {
                     break;
                 }
-                if b[j] == b'"' && b[j + 1..].iter().take(hashes).filter(|&&h| h == b'#').count() == hashes {
+                if b[j] == b'"'
+                    && b[j + 1..]
+                        .iter()
+                        .take(hashes)
+                        .filter(|&&h| h == b'#')
+                        .count()
+                        == hashes
+                {
                     j += 1 + hashes;
                     break;
                 }
@@ -209,7 +258,10 @@ fn tokenize(text: &str) -> Vec<Tok> {
         } else if c == b'\'' {
             // A char literal ('a', '\n', '\u{..}') or a lifetime ('a).
             let end = if b.get(i + 1) == Some(&b'\\') {
-                b[i + 2..].iter().position(|&x| x == b'\'').map(|p| i + 2 + p + 1)
+                b[i + 2..]
+                    .iter()
+                    .position(|&x| x == b'\'')
+                    .map(|p| i + 2 + p + 1)
             } else if b.get(i + 2) == Some(&b'\'') {
                 Some(i + 3)
             } else {
@@ -265,11 +317,16 @@ fn paths(file: &ModPath, text: &str, modules: &BTreeSet<ModPath>) -> Vec<ModPath
                 }
             }
             Tok::Ident(m) if m == "mod" => {
-                if let (Some(Tok::Ident(name)), Some(Tok::Punct('{'))) = (toks.get(i + 1), toks.get(i + 2)) {
+                if let (Some(Tok::Ident(name)), Some(Tok::Punct('{'))) =
+                    (toks.get(i + 1), toks.get(i + 2))
+                {
                     inline.push((depth, name.clone()));
                 }
             }
-            Tok::Ident(m) if matches!(m.as_str(), "quote" | "quote_spanned" | "parse_quote") && toks.get(i + 1) == Some(&Tok::Punct('!')) => {
+            Tok::Ident(m)
+                if matches!(m.as_str(), "quote" | "quote_spanned" | "parse_quote")
+                    && toks.get(i + 1) == Some(&Tok::Punct('!')) =>
+            {
                 // Skip the macro's delimited body.
                 let mut j = i + 2;
                 let mut level = 0i32;
@@ -335,7 +392,9 @@ fn read_path(toks: &[Tok], mut i: usize, here: &ModPath) -> (Vec<ModPath>, usize
     if toks[i] == Tok::Ident("self".to_owned()) {
         i += 2;
     }
-    while toks.get(i) == Some(&Tok::Ident("super".to_owned())) && toks.get(i + 1) == Some(&Tok::PathSep) {
+    while toks.get(i) == Some(&Tok::Ident("super".to_owned()))
+        && toks.get(i + 1) == Some(&Tok::PathSep)
+    {
         base.pop();
         i += 2;
     }
@@ -465,7 +524,11 @@ mod tests {
     use super::*;
 
     fn m(s: &str) -> ModPath {
-        if s.is_empty() { Vec::new() } else { s.split("::").map(str::to_owned).collect() }
+        if s.is_empty() {
+            Vec::new()
+        } else {
+            s.split("::").map(str::to_owned).collect()
+        }
     }
 
     #[test]
@@ -476,7 +539,11 @@ mod tests {
                     quote! { crate::generated::Thing }\n\
                     mod tests { use super::*; use super::super::x::{self, y::{Z}}; }";
         let modules = BTreeSet::from([m("credentials::cache::inner")]);
-        let got = paths(&m("credentials::cache"), &format!("{text}\nuse inner::Thing;"), &modules);
+        let got = paths(
+            &m("credentials::cache"),
+            &format!("{text}\nuse inner::Thing;"),
+            &modules,
+        );
         let want = [
             "credentials::provider::Credentials",
             "credentials::provider::CredentialsError",
@@ -489,9 +556,17 @@ mod tests {
         ];
         let got: Vec<String> = got.iter().map(|p| p.join("::")).collect();
         for w in want {
-            assert!(got.iter().any(|g| g == w || (w.ends_with("::*") && g == w.trim_end_matches("::*"))), "{w} in {got:?}");
+            assert!(
+                got.iter()
+                    .any(|g| g == w || (w.ends_with("::*") && g == w.trim_end_matches("::*"))),
+                "{w} in {got:?}"
+            );
         }
-        assert!(!got.iter().any(|g| g.contains("in_a_") || g.contains("generated")), "{got:?}");
+        assert!(
+            !got.iter()
+                .any(|g| g.contains("in_a_") || g.contains("generated")),
+            "{got:?}"
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod codegen_cmd;
 mod e2e_services;
 mod fuzz_cmd;
 mod imports;
+mod model_keys;
 mod moto;
 mod protocol_tests;
 mod test_cmd;
@@ -28,9 +29,14 @@ commands:
   api-diff [--from REV|FILE|DIR] [--to FILE|DIR] [--from-privileges FILE] [--to-privileges FILE]
           [--fail-on-breaking]           API changes between two models, breaking or compatible, and the semver bump
                                          (--fail-on-breaking: exit 1 when a change is breaking)
-  check-models [--botocore X.Y.Z] [--protocol query,json,rest-json] [--only SVC,...] [--keep]
-                                         generate and `cargo check` every model of those protocols
-                                         (default query) in botocore; N passed, M failed per protocol
+  check-models [--botocore X.Y.Z] [--protocol query,json,rest-json] [--only SVC,...] [--all-versions]
+          [--streaming-only] [--keep]    generate and `cargo check` every model of those protocols
+                                         (default query) in botocore; N passed, M failed per protocol, and
+                                         how many operations have no method because they stream
+                                         (--all-versions: older API versions too; --streaming-only: only count)
+  model-keys [--botocore X.Y.Z] [--write]
+                                         every key every service-2.json in botocore uses, at every level, and
+                                         whether the generator's serde mirror reads every model
   protocol-tests FILE.json...            run botocore protocol test suites against crates generated from them
   bench-compare [weight|requests|all] [--requests N] [--warmup N] [--rounds N]
                                          build weight and per-request cost vs aws-sdk-sts (BENCHMARKS.md)
@@ -48,13 +54,18 @@ fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     if args.is_empty() || args[0] == "-h" || args[0] == "--help" {
         eprint!("{USAGE}");
-        return if args.is_empty() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        return if args.is_empty() {
+            ExitCode::from(2)
+        } else {
+            ExitCode::SUCCESS
+        };
     }
     let command = args.remove(0);
     let result = match command.as_str() {
         "codegen" => codegen_cmd::run(&args),
         "update-model" => update_model::run(&args),
         "check-models" => check_models::run(&args),
+        "model-keys" => model_keys::run(&args),
         "api-diff" => api_diff::run(&args),
         "protocol-tests" => protocol_tests::run(&args),
         "bench-compare" => bench_compare::run(&args),
@@ -122,13 +133,20 @@ pub fn no_more_args(args: &[String]) -> anyhow::Result<()> {
 }
 
 /// Runs a command in `dir`, streaming its output; fails when it fails.
-pub fn run_step(dir: &std::path::Path, program: &str, args: &[&str], envs: &[(&str, &str)]) -> anyhow::Result<()> {
+pub fn run_step(
+    dir: &std::path::Path,
+    program: &str,
+    args: &[&str],
+    envs: &[(&str, &str)],
+) -> anyhow::Result<()> {
     let mut cmd = std::process::Command::new(program);
     cmd.args(args).current_dir(dir);
     for (k, v) in envs {
         cmd.env(k, v);
     }
-    let status = anyhow::Context::with_context(cmd.status(), || format!("starting {program} {}", args.join(" ")))?;
+    let status = anyhow::Context::with_context(cmd.status(), || {
+        format!("starting {program} {}", args.join(" "))
+    })?;
     if !status.success() {
         anyhow::bail!("`{program} {}` failed ({status})", args.join(" "));
     }

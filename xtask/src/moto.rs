@@ -60,9 +60,11 @@ impl MotoServer {
     fn spawn(root: &Path, name: &str) -> Result<MotoServer> {
         let python = ensure_installed(root)?;
         let log_dir = root.join("target/moto");
-        std::fs::create_dir_all(&log_dir).with_context(|| format!("creating {}", log_dir.display()))?;
+        std::fs::create_dir_all(&log_dir)
+            .with_context(|| format!("creating {}", log_dir.display()))?;
         let log = log_dir.join(format!("{name}.log"));
-        let log_file = std::fs::File::create(&log).with_context(|| format!("creating {}", log.display()))?;
+        let log_file =
+            std::fs::File::create(&log).with_context(|| format!("creating {}", log.display()))?;
         let port = free_port()?;
         let child = Command::new(&python)
             .args(["-c", LAUNCHER, "-H", "127.0.0.1", "-p", &port.to_string()])
@@ -73,7 +75,12 @@ impl MotoServer {
             .stderr(log_file)
             .spawn()
             .with_context(|| format!("starting moto with {}", python.display()))?;
-        Ok(MotoServer { name: name.to_owned(), child, port, log })
+        Ok(MotoServer {
+            name: name.to_owned(),
+            child,
+            port,
+            log,
+        })
     }
 
     /// Polls the server until it answers an HTTP request, failing with the end of its log
@@ -85,7 +92,11 @@ impl MotoServer {
                 return Ok(());
             }
             if let Ok(Some(status)) = self.child.try_wait() {
-                bail!("moto server `{}` exited ({status}) before answering; {}", self.name, self.log_tail());
+                bail!(
+                    "moto server `{}` exited ({status}) before answering; {}",
+                    self.name,
+                    self.log_tail()
+                );
             }
             if started.elapsed() > READY_TIMEOUT {
                 bail!(
@@ -140,10 +151,26 @@ pub fn run_e2e(root: &Path) -> Result<()> {
         ("STSGEN_STS_BIN", binary.as_str()),
     ];
     // `--workspace` resolves features as the workspace step did, so nothing is rebuilt.
-    let result = run_step(root, "cargo", &["test", "--workspace", "--test", "e2e_moto", "--", "--ignored", "--test-threads=1"], &envs);
+    let result = run_step(
+        root,
+        "cargo",
+        &[
+            "test",
+            "--workspace",
+            "--test",
+            "e2e_moto",
+            "--",
+            "--ignored",
+            "--test-threads=1",
+        ],
+        &envs,
+    );
     drop(checked);
     drop(unchecked);
-    println!("   end-to-end step took {:.1} s", started.elapsed().as_secs_f64());
+    println!(
+        "   end-to-end step took {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     result
 }
 
@@ -151,18 +178,32 @@ pub fn run_e2e(root: &Path) -> Result<()> {
 /// date already) and returns its executable for the tests to run.
 fn sts_binary(root: &Path) -> Result<String> {
     let output = Command::new("cargo")
-        .args(["build", "--quiet", "--workspace", "--bin", "sts", "--message-format=json-render-diagnostics"])
+        .args([
+            "build",
+            "--quiet",
+            "--workspace",
+            "--bin",
+            "sts",
+            "--message-format=json-render-diagnostics",
+        ])
         .current_dir(root)
         .stderr(Stdio::inherit())
         .output()
         .context("starting cargo build --bin sts")?;
     if !output.status.success() {
-        bail!("`cargo build --workspace --bin sts` failed ({})", output.status);
+        bail!(
+            "`cargo build --workspace --bin sts` failed ({})",
+            output.status
+        );
     }
     String::from_utf8_lossy(&output.stdout)
         .lines()
         .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "sts" && m["target"]["kind"][0] == "bin")
+        .filter(|m| {
+            m["reason"] == "compiler-artifact"
+                && m["target"]["name"] == "sts"
+                && m["target"]["kind"][0] == "bin"
+        })
         .find_map(|m| m["executable"].as_str().map(str::to_owned))
         .context("`cargo build --bin sts` reported no executable")
 }
@@ -174,35 +215,55 @@ fn ensure_installed(root: &Path) -> Result<PathBuf> {
     let python = venv.join("bin/python");
     let marker = venv.join("stsgen-moto-version");
     let installed = std::fs::read_to_string(&marker).ok();
-    if venv.join("bin/moto_server").exists() && installed.as_deref().map(str::trim) == Some(MOTO_VERSION) {
+    if venv.join("bin/moto_server").exists()
+        && installed.as_deref().map(str::trim) == Some(MOTO_VERSION)
+    {
         return Ok(python);
     }
     let started = Instant::now();
-    println!("   installing moto[server]=={MOTO_VERSION} into {} (once)", venv.display());
+    println!(
+        "   installing moto[server]=={MOTO_VERSION} into {} (once)",
+        venv.display()
+    );
     if !python.exists() {
         let venv_arg = venv.to_string_lossy().into_owned();
-        run_step(root, "python3", &["-m", "venv", &venv_arg], &[]).context("creating the moto virtualenv (is python3 with venv installed?)")?;
+        run_step(root, "python3", &["-m", "venv", &venv_arg], &[])
+            .context("creating the moto virtualenv (is python3 with venv installed?)")?;
     }
     let python_arg = python.to_string_lossy().into_owned();
     let requirement = format!("moto[server]=={MOTO_VERSION}");
     run_step(
         root,
         &python_arg,
-        &["-m", "pip", "install", "--quiet", "--disable-pip-version-check", &requirement],
+        &[
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            &requirement,
+        ],
         &[],
     )
     .context("installing moto with pip")?;
     if !venv.join("bin/moto_server").exists() {
-        bail!("pip installed moto but {} is missing", venv.join("bin/moto_server").display());
+        bail!(
+            "pip installed moto but {} is missing",
+            venv.join("bin/moto_server").display()
+        );
     }
     std::fs::write(&marker, format!("{MOTO_VERSION}\n"))?;
-    println!("   installed moto in {:.0} s", started.elapsed().as_secs_f64());
+    println!(
+        "   installed moto in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
     Ok(python)
 }
 
 /// A port of 127.0.0.1 that was free a moment ago (the OS picks it).
 fn free_port() -> Result<u16> {
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).context("finding a free port on 127.0.0.1")?;
+    let listener =
+        TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).context("finding a free port on 127.0.0.1")?;
     Ok(listener.local_addr()?.port())
 }
 
@@ -210,10 +271,14 @@ fn free_port() -> Result<u16> {
 /// "Need to POST" without changing anything).
 fn answers(port: u16) -> bool {
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-    let Ok(mut stream) = TcpStream::connect_timeout(&addr, Duration::from_millis(500)) else { return false };
+    let Ok(mut stream) = TcpStream::connect_timeout(&addr, Duration::from_millis(500)) else {
+        return false;
+    };
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
     let _ = stream.set_write_timeout(Some(Duration::from_secs(5)));
-    let request = format!("GET /moto-api/reset-auth HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+    let request = format!(
+        "GET /moto-api/reset-auth HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    );
     if stream.write_all(request.as_bytes()).is_err() {
         return false;
     }

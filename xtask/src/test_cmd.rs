@@ -20,13 +20,21 @@ fn fixture_crates(root: &Path) -> Result<()> {
     models.sort_by_key(|e| e.file_name());
     let target_dir = root.join("target/fixture-check");
     let target_dir = target_dir.to_string_lossy().into_owned();
-    let runtime = root.join("runtime").canonicalize()?.to_string_lossy().into_owned();
+    let runtime = root
+        .join("runtime")
+        .canonicalize()?
+        .to_string_lossy()
+        .into_owned();
     for entry in models {
         let path = entry.path();
         if path.extension().and_then(|e| e.to_str()) != Some("json") {
             continue;
         }
-        let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or("fixture").to_owned();
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("fixture")
+            .to_owned();
         let out = root.join("target/fixture-crates").join(&name);
         let inputs = codegen::Inputs {
             service_model: std::fs::read_to_string(&path)?,
@@ -46,13 +54,16 @@ fn fixture_crates(root: &Path) -> Result<()> {
                 ..Default::default()
             },
         };
-        let krate = codegen::generate(&inputs).with_context(|| format!("generating fixture {name}"))?;
+        let krate =
+            codegen::generate(&inputs).with_context(|| format!("generating fixture {name}"))?;
         if out.exists() {
             std::fs::remove_dir_all(&out)?;
         }
         krate.write_to(&out)?;
         // Hand-written behaviour tests for this fixture, if any, run as the crate's integration tests.
-        let behaviour = root.join("tests/fixtures/crate_tests").join(format!("{name}.rs"));
+        let behaviour = root
+            .join("tests/fixtures/crate_tests")
+            .join(format!("{name}.rs"));
         if behaviour.exists() {
             std::fs::create_dir_all(out.join("tests"))?;
             std::fs::copy(&behaviour, out.join("tests/behaviour.rs"))
@@ -61,14 +72,35 @@ fn fixture_crates(root: &Path) -> Result<()> {
         println!("== fixture crate {name}: clippy -D warnings, tests, rustdoc -D warnings");
         let env = [("CARGO_TARGET_DIR", target_dir.as_str())];
         // `--workspace`: the crate and its generated command line (cli/).
-        run_step(&out, "cargo", &["clippy", "--quiet", "--workspace", "--all-targets", "--", "-D", "warnings"], &env)?;
+        run_step(
+            &out,
+            "cargo",
+            &[
+                "clippy",
+                "--quiet",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+            &env,
+        )?;
         // `blocking`: behaviour tests may drive the (blocking) client without an async runtime.
-        run_step(&out, "cargo", &["test", "--quiet", "--workspace", "--features", "blocking"], &env)?;
+        run_step(
+            &out,
+            "cargo",
+            &["test", "--quiet", "--workspace", "--features", "blocking"],
+            &env,
+        )?;
         run_step(
             &out,
             "cargo",
             &["doc", "--quiet", "--no-deps", "--workspace"],
-            &[("CARGO_TARGET_DIR", target_dir.as_str()), ("RUSTDOCFLAGS", "-D warnings")],
+            &[
+                ("CARGO_TARGET_DIR", target_dir.as_str()),
+                ("RUSTDOCFLAGS", "-D warnings"),
+            ],
         )?;
     }
     Ok(())
@@ -84,21 +116,54 @@ pub fn run(args: &[String]) -> Result<()> {
     crate::codegen_cmd::run(&["--check".to_owned()])?;
     steps += 1;
 
-    println!("== no import cycles between the files of the hand-written crates (cargo xtask imports)");
-    let dirs = ["vocab/src", "runtime/src", "codegen/src", "config/src", "config/cli/src", "xtask/src"];
+    println!(
+        "== no import cycles between the files of the hand-written crates (cargo xtask imports)"
+    );
+    let dirs = [
+        "vocab/src",
+        "runtime/src",
+        "codegen/src",
+        "config/src",
+        "config/cli/src",
+        "xtask/src",
+    ];
     crate::imports::run(&dirs.map(str::to_owned))?;
     steps += 1;
 
     println!("== cargo test --workspace");
-    run_step(&root, "cargo", &["test", "--workspace", "--no-fail-fast"], &[])?;
+    run_step(
+        &root,
+        "cargo",
+        &["test", "--workspace", "--no-fail-fast"],
+        &[],
+    )?;
     steps += 1;
 
     println!("== transport load tests, small size (tests/tests/transport_load.rs; STSGEN_LOAD_OPS=2000 is the full size)");
-    run_step(&root, "cargo", &["test", "-p", "stsgen-tests", "--test", "transport_load", "--", "--ignored", "--test-threads=1"], &[("STSGEN_LOAD_OPS", "200")])?;
+    run_step(
+        &root,
+        "cargo",
+        &[
+            "test",
+            "-p",
+            "stsgen-tests",
+            "--test",
+            "transport_load",
+            "--",
+            "--ignored",
+            "--test-threads=1",
+        ],
+        &[("STSGEN_LOAD_OPS", "200")],
+    )?;
     steps += 1;
 
     println!("== the fault-injection suite through an HTTP proxy (STSGEN_FAULTS_VIA_PROXY=1, tests/tests/faults.rs)");
-    run_step(&root, "cargo", &["test", "-p", "stsgen-tests", "--test", "faults"], &[("STSGEN_FAULTS_VIA_PROXY", "1")])?;
+    run_step(
+        &root,
+        "cargo",
+        &["test", "-p", "stsgen-tests", "--test", "faults"],
+        &[("STSGEN_FAULTS_VIA_PROXY", "1")],
+    )?;
     steps += 1;
 
     println!("== end-to-end tests against moto {} (tests/tests/e2e_moto.rs; via_proxy: through an HTTP proxy)", crate::moto::MOTO_VERSION);
@@ -121,20 +186,47 @@ pub fn run(args: &[String]) -> Result<()> {
         "tests/data/protocols/output/rest-json.json",
     ]
     .iter()
-        .map(|p| root.join(p).to_string_lossy().into_owned())
-        .collect();
+    .map(|p| root.join(p).to_string_lossy().into_owned())
+    .collect();
     crate::protocol_tests::run(&suites)?;
     steps += 1;
 
     println!("== cargo clippy --workspace --all-targets -- -D warnings");
-    run_step(&root, "cargo", &["clippy", "--quiet", "--workspace", "--all-targets", "--", "-D", "warnings"], &[])?;
+    run_step(
+        &root,
+        "cargo",
+        &[
+            "clippy",
+            "--quiet",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &[],
+    )?;
     steps += 1;
 
     println!("== rustdoc of the generated crates, the runtime and stsgen-config with -D warnings");
     run_step(
         &root,
         "cargo",
-        &["doc", "--quiet", "--no-deps", "-p", "sts", "-p", "sts-cli", "-p", "stsgen-config", "-p", "stsgen-runtime", "--features", "stsgen-runtime/cli"],
+        &[
+            "doc",
+            "--quiet",
+            "--no-deps",
+            "-p",
+            "sts",
+            "-p",
+            "sts-cli",
+            "-p",
+            "stsgen-config",
+            "-p",
+            "stsgen-runtime",
+            "--features",
+            "stsgen-runtime/cli",
+        ],
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
     steps += 1;
@@ -142,6 +234,9 @@ pub fn run(args: &[String]) -> Result<()> {
     fixture_crates(&root)?;
     steps += 1;
 
-    println!("all {steps} test steps succeeded in {:.0} s", started.elapsed().as_secs_f64());
+    println!(
+        "all {steps} test steps succeeded in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }

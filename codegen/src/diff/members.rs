@@ -26,7 +26,12 @@ fn structures(svc: &Service) -> BTreeMap<String, Option<ShapeId>> {
 
 fn members(svc: &Service, id: Option<ShapeId>) -> BTreeMap<&str, &Member> {
     id.and_then(|id| svc.structure(id))
-        .map(|s| s.members.iter().map(|m| (m.wire_name.as_str(), m)).collect())
+        .map(|s| {
+            s.members
+                .iter()
+                .map(|m| (m.wire_name.as_str(), m))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -44,30 +49,69 @@ pub(super) fn diff_structures(old: &Service, new: &Service, out: &mut Vec<Change
                         m.rust_name,
                         type_desc(new, m.target)
                     );
-                    push(out, Area::Member, item, ChangeKind::Added, detail, Impact::Breaking);
+                    push(
+                        out,
+                        Area::Member,
+                        item,
+                        ChangeKind::Added,
+                        detail,
+                        Impact::Breaking,
+                    );
                 }
                 None => {
-                    let detail = format!("new optional member `{}` ({})", m.rust_name, type_desc(new, m.target));
-                    push(out, Area::Member, item, ChangeKind::Added, detail, Impact::Compatible);
+                    let detail = format!(
+                        "new optional member `{}` ({})",
+                        m.rust_name,
+                        type_desc(new, m.target)
+                    );
+                    push(
+                        out,
+                        Area::Member,
+                        item,
+                        ChangeKind::Added,
+                        detail,
+                        Impact::Compatible,
+                    );
                 }
                 Some(om) => diff_member(old, om, new, m, &item, out),
             }
         }
         for (wire, m) in &om {
             if !nm.contains_key(wire) {
-                let detail = format!("member removed (accessor `{}()` and its builder setters go away)", m.rust_name);
-                push(out, Area::Member, format!("{name}.{wire}"), ChangeKind::Removed, detail, Impact::Breaking);
+                let detail = format!(
+                    "member removed (accessor `{}()` and its builder setters go away)",
+                    m.rust_name
+                );
+                push(
+                    out,
+                    Area::Member,
+                    format!("{name}.{wire}"),
+                    ChangeKind::Removed,
+                    detail,
+                    Impact::Breaking,
+                );
             }
         }
     }
 }
 
-fn diff_member(old: &Service, om: &Member, new: &Service, nm: &Member, item: &str, out: &mut Vec<Change>) {
+fn diff_member(
+    old: &Service,
+    om: &Member,
+    new: &Service,
+    nm: &Member,
+    item: &str,
+    out: &mut Vec<Change>,
+) {
     let changed = |out: &mut Vec<Change>, detail: String, impact| {
         push(out, Area::Member, item, ChangeKind::Changed, detail, impact);
     };
     if om.rust_name != nm.rust_name {
-        changed(out, format!("Rust name `{}` -> `{}`", om.rust_name, nm.rust_name), Impact::Breaking);
+        changed(
+            out,
+            format!("Rust name `{}` -> `{}`", om.rust_name, nm.rust_name),
+            Impact::Breaking,
+        );
     }
     let (ot, nt) = (type_desc(old, om.target), type_desc(new, nm.target));
     if ot != nt {
@@ -89,8 +133,16 @@ fn diff_member(old: &Service, om: &Member, new: &Service, nm: &Member, item: &st
         _ => {}
     }
     match (om.sensitive, nm.sensitive) {
-        (false, true) => changed(out, "now sensitive (redacted in Debug)".into(), Impact::Compatible),
-        (true, false) => changed(out, "no longer sensitive (shown in Debug)".into(), Impact::Compatible),
+        (false, true) => changed(
+            out,
+            "now sensitive (redacted in Debug)".into(),
+            Impact::Compatible,
+        ),
+        (true, false) => changed(
+            out,
+            "no longer sensitive (shown in Debug)".into(),
+            Impact::Compatible,
+        ),
         _ => {}
     }
     if let Some(d) = deprecation_change(&om.deprecated, &nm.deprecated) {
@@ -148,16 +200,28 @@ fn constraints(svc: &Service, id: ShapeId) -> BTreeMap<String, Bound> {
     out
 }
 
-fn collect_constraints(svc: &Service, id: ShapeId, prefix: &str, depth: usize, out: &mut BTreeMap<String, Bound>) {
+fn collect_constraints(
+    svc: &Service,
+    id: ShapeId,
+    prefix: &str,
+    depth: usize,
+    out: &mut BTreeMap<String, Bound>,
+) {
     if depth > 4 {
         return;
     }
     let mut range_u = |what: &str, r: &ir::Range<u64>| {
         if let Some(v) = r.min {
-            out.insert(format!("{prefix}min {what}"), Bound::Min(v as f64, v.to_string()));
+            out.insert(
+                format!("{prefix}min {what}"),
+                Bound::Min(v as f64, v.to_string()),
+            );
         }
         if let Some(v) = r.max {
-            out.insert(format!("{prefix}max {what}"), Bound::Max(v as f64, v.to_string()));
+            out.insert(
+                format!("{prefix}max {what}"),
+                Bound::Max(v as f64, v.to_string()),
+            );
         }
     };
     match &svc.shape(id).kind {
@@ -179,10 +243,16 @@ fn collect_constraints(svc: &Service, id: ShapeId, prefix: &str, depth: usize, o
         }
         ShapeKind::Integer(r) | ShapeKind::Long(r) => {
             if let Some(v) = r.min {
-                out.insert(format!("{prefix}min value"), Bound::Min(v as f64, v.to_string()));
+                out.insert(
+                    format!("{prefix}min value"),
+                    Bound::Min(v as f64, v.to_string()),
+                );
             }
             if let Some(v) = r.max {
-                out.insert(format!("{prefix}max value"), Bound::Max(v as f64, v.to_string()));
+                out.insert(
+                    format!("{prefix}max value"),
+                    Bound::Max(v as f64, v.to_string()),
+                );
             }
         }
         ShapeKind::Float(r) | ShapeKind::Double(r) => {
@@ -193,14 +263,20 @@ fn collect_constraints(svc: &Service, id: ShapeId, prefix: &str, depth: usize, o
                 out.insert(format!("{prefix}max value"), Bound::Max(v, v.to_string()));
             }
         }
-        ShapeKind::Structure(_) | ShapeKind::Boolean | ShapeKind::Timestamp { .. } | ShapeKind::Document => {}
+        ShapeKind::Structure(_)
+        | ShapeKind::Boolean
+        | ShapeKind::Timestamp { .. }
+        | ShapeKind::Document => {}
     }
 }
 
 const TIGHTENED: &str = "tightened: build() and validate() reject values they accepted";
 const LOOSENED: &str = "loosened";
 
-fn constraint_changes(old: &BTreeMap<String, Bound>, new: &BTreeMap<String, Bound>) -> Vec<(String, Impact)> {
+fn constraint_changes(
+    old: &BTreeMap<String, Bound>,
+    new: &BTreeMap<String, Bound>,
+) -> Vec<(String, Impact)> {
     let keys: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
     let mut out = Vec::new();
     for key in keys {
@@ -209,12 +285,20 @@ fn constraint_changes(old: &BTreeMap<String, Bound>, new: &BTreeMap<String, Boun
             (Some(a), Some(b)) if a == b => continue,
             (None, Some(b)) => (true, format!("{key}: none -> {}", bound_text(b))),
             (Some(a), None) => (false, format!("{key}: {} -> none", bound_text(a))),
-            (Some(Bound::Min(a, at)), Some(Bound::Min(b, bt))) => (b > a, format!("{key}: {at} -> {bt}")),
-            (Some(Bound::Max(a, at)), Some(Bound::Max(b, bt))) => (b < a, format!("{key}: {at} -> {bt}")),
+            (Some(Bound::Min(a, at)), Some(Bound::Min(b, bt))) => {
+                (b > a, format!("{key}: {at} -> {bt}"))
+            }
+            (Some(Bound::Max(a, at)), Some(Bound::Max(b, bt))) => {
+                (b < a, format!("{key}: {at} -> {bt}"))
+            }
             (Some(a), Some(b)) => {
                 // Two different patterns cannot be ordered: assume the worst.
                 out.push((
-                    format!("{key}: {} -> {} (may reject values it accepted)", bound_text(a), bound_text(b)),
+                    format!(
+                        "{key}: {} -> {} (may reject values it accepted)",
+                        bound_text(a),
+                        bound_text(b)
+                    ),
                     Impact::Breaking,
                 ));
                 continue;
@@ -236,23 +320,43 @@ fn bound_text(b: &Bound) -> String {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn constraint_direction() {
-        let b = |pairs: &[(&str, Bound)]| pairs.iter().cloned().map(|(k, v)| (k.to_owned(), v)).collect();
-        let old = b(&[("max length", Bound::Max(64.0, "64".into())), ("min length", Bound::Min(2.0, "2".into()))]);
-        let new = b(&[("max length", Bound::Max(32.0, "32".into())), ("min length", Bound::Min(1.0, "1".into()))]);
+        let b = |pairs: &[(&str, Bound)]| {
+            pairs
+                .iter()
+                .cloned()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect()
+        };
+        let old = b(&[
+            ("max length", Bound::Max(64.0, "64".into())),
+            ("min length", Bound::Min(2.0, "2".into())),
+        ]);
+        let new = b(&[
+            ("max length", Bound::Max(32.0, "32".into())),
+            ("min length", Bound::Min(1.0, "1".into())),
+        ]);
         let changes = constraint_changes(&old, &new);
         assert_eq!(changes.len(), 2);
         assert_eq!(changes[0].1, Impact::Breaking, "{changes:?}");
-        assert!(changes[0].0.starts_with("max length: 64 -> 32"), "{changes:?}");
+        assert!(
+            changes[0].0.starts_with("max length: 64 -> 32"),
+            "{changes:?}"
+        );
         assert_eq!(changes[1].1, Impact::Compatible, "{changes:?}");
         let pattern = b(&[("pattern", Bound::Pattern("[a-z]+".into()))]);
-        assert_eq!(constraint_changes(&BTreeMap::new(), &pattern)[0].1, Impact::Breaking);
-        assert_eq!(constraint_changes(&pattern, &BTreeMap::new())[0].1, Impact::Compatible);
+        assert_eq!(
+            constraint_changes(&BTreeMap::new(), &pattern)[0].1,
+            Impact::Breaking
+        );
+        assert_eq!(
+            constraint_changes(&pattern, &BTreeMap::new())[0].1,
+            Impact::Compatible
+        );
     }
 }

@@ -16,7 +16,6 @@
 //!
 //! Output is sorted (area, item, kind, detail), so it is deterministic.
 
-
 mod endpoints;
 mod iam;
 mod load;
@@ -51,7 +50,9 @@ use types::diff_types;
 /// Inputs that do not parse or lower.
 pub fn permission_gaps(inputs: &Inputs) -> Result<Vec<String>> {
     let svc = load(inputs, "new")?;
-    let Some(iam) = &svc.iam else { return Ok(Vec::new()) };
+    let Some(iam) = &svc.iam else {
+        return Ok(Vec::new());
+    };
     Ok(iam
         .operation_permissions
         .iter()
@@ -74,21 +75,34 @@ pub fn permission_gaps(inputs: &Inputs) -> Result<Vec<String>> {
 ///
 /// # Errors
 /// A side that does not parse or lower.
-pub fn retired_members(old: &Inputs, new: &Inputs, version: &str) -> Result<Vec<crate::retired::RetiredMember>> {
+pub fn retired_members(
+    old: &Inputs,
+    new: &Inputs,
+    version: &str,
+) -> Result<Vec<crate::retired::RetiredMember>> {
     let old = load(old, "old")?;
     let new = load(new, "new")?;
     let by_name = |svc: &Service| -> BTreeMap<String, ShapeId> {
-        svc.shapes.iter().enumerate().map(|(i, s)| (s.wire_name.clone(), ShapeId(i))).collect()
+        svc.shapes
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.wire_name.clone(), ShapeId(i)))
+            .collect()
     };
     let (old_shapes, new_shapes) = (by_name(&old), by_name(&new));
     let mut out = Vec::new();
     for (name, &oid) in &old_shapes {
-        let (Some(os), Some(ns)) = (old.structure(oid), new_shapes.get(name).and_then(|&n| new.structure(n))) else {
+        let (Some(os), Some(ns)) = (
+            old.structure(oid),
+            new_shapes.get(name).and_then(|&n| new.structure(n)),
+        ) else {
             continue;
         };
         for m in &os.members {
             let target = &old.shape(m.target).wire_name;
-            if !ns.members.iter().any(|n| n.wire_name == m.wire_name) && new_shapes.contains_key(target) {
+            if !ns.members.iter().any(|n| n.wire_name == m.wire_name)
+                && new_shapes.contains_key(target)
+            {
                 out.push(crate::retired::RetiredMember {
                     shape: name.clone(),
                     member: m.wire_name.clone(),

@@ -107,7 +107,6 @@ pub struct ApiDiff {
     pub changes: Vec<Change>,
 }
 
-
 impl ApiDiff {
     /// The highest impact of any change; `None` when there is no change.
     pub fn impact(&self) -> Option<Impact> {
@@ -138,7 +137,14 @@ impl ApiDiff {
                 area = Some(c.area);
                 let _ = writeln!(out, "{}:", c.area.heading());
             }
-            let _ = writeln!(out, "  {} {:<10}  {}: {}", c.kind.sign(), c.impact.as_str(), c.item, c.detail);
+            let _ = writeln!(
+                out,
+                "  {} {:<10}  {}: {}",
+                c.kind.sign(),
+                c.impact.as_str(),
+                c.item,
+                c.detail
+            );
         }
         let _ = writeln!(
             out,
@@ -158,7 +164,8 @@ impl ApiDiff {
             return out;
         }
         for impact in [Impact::Breaking, Impact::Compatible] {
-            let changes: Vec<&Change> = self.changes.iter().filter(|c| c.impact == impact).collect();
+            let changes: Vec<&Change> =
+                self.changes.iter().filter(|c| c.impact == impact).collect();
             if changes.is_empty() {
                 continue;
             }
@@ -173,7 +180,13 @@ impl ApiDiff {
                     ChangeKind::Removed => "removed",
                     ChangeKind::Changed => "changed",
                 };
-                let _ = writeln!(out, "- {} `{}` {what}: {}", c.area.heading(), c.item, c.detail);
+                let _ = writeln!(
+                    out,
+                    "- {} `{}` {what}: {}",
+                    c.area.heading(),
+                    c.item,
+                    c.detail
+                );
             }
             out.push('\n');
         }
@@ -182,12 +195,28 @@ impl ApiDiff {
 }
 
 /// Records one change.
-pub(super) fn push(out: &mut Vec<Change>, area: Area, item: impl Into<String>, kind: ChangeKind, detail: impl Into<String>, impact: Impact) {
-    out.push(Change { area, item: item.into(), kind, detail: detail.into(), impact });
+pub(super) fn push(
+    out: &mut Vec<Change>,
+    area: Area,
+    item: impl Into<String>,
+    kind: ChangeKind,
+    detail: impl Into<String>,
+    impact: Impact,
+) {
+    out.push(Change {
+        area,
+        item: item.into(),
+        kind,
+        detail: detail.into(),
+        impact,
+    });
 }
 
 /// What changed in a deprecation, if anything.
-pub(super) fn deprecation_change(old: &Option<ir::Deprecation>, new: &Option<ir::Deprecation>) -> Option<String> {
+pub(super) fn deprecation_change(
+    old: &Option<ir::Deprecation>,
+    new: &Option<ir::Deprecation>,
+) -> Option<String> {
     match (old, new) {
         (None, Some(d)) => Some(match &d.message {
             Some(m) => format!("deprecated: {m}"),

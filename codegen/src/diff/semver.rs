@@ -48,12 +48,20 @@ impl Version {
             bail!("`{}` is not a MAJOR.MINOR.PATCH version", text.trim());
         };
         let num = |s: &str| -> Result<u64> {
-            if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) || (s.len() > 1 && s.starts_with('0')) {
+            if s.is_empty()
+                || !s.bytes().all(|b| b.is_ascii_digit())
+                || (s.len() > 1 && s.starts_with('0'))
+            {
                 bail!("`{}` is not a MAJOR.MINOR.PATCH version", text.trim());
             }
-            s.parse().map_err(|_| anyhow!("`{}`: number out of range", text.trim()))
+            s.parse()
+                .map_err(|_| anyhow!("`{}`: number out of range", text.trim()))
         };
-        Ok(Version { major: num(major)?, minor: num(minor)?, patch: num(patch)? })
+        Ok(Version {
+            major: num(major)?,
+            minor: num(minor)?,
+            patch: num(patch)?,
+        })
     }
 
     /// The bump an API change of this impact needs (`None`: no API change). While the major
@@ -74,12 +82,28 @@ impl Version {
 
     /// This version bumped.
     pub fn bumped(self, bump: Bump) -> Version {
-        let Version { major, minor, patch } = self;
+        let Version {
+            major,
+            minor,
+            patch,
+        } = self;
         match bump {
             Bump::None => self,
-            Bump::Patch => Version { major, minor, patch: patch + 1 },
-            Bump::Minor => Version { major, minor: minor + 1, patch: 0 },
-            Bump::Major => Version { major: major + 1, minor: 0, patch: 0 },
+            Bump::Patch => Version {
+                major,
+                minor,
+                patch: patch + 1,
+            },
+            Bump::Minor => Version {
+                major,
+                minor: minor + 1,
+                patch: 0,
+            },
+            Bump::Major => Version {
+                major: major + 1,
+                minor: 0,
+                patch: 0,
+            },
         }
     }
 }
@@ -90,14 +114,17 @@ impl std::fmt::Display for Version {
     }
 }
 
-
 /// The semver line of a report: the impact, the rule that maps it to a bump, and the versions.
 pub fn semver_line(diff: &ApiDiff, current: Version) -> String {
     let impact = diff.impact();
     let bump = current.required_bump(impact, false);
     let rule = match (impact, current.major) {
-        (Some(Impact::Breaking), 0) => "breaking changes bump the minor version while the crate is 0.x",
-        (Some(Impact::Compatible), 0) => "compatible changes bump the patch version while the crate is 0.x",
+        (Some(Impact::Breaking), 0) => {
+            "breaking changes bump the minor version while the crate is 0.x"
+        }
+        (Some(Impact::Compatible), 0) => {
+            "compatible changes bump the patch version while the crate is 0.x"
+        }
         (Some(Impact::Breaking), _) => "breaking changes bump the major version",
         (Some(Impact::Compatible), _) => "compatible additions bump the minor version",
         (None, _) => "no API change; a model change without one is a patch release",
@@ -119,14 +146,23 @@ mod tests {
         let v = Version::parse("0.1.9").unwrap();
         assert_eq!(v.required_bump(Some(Impact::Breaking), false), Bump::Minor);
         assert_eq!(v.bumped(Bump::Minor).to_string(), "0.2.0");
-        assert_eq!(v.required_bump(Some(Impact::Compatible), false), Bump::Patch);
+        assert_eq!(
+            v.required_bump(Some(Impact::Compatible), false),
+            Bump::Patch
+        );
         assert_eq!(v.bumped(Bump::Patch).to_string(), "0.1.10");
         assert_eq!(v.required_bump(None, false), Bump::None);
         assert_eq!(v.required_bump(None, true), Bump::Patch);
         let one = Version::parse("1.4.2").unwrap();
-        assert_eq!(one.required_bump(Some(Impact::Breaking), false), Bump::Major);
+        assert_eq!(
+            one.required_bump(Some(Impact::Breaking), false),
+            Bump::Major
+        );
         assert_eq!(one.bumped(Bump::Major).to_string(), "2.0.0");
-        assert_eq!(one.required_bump(Some(Impact::Compatible), false), Bump::Minor);
+        assert_eq!(
+            one.required_bump(Some(Impact::Compatible), false),
+            Bump::Minor
+        );
         assert_eq!(one.bumped(Bump::Minor).to_string(), "1.5.0");
         for bad in ["1.2", "1.2.3-rc1", "01.2.3", "a.b.c", ""] {
             assert!(Version::parse(bad).is_err(), "{bad}");

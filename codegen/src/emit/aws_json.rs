@@ -13,7 +13,9 @@ use quote::{format_ident, quote};
 use crate::emit::deserialize::{de_fn, output_shapes};
 use crate::emit::serialize::{input_structures, ser_fn};
 use crate::emit::shapes::{field_ident, rust_type, timestamp_format};
-use crate::ir::{Home, JsonVersion, Member, Operation, Protocol, Service, ShapeId, ShapeKind, TimestampFormat};
+use crate::ir::{
+    Home, JsonVersion, Member, Operation, Protocol, Service, ShapeId, ShapeKind, TimestampFormat,
+};
 use crate::naming;
 
 /// The runtime's awsJson reader helpers.
@@ -23,16 +25,30 @@ fn reader() -> TokenStream {
 
 /// The runtime wire format of a timestamp: the member's format, else the shape's, else epoch
 /// seconds (the awsJson default).
-pub(crate) fn ts_format(svc: &Service, id: ShapeId, member_ts: Option<TimestampFormat>) -> TokenStream {
+pub(crate) fn ts_format(
+    svc: &Service,
+    id: ShapeId,
+    member_ts: Option<TimestampFormat>,
+) -> TokenStream {
     let shape_ts = match &svc.shape(id).kind {
         ShapeKind::Timestamp { format } => *format,
         _ => None,
     };
-    timestamp_format(Some(member_ts.or(shape_ts).unwrap_or(svc.protocol.default_timestamp_format())))
+    timestamp_format(Some(
+        member_ts
+            .or(shape_ts)
+            .unwrap_or(svc.protocol.default_timestamp_format()),
+    ))
 }
 
 /// Statements writing value `v` (an expression of type `&T`) of shape `id` to `w`.
-pub(crate) fn ser_value(svc: &Service, id: ShapeId, v: TokenStream, member_ts: Option<TimestampFormat>, depth: usize) -> TokenStream {
+pub(crate) fn ser_value(
+    svc: &Service,
+    id: ShapeId,
+    v: TokenStream,
+    member_ts: Option<TimestampFormat>,
+    depth: usize,
+) -> TokenStream {
     let rt = quote! { ::stsgen_runtime::protocol::aws_json };
     match &svc.shape(id).kind {
         ShapeKind::String(s) if !s.enum_values.is_empty() => quote! { w.string(#v.as_str()); },
@@ -66,7 +82,11 @@ pub(crate) fn ser_value(svc: &Service, id: ShapeId, v: TokenStream, member_ts: O
         ShapeKind::Map(m) => {
             let k = format_ident!("k{}", depth);
             let val = format_ident!("val{}", depth);
-            let key = if svc.is_enum(m.key) { quote! { #k.as_str() } } else { quote! { #k } };
+            let key = if svc.is_enum(m.key) {
+                quote! { #k.as_str() }
+            } else {
+                quote! { #k }
+            };
             let inner = ser_value(svc, m.value, quote! { #val }, None, depth + 1);
             quote! {
                 w.begin_object();
@@ -82,7 +102,11 @@ pub(crate) fn ser_value(svc: &Service, id: ShapeId, v: TokenStream, member_ts: O
 
 /// Statements writing every set member of structure `v` (an expression of type `&T`) as object
 /// members (the caller writes the braces). Unset idempotency tokens are filled.
-pub(crate) fn ser_members<'a>(svc: &Service, members: impl IntoIterator<Item = &'a Member>, v: TokenStream) -> TokenStream {
+pub(crate) fn ser_members<'a>(
+    svc: &Service,
+    members: impl IntoIterator<Item = &'a Member>,
+    v: TokenStream,
+) -> TokenStream {
     let stmts = members.into_iter().map(|m| {
         let f = field_ident(m);
         let key = m.json_key();
@@ -124,7 +148,9 @@ pub(crate) fn ser_members<'a>(svc: &Service, members: impl IntoIterator<Item = &
 pub fn ser_module(svc: &Service) -> TokenStream {
     let fns = input_structures(svc).into_iter().filter_map(|id| {
         let shape = svc.shape(id);
-        let ShapeKind::Structure(s) = &shape.kind else { return None };
+        let ShapeKind::Structure(s) = &shape.kind else {
+            return None;
+        };
         if svc.operations.iter().any(|o| o.input == Some(id)) && shape.home != Home::Types {
             return None; // operation inputs are written in their operation module
         }
@@ -149,7 +175,14 @@ pub fn ser_module(svc: &Service) -> TokenStream {
 }
 
 /// An expression of type `T` reading `v` (an expression of type `&JsonValue`) as shape `id`.
-pub(crate) fn de_value(svc: &Service, id: ShapeId, v: TokenStream, shape_name: &str, member: &str, member_ts: Option<TimestampFormat>) -> TokenStream {
+pub(crate) fn de_value(
+    svc: &Service,
+    id: ShapeId,
+    v: TokenStream,
+    shape_name: &str,
+    member: &str,
+    member_ts: Option<TimestampFormat>,
+) -> TokenStream {
     let r = reader();
     match &svc.shape(id).kind {
         ShapeKind::String(s) if !s.enum_values.is_empty() => {
@@ -178,7 +211,13 @@ pub(crate) fn de_value(svc: &Service, id: ShapeId, v: TokenStream, shape_name: &
 /// Statements reading the object `v` (a `&JsonValue` in scope) into the structure literal
 /// `path { ... }` (with `extra` fields appended), ending in `Ok(...)`. Required members are
 /// errors when missing unless `lenient_required` (error structures).
-fn de_struct_body(svc: &Service, id: ShapeId, path: TokenStream, extra: TokenStream, lenient_required: bool) -> TokenStream {
+fn de_struct_body(
+    svc: &Service,
+    id: ShapeId,
+    path: TokenStream,
+    extra: TokenStream,
+    lenient_required: bool,
+) -> TokenStream {
     let locals = de_locals(svc, id);
     let read = de_read_object(svc, id, &|_| true);
     let inits = de_inits(svc, id, lenient_required);
@@ -191,7 +230,9 @@ fn de_struct_body(svc: &Service, id: ShapeId, path: TokenStream, extra: TokenStr
 
 /// `let mut f_<member> = None;` for every member of structure `id`.
 pub(crate) fn de_locals(svc: &Service, id: ShapeId) -> TokenStream {
-    let ShapeKind::Structure(s) = &svc.shape(id).kind else { return quote! {} };
+    let ShapeKind::Structure(s) = &svc.shape(id).kind else {
+        return quote! {};
+    };
     let locals = s.members.iter().map(|m| {
         let local = naming::prefixed_ident("f_", &m.rust_name);
         let ty = rust_type(svc, m.target);
@@ -202,9 +243,15 @@ pub(crate) fn de_locals(svc: &Service, id: ShapeId) -> TokenStream {
 
 /// Statements reading the JSON object `v` (a `&JsonValue` in scope) into the locals of the
 /// members of structure `id` that `in_body` selects.
-pub(crate) fn de_read_object(svc: &Service, id: ShapeId, in_body: &dyn Fn(&Member) -> bool) -> TokenStream {
+pub(crate) fn de_read_object(
+    svc: &Service,
+    id: ShapeId,
+    in_body: &dyn Fn(&Member) -> bool,
+) -> TokenStream {
     let shape = svc.shape(id);
-    let ShapeKind::Structure(s) = &shape.kind else { return quote! {} };
+    let ShapeKind::Structure(s) = &shape.kind else {
+        return quote! {};
+    };
     let shape_name = shape.wire_name.as_str();
     let r = reader();
     let mut seen_keys = std::collections::BTreeSet::new();
@@ -224,8 +271,18 @@ pub(crate) fn de_read_object(svc: &Service, id: ShapeId, in_body: &dyn Fn(&Membe
             if keys.is_empty() {
                 return None;
             }
-            let value = de_value(svc, m.target, quote! { value }, shape_name, &m.wire_name, m.timestamp_format);
-            Some((keys, quote! { #local = ::std::option::Option::Some(#value) }))
+            let value = de_value(
+                svc,
+                m.target,
+                quote! { value },
+                shape_name,
+                &m.wire_name,
+                m.timestamp_format,
+            );
+            Some((
+                keys,
+                quote! { #local = ::std::option::Option::Some(#value) },
+            ))
         })
         .collect();
     let dispatch = match arms.as_slice() {
@@ -236,7 +293,9 @@ pub(crate) fn de_read_object(svc: &Service, id: ShapeId, in_body: &dyn Fn(&Membe
             }
         },
         _ => {
-            let arms = arms.iter().map(|(keys, read)| quote! { #(#keys)|* => #read, });
+            let arms = arms
+                .iter()
+                .map(|(keys, read)| quote! { #(#keys)|* => #read, });
             quote! {
                 match key.as_str() {
                     #(#arms)*
@@ -263,7 +322,9 @@ pub(crate) fn de_read_object(svc: &Service, id: ShapeId, in_body: &dyn Fn(&Membe
 /// errors unless `lenient_required`).
 pub(crate) fn de_inits(svc: &Service, id: ShapeId, lenient_required: bool) -> TokenStream {
     let shape = svc.shape(id);
-    let ShapeKind::Structure(s) = &shape.kind else { return quote! {} };
+    let ShapeKind::Structure(s) = &shape.kind else {
+        return quote! {};
+    };
     let shape_name = shape.wire_name.as_str();
     let inits = s.members.iter().map(|m| {
         let f = field_ident(m);
@@ -298,10 +359,16 @@ pub fn de_module(svc: &Service) -> TokenStream {
         let doc = format!(" Reads a `{}`.", shape.wire_name);
         let wire = shape.wire_name.as_str();
         let body = match &shape.kind {
-            ShapeKind::Structure(_) if shape.home == Home::Types => de_struct_body(svc, id, ty.clone(), quote! {}, false),
-            ShapeKind::Structure(_) if shape.home == Home::Error => {
-                de_struct_body(svc, id, ty.clone(), quote! { meta: ::stsgen_runtime::ErrorMetadata::default(), }, true)
+            ShapeKind::Structure(_) if shape.home == Home::Types => {
+                de_struct_body(svc, id, ty.clone(), quote! {}, false)
             }
+            ShapeKind::Structure(_) if shape.home == Home::Error => de_struct_body(
+                svc,
+                id,
+                ty.clone(),
+                quote! { meta: ::stsgen_runtime::ErrorMetadata::default(), },
+                true,
+            ),
             ShapeKind::List(l) => {
                 let value = de_value(svc, l.member, quote! { item }, wire, "member", None);
                 quote! {
@@ -354,14 +421,24 @@ pub fn de_module(svc: &Service) -> TokenStream {
 /// The operation's `X-Amz-Target` value and `Content-Type`.
 fn target_and_content_type(svc: &Service, op: &Operation) -> (String, TokenStream) {
     match &svc.protocol {
-        Protocol::AwsJson { version, target_prefix } => {
+        Protocol::AwsJson {
+            version,
+            target_prefix,
+        } => {
             let ct = match version {
-                JsonVersion::V1_0 => quote! { ::stsgen_runtime::protocol::aws_json::CONTENT_TYPE_1_0 },
-                JsonVersion::V1_1 => quote! { ::stsgen_runtime::protocol::aws_json::CONTENT_TYPE_1_1 },
+                JsonVersion::V1_0 => {
+                    quote! { ::stsgen_runtime::protocol::aws_json::CONTENT_TYPE_1_0 }
+                }
+                JsonVersion::V1_1 => {
+                    quote! { ::stsgen_runtime::protocol::aws_json::CONTENT_TYPE_1_1 }
+                }
             };
             (format!("{target_prefix}.{}", op.wire_name), ct)
         }
-        Protocol::AwsQuery | Protocol::RestJson1 => (op.wire_name.clone(), quote! { "application/x-amz-json-1.0" }),
+        Protocol::AwsQuery | Protocol::RestJson1 => (
+            op.wire_name.clone(),
+            quote! { "application/x-amz-json-1.0" },
+        ),
     }
 }
 
@@ -377,9 +454,18 @@ pub fn protocol_fns(svc: &Service, op: &Operation) -> TokenStream {
         _ => quote! { let _ = input; },
     };
     let r = reader();
-    let output_name = op.output.map(|o| svc.shape(o).wire_name.clone()).unwrap_or_else(|| format!("{}Output", op.wire_name));
+    let output_name = op
+        .output
+        .map(|o| svc.shape(o).wire_name.clone())
+        .unwrap_or_else(|| format!("{}Output", op.wire_name));
     let read_output = match op.output {
-        Some(id) => de_struct_body(svc, id, quote! { #output_ty }, quote! { _request_id: ::std::option::Option::None, }, false),
+        Some(id) => de_struct_body(
+            svc,
+            id,
+            quote! { #output_ty },
+            quote! { _request_id: ::std::option::Option::None, },
+            false,
+        ),
         None => quote! {
             let _ = #r::object(v, #output_name, "")?;
             Ok(#output_ty { _request_id: ::std::option::Option::None })
@@ -388,7 +474,8 @@ pub fn protocol_fns(svc: &Service, op: &Operation) -> TokenStream {
     // awsQuery-compatible services name errors by their awsQuery code in `x-amzn-query-error`;
     // without that header the code is the shape name from `__type`, which then selects the
     // same variant (unless another variant already answers to that name).
-    let codes: std::collections::BTreeSet<&str> = op.error_variants.iter().map(|v| v.code.as_str()).collect();
+    let codes: std::collections::BTreeSet<&str> =
+        op.error_variants.iter().map(|v| v.code.as_str()).collect();
     let error_arms = op
         .error_variants
         .iter()

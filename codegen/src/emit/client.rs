@@ -61,7 +61,9 @@ pub fn emit_client(svc: &Service) -> TokenStream {
     };
     let service_id = &svc.service_id;
     let full_name = &svc.full_name;
-    let client_doc = format!(" A client for {full_name}: one method per operation, each returning a fluent builder.");
+    let client_doc = format!(
+        " A client for {full_name}: one method per operation, each returning a fluent builder."
+    );
     quote! {
         //! The client.
 
@@ -188,7 +190,10 @@ pub fn emit_operation_client(svc: &Service, op: &Operation) -> (TokenStream, Tok
     let signing_name = &svc.signing_name;
     let wire = &op.wire_name;
     // The `endpoint` trait: the prefix goes before the resolved (or configured) host.
-    let apply_host_prefix = op.host_prefix.as_ref().map(|_| quote! { let endpoint = endpoint.with_host_prefix(&host_prefix(self)?); });
+    let apply_host_prefix = op
+        .host_prefix
+        .as_ref()
+        .map(|_| quote! { let endpoint = endpoint.with_host_prefix(&host_prefix(self)?); });
     // restJson reads outputs from headers and the status code too, and a member bound to a
     // header can hold text no header can carry (a build error).
     let (request, parse_output) = match svc.protocol {
@@ -324,7 +329,8 @@ pub fn emit_operation_client(svc: &Service, op: &Operation) -> (TokenStream, Tok
             .collect::<Vec<_>>()
     });
     let setters = setters.unwrap_or_default();
-    let fluent_doc = format!(" Fluent builder for `{wire}`: set members, then [`send`](Self::send).");
+    let fluent_doc =
+        format!(" Fluent builder for `{wire}`: set members, then [`send`](Self::send).");
     let fluent_tokens = quote! {
         #[doc = #fluent_doc]
         #[derive(Clone, Debug)]
@@ -363,7 +369,9 @@ pub fn emit_operation_client(svc: &Service, op: &Operation) -> (TokenStream, Tok
 pub fn emit_blocking(svc: &Service) -> TokenStream {
     let full_name = &svc.full_name;
     let service_id = &svc.service_id;
-    let doc = format!(" A blocking client for {full_name}: send any operation input with [`Client::send`].");
+    let doc = format!(
+        " A blocking client for {full_name}: send any operation input with [`Client::send`]."
+    );
     quote! {
         //! The blocking client (feature `blocking`): the same request building, signing and retry
         //! policy as the async client, over a blocking transport (HTTP/1.1 over `std::net` and rustls).

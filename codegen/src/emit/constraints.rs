@@ -65,7 +65,14 @@ impl Constraints {
     }
 
     /// An expression of type `Result<(), BuildError>` checking one value `v` (of type `&T`) of shape `id`.
-    fn check_expr(&self, svc: &Service, id: ShapeId, v: TokenStream, shape_name: &TokenStream, field: TokenStream) -> TokenStream {
+    fn check_expr(
+        &self,
+        svc: &Service,
+        id: ShapeId,
+        v: TokenStream,
+        shape_name: &TokenStream,
+        field: TokenStream,
+    ) -> TokenStream {
         if let ShapeKind::Structure(_) = svc.shape(id).kind {
             quote! { #v.validate() }
         } else {
@@ -75,7 +82,14 @@ impl Constraints {
     }
 
     /// A statement checking member value `v` against `field` of `shape_name`.
-    fn check_member(&self, svc: &Service, id: ShapeId, v: TokenStream, shape_name: &TokenStream, field: TokenStream) -> TokenStream {
+    fn check_member(
+        &self,
+        svc: &Service,
+        id: ShapeId,
+        v: TokenStream,
+        shape_name: &TokenStream,
+        field: TokenStream,
+    ) -> TokenStream {
         let expr = self.check_expr(svc, id, v, shape_name, field.clone());
         if let ShapeKind::Structure(_) = svc.shape(id).kind {
             quote! { #expr.map_err(|e| e.in_field(#shape_name, #field))?; }
@@ -86,7 +100,9 @@ impl Constraints {
 
     /// The body of a structure's `validate()`.
     pub fn struct_checks(&self, svc: &Service, id: ShapeId) -> TokenStream {
-        let ShapeKind::Structure(s) = &svc.shape(id).kind else { return quote! {} };
+        let ShapeKind::Structure(s) = &svc.shape(id).kind else {
+            return quote! {};
+        };
         let wire = &svc.shape(id).wire_name;
         let shape_name = quote! { #wire };
         let checks = s.members.iter().filter(|m| self.needs(m.target)).map(|m| {
@@ -100,7 +116,8 @@ impl Constraints {
                 };
                 self.check_member(svc, m.target, v, &shape_name, quote! { #mwire })
             } else {
-                let check = self.check_member(svc, m.target, quote! { v }, &shape_name, quote! { #mwire });
+                let check =
+                    self.check_member(svc, m.target, quote! { v }, &shape_name, quote! { #mwire });
                 quote! {
                     if let ::std::option::Option::Some(v) = &self.#f {
                         #check
@@ -138,7 +155,11 @@ impl Constraints {
                 ShapeKind::Integer(r) | ShapeKind::Long(r) => {
                     let min = opt_tokens(r.min);
                     let max = opt_tokens(r.max);
-                    let value = if matches!(shape.kind, ShapeKind::Integer(_)) { quote! { i64::from(*v) } } else { quote! { *v } };
+                    let value = if matches!(shape.kind, ShapeKind::Integer(_)) {
+                        quote! { i64::from(*v) }
+                    } else {
+                        quote! { *v }
+                    };
                     (
                         quote! { &#ty },
                         quote! { ::stsgen_runtime::validate::range_i64(shape, field, #value, #min, #max, #sensitive)?; },
@@ -147,18 +168,30 @@ impl Constraints {
                 ShapeKind::Float(r) | ShapeKind::Double(r) => {
                     let min = opt_f64(r.min);
                     let max = opt_f64(r.max);
-                    let value = if matches!(shape.kind, ShapeKind::Float(_)) { quote! { f64::from(*v) } } else { quote! { *v } };
+                    let value = if matches!(shape.kind, ShapeKind::Float(_)) {
+                        quote! { f64::from(*v) }
+                    } else {
+                        quote! { *v }
+                    };
                     (
                         quote! { &#ty },
                         quote! { ::stsgen_runtime::validate::range_f64(shape, field, #value, #min, #max, #sensitive)?; },
                     )
                 }
-                ShapeKind::Blob { length } => (quote! { &#ty }, length_check(length, quote! { v.len() })),
+                ShapeKind::Blob { length } => {
+                    (quote! { &#ty }, length_check(length, quote! { v.len() }))
+                }
                 ShapeKind::List(l) => {
                     let len = length_check(&l.length, quote! { v.len() });
                     let item_ty = rust_type(svc, l.member);
                     let items_check = self.needs(l.member).then(|| {
-                        let inner = self.check_expr(svc, l.member, quote! { item }, &shape_name, quote! { "" });
+                        let inner = self.check_expr(
+                            svc,
+                            l.member,
+                            quote! { item },
+                            &shape_name,
+                            quote! { "" },
+                        );
                         quote! {
                             for (i, item) in v.iter().enumerate() {
                                 #inner.map_err(|e| e.in_element(shape, field, i))?;
@@ -170,15 +203,26 @@ impl Constraints {
                 ShapeKind::Map(mp) => {
                     let len = length_check(&mp.length, quote! { v.len() });
                     let key_check = self.needs(mp.key).then(|| {
-                        let inner = self.check_expr(svc, mp.key, quote! { k }, &shape_name, quote! { "" });
+                        let inner =
+                            self.check_expr(svc, mp.key, quote! { k }, &shape_name, quote! { "" });
                         quote! { #inner.map_err(|e| e.in_entry(shape, field, &k.to_string()))?; }
                     });
                     let value_check = self.needs(mp.value).then(|| {
-                        let inner = self.check_expr(svc, mp.value, quote! { val }, &shape_name, quote! { "" });
+                        let inner = self.check_expr(
+                            svc,
+                            mp.value,
+                            quote! { val },
+                            &shape_name,
+                            quote! { "" },
+                        );
                         quote! { #inner.map_err(|e| e.in_entry(shape, field, &k.to_string()))?; }
                     });
                     let loop_ = (key_check.is_some() || value_check.is_some()).then(|| {
-                        let head = if value_check.is_some() { quote! { for (k, val) in v } } else { quote! { for k in v.keys() } };
+                        let head = if value_check.is_some() {
+                            quote! { for (k, val) in v }
+                        } else {
+                            quote! { for k in v.keys() }
+                        };
                         quote! {
                             #head {
                                 #key_check
@@ -188,7 +232,10 @@ impl Constraints {
                     });
                     (quote! { &#ty }, quote! { #len #loop_ })
                 }
-                ShapeKind::Boolean | ShapeKind::Timestamp { .. } | ShapeKind::Structure(_) | ShapeKind::Document => continue,
+                ShapeKind::Boolean
+                | ShapeKind::Timestamp { .. }
+                | ShapeKind::Structure(_)
+                | ShapeKind::Document => continue,
             };
             items.push(quote! {
                 #[doc = #doc]
@@ -209,13 +256,18 @@ impl Constraints {
 
 fn own_checks(svc: &Service, id: ShapeId) -> bool {
     match &svc.shape(id).kind {
-        ShapeKind::String(s) => s.enum_values.is_empty() && (!s.length.is_empty() || s.pattern.is_some()),
+        ShapeKind::String(s) => {
+            s.enum_values.is_empty() && (!s.length.is_empty() || s.pattern.is_some())
+        }
         ShapeKind::Integer(r) | ShapeKind::Long(r) => !r.is_empty(),
         ShapeKind::Float(r) | ShapeKind::Double(r) => !r.is_empty(),
         ShapeKind::Blob { length } => !length.is_empty(),
         ShapeKind::List(l) => !l.length.is_empty(),
         ShapeKind::Map(m) => !m.length.is_empty(),
-        ShapeKind::Boolean | ShapeKind::Timestamp { .. } | ShapeKind::Structure(_) | ShapeKind::Document => false,
+        ShapeKind::Boolean
+        | ShapeKind::Timestamp { .. }
+        | ShapeKind::Structure(_)
+        | ShapeKind::Document => false,
     }
 }
 

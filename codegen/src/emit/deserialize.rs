@@ -24,12 +24,21 @@ fn de_entry_fn(svc: &Service, id: ShapeId) -> proc_macro2::Ident {
 /// Shapes reachable from operation outputs and errors.
 pub fn output_shapes(svc: &Service) -> BTreeSet<ShapeId> {
     let roots = svc.operations.iter().filter_map(|o| o.output);
-    reachable(svc, roots.chain(svc.operations.iter().flat_map(|o| o.errors.iter().copied())))
+    reachable(
+        svc,
+        roots.chain(svc.operations.iter().flat_map(|o| o.errors.iter().copied())),
+    )
 }
 
-
 /// A scalar read from text `t` (an expression of type `&str`), as an expression of type `T`.
-fn parse_scalar(svc: &Service, id: ShapeId, t: TokenStream, shape_name: &str, member: &str, member_ts: Option<TimestampFormat>) -> TokenStream {
+fn parse_scalar(
+    svc: &Service,
+    id: ShapeId,
+    t: TokenStream,
+    shape_name: &str,
+    member: &str,
+    member_ts: Option<TimestampFormat>,
+) -> TokenStream {
     let parse = |f: TokenStream| {
         quote! {
             ::stsgen_runtime::types::wire::#f(#t)
@@ -63,7 +72,14 @@ fn parse_scalar(svc: &Service, id: ShapeId, t: TokenStream, shape_name: &str, me
 }
 
 /// An expression of type `T` reading the element `tag` (an ident of type `StartTag`) as shape `id`.
-fn de_value(svc: &Service, id: ShapeId, tag: &proc_macro2::Ident, shape_name: &str, member: &str, member_ts: Option<TimestampFormat>) -> TokenStream {
+fn de_value(
+    svc: &Service,
+    id: ShapeId,
+    tag: &proc_macro2::Ident,
+    shape_name: &str,
+    member: &str,
+    member_ts: Option<TimestampFormat>,
+) -> TokenStream {
     match &svc.shape(id).kind {
         ShapeKind::Structure(_) | ShapeKind::List(_) | ShapeKind::Map(_) => {
             let f = de_fn(svc, id);
@@ -94,9 +110,17 @@ fn element_name(svc: &Service, m: &Member) -> String {
 
 /// Statements reading members into `f_<name>` locals, then an expression building the structure
 /// literal `path { ... }` (with `extra` fields appended).
-pub fn de_struct_body(svc: &Service, id: ShapeId, path: TokenStream, extra: TokenStream, lenient_required: bool) -> TokenStream {
+pub fn de_struct_body(
+    svc: &Service,
+    id: ShapeId,
+    path: TokenStream,
+    extra: TokenStream,
+    lenient_required: bool,
+) -> TokenStream {
     let shape = svc.shape(id);
-    let ShapeKind::Structure(s) = &shape.kind else { return quote! {} };
+    let ShapeKind::Structure(s) = &shape.kind else {
+        return quote! {};
+    };
     let shape_name = shape.wire_name.as_str();
     let locals = s.members.iter().map(|m| {
         let local = naming::prefixed_ident("f_", &m.rust_name);
@@ -106,7 +130,14 @@ pub fn de_struct_body(svc: &Service, id: ShapeId, path: TokenStream, extra: Toke
     let attrs = s.members.iter().filter(|m| m.xml_attribute).map(|m| {
         let local = naming::prefixed_ident("f_", &m.rust_name);
         let name = element_name(svc, m);
-        let value = parse_scalar(svc, m.target, quote! { text }, shape_name, &m.wire_name, m.timestamp_format);
+        let value = parse_scalar(
+            svc,
+            m.target,
+            quote! { text },
+            shape_name,
+            &m.wire_name,
+            m.timestamp_format,
+        );
         quote! {
             if let ::std::option::Option::Some(text) = tag.attribute(#name) {
                 let text: &str = &text;
@@ -137,7 +168,14 @@ pub fn de_struct_body(svc: &Service, id: ShapeId, path: TokenStream, extra: Toke
                 }
             }
             _ => {
-                let value = de_value(svc, m.target, &child, shape_name, &m.wire_name, m.timestamp_format);
+                let value = de_value(
+                    svc,
+                    m.target,
+                    &child,
+                    shape_name,
+                    &m.wire_name,
+                    m.timestamp_format,
+                );
                 quote! { #local = ::std::option::Option::Some(#value); }
             }
         };
@@ -220,7 +258,10 @@ pub fn module(svc: &Service) -> TokenStream {
                 });
             }
             ShapeKind::List(l) => {
-                let item_name = l.member_location_name.clone().unwrap_or_else(|| "member".to_owned());
+                let item_name = l
+                    .member_location_name
+                    .clone()
+                    .unwrap_or_else(|| "member".to_owned());
                 let item = format_ident!("item");
                 let value = de_value(svc, l.member, &item, &shape.wire_name, &item_name, None);
                 fns.push(quote! {
@@ -245,8 +286,14 @@ pub fn module(svc: &Service) -> TokenStream {
                 let entry_fn = de_entry_fn(svc, id);
                 let kty = rust_type(svc, m.key);
                 let vty = rust_type(svc, m.value);
-                let key_name = m.key_location_name.clone().unwrap_or_else(|| "key".to_owned());
-                let value_name = m.value_location_name.clone().unwrap_or_else(|| "value".to_owned());
+                let key_name = m
+                    .key_location_name
+                    .clone()
+                    .unwrap_or_else(|| "key".to_owned());
+                let value_name = m
+                    .value_location_name
+                    .clone()
+                    .unwrap_or_else(|| "value".to_owned());
                 let field = format_ident!("field");
                 let kval = de_value(svc, m.key, &field, &shape.wire_name, &key_name, None);
                 let vval = de_value(svc, m.value, &field, &shape.wire_name, &value_name, None);

@@ -9,9 +9,17 @@ use crate::ir::{Operation, Service};
 ///
 /// Empty text still yields one line (`fallback`), so every item is documented.
 pub(crate) fn doc_attrs(markdown: &str, fallback: &str) -> TokenStream {
-    let text = if markdown.trim().is_empty() { fallback } else { markdown };
+    let text = if markdown.trim().is_empty() {
+        fallback
+    } else {
+        markdown
+    };
     let lines = text.trim().lines().map(|line| {
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
         quote! { #[doc = #line] }
     });
     quote! { #(#lines)* }
@@ -19,9 +27,17 @@ pub(crate) fn doc_attrs(markdown: &str, fallback: &str) -> TokenStream {
 
 /// Inner `#![doc = " line"]` attributes (module or crate docs).
 pub(crate) fn inner_doc_attrs(markdown: &str, fallback: &str) -> TokenStream {
-    let text = if markdown.trim().is_empty() { fallback } else { markdown };
+    let text = if markdown.trim().is_empty() {
+        fallback
+    } else {
+        markdown
+    };
     let lines = text.trim().lines().map(|line| {
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
         quote! { #![doc = #line] }
     });
     quote! { #(#lines)* }
@@ -39,7 +55,13 @@ pub(crate) fn operation_docs(svc: &Service, op: &Operation) -> String {
     let required: Vec<String> = op
         .input
         .and_then(|i| svc.structure(i))
-        .map(|s| s.members.iter().filter(|m| m.required).map(|m| format!("`{}`", m.wire_name)).collect())
+        .map(|s| {
+            s.members
+                .iter()
+                .filter(|m| m.required)
+                .map(|m| format!("`{}`", m.wire_name))
+                .collect()
+        })
         .unwrap_or_default();
     if required.is_empty() {
         out.push_str("none required.");
@@ -50,12 +72,20 @@ pub(crate) fn operation_docs(svc: &Service, op: &Operation) -> String {
         "\n\n**Returns**: [`{0}Output`](crate::operation::{1}::{0}Output).",
         op.rust_name, op.module
     ));
-    let errors: Vec<String> = op.error_variants.iter().map(|v| format!("`{}`", v.code)).collect();
+    let errors: Vec<String> = op
+        .error_variants
+        .iter()
+        .map(|v| format!("`{}`", v.code))
+        .collect();
     out.push_str(&format!(
         "\n\n**Errors**: [`{0}Error`](crate::operation::{1}::{0}Error){2}.",
         op.rust_name,
         op.module,
-        if errors.is_empty() { String::new() } else { format!(": {}", errors.join(", ")) }
+        if errors.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", errors.join(", "))
+        }
     ));
     if op.unsigned {
         out.push_str("\n\nThis operation is sent unsigned: it needs no AWS credentials.");

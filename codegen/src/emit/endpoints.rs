@@ -16,8 +16,8 @@ use quote::{format_ident, quote};
 
 use crate::emit::doc::doc_attrs;
 use crate::ir::endpoints::{
-    Call, Condition, EndpointModel, EndpointTemplate, Expected, Expr, Field, Param, ParamType, Property, Rule,
-    RuleKind, Step, Template, TemplatePart, Ty, Value, Var, VarSource,
+    Call, Condition, EndpointModel, EndpointTemplate, Expected, Expr, Field, Param, ParamType,
+    Property, Rule, RuleKind, Step, Template, TemplatePart, Ty, Value, Var, VarSource,
 };
 use crate::ir::Service;
 use crate::naming;
@@ -134,7 +134,9 @@ fn emit_params(model: &EndpointModel) -> TokenStream {
                 ParamType::String | ParamType::StringArray => quote! { self.#f.as_deref() },
                 ParamType::Boolean => quote! { self.#f },
             };
-            getters.push(quote! { #docs pub fn #f(&self) -> ::std::option::Option<#getter_ty> { #getter } });
+            getters.push(
+                quote! { #docs pub fn #f(&self) -> ::std::option::Option<#getter_ty> { #getter } },
+            );
         }
         builder_fields.push(quote! { #f: ::std::option::Option<#value_ty>, });
         let set_doc = format!(" Sets `{wire}`.");
@@ -154,7 +156,9 @@ fn emit_params(model: &EndpointModel) -> TokenStream {
         build_fields.push(match (&p.default, p.required) {
             (Some(Value::Bool(b)), _) => quote! { #f: self.#f.unwrap_or(#b), },
             (Some(Value::String(s)), _) => quote! { #f: self.#f.unwrap_or_else(|| #s.to_owned()), },
-            (None, true) => quote! { #f: self.#f.ok_or_else(|| ResolveError::missing_parameter(#wire))?, },
+            (None, true) => {
+                quote! { #f: self.#f.ok_or_else(|| ResolveError::missing_parameter(#wire))?, }
+            }
             (None, false) => quote! { #f: self.#f, },
         });
     }
@@ -201,32 +205,39 @@ fn emit_partitions(model: &EndpointModel) -> TokenStream {
     let n = proc_macro2::Literal::usize_unsuffixed(model.partitions.len());
     let partition = rt("Partition");
     let outputs = rt("PartitionOutputs");
-    let entries = model.partitions.iter().map(|p| {
-        let (id, regex, name, dns, dual, global) =
-            (&p.id, &p.region_regex, &p.name, &p.dns_suffix, &p.dual_stack_dns_suffix, &p.implicit_global_region);
-        let (fips, dual_stack) = (p.supports_fips, p.supports_dual_stack);
-        let regions = &p.regions;
-        // Lowering checked that the regex compiles.
-        let program = crate::pattern::compile(regex).map(|p| p.tokens()).unwrap_or_else(|| {
+    let entries =
+        model.partitions.iter().map(|p| {
+            let (id, regex, name, dns, dual, global) = (
+                &p.id,
+                &p.region_regex,
+                &p.name,
+                &p.dns_suffix,
+                &p.dual_stack_dns_suffix,
+                &p.implicit_global_region,
+            );
+            let (fips, dual_stack) = (p.supports_fips, p.supports_dual_stack);
+            let regions = &p.regions;
+            // Lowering checked that the regex compiles.
+            let program = crate::pattern::compile(regex).map(|p| p.tokens()).unwrap_or_else(|| {
             quote! { &::stsgen_runtime::validate::pattern::Program { insts: &[], ranges: &[] } }
         });
-        quote! {
-            #partition::new(
-                #id,
-                #regex,
-                #program,
-                &[#(#regions),*],
-                #outputs {
-                    name: #name,
-                    dns_suffix: #dns,
-                    dual_stack_dns_suffix: #dual,
-                    supports_fips: #fips,
-                    supports_dual_stack: #dual_stack,
-                    implicit_global_region: #global,
-                },
-            )
-        }
-    });
+            quote! {
+                #partition::new(
+                    #id,
+                    #regex,
+                    #program,
+                    &[#(#regions),*],
+                    #outputs {
+                        name: #name,
+                        dns_suffix: #dns,
+                        dual_stack_dns_suffix: #dual,
+                        supports_fips: #fips,
+                        supports_dual_stack: #dual_stack,
+                        implicit_global_region: #global,
+                    },
+                )
+            }
+        });
     quote! {
         /// The partition table from `partitions.json`, in matching order.
         static PARTITIONS: [#partition; #n] = [#(#entries),*];
@@ -254,11 +265,23 @@ struct Val {
 
 impl Val {
     fn new(tokens: TokenStream, ty: Ty, optional: bool) -> Self {
-        Val { tokens, ty, optional, owned: false, negated: None, constant: None, literal: None, local: None }
+        Val {
+            tokens,
+            ty,
+            optional,
+            owned: false,
+            negated: None,
+            constant: None,
+            literal: None,
+            local: None,
+        }
     }
 
     fn boolean(tokens: TokenStream, negated: TokenStream) -> Self {
-        Val { negated: Some(negated), ..Val::new(tokens, Ty::Bool, false) }
+        Val {
+            negated: Some(negated),
+            ..Val::new(tokens, Ty::Bool, false)
+        }
     }
 
     fn constant(b: bool) -> Self {
@@ -304,7 +327,11 @@ enum Guard {
     /// `if <cond> { ... }`.
     Cond(TokenStream),
     /// `if let Some(<name>) = <value> { ... }`; `prunable`: becomes `.is_some()` when the name is unused.
-    Let { name: Ident, value: TokenStream, prunable: bool },
+    Let {
+        name: Ident,
+        value: TokenStream,
+        prunable: bool,
+    },
     /// `let <name> = <value>;`; dropped when the name is unused.
     Bind { name: Ident, value: TokenStream },
 }
@@ -321,12 +348,17 @@ struct Compiler<'a> {
 
 impl<'a> Compiler<'a> {
     fn new(model: &'a EndpointModel) -> Self {
-        Compiler { model, bound: BTreeMap::new(), temps: 0 }
+        Compiler {
+            model,
+            bound: BTreeMap::new(),
+            temps: 0,
+        }
     }
 
     fn resolve_body(&mut self, rules: &[Rule]) -> TokenStream {
         let (stmts, diverges) = self.rules(rules, true);
-        let tail = (!diverges).then(|| quote! { ::std::result::Result::Err(ResolveError::no_match()) });
+        let tail =
+            (!diverges).then(|| quote! { ::std::result::Result::Err(ResolveError::no_match()) });
         quote! { #(#stmts)* #tail }
     }
 
@@ -336,7 +368,9 @@ impl<'a> Compiler<'a> {
         let mut stmts = Vec::new();
         for rule in rules {
             let mut inner = self.clone();
-            let Some(mut guards) = inner.conditions(&rule.conditions) else { continue };
+            let Some(mut guards) = inner.conditions(&rule.conditions) else {
+                continue;
+            };
             let (body, body_diverges) = inner.body(&rule.kind, &mut guards, tail);
             // Temporaries named in a tree body must not collide with later siblings'.
             self.temps = inner.temps;
@@ -381,14 +415,24 @@ impl<'a> Compiler<'a> {
                     }
                     let value = v.tokens.clone();
                     if v.optional {
-                        guards.push(Guard::Let { name: name.clone(), value, prunable: true });
+                        guards.push(Guard::Let {
+                            name: name.clone(),
+                            value,
+                            prunable: true,
+                        });
                     } else {
-                        guards.push(Guard::Bind { name: name.clone(), value });
+                        guards.push(Guard::Bind {
+                            name: name.clone(),
+                            value,
+                        });
                     }
                     let local = if v.owned {
                         Val::new(quote! { #name.as_str() }, v.ty, false)
                     } else {
-                        Val { local: Some(name.clone()), ..Val::new(quote! { #name }, v.ty, false) }
+                        Val {
+                            local: Some(name.clone()),
+                            ..Val::new(quote! { #name }, v.ty, false)
+                        }
                     };
                     self.bound.insert(var.name.clone(), local);
                 }
@@ -401,7 +445,11 @@ impl<'a> Compiler<'a> {
     fn bind_param(&mut self, var: &Var, guards: &mut Vec<Guard>, prunable: bool) -> Val {
         let name = local_ident(&var.rust_name);
         let value = self.param_access(var).tokens;
-        guards.push(Guard::Let { name: name.clone(), value, prunable });
+        guards.push(Guard::Let {
+            name: name.clone(),
+            value,
+            prunable,
+        });
         let mut local = match var.ty.ty {
             Ty::Bool => Val::boolean(quote! { #name }, quote! { !#name }),
             ty => Val::new(quote! { #name }, ty, false),
@@ -412,16 +460,28 @@ impl<'a> Compiler<'a> {
     }
 
     fn param_access(&self, var: &Var) -> Val {
-        let VarSource::Param(i) = var.source else { unreachable!("assigned names are bound before use") };
+        let VarSource::Param(i) = var.source else {
+            unreachable!("assigned names are bound before use")
+        };
         let p = &self.model.params[i];
         let f = field_ident(p);
         match (p.ty, var.ty.optional) {
-            (ParamType::String, false) => Val::new(quote! { params.#f.as_str() }, Ty::String, false),
-            (ParamType::String, true) => Val::new(quote! { params.#f.as_deref() }, Ty::String, true),
-            (ParamType::Boolean, false) => Val::boolean(quote! { params.#f }, quote! { !params.#f }),
+            (ParamType::String, false) => {
+                Val::new(quote! { params.#f.as_str() }, Ty::String, false)
+            }
+            (ParamType::String, true) => {
+                Val::new(quote! { params.#f.as_deref() }, Ty::String, true)
+            }
+            (ParamType::Boolean, false) => {
+                Val::boolean(quote! { params.#f }, quote! { !params.#f })
+            }
             (ParamType::Boolean, true) => Val::new(quote! { params.#f }, Ty::Bool, true),
-            (ParamType::StringArray, false) => Val::new(quote! { params.#f.as_slice() }, Ty::StringList, false),
-            (ParamType::StringArray, true) => Val::new(quote! { params.#f.as_deref() }, Ty::StringList, true),
+            (ParamType::StringArray, false) => {
+                Val::new(quote! { params.#f.as_slice() }, Ty::StringList, false)
+            }
+            (ParamType::StringArray, true) => {
+                Val::new(quote! { params.#f.as_deref() }, Ty::StringList, true)
+            }
         }
     }
 
@@ -457,7 +517,11 @@ impl<'a> Compiler<'a> {
         }
         self.temps += 1;
         let name = format_ident!("value_{}", self.temps);
-        guards.push(Guard::Let { name: name.clone(), value: v.tokens.clone(), prunable: false });
+        guards.push(Guard::Let {
+            name: name.clone(),
+            value: v.tokens.clone(),
+            prunable: false,
+        });
         let mut local = match v.ty {
             Ty::Bool => Val::boolean(quote! { #name }, quote! { !#name }),
             ty => Val::new(quote! { #name }, ty, false),
@@ -469,10 +533,19 @@ impl<'a> Compiler<'a> {
     fn call(&mut self, c: &Call, guards: &mut Vec<Guard>) -> Val {
         match c {
             Call::IsSet(e) => {
-                if let Expr::Ref(var @ Var { source: VarSource::Param(i), .. }) = e {
+                if let Expr::Ref(
+                    var @ Var {
+                        source: VarSource::Param(i),
+                        ..
+                    },
+                ) = e
+                {
                     if !self.bound.contains_key(&var.name) && var.ty.optional {
                         let f = field_ident(&self.model.params[*i]);
-                        return Val::boolean(quote! { params.#f.is_some() }, quote! { params.#f.is_none() });
+                        return Val::boolean(
+                            quote! { params.#f.is_some() },
+                            quote! { params.#f.is_none() },
+                        );
                     }
                 }
                 let v = self.expr(e, guards);
@@ -520,7 +593,12 @@ impl<'a> Compiler<'a> {
                 let f = rt("parse_url");
                 Val::new(quote! { #f(#url) }, Ty::Url, true)
             }
-            Call::Substring { value, start, stop, reverse } => {
+            Call::Substring {
+                value,
+                start,
+                stop,
+                reverse,
+            } => {
                 let s = self.present(value, guards).as_str();
                 let f = rt("substring");
                 Val::new(quote! { #f(#s, #start, #stop, #reverse) }, Ty::String, true)
@@ -528,16 +606,25 @@ impl<'a> Compiler<'a> {
             Call::UriEncode(e) => {
                 let s = self.present(e, guards).as_str();
                 let f = rt("uri_encode");
-                Val { owned: true, ..Val::new(quote! { #f(#s) }, Ty::String, false) }
+                Val {
+                    owned: true,
+                    ..Val::new(quote! { #f(#s) }, Ty::String, false)
+                }
             }
             Call::IsValidHostLabel(a, b) => self.predicate("is_valid_host_label", a, b, guards),
-            Call::IsVirtualHostableS3Bucket(a, b) => self.predicate("is_virtual_hostable_s3_bucket", a, b, guards),
+            Call::IsVirtualHostableS3Bucket(a, b) => {
+                self.predicate("is_virtual_hostable_s3_bucket", a, b, guards)
+            }
             Call::ParseArn(e) => {
                 let s = self.present(e, guards).as_str();
                 let f = rt("parse_arn");
                 Val::new(quote! { #f(#s) }, Ty::Arn, true)
             }
-            Call::GetAttr { target, path, ty: result } => {
+            Call::GetAttr {
+                target,
+                path,
+                ty: result,
+            } => {
                 let t = self.present(target, guards);
                 let mut tokens = t.tokens;
                 let mut optional = false;
@@ -547,7 +634,11 @@ impl<'a> Compiler<'a> {
                         Step::Index(i) => {
                             optional = true;
                             // `first()` for `[0]`: clippy's `get_first` refuses `get(0)`.
-                            let element = if *i == 0 { quote! { first() } } else { quote! { get(#i) } };
+                            let element = if *i == 0 {
+                                quote! { first() }
+                            } else {
+                                quote! { get(#i) }
+                            };
                             quote! { #tokens.#element.map(::std::string::String::as_str) }
                         }
                     };
@@ -563,7 +654,13 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    fn predicate(&mut self, function: &str, value: &Expr, flag: &Expr, guards: &mut Vec<Guard>) -> Val {
+    fn predicate(
+        &mut self,
+        function: &str,
+        value: &Expr,
+        flag: &Expr,
+        guards: &mut Vec<Guard>,
+    ) -> Val {
         let s = self.present(value, guards).as_str();
         let b = self.present(flag, guards).tokens;
         let f = rt(function);
@@ -572,7 +669,10 @@ impl<'a> Compiler<'a> {
 
     fn template(&mut self, t: &Template, guards: &mut Vec<Guard>) -> Val {
         if let Some(text) = t.as_literal() {
-            return Val { literal: Some(text.clone()), ..Val::new(quote! { #text }, Ty::String, false) };
+            return Val {
+                literal: Some(text.clone()),
+                ..Val::new(quote! { #text }, Ty::String, false)
+            };
         }
         if let [TemplatePart::Expr(e)] = t.parts.as_slice() {
             // `"{Region}"`: the value itself.
@@ -582,11 +682,15 @@ impl<'a> Compiler<'a> {
         let mut args = Vec::new();
         for part in &t.parts {
             match part {
-                TemplatePart::Literal(s) => format.push_str(&s.replace('{', "{{").replace('}', "}}")),
+                TemplatePart::Literal(s) => {
+                    format.push_str(&s.replace('{', "{{").replace('}', "}}"))
+                }
                 TemplatePart::Expr(e) => {
                     let v = self.present(e, guards);
                     match &v.local {
-                        Some(name) if !name.to_string().starts_with("r#") => format.push_str(&format!("{{{name}}}")),
+                        Some(name) if !name.to_string().starts_with("r#") => {
+                            format.push_str(&format!("{{{name}}}"))
+                        }
                         _ => {
                             format.push_str("{}");
                             args.push(v.as_str());
@@ -595,11 +699,23 @@ impl<'a> Compiler<'a> {
                 }
             }
         }
-        Val { owned: true, ..Val::new(quote! { ::std::format!(#format #(, #args)*) }, Ty::String, false) }
+        Val {
+            owned: true,
+            ..Val::new(
+                quote! { ::std::format!(#format #(, #args)*) },
+                Ty::String,
+                false,
+            )
+        }
     }
 
     /// A rule's body statements (after its guards), and whether they always return.
-    fn body(&mut self, kind: &RuleKind, guards: &mut Vec<Guard>, tail: bool) -> (Vec<TokenStream>, bool) {
+    fn body(
+        &mut self,
+        kind: &RuleKind,
+        guards: &mut Vec<Guard>,
+        tail: bool,
+    ) -> (Vec<TokenStream>, bool) {
         let result = match kind {
             RuleKind::Tree(rules) => {
                 let conditional = guards.iter().any(|g| !matches!(g, Guard::Bind { .. }));
@@ -766,11 +882,18 @@ fn prune(guards: &mut Vec<Guard>, body: &[TokenStream]) {
     while i > 0 {
         i -= 1;
         let name = match &guards[i] {
-            Guard::Let { name, prunable: true, .. } | Guard::Bind { name, .. } => name.clone(),
+            Guard::Let {
+                name,
+                prunable: true,
+                ..
+            }
+            | Guard::Bind { name, .. } => name.clone(),
             _ => continue,
         };
         let used = guards[i + 1..].iter().any(|g| match g {
-            Guard::Cond(t) | Guard::Let { value: t, .. } | Guard::Bind { value: t, .. } => reads(t, &name),
+            Guard::Cond(t) | Guard::Let { value: t, .. } | Guard::Bind { value: t, .. } => {
+                reads(t, &name)
+            }
         }) || body.iter().any(|t| reads(t, &name));
         if used {
             continue;
@@ -823,7 +946,9 @@ fn wrap(guards: &[Guard], body: Vec<TokenStream>) -> Vec<TokenStream> {
                 i = j;
             }
             Guard::Let { name, value, .. } => {
-                inner = vec![quote! { if let ::std::option::Option::Some(#name) = #value { #(#inner)* } }];
+                inner = vec![
+                    quote! { if let ::std::option::Option::Some(#name) = #value { #(#inner)* } },
+                ];
                 i -= 1;
             }
             Guard::Bind { name, value } => {
@@ -964,7 +1089,8 @@ mod tests {
         let partitions: Partitions = serde_json::from_str(PARTITIONS).unwrap();
         let model = lower(&rules, Some(&partitions), None).unwrap();
         let body = super::Compiler::new(&model).resolve_body(&model.rules);
-        let file = crate::render::rust_file(quote::quote! { fn resolve() { #body } }, "test").unwrap();
+        let file =
+            crate::render::rust_file(quote::quote! { fn resolve() { #body } }, "test").unwrap();
         file.lines().skip(2).collect::<Vec<_>>().join("\n")
     }
 
@@ -1046,8 +1172,14 @@ mod tests {
                 {"type": "error", "conditions": [], "error": "no"}]"#,
         );
         let flat: String = out.split_whitespace().collect();
-        assert!(flat.contains("arns.first().map(::std::string::String::as_str)"), "{out}");
-        assert!(flat.contains("arns.get(1usize).map(::std::string::String::as_str)"), "{out}");
+        assert!(
+            flat.contains("arns.first().map(::std::string::String::as_str)"),
+            "{out}"
+        );
+        assert!(
+            flat.contains("arns.get(1usize).map(::std::string::String::as_str)"),
+            "{out}"
+        );
         assert!(!flat.contains(".get(0"), "{out}");
     }
 }

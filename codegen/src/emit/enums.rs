@@ -11,11 +11,17 @@ use crate::naming;
 /// Emits the enum for a string shape with `enum` values.
 pub fn emit_enum(svc: &Service, id: ShapeId) -> TokenStream {
     let shape = svc.shape(id);
-    let ShapeKind::String(s) = &shape.kind else { return quote! {} };
+    let ShapeKind::String(s) = &shape.kind else {
+        return quote! {};
+    };
     let name = naming::ident(&shape.rust_name);
     let docs = doc_attrs(&shape.docs, &format!("Values of `{}`.", shape.wire_name));
     let dep = deprecated_attr(&shape.deprecated);
-    let variants: Vec<_> = s.enum_values.iter().map(|v| naming::ident(&v.rust)).collect();
+    let variants: Vec<_> = s
+        .enum_values
+        .iter()
+        .map(|v| naming::ident(&v.rust))
+        .collect();
     let wires: Vec<_> = s.enum_values.iter().map(|v| v.wire.as_str()).collect();
     let variant_docs = wires.iter().map(|w| format!(" `{w}`"));
     quote! {

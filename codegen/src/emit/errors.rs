@@ -11,8 +11,13 @@ use crate::naming;
 /// The struct for an exception shape.
 pub fn emit_error_struct(svc: &Service, id: ShapeId) -> TokenStream {
     let shape = svc.shape(id);
-    let ShapeKind::Structure(s) = &shape.kind else { return quote! {} };
-    let info = s.error.as_ref().expect("lowering gives every exception an error info");
+    let ShapeKind::Structure(s) = &shape.kind else {
+        return quote! {};
+    };
+    let info = s
+        .error
+        .as_ref()
+        .expect("lowering gives every exception an error info");
     let name = naming::ident(&shape.rust_name);
     let docs = doc_attrs(&shape.docs, &format!("The `{}` error.", info.code));
     let dep = deprecated_attr(&shape.deprecated);
@@ -77,7 +82,11 @@ pub fn emit_error_struct(svc: &Service, id: ShapeId) -> TokenStream {
         quote! { self.meta.message() }
     };
     let any_sensitive = s.members.iter().any(|m| m.sensitive);
-    let derive_debug = if any_sensitive { quote! {} } else { quote! { Debug, } };
+    let derive_debug = if any_sensitive {
+        quote! {}
+    } else {
+        quote! { Debug, }
+    };
     let debug_impl = any_sensitive.then(|| {
         let text_name = &shape.rust_name;
         let fields = s.members.iter().map(|m| {
@@ -174,14 +183,24 @@ pub fn emit_operation_error(svc: &Service, op: &Operation) -> TokenStream {
     let variants: Vec<_> = op
         .error_variants
         .iter()
-        .map(|v| (naming::ident(&v.name), naming::ident(&v.predicate), rust_type(svc, v.shape), svc.shape(v.shape), v.code.clone()))
+        .map(|v| {
+            (
+                naming::ident(&v.name),
+                naming::ident(&v.predicate),
+                rust_type(svc, v.shape),
+                svc.shape(v.shape),
+                v.code.clone(),
+            )
+        })
         .collect();
     let defs = variants.iter().map(|(v, _, ty, shape, code)| {
         let d = doc_attrs(&shape.docs, &format!("The `{code}` error."));
         quote! { #d #v(#ty), }
     });
-    let from_meta_arms: Vec<_> =
-        variants.iter().map(|(v, _, ty, _, _)| quote! { #ty::CODE => #name::#v(#ty::from_meta(meta)), }).collect();
+    let from_meta_arms: Vec<_> = variants
+        .iter()
+        .map(|(v, _, ty, _, _)| quote! { #ty::CODE => #name::#v(#ty::from_meta(meta)), })
+        .collect();
     let from_meta_body = if from_meta_arms.is_empty() {
         quote! { #name::Unhandled(::stsgen_runtime::UnhandledError::new(meta)) }
     } else {
@@ -192,8 +211,12 @@ pub fn emit_operation_error(svc: &Service, op: &Operation) -> TokenStream {
             }
         }
     };
-    let meta_arms = variants.iter().map(|(v, _, _, _, _)| quote! { #name::#v(e) => e.meta(), });
-    let source_arms = variants.iter().map(|(v, _, _, _, _)| quote! { #name::#v(e) => ::std::option::Option::Some(e), });
+    let meta_arms = variants
+        .iter()
+        .map(|(v, _, _, _, _)| quote! { #name::#v(e) => e.meta(), });
+    let source_arms = variants
+        .iter()
+        .map(|(v, _, _, _, _)| quote! { #name::#v(e) => ::std::option::Option::Some(e), });
     let is_fns = variants.iter().map(|(v, is, _, _, code)| {
         let d = format!(" Whether this is the `{code}` error.");
         quote! {
@@ -203,7 +226,9 @@ pub fn emit_operation_error(svc: &Service, op: &Operation) -> TokenStream {
             }
         }
     });
-    let modeled_retryable = variants.iter().map(|(v, _, ty, _, _)| quote! { #name::#v(_) => #ty::RETRYABLE, });
+    let modeled_retryable = variants
+        .iter()
+        .map(|(v, _, ty, _, _)| quote! { #name::#v(_) => #ty::RETRYABLE, });
 
     quote! {
         #[doc = #doc]

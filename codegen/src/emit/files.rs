@@ -66,7 +66,10 @@ pub fn cargo_toml(svc: &Service, options: &Options, roundtrip: bool) -> anyhow::
         crate_name: &package,
         lib_name: &svc.crate_name,
         version: &options.crate_version,
-        description_toml: toml_string(&format!("{} client generated from the AWS service model by stsgen", svc.full_name)),
+        description_toml: toml_string(&format!(
+            "{} client generated from the AWS service model by stsgen",
+            svc.full_name
+        )),
         runtime_path_toml: toml_string(&options.runtime_path),
         standalone: options.standalone,
         roundtrip,
@@ -85,7 +88,11 @@ fn runtime_features(svc: &Service) -> String {
         crate::ir::Protocol::AwsJson { .. } => features.push("\"aws-json\""),
         crate::ir::Protocol::RestJson1 => features.push("\"rest-json\""),
     }
-    if svc.operations.iter().any(|o| o.request_compression.iter().any(|e| e == "gzip")) {
+    if svc
+        .operations
+        .iter()
+        .any(|o| o.request_compression.iter().any(|e| e == "gzip"))
+    {
         features.push("\"gzip\"");
     }
     features.join(", ")
@@ -121,7 +128,11 @@ pub fn readme(svc: &Service) -> anyhow::Result<String> {
         operations: svc
             .operations
             .iter()
-            .map(|o| OpRow { wire: o.wire_name.clone(), module: o.module.clone(), unsigned: o.unsigned })
+            .map(|o| OpRow {
+                wire: o.wire_name.clone(),
+                module: o.module.clone(),
+                unsigned: o.unsigned,
+            })
             .collect(),
         has_iam: svc.iam.is_some(),
     };

@@ -10,16 +10,24 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::doc::{doc_attrs, inner_doc_attrs};
-use crate::ir::iam::{AccessLevel, Action, ArnSegment, ConditionKey, ConditionKeyType, IamModel, KeyRef, ResourceType};
+use crate::ir::iam::{
+    AccessLevel, Action, ArnSegment, ConditionKey, ConditionKeyType, IamModel, KeyRef, ResourceType,
+};
 use crate::naming::{const_name, ident};
 
 /// The full contents of the generated `src/iam.rs` for one service.
 pub fn emit(model: &IamModel) -> TokenStream {
-    let docs = inner_doc_attrs(&module_docs(model), "IAM actions, resource types and condition keys.");
+    let docs = inner_doc_attrs(
+        &module_docs(model),
+        "IAM actions, resource types and condition keys.",
+    );
     let prefix = &model.prefix;
     let service_name = &model.service_name;
     let url = &model.service_authorization_url;
-    let prefix_doc = doc_attrs(&format!("The service's IAM prefix, as used in action names (`{prefix}:...`)."), "");
+    let prefix_doc = doc_attrs(
+        &format!("The service's IAM prefix, as used in action names (`{prefix}:...`)."),
+        "",
+    );
     let actions = emit_actions(model);
     let resource_types = emit_resource_types(model);
     let arn_builders = model.resource_types.iter().map(emit_arn_builder);
@@ -44,14 +52,25 @@ pub fn emit(model: &IamModel) -> TokenStream {
 }
 
 fn module_docs(model: &IamModel) -> String {
-    let first_arn =
-        model.resource_types.first().map(|r| format!(" (such as [`{}`])", r.arn_struct)).unwrap_or_default();
+    let first_arn = model
+        .resource_types
+        .first()
+        .map(|r| format!(" (such as [`{}`])", r.arn_struct))
+        .unwrap_or_default();
     let templated = model
         .condition_keys
         .iter()
-        .find_map(|k| k.template.as_ref().map(|t| format!(" such as [`ConditionKey::{}`]", t.fn_name)))
+        .find_map(|k| {
+            k.template
+                .as_ref()
+                .map(|t| format!(" such as [`ConditionKey::{}`]", t.fn_name))
+        })
         .unwrap_or_default();
-    let permission_only = model.actions.iter().filter(|a| a.is_permission_only()).count();
+    let permission_only = model
+        .actions
+        .iter()
+        .filter(|a| a.is_permission_only())
+        .count();
     format!(
         "IAM actions, resource types and condition keys of {name} (prefix `{prefix}`).\n\
          \n\
@@ -87,7 +106,9 @@ fn escape(text: &str) -> String {
     let mut rest = text;
     while let Some(c) = rest.chars().next() {
         if rest.starts_with("https://") || rest.starts_with("http://") {
-            let end = rest.find(|c: char| c.is_whitespace() || "<>()[]\"'`".contains(c)).unwrap_or(rest.len());
+            let end = rest
+                .find(|c: char| c.is_whitespace() || "<>()[]\"'`".contains(c))
+                .unwrap_or(rest.len());
             let url = rest[..end].trim_end_matches(['.', ',', ';', ':', '!', '?']);
             out.push('<');
             out.push_str(url);
@@ -95,7 +116,10 @@ fn escape(text: &str) -> String {
             rest = &rest[url.len()..];
             continue;
         }
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#') {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#'
+        ) {
             out.push('\\');
         }
         out.push(if c.is_whitespace() { ' ' } else { c });
@@ -106,7 +130,11 @@ fn escape(text: &str) -> String {
 
 /// A description as one escaped sentence ending in a full stop.
 fn sentence(text: &str, fallback: &str) -> String {
-    let text = if text.trim().is_empty() { fallback } else { text };
+    let text = if text.trim().is_empty() {
+        fallback
+    } else {
+        text
+    };
     let mut out = escape(text);
     if !out.ends_with(['.', '!', '?']) {
         out.push('.');
@@ -135,7 +163,11 @@ fn unique<'a>(items: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
 }
 
 fn code_list(names: impl IntoIterator<Item = impl AsRef<str>>) -> String {
-    names.into_iter().map(|n| format!("`{}`", n.as_ref())).collect::<Vec<_>>().join(", ")
+    names
+        .into_iter()
+        .map(|n| format!("`{}`", n.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn runtime(item: &str) -> TokenStream {
@@ -213,7 +245,12 @@ fn action_docs(model: &IamModel, action: &Action) -> TokenStream {
         action
             .dependent_actions
             .iter()
-            .chain(action.resource_types.iter().flat_map(|r| &r.dependent_actions))
+            .chain(
+                action
+                    .resource_types
+                    .iter()
+                    .flat_map(|r| &r.dependent_actions),
+            )
             .map(String::as_str),
     );
     if !deps.is_empty() {
@@ -282,11 +319,14 @@ fn emit_actions(model: &IamModel) -> TokenStream {
         Some(op) => quote! { Some(#op) },
         None => quote! { None },
     });
-    let by_level = model.actions_by_access_level().into_iter().map(|(level, actions)| {
-        let level = access_level(level);
-        let variants = actions.iter().map(|a| ident(&a.variant));
-        quote! { #level => &[#(Self::#variants),*], }
-    });
+    let by_level = model
+        .actions_by_access_level()
+        .into_iter()
+        .map(|(level, actions)| {
+            let level = access_level(level);
+            let variants = actions.iter().map(|a| ident(&a.variant));
+            quote! { #level => &[#(Self::#variants),*], }
+        });
 
     let info_ty = runtime("ActionInfo");
     let level_ty = runtime("AccessLevel");
@@ -392,14 +432,21 @@ fn emit_actions(model: &IamModel) -> TokenStream {
 // Resource types
 
 fn emit_resource_types(model: &IamModel) -> TokenStream {
-    let variants: Vec<_> = model.resource_types.iter().map(|r| ident(&r.variant)).collect();
+    let variants: Vec<_> = model
+        .resource_types
+        .iter()
+        .map(|r| ident(&r.variant))
+        .collect();
     let docs = model.resource_types.iter().map(|r| {
         let mut text = format!(
             "The `{}` resource type: `{}`.\n\nBuild its ARN with [`{}`].\n",
             r.name, r.arn_template, r.arn_struct
         );
         if !r.condition_keys.is_empty() {
-            text.push_str(&format!("\nCondition keys: {}.\n", code_list(r.condition_keys.iter().map(|k| &k.name))));
+            text.push_str(&format!(
+                "\nCondition keys: {}.\n",
+                code_list(r.condition_keys.iter().map(|k| &k.name))
+            ));
         }
         doc_attrs(&text, "")
     });
@@ -493,11 +540,17 @@ fn emit_arn_builder(resource: &ResourceType) -> TokenStream {
         ),
         "",
     );
-    let fields: Vec<_> = resource.arn_variables.iter().map(|v| ident(&v.field)).collect();
-    let field_docs = resource
+    let fields: Vec<_> = resource
         .arn_variables
         .iter()
-        .map(|v| doc_attrs(&format!("The value of `${{{}}}` in the ARN template.", v.wire_name), ""));
+        .map(|v| ident(&v.field))
+        .collect();
+    let field_docs = resource.arn_variables.iter().map(|v| {
+        doc_attrs(
+            &format!("The value of `${{{}}}` in the ARN template.", v.wire_name),
+            "",
+        )
+    });
     let writes = resource.arn_segments.iter().map(|segment| match segment {
         ArnSegment::Literal(text) => quote! { f.write_str(#text)?; },
         ArnSegment::Variable(index) => {
@@ -511,7 +564,12 @@ fn emit_arn_builder(resource: &ResourceType) -> TokenStream {
             if resource.arn_variables.is_empty() {
                 "none".to_owned()
             } else {
-                code_list(resource.arn_variables.iter().map(|v| format!("${{{}}}", v.wire_name)))
+                code_list(
+                    resource
+                        .arn_variables
+                        .iter()
+                        .map(|v| format!("${{{}}}", v.wire_name)),
+                )
             }
         ),
         "",
@@ -560,7 +618,10 @@ fn condition_key_docs(key: &ConditionKey) -> TokenStream {
     }
     text.push_str(").\n");
     if let Some(t) = &key.template {
-        text.push_str(&format!("\nA templated key: build a concrete key with [`ConditionKey::{}`].\n", t.fn_name));
+        text.push_str(&format!(
+            "\nA templated key: build a concrete key with [`ConditionKey::{}`].\n",
+            t.fn_name
+        ));
     }
     doc_attrs(&text, "")
 }
@@ -572,7 +633,10 @@ fn emit_condition_keys(model: &IamModel) -> TokenStream {
     let names: Vec<_> = keys.iter().map(|k| &k.name).collect();
     let types: Vec<_> = keys.iter().map(|k| key_type(k.key_type)).collect();
     let templated = keys.iter().map(|k| k.template.is_some());
-    let match_order = model.key_match_order().into_iter().map(|id| ident(&model.condition_key(id).variant));
+    let match_order = model
+        .key_match_order()
+        .into_iter()
+        .map(|id| ident(&model.condition_key(id).variant));
     let info_ty = runtime("ConditionKeyInfo");
     let type_ty = runtime("ConditionKeyType");
     let error_ty = runtime("ParseNameError");
@@ -775,7 +839,10 @@ fn emit_policy(model: &IamModel) -> TokenStream {
                 let f = ident(&t.fn_name);
                 let param = ident(&t.param);
                 let doc = doc_attrs(
-                    &format!("`{name}` ({type_text}) for one value of `{}`. {description}", t.variable),
+                    &format!(
+                        "`{name}` ({type_text}) for one value of `{}`. {description}",
+                        t.variable
+                    ),
                     "",
                 );
                 key_items.push(quote! {
@@ -813,14 +880,17 @@ fn emit_policy(model: &IamModel) -> TokenStream {
         let mut line = format!("\n- `{name}`: ");
         match &op.no_permission {
             Some(why) => line.push_str(&format!("no permission needed ({})", escape(why))),
-            None if op.permission_unknown => {
-                line.push_str("**permission unknown**: the privilege model does not list this operation yet")
-            }
+            None if op.permission_unknown => line.push_str(
+                "**permission unknown**: the privilege model does not list this operation yet",
+            ),
             None if actions.is_empty() => line.push_str("no action in the privilege model"),
             None => line.push_str(&code_list(&action_names)),
         }
         for c in &op.conditional {
-            line.push_str(&format!("; with `{}` also `{}`", c.member, model.actions[c.action].policy_name));
+            line.push_str(&format!(
+                "; with `{}` also `{}`",
+                c.member, model.actions[c.action].policy_name
+            ));
         }
         table_doc.push_str(&line);
         let mut entry = quote! { ::stsgen_runtime::iam::OperationPermissions::new(#name, &[#(#action_names),*]) };

@@ -1,16 +1,17 @@
 //! Emitters: IR -> `proc_macro2::TokenStream`, one module per concern.
 
 pub(crate) mod aws_json;
+pub(crate) mod cli;
 pub(crate) mod client;
 pub(crate) mod constraints;
 pub(crate) mod deserialize;
 pub(crate) mod doc;
-pub(crate) mod enums;
 pub(crate) mod endpoints;
+pub(crate) mod enums;
 pub(crate) mod errors;
-pub(crate) mod cli;
 pub(crate) mod files;
 pub mod iam;
+pub(crate) mod json_roundtrip;
 pub(crate) mod operation;
 pub(crate) mod rest_json;
 pub(crate) mod roundtrip;
@@ -58,7 +59,9 @@ pub(crate) fn emit_crate(svc: &Service, options: &Options) -> Result<GeneratedCr
                 builder_items.push(structure::emit_builder(svc, &spec));
             }
             (Home::Types, ShapeKind::String(_)) => types_items.push(enums::emit_enum(svc, id)),
-            (Home::Error, ShapeKind::Structure(_)) => error_items.push(errors::emit_error_struct(svc, id)),
+            (Home::Error, ShapeKind::Structure(_)) => {
+                error_items.push(errors::emit_error_struct(svc, id))
+            }
             _ => {}
         }
     }
@@ -87,10 +90,14 @@ pub(crate) fn emit_crate(svc: &Service, options: &Options) -> Result<GeneratedCr
         )?,
     );
     let errors_doc = match svc.protocol {
-        Protocol::AwsQuery => quote! { //! Modeled service errors, matched by their awsQuery error code.
-        },
-        Protocol::AwsJson { .. } | Protocol::RestJson1 => quote! { //! Modeled service errors, matched by their error code.
-        },
+        Protocol::AwsQuery => {
+            quote! { //! Modeled service errors, matched by their awsQuery error code.
+            }
+        }
+        Protocol::AwsJson { .. } | Protocol::RestJson1 => {
+            quote! { //! Modeled service errors, matched by their error code.
+            }
+        }
     };
     files.insert(
         "src/types/error.rs".to_owned(),
@@ -107,16 +114,25 @@ pub(crate) fn emit_crate(svc: &Service, options: &Options) -> Result<GeneratedCr
     let mut op_mods = Vec::new();
     for op in &svc.operations {
         let path = format!("src/operation/{}.rs", op.module);
-        files.insert(path.clone(), render::rust_file(operation::emit_operation(svc, op, &constraints), &path)?);
+        files.insert(
+            path.clone(),
+            render::rust_file(operation::emit_operation(svc, op, &constraints), &path)?,
+        );
         let m = naming::ident(&op.module);
         let d = format!(" `{}`: {}", op.wire_name, first_sentence(&op.docs));
         op_mods.push((op.wire_name.clone(), quote! { #[doc = #d] pub mod #m; }));
     }
     for op in &svc.unsupported {
         let path = format!("src/operation/{}.rs", op.module);
-        files.insert(path.clone(), render::rust_file(operation::emit_unsupported(op), &path)?);
+        files.insert(
+            path.clone(),
+            render::rust_file(operation::emit_unsupported(op), &path)?,
+        );
         let m = naming::ident(&op.module);
-        let d = format!(" `{}`: not supported by this generator yet ({}); the client has no method for it.", op.wire_name, op.reason);
+        let d = format!(
+            " `{}`: not supported by this generator yet ({}); the client has no method for it.",
+            op.wire_name, op.reason
+        );
         op_mods.push((op.wire_name.clone(), quote! { #[doc = #d] pub mod #m; }));
     }
     op_mods.sort_by(|a, b| a.0.cmp(&b.0));
@@ -169,53 +185,105 @@ pub(crate) fn emit_crate(svc: &Service, options: &Options) -> Result<GeneratedCr
             "src/protocol/mod.rs",
         )?,
     );
-    files.insert("src/protocol/ser.rs".to_owned(), render::rust_file(ser, "src/protocol/ser.rs")?);
-    files.insert("src/protocol/de.rs".to_owned(), render::rust_file(de, "src/protocol/de.rs")?);
-    files.insert("src/client.rs".to_owned(), render::rust_file(client::emit_client(svc), "src/client.rs")?);
-    files.insert("src/blocking.rs".to_owned(), render::rust_file(client::emit_blocking(svc), "src/blocking.rs")?);
-    files.insert("src/constraints.rs".to_owned(), render::rust_file(constraints.module(svc), "src/constraints.rs")?);
-    files.insert("cli/Cargo.toml".to_owned(), files::cli_cargo_toml(svc, options)?);
-    files.insert("cli/src/lib.rs".to_owned(), render::rust_file(cli::emit_cli(svc), "cli/src/lib.rs")?);
+    files.insert(
+        "src/protocol/ser.rs".to_owned(),
+        render::rust_file(ser, "src/protocol/ser.rs")?,
+    );
+    files.insert(
+        "src/protocol/de.rs".to_owned(),
+        render::rust_file(de, "src/protocol/de.rs")?,
+    );
+    files.insert(
+        "src/client.rs".to_owned(),
+        render::rust_file(client::emit_client(svc), "src/client.rs")?,
+    );
+    files.insert(
+        "src/blocking.rs".to_owned(),
+        render::rust_file(client::emit_blocking(svc), "src/blocking.rs")?,
+    );
+    files.insert(
+        "src/constraints.rs".to_owned(),
+        render::rust_file(constraints.module(svc), "src/constraints.rs")?,
+    );
+    files.insert(
+        "cli/Cargo.toml".to_owned(),
+        files::cli_cargo_toml(svc, options)?,
+    );
+    files.insert(
+        "cli/src/lib.rs".to_owned(),
+        render::rust_file(cli::emit_cli(svc), "cli/src/lib.rs")?,
+    );
     let has_tests = match tests::emit_tests(svc) {
         Some(t) => {
-            files.insert("src/generated_tests.rs".to_owned(), render::rust_file(t, "src/generated_tests.rs")?);
+            files.insert(
+                "src/generated_tests.rs".to_owned(),
+                render::rust_file(t, "src/generated_tests.rs")?,
+            );
             true
         }
         None => false,
     };
-    // The round-trip property tests write awsQuery responses; awsJson crates have none yet
-    // (the runtime's JSON writer and parser are round-tripped in its own property tests).
+    // Round-trip property tests: output values written as a response (awsQuery XML or awsJson
+    // JSON, by a test-only writer) parse back to the same value.
     let roundtrip = match svc.protocol {
         Protocol::AwsQuery => roundtrip::emit_roundtrip(svc),
-        Protocol::AwsJson { .. } | Protocol::RestJson1 => None,
+        Protocol::AwsJson { .. } => json_roundtrip::emit_roundtrip(svc),
+        Protocol::RestJson1 => None,
     };
     let has_roundtrip = match roundtrip {
         Some(t) => {
-            files.insert("src/roundtrip_tests.rs".to_owned(), render::rust_file(t, "src/roundtrip_tests.rs")?);
+            files.insert(
+                "src/roundtrip_tests.rs".to_owned(),
+                render::rust_file(t, "src/roundtrip_tests.rs")?,
+            );
             true
         }
         None => false,
     };
-    files.insert("Cargo.toml".to_owned(), files::cargo_toml(svc, options, has_roundtrip)?);
+    files.insert(
+        "Cargo.toml".to_owned(),
+        files::cargo_toml(svc, options, has_roundtrip)?,
+    );
     if let Some(model) = &svc.endpoints {
-        files.insert("src/endpoint.rs".to_owned(), render::rust_file(endpoints::emit(svc, model), "src/endpoint.rs")?);
+        files.insert(
+            "src/endpoint.rs".to_owned(),
+            render::rust_file(endpoints::emit(svc, model), "src/endpoint.rs")?,
+        );
         if let Some(t) = endpoints::emit_tests(model) {
-            files.insert("src/endpoint_tests.rs".to_owned(), render::rust_file(t, "src/endpoint_tests.rs")?);
+            files.insert(
+                "src/endpoint_tests.rs".to_owned(),
+                render::rust_file(t, "src/endpoint_tests.rs")?,
+            );
         }
     }
     if let Some(iam_model) = &svc.iam {
-        files.insert("src/iam.rs".to_owned(), render::rust_file(iam::emit(iam_model), "src/iam.rs")?);
+        files.insert(
+            "src/iam.rs".to_owned(),
+            render::rust_file(iam::emit(iam_model), "src/iam.rs")?,
+        );
     }
-    files.insert("src/lib.rs".to_owned(), render::rust_file(lib_rs(svc, has_tests, has_roundtrip), "src/lib.rs")?);
+    files.insert(
+        "src/lib.rs".to_owned(),
+        render::rust_file(lib_rs(svc, has_tests, has_roundtrip), "src/lib.rs")?,
+    );
     Ok(GeneratedCrate { files })
 }
 
 /// The first sentence of Markdown docs, for one-line summaries.
 fn first_sentence(md: &str) -> String {
-    let para = md.trim().split("\n\n").next().unwrap_or("").replace('\n', " ");
+    let para = md
+        .trim()
+        .split("\n\n")
+        .next()
+        .unwrap_or("")
+        .replace('\n', " ");
     let end = para.find(". ").map(|i| i + 1).unwrap_or(para.len());
     let s = para[..end].trim().to_owned();
-    if s.is_empty() { "see the module docs.".to_owned() } else { s }
+    if s.is_empty() {
+        "see the module docs.".to_owned()
+    } else {
+        s
+    }
 }
 
 /// The crate's front page: a quick start (dependency lines, a client with the default
@@ -225,7 +293,9 @@ fn front_page(svc: &Service) -> String {
     let krate = &svc.crate_name;
     let package = krate.replace('_', "-");
     let required = |op: &crate::ir::Operation| {
-        op.input.and_then(|i| svc.structure(i)).is_some_and(|s| s.members.iter().any(|m| m.required))
+        op.input
+            .and_then(|i| svc.structure(i))
+            .is_some_and(|s| s.members.iter().any(|m| m.required))
     };
     // The example call: an operation that needs no input and has a modeled error, else one
     // that needs no input, else the first.

@@ -4,15 +4,23 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::constraints::Constraints;
-use crate::emit::errors::emit_operation_error;
 use crate::emit::doc::{inner_doc_attrs, operation_docs};
+use crate::emit::errors::emit_operation_error;
 use crate::emit::structure::{emit_builder, emit_value, StructSpec};
 use crate::ir::{HostPrefix, HostPrefixPart, Operation, Protocol, Service, UnsupportedOperation};
 use crate::naming;
 
 /// `host_prefix(input)`: the operation's `endpoint.hostPrefix` with its labels filled in.
-fn host_prefix_fn(svc: &Service, op: &Operation, hp: &HostPrefix, input_ty: &proc_macro2::Ident) -> TokenStream {
-    let shape = op.input.map(|id| svc.shape(id).wire_name.clone()).unwrap_or_else(|| format!("{}Request", op.wire_name));
+fn host_prefix_fn(
+    svc: &Service,
+    op: &Operation,
+    hp: &HostPrefix,
+    input_ty: &proc_macro2::Ident,
+) -> TokenStream {
+    let shape = op
+        .input
+        .map(|id| svc.shape(id).wire_name.clone())
+        .unwrap_or_else(|| format!("{}Request", op.wire_name));
     let parts = hp.parts.iter().map(|part| {
         let label = match part {
             HostPrefixPart::Literal(text) => return quote! { prefix.push_str(#text); },
@@ -42,7 +50,11 @@ fn host_prefix_fn(svc: &Service, op: &Operation, hp: &HostPrefix, input_ty: &pro
     });
     let template = &hp.template;
     let doc = format!(" The prefix this operation puts before the endpoint's host (`{template}`), labels filled from `input`.");
-    let unused = hp.labels().next().is_none().then(|| quote! { let _ = input; });
+    let unused = hp
+        .labels()
+        .next()
+        .is_none()
+        .then(|| quote! { let _ = input; });
     quote! {
         #[doc = #doc]
         ///
@@ -77,9 +89,17 @@ pub fn emit_operation(svc: &Service, op: &Operation, constraints: &Constraints) 
                 docs: format!("Input of [`{wire}`](self).\n\n{}", svc.shape(id).docs),
                 is_output: false,
             };
-            (emit_value(svc, &spec, constraints), emit_builder(svc, &spec))
+            (
+                emit_value(svc, &spec, constraints),
+                emit_builder(svc, &spec),
+            )
         }
-        None => empty_struct(&input_name, &input_builder, &format!("Input of [`{wire}`](self): it has no members."), false),
+        None => empty_struct(
+            &input_name,
+            &input_builder,
+            &format!("Input of [`{wire}`](self): it has no members."),
+            false,
+        ),
     };
     let (output_value, output_builder_tokens) = match op.output {
         Some(id) => {
@@ -92,9 +112,17 @@ pub fn emit_operation(svc: &Service, op: &Operation, constraints: &Constraints) 
                 docs: format!("Output of [`{wire}`](self).\n\n{}", svc.shape(id).docs),
                 is_output: true,
             };
-            (emit_value(svc, &spec, constraints), emit_builder(svc, &spec))
+            (
+                emit_value(svc, &spec, constraints),
+                emit_builder(svc, &spec),
+            )
         }
-        None => empty_struct(&output_name, &output_builder, &format!("Output of [`{wire}`](self): it has no members."), true),
+        None => empty_struct(
+            &output_name,
+            &output_builder,
+            &format!("Output of [`{wire}`](self): it has no members."),
+            true,
+        ),
     };
     let error = emit_operation_error(svc, op);
     let unsigned = op.unsigned;
@@ -116,20 +144,28 @@ pub fn emit_operation(svc: &Service, op: &Operation, constraints: &Constraints) 
         Protocol::AwsQuery => protocol_fns(svc, op),
         Protocol::AwsJson { .. } => {
             let input_ty = naming::suffixed_ident(&op.rust_name, "Input");
-            let host_prefix_fn = op.host_prefix.as_ref().map(|hp| host_prefix_fn(svc, op, hp, &input_ty));
+            let host_prefix_fn = op
+                .host_prefix
+                .as_ref()
+                .map(|hp| host_prefix_fn(svc, op, hp, &input_ty));
             let fns = crate::emit::aws_json::protocol_fns(svc, op);
             quote! { #host_prefix_fn #fns }
         }
         Protocol::RestJson1 => {
             let input_ty = naming::suffixed_ident(&op.rust_name, "Input");
-            let host_prefix_fn = op.host_prefix.as_ref().map(|hp| host_prefix_fn(svc, op, hp, &input_ty));
+            let host_prefix_fn = op
+                .host_prefix
+                .as_ref()
+                .map(|hp| host_prefix_fn(svc, op, hp, &input_ty));
             let fns = crate::emit::rest_json::protocol_fns(svc, op);
             quote! { #host_prefix_fn #fns }
         }
     };
     let name_doc = match svc.protocol {
         Protocol::AwsQuery => " The operation's name in the model (the awsQuery `Action`).",
-        Protocol::AwsJson { .. } => " The operation's name in the model (the end of its `X-Amz-Target`).",
+        Protocol::AwsJson { .. } => {
+            " The operation's name in the model (the end of its `X-Amz-Target`)."
+        }
         Protocol::RestJson1 => " The operation's name in the model.",
     };
     let (client_glue, fluent) = crate::emit::client::emit_operation_client(svc, op);
@@ -185,21 +221,31 @@ pub fn emit_unsupported(op: &UnsupportedOperation) -> TokenStream {
 }
 
 /// A struct with no members (and its builder), for operations without an input or output shape.
-fn empty_struct(name: &str, builder: &str, doc: &str, is_output: bool) -> (TokenStream, TokenStream) {
+fn empty_struct(
+    name: &str,
+    builder: &str,
+    doc: &str,
+    is_output: bool,
+) -> (TokenStream, TokenStream) {
     let n = naming::ident(name);
     let b = naming::ident(builder);
     let doc = format!(" {doc}");
     let bdoc = format!(" A builder for [`{name}`](super::{name}).");
-    let rid_field = is_output.then(|| quote! {
-        /// The request id of the response this output was read from.
-        pub(crate) _request_id: ::std::option::Option<::std::string::String>,
+    let rid_field = is_output.then(|| {
+        quote! {
+            /// The request id of the response this output was read from.
+            pub(crate) _request_id: ::std::option::Option<::std::string::String>,
+        }
     });
-    let rid_builder_field = is_output.then(|| quote! { pub(crate) _request_id: ::std::option::Option<::std::string::String>, });
+    let rid_builder_field = is_output
+        .then(|| quote! { pub(crate) _request_id: ::std::option::Option<::std::string::String>, });
     let rid_init = is_output.then(|| quote! { _request_id: self._request_id });
-    let rid_impl = is_output.then(|| quote! {
-        impl ::stsgen_runtime::RequestId for #n {
-            fn request_id(&self) -> ::std::option::Option<&str> {
-                self._request_id.as_deref()
+    let rid_impl = is_output.then(|| {
+        quote! {
+            impl ::stsgen_runtime::RequestId for #n {
+                fn request_id(&self) -> ::std::option::Option<&str> {
+                    self._request_id.as_deref()
+                }
             }
         }
     });
@@ -266,12 +312,20 @@ fn protocol_fns(svc: &Service, op: &Operation) -> TokenStream {
     let error_ty = naming::suffixed_ident(&op.rust_name, "Error");
     let wire = &op.wire_name;
     let ser = match op.input.and_then(|i| svc.structure(i)) {
-        Some(s) if !s.members.is_empty() => crate::emit::serialize::ser_members(svc, &s.members, quote! { input }),
+        Some(s) if !s.members.is_empty() => {
+            crate::emit::serialize::ser_members(svc, &s.members, quote! { input })
+        }
         _ => quote! { let _ = (input, prefix, w); },
     };
-    let wrapper = op.result_wrapper.clone().unwrap_or_else(|| format!("{wire}Result"));
+    let wrapper = op
+        .result_wrapper
+        .clone()
+        .unwrap_or_else(|| format!("{wire}Result"));
     // Only an output without members may come back as an empty body.
-    let allow_empty = op.output.and_then(|o| svc.structure(o)).is_none_or(|s| s.members.is_empty());
+    let allow_empty = op
+        .output
+        .and_then(|o| svc.structure(o))
+        .is_none_or(|s| s.members.is_empty());
     let read_output = match op.output {
         Some(id) => crate::emit::deserialize::de_struct_body(
             svc,
@@ -319,7 +373,10 @@ fn protocol_fns(svc: &Service, op: &Operation) -> TokenStream {
             }
         }
     };
-    let host_prefix_fn = op.host_prefix.as_ref().map(|hp| host_prefix_fn(svc, op, hp, &input_ty));
+    let host_prefix_fn = op
+        .host_prefix
+        .as_ref()
+        .map(|hp| host_prefix_fn(svc, op, hp, &input_ty));
     quote! {
         #host_prefix_fn
 

@@ -14,7 +14,9 @@ use crate::emit::aws_json;
 use crate::emit::deserialize::de_fn;
 use crate::emit::serialize::ser_fn;
 use crate::emit::shapes::{field_ident, rust_type, timestamp_format};
-use crate::ir::{Location, Member, Operation, PathPart, Service, ShapeId, ShapeKind, Structure, TimestampFormat};
+use crate::ir::{
+    Location, Member, Operation, PathPart, Service, ShapeId, ShapeKind, Structure, TimestampFormat,
+};
 use crate::naming;
 
 fn rt() -> TokenStream {
@@ -27,13 +29,23 @@ fn wire() -> TokenStream {
 
 /// An expression of type `String`: the text of scalar `v` (an expression of type `&T`) of shape
 /// `id` in a URI label, query parameter or header.
-fn text_of(svc: &Service, id: ShapeId, v: TokenStream, ts: Option<TimestampFormat>, json_value: bool) -> TokenStream {
+fn text_of(
+    svc: &Service,
+    id: ShapeId,
+    v: TokenStream,
+    ts: Option<TimestampFormat>,
+    json_value: bool,
+) -> TokenStream {
     let w = wire();
     match &svc.shape(id).kind {
-        ShapeKind::String(s) if !s.enum_values.is_empty() => quote! { ::std::borrow::ToOwned::to_owned(#v.as_str()) },
+        ShapeKind::String(s) if !s.enum_values.is_empty() => {
+            quote! { ::std::borrow::ToOwned::to_owned(#v.as_str()) }
+        }
         ShapeKind::String(_) if json_value => quote! { #w::encode_base64(#v.as_bytes()) },
         ShapeKind::String(_) => quote! { ::std::string::ToString::to_string(#v) },
-        ShapeKind::Boolean | ShapeKind::Integer(_) | ShapeKind::Long(_) => quote! { ::std::string::ToString::to_string(#v) },
+        ShapeKind::Boolean | ShapeKind::Integer(_) | ShapeKind::Long(_) => {
+            quote! { ::std::string::ToString::to_string(#v) }
+        }
         ShapeKind::Float(_) => quote! { #w::format_f32(*#v) },
         ShapeKind::Double(_) => quote! { #w::format_f64(*#v) },
         ShapeKind::Timestamp { .. } => {
@@ -42,7 +54,9 @@ fn text_of(svc: &Service, id: ShapeId, v: TokenStream, ts: Option<TimestampForma
         }
         ShapeKind::Blob { .. } => quote! { #w::encode_base64(#v.as_bytes()) },
         ShapeKind::Document => quote! { #v.to_compact_string() },
-        ShapeKind::Structure(_) | ShapeKind::List(_) | ShapeKind::Map(_) => quote! { ::std::string::String::new() },
+        ShapeKind::Structure(_) | ShapeKind::List(_) | ShapeKind::Map(_) => {
+            quote! { ::std::string::String::new() }
+        }
     }
 }
 
@@ -77,7 +91,10 @@ fn request_fn(svc: &Service, op: &Operation) -> TokenStream {
     let input_ty = naming::suffixed_ident(&op.rust_name, "Input");
     let input = quote! { input };
     let s: Option<&Structure> = op.input.and_then(|i| svc.structure(i));
-    let shape_name = op.input.map(|i| svc.shape(i).wire_name.clone()).unwrap_or_else(|| format!("{}Request", op.wire_name));
+    let shape_name = op
+        .input
+        .map(|i| svc.shape(i).wire_name.clone())
+        .unwrap_or_else(|| format!("{}Request", op.wire_name));
     let members: Vec<&Member> = s.map(|s| s.members.iter().collect()).unwrap_or_default();
     let member = |wire: &str| members.iter().copied().find(|m| m.wire_name == wire);
 
@@ -86,9 +103,18 @@ fn request_fn(svc: &Service, op: &Operation) -> TokenStream {
     for part in binding.map(|b| b.path.as_slice()).unwrap_or_default() {
         match part {
             PathPart::Literal(text) => stmts.push(quote! { b.literal(#text); }),
-            PathPart::Label { member: wire, greedy } => {
+            PathPart::Label {
+                member: wire,
+                greedy,
+            } => {
                 let Some(m) = member(wire) else { continue };
-                let text = text_of(svc, m.target, quote! { value }, m.location_timestamp_format, m.json_value);
+                let text = text_of(
+                    svc,
+                    m.target,
+                    quote! { value },
+                    m.location_timestamp_format,
+                    m.json_value,
+                );
                 let f = field_ident(m);
                 let wire_name = &m.wire_name;
                 // A label is never left out: unset (or empty) is a build error naming it.
@@ -118,8 +144,18 @@ fn request_fn(svc: &Service, op: &Operation) -> TokenStream {
         let name = m.serialized_name();
         match &svc.shape(m.target).kind {
             ShapeKind::List(l) => {
-                let text = text_of(svc, l.member, quote! { item }, m.location_timestamp_format, false);
-                stmts.push(with_value(m, &input, quote! { for item in value.iter() { b.query(#name, &#text); } }));
+                let text = text_of(
+                    svc,
+                    l.member,
+                    quote! { item },
+                    m.location_timestamp_format,
+                    false,
+                );
+                stmts.push(with_value(
+                    m,
+                    &input,
+                    quote! { for item in value.iter() { b.query(#name, &#text); } },
+                ));
             }
             ShapeKind::Map(mp) => {
                 // `as_str` reads a `String` key and an enum key alike.
@@ -147,13 +183,22 @@ fn request_fn(svc: &Service, op: &Operation) -> TokenStream {
                 ));
             }
             _ => {
-                let text = text_of(svc, m.target, quote! { value }, m.location_timestamp_format, m.json_value);
+                let text = text_of(
+                    svc,
+                    m.target,
+                    quote! { value },
+                    m.location_timestamp_format,
+                    m.json_value,
+                );
                 stmts.push(with_value(m, &input, quote! { b.query(#name, &#text); }));
             }
         }
     }
     stmts.extend(maps);
-    for m in members.iter().filter(|m| matches!(m.location, Location::Header | Location::Headers)) {
+    for m in members
+        .iter()
+        .filter(|m| matches!(m.location, Location::Header | Location::Headers))
+    {
         let name = m.serialized_name();
         let wire_name = &m.wire_name;
         let set = match (&svc.shape(m.target).kind, m.location) {
@@ -167,12 +212,24 @@ fn request_fn(svc: &Service, op: &Operation) -> TokenStream {
                 }
             }
             (ShapeKind::List(l), _) => {
-                let text = text_of(svc, l.member, quote! { item }, m.location_timestamp_format, false);
+                let text = text_of(
+                    svc,
+                    l.member,
+                    quote! { item },
+                    m.location_timestamp_format,
+                    false,
+                );
                 let quote_items = !matches!(svc.shape(l.member).kind, ShapeKind::Timestamp { .. });
                 quote! { b.header_list(#name, value.iter().map(|item| #text), #quote_items, #wire_name)?; }
             }
             _ => {
-                let text = text_of(svc, m.target, quote! { value }, m.location_timestamp_format, m.json_value);
+                let text = text_of(
+                    svc,
+                    m.target,
+                    quote! { value },
+                    m.location_timestamp_format,
+                    m.json_value,
+                );
                 quote! { b.header(#name, &#text, #wire_name)?; }
             }
         };
@@ -220,7 +277,11 @@ fn request_fn(svc: &Service, op: &Operation) -> TokenStream {
                     }
                 },
                 ShapeKind::String(st) => {
-                    let text = if st.enum_values.is_empty() { quote! { v.as_bytes() } } else { quote! { v.as_str().as_bytes() } };
+                    let text = if st.enum_values.is_empty() {
+                        quote! { v.as_bytes() }
+                    } else {
+                        quote! { v.as_str().as_bytes() }
+                    };
                     quote! {
                         match #get {
                             ::std::option::Option::Some(v) => #r::Body::Payload(#text.to_vec(), #r::CONTENT_TYPE_TEXT),
@@ -232,7 +293,11 @@ fn request_fn(svc: &Service, op: &Operation) -> TokenStream {
             }
         }
         None => {
-            let body_members: Vec<&Member> = members.iter().copied().filter(|m| m.location == Location::Body).collect();
+            let body_members: Vec<&Member> = members
+                .iter()
+                .copied()
+                .filter(|m| m.location == Location::Body)
+                .collect();
             if body_members.is_empty() {
                 quote! { #r::Body::Empty }
             } else {
@@ -273,7 +338,14 @@ fn request_fn(svc: &Service, op: &Operation) -> TokenStream {
 }
 
 /// An expression of type `T` reading `text` (a `&str` in scope) as scalar shape `id`.
-fn from_text(svc: &Service, id: ShapeId, ts: Option<TimestampFormat>, json_value: bool, shape: &str, member: &str) -> TokenStream {
+fn from_text(
+    svc: &Service,
+    id: ShapeId,
+    ts: Option<TimestampFormat>,
+    json_value: bool,
+    shape: &str,
+    member: &str,
+) -> TokenStream {
     let h = quote! { ::stsgen_runtime::protocol::rest_json::headers };
     match &svc.shape(id).kind {
         ShapeKind::String(s) if !s.enum_values.is_empty() => {
@@ -292,7 +364,9 @@ fn from_text(svc: &Service, id: ShapeId, ts: Option<TimestampFormat>, json_value
             quote! { #h::timestamp(text, #fmt, #shape, #member)? }
         }
         ShapeKind::Blob { .. } => quote! { #h::blob(text, #shape, #member)? },
-        ShapeKind::Document => quote! { ::stsgen_runtime::json::JsonValue::String(::std::borrow::ToOwned::to_owned(text)) },
+        ShapeKind::Document => {
+            quote! { ::stsgen_runtime::json::JsonValue::String(::std::borrow::ToOwned::to_owned(text)) }
+        }
         ShapeKind::Structure(_) | ShapeKind::List(_) | ShapeKind::Map(_) => {
             quote! { return ::std::result::Result::Err(::stsgen_runtime::ParseError::missing(#shape, #member)) }
         }
@@ -301,12 +375,19 @@ fn from_text(svc: &Service, id: ShapeId, ts: Option<TimestampFormat>, json_value
 
 /// Statements setting `target` (an `Option<T>` place) from member `m`'s header (or headers, or
 /// the status code) when present.
-fn read_header_member(svc: &Service, m: &Member, shape: &str, target: TokenStream) -> Option<TokenStream> {
+fn read_header_member(
+    svc: &Service,
+    m: &Member,
+    shape: &str,
+    target: TokenStream,
+) -> Option<TokenStream> {
     let h = quote! { ::stsgen_runtime::protocol::rest_json::headers };
     let member = m.wire_name.as_str();
     let name = m.serialized_name().to_ascii_lowercase();
     Some(match (m.location, &svc.shape(m.target).kind) {
-        (Location::StatusCode, _) => quote! { #target = ::std::option::Option::Some(::std::convert::From::from(status)); },
+        (Location::StatusCode, _) => {
+            quote! { #target = ::std::option::Option::Some(::std::convert::From::from(status)); }
+        }
         (Location::Headers, ShapeKind::Map(mp)) => {
             let key = if svc.is_enum(mp.key) {
                 let kty = rust_type(svc, mp.key);
@@ -329,9 +410,22 @@ fn read_header_member(svc: &Service, m: &Member, shape: &str, target: TokenStrea
         }
         (Location::Header, ShapeKind::List(l)) => {
             let http_dates = matches!(svc.shape(l.member).kind, ShapeKind::Timestamp { .. })
-                && m.location_timestamp_format.unwrap_or(TimestampFormat::Rfc822) == TimestampFormat::Rfc822;
-            let split = if http_dates { quote! { split_http_dates } } else { quote! { split_list } };
-            let value = from_text(svc, l.member, m.location_timestamp_format, false, shape, member);
+                && m.location_timestamp_format
+                    .unwrap_or(TimestampFormat::Rfc822)
+                    == TimestampFormat::Rfc822;
+            let split = if http_dates {
+                quote! { split_http_dates }
+            } else {
+                quote! { split_list }
+            };
+            let value = from_text(
+                svc,
+                l.member,
+                m.location_timestamp_format,
+                false,
+                shape,
+                member,
+            );
             quote! {
                 if let ::std::option::Option::Some(all) = #h::get(headers, #name, #shape, #member)? {
                     let mut items = ::std::vec::Vec::new();
@@ -344,7 +438,14 @@ fn read_header_member(svc: &Service, m: &Member, shape: &str, target: TokenStrea
             }
         }
         (Location::Header, _) => {
-            let value = from_text(svc, m.target, m.location_timestamp_format, m.json_value, shape, member);
+            let value = from_text(
+                svc,
+                m.target,
+                m.location_timestamp_format,
+                m.json_value,
+                shape,
+                member,
+            );
             quote! {
                 if let ::std::option::Option::Some(text) = #h::get(headers, #name, #shape, #member)? {
                     let text = text.as_str();
@@ -379,14 +480,18 @@ fn parse_output_fn(svc: &Service, op: &Operation) -> TokenStream {
     let s = svc.structure(id).expect("outputs are structures");
     let locals = aws_json::de_locals(svc, id);
     let inits = aws_json::de_inits(svc, id, false);
-    let payload = s.payload.as_deref().and_then(|p| s.members.iter().find(|m| m.wire_name == p));
+    let payload = s
+        .payload
+        .as_deref()
+        .and_then(|p| s.members.iter().find(|m| m.wire_name == p));
     let read_body = match payload {
         Some(m) => {
             let local = naming::prefixed_ident("f_", &m.rust_name);
             let member = m.wire_name.as_str();
             match &svc.shape(m.target).kind {
                 ShapeKind::Structure(_) | ShapeKind::Document => {
-                    let value = aws_json::de_value(svc, m.target, quote! { v }, shape_name, member, None);
+                    let value =
+                        aws_json::de_value(svc, m.target, quote! { v }, shape_name, member, None);
                     quote! {
                         if !body.iter().all(u8::is_ascii_whitespace) {
                             let document = #reader::parse_body(body)?;

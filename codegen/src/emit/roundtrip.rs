@@ -42,7 +42,7 @@ const MAX_DEPTH: u32 = 5;
 /// Proptest tuples go up to 12 elements; group members by this many.
 const TUPLE_CHUNK: usize = 10;
 
-fn arb_fn(svc: &Service, id: ShapeId) -> Ident {
+pub(super) fn arb_fn(svc: &Service, id: ShapeId) -> Ident {
     format_ident!("arb_{}", naming::field_name(&svc.shape(id).wire_name))
 }
 
@@ -50,24 +50,33 @@ fn write_fn(svc: &Service, id: ShapeId) -> Ident {
     format_ident!("write_{}", naming::field_name(&svc.shape(id).wire_name))
 }
 
-fn is_composite(svc: &Service, id: ShapeId) -> bool {
-    matches!(svc.shape(id).kind, ShapeKind::Structure(_) | ShapeKind::List(_) | ShapeKind::Map(_))
+pub(super) fn is_composite(svc: &Service, id: ShapeId) -> bool {
+    matches!(
+        svc.shape(id).kind,
+        ShapeKind::Structure(_) | ShapeKind::List(_) | ShapeKind::Map(_)
+    )
 }
 
 /// Structures, lists and maps reachable from the members of operation outputs.
-fn reachable(svc: &Service) -> BTreeSet<ShapeId> {
+pub(super) fn reachable(svc: &Service) -> BTreeSet<ShapeId> {
     let roots = svc
         .operations
         .iter()
         .filter_map(|o| o.output.and_then(|id| svc.structure(id)))
         .flat_map(|s| s.members.iter().map(|m| m.target));
-    shapes::reachable(svc, roots).into_iter().filter(|&id| is_composite(svc, id)).collect()
+    shapes::reachable(svc, roots)
+        .into_iter()
+        .filter(|&id| is_composite(svc, id))
+        .collect()
 }
-
 
 /// The effective timestamp format of a value of `id` read with the member's format `member_ts`
 /// (as the deserializer resolves it).
-fn effective_ts(svc: &Service, id: ShapeId, member_ts: Option<TimestampFormat>) -> Option<TimestampFormat> {
+fn effective_ts(
+    svc: &Service,
+    id: ShapeId,
+    member_ts: Option<TimestampFormat>,
+) -> Option<TimestampFormat> {
     match &svc.shape(id).kind {
         ShapeKind::Timestamp { format } => member_ts.or(*format),
         _ => None,
@@ -76,7 +85,12 @@ fn effective_ts(svc: &Service, id: ShapeId, member_ts: Option<TimestampFormat>) 
 
 /// A strategy expression (of type `BoxedStrategy<T>`) for a value of shape `id`; composite
 /// shapes use the `depth` in scope, minus one, and `min_len` for lists and maps.
-fn strategy(svc: &Service, id: ShapeId, member_ts: Option<TimestampFormat>, min_len: usize) -> TokenStream {
+pub(super) fn strategy(
+    svc: &Service,
+    id: ShapeId,
+    member_ts: Option<TimestampFormat>,
+    min_len: usize,
+) -> TokenStream {
     match &svc.shape(id).kind {
         ShapeKind::Structure(_) => {
             let f = arb_fn(svc, id);
@@ -101,12 +115,18 @@ fn strategy(svc: &Service, id: ShapeId, member_ts: Option<TimestampFormat>, min_
             quote! { arb_timestamp(#whole_seconds) }
         }
         ShapeKind::Blob { .. } => quote! { arb_blob() },
-        ShapeKind::Document => quote! { compile_error!("documents are not awsQuery values") },
+        // Only the awsJson module defines it (awsQuery has no documents).
+        ShapeKind::Document => quote! { arb_document() },
     }
 }
 
 /// The wire text of a scalar `v` (an expression of type `&T`), as an expression of type `&str`.
-fn scalar_text(svc: &Service, id: ShapeId, v: &TokenStream, member_ts: Option<TimestampFormat>) -> TokenStream {
+fn scalar_text(
+    svc: &Service,
+    id: ShapeId,
+    v: &TokenStream,
+    member_ts: Option<TimestampFormat>,
+) -> TokenStream {
     match &svc.shape(id).kind {
         ShapeKind::String(s) if !s.enum_values.is_empty() => quote! { #v.as_str() },
         ShapeKind::String(_) => quote! { #v.as_str() },
@@ -118,13 +138,21 @@ fn scalar_text(svc: &Service, id: ShapeId, v: &TokenStream, member_ts: Option<Ti
             let fmt = timestamp_format(effective_ts(svc, id, member_ts));
             quote! { &::stsgen_runtime::types::wire::format_timestamp(#v, #fmt) }
         }
-        ShapeKind::Blob { .. } => quote! { &::stsgen_runtime::types::wire::encode_base64(#v.as_bytes()) },
+        ShapeKind::Blob { .. } => {
+            quote! { &::stsgen_runtime::types::wire::encode_base64(#v.as_bytes()) }
+        }
         _ => quote! { compile_error!("not a scalar") },
     }
 }
 
 /// Statements writing `v` (an expression of type `&T`) as element `name` (an expression of type `&str`).
-fn write_value(svc: &Service, id: ShapeId, name: TokenStream, v: TokenStream, member_ts: Option<TimestampFormat>) -> TokenStream {
+fn write_value(
+    svc: &Service,
+    id: ShapeId,
+    name: TokenStream,
+    v: TokenStream,
+    member_ts: Option<TimestampFormat>,
+) -> TokenStream {
     if is_composite(svc, id) {
         let f = write_fn(svc, id);
         quote! { #f(out, #name, #v); }
@@ -180,15 +208,25 @@ fn member_strategy(svc: &Service, m: &Member, optional: bool) -> TokenStream {
 
 /// A function body returning `BoxedStrategy<path>` for the structure `id`: every member, plus
 /// the `extra` fields (name, strategy) such as an output's request id.
-fn struct_strategy_body(svc: &Service, id: ShapeId, path: &TokenStream, extra: Vec<(Ident, TokenStream)>) -> TokenStream {
-    let Some(s) = svc.structure(id) else { return quote! { compile_error!("not a structure") } };
+pub(super) fn struct_strategy_body(
+    svc: &Service,
+    id: ShapeId,
+    path: &TokenStream,
+    extra: Vec<(Ident, TokenStream)>,
+) -> TokenStream {
+    let Some(s) = svc.structure(id) else {
+        return quote! { compile_error!("not a structure") };
+    };
     let lenient = svc.shape(id).home == Home::Error;
     let mut items = Vec::new();
     let mut fields = Vec::new();
     for (i, m) in s.members.iter().enumerate() {
         let f = field_ident(m);
         let b = format_ident!("m{}", i);
-        items.push((member_strategy(svc, m, lenient || !m.required), quote! { #b }));
+        items.push((
+            member_strategy(svc, m, lenient || !m.required),
+            quote! { #b },
+        ));
         fields.push(quote! { #f: #b });
     }
     for (i, (f, strat)) in extra.into_iter().enumerate() {
@@ -211,7 +249,9 @@ fn struct_strategy_body(svc: &Service, id: ShapeId, path: &TokenStream, extra: V
 /// Statements writing the attributes and child elements of structure `id` from `v`, between
 /// the already-written `<name` and the closing tag.
 fn struct_writer_body(svc: &Service, id: ShapeId) -> TokenStream {
-    let Some(s) = svc.structure(id) else { return quote! { compile_error!("not a structure") } };
+    let Some(s) = svc.structure(id) else {
+        return quote! { compile_error!("not a structure") };
+    };
     let lenient = svc.shape(id).home == Home::Error;
     let attrs = s.members.iter().filter(|m| m.xml_attribute).map(|m| {
         let f = field_ident(m);
@@ -236,7 +276,13 @@ fn struct_writer_body(svc: &Service, id: ShapeId) -> TokenStream {
                 let entry = map_entry(svc, m.target);
                 quote! { for (k, v) in x { open(out, #name); #entry close(out, #name); } }
             }
-            _ => write_value(svc, m.target, quote! { #name }, quote! { x }, m.timestamp_format),
+            _ => write_value(
+                svc,
+                m.target,
+                quote! { #name },
+                quote! { x },
+                m.timestamp_format,
+            ),
         };
         if m.required && !lenient {
             quote! { { let x = &v.#f; #body } }
@@ -253,9 +299,17 @@ fn struct_writer_body(svc: &Service, id: ShapeId) -> TokenStream {
 
 /// Statements writing the key and value elements of one map entry (`k`, `v` in scope).
 fn map_entry(svc: &Service, id: ShapeId) -> TokenStream {
-    let ShapeKind::Map(m) = &svc.shape(id).kind else { return quote! { compile_error!("not a map") } };
-    let key_name = m.key_location_name.clone().unwrap_or_else(|| "key".to_owned());
-    let value_name = m.value_location_name.clone().unwrap_or_else(|| "value".to_owned());
+    let ShapeKind::Map(m) = &svc.shape(id).kind else {
+        return quote! { compile_error!("not a map") };
+    };
+    let key_name = m
+        .key_location_name
+        .clone()
+        .unwrap_or_else(|| "key".to_owned());
+    let value_name = m
+        .value_location_name
+        .clone()
+        .unwrap_or_else(|| "value".to_owned());
     let k = write_value(svc, m.key, quote! { #key_name }, quote! { k }, None);
     let v = write_value(svc, m.value, quote! { #value_name }, quote! { v }, None);
     quote! { #k #v }
@@ -271,9 +325,17 @@ fn shape_fns(svc: &Service, id: ShapeId) -> TokenStream {
         ShapeKind::Structure(s) => {
             let body = struct_strategy_body(svc, id, &ty, Vec::new());
             let uses_depth = s.members.iter().any(|m| is_composite(svc, m.target));
-            let depth = if uses_depth { quote! { depth } } else { quote! { _depth } };
+            let depth = if uses_depth {
+                quote! { depth }
+            } else {
+                quote! { _depth }
+            };
             let writer = struct_writer_body(svc, id);
-            let v = if s.members.is_empty() { quote! { _v } } else { quote! { v } };
+            let v = if s.members.is_empty() {
+                quote! { _v }
+            } else {
+                quote! { v }
+            };
             quote! {
                 fn #arb(#depth: u32) -> BoxedStrategy<#ty> {
                     #body
@@ -289,8 +351,12 @@ fn shape_fns(svc: &Service, id: ShapeId) -> TokenStream {
         }
         ShapeKind::List(l) => {
             let item = strategy(svc, l.member, None, 0);
-            let item_name = l.member_location_name.clone().unwrap_or_else(|| "member".to_owned());
-            let write_item = write_value(svc, l.member, quote! { #item_name }, quote! { item }, None);
+            let item_name = l
+                .member_location_name
+                .clone()
+                .unwrap_or_else(|| "member".to_owned());
+            let write_item =
+                write_value(svc, l.member, quote! { #item_name }, quote! { item }, None);
             quote! {
                 fn #arb(depth: u32, min_len: usize) -> BoxedStrategy<#ty> {
                     if depth == 0 && min_len == 0 {
@@ -345,22 +411,33 @@ fn operation_fns(svc: &Service, op: &crate::ir::Operation) -> (TokenStream, Toke
     let arb = format_ident!("op_arb_{}", op.module);
     let write = format_ident!("op_write_{}", op.module);
     let test = format_ident!("{}_output_round_trips", op.module);
-    let wrapper = op.result_wrapper.clone().unwrap_or_else(|| format!("{}Result", op.wire_name));
+    let wrapper = op
+        .result_wrapper
+        .clone()
+        .unwrap_or_else(|| format!("{}Result", op.wire_name));
     let root = format!("{}Response", op.wire_name);
     let open_root = match &svc.xml_namespace {
         Some(ns) => format!("<{root} xmlns=\"{ns}\">"),
         None => format!("<{root}>"),
     };
-    let request_id = (format_ident!("_request_id"), quote! { ::proptest::option::of(arb_request_id()).boxed() });
+    let request_id = (
+        format_ident!("_request_id"),
+        quote! { ::proptest::option::of(arb_request_id()).boxed() },
+    );
     let (strategy_body, writer, uses_depth) = match op.output {
         Some(id) => (
             struct_strategy_body(svc, id, &path, vec![request_id]),
             struct_writer_body(svc, id),
-            svc.structure(id).is_some_and(|s| s.members.iter().any(|m| is_composite(svc, m.target))),
+            svc.structure(id)
+                .is_some_and(|s| s.members.iter().any(|m| is_composite(svc, m.target))),
         ),
         None => {
             let (f, s) = request_id;
-            (quote! { #s.prop_map(|x0| #path { #f: x0 }).boxed() }, quote! { out.push('>'); }, false)
+            (
+                quote! { #s.prop_map(|x0| #path { #f: x0 }).boxed() },
+                quote! { out.push('>'); },
+                false,
+            )
         }
     };
     let depth = uses_depth.then(|| quote! { let depth = MAX_DEPTH; });
@@ -395,20 +472,12 @@ fn operation_fns(svc: &Service, op: &crate::ir::Operation) -> (TokenStream, Toke
     (fns, prop)
 }
 
-/// The contents of `src/roundtrip_tests.rs`, or `None` for a service without operations.
-pub fn emit_roundtrip(svc: &Service) -> Option<TokenStream> {
-    if svc.operations.is_empty() {
-        return None;
-    }
-    let shape_fns = reachable(svc).into_iter().map(|id| shape_fns(svc, id));
-    let (op_fns, props): (Vec<_>, Vec<_>) = svc.operations.iter().map(|op| operation_fns(svc, op)).unzip();
+/// The helpers every round-trip module starts with: the proptest prelude, the depth budget, the
+/// case count and the scalar strategies.
+pub(super) fn common_helpers() -> TokenStream {
     let max_depth = MAX_DEPTH;
     let cases = DEFAULT_CASES;
-    Some(quote! {
-        //! Generated round-trip properties: for every operation, output values written as an
-        //! awsQuery response by a test-only XML writer parse back to the same value.
-        #![allow(dead_code, unused_imports, clippy::redundant_clone, clippy::needless_borrow, deprecated)]
-
+    quote! {
         use ::proptest::prelude::*;
 
         /// Nesting budget for structures, lists and maps below an output.
@@ -465,6 +534,27 @@ pub fn emit_roundtrip(svc: &Service) -> Option<TokenStream> {
             use ::proptest::num::f64::{INFINITE, NEGATIVE, NORMAL, POSITIVE, SUBNORMAL, ZERO};
             (POSITIVE | NEGATIVE | NORMAL | SUBNORMAL | ZERO | INFINITE).boxed()
         }
+    }
+}
+
+/// The contents of `src/roundtrip_tests.rs`, or `None` for a service without operations.
+pub fn emit_roundtrip(svc: &Service) -> Option<TokenStream> {
+    if svc.operations.is_empty() {
+        return None;
+    }
+    let shape_fns = reachable(svc).into_iter().map(|id| shape_fns(svc, id));
+    let (op_fns, props): (Vec<_>, Vec<_>) = svc
+        .operations
+        .iter()
+        .map(|op| operation_fns(svc, op))
+        .unzip();
+    let common = common_helpers();
+    Some(quote! {
+        //! Generated round-trip properties: for every operation, output values written as an
+        //! awsQuery response by a test-only XML writer parse back to the same value.
+        #![allow(dead_code, unused_imports, clippy::redundant_clone, clippy::needless_borrow, deprecated)]
+
+        #common
 
         /// Escapes text for element content or (with `attribute`) an attribute value: markup
         /// characters and quotes as entities, and as character references the carriage return
@@ -554,7 +644,13 @@ mod tests {
     /// The widest tuple in an expression (proptest implements tuples up to 12).
     fn widest(e: &syn::Expr) -> usize {
         match e {
-            syn::Expr::Tuple(t) => t.elems.iter().map(widest).max().unwrap_or(0).max(t.elems.len()),
+            syn::Expr::Tuple(t) => t
+                .elems
+                .iter()
+                .map(widest)
+                .max()
+                .unwrap_or(0)
+                .max(t.elems.len()),
             _ => 0,
         }
     }
@@ -568,8 +664,15 @@ mod tests {
             assert!(widest(&s) <= TUPLE_CHUNK, "{n}: {}", widest(&s));
             // The pattern has the same shape, binding every member once, in order.
             let text = quote! { #p }.to_string();
-            let bound: Vec<_> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| w.starts_with('m')).collect();
-            assert_eq!(bound, (0..n).map(|i| format!("m{i}")).collect::<Vec<_>>(), "{n}");
+            let bound: Vec<_> = text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| w.starts_with('m'))
+                .collect();
+            assert_eq!(
+                bound,
+                (0..n).map(|i| format!("m{i}")).collect::<Vec<_>>(),
+                "{n}"
+            );
             assert_eq!(widest(&s), widest(&p), "{n}");
         }
     }

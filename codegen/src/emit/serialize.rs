@@ -24,7 +24,6 @@ pub fn input_structures(svc: &Service) -> BTreeSet<ShapeId> {
         .collect()
 }
 
-
 /// How a struct member's list value is flattened: not at all, or with its items repeating
 /// under a key (an expression of type `&str`).
 enum Flat {
@@ -45,7 +44,9 @@ fn ser_value(
 ) -> TokenStream {
     let shape = svc.shape(id);
     match &shape.kind {
-        ShapeKind::String(s) if !s.enum_values.is_empty() => quote! { w.string(#key, #v.as_str()); },
+        ShapeKind::String(s) if !s.enum_values.is_empty() => {
+            quote! { w.string(#key, #v.as_str()); }
+        }
         ShapeKind::String(_) => quote! { w.string(#key, #v); },
         ShapeKind::Boolean => quote! { w.boolean(#key, *#v); },
         ShapeKind::Integer(_) => quote! { w.integer(#key, i64::from(*#v)); },
@@ -71,10 +72,21 @@ fn ser_value(
             } else if l.flattened {
                 quote! { format!("{}.{}", #key, #i + 1) }
             } else {
-                let name = l.member_location_name.clone().unwrap_or_else(|| "member".to_owned());
+                let name = l
+                    .member_location_name
+                    .clone()
+                    .unwrap_or_else(|| "member".to_owned());
                 quote! { format!("{}.{}.{}", #key, #name, #i + 1) }
             };
-            let inner = ser_value(svc, l.member, quote! { #item }, quote! { &#item_key }, None, Flat::No, depth + 1);
+            let inner = ser_value(
+                svc,
+                l.member,
+                quote! { #item },
+                quote! { &#item_key },
+                None,
+                Flat::No,
+                depth + 1,
+            );
             quote! {
                 if #v.is_empty() {
                     w.empty(#key);
@@ -95,12 +107,34 @@ fn ser_value(
             } else {
                 quote! { format!("{}.entry.{}", #key, #i + 1) }
             };
-            let key_name = m.key_location_name.clone().unwrap_or_else(|| "key".to_owned());
-            let value_name = m.value_location_name.clone().unwrap_or_else(|| "value".to_owned());
+            let key_name = m
+                .key_location_name
+                .clone()
+                .unwrap_or_else(|| "key".to_owned());
+            let value_name = m
+                .value_location_name
+                .clone()
+                .unwrap_or_else(|| "value".to_owned());
             let kk = format_ident!("key_key{}", depth);
             let vk = format_ident!("value_key{}", depth);
-            let ser_k = ser_value(svc, m.key, quote! { #k }, quote! { &#kk }, None, Flat::No, depth + 1);
-            let ser_v = ser_value(svc, m.value, quote! { #val }, quote! { &#vk }, None, Flat::No, depth + 1);
+            let ser_k = ser_value(
+                svc,
+                m.key,
+                quote! { #k },
+                quote! { &#kk },
+                None,
+                Flat::No,
+                depth + 1,
+            );
+            let ser_v = ser_value(
+                svc,
+                m.value,
+                quote! { #val },
+                quote! { &#vk },
+                None,
+                Flat::No,
+                depth + 1,
+            );
             quote! {
                 for (#i, (#k, #val)) in #v.iter().enumerate() {
                     let #entry = #entry_expr;

@@ -89,7 +89,10 @@ pub fn member_docs(svc: &Service, member: &Member) -> String {
     }
     if let ShapeKind::String(s) = &target.kind {
         if let Some(p) = &s.unchecked_pattern {
-            notes.push(format!("The model's pattern `{}` is not checked client-side (unsupported regex syntax).", p.replace('`', "'")));
+            notes.push(format!(
+                "The model's pattern `{}` is not checked client-side (unsupported regex syntax).",
+                p.replace('`', "'")
+            ));
         }
     }
     if !notes.is_empty() {
@@ -127,9 +130,15 @@ pub fn field_ident(member: &Member) -> proc_macro2::Ident {
 /// The runtime's wire format for a modeled timestamp format (awsQuery's default is ISO 8601).
 pub fn timestamp_format(fmt: Option<TimestampFormat>) -> TokenStream {
     match fmt {
-        Some(TimestampFormat::UnixTimestamp) => quote! { ::stsgen_runtime::types::wire::TimestampFormat::EpochSeconds },
-        Some(TimestampFormat::Rfc822) => quote! { ::stsgen_runtime::types::wire::TimestampFormat::HttpDate },
-        Some(TimestampFormat::Iso8601) | None => quote! { ::stsgen_runtime::types::wire::TimestampFormat::DateTime },
+        Some(TimestampFormat::UnixTimestamp) => {
+            quote! { ::stsgen_runtime::types::wire::TimestampFormat::EpochSeconds }
+        }
+        Some(TimestampFormat::Rfc822) => {
+            quote! { ::stsgen_runtime::types::wire::TimestampFormat::HttpDate }
+        }
+        Some(TimestampFormat::Iso8601) | None => {
+            quote! { ::stsgen_runtime::types::wire::TimestampFormat::DateTime }
+        }
     }
 }
 

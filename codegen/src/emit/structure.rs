@@ -4,8 +4,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::constraints::Constraints;
-use crate::emit::shapes::{deprecated_attr, field_ident, field_type, is_copy, member_docs, rust_type};
 use crate::emit::doc::doc_attrs;
+use crate::emit::shapes::{
+    deprecated_attr, field_ident, field_type, is_copy, member_docs, rust_type,
+};
 use crate::ir::{Member, Service, ShapeId, ShapeKind, Structure};
 use crate::naming;
 
@@ -57,10 +59,19 @@ pub fn emit_value(svc: &Service, spec: &StructSpec<'_>, constraints: &Constraint
         }
     });
 
-    let getters = s.members.iter().map(|m| getter(svc, m)).chain(s.retired.iter().map(|m| retired_getter(svc, m)));
+    let getters = s
+        .members
+        .iter()
+        .map(|m| getter(svc, m))
+        .chain(s.retired.iter().map(|m| retired_getter(svc, m)));
     let any_sensitive = s.members.iter().any(|m| m.sensitive);
-    let derive_debug = if any_sensitive { quote! {} } else { quote! { Debug, } };
-    let debug_impl = any_sensitive.then(|| debug_impl(&name, spec.name, &s.members, spec.is_output));
+    let derive_debug = if any_sensitive {
+        quote! {}
+    } else {
+        quote! { Debug, }
+    };
+    let debug_impl =
+        any_sensitive.then(|| debug_impl(&name, spec.name, &s.members, spec.is_output));
     let validate_body = constraints.struct_checks(svc, spec.id);
     let wire = &shape.wire_name;
     let request_id_impl = spec.is_output.then(|| {
@@ -116,23 +127,38 @@ fn getter(svc: &Service, m: &Member) -> TokenStream {
     let target = svc.shape(m.target);
     let item_ty = rust_type(svc, m.target);
     let (ret, body) = match (&target.kind, m.required) {
-        (ShapeKind::String(st), true) if st.enum_values.is_empty() => (quote! { &str }, quote! { &self.#f }),
-        (ShapeKind::String(st), false) if st.enum_values.is_empty() => {
-            (quote! { ::std::option::Option<&str> }, quote! { self.#f.as_deref() })
+        (ShapeKind::String(st), true) if st.enum_values.is_empty() => {
+            (quote! { &str }, quote! { &self.#f })
         }
+        (ShapeKind::String(st), false) if st.enum_values.is_empty() => (
+            quote! { ::std::option::Option<&str> },
+            quote! { self.#f.as_deref() },
+        ),
         (ShapeKind::List(l), true) => {
             let t = rust_type(svc, l.member);
             (quote! { &[#t] }, quote! { &self.#f })
         }
         (ShapeKind::List(l), false) => {
             let t = rust_type(svc, l.member);
-            (quote! { &[#t] }, quote! { self.#f.as_deref().unwrap_or_default() })
+            (
+                quote! { &[#t] },
+                quote! { self.#f.as_deref().unwrap_or_default() },
+            )
         }
         (_, true) if is_copy(svc, m.target) => (quote! { #item_ty }, quote! { self.#f }),
-        (_, false) if is_copy(svc, m.target) => (quote! { ::std::option::Option<#item_ty> }, quote! { self.#f }),
+        (_, false) if is_copy(svc, m.target) => (
+            quote! { ::std::option::Option<#item_ty> },
+            quote! { self.#f },
+        ),
         (_, true) => (quote! { &#item_ty }, quote! { &self.#f }),
-        (_, false) if m.boxed => (quote! { ::std::option::Option<&#item_ty> }, quote! { self.#f.as_deref() }),
-        (_, false) => (quote! { ::std::option::Option<&#item_ty> }, quote! { self.#f.as_ref() }),
+        (_, false) if m.boxed => (
+            quote! { ::std::option::Option<&#item_ty> },
+            quote! { self.#f.as_deref() },
+        ),
+        (_, false) => (
+            quote! { ::std::option::Option<&#item_ty> },
+            quote! { self.#f.as_ref() },
+        ),
     };
     let list_note = match (&target.kind, m.required) {
         (ShapeKind::List(_), false) => {
@@ -160,13 +186,22 @@ fn retired_getter(svc: &Service, m: &Member) -> TokenStream {
     let dep = deprecated_attr(&m.deprecated);
     let item_ty = rust_type(svc, m.target);
     let (ret, body) = match &svc.shape(m.target).kind {
-        ShapeKind::String(st) if st.enum_values.is_empty() => (quote! { ::std::option::Option<&str> }, quote! { ::std::option::Option::None }),
+        ShapeKind::String(st) if st.enum_values.is_empty() => (
+            quote! { ::std::option::Option<&str> },
+            quote! { ::std::option::Option::None },
+        ),
         ShapeKind::List(l) => {
             let t = rust_type(svc, l.member);
             (quote! { &[#t] }, quote! { &[] })
         }
-        _ if is_copy(svc, m.target) => (quote! { ::std::option::Option<#item_ty> }, quote! { ::std::option::Option::None }),
-        _ => (quote! { ::std::option::Option<&#item_ty> }, quote! { ::std::option::Option::None }),
+        _ if is_copy(svc, m.target) => (
+            quote! { ::std::option::Option<#item_ty> },
+            quote! { ::std::option::Option::None },
+        ),
+        _ => (
+            quote! { ::std::option::Option<&#item_ty> },
+            quote! { ::std::option::Option::None },
+        ),
     };
     quote! {
         #d
@@ -213,7 +248,12 @@ fn retired_setters(svc: &Service, m: &Member) -> TokenStream {
     }
 }
 
-fn debug_impl(name: &proc_macro2::Ident, text_name: &str, members: &[Member], is_output: bool) -> TokenStream {
+fn debug_impl(
+    name: &proc_macro2::Ident,
+    text_name: &str,
+    members: &[Member],
+    is_output: bool,
+) -> TokenStream {
     let fields = members.iter().map(|m| {
         let f = field_ident(m);
         let label = &m.rust_name;
@@ -248,15 +288,26 @@ pub fn emit_builder(svc: &Service, spec: &StructSpec<'_>) -> TokenStream {
     let name = naming::ident(spec.name);
     let builder = naming::ident(spec.builder_name);
     let wire = &shape.wire_name;
-    let builder_doc = format!(" A builder for [`{}`]({}::{}).", spec.name, quote!(#value_path).to_string().replace(' ', ""), spec.name);
+    let builder_doc = format!(
+        " A builder for [`{}`]({}::{}).",
+        spec.name,
+        quote!(#value_path).to_string().replace(' ', ""),
+        spec.name
+    );
 
     let fields = s.members.iter().map(|m| {
         let f = field_ident(m);
         let ty = rust_type(svc, m.target);
         quote! { pub(crate) #f: ::std::option::Option<#ty>, }
     });
-    let request_id_field = spec.is_output.then(|| quote! { pub(crate) _request_id: ::std::option::Option<::std::string::String>, });
-    let setters = s.members.iter().map(|m| setters(svc, m)).chain(s.retired.iter().map(|m| retired_setters(svc, m)));
+    let request_id_field = spec
+        .is_output
+        .then(|| quote! { pub(crate) _request_id: ::std::option::Option<::std::string::String>, });
+    let setters = s
+        .members
+        .iter()
+        .map(|m| setters(svc, m))
+        .chain(s.retired.iter().map(|m| retired_setters(svc, m)));
     let inits = s.members.iter().map(|m| {
         let f = field_ident(m);
         let mwire = &m.wire_name;
@@ -274,7 +325,9 @@ pub fn emit_builder(svc: &Service, spec: &StructSpec<'_>) -> TokenStream {
         }
         quote! { #f: #value, }
     });
-    let request_id_init = spec.is_output.then(|| quote! { _request_id: self._request_id, });
+    let request_id_init = spec
+        .is_output
+        .then(|| quote! { _request_id: self._request_id, });
     let request_id_setter = spec.is_output.then(|| {
         quote! {
             /// Sets the request id (normally read from the response).
@@ -285,13 +338,25 @@ pub fn emit_builder(svc: &Service, spec: &StructSpec<'_>) -> TokenStream {
         }
     });
     let any_sensitive = s.members.iter().any(|m| m.sensitive);
-    let derive_debug = if any_sensitive { quote! {} } else { quote! { Debug, } };
+    let derive_debug = if any_sensitive {
+        quote! {}
+    } else {
+        quote! { Debug, }
+    };
     let debug_impl = any_sensitive.then(|| {
         let mut optional_members: Vec<Member> = Vec::new();
         for m in &s.members {
-            optional_members.push(Member { required: false, ..clone_member(m) });
+            optional_members.push(Member {
+                required: false,
+                ..clone_member(m)
+            });
         }
-        debug_impl(&builder, spec.builder_name, &optional_members, spec.is_output)
+        debug_impl(
+            &builder,
+            spec.builder_name,
+            &optional_members,
+            spec.is_output,
+        )
     });
 
     quote! {

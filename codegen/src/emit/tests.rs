@@ -41,7 +41,9 @@ fn sample(svc: &Service, id: ShapeId, marker: bool, depth: usize) -> Option<Toke
         ShapeKind::Boolean => quote! { true },
         ShapeKind::Timestamp { .. } => quote! { ::stsgen_runtime::DateTime::UNIX_EPOCH },
         ShapeKind::Blob { .. } => quote! { ::stsgen_runtime::Blob::from(#text) },
-        ShapeKind::Document => quote! { ::stsgen_runtime::json::JsonValue::String(#text.to_owned()) },
+        ShapeKind::Document => {
+            quote! { ::stsgen_runtime::json::JsonValue::String(#text.to_owned()) }
+        }
         ShapeKind::List(l) => {
             let item = sample(svc, l.member, marker, depth + 1)?;
             quote! { ::std::vec![#item] }
@@ -53,7 +55,15 @@ fn sample(svc: &Service, id: ShapeId, marker: bool, depth: usize) -> Option<Toke
         }
         ShapeKind::Structure(_) => {
             let path = rust_type(svc, id);
-            struct_literal(svc, id, path, shape.home == Home::Error, false, marker, depth)?
+            struct_literal(
+                svc,
+                id,
+                path,
+                shape.home == Home::Error,
+                false,
+                marker,
+                depth,
+            )?
         }
     })
 }
@@ -68,7 +78,9 @@ fn struct_literal(
     marker: bool,
     depth: usize,
 ) -> Option<TokenStream> {
-    let ShapeKind::Structure(s) = &svc.shape(id).kind else { return None };
+    let ShapeKind::Structure(s) = &svc.shape(id).kind else {
+        return None;
+    };
     let mut fields = Vec::new();
     for m in &s.members {
         let f = field_ident(m);
@@ -76,7 +88,11 @@ fn struct_literal(
         let wants_value = m.required || m.sensitive || is_struct;
         let value = if wants_value {
             match sample(svc, m.target, marker || m.sensitive, depth + 1) {
-                Some(v) => Some(if m.boxed { quote! { ::std::boxed::Box::new(#v) } } else { v }),
+                Some(v) => Some(if m.boxed {
+                    quote! { ::std::boxed::Box::new(#v) }
+                } else {
+                    v
+                }),
                 None if m.required && !is_error => return None,
                 None => None,
             }
@@ -101,7 +117,9 @@ fn struct_literal(
 
 /// The builder literal of a structure: every member set as in [`struct_literal`].
 fn builder_literal(svc: &Service, id: ShapeId, path: TokenStream) -> Option<TokenStream> {
-    let ShapeKind::Structure(s) = &svc.shape(id).kind else { return None };
+    let ShapeKind::Structure(s) = &svc.shape(id).kind else {
+        return None;
+    };
     let mut fields = Vec::new();
     for m in s.members.iter().filter(|m| m.sensitive) {
         let f = field_ident(m);
@@ -114,7 +132,10 @@ fn builder_literal(svc: &Service, id: ShapeId, path: TokenStream) -> Option<Toke
 /// The contents of `src/generated_tests.rs`.
 pub fn emit_tests(svc: &Service) -> Option<TokenStream> {
     let mut tests = Vec::new();
-    let has_sensitive = |id: ShapeId| svc.structure(id).is_some_and(|s| s.members.iter().any(|m| m.sensitive));
+    let has_sensitive = |id: ShapeId| {
+        svc.structure(id)
+            .is_some_and(|s| s.members.iter().any(|m| m.sensitive))
+    };
     // (test name, value literal, builder literal)
     let mut cases: Vec<(String, Option<TokenStream>, Option<TokenStream>)> = Vec::new();
     for (i, shape) in svc.shapes.iter().enumerate() {
@@ -128,7 +149,15 @@ pub fn emit_tests(svc: &Service) -> Option<TokenStream> {
                 let builder = naming::suffixed_ident(&shape.rust_name, "Builder");
                 cases.push((
                     format!("types_{}", naming::field_name(&shape.wire_name)),
-                    struct_literal(svc, id, quote! { crate::types::#name }, false, false, false, 0),
+                    struct_literal(
+                        svc,
+                        id,
+                        quote! { crate::types::#name },
+                        false,
+                        false,
+                        false,
+                        0,
+                    ),
                     builder_literal(svc, id, quote! { crate::types::builders::#builder }),
                 ));
             }
@@ -136,7 +165,15 @@ pub fn emit_tests(svc: &Service) -> Option<TokenStream> {
                 let name = naming::ident(&shape.rust_name);
                 cases.push((
                     format!("error_{}", naming::field_name(&shape.wire_name)),
-                    struct_literal(svc, id, quote! { crate::types::error::#name }, true, false, false, 0),
+                    struct_literal(
+                        svc,
+                        id,
+                        quote! { crate::types::error::#name },
+                        true,
+                        false,
+                        false,
+                        0,
+                    ),
                     None,
                 ));
             }
@@ -145,8 +182,11 @@ pub fn emit_tests(svc: &Service) -> Option<TokenStream> {
     }
     for op in &svc.operations {
         let module = naming::ident(&op.module);
-        for (id, suffix, is_output) in
-            op.input.map(|i| (i, "Input", false)).into_iter().chain(op.output.map(|o| (o, "Output", true)))
+        for (id, suffix, is_output) in op
+            .input
+            .map(|i| (i, "Input", false))
+            .into_iter()
+            .chain(op.output.map(|o| (o, "Output", true)))
         {
             if !has_sensitive(id) {
                 continue;
@@ -155,8 +195,20 @@ pub fn emit_tests(svc: &Service) -> Option<TokenStream> {
             let builder = format_ident!("{}{}Builder", op.rust_name, suffix);
             cases.push((
                 format!("{}_{}", op.module, suffix.to_lowercase()),
-                struct_literal(svc, id, quote! { crate::operation::#module::#name }, false, is_output, false, 0),
-                builder_literal(svc, id, quote! { crate::operation::#module::builders::#builder }),
+                struct_literal(
+                    svc,
+                    id,
+                    quote! { crate::operation::#module::#name },
+                    false,
+                    is_output,
+                    false,
+                    0,
+                ),
+                builder_literal(
+                    svc,
+                    id,
+                    quote! { crate::operation::#module::builders::#builder },
+                ),
             ));
         }
     }
@@ -258,7 +310,9 @@ fn constraint_helpers() -> TokenStream {
 /// Characters tried (repeated) for values that must match a pattern.
 const VALID_CHARS: &[char] = &['a', 'A', '0', '1', 'x', '_', '-', '.'];
 /// Characters tried (repeated) for values that must not match a pattern.
-const INVALID_CHARS: &[char] = &['\u{0}', ' ', '!', '<', '{', '\n', '\u{7f}', '\u{e9}', '#', '~'];
+const INVALID_CHARS: &[char] = &[
+    '\u{0}', ' ', '!', '<', '{', '\n', '\u{7f}', '\u{e9}', '#', '~',
+];
 /// The longest list or string built to exceed a maximum.
 const MAX_BUILT_LEN: u64 = 1 << 20;
 
@@ -268,14 +322,21 @@ fn pattern_matches(pattern: &str, value: &str) -> bool {
 
 /// A string of `len` copies of the first of `chars` whose repetition matches (`want` true) or
 /// fails (`want` false) the pattern; without a pattern, any length passes.
-fn repeated_string(pattern: Option<&str>, len: u64, chars: &[char], want: bool) -> Option<TokenStream> {
+fn repeated_string(
+    pattern: Option<&str>,
+    len: u64,
+    chars: &[char],
+    want: bool,
+) -> Option<TokenStream> {
     let c = match pattern {
         None => chars[0],
         Some(p) => {
             // Check on a short probe: a repetition of one character matches a character-class
             // pattern at any length within the bounds, which the length checks cover.
             let probe = len.clamp(1, 64) as usize;
-            *chars.iter().find(|c| pattern_matches(p, &c.to_string().repeat(probe)) == want)?
+            *chars
+                .iter()
+                .find(|c| pattern_matches(p, &c.to_string().repeat(probe)) == want)?
         }
     };
     if len > MAX_BUILT_LEN {
@@ -304,7 +365,12 @@ fn valid_value(svc: &Service, id: ShapeId, depth: usize) -> Option<TokenStream> 
             quote! { #ty::#variant }
         }
         ShapeKind::String(s) => {
-            let len = s.length.min.unwrap_or(1).max(1).min(s.length.max.unwrap_or(u64::MAX));
+            let len = s
+                .length
+                .min
+                .unwrap_or(1)
+                .max(1)
+                .min(s.length.max.unwrap_or(u64::MAX));
             repeated_string(s.pattern.as_deref(), len, VALID_CHARS, true)?
         }
         ShapeKind::Integer(r) => {
@@ -326,12 +392,21 @@ fn valid_value(svc: &Service, id: ShapeId, depth: usize) -> Option<TokenStream> 
         ShapeKind::Boolean => quote! { true },
         ShapeKind::Timestamp { .. } => quote! { ::stsgen_runtime::DateTime::UNIX_EPOCH },
         ShapeKind::Blob { length } => {
-            let len = length.min.unwrap_or(1).max(1).min(length.max.unwrap_or(u64::MAX)) as usize;
+            let len = length
+                .min
+                .unwrap_or(1)
+                .max(1)
+                .min(length.max.unwrap_or(u64::MAX)) as usize;
             quote! { ::stsgen_runtime::Blob::from(::std::vec![b'a'; #len]) }
         }
         ShapeKind::Document => quote! { ::stsgen_runtime::json::JsonValue::Null },
         ShapeKind::List(l) => {
-            let n = l.length.min.unwrap_or(1).max(1).min(l.length.max.unwrap_or(u64::MAX)) as usize;
+            let n = l
+                .length
+                .min
+                .unwrap_or(1)
+                .max(1)
+                .min(l.length.max.unwrap_or(u64::MAX)) as usize;
             let item = valid_value(svc, l.member, depth + 1)?;
             quote! { ::std::vec![#item; #n] }
         }
@@ -365,8 +440,16 @@ fn in_range_f64(r: &crate::ir::Range<f64>) -> f64 {
 
 /// A literal of structure `id`: required members valid, optional ones unset, except member
 /// `over.0` which holds `over.1`.
-fn struct_with(svc: &Service, id: ShapeId, path: TokenStream, over: Option<(usize, TokenStream)>, depth: usize) -> Option<TokenStream> {
-    let ShapeKind::Structure(s) = &svc.shape(id).kind else { return None };
+fn struct_with(
+    svc: &Service,
+    id: ShapeId,
+    path: TokenStream,
+    over: Option<(usize, TokenStream)>,
+    depth: usize,
+) -> Option<TokenStream> {
+    let ShapeKind::Structure(s) = &svc.shape(id).kind else {
+        return None;
+    };
     let mut fields = Vec::new();
     for (i, m) in s.members.iter().enumerate() {
         let f = field_ident(m);
@@ -377,8 +460,16 @@ fn struct_with(svc: &Service, id: ShapeId, path: TokenStream, over: Option<(usiz
         };
         let value = match value {
             Some(v) => {
-                let v = if m.boxed { quote! { ::std::boxed::Box::new(#v) } } else { v };
-                if m.required { v } else { quote! { ::std::option::Option::Some(#v) } }
+                let v = if m.boxed {
+                    quote! { ::std::boxed::Box::new(#v) }
+                } else {
+                    v
+                };
+                if m.required {
+                    v
+                } else {
+                    quote! { ::std::option::Option::Some(#v) }
+                }
             }
             None => quote! { ::std::option::Option::None },
         };
@@ -410,18 +501,29 @@ struct Violating {
 /// Values of shape `id` that each violate exactly one modeled constraint. `open` holds the
 /// structures being descended into: a recursive structure's constraints are covered at its
 /// shallowest place only.
-fn violating_values(svc: &Service, id: ShapeId, depth: usize, open: &mut Vec<ShapeId>) -> Vec<Violating> {
+fn violating_values(
+    svc: &Service,
+    id: ShapeId,
+    depth: usize,
+    open: &mut Vec<ShapeId>,
+) -> Vec<Violating> {
     let mut out = Vec::new();
     if depth > MAX_DEPTH || open.contains(&id) {
         return out;
     }
-    let own = |value: TokenStream, kind: &'static str| Violating { value, path: String::new(), kind };
+    let own = |value: TokenStream, kind: &'static str| Violating {
+        value,
+        path: String::new(),
+        kind,
+    };
     match &svc.shape(id).kind {
         ShapeKind::String(s) if s.enum_values.is_empty() => {
             let p = s.pattern.as_deref();
             if let Some(min) = s.length.min.filter(|m| *m > 0) {
                 // An empty string may fail the pattern too, but the length is checked first.
-                if let Some(v) = repeated_string(p, min - 1, VALID_CHARS, true).or_else(|| (min == 1).then(|| quote! { ::std::string::String::new() })) {
+                if let Some(v) = repeated_string(p, min - 1, VALID_CHARS, true)
+                    .or_else(|| (min == 1).then(|| quote! { ::std::string::String::new() }))
+                {
                     out.push(own(v, "TooShort"));
                 }
             }
@@ -458,7 +560,11 @@ fn violating_values(svc: &Service, id: ShapeId, depth: usize, open: &mut Vec<Sha
         ShapeKind::Float(r) | ShapeKind::Double(r) => {
             let is_f32 = matches!(svc.shape(id).kind, ShapeKind::Float(_));
             let lit = |v: f64| {
-                let l = if is_f32 { proc_macro2::Literal::f32_suffixed(v as f32) } else { proc_macro2::Literal::f64_suffixed(v) };
+                let l = if is_f32 {
+                    proc_macro2::Literal::f32_suffixed(v as f32)
+                } else {
+                    proc_macro2::Literal::f64_suffixed(v)
+                };
                 quote! { #l }
             };
             if let Some(min) = r.min {
@@ -471,11 +577,17 @@ fn violating_values(svc: &Service, id: ShapeId, depth: usize, open: &mut Vec<Sha
         ShapeKind::Blob { length } => {
             if let Some(min) = length.min.filter(|m| *m > 0) {
                 let n = (min - 1) as usize;
-                out.push(own(quote! { ::stsgen_runtime::Blob::from(::std::vec![b'a'; #n]) }, "TooShort"));
+                out.push(own(
+                    quote! { ::stsgen_runtime::Blob::from(::std::vec![b'a'; #n]) },
+                    "TooShort",
+                ));
             }
             if let Some(max) = length.max.filter(|m| *m < MAX_BUILT_LEN) {
                 let n = (max + 1) as usize;
-                out.push(own(quote! { ::stsgen_runtime::Blob::from(::std::vec![b'a'; #n]) }, "TooLong"));
+                out.push(own(
+                    quote! { ::stsgen_runtime::Blob::from(::std::vec![b'a'; #n]) },
+                    "TooLong",
+                ));
             }
         }
         ShapeKind::List(l) => {
@@ -490,22 +602,35 @@ fn violating_values(svc: &Service, id: ShapeId, depth: usize, open: &mut Vec<Sha
             }
             // One element that violates a constraint, padded with valid ones up to the minimum.
             let pad = l.length.min.unwrap_or(1).max(1) as usize - 1;
-            let filler = if pad > 0 { valid_value(svc, l.member, depth + 1) } else { Some(quote! {}) };
+            let filler = if pad > 0 {
+                valid_value(svc, l.member, depth + 1)
+            } else {
+                Some(quote! {})
+            };
             if let Some(filler) = filler {
                 for v in violating_values(svc, l.member, depth + 1, open) {
                     let value = &v.value;
                     let rest = (pad > 0).then(|| quote! { ::std::iter::repeat_n(#filler, #pad) });
                     let list = match rest {
-                        Some(rest) => quote! { ::std::iter::once(#value).chain(#rest).collect::<::std::vec::Vec<_>>() },
+                        Some(rest) => {
+                            quote! { ::std::iter::once(#value).chain(#rest).collect::<::std::vec::Vec<_>>() }
+                        }
                         None => quote! { ::std::vec![#value] },
                     };
-                    out.push(Violating { value: list, path: join_path("[0]", &v.path), kind: v.kind });
+                    out.push(Violating {
+                        value: list,
+                        path: join_path("[0]", &v.path),
+                        kind: v.kind,
+                    });
                 }
             }
         }
         ShapeKind::Map(m) => {
             if m.length.min.is_some_and(|m| m > 0) {
-                out.push(own(quote! { ::std::collections::BTreeMap::new() }, "TooShort"));
+                out.push(own(
+                    quote! { ::std::collections::BTreeMap::new() },
+                    "TooShort",
+                ));
             }
         }
         ShapeKind::Structure(s) => {
@@ -513,14 +638,23 @@ fn violating_values(svc: &Service, id: ShapeId, depth: usize, open: &mut Vec<Sha
             open.push(id);
             for (i, m) in s.members.iter().enumerate() {
                 for v in violating_values(svc, m.target, depth + 1, open) {
-                    if let Some(value) = struct_with(svc, id, path.clone(), Some((i, v.value)), depth) {
-                        out.push(Violating { value, path: join_path(&m.wire_name, &v.path), kind: v.kind });
+                    if let Some(value) =
+                        struct_with(svc, id, path.clone(), Some((i, v.value)), depth)
+                    {
+                        out.push(Violating {
+                            value,
+                            path: join_path(&m.wire_name, &v.path),
+                            kind: v.kind,
+                        });
                     }
                 }
             }
             open.pop();
         }
-        ShapeKind::String(_) | ShapeKind::Boolean | ShapeKind::Timestamp { .. } | ShapeKind::Document => {}
+        ShapeKind::String(_)
+        | ShapeKind::Boolean
+        | ShapeKind::Timestamp { .. }
+        | ShapeKind::Document => {}
     }
     out
 }
@@ -530,15 +664,22 @@ fn constraint_tests(svc: &Service) -> Vec<TokenStream> {
     let mut tests = Vec::new();
     for op in &svc.operations {
         let Some(input) = op.input else { continue };
-        let ShapeKind::Structure(s) = &svc.shape(input).kind else { continue };
+        let ShapeKind::Structure(s) = &svc.shape(input).kind else {
+            continue;
+        };
         let module = naming::ident(&op.module);
         let name = naming::suffixed_ident(&op.rust_name, "Input");
         let path = quote! { crate::operation::#module::#name };
-        let Some(base) = struct_with(svc, input, path.clone(), None, 0) else { continue };
+        let Some(base) = struct_with(svc, input, path.clone(), None, 0) else {
+            continue;
+        };
         let mut cases = Vec::new();
         for (i, m) in s.members.iter().enumerate() {
             for v in violating_values(svc, m.target, 1, &mut vec![input]) {
-                let Some(value) = struct_with(svc, input, path.clone(), Some((i, v.value)), 0) else { continue };
+                let Some(value) = struct_with(svc, input, path.clone(), Some((i, v.value)), 0)
+                else {
+                    continue;
+                };
                 let field = join_path(&m.wire_name, &v.path);
                 let kind = v.kind;
                 cases.push(quote! { cases.push((#value, #field, #kind)); });

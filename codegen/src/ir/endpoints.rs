@@ -62,7 +62,10 @@ impl Param {
             ParamType::Boolean => Ty::Bool,
             ParamType::StringArray => Ty::StringList,
         };
-        Type { ty, optional: !self.always_set() }
+        Type {
+            ty,
+            optional: !self.always_set(),
+        }
     }
 }
 
@@ -99,12 +102,20 @@ impl BuiltIn {
             "SDK::Endpoint" => Setting::EndpointUrl,
             "AWS::UseFIPS" => Setting::UseFips,
             "AWS::UseDualStack" => Setting::UseDualStack,
-            other if other.strip_prefix("AWS::").and_then(|s| s.strip_suffix("::UseGlobalEndpoint")).is_some() => {
+            other
+                if other
+                    .strip_prefix("AWS::")
+                    .and_then(|s| s.strip_suffix("::UseGlobalEndpoint"))
+                    .is_some() =>
+            {
                 Setting::UseGlobalEndpoint
             }
             _ => Setting::Unbound,
         };
-        BuiltIn { wire_name: wire_name.to_owned(), setting }
+        BuiltIn {
+            wire_name: wire_name.to_owned(),
+            setting,
+        }
     }
 }
 
@@ -159,7 +170,10 @@ pub struct Type {
 
 impl Type {
     fn required(ty: Ty) -> Self {
-        Type { ty, optional: false }
+        Type {
+            ty,
+            optional: false,
+        }
     }
 
     fn optional(ty: Ty) -> Self {
@@ -491,7 +505,9 @@ impl Expr {
 impl Template {
     /// Whether the template interpolates the name `name`.
     pub fn mentions(&self, name: &str) -> bool {
-        self.parts.iter().any(|p| matches!(p, TemplatePart::Expr(e) if e.mentions(name)))
+        self.parts
+            .iter()
+            .any(|p| matches!(p, TemplatePart::Expr(e) if e.mentions(name)))
     }
 }
 
@@ -557,7 +573,9 @@ impl RuleKind {
             RuleKind::Endpoint(e) => {
                 e.url.mentions(name)
                     || e.properties.iter().any(|(_, p)| p.mentions(name))
-                    || e.headers.iter().any(|(_, vs)| vs.iter().any(|v| v.mentions(name)))
+                    || e.headers
+                        .iter()
+                        .any(|(_, vs)| vs.iter().any(|v| v.mentions(name)))
             }
             RuleKind::Error(e) => e.mentions(name),
             RuleKind::Tree(rules) => rules.iter().any(|r| r.mentions(name)),
@@ -583,7 +601,10 @@ impl Rule {
 impl Call {
     fn calls_partition(&self) -> bool {
         matches!(self, Call::Partition(_))
-            || self.args().iter().any(|e| matches!(e, Expr::Call(c) if c.calls_partition()))
+            || self
+                .args()
+                .iter()
+                .any(|e| matches!(e, Expr::Call(c) if c.calls_partition()))
     }
 }
 
@@ -600,7 +621,11 @@ pub fn lower(
     let mut taken = BTreeMap::new();
     for p in &params {
         if let Some(other) = taken.insert(p.rust_name.clone(), p.wire_name.clone()) {
-            bail!("parameters `{other}` and `{}` both map to the Rust name `{}`", p.wire_name, p.rust_name);
+            bail!(
+                "parameters `{other}` and `{}` both map to the Rust name `{}`",
+                p.wire_name,
+                p.rust_name
+            );
         }
     }
     let scope: BTreeMap<String, Var> = params
@@ -619,9 +644,13 @@ pub fn lower(
     let rules = lower_rules(&rule_set.rules, &scope, "rules")?;
 
     let partitions = if Rule::calls_partition(&rules) {
-        let data =
-            partitions.ok_or_else(|| anyhow!("the rule set calls `aws.partition` but no partitions.json was given"))?;
-        data.partitions.iter().map(lower_partition).collect::<Result<Vec<_>>>()?
+        let data = partitions.ok_or_else(|| {
+            anyhow!("the rule set calls `aws.partition` but no partitions.json was given")
+        })?;
+        data.partitions
+            .iter()
+            .map(lower_partition)
+            .collect::<Result<Vec<_>>>()?
     } else {
         Vec::new()
     };
@@ -630,7 +659,12 @@ pub fn lower(
         Some(t) => lower_tests(t, &params).context("endpoint tests")?,
         None => Vec::new(),
     };
-    Ok(EndpointModel { params, rules, partitions, tests })
+    Ok(EndpointModel {
+        params,
+        rules,
+        partitions,
+        tests,
+    })
 }
 
 fn lower_param(name: &str, p: &m::Parameter) -> Result<Param> {
@@ -642,9 +676,17 @@ fn lower_param(name: &str, p: &m::Parameter) -> Result<Param> {
     if ty == ParamType::StringArray && p.default.is_some() {
         bail!("default: defaults of `stringArray` parameters are not supported");
     }
-    let default = p.default.as_ref().map(|d| literal_value(d, ty)).transpose().context("default")?;
+    let default = p
+        .default
+        .as_ref()
+        .map(|d| literal_value(d, ty))
+        .transpose()
+        .context("default")?;
     let deprecated = p.deprecated.as_ref().map(|d| {
-        let mut note = d.message.clone().unwrap_or_else(|| "Deprecated.".to_owned());
+        let mut note = d
+            .message
+            .clone()
+            .unwrap_or_else(|| "Deprecated.".to_owned());
         if let Some(since) = &d.since {
             note.push_str(&format!(" (since {since})"));
         }
@@ -658,7 +700,11 @@ fn lower_param(name: &str, p: &m::Parameter) -> Result<Param> {
         ty,
         required: p.required.unwrap_or(false),
         default,
-        docs: if docs.trim().is_empty() { fallback } else { docs },
+        docs: if docs.trim().is_empty() {
+            fallback
+        } else {
+            docs
+        },
         built_in: p.built_in.as_deref().map(BuiltIn::lower),
         deprecated,
     })
@@ -673,14 +719,18 @@ fn literal_value(lit: &m::Literal, ty: ParamType) -> Result<Value> {
 }
 
 fn lower_rules(rules: &[m::Rule], scope: &BTreeMap<String, Var>, path: &str) -> Result<Vec<Rule>> {
-    rules.iter().enumerate().map(|(i, r)| lower_rule(r, scope, &format!("{path}[{i}]"))).collect()
+    rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| lower_rule(r, scope, &format!("{path}[{i}]")))
+        .collect()
 }
 
 fn lower_rule(rule: &m::Rule, scope: &BTreeMap<String, Var>, path: &str) -> Result<Rule> {
     let conditions = match rule {
-        m::Rule::Endpoint { conditions, .. } | m::Rule::Error { conditions, .. } | m::Rule::Tree { conditions, .. } => {
-            conditions
-        }
+        m::Rule::Endpoint { conditions, .. }
+        | m::Rule::Error { conditions, .. }
+        | m::Rule::Tree { conditions, .. } => conditions,
     };
     let mut scope = scope.clone();
     let mut lowered = Vec::new();
@@ -693,9 +743,16 @@ fn lower_rule(rule: &m::Rule, scope: &BTreeMap<String, Var>, path: &str) -> Resu
                 if scope.contains_key(name) {
                     bail!("{at}.assign: `{name}` is already in scope");
                 }
-                let ty = Type { optional: false, ..call.ty() };
-                let var =
-                    Var { name: name.clone(), rust_name: naming::field_name(name), source: VarSource::Assigned, ty };
+                let ty = Type {
+                    optional: false,
+                    ..call.ty()
+                };
+                let var = Var {
+                    name: name.clone(),
+                    rust_name: naming::field_name(name),
+                    source: VarSource::Assigned,
+                    ty,
+                };
                 scope.insert(name.clone(), var.clone());
                 Some(var)
             }
@@ -709,7 +766,12 @@ fn lower_rule(rule: &m::Rule, scope: &BTreeMap<String, Var>, path: &str) -> Resu
             let properties = endpoint
                 .properties
                 .iter()
-                .map(|(k, v)| Ok((k.clone(), lower_property(v, &scope, &format!("{at}.properties.{k}"))?)))
+                .map(|(k, v)| {
+                    Ok((
+                        k.clone(),
+                        lower_property(v, &scope, &format!("{at}.properties.{k}"))?,
+                    ))
+                })
                 .collect::<Result<_>>()?;
             let headers = endpoint
                 .headers
@@ -718,17 +780,30 @@ fn lower_rule(rule: &m::Rule, scope: &BTreeMap<String, Var>, path: &str) -> Resu
                     let values = vs
                         .iter()
                         .enumerate()
-                        .map(|(i, v)| lower_string_expr(v, &scope, &format!("{at}.headers.{k}[{i}]")))
+                        .map(|(i, v)| {
+                            lower_string_expr(v, &scope, &format!("{at}.headers.{k}[{i}]"))
+                        })
                         .collect::<Result<_>>()?;
                     Ok((k.clone(), values))
                 })
                 .collect::<Result<_>>()?;
-            RuleKind::Endpoint(EndpointTemplate { url, properties, headers })
+            RuleKind::Endpoint(EndpointTemplate {
+                url,
+                properties,
+                headers,
+            })
         }
-        m::Rule::Error { error, .. } => RuleKind::Error(lower_string_expr(error, &scope, &format!("{path}.error"))?),
-        m::Rule::Tree { rules, .. } => RuleKind::Tree(lower_rules(rules, &scope, &format!("{path}.rules"))?),
+        m::Rule::Error { error, .. } => {
+            RuleKind::Error(lower_string_expr(error, &scope, &format!("{path}.error"))?)
+        }
+        m::Rule::Tree { rules, .. } => {
+            RuleKind::Tree(lower_rules(rules, &scope, &format!("{path}.rules"))?)
+        }
     };
-    Ok(Rule { conditions: lowered, kind })
+    Ok(Rule {
+        conditions: lowered,
+        kind,
+    })
 }
 
 /// An expression that must produce a string (URLs, messages, header values).
@@ -738,7 +813,11 @@ fn lower_string_expr(e: &m::Expr, scope: &BTreeMap<String, Var>, path: &str) -> 
     Ok(expr)
 }
 
-fn lower_property(p: &m::PropertyValue, scope: &BTreeMap<String, Var>, path: &str) -> Result<Property> {
+fn lower_property(
+    p: &m::PropertyValue,
+    scope: &BTreeMap<String, Var>,
+    path: &str,
+) -> Result<Property> {
     Ok(match p {
         m::PropertyValue::Bool(b) => Property::Bool(*b),
         m::PropertyValue::Int(i) => Property::Int(*i),
@@ -770,10 +849,9 @@ fn lower_expr(e: &m::Expr, scope: &BTreeMap<String, Var>, path: &str) -> Result<
 }
 
 fn lookup(name: &str, scope: &BTreeMap<String, Var>, path: &str) -> Result<Var> {
-    scope
-        .get(name)
-        .cloned()
-        .ok_or_else(|| anyhow!("{path}: `{name}` is neither a parameter nor bound by an earlier condition"))
+    scope.get(name).cloned().ok_or_else(|| {
+        anyhow!("{path}: `{name}` is neither a parameter nor bound by an earlier condition")
+    })
 }
 
 fn expect_ty(e: &Expr, ty: Ty, path: &str) -> Result<()> {
@@ -784,7 +862,12 @@ fn expect_ty(e: &Expr, ty: Ty, path: &str) -> Result<()> {
     Ok(())
 }
 
-fn lower_call(function: &str, argv: &[m::Expr], scope: &BTreeMap<String, Var>, path: &str) -> Result<Call> {
+fn lower_call(
+    function: &str,
+    argv: &[m::Expr],
+    scope: &BTreeMap<String, Var>,
+    path: &str,
+) -> Result<Call> {
     let at = format!("{path} ({function})");
     let arity = |n: usize| -> Result<()> {
         if argv.len() != n {
@@ -802,7 +885,9 @@ fn lower_call(function: &str, argv: &[m::Expr], scope: &BTreeMap<String, Var>, p
     };
     let literal_int = |i: usize| -> Result<usize> {
         match &argv[i] {
-            m::Expr::Int(n) => usize::try_from(*n).map_err(|_| anyhow!("{path}.argv[{i}]: negative index {n}")),
+            m::Expr::Int(n) => {
+                usize::try_from(*n).map_err(|_| anyhow!("{path}.argv[{i}]: negative index {n}"))
+            }
             other => bail!("{path}.argv[{i}]: expected an integer literal, found {other:?}"),
         }
     };
@@ -837,7 +922,12 @@ fn lower_call(function: &str, argv: &[m::Expr], scope: &BTreeMap<String, Var>, p
                 m::Expr::Bool(b) => *b,
                 other => bail!("{path}.argv[3]: expected a boolean literal, found {other:?}"),
             };
-            Call::Substring { value: arg(0, Some(Ty::String))?, start: literal_int(1)?, stop: literal_int(2)?, reverse }
+            Call::Substring {
+                value: arg(0, Some(Ty::String))?,
+                start: literal_int(1)?,
+                stop: literal_int(2)?,
+                reverse,
+            }
         }
         "uriEncode" => {
             arity(1)?;
@@ -861,8 +951,13 @@ fn lower_call(function: &str, argv: &[m::Expr], scope: &BTreeMap<String, Var>, p
             let m::Expr::String(attr_path) = &argv[1] else {
                 bail!("{path}.argv[1]: expected a literal attribute path");
             };
-            let (steps, ty) = attr_path_steps(target.ty(), attr_path).with_context(|| format!("{path}.argv[1]"))?;
-            Call::GetAttr { target, path: steps, ty }
+            let (steps, ty) = attr_path_steps(target.ty(), attr_path)
+                .with_context(|| format!("{path}.argv[1]"))?;
+            Call::GetAttr {
+                target,
+                path: steps,
+                ty,
+            }
         }
         other => bail!("{path}: unknown function `{other}`"),
     })
@@ -875,24 +970,34 @@ fn attr_path_steps(target: Type, attr_path: &str) -> Result<(Vec<Step>, Type)> {
     for part in attr_path.split('.') {
         let (name, index) = match part.split_once('[') {
             Some((name, rest)) => {
-                let digits = rest.strip_suffix(']').ok_or_else(|| anyhow!("`{part}`: unclosed index"))?;
-                let index: usize = digits.parse().map_err(|_| anyhow!("`{part}`: index is not a number"))?;
+                let digits = rest
+                    .strip_suffix(']')
+                    .ok_or_else(|| anyhow!("`{part}`: unclosed index"))?;
+                let index: usize = digits
+                    .parse()
+                    .map_err(|_| anyhow!("`{part}`: index is not a number"))?;
                 (name, Some(index))
             }
             None => (part, None),
         };
         if !name.is_empty() {
-            let field =
-                Field::lookup(ty.ty, name).ok_or_else(|| anyhow!("a {:?} value has no attribute `{name}`", ty.ty))?;
+            let field = Field::lookup(ty.ty, name)
+                .ok_or_else(|| anyhow!("a {:?} value has no attribute `{name}`", ty.ty))?;
             steps.push(Step::Field(field));
-            ty = Type { ty: field.ty(), optional: ty.optional };
+            ty = Type {
+                ty: field.ty(),
+                optional: ty.optional,
+            };
         }
         if let Some(index) = index {
             if ty.ty != Ty::StringList {
                 bail!("`{part}`: a {:?} value cannot be indexed", ty.ty);
             }
             steps.push(Step::Index(index));
-            ty = Type { ty: Ty::String, optional: true };
+            ty = Type {
+                ty: Ty::String,
+                optional: true,
+            };
         }
     }
     if steps.is_empty() {
@@ -909,7 +1014,10 @@ fn has_placeholder(s: &str) -> bool {
     while i < bytes.len() {
         if bytes[i] == b'{' {
             let rest = &bytes[i + 1..];
-            let len = rest.iter().take_while(|b| b.is_ascii_alphabetic() || **b == b'#').count();
+            let len = rest
+                .iter()
+                .take_while(|b| b.is_ascii_alphabetic() || **b == b'#')
+                .count();
             if len > 0 && rest.get(len) == Some(&b'}') {
                 return true;
             }
@@ -923,7 +1031,9 @@ fn lower_template(s: &str, scope: &BTreeMap<String, Var>, path: &str) -> Result<
     let mut parts = Vec::new();
     let mut literal = String::new();
     if !has_placeholder(s) {
-        return Ok(Template { parts: vec![TemplatePart::Literal(s.to_owned())] });
+        return Ok(Template {
+            parts: vec![TemplatePart::Literal(s.to_owned())],
+        });
     }
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
@@ -952,9 +1062,13 @@ fn lower_template(s: &str, scope: &BTreeMap<String, Var>, path: &str) -> Result<
                     None => Expr::Ref(lookup(&name, scope, path)?),
                     Some((var, attr)) => {
                         let target = Expr::Ref(lookup(var, scope, path)?);
-                        let (steps, ty) =
-                            attr_path_steps(target.ty(), attr).with_context(|| format!("{path}: `{{{name}}}`"))?;
-                        Expr::Call(Box::new(Call::GetAttr { target, path: steps, ty }))
+                        let (steps, ty) = attr_path_steps(target.ty(), attr)
+                            .with_context(|| format!("{path}: `{{{name}}}`"))?;
+                        Expr::Call(Box::new(Call::GetAttr {
+                            target,
+                            path: steps,
+                            ty,
+                        }))
                     }
                 };
                 expect_ty(&expr, Ty::String, &format!("{path}: `{{{name}}}`"))?;
@@ -972,7 +1086,9 @@ fn lower_template(s: &str, scope: &BTreeMap<String, Var>, path: &str) -> Result<
 
 fn lower_partition(p: &m::Partition) -> Result<Partition> {
     // Compiled for the runtime's whole-value matcher, so the regex must be anchored at both ends.
-    if !(p.region_regex.starts_with('^') && p.region_regex.ends_with('$')) || crate::pattern::compile(&p.region_regex).is_none() {
+    if !(p.region_regex.starts_with('^') && p.region_regex.ends_with('$'))
+        || crate::pattern::compile(&p.region_regex).is_none()
+    {
         bail!(
             "partitions.{}.regionRegex: `{}` is not an anchored (^...$) regex in the supported dialect",
             p.id,
@@ -1006,16 +1122,22 @@ fn lower_tests(tests: &m::EndpointTests, params: &[Param]) -> Result<Vec<TestCas
             let cut = slug[..MAX_SLUG].rfind('_').unwrap_or(MAX_SLUG);
             slug.truncate(cut);
         }
-        let fn_name =
-            if docs.trim().is_empty() { format!("case_{i:0width$}") } else { format!("case_{i:0width$}_{slug}") };
+        let fn_name = if docs.trim().is_empty() {
+            format!("case_{i:0width$}")
+        } else {
+            format!("case_{i:0width$}_{slug}")
+        };
         let mut values = Vec::new();
         for (name, value) in &case.params {
             let index = params
                 .iter()
                 .position(|p| &p.wire_name == name)
                 .ok_or_else(|| anyhow!("{at}.params.{name}: not a parameter of the rule set"))?;
-            values
-                .push((index, literal_value(value, params[index].ty).with_context(|| format!("{at}.params.{name}"))?));
+            values.push((
+                index,
+                literal_value(value, params[index].ty)
+                    .with_context(|| format!("{at}.params.{name}"))?,
+            ));
         }
         let expect = match (&case.expect.endpoint, &case.expect.error) {
             (Some(e), None) => Expected::Endpoint {
@@ -1023,14 +1145,28 @@ fn lower_tests(tests: &m::EndpointTests, params: &[Param]) -> Result<Vec<TestCas
                 properties: e
                     .properties
                     .iter()
-                    .map(|(k, v)| Ok((k.clone(), plain_property(v, &format!("{at}.expect.endpoint.properties.{k}"))?)))
+                    .map(|(k, v)| {
+                        Ok((
+                            k.clone(),
+                            plain_property(v, &format!("{at}.expect.endpoint.properties.{k}"))?,
+                        ))
+                    })
                     .collect::<Result<_>>()?,
-                headers: e.headers.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                headers: e
+                    .headers
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
             },
             (None, Some(message)) => Expected::Error(message.clone()),
             _ => bail!("{at}.expect: needs exactly one of `endpoint` and `error`"),
         };
-        out.push(TestCase { fn_name, docs, params: values, expect });
+        out.push(TestCase {
+            fn_name,
+            docs,
+            params: values,
+            expect,
+        });
     }
     Ok(out)
 }
@@ -1040,9 +1176,15 @@ fn plain_property(p: &m::PropertyValue, path: &str) -> Result<Property> {
     Ok(match p {
         m::PropertyValue::Bool(b) => Property::Bool(*b),
         m::PropertyValue::Int(i) => Property::Int(*i),
-        m::PropertyValue::String(s) => Property::String(Template { parts: vec![TemplatePart::Literal(s.clone())] }),
+        m::PropertyValue::String(s) => Property::String(Template {
+            parts: vec![TemplatePart::Literal(s.clone())],
+        }),
         m::PropertyValue::Array(items) => Property::Array(
-            items.iter().enumerate().map(|(i, p)| plain_property(p, &format!("{path}[{i}]"))).collect::<Result<_>>()?,
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, p)| plain_property(p, &format!("{path}[{i}]")))
+                .collect::<Result<_>>()?,
         ),
         m::PropertyValue::Object(fields) => Property::Object(
             fields
@@ -1070,22 +1212,44 @@ mod tests {
             source: VarSource::Assigned,
             ty: Type::required(Ty::Partition),
         };
-        BTreeMap::from([("Region".to_owned(), region), ("PartitionResult".to_owned(), pr)])
+        BTreeMap::from([
+            ("Region".to_owned(), region),
+            ("PartitionResult".to_owned(), pr),
+        ])
     }
 
     #[test]
     fn templates_split_into_parts() {
-        let t = lower_template("https://sts.{Region}.{PartitionResult#dnsSuffix}", &scope(), "x").unwrap();
+        let t = lower_template(
+            "https://sts.{Region}.{PartitionResult#dnsSuffix}",
+            &scope(),
+            "x",
+        )
+        .unwrap();
         assert_eq!(t.parts.len(), 4);
         assert!(matches!(&t.parts[0], TemplatePart::Literal(s) if s == "https://sts."));
         assert!(matches!(&t.parts[1], TemplatePart::Expr(Expr::Ref(v)) if v.name == "Region"));
         assert!(matches!(&t.parts[3], TemplatePart::Expr(Expr::Call(c))
             if matches!(**c, Call::GetAttr { ref path, .. } if path == &[Step::Field(Field::DnsSuffix)])));
         // Like botocore: only strings containing a `{Name}` placeholder are templates.
-        assert_eq!(lower_template("a {{b}} c", &scope(), "x").unwrap().as_literal().as_deref(), Some("a {b} c"));
-        assert_eq!(lower_template("a {1} }", &scope(), "x").unwrap().as_literal().as_deref(), Some("a {1} }"));
         assert_eq!(
-            lower_template("{{x}} {Region}", &scope(), "x").unwrap().parts[0],
+            lower_template("a {{b}} c", &scope(), "x")
+                .unwrap()
+                .as_literal()
+                .as_deref(),
+            Some("a {b} c")
+        );
+        assert_eq!(
+            lower_template("a {1} }", &scope(), "x")
+                .unwrap()
+                .as_literal()
+                .as_deref(),
+            Some("a {1} }")
+        );
+        assert_eq!(
+            lower_template("{{x}} {Region}", &scope(), "x")
+                .unwrap()
+                .parts[0],
             TemplatePart::Literal("{x} ".into())
         );
         assert!(lower_template("{Nope}", &scope(), "x").is_err());
@@ -1097,7 +1261,10 @@ mod tests {
         let (steps, ty) = attr_path_steps(Type::required(Ty::Arn), "resourceId[1]").unwrap();
         assert_eq!(steps, [Step::Field(Field::ArnResourceId), Step::Index(1)]);
         assert_eq!(ty, Type::optional(Ty::String));
-        assert_eq!(attr_path_steps(Type::required(Ty::Url), "isIp").unwrap().1, Type::required(Ty::Bool));
+        assert_eq!(
+            attr_path_steps(Type::required(Ty::Url), "isIp").unwrap().1,
+            Type::required(Ty::Bool)
+        );
         assert!(attr_path_steps(Type::required(Ty::Url), "host").is_err());
         assert!(attr_path_steps(Type::required(Ty::Partition), "name[0]").is_err());
     }
@@ -1105,7 +1272,8 @@ mod tests {
     #[test]
     fn string_array_parameters_are_lists_read_by_index() {
         // DynamoDB's `ResourceArnList`: `isSet(ResourceArnList)`, `getAttr(ResourceArnList, "[0]")`.
-        let p: m::Parameter = serde_json::from_str(r#"{"type": "stringArray", "required": false}"#).unwrap();
+        let p: m::Parameter =
+            serde_json::from_str(r#"{"type": "stringArray", "required": false}"#).unwrap();
         let param = lower_param("ResourceArnList", &p).unwrap();
         assert_eq!(param.ty, ParamType::StringArray);
         assert_eq!(param.expr_type(), Type::optional(Ty::StringList));
@@ -1113,7 +1281,8 @@ mod tests {
         assert_eq!(steps, [Step::Index(0)]);
         assert_eq!(ty, Type::optional(Ty::String));
         let with_default: m::Parameter =
-            serde_json::from_str(r#"{"type": "stringArray", "required": true, "default": ["a"]}"#).unwrap();
+            serde_json::from_str(r#"{"type": "stringArray", "required": true, "default": ["a"]}"#)
+                .unwrap();
         let err = format!("{:#}", lower_param("P", &with_default).unwrap_err());
         assert!(err.contains("stringArray"), "{err}");
     }
@@ -1122,12 +1291,25 @@ mod tests {
     fn unknown_functions_and_bad_arguments_are_errors() {
         let call = |text: &str| {
             let c: m::Condition = serde_json::from_str(text).unwrap();
-            lower_call(&c.function, &c.argv, &scope(), "rules[0].conditions[0]").map_err(|e| format!("{e:#}"))
+            lower_call(&c.function, &c.argv, &scope(), "rules[0].conditions[0]")
+                .map_err(|e| format!("{e:#}"))
         };
-        assert!(call(r#"{"fn": "coalesce", "argv": []}"#).unwrap_err().contains("unknown function `coalesce`"));
-        assert!(call(r#"{"fn": "stringEquals", "argv": [{"ref": "Region"}]}"#).unwrap_err().contains("takes 2"));
-        assert!(call(r#"{"fn": "booleanEquals", "argv": [{"ref": "Region"}, true]}"#).unwrap_err().contains("Bool"));
-        assert!(call(r#"{"fn": "isSet", "argv": [{"ref": "Bucket"}]}"#).unwrap_err().contains("`Bucket`"));
+        assert!(call(r#"{"fn": "coalesce", "argv": []}"#)
+            .unwrap_err()
+            .contains("unknown function `coalesce`"));
+        assert!(
+            call(r#"{"fn": "stringEquals", "argv": [{"ref": "Region"}]}"#)
+                .unwrap_err()
+                .contains("takes 2")
+        );
+        assert!(
+            call(r#"{"fn": "booleanEquals", "argv": [{"ref": "Region"}, true]}"#)
+                .unwrap_err()
+                .contains("Bool")
+        );
+        assert!(call(r#"{"fn": "isSet", "argv": [{"ref": "Bucket"}]}"#)
+            .unwrap_err()
+            .contains("`Bucket`"));
         assert!(call(r#"{"fn": "substring", "argv": [{"ref": "Region"}, 0, 4, false]}"#).is_ok());
     }
 }

@@ -263,14 +263,17 @@ impl IamModel {
 
     /// The action linked to a service-model operation (by the operation's wire name).
     pub fn action_for_operation(&self, operation: &str) -> Option<&Action> {
-        self.actions.iter().find(|a| a.operation.as_deref() == Some(operation))
+        self.actions
+            .iter()
+            .find(|a| a.operation.as_deref() == Some(operation))
     }
 
     /// Keys in the order `ConditionKey::from_str` should try them: plain keys first, then
     /// templated keys from the longest literal text to the shortest, so the most specific
     /// template wins when several match (ties by name).
     pub fn key_match_order(&self) -> Vec<ConditionKeyId> {
-        let mut ids: Vec<ConditionKeyId> = (0..self.condition_keys.len()).map(ConditionKeyId).collect();
+        let mut ids: Vec<ConditionKeyId> =
+            (0..self.condition_keys.len()).map(ConditionKeyId).collect();
         ids.sort_by_key(|id| {
             let key = self.condition_key(*id);
             let specificity = match &key.template {
@@ -306,8 +309,12 @@ fn lower_inner(svc: &IamService, operations: &[String]) -> Result<IamModel> {
         "service prefix `{}` must be non-empty and contain no `:`",
         svc.prefix
     );
-    check_lower_names("privileges_lower_name", &svc.privileges_lower_name, |n| svc.privileges.contains_key(n))?;
-    check_lower_names("resources_lower_name", &svc.resources_lower_name, |n| svc.resources.contains_key(n))?;
+    check_lower_names("privileges_lower_name", &svc.privileges_lower_name, |n| {
+        svc.privileges.contains_key(n)
+    })?;
+    check_lower_names("resources_lower_name", &svc.resources_lower_name, |n| {
+        svc.resources.contains_key(n)
+    })?;
 
     let mut names = NameTable::default();
     let bases = condition_key_bases(svc.conditions.keys().map(String::as_str));
@@ -322,12 +329,18 @@ fn lower_inner(svc: &IamService, operations: &[String]) -> Result<IamModel> {
             bail!("condition keys `{other}` and `{key}` differ only in case, and IAM ignores case in key names");
         }
     }
-    let key_ids: BTreeMap<&str, ConditionKeyId> =
-        condition_keys.iter().enumerate().map(|(i, k)| (k.name.as_str(), ConditionKeyId(i))).collect();
+    let key_ids: BTreeMap<&str, ConditionKeyId> = condition_keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.name.as_str(), ConditionKeyId(i)))
+        .collect();
     let mut globals = BTreeSet::new();
     let mut key_ref = |name: &str, user: &dyn Fn() -> String| -> Result<KeyRef> {
         if let Some(id) = key_ids.get(name) {
-            return Ok(KeyRef { name: name.to_owned(), id: Some(*id) });
+            return Ok(KeyRef {
+                name: name.to_owned(),
+                id: Some(*id),
+            });
         }
         ensure!(
             name.starts_with(GLOBAL_KEY_PREFIX),
@@ -336,20 +349,33 @@ fn lower_inner(svc: &IamService, operations: &[String]) -> Result<IamModel> {
             user()
         );
         globals.insert(name.to_owned());
-        Ok(KeyRef { name: name.to_owned(), id: None })
+        Ok(KeyRef {
+            name: name.to_owned(),
+            id: None,
+        })
     };
 
     let mut resource_types = Vec::new();
     for (name, resource) in &svc.resources {
         resource_types.push(lower_resource(name, resource, &mut names, &mut key_ref)?);
     }
-    let resource_ids: BTreeMap<&str, ResourceTypeId> =
-        resource_types.iter().enumerate().map(|(i, r)| (r.name.as_str(), ResourceTypeId(i))).collect();
+    let resource_ids: BTreeMap<&str, ResourceTypeId> = resource_types
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.name.as_str(), ResourceTypeId(i)))
+        .collect();
 
     let mut actions = Vec::new();
     let mut lower_names: BTreeMap<String, &str> = BTreeMap::new();
     for (name, privilege) in &svc.privileges {
-        let action = lower_privilege(&svc.prefix, name, privilege, &mut names, &resource_ids, &mut key_ref)?;
+        let action = lower_privilege(
+            &svc.prefix,
+            name,
+            privilege,
+            &mut names,
+            &resource_ids,
+            &mut key_ref,
+        )?;
         if let Some(other) = lower_names.insert(action.lower_name.clone(), name) {
             bail!("privileges `{other}` and `{name}` differ only in case, so action names would be ambiguous");
         }
@@ -371,10 +397,20 @@ fn lower_inner(svc: &IamService, operations: &[String]) -> Result<IamModel> {
     })
 }
 
-fn check_lower_names(field: &str, map: &BTreeMap<String, String>, exists: impl Fn(&str) -> bool) -> Result<()> {
+fn check_lower_names(
+    field: &str,
+    map: &BTreeMap<String, String>,
+    exists: impl Fn(&str) -> bool,
+) -> Result<()> {
     for (lower, name) in map {
-        ensure!(exists(name), "`{field}.{lower}` names `{name}`, which is not defined");
-        ensure!(*lower == name.to_lowercase(), "`{field}.{lower}` is not the lower-case form of `{name}`");
+        ensure!(
+            exists(name),
+            "`{field}.{lower}` names `{name}`, which is not defined"
+        );
+        ensure!(
+            *lower == name.to_lowercase(),
+            "`{field}.{lower}` is not the lower-case form of `{name}`"
+        );
     }
     Ok(())
 }
@@ -391,7 +427,8 @@ impl NameTable {
         if let Some(other) = self.taken.get(&(namespace, rust.clone())) {
             bail!("{namespace} `{other}` and `{wire}` would both be named `{rust}` in Rust");
         }
-        self.taken.insert((namespace, rust.clone()), wire.to_owned());
+        self.taken
+            .insert((namespace, rust.clone()), wire.to_owned());
         Ok(rust)
     }
 }
@@ -416,15 +453,22 @@ fn parse_template<'a>(text: &'a str, syntaxes: &[(&str, char)]) -> Result<Vec<Te
             .iter()
             .filter_map(|&(open, close)| rest.find(open).map(|start| (start, open, close)))
             .min_by_key(|&(start, _, _)| start);
-        let Some((start, open, close)) = next else { break };
+        let Some((start, open, close)) = next else {
+            break;
+        };
         if start > 0 {
             parts.push(TemplatePart::Literal(&rest[..start]));
         }
         let after = &rest[start + open.len()..];
-        let end = after.find(close).with_context(|| format!("unterminated `{open}` in `{text}`"))?;
+        let end = after
+            .find(close)
+            .with_context(|| format!("unterminated `{open}` in `{text}`"))?;
         let variable = &after[..end];
         ensure!(
-            !variable.is_empty() && variable.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+            !variable.is_empty()
+                && variable
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_'),
             "template variable `{variable}` in `{text}` is not a name"
         );
         parts.push(TemplatePart::Variable(variable));
@@ -440,9 +484,16 @@ fn parse_template<'a>(text: &'a str, syntaxes: &[(&str, char)]) -> Result<Vec<Te
 /// the key itself when it does not parse (lowering reports that error).
 fn strip_variables(key: &str) -> String {
     match parse_template(key, &[DOLLAR, ANGLE]) {
-        Ok(parts) => {
-            parts.iter().filter_map(|p| if let TemplatePart::Literal(text) = p { Some(*text) } else { None }).collect()
-        }
+        Ok(parts) => parts
+            .iter()
+            .filter_map(|p| {
+                if let TemplatePart::Literal(text) = p {
+                    Some(*text)
+                } else {
+                    None
+                }
+            })
+            .collect(),
         Err(_) => key.to_owned(),
     }
 }
@@ -459,12 +510,17 @@ fn strip_variables(key: &str) -> String {
 ///
 /// Names that still clash are reported by the [`NameTable`].
 fn condition_key_bases<'a>(keys: impl Iterator<Item = &'a str>) -> BTreeMap<&'a str, String> {
-    let forms = |key: &str| -> [String; 3] { [strip_variables(key), key.to_owned(), spell_punctuation(key)] };
-    let mut chosen: BTreeMap<&str, (usize, [String; 3])> = keys.map(|k| (k, (0, forms(k)))).collect();
+    let forms = |key: &str| -> [String; 3] {
+        [strip_variables(key), key.to_owned(), spell_punctuation(key)]
+    };
+    let mut chosen: BTreeMap<&str, (usize, [String; 3])> =
+        keys.map(|k| (k, (0, forms(k)))).collect();
     for _round in 0..2 {
         let mut counts: BTreeMap<String, usize> = BTreeMap::new();
         for (level, forms) in chosen.values() {
-            *counts.entry(naming::variant_name(&forms[*level])).or_default() += 1;
+            *counts
+                .entry(naming::variant_name(&forms[*level]))
+                .or_default() += 1;
         }
         for (level, forms) in chosen.values_mut() {
             if counts[&naming::variant_name(&forms[*level])] > 1 {
@@ -472,7 +528,10 @@ fn condition_key_bases<'a>(keys: impl Iterator<Item = &'a str>) -> BTreeMap<&'a 
             }
         }
     }
-    chosen.into_iter().map(|(key, (level, forms))| (key, forms[level].clone())).collect()
+    chosen
+        .into_iter()
+        .map(|(key, (level, forms))| (key, forms[level].clone()))
+        .collect()
 }
 
 /// `codebuild:environment.type` -> `codebuild:environment dot type` (the service prefix is kept).
@@ -493,7 +552,12 @@ fn spell_punctuation(key: &str) -> String {
 }
 
 /// Lowers one condition key; `base` is the text its Rust names are made from.
-fn lower_condition(key: &str, condition: &Condition, base: &str, names: &mut NameTable) -> Result<ConditionKey> {
+fn lower_condition(
+    key: &str,
+    condition: &Condition,
+    base: &str,
+    names: &mut NameTable,
+) -> Result<ConditionKey> {
     let context = || format!("condition key `{key}`");
     ensure!(
         condition.condition == key,
@@ -501,8 +565,14 @@ fn lower_condition(key: &str, condition: &Condition, base: &str, names: &mut Nam
         context(),
         condition.condition
     );
-    let (service, _) = key.split_once(':').with_context(|| format!("{}: has no `service:` prefix", context()))?;
-    ensure!(!service.is_empty(), "{}: has an empty service prefix", context());
+    let (service, _) = key
+        .split_once(':')
+        .with_context(|| format!("{}: has no `service:` prefix", context()))?;
+    ensure!(
+        !service.is_empty(),
+        "{}: has an empty service prefix",
+        context()
+    );
 
     let parts = parse_template(key, &[DOLLAR, ANGLE]).with_context(context)?;
     let template = match parts.as_slice() {
@@ -528,7 +598,10 @@ fn lower_condition(key: &str, condition: &Condition, base: &str, names: &mut Nam
                 param: naming::field_name(variable),
             })
         }
-        _ => bail!("{}: a template variable must follow the `service:` prefix, once", context()),
+        _ => bail!(
+            "{}: a template variable must follow the `service:` prefix, once",
+            context()
+        ),
     };
     let variant = names.claim("condition key", naming::variant_name(base), key)?;
     Ok(ConditionKey {
@@ -542,7 +615,11 @@ fn lower_condition(key: &str, condition: &Condition, base: &str, names: &mut Nam
 
 type KeyRefFn<'a> = dyn FnMut(&str, &dyn Fn() -> String) -> Result<KeyRef> + 'a;
 
-fn lower_keys(keys: &[String], user: &dyn Fn() -> String, key_ref: &mut KeyRefFn<'_>) -> Result<Vec<KeyRef>> {
+fn lower_keys(
+    keys: &[String],
+    user: &dyn Fn() -> String,
+    key_ref: &mut KeyRefFn<'_>,
+) -> Result<Vec<KeyRef>> {
     keys.iter().map(|k| key_ref(k, user)).collect()
 }
 
@@ -554,7 +631,12 @@ fn lower_resource(
 ) -> Result<ResourceType> {
     let context = || format!("resource type `{name}`");
     ensure!(!name.is_empty(), "a resource type has an empty name");
-    ensure!(resource.resource == name, "{}: its `resource` field is `{}`, not its key", context(), resource.resource);
+    ensure!(
+        resource.resource == name,
+        "{}: its `resource` field is `{}`, not its key",
+        context(),
+        resource.resource
+    );
     let mut arn_segments = Vec::new();
     let mut arn_variables: Vec<ArnVariable> = Vec::new();
     let mut fields = NameTable::default();
@@ -568,7 +650,10 @@ fn lower_resource(
                         let field = fields
                             .claim("ARN variable", naming::field_name(variable), variable)
                             .with_context(context)?;
-                        arn_variables.push(ArnVariable { wire_name: variable.to_owned(), field });
+                        arn_variables.push(ArnVariable {
+                            wire_name: variable.to_owned(),
+                            field,
+                        });
                         arn_variables.len() - 1
                     }
                 };
@@ -579,7 +664,11 @@ fn lower_resource(
     Ok(ResourceType {
         name: name.to_owned(),
         variant: names.claim("resource type", naming::variant_name(name), name)?,
-        arn_struct: names.claim("ARN builder", naming::type_name(&format!("{name} arn")), name)?,
+        arn_struct: names.claim(
+            "ARN builder",
+            naming::type_name(&format!("{name} arn")),
+            name,
+        )?,
         arn_template: resource.arn.clone(),
         arn_segments,
         arn_variables,
@@ -589,8 +678,14 @@ fn lower_resource(
 
 fn check_dependent_actions(actions: &[String], user: &dyn Fn() -> String) -> Result<Vec<String>> {
     for action in actions {
-        let ok = action.split_once(':').is_some_and(|(prefix, name)| !prefix.is_empty() && !name.is_empty());
-        ensure!(ok, "{}: dependent action `{action}` is not of the form `service:Action`", user());
+        let ok = action
+            .split_once(':')
+            .is_some_and(|(prefix, name)| !prefix.is_empty() && !name.is_empty());
+        ensure!(
+            ok,
+            "{}: dependent action `{action}` is not of the form `service:Action`",
+            user()
+        );
     }
     Ok(actions.to_vec())
 }
@@ -611,18 +706,29 @@ fn lower_privilege(
         context(),
         privilege.privilege
     );
-    check_lower_names("resource_types_lower_name", &privilege.resource_types_lower_name, |n| {
-        privilege.resource_types.contains_key(n)
-    })
+    check_lower_names(
+        "resource_types_lower_name",
+        &privilege.resource_types_lower_name,
+        |n| privilege.resource_types.contains_key(n),
+    )
     .with_context(context)?;
 
     let mut resource_types = Vec::new();
     let mut condition_keys = Vec::new();
     let mut dependent_actions = Vec::new();
     for (rt_name, row) in &privilege.resource_types {
-        let PrivilegeResourceType { resource_type, required, condition_keys: keys, dependent_actions: deps } = row;
+        let PrivilegeResourceType {
+            resource_type,
+            required,
+            condition_keys: keys,
+            dependent_actions: deps,
+        } = row;
         let user = || format!("privilege `{name}`, resource type `{rt_name}`");
-        ensure!(resource_type == rt_name, "{}: its `resource_type` field is `{resource_type}`", user());
+        ensure!(
+            resource_type == rt_name,
+            "{}: its `resource_type` field is `{resource_type}`",
+            user()
+        );
         let keys = lower_keys(keys, &user, key_ref)?;
         let deps = check_dependent_actions(deps, &user)?;
         if rt_name.is_empty() {
@@ -630,9 +736,9 @@ fn lower_privilege(
             dependent_actions = deps;
             continue;
         }
-        let id = resource_ids
-            .get(rt_name.as_str())
-            .with_context(|| format!("{}: `resources` does not define this resource type", user()))?;
+        let id = resource_ids.get(rt_name.as_str()).with_context(|| {
+            format!("{}: `resources` does not define this resource type", user())
+        })?;
         resource_types.push(ResourceTypeUse {
             resource_type: *id,
             name: rt_name.clone(),
@@ -661,15 +767,19 @@ fn lower_privilege(
 fn link_operations(actions: &mut [Action], operations: &[String]) -> Vec<String> {
     let mut unlinked: Vec<&String> = Vec::new();
     for operation in operations {
-        match actions.iter_mut().find(|a| a.operation.is_none() && a.wire_name == *operation) {
+        match actions
+            .iter_mut()
+            .find(|a| a.operation.is_none() && a.wire_name == *operation)
+        {
             Some(action) => action.operation = Some(operation.clone()),
             None => unlinked.push(operation),
         }
     }
     let mut left = Vec::new();
     for operation in unlinked {
-        let mut candidates =
-            actions.iter_mut().filter(|a| a.operation.is_none() && a.wire_name.eq_ignore_ascii_case(operation));
+        let mut candidates = actions
+            .iter_mut()
+            .filter(|a| a.operation.is_none() && a.wire_name.eq_ignore_ascii_case(operation));
         match (candidates.next(), candidates.next()) {
             (Some(action), None) => action.operation = Some(operation.clone()),
             _ => left.push(operation.clone()),

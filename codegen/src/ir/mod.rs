@@ -95,8 +95,14 @@ impl Protocol {
     pub fn display_name(&self) -> &'static str {
         match self {
             Protocol::AwsQuery => "awsQuery",
-            Protocol::AwsJson { version: JsonVersion::V1_0, .. } => "awsJson 1.0",
-            Protocol::AwsJson { version: JsonVersion::V1_1, .. } => "awsJson 1.1",
+            Protocol::AwsJson {
+                version: JsonVersion::V1_0,
+                ..
+            } => "awsJson 1.0",
+            Protocol::AwsJson {
+                version: JsonVersion::V1_1,
+                ..
+            } => "awsJson 1.1",
             Protocol::RestJson1 => "restJson1",
         }
     }
@@ -415,12 +421,17 @@ impl Member {
     /// The name each item of a flattened list repeats under (awsQuery parameter and XML
     /// element): [`Member::flattened_item_name`], else [`Member::serialized_name`].
     pub fn item_name(&self) -> &str {
-        self.flattened_item_name.as_deref().unwrap_or_else(|| self.serialized_name())
+        self.flattened_item_name
+            .as_deref()
+            .unwrap_or_else(|| self.serialized_name())
     }
 
     /// The key in JSON bodies: `jsonName`, else `locationName`, else the member name.
     pub fn json_key(&self) -> &str {
-        self.json_name.as_deref().or(self.location_name.as_deref()).unwrap_or(&self.wire_name)
+        self.json_name
+            .as_deref()
+            .or(self.location_name.as_deref())
+            .unwrap_or(&self.wire_name)
     }
 }
 
@@ -517,19 +528,30 @@ pub struct ErrorVariant {
 /// members (`Unhandled`, `is_unhandled`, `is_retryable`, `is_modeled_retryable`).
 fn error_variants(errors: &[ShapeId], shapes: &[Shape]) -> Vec<ErrorVariant> {
     let mut names: BTreeSet<String> = ["Unhandled".to_owned()].into();
-    let mut predicates: BTreeSet<String> =
-        ["is_unhandled", "is_retryable", "is_modeled_retryable"].map(str::to_owned).into();
+    let mut predicates: BTreeSet<String> = ["is_unhandled", "is_retryable", "is_modeled_retryable"]
+        .map(str::to_owned)
+        .into();
     let mut codes = BTreeSet::new();
     let mut out = Vec::new();
     for &id in errors {
         let shape = &shapes[id.0];
-        let ShapeKind::Structure(Structure { error: Some(info), .. }) = &shape.kind else { continue };
+        let ShapeKind::Structure(Structure {
+            error: Some(info), ..
+        }) = &shape.kind
+        else {
+            continue;
+        };
         if !codes.insert(info.code.as_str()) {
             continue;
         }
         let name = unique(shape.rust_name.clone(), &mut names);
         let predicate = unique(format!("is_{}", naming::field_name(&name)), &mut predicates);
-        out.push(ErrorVariant { name, predicate, code: info.code.clone(), shape: id });
+        out.push(ErrorVariant {
+            name,
+            predicate,
+            code: info.code.clone(),
+            shape: id,
+        });
     }
     out
 }
@@ -577,15 +599,25 @@ pub struct HostLabel {
 }
 
 /// Parses a `hostPrefix` template against the operation's input members.
-fn host_prefix(template: &str, input: Option<&Structure>, shapes: &[Shape], path: &str) -> Result<HostPrefix> {
+fn host_prefix(
+    template: &str,
+    input: Option<&Structure>,
+    shapes: &[Shape],
+    path: &str,
+) -> Result<HostPrefix> {
     let mut parts = Vec::new();
     let mut rest = template;
     while let Some(open) = rest.find('{') {
-        let close = rest[open..].find('}').map(|i| open + i).ok_or_else(|| anyhow!("{path}: unclosed `{{` in `{template}`"))?;
+        let close = rest[open..]
+            .find('}')
+            .map(|i| open + i)
+            .ok_or_else(|| anyhow!("{path}: unclosed `{{` in `{template}`"))?;
         let name = &rest[open + 1..close];
         let member = input
             .and_then(|s| s.members.iter().find(|m| m.wire_name == name))
-            .ok_or_else(|| anyhow!("{path}: `{{{name}}}` in `{template}` is not an input member"))?;
+            .ok_or_else(|| {
+                anyhow!("{path}: `{{{name}}}` in `{template}` is not an input member")
+            })?;
         let ShapeKind::String(target) = &shapes[member.target.0].kind else {
             bail!("{path}: host label `{name}` is not a string member");
         };
@@ -606,7 +638,10 @@ fn host_prefix(template: &str, input: Option<&Structure>, shapes: &[Shape], path
     if !rest.is_empty() {
         parts.push(HostPrefixPart::Literal(rest.to_owned()));
     }
-    Ok(HostPrefix { template: template.to_owned(), parts })
+    Ok(HostPrefix {
+        template: template.to_owned(),
+        parts,
+    })
 }
 
 /// Parses a restJson `requestUri` (`/things/{ThingName}/parts/{Key+}?list-type=2`): labels name
@@ -619,7 +654,10 @@ fn http_binding(uri: &str, input: Option<&Structure>, path: &str) -> Result<Http
     let mut parts = Vec::new();
     let mut rest = path_text;
     while let Some(open) = rest.find('{') {
-        let close = rest[open..].find('}').map(|i| open + i).ok_or_else(|| anyhow!("{path}: unclosed `{{` in `{uri}`"))?;
+        let close = rest[open..]
+            .find('}')
+            .map(|i| open + i)
+            .ok_or_else(|| anyhow!("{path}: unclosed `{{` in `{uri}`"))?;
         let label = &rest[open + 1..close];
         let (name, greedy) = match label.strip_suffix('+') {
             Some(n) => (n, true),
@@ -632,11 +670,16 @@ fn http_binding(uri: &str, input: Option<&Structure>, path: &str) -> Result<Http
                     .find(|m| m.location == Location::Uri && m.serialized_name() == name)
                     .or_else(|| s.members.iter().find(|m| m.wire_name == name))
             })
-            .ok_or_else(|| anyhow!("{path}: `{{{label}}}` in `{uri}` is not an input member bound to the URI"))?;
+            .ok_or_else(|| {
+                anyhow!("{path}: `{{{label}}}` in `{uri}` is not an input member bound to the URI")
+            })?;
         if open > 0 {
             parts.push(PathPart::Literal(rest[..open].to_owned()));
         }
-        parts.push(PathPart::Label { member: member.wire_name.clone(), greedy });
+        parts.push(PathPart::Label {
+            member: member.wire_name.clone(),
+            greedy,
+        });
         rest = &rest[close + 1..];
     }
     if rest.contains('}') {
@@ -667,7 +710,10 @@ impl Service {
 
     /// Looks a shape up by wire name.
     pub fn shape_by_name(&self, name: &str) -> Option<ShapeId> {
-        self.shapes.binary_search_by(|s| s.wire_name.as_str().cmp(name)).ok().map(ShapeId)
+        self.shapes
+            .binary_search_by(|s| s.wire_name.as_str().cmp(name))
+            .ok()
+            .map(ShapeId)
     }
 
     /// The structure body of a shape, if it is one.
@@ -685,13 +731,23 @@ impl Service {
 
     /// Every exception shape any operation names, in wire order.
     pub fn error_shapes(&self) -> Vec<ShapeId> {
-        (0..self.shapes.len()).map(ShapeId).filter(|&id| self.shape(id).home == Home::Error).collect()
+        (0..self.shapes.len())
+            .map(ShapeId)
+            .filter(|&id| self.shape(id).home == Home::Error)
+            .collect()
     }
 }
 
-fn deprecation(flag: Option<bool>, message: &Option<String>, since: &Option<String>) -> Option<Deprecation> {
+fn deprecation(
+    flag: Option<bool>,
+    message: &Option<String>,
+    since: &Option<String>,
+) -> Option<Deprecation> {
     if flag == Some(true) || message.is_some() {
-        Some(Deprecation { message: message.clone(), since: since.clone() })
+        Some(Deprecation {
+            message: message.clone(),
+            since: since.clone(),
+        })
     } else {
         None
     }
@@ -699,8 +755,14 @@ fn deprecation(flag: Option<bool>, message: &Option<String>, since: &Option<Stri
 
 fn xml_ns(ns: &Option<XmlNamespace>) -> Option<XmlNs> {
     ns.as_ref().map(|ns| match ns {
-        XmlNamespace::Uri(uri) => XmlNs { uri: uri.clone(), prefix: None },
-        XmlNamespace::Full { uri, prefix } => XmlNs { uri: uri.clone(), prefix: prefix.clone() },
+        XmlNamespace::Uri(uri) => XmlNs {
+            uri: uri.clone(),
+            prefix: None,
+        },
+        XmlNamespace::Full { uri, prefix } => XmlNs {
+            uri: uri.clone(),
+            prefix: prefix.clone(),
+        },
     })
 }
 
@@ -709,7 +771,11 @@ fn number_u64(n: &Option<serde_json::Number>, path: &str) -> Result<Option<u64>>
         None => Ok(None),
         Some(n) => n
             .as_u64()
-            .or_else(|| n.as_f64().filter(|f| *f >= 0.0 && f.fract() == 0.0).map(|f| f as u64))
+            .or_else(|| {
+                n.as_f64()
+                    .filter(|f| *f >= 0.0 && f.fract() == 0.0)
+                    .map(|f| f as u64)
+            })
             .map(Some)
             .ok_or_else(|| anyhow!("{path}: length bound {n} is not a non-negative integer")),
     }
@@ -751,7 +817,10 @@ fn choose_protocol(meta: &m::Metadata) -> Result<Protocol> {
                     .target_prefix
                     .clone()
                     .ok_or_else(|| anyhow!("metadata.targetPrefix: an awsJson model needs one"))?;
-                return Ok(Protocol::AwsJson { version, target_prefix });
+                return Ok(Protocol::AwsJson {
+                    version,
+                    target_prefix,
+                });
             }
             "rest-json" => return Ok(Protocol::RestJson1),
             _ => {}
@@ -764,21 +833,64 @@ fn choose_protocol(meta: &m::Metadata) -> Result<Protocol> {
     )
 }
 
+/// What kind of streaming keeps an operation from being generated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Streaming {
+    /// A `streaming` blob (or a member marked `streaming`) as the input or output payload.
+    Payload,
+    /// An `eventstream` structure in the input or output.
+    EventStream,
+}
+
+/// The operations of `model` that the generator emits without a method because they stream, in
+/// model order: `(name, kind, reason)`. `cargo xtask check-models` counts them.
+pub fn streaming_operations(model: &m::ServiceModel) -> Vec<(String, Streaming, String)> {
+    model
+        .operations
+        .iter()
+        .filter_map(|(name, op)| streaming(model, op).map(|(kind, why)| (name.clone(), kind, why)))
+        .collect()
+}
+
 /// Why an operation cannot be generated yet: a streaming member or an event stream in its
-/// input or output (looked up in the model, where `streaming` and `eventstream` live).
-fn unsupported_reason(model: &m::ServiceModel, op: &m::Operation) -> Option<String> {
+/// input or output (looked up in the model, where `streaming` and `eventstream` live), or a
+/// required `Content-MD5` checksum in a protocol whose emitters do not compute it (restJson's do).
+fn unsupported_reason(
+    model: &m::ServiceModel,
+    op: &m::Operation,
+    protocol: &Protocol,
+) -> Option<String> {
+    if op.http_checksum_required == Some(true) && *protocol != Protocol::RestJson1 {
+        return Some("it requires a `Content-MD5` checksum of the request (`httpChecksumRequired`), which this \
+                     generator does not compute yet"
+            .to_owned());
+    }
+    streaming(model, op).map(|(_, why)| why)
+}
+
+fn streaming(model: &m::ServiceModel, op: &m::Operation) -> Option<(Streaming, String)> {
     for (what, r) in [("input", &op.input), ("output", &op.output)] {
         let Some(r) = r else { continue };
-        let Some(m::Shape::Structure(s)) = model.shapes.get(&r.shape) else { continue };
+        let Some(m::Shape::Structure(s)) = model.shapes.get(&r.shape) else {
+            continue;
+        };
         for (name, member) in &s.members {
             let target = model.shapes.get(&member.shape);
-            let streaming_blob = matches!(target, Some(m::Shape::Blob(b)) if b.streaming == Some(true));
-            let event_stream = matches!(target, Some(m::Shape::Structure(t)) if t.eventstream == Some(true));
+            let streaming_blob =
+                matches!(target, Some(m::Shape::Blob(b)) if b.streaming == Some(true));
+            let event_stream =
+                matches!(target, Some(m::Shape::Structure(t)) if t.eventstream == Some(true));
             if event_stream {
-                return Some(format!("its {what} member `{name}` is an event stream"));
+                return Some((
+                    Streaming::EventStream,
+                    format!("its {what} member `{name}` is an event stream"),
+                ));
             }
             if streaming_blob || member.streaming == Some(true) {
-                return Some(format!("its {what} member `{name}` is a streaming payload"));
+                return Some((
+                    Streaming::Payload,
+                    format!("its {what} member `{name}` is a streaming payload"),
+                ));
             }
         }
     }
@@ -814,15 +926,34 @@ const RESERVED_METHODS: &[&str] = &["builder", "validate", "build", "default"];
 
 /// Attaches the members of `retired` whose structure and target still exist (and which the
 /// structure has not regained) as retired members: optional, deprecated, documented as inert.
-fn retire_members(shapes: &mut [Shape], index: &BTreeMap<&str, ShapeId>, retired: &[crate::retired::RetiredMember]) {
+fn retire_members(
+    shapes: &mut [Shape],
+    index: &BTreeMap<&str, ShapeId>,
+    retired: &[crate::retired::RetiredMember],
+) {
     for r in retired {
-        let (Some(&sid), Some(&target)) = (index.get(r.shape.as_str()), index.get(r.target.as_str())) else { continue };
-        let ShapeKind::Structure(s) = &mut shapes[sid.0].kind else { continue };
-        if s.members.iter().chain(&s.retired).any(|m| m.wire_name == r.member) {
+        let (Some(&sid), Some(&target)) =
+            (index.get(r.shape.as_str()), index.get(r.target.as_str()))
+        else {
+            continue;
+        };
+        let ShapeKind::Structure(s) = &mut shapes[sid.0].kind else {
+            continue;
+        };
+        if s.members
+            .iter()
+            .chain(&s.retired)
+            .any(|m| m.wire_name == r.member)
+        {
             continue;
         }
         let mut taken: BTreeSet<String> = RESERVED_METHODS.iter().map(|s| s.to_string()).collect();
-        taken.extend(s.members.iter().chain(&s.retired).map(|m| m.rust_name.clone()));
+        taken.extend(
+            s.members
+                .iter()
+                .chain(&s.retired)
+                .map(|m| m.rust_name.clone()),
+        );
         let mut rust = naming::field_name(&r.member);
         if RESERVED_METHODS.contains(&rust.as_str()) {
             rust.push_str("_value");
@@ -872,10 +1003,16 @@ pub fn lower(sources: &Sources, options: &Options) -> Result<Service> {
     let aws_query_compatible = meta.aws_query_compatible.is_some();
 
     let names: Vec<&String> = model.shapes.keys().collect();
-    let index: BTreeMap<&str, ShapeId> =
-        names.iter().enumerate().map(|(i, n)| (n.as_str(), ShapeId(i))).collect();
+    let index: BTreeMap<&str, ShapeId> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), ShapeId(i)))
+        .collect();
     let resolve = |name: &str, from: &str| -> Result<ShapeId> {
-        index.get(name).copied().ok_or_else(|| anyhow!("{from}: refers to unknown shape `{name}`"))
+        index
+            .get(name)
+            .copied()
+            .ok_or_else(|| anyhow!("{from}: refers to unknown shape `{name}`"))
     };
 
     // First pass: shapes without members resolved.
@@ -895,9 +1032,12 @@ pub fn lower(sources: &Sources, options: &Options) -> Result<Service> {
     for (name, op) in &model.operations {
         let path = format!("operations.{name}");
         if &op.name != name {
-            bail!("{path}.name: `{}` differs from the operation key `{name}`", op.name);
+            bail!(
+                "{path}.name: `{}` differs from the operation key `{name}`",
+                op.name
+            );
         }
-        if let Some(reason) = unsupported_reason(model, op) {
+        if let Some(reason) = unsupported_reason(model, op, &protocol) {
             unsupported.push(UnsupportedOperation {
                 wire_name: name.clone(),
                 module: unique(naming::field_name(name), &mut op_modules),
@@ -906,11 +1046,26 @@ pub fn lower(sources: &Sources, options: &Options) -> Result<Service> {
             });
             continue;
         }
-        let input = op.input.as_ref().map(|r| resolve(&r.shape, &format!("{path}.input"))).transpose()?;
-        let output = op.output.as_ref().map(|r| resolve(&r.shape, &format!("{path}.output"))).transpose()?;
-        for (id, what) in input.iter().map(|i| (i, "input")).chain(output.iter().map(|o| (o, "output"))) {
+        let input = op
+            .input
+            .as_ref()
+            .map(|r| resolve(&r.shape, &format!("{path}.input")))
+            .transpose()?;
+        let output = op
+            .output
+            .as_ref()
+            .map(|r| resolve(&r.shape, &format!("{path}.output")))
+            .transpose()?;
+        for (id, what) in input
+            .iter()
+            .map(|i| (i, "input"))
+            .chain(output.iter().map(|o| (o, "output")))
+        {
             if !matches!(shapes[id.0].kind, ShapeKind::Structure(_)) {
-                bail!("{path}.{what}: shape `{}` is not a structure", shapes[id.0].wire_name);
+                bail!(
+                    "{path}.{what}: shape `{}` is not a structure",
+                    shapes[id.0].wire_name
+                );
             }
             io_shapes.insert(*id);
         }
@@ -925,7 +1080,10 @@ pub fn lower(sources: &Sources, options: &Options) -> Result<Service> {
                             s.error = Some(ErrorInfo {
                                 code: t.code.clone().unwrap_or_else(|| e.shape.clone()),
                                 http_status: t.http_status_code,
-                                sender_fault: t.sender_fault.unwrap_or(!e.fault.unwrap_or(false)),
+                                sender_fault: t
+                                    .sender_fault
+                                    .or(t.fault.map(|f| !f))
+                                    .unwrap_or(!e.fault.unwrap_or(false)),
                                 retryable: None,
                             });
                         }
@@ -939,7 +1097,10 @@ pub fn lower(sources: &Sources, options: &Options) -> Result<Service> {
             }
         }
         let unsigned = op.authtype.as_deref() == Some("none")
-            || op.auth.as_ref().is_some_and(|a| !a.is_empty() && a.iter().all(|s| s == "smithy.api#noAuth"));
+            || op
+                .auth
+                .as_ref()
+                .is_some_and(|a| !a.is_empty() && a.iter().all(|s| s == "smithy.api#noAuth"));
         let rust_name = unique(naming::type_name(name), &mut op_types);
         let module = unique(naming::field_name(name), &mut op_modules);
         let input_struct = input.and_then(|id| match &shapes[id.0].kind {
@@ -949,7 +1110,14 @@ pub fn lower(sources: &Sources, options: &Options) -> Result<Service> {
         let host_prefix = op
             .endpoint
             .as_ref()
-            .map(|e| host_prefix(&e.host_prefix, input_struct, &shapes, &format!("{path}.endpoint.hostPrefix")))
+            .map(|e| {
+                host_prefix(
+                    &e.host_prefix,
+                    input_struct,
+                    &shapes,
+                    &format!("{path}.endpoint.hostPrefix"),
+                )
+            })
             .transpose()?;
         operations.push(Operation {
             wire_name: name.clone(),
@@ -966,7 +1134,11 @@ pub fn lower(sources: &Sources, options: &Options) -> Result<Service> {
             http_uri: op.http.request_uri.clone(),
             deprecated: deprecation(op.deprecated, &op.deprecated_message, &op.deprecated_since),
             idempotent: op.idempotent.unwrap_or(false),
-            request_compression: op.requestcompression.as_ref().map(|r| r.encodings.clone()).unwrap_or_default(),
+            request_compression: op
+                .requestcompression
+                .as_ref()
+                .map(|r| r.encodings.clone())
+                .unwrap_or_default(),
             host_prefix,
             http_binding: None,
             checksum_required: op.http_checksum_required.unwrap_or(false),
@@ -996,11 +1168,12 @@ pub fn lower(sources: &Sources, options: &Options) -> Result<Service> {
         let id = ShapeId(i);
         // An event stream (a union of events and exceptions) only appears in the output of an
         // operation that is not generated: it gets no type of its own.
-        let event_stream =
-            matches!(model.shapes.get(&shape.wire_name), Some(m::Shape::Structure(st)) if st.eventstream == Some(true));
+        let event_stream = matches!(model.shapes.get(&shape.wire_name), Some(m::Shape::Structure(st)) if st.eventstream == Some(true));
         shape.home = match &shape.kind {
             ShapeKind::Structure(_) if event_stream => Home::OperationOnly,
-            ShapeKind::Structure(s) if error_set.contains(&id) || s.error.is_some() && !io_shapes.contains(&id) => {
+            ShapeKind::Structure(s)
+                if error_set.contains(&id) || s.error.is_some() && !io_shapes.contains(&id) =>
+            {
                 Home::Error
             }
             ShapeKind::Structure(_) if referenced.contains(&id) => Home::Types,
@@ -1017,7 +1190,8 @@ pub fn lower(sources: &Sources, options: &Options) -> Result<Service> {
         // members must not shadow the accessors every error has.
         if shape.home == Home::Error {
             if let ShapeKind::Structure(s) = &mut shape.kind {
-                let mut taken: BTreeSet<String> = s.members.iter().map(|m| m.rust_name.clone()).collect();
+                let mut taken: BTreeSet<String> =
+                    s.members.iter().map(|m| m.rust_name.clone()).collect();
                 for m in &mut s.members {
                     if ERROR_METHODS.contains(&m.rust_name.as_str()) {
                         taken.remove(&m.rust_name);
@@ -1040,7 +1214,10 @@ pub fn lower(sources: &Sources, options: &Options) -> Result<Service> {
     // only applies to awsQuery-compatible services, which send it in `x-amzn-query-error`.
     if matches!(protocol, Protocol::AwsJson { .. }) && !aws_query_compatible {
         for shape in &mut shapes {
-            if let ShapeKind::Structure(Structure { error: Some(info), .. }) = &mut shape.kind {
+            if let ShapeKind::Structure(Structure {
+                error: Some(info), ..
+            }) = &mut shape.kind
+            {
                 info.code = shape.wire_name.clone();
             }
         }
@@ -1053,18 +1230,28 @@ pub fn lower(sources: &Sources, options: &Options) -> Result<Service> {
 
     // Hand-written sensitivity overrides.
     for o in &overrides.sensitive {
-        let (shape_name, member_name) = o
-            .member
-            .split_once('.')
-            .ok_or_else(|| anyhow!("overrides: sensitive member `{}` is not of the form Shape.Member", o.member))?;
-        let id = index
-            .get(shape_name)
-            .ok_or_else(|| anyhow!("overrides: sensitive member `{}`: no shape `{shape_name}`", o.member))?;
+        let (shape_name, member_name) = o.member.split_once('.').ok_or_else(|| {
+            anyhow!(
+                "overrides: sensitive member `{}` is not of the form Shape.Member",
+                o.member
+            )
+        })?;
+        let id = index.get(shape_name).ok_or_else(|| {
+            anyhow!(
+                "overrides: sensitive member `{}`: no shape `{shape_name}`",
+                o.member
+            )
+        })?;
         let member = match &mut shapes[id.0].kind {
             ShapeKind::Structure(s) => s.members.iter_mut().find(|m| m.wire_name == member_name),
             _ => None,
         }
-        .ok_or_else(|| anyhow!("overrides: sensitive member `{}`: `{shape_name}` has no member `{member_name}`", o.member))?;
+        .ok_or_else(|| {
+            anyhow!(
+                "overrides: sensitive member `{}`: `{shape_name}` has no member `{member_name}`",
+                o.member
+            )
+        })?;
         member.sensitive = true;
     }
 
@@ -1074,7 +1261,9 @@ pub fn lower(sources: &Sources, options: &Options) -> Result<Service> {
     quirks::apply_limits(&mut shapes, &index, overrides)?;
 
     // Sensitivity through lists and maps, and boxing of recursive members.
-    let sensitive: Vec<bool> = (0..shapes.len()).map(|i| deep_sensitive(&shapes, ShapeId(i), 0)).collect();
+    let sensitive: Vec<bool> = (0..shapes.len())
+        .map(|i| deep_sensitive(&shapes, ShapeId(i), 0))
+        .collect();
     let reach = direct_struct_reach(&shapes);
     for (i, shape) in shapes.iter_mut().enumerate() {
         if let ShapeKind::Structure(s) = &mut shape.kind {
@@ -1163,23 +1352,39 @@ pub fn lower(sources: &Sources, options: &Options) -> Result<Service> {
 
     let endpoints = match &sources.endpoint_rules {
         Some(rules) => Some(
-            endpoints::lower(rules, sources.partitions.as_ref(), sources.endpoint_tests.as_ref())
-                .context("endpoint rule set")?,
+            endpoints::lower(
+                rules,
+                sources.partitions.as_ref(),
+                sources.endpoint_tests.as_ref(),
+            )
+            .context("endpoint rule set")?,
         ),
         None => None,
     };
-    let service_id = meta.service_id.clone().unwrap_or_else(|| meta.endpoint_prefix.clone().unwrap_or_default());
+    let service_id = meta
+        .service_id
+        .clone()
+        .unwrap_or_else(|| meta.endpoint_prefix.clone().unwrap_or_default());
     let crate_name = match &options.crate_name {
         Some(n) => n.clone(),
         None => naming::field_name(&service_id),
     };
-    let endpoint_prefix = meta.endpoint_prefix.clone().unwrap_or_else(|| crate_name.clone());
+    let endpoint_prefix = meta
+        .endpoint_prefix
+        .clone()
+        .unwrap_or_else(|| crate_name.clone());
     Ok(Service {
         crate_name,
         api_version: meta.api_version.clone(),
-        full_name: meta.service_full_name.clone().unwrap_or_else(|| service_id.clone()),
+        full_name: meta
+            .service_full_name
+            .clone()
+            .unwrap_or_else(|| service_id.clone()),
         service_id,
-        signing_name: meta.signing_name.clone().unwrap_or_else(|| endpoint_prefix.clone()),
+        signing_name: meta
+            .signing_name
+            .clone()
+            .unwrap_or_else(|| endpoint_prefix.clone()),
         endpoint_prefix,
         global_endpoint: meta.global_endpoint.clone(),
         xml_namespace: meta.xml_namespace.clone(),
@@ -1187,14 +1392,7 @@ pub fn lower(sources: &Sources, options: &Options) -> Result<Service> {
         aws_query_compatible,
         unsupported,
         auth: meta.auth.clone().unwrap_or_default(),
-        docs: match (model.deprecated, &model.deprecated_message) {
-            (Some(true), message) | (_, message @ Some(_)) => format!(
-                "**Deprecated:** {}\n\n{}",
-                message.as_deref().unwrap_or("the service is deprecated."),
-                html_to_markdown(model.documentation.as_deref().unwrap_or(""))
-            ),
-            _ => html_to_markdown(model.documentation.as_deref().unwrap_or("")),
-        },
+        docs: service_docs(model),
         shapes,
         operations,
         iam,
@@ -1209,9 +1407,36 @@ fn member_docs(mem: &m::Member) -> String {
         Some(values) if !values.is_empty() => {
             let values: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
             let list = format!("Values: {}.", values.join(", "));
-            if docs.is_empty() { list } else { format!("{docs}\n\n{list}") }
+            if docs.is_empty() {
+                list
+            } else {
+                format!("{docs}\n\n{list}")
+            }
         }
         _ => docs,
+    }
+}
+
+/// The service's docs as Markdown, led by a deprecation note when the model deprecates the
+/// whole service (`deprecated`, `deprecatedMessage`).
+fn service_docs(model: &m::ServiceModel) -> String {
+    let docs = html_to_markdown(model.documentation.as_deref().unwrap_or(""));
+    if model.deprecated != Some(true) && model.deprecated_message.is_none() {
+        return docs;
+    }
+    let note = match model
+        .deprecated_message
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(why) => format!("**Deprecated:** {}", html_to_markdown(why)),
+        None => "**Deprecated.**".to_owned(),
+    };
+    if docs.is_empty() {
+        note
+    } else {
+        format!("{note}\n\n{docs}")
     }
 }
 
@@ -1226,10 +1451,12 @@ fn deep_sensitive(shapes: &[Shape], id: ShapeId, depth: usize) -> bool {
     }
     match &shape.kind {
         ShapeKind::List(l) => {
-            !matches!(shapes[l.member.0].kind, ShapeKind::Structure(_)) && deep_sensitive(shapes, l.member, depth + 1)
+            !matches!(shapes[l.member.0].kind, ShapeKind::Structure(_))
+                && deep_sensitive(shapes, l.member, depth + 1)
         }
         ShapeKind::Map(m) => {
-            !matches!(shapes[m.value.0].kind, ShapeKind::Structure(_)) && deep_sensitive(shapes, m.value, depth + 1)
+            !matches!(shapes[m.value.0].kind, ShapeKind::Structure(_))
+                && deep_sensitive(shapes, m.value, depth + 1)
         }
         _ => false,
     }
@@ -1286,12 +1513,16 @@ fn lower_shape(
         home: Home::Inline,
     };
     Ok(match shape {
-        m::Shape::Structure(s) if s.document == Some(true) => {
-            mk(ShapeKind::Document, &s.documentation, s.sensitive, deprecation(s.deprecated, &s.deprecated_message, &s.deprecated_since))
-        }
+        m::Shape::Structure(s) if s.document == Some(true) => mk(
+            ShapeKind::Document,
+            &s.documentation,
+            s.sensitive,
+            deprecation(s.deprecated, &s.deprecated_message, &s.deprecated_since),
+        ),
         m::Shape::Structure(s) => {
             let mut members = Vec::new();
-            let mut taken: BTreeSet<String> = RESERVED_METHODS.iter().map(|s| s.to_string()).collect();
+            let mut taken: BTreeSet<String> =
+                RESERVED_METHODS.iter().map(|s| s.to_string()).collect();
             for (mname, mem) in &s.members {
                 let mpath = format!("{path}.members.{mname}");
                 let target = resolve(&mem.shape, &mpath)?;
@@ -1314,7 +1545,11 @@ fn lower_shape(
                     xml_attribute: mem.xml_attribute.unwrap_or(false),
                     xml_namespace: xml_ns(&mem.xml_namespace),
                     timestamp_format: mem.timestamp_format.map(TimestampFormat::from),
-                    deprecated: deprecation(mem.deprecated, &mem.deprecated_message, &mem.deprecated_since),
+                    deprecated: deprecation(
+                        mem.deprecated,
+                        &mem.deprecated_message,
+                        &mem.deprecated_since,
+                    ),
                     sensitive: mem.sensitive.unwrap_or(false),
                     idempotency_token: mem.idempotency_token.unwrap_or(false),
                     boxed: false,
@@ -1331,7 +1566,10 @@ fn lower_shape(
             let error = s.error.as_ref().map(|e| ErrorInfo {
                 code: e.code.clone().unwrap_or_else(|| name.to_owned()),
                 http_status: e.http_status_code,
-                sender_fault: e.sender_fault.unwrap_or(!s.fault.unwrap_or(false)),
+                sender_fault: e
+                    .sender_fault
+                    .or(e.fault.map(|f| !f))
+                    .unwrap_or(!s.fault.unwrap_or(false)),
                 retryable: s.retryable.as_ref().map(|r| r.throttling.unwrap_or(false)),
             });
             let error = error.or_else(|| {
@@ -1351,7 +1589,9 @@ fn lower_shape(
                     xml_namespace: xml_ns(&s.xml_namespace),
                     location_name: s.location_name.clone(),
                     payload: match &s.payload {
-                        Some(p) if !s.members.contains_key(p) => bail!("{path}.payload: `{p}` is not a member of the structure"),
+                        Some(p) if !s.members.contains_key(p) => {
+                            bail!("{path}.payload: `{p}` is not a member of the structure")
+                        }
                         p => p.clone(),
                     },
                     retired: Vec::new(),
@@ -1367,7 +1607,10 @@ fn lower_shape(
                 member_location_name: l.member.location_name.clone(),
                 member_xml_namespace: xml_ns(&l.member.xml_namespace),
                 flattened: l.flattened.unwrap_or(false),
-                length: Range { min: number_u64(&l.min, path)?, max: number_u64(&l.max, path)? },
+                length: Range {
+                    min: number_u64(&l.min, path)?,
+                    max: number_u64(&l.max, path)?,
+                },
             }),
             &l.documentation,
             l.sensitive,
@@ -1380,7 +1623,10 @@ fn lower_shape(
                 key_location_name: mp.key.location_name.clone(),
                 value_location_name: mp.value.location_name.clone(),
                 flattened: mp.flattened.unwrap_or(false),
-                length: Range { min: number_u64(&mp.min, path)?, max: number_u64(&mp.max, path)? },
+                length: Range {
+                    min: number_u64(&mp.min, path)?,
+                    max: number_u64(&mp.max, path)?,
+                },
             }),
             &mp.documentation,
             mp.sensitive,
@@ -1394,7 +1640,10 @@ fn lower_shape(
                 if !seen_values.insert(v.clone()) {
                     continue;
                 }
-                enum_values.push(EnumValue { wire: v.clone(), rust: unique(naming::variant_name(v), &mut variants) });
+                enum_values.push(EnumValue {
+                    wire: v.clone(),
+                    rust: unique(naming::variant_name(v), &mut variants),
+                });
             }
             let (pattern, unchecked_pattern) = match &s.pattern {
                 Some(p) if checkable_pattern(p) => (Some(p.clone()), None),
@@ -1404,7 +1653,10 @@ fn lower_shape(
             mk(
                 ShapeKind::String(StringShape {
                     enum_values,
-                    length: Range { min: number_u64(&s.min, path)?, max: number_u64(&s.max, path)? },
+                    length: Range {
+                        min: number_u64(&s.min, path)?,
+                        max: number_u64(&s.max, path)?,
+                    },
                     pattern,
                     unchecked_pattern,
                 }),
@@ -1414,22 +1666,38 @@ fn lower_shape(
             )
         }
         m::Shape::Integer(n) | m::Shape::Long(n) => {
-            let range = Range { min: number_i64(&n.min, path)?, max: number_i64(&n.max, path)? };
+            let range = Range {
+                min: number_i64(&n.min, path)?,
+                max: number_i64(&n.max, path)?,
+            };
             let kind = if matches!(shape, m::Shape::Integer(_)) {
                 ShapeKind::Integer(range)
             } else {
                 ShapeKind::Long(range)
             };
-            mk(kind, &n.documentation, n.sensitive, deprecation(n.deprecated, &n.deprecated_message, &n.deprecated_since))
+            mk(
+                kind,
+                &n.documentation,
+                n.sensitive,
+                deprecation(n.deprecated, &n.deprecated_message, &n.deprecated_since),
+            )
         }
         m::Shape::Float(n) | m::Shape::Double(n) => {
-            let range = Range { min: number_f64(&n.min), max: number_f64(&n.max) };
+            let range = Range {
+                min: number_f64(&n.min),
+                max: number_f64(&n.max),
+            };
             let kind = if matches!(shape, m::Shape::Float(_)) {
                 ShapeKind::Float(range)
             } else {
                 ShapeKind::Double(range)
             };
-            mk(kind, &n.documentation, n.sensitive, deprecation(n.deprecated, &n.deprecated_message, &n.deprecated_since))
+            mk(
+                kind,
+                &n.documentation,
+                n.sensitive,
+                deprecation(n.deprecated, &n.deprecated_message, &n.deprecated_since),
+            )
         }
         m::Shape::Boolean(b) => mk(
             ShapeKind::Boolean,
@@ -1438,13 +1706,20 @@ fn lower_shape(
             deprecation(b.deprecated, &b.deprecated_message, &b.deprecated_since),
         ),
         m::Shape::Timestamp(t) => mk(
-            ShapeKind::Timestamp { format: t.timestamp_format.map(TimestampFormat::from) },
+            ShapeKind::Timestamp {
+                format: t.timestamp_format.map(TimestampFormat::from),
+            },
             &t.documentation,
             t.sensitive,
             deprecation(t.deprecated, &t.deprecated_message, &t.deprecated_since),
         ),
         m::Shape::Blob(b) => mk(
-            ShapeKind::Blob { length: Range { min: number_u64(&b.min, path)?, max: number_u64(&b.max, path)? } },
+            ShapeKind::Blob {
+                length: Range {
+                    min: number_u64(&b.min, path)?,
+                    max: number_u64(&b.max, path)?,
+                },
+            },
             &b.documentation,
             b.sensitive,
             deprecation(b.deprecated, &b.deprecated_message, &b.deprecated_since),

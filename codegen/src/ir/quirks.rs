@@ -20,8 +20,14 @@ pub fn declare_actions(svc: &IamService, overrides: &Overrides) -> Result<IamSer
     let mut svc = svc.clone();
     for d in &overrides.declared_actions {
         let what = format!("overrides: declared action `{}:{}`", svc.prefix, d.action);
-        ensure!(!d.source.trim().is_empty(), "{what}: `source` is empty (say where the permission is documented)");
-        ensure!(!d.description.trim().is_empty(), "{what}: `description` is empty");
+        ensure!(
+            !d.source.trim().is_empty(),
+            "{what}: `source` is empty (say where the permission is documented)"
+        );
+        ensure!(
+            !d.description.trim().is_empty(),
+            "{what}: `description` is empty"
+        );
         let lower = d.action.to_ascii_lowercase();
         if let Some(existing) = svc.privileges_lower_name.get(&lower) {
             bail!(
@@ -32,7 +38,11 @@ pub fn declare_actions(svc: &IamService, overrides: &Overrides) -> Result<IamSer
         }
         let mut rows = BTreeMap::new();
         for r in &d.resource_types {
-            ensure!(svc.resources.contains_key(&r.name), "{what}: the privilege model has no resource type `{}`", r.name);
+            ensure!(
+                svc.resources.contains_key(&r.name),
+                "{what}: the privilege model has no resource type `{}`",
+                r.name
+            );
             rows.insert(
                 r.name.clone(),
                 PrivilegeResourceType {
@@ -52,7 +62,10 @@ pub fn declare_actions(svc: &IamService, overrides: &Overrides) -> Result<IamSer
                 dependent_actions: Vec::new(),
             },
         );
-        let lower_rows = rows.keys().map(|k| (k.to_ascii_lowercase(), k.clone())).collect();
+        let lower_rows = rows
+            .keys()
+            .map(|k| (k.to_ascii_lowercase(), k.clone()))
+            .collect();
         svc.privileges.insert(
             d.action.clone(),
             Privilege {
@@ -74,11 +87,17 @@ pub fn declare_actions(svc: &IamService, overrides: &Overrides) -> Result<IamSer
 }
 
 /// Tightens shape constraints with the overrides' `limits`.
-pub fn apply_limits(shapes: &mut [Shape], index: &BTreeMap<&str, ShapeId>, overrides: &Overrides) -> Result<()> {
+pub fn apply_limits(
+    shapes: &mut [Shape],
+    index: &BTreeMap<&str, ShapeId>,
+    overrides: &Overrides,
+) -> Result<()> {
     for limit in &overrides.limits {
         let what = format!("overrides: limit on `{}`", limit.shape);
         ensure!(!limit.why.trim().is_empty(), "{what}: `why` is empty");
-        let id = index.get(limit.shape.as_str()).ok_or_else(|| anyhow!("{what}: no such shape"))?;
+        let id = index
+            .get(limit.shape.as_str())
+            .ok_or_else(|| anyhow!("{what}: no such shape"))?;
         match &mut shapes[id.0].kind {
             ShapeKind::String(s) => {
                 if let Some(max) = limit.max {
@@ -87,18 +106,26 @@ pub fn apply_limits(shapes: &mut [Shape], index: &BTreeMap<&str, ShapeId>, overr
                 if let Some(pattern) = &limit.pattern {
                     match &s.pattern {
                         Some(existing) if existing != pattern => {
-                            bail!("{what}: pattern `{pattern}` differs from the model's `{existing}`")
+                            bail!(
+                                "{what}: pattern `{pattern}` differs from the model's `{existing}`"
+                            )
                         }
                         Some(_) => {}
                         None => {
-                            ensure!(super::checkable_pattern(pattern), "{what}: pattern `{pattern}` does not compile");
+                            ensure!(
+                                super::checkable_pattern(pattern),
+                                "{what}: pattern `{pattern}` does not compile"
+                            );
                             s.pattern = Some(pattern.clone());
                         }
                     }
                 }
             }
             ShapeKind::List(l) => {
-                ensure!(limit.pattern.is_none(), "{what}: a list shape has no pattern");
+                ensure!(
+                    limit.pattern.is_none(),
+                    "{what}: a list shape has no pattern"
+                );
                 if let Some(max) = limit.max {
                     l.length.max = Some(l.length.max.map_or(max, |m| m.min(max)));
                 }
@@ -110,7 +137,9 @@ pub fn apply_limits(shapes: &mut [Shape], index: &BTreeMap<&str, ShapeId>, overr
 }
 
 fn split_member<'a>(member: &'a str, what: &str) -> Result<(&'a str, &'a str)> {
-    member.split_once('.').ok_or_else(|| anyhow!("{what}: `{member}` is not of the form Shape.Member"))
+    member
+        .split_once('.')
+        .ok_or_else(|| anyhow!("{what}: `{member}` is not of the form Shape.Member"))
 }
 
 /// Fills [`IamModel::operation_permissions`] and [`IamModel::policy_max_chars`] from the
@@ -123,8 +152,12 @@ pub fn apply_permissions(
     overrides: &Overrides,
 ) -> Result<()> {
     let member_of = |shape: &str, member: &str, what: &str| -> Result<(ShapeId, String, ShapeId)> {
-        let id = *index.get(shape).ok_or_else(|| anyhow!("{what}: no shape `{shape}`"))?;
-        let ShapeKind::Structure(s) = &shapes[id.0].kind else { bail!("{what}: `{shape}` is not a structure") };
+        let id = *index
+            .get(shape)
+            .ok_or_else(|| anyhow!("{what}: no shape `{shape}`"))?;
+        let ShapeKind::Structure(s) = &shapes[id.0].kind else {
+            bail!("{what}: `{shape}` is not a structure")
+        };
         let m = s
             .members
             .iter()
@@ -138,7 +171,9 @@ pub fn apply_permissions(
             let what = format!("overrides: policy document member `{member}`");
             let (shape, name) = split_member(member, &what)?;
             let (_, _, target) = member_of(shape, name, &what)?;
-            let ShapeKind::String(s) = &shapes[target.0].kind else { bail!("{what}: not a string member") };
+            let ShapeKind::String(s) = &shapes[target.0].kind else {
+                bail!("{what}: not a string member")
+            };
             ensure!(
                 s.length.max == Some(docs.max_chars),
                 "{what}: its shape's maximum length {:?} differs from `max_chars` {}",
@@ -164,7 +199,10 @@ pub fn apply_permissions(
         let what = format!("overrides: conditional permission on `{}`", c.member);
         let (shape, name) = split_member(&c.member, &what)?;
         let (id, accessor, _) = member_of(shape, name, &what)?;
-        ensure!(operations.iter().any(|op| op.input == Some(id)), "{what}: `{shape}` is not an operation input");
+        ensure!(
+            operations.iter().any(|op| op.input == Some(id)),
+            "{what}: `{shape}` is not an operation input"
+        );
         let action = model
             .actions
             .iter()
@@ -181,16 +219,28 @@ pub fn apply_permissions(
     model.operation_permissions = operations
         .iter()
         .map(|op| {
-            let linked = model.actions.iter().position(|a| a.operation.as_deref() == Some(op.wire_name.as_str()));
-            let no_permission = no_permission.get(op.wire_name.as_str()).map(|w| (*w).to_owned());
+            let linked = model
+                .actions
+                .iter()
+                .position(|a| a.operation.as_deref() == Some(op.wire_name.as_str()));
+            let no_permission = no_permission
+                .get(op.wire_name.as_str())
+                .map(|w| (*w).to_owned());
             OperationPermission {
                 operation: op.wire_name.clone(),
                 module: op.module.clone(),
                 input_type: op.input.map(|_| format!("{}Input", op.rust_name)),
-                actions: if no_permission.is_some() { Vec::new() } else { linked.into_iter().collect() },
+                actions: if no_permission.is_some() {
+                    Vec::new()
+                } else {
+                    linked.into_iter().collect()
+                },
                 permission_unknown: no_permission.is_none() && linked.is_none(),
                 no_permission,
-                conditional: op.input.and_then(|id| conditional.remove(&id)).unwrap_or_default(),
+                conditional: op
+                    .input
+                    .and_then(|id| conditional.remove(&id))
+                    .unwrap_or_default(),
             }
         })
         .collect();

@@ -17,7 +17,12 @@ fn lower_text(model: &str) -> Service {
 }
 
 fn shape_id(svc: &Service, wire: &str) -> ShapeId {
-    ShapeId(svc.shapes.iter().position(|s| s.wire_name == wire).expect("shape exists"))
+    ShapeId(
+        svc.shapes
+            .iter()
+            .position(|s| s.wire_name == wire)
+            .expect("shape exists"),
+    )
 }
 
 #[test]
@@ -52,17 +57,24 @@ fn error_variants_skip_repeated_codes_and_never_shadow_unhandled() {
 
 /// The STS model lowered with a privilege model edited by `edit_privileges` and the given
 /// overrides text.
-fn lower_sts_with(edit_privileges: impl FnOnce(&mut serde_json::Value), overrides: &str) -> anyhow::Result<Service> {
+fn lower_sts_with(
+    edit_privileges: impl FnOnce(&mut serde_json::Value),
+    overrides: &str,
+) -> anyhow::Result<Service> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let read = |rel: &str| std::fs::read_to_string(root.join(rel)).expect(rel);
-    let mut privileges: serde_json::Value = serde_json::from_str(&read("model/iam/sts.json")).unwrap();
+    let mut privileges: serde_json::Value =
+        serde_json::from_str(&read("model/iam/sts.json")).unwrap();
     edit_privileges(&mut privileges);
     let inputs = Inputs {
         service_model: read("model/sts/service-2.json"),
         privileges: Some(privileges.to_string()),
         endpoint_rules: None,
         partitions: None,
-        options: Options { overrides: Some(overrides.to_owned()), ..Options::default() },
+        options: Options {
+            overrides: Some(overrides.to_owned()),
+            ..Options::default()
+        },
     };
     let sources = Sources::parse(&inputs)?;
     lower(&sources, &inputs.options)
@@ -70,20 +82,36 @@ fn lower_sts_with(edit_privileges: impl FnOnce(&mut serde_json::Value), override
 
 fn drop_privilege(name: &'static str) -> impl FnOnce(&mut serde_json::Value) {
     move |p| {
-        p["privileges"].as_object_mut().unwrap().remove(name).expect("privilege exists");
-        p["privileges_lower_name"].as_object_mut().unwrap().remove(&name.to_ascii_lowercase());
+        p["privileges"]
+            .as_object_mut()
+            .unwrap()
+            .remove(name)
+            .expect("privilege exists");
+        p["privileges_lower_name"]
+            .as_object_mut()
+            .unwrap()
+            .remove(&name.to_ascii_lowercase());
     }
 }
 
 fn permission<'a>(svc: &'a Service, op: &str) -> &'a super::iam::OperationPermission {
-    svc.iam.as_ref().unwrap().operation_permissions.iter().find(|p| p.operation == op).unwrap()
+    svc.iam
+        .as_ref()
+        .unwrap()
+        .operation_permissions
+        .iter()
+        .find(|p| p.operation == op)
+        .unwrap()
 }
 
 #[test]
 fn an_operation_the_privilege_model_lacks_has_an_unknown_permission_until_declared() {
     let lagging = lower_sts_with(drop_privilege("GetSessionToken"), "{}").unwrap();
     let op = permission(&lagging, "GetSessionToken");
-    assert!(op.permission_unknown && op.actions.is_empty() && op.no_permission.is_none(), "{op:?}");
+    assert!(
+        op.permission_unknown && op.actions.is_empty() && op.no_permission.is_none(),
+        "{op:?}"
+    );
     assert!(!permission(&lagging, "AssumeRole").permission_unknown);
 
     let declared = r#"{"declared_actions": [{"action": "GetSessionToken", "description": "Grants GetSessionToken.",
@@ -96,20 +124,48 @@ fn an_operation_the_privilege_model_lacks_has_an_unknown_permission_until_declar
     let iam = svc.iam.as_ref().unwrap();
     let action = &iam.actions[op.actions[0]];
     assert_eq!(action.policy_name, "sts:GetSessionToken");
-    assert!(action.description.contains("source: Service Authorization Reference"), "{}", action.description);
-    assert_eq!(action.condition_keys.iter().map(|k| k.name.as_str()).collect::<Vec<_>>(), ["aws:MultiFactorAuthPresent"]);
+    assert!(
+        action
+            .description
+            .contains("source: Service Authorization Reference"),
+        "{}",
+        action.description
+    );
+    assert_eq!(
+        action
+            .condition_keys
+            .iter()
+            .map(|k| k.name.as_str())
+            .collect::<Vec<_>>(),
+        ["aws:MultiFactorAuthPresent"]
+    );
 
     // A declaration the privilege model has caught up with, one without a source, and one that
     // names a resource type the privilege model does not have are errors that say so.
     let err = lower_sts_with(|_| {}, declared).unwrap_err().to_string();
-    assert!(err.contains("now lists `sts:GetSessionToken`") && err.contains("remove the declaration"), "{err}");
-    let err = lower_sts_with(drop_privilege("GetSessionToken"), &declared.replace("Service Authorization Reference, AWS Security Token Service", " "))
-        .unwrap_err()
-        .to_string();
+    assert!(
+        err.contains("now lists `sts:GetSessionToken`") && err.contains("remove the declaration"),
+        "{err}"
+    );
+    let err = lower_sts_with(
+        drop_privilege("GetSessionToken"),
+        &declared.replace(
+            "Service Authorization Reference, AWS Security Token Service",
+            " ",
+        ),
+    )
+    .unwrap_err()
+    .to_string();
     assert!(err.contains("`source` is empty"), "{err}");
-    let err = lower_sts_with(drop_privilege("GetSessionToken"), &declared.replace(r#""resource_types": []"#, r#""resource_types": [{"name": "bucket", "required": true}]"#))
-        .unwrap_err()
-        .to_string();
+    let err = lower_sts_with(
+        drop_privilege("GetSessionToken"),
+        &declared.replace(
+            r#""resource_types": []"#,
+            r#""resource_types": [{"name": "bucket", "required": true}]"#,
+        ),
+    )
+    .unwrap_err()
+    .to_string();
     assert!(err.contains("no resource type `bucket`"), "{err}");
 }
 
@@ -139,7 +195,13 @@ fn flattened_list_items_are_named_by_the_list_member_only_when_the_shape_is_flat
     let names: Vec<(&str, Option<&str>, &str)> = s
         .members
         .iter()
-        .map(|m| (m.wire_name.as_str(), m.flattened_item_name.as_deref(), m.item_name()))
+        .map(|m| {
+            (
+                m.wire_name.as_str(),
+                m.flattened_item_name.as_deref(),
+                m.item_name(),
+            )
+        })
         .collect();
     assert_eq!(
         names,
@@ -179,7 +241,10 @@ fn rest_json_bindings_are_decided_in_the_ir() {
     assert_eq!(svc.protocol, Protocol::RestJson1);
     let op = &svc.operations[0];
     assert!(op.unsigned, "noAuth operations are sent unsigned");
-    let binding = op.http_binding.as_ref().expect("restJson operations have a binding");
+    let binding = op
+        .http_binding
+        .as_ref()
+        .expect("restJson operations have a binding");
     let path: Vec<String> = binding
         .path
         .iter()
@@ -188,23 +253,64 @@ fn rest_json_bindings_are_decided_in_the_ir() {
             PathPart::Label { member, greedy } => format!("label:{member}:{greedy}"),
         })
         .collect();
-    assert_eq!(path, ["lit:/things/", "label:ThingName:false", "lit:/k/", "label:Key:true"]);
-    assert_eq!(binding.query, [("list-type".to_owned(), Some("2".to_owned())), ("flag".to_owned(), None)]);
-    let super::ShapeKind::Structure(input) = &svc.shape(shape_id(&svc, "In")).kind else { panic!("a structure") };
-    let member = |name: &str| input.members.iter().find(|m| m.wire_name == name).expect("member");
+    assert_eq!(
+        path,
+        [
+            "lit:/things/",
+            "label:ThingName:false",
+            "lit:/k/",
+            "label:Key:true"
+        ]
+    );
+    assert_eq!(
+        binding.query,
+        [
+            ("list-type".to_owned(), Some("2".to_owned())),
+            ("flag".to_owned(), None)
+        ]
+    );
+    let super::ShapeKind::Structure(input) = &svc.shape(shape_id(&svc, "In")).kind else {
+        panic!("a structure")
+    };
+    let member = |name: &str| {
+        input
+            .members
+            .iter()
+            .find(|m| m.wire_name == name)
+            .expect("member")
+    };
     assert_eq!(member("ThingName").location, Location::Uri);
     assert_eq!(member("Meta").location, Location::Headers);
     assert_eq!(member("Body").location, Location::Body);
-    assert_eq!(member("Since").location_timestamp_format, Some(TimestampFormat::Iso8601));
-    assert_eq!(member("At").location_timestamp_format, Some(TimestampFormat::Rfc822));
-    assert_eq!(member("Epoch").location_timestamp_format, Some(TimestampFormat::UnixTimestamp));
-    assert_eq!(member("Body").location_timestamp_format, None, "body timestamps keep the protocol default");
+    assert_eq!(
+        member("Since").location_timestamp_format,
+        Some(TimestampFormat::Iso8601)
+    );
+    assert_eq!(
+        member("At").location_timestamp_format,
+        Some(TimestampFormat::Rfc822)
+    );
+    assert_eq!(
+        member("Epoch").location_timestamp_format,
+        Some(TimestampFormat::UnixTimestamp)
+    );
+    assert_eq!(
+        member("Body").location_timestamp_format,
+        None,
+        "body timestamps keep the protocol default"
+    );
 }
 
 #[test]
 fn rest_json_labels_must_name_uri_members() {
     let model = REST_MODEL.replace("/things/{Name}", "/things/{Missing}");
-    let inputs = Inputs { service_model: model, privileges: None, endpoint_rules: None, partitions: None, options: Options::default() };
+    let inputs = Inputs {
+        service_model: model,
+        privileges: None,
+        endpoint_rules: None,
+        partitions: None,
+        options: Options::default(),
+    };
     let sources = Sources::parse(&inputs).expect("the model parses");
     let err = lower(&sources, &inputs.options).unwrap_err().to_string();
     assert!(err.contains("operations.Get.http.requestUri"), "{err}");
@@ -214,7 +320,13 @@ fn rest_json_labels_must_name_uri_members() {
 #[test]
 fn unknown_locations_are_errors_naming_the_shape() {
     let model = REST_MODEL.replace(r#""location": "querystring""#, r#""location": "cookie""#);
-    let inputs = Inputs { service_model: model, privileges: None, endpoint_rules: None, partitions: None, options: Options::default() };
+    let inputs = Inputs {
+        service_model: model,
+        privileges: None,
+        endpoint_rules: None,
+        partitions: None,
+        options: Options::default(),
+    };
     let err = Sources::parse(&inputs).map(|_| ()).unwrap_err();
     let err = format!("{err:#}");
     // The shape's path (serde buffers a tagged shape, so the member is not in the path) and
@@ -237,6 +349,155 @@ fn event_streams_get_no_type_and_their_operation_no_method() {
             "Denied": {"type": "structure", "exception": true, "members": {}}}}"#,
     );
     assert!(svc.operations.is_empty());
-    assert_eq!(svc.unsupported[0].reason, "its output member `Events` is an event stream");
-    assert_eq!(svc.shape(shape_id(&svc, "Stream")).home, Home::OperationOnly, "no type for the stream");
+    assert_eq!(
+        svc.unsupported[0].reason,
+        "its output member `Events` is an event stream"
+    );
+    assert_eq!(
+        svc.shape(shape_id(&svc, "Stream")).home,
+        Home::OperationOnly,
+        "no type for the stream"
+    );
+}
+
+/// Legacy awsQuery models (`elasticache/2014-09-30`, `rds/2014-09-01`) mark output references
+/// with `wrapper: true` next to their `resultWrapper`. botocore's parsers never read it: the
+/// wrapper element is `resultWrapper`'s. On an output reference and (though no model does it) on
+/// an input one, it is accepted and changes nothing the generator writes.
+#[test]
+fn wrapper_on_a_reference_is_accepted_and_changes_nothing() {
+    let model = |wrapper: &str| {
+        format!(
+            r#"{{"metadata": {{"apiVersion": "2014-09-30", "protocol": "query", "xmlNamespace": "http://x/"}},
+            "operations": {{"AuthorizeIngress": {{"name": "AuthorizeIngress", "http": {{"method": "POST", "requestUri": "/"}},
+                "input": {{"shape": "AuthorizeIngressMessage"{wrapper}}},
+                "output": {{"shape": "AuthorizeIngressResult", "resultWrapper": "AuthorizeIngressResult"{wrapper}}}}}}},
+            "shapes": {{
+                "AuthorizeIngressMessage": {{"type": "structure", "members": {{"GroupName": {{"shape": "S"}}}}}},
+                "AuthorizeIngressResult": {{"type": "structure", "members": {{"Group": {{"shape": "Group"}}}}}},
+                "Group": {{"type": "structure", "members": {{"Name": {{"shape": "S"}}}}, "wrapper": true}},
+                "S": {{"type": "string"}}}}}}"#
+        )
+    };
+    let with = model(r#", "wrapper": true"#);
+    let svc = lower_text(&with);
+    assert_eq!(
+        svc.operations[0].result_wrapper.as_deref(),
+        Some("AuthorizeIngressResult")
+    );
+    let generate = |text: &str| {
+        crate::generate(&Inputs {
+            service_model: text.to_owned(),
+            privileges: None,
+            endpoint_rules: None,
+            partitions: None,
+            options: Options::default(),
+        })
+        .expect("the model generates")
+    };
+    let (a, b) = (generate(&with), generate(&model("")));
+    assert_eq!(
+        a.files.keys().collect::<Vec<_>>(),
+        b.files.keys().collect::<Vec<_>>()
+    );
+    for (path, text) in &a.files {
+        assert!(
+            text == &b.files[path],
+            "{path} differs with `wrapper` on the references"
+        );
+    }
+    // The output is read from inside the `resultWrapper` element, as without `wrapper`.
+    let op = &a.files["src/operation/authorize_ingress.rs"];
+    assert!(op.contains("\"AuthorizeIngressResult\""), "{op}");
+}
+
+/// `fault` in a shape's `error` trait (App Mesh) makes the error the server's fault, as
+/// `senderFault: false` would.
+#[test]
+fn fault_in_the_error_trait_is_a_server_fault() {
+    let svc = lower_text(
+        r#"{"metadata": {"apiVersion": "1", "protocol": "json", "jsonVersion": "1.1", "targetPrefix": "X"},
+        "operations": {"Go": {"name": "Go", "http": {"method": "POST", "requestUri": "/"},
+            "errors": [{"shape": "Internal"}, {"shape": "BadRequest"}]}},
+        "shapes": {
+            "Internal": {"type": "structure", "members": {}, "exception": true,
+                "error": {"code": "InternalServerErrorException", "httpStatusCode": 500, "fault": true}},
+            "BadRequest": {"type": "structure", "members": {}, "exception": true,
+                "error": {"httpStatusCode": 400, "senderFault": true}}}}"#,
+    );
+    let fault = |name: &str| {
+        svc.structure(shape_id(&svc, name))
+            .and_then(|s| s.error.as_ref())
+            .map(|e| e.sender_fault)
+    };
+    assert_eq!(fault("Internal"), Some(false));
+    assert_eq!(fault("BadRequest"), Some(true));
+}
+
+/// An operation whose request needs a `Content-MD5` checksum (`httpChecksumRequired`) is
+/// generated without a method, saying why, rather than sent without the checksum; a deprecated
+/// service's docs say so first.
+#[test]
+fn checksum_required_operations_have_no_method_and_deprecated_services_say_so() {
+    let svc = lower_text(
+        r#"{"metadata": {"apiVersion": "1", "protocol": "json", "jsonVersion": "1.1", "targetPrefix": "X"},
+        "deprecated": true, "deprecatedMessage": "Use the <code>chime-sdk</code> namespaces.",
+        "documentation": "<p>The old service.</p>",
+        "operations": {
+            "Put": {"name": "Put", "http": {"method": "POST", "requestUri": "/"}, "httpChecksumRequired": true},
+            "Get": {"name": "Get", "http": {"method": "POST", "requestUri": "/"}, "unsignedPayload": true}},
+        "shapes": {}}"#,
+    );
+    assert_eq!(
+        svc.operations
+            .iter()
+            .map(|o| o.wire_name.as_str())
+            .collect::<Vec<_>>(),
+        ["Get"]
+    );
+    assert_eq!(svc.unsupported.len(), 1);
+    assert_eq!(svc.unsupported[0].wire_name, "Put");
+    assert!(
+        svc.unsupported[0].reason.contains("httpChecksumRequired"),
+        "{}",
+        svc.unsupported[0].reason
+    );
+    assert!(
+        svc.docs
+            .starts_with("**Deprecated:** Use the `chime-sdk` namespaces."),
+        "{}",
+        svc.docs
+    );
+    assert!(svc.docs.ends_with("The old service."), "{}", svc.docs);
+}
+
+/// `streaming_operations` names the operations dropped for streaming, and how they stream.
+#[test]
+fn streaming_operations_are_counted_by_kind() {
+    let model: crate::model::service::ServiceModel = crate::model::parse_json(
+        r#"{"metadata": {"apiVersion": "1", "protocol": "json"},
+        "operations": {
+            "Download": {"name": "Download", "http": {"method": "POST", "requestUri": "/"}, "output": {"shape": "Out"}},
+            "Subscribe": {"name": "Subscribe", "http": {"method": "POST", "requestUri": "/"}, "output": {"shape": "Events"}},
+            "Plain": {"name": "Plain", "http": {"method": "POST", "requestUri": "/"}, "output": {"shape": "Events2"}}},
+        "shapes": {
+            "Out": {"type": "structure", "members": {"Body": {"shape": "Stream"}}, "payload": "Body"},
+            "Stream": {"type": "blob", "streaming": true, "requiresLength": true},
+            "Events": {"type": "structure", "members": {"Stream": {"shape": "EventStream"}}},
+            "EventStream": {"type": "structure", "members": {}, "eventstream": true},
+            "Events2": {"type": "structure", "members": {}}}}"#,
+        "model",
+    )
+    .expect("parses");
+    let ops: Vec<(String, super::Streaming)> = super::streaming_operations(&model)
+        .into_iter()
+        .map(|(name, kind, _)| (name, kind))
+        .collect();
+    assert_eq!(
+        ops,
+        [
+            ("Download".to_owned(), super::Streaming::Payload),
+            ("Subscribe".to_owned(), super::Streaming::EventStream)
+        ]
+    );
 }

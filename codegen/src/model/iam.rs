@@ -70,7 +70,6 @@ pub struct PrivilegeResourceType {
     pub dependent_actions: Vec<String>,
 }
 
-
 /// One resource type.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

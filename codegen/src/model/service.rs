@@ -1,7 +1,10 @@
 //! Serde mirror of botocore's `service-2.json` for the awsQuery and awsJson protocols.
 //!
-//! Every key any awsQuery or awsJson model (or the botocore protocol test suites) uses is listed;
-//! `deny_unknown_fields` makes any other key an error naming its JSON path.
+//! Every key any model in the botocore wheel uses (all services, protocols and API versions, as
+//! `cargo xtask model-keys` sweeps them into `tests/data/model-keys.json`, which
+//! `codegen/tests/model_keys.rs` checks against this mirror), and every key the botocore protocol
+//! test suites use, is listed; `deny_unknown_fields` makes any other key an error naming its JSON
+//! path. A key the generator does not act on says so ("Ignored: ...") with the reason.
 
 use std::collections::BTreeMap;
 
@@ -26,9 +29,10 @@ pub struct ServiceModel {
     /// Endpoint rule-set parameters a client may set (the endpoint rule set describes them too).
     #[serde(default, rename = "clientContextParams")]
     pub client_context_params: Option<serde_json::Value>,
-    /// The whole service is deprecated (Chime's old namespace): said at the top of the docs.
+    /// The whole service is deprecated (an old namespace of Chime): the crate docs say so.
     #[serde(default)]
     pub deprecated: Option<bool>,
+    /// Why the service is deprecated, for the crate docs.
     #[serde(default, rename = "deprecatedMessage")]
     pub deprecated_message: Option<String>,
 }
@@ -120,15 +124,16 @@ pub struct Operation {
     pub endpoint_operation: Option<bool>,
     #[serde(default)]
     pub requestcompression: Option<RequestCompression>,
-    #[serde(default, rename = "httpChecksum")]
-    pub http_checksum: Option<serde_json::Value>,
-    /// The request must carry a `Content-MD5` header (the legacy checksum trait).
-    #[serde(default, rename = "httpChecksumRequired")]
-    pub http_checksum_required: Option<bool>,
-    /// The payload is signed as `UNSIGNED-PAYLOAD` (only streaming uploads, which this
-    /// generator does not generate, carry it).
+    /// Ignored: the client may send the payload unsigned (`UNSIGNED-PAYLOAD`); this generator
+    /// signs every payload, which the service accepts as well.
     #[serde(default, rename = "unsignedPayload")]
     pub unsigned_payload: Option<bool>,
+    /// The request needs a `Content-MD5` header, which this generator does not compute yet: the
+    /// operation is generated without a method, saying why.
+    #[serde(default, rename = "httpChecksumRequired")]
+    pub http_checksum_required: Option<bool>,
+    #[serde(default, rename = "httpChecksum")]
+    pub http_checksum: Option<serde_json::Value>,
     #[serde(default, rename = "staticContextParams")]
     pub static_context_params: Option<BTreeMap<String, serde_json::Value>>,
     #[serde(default, rename = "contextParams")]
@@ -183,6 +188,11 @@ pub struct ShapeRef {
     /// Legacy models repeat an error's traits on the reference.
     #[serde(default)]
     pub fault: Option<bool>,
+    /// Ignored: legacy awsQuery models (`elasticache/2014-09-30`, `rds/2014-09-01`) mark an
+    /// output reference whose result sits in a wrapper element; botocore's parsers never read
+    /// it, and the element is named by `resultWrapper`, which every such reference also has.
+    #[serde(default)]
+    pub wrapper: Option<bool>,
 }
 
 /// A shape, parsed into one variant per `type` at the serde boundary.
@@ -274,18 +284,53 @@ pub struct ErrorTrait {
     pub http_status_code: Option<u16>,
     #[serde(default)]
     pub sender_fault: Option<bool>,
+    /// `fault: true`: the server's fault (`senderFault: false`); App Mesh repeats the
+    /// structure's `fault` here.
+    #[serde(default)]
+    pub fault: Option<bool>,
 }
 
-/// `xmlNamespace` is either a URI string or `{ "uri": ..., "prefix": ... }`.
+/// `xmlNamespace` is either a URI string or `{ "uri": ..., "prefix": ... }` (no other key).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(untagged)]
+#[serde(try_from = "XmlNamespaceText")]
 pub enum XmlNamespace {
     Uri(String),
-    Full {
-        uri: String,
-        #[serde(default)]
-        prefix: Option<String>,
-    },
+    Full { uri: String, prefix: Option<String> },
+}
+
+/// What `xmlNamespace` holds before its object form's keys are checked (an untagged enum
+/// cannot deny unknown fields and still say which one it met).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum XmlNamespaceText {
+    Uri(String),
+    Object(BTreeMap<String, serde_json::Value>),
+}
+
+impl TryFrom<XmlNamespaceText> for XmlNamespace {
+    type Error = String;
+
+    fn try_from(text: XmlNamespaceText) -> Result<Self, String> {
+        let mut object = match text {
+            XmlNamespaceText::Uri(uri) => return Ok(XmlNamespace::Uri(uri)),
+            XmlNamespaceText::Object(object) => object,
+        };
+        let mut string = |key: &str| match object.remove(key) {
+            None => Ok(None),
+            Some(serde_json::Value::String(s)) => Ok(Some(s)),
+            Some(other) => Err(format!(
+                "xmlNamespace.{key}: expected a string, found {other}"
+            )),
+        };
+        let uri = string("uri")?.ok_or("xmlNamespace: missing field `uri`")?;
+        let prefix = string("prefix")?;
+        if let Some(key) = object.keys().next() {
+            return Err(format!(
+                "xmlNamespace: unknown field `{key}`, expected `uri` or `prefix`"
+            ));
+        }
+        Ok(XmlNamespace::Full { uri, prefix })
+    }
 }
 
 /// A structure member.
@@ -329,7 +374,8 @@ pub struct Member {
     pub location: Option<Location>,
     #[serde(default)]
     pub streaming: Option<bool>,
-    #[serde(default, alias = "eventpayload")]
+    /// Ignored: the member is an event's payload; event streams are not generated.
+    #[serde(default, rename = "eventpayload")]
     pub event_payload: Option<bool>,
     /// Legacy models repeat the target's enum values on the member: listed in its docs.
     #[serde(default, rename = "enum")]
@@ -361,11 +407,13 @@ pub struct InnerRef {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ListShape {
     pub member: InnerRef,
-    #[serde(default)]
-    pub flattened: Option<bool>,
-    /// Items may be `null` (read as absent, as every list's `null` items are).
+    /// Ignored: null items may occur. Readers skip null list items and map values in every list
+    /// and map, sparse or not (a `Vec<T>` or `BTreeMap<K, V>` has no place for them), and
+    /// writers never write one.
     #[serde(default)]
     pub sparse: Option<bool>,
+    #[serde(default)]
+    pub flattened: Option<bool>,
     #[serde(default)]
     pub min: Option<serde_json::Number>,
     #[serde(default)]
@@ -396,11 +444,13 @@ pub struct ListShape {
 pub struct MapShape {
     pub key: InnerRef,
     pub value: InnerRef,
-    #[serde(default)]
-    pub flattened: Option<bool>,
-    /// Values may be `null` (read as absent, as every map's `null` values are).
+    /// Ignored: null items may occur. Readers skip null list items and map values in every list
+    /// and map, sparse or not (a `Vec<T>` or `BTreeMap<K, V>` has no place for them), and
+    /// writers never write one.
     #[serde(default)]
     pub sparse: Option<bool>,
+    #[serde(default)]
+    pub flattened: Option<bool>,
     #[serde(default)]
     pub min: Option<serde_json::Number>,
     #[serde(default)]

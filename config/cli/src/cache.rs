@@ -27,7 +27,9 @@ use std::time::{Duration, SystemTime};
 use stsgen_runtime::config::{Env, ProfileSet};
 use stsgen_runtime::credentials::process;
 use stsgen_runtime::credentials::profile::{self, ChainLink};
-use stsgen_runtime::credentials::{Credentials, CredentialsError, EnvironmentCredentials, ProvideCredentials};
+use stsgen_runtime::credentials::{
+    Credentials, CredentialsError, EnvironmentCredentials, ProvideCredentials,
+};
 use stsgen_runtime::future::BoxFuture;
 
 /// An entry with less than this left is not used: an EKS token signed with it stays valid for
@@ -47,7 +49,10 @@ pub struct DiskCache {
 
 impl fmt::Debug for DiskCache {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DiskCache").field("inner", &self.inner).field("file", &self.file).finish()
+        f.debug_struct("DiskCache")
+            .field("inner", &self.inner)
+            .field("file", &self.file)
+            .finish()
     }
 }
 
@@ -57,8 +62,19 @@ fn cache_dir(env: &dyn Env) -> Option<PathBuf> {
     if let Some(dir) = var("STSGEN_CLI_CACHE_DIR") {
         return Some(PathBuf::from(dir));
     }
-    let home = var("HOME").or_else(|| if env.is_windows() { var("USERPROFILE") } else { None })?;
-    Some(Path::new(&home).join(".aws").join("stsgen").join("cli-cache"))
+    let home = var("HOME").or_else(|| {
+        if env.is_windows() {
+            var("USERPROFILE")
+        } else {
+            None
+        }
+    })?;
+    Some(
+        Path::new(&home)
+            .join(".aws")
+            .join("stsgen")
+            .join("cli-cache"),
+    )
 }
 
 impl DiskCache {
@@ -71,16 +87,22 @@ impl DiskCache {
         profile_name: &str,
         endpoint_url: Option<&str>,
     ) -> Option<DiskCache> {
-        let set = ProfileSet::load(&*env).ok()?.with_selected(profile_name.to_owned());
+        let set = ProfileSet::load(&*env)
+            .ok()?
+            .with_selected(profile_name.to_owned());
         let links = profile::resolve_chain(&set, profile_name).ok()?;
-        let from_sts = links.iter().any(|l| matches!(l, ChainLink::AssumeRole(_) | ChainLink::WebIdentity { .. }));
+        let from_sts = links
+            .iter()
+            .any(|l| matches!(l, ChainLink::AssumeRole(_) | ChainLink::WebIdentity { .. }));
         if !from_sts {
             return None;
         }
-        let file = cache_dir(&*env)?.join(format!("{}.json", cache_key(profile_name, &links, endpoint_url)));
+        let file = cache_dir(&*env)?.join(format!(
+            "{}.json",
+            cache_key(profile_name, &links, endpoint_url)
+        ));
         Some(DiskCache { inner, env, file })
     }
-
 
     async fn load(&self) -> Result<Credentials, CredentialsError> {
         // Environment credentials come first in the chain: never shadow them with a cached role.
@@ -93,7 +115,10 @@ impl DiskCache {
         let fresh = self.inner.provide_credentials().await?;
         if fresh.expiry().is_some() {
             if let Err(e) = write_entry(&self.file, &fresh) {
-                eprintln!("warning: could not write the credentials cache {}: {e}", self.file.display());
+                eprintln!(
+                    "warning: could not write the credentials cache {}: {e}",
+                    self.file.display()
+                );
             }
         }
         Ok(fresh)
@@ -113,7 +138,10 @@ impl ProvideCredentials for DiskCache {
 /// SHA-256 hex of what decides the credentials: the profile, its chain (`ChainLink`'s `Debug`,
 /// which leaves secrets out) and the endpoint.
 fn cache_key(profile_name: &str, links: &[ChainLink], endpoint_url: Option<&str>) -> String {
-    let mut material = format!("sts-cli-cache v{FORMAT_VERSION}\0{profile_name}\0{}\0", endpoint_url.unwrap_or(""));
+    let mut material = format!(
+        "sts-cli-cache v{FORMAT_VERSION}\0{profile_name}\0{}\0",
+        endpoint_url.unwrap_or("")
+    );
     for link in links {
         material.push_str(&format!("{link:?}\0"));
     }
@@ -140,7 +168,8 @@ mod tests {
     use super::*;
 
     fn temp_dir(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("stsgen-cli-cache-{name}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("stsgen-cli-cache-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         dir
     }
@@ -150,22 +179,57 @@ mod tests {
         let dir = temp_dir("roundtrip");
         let file = dir.join("k.json");
         let now = SystemTime::now();
-        let expiry = SystemTime::UNIX_EPOCH + Duration::from_secs(now.duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs() + 3600);
-        let creds = Credentials::new("ASIAKEY", "se\"cret", Some("tok".to_owned()), Some(expiry), "t");
+        let expiry = SystemTime::UNIX_EPOCH
+            + Duration::from_secs(
+                now.duration_since(SystemTime::UNIX_EPOCH)
+                    .unwrap()
+                    .as_secs()
+                    + 3600,
+            );
+        let creds = Credentials::new(
+            "ASIAKEY",
+            "se\"cret",
+            Some("tok".to_owned()),
+            Some(expiry),
+            "t",
+        );
         write_entry(&file, &creds).unwrap();
         let back = read_entry(&file, now).expect("fresh entry is used");
-        assert_eq!((back.access_key_id(), back.secret_access_key(), back.session_token(), back.expiry()), ("ASIAKEY", "se\"cret", Some("tok"), Some(expiry)));
-        assert!(read_entry(&file, expiry - MIN_REMAINING).is_none(), "too close to expiry");
+        assert_eq!(
+            (
+                back.access_key_id(),
+                back.secret_access_key(),
+                back.session_token(),
+                back.expiry()
+            ),
+            ("ASIAKEY", "se\"cret", Some("tok"), Some(expiry))
+        );
+        assert!(
+            read_entry(&file, expiry - MIN_REMAINING).is_none(),
+            "too close to expiry"
+        );
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
-            assert_eq!(std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777, 0o700);
+            assert_eq!(
+                std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
+            assert_eq!(
+                std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777,
+                0o700
+            );
         }
         // A second write replaces the entry (rename over it), leaving no temporary file.
         write_entry(&file, &creds).unwrap();
         assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
-        for junk in ["", "{", "[]", "{\"Version\":2}", "{\"Version\":1,\"AccessKeyId\":\"A\"}"] {
+        for junk in [
+            "",
+            "{",
+            "[]",
+            "{\"Version\":2}",
+            "{\"Version\":1,\"AccessKeyId\":\"A\"}",
+        ] {
             std::fs::write(&file, junk).unwrap();
             assert!(read_entry(&file, now).is_none(), "{junk}");
         }
@@ -183,7 +247,10 @@ mod tests {
         let a = profile::resolve_chain(&set, "a").unwrap();
         let b = profile::resolve_chain(&set, "b").unwrap();
         assert_ne!(cache_key("a", &a, None), cache_key("b", &b, None));
-        assert_ne!(cache_key("a", &a, None), cache_key("a", &a, Some("http://127.0.0.1:1")));
+        assert_ne!(
+            cache_key("a", &a, None),
+            cache_key("a", &a, Some("http://127.0.0.1:1"))
+        );
         assert_eq!(cache_key("a", &a, None), cache_key("a", &a, None));
         assert_eq!(cache_key("a", &a, None).len(), 64);
         assert!(!links_debug(&a).contains("SECRETKEY"));

@@ -28,8 +28,8 @@ use std::time::Duration;
 
 use stsgen_config::credentials::sso::login::SsoLogin;
 use stsgen_config::credentials::{DefaultCredentialsChain, MfaTokenSource};
-use stsgen_config::ConfigLoader;
 use stsgen_config::presign;
+use stsgen_config::ConfigLoader;
 use stsgen_runtime::cli::args::split_flags;
 use stsgen_runtime::cli::{block_on, CliExtension, Exit, Flags, Globals, OperationInfo, Program};
 use stsgen_runtime::credentials::Credentials;
@@ -119,20 +119,32 @@ fn config(g: &Globals) -> Result<Config, Exit> {
     if let Some(p) = &g.profile {
         loader = loader.profile_name(p.clone());
     }
-    let mut config = loader.load_without_credentials().map_err(|e| Exit::Failed(format!("configuration: {e}")))?;
+    let mut config = loader
+        .load_without_credentials()
+        .map_err(|e| Exit::Failed(format!("configuration: {e}")))?;
     if let Some(region) = &g.region {
         config.region = Some(region.clone());
     }
     if let Some(url) = &g.endpoint_url {
         config.endpoint_url = Some(url.clone());
     }
-    let mut chain = DefaultCredentialsChain::builder().config(config.clone()).mfa_tokens(terminal_mfa());
+    let mut chain = DefaultCredentialsChain::builder()
+        .config(config.clone())
+        .mfa_tokens(terminal_mfa());
     if let Some(p) = &g.profile {
         chain = chain.profile_name(p.clone());
     }
-    let chain = Arc::new(chain.build().map_err(|e| Exit::Failed(format!("credentials: {e}")))?);
+    let chain = Arc::new(
+        chain
+            .build()
+            .map_err(|e| Exit::Failed(format!("credentials: {e}")))?,
+    );
     let env: Arc<dyn stsgen_runtime::config::Env> = Arc::new(stsgen_runtime::config::ProcessEnv);
-    let profile = g.profile.clone().or_else(|| env.var("AWS_PROFILE").ok().flatten()).filter(|p| !p.is_empty());
+    let profile = g
+        .profile
+        .clone()
+        .or_else(|| env.var("AWS_PROFILE").ok().flatten())
+        .filter(|p| !p.is_empty());
     let cached = match profile {
         Some(profile) if !g.switches.iter().any(|s| s == NO_CACHE) => {
             DiskCache::wrap(chain.clone(), env, &profile, config.endpoint_url.as_deref())
@@ -158,10 +170,14 @@ fn returns_credentials(op: &OperationInfo) -> bool {
 /// JSON without credentials, or credentials without keys or with an unreadable expiration.
 fn credentials_in(json: &str) -> Result<Credentials, Exit> {
     let missing = |what: &str| Exit::Failed(format!("the response has no {what}"));
-    let value = stsgen_runtime::json::parse(json).map_err(|e| Exit::Failed(format!("the output is not JSON: {e}")))?;
+    let value = stsgen_runtime::json::parse(json)
+        .map_err(|e| Exit::Failed(format!("the output is not JSON: {e}")))?;
     let field = |v: &'_ JsonValue, name: &str| -> Option<JsonValue> {
         match v {
-            JsonValue::Object(members) => members.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()),
+            JsonValue::Object(members) => members
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone()),
             _ => None,
         }
     };
@@ -173,11 +189,21 @@ fn credentials_in(json: &str) -> Result<Credentials, Exit> {
         Some(t) => Some(
             stsgen_runtime::DateTime::parse_rfc3339_lenient(&t)
                 .map(std::time::SystemTime::from)
-                .map_err(|e| Exit::Failed(format!("the response's Expiration `{t}` is not a date-time: {e}")))?,
+                .map_err(|e| {
+                    Exit::Failed(format!(
+                        "the response's Expiration `{t}` is not a date-time: {e}"
+                    ))
+                })?,
         ),
         None => None,
     };
-    Ok(Credentials::new(key, secret, text("SessionToken"), expiry, "sts"))
+    Ok(Credentials::new(
+        key,
+        secret,
+        text("SessionToken"),
+        expiry,
+        "sts",
+    ))
 }
 
 impl CliExtension for Sts {
@@ -193,7 +219,13 @@ impl CliExtension for Sts {
         command_help(command)
     }
 
-    fn command(&self, _program: &Program, command: &str, globals: &Globals, args: &[String]) -> Option<Result<(), Exit>> {
+    fn command(
+        &self,
+        _program: &Program,
+        command: &str,
+        globals: &Globals,
+        args: &[String],
+    ) -> Option<Result<(), Exit>> {
         command_help(command)?;
         if command == "lint-policy" {
             return Some(lint_policy(args));
@@ -218,7 +250,12 @@ impl CliExtension for Sts {
         }
     }
 
-    fn print_output(&self, operation: &OperationInfo, globals: &Globals, json: &str) -> Result<bool, Exit> {
+    fn print_output(
+        &self,
+        operation: &OperationInfo,
+        globals: &Globals,
+        json: &str,
+    ) -> Result<bool, Exit> {
         let format = format(globals)?;
         if format == Format::Json {
             return Ok(false);
@@ -231,7 +268,10 @@ impl CliExtension for Sts {
 
 fn rfc3339(t: std::time::SystemTime) -> String {
     let t = stsgen_runtime::DateTime::from(t);
-    stsgen_runtime::types::wire::format_timestamp(&t, stsgen_runtime::types::wire::TimestampFormat::DateTime)
+    stsgen_runtime::types::wire::format_timestamp(
+        &t,
+        stsgen_runtime::types::wire::TimestampFormat::DateTime,
+    )
 }
 
 /// Credentials as `env` lines or `credential-process` JSON (with a final newline).
@@ -247,11 +287,16 @@ fn render(c: &Credentials, format: Format) -> String {
                 out.push_str(&format!("export AWS_SESSION_TOKEN={t}\n"));
             }
             if let Some(e) = c.expiry() {
-                out.push_str(&format!("export AWS_CREDENTIAL_EXPIRATION={}\n", rfc3339(e)));
+                out.push_str(&format!(
+                    "export AWS_CREDENTIAL_EXPIRATION={}\n",
+                    rfc3339(e)
+                ));
             }
             out
         }
-        Format::CredentialProcess | Format::Json => format!("{}\n", stsgen_runtime::credentials::process::document(c)),
+        Format::CredentialProcess | Format::Json => {
+            format!("{}\n", stsgen_runtime::credentials::process::document(c))
+        }
     }
 }
 
@@ -296,11 +341,18 @@ fn command_help(name: &str) -> Option<&'static str> {
     }
 }
 
-fn single<'a>(flags: &'a [(String, Vec<String>)], name: &str, allowed: &[&str], command: &str) -> Result<Option<&'a str>, Exit> {
+fn single<'a>(
+    flags: &'a [(String, Vec<String>)],
+    name: &str,
+    allowed: &[&str],
+    command: &str,
+) -> Result<Option<&'a str>, Exit> {
     let mut found = None;
     for (flag, values) in flags {
         if !allowed.contains(&flag.as_str()) {
-            return Err(Exit::Usage(format!("unknown option `{flag}` for `{command}` (run `sts {command} --help`)")));
+            return Err(Exit::Usage(format!(
+                "unknown option `{flag}` for `{command}` (run `sts {command} --help`)"
+            )));
         }
         if flag == name {
             if found.is_some() || values.len() != 1 {
@@ -350,7 +402,9 @@ fn run_command(name: &str, g: &Globals, flags: &Flags) -> Result<(), Exit> {
 /// `sso-login`: the device-authorization sign-in of the selected profile.
 async fn sso_login(g: &Globals, flags: &[(String, Vec<String>)]) -> Result<(), Exit> {
     if let Some((flag, _)) = flags.first() {
-        return Err(Exit::Usage(format!("unknown option `{flag}` for `sso-login` (run `sts sso-login --help`)")));
+        return Err(Exit::Usage(format!(
+            "unknown option `{flag}` for `sso-login` (run `sts sso-login --help`)"
+        )));
     }
     let env = stsgen_runtime::config::ProcessEnv;
     use stsgen_runtime::config::Env as _;
@@ -366,24 +420,37 @@ async fn sso_login(g: &Globals, flags: &[(String, Vec<String>)]) -> Result<(), E
         })
         .await
         .map_err(|e| Exit::Failed(format!("sso-login: {e}")))?;
-    println!("Signed in; the access token is cached in {} until {}", outcome.file.display(), rfc3339(outcome.expires_at));
+    println!(
+        "Signed in; the access token is cached in {} until {}",
+        outcome.file.display(),
+        rfc3339(outcome.expires_at)
+    );
     Ok(())
 }
 
 async fn current(config: &Config) -> Result<Credentials, Exit> {
-    let provider = config.credentials.as_ref().ok_or_else(|| Exit::Failed("no credentials provider".to_owned()))?;
-    provider.provide_credentials().await.map_err(|e| Exit::Failed(format!("credentials: {e}")))
+    let provider = config
+        .credentials
+        .as_ref()
+        .ok_or_else(|| Exit::Failed("no credentials provider".to_owned()))?;
+    provider
+        .provide_credentials()
+        .await
+        .map_err(|e| Exit::Failed(format!("credentials: {e}")))
 }
 
 async fn eks_token(g: &Globals, flags: &[(String, Vec<String>)]) -> Result<(), Exit> {
     let cluster = single(flags, "--cluster-name", &["--cluster-name"], "eks-token")?
         .ok_or_else(|| Exit::Usage("eks-token needs --cluster-name NAME".to_owned()))?;
     if format(g)? != Format::Json {
-        return Err(Exit::Usage("eks-token prints ExecCredential JSON only (no --output)".to_owned()));
+        return Err(Exit::Usage(
+            "eks-token prints ExecCredential JSON only (no --output)".to_owned(),
+        ));
     }
     let config = config(g)?;
     let creds = current(&config).await?;
-    let token = presign::eks_token(&config, &creds, cluster, None).map_err(|e| Exit::Failed(e.to_string()))?;
+    let token = presign::eks_token(&config, &creds, cluster, None)
+        .map_err(|e| Exit::Failed(e.to_string()))?;
     println!("{}", token.exec_credential_json());
     Ok(())
 }
@@ -397,46 +464,58 @@ async fn export_credentials(g: &Globals, flags: &[(String, Vec<String>)]) -> Res
     Ok(())
 }
 
-fn expires_in(flags: &[(String, Vec<String>)], allowed: &[&str], command: &str) -> Result<Duration, Exit> {
+fn expires_in(
+    flags: &[(String, Vec<String>)],
+    allowed: &[&str],
+    command: &str,
+) -> Result<Duration, Exit> {
     match single(flags, "--expires-in", allowed, command)? {
         None => Ok(Duration::from_secs(900)),
-        Some(v) => Ok(Duration::from_secs(
-            v.parse().map_err(|_| Exit::Usage(format!("--expires-in {v}: expected a number of seconds")))?,
-        )),
+        Some(v) => Ok(Duration::from_secs(v.parse().map_err(|_| {
+            Exit::Usage(format!("--expires-in {v}: expected a number of seconds"))
+        })?)),
     }
 }
 
 /// The region a database token is signed for.
 fn region_of(config: &Config) -> Result<String, Exit> {
     config.region.clone().ok_or_else(|| {
-        Exit::Usage("no region: pass --region REGION, set AWS_REGION, or set `region` in the profile".to_owned())
+        Exit::Usage(
+            "no region: pass --region REGION, set AWS_REGION, or set `region` in the profile"
+                .to_owned(),
+        )
     })
 }
 
 async fn rds_token(g: &Globals, flags: &[(String, Vec<String>)]) -> Result<(), Exit> {
     const ALLOWED: &[&str] = &["--hostname", "--port", "--username"];
     let need = |name: &str| -> Result<&str, Exit> {
-        single(flags, name, ALLOWED, "rds-token")?
-            .ok_or_else(|| Exit::Usage(format!("rds-token needs {name} (run `sts rds-token --help`)")))
+        single(flags, name, ALLOWED, "rds-token")?.ok_or_else(|| {
+            Exit::Usage(format!(
+                "rds-token needs {name} (run `sts rds-token --help`)"
+            ))
+        })
     };
     let (hostname, port, username) = (need("--hostname")?, need("--port")?, need("--username")?);
-    let port: u16 = port
-        .parse()
-        .ok()
-        .filter(|p| *p != 0)
-        .ok_or_else(|| Exit::Usage(format!("--port {port}: expected a port number (1 to 65535)")))?;
+    let port: u16 = port.parse().ok().filter(|p| *p != 0).ok_or_else(|| {
+        Exit::Usage(format!(
+            "--port {port}: expected a port number (1 to 65535)"
+        ))
+    })?;
     let config = config(g)?;
     let region = region_of(&config)?;
     let creds = current(&config).await?;
-    let token = presign::rds_auth_token(&creds, hostname, port, username, &region, None).map_err(|e| Exit::Usage(e.to_string()))?;
+    let token = presign::rds_auth_token(&creds, hostname, port, username, &region, None)
+        .map_err(|e| Exit::Usage(e.to_string()))?;
     println!("{}", token.token());
     Ok(())
 }
 
 async fn dsql_token(g: &Globals, flags: &[(String, Vec<String>)]) -> Result<(), Exit> {
     const ALLOWED: &[&str] = &["--hostname", "--admin", "--expires-in"];
-    let hostname = single(flags, "--hostname", ALLOWED, "dsql-token")?
-        .ok_or_else(|| Exit::Usage("dsql-token needs --hostname HOST (run `sts dsql-token --help`)".to_owned()))?;
+    let hostname = single(flags, "--hostname", ALLOWED, "dsql-token")?.ok_or_else(|| {
+        Exit::Usage("dsql-token needs --hostname HOST (run `sts dsql-token --help`)".to_owned())
+    })?;
     let mut action = presign::DsqlAction::DbConnect;
     for (flag, values) in flags {
         if flag == "--admin" {
@@ -450,8 +529,8 @@ async fn dsql_token(g: &Globals, flags: &[(String, Vec<String>)]) -> Result<(), 
     let config = config(g)?;
     let region = region_of(&config)?;
     let creds = current(&config).await?;
-    let token =
-        presign::dsql_auth_token(&creds, hostname, action, &region, expires, None).map_err(|e| Exit::Usage(e.to_string()))?;
+    let token = presign::dsql_auth_token(&creds, hostname, action, &region, expires, None)
+        .map_err(|e| Exit::Usage(e.to_string()))?;
     println!("{}", token.token());
     Ok(())
 }
@@ -461,7 +540,8 @@ async fn presign(g: &Globals, flags: &[(String, Vec<String>)]) -> Result<(), Exi
     let config = config(g)?;
     let creds = current(&config).await?;
     let options = presign::PresignOptions::new(expires);
-    let url = presign::get_caller_identity_url(&config, &creds, &options).map_err(|e| Exit::Failed(e.to_string()))?;
+    let url = presign::get_caller_identity_url(&config, &creds, &options)
+        .map_err(|e| Exit::Failed(e.to_string()))?;
     println!("{url}");
     Ok(())
 }
@@ -473,7 +553,8 @@ fn lint_policy(args: &[String]) -> Result<(), Exit> {
         return Err(Exit::Usage("usage: sts lint-policy FILE".to_owned()));
     };
     let text = std::fs::read_to_string(file).map_err(|e| Exit::Usage(format!("{file}: {e}")))?;
-    let doc = stsgen_runtime::iam::policy::PolicyDocument::parse(&text).map_err(|e| Exit::Usage(format!("{file}: {e}")))?;
+    let doc = stsgen_runtime::iam::policy::PolicyDocument::parse(&text)
+        .map_err(|e| Exit::Usage(format!("{file}: {e}")))?;
     let findings = stsgen_runtime::iam::policy::lint::<sts::iam::Model>(&doc);
     for finding in &findings {
         println!("{finding}");
@@ -481,7 +562,10 @@ fn lint_policy(args: &[String]) -> Result<(), Exit> {
     if findings.is_empty() {
         Ok(())
     } else {
-        Err(Exit::Failed(format!("{file}: {} finding(s)", findings.len())))
+        Err(Exit::Failed(format!(
+            "{file}: {} finding(s)",
+            findings.len()
+        )))
     }
 }
 
@@ -492,7 +576,13 @@ mod tests {
     #[test]
     fn credentials_render_for_shells_and_credential_process() {
         let expiry = std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_893_553_445);
-        let c = Credentials::new("ASIAX", "se/cr+et", Some("to+k/en=".to_owned()), Some(expiry), "t");
+        let c = Credentials::new(
+            "ASIAX",
+            "se/cr+et",
+            Some("to+k/en=".to_owned()),
+            Some(expiry),
+            "t",
+        );
         assert_eq!(
             render(&c, Format::Env),
             "export AWS_ACCESS_KEY_ID=ASIAX\nexport AWS_SECRET_ACCESS_KEY=se/cr+et\nexport AWS_SESSION_TOKEN=to+k/en=\n\
@@ -507,16 +597,35 @@ mod tests {
 
     #[test]
     fn output_formats_are_checked_against_the_operation() {
-        let g = |o: &str| Globals { output: Some(o.to_owned()), ..Default::default() };
-        let op = |command, members| OperationInfo { command, operation: "", output_members: members, help: "" };
-        let assume_role = op("assume-role", &["AssumedRoleUser", "Credentials", "PackedPolicySize"]);
+        let g = |o: &str| Globals {
+            output: Some(o.to_owned()),
+            ..Default::default()
+        };
+        let op = |command, members| OperationInfo {
+            command,
+            operation: "",
+            output_members: members,
+            help: "",
+        };
+        let assume_role = op(
+            "assume-role",
+            &["AssumedRoleUser", "Credentials", "PackedPolicySize"],
+        );
         let session_token = op("get-session-token", &["Credentials"]);
         let whoami = op("get-caller-identity", &["Account", "Arn", "UserId"]);
         assert!(Sts.check_output(&assume_role, &g("env")).is_ok());
-        assert!(Sts.check_output(&session_token, &g("credential-process")).is_ok());
-        assert!(matches!(Sts.check_output(&whoami, &g("env")), Err(Exit::Usage(_))));
+        assert!(Sts
+            .check_output(&session_token, &g("credential-process"))
+            .is_ok());
+        assert!(matches!(
+            Sts.check_output(&whoami, &g("env")),
+            Err(Exit::Usage(_))
+        ));
         assert!(Sts.check_output(&whoami, &g("json")).is_ok());
-        assert!(matches!(Sts.check_output(&assume_role, &g("yaml")), Err(Exit::Usage(_))));
+        assert!(matches!(
+            Sts.check_output(&assume_role, &g("yaml")),
+            Err(Exit::Usage(_))
+        ));
     }
 
     #[test]
@@ -524,9 +633,17 @@ mod tests {
         let json = "{\"Credentials\": {\"AccessKeyId\": \"ASIAX\", \"Expiration\": \"2030-01-02T03:04:05+00:00\", \
                     \"SecretAccessKey\": \"s\", \"SessionToken\": \"t\"}}";
         let c = credentials_in(json).unwrap();
-        assert_eq!((c.access_key_id(), c.secret_access_key(), c.session_token()), ("ASIAX", "s", Some("t")));
-        assert_eq!(c.expiry(), Some(std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_893_553_445)));
-        assert!(matches!(credentials_in("{\"Account\": \"1\"}"), Err(Exit::Failed(m)) if m.contains("no credentials")));
+        assert_eq!(
+            (c.access_key_id(), c.secret_access_key(), c.session_token()),
+            ("ASIAX", "s", Some("t"))
+        );
+        assert_eq!(
+            c.expiry(),
+            Some(std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_893_553_445))
+        );
+        assert!(
+            matches!(credentials_in("{\"Account\": \"1\"}"), Err(Exit::Failed(m)) if m.contains("no credentials"))
+        );
         let bad = "{\"Credentials\": {\"AccessKeyId\": \"A\", \"SecretAccessKey\": \"s\", \"Expiration\": \"soon\"}}";
         assert!(matches!(credentials_in(bad), Err(Exit::Failed(m)) if m.contains("`soon`")));
     }

@@ -1,14 +1,16 @@
 //! `AssumeRole`: [`AssumeRoleProvider`].
 
+use super::common::{base_config, CacheSettings, MfaTokenSource};
+use super::default_chain::DefaultCredentialsChain;
 use std::sync::Arc;
 use std::time::Duration;
 use sts::client::Config;
 use stsgen_runtime::config::ProcessEnv;
-use stsgen_runtime::credentials::{Credentials, CredentialsError, ProvideCredentials, SharedCredentialsProvider};
 use stsgen_runtime::credentials::cache::CachingProvider;
+use stsgen_runtime::credentials::{
+    Credentials, CredentialsError, ProvideCredentials, SharedCredentialsProvider,
+};
 use stsgen_runtime::future::BoxFuture;
-use super::common::{CacheSettings, MfaTokenSource, base_config};
-use super::default_chain::DefaultCredentialsChain;
 
 use super::role_request::RoleRequest;
 
@@ -24,7 +26,14 @@ impl ProvideCredentials for AssumeRoleLoader {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
         Box::pin(async move {
             let source = self.source.provide_credentials().await?;
-            self.request.call(&self.config, source, self.mfa.as_ref(), RoleRequest::PROVIDER).await
+            self.request
+                .call(
+                    &self.config,
+                    source,
+                    self.mfa.as_ref(),
+                    RoleRequest::PROVIDER,
+                )
+                .await
         })
     }
 
@@ -45,7 +54,10 @@ impl AssumeRoleProvider {
     /// A builder for the role with this ARN.
     pub fn builder(role_arn: impl Into<String>) -> AssumeRoleProviderBuilder {
         AssumeRoleProviderBuilder {
-            request: RoleRequest { role_arn: role_arn.into(), ..Default::default() },
+            request: RoleRequest {
+                role_arn: role_arn.into(),
+                ..Default::default()
+            },
             source: None,
             config: None,
             mfa: None,
@@ -147,11 +159,22 @@ impl AssumeRoleProviderBuilder {
         let config = base_config(self.config, &env)?;
         let source = match self.source.or_else(|| config.credentials.clone()) {
             Some(s) => s,
-            None => Arc::new(DefaultCredentialsChain::builder().config(config.clone()).build()?),
+            None => Arc::new(
+                DefaultCredentialsChain::builder()
+                    .config(config.clone())
+                    .build()?,
+            ),
         };
         let mfa = self.mfa.is_some();
         let clock = config.clock.clone();
-        let loader = AssumeRoleLoader { request: self.request, source, config, mfa: self.mfa };
-        Ok(AssumeRoleProvider { cache: self.cache.build(loader, mfa).service_clock(clock) })
+        let loader = AssumeRoleLoader {
+            request: self.request,
+            source,
+            config,
+            mfa: self.mfa,
+        };
+        Ok(AssumeRoleProvider {
+            cache: self.cache.build(loader, mfa).service_clock(clock),
+        })
     }
 }

@@ -7,7 +7,9 @@ use std::time::{Duration, SystemTime};
 
 use stsgen_runtime::config::Env;
 use stsgen_runtime::credentials::cache::CachingProvider;
-use stsgen_runtime::credentials::{Credentials, CredentialsError, ProvideCredentials, SharedCredentialsProvider};
+use stsgen_runtime::credentials::{
+    Credentials, CredentialsError, ProvideCredentials, SharedCredentialsProvider,
+};
 use stsgen_runtime::error::SdkError;
 
 use sts::client::{Config, OperationInput};
@@ -33,11 +35,17 @@ impl MfaTokenSource {
         MfaTokenSource(Arc::new(f))
     }
 
-    pub(crate) fn code(&self, provider: &'static str, serial: &str) -> Result<String, CredentialsError> {
-        (self.0)(serial).map(|c| c.trim().to_owned()).map_err(|reason| CredentialsError::ProviderError {
-            provider,
-            reason: format!("no MFA token code for {serial}: {reason}"),
-        })
+    pub(crate) fn code(
+        &self,
+        provider: &'static str,
+        serial: &str,
+    ) -> Result<String, CredentialsError> {
+        (self.0)(serial)
+            .map(|c| c.trim().to_owned())
+            .map_err(|reason| CredentialsError::ProviderError {
+                provider,
+                reason: format!("no MFA token code for {serial}: {reason}"),
+            })
     }
 }
 
@@ -52,14 +60,20 @@ impl fmt::Debug for MfaTokenSource {
 
 /// Sends an operation with `config`, on the async client inside a tokio runtime and on the
 /// blocking client elsewhere.
-pub(crate) async fn send<I: OperationInput>(config: &Config, input: I) -> Result<I::Output, SendError<I::Error>> {
+pub(crate) async fn send<I: OperationInput>(
+    config: &Config,
+    input: I,
+) -> Result<I::Output, SendError<I::Error>> {
     if stsgen_runtime::client::in_async_context() {
-        let client = sts::Client::new(config.clone()).map_err(|e| SendError::Setup(e.to_string()))?;
+        let client =
+            sts::Client::new(config.clone()).map_err(|e| SendError::Setup(e.to_string()))?;
         return client.send(input).await.map_err(SendError::Sdk);
     }
     #[cfg(feature = "blocking")]
     {
-        sts::blocking::Client::new(config.clone()).send(input).map_err(SendError::Sdk)
+        sts::blocking::Client::new(config.clone())
+            .send(input)
+            .map_err(SendError::Sdk)
     }
     #[cfg(not(feature = "blocking"))]
     {
@@ -77,7 +91,11 @@ pub(crate) enum SendError<E> {
 }
 
 impl<E: fmt::Display> SendError<E> {
-    pub(crate) fn into_credentials_error(self, provider: &'static str, what: &str) -> CredentialsError {
+    pub(crate) fn into_credentials_error(
+        self,
+        provider: &'static str,
+        what: &str,
+    ) -> CredentialsError {
         let reason = match self {
             SendError::Setup(e) => format!("{what}: {e}"),
             SendError::Sdk(e) => format!("{what}: {e}"),
@@ -87,7 +105,10 @@ impl<E: fmt::Display> SendError<E> {
 }
 
 pub(crate) fn invalid(provider: &'static str, reason: impl fmt::Display) -> CredentialsError {
-    CredentialsError::InvalidConfiguration { provider, reason: reason.to_string() }
+    CredentialsError::InvalidConfiguration {
+        provider,
+        reason: reason.to_string(),
+    }
 }
 
 /// STS credentials as runtime credentials, with the account of `arn` (the assumed role's ARN,
@@ -129,24 +150,39 @@ pub(crate) fn arn_account(arn: &str) -> Option<&str> {
 
 /// A session name for when none is configured: `stsgen-<milliseconds since 1970>`.
 pub(crate) fn generated_session_name() -> String {
-    let ms = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
+    let ms = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or(0);
     format!("stsgen-{ms}")
 }
 
-pub(crate) fn duration_seconds(provider: &'static str, d: Option<Duration>) -> Result<Option<i32>, CredentialsError> {
-    d.map(|d| i32::try_from(d.as_secs()).map_err(|_| invalid(provider, format!("duration {d:?} is too long"))))
-        .transpose()
+pub(crate) fn duration_seconds(
+    provider: &'static str,
+    d: Option<Duration>,
+) -> Result<Option<i32>, CredentialsError> {
+    d.map(|d| {
+        i32::try_from(d.as_secs())
+            .map_err(|_| invalid(provider, format!("duration {d:?} is too long")))
+    })
+    .transpose()
 }
 
 /// A config for provider calls: `config`, or the environment's.
-pub(crate) fn base_config(config: Option<Config>, env: &dyn Env) -> Result<Config, CredentialsError> {
+pub(crate) fn base_config(
+    config: Option<Config>,
+    env: &dyn Env,
+) -> Result<Config, CredentialsError> {
     match config {
         Some(c) => Ok(c),
         None => Config::from_env_with(sts::meta::SERVICE_ID, env),
     }
 }
 
-pub(crate) fn with_credentials(config: &Config, credentials: Option<SharedCredentialsProvider>) -> Config {
+pub(crate) fn with_credentials(
+    config: &Config,
+    credentials: Option<SharedCredentialsProvider>,
+) -> Config {
     let mut c = config.clone();
     c.credentials = credentials;
     if c.region.is_none() {
@@ -157,8 +193,14 @@ pub(crate) fn with_credentials(config: &Config, credentials: Option<SharedCreden
 }
 
 /// Caches `loader` with the given settings.
-pub(crate) fn cached(loader: impl ProvideCredentials + 'static, refresh_ahead: Duration, load_timeout: Duration) -> CachingProvider {
-    CachingProvider::new(Arc::new(loader)).refresh_ahead(refresh_ahead).load_timeout(load_timeout)
+pub(crate) fn cached(
+    loader: impl ProvideCredentials + 'static,
+    refresh_ahead: Duration,
+    load_timeout: Duration,
+) -> CachingProvider {
+    CachingProvider::new(Arc::new(loader))
+        .refresh_ahead(refresh_ahead)
+        .load_timeout(load_timeout)
 }
 
 /// Cache settings shared by the builders.
@@ -170,13 +212,24 @@ pub(crate) struct CacheSettings {
 
 impl Default for CacheSettings {
     fn default() -> Self {
-        CacheSettings { refresh_ahead: stsgen_runtime::credentials::cache::DEFAULT_REFRESH_AHEAD, load_timeout: None }
+        CacheSettings {
+            refresh_ahead: stsgen_runtime::credentials::cache::DEFAULT_REFRESH_AHEAD,
+            load_timeout: None,
+        }
     }
 }
 
 impl CacheSettings {
-    pub(crate) fn build(self, loader: impl ProvideCredentials + 'static, mfa: bool) -> CachingProvider {
-        let timeout = self.load_timeout.unwrap_or(if mfa { DEFAULT_MFA_LOAD_TIMEOUT } else { DEFAULT_LOAD_TIMEOUT });
+    pub(crate) fn build(
+        self,
+        loader: impl ProvideCredentials + 'static,
+        mfa: bool,
+    ) -> CachingProvider {
+        let timeout = self.load_timeout.unwrap_or(if mfa {
+            DEFAULT_MFA_LOAD_TIMEOUT
+        } else {
+            DEFAULT_LOAD_TIMEOUT
+        });
         cached(loader, self.refresh_ahead, timeout)
     }
 }

@@ -58,11 +58,17 @@ impl fmt::Debug for ContainerLoader {
 /// (169.254.170.2) or the EKS Pod Identity agent (169.254.170.23, fd00:ec2::23).
 fn allowed_ip(ip: IpAddr) -> bool {
     match ip {
-        IpAddr::V4(v4) => v4.is_loopback() || v4 == Ipv4Addr::new(169, 254, 170, 2) || v4 == Ipv4Addr::new(169, 254, 170, 23),
+        IpAddr::V4(v4) => {
+            v4.is_loopback()
+                || v4 == Ipv4Addr::new(169, 254, 170, 2)
+                || v4 == Ipv4Addr::new(169, 254, 170, 23)
+        }
         IpAddr::V6(v6) => {
             v6.is_loopback()
                 || v6 == Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x23)
-                || v6.to_ipv4_mapped().is_some_and(|v4| allowed_ip(IpAddr::V4(v4)))
+                || v6
+                    .to_ipv4_mapped()
+                    .is_some_and(|v4| allowed_ip(IpAddr::V4(v4)))
         }
     }
 }
@@ -72,7 +78,10 @@ impl ContainerLoader {
         ContainerLoader {
             env,
             http: MetadataHttp::new(http_client),
-            timeouts: Timeouts { connect: DEFAULT_CONTAINER_CONNECT_TIMEOUT, read: DEFAULT_CONTAINER_READ_TIMEOUT },
+            timeouts: Timeouts {
+                connect: DEFAULT_CONTAINER_CONNECT_TIMEOUT,
+                read: DEFAULT_CONTAINER_READ_TIMEOUT,
+            },
             attempts: DEFAULT_CONTAINER_ATTEMPTS,
         }
     }
@@ -86,7 +95,12 @@ impl ContainerLoader {
         if let Some(relative) = self.var(RELATIVE_URI)? {
             let sep = if relative.starts_with('/') { "" } else { "/" };
             let full = format!("{ECS_HOST}{sep}{relative}");
-            return full.parse().map_err(|_| invalid(PROVIDER, format!("{RELATIVE_URI} `{relative}` is not a valid URI path")));
+            return full.parse().map_err(|_| {
+                invalid(
+                    PROVIDER,
+                    format!("{RELATIVE_URI} `{relative}` is not a valid URI path"),
+                )
+            });
         }
         let Some(full) = self.var(FULL_URI)? else {
             return Err(CredentialsError::NotLoaded {
@@ -94,14 +108,27 @@ impl ContainerLoader {
                 reason: format!("neither {RELATIVE_URI} nor {FULL_URI} is set"),
             });
         };
-        let uri: http::Uri = full.parse().map_err(|_| invalid(PROVIDER, format!("{FULL_URI} `{full}` is not a valid URI")))?;
+        let uri: http::Uri = full
+            .parse()
+            .map_err(|_| invalid(PROVIDER, format!("{FULL_URI} `{full}` is not a valid URI")))?;
         match uri.scheme_str() {
             Some("https") => return Ok(uri),
             Some("http") => {}
-            _ => return Err(invalid(PROVIDER, format!("{FULL_URI} `{full}` must start with http:// or https://"))),
+            _ => {
+                return Err(invalid(
+                    PROVIDER,
+                    format!("{FULL_URI} `{full}` must start with http:// or https://"),
+                ))
+            }
         }
-        let host = uri.host().filter(|h| !h.is_empty()).ok_or_else(|| invalid(PROVIDER, format!("{FULL_URI} `{full}` has no host")))?;
-        let bare = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
+        let host = uri
+            .host()
+            .filter(|h| !h.is_empty())
+            .ok_or_else(|| invalid(PROVIDER, format!("{FULL_URI} `{full}` has no host")))?;
+        let bare = host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .unwrap_or(host);
         let refused = |why: String| {
             invalid(
                 PROVIDER,
@@ -113,10 +140,16 @@ impl ContainerLoader {
         };
         let ips = match bare.parse::<IpAddr>() {
             Ok(ip) => vec![ip],
-            Err(_) => resolve(bare, uri.port_u16().unwrap_or(80)).await.map_err(|e| refused(format!("could not be resolved ({e})")))?,
+            Err(_) => resolve(bare, uri.port_u16().unwrap_or(80))
+                .await
+                .map_err(|e| refused(format!("could not be resolved ({e})")))?,
         };
         if let Some(bad) = ips.iter().find(|ip| !allowed_ip(**ip)) {
-            return Err(refused(if bare.parse::<IpAddr>().is_ok() { "is not allowed".to_owned() } else { format!("resolves to {bad}") }));
+            return Err(refused(if bare.parse::<IpAddr>().is_ok() {
+                "is not allowed".to_owned()
+            } else {
+                format!("resolves to {bad}")
+            }));
         }
         Ok(uri)
     }
@@ -124,12 +157,20 @@ impl ContainerLoader {
     /// The `Authorization` value: the token file (read at every load) over the variable.
     fn authorization(&self) -> Result<Option<String>, CredentialsError> {
         let (token, from) = if let Some(file) = self.var(TOKEN_FILE)? {
-            let bytes = self.env.read_file(Path::new(&file)).map_err(|e| CredentialsError::ProviderError {
-                provider: PROVIDER,
-                reason: format!("reading the authorization token file {file} ({TOKEN_FILE}): {e}"),
+            let bytes = self.env.read_file(Path::new(&file)).map_err(|e| {
+                CredentialsError::ProviderError {
+                    provider: PROVIDER,
+                    reason: format!(
+                        "reading the authorization token file {file} ({TOKEN_FILE}): {e}"
+                    ),
+                }
             })?;
-            let text = String::from_utf8(bytes)
-                .map_err(|_| invalid(PROVIDER, format!("the authorization token file {file} ({TOKEN_FILE}) is not UTF-8")))?;
+            let text = String::from_utf8(bytes).map_err(|_| {
+                invalid(
+                    PROVIDER,
+                    format!("the authorization token file {file} ({TOKEN_FILE}) is not UTF-8"),
+                )
+            })?;
             (text, format!("the file {file} ({TOKEN_FILE})"))
         } else if let Some(token) = self.var(TOKEN)? {
             (token, TOKEN.to_owned())
@@ -138,7 +179,10 @@ impl ContainerLoader {
         };
         let token = token.trim();
         if token.is_empty() {
-            return Err(invalid(PROVIDER, format!("the authorization token from {from} is empty")));
+            return Err(invalid(
+                PROVIDER,
+                format!("the authorization token from {from} is empty"),
+            ));
         }
         if token.chars().any(|c| c.is_control()) {
             return Err(invalid(PROVIDER, format!("the authorization token from {from} contains a line break or control character")));
@@ -149,7 +193,10 @@ impl ContainerLoader {
     pub(crate) async fn load(&self) -> Result<Credentials, CredentialsError> {
         let uri = self.uri().await?;
         let auth = self.authorization()?;
-        let failed = |reason: String| CredentialsError::ProviderError { provider: PROVIDER, reason: format!("{uri}: {reason}") };
+        let failed = |reason: String| CredentialsError::ProviderError {
+            provider: PROVIDER,
+            reason: format!("{uri}: {reason}"),
+        };
         let mut last = String::new();
         let attempts = self.attempts.max(1);
         for attempt in 0..attempts {
@@ -160,15 +207,27 @@ impl ContainerLoader {
             if let Some(auth) = &auth {
                 request = request.header("authorization", auth.as_str());
             }
-            let request = request.body(Vec::new()).map_err(|_| failed("could not build the request".to_owned()))?;
+            let request = request
+                .body(Vec::new())
+                .map_err(|_| failed("could not build the request".to_owned()))?;
             match self.http.send(request, self.timeouts).await {
                 Ok(r) if (200..300).contains(&r.status) => {
                     let doc = parse_credentials(&r.body).map_err(failed)?;
                     return doc.into_credentials(PROVIDER).map_err(failed);
                 }
-                Ok(r) if r.status >= 500 => last = format!("HTTP {} ({})", r.status, error_body(&r.body)),
-                Ok(r) => return Err(failed(format!("HTTP {} ({})", r.status, error_body(&r.body)))),
-                Err(e) if matches!(e.kind(), TransportErrorKind::InvalidRequest) => return Err(failed(e.to_string())),
+                Ok(r) if r.status >= 500 => {
+                    last = format!("HTTP {} ({})", r.status, error_body(&r.body))
+                }
+                Ok(r) => {
+                    return Err(failed(format!(
+                        "HTTP {} ({})",
+                        r.status,
+                        error_body(&r.body)
+                    )))
+                }
+                Err(e) if matches!(e.kind(), TransportErrorKind::InvalidRequest) => {
+                    return Err(failed(e.to_string()))
+                }
                 Err(e) => last = e.to_string(),
             }
         }
@@ -202,7 +261,10 @@ provider_impl!(ContainerCredentialsProvider, "container");
 impl ContainerCredentialsProvider {
     /// A builder reading the process environment.
     pub fn builder() -> ContainerCredentialsProviderBuilder {
-        ContainerCredentialsProviderBuilder { loader: ContainerLoader::new(Arc::new(ProcessEnv), None), cache: CacheSettings::default() }
+        ContainerCredentialsProviderBuilder {
+            loader: ContainerLoader::new(Arc::new(ProcessEnv), None),
+            cache: CacheSettings::default(),
+        }
     }
 }
 
@@ -260,7 +322,9 @@ impl ContainerCredentialsProviderBuilder {
     /// The provider.
     pub fn build(self) -> ContainerCredentialsProvider {
         let timeout = self.cache.load_timeout.unwrap_or(DEFAULT_LOAD_TIMEOUT);
-        ContainerCredentialsProvider { cache: cached(self.loader, self.cache.refresh_ahead, timeout) }
+        ContainerCredentialsProvider {
+            cache: cached(self.loader, self.cache.refresh_ahead, timeout),
+        }
     }
 }
 
@@ -270,10 +334,25 @@ mod tests {
 
     #[test]
     fn allowed_addresses() {
-        for ok in ["127.0.0.1", "127.1.2.3", "::1", "169.254.170.2", "169.254.170.23", "fd00:ec2::23", "::ffff:127.0.0.1"] {
+        for ok in [
+            "127.0.0.1",
+            "127.1.2.3",
+            "::1",
+            "169.254.170.2",
+            "169.254.170.23",
+            "fd00:ec2::23",
+            "::ffff:127.0.0.1",
+        ] {
             assert!(allowed_ip(ok.parse().unwrap()), "{ok}");
         }
-        for bad in ["169.254.169.254", "10.0.0.1", "8.8.8.8", "fd00:ec2::254", "169.254.170.3", "::"] {
+        for bad in [
+            "169.254.169.254",
+            "10.0.0.1",
+            "8.8.8.8",
+            "fd00:ec2::254",
+            "169.254.170.3",
+            "::",
+        ] {
             assert!(!allowed_ip(bad.parse().unwrap()), "{bad}");
         }
     }

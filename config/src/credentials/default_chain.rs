@@ -1,17 +1,19 @@
 //! The default chain: [`DefaultCredentialsChain`].
 
+use super::common::{base_config, CacheSettings, MfaTokenSource};
+use super::profile_provider::ProfileLoader;
+use super::sso::SsoApi;
+use super::web_identity::{web_identity_from_env, WebIdentityRequest};
 use std::sync::Arc;
 use std::time::Duration;
 use sts::client::Config;
 use stsgen_runtime::config::{Env, ProcessEnv};
-use stsgen_runtime::credentials::{Credentials, CredentialsError, EnvironmentCredentials, ProvideCredentials};
 use stsgen_runtime::credentials::cache::CachingProvider;
 use stsgen_runtime::credentials::chain::ProviderChain;
+use stsgen_runtime::credentials::{
+    Credentials, CredentialsError, EnvironmentCredentials, ProvideCredentials,
+};
 use stsgen_runtime::future::BoxFuture;
-use super::common::{CacheSettings, MfaTokenSource, base_config};
-use super::profile_provider::ProfileLoader;
-use super::sso::SsoApi;
-use super::web_identity::{WebIdentityRequest, web_identity_from_env};
 
 #[derive(Debug)]
 pub(crate) struct EnvLoader(Arc<dyn Env>);
@@ -37,7 +39,9 @@ impl ProvideCredentials for WebIdentityEnvLoader {
         Box::pin(async move {
             let request = web_identity_from_env(&*self.env)?;
             let config = base_config(self.config.clone(), &*self.env)?;
-            request.call(&config, &*self.env, WebIdentityRequest::PROVIDER).await
+            request
+                .call(&config, &*self.env, WebIdentityRequest::PROVIDER)
+                .await
         })
     }
 
@@ -138,12 +142,20 @@ impl DefaultCredentialsChainBuilder {
         }
         // Expiry is judged by the client's clock (clones share its learned skew).
         let clock = config.as_ref().map(|c| c.clock.clone());
-        let mut profile = ProfileLoader::new(self.profile, self.env.clone(), config.clone(), self.mfa.clone());
+        let mut profile = ProfileLoader::new(
+            self.profile,
+            self.env.clone(),
+            config.clone(),
+            self.mfa.clone(),
+        );
         profile.sso_api = self.sso_api;
         let (container, imds) = (profile.container.clone(), profile.imds.clone());
         let chain = ProviderChain::first_try(EnvLoader(self.env.clone()))
             .or_else(profile)
-            .or_else(WebIdentityEnvLoader { env: self.env, config })
+            .or_else(WebIdentityEnvLoader {
+                env: self.env,
+                config,
+            })
             .or_else_shared(container)
             .or_else_shared(imds);
         let mfa = self.mfa.is_some();
@@ -188,8 +200,15 @@ mod tests {
                 .with_var("AWS_CREDENTIAL_EXPIRATION", "2030-01-01T00:00:00Z"),
             AtomicUsize::new(0),
         ));
-        let config = Config { clock, ..Config::new() };
-        let chain = DefaultCredentialsChain::builder().env(env.clone()).config(config).build().unwrap();
+        let config = Config {
+            clock,
+            ..Config::new()
+        };
+        let chain = DefaultCredentialsChain::builder()
+            .env(env.clone())
+            .config(config)
+            .build()
+            .unwrap();
         for _ in 0..2 {
             chain.provide_credentials_blocking().unwrap();
         }
@@ -200,7 +219,15 @@ mod tests {
     fn expiry_is_judged_by_the_configurations_clock() {
         let before = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
         let after = SystemTime::UNIX_EPOCH + Duration::from_secs(1_900_000_000);
-        assert_eq!(loads_for_two_calls(ServiceClock::fixed(before)), 1, "valid credentials are served from the cache");
-        assert_eq!(loads_for_two_calls(ServiceClock::fixed(after)), 2, "expired by the client's clock: loaded again");
+        assert_eq!(
+            loads_for_two_calls(ServiceClock::fixed(before)),
+            1,
+            "valid credentials are served from the cache"
+        );
+        assert_eq!(
+            loads_for_two_calls(ServiceClock::fixed(after)),
+            2,
+            "expired by the client's clock: loaded again"
+        );
     }
 }

@@ -13,7 +13,9 @@ use stsgen_runtime::future::BoxFuture;
 use stsgen_runtime::http;
 
 use super::common::{cached, invalid, CacheSettings, DEFAULT_LOAD_TIMEOUT};
-use super::metadata_http::{error_body, jitter, parse_credentials, sleep, system_clock, Clock, MetadataHttp, Timeouts};
+use super::metadata_http::{
+    error_body, jitter, parse_credentials, sleep, system_clock, Clock, MetadataHttp, Timeouts,
+};
 
 /// The provider name in credentials and errors.
 pub(crate) const PROVIDER: &str = "instance-metadata";
@@ -106,7 +108,11 @@ enum Failure {
 }
 
 impl ImdsLoader {
-    pub(crate) fn new(env: Arc<dyn Env>, profile: Option<String>, http_client: Option<Arc<dyn HttpClient>>) -> Self {
+    pub(crate) fn new(
+        env: Arc<dyn Env>,
+        profile: Option<String>,
+        http_client: Option<Arc<dyn HttpClient>>,
+    ) -> Self {
         ImdsLoader {
             env,
             profile,
@@ -127,7 +133,10 @@ impl ImdsLoader {
 
     /// `None` when `AWS_EC2_METADATA_DISABLED` is `true`.
     fn settings(&self) -> Result<Option<Settings>, CredentialsError> {
-        if self.var("AWS_EC2_METADATA_DISABLED")?.is_some_and(|v| v.eq_ignore_ascii_case("true")) {
+        if self
+            .var("AWS_EC2_METADATA_DISABLED")?
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+        {
             return Ok(None);
         }
         let set = ProfileSet::load(&*self.env).map_err(|e| invalid(PROVIDER, e))?;
@@ -137,27 +146,49 @@ impl ImdsLoader {
         };
         let profile = set.selected_profile();
         // The variable, else the profile's key; with where it came from, for errors.
-        let setting = |var: &str, key: &str| -> Result<Option<(String, String)>, CredentialsError> {
-            if let Some(v) = self.var(var)? {
-                return Ok(Some((v, format!("environment variable {var}"))));
-            }
-            Ok(profile.and_then(|p| p.get(key)).map(|v| (v.trim().to_owned(), format!("profile `{}` key {key}", set.selected()))))
-        };
+        let setting =
+            |var: &str, key: &str| -> Result<Option<(String, String)>, CredentialsError> {
+                if let Some(v) = self.var(var)? {
+                    return Ok(Some((v, format!("environment variable {var}"))));
+                }
+                Ok(profile.and_then(|p| p.get(key)).map(|v| {
+                    (
+                        v.trim().to_owned(),
+                        format!("profile `{}` key {key}", set.selected()),
+                    )
+                }))
+            };
         let endpoint = match &self.overrides.endpoint {
             Some(e) => e.clone(),
-            None => match setting("AWS_EC2_METADATA_SERVICE_ENDPOINT", "ec2_metadata_service_endpoint")? {
+            None => match setting(
+                "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+                "ec2_metadata_service_endpoint",
+            )? {
                 Some((e, from)) => {
-                    let uri: http::Uri = e.parse().map_err(|_| invalid(PROVIDER, format!("{from}: `{e}` is not a URL")))?;
+                    let uri: http::Uri = e
+                        .parse()
+                        .map_err(|_| invalid(PROVIDER, format!("{from}: `{e}` is not a URL")))?;
                     if !matches!(uri.scheme_str(), Some("http" | "https")) || uri.host().is_none() {
-                        return Err(invalid(PROVIDER, format!("{from}: `{e}` must be an http:// or https:// URL with a host")));
+                        return Err(invalid(
+                            PROVIDER,
+                            format!("{from}: `{e}` must be an http:// or https:// URL with a host"),
+                        ));
                     }
                     e
                 }
-                None => match setting("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "ec2_metadata_service_endpoint_mode")? {
+                None => match setting(
+                    "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
+                    "ec2_metadata_service_endpoint_mode",
+                )? {
                     None => IMDS_IPV4_ENDPOINT.to_owned(),
                     Some((m, _)) if m.eq_ignore_ascii_case("ipv4") => IMDS_IPV4_ENDPOINT.to_owned(),
                     Some((m, _)) if m.eq_ignore_ascii_case("ipv6") => IMDS_IPV6_ENDPOINT.to_owned(),
-                    Some((m, from)) => return Err(invalid(PROVIDER, format!("{from}: `{m}` is not IPv4 or IPv6"))),
+                    Some((m, from)) => {
+                        return Err(invalid(
+                            PROVIDER,
+                            format!("{from}: `{m}` is not IPv4 or IPv6"),
+                        ))
+                    }
                 },
             },
         };
@@ -167,18 +198,31 @@ impl ImdsLoader {
                 None => DEFAULT_IMDS_TIMEOUT,
                 Some((t, from)) => decimal_seconds(&t)
                     .filter(|d| !d.is_zero() && *d <= Duration::from_secs(3600))
-                    .ok_or_else(|| invalid(PROVIDER, format!("{from}: `{t}` is not a positive number of seconds")))?,
+                    .ok_or_else(|| {
+                        invalid(
+                            PROVIDER,
+                            format!("{from}: `{t}` is not a positive number of seconds"),
+                        )
+                    })?,
             },
         };
         let attempts = match self.overrides.attempts {
             Some(a) => Some(a),
-            None => match setting("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "metadata_service_num_attempts")? {
+            None => match setting(
+                "AWS_METADATA_SERVICE_NUM_ATTEMPTS",
+                "metadata_service_num_attempts",
+            )? {
                 None => None,
                 Some((a, from)) => Some(
                     a.parse::<u32>()
                         .ok()
                         .filter(|a| (1..=100).contains(a))
-                        .ok_or_else(|| invalid(PROVIDER, format!("{from}: `{a}` is not a whole number from 1 to 100")))?,
+                        .ok_or_else(|| {
+                            invalid(
+                                PROVIDER,
+                                format!("{from}: `{a}` is not a whole number from 1 to 100"),
+                            )
+                        })?,
                 ),
             },
         };
@@ -188,30 +232,49 @@ impl ImdsLoader {
                 None => false,
                 Some((v, _)) if v.eq_ignore_ascii_case("false") => true,
                 Some((v, _)) if v.eq_ignore_ascii_case("true") => false,
-                Some((v, from)) => return Err(invalid(PROVIDER, format!("{from}: `{v}` is not true or false"))),
+                Some((v, from)) => {
+                    return Err(invalid(
+                        PROVIDER,
+                        format!("{from}: `{v}` is not true or false"),
+                    ))
+                }
             },
         };
         Ok(Some(Settings {
             endpoint: endpoint.trim_end_matches('/').to_owned(),
-            timeouts: Timeouts { connect: timeout, read: timeout },
+            timeouts: Timeouts {
+                connect: timeout,
+                read: timeout,
+            },
             attempts: attempts.unwrap_or(DEFAULT_IMDS_ATTEMPTS),
             retry_transport: attempts.is_some(),
             v1_fallback,
         }))
     }
 
-    fn request(&self, s: &Settings, method: http::Method, path: &str, token: Option<&str>) -> Result<http::Request<Vec<u8>>, Failure> {
+    fn request(
+        &self,
+        s: &Settings,
+        method: http::Method,
+        path: &str,
+        token: Option<&str>,
+    ) -> Result<http::Request<Vec<u8>>, Failure> {
         let mut r = http::Request::builder()
             .method(method.clone())
             .uri(format!("{}{path}", s.endpoint))
             .header("user-agent", stsgen_runtime::client::user_agent(None));
         if method == http::Method::PUT {
-            r = r.header("x-aws-ec2-metadata-token-ttl-seconds", TOKEN_TTL.to_string());
+            r = r.header(
+                "x-aws-ec2-metadata-token-ttl-seconds",
+                TOKEN_TTL.to_string(),
+            );
         }
         if let Some(t) = token {
             r = r.header("x-aws-ec2-metadata-token", t);
         }
-        r.body(Vec::new()).map_err(|_| Failure::Fatal(format!("`{}{path}` is not a valid request URL", s.endpoint)))
+        r.body(Vec::new()).map_err(|_| {
+            Failure::Fatal(format!("`{}{path}` is not a valid request URL", s.endpoint))
+        })
     }
 
     /// One request with retries on 5xx and connection failures; 401 is handed back.
@@ -227,7 +290,13 @@ impl ImdsLoader {
         Box::pin(self.exchange_inner(s, method, path, token))
     }
 
-    async fn exchange_inner(&self, s: &Settings, method: http::Method, path: &str, token: Option<&str>) -> Result<Result<String, u16>, Failure> {
+    async fn exchange_inner(
+        &self,
+        s: &Settings,
+        method: http::Method,
+        path: &str,
+        token: Option<&str>,
+    ) -> Result<Result<String, u16>, Failure> {
         let mut last = String::new();
         for attempt in 0..s.attempts.max(1) {
             if attempt > 0 {
@@ -236,21 +305,41 @@ impl ImdsLoader {
             let request = self.request(s, method.clone(), path, token)?;
             match self.http.send(request, s.timeouts).await {
                 Ok(r) if r.status == 200 => {
-                    return String::from_utf8(r.body)
-                        .map(Ok)
-                        .map_err(|_| Failure::Status(200, format!("{method} {path}: the response is not UTF-8")))
+                    return String::from_utf8(r.body).map(Ok).map_err(|_| {
+                        Failure::Status(200, format!("{method} {path}: the response is not UTF-8"))
+                    })
                 }
                 Ok(r) if r.status == 401 => return Ok(Err(401)),
-                Ok(r) if r.status >= 500 => last = format!("HTTP {} ({})", r.status, error_body(&r.body)),
-                Ok(r) => return Err(Failure::Status(r.status, format!("{method} {path}: HTTP {} ({})", r.status, error_body(&r.body)))),
-                Err(e) if matches!(e.kind(), TransportErrorKind::InvalidRequest) => return Err(Failure::Fatal(e.to_string())),
+                Ok(r) if r.status >= 500 => {
+                    last = format!("HTTP {} ({})", r.status, error_body(&r.body))
+                }
+                Ok(r) => {
+                    return Err(Failure::Status(
+                        r.status,
+                        format!(
+                            "{method} {path}: HTTP {} ({})",
+                            r.status,
+                            error_body(&r.body)
+                        ),
+                    ))
+                }
+                Err(e) if matches!(e.kind(), TransportErrorKind::InvalidRequest) => {
+                    return Err(Failure::Fatal(e.to_string()))
+                }
                 Err(e) if !s.retry_transport => {
-                    return Err(Failure::Unreachable(format!("{method} {path} at {}: {e}", s.endpoint)));
+                    return Err(Failure::Unreachable(format!(
+                        "{method} {path} at {}: {e}",
+                        s.endpoint
+                    )));
                 }
                 Err(e) => last = e.to_string(),
             }
         }
-        Err(Failure::Unreachable(format!("{method} {path} at {}: {last} (after {} attempts)", s.endpoint, s.attempts.max(1))))
+        Err(Failure::Unreachable(format!(
+            "{method} {path} at {}: {last} (after {} attempts)",
+            s.endpoint,
+            s.attempts.max(1)
+        )))
     }
 
     /// A session token (cached until shortly before it expires); `None` for IMDSv1 when the
@@ -296,12 +385,18 @@ impl ImdsLoader {
         let mut renew = false;
         for _ in 0..s.attempts.max(1) {
             let token = self.token(s, renew).await?;
-            match self.exchange(s, http::Method::GET, path, token.as_deref()).await? {
+            match self
+                .exchange(s, http::Method::GET, path, token.as_deref())
+                .await?
+            {
                 Ok(body) => return Ok(body),
                 Err(_) => renew = true,
             }
         }
-        Err(Failure::Status(401, format!("GET {path}: HTTP 401 even with a new session token")))
+        Err(Failure::Status(
+            401,
+            format!("GET {path}: HTTP 401 even with a new session token"),
+        ))
     }
 
     fn role<'a>(&'a self, s: &'a Settings, fresh: bool) -> BoxFuture<'a, Result<String, Failure>> {
@@ -317,10 +412,22 @@ impl ImdsLoader {
             }
         }
         let body = self.get(s, CREDENTIALS_PATH).await?;
-        let role = body.lines().map(str::trim).find(|l| !l.is_empty()).map(str::to_owned);
-        let role = role.ok_or_else(|| Failure::Status(404, format!("GET {CREDENTIALS_PATH}: no instance profile role listed")))?;
+        let role = body
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .map(str::to_owned);
+        let role = role.ok_or_else(|| {
+            Failure::Status(
+                404,
+                format!("GET {CREDENTIALS_PATH}: no instance profile role listed"),
+            )
+        })?;
         if role.contains(['/', '?', '#']) || role.chars().any(|c| c.is_control() || c == ' ') {
-            return Err(Failure::Status(200, format!("GET {CREDENTIALS_PATH}: `{role}` is not a role name")));
+            return Err(Failure::Status(
+                200,
+                format!("GET {CREDENTIALS_PATH}: `{role}` is not a role name"),
+            ));
         }
         self.lock().role = Some((role.clone(), s.endpoint.clone()));
         Ok(role)
@@ -328,39 +435,63 @@ impl ImdsLoader {
 
     /// Asks the service: token, role name, role credentials.
     async fn fetch(&self, s: &Settings) -> Result<Credentials, CredentialsError> {
-        let not_loaded = |reason: String| CredentialsError::NotLoaded { provider: PROVIDER, reason };
-        let failed = |reason: String| CredentialsError::ProviderError { provider: PROVIDER, reason };
+        let not_loaded = |reason: String| CredentialsError::NotLoaded {
+            provider: PROVIDER,
+            reason,
+        };
+        let failed = |reason: String| CredentialsError::ProviderError {
+            provider: PROVIDER,
+            reason,
+        };
         let into_error = |f: Failure, stage: &str| match f {
-            Failure::Unreachable(why) if stage == "role" => not_loaded(format!("could not communicate with IMDS: {why}")),
-            Failure::Status(404, why) if stage == "role" => {
-                not_loaded(format!("{why}: the instance has no IAM role (instance profile) attached"))
+            Failure::Unreachable(why) if stage == "role" => {
+                not_loaded(format!("could not communicate with IMDS: {why}"))
             }
+            Failure::Status(404, why) if stage == "role" => not_loaded(format!(
+                "{why}: the instance has no IAM role (instance profile) attached"
+            )),
             Failure::Status(_, why) | Failure::Unreachable(why) => failed(why),
             Failure::Fatal(why) => invalid(PROVIDER, why),
         };
-        let had_role = self.lock().role.as_ref().is_some_and(|(_, e)| *e == s.endpoint);
-        let role = self.role(s, false).await.map_err(|f| into_error(f, "role"))?;
+        let had_role = self
+            .lock()
+            .role
+            .as_ref()
+            .is_some_and(|(_, e)| *e == s.endpoint);
+        let role = self
+            .role(s, false)
+            .await
+            .map_err(|f| into_error(f, "role"))?;
         let path = format!("{CREDENTIALS_PATH}{role}");
         let body = match self.get(s, &path).await {
             // The role attached to the instance changed: ask for its name again.
             Err(Failure::Status(404, _)) if had_role => {
-                let role = self.role(s, true).await.map_err(|f| into_error(f, "role"))?;
+                let role = self
+                    .role(s, true)
+                    .await
+                    .map_err(|f| into_error(f, "role"))?;
                 self.get(s, &format!("{CREDENTIALS_PATH}{role}")).await
             }
             other => other,
         }
         .map_err(|f| into_error(f, "credentials"))?;
-        let doc = parse_credentials(body.as_bytes()).map_err(|e| failed(format!("GET {path}: {e}")))?;
+        let doc =
+            parse_credentials(body.as_bytes()).map_err(|e| failed(format!("GET {path}: {e}")))?;
         match doc.code.as_deref() {
             None | Some("Success") => {}
             Some(code) => {
                 let message = doc.message.clone().unwrap_or_default();
-                let hint = if code == "AssumeRoleUnauthorizedAccess" { " (does the role trust ec2.amazonaws.com?)" } else { "" };
+                let hint = if code == "AssumeRoleUnauthorizedAccess" {
+                    " (does the role trust ec2.amazonaws.com?)"
+                } else {
+                    ""
+                };
                 return Err(failed(format!("GET {path}: {code}: {message}{hint}")));
             }
         }
         // The account id IMDS returns is not used by the SDKs yet; kept when present.
-        doc.into_credentials(PROVIDER).map_err(|e| failed(format!("GET {path}: {e}")))
+        doc.into_credentials(PROVIDER)
+            .map_err(|e| failed(format!("GET {path}: {e}")))
     }
 
     /// Pushes the expiry of credentials served past it (or about to be) 10 to 15 minutes ahead.
@@ -377,7 +508,13 @@ impl ImdsLoader {
                 tenths % 10
             );
             let account = c.account_id().map(str::to_owned);
-            c = Credentials::new(c.access_key_id(), c.secret_access_key(), c.session_token().map(str::to_owned), Some(ahead), c.provider());
+            c = Credentials::new(
+                c.access_key_id(),
+                c.secret_access_key(),
+                c.session_token().map(str::to_owned),
+                Some(ahead),
+                c.provider(),
+            );
             if let Some(a) = account {
                 c = c.with_account_id(a);
             }
@@ -396,11 +533,17 @@ impl ImdsLoader {
             Ok(c) => {
                 self.lock().last = Some(c.clone());
                 let now = (self.clock)();
-                Ok(if c.is_expired_at(now) { self.extend(c, "IMDS returned expired credentials") } else { c })
+                Ok(if c.is_expired_at(now) {
+                    self.extend(c, "IMDS returned expired credentials")
+                } else {
+                    c
+                })
             }
             Err(e) => match self.lock().last.clone() {
                 // Any failure keeps the last credentials in service.
-                Some(last) => Ok(self.extend(last, "IMDS could not be used to refresh credentials")),
+                Some(last) => {
+                    Ok(self.extend(last, "IMDS could not be used to refresh credentials"))
+                }
                 None => Err(e),
             },
         }
@@ -413,11 +556,24 @@ impl ImdsLoader {
 fn decimal_seconds(text: &str) -> Option<Duration> {
     let text = text.strip_prefix('+').unwrap_or(text);
     let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
-    if whole.is_empty() && frac.is_empty() || !whole.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
+    if whole.is_empty() && frac.is_empty()
+        || !whole
+            .bytes()
+            .chain(frac.bytes())
+            .all(|b| b.is_ascii_digit())
+    {
         return None;
     }
-    let secs = if whole.is_empty() { 0 } else { whole.parse::<u64>().ok()? };
-    let nanos = frac.bytes().chain(std::iter::repeat(b'0')).take(9).fold(0u32, |n, b| n * 10 + u32::from(b - b'0'));
+    let secs = if whole.is_empty() {
+        0
+    } else {
+        whole.parse::<u64>().ok()?
+    };
+    let nanos = frac
+        .bytes()
+        .chain(std::iter::repeat(b'0'))
+        .take(9)
+        .fold(0u32, |n, b| n * 10 + u32::from(b - b'0'));
     Some(Duration::new(secs, nanos))
 }
 
@@ -443,7 +599,10 @@ provider_impl!(ImdsCredentialsProvider, "instance-metadata");
 impl ImdsCredentialsProvider {
     /// A builder reading the process environment and the selected profile.
     pub fn builder() -> ImdsCredentialsProviderBuilder {
-        ImdsCredentialsProviderBuilder { loader: ImdsLoader::new(Arc::new(ProcessEnv), None, None), cache: CacheSettings::default() }
+        ImdsCredentialsProviderBuilder {
+            loader: ImdsLoader::new(Arc::new(ProcessEnv), None, None),
+            cache: CacheSettings::default(),
+        }
     }
 }
 
@@ -540,11 +699,32 @@ mod tests {
     #[test]
     fn timeouts_are_decimal_seconds() {
         let ms = Duration::from_millis;
-        for (text, want) in [("1", ms(1000)), ("2.5", ms(2500)), (".5", ms(500)), ("+3.", ms(3000)), ("0.2", ms(200)), ("0", ms(0))] {
+        for (text, want) in [
+            ("1", ms(1000)),
+            ("2.5", ms(2500)),
+            (".5", ms(500)),
+            ("+3.", ms(3000)),
+            ("0.2", ms(200)),
+            ("0", ms(0)),
+        ] {
             assert_eq!(decimal_seconds(text), Some(want), "{text}");
         }
-        assert_eq!(decimal_seconds("0.0000000019"), Some(Duration::from_nanos(1)));
-        for bad in ["", ".", "-1", "1e3", "1,5", " 1", "inf", "NaN", "1.2.3", "99999999999999999999999"] {
+        assert_eq!(
+            decimal_seconds("0.0000000019"),
+            Some(Duration::from_nanos(1))
+        );
+        for bad in [
+            "",
+            ".",
+            "-1",
+            "1e3",
+            "1,5",
+            " 1",
+            "inf",
+            "NaN",
+            "1.2.3",
+            "99999999999999999999999",
+        ] {
             assert_eq!(decimal_seconds(bad), None, "{bad}");
         }
     }

@@ -35,7 +35,9 @@ use std::time::{Duration, SystemTime};
 use sts::client::Config;
 use stsgen_runtime::config::{Env, ProcessEnv};
 use stsgen_runtime::credentials::cache::CachingProvider;
-use stsgen_runtime::credentials::{Credentials, CredentialsError, ProvideCredentials, ServiceClock};
+use stsgen_runtime::credentials::{
+    Credentials, CredentialsError, ProvideCredentials, ServiceClock,
+};
 use stsgen_runtime::future::BoxFuture;
 
 use self::cache::{CacheError, LoginToken};
@@ -69,11 +71,13 @@ impl fmt::Debug for CreateOAuth2TokenRequest {
         f.debug_struct("CreateOAuth2TokenRequest")
             .field("client_id", &self.client_id)
             .field("grant_type", &self.grant_type)
-            .field("refresh_token", &self.refresh_token.as_ref().map(|_| "** redacted **"))
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| "** redacted **"),
+            )
             .finish()
     }
 }
-
 
 /// Why `CreateOAuth2Token` failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,7 +107,11 @@ impl SigninError {
 impl fmt::Display for SigninError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let short = |s: &str| -> String {
-            let s: String = s.chars().take(200).map(|c| if c.is_control() { ' ' } else { c }).collect();
+            let s: String = s
+                .chars()
+                .take(200)
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
             s
         };
         match self {
@@ -147,7 +155,9 @@ impl DpopProofs<'_> {
     /// The `DPoP` header value for `POST` to `url` (the endpoint's URL of the operation,
     /// `https://<region>.signin.aws.amazon.com/v1/token` in the `aws` partition), now.
     pub(crate) fn header_for(&self, url: &str) -> Result<String, SigninError> {
-        self.key.proof("POST", url, self.clock.now()).map_err(|e| SigninError::Request(format!("DPoP proof: {e}")))
+        self.key
+            .proof("POST", url, self.clock.now())
+            .map_err(|e| SigninError::Request(format!("DPoP proof: {e}")))
     }
 }
 
@@ -241,27 +251,44 @@ impl LoginLoader {
                 ),
             },
             CacheError::NoDirectory | CacheError::Environment(_) => {
-                CredentialsError::InvalidConfiguration { provider: PROVIDER_NAME, reason: e.to_string() }
+                CredentialsError::InvalidConfiguration {
+                    provider: PROVIDER_NAME,
+                    reason: e.to_string(),
+                }
             }
             other => CredentialsError::InvalidConfiguration {
                 provider: PROVIDER_NAME,
-                reason: format!("the sign-in token cache is unusable: {other} ({} to write it again)", self.login_hint()),
+                reason: format!(
+                    "the sign-in token cache is unusable: {other} ({} to write it again)",
+                    self.login_hint()
+                ),
             },
         }
     }
 
     /// The token file of the session.
     pub(crate) fn path(&self) -> Result<PathBuf, CredentialsError> {
-        cache::cache_dir(&*self.env).map(|d| d.join(cache::file_name(&self.session))).map_err(|e| self.cache_error(e))
+        cache::cache_dir(&*self.env)
+            .map(|d| d.join(cache::file_name(&self.session)))
+            .map_err(|e| self.cache_error(e))
     }
 
     /// Whether a refresh may be attempted at `now` (none in the last 30 s); if so, records it.
     /// When not, the reason the last attempt failed, if it did.
     fn take_refresh_slot(&self, now: SystemTime) -> Result<(), Option<String>> {
-        let mut last = self.last_attempt.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut last = self
+            .last_attempt
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         match &*last {
             // A clock that went back also allows it.
-            Some((t, failure)) if now.duration_since(*t).is_ok_and(|d| d < MIN_REFRESH_INTERVAL) => Err(failure.clone()),
+            Some((t, failure))
+                if now
+                    .duration_since(*t)
+                    .is_ok_and(|d| d < MIN_REFRESH_INTERVAL) =>
+            {
+                Err(failure.clone())
+            }
             _ => {
                 *last = Some((now, None));
                 Ok(())
@@ -270,7 +297,10 @@ impl LoginLoader {
     }
 
     fn record_failure(&self, why: &str) {
-        let mut last = self.last_attempt.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut last = self
+            .last_attempt
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         if let Some((_, failure)) = &mut *last {
             *failure = Some(why.to_owned());
         }
@@ -281,7 +311,9 @@ impl LoginLoader {
         let token = LoginToken::load(&*self.env, &path).map_err(|e| self.cache_error(e))?;
         let now = self.clock.now();
         let expired = token.expires_at <= now;
-        let due = now.checked_add(self.refresh_window).is_none_or(|t| t >= token.expires_at);
+        let due = now
+            .checked_add(self.refresh_window)
+            .is_none_or(|t| t >= token.expires_at);
         if !due {
             return Ok(token.credentials());
         }
@@ -305,7 +337,10 @@ impl LoginLoader {
                 // Another process (or provider) may have refreshed the file meanwhile: the
                 // refresh token we sent was then already spent. Its token is as good as ours.
                 match LoginToken::load(&*self.env, &path) {
-                    Ok(other) if other.access_key_id != token.access_key_id && other.expires_at > self.clock.now() => {
+                    Ok(other)
+                        if other.access_key_id != token.access_key_id
+                            && other.expires_at > self.clock.now() =>
+                    {
                         tracing::debug!(session = %self.session, "using the sign-in token another process refreshed");
                         Ok(other.credentials())
                     }
@@ -316,7 +351,12 @@ impl LoginLoader {
     }
 
     /// The token while it is valid (with a warning), else the error.
-    fn refresh_failed(&self, token: &LoginToken, expired: bool, why: String) -> Result<Credentials, CredentialsError> {
+    fn refresh_failed(
+        &self,
+        token: &LoginToken,
+        expired: bool,
+        why: String,
+    ) -> Result<Credentials, CredentialsError> {
         if expired {
             return Err(self.expired(token, &why));
         }
@@ -350,9 +390,18 @@ impl LoginLoader {
         };
         let region = token.sign_in_region.as_deref().or(self.region.as_deref());
         tracing::debug!(session = %self.session, region = ?region, "refreshing console sign-in credentials");
-        let proofs = DpopProofs { key: &key, clock: &self.clock };
-        let out = self.signin.create_oauth2_token(region, input, proofs).await.map_err(|e| format!("CreateOAuth2Token: {e}"))?;
-        if out.access_token.access_key_id.is_empty() || out.access_token.secret_access_key.is_empty() {
+        let proofs = DpopProofs {
+            key: &key,
+            clock: &self.clock,
+        };
+        let out = self
+            .signin
+            .create_oauth2_token(region, input, proofs)
+            .await
+            .map_err(|e| format!("CreateOAuth2Token: {e}"))?;
+        if out.access_token.access_key_id.is_empty()
+            || out.access_token.secret_access_key.is_empty()
+        {
             return Err("CreateOAuth2Token: the response has no credentials".to_owned());
         }
         if out.expires_in <= 0 {
@@ -457,7 +506,11 @@ impl LoginProviderBuilder {
 
     /// The provider.
     pub fn build(self) -> LoginProvider {
-        let clock = self.config.as_ref().map(|c| c.clock.clone()).unwrap_or_default();
+        let clock = self
+            .config
+            .as_ref()
+            .map(|c| c.clock.clone())
+            .unwrap_or_default();
         let region = self.config.as_ref().and_then(|c| c.region.clone());
         let loader = LoginLoader {
             session: self.session,
@@ -470,7 +523,9 @@ impl LoginProviderBuilder {
             last_attempt: Mutex::new(None),
         };
         let timeout = self.cache.load_timeout.unwrap_or(DEFAULT_LOAD_TIMEOUT);
-        LoginProvider { cache: cached(loader, self.cache.refresh_ahead, timeout).service_clock(clock) }
+        LoginProvider {
+            cache: cached(loader, self.cache.refresh_ahead, timeout).service_clock(clock),
+        }
     }
 }
 

@@ -11,9 +11,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use stsgen_runtime::credentials::Credentials;
+use stsgen_runtime::http;
 use stsgen_runtime::json::JsonValue;
 use stsgen_runtime::types::wire;
-use stsgen_runtime::http;
 
 use stsgen_runtime::client::{in_async_context, HttpClient, HttpResponse, HttpsClient};
 use stsgen_runtime::error::{TimeoutKind, TransportError, TransportErrorKind};
@@ -47,7 +47,9 @@ pub(crate) struct MetadataHttp {
 
 impl fmt::Debug for MetadataHttp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MetadataHttp").field("custom_client", &self.custom.is_some()).finish_non_exhaustive()
+        f.debug_struct("MetadataHttp")
+            .field("custom_client", &self.custom.is_some())
+            .finish_non_exhaustive()
     }
 }
 
@@ -63,7 +65,10 @@ impl MetadataHttp {
     }
 
     fn default_async(&self, connect: Duration) -> Result<Arc<dyn HttpClient>, TransportError> {
-        let mut slot = self.default_async.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut slot = self
+            .default_async
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         if let Some((t, c)) = &*slot {
             if *t == connect {
                 return Ok(c.clone());
@@ -76,7 +81,11 @@ impl MetadataHttp {
 
     /// One exchange, bounded by the connect plus the read timeout (the default transports also
     /// bound connecting on its own).
-    pub(crate) async fn send(&self, request: http::Request<Vec<u8>>, timeouts: Timeouts) -> Result<HttpResponse, TransportError> {
+    pub(crate) async fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+        timeouts: Timeouts,
+    ) -> Result<HttpResponse, TransportError> {
         let limit = timeouts.connect + timeouts.read;
         if in_async_context() {
             let client = match &self.custom {
@@ -101,7 +110,10 @@ impl MetadataHttp {
         {
             use stsgen_runtime::client::blocking::{BlockingHttpClient, StdClient};
             let client = {
-                let mut slot = self.default_blocking.lock().unwrap_or_else(PoisonError::into_inner);
+                let mut slot = self
+                    .default_blocking
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
                 match &*slot {
                     Some((t, c)) if *t == timeouts.connect => c.clone(),
                     _ => {
@@ -125,7 +137,11 @@ impl MetadataHttp {
 }
 
 fn request_host(request: &http::Request<Vec<u8>>) -> String {
-    request.uri().authority().map(|a| a.as_str().to_owned()).unwrap_or_default()
+    request
+        .uri()
+        .authority()
+        .map(|a| a.as_str().to_owned())
+        .unwrap_or_default()
 }
 
 /// Waits `delay` (on the tokio timer inside a runtime, else by sleeping the thread).
@@ -143,10 +159,18 @@ pub(crate) async fn sleep(delay: Duration) {
 /// The addresses `host` resolves to.
 pub(crate) async fn resolve(host: &str, port: u16) -> Result<Vec<IpAddr>, String> {
     let addrs: Vec<IpAddr> = if in_async_context() {
-        tokio::net::lookup_host((host, port)).await.map_err(|e| e.to_string())?.map(|a| a.ip()).collect()
+        tokio::net::lookup_host((host, port))
+            .await
+            .map_err(|e| e.to_string())?
+            .map(|a| a.ip())
+            .collect()
     } else {
         use std::net::ToSocketAddrs;
-        (host, port).to_socket_addrs().map_err(|e| e.to_string())?.map(|a| a.ip()).collect()
+        (host, port)
+            .to_socket_addrs()
+            .map_err(|e| e.to_string())?
+            .map(|a| a.ip())
+            .collect()
     };
     if addrs.is_empty() {
         return Err("it has no addresses".to_owned());
@@ -156,7 +180,10 @@ pub(crate) async fn resolve(host: &str, port: u16) -> Result<Vec<IpAddr>, String
 
 /// A little jitter (0 to `max`), from the clock's sub-second digits.
 pub(crate) fn jitter(now: std::time::SystemTime, max: Duration) -> Duration {
-    let nanos = now.duration_since(std::time::SystemTime::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let nanos = now
+        .duration_since(std::time::SystemTime::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
     let span = max.as_millis().max(1) as u64;
     Duration::from_millis(u64::from(nanos) % (span + 1))
 }
@@ -166,7 +193,13 @@ pub(crate) fn jitter(now: std::time::SystemTime, max: Duration) -> Duration {
 pub(crate) fn error_body(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
     if let Ok(JsonValue::Object(members)) = stsgen_runtime::json::parse(&text) {
-        let get = |k: &str| members.iter().rev().find(|(m, _)| m == k).and_then(|(_, v)| v.as_str());
+        let get = |k: &str| {
+            members
+                .iter()
+                .rev()
+                .find(|(m, _)| m == k)
+                .and_then(|(_, v)| v.as_str())
+        };
         match (get("Code"), get("Message")) {
             (Some(c), Some(m)) => return format!("{c}: {m}"),
             (Some(c), None) => return c.to_owned(),
@@ -182,7 +215,10 @@ pub(crate) fn error_body(body: &[u8]) -> String {
         // IMDS answers errors with an HTML page that says nothing the status does not.
         return "an HTML or XML page".to_owned();
     }
-    text.chars().take(120).map(|c| if c.is_control() { ' ' } else { c }).collect()
+    text.chars()
+        .take(120)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 /// Credentials as the container and instance-metadata endpoints return them.
@@ -202,15 +238,26 @@ pub(crate) fn parse_credentials(body: &[u8]) -> Result<JsonCredentials, String> 
     let doc = stsgen_runtime::json::parse(text)
         .map_err(|e| format!("the response is not valid JSON (at byte {})", e.offset()))?;
     let JsonValue::Object(members) = doc else {
-        return Err(format!("the response is a JSON {}, not an object", doc.type_name()));
+        return Err(format!(
+            "the response is a JSON {}, not an object",
+            doc.type_name()
+        ));
     };
     let get = |key: &str| -> Result<Option<String>, String> {
         // Member names in any letter case, as the SDKs read them.
-        match members.iter().rev().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v) {
+        match members
+            .iter()
+            .rev()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v)
+        {
             None | Some(JsonValue::Null) => Ok(None),
             Some(JsonValue::String(s)) if s.is_empty() => Ok(None),
             Some(JsonValue::String(s)) => Ok(Some(s.clone())),
-            Some(other) => Err(format!("`{key}` is a JSON {}, not a string", other.type_name())),
+            Some(other) => Err(format!(
+                "`{key}` is a JSON {}, not a string",
+                other.type_name()
+            )),
         }
     };
     let expiration = match get("Expiration")? {
@@ -236,10 +283,17 @@ impl JsonCredentials {
     /// member is missing (all but `AccountId` are required: these are temporary credentials).
     pub(crate) fn into_credentials(self, provider: &'static str) -> Result<Credentials, String> {
         if let Some(code) = self.code.as_deref().filter(|c| *c != "Success") {
-            return Err(format!("{code}: {}", self.message.as_deref().unwrap_or("no message")));
+            return Err(format!(
+                "{code}: {}",
+                self.message.as_deref().unwrap_or("no message")
+            ));
         }
-        let id = self.access_key_id.ok_or("the response has no `AccessKeyId`")?;
-        let secret = self.secret_access_key.ok_or("the response has no `SecretAccessKey`")?;
+        let id = self
+            .access_key_id
+            .ok_or("the response has no `AccessKeyId`")?;
+        let secret = self
+            .secret_access_key
+            .ok_or("the response has no `SecretAccessKey`")?;
         let token = self.token.ok_or("the response has no `Token`")?;
         let expiration = self.expiration.ok_or("the response has no `Expiration`")?;
         let c = Credentials::new(id, secret, Some(token), Some(expiration), provider);

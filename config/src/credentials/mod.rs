@@ -126,16 +126,16 @@ pub mod sso;
 mod web_identity;
 
 pub use assume_role::{AssumeRoleProvider, AssumeRoleProviderBuilder};
+pub use common::{MfaTokenSource, DEFAULT_LOAD_TIMEOUT, DEFAULT_MFA_LOAD_TIMEOUT};
 pub use container::{
     ContainerCredentialsProvider, ContainerCredentialsProviderBuilder, DEFAULT_CONTAINER_ATTEMPTS,
     DEFAULT_CONTAINER_CONNECT_TIMEOUT, DEFAULT_CONTAINER_READ_TIMEOUT,
 };
-pub use imds::{
-    ImdsCredentialsProvider, ImdsCredentialsProviderBuilder, DEFAULT_IMDS_ATTEMPTS, DEFAULT_IMDS_TIMEOUT,
-    IMDS_IPV4_ENDPOINT, IMDS_IPV6_ENDPOINT,
-};
-pub use common::{MfaTokenSource, DEFAULT_LOAD_TIMEOUT, DEFAULT_MFA_LOAD_TIMEOUT};
 pub use default_chain::{DefaultCredentialsChain, DefaultCredentialsChainBuilder};
+pub use imds::{
+    ImdsCredentialsProvider, ImdsCredentialsProviderBuilder, DEFAULT_IMDS_ATTEMPTS,
+    DEFAULT_IMDS_TIMEOUT, IMDS_IPV4_ENDPOINT, IMDS_IPV6_ENDPOINT,
+};
 #[cfg(feature = "login")]
 pub use login::{LoginProvider, LoginProviderBuilder};
 pub use profile_provider::{ProfileProvider, ProfileProviderBuilder};

@@ -1,5 +1,13 @@
 //! Named profiles: [`ProfileProvider`] over the runtime's profile files and role chains.
 
+use super::common::{invalid, CacheSettings, MfaTokenSource};
+use super::container::ContainerLoader;
+use super::imds::ImdsLoader;
+#[cfg(feature = "login")]
+use super::login::{default_signin, LoginProvider, SigninTokenApi};
+use super::role_request::RoleRequest;
+use super::sso::{self, SsoApi, TokenProviders};
+use super::web_identity::WebIdentityRequest;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 #[cfg(feature = "login")]
@@ -8,19 +16,13 @@ use std::time::Duration;
 use sts::client::Config;
 use stsgen_runtime::client::config::apply_to_config;
 use stsgen_runtime::config::{Env, ProcessEnv, ProfileError, ProfileSet};
-use stsgen_runtime::credentials::{Credentials, CredentialsError, EnvironmentCredentials, ProvideCredentials};
 use stsgen_runtime::credentials::cache::CachingProvider;
 use stsgen_runtime::credentials::process::CredentialProcessProvider;
 use stsgen_runtime::credentials::profile::{self, AssumeRoleLink, ChainLink, CredentialSource};
+use stsgen_runtime::credentials::{
+    Credentials, CredentialsError, EnvironmentCredentials, ProvideCredentials,
+};
 use stsgen_runtime::future::BoxFuture;
-use super::common::{CacheSettings, MfaTokenSource, invalid};
-use super::container::ContainerLoader;
-use super::imds::ImdsLoader;
-#[cfg(feature = "login")]
-use super::login::{default_signin, LoginProvider, SigninTokenApi};
-use super::role_request::RoleRequest;
-use super::sso::{self, SsoApi, TokenProviders};
-use super::web_identity::WebIdentityRequest;
 
 /// Loads the profile files, resolves the chain and runs it; uncached.
 #[derive(Debug)]
@@ -51,7 +53,12 @@ pub(crate) struct ProfileLoader {
 impl ProfileLoader {
     /// A loader whose container and instance-metadata sources read `env` and use the
     /// transport of `config`, when it has one.
-    pub(crate) fn new(profile: Option<String>, env: Arc<dyn Env>, config: Option<Config>, mfa: Option<MfaTokenSource>) -> Self {
+    pub(crate) fn new(
+        profile: Option<String>,
+        env: Arc<dyn Env>,
+        config: Option<Config>,
+        mfa: Option<MfaTokenSource>,
+    ) -> Self {
         let http = config.as_ref().and_then(|c| c.http_client.clone());
         let container = Arc::new(ContainerLoader::new(env.clone(), http.clone()));
         let mut imds = ImdsLoader::new(env.clone(), profile.clone(), http);
@@ -88,9 +95,13 @@ impl ProfileLoader {
         let links = profile::resolve_chain(&set, &name).map_err(|e| {
             // A profile asked for by name that does not exist is an error, not "nothing here".
             match (&e, &self.profile) {
-                (ProfileError::ProfileNotFound { referenced_from: None, .. }, Some(_)) => {
-                    invalid(profile::PROVIDER_NAME, e)
-                }
+                (
+                    ProfileError::ProfileNotFound {
+                        referenced_from: None,
+                        ..
+                    },
+                    Some(_),
+                ) => invalid(profile::PROVIDER_NAME, e),
                 _ => CredentialsError::from(e),
             }
         })?;
@@ -103,17 +114,31 @@ impl ProfileLoader {
                 c
             }
         };
-        let (base, roles) = links.split_first().ok_or_else(|| invalid(profile::PROVIDER_NAME, "empty profile chain"))?;
+        let (base, roles) = links
+            .split_first()
+            .ok_or_else(|| invalid(profile::PROVIDER_NAME, "empty profile chain"))?;
         let mut credentials = self.base(base, &set, &config).await?;
         for link in roles {
             if let ChainLink::AssumeRole(role) = link {
-                credentials = role_request(role).call(&config, credentials, self.mfa.as_ref(), profile::PROVIDER_NAME).await?;
+                credentials = role_request(role)
+                    .call(
+                        &config,
+                        credentials,
+                        self.mfa.as_ref(),
+                        profile::PROVIDER_NAME,
+                    )
+                    .await?;
             }
         }
         Ok(credentials)
     }
 
-    pub(crate) async fn base(&self, link: &ChainLink, set: &ProfileSet, config: &Config) -> Result<Credentials, CredentialsError> {
+    pub(crate) async fn base(
+        &self,
+        link: &ChainLink,
+        set: &ProfileSet,
+        config: &Config,
+    ) -> Result<Credentials, CredentialsError> {
         let p = profile::PROVIDER_NAME;
         match link {
             ChainLink::StaticKeys { credentials, .. } => Ok(credentials.clone()),
@@ -217,7 +242,9 @@ pub(crate) fn role_request(link: &AssumeRoleLink) -> RoleRequest {
         role_arn: link.role_arn.clone(),
         session_name: link.session_name.clone(),
         external_id: link.external_id.clone(),
-        duration: link.duration_seconds.map(|s| Duration::from_secs(u64::from(s))),
+        duration: link
+            .duration_seconds
+            .map(|s| Duration::from_secs(u64::from(s))),
         mfa_serial: link.mfa_serial.clone(),
         ..Default::default()
     }
@@ -312,7 +339,9 @@ impl ProfileProviderBuilder {
         // Again, so the container and instance-metadata sources see the final env and config.
         let mut loader = ProfileLoader::new(l.profile, l.env, l.config, l.mfa);
         loader.sso_api = l.sso_api;
-        ProfileProvider { cache: self.cache.build(loader, mfa) }
+        ProfileProvider {
+            cache: self.cache.build(loader, mfa),
+        }
     }
 }
 
@@ -323,12 +352,25 @@ mod tests {
 
     #[test]
     fn without_the_login_feature_a_login_session_profile_names_the_feature() {
-        let env = MemoryEnv::new()
-            .with_var("HOME", "/h")
-            .with_file("/h/.aws/config", "[profile dev]\nlogin_session = arn:aws:iam::123456789012:user/A\n");
-        let p = ProfileProvider::builder().profile_name("dev").env(Arc::new(env)).config(Config::default()).build();
-        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
-        let e = rt.block_on(p.provide_credentials()).unwrap_err().to_string();
-        assert!(e.contains("profile `dev`") && e.contains("`login` feature"), "{e}");
+        let env = MemoryEnv::new().with_var("HOME", "/h").with_file(
+            "/h/.aws/config",
+            "[profile dev]\nlogin_session = arn:aws:iam::123456789012:user/A\n",
+        );
+        let p = ProfileProvider::builder()
+            .profile_name("dev")
+            .env(Arc::new(env))
+            .config(Config::default())
+            .build();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let e = rt
+            .block_on(p.provide_credentials())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("profile `dev`") && e.contains("`login` feature"),
+            "{e}"
+        );
     }
 }

@@ -1,12 +1,15 @@
 //! The `AssumeRole` call itself ([`RoleRequest`]): shared by [`AssumeRoleProvider`](super::AssumeRoleProvider)
 //! and the role chains of profiles.
 
+use super::common::{
+    convert, duration_seconds, generated_session_name, invalid, send, with_credentials,
+    MfaTokenSource,
+};
 use std::sync::Arc;
 use std::time::Duration;
 use sts::client::Config;
 use stsgen_runtime::credentials::{Credentials, CredentialsError, StaticCredentials};
 use stsgen_runtime::future::BoxFuture;
-use super::common::{MfaTokenSource, convert, duration_seconds, generated_session_name, invalid, send, with_credentials};
 
 /// What to ask `AssumeRole` for (everything but the credentials to ask with).
 #[derive(Clone, Debug, Default)]
@@ -42,22 +45,38 @@ impl RoleRequest {
             .set_serial_number(self.mfa_serial.clone())
             .set_token_code(token_code);
         for arn in &self.policy_arns {
-            b = b.policy_arns(sts::types::PolicyDescriptorType::builder().arn(arn).build().map_err(|e| invalid(p, e))?);
+            b = b.policy_arns(
+                sts::types::PolicyDescriptorType::builder()
+                    .arn(arn)
+                    .build()
+                    .map_err(|e| invalid(p, e))?,
+            );
         }
         for (k, v) in &self.tags {
-            b = b.tags(sts::types::Tag::builder().key(k).value(v).build().map_err(|e| invalid(p, e))?);
+            b = b.tags(
+                sts::types::Tag::builder()
+                    .key(k)
+                    .value(v)
+                    .build()
+                    .map_err(|e| invalid(p, e))?,
+            );
         }
         for k in &self.transitive_tag_keys {
             b = b.transitive_tag_keys(k);
         }
-        b.build().map_err(|e| invalid(p, format!("AssumeRole {}: {e}", self.role_arn)))
+        b.build()
+            .map_err(|e| invalid(p, format!("AssumeRole {}: {e}", self.role_arn)))
     }
 
     /// Checks the request as far as it can be checked before any call (constraints of every
     /// member; the token code is a placeholder of the right form).
     pub(crate) fn validate(&self) -> Result<(), CredentialsError> {
-        let name = self.session_name.clone().unwrap_or_else(generated_session_name);
-        self.input(&name, self.mfa_serial.as_ref().map(|_| "000000".to_owned())).map(|_| ())
+        let name = self
+            .session_name
+            .clone()
+            .unwrap_or_else(generated_session_name);
+        self.input(&name, self.mfa_serial.as_ref().map(|_| "000000".to_owned()))
+            .map(|_| ())
     }
 
     /// Boxed: the profile provider and [`AssumeRoleProvider`](super::AssumeRoleProvider) share
@@ -92,11 +111,21 @@ impl RoleRequest {
             }
             (None, _) => None,
         };
-        let session_name = self.session_name.clone().unwrap_or_else(generated_session_name);
+        let session_name = self
+            .session_name
+            .clone()
+            .unwrap_or_else(generated_session_name);
         let input = self.input(&session_name, token)?;
         let config = with_credentials(config, Some(Arc::new(StaticCredentials::from(source))));
         let what = format!("AssumeRole {}", self.role_arn);
-        let out = send(&config, input).await.map_err(|e| e.into_credentials_error(provider, &what))?;
-        convert(out.credentials(), out.assumed_role_user().map(|u| u.arn()), provider, &what)
+        let out = send(&config, input)
+            .await
+            .map_err(|e| e.into_credentials_error(provider, &what))?;
+        convert(
+            out.credentials(),
+            out.assumed_role_user().map(|u| u.arn()),
+            provider,
+            &what,
+        )
     }
 }

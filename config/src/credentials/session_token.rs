@@ -1,14 +1,19 @@
 //! `GetSessionToken`: [`SessionTokenProvider`], with optional MFA.
 
+use super::common::{
+    base_config, convert, duration_seconds, invalid, send, with_credentials, CacheSettings,
+    MfaTokenSource,
+};
+use super::default_chain::DefaultCredentialsChain;
 use std::sync::Arc;
 use std::time::Duration;
 use sts::client::Config;
 use stsgen_runtime::config::ProcessEnv;
-use stsgen_runtime::credentials::{Credentials, CredentialsError, ProvideCredentials, SharedCredentialsProvider, StaticCredentials};
 use stsgen_runtime::credentials::cache::CachingProvider;
+use stsgen_runtime::credentials::{
+    Credentials, CredentialsError, ProvideCredentials, SharedCredentialsProvider, StaticCredentials,
+};
 use stsgen_runtime::future::BoxFuture;
-use super::common::{CacheSettings, MfaTokenSource, base_config, convert, duration_seconds, invalid, send, with_credentials};
-use super::default_chain::DefaultCredentialsChain;
 
 #[derive(Debug)]
 pub(crate) struct SessionTokenLoader {
@@ -21,7 +26,10 @@ pub(crate) struct SessionTokenLoader {
 impl SessionTokenLoader {
     pub(crate) const PROVIDER: &'static str = "session-token";
 
-    pub(crate) fn input(&self, token: Option<String>) -> Result<sts::operation::get_session_token::GetSessionTokenInput, CredentialsError> {
+    pub(crate) fn input(
+        &self,
+        token: Option<String>,
+    ) -> Result<sts::operation::get_session_token::GetSessionTokenInput, CredentialsError> {
         let p = Self::PROVIDER;
         sts::operation::get_session_token::GetSessionTokenInput::builder()
             .set_duration_seconds(duration_seconds(p, self.duration)?)
@@ -39,8 +47,13 @@ impl SessionTokenLoader {
         };
         let input = self.input(token)?;
         let source = self.source.provide_credentials().await?;
-        let config = with_credentials(&self.config, Some(Arc::new(StaticCredentials::from(source))));
-        let out = send(&config, input).await.map_err(|e| e.into_credentials_error(p, "GetSessionToken"))?;
+        let config = with_credentials(
+            &self.config,
+            Some(Arc::new(StaticCredentials::from(source))),
+        );
+        let out = send(&config, input)
+            .await
+            .map_err(|e| e.into_credentials_error(p, "GetSessionToken"))?;
         convert(out.credentials(), None, p, "GetSessionToken")
     }
 }
@@ -66,7 +79,13 @@ provider_impl!(SessionTokenProvider, "session-token");
 impl SessionTokenProvider {
     /// A builder.
     pub fn builder() -> SessionTokenProviderBuilder {
-        SessionTokenProviderBuilder { duration: None, mfa: None, source: None, config: None, cache: CacheSettings::default() }
+        SessionTokenProviderBuilder {
+            duration: None,
+            mfa: None,
+            source: None,
+            config: None,
+            cache: CacheSettings::default(),
+        }
     }
 }
 
@@ -110,11 +129,22 @@ impl SessionTokenProviderBuilder {
         let config = base_config(self.config, &ProcessEnv)?;
         let source = match self.source.or_else(|| config.credentials.clone()) {
             Some(s) => s,
-            None => Arc::new(DefaultCredentialsChain::builder().config(config.clone()).build()?),
+            None => Arc::new(
+                DefaultCredentialsChain::builder()
+                    .config(config.clone())
+                    .build()?,
+            ),
         };
         let mfa = self.mfa.is_some();
-        let loader = SessionTokenLoader { duration: self.duration, mfa: self.mfa, source, config };
+        let loader = SessionTokenLoader {
+            duration: self.duration,
+            mfa: self.mfa,
+            source,
+            config,
+        };
         loader.input(loader.mfa.as_ref().map(|_| "000000".to_owned()))?;
-        Ok(SessionTokenProvider { cache: self.cache.build(loader, mfa) })
+        Ok(SessionTokenProvider {
+            cache: self.cache.build(loader, mfa),
+        })
     }
 }

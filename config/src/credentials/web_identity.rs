@@ -1,14 +1,17 @@
 //! `AssumeRoleWithWebIdentity`: [`WebIdentityProvider`], with the token file read again at every refresh.
 
+use super::common::{
+    base_config, convert, duration_seconds, generated_session_name, invalid, send,
+    with_credentials, CacheSettings,
+};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use sts::client::Config;
 use stsgen_runtime::config::{Env, FileTooLarge, ProcessEnv, MAX_SETTINGS_FILE};
-use stsgen_runtime::credentials::{Credentials, CredentialsError, ProvideCredentials};
 use stsgen_runtime::credentials::cache::CachingProvider;
+use stsgen_runtime::credentials::{Credentials, CredentialsError, ProvideCredentials};
 use stsgen_runtime::future::BoxFuture;
-use super::common::{CacheSettings, base_config, convert, duration_seconds, generated_session_name, invalid, send, with_credentials};
 
 /// What to ask `AssumeRoleWithWebIdentity` for.
 #[derive(Clone, Debug, Default)]
@@ -28,18 +31,33 @@ impl WebIdentityRequest {
         &self,
         session_name: &str,
         token: String,
-    ) -> Result<sts::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput, CredentialsError> {
+    ) -> Result<
+        sts::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput,
+        CredentialsError,
+    > {
         let p = Self::PROVIDER;
-        let mut b = sts::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput::builder()
+        let mut b =
+            sts::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput::builder(
+            )
             .role_arn(&self.role_arn)
             .role_session_name(session_name)
             .web_identity_token(token)
             .set_duration_seconds(duration_seconds(p, self.duration)?)
             .set_policy(self.policy.clone());
         for arn in &self.policy_arns {
-            b = b.policy_arns(sts::types::PolicyDescriptorType::builder().arn(arn).build().map_err(|e| invalid(p, e))?);
+            b = b.policy_arns(
+                sts::types::PolicyDescriptorType::builder()
+                    .arn(arn)
+                    .build()
+                    .map_err(|e| invalid(p, e))?,
+            );
         }
-        b.build().map_err(|e| invalid(p, format!("AssumeRoleWithWebIdentity {}: {e}", self.role_arn)))
+        b.build().map_err(|e| {
+            invalid(
+                p,
+                format!("AssumeRoleWithWebIdentity {}: {e}", self.role_arn),
+            )
+        })
     }
 
     pub(crate) fn read_token(&self, env: &dyn Env) -> Result<String, CredentialsError> {
@@ -53,11 +71,18 @@ impl WebIdentityRequest {
                 reason: format!("could not read the web identity token file {path}: {e}"),
             },
         })?;
-        let text = String::from_utf8(bytes)
-            .map_err(|_| invalid(Self::PROVIDER, format!("the web identity token file {path} is not UTF-8")))?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            invalid(
+                Self::PROVIDER,
+                format!("the web identity token file {path} is not UTF-8"),
+            )
+        })?;
         let token = text.trim();
         if token.is_empty() {
-            return Err(invalid(Self::PROVIDER, format!("the web identity token file {path} is empty")));
+            return Err(invalid(
+                Self::PROVIDER,
+                format!("the web identity token file {path} is empty"),
+            ));
         }
         Ok(token.to_owned())
     }
@@ -73,14 +98,29 @@ impl WebIdentityRequest {
         Box::pin(self.call_inner(config, env, provider))
     }
 
-    async fn call_inner(&self, config: &Config, env: &dyn Env, provider: &'static str) -> Result<Credentials, CredentialsError> {
+    async fn call_inner(
+        &self,
+        config: &Config,
+        env: &dyn Env,
+        provider: &'static str,
+    ) -> Result<Credentials, CredentialsError> {
         let token = self.read_token(env)?;
-        let session_name = self.session_name.clone().unwrap_or_else(generated_session_name);
+        let session_name = self
+            .session_name
+            .clone()
+            .unwrap_or_else(generated_session_name);
         let input = self.input(&session_name, token)?;
         let config = with_credentials(config, None);
         let what = format!("AssumeRoleWithWebIdentity {}", self.role_arn);
-        let out = send(&config, input).await.map_err(|e| e.into_credentials_error(provider, &what))?;
-        convert(out.credentials(), out.assumed_role_user().map(|u| u.arn()), provider, &what)
+        let out = send(&config, input)
+            .await
+            .map_err(|e| e.into_credentials_error(provider, &what))?;
+        convert(
+            out.credentials(),
+            out.assumed_role_user().map(|u| u.arn()),
+            provider,
+            &what,
+        )
     }
 }
 
@@ -93,7 +133,10 @@ pub(crate) struct WebIdentityLoader {
 
 impl ProvideCredentials for WebIdentityLoader {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
-        Box::pin(self.request.call(&self.config, &*self.env, WebIdentityRequest::PROVIDER))
+        Box::pin(
+            self.request
+                .call(&self.config, &*self.env, WebIdentityRequest::PROVIDER),
+        )
     }
 
     fn name(&self) -> &'static str {
@@ -111,9 +154,16 @@ provider_impl!(WebIdentityProvider, "web-identity");
 
 impl WebIdentityProvider {
     /// A builder for this role and token file.
-    pub fn builder(role_arn: impl Into<String>, token_file: impl Into<PathBuf>) -> WebIdentityProviderBuilder {
+    pub fn builder(
+        role_arn: impl Into<String>,
+        token_file: impl Into<PathBuf>,
+    ) -> WebIdentityProviderBuilder {
         WebIdentityProviderBuilder {
-            request: WebIdentityRequest { role_arn: role_arn.into(), token_file: token_file.into(), ..Default::default() },
+            request: WebIdentityRequest {
+                role_arn: role_arn.into(),
+                token_file: token_file.into(),
+                ..Default::default()
+            },
             config: None,
             env: Arc::new(ProcessEnv),
             cache: CacheSettings::default(),
@@ -136,11 +186,20 @@ impl WebIdentityProvider {
     ///
     /// # Errors
     /// As [`from_env`](Self::from_env).
-    pub fn from_env_with(env: Arc<dyn Env>, config: Option<Config>) -> Result<WebIdentityProvider, CredentialsError> {
+    pub fn from_env_with(
+        env: Arc<dyn Env>,
+        config: Option<Config>,
+    ) -> Result<WebIdentityProvider, CredentialsError> {
         let request = web_identity_from_env(&*env)?;
         let config = base_config(config, &*env)?;
-        let loader = WebIdentityLoader { request, config, env };
-        Ok(WebIdentityProvider { cache: CacheSettings::default().build(loader, false) })
+        let loader = WebIdentityLoader {
+            request,
+            config,
+            env,
+        };
+        Ok(WebIdentityProvider {
+            cache: CacheSettings::default().build(loader, false),
+        })
     }
 }
 
@@ -148,10 +207,17 @@ pub(crate) fn web_identity_from_env(env: &dyn Env) -> Result<WebIdentityRequest,
     let p = WebIdentityRequest::PROVIDER;
     let var = |name: &str| env.var(name).map_err(|e| invalid(p, e));
     let Some(token_file) = var("AWS_WEB_IDENTITY_TOKEN_FILE")? else {
-        return Err(CredentialsError::NotLoaded { provider: p, reason: "AWS_WEB_IDENTITY_TOKEN_FILE is not set".to_owned() });
+        return Err(CredentialsError::NotLoaded {
+            provider: p,
+            reason: "AWS_WEB_IDENTITY_TOKEN_FILE is not set".to_owned(),
+        });
     };
-    let role_arn = var("AWS_ROLE_ARN")?
-        .ok_or_else(|| invalid(p, "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not"))?;
+    let role_arn = var("AWS_ROLE_ARN")?.ok_or_else(|| {
+        invalid(
+            p,
+            "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not",
+        )
+    })?;
     Ok(WebIdentityRequest {
         role_arn,
         token_file: PathBuf::from(token_file),
@@ -207,9 +273,21 @@ impl WebIdentityProviderBuilder {
     /// # Errors
     /// A member that breaks the model's constraints, or an invalid environment.
     pub fn build(self) -> Result<WebIdentityProvider, CredentialsError> {
-        self.request.input(self.request.session_name.as_deref().unwrap_or("stsgen-check"), "token".to_owned())?;
+        self.request.input(
+            self.request
+                .session_name
+                .as_deref()
+                .unwrap_or("stsgen-check"),
+            "token".to_owned(),
+        )?;
         let config = base_config(self.config, &*self.env)?;
-        let loader = WebIdentityLoader { request: self.request, config, env: self.env };
-        Ok(WebIdentityProvider { cache: self.cache.build(loader, false) })
+        let loader = WebIdentityLoader {
+            request: self.request,
+            config,
+            env: self.env,
+        };
+        Ok(WebIdentityProvider {
+            cache: self.cache.build(loader, false),
+        })
     }
 }

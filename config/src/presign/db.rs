@@ -94,8 +94,19 @@ pub fn rds_auth_token(
     if username.is_empty() {
         return Err(invalid("user name", "it is empty".to_owned()));
     }
-    let query = format!("Action=connect&DBUser={}", stsgen_runtime::endpoint::uri_encode(username));
-    presign(credentials, &format!("{hostname}:{port}"), &query, region, "rds-db", RDS_TOKEN_EXPIRY, time)
+    let query = format!(
+        "Action=connect&DBUser={}",
+        stsgen_runtime::endpoint::uri_encode(username)
+    );
+    presign(
+        credentials,
+        &format!("{hostname}:{port}"),
+        &query,
+        region,
+        "rds-db",
+        RDS_TOKEN_EXPIRY,
+        time,
+    )
 }
 
 /// An Aurora DSQL authentication token for `action` at the cluster endpoint `hostname` in
@@ -114,7 +125,15 @@ pub fn dsql_auth_token(
 ) -> Result<DbAuthToken, PresignError> {
     check_hostname(hostname)?;
     let query = format!("Action={}", action.as_str());
-    presign(credentials, hostname, &query, region, "dsql", expires_in, time)
+    presign(
+        credentials,
+        hostname,
+        &query,
+        region,
+        "dsql",
+        expires_in,
+        time,
+    )
 }
 
 fn presign(
@@ -130,15 +149,32 @@ fn presign(
         return Err(invalid("region", "it is empty".to_owned()));
     }
     let url = format!("https://{authority}/?{query}");
-    let uri: http::Uri =
-        url.parse().map_err(|e| invalid("host name", format!("`{authority}` does not make a valid URL: {e}")))?;
+    let uri: http::Uri = url.parse().map_err(|e| {
+        invalid(
+            "host name",
+            format!("`{authority}` does not make a valid URL: {e}"),
+        )
+    })?;
     let now = time.unwrap_or_else(SystemTime::now);
     let params = SigningParams::new(region.to_owned(), service.to_owned(), now);
-    let signed = sigv4::presign_url(&http::Method::GET, &uri, &http::HeaderMap::new(), credentials, &params, expires_in)
-        .map_err(PresignError::Signing)?
-        .to_string();
-    let token = signed.strip_prefix("https://").unwrap_or(&signed).to_owned();
-    Ok(DbAuthToken { token, expiration: now + expires_in })
+    let signed = sigv4::presign_url(
+        &http::Method::GET,
+        &uri,
+        &http::HeaderMap::new(),
+        credentials,
+        &params,
+        expires_in,
+    )
+    .map_err(PresignError::Signing)?
+    .to_string();
+    let token = signed
+        .strip_prefix("https://")
+        .unwrap_or(&signed)
+        .to_owned();
+    Ok(DbAuthToken {
+        token,
+        expiration: now + expires_in,
+    })
 }
 
 fn invalid(what: &'static str, reason: String) -> PresignError {
@@ -154,11 +190,23 @@ fn check_hostname(hostname: &str) -> Result<(), PresignError> {
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '[' | ']' | ':')));
     if let Some(c) = bad {
-        return Err(invalid("host name", format!("`{hostname}` contains {c:?} (give the host alone, without scheme or path)")));
+        return Err(invalid(
+            "host name",
+            format!("`{hostname}` contains {c:?} (give the host alone, without scheme or path)"),
+        ));
     }
     let bare = hostname.trim_start_matches('[').trim_end_matches(']');
-    if hostname.contains(':') && !(hostname.starts_with('[') && hostname.ends_with(']') && bare.parse::<std::net::Ipv6Addr>().is_ok()) {
-        return Err(invalid("host name", format!("`{hostname}` has a `:` (give the port separately; IPv6 addresses in brackets)")));
+    if hostname.contains(':')
+        && !(hostname.starts_with('[')
+            && hostname.ends_with(']')
+            && bare.parse::<std::net::Ipv6Addr>().is_ok())
+    {
+        return Err(invalid(
+            "host name",
+            format!(
+                "`{hostname}` has a `:` (give the port separately; IPv6 addresses in brackets)"
+            ),
+        ));
     }
     Ok(())
 }
@@ -173,34 +221,76 @@ mod tests {
 
     #[test]
     fn user_names_are_uri_encoded() {
-        let t = rds_auth_token(&creds(), "db.example", 5432, "a b+c/d~é", "us-east-1", None).unwrap();
-        assert!(t.token().contains("&DBUser=a%20b%2Bc%2Fd~%C3%A9&"), "{}", t.token());
+        let t =
+            rds_auth_token(&creds(), "db.example", 5432, "a b+c/d~é", "us-east-1", None).unwrap();
+        assert!(
+            t.token().contains("&DBUser=a%20b%2Bc%2Fd~%C3%A9&"),
+            "{}",
+            t.token()
+        );
     }
 
     #[test]
     fn bad_inputs_are_named() {
         let c = creds();
-        for (host, what) in [("", "host name"), ("https://db.example", "host name"), ("db.example/x", "host name"), ("db:5432", "host name"), ("a b", "host name")] {
+        for (host, what) in [
+            ("", "host name"),
+            ("https://db.example", "host name"),
+            ("db.example/x", "host name"),
+            ("db:5432", "host name"),
+            ("a b", "host name"),
+        ] {
             let e = rds_auth_token(&c, host, 5432, "u", "us-east-1", None).unwrap_err();
-            assert!(matches!(&e, PresignError::InvalidInput { what: w, .. } if *w == what), "{host}: {e}");
+            assert!(
+                matches!(&e, PresignError::InvalidInput { what: w, .. } if *w == what),
+                "{host}: {e}"
+            );
             assert!(!e.to_string().contains("TOKEN"), "{e}");
         }
         let e = rds_auth_token(&c, "db.example", 0, "u", "us-east-1", None).unwrap_err();
         assert!(e.to_string().contains("port"), "{e}");
         let e = rds_auth_token(&c, "db.example", 5432, "", "us-east-1", None).unwrap_err();
         assert!(e.to_string().contains("user name"), "{e}");
-        let e = dsql_auth_token(&c, "db.example", DsqlAction::DbConnect, "", DSQL_DEFAULT_EXPIRY, None).unwrap_err();
+        let e = dsql_auth_token(
+            &c,
+            "db.example",
+            DsqlAction::DbConnect,
+            "",
+            DSQL_DEFAULT_EXPIRY,
+            None,
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("region"), "{e}");
-        let e = dsql_auth_token(&c, "db.example", DsqlAction::DbConnect, "us-east-1", Duration::from_secs(8 * 86_400), None)
-            .unwrap_err();
+        let e = dsql_auth_token(
+            &c,
+            "db.example",
+            DsqlAction::DbConnect,
+            "us-east-1",
+            Duration::from_secs(8 * 86_400),
+            None,
+        )
+        .unwrap_err();
         assert!(matches!(e, PresignError::Signing(_)), "{e}");
         assert!(rds_auth_token(&c, "[::1]", 5432, "u", "us-east-1", None).is_ok());
     }
 
     #[test]
     fn debug_hides_the_token() {
-        let t = rds_auth_token(&creds(), "db.example", 5432, "u", "us-east-1", Some(SystemTime::UNIX_EPOCH)).unwrap();
-        assert!(t.token().starts_with("db.example:5432/?Action=connect&DBUser=u&"), "{}", t.token());
+        let t = rds_auth_token(
+            &creds(),
+            "db.example",
+            5432,
+            "u",
+            "us-east-1",
+            Some(SystemTime::UNIX_EPOCH),
+        )
+        .unwrap();
+        assert!(
+            t.token()
+                .starts_with("db.example:5432/?Action=connect&DBUser=u&"),
+            "{}",
+            t.token()
+        );
         assert!(!format!("{t:?}").contains("db.example"), "{t:?}");
         assert_eq!(t.expiration(), SystemTime::UNIX_EPOCH + RDS_TOKEN_EXPIRY);
     }

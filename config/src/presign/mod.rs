@@ -52,7 +52,11 @@ pub struct PresignOptions {
 impl PresignOptions {
     /// A URL valid for `expires_in` (1 s to 7 days, whole seconds).
     pub fn new(expires_in: Duration) -> Self {
-        PresignOptions { expires_in, headers: Vec::new(), time: None }
+        PresignOptions {
+            expires_in,
+            headers: Vec::new(),
+            time: None,
+        }
     }
 
     /// Adds a header to sign: whoever uses the URL must send it with exactly this value.
@@ -85,26 +89,51 @@ pub fn get_caller_identity_url(
 ) -> Result<String, PresignError> {
     let endpoint = sts::client::resolve_endpoint(config).map_err(PresignError::Endpoint)?;
     let base = endpoint.url().trim_end_matches('/');
-    let url = format!("{base}/?Action=GetCallerIdentity&Version={}", sts::meta::API_VERSION);
-    let uri: http::Uri = url.parse().map_err(|e| PresignError::Endpoint(format!("`{url}` is not a valid URL: {e}")))?;
-    let scheme = endpoint.auth_schemes().into_iter().find(|s| s.name == "sigv4");
+    let url = format!(
+        "{base}/?Action=GetCallerIdentity&Version={}",
+        sts::meta::API_VERSION
+    );
+    let uri: http::Uri = url
+        .parse()
+        .map_err(|e| PresignError::Endpoint(format!("`{url}` is not a valid URL: {e}")))?;
+    let scheme = endpoint
+        .auth_schemes()
+        .into_iter()
+        .find(|s| s.name == "sigv4");
     let region = scheme
         .as_ref()
         .and_then(|s| s.signing_region.clone())
         .or_else(|| config.region.clone())
         .unwrap_or_else(|| "us-east-1".to_owned());
-    let service = scheme.and_then(|s| s.signing_name).unwrap_or_else(|| sts::meta::SIGNING_NAME.to_owned());
+    let service = scheme
+        .and_then(|s| s.signing_name)
+        .unwrap_or_else(|| sts::meta::SIGNING_NAME.to_owned());
     let mut headers = http::HeaderMap::new();
     for (name, value) in &options.headers {
-        let name = http::HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| PresignError::Signing(SigningError::InvalidHeaderValue { name: name.clone() }))?;
-        let value = http::HeaderValue::from_str(value)
-            .map_err(|_| PresignError::Signing(SigningError::InvalidHeaderValue { name: name.to_string() }))?;
+        let name = http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+            PresignError::Signing(SigningError::InvalidHeaderValue { name: name.clone() })
+        })?;
+        let value = http::HeaderValue::from_str(value).map_err(|_| {
+            PresignError::Signing(SigningError::InvalidHeaderValue {
+                name: name.to_string(),
+            })
+        })?;
         headers.append(name, value);
     }
-    let params = SigningParams::new(region, service, options.time.unwrap_or_else(SystemTime::now));
-    let signed = sigv4::presign_url(&http::Method::GET, &uri, &headers, credentials, &params, options.expires_in)
-        .map_err(PresignError::Signing)?;
+    let params = SigningParams::new(
+        region,
+        service,
+        options.time.unwrap_or_else(SystemTime::now),
+    );
+    let signed = sigv4::presign_url(
+        &http::Method::GET,
+        &uri,
+        &headers,
+        credentials,
+        &params,
+        options.expires_in,
+    )
+    .map_err(PresignError::Signing)?;
     Ok(signed.to_string())
 }
 
@@ -129,7 +158,10 @@ impl EksToken {
     /// The `ExecCredential` JSON a kubeconfig `exec` plugin prints.
     pub fn exec_credential_json(&self) -> String {
         let expiration = stsgen_runtime::DateTime::from(self.expiration);
-        let when = stsgen_runtime::types::wire::format_timestamp(&expiration, stsgen_runtime::types::wire::TimestampFormat::DateTime);
+        let when = stsgen_runtime::types::wire::format_timestamp(
+            &expiration,
+            stsgen_runtime::types::wire::TimestampFormat::DateTime,
+        );
         let mut w = stsgen_runtime::json::JsonWriter::compact();
         w.begin_object();
         w.key("kind");
@@ -171,9 +203,14 @@ pub fn eks_token(
     time: Option<SystemTime>,
 ) -> Result<EksToken, PresignError> {
     let now = time.unwrap_or_else(SystemTime::now);
-    let options = PresignOptions::new(EKS_URL_EXPIRY).header(EKS_CLUSTER_HEADER, cluster_name).time(now);
+    let options = PresignOptions::new(EKS_URL_EXPIRY)
+        .header(EKS_CLUSTER_HEADER, cluster_name)
+        .time(now);
     let url = get_caller_identity_url(config, credentials, &options)?;
-    Ok(EksToken { token: format!("{EKS_TOKEN_PREFIX}{}", base64url(url.as_bytes())), expiration: now + EKS_TOKEN_LIFETIME })
+    Ok(EksToken {
+        token: format!("{EKS_TOKEN_PREFIX}{}", base64url(url.as_bytes())),
+        expiration: now + EKS_TOKEN_LIFETIME,
+    })
 }
 
 /// Unpadded base64url (RFC 4648 section 5).
@@ -205,7 +242,10 @@ pub trait PresignClient {
     ///
     /// # Errors
     /// As [`presigned_get_caller_identity`](Self::presigned_get_caller_identity).
-    fn eks_token(&self, cluster_name: &str) -> impl std::future::Future<Output = Result<EksToken, PresignError>> + Send;
+    fn eks_token(
+        &self,
+        cluster_name: &str,
+    ) -> impl std::future::Future<Output = Result<EksToken, PresignError>> + Send;
 
     /// An RDS IAM authentication token (see [`rds_auth_token`]) for the client's region,
     /// signed with its credentials.
@@ -233,7 +273,10 @@ pub trait PresignClient {
 }
 
 impl PresignClient for sts::Client {
-    async fn presigned_get_caller_identity(&self, options: &PresignOptions) -> Result<String, PresignError> {
+    async fn presigned_get_caller_identity(
+        &self,
+        options: &PresignOptions,
+    ) -> Result<String, PresignError> {
         let credentials = current_credentials(self.config()).await?;
         get_caller_identity_url(self.config(), &credentials, options)
     }
@@ -243,13 +286,23 @@ impl PresignClient for sts::Client {
         eks_token(self.config(), &credentials, cluster_name, None)
     }
 
-    async fn rds_auth_token(&self, hostname: &str, port: u16, username: &str) -> Result<DbAuthToken, PresignError> {
+    async fn rds_auth_token(
+        &self,
+        hostname: &str,
+        port: u16,
+        username: &str,
+    ) -> Result<DbAuthToken, PresignError> {
         let region = self.config().region.clone().ok_or(PresignError::NoRegion)?;
         let credentials = current_credentials(self.config()).await?;
         rds_auth_token(&credentials, hostname, port, username, &region, None)
     }
 
-    async fn dsql_auth_token(&self, hostname: &str, action: DsqlAction, expires_in: Duration) -> Result<DbAuthToken, PresignError> {
+    async fn dsql_auth_token(
+        &self,
+        hostname: &str,
+        action: DsqlAction,
+        expires_in: Duration,
+    ) -> Result<DbAuthToken, PresignError> {
         let region = self.config().region.clone().ok_or(PresignError::NoRegion)?;
         let credentials = current_credentials(self.config()).await?;
         dsql_auth_token(&credentials, hostname, action, &region, expires_in, None)
@@ -258,8 +311,14 @@ impl PresignClient for sts::Client {
 
 /// The credentials of `config`'s provider.
 async fn current_credentials(config: &Config) -> Result<Credentials, PresignError> {
-    let provider = config.credentials.as_ref().ok_or(PresignError::NoCredentialsProvider)?;
-    provider.provide_credentials().await.map_err(PresignError::Credentials)
+    let provider = config
+        .credentials
+        .as_ref()
+        .ok_or(PresignError::NoCredentialsProvider)?;
+    provider
+        .provide_credentials()
+        .await
+        .map_err(PresignError::Credentials)
 }
 
 #[cfg(test)]
@@ -283,15 +342,42 @@ mod tests {
         let encoded = token.token().strip_prefix(EKS_TOKEN_PREFIX).unwrap();
         assert!(!encoded.contains(['=', '+', '/']), "{encoded}");
         assert_eq!(token.expiration(), t + EKS_TOKEN_LIFETIME);
-        let std_b64: String = encoded.chars().map(|c| match c { '-' => '+', '_' => '/', c => c }).collect();
+        let std_b64: String = encoded
+            .chars()
+            .map(|c| match c {
+                '-' => '+',
+                '_' => '/',
+                c => c,
+            })
+            .collect();
         let padded = format!("{std_b64}{}", "=".repeat((4 - std_b64.len() % 4) % 4));
-        let url = String::from_utf8(stsgen_runtime::types::wire::decode_base64(&padded).unwrap()).unwrap();
-        assert!(url.starts_with("https://sts.eu-west-1.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15&"), "{url}");
-        assert!(url.contains("X-Amz-Expires=60&X-Amz-SignedHeaders=host%3Bx-k8s-aws-id&"), "{url}");
-        assert!(url.contains("X-Amz-Credential=AKIDEXAMPLE%2F20231114%2Feu-west-1%2Fsts%2Faws4_request"), "{url}");
-        assert!(!format!("{token:?}").contains("k8s-aws-v1"), "Debug shows the token");
+        let url = String::from_utf8(stsgen_runtime::types::wire::decode_base64(&padded).unwrap())
+            .unwrap();
+        assert!(
+            url.starts_with(
+                "https://sts.eu-west-1.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15&"
+            ),
+            "{url}"
+        );
+        assert!(
+            url.contains("X-Amz-Expires=60&X-Amz-SignedHeaders=host%3Bx-k8s-aws-id&"),
+            "{url}"
+        );
+        assert!(
+            url.contains(
+                "X-Amz-Credential=AKIDEXAMPLE%2F20231114%2Feu-west-1%2Fsts%2Faws4_request"
+            ),
+            "{url}"
+        );
+        assert!(
+            !format!("{token:?}").contains("k8s-aws-v1"),
+            "Debug shows the token"
+        );
         let json = token.exec_credential_json();
-        assert!(json.contains("\"expirationTimestamp\":\"2023-11-14T22:27:20Z\""), "{json}");
+        assert!(
+            json.contains("\"expirationTimestamp\":\"2023-11-14T22:27:20Z\""),
+            "{json}"
+        );
     }
 
     #[test]
@@ -299,7 +385,12 @@ mod tests {
         let mut config = Config::new();
         config.region = Some("us-east-1".to_owned());
         let creds = Credentials::new("AKID", "SECRET", None, None, "test");
-        let e = get_caller_identity_url(&config, &creds, &PresignOptions::new(Duration::from_secs(8 * 24 * 3600))).unwrap_err();
+        let e = get_caller_identity_url(
+            &config,
+            &creds,
+            &PresignOptions::new(Duration::from_secs(8 * 24 * 3600)),
+        )
+        .unwrap_err();
         assert!(matches!(e, PresignError::Signing(_)), "{e}");
     }
 }

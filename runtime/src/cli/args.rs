@@ -21,7 +21,11 @@ pub fn split_flags(args: Vec<String>) -> Result<Flags, Exit> {
         } else {
             match flags.last_mut() {
                 Some((_, values)) => values.push(arg),
-                None => return Err(Exit::Usage(format!("unexpected argument `{arg}`: options start with `--`"))),
+                None => {
+                    return Err(Exit::Usage(format!(
+                        "unexpected argument `{arg}`: options start with `--`"
+                    )))
+                }
             }
         }
     }
@@ -39,7 +43,9 @@ pub fn single(flag: &str, mut values: Vec<String>) -> Result<String, Exit> {
             values.len()
         )));
     }
-    values.pop().ok_or_else(|| Exit::Usage(format!("{flag} needs a value")))
+    values
+        .pop()
+        .ok_or_else(|| Exit::Usage(format!("{flag} needs a value")))
 }
 
 /// The values of a list or map option (at least one).
@@ -62,13 +68,19 @@ pub fn pairs(flag: &str, text: &str) -> Result<Vec<(String, String)>, Exit> {
     let mut out: Vec<(String, String)> = Vec::new();
     for part in text.split(',') {
         match part.split_once('=') {
-            Some((key, value)) if !key.trim().is_empty() => out.push((key.trim().to_owned(), value.to_owned())),
+            Some((key, value)) if !key.trim().is_empty() => {
+                out.push((key.trim().to_owned(), value.to_owned()))
+            }
             _ => match out.last_mut() {
                 Some((_, value)) => {
                     value.push(',');
                     value.push_str(part);
                 }
-                None => return Err(Exit::Usage(format!("{flag}: expected Key=Value pairs separated by commas"))),
+                None => {
+                    return Err(Exit::Usage(format!(
+                        "{flag}: expected Key=Value pairs separated by commas"
+                    )))
+                }
             },
         }
     }
@@ -91,17 +103,23 @@ pub fn repeated(flag: &str) -> Exit {
 
 /// An option whose shape has no command-line syntax here.
 pub fn unsupported(flag: &str, what: &str) -> Exit {
-    Exit::Usage(format!("{flag}: {what} is not supported by this command-line client"))
+    Exit::Usage(format!(
+        "{flag}: {what} is not supported by this command-line client"
+    ))
 }
 
 /// A shorthand key naming a member that is itself a structure, list or map.
 pub fn nested(flag: &str, key: &str, what: &str) -> Exit {
-    Exit::Usage(format!("{flag}: `{key}` is {what}; nested values are not supported in shorthand syntax"))
+    Exit::Usage(format!(
+        "{flag}: `{key}` is {what}; nested values are not supported in shorthand syntax"
+    ))
 }
 
 /// A shorthand key that is not a member.
 pub fn unknown_key(flag: &str, key: &str, expected: &str) -> Exit {
-    Exit::Usage(format!("{flag}: unknown key `{key}` (expected one of: {expected})"))
+    Exit::Usage(format!(
+        "{flag}: unknown key `{key}` (expected one of: {expected})"
+    ))
 }
 
 /// Required options that were not given (`given`: whether each was set, and its flag).
@@ -109,7 +127,11 @@ pub fn unknown_key(flag: &str, key: &str, expected: &str) -> Exit {
 /// # Errors
 /// Names every missing option.
 pub fn require(program: &str, operation: &str, given: &[(bool, &str)]) -> Result<(), Exit> {
-    let missing: Vec<&str> = given.iter().filter(|(set, _)| !set).map(|(_, flag)| *flag).collect();
+    let missing: Vec<&str> = given
+        .iter()
+        .filter(|(set, _)| !set)
+        .map(|(_, flag)| *flag)
+        .collect();
     if missing.is_empty() {
         return Ok(());
     }
@@ -143,7 +165,10 @@ mod tests {
 
     #[test]
     fn flags_take_the_values_that_follow_them() {
-        let args = ["--a", "1", "2", "--b=x=y", "-h", "--c"].iter().map(|s| (*s).to_owned()).collect();
+        let args = ["--a", "1", "2", "--b=x=y", "-h", "--c"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
         let flags = split_flags(args).unwrap();
         assert_eq!(
             flags,
@@ -154,22 +179,37 @@ mod tests {
                 ("--c".to_owned(), vec![]),
             ]
         );
-        assert_eq!(usage(split_flags(vec!["stray".into()]).unwrap_err()), "unexpected argument `stray`: options start with `--`");
+        assert_eq!(
+            usage(split_flags(vec!["stray".into()]).unwrap_err()),
+            "unexpected argument `stray`: options start with `--`"
+        );
     }
 
     #[test]
     fn values_are_counted() {
         assert_eq!(single("--x", vec!["v".into()]).unwrap(), "v");
-        assert_eq!(usage(single("--x", vec![]).unwrap_err()), "--x needs a value");
-        assert!(usage(single("--x", vec!["a".into(), "b".into()]).unwrap_err()).starts_with("--x takes one value, got 2"));
-        assert_eq!(usage(several("--x", vec![]).unwrap_err()), "--x needs at least one value");
+        assert_eq!(
+            usage(single("--x", vec![]).unwrap_err()),
+            "--x needs a value"
+        );
+        assert!(
+            usage(single("--x", vec!["a".into(), "b".into()]).unwrap_err())
+                .starts_with("--x takes one value, got 2")
+        );
+        assert_eq!(
+            usage(several("--x", vec![]).unwrap_err()),
+            "--x needs at least one value"
+        );
     }
 
     #[test]
     fn shorthand_pairs_keep_commas_in_values() {
         assert_eq!(
             pairs("--t", "Key=a, Value=b,c").unwrap(),
-            vec![("Key".to_owned(), "a".to_owned()), ("Value".to_owned(), "b,c".to_owned())]
+            vec![
+                ("Key".to_owned(), "a".to_owned()),
+                ("Value".to_owned(), "b,c".to_owned())
+            ]
         );
         assert!(usage(pairs("--t", "novalue").unwrap_err()).contains("expected Key=Value pairs"));
     }
@@ -177,8 +217,16 @@ mod tests {
     #[test]
     fn missing_options_are_all_named() {
         assert!(require("p", "op", &[(true, "--a")]).is_ok());
-        let m = usage(require("p", "op", &[(false, "--a"), (true, "--b"), (false, "--c")]).unwrap_err());
-        assert_eq!(m, "op: missing required options --a, --c (run `p op --help`)");
-        assert_eq!(usage(invalid("--n", None, "number")), "--n: the value is not a valid number");
+        let m = usage(
+            require("p", "op", &[(false, "--a"), (true, "--b"), (false, "--c")]).unwrap_err(),
+        );
+        assert_eq!(
+            m,
+            "op: missing required options --a, --c (run `p op --help`)"
+        );
+        assert_eq!(
+            usage(invalid("--n", None, "number")),
+            "--n: the value is not a valid number"
+        );
     }
 }

@@ -44,7 +44,10 @@ const REGION_HINT: &str =
 
 /// Maps an operation failure to how the program ends; `config` is what the client was built
 /// with (an endpoint failure without a region says how to set one).
-pub fn sdk_error<E: ServiceError + std::fmt::Display>(e: SdkError<E>, config: &ClientConfig) -> Exit {
+pub fn sdk_error<E: ServiceError + std::fmt::Display>(
+    e: SdkError<E>,
+    config: &ClientConfig,
+) -> Exit {
     match e {
         SdkError::Service { error, .. } => {
             let meta = error.meta();

@@ -45,10 +45,18 @@ impl Globals {
     ///
     /// # Errors
     /// An unknown option, a global option without exactly one value, or a switch with one.
-    pub fn set(&mut self, program: &str, operation: Option<&str>, flag: &str, values: Vec<String>) -> Result<(), Exit> {
+    pub fn set(
+        &mut self,
+        program: &str,
+        operation: Option<&str>,
+        flag: &str,
+        values: Vec<String>,
+    ) -> Result<(), Exit> {
         if self.allowed_switches.contains(&flag) {
             if let Some(value) = values.first() {
-                return Err(Exit::Usage(format!("{flag} takes no value (got `{value}`)")));
+                return Err(Exit::Usage(format!(
+                    "{flag} takes no value (got `{value}`)"
+                )));
             }
             self.switches.push(flag.to_owned());
             return Ok(());
@@ -101,12 +109,17 @@ pub struct Program {
 impl Program {
     /// The operation whose subcommand is `command`.
     pub fn operation(&self, command: &str) -> Option<usize> {
-        self.operations.binary_search_by(|op| op.command.cmp(command)).ok()
+        self.operations
+            .binary_search_by(|op| op.command.cmp(command))
+            .ok()
     }
 
     /// The usage line.
     pub fn usage(&self) -> String {
-        format!("usage: {} [global options] <operation> [--<option> VALUE]...\n", self.name)
+        format!(
+            "usage: {} [global options] <operation> [--<option> VALUE]...\n",
+            self.name
+        )
     }
 }
 
@@ -137,7 +150,13 @@ pub trait CliExtension {
     /// Runs an extension command; `None` when `command` is not one. `args` are the arguments
     /// after the command, as given (global options among them are the command's to read;
     /// [`args::split_flags`] splits options from their values).
-    fn command(&self, program: &Program, command: &str, globals: &Globals, args: &[String]) -> Option<Result<(), Exit>> {
+    fn command(
+        &self,
+        program: &Program,
+        command: &str,
+        globals: &Globals,
+        args: &[String],
+    ) -> Option<Result<(), Exit>> {
         let _ = (program, command, globals, args);
         None
     }
@@ -154,9 +173,11 @@ pub trait CliExtension {
                  (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN)"
             )));
         }
-        let mut config =
-            ClientConfig::from_env(program.service_id).map_err(|e| Exit::Failed(format!("configuration: {e}")))?;
-        config.credentials = Some(std::sync::Arc::new(crate::credentials::EnvironmentCredentials));
+        let mut config = ClientConfig::from_env(program.service_id)
+            .map_err(|e| Exit::Failed(format!("configuration: {e}")))?;
+        config.credentials = Some(std::sync::Arc::new(
+            crate::credentials::EnvironmentCredentials,
+        ));
         Ok(apply_globals(config, globals))
     }
 
@@ -168,7 +189,9 @@ pub trait CliExtension {
         let _ = operation;
         match globals.output.as_deref() {
             None | Some("json") => Ok(()),
-            Some(other) => Err(Exit::Usage(format!("--output {other}: only json is supported"))),
+            Some(other) => Err(Exit::Usage(format!(
+                "--output {other}: only json is supported"
+            ))),
         }
     }
 
@@ -177,7 +200,12 @@ pub trait CliExtension {
     ///
     /// # Errors
     /// An output that cannot be printed in the format.
-    fn print_output(&self, operation: &OperationInfo, globals: &Globals, json: &str) -> Result<bool, Exit> {
+    fn print_output(
+        &self,
+        operation: &OperationInfo,
+        globals: &Globals,
+        json: &str,
+    ) -> Result<bool, Exit> {
         let _ = (operation, globals, json);
         Ok(false)
     }
@@ -257,12 +285,19 @@ impl Invocation<'_> {
     ///
     /// # Errors
     /// A rejected `--output` or a failed operation.
-    pub fn send_without_output<O, E, F>(&self, index: usize, globals: &Globals, config: &ClientConfig, send: F) -> Result<(), Exit>
+    pub fn send_without_output<O, E, F>(
+        &self,
+        index: usize,
+        globals: &Globals,
+        config: &ClientConfig,
+        send: F,
+    ) -> Result<(), Exit>
     where
         F: std::future::Future<Output = Result<O, crate::error::SdkError<E>>>,
         E: crate::client::ServiceError + std::fmt::Display,
     {
-        self.extension.check_output(&self.program.operations[index], globals)?;
+        self.extension
+            .check_output(&self.program.operations[index], globals)?;
         block_on(send)?.map_err(|e| sdk_error(e, config))?;
         Ok(())
     }
@@ -287,7 +322,9 @@ pub fn main(program: &Program, extension: &dyn CliExtension) -> ExitCode {
     for arg in std::env::args_os().skip(1) {
         match arg.into_string() {
             Ok(arg) => args.push(arg),
-            Err(arg) => return Exit::Usage(format!("argument {arg:?} is not valid UTF-8")).report(),
+            Err(arg) => {
+                return Exit::Usage(format!("argument {arg:?} is not valid UTF-8")).report()
+            }
         }
     }
     match run(program, extension, args) {
@@ -302,7 +339,10 @@ pub fn main(program: &Program, extension: &dyn CliExtension) -> ExitCode {
 /// How the run ends when it does not succeed.
 pub fn run(program: &Program, extension: &dyn CliExtension, args: Vec<String>) -> Result<(), Exit> {
     let name = program.name;
-    let mut globals = Globals { allowed_switches: extension.switches(), ..Globals::default() };
+    let mut globals = Globals {
+        allowed_switches: extension.switches(),
+        ..Globals::default()
+    };
     let mut args = args.into_iter();
     let command = loop {
         let Some(arg) = args.next() else {
@@ -325,14 +365,20 @@ pub fn run(program: &Program, extension: &dyn CliExtension, args: Vec<String>) -
         let (flag, value) = match arg.split_once('=') {
             Some((flag, value)) => (flag.to_owned(), value.to_owned()),
             None => {
-                let value = args.next().ok_or_else(|| Exit::Usage(format!("{arg} needs a value")))?;
+                let value = args
+                    .next()
+                    .ok_or_else(|| Exit::Usage(format!("{arg} needs a value")))?;
                 (arg, value)
             }
         };
         globals.set(name, None, &flag, vec![value])?;
     };
     let rest: Vec<String> = args.collect();
-    let unknown = || Exit::Usage(format!("unknown operation `{command}` (run `{name} --help` to list the operations)"));
+    let unknown = || {
+        Exit::Usage(format!(
+            "unknown operation `{command}` (run `{name} --help` to list the operations)"
+        ))
+    };
     match program.operation(&command) {
         Some(index) => {
             let flags = args::split_flags(rest)?;
@@ -346,7 +392,9 @@ pub fn run(program: &Program, extension: &dyn CliExtension, args: Vec<String>) -
             print!("{}", extension.command_help(&command).ok_or_else(unknown)?);
             Ok(())
         }
-        None => extension.command(program, &command, &globals, &rest).unwrap_or_else(|| Err(unknown())),
+        None => extension
+            .command(program, &command, &globals, &rest)
+            .unwrap_or_else(|| Err(unknown())),
     }
 }
 
@@ -355,15 +403,39 @@ mod tests {
     use super::*;
 
     static OPS: [OperationInfo; 2] = [
-        OperationInfo { command: "do-a", operation: "DoA", output_members: &["X"], help: "help of do-a\n" },
-        OperationInfo { command: "do-b", operation: "DoB", output_members: &[], help: "help of do-b\n" },
+        OperationInfo {
+            command: "do-a",
+            operation: "DoA",
+            output_members: &["X"],
+            help: "help of do-a\n",
+        },
+        OperationInfo {
+            command: "do-b",
+            operation: "DoB",
+            output_members: &[],
+            help: "help of do-b\n",
+        },
     ];
 
-    fn run_op(_: &Invocation<'_>, index: usize, globals: Globals, flags: Flags) -> Result<(), Exit> {
-        Err(Exit::Failed(format!("ran {index} region={:?} flags={flags:?}", globals.region)))
+    fn run_op(
+        _: &Invocation<'_>,
+        index: usize,
+        globals: Globals,
+        flags: Flags,
+    ) -> Result<(), Exit> {
+        Err(Exit::Failed(format!(
+            "ran {index} region={:?} flags={flags:?}",
+            globals.region
+        )))
     }
 
-    const PROGRAM: Program = Program { name: "svc", service_id: "SVC", help: "top\n", operations: &OPS, run: run_op };
+    const PROGRAM: Program = Program {
+        name: "svc",
+        service_id: "SVC",
+        help: "top\n",
+        operations: &OPS,
+        run: run_op,
+    };
 
     fn args(a: &[&str]) -> Vec<String> {
         a.iter().map(|s| (*s).to_owned()).collect()
@@ -371,14 +443,29 @@ mod tests {
 
     #[test]
     fn dispatches_operations_with_globals_before_and_after() {
-        let Err(Exit::Failed(m)) = run(&PROGRAM, &NoExtension, args(&["--region", "eu-west-1", "do-b", "--x", "1"])) else {
+        let Err(Exit::Failed(m)) = run(
+            &PROGRAM,
+            &NoExtension,
+            args(&["--region", "eu-west-1", "do-b", "--x", "1"]),
+        ) else {
             panic!("the operation runs")
         };
-        assert_eq!(m, "ran 1 region=Some(\"eu-west-1\") flags=[(\"--x\", [\"1\"])]");
-        assert!(matches!(run(&PROGRAM, &NoExtension, args(&["nope"])), Err(Exit::Usage(m)) if m.contains("unknown operation `nope`")));
-        assert!(matches!(run(&PROGRAM, &NoExtension, args(&[])), Err(Exit::Usage(m)) if m.starts_with("no operation given")));
-        assert!(matches!(run(&PROGRAM, &NoExtension, args(&["--bogus", "1", "do-a"])), Err(Exit::Usage(m)) if m.contains("unknown global option `--bogus`")));
-        assert!(matches!(run(&PROGRAM, &NoExtension, args(&["--region"])), Err(Exit::Usage(m)) if m == "--region needs a value"));
+        assert_eq!(
+            m,
+            "ran 1 region=Some(\"eu-west-1\") flags=[(\"--x\", [\"1\"])]"
+        );
+        assert!(
+            matches!(run(&PROGRAM, &NoExtension, args(&["nope"])), Err(Exit::Usage(m)) if m.contains("unknown operation `nope`"))
+        );
+        assert!(
+            matches!(run(&PROGRAM, &NoExtension, args(&[])), Err(Exit::Usage(m)) if m.starts_with("no operation given"))
+        );
+        assert!(
+            matches!(run(&PROGRAM, &NoExtension, args(&["--bogus", "1", "do-a"])), Err(Exit::Usage(m)) if m.contains("unknown global option `--bogus`"))
+        );
+        assert!(
+            matches!(run(&PROGRAM, &NoExtension, args(&["--region"])), Err(Exit::Usage(m)) if m == "--region needs a value")
+        );
     }
 
     struct Ext;
@@ -386,29 +473,59 @@ mod tests {
         fn command_help(&self, command: &str) -> Option<&str> {
             (command == "extra").then_some("help of extra\n")
         }
-        fn command(&self, _: &Program, command: &str, globals: &Globals, args: &[String]) -> Option<Result<(), Exit>> {
-            (command == "extra").then(|| Err(Exit::Failed(format!("extra {:?} {args:?}", globals.profile))))
+        fn command(
+            &self,
+            _: &Program,
+            command: &str,
+            globals: &Globals,
+            args: &[String],
+        ) -> Option<Result<(), Exit>> {
+            (command == "extra").then(|| {
+                Err(Exit::Failed(format!(
+                    "extra {:?} {args:?}",
+                    globals.profile
+                )))
+            })
         }
     }
 
     #[test]
     fn extension_commands_run_when_no_operation_matches() {
-        let Err(Exit::Failed(m)) = run(&PROGRAM, &Ext, args(&["--profile", "p", "extra", "file", "--y"])) else {
+        let Err(Exit::Failed(m)) = run(
+            &PROGRAM,
+            &Ext,
+            args(&["--profile", "p", "extra", "file", "--y"]),
+        ) else {
             panic!("extra runs")
         };
         assert_eq!(m, "extra Some(\"p\") [\"file\", \"--y\"]");
         assert!(run(&PROGRAM, &Ext, args(&["extra", "--help"])).is_ok());
-        assert!(matches!(run(&PROGRAM, &Ext, args(&["other", "--help"])), Err(Exit::Usage(_))));
+        assert!(matches!(
+            run(&PROGRAM, &Ext, args(&["other", "--help"])),
+            Err(Exit::Usage(_))
+        ));
         assert_eq!(PROGRAM.operation("do-b"), Some(1));
         assert_eq!(PROGRAM.operation("do-c"), None);
     }
 
     #[test]
     fn the_default_extension_refuses_profiles_and_other_formats() {
-        let g = Globals { profile: Some("dev".into()), ..Default::default() };
-        assert!(matches!(NoExtension.config(&PROGRAM, &g), Err(Exit::Usage(m)) if m.contains("--profile dev")));
-        let g = Globals { output: Some("env".into()), ..Default::default() };
-        assert!(matches!(NoExtension.check_output(&OPS[0], &g), Err(Exit::Usage(m)) if m.contains("--output env")));
-        assert!(NoExtension.check_output(&OPS[0], &Globals::default()).is_ok());
+        let g = Globals {
+            profile: Some("dev".into()),
+            ..Default::default()
+        };
+        assert!(
+            matches!(NoExtension.config(&PROGRAM, &g), Err(Exit::Usage(m)) if m.contains("--profile dev"))
+        );
+        let g = Globals {
+            output: Some("env".into()),
+            ..Default::default()
+        };
+        assert!(
+            matches!(NoExtension.check_output(&OPS[0], &g), Err(Exit::Usage(m)) if m.contains("--output env"))
+        );
+        assert!(NoExtension
+            .check_output(&OPS[0], &Globals::default())
+            .is_ok());
     }
 }

@@ -9,18 +9,28 @@ use std::time::{Duration, Instant};
 
 use crate::client::config::ClientConfig;
 use crate::client::http1::{encode_request, HttpResponse, Progress, ResponseReader, Target};
+use crate::client::invoke::{
+    build_uri, classify, next_wait, operation_timeout, prepare_request, ClientHandle,
+    OperationCall, Outcome, PrepareError, ServiceError,
+};
 use crate::client::pool::{Pool, PoolConfig};
-use crate::client::proxy::{absolute_form, check_proxied_status, connect_request, ConnectReader, ProxyConfig, ProxyUrl};
+use crate::client::proxy::{
+    absolute_form, check_proxied_status, connect_request, ConnectReader, ProxyConfig, ProxyUrl,
+};
 use crate::client::tls::{server_name, tls_config, CaBundle};
-use crate::error::{SdkError, TimeoutKind, TransportError, TransportErrorKind};
-use crate::client::invoke::{build_uri, classify, next_wait, operation_timeout, prepare_request, ClientHandle, PrepareError, OperationCall, Outcome, ServiceError};
 use crate::credentials::CredentialsError;
+use crate::error::{SdkError, TimeoutKind, TransportError, TransportErrorKind};
 use crate::future::block_on;
 
 /// Sends one request and reads the whole response, blocking the thread.
 pub trait BlockingHttpClient: Send + Sync + fmt::Debug {
     /// Sends `request` with at most `timeout` for the whole exchange.
-    fn send(&self, request: http::Request<Vec<u8>>, max_body: usize, timeout: Option<Duration>) -> Result<HttpResponse, TransportError>;
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+        max_body: usize,
+        timeout: Option<Duration>,
+    ) -> Result<HttpResponse, TransportError>;
 }
 
 enum Conn {
@@ -43,7 +53,8 @@ impl Conn {
             return true;
         }
         let mut byte = [0u8; 1];
-        let idle = matches!(self.read(&mut byte), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock);
+        let idle =
+            matches!(self.read(&mut byte), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock);
         self.socket().set_nonblocking(false).is_err() || !idle
     }
 }
@@ -100,7 +111,10 @@ fn timed_out(kind: TimeoutKind, what: String) -> TransportError {
 }
 
 fn is_timeout(e: &std::io::Error) -> bool {
-    matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut)
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+    )
 }
 
 impl StdClient {
@@ -117,8 +131,14 @@ impl StdClient {
 
     /// A client with its own rustls configuration, e.g. trusting a corporate or test CA
     /// (keep ALPN `http/1.1` or empty: the client speaks HTTP/1.1 only).
-    pub fn with_tls_config(connect_timeout: Option<Duration>, tls: Arc<rustls::ClientConfig>) -> Self {
-        StdClient { tls: std::sync::OnceLock::from(Ok(tls)), ..Self::new(connect_timeout) }
+    pub fn with_tls_config(
+        connect_timeout: Option<Duration>,
+        tls: Arc<rustls::ClientConfig>,
+    ) -> Self {
+        StdClient {
+            tls: std::sync::OnceLock::from(Ok(tls)),
+            ..Self::new(connect_timeout)
+        }
     }
 
     /// Trusts the certificate authorities of `ca_bundle` besides the Mozilla roots (replacing
@@ -146,11 +166,18 @@ impl StdClient {
 
     /// A connection to `target`: TCP to the target or to its proxy, a `CONNECT` tunnel
     /// through the proxy for TLS targets, then TLS with the target.
-    fn connect(&self, target: &Target, route: Option<&ProxyUrl>, deadline: Option<Instant>) -> Result<Conn, TransportError> {
+    fn connect(
+        &self,
+        target: &Target,
+        route: Option<&ProxyUrl>,
+        deadline: Option<Instant>,
+    ) -> Result<Conn, TransportError> {
         let hop = route.map_or_else(|| target.clone(), ProxyUrl::target);
         let connect_deadline = self.connect_deadline(Instant::now(), deadline);
         let tcp = Self::tcp(&hop, connect_deadline, deadline).map_err(|e| match route {
-            Some(proxy) => TransportError::new(e.kind().clone(), format!("proxy {proxy}: {}", e.message())),
+            Some(proxy) => {
+                TransportError::new(e.kind().clone(), format!("proxy {proxy}: {}", e.message()))
+            }
             None => e,
         })?;
         self.secure(tcp, target, route, connect_deadline, deadline)
@@ -165,11 +192,26 @@ impl StdClient {
 
     /// A TCP connection to `target` by `connect_deadline` (the earlier of the connect timeout
     /// and the attempt's `deadline`).
-    fn tcp(target: &Target, connect_deadline: Option<Instant>, deadline: Option<Instant>) -> Result<TcpStream, TransportError> {
-        let kind = |at: Option<Instant>| if at == deadline && deadline.is_some() { TimeoutKind::Attempt } else { TimeoutKind::Connect };
+    fn tcp(
+        target: &Target,
+        connect_deadline: Option<Instant>,
+        deadline: Option<Instant>,
+    ) -> Result<TcpStream, TransportError> {
+        let kind = |at: Option<Instant>| {
+            if at == deadline && deadline.is_some() {
+                TimeoutKind::Attempt
+            } else {
+                TimeoutKind::Connect
+            }
+        };
         let addrs = (target.host.as_str(), target.port)
             .to_socket_addrs()
-            .map_err(|e| TransportError::new(TransportErrorKind::Connect, format!("resolving `{}`: {e}", target.host)))?;
+            .map_err(|e| {
+                TransportError::new(
+                    TransportErrorKind::Connect,
+                    format!("resolving `{}`: {e}", target.host),
+                )
+            })?;
         let mut last = None;
         let mut tcp = None;
         for addr in addrs {
@@ -177,7 +219,10 @@ impl StdClient {
                 Some(at) => {
                     let left = at.saturating_duration_since(Instant::now());
                     if left.is_zero() {
-                        return Err(timed_out(kind(connect_deadline), format!("connecting to `{}:{}` timed out", target.host, target.port)));
+                        return Err(timed_out(
+                            kind(connect_deadline),
+                            format!("connecting to `{}:{}` timed out", target.host, target.port),
+                        ));
                     }
                     TcpStream::connect_timeout(&addr, left)
                 }
@@ -189,7 +234,10 @@ impl StdClient {
                     break;
                 }
                 Err(e) if is_timeout(&e) => {
-                    return Err(timed_out(kind(connect_deadline), format!("connecting to `{}:{}` timed out", target.host, target.port)))
+                    return Err(timed_out(
+                        kind(connect_deadline),
+                        format!("connecting to `{}:{}` timed out", target.host, target.port),
+                    ))
                 }
                 Err(e) => last = Some(format!("{addr}: {e}")),
             }
@@ -211,22 +259,38 @@ impl StdClient {
         if !target.tls {
             return Ok(Conn::Plain(tcp));
         }
-        let kind = |at: Option<Instant>| if at == deadline && deadline.is_some() { TimeoutKind::Attempt } else { TimeoutKind::Connect };
+        let kind = |at: Option<Instant>| {
+            if at == deadline && deadline.is_some() {
+                TimeoutKind::Attempt
+            } else {
+                TimeoutKind::Connect
+            }
+        };
         if let Some(proxy) = route {
-            set_timeout(&tcp, connect_deadline).map_err(|e| timed_out(kind(connect_deadline), e))?;
+            set_timeout(&tcp, connect_deadline)
+                .map_err(|e| timed_out(kind(connect_deadline), e))?;
             let fail = |e: std::io::Error| {
                 if is_timeout(&e) {
-                    timed_out(kind(connect_deadline), format!("proxy {proxy}: no answer to CONNECT in time"))
+                    timed_out(
+                        kind(connect_deadline),
+                        format!("proxy {proxy}: no answer to CONNECT in time"),
+                    )
                 } else {
                     TransportError::new(TransportErrorKind::Connect, format!("proxy {proxy}: {e}"))
                 }
             };
-            tcp.write_all(&connect_request(target, proxy)).map_err(fail)?;
+            tcp.write_all(&connect_request(target, proxy))
+                .map_err(fail)?;
             let mut reader = ConnectReader::default();
             let mut buf = [0; 1024];
             loop {
                 let n = match tcp.read(&mut buf) {
-                    Ok(0) => return Err(fail(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "closed the connection before answering CONNECT"))),
+                    Ok(0) => {
+                        return Err(fail(std::io::Error::new(
+                            std::io::ErrorKind::UnexpectedEof,
+                            "closed the connection before answering CONNECT",
+                        )))
+                    }
                     Ok(n) => n,
                     Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                     Err(e) => return Err(fail(e)),
@@ -237,17 +301,31 @@ impl StdClient {
             }
         }
         let name = server_name(&target.host)?;
-        let config = self.tls.get_or_init(|| tls_config(self.ca_bundle.as_ref())).clone()?;
-        let tls = rustls::ClientConnection::new(config, name)
-            .map_err(|e| TransportError::new(TransportErrorKind::Connect, format!("TLS setup for `{}`: {e}", target.host)))?;
+        let config = self
+            .tls
+            .get_or_init(|| tls_config(self.ca_bundle.as_ref()))
+            .clone()?;
+        let tls = rustls::ClientConnection::new(config, name).map_err(|e| {
+            TransportError::new(
+                TransportErrorKind::Connect,
+                format!("TLS setup for `{}`: {e}", target.host),
+            )
+        })?;
         let mut stream = rustls::StreamOwned::new(tls, tcp);
-        set_timeout(stream.get_ref(), connect_deadline).map_err(|e| timed_out(kind(connect_deadline), e))?;
+        set_timeout(stream.get_ref(), connect_deadline)
+            .map_err(|e| timed_out(kind(connect_deadline), e))?;
         while stream.conn.is_handshaking() {
             if let Err(e) = stream.conn.complete_io(&mut stream.sock) {
                 return Err(if is_timeout(&e) {
-                    timed_out(kind(connect_deadline), format!("TLS handshake with `{}` timed out", target.host))
+                    timed_out(
+                        kind(connect_deadline),
+                        format!("TLS handshake with `{}` timed out", target.host),
+                    )
                 } else {
-                    TransportError::new(TransportErrorKind::Connect, format!("TLS handshake with `{}`: {e}", target.host))
+                    TransportError::new(
+                        TransportErrorKind::Connect,
+                        format!("TLS handshake with `{}`: {e}", target.host),
+                    )
                 });
             }
         }
@@ -265,12 +343,16 @@ impl StdClient {
     ) -> Result<(HttpResponse, bool), (TransportError, bool)> {
         let fail = |what: &str, e: std::io::Error| {
             if is_timeout(&e) {
-                timed_out(TimeoutKind::Attempt, format!("{what}: the attempt timed out"))
+                timed_out(
+                    TimeoutKind::Attempt,
+                    format!("{what}: the attempt timed out"),
+                )
             } else {
                 TransportError::new(TransportErrorKind::Io, format!("{what}: {e}"))
             }
         };
-        set_timeout(conn.socket(), deadline).map_err(|e| (timed_out(TimeoutKind::Attempt, e), false))?;
+        set_timeout(conn.socket(), deadline)
+            .map_err(|e| (timed_out(TimeoutKind::Attempt, e), false))?;
         if let Err(e) = conn.write_all(wire).and_then(|()| conn.flush()) {
             let stale = reused && !is_timeout(&e);
             return Err((fail("sending the request", e), stale));
@@ -278,7 +360,8 @@ impl StdClient {
         let mut reader = ResponseReader::new(method, max_body);
         let mut buf = vec![0; 16 * 1024];
         loop {
-            set_timeout(conn.socket(), deadline).map_err(|e| (timed_out(TimeoutKind::Attempt, e), false))?;
+            set_timeout(conn.socket(), deadline)
+                .map_err(|e| (timed_out(TimeoutKind::Attempt, e), false))?;
             let n = match conn.read(&mut buf) {
                 Ok(n) => n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
@@ -289,7 +372,10 @@ impl StdClient {
             };
             if n == 0 {
                 let started = reader.started;
-                return reader.eof().map(|r| (r, false)).map_err(|e| (e, reused && !started));
+                return reader
+                    .eof()
+                    .map(|r| (r, false))
+                    .map_err(|e| (e, reused && !started));
             }
             match reader.feed(&buf[..n]) {
                 Ok(Progress::NeedMore) => {}
@@ -312,11 +398,19 @@ fn set_timeout(socket: &TcpStream, deadline: Option<Instant>) -> Result<(), Stri
         }
         None => None,
     };
-    socket.set_read_timeout(left).and_then(|()| socket.set_write_timeout(left)).map_err(|e| format!("setting a socket timeout: {e}"))
+    socket
+        .set_read_timeout(left)
+        .and_then(|()| socket.set_write_timeout(left))
+        .map_err(|e| format!("setting a socket timeout: {e}"))
 }
 
 impl BlockingHttpClient for StdClient {
-    fn send(&self, request: http::Request<Vec<u8>>, max_body: usize, timeout: Option<Duration>) -> Result<HttpResponse, TransportError> {
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+        max_body: usize,
+        timeout: Option<Duration>,
+    ) -> Result<HttpResponse, TransportError> {
         let deadline = timeout.map(|t| Instant::now() + t);
         let target = Target::of(request.uri())?;
         let route = self.proxy.route(&target);
@@ -334,13 +428,22 @@ impl BlockingHttpClient for StdClient {
             )
         })?;
         loop {
-            let parked = lease.take().and_then(|mut conn| (!conn.has_pending()).then_some(conn));
+            let parked = lease
+                .take()
+                .and_then(|mut conn| (!conn.has_pending()).then_some(conn));
             let reused = parked.is_some();
             let mut conn = match parked {
                 Some(conn) => conn,
                 None => self.connect(&target, route, deadline)?,
             };
-            match Self::exchange(&mut conn, &wire, request.method(), max_body, deadline, reused) {
+            match Self::exchange(
+                &mut conn,
+                &wire,
+                request.method(),
+                max_body,
+                deadline,
+                reused,
+            ) {
                 Ok((response, reusable)) => {
                     if reusable && !conn.has_pending() {
                         lease.put_back(conn);
@@ -375,7 +478,10 @@ impl BlockingClientHandle {
                     .with_connections(config.connections),
             )
         });
-        BlockingClientHandle { core: ClientHandle::without_transport(config), http }
+        BlockingClientHandle {
+            core: ClientHandle::without_transport(config),
+            http,
+        }
     }
 
     /// The configuration.
@@ -385,7 +491,10 @@ impl BlockingClientHandle {
 }
 
 /// Runs one operation on the calling thread: the blocking counterpart of [`invoke`](crate::client::invoke).
-pub fn invoke_blocking<O, E: ServiceError>(handle: &BlockingClientHandle, call: OperationCall<O, E>) -> Result<O, SdkError<E>> {
+pub fn invoke_blocking<O, E: ServiceError>(
+    handle: &BlockingClientHandle,
+    call: OperationCall<O, E>,
+) -> Result<O, SdkError<E>> {
     let core = &handle.core;
     let cfg = &core.config;
     let started = Instant::now();
@@ -401,15 +510,25 @@ pub fn invoke_blocking<O, E: ServiceError>(handle: &BlockingClientHandle, call: 
             let provider = cfg.credentials.as_ref().ok_or_else(|| {
                 SdkError::Credentials(CredentialsError::NotLoaded {
                     provider: "client",
-                    reason: "no credentials provider is configured and the operation must be signed".to_owned(),
+                    reason:
+                        "no credentials provider is configured and the operation must be signed"
+                            .to_owned(),
                 })
             })?;
             let creds = block_on(provider.provide_credentials()).map_err(SdkError::Credentials)?;
             core.check_expiry(&creds).map_err(SdkError::Credentials)?;
             Some(creds)
         };
-        let request = prepare_request(core, call.name, call.signing_name, &call.request, &call.endpoint, &url, credentials.as_ref())
-            .map_err(PrepareError::into_sdk)?;
+        let request = prepare_request(
+            core,
+            call.name,
+            call.signing_name,
+            &call.request,
+            &call.endpoint,
+            &url,
+            credentials.as_ref(),
+        )
+        .map_err(PrepareError::into_sdk)?;
         let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
         let budget = match (cfg.timeouts.attempt, remaining) {
             (Some(a), Some(r)) => Some(a.min(r)),
@@ -419,7 +538,14 @@ pub fn invoke_blocking<O, E: ServiceError>(handle: &BlockingClientHandle, call: 
         if let Some(e) = operation_timeout(cfg, &sent, deadline, attempt) {
             return Err(e);
         }
-        let error = match classify(core, call.parse_output, call.parse_error, sent, attempt, &mut skew_retried) {
+        let error = match classify(
+            core,
+            call.parse_output,
+            call.parse_error,
+            sent,
+            attempt,
+            &mut skew_retried,
+        ) {
             Outcome::Done(result) => return result,
             Outcome::Retry(e) => e,
         };
@@ -434,8 +560,12 @@ mod tests {
     use crate::client::http1::test_server::{self, url};
 
     fn body(client: &StdClient, url: &str) -> String {
-        let request = http::Request::post(format!("{url}/")).body(b"Action=X".to_vec()).unwrap();
-        let response = client.send(request, 1024, Some(Duration::from_secs(5))).expect("the request succeeds");
+        let request = http::Request::post(format!("{url}/"))
+            .body(b"Action=X".to_vec())
+            .unwrap();
+        let response = client
+            .send(request, 1024, Some(Duration::from_secs(5)))
+            .expect("the request succeeds");
         assert_eq!(response.status, 200);
         String::from_utf8(response.body).unwrap()
     }
@@ -444,9 +574,16 @@ mod tests {
     fn keep_alive_connections_are_reused() {
         for tls in [false, true] {
             let url = url(test_server::start(100, tls), tls);
-            let client = StdClient::with_tls_config(Some(Duration::from_secs(5)), test_server::trusting_client_config());
+            let client = StdClient::with_tls_config(
+                Some(Duration::from_secs(5)),
+                test_server::trusting_client_config(),
+            );
             for req in 0..3 {
-                assert_eq!(body(&client, &url), format!("conn=0 req={req}"), "tls: {tls}");
+                assert_eq!(
+                    body(&client, &url),
+                    format!("conn=0 req={req}"),
+                    "tls: {tls}"
+                );
             }
         }
     }
@@ -455,13 +592,20 @@ mod tests {
     fn connections_the_server_closed_while_idle_are_replaced_transparently() {
         for tls in [false, true] {
             let url = url(test_server::start(1, tls), tls);
-            let client = StdClient::with_tls_config(Some(Duration::from_secs(5)), test_server::trusting_client_config());
+            let client = StdClient::with_tls_config(
+                Some(Duration::from_secs(5)),
+                test_server::trusting_client_config(),
+            );
             let mut seen = Vec::new();
             for _ in 0..3 {
                 seen.push(body(&client, &url));
                 std::thread::sleep(Duration::from_millis(20));
             }
-            assert_eq!(seen, ["conn=0 req=0", "conn=1 req=0", "conn=2 req=0"], "tls: {tls}");
+            assert_eq!(
+                seen,
+                ["conn=0 req=0", "conn=1 req=0", "conn=2 req=0"],
+                "tls: {tls}"
+            );
         }
     }
 
@@ -469,10 +613,18 @@ mod tests {
     fn untrusted_certificates_fail_the_handshake() {
         let url = url(test_server::start(1, true), true);
         let client = StdClient::new(Some(Duration::from_secs(5)));
-        let request = http::Request::post(format!("{url}/")).body(Vec::new()).unwrap();
-        let e = client.send(request, 1024, Some(Duration::from_secs(5))).unwrap_err();
+        let request = http::Request::post(format!("{url}/"))
+            .body(Vec::new())
+            .unwrap();
+        let e = client
+            .send(request, 1024, Some(Duration::from_secs(5)))
+            .unwrap_err();
         assert_eq!(e.kind(), &TransportErrorKind::Connect, "{e}");
-        assert!(e.to_string().contains("TLS handshake with `localhost`") && e.to_string().contains("UnknownIssuer"), "{e}");
+        assert!(
+            e.to_string().contains("TLS handshake with `localhost`")
+                && e.to_string().contains("UnknownIssuer"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -482,8 +634,14 @@ mod tests {
         let client = StdClient::new(Some(Duration::from_secs(5)));
         let started = Instant::now();
         let request = http::Request::post(url).body(Vec::new()).unwrap();
-        let e = client.send(request, 1024, Some(Duration::from_millis(200))).unwrap_err();
-        assert_eq!(e.kind(), &TransportErrorKind::Timeout(TimeoutKind::Attempt), "{e}");
+        let e = client
+            .send(request, 1024, Some(Duration::from_millis(200)))
+            .unwrap_err();
+        assert_eq!(
+            e.kind(),
+            &TransportErrorKind::Timeout(TimeoutKind::Attempt),
+            "{e}"
+        );
         assert!(started.elapsed() < Duration::from_secs(3));
         drop(listener);
     }

@@ -1,6 +1,5 @@
 //! Client configuration, from code and from the environment variables every AWS SDK reads.
 
-
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -115,7 +114,11 @@ impl Default for ClientConfig {
 
 /// Reads `name` from `env`; a non-UTF-8 value is an error naming the variable.
 fn env_text(env: &dyn Env, name: &str) -> Result<Option<String>, CredentialsError> {
-    env.var(name).map_err(|e| CredentialsError::InvalidConfiguration { provider: "configuration", reason: e.to_string() })
+    env.var(name)
+        .map_err(|e| CredentialsError::InvalidConfiguration {
+            provider: "configuration",
+            reason: e.to_string(),
+        })
 }
 
 fn env_bool(env: &dyn Env, name: &str) -> Result<bool, CredentialsError> {
@@ -159,7 +162,8 @@ impl ClientConfig {
         let service = service_id.to_ascii_uppercase().replace([' ', '-'], "_");
         let mut cfg = ClientConfig::new();
         cfg.region = env("AWS_REGION")?.or(env("AWS_DEFAULT_REGION")?);
-        cfg.endpoint_url = env(&format!("AWS_ENDPOINT_URL_{service}"))?.or(env("AWS_ENDPOINT_URL")?);
+        cfg.endpoint_url =
+            env(&format!("AWS_ENDPOINT_URL_{service}"))?.or(env("AWS_ENDPOINT_URL")?);
         cfg.use_fips = env_bool("AWS_USE_FIPS_ENDPOINT")?;
         cfg.use_dual_stack = env_bool("AWS_USE_DUALSTACK_ENDPOINT")?;
         let regional = format!("AWS_{service}_REGIONAL_ENDPOINTS");
@@ -169,23 +173,33 @@ impl ClientConfig {
             Some(_) => {
                 return Err(CredentialsError::InvalidConfiguration {
                     provider: "configuration",
-                    reason: format!("environment variable {regional} must be `legacy` or `regional`"),
+                    reason: format!(
+                        "environment variable {regional} must be `legacy` or `regional`"
+                    ),
                 })
             }
         };
-        cfg.proxy = ProxyConfig::from_env(vars)
-            .map_err(|e| CredentialsError::InvalidConfiguration { provider: "configuration", reason: e.to_string() })?;
-        if let Some(path) = env("AWS_CA_BUNDLE")? {
-            let bundle = CaBundle::load(vars, std::path::Path::new(&path)).map_err(|e| CredentialsError::InvalidConfiguration {
+        cfg.proxy =
+            ProxyConfig::from_env(vars).map_err(|e| CredentialsError::InvalidConfiguration {
                 provider: "configuration",
-                reason: format!("environment variable AWS_CA_BUNDLE: {e}"),
+                reason: e.to_string(),
+            })?;
+        if let Some(path) = env("AWS_CA_BUNDLE")? {
+            let bundle = CaBundle::load(vars, std::path::Path::new(&path)).map_err(|e| {
+                CredentialsError::InvalidConfiguration {
+                    provider: "configuration",
+                    reason: format!("environment variable AWS_CA_BUNDLE: {e}"),
+                }
             })?;
             cfg.ca_bundle = Some(bundle);
         }
         if let Some(n) = env("AWS_MAX_ATTEMPTS")? {
-            cfg.retry.max_attempts = n.parse().ok().filter(|n| *n >= 1).ok_or_else(|| CredentialsError::InvalidConfiguration {
-                provider: "configuration",
-                reason: "environment variable AWS_MAX_ATTEMPTS must be a positive integer".to_owned(),
+            cfg.retry.max_attempts = n.parse().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                CredentialsError::InvalidConfiguration {
+                    provider: "configuration",
+                    reason: "environment variable AWS_MAX_ATTEMPTS must be a positive integer"
+                        .to_owned(),
+                }
             })?;
         }
         Ok(cfg)
@@ -209,7 +223,9 @@ pub fn apply_to_config(
     env: &dyn Env,
     cfg: &mut ClientConfig,
 ) -> Result<(), ProfileError> {
-    let Some(profile) = set.get(name) else { return Ok(()) };
+    let Some(profile) = set.get(name) else {
+        return Ok(());
+    };
     let upper = service_id.to_ascii_uppercase().replace([' ', '-'], "_");
     let lower = upper.to_ascii_lowercase();
     let invalid = |key: &str, reason: String| ProfileError::InvalidValue {
@@ -223,7 +239,10 @@ pub fn apply_to_config(
             None => Ok(None),
             Some(v) if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
             Some(v) if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
-            Some(v) => Err(invalid(key, format!("must be `true` or `false`, not `{v}`"))),
+            Some(v) => Err(invalid(
+                key,
+                format!("must be `true` or `false`, not `{v}`"),
+            )),
         }
     };
     if env.var("AWS_REGION")?.is_none() && env.var("AWS_DEFAULT_REGION")?.is_none() {
@@ -237,7 +256,9 @@ pub fn apply_to_config(
     };
     if ignore_urls {
         cfg.endpoint_url = None;
-    } else if env.var(&format!("AWS_ENDPOINT_URL_{upper}"))?.is_none() && env.var("AWS_ENDPOINT_URL")?.is_none() {
+    } else if env.var(&format!("AWS_ENDPOINT_URL_{upper}"))?.is_none()
+        && env.var("AWS_ENDPOINT_URL")?.is_none()
+    {
         let from_services = profile
             .services()
             .and_then(|section| set.services(section))
@@ -247,12 +268,20 @@ pub fn apply_to_config(
         }
     }
     let regional_key = format!("{lower}_regional_endpoints");
-    if env.var(&format!("AWS_{upper}_REGIONAL_ENDPOINTS"))?.is_none() {
+    if env
+        .var(&format!("AWS_{upper}_REGIONAL_ENDPOINTS"))?
+        .is_none()
+    {
         match profile.get(&regional_key) {
             None => {}
             Some("regional") => cfg.regional_endpoints = RegionalEndpoints::Regional,
             Some("legacy") => cfg.regional_endpoints = RegionalEndpoints::Legacy,
-            Some(v) => return Err(invalid(&regional_key, format!("must be `legacy` or `regional`, not `{v}`"))),
+            Some(v) => {
+                return Err(invalid(
+                    &regional_key,
+                    format!("must be `legacy` or `regional`, not `{v}`"),
+                ))
+            }
         }
     }
     if env.var("AWS_USE_FIPS_ENDPOINT")?.is_none() {
@@ -267,17 +296,19 @@ pub fn apply_to_config(
     }
     if env.var("AWS_CA_BUNDLE")?.is_none() {
         if let Some(path) = profile.get("ca_bundle") {
-            let bundle = CaBundle::load(env, std::path::Path::new(path)).map_err(|e| invalid("ca_bundle", e.to_string()))?;
+            let bundle = CaBundle::load(env, std::path::Path::new(path))
+                .map_err(|e| invalid("ca_bundle", e.to_string()))?;
             cfg.ca_bundle = Some(bundle);
         }
     }
     if env.var("AWS_MAX_ATTEMPTS")?.is_none() {
         if let Some(v) = profile.get("max_attempts") {
-            cfg.retry.max_attempts = v
-                .parse()
-                .ok()
-                .filter(|n| *n >= 1)
-                .ok_or_else(|| invalid("max_attempts", format!("must be a positive integer, not `{v}`")))?;
+            cfg.retry.max_attempts = v.parse().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                invalid(
+                    "max_attempts",
+                    format!("must be a positive integer, not `{v}`"),
+                )
+            })?;
         }
     }
     Ok(())
@@ -312,13 +343,20 @@ mod tests {
     fn profile_settings_fill_what_the_environment_left_open() {
         let cfg = apply("dev", &MemoryEnv::new()).unwrap();
         assert_eq!(cfg.region.as_deref(), Some("eu-west-1"));
-        assert_eq!(cfg.endpoint_url.as_deref(), Some("http://sts.example:4566"), "the [services] entry wins over endpoint_url");
+        assert_eq!(
+            cfg.endpoint_url.as_deref(),
+            Some("http://sts.example:4566"),
+            "the [services] entry wins over endpoint_url"
+        );
         assert_eq!(cfg.regional_endpoints, RegionalEndpoints::Legacy);
         assert!(cfg.use_fips);
         assert_eq!(cfg.retry.max_attempts, 7);
         let plain = apply("plain", &MemoryEnv::new()).unwrap();
         assert_eq!(plain.endpoint_url.as_deref(), Some("http://plain.example"));
-        assert_eq!(apply("ignore", &MemoryEnv::new()).unwrap().endpoint_url, None);
+        assert_eq!(
+            apply("ignore", &MemoryEnv::new()).unwrap().endpoint_url,
+            None
+        );
         assert_eq!(apply("missing", &MemoryEnv::new()).unwrap().region, None);
     }
 
@@ -345,21 +383,45 @@ mod tests {
         params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
         let pem = params.self_signed(&key).unwrap().pem();
         let set = ProfileSet::parse("[profile ca]\nca_bundle = /corp/ca.pem\n[profile broken]\nca_bundle = /corp/none.pem\n", "").unwrap();
-        let env = MemoryEnv::new().with_file("/corp/ca.pem", pem.clone()).with_file("/env/ca.pem", format!("{pem}{pem}"));
+        let env = MemoryEnv::new()
+            .with_file("/corp/ca.pem", pem.clone())
+            .with_file("/env/ca.pem", format!("{pem}{pem}"));
         let mut cfg = ClientConfig::from_env_with("STS", &env).unwrap();
         apply_to_config(&set, "ca", "STS", &env, &mut cfg).unwrap();
-        assert_eq!(cfg.ca_bundle.as_ref().map(|b| (b.source(), b.certificates().len())), Some(("/corp/ca.pem", 1)));
-        let e = apply_to_config(&set, "broken", "STS", &env, &mut cfg).unwrap_err().to_string();
-        assert!(e.contains("ca_bundle") && e.contains("`/corp/none.pem`") && e.contains("cannot be read"), "{e}");
+        assert_eq!(
+            cfg.ca_bundle
+                .as_ref()
+                .map(|b| (b.source(), b.certificates().len())),
+            Some(("/corp/ca.pem", 1))
+        );
+        let e = apply_to_config(&set, "broken", "STS", &env, &mut cfg)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("ca_bundle")
+                && e.contains("`/corp/none.pem`")
+                && e.contains("cannot be read"),
+            "{e}"
+        );
         let env = env.with_var("AWS_CA_BUNDLE", "/env/ca.pem");
         let mut cfg = ClientConfig::from_env_with("STS", &env).unwrap();
         apply_to_config(&set, "broken", "STS", &env, &mut cfg).unwrap();
-        assert_eq!(cfg.ca_bundle.as_ref().map(|b| (b.source(), b.certificates().len())), Some(("/env/ca.pem", 2)), "AWS_CA_BUNDLE wins");
+        assert_eq!(
+            cfg.ca_bundle
+                .as_ref()
+                .map(|b| (b.source(), b.certificates().len())),
+            Some(("/env/ca.pem", 2)),
+            "AWS_CA_BUNDLE wins"
+        );
     }
 
     #[test]
     fn defaults_bound_connections_and_use_no_proxy() {
-        for cfg in [ClientConfig::new(), ClientConfig::default(), ClientConfig::from_env_with("STS", &MemoryEnv::new()).unwrap()] {
+        for cfg in [
+            ClientConfig::new(),
+            ClientConfig::default(),
+            ClientConfig::from_env_with("STS", &MemoryEnv::new()).unwrap(),
+        ] {
             assert_eq!(cfg.connections.max_connections_per_endpoint, 64);
             assert_eq!(cfg.proxy, ProxyConfig::none());
             assert!(cfg.ca_bundle.is_none());
@@ -369,6 +431,11 @@ mod tests {
     #[test]
     fn invalid_values_name_profile_key_and_line() {
         let e = apply("bad", &MemoryEnv::new()).unwrap_err().to_string();
-        assert!(e.contains("`bad`") && e.contains("sts_regional_endpoints") && e.contains("config file line 14"), "{e}");
+        assert!(
+            e.contains("`bad`")
+                && e.contains("sts_regional_endpoints")
+                && e.contains("config file line 14"),
+            "{e}"
+        );
     }
 }

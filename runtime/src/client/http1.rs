@@ -25,7 +25,13 @@ pub struct HttpResponse {
 }
 
 /// Response headers whose values `Debug` never shows.
-const SECRET_HEADERS: &[&str] = &["set-cookie", "authorization", "proxy-authorization", "x-amz-security-token", "cookie"];
+const SECRET_HEADERS: &[&str] = &[
+    "set-cookie",
+    "authorization",
+    "proxy-authorization",
+    "x-amz-security-token",
+    "cookie",
+];
 
 impl std::fmt::Debug for HttpResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -68,7 +74,10 @@ fn too_large(limit: usize, what: String) -> TransportError {
 }
 
 fn invalid(message: impl Into<String>) -> TransportError {
-    TransportError::new(TransportErrorKind::Io, format!("invalid HTTP response: {}", message.into()))
+    TransportError::new(
+        TransportErrorKind::Io,
+        format!("invalid HTTP response: {}", message.into()),
+    )
 }
 
 /// Where a request goes: scheme, host (without brackets) and port, the pool key.
@@ -82,37 +91,68 @@ pub(crate) struct Target {
 impl Target {
     /// The target of an absolute `http` or `https` URI.
     pub fn of(uri: &http::Uri) -> Result<Target, TransportError> {
-        let bad = |why: &str| TransportError::new(TransportErrorKind::InvalidRequest, format!("URL `{uri}` {why}"));
+        let bad = |why: &str| {
+            TransportError::new(
+                TransportErrorKind::InvalidRequest,
+                format!("URL `{uri}` {why}"),
+            )
+        };
         let tls = match uri.scheme_str() {
             Some("https") => true,
             Some("http") => false,
             _ => return Err(bad("must start with http:// or https://")),
         };
-        let host = uri.host().filter(|h| !h.is_empty()).ok_or_else(|| bad("has no host"))?;
-        let host = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
+        let host = uri
+            .host()
+            .filter(|h| !h.is_empty())
+            .ok_or_else(|| bad("has no host"))?;
+        let host = host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .unwrap_or(host);
         let port = match uri.port_u16() {
             Some(p) => p,
-            None if uri.authority().is_some_and(|a| a.as_str().rsplit_once(':').is_some_and(|(_, p)| !p.contains(']'))) => {
+            None if uri.authority().is_some_and(|a| {
+                a.as_str()
+                    .rsplit_once(':')
+                    .is_some_and(|(_, p)| !p.contains(']'))
+            }) =>
+            {
                 return Err(bad("has an invalid port"))
             }
             None if tls => 443,
             None => 80,
         };
-        Ok(Target { tls, host: host.to_owned(), port })
+        Ok(Target {
+            tls,
+            host: host.to_owned(),
+            port,
+        })
     }
 
     /// No address of the host accepted a connection; `last` is the last address's failure.
     pub fn unreachable(&self, last: Option<String>) -> TransportError {
         let why = last.unwrap_or_else(|| "no addresses".to_owned());
-        TransportError::new(TransportErrorKind::Connect, format!("connecting to `{}`: {why}", self.host))
+        TransportError::new(
+            TransportErrorKind::Connect,
+            format!("connecting to `{}`: {why}", self.host),
+        )
     }
 }
 
 /// Writes `request` as an HTTP/1.1 message: request line, headers (a `host` header from the
 /// URI when the request has none, `content-length` for a body), blank line, body.
-pub(crate) fn encode_request(request: &http::Request<Vec<u8>>, out: &mut Vec<u8>) -> Result<(), TransportError> {
+pub(crate) fn encode_request(
+    request: &http::Request<Vec<u8>>,
+    out: &mut Vec<u8>,
+) -> Result<(), TransportError> {
     let method = request.method().as_str();
-    let target = request.uri().path_and_query().map(|p| p.as_str()).filter(|p| !p.is_empty()).unwrap_or("/");
+    let target = request
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str())
+        .filter(|p| !p.is_empty())
+        .unwrap_or("/");
     out.reserve(256 + request.body().len());
     out.extend_from_slice(method.as_bytes());
     out.push(b' ');
@@ -120,10 +160,12 @@ pub(crate) fn encode_request(request: &http::Request<Vec<u8>>, out: &mut Vec<u8>
     out.extend_from_slice(b" HTTP/1.1\r\n");
     let headers = request.headers();
     if !headers.contains_key(http::header::HOST) {
-        let authority = request
-            .uri()
-            .authority()
-            .ok_or_else(|| TransportError::new(TransportErrorKind::InvalidRequest, "the request has neither a host header nor an absolute URI"))?;
+        let authority = request.uri().authority().ok_or_else(|| {
+            TransportError::new(
+                TransportErrorKind::InvalidRequest,
+                "the request has neither a host header nor an absolute URI",
+            )
+        })?;
         out.extend_from_slice(b"host: ");
         out.extend_from_slice(authority.as_str().as_bytes());
         out.extend_from_slice(b"\r\n");
@@ -138,7 +180,12 @@ pub(crate) fn encode_request(request: &http::Request<Vec<u8>>, out: &mut Vec<u8>
         out.extend_from_slice(b"\r\n");
     }
     let body = request.body();
-    if !body.is_empty() || !matches!(*request.method(), http::Method::GET | http::Method::HEAD | http::Method::OPTIONS) {
+    if !body.is_empty()
+        || !matches!(
+            *request.method(),
+            http::Method::GET | http::Method::HEAD | http::Method::OPTIONS
+        )
+    {
         out.extend_from_slice(b"content-length: ");
         out.extend_from_slice(body.len().to_string().as_bytes());
         out.extend_from_slice(b"\r\n");
@@ -183,7 +230,10 @@ pub(crate) enum Progress {
     /// More bytes are needed.
     NeedMore,
     /// The response is complete; `reusable` says whether the connection can carry another request.
-    Done { response: HttpResponse, reusable: bool },
+    Done {
+        response: HttpResponse,
+        reusable: bool,
+    },
 }
 
 /// Reads one response from the bytes a connection delivers, bounding the head and the body.
@@ -258,13 +308,17 @@ impl ResponseReader {
                     // Resume the search where the last one stopped (a terminator is at most 3 bytes).
                     let Some(end) = find_head_end(&self.buf, self.scanned.saturating_sub(3)) else {
                         if self.buf.len() > MAX_HEAD {
-                            return Err(invalid(format!("the response head is larger than {MAX_HEAD} bytes")));
+                            return Err(invalid(format!(
+                                "the response head is larger than {MAX_HEAD} bytes"
+                            )));
                         }
                         self.scanned = self.buf.len();
                         return Ok(Progress::NeedMore);
                     };
                     if end > MAX_HEAD {
-                        return Err(invalid(format!("the response head is larger than {MAX_HEAD} bytes")));
+                        return Err(invalid(format!(
+                            "the response head is larger than {MAX_HEAD} bytes"
+                        )));
                     }
                     self.scanned = 0;
                     let head: Vec<u8> = self.buf.drain(..end).collect();
@@ -276,7 +330,9 @@ impl ResponseReader {
                         // An interim response (100 Continue, 103 Early Hints): the real one follows.
                         self.interim += 1;
                         if self.interim > MAX_INTERIM {
-                            return Err(invalid(format!("more than {MAX_INTERIM} interim (1xx) responses")));
+                            return Err(invalid(format!(
+                                "more than {MAX_INTERIM} interim (1xx) responses"
+                            )));
                         }
                         self.headers.clear();
                         continue;
@@ -284,14 +340,23 @@ impl ResponseReader {
                     let framing = self.framing()?;
                     if let Framing::Length(n) = framing {
                         if n > self.max_body {
-                            return Err(too_large(self.max_body, format!("content-length announces {n} bytes (status {})", self.status)));
+                            return Err(too_large(
+                                self.max_body,
+                                format!(
+                                    "content-length announces {n} bytes (status {})",
+                                    self.status
+                                ),
+                            ));
                         }
                         // No reservation from the announced length: the body grows as bytes arrive.
                     }
                     if framing == Framing::UntilClose {
                         self.keep_alive = false;
                     }
-                    self.state = State::Body { framing, chunk: Chunk::Size };
+                    self.state = State::Body {
+                        framing,
+                        chunk: Chunk::Size,
+                    };
                 }
                 State::Body { framing, chunk } => return self.body_progress(framing, chunk),
             }
@@ -301,10 +366,19 @@ impl ResponseReader {
     /// The connection was closed by the peer: completes a read-to-close body, or fails.
     pub fn eof(&mut self) -> Result<HttpResponse, TransportError> {
         match self.state {
-            State::Body { framing: Framing::UntilClose, .. } => {
+            State::Body {
+                framing: Framing::UntilClose,
+                ..
+            } => {
                 let mut body = std::mem::take(&mut self.buf);
                 if self.body.len() + body.len() > self.max_body {
-                    return Err(too_large(self.max_body, format!("the body read until close has {} bytes", self.body.len() + body.len())));
+                    return Err(too_large(
+                        self.max_body,
+                        format!(
+                            "the body read until close has {} bytes",
+                            self.body.len() + body.len()
+                        ),
+                    ));
                 }
                 let mut all = std::mem::take(&mut self.body);
                 all.append(&mut body);
@@ -314,8 +388,14 @@ impl ResponseReader {
                 TransportErrorKind::Io,
                 "the connection was closed before a response arrived",
             )),
-            State::Head => Err(TransportError::new(TransportErrorKind::Io, "the connection was closed in the middle of the response head")),
-            State::Body { framing: Framing::Length(n), .. } => Err(TransportError::new(
+            State::Head => Err(TransportError::new(
+                TransportErrorKind::Io,
+                "the connection was closed in the middle of the response head",
+            )),
+            State::Body {
+                framing: Framing::Length(n),
+                ..
+            } => Err(TransportError::new(
                 TransportErrorKind::Io,
                 format!(
                     "the connection was closed after {} of {n} body bytes (status {})",
@@ -323,19 +403,30 @@ impl ResponseReader {
                     self.status
                 ),
             )),
-            State::Body { framing: Framing::Chunked, .. } => Err(TransportError::new(
+            State::Body {
+                framing: Framing::Chunked,
+                ..
+            } => Err(TransportError::new(
                 TransportErrorKind::Io,
-                format!("the connection was closed in the middle of a chunked body (status {})", self.status),
+                format!(
+                    "the connection was closed in the middle of a chunked body (status {})",
+                    self.status
+                ),
             )),
         }
     }
 
     fn finish(&mut self, body: Vec<u8>) -> HttpResponse {
-        HttpResponse { status: self.status, headers: std::mem::take(&mut self.headers), body }
+        HttpResponse {
+            status: self.status,
+            headers: std::mem::take(&mut self.headers),
+            body,
+        }
     }
 
     fn parse_head(&mut self, head: &[u8]) -> Result<(), TransportError> {
-        let text = std::str::from_utf8(head).map_err(|_| invalid("the response head is not UTF-8"))?;
+        let text =
+            std::str::from_utf8(head).map_err(|_| invalid("the response head is not UTF-8"))?;
         let mut lines = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l));
         let status_line = lines.next().unwrap_or_default();
         let mut parts = status_line.splitn(3, ' ');
@@ -343,12 +434,22 @@ impl ResponseReader {
         let http11 = match version {
             "HTTP/1.1" => true,
             "HTTP/1.0" => false,
-            _ => return Err(invalid(format!("the status line `{}` is not HTTP/1.x", preview(status_line)))),
+            _ => {
+                return Err(invalid(format!(
+                    "the status line `{}` is not HTTP/1.x",
+                    preview(status_line)
+                )))
+            }
         };
         let code = parts.next().unwrap_or_default();
         self.status = match code.parse::<u16>() {
             Ok(c) if code.len() == 3 && (100..=999).contains(&c) => c,
-            _ => return Err(invalid(format!("the status line `{}` has no valid status code", preview(status_line)))),
+            _ => {
+                return Err(invalid(format!(
+                    "the status line `{}` has no valid status code",
+                    preview(status_line)
+                )))
+            }
         };
         let mut count = 0;
         for line in lines {
@@ -362,14 +463,21 @@ impl ResponseReader {
             if line.starts_with([' ', '\t']) {
                 return Err(invalid("obsolete header line folding"));
             }
-            let (name, value) = line.split_once(':').ok_or_else(|| invalid(format!("header line `{}` has no colon", preview(line))))?;
-            let name = http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid(format!("bad header name `{}`", preview(name))))?;
+            let (name, value) = line
+                .split_once(':')
+                .ok_or_else(|| invalid(format!("header line `{}` has no colon", preview(line))))?;
+            let name = http::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| invalid(format!("bad header name `{}`", preview(name))))?;
             let value = http::HeaderValue::from_str(value.trim_matches([' ', '\t']))
                 .map_err(|_| invalid(format!("bad value for header `{name}`")))?;
             self.headers.append(name, value);
         }
         let connection = header_tokens(&self.headers, http::header::CONNECTION);
-        self.keep_alive = if http11 { !connection.iter().any(|t| t == "close") } else { connection.iter().any(|t| t == "keep-alive") };
+        self.keep_alive = if http11 {
+            !connection.iter().any(|t| t == "close")
+        } else {
+            connection.iter().any(|t| t == "keep-alive")
+        };
         self.http11 = http11;
         Ok(())
     }
@@ -386,14 +494,23 @@ impl ResponseReader {
             if self.headers.contains_key(http::header::CONTENT_LENGTH) || !self.http11 {
                 self.keep_alive = false;
             }
-            return Ok(if last == "chunked" { Framing::Chunked } else { Framing::UntilClose });
+            return Ok(if last == "chunked" {
+                Framing::Chunked
+            } else {
+                Framing::UntilClose
+            });
         }
         let mut length = None;
         for value in self.headers.get_all(http::header::CONTENT_LENGTH) {
             for part in value.to_str().unwrap_or("x").split(',') {
                 let part = part.trim();
-                let n = if !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()) { part.parse::<u64>().ok() } else { None };
-                let n = n.ok_or_else(|| invalid(format!("bad content-length `{}`", preview(part))))?;
+                let n = if !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()) {
+                    part.parse::<u64>().ok()
+                } else {
+                    None
+                };
+                let n =
+                    n.ok_or_else(|| invalid(format!("bad content-length `{}`", preview(part))))?;
                 if length.is_some_and(|l| l != n) {
                     return Err(invalid("conflicting content-length headers"));
                 }
@@ -406,7 +523,11 @@ impl ResponseReader {
         }
     }
 
-    fn body_progress(&mut self, framing: Framing, mut chunk: Chunk) -> Result<Progress, TransportError> {
+    fn body_progress(
+        &mut self,
+        framing: Framing,
+        mut chunk: Chunk,
+    ) -> Result<Progress, TransportError> {
         match framing {
             Framing::Length(n) => {
                 if self.body.len() + self.buf.len() < n {
@@ -421,13 +542,19 @@ impl ResponseReader {
                 body.append(&mut data);
                 // Bytes after the body mean the stream is out of step: do not reuse it.
                 self.reusable = self.keep_alive && self.buf.is_empty();
-                Ok(Progress::Done { response: self.finish(body), reusable: self.reusable })
+                Ok(Progress::Done {
+                    response: self.finish(body),
+                    reusable: self.reusable,
+                })
             }
             Framing::UntilClose => {
                 if self.body.len() + self.buf.len() > self.max_body {
                     return Err(too_large(
                         self.max_body,
-                        format!("the body read until close passed {} bytes", self.body.len() + self.buf.len()),
+                        format!(
+                            "the body read until close passed {} bytes",
+                            self.body.len() + self.buf.len()
+                        ),
                     ));
                 }
                 let mut data = std::mem::take(&mut self.buf);
@@ -451,8 +578,12 @@ impl ResponseReader {
                             }
                             let line = &self.buf[pos..pos + nl];
                             let line = line.strip_suffix(b"\r").unwrap_or(line);
-                            let size = chunk_size(line)
-                                .ok_or_else(|| invalid(format!("bad chunk size `{}`", preview(&String::from_utf8_lossy(line)))))?;
+                            let size = chunk_size(line).ok_or_else(|| {
+                                invalid(format!(
+                                    "bad chunk size `{}`",
+                                    preview(&String::from_utf8_lossy(line))
+                                ))
+                            })?;
                             pos += nl + 1;
                             if size == 0 {
                                 chunk = Chunk::Trailers;
@@ -491,7 +622,11 @@ impl ResponseReader {
                             chunk = Chunk::Size;
                         }
                         Chunk::Trailers => {
-                            let too_long = || invalid(format!("the trailer section is larger than {MAX_TRAILERS} bytes"));
+                            let too_long = || {
+                                invalid(format!(
+                                    "the trailer section is larger than {MAX_TRAILERS} bytes"
+                                ))
+                            };
                             let Some(nl) = self.buf[pos..].iter().position(|&b| b == b'\n') else {
                                 if self.trailer_bytes + (self.buf.len() - pos) > MAX_TRAILERS {
                                     return Err(too_long());
@@ -508,7 +643,10 @@ impl ResponseReader {
                                 self.reusable = self.keep_alive && pos == self.buf.len();
                                 let body = std::mem::take(&mut self.body);
                                 self.buf.clear();
-                                return Ok(Progress::Done { response: self.finish(body), reusable: self.reusable });
+                                return Ok(Progress::Done {
+                                    response: self.finish(body),
+                                    reusable: self.reusable,
+                                });
                             }
                         }
                     }
@@ -530,7 +668,10 @@ fn chunk_size(line: &[u8]) -> Option<u64> {
         return None;
     }
     let rest = &line[digits..];
-    let ext = rest.iter().position(|b| !matches!(b, b' ' | b'\t')).map(|i| &rest[i..]);
+    let ext = rest
+        .iter()
+        .position(|b| !matches!(b, b' ' | b'\t'))
+        .map(|i| &rest[i..]);
     match ext {
         None if rest.is_empty() => {}
         Some([b';', ..]) => {}
@@ -570,7 +711,11 @@ fn header_tokens(headers: &http::HeaderMap, name: http::header::HeaderName) -> V
 }
 
 fn preview(s: &str) -> String {
-    let mut out: String = s.chars().take(60).map(|c| if c.is_control() { '?' } else { c }).collect();
+    let mut out: String = s
+        .chars()
+        .take(60)
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
     if s.chars().count() > 60 {
         out.push('…');
     }
@@ -591,13 +736,17 @@ pub(crate) mod test_server {
     /// A client TLS configuration that trusts only the test certificate.
     pub fn trusting_client_config() -> Arc<rustls::ClientConfig> {
         let mut roots = rustls::RootCertStore::empty();
-        roots.add(rustls::pki_types::CertificateDer::from(CERT.to_vec())).unwrap();
+        roots
+            .add(rustls::pki_types::CertificateDer::from(CERT.to_vec()))
+            .unwrap();
         // The transports' own algorithms, so the TLS tests hand-shake as the client does.
-        let config = rustls::ClientConfig::builder_with_provider(Arc::new(crate::client::tls::crypto_provider()))
-            .with_safe_default_protocol_versions()
-            .unwrap()
-            .with_root_certificates(roots)
-            .with_no_client_auth();
+        let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+            crate::client::tls::crypto_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
         Arc::new(config)
     }
 
@@ -623,12 +772,14 @@ pub(crate) mod test_server {
         let port = listener.local_addr().unwrap().port();
         let server = tls.then(|| {
             let key = rustls::pki_types::PrivateKeyDer::Pkcs8(KEY.to_vec().into());
-            let config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-                .with_safe_default_protocol_versions()
-                .unwrap()
-                .with_no_client_auth()
-                .with_single_cert(vec![CERT.to_vec().into()], key)
-                .unwrap();
+            let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+                rustls::crypto::ring::default_provider(),
+            ))
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(vec![CERT.to_vec().into()], key)
+            .unwrap();
             Arc::new(config)
         });
         std::thread::spawn(move || {
@@ -638,7 +789,9 @@ pub(crate) mod test_server {
                 std::thread::spawn(move || {
                     let stream: Box<dyn Stream> = match server {
                         Some(config) => {
-                            let Ok(session) = rustls::ServerConnection::new(config) else { return };
+                            let Ok(session) = rustls::ServerConnection::new(config) else {
+                                return;
+                            };
                             Box::new(rustls::StreamOwned::new(session, tcp))
                         }
                         None => Box::new(tcp),
@@ -665,7 +818,10 @@ pub(crate) mod test_server {
                 }
             };
             let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
-            let len: usize = head.lines().find_map(|l| l.strip_prefix("content-length: ")).map_or(0, |v| v.trim().parse().unwrap());
+            let len: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length: "))
+                .map_or(0, |v| v.trim().parse().unwrap());
             while buf.len() < head_end + len {
                 let mut chunk = [0; 4096];
                 match stream.read(&mut chunk) {
@@ -675,8 +831,15 @@ pub(crate) mod test_server {
             }
             buf.drain(..head_end + len);
             let body = format!("conn={conn} req={req}");
-            let reply = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}", body.len());
-            if stream.write_all(reply.as_bytes()).and_then(|()| stream.flush()).is_err() {
+            let reply = format!(
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            );
+            if stream
+                .write_all(reply.as_bytes())
+                .and_then(|()| stream.flush())
+                .is_err()
+            {
                 return;
             }
         }
@@ -719,7 +882,10 @@ mod tests {
     fn chunked_bodies_with_extensions_and_trailers() {
         let raw = b"HTTP/1.1 500 Internal Server Error\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n1\r\n \r\n5\r\nworld\r\n0\r\nx-trailer: t\r\n\r\n";
         let (resp, reusable) = bytewise(raw, 100).unwrap();
-        assert_eq!((resp.status, resp.body.as_slice(), reusable), (500, &b"hello world"[..], true));
+        assert_eq!(
+            (resp.status, resp.body.as_slice(), reusable),
+            (500, &b"hello world"[..], true)
+        );
         let (resp, _) = read_all(&[raw], 100).unwrap();
         assert_eq!(resp.body, b"hello world");
     }
@@ -735,9 +901,17 @@ mod tests {
     fn read_to_close_and_connection_close_are_not_reused() {
         let (resp, reusable) = read_all(&[b"HTTP/1.0 200 OK\r\n\r\nall of it"], 100).unwrap();
         assert_eq!((resp.body.as_slice(), reusable), (&b"all of it"[..], false));
-        let (_, reusable) = read_all(&[b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"], 100).unwrap();
+        let (_, reusable) = read_all(
+            &[b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"],
+            100,
+        )
+        .unwrap();
         assert!(!reusable);
-        let (_, reusable) = read_all(&[b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nxEXTRA"], 100).unwrap();
+        let (_, reusable) = read_all(
+            &[b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nxEXTRA"],
+            100,
+        )
+        .unwrap();
         assert!(!reusable, "bytes after the body");
     }
 
@@ -745,7 +919,11 @@ mod tests {
     fn bodies_beyond_the_cap_fail_early() {
         let e = read_all(&[b"HTTP/1.1 200 OK\r\nContent-Length: 101\r\n\r\n"], 100).unwrap_err();
         assert_eq!(e.kind(), &TransportErrorKind::BodyTooLarge { limit: 100 });
-        let e = read_all(&[b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n65\r\n"], 100).unwrap_err();
+        let e = read_all(
+            &[b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n65\r\n"],
+            100,
+        )
+        .unwrap_err();
         assert_eq!(e.kind(), &TransportErrorKind::BodyTooLarge { limit: 100 });
         let big = vec![b'a'; 200];
         let e = read_all(&[b"HTTP/1.1 200 OK\r\n\r\n", &big], 100).unwrap_err();
@@ -758,10 +936,22 @@ mod tests {
     fn body_too_large_says_what_happened() {
         let e = read_all(&[b"HTTP/1.1 200 OK\r\nContent-Length: 101\r\n\r\n"], 100).unwrap_err();
         let text = e.to_string();
-        assert!(text.contains("exceeded the 100-byte cap") && text.contains("content-length announces 101 bytes"), "{text}");
+        assert!(
+            text.contains("exceeded the 100-byte cap")
+                && text.contains("content-length announces 101 bytes"),
+            "{text}"
+        );
         let e = read_all(&[b"HTTP/1.1 200 OK\r\n\r\n", &[b'a'; 200]], 100).unwrap_err();
-        assert!(e.to_string().contains("exceeded the 100-byte cap") && e.to_string().contains("read until close"), "{e}");
-        let e = read_all(&[b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n65\r\n"], 100).unwrap_err();
+        assert!(
+            e.to_string().contains("exceeded the 100-byte cap")
+                && e.to_string().contains("read until close"),
+            "{e}"
+        );
+        let e = read_all(
+            &[b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n65\r\n"],
+            100,
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("a chunk of 101 bytes"), "{e}");
     }
 
@@ -769,24 +959,55 @@ mod tests {
     fn the_body_buffer_grows_as_bytes_arrive_not_from_content_length() {
         // 4 TiB announced, cap raised to the maximum: nothing is reserved up front.
         let mut r = ResponseReader::new(&http::Method::POST, usize::MAX);
-        let progress = r.feed(b"HTTP/1.1 200 OK\r\nContent-Length: 4398046511104\r\n\r\nfirst bytes").unwrap();
+        let progress = r
+            .feed(b"HTTP/1.1 200 OK\r\nContent-Length: 4398046511104\r\n\r\nfirst bytes")
+            .unwrap();
         assert!(matches!(progress, Progress::NeedMore));
-        assert!(r.body.capacity() < 1024 * 1024, "capacity {}", r.body.capacity());
+        assert!(
+            r.body.capacity() < 1024 * 1024,
+            "capacity {}",
+            r.body.capacity()
+        );
         let e = r.eof().unwrap_err();
-        assert!(e.to_string().contains("after 11 of 4398046511104 body bytes"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("after 11 of 4398046511104 body bytes"),
+            "{e}"
+        );
     }
 
     #[test]
     fn chunk_sizes_follow_rfc_9112() {
-        for bad in ["+5", " 5", " 5 ", "\t5", "5 ", "5\t", "0x5", "-5", "5 x", "", "12345678901234567"] {
-            let raw = format!("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n{bad}\r\nhello\r\n0\r\n\r\n");
+        for bad in [
+            "+5",
+            " 5",
+            " 5 ",
+            "\t5",
+            "5 ",
+            "5\t",
+            "0x5",
+            "-5",
+            "5 x",
+            "",
+            "12345678901234567",
+        ] {
+            let raw = format!(
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n{bad}\r\nhello\r\n0\r\n\r\n"
+            );
             let e = read_all(&[raw.as_bytes()], 100).unwrap_err();
             assert!(e.to_string().contains("bad chunk size"), "{bad:?}: {e}");
         }
         for good in ["5", "05", "5;ext", "5 ;ext=\"v\"", "5\t; a=b"] {
-            let raw = format!("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n{good}\r\nhello\r\n0\r\n\r\n");
-            let (resp, reusable) = bytewise(raw.as_bytes(), 100).unwrap_or_else(|e| panic!("{good:?}: {e}"));
-            assert_eq!((resp.body.as_slice(), reusable), (&b"hello"[..], true), "{good:?}");
+            let raw = format!(
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n{good}\r\nhello\r\n0\r\n\r\n"
+            );
+            let (resp, reusable) =
+                bytewise(raw.as_bytes(), 100).unwrap_or_else(|e| panic!("{good:?}: {e}"));
+            assert_eq!(
+                (resp.body.as_slice(), reusable),
+                (&b"hello"[..], true),
+                "{good:?}"
+            );
         }
     }
 
@@ -795,44 +1016,78 @@ mod tests {
         let raw = b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
         let mut r = ResponseReader::new(&http::Method::POST, 100);
         match r.feed(raw).unwrap() {
-            Progress::Done { response, reusable } => assert_eq!((response.body.as_slice(), reusable), (&b"hello"[..], false)),
+            Progress::Done { response, reusable } => {
+                assert_eq!((response.body.as_slice(), reusable), (&b"hello"[..], false))
+            }
             Progress::NeedMore => panic!("complete"),
         }
         assert!(!r.reusable(), "Transfer-Encoding with Content-Length");
         let raw = b"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
         let (resp, reusable) = bytewise(raw, 100).unwrap();
-        assert_eq!((resp.body.as_slice(), reusable), (&b"hello"[..], false), "HTTP/1.0 with chunked");
+        assert_eq!(
+            (resp.body.as_slice(), reusable),
+            (&b"hello"[..], false),
+            "HTTP/1.0 with chunked"
+        );
         let raw = b"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 5\r\n\r\nhello";
-        assert!(bytewise(raw, 100).unwrap().1, "HTTP/1.0 keep-alive with a length is reusable");
+        assert!(
+            bytewise(raw, 100).unwrap().1,
+            "HTTP/1.0 keep-alive with a length is reusable"
+        );
     }
 
     #[test]
     fn the_reusable_verdict_is_exposed_on_the_reader() {
         let mut r = ResponseReader::new(&http::Method::POST, 100);
         assert!(!r.reusable(), "nothing read yet");
-        assert!(matches!(r.feed(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\no").unwrap(), Progress::NeedMore));
+        assert!(matches!(
+            r.feed(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\no")
+                .unwrap(),
+            Progress::NeedMore
+        ));
         assert!(!r.reusable(), "incomplete");
-        assert!(matches!(r.feed(b"k").unwrap(), Progress::Done { reusable: true, .. }));
+        assert!(matches!(
+            r.feed(b"k").unwrap(),
+            Progress::Done { reusable: true, .. }
+        ));
         assert!(r.reusable());
         let mut r = ResponseReader::new(&http::Method::POST, 100);
-        r.feed(b"HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 200 OK\r\n").unwrap();
+        r.feed(b"HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 200 OK\r\n")
+            .unwrap();
         assert!(!r.reusable(), "bytes after a 204");
     }
 
     #[test]
     fn interim_responses_and_trailers_are_bounded() {
         let head = "HTTP/1.1 100 Continue\r\n\r\n";
-        let ok = format!("{}HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", head.repeat(MAX_INTERIM));
+        let ok = format!(
+            "{}HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+            head.repeat(MAX_INTERIM)
+        );
         assert_eq!(bytewise(ok.as_bytes(), 100).unwrap().0.body, b"ok");
-        let bad = format!("{}HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", head.repeat(MAX_INTERIM + 1));
+        let bad = format!(
+            "{}HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+            head.repeat(MAX_INTERIM + 1)
+        );
         let e = read_all(&[bad.as_bytes()], 100).unwrap_err();
         assert!(e.to_string().contains("more than 10 interim"), "{e}");
         let trailers = "x-t: 0123456789abcdef0123456789abcdef\r\n".repeat(MAX_TRAILERS / 38 + 1);
-        let raw = format!("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n{trailers}\r\n");
-        for result in [read_all(&[raw.as_bytes()], 100), bytewise(raw.as_bytes(), 100)] {
-            assert!(result.unwrap_err().to_string().contains("trailer section is larger"));
+        let raw = format!(
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n{trailers}\r\n"
+        );
+        for result in [
+            read_all(&[raw.as_bytes()], 100),
+            bytewise(raw.as_bytes(), 100),
+        ] {
+            assert!(result
+                .unwrap_err()
+                .to_string()
+                .contains("trailer section is larger"));
         }
-        let raw = format!("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n{}\r\n", "x-t: 1\r\n".repeat(100));
+        let raw = format!(
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n{}\r\n",
+            "x-t: 1\r\n".repeat(100)
+        );
         assert_eq!(read_all(&[raw.as_bytes()], 100).unwrap().0.body, b"ok");
     }
 
@@ -840,12 +1095,20 @@ mod tests {
     fn truncation_is_an_io_error_naming_what_was_missing() {
         let e = read_all(&[b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"], 100).unwrap_err();
         assert_eq!(e.kind(), &TransportErrorKind::Io);
-        assert!(e.to_string().contains("after 3 of 10 body bytes (status 200)"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("after 3 of 10 body bytes (status 200)"),
+            "{e}"
+        );
         let e = read_all(&[b"HTTP/1.1 200 OK\r\nContent-"], 100).unwrap_err();
         assert!(e.to_string().contains("middle of the response head"), "{e}");
         let e = read_all(&[], 100).unwrap_err();
         assert!(e.to_string().contains("before a response arrived"), "{e}");
-        let e = read_all(&[b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab"], 100).unwrap_err();
+        let e = read_all(
+            &[b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab"],
+            100,
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("chunked"), "{e}");
     }
 
@@ -864,15 +1127,27 @@ mod tests {
             b"HTTP/1.1 101 Switching Protocols\r\n\r\n",
         ] {
             let e = read_all(&[raw], 100).unwrap_err();
-            assert_eq!(e.kind(), &TransportErrorKind::Io, "{}", String::from_utf8_lossy(raw));
-            assert!(e.to_string().starts_with("connection failed: invalid HTTP response"), "{e}");
+            assert_eq!(
+                e.kind(),
+                &TransportErrorKind::Io,
+                "{}",
+                String::from_utf8_lossy(raw)
+            );
+            assert!(
+                e.to_string()
+                    .starts_with("connection failed: invalid HTTP response"),
+                "{e}"
+            );
         }
     }
 
     #[test]
     fn head_and_no_content_responses_have_no_body() {
         let mut r = ResponseReader::new(&http::Method::HEAD, 10);
-        match r.feed(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n").unwrap() {
+        match r
+            .feed(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n")
+            .unwrap()
+        {
             Progress::Done { response, reusable } => assert!(response.body.is_empty() && reusable),
             Progress::NeedMore => panic!("a HEAD response has no body"),
         }
@@ -882,25 +1157,44 @@ mod tests {
 
     #[test]
     fn requests_carry_host_and_length() {
-        let request = http::Request::post("https://sts.amazonaws.com/?x=1").header("content-type", "a/b").body(b"k=v".to_vec()).unwrap();
+        let request = http::Request::post("https://sts.amazonaws.com/?x=1")
+            .header("content-type", "a/b")
+            .body(b"k=v".to_vec())
+            .unwrap();
         let mut out = Vec::new();
         encode_request(&request, &mut out).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "POST /?x=1 HTTP/1.1\r\nhost: sts.amazonaws.com\r\ncontent-type: a/b\r\ncontent-length: 3\r\n\r\nk=v"
         );
-        let request = http::Request::get("http://h:8080").header("host", "h:8080").body(Vec::new()).unwrap();
+        let request = http::Request::get("http://h:8080")
+            .header("host", "h:8080")
+            .body(Vec::new())
+            .unwrap();
         let mut out = Vec::new();
         encode_request(&request, &mut out).unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), "GET / HTTP/1.1\r\nhost: h:8080\r\n\r\n");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "GET / HTTP/1.1\r\nhost: h:8080\r\n\r\n"
+        );
     }
 
     #[test]
     fn targets() {
         let t = Target::of(&"https://[::1]:8443/x".parse().unwrap()).unwrap();
         assert_eq!((t.tls, t.host.as_str(), t.port), (true, "::1", 8443));
-        assert_eq!(Target::of(&"http://localhost/".parse().unwrap()).unwrap().port, 80);
-        assert_eq!(Target::of(&"https://sts.amazonaws.com".parse().unwrap()).unwrap().port, 443);
+        assert_eq!(
+            Target::of(&"http://localhost/".parse().unwrap())
+                .unwrap()
+                .port,
+            80
+        );
+        assert_eq!(
+            Target::of(&"https://sts.amazonaws.com".parse().unwrap())
+                .unwrap()
+                .port,
+            443
+        );
         assert!(Target::of(&"ftp://x/".parse().unwrap()).is_err());
         assert!(Target::of(&"http://h:99999/".parse().unwrap()).is_err());
     }

@@ -7,14 +7,14 @@ use std::time::{Duration, Instant, SystemTime};
 use tracing::Instrument as _;
 
 use crate::client::config::ClientConfig;
-use crate::error::{SdkError, TimeoutKind, TransportError, TransportErrorKind};
-use crate::client::retry::{is_retryable_code, CLOCK_SKEW_CODES};
 use crate::client::http1::HttpResponse;
+use crate::client::retry::{is_retryable_code, CLOCK_SKEW_CODES};
 use crate::client::transport::HttpClient;
 use crate::credentials::{CredentialsError, Learned, MAX_CLOCK_OFFSET};
 use crate::endpoint::Endpoint;
-use crate::future::BoxFuture;
 use crate::error::ErrorMetadata;
+use crate::error::{SdkError, TimeoutKind, TransportError, TransportErrorKind};
+use crate::future::BoxFuture;
 use crate::sigv4::{Signer, SigningParams};
 use crate::xml::ParseError;
 
@@ -46,18 +46,29 @@ impl ClientHandle {
         let http: Arc<dyn HttpClient> = match &config.http_client {
             Some(h) => h.clone(),
             None => Arc::new(
-                crate::client::transport::HttpsClient::with_ca_bundle(config.timeouts.connect, config.ca_bundle.as_ref())?
-                    .with_proxy(config.proxy.clone())
-                    .with_connections(config.connections),
+                crate::client::transport::HttpsClient::with_ca_bundle(
+                    config.timeouts.connect,
+                    config.ca_bundle.as_ref(),
+                )?
+                .with_proxy(config.proxy.clone())
+                .with_connections(config.connections),
             ),
         };
-        Ok(ClientHandle { config, http: Some(http), signer: Signer::new() })
+        Ok(ClientHandle {
+            config,
+            http: Some(http),
+            signer: Signer::new(),
+        })
     }
 
     /// A handle without an async transport (for the blocking client, which brings its own).
     #[cfg(feature = "blocking")]
     pub(crate) fn without_transport(config: ClientConfig) -> Self {
-        ClientHandle { config, http: None, signer: Signer::new() }
+        ClientHandle {
+            config,
+            http: None,
+            signer: Signer::new(),
+        }
     }
 
     /// The current time as the service sees it (local time corrected by the learned offset).
@@ -73,8 +84,13 @@ impl ClientHandle {
     /// time; a skew error in answer re-learns it. Failing instead would fail every later call
     /// as "expired" without sending anything, so an offset too far ahead could never be
     /// corrected.
-    pub(crate) fn check_expiry(&self, creds: &crate::credentials::Credentials) -> Result<(), CredentialsError> {
-        let Some(expiry) = creds.expiry() else { return Ok(()) };
+    pub(crate) fn check_expiry(
+        &self,
+        creds: &crate::credentials::Credentials,
+    ) -> Result<(), CredentialsError> {
+        let Some(expiry) = creds.expiry() else {
+            return Ok(());
+        };
         let local = self.config.clock.local_now();
         let service = self.config.clock.at(local);
         if expiry > service {
@@ -89,11 +105,18 @@ impl ClientHandle {
             return Ok(());
         }
         let at = |t: SystemTime| {
-            crate::types::wire::format_timestamp(&crate::types::datetime::DateTime::from(t), crate::types::wire::TimestampFormat::DateTime)
+            crate::types::wire::format_timestamp(
+                &crate::types::datetime::DateTime::from(t),
+                crate::types::wire::TimestampFormat::DateTime,
+            )
         };
         Err(CredentialsError::ProviderError {
             provider: creds.provider(),
-            reason: format!("the credentials have expired (at {}, now {})", at(expiry), at(service)),
+            reason: format!(
+                "the credentials have expired (at {}, now {})",
+                at(expiry),
+                at(service)
+            ),
         })
     }
 }
@@ -137,30 +160,60 @@ pub(crate) enum Outcome<O, E> {
 ///
 /// Only the parsing and the retry decision are generic; the async retry loop
 /// (`run_attempts`) is compiled once, not once per operation.
-pub async fn invoke<O: Send, E: ServiceError + Send>(handle: &ClientHandle, call: OperationCall<O, E>) -> Result<O, SdkError<E>> {
-    let OperationCall { name, signing_name, unsigned, request, endpoint, parse_output, parse_error } = call;
-    let attempts = Attempts { name, signing_name, unsigned, request: &request, endpoint: &endpoint };
+pub async fn invoke<O: Send, E: ServiceError + Send>(
+    handle: &ClientHandle,
+    call: OperationCall<O, E>,
+) -> Result<O, SdkError<E>> {
+    let OperationCall {
+        name,
+        signing_name,
+        unsigned,
+        request,
+        endpoint,
+        parse_output,
+        parse_error,
+    } = call;
+    let attempts = Attempts {
+        name,
+        signing_name,
+        unsigned,
+        request: &request,
+        endpoint: &endpoint,
+    };
     let mut outcome = None;
     let mut skew_retried = false;
-    let mut step = |sent: Result<HttpResponse, TransportError>, attempt: u32, deadline: Option<Instant>| {
-        let decided = match classify(handle, parse_output, parse_error, sent, attempt, &mut skew_retried) {
-            Outcome::Done(result) => Err(result),
-            Outcome::Retry(error) => next_wait(&handle.config, error, attempt, deadline).map_err(Err),
-        };
-        match decided {
-            Ok(wait) => Step::RetryAfter(wait),
-            Err(result) => {
-                outcome = Some(result);
-                Step::Stop
+    let mut step =
+        |sent: Result<HttpResponse, TransportError>, attempt: u32, deadline: Option<Instant>| {
+            let decided = match classify(
+                handle,
+                parse_output,
+                parse_error,
+                sent,
+                attempt,
+                &mut skew_retried,
+            ) {
+                Outcome::Done(result) => Err(result),
+                Outcome::Retry(error) => {
+                    next_wait(&handle.config, error, attempt, deadline).map_err(Err)
+                }
+            };
+            match decided {
+                Ok(wait) => Step::RetryAfter(wait),
+                Err(result) => {
+                    outcome = Some(result);
+                    Step::Stop
+                }
             }
-        }
-    };
+        };
     let ended = run_attempts(handle, &attempts, &mut step).await;
     match (ended, outcome) {
         (Err(e), _) => Err(widen(e)),
         (Ok(()), Some(result)) => result,
         // `step` stores the outcome before answering `Stop`, the only way the loop ends with `Ok`.
-        (Ok(()), None) => Err(SdkError::Transport { error: TransportError::new(TransportErrorKind::Io, "no attempt was made"), attempts: 0 }),
+        (Ok(()), None) => Err(SdkError::Transport {
+            error: TransportError::new(TransportErrorKind::Io, "no attempt was made"),
+            attempts: 0,
+        }),
     }
 }
 
@@ -182,7 +235,8 @@ struct Attempts<'a> {
 }
 
 /// Decides what an attempt's response (or transport failure) means for the call.
-type StepFn<'s> = dyn FnMut(Result<HttpResponse, TransportError>, u32, Option<Instant>) -> Step + Send + 's;
+type StepFn<'s> =
+    dyn FnMut(Result<HttpResponse, TransportError>, u32, Option<Instant>) -> Step + Send + 's;
 
 /// The retry loop: credentials, signing, the send with its attempt and operation budgets, and
 /// the backoff sleep. `Err` only for failures before a response could be classified (no
@@ -196,58 +250,88 @@ fn run_attempts<'a>(
     call: &'a Attempts<'a>,
     step: &'a mut StepFn<'_>,
 ) -> BoxFuture<'a, Result<(), SdkError<Infallible>>> {
-    let span = tracing::debug_span!("operation", operation = call.name, attempt = tracing::field::Empty, request_id = tracing::field::Empty);
-    Box::pin(async move {
-        let cfg = &handle.config;
-        let started = Instant::now();
-        let deadline = cfg.timeouts.operation.map(|d| started + d);
-        let mut attempt = 0;
-        let url = build_uri(call.endpoint, call.request.uri()).map_err(SdkError::Endpoint)?;
-        loop {
-            attempt += 1;
-            tracing::Span::current().record("attempt", attempt);
-            let credentials = if call.unsigned {
-                None
-            } else {
-                Some(load_credentials(handle, deadline).await?)
-            };
-            let request = prepare_request(handle, call.name, call.signing_name, call.request, call.endpoint, &url, credentials.as_ref())
+    let span = tracing::debug_span!(
+        "operation",
+        operation = call.name,
+        attempt = tracing::field::Empty,
+        request_id = tracing::field::Empty
+    );
+    Box::pin(
+        async move {
+            let cfg = &handle.config;
+            let started = Instant::now();
+            let deadline = cfg.timeouts.operation.map(|d| started + d);
+            let mut attempt = 0;
+            let url = build_uri(call.endpoint, call.request.uri()).map_err(SdkError::Endpoint)?;
+            loop {
+                attempt += 1;
+                tracing::Span::current().record("attempt", attempt);
+                let credentials = if call.unsigned {
+                    None
+                } else {
+                    Some(load_credentials(handle, deadline).await?)
+                };
+                let request = prepare_request(
+                    handle,
+                    call.name,
+                    call.signing_name,
+                    call.request,
+                    call.endpoint,
+                    &url,
+                    credentials.as_ref(),
+                )
                 .map_err(PrepareError::into_sdk)?;
-            let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-            let attempt_budget = match (cfg.timeouts.attempt, remaining) {
-                (Some(a), Some(r)) => Some(a.min(r)),
-                (a, r) => a.or(r),
-            };
-            let Some(http) = &handle.http else {
-                return Err(SdkError::Transport {
-                    error: TransportError::new(TransportErrorKind::InvalidRequest, "this client has no async transport"),
-                    attempts: attempt - 1,
-                });
-            };
-            let sent = match attempt_budget {
-                Some(budget) => match tokio::time::timeout(budget, http.send(request, cfg.max_response_body)).await {
-                    Ok(r) => r,
-                    Err(_) => {
-                        let operation_expired = deadline.is_some_and(|d| Instant::now() >= d);
-                        let kind = if operation_expired { TimeoutKind::Operation } else { TimeoutKind::Attempt };
-                        Err(TransportError::new(TransportErrorKind::Timeout(kind), format!("{budget:?} elapsed")))
+                let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+                let attempt_budget = match (cfg.timeouts.attempt, remaining) {
+                    (Some(a), Some(r)) => Some(a.min(r)),
+                    (a, r) => a.or(r),
+                };
+                let Some(http) = &handle.http else {
+                    return Err(SdkError::Transport {
+                        error: TransportError::new(
+                            TransportErrorKind::InvalidRequest,
+                            "this client has no async transport",
+                        ),
+                        attempts: attempt - 1,
+                    });
+                };
+                let sent = match attempt_budget {
+                    Some(budget) => match tokio::time::timeout(
+                        budget,
+                        http.send(request, cfg.max_response_body),
+                    )
+                    .await
+                    {
+                        Ok(r) => r,
+                        Err(_) => {
+                            let operation_expired = deadline.is_some_and(|d| Instant::now() >= d);
+                            let kind = if operation_expired {
+                                TimeoutKind::Operation
+                            } else {
+                                TimeoutKind::Attempt
+                            };
+                            Err(TransportError::new(
+                                TransportErrorKind::Timeout(kind),
+                                format!("{budget:?} elapsed"),
+                            ))
+                        }
+                    },
+                    None => http.send(request, cfg.max_response_body).await,
+                };
+                if let Some(e) = operation_timeout(cfg, &sent, deadline, attempt) {
+                    return Err(e);
+                }
+                match step(sent, attempt, deadline) {
+                    Step::Stop => return Ok(()),
+                    Step::RetryAfter(wait) => {
+                        tracing::debug!(retry_in_ms = wait.as_millis() as u64, attempt, "retrying");
+                        tokio::time::sleep(wait).await;
                     }
-                },
-                None => http.send(request, cfg.max_response_body).await,
-            };
-            if let Some(e) = operation_timeout(cfg, &sent, deadline, attempt) {
-                return Err(e);
-            }
-            match step(sent, attempt, deadline) {
-                Step::Stop => return Ok(()),
-                Step::RetryAfter(wait) => {
-                    tracing::debug!(retry_in_ms = wait.as_millis() as u64, attempt, "retrying");
-                    tokio::time::sleep(wait).await;
                 }
             }
         }
-    }
-    .instrument(span))
+        .instrument(span),
+    )
 }
 
 /// An error from the part of a call that has no service error, as the call's error type.
@@ -258,7 +342,15 @@ fn widen<E>(e: SdkError<Infallible>) -> SdkError<E> {
         SdkError::Endpoint(m) => SdkError::Endpoint(m),
         SdkError::Signing(m) => SdkError::Signing(m),
         SdkError::Transport { error, attempts } => SdkError::Transport { error, attempts },
-        SdkError::Timeout { kind, after, attempts } => SdkError::Timeout { kind, after, attempts },
+        SdkError::Timeout {
+            kind,
+            after,
+            attempts,
+        } => SdkError::Timeout {
+            kind,
+            after,
+            attempts,
+        },
         SdkError::Response { error, attempts } => SdkError::Response { error, attempts },
         SdkError::Service { error, .. } => match error {},
     }
@@ -273,16 +365,27 @@ pub(crate) fn next_wait<E: ServiceError>(
     attempt: u32,
     deadline: Option<Instant>,
 ) -> Result<Duration, SdkError<E>> {
-    let skew_bonus = matches!(&error, SdkError::Service { error, .. } if is_skew_code(error.meta().code()));
+    let skew_bonus =
+        matches!(&error, SdkError::Service { error, .. } if is_skew_code(error.meta().code()));
     if attempt >= cfg.retry.max_attempts.max(1) + u32::from(skew_bonus) {
         return Err(error);
     }
-    let wait = if skew_bonus { Duration::ZERO } else { cfg.retry.backoff(attempt) };
+    let wait = if skew_bonus {
+        Duration::ZERO
+    } else {
+        cfg.retry.backoff(attempt)
+    };
     if let Some(d) = deadline {
         if Instant::now() + wait >= d {
             return Err(match error {
-                SdkError::Transport { error, attempts } if matches!(error.kind(), TransportErrorKind::Timeout(_)) => {
-                    SdkError::Timeout { kind: TimeoutKind::Operation, after: cfg.timeouts.operation.unwrap_or_default(), attempts }
+                SdkError::Transport { error, attempts }
+                    if matches!(error.kind(), TransportErrorKind::Timeout(_)) =>
+                {
+                    SdkError::Timeout {
+                        kind: TimeoutKind::Operation,
+                        after: cfg.timeouts.operation.unwrap_or_default(),
+                        attempts,
+                    }
                 }
                 other => other,
             });
@@ -312,24 +415,40 @@ pub(crate) fn is_skew_code(code: &str) -> bool {
     CLOCK_SKEW_CODES.contains(&code)
 }
 
-pub(crate) async fn load_credentials<E>(handle: &ClientHandle, deadline: Option<Instant>) -> Result<crate::credentials::Credentials, SdkError<E>> {
-    load_credentials_raw(handle, deadline).await.map_err(SdkError::Credentials)
+pub(crate) async fn load_credentials<E>(
+    handle: &ClientHandle,
+    deadline: Option<Instant>,
+) -> Result<crate::credentials::Credentials, SdkError<E>> {
+    load_credentials_raw(handle, deadline)
+        .await
+        .map_err(SdkError::Credentials)
 }
 
-async fn load_credentials_raw(handle: &ClientHandle, deadline: Option<Instant>) -> Result<crate::credentials::Credentials, CredentialsError> {
-    let provider = handle.config.credentials.as_ref().ok_or_else(|| CredentialsError::NotLoaded {
-        provider: "client",
-        reason: "no credentials provider is configured and the operation must be signed".to_owned(),
-    })?;
+async fn load_credentials_raw(
+    handle: &ClientHandle,
+    deadline: Option<Instant>,
+) -> Result<crate::credentials::Credentials, CredentialsError> {
+    let provider =
+        handle
+            .config
+            .credentials
+            .as_ref()
+            .ok_or_else(|| CredentialsError::NotLoaded {
+                provider: "client",
+                reason: "no credentials provider is configured and the operation must be signed"
+                    .to_owned(),
+            })?;
     let fut = provider.provide_credentials();
     let creds = match deadline {
-        Some(d) => match tokio::time::timeout(d.saturating_duration_since(Instant::now()), fut).await {
-            Ok(r) => r,
-            Err(_) => Err(CredentialsError::Timeout {
-                provider: provider.name(),
-                after: handle.config.timeouts.operation.unwrap_or_default(),
-            }),
-        },
+        Some(d) => {
+            match tokio::time::timeout(d.saturating_duration_since(Instant::now()), fut).await {
+                Ok(r) => r,
+                Err(_) => Err(CredentialsError::Timeout {
+                    provider: provider.name(),
+                    after: handle.config.timeouts.operation.unwrap_or_default(),
+                }),
+            }
+        }
         None => fut.await,
     }?;
     handle.check_expiry(&creds)?;
@@ -341,15 +460,29 @@ pub(crate) fn build_uri(endpoint: &Endpoint, path: &http::Uri) -> Result<http::U
     let base = endpoint.url().trim_end_matches('/');
     let path = path.path_and_query().map(|p| p.as_str()).unwrap_or("/");
     let full = format!("{base}{path}");
-    let uri: http::Uri = full.parse().map_err(|e| format!("endpoint URL `{}` is not a valid URI: {e}", endpoint.url()))?;
+    let uri: http::Uri = full
+        .parse()
+        .map_err(|e| format!("endpoint URL `{}` is not a valid URI: {e}", endpoint.url()))?;
     match uri.scheme_str() {
         Some("https") | Some("http") if uri.host().is_some_and(|h| !h.is_empty()) => {}
-        _ => return Err(format!("endpoint URL `{}` must be an absolute http(s) URL with a host", endpoint.url())),
+        _ => {
+            return Err(format!(
+                "endpoint URL `{}` must be an absolute http(s) URL with a host",
+                endpoint.url()
+            ))
+        }
     }
     // `http` parses `host:99999` and then reports no port; a transport would connect to the default one.
-    let port = uri.authority().and_then(|a| a.as_str().rsplit_once(':')).map(|(_, p)| p).filter(|p| !p.contains(']'));
+    let port = uri
+        .authority()
+        .and_then(|a| a.as_str().rsplit_once(':'))
+        .map(|(_, p)| p)
+        .filter(|p| !p.contains(']'));
     if port.is_some_and(|p| p.parse::<u16>().map_or(true, |p| p == 0)) {
-        return Err(format!("endpoint URL `{}` has an invalid port (1-65535)", endpoint.url()));
+        return Err(format!(
+            "endpoint URL `{}` has an invalid port (1-65535)",
+            endpoint.url()
+        ));
     }
     Ok(uri)
 }
@@ -373,12 +506,17 @@ impl PrepareError {
 /// Whether `host` (from a URL, IPv6 without brackets) is this machine: `localhost` (or a name
 /// under `.localhost`) or a loopback address.
 fn is_loopback(host: &str) -> bool {
-    let host = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
+    let host = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
     let lower = host.to_ascii_lowercase();
     lower == "localhost"
         || lower.ends_with(".localhost")
         || host.parse::<std::net::IpAddr>().is_ok_and(|ip| match ip {
-            std::net::IpAddr::V6(v6) => v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()),
+            std::net::IpAddr::V6(v6) => {
+                v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+            }
             ip => ip.is_loopback(),
         })
 }
@@ -386,7 +524,10 @@ fn is_loopback(host: &str) -> bool {
 /// Refuses to send temporary credentials' session token over plain HTTP to anything but this
 /// machine (README, design notes): the token travels in the clear, and so does the response,
 /// which for STS holds new credentials. Loopback stays allowed for local test servers.
-fn check_transport_security(url: &http::Uri, credentials: Option<&crate::credentials::Credentials>) -> Result<(), PrepareError> {
+fn check_transport_security(
+    url: &http::Uri,
+    credentials: Option<&crate::credentials::Credentials>,
+) -> Result<(), PrepareError> {
     let has_token = credentials.is_some_and(|c| c.session_token().is_some());
     let host = url.host().unwrap_or_default();
     if has_token && url.scheme_str() == Some("http") && !is_loopback(host) {
@@ -416,32 +557,57 @@ pub(crate) fn prepare_request(
         (Some(h), Some(p), Some("https")) if p != 443 => format!("{h}:{p}"),
         (Some(h), Some(p), Some("http")) if p != 80 => format!("{h}:{p}"),
         (Some(h), _, _) => h.to_owned(),
-        _ => return Err(PrepareError::Endpoint(format!("endpoint URL `{url}` has no host"))),
+        _ => {
+            return Err(PrepareError::Endpoint(format!(
+                "endpoint URL `{url}` has no host"
+            )))
+        }
     };
     let headers = request.headers_mut();
-    headers.insert(http::header::HOST, http::HeaderValue::from_str(&host).map_err(|e| PrepareError::Endpoint(e.to_string()))?);
+    headers.insert(
+        http::header::HOST,
+        http::HeaderValue::from_str(&host).map_err(|e| PrepareError::Endpoint(e.to_string()))?,
+    );
     let ua = user_agent(handle.config.app_name.as_deref());
-    headers.insert(http::header::USER_AGENT, http::HeaderValue::from_str(&ua).map_err(|e| PrepareError::Signing(e.to_string()))?);
+    headers.insert(
+        http::header::USER_AGENT,
+        http::HeaderValue::from_str(&ua).map_err(|e| PrepareError::Signing(e.to_string()))?,
+    );
     for (name, values) in endpoint.headers() {
         for v in values {
-            let name = http::HeaderName::from_bytes(name.as_bytes()).map_err(|e| PrepareError::Endpoint(e.to_string()))?;
-            let v = http::HeaderValue::from_str(v).map_err(|e| PrepareError::Endpoint(e.to_string()))?;
+            let name = http::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|e| PrepareError::Endpoint(e.to_string()))?;
+            let v = http::HeaderValue::from_str(v)
+                .map_err(|e| PrepareError::Endpoint(e.to_string()))?;
             headers.append(name, v);
         }
     }
     if let Some(creds) = credentials {
-        let scheme = endpoint.auth_schemes().into_iter().find(|s| s.name == "sigv4");
+        let scheme = endpoint
+            .auth_schemes()
+            .into_iter()
+            .find(|s| s.name == "sigv4");
         let region = scheme
             .as_ref()
             .and_then(|s| s.signing_region.clone())
             .or_else(|| handle.config.region.clone())
             .unwrap_or_else(|| "us-east-1".to_owned());
-        let service = scheme.as_ref().and_then(|s| s.signing_name.clone()).unwrap_or_else(|| signing_name.to_owned());
+        let service = scheme
+            .as_ref()
+            .and_then(|s| s.signing_name.clone())
+            .unwrap_or_else(|| signing_name.to_owned());
         let params = SigningParams::new(region, service, handle.service_time());
         let body = unsigned.body().clone();
-        handle.signer.sign_request(&mut request, &body, creds, &params).map_err(|e| PrepareError::Signing(e.to_string()))?;
+        handle
+            .signer
+            .sign_request(&mut request, &body, creds, &params)
+            .map_err(|e| PrepareError::Signing(e.to_string()))?;
     }
-    tracing::trace!(operation = name, body_len = request.body().len(), "sending request");
+    tracing::trace!(
+        operation = name,
+        body_len = request.body().len(),
+        "sending request"
+    );
     Ok(request)
 }
 
@@ -463,18 +629,30 @@ pub(crate) fn classify<O, E: ServiceError>(
         Err(error) => {
             let transient = error.is_transient();
             let e = SdkError::Transport { error, attempts };
-            return if transient { Outcome::Retry(e) } else { Outcome::Done(Err(e)) };
+            return if transient {
+                Outcome::Retry(e)
+            } else {
+                Outcome::Done(Err(e))
+            };
         }
         Ok(r) => r,
     };
-    if let Some(id) = response.headers.get("x-amzn-requestid").and_then(|v| v.to_str().ok()) {
+    if let Some(id) = response
+        .headers
+        .get("x-amzn-requestid")
+        .and_then(|v| v.to_str().ok())
+    {
         tracing::Span::current().record("request_id", id);
     }
     if (200..300).contains(&response.status) {
-        return Outcome::Done(parse_output(response.status, &response.headers, &response.body).map_err(|e| SdkError::Response {
-            error: e.with_response(response.status, &response.body),
-            attempts,
-        }));
+        return Outcome::Done(
+            parse_output(response.status, &response.headers, &response.body).map_err(|e| {
+                SdkError::Response {
+                    error: e.with_response(response.status, &response.body),
+                    attempts,
+                }
+            }),
+        );
     }
     match parse_error(response.status, &response.headers, &response.body) {
         Ok(error) => {
@@ -485,7 +663,8 @@ pub(crate) fn classify<O, E: ServiceError>(
                 *skew_retried = true;
                 return Outcome::Retry(SdkError::Service { error, attempts });
             }
-            let retry = is_retryable_code(&code, Some(response.status)) || error.is_modeled_retryable();
+            let retry =
+                is_retryable_code(&code, Some(response.status)) || error.is_modeled_retryable();
             let e = SdkError::Service { error, attempts };
             if retry {
                 Outcome::Retry(e)
@@ -494,8 +673,12 @@ pub(crate) fn classify<O, E: ServiceError>(
             }
         }
         Err(parse) => {
-            let e = SdkError::Response { error: parse.with_response(response.status, &response.body), attempts };
-            if crate::client::retry::is_transient_status(response.status) || response.status == 429 {
+            let e = SdkError::Response {
+                error: parse.with_response(response.status, &response.body),
+                attempts,
+            };
+            if crate::client::retry::is_transient_status(response.status) || response.status == 429
+            {
                 Outcome::Retry(e)
             } else {
                 Outcome::Done(Err(e))
@@ -509,14 +692,30 @@ pub(crate) fn classify<O, E: ServiceError>(
 /// [`MAX_CLOCK_OFFSET`](crate::credentials::MAX_CLOCK_OFFSET), upwards or downwards); returns
 /// whether the offset changed, so that a retry can help.
 fn learn_skew(handle: &ClientHandle, headers: &http::HeaderMap) -> bool {
-    let Some(date) = headers.get(http::header::DATE).and_then(|v| v.to_str().ok()) else { return false };
-    let Ok(server) = crate::types::wire::parse_timestamp(date, crate::types::wire::TimestampFormat::HttpDate) else {
+    let Some(date) = headers
+        .get(http::header::DATE)
+        .and_then(|v| v.to_str().ok())
+    else {
         return false;
     };
-    let Some(server) = server.to_system_time() else { return false };
-    match handle.config.clock.learn(server, handle.config.clock.local_now()) {
+    let Ok(server) =
+        crate::types::wire::parse_timestamp(date, crate::types::wire::TimestampFormat::HttpDate)
+    else {
+        return false;
+    };
+    let Some(server) = server.to_system_time() else {
+        return false;
+    };
+    match handle
+        .config
+        .clock
+        .learn(server, handle.config.clock.local_now())
+    {
         Learned::Changed(offset_ms) => {
-            tracing::debug!(offset_ms, "learned the service's clock offset from a skew error");
+            tracing::debug!(
+                offset_ms,
+                "learned the service's clock offset from a skew error"
+            );
             true
         }
         Learned::Unchanged => false,
@@ -542,11 +741,21 @@ mod tests {
     #[test]
     fn service_time_follows_the_configured_clock_and_the_learned_offset() {
         let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_628_193_000);
-        let config = ClientConfig { clock: crate::credentials::ServiceClock::fixed(at), ..ClientConfig::new() };
-        let handle = ClientHandle { config, http: None, signer: Signer::new() };
+        let config = ClientConfig {
+            clock: crate::credentials::ServiceClock::fixed(at),
+            ..ClientConfig::new()
+        };
+        let handle = ClientHandle {
+            config,
+            http: None,
+            signer: Signer::new(),
+        };
         assert_eq!(handle.service_time(), at);
         let mut headers = http::HeaderMap::new();
-        headers.insert(http::header::DATE, http::HeaderValue::from_static("Thu, 05 Aug 2021 20:00:00 GMT"));
+        headers.insert(
+            http::header::DATE,
+            http::HeaderValue::from_static("Thu, 05 Aug 2021 20:00:00 GMT"),
+        );
         assert!(learn_skew(&handle, &headers));
         let expected = SystemTime::UNIX_EPOCH + Duration::from_secs(1_628_193_600);
         assert_eq!(handle.service_time(), expected);
@@ -554,17 +763,35 @@ mod tests {
 
     #[test]
     fn endpoint_urls_need_a_scheme_a_host_and_a_valid_port() {
-        assert_eq!(uri("https://sts.amazonaws.com").unwrap().to_string(), "https://sts.amazonaws.com/");
-        assert_eq!(uri("http://127.0.0.1:4566/").unwrap().to_string(), "http://127.0.0.1:4566/");
+        assert_eq!(
+            uri("https://sts.amazonaws.com").unwrap().to_string(),
+            "https://sts.amazonaws.com/"
+        );
+        assert_eq!(
+            uri("http://127.0.0.1:4566/").unwrap().to_string(),
+            "http://127.0.0.1:4566/"
+        );
         assert_eq!(uri("http://[::1]:8080").unwrap().port_u16(), Some(8080));
         assert!(uri("http://[::1]").is_ok());
-        for bad in ["sts.amazonaws.com", "ftp://sts.amazonaws.com", "https://user@:443", "http://"] {
+        for bad in [
+            "sts.amazonaws.com",
+            "ftp://sts.amazonaws.com",
+            "https://user@:443",
+            "http://",
+        ] {
             let e = uri(bad).unwrap_err();
             assert!(e.contains(bad), "{e}");
         }
-        for bad in ["https://sts.amazonaws.com:99999", "https://sts.amazonaws.com:0", "https://sts.amazonaws.com:x1"] {
+        for bad in [
+            "https://sts.amazonaws.com:99999",
+            "https://sts.amazonaws.com:0",
+            "https://sts.amazonaws.com:x1",
+        ] {
             let e = uri(bad).unwrap_err();
-            assert!(e.contains(bad) && (e.contains("port") || e.contains("valid URI")), "{e}");
+            assert!(
+                e.contains(bad) && (e.contains("port") || e.contains("valid URI")),
+                "{e}"
+            );
         }
     }
 
@@ -581,11 +808,19 @@ mod tests {
     fn a_timeout_past_the_deadline_is_the_operation_timeout() {
         let mut cfg = ClientConfig::new();
         cfg.timeouts.operation = Some(Duration::from_secs(1));
-        let timeout = || Err(TransportError::new(TransportErrorKind::Timeout(TimeoutKind::Attempt), "elapsed"));
+        let timeout = || {
+            Err(TransportError::new(
+                TransportErrorKind::Timeout(TimeoutKind::Attempt),
+                "elapsed",
+            ))
+        };
         let past = Some(Instant::now() - Duration::from_millis(1));
         let future = Some(Instant::now() + Duration::from_secs(60));
-        let e = operation_timeout::<NoError>(&cfg, &timeout(), past, 2).expect("the operation budget ran out");
-        assert!(matches!(e, SdkError::Timeout { kind: TimeoutKind::Operation, attempts: 2, after } if after == Duration::from_secs(1)));
+        let e = operation_timeout::<NoError>(&cfg, &timeout(), past, 2)
+            .expect("the operation budget ran out");
+        assert!(
+            matches!(e, SdkError::Timeout { kind: TimeoutKind::Operation, attempts: 2, after } if after == Duration::from_secs(1))
+        );
         assert!(operation_timeout::<NoError>(&cfg, &timeout(), future, 2).is_none());
         assert!(operation_timeout::<NoError>(&cfg, &timeout(), None, 2).is_none());
         let io = Err(TransportError::new(TransportErrorKind::Io, "reset"));

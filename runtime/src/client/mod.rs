@@ -23,16 +23,16 @@ pub mod transport;
 mod invoke;
 
 pub use config::{ClientConfig, TimeoutConfig};
+pub use http1::HttpResponse;
 pub use invoke::{invoke, user_agent, ClientHandle, OperationCall, ParseOutputFn, ServiceError};
 pub use pool::PoolConfig;
 pub use proxy::{NoProxy, ProxyConfig, ProxyUrl};
 pub use retry::RetryConfig;
-pub use tls::CaBundle;
-pub use http1::HttpResponse;
-pub use transport::{HttpClient, HttpsClient};
 /// The rustls version the transports use, for building a custom TLS configuration
 /// ([`HttpsClient::with_tls_config`]).
 pub use rustls;
+pub use tls::CaBundle;
+pub use transport::{HttpClient, HttpsClient};
 
 /// Whether the calling thread runs inside a tokio runtime, where the async transport works.
 /// Credential providers that call a service use this to pick the async or the blocking client.

@@ -53,7 +53,10 @@ struct PerTarget(Vec<(Target, usize)>);
 
 impl PerTarget {
     fn get(&self, target: &Target) -> usize {
-        self.0.iter().find(|(t, _)| t == target).map_or(0, |(_, n)| *n)
+        self.0
+            .iter()
+            .find(|(t, _)| t == target)
+            .map_or(0, |(_, n)| *n)
     }
 
     fn increment(&mut self, target: &Target) {
@@ -95,13 +98,18 @@ pub(crate) struct Pool<C> {
 
 impl<C> std::fmt::Debug for Pool<C> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Pool").field("config", &self.config).finish_non_exhaustive()
+        f.debug_struct("Pool")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
     }
 }
 
 impl<C> Pool<C> {
     pub fn new(config: PoolConfig) -> Arc<Self> {
-        let config = PoolConfig { max_connections_per_endpoint: config.max_connections_per_endpoint.max(1), ..config };
+        let config = PoolConfig {
+            max_connections_per_endpoint: config.max_connections_per_endpoint.max(1),
+            ..config
+        };
         Arc::new(Pool {
             inner: Mutex::new(Inner {
                 idle: Vec::new(),
@@ -137,11 +145,21 @@ impl<C> Pool<C> {
         }
         if let Some(i) = inner.idle.iter().rposition(|(t, _, _)| t == target) {
             let (_, conn, _) = inner.idle.remove(i);
-            return Some(Lease { pool: self.clone(), target: target.clone(), conn: Some(conn), returned: false });
+            return Some(Lease {
+                pool: self.clone(),
+                target: target.clone(),
+                conn: Some(conn),
+                returned: false,
+            });
         }
         if inner.open.get(target) < self.config.max_connections_per_endpoint {
             inner.open.increment(target);
-            return Some(Lease { pool: self.clone(), target: target.clone(), conn: None, returned: false });
+            return Some(Lease {
+                pool: self.clone(),
+                target: target.clone(),
+                conn: None,
+                returned: false,
+            });
         }
         None
     }
@@ -165,12 +183,20 @@ impl<C> Pool<C> {
 
     /// Waits for a slot of `target` (async); dropping the future stops waiting.
     pub fn acquire(self: &Arc<Self>, target: &Target) -> Acquire<C> {
-        Acquire { pool: self.clone(), target: target.clone(), waiter: None }
+        Acquire {
+            pool: self.clone(),
+            target: target.clone(),
+            waiter: None,
+        }
     }
 
     /// Waits for a slot of `target` on this thread until `deadline`; `None` when it passed.
     #[cfg(any(feature = "blocking", test))]
-    pub fn acquire_blocking(self: &Arc<Self>, target: &Target, deadline: Option<Instant>) -> Option<Lease<C>> {
+    pub fn acquire_blocking(
+        self: &Arc<Self>,
+        target: &Target,
+        deadline: Option<Instant>,
+    ) -> Option<Lease<C>> {
         let mut inner = self.lock();
         loop {
             if let Some(lease) = self.try_take(&mut inner, target) {
@@ -183,11 +209,17 @@ impl<C> Pool<C> {
                     if left.is_zero() {
                         (inner, true)
                     } else {
-                        let (g, r) = self.freed.wait_timeout(inner, left).unwrap_or_else(|p| p.into_inner());
+                        let (g, r) = self
+                            .freed
+                            .wait_timeout(inner, left)
+                            .unwrap_or_else(|p| p.into_inner());
                         (g, r.timed_out())
                     }
                 }
-                None => (self.freed.wait(inner).unwrap_or_else(|p| p.into_inner()), false),
+                None => (
+                    self.freed.wait(inner).unwrap_or_else(|p| p.into_inner()),
+                    false,
+                ),
             };
             inner = guard;
             inner.blocked.decrement(target);
@@ -206,7 +238,11 @@ impl<C> Pool<C> {
     /// Idle connections to `target`.
     #[cfg(test)]
     pub fn idle(&self, target: &Target) -> usize {
-        self.lock().idle.iter().filter(|(t, _, _)| t == target).count()
+        self.lock()
+            .idle
+            .iter()
+            .filter(|(t, _, _)| t == target)
+            .count()
     }
 }
 
@@ -232,7 +268,9 @@ impl<C> Future for Acquire<C> {
         }
         let id = inner.next_waiter;
         inner.next_waiter += 1;
-        inner.waiters.push_back((id, this.target.clone(), cx.waker().clone()));
+        inner
+            .waiters
+            .push_back((id, this.target.clone(), cx.waker().clone()));
         this.waiter = Some(id);
         Poll::Pending
     }
@@ -275,13 +313,18 @@ impl<C> Lease<C> {
         let pool = self.pool.clone();
         let mut inner = pool.lock();
         inner.idle.push((self.target.clone(), conn, Instant::now()));
-        let waiting = inner.waiters.iter().any(|(_, t, _)| *t == self.target) || inner.blocked.get(&self.target) > 0;
+        let waiting = inner.waiters.iter().any(|(_, t, _)| *t == self.target)
+            || inner.blocked.get(&self.target) > 0;
         if waiting {
             pool.wake_one(&mut inner, &self.target);
             return;
         }
         // Nobody waits: keep at most `max_idle_per_endpoint`, closing the oldest.
-        let mut parked = inner.idle.iter().filter(|(t, _, _)| *t == self.target).count();
+        let mut parked = inner
+            .idle
+            .iter()
+            .filter(|(t, _, _)| *t == self.target)
+            .count();
         while parked > pool.config.max_idle_per_endpoint {
             if let Some(i) = inner.idle.iter().position(|(t, _, _)| *t == self.target) {
                 inner.idle.remove(i);
@@ -309,25 +352,46 @@ mod tests {
     use super::*;
 
     fn target(host: &str) -> Target {
-        Target { tls: true, host: host.into(), port: 443 }
+        Target {
+            tls: true,
+            host: host.into(),
+            port: 443,
+        }
     }
 
     fn config(max_open: usize, max_idle: usize) -> PoolConfig {
-        PoolConfig { max_connections_per_endpoint: max_open, max_idle_per_endpoint: max_idle, idle_timeout: Duration::from_secs(60) }
+        PoolConfig {
+            max_connections_per_endpoint: max_open,
+            max_idle_per_endpoint: max_idle,
+            idle_timeout: Duration::from_secs(60),
+        }
     }
 
     #[test]
     fn the_pool_hands_back_live_connections_per_target() {
         let a = target("a");
-        let b = Target { tls: false, ..a.clone() };
+        let b = Target {
+            tls: false,
+            ..a.clone()
+        };
         let pool = Pool::<u32>::new(config(10, 2));
-        let leases: Vec<_> = (1..=3).map(|_| pool.acquire_blocking(&a, None).unwrap()).collect();
+        let leases: Vec<_> = (1..=3)
+            .map(|_| pool.acquire_blocking(&a, None).unwrap())
+            .collect();
         assert_eq!(pool.open(&a), 3);
         for (n, l) in (1..=3).zip(leases) {
             l.put_back(n);
         }
-        assert_eq!((pool.open(&a), pool.idle(&a)), (2, 2), "the oldest was closed past the idle limit");
-        assert_eq!(pool.acquire_blocking(&b, None).unwrap().take(), None, "another endpoint");
+        assert_eq!(
+            (pool.open(&a), pool.idle(&a)),
+            (2, 2),
+            "the oldest was closed past the idle limit"
+        );
+        assert_eq!(
+            pool.acquire_blocking(&b, None).unwrap().take(),
+            None,
+            "another endpoint"
+        );
         let mut l = pool.acquire_blocking(&a, None).unwrap();
         assert_eq!(l.take(), Some(3), "the most recent first");
         let mut l2 = pool.acquire_blocking(&a, None).unwrap();
@@ -335,11 +399,18 @@ mod tests {
         assert_eq!(pool.acquire_blocking(&a, None).unwrap().take(), None);
         drop((l, l2));
         assert_eq!(pool.open(&a), 0, "dropped leases close their connections");
-        let short = Pool::<u32>::new(PoolConfig { idle_timeout: Duration::ZERO, ..config(10, 2) });
+        let short = Pool::<u32>::new(PoolConfig {
+            idle_timeout: Duration::ZERO,
+            ..config(10, 2)
+        });
         short.acquire_blocking(&a, None).unwrap().put_back(1);
         let mut l = short.acquire_blocking(&a, None).unwrap();
         assert_eq!(l.take(), None, "expired");
-        assert_eq!(short.open(&a), 1, "the expired connection gave its slot back");
+        assert_eq!(
+            short.open(&a),
+            1,
+            "the expired connection gave its slot back"
+        );
     }
 
     #[test]
@@ -349,16 +420,26 @@ mod tests {
         let first = pool.acquire_blocking(&a, None).unwrap();
         let _second = pool.acquire_blocking(&a, None).unwrap();
         let soon = Instant::now() + Duration::from_millis(30);
-        assert!(pool.acquire_blocking(&a, Some(soon)).is_none(), "no slot by the deadline");
+        assert!(
+            pool.acquire_blocking(&a, Some(soon)).is_none(),
+            "no slot by the deadline"
+        );
         let waiter = {
             let pool = pool.clone();
             let a = a.clone();
-            std::thread::spawn(move || pool.acquire_blocking(&a, Some(Instant::now() + Duration::from_secs(30))).is_some())
+            std::thread::spawn(move || {
+                pool.acquire_blocking(&a, Some(Instant::now() + Duration::from_secs(30)))
+                    .is_some()
+            })
         };
         std::thread::sleep(Duration::from_millis(20));
         drop(first);
         assert!(waiter.join().unwrap());
-        assert_eq!(pool.open(&a), 1, "the waiter's lease was dropped at the end of its thread");
+        assert_eq!(
+            pool.open(&a),
+            1,
+            "the waiter's lease was dropped at the end of its thread"
+        );
     }
 
     #[tokio::test]
@@ -369,7 +450,11 @@ mod tests {
         let first = tokio::spawn({
             let pool = pool.clone();
             let a = a.clone();
-            async move { tokio::time::timeout(Duration::from_millis(50), pool.acquire(&a)).await.is_ok() }
+            async move {
+                tokio::time::timeout(Duration::from_millis(50), pool.acquire(&a))
+                    .await
+                    .is_ok()
+            }
         });
         let second = tokio::spawn({
             let pool = pool.clone();
@@ -378,7 +463,15 @@ mod tests {
         });
         assert!(!first.await.unwrap(), "the first waiter times out");
         held.put_back(7);
-        assert_eq!(second.await.unwrap(), Some(7), "the parked connection goes to the remaining waiter");
-        assert_eq!(pool.open(&a), 0, "its lease closed the connection when dropped");
+        assert_eq!(
+            second.await.unwrap(),
+            Some(7),
+            "the parked connection goes to the remaining waiter"
+        );
+        assert_eq!(
+            pool.open(&a),
+            0,
+            "its lease closed the connection when dropped"
+        );
     }
 }

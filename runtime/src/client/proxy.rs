@@ -69,15 +69,21 @@ fn percent_decode(text: &str) -> Result<String, ProxyError> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
-            out.push(hex.ok_or_else(|| ProxyError("the proxy URL's credentials have an invalid %-escape".to_owned()))?);
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
+            out.push(hex.ok_or_else(|| {
+                ProxyError("the proxy URL's credentials have an invalid %-escape".to_owned())
+            })?);
             i += 3;
         } else {
             out.push(bytes[i]);
             i += 1;
         }
     }
-    String::from_utf8(out).map_err(|_| ProxyError("the proxy URL's credentials are not UTF-8".to_owned()))
+    String::from_utf8(out)
+        .map_err(|_| ProxyError("the proxy URL's credentials are not UTF-8".to_owned()))
 }
 
 /// Splits `host[:port]` or `[v6][:port]`; the host without brackets.
@@ -116,19 +122,28 @@ impl ProxyUrl {
         };
         let authority = match rest.find(['/', '?', '#']) {
             Some(i) if rest[i..] == *"/" => &rest[..i],
-            Some(_) => return Err(ProxyError("a proxy URL must not have a path, query or fragment".to_owned())),
+            Some(_) => {
+                return Err(ProxyError(
+                    "a proxy URL must not have a path, query or fragment".to_owned(),
+                ))
+            }
             None => rest,
         };
         let (userinfo, hostport) = match authority.rsplit_once('@') {
             Some((u, h)) => (Some(u), h),
             None => (None, authority),
         };
-        let (host, port) = split_host_port(hostport).ok_or_else(|| ProxyError("the proxy URL's host is invalid".to_owned()))?;
-        if host.is_empty() || host.contains(|c: char| c.is_whitespace() || c.is_control() || "/\\@".contains(c)) {
+        let (host, port) = split_host_port(hostport)
+            .ok_or_else(|| ProxyError("the proxy URL's host is invalid".to_owned()))?;
+        if host.is_empty()
+            || host.contains(|c: char| c.is_whitespace() || c.is_control() || "/\\@".contains(c))
+        {
             return Err(ProxyError("the proxy URL has no valid host".to_owned()));
         }
         if host.contains(':') && host.parse::<std::net::Ipv6Addr>().is_err() {
-            return Err(ProxyError("the proxy URL's IPv6 address is invalid".to_owned()));
+            return Err(ProxyError(
+                "the proxy URL's IPv6 address is invalid".to_owned(),
+            ));
         }
         let port = match port {
             None => 80,
@@ -142,11 +157,19 @@ impl ProxyUrl {
             None => None,
             Some(info) => {
                 let (user, password) = info.split_once(':').unwrap_or((info, ""));
-                let credentials = format!("{}:{}", percent_decode(user)?, percent_decode(password)?);
-                Some(format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(credentials)))
+                let credentials =
+                    format!("{}:{}", percent_decode(user)?, percent_decode(password)?);
+                Some(format!(
+                    "Basic {}",
+                    base64::engine::general_purpose::STANDARD.encode(credentials)
+                ))
             }
         };
-        Ok(ProxyUrl { host: host.to_ascii_lowercase(), port, authorization })
+        Ok(ProxyUrl {
+            host: host.to_ascii_lowercase(),
+            port,
+            authorization,
+        })
     }
 
     /// The proxy's host (without brackets).
@@ -166,7 +189,11 @@ impl ProxyUrl {
 
     /// Where to connect: the proxy as a [`Target`] (plain TCP).
     pub(crate) fn target(&self) -> Target {
-        Target { tls: false, host: self.host.clone(), port: self.port }
+        Target {
+            tls: false,
+            host: self.host.clone(),
+            port: self.port,
+        }
     }
 }
 
@@ -206,9 +233,15 @@ impl NoProxy {
                 continue;
             }
             if let Some((addr, bits)) = entry.split_once('/') {
-                let addr: IpAddr = addr.parse().map_err(|_| bad("is not an address range (address/bits)"))?;
+                let addr: IpAddr = addr
+                    .parse()
+                    .map_err(|_| bad("is not an address range (address/bits)"))?;
                 let max = if addr.is_ipv4() { 32 } else { 128 };
-                let bits = bits.parse::<u8>().ok().filter(|b| *b <= max).ok_or_else(|| bad("has an invalid prefix length"))?;
+                let bits = bits
+                    .parse::<u8>()
+                    .ok()
+                    .filter(|b| *b <= max)
+                    .ok_or_else(|| bad("has an invalid prefix length"))?;
                 rules.push(Rule::Cidr(addr, bits));
                 continue;
             }
@@ -216,7 +249,8 @@ impl NoProxy {
                 rules.push(Rule::Ip(ip, None));
                 continue;
             }
-            let (host, port) = split_host_port(entry).ok_or_else(|| bad("is not a host, address, range or host:port"))?;
+            let (host, port) = split_host_port(entry)
+                .ok_or_else(|| bad("is not a host, address, range or host:port"))?;
             let port = match port {
                 None => None,
                 Some(p) => Some(p.parse::<u16>().map_err(|_| bad("has an invalid port"))?),
@@ -224,7 +258,11 @@ impl NoProxy {
             match host.parse::<IpAddr>() {
                 Ok(ip) => rules.push(Rule::Ip(ip, port)),
                 Err(_) => {
-                    let domain = host.trim_start_matches("*.").trim_start_matches('.').trim_end_matches('.').to_ascii_lowercase();
+                    let domain = host
+                        .trim_start_matches("*.")
+                        .trim_start_matches('.')
+                        .trim_end_matches('.')
+                        .to_ascii_lowercase();
                     if domain.is_empty() {
                         return Err(bad("has no host"));
                     }
@@ -244,7 +282,9 @@ impl NoProxy {
             (Rule::All, _) => true,
             (Rule::Ip(want, p), Some(ip)) => want.to_canonical() == ip && port_ok(p),
             (Rule::Cidr(net, bits), Some(ip)) => in_range(ip, *net, *bits),
-            (Rule::Domain(d, p), None) => (name == *d || name.ends_with(&format!(".{d}"))) && port_ok(p),
+            (Rule::Domain(d, p), None) => {
+                (name == *d || name.ends_with(&format!(".{d}"))) && port_ok(p)
+            }
             _ => false,
         })
     }
@@ -258,11 +298,19 @@ impl NoProxy {
 fn in_range(ip: IpAddr, net: IpAddr, bits: u8) -> bool {
     match (ip, net.to_canonical()) {
         (IpAddr::V4(a), IpAddr::V4(n)) => {
-            let mask = if bits == 0 { 0 } else { u32::MAX << (32 - u32::from(bits)) };
+            let mask = if bits == 0 {
+                0
+            } else {
+                u32::MAX << (32 - u32::from(bits))
+            };
             u32::from(a) & mask == u32::from(n) & mask
         }
         (IpAddr::V6(a), IpAddr::V6(n)) => {
-            let mask = if bits == 0 { 0 } else { u128::MAX << (128 - u32::from(bits)) };
+            let mask = if bits == 0 {
+                0
+            } else {
+                u128::MAX << (128 - u32::from(bits))
+            };
             u128::from(a) & mask == u128::from(n) & mask
         }
         _ => false,
@@ -282,7 +330,11 @@ pub fn always_direct(host: &str) -> bool {
         Ok(IpAddr::V4(v4)) => v4.is_loopback() || v4.is_link_local(),
         Ok(IpAddr::V6(v6)) => {
             let bits = u128::from(v6);
-            let metadata = u128::from("fd00:ec2::".parse::<std::net::Ipv6Addr>().unwrap_or(std::net::Ipv6Addr::UNSPECIFIED));
+            let metadata = u128::from(
+                "fd00:ec2::"
+                    .parse::<std::net::Ipv6Addr>()
+                    .unwrap_or(std::net::Ipv6Addr::UNSPECIFIED),
+            );
             v6.is_loopback() || bits >> 118 == 0xfe80 >> 6 || bits >> 64 == metadata >> 64
         }
         Err(_) => false,
@@ -315,24 +367,41 @@ impl ProxyConfig {
     pub fn from_env(env: &dyn Env) -> Result<Self, ProxyError> {
         let read = |lower: &str, upper: &str| -> Result<Option<(String, String)>, ProxyError> {
             for name in [lower, upper] {
-                if let Some(v) = env.var(name).map_err(|_| ProxyError(format!("environment variable {name} is not UTF-8")))? {
+                if let Some(v) = env
+                    .var(name)
+                    .map_err(|_| ProxyError(format!("environment variable {name} is not UTF-8")))?
+                {
                     return Ok(Some((name.to_owned(), v)));
                 }
             }
             Ok(None)
         };
         let url = |found: Option<(String, String)>| -> Result<Option<ProxyUrl>, ProxyError> {
-            found.map(|(name, v)| ProxyUrl::parse(&v).map_err(|e| ProxyError(format!("environment variable {name}: {e}")))).transpose()
+            found
+                .map(|(name, v)| {
+                    ProxyUrl::parse(&v)
+                        .map_err(|e| ProxyError(format!("environment variable {name}: {e}")))
+                })
+                .transpose()
         };
         let no_proxy = match read("no_proxy", "NO_PROXY")? {
-            Some((name, v)) => NoProxy::parse(&v).map_err(|e| ProxyError(format!("environment variable {name}: {e}")))?,
+            Some((name, v)) => NoProxy::parse(&v)
+                .map_err(|e| ProxyError(format!("environment variable {name}: {e}")))?,
             None => NoProxy::default(),
         };
         // In a CGI program `HTTP_PROXY` can come from a request's `Proxy:` header ("httpoxy"):
         // there only the lower-case variable counts, as Python's urllib decides.
         let cgi = env.var("REQUEST_METHOD").ok().flatten().is_some();
-        let http = if cgi { read("http_proxy", "http_proxy")? } else { read("http_proxy", "HTTP_PROXY")? };
-        Ok(ProxyConfig { http: url(http)?, https: url(read("https_proxy", "HTTPS_PROXY")?)?, no_proxy })
+        let http = if cgi {
+            read("http_proxy", "http_proxy")?
+        } else {
+            read("http_proxy", "HTTP_PROXY")?
+        };
+        Ok(ProxyConfig {
+            http: url(http)?,
+            https: url(read("https_proxy", "HTTPS_PROXY")?)?,
+            no_proxy,
+        })
     }
 
     /// The proxy a request to `target` goes through, or `None` for a direct connection.
@@ -391,8 +460,12 @@ pub(crate) fn connect_request(target: &Target, proxy: &ProxyUrl) -> Vec<u8> {
 /// absolute-form target (`POST http://host:port/path HTTP/1.1`) and, when the proxy has
 /// credentials, `proxy-authorization`.
 pub(crate) fn absolute_form(wire: &[u8], target: &Target, proxy: &ProxyUrl) -> Vec<u8> {
-    let Some(space) = wire.iter().position(|&b| b == b' ') else { return wire.to_vec() };
-    let Some(line_end) = wire.iter().position(|&b| b == b'\n') else { return wire.to_vec() };
+    let Some(space) = wire.iter().position(|&b| b == b' ') else {
+        return wire.to_vec();
+    };
+    let Some(line_end) = wire.iter().position(|&b| b == b'\n') else {
+        return wire.to_vec();
+    };
     let mut out = Vec::with_capacity(wire.len() + 128);
     out.extend_from_slice(&wire[..=space]);
     out.extend_from_slice(b"http://");
@@ -410,11 +483,18 @@ pub(crate) fn absolute_form(wire: &[u8], target: &Target, proxy: &ProxyUrl) -> V
 /// A plain-HTTP request went through `proxy` and got `status`: a 407 is the proxy asking for
 /// (other) credentials, which only a proxy sends, so it is the same typed error as a refused
 /// tunnel rather than a response of the service.
-pub(crate) fn check_proxied_status(status: u16, target: &Target, proxy: &ProxyUrl) -> Result<(), TransportError> {
+pub(crate) fn check_proxied_status(
+    status: u16,
+    target: &Target,
+    proxy: &ProxyUrl,
+) -> Result<(), TransportError> {
     if status == 407 {
         return Err(TransportError::new(
             TransportErrorKind::ProxyRejected { status },
-            format!("proxy {proxy} answered the request to `{}` with 407 Proxy Authentication Required", authority(target)),
+            format!(
+                "proxy {proxy} answered the request to `{}` with 407 Proxy Authentication Required",
+                authority(target)
+            ),
         ));
     }
     Ok(())
@@ -430,9 +510,19 @@ pub(crate) struct ConnectReader {
 
 impl ConnectReader {
     /// Takes the next bytes; `Ok(true)` once the tunnel is open.
-    pub fn feed(&mut self, data: &[u8], target: &Target, proxy: &ProxyUrl) -> Result<bool, TransportError> {
+    pub fn feed(
+        &mut self,
+        data: &[u8],
+        target: &Target,
+        proxy: &ProxyUrl,
+    ) -> Result<bool, TransportError> {
         self.buf.extend_from_slice(data);
-        let Some(end) = self.buf.windows(4).position(|w| w == b"\r\n\r\n").map(|i| i + 4) else {
+        let Some(end) = self
+            .buf
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .map(|i| i + 4)
+        else {
             if self.buf.len() > MAX_HEAD {
                 return Err(self.invalid(target, proxy, "its answer's head is too large"));
             }
@@ -442,25 +532,44 @@ impl ConnectReader {
         let line = String::from_utf8_lossy(line.strip_suffix(b"\r").unwrap_or(line)).into_owned();
         let mut parts = line.splitn(3, ' ');
         let version = parts.next().unwrap_or_default();
-        let status = parts.next().and_then(|s| s.parse::<u16>().ok()).filter(|s| (100..1000).contains(s));
+        let status = parts
+            .next()
+            .and_then(|s| s.parse::<u16>().ok())
+            .filter(|s| (100..1000).contains(s));
         let (true, Some(status)) = (version.starts_with("HTTP/1."), status) else {
             return Err(self.invalid(target, proxy, "its answer is not HTTP/1.x"));
         };
-        let reason: String = parts.next().unwrap_or_default().chars().take(60).map(|c| if c.is_control() { '?' } else { c }).collect();
+        let reason: String = parts
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .take(60)
+            .map(|c| if c.is_control() { '?' } else { c })
+            .collect();
         if !(200..300).contains(&status) {
             return Err(TransportError::new(
                 TransportErrorKind::ProxyRejected { status },
-                format!("proxy {proxy} answered CONNECT {} with {status} {reason}", authority(target)),
+                format!(
+                    "proxy {proxy} answered CONNECT {} with {status} {reason}",
+                    authority(target)
+                ),
             ));
         }
         if end != self.buf.len() {
-            return Err(self.invalid(target, proxy, "it sent bytes after its answer, before the TLS handshake"));
+            return Err(self.invalid(
+                target,
+                proxy,
+                "it sent bytes after its answer, before the TLS handshake",
+            ));
         }
         Ok(true)
     }
 
     fn invalid(&self, target: &Target, proxy: &ProxyUrl, why: &str) -> TransportError {
-        TransportError::new(TransportErrorKind::Connect, format!("proxy {proxy} for `{}`: {why}", authority(target)))
+        TransportError::new(
+            TransportErrorKind::Connect,
+            format!("proxy {proxy} for `{}`: {why}", authority(target)),
+        )
     }
 }
 
@@ -470,20 +579,36 @@ mod tests {
     use crate::config::MemoryEnv;
 
     fn https(host: &str, port: u16) -> Target {
-        Target { tls: true, host: host.into(), port }
+        Target {
+            tls: true,
+            host: host.into(),
+            port,
+        }
     }
 
     #[test]
     fn proxy_urls_with_and_without_credentials() {
         let p = ProxyUrl::parse("http://us%40corp:p%3Ass@Proxy.Corp:3128/").unwrap();
-        assert_eq!((p.host(), p.port(), p.has_credentials()), ("proxy.corp", 3128, true));
+        assert_eq!(
+            (p.host(), p.port(), p.has_credentials()),
+            ("proxy.corp", 3128, true)
+        );
         // base64("us@corp:p:ss")
         assert_eq!(p.authorization.as_deref(), Some("Basic dXNAY29ycDpwOnNz"));
-        assert_eq!(format!("{p:?}"), "ProxyUrl { host: \"proxy.corp\", port: 3128, credentials: \"** redacted **\" }");
+        assert_eq!(
+            format!("{p:?}"),
+            "ProxyUrl { host: \"proxy.corp\", port: 3128, credentials: \"** redacted **\" }"
+        );
         assert_eq!(p.to_string(), "http://proxy.corp:3128");
         let bare = ProxyUrl::parse("10.0.0.1:8080").unwrap();
-        assert_eq!((bare.host(), bare.port(), bare.has_credentials()), ("10.0.0.1", 8080, false));
-        assert_eq!(ProxyUrl::parse("http://[::1]").unwrap().to_string(), "http://[::1]:80");
+        assert_eq!(
+            (bare.host(), bare.port(), bare.has_credentials()),
+            ("10.0.0.1", 8080, false)
+        );
+        assert_eq!(
+            ProxyUrl::parse("http://[::1]").unwrap().to_string(),
+            "http://[::1]:80"
+        );
         for (bad, why) in [
             ("https://user:secret@p:443", "scheme `https`"),
             ("socks5://p:1080", "scheme `socks5`"),
@@ -545,7 +670,11 @@ mod tests {
 
     #[test]
     fn metadata_and_loopback_addresses_always_go_direct() {
-        let config = ProxyConfig { https: ProxyUrl::parse("http://p:1").ok(), http: ProxyUrl::parse("http://p:1").ok(), no_proxy: NoProxy::default() };
+        let config = ProxyConfig {
+            https: ProxyUrl::parse("http://p:1").ok(),
+            http: ProxyUrl::parse("http://p:1").ok(),
+            no_proxy: NoProxy::default(),
+        };
         for url in [
             "http://169.254.169.254/latest/api/token",
             "http://169.254.170.2/v2/credentials/x",
@@ -560,7 +689,10 @@ mod tests {
             assert_eq!(config.proxy_for(url), None, "{url}");
         }
         assert!(config.proxy_for("https://sts.amazonaws.com").is_some());
-        assert!(config.proxy_for("http://[fd00:ec3::254]/").is_some(), "outside fd00:ec2::/64");
+        assert!(
+            config.proxy_for("http://[fd00:ec3::254]/").is_some(),
+            "outside fd00:ec2::/64"
+        );
     }
 
     #[test]
@@ -572,17 +704,38 @@ mod tests {
             .with_var("NO_PROXY", ".amazonaws.com");
         let mut config = ProxyConfig::from_env(&env).unwrap();
         assert_eq!(config.https.as_ref().map(ProxyUrl::host), Some("lower"));
-        assert_eq!(config.http.as_ref().map(|p| (p.host(), p.port())), Some(("plain", 3)));
+        assert_eq!(
+            config.http.as_ref().map(|p| (p.host(), p.port())),
+            Some(("plain", 3))
+        );
         assert_eq!(config.route(&https("sts.amazonaws.com", 443)), None);
-        assert_eq!(config.route(&https("sts.example", 443)).map(ProxyUrl::host), Some("lower"));
+        assert_eq!(
+            config.route(&https("sts.example", 443)).map(ProxyUrl::host),
+            Some("lower")
+        );
         // Set in code: replaces the environment's proxy, NO_PROXY still applies.
         config.https = Some(ProxyUrl::parse("http://code:4").unwrap());
-        assert_eq!(config.route(&https("sts.example", 443)).map(ProxyUrl::host), Some("code"));
-        assert_eq!(config.route(&https("sts.us-east-1.amazonaws.com", 443)), None);
-        let cgi = MemoryEnv::new().with_var("REQUEST_METHOD", "GET").with_var("HTTP_PROXY", "http://attacker:1");
+        assert_eq!(
+            config.route(&https("sts.example", 443)).map(ProxyUrl::host),
+            Some("code")
+        );
+        assert_eq!(
+            config.route(&https("sts.us-east-1.amazonaws.com", 443)),
+            None
+        );
+        let cgi = MemoryEnv::new()
+            .with_var("REQUEST_METHOD", "GET")
+            .with_var("HTTP_PROXY", "http://attacker:1");
         assert_eq!(ProxyConfig::from_env(&cgi).unwrap().http, None, "httpoxy");
         let cgi = cgi.with_var("http_proxy", "http://lower:2");
-        assert_eq!(ProxyConfig::from_env(&cgi).unwrap().http.as_ref().map(ProxyUrl::host), Some("lower"));
+        assert_eq!(
+            ProxyConfig::from_env(&cgi)
+                .unwrap()
+                .http
+                .as_ref()
+                .map(ProxyUrl::host),
+            Some("lower")
+        );
         let bad = MemoryEnv::new().with_var("HTTPS_PROXY", "ftp://u:hunter2@p");
         let e = ProxyConfig::from_env(&bad).unwrap_err().to_string();
         assert!(e.contains("HTTPS_PROXY") && !e.contains("hunter2"), "{e}");
@@ -596,18 +749,41 @@ mod tests {
             String::from_utf8(connect_request(&target, &proxy)).unwrap(),
             "CONNECT sts.example:443 HTTP/1.1\r\nhost: sts.example:443\r\nproxy-authorization: Basic dTpwdw==\r\n\r\n"
         );
-        let plain = Target { tls: false, host: "h".into(), port: 8080 };
+        let plain = Target {
+            tls: false,
+            host: "h".into(),
+            port: 8080,
+        };
         let wire = b"POST /?a=1 HTTP/1.1\r\nhost: h:8080\r\n\r\nbody";
         assert_eq!(
             String::from_utf8(absolute_form(wire, &plain, &proxy)).unwrap(),
             "POST http://h:8080/?a=1 HTTP/1.1\r\nproxy-authorization: Basic dTpwdw==\r\nhost: h:8080\r\n\r\nbody"
         );
         // The default port stays out of the target, as it is out of the signed `host`.
-        let default_port = Target { tls: false, host: "h".into(), port: 80 };
+        let default_port = Target {
+            tls: false,
+            host: "h".into(),
+            port: 80,
+        };
         let wire = b"POST / HTTP/1.1\r\nhost: h\r\n\r\n";
-        assert_eq!(String::from_utf8(absolute_form(wire, &default_port, &ProxyUrl::parse("p:3128").unwrap())).unwrap(), "POST http://h/ HTTP/1.1\r\nhost: h\r\n\r\n");
-        let v6 = Target { tls: false, host: "fd00::1".into(), port: 80 };
-        assert_eq!(String::from_utf8(absolute_form(b"GET / HTTP/1.1\r\n\r\n", &v6, &proxy)).unwrap(), "GET http://[fd00::1]/ HTTP/1.1\r\nproxy-authorization: Basic dTpwdw==\r\n\r\n");
+        assert_eq!(
+            String::from_utf8(absolute_form(
+                wire,
+                &default_port,
+                &ProxyUrl::parse("p:3128").unwrap()
+            ))
+            .unwrap(),
+            "POST http://h/ HTTP/1.1\r\nhost: h\r\n\r\n"
+        );
+        let v6 = Target {
+            tls: false,
+            host: "fd00::1".into(),
+            port: 80,
+        };
+        assert_eq!(
+            String::from_utf8(absolute_form(b"GET / HTTP/1.1\r\n\r\n", &v6, &proxy)).unwrap(),
+            "GET http://[fd00::1]/ HTTP/1.1\r\nproxy-authorization: Basic dTpwdw==\r\n\r\n"
+        );
     }
 
     proptest::proptest! {
@@ -637,18 +813,34 @@ mod tests {
         let proxy = ProxyUrl::parse("http://user:hunter2@p:3128").unwrap();
         let target = https("sts.example", 443);
         let mut r = ConnectReader::default();
-        assert!(!r.feed(b"HTTP/1.1 200 Connection established\r\n", &target, &proxy).unwrap());
+        assert!(!r
+            .feed(b"HTTP/1.1 200 Connection established\r\n", &target, &proxy)
+            .unwrap());
         assert!(r.feed(b"\r\n", &target, &proxy).unwrap());
         let e = ConnectReader::default()
-            .feed(b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n", &target, &proxy)
+            .feed(
+                b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n",
+                &target,
+                &proxy,
+            )
             .unwrap_err();
         assert_eq!(e.kind(), &TransportErrorKind::ProxyRejected { status: 407 });
         let text = e.to_string();
-        assert!(text.contains("http://p:3128") && text.contains("407") && text.contains("sts.example:443") && !text.contains("hunter2"), "{text}");
+        assert!(
+            text.contains("http://p:3128")
+                && text.contains("407")
+                && text.contains("sts.example:443")
+                && !text.contains("hunter2"),
+            "{text}"
+        );
         assert!(!e.is_transient());
-        let e = ConnectReader::default().feed(b"SSH-2.0\r\n\r\n", &target, &proxy).unwrap_err();
+        let e = ConnectReader::default()
+            .feed(b"SSH-2.0\r\n\r\n", &target, &proxy)
+            .unwrap_err();
         assert_eq!(e.kind(), &TransportErrorKind::Connect);
-        let e = ConnectReader::default().feed(b"HTTP/1.1 200 OK\r\n\r\nxx", &target, &proxy).unwrap_err();
+        let e = ConnectReader::default()
+            .feed(b"HTTP/1.1 200 OK\r\n\r\nxx", &target, &proxy)
+            .unwrap_err();
         assert!(e.to_string().contains("bytes after"), "{e}");
     }
 }

@@ -17,20 +17,30 @@ pub struct RetryConfig {
 
 impl Default for RetryConfig {
     fn default() -> Self {
-        RetryConfig { max_attempts: 3, initial_backoff: Duration::from_millis(100), max_backoff: Duration::from_secs(20) }
+        RetryConfig {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(20),
+        }
     }
 }
 
 impl RetryConfig {
     /// No retries.
     pub fn disabled() -> Self {
-        RetryConfig { max_attempts: 1, ..Default::default() }
+        RetryConfig {
+            max_attempts: 1,
+            ..Default::default()
+        }
     }
 
     /// The wait before retry number `retry` (1 for the first retry): uniformly random in
     /// `[0, min(max_backoff, initial_backoff * 2^(retry-1))]`.
     pub fn backoff(&self, retry: u32) -> Duration {
-        let exp = self.initial_backoff.saturating_mul(1u32.checked_shl(retry.saturating_sub(1)).unwrap_or(u32::MAX));
+        let exp = self.initial_backoff.saturating_mul(
+            1u32.checked_shl(retry.saturating_sub(1))
+                .unwrap_or(u32::MAX),
+        );
         let cap = exp.min(self.max_backoff);
         cap.mul_f64(jitter())
     }
@@ -62,7 +72,13 @@ pub const THROTTLING_CODES: &[&str] = &[
 ];
 
 /// Error codes of transient failures (retried).
-pub const TRANSIENT_CODES: &[&str] = &["RequestTimeout", "RequestTimeoutException", "InternalError", "ServiceUnavailable", "IDPCommunicationError"];
+pub const TRANSIENT_CODES: &[&str] = &[
+    "RequestTimeout",
+    "RequestTimeoutException",
+    "InternalError",
+    "ServiceUnavailable",
+    "IDPCommunicationError",
+];
 
 /// Error codes a skewed clock produces.
 pub const CLOCK_SKEW_CODES: &[&str] = &[
@@ -81,7 +97,9 @@ pub fn is_transient_status(status: u16) -> bool {
 
 /// Whether an error with this code and status is worth retrying.
 pub fn is_retryable_code(code: &str, status: Option<u16>) -> bool {
-    THROTTLING_CODES.contains(&code) || TRANSIENT_CODES.contains(&code) || status.is_some_and(is_transient_status)
+    THROTTLING_CODES.contains(&code)
+        || TRANSIENT_CODES.contains(&code)
+        || status.is_some_and(is_transient_status)
 }
 
 #[cfg(test)]
@@ -90,7 +108,11 @@ mod tests {
 
     #[test]
     fn backoff_is_bounded_and_grows() {
-        let cfg = RetryConfig { max_attempts: 5, initial_backoff: Duration::from_millis(100), max_backoff: Duration::from_millis(300) };
+        let cfg = RetryConfig {
+            max_attempts: 5,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_millis(300),
+        };
         for retry in 1..10 {
             let b = cfg.backoff(retry);
             assert!(b <= Duration::from_millis(300), "{b:?}");

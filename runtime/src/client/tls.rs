@@ -23,7 +23,10 @@ pub struct CaBundle {
 
 impl fmt::Debug for CaBundle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CaBundle").field("source", &self.source).field("certificates", &self.certs.len()).finish()
+        f.debug_struct("CaBundle")
+            .field("source", &self.source)
+            .field("certificates", &self.certs.len())
+            .finish()
     }
 }
 
@@ -53,21 +56,32 @@ impl CaBundle {
     /// X.509 trust anchor.
     pub fn from_pem(pem: &[u8], source: impl Into<String>) -> Result<Self, CaBundleError> {
         let source = source.into();
-        let fail = |reason: String| CaBundleError { source: source.clone(), reason };
+        let fail = |reason: String| CaBundleError {
+            source: source.clone(),
+            reason,
+        };
         let mut certs = Vec::new();
         for (i, cert) in CertificateDer::pem_slice_iter(pem).enumerate() {
             certs.push(cert.map_err(|e| fail(format!("PEM block {} cannot be read: {e}", i + 1)))?);
         }
         if certs.is_empty() {
-            return Err(fail("holds no PEM certificate (`-----BEGIN CERTIFICATE-----`)".to_owned()));
+            return Err(fail(
+                "holds no PEM certificate (`-----BEGIN CERTIFICATE-----`)".to_owned(),
+            ));
         }
         let mut store = rustls::RootCertStore::empty();
         for (i, cert) in certs.iter().enumerate() {
-            store
-                .add(cert.clone())
-                .map_err(|e| fail(format!("certificate {} is not a usable certificate authority: {e}", i + 1)))?;
+            store.add(cert.clone()).map_err(|e| {
+                fail(format!(
+                    "certificate {} is not a usable certificate authority: {e}",
+                    i + 1
+                ))
+            })?;
         }
-        Ok(CaBundle { source, certs: Arc::new(certs) })
+        Ok(CaBundle {
+            source,
+            certs: Arc::new(certs),
+        })
     }
 
     /// The certificates of the PEM file at `path`.
@@ -84,7 +98,10 @@ impl CaBundle {
     /// See [`from_file`](Self::from_file).
     pub fn load(env: &dyn Env, path: &Path) -> Result<Self, CaBundleError> {
         let source = path.display().to_string();
-        let pem = env.read_file(path).map_err(|e| CaBundleError { source: source.clone(), reason: format!("cannot be read: {e}") })?;
+        let pem = env.read_file(path).map_err(|e| CaBundleError {
+            source: source.clone(),
+            reason: format!("cannot be read: {e}"),
+        })?;
         Self::from_pem(&pem, source)
     }
 
@@ -101,12 +118,19 @@ impl CaBundle {
 
 /// The TLS configuration of both transports: rustls with ring, the Mozilla root certificates
 /// (webpki-roots) plus `extra`, TLS 1.2 and 1.3, ALPN `http/1.1`.
-pub(crate) fn tls_config(extra: Option<&CaBundle>) -> Result<Arc<rustls::ClientConfig>, TransportError> {
-    let mut roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+pub(crate) fn tls_config(
+    extra: Option<&CaBundle>,
+) -> Result<Arc<rustls::ClientConfig>, TransportError> {
+    let mut roots = rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
     if let Some(bundle) = extra {
         for cert in bundle.certificates() {
             roots.add(cert.clone()).map_err(|e| {
-                TransportError::new(TransportErrorKind::Connect, format!("TLS setup: CA bundle `{}`: {e}", bundle.source()))
+                TransportError::new(
+                    TransportErrorKind::Connect,
+                    format!("TLS setup: CA bundle `{}`: {e}", bundle.source()),
+                )
             })?;
         }
     }
@@ -157,11 +181,26 @@ fn core_provider() -> rustls::crypto::CryptoProvider {
         ],
         mapping: &[
             // For TLS 1.2 the scheme does not fix the curve; for TLS 1.3 it does.
-            (S::ECDSA_NISTP384_SHA384, &[alg::ECDSA_P384_SHA384, alg::ECDSA_P256_SHA384]),
-            (S::ECDSA_NISTP256_SHA256, &[alg::ECDSA_P256_SHA256, alg::ECDSA_P384_SHA256]),
-            (S::RSA_PSS_SHA512, &[alg::RSA_PSS_2048_8192_SHA512_LEGACY_KEY]),
-            (S::RSA_PSS_SHA384, &[alg::RSA_PSS_2048_8192_SHA384_LEGACY_KEY]),
-            (S::RSA_PSS_SHA256, &[alg::RSA_PSS_2048_8192_SHA256_LEGACY_KEY]),
+            (
+                S::ECDSA_NISTP384_SHA384,
+                &[alg::ECDSA_P384_SHA384, alg::ECDSA_P256_SHA384],
+            ),
+            (
+                S::ECDSA_NISTP256_SHA256,
+                &[alg::ECDSA_P256_SHA256, alg::ECDSA_P384_SHA256],
+            ),
+            (
+                S::RSA_PSS_SHA512,
+                &[alg::RSA_PSS_2048_8192_SHA512_LEGACY_KEY],
+            ),
+            (
+                S::RSA_PSS_SHA384,
+                &[alg::RSA_PSS_2048_8192_SHA384_LEGACY_KEY],
+            ),
+            (
+                S::RSA_PSS_SHA256,
+                &[alg::RSA_PSS_2048_8192_SHA256_LEGACY_KEY],
+            ),
             (S::RSA_PKCS1_SHA512, &[alg::RSA_PKCS1_2048_8192_SHA512]),
             (S::RSA_PKCS1_SHA384, &[alg::RSA_PKCS1_2048_8192_SHA384]),
             (S::RSA_PKCS1_SHA256, &[alg::RSA_PKCS1_2048_8192_SHA256]),
@@ -191,7 +230,8 @@ struct SystemRandom;
 #[cfg(not(feature = "tls-all-algorithms"))]
 impl rustls::crypto::SecureRandom for SystemRandom {
     fn fill(&self, buf: &mut [u8]) -> Result<(), rustls::crypto::GetRandomFailed> {
-        ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), buf).map_err(|_| rustls::crypto::GetRandomFailed)
+        ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), buf)
+            .map_err(|_| rustls::crypto::GetRandomFailed)
     }
 }
 
@@ -206,14 +246,22 @@ impl rustls::crypto::KeyProvider for NoClientKeys {
         &self,
         _key: rustls::pki_types::PrivateKeyDer<'static>,
     ) -> Result<Arc<dyn rustls::sign::SigningKey>, rustls::Error> {
-        Err(rustls::Error::General("client certificates are not supported".into()))
+        Err(rustls::Error::General(
+            "client certificates are not supported".into(),
+        ))
     }
 }
 
 /// The TLS server name of `host`.
-pub(crate) fn server_name(host: &str) -> Result<rustls::pki_types::ServerName<'static>, TransportError> {
-    rustls::pki_types::ServerName::try_from(host.to_owned())
-        .map_err(|e| TransportError::new(TransportErrorKind::InvalidRequest, format!("`{host}` is not a valid TLS server name: {e}")))
+pub(crate) fn server_name(
+    host: &str,
+) -> Result<rustls::pki_types::ServerName<'static>, TransportError> {
+    rustls::pki_types::ServerName::try_from(host.to_owned()).map_err(|e| {
+        TransportError::new(
+            TransportErrorKind::InvalidRequest,
+            format!("`{host}` is not a valid TLS server name: {e}"),
+        )
+    })
 }
 
 #[cfg(test)]
@@ -235,16 +283,29 @@ mod tests {
         let p = crypto_provider();
         let suites: Vec<CipherSuite> = p.cipher_suites.iter().map(|s| s.suite()).collect();
         assert!(suites.contains(&CipherSuite::TLS13_AES_128_GCM_SHA256));
-        assert!(suites.contains(&CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256), "TLS 1.2 stays");
-        assert!(!suites.iter().any(|s| format!("{s:?}").contains("CHACHA20")), "{suites:?}");
+        assert!(
+            suites.contains(&CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256),
+            "TLS 1.2 stays"
+        );
+        assert!(
+            !suites.iter().any(|s| format!("{s:?}").contains("CHACHA20")),
+            "{suites:?}"
+        );
         let groups: Vec<NamedGroup> = p.kx_groups.iter().map(|g| g.name()).collect();
         assert_eq!(groups, [NamedGroup::secp256r1, NamedGroup::secp384r1]);
         let schemes = p.signature_verification_algorithms.supported_schemes();
-        for needed in [SignatureScheme::ECDSA_NISTP256_SHA256, SignatureScheme::RSA_PKCS1_SHA256, SignatureScheme::RSA_PSS_SHA256] {
+        for needed in [
+            SignatureScheme::ECDSA_NISTP256_SHA256,
+            SignatureScheme::RSA_PKCS1_SHA256,
+            SignatureScheme::RSA_PSS_SHA256,
+        ] {
             assert!(schemes.contains(&needed), "{needed:?}");
         }
         assert!(!schemes.contains(&SignatureScheme::ED25519));
-        assert!(p.key_provider.load_private_key(rustls::pki_types::PrivateKeyDer::Pkcs8(vec![0u8; 8].into())).is_err());
+        assert!(p
+            .key_provider
+            .load_private_key(rustls::pki_types::PrivateKeyDer::Pkcs8(vec![0u8; 8].into()))
+            .is_err());
     }
 
     /// A whole handshake in memory against a server of rustls's full ring provider: it
@@ -253,22 +314,35 @@ mod tests {
     fn hand_shakes_with_a_server_of_all_algorithms() {
         use std::sync::Arc;
         let key = rcgen::KeyPair::generate().unwrap();
-        let cert = rcgen::CertificateParams::new(vec!["localhost".to_owned()]).unwrap().self_signed(&key).unwrap();
+        let cert = rcgen::CertificateParams::new(vec!["localhost".to_owned()])
+            .unwrap()
+            .self_signed(&key)
+            .unwrap();
         let der = cert.der().clone();
         let mut roots = rustls::RootCertStore::empty();
         roots.add(der.clone()).unwrap();
-        let client_config = rustls::ClientConfig::builder_with_provider(Arc::new(crypto_provider()))
-            .with_safe_default_protocol_versions()
-            .unwrap()
-            .with_root_certificates(roots)
-            .with_no_client_auth();
-        let server_config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-            .with_safe_default_protocol_versions()
-            .unwrap()
-            .with_no_client_auth()
-            .with_single_cert(vec![der], rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()))
-            .unwrap();
-        let mut client = rustls::ClientConnection::new(Arc::new(client_config), server_name("localhost").unwrap()).unwrap();
+        let client_config =
+            rustls::ClientConfig::builder_with_provider(Arc::new(crypto_provider()))
+                .with_safe_default_protocol_versions()
+                .unwrap()
+                .with_root_certificates(roots)
+                .with_no_client_auth();
+        let server_config = rustls::ServerConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![der],
+            rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()),
+        )
+        .unwrap();
+        let mut client = rustls::ClientConnection::new(
+            Arc::new(client_config),
+            server_name("localhost").unwrap(),
+        )
+        .unwrap();
         let mut server = rustls::ServerConnection::new(Arc::new(server_config)).unwrap();
         for _ in 0..10 {
             let mut buf = Vec::new();
@@ -291,7 +365,10 @@ mod tests {
         let suite = client.negotiated_cipher_suite().unwrap().suite();
         assert_eq!(suite, rustls::CipherSuite::TLS13_AES_256_GCM_SHA384);
         #[cfg(not(feature = "tls-all-algorithms"))]
-        assert_eq!(client.negotiated_key_exchange_group().unwrap().name(), rustls::NamedGroup::secp256r1);
+        assert_eq!(
+            client.negotiated_key_exchange_group().unwrap().name(),
+            rustls::NamedGroup::secp256r1
+        );
     }
 
     #[test]
@@ -300,7 +377,10 @@ mod tests {
         let env = MemoryEnv::new().with_file("/etc/ca.pem", two.clone());
         let bundle = CaBundle::load(&env, Path::new("/etc/ca.pem")).unwrap();
         assert_eq!(bundle.certificates().len(), 2);
-        assert_eq!(format!("{bundle:?}"), "CaBundle { source: \"/etc/ca.pem\", certificates: 2 }");
+        assert_eq!(
+            format!("{bundle:?}"),
+            "CaBundle { source: \"/etc/ca.pem\", certificates: 2 }"
+        );
         assert!(tls_config(Some(&bundle)).is_ok());
     }
 
@@ -308,18 +388,35 @@ mod tests {
     fn unusable_bundles_are_errors_naming_the_file() {
         let env = MemoryEnv::new()
             .with_file("/empty.pem", "")
-            .with_file("/key.pem", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")
-            .with_file("/broken.pem", "-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n")
-            .with_file("/garbage.pem", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+            .with_file(
+                "/key.pem",
+                "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+            )
+            .with_file(
+                "/broken.pem",
+                "-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n",
+            )
+            .with_file(
+                "/garbage.pem",
+                "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+            );
         for (path, why) in [
             ("/missing.pem", "cannot be read"),
             ("/empty.pem", "no PEM certificate"),
             ("/key.pem", "no PEM certificate"),
             ("/broken.pem", "PEM block 1 cannot be read"),
-            ("/garbage.pem", "certificate 1 is not a usable certificate authority"),
+            (
+                "/garbage.pem",
+                "certificate 1 is not a usable certificate authority",
+            ),
         ] {
-            let e = CaBundle::load(&env, Path::new(path)).unwrap_err().to_string();
-            assert!(e.starts_with(&format!("CA bundle `{path}`: ")) && e.contains(why), "{path}: {e}");
+            let e = CaBundle::load(&env, Path::new(path))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.starts_with(&format!("CA bundle `{path}`: ")) && e.contains(why),
+                "{path}: {e}"
+            );
         }
     }
 }

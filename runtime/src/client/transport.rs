@@ -12,18 +12,24 @@ use std::task::{Context, Poll, Waker};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 
-use crate::error::{TimeoutKind, TransportError, TransportErrorKind};
 use crate::client::http1::{encode_request, HttpResponse, Progress, ResponseReader, Target};
 use crate::client::pool::{Pool, PoolConfig};
-use crate::client::proxy::{absolute_form, check_proxied_status, connect_request, ConnectReader, ProxyConfig, ProxyUrl};
+use crate::client::proxy::{
+    absolute_form, check_proxied_status, connect_request, ConnectReader, ProxyConfig, ProxyUrl,
+};
 use crate::client::tls::{server_name, tls_config, CaBundle};
+use crate::error::{TimeoutKind, TransportError, TransportErrorKind};
 use crate::future::BoxFuture;
 
 /// Sends one request and reads the whole response, failing once the body passes `max_body`.
 /// Implement it to carry requests over another HTTP stack.
 pub trait HttpClient: Send + Sync + fmt::Debug {
     /// Sends `request` (absolute URI, all headers set) and reads the response.
-    fn send(&self, request: http::Request<Vec<u8>>, max_body: usize) -> BoxFuture<'_, Result<HttpResponse, TransportError>>;
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+        max_body: usize,
+    ) -> BoxFuture<'_, Result<HttpResponse, TransportError>>;
 }
 
 enum Conn {
@@ -110,13 +116,22 @@ impl HttpsClient {
     ///
     /// # Errors
     /// When the TLS configuration cannot be built.
-    pub fn with_ca_bundle(connect_timeout: Option<Duration>, ca_bundle: Option<&CaBundle>) -> Result<Self, TransportError> {
-        Ok(Self::with_tls_config(connect_timeout, tls_config(ca_bundle)?))
+    pub fn with_ca_bundle(
+        connect_timeout: Option<Duration>,
+        ca_bundle: Option<&CaBundle>,
+    ) -> Result<Self, TransportError> {
+        Ok(Self::with_tls_config(
+            connect_timeout,
+            tls_config(ca_bundle)?,
+        ))
     }
 
     /// A client with its own rustls configuration, e.g. trusting a corporate or test CA
     /// (keep ALPN `http/1.1` or empty: the client speaks HTTP/1.1 only).
-    pub fn with_tls_config(connect_timeout: Option<Duration>, tls: Arc<rustls::ClientConfig>) -> Self {
+    pub fn with_tls_config(
+        connect_timeout: Option<Duration>,
+        tls: Arc<rustls::ClientConfig>,
+    ) -> Self {
         HttpsClient {
             tls: tokio_rustls::TlsConnector::from(tls),
             pool: Pool::new(PoolConfig::default()),
@@ -139,11 +154,17 @@ impl HttpsClient {
 
     /// A connection to `target`: TCP to the target or to its proxy, a `CONNECT` tunnel
     /// through the proxy for TLS targets, then TLS with the target.
-    async fn connect(&self, target: &Target, route: Option<&ProxyUrl>) -> Result<Conn, TransportError> {
+    async fn connect(
+        &self,
+        target: &Target,
+        route: Option<&ProxyUrl>,
+    ) -> Result<Conn, TransportError> {
         let connect = async {
             let hop = route.map_or_else(|| target.clone(), ProxyUrl::target);
             let via = |e: TransportError| match route {
-                Some(proxy) => TransportError::new(e.kind().clone(), format!("proxy {proxy}: {}", e.message())),
+                Some(proxy) => {
+                    TransportError::new(e.kind().clone(), format!("proxy {proxy}: {}", e.message()))
+                }
                 None => e,
             };
             let tcp = Self::tcp(&hop).await.map_err(via)?;
@@ -156,32 +177,51 @@ impl HttpsClient {
             };
             let name = server_name(&target.host)?;
             let tls = self.tls.connect(name, tcp).await.map_err(|e| {
-                TransportError::new(TransportErrorKind::Connect, format!("TLS handshake with `{}`: {e}", target.host))
+                TransportError::new(
+                    TransportErrorKind::Connect,
+                    format!("TLS handshake with `{}`: {e}", target.host),
+                )
             })?;
             Ok(Conn::Tls(Box::new(tls)))
         };
         match self.connect_timeout {
-            Some(limit) => tokio::time::timeout(limit, connect).await.unwrap_or_else(|_| {
-                Err(TransportError::new(
-                    TransportErrorKind::Timeout(TimeoutKind::Connect),
-                    format!("connecting to `{}:{}` took longer than {limit:?}", target.host, target.port),
-                ))
-            }),
+            Some(limit) => tokio::time::timeout(limit, connect)
+                .await
+                .unwrap_or_else(|_| {
+                    Err(TransportError::new(
+                        TransportErrorKind::Timeout(TimeoutKind::Connect),
+                        format!(
+                            "connecting to `{}:{}` took longer than {limit:?}",
+                            target.host, target.port
+                        ),
+                    ))
+                }),
             None => connect.await,
         }
     }
 
     /// Opens a `CONNECT` tunnel to `target` on `tcp`, a connection to `proxy`.
-    async fn tunnel(tcp: TcpStream, target: &Target, proxy: &ProxyUrl) -> Result<TcpStream, TransportError> {
-        let io = |e: std::io::Error| TransportError::new(TransportErrorKind::Connect, format!("proxy {proxy}: {e}"));
+    async fn tunnel(
+        tcp: TcpStream,
+        target: &Target,
+        proxy: &ProxyUrl,
+    ) -> Result<TcpStream, TransportError> {
+        let io = |e: std::io::Error| {
+            TransportError::new(TransportErrorKind::Connect, format!("proxy {proxy}: {e}"))
+        };
         let mut conn = Conn::Plain(tcp);
-        conn.write_all(&connect_request(target, proxy)).await.map_err(io)?;
+        conn.write_all(&connect_request(target, proxy))
+            .await
+            .map_err(io)?;
         let mut reader = ConnectReader::default();
         let mut buf = [0; 1024];
         loop {
             let n = conn.read(&mut buf).await.map_err(io)?;
             if n == 0 {
-                return Err(io(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "closed the connection before answering CONNECT")));
+                return Err(io(std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "closed the connection before answering CONNECT",
+                )));
             }
             if reader.feed(&buf[..n], target, proxy)? {
                 break;
@@ -195,9 +235,14 @@ impl HttpsClient {
 
     /// A TCP connection to the first address of `target` that accepts one.
     async fn tcp(target: &Target) -> Result<TcpStream, TransportError> {
-        let addrs = tokio::net::lookup_host((target.host.as_str(), target.port)).await.map_err(|e| {
-            TransportError::new(TransportErrorKind::Connect, format!("resolving `{}`: {e}", target.host))
-        })?;
+        let addrs = tokio::net::lookup_host((target.host.as_str(), target.port))
+            .await
+            .map_err(|e| {
+                TransportError::new(
+                    TransportErrorKind::Connect,
+                    format!("resolving `{}`: {e}", target.host),
+                )
+            })?;
         let mut last = None;
         let mut tcp = None;
         for addr in addrs {
@@ -224,7 +269,9 @@ impl HttpsClient {
         max_body: usize,
         reused: bool,
     ) -> Result<(HttpResponse, bool), (TransportError, bool)> {
-        let io = |what: &str, e: std::io::Error| TransportError::new(TransportErrorKind::Io, format!("{what}: {e}"));
+        let io = |what: &str, e: std::io::Error| {
+            TransportError::new(TransportErrorKind::Io, format!("{what}: {e}"))
+        };
         if let Err(e) = conn.write_all(wire).await {
             return Err((io("sending the request", e), reused));
         }
@@ -237,7 +284,10 @@ impl HttpsClient {
             };
             if n == 0 {
                 let started = reader.started;
-                return reader.eof().map(|r| (r, false)).map_err(|e| (e, reused && !started));
+                return reader
+                    .eof()
+                    .map(|r| (r, false))
+                    .map_err(|e| (e, reused && !started));
             }
             match reader.feed(&buf[..n]) {
                 Ok(Progress::NeedMore) => {}
@@ -249,7 +299,11 @@ impl HttpsClient {
 }
 
 impl HttpClient for HttpsClient {
-    fn send(&self, request: http::Request<Vec<u8>>, max_body: usize) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+        max_body: usize,
+    ) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
         Box::pin(async move {
             let target = Target::of(request.uri())?;
             let route = self.proxy.route(&target);
@@ -265,7 +319,9 @@ impl HttpClient for HttpsClient {
             loop {
                 // A parked connection with bytes waiting (a response nobody asked for) or
                 // closed by the server is discarded; the request then goes on a new one.
-                let parked = lease.take().and_then(|mut conn| (!conn.has_pending()).then_some(conn));
+                let parked = lease
+                    .take()
+                    .and_then(|mut conn| (!conn.has_pending()).then_some(conn));
                 let reused = parked.is_some();
                 let mut conn = match parked {
                     Some(conn) => conn,
@@ -299,8 +355,13 @@ mod tests {
     use crate::client::http1::test_server::{self, url};
 
     async fn body(client: &HttpsClient, url: &str) -> String {
-        let request = http::Request::post(format!("{url}/")).body(b"Action=X".to_vec()).unwrap();
-        let response = client.send(request, 1024).await.expect("the request succeeds");
+        let request = http::Request::post(format!("{url}/"))
+            .body(b"Action=X".to_vec())
+            .unwrap();
+        let response = client
+            .send(request, 1024)
+            .await
+            .expect("the request succeeds");
         assert_eq!(response.status, 200);
         String::from_utf8(response.body).unwrap()
     }
@@ -309,9 +370,16 @@ mod tests {
     async fn keep_alive_connections_are_reused() {
         for tls in [false, true] {
             let url = url(test_server::start(100, tls), tls);
-            let client = HttpsClient::with_tls_config(Some(Duration::from_secs(5)), test_server::trusting_client_config());
+            let client = HttpsClient::with_tls_config(
+                Some(Duration::from_secs(5)),
+                test_server::trusting_client_config(),
+            );
             for req in 0..3 {
-                assert_eq!(body(&client, &url).await, format!("conn=0 req={req}"), "tls: {tls}");
+                assert_eq!(
+                    body(&client, &url).await,
+                    format!("conn=0 req={req}"),
+                    "tls: {tls}"
+                );
             }
         }
     }
@@ -320,14 +388,21 @@ mod tests {
     async fn connections_the_server_closed_while_idle_are_replaced_transparently() {
         for tls in [false, true] {
             let url = url(test_server::start(1, tls), tls);
-            let client = HttpsClient::with_tls_config(Some(Duration::from_secs(5)), test_server::trusting_client_config());
+            let client = HttpsClient::with_tls_config(
+                Some(Duration::from_secs(5)),
+                test_server::trusting_client_config(),
+            );
             let mut seen = Vec::new();
             for _ in 0..3 {
                 seen.push(body(&client, &url).await);
                 // Let the server's close arrive, so the next send meets a dead pooled connection.
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }
-            assert_eq!(seen, ["conn=0 req=0", "conn=1 req=0", "conn=2 req=0"], "tls: {tls}");
+            assert_eq!(
+                seen,
+                ["conn=0 req=0", "conn=1 req=0", "conn=2 req=0"],
+                "tls: {tls}"
+            );
         }
     }
 
@@ -335,17 +410,29 @@ mod tests {
     async fn untrusted_certificates_fail_the_handshake() {
         let url = url(test_server::start(1, true), true);
         let client = HttpsClient::new(Some(Duration::from_secs(5))).unwrap();
-        let request = http::Request::post(format!("{url}/")).body(Vec::new()).unwrap();
+        let request = http::Request::post(format!("{url}/"))
+            .body(Vec::new())
+            .unwrap();
         let e = client.send(request, 1024).await.unwrap_err();
         assert_eq!(e.kind(), &TransportErrorKind::Connect, "{e}");
-        assert!(e.to_string().contains("TLS handshake with `localhost`") && e.to_string().contains("UnknownIssuer"), "{e}");
+        assert!(
+            e.to_string().contains("TLS handshake with `localhost`")
+                && e.to_string().contains("UnknownIssuer"),
+            "{e}"
+        );
     }
 
     #[tokio::test]
     async fn refused_connections_are_connect_errors() {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let client = HttpsClient::new(Some(Duration::from_secs(5))).unwrap();
-        let request = http::Request::post(format!("http://127.0.0.1:{port}/")).body(Vec::new()).unwrap();
+        let request = http::Request::post(format!("http://127.0.0.1:{port}/"))
+            .body(Vec::new())
+            .unwrap();
         let e = client.send(request, 1024).await.unwrap_err();
         assert_eq!(e.kind(), &TransportErrorKind::Connect, "{e}");
         assert!(e.to_string().contains(&format!("127.0.0.1:{port}")), "{e}");

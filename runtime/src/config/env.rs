@@ -62,7 +62,9 @@ pub trait Env: Send + Sync + fmt::Debug {
             Some(v) => match v.into_string() {
                 Ok(s) if s.trim().is_empty() => Ok(None),
                 Ok(s) => Ok(Some(s.trim().to_owned())),
-                Err(_) => Err(ProfileError::InvalidEnvironment { name: name.to_owned() }),
+                Err(_) => Err(ProfileError::InvalidEnvironment {
+                    name: name.to_owned(),
+                }),
             },
         }
     }
@@ -85,7 +87,9 @@ impl Env for ProcessEnv {
         use std::io::Read as _;
         let mut bytes = Vec::new();
         let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
-        std::fs::File::open(path)?.take(cap).read_to_end(&mut bytes)?;
+        std::fs::File::open(path)?
+            .take(cap)
+            .read_to_end(&mut bytes)?;
         if bytes.len() > limit {
             return Err(too_large(limit));
         }
@@ -143,7 +147,10 @@ impl Env for MemoryEnv {
     }
 
     fn read_file(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-        self.files.get(path).cloned().ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
+        self.files
+            .get(path)
+            .cloned()
+            .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
     }
 
     fn is_windows(&self) -> bool {

@@ -34,7 +34,9 @@ use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant, SystemTime};
 
 use super::clock::ServiceClock;
-use super::provider::{Credentials, CredentialsError, ProvideCredentials, SharedCredentialsProvider};
+use super::provider::{
+    Credentials, CredentialsError, ProvideCredentials, SharedCredentialsProvider,
+};
 use crate::future::BoxFuture;
 
 /// The default refresh-ahead window.
@@ -140,13 +142,17 @@ impl CachingProvider {
     fn in_refresh_window(&self, creds: &Credentials, now: SystemTime) -> bool {
         match creds.expiry() {
             None => false,
-            Some(expiry) => now.checked_add(self.refresh_ahead).is_none_or(|t| t >= expiry),
+            Some(expiry) => now
+                .checked_add(self.refresh_ahead)
+                .is_none_or(|t| t >= expiry),
         }
     }
 
     fn backoff(&self, failures: u32) -> Duration {
         let factor = 1u32 << failures.saturating_sub(1).min(16);
-        self.retry_backoff.saturating_mul(factor).min(MAX_RETRY_BACKOFF.max(self.retry_backoff))
+        self.retry_backoff
+            .saturating_mul(factor)
+            .min(MAX_RETRY_BACKOFF.max(self.retry_backoff))
     }
 
     async fn get(&self) -> Result<Credentials, CredentialsError> {
@@ -154,7 +160,12 @@ impl CachingProvider {
             let step = {
                 let mut st = self.lock();
                 let now = (self.clock)();
-                match st.cached.as_ref().filter(|c| !c.is_expired_at(now)).cloned() {
+                match st
+                    .cached
+                    .as_ref()
+                    .filter(|c| !c.is_expired_at(now))
+                    .cloned()
+                {
                     Some(c) if !self.in_refresh_window(&c, now) => return Ok(c),
                     Some(c) => {
                         if st.loading || st.quiet_until.is_some_and(|t| now < t) {
@@ -173,7 +184,13 @@ impl CachingProvider {
             match step {
                 Step::Lead(fallback) => return self.lead(fallback).await,
                 Step::Wait(generation) => {
-                    if let Some(result) = (Waiter { cache: self, generation, id: None }).await {
+                    if let Some(result) = (Waiter {
+                        cache: self,
+                        generation,
+                        id: None,
+                    })
+                    .await
+                    {
                         return result;
                     }
                     // The load was abandoned (its caller went away): try again.
@@ -184,7 +201,10 @@ impl CachingProvider {
 
     /// Runs a load as the one caller doing so; `fallback` is what to serve if it fails.
     async fn lead(&self, fallback: Option<Credentials>) -> Result<Credentials, CredentialsError> {
-        let mut guard = LeadGuard { cache: self, finished: false };
+        let mut guard = LeadGuard {
+            cache: self,
+            finished: false,
+        };
         let result = load(self.inner.as_ref(), self.load_timeout).await;
         guard.finished = true;
         let now = (self.clock)();
@@ -347,16 +367,25 @@ impl fmt::Debug for CachingProvider {
 }
 
 /// One call of `inner`, with a timeout, and with a panic turned into an error.
-async fn load(inner: &dyn ProvideCredentials, timeout: Duration) -> Result<Credentials, CredentialsError> {
+async fn load(
+    inner: &dyn ProvideCredentials,
+    timeout: Duration,
+) -> Result<Credentials, CredentialsError> {
     let provider = inner.name();
     let fut = match catch_unwind(AssertUnwindSafe(|| inner.provide_credentials())) {
         Ok(fut) => fut,
         Err(payload) => return Err(panicked(provider, payload.as_ref())),
     };
-    let fut = CatchUnwind { fut: Some(fut), provider };
+    let fut = CatchUnwind {
+        fut: Some(fut),
+        provider,
+    };
     match with_timeout(fut, timeout).await {
         Some(result) => result,
-        None => Err(CredentialsError::Timeout { provider, after: timeout }),
+        None => Err(CredentialsError::Timeout {
+            provider,
+            after: timeout,
+        }),
     }
 }
 
@@ -407,8 +436,15 @@ impl Future for CatchUnwind<'_> {
 /// Runs `fut` with a deadline: `None` when it did not finish within `timeout`.
 /// Runtime-agnostic: the deadline is kept by a timer thread that exits as soon as either side
 /// finishes. Should the thread fail to start, `fut` runs without a deadline.
-pub(crate) async fn with_timeout<F: Future + Unpin>(fut: F, timeout: Duration) -> Option<F::Output> {
-    Timeout { fut, delay: Delay::new(timeout) }.await
+pub(crate) async fn with_timeout<F: Future + Unpin>(
+    fut: F,
+    timeout: Duration,
+) -> Option<F::Output> {
+    Timeout {
+        fut,
+        delay: Delay::new(timeout),
+    }
+    .await
 }
 
 struct Timeout<F> {
@@ -450,7 +486,10 @@ struct DelayState {
 
 impl Delay {
     fn new(after: Duration) -> Self {
-        let shared = Arc::new(DelayShared { state: Mutex::new(DelayState::default()), cond: Condvar::new() });
+        let shared = Arc::new(DelayShared {
+            state: Mutex::new(DelayState::default()),
+            cond: Condvar::new(),
+        });
         let deadline = Instant::now().checked_add(after);
         let thread_shared = Arc::clone(&shared);
         // Without a thread (or with a deadline beyond representable time) the timer never fires.
@@ -478,12 +517,20 @@ impl Delay {
                 }
                 return;
             }
-            st = shared.cond.wait_timeout(st, deadline - now).unwrap_or_else(PoisonError::into_inner).0;
+            st = shared
+                .cond
+                .wait_timeout(st, deadline - now)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
         }
     }
 
     fn poll_fired(&mut self, cx: &mut Context<'_>) -> bool {
-        let mut st = self.shared.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut st = self
+            .shared
+            .state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         if st.fired {
             return true;
         }
@@ -497,7 +544,11 @@ impl Delay {
 
 impl Drop for Delay {
     fn drop(&mut self) {
-        self.shared.state.lock().unwrap_or_else(PoisonError::into_inner).cancelled = true;
+        self.shared
+            .state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .cancelled = true;
         self.shared.cond.notify_all();
     }
 }
@@ -508,8 +559,10 @@ mod tests {
 
     #[test]
     fn backoff_doubles_and_caps() {
-        let p = CachingProvider::new(Arc::new(super::super::provider::StaticCredentials::new("a", "b", None)))
-            .retry_backoff(Duration::from_secs(1));
+        let p = CachingProvider::new(Arc::new(super::super::provider::StaticCredentials::new(
+            "a", "b", None,
+        )))
+        .retry_backoff(Duration::from_secs(1));
         let secs: Vec<u64> = (1..=9).map(|n| p.backoff(n).as_secs()).collect();
         assert_eq!(secs, [1, 2, 4, 8, 16, 32, 60, 60, 60]);
         let p = p.retry_backoff(Duration::from_secs(120));

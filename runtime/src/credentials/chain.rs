@@ -6,7 +6,9 @@
 
 use std::sync::Arc;
 
-use super::provider::{Credentials, CredentialsError, ProvideCredentials, SharedCredentialsProvider};
+use super::provider::{
+    Credentials, CredentialsError, ProvideCredentials, SharedCredentialsProvider,
+};
 use crate::future::BoxFuture;
 
 /// Providers asked in order until one has credentials (see the [module docs](self)).
@@ -50,7 +52,9 @@ impl ProviderChain {
         for provider in &self.providers {
             match provider.provide_credentials().await {
                 Ok(creds) => return Ok(creds),
-                Err(CredentialsError::NotLoaded { provider, reason }) => declined.push(format!("{provider}: {reason}")),
+                Err(CredentialsError::NotLoaded { provider, reason }) => {
+                    declined.push(format!("{provider}: {reason}"))
+                }
                 Err(other) => return Err(other),
             }
         }
@@ -59,7 +63,10 @@ impl ProviderChain {
         } else {
             format!("no provider had credentials; tried {}", declined.join("; "))
         };
-        Err(CredentialsError::NotLoaded { provider: Self::NAME, reason })
+        Err(CredentialsError::NotLoaded {
+            provider: Self::NAME,
+            reason,
+        })
     }
 }
 

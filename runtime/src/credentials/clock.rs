@@ -49,7 +49,14 @@ impl std::fmt::Debug for ServiceClock {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ServiceClock")
             .field("offset_ms", &self.offset_ms())
-            .field("local", &if self.local.is_some() { "custom" } else { "system" })
+            .field(
+                "local",
+                &if self.local.is_some() {
+                    "custom"
+                } else {
+                    "system"
+                },
+            )
             .finish()
     }
 }
@@ -62,7 +69,10 @@ impl ServiceClock {
 
     /// A clock whose local time comes from `now` (for tests and recorded traffic).
     pub fn with_local_time(now: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
-        ServiceClock { offset_ms: Arc::default(), local: Some(Arc::new(now)) }
+        ServiceClock {
+            offset_ms: Arc::default(),
+            local: Some(Arc::new(now)),
+        }
     }
 
     /// A clock whose local time is always `at`.
@@ -72,7 +82,9 @@ impl ServiceClock {
 
     /// The local time: the system clock, or the time source given.
     pub fn local_now(&self) -> SystemTime {
-        self.local.as_ref().map_or_else(SystemTime::now, |now| now())
+        self.local
+            .as_ref()
+            .map_or_else(SystemTime::now, |now| now())
     }
 
     /// The learned offset (service time minus local time) in milliseconds.
@@ -112,7 +124,11 @@ impl ServiceClock {
             return Learned::Unchanged;
         }
         // Within the dead band of local time means the local clock was right after all.
-        let offset = if offset.unsigned_abs() < MIN_CLOCK_CORRECTION.as_millis() as u64 { 0 } else { offset };
+        let offset = if offset.unsigned_abs() < MIN_CLOCK_CORRECTION.as_millis() as u64 {
+            0
+        } else {
+            offset
+        };
         self.offset_ms.store(offset, Ordering::Relaxed);
         Learned::Changed(offset)
     }
@@ -133,23 +149,53 @@ mod tests {
     fn offsets_are_bounded_and_relearned_both_ways() {
         let clock = ServiceClock::new();
         let local = SystemTime::now();
-        assert_eq!(clock.learn(local + 2 * HOUR, local), Learned::Changed(2 * 3600 * 1000));
+        assert_eq!(
+            clock.learn(local + 2 * HOUR, local),
+            Learned::Changed(2 * 3600 * 1000)
+        );
         let shared = clock.clone();
-        assert!(shared.now() > SystemTime::now() + HOUR, "clones share the offset");
-        assert_eq!(clock.learn(local + 2 * HOUR + Duration::from_secs(30), local), Learned::Unchanged);
+        assert!(
+            shared.now() > SystemTime::now() + HOUR,
+            "clones share the offset"
+        );
+        assert_eq!(
+            clock.learn(local + 2 * HOUR + Duration::from_secs(30), local),
+            Learned::Unchanged
+        );
         // Downwards, back to none.
-        assert_eq!(clock.learn(local + Duration::from_secs(10), local), Learned::Changed(0));
+        assert_eq!(
+            clock.learn(local + Duration::from_secs(10), local),
+            Learned::Changed(0)
+        );
         assert_eq!(clock.offset_ms(), 0);
-        assert_eq!(clock.learn(local - 3 * HOUR, local), Learned::Changed(-3 * 3600 * 1000));
+        assert_eq!(
+            clock.learn(local - 3 * HOUR, local),
+            Learned::Changed(-3 * 3600 * 1000)
+        );
         // Years away: ignored, the current offset stays.
         let in_2031 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_924_992_000);
-        assert!(matches!(clock.learn(in_2031, local), Learned::OutOfBounds(_)));
+        assert!(matches!(
+            clock.learn(in_2031, local),
+            Learned::OutOfBounds(_)
+        ));
         let year_9999 = SystemTime::UNIX_EPOCH + Duration::from_secs(253_402_300_799);
-        assert!(matches!(clock.learn(year_9999, local), Learned::OutOfBounds(_)));
-        assert!(matches!(clock.learn(SystemTime::UNIX_EPOCH, local), Learned::OutOfBounds(_)));
+        assert!(matches!(
+            clock.learn(year_9999, local),
+            Learned::OutOfBounds(_)
+        ));
+        assert!(matches!(
+            clock.learn(SystemTime::UNIX_EPOCH, local),
+            Learned::OutOfBounds(_)
+        ));
         assert_eq!(clock.offset_ms(), -3 * 3600 * 1000);
-        assert!(matches!(clock.learn(local + 25 * HOUR, local), Learned::OutOfBounds(_)));
-        assert_eq!(clock.learn(local + 23 * HOUR, local), Learned::Changed(23 * 3600 * 1000));
+        assert!(matches!(
+            clock.learn(local + 25 * HOUR, local),
+            Learned::OutOfBounds(_)
+        ));
+        assert_eq!(
+            clock.learn(local + 23 * HOUR, local),
+            Learned::Changed(23 * 3600 * 1000)
+        );
         clock.forget();
         assert_eq!(clock.offset_ms(), 0);
     }

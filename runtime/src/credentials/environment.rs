@@ -44,7 +44,11 @@ impl EnvironmentCredentials {
     /// set, a value is not UTF-8, or `AWS_CREDENTIAL_EXPIRATION` is not an RFC 3339 date-time.
     pub fn load_from(env: &dyn Env) -> Result<Credentials, CredentialsError> {
         let var = |name: &str| {
-            env.var(name).map_err(|e| CredentialsError::InvalidConfiguration { provider: Self::NAME, reason: e.to_string() })
+            env.var(name)
+                .map_err(|e| CredentialsError::InvalidConfiguration {
+                    provider: Self::NAME,
+                    reason: e.to_string(),
+                })
         };
         let id = var("AWS_ACCESS_KEY_ID")?;
         let secret = var("AWS_SECRET_ACCESS_KEY")?;
@@ -73,11 +77,12 @@ impl EnvironmentCredentials {
         let expiry = match var("AWS_CREDENTIAL_EXPIRATION")? {
             None => None,
             Some(text) => {
-                let t = wire::parse_timestamp(&text, wire::TimestampFormat::DateTime)
-                    .map_err(|_| CredentialsError::InvalidConfiguration {
+                let t = wire::parse_timestamp(&text, wire::TimestampFormat::DateTime).map_err(
+                    |_| CredentialsError::InvalidConfiguration {
                         provider: Self::NAME,
                         reason: "AWS_CREDENTIAL_EXPIRATION is not an RFC 3339 date-time".to_owned(),
-                    })?;
+                    },
+                )?;
                 Some(SystemTime::from(t))
             }
         };
@@ -115,16 +120,28 @@ mod tests {
             .with_var("AWS_ACCOUNT_ID", "123456789012");
         let c = EnvironmentCredentials::load_from(&env).unwrap();
         assert_eq!(c.account_id(), Some("123456789012"));
-        assert_eq!((c.access_key_id(), c.secret_access_key(), c.session_token()), ("AKID", "SECRET", Some("TOKEN")));
-        assert_eq!(c.expiry(), Some(SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_893_553_445)));
+        assert_eq!(
+            (c.access_key_id(), c.secret_access_key(), c.session_token()),
+            ("AKID", "SECRET", Some("TOKEN"))
+        );
+        assert_eq!(
+            c.expiry(),
+            Some(SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_893_553_445))
+        );
     }
 
     #[test]
     fn environment_errors_name_the_variable() {
         let none = EnvironmentCredentials::load_from(&MemoryEnv::new()).unwrap_err();
         assert!(matches!(none, CredentialsError::NotLoaded { .. }), "{none}");
-        let half = EnvironmentCredentials::load_from(&MemoryEnv::new().with_var("AWS_ACCESS_KEY_ID", "AKID")).unwrap_err();
-        assert!(half.to_string().contains("AWS_SECRET_ACCESS_KEY is not"), "{half}");
+        let half = EnvironmentCredentials::load_from(
+            &MemoryEnv::new().with_var("AWS_ACCESS_KEY_ID", "AKID"),
+        )
+        .unwrap_err();
+        assert!(
+            half.to_string().contains("AWS_SECRET_ACCESS_KEY is not"),
+            "{half}"
+        );
         let bad_expiry = MemoryEnv::new()
             .with_var("AWS_ACCESS_KEY_ID", "AKID")
             .with_var("AWS_SECRET_ACCESS_KEY", "SECRET")
@@ -135,10 +152,17 @@ mod tests {
         {
             use std::os::unix::ffi::OsStringExt;
             let env = MemoryEnv::new()
-                .with_var("AWS_ACCESS_KEY_ID", std::ffi::OsString::from_vec(vec![0xff, 0xfe]))
+                .with_var(
+                    "AWS_ACCESS_KEY_ID",
+                    std::ffi::OsString::from_vec(vec![0xff, 0xfe]),
+                )
                 .with_var("AWS_SECRET_ACCESS_KEY", "SECRET");
             let e = EnvironmentCredentials::load_from(&env).unwrap_err();
-            assert!(e.to_string().contains("AWS_ACCESS_KEY_ID is not valid UTF-8"), "{e}");
+            assert!(
+                e.to_string()
+                    .contains("AWS_ACCESS_KEY_ID is not valid UTF-8"),
+                "{e}"
+            );
         }
     }
 }

@@ -15,4 +15,6 @@ mod provider;
 
 pub use clock::{Learned, ServiceClock, MAX_CLOCK_OFFSET, MIN_CLOCK_CORRECTION};
 pub use environment::{env_var, EnvironmentCredentials};
-pub use provider::{Credentials, CredentialsError, ProvideCredentials, SharedCredentialsProvider, StaticCredentials};
+pub use provider::{
+    Credentials, CredentialsError, ProvideCredentials, SharedCredentialsProvider, StaticCredentials,
+};

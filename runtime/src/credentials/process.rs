@@ -54,7 +54,10 @@ impl CredentialProcessProvider {
     /// Runs `command` (a command line for `sh -c`, or `cmd.exe /C` on Windows) with the default
     /// timeout of 60 s. Standard input is inherited, so the command may prompt on a terminal.
     pub fn new(command: impl Into<String>) -> Self {
-        CredentialProcessProvider { command: command.into(), timeout: DEFAULT_PROCESS_TIMEOUT }
+        CredentialProcessProvider {
+            command: command.into(),
+            timeout: DEFAULT_PROCESS_TIMEOUT,
+        }
     }
 
     /// How long the command may run before it is killed and the load fails with
@@ -73,7 +76,10 @@ impl CredentialProcessProvider {
     }
 
     fn error(&self, reason: String) -> CredentialsError {
-        CredentialsError::ProviderError { provider: Self::NAME, reason }
+        CredentialsError::ProviderError {
+            provider: Self::NAME,
+            reason,
+        }
     }
 
     async fn load(&self) -> Result<Credentials, CredentialsError> {
@@ -86,20 +92,36 @@ impl CredentialProcessProvider {
         let command = self.command.clone();
         let timeout = self.timeout;
         let output = BlockingJob::spawn(move |cancel| run(&command, timeout, &cancel))
-            .map_err(|e| self.error(format!("could not start a thread to run `{}`: {e}", self.program())))?
+            .map_err(|e| {
+                self.error(format!(
+                    "could not start a thread to run `{}`: {e}",
+                    self.program()
+                ))
+            })?
             .await;
         let output = match output {
             Some(Ok(o)) => o,
             Some(Err(RunError::Spawn(e))) => {
-                return Err(self.error(format!("could not run `{}` through the shell: {e}", self.program())))
+                return Err(self.error(format!(
+                    "could not run `{}` through the shell: {e}",
+                    self.program()
+                )))
             }
             Some(Err(RunError::Io(e))) => {
                 return Err(self.error(format!("failed while running `{}`: {e}", self.program())))
             }
             Some(Err(RunError::TimedOut)) => {
-                return Err(CredentialsError::Timeout { provider: Self::NAME, after: timeout })
+                return Err(CredentialsError::Timeout {
+                    provider: Self::NAME,
+                    after: timeout,
+                })
             }
-            None => return Err(self.error(format!("the thread running `{}` stopped unexpectedly", self.program()))),
+            None => {
+                return Err(self.error(format!(
+                    "the thread running `{}` stopped unexpectedly",
+                    self.program()
+                )))
+            }
         };
         if !output.status.success() {
             return Err(self.error(format!(
@@ -110,9 +132,13 @@ impl CredentialProcessProvider {
             )));
         }
         if output.stdout_truncated {
-            return Err(self.error(format!("`{}` printed more than {MAX_STDOUT} bytes", self.program())));
+            return Err(self.error(format!(
+                "`{}` printed more than {MAX_STDOUT} bytes",
+                self.program()
+            )));
         }
-        parse_document(&output.stdout, Self::NAME).map_err(|why| self.error(format!("`{}` printed {why}", self.program())))
+        parse_document(&output.stdout, Self::NAME)
+            .map_err(|why| self.error(format!("`{}` printed {why}", self.program())))
     }
 }
 
@@ -142,7 +168,11 @@ fn stderr_excerpt(stderr: &[u8]) -> String {
     if text.is_empty() {
         return String::new();
     }
-    let mut shown: String = text.chars().take(STDERR_SHOWN).map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let mut shown: String = text
+        .chars()
+        .take(STDERR_SHOWN)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     if text.chars().count() > STDERR_SHOWN {
         shown.push_str("...");
     }
@@ -154,10 +184,15 @@ fn stderr_excerpt(stderr: &[u8]) -> String {
 /// default chain.
 fn is_one(number: &str) -> bool {
     let (mantissa, exponent) = match number.find(['e', 'E']) {
-        Some(i) => (&number[..i], number[i + 1..].trim_start_matches('+').parse::<i64>().ok()),
+        Some(i) => (
+            &number[..i],
+            number[i + 1..].trim_start_matches('+').parse::<i64>().ok(),
+        ),
         None => (number, Some(0)),
     };
-    let Some(exponent) = exponent else { return false };
+    let Some(exponent) = exponent else {
+        return false;
+    };
     let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     if !(int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())) {
         return false;
@@ -184,7 +219,8 @@ pub fn parse_document(stdout: &[u8], provider: &'static str) -> Result<Credentia
         return Err("nothing on standard output (expected a JSON object)".to_owned());
     }
     // The position only: the error's own text may quote a character of a secret.
-    let doc = crate::json::parse(text).map_err(|e| format!("output that is not valid JSON (at byte {})", e.offset()))?;
+    let doc = crate::json::parse(text)
+        .map_err(|e| format!("output that is not valid JSON (at byte {})", e.offset()))?;
     let JsonValue::Object(members) = doc else {
         return Err("JSON that is not an object".to_owned());
     };
@@ -192,7 +228,9 @@ pub fn parse_document(stdout: &[u8], provider: &'static str) -> Result<Credentia
     let get = |key: &str| members.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v);
     match get("Version") {
         Some(JsonValue::Number(n)) if is_one(n) => {}
-        Some(JsonValue::Number(_)) => return Err("an unsupported Version (only 1 is supported)".to_owned()),
+        Some(JsonValue::Number(_)) => {
+            return Err("an unsupported Version (only 1 is supported)".to_owned())
+        }
         Some(_) => return Err("a Version that is not a number (expected 1)".to_owned()),
         None => return Err("JSON without a Version member (expected 1)".to_owned()),
     }
@@ -288,10 +326,11 @@ fn shell(command: &str) -> Command {
 /// Shell builtins with no program of the same name, which `exec` cannot run.
 #[cfg(not(windows))]
 const BUILTINS: &[&str] = &[
-    ".", "alias", "bg", "break", "builtin", "case", "cd", "command", "continue", "do", "done", "elif", "else", "esac",
-    "eval", "exec", "exit", "export", "fg", "fi", "for", "getopts", "hash", "if", "in", "jobs", "local", "read",
-    "readonly", "return", "select", "set", "shift", "source", "then", "times", "trap", "type", "ulimit", "umask",
-    "unalias", "unset", "until", "wait", "while",
+    ".", "alias", "bg", "break", "builtin", "case", "cd", "command", "continue", "do", "done",
+    "elif", "else", "esac", "eval", "exec", "exit", "export", "fg", "fi", "for", "getopts", "hash",
+    "if", "in", "jobs", "local", "read", "readonly", "return", "select", "set", "shift", "source",
+    "then", "times", "trap", "type", "ulimit", "umask", "unalias", "unset", "until", "wait",
+    "while",
 ];
 
 /// `exec <command>` for a single simple command, so the shell replaces itself with the program
@@ -302,9 +341,12 @@ const BUILTINS: &[&str] = &[
 fn exec_form(command: &str) -> Option<String> {
     let command = command.trim();
     let program = command.split_whitespace().next()?;
-    let plain_program =
-        program.chars().all(|c| c.is_ascii_alphanumeric() || "_./~+-@%:,".contains(c)) && !BUILTINS.contains(&program);
-    let one_command = !command.contains([';', '&', '|', '\n', '\r', '(', ')', '{', '}', '`', '!', '#']);
+    let plain_program = program
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "_./~+-@%:,".contains(c))
+        && !BUILTINS.contains(&program);
+    let one_command =
+        !command.contains([';', '&', '|', '\n', '\r', '(', ')', '{', '}', '`', '!', '#']);
     (plain_program && one_command).then(|| format!("exec {command}"))
 }
 
@@ -347,24 +389,38 @@ fn run(command: &str, timeout: Duration, cancel: &AtomicBool) -> Result<Output, 
     // whole mpmc machinery (about 25 KiB) into every program with the default chain.
     let pipes = Arc::new((Mutex::new(Pipes::default()), Condvar::new()));
     for (is_stdout, pipe) in [
-        (true, child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>)),
-        (false, child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>)),
+        (
+            true,
+            child
+                .stdout
+                .take()
+                .map(|p| Box::new(p) as Box<dyn Read + Send>),
+        ),
+        (
+            false,
+            child
+                .stderr
+                .take()
+                .map(|p| Box::new(p) as Box<dyn Read + Send>),
+        ),
     ] {
         let Some(pipe) = pipe else { continue };
         let shared = Arc::clone(&pipes);
         let limit = if is_stdout { MAX_STDOUT } else { MAX_STDERR };
         pipes.0.lock().unwrap_or_else(PoisonError::into_inner).open += 1;
-        let spawned = std::thread::Builder::new().name("credential-process-io".to_owned()).spawn(move || {
-            let read = drain(pipe, limit);
-            let mut p = shared.0.lock().unwrap_or_else(PoisonError::into_inner);
-            p.open -= 1;
-            if is_stdout {
-                p.stdout = Some(read);
-            } else {
-                p.stderr = Some(read);
-            }
-            shared.1.notify_all();
-        });
+        let spawned = std::thread::Builder::new()
+            .name("credential-process-io".to_owned())
+            .spawn(move || {
+                let read = drain(pipe, limit);
+                let mut p = shared.0.lock().unwrap_or_else(PoisonError::into_inner);
+                p.open -= 1;
+                if is_stdout {
+                    p.stdout = Some(read);
+                } else {
+                    p.stderr = Some(read);
+                }
+                shared.1.notify_all();
+            });
         if let Err(e) = spawned {
             kill(&mut child);
             return Err(RunError::Io(e));
@@ -396,14 +452,34 @@ fn run(command: &str, timeout: Duration, cancel: &AtomicBool) -> Result<Output, 
             None => Duration::MAX,
         };
         // Wake up now and then to notice cancellation.
-        p = pipes.1.wait_timeout(p, wait.min(Duration::from_millis(100))).unwrap_or_else(PoisonError::into_inner).0;
+        p = pipes
+            .1
+            .wait_timeout(p, wait.min(Duration::from_millis(100)))
+            .unwrap_or_else(PoisonError::into_inner)
+            .0;
         if p.open > 0 && !p.failed() && (past_deadline() || cancel.load(Ordering::Relaxed)) {
             return Err(RunError::TimedOut);
         }
     }
-    let stdout = p.stdout.take().transpose().map_err(RunError::Io)?.unwrap_or_default();
-    let stderr = p.stderr.take().transpose().map_err(RunError::Io)?.unwrap_or_default().0;
-    Ok(Output { status, stdout: stdout.0, stdout_truncated: stdout.1, stderr })
+    let stdout = p
+        .stdout
+        .take()
+        .transpose()
+        .map_err(RunError::Io)?
+        .unwrap_or_default();
+    let stderr = p
+        .stderr
+        .take()
+        .transpose()
+        .map_err(RunError::Io)?
+        .unwrap_or_default()
+        .0;
+    Ok(Output {
+        status,
+        stdout: stdout.0,
+        stdout_truncated: stdout.1,
+        stderr,
+    })
 }
 
 /// The pipe readers' results and how many are still reading.
@@ -434,30 +510,38 @@ struct JobState<T> {
 
 impl<T: Send + 'static> BlockingJob<T> {
     fn spawn(f: impl FnOnce(Arc<AtomicBool>) -> T + Send + 'static) -> std::io::Result<Self> {
-        let shared = Arc::new(Mutex::new(JobState { result: None, waker: None }));
+        let shared = Arc::new(Mutex::new(JobState {
+            result: None,
+            waker: None,
+        }));
         let cancel = Arc::new(AtomicBool::new(false));
         let (thread_shared, thread_cancel) = (Arc::clone(&shared), Arc::clone(&cancel));
-        std::thread::Builder::new().name("credential-process".to_owned()).spawn(move || {
-            // Reports even when `f` panics, so the future always completes.
-            struct Report<T> {
-                shared: Arc<Mutex<JobState<T>>>,
-                value: Option<T>,
-            }
-            impl<T> Drop for Report<T> {
-                fn drop(&mut self) {
-                    let waker = {
-                        let mut st = self.shared.lock().unwrap_or_else(PoisonError::into_inner);
-                        st.result = Some(self.value.take());
-                        st.waker.take()
-                    };
-                    if let Some(w) = waker {
-                        w.wake();
+        std::thread::Builder::new()
+            .name("credential-process".to_owned())
+            .spawn(move || {
+                // Reports even when `f` panics, so the future always completes.
+                struct Report<T> {
+                    shared: Arc<Mutex<JobState<T>>>,
+                    value: Option<T>,
+                }
+                impl<T> Drop for Report<T> {
+                    fn drop(&mut self) {
+                        let waker = {
+                            let mut st = self.shared.lock().unwrap_or_else(PoisonError::into_inner);
+                            st.result = Some(self.value.take());
+                            st.waker.take()
+                        };
+                        if let Some(w) = waker {
+                            w.wake();
+                        }
                     }
                 }
-            }
-            let mut report = Report { shared: thread_shared, value: None };
-            report.value = Some(f(thread_cancel));
-        })?;
+                let mut report = Report {
+                    shared: thread_shared,
+                    value: None,
+                };
+                report.value = Some(f(thread_cancel));
+            })?;
         Ok(BlockingJob { shared, cancel })
     }
 }
@@ -488,10 +572,25 @@ impl<T> Drop for BlockingJob<T> {
 mod tests {
     #[test]
     fn version_one_is_recognised_in_any_spelling_of_the_number() {
-        for one in ["1", "1.0", "1.000", "1e0", "1E+0", "10e-1", "0.1E1", "001", "100e-2", "0.001e3"] {
+        for one in [
+            "1", "1.0", "1.000", "1e0", "1E+0", "10e-1", "0.1E1", "001", "100e-2", "0.001e3",
+        ] {
             assert!(is_one(one), "{one}");
         }
-        for other in ["0", "2", "-1", "11", "1.1", "0.1", "1e1", "10", "1e-9223372036854775808", "1e99999999999999999999", "1e", ""] {
+        for other in [
+            "0",
+            "2",
+            "-1",
+            "11",
+            "1.1",
+            "0.1",
+            "1e1",
+            "10",
+            "1e-9223372036854775808",
+            "1e99999999999999999999",
+            "1e",
+            "",
+        ] {
             assert!(!is_one(other), "{other}");
         }
     }
@@ -506,18 +605,34 @@ mod tests {
             CredentialProcessProvider::NAME,
         )
         .unwrap();
-        assert_eq!((c.access_key_id(), c.secret_access_key(), c.session_token()), ("AKID", "s3cr3t", Some("tok")));
-        assert_eq!(c.expiry(), Some(SystemTime::UNIX_EPOCH + Duration::from_secs(1_893_553_445)));
+        assert_eq!(
+            (c.access_key_id(), c.secret_access_key(), c.session_token()),
+            ("AKID", "s3cr3t", Some("tok"))
+        );
+        assert_eq!(
+            c.expiry(),
+            Some(SystemTime::UNIX_EPOCH + Duration::from_secs(1_893_553_445))
+        );
         assert_eq!(c.provider(), "credential_process");
         assert_eq!(c.account_id(), Some("123456789012"));
         // What `document` writes reads back the same.
-        assert_eq!(parse_document(document(&c).as_bytes(), CredentialProcessProvider::NAME).unwrap(), c);
+        assert_eq!(
+            parse_document(document(&c).as_bytes(), CredentialProcessProvider::NAME).unwrap(),
+            c
+        );
         assert_eq!(
             document(&c),
             r#"{"Version":1,"AccessKeyId":"AKID","SecretAccessKey":"s3cr3t","SessionToken":"tok","Expiration":"2030-01-02T03:04:05Z","AccountId":"123456789012"}"#
         );
-        let c = parse_document(br#"{"Version":1,"AccessKeyId":"A","SecretAccessKey":"S","SessionToken":null}"#, "t").unwrap();
-        assert_eq!((c.session_token(), c.expiry(), c.account_id()), (None, None, None));
+        let c = parse_document(
+            br#"{"Version":1,"AccessKeyId":"A","SecretAccessKey":"S","SessionToken":null}"#,
+            "t",
+        )
+        .unwrap();
+        assert_eq!(
+            (c.session_token(), c.expiry(), c.account_id()),
+            (None, None, None)
+        );
     }
 
     #[test]
@@ -550,9 +665,19 @@ mod tests {
             Some("exec /usr/bin/aws-vault export --format=json 'my profile'".into())
         );
         assert_eq!(exec_form("tool --token \"$(cat ~/.t)\""), None);
-        for compound in
-            ["a; b", "a && b", "a | b", "a\nb", "K=v tool", "exit 3", "(tool)", "{ tool; }", "tool &", "! tool", ""]
-        {
+        for compound in [
+            "a; b",
+            "a && b",
+            "a | b",
+            "a\nb",
+            "K=v tool",
+            "exit 3",
+            "(tool)",
+            "{ tool; }",
+            "tool &",
+            "! tool",
+            "",
+        ] {
             assert_eq!(exec_form(compound), None, "{compound:?}");
         }
     }

@@ -19,14 +19,24 @@ impl From<ProfileError> for CredentialsError {
     /// [`CredentialsError::InvalidConfiguration`].
     fn from(e: ProfileError) -> Self {
         let not_loaded = match &e {
-            ProfileError::ProfileNotFound { name, referenced_from: None, .. } => name == "default",
+            ProfileError::ProfileNotFound {
+                name,
+                referenced_from: None,
+                ..
+            } => name == "default",
             ProfileError::NoCredentials { .. } => true,
             _ => false,
         };
         if not_loaded {
-            CredentialsError::NotLoaded { provider: PROVIDER_NAME, reason: e.to_string() }
+            CredentialsError::NotLoaded {
+                provider: PROVIDER_NAME,
+                reason: e.to_string(),
+            }
         } else {
-            CredentialsError::InvalidConfiguration { provider: PROVIDER_NAME, reason: e.to_string() }
+            CredentialsError::InvalidConfiguration {
+                provider: PROVIDER_NAME,
+                reason: e.to_string(),
+            }
         }
     }
 }
@@ -49,12 +59,17 @@ impl ProfileCredentials {
         let token = profile.aws_session_token();
         let missing = |key: &str| ProfileError::InvalidCredentialSource {
             profile: profile.name().to_owned(),
-            reason: format!("profile missing {key} (the profile sets other static credential keys)"),
+            reason: format!(
+                "profile missing {key} (the profile sets other static credential keys)"
+            ),
         };
         match (id, secret) {
-            (None, None) if token.is_none() => Err(ProfileError::NoCredentials { profile: profile.name().to_owned() }),
+            (None, None) if token.is_none() => Err(ProfileError::NoCredentials {
+                profile: profile.name().to_owned(),
+            }),
             (Some(id), Some(secret)) => {
-                let credentials = Credentials::new(id, secret, token.map(str::to_owned), None, PROVIDER_NAME);
+                let credentials =
+                    Credentials::new(id, secret, token.map(str::to_owned), None, PROVIDER_NAME);
                 Ok(match profile.get("aws_account_id") {
                     Some(account) => credentials.with_account_id(account),
                     None => credentials,
@@ -81,9 +96,13 @@ impl CredentialSource {
     /// Parses the names the SDKs accept, ignoring ASCII case (`ec2instancemetadata` works, as
     /// in botocore).
     pub fn parse(value: &str) -> Option<Self> {
-        [CredentialSource::Environment, CredentialSource::Ec2InstanceMetadata, CredentialSource::EcsContainer]
-            .into_iter()
-            .find(|s| s.as_str().eq_ignore_ascii_case(value.trim()))
+        [
+            CredentialSource::Environment,
+            CredentialSource::Ec2InstanceMetadata,
+            CredentialSource::EcsContainer,
+        ]
+        .into_iter()
+        .find(|s| s.as_str().eq_ignore_ascii_case(value.trim()))
     }
 
     /// The name as written in a profile.
@@ -200,38 +219,60 @@ pub fn sso_session_settings(
     set: &ProfileSet,
     profile: &Profile,
 ) -> Result<Option<(Option<String>, String, String, Vec<String>)>, ProfileError> {
-    let invalid = |reason: String| ProfileError::InvalidCredentialSource { profile: profile.name().to_owned(), reason };
+    let invalid = |reason: String| ProfileError::InvalidCredentialSource {
+        profile: profile.name().to_owned(),
+        reason,
+    };
     let Some(name) = profile.get("sso_session").map(str::trim) else {
         return match (profile.get("sso_start_url"), profile.get("sso_region")) {
             (None, None) => Ok(None),
-            (Some(url), Some(region)) => Ok(Some((None, url.trim().to_owned(), region.trim().to_owned(), Vec::new()))),
-            (None, Some(_)) => Err(invalid("has sso_region but no sso_start_url (or sso_session)".to_owned())),
-            (Some(_), None) => Err(invalid("has sso_start_url but no sso_region (or sso_session)".to_owned())),
+            (Some(url), Some(region)) => Ok(Some((
+                None,
+                url.trim().to_owned(),
+                region.trim().to_owned(),
+                Vec::new(),
+            ))),
+            (None, Some(_)) => Err(invalid(
+                "has sso_region but no sso_start_url (or sso_session)".to_owned(),
+            )),
+            (Some(_), None) => Err(invalid(
+                "has sso_start_url but no sso_region (or sso_session)".to_owned(),
+            )),
         };
     };
-    let session = set
-        .sso_session(name)
-        .ok_or_else(|| invalid(format!("sso_session `{name}` names no [sso-session {name}] section in the config file")))?;
+    let session = set.sso_session(name).ok_or_else(|| {
+        invalid(format!(
+            "sso_session `{name}` names no [sso-session {name}] section in the config file"
+        ))
+    })?;
     let mut values = Vec::with_capacity(2);
     for key in ["sso_start_url", "sso_region"] {
         let theirs = session.get(key).map(str::trim).filter(|v| !v.is_empty());
         let ours = profile.get(key).map(str::trim);
         let value = match (theirs, ours) {
-            (Some(t), Some(o)) if t != o => {
-                return Err(invalid(format!(
-                    "{key} `{o}` in the profile conflicts with {key} `{t}` of its sso_session `{name}`"
-                )))
-            }
+            (Some(t), Some(o)) if t != o => return Err(invalid(format!(
+                "{key} `{o}` in the profile conflicts with {key} `{t}` of its sso_session `{name}`"
+            ))),
             (Some(t), _) => t.to_owned(),
             // As in aws-config, the profile may supply what its session leaves out.
             (None, Some(o)) if !o.is_empty() => o.to_owned(),
-            (None, _) => return Err(invalid(format!("[sso-session {name}] has no {key} (and the profile sets none)"))),
+            (None, _) => {
+                return Err(invalid(format!(
+                    "[sso-session {name}] has no {key} (and the profile sets none)"
+                )))
+            }
         };
         values.push(value);
     }
     let scopes = session
         .get("sso_registration_scopes")
-        .map(|s| s.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect())
+        .map(|s| {
+            s.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default();
     let region = values.pop().unwrap_or_default();
     let start_url = values.pop().unwrap_or_default();
@@ -240,19 +281,34 @@ pub fn sso_session_settings(
 
 /// The [`SsoLink`] of a profile with IAM Identity Center settings.
 fn sso_link(set: &ProfileSet, profile: &Profile) -> Result<Option<SsoLink>, ProfileError> {
-    let account = profile.get("sso_account_id").map(str::trim).filter(|v| !v.is_empty());
-    let role = profile.get("sso_role_name").map(str::trim).filter(|v| !v.is_empty());
+    let account = profile
+        .get("sso_account_id")
+        .map(str::trim)
+        .filter(|v| !v.is_empty());
+    let role = profile
+        .get("sso_role_name")
+        .map(str::trim)
+        .filter(|v| !v.is_empty());
     let settings = sso_session_settings(set, profile)?;
-    let invalid = |reason: String| ProfileError::InvalidCredentialSource { profile: profile.name().to_owned(), reason };
+    let invalid = |reason: String| ProfileError::InvalidCredentialSource {
+        profile: profile.name().to_owned(),
+        reason,
+    };
     let Some((session, start_url, region, registration_scopes)) = settings else {
         if account.is_some() || role.is_some() {
-            return Err(invalid("has sso_account_id or sso_role_name but neither sso_session nor sso_start_url".to_owned()));
+            return Err(invalid(
+                "has sso_account_id or sso_role_name but neither sso_session nor sso_start_url"
+                    .to_owned(),
+            ));
         }
         return Ok(None);
     };
     let (Some(account), Some(role)) = (account, role) else {
-        let missing: Vec<&str> =
-            [("sso_account_id", account), ("sso_role_name", role)].iter().filter(|(_, v)| v.is_none()).map(|(k, _)| *k).collect();
+        let missing: Vec<&str> = [("sso_account_id", account), ("sso_role_name", role)]
+            .iter()
+            .filter(|(_, v)| v.is_none())
+            .map(|(k, _)| *k)
+            .collect();
         return Err(invalid(if session.is_some() {
             format!(
                 "has no {}: the selected profile will resolve an access token instead of credentials \
@@ -297,25 +353,41 @@ impl ChainLink {
 impl fmt::Debug for ChainLink {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ChainLink::StaticKeys { profile, credentials } => {
-                f.debug_struct("StaticKeys").field("profile", profile).field("credentials", credentials).finish()
-            }
-            ChainLink::CredentialSource { profile, source } => {
-                f.debug_struct("CredentialSource").field("profile", profile).field("source", source).finish()
-            }
-            ChainLink::WebIdentity { profile, role_arn, token_file, session_name } => f
+            ChainLink::StaticKeys {
+                profile,
+                credentials,
+            } => f
+                .debug_struct("StaticKeys")
+                .field("profile", profile)
+                .field("credentials", credentials)
+                .finish(),
+            ChainLink::CredentialSource { profile, source } => f
+                .debug_struct("CredentialSource")
+                .field("profile", profile)
+                .field("source", source)
+                .finish(),
+            ChainLink::WebIdentity {
+                profile,
+                role_arn,
+                token_file,
+                session_name,
+            } => f
                 .debug_struct("WebIdentity")
                 .field("profile", profile)
                 .field("role_arn", role_arn)
                 .field("token_file", token_file)
                 .field("session_name", session_name)
                 .finish(),
-            ChainLink::Login { profile, session } => {
-                f.debug_struct("Login").field("profile", profile).field("session", session).finish()
-            }
-            ChainLink::Process { profile, command } => {
-                f.debug_struct("Process").field("profile", profile).field("command", &redact_command(command)).finish()
-            }
+            ChainLink::Login { profile, session } => f
+                .debug_struct("Login")
+                .field("profile", profile)
+                .field("session", session)
+                .finish(),
+            ChainLink::Process { profile, command } => f
+                .debug_struct("Process")
+                .field("profile", profile)
+                .field("command", &redact_command(command))
+                .finish(),
             ChainLink::Sso(link) => f.debug_tuple("Sso").field(link).finish(),
             ChainLink::AssumeRole(link) => f.debug_tuple("AssumeRole").field(link).finish(),
         }
@@ -361,10 +433,15 @@ pub fn resolve_chain(set: &ProfileSet, start: &str) -> Result<Vec<ChainLink>, Pr
         let first = visited.len() == 1;
         if !first {
             if let Ok(credentials) = ProfileCredentials::static_from(profile) {
-                break ChainLink::StaticKeys { profile: profile.name().to_owned(), credentials };
+                break ChainLink::StaticKeys {
+                    profile: profile.name().to_owned(),
+                    credentials,
+                };
             }
         }
-        let role_arn = profile.role_arn().filter(|_| profile.web_identity_token_file().is_none());
+        let role_arn = profile
+            .role_arn()
+            .filter(|_| profile.web_identity_token_file().is_none());
         let Some(role_arn) = role_arn else {
             break base_link(set, profile).map_err(|e| {
                 if first {
@@ -415,14 +492,20 @@ pub fn resolve_chain(set: &ProfileSet, start: &str) -> Result<Vec<ChainLink>, Pr
 
 /// The base link a profile provides on its own.
 fn base_link(set: &ProfileSet, profile: &Profile) -> Result<ChainLink, ProfileError> {
-    let invalid = |reason: String| ProfileError::InvalidCredentialSource { profile: profile.name().to_owned(), reason };
+    let invalid = |reason: String| ProfileError::InvalidCredentialSource {
+        profile: profile.name().to_owned(),
+        reason,
+    };
     if let Some(source) = profile.credential_source() {
         let source = CredentialSource::parse(source).ok_or_else(|| {
             invalid(format!(
                 "credential_source `{source}` is not one of Environment, Ec2InstanceMetadata, EcsContainer"
             ))
         })?;
-        return Ok(ChainLink::CredentialSource { profile: profile.name().to_owned(), source });
+        return Ok(ChainLink::CredentialSource {
+            profile: profile.name().to_owned(),
+            source,
+        });
     }
     match (profile.role_arn(), profile.web_identity_token_file()) {
         (Some(role_arn), Some(token_file)) => {
@@ -434,7 +517,9 @@ fn base_link(set: &ProfileSet, profile: &Profile) -> Result<ChainLink, ProfileEr
             })
         }
         (None, Some(_)) => {
-            return Err(invalid("`web_identity_token_file` was specified but `role_arn` was missing".to_owned()))
+            return Err(invalid(
+                "`web_identity_token_file` was specified but `role_arn` was missing".to_owned(),
+            ))
         }
         _ => {}
     }
@@ -444,13 +529,23 @@ fn base_link(set: &ProfileSet, profile: &Profile) -> Result<ChainLink, ProfileEr
     if let Some(session) = profile.get("login_session") {
         let session = session.trim();
         if session.is_empty() {
-            return Err(invalid("`login_session` is empty (expected the session `aws login` printed)".to_owned()));
+            return Err(invalid(
+                "`login_session` is empty (expected the session `aws login` printed)".to_owned(),
+            ));
         }
-        return Ok(ChainLink::Login { profile: profile.name().to_owned(), session: session.to_owned() });
+        return Ok(ChainLink::Login {
+            profile: profile.name().to_owned(),
+            session: session.to_owned(),
+        });
     }
     if let Some(command) = profile.credential_process() {
-        return Ok(ChainLink::Process { profile: profile.name().to_owned(), command: command.to_owned() });
+        return Ok(ChainLink::Process {
+            profile: profile.name().to_owned(),
+            command: command.to_owned(),
+        });
     }
-    ProfileCredentials::static_from(profile)
-        .map(|credentials| ChainLink::StaticKeys { profile: profile.name().to_owned(), credentials })
+    ProfileCredentials::static_from(profile).map(|credentials| ChainLink::StaticKeys {
+        profile: profile.name().to_owned(),
+        credentials,
+    })
 }

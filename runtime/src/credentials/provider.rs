@@ -91,7 +91,10 @@ impl fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("access_key_id", &self.access_key_id)
             .field("secret_access_key", &REDACTED)
-            .field("session_token", &self.session_token.as_ref().map(|_| REDACTED))
+            .field(
+                "session_token",
+                &self.session_token.as_ref().map(|_| REDACTED),
+            )
             .field("expiry", &self.expiry)
             .field("provider", &self.provider)
             .field("account_id", &self.account_id)
@@ -136,13 +139,20 @@ pub enum CredentialsError {
 impl fmt::Display for CredentialsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CredentialsError::NotLoaded { provider, reason } => write!(f, "{provider}: no credentials: {reason}"),
+            CredentialsError::NotLoaded { provider, reason } => {
+                write!(f, "{provider}: no credentials: {reason}")
+            }
             CredentialsError::InvalidConfiguration { provider, reason } => {
                 write!(f, "{provider}: invalid configuration: {reason}")
             }
-            CredentialsError::ProviderError { provider, reason } => write!(f, "{provider}: {reason}"),
+            CredentialsError::ProviderError { provider, reason } => {
+                write!(f, "{provider}: {reason}")
+            }
             CredentialsError::Timeout { provider, after } => {
-                write!(f, "{provider}: did not provide credentials within {after:?}")
+                write!(
+                    f,
+                    "{provider}: did not provide credentials within {after:?}"
+                )
             }
         }
     }
@@ -173,8 +183,18 @@ pub struct StaticCredentials(Credentials);
 
 impl StaticCredentials {
     /// Serves these credentials.
-    pub fn new(access_key_id: impl Into<String>, secret_access_key: impl Into<String>, session_token: Option<String>) -> Self {
-        StaticCredentials(Credentials::new(access_key_id, secret_access_key, session_token, None, "static"))
+    pub fn new(
+        access_key_id: impl Into<String>,
+        secret_access_key: impl Into<String>,
+        session_token: Option<String>,
+    ) -> Self {
+        StaticCredentials(Credentials::new(
+            access_key_id,
+            secret_access_key,
+            session_token,
+            None,
+            "static",
+        ))
     }
 }
 
@@ -202,7 +222,13 @@ mod tests {
 
     #[test]
     fn blocking_counterpart_and_from_credentials() {
-        let c = Credentials::new("AKID", "SECRET", None, Some(SystemTime::UNIX_EPOCH), "fixed");
+        let c = Credentials::new(
+            "AKID",
+            "SECRET",
+            None,
+            Some(SystemTime::UNIX_EPOCH),
+            "fixed",
+        );
         let provider = StaticCredentials::from(c.clone());
         assert_eq!(provider.provide_credentials_blocking(), Ok(c));
     }
@@ -221,6 +247,9 @@ mod tests {
     fn debug_redacts() {
         let c = Credentials::new("AKID", "s3cr3t", Some("t0k3n".into()), None, "static");
         let d = format!("{c:?}");
-        assert!(d.contains("AKID") && !d.contains("s3cr3t") && !d.contains("t0k3n"), "{d}");
+        assert!(
+            d.contains("AKID") && !d.contains("s3cr3t") && !d.contains("t0k3n"),
+            "{d}"
+        );
     }
 }

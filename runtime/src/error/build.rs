@@ -71,7 +71,11 @@ pub struct BuildError {
 impl BuildError {
     /// A new error for `field` of `shape`.
     pub fn new(shape: &'static str, field: impl Into<String>, violation: Violation) -> Self {
-        BuildError { shape, path: field.into(), violation }
+        BuildError {
+            shape,
+            path: field.into(),
+            violation,
+        }
     }
 
     /// A missing required member.
@@ -178,9 +182,13 @@ mod tests {
             e.to_string(),
             "AssumeRoleRequest: member `Tags[2].Key` has length 0, below the minimum length 1"
         );
-        let e = BuildError::new("X", "", Violation::TooLong { max: 3, actual: 4 }).in_element("Y", "List", 0);
+        let e = BuildError::new("X", "", Violation::TooLong { max: 3, actual: 4 })
+            .in_element("Y", "List", 0);
         assert_eq!(e.field(), "List[0]");
         let e = BuildError::missing("Inner", "Name").in_field("Outer", "Child");
-        assert_eq!(e.to_string(), "Outer: member `Child.Name` is required but was not set");
+        assert_eq!(
+            e.to_string(),
+            "Outer: member `Child.Name` is required but was not set"
+        );
     }
 }

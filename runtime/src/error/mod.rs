@@ -11,4 +11,4 @@ mod service;
 
 pub use build::{BuildError, Violation};
 pub use sdk::{SdkError, TimeoutKind, TransportError, TransportErrorKind};
-pub use service::{Escaped, ErrorMetadata, ErrorType, RequestId, UnhandledError};
+pub use service::{ErrorMetadata, ErrorType, Escaped, RequestId, UnhandledError};

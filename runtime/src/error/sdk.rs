@@ -60,7 +60,10 @@ pub struct TransportError {
 impl TransportError {
     /// A new error.
     pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
-        TransportError { kind, message: message.into() }
+        TransportError {
+            kind,
+            message: message.into(),
+        }
     }
 
     /// What kind of failure.
@@ -92,12 +95,17 @@ impl fmt::Display for TransportError {
             TransportErrorKind::Connect => f.write_str("could not connect")?,
             TransportErrorKind::Io => f.write_str("connection failed")?,
             TransportErrorKind::Timeout(k) => write!(f, "{k:?} timeout")?,
-            TransportErrorKind::BodyTooLarge { limit } => {
-                write!(f, "the response body exceeded the {limit}-byte cap (max_response_body)")?
-            }
+            TransportErrorKind::BodyTooLarge { limit } => write!(
+                f,
+                "the response body exceeded the {limit}-byte cap (max_response_body)"
+            )?,
             TransportErrorKind::InvalidRequest => f.write_str("invalid request")?,
-            TransportErrorKind::InsecureEndpoint { host } => write!(f, "insecure endpoint `{host}`")?,
-            TransportErrorKind::ProxyRejected { status } => write!(f, "the proxy refused the connection (HTTP {status})")?,
+            TransportErrorKind::InsecureEndpoint { host } => {
+                write!(f, "insecure endpoint `{host}`")?
+            }
+            TransportErrorKind::ProxyRejected { status } => {
+                write!(f, "the proxy refused the connection (HTTP {status})")?
+            }
         }
         if self.message.is_empty() {
             Ok(())
@@ -191,7 +199,11 @@ impl<E: fmt::Display> fmt::Display for SdkError<E> {
             SdkError::Endpoint(e) => View::Endpoint(e),
             SdkError::Signing(e) => View::Signing(e),
             SdkError::Transport { error, attempts } => View::Transport(error, *attempts),
-            SdkError::Timeout { kind, after, attempts } => View::Timeout(*kind, *after, *attempts),
+            SdkError::Timeout {
+                kind,
+                after,
+                attempts,
+            } => View::Timeout(*kind, *after, *attempts),
             SdkError::Response { error, attempts } => View::Response(error, *attempts),
             SdkError::Service { error, attempts } => View::Service(error, *attempts),
         };
@@ -218,8 +230,14 @@ impl fmt::Display for View<'_> {
             View::Endpoint(e) => write!(f, "endpoint resolution failed: {e}"),
             View::Signing(e) => write!(f, "signing failed: {e}"),
             View::Transport(error, attempts) => write!(f, "{error} (after {attempts} attempt(s))"),
-            View::Timeout(kind, after, attempts) => write!(f, "{kind:?} timeout of {after:?} elapsed (after {attempts} attempt(s))"),
-            View::Response(error, attempts) => write!(f, "unreadable response: {error} (after {attempts} attempt(s))"),
+            View::Timeout(kind, after, attempts) => write!(
+                f,
+                "{kind:?} timeout of {after:?} elapsed (after {attempts} attempt(s))"
+            ),
+            View::Response(error, attempts) => write!(
+                f,
+                "unreadable response: {error} (after {attempts} attempt(s))"
+            ),
             View::Service(error, attempts) => {
                 write!(f, "{error}")?;
                 if *attempts > 1 {
@@ -257,17 +275,32 @@ mod tests {
     #[test]
     fn every_transport_error_says_what_happened() {
         let cases = [
-            (TransportErrorKind::BodyTooLarge { limit: 0 }, "the response body exceeded the 0-byte cap (max_response_body)"),
+            (
+                TransportErrorKind::BodyTooLarge { limit: 0 },
+                "the response body exceeded the 0-byte cap (max_response_body)",
+            ),
             (TransportErrorKind::Connect, "could not connect"),
             (TransportErrorKind::Io, "connection failed"),
-            (TransportErrorKind::Timeout(TimeoutKind::Attempt), "Attempt timeout"),
+            (
+                TransportErrorKind::Timeout(TimeoutKind::Attempt),
+                "Attempt timeout",
+            ),
             (TransportErrorKind::InvalidRequest, "invalid request"),
-            (TransportErrorKind::InsecureEndpoint { host: "h".into() }, "insecure endpoint `h`"),
-            (TransportErrorKind::ProxyRejected { status: 407 }, "the proxy refused the connection (HTTP 407)"),
+            (
+                TransportErrorKind::InsecureEndpoint { host: "h".into() },
+                "insecure endpoint `h`",
+            ),
+            (
+                TransportErrorKind::ProxyRejected { status: 407 },
+                "the proxy refused the connection (HTTP 407)",
+            ),
         ];
         for (kind, text) in cases {
             assert_eq!(TransportError::new(kind.clone(), "").to_string(), text);
-            assert_eq!(TransportError::new(kind, "detail").to_string(), format!("{text}: detail"));
+            assert_eq!(
+                TransportError::new(kind, "detail").to_string(),
+                format!("{text}: detail")
+            );
         }
     }
 }

@@ -38,7 +38,10 @@ pub struct ErrorMetadata {
 impl ErrorMetadata {
     /// Metadata with the given error code.
     pub fn new(code: impl Into<String>) -> Self {
-        ErrorMetadata { code: code.into(), ..Default::default() }
+        ErrorMetadata {
+            code: code.into(),
+            ..Default::default()
+        }
     }
 
     /// Sets the message.

@@ -15,7 +15,9 @@ pub mod policy;
 use std::error::Error;
 use std::fmt;
 
-pub use stsgen_vocab::iam::{AccessLevel, ConditionKeyType, OperatorFamily, ParseNameError, SetOperator};
+pub use stsgen_vocab::iam::{
+    AccessLevel, ConditionKeyType, OperatorFamily, ParseNameError, SetOperator,
+};
 
 /// One resource type an action applies to, as listed in the action's row of the reference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -34,7 +36,12 @@ pub struct ResourceTypeRef {
 impl ResourceTypeRef {
     /// A reference with no condition keys and no dependent actions.
     pub const fn new(name: &'static str, required: bool) -> Self {
-        ResourceTypeRef { name, required, condition_keys: &[], dependent_actions: &[] }
+        ResourceTypeRef {
+            name,
+            required,
+            condition_keys: &[],
+            dependent_actions: &[],
+        }
     }
 
     /// Sets [`condition_keys`](Self::condition_keys).
@@ -44,7 +51,10 @@ impl ResourceTypeRef {
     }
 
     /// Sets [`dependent_actions`](Self::dependent_actions).
-    pub const fn with_dependent_actions(mut self, dependent_actions: &'static [&'static str]) -> Self {
+    pub const fn with_dependent_actions(
+        mut self,
+        dependent_actions: &'static [&'static str],
+    ) -> Self {
         self.dependent_actions = dependent_actions;
         self
     }
@@ -77,7 +87,11 @@ pub struct ActionInfo {
 impl ActionInfo {
     /// An action with empty description, no resource types, keys or dependent actions,
     /// no documentation URL and no operation.
-    pub const fn new(name: &'static str, privilege: &'static str, access_level: AccessLevel) -> Self {
+    pub const fn new(
+        name: &'static str,
+        privilege: &'static str,
+        access_level: AccessLevel,
+    ) -> Self {
         ActionInfo {
             name,
             privilege,
@@ -110,7 +124,10 @@ impl ActionInfo {
     }
 
     /// Sets [`dependent_actions`](Self::dependent_actions).
-    pub const fn with_dependent_actions(mut self, dependent_actions: &'static [&'static str]) -> Self {
+    pub const fn with_dependent_actions(
+        mut self,
+        dependent_actions: &'static [&'static str],
+    ) -> Self {
         self.dependent_actions = dependent_actions;
         self
     }
@@ -147,7 +164,10 @@ impl ActionInfo {
     /// Every condition key of the action: its own, then those of each resource type, without repeats.
     pub fn all_condition_keys(&self) -> Vec<&'static str> {
         let mut keys: Vec<&'static str> = Vec::new();
-        let resource_keys = self.resource_types.iter().flat_map(|r| r.condition_keys.iter());
+        let resource_keys = self
+            .resource_types
+            .iter()
+            .flat_map(|r| r.condition_keys.iter());
         for key in self.condition_keys.iter().chain(resource_keys) {
             if !keys.contains(key) {
                 keys.push(key);
@@ -173,7 +193,11 @@ pub struct ResourceTypeInfo {
 impl ResourceTypeInfo {
     /// A resource type with no condition keys.
     pub const fn new(name: &'static str, arn_template: &'static str) -> Self {
-        ResourceTypeInfo { name, arn_template, condition_keys: &[] }
+        ResourceTypeInfo {
+            name,
+            arn_template,
+            condition_keys: &[],
+        }
     }
 
     /// Sets [`condition_keys`](Self::condition_keys).
@@ -184,7 +208,9 @@ impl ResourceTypeInfo {
 
     /// The names of the ARN template's variables, in order of appearance (`Partition`, `Account`, ...).
     pub fn arn_variables(&self) -> impl Iterator<Item = &'static str> {
-        TemplateVariables { rest: self.arn_template }
+        TemplateVariables {
+            rest: self.arn_template,
+        }
     }
 }
 
@@ -224,7 +250,12 @@ pub struct ConditionKeyInfo {
 impl ConditionKeyInfo {
     /// A key with an empty description and no template variable.
     pub const fn new(name: &'static str, key_type: ConditionKeyType) -> Self {
-        ConditionKeyInfo { name, key_type, description: "", template_variable: None }
+        ConditionKeyInfo {
+            name,
+            key_type,
+            description: "",
+            template_variable: None,
+        }
     }
 
     /// Sets [`description`](Self::description).
@@ -252,18 +283,23 @@ impl ConditionKeyInfo {
     pub fn template_parts(&self) -> Option<(&'static str, &'static str)> {
         let name: &'static str = self.name;
         let variable = self.template_variable?;
-        [("${", "}"), ("<", ">")].into_iter().find_map(|(open, close)| {
-            let mut from = 0;
-            while let Some(found) = name[from..].find(open) {
-                let start = from + found;
-                let rest = &name[start + open.len()..];
-                if let Some(after) = rest.strip_prefix(variable).and_then(|r| r.strip_prefix(close)) {
-                    return Some((&name[..start], after));
+        [("${", "}"), ("<", ">")]
+            .into_iter()
+            .find_map(|(open, close)| {
+                let mut from = 0;
+                while let Some(found) = name[from..].find(open) {
+                    let start = from + found;
+                    let rest = &name[start + open.len()..];
+                    if let Some(after) = rest
+                        .strip_prefix(variable)
+                        .and_then(|r| r.strip_prefix(close))
+                    {
+                        return Some((&name[..start], after));
+                    }
+                    from = start + open.len();
                 }
-                from = start + open.len();
-            }
-            None
-        })
+                None
+            })
     }
 
     /// The concrete key for a value of the template variable
@@ -293,24 +329,38 @@ impl ConditionKeyInfo {
 }
 
 fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
-    text.as_bytes().get(..prefix.len()).is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
+    text.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
 fn ends_with_ignore_case(text: &str, suffix: &str) -> bool {
     let bytes = text.as_bytes();
-    bytes.len() >= suffix.len() && bytes[bytes.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+    bytes.len() >= suffix.len()
+        && bytes[bytes.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
 }
 
 /// Splits a policy action string (`"sts:AssumeRole"`) and checks its service prefix,
 /// ignoring ASCII case as IAM does; returns the privilege part (`"AssumeRole"`).
 ///
 /// Generated `Action::from_str` implementations call this, then look the privilege up.
-pub fn split_action<'a>(input: &'a str, service_prefix: &'static str) -> Result<&'a str, ParseActionError> {
+pub fn split_action<'a>(
+    input: &'a str,
+    service_prefix: &'static str,
+) -> Result<&'a str, ParseActionError> {
     let Some((prefix, privilege)) = input.split_once(':') else {
-        return Err(ParseActionError::new(ParseActionErrorKind::MissingPrefix, input, service_prefix));
+        return Err(ParseActionError::new(
+            ParseActionErrorKind::MissingPrefix,
+            input,
+            service_prefix,
+        ));
     };
     if !prefix.eq_ignore_ascii_case(service_prefix) {
-        return Err(ParseActionError::new(ParseActionErrorKind::WrongService, input, service_prefix));
+        return Err(ParseActionError::new(
+            ParseActionErrorKind::WrongService,
+            input,
+            service_prefix,
+        ));
     }
     Ok(privilege)
 }
@@ -338,7 +388,11 @@ pub struct ParseActionError {
 impl ParseActionError {
     /// An error of `kind` for `input`, parsed as an action of the service with `service_prefix`.
     pub fn new(kind: ParseActionErrorKind, input: &str, service_prefix: &'static str) -> Self {
-        ParseActionError { kind, input: input.to_owned(), service_prefix }
+        ParseActionError {
+            kind,
+            input: input.to_owned(),
+            service_prefix,
+        }
     }
 
     /// Why parsing failed.
@@ -368,7 +422,10 @@ impl fmt::Display for ParseActionError {
                 write!(f, "action `{input}` is not an action of service `{prefix}`")
             }
             ParseActionErrorKind::UnknownAction => {
-                write!(f, "unknown action `{input}`: service `{prefix}` has no such action")
+                write!(
+                    f,
+                    "unknown action `{input}`: service `{prefix}` has no such action"
+                )
             }
         }
     }
@@ -415,7 +472,13 @@ pub struct OperationPermissions {
 impl OperationPermissions {
     /// An operation that needs `actions`.
     pub const fn new(operation: &'static str, actions: &'static [&'static str]) -> Self {
-        OperationPermissions { operation, actions, no_permission_needed: None, permission_unknown: false, conditional_actions: &[] }
+        OperationPermissions {
+            operation,
+            actions,
+            no_permission_needed: None,
+            permission_unknown: false,
+            conditional_actions: &[],
+        }
     }
 
     /// Marks the operation's permission as unknown (see [`permission_unknown`](Self::permission_unknown)).
@@ -433,7 +496,10 @@ impl OperationPermissions {
     }
 
     /// Sets [`conditional_actions`](Self::conditional_actions).
-    pub const fn with_conditional_actions(mut self, actions: &'static [(&'static str, &'static str, &'static str)]) -> Self {
+    pub const fn with_conditional_actions(
+        mut self,
+        actions: &'static [(&'static str, &'static str, &'static str)],
+    ) -> Self {
         self.conditional_actions = actions;
         self
     }
@@ -473,15 +539,15 @@ mod tests {
         assert!(!key.matches("aws:RequestTag/"));
         assert!(!key.matches("aws:ResourceTag/team"));
 
-        let suffixed =
-            ConditionKeyInfo::new("cb:sources/${id}.location", ConditionKeyType::String).with_template_variable("id");
+        let suffixed = ConditionKeyInfo::new("cb:sources/${id}.location", ConditionKeyType::String)
+            .with_template_variable("id");
         assert_eq!(suffixed.instantiate("a"), "cb:sources/a.location");
         assert!(suffixed.matches("cb:sources/a.location"));
         assert!(!suffixed.matches("cb:sources/.location"));
         assert!(!suffixed.matches("cb:sources/a.type"));
 
-        let angle =
-            ConditionKeyInfo::new("s3:ExistingObjectTag/<key>", ConditionKeyType::String).with_template_variable("key");
+        let angle = ConditionKeyInfo::new("s3:ExistingObjectTag/<key>", ConditionKeyType::String)
+            .with_template_variable("key");
         assert_eq!(angle.template_parts(), Some(("s3:ExistingObjectTag/", "")));
         assert!(angle.matches("s3:ExistingObjectTag/team"));
         assert_eq!(angle.instantiate("team"), "s3:ExistingObjectTag/team");
@@ -494,8 +560,14 @@ mod tests {
 
     #[test]
     fn arn_variables() {
-        let info = ResourceTypeInfo::new("role", "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}");
-        assert_eq!(info.arn_variables().collect::<Vec<_>>(), ["Partition", "Account", "RoleNameWithPath"]);
+        let info = ResourceTypeInfo::new(
+            "role",
+            "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}",
+        );
+        assert_eq!(
+            info.arn_variables().collect::<Vec<_>>(),
+            ["Partition", "Account", "RoleNameWithPath"]
+        );
     }
 
     #[test]
@@ -503,8 +575,14 @@ mod tests {
         assert_eq!(split_action("STS:assumerole", "sts"), Ok("assumerole"));
         let err = split_action("iam:PassRole", "sts").unwrap_err();
         assert_eq!(err.kind(), ParseActionErrorKind::WrongService);
-        assert_eq!(err.to_string(), "action `iam:PassRole` is not an action of service `sts`");
-        assert_eq!(split_action("AssumeRole", "sts").unwrap_err().kind(), ParseActionErrorKind::MissingPrefix);
+        assert_eq!(
+            err.to_string(),
+            "action `iam:PassRole` is not an action of service `sts`"
+        );
+        assert_eq!(
+            split_action("AssumeRole", "sts").unwrap_err().kind(),
+            ParseActionErrorKind::MissingPrefix
+        );
     }
 
     #[test]
@@ -513,12 +591,21 @@ mod tests {
             ResourceTypeRef::new("role", true).with_condition_keys(&["iam:ResourceTag/${TagKey}"]),
             ResourceTypeRef::new("user", false).with_condition_keys(&["aws:TagKeys"]),
         ];
-        static INFO: ActionInfo = ActionInfo::new("sts:AssumeRole", "AssumeRole", AccessLevel::Write)
-            .with_resource_types(&RESOURCES)
-            .with_condition_keys(&["aws:TagKeys"]);
+        static INFO: ActionInfo =
+            ActionInfo::new("sts:AssumeRole", "AssumeRole", AccessLevel::Write)
+                .with_resource_types(&RESOURCES)
+                .with_condition_keys(&["aws:TagKeys"]);
         assert_eq!(INFO.service_prefix(), "sts");
         assert!(INFO.is_permission_only());
-        assert_eq!(INFO.required_resource_types().map(|r| r.name).collect::<Vec<_>>(), ["role"]);
-        assert_eq!(INFO.all_condition_keys(), ["aws:TagKeys", "iam:ResourceTag/${TagKey}"]);
+        assert_eq!(
+            INFO.required_resource_types()
+                .map(|r| r.name)
+                .collect::<Vec<_>>(),
+            ["role"]
+        );
+        assert_eq!(
+            INFO.all_condition_keys(),
+            ["aws:TagKeys", "iam:ResourceTag/${TagKey}"]
+        );
     }
 }

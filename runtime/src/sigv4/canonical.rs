@@ -7,7 +7,10 @@ use std::fmt;
 use crate::sensitive::REDACTED;
 
 use super::hash::sha256_hex;
-use super::params::{is_unsigned_header, SessionTokenMode, SigningError, SigningParams, UriEncoding, ALGORITHM, X_AMZ_SECURITY_TOKEN};
+use super::params::{
+    is_unsigned_header, SessionTokenMode, SigningError, SigningParams, UriEncoding, ALGORITHM,
+    X_AMZ_SECURITY_TOKEN,
+};
 
 pub(super) fn is_unreserved(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
@@ -248,12 +251,17 @@ impl CanonicalRequest {
                 let params: Vec<String> = line
                     .split('&')
                     .map(|p| match p.split_once('=') {
-                        Some((k, _)) if k.eq_ignore_ascii_case("X-Amz-Security-Token") => format!("{k}={REDACTED}"),
+                        Some((k, _)) if k.eq_ignore_ascii_case("X-Amz-Security-Token") => {
+                            format!("{k}={REDACTED}")
+                        }
                         _ => p.to_owned(),
                     })
                     .collect();
                 out.push_str(&params.join("&"));
-            } else if let Some(name) = line.get(..21).filter(|p| p.eq_ignore_ascii_case("x-amz-security-token:")) {
+            } else if let Some(name) = line
+                .get(..21)
+                .filter(|p| p.eq_ignore_ascii_case("x-amz-security-token:"))
+            {
                 out.push_str(name);
                 out.push_str(REDACTED);
             } else {
@@ -272,7 +280,10 @@ impl fmt::Display for CanonicalRequest {
 
 impl fmt::Debug for CanonicalRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CanonicalRequest").field("text", &self.redacted()).field("signed_headers", &self.signed_headers).finish()
+        f.debug_struct("CanonicalRequest")
+            .field("text", &self.redacted())
+            .field("signed_headers", &self.signed_headers)
+            .finish()
     }
 }
 

@@ -55,13 +55,15 @@ mod signer;
 #[cfg(test)]
 mod tests;
 
-pub use canonical::{canonical_query_string, canonical_request, canonical_uri_path, string_to_sign, CanonicalRequest};
+pub use canonical::{
+    canonical_query_string, canonical_request, canonical_uri_path, string_to_sign, CanonicalRequest,
+};
 pub use hash::sha256_hex;
 pub use key::{signature, signing_key, CacheStats, SigningKey, SigningKeyCache};
 pub use params::{
-    format_amz_date, is_unsigned_header, Payload, SessionTokenMode, SigningError, SigningParams, UriEncoding, ALGORITHM,
-    EMPTY_PAYLOAD_SHA256, MAX_PRESIGNED_EXPIRY, UNSIGNED_HEADERS, UNSIGNED_PAYLOAD, X_AMZ_CONTENT_SHA256, X_AMZ_DATE,
-    X_AMZ_SECURITY_TOKEN,
+    format_amz_date, is_unsigned_header, Payload, SessionTokenMode, SigningError, SigningParams,
+    UriEncoding, ALGORITHM, EMPTY_PAYLOAD_SHA256, MAX_PRESIGNED_EXPIRY, UNSIGNED_HEADERS,
+    UNSIGNED_PAYLOAD, X_AMZ_CONTENT_SHA256, X_AMZ_DATE, X_AMZ_SECURITY_TOKEN,
 };
 pub use presign::presign_url;
 pub use sign::{authorization_header, sign_request};

@@ -180,7 +180,8 @@ impl SigningParams {
 ///
 /// Fails with [`SigningError::InvalidTime`] outside the years 1 to 9999.
 pub fn format_amz_date(time: SystemTime) -> Result<String, SigningError> {
-    let t = crate::types::datetime::DateTime::try_from_system_time(time).map_err(|_| SigningError::InvalidTime)?;
+    let t = crate::types::datetime::DateTime::try_from_system_time(time)
+        .map_err(|_| SigningError::InvalidTime)?;
     Ok(t.format_iso8601_basic())
 }
 

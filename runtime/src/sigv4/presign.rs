@@ -6,9 +6,14 @@ use http::header::HOST;
 
 use crate::credentials::Credentials;
 
-use super::canonical::{assemble, canonical_headers, decode_query_component, string_to_sign, uri_encode_into};
+use super::canonical::{
+    assemble, canonical_headers, decode_query_component, string_to_sign, uri_encode_into,
+};
 use super::key::{derive_key, signature, SigningKeyCache};
-use super::params::{check_scope_part, SessionTokenMode, SigningError, SigningParams, ALGORITHM, MAX_PRESIGNED_EXPIRY, PRESIGN_QUERY_PARAMS};
+use super::params::{
+    check_scope_part, SessionTokenMode, SigningError, SigningParams, ALGORITHM,
+    MAX_PRESIGNED_EXPIRY, PRESIGN_QUERY_PARAMS,
+};
 use super::sign::host_from_uri;
 
 /// Returns `uri` presigned with SigV4 query-string signing, valid for `expires_in`.

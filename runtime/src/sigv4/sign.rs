@@ -7,7 +7,10 @@ use crate::credentials::Credentials;
 
 use super::canonical::{canonical_request, string_to_sign};
 use super::key::{derive_key, signature, SigningKeyCache};
-use super::params::{check_scope_part, SigningError, SigningParams, ALGORITHM, X_AMZ_CONTENT_SHA256, X_AMZ_DATE, X_AMZ_SECURITY_TOKEN};
+use super::params::{
+    check_scope_part, SigningError, SigningParams, ALGORITHM, X_AMZ_CONTENT_SHA256, X_AMZ_DATE,
+    X_AMZ_SECURITY_TOKEN,
+};
 
 /// The `authorization` header value:
 /// `AWS4-HMAC-SHA256 Credential=<key id>/<scope>, SignedHeaders=<names>, Signature=<hex>`.
@@ -43,7 +46,11 @@ pub(super) fn host_from_uri(uri: &http::Uri) -> Result<String, SigningError> {
     })
 }
 
-pub(super) fn header_value(name: &str, value: &str, sensitive: bool) -> Result<HeaderValue, SigningError> {
+pub(super) fn header_value(
+    name: &str,
+    value: &str,
+    sensitive: bool,
+) -> Result<HeaderValue, SigningError> {
     let mut value = HeaderValue::from_str(value).map_err(|_| SigningError::InvalidHeaderValue {
         name: name.to_owned(),
     })?;

@@ -9,7 +9,11 @@ use crate::credentials::Credentials;
 use super::canonical::{canonical_query_string, canonical_request, canonical_uri_path, trim_all};
 use super::hash::hex;
 use super::key::{secret_fingerprint, signing_key, CacheStats, SigningKeyCache};
-use super::params::{format_amz_date, Payload, SessionTokenMode, SigningError, SigningParams, UriEncoding, EMPTY_PAYLOAD_SHA256, MAX_PRESIGNED_EXPIRY, UNSIGNED_HEADERS, UNSIGNED_PAYLOAD, X_AMZ_CONTENT_SHA256, X_AMZ_SECURITY_TOKEN};
+use super::params::{
+    format_amz_date, Payload, SessionTokenMode, SigningError, SigningParams, UriEncoding,
+    EMPTY_PAYLOAD_SHA256, MAX_PRESIGNED_EXPIRY, UNSIGNED_HEADERS, UNSIGNED_PAYLOAD,
+    X_AMZ_CONTENT_SHA256, X_AMZ_SECURITY_TOKEN,
+};
 use super::presign::presign_url;
 use super::sign::{host_from_uri, sign_request};
 use super::signer::Signer;
@@ -38,7 +42,10 @@ fn amz_date_formats_utc_and_rejects_out_of_range() {
     assert_eq!(format_amz_date(far), Err(SigningError::InvalidTime));
     let first = UNIX_EPOCH - Duration::from_secs(62_135_596_800); // 0001-01-01T00:00:00Z
     assert_eq!(format_amz_date(first).unwrap(), "00010101T000000Z");
-    assert_eq!(format_amz_date(first - Duration::from_nanos(1)), Err(SigningError::InvalidTime));
+    assert_eq!(
+        format_amz_date(first - Duration::from_nanos(1)),
+        Err(SigningError::InvalidTime)
+    );
 }
 
 /// The key AWS's documentation derives for 20150830/us-east-1/iam
@@ -106,7 +113,9 @@ fn header_values_are_trimmed_and_duplicates_joined() {
     .unwrap();
     assert_eq!(
         creq.as_str(),
-        format!("GET\n/\n\nhost:example.com\nmy-header:x y,z\n\nhost;my-header\n{EMPTY_PAYLOAD_SHA256}")
+        format!(
+            "GET\n/\n\nhost:example.com\nmy-header:x y,z\n\nhost;my-header\n{EMPTY_PAYLOAD_SHA256}"
+        )
     );
 }
 
@@ -217,13 +226,7 @@ fn content_sha256_header_is_opt_in() {
     let mut request = http::Request::put("https://bucket.s3.amazonaws.com/key")
         .body(())
         .unwrap();
-    sign_request(
-        &mut request,
-        b"ignored",
-        &signing(AK, SK, None),
-        &p,
-    )
-    .unwrap();
+    sign_request(&mut request, b"ignored", &signing(AK, SK, None), &p).unwrap();
     assert_eq!(request.headers()[X_AMZ_CONTENT_SHA256], UNSIGNED_PAYLOAD);
     let authorization = request.headers()["authorization"].to_str().unwrap();
     assert!(authorization.contains("SignedHeaders=host;x-amz-content-sha256;x-amz-date,"));
@@ -250,12 +253,7 @@ fn errors_leave_the_request_untouched() {
         .body(())
         .unwrap();
     let before = request.headers().clone();
-    let err = sign_request(
-        &mut request,
-        b"",
-        &signing(AK, SK, None),
-        &params("r", "s"),
-    );
+    let err = sign_request(&mut request, b"", &signing(AK, SK, None), &params("r", "s"));
     assert_eq!(
         err,
         Err(SigningError::InvalidHeaderValue {
@@ -283,22 +281,12 @@ fn errors_leave_the_request_untouched() {
         .body(())
         .unwrap();
     assert_eq!(
-        sign_request(
-            &mut request,
-            b"",
-            &signing(AK, SK, None),
-            &bad_region
-        ),
+        sign_request(&mut request, b"", &signing(AK, SK, None), &bad_region),
         Err(SigningError::InvalidCredentialScope { field: "region" })
     );
     let mut request = http::Request::get("/no-host").body(()).unwrap();
     assert_eq!(
-        sign_request(
-            &mut request,
-            b"",
-            &signing(AK, SK, None),
-            &params("r", "s")
-        ),
+        sign_request(&mut request, b"", &signing(AK, SK, None), &params("r", "s")),
         Err(SigningError::MissingHost)
     );
 }
@@ -307,10 +295,9 @@ fn errors_leave_the_request_untouched() {
 /// `SigV4QueryAuth(expires=900)` at the same time and credentials.
 #[test]
 fn presigned_sts_get_caller_identity_matches_botocore() {
-    let uri: http::Uri =
-        "https://sts.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15"
-            .parse()
-            .unwrap();
+    let uri: http::Uri = "https://sts.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15"
+        .parse()
+        .unwrap();
     let creds = signing(AK, SK, Some(TOKEN.into()));
     let url = presign_url(
         &http::Method::GET,
@@ -468,20 +455,27 @@ fn debug_redacts_secrets() {
     assert!(!debug.contains(SK), "{debug}");
     assert!(!debug.contains(TOKEN), "{debug}");
     assert!(debug.contains(crate::sensitive::REDACTED), "{debug}");
-    assert!(
-        format!("{:?}", signing(AK, SK, None)).contains("session_token: None")
-    );
+    assert!(format!("{:?}", signing(AK, SK, None)).contains("session_token: None"));
 
     let key = signing_key(SK, "20150830", "us-east-1", "sts");
     let debug = format!("{key:?}");
     assert!(
-        !debug.contains(&hex(key.as_bytes()))
-            && !debug.contains(&format!("{:?}", key.as_bytes()))
+        !debug.contains(&hex(key.as_bytes())) && !debug.contains(&format!("{:?}", key.as_bytes()))
     );
     assert!(debug.contains(crate::sensitive::REDACTED));
 }
 
 /// Long-term (or, with a token, temporary) credentials for the signing tests.
-fn signing(access_key_id: &str, secret_access_key: &str, session_token: Option<String>) -> Credentials {
-    Credentials::new(access_key_id, secret_access_key, session_token, None, "test")
+fn signing(
+    access_key_id: &str,
+    secret_access_key: &str,
+    session_token: Option<String>,
+) -> Credentials {
+    Credentials::new(
+        access_key_id,
+        secret_access_key,
+        session_token,
+        None,
+        "test",
+    )
 }

@@ -21,7 +21,9 @@ const MIN_SECONDS: i64 = -62_135_596_800;
 const MAX_SECONDS: i64 = 253_402_300_799;
 
 const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
 /// An instant in UTC: whole seconds since 1970-01-01T00:00:00Z plus a nanosecond fraction,
 /// between [`DateTime::MIN`] (`0001-01-01T00:00:00Z`) and [`DateTime::MAX`]
@@ -118,10 +120,12 @@ impl fmt::Display for Component {
 impl fmt::Display for DateTimeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DateTimeError::OutOfRange => {
-                f.write_str("date-time outside 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z")
+            DateTimeError::OutOfRange => f.write_str(
+                "date-time outside 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z",
+            ),
+            DateTimeError::InvalidComponent { component, value } => {
+                write!(f, "{component} {value} is out of range")
             }
-            DateTimeError::InvalidComponent { component, value } => write!(f, "{component} {value} is out of range"),
             DateTimeError::Syntax { expected, at } => write!(f, "expected {expected} at byte {at}"),
         }
     }
@@ -130,7 +134,10 @@ impl fmt::Display for DateTimeError {
 impl std::error::Error for DateTimeError {}
 
 fn invalid(component: Component, value: impl Into<i64>) -> DateTimeError {
-    DateTimeError::InvalidComponent { component, value: value.into() }
+    DateTimeError::InvalidComponent {
+        component,
+        value: value.into(),
+    }
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -168,12 +175,17 @@ fn civil_from_days(days: i64) -> (i64, u8, u8) {
     let days = days + 719_468;
     let era = days.div_euclid(146_097);
     let day_of_era = days.rem_euclid(146_097);
-    let year_of_era = (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_from_march = (5 * day_of_year + 2) / 153;
     // In range by construction: day 1..=31, month 1..=12.
     let day = (day_of_year - (153 * month_from_march + 2) / 5 + 1) as u8;
-    let month = if month_from_march < 10 { month_from_march + 3 } else { month_from_march - 9 } as u8;
+    let month = if month_from_march < 10 {
+        month_from_march + 3
+    } else {
+        month_from_march - 9
+    } as u8;
     let year = era * 400 + year_of_era + i64::from(month <= 2);
     (year, month, day)
 }
@@ -226,7 +238,11 @@ impl Civil {
             return Err(invalid(Component::Nanosecond, self.nanos));
         }
         let leap = self.second == 60;
-        let (second, nanos) = if leap { (59, NANOS_PER_SECOND - 1) } else { (self.second, self.nanos) };
+        let (second, nanos) = if leap {
+            (59, NANOS_PER_SECOND - 1)
+        } else {
+            (self.second, self.nanos)
+        };
         let seconds = days_from_civil(self.year, self.month, self.day) * SECONDS_PER_DAY
             + i64::from(self.hour) * 3_600
             + i64::from(self.minute) * 60
@@ -235,7 +251,9 @@ impl Civil {
         let t = DateTime::from_parts(seconds, nanos)?;
         if leap {
             let f = t.fields();
-            if (f.hour, f.minute, f.second) != (23, 59, 59) || f.day != days_in_month(f.year, f.month) {
+            if (f.hour, f.minute, f.second) != (23, 59, 59)
+                || f.day != days_in_month(f.year, f.month)
+            {
                 return Err(invalid(Component::Second, 60));
             }
         }
@@ -249,13 +267,22 @@ impl Civil {
 
 impl DateTime {
     /// `1970-01-01T00:00:00Z`.
-    pub const UNIX_EPOCH: DateTime = DateTime { seconds: 0, nanos: 0 };
+    pub const UNIX_EPOCH: DateTime = DateTime {
+        seconds: 0,
+        nanos: 0,
+    };
 
     /// The earliest instant: `0001-01-01T00:00:00Z`.
-    pub const MIN: DateTime = DateTime { seconds: MIN_SECONDS, nanos: 0 };
+    pub const MIN: DateTime = DateTime {
+        seconds: MIN_SECONDS,
+        nanos: 0,
+    };
 
     /// The latest instant: `9999-12-31T23:59:59.999999999Z`.
-    pub const MAX: DateTime = DateTime { seconds: MAX_SECONDS, nanos: NANOS_PER_SECOND - 1 };
+    pub const MAX: DateTime = DateTime {
+        seconds: MAX_SECONDS,
+        nanos: NANOS_PER_SECOND - 1,
+    };
 
     /// The current time from the system clock (clamped to [`DateTime::MIN`]..=[`DateTime::MAX`]).
     pub fn now_utc() -> DateTime {
@@ -276,7 +303,8 @@ impl DateTime {
     /// [`DateTimeError::OutOfRange`] outside the years 1 to 9999.
     pub fn from_unix_timestamp_nanos(nanos: i128) -> Result<DateTime, DateTimeError> {
         let per_second = i128::from(NANOS_PER_SECOND);
-        let seconds = i64::try_from(nanos.div_euclid(per_second)).map_err(|_| DateTimeError::OutOfRange)?;
+        let seconds =
+            i64::try_from(nanos.div_euclid(per_second)).map_err(|_| DateTimeError::OutOfRange)?;
         // `rem_euclid` is in 0..1e9.
         DateTime::from_parts(seconds, nanos.rem_euclid(per_second) as u32)
     }
@@ -317,7 +345,16 @@ impl DateTime {
         if second > 59 {
             return Err(invalid(Component::Second, second));
         }
-        let civil = Civil { year: year.into(), month, day, hour, minute, second, nanos: nanosecond, offset: 0 };
+        let civil = Civil {
+            year: year.into(),
+            month,
+            day,
+            hour,
+            minute,
+            second,
+            nanos: nanosecond,
+            offset: 0,
+        };
         civil.to_date_time()
     }
 
@@ -327,10 +364,14 @@ impl DateTime {
     /// [`DateTimeError::OutOfRange`] outside the years 1 to 9999 (`DateTime::from` clamps instead).
     pub fn try_from_system_time(time: SystemTime) -> Result<DateTime, DateTimeError> {
         let (seconds, nanos) = match time.duration_since(SystemTime::UNIX_EPOCH) {
-            Ok(after) => (i64::try_from(after.as_secs()).map_err(|_| DateTimeError::OutOfRange)?, after.subsec_nanos()),
+            Ok(after) => (
+                i64::try_from(after.as_secs()).map_err(|_| DateTimeError::OutOfRange)?,
+                after.subsec_nanos(),
+            ),
             Err(before) => {
                 let before = before.duration();
-                let whole = i64::try_from(before.as_secs()).map_err(|_| DateTimeError::OutOfRange)?;
+                let whole =
+                    i64::try_from(before.as_secs()).map_err(|_| DateTimeError::OutOfRange)?;
                 match before.subsec_nanos() {
                     0 => (-whole, 0),
                     n => (-whole - 1, NANOS_PER_SECOND - n),
@@ -358,7 +399,13 @@ impl DateTime {
         } else if self.nanos == 0 {
             (false, Duration::from_secs(self.seconds.unsigned_abs()))
         } else {
-            (false, Duration::new((self.seconds + 1).unsigned_abs(), NANOS_PER_SECOND - self.nanos))
+            (
+                false,
+                Duration::new(
+                    (self.seconds + 1).unsigned_abs(),
+                    NANOS_PER_SECOND - self.nanos,
+                ),
+            )
         }
     }
 
@@ -430,7 +477,9 @@ impl DateTime {
 
     /// `self + duration`, or `None` after [`DateTime::MAX`].
     pub fn checked_add(self, duration: Duration) -> Option<DateTime> {
-        let mut seconds = self.seconds.checked_add(i64::try_from(duration.as_secs()).ok()?)?;
+        let mut seconds = self
+            .seconds
+            .checked_add(i64::try_from(duration.as_secs()).ok()?)?;
         let mut nanos = self.nanos + duration.subsec_nanos();
         if nanos >= NANOS_PER_SECOND {
             nanos -= NANOS_PER_SECOND;
@@ -441,7 +490,9 @@ impl DateTime {
 
     /// `self - duration`, or `None` before [`DateTime::MIN`].
     pub fn checked_sub(self, duration: Duration) -> Option<DateTime> {
-        let mut seconds = self.seconds.checked_sub(i64::try_from(duration.as_secs()).ok()?)?;
+        let mut seconds = self
+            .seconds
+            .checked_sub(i64::try_from(duration.as_secs()).ok()?)?;
         let mut nanos = self.nanos;
         if nanos < duration.subsec_nanos() {
             nanos += NANOS_PER_SECOND;
@@ -467,7 +518,10 @@ impl DateTime {
         let nanos = u128::try_from(nanos).ok()?;
         let per_second = u128::from(NANOS_PER_SECOND);
         // At most 10,000 years of seconds, so the seconds fit a u64.
-        Some(Duration::new((nanos / per_second) as u64, (nanos % per_second) as u32))
+        Some(Duration::new(
+            (nanos / per_second) as u64,
+            (nanos % per_second) as u32,
+        ))
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -513,7 +567,10 @@ impl DateTime {
     /// a second is dropped).
     pub fn format_iso8601_basic(self) -> String {
         let f = self.fields();
-        format!("{:04}{:02}{:02}T{:02}{:02}{:02}Z", f.year, f.month, f.day, f.hour, f.minute, f.second)
+        format!(
+            "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+            f.year, f.month, f.day, f.hour, f.minute, f.second
+        )
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -635,7 +692,10 @@ impl From<DateTime> for SystemTime {
         let (mut fits, mut too_far) = (0u128, target.as_nanos());
         while too_far - fits > 1 {
             let middle = fits + (too_far - fits) / 2;
-            if SystemTime::UNIX_EPOCH.checked_sub(duration_from_nanos(middle)).is_some() {
+            if SystemTime::UNIX_EPOCH
+                .checked_sub(duration_from_nanos(middle))
+                .is_some()
+            {
                 fits = middle;
             } else {
                 too_far = middle;
@@ -695,7 +755,10 @@ struct Cursor<'a> {
 
 impl<'a> Cursor<'a> {
     fn new(text: &'a str) -> Self {
-        Cursor { bytes: text.as_bytes(), at: 0 }
+        Cursor {
+            bytes: text.as_bytes(),
+            at: 0,
+        }
     }
 
     fn peek(&self) -> Option<u8> {
@@ -703,7 +766,10 @@ impl<'a> Cursor<'a> {
     }
 
     fn error(&self, expected: &'static str) -> DateTimeError {
-        DateTimeError::Syntax { expected, at: self.at }
+        DateTimeError::Syntax {
+            expected,
+            at: self.at,
+        }
     }
 
     /// Consumes `byte` (ASCII case-insensitively) if it is next.
@@ -726,10 +792,17 @@ impl<'a> Cursor<'a> {
 
     /// Exactly `count` ASCII digits (`count` at most 4); on failure the cursor stays put.
     fn digits(&mut self, count: usize, expected: &'static str) -> Result<u16, DateTimeError> {
-        let field = self.bytes.get(self.at..self.at + count).filter(|f| f.iter().all(u8::is_ascii_digit));
-        let Some(field) = field else { return Err(self.error(expected)) };
+        let field = self
+            .bytes
+            .get(self.at..self.at + count)
+            .filter(|f| f.iter().all(u8::is_ascii_digit));
+        let Some(field) = field else {
+            return Err(self.error(expected));
+        };
         self.at += count;
-        Ok(field.iter().fold(0, |value, b| value * 10 + u16::from(b - b'0')))
+        Ok(field
+            .iter()
+            .fold(0, |value, b| value * 10 + u16::from(b - b'0')))
     }
 
     /// Exactly two digits, as a `u8`.
@@ -776,7 +849,14 @@ impl<'a> Cursor<'a> {
         loop {
             match self.peek() {
                 Some(b' ' | b'\t') => self.at += 1,
-                Some(b'\r') if self.bytes.get(self.at + 1..self.at + 3).is_some_and(is_line_fold) => self.at += 3,
+                Some(b'\r')
+                    if self
+                        .bytes
+                        .get(self.at + 1..self.at + 3)
+                        .is_some_and(is_line_fold) =>
+                {
+                    self.at += 3
+                }
                 Some(b'(') => self.comment()?,
                 _ => return Ok(self.at > start),
             }
@@ -857,7 +937,17 @@ fn parse_rfc3339(text: &str, lenient: bool) -> Result<DateTime, DateTimeError> {
         return Err(c.error("`Z` or an offset like `+01:00`"));
     };
     c.end()?;
-    Civil { year: year.into(), month, day, hour, minute, second, nanos, offset }.to_date_time()
+    Civil {
+        year: year.into(),
+        month,
+        day,
+        hour,
+        minute,
+        second,
+        nanos,
+        offset,
+    }
+    .to_date_time()
 }
 
 /// Seconds east of UTC for `+hh:mm` / `-hh:mm`.
@@ -877,7 +967,10 @@ fn parse_rfc2822(text: &str) -> Result<DateTime, DateTimeError> {
     c.cfws()?;
     if c.peek().is_some_and(|b| b.is_ascii_alphabetic()) {
         let name = c.letters();
-        if !WEEKDAYS.iter().any(|w| w.as_bytes().eq_ignore_ascii_case(name)) {
+        if !WEEKDAYS
+            .iter()
+            .any(|w| w.as_bytes().eq_ignore_ascii_case(name))
+        {
             c.at -= name.len();
             return Err(c.error("a day name like `Mon`"));
         }
@@ -892,7 +985,10 @@ fn parse_rfc2822(text: &str) -> Result<DateTime, DateTimeError> {
     };
     c.expect_cfws()?;
     let name = c.letters();
-    let Some(month) = MONTHS.iter().position(|m| m.as_bytes().eq_ignore_ascii_case(name)) else {
+    let Some(month) = MONTHS
+        .iter()
+        .position(|m| m.as_bytes().eq_ignore_ascii_case(name))
+    else {
         c.at -= name.len();
         return Err(c.error("a month name like `Jan`"));
     };
@@ -941,7 +1037,17 @@ fn parse_rfc2822(text: &str) -> Result<DateTime, DateTimeError> {
     c.cfws()?;
     c.end()?;
     // Month names are at positions 0..12.
-    Civil { year, month: month as u8 + 1, day, hour, minute, second, nanos: 0, offset }.to_date_time()
+    Civil {
+        year,
+        month: month as u8 + 1,
+        day,
+        hour,
+        minute,
+        second,
+        nanos: 0,
+        offset,
+    }
+    .to_date_time()
 }
 
 /// The UTC offset in hours of an RFC 2822 zone name (and `UTC`).
@@ -1019,7 +1125,10 @@ mod tests {
 
     #[test]
     fn calendar_round_trips_every_day_near_the_edges_and_leap_days() {
-        for days in (-719_162..-718_000).chain(-2_000..2_000).chain(2_931_000..=2_932_896) {
+        for days in (-719_162..-718_000)
+            .chain(-2_000..2_000)
+            .chain(2_931_000..=2_932_896)
+        {
             let (y, m, d) = civil_from_days(days);
             assert_eq!(days_from_civil(y, m, d), days, "{y}-{m}-{d}");
         }
@@ -1027,10 +1136,22 @@ mod tests {
         assert_eq!(days_from_civil(1, 1, 1), MIN_SECONDS / SECONDS_PER_DAY);
         assert_eq!(days_from_civil(9999, 12, 31), MAX_SECONDS / SECONDS_PER_DAY);
         assert_eq!(civil_from_days(days_from_civil(2000, 2, 29)), (2000, 2, 29));
-        assert_eq!(days_from_civil(2000, 3, 1) - days_from_civil(2000, 2, 28), 2);
-        assert_eq!(days_from_civil(1900, 3, 1) - days_from_civil(1900, 2, 28), 1);
-        assert_eq!(days_from_civil(2100, 3, 1) - days_from_civil(2100, 2, 28), 1);
-        assert_eq!(days_from_civil(2024, 3, 1) - days_from_civil(2024, 2, 28), 2);
+        assert_eq!(
+            days_from_civil(2000, 3, 1) - days_from_civil(2000, 2, 28),
+            2
+        );
+        assert_eq!(
+            days_from_civil(1900, 3, 1) - days_from_civil(1900, 2, 28),
+            1
+        );
+        assert_eq!(
+            days_from_civil(2100, 3, 1) - days_from_civil(2100, 2, 28),
+            1
+        );
+        assert_eq!(
+            days_from_civil(2024, 3, 1) - days_from_civil(2024, 2, 28),
+            2
+        );
     }
 
     #[test]
@@ -1058,11 +1179,22 @@ mod tests {
         assert_eq!(DateTime::MAX.to_string(), "9999-12-31T23:59:59.999999999Z");
         let t = at(1_576_540_098, 7);
         assert_eq!(
-            (t.year(), t.month(), t.day(), t.hour(), t.minute(), t.second(), t.nanosecond()),
+            (
+                t.year(),
+                t.month(),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second(),
+                t.nanosecond()
+            ),
             (2019, 12, 16, 23, 48, 18, 7)
         );
         assert_eq!(DateTime::from_calendar(2019, 12, 16, 23, 48, 18, 7), Ok(t));
-        assert_eq!(DateTime::from_calendar(1969, 12, 31, 23, 59, 59, 0), Ok(at(-1, 0)));
+        assert_eq!(
+            DateTime::from_calendar(1969, 12, 31, 23, 59, 59, 0),
+            Ok(at(-1, 0))
+        );
     }
 
     #[test]
@@ -1071,14 +1203,29 @@ mod tests {
         assert_eq!(t.format_http_date(), "Sun, 25 Jan 2015 08:00:00 GMT");
         assert_eq!(t.format_epoch_seconds(), "1422172800");
         assert_eq!(t.format_iso8601_basic(), "20150125T080000Z");
-        assert_eq!(at(1_422_172_800, 250_000_000).format_epoch_seconds(), "1422172800.250");
+        assert_eq!(
+            at(1_422_172_800, 250_000_000).format_epoch_seconds(),
+            "1422172800.250"
+        );
         assert_eq!(at(-1, 500_000_000).format_epoch_seconds(), "-0.500");
         assert_eq!(at(-2, 750_000_000).format_epoch_seconds(), "-1.250");
         assert_eq!(at(-2, 0).format_epoch_seconds(), "-2");
-        assert_eq!(DateTime::UNIX_EPOCH.format_http_date(), "Thu, 01 Jan 1970 00:00:00 GMT");
-        assert_eq!(DateTime::MIN.format_http_date(), "Mon, 01 Jan 0001 00:00:00 GMT");
-        assert_eq!(DateTime::MAX.format_http_date(), "Fri, 31 Dec 9999 23:59:59 GMT");
-        assert_eq!(at(-1, 999_999_999).format_iso8601_basic(), "19691231T235959Z");
+        assert_eq!(
+            DateTime::UNIX_EPOCH.format_http_date(),
+            "Thu, 01 Jan 1970 00:00:00 GMT"
+        );
+        assert_eq!(
+            DateTime::MIN.format_http_date(),
+            "Mon, 01 Jan 0001 00:00:00 GMT"
+        );
+        assert_eq!(
+            DateTime::MAX.format_http_date(),
+            "Fri, 31 Dec 9999 23:59:59 GMT"
+        );
+        assert_eq!(
+            at(-1, 999_999_999).format_iso8601_basic(),
+            "19691231T235959Z"
+        );
     }
 
     #[test]
@@ -1093,12 +1240,24 @@ mod tests {
             ("0000-12-31T23:00:00-01:00", "0001-01-01T00:00:00Z"),
             ("2019-12-16t23:48:18z", "2019-12-16T23:48:18Z"),
             ("2019-12-16 23:48:18Z", "2019-12-16T23:48:18Z"),
-            ("2019-12-16T23:48:18.1234567891234Z", "2019-12-16T23:48:18.123456789Z"),
+            (
+                "2019-12-16T23:48:18.1234567891234Z",
+                "2019-12-16T23:48:18.123456789Z",
+            ),
             ("2016-12-31T23:59:60Z", "2016-12-31T23:59:59.999999999Z"),
-            ("2017-01-01T00:59:60+01:00", "2016-12-31T23:59:59.999999999Z"),
+            (
+                "2017-01-01T00:59:60+01:00",
+                "2016-12-31T23:59:59.999999999Z",
+            ),
         ];
         for (text, utc) in cases {
-            assert_eq!(DateTime::parse_rfc3339(text).map(|t| t.to_string()).as_deref(), Ok(utc), "{text}");
+            assert_eq!(
+                DateTime::parse_rfc3339(text)
+                    .map(|t| t.to_string())
+                    .as_deref(),
+                Ok(utc),
+                "{text}"
+            );
         }
     }
 
@@ -1117,16 +1276,28 @@ mod tests {
             ("2019-01-01T00:00:61Z", invalid(Component::Second, 61)),
             ("2019-06-15T23:59:60Z", invalid(Component::Second, 60)),
             ("2016-12-31T23:59:60+01:00", invalid(Component::Second, 60)),
-            ("2019-01-01T00:00:00+24:00", invalid(Component::OffsetHour, 24)),
-            ("2019-01-01T00:00:00+01:60", invalid(Component::OffsetMinute, 60)),
+            (
+                "2019-01-01T00:00:00+24:00",
+                invalid(Component::OffsetHour, 24),
+            ),
+            (
+                "2019-01-01T00:00:00+01:60",
+                invalid(Component::OffsetMinute, 60),
+            ),
             ("0000-01-01T00:00:00Z", DateTimeError::OutOfRange),
             ("9999-12-31T23:59:59-00:01", DateTimeError::OutOfRange),
-            ("2019-01-01T00:00:00", syntax("`Z` or an offset like `+01:00`", 19)),
+            (
+                "2019-01-01T00:00:00",
+                syntax("`Z` or an offset like `+01:00`", 19),
+            ),
             ("2019-01-01T00:00:00+0100", syntax("`:` in the offset", 22)),
             ("2019-01-01T00:00:00.Z", syntax("a digit after `.`", 20)),
             ("2019-01-01T00:00:00Z ", syntax("end of input", 20)),
             ("2019-1-01T00:00:00Z", syntax("two-digit month", 5)),
-            ("2019-01-01X00:00:00Z", syntax("`T` between date and time", 10)),
+            (
+                "2019-01-01X00:00:00Z",
+                syntax("`T` between date and time", 10),
+            ),
             ("19-01-01T00:00:00Z", syntax("four-digit year", 0)),
             ("", syntax("four-digit year", 0)),
             ("yesterday", syntax("four-digit year", 0)),
@@ -1136,13 +1307,24 @@ mod tests {
             assert_eq!(DateTime::parse_rfc3339(text), Err(err), "{text}");
         }
         let lenient = DateTime::parse_rfc3339_lenient("2019-12-16T23:48:18.5");
-        assert_eq!(lenient.map(|t| t.to_string()).as_deref(), Ok("2019-12-16T23:48:18.500Z"));
-        assert_eq!(DateTime::parse_rfc3339_lenient("2019-12-16T23:48:18+"), Err(syntax("two-digit offset hour", 20)));
         assert_eq!(
-            DateTime::parse_rfc3339("2019-02-29T00:00:00Z").unwrap_err().to_string(),
+            lenient.map(|t| t.to_string()).as_deref(),
+            Ok("2019-12-16T23:48:18.500Z")
+        );
+        assert_eq!(
+            DateTime::parse_rfc3339_lenient("2019-12-16T23:48:18+"),
+            Err(syntax("two-digit offset hour", 20))
+        );
+        assert_eq!(
+            DateTime::parse_rfc3339("2019-02-29T00:00:00Z")
+                .unwrap_err()
+                .to_string(),
             "day 29 is out of range"
         );
-        assert_eq!(DateTime::parse_rfc3339("x").unwrap_err().to_string(), "expected four-digit year at byte 0");
+        assert_eq!(
+            DateTime::parse_rfc3339("x").unwrap_err().to_string(),
+            "expected four-digit year at byte 0"
+        );
     }
 
     #[test]
@@ -1168,24 +1350,66 @@ mod tests {
         ] {
             assert_eq!(DateTime::parse_http_date(text), Ok(t), "{text}");
         }
-        assert_eq!(DateTime::parse_http_date("1 Jan 70 00:00 GMT"), Ok(DateTime::UNIX_EPOCH));
-        assert_eq!(DateTime::parse_http_date("1 Jan 1970 00:00 +0000"), Ok(DateTime::UNIX_EPOCH));
-        assert_eq!(DateTime::parse_http_date("Mon, 01 Jan 0001 00:00:00 GMT"), Ok(DateTime::MIN));
-        assert_eq!(DateTime::parse_http_date("Sat, 31 Dec 2016 23:59:60 GMT"), Ok(at(1_483_228_799, 999_999_999)));
+        assert_eq!(
+            DateTime::parse_http_date("1 Jan 70 00:00 GMT"),
+            Ok(DateTime::UNIX_EPOCH)
+        );
+        assert_eq!(
+            DateTime::parse_http_date("1 Jan 1970 00:00 +0000"),
+            Ok(DateTime::UNIX_EPOCH)
+        );
+        assert_eq!(
+            DateTime::parse_http_date("Mon, 01 Jan 0001 00:00:00 GMT"),
+            Ok(DateTime::MIN)
+        );
+        assert_eq!(
+            DateTime::parse_http_date("Sat, 31 Dec 2016 23:59:60 GMT"),
+            Ok(at(1_483_228_799, 999_999_999))
+        );
         let cases = [
             ("Mon, 30 Feb 2019 23:48:18 GMT", invalid(Component::Day, 30)),
-            ("Mon, 16 Dec 2019 24:00:00 GMT", invalid(Component::Hour, 24)),
-            ("Mon, 16 Dec 2019 23:48:18 +2400", invalid(Component::OffsetHour, 24)),
-            ("Mon, 16 Dec 2019 23:48:18 +0060", invalid(Component::OffsetMinute, 60)),
-            ("Mon, 16 Dec 2019 23:48:18 J", syntax("a zone like `GMT` or `+0000`", 26)),
-            ("Mon, 16 Dec 2019 23:48:18 CET", syntax("a zone like `GMT` or `+0000`", 26)),
+            (
+                "Mon, 16 Dec 2019 24:00:00 GMT",
+                invalid(Component::Hour, 24),
+            ),
+            (
+                "Mon, 16 Dec 2019 23:48:18 +2400",
+                invalid(Component::OffsetHour, 24),
+            ),
+            (
+                "Mon, 16 Dec 2019 23:48:18 +0060",
+                invalid(Component::OffsetMinute, 60),
+            ),
+            (
+                "Mon, 16 Dec 2019 23:48:18 J",
+                syntax("a zone like `GMT` or `+0000`", 26),
+            ),
+            (
+                "Mon, 16 Dec 2019 23:48:18 CET",
+                syntax("a zone like `GMT` or `+0000`", 26),
+            ),
             ("Mon, 16 Dec 2019 23:48:18", syntax("whitespace", 25)),
-            ("Mon, 16 Dec 2019 23:48:18 GMT x", syntax("end of input", 30)),
-            ("Mon, 16 Dez 2019 23:48:18 GMT", syntax("a month name like `Jan`", 8)),
-            ("Mo, 16 Dec 2019 23:48:18 GMT", syntax("a day name like `Mon`", 0)),
-            ("Mon 16 Dec 2019 23:48:18 GMT", syntax("`,` after the day name", 4)),
+            (
+                "Mon, 16 Dec 2019 23:48:18 GMT x",
+                syntax("end of input", 30),
+            ),
+            (
+                "Mon, 16 Dez 2019 23:48:18 GMT",
+                syntax("a month name like `Jan`", 8),
+            ),
+            (
+                "Mo, 16 Dec 2019 23:48:18 GMT",
+                syntax("a day name like `Mon`", 0),
+            ),
+            (
+                "Mon 16 Dec 2019 23:48:18 GMT",
+                syntax("`,` after the day name", 4),
+            ),
             ("Mon, 16 Dec 201 23:48:18 GMT", syntax("whitespace", 14)),
-            ("Mon, 16 Dec 2019 23:48:18 (GMT", syntax("a closed comment", 26)),
+            (
+                "Mon, 16 Dec 2019 23:48:18 (GMT",
+                syntax("a closed comment", 26),
+            ),
             ("2019-12-16T23:48:18Z", syntax("whitespace", 2)),
             ("", syntax("day of the month", 0)),
         ];
@@ -1222,7 +1446,10 @@ mod tests {
             (" 1", syntax("digits", 0)),
             ("253402300800", DateTimeError::OutOfRange),
             ("-62135596800.5", DateTimeError::OutOfRange),
-            ("99999999999999999999999999999999999999999", DateTimeError::OutOfRange),
+            (
+                "99999999999999999999999999999999999999999",
+                DateTimeError::OutOfRange,
+            ),
         ];
         for (text, err) in cases {
             assert_eq!(DateTime::parse_epoch_seconds(text), Err(err), "{text}");
@@ -1231,19 +1458,52 @@ mod tests {
 
     #[test]
     fn constructors_check_ranges() {
-        assert_eq!(DateTime::from_unix_timestamp(MAX_SECONDS + 1), Err(DateTimeError::OutOfRange));
-        assert_eq!(DateTime::from_unix_timestamp(MIN_SECONDS - 1), Err(DateTimeError::OutOfRange));
-        assert_eq!(DateTime::from_unix_timestamp(i64::MIN), Err(DateTimeError::OutOfRange));
-        assert_eq!(DateTime::from_unix_timestamp_nanos(-1), Ok(at(-1, 999_999_999)));
-        assert_eq!(DateTime::from_unix_timestamp_nanos(i128::MAX), Err(DateTimeError::OutOfRange));
+        assert_eq!(
+            DateTime::from_unix_timestamp(MAX_SECONDS + 1),
+            Err(DateTimeError::OutOfRange)
+        );
+        assert_eq!(
+            DateTime::from_unix_timestamp(MIN_SECONDS - 1),
+            Err(DateTimeError::OutOfRange)
+        );
+        assert_eq!(
+            DateTime::from_unix_timestamp(i64::MIN),
+            Err(DateTimeError::OutOfRange)
+        );
+        assert_eq!(
+            DateTime::from_unix_timestamp_nanos(-1),
+            Ok(at(-1, 999_999_999))
+        );
+        assert_eq!(
+            DateTime::from_unix_timestamp_nanos(i128::MAX),
+            Err(DateTimeError::OutOfRange)
+        );
         let t = DateTime::from_unix_timestamp_nanos(-1_500_000_000);
         assert_eq!(t.map(DateTime::unix_timestamp_nanos), Ok(-1_500_000_000));
-        assert_eq!(DateTime::from_parts(0, 1_000_000_000), Err(invalid(Component::Nanosecond, 1_000_000_000)));
-        assert_eq!(DateTime::from_calendar(0, 1, 1, 0, 0, 0, 0), Err(invalid(Component::Year, 0)));
-        assert_eq!(DateTime::from_calendar(10_000, 1, 1, 0, 0, 0, 0), Err(invalid(Component::Year, 10_000)));
-        assert_eq!(DateTime::from_calendar(2019, 2, 29, 0, 0, 0, 0), Err(invalid(Component::Day, 29)));
-        assert_eq!(DateTime::from_calendar(2019, 1, 1, 0, 0, 60, 0), Err(invalid(Component::Second, 60)));
-        assert_eq!(DateTime::from_calendar(2019, 1, 1, 24, 0, 0, 0), Err(invalid(Component::Hour, 24)));
+        assert_eq!(
+            DateTime::from_parts(0, 1_000_000_000),
+            Err(invalid(Component::Nanosecond, 1_000_000_000))
+        );
+        assert_eq!(
+            DateTime::from_calendar(0, 1, 1, 0, 0, 0, 0),
+            Err(invalid(Component::Year, 0))
+        );
+        assert_eq!(
+            DateTime::from_calendar(10_000, 1, 1, 0, 0, 0, 0),
+            Err(invalid(Component::Year, 10_000))
+        );
+        assert_eq!(
+            DateTime::from_calendar(2019, 2, 29, 0, 0, 0, 0),
+            Err(invalid(Component::Day, 29))
+        );
+        assert_eq!(
+            DateTime::from_calendar(2019, 1, 1, 0, 0, 60, 0),
+            Err(invalid(Component::Second, 60))
+        );
+        assert_eq!(
+            DateTime::from_calendar(2019, 1, 1, 24, 0, 0, 0),
+            Err(invalid(Component::Hour, 24))
+        );
     }
 
     #[test]
@@ -1251,7 +1511,10 @@ mod tests {
         let t = at(-1, 750_000_000);
         assert_eq!(t + Duration::from_millis(250), DateTime::UNIX_EPOCH);
         assert_eq!(t - Duration::from_millis(800), at(-2, 950_000_000));
-        assert_eq!(t.checked_add(Duration::from_secs(1)), Some(at(0, 750_000_000)));
+        assert_eq!(
+            t.checked_add(Duration::from_secs(1)),
+            Some(at(0, 750_000_000))
+        );
         assert_eq!(DateTime::MAX.checked_add(Duration::from_nanos(1)), None);
         assert_eq!(DateTime::MIN.checked_sub(Duration::from_nanos(1)), None);
         assert_eq!(DateTime::UNIX_EPOCH.checked_add(Duration::MAX), None);
@@ -1261,22 +1524,40 @@ mod tests {
         u += Duration::from_secs(90);
         u -= Duration::from_secs(30);
         assert_eq!(u, at(60, 0));
-        assert_eq!(u.checked_duration_since(t), Some(Duration::new(60, 250_000_000)));
+        assert_eq!(
+            u.checked_duration_since(t),
+            Some(Duration::new(60, 250_000_000))
+        );
         assert_eq!(t.checked_duration_since(u), None);
         let span = DateTime::MAX.checked_duration_since(DateTime::MIN);
-        assert_eq!(span, Some(Duration::new((MAX_SECONDS - MIN_SECONDS) as u64, 999_999_999)));
+        assert_eq!(
+            span,
+            Some(Duration::new(
+                (MAX_SECONDS - MIN_SECONDS) as u64,
+                999_999_999
+            ))
+        );
     }
 
     #[test]
     fn system_time_conversions() {
         let epoch = SystemTime::UNIX_EPOCH;
         assert_eq!(DateTime::from(epoch), DateTime::UNIX_EPOCH);
-        assert_eq!(DateTime::from(epoch - Duration::from_millis(500)), at(-1, 500_000_000));
+        assert_eq!(
+            DateTime::from(epoch - Duration::from_millis(500)),
+            at(-1, 500_000_000)
+        );
         assert_eq!(DateTime::from(epoch + Duration::new(5, 7)), at(5, 7));
-        assert_eq!(SystemTime::from(at(-1, 500_000_000)), epoch - Duration::from_millis(500));
+        assert_eq!(
+            SystemTime::from(at(-1, 500_000_000)),
+            epoch - Duration::from_millis(500)
+        );
         assert_eq!(SystemTime::from(at(5, 7)), epoch + Duration::new(5, 7));
         let far = epoch + Duration::from_secs(400_000_000_000);
-        assert_eq!(DateTime::try_from_system_time(far), Err(DateTimeError::OutOfRange));
+        assert_eq!(
+            DateTime::try_from_system_time(far),
+            Err(DateTimeError::OutOfRange)
+        );
         assert_eq!(DateTime::from(far), DateTime::MAX);
         if let Some(early) = epoch.checked_sub(Duration::from_secs(400_000_000_000)) {
             assert_eq!(DateTime::from(early), DateTime::MIN);

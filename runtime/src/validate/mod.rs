@@ -10,23 +10,43 @@ use pattern::Program;
 use crate::error::{BuildError, Violation};
 
 /// Checks a length (characters, items or bytes) against the modeled `min`/`max`.
-pub fn length(shape: &'static str, field: &str, actual: usize, min: Option<u64>, max: Option<u64>) -> Result<(), BuildError> {
+pub fn length(
+    shape: &'static str,
+    field: &str,
+    actual: usize,
+    min: Option<u64>,
+    max: Option<u64>,
+) -> Result<(), BuildError> {
     let actual = actual as u64;
     if let Some(min) = min {
         if actual < min {
-            return Err(BuildError::new(shape, field, Violation::TooShort { min, actual }));
+            return Err(BuildError::new(
+                shape,
+                field,
+                Violation::TooShort { min, actual },
+            ));
         }
     }
     if let Some(max) = max {
         if actual > max {
-            return Err(BuildError::new(shape, field, Violation::TooLong { max, actual }));
+            return Err(BuildError::new(
+                shape,
+                field,
+                Violation::TooLong { max, actual },
+            ));
         }
     }
     Ok(())
 }
 
 /// Checks a string's length in characters (Unicode scalar values, as AWS counts them).
-pub fn str_length(shape: &'static str, field: &str, value: &str, min: Option<u64>, max: Option<u64>) -> Result<(), BuildError> {
+pub fn str_length(
+    shape: &'static str,
+    field: &str,
+    value: &str,
+    min: Option<u64>,
+    max: Option<u64>,
+) -> Result<(), BuildError> {
     length(shape, field, value.chars().count(), min, max)
 }
 
@@ -42,12 +62,26 @@ pub fn range_i64(
     let actual = (!sensitive).then(|| value.to_string());
     if let Some(min) = min {
         if value < min {
-            return Err(BuildError::new(shape, field, Violation::TooSmall { min: min.to_string(), actual }));
+            return Err(BuildError::new(
+                shape,
+                field,
+                Violation::TooSmall {
+                    min: min.to_string(),
+                    actual,
+                },
+            ));
         }
     }
     if let Some(max) = max {
         if value > max {
-            return Err(BuildError::new(shape, field, Violation::TooLarge { max: max.to_string(), actual }));
+            return Err(BuildError::new(
+                shape,
+                field,
+                Violation::TooLarge {
+                    max: max.to_string(),
+                    actual,
+                },
+            ));
         }
     }
     Ok(())
@@ -65,12 +99,26 @@ pub fn range_f64(
     let actual = (!sensitive).then(|| value.to_string());
     if let Some(min) = min {
         if value < min {
-            return Err(BuildError::new(shape, field, Violation::TooSmall { min: min.to_string(), actual }));
+            return Err(BuildError::new(
+                shape,
+                field,
+                Violation::TooSmall {
+                    min: min.to_string(),
+                    actual,
+                },
+            ));
         }
     }
     if let Some(max) = max {
         if value > max {
-            return Err(BuildError::new(shape, field, Violation::TooLarge { max: max.to_string(), actual }));
+            return Err(BuildError::new(
+                shape,
+                field,
+                Violation::TooLarge {
+                    max: max.to_string(),
+                    actual,
+                },
+            ));
         }
     }
     Ok(())
@@ -107,7 +155,10 @@ impl Pattern {
             Err(BuildError::new(
                 shape,
                 field,
-                Violation::PatternMismatch { pattern: self.source, length: value.chars().count() as u64 },
+                Violation::PatternMismatch {
+                    pattern: self.source,
+                    length: value.chars().count() as u64,
+                },
             ))
         }
     }
@@ -128,8 +179,21 @@ mod tests {
     static SESSION_NAME: Pattern = Pattern::new(
         r"[\w+=,.@-]*",
         &Program {
-            insts: &[Inst::Split(1, 3), Inst::Class(0, 7), Inst::Jump(0), Inst::Match],
-            ranges: &[(43, 43), (44, 46), (48, 57), (61, 61), (64, 90), (95, 95), (97, 122)],
+            insts: &[
+                Inst::Split(1, 3),
+                Inst::Class(0, 7),
+                Inst::Jump(0),
+                Inst::Match,
+            ],
+            ranges: &[
+                (43, 43),
+                (44, 46),
+                (48, 57),
+                (61, 61),
+                (64, 90),
+                (95, 95),
+                (97, 122),
+            ],
         },
     );
     static POLICY: Pattern = Pattern::new(
@@ -146,14 +210,23 @@ mod tests {
         let e = str_length("S", "F", "é", Some(2), None).unwrap_err();
         assert_eq!(e.violation(), &Violation::TooShort { min: 2, actual: 1 });
         let e = length("S", "F", 11, None, Some(10)).unwrap_err();
-        assert_eq!(e.violation(), &Violation::TooLong { max: 10, actual: 11 });
+        assert_eq!(
+            e.violation(),
+            &Violation::TooLong {
+                max: 10,
+                actual: 11
+            }
+        );
     }
 
     #[test]
     fn ranges() {
         assert!(range_i64("S", "DurationSeconds", 900, Some(900), Some(43200), false).is_ok());
         let e = range_i64("S", "DurationSeconds", 10, Some(900), Some(43200), false).unwrap_err();
-        assert_eq!(e.to_string(), "S: member `DurationSeconds` is 10, below the minimum 900");
+        assert_eq!(
+            e.to_string(),
+            "S: member `DurationSeconds` is 10, below the minimum 900"
+        );
         let e = range_i64("S", "Pin", 10, Some(900), None, true).unwrap_err();
         assert!(!e.to_string().contains("10,"));
         assert!(range_f64("S", "F", f64::NAN, Some(0.0), Some(1.0), false).is_ok());
@@ -166,8 +239,16 @@ mod tests {
         assert!(!SESSION_NAME.is_match("has space"));
         assert!(POLICY.is_match("{\"Version\":\"2012-10-17\"}\n"));
         assert!(!POLICY.is_match("\u{0100}"));
-        let e = SESSION_NAME.check("S", "RoleSessionName", "bad name").unwrap_err();
-        assert_eq!(e.violation(), &Violation::PatternMismatch { pattern: r"[\w+=,.@-]*", length: 8 });
+        let e = SESSION_NAME
+            .check("S", "RoleSessionName", "bad name")
+            .unwrap_err();
+        assert_eq!(
+            e.violation(),
+            &Violation::PatternMismatch {
+                pattern: r"[\w+=,.@-]*",
+                length: 8
+            }
+        );
         assert!(!e.to_string().contains("bad name"));
     }
 }

@@ -73,7 +73,11 @@ pub struct ParseError {
 impl ParseError {
     /// A new error.
     pub fn new(kind: ParseErrorKind) -> Self {
-        ParseError { kind, status: None, body_start: None }
+        ParseError {
+            kind,
+            status: None,
+            body_start: None,
+        }
     }
 
     /// What went wrong.
@@ -100,12 +104,20 @@ impl ParseError {
     }
 
     pub(crate) fn malformed(e: impl fmt::Display, position: u64) -> Self {
-        ParseError::new(ParseErrorKind::Malformed { message: e.to_string(), position })
+        ParseError::new(ParseErrorKind::Malformed {
+            message: e.to_string(),
+            position,
+        })
     }
 
     /// An invalid value for `member` of `shape`.
     pub fn invalid(shape: &'static str, member: &'static str, e: InvalidValue, text: &str) -> Self {
-        ParseError::new(ParseErrorKind::InvalidValue { shape, member, expected: e.expected, length: text.len() })
+        ParseError::new(ParseErrorKind::InvalidValue {
+            shape,
+            member,
+            expected: e.expected,
+            length: text.len(),
+        })
     }
 
     /// A missing required `member` of `shape`.
@@ -117,26 +129,39 @@ impl ParseError {
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
-            ParseErrorKind::Malformed { message, position } => {
-                write!(f, "response is not well-formed XML at byte {position}: {message}")?
+            ParseErrorKind::Malformed { message, position } => write!(
+                f,
+                "response is not well-formed XML at byte {position}: {message}"
+            )?,
+            ParseErrorKind::UnexpectedEof => {
+                write!(f, "response XML ends before its root element closes")?
             }
-            ParseErrorKind::UnexpectedEof => write!(f, "response XML ends before its root element closes")?,
             ParseErrorKind::NoRoot => write!(f, "response body has no XML root element")?,
-            ParseErrorKind::UnexpectedRoot { expected, found } => {
-                write!(f, "response root element is <{found}>, expected <{expected}>")?
-            }
-            ParseErrorKind::MissingMember { shape, member } => {
-                write!(f, "response is missing required member `{member}` of `{shape}`")?
-            }
-            ParseErrorKind::InvalidValue { shape, member, expected, length } => write!(
+            ParseErrorKind::UnexpectedRoot { expected, found } => write!(
+                f,
+                "response root element is <{found}>, expected <{expected}>"
+            )?,
+            ParseErrorKind::MissingMember { shape, member } => write!(
+                f,
+                "response is missing required member `{member}` of `{shape}`"
+            )?,
+            ParseErrorKind::InvalidValue {
+                shape,
+                member,
+                expected,
+                length,
+            } => write!(
                 f,
                 "response member `{member}` of `{shape}` is not a valid {expected} ({length} bytes)"
             )?,
             ParseErrorKind::NoErrorCode => write!(f, "error response names no error code")?,
-            ParseErrorKind::MalformedJson { message, position } => {
-                write!(f, "response is not valid JSON at byte {position}: {message}")?
+            ParseErrorKind::MalformedJson { message, position } => write!(
+                f,
+                "response is not valid JSON at byte {position}: {message}"
+            )?,
+            ParseErrorKind::TooDeep => {
+                write!(f, "response XML nests deeper than {MAX_DEPTH} elements")?
             }
-            ParseErrorKind::TooDeep => write!(f, "response XML nests deeper than {MAX_DEPTH} elements")?,
         }
         if let Some(status) = self.status {
             write!(f, " (HTTP {status}")?;
@@ -155,9 +180,20 @@ impl std::error::Error for ParseError {}
 /// secret (`SecretAccessKey`, `SessionToken`, `Credentials`, `Password`, ...).
 pub fn safe_body_prefix(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
-    let mut end = text.char_indices().nth(200).map(|(i, _)| i).unwrap_or(text.len());
+    let mut end = text
+        .char_indices()
+        .nth(200)
+        .map(|(i, _)| i)
+        .unwrap_or(text.len());
     let lower = text[..end].to_ascii_lowercase();
-    for marker in ["<credentials", "\"credentials", "secret", "token", "password", "<assertion"] {
+    for marker in [
+        "<credentials",
+        "\"credentials",
+        "secret",
+        "token",
+        "password",
+        "<assertion",
+    ] {
         if let Some(i) = lower.find(marker) {
             let cut = lower[..=i].rfind('<').unwrap_or(i);
             end = end.min(cut);

@@ -18,7 +18,11 @@ use super::error::{ParseError, ParseErrorKind, MAX_DEPTH};
 pub(super) enum Token<'a> {
     /// An element start: its local name (prefix removed), the raw text of its attributes
     /// (already checked; read with [`Attributes`]) and whether it closes itself (`<a/>`).
-    Start { name: &'a str, attrs: &'a str, empty: bool },
+    Start {
+        name: &'a str,
+        attrs: &'a str,
+        empty: bool,
+    },
     /// An element end (checked against its start).
     End,
     /// Character data as written; `refs` when it contains (already checked) references.
@@ -73,7 +77,11 @@ pub(super) struct Lexer<'a> {
 
 impl<'a> Lexer<'a> {
     pub(super) fn new(text: &'a str) -> Self {
-        Lexer { text, pos: 0, open: Vec::with_capacity(8) }
+        Lexer {
+            text,
+            pos: 0,
+            open: Vec::with_capacity(8),
+        }
     }
 
     /// How many elements are open.
@@ -100,7 +108,9 @@ impl<'a> Lexer<'a> {
         let bytes = self.text.as_bytes();
         loop {
             let start = self.pos;
-            let Some(&b) = bytes.get(start) else { return Ok(Token::Eof) };
+            let Some(&b) = bytes.get(start) else {
+                return Ok(Token::Eof);
+            };
             if b != b'<' {
                 let text = self.text_token(start)?;
                 if TEXT {
@@ -111,7 +121,9 @@ impl<'a> Lexer<'a> {
             let rest = &bytes[start..];
             match rest.get(1) {
                 Some(b'/') => return self.end_tag(start),
-                Some(b'?') => self.pos = self.past(start, 2, "?>", "unclosed processing instruction")?,
+                Some(b'?') => {
+                    self.pos = self.past(start, 2, "?>", "unclosed processing instruction")?
+                }
                 Some(b'!') if rest.starts_with(b"<!--") => {
                     self.pos = self.past(start, 4, "-->", "unclosed comment")?;
                 }
@@ -122,7 +134,9 @@ impl<'a> Lexer<'a> {
                         return Ok(Token::CData(&self.text[start + 9..end - 3]));
                     }
                 }
-                Some(b'!') if rest.starts_with(b"<!DOCTYPE") => self.pos = self.skip_doctype(start)?,
+                Some(b'!') if rest.starts_with(b"<!DOCTYPE") => {
+                    self.pos = self.skip_doctype(start)?
+                }
                 Some(b'!') => return Err(malformed("unknown markup declaration", start)),
                 _ => return self.start_tag(start),
             }
@@ -130,7 +144,13 @@ impl<'a> Lexer<'a> {
     }
 
     /// The position just after the first `pat` found `skip` bytes after `start`.
-    fn past(&self, start: usize, skip: usize, pat: &str, unclosed: &str) -> Result<usize, ParseError> {
+    fn past(
+        &self,
+        start: usize,
+        skip: usize,
+        pat: &str,
+        unclosed: &str,
+    ) -> Result<usize, ParseError> {
         let from = start + skip;
         match self.text.get(from..).and_then(|rest| rest.find(pat)) {
             Some(i) => Ok(from + i + pat.len()),
@@ -149,7 +169,10 @@ impl<'a> Lexer<'a> {
             i = find(bytes, i + 1 + len, [b'<', b'&']);
         }
         self.pos = i;
-        Ok(Token::Text { raw: &self.text[start..i], refs })
+        Ok(Token::Text {
+            raw: &self.text[start..i],
+            refs,
+        })
     }
 
     /// Skips `<!DOCTYPE ...>`, including an internal subset in brackets with its quoted
@@ -163,8 +186,12 @@ impl<'a> Lexer<'a> {
             i = match b {
                 b'"' => self.past(i, 1, "\"", "unclosed DOCTYPE")?,
                 b'\'' => self.past(i, 1, "'", "unclosed DOCTYPE")?,
-                b'<' if bytes[i..].starts_with(b"<!--") => self.past(i, 4, "-->", "unclosed comment")?,
-                b'<' if bytes[i..].starts_with(b"<?") => self.past(i, 2, "?>", "unclosed processing instruction")?,
+                b'<' if bytes[i..].starts_with(b"<!--") => {
+                    self.past(i, 4, "-->", "unclosed comment")?
+                }
+                b'<' if bytes[i..].starts_with(b"<?") => {
+                    self.past(i, 2, "?>", "unclosed processing instruction")?
+                }
                 b'>' if brackets == 0 => return Ok(i + 1),
                 _ => {
                     if b == b'[' {
@@ -252,7 +279,11 @@ impl<'a> Lexer<'a> {
             self.pos = end + 1;
             self.open.push(qname);
         }
-        Ok(Token::Start { name: local, attrs, empty })
+        Ok(Token::Start {
+            name: local,
+            attrs,
+            empty,
+        })
     }
 
     /// Checks one `name="value"` at `i`; returns the position after the closing quote.
@@ -291,7 +322,9 @@ impl<'a> Lexer<'a> {
         };
         let name_end = name_start + open.len();
         let matches = bytes.get(name_start..name_end) == Some(open.as_bytes())
-            && bytes.get(name_end).is_none_or(|&b| NAME[usize::from(b)] == 0);
+            && bytes
+                .get(name_end)
+                .is_none_or(|&b| NAME[usize::from(b)] == 0);
         if !matches {
             // Report a bad name as such, a good one as a mismatch.
             self.name(name_start)?;
@@ -371,7 +404,8 @@ fn parse_ref(s: &str) -> Result<(char, usize), &'static str> {
             if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
                 return Err("malformed character reference");
             }
-            let code = u32::from_str_radix(digits, radix).map_err(|_| "malformed character reference")?;
+            let code =
+                u32::from_str_radix(digits, radix).map_err(|_| "malformed character reference")?;
             match char::from_u32(code) {
                 Some(c) if code != 0 => c,
                 _ => return Err("character reference to an invalid code point"),
@@ -413,7 +447,10 @@ pub(super) fn unescape_into(raw: &str, out: &mut String) {
 /// An attribute value as XML 1.0 normalizes it: references resolved, and each tab, line
 /// feed, carriage return or CR LF pair written in the value read as one space.
 pub(super) fn attribute_value(raw: &str) -> Cow<'_, str> {
-    if !raw.bytes().any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r')) {
+    if !raw
+        .bytes()
+        .any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r'))
+    {
         return Cow::Borrowed(raw);
     }
     let mut out = String::with_capacity(raw.len());

@@ -23,7 +23,9 @@ impl<'a> StartTag<'a> {
     /// The value of an attribute, by local name, with references resolved and whitespace
     /// normalized as XML specifies for attribute values.
     pub fn attribute(&self, name: &str) -> Option<Cow<'a, str>> {
-        lexer::Attributes::new(self.attrs).find(|(k, _)| local(k) == name).map(|(_, v)| lexer::attribute_value(v))
+        lexer::Attributes::new(self.attrs)
+            .find(|(k, _)| local(k) == name)
+            .map(|(_, v)| lexer::attribute_value(v))
     }
 }
 
@@ -42,14 +44,22 @@ pub struct XmlReader<'a> {
 impl<'a> XmlReader<'a> {
     /// A reader over `body`, which must be UTF-8 (checked once, here).
     pub fn new(body: &'a [u8]) -> Result<Self, ParseError> {
-        let text = std::str::from_utf8(body).map_err(|e| ParseError::malformed(e, e.valid_up_to() as u64))?;
-        Ok(XmlReader { lexer: Lexer::new(text) })
+        let text = std::str::from_utf8(body)
+            .map_err(|e| ParseError::malformed(e, e.valid_up_to() as u64))?;
+        Ok(XmlReader {
+            lexer: Lexer::new(text),
+        })
     }
 
     /// A start tag for a `Start` token the lexer has just read.
     fn tag(&self, name: &'a str, attrs: &'a str, empty: bool) -> StartTag<'a> {
         let depth = self.lexer.depth() + usize::from(empty);
-        StartTag { name, attrs, depth, empty }
+        StartTag {
+            name,
+            attrs,
+            depth,
+            empty,
+        }
     }
 
     /// The root element (skipping the XML declaration, comments and whitespace).
@@ -58,24 +68,44 @@ impl<'a> XmlReader<'a> {
             match self.lexer.next_token()? {
                 Token::Start { name, attrs, empty } => return Ok(self.tag(name, attrs, empty)),
                 Token::Eof => return Err(ParseError::new(ParseErrorKind::NoRoot)),
-                Token::Text { raw, .. } if raw.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) => {}
+                Token::Text { raw, .. }
+                    if raw
+                        .bytes()
+                        .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) => {}
                 Token::Text { raw, .. } => {
                     let at = self.lexer.position().saturating_sub(raw.len());
-                    return Err(ParseError::malformed("text before the root element", at as u64));
+                    return Err(ParseError::malformed(
+                        "text before the root element",
+                        at as u64,
+                    ));
                 }
                 Token::CData(raw) => {
-                    let at = self.lexer.position().saturating_sub(raw.len() + "<![CDATA[]]>".len());
-                    return Err(ParseError::malformed("CDATA before the root element", at as u64));
+                    let at = self
+                        .lexer
+                        .position()
+                        .saturating_sub(raw.len() + "<![CDATA[]]>".len());
+                    return Err(ParseError::malformed(
+                        "CDATA before the root element",
+                        at as u64,
+                    ));
                 }
                 // The lexer rejects an end tag without an open element.
-                Token::End => return Err(ParseError::malformed("end tag before the root element", self.lexer.position() as u64)),
+                Token::End => {
+                    return Err(ParseError::malformed(
+                        "end tag before the root element",
+                        self.lexer.position() as u64,
+                    ))
+                }
             }
         }
     }
 
     /// The next child element of `parent`, or `None` once `parent` has closed.
     /// Text directly inside `parent` is ignored.
-    pub fn next_child(&mut self, parent: &StartTag<'a>) -> Result<Option<StartTag<'a>>, ParseError> {
+    pub fn next_child(
+        &mut self,
+        parent: &StartTag<'a>,
+    ) -> Result<Option<StartTag<'a>>, ParseError> {
         if parent.empty || self.lexer.depth() < parent.depth {
             return Ok(None);
         }
@@ -156,7 +186,11 @@ impl<'a> XmlReader<'a> {
     pub fn finish(&mut self) -> Result<(), ParseError> {
         loop {
             if let Token::Eof = self.lexer.next_markup()? {
-                return if self.lexer.depth() == 0 { Ok(()) } else { Err(ParseError::new(ParseErrorKind::UnexpectedEof)) };
+                return if self.lexer.depth() == 0 {
+                    Ok(())
+                } else {
+                    Err(ParseError::new(ParseErrorKind::UnexpectedEof))
+                };
             }
         }
     }
@@ -165,7 +199,12 @@ impl<'a> XmlReader<'a> {
 impl StartTag<'static> {
     /// A stand-in for an element a body does not have (an empty one at depth 1).
     pub(crate) fn empty() -> Self {
-        StartTag { name: "", attrs: "", depth: 1, empty: true }
+        StartTag {
+            name: "",
+            attrs: "",
+            depth: 1,
+            empty: true,
+        }
     }
 }
 
@@ -228,17 +267,36 @@ mod tests {
     }
 
     fn is_malformed(body: &str) -> bool {
-        matches!(texts(body).map_err(|e| e.kind().clone()), Err(ParseErrorKind::Malformed { .. }))
+        matches!(
+            texts(body).map_err(|e| e.kind().clone()),
+            Err(ParseErrorKind::Malformed { .. })
+        )
     }
 
     #[test]
     fn references_resolve_and_bad_ones_are_malformed() {
         let t = texts("<R><a>&lt;&gt;&amp;&quot;&apos;</a><b>&#65;&#x42;&#x1F600;&#0065;</b><c>x &amp;amp; y</c></R>").unwrap();
         assert_eq!(t, ["<>&\"'", "AB\u{1F600}A", "x &amp; y"]);
-        for bad in ["&nbsp;", "&#0;", "&#xD800;", "&#x110000;", "&#;", "&#x;", "&#+65;", "&#-1;", "&#1a;", "& b", "a &", "&amp"] {
+        for bad in [
+            "&nbsp;",
+            "&#0;",
+            "&#xD800;",
+            "&#x110000;",
+            "&#;",
+            "&#x;",
+            "&#+65;",
+            "&#-1;",
+            "&#1a;",
+            "& b",
+            "a &",
+            "&amp",
+        ] {
             assert!(is_malformed(&format!("<R><a>{bad}</a></R>")), "{bad}");
             // Also where the text is only skipped, and in attribute values.
-            assert!(is_malformed(&format!("<R><a><b>{bad}</b></a></R>")), "{bad}");
+            assert!(
+                is_malformed(&format!("<R><a><b>{bad}</b></a></R>")),
+                "{bad}"
+            );
             assert!(is_malformed(&format!("<R><a x=\"{bad}\"/></R>")), "{bad}");
         }
         // A reference to a huge number does not overflow.
@@ -260,7 +318,9 @@ mod tests {
     fn doctype_is_skipped_but_declares_nothing() {
         let t = texts("<?xml version=\"1.0\"?>\n<!DOCTYPE R [ <!ENTITY e \"a>b\"> <!-- ] > --> ]>\n<R><a>t</a></R>").unwrap();
         assert_eq!(t, ["t"]);
-        assert!(is_malformed("<!DOCTYPE R [<!ENTITY e \"x\">]><R><a>&e;</a></R>"));
+        assert!(is_malformed(
+            "<!DOCTYPE R [<!ENTITY e \"x\">]><R><a>&e;</a></R>"
+        ));
         assert!(is_malformed("<!DOCTYPE R [ <R/>"));
     }
 
@@ -270,15 +330,22 @@ mod tests {
         assert_eq!(t, ["  two\r\n lines \t", " ", ""]);
         assert!(is_malformed("  x <R/>"), "text before the root");
         let e = texts("<!--c--> x <R/>").unwrap_err();
-        assert!(matches!(e.kind(), ParseErrorKind::Malformed { position: 8, .. }), "{e:?}");
+        assert!(
+            matches!(e.kind(), ParseErrorKind::Malformed { position: 8, .. }),
+            "{e:?}"
+        );
         let e = texts("<?pi?><![CDATA[x]]><R/>").unwrap_err();
-        assert!(matches!(e.kind(), ParseErrorKind::Malformed { position: 6, .. }), "{e:?}");
+        assert!(
+            matches!(e.kind(), ParseErrorKind::Malformed { position: 6, .. }),
+            "{e:?}"
+        );
         texts(" \r\n\t<R/> trailing text is ignored").unwrap();
     }
 
     #[test]
     fn names_prefixes_and_end_tags() {
-        let body = "<p:R xmlns:p=\"urn:p\"><p:a>1</p:a><q:é.ñ-2 >2</q:é.ñ-2 ><b\n/><c></c ><3D/></p:R>";
+        let body =
+            "<p:R xmlns:p=\"urn:p\"><p:a>1</p:a><q:é.ñ-2 >2</q:é.ñ-2 ><b\n/><c></c ><3D/></p:R>";
         let mut r = XmlReader::new(body.as_bytes()).unwrap();
         let root = r.root().unwrap();
         assert_eq!(root.name(), "R");
@@ -287,15 +354,41 @@ mod tests {
             names.push(c.name());
             r.skip(&c).unwrap();
         }
-        assert_eq!(names, ["a", "é.ñ-2", "b", "c", "3D"], "digits may start names, as model names do");
+        assert_eq!(
+            names,
+            ["a", "é.ñ-2", "b", "c", "3D"],
+            "digits may start names, as model names do"
+        );
         r.finish().unwrap();
-        for bad in ["<R></r>", "<p:R></q:R>", "<R><a></R></a>", "<R/></R>", "</R>", "<R></R >x</R>", "< R/>", "<-R/>", "<>", "<R", "<R/", "<R></R", "<R></>", "<p:/>", "<R><a></a x></R>"] {
+        for bad in [
+            "<R></r>",
+            "<p:R></q:R>",
+            "<R><a></R></a>",
+            "<R/></R>",
+            "</R>",
+            "<R></R >x</R>",
+            "< R/>",
+            "<-R/>",
+            "<>",
+            "<R",
+            "<R/",
+            "<R></R",
+            "<R></>",
+            "<p:/>",
+            "<R><a></a x></R>",
+        ] {
             let r = XmlReader::new(bad.as_bytes()).and_then(|mut r| {
                 let root = r.root()?;
                 r.skip(&root)?;
                 r.finish()
             });
-            assert!(matches!(r.as_ref().map_err(ParseError::kind), Err(ParseErrorKind::Malformed { .. })), "{bad}: {r:?}");
+            assert!(
+                matches!(
+                    r.as_ref().map_err(ParseError::kind),
+                    Err(ParseErrorKind::Malformed { .. })
+                ),
+                "{bad}: {r:?}"
+            );
         }
     }
 
@@ -313,7 +406,17 @@ mod tests {
         assert!(matches!(root.attribute("gt"), Some(Cow::Borrowed(_))));
         let a = r.next_child(&root).unwrap().unwrap();
         assert_eq!((a.name(), a.attribute("k").as_deref()), ("a", Some("v")));
-        for bad in ["<R a/>", "<R a=b/>", "<R a=\"b/>", "<R a=\"1\"b=\"2\"/>", "<R a=\"1\" a=\"2\"/>", "<R a=\"<\"/>", "<R =\"1\"/>", "<R a=\"1\" / >", "<R a:b=\"1\" c=\"\" a:b='2'/>"] {
+        for bad in [
+            "<R a/>",
+            "<R a=b/>",
+            "<R a=\"b/>",
+            "<R a=\"1\"b=\"2\"/>",
+            "<R a=\"1\" a=\"2\"/>",
+            "<R a=\"<\"/>",
+            "<R =\"1\"/>",
+            "<R a=\"1\" / >",
+            "<R a:b=\"1\" c=\"\" a:b='2'/>",
+        ] {
             assert!(is_malformed(bad), "{bad}");
         }
         // Same local name under two prefixes is not a duplicate.
@@ -332,12 +435,20 @@ mod tests {
 
     #[test]
     fn depth_bound_counts_self_closing_elements() {
-        let ok = format!("{}<x/>{}", "<a>".repeat(MAX_DEPTH - 1), "</a>".repeat(MAX_DEPTH - 1));
+        let ok = format!(
+            "{}<x/>{}",
+            "<a>".repeat(MAX_DEPTH - 1),
+            "</a>".repeat(MAX_DEPTH - 1)
+        );
         let mut r = XmlReader::new(ok.as_bytes()).unwrap();
         let root = r.root().unwrap();
         r.skip(&root).unwrap();
         r.finish().unwrap();
-        let deep = format!("{}<x/>{}", "<a>".repeat(MAX_DEPTH), "</a>".repeat(MAX_DEPTH));
+        let deep = format!(
+            "{}<x/>{}",
+            "<a>".repeat(MAX_DEPTH),
+            "</a>".repeat(MAX_DEPTH)
+        );
         let mut r = XmlReader::new(deep.as_bytes()).unwrap();
         let root = r.root().unwrap();
         assert_eq!(r.skip(&root).unwrap_err().kind(), &ParseErrorKind::TooDeep);
@@ -359,7 +470,10 @@ mod tests {
             assert!(r.is_err(), "prefix {cut} parsed");
         }
         for i in 0..body.len() {
-            for b in [b'<', b'>', b'&', b';', b'/', b'"', b'\'', b'!', b'?', b'[', b']', b'-', b' ', 0, 0xff] {
+            for b in [
+                b'<', b'>', b'&', b';', b'/', b'"', b'\'', b'!', b'?', b'[', b']', b'-', b' ', 0,
+                0xff,
+            ] {
                 let mut v = body.as_bytes().to_vec();
                 v[i] = b;
                 let _ = texts_bytes(&v);
@@ -380,8 +494,18 @@ mod tests {
     #[test]
     fn error_positions_point_at_the_problem() {
         let e = texts("<R><a>x &bogus; y</a></R>").unwrap_err();
-        assert_eq!(e.kind(), &ParseErrorKind::Malformed { message: "unknown entity (only the five predefined ones exist without a DTD)".into(), position: 8 });
+        assert_eq!(
+            e.kind(),
+            &ParseErrorKind::Malformed {
+                message: "unknown entity (only the five predefined ones exist without a DTD)"
+                    .into(),
+                position: 8
+            }
+        );
         let e = texts("<R><a></b></R>").unwrap_err();
-        assert!(matches!(e.kind(), ParseErrorKind::Malformed { position: 6, .. }), "{e:?}");
+        assert!(
+            matches!(e.kind(), ParseErrorKind::Malformed { position: 6, .. }),
+            "{e:?}"
+        );
     }
 }

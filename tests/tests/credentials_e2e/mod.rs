@@ -6,9 +6,9 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use stsgen_config::credentials::{DefaultCredentialsChain, ProfileProvider, WebIdentityProvider};
-use sts::runtime::credentials::{Credentials, ProvideCredentials};
 use sts::runtime::config::MemoryEnv;
+use sts::runtime::credentials::{Credentials, ProvideCredentials};
+use stsgen_config::credentials::{DefaultCredentialsChain, ProfileProvider, WebIdentityProvider};
 
 use super::{checked, rt, unchecked, Key, ACCOUNT, FIRST_SESSION, REGION};
 
@@ -22,7 +22,9 @@ fn client_with(url: &str, provider: impl ProvideCredentials + 'static) -> sts::C
 }
 
 fn caller_arn(client: &sts::Client) -> String {
-    let out = rt().block_on(client.get_caller_identity().send()).expect("GetCallerIdentity");
+    let out = rt()
+        .block_on(client.get_caller_identity().send())
+        .expect("GetCallerIdentity");
     out.arn().expect("an ARN").to_owned()
 }
 
@@ -38,7 +40,10 @@ fn profiles(url: &str, alice: &Key, extra: &str) -> MemoryEnv {
         first = c.first_role_arn,
         second = c.second_role_arn,
     );
-    let credentials = format!("[base]\naws_access_key_id = {}\naws_secret_access_key = {}\n", alice.id, alice.secret);
+    let credentials = format!(
+        "[base]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+        alice.id, alice.secret
+    );
     MemoryEnv::new()
         .with_var("HOME", "/home/e2e")
         .with_file("/home/e2e/.aws/config", config)
@@ -50,9 +55,15 @@ fn profiles(url: &str, alice: &Key, extra: &str) -> MemoryEnv {
 fn a_profile_with_role_arn_and_source_profile_assumes_the_role() {
     let c = checked();
     let env = Arc::new(profiles(&c.url, &c.alice, ""));
-    let provider = ProfileProvider::builder().env(env).profile_name("first").build();
+    let provider = ProfileProvider::builder()
+        .env(env)
+        .profile_name("first")
+        .build();
     let arn = caller_arn(&client_with(&c.url, provider));
-    assert_eq!(arn, format!("arn:aws:sts::{ACCOUNT}:assumed-role/e2e-first/{FIRST_SESSION}"));
+    assert_eq!(
+        arn,
+        format!("arn:aws:sts::{ACCOUNT}:assumed-role/e2e-first/{FIRST_SESSION}")
+    );
 }
 
 #[test]
@@ -61,9 +72,15 @@ fn a_two_hop_profile_chain_reaches_the_second_role() {
     let c = checked();
     let env = Arc::new(profiles(&c.url, &c.alice, "").with_var("AWS_PROFILE", "second"));
     // Through the default chain: no environment keys, then the profile.
-    let chain = DefaultCredentialsChain::builder().env(env).build().expect("a chain");
+    let chain = DefaultCredentialsChain::builder()
+        .env(env)
+        .build()
+        .expect("a chain");
     let arn = caller_arn(&client_with(&c.url, chain));
-    assert_eq!(arn, format!("arn:aws:sts::{ACCOUNT}:assumed-role/e2e-second/e2e-second-session"));
+    assert_eq!(
+        arn,
+        format!("arn:aws:sts::{ACCOUNT}:assumed-role/e2e-second/e2e-second-session")
+    );
 }
 
 #[test]
@@ -74,14 +91,24 @@ fn the_web_identity_provider_reads_its_token_file() {
         .with_var("AWS_WEB_IDENTITY_TOKEN_FILE", "/var/run/secrets/eks/token")
         .with_var("AWS_ROLE_ARN", u.web_role_arn.clone())
         .with_var("AWS_ROLE_SESSION_NAME", "e2e-irsa")
-        .with_file("/var/run/secrets/eks/token", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJlMmUifQ.c2lnbmF0dXJl\n");
+        .with_file(
+            "/var/run/secrets/eks/token",
+            "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJlMmUifQ.c2lnbmF0dXJl\n",
+        );
     let mut config = sts::Config::new();
     config.endpoint_url = Some(u.url.clone());
     config.region = Some(REGION.to_owned());
-    let provider = WebIdentityProvider::from_env_with(Arc::new(env), Some(config)).expect("a provider");
-    let creds = rt().block_on(provider.provide_credentials()).expect("web identity credentials");
+    let provider =
+        WebIdentityProvider::from_env_with(Arc::new(env), Some(config)).expect("a provider");
+    let creds = rt()
+        .block_on(provider.provide_credentials())
+        .expect("web identity credentials");
     assert!(creds.session_token().is_some_and(|t| !t.is_empty()));
-    let left = creds.expiry().expect("an expiry").duration_since(SystemTime::now()).expect("in the future");
+    let left = creds
+        .expiry()
+        .expect("an expiry")
+        .duration_since(SystemTime::now())
+        .expect("in the future");
     assert!(left > Duration::from_secs(600), "{left:?}");
 }
 
@@ -97,7 +124,10 @@ fn credential_process_output_of_the_example_feeds_the_profile_provider() {
     std::fs::write(&config_path, "").unwrap();
     std::fs::write(
         &credentials_path,
-        format!("[base]\naws_access_key_id = {}\naws_secret_access_key = {}\n", c.alice.id, c.alice.secret),
+        format!(
+            "[base]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+            c.alice.id, c.alice.secret
+        ),
     )
     .unwrap();
     let command = format!(
@@ -112,20 +142,43 @@ fn credential_process_output_of_the_example_feeds_the_profile_provider() {
     );
     let extra = format!("[profile proc]\ncredential_process = {command}\n");
     let env = Arc::new(profiles(&c.url, &c.alice, &extra));
-    let provider = ProfileProvider::builder().env(env).profile_name("proc").build();
-    let creds: Credentials = rt().block_on(provider.provide_credentials()).expect("credentials from the process");
+    let provider = ProfileProvider::builder()
+        .env(env)
+        .profile_name("proc")
+        .build();
+    let creds: Credentials = rt()
+        .block_on(provider.provide_credentials())
+        .expect("credentials from the process");
     assert!(creds.access_key_id().starts_with("ASIA"), "{creds:?}");
-    assert!(creds.expiry().is_some(), "the process printed an Expiration");
+    assert!(
+        creds.expiry().is_some(),
+        "the process printed an Expiration"
+    );
     let arn = caller_arn(&client_with(&c.url, provider));
-    assert_eq!(arn, format!("arn:aws:sts::{ACCOUNT}:assumed-role/e2e-first/{FIRST_SESSION}"));
+    assert_eq!(
+        arn,
+        format!("arn:aws:sts::{ACCOUNT}:assumed-role/e2e-first/{FIRST_SESSION}")
+    );
 }
 
 /// botocore's presigned URL for the same credentials, region, time and headers (botocore is
 /// installed in moto's virtualenv).
-fn botocore_presign(region: &str, expires: u64, cluster: Option<&str>, token: Option<&str>) -> String {
-    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("a parent").to_path_buf();
+fn botocore_presign(
+    region: &str,
+    expires: u64,
+    cluster: Option<&str>,
+    token: Option<&str>,
+) -> String {
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("a parent")
+        .to_path_buf();
     let python = root.join("target/moto-venv/bin/python");
-    assert!(python.exists(), "{} is missing: `cargo xtask test` installs moto (and botocore) there", python.display());
+    assert!(
+        python.exists(),
+        "{} is missing: `cargo xtask test` installs moto (and botocore) there",
+        python.display()
+    );
     let script = r#"
 import datetime, sys
 from unittest import mock
@@ -150,14 +203,25 @@ with mock.patch("botocore.auth.datetime.datetime", Frozen):
     print(client.generate_presigned_url("get_caller_identity", Params={}, ExpiresIn=expires, HttpMethod="GET"))
 "#;
     let out = std::process::Command::new(python)
-        .args(["-c", script, region, &expires.to_string(), cluster.unwrap_or(""), token.unwrap_or("")])
+        .args([
+            "-c",
+            script,
+            region,
+            &expires.to_string(),
+            cluster.unwrap_or(""),
+            token.unwrap_or(""),
+        ])
         .env_remove("AWS_ENDPOINT_URL")
         .env_remove("AWS_ENDPOINT_URL_STS")
         .env_remove("AWS_STS_REGIONAL_ENDPOINTS")
         .env("AWS_CONFIG_FILE", "/nonexistent")
         .output()
         .expect("python runs");
-    assert!(out.status.success(), "botocore failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "botocore failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
@@ -165,7 +229,11 @@ with mock.patch("botocore.auth.datetime.datetime", Frozen):
 #[ignore = "needs the virtualenv `cargo xtask test` installs"]
 fn presigned_urls_and_eks_tokens_match_botocore_byte_for_byte() {
     let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_420_800); // 2026-11-23T08:00:00Z
-    for (region, token) in [("us-west-2", Some("FQoGZXIvYXdzEXAMPLE/TOKEN+=")), ("eu-central-1", None), ("us-east-1", None)] {
+    for (region, token) in [
+        ("us-west-2", Some("FQoGZXIvYXdzEXAMPLE/TOKEN+=")),
+        ("eu-central-1", None),
+        ("us-east-1", None),
+    ] {
         let creds = Credentials::new(
             "AKIDEXAMPLE",
             "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
@@ -175,20 +243,41 @@ fn presigned_urls_and_eks_tokens_match_botocore_byte_for_byte() {
         );
         let mut config = sts::Config::new();
         config.region = Some(region.to_owned());
-        let options = stsgen_config::presign::PresignOptions::new(Duration::from_secs(900)).time(at);
-        let ours = stsgen_config::presign::get_caller_identity_url(&config, &creds, &options).expect("presigned");
-        assert_eq!(ours, botocore_presign(region, 900, None, token), "GetCallerIdentity URL in {region}");
+        let options =
+            stsgen_config::presign::PresignOptions::new(Duration::from_secs(900)).time(at);
+        let ours = stsgen_config::presign::get_caller_identity_url(&config, &creds, &options)
+            .expect("presigned");
+        assert_eq!(
+            ours,
+            botocore_presign(region, 900, None, token),
+            "GetCallerIdentity URL in {region}"
+        );
 
-        let eks = stsgen_config::presign::eks_token(&config, &creds, "e2e-cluster", Some(at)).expect("an EKS token");
-        let options = stsgen_config::presign::PresignOptions::new(Duration::from_secs(60)).header("x-k8s-aws-id", "e2e-cluster").time(at);
-        let url = stsgen_config::presign::get_caller_identity_url(&config, &creds, &options).expect("presigned");
+        let eks = stsgen_config::presign::eks_token(&config, &creds, "e2e-cluster", Some(at))
+            .expect("an EKS token");
+        let options = stsgen_config::presign::PresignOptions::new(Duration::from_secs(60))
+            .header("x-k8s-aws-id", "e2e-cluster")
+            .time(at);
+        let url = stsgen_config::presign::get_caller_identity_url(&config, &creds, &options)
+            .expect("presigned");
         let theirs = botocore_presign(region, 60, Some("e2e-cluster"), token);
         assert_eq!(url, theirs, "EKS URL in {region}");
         let encoded = eks.token().strip_prefix("k8s-aws-v1.").expect("the prefix");
-        let std_b64: String = encoded.chars().map(|c| match c { '-' => '+', '_' => '/', c => c }).collect();
+        let std_b64: String = encoded
+            .chars()
+            .map(|c| match c {
+                '-' => '+',
+                '_' => '/',
+                c => c,
+            })
+            .collect();
         let padded = format!("{std_b64}{}", "=".repeat((4 - std_b64.len() % 4) % 4));
         let decoded = sts::runtime::types::wire::decode_base64(&padded).expect("base64url");
-        assert_eq!(String::from_utf8(decoded).unwrap(), theirs, "EKS token in {region}");
+        assert_eq!(
+            String::from_utf8(decoded).unwrap(),
+            theirs,
+            "EKS token in {region}"
+        );
     }
 }
 
@@ -198,7 +287,13 @@ fn presigned_urls_and_eks_tokens_match_botocore_byte_for_byte() {
 fn metadata_stand_in(c: &super::Checked) -> stsgen_tests::FaultServer {
     let (client, _) = super::sts_client(&c.url, Some(&c.alice));
     let out = rt()
-        .block_on(client.assume_role().role_arn(&c.first_role_arn).role_session_name(FIRST_SESSION).send())
+        .block_on(
+            client
+                .assume_role()
+                .role_arn(&c.first_role_arn)
+                .role_session_name(FIRST_SESSION)
+                .send(),
+        )
         .expect("AssumeRole e2e-first as alice");
     let key = Key::from_sts(out.credentials().expect("credentials"));
     let doc = format!(
@@ -207,11 +302,18 @@ fn metadata_stand_in(c: &super::Checked) -> stsgen_tests::FaultServer {
         key.secret,
         key.token.unwrap_or_default()
     );
-    let respond = |body: &str| stsgen_tests::Fault::Respond { status: 200, headers: vec![], body: body.as_bytes().to_vec() };
+    let respond = |body: &str| stsgen_tests::Fault::Respond {
+        status: 200,
+        headers: vec![],
+        body: body.as_bytes().to_vec(),
+    };
     stsgen_tests::FaultServer::start(move |_, r| {
         if r.request_line.starts_with("PUT /latest/api/token ") {
             respond("e2e-imds-token")
-        } else if r.request_line.starts_with("GET /latest/meta-data/iam/security-credentials/ ") {
+        } else if r
+            .request_line
+            .starts_with("GET /latest/meta-data/iam/security-credentials/ ")
+        {
             respond("e2e-instance-role")
         } else {
             respond(&doc)
@@ -231,12 +333,24 @@ fn credential_source_ecs_container_assumes_the_role_with_the_container_credentia
         c.second_role_arn, c.url
     );
     let env = profiles(&c.url, &c.alice, &extra)
-        .with_var("AWS_CONTAINER_CREDENTIALS_FULL_URI", format!("{}/v1/credentials", stand_in.url))
+        .with_var(
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            format!("{}/v1/credentials", stand_in.url),
+        )
         .with_var("AWS_CONTAINER_AUTHORIZATION_TOKEN", "e2e-pod-token");
-    let provider = ProfileProvider::builder().env(Arc::new(env)).profile_name("ecs").build();
+    let provider = ProfileProvider::builder()
+        .env(Arc::new(env))
+        .profile_name("ecs")
+        .build();
     let arn = caller_arn(&client_with(&c.url, provider));
-    assert_eq!(arn, format!("arn:aws:sts::{ACCOUNT}:assumed-role/e2e-second/e2e-second-session"));
-    assert_eq!(stand_in.received()[0].header("authorization"), Some("e2e-pod-token"));
+    assert_eq!(
+        arn,
+        format!("arn:aws:sts::{ACCOUNT}:assumed-role/e2e-second/e2e-second-session")
+    );
+    assert_eq!(
+        stand_in.received()[0].header("authorization"),
+        Some("e2e-pod-token")
+    );
 }
 
 #[test]
@@ -244,9 +358,17 @@ fn credential_source_ecs_container_assumes_the_role_with_the_container_credentia
 fn the_default_chain_signs_with_instance_metadata_credentials() {
     let c = checked();
     let stand_in = metadata_stand_in(c);
-    let env = MemoryEnv::new().with_var("HOME", "/home/none").with_var("AWS_EC2_METADATA_SERVICE_ENDPOINT", stand_in.url.as_str());
-    let chain = DefaultCredentialsChain::builder().env(Arc::new(env)).build().expect("a chain");
+    let env = MemoryEnv::new()
+        .with_var("HOME", "/home/none")
+        .with_var("AWS_EC2_METADATA_SERVICE_ENDPOINT", stand_in.url.as_str());
+    let chain = DefaultCredentialsChain::builder()
+        .env(Arc::new(env))
+        .build()
+        .expect("a chain");
     let arn = caller_arn(&client_with(&c.url, chain));
-    assert_eq!(arn, format!("arn:aws:sts::{ACCOUNT}:assumed-role/e2e-first/{FIRST_SESSION}"));
+    assert_eq!(
+        arn,
+        format!("arn:aws:sts::{ACCOUNT}:assumed-role/e2e-first/{FIRST_SESSION}")
+    );
     assert_eq!(stand_in.requests(), 3, "token, role name, role credentials");
 }

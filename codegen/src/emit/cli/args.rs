@@ -37,7 +37,13 @@ impl Emitter<'_> {
             ShapeKind::List(l) => {
                 let item = l.member;
                 let value = if is_scalar(svc, item) {
-                    self.scalar(item, &quote! { text.as_str() }, Some(&quote! { text }), &label, m.sensitive)
+                    self.scalar(
+                        item,
+                        &quote! { text.as_str() },
+                        Some(&quote! { text }),
+                        &label,
+                        m.sensitive,
+                    )
                 } else if matches!(svc.shape(item).kind, ShapeKind::Structure(_)) {
                     shorthand.insert(item);
                     let f = shorthand_ident(svc, item);
@@ -54,11 +60,24 @@ impl Emitter<'_> {
             }
             ShapeKind::Map(mp) => {
                 if !is_scalar(svc, mp.key) || !is_scalar(svc, mp.value) {
-                    let what = format!("a map of {}s", self.what(mp.value).trim_start_matches("a "));
+                    let what =
+                        format!("a map of {}s", self.what(mp.value).trim_start_matches("a "));
                     return quote! { #flag => return Err(unsupported(&flag, #what)), };
                 }
-                let k = self.scalar(mp.key, &quote! { key.as_str() }, Some(&quote! { key }), &label, false);
-                let v = self.scalar(mp.value, &quote! { value.as_str() }, Some(&quote! { value }), &label, m.sensitive);
+                let k = self.scalar(
+                    mp.key,
+                    &quote! { key.as_str() },
+                    Some(&quote! { key }),
+                    &label,
+                    false,
+                );
+                let v = self.scalar(
+                    mp.value,
+                    &quote! { value.as_str() },
+                    Some(&quote! { value }),
+                    &label,
+                    m.sensitive,
+                );
                 quote! {
                     for text in several(&flag, values)? {
                         for (key, value) in pairs(&flag, &text)? {
@@ -68,7 +87,13 @@ impl Emitter<'_> {
                 }
             }
             _ => {
-                let value = self.scalar(m.target, &quote! { text.as_str() }, Some(&quote! { text }), &label, m.sensitive);
+                let value = self.scalar(
+                    m.target,
+                    &quote! { text.as_str() },
+                    Some(&quote! { text }),
+                    &label,
+                    m.sensitive,
+                );
                 quote! {
                     if b.#get().is_some() {
                         return Err(repeated(&flag));
@@ -82,7 +107,14 @@ impl Emitter<'_> {
     }
 
     /// `op_<module>`: parses the options, builds the input, sends it and prints the output.
-    pub(super) fn op_fn(&self, op: &Operation, name: &str, index: usize, f: &Ident, shorthand: &mut BTreeSet<ShapeId>) -> TokenStream {
+    pub(super) fn op_fn(
+        &self,
+        op: &Operation,
+        name: &str,
+        index: usize,
+        f: &Ident,
+        shorthand: &mut BTreeSet<ShapeId>,
+    ) -> TokenStream {
         let krate = self.krate;
         let m = naming::ident(&op.module);
         let input_ty = naming::ident(&format!("{}Input", op.rust_name));
@@ -100,7 +132,10 @@ impl Emitter<'_> {
             // UpdateEventConfigurations: a map of structures) never sets the builder.
             let svc = self.svc;
             let settable = opts.iter().any(|o| match &svc.shape(o.member.target).kind {
-                ShapeKind::List(l) => is_scalar(svc, l.member) || matches!(svc.shape(l.member).kind, ShapeKind::Structure(_)),
+                ShapeKind::List(l) => {
+                    is_scalar(svc, l.member)
+                        || matches!(svc.shape(l.member).kind, ShapeKind::Structure(_))
+                }
                 ShapeKind::Map(mp) => is_scalar(svc, mp.key) && is_scalar(svc, mp.value),
                 _ => true,
             });
@@ -124,7 +159,8 @@ impl Emitter<'_> {
                 quote! { (b.#get().is_some(), #flag) }
             })
             .collect();
-        let require = (!required.is_empty()).then(|| quote! { require(PROGRAM.name, OPERATION, &[#(#required),*])?; });
+        let require = (!required.is_empty())
+            .then(|| quote! { require(PROGRAM.name, OPERATION, &[#(#required),*])?; });
         let wires = opts.iter().map(|o| o.member.wire_name.as_str());
         let flags = opts.iter().map(|o| o.flag.as_str());
         let send = if op.output.is_some() {
@@ -153,9 +189,20 @@ impl Emitter<'_> {
         let svc = self.svc;
         let f = shorthand_ident(svc, id);
         let ty = self.type_path(id);
-        let members = &svc.structure(id).expect("shorthand for a structure").members;
-        let keys = members.iter().map(|m| m.wire_name.as_str()).collect::<Vec<_>>().join(", ");
-        let doc = format!(" One `{}` from shorthand syntax (`{}`).", svc.shape(id).wire_name, hint(svc, id, false));
+        let members = &svc
+            .structure(id)
+            .expect("shorthand for a structure")
+            .members;
+        let keys = members
+            .iter()
+            .map(|m| m.wire_name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let doc = format!(
+            " One `{}` from shorthand syntax (`{}`).",
+            svc.shape(id).wire_name,
+            hint(svc, id, false)
+        );
         let label = quote! { &format!("{flag} ({key})") };
         let nested_arms: Vec<TokenStream> = members
             .iter()
@@ -173,7 +220,13 @@ impl Emitter<'_> {
                 return quote! { #wire => return Err(nested(flag, &key, #what)), };
             }
             let set = naming::prefixed_ident("set_", &m.rust_name);
-            let value = self.scalar(m.target, &quote! { value.as_str() }, Some(&quote! { value }), &label, m.sensitive);
+            let value = self.scalar(
+                m.target,
+                &quote! { value.as_str() },
+                Some(&quote! { value }),
+                &label,
+                m.sensitive,
+            );
             quote! { #wire => b = b.#set(::std::option::Option::Some(#value)), }
         });
         let body = if members.is_empty() {
@@ -213,5 +266,4 @@ impl Emitter<'_> {
             }
         }
     }
-
 }

@@ -12,7 +12,10 @@ use crate::naming;
 
 /// The kebab-case command-line name of a wire name (`AssumeRoleWithSAML` -> `assume-role-with-saml`).
 pub fn cli_name(wire: &str) -> String {
-    let spaced: String = wire.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect();
+    let spaced: String = wire
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect();
     spaced.to_kebab_case()
 }
 
@@ -26,11 +29,16 @@ pub(super) struct Opt<'a> {
 /// The options of an operation's input members: kebab-case names, deduplicated (a clash falls
 /// back to the lower-cased wire name; `--help` is never a member option).
 pub(super) fn options<'a>(svc: &'a Service, op: &Operation) -> Vec<Opt<'a>> {
-    let Some(s) = op.input.and_then(|i| svc.structure(i)) else { return Vec::new() };
+    let Some(s) = op.input.and_then(|i| svc.structure(i)) else {
+        return Vec::new();
+    };
     let mut used: BTreeSet<String> = ["--help".to_owned()].into_iter().collect();
     let mut out = Vec::new();
     for m in &s.members {
-        let candidates = [format!("--{}", cli_name(&m.wire_name)), format!("--{}", m.wire_name.to_ascii_lowercase())];
+        let candidates = [
+            format!("--{}", cli_name(&m.wire_name)),
+            format!("--{}", m.wire_name.to_ascii_lowercase()),
+        ];
         if let Some(flag) = candidates.into_iter().find(|f| !used.contains(f)) {
             used.insert(flag.clone());
             out.push(Opt { member: m, flag });
@@ -61,7 +69,10 @@ pub(super) fn collect_structures(svc: &Service, id: ShapeId, out: &mut BTreeSet<
 
 /// Whether a shape is a scalar (one command-line value).
 pub(super) fn is_scalar(svc: &Service, id: ShapeId) -> bool {
-    !matches!(svc.shape(id).kind, ShapeKind::Structure(_) | ShapeKind::List(_) | ShapeKind::Map(_))
+    !matches!(
+        svc.shape(id).kind,
+        ShapeKind::Structure(_) | ShapeKind::List(_) | ShapeKind::Map(_)
+    )
 }
 
 pub(super) struct Emitter<'a> {
@@ -83,9 +94,20 @@ impl Emitter<'_> {
 
     /// An expression of the scalar shape `id`'s Rust type read from `text` (a `&str`; `owned`,
     /// when given, is the same text as a `String`). Uses `?` with an [`Exit::Usage`] naming `label`.
-    pub(super) fn scalar(&self, id: ShapeId, text: &TokenStream, owned: Option<&TokenStream>, label: &TokenStream, sensitive: bool) -> TokenStream {
+    pub(super) fn scalar(
+        &self,
+        id: ShapeId,
+        text: &TokenStream,
+        owned: Option<&TokenStream>,
+        label: &TokenStream,
+        sensitive: bool,
+    ) -> TokenStream {
         let krate = self.krate;
-        let shown = if sensitive { quote! { ::std::option::Option::None } } else { quote! { ::std::option::Option::Some(#text) } };
+        let shown = if sensitive {
+            quote! { ::std::option::Option::None }
+        } else {
+            quote! { ::std::option::Option::Some(#text) }
+        };
         let parse = |f: TokenStream, expected: &str| {
             quote! { ::stsgen_runtime::types::wire::#f.map_err(|_| invalid(#label, #shown, #expected))? }
         };
@@ -132,7 +154,6 @@ impl Emitter<'_> {
             _ => "a value",
         }
     }
-
 }
 
 pub(super) fn shorthand_ident(svc: &Service, id: ShapeId) -> Ident {
@@ -140,5 +161,8 @@ pub(super) fn shorthand_ident(svc: &Service, id: ShapeId) -> Ident {
 }
 
 pub(super) fn writer_ident(svc: &Service, id: ShapeId) -> Ident {
-    naming::prefixed_ident("write_shape_", &naming::field_name(&svc.shape(id).rust_name))
+    naming::prefixed_ident(
+        "write_shape_",
+        &naming::field_name(&svc.shape(id).rust_name),
+    )
 }

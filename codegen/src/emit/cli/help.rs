@@ -8,7 +8,14 @@ use crate::ir::{Operation, Service, ShapeId, ShapeKind};
 pub(super) fn hint(svc: &Service, id: ShapeId, nested: bool) -> String {
     match &svc.shape(id).kind {
         ShapeKind::String(s) if !s.enum_values.is_empty() => {
-            format!("<{}>", s.enum_values.iter().map(|v| v.wire.as_str()).collect::<Vec<_>>().join("|"))
+            format!(
+                "<{}>",
+                s.enum_values
+                    .iter()
+                    .map(|v| v.wire.as_str())
+                    .collect::<Vec<_>>()
+                    .join("|")
+            )
         }
         ShapeKind::String(_) => "<string>".to_owned(),
         ShapeKind::Integer(_) => "<integer>".to_owned(),
@@ -27,15 +34,31 @@ pub(super) fn hint(svc: &Service, id: ShapeId, nested: bool) -> String {
             .collect::<Vec<_>>()
             .join(","),
         ShapeKind::List(_) if nested => "[...]".to_owned(),
-        ShapeKind::List(l) => format!("{} ...", hint(svc, l.member, !matches!(svc.shape(l.member).kind, ShapeKind::Structure(_)))),
+        ShapeKind::List(l) => format!(
+            "{} ...",
+            hint(
+                svc,
+                l.member,
+                !matches!(svc.shape(l.member).kind, ShapeKind::Structure(_))
+            )
+        ),
         ShapeKind::Map(_) if nested => "{...}".to_owned(),
-        ShapeKind::Map(m) => format!("{}={},...", hint(svc, m.key, true), hint(svc, m.value, true)),
+        ShapeKind::Map(m) => format!(
+            "{}={},...",
+            hint(svc, m.key, true),
+            hint(svc, m.value, true)
+        ),
     }
 }
 
 /// Plain text from Markdown docs: the first sentence, links reduced to their text.
 pub(super) fn summary(md: &str) -> String {
-    let para = md.trim().split("\n\n").next().unwrap_or("").replace('\n', " ");
+    let para = md
+        .trim()
+        .split("\n\n")
+        .next()
+        .unwrap_or("")
+        .replace('\n', " ");
     let end = para.find(". ").map(|i| i + 1).unwrap_or(para.len());
     let mut out = String::new();
     let mut chars = para[..end].chars().peekable();
@@ -68,7 +91,11 @@ pub(super) fn top_help(svc: &Service, program: &str, usage: &str) -> String {
         "\nCalls {} (API version {}) and prints the output as JSON.\n\noperations:\n",
         svc.full_name, svc.api_version
     ));
-    let names: Vec<String> = svc.operations.iter().map(|op| cli_name(&op.wire_name)).collect();
+    let names: Vec<String> = svc
+        .operations
+        .iter()
+        .map(|op| cli_name(&op.wire_name))
+        .collect();
     let width = names.iter().map(String::len).max().unwrap_or(0);
     for (op, name) in svc.operations.iter().zip(&names) {
         let mut line = summary(&op.docs);

@@ -14,10 +14,20 @@ impl Emitter<'_> {
     /// (else a `Copy` value returned by a getter).
     fn write_value(&self, id: ShapeId, expr: TokenStream, by_ref: bool) -> TokenStream {
         let svc = self.svc;
-        let deref = if by_ref { quote! { * } } else { quote! {} };
-        let amp = if by_ref { quote! {} } else { quote! { & } };
+        let deref = if by_ref {
+            quote! { * }
+        } else {
+            quote! {}
+        };
+        let amp = if by_ref {
+            quote! {}
+        } else {
+            quote! { & }
+        };
         match &svc.shape(id).kind {
-            ShapeKind::String(s) if !s.enum_values.is_empty() => quote! { w.string(#expr.as_str()); },
+            ShapeKind::String(s) if !s.enum_values.is_empty() => {
+                quote! { w.string(#expr.as_str()); }
+            }
             ShapeKind::String(_) => quote! { w.string(#expr); },
             ShapeKind::Integer(_) => quote! { w.integer(i64::from(#deref #expr)); },
             ShapeKind::Long(_) => quote! { w.integer(#deref #expr); },
@@ -42,7 +52,11 @@ impl Emitter<'_> {
                 }
             }
             ShapeKind::Map(mp) => {
-                let key = if svc.is_enum(mp.key) { quote! { key.as_str() } } else { quote! { key } };
+                let key = if svc.is_enum(mp.key) {
+                    quote! { key.as_str() }
+                } else {
+                    quote! { key }
+                };
                 let value = self.write_value(mp.value, quote! { value }, true);
                 quote! {
                     w.begin_object();
@@ -63,7 +77,12 @@ impl Emitter<'_> {
         let key = &m.wire_name;
         let copy = matches!(
             svc.shape(m.target).kind,
-            ShapeKind::Integer(_) | ShapeKind::Long(_) | ShapeKind::Float(_) | ShapeKind::Double(_) | ShapeKind::Boolean | ShapeKind::Timestamp { .. }
+            ShapeKind::Integer(_)
+                | ShapeKind::Long(_)
+                | ShapeKind::Float(_)
+                | ShapeKind::Double(_)
+                | ShapeKind::Boolean
+                | ShapeKind::Timestamp { .. }
         );
         match (&svc.shape(m.target).kind, m.required) {
             (ShapeKind::List(_), _) => {
@@ -112,10 +131,21 @@ impl Emitter<'_> {
     pub(super) fn shape_writer(&self, id: ShapeId) -> TokenStream {
         let f = writer_ident(self.svc, id);
         let ty = self.type_path(id);
-        let members = &self.svc.structure(id).expect("writer for a structure").members;
-        let v = if members.is_empty() { naming::ident("_v") } else { naming::ident("v") };
+        let members = &self
+            .svc
+            .structure(id)
+            .expect("writer for a structure")
+            .members;
+        let v = if members.is_empty() {
+            naming::ident("_v")
+        } else {
+            naming::ident("v")
+        };
         let body = self.object_body(members, &v);
-        let doc = format!(" Writes a `{}` as a JSON object.", self.svc.shape(id).wire_name);
+        let doc = format!(
+            " Writes a `{}` as a JSON object.",
+            self.svc.shape(id).wire_name
+        );
         quote! {
             #[doc = #doc]
             fn #f(w: &mut ::stsgen_runtime::json::JsonWriter, #v: &#ty) {
@@ -131,8 +161,16 @@ impl Emitter<'_> {
         let m = naming::ident(&op.module);
         let output_ty = naming::ident(&format!("{}Output", op.rust_name));
         let empty = Vec::new();
-        let members = op.output.and_then(|o| self.svc.structure(o)).map(|s| &s.members).unwrap_or(&empty);
-        let v = if members.is_empty() { naming::ident("_v") } else { naming::ident("v") };
+        let members = op
+            .output
+            .and_then(|o| self.svc.structure(o))
+            .map(|s| &s.members)
+            .unwrap_or(&empty);
+        let v = if members.is_empty() {
+            naming::ident("_v")
+        } else {
+            naming::ident("v")
+        };
         let body = self.object_body(members, &v);
         let doc = format!(" Writes the output of `{}` as a JSON object.", op.wire_name);
         quote! {

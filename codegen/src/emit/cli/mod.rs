@@ -25,8 +25,8 @@ mod json;
 
 use std::collections::BTreeSet;
 
-use quote::quote;
 use proc_macro2::TokenStream;
+use quote::quote;
 
 use crate::emit::doc::inner_doc_attrs;
 use crate::ir::{Operation, Service};
@@ -42,7 +42,11 @@ pub fn emit_cli(svc: &Service) -> TokenStream {
     let e = Emitter { svc, krate: &krate };
 
     // Operations sorted by subcommand: `Program::operation` looks them up by binary search.
-    let mut ops: Vec<(String, &Operation)> = svc.operations.iter().map(|op| (cli_name(&op.wire_name), op)).collect();
+    let mut ops: Vec<(String, &Operation)> = svc
+        .operations
+        .iter()
+        .map(|op| (cli_name(&op.wire_name), op))
+        .collect();
     ops.sort_by(|a, b| a.0.cmp(&b.0));
 
     let mut shorthand_needed = BTreeSet::new();
@@ -84,7 +88,11 @@ pub fn emit_cli(svc: &Service) -> TokenStream {
         }
     }
     let shape_writers = reachable.iter().map(|&id| e.shape_writer(id));
-    let output_writers = svc.operations.iter().filter(|op| op.output.is_some()).map(|op| e.output_writer(op));
+    let output_writers = svc
+        .operations
+        .iter()
+        .filter(|op| op.output.is_some())
+        .map(|op| e.output_writer(op));
 
     let usage = format!("usage: {program} [global options] <operation> [--<option> VALUE]...\n");
     let help = top_help(svc, &program, &usage);
@@ -114,7 +122,10 @@ pub fn emit_cli(svc: &Service) -> TokenStream {
     // A service whose operations are all unsupported (Kinesis Video Media: one streaming
     // operation) has a command line with no operation, which uses neither the argument helpers
     // nor `run`'s parameters, nor the `client` helper.
-    let no_operations = svc.operations.is_empty().then(|| quote! { #![allow(unused_imports, unused_variables, dead_code)] });
+    let no_operations = svc
+        .operations
+        .is_empty()
+        .then(|| quote! { #![allow(unused_imports, unused_variables, dead_code)] });
     quote! {
         #module_doc
         #![deny(missing_docs)]

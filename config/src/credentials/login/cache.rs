@@ -26,7 +26,6 @@ use stsgen_runtime::json::{JsonValue, JsonWriter};
 use stsgen_runtime::types::datetime::DateTime;
 use stsgen_runtime::types::wire::{parse_timestamp, TimestampFormat};
 
-
 /// The variable that moves the cache directory.
 pub(crate) const CACHE_DIRECTORY_VAR: &str = "AWS_LOGIN_CACHE_DIRECTORY";
 /// The most bytes a token file may hold (a real one is about 4 KiB).
@@ -42,15 +41,30 @@ pub(crate) enum CacheError {
     /// No file: the session was never signed in on this machine (or was signed out).
     NotFound { path: PathBuf },
     /// The file could not be read or written.
-    Io { path: PathBuf, action: &'static str, reason: String },
+    Io {
+        path: PathBuf,
+        action: &'static str,
+        reason: String,
+    },
     /// Not a JSON object (the byte offset of the problem, never the text).
-    NotJson { path: PathBuf, offset: Option<usize> },
+    NotJson {
+        path: PathBuf,
+        offset: Option<usize>,
+    },
     /// A required field is missing.
     Missing { path: PathBuf, field: &'static str },
     /// A field has the wrong JSON type.
-    WrongType { path: PathBuf, field: &'static str, expected: &'static str },
+    WrongType {
+        path: PathBuf,
+        field: &'static str,
+        expected: &'static str,
+    },
     /// A field has an unusable value (why, never the value).
-    Invalid { path: PathBuf, field: &'static str, reason: String },
+    Invalid {
+        path: PathBuf,
+        field: &'static str,
+        reason: String,
+    },
 }
 
 impl fmt::Display for CacheError {
@@ -80,11 +94,19 @@ impl std::error::Error for CacheError {}
 
 /// The directory of the token files.
 pub(crate) fn cache_dir(env: &dyn Env) -> Result<PathBuf, CacheError> {
-    let var = |name: &str| env.var(name).map_err(|e| CacheError::Environment(e.to_string()));
-    let home = || -> Result<Option<String>, CacheError> { home_dir(env).map_err(|e| CacheError::Environment(e.to_string())) };
+    let var = |name: &str| {
+        env.var(name)
+            .map_err(|e| CacheError::Environment(e.to_string()))
+    };
+    let home = || -> Result<Option<String>, CacheError> {
+        home_dir(env).map_err(|e| CacheError::Environment(e.to_string()))
+    };
     if let Some(dir) = var(CACHE_DIRECTORY_VAR)? {
         if let Some(rest) = dir.strip_prefix('~') {
-            if rest.is_empty() || rest.starts_with('/') || (env.is_windows() && rest.starts_with('\\')) {
+            if rest.is_empty()
+                || rest.starts_with('/')
+                || (env.is_windows() && rest.starts_with('\\'))
+            {
                 let home = home()?.ok_or(CacheError::NoDirectory)?;
                 return Ok(PathBuf::from(format!("{home}{rest}")));
             }
@@ -97,7 +119,10 @@ pub(crate) fn cache_dir(env: &dyn Env) -> Result<PathBuf, CacheError> {
 
 /// The file name of a session: hex SHA-256 of the (trimmed) identifier, `.json`.
 pub(crate) fn file_name(session: &str) -> String {
-    format!("{}.json", stsgen_runtime::sigv4::sha256_hex(session.trim().as_bytes()))
+    format!(
+        "{}.json",
+        stsgen_runtime::sigv4::sha256_hex(session.trim().as_bytes())
+    )
 }
 
 /// The cached token of one session, as read from its file.
@@ -145,28 +170,61 @@ impl LoginToken {
 
     /// Reads the file at `path`.
     pub(crate) fn load(env: &dyn Env, path: &Path) -> Result<Self, CacheError> {
-        let bytes = env.read_file_limited(path, MAX_TOKEN_FILE).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => CacheError::NotFound { path: path.to_owned() },
-            _ => CacheError::Io { path: path.to_owned(), action: "read", reason: e.to_string() },
-        })?;
+        let bytes = env
+            .read_file_limited(path, MAX_TOKEN_FILE)
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => CacheError::NotFound {
+                    path: path.to_owned(),
+                },
+                _ => CacheError::Io {
+                    path: path.to_owned(),
+                    action: "read",
+                    reason: e.to_string(),
+                },
+            })?;
         Self::parse(path, &bytes)
     }
 
     /// Parses a token file's contents (`path` only names it in errors).
     pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Self, CacheError> {
         let p = || path.to_owned();
-        let text = std::str::from_utf8(bytes).map_err(|e| CacheError::NotJson { path: p(), offset: Some(e.valid_up_to()) })?;
-        let doc = stsgen_runtime::json::parse(text).map_err(|e| CacheError::NotJson { path: p(), offset: Some(e.offset()) })?;
+        let text = std::str::from_utf8(bytes).map_err(|e| CacheError::NotJson {
+            path: p(),
+            offset: Some(e.valid_up_to()),
+        })?;
+        let doc = stsgen_runtime::json::parse(text).map_err(|e| CacheError::NotJson {
+            path: p(),
+            offset: Some(e.offset()),
+        })?;
         let JsonValue::Object(document) = doc else {
-            return Err(CacheError::NotJson { path: p(), offset: None });
+            return Err(CacheError::NotJson {
+                path: p(),
+                offset: None,
+            });
         };
         let access = match member(&document, "accessToken") {
             Some(JsonValue::Object(m)) => m,
-            Some(JsonValue::Null) | None => return Err(CacheError::Missing { path: p(), field: "accessToken" }),
-            Some(_) => return Err(CacheError::WrongType { path: p(), field: "accessToken", expected: "an object" }),
+            Some(JsonValue::Null) | None => {
+                return Err(CacheError::Missing {
+                    path: p(),
+                    field: "accessToken",
+                })
+            }
+            Some(_) => {
+                return Err(CacheError::WrongType {
+                    path: p(),
+                    field: "accessToken",
+                    expected: "an object",
+                })
+            }
         };
         let access_key_id = string(path, access, "accessKeyId", "accessToken.accessKeyId")?;
-        let secret_access_key = string(path, access, "secretAccessKey", "accessToken.secretAccessKey")?;
+        let secret_access_key = string(
+            path,
+            access,
+            "secretAccessKey",
+            "accessToken.secretAccessKey",
+        )?;
         let session_token = string(path, access, "sessionToken", "accessToken.sessionToken")?;
         let account_id = string(path, access, "accountId", "accessToken.accountId")?;
         if account_id.len() != 12 || !account_id.bytes().all(|b| b.is_ascii_digit()) {
@@ -194,7 +252,13 @@ impl LoginToken {
                     reason: "is not `aws_sigv4`, the only type this client can use".to_owned(),
                 })
             }
-            Some(_) => return Err(CacheError::WrongType { path: p(), field: "tokenType", expected: "a string" }),
+            Some(_) => {
+                return Err(CacheError::WrongType {
+                    path: p(),
+                    field: "tokenType",
+                    expected: "a string",
+                })
+            }
         }
         let refresh_token = string(path, &document, "refreshToken", "refreshToken")?;
         let client_id = string(path, &document, "clientId", "clientId")?;
@@ -210,7 +274,13 @@ impl LoginToken {
             None | Some(JsonValue::Null) => None,
             Some(JsonValue::String(r)) if r.trim().is_empty() => None,
             Some(JsonValue::String(r)) => Some(r.trim().to_owned()),
-            Some(_) => return Err(CacheError::WrongType { path: p(), field: "signInRegion", expected: "a string" }),
+            Some(_) => {
+                return Err(CacheError::WrongType {
+                    path: p(),
+                    field: "signInRegion",
+                    expected: "a string",
+                })
+            }
         };
         Ok(LoginToken {
             path: p(),
@@ -233,8 +303,13 @@ impl LoginToken {
         let mut token = self.clone();
         let secs = u64::try_from(new.expires_in.max(0)).unwrap_or(0);
         // Whole seconds, as the CLI writes them.
-        let at = now.checked_add(std::time::Duration::from_secs(secs)).unwrap_or(now);
-        let whole = at.duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+        let at = now
+            .checked_add(std::time::Duration::from_secs(secs))
+            .unwrap_or(now);
+        let whole = at
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
         token.expires_at = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(whole);
         token.access_key_id = new.access_token.access_key_id.clone();
         token.secret_access_key = new.access_token.secret_access_key.clone();
@@ -242,16 +317,36 @@ impl LoginToken {
         token.refresh_token = new.refresh_token.clone();
         let expires = DateTime::from(token.expires_at).format_rfc3339();
         let access = JsonValue::Object(vec![
-            ("accessKeyId".to_owned(), JsonValue::String(token.access_key_id.clone())),
-            ("secretAccessKey".to_owned(), JsonValue::String(token.secret_access_key.clone())),
-            ("sessionToken".to_owned(), JsonValue::String(token.session_token.clone())),
-            ("accountId".to_owned(), JsonValue::String(token.account_id.clone())),
+            (
+                "accessKeyId".to_owned(),
+                JsonValue::String(token.access_key_id.clone()),
+            ),
+            (
+                "secretAccessKey".to_owned(),
+                JsonValue::String(token.secret_access_key.clone()),
+            ),
+            (
+                "sessionToken".to_owned(),
+                JsonValue::String(token.session_token.clone()),
+            ),
+            (
+                "accountId".to_owned(),
+                JsonValue::String(token.account_id.clone()),
+            ),
             ("expiresAt".to_owned(), JsonValue::String(expires)),
         ]);
         set(&mut token.document, "accessToken", access);
-        set(&mut token.document, "refreshToken", JsonValue::String(token.refresh_token.clone()));
+        set(
+            &mut token.document,
+            "refreshToken",
+            JsonValue::String(token.refresh_token.clone()),
+        );
         if let Some(id) = &new.id_token {
-            set(&mut token.document, "idToken", JsonValue::String(id.clone()));
+            set(
+                &mut token.document,
+                "idToken",
+                JsonValue::String(id.clone()),
+            );
         }
         token
     }
@@ -269,8 +364,13 @@ impl LoginToken {
     /// synced, then renamed over the old one), readable by the owner only (mode 0600 on Unix).
     pub(crate) fn save(&self) -> Result<(), CacheError> {
         let path = &self.path;
-        let io = |action: &'static str, e: std::io::Error| CacheError::Io { path: path.clone(), action, reason: e.to_string() };
-        crate::private_file::write_atomically(path, self.to_json().as_bytes()).map_err(|e| io("write", e))
+        let io = |action: &'static str, e: std::io::Error| CacheError::Io {
+            path: path.clone(),
+            action,
+            reason: e.to_string(),
+        };
+        crate::private_file::write_atomically(path, self.to_json().as_bytes())
+            .map_err(|e| io("write", e))
     }
 }
 
@@ -299,14 +399,28 @@ fn set(members: &mut Vec<(String, JsonValue)>, key: &str, value: JsonValue) {
 }
 
 /// A required non-empty string member.
-fn string(path: &Path, members: &[(String, JsonValue)], key: &str, field: &'static str) -> Result<String, CacheError> {
+fn string(
+    path: &Path,
+    members: &[(String, JsonValue)],
+    key: &str,
+    field: &'static str,
+) -> Result<String, CacheError> {
     match member(members, key) {
         Some(JsonValue::String(s)) if !s.trim().is_empty() => Ok(s.clone()),
-        Some(JsonValue::String(_)) => {
-            Err(CacheError::Invalid { path: path.to_owned(), field, reason: "is empty".to_owned() })
-        }
-        Some(JsonValue::Null) | None => Err(CacheError::Missing { path: path.to_owned(), field }),
-        Some(_) => Err(CacheError::WrongType { path: path.to_owned(), field, expected: "a string" }),
+        Some(JsonValue::String(_)) => Err(CacheError::Invalid {
+            path: path.to_owned(),
+            field,
+            reason: "is empty".to_owned(),
+        }),
+        Some(JsonValue::Null) | None => Err(CacheError::Missing {
+            path: path.to_owned(),
+            field,
+        }),
+        Some(_) => Err(CacheError::WrongType {
+            path: path.to_owned(),
+            field,
+            expected: "a string",
+        }),
     }
 }
 
@@ -326,7 +440,9 @@ pub(crate) struct AccessToken {
 
 impl fmt::Debug for AccessToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AccessToken").field("access_key_id", &self.access_key_id).finish_non_exhaustive()
+        f.debug_struct("AccessToken")
+            .field("access_key_id", &self.access_key_id)
+            .finish_non_exhaustive()
     }
 }
 

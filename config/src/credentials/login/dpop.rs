@@ -49,9 +49,9 @@ pub(crate) enum DpopKeyError {
 impl fmt::Display for DpopKeyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DpopKeyError::NotPem => {
-                f.write_str("not a PEM `EC PRIVATE KEY` or `PRIVATE KEY` (no matching BEGIN/END lines)")
-            }
+            DpopKeyError::NotPem => f.write_str(
+                "not a PEM `EC PRIVATE KEY` or `PRIVATE KEY` (no matching BEGIN/END lines)",
+            ),
             DpopKeyError::NotBase64 => f.write_str("the PEM body is not base64"),
             DpopKeyError::Malformed(what) => write!(f, "not a valid EC private key: {what}"),
             DpopKeyError::WrongCurve => f.write_str("the key is not on the P-256 curve"),
@@ -105,12 +105,20 @@ impl DpopKey {
 
     /// A proof for a request with method `htm` to `htu` (its query and fragment are dropped, as
     /// RFC 9449 says) at service time `now`.
-    pub(crate) fn proof(&self, htm: &str, htu: &str, now: SystemTime) -> Result<String, ProofError> {
+    pub(crate) fn proof(
+        &self,
+        htm: &str,
+        htu: &str,
+        now: SystemTime,
+    ) -> Result<String, ProofError> {
         let rng = SystemRandom::new();
         let mut id = [0u8; 16];
         rng.fill(&mut id).map_err(|_| ProofError::Random)?;
         let jti = uuid_v4(id);
-        let iat = now.duration_since(SystemTime::UNIX_EPOCH).map_err(|_| ProofError::ClockBeforeEpoch)?.as_secs();
+        let iat = now
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_err(|_| ProofError::ClockBeforeEpoch)?
+            .as_secs();
         let htu = htu.split(['?', '#']).next().unwrap_or(htu);
         let (x, y) = self.jwk_coordinates();
 
@@ -128,8 +136,15 @@ impl DpopKey {
         claims.string(&jti);
         claims.end_object();
 
-        let input = format!("{}.{}", base64url(header.as_bytes()), base64url(claims.finish().as_bytes()));
-        let signature = self.pair.sign(&rng, input.as_bytes()).map_err(|_| ProofError::Signing)?;
+        let input = format!(
+            "{}.{}",
+            base64url(header.as_bytes()),
+            base64url(claims.finish().as_bytes())
+        );
+        let signature = self
+            .pair
+            .sign(&rng, input.as_bytes())
+            .map_err(|_| ProofError::Signing)?;
         Ok(format!("{input}.{}", base64url(signature.as_ref())))
     }
 }
@@ -199,7 +214,14 @@ fn uuid_v4(mut b: [u8; 16]) -> String {
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
 }
 
 /// The label and DER bytes of the first PEM block.
@@ -212,11 +234,15 @@ fn pem_body(pem: &str) -> Result<(&str, Vec<u8>), DpopKeyError> {
     let label = &after[..label_end];
     let body_and_rest = &after[label_end + 5..];
     let end_marker = format!("-----END {label}-----");
-    let body_end = body_and_rest.find(&end_marker).ok_or(DpopKeyError::NotPem)?;
+    let body_end = body_and_rest
+        .find(&end_marker)
+        .ok_or(DpopKeyError::NotPem)?;
     let body = body_and_rest[..body_end].replace("\\n", "\n");
     if body.lines().any(|l| l.contains(':')) {
         // Encrypted PEM (`Proc-Type: 4,ENCRYPTED`) is not something the CLI writes.
-        return Err(DpopKeyError::Malformed("encrypted PEM headers are not supported"));
+        return Err(DpopKeyError::Malformed(
+            "encrypted PEM headers are not supported",
+        ));
     }
     let der = decode_base64(&body).map_err(|_| DpopKeyError::NotBase64)?;
     Ok((label, der))
@@ -234,7 +260,9 @@ fn tlv(input: &[u8]) -> Result<(u8, &[u8], &[u8]), DpopKeyError> {
         if n == 0 || n > 2 || rest.len() < n {
             return Err(bad);
         }
-        let len = rest[..n].iter().fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
+        let len = rest[..n]
+            .iter()
+            .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
         rest = &rest[n..];
         len
     };
@@ -244,7 +272,11 @@ fn tlv(input: &[u8]) -> Result<(u8, &[u8], &[u8]), DpopKeyError> {
     Ok((tag, &rest[..len], &rest[len..]))
 }
 
-fn expect<'a>(input: &'a [u8], tag: u8, what: &'static str) -> Result<(&'a [u8], &'a [u8]), DpopKeyError> {
+fn expect<'a>(
+    input: &'a [u8],
+    tag: u8,
+    what: &'static str,
+) -> Result<(&'a [u8], &'a [u8]), DpopKeyError> {
     match tlv(input)? {
         (t, contents, rest) if t == tag => Ok((contents, rest)),
         _ => Err(DpopKeyError::Malformed(what)),
@@ -278,11 +310,19 @@ fn sec1(der: &[u8]) -> Result<(&[u8], Option<&[u8]>), DpopKeyError> {
                 let (bits, _) = expect(contents, 0x03, "expected the public key BIT STRING")?;
                 // One byte of unused-bit count (0), then the point.
                 match bits.split_first() {
-                    Some((0, point)) if point.len() == 65 && point[0] == 0x04 => public = Some(point),
-                    Some((0, point)) if point.len() == 33 => {
-                        return Err(DpopKeyError::Malformed("compressed public keys are not supported"))
+                    Some((0, point)) if point.len() == 65 && point[0] == 0x04 => {
+                        public = Some(point)
                     }
-                    _ => return Err(DpopKeyError::Malformed("the public key is not an uncompressed P-256 point")),
+                    Some((0, point)) if point.len() == 33 => {
+                        return Err(DpopKeyError::Malformed(
+                            "compressed public keys are not supported",
+                        ))
+                    }
+                    _ => {
+                        return Err(DpopKeyError::Malformed(
+                            "the public key is not an uncompressed P-256 point",
+                        ))
+                    }
                 }
             }
             _ => return Err(DpopKeyError::Malformed("unexpected field in ECPrivateKey")),
@@ -297,12 +337,16 @@ fn pkcs8(der: &[u8]) -> Result<(&[u8], Option<&[u8]>), DpopKeyError> {
     let (seq, _) = expect(der, 0x30, "expected a PrivateKeyInfo SEQUENCE")?;
     let (version, rest) = expect(seq, 0x02, "expected the PrivateKeyInfo version")?;
     if version != [0] && version != [1] {
-        return Err(DpopKeyError::Malformed("unsupported PrivateKeyInfo version"));
+        return Err(DpopKeyError::Malformed(
+            "unsupported PrivateKeyInfo version",
+        ));
     }
     let (algorithm, rest) = expect(rest, 0x30, "expected the AlgorithmIdentifier")?;
     let (oid, params) = expect(algorithm, 0x06, "expected the algorithm OID")?;
     if oid != OID_EC_PUBLIC_KEY {
-        return Err(DpopKeyError::Malformed("not an EC key (algorithm is not id-ecPublicKey)"));
+        return Err(DpopKeyError::Malformed(
+            "not an EC key (algorithm is not id-ecPublicKey)",
+        ));
     }
     let (curve, _) = expect(params, 0x06, "expected the curve OID")?;
     if curve != OID_P256 {
@@ -326,13 +370,25 @@ pub(crate) mod tests {
     const AWS_CONFIG_Y: &str = "fOwX-hmPrNvtUaag79EaWYgyDAq2a7AIfkSvUt0Amhg";
 
     fn b64url_decode(s: &str) -> Vec<u8> {
-        let std: String = s.chars().map(|c| match c { '-' => '+', '_' => '/', c => c }).collect();
+        let std: String = s
+            .chars()
+            .map(|c| match c {
+                '-' => '+',
+                '_' => '/',
+                c => c,
+            })
+            .collect();
         decode_base64(&std).expect("base64url")
     }
 
     fn member<'a>(v: &'a JsonValue, key: &str) -> &'a JsonValue {
-        let JsonValue::Object(m) = v else { panic!("not an object") };
-        &m.iter().find(|(k, _)| k == key).unwrap_or_else(|| panic!("no {key}")).1
+        let JsonValue::Object(m) = v else {
+            panic!("not an object")
+        };
+        &m.iter()
+            .find(|(k, _)| k == key)
+            .unwrap_or_else(|| panic!("no {key}"))
+            .1
     }
 
     /// Checks a proof as a server would: structure, header, claims, and the ES256 signature
@@ -340,7 +396,9 @@ pub(crate) mod tests {
     pub(crate) fn verify(proof: &str) -> JsonValue {
         let parts: Vec<&str> = proof.split('.').collect();
         assert_eq!(parts.len(), 3, "three parts");
-        let header = stsgen_runtime::json::parse(std::str::from_utf8(&b64url_decode(parts[0])).unwrap()).unwrap();
+        let header =
+            stsgen_runtime::json::parse(std::str::from_utf8(&b64url_decode(parts[0])).unwrap())
+                .unwrap();
         assert_eq!(member(&header, "typ").as_str(), Some("dpop+jwt"));
         assert_eq!(member(&header, "alg").as_str(), Some("ES256"));
         let jwk = member(&header, "jwk");
@@ -372,13 +430,19 @@ pub(crate) mod tests {
         body.extend(&sec1);
         let mut der = vec![0x30, 0x81, body.len() as u8];
         der.extend(body);
-        format!("-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n", encode_base64(&der))
+        format!(
+            "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n",
+            encode_base64(&der)
+        )
     }
 
     #[test]
     fn published_key_gives_published_coordinates() {
         let key = DpopKey::from_pem(AWS_CONFIG_KEY).unwrap();
-        assert_eq!(key.jwk_coordinates(), (AWS_CONFIG_X.to_owned(), AWS_CONFIG_Y.to_owned()));
+        assert_eq!(
+            key.jwk_coordinates(),
+            (AWS_CONFIG_X.to_owned(), AWS_CONFIG_Y.to_owned())
+        );
         // The same key as PKCS#8, and with its newlines escaped as some writers store them.
         let pkcs8 = DpopKey::from_pem(&pkcs8_of(AWS_CONFIG_KEY)).unwrap();
         assert_eq!(pkcs8.jwk_coordinates().0, AWS_CONFIG_X);
@@ -390,11 +454,23 @@ pub(crate) mod tests {
     fn proof_verifies_and_has_the_claims() {
         let key = DpopKey::from_pem(AWS_CONFIG_KEY).unwrap();
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_651_516_560);
-        let proof = key.proof("POST", "https://us-east-1.signin.aws.amazon.com/v1/token?x=1#f", now).unwrap();
+        let proof = key
+            .proof(
+                "POST",
+                "https://us-east-1.signin.aws.amazon.com/v1/token?x=1#f",
+                now,
+            )
+            .unwrap();
         let claims = verify(&proof);
         assert_eq!(member(&claims, "htm").as_str(), Some("POST"));
-        assert_eq!(member(&claims, "htu").as_str(), Some("https://us-east-1.signin.aws.amazon.com/v1/token"));
-        assert_eq!(member(&claims, "iat"), &JsonValue::Number("1651516560".into()));
+        assert_eq!(
+            member(&claims, "htu").as_str(),
+            Some("https://us-east-1.signin.aws.amazon.com/v1/token")
+        );
+        assert_eq!(
+            member(&claims, "iat"),
+            &JsonValue::Number("1651516560".into())
+        );
         let jti = member(&claims, "jti").as_str().unwrap().to_owned();
         assert_eq!(jti.len(), 36);
         assert_eq!(&jti[14..15], "4", "a version-4 UUID");
@@ -407,7 +483,9 @@ pub(crate) mod tests {
         let (x, y) = key.jwk_coordinates();
         let point = [vec![4u8], b64url_decode(&x), b64url_decode(&y)].concat();
         let verifier = UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, &point);
-        assert!(verifier.verify(tampered.as_bytes(), &b64url_decode(parts[2])).is_err());
+        assert!(verifier
+            .verify(tampered.as_bytes(), &b64url_decode(parts[2]))
+            .is_err());
     }
 
     /// RFC 9449, section 4.1, figure 2: the example proof of a token request.
@@ -417,31 +495,55 @@ pub(crate) mod tests {
     fn the_rfc_9449_example_verifies_and_our_header_is_laid_out_as_its() {
         // The verifier the other tests use accepts the RFC's own proof...
         let claims = verify(RFC9449_FIGURE_2);
-        assert_eq!(member(&claims, "htu").as_str(), Some("https://server.example.com/token"));
-        assert_eq!(member(&claims, "iat"), &JsonValue::Number("1562262616".into()));
+        assert_eq!(
+            member(&claims, "htu").as_str(),
+            Some("https://server.example.com/token")
+        );
+        assert_eq!(
+            member(&claims, "iat"),
+            &JsonValue::Number("1562262616".into())
+        );
         // ...and rejects it once a claim is changed.
         let parts: Vec<&str> = RFC9449_FIGURE_2.split('.').collect();
         let forged = format!("{}.{}", parts[0], base64url(br#"{"jti":"-BwC3ESc6acc2lTc","htm":"GET","htu":"https://server.example.com/token","iat":1562262616}"#));
-        let point = [vec![4u8], b64url_decode("l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs"), b64url_decode("9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA")].concat();
-        assert!(UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, &point).verify(forged.as_bytes(), &b64url_decode(parts[2])).is_err());
+        let point = [
+            vec![4u8],
+            b64url_decode("l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs"),
+            b64url_decode("9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA"),
+        ]
+        .concat();
+        assert!(UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, &point)
+            .verify(forged.as_bytes(), &b64url_decode(parts[2]))
+            .is_err());
         // Our header for the RFC's key is byte for byte the RFC's.
-        let ours = header_json("l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs", "9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA");
+        let ours = header_json(
+            "l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs",
+            "9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA",
+        );
         assert_eq!(base64url(ours.as_bytes()), parts[0]);
     }
 
     #[test]
     fn bad_keys_are_typed_errors() {
-        assert_eq!(DpopKey::from_pem("not a key").unwrap_err(), DpopKeyError::NotPem);
         assert_eq!(
-            DpopKey::from_pem("-----BEGIN EC PRIVATE KEY-----\n!!!\n-----END EC PRIVATE KEY-----").unwrap_err(),
+            DpopKey::from_pem("not a key").unwrap_err(),
+            DpopKeyError::NotPem
+        );
+        assert_eq!(
+            DpopKey::from_pem("-----BEGIN EC PRIVATE KEY-----\n!!!\n-----END EC PRIVATE KEY-----")
+                .unwrap_err(),
             DpopKeyError::NotBase64
         );
         assert!(matches!(
-            DpopKey::from_pem("-----BEGIN EC PRIVATE KEY-----\nMAA=\n-----END EC PRIVATE KEY-----").unwrap_err(),
+            DpopKey::from_pem("-----BEGIN EC PRIVATE KEY-----\nMAA=\n-----END EC PRIVATE KEY-----")
+                .unwrap_err(),
             DpopKeyError::Malformed(_)
         ));
         assert_eq!(
-            DpopKey::from_pem("-----BEGIN RSA PRIVATE KEY-----\nMAA=\n-----END RSA PRIVATE KEY-----").unwrap_err(),
+            DpopKey::from_pem(
+                "-----BEGIN RSA PRIVATE KEY-----\nMAA=\n-----END RSA PRIVATE KEY-----"
+            )
+            .unwrap_err(),
             DpopKeyError::NotPem
         );
         // Without its public key.
@@ -450,20 +552,38 @@ pub(crate) mod tests {
         let without: Vec<u8> = seq[..3 + 34 + 12].to_vec();
         let mut short = vec![0x30, without.len() as u8];
         short.extend(without);
-        let pem = format!("-----BEGIN EC PRIVATE KEY-----\n{}\n-----END EC PRIVATE KEY-----", encode_base64(&short));
-        assert_eq!(DpopKey::from_pem(&pem).unwrap_err(), DpopKeyError::NoPublicKey);
+        let pem = format!(
+            "-----BEGIN EC PRIVATE KEY-----\n{}\n-----END EC PRIVATE KEY-----",
+            encode_base64(&short)
+        );
+        assert_eq!(
+            DpopKey::from_pem(&pem).unwrap_err(),
+            DpopKeyError::NoPublicKey
+        );
         // Another key's public half.
         let mut mismatched = der.clone();
         let last = mismatched.len() - 1;
         mismatched[last] ^= 1;
-        let pem = format!("-----BEGIN EC PRIVATE KEY-----\n{}\n-----END EC PRIVATE KEY-----", encode_base64(&mismatched));
+        let pem = format!(
+            "-----BEGIN EC PRIVATE KEY-----\n{}\n-----END EC PRIVATE KEY-----",
+            encode_base64(&mismatched)
+        );
         assert_eq!(DpopKey::from_pem(&pem).unwrap_err(), DpopKeyError::Rejected);
         // Another curve (secp256k1's OID in the parameters).
         let mut k1 = der.clone();
-        let at = k1.windows(OID_P256.len()).position(|w| w == OID_P256).unwrap();
+        let at = k1
+            .windows(OID_P256.len())
+            .position(|w| w == OID_P256)
+            .unwrap();
         k1[at + OID_P256.len() - 1] = 0x0a;
-        let pem = format!("-----BEGIN EC PRIVATE KEY-----\n{}\n-----END EC PRIVATE KEY-----", encode_base64(&k1));
-        assert_eq!(DpopKey::from_pem(&pem).unwrap_err(), DpopKeyError::WrongCurve);
+        let pem = format!(
+            "-----BEGIN EC PRIVATE KEY-----\n{}\n-----END EC PRIVATE KEY-----",
+            encode_base64(&k1)
+        );
+        assert_eq!(
+            DpopKey::from_pem(&pem).unwrap_err(),
+            DpopKeyError::WrongCurve
+        );
         // Debug and errors hold nothing of the key.
         let key = DpopKey::from_pem(AWS_CONFIG_KEY).unwrap();
         assert_eq!(format!("{key:?}"), "DpopKey(..)");

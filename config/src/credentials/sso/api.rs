@@ -77,15 +77,27 @@ impl NotWired {
 }
 
 impl SsoApi for NotWired {
-    fn get_role_credentials<'a>(&'a self, _: &'a str, _: GetRoleCredentialsRequest) -> BoxFuture<'a, Result<RoleCredentials, SsoApiError>> {
+    fn get_role_credentials<'a>(
+        &'a self,
+        _: &'a str,
+        _: GetRoleCredentialsRequest,
+    ) -> BoxFuture<'a, Result<RoleCredentials, SsoApiError>> {
         Self::fail("sso:GetRoleCredentials")
     }
 
-    fn create_token<'a>(&'a self, _: &'a str, _: CreateTokenRequest) -> BoxFuture<'a, Result<CreateTokenResponse, SsoApiError>> {
+    fn create_token<'a>(
+        &'a self,
+        _: &'a str,
+        _: CreateTokenRequest,
+    ) -> BoxFuture<'a, Result<CreateTokenResponse, SsoApiError>> {
         Self::fail("sso-oidc:CreateToken")
     }
 
-    fn register_client<'a>(&'a self, _: &'a str, _: RegisterClientRequest) -> BoxFuture<'a, Result<RegisterClientResponse, SsoApiError>> {
+    fn register_client<'a>(
+        &'a self,
+        _: &'a str,
+        _: RegisterClientRequest,
+    ) -> BoxFuture<'a, Result<RegisterClientResponse, SsoApiError>> {
         Self::fail("sso-oidc:RegisterClient")
     }
 
@@ -352,5 +364,7 @@ impl fmt::Debug for StartDeviceAuthorizationResponse {
 
 /// The message that ends every "no usable token" error.
 pub(crate) fn login_hint(profile: &str) -> String {
-    format!("run `aws sso login --profile {profile}` or `sts sso-login --profile {profile}` to sign in")
+    format!(
+        "run `aws sso login --profile {profile}` or `sts sso-login --profile {profile}` to sign in"
+    )
 }

@@ -18,16 +18,16 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use sts::client::Config;
 use stsgen_runtime::config::{Env, ProcessEnv, ProfileSet};
 use stsgen_runtime::credentials::profile::sso_session_settings;
 use stsgen_runtime::credentials::ServiceClock;
 use stsgen_runtime::future::BoxFuture;
-use sts::client::Config;
 
 use super::token::{cache_file, write_token, SsoToken};
 use super::{
-    default_api, CreateTokenRequest, RegisterClientRequest, SsoApi, SsoApiError, StartDeviceAuthorizationRequest,
-    DEVICE_GRANT, REFRESH_GRANT,
+    default_api, CreateTokenRequest, RegisterClientRequest, SsoApi, SsoApiError,
+    StartDeviceAuthorizationRequest, DEVICE_GRANT, REFRESH_GRANT,
 };
 
 /// The scope asked for when an `sso_session` names none.
@@ -97,15 +97,23 @@ pub enum SsoLoginError {
 impl fmt::Display for SsoLoginError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SsoLoginError::Profile { profile, reason } => write!(f, "profile `{profile}`: {reason}"),
-            SsoLoginError::Api { operation, error } => write!(f, "sso-oidc {operation} failed: {error}"),
+            SsoLoginError::Profile { profile, reason } => {
+                write!(f, "profile `{profile}`: {reason}")
+            }
+            SsoLoginError::Api { operation, error } => {
+                write!(f, "sso-oidc {operation} failed: {error}")
+            }
             SsoLoginError::Expired { waited } => write!(
                 f,
                 "the device authorization expired after {} s without being approved; sign in again",
                 waited.as_secs()
             ),
             SsoLoginError::Write { file, error } => {
-                write!(f, "could not write the token cache file `{}`: {error}", file.display())
+                write!(
+                    f,
+                    "could not write the token cache file `{}`: {error}",
+                    file.display()
+                )
             }
         }
     }
@@ -125,7 +133,10 @@ pub struct SsoLogin {
 
 impl fmt::Debug for SsoLogin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SsoLogin").field("profile", &self.profile).field("api", &self.api).finish_non_exhaustive()
+        f.debug_struct("SsoLogin")
+            .field("profile", &self.profile)
+            .field("api", &self.api)
+            .finish_non_exhaustive()
     }
 }
 
@@ -180,16 +191,24 @@ impl SsoLogin {
     }
 
     fn profile_error(&self, reason: impl Into<String>) -> SsoLoginError {
-        SsoLoginError::Profile { profile: self.profile.clone(), reason: reason.into() }
+        SsoLoginError::Profile {
+            profile: self.profile.clone(),
+            reason: reason.into(),
+        }
     }
 
     /// Signs in: `prompt` is called once with what to show the user.
     ///
     /// # Errors
     /// See [`SsoLoginError`].
-    pub async fn run(&self, prompt: impl FnOnce(&DevicePrompt)) -> Result<LoginOutcome, SsoLoginError> {
+    pub async fn run(
+        &self,
+        prompt: impl FnOnce(&DevicePrompt),
+    ) -> Result<LoginOutcome, SsoLoginError> {
         let set = ProfileSet::load(&*self.env).map_err(|e| self.profile_error(e.to_string()))?;
-        let profile = set.get(&self.profile).ok_or_else(|| self.profile_error("does not exist"))?;
+        let profile = set
+            .get(&self.profile)
+            .ok_or_else(|| self.profile_error("does not exist"))?;
         let (session, start_url, region, scopes) = sso_session_settings(&set, profile)
             .map_err(|e| SsoLoginError::Profile { profile: self.profile.clone(), reason: strip_profile(&e.to_string()) })?
             .ok_or_else(|| self.profile_error("has no IAM Identity Center settings (sso_session, or sso_start_url and sso_region)"))?;
@@ -197,19 +216,30 @@ impl SsoLogin {
         let file = cache_file(&*self.env, &key).map_err(|reason| self.profile_error(reason))?;
         let api = |operation| move |error| SsoLoginError::Api { operation, error };
         let service = self.api.clone().unwrap_or_else(|| {
-            let mut config = Config::from_env_with(sts::meta::SERVICE_ID, &*self.env).unwrap_or_else(|_| Config::new());
+            let mut config = Config::from_env_with(sts::meta::SERVICE_ID, &*self.env)
+                .unwrap_or_else(|_| Config::new());
             config.clock = self.clock.clone();
             default_api(&config, self.env.clone())
         });
 
         let (scopes, grant_types) = if session.is_some() {
-            let scopes = if scopes.is_empty() { vec![DEFAULT_SCOPE.to_owned()] } else { scopes };
-            (scopes, vec![DEVICE_GRANT.to_owned(), REFRESH_GRANT.to_owned()])
+            let scopes = if scopes.is_empty() {
+                vec![DEFAULT_SCOPE.to_owned()]
+            } else {
+                scopes
+            };
+            (
+                scopes,
+                vec![DEVICE_GRANT.to_owned(), REFRESH_GRANT.to_owned()],
+            )
         } else {
             (Vec::new(), Vec::new())
         };
         let started = self.clock.now();
-        let seconds = started.duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+        let seconds = started
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
         let registration = service
             .register_client(
                 &region,
@@ -261,7 +291,12 @@ impl SsoLogin {
                 Err(SsoApiError::AuthorizationPending) => {}
                 Err(SsoApiError::SlowDown) => interval += SLOW_DOWN_STEP,
                 Err(SsoApiError::ExpiredToken) => return Err(SsoLoginError::Expired { waited }),
-                Err(error) => return Err(SsoLoginError::Api { operation: "CreateToken", error }),
+                Err(error) => {
+                    return Err(SsoLoginError::Api {
+                        operation: "CreateToken",
+                        error,
+                    })
+                }
             }
             if waited + interval > lifetime {
                 return Err(SsoLoginError::Expired { waited });
@@ -270,7 +305,8 @@ impl SsoLogin {
             waited += interval;
         };
 
-        let expires_at = self.clock.now() + Duration::from_secs(u64::try_from(token.expires_in).unwrap_or(0));
+        let expires_at =
+            self.clock.now() + Duration::from_secs(u64::try_from(token.expires_in).unwrap_or(0));
         let registration_expires_at = u64::try_from(registration.client_secret_expires_at)
             .ok()
             .filter(|s| *s > 0)
@@ -285,8 +321,15 @@ impl SsoLogin {
             Some(region),
             Some(start_url),
         );
-        write_token(&file, &cached).map_err(|error| SsoLoginError::Write { file: file.clone(), error })?;
-        Ok(LoginOutcome { file, expires_at, polls })
+        write_token(&file, &cached).map_err(|error| SsoLoginError::Write {
+            file: file.clone(),
+            error,
+        })?;
+        Ok(LoginOutcome {
+            file,
+            expires_at,
+            polls,
+        })
     }
 }
 

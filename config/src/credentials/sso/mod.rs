@@ -36,18 +36,21 @@ use std::time::{Duration, SystemTime};
 use stsgen_runtime::config::{Env, ProcessEnv};
 use stsgen_runtime::credentials::cache::CachingProvider;
 use stsgen_runtime::credentials::profile::SsoLink;
-use stsgen_runtime::credentials::{Credentials, CredentialsError, ProvideCredentials, ServiceClock};
+use stsgen_runtime::credentials::{
+    Credentials, CredentialsError, ProvideCredentials, ServiceClock,
+};
 use stsgen_runtime::future::BoxFuture;
 
 use sts::client::Config;
 
 use super::common::CacheSettings;
 
-pub use token::{cache_file, cache_key, SsoToken, SsoTokenProvider, REFRESH_THROTTLE, REFRESH_WINDOW};
+pub use token::{
+    cache_file, cache_key, SsoToken, SsoTokenProvider, REFRESH_THROTTLE, REFRESH_WINDOW,
+};
 
 mod api;
 pub use api::*;
-
 
 /// The token providers of one credentials source, one per cache file, so that the refresh
 /// throttle and single flight hold across refreshes and across profiles of one session.
@@ -55,13 +58,24 @@ pub use api::*;
 pub(crate) struct TokenProviders(Mutex<Vec<(String, Arc<SsoTokenProvider>)>>);
 
 impl TokenProviders {
-    pub(crate) fn get(&self, link: &SsoLink, env: &Arc<dyn Env>, api: &Arc<dyn SsoApi>, clock: &ServiceClock) -> Arc<SsoTokenProvider> {
+    pub(crate) fn get(
+        &self,
+        link: &SsoLink,
+        env: &Arc<dyn Env>,
+        api: &Arc<dyn SsoApi>,
+        clock: &ServiceClock,
+    ) -> Arc<SsoTokenProvider> {
         let key = cache_key(link);
         let mut all = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some((_, p)) = all.iter().find(|(k, _)| *k == key) {
             return p.clone();
         }
-        let p = Arc::new(SsoTokenProvider::new(link.clone(), env.clone(), api.clone(), clock.clone()));
+        let p = Arc::new(SsoTokenProvider::new(
+            link.clone(),
+            env.clone(),
+            api.clone(),
+            clock.clone(),
+        ));
         all.push((key, p.clone()));
         p
     }
@@ -100,8 +114,14 @@ pub(crate) async fn role_credentials(
             provider: PROVIDER_NAME,
             reason: format!("profile `{profile}`: GetRoleCredentials returned an expiration that is not a time ({})", c.expiration),
         })?;
-    Ok(Credentials::new(c.access_key_id, c.secret_access_key, Some(c.session_token), Some(expiry), PROVIDER_NAME)
-        .with_account_id(link.account_id.clone()))
+    Ok(Credentials::new(
+        c.access_key_id,
+        c.secret_access_key,
+        Some(c.session_token),
+        Some(expiry),
+        PROVIDER_NAME,
+    )
+    .with_account_id(link.account_id.clone()))
 }
 
 #[derive(Debug)]
@@ -191,12 +211,22 @@ impl SsoCredentialsProviderBuilder {
     /// The provider.
     pub fn build(self) -> SsoCredentialsProvider {
         let api = self.api.unwrap_or_else(|| {
-            let mut config = Config::from_env_with(sts::meta::SERVICE_ID, &*self.env).unwrap_or_else(|_| Config::new());
+            let mut config = Config::from_env_with(sts::meta::SERVICE_ID, &*self.env)
+                .unwrap_or_else(|_| Config::new());
             config.clock = self.clock.clone();
             default_api(&config, self.env.clone())
         });
-        let token = Arc::new(SsoTokenProvider::new(self.link.clone(), self.env, api.clone(), self.clock.clone()));
-        let loader = SsoLoader { link: self.link, token: token.clone(), api };
+        let token = Arc::new(SsoTokenProvider::new(
+            self.link.clone(),
+            self.env,
+            api.clone(),
+            self.clock.clone(),
+        ));
+        let loader = SsoLoader {
+            link: self.link,
+            token: token.clone(),
+            api,
+        };
         let cache = self.cache.build(loader, false).service_clock(self.clock);
         SsoCredentialsProvider { cache, token }
     }

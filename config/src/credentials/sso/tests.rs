@@ -62,12 +62,15 @@ fn temp_home(name: &str) -> PathBuf {
 
 fn env_for(home: &Path, config: &str) -> Arc<dyn Env> {
     std::fs::write(home.join(".aws/config"), config).unwrap();
-    Arc::new(FsEnv(MemoryEnv::new().with_var("HOME", home.to_str().unwrap())))
+    Arc::new(FsEnv(
+        MemoryEnv::new().with_var("HOME", home.to_str().unwrap()),
+    ))
 }
 
 const SESSION_CONFIG: &str = "[profile dev]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Dev\n\
                               [sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n";
-const LEGACY_CONFIG: &str = "[profile old]\nsso_start_url = https://ssotest.awsapps.com/start\nsso_region = us-east-2\n\
+const LEGACY_CONFIG: &str =
+    "[profile old]\nsso_start_url = https://ssotest.awsapps.com/start\nsso_region = us-east-2\n\
                              sso_account_id = 123456789012\nsso_role_name = Admin\n";
 
 fn session_link() -> SsoLink {
@@ -112,7 +115,11 @@ struct Fake {
 
 impl Fake {
     fn with_tokens(answers: Vec<Result<CreateTokenResponse, SsoApiError>>) -> Self {
-        Fake { tokens: Mutex::new(answers.into()), device_lifetime: 600, ..Fake::default() }
+        Fake {
+            tokens: Mutex::new(answers.into()),
+            device_lifetime: 600,
+            ..Fake::default()
+        }
     }
     fn creates(&self) -> usize {
         self.create.lock().unwrap().len()
@@ -129,8 +136,15 @@ fn issued(token: &str) -> CreateTokenResponse {
 }
 
 impl SsoApi for Fake {
-    fn get_role_credentials<'a>(&'a self, region: &'a str, request: GetRoleCredentialsRequest) -> BoxFuture<'a, Result<RoleCredentials, SsoApiError>> {
-        self.roles.lock().unwrap().push((region.to_owned(), request));
+    fn get_role_credentials<'a>(
+        &'a self,
+        region: &'a str,
+        request: GetRoleCredentialsRequest,
+    ) -> BoxFuture<'a, Result<RoleCredentials, SsoApiError>> {
+        self.roles
+            .lock()
+            .unwrap()
+            .push((region.to_owned(), request));
         Box::pin(async move {
             Ok(RoleCredentials {
                 access_key_id: "ASIASSO".into(),
@@ -141,9 +155,18 @@ impl SsoApi for Fake {
         })
     }
 
-    fn create_token<'a>(&'a self, _: &'a str, request: CreateTokenRequest) -> BoxFuture<'a, Result<CreateTokenResponse, SsoApiError>> {
+    fn create_token<'a>(
+        &'a self,
+        _: &'a str,
+        request: CreateTokenRequest,
+    ) -> BoxFuture<'a, Result<CreateTokenResponse, SsoApiError>> {
         self.create.lock().unwrap().push(request);
-        let answer = self.tokens.lock().unwrap().pop_front().unwrap_or_else(|| Ok(issued("RefreshedAccessMARKER")));
+        let answer = self
+            .tokens
+            .lock()
+            .unwrap()
+            .pop_front()
+            .unwrap_or_else(|| Ok(issued("RefreshedAccessMARKER")));
         let delay = self.delay;
         Box::pin(async move {
             if !delay.is_zero() {
@@ -153,7 +176,11 @@ impl SsoApi for Fake {
         })
     }
 
-    fn register_client<'a>(&'a self, _: &'a str, request: RegisterClientRequest) -> BoxFuture<'a, Result<RegisterClientResponse, SsoApiError>> {
+    fn register_client<'a>(
+        &'a self,
+        _: &'a str,
+        request: RegisterClientRequest,
+    ) -> BoxFuture<'a, Result<RegisterClientResponse, SsoApiError>> {
         self.registered.lock().unwrap().push(request);
         Box::pin(async move {
             Ok(RegisterClientResponse {
@@ -176,7 +203,9 @@ impl SsoApi for Fake {
                 device_code: "DeviceCodeMARKER".into(),
                 user_code: "ABCD-EFGH".into(),
                 verification_uri: "https://device.sso.eu-west-1.amazonaws.com/".into(),
-                verification_uri_complete: Some("https://device.sso.eu-west-1.amazonaws.com/?user_code=ABCD-EFGH".into()),
+                verification_uri_complete: Some(
+                    "https://device.sso.eu-west-1.amazonaws.com/?user_code=ABCD-EFGH".into(),
+                ),
                 expires_in: self.device_lifetime,
                 interval: self.interval,
             })
@@ -185,7 +214,11 @@ impl SsoApi for Fake {
 }
 
 fn block<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(f)
+    tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap()
+        .block_on(f)
 }
 
 const SECRETS: [&str; 8] = [
@@ -221,7 +254,9 @@ fn cache_files_are_named_as_the_aws_cli_names_them() {
     legacy.session = None;
     assert_eq!(cache_key(&legacy), "https://corp.awsapps.com/start");
     assert_eq!(cache_key(&session_link()), "corp");
-    assert!(cache_file(&MemoryEnv::new(), "dev").unwrap_err().contains("HOME"));
+    assert!(cache_file(&MemoryEnv::new(), "dev")
+        .unwrap_err()
+        .contains("HOME"));
 }
 
 #[test]
@@ -229,17 +264,37 @@ fn bad_cache_files_name_the_file_and_the_member() {
     let cases: [(&str, &str); 6] = [
         ("not json AccessMARKER", "is not valid JSON"),
         ("[1]", "holds JSON array instead of an object"),
-        (r#"{"expiresAt":"2030-01-01T00:00:00Z"}"#, "has no `accessToken`"),
+        (
+            r#"{"expiresAt":"2030-01-01T00:00:00Z"}"#,
+            "has no `accessToken`",
+        ),
         (r#"{"accessToken":"AccessMARKER"}"#, "has no `expiresAt`"),
-        (r#"{"accessToken":"AccessMARKER","expiresAt":"tomorrow"}"#, "has `expiresAt` that is not an RFC 3339 date-time"),
-        (r#"{"accessToken":"AccessMARKER","expiresAt":"2030-01-01T00:00:00Z","refreshToken":7}"#, "has `refreshToken` of type number"),
+        (
+            r#"{"accessToken":"AccessMARKER","expiresAt":"tomorrow"}"#,
+            "has `expiresAt` that is not an RFC 3339 date-time",
+        ),
+        (
+            r#"{"accessToken":"AccessMARKER","expiresAt":"2030-01-01T00:00:00Z","refreshToken":7}"#,
+            "has `refreshToken` of type number",
+        ),
     ];
     for (body, want) in cases {
-        let env = MemoryEnv::new().with_var("HOME", "/h").with_file("/h/.aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json", body);
-        let provider = SsoTokenProvider::new(session_link(), Arc::new(env), Arc::new(Fake::default()), TestClock::new().service());
+        let env = MemoryEnv::new().with_var("HOME", "/h").with_file(
+            "/h/.aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json",
+            body,
+        );
+        let provider = SsoTokenProvider::new(
+            session_link(),
+            Arc::new(env),
+            Arc::new(Fake::default()),
+            TestClock::new().service(),
+        );
         let err = block(provider.token()).unwrap_err().to_string();
         assert!(err.contains(want), "{body}: {err}");
-        assert!(err.contains("/h/.aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json"), "{err}");
+        assert!(
+            err.contains("/h/.aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json"),
+            "{err}"
+        );
         assert!(err.contains("sso login --profile dev"), "{err}");
         assert_clean(&err);
     }
@@ -251,31 +306,52 @@ fn bad_cache_files_name_the_file_and_the_member() {
         ServiceClock::new(),
     );
     let err = block(provider.token()).unwrap_err().to_string();
-    assert!(err.contains("failed to read") && err.contains("`aws sso login --profile dev` or `sts sso-login --profile dev`"), "{err}");
+    assert!(
+        err.contains("failed to read")
+            && err.contains("`aws sso login --profile dev` or `sts sso-login --profile dev`"),
+        "{err}"
+    );
 }
 
 #[test]
 fn legacy_profiles_get_role_credentials_with_the_cached_token() {
     let home = temp_home("legacy");
     let env = env_for(&home, LEGACY_CONFIG);
-    write_cache(&home, "https://ssotest.awsapps.com/start", &token_json("LegacyAccessMARKER", T0 + 3600));
+    write_cache(
+        &home,
+        "https://ssotest.awsapps.com/start",
+        &token_json("LegacyAccessMARKER", T0 + 3600),
+    );
     let fake = Arc::new(Fake::default());
     let clock = TestClock::new();
     let provider = ProfileProvider::builder()
         .profile_name("old")
         .env(env)
-        .config(sts::Config { clock: clock.service(), region: Some("us-east-2".into()), ..sts::Config::new() })
+        .config(sts::Config {
+            clock: clock.service(),
+            region: Some("us-east-2".into()),
+            ..sts::Config::new()
+        })
         .sso_api(fake.clone())
         .build();
     let c = block(provider.provide_credentials()).unwrap();
-    assert_eq!((c.access_key_id(), c.secret_access_key()), ("ASIASSO", "RoleSecretMARKER"));
+    assert_eq!(
+        (c.access_key_id(), c.secret_access_key()),
+        ("ASIASSO", "RoleSecretMARKER")
+    );
     assert_eq!(c.account_id(), Some("123456789012"));
     assert_eq!(c.expiry(), Some(at(T0 + 3600)));
     let roles = fake.roles.lock().unwrap();
     assert_eq!(roles.len(), 1);
     assert_eq!(roles[0].0, "us-east-2");
     assert_eq!(roles[0].1.access_token, "LegacyAccessMARKER");
-    assert_eq!((roles[0].1.account_id.as_str(), roles[0].1.role_name.as_str()), ("123456789012", "Admin"));
+    assert_eq!(
+        (
+            roles[0].1.account_id.as_str(),
+            roles[0].1.role_name.as_str()
+        ),
+        ("123456789012", "Admin")
+    );
     assert_clean(&format!("{c:?} {:?} {provider:?}", roles[0].1));
     assert_eq!(fake.creates(), 0);
 }
@@ -284,19 +360,38 @@ fn legacy_profiles_get_role_credentials_with_the_cached_token() {
 fn legacy_tokens_are_never_refreshed_and_expired_ones_ask_to_sign_in() {
     let home = temp_home("legacy-expired");
     let env = env_for(&home, LEGACY_CONFIG);
-    write_cache(&home, "https://ssotest.awsapps.com/start", &token_json("LegacyAccessMARKER", T0 - 1));
+    write_cache(
+        &home,
+        "https://ssotest.awsapps.com/start",
+        &token_json("LegacyAccessMARKER", T0 - 1),
+    );
     let fake = Arc::new(Fake::default());
     let provider = ProfileProvider::builder()
         .profile_name("old")
         .env(env)
-        .config(sts::Config { clock: TestClock::new().service(), ..sts::Config::new() })
+        .config(sts::Config {
+            clock: TestClock::new().service(),
+            ..sts::Config::new()
+        })
         .sso_api(fake.clone())
         .build();
     let err = block(provider.provide_credentials()).unwrap_err();
-    assert!(matches!(err, CredentialsError::ProviderError { provider: "sso", .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            CredentialsError::ProviderError {
+                provider: "sso",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     let text = err.to_string();
     assert!(text.contains("expired at 2029-12-31T23:59:59Z"), "{text}");
-    assert!(text.contains("run `aws sso login --profile old` or `sts sso-login --profile old`"), "{text}");
+    assert!(
+        text.contains("run `aws sso login --profile old` or `sts sso-login --profile old`"),
+        "{text}"
+    );
     assert_clean(&text);
     assert_eq!(fake.creates(), 0, "legacy tokens have no refresh");
 }
@@ -310,12 +405,18 @@ fn a_valid_session_token_is_used_as_it_is() {
     let provider = ProfileProvider::builder()
         .profile_name("dev")
         .env(env)
-        .config(sts::Config { clock: TestClock::new().service(), ..sts::Config::new() })
+        .config(sts::Config {
+            clock: TestClock::new().service(),
+            ..sts::Config::new()
+        })
         .sso_api(fake.clone())
         .build();
     let c = block(provider.provide_credentials()).unwrap();
     assert_eq!(c.account_id(), Some("111122223333"));
-    assert_eq!(fake.roles.lock().unwrap()[0].1.access_token, "SessionAccessMARKER");
+    assert_eq!(
+        fake.roles.lock().unwrap()[0].1.access_token,
+        "SessionAccessMARKER"
+    );
     assert_eq!(fake.roles.lock().unwrap()[0].0, "eu-west-1");
     assert_eq!(fake.creates(), 0);
 }
@@ -327,7 +428,8 @@ fn a_refresh_writes_the_cache_file_back_atomically_and_privately() {
     let file = write_cache(&home, "corp", &token_json("OldAccessMARKER", T0 + 120));
     let fake = Arc::new(Fake::default());
     let clock = TestClock::new();
-    let provider = SsoTokenProvider::new(session_link(), env.clone(), fake.clone(), clock.service());
+    let provider =
+        SsoTokenProvider::new(session_link(), env.clone(), fake.clone(), clock.service());
     let token = block(provider.token()).unwrap();
     assert_eq!(token.access_token(), "RefreshedAccessMARKER");
     assert_eq!(token.expires_at(), at(T0 + 3600));
@@ -335,8 +437,17 @@ fn a_refresh_writes_the_cache_file_back_atomically_and_privately() {
     let create = fake.create.lock().unwrap().clone();
     assert_eq!(create.len(), 1);
     assert_eq!(create[0].grant_type, "refresh_token");
-    assert_eq!(create[0].refresh_token.as_deref(), Some("RefreshTokenMARKER"));
-    assert_eq!((create[0].client_id.as_str(), create[0].client_secret.as_str()), ("client-1", "ClientSecretMARKER"));
+    assert_eq!(
+        create[0].refresh_token.as_deref(),
+        Some("RefreshTokenMARKER")
+    );
+    assert_eq!(
+        (
+            create[0].client_id.as_str(),
+            create[0].client_secret.as_str()
+        ),
+        ("client-1", "ClientSecretMARKER")
+    );
     assert_clean(&format!("{:?} {token:?}", create[0]));
     // The file now holds the new token, with the rotated refresh token and the other members.
     let written = SsoToken::parse(&std::fs::read(&file).unwrap()).unwrap();
@@ -345,18 +456,31 @@ fn a_refresh_writes_the_cache_file_back_atomically_and_privately() {
     assert_eq!(written.client_secret(), Some("ClientSecretMARKER"));
     assert_eq!(written.start_url(), Some("https://corp.awsapps.com/start"));
     let text = std::fs::read_to_string(&file).unwrap();
-    assert!(text.contains(r#""expiresAt":"2030-01-01T01:00:00Z""#) && text.contains(r#""extra":{"kept":true}"#), "{text}");
+    assert!(
+        text.contains(r#""expiresAt":"2030-01-01T01:00:00Z""#)
+            && text.contains(r#""extra":{"kept":true}"#),
+        "{text}"
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
     }
     // Written by rename: nothing else is left in the directory.
-    let names: Vec<_> = std::fs::read_dir(file.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let names: Vec<_> = std::fs::read_dir(file.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(names.len(), 1, "{names:?}");
     // The new token is read back from the file by a fresh provider, with no refresh.
     let again = SsoTokenProvider::new(session_link(), env, fake.clone(), clock.service());
-    assert_eq!(block(again.token()).unwrap().access_token(), "RefreshedAccessMARKER");
+    assert_eq!(
+        block(again.token()).unwrap().access_token(),
+        "RefreshedAccessMARKER"
+    );
     assert_eq!(fake.creates(), 1);
 }
 
@@ -365,8 +489,16 @@ fn a_hundred_concurrent_callers_cause_one_refresh() {
     let home = temp_home("concurrent");
     let env = env_for(&home, SESSION_CONFIG);
     write_cache(&home, "corp", &token_json("OldAccessMARKER", T0 + 60));
-    let fake = Arc::new(Fake { delay: Duration::from_millis(50), ..Fake::default() });
-    let provider = Arc::new(SsoTokenProvider::new(session_link(), env, fake.clone(), TestClock::new().service()));
+    let fake = Arc::new(Fake {
+        delay: Duration::from_millis(50),
+        ..Fake::default()
+    });
+    let provider = Arc::new(SsoTokenProvider::new(
+        session_link(),
+        env,
+        fake.clone(),
+        TestClock::new().service(),
+    ));
     let tokens = block(async {
         let tasks: Vec<_> = (0..100)
             .map(|_| {
@@ -380,7 +512,10 @@ fn a_hundred_concurrent_callers_cause_one_refresh() {
         }
         out
     });
-    assert!(tokens.iter().all(|t| t == "RefreshedAccessMARKER"), "{tokens:?}");
+    assert!(
+        tokens.iter().all(|t| t == "RefreshedAccessMARKER"),
+        "{tokens:?}"
+    );
     assert_eq!(fake.creates(), 1);
     assert_eq!(provider.refresh_count(), 1);
 }
@@ -389,26 +524,53 @@ fn a_hundred_concurrent_callers_cause_one_refresh() {
 fn failed_refreshes_are_tried_at_most_every_30_seconds_and_the_valid_token_is_used() {
     let home = temp_home("throttle");
     let env = env_for(&home, SESSION_CONFIG);
-    write_cache(&home, "corp", &token_json("StillValidAccessMARKER", T0 + 200));
-    let down = || Err(SsoApiError::Transport { reason: "connection refused".into() });
+    write_cache(
+        &home,
+        "corp",
+        &token_json("StillValidAccessMARKER", T0 + 200),
+    );
+    let down = || {
+        Err(SsoApiError::Transport {
+            reason: "connection refused".into(),
+        })
+    };
     let fake = Arc::new(Fake::with_tokens(vec![down(), down(), down()]));
     let clock = TestClock::new();
     let provider = SsoTokenProvider::new(session_link(), env, fake.clone(), clock.service());
-    assert_eq!(block(provider.token()).unwrap().access_token(), "StillValidAccessMARKER");
+    assert_eq!(
+        block(provider.token()).unwrap().access_token(),
+        "StillValidAccessMARKER"
+    );
     assert_eq!(fake.creates(), 1);
     clock.advance(10);
-    assert_eq!(block(provider.token()).unwrap().access_token(), "StillValidAccessMARKER");
+    assert_eq!(
+        block(provider.token()).unwrap().access_token(),
+        "StillValidAccessMARKER"
+    );
     clock.advance(19);
-    assert_eq!(block(provider.token()).unwrap().access_token(), "StillValidAccessMARKER");
+    assert_eq!(
+        block(provider.token()).unwrap().access_token(),
+        "StillValidAccessMARKER"
+    );
     assert_eq!(fake.creates(), 1, "no second attempt within 30 s");
     clock.advance(2);
-    assert_eq!(block(provider.token()).unwrap().access_token(), "StillValidAccessMARKER");
-    assert_eq!(fake.creates(), 2, "tried again 31 s after the first attempt");
+    assert_eq!(
+        block(provider.token()).unwrap().access_token(),
+        "StillValidAccessMARKER"
+    );
+    assert_eq!(
+        fake.creates(),
+        2,
+        "tried again 31 s after the first attempt"
+    );
     // Past its expiry, with the refresh still failing: the sign-in message.
     clock.advance(200);
     let err = block(provider.token()).unwrap_err().to_string();
     assert_eq!(fake.creates(), 3);
-    assert!(err.contains("expired at") && err.contains("sts sso-login --profile dev"), "{err}");
+    assert!(
+        err.contains("expired at") && err.contains("sts sso-login --profile dev"),
+        "{err}"
+    );
     assert_clean(&err);
 }
 
@@ -422,11 +584,17 @@ fn expiry_is_judged_by_the_service_clock_the_client_learned() {
     let clock = TestClock::new();
     let service = clock.service();
     let provider = SsoTokenProvider::new(session_link(), env, fake.clone(), service.clone());
-    assert_eq!(block(provider.token()).unwrap().access_token(), "OldAccessMARKER");
+    assert_eq!(
+        block(provider.token()).unwrap().access_token(),
+        "OldAccessMARKER"
+    );
     assert_eq!(fake.creates(), 0);
     // The service's clock turns out to be 8 minutes ahead: two minutes left, so refresh.
     service.learn(at(T0 + 480), at(T0));
-    assert_eq!(block(provider.token()).unwrap().access_token(), "RefreshedAccessMARKER");
+    assert_eq!(
+        block(provider.token()).unwrap().access_token(),
+        "RefreshedAccessMARKER"
+    );
     assert_eq!(fake.creates(), 1);
 }
 
@@ -435,13 +603,29 @@ fn a_rejected_token_says_how_to_sign_in_again() {
     #[derive(Debug)]
     struct Rejecting;
     impl SsoApi for Rejecting {
-        fn get_role_credentials<'a>(&'a self, _: &'a str, _: GetRoleCredentialsRequest) -> BoxFuture<'a, Result<RoleCredentials, SsoApiError>> {
-            Box::pin(async { Err(SsoApiError::Unauthorized { message: "Session token not found or invalid".into() }) })
+        fn get_role_credentials<'a>(
+            &'a self,
+            _: &'a str,
+            _: GetRoleCredentialsRequest,
+        ) -> BoxFuture<'a, Result<RoleCredentials, SsoApiError>> {
+            Box::pin(async {
+                Err(SsoApiError::Unauthorized {
+                    message: "Session token not found or invalid".into(),
+                })
+            })
         }
-        fn create_token<'a>(&'a self, r: &'a str, q: CreateTokenRequest) -> BoxFuture<'a, Result<CreateTokenResponse, SsoApiError>> {
+        fn create_token<'a>(
+            &'a self,
+            r: &'a str,
+            q: CreateTokenRequest,
+        ) -> BoxFuture<'a, Result<CreateTokenResponse, SsoApiError>> {
             NotWired.create_token(r, q)
         }
-        fn register_client<'a>(&'a self, r: &'a str, q: RegisterClientRequest) -> BoxFuture<'a, Result<RegisterClientResponse, SsoApiError>> {
+        fn register_client<'a>(
+            &'a self,
+            r: &'a str,
+            q: RegisterClientRequest,
+        ) -> BoxFuture<'a, Result<RegisterClientResponse, SsoApiError>> {
             NotWired.register_client(r, q)
         }
         fn start_device_authorization<'a>(
@@ -455,16 +639,29 @@ fn a_rejected_token_says_how_to_sign_in_again() {
     let env = MemoryEnv::new()
         .with_var("HOME", "/h")
         .with_file("/h/.aws/config", SESSION_CONFIG)
-        .with_file("/h/.aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json", token_json("AccessMARKER", T0 + 3600));
+        .with_file(
+            "/h/.aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json",
+            token_json("AccessMARKER", T0 + 3600),
+        );
     let provider = ProfileProvider::builder()
         .profile_name("dev")
         .env(Arc::new(env))
-        .config(sts::Config { clock: TestClock::new().service(), ..sts::Config::new() })
+        .config(sts::Config {
+            clock: TestClock::new().service(),
+            ..sts::Config::new()
+        })
         .sso_api(Arc::new(Rejecting))
         .build();
-    let err = block(provider.provide_credentials()).unwrap_err().to_string();
+    let err = block(provider.provide_credentials())
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("GetRoleCredentials for role Dev in account 111122223333 failed: Unauthorized: Session token not found"), "{err}");
-    assert!(err.ends_with("run `aws sso login --profile dev` or `sts sso-login --profile dev` to sign in"), "{err}");
+    assert!(
+        err.ends_with(
+            "run `aws sso login --profile dev` or `sts sso-login --profile dev` to sign in"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -475,7 +672,12 @@ fn no_prefix_of_a_cache_file_panics_or_is_accepted() {
         assert!(r.is_err(), "prefix of {end} bytes accepted");
         assert_clean(&r.unwrap_err());
     }
-    for bytes in [&b"\xff\xfe"[..], b"{\"accessToken\":{}}", b"{\"accessToken\":\"a\",\"expiresAt\":\"9999-99-99T99:99:99Z\"}", b"{\"accessToken\":\"a\",\"expiresAt\":\"UTC\"}"] {
+    for bytes in [
+        &b"\xff\xfe"[..],
+        b"{\"accessToken\":{}}",
+        b"{\"accessToken\":\"a\",\"expiresAt\":\"9999-99-99T99:99:99Z\"}",
+        b"{\"accessToken\":\"a\",\"expiresAt\":\"UTC\"}",
+    ] {
         assert!(SsoToken::parse(bytes).is_err());
     }
 }
@@ -487,24 +689,47 @@ fn the_standalone_provider_caches_role_credentials_by_the_service_clock() {
     write_cache(&home, "corp", &token_json("SessionAccessMARKER", T0 + 7200));
     let fake = Arc::new(Fake::default());
     let clock = TestClock::new();
-    let provider = SsoCredentialsProvider::builder(session_link()).env(env).api(fake.clone()).clock(clock.service()).build();
+    let provider = SsoCredentialsProvider::builder(session_link())
+        .env(env)
+        .api(fake.clone())
+        .clock(clock.service())
+        .build();
     for _ in 0..3 {
-        assert_eq!(block(provider.provide_credentials()).unwrap().account_id(), Some("111122223333"));
+        assert_eq!(
+            block(provider.provide_credentials()).unwrap().account_id(),
+            Some("111122223333")
+        );
     }
-    assert_eq!(fake.roles.lock().unwrap().len(), 1, "cached until 5 minutes before they expire");
+    assert_eq!(
+        fake.roles.lock().unwrap().len(),
+        1,
+        "cached until 5 minutes before they expire"
+    );
     // The role credentials expire at T0 + 3600: by the test clock they are due for refresh.
     clock.advance(3600 - 200);
     block(provider.provide_credentials()).unwrap();
     assert_eq!(fake.roles.lock().unwrap().len(), 2);
-    assert!(provider.token_provider().cache_file().unwrap().ends_with("ee0bfd2552fbd840c02cc48b6e823320543c450f.json"));
+    assert!(provider
+        .token_provider()
+        .cache_file()
+        .unwrap()
+        .ends_with("ee0bfd2552fbd840c02cc48b6e823320543c450f.json"));
 }
 
 #[test]
 fn cache_files_of_early_aws_cli_releases_parse() {
-    let t = SsoToken::parse(br#"{"accessToken":"AccessMARKER","expiresAt":"2019-11-14T04:05:45UTC"}"#).unwrap();
+    let t =
+        SsoToken::parse(br#"{"accessToken":"AccessMARKER","expiresAt":"2019-11-14T04:05:45UTC"}"#)
+            .unwrap();
     assert_eq!(t.expires_at(), at(1_573_704_345));
-    let t = SsoToken::parse(br#"{"accessToken":"AccessMARKER","expiresAt":"2019-11-14T04:05:45.500Z","region":null}"#).unwrap();
-    assert_eq!(t.expires_at(), at(1_573_704_345) + Duration::from_millis(500));
+    let t = SsoToken::parse(
+        br#"{"accessToken":"AccessMARKER","expiresAt":"2019-11-14T04:05:45.500Z","region":null}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        t.expires_at(),
+        at(1_573_704_345) + Duration::from_millis(500)
+    );
 }
 
 #[test]
@@ -516,7 +741,10 @@ fn blocking_callers_get_sso_credentials_without_a_runtime() {
     let provider = ProfileProvider::builder()
         .profile_name("dev")
         .env(env)
-        .config(sts::Config { clock: TestClock::new().service(), ..sts::Config::new() })
+        .config(sts::Config {
+            clock: TestClock::new().service(),
+            ..sts::Config::new()
+        })
         .sso_api(fake.clone())
         .build();
     let c = provider.provide_credentials_blocking().unwrap();
@@ -528,10 +756,22 @@ fn blocking_callers_get_sso_credentials_without_a_runtime() {
 fn without_a_client_registration_the_token_is_not_refreshed() {
     let home = temp_home("noreg");
     let env = env_for(&home, SESSION_CONFIG);
-    write_cache(&home, "corp", r#"{"accessToken":"AccessMARKER","expiresAt":"2030-01-01T00:01:00Z"}"#);
+    write_cache(
+        &home,
+        "corp",
+        r#"{"accessToken":"AccessMARKER","expiresAt":"2030-01-01T00:01:00Z"}"#,
+    );
     let fake = Arc::new(Fake::default());
-    let provider = SsoTokenProvider::new(session_link(), env, fake.clone(), TestClock::new().service());
-    assert_eq!(block(provider.token()).unwrap().access_token(), "AccessMARKER");
+    let provider = SsoTokenProvider::new(
+        session_link(),
+        env,
+        fake.clone(),
+        TestClock::new().service(),
+    );
+    assert_eq!(
+        block(provider.token()).unwrap().access_token(),
+        "AccessMARKER"
+    );
     assert_eq!(fake.creates(), 0);
 }
 
@@ -540,17 +780,34 @@ fn without_a_service_client_the_profile_fails_with_a_typed_error() {
     let env = MemoryEnv::new()
         .with_var("HOME", "/h")
         .with_file("/h/.aws/config", SESSION_CONFIG)
-        .with_file("/h/.aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json", token_json("AccessMARKER", T0 + 3600));
+        .with_file(
+            "/h/.aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json",
+            token_json("AccessMARKER", T0 + 3600),
+        );
     let provider = ProfileProvider::builder()
         .profile_name("dev")
         .env(Arc::new(env))
-        .config(sts::Config { clock: TestClock::new().service(), ..sts::Config::new() })
+        .config(sts::Config {
+            clock: TestClock::new().service(),
+            ..sts::Config::new()
+        })
         .build();
     let err = block(provider.provide_credentials()).unwrap_err();
-    assert!(matches!(err, CredentialsError::ProviderError { provider: "sso", .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            CredentialsError::ProviderError {
+                provider: "sso",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     let text = err.to_string();
     assert!(
-        text.contains("profile `dev`") && text.contains("sso:GetRoleCredentials cannot be called") && text.contains("no IAM Identity Center"),
+        text.contains("profile `dev`")
+            && text.contains("sso:GetRoleCredentials cannot be called")
+            && text.contains("no IAM Identity Center"),
         "{text}"
     );
     assert_clean(&text);
@@ -568,8 +825,14 @@ fn debug_output_redacts_every_secret() {
     let text = format!(
         "{token:?} {create:?} {:?} {:?} {:?}",
         issued("AccessMARKER"),
-        RegisterClientResponse { client_secret: "NewClientSecretMARKER".into(), ..Default::default() },
-        StartDeviceAuthorizationResponse { device_code: "DeviceCodeMARKER".into(), ..Default::default() },
+        RegisterClientResponse {
+            client_secret: "NewClientSecretMARKER".into(),
+            ..Default::default()
+        },
+        StartDeviceAuthorizationResponse {
+            device_code: "DeviceCodeMARKER".into(),
+            ..Default::default()
+        },
     );
     assert_clean(&text);
 }
@@ -581,10 +844,13 @@ fn debug_output_redacts_every_secret() {
 fn recording_sleep() -> (login::Sleep, Arc<Mutex<Vec<u64>>>) {
     let slept = Arc::new(Mutex::new(Vec::new()));
     let s = slept.clone();
-    (Arc::new(move |d: Duration| {
-        s.lock().unwrap().push(d.as_secs());
-        Box::pin(async {})
-    }), slept)
+    (
+        Arc::new(move |d: Duration| {
+            s.lock().unwrap().push(d.as_secs());
+            Box::pin(async {})
+        }),
+        slept,
+    )
 }
 
 #[test]
@@ -611,38 +877,69 @@ fn device_login_polls_through_pending_and_slow_down_then_writes_the_cache_file()
     .unwrap();
     let shown = shown.unwrap();
     assert_eq!(shown.user_code, "ABCD-EFGH");
-    assert_eq!(shown.verification_uri_complete.as_deref(), Some("https://device.sso.eu-west-1.amazonaws.com/?user_code=ABCD-EFGH"));
+    assert_eq!(
+        shown.verification_uri_complete.as_deref(),
+        Some("https://device.sso.eu-west-1.amazonaws.com/?user_code=ABCD-EFGH")
+    );
     // Interval 5 s (the default), 10 s after the slow-down.
     assert_eq!(*slept.lock().unwrap(), [5, 10, 10]);
     assert_eq!(outcome.polls, 4);
     let registered = fake.registered.lock().unwrap().clone();
-    assert_eq!(registered[0].scopes, ["sso:account:access", "codewhisperer:completions"]);
+    assert_eq!(
+        registered[0].scopes,
+        ["sso:account:access", "codewhisperer:completions"]
+    );
     assert_eq!(registered[0].grant_types, [DEVICE_GRANT, REFRESH_GRANT]);
     let create = fake.create.lock().unwrap().clone();
-    assert!(create.iter().all(|c| c.grant_type == DEVICE_GRANT && c.device_code.as_deref() == Some("DeviceCodeMARKER")));
+    assert!(create
+        .iter()
+        .all(|c| c.grant_type == DEVICE_GRANT
+            && c.device_code.as_deref() == Some("DeviceCodeMARKER")));
     // The same file the AWS CLI writes, readable by the provider.
-    assert_eq!(outcome.file, home.join(".aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json"));
+    assert_eq!(
+        outcome.file,
+        home.join(".aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json")
+    );
     let token = SsoToken::parse(&std::fs::read(&outcome.file).unwrap()).unwrap();
     assert_eq!(token.access_token(), "LoginAccessMARKER");
     assert_eq!(token.expires_at(), at(T0 + 3600));
-    assert_eq!((token.client_id(), token.client_secret()), (Some("client-new"), Some("NewClientSecretMARKER")));
+    assert_eq!(
+        (token.client_id(), token.client_secret()),
+        (Some("client-new"), Some("NewClientSecretMARKER"))
+    );
     assert_eq!(token.refresh_token(), Some("RotatedRefreshMARKER"));
     assert_eq!(token.registration_expires_at(), Some(at(T0 + 90 * 86400)));
-    assert_eq!((token.region(), token.start_url()), (Some("eu-west-1"), Some("https://corp.awsapps.com/start")));
+    assert_eq!(
+        (token.region(), token.start_url()),
+        (Some("eu-west-1"), Some("https://corp.awsapps.com/start"))
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(std::fs::metadata(&outcome.file).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            std::fs::metadata(&outcome.file)
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777,
+            0o600
+        );
     }
     // And the credentials provider uses it.
     let provider = ProfileProvider::builder()
         .profile_name("dev")
         .env(env)
-        .config(sts::Config { clock: clock.service(), ..sts::Config::new() })
+        .config(sts::Config {
+            clock: clock.service(),
+            ..sts::Config::new()
+        })
         .sso_api(fake.clone())
         .build();
     block(provider.provide_credentials()).unwrap();
-    assert_eq!(fake.roles.lock().unwrap()[0].1.access_token, "LoginAccessMARKER");
+    assert_eq!(
+        fake.roles.lock().unwrap()[0].1.access_token,
+        "LoginAccessMARKER"
+    );
 }
 
 #[test]
@@ -650,25 +947,68 @@ fn device_login_honours_the_interval_given_and_stops_when_the_code_expires() {
     let home = temp_home("login-expired");
     let env = env_for(&home, LEGACY_CONFIG);
     let pending = || Err(SsoApiError::AuthorizationPending);
-    let fake = Arc::new(Fake { interval: Some(7), device_lifetime: 20, ..Fake::with_tokens(vec![pending(), pending(), pending(), pending()]) });
+    let fake = Arc::new(Fake {
+        interval: Some(7),
+        device_lifetime: 20,
+        ..Fake::with_tokens(vec![pending(), pending(), pending(), pending()])
+    });
     let (sleep, slept) = recording_sleep();
-    let err = block(SsoLogin::new("old").env(env.clone()).api(fake.clone()).sleep(sleep).run(|_| {})).unwrap_err();
+    let err = block(
+        SsoLogin::new("old")
+            .env(env.clone())
+            .api(fake.clone())
+            .sleep(sleep)
+            .run(|_| {}),
+    )
+    .unwrap_err();
     assert!(matches!(err, SsoLoginError::Expired { .. }), "{err:?}");
-    assert_eq!(*slept.lock().unwrap(), [7, 7], "a third wait would pass the 20 s lifetime");
+    assert_eq!(
+        *slept.lock().unwrap(),
+        [7, 7],
+        "a third wait would pass the 20 s lifetime"
+    );
     // Legacy profiles register with neither scopes nor grants.
     assert!(fake.registered.lock().unwrap()[0].scopes.is_empty());
 
     // The service saying the code expired ends it too; other errors are reported as they are.
-    let fake = Arc::new(Fake::with_tokens(vec![pending(), Err(SsoApiError::ExpiredToken)]));
+    let fake = Arc::new(Fake::with_tokens(vec![
+        pending(),
+        Err(SsoApiError::ExpiredToken),
+    ]));
     let (sleep, _) = recording_sleep();
-    let err = block(SsoLogin::new("old").env(env.clone()).api(fake).sleep(sleep).run(|_| {})).unwrap_err();
-    assert!(matches!(err, SsoLoginError::Expired { waited } if waited == Duration::from_secs(5)), "{err:?}");
-    let denied = SsoApiError::Service { code: "AccessDeniedException".into(), message: "denied".into() };
+    let err = block(
+        SsoLogin::new("old")
+            .env(env.clone())
+            .api(fake)
+            .sleep(sleep)
+            .run(|_| {}),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, SsoLoginError::Expired { waited } if waited == Duration::from_secs(5)),
+        "{err:?}"
+    );
+    let denied = SsoApiError::Service {
+        code: "AccessDeniedException".into(),
+        message: "denied".into(),
+    };
     let fake = Arc::new(Fake::with_tokens(vec![Err(denied)]));
     let (sleep, _) = recording_sleep();
-    let err = block(SsoLogin::new("old").env(env).api(fake).sleep(sleep).run(|_| {})).unwrap_err();
-    assert_eq!(err.to_string(), "sso-oidc CreateToken failed: AccessDeniedException: denied");
-    let written: Vec<_> = std::fs::read_dir(home.join(".aws/sso/cache")).unwrap().collect();
+    let err = block(
+        SsoLogin::new("old")
+            .env(env)
+            .api(fake)
+            .sleep(sleep)
+            .run(|_| {}),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "sso-oidc CreateToken failed: AccessDeniedException: denied"
+    );
+    let written: Vec<_> = std::fs::read_dir(home.join(".aws/sso/cache"))
+        .unwrap()
+        .collect();
     assert!(written.is_empty(), "no token file after failed sign-ins");
 }
 
@@ -677,11 +1017,25 @@ fn device_login_needs_sso_settings_and_reports_conflicts() {
     let home = temp_home("login-bad");
     let env = env_for(&home, "[profile plain]\nregion = eu-west-1\n[profile clash]\nsso_session = s\nsso_region = us-east-1\n[sso-session s]\nsso_start_url = https://x/start\nsso_region = eu-west-1\n");
     let (sleep, _) = recording_sleep();
-    let login = |p: &str| block(SsoLogin::new(p).env(env.clone()).api(Arc::new(Fake::default())).sleep(sleep.clone()).run(|_| {}));
+    let login = |p: &str| {
+        block(
+            SsoLogin::new(p)
+                .env(env.clone())
+                .api(Arc::new(Fake::default()))
+                .sleep(sleep.clone())
+                .run(|_| {}),
+        )
+    };
     let err = login("plain").unwrap_err().to_string();
-    assert!(err.contains("profile `plain`: has no IAM Identity Center settings"), "{err}");
+    assert!(
+        err.contains("profile `plain`: has no IAM Identity Center settings"),
+        "{err}"
+    );
     let err = login("clash").unwrap_err().to_string();
-    assert!(err.starts_with("profile `clash`: sso_region `us-east-1`") && err.contains("`eu-west-1`"), "{err}");
+    assert!(
+        err.starts_with("profile `clash`: sso_region `us-east-1`") && err.contains("`eu-west-1`"),
+        "{err}"
+    );
     let err = login("missing").unwrap_err().to_string();
     assert_eq!(err, "profile `missing`: does not exist");
     // Not wired: a typed error naming the operation.
@@ -689,5 +1043,14 @@ fn device_login_needs_sso_settings_and_reports_conflicts() {
     assert!(matches!(err, SsoLoginError::Profile { .. }));
     std::fs::write(home.join(".aws/config"), SESSION_CONFIG).unwrap();
     let err = block(SsoLogin::new("dev").env(env).run(|_| {})).unwrap_err();
-    assert!(matches!(err, SsoLoginError::Api { operation: "RegisterClient", error: SsoApiError::NotWired { .. } }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            SsoLoginError::Api {
+                operation: "RegisterClient",
+                error: SsoApiError::NotWired { .. }
+            }
+        ),
+        "{err:?}"
+    );
 }

@@ -26,7 +26,9 @@ const MAX_CACHE_FILE: usize = 64 * 1024;
 
 /// What the token cache file is named by: the `sso_session` name, else (legacy) the start URL.
 pub fn cache_key(link: &SsoLink) -> String {
-    link.session.clone().unwrap_or_else(|| link.start_url.clone())
+    link.session
+        .clone()
+        .unwrap_or_else(|| link.start_url.clone())
 }
 
 /// `~/.aws/sso/cache/<SHA-1 hex of key>.json`, as the AWS CLI names it.
@@ -34,12 +36,16 @@ pub fn cache_key(link: &SsoLink) -> String {
 /// # Errors
 /// No home directory (or one that is not UTF-8).
 pub fn cache_file(env: &dyn Env, key: &str) -> Result<PathBuf, String> {
-    let home = home_dir(env)
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| "no home directory (HOME is not set) to find ~/.aws/sso/cache in".to_owned())?;
+    let home = home_dir(env).map_err(|e| e.to_string())?.ok_or_else(|| {
+        "no home directory (HOME is not set) to find ~/.aws/sso/cache in".to_owned()
+    })?;
     let digest = ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, key.as_bytes());
     let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
-    Ok(Path::new(&home).join(".aws").join("sso").join("cache").join(format!("{hex}.json")))
+    Ok(Path::new(&home)
+        .join(".aws")
+        .join("sso")
+        .join("cache")
+        .join(format!("{hex}.json")))
 }
 
 /// A token cache file's contents, as the AWS CLI writes it. `Debug` redacts the access token,
@@ -76,7 +82,9 @@ impl fmt::Debug for SsoToken {
 fn timestamp(t: SystemTime) -> String {
     // Whole seconds, as the AWS CLI writes them: `2024-05-01T12:00:00Z`.
     let secs = DateTime::from(t).unix_timestamp();
-    DateTime::from_unix_timestamp(secs).map(DateTime::format_rfc3339).unwrap_or_default()
+    DateTime::from_unix_timestamp(secs)
+        .map(DateTime::format_rfc3339)
+        .unwrap_or_default()
 }
 
 impl SsoToken {
@@ -153,16 +161,23 @@ impl SsoToken {
     /// wrong type, a time that is not RFC 3339.
     pub fn parse(bytes: &[u8]) -> Result<SsoToken, String> {
         let text = std::str::from_utf8(bytes).map_err(|_| "is not UTF-8".to_owned())?;
-        let doc = json::parse(text).map_err(|e| format!("is not valid JSON (at byte {})", e.offset()))?;
+        let doc =
+            json::parse(text).map_err(|e| format!("is not valid JSON (at byte {})", e.offset()))?;
         let JsonValue::Object(members) = doc else {
-            return Err(format!("holds JSON {} instead of an object", doc.type_name()));
+            return Err(format!(
+                "holds JSON {} instead of an object",
+                doc.type_name()
+            ));
         };
         let get = |key: &str| members.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v);
         let string = |key: &str| -> Result<Option<String>, String> {
             match get(key) {
                 None | Some(JsonValue::Null) => Ok(None),
                 Some(JsonValue::String(s)) => Ok(Some(s.clone())),
-                Some(v) => Err(format!("has `{key}` of type {} (expected a string)", v.type_name())),
+                Some(v) => Err(format!(
+                    "has `{key}` of type {} (expected a string)",
+                    v.type_name()
+                )),
             }
         };
         let time = |key: &str| -> Result<Option<SystemTime>, String> {
@@ -170,7 +185,9 @@ impl SsoToken {
                 .map(|t| {
                     // Early AWS CLI v2 releases wrote `2019-11-14T04:05:45UTC`.
                     let t = t.trim();
-                    let t = t.strip_suffix("UTC").map_or_else(|| t.to_owned(), |head| format!("{head}Z"));
+                    let t = t
+                        .strip_suffix("UTC")
+                        .map_or_else(|| t.to_owned(), |head| format!("{head}Z"));
                     DateTime::parse_rfc3339_lenient(&t)
                         .ok()
                         .and_then(DateTime::to_system_time)
@@ -228,7 +245,11 @@ impl SsoToken {
         opt(&mut w, "expiresAt", Some(&timestamp(self.expires_at)));
         opt(&mut w, "clientId", self.client_id.as_deref());
         opt(&mut w, "clientSecret", self.client_secret.as_deref());
-        opt(&mut w, "registrationExpiresAt", self.registration_expires_at.map(timestamp).as_deref());
+        opt(
+            &mut w,
+            "registrationExpiresAt",
+            self.registration_expires_at.map(timestamp).as_deref(),
+        );
         opt(&mut w, "refreshToken", self.refresh_token.as_deref());
         for (k, v) in &self.other {
             w.key(k);
@@ -240,8 +261,15 @@ impl SsoToken {
 }
 
 /// Reads and parses a token cache file; errors name the file and say how to sign in.
-pub(crate) fn read_token(env: &dyn Env, path: &Path, profile: &str) -> Result<SsoToken, CredentialsError> {
-    let fail = |reason: String| CredentialsError::ProviderError { provider: PROVIDER_NAME, reason };
+pub(crate) fn read_token(
+    env: &dyn Env,
+    path: &Path,
+    profile: &str,
+) -> Result<SsoToken, CredentialsError> {
+    let fail = |reason: String| CredentialsError::ProviderError {
+        provider: PROVIDER_NAME,
+        reason,
+    };
     let bytes = env.read_file_limited(path, MAX_CACHE_FILE).map_err(|e| {
         fail(format!(
             "profile `{profile}`: failed to read the IAM Identity Center token cache `{}`: {e}; {}",
@@ -341,8 +369,20 @@ pub struct SsoTokenProvider {
 impl SsoTokenProvider {
     /// The token of `link`, with `env` for `HOME` and the file, `api` for the refresh and
     /// `clock` for every expiry.
-    pub fn new(link: SsoLink, env: Arc<dyn Env>, api: Arc<dyn SsoApi>, clock: ServiceClock) -> Self {
-        SsoTokenProvider { link, env, api, clock, gate: Gate::default(), state: Mutex::default() }
+    pub fn new(
+        link: SsoLink,
+        env: Arc<dyn Env>,
+        api: Arc<dyn SsoApi>,
+        clock: ServiceClock,
+    ) -> Self {
+        SsoTokenProvider {
+            link,
+            env,
+            api,
+            clock,
+            gate: Gate::default(),
+            state: Mutex::default(),
+        }
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -359,9 +399,11 @@ impl SsoTokenProvider {
     /// # Errors
     /// No home directory.
     pub fn cache_file(&self) -> Result<PathBuf, CredentialsError> {
-        cache_file(&*self.env, &cache_key(&self.link)).map_err(|reason| CredentialsError::ProviderError {
-            provider: PROVIDER_NAME,
-            reason: format!("profile `{}`: {reason}", self.link.profile),
+        cache_file(&*self.env, &cache_key(&self.link)).map_err(|reason| {
+            CredentialsError::ProviderError {
+                provider: PROVIDER_NAME,
+                reason: format!("profile `{}`: {reason}", self.link.profile),
+            }
         })
     }
 
@@ -419,7 +461,10 @@ impl SsoTokenProvider {
         }
         {
             let mut st = self.state();
-            if st.last_attempt.is_some_and(|t| now < t + REFRESH_THROTTLE && t <= now + REFRESH_THROTTLE) {
+            if st
+                .last_attempt
+                .is_some_and(|t| now < t + REFRESH_THROTTLE && t <= now + REFRESH_THROTTLE)
+            {
                 return None;
             }
             st.last_attempt = Some(now);

@@ -11,7 +11,10 @@ use super::env::{Env, FileTooLarge, MAX_SETTINGS_FILE};
 use super::error::{FileKind, Location, ProfileError};
 use crate::sensitive::{redact_command, REDACTED};
 
-use parse::{classify, is_key_name, is_split_padding, parse_property_line, parse_sections, RawSection, SectionName};
+use parse::{
+    classify, is_key_name, is_split_padding, parse_property_line, parse_sections, RawSection,
+    SectionName,
+};
 
 /// One property value and where it was set.
 #[derive(Clone, PartialEq, Eq)]
@@ -49,7 +52,10 @@ impl fmt::Debug for Profile {
                 m.finish()
             }
         }
-        f.debug_struct("Profile").field("name", &self.name).field("properties", &Props(&self.properties)).finish()
+        f.debug_struct("Profile")
+            .field("name", &self.name)
+            .field("properties", &Props(&self.properties))
+            .finish()
     }
 }
 
@@ -67,7 +73,9 @@ impl<V> Default for SortedMap<V> {
 
 impl<V: fmt::Debug> fmt::Debug for SortedMap<V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map().entries(self.0.iter().map(|(k, v)| (k, v))).finish()
+        f.debug_map()
+            .entries(self.0.iter().map(|(k, v)| (k, v)))
+            .finish()
     }
 }
 
@@ -119,7 +127,10 @@ fn non_empty(v: Option<&str>) -> Option<&str> {
 
 impl Profile {
     fn new(name: &str) -> Self {
-        Profile { name: name.to_owned(), properties: SortedMap::default() }
+        Profile {
+            name: name.to_owned(),
+            properties: SortedMap::default(),
+        }
     }
 
     /// The profile's name (`default`, `dev`, ...), without any `profile ` prefix.
@@ -207,12 +218,15 @@ impl Profile {
     pub fn duration_seconds(&self) -> Result<Option<u32>, ProfileError> {
         match self.text("duration_seconds") {
             None => Ok(None),
-            Some(v) => v.parse::<u32>().map(Some).map_err(|_| ProfileError::InvalidValue {
-                profile: self.name.clone(),
-                key: "duration_seconds".to_owned(),
-                location: self.location("duration_seconds").cloned(),
-                reason: format!("must be a whole number of seconds, not `{v}`"),
-            }),
+            Some(v) => v
+                .parse::<u32>()
+                .map(Some)
+                .map_err(|_| ProfileError::InvalidValue {
+                    profile: self.name.clone(),
+                    key: "duration_seconds".to_owned(),
+                    location: self.location("duration_seconds").cloned(),
+                    reason: format!("must be a whole number of seconds, not `{v}`"),
+                }),
         }
     }
 
@@ -301,25 +315,41 @@ impl ProfileSet {
     pub fn load(env: &dyn Env) -> Result<ProfileSet, ProfileError> {
         let home = home_dir(env)?;
         let mut set = ProfileSet {
-            selected: env.var("AWS_PROFILE")?.unwrap_or_else(|| "default".to_owned()),
+            selected: env
+                .var("AWS_PROFILE")?
+                .unwrap_or_else(|| "default".to_owned()),
             ..Default::default()
         };
         for (kind, var, default) in [
             (FileKind::Config, "AWS_CONFIG_FILE", "~/.aws/config"),
-            (FileKind::Credentials, "AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"),
+            (
+                FileKind::Credentials,
+                "AWS_SHARED_CREDENTIALS_FILE",
+                "~/.aws/credentials",
+            ),
         ] {
             let raw = env.var(var)?.unwrap_or_else(|| default.to_owned());
             let Some(path) = expand_home(&raw, home.as_deref(), env.is_windows()) else {
-                set.warnings.push(format!("{raw} ignored: no home directory (HOME is not set)"));
+                set.warnings.push(format!(
+                    "{raw} ignored: no home directory (HOME is not set)"
+                ));
                 continue;
             };
             let bytes = match env.read_file_limited(&path, MAX_SETTINGS_FILE) {
                 Ok(b) => b,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
                 Err(e) if e.get_ref().is_some_and(|inner| inner.is::<FileTooLarge>()) => {
-                    return Err(ProfileError::FileTooLarge { path, limit: MAX_SETTINGS_FILE })
+                    return Err(ProfileError::FileTooLarge {
+                        path,
+                        limit: MAX_SETTINGS_FILE,
+                    })
                 }
-                Err(e) => return Err(ProfileError::Read { path, reason: e.to_string() }),
+                Err(e) => {
+                    return Err(ProfileError::Read {
+                        path,
+                        reason: e.to_string(),
+                    })
+                }
             };
             let text = match String::from_utf8(bytes) {
                 Ok(t) => t,
@@ -341,9 +371,16 @@ impl ProfileSet {
     /// # Errors
     /// Text that does not parse.
     pub fn parse(config: &str, credentials: &str) -> Result<ProfileSet, ProfileError> {
-        let mut set = ProfileSet { selected: "default".to_owned(), ..Default::default() };
+        let mut set = ProfileSet {
+            selected: "default".to_owned(),
+            ..Default::default()
+        };
         set.merge_text(config, Path::new("config file"), FileKind::Config)?;
-        set.merge_text(credentials, Path::new("credentials file"), FileKind::Credentials)?;
+        set.merge_text(
+            credentials,
+            Path::new("credentials file"),
+            FileKind::Credentials,
+        )?;
         Ok(set)
     }
 
@@ -401,19 +438,36 @@ impl ProfileSet {
     fn merge_text(&mut self, text: &str, path: &Path, kind: FileKind) -> Result<(), ProfileError> {
         let path: Arc<Path> = Arc::from(path);
         let sections = parse_sections(text, &path)?;
-        let classified: Vec<(Result<SectionName<'_>, String>, &RawSection<'_>)> =
-            sections.iter().map(|s| (classify(s.header, kind), s)).collect();
-        let has_prefixed_default =
-            classified.iter().any(|(n, _)| matches!(n, Ok(SectionName::Profile { name: "default", prefixed: true })));
+        let classified: Vec<(Result<SectionName<'_>, String>, &RawSection<'_>)> = sections
+            .iter()
+            .map(|s| (classify(s.header, kind), s))
+            .collect();
+        let has_prefixed_default = classified.iter().any(|(n, _)| {
+            matches!(
+                n,
+                Ok(SectionName::Profile {
+                    name: "default",
+                    prefixed: true
+                })
+            )
+        });
         for (name, section) in classified {
-            let at = Location { path: path.to_path_buf(), line: section.line };
+            let at = Location {
+                path: path.to_path_buf(),
+                line: section.line,
+            };
             let target = match name {
                 Err(why) => {
                     self.warnings.push(format!("{at}: {why}"));
                     continue;
                 }
-                Ok(SectionName::Profile { name: "default", prefixed: false }) if has_prefixed_default => {
-                    self.warnings.push(format!("{at}: [default] ignored because the file also has [profile default]"));
+                Ok(SectionName::Profile {
+                    name: "default",
+                    prefixed: false,
+                }) if has_prefixed_default => {
+                    self.warnings.push(format!(
+                        "{at}: [default] ignored because the file also has [profile default]"
+                    ));
                     continue;
                 }
                 Ok(SectionName::Profile { name, .. }) => (&mut self.profiles, name),
@@ -422,7 +476,10 @@ impl ProfileSet {
             };
             let profile = target.0.get_or_insert_with(target.1, Profile::new);
             for prop in &section.properties {
-                let location = Location { path: path.to_path_buf(), line: prop.line };
+                let location = Location {
+                    path: path.to_path_buf(),
+                    line: prop.line,
+                };
                 // A malformed line's "key" can be a secret (`aws_session_token:IQoJ...==` splits at
                 // the padding): it is neither stored nor shown.
                 if !is_key_name(&prop.key) {
@@ -437,7 +494,13 @@ impl ProfileSet {
                     ));
                     continue;
                 }
-                profile.properties.insert(prop.key.clone(), Property { value: prop.value.clone(), location });
+                profile.properties.insert(
+                    prop.key.clone(),
+                    Property {
+                        value: prop.value.clone(),
+                        location,
+                    },
+                );
             }
         }
         Ok(())
@@ -484,12 +547,30 @@ mod tests {
 
     #[test]
     fn expand_home_rules() {
-        assert_eq!(expand_home("~/.aws/config", Some("/h"), false), Some(PathBuf::from("/h/.aws/config")));
-        assert_eq!(expand_home("~", Some("/h"), false), Some(PathBuf::from("/h")));
-        assert_eq!(expand_home("~user/x", Some("/h"), false), Some(PathBuf::from("~user/x")));
-        assert_eq!(expand_home("~\\x", Some("/h"), false), Some(PathBuf::from("~\\x")));
-        assert_eq!(expand_home("~\\x", Some("/h"), true), Some(PathBuf::from("/h").join("x")));
+        assert_eq!(
+            expand_home("~/.aws/config", Some("/h"), false),
+            Some(PathBuf::from("/h/.aws/config"))
+        );
+        assert_eq!(
+            expand_home("~", Some("/h"), false),
+            Some(PathBuf::from("/h"))
+        );
+        assert_eq!(
+            expand_home("~user/x", Some("/h"), false),
+            Some(PathBuf::from("~user/x"))
+        );
+        assert_eq!(
+            expand_home("~\\x", Some("/h"), false),
+            Some(PathBuf::from("~\\x"))
+        );
+        assert_eq!(
+            expand_home("~\\x", Some("/h"), true),
+            Some(PathBuf::from("/h").join("x"))
+        );
         assert_eq!(expand_home("~/x", None, false), None);
-        assert_eq!(expand_home("/abs/x", None, false), Some(PathBuf::from("/abs/x")));
+        assert_eq!(
+            expand_home("/abs/x", None, false),
+            Some(PathBuf::from("/abs/x"))
+        );
     }
 }

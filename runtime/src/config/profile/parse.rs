@@ -9,7 +9,9 @@ pub(super) const WHITESPACE: &[char] = &[' ', '\t'];
 
 /// `[A-Za-z0-9_\-/.%@:+]+`
 pub(super) fn is_identifier(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "_-/.%@:+".contains(c))
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-/.%@:+".contains(c))
 }
 
 pub(super) struct RawProperty {
@@ -41,7 +43,10 @@ pub(super) fn strip_comment(line: &str, needs_whitespace: bool) -> &str {
 /// else (`aws_session_token:IQoJ...`, a key with `:`, `+` or `/`) is a malformed line whose
 /// "key" may hold a value.
 pub(super) fn is_key_name(key: &str) -> bool {
-    !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+    !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
 }
 
 /// Whether a property looks like a base64 value split at its `=` padding (`token==` read as
@@ -68,7 +73,10 @@ pub(super) fn parse_property_line(line: &str) -> Result<(&str, &str), PropertyLi
 }
 
 /// The literal structure of one file: sections with their properties, in file order.
-pub(super) fn parse_sections<'a>(text: &'a str, path: &Path) -> Result<Vec<RawSection<'a>>, ProfileError> {
+pub(super) fn parse_sections<'a>(
+    text: &'a str,
+    path: &Path,
+) -> Result<Vec<RawSection<'a>>, ProfileError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut sections: Vec<RawSection<'a>> = Vec::new();
     // The property continuation lines extend, and whether they are sub-properties.
@@ -79,10 +87,14 @@ pub(super) fn parse_sections<'a>(text: &'a str, path: &Path) -> Result<Vec<RawSe
         message: message.to_owned(),
     };
     let property_error = |line: usize, what: &str, e: PropertyLineError| match e {
-        PropertyLineError::NoEquals => syntax(line, &format!("expected `=` in this {what} (`name = value`)")),
+        PropertyLineError::NoEquals => syntax(
+            line,
+            &format!("expected `=` in this {what} (`name = value`)"),
+        ),
         PropertyLineError::NoName => syntax(line, &format!("this {what} has no name before `=`")),
     };
-    const NO_SECTION: &str = "expected a section header such as `[default]` or `[profile name]` before this line";
+    const NO_SECTION: &str =
+        "expected a section header such as `[default]` or `[profile name]` before this line";
     for (i, line) in text.lines().enumerate() {
         let n = i + 1;
         if line.trim_matches(WHITESPACE).is_empty() || line.starts_with(['#', ';']) {
@@ -93,7 +105,11 @@ pub(super) fn parse_sections<'a>(text: &'a str, path: &Path) -> Result<Vec<RawSe
                 .strip_prefix('[')
                 .and_then(|h| h.strip_suffix(']'))
                 .ok_or_else(|| syntax(n, "section header must end with `]`"))?;
-            sections.push(RawSection { header, line: n, properties: Vec::new() });
+            sections.push(RawSection {
+                header,
+                line: n,
+                properties: Vec::new(),
+            });
             open = None;
         } else if line.starts_with(WHITESPACE) {
             let section = sections.last_mut().ok_or_else(|| syntax(n, NO_SECTION))?;
@@ -111,7 +127,11 @@ pub(super) fn parse_sections<'a>(text: &'a str, path: &Path) -> Result<Vec<RawSe
         } else {
             let section = sections.last_mut().ok_or_else(|| syntax(n, NO_SECTION))?;
             let (k, v) = parse_property_line(line).map_err(|e| property_error(n, "property", e))?;
-            section.properties.push(RawProperty { key: k.to_ascii_lowercase(), value: v.to_owned(), line: n });
+            section.properties.push(RawProperty {
+                key: k.to_ascii_lowercase(),
+                value: v.to_owned(),
+                line: n,
+            });
             open = Some(v.is_empty());
         }
     }

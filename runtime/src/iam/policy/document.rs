@@ -236,7 +236,11 @@ impl Statement {
     }
 
     /// The values of `key` under `operator`, if the statement has them.
-    pub fn condition_values(&self, operator: &str, key: &str) -> Option<&OneOrMany<ConditionValue>> {
+    pub fn condition_values(
+        &self,
+        operator: &str,
+        key: &str,
+    ) -> Option<&OneOrMany<ConditionValue>> {
         self.condition
             .iter()
             .filter(|b| b.operator == operator)
@@ -254,7 +258,11 @@ impl Statement {
         w.key("Effect");
         w.string(self.effect.as_str());
         if let Some(principal) = &self.principal {
-            w.key(if principal.is_not() { "NotPrincipal" } else { "Principal" });
+            w.key(if principal.is_not() {
+                "NotPrincipal"
+            } else {
+                "Principal"
+            });
             match principal.value() {
                 Principal::Any => w.string("*"),
                 Principal::Kinds(kinds) => {
@@ -267,10 +275,18 @@ impl Statement {
                 }
             }
         }
-        w.key(if self.action.is_not() { "NotAction" } else { "Action" });
+        w.key(if self.action.is_not() {
+            "NotAction"
+        } else {
+            "Action"
+        });
         write_strings(w, self.action.value());
         if let Some(resource) = &self.resource {
-            w.key(if resource.is_not() { "NotResource" } else { "Resource" });
+            w.key(if resource.is_not() {
+                "NotResource"
+            } else {
+                "Resource"
+            });
             write_strings(w, resource.value());
         }
         if !self.condition.is_empty() {
@@ -342,7 +358,11 @@ pub struct PolicyDocument {
 impl PolicyDocument {
     /// A builder; the version defaults to [`VERSION_2012_10_17`].
     pub fn builder() -> PolicyDocumentBuilder {
-        PolicyDocumentBuilder { version: Some(VERSION_2012_10_17.to_owned()), id: None, statements: Vec::new() }
+        PolicyDocumentBuilder {
+            version: Some(VERSION_2012_10_17.to_owned()),
+            id: None,
+            statements: Vec::new(),
+        }
     }
 
     /// The statements, in order.
@@ -425,7 +445,11 @@ impl PolicyDocumentBuilder {
 
     /// The document (`Statement` is always written as a list).
     pub fn build(self) -> PolicyDocument {
-        PolicyDocument { version: self.version, id: self.id, statement: OneOrMany::Many(self.statements) }
+        PolicyDocument {
+            version: self.version,
+            id: self.id,
+            statement: OneOrMany::Many(self.statements),
+        }
     }
 }
 
@@ -566,7 +590,11 @@ impl StatementBuilder {
             None => kinds.push((kind, OneOrMany::One(id))),
         }
         let p = Principal::Kinds(kinds);
-        self.principal = Some(if not { Negatable::Not(p) } else { Negatable::Is(p) });
+        self.principal = Some(if not {
+            Negatable::Not(p)
+        } else {
+            Negatable::Is(p)
+        });
     }
 
     /// Adds a condition with a typed key: the operator must fit the key's type (checked by
@@ -593,7 +621,8 @@ impl StatementBuilder {
         values: impl IntoIterator<Item = V>,
     ) -> Self {
         if parse_operator(operator).is_none() {
-            self.error.get_or_insert(StatementBuildError::UnknownOperator(operator.to_owned()));
+            self.error
+                .get_or_insert(StatementBuildError::UnknownOperator(operator.to_owned()));
         }
         self.push_condition(operator.to_owned(), key.into(), values)
     }
@@ -606,13 +635,24 @@ impl StatementBuilder {
     ) -> Self {
         let mut values: Vec<ConditionValue> = values.into_iter().map(Into::into).collect();
         if values.is_empty() {
-            self.error.get_or_insert(StatementBuildError::EmptyCondition { operator: operator.clone(), key: key.clone() });
+            self.error
+                .get_or_insert(StatementBuildError::EmptyCondition {
+                    operator: operator.clone(),
+                    key: key.clone(),
+                });
         }
-        let values = if values.len() == 1 { OneOrMany::One(values.remove(0)) } else { OneOrMany::Many(values) };
+        let values = if values.len() == 1 {
+            OneOrMany::One(values.remove(0))
+        } else {
+            OneOrMany::Many(values)
+        };
         let entry = ConditionEntry { key, values };
         match self.condition.iter_mut().find(|b| b.operator == operator) {
             Some(block) => block.entries.push(entry),
-            None => self.condition.push(ConditionBlock { operator, entries: vec![entry] }),
+            None => self.condition.push(ConditionBlock {
+                operator,
+                entries: vec![entry],
+            }),
         }
         self
     }
@@ -657,7 +697,8 @@ fn one_or_many(mut items: Vec<String>) -> OneOrMany<String> {
 mod tests {
     use super::*;
     use crate::iam::policy::typed::{
-        ArrayOf, BoolEquals, BoolType, ForAllValues, IfExists, Null, NumericOp, NumericType, StringOp, StringType,
+        ArrayOf, BoolEquals, BoolType, ForAllValues, IfExists, Null, NumericOp, NumericType,
+        StringOp, StringType,
     };
 
     const EXTERNAL_ID: TypedKey<StringType> = TypedKey::new("sts:ExternalId");
@@ -682,7 +723,13 @@ mod tests {
                     .build()
                     .unwrap(),
             )
-            .statement(Statement::deny().not_action("sts:GetCallerIdentity").resource("*").build().unwrap())
+            .statement(
+                Statement::deny()
+                    .not_action("sts:GetCallerIdentity")
+                    .resource("*")
+                    .build()
+                    .unwrap(),
+            )
             .build();
         let json = doc.to_json();
         assert_eq!(
@@ -698,20 +745,48 @@ mod tests {
         let back: PolicyDocument = json.parse().unwrap();
         assert_eq!(back, doc);
         assert_eq!(String::from(&back), json);
-        assert_eq!(back.statements()[0].condition_values("StringEquals", "STS:externalid").map(|v| v.len()), Some(2));
+        assert_eq!(
+            back.statements()[0]
+                .condition_values("StringEquals", "STS:externalid")
+                .map(|v| v.len()),
+            Some(2)
+        );
     }
 
     #[test]
     fn builder_errors() {
-        assert_eq!(Statement::allow().build().unwrap_err(), StatementBuildError::MissingAction);
-        let e = Statement::allow().action("a:b").not_action("a:c").build().unwrap_err();
+        assert_eq!(
+            Statement::allow().build().unwrap_err(),
+            StatementBuildError::MissingAction
+        );
+        let e = Statement::allow()
+            .action("a:b")
+            .not_action("a:c")
+            .build()
+            .unwrap_err();
         assert_eq!(e, StatementBuildError::Conflicting("Action"));
-        let e = Statement::allow().action("a:b").condition_raw("StringEqual", "k", ["v"]).build().unwrap_err();
-        assert_eq!(e, StatementBuildError::UnknownOperator("StringEqual".into()));
-        assert!(e.to_string().contains("`StringEqual` is not an IAM condition operator"));
-        let ok = Statement::allow().action("s3:GetObject").condition_raw("ForAnyValue:StringLikeIfExists", "s3:prefix", ["a/*"]);
+        let e = Statement::allow()
+            .action("a:b")
+            .condition_raw("StringEqual", "k", ["v"])
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            e,
+            StatementBuildError::UnknownOperator("StringEqual".into())
+        );
+        assert!(e
+            .to_string()
+            .contains("`StringEqual` is not an IAM condition operator"));
+        let ok = Statement::allow().action("s3:GetObject").condition_raw(
+            "ForAnyValue:StringLikeIfExists",
+            "s3:prefix",
+            ["a/*"],
+        );
         assert!(ok.build().is_ok());
-        let e = Statement::allow().action("a:b").condition(StringOp::Equals, &EXTERNAL_ID, Vec::<String>::new()).build();
+        let e = Statement::allow()
+            .action("a:b")
+            .condition(StringOp::Equals, &EXTERNAL_ID, Vec::<String>::new())
+            .build();
         assert!(matches!(e, Err(StatementBuildError::EmptyCondition { .. })));
     }
 
@@ -729,7 +804,12 @@ mod tests {
             doc.to_json(),
             r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::111122223333:root","arn:aws:iam::444455556666:root"],"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#
         );
-        let e = Statement::allow().any_principal().not_principal("AWS", "x").action("a:b").build().unwrap_err();
+        let e = Statement::allow()
+            .any_principal()
+            .not_principal("AWS", "x")
+            .action("a:b")
+            .build()
+            .unwrap_err();
         assert_eq!(e, StatementBuildError::Conflicting("Principal"));
     }
 }

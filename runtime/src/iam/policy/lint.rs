@@ -3,8 +3,10 @@
 
 use std::fmt;
 
+use super::document::{
+    Effect, Negatable, OneOrMany, PolicyDocument, Statement, VERSION_2012_10_17,
+};
 use super::typed::parse_operator;
-use super::document::{Effect, Negatable, OneOrMany, PolicyDocument, Statement, VERSION_2012_10_17};
 use crate::iam::{AccessLevel, ActionInfo, ConditionKeyInfo, PrivilegeModel};
 
 /// What a [`Finding`] is about. The number is the stable part of the finding's code
@@ -45,7 +47,11 @@ pub struct Finding {
 impl fmt::Display for Finding {
     /// `CODE PATH: MESSAGE`, as the CLI prints it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = if self.path.is_empty() { "<document>" } else { &self.path };
+        let path = if self.path.is_empty() {
+            "<document>"
+        } else {
+            &self.path
+        };
         write!(f, "{} {}: {}", self.code, path, self.message)
     }
 }
@@ -61,7 +67,12 @@ struct Linter<'m> {
 impl Linter<'_> {
     fn report(&mut self, kind: FindingKind, path: String, message: String) {
         let code = format!("{}{:03}", self.prefix.to_ascii_uppercase(), kind as u8);
-        self.findings.push(Finding { code, kind, path, message });
+        self.findings.push(Finding {
+            code,
+            kind,
+            path,
+            message,
+        });
     }
 }
 
@@ -156,7 +167,10 @@ fn arn_fits(template: &str, resource: &str) -> bool {
 }
 
 fn list(names: impl IntoIterator<Item = impl AsRef<str>>) -> String {
-    let items: Vec<String> = names.into_iter().map(|n| format!("`{}`", n.as_ref())).collect();
+    let items: Vec<String> = names
+        .into_iter()
+        .map(|n| format!("`{}`", n.as_ref()))
+        .collect();
     if items.is_empty() {
         "none".to_owned()
     } else {
@@ -173,7 +187,11 @@ fn edit_distance(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let cur = row[j + 1];
-            row[j + 1] = if ca == cb { prev } else { 1 + prev.min(row[j]).min(row[j + 1]) };
+            row[j + 1] = if ca == cb {
+                prev
+            } else {
+                1 + prev.min(row[j]).min(row[j + 1])
+            };
             prev = cur;
         }
     }
@@ -191,7 +209,13 @@ pub fn lint<M: PrivilegeModel>(doc: &PolicyDocument) -> Vec<Finding> {
     let actions = M::actions();
     let keys = M::condition_keys();
     let resources = M::resource_types();
-    let mut linter = Linter { prefix: M::PREFIX, actions: &actions, keys: &keys, resources: &resources, findings: Vec::new() };
+    let mut linter = Linter {
+        prefix: M::PREFIX,
+        actions: &actions,
+        keys: &keys,
+        resources: &resources,
+        findings: Vec::new(),
+    };
     for (i, statement) in doc.statements().iter().enumerate() {
         let path = doc.statement.item_path("Statement", i);
         lint_statement(&mut linter, statement, &path);
@@ -242,8 +266,12 @@ fn lint_statement(l: &mut Linter<'_>, s: &Statement, path: &str) {
             continue;
         }
         if privilege.contains(['*', '?']) {
-            let hits: Vec<&'static ActionInfo> =
-                l.actions.iter().copied().filter(|a| glob_matches(privilege, a.privilege)).collect();
+            let hits: Vec<&'static ActionInfo> = l
+                .actions
+                .iter()
+                .copied()
+                .filter(|a| glob_matches(privilege, a.privilege))
+                .collect();
             if hits.is_empty() {
                 l.report(
                     FindingKind::UnknownAction,
@@ -256,17 +284,28 @@ fn lint_statement(l: &mut Linter<'_>, s: &Statement, path: &str) {
                 report_wildcard(l, name, &item, hits.clone());
             }
             matched.extend(hits);
-        } else if let Some(a) = l.actions.iter().find(|a| a.privilege.eq_ignore_ascii_case(privilege)) {
+        } else if let Some(a) = l
+            .actions
+            .iter()
+            .find(|a| a.privilege.eq_ignore_ascii_case(privilege))
+        {
             matched.push(a);
         } else {
-            let mut near: Vec<(usize, &str)> =
-                l.actions.iter().map(|a| (edit_distance(privilege, a.privilege), a.name)).collect();
+            let mut near: Vec<(usize, &str)> = l
+                .actions
+                .iter()
+                .map(|a| (edit_distance(privilege, a.privilege), a.name))
+                .collect();
             near.sort();
             let suggestions: Vec<&str> = near.iter().take(3).map(|(_, n)| *n).collect();
             l.report(
                 FindingKind::UnknownAction,
                 item,
-                format!("unknown action `{name}`: `{}` has no such action; closest: {}", l.prefix, list(suggestions)),
+                format!(
+                    "unknown action `{name}`: `{}` has no such action; closest: {}",
+                    l.prefix,
+                    list(suggestions)
+                ),
             );
         }
     }
@@ -293,7 +332,13 @@ fn lint_statement(l: &mut Linter<'_>, s: &Statement, path: &str) {
                                 let fitting: Vec<String> = key_type
                                     .operators()
                                     .iter()
-                                    .map(|o| if key_type.is_array() { format!("ForAnyValue:{o}") } else { (*o).to_owned() })
+                                    .map(|o| {
+                                        if key_type.is_array() {
+                                            format!("ForAnyValue:{o}")
+                                        } else {
+                                            (*o).to_owned()
+                                        }
+                                    })
                                     .collect();
                                 l.report(
                                     FindingKind::OperatorTypeMismatch,
@@ -334,12 +379,17 @@ fn lint_statement(l: &mut Linter<'_>, s: &Statement, path: &str) {
             // Keys the model does not list are checked only when they claim this service's prefix:
             // global `aws:` keys and identity-provider keys (`token.actions.githubusercontent.com:sub`)
             // are not in the model.
-            let own_prefix = entry.key.split_once(':').is_some_and(|(p, _)| p.eq_ignore_ascii_case(l.prefix));
+            let own_prefix = entry
+                .key
+                .split_once(':')
+                .is_some_and(|(p, _)| p.eq_ignore_ascii_case(l.prefix));
             if check_applicability && (info.is_some() || own_prefix) {
                 let applies = matched.iter().any(|a| {
-                    a.all_condition_keys().iter().any(|name| match l.keys.iter().find(|k| k.name == *name) {
-                        Some(k) => k.matches(&entry.key),
-                        None => name.eq_ignore_ascii_case(&entry.key),
+                    a.all_condition_keys().iter().any(|name| {
+                        match l.keys.iter().find(|k| k.name == *name) {
+                            Some(k) => k.matches(&entry.key),
+                            None => name.eq_ignore_ascii_case(&entry.key),
+                        }
                     })
                 });
                 if !applies {
@@ -373,7 +423,10 @@ fn lint_statement(l: &mut Linter<'_>, s: &Statement, path: &str) {
             }
             let fits = matched.iter().any(|a| {
                 a.resource_types.iter().any(|rt| {
-                    l.resources.iter().find(|r| r.name == rt.name).is_some_and(|r| arn_fits(r.arn_template, resource))
+                    l.resources
+                        .iter()
+                        .find(|r| r.name == rt.name)
+                        .is_some_and(|r| arn_fits(r.arn_template, resource))
                 })
             });
             if !fits {
@@ -406,7 +459,12 @@ fn lint_statement(l: &mut Linter<'_>, s: &Statement, path: &str) {
 fn report_wildcard(l: &mut Linter<'_>, name: &str, path: &str, hits: Vec<&'static ActionInfo>) {
     let risky: Vec<&str> = hits
         .iter()
-        .filter(|a| matches!(a.access_level, AccessLevel::Write | AccessLevel::PermissionsManagement))
+        .filter(|a| {
+            matches!(
+                a.access_level,
+                AccessLevel::Write | AccessLevel::PermissionsManagement
+            )
+        })
         .map(|a| a.name)
         .collect();
     if !risky.is_empty() {
@@ -451,7 +509,9 @@ impl std::error::Error for LeastPrivilegeError {}
 ///
 /// # Errors
 /// An operation the model does not have, or one whose permission it does not know.
-pub fn least_privilege<M: PrivilegeModel>(operations: &[&str]) -> Result<PolicyDocument, LeastPrivilegeError> {
+pub fn least_privilege<M: PrivilegeModel>(
+    operations: &[&str],
+) -> Result<PolicyDocument, LeastPrivilegeError> {
     let table = M::operations();
     let all = M::actions();
     let mut needed: Vec<&'static str> = Vec::new();
@@ -467,7 +527,11 @@ pub fn least_privilege<M: PrivilegeModel>(operations: &[&str]) -> Result<PolicyD
             needed.push(action);
             if let Some(info) = all.iter().find(|a| a.name == *action) {
                 needed.extend(info.dependent_actions.iter().copied());
-                needed.extend(info.resource_types.iter().flat_map(|r| r.dependent_actions.iter().copied()));
+                needed.extend(
+                    info.resource_types
+                        .iter()
+                        .flat_map(|r| r.dependent_actions.iter().copied()),
+                );
             }
         }
     }
@@ -476,7 +540,11 @@ pub fn least_privilege<M: PrivilegeModel>(operations: &[&str]) -> Result<PolicyD
     let statements = if needed.is_empty() {
         Vec::new()
     } else {
-        let action = if needed.len() == 1 { OneOrMany::One(needed[0].to_owned()) } else { OneOrMany::Many(needed.iter().map(|a| (*a).to_owned()).collect()) };
+        let action = if needed.len() == 1 {
+            OneOrMany::One(needed[0].to_owned())
+        } else {
+            OneOrMany::Many(needed.iter().map(|a| (*a).to_owned()).collect())
+        };
         vec![Statement {
             sid: Some("LeastPrivilege".to_owned()),
             effect: Effect::Allow,
@@ -486,7 +554,11 @@ pub fn least_privilege<M: PrivilegeModel>(operations: &[&str]) -> Result<PolicyD
             condition: Vec::new(),
         }]
     };
-    Ok(PolicyDocument { version: Some(VERSION_2012_10_17.to_owned()), id: None, statement: OneOrMany::Many(statements) })
+    Ok(PolicyDocument {
+        version: Some(VERSION_2012_10_17.to_owned()),
+        id: None,
+        statement: OneOrMany::Many(statements),
+    })
 }
 
 #[cfg(test)]
@@ -511,7 +583,10 @@ mod tests {
         assert!(arn_fits(role, "arn:aws:iam::12345678901?:role/a/b"));
         assert!(!arn_fits(role, "arn:aws:iam::123456789012:user/deploy"));
         assert!(!arn_fits(role, "arn:aws:s3:::bucket"));
-        assert!(!arn_fits("arn:${Partition}:iam::${Account}:root", "arn:aws:iam::123456789012:role/x"));
+        assert!(!arn_fits(
+            "arn:${Partition}:iam::${Account}:root",
+            "arn:aws:iam::123456789012:role/x"
+        ));
     }
 
     #[test]

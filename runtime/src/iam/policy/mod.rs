@@ -52,12 +52,13 @@ mod typed;
 
 pub use document::{
     ConditionBlock, ConditionEntry, ConditionValue, Effect, Negatable, OneOrMany, PolicyDocument,
-    PolicyDocumentBuilder, Principal, Statement, StatementBuildError, StatementBuilder, VERSION_2012_10_17,
+    PolicyDocumentBuilder, Principal, Statement, StatementBuildError, StatementBuilder,
+    VERSION_2012_10_17,
 };
 pub use lint::{least_privilege, lint, Finding, FindingKind, LeastPrivilegeError};
 pub use parse::{PolicyParseError, PolicyParseErrorKind};
 pub use typed::{
-    ArnOp, ArnType, ArrayOf, BinaryEquals, BinaryType, BoolEquals, BoolType, ConditionOperator, DateOp, DateType,
-    ForAllValues, ForAnyValue, IfExists, IpAddressOp, IpAddressType, KeyType, Null, NumericOp, NumericType, ScalarKeyType,
-    StringOp, StringType, TypedKey,
+    ArnOp, ArnType, ArrayOf, BinaryEquals, BinaryType, BoolEquals, BoolType, ConditionOperator,
+    DateOp, DateType, ForAllValues, ForAnyValue, IfExists, IpAddressOp, IpAddressType, KeyType,
+    Null, NumericOp, NumericType, ScalarKeyType, StringOp, StringType, TypedKey,
 };

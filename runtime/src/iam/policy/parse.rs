@@ -4,7 +4,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use super::document::{
-    ConditionBlock, ConditionEntry, ConditionValue, Effect, Negatable, OneOrMany, PolicyDocument, Principal, Statement,
+    ConditionBlock, ConditionEntry, ConditionValue, Effect, Negatable, OneOrMany, PolicyDocument,
+    Principal, Statement,
 };
 use crate::json::{self, JsonError, JsonValue};
 
@@ -56,7 +57,10 @@ pub struct PolicyParseError {
 
 impl PolicyParseError {
     fn new(path: &str, kind: PolicyParseErrorKind) -> Self {
-        PolicyParseError { path: path.to_owned(), kind }
+        PolicyParseError {
+            path: path.to_owned(),
+            kind,
+        }
     }
 
     /// The JSON path of the offending value (`""` for the whole document).
@@ -75,14 +79,26 @@ impl fmt::Display for PolicyParseError {
         if let PolicyParseErrorKind::Json(e) = &self.kind {
             return write!(f, "policy document: {e}");
         }
-        let at = if self.path.is_empty() { "document".to_owned() } else { format!("`{}`", self.path) };
+        let at = if self.path.is_empty() {
+            "document".to_owned()
+        } else {
+            format!("`{}`", self.path)
+        };
         match &self.kind {
             PolicyParseErrorKind::Json(_) => Ok(()),
-            PolicyParseErrorKind::UnknownField(name) => write!(f, "policy {at}: unknown member `{name}`"),
-            PolicyParseErrorKind::DuplicateField(name) => write!(f, "policy {at}: `{name}` given more than once"),
+            PolicyParseErrorKind::UnknownField(name) => {
+                write!(f, "policy {at}: unknown member `{name}`")
+            }
+            PolicyParseErrorKind::DuplicateField(name) => {
+                write!(f, "policy {at}: `{name}` given more than once")
+            }
             PolicyParseErrorKind::MissingField(name) => write!(f, "policy {at}: missing `{name}`"),
-            PolicyParseErrorKind::WrongType { expected, found } => write!(f, "policy {at}: expected {expected}, found {found}"),
-            PolicyParseErrorKind::InvalidEffect => write!(f, "policy {at}: `Effect` must be `Allow` or `Deny`"),
+            PolicyParseErrorKind::WrongType { expected, found } => {
+                write!(f, "policy {at}: expected {expected}, found {found}")
+            }
+            PolicyParseErrorKind::InvalidEffect => {
+                write!(f, "policy {at}: `Effect` must be `Allow` or `Deny`")
+            }
         }
     }
 }
@@ -100,7 +116,13 @@ fn join(base: &str, key: &str) -> String {
 }
 
 fn wrong(path: &str, expected: &'static str, found: &JsonValue) -> PolicyParseError {
-    PolicyParseError::new(path, PolicyParseErrorKind::WrongType { expected, found: found.type_name() })
+    PolicyParseError::new(
+        path,
+        PolicyParseErrorKind::WrongType {
+            expected,
+            found: found.type_name(),
+        },
+    )
 }
 
 fn object<'a>(value: &'a JsonValue, path: &str) -> Result<&'a [(String, JsonValue)]> {
@@ -142,13 +164,19 @@ fn condition_value(value: &JsonValue, path: &str) -> Result<ConditionValue> {
 /// Rejects a second occurrence of `name` (or of its paired form).
 fn once<T>(slot: &Option<T>, name: &str, path: &str) -> Result<()> {
     match slot {
-        Some(_) => Err(PolicyParseError::new(path, PolicyParseErrorKind::DuplicateField(name.to_owned()))),
+        Some(_) => Err(PolicyParseError::new(
+            path,
+            PolicyParseErrorKind::DuplicateField(name.to_owned()),
+        )),
         None => Ok(()),
     }
 }
 
 pub(super) fn parse_document(text: &str) -> Result<PolicyDocument> {
-    let value = json::parse(text).map_err(|e| PolicyParseError { path: e.path().to_owned(), kind: PolicyParseErrorKind::Json(e) })?;
+    let value = json::parse(text).map_err(|e| PolicyParseError {
+        path: e.path().to_owned(),
+        kind: PolicyParseErrorKind::Json(e),
+    })?;
     let mut version = None;
     let mut id = None;
     let mut statement = None;
@@ -173,14 +201,31 @@ pub(super) fn parse_document(text: &str) -> Result<PolicyDocument> {
                             .map(|(i, s)| parse_statement(s, &format!("Statement[{i}]")))
                             .collect::<Result<_>>()?,
                     ),
-                    other => return Err(wrong("Statement", "a statement or a list of statements", other)),
+                    other => {
+                        return Err(wrong(
+                            "Statement",
+                            "a statement or a list of statements",
+                            other,
+                        ))
+                    }
                 });
             }
-            other => return Err(PolicyParseError::new("", PolicyParseErrorKind::UnknownField(other.to_owned()))),
+            other => {
+                return Err(PolicyParseError::new(
+                    "",
+                    PolicyParseErrorKind::UnknownField(other.to_owned()),
+                ))
+            }
         }
     }
-    let statement = statement.ok_or_else(|| PolicyParseError::new("", PolicyParseErrorKind::MissingField("Statement")))?;
-    Ok(PolicyDocument { version, id, statement })
+    let statement = statement.ok_or_else(|| {
+        PolicyParseError::new("", PolicyParseErrorKind::MissingField("Statement"))
+    })?;
+    Ok(PolicyDocument {
+        version,
+        id,
+        statement,
+    })
 }
 
 fn parse_principal(value: &JsonValue, path: &str) -> Result<Principal> {
@@ -199,7 +244,10 @@ fn parse_condition(value: &JsonValue, path: &str) -> Result<Vec<ConditionBlock>>
     let mut blocks = Vec::new();
     for (operator, entries) in object(value, path)? {
         let op_path = join(path, operator);
-        let mut block = ConditionBlock { operator: operator.clone(), entries: Vec::new() };
+        let mut block = ConditionBlock {
+            operator: operator.clone(),
+            entries: Vec::new(),
+        };
         for (key, values) in object(entries, &op_path)? {
             let key_path = join(&op_path, key);
             let values = match values {
@@ -212,7 +260,10 @@ fn parse_condition(value: &JsonValue, path: &str) -> Result<Vec<ConditionBlock>>
                 ),
                 single => OneOrMany::One(condition_value(single, &key_path)?),
             };
-            block.entries.push(ConditionEntry { key: key.clone(), values });
+            block.entries.push(ConditionEntry {
+                key: key.clone(),
+                values,
+            });
         }
         blocks.push(block);
     }
@@ -238,36 +289,62 @@ fn parse_statement(value: &JsonValue, path: &str) -> Result<Statement> {
                 effect = Some(match string(v, &here)?.as_str() {
                     "Allow" => Effect::Allow,
                     "Deny" => Effect::Deny,
-                    _ => return Err(PolicyParseError::new(&here, PolicyParseErrorKind::InvalidEffect)),
+                    _ => {
+                        return Err(PolicyParseError::new(
+                            &here,
+                            PolicyParseErrorKind::InvalidEffect,
+                        ))
+                    }
                 });
             }
             "Principal" | "NotPrincipal" => {
                 once(&principal, key, path)?;
                 let p = parse_principal(v, &here)?;
-                principal = Some(if key == "Principal" { Negatable::Is(p) } else { Negatable::Not(p) });
+                principal = Some(if key == "Principal" {
+                    Negatable::Is(p)
+                } else {
+                    Negatable::Not(p)
+                });
             }
             "Action" | "NotAction" => {
                 once(&action, key, path)?;
                 let a = strings(v, &here)?;
-                action = Some(if key == "Action" { Negatable::Is(a) } else { Negatable::Not(a) });
+                action = Some(if key == "Action" {
+                    Negatable::Is(a)
+                } else {
+                    Negatable::Not(a)
+                });
             }
             "Resource" | "NotResource" => {
                 once(&resource, key, path)?;
                 let r = strings(v, &here)?;
-                resource = Some(if key == "Resource" { Negatable::Is(r) } else { Negatable::Not(r) });
+                resource = Some(if key == "Resource" {
+                    Negatable::Is(r)
+                } else {
+                    Negatable::Not(r)
+                });
             }
             "Condition" => {
                 once(&condition, key, path)?;
                 condition = Some(parse_condition(v, &here)?);
             }
-            other => return Err(PolicyParseError::new(path, PolicyParseErrorKind::UnknownField(other.to_owned()))),
+            other => {
+                return Err(PolicyParseError::new(
+                    path,
+                    PolicyParseErrorKind::UnknownField(other.to_owned()),
+                ))
+            }
         }
     }
     Ok(Statement {
         sid,
-        effect: effect.ok_or_else(|| PolicyParseError::new(path, PolicyParseErrorKind::MissingField("Effect")))?,
+        effect: effect.ok_or_else(|| {
+            PolicyParseError::new(path, PolicyParseErrorKind::MissingField("Effect"))
+        })?,
         principal,
-        action: action.ok_or_else(|| PolicyParseError::new(path, PolicyParseErrorKind::MissingField("Action")))?,
+        action: action.ok_or_else(|| {
+            PolicyParseError::new(path, PolicyParseErrorKind::MissingField("Action"))
+        })?,
         resource,
         condition: condition.unwrap_or_default(),
     })
@@ -291,25 +368,54 @@ mod tests {
 
     #[test]
     fn errors_name_the_path() {
-        let e = err(r#"{"Statement":[{"Effect":"Allow","Action":"a:b"},{"Effect":"Maybe","Action":"a:b"}]}"#);
+        let e = err(
+            r#"{"Statement":[{"Effect":"Allow","Action":"a:b"},{"Effect":"Maybe","Action":"a:b"}]}"#,
+        );
         assert_eq!(e.path(), "Statement[1].Effect");
         assert_eq!(e.kind(), &PolicyParseErrorKind::InvalidEffect);
-        let e = err(r#"{"Statement":[{"Effect":"Allow","Action":"a:b","Condition":{"StringEquals":{"k":{}}}}]}"#);
+        let e = err(
+            r#"{"Statement":[{"Effect":"Allow","Action":"a:b","Condition":{"StringEquals":{"k":{}}}}]}"#,
+        );
         assert_eq!(e.path(), "Statement[0].Condition.StringEquals.k");
         assert_eq!(e.to_string(), "policy `Statement[0].Condition.StringEquals.k`: expected a string, boolean or number, found object");
         let e = err(r#"{"Statement":[{"Effect":"Allow","Action":"a:b","NotAction":"c:d"}]}"#);
-        assert_eq!(e.kind(), &PolicyParseErrorKind::DuplicateField("NotAction".into()));
+        assert_eq!(
+            e.kind(),
+            &PolicyParseErrorKind::DuplicateField("NotAction".into())
+        );
         let e = err(r#"{"Statement":[{"Effect":"Allow","Actions":"a:b"}]}"#);
-        assert_eq!(e.kind(), &PolicyParseErrorKind::UnknownField("Actions".into()));
-        assert_eq!(err(r#"{"Version":"2012-10-17"}"#).kind(), &PolicyParseErrorKind::MissingField("Statement"));
-        assert_eq!(err(r#"{"Statement":{"Action":"a:b"}}"#).kind(), &PolicyParseErrorKind::MissingField("Effect"));
-        assert_eq!(err(r#"{"Statement":{"Effect":"Allow"}}"#).kind(), &PolicyParseErrorKind::MissingField("Action"));
+        assert_eq!(
+            e.kind(),
+            &PolicyParseErrorKind::UnknownField("Actions".into())
+        );
+        assert_eq!(
+            err(r#"{"Version":"2012-10-17"}"#).kind(),
+            &PolicyParseErrorKind::MissingField("Statement")
+        );
+        assert_eq!(
+            err(r#"{"Statement":{"Action":"a:b"}}"#).kind(),
+            &PolicyParseErrorKind::MissingField("Effect")
+        );
+        assert_eq!(
+            err(r#"{"Statement":{"Effect":"Allow"}}"#).kind(),
+            &PolicyParseErrorKind::MissingField("Action")
+        );
         let e = err(r#"{"Statement":{"Effect":"Allow","Action":[1]}}"#);
         assert_eq!(e.path(), "Statement.Action[0]");
         let e = err(r#"{"Statement":[{"Effect":"Allow","Action":"a:b",}]}"#);
         assert!(matches!(e.kind(), PolicyParseErrorKind::Json(_)));
         assert_eq!(e.path(), "Statement[0]");
-        assert!(e.to_string().starts_with("policy document: invalid JSON at byte"), "{e}");
-        assert_eq!(err("[]").kind(), &PolicyParseErrorKind::WrongType { expected: "an object", found: "array" });
+        assert!(
+            e.to_string()
+                .starts_with("policy document: invalid JSON at byte"),
+            "{e}"
+        );
+        assert_eq!(
+            err("[]").kind(),
+            &PolicyParseErrorKind::WrongType {
+                expected: "an object",
+                found: "array"
+            }
+        );
     }
 }

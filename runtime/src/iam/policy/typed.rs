@@ -76,12 +76,18 @@ pub struct TypedKey<T> {
 impl<T: KeyType> TypedKey<T> {
     /// A key with a static name.
     pub const fn new(name: &'static str) -> Self {
-        TypedKey { name: Cow::Borrowed(name), _type: PhantomData }
+        TypedKey {
+            name: Cow::Borrowed(name),
+            _type: PhantomData,
+        }
     }
 
     /// A key with a computed name (a concrete templated key such as `aws:RequestTag/team`).
     pub fn owned(name: String) -> Self {
-        TypedKey { name: Cow::Owned(name), _type: PhantomData }
+        TypedKey {
+            name: Cow::Owned(name),
+            _type: PhantomData,
+        }
     }
 
     /// The key as written in a policy.
@@ -305,11 +311,21 @@ pub(crate) fn parse_operator(text: &str) -> Option<ParsedOperator<'_>> {
         (None, text)
     };
     if rest == "Null" {
-        return Some(ParsedOperator { set, base: rest, family: None });
+        return Some(ParsedOperator {
+            set,
+            base: rest,
+            family: None,
+        });
     }
     let base = rest.strip_suffix("IfExists").unwrap_or(rest);
-    let family = FAMILIES.into_iter().find(|f| f.operators().contains(&base))?;
-    Some(ParsedOperator { set, base, family: Some(family) })
+    let family = FAMILIES
+        .into_iter()
+        .find(|f| f.operators().contains(&base))?;
+    Some(ParsedOperator {
+        set,
+        base,
+        family: Some(family),
+    })
 }
 
 #[cfg(test)]
@@ -324,12 +340,18 @@ mod tests {
     fn operator_names_compose() {
         let tags: TypedKey<ArrayOf<StringType>> = TypedKey::new("aws:TagKeys");
         assert_eq!(tags.key_type(), ConditionKeyType::ArrayOfString);
-        assert_eq!(name(ForAnyValue(IfExists(StringOp::Like)), &tags), "ForAnyValue:StringLikeIfExists");
+        assert_eq!(
+            name(ForAnyValue(IfExists(StringOp::Like)), &tags),
+            "ForAnyValue:StringLikeIfExists"
+        );
         assert_eq!(name(Null, &tags), "Null");
         let arn: TypedKey<ArnType> = TypedKey::new("aws:SourceArn");
         assert_eq!(name(ArnOp::NotLike, &arn), "ArnNotLike");
         let ip: TypedKey<IpAddressType> = TypedKey::new("aws:SourceIp");
-        assert_eq!(name(IfExists(IpAddressOp::NotIpAddress), &ip), "NotIpAddressIfExists");
+        assert_eq!(
+            name(IfExists(IpAddressOp::NotIpAddress), &ip),
+            "NotIpAddressIfExists"
+        );
         let date: TypedKey<DateType> = TypedKey::owned("aws:CurrentTime".to_owned());
         assert_eq!(name(DateOp::GreaterThan, &date), "DateGreaterThan");
         assert_eq!(format!("{date:?}"), "TypedKey<Date>(\"aws:CurrentTime\")");
@@ -342,7 +364,10 @@ mod tests {
         assert_eq!(p.base, "StringNotEqualsIgnoreCase");
         assert_eq!(p.family, Some(OperatorFamily::String));
         assert_eq!(parse_operator("Null").unwrap().family, None);
-        assert_eq!(parse_operator("BoolIfExists").unwrap().family, Some(OperatorFamily::Bool));
+        assert_eq!(
+            parse_operator("BoolIfExists").unwrap().family,
+            Some(OperatorFamily::Bool)
+        );
         assert!(parse_operator("stringequals").is_none());
         assert!(parse_operator("ForSomeValues:StringEquals").is_none());
         assert!(parse_operator("NullIfExists").is_none());

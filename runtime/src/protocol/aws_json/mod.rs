@@ -12,4 +12,7 @@ mod writer;
 
 pub use error::{parse_error_metadata, sanitize_error_code};
 pub use reader::parse_body;
-pub use writer::{json_request, write_document, write_f32, write_f64, write_timestamp, CONTENT_TYPE_1_0, CONTENT_TYPE_1_1};
+pub use writer::{
+    json_request, write_document, write_f32, write_f64, write_timestamp, CONTENT_TYPE_1_0,
+    CONTENT_TYPE_1_1,
+};

@@ -24,16 +24,29 @@ pub fn parse_body(body: &[u8]) -> Result<JsonValue, ParseError> {
         })
     })?;
     json::parse(text).map_err(|e| {
-        ParseError::new(ParseErrorKind::MalformedJson { message: e.to_string(), position: e.offset() as u64 })
+        ParseError::new(ParseErrorKind::MalformedJson {
+            message: e.to_string(),
+            position: e.offset() as u64,
+        })
     })
 }
 
-fn wrong(shape: &'static str, member: &'static str, expected: &'static str, v: &JsonValue) -> ParseError {
+fn wrong(
+    shape: &'static str,
+    member: &'static str,
+    expected: &'static str,
+    v: &JsonValue,
+) -> ParseError {
     let length = match v {
         JsonValue::String(s) | JsonValue::Number(s) => s.len(),
         _ => 0,
     };
-    ParseError::new(ParseErrorKind::InvalidValue { shape, member, expected, length })
+    ParseError::new(ParseErrorKind::InvalidValue {
+        shape,
+        member,
+        expected,
+        length,
+    })
 }
 
 /// The members of an object (in document order; a later duplicate wins when the caller assigns
@@ -41,7 +54,11 @@ fn wrong(shape: &'static str, member: &'static str, expected: &'static str, v: &
 ///
 /// # Errors
 /// When `v` is not an object.
-pub fn object<'a>(v: &'a JsonValue, shape: &'static str, member: &'static str) -> Result<&'a [(String, JsonValue)], ParseError> {
+pub fn object<'a>(
+    v: &'a JsonValue,
+    shape: &'static str,
+    member: &'static str,
+) -> Result<&'a [(String, JsonValue)], ParseError> {
     match v {
         JsonValue::Object(members) => Ok(members),
         other => Err(wrong(shape, member, "object", other)),
@@ -52,7 +69,11 @@ pub fn object<'a>(v: &'a JsonValue, shape: &'static str, member: &'static str) -
 ///
 /// # Errors
 /// When `v` is not an array.
-pub fn array<'a>(v: &'a JsonValue, shape: &'static str, member: &'static str) -> Result<&'a [JsonValue], ParseError> {
+pub fn array<'a>(
+    v: &'a JsonValue,
+    shape: &'static str,
+    member: &'static str,
+) -> Result<&'a [JsonValue], ParseError> {
     match v {
         JsonValue::Array(items) => Ok(items),
         other => Err(wrong(shape, member, "array", other)),
@@ -63,7 +84,11 @@ pub fn array<'a>(v: &'a JsonValue, shape: &'static str, member: &'static str) ->
 ///
 /// # Errors
 /// When `v` is not a string.
-pub fn string(v: &JsonValue, shape: &'static str, member: &'static str) -> Result<String, ParseError> {
+pub fn string(
+    v: &JsonValue,
+    shape: &'static str,
+    member: &'static str,
+) -> Result<String, ParseError> {
     match v {
         JsonValue::String(s) => Ok(s.clone()),
         other => Err(wrong(shape, member, "string", other)),
@@ -74,14 +99,23 @@ pub fn string(v: &JsonValue, shape: &'static str, member: &'static str) -> Resul
 ///
 /// # Errors
 /// When `v` is not `true` or `false`.
-pub fn boolean(v: &JsonValue, shape: &'static str, member: &'static str) -> Result<bool, ParseError> {
+pub fn boolean(
+    v: &JsonValue,
+    shape: &'static str,
+    member: &'static str,
+) -> Result<bool, ParseError> {
     match v {
         JsonValue::Bool(b) => Ok(*b),
         other => Err(wrong(shape, member, "boolean", other)),
     }
 }
 
-fn number_text<'a>(v: &'a JsonValue, shape: &'static str, member: &'static str, expected: &'static str) -> Result<&'a str, ParseError> {
+fn number_text<'a>(
+    v: &'a JsonValue,
+    shape: &'static str,
+    member: &'static str,
+    expected: &'static str,
+) -> Result<&'a str, ParseError> {
     match v {
         JsonValue::Number(n) => Ok(n),
         other => Err(wrong(shape, member, expected, other)),
@@ -106,7 +140,11 @@ pub fn i64(v: &JsonValue, shape: &'static str, member: &'static str) -> Result<i
     wire::parse_i64(text).map_err(|e| ParseError::invalid(shape, member, e, text))
 }
 
-fn float_text<'a>(v: &'a JsonValue, shape: &'static str, member: &'static str) -> Result<&'a str, ParseError> {
+fn float_text<'a>(
+    v: &'a JsonValue,
+    shape: &'static str,
+    member: &'static str,
+) -> Result<&'a str, ParseError> {
     match v {
         JsonValue::Number(n) => Ok(n),
         JsonValue::String(s) if matches!(s.as_str(), "NaN" | "Infinity" | "-Infinity") => Ok(s),
@@ -138,7 +176,9 @@ pub fn f64(v: &JsonValue, shape: &'static str, member: &'static str) -> Result<f
 /// When `v` is not a string of valid base64.
 pub fn blob(v: &JsonValue, shape: &'static str, member: &'static str) -> Result<Blob, ParseError> {
     match v {
-        JsonValue::String(s) => wire::decode_base64(s).map(Blob::new).map_err(|e| ParseError::invalid(shape, member, e, s)),
+        JsonValue::String(s) => wire::decode_base64(s)
+            .map(Blob::new)
+            .map_err(|e| ParseError::invalid(shape, member, e, s)),
         other => Err(wrong(shape, member, "base64 string", other)),
     }
 }
@@ -148,11 +188,26 @@ pub fn blob(v: &JsonValue, shape: &'static str, member: &'static str) -> Result<
 ///
 /// # Errors
 /// When `v` is neither, or out of range.
-pub fn timestamp(v: &JsonValue, format: TimestampFormat, shape: &'static str, member: &'static str) -> Result<DateTime, ParseError> {
+pub fn timestamp(
+    v: &JsonValue,
+    format: TimestampFormat,
+    shape: &'static str,
+    member: &'static str,
+) -> Result<DateTime, ParseError> {
     match v {
-        JsonValue::Number(n) => DateTime::parse_epoch_seconds(n)
-            .map_err(|_| ParseError::invalid(shape, member, InvalidValue { expected: "timestamp" }, n)),
-        JsonValue::String(s) => wire::parse_timestamp(s, format).map_err(|e| ParseError::invalid(shape, member, e, s)),
+        JsonValue::Number(n) => DateTime::parse_epoch_seconds(n).map_err(|_| {
+            ParseError::invalid(
+                shape,
+                member,
+                InvalidValue {
+                    expected: "timestamp",
+                },
+                n,
+            )
+        }),
+        JsonValue::String(s) => {
+            wire::parse_timestamp(s, format).map_err(|e| ParseError::invalid(shape, member, e, s))
+        }
         other => Err(wrong(shape, member, "timestamp", other)),
     }
 }
@@ -179,27 +234,62 @@ mod tests {
     #[test]
     fn malformed_bodies_say_where() {
         let e = parse_body(b"{\"a\": [1, }").unwrap_err();
-        assert!(matches!(e.kind(), ParseErrorKind::MalformedJson { position: 10, .. }), "{e:?}");
+        assert!(
+            matches!(e.kind(), ParseErrorKind::MalformedJson { position: 10, .. }),
+            "{e:?}"
+        );
         assert!(e.to_string().contains("not valid JSON"), "{e}");
         let e = parse_body(b"{\"a\": \"\xff\"}").unwrap_err();
-        assert!(matches!(e.kind(), ParseErrorKind::MalformedJson { position: 7, .. }), "{e:?}");
+        assert!(
+            matches!(e.kind(), ParseErrorKind::MalformedJson { position: 7, .. }),
+            "{e:?}"
+        );
     }
 
     #[test]
     fn values_read_as_their_types() {
         assert_eq!(i32(&v("1234"), "S", "m").unwrap(), 1234);
         assert!(i32(&v("3000000000"), "S", "m").is_err());
-        assert_eq!(i64(&v("1234567890123456789"), "S", "m").unwrap(), 1_234_567_890_123_456_789);
-        assert_eq!(f64(&v("123456789.12345679"), "S", "m").unwrap(), 123_456_789.123_456_79);
+        assert_eq!(
+            i64(&v("1234567890123456789"), "S", "m").unwrap(),
+            1_234_567_890_123_456_789
+        );
+        assert_eq!(
+            f64(&v("123456789.12345679"), "S", "m").unwrap(),
+            123_456_789.123_456_79
+        );
         assert!(f64(&v("\"NaN\""), "S", "m").unwrap().is_nan());
-        assert_eq!(f32(&v("\"-Infinity\""), "S", "m").unwrap(), f32::NEG_INFINITY);
+        assert_eq!(
+            f32(&v("\"-Infinity\""), "S", "m").unwrap(),
+            f32::NEG_INFINITY
+        );
         assert!(f64(&v("\"1.5\""), "S", "m").is_err());
-        assert_eq!(blob(&v("\"YmluYXJ5LXZhbHVl\""), "S", "m").unwrap().as_bytes(), b"binary-value");
+        assert_eq!(
+            blob(&v("\"YmluYXJ5LXZhbHVl\""), "S", "m")
+                .unwrap()
+                .as_bytes(),
+            b"binary-value"
+        );
         let t = timestamp(&v("946845296.123"), TimestampFormat::EpochSeconds, "S", "m").unwrap();
-        assert_eq!(t, DateTime::from_unix_timestamp_nanos(946_845_296_123_000_000).unwrap());
-        let t = timestamp(&v("\"2019-12-16T22:48:18-01:00\""), TimestampFormat::DateTime, "S", "m").unwrap();
+        assert_eq!(
+            t,
+            DateTime::from_unix_timestamp_nanos(946_845_296_123_000_000).unwrap()
+        );
+        let t = timestamp(
+            &v("\"2019-12-16T22:48:18-01:00\""),
+            TimestampFormat::DateTime,
+            "S",
+            "m",
+        )
+        .unwrap();
         assert_eq!(t, DateTime::from_unix_timestamp(1_576_540_098).unwrap());
-        let t = timestamp(&v("\"Sun, 02 Jan 2000 20:34:56 GMT\""), TimestampFormat::HttpDate, "S", "m").unwrap();
+        let t = timestamp(
+            &v("\"Sun, 02 Jan 2000 20:34:56 GMT\""),
+            TimestampFormat::HttpDate,
+            "S",
+            "m",
+        )
+        .unwrap();
         assert_eq!(t, DateTime::from_unix_timestamp(946_845_296).unwrap());
     }
 
@@ -208,7 +298,12 @@ mod tests {
         let e = string(&v("12345"), "Creds", "Secret").unwrap_err();
         assert_eq!(
             e.kind(),
-            &ParseErrorKind::InvalidValue { shape: "Creds", member: "Secret", expected: "string", length: 5 }
+            &ParseErrorKind::InvalidValue {
+                shape: "Creds",
+                member: "Secret",
+                expected: "string",
+                length: 5
+            }
         );
         assert!(!e.to_string().contains("12345"));
         assert!(object(&v("[]"), "S", "m").is_err());

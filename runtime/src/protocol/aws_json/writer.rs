@@ -60,7 +60,9 @@ pub fn json_request(
     #[cfg_attr(not(feature = "gzip"), allow(unused_mut))]
     let mut encoding = None;
     #[cfg(feature = "gzip")]
-    if body.len() >= crate::protocol::aws_query::MIN_COMPRESSION_SIZE && compression.contains(&"gzip") {
+    if body.len() >= crate::protocol::aws_query::MIN_COMPRESSION_SIZE
+        && compression.contains(&"gzip")
+    {
         if let Ok(compressed) = crate::protocol::aws_query::gzip(&body) {
             body = compressed;
             encoding = Some("gzip");
@@ -73,13 +75,19 @@ pub fn json_request(
     *req.method_mut() = http::Method::from_bytes(method.as_bytes()).unwrap_or(http::Method::POST);
     *req.uri_mut() = uri.parse().unwrap_or_else(|_| http::Uri::from_static("/"));
     let headers = req.headers_mut();
-    headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(content_type));
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static(content_type),
+    );
     if let Ok(v) = http::HeaderValue::from_str(target) {
         headers.insert("x-amz-target", v);
     }
     headers.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(len));
     if let Some(e) = encoding {
-        headers.insert(http::header::CONTENT_ENCODING, http::HeaderValue::from_static(e));
+        headers.insert(
+            http::header::CONTENT_ENCODING,
+            http::HeaderValue::from_static(e),
+        );
     }
     req
 }
@@ -90,7 +98,14 @@ mod tests {
 
     #[test]
     fn request_has_the_protocol_headers() {
-        let req = json_request("POST", "/", CONTENT_TYPE_1_1, "JsonProtocol.Op", "{}".to_owned(), &[]);
+        let req = json_request(
+            "POST",
+            "/",
+            CONTENT_TYPE_1_1,
+            "JsonProtocol.Op",
+            "{}".to_owned(),
+            &[],
+        );
         assert_eq!(req.method(), http::Method::POST);
         assert_eq!(req.uri().path(), "/");
         assert_eq!(req.headers()["content-type"], "application/x-amz-json-1.1");
@@ -103,13 +118,28 @@ mod tests {
     fn values_take_the_protocol_forms() {
         let mut w = JsonWriter::compact();
         w.begin_array();
-        write_timestamp(&mut w, &DateTime::from_unix_timestamp(1_398_796_238).unwrap(), TimestampFormat::EpochSeconds);
-        write_timestamp(&mut w, &DateTime::from_unix_timestamp_nanos(1_500_000_000).unwrap(), TimestampFormat::EpochSeconds);
-        write_timestamp(&mut w, &DateTime::from_unix_timestamp(0).unwrap(), TimestampFormat::DateTime);
+        write_timestamp(
+            &mut w,
+            &DateTime::from_unix_timestamp(1_398_796_238).unwrap(),
+            TimestampFormat::EpochSeconds,
+        );
+        write_timestamp(
+            &mut w,
+            &DateTime::from_unix_timestamp_nanos(1_500_000_000).unwrap(),
+            TimestampFormat::EpochSeconds,
+        );
+        write_timestamp(
+            &mut w,
+            &DateTime::from_unix_timestamp(0).unwrap(),
+            TimestampFormat::DateTime,
+        );
         write_f32(&mut w, 1.1);
         write_f64(&mut w, f64::NAN);
         write_f64(&mut w, f64::NEG_INFINITY);
         w.end_array();
-        assert_eq!(w.finish(), r#"[1398796238,1.500,"1970-01-01T00:00:00Z",1.1,"NaN","-Infinity"]"#);
+        assert_eq!(
+            w.finish(),
+            r#"[1398796238,1.500,"1970-01-01T00:00:00Z",1.1,"NaN","-Infinity"]"#
+        );
     }
 }

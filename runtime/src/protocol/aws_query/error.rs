@@ -70,7 +70,11 @@ impl ErrorFields {
 /// in the wild are accepted: `<ErrorResponse><Error>...</Error><RequestId>` and
 /// `<ErrorResponse><Errors><Error>...</Error></Errors>` (or `<Response>`), with or without
 /// namespace and XML declaration. `header_request_id` (`x-amzn-RequestId`) is the fallback.
-pub fn parse_error_metadata(status: u16, header_request_id: Option<&str>, body: &[u8]) -> Result<ErrorMetadata, ParseError> {
+pub fn parse_error_metadata(
+    status: u16,
+    header_request_id: Option<&str>,
+    body: &[u8],
+) -> Result<ErrorMetadata, ParseError> {
     let parse = || -> Result<ErrorMetadata, ParseError> {
         let mut r = XmlReader::new(body)?;
         let root = r.root()?;
@@ -91,15 +95,22 @@ pub fn parse_error_metadata(status: u16, header_request_id: Option<&str>, body: 
                             }
                         }
                     }
-                    "RequestId" | "RequestID" => request_id = Some(r.read_text(&child)?.trim().to_owned()),
+                    "RequestId" | "RequestID" => {
+                        request_id = Some(r.read_text(&child)?.trim().to_owned())
+                    }
                     "ResponseMetadata" => request_id = read_response_metadata(&mut r, &child)?,
                     _ => r.skip(&child)?,
                 }
             }
         }
         r.finish()?;
-        let code = fields.code.filter(|c| !c.is_empty()).ok_or_else(|| ParseError::new(ParseErrorKind::NoErrorCode))?;
-        let request_id = request_id.filter(|s| !s.is_empty()).or_else(|| header_request_id.map(str::to_owned));
+        let code = fields
+            .code
+            .filter(|c| !c.is_empty())
+            .ok_or_else(|| ParseError::new(ParseErrorKind::NoErrorCode))?;
+        let request_id = request_id
+            .filter(|s| !s.is_empty())
+            .or_else(|| header_request_id.map(str::to_owned));
         Ok(ErrorMetadata::new(code)
             .with_message(fields.message)
             .with_error_type(fields.error_type)
@@ -119,23 +130,44 @@ mod tests {
         let root = r.root().unwrap();
         let a = r.next_child(&root).unwrap().unwrap();
         r.read_text(&a).unwrap();
-        assert_eq!(r.next_child(&root).unwrap_err().kind(), &ParseErrorKind::UnexpectedEof);
-        assert_eq!(XmlReader::new(b"").unwrap().root().unwrap_err().kind(), &ParseErrorKind::NoRoot);
+        assert_eq!(
+            r.next_child(&root).unwrap_err().kind(),
+            &ParseErrorKind::UnexpectedEof
+        );
+        assert_eq!(
+            XmlReader::new(b"").unwrap().root().unwrap_err().kind(),
+            &ParseErrorKind::NoRoot
+        );
         assert!(XmlReader::new(b"\xff\xfe").is_err());
-        let e = parse_error_metadata(500, None, b"<html><body>Bad Gateway</body></html>").unwrap_err();
+        let e =
+            parse_error_metadata(500, None, b"<html><body>Bad Gateway</body></html>").unwrap_err();
         assert_eq!(e.status(), Some(500));
-        assert_eq!(e.body_start(), Some("<html><body>Bad Gateway</body></html>"));
+        assert_eq!(
+            e.body_start(),
+            Some("<html><body>Bad Gateway</body></html>")
+        );
     }
 
     #[test]
     fn error_bodies_of_both_shapes() {
         let a = br#"<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>no</Message></Error><RequestId>r-1</RequestId></ErrorResponse>"#;
         let m = parse_error_metadata(403, Some("hdr"), a).unwrap();
-        assert_eq!((m.code(), m.message(), m.request_id(), m.http_status()), ("AccessDenied", Some("no"), Some("r-1"), Some(403)));
+        assert_eq!(
+            (m.code(), m.message(), m.request_id(), m.http_status()),
+            ("AccessDenied", Some("no"), Some("r-1"), Some(403))
+        );
         assert_eq!(m.error_type(), Some(ErrorType::Sender));
         let b = br#"<?xml version="1.0"?><ErrorResponse><Errors><Error><Code>InvalidClientTokenId</Code><Message>bad</Message></Error></Errors></ErrorResponse>"#;
         let m = parse_error_metadata(403, Some("hdr-id"), b).unwrap();
-        assert_eq!((m.code(), m.request_id()), ("InvalidClientTokenId", Some("hdr-id")));
-        assert_eq!(parse_error_metadata(400, None, b"<ErrorResponse/>").unwrap_err().kind(), &ParseErrorKind::NoErrorCode);
+        assert_eq!(
+            (m.code(), m.request_id()),
+            ("InvalidClientTokenId", Some("hdr-id"))
+        );
+        assert_eq!(
+            parse_error_metadata(400, None, b"<ErrorResponse/>")
+                .unwrap_err()
+                .kind(),
+            &ParseErrorKind::NoErrorCode
+        );
     }
 }

@@ -1,11 +1,14 @@
 //! Reading a successful awsQuery response: the `<{Op}Response>` envelope, its result wrapper
 //! and the request id in `<ResponseMetadata>`.
 
-use crate::xml::{ParseError, StartTag, XmlReader};
 use crate::xml::local;
+use crate::xml::{ParseError, StartTag, XmlReader};
 
 /// Reads a `<ResponseMetadata><RequestId>` element (the reader is positioned at its start).
-pub fn read_response_metadata<'a>(r: &mut XmlReader<'a>, tag: &StartTag<'a>) -> Result<Option<String>, ParseError> {
+pub fn read_response_metadata<'a>(
+    r: &mut XmlReader<'a>,
+    tag: &StartTag<'a>,
+) -> Result<Option<String>, ParseError> {
     let mut id = None;
     while let Some(child) = r.next_child(tag)? {
         if child.name() == "RequestId" || child.name() == "RequestID" {
@@ -62,7 +65,10 @@ fn walk_response<'a>(
     // another service's document) is not this operation's output, even with a 200.
     if !local(root.name()).ends_with("Response") {
         return Err(ParseError::malformed(
-            format!("expected an `…Response` root element, found `<{}>`", local(root.name())),
+            format!(
+                "expected an `…Response` root element, found `<{}>`",
+                local(root.name())
+            ),
             0,
         ));
     }

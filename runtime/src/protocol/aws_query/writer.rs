@@ -3,8 +3,10 @@
 //! Generated serializers call [`QueryWriter`] with full parameter names
 //! (`Tags.member.1.Key`); the writer only encodes.
 
-use crate::types::wire::{encode_base64, format_f32, format_f64, format_timestamp, TimestampFormat};
 use crate::types::datetime::DateTime;
+use crate::types::wire::{
+    encode_base64, format_f32, format_f64, format_timestamp, TimestampFormat,
+};
 
 /// Builds an awsQuery form body.
 #[derive(Debug, Clone)]
@@ -15,7 +17,9 @@ pub struct QueryWriter {
 impl QueryWriter {
     /// Starts a body with `Action` and `Version`.
     pub fn new(action: &str, version: &str) -> Self {
-        let mut w = QueryWriter { out: String::with_capacity(256) };
+        let mut w = QueryWriter {
+            out: String::with_capacity(256),
+        };
         w.out.push_str("Action=");
         encode_into(&mut w.out, action);
         w.out.push_str("&Version=");
@@ -92,7 +96,12 @@ pub const MIN_COMPRESSION_SIZE: usize = 10_240;
 ///
 /// When `compression` lists `gzip` (the operation's modeled encodings) and the body is at
 /// least [`MIN_COMPRESSION_SIZE`] bytes, the body is gzipped and `content-encoding: gzip` set.
-pub fn form_request(method: &str, uri: &str, body: String, compression: &[&str]) -> http::Request<Vec<u8>> {
+pub fn form_request(
+    method: &str,
+    uri: &str,
+    body: String,
+    compression: &[&str],
+) -> http::Request<Vec<u8>> {
     #[cfg_attr(not(feature = "gzip"), allow(unused_mut))]
     let mut body = body.into_bytes();
     #[cfg_attr(not(feature = "gzip"), allow(unused_mut))]
@@ -111,10 +120,16 @@ pub fn form_request(method: &str, uri: &str, body: String, compression: &[&str])
     *req.method_mut() = http::Method::from_bytes(method.as_bytes()).unwrap_or(http::Method::POST);
     *req.uri_mut() = uri.parse().unwrap_or_else(|_| http::Uri::from_static("/"));
     let headers = req.headers_mut();
-    headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/x-www-form-urlencoded"));
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/x-www-form-urlencoded"),
+    );
     headers.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(len));
     if let Some(e) = encoding {
-        headers.insert(http::header::CONTENT_ENCODING, http::HeaderValue::from_static(e));
+        headers.insert(
+            http::header::CONTENT_ENCODING,
+            http::HeaderValue::from_static(e),
+        );
     }
     req
 }
@@ -123,7 +138,10 @@ pub fn form_request(method: &str, uri: &str, body: String, compression: &[&str])
 #[cfg(feature = "gzip")]
 pub fn gzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
     use std::io::Write as _;
-    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 4), flate2::Compression::default());
+    let mut enc = flate2::write::GzEncoder::new(
+        Vec::with_capacity(bytes.len() / 4),
+        flate2::Compression::default(),
+    );
     enc.write_all(bytes)?;
     enc.finish()
 }
@@ -188,14 +206,22 @@ mod tests {
     #[test]
     fn large_bodies_are_gzipped_when_the_operation_allows() {
         use std::io::Read as _;
-        let body = format!("Action=Put&Version=1&Data={}", "a".repeat(MIN_COMPRESSION_SIZE));
+        let body = format!(
+            "Action=Put&Version=1&Data={}",
+            "a".repeat(MIN_COMPRESSION_SIZE)
+        );
         let plain = form_request("POST", "/", body.clone(), &[]);
         assert!(plain.headers().get("content-encoding").is_none());
         let req = form_request("POST", "/", body.clone(), &["gzip"]);
         assert_eq!(req.headers()["content-encoding"], "gzip");
-        assert_eq!(req.headers()["content-length"], req.body().len().to_string().as_str());
+        assert_eq!(
+            req.headers()["content-length"],
+            req.body().len().to_string().as_str()
+        );
         let mut out = String::new();
-        flate2::read::GzDecoder::new(req.body().as_slice()).read_to_string(&mut out).unwrap();
+        flate2::read::GzDecoder::new(req.body().as_slice())
+            .read_to_string(&mut out)
+            .unwrap();
         assert_eq!(out, body);
         let small = form_request("POST", "/", "Action=Put".to_owned(), &["gzip"]);
         assert!(small.headers().get("content-encoding").is_none());

@@ -7,18 +7,34 @@ use crate::types::datetime::DateTime;
 use crate::types::wire::{self, TimestampFormat};
 use crate::xml::{ParseError, ParseErrorKind};
 
-fn invalid(shape: &'static str, member: &'static str, expected: &'static str, text: &str) -> ParseError {
-    ParseError::new(ParseErrorKind::InvalidValue { shape, member, expected, length: text.len() })
+fn invalid(
+    shape: &'static str,
+    member: &'static str,
+    expected: &'static str,
+    text: &str,
+) -> ParseError {
+    ParseError::new(ParseErrorKind::InvalidValue {
+        shape,
+        member,
+        expected,
+        length: text.len(),
+    })
 }
 
 /// The text of header `name`, if present (several values are joined with `, `).
 ///
 /// # Errors
 /// When the value is not UTF-8.
-pub fn get(headers: &http::HeaderMap, name: &str, shape: &'static str, member: &'static str) -> Result<Option<String>, ParseError> {
+pub fn get(
+    headers: &http::HeaderMap,
+    name: &str,
+    shape: &'static str,
+    member: &'static str,
+) -> Result<Option<String>, ParseError> {
     let mut out: Option<String> = None;
     for v in headers.get_all(name) {
-        let text = std::str::from_utf8(v.as_bytes()).map_err(|_| invalid(shape, member, "UTF-8 header value", ""))?;
+        let text = std::str::from_utf8(v.as_bytes())
+            .map_err(|_| invalid(shape, member, "UTF-8 header value", ""))?;
         match &mut out {
             Some(s) => {
                 s.push_str(", ");
@@ -84,7 +100,11 @@ pub fn split_list(value: &str) -> Vec<String> {
 /// second comma separates two dates.
 pub fn split_http_dates(value: &str) -> Vec<String> {
     let parts: Vec<&str> = value.split(',').collect();
-    parts.chunks(2).map(|pair| pair.join(",").trim().to_owned()).filter(|s| !s.is_empty()).collect()
+    parts
+        .chunks(2)
+        .map(|pair| pair.join(",").trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 /// The headers whose names start with `prefix` (case-insensitively), as (name without the
@@ -92,7 +112,12 @@ pub fn split_http_dates(value: &str) -> Vec<String> {
 ///
 /// # Errors
 /// When a value is not UTF-8.
-pub fn prefixed(headers: &http::HeaderMap, prefix: &str, shape: &'static str, member: &'static str) -> Result<Vec<(String, String)>, ParseError> {
+pub fn prefixed(
+    headers: &http::HeaderMap,
+    prefix: &str,
+    shape: &'static str,
+    member: &'static str,
+) -> Result<Vec<(String, String)>, ParseError> {
     let prefix = prefix.to_ascii_lowercase();
     let mut out = Vec::new();
     for name in headers.keys() {
@@ -150,7 +175,12 @@ pub fn f64(text: &str, shape: &'static str, member: &'static str) -> Result<f64,
 ///
 /// # Errors
 /// Not a timestamp.
-pub fn timestamp(text: &str, format: TimestampFormat, shape: &'static str, member: &'static str) -> Result<DateTime, ParseError> {
+pub fn timestamp(
+    text: &str,
+    format: TimestampFormat,
+    shape: &'static str,
+    member: &'static str,
+) -> Result<DateTime, ParseError> {
     wire::parse_timestamp(text, format).map_err(|e| ParseError::invalid(shape, member, e, text))
 }
 
@@ -159,15 +189,22 @@ pub fn timestamp(text: &str, format: TimestampFormat, shape: &'static str, membe
 /// # Errors
 /// Not base64.
 pub fn blob(text: &str, shape: &'static str, member: &'static str) -> Result<Blob, ParseError> {
-    wire::decode_base64(text.trim()).map(Blob::new).map_err(|e| ParseError::invalid(shape, member, e, text))
+    wire::decode_base64(text.trim())
+        .map(Blob::new)
+        .map_err(|e| ParseError::invalid(shape, member, e, text))
 }
 
 /// A `jsonvalue` string sent base64-encoded in a header: the decoded JSON text.
 ///
 /// # Errors
 /// Not base64 of UTF-8 text.
-pub fn json_text(text: &str, shape: &'static str, member: &'static str) -> Result<String, ParseError> {
-    let bytes = wire::decode_base64(text.trim()).map_err(|e| ParseError::invalid(shape, member, e, text))?;
+pub fn json_text(
+    text: &str,
+    shape: &'static str,
+    member: &'static str,
+) -> Result<String, ParseError> {
+    let bytes = wire::decode_base64(text.trim())
+        .map_err(|e| ParseError::invalid(shape, member, e, text))?;
     String::from_utf8(bytes).map_err(|_| invalid(shape, member, "base64 of UTF-8 JSON text", text))
 }
 
@@ -178,7 +215,10 @@ mod tests {
     #[test]
     fn lists_split_outside_quotes() {
         assert_eq!(split_list("a, b, c"), ["a", "b", "c"]);
-        assert_eq!(split_list(r#""b,c", "\"def\"", a"#), ["b,c", "\"def\"", "a"]);
+        assert_eq!(
+            split_list(r#""b,c", "\"def\"", a"#),
+            ["b,c", "\"def\"", "a"]
+        );
         assert_eq!(split_list("1,2"), ["1", "2"]);
         assert_eq!(split_list(""), Vec::<String>::new());
         assert_eq!(split_list(r#""unterminated"#), ["unterminated"]);
@@ -187,7 +227,13 @@ mod tests {
     #[test]
     fn http_date_lists_split_every_second_comma() {
         let v = "Mon, 16 Dec 2019 23:48:18 GMT, Mon, 16 Dec 2019 23:48:18 GMT";
-        assert_eq!(split_http_dates(v), ["Mon, 16 Dec 2019 23:48:18 GMT", "Mon, 16 Dec 2019 23:48:18 GMT"]);
+        assert_eq!(
+            split_http_dates(v),
+            [
+                "Mon, 16 Dec 2019 23:48:18 GMT",
+                "Mon, 16 Dec 2019 23:48:18 GMT"
+            ]
+        );
     }
 
     #[test]

@@ -13,7 +13,10 @@ mod md5;
 mod request;
 
 pub use md5::md5;
-pub use request::{encode_label, encode_query, Body, RequestBuilder, CONTENT_TYPE_BINARY, CONTENT_TYPE_JSON, CONTENT_TYPE_TEXT};
+pub use request::{
+    encode_label, encode_query, Body, RequestBuilder, CONTENT_TYPE_BINARY, CONTENT_TYPE_JSON,
+    CONTENT_TYPE_TEXT,
+};
 
 use crate::error::ErrorMetadata;
 use crate::json::JsonValue;
@@ -25,7 +28,11 @@ use crate::xml::ParseError;
 ///
 /// # Errors
 /// As [`aws_json::parse_error_metadata`](crate::protocol::aws_json::parse_error_metadata).
-pub fn parse_error_metadata(status: u16, headers: &http::HeaderMap, body: &[u8]) -> Result<(ErrorMetadata, JsonValue), ParseError> {
+pub fn parse_error_metadata(
+    status: u16,
+    headers: &http::HeaderMap,
+    body: &[u8],
+) -> Result<(ErrorMetadata, JsonValue), ParseError> {
     crate::protocol::aws_json::parse_error_metadata(status, headers, body, false)
 }
 

@@ -62,7 +62,13 @@ pub struct RequestBuilder {
 impl RequestBuilder {
     /// A request for the input shape `shape` (named in errors).
     pub fn new(shape: &'static str) -> Self {
-        RequestBuilder { shape, path: String::new(), query: String::new(), query_names: Vec::new(), headers: http::HeaderMap::new() }
+        RequestBuilder {
+            shape,
+            path: String::new(),
+            query: String::new(),
+            query_names: Vec::new(),
+            headers: http::HeaderMap::new(),
+        }
     }
 
     /// Appends literal path text from the request URI.
@@ -76,7 +82,11 @@ impl RequestBuilder {
     /// An empty value (the path would lose a segment), naming `member`.
     pub fn label(&mut self, value: &str, greedy: bool, member: &str) -> Result<(), BuildError> {
         if value.is_empty() {
-            return Err(BuildError::new(self.shape, member, Violation::TooShort { min: 1, actual: 0 }));
+            return Err(BuildError::new(
+                self.shape,
+                member,
+                Violation::TooShort { min: 1, actual: 0 },
+            ));
         }
         let keep: &[u8] = if greedy { b"-._~/" } else { b"-._~" };
         percent_encode(value, keep, &mut self.path);
@@ -91,7 +101,8 @@ impl RequestBuilder {
     /// Appends a literal query parameter of the request URI, as it is (`foo=bar`, or `baz`
     /// without a value).
     pub fn query_literal(&mut self, name: &str, value: Option<&str>) {
-        self.query.push(if self.query.is_empty() { '?' } else { '&' });
+        self.query
+            .push(if self.query.is_empty() { '?' } else { '&' });
         self.query.push_str(name);
         if let Some(v) = value {
             self.query.push('=');
@@ -110,7 +121,8 @@ impl RequestBuilder {
         if !self.has_query(name) {
             self.query_names.push(name.to_owned());
         }
-        self.query.push(if self.query.is_empty() { '?' } else { '&' });
+        self.query
+            .push(if self.query.is_empty() { '?' } else { '&' });
         percent_encode(name, b"-._~", &mut self.query);
         self.query.push('=');
         percent_encode(value, b"-._~", &mut self.query);
@@ -127,9 +139,19 @@ impl RequestBuilder {
     /// When the name or value cannot be sent in a header (a line break, a control character),
     /// naming `member`.
     pub fn header(&mut self, name: &str, value: &str, member: &str) -> Result<(), BuildError> {
-        let bad = |length: usize| BuildError::new(self.shape, member, Violation::NotAHeaderValue { length: length as u64 });
-        let name = http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| bad(name.chars().count()))?;
-        let value = http::HeaderValue::from_bytes(value.as_bytes()).map_err(|_| bad(value.chars().count()))?;
+        let bad = |length: usize| {
+            BuildError::new(
+                self.shape,
+                member,
+                Violation::NotAHeaderValue {
+                    length: length as u64,
+                },
+            )
+        };
+        let name =
+            http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| bad(name.chars().count()))?;
+        let value = http::HeaderValue::from_bytes(value.as_bytes())
+            .map_err(|_| bad(value.chars().count()))?;
         self.headers.insert(name, value);
         Ok(())
     }
@@ -140,7 +162,13 @@ impl RequestBuilder {
     ///
     /// # Errors
     /// As [`header`](Self::header).
-    pub fn header_list<I, S>(&mut self, name: &str, items: I, quote: bool, member: &str) -> Result<(), BuildError>
+    pub fn header_list<I, S>(
+        &mut self,
+        name: &str,
+        items: I,
+        quote: bool,
+        member: &str,
+    ) -> Result<(), BuildError>
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
@@ -172,8 +200,19 @@ impl RequestBuilder {
     /// body, or the method sends one), `Content-MD5` when `checksum_required`, and gzip as the
     /// awsQuery and awsJson requests do when the operation accepts it (appended to any
     /// `Content-Encoding` a member set).
-    pub fn finish(self, method: &str, body: Body, compression: &[&str], checksum_required: bool) -> http::Request<Vec<u8>> {
-        let RequestBuilder { path, query, mut headers, .. } = self;
+    pub fn finish(
+        self,
+        method: &str,
+        body: Body,
+        compression: &[&str],
+        checksum_required: bool,
+    ) -> http::Request<Vec<u8>> {
+        let RequestBuilder {
+            path,
+            query,
+            mut headers,
+            ..
+        } = self;
         let (body, content_type) = match body {
             Body::Empty => (Vec::new(), None),
             Body::Json(text) => (text.into_bytes(), Some(CONTENT_TYPE_JSON)),
@@ -181,22 +220,31 @@ impl RequestBuilder {
         };
         if let Some(ct) = content_type {
             if !headers.contains_key(http::header::CONTENT_TYPE) {
-                headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(ct));
+                headers.insert(
+                    http::header::CONTENT_TYPE,
+                    http::HeaderValue::from_static(ct),
+                );
             }
         }
         if checksum_required {
             let digest = super::md5(&body);
-            if let Ok(v) = http::HeaderValue::from_str(&crate::types::wire::encode_base64(&digest)) {
+            if let Ok(v) = http::HeaderValue::from_str(&crate::types::wire::encode_base64(&digest))
+            {
                 headers.insert("content-md5", v);
             }
         }
         #[cfg_attr(not(feature = "gzip"), allow(unused_mut))]
         let mut body = body;
         #[cfg(feature = "gzip")]
-        if body.len() >= crate::protocol::aws_query::MIN_COMPRESSION_SIZE && compression.contains(&"gzip") {
+        if body.len() >= crate::protocol::aws_query::MIN_COMPRESSION_SIZE
+            && compression.contains(&"gzip")
+        {
             if let Ok(compressed) = crate::protocol::aws_query::gzip(&body) {
                 body = compressed;
-                let encoding = match headers.get(http::header::CONTENT_ENCODING).and_then(|v| v.to_str().ok()) {
+                let encoding = match headers
+                    .get(http::header::CONTENT_ENCODING)
+                    .and_then(|v| v.to_str().ok())
+                {
                     Some(existing) if !existing.is_empty() => format!("{existing}, gzip"),
                     _ => "gzip".to_owned(),
                 };
@@ -208,10 +256,22 @@ impl RequestBuilder {
         #[cfg(not(feature = "gzip"))]
         let _ = compression;
         let method = http::Method::from_bytes(method.as_bytes()).unwrap_or(http::Method::POST);
-        if !body.is_empty() || matches!(method, http::Method::POST | http::Method::PUT | http::Method::PATCH) {
-            headers.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(body.len()));
+        if !body.is_empty()
+            || matches!(
+                method,
+                http::Method::POST | http::Method::PUT | http::Method::PATCH
+            )
+        {
+            headers.insert(
+                http::header::CONTENT_LENGTH,
+                http::HeaderValue::from(body.len()),
+            );
         }
-        let mut uri = if path.is_empty() { "/".to_owned() } else { path };
+        let mut uri = if path.is_empty() {
+            "/".to_owned()
+        } else {
+            path
+        };
         uri.push_str(&query);
         let mut req = http::Request::new(body);
         *req.method_mut() = method;
@@ -241,16 +301,23 @@ mod tests {
         b.literal("/things/");
         b.label("a b", false, "Name").unwrap();
         let e = b.label("", false, "Name").unwrap_err();
-        assert_eq!((e.field(), e.violation()), ("Name", &Violation::TooShort { min: 1, actual: 0 }));
+        assert_eq!(
+            (e.field(), e.violation()),
+            ("Name", &Violation::TooShort { min: 1, actual: 0 })
+        );
         assert_eq!(b.missing_label("Key").violation(), &Violation::Missing);
         b.query_literal("list-type", Some("2"));
         b.query_literal("flag", None);
         b.query("q", "x y");
         b.header("x-one", "1", "One").unwrap();
-        b.header_list("x-list", ["b,c", "\"def\"", "a"], true, "List").unwrap();
+        b.header_list("x-list", ["b,c", "\"def\"", "a"], true, "List")
+            .unwrap();
         let req = b.finish("PUT", Body::Json("{}".into()), &[], false);
         assert_eq!(req.method(), http::Method::PUT);
-        assert_eq!(req.uri().to_string(), "/things/a%20b?list-type=2&flag&q=x%20y");
+        assert_eq!(
+            req.uri().to_string(),
+            "/things/a%20b?list-type=2&flag&q=x%20y"
+        );
         assert_eq!(req.headers()["x-list"], r#""b,c", "\"def\"", a"#);
         assert_eq!(req.headers()["content-type"], "application/json");
         assert_eq!(req.headers()["content-length"], "2");
@@ -268,8 +335,14 @@ mod tests {
     #[test]
     fn a_member_content_type_wins_and_checksums_are_md5() {
         let mut b = RequestBuilder::new("In");
-        b.header("content-type", "image/jpg", "ContentType").unwrap();
-        let req = b.finish("POST", Body::Payload(b"1234".to_vec(), CONTENT_TYPE_BINARY), &[], true);
+        b.header("content-type", "image/jpg", "ContentType")
+            .unwrap();
+        let req = b.finish(
+            "POST",
+            Body::Payload(b"1234".to_vec(), CONTENT_TYPE_BINARY),
+            &[],
+            true,
+        );
         assert_eq!(req.headers()["content-type"], "image/jpg");
         assert_eq!(req.headers()["content-md5"], "gdyb21LQTcIANtvYMT7QVQ==");
     }
