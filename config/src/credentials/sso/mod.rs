@@ -28,6 +28,7 @@
 //! in `Debug`, `Display`, errors or logs.
 
 pub mod login;
+mod registration;
 mod token;
 
 use std::sync::{Arc, Mutex, PoisonError};

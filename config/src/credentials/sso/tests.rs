@@ -108,6 +108,7 @@ struct Fake {
     create: Mutex<Vec<CreateTokenRequest>>,
     roles: Mutex<Vec<(String, GetRoleCredentialsRequest)>>,
     registered: Mutex<Vec<RegisterClientRequest>>,
+    authorized: Mutex<Vec<StartDeviceAuthorizationRequest>>,
     delay: Duration,
     interval: Option<i32>,
     device_lifetime: i32,
@@ -197,8 +198,15 @@ impl SsoApi for Fake {
         _: &'a str,
         request: StartDeviceAuthorizationRequest,
     ) -> BoxFuture<'a, Result<StartDeviceAuthorizationResponse, SsoApiError>> {
-        assert_eq!(request.client_id, "client-new");
+        let revoked = request.client_id == "client-revoked";
+        self.authorized.lock().unwrap().push(request);
         Box::pin(async move {
+            if revoked {
+                return Err(SsoApiError::Service {
+                    code: "InvalidClientException".into(),
+                    message: "the client is not valid".into(),
+                });
+            }
             Ok(StartDeviceAuthorizationResponse {
                 device_code: "DeviceCodeMARKER".into(),
                 user_code: "ABCD-EFGH".into(),
@@ -1008,8 +1016,14 @@ fn device_login_honours_the_interval_given_and_stops_when_the_code_expires() {
     );
     let written: Vec<_> = std::fs::read_dir(home.join(".aws/sso/cache"))
         .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
-    assert!(written.is_empty(), "no token file after failed sign-ins");
+    // The client registration only (the AWS CLI's key for this legacy profile), no token file.
+    assert_eq!(
+        written,
+        ["3b33676cce8902f0a8845b91a3f4d2fbbf1e58ef.json"],
+        "no token file after failed sign-ins"
+    );
 }
 
 #[test]
@@ -1053,4 +1067,444 @@ fn device_login_needs_sso_settings_and_reports_conflicts() {
         ),
         "{err:?}"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The sign-in as the AWS CLI does it: the shared client registration, sso-session sign-ins,
+// the refresh of what it wrote, bounded and cancellable polling, sign-out
+
+use super::login::{logout, CancelLogin, ClientRegistration, RegistrationKey};
+
+/// `RegistrationKey::hash` of [`SESSION_CONFIG`]'s session without scopes, as the AWS CLI
+/// computes it (CPython `json.dumps(sort_keys=True)` + SHA-1).
+const SESSION_REGISTRATION: &str = "a5ef4a75f83137c047e4ff336d1dade82162017b.json";
+
+fn registration_file(home: &Path) -> PathBuf {
+    home.join(".aws/sso/cache").join(SESSION_REGISTRATION)
+}
+
+fn login(env: &Arc<dyn Env>, fake: &Arc<Fake>, clock: &TestClock) -> login::LoginOutcome {
+    let (sleep, _) = recording_sleep();
+    block(
+        SsoLogin::new("dev")
+            .env(env.clone())
+            .api(fake.clone())
+            .clock(clock.service())
+            .sleep(sleep)
+            .run(|_| {}),
+    )
+    .unwrap()
+}
+
+#[test]
+fn the_client_registration_is_cached_where_the_aws_cli_caches_it_and_reused() {
+    let home = temp_home("login-registration");
+    let env = env_for(&home, SESSION_CONFIG);
+    let clock = TestClock::new();
+    let fake = Arc::new(Fake::with_tokens(vec![]));
+    let first = login(&env, &fake, &clock);
+    assert!(!first.registration_reused);
+    assert_eq!(fake.registered.lock().unwrap().len(), 1);
+    // The AWS CLI's file name and members, private.
+    let file = registration_file(&home);
+    let cached = ClientRegistration::parse(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(
+        (cached.client_id.as_str(), cached.client_secret.as_str()),
+        ("client-new", "NewClientSecretMARKER")
+    );
+    assert_eq!(cached.expires_at, at(T0 + 90 * 86400));
+    assert_eq!(cached.scopes.as_deref(), Some(&[DEFAULT_SCOPE_TEXT.to_owned()][..]));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    // A second sign-in (a day later) registers nothing.
+    clock.advance(86400);
+    let second = login(&env, &fake, &clock);
+    assert!(second.registration_reused);
+    assert_eq!(fake.registered.lock().unwrap().len(), 1);
+    assert_eq!(fake.authorized.lock().unwrap()[1].client_id, "client-new");
+
+    // The AWS CLI's own registration file (its spacing, its early `UTC` suffix) is used as is.
+    std::fs::write(
+        &file,
+        r#"{"clientId": "client-cli", "clientSecret": "ClientSecretMARKER", "expiresAt": "2030-03-01T00:00:00UTC", "scopes": ["sso:account:access"]}"#,
+    )
+    .unwrap();
+    let third = login(&env, &fake, &clock);
+    assert!(third.registration_reused);
+    assert_eq!(fake.authorized.lock().unwrap()[2].client_id, "client-cli");
+    let token = SsoToken::parse(&std::fs::read(&third.file).unwrap()).unwrap();
+    assert_eq!(
+        (token.client_id(), token.client_secret()),
+        (Some("client-cli"), Some("ClientSecretMARKER"))
+    );
+    assert_eq!(
+        token.registration_expires_at(),
+        Some(at(T0 + (31 + 28) * 86400))
+    );
+
+    // Registered anew: one expiring in less than 15 minutes, one made for the authorization
+    // code flow, a malformed file, and one the service no longer accepts (once).
+    let registrations = [
+        r#"{"clientId": "client-cli", "clientSecret": "s", "expiresAt": "2030-01-02T00:14:59Z"}"#,
+        r#"{"clientId": "client-cli", "clientSecret": "s", "expiresAt": "2030-03-01T00:00:00Z", "grantTypes": ["authorization_code", "refresh_token"]}"#,
+        "{\"clientId\": ",
+        r#"{"clientId": "client-revoked", "clientSecret": "s", "expiresAt": "2030-03-01T00:00:00Z"}"#,
+    ];
+    for (i, body) in registrations.into_iter().enumerate() {
+        std::fs::write(&file, body).unwrap();
+        let outcome = login(&env, &fake, &clock);
+        assert!(!outcome.registration_reused, "{body}");
+        assert_eq!(fake.registered.lock().unwrap().len(), 2 + i, "{body}");
+        let cached = ClientRegistration::parse(&std::fs::read(&file).unwrap()).unwrap();
+        assert_eq!(cached.client_id, "client-new", "rewritten after {body}");
+    }
+    let authorized = fake.authorized.lock().unwrap();
+    let last: Vec<_> = authorized[authorized.len() - 2..]
+        .iter()
+        .map(|r| r.client_id.as_str())
+        .collect();
+    assert_eq!(last, ["client-revoked", "client-new"]);
+}
+
+/// `sso_registration_scopes` as written in the session.
+const DEFAULT_SCOPE_TEXT: &str = login::DEFAULT_SCOPE;
+
+#[test]
+fn configured_scopes_are_registered_and_name_the_registration_file() {
+    let home = temp_home("login-scopes");
+    let env = env_for(
+        &home,
+        &format!("{SESSION_CONFIG}sso_registration_scopes = sso:account:access, codewhisperer:completions,\n"),
+    );
+    let fake = Arc::new(Fake::with_tokens(vec![]));
+    login(&env, &fake, &TestClock::new());
+    let scopes = ["sso:account:access".to_owned(), "codewhisperer:completions".to_owned()];
+    assert_eq!(fake.registered.lock().unwrap()[0].scopes, scopes);
+    let key = RegistrationKey {
+        start_url: "https://corp.awsapps.com/start",
+        region: "eu-west-1",
+        scopes: Some(&scopes),
+        session_name: Some("corp"),
+    };
+    assert_eq!(key.hash(), "fcf5105fbf212147d15f21cc4d92849758c69211");
+    let cached = home
+        .join(".aws/sso/cache")
+        .join("fcf5105fbf212147d15f21cc4d92849758c69211.json");
+    let cached = ClientRegistration::parse(&std::fs::read(cached).unwrap()).unwrap();
+    assert_eq!(cached.scopes.as_deref(), Some(&scopes[..]));
+    assert!(!registration_file(&home).exists());
+}
+
+#[test]
+fn a_session_signs_in_without_a_profile() {
+    let home = temp_home("login-session");
+    let env = env_for(
+        &home,
+        "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n\
+         [sso-session half]\nsso_region = eu-west-1\n",
+    );
+    let fake = Arc::new(Fake::with_tokens(vec![]));
+    let (sleep, _) = recording_sleep();
+    let session = |name: &str| {
+        block(
+            SsoLogin::for_session(name)
+                .env(env.clone())
+                .api(fake.clone())
+                .sleep(sleep.clone())
+                .run(|_| {}),
+        )
+    };
+    let outcome = session("corp").unwrap();
+    assert_eq!(outcome.session.as_deref(), Some("corp"));
+    assert_eq!(outcome.start_url, "https://corp.awsapps.com/start");
+    // The file the `dev` profile of SESSION_CONFIG reads (SHA-1 of `corp`).
+    assert_eq!(
+        outcome.file,
+        home.join(".aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json")
+    );
+    assert_eq!(
+        fake.registered.lock().unwrap()[0].grant_types,
+        [DEVICE_GRANT, REFRESH_GRANT]
+    );
+    assert_eq!(
+        session("nope").unwrap_err().to_string(),
+        "sso-session `nope`: has no [sso-session] section in the config file"
+    );
+    let err = session("half").unwrap_err();
+    assert!(matches!(err, SsoLoginError::Session { .. }), "{err:?}");
+    assert_eq!(err.to_string(), "sso-session `half`: has no sso_start_url");
+}
+
+#[test]
+fn the_provider_refreshes_the_token_the_sign_in_wrote() {
+    let home = temp_home("login-refresh");
+    let env = env_for(&home, SESSION_CONFIG);
+    let clock = TestClock::new();
+    let fake = Arc::new(Fake::with_tokens(vec![Err(SsoApiError::AuthorizationPending)]));
+    let outcome = login(&env, &fake, &clock);
+    assert_eq!(outcome.expires_at, at(T0 + 3600));
+    // A minute before the access token expires the provider refreshes it with what the
+    // sign-in wrote: the refresh token and the client registration.
+    clock.advance(3600 - 60);
+    let provider = ProfileProvider::builder()
+        .profile_name("dev")
+        .env(env)
+        .config(sts::Config {
+            clock: clock.service(),
+            ..sts::Config::new()
+        })
+        .sso_api(fake.clone())
+        .build();
+    block(provider.provide_credentials()).unwrap();
+    let create = fake.create.lock().unwrap().clone();
+    let refresh = create.last().unwrap();
+    assert_eq!(refresh.grant_type, REFRESH_GRANT);
+    assert_eq!(refresh.refresh_token.as_deref(), Some("RotatedRefreshMARKER"));
+    assert_eq!(
+        (refresh.client_id.as_str(), refresh.client_secret.as_str()),
+        ("client-new", "NewClientSecretMARKER")
+    );
+    assert_eq!(
+        fake.roles.lock().unwrap()[0].1.access_token,
+        "RefreshedAccessMARKER"
+    );
+    let token = SsoToken::parse(&std::fs::read(&outcome.file).unwrap()).unwrap();
+    assert_eq!(token.access_token(), "RefreshedAccessMARKER");
+    assert_eq!(token.expires_at(), at(T0 + 3600 - 60 + 3600));
+}
+
+#[test]
+fn a_pre_approved_device_gets_its_token_without_a_prompt() {
+    let home = temp_home("login-approved");
+    let env = env_for(&home, SESSION_CONFIG);
+    let fake = Arc::new(Fake::with_tokens(vec![]));
+    let (sleep, slept) = recording_sleep();
+    let mut prompted = false;
+    let outcome = block(
+        SsoLogin::new("dev")
+            .env(env)
+            .api(fake)
+            .sleep(sleep)
+            .run(|_| prompted = true),
+    )
+    .unwrap();
+    assert_eq!(outcome.polls, 1);
+    assert!(!prompted);
+    assert!(slept.lock().unwrap().is_empty());
+}
+
+/// A fake whose `CreateToken` never stops answering "pending".
+fn always_pending(device_lifetime: i32, interval: Option<i32>) -> Arc<Fake> {
+    Arc::new(Fake {
+        device_lifetime,
+        interval,
+        ..Fake::with_tokens(
+            (0..100_000)
+                .map(|_| Err(SsoApiError::AuthorizationPending))
+                .collect(),
+        )
+    })
+}
+
+#[test]
+fn polling_is_bounded_by_the_device_code_the_clock_and_max_wait() {
+    let home = temp_home("login-bounded");
+    let env = env_for(&home, SESSION_CONFIG);
+
+    // A stopped clock and instant sleeps: the waits alone end it when the code expires.
+    let fake = always_pending(600, Some(5));
+    let (sleep, slept) = recording_sleep();
+    let err = block(
+        SsoLogin::new("dev")
+            .env(env.clone())
+            .api(fake.clone())
+            .clock(ServiceClock::fixed(at(T0)))
+            .sleep(sleep)
+            .run(|_| {}),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, SsoLoginError::Expired { waited } if waited == Duration::from_secs(600)),
+        "{err:?}"
+    );
+    assert_eq!(slept.lock().unwrap().len(), 120);
+    assert_eq!(fake.creates(), 121);
+
+    // Slow calls: each 5 s wait takes 10 s by the clock, which ends it after 60 waits.
+    let fake = always_pending(600, Some(5));
+    let clock = TestClock::new();
+    let ticking = clock.clone();
+    let err = block(
+        SsoLogin::new("dev")
+            .env(env.clone())
+            .api(fake.clone())
+            .clock(clock.service())
+            .sleep(Arc::new(move |d: Duration| {
+                ticking.advance(2 * d.as_secs());
+                Box::pin(async {})
+            }))
+            .run(|_| {}),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, SsoLoginError::Expired { waited } if waited == Duration::from_secs(600)),
+        "{err:?}"
+    );
+    assert_eq!(fake.creates(), 61);
+
+    // max_wait ends it before the code expires; a code without a lifetime lives 600 s.
+    let fake = always_pending(0, None);
+    let (sleep, _) = recording_sleep();
+    let err = block(
+        SsoLogin::new("dev")
+            .env(env.clone())
+            .api(fake.clone())
+            .sleep(sleep.clone())
+            .clock(ServiceClock::fixed(at(T0)))
+            .max_wait(Duration::from_secs(60))
+            .run(|_| {}),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, SsoLoginError::TimedOut { waited } if waited == Duration::from_secs(60)),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "gave up waiting for the device authorization to be approved after 60 s; sign in again"
+    );
+    let fake = always_pending(0, None);
+    let mut shown = None;
+    let err = block(
+        SsoLogin::new("dev")
+            .env(env)
+            .api(fake)
+            .sleep(sleep)
+            .clock(ServiceClock::fixed(at(T0)))
+            .run(|p| shown = Some(p.expires_in)),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, SsoLoginError::Expired { waited } if waited == Duration::from_secs(600)),
+        "{err:?}"
+    );
+    assert_eq!(shown, Some(login::DEFAULT_DEVICE_LIFETIME));
+}
+
+#[test]
+fn a_cancelled_sign_in_ends_at_once_and_writes_no_token() {
+    let home = temp_home("login-cancel");
+    let env = env_for(&home, SESSION_CONFIG);
+    let token_file = home.join(".aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json");
+
+    // Cancelled from another thread while it waits (with a wait that would never end).
+    let cancel = CancelLogin::new();
+    let fake = always_pending(600, Some(5));
+    let canceller = cancel.clone();
+    let result = block(async {
+        let login = SsoLogin::new("dev")
+            .env(env.clone())
+            .api(fake.clone())
+            .sleep(Arc::new(|_| Box::pin(std::future::pending())))
+            .cancel_with(cancel.clone());
+        let run = login.run(move |_| {
+            std::thread::spawn(move || canceller.cancel());
+        });
+        // A guard against a hang, not a measure of speed.
+        tokio::time::timeout(Duration::from_secs(300), run).await
+    });
+    let err = result.expect("cancelling ends the wait").unwrap_err();
+    assert!(matches!(err, SsoLoginError::Cancelled), "{err:?}");
+    assert_eq!(err.to_string(), "the sign-in was cancelled");
+    assert!(cancel.is_cancelled());
+    assert_eq!(fake.creates(), 1);
+    assert!(!token_file.exists());
+
+    // Cancelled before it starts: no token either.
+    let fake = always_pending(600, Some(5));
+    let err = block(
+        SsoLogin::new("dev")
+            .env(env)
+            .api(fake)
+            .cancel_with(cancel)
+            .run(|_| {}),
+    )
+    .unwrap_err();
+    assert!(matches!(err, SsoLoginError::Cancelled), "{err:?}");
+    assert!(!token_file.exists());
+}
+
+/// Runs a future on this thread without any runtime (the waker unparks the thread).
+fn block_without_runtime<F: std::future::Future>(f: F) -> F::Output {
+    struct Unpark(std::thread::Thread);
+    impl std::task::Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = std::task::Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut cx = std::task::Context::from_waker(&waker);
+    let mut f = std::pin::pin!(f);
+    loop {
+        if let std::task::Poll::Ready(out) = f.as_mut().poll(&mut cx) {
+            return out;
+        }
+        std::thread::park();
+    }
+}
+
+#[test]
+fn without_a_runtime_the_default_waits_still_end_and_can_be_cancelled() {
+    let home = temp_home("login-no-runtime");
+    let env = env_for(&home, SESSION_CONFIG);
+    // The timer thread ends a wait under no runtime at all.
+    block_without_runtime(login::thread_sleep(Duration::from_millis(10)));
+    // A wait of an hour, cancelled from another thread.
+    let fake = Arc::new(Fake {
+        interval: Some(3600),
+        device_lifetime: 7200,
+        ..Fake::with_tokens(vec![Err(SsoApiError::AuthorizationPending)])
+    });
+    let cancel = CancelLogin::new();
+    let canceller = cancel.clone();
+    let err = block_without_runtime(
+        SsoLogin::new("dev")
+            .env(env)
+            .api(fake)
+            .max_wait(Duration::from_secs(7200))
+            .cancel_with(cancel)
+            .run(move |_| {
+                std::thread::spawn(move || {
+                    std::thread::sleep(Duration::from_millis(20));
+                    canceller.cancel();
+                });
+            }),
+    )
+    .unwrap_err();
+    assert!(matches!(err, SsoLoginError::Cancelled), "{err:?}");
+}
+
+#[test]
+fn signing_out_removes_the_cached_tokens_and_keeps_the_registrations() {
+    let home = temp_home("login-logout");
+    let env = env_for(&home, SESSION_CONFIG);
+    let fake = Arc::new(Fake::with_tokens(vec![]));
+    let outcome = login(&env, &fake, &TestClock::new());
+    let other = write_cache(&home, "https://other.awsapps.com/start", &token_json("AccessMARKER", T0));
+    let notes = home.join(".aws/sso/cache/notes.json");
+    std::fs::write(&notes, "not json").unwrap();
+    let mut expected = vec![outcome.file.clone(), other];
+    expected.sort();
+    assert_eq!(logout(&*env).unwrap(), expected);
+    assert!(!outcome.file.exists());
+    assert!(registration_file(&home).exists());
+    assert!(notes.exists());
+    assert!(logout(&*env).unwrap().is_empty());
+    std::fs::remove_dir_all(home.join(".aws/sso")).unwrap();
+    assert!(logout(&*env).unwrap().is_empty());
 }
