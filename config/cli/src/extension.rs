@@ -16,9 +16,9 @@
 //! - `dsql-token --hostname H [--admin] [--expires-in SECONDS]`: an Aurora DSQL authentication
 //!   token (as `aws dsql generate-db-connect-auth-token` / `...-admin-auth-token` print them);
 //! - `lint-policy FILE`: an IAM policy document checked against STS's privilege model;
-//! - `sso-login`: the IAM Identity Center sign-in of the profile (device authorization), writing
-//!   the token cache file `aws sso login` writes
-//!   ([`SsoLogin`](stsgen_config::credentials::sso::login::SsoLogin));
+//! - `sso-login [--sso-session NAME]` and `sso-logout`: the IAM Identity Center sign-in of the
+//!   profile or session (device authorization), writing the token cache file `aws sso login`
+//!   writes, and the sign-out ([`crate::sso`]);
 //! - `--no-cache`: credentials of a selected profile that come from STS (a role, or web
 //!   identity) are kept between runs in an on-disk cache ([`crate::cache`]); this bypasses it.
 
@@ -26,7 +26,6 @@ use std::io::{BufRead, Write};
 use std::sync::Arc;
 use std::time::Duration;
 
-use stsgen_config::credentials::sso::login::SsoLogin;
 use stsgen_config::credentials::{DefaultCredentialsChain, MfaTokenSource};
 use stsgen_config::presign;
 use stsgen_config::ConfigLoader;
@@ -58,7 +57,9 @@ pub const HELP: &str = "\
   dsql-token --hostname HOST [--admin] [--expires-in SECONDS]
                                          an Aurora DSQL authentication token (default 900 s)
   lint-policy FILE                       check an IAM policy document against STS's privilege model
-  sso-login                              sign in to IAM Identity Center for --profile (as `aws sso login`)
+  sso-login [--sso-session NAME]         sign in to IAM Identity Center for --profile or the session
+                                         (as `aws sso login --no-browser`)
+  sso-logout                             remove the cached IAM Identity Center access tokens (as `aws sso logout`)
 
 --no-cache  neither read nor write the on-disk cache of role credentials (by default the credentials
             of a selected profile that assumes a role or uses web identity are kept in
@@ -266,7 +267,7 @@ impl CliExtension for Sts {
     }
 }
 
-fn rfc3339(t: std::time::SystemTime) -> String {
+pub(crate) fn rfc3339(t: std::time::SystemTime) -> String {
     let t = stsgen_runtime::DateTime::from(t);
     stsgen_runtime::types::wire::format_timestamp(
         &t,
@@ -326,12 +327,8 @@ fn command_help(name: &str) -> Option<&'static str> {
              Prints an Aurora DSQL authentication token for the cluster endpoint HOST (DbConnect, or DbConnectAdmin\n\
              with --admin), as `aws dsql generate-db-connect-auth-token` does; default expiry 900 s, at most 7 days.\n",
         ),
-        "sso-login" => Some(
-            "usage: sts [global options] sso-login [--profile NAME]\n\n\
-             Signs in to IAM Identity Center for the profile (sso_session, or sso_start_url and sso_region), as\n\
-             `aws sso login` does: open the URL shown, confirm the code, and the access token is written to\n\
-             ~/.aws/sso/cache/, where both this client and the AWS CLI and SDKs read it.\n",
-        ),
+        "sso-login" => Some(crate::sso::LOGIN_HELP),
+        "sso-logout" => Some(crate::sso::LOGOUT_HELP),
         "lint-policy" => Some(
             "usage: sts lint-policy FILE\n\n\
              Checks an IAM policy document against STS's privilege model and prints each finding as\n\
@@ -393,39 +390,22 @@ fn run_command(name: &str, g: &Globals, flags: &Flags) -> Result<(), Exit> {
         "export-credentials" => block_on(export_credentials(&g, &own)),
         "rds-token" => block_on(rds_token(&g, &own)),
         "dsql-token" => block_on(dsql_token(&g, &own)),
-        "sso-login" => block_on(sso_login(&g, &own)),
+        "sso-login" => block_on(crate::sso::sso_login(
+            &g,
+            &own,
+            Arc::new(stsgen_runtime::config::ProcessEnv),
+            |login| login,
+            &mut std::io::stdout(),
+            &mut std::io::stderr(),
+        )),
+        "sso-logout" => Ok(crate::sso::sso_logout(
+            &own,
+            &stsgen_runtime::config::ProcessEnv,
+            &mut std::io::stdout(),
+        )),
         _ => block_on(presign(&g, &own)),
     };
     run.and_then(|r| r)
-}
-
-/// `sso-login`: the device-authorization sign-in of the selected profile.
-async fn sso_login(g: &Globals, flags: &[(String, Vec<String>)]) -> Result<(), Exit> {
-    if let Some((flag, _)) = flags.first() {
-        return Err(Exit::Usage(format!(
-            "unknown option `{flag}` for `sso-login` (run `sts sso-login --help`)"
-        )));
-    }
-    let env = stsgen_runtime::config::ProcessEnv;
-    use stsgen_runtime::config::Env as _;
-    let profile = g
-        .profile
-        .clone()
-        .or_else(|| env.var("AWS_PROFILE").ok().flatten())
-        .unwrap_or_else(|| "default".to_owned());
-    let outcome = SsoLogin::new(profile)
-        .run(|p| {
-            let url = p.verification_uri_complete.as_deref().unwrap_or(&p.verification_uri);
-            eprintln!("To sign in, open this URL in a browser:\n\n    {url}\n\nand confirm the code: {}\n", p.user_code);
-        })
-        .await
-        .map_err(|e| Exit::Failed(format!("sso-login: {e}")))?;
-    println!(
-        "Signed in; the access token is cached in {} until {}",
-        outcome.file.display(),
-        rfc3339(outcome.expires_at)
-    );
-    Ok(())
 }
 
 async fn current(config: &Config) -> Result<Credentials, Exit> {
