@@ -660,8 +660,9 @@ fn http_responses_debug_without_the_body() {
 }
 
 /// IAM Identity Center: the access token, refresh token, client secret and device code (in the
-/// token cache file, the refresh and the sign-in) and the role credentials stay out of Debug,
-/// errors and tracing, the warning of a failed refresh included.
+/// token cache file, the refresh, the sign-in, the cached client registration and the sign-out)
+/// and the role credentials stay out of Debug, errors and tracing, the warning of a failed
+/// refresh and the notes on unusable registration files included.
 #[test]
 fn sso_provider_and_sign_in_leak_nothing() {
     use std::collections::VecDeque;
@@ -873,11 +874,78 @@ fn sso_provider_and_sign_in_leak_nothing() {
         assert!(std::fs::read_to_string(&outcome.file)
             .unwrap()
             .contains(NEW_ACCESS));
+
+        // The cached client registration: reused (its secret read back), its Debug, and
+        // malformed files holding secrets (registered anew, logged without their contents).
+        let cache = home.join(".aws/sso/cache");
+        let registration_file = cache.join(
+            stsgen_config::credentials::sso::login::RegistrationKey {
+                start_url: "https://corp.awsapps.com/start",
+                region: "eu-west-1",
+                scopes: None,
+                session_name: Some("corp"),
+            }
+            .hash()
+                + ".json",
+        );
+        let registration = std::fs::read(&registration_file).unwrap();
+        assert!(String::from_utf8_lossy(&registration).contains(CLIENT_SECRET_SSO));
+        let parsed =
+            stsgen_config::credentials::sso::login::ClientRegistration::parse(&registration)
+                .unwrap();
+        clean("client registration Debug", &format!("{parsed:?}"));
+        let reused = rt.block_on(login.run(|_| {})).unwrap();
+        assert!(reused.registration_reused);
+        for bad in [
+            format!("{{\"clientId\":\"c\",\"clientSecret\":\"{CLIENT_SECRET_SSO}\",\"expiresAt\":\"{ACCESS}\"}}"),
+            format!("{{\"clientId\":\"c\",\"clientSecret\":[\"{CLIENT_SECRET_SSO}\"]}}"),
+            format!("{CLIENT_SECRET_SSO} {REFRESH}"),
+        ] {
+            std::fs::write(&registration_file, &bad).unwrap();
+            let e = stsgen_config::credentials::sso::login::ClientRegistration::parse(bad.as_bytes())
+                .unwrap_err();
+            clean("client registration error", &e);
+            let again = rt.block_on(login.run(|_| {})).unwrap();
+            assert!(!again.registration_reused);
+        }
+
+        // Cancelled and failed sign-ins: their errors.
+        let cancel = stsgen_config::credentials::sso::login::CancelLogin::new();
+        cancel.cancel();
+        let cancelled = rt
+            .block_on(login.clone().cancel_with(cancel.clone()).run(|_| {}))
+            .unwrap_err();
+        clean(
+            "cancelled sign-in",
+            &format!("{cancelled} {cancelled:?} {cancel:?}"),
+        );
+        let failed = rt
+            .block_on(
+                login
+                    .clone()
+                    .api(Arc::new(Service(Mutex::new(VecDeque::from([false])))))
+                    .run(|_| {}),
+            )
+            .unwrap_err();
+        assert!(
+            failed.to_string().contains("InvalidClientException"),
+            "{failed}"
+        );
+        clean("failed sign-in", &format!("{failed} {failed:?}"));
+
+        // Signing out: the files that held the tokens are named, never their contents.
+        let removed = stsgen_config::credentials::sso::login::logout(&*env).unwrap();
+        assert!(!removed.is_empty());
+        clean("sign-out", &format!("{removed:?}"));
     });
     let log = log.lock().unwrap().clone();
     assert!(
         log.contains("refreshing the IAM Identity Center access token failed"),
         "the warning was logged:\n{log}"
+    );
+    assert!(
+        log.contains("the cached IAM Identity Center client registration is unusable"),
+        "the unusable registrations were logged:\n{log}"
     );
     clean("tracing output", &log);
     let _ = std::fs::remove_dir_all(&home);

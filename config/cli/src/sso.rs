@@ -48,11 +48,7 @@ fn login_options(flags: &[(String, Vec<String>)]) -> Result<LoginOptions, Exit> 
         match flag.as_str() {
             "--sso-session" => match values.as_slice() {
                 [v] if options.sso_session.is_none() => options.sso_session = Some(v.clone()),
-                _ => {
-                    return Err(Exit::Usage(format!(
-                        "{flag} takes exactly one value, once"
-                    )))
-                }
+                _ => return Err(Exit::Usage(format!("{flag} takes exactly one value, once"))),
             },
             "--no-browser" | "--use-device-code" => {
                 if !values.is_empty() {
@@ -189,7 +185,11 @@ mod tests {
             _: &'a str,
             _: GetRoleCredentialsRequest,
         ) -> BoxFuture<'a, Result<RoleCredentials, SsoApiError>> {
-            Box::pin(async { Err(SsoApiError::NotWired { operation: "sso:GetRoleCredentials" }) })
+            Box::pin(async {
+                Err(SsoApiError::NotWired {
+                    operation: "sso:GetRoleCredentials",
+                })
+            })
         }
         fn create_token<'a>(
             &'a self,
@@ -254,7 +254,8 @@ mod tests {
     }
 
     fn home(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("stsgen-cli-sso-{name}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("stsgen-cli-sso-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join(".aws")).unwrap();
         std::fs::write(
@@ -352,7 +353,12 @@ mod tests {
         assert_eq!(token.access_token(), "AccessTokenMARKER");
 
         // An sso-session without a profile; a profile given by --profile over AWS_PROFILE.
-        let r = run(&home, &["--sso-session", "corp", "--use-device-code"], None, &fake);
+        let r = run(
+            &home,
+            &["--sso-session", "corp", "--use-device-code"],
+            None,
+            &fake,
+        );
         assert!(r.result.is_ok(), "{:?}", r.result.err());
         let r = run(&home, &[], Some("plain"), &fake);
         assert!(
@@ -383,12 +389,23 @@ mod tests {
         );
         assert!(r.err.contains("WXYZ-1234"), "the code was shown: {}", r.err);
         assert_eq!(r.out, "");
-        assert!(!home.join(".aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json").exists());
+        assert!(!home
+            .join(".aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json")
+            .exists());
 
         for (args, says) in [
-            (&["--browser"][..], "unknown option `--browser` for `sso-login`"),
-            (&["--sso-session"], "--sso-session takes exactly one value, once"),
-            (&["--sso-session", "a", "--sso-session", "b"], "--sso-session takes exactly one value, once"),
+            (
+                &["--browser"][..],
+                "unknown option `--browser` for `sso-login`",
+            ),
+            (
+                &["--sso-session"],
+                "--sso-session takes exactly one value, once",
+            ),
+            (
+                &["--sso-session", "a", "--sso-session", "b"],
+                "--sso-session takes exactly one value, once",
+            ),
             (&["--no-browser", "yes"], "--no-browser takes no value"),
         ] {
             let r = run(&home, args, None, &fake);

@@ -29,7 +29,10 @@ fn sts(home: &Path, args: &[&str]) -> Output {
         .args(args)
         .env_clear()
         .env("HOME", home)
-        .env("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{}", closed_port()))
+        .env(
+            "AWS_ENDPOINT_URL",
+            format!("http://127.0.0.1:{}", closed_port()),
+        )
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .output()
         .unwrap()
@@ -84,7 +87,12 @@ fn sso_login_help_usage_errors_and_failures_have_their_exit_status() {
         text(&failed.stderr)
     );
     assert_eq!(text(&failed.stdout), "");
-    assert_eq!(std::fs::read_dir(home.join(".aws/sso/cache")).unwrap().count(), 0);
+    assert_eq!(
+        std::fs::read_dir(home.join(".aws/sso/cache"))
+            .unwrap()
+            .count(),
+        0
+    );
     let _ = std::fs::remove_dir_all(&home);
 }
 

@@ -226,13 +226,8 @@ impl CancelLogin {
     /// Cancels every sign-in given this handle (or a clone of it).
     pub fn cancel(&self) {
         self.0.cancelled.store(true, Ordering::SeqCst);
-        let wakers = std::mem::take(
-            &mut *self
-                .0
-                .wakers
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner),
-        );
+        let wakers =
+            std::mem::take(&mut *self.0.wakers.lock().unwrap_or_else(PoisonError::into_inner));
         for w in wakers {
             w.wake();
         }

@@ -311,13 +311,21 @@ mod tests {
     /// and `hashlib.sha1`, as the AWS CLI computes its registration key.
     #[test]
     fn registration_keys_match_the_aws_cli() {
-        let k = key("https://corp.awsapps.com/start", "eu-west-1", None, Some("corp"));
+        let k = key(
+            "https://corp.awsapps.com/start",
+            "eu-west-1",
+            None,
+            Some("corp"),
+        );
         assert_eq!(
             k.json(),
             r#"{"region": "eu-west-1", "scopes": null, "session_name": "corp", "startUrl": "https://corp.awsapps.com/start", "tool": "botocore"}"#
         );
         assert_eq!(k.hash(), "a5ef4a75f83137c047e4ff336d1dade82162017b");
-        let scopes = ["sso:account:access".to_owned(), "codewhisperer:completions".to_owned()];
+        let scopes = [
+            "sso:account:access".to_owned(),
+            "codewhisperer:completions".to_owned(),
+        ];
         let k = key(
             "https://corp.awsapps.com/start",
             "eu-west-1",

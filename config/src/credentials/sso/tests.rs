@@ -1113,7 +1113,10 @@ fn the_client_registration_is_cached_where_the_aws_cli_caches_it_and_reused() {
         ("client-new", "NewClientSecretMARKER")
     );
     assert_eq!(cached.expires_at, at(T0 + 90 * 86400));
-    assert_eq!(cached.scopes.as_deref(), Some(&[DEFAULT_SCOPE_TEXT.to_owned()][..]));
+    assert_eq!(
+        cached.scopes.as_deref(),
+        Some(&[DEFAULT_SCOPE_TEXT.to_owned()][..])
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -1183,7 +1186,10 @@ fn configured_scopes_are_registered_and_name_the_registration_file() {
     );
     let fake = Arc::new(Fake::with_tokens(vec![]));
     login(&env, &fake, &TestClock::new());
-    let scopes = ["sso:account:access".to_owned(), "codewhisperer:completions".to_owned()];
+    let scopes = [
+        "sso:account:access".to_owned(),
+        "codewhisperer:completions".to_owned(),
+    ];
     assert_eq!(fake.registered.lock().unwrap()[0].scopes, scopes);
     let key = RegistrationKey {
         start_url: "https://corp.awsapps.com/start",
@@ -1245,7 +1251,9 @@ fn the_provider_refreshes_the_token_the_sign_in_wrote() {
     let home = temp_home("login-refresh");
     let env = env_for(&home, SESSION_CONFIG);
     let clock = TestClock::new();
-    let fake = Arc::new(Fake::with_tokens(vec![Err(SsoApiError::AuthorizationPending)]));
+    let fake = Arc::new(Fake::with_tokens(vec![Err(
+        SsoApiError::AuthorizationPending,
+    )]));
     let outcome = login(&env, &fake, &clock);
     assert_eq!(outcome.expires_at, at(T0 + 3600));
     // A minute before the access token expires the provider refreshes it with what the
@@ -1264,7 +1272,10 @@ fn the_provider_refreshes_the_token_the_sign_in_wrote() {
     let create = fake.create.lock().unwrap().clone();
     let refresh = create.last().unwrap();
     assert_eq!(refresh.grant_type, REFRESH_GRANT);
-    assert_eq!(refresh.refresh_token.as_deref(), Some("RotatedRefreshMARKER"));
+    assert_eq!(
+        refresh.refresh_token.as_deref(),
+        Some("RotatedRefreshMARKER")
+    );
     assert_eq!(
         (refresh.client_id.as_str(), refresh.client_secret.as_str()),
         ("client-new", "NewClientSecretMARKER")
@@ -1495,7 +1506,11 @@ fn signing_out_removes_the_cached_tokens_and_keeps_the_registrations() {
     let env = env_for(&home, SESSION_CONFIG);
     let fake = Arc::new(Fake::with_tokens(vec![]));
     let outcome = login(&env, &fake, &TestClock::new());
-    let other = write_cache(&home, "https://other.awsapps.com/start", &token_json("AccessMARKER", T0));
+    let other = write_cache(
+        &home,
+        "https://other.awsapps.com/start",
+        &token_json("AccessMARKER", T0),
+    );
     let notes = home.join(".aws/sso/cache/notes.json");
     std::fs::write(&notes, "not json").unwrap();
     let mut expected = vec![outcome.file.clone(), other];
