@@ -15,8 +15,9 @@
 //!
 //! A missing or expired token is an error that says to run `aws sso login --profile NAME` or
 //! `sts sso-login --profile NAME`. The sign-in ([`login::SsoLogin`], behind
-//! `sts sso-login`) is the OAuth device authorization flow: `RegisterClient`,
-//! `StartDeviceAuthorization`, then `CreateToken` polled until the user approves.
+//! `sts sso-login`) is the OAuth device authorization flow: `RegisterClient` (its result cached
+//! and reused where the AWS CLI caches it), `StartDeviceAuthorization`, then `CreateToken` polled
+//! until the user approves; [`login::logout`] removes the cached tokens.
 //!
 //! The remote calls go through the [`SsoApi`] trait: one method per operation of the `sso` and
 //! `sso-oidc` models, with plain request and response structs that mirror them. [`default_api`]
