@@ -291,57 +291,79 @@ impl fmt::Debug for SsoLogin {
     }
 }
 
-/// Real waits: tokio's timer inside a tokio runtime, else a timer thread (so that a
-/// [`CancelLogin`] still ends the wait at once under any executor).
-fn default_sleep() -> Sleep {
-    Arc::new(|d| {
-        if stsgen_runtime::client::in_async_context() {
-            Box::pin(tokio::time::sleep(d))
-        } else {
-            thread_sleep(d)
-        }
+/// Real waits, on a timer thread: they work under any executor (a tokio runtime without its
+/// time driver included), and a wait dropped (the sign-in cancelled) ends its thread at once.
+pub(super) fn default_sleep() -> Sleep {
+    Arc::new(thread_sleep)
+}
+
+/// A wait of `d` on its own thread, which wakes the task when it ends.
+pub(super) fn thread_sleep(d: Duration) -> BoxFuture<'static, ()> {
+    Box::pin(ThreadSleep {
+        duration: d,
+        shared: Arc::default(),
+        started: false,
     })
 }
 
-pub(super) fn thread_sleep(d: Duration) -> BoxFuture<'static, ()> {
-    #[derive(Default)]
-    struct Timer {
-        started: bool,
-        done: bool,
-        waker: Option<Waker>,
-    }
-    let timer = Arc::new(Mutex::new(Timer::default()));
-    Box::pin(poll_fn(move |cx| {
-        let mut t = timer.lock().unwrap_or_else(PoisonError::into_inner);
-        if t.done {
-            return Poll::Ready(());
+#[derive(Default)]
+struct TimerState {
+    done: bool,
+    dropped: bool,
+    waker: Option<Waker>,
+}
+
+struct ThreadSleep {
+    duration: Duration,
+    shared: Arc<(Mutex<TimerState>, std::sync::Condvar)>,
+    started: bool,
+}
+
+impl Future for ThreadSleep {
+    type Output = ();
+
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> Poll<()> {
+        {
+            let mut t = self.shared.0.lock().unwrap_or_else(PoisonError::into_inner);
+            if t.done {
+                return Poll::Ready(());
+            }
+            t.waker = Some(cx.waker().clone());
         }
-        t.waker = Some(cx.waker().clone());
-        if !t.started {
-            t.started = true;
-            let shared = timer.clone();
+        if !self.started {
+            self.started = true;
+            let (shared, duration) = (self.shared.clone(), self.duration);
             let spawned = std::thread::Builder::new()
-                .name("sso-login-sleep".to_owned())
+                .name("sso-login-wait".to_owned())
                 .spawn(move || {
-                    std::thread::sleep(d);
-                    let waker = {
-                        let mut t = shared.lock().unwrap_or_else(PoisonError::into_inner);
-                        t.done = true;
-                        t.waker.take()
-                    };
+                    let (lock, ended) = &*shared;
+                    let t = lock.lock().unwrap_or_else(PoisonError::into_inner);
+                    let (mut t, _) = ended
+                        .wait_timeout_while(t, duration, |t| !t.dropped)
+                        .unwrap_or_else(PoisonError::into_inner);
+                    t.done = true;
+                    let waker = t.waker.take();
+                    drop(t);
                     if let Some(w) = waker {
                         w.wake();
                     }
                 });
             if spawned.is_err() {
                 // No thread to spare: wait here.
-                drop(t);
-                std::thread::sleep(d);
+                std::thread::sleep(self.duration);
                 return Poll::Ready(());
             }
         }
         Poll::Pending
-    }))
+    }
+}
+
+impl Drop for ThreadSleep {
+    fn drop(&mut self) {
+        let (lock, ended) = &*self.shared;
+        lock.lock().unwrap_or_else(PoisonError::into_inner).dropped = true;
+        ended.notify_all();
+    }
 }
 
 /// The settings a sign-in needs.

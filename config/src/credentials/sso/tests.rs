@@ -1473,8 +1473,13 @@ fn block_without_runtime<F: std::future::Future>(f: F) -> F::Output {
 fn without_a_runtime_the_default_waits_still_end_and_can_be_cancelled() {
     let home = temp_home("login-no-runtime");
     let env = env_for(&home, SESSION_CONFIG);
-    // The timer thread ends a wait under no runtime at all.
-    block_without_runtime(login::thread_sleep(Duration::from_millis(10)));
+    // The default wait ends under no runtime at all, and in a tokio runtime without its time
+    // driver (where tokio's own timer would panic).
+    block_without_runtime((login::default_sleep())(Duration::from_millis(10)));
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap()
+        .block_on(async { (login::default_sleep())(Duration::from_millis(10)).await });
     // A wait of an hour, cancelled from another thread.
     let fake = Arc::new(Fake {
         interval: Some(3600),
