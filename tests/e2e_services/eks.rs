@@ -41,8 +41,12 @@ use eks::operation::list_nodegroups::ListNodegroupsInput;
 use eks::operation::list_tags_for_resource::ListTagsForResourceInput;
 use eks::operation::tag_resource::TagResourceInput;
 use eks::operation::untag_resource::UntagResourceInput;
+use eks::operation::update_nodegroup_config::UpdateNodegroupConfigInput;
 use eks::primitives::DateTime;
-use eks::types::{ClusterStatus, NodegroupScalingConfig, NodegroupStatus, VpcConfigRequest};
+use eks::types::{
+    ClusterStatus, NodegroupScalingConfig, NodegroupStatus, Taint, TaintEffect, UpdateLabelsPayload, UpdateParamType, UpdateStatus, UpdateTaintsPayload,
+    UpdateType, VpcConfigRequest,
+};
 use eks::RequestId as _;
 
 fn client() -> Client {
@@ -349,6 +353,49 @@ fn a_nodegroup_under_two_labels() {
     let arn = group.nodegroup_arn().expect("an ARN");
     let arn_prefix = format!("arn:aws:eks:{}:{}:nodegroup/{cluster}/group-1/", common::REGION, common::ACCOUNT);
     assert!(arn.starts_with(&arn_prefix), "{arn}");
+
+    // Two labels and a body of nested structures: labels added and removed, a taint, sizes.
+    let updated = client
+        .send(
+            UpdateNodegroupConfigInput::builder()
+                .cluster_name(&cluster)
+                .nodegroup_name("group-1")
+                .labels(UpdateLabelsPayload::builder().add_or_update_labels("zone", "a").remove_labels("tier").build().unwrap())
+                .taints(
+                    UpdateTaintsPayload::builder()
+                        .add_or_update_taints(Taint::builder().key("dedicated").value("e2e").effect(TaintEffect::NoSchedule).build().unwrap())
+                        .build()
+                        .unwrap(),
+                )
+                .scaling_config(NodegroupScalingConfig::builder().min_size(1).max_size(4).desired_size(3).build().unwrap())
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
+    let update = updated.update().expect("UpdateNodegroupConfig returns the update");
+    assert_eq!(update.r#type(), Some(&UpdateType::ConfigUpdate));
+    assert_eq!(update.status(), Some(&UpdateStatus::Successful));
+    assert!(update.id().is_some_and(|id| !id.is_empty()), "{update:?}");
+    // moto 5.2 names the changed settings `Labels`, `Taints` and `ScalingConfig`, none of
+    // them among the model's UpdateParamType values (EKS names `LabelsToAdd`, `MinSize`, ...):
+    // they read as `Unknown`, keeping the text.
+    let mut kinds: Vec<&UpdateParamType> = update.params().iter().filter_map(|p| p.r#type()).collect();
+    kinds.sort_by_key(|k| k.as_str());
+    let unknown = |text: &str| UpdateParamType::Unknown(text.to_owned());
+    assert_eq!(kinds, [&unknown("Labels"), &unknown("ScalingConfig"), &unknown("Taints")], "{update:?}");
+    let group = client
+        .send(DescribeNodegroupInput::builder().cluster_name(&cluster).nodegroup_name("group-1").build().unwrap())
+        .unwrap()
+        .nodegroup()
+        .cloned()
+        .expect("the nodegroup");
+    let labels: Vec<(&str, &str)> = group.labels().into_iter().flatten().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(labels, [("zone", "a")]);
+    assert_eq!(group.taints().len(), 1, "{group:?}");
+    assert_eq!(group.taints()[0].key(), Some("dedicated"));
+    assert_eq!(group.taints()[0].effect(), Some(&TaintEffect::NoSchedule));
+    let scaling = group.scaling_config().expect("the scaling configuration");
+    assert_eq!((scaling.min_size(), scaling.max_size(), scaling.desired_size()), (Some(1), Some(4), Some(3)));
 
     // A label and query parameters together, paged two at a time.
     let mut listed = Vec::new();
