@@ -1,9 +1,10 @@
 //! The generated EKS crate (restJson1) against moto, every call signed and checked:
 //! CreateCluster (a JSON body), DescribeCluster (a URI label), ListClusters with its
-//! `maxResults` / `nextToken` query parameters followed to the end, ResourceNotFoundException
-//! and ResourceInUseException matched to their typed variants with their members, tags on a
-//! cluster ARN (a label holding `:` and `/`) written with a body and removed with a query
-//! list, and a nodegroup created, described and listed under two labels.
+//! `maxResults` / `nextToken` query parameters followed to the end, ResourceNotFoundException,
+//! ResourceInUseException and InvalidParameterException matched to their typed variants with
+//! their members, tags on a cluster ARN (a label holding `:` and `/`) written with a body and
+//! removed with a query list, and nodegroups created, described, updated and listed under two
+//! labels.
 //!
 //! No EKS operation binds an output member to a header or to the status code, so the status
 //! code is checked on the errors (404, 409), where the model gives one per error.
@@ -50,8 +51,14 @@ use eks::types::{
 use eks::RequestId as _;
 
 fn client() -> Client {
+    recording_client().0
+}
+
+/// [`client`], with its transport, which keeps the method and URI of every request sent.
+fn recording_client() -> (Client, Arc<SignedBodyHashForMoto>) {
     let credentials = Credentials::new(common::access_key_id(), common::secret_access_key(), None, None, "e2e");
-    Client::with_transport(common::config(), Arc::new(SignedBodyHashForMoto::new(credentials)))
+    let transport = Arc::new(SignedBodyHashForMoto::new(credentials));
+    (Client::with_transport(common::config(), transport.clone()), transport)
 }
 
 /// The blocking transport with the work-around for moto described in the crate docs.
@@ -60,11 +67,17 @@ struct SignedBodyHashForMoto {
     inner: StdClient,
     /// The credentials the client signs with, to check its signature and sign again.
     credentials: Credentials,
+    /// `METHOD path?query` of every request sent, in order.
+    sent: std::sync::Mutex<Vec<String>>,
 }
 
 impl SignedBodyHashForMoto {
     fn new(credentials: Credentials) -> Self {
-        SignedBodyHashForMoto { inner: StdClient::new(Some(Duration::from_secs(10))), credentials }
+        SignedBodyHashForMoto { inner: StdClient::new(Some(Duration::from_secs(10))), credentials, sent: Default::default() }
+    }
+
+    fn sent(&self) -> Vec<String> {
+        self.sent.lock().unwrap().clone()
     }
 }
 
@@ -79,6 +92,9 @@ fn parse_amz_date(text: &str) -> std::time::SystemTime {
 
 impl BlockingHttpClient for SignedBodyHashForMoto {
     fn send(&self, mut request: stsgen_runtime::http::Request<Vec<u8>>, max_body: usize, timeout: Option<Duration>) -> Result<HttpResponse, TransportError> {
+        let uri = request.uri();
+        let target = format!("{} {}", request.method(), uri.path_and_query().map_or(uri.path(), |p| p.as_str()));
+        self.sent.lock().unwrap().push(target);
         if request.body().is_empty() {
             let header = |r: &stsgen_runtime::http::Request<Vec<u8>>, name: &str| r.headers().get(name).map(|v| v.to_str().unwrap().to_owned());
             let sent = header(&request, "authorization").expect("every request is signed");
@@ -178,6 +194,28 @@ fn create_then_describe_a_cluster() {
 }
 
 #[test]
+fn a_malformed_role_arn_is_an_invalid_parameter() {
+    let err = client()
+        .send(
+            CreateClusterInput::builder()
+                .name(common::unique("badrole"))
+                .role_arn("not-a-role-arn")
+                .resources_vpc_config(VpcConfigRequest::builder().subnet_ids("subnet-0a1b2c3d").build().unwrap())
+                .build()
+                .unwrap(),
+        )
+        .unwrap_err();
+    match err.as_service_error() {
+        Some(CreateClusterError::InvalidParameterException(e)) => {
+            assert_eq!(e.meta().http_status(), Some(400));
+            assert_eq!(e.message(), Some("Invalid Role Arn: 'not-a-role-arn'"));
+            assert!(e.meta().request_id().is_some(), "{e:?}");
+        }
+        other => panic!("expected InvalidParameterException, got {other:?} from {err:?}"),
+    }
+}
+
+#[test]
 fn list_clusters_follows_next_token_to_the_end() {
     let client = client();
     let prefix = common::unique("lc");
@@ -263,7 +301,7 @@ fn a_missing_nodegroup_names_its_cluster_and_itself() {
 
 #[test]
 fn tags_on_a_cluster_arn_label() {
-    let client = client();
+    let (client, transport) = recording_client();
     let name = common::unique("tagged");
     create_cluster(&client, &name);
     // The ARN holds `:` and `/`: the label percent-encodes both, and the signature covers
@@ -308,6 +346,20 @@ fn tags_on_a_cluster_arn_label() {
     let listed = tags(&client);
     let keys: Vec<&str> = listed.keys().map(String::as_str).collect();
     assert_eq!(keys, ["owner", "team"], "{listed:?}");
+
+    // What went on the wire: the ARN label with every reserved character percent-encoded,
+    // both keys of the query list, in order.
+    let label = format!("/tags/arn%3Aaws%3Aeks%3A{}%3A{}%3Acluster%2F{name}", common::REGION, common::ACCOUNT);
+    let sent = transport.sent();
+    let expected = [
+        format!("POST {label}"),
+        format!("GET {label}"),
+        format!("DELETE {label}?tagKeys=env&tagKeys=remove-me"),
+        format!("GET {label}"),
+        format!("DELETE {label}?tagKeys=remove-me"),
+        format!("GET {label}"),
+    ];
+    assert!(sent.ends_with(&expected), "{sent:#?}");
 }
 
 #[test]
