@@ -7,15 +7,15 @@
 //! labels.
 //!
 //! No EKS operation binds an output member to a header or to the status code, so the status
-//! code is checked on the errors (404, 409), where the model gives one per error.
+//! code is checked on the errors (400, 404, 409), where the model gives one per error.
 //!
 //! moto 5.2.5 cannot check the signature of a request without a body (every GET and DELETE
 //! here): its check (`moto/iam/access_control.py`, `data=self._body or self._data`) hashes the
 //! query parameters, or with none the request's headers, form-encoded, as the payload, so it
 //! refuses every correctly signed bodyless restJson call, boto3's included
-//! ([`moto_refuses_a_correctly_signed_bodyless_call`] keeps that visible). It does take the
+//! (`moto_refuses_a_correctly_signed_bodyless_call` keeps that visible). It does take the
 //! payload hash from a signed `x-amz-content-sha256` header when one is present, so the
-//! clients here send through [`SignedBodyHashForMoto`], which leaves requests with a body
+//! clients here send through `SignedBodyHashForMoto`, which leaves requests with a body
 //! alone and, for one without, first checks that the client's signature is the SigV4 one of
 //! the request as sent, then signs it again with that header added. moto then checks the
 //! canonical URI (labels), query string (lists) and headers as the client built them.
