@@ -3,8 +3,8 @@
 //! `maxResults` / `nextToken` query parameters followed to the end, ResourceNotFoundException,
 //! ResourceInUseException and InvalidParameterException matched to their typed variants with
 //! their members, tags on a cluster ARN (a label holding `:` and `/`) written with a body and
-//! removed with a query list, and nodegroups created, described, updated and listed under two
-//! labels.
+//! removed with a query list, nodegroups created, described, updated and listed under two
+//! labels, and Fargate profiles created, described, listed and deleted under two labels.
 //!
 //! No EKS operation binds an output member to a header or to the status code, so the status
 //! code is checked on the errors (400, 404, 409), where the model gives one per error.
@@ -33,11 +33,15 @@ use stsgen_runtime::sigv4::{sign_request, SigningParams};
 
 use eks::blocking::Client;
 use eks::operation::create_cluster::{CreateClusterError, CreateClusterInput, CreateClusterOutput};
+use eks::operation::create_fargate_profile::CreateFargateProfileInput;
 use eks::operation::create_nodegroup::CreateNodegroupInput;
 use eks::operation::delete_cluster::DeleteClusterInput;
+use eks::operation::delete_fargate_profile::DeleteFargateProfileInput;
 use eks::operation::describe_cluster::{DescribeClusterError, DescribeClusterInput};
+use eks::operation::describe_fargate_profile::{DescribeFargateProfileError, DescribeFargateProfileInput};
 use eks::operation::describe_nodegroup::{DescribeNodegroupError, DescribeNodegroupInput};
 use eks::operation::list_clusters::ListClustersInput;
+use eks::operation::list_fargate_profiles::ListFargateProfilesInput;
 use eks::operation::list_nodegroups::ListNodegroupsInput;
 use eks::operation::list_tags_for_resource::ListTagsForResourceInput;
 use eks::operation::tag_resource::TagResourceInput;
@@ -45,7 +49,7 @@ use eks::operation::untag_resource::UntagResourceInput;
 use eks::operation::update_nodegroup_config::UpdateNodegroupConfigInput;
 use eks::primitives::DateTime;
 use eks::types::{
-    ClusterStatus, NodegroupScalingConfig, NodegroupStatus, Taint, TaintEffect, UpdateLabelsPayload, UpdateParamType, UpdateStatus, UpdateTaintsPayload,
+    ClusterStatus, FargateProfileSelector, FargateProfileStatus, NodegroupScalingConfig, NodegroupStatus, Taint, TaintEffect, UpdateLabelsPayload, UpdateParamType, UpdateStatus, UpdateTaintsPayload,
     UpdateType, VpcConfigRequest,
 };
 use eks::RequestId as _;
@@ -468,6 +472,77 @@ fn a_nodegroup_under_two_labels() {
     }
     assert_eq!(pages, 2, "3 nodegroups, 2 a page");
     assert_eq!(listed, groups);
+}
+
+#[test]
+fn a_fargate_profile_created_listed_and_deleted_under_two_labels() {
+    let client = client();
+    let cluster = common::unique("fargate");
+    create_cluster(&client, &cluster);
+    let role = format!("arn:aws:iam::{}:role/stsgen-e2e-pods", common::ACCOUNT);
+    for name in ["profile-a", "profile-b", "profile-c"] {
+        let created = client
+            .send(
+                CreateFargateProfileInput::builder()
+                    .cluster_name(&cluster)
+                    .fargate_profile_name(name)
+                    .pod_execution_role_arn(&role)
+                    .subnets("subnet-0a1b2c3d")
+                    .selectors(FargateProfileSelector::builder().namespace("default").labels("app", name).build().unwrap())
+                    .selectors(FargateProfileSelector::builder().namespace("kube-system").build().unwrap())
+                    .tags("team", "e2e")
+                    .build()
+                    .unwrap(),
+            )
+            .unwrap();
+        assert_eq!(created.fargate_profile().and_then(|p| p.fargate_profile_name()), Some(name));
+    }
+
+    let described = client
+        .send(DescribeFargateProfileInput::builder().cluster_name(&cluster).fargate_profile_name("profile-b").build().unwrap())
+        .unwrap();
+    let profile = described.fargate_profile().expect("DescribeFargateProfile returns the profile");
+    assert_eq!(profile.cluster_name(), Some(cluster.as_str()));
+    assert_eq!(profile.pod_execution_role_arn(), Some(role.as_str()));
+    assert_eq!(profile.status(), Some(&FargateProfileStatus::Active));
+    assert_eq!(profile.selectors().len(), 2, "{profile:?}");
+    assert_eq!(profile.selectors()[0].namespace(), Some("default"));
+    assert_eq!(profile.selectors()[0].labels().and_then(|l| l.get("app")).map(String::as_str), Some("profile-b"));
+    assert_eq!(profile.selectors()[1].namespace(), Some("kube-system"));
+    assert_eq!(profile.selectors()[1].labels(), None);
+    assert_eq!(profile.tags().and_then(|t| t.get("team")).map(String::as_str), Some("e2e"));
+    let arn_prefix = format!("arn:aws:eks:{}:{}:fargateprofile/{cluster}/profile-b/", common::REGION, common::ACCOUNT);
+    assert!(profile.fargate_profile_arn().is_some_and(|a| a.starts_with(&arn_prefix)), "{profile:?}");
+
+    // DELETE under two labels, then the profile is gone from the paged list and from Describe.
+    let deleted = client
+        .send(DeleteFargateProfileInput::builder().cluster_name(&cluster).fargate_profile_name("profile-a").build().unwrap())
+        .unwrap();
+    assert_eq!(deleted.fargate_profile().and_then(|p| p.fargate_profile_name()), Some("profile-a"));
+    let mut listed = Vec::new();
+    let mut token: Option<String> = None;
+    for _page in 0..10 {
+        let out = client
+            .send(ListFargateProfilesInput::builder().cluster_name(&cluster).max_results(1).set_next_token(token.take()).build().unwrap())
+            .unwrap();
+        assert!(out.fargate_profile_names().len() <= 1, "{out:?}");
+        listed.extend(out.fargate_profile_names().iter().cloned());
+        match out.next_token() {
+            Some(next) => token = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(listed, ["profile-b", "profile-c"]);
+    let err = client
+        .send(DescribeFargateProfileInput::builder().cluster_name(&cluster).fargate_profile_name("profile-a").build().unwrap())
+        .unwrap_err();
+    match err.as_service_error() {
+        Some(DescribeFargateProfileError::ResourceNotFoundException(e)) => {
+            assert_eq!(e.meta().http_status(), Some(404));
+            assert_eq!(e.message(), Some("No Fargate Profile found with name: profile-a."));
+        }
+        other => panic!("expected ResourceNotFoundException, got {other:?} from {err:?}"),
+    }
 }
 
 /// A signature error: moto 5.2 answers a failed check with an awsQuery-style XML error
