@@ -27,6 +27,19 @@ pub fn url() -> String {
     var("STSGEN_E2E_URL").trim_end_matches('/').to_owned()
 }
 
+/// The id of the key that signs every call.
+pub fn access_key_id() -> String {
+    var("STSGEN_E2E_ACCESS_KEY_ID")
+}
+
+/// The secret of the key that signs every call.
+pub fn secret_access_key() -> String {
+    var("STSGEN_E2E_SECRET_ACCESS_KEY")
+}
+
+/// A secret that is not the key's: every request signed with it must be refused.
+pub const WRONG_SECRET: &str = "not-the-secret-of-this-key";
+
 /// The runtime configuration every client of these tests uses: moto's endpoint, us-east-1,
 /// the signing key, and no retries (a failure shows at once).
 pub fn config() -> stsgen_runtime::client::ClientConfig {
@@ -34,8 +47,8 @@ pub fn config() -> stsgen_runtime::client::ClientConfig {
     config.endpoint_url = Some(url());
     config.region = Some(REGION.to_owned());
     config.credentials = Some(Arc::new(stsgen_runtime::credentials::StaticCredentials::new(
-        var("STSGEN_E2E_ACCESS_KEY_ID"),
-        var("STSGEN_E2E_SECRET_ACCESS_KEY"),
+        access_key_id(),
+        secret_access_key(),
         None,
     )));
     config.app_name = Some("stsgen-e2e-services".to_owned());
@@ -46,8 +59,8 @@ pub fn config() -> stsgen_runtime::client::ClientConfig {
 pub fn config_with_wrong_secret() -> stsgen_runtime::client::ClientConfig {
     let mut config = config();
     config.credentials = Some(Arc::new(stsgen_runtime::credentials::StaticCredentials::new(
-        var("STSGEN_E2E_ACCESS_KEY_ID"),
-        "not-the-secret-of-this-key",
+        access_key_id(),
+        WRONG_SECRET,
         None,
     )));
     config

@@ -55,6 +55,10 @@ pub(crate) const SERVICES: &[Service] = &[
         name: "kms",
         api_version: "2014-11-01",
     },
+    Service {
+        name: "eks",
+        api_version: "2017-11-01",
+    },
 ];
 
 /// Where a service's vendored files live, relative to the project root.

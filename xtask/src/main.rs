@@ -45,7 +45,7 @@ commands:
                                          build and run the cargo-fuzz targets (fuzz/), N s in total (default 60)
   imports [--verbose] [SRC_DIR...]       import cycles between a crate's files and top-level modules
                                          (default runtime/src)
-  e2e-services [SERVICE...]              generated IAM, SNS, SimpleDB, DynamoDB and KMS crates against moto
+  e2e-services [SERVICE...]              generated IAM, SNS, SimpleDB, DynamoDB, KMS and EKS crates against moto
                                          (the step of `test`; model/e2e/, tests/e2e_services/)
   test                                   run every test (freshness, workspace tests, conformance)
 ";

@@ -170,7 +170,7 @@ pub fn run(args: &[String]) -> Result<()> {
     crate::moto::run_e2e(&root)?;
     steps += 1;
 
-    println!("== generated IAM, SNS, SimpleDB, DynamoDB and KMS crates against moto (tests/e2e_services/)");
+    println!("== generated IAM, SNS, SimpleDB, DynamoDB, KMS and EKS crates against moto (tests/e2e_services/)");
     crate::e2e_services::run(&root, &[])?;
     steps += 1;
 
