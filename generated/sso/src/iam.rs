@@ -55,9 +55,8 @@ impl Action {
     pub fn by_access_level(
         level: ::stsgen_runtime::iam::AccessLevel,
     ) -> &'static [Action] {
-        match level {
-            _ => &[],
-        }
+        let _ = level;
+        &[]
     }
 }
 impl ::std::fmt::Display for Action {
@@ -70,17 +69,14 @@ impl ::std::str::FromStr for Action {
     /// Parses a policy action string; the prefix and the name are case-insensitive.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let privilege = ::stsgen_runtime::iam::split_action(s, SERVICE_PREFIX)?;
-        match privilege.to_ascii_lowercase().as_str() {
-            _ => {
-                Err(
-                    ::stsgen_runtime::iam::ParseActionError::new(
-                        ::stsgen_runtime::iam::ParseActionErrorKind::UnknownAction,
-                        s,
-                        SERVICE_PREFIX,
-                    ),
-                )
-            }
-        }
+        let _ = privilege;
+        Err(
+            ::stsgen_runtime::iam::ParseActionError::new(
+                ::stsgen_runtime::iam::ParseActionErrorKind::UnknownAction,
+                s,
+                SERVICE_PREFIX,
+            ),
+        )
     }
 }
 /// A resource type of AWS Single Sign-On.

@@ -51,6 +51,8 @@ pub use token::{
 
 mod api;
 pub use api::*;
+#[cfg(feature = "sso")]
+mod generated_api;
 
 /// The token providers of one credentials source, one per cache file, so that the refresh
 /// throttle and single flight hold across refreshes and across profiles of one session.
