@@ -427,6 +427,20 @@ mod tests {
         run(&without).expect("without the flag a breaking change is only reported");
     }
 
+    /// A crate with no model on the older side is diffed against an empty model: every
+    /// operation and type is an addition, nothing breaks.
+    #[test]
+    fn a_new_crate_is_all_additions() {
+        let new = fixture("member_removed", "new");
+        let api = diff::diff(&before_first_release(&new).unwrap(), &new).unwrap();
+        assert!(api.count(diff::Impact::Breaking) == 0, "{}", api.render_text());
+        assert!(
+            api.render_text().contains("new operation"),
+            "{}",
+            api.render_text()
+        );
+    }
+
     fn fixture(case: &str, side: &str) -> Inputs {
         let path = project_root().join(format!("tests/fixtures/api_diff/{case}/{side}.json"));
         Source::File {

