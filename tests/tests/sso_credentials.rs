@@ -448,3 +448,50 @@ fn the_default_api_speaks_sso_oidc() {
         assert_eq!(r.header("authorization"), None, "unsigned: {:?}", r.headers);
     }
 }
+
+/// Outside an async runtime the default API sends with the generated crates' blocking clients
+/// (stsgen-config's `blocking` feature, on for these tests): the same request to the portal.
+#[test]
+fn blocking_callers_reach_the_portal_through_the_blocking_client() {
+    let home = home("blocking-http");
+    let expiration_ms = (NOW + 1800) * 1000;
+    let portal = FaultServer::start(move |_, _| {
+        portal_answer(
+            200,
+            None,
+            &format!(
+                r#"{{"roleCredentials":{{"accessKeyId":"ASIABLOCK","secretAccessKey":"s","sessionToken":"t","expiration":{expiration_ms}}}}}"#
+            ),
+        )
+    });
+    let env: Arc<dyn Env> = Arc::new(FsEnv(
+        MemoryEnv::new()
+            .with_var("HOME", home.to_str().unwrap())
+            .with_var("AWS_ENDPOINT_URL_SSO", portal.url.as_str()),
+    ));
+    let provider = ProfileProvider::builder()
+        .profile_name("dev")
+        .env(env)
+        .config(config("http://127.0.0.1:9/unused-sts"))
+        .build();
+    let c = provider.provide_credentials_blocking().unwrap();
+    assert_eq!(c.access_key_id(), "ASIABLOCK");
+    assert_eq!(
+        c.expiry(),
+        Some(SystemTime::UNIX_EPOCH + Duration::from_secs(NOW + 1800))
+    );
+    let received = portal.received();
+    assert_eq!(received.len(), 1);
+    assert!(
+        received[0]
+            .request_line
+            .starts_with("GET /federation/credentials?"),
+        "{}",
+        received[0].request_line
+    );
+    assert_eq!(
+        received[0].header("x-amz-sso_bearer_token"),
+        Some("the-access-token")
+    );
+    let _ = std::fs::remove_dir_all(&home);
+}
