@@ -1121,7 +1121,7 @@ fn role_credentials_are_cached_on_disk_so_mfa_is_asked_once() {
 
 /// `sso-login` and SSO profiles through the binary: a profile without IAM Identity Center
 /// settings and unknown options are named; an SSO profile with no token says how to sign in;
-/// `sso-login` reports, as a failure and not a panic, that this build has no SSO-OIDC client.
+/// `sso-login` reports an SSO-OIDC error as a failure and not a panic.
 #[test]
 fn sso_login_and_sso_profiles_report_what_is_missing() {
     let home = std::env::temp_dir().join(format!("stsgen-cli-sso-home-{}", std::process::id()));
@@ -1164,12 +1164,30 @@ fn sso_login_and_sso_profiles_report_what_is_missing() {
         "{}",
         stderr(&out)
     );
-    let out = run_env(&["sso-login", "--profile", "dev"], false, &envs);
+    // The sign-in calls SSO-OIDC through the generated client (here a local server that refuses
+    // the registration): the service's typed error is reported, as a failure and not a panic.
+    let oidc = stsgen_tests::FaultServer::start(|_, _| stsgen_tests::Fault::Respond {
+        status: 400,
+        headers: vec![
+            ("Content-Type".into(), "application/json".into()),
+            ("x-amzn-ErrorType".into(), "InvalidClientMetadataException".into()),
+        ],
+        body: br#"{"error":"invalid_client_metadata","error_description":"no such scope"}"#.to_vec(),
+    });
+    let mut with_oidc = envs.to_vec();
+    with_oidc.push(("AWS_ENDPOINT_URL_SSO_OIDC", oidc.url.as_str()));
+    let out = run_env(&["sso-login", "--profile", "dev"], false, &with_oidc);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("sso-oidc:RegisterClient cannot be called"),
+        stderr(&out).contains("RegisterClient failed: InvalidClientMetadataException"),
         "{}",
         stderr(&out)
+    );
+    let received = oidc.received();
+    assert_eq!(received.len(), 1, "{received:?}");
+    assert!(
+        received[0].request_line.starts_with("POST /client/register "),
+        "{received:?}"
     );
     let out = run_env(&["export-credentials", "--profile", "dev"], false, &envs);
     assert_eq!(out.status.code(), Some(1));

@@ -1079,3 +1079,98 @@ fn login_session_provider_leaks_nothing() {
     );
     clean("tracing output", &log);
 }
+
+/// The default IAM Identity Center API (the generated `sso` and `ssooidc` clients) against a
+/// 127.0.0.1 server: the access token, refresh token, client secret and the role credentials
+/// cross the wire (so they were sent and parsed) but never appear in tracing (at TRACE), in the
+/// Debug of the requests and responses, or in the errors.
+#[test]
+fn the_generated_sso_clients_leak_nothing() {
+    use stsgen_config::credentials::sso::{
+        default_api, CreateTokenRequest, GetRoleCredentialsRequest, REFRESH_GRANT,
+    };
+    use stsgen_runtime::config::MemoryEnv;
+
+    const ACCESS: &str = "GenSsoAccessTokenMARKERa1";
+    const REFRESH: &str = "GenSsoRefreshTokenMARKERb2";
+    const SECRET: &str = "GenSsoClientSecretMARKERc3";
+    let server = FaultServer::start(|n, _| {
+        let json = |status: u16, kind: Option<&str>, body: String| {
+            let mut headers = vec![("Content-Type".into(), "application/json".into())];
+            if let Some(k) = kind {
+                headers.push(("x-amzn-ErrorType".into(), k.into()));
+            }
+            Fault::Respond {
+                status,
+                headers,
+                body: body.into_bytes(),
+            }
+        };
+        match n {
+            0 => json(
+                200,
+                None,
+                format!(
+                    r#"{{"roleCredentials":{{"accessKeyId":"ASIAGEN","secretAccessKey":"{RESP_SECRET}","sessionToken":"{RESP_TOKEN}","expiration":1900000000000}}}}"#
+                ),
+            ),
+            1 => json(
+                200,
+                None,
+                format!(r#"{{"accessToken":"{ACCESS}x","expiresIn":3600,"refreshToken":"{REFRESH}x","tokenType":"Bearer"}}"#),
+            ),
+            _ => json(400, Some("InvalidGrantException"), r#"{"message":"bad grant"}"#.to_owned()),
+        }
+    });
+    let env = Arc::new(
+        MemoryEnv::new()
+            .with_var("AWS_ENDPOINT_URL_SSO", server.url.as_str())
+            .with_var("AWS_ENDPOINT_URL_SSO_OIDC", server.url.as_str()),
+    );
+    let api = default_api(&config(&server.url), env);
+    let capture = Capture::default();
+    let log = capture.log.clone();
+    let refresh = CreateTokenRequest {
+        client_id: "client".into(),
+        client_secret: SECRET.into(),
+        grant_type: REFRESH_GRANT.into(),
+        refresh_token: Some(REFRESH.into()),
+        ..CreateTokenRequest::default()
+    };
+    let shown = tracing::subscriber::with_default(capture, || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let role = api
+                .get_role_credentials(
+                    "eu-west-1",
+                    GetRoleCredentialsRequest {
+                        access_token: ACCESS.into(),
+                        account_id: "111122223333".into(),
+                        role_name: "Dev".into(),
+                    },
+                )
+                .await
+                .unwrap();
+            assert_eq!(role.secret_access_key, RESP_SECRET);
+            let token = api.create_token("eu-west-1", refresh.clone()).await.unwrap();
+            assert_eq!(token.refresh_token.as_deref(), Some(&*format!("{REFRESH}x")));
+            let err = api.create_token("eu-west-1", refresh.clone()).await.unwrap_err();
+            format!("{role:?} {token:?} {refresh:?} {err:?} {err}")
+        })
+    });
+    let received = server.received();
+    assert_eq!(received.len(), 3);
+    assert_eq!(received[0].header("x-amz-sso_bearer_token"), Some(ACCESS));
+    assert!(received[1].body.contains(REFRESH) && received[1].body.contains(SECRET));
+    let log = log.lock().unwrap().clone();
+    assert!(log.contains("sending request"), "TRACE events were captured:\n{log}");
+    for (what, text) in [("Debug and errors", &shown), ("tracing output", &log)] {
+        assert_clean(what, text);
+        for m in [ACCESS, REFRESH, SECRET] {
+            assert!(!text.contains(m), "{what} leaks {m}:\n{text}");
+        }
+    }
+}

@@ -184,7 +184,7 @@ fn an_sso_profile_is_the_source_of_a_role_chain() {
 }
 
 #[test]
-fn the_default_chain_uses_the_selected_sso_profile_and_reports_a_missing_service_client() {
+fn the_default_chain_uses_the_selected_sso_profile() {
     let home = home("chain-default");
     let sts = FaultServer::start(|_, _| assume_role_answer());
     let env = Arc::new(FsEnv(
@@ -205,11 +205,94 @@ fn the_default_chain_uses_the_selected_sso_profile_and_reports_a_missing_service
         ("ASIASSOBASE", Some("111122223333"))
     );
     assert!(sts.received().is_empty(), "no STS call for an SSO profile");
+    let _ = std::fs::remove_dir_all(&home);
+}
 
-    // Without a service client the chain stops at the profile with a typed error, not a
-    // fall-through to the next provider, and never a panic.
+/// A local portal as the generated `sso` client sees it (`AWS_ENDPOINT_URL_SSO`): the JSON of a
+/// `GetRoleCredentials` answer, or a modeled error.
+fn portal_answer(status: u16, error_type: Option<&str>, body: &str) -> Fault {
+    let mut headers = vec![("Content-Type".into(), "application/json".into())];
+    if let Some(t) = error_type {
+        headers.push(("x-amzn-ErrorType".into(), t.into()));
+    }
+    Fault::Respond {
+        status,
+        headers,
+        body: body.as_bytes().to_vec(),
+    }
+}
+
+/// The real HTTP path of the default [`SsoApi`](stsgen_config::credentials::sso::default_api):
+/// the chain, with no fake API, sends `GetRoleCredentials` with the generated client to a
+/// 127.0.0.1 portal: `GET /federation/credentials` with `role_name` and `account_id` in the
+/// query and the access token in `x-amz-sso_bearer_token`, unsigned; the expiration in
+/// milliseconds becomes the credentials' expiry. A 401 `UnauthorizedException` is the typed
+/// `Unauthorized` error, reported with the profile and how to sign in again.
+#[test]
+fn the_default_api_sends_get_role_credentials_to_the_portal() {
+    let home = home("chain-http");
+    let expiration_ms = (NOW + 3600) * 1000;
+    let portal = FaultServer::start(move |n, _| match n {
+        0 => portal_answer(
+            200,
+            None,
+            &format!(
+                r#"{{"roleCredentials":{{"accessKeyId":"ASIAPORTAL","secretAccessKey":"portal-secret","sessionToken":"portal-token","expiration":{expiration_ms}}}}}"#
+            ),
+        ),
+        _ => portal_answer(
+            401,
+            Some("UnauthorizedException"),
+            r#"{"message":"Session token not found or invalid"}"#,
+        ),
+    });
+    let sts = FaultServer::start(|_, _| assume_role_answer());
+    let env = |profile: &str| -> Arc<dyn Env> {
+        Arc::new(FsEnv(
+            MemoryEnv::new()
+                .with_var("HOME", home.to_str().unwrap())
+                .with_var("AWS_PROFILE", profile)
+                .with_var("AWS_ENDPOINT_URL_SSO", portal.url.as_str()),
+        ))
+    };
     let chain = DefaultCredentialsChain::builder()
-        .env(env)
+        .env(env("dev"))
+        .config(config(&sts.url))
+        .build()
+        .unwrap();
+    let c = runtime().block_on(chain.provide_credentials()).unwrap();
+    assert_eq!(
+        (c.access_key_id(), c.secret_access_key(), c.session_token()),
+        ("ASIAPORTAL", "portal-secret", Some("portal-token"))
+    );
+    assert_eq!(c.account_id(), Some("111122223333"));
+    assert_eq!(
+        c.expiry(),
+        Some(SystemTime::UNIX_EPOCH + Duration::from_secs(NOW + 3600))
+    );
+    assert!(sts.received().is_empty(), "the portal call is not STS's");
+
+    let received = portal.received();
+    assert_eq!(received.len(), 1, "{received:?}");
+    let r = &received[0];
+    let target = r
+        .request_line
+        .strip_prefix("GET ")
+        .and_then(|t| t.strip_suffix(" HTTP/1.1"))
+        .unwrap_or_else(|| panic!("{}", r.request_line));
+    let (path, query) = target.split_once('?').expect("a query");
+    assert_eq!(path, "/federation/credentials");
+    let mut pairs: Vec<&str> = query.split('&').collect();
+    pairs.sort_unstable();
+    assert_eq!(pairs, ["account_id=111122223333", "role_name=Dev"]);
+    assert_eq!(r.header("x-amz-sso_bearer_token"), Some("the-access-token"));
+    assert_eq!(r.header("authorization"), None, "unsigned: {:?}", r.headers);
+    assert_eq!(r.header("x-amz-security-token"), None);
+    assert!(r.body.is_empty(), "{}", r.body);
+
+    // The second call is refused: the typed error, with the profile and the way out.
+    let chain = DefaultCredentialsChain::builder()
+        .env(env("dev"))
         .config(config(&sts.url))
         .build()
         .unwrap();
@@ -220,8 +303,195 @@ fn the_default_chain_uses_the_selected_sso_profile_and_reports_a_missing_service
         "{err:?}"
     );
     assert!(
-        text.contains("profile `dev`") && text.contains("sso:GetRoleCredentials cannot be called"),
+        text.contains("profile `dev`")
+            && text.contains("Unauthorized: Session token not found or invalid")
+            && text.contains("sts sso-login --profile dev"),
         "{text}"
+    );
+    assert!(!text.contains("the-access-token"), "{text}");
+    assert_eq!(portal.received().len(), 2, "a 401 is not retried");
+    let _ = std::fs::remove_dir_all(&home);
+}
+
+/// The SSO-OIDC calls of the default API through the generated `ssooidc` client against a
+/// 127.0.0.1 server (`AWS_ENDPOINT_URL_SSO_OIDC`): the JSON each sends, what it reads back, and
+/// each modeled `CreateToken` error the device flow and the refresh act on mapped to its
+/// [`SsoApiError`] variant.
+#[test]
+fn the_default_api_speaks_sso_oidc() {
+    use stsgen_config::credentials::sso::{default_api, REFRESH_GRANT};
+    let server = FaultServer::start(|n, _| match n {
+        0 => portal_answer(
+            200,
+            None,
+            r#"{"clientId":"cid","clientSecret":"csecret","clientIdIssuedAt":1893456000,"clientSecretExpiresAt":1901232000}"#,
+        ),
+        1 => portal_answer(
+            200,
+            None,
+            r#"{"deviceCode":"dcode","userCode":"ABCD-EFGH","verificationUri":"https://device.sso/","verificationUriComplete":"https://device.sso/?user_code=ABCD-EFGH","expiresIn":600,"interval":1}"#,
+        ),
+        2 => portal_answer(
+            200,
+            None,
+            r#"{"accessToken":"new-access","tokenType":"Bearer","expiresIn":28800,"refreshToken":"new-refresh"}"#,
+        ),
+        3 => portal_answer(400, Some("AuthorizationPendingException"), r#"{"error":"authorization_pending"}"#),
+        4 => portal_answer(400, Some("SlowDownException"), r#"{"error":"slow_down"}"#),
+        5 => portal_answer(400, Some("ExpiredTokenException"), r#"{"error":"expired_token"}"#),
+        6 => portal_answer(400, Some("InvalidGrantException"), r#"{"error":"invalid_grant","message":"refresh token revoked"}"#),
+        _ => portal_answer(400, Some("InvalidClientException"), r#"{"error":"invalid_client","message":"no such client"}"#),
+    });
+    let env: Arc<dyn Env> = Arc::new(
+        MemoryEnv::new().with_var("AWS_ENDPOINT_URL_SSO_OIDC", server.url.as_str()),
+    );
+    let api = default_api(&config("http://127.0.0.1:9/unused-sts"), env);
+    let rt = runtime();
+
+    let registered = rt
+        .block_on(api.register_client(
+            "eu-west-1",
+            RegisterClientRequest {
+                client_name: "stsgen".into(),
+                client_type: "public".into(),
+                scopes: vec!["sso:account:access".into()],
+                grant_types: vec![],
+            },
+        ))
+        .unwrap();
+    assert_eq!(
+        (registered.client_id.as_str(), registered.client_secret.as_str()),
+        ("cid", "csecret")
+    );
+    assert_eq!(
+        (registered.client_id_issued_at, registered.client_secret_expires_at),
+        (Some(1_893_456_000), 1_901_232_000)
+    );
+    let started = rt
+        .block_on(api.start_device_authorization(
+            "eu-west-1",
+            StartDeviceAuthorizationRequest {
+                client_id: "cid".into(),
+                client_secret: "csecret".into(),
+                start_url: "https://corp.awsapps.com/start".into(),
+            },
+        ))
+        .unwrap();
+    assert_eq!(
+        (started.device_code.as_str(), started.user_code.as_str(), started.expires_in, started.interval),
+        ("dcode", "ABCD-EFGH", 600, Some(1))
+    );
+    let refresh = CreateTokenRequest {
+        client_id: "cid".into(),
+        client_secret: "csecret".into(),
+        grant_type: REFRESH_GRANT.into(),
+        refresh_token: Some("old-refresh".into()),
+        ..CreateTokenRequest::default()
+    };
+    let token = rt
+        .block_on(api.create_token("eu-west-1", refresh.clone()))
+        .unwrap();
+    assert_eq!(
+        (token.access_token.as_str(), token.expires_in, token.refresh_token.as_deref()),
+        ("new-access", 28800, Some("new-refresh"))
+    );
+    let errors: Vec<SsoApiError> = (0..5)
+        .map(|_| {
+            rt.block_on(api.create_token("eu-west-1", refresh.clone()))
+                .unwrap_err()
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            SsoApiError::AuthorizationPending,
+            SsoApiError::SlowDown,
+            SsoApiError::ExpiredToken,
+            SsoApiError::Unauthorized {
+                message: "refresh token revoked".into()
+            },
+            SsoApiError::Service {
+                code: "InvalidClientException".into(),
+                message: "no such client".into()
+            },
+        ]
+    );
+
+    let received = server.received();
+    assert_eq!(received.len(), 8, "no error is retried: {received:?}");
+    let lines: Vec<&str> = received[..3]
+        .iter()
+        .map(|r| r.request_line.as_str())
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "POST /client/register HTTP/1.1",
+            "POST /device_authorization HTTP/1.1",
+            "POST /token HTTP/1.1"
+        ]
+    );
+    let json = |i: usize| -> serde_json::Value { serde_json::from_str(&received[i].body).unwrap() };
+    assert_eq!(
+        json(0),
+        serde_json::json!({"clientName": "stsgen", "clientType": "public", "scopes": ["sso:account:access"]})
+    );
+    assert_eq!(
+        json(1),
+        serde_json::json!({"clientId": "cid", "clientSecret": "csecret", "startUrl": "https://corp.awsapps.com/start"})
+    );
+    assert_eq!(
+        json(2),
+        serde_json::json!({"clientId": "cid", "clientSecret": "csecret", "grantType": "refresh_token", "refreshToken": "old-refresh"})
+    );
+    for r in &received {
+        assert_eq!(r.header("authorization"), None, "unsigned: {:?}", r.headers);
+    }
+}
+
+/// Outside an async runtime the default API sends with the generated crates' blocking clients
+/// (stsgen-config's `blocking` feature, on for these tests): the same request to the portal.
+#[test]
+fn blocking_callers_reach_the_portal_through_the_blocking_client() {
+    let home = home("blocking-http");
+    let expiration_ms = (NOW + 1800) * 1000;
+    let portal = FaultServer::start(move |_, _| {
+        portal_answer(
+            200,
+            None,
+            &format!(
+                r#"{{"roleCredentials":{{"accessKeyId":"ASIABLOCK","secretAccessKey":"s","sessionToken":"t","expiration":{expiration_ms}}}}}"#
+            ),
+        )
+    });
+    let env: Arc<dyn Env> = Arc::new(FsEnv(
+        MemoryEnv::new()
+            .with_var("HOME", home.to_str().unwrap())
+            .with_var("AWS_ENDPOINT_URL_SSO", portal.url.as_str()),
+    ));
+    let provider = ProfileProvider::builder()
+        .profile_name("dev")
+        .env(env)
+        .config(config("http://127.0.0.1:9/unused-sts"))
+        .build();
+    let c = provider.provide_credentials_blocking().unwrap();
+    assert_eq!(c.access_key_id(), "ASIABLOCK");
+    assert_eq!(
+        c.expiry(),
+        Some(SystemTime::UNIX_EPOCH + Duration::from_secs(NOW + 1800))
+    );
+    let received = portal.received();
+    assert_eq!(received.len(), 1);
+    assert!(
+        received[0]
+            .request_line
+            .starts_with("GET /federation/credentials?"),
+        "{}",
+        received[0].request_line
+    );
+    assert_eq!(
+        received[0].header("x-amz-sso_bearer_token"),
+        Some("the-access-token")
     );
     let _ = std::fs::remove_dir_all(&home);
 }

@@ -166,6 +166,27 @@ pub(crate) fn target_inputs(
     })
 }
 
+/// The inputs of a target on a side that does not have it yet (a revision before the crate was
+/// added, or `update-model` vendoring it for the first time): the other side's service metadata
+/// with no operations, no shapes and no privilege model or rule set, so that the diff lists
+/// every operation and type as added.
+pub(crate) fn before_first_release(new: &Inputs) -> Result<Inputs> {
+    let model: serde_json::Value =
+        serde_json::from_str(&new.service_model).context("reading the service model as JSON")?;
+    let empty = serde_json::json!({
+        "metadata": model["metadata"],
+        "operations": {},
+        "shapes": {},
+    });
+    Ok(Inputs {
+        service_model: empty.to_string(),
+        privileges: None,
+        endpoint_rules: None,
+        partitions: None,
+        options: new.options.clone(),
+    })
+}
+
 /// The version in a generated crate's `VERSION` file (the generator's default when absent).
 pub(crate) fn current_version(root: &Path, t: &Target) -> Result<Version> {
     match crate_version(&root.join(t.release))? {
@@ -203,8 +224,15 @@ pub fn run(args: &[String]) -> Result<()> {
 
     let mut breaking = Vec::new();
     for t in TARGETS {
-        let old = from.inputs(&root, t)?;
         let new = to.inputs(&root, t)?;
+        let old = match &from {
+            // A crate added after the revision: everything it has is new.
+            Source::Git(rev) if git(&root, &["cat-file", "-e", &format!("{rev}:{}", t.model)])?.is_none() => {
+                println!("{} is not at {rev}: a new crate, compared with an empty model", t.model);
+                before_first_release(&new)?
+            }
+            _ => from.inputs(&root, t)?,
+        };
         let api = diff::diff(&old, &new).with_context(|| format!("diffing {}", t.model))?;
         let version = current_version(&root, t)?;
         println!(
@@ -307,7 +335,9 @@ pub(crate) fn record_update(
     }
     let from = current_version(root, t)?;
     let bump = from.required_bump(api.impact(), true);
-    let to = from.bumped(bump);
+    // A crate's first vendoring (no `VERSION` yet) releases the starting version as it is.
+    let first_release = crate_version(&root.join(t.release))?.is_none();
+    let to = if first_release { from } else { from.bumped(bump) };
     let retired = diff::retired_members(old, new, &to.to_string())
         .with_context(|| format!("diffing {}", t.model))?;
     let retired_path = dir.join(codegen::retired::FILE);
@@ -322,12 +352,26 @@ pub(crate) fn record_update(
     }
     let changelog_path = dir.join(CHANGELOG_FILE);
     let changelog = read_optional(&changelog_path)?.unwrap_or_default();
-    let text = insert_entry(&changelog, &changelog_entry(&api, from, to, updated));
+    let entry = if first_release {
+        format!(
+            "## {to}\n\n{updated}\n\nFirst release: the crate is new, so every operation and type is listed as added.\n\n{}",
+            api.render_markdown()
+        )
+    } else {
+        changelog_entry(&api, from, to, updated)
+    };
+    let text = insert_entry(&changelog, &entry);
     std::fs::write(&changelog_path, text)
         .with_context(|| format!("writing {}", changelog_path.display()))?;
     let version_path = dir.join(VERSION_FILE);
     std::fs::write(&version_path, format!("{to}\n"))
         .with_context(|| format!("writing {}", version_path.display()))?;
+    if first_release {
+        return Ok(format!(
+            "{}: first release {to}; entry added to {}/{CHANGELOG_FILE}; run `cargo xtask codegen`",
+            t.out, t.release
+        ));
+    }
     Ok(format!(
         "{}: {} ({} bump) {from} -> {to}; entry added to {}/{CHANGELOG_FILE}; run `cargo xtask codegen`",
         t.out,
@@ -381,6 +425,20 @@ mod tests {
         let mut without = args("member_removed");
         without.pop();
         run(&without).expect("without the flag a breaking change is only reported");
+    }
+
+    /// A crate with no model on the older side is diffed against an empty model: every
+    /// operation and type is an addition, nothing breaks.
+    #[test]
+    fn a_new_crate_is_all_additions() {
+        let new = fixture("member_removed", "new");
+        let api = diff::diff(&before_first_release(&new).unwrap(), &new).unwrap();
+        assert!(api.count(diff::Impact::Breaking) == 0, "{}", api.render_text());
+        assert!(
+            api.render_text().contains("new operation"),
+            "{}",
+            api.render_text()
+        );
     }
 
     fn fixture(case: &str, side: &str) -> Inputs {

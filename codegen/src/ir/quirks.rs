@@ -136,6 +136,10 @@ pub fn apply_limits(
     Ok(())
 }
 
+/// Why an unsigned operation without an action needs no permission.
+pub const UNSIGNED_NO_PERMISSION: &str = "the model marks it `noAuth`: it is sent unsigned, so no IAM \
+     policy is evaluated (the token or client secret it carries, if any, authorizes it)";
+
 fn split_member<'a>(member: &'a str, what: &str) -> Result<(&'a str, &'a str)> {
     member
         .split_once('.')
@@ -144,6 +148,11 @@ fn split_member<'a>(member: &'a str, what: &str) -> Result<(&'a str, &'a str)> {
 
 /// Fills [`IamModel::operation_permissions`] and [`IamModel::policy_max_chars`] from the
 /// privilege model's operation links and the overrides.
+///
+/// An operation needs no permission when the overrides say so, or when the service model marks
+/// it unsigned (`noAuth`) and the privilege model lists no action for it
+/// ([`UNSIGNED_NO_PERMISSION`]); it needs its linked action otherwise; and with neither, its
+/// permission is unknown.
 pub fn apply_permissions(
     model: &mut IamModel,
     shapes: &[Shape],
@@ -225,7 +234,15 @@ pub fn apply_permissions(
                 .position(|a| a.operation.as_deref() == Some(op.wire_name.as_str()));
             let no_permission = no_permission
                 .get(op.wire_name.as_str())
-                .map(|w| (*w).to_owned());
+                .map(|w| (*w).to_owned())
+                .or_else(|| {
+                    // An unsigned operation that the privilege model does not list carries no
+                    // identity for IAM to authorize. One it does list keeps its action: that
+                    // action is evaluated in a resource policy (STS's AssumeRoleWithWebIdentity
+                    // is unsigned, and `sts:AssumeRoleWithWebIdentity` is granted in the role's
+                    // trust policy).
+                    (op.unsigned && linked.is_none()).then(|| UNSIGNED_NO_PERMISSION.to_owned())
+                });
             OperationPermission {
                 operation: op.wire_name.clone(),
                 module: op.module.clone(),

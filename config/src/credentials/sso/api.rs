@@ -55,15 +55,31 @@ pub trait SsoApi: Send + Sync + fmt::Debug {
 }
 
 /// The [`SsoApi`] the providers and `sts sso-login` use unless given another, for calls made
-/// with `config` (its transport, proxies, CA bundle, timeouts, retries and clock; the endpoint
-/// is the SSO services' own, per region) and `env` (for settings such as `AWS_ENDPOINT_URL_SSO`).
+/// with `config` (its transport, proxies, CA bundle, timeouts, retries, FIPS and dual-stack
+/// settings and clock) and `env` (for the endpoint settings below): the generated `sso` and
+/// `ssooidc` clients.
 ///
-/// No client of the `sso` and `sso-oidc` services is built in yet: this returns an
-/// implementation whose every call fails with [`SsoApiError::NotWired`]. Backing it with the
-/// generated `sso` and `ssooidc` crates is a change to this function only.
+/// Each call is sent to the region it is given (the session's `sso_region`), unsigned (the
+/// operations are `noAuth`: the configuration's credentials are never asked for). The endpoint
+/// is the service's own for that region, unless `AWS_ENDPOINT_URL_SSO` (portal) or
+/// `AWS_ENDPOINT_URL_SSO_OIDC` (SSO-OIDC), else `AWS_ENDPOINT_URL`, names another, as aws-config
+/// reads them (`AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` ignores them). The configuration's own
+/// `endpoint_url` is STS's and is not used. Inside a tokio runtime the async clients send;
+/// elsewhere the blocking ones do (feature `blocking`).
+///
+/// Without the crate's `sso` feature (on by default; the generated clients are about 270 KB of
+/// the stripped default-chain hello-world) this is [`NotWired`]: every call fails with
+/// [`SsoApiError::NotWired`], which names the feature.
 pub fn default_api(config: &Config, env: Arc<dyn Env>) -> Arc<dyn SsoApi> {
-    let _ = (config, env);
-    Arc::new(NotWired)
+    #[cfg(feature = "sso")]
+    {
+        super::generated_api::new(config, env)
+    }
+    #[cfg(not(feature = "sso"))]
+    {
+        let _ = (config, env);
+        Arc::new(NotWired)
+    }
 }
 
 /// The [`SsoApi`] with no service behind it: every call is [`SsoApiError::NotWired`].
@@ -135,12 +151,15 @@ pub enum SsoApiError {
         /// The service's message.
         message: String,
     },
-    /// The request did not get an answer (connection, timeout, unreadable response).
+    /// The request did not get an answer (connection, timeout, unreadable or incomplete
+    /// response), or could not be sent (no endpoint for the region, an input the model refuses,
+    /// an unreadable endpoint setting).
     Transport {
         /// What went wrong.
         reason: String,
     },
-    /// No client of the service is built in (see [`default_api`]).
+    /// No client of the service is behind the [`SsoApi`] ([`NotWired`], for callers that want
+    /// no remote calls).
     NotWired {
         /// The operation, `sso:GetRoleCredentials` or `sso-oidc:...`.
         operation: &'static str,
@@ -158,7 +177,8 @@ impl fmt::Display for SsoApiError {
             SsoApiError::Transport { reason } => write!(f, "no answer: {reason}"),
             SsoApiError::NotWired { operation } => write!(
                 f,
-                "{operation} cannot be called: this build has no IAM Identity Center (sso/sso-oidc) client"
+                "{operation} cannot be called: this build has no IAM Identity Center (sso/sso-oidc) client \
+                 (stsgen-config's `sso` feature is off)"
             ),
         }
     }

@@ -21,9 +21,9 @@
 //!
 //! The remote calls go through the [`SsoApi`] trait: one method per operation of the `sso` and
 //! `sso-oidc` models, with plain request and response structs that mirror them. [`default_api`]
-//! is what the providers use unless given another; until a client of those services is built
-//! in, it answers every call with [`SsoApiError::NotWired`], which the providers report as a
-//! typed error naming the profile and the operation.
+//! is what the providers use unless given another: the generated `sso` and `ssooidc` clients,
+//! unsigned, with the configuration's transport. The services' errors arrive as typed
+//! [`SsoApiError`]s, which the providers report naming the profile and the operation.
 //!
 //! Access tokens, refresh tokens, client secrets, device codes and role credentials never appear
 //! in `Debug`, `Display`, errors or logs.
@@ -53,6 +53,8 @@ pub use token::{
 
 mod api;
 pub use api::*;
+#[cfg(feature = "sso")]
+mod generated_api;
 
 /// The token providers of one credentials source, one per cache file, so that the refresh
 /// throttle and single flight hold across refreshes and across profiles of one session.

@@ -784,7 +784,7 @@ fn without_a_client_registration_the_token_is_not_refreshed() {
 }
 
 #[test]
-fn without_a_service_client_the_profile_fails_with_a_typed_error() {
+fn with_no_service_behind_the_api_the_profile_fails_with_a_typed_error() {
     let env = MemoryEnv::new()
         .with_var("HOME", "/h")
         .with_file("/h/.aws/config", SESSION_CONFIG)
@@ -799,6 +799,7 @@ fn without_a_service_client_the_profile_fails_with_a_typed_error() {
             clock: TestClock::new().service(),
             ..sts::Config::new()
         })
+        .sso_api(Arc::new(NotWired))
         .build();
     let err = block(provider.provide_credentials()).unwrap_err();
     assert!(
@@ -1052,11 +1053,23 @@ fn device_login_needs_sso_settings_and_reports_conflicts() {
     );
     let err = login("missing").unwrap_err().to_string();
     assert_eq!(err, "profile `missing`: does not exist");
-    // Not wired: a typed error naming the operation.
-    let err = block(SsoLogin::new("clash").env(env.clone()).run(|_| {})).unwrap_err();
+    // An API with no service behind it: a typed error naming the operation.
+    let err = block(
+        SsoLogin::new("clash")
+            .env(env.clone())
+            .api(Arc::new(NotWired))
+            .run(|_| {}),
+    )
+    .unwrap_err();
     assert!(matches!(err, SsoLoginError::Profile { .. }));
     std::fs::write(home.join(".aws/config"), SESSION_CONFIG).unwrap();
-    let err = block(SsoLogin::new("dev").env(env).run(|_| {})).unwrap_err();
+    let err = block(
+        SsoLogin::new("dev")
+            .env(env)
+            .api(Arc::new(NotWired))
+            .run(|_| {}),
+    )
+    .unwrap_err();
     assert!(
         matches!(
             err,
