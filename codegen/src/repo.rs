@@ -32,16 +32,28 @@ pub struct Target {
 }
 
 /// Everything `cargo xtask codegen` regenerates.
-pub const TARGETS: &[Target] = &[Target {
-    out: "generated/sts",
-    release: "model/sts",
-    model: "model/sts/service-2.json",
-    privileges: Some("model/iam/sts.json"),
-    endpoint_rules: Some("model/sts/endpoint-rule-set-1.json"),
-    crate_name: "sts",
-    overrides: Some("overrides/sts.json"),
-    endpoint_tests: Some("tests/data/endpoint-rules/sts/endpoint-tests-1.json"),
-}];
+pub const TARGETS: &[Target] = &[
+    Target {
+        out: "generated/sts",
+        release: "model/sts",
+        model: "model/sts/service-2.json",
+        privileges: Some("model/iam/sts.json"),
+        endpoint_rules: Some("model/sts/endpoint-rule-set-1.json"),
+        crate_name: "sts",
+        overrides: Some("overrides/sts.json"),
+        endpoint_tests: Some("tests/data/endpoint-rules/sts/endpoint-tests-1.json"),
+    },
+    Target {
+        out: "generated/signin",
+        release: "model/signin",
+        model: "model/signin/service-2.json",
+        privileges: Some("model/iam/signin.json"),
+        endpoint_rules: Some("model/signin/endpoint-rule-set-1.json"),
+        crate_name: "signin",
+        overrides: None,
+        endpoint_tests: Some("tests/data/endpoint-rules/signin/endpoint-tests-1.json"),
+    },
+];
 
 /// The partition data every target uses.
 pub const PARTITIONS: &str = "model/partitions.json";

