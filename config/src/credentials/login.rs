@@ -21,10 +21,11 @@
 //! - Nothing of the tokens, keys or the DPoP key appears in `Debug`, errors or logs.
 //!
 //! The refresh call goes through a crate-private trait (`SigninTokenApi`), mapped onto the
-//! `signin` model's `CreateOAuth2Token`. Until the generated `signin` crate backs it, a
-//! refresh fails with a typed error that says so (the cached token is used while valid).
+//! `signin` model's `CreateOAuth2Token`; the generated `signin` crate backs it (see [`client`]),
+//! tests give fakes.
 
 mod cache;
+mod client;
 mod dpop;
 
 use std::fmt;
@@ -81,8 +82,6 @@ impl fmt::Debug for CreateOAuth2TokenRequest {
 
 /// Why `CreateOAuth2Token` failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-// Made by `SigninTokenApi` implementations: the tests' until the `signin` crate backs it.
-#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) enum SigninError {
     /// `AccessDeniedException`: its `error` code (`TOKEN_EXPIRED`, `USER_CREDENTIALS_CHANGED`,
     /// `INSUFFICIENT_PERMISSIONS`, `AUTHCODE_EXPIRED`) and `message`.
@@ -92,8 +91,6 @@ pub(crate) enum SigninError {
     Service { code: String, message: String },
     /// No answer, an unreadable one, or the request could not be made (what happened).
     Request(String),
-    /// No `signin` client is wired into this build.
-    NotWired,
 }
 
 impl SigninError {
@@ -125,10 +122,6 @@ impl fmt::Display for SigninError {
             SigninError::AccessDenied { error, message } => write!(f, "access denied ({error}: {})", short(message)),
             SigninError::Service { code, message } => write!(f, "{code}: {}", short(message)),
             SigninError::Request(what) => write!(f, "{}", short(what)),
-            SigninError::NotWired => f.write_str(
-                "refreshing a console sign-in session needs the sign-in service's CreateOAuth2Token, which this \
-                 build of stsgen-config does not include yet",
-            ),
         }
     }
 }
@@ -136,28 +129,45 @@ impl fmt::Display for SigninError {
 impl std::error::Error for SigninError {}
 
 /// Makes the `DPoP` header of the refresh request. Given to [`SigninTokenApi`] so the header is
-/// made for the URL the request really goes to.
-#[derive(Clone, Copy)]
-#[cfg_attr(not(test), allow(dead_code))]
-pub(crate) struct DpopProofs<'a> {
-    key: &'a DpopKey,
-    clock: &'a ServiceClock,
+/// made for the URL each attempt really goes to.
+#[derive(Clone)]
+pub(crate) struct DpopProofs {
+    key: Arc<DpopKey>,
+    clock: ServiceClock,
 }
 
-impl fmt::Debug for DpopProofs<'_> {
+impl fmt::Debug for DpopProofs {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("DpopProofs(..)")
     }
 }
 
-#[cfg_attr(not(test), allow(dead_code))]
-impl DpopProofs<'_> {
-    /// The `DPoP` header value for `POST` to `url` (the endpoint's URL of the operation,
-    /// `https://<region>.signin.aws.amazon.com/v1/token` in the `aws` partition), now.
-    pub(crate) fn header_for(&self, url: &str) -> Result<String, SigninError> {
+impl DpopProofs {
+    /// The `DPoP` header value for a request with method `htm` to `url` (the final URL of the
+    /// operation, `https://<region>.signin.aws.amazon.com/v1/token` in the `aws` partition),
+    /// now by the configuration's clock.
+    pub(crate) fn header_for(&self, htm: &str, url: &str) -> Result<String, SigninError> {
         self.key
-            .proof("POST", url, self.clock.now())
+            .proof(htm, url, self.clock.now())
             .map_err(|e| SigninError::Request(format!("DPoP proof: {e}")))
+    }
+}
+
+/// What a refresh call is made with besides its input: the region, the provider's
+/// configuration (transport, proxies, CA bundle, timeouts, retries, clock) and environment
+/// (the sign-in endpoint override).
+#[derive(Clone, Copy)]
+pub(crate) struct SigninCall<'a> {
+    pub(crate) region: Option<&'a str>,
+    pub(crate) config: &'a Config,
+    pub(crate) env: &'a dyn Env,
+}
+
+impl fmt::Debug for SigninCall<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SigninCall")
+            .field("region", &self.region)
+            .finish_non_exhaustive()
     }
 }
 
@@ -165,40 +175,23 @@ impl DpopProofs<'_> {
 pub(crate) trait SigninTokenApi: Send + Sync + fmt::Debug {
     /// `signin:CreateOAuth2Token` of the `signin` model (`Signin`, 2023-01-01, restJson1):
     /// `POST /v1/token` with `input` as the JSON payload (`tokenInput`), **unsigned**
-    /// (`smithy.api#noAuth`), endpoint parameters `Region` = `region` and
-    /// `IsControlPlane = false`, and the header `DPoP: <dpop.header_for(url)>` for the request's
-    /// final URL. The output is the payload `tokenOutput`; `AccessDeniedException` (with its
-    /// `error` member) is [`SigninError::AccessDenied`], other errors
+    /// (`smithy.api#noAuth`), endpoint parameters `Region` = `call.region` and
+    /// `IsControlPlane = false`, and the header `DPoP: <dpop.header_for("POST", url)>` for the
+    /// request's final URL. The output is the payload `tokenOutput`; `AccessDeniedException`
+    /// (with its `error` member) is [`SigninError::AccessDenied`], other errors
     /// [`SigninError::Service`] or [`SigninError::Request`].
     fn create_oauth2_token<'a>(
         &'a self,
-        region: Option<&'a str>,
+        call: SigninCall<'a>,
         input: CreateOAuth2TokenRequest,
-        dpop: DpopProofs<'a>,
+        dpop: DpopProofs,
     ) -> BoxFuture<'a, Result<CreateOAuth2TokenResponse, SigninError>>;
 }
 
-/// The refresh call until the generated `signin` crate backs [`SigninTokenApi`]: always
-/// [`SigninError::NotWired`].
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct NotWiredSignin;
-
-impl SigninTokenApi for NotWiredSignin {
-    fn create_oauth2_token<'a>(
-        &'a self,
-        _region: Option<&'a str>,
-        _input: CreateOAuth2TokenRequest,
-        _dpop: DpopProofs<'a>,
-    ) -> BoxFuture<'a, Result<CreateOAuth2TokenResponse, SigninError>> {
-        Box::pin(async { Err(SigninError::NotWired) })
-    }
-}
-
-/// The refresh call every login provider uses unless a test gives another. **Where the
-/// generated `signin` client plugs in**: return an implementation of [`SigninTokenApi`] over
-/// it (built from the provider's configuration: transport, timeouts, no credentials).
+/// The refresh call every login provider uses unless a test gives another: the generated
+/// `signin` client, with the provider's configuration.
 pub(crate) fn default_signin() -> Arc<dyn SigninTokenApi> {
-    Arc::new(NotWiredSignin)
+    Arc::new(client::GeneratedSignin)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -212,8 +205,9 @@ pub(crate) struct LoginLoader {
     env: Arc<dyn Env>,
     signin: Arc<dyn SigninTokenApi>,
     clock: ServiceClock,
-    /// The region of the refresh call when the token does not name one (`signInRegion`).
-    region: Option<String>,
+    /// The configuration of the refresh call (its region is used when the token names none in
+    /// `signInRegion`); `None`: the environment's, read at the refresh.
+    config: Option<Config>,
     /// Refresh when the access token expires within this (5 minutes unless the builder's
     /// `refresh_ahead` says otherwise, so the outer cache and the file agree).
     refresh_window: Duration,
@@ -226,7 +220,10 @@ impl fmt::Debug for LoginLoader {
         f.debug_struct("LoginLoader")
             .field("session", &self.session)
             .field("profile", &self.profile)
-            .field("region", &self.region)
+            .field(
+                "region",
+                &self.config.as_ref().and_then(|c| c.region.as_deref()),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -388,15 +385,31 @@ impl LoginLoader {
             grant_type: REFRESH_GRANT.to_owned(),
             refresh_token: Some(token.refresh_token.clone()),
         };
-        let region = token.sign_in_region.as_deref().or(self.region.as_deref());
+        let from_env;
+        let config = match &self.config {
+            Some(c) => c,
+            None => {
+                let mut c = Config::from_env_with("Signin", &*self.env)
+                    .map_err(|e| format!("CreateOAuth2Token: {e}"))?;
+                c.clock = self.clock.clone();
+                from_env = c;
+                &from_env
+            }
+        };
+        let region = token.sign_in_region.as_deref().or(config.region.as_deref());
         tracing::debug!(session = %self.session, region = ?region, "refreshing console sign-in credentials");
         let proofs = DpopProofs {
-            key: &key,
-            clock: &self.clock,
+            key: Arc::new(key),
+            clock: self.clock.clone(),
+        };
+        let call = SigninCall {
+            region,
+            config,
+            env: &*self.env,
         };
         let out = self
             .signin
-            .create_oauth2_token(region, input, proofs)
+            .create_oauth2_token(call, input, proofs)
             .await
             .map_err(|e| format!("CreateOAuth2Token: {e}"))?;
         if out.access_token.access_key_id.is_empty()
@@ -511,14 +524,13 @@ impl LoginProviderBuilder {
             .as_ref()
             .map(|c| c.clock.clone())
             .unwrap_or_default();
-        let region = self.config.as_ref().and_then(|c| c.region.clone());
         let loader = LoginLoader {
             session: self.session,
             profile: self.profile,
             env: self.env,
             signin: self.signin,
             clock: clock.clone(),
-            region,
+            config: self.config,
             refresh_window: self.cache.refresh_ahead,
             last_attempt: Mutex::new(None),
         };
@@ -529,5 +541,7 @@ impl LoginProviderBuilder {
     }
 }
 
+#[cfg(test)]
+mod server_tests;
 #[cfg(test)]
 mod tests;
