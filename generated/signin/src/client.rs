@@ -320,6 +320,12 @@ impl Client {
 pub fn resolve_endpoint(
     config: &Config,
 ) -> ::std::result::Result<::stsgen_runtime::endpoint::Endpoint, ::std::string::String> {
+    let params = endpoint_params(config).build().map_err(|e| e.to_string())?;
+    crate::endpoint::resolve(&params).map_err(|e| e.to_string())
+}
+/// The endpoint parameters bound to `config`'s settings, to which an operation
+/// adds its own (`staticContextParams`).
+pub(crate) fn endpoint_params(config: &Config) -> crate::endpoint::ParamsBuilder {
     let mut builder = crate::endpoint::Params::builder();
     if let ::std::option::Option::Some(v) = config.endpoint_url.clone() {
         builder = builder.endpoint(v);
@@ -337,8 +343,7 @@ pub fn resolve_endpoint(
     ) {
         builder = builder.use_fips(v);
     }
-    let params = builder.build().map_err(|e| e.to_string())?;
-    crate::endpoint::resolve(&params).map_err(|e| e.to_string())
+    builder
 }
 /// An operation input that [`Client::send`] can send.
 pub trait OperationInput: sealed::Sealed + Send {

@@ -420,8 +420,16 @@ impl CreateOAuth2TokenInput {
         ::stsgen_runtime::error::SdkError<CreateOAuth2TokenError>,
     > {
         self.validate()?;
-        let endpoint = crate::client::resolve_endpoint(config)
-            .map_err(::stsgen_runtime::error::SdkError::Endpoint)?;
+        let endpoint = {
+            let params = crate::client::endpoint_params(config)
+                .is_control_plane(false)
+                .build()
+                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(
+                    e.to_string(),
+                ))?;
+            crate::endpoint::resolve(&params)
+                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(e.to_string()))?
+        };
         Ok(::stsgen_runtime::client::OperationCall {
             name: "CreateOAuth2Token",
             signing_name: "signin",

@@ -709,8 +709,16 @@ impl IntrospectOAuth2TokenWithIamInput {
         ::stsgen_runtime::error::SdkError<IntrospectOAuth2TokenWithIamError>,
     > {
         self.validate()?;
-        let endpoint = crate::client::resolve_endpoint(config)
-            .map_err(::stsgen_runtime::error::SdkError::Endpoint)?;
+        let endpoint = {
+            let params = crate::client::endpoint_params(config)
+                .is_o_auth_endpoint(true)
+                .build()
+                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(
+                    e.to_string(),
+                ))?;
+            crate::endpoint::resolve(&params)
+                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(e.to_string()))?
+        };
         Ok(::stsgen_runtime::client::OperationCall {
             name: "IntrospectOAuth2TokenWithIAM",
             signing_name: "signin",

@@ -513,8 +513,16 @@ impl ListResourcePermissionStatementsInput {
         ::stsgen_runtime::error::SdkError<ListResourcePermissionStatementsError>,
     > {
         self.validate()?;
-        let endpoint = crate::client::resolve_endpoint(config)
-            .map_err(::stsgen_runtime::error::SdkError::Endpoint)?;
+        let endpoint = {
+            let params = crate::client::endpoint_params(config)
+                .is_control_plane(true)
+                .build()
+                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(
+                    e.to_string(),
+                ))?;
+            crate::endpoint::resolve(&params)
+                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(e.to_string()))?
+        };
         Ok(::stsgen_runtime::client::OperationCall {
             name: "ListResourcePermissionStatements",
             signing_name: "signin",
