@@ -23,10 +23,8 @@ use stsgen_runtime::config::Env;
 use stsgen_runtime::error::{SdkError, TransportError, TransportErrorKind};
 use stsgen_runtime::future::BoxFuture;
 
-use super::cache::AccessToken;
-use super::{
-    CreateOAuth2TokenRequest, CreateOAuth2TokenResponse, DpopProofs, SigninError, SigninTokenApi,
-};
+use super::api::{CreateOAuth2TokenRequest, DpopProofs, SigninCall, SigninError, SigninTokenApi};
+use super::cache::{AccessToken, CreateOAuth2TokenResponse};
 
 /// The name of the header that carries the proof.
 const DPOP_HEADER: &str = "dpop";
@@ -65,7 +63,7 @@ pub(crate) fn signin_config(
 impl SigninTokenApi for GeneratedSignin {
     fn create_oauth2_token<'a>(
         &'a self,
-        call: super::SigninCall<'a>,
+        call: SigninCall<'a>,
         input: CreateOAuth2TokenRequest,
         dpop: DpopProofs,
     ) -> BoxFuture<'a, Result<CreateOAuth2TokenResponse, SigninError>> {

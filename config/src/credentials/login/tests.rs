@@ -13,8 +13,9 @@ use stsgen_runtime::credentials::{CredentialsError, ProvideCredentials, ServiceC
 use stsgen_runtime::future::BoxFuture;
 use stsgen_runtime::json::JsonValue;
 
-use super::cache::AccessToken;
+use super::api::SigninError;
 use super::cache::{self, CacheError, LoginToken};
+use super::cache::{AccessToken, CreateOAuth2TokenResponse};
 use super::dpop::tests::{verify, AWS_CONFIG_KEY};
 use super::*;
 
