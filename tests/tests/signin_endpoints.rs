@@ -85,7 +85,10 @@ fn each_operation_goes_to_the_endpoint_its_static_context_params_select() {
                 "https://us-east-1.signin.aws.amazon.com/v1/token".to_owned(),
                 false
             ),
-            ("https://signin.us-east-1.api.aws/list-sessions".to_owned(), true),
+            (
+                "https://signin.us-east-1.api.aws/list-sessions".to_owned(),
+                true
+            ),
             (
                 "https://us-east-1.oauth.signin.aws/v1/token?x-amz-token-request-type=bearer"
                     .to_owned(),
