@@ -370,3 +370,26 @@ fn other_service_errors_and_an_unreachable_service_are_typed_errors() {
     );
     assert_clean("transport error", &e);
 }
+
+#[test]
+fn an_unreadable_answer_is_a_typed_error_that_shows_none_of_it() {
+    // Cut short inside the new secret, and complete but without the required `tokenType`.
+    let cut = tokens();
+    let cut = cut[..cut.find(NEW_SECRET).unwrap() + 8].to_owned();
+    let untyped = tokens().replace(r#""tokenType":"aws_sigv4","#, "");
+    for (name, body, says) in [("cut", cut, "JSON"), ("untyped", untyped, "tokenType")] {
+        let server = FakeSignin::start(vec![(200, None, body)]);
+        let (file, p, _) = provider_at(name, &server.url, at(T0 - 1));
+        let before = std::fs::read(&file).unwrap();
+        let e = rt().block_on(p.provide_credentials()).unwrap_err();
+        let text = format!("{e} {e:?}");
+        assert!(
+            text.contains("CreateOAuth2Token") && text.contains(says),
+            "{name}: {text}"
+        );
+        assert_clean(name, &text);
+        assert!(!text.contains(&NEW_SECRET[..8]), "{name}: {text}");
+        server.finish();
+        assert_eq!(std::fs::read(&file).unwrap(), before, "{name}: file kept");
+    }
+}
