@@ -177,6 +177,10 @@ fn claims_of(proof: &str) -> BTreeMap<String, JsonValue> {
         (Some(AWS_CONFIG_X), Some(AWS_CONFIG_Y)),
         "the proof names the cache file's key"
     );
+    let (x, y) = super::dpop::DpopKey::from_pem(AWS_CONFIG_KEY)
+        .unwrap()
+        .jwk_coordinates();
+    assert_eq!((get("x"), get("y")), (Some(x.as_str()), Some(y.as_str())));
     let JsonValue::Object(claims) = verify(proof) else {
         panic!("claims are not an object")
     };
