@@ -32,38 +32,50 @@ pub struct Target {
 }
 
 /// Everything `cargo xtask codegen` regenerates.
-pub const TARGETS: &[Target] = &[Target {
-    out: "generated/sts",
-    release: "model/sts",
-    model: "model/sts/service-2.json",
-    privileges: Some("model/iam/sts.json"),
-    endpoint_rules: Some("model/sts/endpoint-rule-set-1.json"),
-    crate_name: "sts",
-    overrides: Some("overrides/sts.json"),
-    endpoint_tests: Some("tests/data/endpoint-rules/sts/endpoint-tests-1.json"),
-},
-// IAM Identity Center: the portal's GetRoleCredentials and SSO-OIDC's CreateToken,
-// RegisterClient and StartDeviceAuthorization, for the credential chain's SSO provider.
-Target {
-    out: "generated/sso",
-    release: "model/sso",
-    model: "model/sso/service-2.json",
-    privileges: Some("model/iam/sso.json"),
-    endpoint_rules: Some("model/sso/endpoint-rule-set-1.json"),
-    crate_name: "sso",
-    overrides: None,
-    endpoint_tests: Some("tests/data/endpoint-rules/sso/endpoint-tests-1.json"),
-},
-Target {
-    out: "generated/ssooidc",
-    release: "model/ssooidc",
-    model: "model/ssooidc/service-2.json",
-    privileges: Some("model/iam/ssooidc.json"),
-    endpoint_rules: Some("model/ssooidc/endpoint-rule-set-1.json"),
-    crate_name: "ssooidc",
-    overrides: None,
-    endpoint_tests: Some("tests/data/endpoint-rules/ssooidc/endpoint-tests-1.json"),
-}];
+pub const TARGETS: &[Target] = &[
+    Target {
+        out: "generated/sts",
+        release: "model/sts",
+        model: "model/sts/service-2.json",
+        privileges: Some("model/iam/sts.json"),
+        endpoint_rules: Some("model/sts/endpoint-rule-set-1.json"),
+        crate_name: "sts",
+        overrides: Some("overrides/sts.json"),
+        endpoint_tests: Some("tests/data/endpoint-rules/sts/endpoint-tests-1.json"),
+    },
+    // IAM Identity Center: the portal's GetRoleCredentials and SSO-OIDC's CreateToken,
+    // RegisterClient and StartDeviceAuthorization, for the credential chain's SSO provider.
+    Target {
+        out: "generated/sso",
+        release: "model/sso",
+        model: "model/sso/service-2.json",
+        privileges: Some("model/iam/sso.json"),
+        endpoint_rules: Some("model/sso/endpoint-rule-set-1.json"),
+        crate_name: "sso",
+        overrides: None,
+        endpoint_tests: Some("tests/data/endpoint-rules/sso/endpoint-tests-1.json"),
+    },
+    Target {
+        out: "generated/ssooidc",
+        release: "model/ssooidc",
+        model: "model/ssooidc/service-2.json",
+        privileges: Some("model/iam/ssooidc.json"),
+        endpoint_rules: Some("model/ssooidc/endpoint-rule-set-1.json"),
+        crate_name: "ssooidc",
+        overrides: None,
+        endpoint_tests: Some("tests/data/endpoint-rules/ssooidc/endpoint-tests-1.json"),
+    },
+    Target {
+        out: "generated/signin",
+        release: "model/signin",
+        model: "model/signin/service-2.json",
+        privileges: Some("model/iam/signin.json"),
+        endpoint_rules: Some("model/signin/endpoint-rule-set-1.json"),
+        crate_name: "signin",
+        overrides: None,
+        endpoint_tests: Some("tests/data/endpoint-rules/signin/endpoint-tests-1.json"),
+    },
+];
 
 /// The partition data every target uses.
 pub const PARTITIONS: &str = "model/partitions.json";

@@ -1170,9 +1170,13 @@ fn sso_login_and_sso_profiles_report_what_is_missing() {
         status: 400,
         headers: vec![
             ("Content-Type".into(), "application/json".into()),
-            ("x-amzn-ErrorType".into(), "InvalidClientMetadataException".into()),
+            (
+                "x-amzn-ErrorType".into(),
+                "InvalidClientMetadataException".into(),
+            ),
         ],
-        body: br#"{"error":"invalid_client_metadata","error_description":"no such scope"}"#.to_vec(),
+        body: br#"{"error":"invalid_client_metadata","error_description":"no such scope"}"#
+            .to_vec(),
     });
     let mut with_oidc = envs.to_vec();
     with_oidc.push(("AWS_ENDPOINT_URL_SSO_OIDC", oidc.url.as_str()));
@@ -1186,7 +1190,9 @@ fn sso_login_and_sso_profiles_report_what_is_missing() {
     let received = oidc.received();
     assert_eq!(received.len(), 1, "{received:?}");
     assert!(
-        received[0].request_line.starts_with("POST /client/register "),
+        received[0]
+            .request_line
+            .starts_with("POST /client/register "),
         "{received:?}"
     );
     let out = run_env(&["export-credentials", "--profile", "dev"], false, &envs);

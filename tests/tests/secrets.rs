@@ -1117,9 +1117,15 @@ fn the_generated_sso_clients_leak_nothing() {
             1 => json(
                 200,
                 None,
-                format!(r#"{{"accessToken":"{ACCESS}x","expiresIn":3600,"refreshToken":"{REFRESH}x","tokenType":"Bearer"}}"#),
+                format!(
+                    r#"{{"accessToken":"{ACCESS}x","expiresIn":3600,"refreshToken":"{REFRESH}x","tokenType":"Bearer"}}"#
+                ),
             ),
-            _ => json(400, Some("InvalidGrantException"), r#"{"message":"bad grant"}"#.to_owned()),
+            _ => json(
+                400,
+                Some("InvalidGrantException"),
+                r#"{"message":"bad grant"}"#.to_owned(),
+            ),
         }
     });
     let env = Arc::new(
@@ -1155,9 +1161,18 @@ fn the_generated_sso_clients_leak_nothing() {
                 .await
                 .unwrap();
             assert_eq!(role.secret_access_key, RESP_SECRET);
-            let token = api.create_token("eu-west-1", refresh.clone()).await.unwrap();
-            assert_eq!(token.refresh_token.as_deref(), Some(&*format!("{REFRESH}x")));
-            let err = api.create_token("eu-west-1", refresh.clone()).await.unwrap_err();
+            let token = api
+                .create_token("eu-west-1", refresh.clone())
+                .await
+                .unwrap();
+            assert_eq!(
+                token.refresh_token.as_deref(),
+                Some(&*format!("{REFRESH}x"))
+            );
+            let err = api
+                .create_token("eu-west-1", refresh.clone())
+                .await
+                .unwrap_err();
             format!("{role:?} {token:?} {refresh:?} {err:?} {err}")
         })
     });
@@ -1166,11 +1181,175 @@ fn the_generated_sso_clients_leak_nothing() {
     assert_eq!(received[0].header("x-amz-sso_bearer_token"), Some(ACCESS));
     assert!(received[1].body.contains(REFRESH) && received[1].body.contains(SECRET));
     let log = log.lock().unwrap().clone();
-    assert!(log.contains("sending request"), "TRACE events were captured:\n{log}");
+    assert!(
+        log.contains("sending request"),
+        "TRACE events were captured:\n{log}"
+    );
     for (what, text) in [("Debug and errors", &shown), ("tracing output", &log)] {
         assert_clean(what, text);
         for m in [ACCESS, REFRESH, SECRET] {
             assert!(!text.contains(m), "{what} leaks {m}:\n{text}");
         }
     }
+}
+
+/// Console sign-in refreshes through the generated `signin` crate (async, and blocking outside a
+/// runtime): the cached and the new access keys, session tokens and refresh tokens, and the DPoP
+/// private key stay out of Debug, errors and everything traced, for a refresh that succeeds and
+/// one the service refuses.
+#[test]
+fn login_refresh_through_the_signin_crate_leaks_nothing() {
+    use std::collections::BTreeMap;
+    use std::path::{Path, PathBuf};
+    use stsgen_config::credentials::LoginProvider;
+    use stsgen_runtime::config::Env;
+
+    const OLD_SECRET: &str = "LoginOldSecretMARKERm1";
+    const OLD_TOKEN: &str = "LoginOldTokenMARKERn2";
+    const OLD_REFRESH: &str = "LoginOldRefreshMARKERp3";
+    const NEW_SECRET: &str = "LoginNewSecretMARKERs4";
+    const NEW_TOKEN: &str = "LoginNewTokenMARKERv5";
+    const NEW_REFRESH: &str = "LoginNewRefreshMARKERx6";
+    const KEY_BODY: &str = "MHcCAQEEIBMB/RwQERsVoqWRQG4zK8CnaAa5dfrpbm+9tFdBh3z4oAoGCCqGSM49\nAwEHoUQDQgAEWb1VLi1EA2hJaTz4yYuxSELvY+1GAfL+8rUTCAdiFid87Bf6GY+s\n2+1RpqDv0RpZiDIMCrZrsAh+RK9S3QCaGA==";
+    const SESSION: &str = "arn:aws:iam::123456789012:user/Admin";
+    let clean = |what: &str, text: &str| {
+        assert_clean(what, text);
+        for m in [
+            OLD_SECRET,
+            OLD_TOKEN,
+            OLD_REFRESH,
+            NEW_SECRET,
+            NEW_TOKEN,
+            NEW_REFRESH,
+            "MHcCAQEE",
+            "2+1RpqDv0RpZ",
+        ] {
+            assert!(!text.contains(m), "{what} leaks {m}:\n{text}");
+        }
+    };
+
+    /// Variables from a map, files from the disk (the refresh writes the real file).
+    #[derive(Debug)]
+    struct DiskEnv(BTreeMap<String, String>);
+    impl Env for DiskEnv {
+        fn var_os(&self, name: &str) -> Option<std::ffi::OsString> {
+            self.0.get(name).map(Into::into)
+        }
+        fn read_file(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+            std::fs::read(path)
+        }
+    }
+
+    let server = stsgen_tests::FaultServer::start(|n, _| {
+        let json = |status: u16, error_type: Option<&str>, body: String| {
+            let mut headers = vec![("Content-Type".into(), "application/json".into())];
+            if let Some(t) = error_type {
+                headers.push(("x-amzn-ErrorType".into(), t.into()));
+            }
+            stsgen_tests::Fault::Respond {
+                status,
+                headers,
+                body: body.into_bytes(),
+            }
+        };
+        match n {
+            // The async and the blocking refresh succeed; the third is refused.
+            0 | 1 => json(
+                200,
+                None,
+                format!(
+                    r#"{{"accessToken":{{"accessKeyId":"ASIANEWLOGIN","secretAccessKey":"{NEW_SECRET}","sessionToken":"{NEW_TOKEN}"}},"tokenType":"aws_sigv4","expiresIn":900,"refreshToken":"{NEW_REFRESH}"}}"#
+                ),
+            ),
+            _ => json(
+                403,
+                Some("AccessDeniedException"),
+                r#"{"error":"TOKEN_EXPIRED","message":"The session has expired."}"#.to_owned(),
+            ),
+        }
+    });
+    let dir: PathBuf =
+        std::env::temp_dir().join(format!("stsgen-secrets-login-{}", std::process::id()));
+    let file = dir.join(format!(
+        "{}.json",
+        stsgen_runtime::sigv4::sha256_hex(SESSION.as_bytes())
+    ));
+    let write_token = |expires: SystemTime| {
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let key =
+            format!("-----BEGIN EC PRIVATE KEY-----\n{KEY_BODY}\n-----END EC PRIVATE KEY-----\n");
+        std::fs::write(
+            &file,
+            format!(
+                r#"{{"accessToken": {{"accessKeyId": "ASIAOLDLOGIN", "secretAccessKey": "{OLD_SECRET}", "sessionToken": "{OLD_TOKEN}",
+"accountId": "123456789012", "expiresAt": "{}"}}, "tokenType": "aws_sigv4", "refreshToken": "{OLD_REFRESH}",
+"clientId": "arn:aws:signin:::devtools/same-device", "dpopKey": {}, "signInRegion": "us-east-1"}}"#,
+                stsgen_runtime::DateTime::from(expires).format_rfc3339(),
+                stsgen_runtime::json::quote(&key)
+            ),
+        )
+        .unwrap();
+    };
+    let provider = || {
+        let vars = BTreeMap::from([
+            (
+                "AWS_LOGIN_CACHE_DIRECTORY".to_owned(),
+                dir.display().to_string(),
+            ),
+            ("AWS_ENDPOINT_URL_SIGNIN".to_owned(), server.url.clone()),
+        ]);
+        let mut config = sts::Config::new();
+        config.retry.initial_backoff = Duration::from_millis(1);
+        LoginProvider::builder(SESSION)
+            .profile_name("dev")
+            .env(Arc::new(DiskEnv(vars)))
+            .config(config)
+            .build()
+    };
+    let now = SystemTime::now();
+    let capture = Capture::default();
+    let log = capture.log.clone();
+    tracing::subscriber::with_default(capture, || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        // Async: due for a refresh, refreshed.
+        write_token(now + Duration::from_secs(60));
+        let p = provider();
+        let c = rt.block_on(p.provide_credentials()).unwrap();
+        assert_eq!(c.secret_access_key(), NEW_SECRET);
+        clean("refreshed credentials Debug", &format!("{c:?} {p:?}"));
+        // Blocking, outside any runtime: the generated crate's blocking client.
+        write_token(now + Duration::from_secs(60));
+        let p = provider();
+        let c = p.provide_credentials_blocking().unwrap();
+        assert_eq!(c.secret_access_key(), NEW_SECRET);
+        clean("blocking refresh Debug", &format!("{c:?} {p:?}"));
+        // Expired and refused: the error says what to do, and nothing secret.
+        write_token(now - Duration::from_secs(60));
+        let p = provider();
+        let e = rt.block_on(p.provide_credentials()).unwrap_err();
+        assert!(
+            e.to_string().contains("CreateOAuth2Token")
+                && e.to_string().contains("aws login --profile dev"),
+            "{e}"
+        );
+        clean("refused refresh error", &format!("{e} {e:?}"));
+    });
+    // Each request carried the refresh token and a proof (the secrets were on the wire).
+    let received = server.received();
+    assert_eq!(received.len(), 3, "one request per refresh");
+    for r in &received {
+        assert!(r.body.contains(OLD_REFRESH), "{}", r.request_line);
+        assert!(r.header("dpop").is_some(), "{:?}", r.headers);
+    }
+    let log = log.lock().unwrap();
+    assert!(
+        log.contains("CreateOAuth2Token"),
+        "the call was traced:\n{log}"
+    );
+    clean("tracing output", &log);
+    let _ = std::fs::remove_dir_all(&dir);
 }

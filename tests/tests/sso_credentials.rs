@@ -336,15 +336,30 @@ fn the_default_api_speaks_sso_oidc() {
             None,
             r#"{"accessToken":"new-access","tokenType":"Bearer","expiresIn":28800,"refreshToken":"new-refresh"}"#,
         ),
-        3 => portal_answer(400, Some("AuthorizationPendingException"), r#"{"error":"authorization_pending"}"#),
+        3 => portal_answer(
+            400,
+            Some("AuthorizationPendingException"),
+            r#"{"error":"authorization_pending"}"#,
+        ),
         4 => portal_answer(400, Some("SlowDownException"), r#"{"error":"slow_down"}"#),
-        5 => portal_answer(400, Some("ExpiredTokenException"), r#"{"error":"expired_token"}"#),
-        6 => portal_answer(400, Some("InvalidGrantException"), r#"{"error":"invalid_grant","message":"refresh token revoked"}"#),
-        _ => portal_answer(400, Some("InvalidClientException"), r#"{"error":"invalid_client","message":"no such client"}"#),
+        5 => portal_answer(
+            400,
+            Some("ExpiredTokenException"),
+            r#"{"error":"expired_token"}"#,
+        ),
+        6 => portal_answer(
+            400,
+            Some("InvalidGrantException"),
+            r#"{"error":"invalid_grant","message":"refresh token revoked"}"#,
+        ),
+        _ => portal_answer(
+            400,
+            Some("InvalidClientException"),
+            r#"{"error":"invalid_client","message":"no such client"}"#,
+        ),
     });
-    let env: Arc<dyn Env> = Arc::new(
-        MemoryEnv::new().with_var("AWS_ENDPOINT_URL_SSO_OIDC", server.url.as_str()),
-    );
+    let env: Arc<dyn Env> =
+        Arc::new(MemoryEnv::new().with_var("AWS_ENDPOINT_URL_SSO_OIDC", server.url.as_str()));
     let api = default_api(&config("http://127.0.0.1:9/unused-sts"), env);
     let rt = runtime();
 
@@ -360,11 +375,17 @@ fn the_default_api_speaks_sso_oidc() {
         ))
         .unwrap();
     assert_eq!(
-        (registered.client_id.as_str(), registered.client_secret.as_str()),
+        (
+            registered.client_id.as_str(),
+            registered.client_secret.as_str()
+        ),
         ("cid", "csecret")
     );
     assert_eq!(
-        (registered.client_id_issued_at, registered.client_secret_expires_at),
+        (
+            registered.client_id_issued_at,
+            registered.client_secret_expires_at
+        ),
         (Some(1_893_456_000), 1_901_232_000)
     );
     let started = rt
@@ -378,7 +399,12 @@ fn the_default_api_speaks_sso_oidc() {
         ))
         .unwrap();
     assert_eq!(
-        (started.device_code.as_str(), started.user_code.as_str(), started.expires_in, started.interval),
+        (
+            started.device_code.as_str(),
+            started.user_code.as_str(),
+            started.expires_in,
+            started.interval
+        ),
         ("dcode", "ABCD-EFGH", 600, Some(1))
     );
     let refresh = CreateTokenRequest {
@@ -392,7 +418,11 @@ fn the_default_api_speaks_sso_oidc() {
         .block_on(api.create_token("eu-west-1", refresh.clone()))
         .unwrap();
     assert_eq!(
-        (token.access_token.as_str(), token.expires_in, token.refresh_token.as_deref()),
+        (
+            token.access_token.as_str(),
+            token.expires_in,
+            token.refresh_token.as_deref()
+        ),
         ("new-access", 28800, Some("new-refresh"))
     );
     let errors: Vec<SsoApiError> = (0..5)

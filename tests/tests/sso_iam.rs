@@ -12,7 +12,12 @@ fn every_sso_portal_operation_needs_no_permission() {
     let ops: Vec<&str> = sso::iam::OPERATIONS.iter().map(|o| o.operation).collect();
     assert_eq!(
         ops,
-        ["GetRoleCredentials", "ListAccountRoles", "ListAccounts", "Logout"]
+        [
+            "GetRoleCredentials",
+            "ListAccountRoles",
+            "ListAccounts",
+            "Logout"
+        ]
     );
     for op in sso::iam::OPERATIONS {
         assert!(!op.permission_unknown, "{op:?}");
@@ -38,7 +43,8 @@ fn sso_oidc_links_only_its_signed_operation_to_an_action() {
     let with_iam = ssooidc::iam::permissions("CreateTokenWithIAM").unwrap();
     assert_eq!(with_iam.actions, ["sso-oauth:CreateTokenWithIAM"]);
     assert!(with_iam.no_permission_needed.is_none() && !with_iam.permission_unknown);
-    let policy = ssooidc::iam::least_privilege_policy(&["CreateToken", "CreateTokenWithIAM"]).unwrap();
+    let policy =
+        ssooidc::iam::least_privilege_policy(&["CreateToken", "CreateTokenWithIAM"]).unwrap();
     let json = policy.to_json();
     assert!(json.contains("\"sso-oauth:CreateTokenWithIAM\""), "{json}");
     assert!(!json.contains("CreateToken\""), "{json}");

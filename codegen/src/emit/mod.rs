@@ -403,7 +403,9 @@ fn lib_rs(svc: &Service, has_tests: bool, has_roundtrip: bool) -> TokenStream {
         #crate_docs
         #![deny(missing_docs)]
         #![allow(deprecated)]
-        #![allow(clippy::large_enum_variant, clippy::result_large_err, clippy::too_many_arguments, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+        // `should_implement_trait`: a builder setter is named after its member, and a member can be
+        // named like an operator method (`sub`, the subject claim of Signin's token introspection).
+        #![allow(clippy::large_enum_variant, clippy::result_large_err, clippy::too_many_arguments, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::should_implement_trait)]
 
         /// Build and service errors.
         pub mod error {

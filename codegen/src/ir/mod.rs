@@ -12,7 +12,7 @@ mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, ensure, Context, Result};
 
 use crate::docs::html_to_markdown;
 use crate::model::service::{self as m, XmlNamespace};
@@ -507,6 +507,113 @@ pub struct Operation {
     pub http_binding: Option<HttpBinding>,
     /// `httpChecksumRequired`: the request carries a `Content-MD5` header.
     pub checksum_required: bool,
+    /// `staticContextParams`: endpoint rule-set parameters this operation sets to fixed values
+    /// (Signin's control-plane operations set `IsControlPlane = true`), sorted by name. Empty
+    /// when the service has no endpoint rule set.
+    pub static_context_params: Vec<StaticContextParam>,
+}
+
+/// One `staticContextParams` entry, checked against the rule set's parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaticContextParam {
+    /// The rule set's parameter name (`IsControlPlane`).
+    pub wire_name: String,
+    /// Its `ParamsBuilder` setter (`is_control_plane`); set once the rule set is lowered.
+    pub rust_name: String,
+    /// The value.
+    pub value: StaticContextValue,
+}
+
+/// The value of a [`StaticContextParam`], of the parameter's type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StaticContextValue {
+    /// A `boolean` parameter.
+    Boolean(bool),
+    /// A `string` parameter.
+    String(String),
+    /// A `stringArray` parameter.
+    StringArray(Vec<String>),
+}
+
+/// The `staticContextParams` of an operation, values typed by their JSON (checked against the
+/// rule set later, in [`resolve_static_context_params`]).
+fn static_context_params(
+    params: Option<&BTreeMap<String, serde_json::Value>>,
+    path: &str,
+) -> Result<Vec<StaticContextParam>> {
+    let mut out = Vec::new();
+    for (name, entry) in params.into_iter().flatten() {
+        let value = match entry.get("value") {
+            Some(serde_json::Value::Bool(b)) => StaticContextValue::Boolean(*b),
+            Some(serde_json::Value::String(t)) => StaticContextValue::String(t.clone()),
+            Some(serde_json::Value::Array(items)) => StaticContextValue::StringArray(
+                items
+                    .iter()
+                    .map(|i| i.as_str().map(str::to_owned))
+                    .collect::<Option<Vec<_>>>()
+                    .with_context(|| {
+                        format!("{path}.staticContextParams.{name}.value: a list of non-strings")
+                    })?,
+            ),
+            _ => bail!(
+                "{path}.staticContextParams.{name}: expected {{\"value\": <boolean, string or list of strings>}}"
+            ),
+        };
+        out.push(StaticContextParam {
+            wire_name: name.clone(),
+            rust_name: String::new(),
+            value,
+        });
+    }
+    Ok(out)
+}
+
+/// Checks each operation's `staticContextParams` against the rule set's parameters (a name the
+/// rule set lacks, or a value of another type, is an error naming both) and names their
+/// setters; without a rule set they have nothing to set and are dropped.
+fn resolve_static_context_params(
+    operations: &mut [Operation],
+    endpoints: Option<&endpoints::EndpointModel>,
+) -> Result<()> {
+    for op in operations {
+        let Some(model) = endpoints else {
+            op.static_context_params.clear();
+            continue;
+        };
+        for p in &mut op.static_context_params {
+            let param = model
+                .params
+                .iter()
+                .find(|q| q.wire_name == p.wire_name)
+                .with_context(|| {
+                    format!(
+                        "operation `{}`: staticContextParams names `{}`, which the endpoint rule set does not declare",
+                        op.wire_name, p.wire_name
+                    )
+                })?;
+            let fits = matches!(
+                (&param.ty, &p.value),
+                (
+                    endpoints::ParamType::Boolean,
+                    StaticContextValue::Boolean(_)
+                ) | (endpoints::ParamType::String, StaticContextValue::String(_))
+                    | (
+                        endpoints::ParamType::StringArray,
+                        StaticContextValue::StringArray(_)
+                    )
+            );
+            ensure!(
+                fits,
+                "operation `{}`: staticContextParams gives `{}` a {:?}, but the endpoint rule set declares it {:?}",
+                op.wire_name,
+                p.wire_name,
+                p.value,
+                param.ty
+            );
+            p.rust_name = param.rust_name.clone();
+        }
+    }
+    Ok(())
 }
 
 /// One variant of an operation's error enum.
@@ -1142,6 +1249,7 @@ pub fn lower(sources: &Sources, options: &Options) -> Result<Service> {
             host_prefix,
             http_binding: None,
             checksum_required: op.http_checksum_required.unwrap_or(false),
+            static_context_params: static_context_params(op.static_context_params.as_ref(), &path)?,
         });
     }
 
@@ -1361,6 +1469,7 @@ pub fn lower(sources: &Sources, options: &Options) -> Result<Service> {
         ),
         None => None,
     };
+    resolve_static_context_params(&mut operations, endpoints.as_ref())?;
     let service_id = meta
         .service_id
         .clone()

@@ -137,7 +137,8 @@ pub fn apply_limits(
 }
 
 /// Why an unsigned operation without an action needs no permission.
-pub const UNSIGNED_NO_PERMISSION: &str = "the model marks it `noAuth`: it is sent unsigned, so no IAM \
+pub const UNSIGNED_NO_PERMISSION: &str =
+    "the model marks it `noAuth`: it is sent unsigned, so no IAM \
      policy is evaluated (the token or client secret it carries, if any, authorizes it)";
 
 fn split_member<'a>(member: &'a str, what: &str) -> Result<(&'a str, &'a str)> {

@@ -568,3 +568,84 @@ fn unsigned_operations_need_no_permission_unless_the_privilege_model_lists_them(
         "{fetch:?}"
     );
 }
+
+/// The signin model (its rule set reads `IsControlPlane` and `IsOAuthEndpoint`, which the
+/// operations set through `staticContextParams`), its service model edited by `edit`.
+fn lower_signin_with(edit: impl FnOnce(&mut serde_json::Value)) -> anyhow::Result<Service> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let read = |rel: &str| std::fs::read_to_string(root.join(rel)).expect(rel);
+    let mut model: serde_json::Value =
+        serde_json::from_str(&read("model/signin/service-2.json")).unwrap();
+    edit(&mut model);
+    let inputs = Inputs {
+        service_model: model.to_string(),
+        privileges: None,
+        endpoint_rules: Some(read("model/signin/endpoint-rule-set-1.json")),
+        partitions: Some(read("model/partitions.json")),
+        options: Options::default(),
+    };
+    let sources = Sources::parse(&inputs)?;
+    lower(&sources, &inputs.options)
+}
+
+#[test]
+fn static_context_params_are_typed_and_checked_against_the_rule_set() {
+    use super::{StaticContextParam, StaticContextValue};
+    let svc = lower_signin_with(|_| {}).unwrap();
+    let params = |op: &str| {
+        svc.operations
+            .iter()
+            .find(|o| o.wire_name == op)
+            .unwrap()
+            .static_context_params
+            .clone()
+    };
+    let param = |wire: &str, rust: &str, value: bool| StaticContextParam {
+        wire_name: wire.to_owned(),
+        rust_name: rust.to_owned(),
+        value: StaticContextValue::Boolean(value),
+    };
+    assert_eq!(
+        params("CreateOAuth2Token"),
+        [param("IsControlPlane", "is_control_plane", false)]
+    );
+    assert_eq!(
+        params("ListSessions"),
+        [param("IsControlPlane", "is_control_plane", true)]
+    );
+    assert_eq!(
+        params("CreateBearerToken"),
+        [param("IsOAuthEndpoint", "is_o_auth_endpoint", true)]
+    );
+
+    // A parameter the rule set lacks, and a value of the wrong type, are errors naming them.
+    let e = lower_signin_with(|m| {
+        m["operations"]["ListSessions"]["staticContextParams"] =
+            serde_json::json!({"IsDataPlane": {"value": true}});
+    })
+    .unwrap_err();
+    let e = format!("{e:#}");
+    assert!(
+        e.contains("ListSessions") && e.contains("`IsDataPlane`") && e.contains("does not declare"),
+        "{e}"
+    );
+    let e = lower_signin_with(|m| {
+        m["operations"]["ListSessions"]["staticContextParams"] =
+            serde_json::json!({"IsControlPlane": {"value": "yes"}});
+    })
+    .unwrap_err();
+    let e = format!("{e:#}");
+    assert!(
+        e.contains("ListSessions") && e.contains("`IsControlPlane`") && e.contains("Boolean"),
+        "{e}"
+    );
+    let e = lower_signin_with(|m| {
+        m["operations"]["ListSessions"]["staticContextParams"] =
+            serde_json::json!({"IsControlPlane": true});
+    })
+    .unwrap_err();
+    assert!(
+        format!("{e:#}").contains("operations.ListSessions.staticContextParams.IsControlPlane"),
+        "{e:#}"
+    );
+}

@@ -21,10 +21,12 @@
 //! - Nothing of the tokens, keys or the DPoP key appears in `Debug`, errors or logs.
 //!
 //! The refresh call goes through a crate-private trait (`SigninTokenApi`), mapped onto the
-//! `signin` model's `CreateOAuth2Token`. Until the generated `signin` crate backs it, a
-//! refresh fails with a typed error that says so (the cached token is used while valid).
+//! `signin` model's `CreateOAuth2Token`; the generated `signin` crate backs it (see [`client`]),
+//! tests give fakes.
 
+mod api;
 mod cache;
+mod client;
 mod dpop;
 
 use std::fmt;
@@ -40,165 +42,21 @@ use stsgen_runtime::credentials::{
 };
 use stsgen_runtime::future::BoxFuture;
 
+pub(crate) use self::api::{CreateOAuth2TokenRequest, DpopProofs, SigninCall, SigninTokenApi};
 use self::cache::{CacheError, LoginToken};
 use self::dpop::DpopKey;
 use super::common::{cached, CacheSettings, DEFAULT_LOAD_TIMEOUT};
 
-pub(crate) use cache::{CreateOAuth2TokenResponse, PROVIDER_NAME};
+pub(crate) use cache::PROVIDER_NAME;
 /// The least time between two refresh attempts.
 pub(crate) const MIN_REFRESH_INTERVAL: Duration = Duration::from_secs(30);
 /// The `grantType` of a refresh.
 const REFRESH_GRANT: &str = "refresh_token";
 
-// ---------------------------------------------------------------------------------------------
-// The refresh call: the `signin` model's `CreateOAuth2Token`, as plain structs.
-
-/// `CreateOAuth2TokenRequestBody` (the request's JSON payload, `tokenInput`). `Debug` hides the
-/// refresh token.
-#[derive(Clone, PartialEq, Eq)]
-pub(crate) struct CreateOAuth2TokenRequest {
-    /// `clientId`: the `clientId` of the cached token
-    /// (`arn:aws:signin:::devtools/same-device` or `.../cross-device`).
-    pub(crate) client_id: String,
-    /// `grantType`: `refresh_token`.
-    pub(crate) grant_type: String,
-    /// `refreshToken` (sensitive).
-    pub(crate) refresh_token: Option<String>,
-}
-
-impl fmt::Debug for CreateOAuth2TokenRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CreateOAuth2TokenRequest")
-            .field("client_id", &self.client_id)
-            .field("grant_type", &self.grant_type)
-            .field(
-                "refresh_token",
-                &self.refresh_token.as_ref().map(|_| "** redacted **"),
-            )
-            .finish()
-    }
-}
-
-/// Why `CreateOAuth2Token` failed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-// Made by `SigninTokenApi` implementations: the tests' until the `signin` crate backs it.
-#[cfg_attr(not(test), allow(dead_code))]
-pub(crate) enum SigninError {
-    /// `AccessDeniedException`: its `error` code (`TOKEN_EXPIRED`, `USER_CREDENTIALS_CHANGED`,
-    /// `INSUFFICIENT_PERMISSIONS`, `AUTHCODE_EXPIRED`) and `message`.
-    AccessDenied { error: String, message: String },
-    /// Another modeled error (`TooManyRequestsError`, `ValidationException`,
-    /// `InternalServerException`) or an unmodeled one: the error shape or code, and the message.
-    Service { code: String, message: String },
-    /// No answer, an unreadable one, or the request could not be made (what happened).
-    Request(String),
-    /// No `signin` client is wired into this build.
-    NotWired,
-}
-
-impl SigninError {
-    /// Whether only a new `aws login` can help.
-    fn needs_login(&self) -> bool {
-        matches!(self, SigninError::AccessDenied { error, .. }
-            if matches!(error.as_str(), "TOKEN_EXPIRED" | "USER_CREDENTIALS_CHANGED" | "AUTHCODE_EXPIRED"))
-    }
-}
-
-impl fmt::Display for SigninError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let short = |s: &str| -> String {
-            let s: String = s
-                .chars()
-                .take(200)
-                .map(|c| if c.is_control() { ' ' } else { c })
-                .collect();
-            s
-        };
-        match self {
-            SigninError::AccessDenied { error, .. } if error == "INSUFFICIENT_PERMISSIONS" => f.write_str(
-                "access denied (INSUFFICIENT_PERMISSIONS): the signed-in identity may lack permission for the \
-                 `signin:CreateOAuth2Token` action",
-            ),
-            SigninError::AccessDenied { error, message } if self.needs_login() => {
-                write!(f, "the sign-in session has expired or its credentials changed ({error}: {})", short(message))
-            }
-            SigninError::AccessDenied { error, message } => write!(f, "access denied ({error}: {})", short(message)),
-            SigninError::Service { code, message } => write!(f, "{code}: {}", short(message)),
-            SigninError::Request(what) => write!(f, "{}", short(what)),
-            SigninError::NotWired => f.write_str(
-                "refreshing a console sign-in session needs the sign-in service's CreateOAuth2Token, which this \
-                 build of stsgen-config does not include yet",
-            ),
-        }
-    }
-}
-
-impl std::error::Error for SigninError {}
-
-/// Makes the `DPoP` header of the refresh request. Given to [`SigninTokenApi`] so the header is
-/// made for the URL the request really goes to.
-#[derive(Clone, Copy)]
-#[cfg_attr(not(test), allow(dead_code))]
-pub(crate) struct DpopProofs<'a> {
-    key: &'a DpopKey,
-    clock: &'a ServiceClock,
-}
-
-impl fmt::Debug for DpopProofs<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("DpopProofs(..)")
-    }
-}
-
-#[cfg_attr(not(test), allow(dead_code))]
-impl DpopProofs<'_> {
-    /// The `DPoP` header value for `POST` to `url` (the endpoint's URL of the operation,
-    /// `https://<region>.signin.aws.amazon.com/v1/token` in the `aws` partition), now.
-    pub(crate) fn header_for(&self, url: &str) -> Result<String, SigninError> {
-        self.key
-            .proof("POST", url, self.clock.now())
-            .map_err(|e| SigninError::Request(format!("DPoP proof: {e}")))
-    }
-}
-
-/// The sign-in service's token endpoint, as the refresh needs it.
-pub(crate) trait SigninTokenApi: Send + Sync + fmt::Debug {
-    /// `signin:CreateOAuth2Token` of the `signin` model (`Signin`, 2023-01-01, restJson1):
-    /// `POST /v1/token` with `input` as the JSON payload (`tokenInput`), **unsigned**
-    /// (`smithy.api#noAuth`), endpoint parameters `Region` = `region` and
-    /// `IsControlPlane = false`, and the header `DPoP: <dpop.header_for(url)>` for the request's
-    /// final URL. The output is the payload `tokenOutput`; `AccessDeniedException` (with its
-    /// `error` member) is [`SigninError::AccessDenied`], other errors
-    /// [`SigninError::Service`] or [`SigninError::Request`].
-    fn create_oauth2_token<'a>(
-        &'a self,
-        region: Option<&'a str>,
-        input: CreateOAuth2TokenRequest,
-        dpop: DpopProofs<'a>,
-    ) -> BoxFuture<'a, Result<CreateOAuth2TokenResponse, SigninError>>;
-}
-
-/// The refresh call until the generated `signin` crate backs [`SigninTokenApi`]: always
-/// [`SigninError::NotWired`].
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct NotWiredSignin;
-
-impl SigninTokenApi for NotWiredSignin {
-    fn create_oauth2_token<'a>(
-        &'a self,
-        _region: Option<&'a str>,
-        _input: CreateOAuth2TokenRequest,
-        _dpop: DpopProofs<'a>,
-    ) -> BoxFuture<'a, Result<CreateOAuth2TokenResponse, SigninError>> {
-        Box::pin(async { Err(SigninError::NotWired) })
-    }
-}
-
-/// The refresh call every login provider uses unless a test gives another. **Where the
-/// generated `signin` client plugs in**: return an implementation of [`SigninTokenApi`] over
-/// it (built from the provider's configuration: transport, timeouts, no credentials).
+/// The refresh call every login provider uses unless a test gives another: the generated
+/// `signin` client, with the provider's configuration.
 pub(crate) fn default_signin() -> Arc<dyn SigninTokenApi> {
-    Arc::new(NotWiredSignin)
+    Arc::new(client::GeneratedSignin)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -212,8 +70,9 @@ pub(crate) struct LoginLoader {
     env: Arc<dyn Env>,
     signin: Arc<dyn SigninTokenApi>,
     clock: ServiceClock,
-    /// The region of the refresh call when the token does not name one (`signInRegion`).
-    region: Option<String>,
+    /// The configuration of the refresh call (its region is used when the token names none in
+    /// `signInRegion`); `None`: the environment's, read at the refresh.
+    config: Option<Config>,
     /// Refresh when the access token expires within this (5 minutes unless the builder's
     /// `refresh_ahead` says otherwise, so the outer cache and the file agree).
     refresh_window: Duration,
@@ -226,7 +85,10 @@ impl fmt::Debug for LoginLoader {
         f.debug_struct("LoginLoader")
             .field("session", &self.session)
             .field("profile", &self.profile)
-            .field("region", &self.region)
+            .field(
+                "region",
+                &self.config.as_ref().and_then(|c| c.region.as_deref()),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -388,15 +250,28 @@ impl LoginLoader {
             grant_type: REFRESH_GRANT.to_owned(),
             refresh_token: Some(token.refresh_token.clone()),
         };
-        let region = token.sign_in_region.as_deref().or(self.region.as_deref());
+        let from_env;
+        let config = match &self.config {
+            Some(c) => c,
+            None => {
+                let mut c = Config::from_env_with("Signin", &*self.env)
+                    .map_err(|e| format!("CreateOAuth2Token: {e}"))?;
+                c.clock = self.clock.clone();
+                from_env = c;
+                &from_env
+            }
+        };
+        let region = token.sign_in_region.as_deref().or(config.region.as_deref());
         tracing::debug!(session = %self.session, region = ?region, "refreshing console sign-in credentials");
-        let proofs = DpopProofs {
-            key: &key,
-            clock: &self.clock,
+        let proofs = DpopProofs::new(key, self.clock.clone());
+        let call = SigninCall {
+            region,
+            config,
+            env: &*self.env,
         };
         let out = self
             .signin
-            .create_oauth2_token(region, input, proofs)
+            .create_oauth2_token(call, input, proofs)
             .await
             .map_err(|e| format!("CreateOAuth2Token: {e}"))?;
         if out.access_token.access_key_id.is_empty()
@@ -511,14 +386,13 @@ impl LoginProviderBuilder {
             .as_ref()
             .map(|c| c.clock.clone())
             .unwrap_or_default();
-        let region = self.config.as_ref().and_then(|c| c.region.clone());
         let loader = LoginLoader {
             session: self.session,
             profile: self.profile,
             env: self.env,
             signin: self.signin,
             clock: clock.clone(),
-            region,
+            config: self.config,
             refresh_window: self.cache.refresh_ahead,
             last_attempt: Mutex::new(None),
         };
@@ -529,5 +403,7 @@ impl LoginProviderBuilder {
     }
 }
 
+#[cfg(test)]
+mod server_tests;
 #[cfg(test)]
 mod tests;

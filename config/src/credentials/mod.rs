@@ -18,10 +18,12 @@
 //! - `LoginProvider` (feature `login`, on by default): console sign-in, the session `aws login`
 //!   cached in `~/.aws/login/cache/<sha256 of the session>.json` (or
 //!   `AWS_LOGIN_CACHE_DIRECTORY`), refreshed within 5 minutes of expiry (at most once per 30 s)
-//!   with the sign-in service's `CreateOAuth2Token` and a DPoP proof signed with the cached
-//!   P-256 key, and written back atomically with mode 0600; an expired session that cannot be
-//!   refreshed is an error that says to run `aws login`. A profile's `login_session` uses it,
-//!   also as a `source_profile`.
+//!   with the sign-in service's `CreateOAuth2Token` (the generated `signin` crate, unsigned,
+//!   endpoint `AWS_ENDPOINT_URL_SIGNIN` / `AWS_ENDPOINT_URL` when set) and a DPoP proof signed
+//!   with the cached P-256 key, made afresh for each attempt and the URL it is sent to, and
+//!   written back atomically with mode 0600; an expired session that cannot be refreshed is an
+//!   error that says to run `aws login`. A profile's `login_session` uses it, also as a
+//!   `source_profile`.
 //! - [`ContainerCredentialsProvider`] (ECS, Fargate, EKS Pod Identity):
 //!   `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` on the ECS agent (`http://169.254.170.2`), else
 //!   `AWS_CONTAINER_CREDENTIALS_FULL_URI`, which must be `https` or name a host that is, or

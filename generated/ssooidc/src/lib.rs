@@ -69,7 +69,8 @@
     clippy::result_large_err,
     clippy::too_many_arguments,
     clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items
+    clippy::doc_overindented_list_items,
+    clippy::should_implement_trait
 )]
 /// Build and service errors.
 pub mod error {

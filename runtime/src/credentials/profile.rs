@@ -250,9 +250,11 @@ pub fn sso_session_settings(
         let theirs = session.get(key).map(str::trim).filter(|v| !v.is_empty());
         let ours = profile.get(key).map(str::trim);
         let value = match (theirs, ours) {
-            (Some(t), Some(o)) if t != o => return Err(invalid(format!(
+            (Some(t), Some(o)) if t != o => {
+                return Err(invalid(format!(
                 "{key} `{o}` in the profile conflicts with {key} `{t}` of its sso_session `{name}`"
-            ))),
+            )))
+            }
             (Some(t), _) => t.to_owned(),
             // As in aws-config, the profile may supply what its session leaves out.
             (None, Some(o)) if !o.is_empty() => o.to_owned(),

@@ -12,10 +12,6 @@
 //! claims `{"htm":...,"htu":...,"iat":...,"jti":...}` (`jti` a random UUID, `iat` the service
 //! time in seconds), signed with `ECDSA_P256_SHA256_FIXED_SIGNING`.
 
-// The proof is made by `SigninTokenApi` implementations; until the generated `signin` crate
-// backs that trait, only the tests call it.
-#![cfg_attr(not(test), allow(dead_code))]
-
 use std::fmt;
 use std::time::SystemTime;
 
@@ -366,10 +362,10 @@ pub(crate) mod tests {
     /// A published vector: the SEC1 test key of aws-config's `login/dpop.rs` tests
     /// (smithy-lang/smithy-rs, Apache-2.0) and the JWK coordinates those tests expect of it.
     pub(crate) const AWS_CONFIG_KEY: &str = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBMB/RwQERsVoqWRQG4zK8CnaAa5dfrpbm+9tFdBh3z4oAoGCCqGSM49\nAwEHoUQDQgAEWb1VLi1EA2hJaTz4yYuxSELvY+1GAfL+8rUTCAdiFid87Bf6GY+s\n2+1RpqDv0RpZiDIMCrZrsAh+RK9S3QCaGA==\n-----END EC PRIVATE KEY-----\n";
-    const AWS_CONFIG_X: &str = "Wb1VLi1EA2hJaTz4yYuxSELvY-1GAfL-8rUTCAdiFic";
-    const AWS_CONFIG_Y: &str = "fOwX-hmPrNvtUaag79EaWYgyDAq2a7AIfkSvUt0Amhg";
+    pub(crate) const AWS_CONFIG_X: &str = "Wb1VLi1EA2hJaTz4yYuxSELvY-1GAfL-8rUTCAdiFic";
+    pub(crate) const AWS_CONFIG_Y: &str = "fOwX-hmPrNvtUaag79EaWYgyDAq2a7AIfkSvUt0Amhg";
 
-    fn b64url_decode(s: &str) -> Vec<u8> {
+    pub(crate) fn b64url_decode(s: &str) -> Vec<u8> {
         let std: String = s
             .chars()
             .map(|c| match c {

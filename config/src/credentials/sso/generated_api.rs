@@ -109,7 +109,10 @@ sender!(send_sso, sso);
 sender!(send_oidc, ssooidc);
 
 /// An [`SsoApiError`] from a failed call; `service` classifies the operation's own errors.
-fn api_error<E: fmt::Display>(failed: Failed<E>, service: impl FnOnce(E) -> SsoApiError) -> SsoApiError {
+fn api_error<E: fmt::Display>(
+    failed: Failed<E>,
+    service: impl FnOnce(E) -> SsoApiError,
+) -> SsoApiError {
     match failed {
         Failed::Setup(reason) => SsoApiError::Transport { reason },
         Failed::Sdk(SdkError::Service { error, .. }) => service(error),
@@ -140,7 +143,9 @@ impl SsoApi for GeneratedApi {
         region: &'a str,
         request: GetRoleCredentialsRequest,
     ) -> BoxFuture<'a, Result<RoleCredentials, SsoApiError>> {
-        use sso::operation::get_role_credentials::{GetRoleCredentialsError as E, GetRoleCredentialsInput};
+        use sso::operation::get_role_credentials::{
+            GetRoleCredentialsError as E, GetRoleCredentialsInput,
+        };
         Box::pin(async move {
             let config = self.config_for(region, &self.sso_endpoint)?;
             let input = GetRoleCredentialsInput::builder()
@@ -148,7 +153,9 @@ impl SsoApi for GeneratedApi {
                 .account_id(request.account_id)
                 .role_name(request.role_name)
                 .build()
-                .map_err(|e| SsoApiError::Transport { reason: e.to_string() })?;
+                .map_err(|e| SsoApiError::Transport {
+                    reason: e.to_string(),
+                })?;
             let output = send_sso(config, input).await.map_err(|f| {
                 api_error(f, |e| match &e {
                     E::UnauthorizedException(u) => SsoApiError::Unauthorized {
@@ -162,13 +169,21 @@ impl SsoApi for GeneratedApi {
                 .role_credentials()
                 .ok_or_else(|| missing(op, "roleCredentials"))?;
             Ok(RoleCredentials {
-                access_key_id: c.access_key_id().ok_or_else(|| missing(op, "roleCredentials.accessKeyId"))?.to_owned(),
+                access_key_id: c
+                    .access_key_id()
+                    .ok_or_else(|| missing(op, "roleCredentials.accessKeyId"))?
+                    .to_owned(),
                 secret_access_key: c
                     .secret_access_key()
                     .ok_or_else(|| missing(op, "roleCredentials.secretAccessKey"))?
                     .to_owned(),
-                session_token: c.session_token().ok_or_else(|| missing(op, "roleCredentials.sessionToken"))?.to_owned(),
-                expiration: c.expiration().ok_or_else(|| missing(op, "roleCredentials.expiration"))?,
+                session_token: c
+                    .session_token()
+                    .ok_or_else(|| missing(op, "roleCredentials.sessionToken"))?
+                    .to_owned(),
+                expiration: c
+                    .expiration()
+                    .ok_or_else(|| missing(op, "roleCredentials.expiration"))?,
             })
         })
     }
@@ -189,7 +204,9 @@ impl SsoApi for GeneratedApi {
                 .set_refresh_token(request.refresh_token)
                 .set_scope((!request.scope.is_empty()).then_some(request.scope))
                 .build()
-                .map_err(|e| SsoApiError::Transport { reason: e.to_string() })?;
+                .map_err(|e| SsoApiError::Transport {
+                    reason: e.to_string(),
+                })?;
             let output = send_oidc(config, input).await.map_err(|f| {
                 api_error(f, |e| match &e {
                     E::AuthorizationPendingException(_) => SsoApiError::AuthorizationPending,
@@ -203,9 +220,14 @@ impl SsoApi for GeneratedApi {
             })?;
             let op = "CreateToken";
             Ok(CreateTokenResponse {
-                access_token: output.access_token().ok_or_else(|| missing(op, "accessToken"))?.to_owned(),
+                access_token: output
+                    .access_token()
+                    .ok_or_else(|| missing(op, "accessToken"))?
+                    .to_owned(),
                 token_type: output.token_type().map(str::to_owned),
-                expires_in: output.expires_in().ok_or_else(|| missing(op, "expiresIn"))?,
+                expires_in: output
+                    .expires_in()
+                    .ok_or_else(|| missing(op, "expiresIn"))?,
                 refresh_token: output.refresh_token().map(str::to_owned),
             })
         })
@@ -225,7 +247,9 @@ impl SsoApi for GeneratedApi {
                 .set_scopes((!request.scopes.is_empty()).then_some(request.scopes))
                 .set_grant_types((!request.grant_types.is_empty()).then_some(request.grant_types))
                 .build()
-                .map_err(|e| SsoApiError::Transport { reason: e.to_string() })?;
+                .map_err(|e| SsoApiError::Transport {
+                    reason: e.to_string(),
+                })?;
             let output = send_oidc(config, input).await.map_err(|f| {
                 api_error(f, |e| match &e {
                     E::SlowDownException(_) => SsoApiError::SlowDown,
@@ -234,8 +258,14 @@ impl SsoApi for GeneratedApi {
             })?;
             let op = "RegisterClient";
             Ok(RegisterClientResponse {
-                client_id: output.client_id().ok_or_else(|| missing(op, "clientId"))?.to_owned(),
-                client_secret: output.client_secret().ok_or_else(|| missing(op, "clientSecret"))?.to_owned(),
+                client_id: output
+                    .client_id()
+                    .ok_or_else(|| missing(op, "clientId"))?
+                    .to_owned(),
+                client_secret: output
+                    .client_secret()
+                    .ok_or_else(|| missing(op, "clientSecret"))?
+                    .to_owned(),
                 client_id_issued_at: output.client_id_issued_at(),
                 client_secret_expires_at: output
                     .client_secret_expires_at()
@@ -259,7 +289,9 @@ impl SsoApi for GeneratedApi {
                 .client_secret(request.client_secret)
                 .start_url(request.start_url)
                 .build()
-                .map_err(|e| SsoApiError::Transport { reason: e.to_string() })?;
+                .map_err(|e| SsoApiError::Transport {
+                    reason: e.to_string(),
+                })?;
             let output = send_oidc(config, input).await.map_err(|f| {
                 api_error(f, |e| match &e {
                     E::SlowDownException(_) => SsoApiError::SlowDown,
@@ -268,14 +300,22 @@ impl SsoApi for GeneratedApi {
             })?;
             let op = "StartDeviceAuthorization";
             Ok(StartDeviceAuthorizationResponse {
-                device_code: output.device_code().ok_or_else(|| missing(op, "deviceCode"))?.to_owned(),
-                user_code: output.user_code().ok_or_else(|| missing(op, "userCode"))?.to_owned(),
+                device_code: output
+                    .device_code()
+                    .ok_or_else(|| missing(op, "deviceCode"))?
+                    .to_owned(),
+                user_code: output
+                    .user_code()
+                    .ok_or_else(|| missing(op, "userCode"))?
+                    .to_owned(),
                 verification_uri: output
                     .verification_uri()
                     .ok_or_else(|| missing(op, "verificationUri"))?
                     .to_owned(),
                 verification_uri_complete: output.verification_uri_complete().map(str::to_owned),
-                expires_in: output.expires_in().ok_or_else(|| missing(op, "expiresIn"))?,
+                expires_in: output
+                    .expires_in()
+                    .ok_or_else(|| missing(op, "expiresIn"))?,
                 interval: output.interval(),
             })
         })
