@@ -28,11 +28,11 @@ fn code_docs(svc: &Service) -> CodeDocs {
             }
         }
         Protocol::AwsJson { .. } if svc.aws_query_compatible => format!(
-            "the awsQuery code this awsQuery-compatible {protocol} service sends in \
-             `x-amzn-query-error`, else the `X-Amzn-Errortype` header or the body's `__type`"
+            "{protocol}, awsQuery-compatible: the awsQuery code of the `x-amzn-query-error` \
+             header, else the `X-Amzn-Errortype` header or the body's `__type`"
         ),
         Protocol::AwsJson { .. } | Protocol::RestJson1 => format!(
-            "the {protocol} `X-Amzn-Errortype` header, else the body's `code` or `__type`, \
+            "{protocol}: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, \
              namespace and `:` suffix stripped"
         ),
     };
