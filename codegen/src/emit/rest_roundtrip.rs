@@ -423,7 +423,7 @@ pub fn emit_roundtrip(svc: &Service) -> Option<TokenStream> {
         //! Generated round-trip properties: for every operation, output values written as a
         //! restJson response (status code, headers and body) by a test-only writer parse back
         //! to the same value.
-        #![allow(dead_code, unused_imports, unused_mut, clippy::redundant_clone, clippy::needless_borrow, deprecated)]
+        #![allow(dead_code, unused_imports, unused_mut, clippy::redundant_clone, clippy::redundant_closure, clippy::needless_borrow, deprecated)]
 
         #common
 
