@@ -62,15 +62,16 @@ macro_rules! show_error {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let [selector, s0, s1, count, mut rest @ ..] = data else { return };
+    let [selector, s0, s1, count, rest @ ..] = data else { return };
     let status = u16::from_be_bytes([*s0, *s1]);
+    let mut rest: &[u8] = rest;
     let mut headers = HeaderMap::new();
     for _ in 0..count % 8 {
-        let [name, len, tail @ ..] = rest else { break };
-        let len = usize::from(*len).min(tail.len());
+        let &[name, len, ref tail @ ..] = rest else { break };
+        let len = usize::from(len).min(tail.len());
         let (value, tail) = tail.split_at(len);
         rest = tail;
-        let name = NAMES[usize::from(*name) % NAMES.len()];
+        let name = NAMES[usize::from(name) % NAMES.len()];
         if let (Ok(name), Ok(value)) = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_bytes(value)) {
             headers.append(name, value);
         }
