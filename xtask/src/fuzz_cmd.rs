@@ -102,7 +102,10 @@ pub fn run(args: &[String]) -> Result<()> {
 
 /// Fixture models whose generated crates the fuzz targets use (`fuzz/Cargo.toml` depends on
 /// `target/fuzz-crates/<name>`): (fixture under `tests/fixtures/models/`, crate name).
-const FUZZ_CRATES: &[(&str, &str)] = &[("json_sink.json", "json_sink")];
+const FUZZ_CRATES: &[(&str, &str)] = &[
+    ("json_sink.json", "json_sink"),
+    ("rest_sink.json", "rest_sink"),
+];
 
 /// Generates the [`FUZZ_CRATES`] into `target/fuzz-crates/`, so the fuzz workspace builds.
 pub(crate) fn generate_fuzz_crates(root: &Path) -> Result<()> {

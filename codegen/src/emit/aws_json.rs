@@ -442,6 +442,73 @@ fn target_and_content_type(svc: &Service, op: &Operation) -> (String, TokenStrea
     }
 }
 
+/// The body of a JSON protocol's `parse_error` after `let (meta, doc) = ...parse_error_metadata(...)?`
+/// (awsJson and restJson read the code the same way, in the runtime's
+/// `protocol::aws_json::parse_error_metadata`): the modeled error `meta.code()` names, read
+/// from `doc` with its message filled from the metadata and `extra(shape)` run on it (restJson
+/// reads members bound to headers there), else `Unhandled`.
+///
+/// awsQuery-compatible services name errors by their awsQuery code in `x-amzn-query-error`;
+/// without that header the code is the shape name from `__type`, which then selects the same
+/// variant (unless another variant already answers to that name).
+pub(crate) fn classify_error(
+    svc: &Service,
+    op: &Operation,
+    extra: &dyn Fn(ShapeId) -> TokenStream,
+) -> TokenStream {
+    let error_ty = naming::suffixed_ident(&op.rust_name, "Error");
+    let codes: std::collections::BTreeSet<&str> =
+        op.error_variants.iter().map(|v| v.code.as_str()).collect();
+    let arms = op
+        .error_variants
+        .iter()
+        .filter_map(|variant| {
+            let e = variant.shape;
+            let shape_name = svc.shape(e).wire_name.as_str();
+            let also = (svc.aws_query_compatible && !codes.contains(shape_name))
+                .then(|| quote! { | #shape_name });
+            let ty = rust_type(svc, e);
+            let name: Ident = naming::ident(&variant.name);
+            let f = de_fn(svc, e);
+            let fill_message = svc
+                .structure(e)?
+                .members
+                .iter()
+                .any(|m| m.rust_name == "message")
+                .then(|| {
+                    quote! {
+                        if e.message.is_none() {
+                            e.message = e.meta.message().map(::std::borrow::ToOwned::to_owned);
+                        }
+                    }
+                });
+            let extra = extra(e);
+            Some(quote! {
+                #ty::CODE #also => {
+                    let mut e = crate::protocol::de::#f(&doc).map_err(|e| e.with_response(status, body))?;
+                    e.meta = meta;
+                    #fill_message
+                    #extra
+                    #error_ty::#name(e)
+                }
+            })
+        })
+        .collect::<Vec<_>>();
+    if arms.is_empty() {
+        quote! {
+            let _ = doc;
+            #error_ty::Unhandled(::stsgen_runtime::UnhandledError::new(meta))
+        }
+    } else {
+        quote! {
+            match meta.code() {
+                #(#arms)*
+                _ => #error_ty::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
+            }
+        }
+    }
+}
+
 /// The operation's sans-IO protocol functions: `serialize_body`, `request`, `parse_output`,
 /// `parse_error` (the same signatures as awsQuery's, so the client glue is shared).
 pub fn protocol_fns(svc: &Service, op: &Operation) -> TokenStream {
@@ -471,51 +538,7 @@ pub fn protocol_fns(svc: &Service, op: &Operation) -> TokenStream {
             Ok(#output_ty { _request_id: ::std::option::Option::None })
         },
     };
-    // awsQuery-compatible services name errors by their awsQuery code in `x-amzn-query-error`;
-    // without that header the code is the shape name from `__type`, which then selects the
-    // same variant (unless another variant already answers to that name).
-    let codes: std::collections::BTreeSet<&str> =
-        op.error_variants.iter().map(|v| v.code.as_str()).collect();
-    let error_arms = op
-        .error_variants
-        .iter()
-        .filter_map(|variant| {
-            let shape_name = svc.shape(variant.shape).wire_name.as_str();
-            let also = (svc.aws_query_compatible && !codes.contains(shape_name)).then(|| quote! { | #shape_name });
-            let e = variant.shape;
-            let ty = rust_type(svc, e);
-            let name: Ident = naming::ident(&variant.name);
-            let f = de_fn(svc, e);
-            let fill_message = svc.structure(e)?.members.iter().any(|m| m.rust_name == "message").then(|| {
-                quote! {
-                    if e.message.is_none() {
-                        e.message = e.meta.message().map(::std::borrow::ToOwned::to_owned);
-                    }
-                }
-            });
-            Some(quote! {
-                #ty::CODE #also => {
-                    let mut e = crate::protocol::de::#f(&doc).map_err(|e| e.with_response(status, body))?;
-                    e.meta = meta;
-                    #fill_message
-                    #error_ty::#name(e)
-                }
-            })
-        })
-        .collect::<Vec<_>>();
-    let classify = if error_arms.is_empty() {
-        quote! {
-            let _ = doc;
-            #error_ty::Unhandled(::stsgen_runtime::UnhandledError::new(meta))
-        }
-    } else {
-        quote! {
-            match meta.code() {
-                #(#error_arms)*
-                _ => #error_ty::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
-            }
-        }
-    };
+    let classify = classify_error(svc, op, &|_| quote! {});
     let query_compatible = svc.aws_query_compatible;
     quote! {
         /// The `X-Amz-Target` header of the operation's requests.

@@ -5,8 +5,43 @@ use quote::quote;
 
 use crate::emit::doc::doc_attrs;
 use crate::emit::shapes::{deprecated_attr, field_ident, is_copy, member_docs, rust_type};
-use crate::ir::{Operation, Service, ShapeId, ShapeKind};
+use crate::ir::{Operation, Protocol, Service, ShapeId, ShapeKind};
 use crate::naming;
+
+/// The docs of an error's `CODE`, of `code()` and of the error enums' `from_meta`, by
+/// protocol (the protocol and its `awsQueryCompatible` flag come from the IR).
+struct CodeDocs {
+    constant: String,
+    getter: String,
+    classify: String,
+}
+
+fn code_docs(svc: &Service) -> CodeDocs {
+    let protocol = svc.protocol.display_name();
+    let source = match svc.protocol {
+        // awsQuery crates keep the words they always had.
+        Protocol::AwsQuery => {
+            return CodeDocs {
+                constant: " The awsQuery error code that identifies this error on the wire.".to_owned(),
+                getter: " The awsQuery error code.".to_owned(),
+                classify: " Classifies an error by its awsQuery code.".to_owned(),
+            }
+        }
+        Protocol::AwsJson { .. } if svc.aws_query_compatible => format!(
+            "{protocol}, awsQuery-compatible: the awsQuery code of the `x-amzn-query-error` \
+             header, else the `X-Amzn-Errortype` header or the body's `__type`"
+        ),
+        Protocol::AwsJson { .. } | Protocol::RestJson1 => format!(
+            "{protocol}: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, \
+             namespace and `:` suffix stripped"
+        ),
+    };
+    CodeDocs {
+        constant: format!(" The error code that identifies this error on the wire ({source})."),
+        getter: format!(" The error code ({source})."),
+        classify: format!(" Classifies an error by its code ({source})."),
+    }
+}
 
 /// The struct for an exception shape.
 pub fn emit_error_struct(svc: &Service, id: ShapeId) -> TokenStream {
@@ -30,6 +65,11 @@ pub fn emit_error_struct(svc: &Service, id: ShapeId) -> TokenStream {
     let sender = info.sender_fault;
     let retryable = info.retryable.is_some();
     let throttling = info.retryable == Some(true);
+    let CodeDocs {
+        constant: code_doc,
+        getter: code_fn_doc,
+        ..
+    } = code_docs(svc);
 
     let fields = s.members.iter().map(|m| {
         let f = field_ident(m);
@@ -121,7 +161,7 @@ pub fn emit_error_struct(svc: &Service, id: ShapeId) -> TokenStream {
         }
 
         impl #name {
-            /// The awsQuery error code that identifies this error on the wire.
+            #[doc = #code_doc]
             pub const CODE: &'static str = #code;
             /// The model's name for this shape.
             pub const SHAPE_NAME: &'static str = #wire;
@@ -144,7 +184,7 @@ pub fn emit_error_struct(svc: &Service, id: ShapeId) -> TokenStream {
                 &self.meta
             }
 
-            /// The awsQuery error code.
+            #[doc = #code_fn_doc]
             pub fn code(&self) -> &str {
                 Self::CODE
             }
@@ -226,6 +266,11 @@ pub fn emit_operation_error(svc: &Service, op: &Operation) -> TokenStream {
             }
         }
     });
+    let CodeDocs {
+        getter: code_fn_doc,
+        classify: from_meta_doc,
+        ..
+    } = code_docs(svc);
     let modeled_retryable = variants
         .iter()
         .map(|(v, _, ty, _, _)| quote! { #name::#v(_) => #ty::RETRYABLE, });
@@ -244,7 +289,7 @@ pub fn emit_operation_error(svc: &Service, op: &Operation) -> TokenStream {
             /// The operation's name in the model.
             pub const OPERATION_NAME: &'static str = #op_wire;
 
-            /// Classifies an error by its awsQuery code.
+            #[doc = #from_meta_doc]
             pub fn from_meta(meta: ::stsgen_runtime::ErrorMetadata) -> Self {
                 #from_meta_body
             }
@@ -257,7 +302,7 @@ pub fn emit_operation_error(svc: &Service, op: &Operation) -> TokenStream {
                 }
             }
 
-            /// The awsQuery error code.
+            #[doc = #code_fn_doc]
             pub fn code(&self) -> &str {
                 self.meta().code()
             }

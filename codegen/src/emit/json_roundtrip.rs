@@ -22,7 +22,7 @@ use crate::emit::roundtrip::{
     arb_fn, common_helpers, is_composite, reachable, strategy, struct_strategy_body,
 };
 use crate::emit::shapes::{field_ident, rust_type, timestamp_format};
-use crate::ir::{Home, Service, ShapeId, ShapeKind, TimestampFormat};
+use crate::ir::{Home, Member, Service, ShapeId, ShapeKind, TimestampFormat};
 use crate::naming;
 
 fn write_fn(svc: &Service, id: ShapeId) -> Ident {
@@ -54,7 +54,7 @@ fn whole_seconds(svc: &Service, id: ShapeId, member_ts: Option<TimestampFormat>)
 
 /// A strategy for a member's value: like [`strategy`], but HTTP-date timestamps get whole seconds
 /// wherever their format comes from.
-fn value_strategy(svc: &Service, id: ShapeId, member_ts: Option<TimestampFormat>) -> TokenStream {
+pub(super) fn value_strategy(svc: &Service, id: ShapeId, member_ts: Option<TimestampFormat>) -> TokenStream {
     if matches!(svc.shape(id).kind, ShapeKind::Timestamp { .. }) {
         let whole = whole_seconds(svc, id, member_ts);
         return quote! { arb_timestamp(#whole) };
@@ -63,7 +63,7 @@ fn value_strategy(svc: &Service, id: ShapeId, member_ts: Option<TimestampFormat>
 }
 
 /// Statements writing `v` (an expression of type `&T`) of shape `id` to `w`.
-fn write_value(
+pub(super) fn write_value(
     svc: &Service,
     id: ShapeId,
     v: TokenStream,
@@ -92,7 +92,7 @@ fn write_value(
 }
 
 /// The strategy and writer of one structure, list or map.
-fn shape_fns(svc: &Service, id: ShapeId) -> TokenStream {
+pub(super) fn shape_fns(svc: &Service, id: ShapeId) -> TokenStream {
     let arb = arb_fn(svc, id);
     let write = write_fn(svc, id);
     let ty = rust_type(svc, id);
@@ -105,7 +105,7 @@ fn shape_fns(svc: &Service, id: ShapeId) -> TokenStream {
             } else {
                 quote! { _depth }
             };
-            let writer = struct_writer_body(svc, id);
+            let writer = struct_writer_body(svc, id, &|_| true);
             let v = if s.members.is_empty() {
                 quote! { _v }
             } else {
@@ -176,13 +176,18 @@ fn shape_fns(svc: &Service, id: ShapeId) -> TokenStream {
     }
 }
 
-/// Statements writing every member of structure `v` (in scope, `&T`) as object members.
-fn struct_writer_body(svc: &Service, id: ShapeId) -> TokenStream {
+/// Statements writing the members of structure `v` (in scope, `&T`) that `keep` selects as
+/// object members (restJson bodies hold only the members without another location).
+pub(super) fn struct_writer_body(
+    svc: &Service,
+    id: ShapeId,
+    keep: &dyn Fn(&Member) -> bool,
+) -> TokenStream {
     let Some(s) = svc.structure(id) else {
         return quote! { compile_error!("not a structure") };
     };
     let lenient = svc.shape(id).home == Home::Error;
-    let members = s.members.iter().map(|m| {
+    let members = s.members.iter().filter(|m| keep(m)).map(|m| {
         let f = field_ident(m);
         let key = m.json_key();
         let write = write_value(svc, m.target, quote! { x }, m.timestamp_format);
@@ -211,7 +216,7 @@ fn operation_fns(svc: &Service, op: &crate::ir::Operation) -> (TokenStream, Toke
     let (strategy_body, writer, uses_depth) = match op.output {
         Some(id) => (
             struct_strategy_body(svc, id, &path, vec![request_id]),
-            struct_writer_body(svc, id),
+            struct_writer_body(svc, id, &|_| true),
             svc.structure(id)
                 .is_some_and(|s| s.members.iter().any(|m| is_composite(svc, m.target))),
         ),
@@ -269,6 +274,7 @@ pub fn emit_roundtrip(svc: &Service) -> Option<TokenStream> {
         .map(|op| operation_fns(svc, op))
         .unzip();
     let common = common_helpers();
+    let document = arb_document_fn();
     Some(quote! {
         //! Generated round-trip properties: for every operation, output values written as an
         //! awsJson response body by a test-only JSON writer parse back to the same value.
@@ -276,27 +282,7 @@ pub fn emit_roundtrip(svc: &Service) -> Option<TokenStream> {
 
         #common
 
-        /// A small document: strings, booleans, integers, and arrays and objects of them (never
-        /// `null` at the top, which reads as an unset member).
-        fn arb_document() -> BoxedStrategy<::stsgen_runtime::json::JsonValue> {
-            use ::stsgen_runtime::json::JsonValue;
-            let leaf = prop_oneof![
-                arb_string().prop_map(JsonValue::String),
-                any::<bool>().prop_map(JsonValue::Bool),
-                any::<i64>().prop_map(|n| JsonValue::Number(n.to_string())),
-            ];
-            leaf.prop_recursive(2, 8, 3, |inner| {
-                prop_oneof![
-                    ::proptest::collection::vec(inner.clone(), 0..3).prop_map(JsonValue::Array),
-                    ::proptest::collection::vec(("[a-zA-Z]{1,4}", inner), 0..3).prop_map(|members| {
-                        // Object keys are unique, as the parser requires.
-                        let mut seen = ::std::collections::BTreeSet::new();
-                        JsonValue::Object(members.into_iter().filter(|(k, _)| seen.insert(k.clone())).collect())
-                    }),
-                ]
-            })
-            .boxed()
-        }
+        #document
 
         #(#shape_fns)*
 
@@ -323,4 +309,31 @@ pub fn emit_roundtrip(svc: &Service) -> Option<TokenStream> {
 
         #(#props)*
     })
+}
+
+/// `arb_document()`: the strategy of document values, shared with the restJson round trips.
+pub(super) fn arb_document_fn() -> TokenStream {
+    quote! {
+        /// A small document: strings, booleans, integers, and arrays and objects of them (never
+        /// `null` at the top, which reads as an unset member).
+        fn arb_document() -> BoxedStrategy<::stsgen_runtime::json::JsonValue> {
+            use ::stsgen_runtime::json::JsonValue;
+            let leaf = prop_oneof![
+                arb_string().prop_map(JsonValue::String),
+                any::<bool>().prop_map(JsonValue::Bool),
+                any::<i64>().prop_map(|n| JsonValue::Number(n.to_string())),
+            ];
+            leaf.prop_recursive(2, 8, 3, |inner| {
+                prop_oneof![
+                    ::proptest::collection::vec(inner.clone(), 0..3).prop_map(JsonValue::Array),
+                    ::proptest::collection::vec(("[a-zA-Z]{1,4}", inner), 0..3).prop_map(|members| {
+                        // Object keys are unique, as the parser requires.
+                        let mut seen = ::std::collections::BTreeSet::new();
+                        JsonValue::Object(members.into_iter().filter(|(k, _)| seen.insert(k.clone())).collect())
+                    }),
+                ]
+            })
+            .boxed()
+        }
+    }
 }

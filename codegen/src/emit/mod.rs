@@ -14,6 +14,7 @@ pub mod iam;
 pub(crate) mod json_roundtrip;
 pub(crate) mod operation;
 pub(crate) mod rest_json;
+pub(crate) mod rest_roundtrip;
 pub(crate) mod roundtrip;
 pub(crate) mod serialize;
 pub(crate) mod shapes;
@@ -223,12 +224,13 @@ pub(crate) fn emit_crate(svc: &Service, options: &Options) -> Result<GeneratedCr
         }
         None => false,
     };
-    // Round-trip property tests: output values written as a response (awsQuery XML or awsJson
-    // JSON, by a test-only writer) parse back to the same value.
+    // Round-trip property tests: output values written as a response (awsQuery XML, awsJson
+    // JSON, or restJson status, headers and body, by a test-only writer) parse back to the
+    // same value.
     let roundtrip = match svc.protocol {
         Protocol::AwsQuery => roundtrip::emit_roundtrip(svc),
         Protocol::AwsJson { .. } => json_roundtrip::emit_roundtrip(svc),
-        Protocol::RestJson1 => None,
+        Protocol::RestJson1 => rest_roundtrip::emit_roundtrip(svc),
     };
     let has_roundtrip = match roundtrip {
         Some(t) => {

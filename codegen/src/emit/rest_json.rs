@@ -11,7 +11,6 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::aws_json;
-use crate::emit::deserialize::de_fn;
 use crate::emit::serialize::ser_fn;
 use crate::emit::shapes::{field_ident, rust_type, timestamp_format};
 use crate::ir::{
@@ -563,52 +562,18 @@ fn parse_output_fn(svc: &Service, op: &Operation) -> TokenStream {
 fn parse_error_fn(svc: &Service, op: &Operation) -> TokenStream {
     let r = rt();
     let error_ty = naming::suffixed_ident(&op.rust_name, "Error");
-    let arms = op
-        .error_variants
-        .iter()
-        .filter_map(|variant| {
-            let e = variant.shape;
-            let st = svc.structure(e)?;
-            let ty = rust_type(svc, e);
-            let name = naming::ident(&variant.name);
-            let f = de_fn(svc, e);
-            let shape_name = svc.shape(e).wire_name.as_str();
-            let fill_message = st.members.iter().any(|m| m.rust_name == "message").then(|| {
-                quote! {
-                    if e.message.is_none() {
-                        e.message = e.meta.message().map(::std::borrow::ToOwned::to_owned);
-                    }
-                }
-            });
-            let header_members = st.members.iter().filter_map(|m| {
-                let field = field_ident(m);
-                let place = if m.boxed { return None } else { quote! { e.#field } };
-                read_header_member(svc, m, shape_name, place)
-            });
-            Some(quote! {
-                #ty::CODE => {
-                    let mut e = crate::protocol::de::#f(&doc).map_err(|e| e.with_response(status, body))?;
-                    e.meta = meta;
-                    #fill_message
-                    #(#header_members)*
-                    #error_ty::#name(e)
-                }
-            })
-        })
-        .collect::<Vec<_>>();
-    let classify = if arms.is_empty() {
-        quote! {
-            let _ = doc;
-            #error_ty::Unhandled(::stsgen_runtime::UnhandledError::new(meta))
-        }
-    } else {
-        quote! {
-            match meta.code() {
-                #(#arms)*
-                _ => #error_ty::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
-            }
-        }
-    };
+    let classify = aws_json::classify_error(svc, op, &|e| {
+        let Some(st) = svc.structure(e) else {
+            return quote! {};
+        };
+        let shape_name = svc.shape(e).wire_name.as_str();
+        let header_members = st.members.iter().filter_map(|m| {
+            let field = field_ident(m);
+            let place = if m.boxed { return None } else { quote! { e.#field } };
+            read_header_member(svc, m, shape_name, place)
+        });
+        quote! { #(#header_members)* }
+    });
     quote! {
         /// Reads an error response: the modeled error its code names (with its members bound
         /// to headers), or `Unhandled`.

@@ -214,6 +214,18 @@ pub(super) fn struct_strategy_body(
     path: &TokenStream,
     extra: Vec<(Ident, TokenStream)>,
 ) -> TokenStream {
+    struct_strategy_body_with(svc, id, path, extra, &|_, _| None)
+}
+
+/// [`struct_strategy_body`] with some members' field strategies chosen by `field` (given the
+/// member and whether its field is an `Option`), such as restJson members bound to headers.
+pub(super) fn struct_strategy_body_with(
+    svc: &Service,
+    id: ShapeId,
+    path: &TokenStream,
+    extra: Vec<(Ident, TokenStream)>,
+    field: &dyn Fn(&Member, bool) -> Option<TokenStream>,
+) -> TokenStream {
     let Some(s) = svc.structure(id) else {
         return quote! { compile_error!("not a structure") };
     };
@@ -223,10 +235,9 @@ pub(super) fn struct_strategy_body(
     for (i, m) in s.members.iter().enumerate() {
         let f = field_ident(m);
         let b = format_ident!("m{}", i);
-        items.push((
-            member_strategy(svc, m, lenient || !m.required),
-            quote! { #b },
-        ));
+        let optional = lenient || !m.required;
+        let strategy = field(m, optional).unwrap_or_else(|| member_strategy(svc, m, optional));
+        items.push((strategy, quote! { #b }));
         fields.push(quote! { #f: #b });
     }
     for (i, (f, strat)) in extra.into_iter().enumerate() {
