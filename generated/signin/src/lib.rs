@@ -85,6 +85,8 @@ mod constraints;
 mod protocol;
 #[cfg(test)]
 mod generated_tests;
+#[cfg(test)]
+mod roundtrip_tests;
 /// Facts about the service from the model's metadata.
 pub mod meta {
     /// The API version sent as `Version=`.

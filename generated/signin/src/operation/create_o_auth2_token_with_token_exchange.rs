@@ -327,7 +327,7 @@ pub enum CreateOAuth2TokenWithTokenExchangeError {
 impl CreateOAuth2TokenWithTokenExchangeError {
     /// The operation's name in the model.
     pub const OPERATION_NAME: &'static str = "CreateOAuth2TokenWithTokenExchange";
-    /// Classifies an error by its awsQuery code.
+    /// Classifies an error by its code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn from_meta(meta: ::stsgen_runtime::ErrorMetadata) -> Self {
         match meta.code() {
             crate::types::error::InvalidGrantException::CODE => {
@@ -383,7 +383,7 @@ impl CreateOAuth2TokenWithTokenExchangeError {
             CreateOAuth2TokenWithTokenExchangeError::Unhandled(e) => e.meta(),
         }
     }
-    /// The awsQuery error code.
+    /// The error code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn code(&self) -> &str {
         self.meta().code()
     }

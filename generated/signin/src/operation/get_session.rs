@@ -233,7 +233,7 @@ pub enum GetSessionError {
 impl GetSessionError {
     /// The operation's name in the model.
     pub const OPERATION_NAME: &'static str = "GetSession";
-    /// Classifies an error by its awsQuery code.
+    /// Classifies an error by its code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn from_meta(meta: ::stsgen_runtime::ErrorMetadata) -> Self {
         match meta.code() {
             crate::types::error::TooManyRequestsError::CODE => {
@@ -275,7 +275,7 @@ impl GetSessionError {
             GetSessionError::Unhandled(e) => e.meta(),
         }
     }
-    /// The awsQuery error code.
+    /// The error code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn code(&self) -> &str {
         self.meta().code()
     }

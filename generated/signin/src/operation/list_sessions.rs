@@ -172,7 +172,7 @@ pub enum ListSessionsError {
 impl ListSessionsError {
     /// The operation's name in the model.
     pub const OPERATION_NAME: &'static str = "ListSessions";
-    /// Classifies an error by its awsQuery code.
+    /// Classifies an error by its code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn from_meta(meta: ::stsgen_runtime::ErrorMetadata) -> Self {
         match meta.code() {
             crate::types::error::TooManyRequestsError::CODE => {
@@ -210,7 +210,7 @@ impl ListSessionsError {
             ListSessionsError::Unhandled(e) => e.meta(),
         }
     }
-    /// The awsQuery error code.
+    /// The error code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn code(&self) -> &str {
         self.meta().code()
     }

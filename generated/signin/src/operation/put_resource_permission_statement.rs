@@ -206,7 +206,7 @@ pub enum PutResourcePermissionStatementError {
 impl PutResourcePermissionStatementError {
     /// The operation's name in the model.
     pub const OPERATION_NAME: &'static str = "PutResourcePermissionStatement";
-    /// Classifies an error by its awsQuery code.
+    /// Classifies an error by its code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn from_meta(meta: ::stsgen_runtime::ErrorMetadata) -> Self {
         match meta.code() {
             crate::types::error::TooManyRequestsError::CODE => {
@@ -260,7 +260,7 @@ impl PutResourcePermissionStatementError {
             PutResourcePermissionStatementError::Unhandled(e) => e.meta(),
         }
     }
-    /// The awsQuery error code.
+    /// The error code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn code(&self) -> &str {
         self.meta().code()
     }

@@ -16,7 +16,7 @@ pub struct AccessDeniedException {
     pub(crate) meta: ::stsgen_runtime::ErrorMetadata,
 }
 impl AccessDeniedException {
-    /// The awsQuery error code that identifies this error on the wire.
+    /// The error code that identifies this error on the wire (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub const CODE: &'static str = "AccessDeniedException";
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "AccessDeniedException";
@@ -40,7 +40,7 @@ impl AccessDeniedException {
     pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         &self.meta
     }
-    /// The awsQuery error code.
+    /// The error code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn code(&self) -> &str {
         Self::CODE
     }
@@ -95,7 +95,7 @@ pub struct ConflictException {
     pub(crate) meta: ::stsgen_runtime::ErrorMetadata,
 }
 impl ConflictException {
-    /// The awsQuery error code that identifies this error on the wire.
+    /// The error code that identifies this error on the wire (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub const CODE: &'static str = "ConflictException";
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "ConflictException";
@@ -121,7 +121,7 @@ impl ConflictException {
     pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         &self.meta
     }
-    /// The awsQuery error code.
+    /// The error code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn code(&self) -> &str {
         Self::CODE
     }
@@ -172,7 +172,7 @@ pub struct InternalServerException {
     pub(crate) meta: ::stsgen_runtime::ErrorMetadata,
 }
 impl InternalServerException {
-    /// The awsQuery error code that identifies this error on the wire.
+    /// The error code that identifies this error on the wire (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub const CODE: &'static str = "InternalServerException";
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "InternalServerException";
@@ -198,7 +198,7 @@ impl InternalServerException {
     pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         &self.meta
     }
-    /// The awsQuery error code.
+    /// The error code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn code(&self) -> &str {
         Self::CODE
     }
@@ -249,7 +249,7 @@ pub struct InvalidGrantException {
     pub(crate) meta: ::stsgen_runtime::ErrorMetadata,
 }
 impl InvalidGrantException {
-    /// The awsQuery error code that identifies this error on the wire.
+    /// The error code that identifies this error on the wire (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub const CODE: &'static str = "InvalidGrantException";
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "InvalidGrantException";
@@ -275,7 +275,7 @@ impl InvalidGrantException {
     pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         &self.meta
     }
-    /// The awsQuery error code.
+    /// The error code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn code(&self) -> &str {
         Self::CODE
     }
@@ -326,7 +326,7 @@ pub struct InvalidScopeException {
     pub(crate) meta: ::stsgen_runtime::ErrorMetadata,
 }
 impl InvalidScopeException {
-    /// The awsQuery error code that identifies this error on the wire.
+    /// The error code that identifies this error on the wire (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub const CODE: &'static str = "InvalidScopeException";
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "InvalidScopeException";
@@ -352,7 +352,7 @@ impl InvalidScopeException {
     pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         &self.meta
     }
-    /// The awsQuery error code.
+    /// The error code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn code(&self) -> &str {
         Self::CODE
     }
@@ -407,7 +407,7 @@ pub struct ResourceNotFoundException {
     pub(crate) meta: ::stsgen_runtime::ErrorMetadata,
 }
 impl ResourceNotFoundException {
-    /// The awsQuery error code that identifies this error on the wire.
+    /// The error code that identifies this error on the wire (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub const CODE: &'static str = "ResourceNotFoundException";
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "ResourceNotFoundException";
@@ -433,7 +433,7 @@ impl ResourceNotFoundException {
     pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         &self.meta
     }
-    /// The awsQuery error code.
+    /// The error code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn code(&self) -> &str {
         Self::CODE
     }
@@ -488,7 +488,7 @@ pub struct ServiceQuotaExceededException {
     pub(crate) meta: ::stsgen_runtime::ErrorMetadata,
 }
 impl ServiceQuotaExceededException {
-    /// The awsQuery error code that identifies this error on the wire.
+    /// The error code that identifies this error on the wire (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub const CODE: &'static str = "ServiceQuotaExceededException";
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "ServiceQuotaExceededException";
@@ -514,7 +514,7 @@ impl ServiceQuotaExceededException {
     pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         &self.meta
     }
-    /// The awsQuery error code.
+    /// The error code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn code(&self) -> &str {
         Self::CODE
     }
@@ -565,7 +565,7 @@ pub struct ServiceUnavailableException {
     pub(crate) meta: ::stsgen_runtime::ErrorMetadata,
 }
 impl ServiceUnavailableException {
-    /// The awsQuery error code that identifies this error on the wire.
+    /// The error code that identifies this error on the wire (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub const CODE: &'static str = "ServiceUnavailableException";
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "ServiceUnavailableException";
@@ -591,7 +591,7 @@ impl ServiceUnavailableException {
     pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         &self.meta
     }
-    /// The awsQuery error code.
+    /// The error code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn code(&self) -> &str {
         Self::CODE
     }
@@ -642,7 +642,7 @@ pub struct TooManyRequestsError {
     pub(crate) meta: ::stsgen_runtime::ErrorMetadata,
 }
 impl TooManyRequestsError {
-    /// The awsQuery error code that identifies this error on the wire.
+    /// The error code that identifies this error on the wire (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub const CODE: &'static str = "TooManyRequestsError";
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "TooManyRequestsError";
@@ -668,7 +668,7 @@ impl TooManyRequestsError {
     pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         &self.meta
     }
-    /// The awsQuery error code.
+    /// The error code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn code(&self) -> &str {
         Self::CODE
     }
@@ -719,7 +719,7 @@ pub struct ValidationException {
     pub(crate) meta: ::stsgen_runtime::ErrorMetadata,
 }
 impl ValidationException {
-    /// The awsQuery error code that identifies this error on the wire.
+    /// The error code that identifies this error on the wire (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub const CODE: &'static str = "ValidationException";
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "ValidationException";
@@ -745,7 +745,7 @@ impl ValidationException {
     pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         &self.meta
     }
-    /// The awsQuery error code.
+    /// The error code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn code(&self) -> &str {
         Self::CODE
     }

@@ -147,7 +147,7 @@ pub enum ListAccountsError {
 impl ListAccountsError {
     /// The operation's name in the model.
     pub const OPERATION_NAME: &'static str = "ListAccounts";
-    /// Classifies an error by its awsQuery code.
+    /// Classifies an error by its code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn from_meta(meta: ::stsgen_runtime::ErrorMetadata) -> Self {
         match meta.code() {
             crate::types::error::InvalidRequestException::CODE => {
@@ -185,7 +185,7 @@ impl ListAccountsError {
             ListAccountsError::Unhandled(e) => e.meta(),
         }
     }
-    /// The awsQuery error code.
+    /// The error code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn code(&self) -> &str {
         self.meta().code()
     }

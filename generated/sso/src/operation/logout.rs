@@ -107,7 +107,7 @@ pub enum LogoutError {
 impl LogoutError {
     /// The operation's name in the model.
     pub const OPERATION_NAME: &'static str = "Logout";
-    /// Classifies an error by its awsQuery code.
+    /// Classifies an error by its code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn from_meta(meta: ::stsgen_runtime::ErrorMetadata) -> Self {
         match meta.code() {
             crate::types::error::InvalidRequestException::CODE => {
@@ -137,7 +137,7 @@ impl LogoutError {
             LogoutError::Unhandled(e) => e.meta(),
         }
     }
-    /// The awsQuery error code.
+    /// The error code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn code(&self) -> &str {
         self.meta().code()
     }

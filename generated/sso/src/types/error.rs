@@ -10,7 +10,7 @@ pub struct InvalidRequestException {
     pub(crate) meta: ::stsgen_runtime::ErrorMetadata,
 }
 impl InvalidRequestException {
-    /// The awsQuery error code that identifies this error on the wire.
+    /// The error code that identifies this error on the wire (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub const CODE: &'static str = "InvalidRequestException";
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "InvalidRequestException";
@@ -35,7 +35,7 @@ impl InvalidRequestException {
     pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         &self.meta
     }
-    /// The awsQuery error code.
+    /// The error code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn code(&self) -> &str {
         Self::CODE
     }
@@ -72,7 +72,7 @@ pub struct ResourceNotFoundException {
     pub(crate) meta: ::stsgen_runtime::ErrorMetadata,
 }
 impl ResourceNotFoundException {
-    /// The awsQuery error code that identifies this error on the wire.
+    /// The error code that identifies this error on the wire (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub const CODE: &'static str = "ResourceNotFoundException";
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "ResourceNotFoundException";
@@ -97,7 +97,7 @@ impl ResourceNotFoundException {
     pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         &self.meta
     }
-    /// The awsQuery error code.
+    /// The error code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn code(&self) -> &str {
         Self::CODE
     }
@@ -134,7 +134,7 @@ pub struct TooManyRequestsException {
     pub(crate) meta: ::stsgen_runtime::ErrorMetadata,
 }
 impl TooManyRequestsException {
-    /// The awsQuery error code that identifies this error on the wire.
+    /// The error code that identifies this error on the wire (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub const CODE: &'static str = "TooManyRequestsException";
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "TooManyRequestsException";
@@ -159,7 +159,7 @@ impl TooManyRequestsException {
     pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         &self.meta
     }
-    /// The awsQuery error code.
+    /// The error code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn code(&self) -> &str {
         Self::CODE
     }
@@ -196,7 +196,7 @@ pub struct UnauthorizedException {
     pub(crate) meta: ::stsgen_runtime::ErrorMetadata,
 }
 impl UnauthorizedException {
-    /// The awsQuery error code that identifies this error on the wire.
+    /// The error code that identifies this error on the wire (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub const CODE: &'static str = "UnauthorizedException";
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "UnauthorizedException";
@@ -221,7 +221,7 @@ impl UnauthorizedException {
     pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         &self.meta
     }
-    /// The awsQuery error code.
+    /// The error code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn code(&self) -> &str {
         Self::CODE
     }

@@ -221,7 +221,7 @@ pub enum RegisterClientError {
 impl RegisterClientError {
     /// The operation's name in the model.
     pub const OPERATION_NAME: &'static str = "RegisterClient";
-    /// Classifies an error by its awsQuery code.
+    /// Classifies an error by its code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn from_meta(meta: ::stsgen_runtime::ErrorMetadata) -> Self {
         match meta.code() {
             crate::types::error::InvalidRequestException::CODE => {
@@ -279,7 +279,7 @@ impl RegisterClientError {
             RegisterClientError::Unhandled(e) => e.meta(),
         }
     }
-    /// The awsQuery error code.
+    /// The error code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn code(&self) -> &str {
         self.meta().code()
     }

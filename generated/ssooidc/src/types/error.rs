@@ -14,7 +14,7 @@ pub struct AccessDeniedException {
     pub(crate) meta: ::stsgen_runtime::ErrorMetadata,
 }
 impl AccessDeniedException {
-    /// The awsQuery error code that identifies this error on the wire.
+    /// The error code that identifies this error on the wire (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub const CODE: &'static str = "AccessDeniedException";
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "AccessDeniedException";
@@ -41,7 +41,7 @@ impl AccessDeniedException {
     pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         &self.meta
     }
-    /// The awsQuery error code.
+    /// The error code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn code(&self) -> &str {
         Self::CODE
     }
@@ -90,7 +90,7 @@ pub struct AuthorizationPendingException {
     pub(crate) meta: ::stsgen_runtime::ErrorMetadata,
 }
 impl AuthorizationPendingException {
-    /// The awsQuery error code that identifies this error on the wire.
+    /// The error code that identifies this error on the wire (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub const CODE: &'static str = "AuthorizationPendingException";
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "AuthorizationPendingException";
@@ -116,7 +116,7 @@ impl AuthorizationPendingException {
     pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         &self.meta
     }
-    /// The awsQuery error code.
+    /// The error code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn code(&self) -> &str {
         Self::CODE
     }
@@ -159,7 +159,7 @@ pub struct ExpiredTokenException {
     pub(crate) meta: ::stsgen_runtime::ErrorMetadata,
 }
 impl ExpiredTokenException {
-    /// The awsQuery error code that identifies this error on the wire.
+    /// The error code that identifies this error on the wire (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub const CODE: &'static str = "ExpiredTokenException";
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "ExpiredTokenException";
@@ -185,7 +185,7 @@ impl ExpiredTokenException {
     pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         &self.meta
     }
-    /// The awsQuery error code.
+    /// The error code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn code(&self) -> &str {
         Self::CODE
     }
@@ -228,7 +228,7 @@ pub struct InternalServerException {
     pub(crate) meta: ::stsgen_runtime::ErrorMetadata,
 }
 impl InternalServerException {
-    /// The awsQuery error code that identifies this error on the wire.
+    /// The error code that identifies this error on the wire (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub const CODE: &'static str = "InternalServerException";
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "InternalServerException";
@@ -254,7 +254,7 @@ impl InternalServerException {
     pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         &self.meta
     }
-    /// The awsQuery error code.
+    /// The error code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn code(&self) -> &str {
         Self::CODE
     }
@@ -297,7 +297,7 @@ pub struct InvalidClientException {
     pub(crate) meta: ::stsgen_runtime::ErrorMetadata,
 }
 impl InvalidClientException {
-    /// The awsQuery error code that identifies this error on the wire.
+    /// The error code that identifies this error on the wire (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub const CODE: &'static str = "InvalidClientException";
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "InvalidClientException";
@@ -323,7 +323,7 @@ impl InvalidClientException {
     pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         &self.meta
     }
-    /// The awsQuery error code.
+    /// The error code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn code(&self) -> &str {
         Self::CODE
     }
@@ -366,7 +366,7 @@ pub struct InvalidClientMetadataException {
     pub(crate) meta: ::stsgen_runtime::ErrorMetadata,
 }
 impl InvalidClientMetadataException {
-    /// The awsQuery error code that identifies this error on the wire.
+    /// The error code that identifies this error on the wire (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub const CODE: &'static str = "InvalidClientMetadataException";
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "InvalidClientMetadataException";
@@ -392,7 +392,7 @@ impl InvalidClientMetadataException {
     pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         &self.meta
     }
-    /// The awsQuery error code.
+    /// The error code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn code(&self) -> &str {
         Self::CODE
     }
@@ -435,7 +435,7 @@ pub struct InvalidGrantException {
     pub(crate) meta: ::stsgen_runtime::ErrorMetadata,
 }
 impl InvalidGrantException {
-    /// The awsQuery error code that identifies this error on the wire.
+    /// The error code that identifies this error on the wire (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub const CODE: &'static str = "InvalidGrantException";
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "InvalidGrantException";
@@ -461,7 +461,7 @@ impl InvalidGrantException {
     pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         &self.meta
     }
-    /// The awsQuery error code.
+    /// The error code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn code(&self) -> &str {
         Self::CODE
     }
@@ -504,7 +504,7 @@ pub struct InvalidRedirectUriException {
     pub(crate) meta: ::stsgen_runtime::ErrorMetadata,
 }
 impl InvalidRedirectUriException {
-    /// The awsQuery error code that identifies this error on the wire.
+    /// The error code that identifies this error on the wire (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub const CODE: &'static str = "InvalidRedirectUriException";
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "InvalidRedirectUriException";
@@ -530,7 +530,7 @@ impl InvalidRedirectUriException {
     pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         &self.meta
     }
-    /// The awsQuery error code.
+    /// The error code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn code(&self) -> &str {
         Self::CODE
     }
@@ -577,7 +577,7 @@ pub struct InvalidRequestException {
     pub(crate) meta: ::stsgen_runtime::ErrorMetadata,
 }
 impl InvalidRequestException {
-    /// The awsQuery error code that identifies this error on the wire.
+    /// The error code that identifies this error on the wire (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub const CODE: &'static str = "InvalidRequestException";
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "InvalidRequestException";
@@ -604,7 +604,7 @@ impl InvalidRequestException {
     pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         &self.meta
     }
-    /// The awsQuery error code.
+    /// The error code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn code(&self) -> &str {
         Self::CODE
     }
@@ -657,7 +657,7 @@ pub struct InvalidRequestRegionException {
     pub(crate) meta: ::stsgen_runtime::ErrorMetadata,
 }
 impl InvalidRequestRegionException {
-    /// The awsQuery error code that identifies this error on the wire.
+    /// The error code that identifies this error on the wire (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub const CODE: &'static str = "InvalidRequestRegionException";
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "InvalidRequestRegionException";
@@ -685,7 +685,7 @@ impl InvalidRequestRegionException {
     pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         &self.meta
     }
-    /// The awsQuery error code.
+    /// The error code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn code(&self) -> &str {
         Self::CODE
     }
@@ -736,7 +736,7 @@ pub struct InvalidScopeException {
     pub(crate) meta: ::stsgen_runtime::ErrorMetadata,
 }
 impl InvalidScopeException {
-    /// The awsQuery error code that identifies this error on the wire.
+    /// The error code that identifies this error on the wire (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub const CODE: &'static str = "InvalidScopeException";
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "InvalidScopeException";
@@ -762,7 +762,7 @@ impl InvalidScopeException {
     pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         &self.meta
     }
-    /// The awsQuery error code.
+    /// The error code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn code(&self) -> &str {
         Self::CODE
     }
@@ -805,7 +805,7 @@ pub struct SlowDownException {
     pub(crate) meta: ::stsgen_runtime::ErrorMetadata,
 }
 impl SlowDownException {
-    /// The awsQuery error code that identifies this error on the wire.
+    /// The error code that identifies this error on the wire (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub const CODE: &'static str = "SlowDownException";
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "SlowDownException";
@@ -831,7 +831,7 @@ impl SlowDownException {
     pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         &self.meta
     }
-    /// The awsQuery error code.
+    /// The error code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn code(&self) -> &str {
         Self::CODE
     }
@@ -874,7 +874,7 @@ pub struct UnauthorizedClientException {
     pub(crate) meta: ::stsgen_runtime::ErrorMetadata,
 }
 impl UnauthorizedClientException {
-    /// The awsQuery error code that identifies this error on the wire.
+    /// The error code that identifies this error on the wire (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub const CODE: &'static str = "UnauthorizedClientException";
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "UnauthorizedClientException";
@@ -900,7 +900,7 @@ impl UnauthorizedClientException {
     pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         &self.meta
     }
-    /// The awsQuery error code.
+    /// The error code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn code(&self) -> &str {
         Self::CODE
     }
@@ -943,7 +943,7 @@ pub struct UnsupportedGrantTypeException {
     pub(crate) meta: ::stsgen_runtime::ErrorMetadata,
 }
 impl UnsupportedGrantTypeException {
-    /// The awsQuery error code that identifies this error on the wire.
+    /// The error code that identifies this error on the wire (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub const CODE: &'static str = "UnsupportedGrantTypeException";
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "UnsupportedGrantTypeException";
@@ -969,7 +969,7 @@ impl UnsupportedGrantTypeException {
     pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         &self.meta
     }
-    /// The awsQuery error code.
+    /// The error code (restJson1: the `X-Amzn-Errortype` header, else the body's `code` or `__type`, namespace and `:` suffix stripped).
     pub fn code(&self) -> &str {
         Self::CODE
     }
