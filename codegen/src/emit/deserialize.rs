@@ -21,6 +21,26 @@ fn de_entry_fn(svc: &Service, id: ShapeId) -> proc_macro2::Ident {
     format_ident!("de_{}_entry", naming::field_name(&svc.shape(id).wire_name))
 }
 
+/// Whether `id` is an awsQuery error whose only member is a plain-string `message` read from
+/// `<Message>` or `<message>`: the element the runtime's `parse_error_metadata` reads the
+/// error message from too, so the operation's `parse_error` fills the member from the metadata
+/// instead of reading the `<Error>` element again with a reader of its own (one per such error).
+pub fn message_only_error(svc: &Service, id: ShapeId) -> bool {
+    let shape = svc.shape(id);
+    let ShapeKind::Structure(s) = &shape.kind else {
+        return false;
+    };
+    let [m] = s.members.as_slice() else {
+        return false;
+    };
+    shape.home == Home::Error
+        && m.rust_name == "message"
+        && !m.xml_attribute
+        && !m.boxed
+        && matches!(element_name(svc, m).as_str(), "message" | "Message")
+        && matches!(&svc.shape(m.target).kind, ShapeKind::String(st) if st.enum_values.is_empty())
+}
+
 /// Shapes reachable from operation outputs and errors.
 pub fn output_shapes(svc: &Service) -> BTreeSet<ShapeId> {
     let roots = svc.operations.iter().filter_map(|o| o.output);
@@ -229,7 +249,13 @@ pub fn module(svc: &Service) -> TokenStream {
     let reach = output_shapes(svc);
     let mut fns = Vec::new();
     let op_outputs: BTreeSet<ShapeId> = svc.operations.iter().filter_map(|o| o.output).collect();
+    // Message-only errors read nothing of their own (see `message_only_error`), unless an
+    // output also holds one.
+    let from_outputs = reachable(svc, op_outputs.iter().copied());
     for &id in &reach {
+        if message_only_error(svc, id) && !from_outputs.contains(&id) {
+            continue;
+        }
         let shape = svc.shape(id);
         let f = de_fn(svc, id);
         let ty = rust_type(svc, id);
