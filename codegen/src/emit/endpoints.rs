@@ -366,6 +366,10 @@ impl<'a> Compiler<'a> {
     /// `tail`: the statements end the function, so an unconditional result needs no `return`.
     fn rules(&mut self, rules: &[Rule], tail: bool) -> (Vec<TokenStream>, bool) {
         let mut stmts = Vec::new();
+        // The last rule, when it is one condition before a body that always returns: a next
+        // rule of the same form with the same body joins it (`if a || b { .. }`), so a body
+        // shared by many siblings (STS's sixteen legacy global-endpoint regions) is emitted once.
+        let mut mergeable: Option<(usize, TokenStream, String)> = None;
         for rule in rules {
             let mut inner = self.clone();
             let Some(mut guards) = inner.conditions(&rule.conditions) else {
@@ -376,6 +380,20 @@ impl<'a> Compiler<'a> {
             self.temps = inner.temps;
             prune(&mut guards, &body);
             let unconditional = guards.iter().all(|g| matches!(g, Guard::Bind { .. }));
+            if let ([Guard::Cond(cond)], true) = (guards.as_slice(), body_diverges) {
+                let key = body.iter().map(ToString::to_string).collect::<String>();
+                if let Some((start, prev, prev_key)) = &mut mergeable {
+                    if *prev_key == key {
+                        *prev = quote! { #prev || #cond };
+                        stmts.truncate(*start);
+                        stmts.extend(wrap(&[Guard::Cond(prev.clone())], body));
+                        continue;
+                    }
+                }
+                mergeable = Some((stmts.len(), cond.clone(), key));
+            } else {
+                mergeable = None;
+            }
             stmts.extend(wrap(&guards, body));
             if unconditional && body_diverges {
                 return (stmts, true);
