@@ -1180,6 +1180,45 @@ mod tests {
     }
 
     #[test]
+    fn siblings_with_one_condition_and_the_same_result_share_a_branch() {
+        let out = resolve_fn(
+            r#"[{"type": "tree", "conditions": [{"fn": "isSet", "argv": [{"ref": "Region"}]}], "rules": [
+                    {"type": "endpoint", "conditions": [{"fn": "stringEquals", "argv": [{"ref": "Region"}, "a-1"]}],
+                     "endpoint": {"url": "https://global.example.com"}},
+                    {"type": "endpoint", "conditions": [{"fn": "stringEquals", "argv": [{"ref": "Region"}, "b-1"]}],
+                     "endpoint": {"url": "https://global.example.com"}},
+                    {"type": "endpoint", "conditions": [{"fn": "stringEquals", "argv": [{"ref": "Region"}, "c-1"]}],
+                     "endpoint": {"url": "https://other.example.com"}},
+                    {"type": "endpoint", "conditions": [{"fn": "stringEquals", "argv": [{"ref": "Region"}, "d-1"]}],
+                     "endpoint": {"url": "https://global.example.com"}},
+                    {"type": "endpoint", "conditions": [], "endpoint": {"url": "https://{Region}.example.com"}}]},
+                {"type": "error", "conditions": [], "error": "no"}]"#,
+        );
+        let expected = r#"fn resolve() {
+    if let ::std::option::Option::Some(region) = params.region.as_deref() {
+        if region == "a-1" || region == "b-1" {
+            return ::std::result::Result::Ok(
+                Endpoint::new("https://global.example.com"),
+            );
+        }
+        if region == "c-1" {
+            return ::std::result::Result::Ok(Endpoint::new("https://other.example.com"));
+        }
+        if region == "d-1" {
+            return ::std::result::Result::Ok(
+                Endpoint::new("https://global.example.com"),
+            );
+        }
+        return ::std::result::Result::Ok(
+            Endpoint::new(::std::format!("https://{region}.example.com")),
+        );
+    }
+    ::std::result::Result::Err(ResolveError::rule("no"))
+}"#;
+        assert_eq!(out, expected);
+    }
+
+    #[test]
     fn list_elements_are_read_with_first_and_get() {
         // `[0]` as `first()` (clippy's `get_first` refuses `get(0)` in the generated crate).
         let out = resolve_fn(
