@@ -137,7 +137,13 @@ pub enum Document {
 impl Document {
     /// An object from its entries.
     pub fn object<K: Into<String>, const N: usize>(entries: [(K, Document); N]) -> Self {
-        Document::Object(entries.into_iter().map(|(k, v)| (k.into(), v)).collect())
+        Document::object_from(entries.into_iter().map(|(k, v)| (k.into(), v)).collect())
+    }
+
+    /// The map building (a sort) is compiled once here, not in every crate that calls
+    /// [`Document::object`] with its own key type and length.
+    fn object_from(entries: Vec<(String, Document)>) -> Self {
+        Document::Object(entries.into_iter().collect())
     }
 
     /// The string, if this is one.

@@ -152,6 +152,35 @@ fn modeled_errors_match_by_code() {
 }
 
 #[test]
+fn message_only_modeled_errors_carry_the_error_message_in_both_body_forms() {
+    // The member is filled from the error metadata (no reader of its own): both element
+    // spellings and both envelope forms, and the member stays empty without a message.
+    let cases: [(&[u8], Option<&str>); 3] = [
+        (
+            br#"<ErrorResponse><Error><Code>RegionDisabledException</Code><message>region off</message></Error></ErrorResponse>"#,
+            Some("region off"),
+        ),
+        (
+            br#"<?xml version="1.0"?><Response><Errors><Error><Code>RegionDisabledException</Code><Message>a &amp; b</Message></Error></Errors></Response>"#,
+            Some("a & b"),
+        ),
+        (
+            br#"<ErrorResponse><Error><Code>RegionDisabledException</Code></Error></ErrorResponse>"#,
+            None,
+        ),
+    ];
+    for (body, message) in cases {
+        let err = assume_role::parse_error(403, &Default::default(), body).unwrap();
+        let assume_role::AssumeRoleError::RegionDisabledException(e) = &err else {
+            panic!("not the modeled error: {err:?}");
+        };
+        assert_eq!(e.message(), message);
+        assert_eq!(e.meta().message(), message);
+        assert_eq!(e.meta().http_status(), Some(403));
+    }
+}
+
+#[test]
 fn unmodeled_errors_keep_everything() {
     let body = br#"<?xml version="1.0" encoding="UTF-8"?>
 <ErrorResponse><Errors><Error><Code>InvalidClientTokenId</Code><Message>The security token included in the request is invalid.</Message></Error></Errors></ErrorResponse>"#;

@@ -21,6 +21,26 @@ fn de_entry_fn(svc: &Service, id: ShapeId) -> proc_macro2::Ident {
     format_ident!("de_{}_entry", naming::field_name(&svc.shape(id).wire_name))
 }
 
+/// Whether `id` is an awsQuery error whose only member is a plain-string `message` read from
+/// `<Message>` or `<message>`: the element the runtime's `parse_error_metadata` reads the
+/// error message from too, so the operation's `parse_error` fills the member from the metadata
+/// instead of reading the `<Error>` element again with a reader of its own (one per such error).
+pub fn message_only_error(svc: &Service, id: ShapeId) -> bool {
+    let shape = svc.shape(id);
+    let ShapeKind::Structure(s) = &shape.kind else {
+        return false;
+    };
+    let [m] = s.members.as_slice() else {
+        return false;
+    };
+    shape.home == Home::Error
+        && m.rust_name == "message"
+        && !m.xml_attribute
+        && !m.boxed
+        && matches!(element_name(svc, m).as_str(), "message" | "Message")
+        && matches!(&svc.shape(m.target).kind, ShapeKind::String(st) if st.enum_values.is_empty())
+}
+
 /// Shapes reachable from operation outputs and errors.
 pub fn output_shapes(svc: &Service) -> BTreeSet<ShapeId> {
     let roots = svc.operations.iter().filter_map(|o| o.output);
@@ -229,7 +249,19 @@ pub fn module(svc: &Service) -> TokenStream {
     let reach = output_shapes(svc);
     let mut fns = Vec::new();
     let op_outputs: BTreeSet<ShapeId> = svc.operations.iter().filter_map(|o| o.output).collect();
+    // Message-only errors read nothing of their own (see `message_only_error`), unless a
+    // structure (an output, another error) holds one as a member.
+    let nested = reachable(
+        svc,
+        reach
+            .iter()
+            .filter_map(|&id| svc.structure(id))
+            .flat_map(|s| s.members.iter().map(|m| m.target)),
+    );
     for &id in &reach {
+        if message_only_error(svc, id) && !nested.contains(&id) {
+            continue;
+        }
         let shape = svc.shape(id);
         let f = de_fn(svc, id);
         let ty = rust_type(svc, id);
@@ -344,5 +376,54 @@ pub fn module(svc: &Service) -> TokenStream {
         //! awsQuery deserializers for shapes shared between operations.
         #![allow(dead_code, unused_mut, clippy::match_single_binding)]
         #(#fns)*
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{generate, Inputs, Options};
+
+    #[test]
+    fn message_only_errors_have_no_reader_unless_a_structure_holds_one() {
+        let model = r#"{"metadata": {"apiVersion": "1", "protocol": "query", "serviceId": "T",
+                                     "endpointPrefix": "t", "signatureVersion": "v4"},
+            "operations": {"Go": {"name": "Go", "http": {"method": "POST", "requestUri": "/"},
+                "output": {"shape": "GoResult", "resultWrapper": "GoResult"},
+                "errors": [{"shape": "Plain"}, {"shape": "Coded"}, {"shape": "Wrapping"}, {"shape": "Held"}]}},
+            "shapes": {
+                "Text": {"type": "string"},
+                "GoResult": {"type": "structure", "members": {"X": {"shape": "Text"}}},
+                "Plain": {"type": "structure", "members": {"message": {"shape": "Text"}}, "exception": true},
+                "Coded": {"type": "structure", "members": {"message": {"shape": "Text"}, "Reason": {"shape": "Text"}},
+                          "exception": true},
+                "Wrapping": {"type": "structure", "members": {"message": {"shape": "Text"}, "Inner": {"shape": "Held"}},
+                             "exception": true},
+                "Held": {"type": "structure", "members": {"message": {"shape": "Text"}}, "exception": true}}}"#;
+        let generated = generate(&Inputs {
+            service_model: model.to_owned(),
+            privileges: None,
+            endpoint_rules: None,
+            partitions: None,
+            options: Options::default(),
+        })
+        .expect("the model generates");
+        let de = &generated.files["src/protocol/de.rs"];
+        let op = &generated.files["src/operation/go.rs"];
+        let flat = |text: &str| text.split_whitespace().collect::<String>();
+        // Only a message: filled from the error metadata, no reader.
+        assert!(!de.contains("fn de_plain"), "{de}");
+        for e in ["Plain", "Held"] {
+            let arm = format!("GoError::{e}(crate::types::error::{e}{{message,meta,}})");
+            assert!(flat(op).contains(&arm), "{arm} missing:\n{op}");
+        }
+        // Other members: read as before; held by another structure: its reader stays for it.
+        for f in ["fn de_coded", "fn de_wrapping", "fn de_held"] {
+            assert!(de.contains(f), "{f} missing:\n{de}");
+        }
+        assert!(
+            flat(de).contains("crate::protocol::de::de_held(r,&child)"),
+            "{de}"
+        );
+        assert!(flat(op).contains("crate::protocol::de::de_coded,"), "{op}");
     }
 }

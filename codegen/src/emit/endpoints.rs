@@ -366,6 +366,10 @@ impl<'a> Compiler<'a> {
     /// `tail`: the statements end the function, so an unconditional result needs no `return`.
     fn rules(&mut self, rules: &[Rule], tail: bool) -> (Vec<TokenStream>, bool) {
         let mut stmts = Vec::new();
+        // The last rule, when it is one condition before a body that always returns: a next
+        // rule of the same form with the same body joins it (`if a || b { .. }`), so a body
+        // shared by many siblings (STS's sixteen legacy global-endpoint regions) is emitted once.
+        let mut mergeable: Option<(usize, TokenStream, String)> = None;
         for rule in rules {
             let mut inner = self.clone();
             let Some(mut guards) = inner.conditions(&rule.conditions) else {
@@ -376,6 +380,20 @@ impl<'a> Compiler<'a> {
             self.temps = inner.temps;
             prune(&mut guards, &body);
             let unconditional = guards.iter().all(|g| matches!(g, Guard::Bind { .. }));
+            if let ([Guard::Cond(cond)], true) = (guards.as_slice(), body_diverges) {
+                let key = body.iter().map(ToString::to_string).collect::<String>();
+                if let Some((start, prev, prev_key)) = &mut mergeable {
+                    if *prev_key == key {
+                        *prev = quote! { #prev || #cond };
+                        stmts.truncate(*start);
+                        stmts.extend(wrap(&[Guard::Cond(prev.clone())], body));
+                        continue;
+                    }
+                }
+                mergeable = Some((stmts.len(), cond.clone(), key));
+            } else {
+                mergeable = None;
+            }
             stmts.extend(wrap(&guards, body));
             if unconditional && body_diverges {
                 return (stmts, true);
@@ -1157,6 +1175,45 @@ mod tests {
         }
     }
     ::std::result::Result::Err(ResolveError::no_match())
+}"#;
+        assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn siblings_with_one_condition_and_the_same_result_share_a_branch() {
+        let out = resolve_fn(
+            r#"[{"type": "tree", "conditions": [{"fn": "isSet", "argv": [{"ref": "Region"}]}], "rules": [
+                    {"type": "endpoint", "conditions": [{"fn": "stringEquals", "argv": [{"ref": "Region"}, "a-1"]}],
+                     "endpoint": {"url": "https://global.example.com"}},
+                    {"type": "endpoint", "conditions": [{"fn": "stringEquals", "argv": [{"ref": "Region"}, "b-1"]}],
+                     "endpoint": {"url": "https://global.example.com"}},
+                    {"type": "endpoint", "conditions": [{"fn": "stringEquals", "argv": [{"ref": "Region"}, "c-1"]}],
+                     "endpoint": {"url": "https://other.example.com"}},
+                    {"type": "endpoint", "conditions": [{"fn": "stringEquals", "argv": [{"ref": "Region"}, "d-1"]}],
+                     "endpoint": {"url": "https://global.example.com"}},
+                    {"type": "endpoint", "conditions": [], "endpoint": {"url": "https://{Region}.example.com"}}]},
+                {"type": "error", "conditions": [], "error": "no"}]"#,
+        );
+        let expected = r#"fn resolve() {
+    if let ::std::option::Option::Some(region) = params.region.as_deref() {
+        if region == "a-1" || region == "b-1" {
+            return ::std::result::Result::Ok(
+                Endpoint::new("https://global.example.com"),
+            );
+        }
+        if region == "c-1" {
+            return ::std::result::Result::Ok(Endpoint::new("https://other.example.com"));
+        }
+        if region == "d-1" {
+            return ::std::result::Result::Ok(
+                Endpoint::new("https://global.example.com"),
+            );
+        }
+        return ::std::result::Result::Ok(
+            Endpoint::new(::std::format!("https://{region}.example.com")),
+        );
+    }
+    ::std::result::Result::Err(ResolveError::rule("no"))
 }"#;
         assert_eq!(out, expected);
     }

@@ -345,6 +345,14 @@ fn protocol_fns(svc: &Service, op: &Operation) -> TokenStream {
         let e = v.shape;
         let ty = crate::emit::shapes::rust_type(svc, e);
         let variant = naming::ident(&v.name);
+        if crate::emit::deserialize::message_only_error(svc, e) {
+            return Some(quote! {
+                #ty::CODE => {
+                    let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                    #error_ty::#variant(#ty { message, meta })
+                }
+            });
+        }
         let f = crate::emit::deserialize::de_fn(svc, e);
         let fill_message = svc.structure(e)?.members.iter().any(|m| m.rust_name == "message").then(|| {
             quote! {

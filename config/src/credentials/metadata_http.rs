@@ -17,6 +17,7 @@ use stsgen_runtime::types::wire;
 
 use stsgen_runtime::client::{in_async_context, HttpClient, HttpResponse, HttpsClient};
 use stsgen_runtime::error::{TimeoutKind, TransportError, TransportErrorKind};
+use stsgen_runtime::future::BoxFuture;
 
 /// The largest response body read from a metadata endpoint.
 pub(crate) const MAX_BODY: usize = 64 * 1024;
@@ -80,8 +81,16 @@ impl MetadataHttp {
     }
 
     /// One exchange, bounded by the connect plus the read timeout (the default transports also
-    /// bound connecting on its own).
-    pub(crate) async fn send(
+    /// bound connecting on its own). Boxed: the container and IMDS loaders share one copy.
+    pub(crate) fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+        timeouts: Timeouts,
+    ) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        Box::pin(self.send_inner(request, timeouts))
+    }
+
+    async fn send_inner(
         &self,
         request: http::Request<Vec<u8>>,
         timeouts: Timeouts,
@@ -145,19 +154,25 @@ fn request_host(request: &http::Request<Vec<u8>>) -> String {
 }
 
 /// Waits `delay` (on the tokio timer inside a runtime, else by sleeping the thread).
-pub(crate) async fn sleep(delay: Duration) {
-    if delay.is_zero() {
-        return;
-    }
-    if in_async_context() {
-        tokio::time::sleep(delay).await;
-    } else {
-        std::thread::sleep(delay);
-    }
+pub(crate) fn sleep(delay: Duration) -> BoxFuture<'static, ()> {
+    Box::pin(async move {
+        if delay.is_zero() {
+            return;
+        }
+        if in_async_context() {
+            tokio::time::sleep(delay).await;
+        } else {
+            std::thread::sleep(delay);
+        }
+    })
 }
 
 /// The addresses `host` resolves to.
-pub(crate) async fn resolve(host: &str, port: u16) -> Result<Vec<IpAddr>, String> {
+pub(crate) fn resolve(host: &str, port: u16) -> BoxFuture<'_, Result<Vec<IpAddr>, String>> {
+    Box::pin(resolve_inner(host, port))
+}
+
+async fn resolve_inner(host: &str, port: u16) -> Result<Vec<IpAddr>, String> {
     let addrs: Vec<IpAddr> = if in_async_context() {
         tokio::net::lookup_host((host, port))
             .await

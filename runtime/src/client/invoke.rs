@@ -367,29 +367,49 @@ pub(crate) fn next_wait<E: ServiceError>(
 ) -> Result<Duration, SdkError<E>> {
     let skew_bonus =
         matches!(&error, SdkError::Service { error, .. } if is_skew_code(error.meta().code()));
+    match wait_before(cfg, skew_bonus, attempt, deadline) {
+        Ok(wait) => Ok(wait),
+        Err(WaitEnd::Exhausted) => Err(error),
+        Err(WaitEnd::PastDeadline) => Err(match error {
+            SdkError::Transport { error, attempts }
+                if matches!(error.kind(), TransportErrorKind::Timeout(_)) =>
+            {
+                SdkError::Timeout {
+                    kind: TimeoutKind::Operation,
+                    after: cfg.timeouts.operation.unwrap_or_default(),
+                    attempts,
+                }
+            }
+            other => other,
+        }),
+    }
+}
+
+/// Why no further attempt is made.
+enum WaitEnd {
+    /// The attempts are used up.
+    Exhausted,
+    /// The wait would pass the operation deadline.
+    PastDeadline,
+}
+
+/// [`next_wait`] without the error type: compiled once, not once per operation.
+fn wait_before(
+    cfg: &ClientConfig,
+    skew_bonus: bool,
+    attempt: u32,
+    deadline: Option<Instant>,
+) -> Result<Duration, WaitEnd> {
     if attempt >= cfg.retry.max_attempts.max(1) + u32::from(skew_bonus) {
-        return Err(error);
+        return Err(WaitEnd::Exhausted);
     }
     let wait = if skew_bonus {
         Duration::ZERO
     } else {
         cfg.retry.backoff(attempt)
     };
-    if let Some(d) = deadline {
-        if Instant::now() + wait >= d {
-            return Err(match error {
-                SdkError::Transport { error, attempts }
-                    if matches!(error.kind(), TransportErrorKind::Timeout(_)) =>
-                {
-                    SdkError::Timeout {
-                        kind: TimeoutKind::Operation,
-                        after: cfg.timeouts.operation.unwrap_or_default(),
-                        attempts,
-                    }
-                }
-                other => other,
-            });
-        }
+    if deadline.is_some_and(|d| Instant::now() + wait >= d) {
+        return Err(WaitEnd::PastDeadline);
     }
     Ok(wait)
 }
@@ -637,54 +657,70 @@ pub(crate) fn classify<O, E: ServiceError>(
         }
         Ok(r) => r,
     };
-    if let Some(id) = response
-        .headers
+    record_request_id(&response.headers);
+    let (status, headers, body) = (response.status, &response.headers, &response.body[..]);
+    if (200..300).contains(&status) {
+        return Outcome::Done(parse_output(status, headers, body).map_err(|e| {
+            SdkError::Response {
+                error: e.with_response(status, body),
+                attempts,
+            }
+        }));
+    }
+    let (retry, e) = match parse_error(status, headers, body) {
+        Ok(error) => (
+            service_error_retry(
+                handle,
+                status,
+                headers,
+                error.meta(),
+                error.is_modeled_retryable(),
+                skew_retried,
+            ),
+            SdkError::Service { error, attempts },
+        ),
+        Err(parse) => (
+            crate::client::retry::is_transient_status(status) || status == 429,
+            SdkError::Response {
+                error: parse.with_response(status, body),
+                attempts,
+            },
+        ),
+    };
+    if retry {
+        Outcome::Retry(e)
+    } else {
+        Outcome::Done(Err(e))
+    }
+}
+
+/// Notes the response's request id on the operation span.
+fn record_request_id(headers: &http::HeaderMap) {
+    if let Some(id) = headers
         .get("x-amzn-requestid")
         .and_then(|v| v.to_str().ok())
     {
         tracing::Span::current().record("request_id", id);
     }
-    if (200..300).contains(&response.status) {
-        return Outcome::Done(
-            parse_output(response.status, &response.headers, &response.body).map_err(|e| {
-                SdkError::Response {
-                    error: e.with_response(response.status, &response.body),
-                    attempts,
-                }
-            }),
-        );
+}
+
+/// Whether a modeled or unhandled service error is worth another attempt (the part of
+/// [`classify`] that does not depend on the error type, compiled once).
+fn service_error_retry(
+    handle: &ClientHandle,
+    status: u16,
+    headers: &http::HeaderMap,
+    meta: &ErrorMetadata,
+    modeled_retryable: bool,
+    skew_retried: &mut bool,
+) -> bool {
+    let code = meta.code();
+    // Every skew error re-learns the offset; only the first one in a call earns a retry.
+    if is_skew_code(code) && learn_skew(handle, headers) && !*skew_retried {
+        *skew_retried = true;
+        return true;
     }
-    match parse_error(response.status, &response.headers, &response.body) {
-        Ok(error) => {
-            let meta = error.meta();
-            let code = meta.code().to_owned();
-            // Every skew error re-learns the offset; only the first one in a call earns a retry.
-            if is_skew_code(&code) && learn_skew(handle, &response.headers) && !*skew_retried {
-                *skew_retried = true;
-                return Outcome::Retry(SdkError::Service { error, attempts });
-            }
-            let retry =
-                is_retryable_code(&code, Some(response.status)) || error.is_modeled_retryable();
-            let e = SdkError::Service { error, attempts };
-            if retry {
-                Outcome::Retry(e)
-            } else {
-                Outcome::Done(Err(e))
-            }
-        }
-        Err(parse) => {
-            let e = SdkError::Response {
-                error: parse.with_response(response.status, &response.body),
-                attempts,
-            };
-            if crate::client::retry::is_transient_status(response.status) || response.status == 429
-            {
-                Outcome::Retry(e)
-            } else {
-                Outcome::Done(Err(e))
-            }
-        }
-    }
+    is_retryable_code(code, Some(status)) || modeled_retryable
 }
 
 /// Re-learns the clock offset from the `Date` header of a response with a skew code (see

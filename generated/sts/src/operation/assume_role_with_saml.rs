@@ -932,76 +932,46 @@ pub fn parse_error(
     Ok(
         match meta.code() {
             crate::types::error::MalformedPolicyDocumentException::CODE => {
-                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
-                        body,
-                        crate::protocol::de::de_malformed_policy_document_exception,
-                    )
-                    .map_err(|e| e.with_response(status, body))?;
-                e.meta = meta;
-                if e.message.is_none() {
-                    e.message = e.meta.message().map(::std::borrow::ToOwned::to_owned);
-                }
-                AssumeRoleWithSamlError::MalformedPolicyDocumentException(e)
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                AssumeRoleWithSamlError::MalformedPolicyDocumentException(crate::types::error::MalformedPolicyDocumentException {
+                    message,
+                    meta,
+                })
             }
             crate::types::error::PackedPolicyTooLargeException::CODE => {
-                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
-                        body,
-                        crate::protocol::de::de_packed_policy_too_large_exception,
-                    )
-                    .map_err(|e| e.with_response(status, body))?;
-                e.meta = meta;
-                if e.message.is_none() {
-                    e.message = e.meta.message().map(::std::borrow::ToOwned::to_owned);
-                }
-                AssumeRoleWithSamlError::PackedPolicyTooLargeException(e)
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                AssumeRoleWithSamlError::PackedPolicyTooLargeException(crate::types::error::PackedPolicyTooLargeException {
+                    message,
+                    meta,
+                })
             }
             crate::types::error::IdpRejectedClaimException::CODE => {
-                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
-                        body,
-                        crate::protocol::de::de_idp_rejected_claim_exception,
-                    )
-                    .map_err(|e| e.with_response(status, body))?;
-                e.meta = meta;
-                if e.message.is_none() {
-                    e.message = e.meta.message().map(::std::borrow::ToOwned::to_owned);
-                }
-                AssumeRoleWithSamlError::IdpRejectedClaimException(e)
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                AssumeRoleWithSamlError::IdpRejectedClaimException(crate::types::error::IdpRejectedClaimException {
+                    message,
+                    meta,
+                })
             }
             crate::types::error::InvalidIdentityTokenException::CODE => {
-                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
-                        body,
-                        crate::protocol::de::de_invalid_identity_token_exception,
-                    )
-                    .map_err(|e| e.with_response(status, body))?;
-                e.meta = meta;
-                if e.message.is_none() {
-                    e.message = e.meta.message().map(::std::borrow::ToOwned::to_owned);
-                }
-                AssumeRoleWithSamlError::InvalidIdentityTokenException(e)
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                AssumeRoleWithSamlError::InvalidIdentityTokenException(crate::types::error::InvalidIdentityTokenException {
+                    message,
+                    meta,
+                })
             }
             crate::types::error::ExpiredTokenException::CODE => {
-                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
-                        body,
-                        crate::protocol::de::de_expired_token_exception,
-                    )
-                    .map_err(|e| e.with_response(status, body))?;
-                e.meta = meta;
-                if e.message.is_none() {
-                    e.message = e.meta.message().map(::std::borrow::ToOwned::to_owned);
-                }
-                AssumeRoleWithSamlError::ExpiredTokenException(e)
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                AssumeRoleWithSamlError::ExpiredTokenException(crate::types::error::ExpiredTokenException {
+                    message,
+                    meta,
+                })
             }
             crate::types::error::RegionDisabledException::CODE => {
-                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
-                        body,
-                        crate::protocol::de::de_region_disabled_exception,
-                    )
-                    .map_err(|e| e.with_response(status, body))?;
-                e.meta = meta;
-                if e.message.is_none() {
-                    e.message = e.meta.message().map(::std::borrow::ToOwned::to_owned);
-                }
-                AssumeRoleWithSamlError::RegionDisabledException(e)
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                AssumeRoleWithSamlError::RegionDisabledException(crate::types::error::RegionDisabledException {
+                    message,
+                    meta,
+                })
             }
             _ => {
                 AssumeRoleWithSamlError::Unhandled(

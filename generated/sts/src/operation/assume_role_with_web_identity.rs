@@ -934,88 +934,53 @@ pub fn parse_error(
     Ok(
         match meta.code() {
             crate::types::error::MalformedPolicyDocumentException::CODE => {
-                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
-                        body,
-                        crate::protocol::de::de_malformed_policy_document_exception,
-                    )
-                    .map_err(|e| e.with_response(status, body))?;
-                e.meta = meta;
-                if e.message.is_none() {
-                    e.message = e.meta.message().map(::std::borrow::ToOwned::to_owned);
-                }
-                AssumeRoleWithWebIdentityError::MalformedPolicyDocumentException(e)
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                AssumeRoleWithWebIdentityError::MalformedPolicyDocumentException(crate::types::error::MalformedPolicyDocumentException {
+                    message,
+                    meta,
+                })
             }
             crate::types::error::PackedPolicyTooLargeException::CODE => {
-                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
-                        body,
-                        crate::protocol::de::de_packed_policy_too_large_exception,
-                    )
-                    .map_err(|e| e.with_response(status, body))?;
-                e.meta = meta;
-                if e.message.is_none() {
-                    e.message = e.meta.message().map(::std::borrow::ToOwned::to_owned);
-                }
-                AssumeRoleWithWebIdentityError::PackedPolicyTooLargeException(e)
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                AssumeRoleWithWebIdentityError::PackedPolicyTooLargeException(crate::types::error::PackedPolicyTooLargeException {
+                    message,
+                    meta,
+                })
             }
             crate::types::error::IdpRejectedClaimException::CODE => {
-                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
-                        body,
-                        crate::protocol::de::de_idp_rejected_claim_exception,
-                    )
-                    .map_err(|e| e.with_response(status, body))?;
-                e.meta = meta;
-                if e.message.is_none() {
-                    e.message = e.meta.message().map(::std::borrow::ToOwned::to_owned);
-                }
-                AssumeRoleWithWebIdentityError::IdpRejectedClaimException(e)
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                AssumeRoleWithWebIdentityError::IdpRejectedClaimException(crate::types::error::IdpRejectedClaimException {
+                    message,
+                    meta,
+                })
             }
             crate::types::error::IdpCommunicationErrorException::CODE => {
-                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
-                        body,
-                        crate::protocol::de::de_idp_communication_error_exception,
-                    )
-                    .map_err(|e| e.with_response(status, body))?;
-                e.meta = meta;
-                if e.message.is_none() {
-                    e.message = e.meta.message().map(::std::borrow::ToOwned::to_owned);
-                }
-                AssumeRoleWithWebIdentityError::IdpCommunicationErrorException(e)
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                AssumeRoleWithWebIdentityError::IdpCommunicationErrorException(crate::types::error::IdpCommunicationErrorException {
+                    message,
+                    meta,
+                })
             }
             crate::types::error::InvalidIdentityTokenException::CODE => {
-                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
-                        body,
-                        crate::protocol::de::de_invalid_identity_token_exception,
-                    )
-                    .map_err(|e| e.with_response(status, body))?;
-                e.meta = meta;
-                if e.message.is_none() {
-                    e.message = e.meta.message().map(::std::borrow::ToOwned::to_owned);
-                }
-                AssumeRoleWithWebIdentityError::InvalidIdentityTokenException(e)
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                AssumeRoleWithWebIdentityError::InvalidIdentityTokenException(crate::types::error::InvalidIdentityTokenException {
+                    message,
+                    meta,
+                })
             }
             crate::types::error::ExpiredTokenException::CODE => {
-                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
-                        body,
-                        crate::protocol::de::de_expired_token_exception,
-                    )
-                    .map_err(|e| e.with_response(status, body))?;
-                e.meta = meta;
-                if e.message.is_none() {
-                    e.message = e.meta.message().map(::std::borrow::ToOwned::to_owned);
-                }
-                AssumeRoleWithWebIdentityError::ExpiredTokenException(e)
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                AssumeRoleWithWebIdentityError::ExpiredTokenException(crate::types::error::ExpiredTokenException {
+                    message,
+                    meta,
+                })
             }
             crate::types::error::RegionDisabledException::CODE => {
-                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
-                        body,
-                        crate::protocol::de::de_region_disabled_exception,
-                    )
-                    .map_err(|e| e.with_response(status, body))?;
-                e.meta = meta;
-                if e.message.is_none() {
-                    e.message = e.meta.message().map(::std::borrow::ToOwned::to_owned);
-                }
-                AssumeRoleWithWebIdentityError::RegionDisabledException(e)
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                AssumeRoleWithWebIdentityError::RegionDisabledException(crate::types::error::RegionDisabledException {
+                    message,
+                    meta,
+                })
             }
             _ => {
                 AssumeRoleWithWebIdentityError::Unhandled(

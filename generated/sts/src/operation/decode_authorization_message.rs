@@ -310,16 +310,11 @@ pub fn parse_error(
     Ok(
         match meta.code() {
             crate::types::error::InvalidAuthorizationMessageException::CODE => {
-                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
-                        body,
-                        crate::protocol::de::de_invalid_authorization_message_exception,
-                    )
-                    .map_err(|e| e.with_response(status, body))?;
-                e.meta = meta;
-                if e.message.is_none() {
-                    e.message = e.meta.message().map(::std::borrow::ToOwned::to_owned);
-                }
-                DecodeAuthorizationMessageError::InvalidAuthorizationMessageException(e)
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                DecodeAuthorizationMessageError::InvalidAuthorizationMessageException(crate::types::error::InvalidAuthorizationMessageException {
+                    message,
+                    meta,
+                })
             }
             _ => {
                 DecodeAuthorizationMessageError::Unhandled(

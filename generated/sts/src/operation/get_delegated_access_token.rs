@@ -377,40 +377,25 @@ pub fn parse_error(
     Ok(
         match meta.code() {
             crate::types::error::ExpiredTradeInTokenException::CODE => {
-                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
-                        body,
-                        crate::protocol::de::de_expired_trade_in_token_exception,
-                    )
-                    .map_err(|e| e.with_response(status, body))?;
-                e.meta = meta;
-                if e.message.is_none() {
-                    e.message = e.meta.message().map(::std::borrow::ToOwned::to_owned);
-                }
-                GetDelegatedAccessTokenError::ExpiredTradeInTokenException(e)
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                GetDelegatedAccessTokenError::ExpiredTradeInTokenException(crate::types::error::ExpiredTradeInTokenException {
+                    message,
+                    meta,
+                })
             }
             crate::types::error::RegionDisabledException::CODE => {
-                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
-                        body,
-                        crate::protocol::de::de_region_disabled_exception,
-                    )
-                    .map_err(|e| e.with_response(status, body))?;
-                e.meta = meta;
-                if e.message.is_none() {
-                    e.message = e.meta.message().map(::std::borrow::ToOwned::to_owned);
-                }
-                GetDelegatedAccessTokenError::RegionDisabledException(e)
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                GetDelegatedAccessTokenError::RegionDisabledException(crate::types::error::RegionDisabledException {
+                    message,
+                    meta,
+                })
             }
             crate::types::error::PackedPolicyTooLargeException::CODE => {
-                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
-                        body,
-                        crate::protocol::de::de_packed_policy_too_large_exception,
-                    )
-                    .map_err(|e| e.with_response(status, body))?;
-                e.meta = meta;
-                if e.message.is_none() {
-                    e.message = e.meta.message().map(::std::borrow::ToOwned::to_owned);
-                }
-                GetDelegatedAccessTokenError::PackedPolicyTooLargeException(e)
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                GetDelegatedAccessTokenError::PackedPolicyTooLargeException(crate::types::error::PackedPolicyTooLargeException {
+                    message,
+                    meta,
+                })
             }
             _ => {
                 GetDelegatedAccessTokenError::Unhandled(

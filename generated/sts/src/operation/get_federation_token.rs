@@ -626,40 +626,25 @@ pub fn parse_error(
     Ok(
         match meta.code() {
             crate::types::error::MalformedPolicyDocumentException::CODE => {
-                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
-                        body,
-                        crate::protocol::de::de_malformed_policy_document_exception,
-                    )
-                    .map_err(|e| e.with_response(status, body))?;
-                e.meta = meta;
-                if e.message.is_none() {
-                    e.message = e.meta.message().map(::std::borrow::ToOwned::to_owned);
-                }
-                GetFederationTokenError::MalformedPolicyDocumentException(e)
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                GetFederationTokenError::MalformedPolicyDocumentException(crate::types::error::MalformedPolicyDocumentException {
+                    message,
+                    meta,
+                })
             }
             crate::types::error::PackedPolicyTooLargeException::CODE => {
-                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
-                        body,
-                        crate::protocol::de::de_packed_policy_too_large_exception,
-                    )
-                    .map_err(|e| e.with_response(status, body))?;
-                e.meta = meta;
-                if e.message.is_none() {
-                    e.message = e.meta.message().map(::std::borrow::ToOwned::to_owned);
-                }
-                GetFederationTokenError::PackedPolicyTooLargeException(e)
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                GetFederationTokenError::PackedPolicyTooLargeException(crate::types::error::PackedPolicyTooLargeException {
+                    message,
+                    meta,
+                })
             }
             crate::types::error::RegionDisabledException::CODE => {
-                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
-                        body,
-                        crate::protocol::de::de_region_disabled_exception,
-                    )
-                    .map_err(|e| e.with_response(status, body))?;
-                e.meta = meta;
-                if e.message.is_none() {
-                    e.message = e.meta.message().map(::std::borrow::ToOwned::to_owned);
-                }
-                GetFederationTokenError::RegionDisabledException(e)
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                GetFederationTokenError::RegionDisabledException(crate::types::error::RegionDisabledException {
+                    message,
+                    meta,
+                })
             }
             _ => {
                 GetFederationTokenError::Unhandled(

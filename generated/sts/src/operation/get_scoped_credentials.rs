@@ -564,52 +564,32 @@ pub fn parse_error(
     Ok(
         match meta.code() {
             crate::types::error::MalformedPolicyDocumentException::CODE => {
-                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
-                        body,
-                        crate::protocol::de::de_malformed_policy_document_exception,
-                    )
-                    .map_err(|e| e.with_response(status, body))?;
-                e.meta = meta;
-                if e.message.is_none() {
-                    e.message = e.meta.message().map(::std::borrow::ToOwned::to_owned);
-                }
-                GetScopedCredentialsError::MalformedPolicyDocumentException(e)
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                GetScopedCredentialsError::MalformedPolicyDocumentException(crate::types::error::MalformedPolicyDocumentException {
+                    message,
+                    meta,
+                })
             }
             crate::types::error::PackedPolicyTooLargeException::CODE => {
-                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
-                        body,
-                        crate::protocol::de::de_packed_policy_too_large_exception,
-                    )
-                    .map_err(|e| e.with_response(status, body))?;
-                e.meta = meta;
-                if e.message.is_none() {
-                    e.message = e.meta.message().map(::std::borrow::ToOwned::to_owned);
-                }
-                GetScopedCredentialsError::PackedPolicyTooLargeException(e)
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                GetScopedCredentialsError::PackedPolicyTooLargeException(crate::types::error::PackedPolicyTooLargeException {
+                    message,
+                    meta,
+                })
             }
             crate::types::error::InsufficientSessionLifetimeException::CODE => {
-                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
-                        body,
-                        crate::protocol::de::de_insufficient_session_lifetime_exception,
-                    )
-                    .map_err(|e| e.with_response(status, body))?;
-                e.meta = meta;
-                if e.message.is_none() {
-                    e.message = e.meta.message().map(::std::borrow::ToOwned::to_owned);
-                }
-                GetScopedCredentialsError::InsufficientSessionLifetimeException(e)
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                GetScopedCredentialsError::InsufficientSessionLifetimeException(crate::types::error::InsufficientSessionLifetimeException {
+                    message,
+                    meta,
+                })
             }
             crate::types::error::InvalidSubjectCredentialsException::CODE => {
-                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
-                        body,
-                        crate::protocol::de::de_invalid_subject_credentials_exception,
-                    )
-                    .map_err(|e| e.with_response(status, body))?;
-                e.meta = meta;
-                if e.message.is_none() {
-                    e.message = e.meta.message().map(::std::borrow::ToOwned::to_owned);
-                }
-                GetScopedCredentialsError::InvalidSubjectCredentialsException(e)
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                GetScopedCredentialsError::InvalidSubjectCredentialsException(crate::types::error::InvalidSubjectCredentialsException {
+                    message,
+                    meta,
+                })
             }
             _ => {
                 GetScopedCredentialsError::Unhandled(

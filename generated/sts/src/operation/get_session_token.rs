@@ -441,16 +441,11 @@ pub fn parse_error(
     Ok(
         match meta.code() {
             crate::types::error::RegionDisabledException::CODE => {
-                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
-                        body,
-                        crate::protocol::de::de_region_disabled_exception,
-                    )
-                    .map_err(|e| e.with_response(status, body))?;
-                e.meta = meta;
-                if e.message.is_none() {
-                    e.message = e.meta.message().map(::std::borrow::ToOwned::to_owned);
-                }
-                GetSessionTokenError::RegionDisabledException(e)
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                GetSessionTokenError::RegionDisabledException(crate::types::error::RegionDisabledException {
+                    message,
+                    meta,
+                })
             }
             _ => {
                 GetSessionTokenError::Unhandled(

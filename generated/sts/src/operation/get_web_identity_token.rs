@@ -502,42 +502,25 @@ pub fn parse_error(
     Ok(
         match meta.code() {
             crate::types::error::SessionDurationEscalationException::CODE => {
-                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
-                        body,
-                        crate::protocol::de::de_session_duration_escalation_exception,
-                    )
-                    .map_err(|e| e.with_response(status, body))?;
-                e.meta = meta;
-                if e.message.is_none() {
-                    e.message = e.meta.message().map(::std::borrow::ToOwned::to_owned);
-                }
-                GetWebIdentityTokenError::SessionDurationEscalationException(e)
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                GetWebIdentityTokenError::SessionDurationEscalationException(crate::types::error::SessionDurationEscalationException {
+                    message,
+                    meta,
+                })
             }
             crate::types::error::OutboundWebIdentityFederationDisabledException::CODE => {
-                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
-                        body,
-                        crate::protocol::de::de_outbound_web_identity_federation_disabled_exception,
-                    )
-                    .map_err(|e| e.with_response(status, body))?;
-                e.meta = meta;
-                if e.message.is_none() {
-                    e.message = e.meta.message().map(::std::borrow::ToOwned::to_owned);
-                }
-                GetWebIdentityTokenError::OutboundWebIdentityFederationDisabledException(
-                    e,
-                )
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                GetWebIdentityTokenError::OutboundWebIdentityFederationDisabledException(crate::types::error::OutboundWebIdentityFederationDisabledException {
+                    message,
+                    meta,
+                })
             }
             crate::types::error::JwtPayloadSizeExceededException::CODE => {
-                let mut e = ::stsgen_runtime::protocol::aws_query::with_error_element(
-                        body,
-                        crate::protocol::de::de_jwt_payload_size_exceeded_exception,
-                    )
-                    .map_err(|e| e.with_response(status, body))?;
-                e.meta = meta;
-                if e.message.is_none() {
-                    e.message = e.meta.message().map(::std::borrow::ToOwned::to_owned);
-                }
-                GetWebIdentityTokenError::JwtPayloadSizeExceededException(e)
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                GetWebIdentityTokenError::JwtPayloadSizeExceededException(crate::types::error::JwtPayloadSizeExceededException {
+                    message,
+                    meta,
+                })
             }
             _ => {
                 GetWebIdentityTokenError::Unhandled(
