@@ -86,11 +86,24 @@ fn rest_sink_protocol_is_data() {
     // Error codes are documented as restJson reads them, not as awsQuery's.
     let errors = &krate.files["src/types/error.rs"];
     assert!(!errors.contains("awsQuery"), "{errors}");
-    assert!(errors.contains("restJson1: the `X-Amzn-Errortype` header"), "{errors}");
+    assert!(
+        errors.contains("restJson1: the `X-Amzn-Errortype` header"),
+        "{errors}"
+    );
     // Round-trip properties for every operation's output.
     let roundtrip = &krate.files["src/roundtrip_tests.rs"];
-    for op in ["get_thing", "put_thing", "upload_part", "get_report", "get_blob", "get_text"] {
-        assert!(roundtrip.contains(&format!("fn {op}_output_round_trips()")), "{op}");
+    for op in [
+        "get_thing",
+        "put_thing",
+        "upload_part",
+        "get_report",
+        "get_blob",
+        "get_text",
+    ] {
+        assert!(
+            roundtrip.contains(&format!("fn {op}_output_round_trips()")),
+            "{op}"
+        );
     }
 }
 

@@ -22,7 +22,8 @@ fn code_docs(svc: &Service) -> CodeDocs {
         // awsQuery crates keep the words they always had.
         Protocol::AwsQuery => {
             return CodeDocs {
-                constant: " The awsQuery error code that identifies this error on the wire.".to_owned(),
+                constant: " The awsQuery error code that identifies this error on the wire."
+                    .to_owned(),
                 getter: " The awsQuery error code.".to_owned(),
                 classify: " Classifies an error by its awsQuery code.".to_owned(),
             }

@@ -54,7 +54,11 @@ fn whole_seconds(svc: &Service, id: ShapeId, member_ts: Option<TimestampFormat>)
 
 /// A strategy for a member's value: like [`strategy`], but HTTP-date timestamps get whole seconds
 /// wherever their format comes from.
-pub(super) fn value_strategy(svc: &Service, id: ShapeId, member_ts: Option<TimestampFormat>) -> TokenStream {
+pub(super) fn value_strategy(
+    svc: &Service,
+    id: ShapeId,
+    member_ts: Option<TimestampFormat>,
+) -> TokenStream {
     if matches!(svc.shape(id).kind, ShapeKind::Timestamp { .. }) {
         let whole = whole_seconds(svc, id, member_ts);
         return quote! { arb_timestamp(#whole) };

@@ -569,7 +569,11 @@ fn parse_error_fn(svc: &Service, op: &Operation) -> TokenStream {
         let shape_name = svc.shape(e).wire_name.as_str();
         let header_members = st.members.iter().filter_map(|m| {
             let field = field_ident(m);
-            let place = if m.boxed { return None } else { quote! { e.#field } };
+            let place = if m.boxed {
+                return None;
+            } else {
+                quote! { e.#field }
+            };
             read_header_member(svc, m, shape_name, place)
         });
         quote! { #(#header_members)* }

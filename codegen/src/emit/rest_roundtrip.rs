@@ -337,19 +337,13 @@ fn operation_fns(svc: &Service, op: &Operation) -> (TokenStream, TokenStream) {
     let request_id = (format_ident!("_request_id"), request_id);
     let payload = structure.and_then(|s| s.payload.as_deref());
     let strategy_body = match op.output {
-        Some(id) => struct_strategy_body_with(
-            svc,
-            id,
-            &path,
-            vec![request_id],
-            &|m, optional| {
-                if Some(m.wire_name.as_str()) == payload {
-                    payload_strategy(svc, m, optional)
-                } else {
-                    bound_member_strategy(svc, m, optional)
-                }
-            },
-        ),
+        Some(id) => struct_strategy_body_with(svc, id, &path, vec![request_id], &|m, optional| {
+            if Some(m.wire_name.as_str()) == payload {
+                payload_strategy(svc, m, optional)
+            } else {
+                bound_member_strategy(svc, m, optional)
+            }
+        }),
         None => {
             let (f, s) = request_id;
             quote! { #s.prop_map(|x0| #path { #f: x0 }).boxed() }

@@ -119,7 +119,10 @@ pub(crate) async fn sso_login(
         "Successfully logged into Start URL: {}\nThe access token is cached in {} until {}.",
         outcome.start_url,
         outcome.file.display(),
-        crate::extension::rfc3339(outcome.expires_at)
+        stsgen_runtime::types::wire::format_timestamp(
+            &stsgen_runtime::DateTime::from(outcome.expires_at),
+            stsgen_runtime::types::wire::TimestampFormat::DateTime,
+        )
     )
     .map_err(|e| Exit::Failed(format!("sso-login: could not write the output: {e}")))
 }

@@ -2,13 +2,10 @@
 //! and the names and messages the providers share.
 
 use std::fmt;
-use std::sync::Arc;
 
-use stsgen_runtime::config::Env;
 use stsgen_runtime::future::BoxFuture;
 use stsgen_runtime::sensitive::{Redacted, RedactedOption};
 
-use sts::client::Config;
 /// The provider name in credentials and errors.
 pub const PROVIDER_NAME: &str = "sso";
 
@@ -52,34 +49,6 @@ pub trait SsoApi: Send + Sync + fmt::Debug {
         region: &'a str,
         request: StartDeviceAuthorizationRequest,
     ) -> BoxFuture<'a, Result<StartDeviceAuthorizationResponse, SsoApiError>>;
-}
-
-/// The [`SsoApi`] the providers and `sts sso-login` use unless given another, for calls made
-/// with `config` (its transport, proxies, CA bundle, timeouts, retries, FIPS and dual-stack
-/// settings and clock) and `env` (for the endpoint settings below): the generated `sso` and
-/// `ssooidc` clients.
-///
-/// Each call is sent to the region it is given (the session's `sso_region`), unsigned (the
-/// operations are `noAuth`: the configuration's credentials are never asked for). The endpoint
-/// is the service's own for that region, unless `AWS_ENDPOINT_URL_SSO` (portal) or
-/// `AWS_ENDPOINT_URL_SSO_OIDC` (SSO-OIDC), else `AWS_ENDPOINT_URL`, names another, as aws-config
-/// reads them (`AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` ignores them). The configuration's own
-/// `endpoint_url` is STS's and is not used. Inside a tokio runtime the async clients send;
-/// elsewhere the blocking ones do (feature `blocking`).
-///
-/// Without the crate's `sso` feature (on by default; the generated clients are about 270 KB of
-/// the stripped default-chain hello-world) this is [`NotWired`]: every call fails with
-/// [`SsoApiError::NotWired`], which names the feature.
-pub fn default_api(config: &Config, env: Arc<dyn Env>) -> Arc<dyn SsoApi> {
-    #[cfg(feature = "sso")]
-    {
-        super::generated_api::new(config, env)
-    }
-    #[cfg(not(feature = "sso"))]
-    {
-        let _ = (config, env);
-        Arc::new(NotWired)
-    }
 }
 
 /// The [`SsoApi`] with no service behind it: every call is [`SsoApiError::NotWired`].

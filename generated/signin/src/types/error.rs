@@ -60,11 +60,7 @@ impl AccessDeniedException {
 impl ::std::fmt::Display for AccessDeniedException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self
-            .message
-            .as_deref()
-            .or(self.meta.message())
-        {
+        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -100,9 +96,7 @@ impl ConflictException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "ConflictException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
-        409u16,
-    );
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(409u16);
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -141,11 +135,7 @@ impl ConflictException {
 impl ::std::fmt::Display for ConflictException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self
-            .message
-            .as_deref()
-            .or(self.meta.message())
-        {
+        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -177,9 +167,7 @@ impl InternalServerException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "InternalServerException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
-        500u16,
-    );
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(500u16);
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = false;
     /// Whether the model marks this error retryable.
@@ -218,11 +206,7 @@ impl InternalServerException {
 impl ::std::fmt::Display for InternalServerException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self
-            .message
-            .as_deref()
-            .or(self.meta.message())
-        {
+        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -254,9 +238,7 @@ impl InvalidGrantException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "InvalidGrantException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
-        400u16,
-    );
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -295,11 +277,7 @@ impl InvalidGrantException {
 impl ::std::fmt::Display for InvalidGrantException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self
-            .message
-            .as_deref()
-            .or(self.meta.message())
-        {
+        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -331,9 +309,7 @@ impl InvalidScopeException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "InvalidScopeException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
-        400u16,
-    );
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -372,11 +348,7 @@ impl InvalidScopeException {
 impl ::std::fmt::Display for InvalidScopeException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self
-            .message
-            .as_deref()
-            .or(self.meta.message())
-        {
+        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -412,9 +384,7 @@ impl ResourceNotFoundException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "ResourceNotFoundException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
-        404u16,
-    );
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(404u16);
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -453,11 +423,7 @@ impl ResourceNotFoundException {
 impl ::std::fmt::Display for ResourceNotFoundException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self
-            .message
-            .as_deref()
-            .or(self.meta.message())
-        {
+        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -493,9 +459,7 @@ impl ServiceQuotaExceededException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "ServiceQuotaExceededException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
-        402u16,
-    );
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(402u16);
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -534,11 +498,7 @@ impl ServiceQuotaExceededException {
 impl ::std::fmt::Display for ServiceQuotaExceededException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self
-            .message
-            .as_deref()
-            .or(self.meta.message())
-        {
+        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -570,9 +530,7 @@ impl ServiceUnavailableException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "ServiceUnavailableException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
-        503u16,
-    );
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(503u16);
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = false;
     /// Whether the model marks this error retryable.
@@ -611,11 +569,7 @@ impl ServiceUnavailableException {
 impl ::std::fmt::Display for ServiceUnavailableException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self
-            .message
-            .as_deref()
-            .or(self.meta.message())
-        {
+        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -647,9 +601,7 @@ impl TooManyRequestsError {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "TooManyRequestsError";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
-        429u16,
-    );
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(429u16);
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -688,11 +640,7 @@ impl TooManyRequestsError {
 impl ::std::fmt::Display for TooManyRequestsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self
-            .message
-            .as_deref()
-            .or(self.meta.message())
-        {
+        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -724,9 +672,7 @@ impl ValidationException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "ValidationException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
-        400u16,
-    );
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -765,11 +711,7 @@ impl ValidationException {
 impl ::std::fmt::Display for ValidationException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self
-            .message
-            .as_deref()
-            .or(self.meta.message())
-        {
+        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())

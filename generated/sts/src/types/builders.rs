@@ -12,18 +12,12 @@ impl AssumedRoleUserBuilder {
     /// The ARN of the temporary security credentials that are returned from the AssumeRole action. For more information about ARNs and how to use them in policies, see [IAM Identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html) in the *IAM User Guide*.
     ///
     /// Required.
-    pub fn arn(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn arn(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.arn = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Arn`.
-    pub fn set_arn(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_arn(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
         self.arn = value;
         self
     }
@@ -59,23 +53,14 @@ impl AssumedRoleUserBuilder {
     /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        crate::types::AssumedRoleUser,
-        ::stsgen_runtime::BuildError,
-    > {
+    ) -> ::std::result::Result<crate::types::AssumedRoleUser, ::stsgen_runtime::BuildError> {
         let value = crate::types::AssumedRoleUser {
             arn: self
                 .arn
-                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
-                    "AssumedRoleUser",
-                    "Arn",
-                ))?,
-            assumed_role_id: self
-                .assumed_role_id
-                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
-                    "AssumedRoleUser",
-                    "AssumedRoleId",
-                ))?,
+                .ok_or_else(|| ::stsgen_runtime::BuildError::missing("AssumedRoleUser", "Arn"))?,
+            assumed_role_id: self.assumed_role_id.ok_or_else(|| {
+                ::stsgen_runtime::BuildError::missing("AssumedRoleUser", "AssumedRoleId")
+            })?,
         };
         value.validate()?;
         Ok(value)
@@ -154,9 +139,7 @@ impl CredentialsBuilder {
         self
     }
     /// The value set for `SecretAccessKey`, if any.
-    pub fn get_secret_access_key(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_secret_access_key(&self) -> &::std::option::Option<::std::string::String> {
         &self.secret_access_key
     }
     /// The token that users must pass to the service API to use the temporary credentials.
@@ -189,30 +172,18 @@ impl CredentialsBuilder {
         self,
     ) -> ::std::result::Result<crate::types::Credentials, ::stsgen_runtime::BuildError> {
         let value = crate::types::Credentials {
-            access_key_id: self
-                .access_key_id
-                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
-                    "Credentials",
-                    "AccessKeyId",
-                ))?,
-            expiration: self
-                .expiration
-                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
-                    "Credentials",
-                    "Expiration",
-                ))?,
-            secret_access_key: self
-                .secret_access_key
-                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
-                    "Credentials",
-                    "SecretAccessKey",
-                ))?,
-            session_token: self
-                .session_token
-                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
-                    "Credentials",
-                    "SessionToken",
-                ))?,
+            access_key_id: self.access_key_id.ok_or_else(|| {
+                ::stsgen_runtime::BuildError::missing("Credentials", "AccessKeyId")
+            })?,
+            expiration: self.expiration.ok_or_else(|| {
+                ::stsgen_runtime::BuildError::missing("Credentials", "Expiration")
+            })?,
+            secret_access_key: self.secret_access_key.ok_or_else(|| {
+                ::stsgen_runtime::BuildError::missing("Credentials", "SecretAccessKey")
+            })?,
+            session_token: self.session_token.ok_or_else(|| {
+                ::stsgen_runtime::BuildError::missing("Credentials", "SessionToken")
+            })?,
         };
         value.validate()?;
         Ok(value)
@@ -245,18 +216,12 @@ impl FederatedUserBuilder {
     /// The ARN that specifies the federated user that is associated with the credentials. For more information about ARNs and how to use them in policies, see [IAM Identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html) in the *IAM User Guide*.
     ///
     /// Required.
-    pub fn arn(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn arn(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.arn = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Arn`.
-    pub fn set_arn(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_arn(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
         self.arn = value;
         self
     }
@@ -283,9 +248,7 @@ impl FederatedUserBuilder {
         self
     }
     /// The value set for `FederatedUserId`, if any.
-    pub fn get_federated_user_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_federated_user_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.federated_user_id
     }
     /// Builds the value, checking required members and every modeled constraint.
@@ -294,23 +257,14 @@ impl FederatedUserBuilder {
     /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        crate::types::FederatedUser,
-        ::stsgen_runtime::BuildError,
-    > {
+    ) -> ::std::result::Result<crate::types::FederatedUser, ::stsgen_runtime::BuildError> {
         let value = crate::types::FederatedUser {
             arn: self
                 .arn
-                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
-                    "FederatedUser",
-                    "Arn",
-                ))?,
-            federated_user_id: self
-                .federated_user_id
-                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
-                    "FederatedUser",
-                    "FederatedUserId",
-                ))?,
+                .ok_or_else(|| ::stsgen_runtime::BuildError::missing("FederatedUser", "Arn"))?,
+            federated_user_id: self.federated_user_id.ok_or_else(|| {
+                ::stsgen_runtime::BuildError::missing("FederatedUser", "FederatedUserId")
+            })?,
         };
         value.validate()?;
         Ok(value)
@@ -343,26 +297,18 @@ impl OriginIdentityBuilder {
         self
     }
     /// The value set for `FederatedProviderArn`, if any.
-    pub fn get_federated_provider_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_federated_provider_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.federated_provider_arn
     }
     /// The value of the `aws:OriginIdentity/Issuer` key. For `AssumeRoleWithWebIdentity`, this is the `iss` claim of the token without the `https://` prefix. For `AssumeRoleWithSAML`, this is a hash of the key that signed the SAML assertion, not the `Issuer` element of the assertion.
     ///
     /// Sensitive: redacted in `Debug` output.
-    pub fn issuer(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn issuer(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.issuer = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Issuer`.
-    pub fn set_issuer(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_issuer(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
         self.issuer = value;
         self
     }
@@ -373,18 +319,12 @@ impl OriginIdentityBuilder {
     /// The value of the `aws:OriginIdentity/Subject` key: the end user's identifier, taken from the token claim that the context provider maps as the subject.
     ///
     /// Sensitive: redacted in `Debug` output.
-    pub fn subject(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn subject(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.subject = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Subject`.
-    pub fn set_subject(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_subject(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
         self.subject = value;
         self
     }
@@ -395,18 +335,12 @@ impl OriginIdentityBuilder {
     /// The value of the `aws:OriginIdentity/SubjectType` key, which indicates whether the end user is a person (`user`) or a non-human caller such as an application or service (`workload`).
     ///
     /// Sensitive: redacted in `Debug` output.
-    pub fn subject_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn subject_type(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.subject_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SubjectType`.
-    pub fn set_subject_type(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_subject_type(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
         self.subject_type = value;
         self
     }
@@ -420,10 +354,7 @@ impl OriginIdentityBuilder {
     /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        crate::types::OriginIdentity,
-        ::stsgen_runtime::BuildError,
-    > {
+    ) -> ::std::result::Result<crate::types::OriginIdentity, ::stsgen_runtime::BuildError> {
         let value = crate::types::OriginIdentity {
             federated_provider_arn: self.federated_provider_arn,
             issuer: self.issuer,
@@ -438,8 +369,14 @@ impl ::std::fmt::Debug for OriginIdentityBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         let mut d = f.debug_struct("OriginIdentityBuilder");
         d.field("federated_provider_arn", &self.federated_provider_arn);
-        d.field("issuer", &::stsgen_runtime::sensitive::RedactedOption(&self.issuer));
-        d.field("subject", &::stsgen_runtime::sensitive::RedactedOption(&self.subject));
+        d.field(
+            "issuer",
+            &::stsgen_runtime::sensitive::RedactedOption(&self.issuer),
+        );
+        d.field(
+            "subject",
+            &::stsgen_runtime::sensitive::RedactedOption(&self.subject),
+        );
         d.field(
             "subject_type",
             &::stsgen_runtime::sensitive::RedactedOption(&self.subject_type),
@@ -455,18 +392,12 @@ pub struct PolicyDescriptorTypeBuilder {
 }
 impl PolicyDescriptorTypeBuilder {
     /// The Amazon Resource Name (ARN) of the IAM managed policy to use as a session policy for the role. For more information about ARNs, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
-    pub fn arn(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn arn(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.arn = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `arn`.
-    pub fn set_arn(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_arn(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
         self.arn = value;
         self
     }
@@ -480,13 +411,9 @@ impl PolicyDescriptorTypeBuilder {
     /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        crate::types::PolicyDescriptorType,
-        ::stsgen_runtime::BuildError,
-    > {
-        let value = crate::types::PolicyDescriptorType {
-            arn: self.arn,
-        };
+    ) -> ::std::result::Result<crate::types::PolicyDescriptorType, ::stsgen_runtime::BuildError>
+    {
+        let value = crate::types::PolicyDescriptorType { arn: self.arn };
         value.validate()?;
         Ok(value)
     }
@@ -518,24 +445,16 @@ impl ProvidedContextBuilder {
         self
     }
     /// The value set for `ContextAssertion`, if any.
-    pub fn get_context_assertion(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_context_assertion(&self) -> &::std::option::Option<::std::string::String> {
         &self.context_assertion
     }
     /// The context provider ARN from which the trusted context assertion was generated.
-    pub fn provider_arn(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn provider_arn(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.provider_arn = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ProviderArn`.
-    pub fn set_provider_arn(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_provider_arn(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
         self.provider_arn = value;
         self
     }
@@ -549,10 +468,7 @@ impl ProvidedContextBuilder {
     /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        crate::types::ProvidedContext,
-        ::stsgen_runtime::BuildError,
-    > {
+    ) -> ::std::result::Result<crate::types::ProvidedContext, ::stsgen_runtime::BuildError> {
         let value = crate::types::ProvidedContext {
             context_assertion: self.context_assertion,
             provider_arn: self.provider_arn,
@@ -583,18 +499,12 @@ impl ScopedSessionBuilder {
     /// The ARN of the scoped session. For more information about ARNs and how to use them in policies, see [IAM Identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html) in the *IAM User Guide*.
     ///
     /// Required.
-    pub fn arn(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn arn(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.arn = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Arn`.
-    pub fn set_arn(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_arn(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
         self.arn = value;
         self
     }
@@ -621,9 +531,7 @@ impl ScopedSessionBuilder {
         self
     }
     /// The value set for `ScopedSessionId`, if any.
-    pub fn get_scoped_session_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_scoped_session_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.scoped_session_id
     }
     /// Builds the value, checking required members and every modeled constraint.
@@ -632,23 +540,14 @@ impl ScopedSessionBuilder {
     /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        crate::types::ScopedSession,
-        ::stsgen_runtime::BuildError,
-    > {
+    ) -> ::std::result::Result<crate::types::ScopedSession, ::stsgen_runtime::BuildError> {
         let value = crate::types::ScopedSession {
             arn: self
                 .arn
-                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
-                    "ScopedSession",
-                    "Arn",
-                ))?,
-            scoped_session_id: self
-                .scoped_session_id
-                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
-                    "ScopedSession",
-                    "ScopedSessionId",
-                ))?,
+                .ok_or_else(|| ::stsgen_runtime::BuildError::missing("ScopedSession", "Arn"))?,
+            scoped_session_id: self.scoped_session_id.ok_or_else(|| {
+                ::stsgen_runtime::BuildError::missing("ScopedSession", "ScopedSessionId")
+            })?,
         };
         value.validate()?;
         Ok(value)
@@ -667,18 +566,12 @@ impl TagBuilder {
     /// You can pass up to 50 session tags. The plain text session tag keys can’t exceed 128 characters. For these and additional limits, see [IAM and STS Character Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-limits.html#reference_iam-limits-entity-length) in the *IAM User Guide*.
     ///
     /// Required. The model's pattern `[\p{L}\p{Z}\p{N}_.:/=+\-@]+` is not checked client-side (unsupported regex syntax).
-    pub fn key(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn key(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.key = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Key`.
-    pub fn set_key(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_key(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
         self.key = value;
         self
     }
@@ -691,18 +584,12 @@ impl TagBuilder {
     /// You can pass up to 50 session tags. The plain text session tag values can’t exceed 256 characters. For these and additional limits, see [IAM and STS Character Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-limits.html#reference_iam-limits-entity-length) in the *IAM User Guide*.
     ///
     /// Required. The model's pattern `[\p{L}\p{Z}\p{N}_.:/=+\-@]*` is not checked client-side (unsupported regex syntax).
-    pub fn value(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn value(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.value = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Value`.
-    pub fn set_value(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_value(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
         self.value = value;
         self
     }
@@ -714,9 +601,7 @@ impl TagBuilder {
     ///
     /// # Errors
     /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<crate::types::Tag, ::stsgen_runtime::BuildError> {
+    pub fn build(self) -> ::std::result::Result<crate::types::Tag, ::stsgen_runtime::BuildError> {
         let value = crate::types::Tag {
             key: self
                 .key
@@ -779,10 +664,7 @@ impl TransactionContextBuilder {
     /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        crate::types::TransactionContext,
-        ::stsgen_runtime::BuildError,
-    > {
+    ) -> ::std::result::Result<crate::types::TransactionContext, ::stsgen_runtime::BuildError> {
         let value = crate::types::TransactionContext {
             identity_provider: self.identity_provider,
         };
@@ -805,9 +687,7 @@ impl ::std::fmt::Debug for TransactionContextBuilder {
 #[non_exhaustive]
 pub struct TrustedIdentityPropagationContextBuilder {
     pub(crate) origin_identity: ::std::option::Option<crate::types::OriginIdentity>,
-    pub(crate) transaction_context: ::std::option::Option<
-        crate::types::TransactionContext,
-    >,
+    pub(crate) transaction_context: ::std::option::Option<crate::types::TransactionContext>,
 }
 impl TrustedIdentityPropagationContextBuilder {
     /// The identity of the end user on whose behalf the session acts.
@@ -827,9 +707,7 @@ impl TrustedIdentityPropagationContextBuilder {
         self
     }
     /// The value set for `OriginIdentity`, if any.
-    pub fn get_origin_identity(
-        &self,
-    ) -> &::std::option::Option<crate::types::OriginIdentity> {
+    pub fn get_origin_identity(&self) -> &::std::option::Option<crate::types::OriginIdentity> {
         &self.origin_identity
     }
     /// Additional claims about the request that the identity provider asserted.

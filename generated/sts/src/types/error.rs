@@ -15,9 +15,7 @@ impl ExpiredTokenException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "ExpiredTokenException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
-        400u16,
-    );
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -47,11 +45,7 @@ impl ExpiredTokenException {
 impl ::std::fmt::Display for ExpiredTokenException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self
-            .message
-            .as_deref()
-            .or(self.meta.message())
-        {
+        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -77,9 +71,7 @@ impl ExpiredTradeInTokenException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "ExpiredTradeInTokenException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
-        400u16,
-    );
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -109,11 +101,7 @@ impl ExpiredTradeInTokenException {
 impl ::std::fmt::Display for ExpiredTradeInTokenException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self
-            .message
-            .as_deref()
-            .or(self.meta.message())
-        {
+        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -139,9 +127,7 @@ impl IdpCommunicationErrorException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "IDPCommunicationErrorException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
-        400u16,
-    );
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -171,11 +157,7 @@ impl IdpCommunicationErrorException {
 impl ::std::fmt::Display for IdpCommunicationErrorException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self
-            .message
-            .as_deref()
-            .or(self.meta.message())
-        {
+        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -203,9 +185,7 @@ impl IdpRejectedClaimException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "IDPRejectedClaimException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
-        403u16,
-    );
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(403u16);
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -235,11 +215,7 @@ impl IdpRejectedClaimException {
 impl ::std::fmt::Display for IdpRejectedClaimException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self
-            .message
-            .as_deref()
-            .or(self.meta.message())
-        {
+        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -265,9 +241,7 @@ impl InsufficientSessionLifetimeException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "InsufficientSessionLifetimeException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
-        400u16,
-    );
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -297,11 +271,7 @@ impl InsufficientSessionLifetimeException {
 impl ::std::fmt::Display for InsufficientSessionLifetimeException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self
-            .message
-            .as_deref()
-            .or(self.meta.message())
-        {
+        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -327,9 +297,7 @@ impl InvalidAuthorizationMessageException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "InvalidAuthorizationMessageException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
-        400u16,
-    );
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -359,11 +327,7 @@ impl InvalidAuthorizationMessageException {
 impl ::std::fmt::Display for InvalidAuthorizationMessageException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self
-            .message
-            .as_deref()
-            .or(self.meta.message())
-        {
+        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -389,9 +353,7 @@ impl InvalidContextAssertionException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "InvalidContextAssertionException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
-        400u16,
-    );
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -421,11 +383,7 @@ impl InvalidContextAssertionException {
 impl ::std::fmt::Display for InvalidContextAssertionException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self
-            .message
-            .as_deref()
-            .or(self.meta.message())
-        {
+        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -451,9 +409,7 @@ impl InvalidIdentityTokenException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "InvalidIdentityTokenException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
-        400u16,
-    );
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -483,11 +439,7 @@ impl InvalidIdentityTokenException {
 impl ::std::fmt::Display for InvalidIdentityTokenException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self
-            .message
-            .as_deref()
-            .or(self.meta.message())
-        {
+        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -513,9 +465,7 @@ impl InvalidSubjectCredentialsException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "InvalidSubjectCredentialsException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
-        400u16,
-    );
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -545,11 +495,7 @@ impl InvalidSubjectCredentialsException {
 impl ::std::fmt::Display for InvalidSubjectCredentialsException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self
-            .message
-            .as_deref()
-            .or(self.meta.message())
-        {
+        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -575,9 +521,7 @@ impl JwtPayloadSizeExceededException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "JWTPayloadSizeExceededException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
-        400u16,
-    );
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -607,11 +551,7 @@ impl JwtPayloadSizeExceededException {
 impl ::std::fmt::Display for JwtPayloadSizeExceededException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self
-            .message
-            .as_deref()
-            .or(self.meta.message())
-        {
+        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -637,9 +577,7 @@ impl MalformedPolicyDocumentException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "MalformedPolicyDocumentException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
-        400u16,
-    );
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -669,11 +607,7 @@ impl MalformedPolicyDocumentException {
 impl ::std::fmt::Display for MalformedPolicyDocumentException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self
-            .message
-            .as_deref()
-            .or(self.meta.message())
-        {
+        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -699,9 +633,7 @@ impl OutboundWebIdentityFederationDisabledException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "OutboundWebIdentityFederationDisabledException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
-        403u16,
-    );
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(403u16);
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -731,11 +663,7 @@ impl OutboundWebIdentityFederationDisabledException {
 impl ::std::fmt::Display for OutboundWebIdentityFederationDisabledException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self
-            .message
-            .as_deref()
-            .or(self.meta.message())
-        {
+        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -763,9 +691,7 @@ impl PackedPolicyTooLargeException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "PackedPolicyTooLargeException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
-        400u16,
-    );
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -795,11 +721,7 @@ impl PackedPolicyTooLargeException {
 impl ::std::fmt::Display for PackedPolicyTooLargeException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self
-            .message
-            .as_deref()
-            .or(self.meta.message())
-        {
+        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -825,9 +747,7 @@ impl RegionDisabledException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "RegionDisabledException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
-        403u16,
-    );
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(403u16);
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -857,11 +777,7 @@ impl RegionDisabledException {
 impl ::std::fmt::Display for RegionDisabledException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self
-            .message
-            .as_deref()
-            .or(self.meta.message())
-        {
+        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -887,9 +803,7 @@ impl SessionDurationEscalationException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "SessionDurationEscalationException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
-        403u16,
-    );
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(403u16);
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -919,11 +833,7 @@ impl SessionDurationEscalationException {
 impl ::std::fmt::Display for SessionDurationEscalationException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self
-            .message
-            .as_deref()
-            .or(self.meta.message())
-        {
+        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())

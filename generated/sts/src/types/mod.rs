@@ -106,11 +106,7 @@ impl Credentials {
     /// # Errors
     /// The first violated constraint, naming the member and the limit.
     pub fn validate(&self) -> ::std::result::Result<(), ::stsgen_runtime::BuildError> {
-        crate::constraints::access_key_id_type(
-            "Credentials",
-            "AccessKeyId",
-            &self.access_key_id,
-        )?;
+        crate::constraints::access_key_id_type("Credentials", "AccessKeyId", &self.access_key_id)?;
         Ok(())
     }
 }
@@ -239,8 +235,14 @@ impl ::std::fmt::Debug for OriginIdentity {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         let mut d = f.debug_struct("OriginIdentity");
         d.field("federated_provider_arn", &self.federated_provider_arn);
-        d.field("issuer", &::stsgen_runtime::sensitive::RedactedOption(&self.issuer));
-        d.field("subject", &::stsgen_runtime::sensitive::RedactedOption(&self.subject));
+        d.field(
+            "issuer",
+            &::stsgen_runtime::sensitive::RedactedOption(&self.issuer),
+        );
+        d.field(
+            "subject",
+            &::stsgen_runtime::sensitive::RedactedOption(&self.subject),
+        );
         d.field(
             "subject_type",
             &::stsgen_runtime::sensitive::RedactedOption(&self.subject_type),
@@ -311,11 +313,7 @@ impl ProvidedContext {
     /// The first violated constraint, naming the member and the limit.
     pub fn validate(&self) -> ::std::result::Result<(), ::stsgen_runtime::BuildError> {
         if let ::std::option::Option::Some(v) = &self.context_assertion {
-            crate::constraints::context_assertion_type(
-                "ProvidedContext",
-                "ContextAssertion",
-                v,
-            )?;
+            crate::constraints::context_assertion_type("ProvidedContext", "ContextAssertion", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.provider_arn {
             crate::constraints::arn_type("ProvidedContext", "ProviderArn", v)?;
@@ -494,9 +492,7 @@ pub struct TrustedIdentityPropagationContext {
     /// The identity of the end user on whose behalf the session acts.
     pub(crate) origin_identity: ::std::option::Option<crate::types::OriginIdentity>,
     /// Additional claims about the request that the identity provider asserted.
-    pub(crate) transaction_context: ::std::option::Option<
-        crate::types::TransactionContext,
-    >,
+    pub(crate) transaction_context: ::std::option::Option<crate::types::TransactionContext>,
 }
 impl TrustedIdentityPropagationContext {
     /// The model's name for this shape.
@@ -506,15 +502,11 @@ impl TrustedIdentityPropagationContext {
         crate::types::builders::TrustedIdentityPropagationContextBuilder::default()
     }
     /// The identity of the end user on whose behalf the session acts.
-    pub fn origin_identity(
-        &self,
-    ) -> ::std::option::Option<&crate::types::OriginIdentity> {
+    pub fn origin_identity(&self) -> ::std::option::Option<&crate::types::OriginIdentity> {
         self.origin_identity.as_ref()
     }
     /// Additional claims about the request that the identity provider asserted.
-    pub fn transaction_context(
-        &self,
-    ) -> ::std::option::Option<&crate::types::TransactionContext> {
+    pub fn transaction_context(&self) -> ::std::option::Option<&crate::types::TransactionContext> {
         self.transaction_context.as_ref()
     }
     /// Checks every modeled constraint (lengths, ranges, patterns), recursively.
@@ -524,15 +516,12 @@ impl TrustedIdentityPropagationContext {
     pub fn validate(&self) -> ::std::result::Result<(), ::stsgen_runtime::BuildError> {
         if let ::std::option::Option::Some(v) = &self.origin_identity {
             v.validate()
-                .map_err(|e| {
-                    e.in_field("TrustedIdentityPropagationContext", "OriginIdentity")
-                })?;
+                .map_err(|e| e.in_field("TrustedIdentityPropagationContext", "OriginIdentity"))?;
         }
         if let ::std::option::Option::Some(v) = &self.transaction_context {
-            v.validate()
-                .map_err(|e| {
-                    e.in_field("TrustedIdentityPropagationContext", "TransactionContext")
-                })?;
+            v.validate().map_err(|e| {
+                e.in_field("TrustedIdentityPropagationContext", "TransactionContext")
+            })?;
         }
         Ok(())
     }
