@@ -2,8 +2,8 @@
 
 //! The blocking client (feature `blocking`): the same request building, signing and retry
 //! policy as the async client, over a blocking transport (HTTP/1.1 over `std::net` and rustls).
-use crate::client::Config;
 use ::std::sync::Arc;
+use crate::client::Config;
 /// A blocking client for AWS Sign-In Service: send any operation input with [`Client::send`].
 ///
 /// Build inputs with their builders (`AssumeRoleInput::builder()...build()?`) and pass
@@ -45,12 +45,14 @@ impl Client {
     ///
     /// # Errors
     /// A variable with an invalid value, named in the error.
-    pub fn from_env_vars(
-    ) -> ::std::result::Result<Self, ::stsgen_runtime::credentials::CredentialsError> {
+    pub fn from_env_vars() -> ::std::result::Result<
+        Self,
+        ::stsgen_runtime::credentials::CredentialsError,
+    > {
         let mut config = Config::from_env("Signin")?;
-        config.credentials = ::std::option::Option::Some(Arc::new(
-            ::stsgen_runtime::credentials::EnvironmentCredentials,
-        ));
+        config.credentials = ::std::option::Option::Some(
+            Arc::new(::stsgen_runtime::credentials::EnvironmentCredentials),
+        );
         Ok(Client::new(config))
     }
     /// The old name of [`from_env_vars`](Self::from_env_vars) (environment variables only).
@@ -60,8 +62,10 @@ impl Client {
     #[deprecated(
         note = "reads environment variables only: use `from_env_vars()`, or `Client::new(stsgen_config::load_from_env()?)` for the whole default chain"
     )]
-    pub fn from_env() -> ::std::result::Result<Self, ::stsgen_runtime::credentials::CredentialsError>
-    {
+    pub fn from_env() -> ::std::result::Result<
+        Self,
+        ::stsgen_runtime::credentials::CredentialsError,
+    > {
         Self::from_env_vars()
     }
     /// The configuration.

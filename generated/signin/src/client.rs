@@ -31,12 +31,14 @@ impl Client {
     ///
     /// # Errors
     /// A variable with an invalid value (named in the error), or a transport that cannot be created.
-    pub fn from_env_vars(
-    ) -> ::std::result::Result<Self, ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>> {
+    pub fn from_env_vars() -> ::std::result::Result<
+        Self,
+        ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+    > {
         let mut config = Config::from_env("Signin")?;
-        config.credentials = ::std::option::Option::Some(Arc::new(
-            ::stsgen_runtime::credentials::EnvironmentCredentials,
-        ));
+        config.credentials = ::std::option::Option::Some(
+            Arc::new(::stsgen_runtime::credentials::EnvironmentCredentials),
+        );
         Ok(Client::new(config)?)
     }
     /// The old name of [`from_env_vars`](Self::from_env_vars), which reads environment
@@ -47,8 +49,10 @@ impl Client {
     #[deprecated(
         note = "reads environment variables only: use `from_env_vars()`, or `Client::new(stsgen_config::load_from_env()?)` for the whole default chain"
     )]
-    pub fn from_env(
-    ) -> ::std::result::Result<Self, ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>> {
+    pub fn from_env() -> ::std::result::Result<
+        Self,
+        ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+    > {
         Self::from_env_vars()
     }
     /// The configuration.
@@ -118,7 +122,7 @@ impl Client {
     /// **Errors**: [`CreateOAuth2TokenWithIamError`](crate::operation::create_o_auth2_token_with_iam::CreateOAuth2TokenWithIamError): `TooManyRequestsError`, `InternalServerException`, `ValidationException`, `AccessDeniedException`.
     pub fn create_o_auth2_token_with_iam(
         &self,
-    ) -> crate::operation::create_o_auth2_token_with_iam::builders::CreateOAuth2TokenWithIamFluentBuilder{
+    ) -> crate::operation::create_o_auth2_token_with_iam::builders::CreateOAuth2TokenWithIamFluentBuilder {
         crate::operation::create_o_auth2_token_with_iam::builders::CreateOAuth2TokenWithIamFluentBuilder::new(
             self.clone(),
         )
@@ -134,7 +138,7 @@ impl Client {
     /// This operation is sent unsigned: it needs no AWS credentials.
     pub fn create_o_auth2_token_with_token_exchange(
         &self,
-    ) -> crate::operation::create_o_auth2_token_with_token_exchange::builders::CreateOAuth2TokenWithTokenExchangeFluentBuilder{
+    ) -> crate::operation::create_o_auth2_token_with_token_exchange::builders::CreateOAuth2TokenWithTokenExchangeFluentBuilder {
         crate::operation::create_o_auth2_token_with_token_exchange::builders::CreateOAuth2TokenWithTokenExchangeFluentBuilder::new(
             self.clone(),
         )
@@ -148,7 +152,7 @@ impl Client {
     /// **Errors**: [`DeleteConsoleAuthorizationConfigurationError`](crate::operation::delete_console_authorization_configuration::DeleteConsoleAuthorizationConfigurationError): `TooManyRequestsError`, `ResourceNotFoundException`, `InternalServerException`, `ValidationException`, `AccessDeniedException`.
     pub fn delete_console_authorization_configuration(
         &self,
-    ) -> crate::operation::delete_console_authorization_configuration::builders::DeleteConsoleAuthorizationConfigurationFluentBuilder{
+    ) -> crate::operation::delete_console_authorization_configuration::builders::DeleteConsoleAuthorizationConfigurationFluentBuilder {
         crate::operation::delete_console_authorization_configuration::builders::DeleteConsoleAuthorizationConfigurationFluentBuilder::new(
             self.clone(),
         )
@@ -162,7 +166,7 @@ impl Client {
     /// **Errors**: [`DeleteResourcePermissionStatementError`](crate::operation::delete_resource_permission_statement::DeleteResourcePermissionStatementError): `TooManyRequestsError`, `ResourceNotFoundException`, `InternalServerException`, `ValidationException`, `AccessDeniedException`.
     pub fn delete_resource_permission_statement(
         &self,
-    ) -> crate::operation::delete_resource_permission_statement::builders::DeleteResourcePermissionStatementFluentBuilder{
+    ) -> crate::operation::delete_resource_permission_statement::builders::DeleteResourcePermissionStatementFluentBuilder {
         crate::operation::delete_resource_permission_statement::builders::DeleteResourcePermissionStatementFluentBuilder::new(
             self.clone(),
         )
@@ -176,7 +180,7 @@ impl Client {
     /// **Errors**: [`GetConsoleAuthorizationConfigurationError`](crate::operation::get_console_authorization_configuration::GetConsoleAuthorizationConfigurationError): `TooManyRequestsError`, `ResourceNotFoundException`, `InternalServerException`, `ValidationException`, `AccessDeniedException`.
     pub fn get_console_authorization_configuration(
         &self,
-    ) -> crate::operation::get_console_authorization_configuration::builders::GetConsoleAuthorizationConfigurationFluentBuilder{
+    ) -> crate::operation::get_console_authorization_configuration::builders::GetConsoleAuthorizationConfigurationFluentBuilder {
         crate::operation::get_console_authorization_configuration::builders::GetConsoleAuthorizationConfigurationFluentBuilder::new(
             self.clone(),
         )
@@ -202,8 +206,12 @@ impl Client {
     /// **Returns**: [`GetSessionOutput`](crate::operation::get_session::GetSessionOutput).
     ///
     /// **Errors**: [`GetSessionError`](crate::operation::get_session::GetSessionError): `TooManyRequestsError`, `ResourceNotFoundException`, `InternalServerException`, `ValidationException`, `AccessDeniedException`.
-    pub fn get_session(&self) -> crate::operation::get_session::builders::GetSessionFluentBuilder {
-        crate::operation::get_session::builders::GetSessionFluentBuilder::new(self.clone())
+    pub fn get_session(
+        &self,
+    ) -> crate::operation::get_session::builders::GetSessionFluentBuilder {
+        crate::operation::get_session::builders::GetSessionFluentBuilder::new(
+            self.clone(),
+        )
     }
     /// Inspects the metadata and active state of an OAuth 2.0 access token or refresh token.
     ///
@@ -216,7 +224,7 @@ impl Client {
     /// **Errors**: [`IntrospectOAuth2TokenWithIamError`](crate::operation::introspect_o_auth2_token_with_iam::IntrospectOAuth2TokenWithIamError): `TooManyRequestsError`, `InternalServerException`, `ValidationException`, `AccessDeniedException`.
     pub fn introspect_o_auth2_token_with_iam(
         &self,
-    ) -> crate::operation::introspect_o_auth2_token_with_iam::builders::IntrospectOAuth2TokenWithIamFluentBuilder{
+    ) -> crate::operation::introspect_o_auth2_token_with_iam::builders::IntrospectOAuth2TokenWithIamFluentBuilder {
         crate::operation::introspect_o_auth2_token_with_iam::builders::IntrospectOAuth2TokenWithIamFluentBuilder::new(
             self.clone(),
         )
@@ -230,7 +238,7 @@ impl Client {
     /// **Errors**: [`ListResourcePermissionStatementsError`](crate::operation::list_resource_permission_statements::ListResourcePermissionStatementsError): `TooManyRequestsError`, `ResourceNotFoundException`, `InternalServerException`, `ValidationException`, `AccessDeniedException`.
     pub fn list_resource_permission_statements(
         &self,
-    ) -> crate::operation::list_resource_permission_statements::builders::ListResourcePermissionStatementsFluentBuilder{
+    ) -> crate::operation::list_resource_permission_statements::builders::ListResourcePermissionStatementsFluentBuilder {
         crate::operation::list_resource_permission_statements::builders::ListResourcePermissionStatementsFluentBuilder::new(
             self.clone(),
         )
@@ -245,7 +253,9 @@ impl Client {
     pub fn list_sessions(
         &self,
     ) -> crate::operation::list_sessions::builders::ListSessionsFluentBuilder {
-        crate::operation::list_sessions::builders::ListSessionsFluentBuilder::new(self.clone())
+        crate::operation::list_sessions::builders::ListSessionsFluentBuilder::new(
+            self.clone(),
+        )
     }
     /// Enable console authorization configuration with automatic scope detection
     ///
@@ -256,7 +266,7 @@ impl Client {
     /// **Errors**: [`PutConsoleAuthorizationConfigurationError`](crate::operation::put_console_authorization_configuration::PutConsoleAuthorizationConfigurationError): `TooManyRequestsError`, `ConflictException`, `ResourceNotFoundException`, `InternalServerException`, `ValidationException`, `AccessDeniedException`.
     pub fn put_console_authorization_configuration(
         &self,
-    ) -> crate::operation::put_console_authorization_configuration::builders::PutConsoleAuthorizationConfigurationFluentBuilder{
+    ) -> crate::operation::put_console_authorization_configuration::builders::PutConsoleAuthorizationConfigurationFluentBuilder {
         crate::operation::put_console_authorization_configuration::builders::PutConsoleAuthorizationConfigurationFluentBuilder::new(
             self.clone(),
         )
@@ -270,7 +280,7 @@ impl Client {
     /// **Errors**: [`PutResourcePermissionStatementError`](crate::operation::put_resource_permission_statement::PutResourcePermissionStatementError): `TooManyRequestsError`, `ConflictException`, `ServiceQuotaExceededException`, `InternalServerException`, `ValidationException`, `AccessDeniedException`.
     pub fn put_resource_permission_statement(
         &self,
-    ) -> crate::operation::put_resource_permission_statement::builders::PutResourcePermissionStatementFluentBuilder{
+    ) -> crate::operation::put_resource_permission_statement::builders::PutResourcePermissionStatementFluentBuilder {
         crate::operation::put_resource_permission_statement::builders::PutResourcePermissionStatementFluentBuilder::new(
             self.clone(),
         )
@@ -284,7 +294,7 @@ impl Client {
     /// **Errors**: [`RevokeOAuth2TokenWithIamError`](crate::operation::revoke_o_auth2_token_with_iam::RevokeOAuth2TokenWithIamError): `TooManyRequestsError`, `InternalServerException`, `ValidationException`, `AccessDeniedException`.
     pub fn revoke_o_auth2_token_with_iam(
         &self,
-    ) -> crate::operation::revoke_o_auth2_token_with_iam::builders::RevokeOAuth2TokenWithIamFluentBuilder{
+    ) -> crate::operation::revoke_o_auth2_token_with_iam::builders::RevokeOAuth2TokenWithIamFluentBuilder {
         crate::operation::revoke_o_auth2_token_with_iam::builders::RevokeOAuth2TokenWithIamFluentBuilder::new(
             self.clone(),
         )
@@ -292,7 +302,10 @@ impl Client {
     /// Runs a call (named with an underscore: no operation's method can take the name,
     /// Lambda has an `Invoke`, and a crate whose operations are all unsupported never
     /// calls it).
-    pub(crate) async fn _invoke<O: Send, E: ::stsgen_runtime::client::ServiceError + Send>(
+    pub(crate) async fn _invoke<
+        O: Send,
+        E: ::stsgen_runtime::client::ServiceError + Send,
+    >(
         &self,
         call: ::stsgen_runtime::client::OperationCall<O, E>,
     ) -> ::std::result::Result<O, ::stsgen_runtime::error::SdkError<E>> {
@@ -320,10 +333,14 @@ pub(crate) fn endpoint_params(config: &Config) -> crate::endpoint::ParamsBuilder
     if let ::std::option::Option::Some(v) = config.region.clone() {
         builder = builder.region(v);
     }
-    if let ::std::option::Option::Some(v) = ::std::option::Option::Some(config.use_dual_stack) {
+    if let ::std::option::Option::Some(v) = ::std::option::Option::Some(
+        config.use_dual_stack,
+    ) {
         builder = builder.use_dual_stack(v);
     }
-    if let ::std::option::Option::Some(v) = ::std::option::Option::Some(config.use_fips) {
+    if let ::std::option::Option::Some(v) = ::std::option::Option::Some(
+        config.use_fips,
+    ) {
         builder = builder.use_fips(v);
     }
     builder
@@ -349,7 +366,10 @@ pub trait OperationInput: sealed::Sealed + Send {
     fn invoke_blocking(
         self,
         client: &crate::blocking::Client,
-    ) -> ::std::result::Result<Self::Output, ::stsgen_runtime::error::SdkError<Self::Error>>;
+    ) -> ::std::result::Result<
+        Self::Output,
+        ::stsgen_runtime::error::SdkError<Self::Error>,
+    >;
 }
 pub(crate) mod sealed {
     /// Only this crate's inputs are operation inputs.

@@ -2,8 +2,9 @@
 
 //! Checks of modeled constraints, shared by every structure's `validate()`.
 #![allow(dead_code)]
-static ACCOUNT_ID_PATTERN: ::stsgen_runtime::validate::Pattern =
-    ::stsgen_runtime::validate::Pattern::new("[0-9]{12}", &{
+static ACCOUNT_ID_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "[0-9]{12}",
+    &{
         use ::stsgen_runtime::validate::pattern::Inst as I;
         ::stsgen_runtime::validate::pattern::Program {
             insts: &[
@@ -36,7 +37,8 @@ static ACCOUNT_ID_PATTERN: ::stsgen_runtime::validate::Pattern =
                 (48u32, 57u32),
             ],
         }
-    });
+    },
+);
 /// Checks a value of shape `AccountId`.
 pub(crate) fn account_id(
     shape: &'static str,
@@ -110,8 +112,9 @@ pub(crate) fn bearer_token_expires_in(
     )?;
     Ok(())
 }
-static BEARER_TOKEN_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern =
-    ::stsgen_runtime::validate::Pattern::new("Bearer", &{
+static BEARER_TOKEN_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "Bearer",
+    &{
         use ::stsgen_runtime::validate::pattern::Inst as I;
         ::stsgen_runtime::validate::pattern::Program {
             insts: &[
@@ -132,7 +135,8 @@ static BEARER_TOKEN_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern =
                 (114u32, 114u32),
             ],
         }
-    });
+    },
+);
 /// Checks a value of shape `BearerTokenType`.
 pub(crate) fn bearer_token_type(
     shape: &'static str,
@@ -142,8 +146,9 @@ pub(crate) fn bearer_token_type(
     BEARER_TOKEN_TYPE_PATTERN.check(shape, field, v)?;
     Ok(())
 }
-static CLIENT_CREDENTIALS_GRANT_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern =
-    ::stsgen_runtime::validate::Pattern::new("client_credentials", &{
+static CLIENT_CREDENTIALS_GRANT_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "client_credentials",
+    &{
         use ::stsgen_runtime::validate::pattern::Inst as I;
         ::stsgen_runtime::validate::pattern::Program {
             insts: &[
@@ -188,7 +193,8 @@ static CLIENT_CREDENTIALS_GRANT_TYPE_PATTERN: ::stsgen_runtime::validate::Patter
                 (115u32, 115u32),
             ],
         }
-    });
+    },
+);
 /// Checks a value of shape `ClientCredentialsGrantType`.
 pub(crate) fn client_credentials_grant_type(
     shape: &'static str,
@@ -198,120 +204,119 @@ pub(crate) fn client_credentials_grant_type(
     CLIENT_CREDENTIALS_GRANT_TYPE_PATTERN.check(shape, field, v)?;
     Ok(())
 }
-static CLIENT_ID_PATTERN: ::stsgen_runtime::validate::Pattern =
-    ::stsgen_runtime::validate::Pattern::new(
-        "arn:aws:signin:::devtools/(cross-device|same-device)",
-        &{
-            use ::stsgen_runtime::validate::pattern::Inst as I;
-            ::stsgen_runtime::validate::pattern::Program {
-                insts: &[
-                    I::Class(0u32, 1u32),
-                    I::Class(1u32, 1u32),
-                    I::Class(2u32, 1u32),
-                    I::Class(3u32, 1u32),
-                    I::Class(4u32, 1u32),
-                    I::Class(5u32, 1u32),
-                    I::Class(6u32, 1u32),
-                    I::Class(7u32, 1u32),
-                    I::Class(8u32, 1u32),
-                    I::Class(9u32, 1u32),
-                    I::Class(10u32, 1u32),
-                    I::Class(11u32, 1u32),
-                    I::Class(12u32, 1u32),
-                    I::Class(13u32, 1u32),
-                    I::Class(14u32, 1u32),
-                    I::Class(15u32, 1u32),
-                    I::Class(16u32, 1u32),
-                    I::Class(17u32, 1u32),
-                    I::Class(18u32, 1u32),
-                    I::Class(19u32, 1u32),
-                    I::Class(20u32, 1u32),
-                    I::Class(21u32, 1u32),
-                    I::Class(22u32, 1u32),
-                    I::Class(23u32, 1u32),
-                    I::Class(24u32, 1u32),
-                    I::Class(25u32, 1u32),
-                    I::Split(27u32, 40u32),
-                    I::Class(26u32, 1u32),
-                    I::Class(27u32, 1u32),
-                    I::Class(28u32, 1u32),
-                    I::Class(29u32, 1u32),
-                    I::Class(30u32, 1u32),
-                    I::Class(31u32, 1u32),
-                    I::Class(32u32, 1u32),
-                    I::Class(33u32, 1u32),
-                    I::Class(34u32, 1u32),
-                    I::Class(35u32, 1u32),
-                    I::Class(36u32, 1u32),
-                    I::Class(37u32, 1u32),
-                    I::Jump(51u32),
-                    I::Class(38u32, 1u32),
-                    I::Class(39u32, 1u32),
-                    I::Class(40u32, 1u32),
-                    I::Class(41u32, 1u32),
-                    I::Class(42u32, 1u32),
-                    I::Class(43u32, 1u32),
-                    I::Class(44u32, 1u32),
-                    I::Class(45u32, 1u32),
-                    I::Class(46u32, 1u32),
-                    I::Class(47u32, 1u32),
-                    I::Class(48u32, 1u32),
-                    I::Match,
-                ],
-                ranges: &[
-                    (97u32, 97u32),
-                    (114u32, 114u32),
-                    (110u32, 110u32),
-                    (58u32, 58u32),
-                    (97u32, 97u32),
-                    (119u32, 119u32),
-                    (115u32, 115u32),
-                    (58u32, 58u32),
-                    (115u32, 115u32),
-                    (105u32, 105u32),
-                    (103u32, 103u32),
-                    (110u32, 110u32),
-                    (105u32, 105u32),
-                    (110u32, 110u32),
-                    (58u32, 58u32),
-                    (58u32, 58u32),
-                    (58u32, 58u32),
-                    (100u32, 100u32),
-                    (101u32, 101u32),
-                    (118u32, 118u32),
-                    (116u32, 116u32),
-                    (111u32, 111u32),
-                    (111u32, 111u32),
-                    (108u32, 108u32),
-                    (115u32, 115u32),
-                    (47u32, 47u32),
-                    (99u32, 99u32),
-                    (114u32, 114u32),
-                    (111u32, 111u32),
-                    (115u32, 115u32),
-                    (115u32, 115u32),
-                    (45u32, 45u32),
-                    (100u32, 100u32),
-                    (101u32, 101u32),
-                    (118u32, 118u32),
-                    (105u32, 105u32),
-                    (99u32, 99u32),
-                    (101u32, 101u32),
-                    (115u32, 115u32),
-                    (97u32, 97u32),
-                    (109u32, 109u32),
-                    (101u32, 101u32),
-                    (45u32, 45u32),
-                    (100u32, 100u32),
-                    (101u32, 101u32),
-                    (118u32, 118u32),
-                    (105u32, 105u32),
-                    (99u32, 99u32),
-                    (101u32, 101u32),
-                ],
-            }
-        },
-    );
+static CLIENT_ID_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "arn:aws:signin:::devtools/(cross-device|same-device)",
+    &{
+        use ::stsgen_runtime::validate::pattern::Inst as I;
+        ::stsgen_runtime::validate::pattern::Program {
+            insts: &[
+                I::Class(0u32, 1u32),
+                I::Class(1u32, 1u32),
+                I::Class(2u32, 1u32),
+                I::Class(3u32, 1u32),
+                I::Class(4u32, 1u32),
+                I::Class(5u32, 1u32),
+                I::Class(6u32, 1u32),
+                I::Class(7u32, 1u32),
+                I::Class(8u32, 1u32),
+                I::Class(9u32, 1u32),
+                I::Class(10u32, 1u32),
+                I::Class(11u32, 1u32),
+                I::Class(12u32, 1u32),
+                I::Class(13u32, 1u32),
+                I::Class(14u32, 1u32),
+                I::Class(15u32, 1u32),
+                I::Class(16u32, 1u32),
+                I::Class(17u32, 1u32),
+                I::Class(18u32, 1u32),
+                I::Class(19u32, 1u32),
+                I::Class(20u32, 1u32),
+                I::Class(21u32, 1u32),
+                I::Class(22u32, 1u32),
+                I::Class(23u32, 1u32),
+                I::Class(24u32, 1u32),
+                I::Class(25u32, 1u32),
+                I::Split(27u32, 40u32),
+                I::Class(26u32, 1u32),
+                I::Class(27u32, 1u32),
+                I::Class(28u32, 1u32),
+                I::Class(29u32, 1u32),
+                I::Class(30u32, 1u32),
+                I::Class(31u32, 1u32),
+                I::Class(32u32, 1u32),
+                I::Class(33u32, 1u32),
+                I::Class(34u32, 1u32),
+                I::Class(35u32, 1u32),
+                I::Class(36u32, 1u32),
+                I::Class(37u32, 1u32),
+                I::Jump(51u32),
+                I::Class(38u32, 1u32),
+                I::Class(39u32, 1u32),
+                I::Class(40u32, 1u32),
+                I::Class(41u32, 1u32),
+                I::Class(42u32, 1u32),
+                I::Class(43u32, 1u32),
+                I::Class(44u32, 1u32),
+                I::Class(45u32, 1u32),
+                I::Class(46u32, 1u32),
+                I::Class(47u32, 1u32),
+                I::Class(48u32, 1u32),
+                I::Match,
+            ],
+            ranges: &[
+                (97u32, 97u32),
+                (114u32, 114u32),
+                (110u32, 110u32),
+                (58u32, 58u32),
+                (97u32, 97u32),
+                (119u32, 119u32),
+                (115u32, 115u32),
+                (58u32, 58u32),
+                (115u32, 115u32),
+                (105u32, 105u32),
+                (103u32, 103u32),
+                (110u32, 110u32),
+                (105u32, 105u32),
+                (110u32, 110u32),
+                (58u32, 58u32),
+                (58u32, 58u32),
+                (58u32, 58u32),
+                (100u32, 100u32),
+                (101u32, 101u32),
+                (118u32, 118u32),
+                (116u32, 116u32),
+                (111u32, 111u32),
+                (111u32, 111u32),
+                (108u32, 108u32),
+                (115u32, 115u32),
+                (47u32, 47u32),
+                (99u32, 99u32),
+                (114u32, 114u32),
+                (111u32, 111u32),
+                (115u32, 115u32),
+                (115u32, 115u32),
+                (45u32, 45u32),
+                (100u32, 100u32),
+                (101u32, 101u32),
+                (118u32, 118u32),
+                (105u32, 105u32),
+                (99u32, 99u32),
+                (101u32, 101u32),
+                (115u32, 115u32),
+                (97u32, 97u32),
+                (109u32, 109u32),
+                (101u32, 101u32),
+                (45u32, 45u32),
+                (100u32, 100u32),
+                (101u32, 101u32),
+                (118u32, 118u32),
+                (105u32, 105u32),
+                (99u32, 99u32),
+                (101u32, 101u32),
+            ],
+        }
+    },
+);
 /// Checks a value of shape `ClientId`.
 pub(crate) fn client_id(
     shape: &'static str,
@@ -321,8 +326,9 @@ pub(crate) fn client_id(
     CLIENT_ID_PATTERN.check(shape, field, v)?;
     Ok(())
 }
-static CLIENT_TOKEN_PATTERN: ::stsgen_runtime::validate::Pattern =
-    ::stsgen_runtime::validate::Pattern::new("[!-~]+", &{
+static CLIENT_TOKEN_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "[!-~]+",
+    &{
         use ::stsgen_runtime::validate::pattern::Inst as I;
         ::stsgen_runtime::validate::pattern::Program {
             insts: &[
@@ -334,7 +340,8 @@ static CLIENT_TOKEN_PATTERN: ::stsgen_runtime::validate::Pattern =
             ],
             ranges: &[(33u32, 126u32), (33u32, 126u32)],
         }
-    });
+    },
+);
 /// Checks a value of shape `ClientToken`.
 pub(crate) fn client_token(
     shape: &'static str,
@@ -351,8 +358,9 @@ pub(crate) fn client_token(
     CLIENT_TOKEN_PATTERN.check(shape, field, v)?;
     Ok(())
 }
-static CODE_VERIFIER_PATTERN: ::stsgen_runtime::validate::Pattern =
-    ::stsgen_runtime::validate::Pattern::new("[A-Za-z0-9\\-._~]+", &{
+static CODE_VERIFIER_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "[A-Za-z0-9\\-._~]+",
+    &{
         use ::stsgen_runtime::validate::pattern::Inst as I;
         ::stsgen_runtime::validate::pattern::Program {
             insts: &[
@@ -377,7 +385,8 @@ static CODE_VERIFIER_PATTERN: ::stsgen_runtime::validate::Pattern =
                 (126u32, 126u32),
             ],
         }
-    });
+    },
+);
 /// Checks a value of shape `CodeVerifier`.
 pub(crate) fn code_verifier(
     shape: &'static str,
@@ -3253,8 +3262,9 @@ pub(crate) fn expires_in(
     )?;
     Ok(())
 }
-static GRANT_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern =
-    ::stsgen_runtime::validate::Pattern::new("(authorization_code|refresh_token)", &{
+static GRANT_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "(authorization_code|refresh_token)",
+    &{
         use ::stsgen_runtime::validate::pattern::Inst as I;
         ::stsgen_runtime::validate::pattern::Program {
             insts: &[
@@ -3327,7 +3337,8 @@ static GRANT_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern =
                 (110u32, 110u32),
             ],
         }
-    });
+    },
+);
 /// Checks a value of shape `GrantType`.
 pub(crate) fn grant_type(
     shape: &'static str,
@@ -3352,8 +3363,9 @@ pub(crate) fn id_token(
     )?;
     Ok(())
 }
-static INTROSPECTED_TOKEN_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern =
-    ::stsgen_runtime::validate::Pattern::new("(access_token|refresh_token)", &{
+static INTROSPECTED_TOKEN_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "(access_token|refresh_token)",
+    &{
         use ::stsgen_runtime::validate::pattern::Inst as I;
         ::stsgen_runtime::validate::pattern::Program {
             insts: &[
@@ -3414,7 +3426,8 @@ static INTROSPECTED_TOKEN_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern =
                 (110u32, 110u32),
             ],
         }
-    });
+    },
+);
 /// Checks a value of shape `IntrospectedTokenType`.
 pub(crate) fn introspected_token_type(
     shape: &'static str,
@@ -3424,8 +3437,9 @@ pub(crate) fn introspected_token_type(
     INTROSPECTED_TOKEN_TYPE_PATTERN.check(shape, field, v)?;
     Ok(())
 }
-static INTROSPECTION_TOKEN_PATTERN: ::stsgen_runtime::validate::Pattern =
-    ::stsgen_runtime::validate::Pattern::new("ASO[AR][A-Za-z0-9+/=_\\-]+", &{
+static INTROSPECTION_TOKEN_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "ASO[AR][A-Za-z0-9+/=_\\-]+",
+    &{
         use ::stsgen_runtime::validate::pattern::Inst as I;
         ::stsgen_runtime::validate::pattern::Program {
             insts: &[
@@ -3461,7 +3475,8 @@ static INTROSPECTION_TOKEN_PATTERN: ::stsgen_runtime::validate::Pattern =
                 (97u32, 122u32),
             ],
         }
-    });
+    },
+);
 /// Checks a value of shape `IntrospectionToken`.
 pub(crate) fn introspection_token(
     shape: &'static str,
@@ -3478,8 +3493,9 @@ pub(crate) fn introspection_token(
     INTROSPECTION_TOKEN_PATTERN.check(shape, field, v)?;
     Ok(())
 }
-static ISSUED_O_AUTH_ACCESS_TOKEN_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern =
-    ::stsgen_runtime::validate::Pattern::new("urn:ietf:params:oauth:token-type:access_token", &{
+static ISSUED_O_AUTH_ACCESS_TOKEN_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "urn:ietf:params:oauth:token-type:access_token",
+    &{
         use ::stsgen_runtime::validate::pattern::Inst as I;
         ::stsgen_runtime::validate::pattern::Program {
             insts: &[
@@ -3578,7 +3594,8 @@ static ISSUED_O_AUTH_ACCESS_TOKEN_TYPE_PATTERN: ::stsgen_runtime::validate::Patt
                 (110u32, 110u32),
             ],
         }
-    });
+    },
+);
 /// Checks a value of shape `IssuedOAuthAccessTokenType`.
 pub(crate) fn issued_o_auth_access_token_type(
     shape: &'static str,
@@ -3603,8 +3620,9 @@ pub(crate) fn jwt_bearer_client_id(
     )?;
     Ok(())
 }
-static NEXT_TOKEN_PATTERN: ::stsgen_runtime::validate::Pattern =
-    ::stsgen_runtime::validate::Pattern::new("[-a-zA-Z0-9+=/_]*", &{
+static NEXT_TOKEN_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "[-a-zA-Z0-9+=/_]*",
+    &{
         use ::stsgen_runtime::validate::pattern::Inst as I;
         ::stsgen_runtime::validate::pattern::Program {
             insts: &[
@@ -3623,7 +3641,8 @@ static NEXT_TOKEN_PATTERN: ::stsgen_runtime::validate::Pattern =
                 (97u32, 122u32),
             ],
         }
-    });
+    },
+);
 /// Checks a value of shape `NextToken`.
 pub(crate) fn next_token(
     shape: &'static str,
@@ -9370,8 +9389,9 @@ pub(crate) fn refresh_token(
     )?;
     Ok(())
 }
-static REQUESTED_REGION_PATTERN: ::stsgen_runtime::validate::Pattern =
-    ::stsgen_runtime::validate::Pattern::new("[a-z]{2}(-[a-z]+)+-\\d+", &{
+static REQUESTED_REGION_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "[a-z]{2}(-[a-z]+)+-\\d+",
+    &{
         use ::stsgen_runtime::validate::pattern::Inst as I;
         ::stsgen_runtime::validate::pattern::Program {
             insts: &[
@@ -9410,7 +9430,8 @@ static REQUESTED_REGION_PATTERN: ::stsgen_runtime::validate::Pattern =
                 (48u32, 57u32),
             ],
         }
-    });
+    },
+);
 /// Checks a value of shape `RequestedRegion`.
 pub(crate) fn requested_region(
     shape: &'static str,
@@ -9450,8 +9471,9 @@ pub(crate) fn revocation_reason(
     )?;
     Ok(())
 }
-static REVOCATION_TOKEN_PATTERN: ::stsgen_runtime::validate::Pattern =
-    ::stsgen_runtime::validate::Pattern::new("ASOR[A-Za-z0-9+/=_\\-]+", &{
+static REVOCATION_TOKEN_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "ASOR[A-Za-z0-9+/=_\\-]+",
+    &{
         use ::stsgen_runtime::validate::pattern::Inst as I;
         ::stsgen_runtime::validate::pattern::Program {
             insts: &[
@@ -9486,7 +9508,8 @@ static REVOCATION_TOKEN_PATTERN: ::stsgen_runtime::validate::Pattern =
                 (97u32, 122u32),
             ],
         }
-    });
+    },
+);
 /// Checks a value of shape `RevocationToken`.
 pub(crate) fn revocation_token(
     shape: &'static str,
@@ -9590,8 +9613,9 @@ pub(crate) fn sessions_max_results(
     )?;
     Ok(())
 }
-static SOURCE_VPC_PATTERN: ::stsgen_runtime::validate::Pattern =
-    ::stsgen_runtime::validate::Pattern::new("vpc-([0-9a-f]{8}|[0-9a-f]{17})", &{
+static SOURCE_VPC_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "vpc-([0-9a-f]{8}|[0-9a-f]{17})",
+    &{
         use ::stsgen_runtime::validate::pattern::Inst as I;
         ::stsgen_runtime::validate::pattern::Program {
             insts: &[
@@ -9685,7 +9709,8 @@ static SOURCE_VPC_PATTERN: ::stsgen_runtime::validate::Pattern =
                 (97u32, 102u32),
             ],
         }
-    });
+    },
+);
 /// Checks a value of shape `SourceVpc`.
 pub(crate) fn source_vpc(
     shape: &'static str,
@@ -9695,8 +9720,9 @@ pub(crate) fn source_vpc(
     SOURCE_VPC_PATTERN.check(shape, field, v)?;
     Ok(())
 }
-static SOURCE_VPCE_PATTERN: ::stsgen_runtime::validate::Pattern =
-    ::stsgen_runtime::validate::Pattern::new("vpce-[a-z0-9]{8,20}", &{
+static SOURCE_VPCE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "vpce-[a-z0-9]{8,20}",
+    &{
         use ::stsgen_runtime::validate::pattern::Inst as I;
         ::stsgen_runtime::validate::pattern::Program {
             insts: &[
@@ -9787,7 +9813,8 @@ static SOURCE_VPCE_PATTERN: ::stsgen_runtime::validate::Pattern =
                 (97u32, 122u32),
             ],
         }
-    });
+    },
+);
 /// Checks a value of shape `SourceVpce`.
 pub(crate) fn source_vpce(
     shape: &'static str,
@@ -9797,8 +9824,9 @@ pub(crate) fn source_vpce(
     SOURCE_VPCE_PATTERN.check(shape, field, v)?;
     Ok(())
 }
-static STATEMENT_ID_PATTERN: ::stsgen_runtime::validate::Pattern =
-    ::stsgen_runtime::validate::Pattern::new("[A-Za-z0-9+/]{64}=?", &{
+static STATEMENT_ID_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "[A-Za-z0-9+/]{64}=?",
+    &{
         use ::stsgen_runtime::validate::pattern::Inst as I;
         ::stsgen_runtime::validate::pattern::Program {
             insts: &[
@@ -10130,7 +10158,8 @@ static STATEMENT_ID_PATTERN: ::stsgen_runtime::validate::Pattern =
                 (61u32, 61u32),
             ],
         }
-    });
+    },
+);
 /// Checks a value of shape `StatementId`.
 pub(crate) fn statement_id(
     shape: &'static str,
@@ -10155,8 +10184,9 @@ pub(crate) fn subject_token(
     )?;
     Ok(())
 }
-static SUBJECT_TOKEN_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern =
-    ::stsgen_runtime::validate::Pattern::new("urn:ietf:params:oauth:token-type:.+", &{
+static SUBJECT_TOKEN_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "urn:ietf:params:oauth:token-type:.+",
+    &{
         use ::stsgen_runtime::validate::pattern::Inst as I;
         ::stsgen_runtime::validate::pattern::Program {
             insts: &[
@@ -10239,7 +10269,8 @@ static SUBJECT_TOKEN_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern =
                 (11u32, 1114111u32),
             ],
         }
-    });
+    },
+);
 /// Checks a value of shape `SubjectTokenType`.
 pub(crate) fn subject_token_type(
     shape: &'static str,
@@ -10249,8 +10280,9 @@ pub(crate) fn subject_token_type(
     SUBJECT_TOKEN_TYPE_PATTERN.check(shape, field, v)?;
     Ok(())
 }
-static TARGET_ID_PATTERN: ::stsgen_runtime::validate::Pattern =
-    ::stsgen_runtime::validate::Pattern::new("(\\d{12}|o-[a-z0-9]{10}|r-[0-9a-z]{4,32})", &{
+static TARGET_ID_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "(\\d{12}|o-[a-z0-9]{10}|r-[0-9a-z]{4,32})",
+    &{
         use ::stsgen_runtime::validate::pattern::Inst as I;
         ::stsgen_runtime::validate::pattern::Program {
             insts: &[
@@ -10449,7 +10481,8 @@ static TARGET_ID_PATTERN: ::stsgen_runtime::validate::Pattern =
                 (97u32, 122u32),
             ],
         }
-    });
+    },
+);
 /// Checks a value of shape `TargetId`.
 pub(crate) fn target_id(
     shape: &'static str,
@@ -10482,136 +10515,135 @@ pub(crate) fn token_duration(
     )?;
     Ok(())
 }
-static TOKEN_EXCHANGE_GRANT_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern =
-    ::stsgen_runtime::validate::Pattern::new(
-        "urn:ietf:params:oauth:grant-type:(token-exchange|jwt-bearer)",
-        &{
-            use ::stsgen_runtime::validate::pattern::Inst as I;
-            ::stsgen_runtime::validate::pattern::Program {
-                insts: &[
-                    I::Class(0u32, 1u32),
-                    I::Class(1u32, 1u32),
-                    I::Class(2u32, 1u32),
-                    I::Class(3u32, 1u32),
-                    I::Class(4u32, 1u32),
-                    I::Class(5u32, 1u32),
-                    I::Class(6u32, 1u32),
-                    I::Class(7u32, 1u32),
-                    I::Class(8u32, 1u32),
-                    I::Class(9u32, 1u32),
-                    I::Class(10u32, 1u32),
-                    I::Class(11u32, 1u32),
-                    I::Class(12u32, 1u32),
-                    I::Class(13u32, 1u32),
-                    I::Class(14u32, 1u32),
-                    I::Class(15u32, 1u32),
-                    I::Class(16u32, 1u32),
-                    I::Class(17u32, 1u32),
-                    I::Class(18u32, 1u32),
-                    I::Class(19u32, 1u32),
-                    I::Class(20u32, 1u32),
-                    I::Class(21u32, 1u32),
-                    I::Class(22u32, 1u32),
-                    I::Class(23u32, 1u32),
-                    I::Class(24u32, 1u32),
-                    I::Class(25u32, 1u32),
-                    I::Class(26u32, 1u32),
-                    I::Class(27u32, 1u32),
-                    I::Class(28u32, 1u32),
-                    I::Class(29u32, 1u32),
-                    I::Class(30u32, 1u32),
-                    I::Class(31u32, 1u32),
-                    I::Class(32u32, 1u32),
-                    I::Split(34u32, 49u32),
-                    I::Class(33u32, 1u32),
-                    I::Class(34u32, 1u32),
-                    I::Class(35u32, 1u32),
-                    I::Class(36u32, 1u32),
-                    I::Class(37u32, 1u32),
-                    I::Class(38u32, 1u32),
-                    I::Class(39u32, 1u32),
-                    I::Class(40u32, 1u32),
-                    I::Class(41u32, 1u32),
-                    I::Class(42u32, 1u32),
-                    I::Class(43u32, 1u32),
-                    I::Class(44u32, 1u32),
-                    I::Class(45u32, 1u32),
-                    I::Class(46u32, 1u32),
-                    I::Jump(59u32),
-                    I::Class(47u32, 1u32),
-                    I::Class(48u32, 1u32),
-                    I::Class(49u32, 1u32),
-                    I::Class(50u32, 1u32),
-                    I::Class(51u32, 1u32),
-                    I::Class(52u32, 1u32),
-                    I::Class(53u32, 1u32),
-                    I::Class(54u32, 1u32),
-                    I::Class(55u32, 1u32),
-                    I::Class(56u32, 1u32),
-                    I::Match,
-                ],
-                ranges: &[
-                    (117u32, 117u32),
-                    (114u32, 114u32),
-                    (110u32, 110u32),
-                    (58u32, 58u32),
-                    (105u32, 105u32),
-                    (101u32, 101u32),
-                    (116u32, 116u32),
-                    (102u32, 102u32),
-                    (58u32, 58u32),
-                    (112u32, 112u32),
-                    (97u32, 97u32),
-                    (114u32, 114u32),
-                    (97u32, 97u32),
-                    (109u32, 109u32),
-                    (115u32, 115u32),
-                    (58u32, 58u32),
-                    (111u32, 111u32),
-                    (97u32, 97u32),
-                    (117u32, 117u32),
-                    (116u32, 116u32),
-                    (104u32, 104u32),
-                    (58u32, 58u32),
-                    (103u32, 103u32),
-                    (114u32, 114u32),
-                    (97u32, 97u32),
-                    (110u32, 110u32),
-                    (116u32, 116u32),
-                    (45u32, 45u32),
-                    (116u32, 116u32),
-                    (121u32, 121u32),
-                    (112u32, 112u32),
-                    (101u32, 101u32),
-                    (58u32, 58u32),
-                    (116u32, 116u32),
-                    (111u32, 111u32),
-                    (107u32, 107u32),
-                    (101u32, 101u32),
-                    (110u32, 110u32),
-                    (45u32, 45u32),
-                    (101u32, 101u32),
-                    (120u32, 120u32),
-                    (99u32, 99u32),
-                    (104u32, 104u32),
-                    (97u32, 97u32),
-                    (110u32, 110u32),
-                    (103u32, 103u32),
-                    (101u32, 101u32),
-                    (106u32, 106u32),
-                    (119u32, 119u32),
-                    (116u32, 116u32),
-                    (45u32, 45u32),
-                    (98u32, 98u32),
-                    (101u32, 101u32),
-                    (97u32, 97u32),
-                    (114u32, 114u32),
-                    (101u32, 101u32),
-                    (114u32, 114u32),
-                ],
-            }
-        },
-    );
+static TOKEN_EXCHANGE_GRANT_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "urn:ietf:params:oauth:grant-type:(token-exchange|jwt-bearer)",
+    &{
+        use ::stsgen_runtime::validate::pattern::Inst as I;
+        ::stsgen_runtime::validate::pattern::Program {
+            insts: &[
+                I::Class(0u32, 1u32),
+                I::Class(1u32, 1u32),
+                I::Class(2u32, 1u32),
+                I::Class(3u32, 1u32),
+                I::Class(4u32, 1u32),
+                I::Class(5u32, 1u32),
+                I::Class(6u32, 1u32),
+                I::Class(7u32, 1u32),
+                I::Class(8u32, 1u32),
+                I::Class(9u32, 1u32),
+                I::Class(10u32, 1u32),
+                I::Class(11u32, 1u32),
+                I::Class(12u32, 1u32),
+                I::Class(13u32, 1u32),
+                I::Class(14u32, 1u32),
+                I::Class(15u32, 1u32),
+                I::Class(16u32, 1u32),
+                I::Class(17u32, 1u32),
+                I::Class(18u32, 1u32),
+                I::Class(19u32, 1u32),
+                I::Class(20u32, 1u32),
+                I::Class(21u32, 1u32),
+                I::Class(22u32, 1u32),
+                I::Class(23u32, 1u32),
+                I::Class(24u32, 1u32),
+                I::Class(25u32, 1u32),
+                I::Class(26u32, 1u32),
+                I::Class(27u32, 1u32),
+                I::Class(28u32, 1u32),
+                I::Class(29u32, 1u32),
+                I::Class(30u32, 1u32),
+                I::Class(31u32, 1u32),
+                I::Class(32u32, 1u32),
+                I::Split(34u32, 49u32),
+                I::Class(33u32, 1u32),
+                I::Class(34u32, 1u32),
+                I::Class(35u32, 1u32),
+                I::Class(36u32, 1u32),
+                I::Class(37u32, 1u32),
+                I::Class(38u32, 1u32),
+                I::Class(39u32, 1u32),
+                I::Class(40u32, 1u32),
+                I::Class(41u32, 1u32),
+                I::Class(42u32, 1u32),
+                I::Class(43u32, 1u32),
+                I::Class(44u32, 1u32),
+                I::Class(45u32, 1u32),
+                I::Class(46u32, 1u32),
+                I::Jump(59u32),
+                I::Class(47u32, 1u32),
+                I::Class(48u32, 1u32),
+                I::Class(49u32, 1u32),
+                I::Class(50u32, 1u32),
+                I::Class(51u32, 1u32),
+                I::Class(52u32, 1u32),
+                I::Class(53u32, 1u32),
+                I::Class(54u32, 1u32),
+                I::Class(55u32, 1u32),
+                I::Class(56u32, 1u32),
+                I::Match,
+            ],
+            ranges: &[
+                (117u32, 117u32),
+                (114u32, 114u32),
+                (110u32, 110u32),
+                (58u32, 58u32),
+                (105u32, 105u32),
+                (101u32, 101u32),
+                (116u32, 116u32),
+                (102u32, 102u32),
+                (58u32, 58u32),
+                (112u32, 112u32),
+                (97u32, 97u32),
+                (114u32, 114u32),
+                (97u32, 97u32),
+                (109u32, 109u32),
+                (115u32, 115u32),
+                (58u32, 58u32),
+                (111u32, 111u32),
+                (97u32, 97u32),
+                (117u32, 117u32),
+                (116u32, 116u32),
+                (104u32, 104u32),
+                (58u32, 58u32),
+                (103u32, 103u32),
+                (114u32, 114u32),
+                (97u32, 97u32),
+                (110u32, 110u32),
+                (116u32, 116u32),
+                (45u32, 45u32),
+                (116u32, 116u32),
+                (121u32, 121u32),
+                (112u32, 112u32),
+                (101u32, 101u32),
+                (58u32, 58u32),
+                (116u32, 116u32),
+                (111u32, 111u32),
+                (107u32, 107u32),
+                (101u32, 101u32),
+                (110u32, 110u32),
+                (45u32, 45u32),
+                (101u32, 101u32),
+                (120u32, 120u32),
+                (99u32, 99u32),
+                (104u32, 104u32),
+                (97u32, 97u32),
+                (110u32, 110u32),
+                (103u32, 103u32),
+                (101u32, 101u32),
+                (106u32, 106u32),
+                (119u32, 119u32),
+                (116u32, 116u32),
+                (45u32, 45u32),
+                (98u32, 98u32),
+                (101u32, 101u32),
+                (97u32, 97u32),
+                (114u32, 114u32),
+                (101u32, 101u32),
+                (114u32, 114u32),
+            ],
+        }
+    },
+);
 /// Checks a value of shape `TokenExchangeGrantType`.
 pub(crate) fn token_exchange_grant_type(
     shape: &'static str,
@@ -10637,8 +10669,9 @@ pub(crate) fn token_expires_in(
     )?;
     Ok(())
 }
-static TOKEN_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern =
-    ::stsgen_runtime::validate::Pattern::new("aws_sigv4", &{
+static TOKEN_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "aws_sigv4",
+    &{
         use ::stsgen_runtime::validate::pattern::Inst as I;
         ::stsgen_runtime::validate::pattern::Program {
             insts: &[
@@ -10665,7 +10698,8 @@ static TOKEN_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern =
                 (52u32, 52u32),
             ],
         }
-    });
+    },
+);
 /// Checks a value of shape `TokenType`.
 pub(crate) fn token_type(
     shape: &'static str,
@@ -10675,8 +10709,9 @@ pub(crate) fn token_type(
     TOKEN_TYPE_PATTERN.check(shape, field, v)?;
     Ok(())
 }
-static TOKEN_TYPE_HINT_PATTERN: ::stsgen_runtime::validate::Pattern =
-    ::stsgen_runtime::validate::Pattern::new("(access_token|refresh_token)", &{
+static TOKEN_TYPE_HINT_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "(access_token|refresh_token)",
+    &{
         use ::stsgen_runtime::validate::pattern::Inst as I;
         ::stsgen_runtime::validate::pattern::Program {
             insts: &[
@@ -10737,7 +10772,8 @@ static TOKEN_TYPE_HINT_PATTERN: ::stsgen_runtime::validate::Pattern =
                 (110u32, 110u32),
             ],
         }
-    });
+    },
+);
 /// Checks a value of shape `TokenTypeHint`.
 pub(crate) fn token_type_hint(
     shape: &'static str,

@@ -81,12 +81,18 @@ pub struct ParamsBuilder {
 }
 impl ParamsBuilder {
     /// Sets `Endpoint`.
-    pub fn endpoint(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn endpoint(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.endpoint = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Endpoint`.
-    pub fn set_endpoint(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_endpoint(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.endpoint = value;
         self
     }
@@ -111,12 +117,18 @@ impl ParamsBuilder {
         self
     }
     /// Sets `Region`.
-    pub fn region(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn region(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.region = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Region`.
-    pub fn set_region(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_region(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.region = value;
         self
     }
@@ -717,50 +729,63 @@ pub fn resolve(params: &Params) -> ::std::result::Result<Endpoint, ResolveError>
     if let ::std::option::Option::Some(is_control_plane) = params.is_control_plane {
         if is_control_plane {
             if let ::std::option::Option::Some(region) = params.region.as_deref() {
-                if let ::std::option::Option::Some(partition_result) =
-                    ::stsgen_runtime::endpoint::partition(&PARTITIONS, region)
-                {
+                if let ::std::option::Option::Some(partition_result) = ::stsgen_runtime::endpoint::partition(
+                    &PARTITIONS,
+                    region,
+                ) {
                     if partition_result.name == "aws" {
                         return ::std::result::Result::Ok(
-                            Endpoint::new(::std::format!("https://signin.{region}.api.aws"))
+                            Endpoint::new(
+                                    ::std::format!("https://signin.{region}.api.aws"),
+                                )
                                 .with_property(
                                     "authSchemes",
-                                    Document::Array(::std::vec![Document::object([
-                                        ("name", Document::from("sigv4")),
-                                        ("signingName", Document::from("signin")),
-                                        ("signingRegion", Document::from(region))
-                                    ])]),
+                                    Document::Array(
+                                        ::std::vec![
+                                            Document::object([("name", Document::from("sigv4")),
+                                            ("signingName", Document::from("signin")), ("signingRegion",
+                                            Document::from(region))])
+                                        ],
+                                    ),
                                 ),
                         );
                     }
                     if partition_result.name == "aws-cn" {
                         return ::std::result::Result::Ok(
-                            Endpoint::new(::std::format!(
-                                "https://signin.{region}.api.amazonwebservices.com.cn"
-                            ))
-                            .with_property(
-                                "authSchemes",
-                                Document::Array(::std::vec![Document::object([
-                                    ("name", Document::from("sigv4")),
-                                    ("signingName", Document::from("signin")),
-                                    ("signingRegion", Document::from(region))
-                                ])]),
-                            ),
+                            Endpoint::new(
+                                    ::std::format!(
+                                        "https://signin.{region}.api.amazonwebservices.com.cn"
+                                    ),
+                                )
+                                .with_property(
+                                    "authSchemes",
+                                    Document::Array(
+                                        ::std::vec![
+                                            Document::object([("name", Document::from("sigv4")),
+                                            ("signingName", Document::from("signin")), ("signingRegion",
+                                            Document::from(region))])
+                                        ],
+                                    ),
+                                ),
                         );
                     }
                     return ::std::result::Result::Ok(
-                        Endpoint::new(::std::format!(
-                            "https://signin.{region}.{}",
-                            partition_result.dual_stack_dns_suffix
-                        ))
-                        .with_property(
-                            "authSchemes",
-                            Document::Array(::std::vec![Document::object([
-                                ("name", Document::from("sigv4")),
-                                ("signingName", Document::from("signin")),
-                                ("signingRegion", Document::from(region))
-                            ])]),
-                        ),
+                        Endpoint::new(
+                                ::std::format!(
+                                    "https://signin.{region}.{}", partition_result
+                                    .dual_stack_dns_suffix
+                                ),
+                            )
+                            .with_property(
+                                "authSchemes",
+                                Document::Array(
+                                    ::std::vec![
+                                        Document::object([("name", Document::from("sigv4")),
+                                        ("signingName", Document::from("signin")), ("signingRegion",
+                                        Document::from(region))])
+                                    ],
+                                ),
+                            ),
                     );
                 }
             }
@@ -779,19 +804,24 @@ pub fn resolve(params: &Params) -> ::std::result::Result<Endpoint, ResolveError>
         if is_o_auth_endpoint {
             if let ::std::option::Option::Some(region) = params.region.as_deref() {
                 if params.endpoint.is_none() {
-                    if let ::std::option::Option::Some(partition_result) =
-                        ::stsgen_runtime::endpoint::partition(&PARTITIONS, region)
-                    {
+                    if let ::std::option::Option::Some(partition_result) = ::stsgen_runtime::endpoint::partition(
+                        &PARTITIONS,
+                        region,
+                    ) {
                         if partition_result.name == "aws" {
                             return ::std::result::Result::Ok(
-                                Endpoint::new(::std::format!("https://{region}.oauth.signin.aws"))
+                                Endpoint::new(
+                                        ::std::format!("https://{region}.oauth.signin.aws"),
+                                    )
                                     .with_property(
                                         "authSchemes",
-                                        Document::Array(::std::vec![Document::object([
-                                            ("name", Document::from("sigv4")),
-                                            ("signingName", Document::from("signin")),
-                                            ("signingRegion", Document::from(region))
-                                        ])]),
+                                        Document::Array(
+                                            ::std::vec![
+                                                Document::object([("name", Document::from("sigv4")),
+                                                ("signingName", Document::from("signin")), ("signingRegion",
+                                                Document::from(region))])
+                                            ],
+                                        ),
                                     ),
                             );
                         }
@@ -802,182 +832,235 @@ pub fn resolve(params: &Params) -> ::std::result::Result<Endpoint, ResolveError>
     }
     if let ::std::option::Option::Some(region) = params.region.as_deref() {
         if params.endpoint.is_none() && !params.use_fips && !params.use_dual_stack {
-            if let ::std::option::Option::Some(partition_result) =
-                ::stsgen_runtime::endpoint::partition(&PARTITIONS, region)
-            {
+            if let ::std::option::Option::Some(partition_result) = ::stsgen_runtime::endpoint::partition(
+                &PARTITIONS,
+                region,
+            ) {
                 if partition_result.name == "aws" {
-                    return ::std::result::Result::Ok(Endpoint::new(::std::format!(
-                        "https://{region}.signin.aws.amazon.com"
-                    )));
+                    return ::std::result::Result::Ok(
+                        Endpoint::new(
+                            ::std::format!("https://{region}.signin.aws.amazon.com"),
+                        ),
+                    );
                 }
             }
         }
     }
     if let ::std::option::Option::Some(region) = params.region.as_deref() {
         if params.endpoint.is_none() && !params.use_fips && !params.use_dual_stack {
-            if let ::std::option::Option::Some(partition_result) =
-                ::stsgen_runtime::endpoint::partition(&PARTITIONS, region)
-            {
+            if let ::std::option::Option::Some(partition_result) = ::stsgen_runtime::endpoint::partition(
+                &PARTITIONS,
+                region,
+            ) {
                 if partition_result.name == "aws-cn" {
-                    return ::std::result::Result::Ok(Endpoint::new(::std::format!(
-                        "https://{region}.signin.amazonaws.cn"
-                    )));
+                    return ::std::result::Result::Ok(
+                        Endpoint::new(
+                            ::std::format!("https://{region}.signin.amazonaws.cn"),
+                        ),
+                    );
                 }
             }
         }
     }
     if let ::std::option::Option::Some(region) = params.region.as_deref() {
         if params.endpoint.is_none() && !params.use_fips && !params.use_dual_stack {
-            if let ::std::option::Option::Some(partition_result) =
-                ::stsgen_runtime::endpoint::partition(&PARTITIONS, region)
-            {
+            if let ::std::option::Option::Some(partition_result) = ::stsgen_runtime::endpoint::partition(
+                &PARTITIONS,
+                region,
+            ) {
                 if partition_result.name == "aws-us-gov" {
-                    return ::std::result::Result::Ok(Endpoint::new(::std::format!(
-                        "https://{region}.signin.amazonaws-us-gov.com"
-                    )));
+                    return ::std::result::Result::Ok(
+                        Endpoint::new(
+                            ::std::format!(
+                                "https://{region}.signin.amazonaws-us-gov.com"
+                            ),
+                        ),
+                    );
                 }
             }
         }
     }
     if let ::std::option::Option::Some(region) = params.region.as_deref() {
         if params.endpoint.is_none() && !params.use_fips && !params.use_dual_stack {
-            if let ::std::option::Option::Some(partition_result) =
-                ::stsgen_runtime::endpoint::partition(&PARTITIONS, region)
-            {
+            if let ::std::option::Option::Some(partition_result) = ::stsgen_runtime::endpoint::partition(
+                &PARTITIONS,
+                region,
+            ) {
                 if partition_result.name == "aws-iso" {
-                    return ::std::result::Result::Ok(Endpoint::new(::std::format!(
-                        "https://{region}.signin.c2shome.ic.gov"
-                    )));
+                    return ::std::result::Result::Ok(
+                        Endpoint::new(
+                            ::std::format!("https://{region}.signin.c2shome.ic.gov"),
+                        ),
+                    );
                 }
             }
         }
     }
     if let ::std::option::Option::Some(region) = params.region.as_deref() {
         if params.endpoint.is_none() && !params.use_fips && !params.use_dual_stack {
-            if let ::std::option::Option::Some(partition_result) =
-                ::stsgen_runtime::endpoint::partition(&PARTITIONS, region)
-            {
+            if let ::std::option::Option::Some(partition_result) = ::stsgen_runtime::endpoint::partition(
+                &PARTITIONS,
+                region,
+            ) {
                 if partition_result.name == "aws-iso-b" {
-                    return ::std::result::Result::Ok(Endpoint::new(::std::format!(
-                        "https://{region}.signin.sc2shome.sgov.gov"
-                    )));
+                    return ::std::result::Result::Ok(
+                        Endpoint::new(
+                            ::std::format!("https://{region}.signin.sc2shome.sgov.gov"),
+                        ),
+                    );
                 }
             }
         }
     }
     if let ::std::option::Option::Some(region) = params.region.as_deref() {
         if params.endpoint.is_none() && !params.use_fips && !params.use_dual_stack {
-            if let ::std::option::Option::Some(partition_result) =
-                ::stsgen_runtime::endpoint::partition(&PARTITIONS, region)
-            {
+            if let ::std::option::Option::Some(partition_result) = ::stsgen_runtime::endpoint::partition(
+                &PARTITIONS,
+                region,
+            ) {
                 if partition_result.name == "aws-iso-f" {
-                    return ::std::result::Result::Ok(Endpoint::new(::std::format!(
-                        "https://{region}.signin.csphome.hci.ic.gov"
-                    )));
+                    return ::std::result::Result::Ok(
+                        Endpoint::new(
+                            ::std::format!("https://{region}.signin.csphome.hci.ic.gov"),
+                        ),
+                    );
                 }
             }
         }
     }
     if let ::std::option::Option::Some(region) = params.region.as_deref() {
         if params.endpoint.is_none() && !params.use_fips && !params.use_dual_stack {
-            if let ::std::option::Option::Some(partition_result) =
-                ::stsgen_runtime::endpoint::partition(&PARTITIONS, region)
-            {
+            if let ::std::option::Option::Some(partition_result) = ::stsgen_runtime::endpoint::partition(
+                &PARTITIONS,
+                region,
+            ) {
                 if partition_result.name == "aws-iso-e" {
-                    return ::std::result::Result::Ok(Endpoint::new(::std::format!(
-                        "https://{region}.signin.csphome.adc-e.uk"
-                    )));
+                    return ::std::result::Result::Ok(
+                        Endpoint::new(
+                            ::std::format!("https://{region}.signin.csphome.adc-e.uk"),
+                        ),
+                    );
                 }
             }
         }
     }
     if let ::std::option::Option::Some(region) = params.region.as_deref() {
         if params.endpoint.is_none() && !params.use_fips && !params.use_dual_stack {
-            if let ::std::option::Option::Some(partition_result) =
-                ::stsgen_runtime::endpoint::partition(&PARTITIONS, region)
-            {
+            if let ::std::option::Option::Some(partition_result) = ::stsgen_runtime::endpoint::partition(
+                &PARTITIONS,
+                region,
+            ) {
                 if partition_result.name == "aws-eusc" {
-                    return ::std::result::Result::Ok(Endpoint::new(::std::format!(
-                        "https://{region}.signin.amazonaws-eusc.eu"
-                    )));
+                    return ::std::result::Result::Ok(
+                        Endpoint::new(
+                            ::std::format!("https://{region}.signin.amazonaws-eusc.eu"),
+                        ),
+                    );
                 }
             }
         }
     }
     if let ::std::option::Option::Some(region) = params.region.as_deref() {
-        if params.endpoint.is_none()
-            && params.use_fips
-            && !params.use_dual_stack
+        if params.endpoint.is_none() && params.use_fips && !params.use_dual_stack
             && region == "us-gov-west-1"
         {
-            return ::std::result::Result::Ok(Endpoint::new(
-                "https://signin-fips.amazonaws-us-gov.com",
-            ));
+            return ::std::result::Result::Ok(
+                Endpoint::new("https://signin-fips.amazonaws-us-gov.com"),
+            );
         }
     }
     if let ::std::option::Option::Some(region) = params.region.as_deref() {
         if params.endpoint.is_none() && params.use_fips && !params.use_dual_stack {
-            if let ::std::option::Option::Some(partition_result) =
-                ::stsgen_runtime::endpoint::partition(&PARTITIONS, region)
-            {
+            if let ::std::option::Option::Some(partition_result) = ::stsgen_runtime::endpoint::partition(
+                &PARTITIONS,
+                region,
+            ) {
                 if partition_result.name == "aws-us-gov" {
-                    return ::std::result::Result::Ok(Endpoint::new(::std::format!(
-                        "https://{region}.signin-fips.amazonaws-us-gov.com"
-                    )));
+                    return ::std::result::Result::Ok(
+                        Endpoint::new(
+                            ::std::format!(
+                                "https://{region}.signin-fips.amazonaws-us-gov.com"
+                            ),
+                        ),
+                    );
                 }
             }
         }
     }
     if let ::std::option::Option::Some(region) = params.region.as_deref() {
         if params.endpoint.is_none() && !params.use_fips && !params.use_dual_stack {
-            if let ::std::option::Option::Some(partition_result) =
-                ::stsgen_runtime::endpoint::partition(&PARTITIONS, region)
-            {
-                return ::std::result::Result::Ok(Endpoint::new(::std::format!(
-                    "https://{region}.signin.{}",
-                    partition_result.dns_suffix
-                )));
+            if let ::std::option::Option::Some(partition_result) = ::stsgen_runtime::endpoint::partition(
+                &PARTITIONS,
+                region,
+            ) {
+                return ::std::result::Result::Ok(
+                    Endpoint::new(
+                        ::std::format!(
+                            "https://{region}.signin.{}", partition_result.dns_suffix
+                        ),
+                    ),
+                );
             }
         }
     }
     if let ::std::option::Option::Some(endpoint) = params.endpoint.as_deref() {
         if params.use_fips {
-            return ::std::result::Result::Err(ResolveError::rule(
-                "Invalid Configuration: FIPS and custom endpoint are not supported",
-            ));
+            return ::std::result::Result::Err(
+                ResolveError::rule(
+                    "Invalid Configuration: FIPS and custom endpoint are not supported",
+                ),
+            );
         }
         if params.use_dual_stack {
-            return ::std::result::Result::Err(ResolveError::rule(
-                "Invalid Configuration: Dualstack and custom endpoint are not supported",
-            ));
+            return ::std::result::Result::Err(
+                ResolveError::rule(
+                    "Invalid Configuration: Dualstack and custom endpoint are not supported",
+                ),
+            );
         }
         return ::std::result::Result::Ok(Endpoint::new(endpoint));
     }
     if let ::std::option::Option::Some(region) = params.region.as_deref() {
-        if let ::std::option::Option::Some(partition_result) =
-            ::stsgen_runtime::endpoint::partition(&PARTITIONS, region)
-        {
-            if partition_result.name == "aws" && !params.use_fips && !params.use_dual_stack {
-                return ::std::result::Result::Ok(Endpoint::new(::std::format!(
-                    "https://{region}.signin.aws.amazon.com"
-                )));
+        if let ::std::option::Option::Some(partition_result) = ::stsgen_runtime::endpoint::partition(
+            &PARTITIONS,
+            region,
+        ) {
+            if partition_result.name == "aws" && !params.use_fips
+                && !params.use_dual_stack
+            {
+                return ::std::result::Result::Ok(
+                    Endpoint::new(
+                        ::std::format!("https://{region}.signin.aws.amazon.com"),
+                    ),
+                );
             }
-            if partition_result.name == "aws-cn" && !params.use_fips && !params.use_dual_stack {
-                return ::std::result::Result::Ok(Endpoint::new(::std::format!(
-                    "https://{region}.signin.amazonaws.cn"
-                )));
+            if partition_result.name == "aws-cn" && !params.use_fips
+                && !params.use_dual_stack
+            {
+                return ::std::result::Result::Ok(
+                    Endpoint::new(::std::format!("https://{region}.signin.amazonaws.cn")),
+                );
             }
-            if partition_result.name == "aws-us-gov" && !params.use_fips && !params.use_dual_stack {
-                return ::std::result::Result::Ok(Endpoint::new(::std::format!(
-                    "https://{region}.signin.amazonaws-us-gov.com"
-                )));
+            if partition_result.name == "aws-us-gov" && !params.use_fips
+                && !params.use_dual_stack
+            {
+                return ::std::result::Result::Ok(
+                    Endpoint::new(
+                        ::std::format!("https://{region}.signin.amazonaws-us-gov.com"),
+                    ),
+                );
             }
             if params.use_fips && params.use_dual_stack {
-                if partition_result.supports_fips && partition_result.supports_dual_stack {
-                    return ::std::result::Result::Ok(Endpoint::new(::std::format!(
-                        "https://signin-fips.{region}.{}",
-                        partition_result.dual_stack_dns_suffix
-                    )));
+                if partition_result.supports_fips && partition_result.supports_dual_stack
+                {
+                    return ::std::result::Result::Ok(
+                        Endpoint::new(
+                            ::std::format!(
+                                "https://signin-fips.{region}.{}", partition_result
+                                .dual_stack_dns_suffix
+                            ),
+                        ),
+                    );
                 }
                 return ::std::result::Result::Err(
                     ResolveError::rule(
@@ -987,31 +1070,48 @@ pub fn resolve(params: &Params) -> ::std::result::Result<Endpoint, ResolveError>
             }
             if params.use_fips && !params.use_dual_stack {
                 if partition_result.supports_fips {
-                    return ::std::result::Result::Ok(Endpoint::new(::std::format!(
-                        "https://signin-fips.{region}.{}",
-                        partition_result.dns_suffix
-                    )));
+                    return ::std::result::Result::Ok(
+                        Endpoint::new(
+                            ::std::format!(
+                                "https://signin-fips.{region}.{}", partition_result
+                                .dns_suffix
+                            ),
+                        ),
+                    );
                 }
-                return ::std::result::Result::Err(ResolveError::rule(
-                    "FIPS is enabled but this partition does not support FIPS",
-                ));
+                return ::std::result::Result::Err(
+                    ResolveError::rule(
+                        "FIPS is enabled but this partition does not support FIPS",
+                    ),
+                );
             }
             if !params.use_fips && params.use_dual_stack {
                 if partition_result.supports_dual_stack {
-                    return ::std::result::Result::Ok(Endpoint::new(::std::format!(
-                        "https://signin.{region}.{}",
-                        partition_result.dual_stack_dns_suffix
-                    )));
+                    return ::std::result::Result::Ok(
+                        Endpoint::new(
+                            ::std::format!(
+                                "https://signin.{region}.{}", partition_result
+                                .dual_stack_dns_suffix
+                            ),
+                        ),
+                    );
                 }
-                return ::std::result::Result::Err(ResolveError::rule(
-                    "DualStack is enabled but this partition does not support DualStack",
-                ));
+                return ::std::result::Result::Err(
+                    ResolveError::rule(
+                        "DualStack is enabled but this partition does not support DualStack",
+                    ),
+                );
             }
-            return ::std::result::Result::Ok(Endpoint::new(::std::format!(
-                "https://signin.{region}.{}",
-                partition_result.dns_suffix
-            )));
+            return ::std::result::Result::Ok(
+                Endpoint::new(
+                    ::std::format!(
+                        "https://signin.{region}.{}", partition_result.dns_suffix
+                    ),
+                ),
+            );
         }
     }
-    ::std::result::Result::Err(ResolveError::rule("Invalid Configuration: Missing Region"))
+    ::std::result::Result::Err(
+        ResolveError::rule("Invalid Configuration: Missing Region"),
+    )
 }

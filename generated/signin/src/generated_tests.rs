@@ -33,13 +33,15 @@ fn no_network_client() -> (crate::Client, ::std::sync::Arc<NoNetwork>) {
     let transport = ::std::sync::Arc::new(NoNetwork::default());
     let mut config = crate::Config::new();
     config.region = ::std::option::Option::Some("us-east-1".to_owned());
-    config.credentials = ::std::option::Option::Some(::std::sync::Arc::new(
-        ::stsgen_runtime::credentials::StaticCredentials::new(
-            "AKIDEXAMPLE",
-            "secret",
-            ::std::option::Option::None,
+    config.credentials = ::std::option::Option::Some(
+        ::std::sync::Arc::new(
+            ::stsgen_runtime::credentials::StaticCredentials::new(
+                "AKIDEXAMPLE",
+                "secret",
+                ::std::option::Option::None,
+            ),
         ),
-    ));
+    );
     config.http_client = ::std::option::Option::Some(transport.clone());
     (crate::Client::new(config).expect("a client"), transport)
 }
@@ -78,27 +80,15 @@ fn debug_redacts_types_create_o_auth2_token_request_body() {
         refresh_token: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
     };
     let text = format!("{value:?}");
-    assert!(
-        !text.contains(MARKER),
-        "Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
     let builder = crate::types::builders::CreateOAuth2TokenRequestBodyBuilder {
         refresh_token: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
         ..::std::default::Default::default()
     };
     let text = format!("{builder:?}");
-    assert!(
-        !text.contains(MARKER),
-        "builder Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "builder Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
 }
 #[test]
 fn debug_redacts_types_create_o_auth2_token_response_body() {
@@ -114,14 +104,8 @@ fn debug_redacts_types_create_o_auth2_token_response_body() {
         token_type: "x".to_owned(),
     };
     let text = format!("{value:?}");
-    assert!(
-        !text.contains(MARKER),
-        "Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
     let builder = crate::types::builders::CreateOAuth2TokenResponseBodyBuilder {
         access_token: ::std::option::Option::Some(crate::types::AccessToken {
             access_key_id: "SENSITIVE-MARKER-9f3a".to_owned(),
@@ -132,14 +116,8 @@ fn debug_redacts_types_create_o_auth2_token_response_body() {
         ..::std::default::Default::default()
     };
     let text = format!("{builder:?}");
-    assert!(
-        !text.contains(MARKER),
-        "builder Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "builder Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
 }
 #[test]
 fn debug_redacts_create_bearer_token_output() {
@@ -150,27 +128,15 @@ fn debug_redacts_create_bearer_token_output() {
         _request_id: ::std::option::Option::None,
     };
     let text = format!("{value:?}");
-    assert!(
-        !text.contains(MARKER),
-        "Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
     let builder = crate::operation::create_bearer_token::builders::CreateBearerTokenOutputBuilder {
         access_token: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
         ..::std::default::Default::default()
     };
     let text = format!("{builder:?}");
-    assert!(
-        !text.contains(MARKER),
-        "builder Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "builder Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
 }
 #[test]
 fn debug_redacts_create_o_auth2_token_with_iam_output() {
@@ -181,27 +147,15 @@ fn debug_redacts_create_o_auth2_token_with_iam_output() {
         _request_id: ::std::option::Option::None,
     };
     let text = format!("{value:?}");
-    assert!(
-        !text.contains(MARKER),
-        "Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
     let builder = crate::operation::create_o_auth2_token_with_iam::builders::CreateOAuth2TokenWithIamOutputBuilder {
         access_token: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
         ..::std::default::Default::default()
     };
     let text = format!("{builder:?}");
-    assert!(
-        !text.contains(MARKER),
-        "builder Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "builder Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
 }
 #[test]
 fn debug_redacts_create_o_auth2_token_with_token_exchange_input() {
@@ -215,28 +169,16 @@ fn debug_redacts_create_o_auth2_token_with_token_exchange_input() {
         subject_token_type: ::std::option::Option::None,
     };
     let text = format!("{value:?}");
-    assert!(
-        !text.contains(MARKER),
-        "Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
     let builder = crate::operation::create_o_auth2_token_with_token_exchange::builders::CreateOAuth2TokenWithTokenExchangeInputBuilder {
         assertion: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
         subject_token: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
         ..::std::default::Default::default()
     };
     let text = format!("{builder:?}");
-    assert!(
-        !text.contains(MARKER),
-        "builder Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "builder Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
 }
 #[test]
 fn debug_redacts_create_o_auth2_token_with_token_exchange_output() {
@@ -250,57 +192,32 @@ fn debug_redacts_create_o_auth2_token_with_token_exchange_output() {
         _request_id: ::std::option::Option::None,
     };
     let text = format!("{value:?}");
-    assert!(
-        !text.contains(MARKER),
-        "Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
     let builder = crate::operation::create_o_auth2_token_with_token_exchange::builders::CreateOAuth2TokenWithTokenExchangeOutputBuilder {
         access_token: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
         ..::std::default::Default::default()
     };
     let text = format!("{builder:?}");
-    assert!(
-        !text.contains(MARKER),
-        "builder Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "builder Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
 }
 #[test]
 fn debug_redacts_introspect_o_auth2_token_with_iam_input() {
-    let value =
-        crate::operation::introspect_o_auth2_token_with_iam::IntrospectOAuth2TokenWithIamInput {
-            token: "SENSITIVE-MARKER-9f3a".to_owned(),
-            token_type_hint: ::std::option::Option::None,
-        };
+    let value = crate::operation::introspect_o_auth2_token_with_iam::IntrospectOAuth2TokenWithIamInput {
+        token: "SENSITIVE-MARKER-9f3a".to_owned(),
+        token_type_hint: ::std::option::Option::None,
+    };
     let text = format!("{value:?}");
-    assert!(
-        !text.contains(MARKER),
-        "Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
     let builder = crate::operation::introspect_o_auth2_token_with_iam::builders::IntrospectOAuth2TokenWithIamInputBuilder {
         token: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
         ..::std::default::Default::default()
     };
     let text = format!("{builder:?}");
-    assert!(
-        !text.contains(MARKER),
-        "builder Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "builder Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
 }
 #[test]
 fn debug_redacts_revoke_o_auth2_token_with_iam_input() {
@@ -308,27 +225,15 @@ fn debug_redacts_revoke_o_auth2_token_with_iam_input() {
         token: "SENSITIVE-MARKER-9f3a".to_owned(),
     };
     let text = format!("{value:?}");
-    assert!(
-        !text.contains(MARKER),
-        "Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
     let builder = crate::operation::revoke_o_auth2_token_with_iam::builders::RevokeOAuth2TokenWithIamInputBuilder {
         token: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
         ..::std::default::Default::default()
     };
     let text = format!("{builder:?}");
-    assert!(
-        !text.contains(MARKER),
-        "builder Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "builder Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
 }
 #[test]
 fn constraints_reject_before_sending_batch_revoke_sessions() {
@@ -338,84 +243,89 @@ fn constraints_reject_before_sending_batch_revoke_sessions() {
         session_arns: ::std::vec!["a".to_owned(); 1usize],
     };
     assert_eq!(
-        base.validate(),
-        ::std::result::Result::Ok(()),
-        "the valid sample passes"
+        base.validate(), ::std::result::Result::Ok(()), "the valid sample passes"
     );
-    let mut cases: ::std::vec::Vec<(
-        crate::operation::batch_revoke_sessions::BatchRevokeSessionsInput,
-        &str,
-        &str,
-    )> = ::std::vec::Vec::new();
-    cases.push((
-        crate::operation::batch_revoke_sessions::BatchRevokeSessionsInput {
-            principal_arn: ::std::option::Option::Some(
-                "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0".to_owned(),
-            ),
-            reason: ::std::option::Option::None,
-            session_arns: ::std::vec!["a".to_owned(); 1usize],
-        },
-        "principalArn",
-        "PatternMismatch",
-    ));
-    cases.push((
-        crate::operation::batch_revoke_sessions::BatchRevokeSessionsInput {
-            principal_arn: ::std::option::Option::None,
-            reason: ::std::option::Option::Some("".to_owned()),
-            session_arns: ::std::vec!["a".to_owned(); 1usize],
-        },
-        "reason",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::batch_revoke_sessions::BatchRevokeSessionsInput {
-            principal_arn: ::std::option::Option::None,
-            reason: ::std::option::Option::Some("a".repeat(257usize)),
-            session_arns: ::std::vec!["a".to_owned(); 1usize],
-        },
-        "reason",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::batch_revoke_sessions::BatchRevokeSessionsInput {
-            principal_arn: ::std::option::Option::None,
-            reason: ::std::option::Option::None,
-            session_arns: ::std::vec::Vec::new(),
-        },
-        "sessionArns",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::batch_revoke_sessions::BatchRevokeSessionsInput {
-            principal_arn: ::std::option::Option::None,
-            reason: ::std::option::Option::None,
-            session_arns: ::std::vec!["a".to_owned(); 6usize],
-        },
-        "sessionArns",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::batch_revoke_sessions::BatchRevokeSessionsInput {
-            principal_arn: ::std::option::Option::None,
-            reason: ::std::option::Option::None,
-            session_arns: ::std::vec!["".to_owned()],
-        },
-        "sessionArns[0]",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::batch_revoke_sessions::BatchRevokeSessionsInput {
-            principal_arn: ::std::option::Option::None,
-            reason: ::std::option::Option::None,
-            session_arns: ::std::vec!["a".repeat(257usize)],
-        },
-        "sessionArns[0]",
-        "TooLong",
-    ));
+    let mut cases: ::std::vec::Vec<
+        (crate::operation::batch_revoke_sessions::BatchRevokeSessionsInput, &str, &str),
+    > = ::std::vec::Vec::new();
+    cases
+        .push((
+            crate::operation::batch_revoke_sessions::BatchRevokeSessionsInput {
+                principal_arn: ::std::option::Option::Some(
+                    "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0".to_owned(),
+                ),
+                reason: ::std::option::Option::None,
+                session_arns: ::std::vec!["a".to_owned(); 1usize],
+            },
+            "principalArn",
+            "PatternMismatch",
+        ));
+    cases
+        .push((
+            crate::operation::batch_revoke_sessions::BatchRevokeSessionsInput {
+                principal_arn: ::std::option::Option::None,
+                reason: ::std::option::Option::Some("".to_owned()),
+                session_arns: ::std::vec!["a".to_owned(); 1usize],
+            },
+            "reason",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::batch_revoke_sessions::BatchRevokeSessionsInput {
+                principal_arn: ::std::option::Option::None,
+                reason: ::std::option::Option::Some("a".repeat(257usize)),
+                session_arns: ::std::vec!["a".to_owned(); 1usize],
+            },
+            "reason",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::batch_revoke_sessions::BatchRevokeSessionsInput {
+                principal_arn: ::std::option::Option::None,
+                reason: ::std::option::Option::None,
+                session_arns: ::std::vec::Vec::new(),
+            },
+            "sessionArns",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::batch_revoke_sessions::BatchRevokeSessionsInput {
+                principal_arn: ::std::option::Option::None,
+                reason: ::std::option::Option::None,
+                session_arns: ::std::vec!["a".to_owned(); 6usize],
+            },
+            "sessionArns",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::batch_revoke_sessions::BatchRevokeSessionsInput {
+                principal_arn: ::std::option::Option::None,
+                reason: ::std::option::Option::None,
+                session_arns: ::std::vec!["".to_owned()],
+            },
+            "sessionArns[0]",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::batch_revoke_sessions::BatchRevokeSessionsInput {
+                principal_arn: ::std::option::Option::None,
+                reason: ::std::option::Option::None,
+                session_arns: ::std::vec!["a".repeat(257usize)],
+            },
+            "sessionArns[0]",
+            "TooLong",
+        ));
     let (client, transport) = no_network_client();
     for (input, field, kind) in cases {
         match now(client.send(input)) {
-            ::std::result::Result::Err(::stsgen_runtime::error::SdkError::Construction(e)) => {
+            ::std::result::Result::Err(
+                ::stsgen_runtime::error::SdkError::Construction(e),
+            ) => {
                 assert_eq!(e.field(), field, "{e}");
                 assert_eq!(violation_name(e.violation()), kind, "{field}: {e}");
                 let text = e.to_string();
@@ -427,9 +337,7 @@ fn constraints_reject_before_sending_batch_revoke_sessions() {
         }
     }
     assert_eq!(
-        transport.0.load(::std::sync::atomic::Ordering::SeqCst),
-        0,
-        "no request was sent"
+        transport.0.load(::std::sync::atomic::Ordering::SeqCst), 0, "no request was sent"
     );
 }
 #[test]
@@ -438,9 +346,7 @@ fn constraints_reject_before_sending_delete_console_authorization_configuration(
         target_id: ::std::option::Option::None,
     };
     assert_eq!(
-        base.validate(),
-        ::std::result::Result::Ok(()),
-        "the valid sample passes"
+        base.validate(), ::std::result::Result::Ok(()), "the valid sample passes"
     );
     let mut cases: ::std::vec::Vec<
         (
@@ -462,7 +368,9 @@ fn constraints_reject_before_sending_delete_console_authorization_configuration(
     let (client, transport) = no_network_client();
     for (input, field, kind) in cases {
         match now(client.send(input)) {
-            ::std::result::Result::Err(::stsgen_runtime::error::SdkError::Construction(e)) => {
+            ::std::result::Result::Err(
+                ::stsgen_runtime::error::SdkError::Construction(e),
+            ) => {
                 assert_eq!(e.field(), field, "{e}");
                 assert_eq!(violation_name(e.violation()), kind, "{field}: {e}");
                 let text = e.to_string();
@@ -474,9 +382,7 @@ fn constraints_reject_before_sending_delete_console_authorization_configuration(
         }
     }
     assert_eq!(
-        transport.0.load(::std::sync::atomic::Ordering::SeqCst),
-        0,
-        "no request was sent"
+        transport.0.load(::std::sync::atomic::Ordering::SeqCst), 0, "no request was sent"
     );
 }
 #[test]
@@ -485,9 +391,7 @@ fn constraints_reject_before_sending_get_console_authorization_configuration() {
         target_id: ::std::option::Option::None,
     };
     assert_eq!(
-        base.validate(),
-        ::std::result::Result::Ok(()),
-        "the valid sample passes"
+        base.validate(), ::std::result::Result::Ok(()), "the valid sample passes"
     );
     let mut cases: ::std::vec::Vec<
         (
@@ -509,7 +413,9 @@ fn constraints_reject_before_sending_get_console_authorization_configuration() {
     let (client, transport) = no_network_client();
     for (input, field, kind) in cases {
         match now(client.send(input)) {
-            ::std::result::Result::Err(::stsgen_runtime::error::SdkError::Construction(e)) => {
+            ::std::result::Result::Err(
+                ::stsgen_runtime::error::SdkError::Construction(e),
+            ) => {
                 assert_eq!(e.field(), field, "{e}");
                 assert_eq!(violation_name(e.violation()), kind, "{field}: {e}");
                 let text = e.to_string();
@@ -521,9 +427,7 @@ fn constraints_reject_before_sending_get_console_authorization_configuration() {
         }
     }
     assert_eq!(
-        transport.0.load(::std::sync::atomic::Ordering::SeqCst),
-        0,
-        "no request was sent"
+        transport.0.load(::std::sync::atomic::Ordering::SeqCst), 0, "no request was sent"
     );
 }
 #[test]
@@ -533,42 +437,46 @@ fn constraints_reject_before_sending_get_session() {
         session_arn: "a".to_owned(),
     };
     assert_eq!(
-        base.validate(),
-        ::std::result::Result::Ok(()),
-        "the valid sample passes"
+        base.validate(), ::std::result::Result::Ok(()), "the valid sample passes"
     );
-    let mut cases: ::std::vec::Vec<(crate::operation::get_session::GetSessionInput, &str, &str)> =
-        ::std::vec::Vec::new();
-    cases.push((
-        crate::operation::get_session::GetSessionInput {
-            principal_arn: ::std::option::Option::Some(
-                "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0".to_owned(),
-            ),
-            session_arn: "a".to_owned(),
-        },
-        "principalArn",
-        "PatternMismatch",
-    ));
-    cases.push((
-        crate::operation::get_session::GetSessionInput {
-            principal_arn: ::std::option::Option::None,
-            session_arn: "".to_owned(),
-        },
-        "sessionArn",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::get_session::GetSessionInput {
-            principal_arn: ::std::option::Option::None,
-            session_arn: "a".repeat(257usize),
-        },
-        "sessionArn",
-        "TooLong",
-    ));
+    let mut cases: ::std::vec::Vec<
+        (crate::operation::get_session::GetSessionInput, &str, &str),
+    > = ::std::vec::Vec::new();
+    cases
+        .push((
+            crate::operation::get_session::GetSessionInput {
+                principal_arn: ::std::option::Option::Some(
+                    "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0".to_owned(),
+                ),
+                session_arn: "a".to_owned(),
+            },
+            "principalArn",
+            "PatternMismatch",
+        ));
+    cases
+        .push((
+            crate::operation::get_session::GetSessionInput {
+                principal_arn: ::std::option::Option::None,
+                session_arn: "".to_owned(),
+            },
+            "sessionArn",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::get_session::GetSessionInput {
+                principal_arn: ::std::option::Option::None,
+                session_arn: "a".repeat(257usize),
+            },
+            "sessionArn",
+            "TooLong",
+        ));
     let (client, transport) = no_network_client();
     for (input, field, kind) in cases {
         match now(client.send(input)) {
-            ::std::result::Result::Err(::stsgen_runtime::error::SdkError::Construction(e)) => {
+            ::std::result::Result::Err(
+                ::stsgen_runtime::error::SdkError::Construction(e),
+            ) => {
                 assert_eq!(e.field(), field, "{e}");
                 assert_eq!(violation_name(e.violation()), kind, "{field}: {e}");
                 let text = e.to_string();
@@ -580,9 +488,7 @@ fn constraints_reject_before_sending_get_session() {
         }
     }
     assert_eq!(
-        transport.0.load(::std::sync::atomic::Ordering::SeqCst),
-        0,
-        "no request was sent"
+        transport.0.load(::std::sync::atomic::Ordering::SeqCst), 0, "no request was sent"
     );
 }
 #[test]
@@ -592,9 +498,7 @@ fn constraints_reject_before_sending_list_resource_permission_statements() {
         next_token: ::std::option::Option::None,
     };
     assert_eq!(
-        base.validate(),
-        ::std::result::Result::Ok(()),
-        "the valid sample passes"
+        base.validate(), ::std::result::Result::Ok(()), "the valid sample passes"
     );
     let mut cases: ::std::vec::Vec<
         (
@@ -642,7 +546,9 @@ fn constraints_reject_before_sending_list_resource_permission_statements() {
     let (client, transport) = no_network_client();
     for (input, field, kind) in cases {
         match now(client.send(input)) {
-            ::std::result::Result::Err(::stsgen_runtime::error::SdkError::Construction(e)) => {
+            ::std::result::Result::Err(
+                ::stsgen_runtime::error::SdkError::Construction(e),
+            ) => {
                 assert_eq!(e.field(), field, "{e}");
                 assert_eq!(violation_name(e.violation()), kind, "{field}: {e}");
                 let text = e.to_string();
@@ -654,9 +560,7 @@ fn constraints_reject_before_sending_list_resource_permission_statements() {
         }
     }
     assert_eq!(
-        transport.0.load(::std::sync::atomic::Ordering::SeqCst),
-        0,
-        "no request was sent"
+        transport.0.load(::std::sync::atomic::Ordering::SeqCst), 0, "no request was sent"
     );
 }
 #[test]
@@ -671,86 +575,89 @@ fn constraints_reject_before_sending_list_sessions() {
         status: ::std::option::Option::None,
     };
     assert_eq!(
-        base.validate(),
-        ::std::result::Result::Ok(()),
-        "the valid sample passes"
+        base.validate(), ::std::result::Result::Ok(()), "the valid sample passes"
     );
-    let mut cases: ::std::vec::Vec<(
-        crate::operation::list_sessions::ListSessionsInput,
-        &str,
-        &str,
-    )> = ::std::vec::Vec::new();
-    cases.push((
-        crate::operation::list_sessions::ListSessionsInput {
-            client_id: ::std::option::Option::None,
-            issued_after: ::std::option::Option::None,
-            issued_before: ::std::option::Option::None,
-            max_results: ::std::option::Option::Some(0i32),
-            next_token: ::std::option::Option::None,
-            principal_arn: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-        },
-        "maxResults",
-        "TooSmall",
-    ));
-    cases.push((
-        crate::operation::list_sessions::ListSessionsInput {
-            client_id: ::std::option::Option::None,
-            issued_after: ::std::option::Option::None,
-            issued_before: ::std::option::Option::None,
-            max_results: ::std::option::Option::Some(101i32),
-            next_token: ::std::option::Option::None,
-            principal_arn: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-        },
-        "maxResults",
-        "TooLarge",
-    ));
-    cases.push((
-        crate::operation::list_sessions::ListSessionsInput {
-            client_id: ::std::option::Option::None,
-            issued_after: ::std::option::Option::None,
-            issued_before: ::std::option::Option::None,
-            max_results: ::std::option::Option::None,
-            next_token: ::std::option::Option::Some("a".repeat(2049usize)),
-            principal_arn: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-        },
-        "nextToken",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::list_sessions::ListSessionsInput {
-            client_id: ::std::option::Option::None,
-            issued_after: ::std::option::Option::None,
-            issued_before: ::std::option::Option::None,
-            max_results: ::std::option::Option::None,
-            next_token: ::std::option::Option::Some("\0".to_owned()),
-            principal_arn: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-        },
-        "nextToken",
-        "PatternMismatch",
-    ));
-    cases.push((
-        crate::operation::list_sessions::ListSessionsInput {
-            client_id: ::std::option::Option::None,
-            issued_after: ::std::option::Option::None,
-            issued_before: ::std::option::Option::None,
-            max_results: ::std::option::Option::None,
-            next_token: ::std::option::Option::None,
-            principal_arn: ::std::option::Option::Some(
-                "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0".to_owned(),
-            ),
-            status: ::std::option::Option::None,
-        },
-        "principalArn",
-        "PatternMismatch",
-    ));
+    let mut cases: ::std::vec::Vec<
+        (crate::operation::list_sessions::ListSessionsInput, &str, &str),
+    > = ::std::vec::Vec::new();
+    cases
+        .push((
+            crate::operation::list_sessions::ListSessionsInput {
+                client_id: ::std::option::Option::None,
+                issued_after: ::std::option::Option::None,
+                issued_before: ::std::option::Option::None,
+                max_results: ::std::option::Option::Some(0i32),
+                next_token: ::std::option::Option::None,
+                principal_arn: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+            },
+            "maxResults",
+            "TooSmall",
+        ));
+    cases
+        .push((
+            crate::operation::list_sessions::ListSessionsInput {
+                client_id: ::std::option::Option::None,
+                issued_after: ::std::option::Option::None,
+                issued_before: ::std::option::Option::None,
+                max_results: ::std::option::Option::Some(101i32),
+                next_token: ::std::option::Option::None,
+                principal_arn: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+            },
+            "maxResults",
+            "TooLarge",
+        ));
+    cases
+        .push((
+            crate::operation::list_sessions::ListSessionsInput {
+                client_id: ::std::option::Option::None,
+                issued_after: ::std::option::Option::None,
+                issued_before: ::std::option::Option::None,
+                max_results: ::std::option::Option::None,
+                next_token: ::std::option::Option::Some("a".repeat(2049usize)),
+                principal_arn: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+            },
+            "nextToken",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::list_sessions::ListSessionsInput {
+                client_id: ::std::option::Option::None,
+                issued_after: ::std::option::Option::None,
+                issued_before: ::std::option::Option::None,
+                max_results: ::std::option::Option::None,
+                next_token: ::std::option::Option::Some("\0".to_owned()),
+                principal_arn: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+            },
+            "nextToken",
+            "PatternMismatch",
+        ));
+    cases
+        .push((
+            crate::operation::list_sessions::ListSessionsInput {
+                client_id: ::std::option::Option::None,
+                issued_after: ::std::option::Option::None,
+                issued_before: ::std::option::Option::None,
+                max_results: ::std::option::Option::None,
+                next_token: ::std::option::Option::None,
+                principal_arn: ::std::option::Option::Some(
+                    "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0".to_owned(),
+                ),
+                status: ::std::option::Option::None,
+            },
+            "principalArn",
+            "PatternMismatch",
+        ));
     let (client, transport) = no_network_client();
     for (input, field, kind) in cases {
         match now(client.send(input)) {
-            ::std::result::Result::Err(::stsgen_runtime::error::SdkError::Construction(e)) => {
+            ::std::result::Result::Err(
+                ::stsgen_runtime::error::SdkError::Construction(e),
+            ) => {
                 assert_eq!(e.field(), field, "{e}");
                 assert_eq!(violation_name(e.violation()), kind, "{field}: {e}");
                 let text = e.to_string();
@@ -762,9 +669,7 @@ fn constraints_reject_before_sending_list_sessions() {
         }
     }
     assert_eq!(
-        transport.0.load(::std::sync::atomic::Ordering::SeqCst),
-        0,
-        "no request was sent"
+        transport.0.load(::std::sync::atomic::Ordering::SeqCst), 0, "no request was sent"
     );
 }
 #[test]
@@ -773,9 +678,7 @@ fn constraints_reject_before_sending_put_console_authorization_configuration() {
         target_id: ::std::option::Option::None,
     };
     assert_eq!(
-        base.validate(),
-        ::std::result::Result::Ok(()),
-        "the valid sample passes"
+        base.validate(), ::std::result::Result::Ok(()), "the valid sample passes"
     );
     let mut cases: ::std::vec::Vec<
         (
@@ -797,7 +700,9 @@ fn constraints_reject_before_sending_put_console_authorization_configuration() {
     let (client, transport) = no_network_client();
     for (input, field, kind) in cases {
         match now(client.send(input)) {
-            ::std::result::Result::Err(::stsgen_runtime::error::SdkError::Construction(e)) => {
+            ::std::result::Result::Err(
+                ::stsgen_runtime::error::SdkError::Construction(e),
+            ) => {
                 assert_eq!(e.field(), field, "{e}");
                 assert_eq!(violation_name(e.violation()), kind, "{field}: {e}");
                 let text = e.to_string();
@@ -809,152 +714,159 @@ fn constraints_reject_before_sending_put_console_authorization_configuration() {
         }
     }
     assert_eq!(
-        transport.0.load(::std::sync::atomic::Ordering::SeqCst),
-        0,
-        "no request was sent"
+        transport.0.load(::std::sync::atomic::Ordering::SeqCst), 0, "no request was sent"
     );
 }
 #[test]
 fn constraints_reject_before_sending_put_resource_permission_statement() {
-    let base =
-        crate::operation::put_resource_permission_statement::PutResourcePermissionStatementInput {
-            client_token: ::std::option::Option::None,
-            console_source_vpce: ::std::option::Option::None,
-            excluded_principal: ::std::option::Option::None,
-            requested_region: ::std::option::Option::None,
-            signin_source_vpce: ::std::option::Option::None,
-            source_ip: ::std::option::Option::None,
-            source_vpc: ::std::option::Option::None,
-            vpc_source_ip: ::std::option::Option::None,
-        };
+    let base = crate::operation::put_resource_permission_statement::PutResourcePermissionStatementInput {
+        client_token: ::std::option::Option::None,
+        console_source_vpce: ::std::option::Option::None,
+        excluded_principal: ::std::option::Option::None,
+        requested_region: ::std::option::Option::None,
+        signin_source_vpce: ::std::option::Option::None,
+        source_ip: ::std::option::Option::None,
+        source_vpc: ::std::option::Option::None,
+        vpc_source_ip: ::std::option::Option::None,
+    };
     assert_eq!(
-        base.validate(),
-        ::std::result::Result::Ok(()),
-        "the valid sample passes"
+        base.validate(), ::std::result::Result::Ok(()), "the valid sample passes"
     );
-    let mut cases: ::std::vec::Vec<(
-        crate::operation::put_resource_permission_statement::PutResourcePermissionStatementInput,
-        &str,
-        &str,
-    )> = ::std::vec::Vec::new();
-    cases.push((
-        crate::operation::put_resource_permission_statement::PutResourcePermissionStatementInput {
-            client_token: ::std::option::Option::Some("".to_owned()),
-            console_source_vpce: ::std::option::Option::None,
-            excluded_principal: ::std::option::Option::None,
-            requested_region: ::std::option::Option::None,
-            signin_source_vpce: ::std::option::Option::None,
-            source_ip: ::std::option::Option::None,
-            source_vpc: ::std::option::Option::None,
-            vpc_source_ip: ::std::option::Option::None,
-        },
-        "clientToken",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::put_resource_permission_statement::PutResourcePermissionStatementInput {
-            client_token: ::std::option::Option::Some("a".repeat(65usize)),
-            console_source_vpce: ::std::option::Option::None,
-            excluded_principal: ::std::option::Option::None,
-            requested_region: ::std::option::Option::None,
-            signin_source_vpce: ::std::option::Option::None,
-            source_ip: ::std::option::Option::None,
-            source_vpc: ::std::option::Option::None,
-            vpc_source_ip: ::std::option::Option::None,
-        },
-        "clientToken",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::put_resource_permission_statement::PutResourcePermissionStatementInput {
-            client_token: ::std::option::Option::Some("\0".to_owned()),
-            console_source_vpce: ::std::option::Option::None,
-            excluded_principal: ::std::option::Option::None,
-            requested_region: ::std::option::Option::None,
-            signin_source_vpce: ::std::option::Option::None,
-            source_ip: ::std::option::Option::None,
-            source_vpc: ::std::option::Option::None,
-            vpc_source_ip: ::std::option::Option::None,
-        },
-        "clientToken",
-        "PatternMismatch",
-    ));
-    cases.push((
-        crate::operation::put_resource_permission_statement::PutResourcePermissionStatementInput {
-            client_token: ::std::option::Option::None,
-            console_source_vpce: ::std::option::Option::Some("\0".to_owned()),
-            excluded_principal: ::std::option::Option::None,
-            requested_region: ::std::option::Option::None,
-            signin_source_vpce: ::std::option::Option::None,
-            source_ip: ::std::option::Option::None,
-            source_vpc: ::std::option::Option::None,
-            vpc_source_ip: ::std::option::Option::None,
-        },
-        "consoleSourceVpce",
-        "PatternMismatch",
-    ));
-    cases.push((
-        crate::operation::put_resource_permission_statement::PutResourcePermissionStatementInput {
-            client_token: ::std::option::Option::None,
-            console_source_vpce: ::std::option::Option::None,
-            excluded_principal: ::std::option::Option::Some(
-                "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0".to_owned(),
-            ),
-            requested_region: ::std::option::Option::None,
-            signin_source_vpce: ::std::option::Option::None,
-            source_ip: ::std::option::Option::None,
-            source_vpc: ::std::option::Option::None,
-            vpc_source_ip: ::std::option::Option::None,
-        },
-        "excludedPrincipal",
-        "PatternMismatch",
-    ));
-    cases.push((
-        crate::operation::put_resource_permission_statement::PutResourcePermissionStatementInput {
-            client_token: ::std::option::Option::None,
-            console_source_vpce: ::std::option::Option::None,
-            excluded_principal: ::std::option::Option::None,
-            requested_region: ::std::option::Option::Some("\0".to_owned()),
-            signin_source_vpce: ::std::option::Option::None,
-            source_ip: ::std::option::Option::None,
-            source_vpc: ::std::option::Option::None,
-            vpc_source_ip: ::std::option::Option::None,
-        },
-        "requestedRegion",
-        "PatternMismatch",
-    ));
-    cases.push((
-        crate::operation::put_resource_permission_statement::PutResourcePermissionStatementInput {
-            client_token: ::std::option::Option::None,
-            console_source_vpce: ::std::option::Option::None,
-            excluded_principal: ::std::option::Option::None,
-            requested_region: ::std::option::Option::None,
-            signin_source_vpce: ::std::option::Option::Some("\0".to_owned()),
-            source_ip: ::std::option::Option::None,
-            source_vpc: ::std::option::Option::None,
-            vpc_source_ip: ::std::option::Option::None,
-        },
-        "signinSourceVpce",
-        "PatternMismatch",
-    ));
-    cases.push((
-        crate::operation::put_resource_permission_statement::PutResourcePermissionStatementInput {
-            client_token: ::std::option::Option::None,
-            console_source_vpce: ::std::option::Option::None,
-            excluded_principal: ::std::option::Option::None,
-            requested_region: ::std::option::Option::None,
-            signin_source_vpce: ::std::option::Option::None,
-            source_ip: ::std::option::Option::None,
-            source_vpc: ::std::option::Option::Some("\0".to_owned()),
-            vpc_source_ip: ::std::option::Option::None,
-        },
-        "sourceVpc",
-        "PatternMismatch",
-    ));
+    let mut cases: ::std::vec::Vec<
+        (
+            crate::operation::put_resource_permission_statement::PutResourcePermissionStatementInput,
+            &str,
+            &str,
+        ),
+    > = ::std::vec::Vec::new();
+    cases
+        .push((
+            crate::operation::put_resource_permission_statement::PutResourcePermissionStatementInput {
+                client_token: ::std::option::Option::Some("".to_owned()),
+                console_source_vpce: ::std::option::Option::None,
+                excluded_principal: ::std::option::Option::None,
+                requested_region: ::std::option::Option::None,
+                signin_source_vpce: ::std::option::Option::None,
+                source_ip: ::std::option::Option::None,
+                source_vpc: ::std::option::Option::None,
+                vpc_source_ip: ::std::option::Option::None,
+            },
+            "clientToken",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::put_resource_permission_statement::PutResourcePermissionStatementInput {
+                client_token: ::std::option::Option::Some("a".repeat(65usize)),
+                console_source_vpce: ::std::option::Option::None,
+                excluded_principal: ::std::option::Option::None,
+                requested_region: ::std::option::Option::None,
+                signin_source_vpce: ::std::option::Option::None,
+                source_ip: ::std::option::Option::None,
+                source_vpc: ::std::option::Option::None,
+                vpc_source_ip: ::std::option::Option::None,
+            },
+            "clientToken",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::put_resource_permission_statement::PutResourcePermissionStatementInput {
+                client_token: ::std::option::Option::Some("\0".to_owned()),
+                console_source_vpce: ::std::option::Option::None,
+                excluded_principal: ::std::option::Option::None,
+                requested_region: ::std::option::Option::None,
+                signin_source_vpce: ::std::option::Option::None,
+                source_ip: ::std::option::Option::None,
+                source_vpc: ::std::option::Option::None,
+                vpc_source_ip: ::std::option::Option::None,
+            },
+            "clientToken",
+            "PatternMismatch",
+        ));
+    cases
+        .push((
+            crate::operation::put_resource_permission_statement::PutResourcePermissionStatementInput {
+                client_token: ::std::option::Option::None,
+                console_source_vpce: ::std::option::Option::Some("\0".to_owned()),
+                excluded_principal: ::std::option::Option::None,
+                requested_region: ::std::option::Option::None,
+                signin_source_vpce: ::std::option::Option::None,
+                source_ip: ::std::option::Option::None,
+                source_vpc: ::std::option::Option::None,
+                vpc_source_ip: ::std::option::Option::None,
+            },
+            "consoleSourceVpce",
+            "PatternMismatch",
+        ));
+    cases
+        .push((
+            crate::operation::put_resource_permission_statement::PutResourcePermissionStatementInput {
+                client_token: ::std::option::Option::None,
+                console_source_vpce: ::std::option::Option::None,
+                excluded_principal: ::std::option::Option::Some(
+                    "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0".to_owned(),
+                ),
+                requested_region: ::std::option::Option::None,
+                signin_source_vpce: ::std::option::Option::None,
+                source_ip: ::std::option::Option::None,
+                source_vpc: ::std::option::Option::None,
+                vpc_source_ip: ::std::option::Option::None,
+            },
+            "excludedPrincipal",
+            "PatternMismatch",
+        ));
+    cases
+        .push((
+            crate::operation::put_resource_permission_statement::PutResourcePermissionStatementInput {
+                client_token: ::std::option::Option::None,
+                console_source_vpce: ::std::option::Option::None,
+                excluded_principal: ::std::option::Option::None,
+                requested_region: ::std::option::Option::Some("\0".to_owned()),
+                signin_source_vpce: ::std::option::Option::None,
+                source_ip: ::std::option::Option::None,
+                source_vpc: ::std::option::Option::None,
+                vpc_source_ip: ::std::option::Option::None,
+            },
+            "requestedRegion",
+            "PatternMismatch",
+        ));
+    cases
+        .push((
+            crate::operation::put_resource_permission_statement::PutResourcePermissionStatementInput {
+                client_token: ::std::option::Option::None,
+                console_source_vpce: ::std::option::Option::None,
+                excluded_principal: ::std::option::Option::None,
+                requested_region: ::std::option::Option::None,
+                signin_source_vpce: ::std::option::Option::Some("\0".to_owned()),
+                source_ip: ::std::option::Option::None,
+                source_vpc: ::std::option::Option::None,
+                vpc_source_ip: ::std::option::Option::None,
+            },
+            "signinSourceVpce",
+            "PatternMismatch",
+        ));
+    cases
+        .push((
+            crate::operation::put_resource_permission_statement::PutResourcePermissionStatementInput {
+                client_token: ::std::option::Option::None,
+                console_source_vpce: ::std::option::Option::None,
+                excluded_principal: ::std::option::Option::None,
+                requested_region: ::std::option::Option::None,
+                signin_source_vpce: ::std::option::Option::None,
+                source_ip: ::std::option::Option::None,
+                source_vpc: ::std::option::Option::Some("\0".to_owned()),
+                vpc_source_ip: ::std::option::Option::None,
+            },
+            "sourceVpc",
+            "PatternMismatch",
+        ));
     let (client, transport) = no_network_client();
     for (input, field, kind) in cases {
         match now(client.send(input)) {
-            ::std::result::Result::Err(::stsgen_runtime::error::SdkError::Construction(e)) => {
+            ::std::result::Result::Err(
+                ::stsgen_runtime::error::SdkError::Construction(e),
+            ) => {
                 assert_eq!(e.field(), field, "{e}");
                 assert_eq!(violation_name(e.violation()), kind, "{field}: {e}");
                 let text = e.to_string();
@@ -966,8 +878,6 @@ fn constraints_reject_before_sending_put_resource_permission_statement() {
         }
     }
     assert_eq!(
-        transport.0.load(::std::sync::atomic::Ordering::SeqCst),
-        0,
-        "no request was sent"
+        transport.0.load(::std::sync::atomic::Ordering::SeqCst), 0, "no request was sent"
     );
 }

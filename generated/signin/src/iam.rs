@@ -15,8 +15,7 @@ pub const SERVICE_PREFIX: &str = "signin";
 /// The service's name in the Service Authorization Reference.
 pub const SERVICE_NAME: &str = "AWS Signin";
 /// The service's page in the Service Authorization Reference.
-pub const SERVICE_AUTHORIZATION_URL: &str =
-    "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssignin.html";
+pub const SERVICE_AUTHORIZATION_URL: &str = "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssignin.html";
 /// An IAM action of AWS Signin (`signin:...`).
 ///
 /// `Display` writes the policy string (`signin:AuthorizeOAuth2Access`); `FromStr` parses one, ignoring the case of the prefix and of the action name as IAM does.
@@ -221,7 +220,9 @@ impl Action {
         self.operation().is_none()
     }
     /// The actions with the given access level, sorted by name.
-    pub fn by_access_level(level: ::stsgen_runtime::iam::AccessLevel) -> &'static [Action] {
+    pub fn by_access_level(
+        level: ::stsgen_runtime::iam::AccessLevel,
+    ) -> &'static [Action] {
         match level {
             ::stsgen_runtime::iam::AccessLevel::Read => {
                 &[Self::AuthorizeOAuth2Access, Self::CreateOAuth2Token]
@@ -255,11 +256,15 @@ impl ::std::str::FromStr for Action {
             "listtrustedidentitypropagationapplicationsforconsole" => {
                 Ok(Self::ListTrustedIdentityPropagationApplicationsForConsole)
             }
-            _ => Err(::stsgen_runtime::iam::ParseActionError::new(
-                ::stsgen_runtime::iam::ParseActionErrorKind::UnknownAction,
-                s,
-                SERVICE_PREFIX,
-            )),
+            _ => {
+                Err(
+                    ::stsgen_runtime::iam::ParseActionError::new(
+                        ::stsgen_runtime::iam::ParseActionErrorKind::UnknownAction,
+                        s,
+                        SERVICE_PREFIX,
+                    ),
+                )
+            }
         }
     }
 }
@@ -313,11 +318,10 @@ impl ResourceType {
                 &INFO
             }
             Self::Oauth2PublicClientRemote => {
-                static INFO: ::stsgen_runtime::iam::ResourceTypeInfo =
-                    ::stsgen_runtime::iam::ResourceTypeInfo::new(
-                        "oauth2-public-client-remote",
-                        "arn:${Partition}:signin:${Region}:${Account}:oauth2/public-client/remote",
-                    );
+                static INFO: ::stsgen_runtime::iam::ResourceTypeInfo = ::stsgen_runtime::iam::ResourceTypeInfo::new(
+                    "oauth2-public-client-remote",
+                    "arn:${Partition}:signin:${Region}:${Account}:oauth2/public-client/remote",
+                );
                 &INFO
             }
         }
@@ -336,7 +340,10 @@ impl ::std::str::FromStr for ResourceType {
             .iter()
             .copied()
             .find(|r| r.name().eq_ignore_ascii_case(s))
-            .ok_or_else(|| ::stsgen_runtime::iam::ParseNameError::new("resource type", s))
+            .ok_or_else(|| ::stsgen_runtime::iam::ParseNameError::new(
+                "resource type",
+                s,
+            ))
     }
 }
 /// The ARN of a [`oauth2-public-client-localhost`](ResourceType::Oauth2PublicClientLocalhost) resource: `arn:${Partition}:signin:${Region}:${Account}:oauth2/public-client/localhost`.
@@ -466,7 +473,10 @@ impl ::std::str::FromStr for ConditionKey {
             .iter()
             .copied()
             .find(|k| k.matches(s))
-            .ok_or_else(|| ::stsgen_runtime::iam::ParseNameError::new("condition key", s))
+            .ok_or_else(|| ::stsgen_runtime::iam::ParseNameError::new(
+                "condition key",
+                s,
+            ))
     }
 }
 /// Policy documents, statements, typed operators and the linter (re-exported from the

@@ -36,12 +36,14 @@ fn arb_request_id() -> BoxedStrategy<::std::string::String> {
     "[0-9a-f]{8}-[0-9a-f]{4}-[0-9A-Za-z-]{1,16}".boxed()
 }
 /// One of an enum's values, or (one time in four) any text: mostly values it does not know.
-fn arb_enum_text(values: &'static [&'static str]) -> BoxedStrategy<::std::string::String> {
+fn arb_enum_text(
+    values: &'static [&'static str],
+) -> BoxedStrategy<::std::string::String> {
     prop_oneof![
         3 => ::proptest::sample::select(values)
         .prop_map(::std::borrow::ToOwned::to_owned), 1 => arb_string(),
     ]
-    .boxed()
+        .boxed()
 }
 /// Whole milliseconds (or seconds) between 1970 and 2100.
 fn arb_timestamp(whole_seconds: bool) -> BoxedStrategy<::stsgen_runtime::DateTime> {
@@ -73,25 +75,26 @@ fn arb_f64() -> BoxedStrategy<f64> {
 fn arb_document() -> BoxedStrategy<::stsgen_runtime::json::JsonValue> {
     use ::stsgen_runtime::json::JsonValue;
     let leaf = prop_oneof![
-        arb_string().prop_map(JsonValue::String),
-        any::<bool>().prop_map(JsonValue::Bool),
-        any::<i64>().prop_map(|n| JsonValue::Number(n.to_string())),
+        arb_string().prop_map(JsonValue::String), any:: < bool > ()
+        .prop_map(JsonValue::Bool), any:: < i64 > ().prop_map(| n | JsonValue::Number(n
+        .to_string())),
     ];
-    leaf.prop_recursive(2, 8, 3, |inner| {
-        prop_oneof![
-            ::proptest::collection::vec(inner.clone(), 0..3).prop_map(JsonValue::Array),
-            ::proptest::collection::vec(("[a-zA-Z]{1,4}", inner), 0..3).prop_map(|members| {
-                let mut seen = ::std::collections::BTreeSet::new();
-                JsonValue::Object(
-                    members
-                        .into_iter()
-                        .filter(|(k, _)| seen.insert(k.clone()))
-                        .collect(),
-                )
-            }),
-        ]
-    })
-    .boxed()
+    leaf.prop_recursive(
+            2,
+            8,
+            3,
+            |inner| {
+                prop_oneof![
+                    ::proptest::collection::vec(inner.clone(), 0..3)
+                    .prop_map(JsonValue::Array),
+                    ::proptest::collection::vec(("[a-zA-Z]{1,4}", inner), 0..3)
+                    .prop_map(| members | { let mut seen =
+                    ::std::collections::BTreeSet::new(); JsonValue::Object(members
+                    .into_iter().filter(| (k, _) | seen.insert(k.clone())).collect()) }),
+                ]
+            },
+        )
+        .boxed()
 }
 /// Header text: no control characters and no outer whitespace (HTTP drops it),
 /// non-ASCII included.
@@ -111,11 +114,15 @@ fn arb_header_key() -> BoxedStrategy<::std::string::String> {
 /// A response as `parse_output` reads it.
 type Response = (u16, ::stsgen_runtime::http::HeaderMap, ::std::vec::Vec<u8>);
 /// Adds header `name` with `value` (both valid by construction of the strategies).
-fn put(headers: &mut ::stsgen_runtime::http::HeaderMap, name: &str, value: ::std::string::String) {
-    let name =
-        ::stsgen_runtime::http::HeaderName::from_bytes(name.as_bytes()).expect("a header name");
-    let value =
-        ::stsgen_runtime::http::HeaderValue::from_bytes(value.as_bytes()).expect("a header value");
+fn put(
+    headers: &mut ::stsgen_runtime::http::HeaderMap,
+    name: &str,
+    value: ::std::string::String,
+) {
+    let name = ::stsgen_runtime::http::HeaderName::from_bytes(name.as_bytes())
+        .expect("a header name");
+    let value = ::stsgen_runtime::http::HeaderValue::from_bytes(value.as_bytes())
+        .expect("a header value");
     headers.append(name, value);
 }
 /// A list header's value: items joined with `, `, those with a comma, a double quote or
@@ -150,7 +157,10 @@ fn arb_access_token(_depth: u32) -> BoxedStrategy<crate::types::AccessToken> {
         })
         .boxed()
 }
-fn write_access_token(w: &mut ::stsgen_runtime::json::JsonWriter, v: &crate::types::AccessToken) {
+fn write_access_token(
+    w: &mut ::stsgen_runtime::json::JsonWriter,
+    v: &crate::types::AccessToken,
+) {
     w.begin_object();
     {
         let x = &v.access_key_id;
@@ -211,10 +221,10 @@ fn arb_batch_revoke_session_error_list(
     }
     let max_len = if depth == 0 { min_len } else { min_len.max(2) };
     ::proptest::collection::vec(
-        arb_batch_revoke_session_error(depth.saturating_sub(1)),
-        min_len..=max_len,
-    )
-    .boxed()
+            arb_batch_revoke_session_error(depth.saturating_sub(1)),
+            min_len..=max_len,
+        )
+        .boxed()
 }
 fn write_batch_revoke_session_error_list(
     w: &mut ::stsgen_runtime::json::JsonWriter,
@@ -230,22 +240,28 @@ fn arb_condition(
     depth: u32,
     min_len: usize,
 ) -> BoxedStrategy<
-    ::std::collections::BTreeMap<::std::string::String, ::std::vec::Vec<::std::string::String>>,
+    ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::vec::Vec<::std::string::String>,
+    >,
 > {
     if depth == 0 && min_len == 0 {
         return Just(::std::collections::BTreeMap::new()).boxed();
     }
     let max_len = if depth == 0 { min_len } else { min_len.max(2) };
     ::proptest::collection::btree_map(
-        arb_string(),
-        arb_condition_values(depth.saturating_sub(1), 0usize),
-        min_len..=max_len,
-    )
-    .boxed()
+            arb_string(),
+            arb_condition_values(depth.saturating_sub(1), 0usize),
+            min_len..=max_len,
+        )
+        .boxed()
 }
 fn write_condition(
     w: &mut ::stsgen_runtime::json::JsonWriter,
-    v: &::std::collections::BTreeMap<::std::string::String, ::std::vec::Vec<::std::string::String>>,
+    v: &::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::vec::Vec<::std::string::String>,
+    >,
 ) {
     w.begin_object();
     for (k, v) in v {
@@ -260,7 +276,10 @@ fn arb_condition_block(
 ) -> BoxedStrategy<
     ::std::collections::BTreeMap<
         ::std::string::String,
-        ::std::collections::BTreeMap<::std::string::String, ::std::vec::Vec<::std::string::String>>,
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::std::vec::Vec<::std::string::String>,
+        >,
     >,
 > {
     if depth == 0 && min_len == 0 {
@@ -268,17 +287,20 @@ fn arb_condition_block(
     }
     let max_len = if depth == 0 { min_len } else { min_len.max(2) };
     ::proptest::collection::btree_map(
-        arb_string(),
-        arb_condition(depth.saturating_sub(1), 0usize),
-        min_len..=max_len,
-    )
-    .boxed()
+            arb_string(),
+            arb_condition(depth.saturating_sub(1), 0usize),
+            min_len..=max_len,
+        )
+        .boxed()
 }
 fn write_condition_block(
     w: &mut ::stsgen_runtime::json::JsonWriter,
     v: &::std::collections::BTreeMap<
         ::std::string::String,
-        ::std::collections::BTreeMap<::std::string::String, ::std::vec::Vec<::std::string::String>>,
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::std::vec::Vec<::std::string::String>,
+        >,
     >,
 ) {
     w.begin_object();
@@ -318,15 +340,13 @@ fn arb_create_o_auth2_token_response_body(
         arb_string(),
         arb_string(),
     )
-        .prop_map(
-            |(m0, m1, m2, m3, m4)| crate::types::CreateOAuth2TokenResponseBody {
-                access_token: m0,
-                expires_in: m1,
-                id_token: m2,
-                refresh_token: m3,
-                token_type: m4,
-            },
-        )
+        .prop_map(|(m0, m1, m2, m3, m4)| crate::types::CreateOAuth2TokenResponseBody {
+            access_token: m0,
+            expires_in: m1,
+            id_token: m2,
+            refresh_token: m3,
+            token_type: m4,
+        })
         .boxed()
 }
 fn write_create_o_auth2_token_response_body(
@@ -369,10 +389,10 @@ fn arb_permission_statement_summaries(
     }
     let max_len = if depth == 0 { min_len } else { min_len.max(2) };
     ::proptest::collection::vec(
-        arb_permission_statement_summary(depth.saturating_sub(1)),
-        min_len..=max_len,
-    )
-    .boxed()
+            arb_permission_statement_summary(depth.saturating_sub(1)),
+            min_len..=max_len,
+        )
+        .boxed()
 }
 fn write_permission_statement_summaries(
     w: &mut ::stsgen_runtime::json::JsonWriter,
@@ -391,7 +411,8 @@ fn arb_permission_statement_summary(
         if depth == 0 {
             Just(::std::option::Option::None).boxed()
         } else {
-            ::proptest::option::of(arb_condition_block(depth.saturating_sub(1), 0usize)).boxed()
+            ::proptest::option::of(arb_condition_block(depth.saturating_sub(1), 0usize))
+                .boxed()
         },
         arb_string(),
     )
@@ -442,18 +463,21 @@ fn arb_policy_statement(depth: u32) -> BoxedStrategy<crate::types::PolicyStateme
         if depth == 0 {
             Just(::std::option::Option::None).boxed()
         } else {
-            ::proptest::option::of(arb_policy_actions(depth.saturating_sub(1), 0usize)).boxed()
+            ::proptest::option::of(arb_policy_actions(depth.saturating_sub(1), 0usize))
+                .boxed()
         },
         if depth == 0 {
             Just(::std::option::Option::None).boxed()
         } else {
-            ::proptest::option::of(arb_condition_block(depth.saturating_sub(1), 0usize)).boxed()
+            ::proptest::option::of(arb_condition_block(depth.saturating_sub(1), 0usize))
+                .boxed()
         },
         ::proptest::option::of(arb_string()).boxed(),
         if depth == 0 {
             Just(::std::option::Option::None).boxed()
         } else {
-            ::proptest::option::of(arb_principal(depth.saturating_sub(1), 0usize)).boxed()
+            ::proptest::option::of(arb_principal(depth.saturating_sub(1), 0usize))
+                .boxed()
         },
         ::proptest::option::of(arb_string()).boxed(),
     )
@@ -502,10 +526,10 @@ fn arb_policy_statements(
     }
     let max_len = if depth == 0 { min_len } else { min_len.max(2) };
     ::proptest::collection::vec(
-        arb_policy_statement(depth.saturating_sub(1)),
-        min_len..=max_len,
-    )
-    .boxed()
+            arb_policy_statement(depth.saturating_sub(1)),
+            min_len..=max_len,
+        )
+        .boxed()
 }
 fn write_policy_statements(
     w: &mut ::stsgen_runtime::json::JsonWriter,
@@ -520,12 +544,15 @@ fn write_policy_statements(
 fn arb_principal(
     depth: u32,
     min_len: usize,
-) -> BoxedStrategy<::std::collections::BTreeMap<::std::string::String, ::std::string::String>> {
+) -> BoxedStrategy<
+    ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+> {
     if depth == 0 && min_len == 0 {
         return Just(::std::collections::BTreeMap::new()).boxed();
     }
     let max_len = if depth == 0 { min_len } else { min_len.max(2) };
-    ::proptest::collection::btree_map(arb_string(), arb_string(), min_len..=max_len).boxed()
+    ::proptest::collection::btree_map(arb_string(), arb_string(), min_len..=max_len)
+        .boxed()
 }
 fn write_principal(
     w: &mut ::stsgen_runtime::json::JsonWriter,
@@ -540,7 +567,9 @@ fn write_principal(
 }
 fn arb_revoked_session(_depth: u32) -> BoxedStrategy<crate::types::RevokedSession> {
     arb_string()
-        .prop_map(|m0| crate::types::RevokedSession { session_arn: m0 })
+        .prop_map(|m0| crate::types::RevokedSession {
+            session_arn: m0,
+        })
         .boxed()
 }
 fn write_revoked_session(
@@ -564,10 +593,10 @@ fn arb_revoked_session_list(
     }
     let max_len = if depth == 0 { min_len } else { min_len.max(2) };
     ::proptest::collection::vec(
-        arb_revoked_session(depth.saturating_sub(1)),
-        min_len..=max_len,
-    )
-    .boxed()
+            arb_revoked_session(depth.saturating_sub(1)),
+            min_len..=max_len,
+        )
+        .boxed()
 }
 fn write_revoked_session_list(
     w: &mut ::stsgen_runtime::json::JsonWriter,
@@ -583,11 +612,11 @@ fn arb_session(_depth: u32) -> BoxedStrategy<crate::types::Session> {
     (
         ::proptest::option::of(arb_string()).boxed(),
         ::proptest::option::of(
-            arb_enum_text(crate::types::ClientType::VALUES)
-                .prop_map(crate::types::ClientType::from)
-                .boxed(),
-        )
-        .boxed(),
+                arb_enum_text(crate::types::ClientType::VALUES)
+                    .prop_map(crate::types::ClientType::from)
+                    .boxed(),
+            )
+            .boxed(),
         any::<i64>().boxed(),
         any::<i64>().boxed(),
         arb_string(),
@@ -595,25 +624,23 @@ fn arb_session(_depth: u32) -> BoxedStrategy<crate::types::Session> {
         ::proptest::option::of(arb_string()).boxed(),
         arb_string(),
         ::proptest::option::of(
-            arb_enum_text(crate::types::SessionStatus::VALUES)
-                .prop_map(crate::types::SessionStatus::from)
-                .boxed(),
-        )
-        .boxed(),
+                arb_enum_text(crate::types::SessionStatus::VALUES)
+                    .prop_map(crate::types::SessionStatus::from)
+                    .boxed(),
+            )
+            .boxed(),
     )
-        .prop_map(
-            |(m0, m1, m2, m3, m4, m5, m6, m7, m8)| crate::types::Session {
-                client_id: m0,
-                client_type: m1,
-                expires_at: m2,
-                issued_at: m3,
-                principal_arn: m4,
-                resource: m5,
-                role: m6,
-                session_arn: m7,
-                status: m8,
-            },
-        )
+        .prop_map(|(m0, m1, m2, m3, m4, m5, m6, m7, m8)| crate::types::Session {
+            client_id: m0,
+            client_type: m1,
+            expires_at: m2,
+            issued_at: m3,
+            principal_arn: m4,
+            resource: m5,
+            role: m6,
+            session_arn: m7,
+            status: m8,
+        })
         .boxed()
 }
 fn write_session(w: &mut ::stsgen_runtime::json::JsonWriter, v: &crate::types::Session) {
@@ -668,7 +695,8 @@ fn arb_session_summary_list(
         return Just(::std::vec::Vec::new()).boxed();
     }
     let max_len = if depth == 0 { min_len } else { min_len.max(2) };
-    ::proptest::collection::vec(arb_session(depth.saturating_sub(1)), min_len..=max_len).boxed()
+    ::proptest::collection::vec(arb_session(depth.saturating_sub(1)), min_len..=max_len)
+        .boxed()
 }
 fn write_session_summary_list(
     w: &mut ::stsgen_runtime::json::JsonWriter,
@@ -687,7 +715,10 @@ fn arb_signin_resource_based_policy(
         if depth == 0 {
             Just(::std::option::Option::None).boxed()
         } else {
-            ::proptest::option::of(arb_policy_statements(depth.saturating_sub(1), 0usize)).boxed()
+            ::proptest::option::of(
+                    arb_policy_statements(depth.saturating_sub(1), 0usize),
+                )
+                .boxed()
         },
         ::proptest::option::of(arb_string()).boxed(),
     )
@@ -712,20 +743,19 @@ fn write_signin_resource_based_policy(
     }
     w.end_object();
 }
-fn op_arb_batch_revoke_sessions(
-) -> BoxedStrategy<crate::operation::batch_revoke_sessions::BatchRevokeSessionsOutput> {
+fn op_arb_batch_revoke_sessions() -> BoxedStrategy<
+    crate::operation::batch_revoke_sessions::BatchRevokeSessionsOutput,
+> {
     let depth = MAX_DEPTH;
     (
         arb_batch_revoke_session_error_list(depth.saturating_sub(1), 0usize),
         arb_revoked_session_list(depth.saturating_sub(1), 0usize),
         ::proptest::option::of(arb_request_id()).boxed(),
     )
-        .prop_map(|(m0, m1, x0)| {
-            crate::operation::batch_revoke_sessions::BatchRevokeSessionsOutput {
-                errors: m0,
-                revoked_sessions: m1,
-                _request_id: x0,
-            }
+        .prop_map(|(m0, m1, x0)| crate::operation::batch_revoke_sessions::BatchRevokeSessionsOutput {
+            errors: m0,
+            revoked_sessions: m1,
+            _request_id: x0,
         })
         .boxed()
 }
@@ -735,11 +765,7 @@ fn op_write_batch_revoke_sessions(
     let mut status: u16 = 200;
     let mut headers = ::stsgen_runtime::http::HeaderMap::new();
     if let ::std::option::Option::Some(id) = &v._request_id {
-        put(
-            &mut headers,
-            "x-amzn-requestid",
-            ::std::clone::Clone::clone(id),
-        );
+        put(&mut headers, "x-amzn-requestid", ::std::clone::Clone::clone(id));
     }
     let body = {
         let mut writer = ::stsgen_runtime::json::JsonWriter::compact();
@@ -762,21 +788,20 @@ fn op_write_batch_revoke_sessions(
     };
     (status, headers, body)
 }
-fn op_arb_create_bearer_token(
-) -> BoxedStrategy<crate::operation::create_bearer_token::CreateBearerTokenOutput> {
+fn op_arb_create_bearer_token() -> BoxedStrategy<
+    crate::operation::create_bearer_token::CreateBearerTokenOutput,
+> {
     (
         arb_string(),
         any::<i32>().boxed(),
         arb_string(),
         ::proptest::option::of(arb_request_id()).boxed(),
     )
-        .prop_map(|(m0, m1, m2, x0)| {
-            crate::operation::create_bearer_token::CreateBearerTokenOutput {
-                access_token: m0,
-                expires_in: m1,
-                token_type: m2,
-                _request_id: x0,
-            }
+        .prop_map(|(m0, m1, m2, x0)| crate::operation::create_bearer_token::CreateBearerTokenOutput {
+            access_token: m0,
+            expires_in: m1,
+            token_type: m2,
+            _request_id: x0,
         })
         .boxed()
 }
@@ -786,11 +811,7 @@ fn op_write_create_bearer_token(
     let mut status: u16 = 200;
     let mut headers = ::stsgen_runtime::http::HeaderMap::new();
     if let ::std::option::Option::Some(id) = &v._request_id {
-        put(
-            &mut headers,
-            "x-amzn-requestid",
-            ::std::clone::Clone::clone(id),
-        );
+        put(&mut headers, "x-amzn-requestid", ::std::clone::Clone::clone(id));
     }
     let body = {
         let mut writer = ::stsgen_runtime::json::JsonWriter::compact();
@@ -818,19 +839,18 @@ fn op_write_create_bearer_token(
     };
     (status, headers, body)
 }
-fn op_arb_create_o_auth2_token(
-) -> BoxedStrategy<crate::operation::create_o_auth2_token::CreateOAuth2TokenOutput> {
+fn op_arb_create_o_auth2_token() -> BoxedStrategy<
+    crate::operation::create_o_auth2_token::CreateOAuth2TokenOutput,
+> {
     let depth = MAX_DEPTH;
     (
         arb_create_o_auth2_token_response_body(depth.saturating_sub(1)),
         ::proptest::option::of(arb_request_id()).boxed(),
     )
-        .prop_map(
-            |(m0, x0)| crate::operation::create_o_auth2_token::CreateOAuth2TokenOutput {
-                token_output: m0,
-                _request_id: x0,
-            },
-        )
+        .prop_map(|(m0, x0)| crate::operation::create_o_auth2_token::CreateOAuth2TokenOutput {
+            token_output: m0,
+            _request_id: x0,
+        })
         .boxed()
 }
 fn op_write_create_o_auth2_token(
@@ -839,11 +859,7 @@ fn op_write_create_o_auth2_token(
     let mut status: u16 = 200;
     let mut headers = ::stsgen_runtime::http::HeaderMap::new();
     if let ::std::option::Option::Some(id) = &v._request_id {
-        put(
-            &mut headers,
-            "x-amzn-requestid",
-            ::std::clone::Clone::clone(id),
-        );
+        put(&mut headers, "x-amzn-requestid", ::std::clone::Clone::clone(id));
     }
     let body = {
         let x = &v.token_output;
@@ -856,22 +872,20 @@ fn op_write_create_o_auth2_token(
     };
     (status, headers, body)
 }
-fn op_arb_create_o_auth2_token_with_iam(
-) -> BoxedStrategy<crate::operation::create_o_auth2_token_with_iam::CreateOAuth2TokenWithIamOutput>
-{
+fn op_arb_create_o_auth2_token_with_iam() -> BoxedStrategy<
+    crate::operation::create_o_auth2_token_with_iam::CreateOAuth2TokenWithIamOutput,
+> {
     (
         arb_string(),
         any::<i32>().boxed(),
         arb_string(),
         ::proptest::option::of(arb_request_id()).boxed(),
     )
-        .prop_map(|(m0, m1, m2, x0)| {
-            crate::operation::create_o_auth2_token_with_iam::CreateOAuth2TokenWithIamOutput {
-                access_token: m0,
-                expires_in: m1,
-                token_type: m2,
-                _request_id: x0,
-            }
+        .prop_map(|(m0, m1, m2, x0)| crate::operation::create_o_auth2_token_with_iam::CreateOAuth2TokenWithIamOutput {
+            access_token: m0,
+            expires_in: m1,
+            token_type: m2,
+            _request_id: x0,
         })
         .boxed()
 }
@@ -881,11 +895,7 @@ fn op_write_create_o_auth2_token_with_iam(
     let mut status: u16 = 200;
     let mut headers = ::stsgen_runtime::http::HeaderMap::new();
     if let ::std::option::Option::Some(id) = &v._request_id {
-        put(
-            &mut headers,
-            "x-amzn-requestid",
-            ::std::clone::Clone::clone(id),
-        );
+        put(&mut headers, "x-amzn-requestid", ::std::clone::Clone::clone(id));
     }
     let body = {
         let mut writer = ::stsgen_runtime::json::JsonWriter::compact();
@@ -915,7 +925,7 @@ fn op_write_create_o_auth2_token_with_iam(
 }
 fn op_arb_create_o_auth2_token_with_token_exchange() -> BoxedStrategy<
     crate::operation::create_o_auth2_token_with_token_exchange::CreateOAuth2TokenWithTokenExchangeOutput,
->{
+> {
     (
         arb_string(),
         any::<i32>().boxed(),
@@ -942,11 +952,7 @@ fn op_write_create_o_auth2_token_with_token_exchange(
     let mut status: u16 = 200;
     let mut headers = ::stsgen_runtime::http::HeaderMap::new();
     if let ::std::option::Option::Some(id) = &v._request_id {
-        put(
-            &mut headers,
-            "x-amzn-requestid",
-            ::std::clone::Clone::clone(id),
-        );
+        put(&mut headers, "x-amzn-requestid", ::std::clone::Clone::clone(id));
     }
     let body = {
         let mut writer = ::stsgen_runtime::json::JsonWriter::compact();
@@ -988,7 +994,7 @@ fn op_write_create_o_auth2_token_with_token_exchange(
 }
 fn op_arb_delete_console_authorization_configuration() -> BoxedStrategy<
     crate::operation::delete_console_authorization_configuration::DeleteConsoleAuthorizationConfigurationOutput,
->{
+> {
     (
         any::<bool>().boxed(),
         arb_string(),
@@ -1009,11 +1015,7 @@ fn op_write_delete_console_authorization_configuration(
     let mut status: u16 = 200;
     let mut headers = ::stsgen_runtime::http::HeaderMap::new();
     if let ::std::option::Option::Some(id) = &v._request_id {
-        put(
-            &mut headers,
-            "x-amzn-requestid",
-            ::std::clone::Clone::clone(id),
-        );
+        put(&mut headers, "x-amzn-requestid", ::std::clone::Clone::clone(id));
     }
     let body = {
         let mut writer = ::stsgen_runtime::json::JsonWriter::compact();
@@ -1057,18 +1059,14 @@ fn op_write_delete_resource_permission_statement(
     let mut status: u16 = 200;
     let mut headers = ::stsgen_runtime::http::HeaderMap::new();
     if let ::std::option::Option::Some(id) = &v._request_id {
-        put(
-            &mut headers,
-            "x-amzn-requestid",
-            ::std::clone::Clone::clone(id),
-        );
+        put(&mut headers, "x-amzn-requestid", ::std::clone::Clone::clone(id));
     }
     let body = ::std::vec::Vec::new();
     (status, headers, body)
 }
 fn op_arb_get_console_authorization_configuration() -> BoxedStrategy<
     crate::operation::get_console_authorization_configuration::GetConsoleAuthorizationConfigurationOutput,
->{
+> {
     (
         any::<bool>().boxed(),
         arb_string(),
@@ -1089,11 +1087,7 @@ fn op_write_get_console_authorization_configuration(
     let mut status: u16 = 200;
     let mut headers = ::stsgen_runtime::http::HeaderMap::new();
     if let ::std::option::Option::Some(id) = &v._request_id {
-        put(
-            &mut headers,
-            "x-amzn-requestid",
-            ::std::clone::Clone::clone(id),
-        );
+        put(&mut headers, "x-amzn-requestid", ::std::clone::Clone::clone(id));
     }
     let body = {
         let mut writer = ::stsgen_runtime::json::JsonWriter::compact();
@@ -1121,19 +1115,18 @@ fn op_write_get_console_authorization_configuration(
     };
     (status, headers, body)
 }
-fn op_arb_get_resource_policy(
-) -> BoxedStrategy<crate::operation::get_resource_policy::GetResourcePolicyOutput> {
+fn op_arb_get_resource_policy() -> BoxedStrategy<
+    crate::operation::get_resource_policy::GetResourcePolicyOutput,
+> {
     let depth = MAX_DEPTH;
     (
         arb_signin_resource_based_policy(depth.saturating_sub(1)),
         ::proptest::option::of(arb_request_id()).boxed(),
     )
-        .prop_map(
-            |(m0, x0)| crate::operation::get_resource_policy::GetResourcePolicyOutput {
-                signin_resource_based_policy: m0,
-                _request_id: x0,
-            },
-        )
+        .prop_map(|(m0, x0)| crate::operation::get_resource_policy::GetResourcePolicyOutput {
+            signin_resource_based_policy: m0,
+            _request_id: x0,
+        })
         .boxed()
 }
 fn op_write_get_resource_policy(
@@ -1142,11 +1135,7 @@ fn op_write_get_resource_policy(
     let mut status: u16 = 200;
     let mut headers = ::stsgen_runtime::http::HeaderMap::new();
     if let ::std::option::Option::Some(id) = &v._request_id {
-        put(
-            &mut headers,
-            "x-amzn-requestid",
-            ::std::clone::Clone::clone(id),
-        );
+        put(&mut headers, "x-amzn-requestid", ::std::clone::Clone::clone(id));
     }
     let body = {
         let mut writer = ::stsgen_runtime::json::JsonWriter::compact();
@@ -1164,16 +1153,18 @@ fn op_write_get_resource_policy(
     };
     (status, headers, body)
 }
-fn op_arb_get_session() -> BoxedStrategy<crate::operation::get_session::GetSessionOutput> {
+fn op_arb_get_session() -> BoxedStrategy<
+    crate::operation::get_session::GetSessionOutput,
+> {
     (
         (
             ::proptest::option::of(arb_string()).boxed(),
             ::proptest::option::of(
-                arb_enum_text(crate::types::ClientType::VALUES)
-                    .prop_map(crate::types::ClientType::from)
-                    .boxed(),
-            )
-            .boxed(),
+                    arb_enum_text(crate::types::ClientType::VALUES)
+                        .prop_map(crate::types::ClientType::from)
+                        .boxed(),
+                )
+                .boxed(),
             any::<i64>().boxed(),
             any::<i64>().boxed(),
             ::proptest::option::of(arb_string()).boxed(),
@@ -1186,46 +1177,40 @@ fn op_arb_get_session() -> BoxedStrategy<crate::operation::get_session::GetSessi
         (
             arb_string(),
             ::proptest::option::of(
-                arb_enum_text(crate::types::SessionStatus::VALUES)
-                    .prop_map(crate::types::SessionStatus::from)
-                    .boxed(),
-            )
-            .boxed(),
+                    arb_enum_text(crate::types::SessionStatus::VALUES)
+                        .prop_map(crate::types::SessionStatus::from)
+                        .boxed(),
+                )
+                .boxed(),
             ::proptest::option::of(arb_string()).boxed(),
             ::proptest::option::of(arb_request_id()).boxed(),
         ),
     )
-        .prop_map(
-            |((m0, m1, m2, m3, m4, m5, m6, m7, m8, m9), (m10, m11, m12, x0))| {
-                crate::operation::get_session::GetSessionOutput {
-                    client_id: m0,
-                    client_type: m1,
-                    expires_at: m2,
-                    issued_at: m3,
-                    issued_in_region: m4,
-                    last_used_at: m5,
-                    origin_session_arn: m6,
-                    principal_arn: m7,
-                    resource: m8,
-                    role: m9,
-                    session_arn: m10,
-                    status: m11,
-                    user_agent: m12,
-                    _request_id: x0,
-                }
-            },
-        )
+        .prop_map(|((m0, m1, m2, m3, m4, m5, m6, m7, m8, m9), (m10, m11, m12, x0))| crate::operation::get_session::GetSessionOutput {
+            client_id: m0,
+            client_type: m1,
+            expires_at: m2,
+            issued_at: m3,
+            issued_in_region: m4,
+            last_used_at: m5,
+            origin_session_arn: m6,
+            principal_arn: m7,
+            resource: m8,
+            role: m9,
+            session_arn: m10,
+            status: m11,
+            user_agent: m12,
+            _request_id: x0,
+        })
         .boxed()
 }
-fn op_write_get_session(v: &crate::operation::get_session::GetSessionOutput) -> Response {
+fn op_write_get_session(
+    v: &crate::operation::get_session::GetSessionOutput,
+) -> Response {
     let mut status: u16 = 200;
     let mut headers = ::stsgen_runtime::http::HeaderMap::new();
     if let ::std::option::Option::Some(id) = &v._request_id {
-        put(
-            &mut headers,
-            "x-amzn-requestid",
-            ::std::clone::Clone::clone(id),
-        );
+        put(&mut headers, "x-amzn-requestid", ::std::clone::Clone::clone(id));
     }
     let body = {
         let mut writer = ::stsgen_runtime::json::JsonWriter::compact();
@@ -1343,11 +1328,7 @@ fn op_write_introspect_o_auth2_token_with_iam(
     let mut status: u16 = 200;
     let mut headers = ::stsgen_runtime::http::HeaderMap::new();
     if let ::std::option::Option::Some(id) = &v._request_id {
-        put(
-            &mut headers,
-            "x-amzn-requestid",
-            ::std::clone::Clone::clone(id),
-        );
+        put(&mut headers, "x-amzn-requestid", ::std::clone::Clone::clone(id));
     }
     let body = {
         let mut writer = ::stsgen_runtime::json::JsonWriter::compact();
@@ -1439,11 +1420,7 @@ fn op_write_list_resource_permission_statements(
     let mut status: u16 = 200;
     let mut headers = ::stsgen_runtime::http::HeaderMap::new();
     if let ::std::option::Option::Some(id) = &v._request_id {
-        put(
-            &mut headers,
-            "x-amzn-requestid",
-            ::std::clone::Clone::clone(id),
-        );
+        put(&mut headers, "x-amzn-requestid", ::std::clone::Clone::clone(id));
     }
     let body = {
         let mut writer = ::stsgen_runtime::json::JsonWriter::compact();
@@ -1465,31 +1442,29 @@ fn op_write_list_resource_permission_statements(
     };
     (status, headers, body)
 }
-fn op_arb_list_sessions() -> BoxedStrategy<crate::operation::list_sessions::ListSessionsOutput> {
+fn op_arb_list_sessions() -> BoxedStrategy<
+    crate::operation::list_sessions::ListSessionsOutput,
+> {
     let depth = MAX_DEPTH;
     (
         arb_session_summary_list(depth.saturating_sub(1), 0usize),
         ::proptest::option::of(arb_string()).boxed(),
         ::proptest::option::of(arb_request_id()).boxed(),
     )
-        .prop_map(
-            |(m0, m1, x0)| crate::operation::list_sessions::ListSessionsOutput {
-                items: m0,
-                next_token: m1,
-                _request_id: x0,
-            },
-        )
+        .prop_map(|(m0, m1, x0)| crate::operation::list_sessions::ListSessionsOutput {
+            items: m0,
+            next_token: m1,
+            _request_id: x0,
+        })
         .boxed()
 }
-fn op_write_list_sessions(v: &crate::operation::list_sessions::ListSessionsOutput) -> Response {
+fn op_write_list_sessions(
+    v: &crate::operation::list_sessions::ListSessionsOutput,
+) -> Response {
     let mut status: u16 = 200;
     let mut headers = ::stsgen_runtime::http::HeaderMap::new();
     if let ::std::option::Option::Some(id) = &v._request_id {
-        put(
-            &mut headers,
-            "x-amzn-requestid",
-            ::std::clone::Clone::clone(id),
-        );
+        put(&mut headers, "x-amzn-requestid", ::std::clone::Clone::clone(id));
     }
     let body = {
         let mut writer = ::stsgen_runtime::json::JsonWriter::compact();
@@ -1513,7 +1488,7 @@ fn op_write_list_sessions(v: &crate::operation::list_sessions::ListSessionsOutpu
 }
 fn op_arb_put_console_authorization_configuration() -> BoxedStrategy<
     crate::operation::put_console_authorization_configuration::PutConsoleAuthorizationConfigurationOutput,
->{
+> {
     (
         any::<bool>().boxed(),
         arb_string(),
@@ -1534,11 +1509,7 @@ fn op_write_put_console_authorization_configuration(
     let mut status: u16 = 200;
     let mut headers = ::stsgen_runtime::http::HeaderMap::new();
     if let ::std::option::Option::Some(id) = &v._request_id {
-        put(
-            &mut headers,
-            "x-amzn-requestid",
-            ::std::clone::Clone::clone(id),
-        );
+        put(&mut headers, "x-amzn-requestid", ::std::clone::Clone::clone(id));
     }
     let body = {
         let mut writer = ::stsgen_runtime::json::JsonWriter::compact();
@@ -1582,11 +1553,7 @@ fn op_write_put_resource_permission_statement(
     let mut status: u16 = 200;
     let mut headers = ::stsgen_runtime::http::HeaderMap::new();
     if let ::std::option::Option::Some(id) = &v._request_id {
-        put(
-            &mut headers,
-            "x-amzn-requestid",
-            ::std::clone::Clone::clone(id),
-        );
+        put(&mut headers, "x-amzn-requestid", ::std::clone::Clone::clone(id));
     }
     let body = {
         let mut writer = ::stsgen_runtime::json::JsonWriter::compact();
@@ -1604,15 +1571,13 @@ fn op_write_put_resource_permission_statement(
     };
     (status, headers, body)
 }
-fn op_arb_revoke_o_auth2_token_with_iam(
-) -> BoxedStrategy<crate::operation::revoke_o_auth2_token_with_iam::RevokeOAuth2TokenWithIamOutput>
-{
+fn op_arb_revoke_o_auth2_token_with_iam() -> BoxedStrategy<
+    crate::operation::revoke_o_auth2_token_with_iam::RevokeOAuth2TokenWithIamOutput,
+> {
     ::proptest::option::of(arb_request_id())
         .boxed()
-        .prop_map(|x0| {
-            crate::operation::revoke_o_auth2_token_with_iam::RevokeOAuth2TokenWithIamOutput {
-                _request_id: x0,
-            }
+        .prop_map(|x0| crate::operation::revoke_o_auth2_token_with_iam::RevokeOAuth2TokenWithIamOutput {
+            _request_id: x0,
         })
         .boxed()
 }
@@ -1622,11 +1587,7 @@ fn op_write_revoke_o_auth2_token_with_iam(
     let mut status: u16 = 200;
     let mut headers = ::stsgen_runtime::http::HeaderMap::new();
     if let ::std::option::Option::Some(id) = &v._request_id {
-        put(
-            &mut headers,
-            "x-amzn-requestid",
-            ::std::clone::Clone::clone(id),
-        );
+        put(&mut headers, "x-amzn-requestid", ::std::clone::Clone::clone(id));
     }
     let body = ::std::vec::Vec::new();
     (status, headers, body)
@@ -1643,19 +1604,19 @@ fn round_trip<T: ::std::fmt::Debug + ::std::cmp::PartialEq>(
     ) -> ::std::result::Result<T, ::stsgen_runtime::ParseError>,
 ) {
     let mut runner = ::proptest::test_runner::TestRunner::new(config());
-    let result = runner.run(&strategy, |value| {
-        let (status, headers, body) = write(&value);
-        let parsed = parse(status, &headers, &body);
-        prop_assert_eq!(
-            parsed,
-            Ok(value),
-            "status: {}, headers: {:?}, body: {}",
-            status,
-            headers,
-            ::std::string::String::from_utf8_lossy(&body)
+    let result = runner
+        .run(
+            &strategy,
+            |value| {
+                let (status, headers, body) = write(&value);
+                let parsed = parse(status, &headers, &body);
+                prop_assert_eq!(
+                    parsed, Ok(value), "status: {}, headers: {:?}, body: {}", status,
+                    headers, ::std::string::String::from_utf8_lossy(& body)
+                );
+                Ok(())
+            },
         );
-        Ok(())
-    });
     if let ::std::result::Result::Err(e) = result {
         panic!("{e}");
     }

@@ -67,22 +67,34 @@ pub struct ParamsBuilder {
 }
 impl ParamsBuilder {
     /// Sets `Endpoint`.
-    pub fn endpoint(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn endpoint(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.endpoint = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Endpoint`.
-    pub fn set_endpoint(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_endpoint(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.endpoint = value;
         self
     }
     /// Sets `Region`.
-    pub fn region(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn region(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.region = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Region`.
-    pub fn set_region(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_region(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.region = value;
         self
     }
@@ -680,27 +692,37 @@ static PARTITIONS: [::stsgen_runtime::endpoint::Partition; 8] = [
 pub fn resolve(params: &Params) -> ::std::result::Result<Endpoint, ResolveError> {
     if let ::std::option::Option::Some(endpoint) = params.endpoint.as_deref() {
         if params.use_fips {
-            return ::std::result::Result::Err(ResolveError::rule(
-                "Invalid Configuration: FIPS and custom endpoint are not supported",
-            ));
+            return ::std::result::Result::Err(
+                ResolveError::rule(
+                    "Invalid Configuration: FIPS and custom endpoint are not supported",
+                ),
+            );
         }
         if params.use_dual_stack {
-            return ::std::result::Result::Err(ResolveError::rule(
-                "Invalid Configuration: Dualstack and custom endpoint are not supported",
-            ));
+            return ::std::result::Result::Err(
+                ResolveError::rule(
+                    "Invalid Configuration: Dualstack and custom endpoint are not supported",
+                ),
+            );
         }
         return ::std::result::Result::Ok(Endpoint::new(endpoint));
     }
     if let ::std::option::Option::Some(region) = params.region.as_deref() {
-        if let ::std::option::Option::Some(partition_result) =
-            ::stsgen_runtime::endpoint::partition(&PARTITIONS, region)
-        {
+        if let ::std::option::Option::Some(partition_result) = ::stsgen_runtime::endpoint::partition(
+            &PARTITIONS,
+            region,
+        ) {
             if params.use_fips && params.use_dual_stack {
-                if partition_result.supports_fips && partition_result.supports_dual_stack {
-                    return ::std::result::Result::Ok(Endpoint::new(::std::format!(
-                        "https://portal.sso-fips.{region}.{}",
-                        partition_result.dual_stack_dns_suffix
-                    )));
+                if partition_result.supports_fips && partition_result.supports_dual_stack
+                {
+                    return ::std::result::Result::Ok(
+                        Endpoint::new(
+                            ::std::format!(
+                                "https://portal.sso-fips.{region}.{}", partition_result
+                                .dual_stack_dns_suffix
+                            ),
+                        ),
+                    );
                 }
                 return ::std::result::Result::Err(
                     ResolveError::rule(
@@ -711,35 +733,54 @@ pub fn resolve(params: &Params) -> ::std::result::Result<Endpoint, ResolveError>
             if params.use_fips {
                 if partition_result.supports_fips {
                     if partition_result.name == "aws-us-gov" {
-                        return ::std::result::Result::Ok(Endpoint::new(::std::format!(
-                            "https://portal.sso.{region}.amazonaws.com"
-                        )));
+                        return ::std::result::Result::Ok(
+                            Endpoint::new(
+                                ::std::format!("https://portal.sso.{region}.amazonaws.com"),
+                            ),
+                        );
                     }
-                    return ::std::result::Result::Ok(Endpoint::new(::std::format!(
-                        "https://portal.sso-fips.{region}.{}",
-                        partition_result.dns_suffix
-                    )));
+                    return ::std::result::Result::Ok(
+                        Endpoint::new(
+                            ::std::format!(
+                                "https://portal.sso-fips.{region}.{}", partition_result
+                                .dns_suffix
+                            ),
+                        ),
+                    );
                 }
-                return ::std::result::Result::Err(ResolveError::rule(
-                    "FIPS is enabled but this partition does not support FIPS",
-                ));
+                return ::std::result::Result::Err(
+                    ResolveError::rule(
+                        "FIPS is enabled but this partition does not support FIPS",
+                    ),
+                );
             }
             if params.use_dual_stack {
                 if partition_result.supports_dual_stack {
-                    return ::std::result::Result::Ok(Endpoint::new(::std::format!(
-                        "https://portal.sso.{region}.{}",
-                        partition_result.dual_stack_dns_suffix
-                    )));
+                    return ::std::result::Result::Ok(
+                        Endpoint::new(
+                            ::std::format!(
+                                "https://portal.sso.{region}.{}", partition_result
+                                .dual_stack_dns_suffix
+                            ),
+                        ),
+                    );
                 }
-                return ::std::result::Result::Err(ResolveError::rule(
-                    "DualStack is enabled but this partition does not support DualStack",
-                ));
+                return ::std::result::Result::Err(
+                    ResolveError::rule(
+                        "DualStack is enabled but this partition does not support DualStack",
+                    ),
+                );
             }
-            return ::std::result::Result::Ok(Endpoint::new(::std::format!(
-                "https://portal.sso.{region}.{}",
-                partition_result.dns_suffix
-            )));
+            return ::std::result::Result::Ok(
+                Endpoint::new(
+                    ::std::format!(
+                        "https://portal.sso.{region}.{}", partition_result.dns_suffix
+                    ),
+                ),
+            );
         }
     }
-    ::std::result::Result::Err(ResolveError::rule("Invalid Configuration: Missing Region"))
+    ::std::result::Result::Err(
+        ResolveError::rule("Invalid Configuration: Missing Region"),
+    )
 }

@@ -33,13 +33,15 @@ fn no_network_client() -> (crate::Client, ::std::sync::Arc<NoNetwork>) {
     let transport = ::std::sync::Arc::new(NoNetwork::default());
     let mut config = crate::Config::new();
     config.region = ::std::option::Option::Some("us-east-1".to_owned());
-    config.credentials = ::std::option::Option::Some(::std::sync::Arc::new(
-        ::stsgen_runtime::credentials::StaticCredentials::new(
-            "AKIDEXAMPLE",
-            "secret",
-            ::std::option::Option::None,
+    config.credentials = ::std::option::Option::Some(
+        ::std::sync::Arc::new(
+            ::stsgen_runtime::credentials::StaticCredentials::new(
+                "AKIDEXAMPLE",
+                "secret",
+                ::std::option::Option::None,
+            ),
         ),
-    ));
+    );
     config.http_client = ::std::option::Option::Some(transport.clone());
     (crate::Client::new(config).expect("a client"), transport)
 }
@@ -72,32 +74,24 @@ fn debug_redacts_types_role_credentials() {
     let value = crate::types::RoleCredentials {
         access_key_id: ::std::option::Option::None,
         expiration: ::std::option::Option::None,
-        secret_access_key: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
+        secret_access_key: ::std::option::Option::Some(
+            "SENSITIVE-MARKER-9f3a".to_owned(),
+        ),
         session_token: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
     };
     let text = format!("{value:?}");
-    assert!(
-        !text.contains(MARKER),
-        "Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
     let builder = crate::types::builders::RoleCredentialsBuilder {
-        secret_access_key: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
+        secret_access_key: ::std::option::Option::Some(
+            "SENSITIVE-MARKER-9f3a".to_owned(),
+        ),
         session_token: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
         ..::std::default::Default::default()
     };
     let text = format!("{builder:?}");
-    assert!(
-        !text.contains(MARKER),
-        "builder Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "builder Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
 }
 #[test]
 fn debug_redacts_get_role_credentials_input() {
@@ -107,28 +101,15 @@ fn debug_redacts_get_role_credentials_input() {
         role_name: "x".to_owned(),
     };
     let text = format!("{value:?}");
-    assert!(
-        !text.contains(MARKER),
-        "Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
-    let builder =
-        crate::operation::get_role_credentials::builders::GetRoleCredentialsInputBuilder {
-            access_token: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
-            ..::std::default::Default::default()
-        };
+    assert!(! text.contains(MARKER), "Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
+    let builder = crate::operation::get_role_credentials::builders::GetRoleCredentialsInputBuilder {
+        access_token: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
+        ..::std::default::Default::default()
+    };
     let text = format!("{builder:?}");
-    assert!(
-        !text.contains(MARKER),
-        "builder Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "builder Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
 }
 #[test]
 fn debug_redacts_list_account_roles_input() {
@@ -139,27 +120,15 @@ fn debug_redacts_list_account_roles_input() {
         next_token: ::std::option::Option::None,
     };
     let text = format!("{value:?}");
-    assert!(
-        !text.contains(MARKER),
-        "Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
     let builder = crate::operation::list_account_roles::builders::ListAccountRolesInputBuilder {
         access_token: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
         ..::std::default::Default::default()
     };
     let text = format!("{builder:?}");
-    assert!(
-        !text.contains(MARKER),
-        "builder Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "builder Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
 }
 #[test]
 fn debug_redacts_list_accounts_input() {
@@ -169,27 +138,15 @@ fn debug_redacts_list_accounts_input() {
         next_token: ::std::option::Option::None,
     };
     let text = format!("{value:?}");
-    assert!(
-        !text.contains(MARKER),
-        "Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
     let builder = crate::operation::list_accounts::builders::ListAccountsInputBuilder {
         access_token: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
         ..::std::default::Default::default()
     };
     let text = format!("{builder:?}");
-    assert!(
-        !text.contains(MARKER),
-        "builder Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "builder Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
 }
 #[test]
 fn debug_redacts_logout_input() {
@@ -197,27 +154,15 @@ fn debug_redacts_logout_input() {
         access_token: "SENSITIVE-MARKER-9f3a".to_owned(),
     };
     let text = format!("{value:?}");
-    assert!(
-        !text.contains(MARKER),
-        "Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
     let builder = crate::operation::logout::builders::LogoutInputBuilder {
         access_token: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
         ..::std::default::Default::default()
     };
     let text = format!("{builder:?}");
-    assert!(
-        !text.contains(MARKER),
-        "builder Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "builder Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
 }
 #[test]
 fn constraints_reject_before_sending_list_account_roles() {
@@ -228,39 +173,39 @@ fn constraints_reject_before_sending_list_account_roles() {
         next_token: ::std::option::Option::None,
     };
     assert_eq!(
-        base.validate(),
-        ::std::result::Result::Ok(()),
-        "the valid sample passes"
+        base.validate(), ::std::result::Result::Ok(()), "the valid sample passes"
     );
-    let mut cases: ::std::vec::Vec<(
-        crate::operation::list_account_roles::ListAccountRolesInput,
-        &str,
-        &str,
-    )> = ::std::vec::Vec::new();
-    cases.push((
-        crate::operation::list_account_roles::ListAccountRolesInput {
-            access_token: "a".to_owned(),
-            account_id: "a".to_owned(),
-            max_results: ::std::option::Option::Some(0i32),
-            next_token: ::std::option::Option::None,
-        },
-        "maxResults",
-        "TooSmall",
-    ));
-    cases.push((
-        crate::operation::list_account_roles::ListAccountRolesInput {
-            access_token: "a".to_owned(),
-            account_id: "a".to_owned(),
-            max_results: ::std::option::Option::Some(101i32),
-            next_token: ::std::option::Option::None,
-        },
-        "maxResults",
-        "TooLarge",
-    ));
+    let mut cases: ::std::vec::Vec<
+        (crate::operation::list_account_roles::ListAccountRolesInput, &str, &str),
+    > = ::std::vec::Vec::new();
+    cases
+        .push((
+            crate::operation::list_account_roles::ListAccountRolesInput {
+                access_token: "a".to_owned(),
+                account_id: "a".to_owned(),
+                max_results: ::std::option::Option::Some(0i32),
+                next_token: ::std::option::Option::None,
+            },
+            "maxResults",
+            "TooSmall",
+        ));
+    cases
+        .push((
+            crate::operation::list_account_roles::ListAccountRolesInput {
+                access_token: "a".to_owned(),
+                account_id: "a".to_owned(),
+                max_results: ::std::option::Option::Some(101i32),
+                next_token: ::std::option::Option::None,
+            },
+            "maxResults",
+            "TooLarge",
+        ));
     let (client, transport) = no_network_client();
     for (input, field, kind) in cases {
         match now(client.send(input)) {
-            ::std::result::Result::Err(::stsgen_runtime::error::SdkError::Construction(e)) => {
+            ::std::result::Result::Err(
+                ::stsgen_runtime::error::SdkError::Construction(e),
+            ) => {
                 assert_eq!(e.field(), field, "{e}");
                 assert_eq!(violation_name(e.violation()), kind, "{field}: {e}");
                 let text = e.to_string();
@@ -272,9 +217,7 @@ fn constraints_reject_before_sending_list_account_roles() {
         }
     }
     assert_eq!(
-        transport.0.load(::std::sync::atomic::Ordering::SeqCst),
-        0,
-        "no request was sent"
+        transport.0.load(::std::sync::atomic::Ordering::SeqCst), 0, "no request was sent"
     );
 }
 #[test]
@@ -285,37 +228,37 @@ fn constraints_reject_before_sending_list_accounts() {
         next_token: ::std::option::Option::None,
     };
     assert_eq!(
-        base.validate(),
-        ::std::result::Result::Ok(()),
-        "the valid sample passes"
+        base.validate(), ::std::result::Result::Ok(()), "the valid sample passes"
     );
-    let mut cases: ::std::vec::Vec<(
-        crate::operation::list_accounts::ListAccountsInput,
-        &str,
-        &str,
-    )> = ::std::vec::Vec::new();
-    cases.push((
-        crate::operation::list_accounts::ListAccountsInput {
-            access_token: "a".to_owned(),
-            max_results: ::std::option::Option::Some(0i32),
-            next_token: ::std::option::Option::None,
-        },
-        "maxResults",
-        "TooSmall",
-    ));
-    cases.push((
-        crate::operation::list_accounts::ListAccountsInput {
-            access_token: "a".to_owned(),
-            max_results: ::std::option::Option::Some(101i32),
-            next_token: ::std::option::Option::None,
-        },
-        "maxResults",
-        "TooLarge",
-    ));
+    let mut cases: ::std::vec::Vec<
+        (crate::operation::list_accounts::ListAccountsInput, &str, &str),
+    > = ::std::vec::Vec::new();
+    cases
+        .push((
+            crate::operation::list_accounts::ListAccountsInput {
+                access_token: "a".to_owned(),
+                max_results: ::std::option::Option::Some(0i32),
+                next_token: ::std::option::Option::None,
+            },
+            "maxResults",
+            "TooSmall",
+        ));
+    cases
+        .push((
+            crate::operation::list_accounts::ListAccountsInput {
+                access_token: "a".to_owned(),
+                max_results: ::std::option::Option::Some(101i32),
+                next_token: ::std::option::Option::None,
+            },
+            "maxResults",
+            "TooLarge",
+        ));
     let (client, transport) = no_network_client();
     for (input, field, kind) in cases {
         match now(client.send(input)) {
-            ::std::result::Result::Err(::stsgen_runtime::error::SdkError::Construction(e)) => {
+            ::std::result::Result::Err(
+                ::stsgen_runtime::error::SdkError::Construction(e),
+            ) => {
                 assert_eq!(e.field(), field, "{e}");
                 assert_eq!(violation_name(e.violation()), kind, "{field}: {e}");
                 let text = e.to_string();
@@ -327,8 +270,6 @@ fn constraints_reject_before_sending_list_accounts() {
         }
     }
     assert_eq!(
-        transport.0.load(::std::sync::atomic::Ordering::SeqCst),
-        0,
-        "no request was sent"
+        transport.0.load(::std::sync::atomic::Ordering::SeqCst), 0, "no request was sent"
     );
 }

@@ -52,7 +52,9 @@ impl Action {
         self.operation().is_none()
     }
     /// The actions with the given access level, sorted by name.
-    pub fn by_access_level(level: ::stsgen_runtime::iam::AccessLevel) -> &'static [Action] {
+    pub fn by_access_level(
+        level: ::stsgen_runtime::iam::AccessLevel,
+    ) -> &'static [Action] {
         let _ = level;
         &[]
     }
@@ -68,11 +70,13 @@ impl ::std::str::FromStr for Action {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let privilege = ::stsgen_runtime::iam::split_action(s, SERVICE_PREFIX)?;
         let _ = privilege;
-        Err(::stsgen_runtime::iam::ParseActionError::new(
-            ::stsgen_runtime::iam::ParseActionErrorKind::UnknownAction,
-            s,
-            SERVICE_PREFIX,
-        ))
+        Err(
+            ::stsgen_runtime::iam::ParseActionError::new(
+                ::stsgen_runtime::iam::ParseActionErrorKind::UnknownAction,
+                s,
+                SERVICE_PREFIX,
+            ),
+        )
     }
 }
 /// A resource type of AWS Single Sign-On.
@@ -110,7 +114,10 @@ impl ::std::str::FromStr for ResourceType {
             .iter()
             .copied()
             .find(|r| r.name().eq_ignore_ascii_case(s))
-            .ok_or_else(|| ::stsgen_runtime::iam::ParseNameError::new("resource type", s))
+            .ok_or_else(|| ::stsgen_runtime::iam::ParseNameError::new(
+                "resource type",
+                s,
+            ))
     }
 }
 /// A condition key defined by AWS Single Sign-On.
@@ -160,7 +167,10 @@ impl ::std::str::FromStr for ConditionKey {
             .iter()
             .copied()
             .find(|k| k.matches(s))
-            .ok_or_else(|| ::stsgen_runtime::iam::ParseNameError::new("condition key", s))
+            .ok_or_else(|| ::stsgen_runtime::iam::ParseNameError::new(
+                "condition key",
+                s,
+            ))
     }
 }
 /// Policy documents, statements, typed operators and the linter (re-exported from the
@@ -217,7 +227,8 @@ pub trait RequiredActions {
     /// The actions the caller needs to send this request.
     fn required_actions(&self) -> Vec<Action>;
 }
-impl RequiredActions for crate::operation::get_role_credentials::GetRoleCredentialsInput {
+impl RequiredActions
+for crate::operation::get_role_credentials::GetRoleCredentialsInput {
     fn required_actions(&self) -> Vec<Action> {
         #[allow(unused_mut)]
         let actions: Vec<Action> = vec![];

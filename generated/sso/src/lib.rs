@@ -66,30 +66,31 @@
 /// Build and service errors.
 pub mod error {
     pub use ::stsgen_runtime::{
-        BuildError, ErrorMetadata, ErrorType, ParseError, ParseErrorKind, UnhandledError, Violation,
+        BuildError, ErrorMetadata, ErrorType, ParseError, ParseErrorKind, UnhandledError,
+        Violation,
     };
 }
 /// Primitive value types used by the generated shapes.
 pub mod primitives {
     pub use ::stsgen_runtime::{Blob, DateTime};
 }
+pub use ::stsgen_runtime::RequestId;
 /// The service-agnostic runtime this crate is built on (HTTP types, XML reader, query writer).
 pub use ::stsgen_runtime as runtime;
-pub use ::stsgen_runtime::RequestId;
 #[cfg(feature = "blocking")]
 pub mod blocking;
 pub mod client;
 pub mod operation;
 pub mod types;
 pub use client::{Client, Config};
-mod constraints;
+pub mod iam;
 pub mod endpoint;
 #[cfg(test)]
 mod endpoint_tests;
+mod constraints;
+mod protocol;
 #[cfg(test)]
 mod generated_tests;
-pub mod iam;
-mod protocol;
 #[cfg(test)]
 mod roundtrip_tests;
 /// Facts about the service from the model's metadata.

@@ -36,12 +36,14 @@ fn arb_request_id() -> BoxedStrategy<::std::string::String> {
     "[0-9a-f]{8}-[0-9a-f]{4}-[0-9A-Za-z-]{1,16}".boxed()
 }
 /// One of an enum's values, or (one time in four) any text: mostly values it does not know.
-fn arb_enum_text(values: &'static [&'static str]) -> BoxedStrategy<::std::string::String> {
+fn arb_enum_text(
+    values: &'static [&'static str],
+) -> BoxedStrategy<::std::string::String> {
     prop_oneof![
         3 => ::proptest::sample::select(values)
         .prop_map(::std::borrow::ToOwned::to_owned), 1 => arb_string(),
     ]
-    .boxed()
+        .boxed()
 }
 /// Whole milliseconds (or seconds) between 1970 and 2100.
 fn arb_timestamp(whole_seconds: bool) -> BoxedStrategy<::stsgen_runtime::DateTime> {
@@ -73,25 +75,26 @@ fn arb_f64() -> BoxedStrategy<f64> {
 fn arb_document() -> BoxedStrategy<::stsgen_runtime::json::JsonValue> {
     use ::stsgen_runtime::json::JsonValue;
     let leaf = prop_oneof![
-        arb_string().prop_map(JsonValue::String),
-        any::<bool>().prop_map(JsonValue::Bool),
-        any::<i64>().prop_map(|n| JsonValue::Number(n.to_string())),
+        arb_string().prop_map(JsonValue::String), any:: < bool > ()
+        .prop_map(JsonValue::Bool), any:: < i64 > ().prop_map(| n | JsonValue::Number(n
+        .to_string())),
     ];
-    leaf.prop_recursive(2, 8, 3, |inner| {
-        prop_oneof![
-            ::proptest::collection::vec(inner.clone(), 0..3).prop_map(JsonValue::Array),
-            ::proptest::collection::vec(("[a-zA-Z]{1,4}", inner), 0..3).prop_map(|members| {
-                let mut seen = ::std::collections::BTreeSet::new();
-                JsonValue::Object(
-                    members
-                        .into_iter()
-                        .filter(|(k, _)| seen.insert(k.clone()))
-                        .collect(),
-                )
-            }),
-        ]
-    })
-    .boxed()
+    leaf.prop_recursive(
+            2,
+            8,
+            3,
+            |inner| {
+                prop_oneof![
+                    ::proptest::collection::vec(inner.clone(), 0..3)
+                    .prop_map(JsonValue::Array),
+                    ::proptest::collection::vec(("[a-zA-Z]{1,4}", inner), 0..3)
+                    .prop_map(| members | { let mut seen =
+                    ::std::collections::BTreeSet::new(); JsonValue::Object(members
+                    .into_iter().filter(| (k, _) | seen.insert(k.clone())).collect()) }),
+                ]
+            },
+        )
+        .boxed()
 }
 /// Header text: no control characters and no outer whitespace (HTTP drops it),
 /// non-ASCII included.
@@ -111,11 +114,15 @@ fn arb_header_key() -> BoxedStrategy<::std::string::String> {
 /// A response as `parse_output` reads it.
 type Response = (u16, ::stsgen_runtime::http::HeaderMap, ::std::vec::Vec<u8>);
 /// Adds header `name` with `value` (both valid by construction of the strategies).
-fn put(headers: &mut ::stsgen_runtime::http::HeaderMap, name: &str, value: ::std::string::String) {
-    let name =
-        ::stsgen_runtime::http::HeaderName::from_bytes(name.as_bytes()).expect("a header name");
-    let value =
-        ::stsgen_runtime::http::HeaderValue::from_bytes(value.as_bytes()).expect("a header value");
+fn put(
+    headers: &mut ::stsgen_runtime::http::HeaderMap,
+    name: &str,
+    value: ::std::string::String,
+) {
+    let name = ::stsgen_runtime::http::HeaderName::from_bytes(name.as_bytes())
+        .expect("a header name");
+    let value = ::stsgen_runtime::http::HeaderValue::from_bytes(value.as_bytes())
+        .expect("a header value");
     headers.append(name, value);
 }
 /// A list header's value: items joined with `, `, those with a comma, a double quote or
@@ -154,7 +161,10 @@ fn arb_account_info(_depth: u32) -> BoxedStrategy<crate::types::AccountInfo> {
         })
         .boxed()
 }
-fn write_account_info(w: &mut ::stsgen_runtime::json::JsonWriter, v: &crate::types::AccountInfo) {
+fn write_account_info(
+    w: &mut ::stsgen_runtime::json::JsonWriter,
+    v: &crate::types::AccountInfo,
+) {
     w.begin_object();
     if let ::std::option::Option::Some(x) = &v.account_id {
         w.key("accountId");
@@ -178,7 +188,10 @@ fn arb_account_list_type(
         return Just(::std::vec::Vec::new()).boxed();
     }
     let max_len = if depth == 0 { min_len } else { min_len.max(2) };
-    ::proptest::collection::vec(arb_account_info(depth.saturating_sub(1)), min_len..=max_len)
+    ::proptest::collection::vec(
+            arb_account_info(depth.saturating_sub(1)),
+            min_len..=max_len,
+        )
         .boxed()
 }
 fn write_account_list_type(
@@ -240,7 +253,10 @@ fn arb_role_info(_depth: u32) -> BoxedStrategy<crate::types::RoleInfo> {
         })
         .boxed()
 }
-fn write_role_info(w: &mut ::stsgen_runtime::json::JsonWriter, v: &crate::types::RoleInfo) {
+fn write_role_info(
+    w: &mut ::stsgen_runtime::json::JsonWriter,
+    v: &crate::types::RoleInfo,
+) {
     w.begin_object();
     if let ::std::option::Option::Some(x) = &v.account_id {
         w.key("accountId");
@@ -260,7 +276,11 @@ fn arb_role_list_type(
         return Just(::std::vec::Vec::new()).boxed();
     }
     let max_len = if depth == 0 { min_len } else { min_len.max(2) };
-    ::proptest::collection::vec(arb_role_info(depth.saturating_sub(1)), min_len..=max_len).boxed()
+    ::proptest::collection::vec(
+            arb_role_info(depth.saturating_sub(1)),
+            min_len..=max_len,
+        )
+        .boxed()
 }
 fn write_role_list_type(
     w: &mut ::stsgen_runtime::json::JsonWriter,
@@ -272,8 +292,9 @@ fn write_role_list_type(
     }
     w.end_array();
 }
-fn op_arb_get_role_credentials(
-) -> BoxedStrategy<crate::operation::get_role_credentials::GetRoleCredentialsOutput> {
+fn op_arb_get_role_credentials() -> BoxedStrategy<
+    crate::operation::get_role_credentials::GetRoleCredentialsOutput,
+> {
     let depth = MAX_DEPTH;
     (
         if depth == 0 {
@@ -283,12 +304,10 @@ fn op_arb_get_role_credentials(
         },
         ::proptest::option::of(arb_request_id()).boxed(),
     )
-        .prop_map(
-            |(m0, x0)| crate::operation::get_role_credentials::GetRoleCredentialsOutput {
-                role_credentials: m0,
-                _request_id: x0,
-            },
-        )
+        .prop_map(|(m0, x0)| crate::operation::get_role_credentials::GetRoleCredentialsOutput {
+            role_credentials: m0,
+            _request_id: x0,
+        })
         .boxed()
 }
 fn op_write_get_role_credentials(
@@ -297,11 +316,7 @@ fn op_write_get_role_credentials(
     let mut status: u16 = 200;
     let mut headers = ::stsgen_runtime::http::HeaderMap::new();
     if let ::std::option::Option::Some(id) = &v._request_id {
-        put(
-            &mut headers,
-            "x-amzn-requestid",
-            ::std::clone::Clone::clone(id),
-        );
+        put(&mut headers, "x-amzn-requestid", ::std::clone::Clone::clone(id));
     }
     let body = {
         let mut writer = ::stsgen_runtime::json::JsonWriter::compact();
@@ -318,25 +333,25 @@ fn op_write_get_role_credentials(
     };
     (status, headers, body)
 }
-fn op_arb_list_account_roles(
-) -> BoxedStrategy<crate::operation::list_account_roles::ListAccountRolesOutput> {
+fn op_arb_list_account_roles() -> BoxedStrategy<
+    crate::operation::list_account_roles::ListAccountRolesOutput,
+> {
     let depth = MAX_DEPTH;
     (
         ::proptest::option::of(arb_string()).boxed(),
         if depth == 0 {
             Just(::std::option::Option::None).boxed()
         } else {
-            ::proptest::option::of(arb_role_list_type(depth.saturating_sub(1), 0usize)).boxed()
+            ::proptest::option::of(arb_role_list_type(depth.saturating_sub(1), 0usize))
+                .boxed()
         },
         ::proptest::option::of(arb_request_id()).boxed(),
     )
-        .prop_map(
-            |(m0, m1, x0)| crate::operation::list_account_roles::ListAccountRolesOutput {
-                next_token: m0,
-                role_list: m1,
-                _request_id: x0,
-            },
-        )
+        .prop_map(|(m0, m1, x0)| crate::operation::list_account_roles::ListAccountRolesOutput {
+            next_token: m0,
+            role_list: m1,
+            _request_id: x0,
+        })
         .boxed()
 }
 fn op_write_list_account_roles(
@@ -345,11 +360,7 @@ fn op_write_list_account_roles(
     let mut status: u16 = 200;
     let mut headers = ::stsgen_runtime::http::HeaderMap::new();
     if let ::std::option::Option::Some(id) = &v._request_id {
-        put(
-            &mut headers,
-            "x-amzn-requestid",
-            ::std::clone::Clone::clone(id),
-        );
+        put(&mut headers, "x-amzn-requestid", ::std::clone::Clone::clone(id));
     }
     let body = {
         let mut writer = ::stsgen_runtime::json::JsonWriter::compact();
@@ -370,35 +381,36 @@ fn op_write_list_account_roles(
     };
     (status, headers, body)
 }
-fn op_arb_list_accounts() -> BoxedStrategy<crate::operation::list_accounts::ListAccountsOutput> {
+fn op_arb_list_accounts() -> BoxedStrategy<
+    crate::operation::list_accounts::ListAccountsOutput,
+> {
     let depth = MAX_DEPTH;
     (
         if depth == 0 {
             Just(::std::option::Option::None).boxed()
         } else {
-            ::proptest::option::of(arb_account_list_type(depth.saturating_sub(1), 0usize)).boxed()
+            ::proptest::option::of(
+                    arb_account_list_type(depth.saturating_sub(1), 0usize),
+                )
+                .boxed()
         },
         ::proptest::option::of(arb_string()).boxed(),
         ::proptest::option::of(arb_request_id()).boxed(),
     )
-        .prop_map(
-            |(m0, m1, x0)| crate::operation::list_accounts::ListAccountsOutput {
-                account_list: m0,
-                next_token: m1,
-                _request_id: x0,
-            },
-        )
+        .prop_map(|(m0, m1, x0)| crate::operation::list_accounts::ListAccountsOutput {
+            account_list: m0,
+            next_token: m1,
+            _request_id: x0,
+        })
         .boxed()
 }
-fn op_write_list_accounts(v: &crate::operation::list_accounts::ListAccountsOutput) -> Response {
+fn op_write_list_accounts(
+    v: &crate::operation::list_accounts::ListAccountsOutput,
+) -> Response {
     let mut status: u16 = 200;
     let mut headers = ::stsgen_runtime::http::HeaderMap::new();
     if let ::std::option::Option::Some(id) = &v._request_id {
-        put(
-            &mut headers,
-            "x-amzn-requestid",
-            ::std::clone::Clone::clone(id),
-        );
+        put(&mut headers, "x-amzn-requestid", ::std::clone::Clone::clone(id));
     }
     let body = {
         let mut writer = ::stsgen_runtime::json::JsonWriter::compact();
@@ -422,18 +434,16 @@ fn op_write_list_accounts(v: &crate::operation::list_accounts::ListAccountsOutpu
 fn op_arb_logout() -> BoxedStrategy<crate::operation::logout::LogoutOutput> {
     ::proptest::option::of(arb_request_id())
         .boxed()
-        .prop_map(|x0| crate::operation::logout::LogoutOutput { _request_id: x0 })
+        .prop_map(|x0| crate::operation::logout::LogoutOutput {
+            _request_id: x0,
+        })
         .boxed()
 }
 fn op_write_logout(v: &crate::operation::logout::LogoutOutput) -> Response {
     let mut status: u16 = 200;
     let mut headers = ::stsgen_runtime::http::HeaderMap::new();
     if let ::std::option::Option::Some(id) = &v._request_id {
-        put(
-            &mut headers,
-            "x-amzn-requestid",
-            ::std::clone::Clone::clone(id),
-        );
+        put(&mut headers, "x-amzn-requestid", ::std::clone::Clone::clone(id));
     }
     let body = ::std::vec::Vec::new();
     (status, headers, body)
@@ -450,19 +460,19 @@ fn round_trip<T: ::std::fmt::Debug + ::std::cmp::PartialEq>(
     ) -> ::std::result::Result<T, ::stsgen_runtime::ParseError>,
 ) {
     let mut runner = ::proptest::test_runner::TestRunner::new(config());
-    let result = runner.run(&strategy, |value| {
-        let (status, headers, body) = write(&value);
-        let parsed = parse(status, &headers, &body);
-        prop_assert_eq!(
-            parsed,
-            Ok(value),
-            "status: {}, headers: {:?}, body: {}",
-            status,
-            headers,
-            ::std::string::String::from_utf8_lossy(&body)
+    let result = runner
+        .run(
+            &strategy,
+            |value| {
+                let (status, headers, body) = write(&value);
+                let parsed = parse(status, &headers, &body);
+                prop_assert_eq!(
+                    parsed, Ok(value), "status: {}, headers: {:?}, body: {}", status,
+                    headers, ::std::string::String::from_utf8_lossy(& body)
+                );
+                Ok(())
+            },
         );
-        Ok(())
-    });
     if let ::std::result::Result::Err(e) = result {
         panic!("{e}");
     }
@@ -493,9 +503,5 @@ fn list_accounts_output_round_trips() {
 }
 #[test]
 fn logout_output_round_trips() {
-    round_trip(
-        op_arb_logout(),
-        op_write_logout,
-        crate::operation::logout::parse_output,
-    );
+    round_trip(op_arb_logout(), op_write_logout, crate::operation::logout::parse_output);
 }

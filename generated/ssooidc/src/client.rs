@@ -31,12 +31,14 @@ impl Client {
     ///
     /// # Errors
     /// A variable with an invalid value (named in the error), or a transport that cannot be created.
-    pub fn from_env_vars(
-    ) -> ::std::result::Result<Self, ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>> {
+    pub fn from_env_vars() -> ::std::result::Result<
+        Self,
+        ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+    > {
         let mut config = Config::from_env("SSO OIDC")?;
-        config.credentials = ::std::option::Option::Some(Arc::new(
-            ::stsgen_runtime::credentials::EnvironmentCredentials,
-        ));
+        config.credentials = ::std::option::Option::Some(
+            Arc::new(::stsgen_runtime::credentials::EnvironmentCredentials),
+        );
         Ok(Client::new(config)?)
     }
     /// The old name of [`from_env_vars`](Self::from_env_vars), which reads environment
@@ -47,8 +49,10 @@ impl Client {
     #[deprecated(
         note = "reads environment variables only: use `from_env_vars()`, or `Client::new(stsgen_config::load_from_env()?)` for the whole default chain"
     )]
-    pub fn from_env(
-    ) -> ::std::result::Result<Self, ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>> {
+    pub fn from_env() -> ::std::result::Result<
+        Self,
+        ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+    > {
         Self::from_env_vars()
     }
     /// The configuration.
@@ -77,7 +81,9 @@ impl Client {
     pub fn create_token(
         &self,
     ) -> crate::operation::create_token::builders::CreateTokenFluentBuilder {
-        crate::operation::create_token::builders::CreateTokenFluentBuilder::new(self.clone())
+        crate::operation::create_token::builders::CreateTokenFluentBuilder::new(
+            self.clone(),
+        )
     }
     /// Creates and returns access and refresh tokens for authorized client applications that are authenticated using any IAM entity, such as a service role or user. These tokens might contain defined scopes that specify permissions such as `read:profile` or `write:data`. Through downscoping, you can use the scopes parameter to request tokens with reduced permissions compared to the original client application's permissions or, if applicable, the refresh token's scopes. The access token can be used to fetch short-lived credentials for the assigned Amazon Web Services accounts or to access application APIs using `bearer` authentication.
     ///
@@ -107,7 +113,9 @@ impl Client {
     pub fn register_client(
         &self,
     ) -> crate::operation::register_client::builders::RegisterClientFluentBuilder {
-        crate::operation::register_client::builders::RegisterClientFluentBuilder::new(self.clone())
+        crate::operation::register_client::builders::RegisterClientFluentBuilder::new(
+            self.clone(),
+        )
     }
     /// Initiates device authorization by requesting a pair of verification codes from the authorization service.
     ///
@@ -120,8 +128,7 @@ impl Client {
     /// This operation is sent unsigned: it needs no AWS credentials.
     pub fn start_device_authorization(
         &self,
-    ) -> crate::operation::start_device_authorization::builders::StartDeviceAuthorizationFluentBuilder
-    {
+    ) -> crate::operation::start_device_authorization::builders::StartDeviceAuthorizationFluentBuilder {
         crate::operation::start_device_authorization::builders::StartDeviceAuthorizationFluentBuilder::new(
             self.clone(),
         )
@@ -129,7 +136,10 @@ impl Client {
     /// Runs a call (named with an underscore: no operation's method can take the name,
     /// Lambda has an `Invoke`, and a crate whose operations are all unsupported never
     /// calls it).
-    pub(crate) async fn _invoke<O: Send, E: ::stsgen_runtime::client::ServiceError + Send>(
+    pub(crate) async fn _invoke<
+        O: Send,
+        E: ::stsgen_runtime::client::ServiceError + Send,
+    >(
         &self,
         call: ::stsgen_runtime::client::OperationCall<O, E>,
     ) -> ::std::result::Result<O, ::stsgen_runtime::error::SdkError<E>> {
@@ -151,10 +161,14 @@ pub fn resolve_endpoint(
     if let ::std::option::Option::Some(v) = config.region.clone() {
         builder = builder.region(v);
     }
-    if let ::std::option::Option::Some(v) = ::std::option::Option::Some(config.use_dual_stack) {
+    if let ::std::option::Option::Some(v) = ::std::option::Option::Some(
+        config.use_dual_stack,
+    ) {
         builder = builder.use_dual_stack(v);
     }
-    if let ::std::option::Option::Some(v) = ::std::option::Option::Some(config.use_fips) {
+    if let ::std::option::Option::Some(v) = ::std::option::Option::Some(
+        config.use_fips,
+    ) {
         builder = builder.use_fips(v);
     }
     let params = builder.build().map_err(|e| e.to_string())?;
@@ -181,7 +195,10 @@ pub trait OperationInput: sealed::Sealed + Send {
     fn invoke_blocking(
         self,
         client: &crate::blocking::Client,
-    ) -> ::std::result::Result<Self::Output, ::stsgen_runtime::error::SdkError<Self::Error>>;
+    ) -> ::std::result::Result<
+        Self::Output,
+        ::stsgen_runtime::error::SdkError<Self::Error>,
+    >;
 }
 pub(crate) mod sealed {
     /// Only this crate's inputs are operation inputs.

@@ -23,14 +23,8 @@ fn debug_redacts_create_token_input() {
         scope: ::std::option::Option::None,
     };
     let text = format!("{value:?}");
-    assert!(
-        !text.contains(MARKER),
-        "Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
     let builder = crate::operation::create_token::builders::CreateTokenInputBuilder {
         client_secret: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
         code_verifier: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
@@ -38,14 +32,8 @@ fn debug_redacts_create_token_input() {
         ..::std::default::Default::default()
     };
     let text = format!("{builder:?}");
-    assert!(
-        !text.contains(MARKER),
-        "builder Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "builder Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
 }
 #[test]
 fn debug_redacts_create_token_output() {
@@ -58,14 +46,8 @@ fn debug_redacts_create_token_output() {
         _request_id: ::std::option::Option::None,
     };
     let text = format!("{value:?}");
-    assert!(
-        !text.contains(MARKER),
-        "Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
     let builder = crate::operation::create_token::builders::CreateTokenOutputBuilder {
         access_token: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
         id_token: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
@@ -73,14 +55,8 @@ fn debug_redacts_create_token_output() {
         ..::std::default::Default::default()
     };
     let text = format!("{builder:?}");
-    assert!(
-        !text.contains(MARKER),
-        "builder Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "builder Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
 }
 #[test]
 fn debug_redacts_create_token_with_iam_input() {
@@ -98,31 +74,18 @@ fn debug_redacts_create_token_with_iam_input() {
         subject_token_type: ::std::option::Option::None,
     };
     let text = format!("{value:?}");
-    assert!(
-        !text.contains(MARKER),
-        "Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
-    let builder =
-        crate::operation::create_token_with_iam::builders::CreateTokenWithIamInputBuilder {
-            assertion: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
-            code_verifier: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
-            refresh_token: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
-            subject_token: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
-            ..::std::default::Default::default()
-        };
+    assert!(! text.contains(MARKER), "Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
+    let builder = crate::operation::create_token_with_iam::builders::CreateTokenWithIamInputBuilder {
+        assertion: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
+        code_verifier: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
+        refresh_token: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
+        subject_token: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
+        ..::std::default::Default::default()
+    };
     let text = format!("{builder:?}");
-    assert!(
-        !text.contains(MARKER),
-        "builder Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "builder Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
 }
 #[test]
 fn debug_redacts_create_token_with_iam_output() {
@@ -140,30 +103,17 @@ fn debug_redacts_create_token_with_iam_output() {
         _request_id: ::std::option::Option::None,
     };
     let text = format!("{value:?}");
-    assert!(
-        !text.contains(MARKER),
-        "Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
-    let builder =
-        crate::operation::create_token_with_iam::builders::CreateTokenWithIamOutputBuilder {
-            access_token: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
-            id_token: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
-            refresh_token: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
-            ..::std::default::Default::default()
-        };
+    assert!(! text.contains(MARKER), "Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
+    let builder = crate::operation::create_token_with_iam::builders::CreateTokenWithIamOutputBuilder {
+        access_token: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
+        id_token: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
+        refresh_token: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
+        ..::std::default::Default::default()
+    };
     let text = format!("{builder:?}");
-    assert!(
-        !text.contains(MARKER),
-        "builder Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "builder Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
 }
 #[test]
 fn debug_redacts_register_client_output() {
@@ -177,27 +127,15 @@ fn debug_redacts_register_client_output() {
         _request_id: ::std::option::Option::None,
     };
     let text = format!("{value:?}");
-    assert!(
-        !text.contains(MARKER),
-        "Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
     let builder = crate::operation::register_client::builders::RegisterClientOutputBuilder {
         client_secret: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
         ..::std::default::Default::default()
     };
     let text = format!("{builder:?}");
-    assert!(
-        !text.contains(MARKER),
-        "builder Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "builder Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
 }
 #[test]
 fn debug_redacts_start_device_authorization_input() {
@@ -207,25 +145,13 @@ fn debug_redacts_start_device_authorization_input() {
         start_url: "x".to_owned(),
     };
     let text = format!("{value:?}");
-    assert!(
-        !text.contains(MARKER),
-        "Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
     let builder = crate::operation::start_device_authorization::builders::StartDeviceAuthorizationInputBuilder {
         client_secret: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
         ..::std::default::Default::default()
     };
     let text = format!("{builder:?}");
-    assert!(
-        !text.contains(MARKER),
-        "builder Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "builder Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
 }

@@ -172,13 +172,17 @@ impl Action {
         self.operation().is_none()
     }
     /// The actions with the given access level, sorted by name.
-    pub fn by_access_level(level: ::stsgen_runtime::iam::AccessLevel) -> &'static [Action] {
+    pub fn by_access_level(
+        level: ::stsgen_runtime::iam::AccessLevel,
+    ) -> &'static [Action] {
         match level {
-            ::stsgen_runtime::iam::AccessLevel::Write => &[
-                Self::CreateTokenWithIam,
-                Self::IntrospectTokenWithIam,
-                Self::RevokeTokenWithIam,
-            ],
+            ::stsgen_runtime::iam::AccessLevel::Write => {
+                &[
+                    Self::CreateTokenWithIam,
+                    Self::IntrospectTokenWithIam,
+                    Self::RevokeTokenWithIam,
+                ]
+            }
             _ => &[],
         }
     }
@@ -197,11 +201,15 @@ impl ::std::str::FromStr for Action {
             "createtokenwithiam" => Ok(Self::CreateTokenWithIam),
             "introspecttokenwithiam" => Ok(Self::IntrospectTokenWithIam),
             "revoketokenwithiam" => Ok(Self::RevokeTokenWithIam),
-            _ => Err(::stsgen_runtime::iam::ParseActionError::new(
-                ::stsgen_runtime::iam::ParseActionErrorKind::UnknownAction,
-                s,
-                SERVICE_PREFIX,
-            )),
+            _ => {
+                Err(
+                    ::stsgen_runtime::iam::ParseActionError::new(
+                        ::stsgen_runtime::iam::ParseActionErrorKind::UnknownAction,
+                        s,
+                        SERVICE_PREFIX,
+                    ),
+                )
+            }
         }
     }
 }
@@ -259,7 +267,10 @@ impl ::std::str::FromStr for ResourceType {
             .iter()
             .copied()
             .find(|r| r.name().eq_ignore_ascii_case(s))
-            .ok_or_else(|| ::stsgen_runtime::iam::ParseNameError::new("resource type", s))
+            .ok_or_else(|| ::stsgen_runtime::iam::ParseNameError::new(
+                "resource type",
+                s,
+            ))
     }
 }
 /// The ARN of a [`Application`](ResourceType::Application) resource: `arn:${Partition}:sso::${AccountId}:application/${InstanceId}/${ApplicationId}`.
@@ -354,7 +365,10 @@ impl ::std::str::FromStr for ConditionKey {
             .iter()
             .copied()
             .find(|k| k.matches(s))
-            .ok_or_else(|| ::stsgen_runtime::iam::ParseNameError::new("condition key", s))
+            .ok_or_else(|| ::stsgen_runtime::iam::ParseNameError::new(
+                "condition key",
+                s,
+            ))
     }
 }
 /// Policy documents, statements, typed operators and the linter (re-exported from the
@@ -428,7 +442,8 @@ impl RequiredActions for crate::operation::create_token::CreateTokenInput {
         actions
     }
 }
-impl RequiredActions for crate::operation::create_token_with_iam::CreateTokenWithIamInput {
+impl RequiredActions
+for crate::operation::create_token_with_iam::CreateTokenWithIamInput {
     fn required_actions(&self) -> Vec<Action> {
         #[allow(unused_mut)]
         let actions: Vec<Action> = vec![Action::CreateTokenWithIam];
@@ -443,8 +458,7 @@ impl RequiredActions for crate::operation::register_client::RegisterClientInput 
     }
 }
 impl RequiredActions
-    for crate::operation::start_device_authorization::StartDeviceAuthorizationInput
-{
+for crate::operation::start_device_authorization::StartDeviceAuthorizationInput {
     fn required_actions(&self) -> Vec<Action> {
         #[allow(unused_mut)]
         let actions: Vec<Action> = vec![];

@@ -36,12 +36,14 @@ fn arb_request_id() -> BoxedStrategy<::std::string::String> {
     "[0-9a-f]{8}-[0-9a-f]{4}-[0-9A-Za-z-]{1,16}".boxed()
 }
 /// One of an enum's values, or (one time in four) any text: mostly values it does not know.
-fn arb_enum_text(values: &'static [&'static str]) -> BoxedStrategy<::std::string::String> {
+fn arb_enum_text(
+    values: &'static [&'static str],
+) -> BoxedStrategy<::std::string::String> {
     prop_oneof![
         3 => ::proptest::sample::select(values)
         .prop_map(::std::borrow::ToOwned::to_owned), 1 => arb_string(),
     ]
-    .boxed()
+        .boxed()
 }
 /// Whole milliseconds (or seconds) between 1970 and 2100.
 fn arb_timestamp(whole_seconds: bool) -> BoxedStrategy<::stsgen_runtime::DateTime> {
@@ -73,25 +75,26 @@ fn arb_f64() -> BoxedStrategy<f64> {
 fn arb_document() -> BoxedStrategy<::stsgen_runtime::json::JsonValue> {
     use ::stsgen_runtime::json::JsonValue;
     let leaf = prop_oneof![
-        arb_string().prop_map(JsonValue::String),
-        any::<bool>().prop_map(JsonValue::Bool),
-        any::<i64>().prop_map(|n| JsonValue::Number(n.to_string())),
+        arb_string().prop_map(JsonValue::String), any:: < bool > ()
+        .prop_map(JsonValue::Bool), any:: < i64 > ().prop_map(| n | JsonValue::Number(n
+        .to_string())),
     ];
-    leaf.prop_recursive(2, 8, 3, |inner| {
-        prop_oneof![
-            ::proptest::collection::vec(inner.clone(), 0..3).prop_map(JsonValue::Array),
-            ::proptest::collection::vec(("[a-zA-Z]{1,4}", inner), 0..3).prop_map(|members| {
-                let mut seen = ::std::collections::BTreeSet::new();
-                JsonValue::Object(
-                    members
-                        .into_iter()
-                        .filter(|(k, _)| seen.insert(k.clone()))
-                        .collect(),
-                )
-            }),
-        ]
-    })
-    .boxed()
+    leaf.prop_recursive(
+            2,
+            8,
+            3,
+            |inner| {
+                prop_oneof![
+                    ::proptest::collection::vec(inner.clone(), 0..3)
+                    .prop_map(JsonValue::Array),
+                    ::proptest::collection::vec(("[a-zA-Z]{1,4}", inner), 0..3)
+                    .prop_map(| members | { let mut seen =
+                    ::std::collections::BTreeSet::new(); JsonValue::Object(members
+                    .into_iter().filter(| (k, _) | seen.insert(k.clone())).collect()) }),
+                ]
+            },
+        )
+        .boxed()
 }
 /// Header text: no control characters and no outer whitespace (HTTP drops it),
 /// non-ASCII included.
@@ -111,11 +114,15 @@ fn arb_header_key() -> BoxedStrategy<::std::string::String> {
 /// A response as `parse_output` reads it.
 type Response = (u16, ::stsgen_runtime::http::HeaderMap, ::std::vec::Vec<u8>);
 /// Adds header `name` with `value` (both valid by construction of the strategies).
-fn put(headers: &mut ::stsgen_runtime::http::HeaderMap, name: &str, value: ::std::string::String) {
-    let name =
-        ::stsgen_runtime::http::HeaderName::from_bytes(name.as_bytes()).expect("a header name");
-    let value =
-        ::stsgen_runtime::http::HeaderValue::from_bytes(value.as_bytes()).expect("a header value");
+fn put(
+    headers: &mut ::stsgen_runtime::http::HeaderMap,
+    name: &str,
+    value: ::std::string::String,
+) {
+    let name = ::stsgen_runtime::http::HeaderName::from_bytes(name.as_bytes())
+        .expect("a header name");
+    let value = ::stsgen_runtime::http::HeaderValue::from_bytes(value.as_bytes())
+        .expect("a header value");
     headers.append(name, value);
 }
 /// A list header's value: items joined with `, `, those with a comma, a double quote or
@@ -141,7 +148,9 @@ fn list_header(items: &[::std::string::String], quoted: bool) -> ::std::string::
     }
     out
 }
-fn arb_aws_additional_details(_depth: u32) -> BoxedStrategy<crate::types::AwsAdditionalDetails> {
+fn arb_aws_additional_details(
+    _depth: u32,
+) -> BoxedStrategy<crate::types::AwsAdditionalDetails> {
     ::proptest::option::of(arb_string())
         .boxed()
         .prop_map(|m0| crate::types::AwsAdditionalDetails {
@@ -160,7 +169,10 @@ fn write_aws_additional_details(
     }
     w.end_object();
 }
-fn arb_scopes(depth: u32, min_len: usize) -> BoxedStrategy<::std::vec::Vec<::std::string::String>> {
+fn arb_scopes(
+    depth: u32,
+    min_len: usize,
+) -> BoxedStrategy<::std::vec::Vec<::std::string::String>> {
     if depth == 0 && min_len == 0 {
         return Just(::std::vec::Vec::new()).boxed();
     }
@@ -177,7 +189,9 @@ fn write_scopes(
     }
     w.end_array();
 }
-fn op_arb_create_token() -> BoxedStrategy<crate::operation::create_token::CreateTokenOutput> {
+fn op_arb_create_token() -> BoxedStrategy<
+    crate::operation::create_token::CreateTokenOutput,
+> {
     (
         ::proptest::option::of(arb_string()).boxed(),
         ::proptest::option::of(any::<i32>().boxed()).boxed(),
@@ -186,27 +200,23 @@ fn op_arb_create_token() -> BoxedStrategy<crate::operation::create_token::Create
         ::proptest::option::of(arb_string()).boxed(),
         ::proptest::option::of(arb_request_id()).boxed(),
     )
-        .prop_map(
-            |(m0, m1, m2, m3, m4, x0)| crate::operation::create_token::CreateTokenOutput {
-                access_token: m0,
-                expires_in: m1,
-                id_token: m2,
-                refresh_token: m3,
-                token_type: m4,
-                _request_id: x0,
-            },
-        )
+        .prop_map(|(m0, m1, m2, m3, m4, x0)| crate::operation::create_token::CreateTokenOutput {
+            access_token: m0,
+            expires_in: m1,
+            id_token: m2,
+            refresh_token: m3,
+            token_type: m4,
+            _request_id: x0,
+        })
         .boxed()
 }
-fn op_write_create_token(v: &crate::operation::create_token::CreateTokenOutput) -> Response {
+fn op_write_create_token(
+    v: &crate::operation::create_token::CreateTokenOutput,
+) -> Response {
     let mut status: u16 = 200;
     let mut headers = ::stsgen_runtime::http::HeaderMap::new();
     if let ::std::option::Option::Some(id) = &v._request_id {
-        put(
-            &mut headers,
-            "x-amzn-requestid",
-            ::std::clone::Clone::clone(id),
-        );
+        put(&mut headers, "x-amzn-requestid", ::std::clone::Clone::clone(id));
     }
     let body = {
         let mut writer = ::stsgen_runtime::json::JsonWriter::compact();
@@ -239,15 +249,17 @@ fn op_write_create_token(v: &crate::operation::create_token::CreateTokenOutput) 
     };
     (status, headers, body)
 }
-fn op_arb_create_token_with_iam(
-) -> BoxedStrategy<crate::operation::create_token_with_iam::CreateTokenWithIamOutput> {
+fn op_arb_create_token_with_iam() -> BoxedStrategy<
+    crate::operation::create_token_with_iam::CreateTokenWithIamOutput,
+> {
     let depth = MAX_DEPTH;
     (
         ::proptest::option::of(arb_string()).boxed(),
         if depth == 0 {
             Just(::std::option::Option::None).boxed()
         } else {
-            ::proptest::option::of(arb_aws_additional_details(depth.saturating_sub(1))).boxed()
+            ::proptest::option::of(arb_aws_additional_details(depth.saturating_sub(1)))
+                .boxed()
         },
         ::proptest::option::of(any::<i32>().boxed()).boxed(),
         ::proptest::option::of(arb_string()).boxed(),
@@ -261,18 +273,16 @@ fn op_arb_create_token_with_iam(
         ::proptest::option::of(arb_string()).boxed(),
         ::proptest::option::of(arb_request_id()).boxed(),
     )
-        .prop_map(|(m0, m1, m2, m3, m4, m5, m6, m7, x0)| {
-            crate::operation::create_token_with_iam::CreateTokenWithIamOutput {
-                access_token: m0,
-                aws_additional_details: m1,
-                expires_in: m2,
-                id_token: m3,
-                issued_token_type: m4,
-                refresh_token: m5,
-                scope: m6,
-                token_type: m7,
-                _request_id: x0,
-            }
+        .prop_map(|(m0, m1, m2, m3, m4, m5, m6, m7, x0)| crate::operation::create_token_with_iam::CreateTokenWithIamOutput {
+            access_token: m0,
+            aws_additional_details: m1,
+            expires_in: m2,
+            id_token: m3,
+            issued_token_type: m4,
+            refresh_token: m5,
+            scope: m6,
+            token_type: m7,
+            _request_id: x0,
         })
         .boxed()
 }
@@ -282,11 +292,7 @@ fn op_write_create_token_with_iam(
     let mut status: u16 = 200;
     let mut headers = ::stsgen_runtime::http::HeaderMap::new();
     if let ::std::option::Option::Some(id) = &v._request_id {
-        put(
-            &mut headers,
-            "x-amzn-requestid",
-            ::std::clone::Clone::clone(id),
-        );
+        put(&mut headers, "x-amzn-requestid", ::std::clone::Clone::clone(id));
     }
     let body = {
         let mut writer = ::stsgen_runtime::json::JsonWriter::compact();
@@ -331,8 +337,9 @@ fn op_write_create_token_with_iam(
     };
     (status, headers, body)
 }
-fn op_arb_register_client() -> BoxedStrategy<crate::operation::register_client::RegisterClientOutput>
-{
+fn op_arb_register_client() -> BoxedStrategy<
+    crate::operation::register_client::RegisterClientOutput,
+> {
     (
         ::proptest::option::of(arb_string()).boxed(),
         ::proptest::option::of(arb_string()).boxed(),
@@ -342,16 +349,14 @@ fn op_arb_register_client() -> BoxedStrategy<crate::operation::register_client::
         ::proptest::option::of(arb_string()).boxed(),
         ::proptest::option::of(arb_request_id()).boxed(),
     )
-        .prop_map(|(m0, m1, m2, m3, m4, m5, x0)| {
-            crate::operation::register_client::RegisterClientOutput {
-                authorization_endpoint: m0,
-                client_id: m1,
-                client_id_issued_at: m2,
-                client_secret: m3,
-                client_secret_expires_at: m4,
-                token_endpoint: m5,
-                _request_id: x0,
-            }
+        .prop_map(|(m0, m1, m2, m3, m4, m5, x0)| crate::operation::register_client::RegisterClientOutput {
+            authorization_endpoint: m0,
+            client_id: m1,
+            client_id_issued_at: m2,
+            client_secret: m3,
+            client_secret_expires_at: m4,
+            token_endpoint: m5,
+            _request_id: x0,
         })
         .boxed()
 }
@@ -361,11 +366,7 @@ fn op_write_register_client(
     let mut status: u16 = 200;
     let mut headers = ::stsgen_runtime::http::HeaderMap::new();
     if let ::std::option::Option::Some(id) = &v._request_id {
-        put(
-            &mut headers,
-            "x-amzn-requestid",
-            ::std::clone::Clone::clone(id),
-        );
+        put(&mut headers, "x-amzn-requestid", ::std::clone::Clone::clone(id));
     }
     let body = {
         let mut writer = ::stsgen_runtime::json::JsonWriter::compact();
@@ -402,8 +403,9 @@ fn op_write_register_client(
     };
     (status, headers, body)
 }
-fn op_arb_start_device_authorization(
-) -> BoxedStrategy<crate::operation::start_device_authorization::StartDeviceAuthorizationOutput> {
+fn op_arb_start_device_authorization() -> BoxedStrategy<
+    crate::operation::start_device_authorization::StartDeviceAuthorizationOutput,
+> {
     (
         ::proptest::option::of(arb_string()).boxed(),
         ::proptest::option::of(any::<i32>().boxed()).boxed(),
@@ -413,16 +415,14 @@ fn op_arb_start_device_authorization(
         ::proptest::option::of(arb_string()).boxed(),
         ::proptest::option::of(arb_request_id()).boxed(),
     )
-        .prop_map(|(m0, m1, m2, m3, m4, m5, x0)| {
-            crate::operation::start_device_authorization::StartDeviceAuthorizationOutput {
-                device_code: m0,
-                expires_in: m1,
-                interval: m2,
-                user_code: m3,
-                verification_uri: m4,
-                verification_uri_complete: m5,
-                _request_id: x0,
-            }
+        .prop_map(|(m0, m1, m2, m3, m4, m5, x0)| crate::operation::start_device_authorization::StartDeviceAuthorizationOutput {
+            device_code: m0,
+            expires_in: m1,
+            interval: m2,
+            user_code: m3,
+            verification_uri: m4,
+            verification_uri_complete: m5,
+            _request_id: x0,
         })
         .boxed()
 }
@@ -432,11 +432,7 @@ fn op_write_start_device_authorization(
     let mut status: u16 = 200;
     let mut headers = ::stsgen_runtime::http::HeaderMap::new();
     if let ::std::option::Option::Some(id) = &v._request_id {
-        put(
-            &mut headers,
-            "x-amzn-requestid",
-            ::std::clone::Clone::clone(id),
-        );
+        put(&mut headers, "x-amzn-requestid", ::std::clone::Clone::clone(id));
     }
     let body = {
         let mut writer = ::stsgen_runtime::json::JsonWriter::compact();
@@ -485,19 +481,19 @@ fn round_trip<T: ::std::fmt::Debug + ::std::cmp::PartialEq>(
     ) -> ::std::result::Result<T, ::stsgen_runtime::ParseError>,
 ) {
     let mut runner = ::proptest::test_runner::TestRunner::new(config());
-    let result = runner.run(&strategy, |value| {
-        let (status, headers, body) = write(&value);
-        let parsed = parse(status, &headers, &body);
-        prop_assert_eq!(
-            parsed,
-            Ok(value),
-            "status: {}, headers: {:?}, body: {}",
-            status,
-            headers,
-            ::std::string::String::from_utf8_lossy(&body)
+    let result = runner
+        .run(
+            &strategy,
+            |value| {
+                let (status, headers, body) = write(&value);
+                let parsed = parse(status, &headers, &body);
+                prop_assert_eq!(
+                    parsed, Ok(value), "status: {}, headers: {:?}, body: {}", status,
+                    headers, ::std::string::String::from_utf8_lossy(& body)
+                );
+                Ok(())
+            },
         );
-        Ok(())
-    });
     if let ::std::result::Result::Err(e) = result {
         panic!("{e}");
     }

@@ -31,12 +31,14 @@ impl Client {
     ///
     /// # Errors
     /// A variable with an invalid value (named in the error), or a transport that cannot be created.
-    pub fn from_env_vars(
-    ) -> ::std::result::Result<Self, ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>> {
+    pub fn from_env_vars() -> ::std::result::Result<
+        Self,
+        ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+    > {
         let mut config = Config::from_env("STS")?;
-        config.credentials = ::std::option::Option::Some(Arc::new(
-            ::stsgen_runtime::credentials::EnvironmentCredentials,
-        ));
+        config.credentials = ::std::option::Option::Some(
+            Arc::new(::stsgen_runtime::credentials::EnvironmentCredentials),
+        );
         Ok(Client::new(config)?)
     }
     /// The old name of [`from_env_vars`](Self::from_env_vars), which reads environment
@@ -47,8 +49,10 @@ impl Client {
     #[deprecated(
         note = "reads environment variables only: use `from_env_vars()`, or `Client::new(stsgen_config::load_from_env()?)` for the whole default chain"
     )]
-    pub fn from_env(
-    ) -> ::std::result::Result<Self, ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>> {
+    pub fn from_env() -> ::std::result::Result<
+        Self,
+        ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+    > {
         Self::from_env_vars()
     }
     /// The configuration.
@@ -109,8 +113,12 @@ impl Client {
     /// **Returns**: [`AssumeRoleOutput`](crate::operation::assume_role::AssumeRoleOutput).
     ///
     /// **Errors**: [`AssumeRoleError`](crate::operation::assume_role::AssumeRoleError): `MalformedPolicyDocument`, `PackedPolicyTooLarge`, `RegionDisabledException`, `ExpiredTokenException`, `InvalidContextAssertion`.
-    pub fn assume_role(&self) -> crate::operation::assume_role::builders::AssumeRoleFluentBuilder {
-        crate::operation::assume_role::builders::AssumeRoleFluentBuilder::new(self.clone())
+    pub fn assume_role(
+        &self,
+    ) -> crate::operation::assume_role::builders::AssumeRoleFluentBuilder {
+        crate::operation::assume_role::builders::AssumeRoleFluentBuilder::new(
+            self.clone(),
+        )
     }
     /// Returns a set of temporary security credentials for users who have been authenticated via a SAML authentication response. This operation provides a mechanism for tying an enterprise identity store or directory to role-based Amazon Web Services access without user-specific credentials or configuration. For a comparison of `AssumeRoleWithSAML` with the other API operations that produce temporary credentials, see [Requesting Temporary Security Credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_request.html) and [Compare STS credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_sts-comparison.html) in the *IAM User Guide*.
     ///
@@ -223,7 +231,7 @@ impl Client {
     /// This operation is sent unsigned: it needs no AWS credentials.
     pub fn assume_role_with_web_identity(
         &self,
-    ) -> crate::operation::assume_role_with_web_identity::builders::AssumeRoleWithWebIdentityFluentBuilder{
+    ) -> crate::operation::assume_role_with_web_identity::builders::AssumeRoleWithWebIdentityFluentBuilder {
         crate::operation::assume_role_with_web_identity::builders::AssumeRoleWithWebIdentityFluentBuilder::new(
             self.clone(),
         )
@@ -243,8 +251,12 @@ impl Client {
     /// **Returns**: [`AssumeRootOutput`](crate::operation::assume_root::AssumeRootOutput).
     ///
     /// **Errors**: [`AssumeRootError`](crate::operation::assume_root::AssumeRootError): `RegionDisabledException`, `ExpiredTokenException`.
-    pub fn assume_root(&self) -> crate::operation::assume_root::builders::AssumeRootFluentBuilder {
-        crate::operation::assume_root::builders::AssumeRootFluentBuilder::new(self.clone())
+    pub fn assume_root(
+        &self,
+    ) -> crate::operation::assume_root::builders::AssumeRootFluentBuilder {
+        crate::operation::assume_root::builders::AssumeRootFluentBuilder::new(
+            self.clone(),
+        )
     }
     /// Decodes additional information about the authorization status of a request from an encoded message returned in response to an Amazon Web Services request.
     ///
@@ -269,7 +281,7 @@ impl Client {
     /// **Errors**: [`DecodeAuthorizationMessageError`](crate::operation::decode_authorization_message::DecodeAuthorizationMessageError): `InvalidAuthorizationMessageException`.
     pub fn decode_authorization_message(
         &self,
-    ) -> crate::operation::decode_authorization_message::builders::DecodeAuthorizationMessageFluentBuilder{
+    ) -> crate::operation::decode_authorization_message::builders::DecodeAuthorizationMessageFluentBuilder {
         crate::operation::decode_authorization_message::builders::DecodeAuthorizationMessageFluentBuilder::new(
             self.clone(),
         )
@@ -319,8 +331,7 @@ impl Client {
     /// **Errors**: [`GetDelegatedAccessTokenError`](crate::operation::get_delegated_access_token::GetDelegatedAccessTokenError): `ExpiredTradeInTokenException`, `RegionDisabledException`, `PackedPolicyTooLarge`.
     pub fn get_delegated_access_token(
         &self,
-    ) -> crate::operation::get_delegated_access_token::builders::GetDelegatedAccessTokenFluentBuilder
-    {
+    ) -> crate::operation::get_delegated_access_token::builders::GetDelegatedAccessTokenFluentBuilder {
         crate::operation::get_delegated_access_token::builders::GetDelegatedAccessTokenFluentBuilder::new(
             self.clone(),
         )
@@ -452,7 +463,10 @@ impl Client {
     /// Runs a call (named with an underscore: no operation's method can take the name,
     /// Lambda has an `Invoke`, and a crate whose operations are all unsupported never
     /// calls it).
-    pub(crate) async fn _invoke<O: Send, E: ::stsgen_runtime::client::ServiceError + Send>(
+    pub(crate) async fn _invoke<
+        O: Send,
+        E: ::stsgen_runtime::client::ServiceError + Send,
+    >(
         &self,
         call: ::stsgen_runtime::client::OperationCall<O, E>,
     ) -> ::std::result::Result<O, ::stsgen_runtime::error::SdkError<E>> {
@@ -474,14 +488,19 @@ pub fn resolve_endpoint(
     if let ::std::option::Option::Some(v) = config.region.clone() {
         builder = builder.region(v);
     }
-    if let ::std::option::Option::Some(v) = ::std::option::Option::Some(config.use_dual_stack) {
+    if let ::std::option::Option::Some(v) = ::std::option::Option::Some(
+        config.use_dual_stack,
+    ) {
         builder = builder.use_dual_stack(v);
     }
-    if let ::std::option::Option::Some(v) = ::std::option::Option::Some(config.use_fips) {
+    if let ::std::option::Option::Some(v) = ::std::option::Option::Some(
+        config.use_fips,
+    ) {
         builder = builder.use_fips(v);
     }
     if let ::std::option::Option::Some(v) = ::std::option::Option::Some(
-        config.regional_endpoints == ::stsgen_runtime::client::config::RegionalEndpoints::Legacy,
+        config.regional_endpoints
+            == ::stsgen_runtime::client::config::RegionalEndpoints::Legacy,
     ) {
         builder = builder.use_global_endpoint(v);
     }
@@ -509,7 +528,10 @@ pub trait OperationInput: sealed::Sealed + Send {
     fn invoke_blocking(
         self,
         client: &crate::blocking::Client,
-    ) -> ::std::result::Result<Self::Output, ::stsgen_runtime::error::SdkError<Self::Error>>;
+    ) -> ::std::result::Result<
+        Self::Output,
+        ::stsgen_runtime::error::SdkError<Self::Error>,
+    >;
 }
 pub(crate) mod sealed {
     /// Only this crate's inputs are operation inputs.

@@ -66,8 +66,9 @@ pub(crate) fn target_principal_type(
     )?;
     Ok(())
 }
-static ACCESS_KEY_ID_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern =
-    ::stsgen_runtime::validate::Pattern::new("[\\w]*", &{
+static ACCESS_KEY_ID_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "[\\w]*",
+    &{
         use ::stsgen_runtime::validate::pattern::Inst as I;
         ::stsgen_runtime::validate::pattern::Program {
             insts: &[
@@ -76,14 +77,10 @@ static ACCESS_KEY_ID_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern =
                 I::Jump(0u32),
                 I::Match,
             ],
-            ranges: &[
-                (48u32, 57u32),
-                (65u32, 90u32),
-                (95u32, 95u32),
-                (97u32, 122u32),
-            ],
+            ranges: &[(48u32, 57u32), (65u32, 90u32), (95u32, 95u32), (97u32, 122u32)],
         }
-    });
+    },
+);
 /// Checks a value of shape `accessKeyIdType`.
 pub(crate) fn access_key_id_type(
     shape: &'static str,
@@ -141,8 +138,9 @@ pub(crate) fn arn_type(
     ARN_TYPE_PATTERN.check(shape, field, v)?;
     Ok(())
 }
-static ASSUMED_ROLE_ID_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern =
-    ::stsgen_runtime::validate::Pattern::new("[\\w+=,.@:-]*", &{
+static ASSUMED_ROLE_ID_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "[\\w+=,.@:-]*",
+    &{
         use ::stsgen_runtime::validate::pattern::Inst as I;
         ::stsgen_runtime::validate::pattern::Program {
             insts: &[
@@ -160,7 +158,8 @@ static ASSUMED_ROLE_ID_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern =
                 (97u32, 122u32),
             ],
         }
-    });
+    },
+);
 /// Checks a value of shape `assumedRoleIdType`.
 pub(crate) fn assumed_role_id_type(
     shape: &'static str,
@@ -238,8 +237,9 @@ pub(crate) fn encoded_message_type(
     )?;
     Ok(())
 }
-static EXTERNAL_ID_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern =
-    ::stsgen_runtime::validate::Pattern::new("[\\w+=,.@:\\/-]*", &{
+static EXTERNAL_ID_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "[\\w+=,.@:\\/-]*",
+    &{
         use ::stsgen_runtime::validate::pattern::Inst as I;
         ::stsgen_runtime::validate::pattern::Program {
             insts: &[
@@ -256,7 +256,8 @@ static EXTERNAL_ID_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern =
                 (97u32, 122u32),
             ],
         }
-    });
+    },
+);
 /// Checks a value of shape `externalIdType`.
 pub(crate) fn external_id_type(
     shape: &'static str,
@@ -273,8 +274,9 @@ pub(crate) fn external_id_type(
     EXTERNAL_ID_TYPE_PATTERN.check(shape, field, v)?;
     Ok(())
 }
-static FEDERATED_ID_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern =
-    ::stsgen_runtime::validate::Pattern::new("[\\w+=,.@\\:-]*", &{
+static FEDERATED_ID_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "[\\w+=,.@\\:-]*",
+    &{
         use ::stsgen_runtime::validate::pattern::Inst as I;
         ::stsgen_runtime::validate::pattern::Program {
             insts: &[
@@ -292,7 +294,8 @@ static FEDERATED_ID_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern =
                 (97u32, 122u32),
             ],
         }
-    });
+    },
+);
 /// Checks a value of shape `federatedIdType`.
 pub(crate) fn federated_id_type(
     shape: &'static str,
@@ -390,8 +393,9 @@ pub(crate) fn role_duration_seconds_type(
     )?;
     Ok(())
 }
-static ROLE_SESSION_NAME_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern =
-    ::stsgen_runtime::validate::Pattern::new("[\\w+=,.@-]*", &{
+static ROLE_SESSION_NAME_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "[\\w+=,.@-]*",
+    &{
         use ::stsgen_runtime::validate::pattern::Inst as I;
         ::stsgen_runtime::validate::pattern::Program {
             insts: &[
@@ -409,7 +413,8 @@ static ROLE_SESSION_NAME_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern =
                 (97u32, 122u32),
             ],
         }
-    });
+    },
+);
 /// Checks a value of shape `roleSessionNameType`.
 pub(crate) fn role_session_name_type(
     shape: &'static str,
@@ -458,27 +463,21 @@ pub(crate) fn scoped_policies_count_type(
     )?;
     Ok(())
 }
-static SCOPED_SESSION_DESCRIPTION_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern =
-    ::stsgen_runtime::validate::Pattern::new(
-        "[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*",
-        &{
-            use ::stsgen_runtime::validate::pattern::Inst as I;
-            ::stsgen_runtime::validate::pattern::Program {
-                insts: &[
-                    I::Split(1u32, 3u32),
-                    I::Class(0u32, 4u32),
-                    I::Jump(0u32),
-                    I::Match,
-                ],
-                ranges: &[
-                    (9u32, 10u32),
-                    (13u32, 13u32),
-                    (32u32, 126u32),
-                    (161u32, 255u32),
-                ],
-            }
-        },
-    );
+static SCOPED_SESSION_DESCRIPTION_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*",
+    &{
+        use ::stsgen_runtime::validate::pattern::Inst as I;
+        ::stsgen_runtime::validate::pattern::Program {
+            insts: &[
+                I::Split(1u32, 3u32),
+                I::Class(0u32, 4u32),
+                I::Jump(0u32),
+                I::Match,
+            ],
+            ranges: &[(9u32, 10u32), (13u32, 13u32), (32u32, 126u32), (161u32, 255u32)],
+        }
+    },
+);
 /// Checks a value of shape `scopedSessionDescriptionType`.
 pub(crate) fn scoped_session_description_type(
     shape: &'static str,
@@ -495,8 +494,9 @@ pub(crate) fn scoped_session_description_type(
     SCOPED_SESSION_DESCRIPTION_TYPE_PATTERN.check(shape, field, v)?;
     Ok(())
 }
-static SCOPED_SESSION_ID_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern =
-    ::stsgen_runtime::validate::Pattern::new("[\\w+=,.@:-]*", &{
+static SCOPED_SESSION_ID_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "[\\w+=,.@:-]*",
+    &{
         use ::stsgen_runtime::validate::pattern::Inst as I;
         ::stsgen_runtime::validate::pattern::Program {
             insts: &[
@@ -514,7 +514,8 @@ static SCOPED_SESSION_ID_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern =
                 (97u32, 122u32),
             ],
         }
-    });
+    },
+);
 /// Checks a value of shape `scopedSessionIdType`.
 pub(crate) fn scoped_session_id_type(
     shape: &'static str,
@@ -531,8 +532,9 @@ pub(crate) fn scoped_session_id_type(
     SCOPED_SESSION_ID_TYPE_PATTERN.check(shape, field, v)?;
     Ok(())
 }
-static SERIAL_NUMBER_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern =
-    ::stsgen_runtime::validate::Pattern::new("[\\w+=/:,.@-]*", &{
+static SERIAL_NUMBER_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "[\\w+=/:,.@-]*",
+    &{
         use ::stsgen_runtime::validate::pattern::Inst as I;
         ::stsgen_runtime::validate::pattern::Program {
             insts: &[
@@ -549,7 +551,8 @@ static SERIAL_NUMBER_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern =
                 (97u32, 122u32),
             ],
         }
-    });
+    },
+);
 /// Checks a value of shape `serialNumberType`.
 pub(crate) fn serial_number_type(
     shape: &'static str,
@@ -566,8 +569,9 @@ pub(crate) fn serial_number_type(
     SERIAL_NUMBER_TYPE_PATTERN.check(shape, field, v)?;
     Ok(())
 }
-static SESSION_POLICY_DOCUMENT_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern =
-    ::stsgen_runtime::validate::Pattern::new("[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+", &{
+static SESSION_POLICY_DOCUMENT_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+",
+    &{
         use ::stsgen_runtime::validate::pattern::Inst as I;
         ::stsgen_runtime::validate::pattern::Program {
             insts: &[
@@ -586,7 +590,8 @@ static SESSION_POLICY_DOCUMENT_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern
                 (32u32, 255u32),
             ],
         }
-    });
+    },
+);
 /// Checks a value of shape `sessionPolicyDocumentType`.
 pub(crate) fn session_policy_document_type(
     shape: &'static str,
@@ -635,8 +640,9 @@ pub(crate) fn session_token_utilization_type(
     )?;
     Ok(())
 }
-static SOURCE_IDENTITY_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern =
-    ::stsgen_runtime::validate::Pattern::new("[\\w+=,.@-]*", &{
+static SOURCE_IDENTITY_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "[\\w+=,.@-]*",
+    &{
         use ::stsgen_runtime::validate::pattern::Inst as I;
         ::stsgen_runtime::validate::pattern::Program {
             insts: &[
@@ -654,7 +660,8 @@ static SOURCE_IDENTITY_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern =
                 (97u32, 122u32),
             ],
         }
-    });
+    },
+);
 /// Checks a value of shape `sourceIdentityType`.
 pub(crate) fn source_identity_type(
     shape: &'static str,
@@ -738,8 +745,9 @@ pub(crate) fn tag_value_type(
     )?;
     Ok(())
 }
-static TOKEN_CODE_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern =
-    ::stsgen_runtime::validate::Pattern::new("[\\d]*", &{
+static TOKEN_CODE_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "[\\d]*",
+    &{
         use ::stsgen_runtime::validate::pattern::Inst as I;
         ::stsgen_runtime::validate::pattern::Program {
             insts: &[
@@ -750,7 +758,8 @@ static TOKEN_CODE_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern =
             ],
             ranges: &[(48u32, 57u32)],
         }
-    });
+    },
+);
 /// Checks a value of shape `tokenCodeType`.
 pub(crate) fn token_code_type(
     shape: &'static str,
@@ -794,8 +803,9 @@ pub(crate) fn transaction_context_value_type(
     )?;
     Ok(())
 }
-static UNRESTRICTED_SESSION_POLICY_DOCUMENT_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern =
-    ::stsgen_runtime::validate::Pattern::new("[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+", &{
+static UNRESTRICTED_SESSION_POLICY_DOCUMENT_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+",
+    &{
         use ::stsgen_runtime::validate::pattern::Inst as I;
         ::stsgen_runtime::validate::pattern::Program {
             insts: &[
@@ -814,7 +824,8 @@ static UNRESTRICTED_SESSION_POLICY_DOCUMENT_TYPE_PATTERN: ::stsgen_runtime::vali
                 (32u32, 255u32),
             ],
         }
-    });
+    },
+);
 /// Checks a value of shape `unrestrictedSessionPolicyDocumentType`.
 pub(crate) fn unrestricted_session_policy_document_type(
     shape: &'static str,
@@ -846,8 +857,9 @@ pub(crate) fn url_type(
     )?;
     Ok(())
 }
-static USER_NAME_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern =
-    ::stsgen_runtime::validate::Pattern::new("[\\w+=,.@-]*", &{
+static USER_NAME_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "[\\w+=,.@-]*",
+    &{
         use ::stsgen_runtime::validate::pattern::Inst as I;
         ::stsgen_runtime::validate::pattern::Program {
             insts: &[
@@ -865,7 +877,8 @@ static USER_NAME_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern =
                 (97u32, 122u32),
             ],
         }
-    });
+    },
+);
 /// Checks a value of shape `userNameType`.
 pub(crate) fn user_name_type(
     shape: &'static str,
@@ -947,48 +960,47 @@ pub(crate) fn web_identity_token_duration_seconds_type(
     )?;
     Ok(())
 }
-static WEB_IDENTITY_TOKEN_SCOPE_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern =
-    ::stsgen_runtime::validate::Pattern::new(
-        "[\\x21\\x23-\\x2B\\x2D-\\x5B\\x5D-\\x7E]+( [\\x21\\x23-\\x2B\\x2D-\\x5B\\x5D-\\x7E]+)*",
-        &{
-            use ::stsgen_runtime::validate::pattern::Inst as I;
-            ::stsgen_runtime::validate::pattern::Program {
-                insts: &[
-                    I::Class(0u32, 4u32),
-                    I::Split(2u32, 4u32),
-                    I::Class(4u32, 4u32),
-                    I::Jump(1u32),
-                    I::Split(5u32, 11u32),
-                    I::Class(8u32, 1u32),
-                    I::Class(9u32, 4u32),
-                    I::Split(8u32, 10u32),
-                    I::Class(13u32, 4u32),
-                    I::Jump(7u32),
-                    I::Jump(4u32),
-                    I::Match,
-                ],
-                ranges: &[
-                    (33u32, 33u32),
-                    (35u32, 43u32),
-                    (45u32, 91u32),
-                    (93u32, 126u32),
-                    (33u32, 33u32),
-                    (35u32, 43u32),
-                    (45u32, 91u32),
-                    (93u32, 126u32),
-                    (32u32, 32u32),
-                    (33u32, 33u32),
-                    (35u32, 43u32),
-                    (45u32, 91u32),
-                    (93u32, 126u32),
-                    (33u32, 33u32),
-                    (35u32, 43u32),
-                    (45u32, 91u32),
-                    (93u32, 126u32),
-                ],
-            }
-        },
-    );
+static WEB_IDENTITY_TOKEN_SCOPE_TYPE_PATTERN: ::stsgen_runtime::validate::Pattern = ::stsgen_runtime::validate::Pattern::new(
+    "[\\x21\\x23-\\x2B\\x2D-\\x5B\\x5D-\\x7E]+( [\\x21\\x23-\\x2B\\x2D-\\x5B\\x5D-\\x7E]+)*",
+    &{
+        use ::stsgen_runtime::validate::pattern::Inst as I;
+        ::stsgen_runtime::validate::pattern::Program {
+            insts: &[
+                I::Class(0u32, 4u32),
+                I::Split(2u32, 4u32),
+                I::Class(4u32, 4u32),
+                I::Jump(1u32),
+                I::Split(5u32, 11u32),
+                I::Class(8u32, 1u32),
+                I::Class(9u32, 4u32),
+                I::Split(8u32, 10u32),
+                I::Class(13u32, 4u32),
+                I::Jump(7u32),
+                I::Jump(4u32),
+                I::Match,
+            ],
+            ranges: &[
+                (33u32, 33u32),
+                (35u32, 43u32),
+                (45u32, 91u32),
+                (93u32, 126u32),
+                (33u32, 33u32),
+                (35u32, 43u32),
+                (45u32, 91u32),
+                (93u32, 126u32),
+                (32u32, 32u32),
+                (33u32, 33u32),
+                (35u32, 43u32),
+                (45u32, 91u32),
+                (93u32, 126u32),
+                (33u32, 33u32),
+                (35u32, 43u32),
+                (45u32, 91u32),
+                (93u32, 126u32),
+            ],
+        }
+    },
+);
 /// Checks a value of shape `webIdentityTokenScopeType`.
 pub(crate) fn web_identity_token_scope_type(
     shape: &'static str,

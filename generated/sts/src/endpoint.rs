@@ -78,22 +78,34 @@ pub struct ParamsBuilder {
 }
 impl ParamsBuilder {
     /// Sets `Endpoint`.
-    pub fn endpoint(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn endpoint(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.endpoint = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Endpoint`.
-    pub fn set_endpoint(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_endpoint(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.endpoint = value;
         self
     }
     /// Sets `Region`.
-    pub fn region(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn region(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.region = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Region`.
-    pub fn set_region(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_region(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.region = value;
         self
     }
@@ -123,7 +135,10 @@ impl ParamsBuilder {
         self
     }
     /// Sets or clears `UseGlobalEndpoint`.
-    pub fn set_use_global_endpoint(mut self, value: ::std::option::Option<bool>) -> Self {
+    pub fn set_use_global_endpoint(
+        mut self,
+        value: ::std::option::Option<bool>,
+    ) -> Self {
         self.use_global_endpoint = value;
         self
     }
@@ -702,51 +717,50 @@ static PARTITIONS: [::stsgen_runtime::endpoint::Partition; 8] = [
 pub fn resolve(params: &Params) -> ::std::result::Result<Endpoint, ResolveError> {
     if params.use_global_endpoint && params.endpoint.is_none() {
         if let ::std::option::Option::Some(region) = params.region.as_deref() {
-            if let ::std::option::Option::Some(partition_result) =
-                ::stsgen_runtime::endpoint::partition(&PARTITIONS, region)
-            {
+            if let ::std::option::Option::Some(partition_result) = ::stsgen_runtime::endpoint::partition(
+                &PARTITIONS,
+                region,
+            ) {
                 if !params.use_fips && !params.use_dual_stack {
-                    if region == "ap-northeast-1"
-                        || region == "ap-south-1"
-                        || region == "ap-southeast-1"
-                        || region == "ap-southeast-2"
-                        || region == "aws-global"
-                        || region == "ca-central-1"
-                        || region == "eu-central-1"
-                        || region == "eu-north-1"
-                        || region == "eu-west-1"
-                        || region == "eu-west-2"
-                        || region == "eu-west-3"
-                        || region == "sa-east-1"
-                        || region == "us-east-1"
-                        || region == "us-east-2"
-                        || region == "us-west-1"
-                        || region == "us-west-2"
+                    if region == "ap-northeast-1" || region == "ap-south-1"
+                        || region == "ap-southeast-1" || region == "ap-southeast-2"
+                        || region == "aws-global" || region == "ca-central-1"
+                        || region == "eu-central-1" || region == "eu-north-1"
+                        || region == "eu-west-1" || region == "eu-west-2"
+                        || region == "eu-west-3" || region == "sa-east-1"
+                        || region == "us-east-1" || region == "us-east-2"
+                        || region == "us-west-1" || region == "us-west-2"
                     {
                         return ::std::result::Result::Ok(
-                            Endpoint::new("https://sts.amazonaws.com").with_property(
-                                "authSchemes",
-                                Document::Array(::std::vec![Document::object([
-                                    ("name", Document::from("sigv4")),
-                                    ("signingName", Document::from("sts")),
-                                    ("signingRegion", Document::from("us-east-1"))
-                                ])]),
-                            ),
+                            Endpoint::new("https://sts.amazonaws.com")
+                                .with_property(
+                                    "authSchemes",
+                                    Document::Array(
+                                        ::std::vec![
+                                            Document::object([("name", Document::from("sigv4")),
+                                            ("signingName", Document::from("sts")), ("signingRegion",
+                                            Document::from("us-east-1"))])
+                                        ],
+                                    ),
+                                ),
                         );
                     }
                     return ::std::result::Result::Ok(
-                        Endpoint::new(::std::format!(
-                            "https://sts.{region}.{}",
-                            partition_result.dns_suffix
-                        ))
-                        .with_property(
-                            "authSchemes",
-                            Document::Array(::std::vec![Document::object([
-                                ("name", Document::from("sigv4")),
-                                ("signingName", Document::from("sts")),
-                                ("signingRegion", Document::from(region))
-                            ])]),
-                        ),
+                        Endpoint::new(
+                                ::std::format!(
+                                    "https://sts.{region}.{}", partition_result.dns_suffix
+                                ),
+                            )
+                            .with_property(
+                                "authSchemes",
+                                Document::Array(
+                                    ::std::vec![
+                                        Document::object([("name", Document::from("sigv4")),
+                                        ("signingName", Document::from("sts")), ("signingRegion",
+                                        Document::from(region))])
+                                    ],
+                                ),
+                            ),
                     );
                 }
             }
@@ -754,27 +768,37 @@ pub fn resolve(params: &Params) -> ::std::result::Result<Endpoint, ResolveError>
     }
     if let ::std::option::Option::Some(endpoint) = params.endpoint.as_deref() {
         if params.use_fips {
-            return ::std::result::Result::Err(ResolveError::rule(
-                "Invalid Configuration: FIPS and custom endpoint are not supported",
-            ));
+            return ::std::result::Result::Err(
+                ResolveError::rule(
+                    "Invalid Configuration: FIPS and custom endpoint are not supported",
+                ),
+            );
         }
         if params.use_dual_stack {
-            return ::std::result::Result::Err(ResolveError::rule(
-                "Invalid Configuration: Dualstack and custom endpoint are not supported",
-            ));
+            return ::std::result::Result::Err(
+                ResolveError::rule(
+                    "Invalid Configuration: Dualstack and custom endpoint are not supported",
+                ),
+            );
         }
         return ::std::result::Result::Ok(Endpoint::new(endpoint));
     }
     if let ::std::option::Option::Some(region) = params.region.as_deref() {
-        if let ::std::option::Option::Some(partition_result) =
-            ::stsgen_runtime::endpoint::partition(&PARTITIONS, region)
-        {
+        if let ::std::option::Option::Some(partition_result) = ::stsgen_runtime::endpoint::partition(
+            &PARTITIONS,
+            region,
+        ) {
             if params.use_fips && params.use_dual_stack {
-                if partition_result.supports_fips && partition_result.supports_dual_stack {
-                    return ::std::result::Result::Ok(Endpoint::new(::std::format!(
-                        "https://sts-fips.{region}.{}",
-                        partition_result.dual_stack_dns_suffix
-                    )));
+                if partition_result.supports_fips && partition_result.supports_dual_stack
+                {
+                    return ::std::result::Result::Ok(
+                        Endpoint::new(
+                            ::std::format!(
+                                "https://sts-fips.{region}.{}", partition_result
+                                .dual_stack_dns_suffix
+                            ),
+                        ),
+                    );
                 }
                 return ::std::result::Result::Err(
                     ResolveError::rule(
@@ -785,47 +809,68 @@ pub fn resolve(params: &Params) -> ::std::result::Result<Endpoint, ResolveError>
             if params.use_fips {
                 if partition_result.supports_fips {
                     if partition_result.name == "aws-us-gov" {
-                        return ::std::result::Result::Ok(Endpoint::new(::std::format!(
-                            "https://sts.{region}.amazonaws.com"
-                        )));
+                        return ::std::result::Result::Ok(
+                            Endpoint::new(
+                                ::std::format!("https://sts.{region}.amazonaws.com"),
+                            ),
+                        );
                     }
-                    return ::std::result::Result::Ok(Endpoint::new(::std::format!(
-                        "https://sts-fips.{region}.{}",
-                        partition_result.dns_suffix
-                    )));
+                    return ::std::result::Result::Ok(
+                        Endpoint::new(
+                            ::std::format!(
+                                "https://sts-fips.{region}.{}", partition_result.dns_suffix
+                            ),
+                        ),
+                    );
                 }
-                return ::std::result::Result::Err(ResolveError::rule(
-                    "FIPS is enabled but this partition does not support FIPS",
-                ));
-            }
-            if params.use_dual_stack {
-                if partition_result.supports_dual_stack {
-                    return ::std::result::Result::Ok(Endpoint::new(::std::format!(
-                        "https://sts.{region}.{}",
-                        partition_result.dual_stack_dns_suffix
-                    )));
-                }
-                return ::std::result::Result::Err(ResolveError::rule(
-                    "DualStack is enabled but this partition does not support DualStack",
-                ));
-            }
-            if region == "aws-global" {
-                return ::std::result::Result::Ok(
-                    Endpoint::new("https://sts.amazonaws.com").with_property(
-                        "authSchemes",
-                        Document::Array(::std::vec![Document::object([
-                            ("name", Document::from("sigv4")),
-                            ("signingName", Document::from("sts")),
-                            ("signingRegion", Document::from("us-east-1"))
-                        ])]),
+                return ::std::result::Result::Err(
+                    ResolveError::rule(
+                        "FIPS is enabled but this partition does not support FIPS",
                     ),
                 );
             }
-            return ::std::result::Result::Ok(Endpoint::new(::std::format!(
-                "https://sts.{region}.{}",
-                partition_result.dns_suffix
-            )));
+            if params.use_dual_stack {
+                if partition_result.supports_dual_stack {
+                    return ::std::result::Result::Ok(
+                        Endpoint::new(
+                            ::std::format!(
+                                "https://sts.{region}.{}", partition_result
+                                .dual_stack_dns_suffix
+                            ),
+                        ),
+                    );
+                }
+                return ::std::result::Result::Err(
+                    ResolveError::rule(
+                        "DualStack is enabled but this partition does not support DualStack",
+                    ),
+                );
+            }
+            if region == "aws-global" {
+                return ::std::result::Result::Ok(
+                    Endpoint::new("https://sts.amazonaws.com")
+                        .with_property(
+                            "authSchemes",
+                            Document::Array(
+                                ::std::vec![
+                                    Document::object([("name", Document::from("sigv4")),
+                                    ("signingName", Document::from("sts")), ("signingRegion",
+                                    Document::from("us-east-1"))])
+                                ],
+                            ),
+                        ),
+                );
+            }
+            return ::std::result::Result::Ok(
+                Endpoint::new(
+                    ::std::format!(
+                        "https://sts.{region}.{}", partition_result.dns_suffix
+                    ),
+                ),
+            );
         }
     }
-    ::std::result::Result::Err(ResolveError::rule("Invalid Configuration: Missing Region"))
+    ::std::result::Result::Err(
+        ResolveError::rule("Invalid Configuration: Missing Region"),
+    )
 }

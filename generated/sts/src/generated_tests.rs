@@ -33,13 +33,15 @@ fn no_network_client() -> (crate::Client, ::std::sync::Arc<NoNetwork>) {
     let transport = ::std::sync::Arc::new(NoNetwork::default());
     let mut config = crate::Config::new();
     config.region = ::std::option::Option::Some("us-east-1".to_owned());
-    config.credentials = ::std::option::Option::Some(::std::sync::Arc::new(
-        ::stsgen_runtime::credentials::StaticCredentials::new(
-            "AKIDEXAMPLE",
-            "secret",
-            ::std::option::Option::None,
+    config.credentials = ::std::option::Option::Some(
+        ::std::sync::Arc::new(
+            ::stsgen_runtime::credentials::StaticCredentials::new(
+                "AKIDEXAMPLE",
+                "secret",
+                ::std::option::Option::None,
+            ),
         ),
-    ));
+    );
     config.http_client = ::std::option::Option::Some(transport.clone());
     (crate::Client::new(config).expect("a client"), transport)
 }
@@ -76,28 +78,18 @@ fn debug_redacts_types_credentials() {
         session_token: "SENSITIVE-MARKER-9f3a".to_owned(),
     };
     let text = format!("{value:?}");
-    assert!(
-        !text.contains(MARKER),
-        "Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
     let builder = crate::types::builders::CredentialsBuilder {
-        secret_access_key: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
+        secret_access_key: ::std::option::Option::Some(
+            "SENSITIVE-MARKER-9f3a".to_owned(),
+        ),
         session_token: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
         ..::std::default::Default::default()
     };
     let text = format!("{builder:?}");
-    assert!(
-        !text.contains(MARKER),
-        "builder Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "builder Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
 }
 #[test]
 fn debug_redacts_types_origin_identity() {
@@ -108,14 +100,8 @@ fn debug_redacts_types_origin_identity() {
         subject_type: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
     };
     let text = format!("{value:?}");
-    assert!(
-        !text.contains(MARKER),
-        "Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
     let builder = crate::types::builders::OriginIdentityBuilder {
         issuer: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
         subject: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
@@ -123,77 +109,53 @@ fn debug_redacts_types_origin_identity() {
         ..::std::default::Default::default()
     };
     let text = format!("{builder:?}");
-    assert!(
-        !text.contains(MARKER),
-        "builder Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "builder Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
 }
 #[test]
 fn debug_redacts_types_provided_context() {
     let value = crate::types::ProvidedContext {
-        context_assertion: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
+        context_assertion: ::std::option::Option::Some(
+            "SENSITIVE-MARKER-9f3a".to_owned(),
+        ),
         provider_arn: ::std::option::Option::None,
     };
     let text = format!("{value:?}");
-    assert!(
-        !text.contains(MARKER),
-        "Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
     let builder = crate::types::builders::ProvidedContextBuilder {
-        context_assertion: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
+        context_assertion: ::std::option::Option::Some(
+            "SENSITIVE-MARKER-9f3a".to_owned(),
+        ),
         ..::std::default::Default::default()
     };
     let text = format!("{builder:?}");
-    assert!(
-        !text.contains(MARKER),
-        "builder Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "builder Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
 }
 #[test]
 fn debug_redacts_types_transaction_context() {
     let value = crate::types::TransactionContext {
-        identity_provider: ::std::option::Option::Some(::std::collections::BTreeMap::from([(
-            "x".to_owned(),
-            "SENSITIVE-MARKER-9f3a".to_owned(),
-        )])),
+        identity_provider: ::std::option::Option::Some(
+            ::std::collections::BTreeMap::from([
+                ("x".to_owned(), "SENSITIVE-MARKER-9f3a".to_owned()),
+            ]),
+        ),
     };
     let text = format!("{value:?}");
-    assert!(
-        !text.contains(MARKER),
-        "Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
     let builder = crate::types::builders::TransactionContextBuilder {
-        identity_provider: ::std::option::Option::Some(::std::collections::BTreeMap::from([(
-            "x".to_owned(),
-            "SENSITIVE-MARKER-9f3a".to_owned(),
-        )])),
+        identity_provider: ::std::option::Option::Some(
+            ::std::collections::BTreeMap::from([
+                ("x".to_owned(), "SENSITIVE-MARKER-9f3a".to_owned()),
+            ]),
+        ),
         ..::std::default::Default::default()
     };
     let text = format!("{builder:?}");
-    assert!(
-        !text.contains(MARKER),
-        "builder Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "builder Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
 }
 #[test]
 fn debug_redacts_assume_role_input() {
@@ -213,27 +175,15 @@ fn debug_redacts_assume_role_input() {
         transitive_tag_keys: ::std::option::Option::None,
     };
     let text = format!("{value:?}");
-    assert!(
-        !text.contains(MARKER),
-        "Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
     let builder = crate::operation::assume_role::builders::AssumeRoleInputBuilder {
         token_code: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
         ..::std::default::Default::default()
     };
     let text = format!("{builder:?}");
-    assert!(
-        !text.contains(MARKER),
-        "builder Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "builder Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
 }
 #[test]
 fn debug_redacts_assume_role_with_saml_input() {
@@ -247,28 +197,15 @@ fn debug_redacts_assume_role_with_saml_input() {
         saml_assertion: "SENSITIVE-MARKER-9f3a".to_owned(),
     };
     let text = format!("{value:?}");
-    assert!(
-        !text.contains(MARKER),
-        "Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
-    let builder =
-        crate::operation::assume_role_with_saml::builders::AssumeRoleWithSamlInputBuilder {
-            saml_assertion: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
-            ..::std::default::Default::default()
-        };
+    assert!(! text.contains(MARKER), "Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
+    let builder = crate::operation::assume_role_with_saml::builders::AssumeRoleWithSamlInputBuilder {
+        saml_assertion: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
+        ..::std::default::Default::default()
+    };
     let text = format!("{builder:?}");
-    assert!(
-        !text.contains(MARKER),
-        "builder Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "builder Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
 }
 #[test]
 fn debug_redacts_assume_role_with_saml_output() {
@@ -292,72 +229,51 @@ fn debug_redacts_assume_role_with_saml_output() {
         source_identity: ::std::option::Option::None,
         subject: ::std::option::Option::None,
         subject_type: ::std::option::Option::None,
-        trusted_identity_propagation_context: ::std::option::Option::Some(
-            crate::types::TrustedIdentityPropagationContext {
-                origin_identity: ::std::option::Option::Some(crate::types::OriginIdentity {
-                    federated_provider_arn: ::std::option::Option::None,
-                    issuer: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
-                    subject: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
-                    subject_type: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
-                }),
-                transaction_context: ::std::option::Option::Some(
-                    crate::types::TransactionContext {
-                        identity_provider: ::std::option::Option::Some(
-                            ::std::collections::BTreeMap::from([(
-                                "x".to_owned(),
-                                "SENSITIVE-MARKER-9f3a".to_owned(),
-                            )]),
-                        ),
-                    },
+        trusted_identity_propagation_context: ::std::option::Option::Some(crate::types::TrustedIdentityPropagationContext {
+            origin_identity: ::std::option::Option::Some(crate::types::OriginIdentity {
+                federated_provider_arn: ::std::option::Option::None,
+                issuer: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
+                subject: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
+                subject_type: ::std::option::Option::Some(
+                    "SENSITIVE-MARKER-9f3a".to_owned(),
                 ),
-            },
-        ),
+            }),
+            transaction_context: ::std::option::Option::Some(crate::types::TransactionContext {
+                identity_provider: ::std::option::Option::Some(
+                    ::std::collections::BTreeMap::from([
+                        ("x".to_owned(), "SENSITIVE-MARKER-9f3a".to_owned()),
+                    ]),
+                ),
+            }),
+        }),
         _request_id: ::std::option::Option::None,
     };
     let text = format!("{value:?}");
-    assert!(
-        !text.contains(MARKER),
-        "Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
-    let builder =
-        crate::operation::assume_role_with_saml::builders::AssumeRoleWithSamlOutputBuilder {
-            trusted_identity_propagation_context: ::std::option::Option::Some(
-                crate::types::TrustedIdentityPropagationContext {
-                    origin_identity: ::std::option::Option::Some(crate::types::OriginIdentity {
-                        federated_provider_arn: ::std::option::Option::None,
-                        issuer: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
-                        subject: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
-                        subject_type: ::std::option::Option::Some(
-                            "SENSITIVE-MARKER-9f3a".to_owned(),
-                        ),
-                    }),
-                    transaction_context: ::std::option::Option::Some(
-                        crate::types::TransactionContext {
-                            identity_provider: ::std::option::Option::Some(
-                                ::std::collections::BTreeMap::from([(
-                                    "x".to_owned(),
-                                    "SENSITIVE-MARKER-9f3a".to_owned(),
-                                )]),
-                            ),
-                        },
-                    ),
-                },
-            ),
-            ..::std::default::Default::default()
-        };
+    assert!(! text.contains(MARKER), "Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
+    let builder = crate::operation::assume_role_with_saml::builders::AssumeRoleWithSamlOutputBuilder {
+        trusted_identity_propagation_context: ::std::option::Option::Some(crate::types::TrustedIdentityPropagationContext {
+            origin_identity: ::std::option::Option::Some(crate::types::OriginIdentity {
+                federated_provider_arn: ::std::option::Option::None,
+                issuer: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
+                subject: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
+                subject_type: ::std::option::Option::Some(
+                    "SENSITIVE-MARKER-9f3a".to_owned(),
+                ),
+            }),
+            transaction_context: ::std::option::Option::Some(crate::types::TransactionContext {
+                identity_provider: ::std::option::Option::Some(
+                    ::std::collections::BTreeMap::from([
+                        ("x".to_owned(), "SENSITIVE-MARKER-9f3a".to_owned()),
+                    ]),
+                ),
+            }),
+        }),
+        ..::std::default::Default::default()
+    };
     let text = format!("{builder:?}");
-    assert!(
-        !text.contains(MARKER),
-        "builder Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "builder Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
 }
 #[test]
 fn debug_redacts_assume_role_with_web_identity_input() {
@@ -372,14 +288,8 @@ fn debug_redacts_assume_role_with_web_identity_input() {
         web_identity_token: "SENSITIVE-MARKER-9f3a".to_owned(),
     };
     let text = format!("{value:?}");
-    assert!(
-        !text.contains(MARKER),
-        "Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
     let builder = crate::operation::assume_role_with_web_identity::builders::AssumeRoleWithWebIdentityInputBuilder {
         web_identity_token: ::std::option::Option::Some(
             "SENSITIVE-MARKER-9f3a".to_owned(),
@@ -387,14 +297,8 @@ fn debug_redacts_assume_role_with_web_identity_input() {
         ..::std::default::Default::default()
     };
     let text = format!("{builder:?}");
-    assert!(
-        !text.contains(MARKER),
-        "builder Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "builder Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
 }
 #[test]
 fn debug_redacts_assume_role_with_web_identity_output() {
@@ -416,37 +320,28 @@ fn debug_redacts_assume_role_with_web_identity_output() {
         session_token_utilization: ::std::option::Option::None,
         source_identity: ::std::option::Option::None,
         subject_from_web_identity_token: ::std::option::Option::None,
-        trusted_identity_propagation_context: ::std::option::Option::Some(
-            crate::types::TrustedIdentityPropagationContext {
-                origin_identity: ::std::option::Option::Some(crate::types::OriginIdentity {
-                    federated_provider_arn: ::std::option::Option::None,
-                    issuer: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
-                    subject: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
-                    subject_type: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
-                }),
-                transaction_context: ::std::option::Option::Some(
-                    crate::types::TransactionContext {
-                        identity_provider: ::std::option::Option::Some(
-                            ::std::collections::BTreeMap::from([(
-                                "x".to_owned(),
-                                "SENSITIVE-MARKER-9f3a".to_owned(),
-                            )]),
-                        ),
-                    },
+        trusted_identity_propagation_context: ::std::option::Option::Some(crate::types::TrustedIdentityPropagationContext {
+            origin_identity: ::std::option::Option::Some(crate::types::OriginIdentity {
+                federated_provider_arn: ::std::option::Option::None,
+                issuer: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
+                subject: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
+                subject_type: ::std::option::Option::Some(
+                    "SENSITIVE-MARKER-9f3a".to_owned(),
                 ),
-            },
-        ),
+            }),
+            transaction_context: ::std::option::Option::Some(crate::types::TransactionContext {
+                identity_provider: ::std::option::Option::Some(
+                    ::std::collections::BTreeMap::from([
+                        ("x".to_owned(), "SENSITIVE-MARKER-9f3a".to_owned()),
+                    ]),
+                ),
+            }),
+        }),
         _request_id: ::std::option::Option::None,
     };
     let text = format!("{value:?}");
-    assert!(
-        !text.contains(MARKER),
-        "Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
     let builder = crate::operation::assume_role_with_web_identity::builders::AssumeRoleWithWebIdentityOutputBuilder {
         trusted_identity_propagation_context: ::std::option::Option::Some(crate::types::TrustedIdentityPropagationContext {
             origin_identity: ::std::option::Option::Some(crate::types::OriginIdentity {
@@ -468,14 +363,8 @@ fn debug_redacts_assume_role_with_web_identity_output() {
         ..::std::default::Default::default()
     };
     let text = format!("{builder:?}");
-    assert!(
-        !text.contains(MARKER),
-        "builder Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "builder Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
 }
 #[test]
 fn debug_redacts_get_delegated_access_token_input() {
@@ -483,27 +372,15 @@ fn debug_redacts_get_delegated_access_token_input() {
         trade_in_token: "SENSITIVE-MARKER-9f3a".to_owned(),
     };
     let text = format!("{value:?}");
-    assert!(
-        !text.contains(MARKER),
-        "Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
     let builder = crate::operation::get_delegated_access_token::builders::GetDelegatedAccessTokenInputBuilder {
         trade_in_token: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
         ..::std::default::Default::default()
     };
     let text = format!("{builder:?}");
-    assert!(
-        !text.contains(MARKER),
-        "builder Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "builder Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
 }
 #[test]
 fn debug_redacts_get_session_token_input() {
@@ -514,58 +391,37 @@ fn debug_redacts_get_session_token_input() {
         token_code: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
     };
     let text = format!("{value:?}");
-    assert!(
-        !text.contains(MARKER),
-        "Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
     let builder = crate::operation::get_session_token::builders::GetSessionTokenInputBuilder {
         token_code: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
         ..::std::default::Default::default()
     };
     let text = format!("{builder:?}");
-    assert!(
-        !text.contains(MARKER),
-        "builder Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "builder Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
 }
 #[test]
 fn debug_redacts_get_web_identity_token_output() {
     let value = crate::operation::get_web_identity_token::GetWebIdentityTokenOutput {
         expiration: ::std::option::Option::None,
-        web_identity_token: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
+        web_identity_token: ::std::option::Option::Some(
+            "SENSITIVE-MARKER-9f3a".to_owned(),
+        ),
         _request_id: ::std::option::Option::None,
     };
     let text = format!("{value:?}");
-    assert!(
-        !text.contains(MARKER),
-        "Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
-    let builder =
-        crate::operation::get_web_identity_token::builders::GetWebIdentityTokenOutputBuilder {
-            web_identity_token: ::std::option::Option::Some("SENSITIVE-MARKER-9f3a".to_owned()),
-            ..::std::default::Default::default()
-        };
+    assert!(! text.contains(MARKER), "Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
+    let builder = crate::operation::get_web_identity_token::builders::GetWebIdentityTokenOutputBuilder {
+        web_identity_token: ::std::option::Option::Some(
+            "SENSITIVE-MARKER-9f3a".to_owned(),
+        ),
+        ..::std::default::Default::default()
+    };
     let text = format!("{builder:?}");
-    assert!(
-        !text.contains(MARKER),
-        "builder Debug leaks a sensitive member: {text}"
-    );
-    assert!(
-        text.contains(::stsgen_runtime::sensitive::REDACTED),
-        "{text}"
-    );
+    assert!(! text.contains(MARKER), "builder Debug leaks a sensitive member: {text}");
+    assert!(text.contains(::stsgen_runtime::sensitive::REDACTED), "{text}");
 }
 #[test]
 fn constraints_reject_before_sending_assume_role() {
@@ -585,893 +441,963 @@ fn constraints_reject_before_sending_assume_role() {
         transitive_tag_keys: ::std::option::Option::None,
     };
     assert_eq!(
-        base.validate(),
-        ::std::result::Result::Ok(()),
-        "the valid sample passes"
+        base.validate(), ::std::result::Result::Ok(()), "the valid sample passes"
     );
-    let mut cases: ::std::vec::Vec<(crate::operation::assume_role::AssumeRoleInput, &str, &str)> =
-        ::std::vec::Vec::new();
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::Some(899i32),
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "DurationSeconds",
-        "TooSmall",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::Some(43201i32),
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "DurationSeconds",
-        "TooLarge",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::Some("a".to_owned()),
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "ExternalId",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::Some("a".repeat(1225usize)),
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "ExternalId",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::Some("\0\0".to_owned()),
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "ExternalId",
-        "PatternMismatch",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::Some(-1i32),
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "MinimumSessionTokenSize",
-        "TooSmall",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::Some(4097i32),
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "MinimumSessionTokenSize",
-        "TooLarge",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::Some("".to_owned()),
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "Policy",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::Some("a".repeat(2049usize)),
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "Policy",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::Some("\0".to_owned()),
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "Policy",
-        "PatternMismatch",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::Some(::std::vec![
-                crate ::types::PolicyDescriptorType { arn :
-                ::std::option::Option::None, }; 11usize
-            ]),
-            provided_contexts: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "PolicyArns",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::Some(::std::vec![
-                crate::types::PolicyDescriptorType {
-                    arn: ::std::option::Option::Some("aaaaaaaaaaaaaaaaaaa".to_owned()),
-                }
-            ]),
-            provided_contexts: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "PolicyArns[0].arn",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::Some(::std::vec![
-                crate::types::PolicyDescriptorType {
-                    arn: ::std::option::Option::Some("a".repeat(2049usize)),
-                }
-            ]),
-            provided_contexts: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "PolicyArns[0].arn",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::Some(::std::vec![
-                crate::types::PolicyDescriptorType {
-                    arn: ::std::option::Option::Some(
-                        "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0".to_owned()
-                    ),
-                }
-            ]),
-            provided_contexts: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "PolicyArns[0].arn",
-        "PatternMismatch",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::Some(::std::vec::Vec::new()),
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "ProvidedContexts",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::Some(::std::vec![
-                crate ::types::ProvidedContext { context_assertion :
-                ::std::option::Option::None, provider_arn :
-                ::std::option::Option::None, }; 6usize
-            ]),
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "ProvidedContexts",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::Some(::std::vec![
-                crate::types::ProvidedContext {
-                    context_assertion: ::std::option::Option::Some("aaa".to_owned()),
-                    provider_arn: ::std::option::Option::None,
-                }
-            ]),
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "ProvidedContexts[0].ContextAssertion",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::Some(::std::vec![
-                crate::types::ProvidedContext {
-                    context_assertion: ::std::option::Option::Some("a".repeat(3073usize)),
-                    provider_arn: ::std::option::Option::None,
-                }
-            ]),
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "ProvidedContexts[0].ContextAssertion",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::Some(::std::vec![
-                crate::types::ProvidedContext {
-                    context_assertion: ::std::option::Option::None,
-                    provider_arn: ::std::option::Option::Some("aaaaaaaaaaaaaaaaaaa".to_owned()),
-                }
-            ]),
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "ProvidedContexts[0].ProviderArn",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::Some(::std::vec![
-                crate::types::ProvidedContext {
-                    context_assertion: ::std::option::Option::None,
-                    provider_arn: ::std::option::Option::Some("a".repeat(2049usize)),
-                }
-            ]),
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "ProvidedContexts[0].ProviderArn",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::Some(::std::vec![
-                crate::types::ProvidedContext {
-                    context_assertion: ::std::option::Option::None,
-                    provider_arn: ::std::option::Option::Some(
-                        "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0".to_owned()
-                    ),
-                }
-            ]),
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "ProvidedContexts[0].ProviderArn",
-        "PatternMismatch",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "RoleArn",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::None,
-            role_arn: "a".repeat(2049usize),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "RoleArn",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::None,
-            role_arn: "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "RoleArn",
-        "PatternMismatch",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "a".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "RoleSessionName",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "a".repeat(65usize),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "RoleSessionName",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "\0\0".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "RoleSessionName",
-        "PatternMismatch",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::Some("aaaaaaaa".to_owned()),
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "SerialNumber",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::Some("a".repeat(257usize)),
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "SerialNumber",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::Some("\0\0\0\0\0\0\0\0\0".to_owned()),
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "SerialNumber",
-        "PatternMismatch",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::Some("a".to_owned()),
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "SourceIdentity",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::Some("a".repeat(257usize)),
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "SourceIdentity",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::Some("\0\0".to_owned()),
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "SourceIdentity",
-        "PatternMismatch",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::Some(::std::vec![
-                crate ::types::Tag { key : "a".to_owned(), value : "a"
-                .to_owned(), }; 51usize
-            ]),
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "Tags",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::Some(::std::vec![crate::types::Tag {
-                key: "".to_owned(),
-                value: "a".to_owned(),
-            }]),
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "Tags[0].Key",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::Some(::std::vec![crate::types::Tag {
-                key: "a".repeat(129usize),
-                value: "a".to_owned(),
-            }]),
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "Tags[0].Key",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::Some(::std::vec![crate::types::Tag {
-                key: "a".to_owned(),
-                value: "a".repeat(257usize),
-            }]),
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "Tags[0].Value",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::Some("00000".to_owned()),
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "TokenCode",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::Some("0000000".to_owned()),
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "TokenCode",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::Some("\0\0\0\0\0\0".to_owned()),
-            transitive_tag_keys: ::std::option::Option::None,
-        },
-        "TokenCode",
-        "PatternMismatch",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::Some(::std::vec!["a".to_owned(); 51usize]),
-        },
-        "TransitiveTagKeys",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::Some(::std::vec!["".to_owned()]),
-        },
-        "TransitiveTagKeys[0]",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::assume_role::AssumeRoleInput {
-            duration_seconds: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provided_contexts: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            serial_number: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-            transitive_tag_keys: ::std::option::Option::Some(::std::vec!["a".repeat(129usize)]),
-        },
-        "TransitiveTagKeys[0]",
-        "TooLong",
-    ));
+    let mut cases: ::std::vec::Vec<
+        (crate::operation::assume_role::AssumeRoleInput, &str, &str),
+    > = ::std::vec::Vec::new();
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::Some(899i32),
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "DurationSeconds",
+            "TooSmall",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::Some(43201i32),
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "DurationSeconds",
+            "TooLarge",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::Some("a".to_owned()),
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "ExternalId",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::Some("a".repeat(1225usize)),
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "ExternalId",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::Some("\0\0".to_owned()),
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "ExternalId",
+            "PatternMismatch",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::Some(-1i32),
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "MinimumSessionTokenSize",
+            "TooSmall",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::Some(4097i32),
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "MinimumSessionTokenSize",
+            "TooLarge",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::Some("".to_owned()),
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "Policy",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::Some("a".repeat(2049usize)),
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "Policy",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::Some("\0".to_owned()),
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "Policy",
+            "PatternMismatch",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::Some(
+                    ::std::vec![
+                        crate ::types::PolicyDescriptorType { arn :
+                        ::std::option::Option::None, }; 11usize
+                    ],
+                ),
+                provided_contexts: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "PolicyArns",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::Some(
+                    ::std::vec![
+                        crate ::types::PolicyDescriptorType { arn :
+                        ::std::option::Option::Some("aaaaaaaaaaaaaaaaaaa".to_owned()), }
+                    ],
+                ),
+                provided_contexts: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "PolicyArns[0].arn",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::Some(
+                    ::std::vec![
+                        crate ::types::PolicyDescriptorType { arn :
+                        ::std::option::Option::Some("a".repeat(2049usize)), }
+                    ],
+                ),
+                provided_contexts: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "PolicyArns[0].arn",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::Some(
+                    ::std::vec![
+                        crate ::types::PolicyDescriptorType { arn :
+                        ::std::option::Option::Some("\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
+                        .to_owned()), }
+                    ],
+                ),
+                provided_contexts: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "PolicyArns[0].arn",
+            "PatternMismatch",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::Some(::std::vec::Vec::new()),
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "ProvidedContexts",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::Some(
+                    ::std::vec![
+                        crate ::types::ProvidedContext { context_assertion :
+                        ::std::option::Option::None, provider_arn :
+                        ::std::option::Option::None, }; 6usize
+                    ],
+                ),
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "ProvidedContexts",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::Some(
+                    ::std::vec![
+                        crate ::types::ProvidedContext { context_assertion :
+                        ::std::option::Option::Some("aaa".to_owned()), provider_arn :
+                        ::std::option::Option::None, }
+                    ],
+                ),
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "ProvidedContexts[0].ContextAssertion",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::Some(
+                    ::std::vec![
+                        crate ::types::ProvidedContext { context_assertion :
+                        ::std::option::Option::Some("a".repeat(3073usize)), provider_arn
+                        : ::std::option::Option::None, }
+                    ],
+                ),
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "ProvidedContexts[0].ContextAssertion",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::Some(
+                    ::std::vec![
+                        crate ::types::ProvidedContext { context_assertion :
+                        ::std::option::Option::None, provider_arn :
+                        ::std::option::Option::Some("aaaaaaaaaaaaaaaaaaa".to_owned()), }
+                    ],
+                ),
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "ProvidedContexts[0].ProviderArn",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::Some(
+                    ::std::vec![
+                        crate ::types::ProvidedContext { context_assertion :
+                        ::std::option::Option::None, provider_arn :
+                        ::std::option::Option::Some("a".repeat(2049usize)), }
+                    ],
+                ),
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "ProvidedContexts[0].ProviderArn",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::Some(
+                    ::std::vec![
+                        crate ::types::ProvidedContext { context_assertion :
+                        ::std::option::Option::None, provider_arn :
+                        ::std::option::Option::Some("\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
+                        .to_owned()), }
+                    ],
+                ),
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "ProvidedContexts[0].ProviderArn",
+            "PatternMismatch",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "RoleArn",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::None,
+                role_arn: "a".repeat(2049usize),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "RoleArn",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::None,
+                role_arn: "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "RoleArn",
+            "PatternMismatch",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "a".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "RoleSessionName",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "a".repeat(65usize),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "RoleSessionName",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "\0\0".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "RoleSessionName",
+            "PatternMismatch",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::Some("aaaaaaaa".to_owned()),
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "SerialNumber",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::Some("a".repeat(257usize)),
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "SerialNumber",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::Some(
+                    "\0\0\0\0\0\0\0\0\0".to_owned(),
+                ),
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "SerialNumber",
+            "PatternMismatch",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::Some("a".to_owned()),
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "SourceIdentity",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::Some("a".repeat(257usize)),
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "SourceIdentity",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::Some("\0\0".to_owned()),
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "SourceIdentity",
+            "PatternMismatch",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::Some(
+                    ::std::vec![
+                        crate ::types::Tag { key : "a".to_owned(), value : "a"
+                        .to_owned(), }; 51usize
+                    ],
+                ),
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "Tags",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::Some(
+                    ::std::vec![
+                        crate ::types::Tag { key : "".to_owned(), value : "a".to_owned(),
+                        }
+                    ],
+                ),
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "Tags[0].Key",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::Some(
+                    ::std::vec![
+                        crate ::types::Tag { key : "a".repeat(129usize), value : "a"
+                        .to_owned(), }
+                    ],
+                ),
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "Tags[0].Key",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::Some(
+                    ::std::vec![
+                        crate ::types::Tag { key : "a".to_owned(), value : "a"
+                        .repeat(257usize), }
+                    ],
+                ),
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "Tags[0].Value",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::Some("00000".to_owned()),
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "TokenCode",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::Some("0000000".to_owned()),
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "TokenCode",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::Some("\0\0\0\0\0\0".to_owned()),
+                transitive_tag_keys: ::std::option::Option::None,
+            },
+            "TokenCode",
+            "PatternMismatch",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::Some(
+                    ::std::vec!["a".to_owned(); 51usize],
+                ),
+            },
+            "TransitiveTagKeys",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::Some(
+                    ::std::vec!["".to_owned()],
+                ),
+            },
+            "TransitiveTagKeys[0]",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role::AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provided_contexts: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                serial_number: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+                transitive_tag_keys: ::std::option::Option::Some(
+                    ::std::vec!["a".repeat(129usize)],
+                ),
+            },
+            "TransitiveTagKeys[0]",
+            "TooLong",
+        ));
     let (client, transport) = no_network_client();
     for (input, field, kind) in cases {
         match now(client.send(input)) {
-            ::std::result::Result::Err(::stsgen_runtime::error::SdkError::Construction(e)) => {
+            ::std::result::Result::Err(
+                ::stsgen_runtime::error::SdkError::Construction(e),
+            ) => {
                 assert_eq!(e.field(), field, "{e}");
                 assert_eq!(violation_name(e.violation()), kind, "{field}: {e}");
                 let text = e.to_string();
@@ -1483,9 +1409,7 @@ fn constraints_reject_before_sending_assume_role() {
         }
     }
     assert_eq!(
-        transport.0.load(::std::sync::atomic::Ordering::SeqCst),
-        0,
-        "no request was sent"
+        transport.0.load(::std::sync::atomic::Ordering::SeqCst), 0, "no request was sent"
     );
 }
 #[test]
@@ -1500,283 +1424,304 @@ fn constraints_reject_before_sending_assume_role_with_saml() {
         saml_assertion: "aaaa".to_owned(),
     };
     assert_eq!(
-        base.validate(),
-        ::std::result::Result::Ok(()),
-        "the valid sample passes"
+        base.validate(), ::std::result::Result::Ok(()), "the valid sample passes"
     );
-    let mut cases: ::std::vec::Vec<(
-        crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput,
-        &str,
-        &str,
-    )> = ::std::vec::Vec::new();
-    cases.push((
-        crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
-            duration_seconds: ::std::option::Option::Some(899i32),
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            principal_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            saml_assertion: "aaaa".to_owned(),
-        },
-        "DurationSeconds",
-        "TooSmall",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
-            duration_seconds: ::std::option::Option::Some(43201i32),
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            principal_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            saml_assertion: "aaaa".to_owned(),
-        },
-        "DurationSeconds",
-        "TooLarge",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::Some(-1i32),
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            principal_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            saml_assertion: "aaaa".to_owned(),
-        },
-        "MinimumSessionTokenSize",
-        "TooSmall",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::Some(4097i32),
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            principal_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            saml_assertion: "aaaa".to_owned(),
-        },
-        "MinimumSessionTokenSize",
-        "TooLarge",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::Some("".to_owned()),
-            policy_arns: ::std::option::Option::None,
-            principal_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            saml_assertion: "aaaa".to_owned(),
-        },
-        "Policy",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::Some("a".repeat(2049usize)),
-            policy_arns: ::std::option::Option::None,
-            principal_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            saml_assertion: "aaaa".to_owned(),
-        },
-        "Policy",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::Some("\0".to_owned()),
-            policy_arns: ::std::option::Option::None,
-            principal_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            saml_assertion: "aaaa".to_owned(),
-        },
-        "Policy",
-        "PatternMismatch",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::Some(::std::vec![
-                crate ::types::PolicyDescriptorType { arn :
-                ::std::option::Option::None, }; 11usize
-            ]),
-            principal_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            saml_assertion: "aaaa".to_owned(),
-        },
-        "PolicyArns",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::Some(::std::vec![
-                crate::types::PolicyDescriptorType {
-                    arn: ::std::option::Option::Some("aaaaaaaaaaaaaaaaaaa".to_owned()),
-                }
-            ]),
-            principal_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            saml_assertion: "aaaa".to_owned(),
-        },
-        "PolicyArns[0].arn",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::Some(::std::vec![
-                crate::types::PolicyDescriptorType {
-                    arn: ::std::option::Option::Some("a".repeat(2049usize)),
-                }
-            ]),
-            principal_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            saml_assertion: "aaaa".to_owned(),
-        },
-        "PolicyArns[0].arn",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::Some(::std::vec![
-                crate::types::PolicyDescriptorType {
-                    arn: ::std::option::Option::Some(
-                        "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0".to_owned()
-                    ),
-                }
-            ]),
-            principal_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            saml_assertion: "aaaa".to_owned(),
-        },
-        "PolicyArns[0].arn",
-        "PatternMismatch",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            principal_arn: "aaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            saml_assertion: "aaaa".to_owned(),
-        },
-        "PrincipalArn",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            principal_arn: "a".repeat(2049usize),
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            saml_assertion: "aaaa".to_owned(),
-        },
-        "PrincipalArn",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            principal_arn: "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0".to_owned(),
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            saml_assertion: "aaaa".to_owned(),
-        },
-        "PrincipalArn",
-        "PatternMismatch",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            principal_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_arn: "aaaaaaaaaaaaaaaaaaa".to_owned(),
-            saml_assertion: "aaaa".to_owned(),
-        },
-        "RoleArn",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            principal_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_arn: "a".repeat(2049usize),
-            saml_assertion: "aaaa".to_owned(),
-        },
-        "RoleArn",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            principal_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_arn: "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0".to_owned(),
-            saml_assertion: "aaaa".to_owned(),
-        },
-        "RoleArn",
-        "PatternMismatch",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            principal_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            saml_assertion: "aaa".to_owned(),
-        },
-        "SAMLAssertion",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            principal_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            saml_assertion: "a".repeat(100001usize),
-        },
-        "SAMLAssertion",
-        "TooLong",
-    ));
+    let mut cases: ::std::vec::Vec<
+        (crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput, &str, &str),
+    > = ::std::vec::Vec::new();
+    cases
+        .push((
+            crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
+                duration_seconds: ::std::option::Option::Some(899i32),
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                principal_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                saml_assertion: "aaaa".to_owned(),
+            },
+            "DurationSeconds",
+            "TooSmall",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
+                duration_seconds: ::std::option::Option::Some(43201i32),
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                principal_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                saml_assertion: "aaaa".to_owned(),
+            },
+            "DurationSeconds",
+            "TooLarge",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::Some(-1i32),
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                principal_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                saml_assertion: "aaaa".to_owned(),
+            },
+            "MinimumSessionTokenSize",
+            "TooSmall",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::Some(4097i32),
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                principal_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                saml_assertion: "aaaa".to_owned(),
+            },
+            "MinimumSessionTokenSize",
+            "TooLarge",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::Some("".to_owned()),
+                policy_arns: ::std::option::Option::None,
+                principal_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                saml_assertion: "aaaa".to_owned(),
+            },
+            "Policy",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::Some("a".repeat(2049usize)),
+                policy_arns: ::std::option::Option::None,
+                principal_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                saml_assertion: "aaaa".to_owned(),
+            },
+            "Policy",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::Some("\0".to_owned()),
+                policy_arns: ::std::option::Option::None,
+                principal_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                saml_assertion: "aaaa".to_owned(),
+            },
+            "Policy",
+            "PatternMismatch",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::Some(
+                    ::std::vec![
+                        crate ::types::PolicyDescriptorType { arn :
+                        ::std::option::Option::None, }; 11usize
+                    ],
+                ),
+                principal_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                saml_assertion: "aaaa".to_owned(),
+            },
+            "PolicyArns",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::Some(
+                    ::std::vec![
+                        crate ::types::PolicyDescriptorType { arn :
+                        ::std::option::Option::Some("aaaaaaaaaaaaaaaaaaa".to_owned()), }
+                    ],
+                ),
+                principal_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                saml_assertion: "aaaa".to_owned(),
+            },
+            "PolicyArns[0].arn",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::Some(
+                    ::std::vec![
+                        crate ::types::PolicyDescriptorType { arn :
+                        ::std::option::Option::Some("a".repeat(2049usize)), }
+                    ],
+                ),
+                principal_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                saml_assertion: "aaaa".to_owned(),
+            },
+            "PolicyArns[0].arn",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::Some(
+                    ::std::vec![
+                        crate ::types::PolicyDescriptorType { arn :
+                        ::std::option::Option::Some("\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
+                        .to_owned()), }
+                    ],
+                ),
+                principal_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                saml_assertion: "aaaa".to_owned(),
+            },
+            "PolicyArns[0].arn",
+            "PatternMismatch",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                principal_arn: "aaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                saml_assertion: "aaaa".to_owned(),
+            },
+            "PrincipalArn",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                principal_arn: "a".repeat(2049usize),
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                saml_assertion: "aaaa".to_owned(),
+            },
+            "PrincipalArn",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                principal_arn: "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0".to_owned(),
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                saml_assertion: "aaaa".to_owned(),
+            },
+            "PrincipalArn",
+            "PatternMismatch",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                principal_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_arn: "aaaaaaaaaaaaaaaaaaa".to_owned(),
+                saml_assertion: "aaaa".to_owned(),
+            },
+            "RoleArn",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                principal_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_arn: "a".repeat(2049usize),
+                saml_assertion: "aaaa".to_owned(),
+            },
+            "RoleArn",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                principal_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_arn: "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0".to_owned(),
+                saml_assertion: "aaaa".to_owned(),
+            },
+            "RoleArn",
+            "PatternMismatch",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                principal_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                saml_assertion: "aaa".to_owned(),
+            },
+            "SAMLAssertion",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                principal_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                saml_assertion: "a".repeat(100001usize),
+            },
+            "SAMLAssertion",
+            "TooLong",
+        ));
     let (client, transport) = no_network_client();
     for (input, field, kind) in cases {
         match now(client.send(input)) {
-            ::std::result::Result::Err(::stsgen_runtime::error::SdkError::Construction(e)) => {
+            ::std::result::Result::Err(
+                ::stsgen_runtime::error::SdkError::Construction(e),
+            ) => {
                 assert_eq!(e.field(), field, "{e}");
                 assert_eq!(violation_name(e.violation()), kind, "{field}: {e}");
                 let text = e.to_string();
@@ -1788,9 +1733,7 @@ fn constraints_reject_before_sending_assume_role_with_saml() {
         }
     }
     assert_eq!(
-        transport.0.load(::std::sync::atomic::Ordering::SeqCst),
-        0,
-        "no request was sent"
+        transport.0.load(::std::sync::atomic::Ordering::SeqCst), 0, "no request was sent"
     );
 }
 #[test]
@@ -1806,330 +1749,357 @@ fn constraints_reject_before_sending_assume_role_with_web_identity() {
         web_identity_token: "aaaa".to_owned(),
     };
     assert_eq!(
-        base.validate(),
-        ::std::result::Result::Ok(()),
-        "the valid sample passes"
+        base.validate(), ::std::result::Result::Ok(()), "the valid sample passes"
     );
-    let mut cases: ::std::vec::Vec<(
-        crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput,
-        &str,
-        &str,
-    )> = ::std::vec::Vec::new();
-    cases.push((
-        crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
-            duration_seconds: ::std::option::Option::Some(899i32),
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provider_id: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            web_identity_token: "aaaa".to_owned(),
-        },
-        "DurationSeconds",
-        "TooSmall",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
-            duration_seconds: ::std::option::Option::Some(43201i32),
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provider_id: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            web_identity_token: "aaaa".to_owned(),
-        },
-        "DurationSeconds",
-        "TooLarge",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::Some(-1i32),
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provider_id: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            web_identity_token: "aaaa".to_owned(),
-        },
-        "MinimumSessionTokenSize",
-        "TooSmall",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::Some(4097i32),
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provider_id: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            web_identity_token: "aaaa".to_owned(),
-        },
-        "MinimumSessionTokenSize",
-        "TooLarge",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::Some("".to_owned()),
-            policy_arns: ::std::option::Option::None,
-            provider_id: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            web_identity_token: "aaaa".to_owned(),
-        },
-        "Policy",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::Some("a".repeat(2049usize)),
-            policy_arns: ::std::option::Option::None,
-            provider_id: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            web_identity_token: "aaaa".to_owned(),
-        },
-        "Policy",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::Some("\0".to_owned()),
-            policy_arns: ::std::option::Option::None,
-            provider_id: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            web_identity_token: "aaaa".to_owned(),
-        },
-        "Policy",
-        "PatternMismatch",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::Some(::std::vec![
-                crate ::types::PolicyDescriptorType { arn :
-                ::std::option::Option::None, }; 11usize
-            ]),
-            provider_id: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            web_identity_token: "aaaa".to_owned(),
-        },
-        "PolicyArns",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::Some(::std::vec![
-                crate::types::PolicyDescriptorType {
-                    arn: ::std::option::Option::Some("aaaaaaaaaaaaaaaaaaa".to_owned()),
-                }
-            ]),
-            provider_id: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            web_identity_token: "aaaa".to_owned(),
-        },
-        "PolicyArns[0].arn",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::Some(::std::vec![
-                crate::types::PolicyDescriptorType {
-                    arn: ::std::option::Option::Some("a".repeat(2049usize)),
-                }
-            ]),
-            provider_id: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            web_identity_token: "aaaa".to_owned(),
-        },
-        "PolicyArns[0].arn",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::Some(::std::vec![
-                crate::types::PolicyDescriptorType {
-                    arn: ::std::option::Option::Some(
-                        "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0".to_owned()
-                    ),
-                }
-            ]),
-            provider_id: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            web_identity_token: "aaaa".to_owned(),
-        },
-        "PolicyArns[0].arn",
-        "PatternMismatch",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provider_id: ::std::option::Option::Some("aaa".to_owned()),
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            web_identity_token: "aaaa".to_owned(),
-        },
-        "ProviderId",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provider_id: ::std::option::Option::Some("a".repeat(2049usize)),
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            web_identity_token: "aaaa".to_owned(),
-        },
-        "ProviderId",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provider_id: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            web_identity_token: "aaaa".to_owned(),
-        },
-        "RoleArn",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provider_id: ::std::option::Option::None,
-            role_arn: "a".repeat(2049usize),
-            role_session_name: "aa".to_owned(),
-            web_identity_token: "aaaa".to_owned(),
-        },
-        "RoleArn",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provider_id: ::std::option::Option::None,
-            role_arn: "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0".to_owned(),
-            role_session_name: "aa".to_owned(),
-            web_identity_token: "aaaa".to_owned(),
-        },
-        "RoleArn",
-        "PatternMismatch",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provider_id: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "a".to_owned(),
-            web_identity_token: "aaaa".to_owned(),
-        },
-        "RoleSessionName",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provider_id: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "a".repeat(65usize),
-            web_identity_token: "aaaa".to_owned(),
-        },
-        "RoleSessionName",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provider_id: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "\0\0".to_owned(),
-            web_identity_token: "aaaa".to_owned(),
-        },
-        "RoleSessionName",
-        "PatternMismatch",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provider_id: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            web_identity_token: "aaa".to_owned(),
-        },
-        "WebIdentityToken",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            provider_id: ::std::option::Option::None,
-            role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
-            role_session_name: "aa".to_owned(),
-            web_identity_token: "a".repeat(20001usize),
-        },
-        "WebIdentityToken",
-        "TooLong",
-    ));
+    let mut cases: ::std::vec::Vec<
+        (
+            crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput,
+            &str,
+            &str,
+        ),
+    > = ::std::vec::Vec::new();
+    cases
+        .push((
+            crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
+                duration_seconds: ::std::option::Option::Some(899i32),
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provider_id: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                web_identity_token: "aaaa".to_owned(),
+            },
+            "DurationSeconds",
+            "TooSmall",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
+                duration_seconds: ::std::option::Option::Some(43201i32),
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provider_id: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                web_identity_token: "aaaa".to_owned(),
+            },
+            "DurationSeconds",
+            "TooLarge",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::Some(-1i32),
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provider_id: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                web_identity_token: "aaaa".to_owned(),
+            },
+            "MinimumSessionTokenSize",
+            "TooSmall",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::Some(4097i32),
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provider_id: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                web_identity_token: "aaaa".to_owned(),
+            },
+            "MinimumSessionTokenSize",
+            "TooLarge",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::Some("".to_owned()),
+                policy_arns: ::std::option::Option::None,
+                provider_id: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                web_identity_token: "aaaa".to_owned(),
+            },
+            "Policy",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::Some("a".repeat(2049usize)),
+                policy_arns: ::std::option::Option::None,
+                provider_id: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                web_identity_token: "aaaa".to_owned(),
+            },
+            "Policy",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::Some("\0".to_owned()),
+                policy_arns: ::std::option::Option::None,
+                provider_id: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                web_identity_token: "aaaa".to_owned(),
+            },
+            "Policy",
+            "PatternMismatch",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::Some(
+                    ::std::vec![
+                        crate ::types::PolicyDescriptorType { arn :
+                        ::std::option::Option::None, }; 11usize
+                    ],
+                ),
+                provider_id: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                web_identity_token: "aaaa".to_owned(),
+            },
+            "PolicyArns",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::Some(
+                    ::std::vec![
+                        crate ::types::PolicyDescriptorType { arn :
+                        ::std::option::Option::Some("aaaaaaaaaaaaaaaaaaa".to_owned()), }
+                    ],
+                ),
+                provider_id: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                web_identity_token: "aaaa".to_owned(),
+            },
+            "PolicyArns[0].arn",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::Some(
+                    ::std::vec![
+                        crate ::types::PolicyDescriptorType { arn :
+                        ::std::option::Option::Some("a".repeat(2049usize)), }
+                    ],
+                ),
+                provider_id: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                web_identity_token: "aaaa".to_owned(),
+            },
+            "PolicyArns[0].arn",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::Some(
+                    ::std::vec![
+                        crate ::types::PolicyDescriptorType { arn :
+                        ::std::option::Option::Some("\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
+                        .to_owned()), }
+                    ],
+                ),
+                provider_id: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                web_identity_token: "aaaa".to_owned(),
+            },
+            "PolicyArns[0].arn",
+            "PatternMismatch",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provider_id: ::std::option::Option::Some("aaa".to_owned()),
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                web_identity_token: "aaaa".to_owned(),
+            },
+            "ProviderId",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provider_id: ::std::option::Option::Some("a".repeat(2049usize)),
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                web_identity_token: "aaaa".to_owned(),
+            },
+            "ProviderId",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provider_id: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                web_identity_token: "aaaa".to_owned(),
+            },
+            "RoleArn",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provider_id: ::std::option::Option::None,
+                role_arn: "a".repeat(2049usize),
+                role_session_name: "aa".to_owned(),
+                web_identity_token: "aaaa".to_owned(),
+            },
+            "RoleArn",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provider_id: ::std::option::Option::None,
+                role_arn: "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0".to_owned(),
+                role_session_name: "aa".to_owned(),
+                web_identity_token: "aaaa".to_owned(),
+            },
+            "RoleArn",
+            "PatternMismatch",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provider_id: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "a".to_owned(),
+                web_identity_token: "aaaa".to_owned(),
+            },
+            "RoleSessionName",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provider_id: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "a".repeat(65usize),
+                web_identity_token: "aaaa".to_owned(),
+            },
+            "RoleSessionName",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provider_id: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "\0\0".to_owned(),
+                web_identity_token: "aaaa".to_owned(),
+            },
+            "RoleSessionName",
+            "PatternMismatch",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provider_id: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                web_identity_token: "aaa".to_owned(),
+            },
+            "WebIdentityToken",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                provider_id: ::std::option::Option::None,
+                role_arn: "aaaaaaaaaaaaaaaaaaaa".to_owned(),
+                role_session_name: "aa".to_owned(),
+                web_identity_token: "a".repeat(20001usize),
+            },
+            "WebIdentityToken",
+            "TooLong",
+        ));
     let (client, transport) = no_network_client();
     for (input, field, kind) in cases {
         match now(client.send(input)) {
-            ::std::result::Result::Err(::stsgen_runtime::error::SdkError::Construction(e)) => {
+            ::std::result::Result::Err(
+                ::stsgen_runtime::error::SdkError::Construction(e),
+            ) => {
                 assert_eq!(e.field(), field, "{e}");
                 assert_eq!(violation_name(e.violation()), kind, "{field}: {e}");
                 let text = e.to_string();
@@ -2141,9 +2111,7 @@ fn constraints_reject_before_sending_assume_role_with_web_identity() {
         }
     }
     assert_eq!(
-        transport.0.load(::std::sync::atomic::Ordering::SeqCst),
-        0,
-        "no request was sent"
+        transport.0.load(::std::sync::atomic::Ordering::SeqCst), 0, "no request was sent"
     );
 }
 #[test]
@@ -2157,126 +2125,136 @@ fn constraints_reject_before_sending_assume_root() {
         },
     };
     assert_eq!(
-        base.validate(),
-        ::std::result::Result::Ok(()),
-        "the valid sample passes"
+        base.validate(), ::std::result::Result::Ok(()), "the valid sample passes"
     );
-    let mut cases: ::std::vec::Vec<(crate::operation::assume_root::AssumeRootInput, &str, &str)> =
-        ::std::vec::Vec::new();
-    cases.push((
-        crate::operation::assume_root::AssumeRootInput {
-            duration_seconds: ::std::option::Option::Some(-1i32),
-            minimum_session_token_size: ::std::option::Option::None,
-            target_principal: "aaaaaaaaaaaa".to_owned(),
-            task_policy_arn: crate::types::PolicyDescriptorType {
-                arn: ::std::option::Option::None,
+    let mut cases: ::std::vec::Vec<
+        (crate::operation::assume_root::AssumeRootInput, &str, &str),
+    > = ::std::vec::Vec::new();
+    cases
+        .push((
+            crate::operation::assume_root::AssumeRootInput {
+                duration_seconds: ::std::option::Option::Some(-1i32),
+                minimum_session_token_size: ::std::option::Option::None,
+                target_principal: "aaaaaaaaaaaa".to_owned(),
+                task_policy_arn: crate::types::PolicyDescriptorType {
+                    arn: ::std::option::Option::None,
+                },
             },
-        },
-        "DurationSeconds",
-        "TooSmall",
-    ));
-    cases.push((
-        crate::operation::assume_root::AssumeRootInput {
-            duration_seconds: ::std::option::Option::Some(901i32),
-            minimum_session_token_size: ::std::option::Option::None,
-            target_principal: "aaaaaaaaaaaa".to_owned(),
-            task_policy_arn: crate::types::PolicyDescriptorType {
-                arn: ::std::option::Option::None,
+            "DurationSeconds",
+            "TooSmall",
+        ));
+    cases
+        .push((
+            crate::operation::assume_root::AssumeRootInput {
+                duration_seconds: ::std::option::Option::Some(901i32),
+                minimum_session_token_size: ::std::option::Option::None,
+                target_principal: "aaaaaaaaaaaa".to_owned(),
+                task_policy_arn: crate::types::PolicyDescriptorType {
+                    arn: ::std::option::Option::None,
+                },
             },
-        },
-        "DurationSeconds",
-        "TooLarge",
-    ));
-    cases.push((
-        crate::operation::assume_root::AssumeRootInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::Some(-1i32),
-            target_principal: "aaaaaaaaaaaa".to_owned(),
-            task_policy_arn: crate::types::PolicyDescriptorType {
-                arn: ::std::option::Option::None,
+            "DurationSeconds",
+            "TooLarge",
+        ));
+    cases
+        .push((
+            crate::operation::assume_root::AssumeRootInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::Some(-1i32),
+                target_principal: "aaaaaaaaaaaa".to_owned(),
+                task_policy_arn: crate::types::PolicyDescriptorType {
+                    arn: ::std::option::Option::None,
+                },
             },
-        },
-        "MinimumSessionTokenSize",
-        "TooSmall",
-    ));
-    cases.push((
-        crate::operation::assume_root::AssumeRootInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::Some(4097i32),
-            target_principal: "aaaaaaaaaaaa".to_owned(),
-            task_policy_arn: crate::types::PolicyDescriptorType {
-                arn: ::std::option::Option::None,
+            "MinimumSessionTokenSize",
+            "TooSmall",
+        ));
+    cases
+        .push((
+            crate::operation::assume_root::AssumeRootInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::Some(4097i32),
+                target_principal: "aaaaaaaaaaaa".to_owned(),
+                task_policy_arn: crate::types::PolicyDescriptorType {
+                    arn: ::std::option::Option::None,
+                },
             },
-        },
-        "MinimumSessionTokenSize",
-        "TooLarge",
-    ));
-    cases.push((
-        crate::operation::assume_root::AssumeRootInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            target_principal: "aaaaaaaaaaa".to_owned(),
-            task_policy_arn: crate::types::PolicyDescriptorType {
-                arn: ::std::option::Option::None,
+            "MinimumSessionTokenSize",
+            "TooLarge",
+        ));
+    cases
+        .push((
+            crate::operation::assume_root::AssumeRootInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                target_principal: "aaaaaaaaaaa".to_owned(),
+                task_policy_arn: crate::types::PolicyDescriptorType {
+                    arn: ::std::option::Option::None,
+                },
             },
-        },
-        "TargetPrincipal",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::assume_root::AssumeRootInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            target_principal: "a".repeat(2049usize),
-            task_policy_arn: crate::types::PolicyDescriptorType {
-                arn: ::std::option::Option::None,
+            "TargetPrincipal",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::assume_root::AssumeRootInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                target_principal: "a".repeat(2049usize),
+                task_policy_arn: crate::types::PolicyDescriptorType {
+                    arn: ::std::option::Option::None,
+                },
             },
-        },
-        "TargetPrincipal",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::assume_root::AssumeRootInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            target_principal: "aaaaaaaaaaaa".to_owned(),
-            task_policy_arn: crate::types::PolicyDescriptorType {
-                arn: ::std::option::Option::Some("aaaaaaaaaaaaaaaaaaa".to_owned()),
+            "TargetPrincipal",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::assume_root::AssumeRootInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                target_principal: "aaaaaaaaaaaa".to_owned(),
+                task_policy_arn: crate::types::PolicyDescriptorType {
+                    arn: ::std::option::Option::Some("aaaaaaaaaaaaaaaaaaa".to_owned()),
+                },
             },
-        },
-        "TaskPolicyArn.arn",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::assume_root::AssumeRootInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            target_principal: "aaaaaaaaaaaa".to_owned(),
-            task_policy_arn: crate::types::PolicyDescriptorType {
-                arn: ::std::option::Option::Some("a".repeat(2049usize)),
+            "TaskPolicyArn.arn",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::assume_root::AssumeRootInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                target_principal: "aaaaaaaaaaaa".to_owned(),
+                task_policy_arn: crate::types::PolicyDescriptorType {
+                    arn: ::std::option::Option::Some("a".repeat(2049usize)),
+                },
             },
-        },
-        "TaskPolicyArn.arn",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::assume_root::AssumeRootInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            target_principal: "aaaaaaaaaaaa".to_owned(),
-            task_policy_arn: crate::types::PolicyDescriptorType {
-                arn: ::std::option::Option::Some(
-                    "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0".to_owned(),
-                ),
+            "TaskPolicyArn.arn",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::assume_root::AssumeRootInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                target_principal: "aaaaaaaaaaaa".to_owned(),
+                task_policy_arn: crate::types::PolicyDescriptorType {
+                    arn: ::std::option::Option::Some(
+                        "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0".to_owned(),
+                    ),
+                },
             },
-        },
-        "TaskPolicyArn.arn",
-        "PatternMismatch",
-    ));
+            "TaskPolicyArn.arn",
+            "PatternMismatch",
+        ));
     let (client, transport) = no_network_client();
     for (input, field, kind) in cases {
         match now(client.send(input)) {
-            ::std::result::Result::Err(::stsgen_runtime::error::SdkError::Construction(e)) => {
+            ::std::result::Result::Err(
+                ::stsgen_runtime::error::SdkError::Construction(e),
+            ) => {
                 assert_eq!(e.field(), field, "{e}");
                 assert_eq!(violation_name(e.violation()), kind, "{field}: {e}");
                 let text = e.to_string();
@@ -2288,9 +2266,7 @@ fn constraints_reject_before_sending_assume_root() {
         }
     }
     assert_eq!(
-        transport.0.load(::std::sync::atomic::Ordering::SeqCst),
-        0,
-        "no request was sent"
+        transport.0.load(::std::sync::atomic::Ordering::SeqCst), 0, "no request was sent"
     );
 }
 #[test]
@@ -2299,33 +2275,37 @@ fn constraints_reject_before_sending_decode_authorization_message() {
         encoded_message: "a".to_owned(),
     };
     assert_eq!(
-        base.validate(),
-        ::std::result::Result::Ok(()),
-        "the valid sample passes"
+        base.validate(), ::std::result::Result::Ok(()), "the valid sample passes"
     );
-    let mut cases: ::std::vec::Vec<(
-        crate::operation::decode_authorization_message::DecodeAuthorizationMessageInput,
-        &str,
-        &str,
-    )> = ::std::vec::Vec::new();
-    cases.push((
-        crate::operation::decode_authorization_message::DecodeAuthorizationMessageInput {
-            encoded_message: "".to_owned(),
-        },
-        "EncodedMessage",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::decode_authorization_message::DecodeAuthorizationMessageInput {
-            encoded_message: "a".repeat(10241usize),
-        },
-        "EncodedMessage",
-        "TooLong",
-    ));
+    let mut cases: ::std::vec::Vec<
+        (
+            crate::operation::decode_authorization_message::DecodeAuthorizationMessageInput,
+            &str,
+            &str,
+        ),
+    > = ::std::vec::Vec::new();
+    cases
+        .push((
+            crate::operation::decode_authorization_message::DecodeAuthorizationMessageInput {
+                encoded_message: "".to_owned(),
+            },
+            "EncodedMessage",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::decode_authorization_message::DecodeAuthorizationMessageInput {
+                encoded_message: "a".repeat(10241usize),
+            },
+            "EncodedMessage",
+            "TooLong",
+        ));
     let (client, transport) = no_network_client();
     for (input, field, kind) in cases {
         match now(client.send(input)) {
-            ::std::result::Result::Err(::stsgen_runtime::error::SdkError::Construction(e)) => {
+            ::std::result::Result::Err(
+                ::stsgen_runtime::error::SdkError::Construction(e),
+            ) => {
                 assert_eq!(e.field(), field, "{e}");
                 assert_eq!(violation_name(e.violation()), kind, "{field}: {e}");
                 let text = e.to_string();
@@ -2337,9 +2317,7 @@ fn constraints_reject_before_sending_decode_authorization_message() {
         }
     }
     assert_eq!(
-        transport.0.load(::std::sync::atomic::Ordering::SeqCst),
-        0,
-        "no request was sent"
+        transport.0.load(::std::sync::atomic::Ordering::SeqCst), 0, "no request was sent"
     );
 }
 #[test]
@@ -2348,40 +2326,41 @@ fn constraints_reject_before_sending_get_access_key_info() {
         access_key_id: "aaaaaaaaaaaaaaaa".to_owned(),
     };
     assert_eq!(
-        base.validate(),
-        ::std::result::Result::Ok(()),
-        "the valid sample passes"
+        base.validate(), ::std::result::Result::Ok(()), "the valid sample passes"
     );
-    let mut cases: ::std::vec::Vec<(
-        crate::operation::get_access_key_info::GetAccessKeyInfoInput,
-        &str,
-        &str,
-    )> = ::std::vec::Vec::new();
-    cases.push((
-        crate::operation::get_access_key_info::GetAccessKeyInfoInput {
-            access_key_id: "aaaaaaaaaaaaaaa".to_owned(),
-        },
-        "AccessKeyId",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::get_access_key_info::GetAccessKeyInfoInput {
-            access_key_id: "a".repeat(129usize),
-        },
-        "AccessKeyId",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::get_access_key_info::GetAccessKeyInfoInput {
-            access_key_id: "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0".to_owned(),
-        },
-        "AccessKeyId",
-        "PatternMismatch",
-    ));
+    let mut cases: ::std::vec::Vec<
+        (crate::operation::get_access_key_info::GetAccessKeyInfoInput, &str, &str),
+    > = ::std::vec::Vec::new();
+    cases
+        .push((
+            crate::operation::get_access_key_info::GetAccessKeyInfoInput {
+                access_key_id: "aaaaaaaaaaaaaaa".to_owned(),
+            },
+            "AccessKeyId",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::get_access_key_info::GetAccessKeyInfoInput {
+                access_key_id: "a".repeat(129usize),
+            },
+            "AccessKeyId",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::get_access_key_info::GetAccessKeyInfoInput {
+                access_key_id: "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0".to_owned(),
+            },
+            "AccessKeyId",
+            "PatternMismatch",
+        ));
     let (client, transport) = no_network_client();
     for (input, field, kind) in cases {
         match now(client.send(input)) {
-            ::std::result::Result::Err(::stsgen_runtime::error::SdkError::Construction(e)) => {
+            ::std::result::Result::Err(
+                ::stsgen_runtime::error::SdkError::Construction(e),
+            ) => {
                 assert_eq!(e.field(), field, "{e}");
                 assert_eq!(violation_name(e.violation()), kind, "{field}: {e}");
                 let text = e.to_string();
@@ -2393,9 +2372,7 @@ fn constraints_reject_before_sending_get_access_key_info() {
         }
     }
     assert_eq!(
-        transport.0.load(::std::sync::atomic::Ordering::SeqCst),
-        0,
-        "no request was sent"
+        transport.0.load(::std::sync::atomic::Ordering::SeqCst), 0, "no request was sent"
     );
 }
 #[test]
@@ -2409,264 +2386,292 @@ fn constraints_reject_before_sending_get_federation_token() {
         tags: ::std::option::Option::None,
     };
     assert_eq!(
-        base.validate(),
-        ::std::result::Result::Ok(()),
-        "the valid sample passes"
+        base.validate(), ::std::result::Result::Ok(()), "the valid sample passes"
     );
-    let mut cases: ::std::vec::Vec<(
-        crate::operation::get_federation_token::GetFederationTokenInput,
-        &str,
-        &str,
-    )> = ::std::vec::Vec::new();
-    cases.push((
-        crate::operation::get_federation_token::GetFederationTokenInput {
-            duration_seconds: ::std::option::Option::Some(899i32),
-            minimum_session_token_size: ::std::option::Option::None,
-            name: "aa".to_owned(),
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-        },
-        "DurationSeconds",
-        "TooSmall",
-    ));
-    cases.push((
-        crate::operation::get_federation_token::GetFederationTokenInput {
-            duration_seconds: ::std::option::Option::Some(129601i32),
-            minimum_session_token_size: ::std::option::Option::None,
-            name: "aa".to_owned(),
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-        },
-        "DurationSeconds",
-        "TooLarge",
-    ));
-    cases.push((
-        crate::operation::get_federation_token::GetFederationTokenInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::Some(-1i32),
-            name: "aa".to_owned(),
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-        },
-        "MinimumSessionTokenSize",
-        "TooSmall",
-    ));
-    cases.push((
-        crate::operation::get_federation_token::GetFederationTokenInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::Some(4097i32),
-            name: "aa".to_owned(),
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-        },
-        "MinimumSessionTokenSize",
-        "TooLarge",
-    ));
-    cases.push((
-        crate::operation::get_federation_token::GetFederationTokenInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            name: "a".to_owned(),
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-        },
-        "Name",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::get_federation_token::GetFederationTokenInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            name: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".to_owned(),
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-        },
-        "Name",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::get_federation_token::GetFederationTokenInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            name: "\0\0".to_owned(),
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-        },
-        "Name",
-        "PatternMismatch",
-    ));
-    cases.push((
-        crate::operation::get_federation_token::GetFederationTokenInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            name: "aa".to_owned(),
-            policy: ::std::option::Option::Some("".to_owned()),
-            policy_arns: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-        },
-        "Policy",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::get_federation_token::GetFederationTokenInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            name: "aa".to_owned(),
-            policy: ::std::option::Option::Some("a".repeat(2049usize)),
-            policy_arns: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-        },
-        "Policy",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::get_federation_token::GetFederationTokenInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            name: "aa".to_owned(),
-            policy: ::std::option::Option::Some("\0".to_owned()),
-            policy_arns: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-        },
-        "Policy",
-        "PatternMismatch",
-    ));
-    cases.push((
-        crate::operation::get_federation_token::GetFederationTokenInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            name: "aa".to_owned(),
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::Some(::std::vec![
-                crate ::types::PolicyDescriptorType { arn :
-                ::std::option::Option::None, }; 11usize
-            ]),
-            tags: ::std::option::Option::None,
-        },
-        "PolicyArns",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::get_federation_token::GetFederationTokenInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            name: "aa".to_owned(),
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::Some(::std::vec![
-                crate::types::PolicyDescriptorType {
-                    arn: ::std::option::Option::Some("aaaaaaaaaaaaaaaaaaa".to_owned()),
-                }
-            ]),
-            tags: ::std::option::Option::None,
-        },
-        "PolicyArns[0].arn",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::get_federation_token::GetFederationTokenInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            name: "aa".to_owned(),
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::Some(::std::vec![
-                crate::types::PolicyDescriptorType {
-                    arn: ::std::option::Option::Some("a".repeat(2049usize)),
-                }
-            ]),
-            tags: ::std::option::Option::None,
-        },
-        "PolicyArns[0].arn",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::get_federation_token::GetFederationTokenInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            name: "aa".to_owned(),
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::Some(::std::vec![
-                crate::types::PolicyDescriptorType {
-                    arn: ::std::option::Option::Some(
-                        "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0".to_owned()
-                    ),
-                }
-            ]),
-            tags: ::std::option::Option::None,
-        },
-        "PolicyArns[0].arn",
-        "PatternMismatch",
-    ));
-    cases.push((
-        crate::operation::get_federation_token::GetFederationTokenInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            name: "aa".to_owned(),
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            tags: ::std::option::Option::Some(::std::vec![
-                crate ::types::Tag { key : "a".to_owned(), value : "a"
-                .to_owned(), }; 51usize
-            ]),
-        },
-        "Tags",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::get_federation_token::GetFederationTokenInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            name: "aa".to_owned(),
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            tags: ::std::option::Option::Some(::std::vec![crate::types::Tag {
-                key: "".to_owned(),
-                value: "a".to_owned(),
-            }]),
-        },
-        "Tags[0].Key",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::get_federation_token::GetFederationTokenInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            name: "aa".to_owned(),
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            tags: ::std::option::Option::Some(::std::vec![crate::types::Tag {
-                key: "a".repeat(129usize),
-                value: "a".to_owned(),
-            }]),
-        },
-        "Tags[0].Key",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::get_federation_token::GetFederationTokenInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            name: "aa".to_owned(),
-            policy: ::std::option::Option::None,
-            policy_arns: ::std::option::Option::None,
-            tags: ::std::option::Option::Some(::std::vec![crate::types::Tag {
-                key: "a".to_owned(),
-                value: "a".repeat(257usize),
-            }]),
-        },
-        "Tags[0].Value",
-        "TooLong",
-    ));
+    let mut cases: ::std::vec::Vec<
+        (crate::operation::get_federation_token::GetFederationTokenInput, &str, &str),
+    > = ::std::vec::Vec::new();
+    cases
+        .push((
+            crate::operation::get_federation_token::GetFederationTokenInput {
+                duration_seconds: ::std::option::Option::Some(899i32),
+                minimum_session_token_size: ::std::option::Option::None,
+                name: "aa".to_owned(),
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            },
+            "DurationSeconds",
+            "TooSmall",
+        ));
+    cases
+        .push((
+            crate::operation::get_federation_token::GetFederationTokenInput {
+                duration_seconds: ::std::option::Option::Some(129601i32),
+                minimum_session_token_size: ::std::option::Option::None,
+                name: "aa".to_owned(),
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            },
+            "DurationSeconds",
+            "TooLarge",
+        ));
+    cases
+        .push((
+            crate::operation::get_federation_token::GetFederationTokenInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::Some(-1i32),
+                name: "aa".to_owned(),
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            },
+            "MinimumSessionTokenSize",
+            "TooSmall",
+        ));
+    cases
+        .push((
+            crate::operation::get_federation_token::GetFederationTokenInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::Some(4097i32),
+                name: "aa".to_owned(),
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            },
+            "MinimumSessionTokenSize",
+            "TooLarge",
+        ));
+    cases
+        .push((
+            crate::operation::get_federation_token::GetFederationTokenInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                name: "a".to_owned(),
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            },
+            "Name",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::get_federation_token::GetFederationTokenInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                name: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".to_owned(),
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            },
+            "Name",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::get_federation_token::GetFederationTokenInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                name: "\0\0".to_owned(),
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            },
+            "Name",
+            "PatternMismatch",
+        ));
+    cases
+        .push((
+            crate::operation::get_federation_token::GetFederationTokenInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                name: "aa".to_owned(),
+                policy: ::std::option::Option::Some("".to_owned()),
+                policy_arns: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            },
+            "Policy",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::get_federation_token::GetFederationTokenInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                name: "aa".to_owned(),
+                policy: ::std::option::Option::Some("a".repeat(2049usize)),
+                policy_arns: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            },
+            "Policy",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::get_federation_token::GetFederationTokenInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                name: "aa".to_owned(),
+                policy: ::std::option::Option::Some("\0".to_owned()),
+                policy_arns: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            },
+            "Policy",
+            "PatternMismatch",
+        ));
+    cases
+        .push((
+            crate::operation::get_federation_token::GetFederationTokenInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                name: "aa".to_owned(),
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::Some(
+                    ::std::vec![
+                        crate ::types::PolicyDescriptorType { arn :
+                        ::std::option::Option::None, }; 11usize
+                    ],
+                ),
+                tags: ::std::option::Option::None,
+            },
+            "PolicyArns",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::get_federation_token::GetFederationTokenInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                name: "aa".to_owned(),
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::Some(
+                    ::std::vec![
+                        crate ::types::PolicyDescriptorType { arn :
+                        ::std::option::Option::Some("aaaaaaaaaaaaaaaaaaa".to_owned()), }
+                    ],
+                ),
+                tags: ::std::option::Option::None,
+            },
+            "PolicyArns[0].arn",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::get_federation_token::GetFederationTokenInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                name: "aa".to_owned(),
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::Some(
+                    ::std::vec![
+                        crate ::types::PolicyDescriptorType { arn :
+                        ::std::option::Option::Some("a".repeat(2049usize)), }
+                    ],
+                ),
+                tags: ::std::option::Option::None,
+            },
+            "PolicyArns[0].arn",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::get_federation_token::GetFederationTokenInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                name: "aa".to_owned(),
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::Some(
+                    ::std::vec![
+                        crate ::types::PolicyDescriptorType { arn :
+                        ::std::option::Option::Some("\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
+                        .to_owned()), }
+                    ],
+                ),
+                tags: ::std::option::Option::None,
+            },
+            "PolicyArns[0].arn",
+            "PatternMismatch",
+        ));
+    cases
+        .push((
+            crate::operation::get_federation_token::GetFederationTokenInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                name: "aa".to_owned(),
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                tags: ::std::option::Option::Some(
+                    ::std::vec![
+                        crate ::types::Tag { key : "a".to_owned(), value : "a"
+                        .to_owned(), }; 51usize
+                    ],
+                ),
+            },
+            "Tags",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::get_federation_token::GetFederationTokenInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                name: "aa".to_owned(),
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                tags: ::std::option::Option::Some(
+                    ::std::vec![
+                        crate ::types::Tag { key : "".to_owned(), value : "a".to_owned(),
+                        }
+                    ],
+                ),
+            },
+            "Tags[0].Key",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::get_federation_token::GetFederationTokenInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                name: "aa".to_owned(),
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                tags: ::std::option::Option::Some(
+                    ::std::vec![
+                        crate ::types::Tag { key : "a".repeat(129usize), value : "a"
+                        .to_owned(), }
+                    ],
+                ),
+            },
+            "Tags[0].Key",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::get_federation_token::GetFederationTokenInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                name: "aa".to_owned(),
+                policy: ::std::option::Option::None,
+                policy_arns: ::std::option::Option::None,
+                tags: ::std::option::Option::Some(
+                    ::std::vec![
+                        crate ::types::Tag { key : "a".to_owned(), value : "a"
+                        .repeat(257usize), }
+                    ],
+                ),
+            },
+            "Tags[0].Value",
+            "TooLong",
+        ));
     let (client, transport) = no_network_client();
     for (input, field, kind) in cases {
         match now(client.send(input)) {
-            ::std::result::Result::Err(::stsgen_runtime::error::SdkError::Construction(e)) => {
+            ::std::result::Result::Err(
+                ::stsgen_runtime::error::SdkError::Construction(e),
+            ) => {
                 assert_eq!(e.field(), field, "{e}");
                 assert_eq!(violation_name(e.violation()), kind, "{field}: {e}");
                 let text = e.to_string();
@@ -2678,9 +2683,7 @@ fn constraints_reject_before_sending_get_federation_token() {
         }
     }
     assert_eq!(
-        transport.0.load(::std::sync::atomic::Ordering::SeqCst),
-        0,
-        "no request was sent"
+        transport.0.load(::std::sync::atomic::Ordering::SeqCst), 0, "no request was sent"
     );
 }
 #[test]
@@ -2692,119 +2695,131 @@ fn constraints_reject_before_sending_get_scoped_credentials() {
         scoped_session_description: ::std::option::Option::None,
     };
     assert_eq!(
-        base.validate(),
-        ::std::result::Result::Ok(()),
-        "the valid sample passes"
+        base.validate(), ::std::result::Result::Ok(()), "the valid sample passes"
     );
-    let mut cases: ::std::vec::Vec<(
-        crate::operation::get_scoped_credentials::GetScopedCredentialsInput,
-        &str,
-        &str,
-    )> = ::std::vec::Vec::new();
-    cases.push((
-        crate::operation::get_scoped_credentials::GetScopedCredentialsInput {
-            duration_seconds: ::std::option::Option::Some(0i32),
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            scoped_session_description: ::std::option::Option::None,
-        },
-        "DurationSeconds",
-        "TooSmall",
-    ));
-    cases.push((
-        crate::operation::get_scoped_credentials::GetScopedCredentialsInput {
-            duration_seconds: ::std::option::Option::Some(129601i32),
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            scoped_session_description: ::std::option::Option::None,
-        },
-        "DurationSeconds",
-        "TooLarge",
-    ));
-    cases.push((
-        crate::operation::get_scoped_credentials::GetScopedCredentialsInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::Some(-1i32),
-            policy: ::std::option::Option::None,
-            scoped_session_description: ::std::option::Option::None,
-        },
-        "MinimumSessionTokenSize",
-        "TooSmall",
-    ));
-    cases.push((
-        crate::operation::get_scoped_credentials::GetScopedCredentialsInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::Some(4097i32),
-            policy: ::std::option::Option::None,
-            scoped_session_description: ::std::option::Option::None,
-        },
-        "MinimumSessionTokenSize",
-        "TooLarge",
-    ));
-    cases.push((
-        crate::operation::get_scoped_credentials::GetScopedCredentialsInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::Some("".to_owned()),
-            scoped_session_description: ::std::option::Option::None,
-        },
-        "Policy",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::get_scoped_credentials::GetScopedCredentialsInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::Some("a".repeat(2049usize)),
-            scoped_session_description: ::std::option::Option::None,
-        },
-        "Policy",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::get_scoped_credentials::GetScopedCredentialsInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::Some("\0".to_owned()),
-            scoped_session_description: ::std::option::Option::None,
-        },
-        "Policy",
-        "PatternMismatch",
-    ));
-    cases.push((
-        crate::operation::get_scoped_credentials::GetScopedCredentialsInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            scoped_session_description: ::std::option::Option::Some("a".to_owned()),
-        },
-        "ScopedSessionDescription",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::get_scoped_credentials::GetScopedCredentialsInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            scoped_session_description: ::std::option::Option::Some("a".repeat(257usize)),
-        },
-        "ScopedSessionDescription",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::get_scoped_credentials::GetScopedCredentialsInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            scoped_session_description: ::std::option::Option::Some("\0\0".to_owned()),
-        },
-        "ScopedSessionDescription",
-        "PatternMismatch",
-    ));
+    let mut cases: ::std::vec::Vec<
+        (crate::operation::get_scoped_credentials::GetScopedCredentialsInput, &str, &str),
+    > = ::std::vec::Vec::new();
+    cases
+        .push((
+            crate::operation::get_scoped_credentials::GetScopedCredentialsInput {
+                duration_seconds: ::std::option::Option::Some(0i32),
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                scoped_session_description: ::std::option::Option::None,
+            },
+            "DurationSeconds",
+            "TooSmall",
+        ));
+    cases
+        .push((
+            crate::operation::get_scoped_credentials::GetScopedCredentialsInput {
+                duration_seconds: ::std::option::Option::Some(129601i32),
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                scoped_session_description: ::std::option::Option::None,
+            },
+            "DurationSeconds",
+            "TooLarge",
+        ));
+    cases
+        .push((
+            crate::operation::get_scoped_credentials::GetScopedCredentialsInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::Some(-1i32),
+                policy: ::std::option::Option::None,
+                scoped_session_description: ::std::option::Option::None,
+            },
+            "MinimumSessionTokenSize",
+            "TooSmall",
+        ));
+    cases
+        .push((
+            crate::operation::get_scoped_credentials::GetScopedCredentialsInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::Some(4097i32),
+                policy: ::std::option::Option::None,
+                scoped_session_description: ::std::option::Option::None,
+            },
+            "MinimumSessionTokenSize",
+            "TooLarge",
+        ));
+    cases
+        .push((
+            crate::operation::get_scoped_credentials::GetScopedCredentialsInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::Some("".to_owned()),
+                scoped_session_description: ::std::option::Option::None,
+            },
+            "Policy",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::get_scoped_credentials::GetScopedCredentialsInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::Some("a".repeat(2049usize)),
+                scoped_session_description: ::std::option::Option::None,
+            },
+            "Policy",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::get_scoped_credentials::GetScopedCredentialsInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::Some("\0".to_owned()),
+                scoped_session_description: ::std::option::Option::None,
+            },
+            "Policy",
+            "PatternMismatch",
+        ));
+    cases
+        .push((
+            crate::operation::get_scoped_credentials::GetScopedCredentialsInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                scoped_session_description: ::std::option::Option::Some("a".to_owned()),
+            },
+            "ScopedSessionDescription",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::get_scoped_credentials::GetScopedCredentialsInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                scoped_session_description: ::std::option::Option::Some(
+                    "a".repeat(257usize),
+                ),
+            },
+            "ScopedSessionDescription",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::get_scoped_credentials::GetScopedCredentialsInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                scoped_session_description: ::std::option::Option::Some(
+                    "\0\0".to_owned(),
+                ),
+            },
+            "ScopedSessionDescription",
+            "PatternMismatch",
+        ));
     let (client, transport) = no_network_client();
     for (input, field, kind) in cases {
         match now(client.send(input)) {
-            ::std::result::Result::Err(::stsgen_runtime::error::SdkError::Construction(e)) => {
+            ::std::result::Result::Err(
+                ::stsgen_runtime::error::SdkError::Construction(e),
+            ) => {
                 assert_eq!(e.field(), field, "{e}");
                 assert_eq!(violation_name(e.violation()), kind, "{field}: {e}");
                 let text = e.to_string();
@@ -2816,9 +2831,7 @@ fn constraints_reject_before_sending_get_scoped_credentials() {
         }
     }
     assert_eq!(
-        transport.0.load(::std::sync::atomic::Ordering::SeqCst),
-        0,
-        "no request was sent"
+        transport.0.load(::std::sync::atomic::Ordering::SeqCst), 0, "no request was sent"
     );
 }
 #[test]
@@ -2830,119 +2843,129 @@ fn constraints_reject_before_sending_get_session_token() {
         token_code: ::std::option::Option::None,
     };
     assert_eq!(
-        base.validate(),
-        ::std::result::Result::Ok(()),
-        "the valid sample passes"
+        base.validate(), ::std::result::Result::Ok(()), "the valid sample passes"
     );
-    let mut cases: ::std::vec::Vec<(
-        crate::operation::get_session_token::GetSessionTokenInput,
-        &str,
-        &str,
-    )> = ::std::vec::Vec::new();
-    cases.push((
-        crate::operation::get_session_token::GetSessionTokenInput {
-            duration_seconds: ::std::option::Option::Some(899i32),
-            minimum_session_token_size: ::std::option::Option::None,
-            serial_number: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-        },
-        "DurationSeconds",
-        "TooSmall",
-    ));
-    cases.push((
-        crate::operation::get_session_token::GetSessionTokenInput {
-            duration_seconds: ::std::option::Option::Some(129601i32),
-            minimum_session_token_size: ::std::option::Option::None,
-            serial_number: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-        },
-        "DurationSeconds",
-        "TooLarge",
-    ));
-    cases.push((
-        crate::operation::get_session_token::GetSessionTokenInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::Some(-1i32),
-            serial_number: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-        },
-        "MinimumSessionTokenSize",
-        "TooSmall",
-    ));
-    cases.push((
-        crate::operation::get_session_token::GetSessionTokenInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::Some(4097i32),
-            serial_number: ::std::option::Option::None,
-            token_code: ::std::option::Option::None,
-        },
-        "MinimumSessionTokenSize",
-        "TooLarge",
-    ));
-    cases.push((
-        crate::operation::get_session_token::GetSessionTokenInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            serial_number: ::std::option::Option::Some("aaaaaaaa".to_owned()),
-            token_code: ::std::option::Option::None,
-        },
-        "SerialNumber",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::get_session_token::GetSessionTokenInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            serial_number: ::std::option::Option::Some("a".repeat(257usize)),
-            token_code: ::std::option::Option::None,
-        },
-        "SerialNumber",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::get_session_token::GetSessionTokenInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            serial_number: ::std::option::Option::Some("\0\0\0\0\0\0\0\0\0".to_owned()),
-            token_code: ::std::option::Option::None,
-        },
-        "SerialNumber",
-        "PatternMismatch",
-    ));
-    cases.push((
-        crate::operation::get_session_token::GetSessionTokenInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            serial_number: ::std::option::Option::None,
-            token_code: ::std::option::Option::Some("00000".to_owned()),
-        },
-        "TokenCode",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::get_session_token::GetSessionTokenInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            serial_number: ::std::option::Option::None,
-            token_code: ::std::option::Option::Some("0000000".to_owned()),
-        },
-        "TokenCode",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::get_session_token::GetSessionTokenInput {
-            duration_seconds: ::std::option::Option::None,
-            minimum_session_token_size: ::std::option::Option::None,
-            serial_number: ::std::option::Option::None,
-            token_code: ::std::option::Option::Some("\0\0\0\0\0\0".to_owned()),
-        },
-        "TokenCode",
-        "PatternMismatch",
-    ));
+    let mut cases: ::std::vec::Vec<
+        (crate::operation::get_session_token::GetSessionTokenInput, &str, &str),
+    > = ::std::vec::Vec::new();
+    cases
+        .push((
+            crate::operation::get_session_token::GetSessionTokenInput {
+                duration_seconds: ::std::option::Option::Some(899i32),
+                minimum_session_token_size: ::std::option::Option::None,
+                serial_number: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+            },
+            "DurationSeconds",
+            "TooSmall",
+        ));
+    cases
+        .push((
+            crate::operation::get_session_token::GetSessionTokenInput {
+                duration_seconds: ::std::option::Option::Some(129601i32),
+                minimum_session_token_size: ::std::option::Option::None,
+                serial_number: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+            },
+            "DurationSeconds",
+            "TooLarge",
+        ));
+    cases
+        .push((
+            crate::operation::get_session_token::GetSessionTokenInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::Some(-1i32),
+                serial_number: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+            },
+            "MinimumSessionTokenSize",
+            "TooSmall",
+        ));
+    cases
+        .push((
+            crate::operation::get_session_token::GetSessionTokenInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::Some(4097i32),
+                serial_number: ::std::option::Option::None,
+                token_code: ::std::option::Option::None,
+            },
+            "MinimumSessionTokenSize",
+            "TooLarge",
+        ));
+    cases
+        .push((
+            crate::operation::get_session_token::GetSessionTokenInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                serial_number: ::std::option::Option::Some("aaaaaaaa".to_owned()),
+                token_code: ::std::option::Option::None,
+            },
+            "SerialNumber",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::get_session_token::GetSessionTokenInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                serial_number: ::std::option::Option::Some("a".repeat(257usize)),
+                token_code: ::std::option::Option::None,
+            },
+            "SerialNumber",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::get_session_token::GetSessionTokenInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                serial_number: ::std::option::Option::Some(
+                    "\0\0\0\0\0\0\0\0\0".to_owned(),
+                ),
+                token_code: ::std::option::Option::None,
+            },
+            "SerialNumber",
+            "PatternMismatch",
+        ));
+    cases
+        .push((
+            crate::operation::get_session_token::GetSessionTokenInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                serial_number: ::std::option::Option::None,
+                token_code: ::std::option::Option::Some("00000".to_owned()),
+            },
+            "TokenCode",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::get_session_token::GetSessionTokenInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                serial_number: ::std::option::Option::None,
+                token_code: ::std::option::Option::Some("0000000".to_owned()),
+            },
+            "TokenCode",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::get_session_token::GetSessionTokenInput {
+                duration_seconds: ::std::option::Option::None,
+                minimum_session_token_size: ::std::option::Option::None,
+                serial_number: ::std::option::Option::None,
+                token_code: ::std::option::Option::Some("\0\0\0\0\0\0".to_owned()),
+            },
+            "TokenCode",
+            "PatternMismatch",
+        ));
     let (client, transport) = no_network_client();
     for (input, field, kind) in cases {
         match now(client.send(input)) {
-            ::std::result::Result::Err(::stsgen_runtime::error::SdkError::Construction(e)) => {
+            ::std::result::Result::Err(
+                ::stsgen_runtime::error::SdkError::Construction(e),
+            ) => {
                 assert_eq!(e.field(), field, "{e}");
                 assert_eq!(violation_name(e.violation()), kind, "{field}: {e}");
                 let text = e.to_string();
@@ -2954,9 +2977,7 @@ fn constraints_reject_before_sending_get_session_token() {
         }
     }
     assert_eq!(
-        transport.0.load(::std::sync::atomic::Ordering::SeqCst),
-        0,
-        "no request was sent"
+        transport.0.load(::std::sync::atomic::Ordering::SeqCst), 0, "no request was sent"
     );
 }
 #[test]
@@ -2970,211 +2991,232 @@ fn constraints_reject_before_sending_get_web_identity_token() {
         tags: ::std::option::Option::None,
     };
     assert_eq!(
-        base.validate(),
-        ::std::result::Result::Ok(()),
-        "the valid sample passes"
+        base.validate(), ::std::result::Result::Ok(()), "the valid sample passes"
     );
-    let mut cases: ::std::vec::Vec<(
-        crate::operation::get_web_identity_token::GetWebIdentityTokenInput,
-        &str,
-        &str,
-    )> = ::std::vec::Vec::new();
-    cases.push((
-        crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
-            audience: ::std::vec::Vec::new(),
-            duration_seconds: ::std::option::Option::None,
-            scope: ::std::option::Option::None,
-            signing_algorithm: "aaaaa".to_owned(),
-            subject_mode: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-        },
-        "Audience",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
-            audience: ::std::vec!["a".to_owned(); 11usize],
-            duration_seconds: ::std::option::Option::None,
-            scope: ::std::option::Option::None,
-            signing_algorithm: "aaaaa".to_owned(),
-            subject_mode: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-        },
-        "Audience",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
-            audience: ::std::vec!["".to_owned()],
-            duration_seconds: ::std::option::Option::None,
-            scope: ::std::option::Option::None,
-            signing_algorithm: "aaaaa".to_owned(),
-            subject_mode: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-        },
-        "Audience[0]",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
-            audience: ::std::vec!["a".repeat(1001usize)],
-            duration_seconds: ::std::option::Option::None,
-            scope: ::std::option::Option::None,
-            signing_algorithm: "aaaaa".to_owned(),
-            subject_mode: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-        },
-        "Audience[0]",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
-            audience: ::std::vec!["a".to_owned(); 1usize],
-            duration_seconds: ::std::option::Option::Some(59i32),
-            scope: ::std::option::Option::None,
-            signing_algorithm: "aaaaa".to_owned(),
-            subject_mode: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-        },
-        "DurationSeconds",
-        "TooSmall",
-    ));
-    cases.push((
-        crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
-            audience: ::std::vec!["a".to_owned(); 1usize],
-            duration_seconds: ::std::option::Option::Some(3601i32),
-            scope: ::std::option::Option::None,
-            signing_algorithm: "aaaaa".to_owned(),
-            subject_mode: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-        },
-        "DurationSeconds",
-        "TooLarge",
-    ));
-    cases.push((
-        crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
-            audience: ::std::vec!["a".to_owned(); 1usize],
-            duration_seconds: ::std::option::Option::None,
-            scope: ::std::option::Option::Some("".to_owned()),
-            signing_algorithm: "aaaaa".to_owned(),
-            subject_mode: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-        },
-        "Scope",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
-            audience: ::std::vec!["a".to_owned(); 1usize],
-            duration_seconds: ::std::option::Option::None,
-            scope: ::std::option::Option::Some("a".repeat(257usize)),
-            signing_algorithm: "aaaaa".to_owned(),
-            subject_mode: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-        },
-        "Scope",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
-            audience: ::std::vec!["a".to_owned(); 1usize],
-            duration_seconds: ::std::option::Option::None,
-            scope: ::std::option::Option::Some("\0".to_owned()),
-            signing_algorithm: "aaaaa".to_owned(),
-            subject_mode: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-        },
-        "Scope",
-        "PatternMismatch",
-    ));
-    cases.push((
-        crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
-            audience: ::std::vec!["a".to_owned(); 1usize],
-            duration_seconds: ::std::option::Option::None,
-            scope: ::std::option::Option::None,
-            signing_algorithm: "aaaa".to_owned(),
-            subject_mode: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-        },
-        "SigningAlgorithm",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
-            audience: ::std::vec!["a".to_owned(); 1usize],
-            duration_seconds: ::std::option::Option::None,
-            scope: ::std::option::Option::None,
-            signing_algorithm: "aaaaaa".to_owned(),
-            subject_mode: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-        },
-        "SigningAlgorithm",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
-            audience: ::std::vec!["a".to_owned(); 1usize],
-            duration_seconds: ::std::option::Option::None,
-            scope: ::std::option::Option::None,
-            signing_algorithm: "aaaaa".to_owned(),
-            subject_mode: ::std::option::Option::None,
-            tags: ::std::option::Option::Some(::std::vec![
-                crate ::types::Tag { key : "a".to_owned(), value : "a"
-                .to_owned(), }; 51usize
-            ]),
-        },
-        "Tags",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
-            audience: ::std::vec!["a".to_owned(); 1usize],
-            duration_seconds: ::std::option::Option::None,
-            scope: ::std::option::Option::None,
-            signing_algorithm: "aaaaa".to_owned(),
-            subject_mode: ::std::option::Option::None,
-            tags: ::std::option::Option::Some(::std::vec![crate::types::Tag {
-                key: "".to_owned(),
-                value: "a".to_owned(),
-            }]),
-        },
-        "Tags[0].Key",
-        "TooShort",
-    ));
-    cases.push((
-        crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
-            audience: ::std::vec!["a".to_owned(); 1usize],
-            duration_seconds: ::std::option::Option::None,
-            scope: ::std::option::Option::None,
-            signing_algorithm: "aaaaa".to_owned(),
-            subject_mode: ::std::option::Option::None,
-            tags: ::std::option::Option::Some(::std::vec![crate::types::Tag {
-                key: "a".repeat(129usize),
-                value: "a".to_owned(),
-            }]),
-        },
-        "Tags[0].Key",
-        "TooLong",
-    ));
-    cases.push((
-        crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
-            audience: ::std::vec!["a".to_owned(); 1usize],
-            duration_seconds: ::std::option::Option::None,
-            scope: ::std::option::Option::None,
-            signing_algorithm: "aaaaa".to_owned(),
-            subject_mode: ::std::option::Option::None,
-            tags: ::std::option::Option::Some(::std::vec![crate::types::Tag {
-                key: "a".to_owned(),
-                value: "a".repeat(257usize),
-            }]),
-        },
-        "Tags[0].Value",
-        "TooLong",
-    ));
+    let mut cases: ::std::vec::Vec<
+        (crate::operation::get_web_identity_token::GetWebIdentityTokenInput, &str, &str),
+    > = ::std::vec::Vec::new();
+    cases
+        .push((
+            crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
+                audience: ::std::vec::Vec::new(),
+                duration_seconds: ::std::option::Option::None,
+                scope: ::std::option::Option::None,
+                signing_algorithm: "aaaaa".to_owned(),
+                subject_mode: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            },
+            "Audience",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
+                audience: ::std::vec!["a".to_owned(); 11usize],
+                duration_seconds: ::std::option::Option::None,
+                scope: ::std::option::Option::None,
+                signing_algorithm: "aaaaa".to_owned(),
+                subject_mode: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            },
+            "Audience",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
+                audience: ::std::vec!["".to_owned()],
+                duration_seconds: ::std::option::Option::None,
+                scope: ::std::option::Option::None,
+                signing_algorithm: "aaaaa".to_owned(),
+                subject_mode: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            },
+            "Audience[0]",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
+                audience: ::std::vec!["a".repeat(1001usize)],
+                duration_seconds: ::std::option::Option::None,
+                scope: ::std::option::Option::None,
+                signing_algorithm: "aaaaa".to_owned(),
+                subject_mode: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            },
+            "Audience[0]",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
+                audience: ::std::vec!["a".to_owned(); 1usize],
+                duration_seconds: ::std::option::Option::Some(59i32),
+                scope: ::std::option::Option::None,
+                signing_algorithm: "aaaaa".to_owned(),
+                subject_mode: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            },
+            "DurationSeconds",
+            "TooSmall",
+        ));
+    cases
+        .push((
+            crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
+                audience: ::std::vec!["a".to_owned(); 1usize],
+                duration_seconds: ::std::option::Option::Some(3601i32),
+                scope: ::std::option::Option::None,
+                signing_algorithm: "aaaaa".to_owned(),
+                subject_mode: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            },
+            "DurationSeconds",
+            "TooLarge",
+        ));
+    cases
+        .push((
+            crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
+                audience: ::std::vec!["a".to_owned(); 1usize],
+                duration_seconds: ::std::option::Option::None,
+                scope: ::std::option::Option::Some("".to_owned()),
+                signing_algorithm: "aaaaa".to_owned(),
+                subject_mode: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            },
+            "Scope",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
+                audience: ::std::vec!["a".to_owned(); 1usize],
+                duration_seconds: ::std::option::Option::None,
+                scope: ::std::option::Option::Some("a".repeat(257usize)),
+                signing_algorithm: "aaaaa".to_owned(),
+                subject_mode: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            },
+            "Scope",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
+                audience: ::std::vec!["a".to_owned(); 1usize],
+                duration_seconds: ::std::option::Option::None,
+                scope: ::std::option::Option::Some("\0".to_owned()),
+                signing_algorithm: "aaaaa".to_owned(),
+                subject_mode: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            },
+            "Scope",
+            "PatternMismatch",
+        ));
+    cases
+        .push((
+            crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
+                audience: ::std::vec!["a".to_owned(); 1usize],
+                duration_seconds: ::std::option::Option::None,
+                scope: ::std::option::Option::None,
+                signing_algorithm: "aaaa".to_owned(),
+                subject_mode: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            },
+            "SigningAlgorithm",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
+                audience: ::std::vec!["a".to_owned(); 1usize],
+                duration_seconds: ::std::option::Option::None,
+                scope: ::std::option::Option::None,
+                signing_algorithm: "aaaaaa".to_owned(),
+                subject_mode: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            },
+            "SigningAlgorithm",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
+                audience: ::std::vec!["a".to_owned(); 1usize],
+                duration_seconds: ::std::option::Option::None,
+                scope: ::std::option::Option::None,
+                signing_algorithm: "aaaaa".to_owned(),
+                subject_mode: ::std::option::Option::None,
+                tags: ::std::option::Option::Some(
+                    ::std::vec![
+                        crate ::types::Tag { key : "a".to_owned(), value : "a"
+                        .to_owned(), }; 51usize
+                    ],
+                ),
+            },
+            "Tags",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
+                audience: ::std::vec!["a".to_owned(); 1usize],
+                duration_seconds: ::std::option::Option::None,
+                scope: ::std::option::Option::None,
+                signing_algorithm: "aaaaa".to_owned(),
+                subject_mode: ::std::option::Option::None,
+                tags: ::std::option::Option::Some(
+                    ::std::vec![
+                        crate ::types::Tag { key : "".to_owned(), value : "a".to_owned(),
+                        }
+                    ],
+                ),
+            },
+            "Tags[0].Key",
+            "TooShort",
+        ));
+    cases
+        .push((
+            crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
+                audience: ::std::vec!["a".to_owned(); 1usize],
+                duration_seconds: ::std::option::Option::None,
+                scope: ::std::option::Option::None,
+                signing_algorithm: "aaaaa".to_owned(),
+                subject_mode: ::std::option::Option::None,
+                tags: ::std::option::Option::Some(
+                    ::std::vec![
+                        crate ::types::Tag { key : "a".repeat(129usize), value : "a"
+                        .to_owned(), }
+                    ],
+                ),
+            },
+            "Tags[0].Key",
+            "TooLong",
+        ));
+    cases
+        .push((
+            crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
+                audience: ::std::vec!["a".to_owned(); 1usize],
+                duration_seconds: ::std::option::Option::None,
+                scope: ::std::option::Option::None,
+                signing_algorithm: "aaaaa".to_owned(),
+                subject_mode: ::std::option::Option::None,
+                tags: ::std::option::Option::Some(
+                    ::std::vec![
+                        crate ::types::Tag { key : "a".to_owned(), value : "a"
+                        .repeat(257usize), }
+                    ],
+                ),
+            },
+            "Tags[0].Value",
+            "TooLong",
+        ));
     let (client, transport) = no_network_client();
     for (input, field, kind) in cases {
         match now(client.send(input)) {
-            ::std::result::Result::Err(::stsgen_runtime::error::SdkError::Construction(e)) => {
+            ::std::result::Result::Err(
+                ::stsgen_runtime::error::SdkError::Construction(e),
+            ) => {
                 assert_eq!(e.field(), field, "{e}");
                 assert_eq!(violation_name(e.violation()), kind, "{field}: {e}");
                 let text = e.to_string();
@@ -3186,8 +3228,6 @@ fn constraints_reject_before_sending_get_web_identity_token() {
         }
     }
     assert_eq!(
-        transport.0.load(::std::sync::atomic::Ordering::SeqCst),
-        0,
-        "no request was sent"
+        transport.0.load(::std::sync::atomic::Ordering::SeqCst), 0, "no request was sent"
     );
 }

@@ -596,23 +596,26 @@ impl Action {
                 &INFO
             }
             Self::TagSession => {
-                static INFO: ::stsgen_runtime::iam::ActionInfo =
-                    ::stsgen_runtime::iam::ActionInfo::new(
+                static INFO: ::stsgen_runtime::iam::ActionInfo = ::stsgen_runtime::iam::ActionInfo::new(
                         "sts:TagSession",
                         "TagSession",
                         ::stsgen_runtime::iam::AccessLevel::Tagging,
                     )
                     .with_description("Grants permission to add tags to a STS session")
-                    .with_resource_types(&[
-                        ::stsgen_runtime::iam::ResourceTypeRef::new("role", false),
-                        ::stsgen_runtime::iam::ResourceTypeRef::new("user", false),
-                    ])
-                    .with_condition_keys(&[
-                        "aws:TagKeys",
-                        "aws:RequestTag/${TagKey}",
-                        "sts:TransitiveTagKeys",
-                        "saml:aud",
-                    ])
+                    .with_resource_types(
+                        &[
+                            ::stsgen_runtime::iam::ResourceTypeRef::new("role", false),
+                            ::stsgen_runtime::iam::ResourceTypeRef::new("user", false),
+                        ],
+                    )
+                    .with_condition_keys(
+                        &[
+                            "aws:TagKeys",
+                            "aws:RequestTag/${TagKey}",
+                            "sts:TransitiveTagKeys",
+                            "saml:aud",
+                        ],
+                    )
                     .with_documentation_url(
                         "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html",
                     );
@@ -667,26 +670,32 @@ impl Action {
         self.operation().is_none()
     }
     /// The actions with the given access level, sorted by name.
-    pub fn by_access_level(level: ::stsgen_runtime::iam::AccessLevel) -> &'static [Action] {
+    pub fn by_access_level(
+        level: ::stsgen_runtime::iam::AccessLevel,
+    ) -> &'static [Action] {
         match level {
-            ::stsgen_runtime::iam::AccessLevel::Read => &[
-                Self::GetAccessKeyInfo,
-                Self::GetCallerIdentity,
-                Self::GetFederationToken,
-                Self::GetServiceBearerToken,
-                Self::GetSessionToken,
-            ],
-            ::stsgen_runtime::iam::AccessLevel::Write => &[
-                Self::AssumeRole,
-                Self::AssumeRoleWithSaml,
-                Self::AssumeRoleWithWebIdentity,
-                Self::AssumeRoot,
-                Self::DecodeAuthorizationMessage,
-                Self::GetDelegatedAccessToken,
-                Self::GetWebIdentityToken,
-                Self::SetContext,
-                Self::SetSourceIdentity,
-            ],
+            ::stsgen_runtime::iam::AccessLevel::Read => {
+                &[
+                    Self::GetAccessKeyInfo,
+                    Self::GetCallerIdentity,
+                    Self::GetFederationToken,
+                    Self::GetServiceBearerToken,
+                    Self::GetSessionToken,
+                ]
+            }
+            ::stsgen_runtime::iam::AccessLevel::Write => {
+                &[
+                    Self::AssumeRole,
+                    Self::AssumeRoleWithSaml,
+                    Self::AssumeRoleWithWebIdentity,
+                    Self::AssumeRoot,
+                    Self::DecodeAuthorizationMessage,
+                    Self::GetDelegatedAccessToken,
+                    Self::GetWebIdentityToken,
+                    Self::SetContext,
+                    Self::SetSourceIdentity,
+                ]
+            }
             ::stsgen_runtime::iam::AccessLevel::Tagging => {
                 &[Self::TagGetWebIdentityToken, Self::TagSession]
             }
@@ -721,11 +730,15 @@ impl ::std::str::FromStr for Action {
             "setsourceidentity" => Ok(Self::SetSourceIdentity),
             "taggetwebidentitytoken" => Ok(Self::TagGetWebIdentityToken),
             "tagsession" => Ok(Self::TagSession),
-            _ => Err(::stsgen_runtime::iam::ParseActionError::new(
-                ::stsgen_runtime::iam::ParseActionErrorKind::UnknownAction,
-                s,
-                SERVICE_PREFIX,
-            )),
+            _ => {
+                Err(
+                    ::stsgen_runtime::iam::ParseActionError::new(
+                        ::stsgen_runtime::iam::ParseActionErrorKind::UnknownAction,
+                        s,
+                        SERVICE_PREFIX,
+                    ),
+                )
+            }
         }
     }
 }
@@ -802,55 +815,48 @@ impl ResourceType {
     pub fn info(&self) -> &'static ::stsgen_runtime::iam::ResourceTypeInfo {
         match *self {
             Self::ContextProvider => {
-                static INFO: ::stsgen_runtime::iam::ResourceTypeInfo =
-                    ::stsgen_runtime::iam::ResourceTypeInfo::new(
-                        "context-provider",
-                        "arn:${Partition}:iam::aws:contextProvider/${ContextProviderName}",
-                    );
+                static INFO: ::stsgen_runtime::iam::ResourceTypeInfo = ::stsgen_runtime::iam::ResourceTypeInfo::new(
+                    "context-provider",
+                    "arn:${Partition}:iam::aws:contextProvider/${ContextProviderName}",
+                );
                 &INFO
             }
             Self::FederatedUser => {
-                static INFO: ::stsgen_runtime::iam::ResourceTypeInfo =
-                    ::stsgen_runtime::iam::ResourceTypeInfo::new(
-                        "federated-user",
-                        "arn:${Partition}:sts::${Account}:federated-user/${FederatedUserName}",
-                    );
+                static INFO: ::stsgen_runtime::iam::ResourceTypeInfo = ::stsgen_runtime::iam::ResourceTypeInfo::new(
+                    "federated-user",
+                    "arn:${Partition}:sts::${Account}:federated-user/${FederatedUserName}",
+                );
                 &INFO
             }
             Self::Role => {
-                static INFO: ::stsgen_runtime::iam::ResourceTypeInfo =
-                    ::stsgen_runtime::iam::ResourceTypeInfo::new(
+                static INFO: ::stsgen_runtime::iam::ResourceTypeInfo = ::stsgen_runtime::iam::ResourceTypeInfo::new(
                         "role",
                         "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}",
                     )
-                    .with_condition_keys(&[
-                        "aws:ResourceTag/${TagKey}",
-                        "iam:ResourceTag/${TagKey}",
-                    ]);
+                    .with_condition_keys(
+                        &["aws:ResourceTag/${TagKey}", "iam:ResourceTag/${TagKey}"],
+                    );
                 &INFO
             }
             Self::RootUser => {
-                static INFO: ::stsgen_runtime::iam::ResourceTypeInfo =
-                    ::stsgen_runtime::iam::ResourceTypeInfo::new(
-                        "root-user",
-                        "arn:${Partition}:iam::${Account}:root",
-                    );
+                static INFO: ::stsgen_runtime::iam::ResourceTypeInfo = ::stsgen_runtime::iam::ResourceTypeInfo::new(
+                    "root-user",
+                    "arn:${Partition}:iam::${Account}:root",
+                );
                 &INFO
             }
             Self::SelfSession => {
-                static INFO: ::stsgen_runtime::iam::ResourceTypeInfo =
-                    ::stsgen_runtime::iam::ResourceTypeInfo::new(
-                        "self-session",
-                        "arn:${Partition}:sts::${Account}:self",
-                    );
+                static INFO: ::stsgen_runtime::iam::ResourceTypeInfo = ::stsgen_runtime::iam::ResourceTypeInfo::new(
+                    "self-session",
+                    "arn:${Partition}:sts::${Account}:self",
+                );
                 &INFO
             }
             Self::User => {
-                static INFO: ::stsgen_runtime::iam::ResourceTypeInfo =
-                    ::stsgen_runtime::iam::ResourceTypeInfo::new(
-                        "user",
-                        "arn:${Partition}:iam::${Account}:user/${UserNameWithPath}",
-                    );
+                static INFO: ::stsgen_runtime::iam::ResourceTypeInfo = ::stsgen_runtime::iam::ResourceTypeInfo::new(
+                    "user",
+                    "arn:${Partition}:iam::${Account}:user/${UserNameWithPath}",
+                );
                 &INFO
             }
         }
@@ -869,7 +875,10 @@ impl ::std::str::FromStr for ResourceType {
             .iter()
             .copied()
             .find(|r| r.name().eq_ignore_ascii_case(s))
-            .ok_or_else(|| ::stsgen_runtime::iam::ParseNameError::new("resource type", s))
+            .ok_or_else(|| ::stsgen_runtime::iam::ParseNameError::new(
+                "resource type",
+                s,
+            ))
     }
 }
 /// The ARN of a [`context-provider`](ResourceType::ContextProvider) resource: `arn:${Partition}:iam::aws:contextProvider/${ContextProviderName}`.
@@ -886,7 +895,10 @@ impl ContextProviderArn {
     /// The resource type whose ARN this is.
     pub const RESOURCE_TYPE: ResourceType = ResourceType::ContextProvider;
     /// An ARN from the template's variables, in template order: `${Partition}`, `${ContextProviderName}`.
-    pub fn new(partition: impl Into<String>, context_provider_name: impl Into<String>) -> Self {
+    pub fn new(
+        partition: impl Into<String>,
+        context_provider_name: impl Into<String>,
+    ) -> Self {
         Self {
             partition: partition.into(),
             context_provider_name: context_provider_name.into(),
@@ -1511,59 +1523,93 @@ impl ConditionKey {
     pub const fn key_type(&self) -> ::stsgen_runtime::iam::ConditionKeyType {
         match *self {
             Self::AccountsGoogleComAud => ::stsgen_runtime::iam::ConditionKeyType::String,
-            Self::AccountsGoogleComOaud => ::stsgen_runtime::iam::ConditionKeyType::String,
+            Self::AccountsGoogleComOaud => {
+                ::stsgen_runtime::iam::ConditionKeyType::String
+            }
             Self::AccountsGoogleComSub => ::stsgen_runtime::iam::ConditionKeyType::String,
             Self::AwsRequestTag => ::stsgen_runtime::iam::ConditionKeyType::String,
             Self::AwsResourceTag => ::stsgen_runtime::iam::ConditionKeyType::String,
             Self::AwsTagKeys => ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString,
-            Self::CognitoIdentityAmazonawsComAmr => ::stsgen_runtime::iam::ConditionKeyType::String,
-            Self::CognitoIdentityAmazonawsComAud => ::stsgen_runtime::iam::ConditionKeyType::String,
-            Self::CognitoIdentityAmazonawsComSub => ::stsgen_runtime::iam::ConditionKeyType::String,
-            Self::GraphFacebookComAppId => ::stsgen_runtime::iam::ConditionKeyType::String,
+            Self::CognitoIdentityAmazonawsComAmr => {
+                ::stsgen_runtime::iam::ConditionKeyType::String
+            }
+            Self::CognitoIdentityAmazonawsComAud => {
+                ::stsgen_runtime::iam::ConditionKeyType::String
+            }
+            Self::CognitoIdentityAmazonawsComSub => {
+                ::stsgen_runtime::iam::ConditionKeyType::String
+            }
+            Self::GraphFacebookComAppId => {
+                ::stsgen_runtime::iam::ConditionKeyType::String
+            }
             Self::GraphFacebookComId => ::stsgen_runtime::iam::ConditionKeyType::String,
             Self::IamResourceTag => ::stsgen_runtime::iam::ConditionKeyType::String,
             Self::SamlAud => ::stsgen_runtime::iam::ConditionKeyType::String,
             Self::SamlCn => ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString,
             Self::SamlCommonName => ::stsgen_runtime::iam::ConditionKeyType::String,
             Self::SamlDoc => ::stsgen_runtime::iam::ConditionKeyType::String,
-            Self::SamlEduorghomepageuri => ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString,
+            Self::SamlEduorghomepageuri => {
+                ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString
+            }
             Self::SamlEduorgidentityauthnpolicyuri => {
                 ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString
             }
-            Self::SamlEduorglegalname => ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString,
-            Self::SamlEduorgsuperioruri => ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString,
-            Self::SamlEduorgwhitepagesuri => ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString,
+            Self::SamlEduorglegalname => {
+                ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString
+            }
+            Self::SamlEduorgsuperioruri => {
+                ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString
+            }
+            Self::SamlEduorgwhitepagesuri => {
+                ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString
+            }
             Self::SamlEdupersonaffiliation => {
                 ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString
             }
-            Self::SamlEdupersonassurance => ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString,
+            Self::SamlEdupersonassurance => {
+                ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString
+            }
             Self::SamlEdupersonentitlement => {
                 ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString
             }
-            Self::SamlEdupersonnickname => ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString,
+            Self::SamlEdupersonnickname => {
+                ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString
+            }
             Self::SamlEdupersonorgdn => ::stsgen_runtime::iam::ConditionKeyType::String,
-            Self::SamlEdupersonorgunitdn => ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString,
+            Self::SamlEdupersonorgunitdn => {
+                ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString
+            }
             Self::SamlEdupersonprimaryaffiliation => {
                 ::stsgen_runtime::iam::ConditionKeyType::String
             }
-            Self::SamlEdupersonprimaryorgunitdn => ::stsgen_runtime::iam::ConditionKeyType::String,
-            Self::SamlEdupersonprincipalname => ::stsgen_runtime::iam::ConditionKeyType::String,
+            Self::SamlEdupersonprimaryorgunitdn => {
+                ::stsgen_runtime::iam::ConditionKeyType::String
+            }
+            Self::SamlEdupersonprincipalname => {
+                ::stsgen_runtime::iam::ConditionKeyType::String
+            }
             Self::SamlEdupersonscopedaffiliation => {
                 ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString
             }
-            Self::SamlEdupersontargetedid => ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString,
+            Self::SamlEdupersontargetedid => {
+                ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString
+            }
             Self::SamlGivenName => ::stsgen_runtime::iam::ConditionKeyType::String,
             Self::SamlIss => ::stsgen_runtime::iam::ConditionKeyType::String,
             Self::SamlMail => ::stsgen_runtime::iam::ConditionKeyType::String,
             Self::SamlName => ::stsgen_runtime::iam::ConditionKeyType::String,
             Self::SamlNamequalifier => ::stsgen_runtime::iam::ConditionKeyType::String,
-            Self::SamlOrganizationStatus => ::stsgen_runtime::iam::ConditionKeyType::String,
+            Self::SamlOrganizationStatus => {
+                ::stsgen_runtime::iam::ConditionKeyType::String
+            }
             Self::SamlPrimaryGroupSid => ::stsgen_runtime::iam::ConditionKeyType::String,
             Self::SamlSub => ::stsgen_runtime::iam::ConditionKeyType::String,
             Self::SamlSubType => ::stsgen_runtime::iam::ConditionKeyType::String,
             Self::SamlSurname => ::stsgen_runtime::iam::ConditionKeyType::String,
             Self::SamlUid => ::stsgen_runtime::iam::ConditionKeyType::String,
-            Self::SamlX500UniqueIdentifier => ::stsgen_runtime::iam::ConditionKeyType::String,
+            Self::SamlX500UniqueIdentifier => {
+                ::stsgen_runtime::iam::ConditionKeyType::String
+            }
             Self::StsAwsServiceName => ::stsgen_runtime::iam::ConditionKeyType::String,
             Self::StsDurationSeconds => ::stsgen_runtime::iam::ConditionKeyType::Numeric,
             Self::StsExternalId => ::stsgen_runtime::iam::ConditionKeyType::String,
@@ -1571,12 +1617,16 @@ impl ConditionKey {
                 ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString
             }
             Self::StsRequestContext => ::stsgen_runtime::iam::ConditionKeyType::String,
-            Self::StsRequestContextProviders => ::stsgen_runtime::iam::ConditionKeyType::ArrayOfArn,
+            Self::StsRequestContextProviders => {
+                ::stsgen_runtime::iam::ConditionKeyType::ArrayOfArn
+            }
             Self::StsRoleSessionName => ::stsgen_runtime::iam::ConditionKeyType::String,
             Self::StsSigningAlgorithm => ::stsgen_runtime::iam::ConditionKeyType::String,
             Self::StsSourceIdentity => ::stsgen_runtime::iam::ConditionKeyType::String,
             Self::StsTaskPolicyArn => ::stsgen_runtime::iam::ConditionKeyType::String,
-            Self::StsTransitiveTagKeys => ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString,
+            Self::StsTransitiveTagKeys => {
+                ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString
+            }
             Self::WwwAmazonComAppId => ::stsgen_runtime::iam::ConditionKeyType::String,
             Self::WwwAmazonComUserId => ::stsgen_runtime::iam::ConditionKeyType::String,
         }
@@ -1647,8 +1697,7 @@ impl ConditionKey {
     pub fn info(&self) -> &'static ::stsgen_runtime::iam::ConditionKeyInfo {
         match *self {
             Self::AccountsGoogleComAud => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "accounts.google.com:aud",
                         ::stsgen_runtime::iam::ConditionKeyType::String,
                     )
@@ -1656,8 +1705,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::AccountsGoogleComOaud => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "accounts.google.com:oaud",
                         ::stsgen_runtime::iam::ConditionKeyType::String,
                     )
@@ -1665,8 +1713,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::AccountsGoogleComSub => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "accounts.google.com:sub",
                         ::stsgen_runtime::iam::ConditionKeyType::String,
                     )
@@ -1676,28 +1723,29 @@ impl ConditionKey {
                 &INFO
             }
             Self::AwsRequestTag => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "aws:RequestTag/${TagKey}",
                         ::stsgen_runtime::iam::ConditionKeyType::String,
                     )
-                    .with_description("Filters access by the tags that are passed in the request")
+                    .with_description(
+                        "Filters access by the tags that are passed in the request",
+                    )
                     .with_template_variable("TagKey");
                 &INFO
             }
             Self::AwsResourceTag => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "aws:ResourceTag/${TagKey}",
                         ::stsgen_runtime::iam::ConditionKeyType::String,
                     )
-                    .with_description("Filters access by the tags associated with the resource")
+                    .with_description(
+                        "Filters access by the tags associated with the resource",
+                    )
                     .with_template_variable("TagKey");
                 &INFO
             }
             Self::AwsTagKeys => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "aws:TagKeys",
                         ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString,
                     )
@@ -1707,26 +1755,27 @@ impl ConditionKey {
                 &INFO
             }
             Self::CognitoIdentityAmazonawsComAmr => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "cognito-identity.amazonaws.com:amr",
                         ::stsgen_runtime::iam::ConditionKeyType::String,
                     )
-                    .with_description("Filters access by the login information for Amazon Cognito");
+                    .with_description(
+                        "Filters access by the login information for Amazon Cognito",
+                    );
                 &INFO
             }
             Self::CognitoIdentityAmazonawsComAud => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "cognito-identity.amazonaws.com:aud",
                         ::stsgen_runtime::iam::ConditionKeyType::String,
                     )
-                    .with_description("Filters access by the Amazon Cognito identity pool ID");
+                    .with_description(
+                        "Filters access by the Amazon Cognito identity pool ID",
+                    );
                 &INFO
             }
             Self::CognitoIdentityAmazonawsComSub => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "cognito-identity.amazonaws.com:sub",
                         ::stsgen_runtime::iam::ConditionKeyType::String,
                     )
@@ -1736,8 +1785,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::GraphFacebookComAppId => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "graph.facebook.com:app_id",
                         ::stsgen_runtime::iam::ConditionKeyType::String,
                     )
@@ -1745,8 +1793,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::GraphFacebookComId => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "graph.facebook.com:id",
                         ::stsgen_runtime::iam::ConditionKeyType::String,
                     )
@@ -1765,8 +1812,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::SamlAud => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "saml:aud",
                         ::stsgen_runtime::iam::ConditionKeyType::String,
                     )
@@ -1776,8 +1822,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::SamlCn => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "saml:cn",
                         ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString,
                     )
@@ -1785,8 +1830,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::SamlCommonName => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "saml:commonName",
                         ::stsgen_runtime::iam::ConditionKeyType::String,
                     )
@@ -1794,8 +1838,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::SamlDoc => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "saml:doc",
                         ::stsgen_runtime::iam::ConditionKeyType::String,
                     )
@@ -1805,8 +1848,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::SamlEduorghomepageuri => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "saml:eduorghomepageuri",
                         ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString,
                     )
@@ -1814,8 +1856,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::SamlEduorgidentityauthnpolicyuri => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "saml:eduorgidentityauthnpolicyuri",
                         ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString,
                     )
@@ -1823,8 +1864,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::SamlEduorglegalname => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "saml:eduorglegalname",
                         ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString,
                     )
@@ -1832,8 +1872,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::SamlEduorgsuperioruri => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "saml:eduorgsuperioruri",
                         ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString,
                     )
@@ -1841,8 +1880,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::SamlEduorgwhitepagesuri => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "saml:eduorgwhitepagesuri",
                         ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString,
                     )
@@ -1850,8 +1888,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::SamlEdupersonaffiliation => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "saml:edupersonaffiliation",
                         ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString,
                     )
@@ -1859,8 +1896,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::SamlEdupersonassurance => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "saml:edupersonassurance",
                         ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString,
                     )
@@ -1868,8 +1904,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::SamlEdupersonentitlement => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "saml:edupersonentitlement",
                         ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString,
                     )
@@ -1877,8 +1912,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::SamlEdupersonnickname => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "saml:edupersonnickname",
                         ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString,
                     )
@@ -1886,8 +1920,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::SamlEdupersonorgdn => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "saml:edupersonorgdn",
                         ::stsgen_runtime::iam::ConditionKeyType::String,
                     )
@@ -1895,8 +1928,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::SamlEdupersonorgunitdn => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "saml:edupersonorgunitdn",
                         ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString,
                     )
@@ -1904,8 +1936,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::SamlEdupersonprimaryaffiliation => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "saml:edupersonprimaryaffiliation",
                         ::stsgen_runtime::iam::ConditionKeyType::String,
                     )
@@ -1913,8 +1944,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::SamlEdupersonprimaryorgunitdn => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "saml:edupersonprimaryorgunitdn",
                         ::stsgen_runtime::iam::ConditionKeyType::String,
                     )
@@ -1922,8 +1952,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::SamlEdupersonprincipalname => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "saml:edupersonprincipalname",
                         ::stsgen_runtime::iam::ConditionKeyType::String,
                     )
@@ -1931,8 +1960,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::SamlEdupersonscopedaffiliation => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "saml:edupersonscopedaffiliation",
                         ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString,
                     )
@@ -1940,8 +1968,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::SamlEdupersontargetedid => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "saml:edupersontargetedid",
                         ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString,
                     )
@@ -1949,8 +1976,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::SamlGivenName => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "saml:givenName",
                         ::stsgen_runtime::iam::ConditionKeyType::String,
                     )
@@ -1958,8 +1984,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::SamlIss => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "saml:iss",
                         ::stsgen_runtime::iam::ConditionKeyType::String,
                     )
@@ -1969,8 +1994,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::SamlMail => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "saml:mail",
                         ::stsgen_runtime::iam::ConditionKeyType::String,
                     )
@@ -1978,8 +2002,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::SamlName => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "saml:name",
                         ::stsgen_runtime::iam::ConditionKeyType::String,
                     )
@@ -1997,17 +2020,17 @@ impl ConditionKey {
                 &INFO
             }
             Self::SamlOrganizationStatus => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "saml:organizationStatus",
                         ::stsgen_runtime::iam::ConditionKeyType::String,
                     )
-                    .with_description("Filters access by the organizationStatus attribute");
+                    .with_description(
+                        "Filters access by the organizationStatus attribute",
+                    );
                 &INFO
             }
             Self::SamlPrimaryGroupSid => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "saml:primaryGroupSID",
                         ::stsgen_runtime::iam::ConditionKeyType::String,
                     )
@@ -2015,8 +2038,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::SamlSub => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "saml:sub",
                         ::stsgen_runtime::iam::ConditionKeyType::String,
                     )
@@ -2026,8 +2048,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::SamlSubType => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "saml:sub_type",
                         ::stsgen_runtime::iam::ConditionKeyType::String,
                     )
@@ -2037,8 +2058,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::SamlSurname => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "saml:surname",
                         ::stsgen_runtime::iam::ConditionKeyType::String,
                     )
@@ -2046,8 +2066,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::SamlUid => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "saml:uid",
                         ::stsgen_runtime::iam::ConditionKeyType::String,
                     )
@@ -2055,8 +2074,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::SamlX500UniqueIdentifier => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "saml:x500UniqueIdentifier",
                         ::stsgen_runtime::iam::ConditionKeyType::String,
                     )
@@ -2064,8 +2082,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::StsAwsServiceName => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "sts:AWSServiceName",
                         ::stsgen_runtime::iam::ConditionKeyType::String,
                     )
@@ -2095,8 +2112,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::StsIdentityTokenAudience => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "sts:IdentityTokenAudience",
                         ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString,
                     )
@@ -2117,8 +2133,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::StsRequestContextProviders => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "sts:RequestContextProviders",
                         ::stsgen_runtime::iam::ConditionKeyType::ArrayOfArn,
                     )
@@ -2126,8 +2141,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::StsRoleSessionName => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "sts:RoleSessionName",
                         ::stsgen_runtime::iam::ConditionKeyType::String,
                     )
@@ -2137,8 +2151,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::StsSigningAlgorithm => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "sts:SigningAlgorithm",
                         ::stsgen_runtime::iam::ConditionKeyType::String,
                     )
@@ -2148,8 +2161,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::StsSourceIdentity => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "sts:SourceIdentity",
                         ::stsgen_runtime::iam::ConditionKeyType::String,
                     )
@@ -2159,8 +2171,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::StsTaskPolicyArn => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "sts:TaskPolicyArn",
                         ::stsgen_runtime::iam::ConditionKeyType::String,
                     )
@@ -2168,8 +2179,7 @@ impl ConditionKey {
                 &INFO
             }
             Self::StsTransitiveTagKeys => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "sts:TransitiveTagKeys",
                         ::stsgen_runtime::iam::ConditionKeyType::ArrayOfString,
                     )
@@ -2179,17 +2189,17 @@ impl ConditionKey {
                 &INFO
             }
             Self::WwwAmazonComAppId => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "www.amazon.com:app_id",
                         ::stsgen_runtime::iam::ConditionKeyType::String,
                     )
-                    .with_description("Filters access by the Login with Amazon application ID");
+                    .with_description(
+                        "Filters access by the Login with Amazon application ID",
+                    );
                 &INFO
             }
             Self::WwwAmazonComUserId => {
-                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo =
-                    ::stsgen_runtime::iam::ConditionKeyInfo::new(
+                static INFO: ::stsgen_runtime::iam::ConditionKeyInfo = ::stsgen_runtime::iam::ConditionKeyInfo::new(
                         "www.amazon.com:user_id",
                         ::stsgen_runtime::iam::ConditionKeyType::String,
                     )
@@ -2234,7 +2244,10 @@ impl ::std::str::FromStr for ConditionKey {
             .iter()
             .copied()
             .find(|k| k.matches(s))
-            .ok_or_else(|| ::stsgen_runtime::iam::ParseNameError::new("condition key", s))
+            .ok_or_else(|| ::stsgen_runtime::iam::ParseNameError::new(
+                "condition key",
+                s,
+            ))
     }
 }
 /// Policy documents, statements, typed operators and the linter (re-exported from the
@@ -2325,18 +2338,22 @@ pub mod keys {
     /// `aws:RequestTag/${TagKey}` (String) for one value of `TagKey`. Filters access by the tags that are passed in the request.
     pub fn aws_request_tag(
         tag_key: &str,
-    ) -> ::stsgen_runtime::iam::policy::TypedKey<::stsgen_runtime::iam::policy::StringType> {
-        ::stsgen_runtime::iam::policy::TypedKey::owned(super::ConditionKey::aws_request_tag(
-            tag_key,
-        ))
+    ) -> ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > {
+        ::stsgen_runtime::iam::policy::TypedKey::owned(
+            super::ConditionKey::aws_request_tag(tag_key),
+        )
     }
     /// `aws:ResourceTag/${TagKey}` (String) for one value of `TagKey`. Filters access by the tags associated with the resource.
     pub fn aws_resource_tag(
         tag_key: &str,
-    ) -> ::stsgen_runtime::iam::policy::TypedKey<::stsgen_runtime::iam::policy::StringType> {
-        ::stsgen_runtime::iam::policy::TypedKey::owned(super::ConditionKey::aws_resource_tag(
-            tag_key,
-        ))
+    ) -> ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > {
+        ::stsgen_runtime::iam::policy::TypedKey::owned(
+            super::ConditionKey::aws_resource_tag(tag_key),
+        )
     }
     /// `aws:TagKeys` (ArrayOfString). Filters access by the tag keys that are passed in the request.
     pub const AWS_TAG_KEYS: ::stsgen_runtime::iam::policy::TypedKey<
@@ -2345,15 +2362,21 @@ pub mod keys {
     /// `cognito-identity.amazonaws.com:amr` (String). Filters access by the login information for Amazon Cognito.
     pub const COGNITO_IDENTITY_AMAZONAWS_COM_AMR: ::stsgen_runtime::iam::policy::TypedKey<
         ::stsgen_runtime::iam::policy::StringType,
-    > = ::stsgen_runtime::iam::policy::TypedKey::new("cognito-identity.amazonaws.com:amr");
+    > = ::stsgen_runtime::iam::policy::TypedKey::new(
+        "cognito-identity.amazonaws.com:amr",
+    );
     /// `cognito-identity.amazonaws.com:aud` (String). Filters access by the Amazon Cognito identity pool ID.
     pub const COGNITO_IDENTITY_AMAZONAWS_COM_AUD: ::stsgen_runtime::iam::policy::TypedKey<
         ::stsgen_runtime::iam::policy::StringType,
-    > = ::stsgen_runtime::iam::policy::TypedKey::new("cognito-identity.amazonaws.com:aud");
+    > = ::stsgen_runtime::iam::policy::TypedKey::new(
+        "cognito-identity.amazonaws.com:aud",
+    );
     /// `cognito-identity.amazonaws.com:sub` (String). Filters access by the subject of the claim (the Amazon Cognito user ID).
     pub const COGNITO_IDENTITY_AMAZONAWS_COM_SUB: ::stsgen_runtime::iam::policy::TypedKey<
         ::stsgen_runtime::iam::policy::StringType,
-    > = ::stsgen_runtime::iam::policy::TypedKey::new("cognito-identity.amazonaws.com:sub");
+    > = ::stsgen_runtime::iam::policy::TypedKey::new(
+        "cognito-identity.amazonaws.com:sub",
+    );
     /// `graph.facebook.com:app_id` (String). Filters access by the Facebook application ID.
     pub const GRAPH_FACEBOOK_COM_APP_ID: ::stsgen_runtime::iam::policy::TypedKey<
         ::stsgen_runtime::iam::policy::StringType,
@@ -2365,10 +2388,12 @@ pub mod keys {
     /// `iam:ResourceTag/${TagKey}` (String) for one value of `TagKey`. Filters access by the tags that are attached to the role that is being assumed.
     pub fn iam_resource_tag(
         tag_key: &str,
-    ) -> ::stsgen_runtime::iam::policy::TypedKey<::stsgen_runtime::iam::policy::StringType> {
-        ::stsgen_runtime::iam::policy::TypedKey::owned(super::ConditionKey::iam_resource_tag(
-            tag_key,
-        ))
+    ) -> ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > {
+        ::stsgen_runtime::iam::policy::TypedKey::owned(
+            super::ConditionKey::iam_resource_tag(tag_key),
+        )
     }
     /// `saml:aud` (String). Filters access by the endpoint URL to which SAML assertions are presented.
     pub const SAML_AUD: ::stsgen_runtime::iam::policy::TypedKey<
@@ -2393,7 +2418,9 @@ pub mod keys {
     /// `saml:eduorgidentityauthnpolicyuri` (ArrayOfString). Filters access by the eduOrg attribute.
     pub const SAML_EDUORGIDENTITYAUTHNPOLICYURI: ::stsgen_runtime::iam::policy::TypedKey<
         ::stsgen_runtime::iam::policy::ArrayOf<::stsgen_runtime::iam::policy::StringType>,
-    > = ::stsgen_runtime::iam::policy::TypedKey::new("saml:eduorgidentityauthnpolicyuri");
+    > = ::stsgen_runtime::iam::policy::TypedKey::new(
+        "saml:eduorgidentityauthnpolicyuri",
+    );
     /// `saml:eduorglegalname` (ArrayOfString). Filters access by the eduOrg attribute.
     pub const SAML_EDUORGLEGALNAME: ::stsgen_runtime::iam::policy::TypedKey<
         ::stsgen_runtime::iam::policy::ArrayOf<::stsgen_runtime::iam::policy::StringType>,
@@ -2517,10 +2544,12 @@ pub mod keys {
     /// `sts:RequestContext/${ContextKey}` (String) for one value of `ContextKey`. Filters access by the session context key-value pairs embedded in the signed context assertion retrieved from a trusted context provider.
     pub fn sts_request_context(
         context_key: &str,
-    ) -> ::stsgen_runtime::iam::policy::TypedKey<::stsgen_runtime::iam::policy::StringType> {
-        ::stsgen_runtime::iam::policy::TypedKey::owned(super::ConditionKey::sts_request_context(
-            context_key,
-        ))
+    ) -> ::stsgen_runtime::iam::policy::TypedKey<
+        ::stsgen_runtime::iam::policy::StringType,
+    > {
+        ::stsgen_runtime::iam::policy::TypedKey::owned(
+            super::ConditionKey::sts_request_context(context_key),
+        )
     }
     /// `sts:RequestContextProviders` (ArrayOfARN). Filters access by the context provider ARNs.
     pub const STS_REQUEST_CONTEXT_PROVIDERS: ::stsgen_runtime::iam::policy::TypedKey<
@@ -2557,138 +2586,58 @@ pub mod keys {
     /// Every typed key: its name (templated keys with their placeholder) and the type its marker carries.
     pub fn all() -> Vec<(&'static str, ::stsgen_runtime::iam::ConditionKeyType)> {
         vec![
-            (
-                "accounts.google.com:aud",
-                ACCOUNTS_GOOGLE_COM_AUD.key_type(),
-            ),
-            (
-                "accounts.google.com:oaud",
-                ACCOUNTS_GOOGLE_COM_OAUD.key_type(),
-            ),
-            (
-                "accounts.google.com:sub",
-                ACCOUNTS_GOOGLE_COM_SUB.key_type(),
-            ),
+            ("accounts.google.com:aud", ACCOUNTS_GOOGLE_COM_AUD.key_type()),
+            ("accounts.google.com:oaud", ACCOUNTS_GOOGLE_COM_OAUD.key_type()),
+            ("accounts.google.com:sub", ACCOUNTS_GOOGLE_COM_SUB.key_type()),
             ("aws:RequestTag/${TagKey}", aws_request_tag("x").key_type()),
-            (
-                "aws:ResourceTag/${TagKey}",
-                aws_resource_tag("x").key_type(),
-            ),
+            ("aws:ResourceTag/${TagKey}", aws_resource_tag("x").key_type()),
             ("aws:TagKeys", AWS_TAG_KEYS.key_type()),
-            (
-                "cognito-identity.amazonaws.com:amr",
-                COGNITO_IDENTITY_AMAZONAWS_COM_AMR.key_type(),
-            ),
-            (
-                "cognito-identity.amazonaws.com:aud",
-                COGNITO_IDENTITY_AMAZONAWS_COM_AUD.key_type(),
-            ),
-            (
-                "cognito-identity.amazonaws.com:sub",
-                COGNITO_IDENTITY_AMAZONAWS_COM_SUB.key_type(),
-            ),
-            (
-                "graph.facebook.com:app_id",
-                GRAPH_FACEBOOK_COM_APP_ID.key_type(),
-            ),
-            ("graph.facebook.com:id", GRAPH_FACEBOOK_COM_ID.key_type()),
-            (
-                "iam:ResourceTag/${TagKey}",
-                iam_resource_tag("x").key_type(),
-            ),
-            ("saml:aud", SAML_AUD.key_type()),
-            ("saml:cn", SAML_CN.key_type()),
-            ("saml:commonName", SAML_COMMON_NAME.key_type()),
-            ("saml:doc", SAML_DOC.key_type()),
+            ("cognito-identity.amazonaws.com:amr", COGNITO_IDENTITY_AMAZONAWS_COM_AMR
+            .key_type()), ("cognito-identity.amazonaws.com:aud",
+            COGNITO_IDENTITY_AMAZONAWS_COM_AUD.key_type()),
+            ("cognito-identity.amazonaws.com:sub", COGNITO_IDENTITY_AMAZONAWS_COM_SUB
+            .key_type()), ("graph.facebook.com:app_id", GRAPH_FACEBOOK_COM_APP_ID
+            .key_type()), ("graph.facebook.com:id", GRAPH_FACEBOOK_COM_ID.key_type()),
+            ("iam:ResourceTag/${TagKey}", iam_resource_tag("x").key_type()), ("saml:aud",
+            SAML_AUD.key_type()), ("saml:cn", SAML_CN.key_type()), ("saml:commonName",
+            SAML_COMMON_NAME.key_type()), ("saml:doc", SAML_DOC.key_type()),
             ("saml:eduorghomepageuri", SAML_EDUORGHOMEPAGEURI.key_type()),
-            (
-                "saml:eduorgidentityauthnpolicyuri",
-                SAML_EDUORGIDENTITYAUTHNPOLICYURI.key_type(),
-            ),
-            ("saml:eduorglegalname", SAML_EDUORGLEGALNAME.key_type()),
+            ("saml:eduorgidentityauthnpolicyuri", SAML_EDUORGIDENTITYAUTHNPOLICYURI
+            .key_type()), ("saml:eduorglegalname", SAML_EDUORGLEGALNAME.key_type()),
             ("saml:eduorgsuperioruri", SAML_EDUORGSUPERIORURI.key_type()),
-            (
-                "saml:eduorgwhitepagesuri",
-                SAML_EDUORGWHITEPAGESURI.key_type(),
-            ),
-            (
-                "saml:edupersonaffiliation",
-                SAML_EDUPERSONAFFILIATION.key_type(),
-            ),
-            (
-                "saml:edupersonassurance",
-                SAML_EDUPERSONASSURANCE.key_type(),
-            ),
-            (
-                "saml:edupersonentitlement",
-                SAML_EDUPERSONENTITLEMENT.key_type(),
-            ),
+            ("saml:eduorgwhitepagesuri", SAML_EDUORGWHITEPAGESURI.key_type()),
+            ("saml:edupersonaffiliation", SAML_EDUPERSONAFFILIATION.key_type()),
+            ("saml:edupersonassurance", SAML_EDUPERSONASSURANCE.key_type()),
+            ("saml:edupersonentitlement", SAML_EDUPERSONENTITLEMENT.key_type()),
             ("saml:edupersonnickname", SAML_EDUPERSONNICKNAME.key_type()),
             ("saml:edupersonorgdn", SAML_EDUPERSONORGDN.key_type()),
-            (
-                "saml:edupersonorgunitdn",
-                SAML_EDUPERSONORGUNITDN.key_type(),
-            ),
-            (
-                "saml:edupersonprimaryaffiliation",
-                SAML_EDUPERSONPRIMARYAFFILIATION.key_type(),
-            ),
-            (
-                "saml:edupersonprimaryorgunitdn",
-                SAML_EDUPERSONPRIMARYORGUNITDN.key_type(),
-            ),
-            (
-                "saml:edupersonprincipalname",
-                SAML_EDUPERSONPRINCIPALNAME.key_type(),
-            ),
-            (
-                "saml:edupersonscopedaffiliation",
-                SAML_EDUPERSONSCOPEDAFFILIATION.key_type(),
-            ),
-            (
-                "saml:edupersontargetedid",
-                SAML_EDUPERSONTARGETEDID.key_type(),
-            ),
-            ("saml:givenName", SAML_GIVEN_NAME.key_type()),
-            ("saml:iss", SAML_ISS.key_type()),
-            ("saml:mail", SAML_MAIL.key_type()),
-            ("saml:name", SAML_NAME.key_type()),
-            ("saml:namequalifier", SAML_NAMEQUALIFIER.key_type()),
-            (
-                "saml:organizationStatus",
-                SAML_ORGANIZATION_STATUS.key_type(),
-            ),
-            ("saml:primaryGroupSID", SAML_PRIMARY_GROUP_SID.key_type()),
-            ("saml:sub", SAML_SUB.key_type()),
-            ("saml:sub_type", SAML_SUB_TYPE.key_type()),
-            ("saml:surname", SAML_SURNAME.key_type()),
-            ("saml:uid", SAML_UID.key_type()),
-            (
-                "saml:x500UniqueIdentifier",
-                SAML_X500_UNIQUE_IDENTIFIER.key_type(),
-            ),
+            ("saml:edupersonorgunitdn", SAML_EDUPERSONORGUNITDN.key_type()),
+            ("saml:edupersonprimaryaffiliation", SAML_EDUPERSONPRIMARYAFFILIATION
+            .key_type()), ("saml:edupersonprimaryorgunitdn",
+            SAML_EDUPERSONPRIMARYORGUNITDN.key_type()), ("saml:edupersonprincipalname",
+            SAML_EDUPERSONPRINCIPALNAME.key_type()), ("saml:edupersonscopedaffiliation",
+            SAML_EDUPERSONSCOPEDAFFILIATION.key_type()), ("saml:edupersontargetedid",
+            SAML_EDUPERSONTARGETEDID.key_type()), ("saml:givenName", SAML_GIVEN_NAME
+            .key_type()), ("saml:iss", SAML_ISS.key_type()), ("saml:mail", SAML_MAIL
+            .key_type()), ("saml:name", SAML_NAME.key_type()), ("saml:namequalifier",
+            SAML_NAMEQUALIFIER.key_type()), ("saml:organizationStatus",
+            SAML_ORGANIZATION_STATUS.key_type()), ("saml:primaryGroupSID",
+            SAML_PRIMARY_GROUP_SID.key_type()), ("saml:sub", SAML_SUB.key_type()),
+            ("saml:sub_type", SAML_SUB_TYPE.key_type()), ("saml:surname", SAML_SURNAME
+            .key_type()), ("saml:uid", SAML_UID.key_type()),
+            ("saml:x500UniqueIdentifier", SAML_X500_UNIQUE_IDENTIFIER.key_type()),
             ("sts:AWSServiceName", STS_AWS_SERVICE_NAME.key_type()),
-            ("sts:DurationSeconds", STS_DURATION_SECONDS.key_type()),
-            ("sts:ExternalId", STS_EXTERNAL_ID.key_type()),
-            (
-                "sts:IdentityTokenAudience",
-                STS_IDENTITY_TOKEN_AUDIENCE.key_type(),
-            ),
-            (
-                "sts:RequestContext/${ContextKey}",
-                sts_request_context("x").key_type(),
-            ),
-            (
-                "sts:RequestContextProviders",
-                STS_REQUEST_CONTEXT_PROVIDERS.key_type(),
-            ),
-            ("sts:RoleSessionName", STS_ROLE_SESSION_NAME.key_type()),
-            ("sts:SigningAlgorithm", STS_SIGNING_ALGORITHM.key_type()),
-            ("sts:SourceIdentity", STS_SOURCE_IDENTITY.key_type()),
-            ("sts:TaskPolicyArn", STS_TASK_POLICY_ARN.key_type()),
+            ("sts:DurationSeconds", STS_DURATION_SECONDS.key_type()), ("sts:ExternalId",
+            STS_EXTERNAL_ID.key_type()), ("sts:IdentityTokenAudience",
+            STS_IDENTITY_TOKEN_AUDIENCE.key_type()), ("sts:RequestContext/${ContextKey}",
+            sts_request_context("x").key_type()), ("sts:RequestContextProviders",
+            STS_REQUEST_CONTEXT_PROVIDERS.key_type()), ("sts:RoleSessionName",
+            STS_ROLE_SESSION_NAME.key_type()), ("sts:SigningAlgorithm",
+            STS_SIGNING_ALGORITHM.key_type()), ("sts:SourceIdentity", STS_SOURCE_IDENTITY
+            .key_type()), ("sts:TaskPolicyArn", STS_TASK_POLICY_ARN.key_type()),
             ("sts:TransitiveTagKeys", STS_TRANSITIVE_TAG_KEYS.key_type()),
             ("www.amazon.com:app_id", WWW_AMAZON_COM_APP_ID.key_type()),
-            ("www.amazon.com:user_id", WWW_AMAZON_COM_USER_ID.key_type()),
+            ("www.amazon.com:user_id", WWW_AMAZON_COM_USER_ID.key_type())
         ]
     }
 }
@@ -2801,7 +2750,8 @@ impl RequiredActions for crate::operation::assume_role::AssumeRoleInput {
         actions
     }
 }
-impl RequiredActions for crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
+impl RequiredActions
+for crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
     fn required_actions(&self) -> Vec<Action> {
         #[allow(unused_mut)]
         let actions: Vec<Action> = vec![Action::AssumeRoleWithSaml];
@@ -2809,8 +2759,7 @@ impl RequiredActions for crate::operation::assume_role_with_saml::AssumeRoleWith
     }
 }
 impl RequiredActions
-    for crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput
-{
+for crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
     fn required_actions(&self) -> Vec<Action> {
         #[allow(unused_mut)]
         let actions: Vec<Action> = vec![Action::AssumeRoleWithWebIdentity];
@@ -2825,8 +2774,7 @@ impl RequiredActions for crate::operation::assume_root::AssumeRootInput {
     }
 }
 impl RequiredActions
-    for crate::operation::decode_authorization_message::DecodeAuthorizationMessageInput
-{
+for crate::operation::decode_authorization_message::DecodeAuthorizationMessageInput {
     fn required_actions(&self) -> Vec<Action> {
         #[allow(unused_mut)]
         let actions: Vec<Action> = vec![Action::DecodeAuthorizationMessage];
@@ -2848,15 +2796,15 @@ impl RequiredActions for crate::operation::get_caller_identity::GetCallerIdentit
     }
 }
 impl RequiredActions
-    for crate::operation::get_delegated_access_token::GetDelegatedAccessTokenInput
-{
+for crate::operation::get_delegated_access_token::GetDelegatedAccessTokenInput {
     fn required_actions(&self) -> Vec<Action> {
         #[allow(unused_mut)]
         let actions: Vec<Action> = vec![Action::GetDelegatedAccessToken];
         actions
     }
 }
-impl RequiredActions for crate::operation::get_federation_token::GetFederationTokenInput {
+impl RequiredActions
+for crate::operation::get_federation_token::GetFederationTokenInput {
     fn required_actions(&self) -> Vec<Action> {
         #[allow(unused_mut)]
         let actions: Vec<Action> = vec![Action::GetFederationToken];
@@ -2870,7 +2818,8 @@ impl RequiredActions for crate::operation::get_session_token::GetSessionTokenInp
         actions
     }
 }
-impl RequiredActions for crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
+impl RequiredActions
+for crate::operation::get_web_identity_token::GetWebIdentityTokenInput {
     fn required_actions(&self) -> Vec<Action> {
         #[allow(unused_mut)]
         let actions: Vec<Action> = vec![Action::GetWebIdentityToken];
@@ -2883,7 +2832,9 @@ impl RequiredActions for crate::operation::get_web_identity_token::GetWebIdentit
 pub struct Model;
 impl ::stsgen_runtime::iam::PrivilegeModel for Model {
     const PREFIX: &'static str = SERVICE_PREFIX;
-    const POLICY_MAX_CHARS: ::std::option::Option<usize> = ::std::option::Option::Some(2048usize);
+    const POLICY_MAX_CHARS: ::std::option::Option<usize> = ::std::option::Option::Some(
+        2048usize,
+    );
     fn actions() -> Vec<&'static ::stsgen_runtime::iam::ActionInfo> {
         Action::ALL.iter().map(Action::info).collect()
     }

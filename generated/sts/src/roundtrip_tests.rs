@@ -33,12 +33,14 @@ fn arb_request_id() -> BoxedStrategy<::std::string::String> {
     "[0-9a-f]{8}-[0-9a-f]{4}-[0-9A-Za-z-]{1,16}".boxed()
 }
 /// One of an enum's values, or (one time in four) any text: mostly values it does not know.
-fn arb_enum_text(values: &'static [&'static str]) -> BoxedStrategy<::std::string::String> {
+fn arb_enum_text(
+    values: &'static [&'static str],
+) -> BoxedStrategy<::std::string::String> {
     prop_oneof![
         3 => ::proptest::sample::select(values)
         .prop_map(::std::borrow::ToOwned::to_owned), 1 => arb_string(),
     ]
-    .boxed()
+        .boxed()
 }
 /// Whole milliseconds (or seconds) between 1970 and 2100.
 fn arb_timestamp(whole_seconds: bool) -> BoxedStrategy<::stsgen_runtime::DateTime> {
@@ -132,12 +134,7 @@ fn write_assumed_role_user(
     close(out, name);
 }
 fn arb_credentials(_depth: u32) -> BoxedStrategy<crate::types::Credentials> {
-    (
-        arb_string(),
-        arb_timestamp(false),
-        arb_string(),
-        arb_string(),
-    )
+    (arb_string(), arb_timestamp(false), arb_string(), arb_string())
         .prop_map(|(m0, m1, m2, m3)| crate::types::Credentials {
             access_key_id: m0,
             expiration: m1,
@@ -146,7 +143,11 @@ fn arb_credentials(_depth: u32) -> BoxedStrategy<crate::types::Credentials> {
         })
         .boxed()
 }
-fn write_credentials(out: &mut ::std::string::String, name: &str, v: &crate::types::Credentials) {
+fn write_credentials(
+    out: &mut ::std::string::String,
+    name: &str,
+    v: &crate::types::Credentials,
+) {
     out.push('<');
     out.push_str(name);
     out.push('>');
@@ -264,20 +265,24 @@ fn write_scoped_session(
     }
     close(out, name);
 }
-fn arb_transaction_context(depth: u32) -> BoxedStrategy<crate::types::TransactionContext> {
+fn arb_transaction_context(
+    depth: u32,
+) -> BoxedStrategy<crate::types::TransactionContext> {
     if depth == 0 {
         Just(::std::option::Option::None).boxed()
     } else {
-        ::proptest::option::of(arb_transaction_context_identity_provider_map_type(
-            depth.saturating_sub(1),
-            0usize,
-        ))
-        .boxed()
+        ::proptest::option::of(
+                arb_transaction_context_identity_provider_map_type(
+                    depth.saturating_sub(1),
+                    0usize,
+                ),
+            )
+            .boxed()
     }
-    .prop_map(|m0| crate::types::TransactionContext {
-        identity_provider: m0,
-    })
-    .boxed()
+        .prop_map(|m0| crate::types::TransactionContext {
+            identity_provider: m0,
+        })
+        .boxed()
 }
 fn write_transaction_context(
     out: &mut ::std::string::String,
@@ -304,7 +309,8 @@ fn arb_trusted_identity_propagation_context(
         if depth == 0 {
             Just(::std::option::Option::None).boxed()
         } else {
-            ::proptest::option::of(arb_transaction_context(depth.saturating_sub(1))).boxed()
+            ::proptest::option::of(arb_transaction_context(depth.saturating_sub(1)))
+                .boxed()
         },
     )
         .prop_map(|(m0, m1)| crate::types::TrustedIdentityPropagationContext {
@@ -332,12 +338,15 @@ fn write_trusted_identity_propagation_context(
 fn arb_transaction_context_identity_provider_map_type(
     depth: u32,
     min_len: usize,
-) -> BoxedStrategy<::std::collections::BTreeMap<::std::string::String, ::std::string::String>> {
+) -> BoxedStrategy<
+    ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+> {
     if depth == 0 && min_len == 0 {
         return Just(::std::collections::BTreeMap::new()).boxed();
     }
     let max_len = if depth == 0 { min_len } else { min_len.max(2) };
-    ::proptest::collection::btree_map(arb_string(), arb_string(), min_len..=max_len).boxed()
+    ::proptest::collection::btree_map(arb_string(), arb_string(), min_len..=max_len)
+        .boxed()
 }
 fn write_transaction_context_identity_provider_map_type(
     out: &mut ::std::string::String,
@@ -353,13 +362,16 @@ fn write_transaction_context_identity_provider_map_type(
     }
     close(out, name);
 }
-fn op_arb_assume_role() -> BoxedStrategy<crate::operation::assume_role::AssumeRoleOutput> {
+fn op_arb_assume_role() -> BoxedStrategy<
+    crate::operation::assume_role::AssumeRoleOutput,
+> {
     let depth = MAX_DEPTH;
     (
         if depth == 0 {
             Just(::std::option::Option::None).boxed()
         } else {
-            ::proptest::option::of(arb_assumed_role_user(depth.saturating_sub(1))).boxed()
+            ::proptest::option::of(arb_assumed_role_user(depth.saturating_sub(1)))
+                .boxed()
         },
         if depth == 0 {
             Just(::std::option::Option::None).boxed()
@@ -372,24 +384,24 @@ fn op_arb_assume_role() -> BoxedStrategy<crate::operation::assume_role::AssumeRo
         ::proptest::option::of(arb_string()).boxed(),
         ::proptest::option::of(arb_request_id()).boxed(),
     )
-        .prop_map(
-            |(m0, m1, m2, m3, m4, m5, x0)| crate::operation::assume_role::AssumeRoleOutput {
-                assumed_role_user: m0,
-                credentials: m1,
-                packed_policy_size: m2,
-                session_token_size: m3,
-                session_token_utilization: m4,
-                source_identity: m5,
-                _request_id: x0,
-            },
-        )
+        .prop_map(|(m0, m1, m2, m3, m4, m5, x0)| crate::operation::assume_role::AssumeRoleOutput {
+            assumed_role_user: m0,
+            credentials: m1,
+            packed_policy_size: m2,
+            session_token_size: m3,
+            session_token_utilization: m4,
+            source_identity: m5,
+            _request_id: x0,
+        })
         .boxed()
 }
 fn op_write_assume_role(
     v: &crate::operation::assume_role::AssumeRoleOutput,
 ) -> ::std::string::String {
     let out = &mut ::std::string::String::new();
-    out.push_str("<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">");
+    out.push_str(
+        "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">",
+    );
     out.push('<');
     out.push_str("AssumeRoleResult");
     out.push('>');
@@ -420,15 +432,17 @@ fn op_write_assume_role(
     close(out, "AssumeRoleResponse");
     ::std::mem::take(out)
 }
-fn op_arb_assume_role_with_saml(
-) -> BoxedStrategy<crate::operation::assume_role_with_saml::AssumeRoleWithSamlOutput> {
+fn op_arb_assume_role_with_saml() -> BoxedStrategy<
+    crate::operation::assume_role_with_saml::AssumeRoleWithSamlOutput,
+> {
     let depth = MAX_DEPTH;
     (
         (
             if depth == 0 {
                 Just(::std::option::Option::None).boxed()
             } else {
-                ::proptest::option::of(arb_assumed_role_user(depth.saturating_sub(1))).boxed()
+                ::proptest::option::of(arb_assumed_role_user(depth.saturating_sub(1)))
+                    .boxed()
             },
             ::proptest::option::of(arb_string()).boxed(),
             if depth == 0 {
@@ -449,33 +463,29 @@ fn op_arb_assume_role_with_saml(
             if depth == 0 {
                 Just(::std::option::Option::None).boxed()
             } else {
-                ::proptest::option::of(arb_trusted_identity_propagation_context(
-                    depth.saturating_sub(1),
-                ))
-                .boxed()
+                ::proptest::option::of(
+                        arb_trusted_identity_propagation_context(depth.saturating_sub(1)),
+                    )
+                    .boxed()
             },
             ::proptest::option::of(arb_request_id()).boxed(),
         ),
     )
-        .prop_map(
-            |((m0, m1, m2, m3, m4, m5, m6, m7, m8, m9), (m10, m11, x0))| {
-                crate::operation::assume_role_with_saml::AssumeRoleWithSamlOutput {
-                    assumed_role_user: m0,
-                    audience: m1,
-                    credentials: m2,
-                    issuer: m3,
-                    name_qualifier: m4,
-                    packed_policy_size: m5,
-                    session_token_size: m6,
-                    session_token_utilization: m7,
-                    source_identity: m8,
-                    subject: m9,
-                    subject_type: m10,
-                    trusted_identity_propagation_context: m11,
-                    _request_id: x0,
-                }
-            },
-        )
+        .prop_map(|((m0, m1, m2, m3, m4, m5, m6, m7, m8, m9), (m10, m11, x0))| crate::operation::assume_role_with_saml::AssumeRoleWithSamlOutput {
+            assumed_role_user: m0,
+            audience: m1,
+            credentials: m2,
+            issuer: m3,
+            name_qualifier: m4,
+            packed_policy_size: m5,
+            session_token_size: m6,
+            session_token_utilization: m7,
+            source_identity: m8,
+            subject: m9,
+            subject_type: m10,
+            trusted_identity_propagation_context: m11,
+            _request_id: x0,
+        })
         .boxed()
 }
 fn op_write_assume_role_with_saml(
@@ -522,7 +532,11 @@ fn op_write_assume_role_with_saml(
         leaf(out, "SubjectType", x.as_str());
     }
     if let ::std::option::Option::Some(x) = &v.trusted_identity_propagation_context {
-        write_trusted_identity_propagation_context(out, "TrustedIdentityPropagationContext", x);
+        write_trusted_identity_propagation_context(
+            out,
+            "TrustedIdentityPropagationContext",
+            x,
+        );
     }
     close(out, "AssumeRoleWithSAMLResult");
     if let ::std::option::Option::Some(id) = &v._request_id {
@@ -533,16 +547,17 @@ fn op_write_assume_role_with_saml(
     close(out, "AssumeRoleWithSAMLResponse");
     ::std::mem::take(out)
 }
-fn op_arb_assume_role_with_web_identity(
-) -> BoxedStrategy<crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityOutput>
-{
+fn op_arb_assume_role_with_web_identity() -> BoxedStrategy<
+    crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityOutput,
+> {
     let depth = MAX_DEPTH;
     (
         (
             if depth == 0 {
                 Just(::std::option::Option::None).boxed()
             } else {
-                ::proptest::option::of(arb_assumed_role_user(depth.saturating_sub(1))).boxed()
+                ::proptest::option::of(arb_assumed_role_user(depth.saturating_sub(1)))
+                    .boxed()
             },
             ::proptest::option::of(arb_string()).boxed(),
             if depth == 0 {
@@ -559,28 +574,26 @@ fn op_arb_assume_role_with_web_identity(
             if depth == 0 {
                 Just(::std::option::Option::None).boxed()
             } else {
-                ::proptest::option::of(arb_trusted_identity_propagation_context(
-                    depth.saturating_sub(1),
-                ))
-                .boxed()
+                ::proptest::option::of(
+                        arb_trusted_identity_propagation_context(depth.saturating_sub(1)),
+                    )
+                    .boxed()
             },
         ),
         ::proptest::option::of(arb_request_id()).boxed(),
     )
-        .prop_map(|((m0, m1, m2, m3, m4, m5, m6, m7, m8, m9), x0)| {
-            crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityOutput {
-                assumed_role_user: m0,
-                audience: m1,
-                credentials: m2,
-                packed_policy_size: m3,
-                provider: m4,
-                session_token_size: m5,
-                session_token_utilization: m6,
-                source_identity: m7,
-                subject_from_web_identity_token: m8,
-                trusted_identity_propagation_context: m9,
-                _request_id: x0,
-            }
+        .prop_map(|((m0, m1, m2, m3, m4, m5, m6, m7, m8, m9), x0)| crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityOutput {
+            assumed_role_user: m0,
+            audience: m1,
+            credentials: m2,
+            packed_policy_size: m3,
+            provider: m4,
+            session_token_size: m5,
+            session_token_utilization: m6,
+            source_identity: m7,
+            subject_from_web_identity_token: m8,
+            trusted_identity_propagation_context: m9,
+            _request_id: x0,
         })
         .boxed()
 }
@@ -622,7 +635,11 @@ fn op_write_assume_role_with_web_identity(
         leaf(out, "SubjectFromWebIdentityToken", x.as_str());
     }
     if let ::std::option::Option::Some(x) = &v.trusted_identity_propagation_context {
-        write_trusted_identity_propagation_context(out, "TrustedIdentityPropagationContext", x);
+        write_trusted_identity_propagation_context(
+            out,
+            "TrustedIdentityPropagationContext",
+            x,
+        );
     }
     close(out, "AssumeRoleWithWebIdentityResult");
     if let ::std::option::Option::Some(id) = &v._request_id {
@@ -633,7 +650,9 @@ fn op_write_assume_role_with_web_identity(
     close(out, "AssumeRoleWithWebIdentityResponse");
     ::std::mem::take(out)
 }
-fn op_arb_assume_root() -> BoxedStrategy<crate::operation::assume_root::AssumeRootOutput> {
+fn op_arb_assume_root() -> BoxedStrategy<
+    crate::operation::assume_root::AssumeRootOutput,
+> {
     let depth = MAX_DEPTH;
     (
         if depth == 0 {
@@ -646,22 +665,22 @@ fn op_arb_assume_root() -> BoxedStrategy<crate::operation::assume_root::AssumeRo
         ::proptest::option::of(arb_string()).boxed(),
         ::proptest::option::of(arb_request_id()).boxed(),
     )
-        .prop_map(
-            |(m0, m1, m2, m3, x0)| crate::operation::assume_root::AssumeRootOutput {
-                credentials: m0,
-                session_token_size: m1,
-                session_token_utilization: m2,
-                source_identity: m3,
-                _request_id: x0,
-            },
-        )
+        .prop_map(|(m0, m1, m2, m3, x0)| crate::operation::assume_root::AssumeRootOutput {
+            credentials: m0,
+            session_token_size: m1,
+            session_token_utilization: m2,
+            source_identity: m3,
+            _request_id: x0,
+        })
         .boxed()
 }
 fn op_write_assume_root(
     v: &crate::operation::assume_root::AssumeRootOutput,
 ) -> ::std::string::String {
     let out = &mut ::std::string::String::new();
-    out.push_str("<AssumeRootResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">");
+    out.push_str(
+        "<AssumeRootResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">",
+    );
     out.push('<');
     out.push_str("AssumeRootResult");
     out.push('>');
@@ -686,18 +705,16 @@ fn op_write_assume_root(
     close(out, "AssumeRootResponse");
     ::std::mem::take(out)
 }
-fn op_arb_decode_authorization_message(
-) -> BoxedStrategy<crate::operation::decode_authorization_message::DecodeAuthorizationMessageOutput>
-{
+fn op_arb_decode_authorization_message() -> BoxedStrategy<
+    crate::operation::decode_authorization_message::DecodeAuthorizationMessageOutput,
+> {
     (
         ::proptest::option::of(arb_string()).boxed(),
         ::proptest::option::of(arb_request_id()).boxed(),
     )
-        .prop_map(|(m0, x0)| {
-            crate::operation::decode_authorization_message::DecodeAuthorizationMessageOutput {
-                decoded_message: m0,
-                _request_id: x0,
-            }
+        .prop_map(|(m0, x0)| crate::operation::decode_authorization_message::DecodeAuthorizationMessageOutput {
+            decoded_message: m0,
+            _request_id: x0,
         })
         .boxed()
 }
@@ -723,25 +740,26 @@ fn op_write_decode_authorization_message(
     close(out, "DecodeAuthorizationMessageResponse");
     ::std::mem::take(out)
 }
-fn op_arb_get_access_key_info(
-) -> BoxedStrategy<crate::operation::get_access_key_info::GetAccessKeyInfoOutput> {
+fn op_arb_get_access_key_info() -> BoxedStrategy<
+    crate::operation::get_access_key_info::GetAccessKeyInfoOutput,
+> {
     (
         ::proptest::option::of(arb_string()).boxed(),
         ::proptest::option::of(arb_request_id()).boxed(),
     )
-        .prop_map(
-            |(m0, x0)| crate::operation::get_access_key_info::GetAccessKeyInfoOutput {
-                account: m0,
-                _request_id: x0,
-            },
-        )
+        .prop_map(|(m0, x0)| crate::operation::get_access_key_info::GetAccessKeyInfoOutput {
+            account: m0,
+            _request_id: x0,
+        })
         .boxed()
 }
 fn op_write_get_access_key_info(
     v: &crate::operation::get_access_key_info::GetAccessKeyInfoOutput,
 ) -> ::std::string::String {
     let out = &mut ::std::string::String::new();
-    out.push_str("<GetAccessKeyInfoResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">");
+    out.push_str(
+        "<GetAccessKeyInfoResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">",
+    );
     out.push('<');
     out.push_str("GetAccessKeyInfoResult");
     out.push('>');
@@ -757,21 +775,20 @@ fn op_write_get_access_key_info(
     close(out, "GetAccessKeyInfoResponse");
     ::std::mem::take(out)
 }
-fn op_arb_get_caller_identity(
-) -> BoxedStrategy<crate::operation::get_caller_identity::GetCallerIdentityOutput> {
+fn op_arb_get_caller_identity() -> BoxedStrategy<
+    crate::operation::get_caller_identity::GetCallerIdentityOutput,
+> {
     (
         ::proptest::option::of(arb_string()).boxed(),
         ::proptest::option::of(arb_string()).boxed(),
         ::proptest::option::of(arb_string()).boxed(),
         ::proptest::option::of(arb_request_id()).boxed(),
     )
-        .prop_map(|(m0, m1, m2, x0)| {
-            crate::operation::get_caller_identity::GetCallerIdentityOutput {
-                account: m0,
-                arn: m1,
-                user_id: m2,
-                _request_id: x0,
-            }
+        .prop_map(|(m0, m1, m2, x0)| crate::operation::get_caller_identity::GetCallerIdentityOutput {
+            account: m0,
+            arn: m1,
+            user_id: m2,
+            _request_id: x0,
         })
         .boxed()
 }
@@ -779,7 +796,9 @@ fn op_write_get_caller_identity(
     v: &crate::operation::get_caller_identity::GetCallerIdentityOutput,
 ) -> ::std::string::String {
     let out = &mut ::std::string::String::new();
-    out.push_str("<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">");
+    out.push_str(
+        "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">",
+    );
     out.push('<');
     out.push_str("GetCallerIdentityResult");
     out.push('>');
@@ -801,8 +820,9 @@ fn op_write_get_caller_identity(
     close(out, "GetCallerIdentityResponse");
     ::std::mem::take(out)
 }
-fn op_arb_get_delegated_access_token(
-) -> BoxedStrategy<crate::operation::get_delegated_access_token::GetDelegatedAccessTokenOutput> {
+fn op_arb_get_delegated_access_token() -> BoxedStrategy<
+    crate::operation::get_delegated_access_token::GetDelegatedAccessTokenOutput,
+> {
     let depth = MAX_DEPTH;
     (
         ::proptest::option::of(arb_string()).boxed(),
@@ -814,13 +834,11 @@ fn op_arb_get_delegated_access_token(
         ::proptest::option::of(any::<i32>().boxed()).boxed(),
         ::proptest::option::of(arb_request_id()).boxed(),
     )
-        .prop_map(|(m0, m1, m2, x0)| {
-            crate::operation::get_delegated_access_token::GetDelegatedAccessTokenOutput {
-                assumed_principal: m0,
-                credentials: m1,
-                packed_policy_size: m2,
-                _request_id: x0,
-            }
+        .prop_map(|(m0, m1, m2, x0)| crate::operation::get_delegated_access_token::GetDelegatedAccessTokenOutput {
+            assumed_principal: m0,
+            credentials: m1,
+            packed_policy_size: m2,
+            _request_id: x0,
         })
         .boxed()
 }
@@ -852,8 +870,9 @@ fn op_write_get_delegated_access_token(
     close(out, "GetDelegatedAccessTokenResponse");
     ::std::mem::take(out)
 }
-fn op_arb_get_federation_token(
-) -> BoxedStrategy<crate::operation::get_federation_token::GetFederationTokenOutput> {
+fn op_arb_get_federation_token() -> BoxedStrategy<
+    crate::operation::get_federation_token::GetFederationTokenOutput,
+> {
     let depth = MAX_DEPTH;
     (
         if depth == 0 {
@@ -871,15 +890,13 @@ fn op_arb_get_federation_token(
         ::proptest::option::of(any::<i32>().boxed()).boxed(),
         ::proptest::option::of(arb_request_id()).boxed(),
     )
-        .prop_map(|(m0, m1, m2, m3, m4, x0)| {
-            crate::operation::get_federation_token::GetFederationTokenOutput {
-                credentials: m0,
-                federated_user: m1,
-                packed_policy_size: m2,
-                session_token_size: m3,
-                session_token_utilization: m4,
-                _request_id: x0,
-            }
+        .prop_map(|(m0, m1, m2, m3, m4, x0)| crate::operation::get_federation_token::GetFederationTokenOutput {
+            credentials: m0,
+            federated_user: m1,
+            packed_policy_size: m2,
+            session_token_size: m3,
+            session_token_utilization: m4,
+            _request_id: x0,
         })
         .boxed()
 }
@@ -917,8 +934,9 @@ fn op_write_get_federation_token(
     close(out, "GetFederationTokenResponse");
     ::std::mem::take(out)
 }
-fn op_arb_get_scoped_credentials(
-) -> BoxedStrategy<crate::operation::get_scoped_credentials::GetScopedCredentialsOutput> {
+fn op_arb_get_scoped_credentials() -> BoxedStrategy<
+    crate::operation::get_scoped_credentials::GetScopedCredentialsOutput,
+> {
     let depth = MAX_DEPTH;
     (
         if depth == 0 {
@@ -937,16 +955,14 @@ fn op_arb_get_scoped_credentials(
         ::proptest::option::of(arb_string()).boxed(),
         ::proptest::option::of(arb_request_id()).boxed(),
     )
-        .prop_map(|(m0, m1, m2, m3, m4, m5, x0)| {
-            crate::operation::get_scoped_credentials::GetScopedCredentialsOutput {
-                credentials: m0,
-                scoped_policies_count: m1,
-                session_info: m2,
-                session_token_size: m3,
-                session_token_utilization: m4,
-                source_identity: m5,
-                _request_id: x0,
-            }
+        .prop_map(|(m0, m1, m2, m3, m4, m5, x0)| crate::operation::get_scoped_credentials::GetScopedCredentialsOutput {
+            credentials: m0,
+            scoped_policies_count: m1,
+            session_info: m2,
+            session_token_size: m3,
+            session_token_utilization: m4,
+            source_identity: m5,
+            _request_id: x0,
         })
         .boxed()
 }
@@ -987,8 +1003,9 @@ fn op_write_get_scoped_credentials(
     close(out, "GetScopedCredentialsResponse");
     ::std::mem::take(out)
 }
-fn op_arb_get_session_token(
-) -> BoxedStrategy<crate::operation::get_session_token::GetSessionTokenOutput> {
+fn op_arb_get_session_token() -> BoxedStrategy<
+    crate::operation::get_session_token::GetSessionTokenOutput,
+> {
     let depth = MAX_DEPTH;
     (
         if depth == 0 {
@@ -1000,21 +1017,21 @@ fn op_arb_get_session_token(
         ::proptest::option::of(any::<i32>().boxed()).boxed(),
         ::proptest::option::of(arb_request_id()).boxed(),
     )
-        .prop_map(
-            |(m0, m1, m2, x0)| crate::operation::get_session_token::GetSessionTokenOutput {
-                credentials: m0,
-                session_token_size: m1,
-                session_token_utilization: m2,
-                _request_id: x0,
-            },
-        )
+        .prop_map(|(m0, m1, m2, x0)| crate::operation::get_session_token::GetSessionTokenOutput {
+            credentials: m0,
+            session_token_size: m1,
+            session_token_utilization: m2,
+            _request_id: x0,
+        })
         .boxed()
 }
 fn op_write_get_session_token(
     v: &crate::operation::get_session_token::GetSessionTokenOutput,
 ) -> ::std::string::String {
     let out = &mut ::std::string::String::new();
-    out.push_str("<GetSessionTokenResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">");
+    out.push_str(
+        "<GetSessionTokenResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">",
+    );
     out.push('<');
     out.push_str("GetSessionTokenResult");
     out.push('>');
@@ -1036,19 +1053,18 @@ fn op_write_get_session_token(
     close(out, "GetSessionTokenResponse");
     ::std::mem::take(out)
 }
-fn op_arb_get_web_identity_token(
-) -> BoxedStrategy<crate::operation::get_web_identity_token::GetWebIdentityTokenOutput> {
+fn op_arb_get_web_identity_token() -> BoxedStrategy<
+    crate::operation::get_web_identity_token::GetWebIdentityTokenOutput,
+> {
     (
         ::proptest::option::of(arb_timestamp(false)).boxed(),
         ::proptest::option::of(arb_string()).boxed(),
         ::proptest::option::of(arb_request_id()).boxed(),
     )
-        .prop_map(|(m0, m1, x0)| {
-            crate::operation::get_web_identity_token::GetWebIdentityTokenOutput {
-                expiration: m0,
-                web_identity_token: m1,
-                _request_id: x0,
-            }
+        .prop_map(|(m0, m1, x0)| crate::operation::get_web_identity_token::GetWebIdentityTokenOutput {
+            expiration: m0,
+            web_identity_token: m1,
+            _request_id: x0,
         })
         .boxed()
 }
@@ -1092,12 +1108,16 @@ fn round_trip<T: ::std::fmt::Debug + ::std::cmp::PartialEq>(
     parse: fn(&[u8]) -> ::std::result::Result<T, ::stsgen_runtime::ParseError>,
 ) {
     let mut runner = ::proptest::test_runner::TestRunner::new(config());
-    let result = runner.run(&strategy, |value| {
-        let body = write(&value);
-        let parsed = parse(body.as_bytes());
-        prop_assert_eq!(parsed, Ok(value), "body: {}", body);
-        Ok(())
-    });
+    let result = runner
+        .run(
+            &strategy,
+            |value| {
+                let body = write(&value);
+                let parsed = parse(body.as_bytes());
+                prop_assert_eq!(parsed, Ok(value), "body: {}", body);
+                Ok(())
+            },
+        );
     if let ::std::result::Result::Err(e) = result {
         panic!("{e}");
     }

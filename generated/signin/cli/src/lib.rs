@@ -29,7 +29,9 @@ pub const PROGRAM: ::stsgen_runtime::cli::Program = ::stsgen_runtime::cli::Progr
 };
 /// Runs the command line on the process arguments with `extension`'s additions and
 /// returns the exit status.
-pub fn main(extension: &dyn ::stsgen_runtime::cli::CliExtension) -> ::std::process::ExitCode {
+pub fn main(
+    extension: &dyn ::stsgen_runtime::cli::CliExtension,
+) -> ::std::process::ExitCode {
     ::stsgen_runtime::cli::main(&PROGRAM, extension)
 }
 /// The operations, sorted by subcommand.
@@ -228,12 +230,15 @@ fn op_batch_revoke_sessions(
                     b = b.session_arns(text);
                 }
             }
-            _ => globals.set(
-                PROGRAM.name,
-                ::std::option::Option::Some(OPERATION),
-                &flag,
-                values,
-            )?,
+            _ => {
+                globals
+                    .set(
+                        PROGRAM.name,
+                        ::std::option::Option::Some(OPERATION),
+                        &flag,
+                        values,
+                    )?
+            }
         }
     }
     require(
@@ -241,16 +246,16 @@ fn op_batch_revoke_sessions(
         OPERATION,
         &[(b.get_session_arns().is_some(), "--session-arns")],
     )?;
-    let input = b.build().map_err(|e| {
-        invalid_input(
+    let input = b
+        .build()
+        .map_err(|e| invalid_input(
             e,
             &[
                 ("principalArn", "--principal-arn"),
                 ("reason", "--reason"),
                 ("sessionArns", "--session-arns"),
             ],
-        )
-    })?;
+        ))?;
     let config = cx.config(&globals)?;
     let client = client(&config)?;
     cx.send(
@@ -276,15 +281,17 @@ fn op_create_bearer_token(
                     return Err(repeated(&flag));
                 }
                 let text = single(&flag, values)?;
-                b = b.set_duration_seconds(::std::option::Option::Some(
-                    ::stsgen_runtime::types::wire::parse_i32(text.as_str()).map_err(|_| {
-                        invalid(
-                            &flag,
-                            ::std::option::Option::Some(text.as_str()),
-                            "32-bit integer",
-                        )
-                    })?,
-                ));
+                b = b
+                    .set_duration_seconds(
+                        ::std::option::Option::Some(
+                            ::stsgen_runtime::types::wire::parse_i32(text.as_str())
+                                .map_err(|_| invalid(
+                                    &flag,
+                                    ::std::option::Option::Some(text.as_str()),
+                                    "32-bit integer",
+                                ))?,
+                        ),
+                    );
             }
             "--grant-type" => {
                 if b.get_grant_type().is_some() {
@@ -300,12 +307,15 @@ fn op_create_bearer_token(
                 let text = single(&flag, values)?;
                 b = b.set_resource(::std::option::Option::Some(text));
             }
-            _ => globals.set(
-                PROGRAM.name,
-                ::std::option::Option::Some(OPERATION),
-                &flag,
-                values,
-            )?,
+            _ => {
+                globals
+                    .set(
+                        PROGRAM.name,
+                        ::std::option::Option::Some(OPERATION),
+                        &flag,
+                        values,
+                    )?
+            }
         }
     }
     require(
@@ -316,16 +326,16 @@ fn op_create_bearer_token(
             (b.get_resource().is_some(), "--resource"),
         ],
     )?;
-    let input = b.build().map_err(|e| {
-        invalid_input(
+    let input = b
+        .build()
+        .map_err(|e| invalid_input(
             e,
             &[
                 ("durationSeconds", "--duration-seconds"),
                 ("grantType", "--grant-type"),
                 ("resource", "--resource"),
             ],
-        )
-    })?;
+        ))?;
     let config = cx.config(&globals)?;
     let client = client(&config)?;
     cx.send(
@@ -351,16 +361,22 @@ fn op_create_o_auth2_token(
                     return Err(repeated(&flag));
                 }
                 let text = single(&flag, values)?;
-                b = b.set_token_input(::std::option::Option::Some(
-                    shorthand_create_o_auth2_token_request_body(&flag, &text)?,
-                ));
+                b = b
+                    .set_token_input(
+                        ::std::option::Option::Some(
+                            shorthand_create_o_auth2_token_request_body(&flag, &text)?,
+                        ),
+                    );
             }
-            _ => globals.set(
-                PROGRAM.name,
-                ::std::option::Option::Some(OPERATION),
-                &flag,
-                values,
-            )?,
+            _ => {
+                globals
+                    .set(
+                        PROGRAM.name,
+                        ::std::option::Option::Some(OPERATION),
+                        &flag,
+                        values,
+                    )?
+            }
         }
     }
     require(
@@ -388,8 +404,7 @@ fn op_create_o_auth2_token_with_iam(
     flags: Flags,
 ) -> ::std::result::Result<(), Exit> {
     const OPERATION: &str = "create-o-auth2-token-with-iam";
-    let mut b =
-        signin::operation::create_o_auth2_token_with_iam::CreateOAuth2TokenWithIamInput::builder();
+    let mut b = signin::operation::create_o_auth2_token_with_iam::CreateOAuth2TokenWithIamInput::builder();
     for (flag, values) in flags {
         match flag.as_str() {
             "--grant-type" => {
@@ -406,12 +421,15 @@ fn op_create_o_auth2_token_with_iam(
                 let text = single(&flag, values)?;
                 b = b.set_resource(::std::option::Option::Some(text));
             }
-            _ => globals.set(
-                PROGRAM.name,
-                ::std::option::Option::Some(OPERATION),
-                &flag,
-                values,
-            )?,
+            _ => {
+                globals
+                    .set(
+                        PROGRAM.name,
+                        ::std::option::Option::Some(OPERATION),
+                        &flag,
+                        values,
+                    )?
+            }
         }
     }
     require(
@@ -422,12 +440,12 @@ fn op_create_o_auth2_token_with_iam(
             (b.get_resource().is_some(), "--resource"),
         ],
     )?;
-    let input = b.build().map_err(|e| {
-        invalid_input(
+    let input = b
+        .build()
+        .map_err(|e| invalid_input(
             e,
             &[("grantType", "--grant-type"), ("resource", "--resource")],
-        )
-    })?;
+        ))?;
     let config = cx.config(&globals)?;
     let client = client(&config)?;
     cx.send(
@@ -497,21 +515,21 @@ fn op_create_o_auth2_token_with_token_exchange(
                 let text = single(&flag, values)?;
                 b = b.set_subject_token_type(::std::option::Option::Some(text));
             }
-            _ => globals.set(
-                PROGRAM.name,
-                ::std::option::Option::Some(OPERATION),
-                &flag,
-                values,
-            )?,
+            _ => {
+                globals
+                    .set(
+                        PROGRAM.name,
+                        ::std::option::Option::Some(OPERATION),
+                        &flag,
+                        values,
+                    )?
+            }
         }
     }
-    require(
-        PROGRAM.name,
-        OPERATION,
-        &[(b.get_grant_type().is_some(), "--grant-type")],
-    )?;
-    let input = b.build().map_err(|e| {
-        invalid_input(
+    require(PROGRAM.name, OPERATION, &[(b.get_grant_type().is_some(), "--grant-type")])?;
+    let input = b
+        .build()
+        .map_err(|e| invalid_input(
             e,
             &[
                 ("assertion", "--assertion"),
@@ -522,8 +540,7 @@ fn op_create_o_auth2_token_with_token_exchange(
                 ("subjectToken", "--subject-token"),
                 ("subjectTokenType", "--subject-token-type"),
             ],
-        )
-    })?;
+        ))?;
     let config = cx.config(&globals)?;
     let client = client(&config)?;
     cx.send(
@@ -551,17 +568,18 @@ fn op_delete_console_authorization_configuration(
                 let text = single(&flag, values)?;
                 b = b.set_target_id(::std::option::Option::Some(text));
             }
-            _ => globals.set(
-                PROGRAM.name,
-                ::std::option::Option::Some(OPERATION),
-                &flag,
-                values,
-            )?,
+            _ => {
+                globals
+                    .set(
+                        PROGRAM.name,
+                        ::std::option::Option::Some(OPERATION),
+                        &flag,
+                        values,
+                    )?
+            }
         }
     }
-    let input = b
-        .build()
-        .map_err(|e| invalid_input(e, &[("targetId", "--target-id")]))?;
+    let input = b.build().map_err(|e| invalid_input(e, &[("targetId", "--target-id")]))?;
     let config = cx.config(&globals)?;
     let client = client(&config)?;
     cx.send(
@@ -596,12 +614,15 @@ fn op_delete_resource_permission_statement(
                 let text = single(&flag, values)?;
                 b = b.set_statement_id(::std::option::Option::Some(text));
             }
-            _ => globals.set(
-                PROGRAM.name,
-                ::std::option::Option::Some(OPERATION),
-                &flag,
-                values,
-            )?,
+            _ => {
+                globals
+                    .set(
+                        PROGRAM.name,
+                        ::std::option::Option::Some(OPERATION),
+                        &flag,
+                        values,
+                    )?
+            }
         }
     }
     require(
@@ -609,15 +630,12 @@ fn op_delete_resource_permission_statement(
         OPERATION,
         &[(b.get_statement_id().is_some(), "--statement-id")],
     )?;
-    let input = b.build().map_err(|e| {
-        invalid_input(
+    let input = b
+        .build()
+        .map_err(|e| invalid_input(
             e,
-            &[
-                ("clientToken", "--client-token"),
-                ("statementId", "--statement-id"),
-            ],
-        )
-    })?;
+            &[("clientToken", "--client-token"), ("statementId", "--statement-id")],
+        ))?;
     let config = cx.config(&globals)?;
     let client = client(&config)?;
     cx.send(
@@ -645,17 +663,18 @@ fn op_get_console_authorization_configuration(
                 let text = single(&flag, values)?;
                 b = b.set_target_id(::std::option::Option::Some(text));
             }
-            _ => globals.set(
-                PROGRAM.name,
-                ::std::option::Option::Some(OPERATION),
-                &flag,
-                values,
-            )?,
+            _ => {
+                globals
+                    .set(
+                        PROGRAM.name,
+                        ::std::option::Option::Some(OPERATION),
+                        &flag,
+                        values,
+                    )?
+            }
         }
     }
-    let input = b
-        .build()
-        .map_err(|e| invalid_input(e, &[("targetId", "--target-id")]))?;
+    let input = b.build().map_err(|e| invalid_input(e, &[("targetId", "--target-id")]))?;
     let config = cx.config(&globals)?;
     let client = client(&config)?;
     cx.send(
@@ -675,12 +694,8 @@ fn op_get_resource_policy(
     const OPERATION: &str = "get-resource-policy";
     let b = signin::operation::get_resource_policy::GetResourcePolicyInput::builder();
     for (flag, values) in flags {
-        globals.set(
-            PROGRAM.name,
-            ::std::option::Option::Some(OPERATION),
-            &flag,
-            values,
-        )?;
+        globals
+            .set(PROGRAM.name, ::std::option::Option::Some(OPERATION), &flag, values)?;
     }
     let input = b.build().map_err(|e| invalid_input(e, &[]))?;
     let config = cx.config(&globals)?;
@@ -717,12 +732,15 @@ fn op_get_session(
                 let text = single(&flag, values)?;
                 b = b.set_session_arn(::std::option::Option::Some(text));
             }
-            _ => globals.set(
-                PROGRAM.name,
-                ::std::option::Option::Some(OPERATION),
-                &flag,
-                values,
-            )?,
+            _ => {
+                globals
+                    .set(
+                        PROGRAM.name,
+                        ::std::option::Option::Some(OPERATION),
+                        &flag,
+                        values,
+                    )?
+            }
         }
     }
     require(
@@ -730,24 +748,15 @@ fn op_get_session(
         OPERATION,
         &[(b.get_session_arn().is_some(), "--session-arn")],
     )?;
-    let input = b.build().map_err(|e| {
-        invalid_input(
+    let input = b
+        .build()
+        .map_err(|e| invalid_input(
             e,
-            &[
-                ("principalArn", "--principal-arn"),
-                ("sessionArn", "--session-arn"),
-            ],
-        )
-    })?;
+            &[("principalArn", "--principal-arn"), ("sessionArn", "--session-arn")],
+        ))?;
     let config = cx.config(&globals)?;
     let client = client(&config)?;
-    cx.send(
-        9usize,
-        &globals,
-        &config,
-        client.send(input),
-        write_output_get_session,
-    )
+    cx.send(9usize, &globals, &config, client.send(input), write_output_get_session)
 }
 /// `introspect-o-auth2-token-with-iam`: `IntrospectOAuth2TokenWithIAM`.
 fn op_introspect_o_auth2_token_with_iam(
@@ -773,25 +782,24 @@ fn op_introspect_o_auth2_token_with_iam(
                 let text = single(&flag, values)?;
                 b = b.set_token_type_hint(::std::option::Option::Some(text));
             }
-            _ => globals.set(
-                PROGRAM.name,
-                ::std::option::Option::Some(OPERATION),
-                &flag,
-                values,
-            )?,
+            _ => {
+                globals
+                    .set(
+                        PROGRAM.name,
+                        ::std::option::Option::Some(OPERATION),
+                        &flag,
+                        values,
+                    )?
+            }
         }
     }
-    require(
-        PROGRAM.name,
-        OPERATION,
-        &[(b.get_token().is_some(), "--token")],
-    )?;
-    let input = b.build().map_err(|e| {
-        invalid_input(
+    require(PROGRAM.name, OPERATION, &[(b.get_token().is_some(), "--token")])?;
+    let input = b
+        .build()
+        .map_err(|e| invalid_input(
             e,
             &[("token", "--token"), ("tokenTypeHint", "--token-type-hint")],
-        )
-    })?;
+        ))?;
     let config = cx.config(&globals)?;
     let client = client(&config)?;
     cx.send(
@@ -817,15 +825,17 @@ fn op_list_resource_permission_statements(
                     return Err(repeated(&flag));
                 }
                 let text = single(&flag, values)?;
-                b = b.set_max_results(::std::option::Option::Some(
-                    ::stsgen_runtime::types::wire::parse_i32(text.as_str()).map_err(|_| {
-                        invalid(
-                            &flag,
-                            ::std::option::Option::Some(text.as_str()),
-                            "32-bit integer",
-                        )
-                    })?,
-                ));
+                b = b
+                    .set_max_results(
+                        ::std::option::Option::Some(
+                            ::stsgen_runtime::types::wire::parse_i32(text.as_str())
+                                .map_err(|_| invalid(
+                                    &flag,
+                                    ::std::option::Option::Some(text.as_str()),
+                                    "32-bit integer",
+                                ))?,
+                        ),
+                    );
             }
             "--next-token" => {
                 if b.get_next_token().is_some() {
@@ -834,23 +844,23 @@ fn op_list_resource_permission_statements(
                 let text = single(&flag, values)?;
                 b = b.set_next_token(::std::option::Option::Some(text));
             }
-            _ => globals.set(
-                PROGRAM.name,
-                ::std::option::Option::Some(OPERATION),
-                &flag,
-                values,
-            )?,
+            _ => {
+                globals
+                    .set(
+                        PROGRAM.name,
+                        ::std::option::Option::Some(OPERATION),
+                        &flag,
+                        values,
+                    )?
+            }
         }
     }
-    let input = b.build().map_err(|e| {
-        invalid_input(
+    let input = b
+        .build()
+        .map_err(|e| invalid_input(
             e,
-            &[
-                ("maxResults", "--max-results"),
-                ("nextToken", "--next-token"),
-            ],
-        )
-    })?;
+            &[("maxResults", "--max-results"), ("nextToken", "--next-token")],
+        ))?;
     let config = cx.config(&globals)?;
     let client = client(&config)?;
     cx.send(
@@ -883,45 +893,51 @@ fn op_list_sessions(
                     return Err(repeated(&flag));
                 }
                 let text = single(&flag, values)?;
-                b = b.set_issued_after(::std::option::Option::Some(
-                    ::stsgen_runtime::types::wire::parse_i64(text.as_str()).map_err(|_| {
-                        invalid(
-                            &flag,
-                            ::std::option::Option::Some(text.as_str()),
-                            "64-bit integer",
-                        )
-                    })?,
-                ));
+                b = b
+                    .set_issued_after(
+                        ::std::option::Option::Some(
+                            ::stsgen_runtime::types::wire::parse_i64(text.as_str())
+                                .map_err(|_| invalid(
+                                    &flag,
+                                    ::std::option::Option::Some(text.as_str()),
+                                    "64-bit integer",
+                                ))?,
+                        ),
+                    );
             }
             "--issued-before" => {
                 if b.get_issued_before().is_some() {
                     return Err(repeated(&flag));
                 }
                 let text = single(&flag, values)?;
-                b = b.set_issued_before(::std::option::Option::Some(
-                    ::stsgen_runtime::types::wire::parse_i64(text.as_str()).map_err(|_| {
-                        invalid(
-                            &flag,
-                            ::std::option::Option::Some(text.as_str()),
-                            "64-bit integer",
-                        )
-                    })?,
-                ));
+                b = b
+                    .set_issued_before(
+                        ::std::option::Option::Some(
+                            ::stsgen_runtime::types::wire::parse_i64(text.as_str())
+                                .map_err(|_| invalid(
+                                    &flag,
+                                    ::std::option::Option::Some(text.as_str()),
+                                    "64-bit integer",
+                                ))?,
+                        ),
+                    );
             }
             "--max-results" => {
                 if b.get_max_results().is_some() {
                     return Err(repeated(&flag));
                 }
                 let text = single(&flag, values)?;
-                b = b.set_max_results(::std::option::Option::Some(
-                    ::stsgen_runtime::types::wire::parse_i32(text.as_str()).map_err(|_| {
-                        invalid(
-                            &flag,
-                            ::std::option::Option::Some(text.as_str()),
-                            "32-bit integer",
-                        )
-                    })?,
-                ));
+                b = b
+                    .set_max_results(
+                        ::std::option::Option::Some(
+                            ::stsgen_runtime::types::wire::parse_i32(text.as_str())
+                                .map_err(|_| invalid(
+                                    &flag,
+                                    ::std::option::Option::Some(text.as_str()),
+                                    "32-bit integer",
+                                ))?,
+                        ),
+                    );
             }
             "--next-token" => {
                 if b.get_next_token().is_some() {
@@ -942,20 +958,27 @@ fn op_list_sessions(
                     return Err(repeated(&flag));
                 }
                 let text = single(&flag, values)?;
-                b = b.set_status(::std::option::Option::Some(
-                    signin::types::SessionStatus::from(text),
-                ));
+                b = b
+                    .set_status(
+                        ::std::option::Option::Some(
+                            signin::types::SessionStatus::from(text),
+                        ),
+                    );
             }
-            _ => globals.set(
-                PROGRAM.name,
-                ::std::option::Option::Some(OPERATION),
-                &flag,
-                values,
-            )?,
+            _ => {
+                globals
+                    .set(
+                        PROGRAM.name,
+                        ::std::option::Option::Some(OPERATION),
+                        &flag,
+                        values,
+                    )?
+            }
         }
     }
-    let input = b.build().map_err(|e| {
-        invalid_input(
+    let input = b
+        .build()
+        .map_err(|e| invalid_input(
             e,
             &[
                 ("clientId", "--client-id"),
@@ -966,17 +989,10 @@ fn op_list_sessions(
                 ("principalArn", "--principal-arn"),
                 ("status", "--status"),
             ],
-        )
-    })?;
+        ))?;
     let config = cx.config(&globals)?;
     let client = client(&config)?;
-    cx.send(
-        12usize,
-        &globals,
-        &config,
-        client.send(input),
-        write_output_list_sessions,
-    )
+    cx.send(12usize, &globals, &config, client.send(input), write_output_list_sessions)
 }
 /// `put-console-authorization-configuration`: `PutConsoleAuthorizationConfiguration`.
 fn op_put_console_authorization_configuration(
@@ -995,17 +1011,18 @@ fn op_put_console_authorization_configuration(
                 let text = single(&flag, values)?;
                 b = b.set_target_id(::std::option::Option::Some(text));
             }
-            _ => globals.set(
-                PROGRAM.name,
-                ::std::option::Option::Some(OPERATION),
-                &flag,
-                values,
-            )?,
+            _ => {
+                globals
+                    .set(
+                        PROGRAM.name,
+                        ::std::option::Option::Some(OPERATION),
+                        &flag,
+                        values,
+                    )?
+            }
         }
     }
-    let input = b
-        .build()
-        .map_err(|e| invalid_input(e, &[("targetId", "--target-id")]))?;
+    let input = b.build().map_err(|e| invalid_input(e, &[("targetId", "--target-id")]))?;
     let config = cx.config(&globals)?;
     let client = client(&config)?;
     cx.send(
@@ -1082,16 +1099,20 @@ fn op_put_resource_permission_statement(
                 let text = single(&flag, values)?;
                 b = b.set_vpc_source_ip(::std::option::Option::Some(text));
             }
-            _ => globals.set(
-                PROGRAM.name,
-                ::std::option::Option::Some(OPERATION),
-                &flag,
-                values,
-            )?,
+            _ => {
+                globals
+                    .set(
+                        PROGRAM.name,
+                        ::std::option::Option::Some(OPERATION),
+                        &flag,
+                        values,
+                    )?
+            }
         }
     }
-    let input = b.build().map_err(|e| {
-        invalid_input(
+    let input = b
+        .build()
+        .map_err(|e| invalid_input(
             e,
             &[
                 ("clientToken", "--client-token"),
@@ -1103,8 +1124,7 @@ fn op_put_resource_permission_statement(
                 ("sourceVpc", "--source-vpc"),
                 ("vpcSourceIp", "--vpc-source-ip"),
             ],
-        )
-    })?;
+        ))?;
     let config = cx.config(&globals)?;
     let client = client(&config)?;
     cx.send(
@@ -1122,8 +1142,7 @@ fn op_revoke_o_auth2_token_with_iam(
     flags: Flags,
 ) -> ::std::result::Result<(), Exit> {
     const OPERATION: &str = "revoke-o-auth2-token-with-iam";
-    let mut b =
-        signin::operation::revoke_o_auth2_token_with_iam::RevokeOAuth2TokenWithIamInput::builder();
+    let mut b = signin::operation::revoke_o_auth2_token_with_iam::RevokeOAuth2TokenWithIamInput::builder();
     for (flag, values) in flags {
         match flag.as_str() {
             "--token" => {
@@ -1133,22 +1152,19 @@ fn op_revoke_o_auth2_token_with_iam(
                 let text = single(&flag, values)?;
                 b = b.set_token(::std::option::Option::Some(text));
             }
-            _ => globals.set(
-                PROGRAM.name,
-                ::std::option::Option::Some(OPERATION),
-                &flag,
-                values,
-            )?,
+            _ => {
+                globals
+                    .set(
+                        PROGRAM.name,
+                        ::std::option::Option::Some(OPERATION),
+                        &flag,
+                        values,
+                    )?
+            }
         }
     }
-    require(
-        PROGRAM.name,
-        OPERATION,
-        &[(b.get_token().is_some(), "--token")],
-    )?;
-    let input = b
-        .build()
-        .map_err(|e| invalid_input(e, &[("token", "--token")]))?;
+    require(PROGRAM.name, OPERATION, &[(b.get_token().is_some(), "--token")])?;
+    let input = b.build().map_err(|e| invalid_input(e, &[("token", "--token")]))?;
     let config = cx.config(&globals)?;
     let client = client(&config)?;
     cx.send(
@@ -1174,11 +1190,13 @@ fn shorthand_create_o_auth2_token_request_body(
             "redirectUri" => b = b.set_redirect_uri(::std::option::Option::Some(value)),
             "refreshToken" => b = b.set_refresh_token(::std::option::Option::Some(value)),
             _ => {
-                return Err(unknown_key(
-                    flag,
-                    &key,
-                    "clientId, code, codeVerifier, grantType, redirectUri, refreshToken",
-                ));
+                return Err(
+                    unknown_key(
+                        flag,
+                        &key,
+                        "clientId, code, codeVerifier, grantType, redirectUri, refreshToken",
+                    ),
+                );
             }
         }
     }
@@ -1799,7 +1817,10 @@ fn write_shape_revoked_session(
     w.end_object();
 }
 /// Writes a `Session` as a JSON object.
-fn write_shape_session(w: &mut ::stsgen_runtime::json::JsonWriter, v: &signin::types::Session) {
+fn write_shape_session(
+    w: &mut ::stsgen_runtime::json::JsonWriter,
+    v: &signin::types::Session,
+) {
     w.begin_object();
     {
         if let ::std::option::Option::Some(v) = v.client_id() {

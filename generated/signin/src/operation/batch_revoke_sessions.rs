@@ -69,7 +69,11 @@ impl BatchRevokeSessionsInput {
             )?;
         }
         if let ::std::option::Option::Some(v) = &self.reason {
-            crate::constraints::revocation_reason("BatchRevokeSessionsInput", "reason", v)?;
+            crate::constraints::revocation_reason(
+                "BatchRevokeSessionsInput",
+                "reason",
+                v,
+            )?;
         }
         crate::constraints::session_arn_list(
             "BatchRevokeSessionsInput",
@@ -190,7 +194,11 @@ impl BatchRevokeSessionsError {
                     crate::types::error::AccessDeniedException::from_meta(meta),
                 )
             }
-            _ => BatchRevokeSessionsError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
+            _ => {
+                BatchRevokeSessionsError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     }
     /// Code, message, type, request id and HTTP status.
@@ -237,8 +245,10 @@ impl BatchRevokeSessionsError {
     /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
     /// and errors the model marks retryable (the client's retry policy uses the same rule).
     pub fn is_retryable(&self) -> bool {
-        ::stsgen_runtime::client::retry::is_retryable_code(self.code(), self.meta().http_status())
-            || self.is_modeled_retryable()
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
     }
     /// Whether this is the `TooManyRequestsError` error.
     pub fn is_too_many_requests_error(&self) -> bool {
@@ -268,9 +278,7 @@ impl BatchRevokeSessionsError {
 impl ::std::fmt::Display for BatchRevokeSessionsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f,
-            "{} failed: {}",
-            Self::OPERATION_NAME,
+            f, "{} failed: {}", Self::OPERATION_NAME,
             ::stsgen_runtime::error::Escaped(self.code())
         )?;
         if let ::std::option::Option::Some(m) = self.message() {
@@ -285,13 +293,21 @@ impl ::std::fmt::Display for BatchRevokeSessionsError {
 impl ::std::error::Error for BatchRevokeSessionsError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            BatchRevokeSessionsError::TooManyRequestsError(e) => ::std::option::Option::Some(e),
+            BatchRevokeSessionsError::TooManyRequestsError(e) => {
+                ::std::option::Option::Some(e)
+            }
             BatchRevokeSessionsError::ResourceNotFoundException(e) => {
                 ::std::option::Option::Some(e)
             }
-            BatchRevokeSessionsError::InternalServerException(e) => ::std::option::Option::Some(e),
-            BatchRevokeSessionsError::ValidationException(e) => ::std::option::Option::Some(e),
-            BatchRevokeSessionsError::AccessDeniedException(e) => ::std::option::Option::Some(e),
+            BatchRevokeSessionsError::InternalServerException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            BatchRevokeSessionsError::ValidationException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            BatchRevokeSessionsError::AccessDeniedException(e) => {
+                ::std::option::Option::Some(e)
+            }
             BatchRevokeSessionsError::Unhandled(e) => ::std::option::Option::Some(e),
         }
     }
@@ -314,8 +330,9 @@ pub fn request(
     ::stsgen_runtime::http::Request<::std::vec::Vec<u8>>,
     ::stsgen_runtime::BuildError,
 > {
-    let mut b =
-        ::stsgen_runtime::protocol::rest_json::RequestBuilder::new("BatchRevokeSessionsInput");
+    let mut b = ::stsgen_runtime::protocol::rest_json::RequestBuilder::new(
+        "BatchRevokeSessionsInput",
+    );
     b.literal("/batch-revoke-sessions");
     let body = {
         let mut writer = ::stsgen_runtime::json::JsonWriter::compact();
@@ -364,9 +381,11 @@ pub fn parse_output(
     > = ::std::option::Option::None;
     let document = ::stsgen_runtime::protocol::aws_json::reader::parse_body(body)?;
     let v = &document;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "BatchRevokeSessionsOutput", "")?
-    {
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "BatchRevokeSessionsOutput",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
@@ -385,12 +404,16 @@ pub fn parse_output(
         }
     }
     Ok(BatchRevokeSessionsOutput {
-        errors: f_errors.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing("BatchRevokeSessionsOutput", "errors")
-        })?,
-        revoked_sessions: f_revoked_sessions.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing("BatchRevokeSessionsOutput", "revokedSessions")
-        })?,
+        errors: f_errors
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "BatchRevokeSessionsOutput",
+                "errors",
+            ))?,
+        revoked_sessions: f_revoked_sessions
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "BatchRevokeSessionsOutput",
+                "revokedSessions",
+            ))?,
         _request_id: ::stsgen_runtime::protocol::rest_json::request_id(headers),
     })
 }
@@ -405,8 +428,11 @@ pub fn parse_error(
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
 ) -> ::std::result::Result<BatchRevokeSessionsError, ::stsgen_runtime::ParseError> {
-    let (meta, doc) =
-        ::stsgen_runtime::protocol::rest_json::parse_error_metadata(status, headers, body)?;
+    let (meta, doc) = ::stsgen_runtime::protocol::rest_json::parse_error_metadata(
+        status,
+        headers,
+        body,
+    )?;
     Ok({
         match meta.code() {
             crate::types::error::TooManyRequestsError::CODE => {
@@ -454,7 +480,11 @@ pub fn parse_error(
                 }
                 BatchRevokeSessionsError::AccessDeniedException(e)
             }
-            _ => BatchRevokeSessionsError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
+            _ => {
+                BatchRevokeSessionsError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     })
 }
@@ -501,7 +531,9 @@ impl BatchRevokeSessionsInput {
             let params = crate::client::endpoint_params(config)
                 .is_control_plane(true)
                 .build()
-                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(e.to_string()))?;
+                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(
+                    e.to_string(),
+                ))?;
             crate::endpoint::resolve(&params)
                 .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(e.to_string()))?
         };
@@ -532,7 +564,9 @@ pub mod builders {
     pub struct BatchRevokeSessionsInputBuilder {
         pub(crate) principal_arn: ::std::option::Option<::std::string::String>,
         pub(crate) reason: ::std::option::Option<::std::string::String>,
-        pub(crate) session_arns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub(crate) session_arns: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
     }
     impl BatchRevokeSessionsInputBuilder {
         /// The identity that owns the sessions. Omit to use the caller. Specify arn:aws:iam::{account-id}:\* to revoke any session in the account.
@@ -552,16 +586,24 @@ pub mod builders {
             self
         }
         /// The value set for `principalArn`, if any.
-        pub fn get_principal_arn(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_principal_arn(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.principal_arn
         }
         /// The reason for revoking the sessions
-        pub fn reason(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn reason(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.reason = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `reason`.
-        pub fn set_reason(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_reason(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.reason = value;
             self
         }
@@ -578,9 +620,7 @@ pub mod builders {
             mut self,
             item: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.session_arns
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.session_arns.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears `sessionArns`.
@@ -603,14 +643,19 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::BatchRevokeSessionsInput, ::stsgen_runtime::BuildError>
-        {
+        ) -> ::std::result::Result<
+            super::BatchRevokeSessionsInput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::BatchRevokeSessionsInput {
                 principal_arn: self.principal_arn,
                 reason: self.reason,
-                session_arns: self.session_arns.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing("BatchRevokeSessionsInput", "sessionArns")
-                })?,
+                session_arns: self
+                    .session_arns
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "BatchRevokeSessionsInput",
+                        "sessionArns",
+                    ))?,
             };
             value.validate()?;
             Ok(value)
@@ -620,10 +665,12 @@ pub mod builders {
     #[derive(Clone, Default, PartialEq, Debug)]
     #[non_exhaustive]
     pub struct BatchRevokeSessionsOutputBuilder {
-        pub(crate) errors:
-            ::std::option::Option<::std::vec::Vec<crate::types::BatchRevokeSessionError>>,
-        pub(crate) revoked_sessions:
-            ::std::option::Option<::std::vec::Vec<crate::types::RevokedSession>>,
+        pub(crate) errors: ::std::option::Option<
+            ::std::vec::Vec<crate::types::BatchRevokeSessionError>,
+        >,
+        pub(crate) revoked_sessions: ::std::option::Option<
+            ::std::vec::Vec<crate::types::RevokedSession>,
+        >,
         pub(crate) _request_id: ::std::option::Option<::std::string::String>,
     }
     impl BatchRevokeSessionsOutputBuilder {
@@ -636,15 +683,15 @@ pub mod builders {
             mut self,
             item: impl ::std::convert::Into<crate::types::BatchRevokeSessionError>,
         ) -> Self {
-            self.errors
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.errors.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears `errors`.
         pub fn set_errors(
             mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::BatchRevokeSessionError>>,
+            value: ::std::option::Option<
+                ::std::vec::Vec<crate::types::BatchRevokeSessionError>,
+            >,
         ) -> Self {
             self.errors = value;
             self
@@ -652,8 +699,9 @@ pub mod builders {
         /// The value set for `errors`, if any.
         pub fn get_errors(
             &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::BatchRevokeSessionError>>
-        {
+        ) -> &::std::option::Option<
+            ::std::vec::Vec<crate::types::BatchRevokeSessionError>,
+        > {
             &self.errors
         }
         /// Appends one item to `revokedSessions`.
@@ -698,18 +746,23 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::BatchRevokeSessionsOutput, ::stsgen_runtime::BuildError>
-        {
+        ) -> ::std::result::Result<
+            super::BatchRevokeSessionsOutput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::BatchRevokeSessionsOutput {
-                errors: self.errors.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing("BatchRevokeSessionsOutput", "errors")
-                })?,
-                revoked_sessions: self.revoked_sessions.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing(
+                errors: self
+                    .errors
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "BatchRevokeSessionsOutput",
+                        "errors",
+                    ))?,
+                revoked_sessions: self
+                    .revoked_sessions
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                         "BatchRevokeSessionsOutput",
                         "revokedSessions",
-                    )
-                })?,
+                    ))?,
                 _request_id: self._request_id,
             };
             value.validate()?;
@@ -764,16 +817,24 @@ pub mod builders {
             self
         }
         /// The value set for `principalArn`, if any.
-        pub fn get_principal_arn(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_principal_arn(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             self.inner.get_principal_arn()
         }
         /// The reason for revoking the sessions
-        pub fn reason(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn reason(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.reason(value);
             self
         }
         /// Sets or clears `reason`.
-        pub fn set_reason(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_reason(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.set_reason(value);
             self
         }

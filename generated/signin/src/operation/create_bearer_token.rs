@@ -66,14 +66,22 @@ impl CreateBearerTokenInput {
     /// The first violated constraint, naming the member and the limit.
     pub fn validate(&self) -> ::std::result::Result<(), ::stsgen_runtime::BuildError> {
         if let ::std::option::Option::Some(v) = &self.duration_seconds {
-            crate::constraints::token_duration("CreateBearerTokenRequest", "durationSeconds", v)?;
+            crate::constraints::token_duration(
+                "CreateBearerTokenRequest",
+                "durationSeconds",
+                v,
+            )?;
         }
         crate::constraints::client_credentials_grant_type(
             "CreateBearerTokenRequest",
             "grantType",
             &self.grant_type,
         )?;
-        crate::constraints::resource("CreateBearerTokenRequest", "resource", &self.resource)?;
+        crate::constraints::resource(
+            "CreateBearerTokenRequest",
+            "resource",
+            &self.resource,
+        )?;
         Ok(())
     }
 }
@@ -207,7 +215,11 @@ impl CreateBearerTokenError {
                     crate::types::error::AccessDeniedException::from_meta(meta),
                 )
             }
-            _ => CreateBearerTokenError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
+            _ => {
+                CreateBearerTokenError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     }
     /// Code, message, type, request id and HTTP status.
@@ -250,8 +262,10 @@ impl CreateBearerTokenError {
     /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
     /// and errors the model marks retryable (the client's retry policy uses the same rule).
     pub fn is_retryable(&self) -> bool {
-        ::stsgen_runtime::client::retry::is_retryable_code(self.code(), self.meta().http_status())
-            || self.is_modeled_retryable()
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
     }
     /// Whether this is the `TooManyRequestsError` error.
     pub fn is_too_many_requests_error(&self) -> bool {
@@ -277,9 +291,7 @@ impl CreateBearerTokenError {
 impl ::std::fmt::Display for CreateBearerTokenError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f,
-            "{} failed: {}",
-            Self::OPERATION_NAME,
+            f, "{} failed: {}", Self::OPERATION_NAME,
             ::stsgen_runtime::error::Escaped(self.code())
         )?;
         if let ::std::option::Option::Some(m) = self.message() {
@@ -294,10 +306,18 @@ impl ::std::fmt::Display for CreateBearerTokenError {
 impl ::std::error::Error for CreateBearerTokenError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            CreateBearerTokenError::TooManyRequestsError(e) => ::std::option::Option::Some(e),
-            CreateBearerTokenError::InternalServerException(e) => ::std::option::Option::Some(e),
-            CreateBearerTokenError::ValidationException(e) => ::std::option::Option::Some(e),
-            CreateBearerTokenError::AccessDeniedException(e) => ::std::option::Option::Some(e),
+            CreateBearerTokenError::TooManyRequestsError(e) => {
+                ::std::option::Option::Some(e)
+            }
+            CreateBearerTokenError::InternalServerException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            CreateBearerTokenError::ValidationException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            CreateBearerTokenError::AccessDeniedException(e) => {
+                ::std::option::Option::Some(e)
+            }
             CreateBearerTokenError::Unhandled(e) => ::std::option::Option::Some(e),
         }
     }
@@ -320,13 +340,11 @@ pub fn request(
     ::stsgen_runtime::http::Request<::std::vec::Vec<u8>>,
     ::stsgen_runtime::BuildError,
 > {
-    let mut b =
-        ::stsgen_runtime::protocol::rest_json::RequestBuilder::new("CreateBearerTokenRequest");
-    b.literal("/v1/token");
-    b.query_literal(
-        "x-amz-token-request-type",
-        ::std::option::Option::Some("bearer"),
+    let mut b = ::stsgen_runtime::protocol::rest_json::RequestBuilder::new(
+        "CreateBearerTokenRequest",
     );
+    b.literal("/v1/token");
+    b.query_literal("x-amz-token-request-type", ::std::option::Option::Some("bearer"));
     let body = {
         let mut writer = ::stsgen_runtime::json::JsonWriter::compact();
         {
@@ -363,16 +381,16 @@ pub fn parse_output(
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
 ) -> ::std::result::Result<CreateBearerTokenOutput, ::stsgen_runtime::ParseError> {
-    let mut f_access_token: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+    let mut f_access_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let mut f_expires_in: ::std::option::Option<i32> = ::std::option::Option::None;
-    let mut f_token_type: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+    let mut f_token_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let document = ::stsgen_runtime::protocol::aws_json::reader::parse_body(body)?;
     let v = &document;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "CreateBearerTokenResponse", "")?
-    {
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "CreateBearerTokenResponse",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
@@ -387,12 +405,13 @@ pub fn parse_output(
                 );
             }
             "expires_in" => {
-                f_expires_in =
-                    ::std::option::Option::Some(::stsgen_runtime::protocol::aws_json::reader::i32(
+                f_expires_in = ::std::option::Option::Some(
+                    ::stsgen_runtime::protocol::aws_json::reader::i32(
                         value,
                         "CreateBearerTokenResponse",
                         "expiresIn",
-                    )?);
+                    )?,
+                );
             }
             "token_type" => {
                 f_token_type = ::std::option::Option::Some(
@@ -407,15 +426,21 @@ pub fn parse_output(
         }
     }
     Ok(CreateBearerTokenOutput {
-        access_token: f_access_token.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing("CreateBearerTokenResponse", "accessToken")
-        })?,
-        expires_in: f_expires_in.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing("CreateBearerTokenResponse", "expiresIn")
-        })?,
-        token_type: f_token_type.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing("CreateBearerTokenResponse", "tokenType")
-        })?,
+        access_token: f_access_token
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "CreateBearerTokenResponse",
+                "accessToken",
+            ))?,
+        expires_in: f_expires_in
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "CreateBearerTokenResponse",
+                "expiresIn",
+            ))?,
+        token_type: f_token_type
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "CreateBearerTokenResponse",
+                "tokenType",
+            ))?,
         _request_id: ::stsgen_runtime::protocol::rest_json::request_id(headers),
     })
 }
@@ -430,8 +455,11 @@ pub fn parse_error(
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
 ) -> ::std::result::Result<CreateBearerTokenError, ::stsgen_runtime::ParseError> {
-    let (meta, doc) =
-        ::stsgen_runtime::protocol::rest_json::parse_error_metadata(status, headers, body)?;
+    let (meta, doc) = ::stsgen_runtime::protocol::rest_json::parse_error_metadata(
+        status,
+        headers,
+        body,
+    )?;
     Ok({
         match meta.code() {
             crate::types::error::TooManyRequestsError::CODE => {
@@ -470,7 +498,11 @@ pub fn parse_error(
                 }
                 CreateBearerTokenError::AccessDeniedException(e)
             }
-            _ => CreateBearerTokenError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
+            _ => {
+                CreateBearerTokenError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     })
 }
@@ -506,7 +538,10 @@ impl CreateBearerTokenInput {
         &self,
         config: &crate::client::Config,
     ) -> ::std::result::Result<
-        ::stsgen_runtime::client::OperationCall<CreateBearerTokenOutput, CreateBearerTokenError>,
+        ::stsgen_runtime::client::OperationCall<
+            CreateBearerTokenOutput,
+            CreateBearerTokenError,
+        >,
         ::stsgen_runtime::error::SdkError<CreateBearerTokenError>,
     > {
         self.validate()?;
@@ -514,7 +549,9 @@ impl CreateBearerTokenInput {
             let params = crate::client::endpoint_params(config)
                 .is_o_auth_endpoint(true)
                 .build()
-                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(e.to_string()))?;
+                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(
+                    e.to_string(),
+                ))?;
             crate::endpoint::resolve(&params)
                 .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(e.to_string()))?
         };
@@ -549,12 +586,18 @@ pub mod builders {
     }
     impl CreateBearerTokenInputBuilder {
         /// The requested token lifetime in seconds, from 300 (5 minutes) up to the maximum allowed for the service, currently 43200 (12 hours). If omitted, the token is valid for 12 hours.
-        pub fn duration_seconds(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn duration_seconds(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.duration_seconds = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `durationSeconds`.
-        pub fn set_duration_seconds(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_duration_seconds(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.duration_seconds = value;
             self
         }
@@ -587,12 +630,18 @@ pub mod builders {
         /// The AWS service the bearer token is for. Example: "ecr.amazonaws.com".
         ///
         /// Required.
-        pub fn resource(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn resource(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.resource = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `resource`.
-        pub fn set_resource(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_resource(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.resource = value;
             self
         }
@@ -606,16 +655,24 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::CreateBearerTokenInput, ::stsgen_runtime::BuildError>
-        {
+        ) -> ::std::result::Result<
+            super::CreateBearerTokenInput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::CreateBearerTokenInput {
                 duration_seconds: self.duration_seconds,
-                grant_type: self.grant_type.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing("CreateBearerTokenRequest", "grantType")
-                })?,
-                resource: self.resource.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing("CreateBearerTokenRequest", "resource")
-                })?,
+                grant_type: self
+                    .grant_type
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "CreateBearerTokenRequest",
+                        "grantType",
+                    ))?,
+                resource: self
+                    .resource
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "CreateBearerTokenRequest",
+                        "resource",
+                    ))?,
             };
             value.validate()?;
             Ok(value)
@@ -705,21 +762,29 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::CreateBearerTokenOutput, ::stsgen_runtime::BuildError>
-        {
+        ) -> ::std::result::Result<
+            super::CreateBearerTokenOutput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::CreateBearerTokenOutput {
-                access_token: self.access_token.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing(
+                access_token: self
+                    .access_token
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                         "CreateBearerTokenResponse",
                         "accessToken",
-                    )
-                })?,
-                expires_in: self.expires_in.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing("CreateBearerTokenResponse", "expiresIn")
-                })?,
-                token_type: self.token_type.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing("CreateBearerTokenResponse", "tokenType")
-                })?,
+                    ))?,
+                expires_in: self
+                    .expires_in
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "CreateBearerTokenResponse",
+                        "expiresIn",
+                    ))?,
+                token_type: self
+                    .token_type
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "CreateBearerTokenResponse",
+                        "tokenType",
+                    ))?,
                 _request_id: self._request_id,
             };
             value.validate()?;
@@ -771,12 +836,18 @@ pub mod builders {
             self.client.send(input).await
         }
         /// The requested token lifetime in seconds, from 300 (5 minutes) up to the maximum allowed for the service, currently 43200 (12 hours). If omitted, the token is valid for 12 hours.
-        pub fn duration_seconds(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn duration_seconds(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.inner = self.inner.duration_seconds(value);
             self
         }
         /// Sets or clears `durationSeconds`.
-        pub fn set_duration_seconds(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_duration_seconds(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.inner = self.inner.set_duration_seconds(value);
             self
         }
@@ -809,12 +880,18 @@ pub mod builders {
         /// The AWS service the bearer token is for. Example: "ecr.amazonaws.com".
         ///
         /// Required.
-        pub fn resource(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn resource(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.resource(value);
             self
         }
         /// Sets or clears `resource`.
-        pub fn set_resource(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_resource(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.set_resource(value);
             self
         }

@@ -21,8 +21,9 @@ pub const HTTP_URI: &str = "/v1/token";
 pub const REQUEST_COMPRESSION: &[&str] = &[];
 /// The IAM action that authorizes this operation, from the privilege model
 /// (`None` when the model lists no action of this name).
-pub const IAM_ACTION: ::std::option::Option<crate::iam::Action> =
-    ::std::option::Option::Some(crate::iam::Action::CreateOAuth2Token);
+pub const IAM_ACTION: ::std::option::Option<crate::iam::Action> = ::std::option::Option::Some(
+    crate::iam::Action::CreateOAuth2Token,
+);
 /// Input of [`CreateOAuth2Token`](self).
 ///
 /// Input structure for CreateOAuth2Token operation
@@ -145,7 +146,11 @@ impl CreateOAuth2TokenError {
                     crate::types::error::AccessDeniedException::from_meta(meta),
                 )
             }
-            _ => CreateOAuth2TokenError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
+            _ => {
+                CreateOAuth2TokenError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     }
     /// Code, message, type, request id and HTTP status.
@@ -188,8 +193,10 @@ impl CreateOAuth2TokenError {
     /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
     /// and errors the model marks retryable (the client's retry policy uses the same rule).
     pub fn is_retryable(&self) -> bool {
-        ::stsgen_runtime::client::retry::is_retryable_code(self.code(), self.meta().http_status())
-            || self.is_modeled_retryable()
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
     }
     /// Whether this is the `TooManyRequestsError` error.
     pub fn is_too_many_requests_error(&self) -> bool {
@@ -215,9 +222,7 @@ impl CreateOAuth2TokenError {
 impl ::std::fmt::Display for CreateOAuth2TokenError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f,
-            "{} failed: {}",
-            Self::OPERATION_NAME,
+            f, "{} failed: {}", Self::OPERATION_NAME,
             ::stsgen_runtime::error::Escaped(self.code())
         )?;
         if let ::std::option::Option::Some(m) = self.message() {
@@ -232,10 +237,18 @@ impl ::std::fmt::Display for CreateOAuth2TokenError {
 impl ::std::error::Error for CreateOAuth2TokenError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            CreateOAuth2TokenError::TooManyRequestsError(e) => ::std::option::Option::Some(e),
-            CreateOAuth2TokenError::InternalServerException(e) => ::std::option::Option::Some(e),
-            CreateOAuth2TokenError::ValidationException(e) => ::std::option::Option::Some(e),
-            CreateOAuth2TokenError::AccessDeniedException(e) => ::std::option::Option::Some(e),
+            CreateOAuth2TokenError::TooManyRequestsError(e) => {
+                ::std::option::Option::Some(e)
+            }
+            CreateOAuth2TokenError::InternalServerException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            CreateOAuth2TokenError::ValidationException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            CreateOAuth2TokenError::AccessDeniedException(e) => {
+                ::std::option::Option::Some(e)
+            }
             CreateOAuth2TokenError::Unhandled(e) => ::std::option::Option::Some(e),
         }
     }
@@ -258,8 +271,9 @@ pub fn request(
     ::stsgen_runtime::http::Request<::std::vec::Vec<u8>>,
     ::stsgen_runtime::BuildError,
 > {
-    let mut b =
-        ::stsgen_runtime::protocol::rest_json::RequestBuilder::new("CreateOAuth2TokenRequest");
+    let mut b = ::stsgen_runtime::protocol::rest_json::RequestBuilder::new(
+        "CreateOAuth2TokenRequest",
+    );
     b.literal("/v1/token");
     let body = match ::std::option::Option::Some(&input.token_input) {
         ::std::option::Option::Some(v) => {
@@ -267,9 +281,11 @@ pub fn request(
             crate::protocol::ser::ser_create_o_auth2_token_request_body(&mut writer, v);
             ::stsgen_runtime::protocol::rest_json::Body::Json(writer.finish())
         }
-        ::std::option::Option::None => ::stsgen_runtime::protocol::rest_json::Body::Json(
-            ::std::borrow::ToOwned::to_owned("{}"),
-        ),
+        ::std::option::Option::None => {
+            ::stsgen_runtime::protocol::rest_json::Body::Json(
+                ::std::borrow::ToOwned::to_owned("{}"),
+            )
+        }
     };
     Ok(b.finish(HTTP_METHOD, body, REQUEST_COMPRESSION, false))
 }
@@ -284,8 +300,9 @@ pub fn parse_output(
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
 ) -> ::std::result::Result<CreateOAuth2TokenOutput, ::stsgen_runtime::ParseError> {
-    let mut f_token_output: ::std::option::Option<crate::types::CreateOAuth2TokenResponseBody> =
-        ::std::option::Option::None;
+    let mut f_token_output: ::std::option::Option<
+        crate::types::CreateOAuth2TokenResponseBody,
+    > = ::std::option::Option::None;
     if !body.iter().all(u8::is_ascii_whitespace) {
         let document = ::stsgen_runtime::protocol::aws_json::reader::parse_body(body)?;
         let v = &document;
@@ -294,9 +311,11 @@ pub fn parse_output(
         );
     }
     Ok(CreateOAuth2TokenOutput {
-        token_output: f_token_output.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing("CreateOAuth2TokenResponse", "tokenOutput")
-        })?,
+        token_output: f_token_output
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "CreateOAuth2TokenResponse",
+                "tokenOutput",
+            ))?,
         _request_id: ::stsgen_runtime::protocol::rest_json::request_id(headers),
     })
 }
@@ -311,8 +330,11 @@ pub fn parse_error(
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
 ) -> ::std::result::Result<CreateOAuth2TokenError, ::stsgen_runtime::ParseError> {
-    let (meta, doc) =
-        ::stsgen_runtime::protocol::rest_json::parse_error_metadata(status, headers, body)?;
+    let (meta, doc) = ::stsgen_runtime::protocol::rest_json::parse_error_metadata(
+        status,
+        headers,
+        body,
+    )?;
     Ok({
         match meta.code() {
             crate::types::error::TooManyRequestsError::CODE => {
@@ -351,7 +373,11 @@ pub fn parse_error(
                 }
                 CreateOAuth2TokenError::AccessDeniedException(e)
             }
-            _ => CreateOAuth2TokenError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
+            _ => {
+                CreateOAuth2TokenError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     })
 }
@@ -387,7 +413,10 @@ impl CreateOAuth2TokenInput {
         &self,
         config: &crate::client::Config,
     ) -> ::std::result::Result<
-        ::stsgen_runtime::client::OperationCall<CreateOAuth2TokenOutput, CreateOAuth2TokenError>,
+        ::stsgen_runtime::client::OperationCall<
+            CreateOAuth2TokenOutput,
+            CreateOAuth2TokenError,
+        >,
         ::stsgen_runtime::error::SdkError<CreateOAuth2TokenError>,
     > {
         self.validate()?;
@@ -395,7 +424,9 @@ impl CreateOAuth2TokenInput {
             let params = crate::client::endpoint_params(config)
                 .is_control_plane(false)
                 .build()
-                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(e.to_string()))?;
+                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(
+                    e.to_string(),
+                ))?;
             crate::endpoint::resolve(&params)
                 .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(e.to_string()))?
         };
@@ -424,7 +455,9 @@ pub mod builders {
     #[derive(Clone, Default, PartialEq, Debug)]
     #[non_exhaustive]
     pub struct CreateOAuth2TokenInputBuilder {
-        pub(crate) token_input: ::std::option::Option<crate::types::CreateOAuth2TokenRequestBody>,
+        pub(crate) token_input: ::std::option::Option<
+            crate::types::CreateOAuth2TokenRequestBody,
+        >,
     }
     impl CreateOAuth2TokenInputBuilder {
         /// Flattened token operation inputs. The "grant_type" in the request body determines the specific operation.
@@ -457,12 +490,17 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::CreateOAuth2TokenInput, ::stsgen_runtime::BuildError>
-        {
+        ) -> ::std::result::Result<
+            super::CreateOAuth2TokenInput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::CreateOAuth2TokenInput {
-                token_input: self.token_input.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing("CreateOAuth2TokenRequest", "tokenInput")
-                })?,
+                token_input: self
+                    .token_input
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "CreateOAuth2TokenRequest",
+                        "tokenInput",
+                    ))?,
             };
             value.validate()?;
             Ok(value)
@@ -472,7 +510,9 @@ pub mod builders {
     #[derive(Clone, Default, PartialEq, Debug)]
     #[non_exhaustive]
     pub struct CreateOAuth2TokenOutputBuilder {
-        pub(crate) token_output: ::std::option::Option<crate::types::CreateOAuth2TokenResponseBody>,
+        pub(crate) token_output: ::std::option::Option<
+            crate::types::CreateOAuth2TokenResponseBody,
+        >,
         pub(crate) _request_id: ::std::option::Option<::std::string::String>,
     }
     impl CreateOAuth2TokenOutputBuilder {
@@ -514,15 +554,17 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::CreateOAuth2TokenOutput, ::stsgen_runtime::BuildError>
-        {
+        ) -> ::std::result::Result<
+            super::CreateOAuth2TokenOutput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::CreateOAuth2TokenOutput {
-                token_output: self.token_output.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing(
+                token_output: self
+                    .token_output
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                         "CreateOAuth2TokenResponse",
                         "tokenOutput",
-                    )
-                })?,
+                    ))?,
                 _request_id: self._request_id,
             };
             value.validate()?;

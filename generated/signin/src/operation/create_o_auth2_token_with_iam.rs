@@ -202,9 +202,11 @@ impl CreateOAuth2TokenWithIamError {
                     crate::types::error::AccessDeniedException::from_meta(meta),
                 )
             }
-            _ => CreateOAuth2TokenWithIamError::Unhandled(::stsgen_runtime::UnhandledError::new(
-                meta,
-            )),
+            _ => {
+                CreateOAuth2TokenWithIamError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     }
     /// Code, message, type, request id and HTTP status.
@@ -247,8 +249,10 @@ impl CreateOAuth2TokenWithIamError {
     /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
     /// and errors the model marks retryable (the client's retry policy uses the same rule).
     pub fn is_retryable(&self) -> bool {
-        ::stsgen_runtime::client::retry::is_retryable_code(self.code(), self.meta().http_status())
-            || self.is_modeled_retryable()
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
     }
     /// Whether this is the `TooManyRequestsError` error.
     pub fn is_too_many_requests_error(&self) -> bool {
@@ -256,10 +260,7 @@ impl CreateOAuth2TokenWithIamError {
     }
     /// Whether this is the `InternalServerException` error.
     pub fn is_internal_server_exception(&self) -> bool {
-        matches!(
-            self,
-            CreateOAuth2TokenWithIamError::InternalServerException(_)
-        )
+        matches!(self, CreateOAuth2TokenWithIamError::InternalServerException(_))
     }
     /// Whether this is the `ValidationException` error.
     pub fn is_validation_exception(&self) -> bool {
@@ -267,10 +268,7 @@ impl CreateOAuth2TokenWithIamError {
     }
     /// Whether this is the `AccessDeniedException` error.
     pub fn is_access_denied_exception(&self) -> bool {
-        matches!(
-            self,
-            CreateOAuth2TokenWithIamError::AccessDeniedException(_)
-        )
+        matches!(self, CreateOAuth2TokenWithIamError::AccessDeniedException(_))
     }
     /// Whether this error is a code the model does not list.
     pub fn is_unhandled(&self) -> bool {
@@ -280,9 +278,7 @@ impl CreateOAuth2TokenWithIamError {
 impl ::std::fmt::Display for CreateOAuth2TokenWithIamError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f,
-            "{} failed: {}",
-            Self::OPERATION_NAME,
+            f, "{} failed: {}", Self::OPERATION_NAME,
             ::stsgen_runtime::error::Escaped(self.code())
         )?;
         if let ::std::option::Option::Some(m) = self.message() {
@@ -303,7 +299,9 @@ impl ::std::error::Error for CreateOAuth2TokenWithIamError {
             CreateOAuth2TokenWithIamError::InternalServerException(e) => {
                 ::std::option::Option::Some(e)
             }
-            CreateOAuth2TokenWithIamError::ValidationException(e) => ::std::option::Option::Some(e),
+            CreateOAuth2TokenWithIamError::ValidationException(e) => {
+                ::std::option::Option::Some(e)
+            }
             CreateOAuth2TokenWithIamError::AccessDeniedException(e) => {
                 ::std::option::Option::Some(e)
             }
@@ -333,10 +331,7 @@ pub fn request(
         "CreateOAuth2TokenWithIAMRequest",
     );
     b.literal("/v1/token");
-    b.query_literal(
-        "x-amz-client-auth-method",
-        ::std::option::Option::Some("iam"),
-    );
+    b.query_literal("x-amz-client-auth-method", ::std::option::Option::Some("iam"));
     let body = {
         let mut writer = ::stsgen_runtime::json::JsonWriter::compact();
         {
@@ -368,12 +363,13 @@ pub fn parse_output(
     status: u16,
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
-) -> ::std::result::Result<CreateOAuth2TokenWithIamOutput, ::stsgen_runtime::ParseError> {
-    let mut f_access_token: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+) -> ::std::result::Result<
+    CreateOAuth2TokenWithIamOutput,
+    ::stsgen_runtime::ParseError,
+> {
+    let mut f_access_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let mut f_expires_in: ::std::option::Option<i32> = ::std::option::Option::None;
-    let mut f_token_type: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+    let mut f_token_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let document = ::stsgen_runtime::protocol::aws_json::reader::parse_body(body)?;
     let v = &document;
     for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
@@ -395,12 +391,13 @@ pub fn parse_output(
                 );
             }
             "expires_in" => {
-                f_expires_in =
-                    ::std::option::Option::Some(::stsgen_runtime::protocol::aws_json::reader::i32(
+                f_expires_in = ::std::option::Option::Some(
+                    ::stsgen_runtime::protocol::aws_json::reader::i32(
                         value,
                         "CreateOAuth2TokenWithIAMResponse",
                         "expiresIn",
-                    )?);
+                    )?,
+                );
             }
             "token_type" => {
                 f_token_type = ::std::option::Option::Some(
@@ -415,15 +412,21 @@ pub fn parse_output(
         }
     }
     Ok(CreateOAuth2TokenWithIamOutput {
-        access_token: f_access_token.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing("CreateOAuth2TokenWithIAMResponse", "accessToken")
-        })?,
-        expires_in: f_expires_in.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing("CreateOAuth2TokenWithIAMResponse", "expiresIn")
-        })?,
-        token_type: f_token_type.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing("CreateOAuth2TokenWithIAMResponse", "tokenType")
-        })?,
+        access_token: f_access_token
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "CreateOAuth2TokenWithIAMResponse",
+                "accessToken",
+            ))?,
+        expires_in: f_expires_in
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "CreateOAuth2TokenWithIAMResponse",
+                "expiresIn",
+            ))?,
+        token_type: f_token_type
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "CreateOAuth2TokenWithIAMResponse",
+                "tokenType",
+            ))?,
         _request_id: ::stsgen_runtime::protocol::rest_json::request_id(headers),
     })
 }
@@ -438,8 +441,11 @@ pub fn parse_error(
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
 ) -> ::std::result::Result<CreateOAuth2TokenWithIamError, ::stsgen_runtime::ParseError> {
-    let (meta, doc) =
-        ::stsgen_runtime::protocol::rest_json::parse_error_metadata(status, headers, body)?;
+    let (meta, doc) = ::stsgen_runtime::protocol::rest_json::parse_error_metadata(
+        status,
+        headers,
+        body,
+    )?;
     Ok({
         match meta.code() {
             crate::types::error::TooManyRequestsError::CODE => {
@@ -478,9 +484,11 @@ pub fn parse_error(
                 }
                 CreateOAuth2TokenWithIamError::AccessDeniedException(e)
             }
-            _ => CreateOAuth2TokenWithIamError::Unhandled(::stsgen_runtime::UnhandledError::new(
-                meta,
-            )),
+            _ => {
+                CreateOAuth2TokenWithIamError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     })
 }
@@ -527,7 +535,9 @@ impl CreateOAuth2TokenWithIamInput {
             let params = crate::client::endpoint_params(config)
                 .is_o_auth_endpoint(true)
                 .build()
-                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(e.to_string()))?;
+                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(
+                    e.to_string(),
+                ))?;
             crate::endpoint::resolve(&params)
                 .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(e.to_string()))?
         };
@@ -585,12 +595,18 @@ pub mod builders {
         /// The OAuth resource for which the access token is requested. Example: "aws-mcp.amazonaws.com".
         ///
         /// Required.
-        pub fn resource(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn resource(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.resource = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `resource`.
-        pub fn set_resource(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_resource(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.resource = value;
             self
         }
@@ -604,21 +620,23 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::CreateOAuth2TokenWithIamInput, ::stsgen_runtime::BuildError>
-        {
+        ) -> ::std::result::Result<
+            super::CreateOAuth2TokenWithIamInput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::CreateOAuth2TokenWithIamInput {
-                grant_type: self.grant_type.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing(
+                grant_type: self
+                    .grant_type
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                         "CreateOAuth2TokenWithIAMRequest",
                         "grantType",
-                    )
-                })?,
-                resource: self.resource.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing(
+                    ))?,
+                resource: self
+                    .resource
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                         "CreateOAuth2TokenWithIAMRequest",
                         "resource",
-                    )
-                })?,
+                    ))?,
             };
             value.validate()?;
             Ok(value)
@@ -713,24 +731,24 @@ pub mod builders {
             ::stsgen_runtime::BuildError,
         > {
             let value = super::CreateOAuth2TokenWithIamOutput {
-                access_token: self.access_token.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing(
+                access_token: self
+                    .access_token
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                         "CreateOAuth2TokenWithIAMResponse",
                         "accessToken",
-                    )
-                })?,
-                expires_in: self.expires_in.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing(
+                    ))?,
+                expires_in: self
+                    .expires_in
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                         "CreateOAuth2TokenWithIAMResponse",
                         "expiresIn",
-                    )
-                })?,
-                token_type: self.token_type.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing(
+                    ))?,
+                token_type: self
+                    .token_type
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                         "CreateOAuth2TokenWithIAMResponse",
                         "tokenType",
-                    )
-                })?,
+                    ))?,
                 _request_id: self._request_id,
             };
             value.validate()?;
@@ -806,12 +824,18 @@ pub mod builders {
         /// The OAuth resource for which the access token is requested. Example: "aws-mcp.amazonaws.com".
         ///
         /// Required.
-        pub fn resource(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn resource(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.resource(value);
             self
         }
         /// Sets or clears `resource`.
-        pub fn set_resource(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_resource(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.set_resource(value);
             self
         }

@@ -132,7 +132,11 @@ impl CreateOAuth2TokenWithTokenExchangeInput {
             )?;
         }
         if let ::std::option::Option::Some(v) = &self.scope {
-            crate::constraints::scope("CreateOAuth2TokenWithTokenExchangeRequest", "scope", v)?;
+            crate::constraints::scope(
+                "CreateOAuth2TokenWithTokenExchangeRequest",
+                "scope",
+                v,
+            )?;
         }
         if let ::std::option::Option::Some(v) = &self.subject_token {
             crate::constraints::subject_token(
@@ -266,7 +270,11 @@ impl CreateOAuth2TokenWithTokenExchangeOutput {
             )?;
         }
         if let ::std::option::Option::Some(v) = &self.scope {
-            crate::constraints::scope("CreateOAuth2TokenWithTokenExchangeResponse", "scope", v)?;
+            crate::constraints::scope(
+                "CreateOAuth2TokenWithTokenExchangeResponse",
+                "scope",
+                v,
+            )?;
         }
         crate::constraints::bearer_token_type(
             "CreateOAuth2TokenWithTokenExchangeResponse",
@@ -352,9 +360,11 @@ impl CreateOAuth2TokenWithTokenExchangeError {
                     crate::types::error::ValidationException::from_meta(meta),
                 )
             }
-            _ => CreateOAuth2TokenWithTokenExchangeError::Unhandled(
-                ::stsgen_runtime::UnhandledError::new(meta),
-            ),
+            _ => {
+                CreateOAuth2TokenWithTokenExchangeError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     }
     /// Code, message, type, request id and HTTP status.
@@ -363,8 +373,12 @@ impl CreateOAuth2TokenWithTokenExchangeError {
             CreateOAuth2TokenWithTokenExchangeError::InvalidGrantException(e) => e.meta(),
             CreateOAuth2TokenWithTokenExchangeError::InvalidScopeException(e) => e.meta(),
             CreateOAuth2TokenWithTokenExchangeError::TooManyRequestsError(e) => e.meta(),
-            CreateOAuth2TokenWithTokenExchangeError::ServiceUnavailableException(e) => e.meta(),
-            CreateOAuth2TokenWithTokenExchangeError::InternalServerException(e) => e.meta(),
+            CreateOAuth2TokenWithTokenExchangeError::ServiceUnavailableException(e) => {
+                e.meta()
+            }
+            CreateOAuth2TokenWithTokenExchangeError::InternalServerException(e) => {
+                e.meta()
+            }
             CreateOAuth2TokenWithTokenExchangeError::ValidationException(e) => e.meta(),
             CreateOAuth2TokenWithTokenExchangeError::Unhandled(e) => e.meta(),
         }
@@ -405,50 +419,38 @@ impl CreateOAuth2TokenWithTokenExchangeError {
     /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
     /// and errors the model marks retryable (the client's retry policy uses the same rule).
     pub fn is_retryable(&self) -> bool {
-        ::stsgen_runtime::client::retry::is_retryable_code(self.code(), self.meta().http_status())
-            || self.is_modeled_retryable()
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
     }
     /// Whether this is the `InvalidGrantException` error.
     pub fn is_invalid_grant_exception(&self) -> bool {
-        matches!(
-            self,
-            CreateOAuth2TokenWithTokenExchangeError::InvalidGrantException(_)
-        )
+        matches!(self, CreateOAuth2TokenWithTokenExchangeError::InvalidGrantException(_))
     }
     /// Whether this is the `InvalidScopeException` error.
     pub fn is_invalid_scope_exception(&self) -> bool {
-        matches!(
-            self,
-            CreateOAuth2TokenWithTokenExchangeError::InvalidScopeException(_)
-        )
+        matches!(self, CreateOAuth2TokenWithTokenExchangeError::InvalidScopeException(_))
     }
     /// Whether this is the `TooManyRequestsError` error.
     pub fn is_too_many_requests_error(&self) -> bool {
-        matches!(
-            self,
-            CreateOAuth2TokenWithTokenExchangeError::TooManyRequestsError(_)
-        )
+        matches!(self, CreateOAuth2TokenWithTokenExchangeError::TooManyRequestsError(_))
     }
     /// Whether this is the `ServiceUnavailableException` error.
     pub fn is_service_unavailable_exception(&self) -> bool {
         matches!(
-            self,
-            CreateOAuth2TokenWithTokenExchangeError::ServiceUnavailableException(_)
+            self, CreateOAuth2TokenWithTokenExchangeError::ServiceUnavailableException(_)
         )
     }
     /// Whether this is the `InternalServerException` error.
     pub fn is_internal_server_exception(&self) -> bool {
         matches!(
-            self,
-            CreateOAuth2TokenWithTokenExchangeError::InternalServerException(_)
+            self, CreateOAuth2TokenWithTokenExchangeError::InternalServerException(_)
         )
     }
     /// Whether this is the `ValidationException` error.
     pub fn is_validation_exception(&self) -> bool {
-        matches!(
-            self,
-            CreateOAuth2TokenWithTokenExchangeError::ValidationException(_)
-        )
+        matches!(self, CreateOAuth2TokenWithTokenExchangeError::ValidationException(_))
     }
     /// Whether this error is a code the model does not list.
     pub fn is_unhandled(&self) -> bool {
@@ -458,9 +460,7 @@ impl CreateOAuth2TokenWithTokenExchangeError {
 impl ::std::fmt::Display for CreateOAuth2TokenWithTokenExchangeError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f,
-            "{} failed: {}",
-            Self::OPERATION_NAME,
+            f, "{} failed: {}", Self::OPERATION_NAME,
             ::stsgen_runtime::error::Escaped(self.code())
         )?;
         if let ::std::option::Option::Some(m) = self.message() {
@@ -493,7 +493,9 @@ impl ::std::error::Error for CreateOAuth2TokenWithTokenExchangeError {
             CreateOAuth2TokenWithTokenExchangeError::ValidationException(e) => {
                 ::std::option::Option::Some(e)
             }
-            CreateOAuth2TokenWithTokenExchangeError::Unhandled(e) => ::std::option::Option::Some(e),
+            CreateOAuth2TokenWithTokenExchangeError::Unhandled(e) => {
+                ::std::option::Option::Some(e)
+            }
         }
     }
 }
@@ -573,16 +575,16 @@ pub fn parse_output(
     status: u16,
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
-) -> ::std::result::Result<CreateOAuth2TokenWithTokenExchangeOutput, ::stsgen_runtime::ParseError> {
-    let mut f_access_token: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+) -> ::std::result::Result<
+    CreateOAuth2TokenWithTokenExchangeOutput,
+    ::stsgen_runtime::ParseError,
+> {
+    let mut f_access_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let mut f_expires_in: ::std::option::Option<i32> = ::std::option::Option::None;
-    let mut f_issued_token_type: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+    let mut f_issued_token_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let mut f_resource: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let mut f_scope: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    let mut f_token_type: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+    let mut f_token_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let document = ::stsgen_runtime::protocol::aws_json::reader::parse_body(body)?;
     let v = &document;
     for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
@@ -604,12 +606,13 @@ pub fn parse_output(
                 );
             }
             "expires_in" => {
-                f_expires_in =
-                    ::std::option::Option::Some(::stsgen_runtime::protocol::aws_json::reader::i32(
+                f_expires_in = ::std::option::Option::Some(
+                    ::stsgen_runtime::protocol::aws_json::reader::i32(
                         value,
                         "CreateOAuth2TokenWithTokenExchangeResponse",
                         "expiresIn",
-                    )?);
+                    )?,
+                );
             }
             "issued_token_type" => {
                 f_issued_token_type = ::std::option::Option::Some(
@@ -651,27 +654,24 @@ pub fn parse_output(
         }
     }
     Ok(CreateOAuth2TokenWithTokenExchangeOutput {
-        access_token: f_access_token.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing(
+        access_token: f_access_token
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
                 "CreateOAuth2TokenWithTokenExchangeResponse",
                 "accessToken",
-            )
-        })?,
-        expires_in: f_expires_in.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing(
+            ))?,
+        expires_in: f_expires_in
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
                 "CreateOAuth2TokenWithTokenExchangeResponse",
                 "expiresIn",
-            )
-        })?,
+            ))?,
         issued_token_type: f_issued_token_type,
         resource: f_resource,
         scope: f_scope,
-        token_type: f_token_type.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing(
+        token_type: f_token_type
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
                 "CreateOAuth2TokenWithTokenExchangeResponse",
                 "tokenType",
-            )
-        })?,
+            ))?,
         _request_id: ::stsgen_runtime::protocol::rest_json::request_id(headers),
     })
 }
@@ -685,9 +685,15 @@ pub fn parse_error(
     status: u16,
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
-) -> ::std::result::Result<CreateOAuth2TokenWithTokenExchangeError, ::stsgen_runtime::ParseError> {
-    let (meta, doc) =
-        ::stsgen_runtime::protocol::rest_json::parse_error_metadata(status, headers, body)?;
+) -> ::std::result::Result<
+    CreateOAuth2TokenWithTokenExchangeError,
+    ::stsgen_runtime::ParseError,
+> {
+    let (meta, doc) = ::stsgen_runtime::protocol::rest_json::parse_error_metadata(
+        status,
+        headers,
+        body,
+    )?;
     Ok({
         match meta.code() {
             crate::types::error::InvalidGrantException::CODE => {
@@ -744,9 +750,11 @@ pub fn parse_error(
                 }
                 CreateOAuth2TokenWithTokenExchangeError::ValidationException(e)
             }
-            _ => CreateOAuth2TokenWithTokenExchangeError::Unhandled(
-                ::stsgen_runtime::UnhandledError::new(meta),
-            ),
+            _ => {
+                CreateOAuth2TokenWithTokenExchangeError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     })
 }
@@ -793,7 +801,9 @@ impl CreateOAuth2TokenWithTokenExchangeInput {
             let params = crate::client::endpoint_params(config)
                 .is_o_auth_endpoint(true)
                 .build()
-                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(e.to_string()))?;
+                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(
+                    e.to_string(),
+                ))?;
             crate::endpoint::resolve(&params)
                 .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(e.to_string()))?
         };
@@ -899,12 +909,18 @@ pub mod builders {
         ///
         /// - "grant_type=urn:ietf:params:oauth:grant-type:token-exchange": Required. Must be a service principal. Example: "glue.amazonaws.com".
         /// - "grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer": Required when the assertion has no "resource" claim, otherwise must match it. Must be a URI. Example: "<https://aws-mcp.us-east-1.api.aws/mcp>".
-        pub fn resource(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn resource(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.resource = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `resource`.
-        pub fn set_resource(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_resource(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.resource = value;
             self
         }
@@ -915,12 +931,18 @@ pub mod builders {
         /// The IAM managed policy Amazon Resource Names (ARNs) to apply as session policies that further scope down the permissions of the issued access token, provided as a space-delimited list. Example: "arn:aws:iam::444455556666:policy/MyPolicy".
         ///
         /// If provided with "grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer", must match the assertion's "scope" claim.
-        pub fn scope(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn scope(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.scope = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `scope`.
-        pub fn set_scope(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_scope(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.scope = value;
             self
         }
@@ -947,7 +969,9 @@ pub mod builders {
             self
         }
         /// The value set for `subjectToken`, if any.
-        pub fn get_subject_token(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_subject_token(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.subject_token
         }
         /// The token type of the subject token. Currently only supports "urn:ietf:params:oauth:token-type:jwt". Required when "grant_type=urn:ietf:params:oauth:grant-type:token-exchange".
@@ -967,7 +991,9 @@ pub mod builders {
             self
         }
         /// The value set for `subjectTokenType`, if any.
-        pub fn get_subject_token_type(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_subject_token_type(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.subject_token_type
         }
         /// Builds the value, checking required members and every modeled constraint.
@@ -983,12 +1009,12 @@ pub mod builders {
             let value = super::CreateOAuth2TokenWithTokenExchangeInput {
                 assertion: self.assertion,
                 client_id: self.client_id,
-                grant_type: self.grant_type.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing(
+                grant_type: self
+                    .grant_type
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                         "CreateOAuth2TokenWithTokenExchangeRequest",
                         "grantType",
-                    )
-                })?,
+                    ))?,
                 resource: self.resource,
                 scope: self.scope,
                 subject_token: self.subject_token,
@@ -1085,16 +1111,24 @@ pub mod builders {
             self
         }
         /// The value set for `issuedTokenType`, if any.
-        pub fn get_issued_token_type(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_issued_token_type(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.issued_token_type
         }
         /// The resource the access token is scoped to. Returned when "grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer".
-        pub fn resource(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn resource(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.resource = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `resource`.
-        pub fn set_resource(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_resource(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.resource = value;
             self
         }
@@ -1103,12 +1137,18 @@ pub mod builders {
             &self.resource
         }
         /// The IAM managed policy ARNs applied as session policies, as a space-delimited list. Returned when "grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer" and the assertion has a scope.
-        pub fn scope(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn scope(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.scope = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `scope`.
-        pub fn set_scope(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_scope(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.scope = value;
             self
         }
@@ -1157,27 +1197,27 @@ pub mod builders {
             ::stsgen_runtime::BuildError,
         > {
             let value = super::CreateOAuth2TokenWithTokenExchangeOutput {
-                access_token: self.access_token.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing(
+                access_token: self
+                    .access_token
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                         "CreateOAuth2TokenWithTokenExchangeResponse",
                         "accessToken",
-                    )
-                })?,
-                expires_in: self.expires_in.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing(
+                    ))?,
+                expires_in: self
+                    .expires_in
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                         "CreateOAuth2TokenWithTokenExchangeResponse",
                         "expiresIn",
-                    )
-                })?,
+                    ))?,
                 issued_token_type: self.issued_token_type,
                 resource: self.resource,
                 scope: self.scope,
-                token_type: self.token_type.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing(
+                token_type: self
+                    .token_type
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                         "CreateOAuth2TokenWithTokenExchangeResponse",
                         "tokenType",
-                    )
-                })?,
+                    ))?,
                 _request_id: self._request_id,
             };
             value.validate()?;
@@ -1186,7 +1226,8 @@ pub mod builders {
     }
     impl ::std::fmt::Debug for CreateOAuth2TokenWithTokenExchangeOutputBuilder {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let mut d = f.debug_struct("CreateOAuth2TokenWithTokenExchangeOutputBuilder");
+            let mut d = f
+                .debug_struct("CreateOAuth2TokenWithTokenExchangeOutputBuilder");
             d.field(
                 "access_token",
                 &::stsgen_runtime::sensitive::RedactedOption(&self.access_token),
@@ -1226,7 +1267,9 @@ pub mod builders {
             self,
         ) -> ::std::result::Result<
             super::CreateOAuth2TokenWithTokenExchangeOutput,
-            ::stsgen_runtime::error::SdkError<super::CreateOAuth2TokenWithTokenExchangeError>,
+            ::stsgen_runtime::error::SdkError<
+                super::CreateOAuth2TokenWithTokenExchangeError,
+            >,
         > {
             let input = self.inner.build()?;
             self.client.send(input).await
@@ -1299,12 +1342,18 @@ pub mod builders {
         ///
         /// - "grant_type=urn:ietf:params:oauth:grant-type:token-exchange": Required. Must be a service principal. Example: "glue.amazonaws.com".
         /// - "grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer": Required when the assertion has no "resource" claim, otherwise must match it. Must be a URI. Example: "<https://aws-mcp.us-east-1.api.aws/mcp>".
-        pub fn resource(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn resource(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.resource(value);
             self
         }
         /// Sets or clears `resource`.
-        pub fn set_resource(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_resource(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.set_resource(value);
             self
         }
@@ -1315,12 +1364,18 @@ pub mod builders {
         /// The IAM managed policy Amazon Resource Names (ARNs) to apply as session policies that further scope down the permissions of the issued access token, provided as a space-delimited list. Example: "arn:aws:iam::444455556666:policy/MyPolicy".
         ///
         /// If provided with "grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer", must match the assertion's "scope" claim.
-        pub fn scope(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn scope(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.scope(value);
             self
         }
         /// Sets or clears `scope`.
-        pub fn set_scope(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_scope(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.set_scope(value);
             self
         }
@@ -1347,7 +1402,9 @@ pub mod builders {
             self
         }
         /// The value set for `subjectToken`, if any.
-        pub fn get_subject_token(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_subject_token(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             self.inner.get_subject_token()
         }
         /// The token type of the subject token. Currently only supports "urn:ietf:params:oauth:token-type:jwt". Required when "grant_type=urn:ietf:params:oauth:grant-type:token-exchange".
@@ -1367,7 +1424,9 @@ pub mod builders {
             self
         }
         /// The value set for `subjectTokenType`, if any.
-        pub fn get_subject_token_type(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_subject_token_type(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             self.inner.get_subject_token_type()
         }
     }

@@ -171,19 +171,31 @@ impl DeleteConsoleAuthorizationConfigurationError {
                     crate::types::error::AccessDeniedException::from_meta(meta),
                 )
             }
-            _ => DeleteConsoleAuthorizationConfigurationError::Unhandled(
-                ::stsgen_runtime::UnhandledError::new(meta),
-            ),
+            _ => {
+                DeleteConsoleAuthorizationConfigurationError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     }
     /// Code, message, type, request id and HTTP status.
     pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         match self {
-            DeleteConsoleAuthorizationConfigurationError::TooManyRequestsError(e) => e.meta(),
-            DeleteConsoleAuthorizationConfigurationError::ResourceNotFoundException(e) => e.meta(),
-            DeleteConsoleAuthorizationConfigurationError::InternalServerException(e) => e.meta(),
-            DeleteConsoleAuthorizationConfigurationError::ValidationException(e) => e.meta(),
-            DeleteConsoleAuthorizationConfigurationError::AccessDeniedException(e) => e.meta(),
+            DeleteConsoleAuthorizationConfigurationError::TooManyRequestsError(e) => {
+                e.meta()
+            }
+            DeleteConsoleAuthorizationConfigurationError::ResourceNotFoundException(
+                e,
+            ) => e.meta(),
+            DeleteConsoleAuthorizationConfigurationError::InternalServerException(e) => {
+                e.meta()
+            }
+            DeleteConsoleAuthorizationConfigurationError::ValidationException(e) => {
+                e.meta()
+            }
+            DeleteConsoleAuthorizationConfigurationError::AccessDeniedException(e) => {
+                e.meta()
+            }
             DeleteConsoleAuthorizationConfigurationError::Unhandled(e) => e.meta(),
         }
     }
@@ -202,9 +214,9 @@ impl DeleteConsoleAuthorizationConfigurationError {
             DeleteConsoleAuthorizationConfigurationError::TooManyRequestsError(_) => {
                 crate::types::error::TooManyRequestsError::RETRYABLE
             }
-            DeleteConsoleAuthorizationConfigurationError::ResourceNotFoundException(_) => {
-                crate::types::error::ResourceNotFoundException::RETRYABLE
-            }
+            DeleteConsoleAuthorizationConfigurationError::ResourceNotFoundException(
+                _,
+            ) => crate::types::error::ResourceNotFoundException::RETRYABLE,
             DeleteConsoleAuthorizationConfigurationError::InternalServerException(_) => {
                 crate::types::error::InternalServerException::RETRYABLE
             }
@@ -220,14 +232,15 @@ impl DeleteConsoleAuthorizationConfigurationError {
     /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
     /// and errors the model marks retryable (the client's retry policy uses the same rule).
     pub fn is_retryable(&self) -> bool {
-        ::stsgen_runtime::client::retry::is_retryable_code(self.code(), self.meta().http_status())
-            || self.is_modeled_retryable()
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
     }
     /// Whether this is the `TooManyRequestsError` error.
     pub fn is_too_many_requests_error(&self) -> bool {
         matches!(
-            self,
-            DeleteConsoleAuthorizationConfigurationError::TooManyRequestsError(_)
+            self, DeleteConsoleAuthorizationConfigurationError::TooManyRequestsError(_)
         )
     }
     /// Whether this is the `ResourceNotFoundException` error.
@@ -247,31 +260,24 @@ impl DeleteConsoleAuthorizationConfigurationError {
     /// Whether this is the `ValidationException` error.
     pub fn is_validation_exception(&self) -> bool {
         matches!(
-            self,
-            DeleteConsoleAuthorizationConfigurationError::ValidationException(_)
+            self, DeleteConsoleAuthorizationConfigurationError::ValidationException(_)
         )
     }
     /// Whether this is the `AccessDeniedException` error.
     pub fn is_access_denied_exception(&self) -> bool {
         matches!(
-            self,
-            DeleteConsoleAuthorizationConfigurationError::AccessDeniedException(_)
+            self, DeleteConsoleAuthorizationConfigurationError::AccessDeniedException(_)
         )
     }
     /// Whether this error is a code the model does not list.
     pub fn is_unhandled(&self) -> bool {
-        matches!(
-            self,
-            DeleteConsoleAuthorizationConfigurationError::Unhandled(_)
-        )
+        matches!(self, DeleteConsoleAuthorizationConfigurationError::Unhandled(_))
     }
 }
 impl ::std::fmt::Display for DeleteConsoleAuthorizationConfigurationError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f,
-            "{} failed: {}",
-            Self::OPERATION_NAME,
+            f, "{} failed: {}", Self::OPERATION_NAME,
             ::stsgen_runtime::error::Escaped(self.code())
         )?;
         if let ::std::option::Option::Some(m) = self.message() {
@@ -289,9 +295,9 @@ impl ::std::error::Error for DeleteConsoleAuthorizationConfigurationError {
             DeleteConsoleAuthorizationConfigurationError::TooManyRequestsError(e) => {
                 ::std::option::Option::Some(e)
             }
-            DeleteConsoleAuthorizationConfigurationError::ResourceNotFoundException(e) => {
-                ::std::option::Option::Some(e)
-            }
+            DeleteConsoleAuthorizationConfigurationError::ResourceNotFoundException(
+                e,
+            ) => ::std::option::Option::Some(e),
             DeleteConsoleAuthorizationConfigurationError::InternalServerException(e) => {
                 ::std::option::Option::Some(e)
             }
@@ -358,8 +364,7 @@ pub fn parse_output(
     DeleteConsoleAuthorizationConfigurationOutput,
     ::stsgen_runtime::ParseError,
 > {
-    let mut f_console_authorization_enabled: ::std::option::Option<bool> =
-        ::std::option::Option::None;
+    let mut f_console_authorization_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
     let mut f_scope: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let mut f_target_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let document = ::stsgen_runtime::protocol::aws_json::reader::parse_body(body)?;
@@ -404,24 +409,21 @@ pub fn parse_output(
         }
     }
     Ok(DeleteConsoleAuthorizationConfigurationOutput {
-        console_authorization_enabled: f_console_authorization_enabled.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing(
+        console_authorization_enabled: f_console_authorization_enabled
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
                 "DeleteConsoleAuthorizationConfigurationOutput",
                 "consoleAuthorizationEnabled",
-            )
-        })?,
-        scope: f_scope.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing(
+            ))?,
+        scope: f_scope
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
                 "DeleteConsoleAuthorizationConfigurationOutput",
                 "scope",
-            )
-        })?,
-        target_id: f_target_id.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing(
+            ))?,
+        target_id: f_target_id
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
                 "DeleteConsoleAuthorizationConfigurationOutput",
                 "targetId",
-            )
-        })?,
+            ))?,
         _request_id: ::stsgen_runtime::protocol::rest_json::request_id(headers),
     })
 }
@@ -435,10 +437,15 @@ pub fn parse_error(
     status: u16,
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
-) -> ::std::result::Result<DeleteConsoleAuthorizationConfigurationError, ::stsgen_runtime::ParseError>
-{
-    let (meta, doc) =
-        ::stsgen_runtime::protocol::rest_json::parse_error_metadata(status, headers, body)?;
+) -> ::std::result::Result<
+    DeleteConsoleAuthorizationConfigurationError,
+    ::stsgen_runtime::ParseError,
+> {
+    let (meta, doc) = ::stsgen_runtime::protocol::rest_json::parse_error_metadata(
+        status,
+        headers,
+        body,
+    )?;
     Ok({
         match meta.code() {
             crate::types::error::TooManyRequestsError::CODE => {
@@ -457,7 +464,9 @@ pub fn parse_error(
                 if e.message.is_none() {
                     e.message = e.meta.message().map(::std::borrow::ToOwned::to_owned);
                 }
-                DeleteConsoleAuthorizationConfigurationError::ResourceNotFoundException(e)
+                DeleteConsoleAuthorizationConfigurationError::ResourceNotFoundException(
+                    e,
+                )
             }
             crate::types::error::InternalServerException::CODE => {
                 let mut e = crate::protocol::de::de_internal_server_exception(&doc)
@@ -486,9 +495,11 @@ pub fn parse_error(
                 }
                 DeleteConsoleAuthorizationConfigurationError::AccessDeniedException(e)
             }
-            _ => DeleteConsoleAuthorizationConfigurationError::Unhandled(
-                ::stsgen_runtime::UnhandledError::new(meta),
-            ),
+            _ => {
+                DeleteConsoleAuthorizationConfigurationError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     })
 }
@@ -535,7 +546,9 @@ impl DeleteConsoleAuthorizationConfigurationInput {
             let params = crate::client::endpoint_params(config)
                 .is_control_plane(true)
                 .build()
-                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(e.to_string()))?;
+                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(
+                    e.to_string(),
+                ))?;
             crate::endpoint::resolve(&params)
                 .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(e.to_string()))?
         };
@@ -550,7 +563,8 @@ impl DeleteConsoleAuthorizationConfigurationInput {
         })
     }
 }
-impl ::stsgen_runtime::client::ServiceError for DeleteConsoleAuthorizationConfigurationError {
+impl ::stsgen_runtime::client::ServiceError
+for DeleteConsoleAuthorizationConfigurationError {
     fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         DeleteConsoleAuthorizationConfigurationError::meta(self)
     }
@@ -621,7 +635,9 @@ pub mod builders {
             mut self,
             value: impl ::std::convert::Into<bool>,
         ) -> Self {
-            self.console_authorization_enabled = ::std::option::Option::Some(value.into());
+            self.console_authorization_enabled = ::std::option::Option::Some(
+                value.into(),
+            );
             self
         }
         /// Sets or clears `consoleAuthorizationEnabled`.
@@ -639,12 +655,18 @@ pub mod builders {
         /// Authorization scope
         ///
         /// Required.
-        pub fn scope(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn scope(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.scope = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `scope`.
-        pub fn set_scope(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_scope(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.scope = value;
             self
         }
@@ -693,26 +715,24 @@ pub mod builders {
             ::stsgen_runtime::BuildError,
         > {
             let value = super::DeleteConsoleAuthorizationConfigurationOutput {
-                console_authorization_enabled: self.console_authorization_enabled.ok_or_else(
-                    || {
-                        ::stsgen_runtime::BuildError::missing(
-                            "DeleteConsoleAuthorizationConfigurationOutput",
-                            "consoleAuthorizationEnabled",
-                        )
-                    },
-                )?,
-                scope: self.scope.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing(
+                console_authorization_enabled: self
+                    .console_authorization_enabled
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "DeleteConsoleAuthorizationConfigurationOutput",
+                        "consoleAuthorizationEnabled",
+                    ))?,
+                scope: self
+                    .scope
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                         "DeleteConsoleAuthorizationConfigurationOutput",
                         "scope",
-                    )
-                })?,
-                target_id: self.target_id.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing(
+                    ))?,
+                target_id: self
+                    .target_id
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                         "DeleteConsoleAuthorizationConfigurationOutput",
                         "targetId",
-                    )
-                })?,
+                    ))?,
                 _request_id: self._request_id,
             };
             value.validate()?;
@@ -745,7 +765,9 @@ pub mod builders {
             self,
         ) -> ::std::result::Result<
             super::DeleteConsoleAuthorizationConfigurationOutput,
-            ::stsgen_runtime::error::SdkError<super::DeleteConsoleAuthorizationConfigurationError>,
+            ::stsgen_runtime::error::SdkError<
+                super::DeleteConsoleAuthorizationConfigurationError,
+            >,
         > {
             let input = self.inner.build()?;
             self.client.send(input).await

@@ -151,17 +151,23 @@ impl DeleteResourcePermissionStatementError {
                     crate::types::error::AccessDeniedException::from_meta(meta),
                 )
             }
-            _ => DeleteResourcePermissionStatementError::Unhandled(
-                ::stsgen_runtime::UnhandledError::new(meta),
-            ),
+            _ => {
+                DeleteResourcePermissionStatementError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     }
     /// Code, message, type, request id and HTTP status.
     pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         match self {
             DeleteResourcePermissionStatementError::TooManyRequestsError(e) => e.meta(),
-            DeleteResourcePermissionStatementError::ResourceNotFoundException(e) => e.meta(),
-            DeleteResourcePermissionStatementError::InternalServerException(e) => e.meta(),
+            DeleteResourcePermissionStatementError::ResourceNotFoundException(e) => {
+                e.meta()
+            }
+            DeleteResourcePermissionStatementError::InternalServerException(e) => {
+                e.meta()
+            }
             DeleteResourcePermissionStatementError::ValidationException(e) => e.meta(),
             DeleteResourcePermissionStatementError::AccessDeniedException(e) => e.meta(),
             DeleteResourcePermissionStatementError::Unhandled(e) => e.meta(),
@@ -200,43 +206,34 @@ impl DeleteResourcePermissionStatementError {
     /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
     /// and errors the model marks retryable (the client's retry policy uses the same rule).
     pub fn is_retryable(&self) -> bool {
-        ::stsgen_runtime::client::retry::is_retryable_code(self.code(), self.meta().http_status())
-            || self.is_modeled_retryable()
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
     }
     /// Whether this is the `TooManyRequestsError` error.
     pub fn is_too_many_requests_error(&self) -> bool {
-        matches!(
-            self,
-            DeleteResourcePermissionStatementError::TooManyRequestsError(_)
-        )
+        matches!(self, DeleteResourcePermissionStatementError::TooManyRequestsError(_))
     }
     /// Whether this is the `ResourceNotFoundException` error.
     pub fn is_resource_not_found_exception(&self) -> bool {
         matches!(
-            self,
-            DeleteResourcePermissionStatementError::ResourceNotFoundException(_)
+            self, DeleteResourcePermissionStatementError::ResourceNotFoundException(_)
         )
     }
     /// Whether this is the `InternalServerException` error.
     pub fn is_internal_server_exception(&self) -> bool {
         matches!(
-            self,
-            DeleteResourcePermissionStatementError::InternalServerException(_)
+            self, DeleteResourcePermissionStatementError::InternalServerException(_)
         )
     }
     /// Whether this is the `ValidationException` error.
     pub fn is_validation_exception(&self) -> bool {
-        matches!(
-            self,
-            DeleteResourcePermissionStatementError::ValidationException(_)
-        )
+        matches!(self, DeleteResourcePermissionStatementError::ValidationException(_))
     }
     /// Whether this is the `AccessDeniedException` error.
     pub fn is_access_denied_exception(&self) -> bool {
-        matches!(
-            self,
-            DeleteResourcePermissionStatementError::AccessDeniedException(_)
-        )
+        matches!(self, DeleteResourcePermissionStatementError::AccessDeniedException(_))
     }
     /// Whether this error is a code the model does not list.
     pub fn is_unhandled(&self) -> bool {
@@ -246,9 +243,7 @@ impl DeleteResourcePermissionStatementError {
 impl ::std::fmt::Display for DeleteResourcePermissionStatementError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f,
-            "{} failed: {}",
-            Self::OPERATION_NAME,
+            f, "{} failed: {}", Self::OPERATION_NAME,
             ::stsgen_runtime::error::Escaped(self.code())
         )?;
         if let ::std::option::Option::Some(m) = self.message() {
@@ -278,7 +273,9 @@ impl ::std::error::Error for DeleteResourcePermissionStatementError {
             DeleteResourcePermissionStatementError::AccessDeniedException(e) => {
                 ::std::option::Option::Some(e)
             }
-            DeleteResourcePermissionStatementError::Unhandled(e) => ::std::option::Option::Some(e),
+            DeleteResourcePermissionStatementError::Unhandled(e) => {
+                ::std::option::Option::Some(e)
+            }
         }
     }
 }
@@ -340,7 +337,10 @@ pub fn parse_output(
     status: u16,
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
-) -> ::std::result::Result<DeleteResourcePermissionStatementOutput, ::stsgen_runtime::ParseError> {
+) -> ::std::result::Result<
+    DeleteResourcePermissionStatementOutput,
+    ::stsgen_runtime::ParseError,
+> {
     Ok(DeleteResourcePermissionStatementOutput {
         _request_id: ::stsgen_runtime::protocol::rest_json::request_id(headers),
     })
@@ -355,9 +355,15 @@ pub fn parse_error(
     status: u16,
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
-) -> ::std::result::Result<DeleteResourcePermissionStatementError, ::stsgen_runtime::ParseError> {
-    let (meta, doc) =
-        ::stsgen_runtime::protocol::rest_json::parse_error_metadata(status, headers, body)?;
+) -> ::std::result::Result<
+    DeleteResourcePermissionStatementError,
+    ::stsgen_runtime::ParseError,
+> {
+    let (meta, doc) = ::stsgen_runtime::protocol::rest_json::parse_error_metadata(
+        status,
+        headers,
+        body,
+    )?;
     Ok({
         match meta.code() {
             crate::types::error::TooManyRequestsError::CODE => {
@@ -405,9 +411,11 @@ pub fn parse_error(
                 }
                 DeleteResourcePermissionStatementError::AccessDeniedException(e)
             }
-            _ => DeleteResourcePermissionStatementError::Unhandled(
-                ::stsgen_runtime::UnhandledError::new(meta),
-            ),
+            _ => {
+                DeleteResourcePermissionStatementError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     })
 }
@@ -454,7 +462,9 @@ impl DeleteResourcePermissionStatementInput {
             let params = crate::client::endpoint_params(config)
                 .is_control_plane(true)
                 .build()
-                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(e.to_string()))?;
+                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(
+                    e.to_string(),
+                ))?;
             crate::endpoint::resolve(&params)
                 .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(e.to_string()))?
         };
@@ -541,12 +551,12 @@ pub mod builders {
         > {
             let value = super::DeleteResourcePermissionStatementInput {
                 client_token: self.client_token,
-                statement_id: self.statement_id.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing(
+                statement_id: self
+                    .statement_id
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                         "DeleteResourcePermissionStatementInput",
                         "statementId",
-                    )
-                })?,
+                    ))?,
             };
             value.validate()?;
             Ok(value)
@@ -610,7 +620,9 @@ pub mod builders {
             self,
         ) -> ::std::result::Result<
             super::DeleteResourcePermissionStatementOutput,
-            ::stsgen_runtime::error::SdkError<super::DeleteResourcePermissionStatementError>,
+            ::stsgen_runtime::error::SdkError<
+                super::DeleteResourcePermissionStatementError,
+            >,
         > {
             let input = self.inner.build()?;
             self.client.send(input).await

@@ -171,19 +171,29 @@ impl GetConsoleAuthorizationConfigurationError {
                     crate::types::error::AccessDeniedException::from_meta(meta),
                 )
             }
-            _ => GetConsoleAuthorizationConfigurationError::Unhandled(
-                ::stsgen_runtime::UnhandledError::new(meta),
-            ),
+            _ => {
+                GetConsoleAuthorizationConfigurationError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     }
     /// Code, message, type, request id and HTTP status.
     pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         match self {
-            GetConsoleAuthorizationConfigurationError::TooManyRequestsError(e) => e.meta(),
-            GetConsoleAuthorizationConfigurationError::ResourceNotFoundException(e) => e.meta(),
-            GetConsoleAuthorizationConfigurationError::InternalServerException(e) => e.meta(),
+            GetConsoleAuthorizationConfigurationError::TooManyRequestsError(e) => {
+                e.meta()
+            }
+            GetConsoleAuthorizationConfigurationError::ResourceNotFoundException(e) => {
+                e.meta()
+            }
+            GetConsoleAuthorizationConfigurationError::InternalServerException(e) => {
+                e.meta()
+            }
             GetConsoleAuthorizationConfigurationError::ValidationException(e) => e.meta(),
-            GetConsoleAuthorizationConfigurationError::AccessDeniedException(e) => e.meta(),
+            GetConsoleAuthorizationConfigurationError::AccessDeniedException(e) => {
+                e.meta()
+            }
             GetConsoleAuthorizationConfigurationError::Unhandled(e) => e.meta(),
         }
     }
@@ -220,58 +230,48 @@ impl GetConsoleAuthorizationConfigurationError {
     /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
     /// and errors the model marks retryable (the client's retry policy uses the same rule).
     pub fn is_retryable(&self) -> bool {
-        ::stsgen_runtime::client::retry::is_retryable_code(self.code(), self.meta().http_status())
-            || self.is_modeled_retryable()
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
     }
     /// Whether this is the `TooManyRequestsError` error.
     pub fn is_too_many_requests_error(&self) -> bool {
         matches!(
-            self,
-            GetConsoleAuthorizationConfigurationError::TooManyRequestsError(_)
+            self, GetConsoleAuthorizationConfigurationError::TooManyRequestsError(_)
         )
     }
     /// Whether this is the `ResourceNotFoundException` error.
     pub fn is_resource_not_found_exception(&self) -> bool {
         matches!(
-            self,
-            GetConsoleAuthorizationConfigurationError::ResourceNotFoundException(_)
+            self, GetConsoleAuthorizationConfigurationError::ResourceNotFoundException(_)
         )
     }
     /// Whether this is the `InternalServerException` error.
     pub fn is_internal_server_exception(&self) -> bool {
         matches!(
-            self,
-            GetConsoleAuthorizationConfigurationError::InternalServerException(_)
+            self, GetConsoleAuthorizationConfigurationError::InternalServerException(_)
         )
     }
     /// Whether this is the `ValidationException` error.
     pub fn is_validation_exception(&self) -> bool {
-        matches!(
-            self,
-            GetConsoleAuthorizationConfigurationError::ValidationException(_)
-        )
+        matches!(self, GetConsoleAuthorizationConfigurationError::ValidationException(_))
     }
     /// Whether this is the `AccessDeniedException` error.
     pub fn is_access_denied_exception(&self) -> bool {
         matches!(
-            self,
-            GetConsoleAuthorizationConfigurationError::AccessDeniedException(_)
+            self, GetConsoleAuthorizationConfigurationError::AccessDeniedException(_)
         )
     }
     /// Whether this error is a code the model does not list.
     pub fn is_unhandled(&self) -> bool {
-        matches!(
-            self,
-            GetConsoleAuthorizationConfigurationError::Unhandled(_)
-        )
+        matches!(self, GetConsoleAuthorizationConfigurationError::Unhandled(_))
     }
 }
 impl ::std::fmt::Display for GetConsoleAuthorizationConfigurationError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f,
-            "{} failed: {}",
-            Self::OPERATION_NAME,
+            f, "{} failed: {}", Self::OPERATION_NAME,
             ::stsgen_runtime::error::Escaped(self.code())
         )?;
         if let ::std::option::Option::Some(m) = self.message() {
@@ -354,10 +354,11 @@ pub fn parse_output(
     status: u16,
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
-) -> ::std::result::Result<GetConsoleAuthorizationConfigurationOutput, ::stsgen_runtime::ParseError>
-{
-    let mut f_console_authorization_enabled: ::std::option::Option<bool> =
-        ::std::option::Option::None;
+) -> ::std::result::Result<
+    GetConsoleAuthorizationConfigurationOutput,
+    ::stsgen_runtime::ParseError,
+> {
+    let mut f_console_authorization_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
     let mut f_scope: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let mut f_target_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let document = ::stsgen_runtime::protocol::aws_json::reader::parse_body(body)?;
@@ -402,24 +403,21 @@ pub fn parse_output(
         }
     }
     Ok(GetConsoleAuthorizationConfigurationOutput {
-        console_authorization_enabled: f_console_authorization_enabled.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing(
+        console_authorization_enabled: f_console_authorization_enabled
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
                 "GetConsoleAuthorizationConfigurationOutput",
                 "consoleAuthorizationEnabled",
-            )
-        })?,
-        scope: f_scope.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing(
+            ))?,
+        scope: f_scope
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
                 "GetConsoleAuthorizationConfigurationOutput",
                 "scope",
-            )
-        })?,
-        target_id: f_target_id.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing(
+            ))?,
+        target_id: f_target_id
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
                 "GetConsoleAuthorizationConfigurationOutput",
                 "targetId",
-            )
-        })?,
+            ))?,
         _request_id: ::stsgen_runtime::protocol::rest_json::request_id(headers),
     })
 }
@@ -433,10 +431,15 @@ pub fn parse_error(
     status: u16,
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
-) -> ::std::result::Result<GetConsoleAuthorizationConfigurationError, ::stsgen_runtime::ParseError>
-{
-    let (meta, doc) =
-        ::stsgen_runtime::protocol::rest_json::parse_error_metadata(status, headers, body)?;
+) -> ::std::result::Result<
+    GetConsoleAuthorizationConfigurationError,
+    ::stsgen_runtime::ParseError,
+> {
+    let (meta, doc) = ::stsgen_runtime::protocol::rest_json::parse_error_metadata(
+        status,
+        headers,
+        body,
+    )?;
     Ok({
         match meta.code() {
             crate::types::error::TooManyRequestsError::CODE => {
@@ -484,9 +487,11 @@ pub fn parse_error(
                 }
                 GetConsoleAuthorizationConfigurationError::AccessDeniedException(e)
             }
-            _ => GetConsoleAuthorizationConfigurationError::Unhandled(
-                ::stsgen_runtime::UnhandledError::new(meta),
-            ),
+            _ => {
+                GetConsoleAuthorizationConfigurationError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     })
 }
@@ -533,7 +538,9 @@ impl GetConsoleAuthorizationConfigurationInput {
             let params = crate::client::endpoint_params(config)
                 .is_control_plane(true)
                 .build()
-                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(e.to_string()))?;
+                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(
+                    e.to_string(),
+                ))?;
             crate::endpoint::resolve(&params)
                 .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(e.to_string()))?
         };
@@ -548,7 +555,8 @@ impl GetConsoleAuthorizationConfigurationInput {
         })
     }
 }
-impl ::stsgen_runtime::client::ServiceError for GetConsoleAuthorizationConfigurationError {
+impl ::stsgen_runtime::client::ServiceError
+for GetConsoleAuthorizationConfigurationError {
     fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         GetConsoleAuthorizationConfigurationError::meta(self)
     }
@@ -619,7 +627,9 @@ pub mod builders {
             mut self,
             value: impl ::std::convert::Into<bool>,
         ) -> Self {
-            self.console_authorization_enabled = ::std::option::Option::Some(value.into());
+            self.console_authorization_enabled = ::std::option::Option::Some(
+                value.into(),
+            );
             self
         }
         /// Sets or clears `consoleAuthorizationEnabled`.
@@ -637,12 +647,18 @@ pub mod builders {
         /// Authorization scope
         ///
         /// Required.
-        pub fn scope(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn scope(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.scope = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `scope`.
-        pub fn set_scope(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_scope(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.scope = value;
             self
         }
@@ -691,26 +707,24 @@ pub mod builders {
             ::stsgen_runtime::BuildError,
         > {
             let value = super::GetConsoleAuthorizationConfigurationOutput {
-                console_authorization_enabled: self.console_authorization_enabled.ok_or_else(
-                    || {
-                        ::stsgen_runtime::BuildError::missing(
-                            "GetConsoleAuthorizationConfigurationOutput",
-                            "consoleAuthorizationEnabled",
-                        )
-                    },
-                )?,
-                scope: self.scope.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing(
+                console_authorization_enabled: self
+                    .console_authorization_enabled
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "GetConsoleAuthorizationConfigurationOutput",
+                        "consoleAuthorizationEnabled",
+                    ))?,
+                scope: self
+                    .scope
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                         "GetConsoleAuthorizationConfigurationOutput",
                         "scope",
-                    )
-                })?,
-                target_id: self.target_id.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing(
+                    ))?,
+                target_id: self
+                    .target_id
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                         "GetConsoleAuthorizationConfigurationOutput",
                         "targetId",
-                    )
-                })?,
+                    ))?,
                 _request_id: self._request_id,
             };
             value.validate()?;
@@ -743,7 +757,9 @@ pub mod builders {
             self,
         ) -> ::std::result::Result<
             super::GetConsoleAuthorizationConfigurationOutput,
-            ::stsgen_runtime::error::SdkError<super::GetConsoleAuthorizationConfigurationError>,
+            ::stsgen_runtime::error::SdkError<
+                super::GetConsoleAuthorizationConfigurationError,
+            >,
         > {
             let input = self.inner.build()?;
             self.client.send(input).await

@@ -64,7 +64,9 @@ impl GetResourcePolicyOutput {
     /// The account's SignIn resource-based policy
     ///
     /// Required.
-    pub fn signin_resource_based_policy(&self) -> &crate::types::SigninResourceBasedPolicy {
+    pub fn signin_resource_based_policy(
+        &self,
+    ) -> &crate::types::SigninResourceBasedPolicy {
         &self.signin_resource_based_policy
     }
     /// Checks every modeled constraint (lengths, ranges, patterns), recursively.
@@ -125,7 +127,11 @@ impl GetResourcePolicyError {
                     crate::types::error::AccessDeniedException::from_meta(meta),
                 )
             }
-            _ => GetResourcePolicyError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
+            _ => {
+                GetResourcePolicyError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     }
     /// Code, message, type, request id and HTTP status.
@@ -168,8 +174,10 @@ impl GetResourcePolicyError {
     /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
     /// and errors the model marks retryable (the client's retry policy uses the same rule).
     pub fn is_retryable(&self) -> bool {
-        ::stsgen_runtime::client::retry::is_retryable_code(self.code(), self.meta().http_status())
-            || self.is_modeled_retryable()
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
     }
     /// Whether this is the `TooManyRequestsError` error.
     pub fn is_too_many_requests_error(&self) -> bool {
@@ -195,9 +203,7 @@ impl GetResourcePolicyError {
 impl ::std::fmt::Display for GetResourcePolicyError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f,
-            "{} failed: {}",
-            Self::OPERATION_NAME,
+            f, "{} failed: {}", Self::OPERATION_NAME,
             ::stsgen_runtime::error::Escaped(self.code())
         )?;
         if let ::std::option::Option::Some(m) = self.message() {
@@ -212,10 +218,18 @@ impl ::std::fmt::Display for GetResourcePolicyError {
 impl ::std::error::Error for GetResourcePolicyError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            GetResourcePolicyError::TooManyRequestsError(e) => ::std::option::Option::Some(e),
-            GetResourcePolicyError::ResourceNotFoundException(e) => ::std::option::Option::Some(e),
-            GetResourcePolicyError::InternalServerException(e) => ::std::option::Option::Some(e),
-            GetResourcePolicyError::AccessDeniedException(e) => ::std::option::Option::Some(e),
+            GetResourcePolicyError::TooManyRequestsError(e) => {
+                ::std::option::Option::Some(e)
+            }
+            GetResourcePolicyError::ResourceNotFoundException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            GetResourcePolicyError::InternalServerException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            GetResourcePolicyError::AccessDeniedException(e) => {
+                ::std::option::Option::Some(e)
+            }
             GetResourcePolicyError::Unhandled(e) => ::std::option::Option::Some(e),
         }
     }
@@ -239,8 +253,9 @@ pub fn request(
     ::stsgen_runtime::BuildError,
 > {
     let _ = input;
-    let mut b =
-        ::stsgen_runtime::protocol::rest_json::RequestBuilder::new("GetResourcePolicyInput");
+    let mut b = ::stsgen_runtime::protocol::rest_json::RequestBuilder::new(
+        "GetResourcePolicyInput",
+    );
     b.literal("/get-resource-policy");
     let body = ::stsgen_runtime::protocol::rest_json::Body::Empty;
     Ok(b.finish(HTTP_METHOD, body, REQUEST_COMPRESSION, false))
@@ -261,9 +276,11 @@ pub fn parse_output(
     > = ::std::option::Option::None;
     let document = ::stsgen_runtime::protocol::aws_json::reader::parse_body(body)?;
     let v = &document;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "GetResourcePolicyOutput", "")?
-    {
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "GetResourcePolicyOutput",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
@@ -274,12 +291,11 @@ pub fn parse_output(
         }
     }
     Ok(GetResourcePolicyOutput {
-        signin_resource_based_policy: f_signin_resource_based_policy.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing(
+        signin_resource_based_policy: f_signin_resource_based_policy
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
                 "GetResourcePolicyOutput",
                 "signinResourceBasedPolicy",
-            )
-        })?,
+            ))?,
         _request_id: ::stsgen_runtime::protocol::rest_json::request_id(headers),
     })
 }
@@ -294,8 +310,11 @@ pub fn parse_error(
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
 ) -> ::std::result::Result<GetResourcePolicyError, ::stsgen_runtime::ParseError> {
-    let (meta, doc) =
-        ::stsgen_runtime::protocol::rest_json::parse_error_metadata(status, headers, body)?;
+    let (meta, doc) = ::stsgen_runtime::protocol::rest_json::parse_error_metadata(
+        status,
+        headers,
+        body,
+    )?;
     Ok({
         match meta.code() {
             crate::types::error::TooManyRequestsError::CODE => {
@@ -334,7 +353,11 @@ pub fn parse_error(
                 }
                 GetResourcePolicyError::AccessDeniedException(e)
             }
-            _ => GetResourcePolicyError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
+            _ => {
+                GetResourcePolicyError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     })
 }
@@ -370,7 +393,10 @@ impl GetResourcePolicyInput {
         &self,
         config: &crate::client::Config,
     ) -> ::std::result::Result<
-        ::stsgen_runtime::client::OperationCall<GetResourcePolicyOutput, GetResourcePolicyError>,
+        ::stsgen_runtime::client::OperationCall<
+            GetResourcePolicyOutput,
+            GetResourcePolicyError,
+        >,
         ::stsgen_runtime::error::SdkError<GetResourcePolicyError>,
     > {
         self.validate()?;
@@ -378,7 +404,9 @@ impl GetResourcePolicyInput {
             let params = crate::client::endpoint_params(config)
                 .is_control_plane(true)
                 .build()
-                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(e.to_string()))?;
+                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(
+                    e.to_string(),
+                ))?;
             crate::endpoint::resolve(&params)
                 .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(e.to_string()))?
         };
@@ -414,8 +442,10 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::GetResourcePolicyInput, ::stsgen_runtime::BuildError>
-        {
+        ) -> ::std::result::Result<
+            super::GetResourcePolicyInput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::GetResourcePolicyInput {};
             value.validate()?;
             Ok(value)
@@ -425,8 +455,9 @@ pub mod builders {
     #[derive(Clone, Default, PartialEq, Debug)]
     #[non_exhaustive]
     pub struct GetResourcePolicyOutputBuilder {
-        pub(crate) signin_resource_based_policy:
-            ::std::option::Option<crate::types::SigninResourceBasedPolicy>,
+        pub(crate) signin_resource_based_policy: ::std::option::Option<
+            crate::types::SigninResourceBasedPolicy,
+        >,
         pub(crate) _request_id: ::std::option::Option<::std::string::String>,
     }
     impl GetResourcePolicyOutputBuilder {
@@ -437,7 +468,9 @@ pub mod builders {
             mut self,
             value: impl ::std::convert::Into<crate::types::SigninResourceBasedPolicy>,
         ) -> Self {
-            self.signin_resource_based_policy = ::std::option::Option::Some(value.into());
+            self.signin_resource_based_policy = ::std::option::Option::Some(
+                value.into(),
+            );
             self
         }
         /// Sets or clears `signinResourceBasedPolicy`.
@@ -468,17 +501,17 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::GetResourcePolicyOutput, ::stsgen_runtime::BuildError>
-        {
+        ) -> ::std::result::Result<
+            super::GetResourcePolicyOutput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::GetResourcePolicyOutput {
-                signin_resource_based_policy: self.signin_resource_based_policy.ok_or_else(
-                    || {
-                        ::stsgen_runtime::BuildError::missing(
-                            "GetResourcePolicyOutput",
-                            "signinResourceBasedPolicy",
-                        )
-                    },
-                )?,
+                signin_resource_based_policy: self
+                    .signin_resource_based_policy
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "GetResourcePolicyOutput",
+                        "signinResourceBasedPolicy",
+                    ))?,
                 _request_id: self._request_id,
             };
             value.validate()?;

@@ -56,9 +56,17 @@ impl GetSessionInput {
     /// The first violated constraint, naming the member and the limit.
     pub fn validate(&self) -> ::std::result::Result<(), ::stsgen_runtime::BuildError> {
         if let ::std::option::Option::Some(v) = &self.principal_arn {
-            crate::constraints::principal_arn_filter("GetSessionInput", "principalArn", v)?;
+            crate::constraints::principal_arn_filter(
+                "GetSessionInput",
+                "principalArn",
+                v,
+            )?;
         }
-        crate::constraints::session_arn("GetSessionInput", "sessionArn", &self.session_arn)?;
+        crate::constraints::session_arn(
+            "GetSessionInput",
+            "sessionArn",
+            &self.session_arn,
+        )?;
         Ok(())
     }
 }
@@ -180,11 +188,19 @@ impl GetSessionOutput {
         if let ::std::option::Option::Some(v) = &self.origin_session_arn {
             crate::constraints::session_arn("GetSessionOutput", "originSessionArn", v)?;
         }
-        crate::constraints::principal_arn("GetSessionOutput", "principalArn", &self.principal_arn)?;
+        crate::constraints::principal_arn(
+            "GetSessionOutput",
+            "principalArn",
+            &self.principal_arn,
+        )?;
         if let ::std::option::Option::Some(v) = &self.role {
             crate::constraints::principal_arn("GetSessionOutput", "role", v)?;
         }
-        crate::constraints::session_arn("GetSessionOutput", "sessionArn", &self.session_arn)?;
+        crate::constraints::session_arn(
+            "GetSessionOutput",
+            "sessionArn",
+            &self.session_arn,
+        )?;
         Ok(())
     }
 }
@@ -235,9 +251,11 @@ impl GetSessionError {
                     crate::types::error::InternalServerException::from_meta(meta),
                 )
             }
-            crate::types::error::ValidationException::CODE => GetSessionError::ValidationException(
-                crate::types::error::ValidationException::from_meta(meta),
-            ),
+            crate::types::error::ValidationException::CODE => {
+                GetSessionError::ValidationException(
+                    crate::types::error::ValidationException::from_meta(meta),
+                )
+            }
             crate::types::error::AccessDeniedException::CODE => {
                 GetSessionError::AccessDeniedException(
                     crate::types::error::AccessDeniedException::from_meta(meta),
@@ -290,8 +308,10 @@ impl GetSessionError {
     /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
     /// and errors the model marks retryable (the client's retry policy uses the same rule).
     pub fn is_retryable(&self) -> bool {
-        ::stsgen_runtime::client::retry::is_retryable_code(self.code(), self.meta().http_status())
-            || self.is_modeled_retryable()
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
     }
     /// Whether this is the `TooManyRequestsError` error.
     pub fn is_too_many_requests_error(&self) -> bool {
@@ -321,9 +341,7 @@ impl GetSessionError {
 impl ::std::fmt::Display for GetSessionError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f,
-            "{} failed: {}",
-            Self::OPERATION_NAME,
+            f, "{} failed: {}", Self::OPERATION_NAME,
             ::stsgen_runtime::error::Escaped(self.code())
         )?;
         if let ::std::option::Option::Some(m) = self.message() {
@@ -339,7 +357,9 @@ impl ::std::error::Error for GetSessionError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             GetSessionError::TooManyRequestsError(e) => ::std::option::Option::Some(e),
-            GetSessionError::ResourceNotFoundException(e) => ::std::option::Option::Some(e),
+            GetSessionError::ResourceNotFoundException(e) => {
+                ::std::option::Option::Some(e)
+            }
             GetSessionError::InternalServerException(e) => ::std::option::Option::Some(e),
             GetSessionError::ValidationException(e) => ::std::option::Option::Some(e),
             GetSessionError::AccessDeniedException(e) => ::std::option::Option::Some(e),
@@ -365,7 +385,9 @@ pub fn request(
     ::stsgen_runtime::http::Request<::std::vec::Vec<u8>>,
     ::stsgen_runtime::BuildError,
 > {
-    let mut b = ::stsgen_runtime::protocol::rest_json::RequestBuilder::new("GetSessionInput");
+    let mut b = ::stsgen_runtime::protocol::rest_json::RequestBuilder::new(
+        "GetSessionInput",
+    );
     b.literal("/get-session");
     let body = {
         let mut writer = ::stsgen_runtime::json::JsonWriter::compact();
@@ -399,30 +421,25 @@ pub fn parse_output(
     body: &[u8],
 ) -> ::std::result::Result<GetSessionOutput, ::stsgen_runtime::ParseError> {
     let mut f_client_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    let mut f_client_type: ::std::option::Option<crate::types::ClientType> =
-        ::std::option::Option::None;
+    let mut f_client_type: ::std::option::Option<crate::types::ClientType> = ::std::option::Option::None;
     let mut f_expires_at: ::std::option::Option<i64> = ::std::option::Option::None;
     let mut f_issued_at: ::std::option::Option<i64> = ::std::option::Option::None;
-    let mut f_issued_in_region: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+    let mut f_issued_in_region: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let mut f_last_used_at: ::std::option::Option<i64> = ::std::option::Option::None;
-    let mut f_origin_session_arn: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
-    let mut f_principal_arn: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+    let mut f_origin_session_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    let mut f_principal_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let mut f_resource: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let mut f_role: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    let mut f_session_arn: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
-    let mut f_status: ::std::option::Option<crate::types::SessionStatus> =
-        ::std::option::Option::None;
-    let mut f_user_agent: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+    let mut f_session_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    let mut f_status: ::std::option::Option<crate::types::SessionStatus> = ::std::option::Option::None;
+    let mut f_user_agent: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let document = ::stsgen_runtime::protocol::aws_json::reader::parse_body(body)?;
     let v = &document;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "GetSessionOutput", "")?
-    {
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "GetSessionOutput",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
@@ -437,29 +454,33 @@ pub fn parse_output(
                 );
             }
             "clientType" => {
-                f_client_type = ::std::option::Option::Some(crate::types::ClientType::from(
-                    ::stsgen_runtime::protocol::aws_json::reader::string(
-                        value,
-                        "GetSessionOutput",
-                        "clientType",
-                    )?,
-                ));
+                f_client_type = ::std::option::Option::Some(
+                    crate::types::ClientType::from(
+                        ::stsgen_runtime::protocol::aws_json::reader::string(
+                            value,
+                            "GetSessionOutput",
+                            "clientType",
+                        )?,
+                    ),
+                );
             }
             "expiresAt" => {
-                f_expires_at =
-                    ::std::option::Option::Some(::stsgen_runtime::protocol::aws_json::reader::i64(
+                f_expires_at = ::std::option::Option::Some(
+                    ::stsgen_runtime::protocol::aws_json::reader::i64(
                         value,
                         "GetSessionOutput",
                         "expiresAt",
-                    )?);
+                    )?,
+                );
             }
             "issuedAt" => {
-                f_issued_at =
-                    ::std::option::Option::Some(::stsgen_runtime::protocol::aws_json::reader::i64(
+                f_issued_at = ::std::option::Option::Some(
+                    ::stsgen_runtime::protocol::aws_json::reader::i64(
                         value,
                         "GetSessionOutput",
                         "issuedAt",
-                    )?);
+                    )?,
+                );
             }
             "issuedInRegion" => {
                 f_issued_in_region = ::std::option::Option::Some(
@@ -471,12 +492,13 @@ pub fn parse_output(
                 );
             }
             "lastUsedAt" => {
-                f_last_used_at =
-                    ::std::option::Option::Some(::stsgen_runtime::protocol::aws_json::reader::i64(
+                f_last_used_at = ::std::option::Option::Some(
+                    ::stsgen_runtime::protocol::aws_json::reader::i64(
                         value,
                         "GetSessionOutput",
                         "lastUsedAt",
-                    )?);
+                    )?,
+                );
             }
             "originSessionArn" => {
                 f_origin_session_arn = ::std::option::Option::Some(
@@ -524,13 +546,15 @@ pub fn parse_output(
                 );
             }
             "status" => {
-                f_status = ::std::option::Option::Some(crate::types::SessionStatus::from(
-                    ::stsgen_runtime::protocol::aws_json::reader::string(
-                        value,
-                        "GetSessionOutput",
-                        "status",
-                    )?,
-                ));
+                f_status = ::std::option::Option::Some(
+                    crate::types::SessionStatus::from(
+                        ::stsgen_runtime::protocol::aws_json::reader::string(
+                            value,
+                            "GetSessionOutput",
+                            "status",
+                        )?,
+                    ),
+                );
             }
             "userAgent" => {
                 f_user_agent = ::std::option::Option::Some(
@@ -547,22 +571,31 @@ pub fn parse_output(
     Ok(GetSessionOutput {
         client_id: f_client_id,
         client_type: f_client_type,
-        expires_at: f_expires_at.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing("GetSessionOutput", "expiresAt")
-        })?,
+        expires_at: f_expires_at
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "GetSessionOutput",
+                "expiresAt",
+            ))?,
         issued_at: f_issued_at
-            .ok_or_else(|| ::stsgen_runtime::ParseError::missing("GetSessionOutput", "issuedAt"))?,
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "GetSessionOutput",
+                "issuedAt",
+            ))?,
         issued_in_region: f_issued_in_region,
         last_used_at: f_last_used_at,
         origin_session_arn: f_origin_session_arn,
-        principal_arn: f_principal_arn.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing("GetSessionOutput", "principalArn")
-        })?,
+        principal_arn: f_principal_arn
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "GetSessionOutput",
+                "principalArn",
+            ))?,
         resource: f_resource,
         role: f_role,
-        session_arn: f_session_arn.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing("GetSessionOutput", "sessionArn")
-        })?,
+        session_arn: f_session_arn
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "GetSessionOutput",
+                "sessionArn",
+            ))?,
         status: f_status,
         user_agent: f_user_agent,
         _request_id: ::stsgen_runtime::protocol::rest_json::request_id(headers),
@@ -579,8 +612,11 @@ pub fn parse_error(
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
 ) -> ::std::result::Result<GetSessionError, ::stsgen_runtime::ParseError> {
-    let (meta, doc) =
-        ::stsgen_runtime::protocol::rest_json::parse_error_metadata(status, headers, body)?;
+    let (meta, doc) = ::stsgen_runtime::protocol::rest_json::parse_error_metadata(
+        status,
+        headers,
+        body,
+    )?;
     Ok({
         match meta.code() {
             crate::types::error::TooManyRequestsError::CODE => {
@@ -639,8 +675,10 @@ impl crate::client::OperationInput for GetSessionInput {
     async fn invoke(
         self,
         client: &crate::client::Client,
-    ) -> ::std::result::Result<GetSessionOutput, ::stsgen_runtime::error::SdkError<GetSessionError>>
-    {
+    ) -> ::std::result::Result<
+        GetSessionOutput,
+        ::stsgen_runtime::error::SdkError<GetSessionError>,
+    > {
         let call = self.call(client.config())?;
         client._invoke(call).await
     }
@@ -648,8 +686,10 @@ impl crate::client::OperationInput for GetSessionInput {
     fn invoke_blocking(
         self,
         client: &crate::blocking::Client,
-    ) -> ::std::result::Result<GetSessionOutput, ::stsgen_runtime::error::SdkError<GetSessionError>>
-    {
+    ) -> ::std::result::Result<
+        GetSessionOutput,
+        ::stsgen_runtime::error::SdkError<GetSessionError>,
+    > {
         let call = self.call(client.config())?;
         client._invoke(call)
     }
@@ -668,7 +708,9 @@ impl GetSessionInput {
             let params = crate::client::endpoint_params(config)
                 .is_control_plane(true)
                 .build()
-                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(e.to_string()))?;
+                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(
+                    e.to_string(),
+                ))?;
             crate::endpoint::resolve(&params)
                 .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(e.to_string()))?
         };
@@ -718,7 +760,9 @@ pub mod builders {
             self
         }
         /// The value set for `principalArn`, if any.
-        pub fn get_principal_arn(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_principal_arn(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.principal_arn
         }
         /// The ARN of the session to retrieve
@@ -749,12 +793,18 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::GetSessionInput, ::stsgen_runtime::BuildError> {
+        ) -> ::std::result::Result<
+            super::GetSessionInput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::GetSessionInput {
                 principal_arn: self.principal_arn,
-                session_arn: self.session_arn.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing("GetSessionInput", "sessionArn")
-                })?,
+                session_arn: self
+                    .session_arn
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "GetSessionInput",
+                        "sessionArn",
+                    ))?,
             };
             value.validate()?;
             Ok(value)
@@ -817,7 +867,9 @@ pub mod builders {
             self
         }
         /// The value set for `clientType`, if any.
-        pub fn get_client_type(&self) -> &::std::option::Option<crate::types::ClientType> {
+        pub fn get_client_type(
+            &self,
+        ) -> &::std::option::Option<crate::types::ClientType> {
             &self.client_type
         }
         /// The time the session expires, in Unix epoch seconds
@@ -869,7 +921,9 @@ pub mod builders {
             self
         }
         /// The value set for `issuedInRegion`, if any.
-        pub fn get_issued_in_region(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_issued_in_region(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.issued_in_region
         }
         /// The time the session was last refreshed, in Unix epoch seconds
@@ -903,7 +957,9 @@ pub mod builders {
             self
         }
         /// The value set for `originSessionArn`, if any.
-        pub fn get_origin_session_arn(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_origin_session_arn(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.origin_session_arn
         }
         /// The IAM identity that owns the session
@@ -925,16 +981,24 @@ pub mod builders {
             self
         }
         /// The value set for `principalArn`, if any.
-        pub fn get_principal_arn(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_principal_arn(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.principal_arn
         }
         /// The resource that the session's tokens are bound to
-        pub fn resource(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn resource(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.resource = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `resource`.
-        pub fn set_resource(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_resource(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.resource = value;
             self
         }
@@ -943,12 +1007,18 @@ pub mod builders {
             &self.resource
         }
         /// The IAM role for the session, when the owner is a role
-        pub fn role(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn role(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.role = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `role`.
-        pub fn set_role(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_role(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.role = value;
             self
         }
@@ -1032,27 +1102,42 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::GetSessionOutput, ::stsgen_runtime::BuildError> {
+        ) -> ::std::result::Result<
+            super::GetSessionOutput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::GetSessionOutput {
                 client_id: self.client_id,
                 client_type: self.client_type,
-                expires_at: self.expires_at.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing("GetSessionOutput", "expiresAt")
-                })?,
-                issued_at: self.issued_at.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing("GetSessionOutput", "issuedAt")
-                })?,
+                expires_at: self
+                    .expires_at
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "GetSessionOutput",
+                        "expiresAt",
+                    ))?,
+                issued_at: self
+                    .issued_at
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "GetSessionOutput",
+                        "issuedAt",
+                    ))?,
                 issued_in_region: self.issued_in_region,
                 last_used_at: self.last_used_at,
                 origin_session_arn: self.origin_session_arn,
-                principal_arn: self.principal_arn.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing("GetSessionOutput", "principalArn")
-                })?,
+                principal_arn: self
+                    .principal_arn
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "GetSessionOutput",
+                        "principalArn",
+                    ))?,
                 resource: self.resource,
                 role: self.role,
-                session_arn: self.session_arn.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing("GetSessionOutput", "sessionArn")
-                })?,
+                session_arn: self
+                    .session_arn
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "GetSessionOutput",
+                        "sessionArn",
+                    ))?,
                 status: self.status,
                 user_agent: self.user_agent,
                 _request_id: self._request_id,
@@ -1109,7 +1194,9 @@ pub mod builders {
             self
         }
         /// The value set for `principalArn`, if any.
-        pub fn get_principal_arn(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_principal_arn(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             self.inner.get_principal_arn()
         }
         /// The ARN of the session to retrieve

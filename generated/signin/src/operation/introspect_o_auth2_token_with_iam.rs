@@ -194,10 +194,18 @@ impl IntrospectOAuth2TokenWithIamOutput {
     /// The first violated constraint, naming the member and the limit.
     pub fn validate(&self) -> ::std::result::Result<(), ::stsgen_runtime::BuildError> {
         if let ::std::option::Option::Some(v) = &self.account_id {
-            crate::constraints::account_id("IntrospectOAuth2TokenWithIAMResponse", "accountId", v)?;
+            crate::constraints::account_id(
+                "IntrospectOAuth2TokenWithIAMResponse",
+                "accountId",
+                v,
+            )?;
         }
         if let ::std::option::Option::Some(v) = &self.resource {
-            crate::constraints::resource("IntrospectOAuth2TokenWithIAMResponse", "resource", v)?;
+            crate::constraints::resource(
+                "IntrospectOAuth2TokenWithIAMResponse",
+                "resource",
+                v,
+            )?;
         }
         if let ::std::option::Option::Some(v) = &self.token_type {
             crate::constraints::introspected_token_type(
@@ -255,9 +263,11 @@ impl IntrospectOAuth2TokenWithIamError {
                     crate::types::error::AccessDeniedException::from_meta(meta),
                 )
             }
-            _ => IntrospectOAuth2TokenWithIamError::Unhandled(
-                ::stsgen_runtime::UnhandledError::new(meta),
-            ),
+            _ => {
+                IntrospectOAuth2TokenWithIamError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     }
     /// Code, message, type, request id and HTTP status.
@@ -300,36 +310,26 @@ impl IntrospectOAuth2TokenWithIamError {
     /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
     /// and errors the model marks retryable (the client's retry policy uses the same rule).
     pub fn is_retryable(&self) -> bool {
-        ::stsgen_runtime::client::retry::is_retryable_code(self.code(), self.meta().http_status())
-            || self.is_modeled_retryable()
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
     }
     /// Whether this is the `TooManyRequestsError` error.
     pub fn is_too_many_requests_error(&self) -> bool {
-        matches!(
-            self,
-            IntrospectOAuth2TokenWithIamError::TooManyRequestsError(_)
-        )
+        matches!(self, IntrospectOAuth2TokenWithIamError::TooManyRequestsError(_))
     }
     /// Whether this is the `InternalServerException` error.
     pub fn is_internal_server_exception(&self) -> bool {
-        matches!(
-            self,
-            IntrospectOAuth2TokenWithIamError::InternalServerException(_)
-        )
+        matches!(self, IntrospectOAuth2TokenWithIamError::InternalServerException(_))
     }
     /// Whether this is the `ValidationException` error.
     pub fn is_validation_exception(&self) -> bool {
-        matches!(
-            self,
-            IntrospectOAuth2TokenWithIamError::ValidationException(_)
-        )
+        matches!(self, IntrospectOAuth2TokenWithIamError::ValidationException(_))
     }
     /// Whether this is the `AccessDeniedException` error.
     pub fn is_access_denied_exception(&self) -> bool {
-        matches!(
-            self,
-            IntrospectOAuth2TokenWithIamError::AccessDeniedException(_)
-        )
+        matches!(self, IntrospectOAuth2TokenWithIamError::AccessDeniedException(_))
     }
     /// Whether this error is a code the model does not list.
     pub fn is_unhandled(&self) -> bool {
@@ -339,9 +339,7 @@ impl IntrospectOAuth2TokenWithIamError {
 impl ::std::fmt::Display for IntrospectOAuth2TokenWithIamError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f,
-            "{} failed: {}",
-            Self::OPERATION_NAME,
+            f, "{} failed: {}", Self::OPERATION_NAME,
             ::stsgen_runtime::error::Escaped(self.code())
         )?;
         if let ::std::option::Option::Some(m) = self.message() {
@@ -368,7 +366,9 @@ impl ::std::error::Error for IntrospectOAuth2TokenWithIamError {
             IntrospectOAuth2TokenWithIamError::AccessDeniedException(e) => {
                 ::std::option::Option::Some(e)
             }
-            IntrospectOAuth2TokenWithIamError::Unhandled(e) => ::std::option::Option::Some(e),
+            IntrospectOAuth2TokenWithIamError::Unhandled(e) => {
+                ::std::option::Option::Some(e)
+            }
         }
     }
 }
@@ -394,10 +394,7 @@ pub fn request(
         "IntrospectOAuth2TokenWithIAMRequest",
     );
     b.literal("/v1/introspect");
-    b.query_literal(
-        "x-amz-client-auth-method",
-        ::std::option::Option::Some("iam"),
-    );
+    b.query_literal("x-amz-client-auth-method", ::std::option::Option::Some("iam"));
     let body = {
         let mut writer = ::stsgen_runtime::json::JsonWriter::compact();
         {
@@ -428,9 +425,11 @@ pub fn parse_output(
     status: u16,
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
-) -> ::std::result::Result<IntrospectOAuth2TokenWithIamOutput, ::stsgen_runtime::ParseError> {
-    let mut f_account_id: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+) -> ::std::result::Result<
+    IntrospectOAuth2TokenWithIamOutput,
+    ::stsgen_runtime::ParseError,
+> {
+    let mut f_account_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let mut f_active: ::std::option::Option<bool> = ::std::option::Option::None;
     let mut f_aud: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let mut f_client_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -440,11 +439,9 @@ pub fn parse_output(
     let mut f_jti: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let mut f_nbf: ::std::option::Option<i64> = ::std::option::Option::None;
     let mut f_resource: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    let mut f_signin_session: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+    let mut f_signin_session: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let mut f_sub: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    let mut f_token_type: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+    let mut f_token_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let mut f_user_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let document = ::stsgen_runtime::protocol::aws_json::reader::parse_body(body)?;
     let v = &document;
@@ -494,20 +491,22 @@ pub fn parse_output(
                 );
             }
             "exp" => {
-                f_exp =
-                    ::std::option::Option::Some(::stsgen_runtime::protocol::aws_json::reader::i64(
+                f_exp = ::std::option::Option::Some(
+                    ::stsgen_runtime::protocol::aws_json::reader::i64(
                         value,
                         "IntrospectOAuth2TokenWithIAMResponse",
                         "exp",
-                    )?);
+                    )?,
+                );
             }
             "iat" => {
-                f_iat =
-                    ::std::option::Option::Some(::stsgen_runtime::protocol::aws_json::reader::i64(
+                f_iat = ::std::option::Option::Some(
+                    ::stsgen_runtime::protocol::aws_json::reader::i64(
                         value,
                         "IntrospectOAuth2TokenWithIAMResponse",
                         "iat",
-                    )?);
+                    )?,
+                );
             }
             "iss" => {
                 f_iss = ::std::option::Option::Some(
@@ -528,12 +527,13 @@ pub fn parse_output(
                 );
             }
             "nbf" => {
-                f_nbf =
-                    ::std::option::Option::Some(::stsgen_runtime::protocol::aws_json::reader::i64(
+                f_nbf = ::std::option::Option::Some(
+                    ::stsgen_runtime::protocol::aws_json::reader::i64(
                         value,
                         "IntrospectOAuth2TokenWithIAMResponse",
                         "nbf",
-                    )?);
+                    )?,
+                );
             }
             "resource" => {
                 f_resource = ::std::option::Option::Some(
@@ -585,9 +585,11 @@ pub fn parse_output(
     }
     Ok(IntrospectOAuth2TokenWithIamOutput {
         account_id: f_account_id,
-        active: f_active.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing("IntrospectOAuth2TokenWithIAMResponse", "active")
-        })?,
+        active: f_active
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "IntrospectOAuth2TokenWithIAMResponse",
+                "active",
+            ))?,
         aud: f_aud,
         client_id: f_client_id,
         exp: f_exp,
@@ -613,9 +615,15 @@ pub fn parse_error(
     status: u16,
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
-) -> ::std::result::Result<IntrospectOAuth2TokenWithIamError, ::stsgen_runtime::ParseError> {
-    let (meta, doc) =
-        ::stsgen_runtime::protocol::rest_json::parse_error_metadata(status, headers, body)?;
+) -> ::std::result::Result<
+    IntrospectOAuth2TokenWithIamError,
+    ::stsgen_runtime::ParseError,
+> {
+    let (meta, doc) = ::stsgen_runtime::protocol::rest_json::parse_error_metadata(
+        status,
+        headers,
+        body,
+    )?;
     Ok({
         match meta.code() {
             crate::types::error::TooManyRequestsError::CODE => {
@@ -654,9 +662,11 @@ pub fn parse_error(
                 }
                 IntrospectOAuth2TokenWithIamError::AccessDeniedException(e)
             }
-            _ => IntrospectOAuth2TokenWithIamError::Unhandled(
-                ::stsgen_runtime::UnhandledError::new(meta),
-            ),
+            _ => {
+                IntrospectOAuth2TokenWithIamError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     })
 }
@@ -703,7 +713,9 @@ impl IntrospectOAuth2TokenWithIamInput {
             let params = crate::client::endpoint_params(config)
                 .is_o_auth_endpoint(true)
                 .build()
-                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(e.to_string()))?;
+                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(
+                    e.to_string(),
+                ))?;
             crate::endpoint::resolve(&params)
                 .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(e.to_string()))?
         };
@@ -739,12 +751,18 @@ pub mod builders {
         /// The access token or refresh token issued by AWS Sign-In.
         ///
         /// Required. Sensitive: redacted in `Debug` output.
-        pub fn token(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn token(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.token = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `token`.
-        pub fn set_token(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.token = value;
             self
         }
@@ -769,7 +787,9 @@ pub mod builders {
             self
         }
         /// The value set for `tokenTypeHint`, if any.
-        pub fn get_token_type_hint(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_token_type_hint(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.token_type_hint
         }
         /// Builds the value, checking required members and every modeled constraint.
@@ -783,12 +803,12 @@ pub mod builders {
             ::stsgen_runtime::BuildError,
         > {
             let value = super::IntrospectOAuth2TokenWithIamInput {
-                token: self.token.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing(
+                token: self
+                    .token
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                         "IntrospectOAuth2TokenWithIAMRequest",
                         "token",
-                    )
-                })?,
+                    ))?,
                 token_type_hint: self.token_type_hint,
             };
             value.validate()?;
@@ -798,10 +818,7 @@ pub mod builders {
     impl ::std::fmt::Debug for IntrospectOAuth2TokenWithIamInputBuilder {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             let mut d = f.debug_struct("IntrospectOAuth2TokenWithIamInputBuilder");
-            d.field(
-                "token",
-                &::stsgen_runtime::sensitive::RedactedOption(&self.token),
-            );
+            d.field("token", &::stsgen_runtime::sensitive::RedactedOption(&self.token));
             d.field("token_type_hint", &self.token_type_hint);
             d.finish()
         }
@@ -864,12 +881,18 @@ pub mod builders {
             &self.active
         }
         /// The OAuth resource the token is scoped to. Omitted for refresh tokens. Example: "aws-mcp.amazonaws.com".
-        pub fn aud(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn aud(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.aud = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `aud`.
-        pub fn set_aud(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_aud(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.aud = value;
             self
         }
@@ -926,12 +949,18 @@ pub mod builders {
             &self.iat
         }
         /// Issuer of the token. Always "signin.amazonaws.com" for AWS Sign-In.
-        pub fn iss(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn iss(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.iss = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `iss`.
-        pub fn set_iss(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_iss(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.iss = value;
             self
         }
@@ -940,12 +969,18 @@ pub mod builders {
             &self.iss
         }
         /// Unique identifier for the token.
-        pub fn jti(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn jti(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.jti = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `jti`.
-        pub fn set_jti(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_jti(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.jti = value;
             self
         }
@@ -968,12 +1003,18 @@ pub mod builders {
             &self.nbf
         }
         /// The OAuth resource the token is scoped to. Only present for refresh token introspection.
-        pub fn resource(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn resource(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.resource = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `resource`.
-        pub fn set_resource(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_resource(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.resource = value;
             self
         }
@@ -998,16 +1039,24 @@ pub mod builders {
             self
         }
         /// The value set for `signinSession`, if any.
-        pub fn get_signin_session(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_signin_session(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.signin_session
         }
         /// The IAM principal Amazon Resource Name (ARN). For assumed-role sessions, this is the session ARN.
-        pub fn sub(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn sub(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.sub = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `sub`.
-        pub fn set_sub(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_sub(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.sub = value;
             self
         }
@@ -1036,12 +1085,18 @@ pub mod builders {
             &self.token_type
         }
         /// User identifier matching the "UserId" field from "sts:GetCallerIdentity" for the token's subject principal.
-        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.user_id = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `userId`.
-        pub fn set_user_id(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_user_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.user_id = value;
             self
         }
@@ -1069,12 +1124,12 @@ pub mod builders {
         > {
             let value = super::IntrospectOAuth2TokenWithIamOutput {
                 account_id: self.account_id,
-                active: self.active.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing(
+                active: self
+                    .active
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                         "IntrospectOAuth2TokenWithIAMResponse",
                         "active",
-                    )
-                })?,
+                    ))?,
                 aud: self.aud,
                 client_id: self.client_id,
                 exp: self.exp,
@@ -1127,12 +1182,18 @@ pub mod builders {
         /// The access token or refresh token issued by AWS Sign-In.
         ///
         /// Required. Sensitive: redacted in `Debug` output.
-        pub fn token(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn token(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.token(value);
             self
         }
         /// Sets or clears `token`.
-        pub fn set_token(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.set_token(value);
             self
         }
@@ -1157,7 +1218,9 @@ pub mod builders {
             self
         }
         /// The value set for `tokenTypeHint`, if any.
-        pub fn get_token_type_hint(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_token_type_hint(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             self.inner.get_token_type_hint()
         }
     }

@@ -79,7 +79,9 @@ pub struct ListResourcePermissionStatementsOutput {
     /// List of permission statement summaries
     ///
     /// Required.
-    pub(crate) permission_statements: ::std::vec::Vec<crate::types::PermissionStatementSummary>,
+    pub(crate) permission_statements: ::std::vec::Vec<
+        crate::types::PermissionStatementSummary,
+    >,
     /// The request id of the response this output was read from.
     pub(crate) _request_id: ::std::option::Option<::std::string::String>,
 }
@@ -177,16 +179,20 @@ impl ListResourcePermissionStatementsError {
                     crate::types::error::AccessDeniedException::from_meta(meta),
                 )
             }
-            _ => ListResourcePermissionStatementsError::Unhandled(
-                ::stsgen_runtime::UnhandledError::new(meta),
-            ),
+            _ => {
+                ListResourcePermissionStatementsError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     }
     /// Code, message, type, request id and HTTP status.
     pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         match self {
             ListResourcePermissionStatementsError::TooManyRequestsError(e) => e.meta(),
-            ListResourcePermissionStatementsError::ResourceNotFoundException(e) => e.meta(),
+            ListResourcePermissionStatementsError::ResourceNotFoundException(e) => {
+                e.meta()
+            }
             ListResourcePermissionStatementsError::InternalServerException(e) => e.meta(),
             ListResourcePermissionStatementsError::ValidationException(e) => e.meta(),
             ListResourcePermissionStatementsError::AccessDeniedException(e) => e.meta(),
@@ -226,43 +232,32 @@ impl ListResourcePermissionStatementsError {
     /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
     /// and errors the model marks retryable (the client's retry policy uses the same rule).
     pub fn is_retryable(&self) -> bool {
-        ::stsgen_runtime::client::retry::is_retryable_code(self.code(), self.meta().http_status())
-            || self.is_modeled_retryable()
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
     }
     /// Whether this is the `TooManyRequestsError` error.
     pub fn is_too_many_requests_error(&self) -> bool {
-        matches!(
-            self,
-            ListResourcePermissionStatementsError::TooManyRequestsError(_)
-        )
+        matches!(self, ListResourcePermissionStatementsError::TooManyRequestsError(_))
     }
     /// Whether this is the `ResourceNotFoundException` error.
     pub fn is_resource_not_found_exception(&self) -> bool {
         matches!(
-            self,
-            ListResourcePermissionStatementsError::ResourceNotFoundException(_)
+            self, ListResourcePermissionStatementsError::ResourceNotFoundException(_)
         )
     }
     /// Whether this is the `InternalServerException` error.
     pub fn is_internal_server_exception(&self) -> bool {
-        matches!(
-            self,
-            ListResourcePermissionStatementsError::InternalServerException(_)
-        )
+        matches!(self, ListResourcePermissionStatementsError::InternalServerException(_))
     }
     /// Whether this is the `ValidationException` error.
     pub fn is_validation_exception(&self) -> bool {
-        matches!(
-            self,
-            ListResourcePermissionStatementsError::ValidationException(_)
-        )
+        matches!(self, ListResourcePermissionStatementsError::ValidationException(_))
     }
     /// Whether this is the `AccessDeniedException` error.
     pub fn is_access_denied_exception(&self) -> bool {
-        matches!(
-            self,
-            ListResourcePermissionStatementsError::AccessDeniedException(_)
-        )
+        matches!(self, ListResourcePermissionStatementsError::AccessDeniedException(_))
     }
     /// Whether this error is a code the model does not list.
     pub fn is_unhandled(&self) -> bool {
@@ -272,9 +267,7 @@ impl ListResourcePermissionStatementsError {
 impl ::std::fmt::Display for ListResourcePermissionStatementsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f,
-            "{} failed: {}",
-            Self::OPERATION_NAME,
+            f, "{} failed: {}", Self::OPERATION_NAME,
             ::stsgen_runtime::error::Escaped(self.code())
         )?;
         if let ::std::option::Option::Some(m) = self.message() {
@@ -304,7 +297,9 @@ impl ::std::error::Error for ListResourcePermissionStatementsError {
             ListResourcePermissionStatementsError::AccessDeniedException(e) => {
                 ::std::option::Option::Some(e)
             }
-            ListResourcePermissionStatementsError::Unhandled(e) => ::std::option::Option::Some(e),
+            ListResourcePermissionStatementsError::Unhandled(e) => {
+                ::std::option::Option::Some(e)
+            }
         }
     }
 }
@@ -359,9 +354,11 @@ pub fn parse_output(
     status: u16,
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
-) -> ::std::result::Result<ListResourcePermissionStatementsOutput, ::stsgen_runtime::ParseError> {
-    let mut f_next_token: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+) -> ::std::result::Result<
+    ListResourcePermissionStatementsOutput,
+    ::stsgen_runtime::ParseError,
+> {
+    let mut f_next_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let mut f_permission_statements: ::std::option::Option<
         ::std::vec::Vec<crate::types::PermissionStatementSummary>,
     > = ::std::option::Option::None;
@@ -395,12 +392,11 @@ pub fn parse_output(
     }
     Ok(ListResourcePermissionStatementsOutput {
         next_token: f_next_token,
-        permission_statements: f_permission_statements.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing(
+        permission_statements: f_permission_statements
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
                 "ListResourcePermissionStatementsOutput",
                 "permissionStatements",
-            )
-        })?,
+            ))?,
         _request_id: ::stsgen_runtime::protocol::rest_json::request_id(headers),
     })
 }
@@ -414,9 +410,15 @@ pub fn parse_error(
     status: u16,
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
-) -> ::std::result::Result<ListResourcePermissionStatementsError, ::stsgen_runtime::ParseError> {
-    let (meta, doc) =
-        ::stsgen_runtime::protocol::rest_json::parse_error_metadata(status, headers, body)?;
+) -> ::std::result::Result<
+    ListResourcePermissionStatementsError,
+    ::stsgen_runtime::ParseError,
+> {
+    let (meta, doc) = ::stsgen_runtime::protocol::rest_json::parse_error_metadata(
+        status,
+        headers,
+        body,
+    )?;
     Ok({
         match meta.code() {
             crate::types::error::TooManyRequestsError::CODE => {
@@ -464,9 +466,11 @@ pub fn parse_error(
                 }
                 ListResourcePermissionStatementsError::AccessDeniedException(e)
             }
-            _ => ListResourcePermissionStatementsError::Unhandled(
-                ::stsgen_runtime::UnhandledError::new(meta),
-            ),
+            _ => {
+                ListResourcePermissionStatementsError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     })
 }
@@ -513,7 +517,9 @@ impl ListResourcePermissionStatementsInput {
             let params = crate::client::endpoint_params(config)
                 .is_control_plane(true)
                 .build()
-                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(e.to_string()))?;
+                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(
+                    e.to_string(),
+                ))?;
             crate::endpoint::resolve(&params)
                 .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(e.to_string()))?
         };
@@ -603,8 +609,9 @@ pub mod builders {
     #[non_exhaustive]
     pub struct ListResourcePermissionStatementsOutputBuilder {
         pub(crate) next_token: ::std::option::Option<::std::string::String>,
-        pub(crate) permission_statements:
-            ::std::option::Option<::std::vec::Vec<crate::types::PermissionStatementSummary>>,
+        pub(crate) permission_statements: ::std::option::Option<
+            ::std::vec::Vec<crate::types::PermissionStatementSummary>,
+        >,
         pub(crate) _request_id: ::std::option::Option<::std::string::String>,
     }
     impl ListResourcePermissionStatementsOutputBuilder {
@@ -645,7 +652,9 @@ pub mod builders {
         /// Sets or clears `permissionStatements`.
         pub fn set_permission_statements(
             mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::PermissionStatementSummary>>,
+            value: ::std::option::Option<
+                ::std::vec::Vec<crate::types::PermissionStatementSummary>,
+            >,
         ) -> Self {
             self.permission_statements = value;
             self
@@ -653,8 +662,9 @@ pub mod builders {
         /// The value set for `permissionStatements`, if any.
         pub fn get_permission_statements(
             &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::PermissionStatementSummary>>
-        {
+        ) -> &::std::option::Option<
+            ::std::vec::Vec<crate::types::PermissionStatementSummary>,
+        > {
             &self.permission_statements
         }
         /// Sets the request id (normally read from the response).
@@ -677,12 +687,12 @@ pub mod builders {
         > {
             let value = super::ListResourcePermissionStatementsOutput {
                 next_token: self.next_token,
-                permission_statements: self.permission_statements.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing(
+                permission_statements: self
+                    .permission_statements
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                         "ListResourcePermissionStatementsOutput",
                         "permissionStatements",
-                    )
-                })?,
+                    ))?,
                 _request_id: self._request_id,
             };
             value.validate()?;
@@ -715,7 +725,9 @@ pub mod builders {
             self,
         ) -> ::std::result::Result<
             super::ListResourcePermissionStatementsOutput,
-            ::stsgen_runtime::error::SdkError<super::ListResourcePermissionStatementsError>,
+            ::stsgen_runtime::error::SdkError<
+                super::ListResourcePermissionStatementsError,
+            >,
         > {
             let input = self.inner.build()?;
             self.client.send(input).await

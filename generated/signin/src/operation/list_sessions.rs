@@ -82,13 +82,21 @@ impl ListSessionsInput {
     /// The first violated constraint, naming the member and the limit.
     pub fn validate(&self) -> ::std::result::Result<(), ::stsgen_runtime::BuildError> {
         if let ::std::option::Option::Some(v) = &self.max_results {
-            crate::constraints::sessions_max_results("ListSessionsInput", "maxResults", v)?;
+            crate::constraints::sessions_max_results(
+                "ListSessionsInput",
+                "maxResults",
+                v,
+            )?;
         }
         if let ::std::option::Option::Some(v) = &self.next_token {
             crate::constraints::next_token("ListSessionsInput", "nextToken", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.principal_arn {
-            crate::constraints::principal_arn_filter("ListSessionsInput", "principalArn", v)?;
+            crate::constraints::principal_arn_filter(
+                "ListSessionsInput",
+                "principalArn",
+                v,
+            )?;
         }
         Ok(())
     }
@@ -130,7 +138,11 @@ impl ListSessionsOutput {
     /// # Errors
     /// The first violated constraint, naming the member and the limit.
     pub fn validate(&self) -> ::std::result::Result<(), ::stsgen_runtime::BuildError> {
-        crate::constraints::session_summary_list("ListSessionsOutput", "items", &self.items)?;
+        crate::constraints::session_summary_list(
+            "ListSessionsOutput",
+            "items",
+            &self.items,
+        )?;
         if let ::std::option::Option::Some(v) = &self.next_token {
             crate::constraints::next_token("ListSessionsOutput", "nextToken", v)?;
         }
@@ -183,7 +195,9 @@ impl ListSessionsError {
                     crate::types::error::AccessDeniedException::from_meta(meta),
                 )
             }
-            _ => ListSessionsError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
+            _ => {
+                ListSessionsError::Unhandled(::stsgen_runtime::UnhandledError::new(meta))
+            }
         }
     }
     /// Code, message, type, request id and HTTP status.
@@ -226,8 +240,10 @@ impl ListSessionsError {
     /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
     /// and errors the model marks retryable (the client's retry policy uses the same rule).
     pub fn is_retryable(&self) -> bool {
-        ::stsgen_runtime::client::retry::is_retryable_code(self.code(), self.meta().http_status())
-            || self.is_modeled_retryable()
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
     }
     /// Whether this is the `TooManyRequestsError` error.
     pub fn is_too_many_requests_error(&self) -> bool {
@@ -253,9 +269,7 @@ impl ListSessionsError {
 impl ::std::fmt::Display for ListSessionsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f,
-            "{} failed: {}",
-            Self::OPERATION_NAME,
+            f, "{} failed: {}", Self::OPERATION_NAME,
             ::stsgen_runtime::error::Escaped(self.code())
         )?;
         if let ::std::option::Option::Some(m) = self.message() {
@@ -271,7 +285,9 @@ impl ::std::error::Error for ListSessionsError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             ListSessionsError::TooManyRequestsError(e) => ::std::option::Option::Some(e),
-            ListSessionsError::InternalServerException(e) => ::std::option::Option::Some(e),
+            ListSessionsError::InternalServerException(e) => {
+                ::std::option::Option::Some(e)
+            }
             ListSessionsError::ValidationException(e) => ::std::option::Option::Some(e),
             ListSessionsError::AccessDeniedException(e) => ::std::option::Option::Some(e),
             ListSessionsError::Unhandled(e) => ::std::option::Option::Some(e),
@@ -296,7 +312,9 @@ pub fn request(
     ::stsgen_runtime::http::Request<::std::vec::Vec<u8>>,
     ::stsgen_runtime::BuildError,
 > {
-    let mut b = ::stsgen_runtime::protocol::rest_json::RequestBuilder::new("ListSessionsInput");
+    let mut b = ::stsgen_runtime::protocol::rest_json::RequestBuilder::new(
+        "ListSessionsInput",
+    );
     b.literal("/list-sessions");
     let body = {
         let mut writer = ::stsgen_runtime::json::JsonWriter::compact();
@@ -348,15 +366,15 @@ pub fn parse_output(
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
 ) -> ::std::result::Result<ListSessionsOutput, ::stsgen_runtime::ParseError> {
-    let mut f_items: ::std::option::Option<::std::vec::Vec<crate::types::Session>> =
-        ::std::option::Option::None;
-    let mut f_next_token: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+    let mut f_items: ::std::option::Option<::std::vec::Vec<crate::types::Session>> = ::std::option::Option::None;
+    let mut f_next_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let document = ::stsgen_runtime::protocol::aws_json::reader::parse_body(body)?;
     let v = &document;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "ListSessionsOutput", "")?
-    {
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "ListSessionsOutput",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
@@ -380,7 +398,10 @@ pub fn parse_output(
     }
     Ok(ListSessionsOutput {
         items: f_items
-            .ok_or_else(|| ::stsgen_runtime::ParseError::missing("ListSessionsOutput", "items"))?,
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "ListSessionsOutput",
+                "items",
+            ))?,
         next_token: f_next_token,
         _request_id: ::stsgen_runtime::protocol::rest_json::request_id(headers),
     })
@@ -396,8 +417,11 @@ pub fn parse_error(
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
 ) -> ::std::result::Result<ListSessionsError, ::stsgen_runtime::ParseError> {
-    let (meta, doc) =
-        ::stsgen_runtime::protocol::rest_json::parse_error_metadata(status, headers, body)?;
+    let (meta, doc) = ::stsgen_runtime::protocol::rest_json::parse_error_metadata(
+        status,
+        headers,
+        body,
+    )?;
     Ok({
         match meta.code() {
             crate::types::error::TooManyRequestsError::CODE => {
@@ -436,7 +460,9 @@ pub fn parse_error(
                 }
                 ListSessionsError::AccessDeniedException(e)
             }
-            _ => ListSessionsError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
+            _ => {
+                ListSessionsError::Unhandled(::stsgen_runtime::UnhandledError::new(meta))
+            }
         }
     })
 }
@@ -480,7 +506,9 @@ impl ListSessionsInput {
             let params = crate::client::endpoint_params(config)
                 .is_control_plane(true)
                 .build()
-                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(e.to_string()))?;
+                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(
+                    e.to_string(),
+                ))?;
             crate::endpoint::resolve(&params)
                 .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(e.to_string()))?
         };
@@ -617,7 +645,9 @@ pub mod builders {
             self
         }
         /// The value set for `principalArn`, if any.
-        pub fn get_principal_arn(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_principal_arn(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.principal_arn
         }
         /// Returns only sessions with this status
@@ -646,7 +676,10 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::ListSessionsInput, ::stsgen_runtime::BuildError> {
+        ) -> ::std::result::Result<
+            super::ListSessionsInput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::ListSessionsInput {
                 client_id: self.client_id,
                 issued_after: self.issued_after,
@@ -674,10 +707,11 @@ pub mod builders {
         /// List of session summaries
         ///
         /// Required.
-        pub fn items(mut self, item: impl ::std::convert::Into<crate::types::Session>) -> Self {
-            self.items
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn items(
+            mut self,
+            item: impl ::std::convert::Into<crate::types::Session>,
+        ) -> Self {
+            self.items.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears `items`.
@@ -689,7 +723,9 @@ pub mod builders {
             self
         }
         /// The value set for `items`, if any.
-        pub fn get_items(&self) -> &::std::option::Option<::std::vec::Vec<crate::types::Session>> {
+        pub fn get_items(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Session>> {
             &self.items
         }
         /// Token for next page of results
@@ -726,12 +762,17 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::ListSessionsOutput, ::stsgen_runtime::BuildError>
-        {
+        ) -> ::std::result::Result<
+            super::ListSessionsOutput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::ListSessionsOutput {
-                items: self.items.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing("ListSessionsOutput", "items")
-                })?,
+                items: self
+                    .items
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "ListSessionsOutput",
+                        "items",
+                    ))?,
                 next_token: self.next_token,
                 _request_id: self._request_id,
             };
@@ -869,7 +910,9 @@ pub mod builders {
             self
         }
         /// The value set for `principalArn`, if any.
-        pub fn get_principal_arn(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_principal_arn(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             self.inner.get_principal_arn()
         }
         /// Returns only sessions with this status

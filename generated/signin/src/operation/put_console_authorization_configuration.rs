@@ -182,20 +182,30 @@ impl PutConsoleAuthorizationConfigurationError {
                     crate::types::error::AccessDeniedException::from_meta(meta),
                 )
             }
-            _ => PutConsoleAuthorizationConfigurationError::Unhandled(
-                ::stsgen_runtime::UnhandledError::new(meta),
-            ),
+            _ => {
+                PutConsoleAuthorizationConfigurationError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     }
     /// Code, message, type, request id and HTTP status.
     pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         match self {
-            PutConsoleAuthorizationConfigurationError::TooManyRequestsError(e) => e.meta(),
+            PutConsoleAuthorizationConfigurationError::TooManyRequestsError(e) => {
+                e.meta()
+            }
             PutConsoleAuthorizationConfigurationError::ConflictException(e) => e.meta(),
-            PutConsoleAuthorizationConfigurationError::ResourceNotFoundException(e) => e.meta(),
-            PutConsoleAuthorizationConfigurationError::InternalServerException(e) => e.meta(),
+            PutConsoleAuthorizationConfigurationError::ResourceNotFoundException(e) => {
+                e.meta()
+            }
+            PutConsoleAuthorizationConfigurationError::InternalServerException(e) => {
+                e.meta()
+            }
             PutConsoleAuthorizationConfigurationError::ValidationException(e) => e.meta(),
-            PutConsoleAuthorizationConfigurationError::AccessDeniedException(e) => e.meta(),
+            PutConsoleAuthorizationConfigurationError::AccessDeniedException(e) => {
+                e.meta()
+            }
             PutConsoleAuthorizationConfigurationError::Unhandled(e) => e.meta(),
         }
     }
@@ -235,65 +245,52 @@ impl PutConsoleAuthorizationConfigurationError {
     /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
     /// and errors the model marks retryable (the client's retry policy uses the same rule).
     pub fn is_retryable(&self) -> bool {
-        ::stsgen_runtime::client::retry::is_retryable_code(self.code(), self.meta().http_status())
-            || self.is_modeled_retryable()
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
     }
     /// Whether this is the `TooManyRequestsError` error.
     pub fn is_too_many_requests_error(&self) -> bool {
         matches!(
-            self,
-            PutConsoleAuthorizationConfigurationError::TooManyRequestsError(_)
+            self, PutConsoleAuthorizationConfigurationError::TooManyRequestsError(_)
         )
     }
     /// Whether this is the `ConflictException` error.
     pub fn is_conflict_exception(&self) -> bool {
-        matches!(
-            self,
-            PutConsoleAuthorizationConfigurationError::ConflictException(_)
-        )
+        matches!(self, PutConsoleAuthorizationConfigurationError::ConflictException(_))
     }
     /// Whether this is the `ResourceNotFoundException` error.
     pub fn is_resource_not_found_exception(&self) -> bool {
         matches!(
-            self,
-            PutConsoleAuthorizationConfigurationError::ResourceNotFoundException(_)
+            self, PutConsoleAuthorizationConfigurationError::ResourceNotFoundException(_)
         )
     }
     /// Whether this is the `InternalServerException` error.
     pub fn is_internal_server_exception(&self) -> bool {
         matches!(
-            self,
-            PutConsoleAuthorizationConfigurationError::InternalServerException(_)
+            self, PutConsoleAuthorizationConfigurationError::InternalServerException(_)
         )
     }
     /// Whether this is the `ValidationException` error.
     pub fn is_validation_exception(&self) -> bool {
-        matches!(
-            self,
-            PutConsoleAuthorizationConfigurationError::ValidationException(_)
-        )
+        matches!(self, PutConsoleAuthorizationConfigurationError::ValidationException(_))
     }
     /// Whether this is the `AccessDeniedException` error.
     pub fn is_access_denied_exception(&self) -> bool {
         matches!(
-            self,
-            PutConsoleAuthorizationConfigurationError::AccessDeniedException(_)
+            self, PutConsoleAuthorizationConfigurationError::AccessDeniedException(_)
         )
     }
     /// Whether this error is a code the model does not list.
     pub fn is_unhandled(&self) -> bool {
-        matches!(
-            self,
-            PutConsoleAuthorizationConfigurationError::Unhandled(_)
-        )
+        matches!(self, PutConsoleAuthorizationConfigurationError::Unhandled(_))
     }
 }
 impl ::std::fmt::Display for PutConsoleAuthorizationConfigurationError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f,
-            "{} failed: {}",
-            Self::OPERATION_NAME,
+            f, "{} failed: {}", Self::OPERATION_NAME,
             ::stsgen_runtime::error::Escaped(self.code())
         )?;
         if let ::std::option::Option::Some(m) = self.message() {
@@ -379,10 +376,11 @@ pub fn parse_output(
     status: u16,
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
-) -> ::std::result::Result<PutConsoleAuthorizationConfigurationOutput, ::stsgen_runtime::ParseError>
-{
-    let mut f_console_authorization_enabled: ::std::option::Option<bool> =
-        ::std::option::Option::None;
+) -> ::std::result::Result<
+    PutConsoleAuthorizationConfigurationOutput,
+    ::stsgen_runtime::ParseError,
+> {
+    let mut f_console_authorization_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
     let mut f_scope: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let mut f_target_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let document = ::stsgen_runtime::protocol::aws_json::reader::parse_body(body)?;
@@ -427,24 +425,21 @@ pub fn parse_output(
         }
     }
     Ok(PutConsoleAuthorizationConfigurationOutput {
-        console_authorization_enabled: f_console_authorization_enabled.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing(
+        console_authorization_enabled: f_console_authorization_enabled
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
                 "PutConsoleAuthorizationConfigurationOutput",
                 "consoleAuthorizationEnabled",
-            )
-        })?,
-        scope: f_scope.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing(
+            ))?,
+        scope: f_scope
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
                 "PutConsoleAuthorizationConfigurationOutput",
                 "scope",
-            )
-        })?,
-        target_id: f_target_id.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing(
+            ))?,
+        target_id: f_target_id
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
                 "PutConsoleAuthorizationConfigurationOutput",
                 "targetId",
-            )
-        })?,
+            ))?,
         _request_id: ::stsgen_runtime::protocol::rest_json::request_id(headers),
     })
 }
@@ -458,10 +453,15 @@ pub fn parse_error(
     status: u16,
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
-) -> ::std::result::Result<PutConsoleAuthorizationConfigurationError, ::stsgen_runtime::ParseError>
-{
-    let (meta, doc) =
-        ::stsgen_runtime::protocol::rest_json::parse_error_metadata(status, headers, body)?;
+) -> ::std::result::Result<
+    PutConsoleAuthorizationConfigurationError,
+    ::stsgen_runtime::ParseError,
+> {
+    let (meta, doc) = ::stsgen_runtime::protocol::rest_json::parse_error_metadata(
+        status,
+        headers,
+        body,
+    )?;
     Ok({
         match meta.code() {
             crate::types::error::TooManyRequestsError::CODE => {
@@ -518,9 +518,11 @@ pub fn parse_error(
                 }
                 PutConsoleAuthorizationConfigurationError::AccessDeniedException(e)
             }
-            _ => PutConsoleAuthorizationConfigurationError::Unhandled(
-                ::stsgen_runtime::UnhandledError::new(meta),
-            ),
+            _ => {
+                PutConsoleAuthorizationConfigurationError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     })
 }
@@ -567,7 +569,9 @@ impl PutConsoleAuthorizationConfigurationInput {
             let params = crate::client::endpoint_params(config)
                 .is_control_plane(true)
                 .build()
-                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(e.to_string()))?;
+                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(
+                    e.to_string(),
+                ))?;
             crate::endpoint::resolve(&params)
                 .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(e.to_string()))?
         };
@@ -582,7 +586,8 @@ impl PutConsoleAuthorizationConfigurationInput {
         })
     }
 }
-impl ::stsgen_runtime::client::ServiceError for PutConsoleAuthorizationConfigurationError {
+impl ::stsgen_runtime::client::ServiceError
+for PutConsoleAuthorizationConfigurationError {
     fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         PutConsoleAuthorizationConfigurationError::meta(self)
     }
@@ -653,7 +658,9 @@ pub mod builders {
             mut self,
             value: impl ::std::convert::Into<bool>,
         ) -> Self {
-            self.console_authorization_enabled = ::std::option::Option::Some(value.into());
+            self.console_authorization_enabled = ::std::option::Option::Some(
+                value.into(),
+            );
             self
         }
         /// Sets or clears `consoleAuthorizationEnabled`.
@@ -671,12 +678,18 @@ pub mod builders {
         /// Authorization scope
         ///
         /// Required.
-        pub fn scope(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn scope(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.scope = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `scope`.
-        pub fn set_scope(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_scope(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.scope = value;
             self
         }
@@ -725,26 +738,24 @@ pub mod builders {
             ::stsgen_runtime::BuildError,
         > {
             let value = super::PutConsoleAuthorizationConfigurationOutput {
-                console_authorization_enabled: self.console_authorization_enabled.ok_or_else(
-                    || {
-                        ::stsgen_runtime::BuildError::missing(
-                            "PutConsoleAuthorizationConfigurationOutput",
-                            "consoleAuthorizationEnabled",
-                        )
-                    },
-                )?,
-                scope: self.scope.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing(
+                console_authorization_enabled: self
+                    .console_authorization_enabled
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "PutConsoleAuthorizationConfigurationOutput",
+                        "consoleAuthorizationEnabled",
+                    ))?,
+                scope: self
+                    .scope
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                         "PutConsoleAuthorizationConfigurationOutput",
                         "scope",
-                    )
-                })?,
-                target_id: self.target_id.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing(
+                    ))?,
+                target_id: self
+                    .target_id
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                         "PutConsoleAuthorizationConfigurationOutput",
                         "targetId",
-                    )
-                })?,
+                    ))?,
                 _request_id: self._request_id,
             };
             value.validate()?;
@@ -777,7 +788,9 @@ pub mod builders {
             self,
         ) -> ::std::result::Result<
             super::PutConsoleAuthorizationConfigurationOutput,
-            ::stsgen_runtime::error::SdkError<super::PutConsoleAuthorizationConfigurationError>,
+            ::stsgen_runtime::error::SdkError<
+                super::PutConsoleAuthorizationConfigurationError,
+            >,
         > {
             let input = self.inner.build()?;
             self.client.send(input).await

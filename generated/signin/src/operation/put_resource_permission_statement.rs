@@ -123,7 +123,11 @@ impl PutResourcePermissionStatementInput {
             )?;
         }
         if let ::std::option::Option::Some(v) = &self.source_vpc {
-            crate::constraints::source_vpc("PutResourcePermissionStatementInput", "sourceVpc", v)?;
+            crate::constraints::source_vpc(
+                "PutResourcePermissionStatementInput",
+                "sourceVpc",
+                v,
+            )?;
         }
         Ok(())
     }
@@ -235,9 +239,11 @@ impl PutResourcePermissionStatementError {
                     crate::types::error::AccessDeniedException::from_meta(meta),
                 )
             }
-            _ => PutResourcePermissionStatementError::Unhandled(
-                ::stsgen_runtime::UnhandledError::new(meta),
-            ),
+            _ => {
+                PutResourcePermissionStatementError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     }
     /// Code, message, type, request id and HTTP status.
@@ -245,7 +251,9 @@ impl PutResourcePermissionStatementError {
         match self {
             PutResourcePermissionStatementError::TooManyRequestsError(e) => e.meta(),
             PutResourcePermissionStatementError::ConflictException(e) => e.meta(),
-            PutResourcePermissionStatementError::ServiceQuotaExceededException(e) => e.meta(),
+            PutResourcePermissionStatementError::ServiceQuotaExceededException(e) => {
+                e.meta()
+            }
             PutResourcePermissionStatementError::InternalServerException(e) => e.meta(),
             PutResourcePermissionStatementError::ValidationException(e) => e.meta(),
             PutResourcePermissionStatementError::AccessDeniedException(e) => e.meta(),
@@ -288,50 +296,36 @@ impl PutResourcePermissionStatementError {
     /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
     /// and errors the model marks retryable (the client's retry policy uses the same rule).
     pub fn is_retryable(&self) -> bool {
-        ::stsgen_runtime::client::retry::is_retryable_code(self.code(), self.meta().http_status())
-            || self.is_modeled_retryable()
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
     }
     /// Whether this is the `TooManyRequestsError` error.
     pub fn is_too_many_requests_error(&self) -> bool {
-        matches!(
-            self,
-            PutResourcePermissionStatementError::TooManyRequestsError(_)
-        )
+        matches!(self, PutResourcePermissionStatementError::TooManyRequestsError(_))
     }
     /// Whether this is the `ConflictException` error.
     pub fn is_conflict_exception(&self) -> bool {
-        matches!(
-            self,
-            PutResourcePermissionStatementError::ConflictException(_)
-        )
+        matches!(self, PutResourcePermissionStatementError::ConflictException(_))
     }
     /// Whether this is the `ServiceQuotaExceededException` error.
     pub fn is_service_quota_exceeded_exception(&self) -> bool {
         matches!(
-            self,
-            PutResourcePermissionStatementError::ServiceQuotaExceededException(_)
+            self, PutResourcePermissionStatementError::ServiceQuotaExceededException(_)
         )
     }
     /// Whether this is the `InternalServerException` error.
     pub fn is_internal_server_exception(&self) -> bool {
-        matches!(
-            self,
-            PutResourcePermissionStatementError::InternalServerException(_)
-        )
+        matches!(self, PutResourcePermissionStatementError::InternalServerException(_))
     }
     /// Whether this is the `ValidationException` error.
     pub fn is_validation_exception(&self) -> bool {
-        matches!(
-            self,
-            PutResourcePermissionStatementError::ValidationException(_)
-        )
+        matches!(self, PutResourcePermissionStatementError::ValidationException(_))
     }
     /// Whether this is the `AccessDeniedException` error.
     pub fn is_access_denied_exception(&self) -> bool {
-        matches!(
-            self,
-            PutResourcePermissionStatementError::AccessDeniedException(_)
-        )
+        matches!(self, PutResourcePermissionStatementError::AccessDeniedException(_))
     }
     /// Whether this error is a code the model does not list.
     pub fn is_unhandled(&self) -> bool {
@@ -341,9 +335,7 @@ impl PutResourcePermissionStatementError {
 impl ::std::fmt::Display for PutResourcePermissionStatementError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f,
-            "{} failed: {}",
-            Self::OPERATION_NAME,
+            f, "{} failed: {}", Self::OPERATION_NAME,
             ::stsgen_runtime::error::Escaped(self.code())
         )?;
         if let ::std::option::Option::Some(m) = self.message() {
@@ -376,7 +368,9 @@ impl ::std::error::Error for PutResourcePermissionStatementError {
             PutResourcePermissionStatementError::AccessDeniedException(e) => {
                 ::std::option::Option::Some(e)
             }
-            PutResourcePermissionStatementError::Unhandled(e) => ::std::option::Option::Some(e),
+            PutResourcePermissionStatementError::Unhandled(e) => {
+                ::std::option::Option::Some(e)
+            }
         }
     }
 }
@@ -461,9 +455,11 @@ pub fn parse_output(
     status: u16,
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
-) -> ::std::result::Result<PutResourcePermissionStatementOutput, ::stsgen_runtime::ParseError> {
-    let mut f_statement_id: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+) -> ::std::result::Result<
+    PutResourcePermissionStatementOutput,
+    ::stsgen_runtime::ParseError,
+> {
+    let mut f_statement_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let document = ::stsgen_runtime::protocol::aws_json::reader::parse_body(body)?;
     let v = &document;
     for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
@@ -475,21 +471,21 @@ pub fn parse_output(
             continue;
         }
         if matches!(key.as_str(), "statementId") {
-            f_statement_id =
-                ::std::option::Option::Some(::stsgen_runtime::protocol::aws_json::reader::string(
+            f_statement_id = ::std::option::Option::Some(
+                ::stsgen_runtime::protocol::aws_json::reader::string(
                     value,
                     "PutResourcePermissionStatementOutput",
                     "statementId",
-                )?);
+                )?,
+            );
         }
     }
     Ok(PutResourcePermissionStatementOutput {
-        statement_id: f_statement_id.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing(
+        statement_id: f_statement_id
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
                 "PutResourcePermissionStatementOutput",
                 "statementId",
-            )
-        })?,
+            ))?,
         _request_id: ::stsgen_runtime::protocol::rest_json::request_id(headers),
     })
 }
@@ -503,9 +499,15 @@ pub fn parse_error(
     status: u16,
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
-) -> ::std::result::Result<PutResourcePermissionStatementError, ::stsgen_runtime::ParseError> {
-    let (meta, doc) =
-        ::stsgen_runtime::protocol::rest_json::parse_error_metadata(status, headers, body)?;
+) -> ::std::result::Result<
+    PutResourcePermissionStatementError,
+    ::stsgen_runtime::ParseError,
+> {
+    let (meta, doc) = ::stsgen_runtime::protocol::rest_json::parse_error_metadata(
+        status,
+        headers,
+        body,
+    )?;
     Ok({
         match meta.code() {
             crate::types::error::TooManyRequestsError::CODE => {
@@ -527,7 +529,9 @@ pub fn parse_error(
                 PutResourcePermissionStatementError::ConflictException(e)
             }
             crate::types::error::ServiceQuotaExceededException::CODE => {
-                let mut e = crate::protocol::de::de_service_quota_exceeded_exception(&doc)
+                let mut e = crate::protocol::de::de_service_quota_exceeded_exception(
+                        &doc,
+                    )
                     .map_err(|e| e.with_response(status, body))?;
                 e.meta = meta;
                 if e.message.is_none() {
@@ -562,9 +566,11 @@ pub fn parse_error(
                 }
                 PutResourcePermissionStatementError::AccessDeniedException(e)
             }
-            _ => PutResourcePermissionStatementError::Unhandled(
-                ::stsgen_runtime::UnhandledError::new(meta),
-            ),
+            _ => {
+                PutResourcePermissionStatementError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     })
 }
@@ -611,7 +617,9 @@ impl PutResourcePermissionStatementInput {
             let params = crate::client::endpoint_params(config)
                 .is_control_plane(true)
                 .build()
-                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(e.to_string()))?;
+                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(
+                    e.to_string(),
+                ))?;
             crate::endpoint::resolve(&params)
                 .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(e.to_string()))?
         };
@@ -687,7 +695,9 @@ pub mod builders {
             self
         }
         /// The value set for `consoleSourceVpce`, if any.
-        pub fn get_console_source_vpce(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_console_source_vpce(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.console_source_vpce
         }
         /// Principal to exclude from the permission statement
@@ -707,7 +717,9 @@ pub mod builders {
             self
         }
         /// The value set for `excludedPrincipal`, if any.
-        pub fn get_excluded_principal(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_excluded_principal(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.excluded_principal
         }
         /// AWS region where the VPC and VPC endpoint reside Required when sourceVpc or signinSourceVpce/consoleSourceVpce is provided
@@ -727,7 +739,9 @@ pub mod builders {
             self
         }
         /// The value set for `requestedRegion`, if any.
-        pub fn get_requested_region(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_requested_region(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.requested_region
         }
         /// SignIn VPC endpoint identifier
@@ -747,7 +761,9 @@ pub mod builders {
             self
         }
         /// The value set for `signinSourceVpce`, if any.
-        pub fn get_signin_source_vpce(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_signin_source_vpce(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.signin_source_vpce
         }
         /// Source IP address
@@ -807,7 +823,9 @@ pub mod builders {
             self
         }
         /// The value set for `vpcSourceIp`, if any.
-        pub fn get_vpc_source_ip(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_vpc_source_ip(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.vpc_source_ip
         }
         /// Builds the value, checking required members and every modeled constraint.
@@ -883,12 +901,12 @@ pub mod builders {
             ::stsgen_runtime::BuildError,
         > {
             let value = super::PutResourcePermissionStatementOutput {
-                statement_id: self.statement_id.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing(
+                statement_id: self
+                    .statement_id
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                         "PutResourcePermissionStatementOutput",
                         "statementId",
-                    )
-                })?,
+                    ))?,
                 _request_id: self._request_id,
             };
             value.validate()?;
@@ -963,7 +981,9 @@ pub mod builders {
             self
         }
         /// The value set for `consoleSourceVpce`, if any.
-        pub fn get_console_source_vpce(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_console_source_vpce(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             self.inner.get_console_source_vpce()
         }
         /// Principal to exclude from the permission statement
@@ -983,7 +1003,9 @@ pub mod builders {
             self
         }
         /// The value set for `excludedPrincipal`, if any.
-        pub fn get_excluded_principal(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_excluded_principal(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             self.inner.get_excluded_principal()
         }
         /// AWS region where the VPC and VPC endpoint reside Required when sourceVpc or signinSourceVpce/consoleSourceVpce is provided
@@ -1003,7 +1025,9 @@ pub mod builders {
             self
         }
         /// The value set for `requestedRegion`, if any.
-        pub fn get_requested_region(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_requested_region(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             self.inner.get_requested_region()
         }
         /// SignIn VPC endpoint identifier
@@ -1023,7 +1047,9 @@ pub mod builders {
             self
         }
         /// The value set for `signinSourceVpce`, if any.
-        pub fn get_signin_source_vpce(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_signin_source_vpce(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             self.inner.get_signin_source_vpce()
         }
         /// Source IP address
@@ -1083,7 +1109,9 @@ pub mod builders {
             self
         }
         /// The value set for `vpcSourceIp`, if any.
-        pub fn get_vpc_source_ip(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_vpc_source_ip(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             self.inner.get_vpc_source_ip()
         }
     }

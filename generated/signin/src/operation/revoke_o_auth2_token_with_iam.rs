@@ -138,9 +138,11 @@ impl RevokeOAuth2TokenWithIamError {
                     crate::types::error::AccessDeniedException::from_meta(meta),
                 )
             }
-            _ => RevokeOAuth2TokenWithIamError::Unhandled(::stsgen_runtime::UnhandledError::new(
-                meta,
-            )),
+            _ => {
+                RevokeOAuth2TokenWithIamError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     }
     /// Code, message, type, request id and HTTP status.
@@ -183,8 +185,10 @@ impl RevokeOAuth2TokenWithIamError {
     /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
     /// and errors the model marks retryable (the client's retry policy uses the same rule).
     pub fn is_retryable(&self) -> bool {
-        ::stsgen_runtime::client::retry::is_retryable_code(self.code(), self.meta().http_status())
-            || self.is_modeled_retryable()
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
     }
     /// Whether this is the `TooManyRequestsError` error.
     pub fn is_too_many_requests_error(&self) -> bool {
@@ -192,10 +196,7 @@ impl RevokeOAuth2TokenWithIamError {
     }
     /// Whether this is the `InternalServerException` error.
     pub fn is_internal_server_exception(&self) -> bool {
-        matches!(
-            self,
-            RevokeOAuth2TokenWithIamError::InternalServerException(_)
-        )
+        matches!(self, RevokeOAuth2TokenWithIamError::InternalServerException(_))
     }
     /// Whether this is the `ValidationException` error.
     pub fn is_validation_exception(&self) -> bool {
@@ -203,10 +204,7 @@ impl RevokeOAuth2TokenWithIamError {
     }
     /// Whether this is the `AccessDeniedException` error.
     pub fn is_access_denied_exception(&self) -> bool {
-        matches!(
-            self,
-            RevokeOAuth2TokenWithIamError::AccessDeniedException(_)
-        )
+        matches!(self, RevokeOAuth2TokenWithIamError::AccessDeniedException(_))
     }
     /// Whether this error is a code the model does not list.
     pub fn is_unhandled(&self) -> bool {
@@ -216,9 +214,7 @@ impl RevokeOAuth2TokenWithIamError {
 impl ::std::fmt::Display for RevokeOAuth2TokenWithIamError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f,
-            "{} failed: {}",
-            Self::OPERATION_NAME,
+            f, "{} failed: {}", Self::OPERATION_NAME,
             ::stsgen_runtime::error::Escaped(self.code())
         )?;
         if let ::std::option::Option::Some(m) = self.message() {
@@ -239,7 +235,9 @@ impl ::std::error::Error for RevokeOAuth2TokenWithIamError {
             RevokeOAuth2TokenWithIamError::InternalServerException(e) => {
                 ::std::option::Option::Some(e)
             }
-            RevokeOAuth2TokenWithIamError::ValidationException(e) => ::std::option::Option::Some(e),
+            RevokeOAuth2TokenWithIamError::ValidationException(e) => {
+                ::std::option::Option::Some(e)
+            }
             RevokeOAuth2TokenWithIamError::AccessDeniedException(e) => {
                 ::std::option::Option::Some(e)
             }
@@ -269,10 +267,7 @@ pub fn request(
         "RevokeOAuth2TokenWithIAMRequest",
     );
     b.literal("/v1/revoke");
-    b.query_literal(
-        "x-amz-client-auth-method",
-        ::std::option::Option::Some("iam"),
-    );
+    b.query_literal("x-amz-client-auth-method", ::std::option::Option::Some("iam"));
     let body = {
         let mut writer = ::stsgen_runtime::json::JsonWriter::compact();
         {
@@ -299,7 +294,10 @@ pub fn parse_output(
     status: u16,
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
-) -> ::std::result::Result<RevokeOAuth2TokenWithIamOutput, ::stsgen_runtime::ParseError> {
+) -> ::std::result::Result<
+    RevokeOAuth2TokenWithIamOutput,
+    ::stsgen_runtime::ParseError,
+> {
     Ok(RevokeOAuth2TokenWithIamOutput {
         _request_id: ::stsgen_runtime::protocol::rest_json::request_id(headers),
     })
@@ -315,8 +313,11 @@ pub fn parse_error(
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
 ) -> ::std::result::Result<RevokeOAuth2TokenWithIamError, ::stsgen_runtime::ParseError> {
-    let (meta, doc) =
-        ::stsgen_runtime::protocol::rest_json::parse_error_metadata(status, headers, body)?;
+    let (meta, doc) = ::stsgen_runtime::protocol::rest_json::parse_error_metadata(
+        status,
+        headers,
+        body,
+    )?;
     Ok({
         match meta.code() {
             crate::types::error::TooManyRequestsError::CODE => {
@@ -355,9 +356,11 @@ pub fn parse_error(
                 }
                 RevokeOAuth2TokenWithIamError::AccessDeniedException(e)
             }
-            _ => RevokeOAuth2TokenWithIamError::Unhandled(::stsgen_runtime::UnhandledError::new(
-                meta,
-            )),
+            _ => {
+                RevokeOAuth2TokenWithIamError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     })
 }
@@ -404,7 +407,9 @@ impl RevokeOAuth2TokenWithIamInput {
             let params = crate::client::endpoint_params(config)
                 .is_o_auth_endpoint(true)
                 .build()
-                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(e.to_string()))?;
+                .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(
+                    e.to_string(),
+                ))?;
             crate::endpoint::resolve(&params)
                 .map_err(|e| ::stsgen_runtime::error::SdkError::Endpoint(e.to_string()))?
         };
@@ -439,12 +444,18 @@ pub mod builders {
         /// The refresh token to revoke. Must be a refresh token issued by AWS Sign-In. Access tokens are not accepted for revocation.
         ///
         /// Required. Sensitive: redacted in `Debug` output.
-        pub fn token(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn token(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.token = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `token`.
-        pub fn set_token(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.token = value;
             self
         }
@@ -458,15 +469,17 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::RevokeOAuth2TokenWithIamInput, ::stsgen_runtime::BuildError>
-        {
+        ) -> ::std::result::Result<
+            super::RevokeOAuth2TokenWithIamInput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::RevokeOAuth2TokenWithIamInput {
-                token: self.token.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing(
+                token: self
+                    .token
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                         "RevokeOAuth2TokenWithIAMRequest",
                         "token",
-                    )
-                })?,
+                    ))?,
             };
             value.validate()?;
             Ok(value)
@@ -475,10 +488,7 @@ pub mod builders {
     impl ::std::fmt::Debug for RevokeOAuth2TokenWithIamInputBuilder {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             let mut d = f.debug_struct("RevokeOAuth2TokenWithIamInputBuilder");
-            d.field(
-                "token",
-                &::stsgen_runtime::sensitive::RedactedOption(&self.token),
-            );
+            d.field("token", &::stsgen_runtime::sensitive::RedactedOption(&self.token));
             d.finish()
         }
     }
@@ -548,12 +558,18 @@ pub mod builders {
         /// The refresh token to revoke. Must be a refresh token issued by AWS Sign-In. Access tokens are not accepted for revocation.
         ///
         /// Required. Sensitive: redacted in `Debug` output.
-        pub fn token(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn token(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.token(value);
             self
         }
         /// Sets or clears `token`.
-        pub fn set_token(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.set_token(value);
             self
         }

@@ -5,26 +5,31 @@
 /// Reads a `AccessDeniedException`.
 pub(crate) fn de_access_denied_exception(
     v: &::stsgen_runtime::json::JsonValue,
-) -> ::std::result::Result<crate::types::error::AccessDeniedException, ::stsgen_runtime::ParseError>
-{
-    let mut f_error: ::std::option::Option<crate::types::OAuth2ErrorCode> =
-        ::std::option::Option::None;
+) -> ::std::result::Result<
+    crate::types::error::AccessDeniedException,
+    ::stsgen_runtime::ParseError,
+> {
+    let mut f_error: ::std::option::Option<crate::types::OAuth2ErrorCode> = ::std::option::Option::None;
     let mut f_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "AccessDeniedException", "")?
-    {
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "AccessDeniedException",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
         match key.as_str() {
             "error" => {
-                f_error = ::std::option::Option::Some(crate::types::OAuth2ErrorCode::from(
-                    ::stsgen_runtime::protocol::aws_json::reader::string(
-                        value,
-                        "AccessDeniedException",
-                        "error",
-                    )?,
-                ));
+                f_error = ::std::option::Option::Some(
+                    crate::types::OAuth2ErrorCode::from(
+                        ::stsgen_runtime::protocol::aws_json::reader::string(
+                            value,
+                            "AccessDeniedException",
+                            "error",
+                        )?,
+                    ),
+                );
             }
             "message" | "Message" => {
                 f_message = ::std::option::Option::Some(
@@ -48,14 +53,14 @@ pub(crate) fn de_access_denied_exception(
 pub(crate) fn de_access_token(
     v: &::stsgen_runtime::json::JsonValue,
 ) -> ::std::result::Result<crate::types::AccessToken, ::stsgen_runtime::ParseError> {
-    let mut f_access_key_id: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
-    let mut f_secret_access_key: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
-    let mut f_session_token: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
-    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(v, "AccessToken", "")?
-    {
+    let mut f_access_key_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    let mut f_secret_access_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    let mut f_session_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "AccessToken",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
@@ -92,25 +97,37 @@ pub(crate) fn de_access_token(
     }
     Ok(crate::types::AccessToken {
         access_key_id: f_access_key_id
-            .ok_or_else(|| ::stsgen_runtime::ParseError::missing("AccessToken", "accessKeyId"))?,
-        secret_access_key: f_secret_access_key.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing("AccessToken", "secretAccessKey")
-        })?,
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "AccessToken",
+                "accessKeyId",
+            ))?,
+        secret_access_key: f_secret_access_key
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "AccessToken",
+                "secretAccessKey",
+            ))?,
         session_token: f_session_token
-            .ok_or_else(|| ::stsgen_runtime::ParseError::missing("AccessToken", "sessionToken"))?,
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "AccessToken",
+                "sessionToken",
+            ))?,
     })
 }
 /// Reads a `BatchRevokeSessionError`.
 pub(crate) fn de_batch_revoke_session_error(
     v: &::stsgen_runtime::json::JsonValue,
-) -> ::std::result::Result<crate::types::BatchRevokeSessionError, ::stsgen_runtime::ParseError> {
+) -> ::std::result::Result<
+    crate::types::BatchRevokeSessionError,
+    ::stsgen_runtime::ParseError,
+> {
     let mut f_code: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let mut f_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    let mut f_session_arn: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "BatchRevokeSessionError", "")?
-    {
+    let mut f_session_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "BatchRevokeSessionError",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
@@ -146,15 +163,21 @@ pub(crate) fn de_batch_revoke_session_error(
         }
     }
     Ok(crate::types::BatchRevokeSessionError {
-        code: f_code.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing("BatchRevokeSessionError", "code")
-        })?,
-        message: f_message.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing("BatchRevokeSessionError", "message")
-        })?,
-        session_arn: f_session_arn.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing("BatchRevokeSessionError", "sessionArn")
-        })?,
+        code: f_code
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "BatchRevokeSessionError",
+                "code",
+            ))?,
+        message: f_message
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "BatchRevokeSessionError",
+                "message",
+            ))?,
+        session_arn: f_session_arn
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "BatchRevokeSessionError",
+                "sessionArn",
+            ))?,
     })
 }
 /// Reads a `BatchRevokeSessionErrorList`.
@@ -182,13 +205,18 @@ pub(crate) fn de_batch_revoke_session_error_list(
 pub(crate) fn de_condition(
     v: &::stsgen_runtime::json::JsonValue,
 ) -> ::std::result::Result<
-    ::std::collections::BTreeMap<::std::string::String, ::std::vec::Vec<::std::string::String>>,
+    ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::vec::Vec<::std::string::String>,
+    >,
     ::stsgen_runtime::ParseError,
 > {
     let mut out = ::std::collections::BTreeMap::new();
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "Condition", "entry")?
-    {
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "Condition",
+        "entry",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
@@ -205,14 +233,19 @@ pub(crate) fn de_condition_block(
 ) -> ::std::result::Result<
     ::std::collections::BTreeMap<
         ::std::string::String,
-        ::std::collections::BTreeMap<::std::string::String, ::std::vec::Vec<::std::string::String>>,
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::std::vec::Vec<::std::string::String>,
+        >,
     >,
     ::stsgen_runtime::ParseError,
 > {
     let mut out = ::std::collections::BTreeMap::new();
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "ConditionBlock", "entry")?
-    {
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "ConditionBlock",
+        "entry",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
@@ -226,44 +259,58 @@ pub(crate) fn de_condition_block(
 /// Reads a `ConditionValues`.
 pub(crate) fn de_condition_values(
     v: &::stsgen_runtime::json::JsonValue,
-) -> ::std::result::Result<::std::vec::Vec<::std::string::String>, ::stsgen_runtime::ParseError> {
-    let items =
-        ::stsgen_runtime::protocol::aws_json::reader::array(v, "ConditionValues", "member")?;
+) -> ::std::result::Result<
+    ::std::vec::Vec<::std::string::String>,
+    ::stsgen_runtime::ParseError,
+> {
+    let items = ::stsgen_runtime::protocol::aws_json::reader::array(
+        v,
+        "ConditionValues",
+        "member",
+    )?;
     let mut out = ::std::vec::Vec::with_capacity(items.len());
     for item in items {
         if matches!(item, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
-        out.push(::stsgen_runtime::protocol::aws_json::reader::string(
-            item,
-            "ConditionValues",
-            "member",
-        )?);
+        out.push(
+            ::stsgen_runtime::protocol::aws_json::reader::string(
+                item,
+                "ConditionValues",
+                "member",
+            )?,
+        );
     }
     Ok(out)
 }
 /// Reads a `ConflictException`.
 pub(crate) fn de_conflict_exception(
     v: &::stsgen_runtime::json::JsonValue,
-) -> ::std::result::Result<crate::types::error::ConflictException, ::stsgen_runtime::ParseError> {
-    let mut f_error: ::std::option::Option<crate::types::OAuth2ErrorCode> =
-        ::std::option::Option::None;
+) -> ::std::result::Result<
+    crate::types::error::ConflictException,
+    ::stsgen_runtime::ParseError,
+> {
+    let mut f_error: ::std::option::Option<crate::types::OAuth2ErrorCode> = ::std::option::Option::None;
     let mut f_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "ConflictException", "")?
-    {
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "ConflictException",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
         match key.as_str() {
             "error" => {
-                f_error = ::std::option::Option::Some(crate::types::OAuth2ErrorCode::from(
-                    ::stsgen_runtime::protocol::aws_json::reader::string(
-                        value,
-                        "ConflictException",
-                        "error",
-                    )?,
-                ));
+                f_error = ::std::option::Option::Some(
+                    crate::types::OAuth2ErrorCode::from(
+                        ::stsgen_runtime::protocol::aws_json::reader::string(
+                            value,
+                            "ConflictException",
+                            "error",
+                        )?,
+                    ),
+                );
             }
             "message" | "Message" => {
                 f_message = ::std::option::Option::Some(
@@ -286,16 +333,15 @@ pub(crate) fn de_conflict_exception(
 /// Reads a `CreateOAuth2TokenResponseBody`.
 pub(crate) fn de_create_o_auth2_token_response_body(
     v: &::stsgen_runtime::json::JsonValue,
-) -> ::std::result::Result<crate::types::CreateOAuth2TokenResponseBody, ::stsgen_runtime::ParseError>
-{
-    let mut f_access_token: ::std::option::Option<crate::types::AccessToken> =
-        ::std::option::Option::None;
+) -> ::std::result::Result<
+    crate::types::CreateOAuth2TokenResponseBody,
+    ::stsgen_runtime::ParseError,
+> {
+    let mut f_access_token: ::std::option::Option<crate::types::AccessToken> = ::std::option::Option::None;
     let mut f_expires_in: ::std::option::Option<i32> = ::std::option::Option::None;
     let mut f_id_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    let mut f_refresh_token: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
-    let mut f_token_type: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+    let mut f_refresh_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    let mut f_token_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
         v,
         "CreateOAuth2TokenResponseBody",
@@ -306,16 +352,18 @@ pub(crate) fn de_create_o_auth2_token_response_body(
         }
         match key.as_str() {
             "accessToken" => {
-                f_access_token =
-                    ::std::option::Option::Some(crate::protocol::de::de_access_token(value)?);
+                f_access_token = ::std::option::Option::Some(
+                    crate::protocol::de::de_access_token(value)?,
+                );
             }
             "expiresIn" => {
-                f_expires_in =
-                    ::std::option::Option::Some(::stsgen_runtime::protocol::aws_json::reader::i32(
+                f_expires_in = ::std::option::Option::Some(
+                    ::stsgen_runtime::protocol::aws_json::reader::i32(
                         value,
                         "CreateOAuth2TokenResponseBody",
                         "expiresIn",
-                    )?);
+                    )?,
+                );
             }
             "idToken" => {
                 f_id_token = ::std::option::Option::Some(
@@ -348,44 +396,57 @@ pub(crate) fn de_create_o_auth2_token_response_body(
         }
     }
     Ok(crate::types::CreateOAuth2TokenResponseBody {
-        access_token: f_access_token.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing("CreateOAuth2TokenResponseBody", "accessToken")
-        })?,
-        expires_in: f_expires_in.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing("CreateOAuth2TokenResponseBody", "expiresIn")
-        })?,
+        access_token: f_access_token
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "CreateOAuth2TokenResponseBody",
+                "accessToken",
+            ))?,
+        expires_in: f_expires_in
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "CreateOAuth2TokenResponseBody",
+                "expiresIn",
+            ))?,
         id_token: f_id_token,
-        refresh_token: f_refresh_token.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing("CreateOAuth2TokenResponseBody", "refreshToken")
-        })?,
-        token_type: f_token_type.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing("CreateOAuth2TokenResponseBody", "tokenType")
-        })?,
+        refresh_token: f_refresh_token
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "CreateOAuth2TokenResponseBody",
+                "refreshToken",
+            ))?,
+        token_type: f_token_type
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "CreateOAuth2TokenResponseBody",
+                "tokenType",
+            ))?,
     })
 }
 /// Reads a `InternalServerException`.
 pub(crate) fn de_internal_server_exception(
     v: &::stsgen_runtime::json::JsonValue,
-) -> ::std::result::Result<crate::types::error::InternalServerException, ::stsgen_runtime::ParseError>
-{
-    let mut f_error: ::std::option::Option<crate::types::OAuth2ErrorCode> =
-        ::std::option::Option::None;
+) -> ::std::result::Result<
+    crate::types::error::InternalServerException,
+    ::stsgen_runtime::ParseError,
+> {
+    let mut f_error: ::std::option::Option<crate::types::OAuth2ErrorCode> = ::std::option::Option::None;
     let mut f_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "InternalServerException", "")?
-    {
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "InternalServerException",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
         match key.as_str() {
             "error" => {
-                f_error = ::std::option::Option::Some(crate::types::OAuth2ErrorCode::from(
-                    ::stsgen_runtime::protocol::aws_json::reader::string(
-                        value,
-                        "InternalServerException",
-                        "error",
-                    )?,
-                ));
+                f_error = ::std::option::Option::Some(
+                    crate::types::OAuth2ErrorCode::from(
+                        ::stsgen_runtime::protocol::aws_json::reader::string(
+                            value,
+                            "InternalServerException",
+                            "error",
+                        )?,
+                    ),
+                );
             }
             "message" | "Message" => {
                 f_message = ::std::option::Option::Some(
@@ -408,26 +469,31 @@ pub(crate) fn de_internal_server_exception(
 /// Reads a `InvalidGrantException`.
 pub(crate) fn de_invalid_grant_exception(
     v: &::stsgen_runtime::json::JsonValue,
-) -> ::std::result::Result<crate::types::error::InvalidGrantException, ::stsgen_runtime::ParseError>
-{
-    let mut f_error: ::std::option::Option<crate::types::OAuth2ErrorCode> =
-        ::std::option::Option::None;
+) -> ::std::result::Result<
+    crate::types::error::InvalidGrantException,
+    ::stsgen_runtime::ParseError,
+> {
+    let mut f_error: ::std::option::Option<crate::types::OAuth2ErrorCode> = ::std::option::Option::None;
     let mut f_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "InvalidGrantException", "")?
-    {
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "InvalidGrantException",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
         match key.as_str() {
             "error" => {
-                f_error = ::std::option::Option::Some(crate::types::OAuth2ErrorCode::from(
-                    ::stsgen_runtime::protocol::aws_json::reader::string(
-                        value,
-                        "InvalidGrantException",
-                        "error",
-                    )?,
-                ));
+                f_error = ::std::option::Option::Some(
+                    crate::types::OAuth2ErrorCode::from(
+                        ::stsgen_runtime::protocol::aws_json::reader::string(
+                            value,
+                            "InvalidGrantException",
+                            "error",
+                        )?,
+                    ),
+                );
             }
             "message" | "Message" => {
                 f_message = ::std::option::Option::Some(
@@ -450,26 +516,31 @@ pub(crate) fn de_invalid_grant_exception(
 /// Reads a `InvalidScopeException`.
 pub(crate) fn de_invalid_scope_exception(
     v: &::stsgen_runtime::json::JsonValue,
-) -> ::std::result::Result<crate::types::error::InvalidScopeException, ::stsgen_runtime::ParseError>
-{
-    let mut f_error: ::std::option::Option<crate::types::OAuth2ErrorCode> =
-        ::std::option::Option::None;
+) -> ::std::result::Result<
+    crate::types::error::InvalidScopeException,
+    ::stsgen_runtime::ParseError,
+> {
+    let mut f_error: ::std::option::Option<crate::types::OAuth2ErrorCode> = ::std::option::Option::None;
     let mut f_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "InvalidScopeException", "")?
-    {
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "InvalidScopeException",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
         match key.as_str() {
             "error" => {
-                f_error = ::std::option::Option::Some(crate::types::OAuth2ErrorCode::from(
-                    ::stsgen_runtime::protocol::aws_json::reader::string(
-                        value,
-                        "InvalidScopeException",
-                        "error",
-                    )?,
-                ));
+                f_error = ::std::option::Option::Some(
+                    crate::types::OAuth2ErrorCode::from(
+                        ::stsgen_runtime::protocol::aws_json::reader::string(
+                            value,
+                            "InvalidScopeException",
+                            "error",
+                        )?,
+                    ),
+                );
             }
             "message" | "Message" => {
                 f_message = ::std::option::Option::Some(
@@ -513,7 +584,10 @@ pub(crate) fn de_permission_statement_summaries(
 /// Reads a `PermissionStatementSummary`.
 pub(crate) fn de_permission_statement_summary(
     v: &::stsgen_runtime::json::JsonValue,
-) -> ::std::result::Result<crate::types::PermissionStatementSummary, ::stsgen_runtime::ParseError> {
+) -> ::std::result::Result<
+    crate::types::PermissionStatementSummary,
+    ::stsgen_runtime::ParseError,
+> {
     let mut f_condition: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -524,16 +598,19 @@ pub(crate) fn de_permission_statement_summary(
         >,
     > = ::std::option::Option::None;
     let mut f_sid: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "PermissionStatementSummary", "")?
-    {
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "PermissionStatementSummary",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
         match key.as_str() {
             "condition" => {
-                f_condition =
-                    ::std::option::Option::Some(crate::protocol::de::de_condition_block(value)?);
+                f_condition = ::std::option::Option::Some(
+                    crate::protocol::de::de_condition_block(value)?,
+                );
             }
             "sid" => {
                 f_sid = ::std::option::Option::Some(
@@ -549,26 +626,37 @@ pub(crate) fn de_permission_statement_summary(
     }
     Ok(crate::types::PermissionStatementSummary {
         condition: f_condition,
-        sid: f_sid.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing("PermissionStatementSummary", "sid")
-        })?,
+        sid: f_sid
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "PermissionStatementSummary",
+                "sid",
+            ))?,
     })
 }
 /// Reads a `PolicyActions`.
 pub(crate) fn de_policy_actions(
     v: &::stsgen_runtime::json::JsonValue,
-) -> ::std::result::Result<::std::vec::Vec<::std::string::String>, ::stsgen_runtime::ParseError> {
-    let items = ::stsgen_runtime::protocol::aws_json::reader::array(v, "PolicyActions", "member")?;
+) -> ::std::result::Result<
+    ::std::vec::Vec<::std::string::String>,
+    ::stsgen_runtime::ParseError,
+> {
+    let items = ::stsgen_runtime::protocol::aws_json::reader::array(
+        v,
+        "PolicyActions",
+        "member",
+    )?;
     let mut out = ::std::vec::Vec::with_capacity(items.len());
     for item in items {
         if matches!(item, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
-        out.push(::stsgen_runtime::protocol::aws_json::reader::string(
-            item,
-            "PolicyActions",
-            "member",
-        )?);
+        out.push(
+            ::stsgen_runtime::protocol::aws_json::reader::string(
+                item,
+                "PolicyActions",
+                "member",
+            )?,
+        );
     }
     Ok(out)
 }
@@ -576,8 +664,7 @@ pub(crate) fn de_policy_actions(
 pub(crate) fn de_policy_statement(
     v: &::stsgen_runtime::json::JsonValue,
 ) -> ::std::result::Result<crate::types::PolicyStatement, ::stsgen_runtime::ParseError> {
-    let mut f_action: ::std::option::Option<::std::vec::Vec<::std::string::String>> =
-        ::std::option::Option::None;
+    let mut f_action: ::std::option::Option<::std::vec::Vec<::std::string::String>> = ::std::option::Option::None;
     let mut f_condition: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -592,20 +679,24 @@ pub(crate) fn de_policy_statement(
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     > = ::std::option::Option::None;
     let mut f_resource: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "PolicyStatement", "")?
-    {
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "PolicyStatement",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
         match key.as_str() {
             "Action" => {
-                f_action =
-                    ::std::option::Option::Some(crate::protocol::de::de_policy_actions(value)?);
+                f_action = ::std::option::Option::Some(
+                    crate::protocol::de::de_policy_actions(value)?,
+                );
             }
             "Condition" => {
-                f_condition =
-                    ::std::option::Option::Some(crate::protocol::de::de_condition_block(value)?);
+                f_condition = ::std::option::Option::Some(
+                    crate::protocol::de::de_condition_block(value)?,
+                );
             }
             "Effect" => {
                 f_effect = ::std::option::Option::Some(
@@ -617,8 +708,9 @@ pub(crate) fn de_policy_statement(
                 );
             }
             "Principal" => {
-                f_principal =
-                    ::std::option::Option::Some(crate::protocol::de::de_principal(value)?);
+                f_principal = ::std::option::Option::Some(
+                    crate::protocol::de::de_principal(value)?,
+                );
             }
             "Resource" => {
                 f_resource = ::std::option::Option::Some(
@@ -647,8 +739,11 @@ pub(crate) fn de_policy_statements(
     ::std::vec::Vec<crate::types::PolicyStatement>,
     ::stsgen_runtime::ParseError,
 > {
-    let items =
-        ::stsgen_runtime::protocol::aws_json::reader::array(v, "PolicyStatements", "member")?;
+    let items = ::stsgen_runtime::protocol::aws_json::reader::array(
+        v,
+        "PolicyStatements",
+        "member",
+    )?;
     let mut out = ::std::vec::Vec::with_capacity(items.len());
     for item in items {
         if matches!(item, ::stsgen_runtime::json::JsonValue::Null) {
@@ -666,15 +761,21 @@ pub(crate) fn de_principal(
     ::stsgen_runtime::ParseError,
 > {
     let mut out = ::std::collections::BTreeMap::new();
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "Principal", "entry")?
-    {
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "Principal",
+        "entry",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
         out.insert(
             ::std::clone::Clone::clone(key),
-            ::stsgen_runtime::protocol::aws_json::reader::string(value, "Principal", "value")?,
+            ::stsgen_runtime::protocol::aws_json::reader::string(
+                value,
+                "Principal",
+                "value",
+            )?,
         );
     }
     Ok(out)
@@ -686,24 +787,27 @@ pub(crate) fn de_resource_not_found_exception(
     crate::types::error::ResourceNotFoundException,
     ::stsgen_runtime::ParseError,
 > {
-    let mut f_error: ::std::option::Option<crate::types::OAuth2ErrorCode> =
-        ::std::option::Option::None;
+    let mut f_error: ::std::option::Option<crate::types::OAuth2ErrorCode> = ::std::option::Option::None;
     let mut f_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "ResourceNotFoundException", "")?
-    {
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "ResourceNotFoundException",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
         match key.as_str() {
             "error" => {
-                f_error = ::std::option::Option::Some(crate::types::OAuth2ErrorCode::from(
-                    ::stsgen_runtime::protocol::aws_json::reader::string(
-                        value,
-                        "ResourceNotFoundException",
-                        "error",
-                    )?,
-                ));
+                f_error = ::std::option::Option::Some(
+                    crate::types::OAuth2ErrorCode::from(
+                        ::stsgen_runtime::protocol::aws_json::reader::string(
+                            value,
+                            "ResourceNotFoundException",
+                            "error",
+                        )?,
+                    ),
+                );
             }
             "message" | "Message" => {
                 f_message = ::std::option::Option::Some(
@@ -727,26 +831,31 @@ pub(crate) fn de_resource_not_found_exception(
 pub(crate) fn de_revoked_session(
     v: &::stsgen_runtime::json::JsonValue,
 ) -> ::std::result::Result<crate::types::RevokedSession, ::stsgen_runtime::ParseError> {
-    let mut f_session_arn: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "RevokedSession", "")?
-    {
+    let mut f_session_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "RevokedSession",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
         if matches!(key.as_str(), "sessionArn") {
-            f_session_arn =
-                ::std::option::Option::Some(::stsgen_runtime::protocol::aws_json::reader::string(
+            f_session_arn = ::std::option::Option::Some(
+                ::stsgen_runtime::protocol::aws_json::reader::string(
                     value,
                     "RevokedSession",
                     "sessionArn",
-                )?);
+                )?,
+            );
         }
     }
     Ok(crate::types::RevokedSession {
         session_arn: f_session_arn
-            .ok_or_else(|| ::stsgen_runtime::ParseError::missing("RevokedSession", "sessionArn"))?,
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "RevokedSession",
+                "sessionArn",
+            ))?,
     })
 }
 /// Reads a `RevokedSessionList`.
@@ -756,8 +865,11 @@ pub(crate) fn de_revoked_session_list(
     ::std::vec::Vec<crate::types::RevokedSession>,
     ::stsgen_runtime::ParseError,
 > {
-    let items =
-        ::stsgen_runtime::protocol::aws_json::reader::array(v, "RevokedSessionList", "member")?;
+    let items = ::stsgen_runtime::protocol::aws_json::reader::array(
+        v,
+        "RevokedSessionList",
+        "member",
+    )?;
     let mut out = ::std::vec::Vec::with_capacity(items.len());
     for item in items {
         if matches!(item, ::stsgen_runtime::json::JsonValue::Null) {
@@ -774,8 +886,7 @@ pub(crate) fn de_service_quota_exceeded_exception(
     crate::types::error::ServiceQuotaExceededException,
     ::stsgen_runtime::ParseError,
 > {
-    let mut f_error: ::std::option::Option<crate::types::OAuth2ErrorCode> =
-        ::std::option::Option::None;
+    let mut f_error: ::std::option::Option<crate::types::OAuth2ErrorCode> = ::std::option::Option::None;
     let mut f_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
         v,
@@ -787,13 +898,15 @@ pub(crate) fn de_service_quota_exceeded_exception(
         }
         match key.as_str() {
             "error" => {
-                f_error = ::std::option::Option::Some(crate::types::OAuth2ErrorCode::from(
-                    ::stsgen_runtime::protocol::aws_json::reader::string(
-                        value,
-                        "ServiceQuotaExceededException",
-                        "error",
-                    )?,
-                ));
+                f_error = ::std::option::Option::Some(
+                    crate::types::OAuth2ErrorCode::from(
+                        ::stsgen_runtime::protocol::aws_json::reader::string(
+                            value,
+                            "ServiceQuotaExceededException",
+                            "error",
+                        )?,
+                    ),
+                );
             }
             "message" | "Message" => {
                 f_message = ::std::option::Option::Some(
@@ -820,24 +933,27 @@ pub(crate) fn de_service_unavailable_exception(
     crate::types::error::ServiceUnavailableException,
     ::stsgen_runtime::ParseError,
 > {
-    let mut f_error: ::std::option::Option<crate::types::OAuth2ErrorCode> =
-        ::std::option::Option::None;
+    let mut f_error: ::std::option::Option<crate::types::OAuth2ErrorCode> = ::std::option::Option::None;
     let mut f_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "ServiceUnavailableException", "")?
-    {
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "ServiceUnavailableException",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
         match key.as_str() {
             "error" => {
-                f_error = ::std::option::Option::Some(crate::types::OAuth2ErrorCode::from(
-                    ::stsgen_runtime::protocol::aws_json::reader::string(
-                        value,
-                        "ServiceUnavailableException",
-                        "error",
-                    )?,
-                ));
+                f_error = ::std::option::Option::Some(
+                    crate::types::OAuth2ErrorCode::from(
+                        ::stsgen_runtime::protocol::aws_json::reader::string(
+                            value,
+                            "ServiceUnavailableException",
+                            "error",
+                        )?,
+                    ),
+                );
             }
             "message" | "Message" => {
                 f_message = ::std::option::Option::Some(
@@ -862,19 +978,19 @@ pub(crate) fn de_session(
     v: &::stsgen_runtime::json::JsonValue,
 ) -> ::std::result::Result<crate::types::Session, ::stsgen_runtime::ParseError> {
     let mut f_client_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    let mut f_client_type: ::std::option::Option<crate::types::ClientType> =
-        ::std::option::Option::None;
+    let mut f_client_type: ::std::option::Option<crate::types::ClientType> = ::std::option::Option::None;
     let mut f_expires_at: ::std::option::Option<i64> = ::std::option::Option::None;
     let mut f_issued_at: ::std::option::Option<i64> = ::std::option::Option::None;
-    let mut f_principal_arn: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+    let mut f_principal_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let mut f_resource: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let mut f_role: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    let mut f_session_arn: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
-    let mut f_status: ::std::option::Option<crate::types::SessionStatus> =
-        ::std::option::Option::None;
-    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(v, "Session", "")? {
+    let mut f_session_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    let mut f_status: ::std::option::Option<crate::types::SessionStatus> = ::std::option::Option::None;
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "Session",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
@@ -882,32 +998,40 @@ pub(crate) fn de_session(
             "clientId" => {
                 f_client_id = ::std::option::Option::Some(
                     ::stsgen_runtime::protocol::aws_json::reader::string(
-                        value, "Session", "clientId",
+                        value,
+                        "Session",
+                        "clientId",
                     )?,
                 );
             }
             "clientType" => {
-                f_client_type = ::std::option::Option::Some(crate::types::ClientType::from(
-                    ::stsgen_runtime::protocol::aws_json::reader::string(
-                        value,
-                        "Session",
-                        "clientType",
-                    )?,
-                ));
+                f_client_type = ::std::option::Option::Some(
+                    crate::types::ClientType::from(
+                        ::stsgen_runtime::protocol::aws_json::reader::string(
+                            value,
+                            "Session",
+                            "clientType",
+                        )?,
+                    ),
+                );
             }
             "expiresAt" => {
-                f_expires_at =
-                    ::std::option::Option::Some(::stsgen_runtime::protocol::aws_json::reader::i64(
+                f_expires_at = ::std::option::Option::Some(
+                    ::stsgen_runtime::protocol::aws_json::reader::i64(
                         value,
                         "Session",
                         "expiresAt",
-                    )?);
+                    )?,
+                );
             }
             "issuedAt" => {
-                f_issued_at =
-                    ::std::option::Option::Some(::stsgen_runtime::protocol::aws_json::reader::i64(
-                        value, "Session", "issuedAt",
-                    )?);
+                f_issued_at = ::std::option::Option::Some(
+                    ::stsgen_runtime::protocol::aws_json::reader::i64(
+                        value,
+                        "Session",
+                        "issuedAt",
+                    )?,
+                );
             }
             "principalArn" => {
                 f_principal_arn = ::std::option::Option::Some(
@@ -921,13 +1045,19 @@ pub(crate) fn de_session(
             "resource" => {
                 f_resource = ::std::option::Option::Some(
                     ::stsgen_runtime::protocol::aws_json::reader::string(
-                        value, "Session", "resource",
+                        value,
+                        "Session",
+                        "resource",
                     )?,
                 );
             }
             "role" => {
                 f_role = ::std::option::Option::Some(
-                    ::stsgen_runtime::protocol::aws_json::reader::string(value, "Session", "role")?,
+                    ::stsgen_runtime::protocol::aws_json::reader::string(
+                        value,
+                        "Session",
+                        "role",
+                    )?,
                 );
             }
             "sessionArn" => {
@@ -940,11 +1070,15 @@ pub(crate) fn de_session(
                 );
             }
             "status" => {
-                f_status = ::std::option::Option::Some(crate::types::SessionStatus::from(
-                    ::stsgen_runtime::protocol::aws_json::reader::string(
-                        value, "Session", "status",
-                    )?,
-                ));
+                f_status = ::std::option::Option::Some(
+                    crate::types::SessionStatus::from(
+                        ::stsgen_runtime::protocol::aws_json::reader::string(
+                            value,
+                            "Session",
+                            "status",
+                        )?,
+                    ),
+                );
             }
             _ => {}
         }
@@ -953,24 +1087,42 @@ pub(crate) fn de_session(
         client_id: f_client_id,
         client_type: f_client_type,
         expires_at: f_expires_at
-            .ok_or_else(|| ::stsgen_runtime::ParseError::missing("Session", "expiresAt"))?,
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "Session",
+                "expiresAt",
+            ))?,
         issued_at: f_issued_at
-            .ok_or_else(|| ::stsgen_runtime::ParseError::missing("Session", "issuedAt"))?,
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "Session",
+                "issuedAt",
+            ))?,
         principal_arn: f_principal_arn
-            .ok_or_else(|| ::stsgen_runtime::ParseError::missing("Session", "principalArn"))?,
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "Session",
+                "principalArn",
+            ))?,
         resource: f_resource,
         role: f_role,
         session_arn: f_session_arn
-            .ok_or_else(|| ::stsgen_runtime::ParseError::missing("Session", "sessionArn"))?,
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "Session",
+                "sessionArn",
+            ))?,
         status: f_status,
     })
 }
 /// Reads a `SessionSummaryList`.
 pub(crate) fn de_session_summary_list(
     v: &::stsgen_runtime::json::JsonValue,
-) -> ::std::result::Result<::std::vec::Vec<crate::types::Session>, ::stsgen_runtime::ParseError> {
-    let items =
-        ::stsgen_runtime::protocol::aws_json::reader::array(v, "SessionSummaryList", "member")?;
+) -> ::std::result::Result<
+    ::std::vec::Vec<crate::types::Session>,
+    ::stsgen_runtime::ParseError,
+> {
+    let items = ::stsgen_runtime::protocol::aws_json::reader::array(
+        v,
+        "SessionSummaryList",
+        "member",
+    )?;
     let mut out = ::std::vec::Vec::with_capacity(items.len());
     for item in items {
         if matches!(item, ::stsgen_runtime::json::JsonValue::Null) {
@@ -983,20 +1135,27 @@ pub(crate) fn de_session_summary_list(
 /// Reads a `SigninResourceBasedPolicy`.
 pub(crate) fn de_signin_resource_based_policy(
     v: &::stsgen_runtime::json::JsonValue,
-) -> ::std::result::Result<crate::types::SigninResourceBasedPolicy, ::stsgen_runtime::ParseError> {
-    let mut f_statement: ::std::option::Option<::std::vec::Vec<crate::types::PolicyStatement>> =
-        ::std::option::Option::None;
+) -> ::std::result::Result<
+    crate::types::SigninResourceBasedPolicy,
+    ::stsgen_runtime::ParseError,
+> {
+    let mut f_statement: ::std::option::Option<
+        ::std::vec::Vec<crate::types::PolicyStatement>,
+    > = ::std::option::Option::None;
     let mut f_version: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "SigninResourceBasedPolicy", "")?
-    {
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "SigninResourceBasedPolicy",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
         match key.as_str() {
             "Statement" => {
-                f_statement =
-                    ::std::option::Option::Some(crate::protocol::de::de_policy_statements(value)?);
+                f_statement = ::std::option::Option::Some(
+                    crate::protocol::de::de_policy_statements(value)?,
+                );
             }
             "Version" => {
                 f_version = ::std::option::Option::Some(
@@ -1018,26 +1177,31 @@ pub(crate) fn de_signin_resource_based_policy(
 /// Reads a `TooManyRequestsError`.
 pub(crate) fn de_too_many_requests_error(
     v: &::stsgen_runtime::json::JsonValue,
-) -> ::std::result::Result<crate::types::error::TooManyRequestsError, ::stsgen_runtime::ParseError>
-{
-    let mut f_error: ::std::option::Option<crate::types::OAuth2ErrorCode> =
-        ::std::option::Option::None;
+) -> ::std::result::Result<
+    crate::types::error::TooManyRequestsError,
+    ::stsgen_runtime::ParseError,
+> {
+    let mut f_error: ::std::option::Option<crate::types::OAuth2ErrorCode> = ::std::option::Option::None;
     let mut f_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "TooManyRequestsError", "")?
-    {
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "TooManyRequestsError",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
         match key.as_str() {
             "error" => {
-                f_error = ::std::option::Option::Some(crate::types::OAuth2ErrorCode::from(
-                    ::stsgen_runtime::protocol::aws_json::reader::string(
-                        value,
-                        "TooManyRequestsError",
-                        "error",
-                    )?,
-                ));
+                f_error = ::std::option::Option::Some(
+                    crate::types::OAuth2ErrorCode::from(
+                        ::stsgen_runtime::protocol::aws_json::reader::string(
+                            value,
+                            "TooManyRequestsError",
+                            "error",
+                        )?,
+                    ),
+                );
             }
             "message" | "Message" => {
                 f_message = ::std::option::Option::Some(
@@ -1060,25 +1224,31 @@ pub(crate) fn de_too_many_requests_error(
 /// Reads a `ValidationException`.
 pub(crate) fn de_validation_exception(
     v: &::stsgen_runtime::json::JsonValue,
-) -> ::std::result::Result<crate::types::error::ValidationException, ::stsgen_runtime::ParseError> {
-    let mut f_error: ::std::option::Option<crate::types::OAuth2ErrorCode> =
-        ::std::option::Option::None;
+) -> ::std::result::Result<
+    crate::types::error::ValidationException,
+    ::stsgen_runtime::ParseError,
+> {
+    let mut f_error: ::std::option::Option<crate::types::OAuth2ErrorCode> = ::std::option::Option::None;
     let mut f_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "ValidationException", "")?
-    {
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "ValidationException",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
         match key.as_str() {
             "error" => {
-                f_error = ::std::option::Option::Some(crate::types::OAuth2ErrorCode::from(
-                    ::stsgen_runtime::protocol::aws_json::reader::string(
-                        value,
-                        "ValidationException",
-                        "error",
-                    )?,
-                ));
+                f_error = ::std::option::Option::Some(
+                    crate::types::OAuth2ErrorCode::from(
+                        ::stsgen_runtime::protocol::aws_json::reader::string(
+                            value,
+                            "ValidationException",
+                            "error",
+                        )?,
+                    ),
+                );
             }
             "message" | "Message" => {
                 f_message = ::std::option::Option::Some(

@@ -51,7 +51,9 @@ impl AccessTokenBuilder {
         self
     }
     /// The value set for `secretAccessKey`, if any.
-    pub fn get_secret_access_key(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_secret_access_key(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
         &self.secret_access_key
     }
     /// The session token that validates the temporary security credentials.
@@ -84,15 +86,24 @@ impl AccessTokenBuilder {
         self,
     ) -> ::std::result::Result<crate::types::AccessToken, ::stsgen_runtime::BuildError> {
         let value = crate::types::AccessToken {
-            access_key_id: self.access_key_id.ok_or_else(|| {
-                ::stsgen_runtime::BuildError::missing("AccessToken", "accessKeyId")
-            })?,
-            secret_access_key: self.secret_access_key.ok_or_else(|| {
-                ::stsgen_runtime::BuildError::missing("AccessToken", "secretAccessKey")
-            })?,
-            session_token: self.session_token.ok_or_else(|| {
-                ::stsgen_runtime::BuildError::missing("AccessToken", "sessionToken")
-            })?,
+            access_key_id: self
+                .access_key_id
+                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                    "AccessToken",
+                    "accessKeyId",
+                ))?,
+            secret_access_key: self
+                .secret_access_key
+                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                    "AccessToken",
+                    "secretAccessKey",
+                ))?,
+            session_token: self
+                .session_token
+                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                    "AccessToken",
+                    "sessionToken",
+                ))?,
         };
         value.validate()?;
         Ok(value)
@@ -110,12 +121,18 @@ impl BatchRevokeSessionErrorBuilder {
     /// The error code
     ///
     /// Required.
-    pub fn code(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn code(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.code = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `code`.
-    pub fn set_code(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_code(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.code = value;
         self
     }
@@ -126,12 +143,18 @@ impl BatchRevokeSessionErrorBuilder {
     /// The error message
     ///
     /// Required.
-    pub fn message(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.message = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `message`.
-    pub fn set_message(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_message(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.message = value;
         self
     }
@@ -142,12 +165,18 @@ impl BatchRevokeSessionErrorBuilder {
     /// The session ARN
     ///
     /// Required.
-    pub fn session_arn(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn session_arn(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.session_arn = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `sessionArn`.
-    pub fn set_session_arn(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_session_arn(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.session_arn = value;
         self
     }
@@ -161,18 +190,29 @@ impl BatchRevokeSessionErrorBuilder {
     /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
     pub fn build(
         self,
-    ) -> ::std::result::Result<crate::types::BatchRevokeSessionError, ::stsgen_runtime::BuildError>
-    {
+    ) -> ::std::result::Result<
+        crate::types::BatchRevokeSessionError,
+        ::stsgen_runtime::BuildError,
+    > {
         let value = crate::types::BatchRevokeSessionError {
-            code: self.code.ok_or_else(|| {
-                ::stsgen_runtime::BuildError::missing("BatchRevokeSessionError", "code")
-            })?,
-            message: self.message.ok_or_else(|| {
-                ::stsgen_runtime::BuildError::missing("BatchRevokeSessionError", "message")
-            })?,
-            session_arn: self.session_arn.ok_or_else(|| {
-                ::stsgen_runtime::BuildError::missing("BatchRevokeSessionError", "sessionArn")
-            })?,
+            code: self
+                .code
+                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                    "BatchRevokeSessionError",
+                    "code",
+                ))?,
+            message: self
+                .message
+                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                    "BatchRevokeSessionError",
+                    "message",
+                ))?,
+            session_arn: self
+                .session_arn
+                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                    "BatchRevokeSessionError",
+                    "sessionArn",
+                ))?,
         };
         value.validate()?;
         Ok(value)
@@ -193,12 +233,18 @@ impl CreateOAuth2TokenRequestBodyBuilder {
     /// The OAuth 2.0 client identifier. Expected values: "arn:aws:signin:::devtools/same-device" or "arn:aws:signin:::devtools/cross-device".
     ///
     /// Required.
-    pub fn client_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn client_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.client_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `clientId`.
-    pub fn set_client_id(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_client_id(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.client_id = value;
         self
     }
@@ -207,12 +253,18 @@ impl CreateOAuth2TokenRequestBodyBuilder {
         &self.client_id
     }
     /// The authorization code received from the "/v1/authorize" endpoint. Required when "grant_type=authorization_code".
-    pub fn code(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn code(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.code = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `code`.
-    pub fn set_code(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_code(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.code = value;
         self
     }
@@ -246,12 +298,18 @@ impl CreateOAuth2TokenRequestBodyBuilder {
     /// - "refresh_token" - Use a refresh token to obtain a new access token.
     ///
     /// Required.
-    pub fn grant_type(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn grant_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.grant_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `grantType`.
-    pub fn set_grant_type(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_grant_type(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.grant_type = value;
         self
     }
@@ -260,12 +318,18 @@ impl CreateOAuth2TokenRequestBodyBuilder {
         &self.grant_type
     }
     /// The redirect URI that was used in the original authorization request. Must match exactly. Required when "grant_type=authorization_code".
-    pub fn redirect_uri(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn redirect_uri(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.redirect_uri = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `redirectUri`.
-    pub fn set_redirect_uri(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_redirect_uri(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.redirect_uri = value;
         self
     }
@@ -306,14 +370,20 @@ impl CreateOAuth2TokenRequestBodyBuilder {
         ::stsgen_runtime::BuildError,
     > {
         let value = crate::types::CreateOAuth2TokenRequestBody {
-            client_id: self.client_id.ok_or_else(|| {
-                ::stsgen_runtime::BuildError::missing("CreateOAuth2TokenRequestBody", "clientId")
-            })?,
+            client_id: self
+                .client_id
+                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                    "CreateOAuth2TokenRequestBody",
+                    "clientId",
+                ))?,
             code: self.code,
             code_verifier: self.code_verifier,
-            grant_type: self.grant_type.ok_or_else(|| {
-                ::stsgen_runtime::BuildError::missing("CreateOAuth2TokenRequestBody", "grantType")
-            })?,
+            grant_type: self
+                .grant_type
+                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                    "CreateOAuth2TokenRequestBody",
+                    "grantType",
+                ))?,
             redirect_uri: self.redirect_uri,
             refresh_token: self.refresh_token,
         };
@@ -386,12 +456,18 @@ impl CreateOAuth2TokenResponseBodyBuilder {
         &self.expires_in
     }
     /// A JSON Web Token (JWT) containing user identity claims. Present only when "grant_type=authorization_code". Not included in refresh token responses.
-    pub fn id_token(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn id_token(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.id_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `idToken`.
-    pub fn set_id_token(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_id_token(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.id_token = value;
         self
     }
@@ -424,12 +500,18 @@ impl CreateOAuth2TokenResponseBodyBuilder {
     /// The type of token issued. Value is "aws_sigv4".
     ///
     /// Required.
-    pub fn token_type(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn token_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.token_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `tokenType`.
-    pub fn set_token_type(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_token_type(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.token_type = value;
         self
     }
@@ -448,25 +530,31 @@ impl CreateOAuth2TokenResponseBodyBuilder {
         ::stsgen_runtime::BuildError,
     > {
         let value = crate::types::CreateOAuth2TokenResponseBody {
-            access_token: self.access_token.ok_or_else(|| {
-                ::stsgen_runtime::BuildError::missing(
+            access_token: self
+                .access_token
+                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                     "CreateOAuth2TokenResponseBody",
                     "accessToken",
-                )
-            })?,
-            expires_in: self.expires_in.ok_or_else(|| {
-                ::stsgen_runtime::BuildError::missing("CreateOAuth2TokenResponseBody", "expiresIn")
-            })?,
+                ))?,
+            expires_in: self
+                .expires_in
+                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                    "CreateOAuth2TokenResponseBody",
+                    "expiresIn",
+                ))?,
             id_token: self.id_token,
-            refresh_token: self.refresh_token.ok_or_else(|| {
-                ::stsgen_runtime::BuildError::missing(
+            refresh_token: self
+                .refresh_token
+                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                     "CreateOAuth2TokenResponseBody",
                     "refreshToken",
-                )
-            })?,
-            token_type: self.token_type.ok_or_else(|| {
-                ::stsgen_runtime::BuildError::missing("CreateOAuth2TokenResponseBody", "tokenType")
-            })?,
+                ))?,
+            token_type: self
+                .token_type
+                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                    "CreateOAuth2TokenResponseBody",
+                    "tokenType",
+                ))?,
         };
         value.validate()?;
         Ok(value)
@@ -556,12 +644,18 @@ impl PermissionStatementSummaryBuilder {
     /// Unique identifier for the permission statement
     ///
     /// Required.
-    pub fn sid(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn sid(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.sid = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `sid`.
-    pub fn set_sid(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_sid(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.sid = value;
         self
     }
@@ -575,13 +669,18 @@ impl PermissionStatementSummaryBuilder {
     /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
     pub fn build(
         self,
-    ) -> ::std::result::Result<crate::types::PermissionStatementSummary, ::stsgen_runtime::BuildError>
-    {
+    ) -> ::std::result::Result<
+        crate::types::PermissionStatementSummary,
+        ::stsgen_runtime::BuildError,
+    > {
         let value = crate::types::PermissionStatementSummary {
             condition: self.condition,
-            sid: self.sid.ok_or_else(|| {
-                ::stsgen_runtime::BuildError::missing("PermissionStatementSummary", "sid")
-            })?,
+            sid: self
+                .sid
+                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                    "PermissionStatementSummary",
+                    "sid",
+                ))?,
         };
         value.validate()?;
         Ok(value)
@@ -611,10 +710,11 @@ impl PolicyStatementBuilder {
     /// Appends one item to `action`.
     ///
     /// Actions the statement controls
-    pub fn action(mut self, item: impl ::std::convert::Into<::std::string::String>) -> Self {
-        self.action
-            .get_or_insert_with(::std::vec::Vec::new)
-            .push(item.into());
+    pub fn action(
+        mut self,
+        item: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.action.get_or_insert_with(::std::vec::Vec::new).push(item.into());
         self
     }
     /// Sets or clears `action`.
@@ -626,7 +726,9 @@ impl PolicyStatementBuilder {
         self
     }
     /// The value set for `action`, if any.
-    pub fn get_action(&self) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+    pub fn get_action(
+        &self,
+    ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
         &self.action
     }
     /// Inserts one entry into `condition`.
@@ -678,12 +780,18 @@ impl PolicyStatementBuilder {
         &self.condition
     }
     /// Effect of the policy statement (Allow/Deny)
-    pub fn effect(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn effect(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.effect = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `effect`.
-    pub fn set_effect(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_effect(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.effect = value;
         self
     }
@@ -723,12 +831,18 @@ impl PolicyStatementBuilder {
         &self.principal
     }
     /// Resource the statement applies to
-    pub fn resource(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn resource(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.resource = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `resource`.
-    pub fn set_resource(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_resource(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.resource = value;
         self
     }
@@ -742,7 +856,10 @@ impl PolicyStatementBuilder {
     /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
     pub fn build(
         self,
-    ) -> ::std::result::Result<crate::types::PolicyStatement, ::stsgen_runtime::BuildError> {
+    ) -> ::std::result::Result<
+        crate::types::PolicyStatement,
+        ::stsgen_runtime::BuildError,
+    > {
         let value = crate::types::PolicyStatement {
             action: self.action,
             condition: self.condition,
@@ -764,12 +881,18 @@ impl RevokedSessionBuilder {
     /// The revoked session ARN
     ///
     /// Required.
-    pub fn session_arn(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn session_arn(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.session_arn = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `sessionArn`.
-    pub fn set_session_arn(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_session_arn(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.session_arn = value;
         self
     }
@@ -783,11 +906,17 @@ impl RevokedSessionBuilder {
     /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
     pub fn build(
         self,
-    ) -> ::std::result::Result<crate::types::RevokedSession, ::stsgen_runtime::BuildError> {
+    ) -> ::std::result::Result<
+        crate::types::RevokedSession,
+        ::stsgen_runtime::BuildError,
+    > {
         let value = crate::types::RevokedSession {
-            session_arn: self.session_arn.ok_or_else(|| {
-                ::stsgen_runtime::BuildError::missing("RevokedSession", "sessionArn")
-            })?,
+            session_arn: self
+                .session_arn
+                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                    "RevokedSession",
+                    "sessionArn",
+                ))?,
         };
         value.validate()?;
         Ok(value)
@@ -809,12 +938,18 @@ pub struct SessionBuilder {
 }
 impl SessionBuilder {
     /// The OAuth client that created the session
-    pub fn client_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn client_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.client_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `clientId`.
-    pub fn set_client_id(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_client_id(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.client_id = value;
         self
     }
@@ -897,12 +1032,18 @@ impl SessionBuilder {
         &self.principal_arn
     }
     /// The resource that the session's tokens are bound to
-    pub fn resource(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn resource(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.resource = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `resource`.
-    pub fn set_resource(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_resource(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.resource = value;
         self
     }
@@ -911,12 +1052,18 @@ impl SessionBuilder {
         &self.resource
     }
     /// The IAM role for the session, when the owner is a role
-    pub fn role(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn role(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.role = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `role`.
-    pub fn set_role(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_role(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.role = value;
         self
     }
@@ -927,12 +1074,18 @@ impl SessionBuilder {
     /// The session ARN
     ///
     /// Required.
-    pub fn session_arn(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn session_arn(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.session_arn = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `sessionArn`.
-    pub fn set_session_arn(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_session_arn(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.session_arn = value;
         self
     }
@@ -941,12 +1094,18 @@ impl SessionBuilder {
         &self.session_arn
     }
     /// The session status
-    pub fn status(mut self, value: impl ::std::convert::Into<crate::types::SessionStatus>) -> Self {
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::SessionStatus>,
+    ) -> Self {
         self.status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `status`.
-    pub fn set_status(mut self, value: ::std::option::Option<crate::types::SessionStatus>) -> Self {
+    pub fn set_status(
+        mut self,
+        value: ::std::option::Option<crate::types::SessionStatus>,
+    ) -> Self {
         self.status = value;
         self
     }
@@ -966,18 +1125,30 @@ impl SessionBuilder {
             client_type: self.client_type,
             expires_at: self
                 .expires_at
-                .ok_or_else(|| ::stsgen_runtime::BuildError::missing("Session", "expiresAt"))?,
+                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                    "Session",
+                    "expiresAt",
+                ))?,
             issued_at: self
                 .issued_at
-                .ok_or_else(|| ::stsgen_runtime::BuildError::missing("Session", "issuedAt"))?,
+                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                    "Session",
+                    "issuedAt",
+                ))?,
             principal_arn: self
                 .principal_arn
-                .ok_or_else(|| ::stsgen_runtime::BuildError::missing("Session", "principalArn"))?,
+                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                    "Session",
+                    "principalArn",
+                ))?,
             resource: self.resource,
             role: self.role,
             session_arn: self
                 .session_arn
-                .ok_or_else(|| ::stsgen_runtime::BuildError::missing("Session", "sessionArn"))?,
+                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                    "Session",
+                    "sessionArn",
+                ))?,
             status: self.status,
         };
         value.validate()?;
@@ -988,7 +1159,9 @@ impl SessionBuilder {
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct SigninResourceBasedPolicyBuilder {
-    pub(crate) statement: ::std::option::Option<::std::vec::Vec<crate::types::PolicyStatement>>,
+    pub(crate) statement: ::std::option::Option<
+        ::std::vec::Vec<crate::types::PolicyStatement>,
+    >,
     pub(crate) version: ::std::option::Option<::std::string::String>,
 }
 impl SigninResourceBasedPolicyBuilder {
@@ -999,9 +1172,7 @@ impl SigninResourceBasedPolicyBuilder {
         mut self,
         item: impl ::std::convert::Into<crate::types::PolicyStatement>,
     ) -> Self {
-        self.statement
-            .get_or_insert_with(::std::vec::Vec::new)
-            .push(item.into());
+        self.statement.get_or_insert_with(::std::vec::Vec::new).push(item.into());
         self
     }
     /// Sets or clears `statement`.
@@ -1019,12 +1190,18 @@ impl SigninResourceBasedPolicyBuilder {
         &self.statement
     }
     /// Policy version
-    pub fn version(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.version = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `version`.
-    pub fn set_version(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_version(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.version = value;
         self
     }
@@ -1038,8 +1215,10 @@ impl SigninResourceBasedPolicyBuilder {
     /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
     pub fn build(
         self,
-    ) -> ::std::result::Result<crate::types::SigninResourceBasedPolicy, ::stsgen_runtime::BuildError>
-    {
+    ) -> ::std::result::Result<
+        crate::types::SigninResourceBasedPolicy,
+        ::stsgen_runtime::BuildError,
+    > {
         let value = crate::types::SigninResourceBasedPolicy {
             statement: self.statement,
             version: self.version,

@@ -60,7 +60,11 @@ impl AccessDeniedException {
 impl ::std::fmt::Display for AccessDeniedException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
+        if let ::std::option::Option::Some(m) = self
+            .message
+            .as_deref()
+            .or(self.meta.message())
+        {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -96,7 +100,9 @@ impl ConflictException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "ConflictException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(409u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        409u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -135,7 +141,11 @@ impl ConflictException {
 impl ::std::fmt::Display for ConflictException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
+        if let ::std::option::Option::Some(m) = self
+            .message
+            .as_deref()
+            .or(self.meta.message())
+        {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -167,7 +177,9 @@ impl InternalServerException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "InternalServerException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(500u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        500u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = false;
     /// Whether the model marks this error retryable.
@@ -206,7 +218,11 @@ impl InternalServerException {
 impl ::std::fmt::Display for InternalServerException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
+        if let ::std::option::Option::Some(m) = self
+            .message
+            .as_deref()
+            .or(self.meta.message())
+        {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -238,7 +254,9 @@ impl InvalidGrantException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "InvalidGrantException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        400u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -277,7 +295,11 @@ impl InvalidGrantException {
 impl ::std::fmt::Display for InvalidGrantException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
+        if let ::std::option::Option::Some(m) = self
+            .message
+            .as_deref()
+            .or(self.meta.message())
+        {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -309,7 +331,9 @@ impl InvalidScopeException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "InvalidScopeException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        400u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -348,7 +372,11 @@ impl InvalidScopeException {
 impl ::std::fmt::Display for InvalidScopeException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
+        if let ::std::option::Option::Some(m) = self
+            .message
+            .as_deref()
+            .or(self.meta.message())
+        {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -384,7 +412,9 @@ impl ResourceNotFoundException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "ResourceNotFoundException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(404u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        404u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -423,7 +453,11 @@ impl ResourceNotFoundException {
 impl ::std::fmt::Display for ResourceNotFoundException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
+        if let ::std::option::Option::Some(m) = self
+            .message
+            .as_deref()
+            .or(self.meta.message())
+        {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -459,7 +493,9 @@ impl ServiceQuotaExceededException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "ServiceQuotaExceededException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(402u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        402u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -498,7 +534,11 @@ impl ServiceQuotaExceededException {
 impl ::std::fmt::Display for ServiceQuotaExceededException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
+        if let ::std::option::Option::Some(m) = self
+            .message
+            .as_deref()
+            .or(self.meta.message())
+        {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -530,7 +570,9 @@ impl ServiceUnavailableException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "ServiceUnavailableException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(503u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        503u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = false;
     /// Whether the model marks this error retryable.
@@ -569,7 +611,11 @@ impl ServiceUnavailableException {
 impl ::std::fmt::Display for ServiceUnavailableException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
+        if let ::std::option::Option::Some(m) = self
+            .message
+            .as_deref()
+            .or(self.meta.message())
+        {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -601,7 +647,9 @@ impl TooManyRequestsError {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "TooManyRequestsError";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(429u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        429u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -640,7 +688,11 @@ impl TooManyRequestsError {
 impl ::std::fmt::Display for TooManyRequestsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
+        if let ::std::option::Option::Some(m) = self
+            .message
+            .as_deref()
+            .or(self.meta.message())
+        {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -672,7 +724,9 @@ impl ValidationException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "ValidationException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        400u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -711,7 +765,11 @@ impl ValidationException {
 impl ::std::fmt::Display for ValidationException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
+        if let ::std::option::Option::Some(m) = self
+            .message
+            .as_deref()
+            .or(self.meta.message())
+        {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())

@@ -235,12 +235,24 @@ impl CreateOAuth2TokenRequestBody {
     /// # Errors
     /// The first violated constraint, naming the member and the limit.
     pub fn validate(&self) -> ::std::result::Result<(), ::stsgen_runtime::BuildError> {
-        crate::constraints::client_id("CreateOAuth2TokenRequestBody", "clientId", &self.client_id)?;
+        crate::constraints::client_id(
+            "CreateOAuth2TokenRequestBody",
+            "clientId",
+            &self.client_id,
+        )?;
         if let ::std::option::Option::Some(v) = &self.code {
-            crate::constraints::authorization_code("CreateOAuth2TokenRequestBody", "code", v)?;
+            crate::constraints::authorization_code(
+                "CreateOAuth2TokenRequestBody",
+                "code",
+                v,
+            )?;
         }
         if let ::std::option::Option::Some(v) = &self.code_verifier {
-            crate::constraints::code_verifier("CreateOAuth2TokenRequestBody", "codeVerifier", v)?;
+            crate::constraints::code_verifier(
+                "CreateOAuth2TokenRequestBody",
+                "codeVerifier",
+                v,
+            )?;
         }
         crate::constraints::grant_type(
             "CreateOAuth2TokenRequestBody",
@@ -248,10 +260,18 @@ impl CreateOAuth2TokenRequestBody {
             &self.grant_type,
         )?;
         if let ::std::option::Option::Some(v) = &self.redirect_uri {
-            crate::constraints::redirect_uri("CreateOAuth2TokenRequestBody", "redirectUri", v)?;
+            crate::constraints::redirect_uri(
+                "CreateOAuth2TokenRequestBody",
+                "redirectUri",
+                v,
+            )?;
         }
         if let ::std::option::Option::Some(v) = &self.refresh_token {
-            crate::constraints::refresh_token("CreateOAuth2TokenRequestBody", "refreshToken", v)?;
+            crate::constraints::refresh_token(
+                "CreateOAuth2TokenRequestBody",
+                "refreshToken",
+                v,
+            )?;
         }
         Ok(())
     }
@@ -559,7 +579,11 @@ impl PermissionStatementSummary {
     /// # Errors
     /// The first violated constraint, naming the member and the limit.
     pub fn validate(&self) -> ::std::result::Result<(), ::stsgen_runtime::BuildError> {
-        crate::constraints::statement_id("PermissionStatementSummary", "sid", &self.sid)?;
+        crate::constraints::statement_id(
+            "PermissionStatementSummary",
+            "sid",
+            &self.sid,
+        )?;
         Ok(())
     }
 }
@@ -666,7 +690,11 @@ impl RevokedSession {
     /// # Errors
     /// The first violated constraint, naming the member and the limit.
     pub fn validate(&self) -> ::std::result::Result<(), ::stsgen_runtime::BuildError> {
-        crate::constraints::session_arn("RevokedSession", "sessionArn", &self.session_arn)?;
+        crate::constraints::session_arn(
+            "RevokedSession",
+            "sessionArn",
+            &self.session_arn,
+        )?;
         Ok(())
     }
 }
@@ -757,7 +785,11 @@ impl Session {
     /// # Errors
     /// The first violated constraint, naming the member and the limit.
     pub fn validate(&self) -> ::std::result::Result<(), ::stsgen_runtime::BuildError> {
-        crate::constraints::principal_arn("Session", "principalArn", &self.principal_arn)?;
+        crate::constraints::principal_arn(
+            "Session",
+            "principalArn",
+            &self.principal_arn,
+        )?;
         if let ::std::option::Option::Some(v) = &self.role {
             crate::constraints::principal_arn("Session", "role", v)?;
         }
@@ -826,7 +858,9 @@ impl ::std::fmt::Display for SessionStatus {
 #[non_exhaustive]
 pub struct SigninResourceBasedPolicy {
     /// Policy statements
-    pub(crate) statement: ::std::option::Option<::std::vec::Vec<crate::types::PolicyStatement>>,
+    pub(crate) statement: ::std::option::Option<
+        ::std::vec::Vec<crate::types::PolicyStatement>,
+    >,
     /// Policy version
     pub(crate) version: ::std::option::Option<::std::string::String>,
 }

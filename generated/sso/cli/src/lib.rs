@@ -29,7 +29,9 @@ pub const PROGRAM: ::stsgen_runtime::cli::Program = ::stsgen_runtime::cli::Progr
 };
 /// Runs the command line on the process arguments with `extension`'s additions and
 /// returns the exit status.
-pub fn main(extension: &dyn ::stsgen_runtime::cli::CliExtension) -> ::std::process::ExitCode {
+pub fn main(
+    extension: &dyn ::stsgen_runtime::cli::CliExtension,
+) -> ::std::process::ExitCode {
     ::stsgen_runtime::cli::main(&PROGRAM, extension)
 }
 /// The operations, sorted by subcommand.
@@ -110,12 +112,15 @@ fn op_get_role_credentials(
                 let text = single(&flag, values)?;
                 b = b.set_role_name(::std::option::Option::Some(text));
             }
-            _ => globals.set(
-                PROGRAM.name,
-                ::std::option::Option::Some(OPERATION),
-                &flag,
-                values,
-            )?,
+            _ => {
+                globals
+                    .set(
+                        PROGRAM.name,
+                        ::std::option::Option::Some(OPERATION),
+                        &flag,
+                        values,
+                    )?
+            }
         }
     }
     require(
@@ -127,16 +132,16 @@ fn op_get_role_credentials(
             (b.get_role_name().is_some(), "--role-name"),
         ],
     )?;
-    let input = b.build().map_err(|e| {
-        invalid_input(
+    let input = b
+        .build()
+        .map_err(|e| invalid_input(
             e,
             &[
                 ("accessToken", "--access-token"),
                 ("accountId", "--account-id"),
                 ("roleName", "--role-name"),
             ],
-        )
-    })?;
+        ))?;
     let config = cx.config(&globals)?;
     let client = client(&config)?;
     cx.send(
@@ -176,15 +181,17 @@ fn op_list_account_roles(
                     return Err(repeated(&flag));
                 }
                 let text = single(&flag, values)?;
-                b = b.set_max_results(::std::option::Option::Some(
-                    ::stsgen_runtime::types::wire::parse_i32(text.as_str()).map_err(|_| {
-                        invalid(
-                            &flag,
-                            ::std::option::Option::Some(text.as_str()),
-                            "32-bit integer",
-                        )
-                    })?,
-                ));
+                b = b
+                    .set_max_results(
+                        ::std::option::Option::Some(
+                            ::stsgen_runtime::types::wire::parse_i32(text.as_str())
+                                .map_err(|_| invalid(
+                                    &flag,
+                                    ::std::option::Option::Some(text.as_str()),
+                                    "32-bit integer",
+                                ))?,
+                        ),
+                    );
             }
             "--next-token" => {
                 if b.get_next_token().is_some() {
@@ -193,12 +200,15 @@ fn op_list_account_roles(
                 let text = single(&flag, values)?;
                 b = b.set_next_token(::std::option::Option::Some(text));
             }
-            _ => globals.set(
-                PROGRAM.name,
-                ::std::option::Option::Some(OPERATION),
-                &flag,
-                values,
-            )?,
+            _ => {
+                globals
+                    .set(
+                        PROGRAM.name,
+                        ::std::option::Option::Some(OPERATION),
+                        &flag,
+                        values,
+                    )?
+            }
         }
     }
     require(
@@ -209,8 +219,9 @@ fn op_list_account_roles(
             (b.get_account_id().is_some(), "--account-id"),
         ],
     )?;
-    let input = b.build().map_err(|e| {
-        invalid_input(
+    let input = b
+        .build()
+        .map_err(|e| invalid_input(
             e,
             &[
                 ("accessToken", "--access-token"),
@@ -218,8 +229,7 @@ fn op_list_account_roles(
                 ("maxResults", "--max-results"),
                 ("nextToken", "--next-token"),
             ],
-        )
-    })?;
+        ))?;
     let config = cx.config(&globals)?;
     let client = client(&config)?;
     cx.send(
@@ -252,15 +262,17 @@ fn op_list_accounts(
                     return Err(repeated(&flag));
                 }
                 let text = single(&flag, values)?;
-                b = b.set_max_results(::std::option::Option::Some(
-                    ::stsgen_runtime::types::wire::parse_i32(text.as_str()).map_err(|_| {
-                        invalid(
-                            &flag,
-                            ::std::option::Option::Some(text.as_str()),
-                            "32-bit integer",
-                        )
-                    })?,
-                ));
+                b = b
+                    .set_max_results(
+                        ::std::option::Option::Some(
+                            ::stsgen_runtime::types::wire::parse_i32(text.as_str())
+                                .map_err(|_| invalid(
+                                    &flag,
+                                    ::std::option::Option::Some(text.as_str()),
+                                    "32-bit integer",
+                                ))?,
+                        ),
+                    );
             }
             "--next-token" => {
                 if b.get_next_token().is_some() {
@@ -269,12 +281,15 @@ fn op_list_accounts(
                 let text = single(&flag, values)?;
                 b = b.set_next_token(::std::option::Option::Some(text));
             }
-            _ => globals.set(
-                PROGRAM.name,
-                ::std::option::Option::Some(OPERATION),
-                &flag,
-                values,
-            )?,
+            _ => {
+                globals
+                    .set(
+                        PROGRAM.name,
+                        ::std::option::Option::Some(OPERATION),
+                        &flag,
+                        values,
+                    )?
+            }
         }
     }
     require(
@@ -282,25 +297,19 @@ fn op_list_accounts(
         OPERATION,
         &[(b.get_access_token().is_some(), "--access-token")],
     )?;
-    let input = b.build().map_err(|e| {
-        invalid_input(
+    let input = b
+        .build()
+        .map_err(|e| invalid_input(
             e,
             &[
                 ("accessToken", "--access-token"),
                 ("maxResults", "--max-results"),
                 ("nextToken", "--next-token"),
             ],
-        )
-    })?;
+        ))?;
     let config = cx.config(&globals)?;
     let client = client(&config)?;
-    cx.send(
-        2usize,
-        &globals,
-        &config,
-        client.send(input),
-        write_output_list_accounts,
-    )
+    cx.send(2usize, &globals, &config, client.send(input), write_output_list_accounts)
 }
 /// `logout`: `Logout`.
 fn op_logout(
@@ -319,12 +328,15 @@ fn op_logout(
                 let text = single(&flag, values)?;
                 b = b.set_access_token(::std::option::Option::Some(text));
             }
-            _ => globals.set(
-                PROGRAM.name,
-                ::std::option::Option::Some(OPERATION),
-                &flag,
-                values,
-            )?,
+            _ => {
+                globals
+                    .set(
+                        PROGRAM.name,
+                        ::std::option::Option::Some(OPERATION),
+                        &flag,
+                        values,
+                    )?
+            }
         }
     }
     require(
@@ -462,7 +474,10 @@ fn write_shape_role_credentials(
     w.end_object();
 }
 /// Writes a `RoleInfo` as a JSON object.
-fn write_shape_role_info(w: &mut ::stsgen_runtime::json::JsonWriter, v: &sso::types::RoleInfo) {
+fn write_shape_role_info(
+    w: &mut ::stsgen_runtime::json::JsonWriter,
+    v: &sso::types::RoleInfo,
+) {
     w.begin_object();
     {
         if let ::std::option::Option::Some(v) = v.account_id() {

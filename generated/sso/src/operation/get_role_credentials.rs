@@ -101,7 +101,9 @@ impl GetRoleCredentialsOutput {
         builders::GetRoleCredentialsOutputBuilder::default()
     }
     /// The credentials for the role that is assigned to the user.
-    pub fn role_credentials(&self) -> ::std::option::Option<&crate::types::RoleCredentials> {
+    pub fn role_credentials(
+        &self,
+    ) -> ::std::option::Option<&crate::types::RoleCredentials> {
         self.role_credentials.as_ref()
     }
     /// Checks every modeled constraint (lengths, ranges, patterns), recursively.
@@ -158,7 +160,11 @@ impl GetRoleCredentialsError {
                     crate::types::error::ResourceNotFoundException::from_meta(meta),
                 )
             }
-            _ => GetRoleCredentialsError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
+            _ => {
+                GetRoleCredentialsError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     }
     /// Code, message, type, request id and HTTP status.
@@ -201,8 +207,10 @@ impl GetRoleCredentialsError {
     /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
     /// and errors the model marks retryable (the client's retry policy uses the same rule).
     pub fn is_retryable(&self) -> bool {
-        ::stsgen_runtime::client::retry::is_retryable_code(self.code(), self.meta().http_status())
-            || self.is_modeled_retryable()
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
     }
     /// Whether this is the `InvalidRequestException` error.
     pub fn is_invalid_request_exception(&self) -> bool {
@@ -228,9 +236,7 @@ impl GetRoleCredentialsError {
 impl ::std::fmt::Display for GetRoleCredentialsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f,
-            "{} failed: {}",
-            Self::OPERATION_NAME,
+            f, "{} failed: {}", Self::OPERATION_NAME,
             ::stsgen_runtime::error::Escaped(self.code())
         )?;
         if let ::std::option::Option::Some(m) = self.message() {
@@ -245,10 +251,18 @@ impl ::std::fmt::Display for GetRoleCredentialsError {
 impl ::std::error::Error for GetRoleCredentialsError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            GetRoleCredentialsError::InvalidRequestException(e) => ::std::option::Option::Some(e),
-            GetRoleCredentialsError::UnauthorizedException(e) => ::std::option::Option::Some(e),
-            GetRoleCredentialsError::TooManyRequestsException(e) => ::std::option::Option::Some(e),
-            GetRoleCredentialsError::ResourceNotFoundException(e) => ::std::option::Option::Some(e),
+            GetRoleCredentialsError::InvalidRequestException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            GetRoleCredentialsError::UnauthorizedException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            GetRoleCredentialsError::TooManyRequestsException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            GetRoleCredentialsError::ResourceNotFoundException(e) => {
+                ::std::option::Option::Some(e)
+            }
             GetRoleCredentialsError::Unhandled(e) => ::std::option::Option::Some(e),
         }
     }
@@ -271,8 +285,9 @@ pub fn request(
     ::stsgen_runtime::http::Request<::std::vec::Vec<u8>>,
     ::stsgen_runtime::BuildError,
 > {
-    let mut b =
-        ::stsgen_runtime::protocol::rest_json::RequestBuilder::new("GetRoleCredentialsRequest");
+    let mut b = ::stsgen_runtime::protocol::rest_json::RequestBuilder::new(
+        "GetRoleCredentialsRequest",
+    );
     b.literal("/federation/credentials");
     {
         let value = &input.account_id;
@@ -304,19 +319,21 @@ pub fn parse_output(
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
 ) -> ::std::result::Result<GetRoleCredentialsOutput, ::stsgen_runtime::ParseError> {
-    let mut f_role_credentials: ::std::option::Option<crate::types::RoleCredentials> =
-        ::std::option::Option::None;
+    let mut f_role_credentials: ::std::option::Option<crate::types::RoleCredentials> = ::std::option::Option::None;
     let document = ::stsgen_runtime::protocol::aws_json::reader::parse_body(body)?;
     let v = &document;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "GetRoleCredentialsResponse", "")?
-    {
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "GetRoleCredentialsResponse",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
         if matches!(key.as_str(), "roleCredentials") {
-            f_role_credentials =
-                ::std::option::Option::Some(crate::protocol::de::de_role_credentials(value)?);
+            f_role_credentials = ::std::option::Option::Some(
+                crate::protocol::de::de_role_credentials(value)?,
+            );
         }
     }
     Ok(GetRoleCredentialsOutput {
@@ -335,8 +352,11 @@ pub fn parse_error(
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
 ) -> ::std::result::Result<GetRoleCredentialsError, ::stsgen_runtime::ParseError> {
-    let (meta, doc) =
-        ::stsgen_runtime::protocol::rest_json::parse_error_metadata(status, headers, body)?;
+    let (meta, doc) = ::stsgen_runtime::protocol::rest_json::parse_error_metadata(
+        status,
+        headers,
+        body,
+    )?;
     Ok({
         match meta.code() {
             crate::types::error::InvalidRequestException::CODE => {
@@ -375,7 +395,11 @@ pub fn parse_error(
                 }
                 GetRoleCredentialsError::ResourceNotFoundException(e)
             }
-            _ => GetRoleCredentialsError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
+            _ => {
+                GetRoleCredentialsError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     })
 }
@@ -411,7 +435,10 @@ impl GetRoleCredentialsInput {
         &self,
         config: &crate::client::Config,
     ) -> ::std::result::Result<
-        ::stsgen_runtime::client::OperationCall<GetRoleCredentialsOutput, GetRoleCredentialsError>,
+        ::stsgen_runtime::client::OperationCall<
+            GetRoleCredentialsOutput,
+            GetRoleCredentialsError,
+        >,
         ::stsgen_runtime::error::SdkError<GetRoleCredentialsError>,
     > {
         self.validate()?;
@@ -519,21 +546,29 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::GetRoleCredentialsInput, ::stsgen_runtime::BuildError>
-        {
+        ) -> ::std::result::Result<
+            super::GetRoleCredentialsInput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::GetRoleCredentialsInput {
-                access_token: self.access_token.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing(
+                access_token: self
+                    .access_token
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                         "GetRoleCredentialsRequest",
                         "accessToken",
-                    )
-                })?,
-                account_id: self.account_id.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing("GetRoleCredentialsRequest", "accountId")
-                })?,
-                role_name: self.role_name.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing("GetRoleCredentialsRequest", "roleName")
-                })?,
+                    ))?,
+                account_id: self
+                    .account_id
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "GetRoleCredentialsRequest",
+                        "accountId",
+                    ))?,
+                role_name: self
+                    .role_name
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "GetRoleCredentialsRequest",
+                        "roleName",
+                    ))?,
             };
             value.validate()?;
             Ok(value)
@@ -555,7 +590,9 @@ pub mod builders {
     #[derive(Clone, Default, PartialEq, Debug)]
     #[non_exhaustive]
     pub struct GetRoleCredentialsOutputBuilder {
-        pub(crate) role_credentials: ::std::option::Option<crate::types::RoleCredentials>,
+        pub(crate) role_credentials: ::std::option::Option<
+            crate::types::RoleCredentials,
+        >,
         pub(crate) _request_id: ::std::option::Option<::std::string::String>,
     }
     impl GetRoleCredentialsOutputBuilder {
@@ -595,8 +632,10 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::GetRoleCredentialsOutput, ::stsgen_runtime::BuildError>
-        {
+        ) -> ::std::result::Result<
+            super::GetRoleCredentialsOutput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::GetRoleCredentialsOutput {
                 role_credentials: self.role_credentials,
                 _request_id: self._request_id,

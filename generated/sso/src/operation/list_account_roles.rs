@@ -72,7 +72,11 @@ impl ListAccountRolesInput {
     /// The first violated constraint, naming the member and the limit.
     pub fn validate(&self) -> ::std::result::Result<(), ::stsgen_runtime::BuildError> {
         if let ::std::option::Option::Some(v) = &self.max_results {
-            crate::constraints::max_result_type("ListAccountRolesRequest", "maxResults", v)?;
+            crate::constraints::max_result_type(
+                "ListAccountRolesRequest",
+                "maxResults",
+                v,
+            )?;
         }
         Ok(())
     }
@@ -172,7 +176,11 @@ impl ListAccountRolesError {
                     crate::types::error::ResourceNotFoundException::from_meta(meta),
                 )
             }
-            _ => ListAccountRolesError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
+            _ => {
+                ListAccountRolesError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     }
     /// Code, message, type, request id and HTTP status.
@@ -215,8 +223,10 @@ impl ListAccountRolesError {
     /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
     /// and errors the model marks retryable (the client's retry policy uses the same rule).
     pub fn is_retryable(&self) -> bool {
-        ::stsgen_runtime::client::retry::is_retryable_code(self.code(), self.meta().http_status())
-            || self.is_modeled_retryable()
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
     }
     /// Whether this is the `InvalidRequestException` error.
     pub fn is_invalid_request_exception(&self) -> bool {
@@ -242,9 +252,7 @@ impl ListAccountRolesError {
 impl ::std::fmt::Display for ListAccountRolesError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f,
-            "{} failed: {}",
-            Self::OPERATION_NAME,
+            f, "{} failed: {}", Self::OPERATION_NAME,
             ::stsgen_runtime::error::Escaped(self.code())
         )?;
         if let ::std::option::Option::Some(m) = self.message() {
@@ -259,10 +267,18 @@ impl ::std::fmt::Display for ListAccountRolesError {
 impl ::std::error::Error for ListAccountRolesError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            ListAccountRolesError::InvalidRequestException(e) => ::std::option::Option::Some(e),
-            ListAccountRolesError::UnauthorizedException(e) => ::std::option::Option::Some(e),
-            ListAccountRolesError::TooManyRequestsException(e) => ::std::option::Option::Some(e),
-            ListAccountRolesError::ResourceNotFoundException(e) => ::std::option::Option::Some(e),
+            ListAccountRolesError::InvalidRequestException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            ListAccountRolesError::UnauthorizedException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            ListAccountRolesError::TooManyRequestsException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            ListAccountRolesError::ResourceNotFoundException(e) => {
+                ::std::option::Option::Some(e)
+            }
             ListAccountRolesError::Unhandled(e) => ::std::option::Option::Some(e),
         }
     }
@@ -285,8 +301,9 @@ pub fn request(
     ::stsgen_runtime::http::Request<::std::vec::Vec<u8>>,
     ::stsgen_runtime::BuildError,
 > {
-    let mut b =
-        ::stsgen_runtime::protocol::rest_json::RequestBuilder::new("ListAccountRolesRequest");
+    let mut b = ::stsgen_runtime::protocol::rest_json::RequestBuilder::new(
+        "ListAccountRolesRequest",
+    );
     b.literal("/assignment/roles");
     {
         let value = &input.account_id;
@@ -320,15 +337,17 @@ pub fn parse_output(
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
 ) -> ::std::result::Result<ListAccountRolesOutput, ::stsgen_runtime::ParseError> {
-    let mut f_next_token: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
-    let mut f_role_list: ::std::option::Option<::std::vec::Vec<crate::types::RoleInfo>> =
-        ::std::option::Option::None;
+    let mut f_next_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    let mut f_role_list: ::std::option::Option<
+        ::std::vec::Vec<crate::types::RoleInfo>,
+    > = ::std::option::Option::None;
     let document = ::stsgen_runtime::protocol::aws_json::reader::parse_body(body)?;
     let v = &document;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "ListAccountRolesResponse", "")?
-    {
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "ListAccountRolesResponse",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
@@ -343,8 +362,9 @@ pub fn parse_output(
                 );
             }
             "roleList" => {
-                f_role_list =
-                    ::std::option::Option::Some(crate::protocol::de::de_role_list_type(value)?);
+                f_role_list = ::std::option::Option::Some(
+                    crate::protocol::de::de_role_list_type(value)?,
+                );
             }
             _ => {}
         }
@@ -366,8 +386,11 @@ pub fn parse_error(
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
 ) -> ::std::result::Result<ListAccountRolesError, ::stsgen_runtime::ParseError> {
-    let (meta, doc) =
-        ::stsgen_runtime::protocol::rest_json::parse_error_metadata(status, headers, body)?;
+    let (meta, doc) = ::stsgen_runtime::protocol::rest_json::parse_error_metadata(
+        status,
+        headers,
+        body,
+    )?;
     Ok({
         match meta.code() {
             crate::types::error::InvalidRequestException::CODE => {
@@ -406,7 +429,11 @@ pub fn parse_error(
                 }
                 ListAccountRolesError::ResourceNotFoundException(e)
             }
-            _ => ListAccountRolesError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
+            _ => {
+                ListAccountRolesError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     })
 }
@@ -442,7 +469,10 @@ impl ListAccountRolesInput {
         &self,
         config: &crate::client::Config,
     ) -> ::std::result::Result<
-        ::stsgen_runtime::client::OperationCall<ListAccountRolesOutput, ListAccountRolesError>,
+        ::stsgen_runtime::client::OperationCall<
+            ListAccountRolesOutput,
+            ListAccountRolesError,
+        >,
         ::stsgen_runtime::error::SdkError<ListAccountRolesError>,
     > {
         self.validate()?;
@@ -563,15 +593,23 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::ListAccountRolesInput, ::stsgen_runtime::BuildError>
-        {
+        ) -> ::std::result::Result<
+            super::ListAccountRolesInput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::ListAccountRolesInput {
-                access_token: self.access_token.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing("ListAccountRolesRequest", "accessToken")
-                })?,
-                account_id: self.account_id.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing("ListAccountRolesRequest", "accountId")
-                })?,
+                access_token: self
+                    .access_token
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "ListAccountRolesRequest",
+                        "accessToken",
+                    ))?,
+                account_id: self
+                    .account_id
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "ListAccountRolesRequest",
+                        "accountId",
+                    ))?,
                 max_results: self.max_results,
                 next_token: self.next_token,
             };
@@ -597,7 +635,9 @@ pub mod builders {
     #[non_exhaustive]
     pub struct ListAccountRolesOutputBuilder {
         pub(crate) next_token: ::std::option::Option<::std::string::String>,
-        pub(crate) role_list: ::std::option::Option<::std::vec::Vec<crate::types::RoleInfo>>,
+        pub(crate) role_list: ::std::option::Option<
+            ::std::vec::Vec<crate::types::RoleInfo>,
+        >,
         pub(crate) _request_id: ::std::option::Option<::std::string::String>,
     }
     impl ListAccountRolesOutputBuilder {
@@ -628,9 +668,7 @@ pub mod builders {
             mut self,
             item: impl ::std::convert::Into<crate::types::RoleInfo>,
         ) -> Self {
-            self.role_list
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.role_list.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears `roleList`.
@@ -661,8 +699,10 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::ListAccountRolesOutput, ::stsgen_runtime::BuildError>
-        {
+        ) -> ::std::result::Result<
+            super::ListAccountRolesOutput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::ListAccountRolesOutput {
                 next_token: self.next_token,
                 role_list: self.role_list,

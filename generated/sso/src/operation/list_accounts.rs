@@ -84,7 +84,9 @@ impl ::std::fmt::Debug for ListAccountsInput {
 #[non_exhaustive]
 pub struct ListAccountsOutput {
     /// A paginated response with the list of account information and the next token if more results are available.
-    pub(crate) account_list: ::std::option::Option<::std::vec::Vec<crate::types::AccountInfo>>,
+    pub(crate) account_list: ::std::option::Option<
+        ::std::vec::Vec<crate::types::AccountInfo>,
+    >,
     /// The page token client that is used to retrieve the list of accounts.
     pub(crate) next_token: ::std::option::Option<::std::string::String>,
     /// The request id of the response this output was read from.
@@ -113,7 +115,11 @@ impl ListAccountsOutput {
     /// The first violated constraint, naming the member and the limit.
     pub fn validate(&self) -> ::std::result::Result<(), ::stsgen_runtime::BuildError> {
         if let ::std::option::Option::Some(v) = &self.account_list {
-            crate::constraints::account_list_type("ListAccountsResponse", "accountList", v)?;
+            crate::constraints::account_list_type(
+                "ListAccountsResponse",
+                "accountList",
+                v,
+            )?;
         }
         Ok(())
     }
@@ -164,7 +170,9 @@ impl ListAccountsError {
                     crate::types::error::ResourceNotFoundException::from_meta(meta),
                 )
             }
-            _ => ListAccountsError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
+            _ => {
+                ListAccountsError::Unhandled(::stsgen_runtime::UnhandledError::new(meta))
+            }
         }
     }
     /// Code, message, type, request id and HTTP status.
@@ -207,8 +215,10 @@ impl ListAccountsError {
     /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
     /// and errors the model marks retryable (the client's retry policy uses the same rule).
     pub fn is_retryable(&self) -> bool {
-        ::stsgen_runtime::client::retry::is_retryable_code(self.code(), self.meta().http_status())
-            || self.is_modeled_retryable()
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
     }
     /// Whether this is the `InvalidRequestException` error.
     pub fn is_invalid_request_exception(&self) -> bool {
@@ -234,9 +244,7 @@ impl ListAccountsError {
 impl ::std::fmt::Display for ListAccountsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f,
-            "{} failed: {}",
-            Self::OPERATION_NAME,
+            f, "{} failed: {}", Self::OPERATION_NAME,
             ::stsgen_runtime::error::Escaped(self.code())
         )?;
         if let ::std::option::Option::Some(m) = self.message() {
@@ -251,10 +259,16 @@ impl ::std::fmt::Display for ListAccountsError {
 impl ::std::error::Error for ListAccountsError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            ListAccountsError::InvalidRequestException(e) => ::std::option::Option::Some(e),
+            ListAccountsError::InvalidRequestException(e) => {
+                ::std::option::Option::Some(e)
+            }
             ListAccountsError::UnauthorizedException(e) => ::std::option::Option::Some(e),
-            ListAccountsError::TooManyRequestsException(e) => ::std::option::Option::Some(e),
-            ListAccountsError::ResourceNotFoundException(e) => ::std::option::Option::Some(e),
+            ListAccountsError::TooManyRequestsException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            ListAccountsError::ResourceNotFoundException(e) => {
+                ::std::option::Option::Some(e)
+            }
             ListAccountsError::Unhandled(e) => ::std::option::Option::Some(e),
         }
     }
@@ -277,7 +291,9 @@ pub fn request(
     ::stsgen_runtime::http::Request<::std::vec::Vec<u8>>,
     ::stsgen_runtime::BuildError,
 > {
-    let mut b = ::stsgen_runtime::protocol::rest_json::RequestBuilder::new("ListAccountsRequest");
+    let mut b = ::stsgen_runtime::protocol::rest_json::RequestBuilder::new(
+        "ListAccountsRequest",
+    );
     b.literal("/assignment/accounts");
     if let ::std::option::Option::Some(value) = &input.max_results {
         b.query("max_result", &::std::string::ToString::to_string(value));
@@ -307,22 +323,25 @@ pub fn parse_output(
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
 ) -> ::std::result::Result<ListAccountsOutput, ::stsgen_runtime::ParseError> {
-    let mut f_account_list: ::std::option::Option<::std::vec::Vec<crate::types::AccountInfo>> =
-        ::std::option::Option::None;
-    let mut f_next_token: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+    let mut f_account_list: ::std::option::Option<
+        ::std::vec::Vec<crate::types::AccountInfo>,
+    > = ::std::option::Option::None;
+    let mut f_next_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let document = ::stsgen_runtime::protocol::aws_json::reader::parse_body(body)?;
     let v = &document;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "ListAccountsResponse", "")?
-    {
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "ListAccountsResponse",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
         match key.as_str() {
             "accountList" => {
-                f_account_list =
-                    ::std::option::Option::Some(crate::protocol::de::de_account_list_type(value)?);
+                f_account_list = ::std::option::Option::Some(
+                    crate::protocol::de::de_account_list_type(value)?,
+                );
             }
             "nextToken" => {
                 f_next_token = ::std::option::Option::Some(
@@ -353,8 +372,11 @@ pub fn parse_error(
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
 ) -> ::std::result::Result<ListAccountsError, ::stsgen_runtime::ParseError> {
-    let (meta, doc) =
-        ::stsgen_runtime::protocol::rest_json::parse_error_metadata(status, headers, body)?;
+    let (meta, doc) = ::stsgen_runtime::protocol::rest_json::parse_error_metadata(
+        status,
+        headers,
+        body,
+    )?;
     Ok({
         match meta.code() {
             crate::types::error::InvalidRequestException::CODE => {
@@ -393,7 +415,9 @@ pub fn parse_error(
                 }
                 ListAccountsError::ResourceNotFoundException(e)
             }
-            _ => ListAccountsError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
+            _ => {
+                ListAccountsError::Unhandled(::stsgen_runtime::UnhandledError::new(meta))
+            }
         }
     })
 }
@@ -527,11 +551,17 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::ListAccountsInput, ::stsgen_runtime::BuildError> {
+        ) -> ::std::result::Result<
+            super::ListAccountsInput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::ListAccountsInput {
-                access_token: self.access_token.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing("ListAccountsRequest", "accessToken")
-                })?,
+                access_token: self
+                    .access_token
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "ListAccountsRequest",
+                        "accessToken",
+                    ))?,
                 max_results: self.max_results,
                 next_token: self.next_token,
             };
@@ -555,7 +585,9 @@ pub mod builders {
     #[derive(Clone, Default, PartialEq, Debug)]
     #[non_exhaustive]
     pub struct ListAccountsOutputBuilder {
-        pub(crate) account_list: ::std::option::Option<::std::vec::Vec<crate::types::AccountInfo>>,
+        pub(crate) account_list: ::std::option::Option<
+            ::std::vec::Vec<crate::types::AccountInfo>,
+        >,
         pub(crate) next_token: ::std::option::Option<::std::string::String>,
         pub(crate) _request_id: ::std::option::Option<::std::string::String>,
     }
@@ -567,9 +599,7 @@ pub mod builders {
             mut self,
             item: impl ::std::convert::Into<crate::types::AccountInfo>,
         ) -> Self {
-            self.account_list
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.account_list.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears `accountList`.
@@ -620,8 +650,10 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::ListAccountsOutput, ::stsgen_runtime::BuildError>
-        {
+        ) -> ::std::result::Result<
+            super::ListAccountsOutput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::ListAccountsOutput {
                 account_list: self.account_list,
                 next_token: self.next_token,

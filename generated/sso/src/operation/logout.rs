@@ -115,9 +115,11 @@ impl LogoutError {
                     crate::types::error::InvalidRequestException::from_meta(meta),
                 )
             }
-            crate::types::error::UnauthorizedException::CODE => LogoutError::UnauthorizedException(
-                crate::types::error::UnauthorizedException::from_meta(meta),
-            ),
+            crate::types::error::UnauthorizedException::CODE => {
+                LogoutError::UnauthorizedException(
+                    crate::types::error::UnauthorizedException::from_meta(meta),
+                )
+            }
             crate::types::error::TooManyRequestsException::CODE => {
                 LogoutError::TooManyRequestsException(
                     crate::types::error::TooManyRequestsException::from_meta(meta),
@@ -162,8 +164,10 @@ impl LogoutError {
     /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
     /// and errors the model marks retryable (the client's retry policy uses the same rule).
     pub fn is_retryable(&self) -> bool {
-        ::stsgen_runtime::client::retry::is_retryable_code(self.code(), self.meta().http_status())
-            || self.is_modeled_retryable()
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
     }
     /// Whether this is the `InvalidRequestException` error.
     pub fn is_invalid_request_exception(&self) -> bool {
@@ -185,9 +189,7 @@ impl LogoutError {
 impl ::std::fmt::Display for LogoutError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f,
-            "{} failed: {}",
-            Self::OPERATION_NAME,
+            f, "{} failed: {}", Self::OPERATION_NAME,
             ::stsgen_runtime::error::Escaped(self.code())
         )?;
         if let ::std::option::Option::Some(m) = self.message() {
@@ -227,7 +229,9 @@ pub fn request(
     ::stsgen_runtime::http::Request<::std::vec::Vec<u8>>,
     ::stsgen_runtime::BuildError,
 > {
-    let mut b = ::stsgen_runtime::protocol::rest_json::RequestBuilder::new("LogoutRequest");
+    let mut b = ::stsgen_runtime::protocol::rest_json::RequestBuilder::new(
+        "LogoutRequest",
+    );
     b.literal("/logout");
     {
         let value = &input.access_token;
@@ -265,8 +269,11 @@ pub fn parse_error(
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
 ) -> ::std::result::Result<LogoutError, ::stsgen_runtime::ParseError> {
-    let (meta, doc) =
-        ::stsgen_runtime::protocol::rest_json::parse_error_metadata(status, headers, body)?;
+    let (meta, doc) = ::stsgen_runtime::protocol::rest_json::parse_error_metadata(
+        status,
+        headers,
+        body,
+    )?;
     Ok({
         match meta.code() {
             crate::types::error::InvalidRequestException::CODE => {
@@ -307,7 +314,10 @@ impl crate::client::OperationInput for LogoutInput {
     async fn invoke(
         self,
         client: &crate::client::Client,
-    ) -> ::std::result::Result<LogoutOutput, ::stsgen_runtime::error::SdkError<LogoutError>> {
+    ) -> ::std::result::Result<
+        LogoutOutput,
+        ::stsgen_runtime::error::SdkError<LogoutError>,
+    > {
         let call = self.call(client.config())?;
         client._invoke(call).await
     }
@@ -315,7 +325,10 @@ impl crate::client::OperationInput for LogoutInput {
     fn invoke_blocking(
         self,
         client: &crate::blocking::Client,
-    ) -> ::std::result::Result<LogoutOutput, ::stsgen_runtime::error::SdkError<LogoutError>> {
+    ) -> ::std::result::Result<
+        LogoutOutput,
+        ::stsgen_runtime::error::SdkError<LogoutError>,
+    > {
         let call = self.call(client.config())?;
         client._invoke(call)
     }
@@ -390,9 +403,12 @@ pub mod builders {
             self,
         ) -> ::std::result::Result<super::LogoutInput, ::stsgen_runtime::BuildError> {
             let value = super::LogoutInput {
-                access_token: self.access_token.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing("LogoutRequest", "accessToken")
-                })?,
+                access_token: self
+                    .access_token
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "LogoutRequest",
+                        "accessToken",
+                    ))?,
             };
             value.validate()?;
             Ok(value)

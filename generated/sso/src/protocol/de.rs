@@ -6,14 +6,14 @@
 pub(crate) fn de_account_info(
     v: &::stsgen_runtime::json::JsonValue,
 ) -> ::std::result::Result<crate::types::AccountInfo, ::stsgen_runtime::ParseError> {
-    let mut f_account_id: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
-    let mut f_account_name: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
-    let mut f_email_address: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
-    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(v, "AccountInfo", "")?
-    {
+    let mut f_account_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    let mut f_account_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    let mut f_email_address: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "AccountInfo",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
@@ -57,10 +57,15 @@ pub(crate) fn de_account_info(
 /// Reads a `AccountListType`.
 pub(crate) fn de_account_list_type(
     v: &::stsgen_runtime::json::JsonValue,
-) -> ::std::result::Result<::std::vec::Vec<crate::types::AccountInfo>, ::stsgen_runtime::ParseError>
-{
-    let items =
-        ::stsgen_runtime::protocol::aws_json::reader::array(v, "AccountListType", "member")?;
+) -> ::std::result::Result<
+    ::std::vec::Vec<crate::types::AccountInfo>,
+    ::stsgen_runtime::ParseError,
+> {
+    let items = ::stsgen_runtime::protocol::aws_json::reader::array(
+        v,
+        "AccountListType",
+        "member",
+    )?;
     let mut out = ::std::vec::Vec::with_capacity(items.len());
     for item in items {
         if matches!(item, ::stsgen_runtime::json::JsonValue::Null) {
@@ -73,22 +78,27 @@ pub(crate) fn de_account_list_type(
 /// Reads a `InvalidRequestException`.
 pub(crate) fn de_invalid_request_exception(
     v: &::stsgen_runtime::json::JsonValue,
-) -> ::std::result::Result<crate::types::error::InvalidRequestException, ::stsgen_runtime::ParseError>
-{
+) -> ::std::result::Result<
+    crate::types::error::InvalidRequestException,
+    ::stsgen_runtime::ParseError,
+> {
     let mut f_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "InvalidRequestException", "")?
-    {
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "InvalidRequestException",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
         if matches!(key.as_str(), "message" | "Message") {
-            f_message =
-                ::std::option::Option::Some(::stsgen_runtime::protocol::aws_json::reader::string(
+            f_message = ::std::option::Option::Some(
+                ::stsgen_runtime::protocol::aws_json::reader::string(
                     value,
                     "InvalidRequestException",
                     "message",
-                )?);
+                )?,
+            );
         }
     }
     Ok(crate::types::error::InvalidRequestException {
@@ -104,19 +114,22 @@ pub(crate) fn de_resource_not_found_exception(
     ::stsgen_runtime::ParseError,
 > {
     let mut f_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "ResourceNotFoundException", "")?
-    {
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "ResourceNotFoundException",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
         if matches!(key.as_str(), "message" | "Message") {
-            f_message =
-                ::std::option::Option::Some(::stsgen_runtime::protocol::aws_json::reader::string(
+            f_message = ::std::option::Option::Some(
+                ::stsgen_runtime::protocol::aws_json::reader::string(
                     value,
                     "ResourceNotFoundException",
                     "message",
-                )?);
+                )?,
+            );
         }
     }
     Ok(crate::types::error::ResourceNotFoundException {
@@ -128,16 +141,15 @@ pub(crate) fn de_resource_not_found_exception(
 pub(crate) fn de_role_credentials(
     v: &::stsgen_runtime::json::JsonValue,
 ) -> ::std::result::Result<crate::types::RoleCredentials, ::stsgen_runtime::ParseError> {
-    let mut f_access_key_id: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+    let mut f_access_key_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let mut f_expiration: ::std::option::Option<i64> = ::std::option::Option::None;
-    let mut f_secret_access_key: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
-    let mut f_session_token: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "RoleCredentials", "")?
-    {
+    let mut f_secret_access_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    let mut f_session_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "RoleCredentials",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
@@ -152,12 +164,13 @@ pub(crate) fn de_role_credentials(
                 );
             }
             "expiration" => {
-                f_expiration =
-                    ::std::option::Option::Some(::stsgen_runtime::protocol::aws_json::reader::i64(
+                f_expiration = ::std::option::Option::Some(
+                    ::stsgen_runtime::protocol::aws_json::reader::i64(
                         value,
                         "RoleCredentials",
                         "expiration",
-                    )?);
+                    )?,
+                );
             }
             "secretAccessKey" => {
                 f_secret_access_key = ::std::option::Option::Some(
@@ -191,10 +204,13 @@ pub(crate) fn de_role_credentials(
 pub(crate) fn de_role_info(
     v: &::stsgen_runtime::json::JsonValue,
 ) -> ::std::result::Result<crate::types::RoleInfo, ::stsgen_runtime::ParseError> {
-    let mut f_account_id: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+    let mut f_account_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let mut f_role_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(v, "RoleInfo", "")? {
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "RoleInfo",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
@@ -211,7 +227,9 @@ pub(crate) fn de_role_info(
             "roleName" => {
                 f_role_name = ::std::option::Option::Some(
                     ::stsgen_runtime::protocol::aws_json::reader::string(
-                        value, "RoleInfo", "roleName",
+                        value,
+                        "RoleInfo",
+                        "roleName",
                     )?,
                 );
             }
@@ -226,8 +244,15 @@ pub(crate) fn de_role_info(
 /// Reads a `RoleListType`.
 pub(crate) fn de_role_list_type(
     v: &::stsgen_runtime::json::JsonValue,
-) -> ::std::result::Result<::std::vec::Vec<crate::types::RoleInfo>, ::stsgen_runtime::ParseError> {
-    let items = ::stsgen_runtime::protocol::aws_json::reader::array(v, "RoleListType", "member")?;
+) -> ::std::result::Result<
+    ::std::vec::Vec<crate::types::RoleInfo>,
+    ::stsgen_runtime::ParseError,
+> {
+    let items = ::stsgen_runtime::protocol::aws_json::reader::array(
+        v,
+        "RoleListType",
+        "member",
+    )?;
     let mut out = ::std::vec::Vec::with_capacity(items.len());
     for item in items {
         if matches!(item, ::stsgen_runtime::json::JsonValue::Null) {
@@ -245,19 +270,22 @@ pub(crate) fn de_too_many_requests_exception(
     ::stsgen_runtime::ParseError,
 > {
     let mut f_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "TooManyRequestsException", "")?
-    {
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "TooManyRequestsException",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
         if matches!(key.as_str(), "message" | "Message") {
-            f_message =
-                ::std::option::Option::Some(::stsgen_runtime::protocol::aws_json::reader::string(
+            f_message = ::std::option::Option::Some(
+                ::stsgen_runtime::protocol::aws_json::reader::string(
                     value,
                     "TooManyRequestsException",
                     "message",
-                )?);
+                )?,
+            );
         }
     }
     Ok(crate::types::error::TooManyRequestsException {
@@ -268,22 +296,27 @@ pub(crate) fn de_too_many_requests_exception(
 /// Reads a `UnauthorizedException`.
 pub(crate) fn de_unauthorized_exception(
     v: &::stsgen_runtime::json::JsonValue,
-) -> ::std::result::Result<crate::types::error::UnauthorizedException, ::stsgen_runtime::ParseError>
-{
+) -> ::std::result::Result<
+    crate::types::error::UnauthorizedException,
+    ::stsgen_runtime::ParseError,
+> {
     let mut f_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "UnauthorizedException", "")?
-    {
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "UnauthorizedException",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
         if matches!(key.as_str(), "message" | "Message") {
-            f_message =
-                ::std::option::Option::Some(::stsgen_runtime::protocol::aws_json::reader::string(
+            f_message = ::std::option::Option::Some(
+                ::stsgen_runtime::protocol::aws_json::reader::string(
                     value,
                     "UnauthorizedException",
                     "message",
-                )?);
+                )?,
+            );
         }
     }
     Ok(crate::types::error::UnauthorizedException {

@@ -11,12 +11,18 @@ pub struct AccountInfoBuilder {
 }
 impl AccountInfoBuilder {
     /// The identifier of the AWS account that is assigned to the user.
-    pub fn account_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn account_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.account_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `accountId`.
-    pub fn set_account_id(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_account_id(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.account_id = value;
         self
     }
@@ -25,12 +31,18 @@ impl AccountInfoBuilder {
         &self.account_id
     }
     /// The display name of the AWS account that is assigned to the user.
-    pub fn account_name(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn account_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.account_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `accountName`.
-    pub fn set_account_name(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_account_name(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.account_name = value;
         self
     }
@@ -137,7 +149,9 @@ impl RoleCredentialsBuilder {
         self
     }
     /// The value set for `secretAccessKey`, if any.
-    pub fn get_secret_access_key(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_secret_access_key(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
         &self.secret_access_key
     }
     /// The token used for temporary credentials. For more information, see [Using Temporary Security Credentials to Request Access to AWS Resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_use-resources.html) in the *AWS IAM User Guide*.
@@ -168,7 +182,10 @@ impl RoleCredentialsBuilder {
     /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
     pub fn build(
         self,
-    ) -> ::std::result::Result<crate::types::RoleCredentials, ::stsgen_runtime::BuildError> {
+    ) -> ::std::result::Result<
+        crate::types::RoleCredentials,
+        ::stsgen_runtime::BuildError,
+    > {
         let value = crate::types::RoleCredentials {
             access_key_id: self.access_key_id,
             expiration: self.expiration,
@@ -204,12 +221,18 @@ pub struct RoleInfoBuilder {
 }
 impl RoleInfoBuilder {
     /// The identifier of the AWS account assigned to the user.
-    pub fn account_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn account_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.account_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `accountId`.
-    pub fn set_account_id(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_account_id(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.account_id = value;
         self
     }
@@ -218,12 +241,18 @@ impl RoleInfoBuilder {
         &self.account_id
     }
     /// The friendly name of the role that is assigned to the user.
-    pub fn role_name(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn role_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.role_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `roleName`.
-    pub fn set_role_name(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_role_name(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.role_name = value;
         self
     }

@@ -15,7 +15,9 @@ impl InvalidRequestException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "InvalidRequestException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        400u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -45,7 +47,11 @@ impl InvalidRequestException {
 impl ::std::fmt::Display for InvalidRequestException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
+        if let ::std::option::Option::Some(m) = self
+            .message
+            .as_deref()
+            .or(self.meta.message())
+        {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -71,7 +77,9 @@ impl ResourceNotFoundException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "ResourceNotFoundException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(404u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        404u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -101,7 +109,11 @@ impl ResourceNotFoundException {
 impl ::std::fmt::Display for ResourceNotFoundException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
+        if let ::std::option::Option::Some(m) = self
+            .message
+            .as_deref()
+            .or(self.meta.message())
+        {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -127,7 +139,9 @@ impl TooManyRequestsException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "TooManyRequestsException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(429u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        429u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -157,7 +171,11 @@ impl TooManyRequestsException {
 impl ::std::fmt::Display for TooManyRequestsException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
+        if let ::std::option::Option::Some(m) = self
+            .message
+            .as_deref()
+            .or(self.meta.message())
+        {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -183,7 +201,9 @@ impl UnauthorizedException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "UnauthorizedException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(401u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        401u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -213,7 +233,11 @@ impl UnauthorizedException {
 impl ::std::fmt::Display for UnauthorizedException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
+        if let ::std::option::Option::Some(m) = self
+            .message
+            .as_deref()
+            .or(self.meta.message())
+        {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())

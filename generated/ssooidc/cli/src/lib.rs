@@ -29,7 +29,9 @@ pub const PROGRAM: ::stsgen_runtime::cli::Program = ::stsgen_runtime::cli::Progr
 };
 /// Runs the command line on the process arguments with `extension`'s additions and
 /// returns the exit status.
-pub fn main(extension: &dyn ::stsgen_runtime::cli::CliExtension) -> ::std::process::ExitCode {
+pub fn main(
+    extension: &dyn ::stsgen_runtime::cli::CliExtension,
+) -> ::std::process::ExitCode {
     ::stsgen_runtime::cli::main(&PROGRAM, extension)
 }
 /// The operations, sorted by subcommand.
@@ -179,12 +181,15 @@ fn op_create_token(
                     b = b.scope(text);
                 }
             }
-            _ => globals.set(
-                PROGRAM.name,
-                ::std::option::Option::Some(OPERATION),
-                &flag,
-                values,
-            )?,
+            _ => {
+                globals
+                    .set(
+                        PROGRAM.name,
+                        ::std::option::Option::Some(OPERATION),
+                        &flag,
+                        values,
+                    )?
+            }
         }
     }
     require(
@@ -196,8 +201,9 @@ fn op_create_token(
             (b.get_grant_type().is_some(), "--grant-type"),
         ],
     )?;
-    let input = b.build().map_err(|e| {
-        invalid_input(
+    let input = b
+        .build()
+        .map_err(|e| invalid_input(
             e,
             &[
                 ("clientId", "--client-id"),
@@ -210,17 +216,10 @@ fn op_create_token(
                 ("refreshToken", "--refresh-token"),
                 ("scope", "--scope"),
             ],
-        )
-    })?;
+        ))?;
     let config = cx.config(&globals)?;
     let client = client(&config)?;
-    cx.send(
-        0usize,
-        &globals,
-        &config,
-        client.send(input),
-        write_output_create_token,
-    )
+    cx.send(0usize, &globals, &config, client.send(input), write_output_create_token)
 }
 /// `create-token-with-iam`: `CreateTokenWithIAM`.
 fn op_create_token_with_iam(
@@ -307,12 +306,15 @@ fn op_create_token_with_iam(
                 let text = single(&flag, values)?;
                 b = b.set_subject_token_type(::std::option::Option::Some(text));
             }
-            _ => globals.set(
-                PROGRAM.name,
-                ::std::option::Option::Some(OPERATION),
-                &flag,
-                values,
-            )?,
+            _ => {
+                globals
+                    .set(
+                        PROGRAM.name,
+                        ::std::option::Option::Some(OPERATION),
+                        &flag,
+                        values,
+                    )?
+            }
         }
     }
     require(
@@ -323,8 +325,9 @@ fn op_create_token_with_iam(
             (b.get_grant_type().is_some(), "--grant-type"),
         ],
     )?;
-    let input = b.build().map_err(|e| {
-        invalid_input(
+    let input = b
+        .build()
+        .map_err(|e| invalid_input(
             e,
             &[
                 ("assertion", "--assertion"),
@@ -339,8 +342,7 @@ fn op_create_token_with_iam(
                 ("subjectToken", "--subject-token"),
                 ("subjectTokenType", "--subject-token-type"),
             ],
-        )
-    })?;
+        ))?;
     let config = cx.config(&globals)?;
     let client = client(&config)?;
     cx.send(
@@ -404,12 +406,15 @@ fn op_register_client(
                     b = b.scopes(text);
                 }
             }
-            _ => globals.set(
-                PROGRAM.name,
-                ::std::option::Option::Some(OPERATION),
-                &flag,
-                values,
-            )?,
+            _ => {
+                globals
+                    .set(
+                        PROGRAM.name,
+                        ::std::option::Option::Some(OPERATION),
+                        &flag,
+                        values,
+                    )?
+            }
         }
     }
     require(
@@ -420,8 +425,9 @@ fn op_register_client(
             (b.get_client_type().is_some(), "--client-type"),
         ],
     )?;
-    let input = b.build().map_err(|e| {
-        invalid_input(
+    let input = b
+        .build()
+        .map_err(|e| invalid_input(
             e,
             &[
                 ("clientName", "--client-name"),
@@ -432,17 +438,10 @@ fn op_register_client(
                 ("redirectUris", "--redirect-uris"),
                 ("scopes", "--scopes"),
             ],
-        )
-    })?;
+        ))?;
     let config = cx.config(&globals)?;
     let client = client(&config)?;
-    cx.send(
-        2usize,
-        &globals,
-        &config,
-        client.send(input),
-        write_output_register_client,
-    )
+    cx.send(2usize, &globals, &config, client.send(input), write_output_register_client)
 }
 /// `start-device-authorization`: `StartDeviceAuthorization`.
 fn op_start_device_authorization(
@@ -451,8 +450,7 @@ fn op_start_device_authorization(
     flags: Flags,
 ) -> ::std::result::Result<(), Exit> {
     const OPERATION: &str = "start-device-authorization";
-    let mut b =
-        ssooidc::operation::start_device_authorization::StartDeviceAuthorizationInput::builder();
+    let mut b = ssooidc::operation::start_device_authorization::StartDeviceAuthorizationInput::builder();
     for (flag, values) in flags {
         match flag.as_str() {
             "--client-id" => {
@@ -476,12 +474,15 @@ fn op_start_device_authorization(
                 let text = single(&flag, values)?;
                 b = b.set_start_url(::std::option::Option::Some(text));
             }
-            _ => globals.set(
-                PROGRAM.name,
-                ::std::option::Option::Some(OPERATION),
-                &flag,
-                values,
-            )?,
+            _ => {
+                globals
+                    .set(
+                        PROGRAM.name,
+                        ::std::option::Option::Some(OPERATION),
+                        &flag,
+                        values,
+                    )?
+            }
         }
     }
     require(
@@ -493,16 +494,16 @@ fn op_start_device_authorization(
             (b.get_start_url().is_some(), "--start-url"),
         ],
     )?;
-    let input = b.build().map_err(|e| {
-        invalid_input(
+    let input = b
+        .build()
+        .map_err(|e| invalid_input(
             e,
             &[
                 ("clientId", "--client-id"),
                 ("clientSecret", "--client-secret"),
                 ("startUrl", "--start-url"),
             ],
-        )
-    })?;
+        ))?;
     let config = cx.config(&globals)?;
     let client = client(&config)?;
     cx.send(

@@ -326,9 +326,11 @@ impl CreateTokenError {
                     crate::types::error::AuthorizationPendingException::from_meta(meta),
                 )
             }
-            crate::types::error::SlowDownException::CODE => CreateTokenError::SlowDownException(
-                crate::types::error::SlowDownException::from_meta(meta),
-            ),
+            crate::types::error::SlowDownException::CODE => {
+                CreateTokenError::SlowDownException(
+                    crate::types::error::SlowDownException::from_meta(meta),
+                )
+            }
             crate::types::error::AccessDeniedException::CODE => {
                 CreateTokenError::AccessDeniedException(
                     crate::types::error::AccessDeniedException::from_meta(meta),
@@ -415,8 +417,10 @@ impl CreateTokenError {
     /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
     /// and errors the model marks retryable (the client's retry policy uses the same rule).
     pub fn is_retryable(&self) -> bool {
-        ::stsgen_runtime::client::retry::is_retryable_code(self.code(), self.meta().http_status())
-            || self.is_modeled_retryable()
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
     }
     /// Whether this is the `InvalidRequestException` error.
     pub fn is_invalid_request_exception(&self) -> bool {
@@ -470,9 +474,7 @@ impl CreateTokenError {
 impl ::std::fmt::Display for CreateTokenError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f,
-            "{} failed: {}",
-            Self::OPERATION_NAME,
+            f, "{} failed: {}", Self::OPERATION_NAME,
             ::stsgen_runtime::error::Escaped(self.code())
         )?;
         if let ::std::option::Option::Some(m) = self.message() {
@@ -487,17 +489,27 @@ impl ::std::fmt::Display for CreateTokenError {
 impl ::std::error::Error for CreateTokenError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            CreateTokenError::InvalidRequestException(e) => ::std::option::Option::Some(e),
+            CreateTokenError::InvalidRequestException(e) => {
+                ::std::option::Option::Some(e)
+            }
             CreateTokenError::InvalidClientException(e) => ::std::option::Option::Some(e),
             CreateTokenError::InvalidGrantException(e) => ::std::option::Option::Some(e),
-            CreateTokenError::UnauthorizedClientException(e) => ::std::option::Option::Some(e),
-            CreateTokenError::UnsupportedGrantTypeException(e) => ::std::option::Option::Some(e),
+            CreateTokenError::UnauthorizedClientException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            CreateTokenError::UnsupportedGrantTypeException(e) => {
+                ::std::option::Option::Some(e)
+            }
             CreateTokenError::InvalidScopeException(e) => ::std::option::Option::Some(e),
-            CreateTokenError::AuthorizationPendingException(e) => ::std::option::Option::Some(e),
+            CreateTokenError::AuthorizationPendingException(e) => {
+                ::std::option::Option::Some(e)
+            }
             CreateTokenError::SlowDownException(e) => ::std::option::Option::Some(e),
             CreateTokenError::AccessDeniedException(e) => ::std::option::Option::Some(e),
             CreateTokenError::ExpiredTokenException(e) => ::std::option::Option::Some(e),
-            CreateTokenError::InternalServerException(e) => ::std::option::Option::Some(e),
+            CreateTokenError::InternalServerException(e) => {
+                ::std::option::Option::Some(e)
+            }
             CreateTokenError::Unhandled(e) => ::std::option::Option::Some(e),
         }
     }
@@ -520,7 +532,9 @@ pub fn request(
     ::stsgen_runtime::http::Request<::std::vec::Vec<u8>>,
     ::stsgen_runtime::BuildError,
 > {
-    let mut b = ::stsgen_runtime::protocol::rest_json::RequestBuilder::new("CreateTokenRequest");
+    let mut b = ::stsgen_runtime::protocol::rest_json::RequestBuilder::new(
+        "CreateTokenRequest",
+    );
     b.literal("/token");
     let body = {
         let mut writer = ::stsgen_runtime::json::JsonWriter::compact();
@@ -587,19 +601,18 @@ pub fn parse_output(
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
 ) -> ::std::result::Result<CreateTokenOutput, ::stsgen_runtime::ParseError> {
-    let mut f_access_token: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+    let mut f_access_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let mut f_expires_in: ::std::option::Option<i32> = ::std::option::Option::None;
     let mut f_id_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    let mut f_refresh_token: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
-    let mut f_token_type: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+    let mut f_refresh_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    let mut f_token_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let document = ::stsgen_runtime::protocol::aws_json::reader::parse_body(body)?;
     let v = &document;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "CreateTokenResponse", "")?
-    {
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "CreateTokenResponse",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
@@ -614,12 +627,13 @@ pub fn parse_output(
                 );
             }
             "expiresIn" => {
-                f_expires_in =
-                    ::std::option::Option::Some(::stsgen_runtime::protocol::aws_json::reader::i32(
+                f_expires_in = ::std::option::Option::Some(
+                    ::stsgen_runtime::protocol::aws_json::reader::i32(
                         value,
                         "CreateTokenResponse",
                         "expiresIn",
-                    )?);
+                    )?,
+                );
             }
             "idToken" => {
                 f_id_token = ::std::option::Option::Some(
@@ -671,8 +685,11 @@ pub fn parse_error(
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
 ) -> ::std::result::Result<CreateTokenError, ::stsgen_runtime::ParseError> {
-    let (meta, doc) =
-        ::stsgen_runtime::protocol::rest_json::parse_error_metadata(status, headers, body)?;
+    let (meta, doc) = ::stsgen_runtime::protocol::rest_json::parse_error_metadata(
+        status,
+        headers,
+        body,
+    )?;
     Ok({
         match meta.code() {
             crate::types::error::InvalidRequestException::CODE => {
@@ -700,7 +717,9 @@ pub fn parse_error(
                 CreateTokenError::UnauthorizedClientException(e)
             }
             crate::types::error::UnsupportedGrantTypeException::CODE => {
-                let mut e = crate::protocol::de::de_unsupported_grant_type_exception(&doc)
+                let mut e = crate::protocol::de::de_unsupported_grant_type_exception(
+                        &doc,
+                    )
                     .map_err(|e| e.with_response(status, body))?;
                 e.meta = meta;
                 CreateTokenError::UnsupportedGrantTypeException(e)
@@ -752,8 +771,10 @@ impl crate::client::OperationInput for CreateTokenInput {
     async fn invoke(
         self,
         client: &crate::client::Client,
-    ) -> ::std::result::Result<CreateTokenOutput, ::stsgen_runtime::error::SdkError<CreateTokenError>>
-    {
+    ) -> ::std::result::Result<
+        CreateTokenOutput,
+        ::stsgen_runtime::error::SdkError<CreateTokenError>,
+    > {
         let call = self.call(client.config())?;
         client._invoke(call).await
     }
@@ -761,8 +782,10 @@ impl crate::client::OperationInput for CreateTokenInput {
     fn invoke_blocking(
         self,
         client: &crate::blocking::Client,
-    ) -> ::std::result::Result<CreateTokenOutput, ::stsgen_runtime::error::SdkError<CreateTokenError>>
-    {
+    ) -> ::std::result::Result<
+        CreateTokenOutput,
+        ::stsgen_runtime::error::SdkError<CreateTokenError>,
+    > {
         let call = self.call(client.config())?;
         client._invoke(call)
     }
@@ -856,16 +879,24 @@ pub mod builders {
             self
         }
         /// The value set for `clientSecret`, if any.
-        pub fn get_client_secret(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_client_secret(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.client_secret
         }
         /// Used only when calling this API for the Authorization Code grant type. The short-lived code is used to identify this authorization request.
-        pub fn code(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn code(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.code = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `code`.
-        pub fn set_code(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_code(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.code = value;
             self
         }
@@ -892,7 +923,9 @@ pub mod builders {
             self
         }
         /// The value set for `codeVerifier`, if any.
-        pub fn get_code_verifier(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_code_verifier(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.code_verifier
         }
         /// Used only when calling this API for the Device Code grant type. This short-lived code is used to identify this authorization request. This comes from the result of the StartDeviceAuthorization API.
@@ -984,16 +1017,19 @@ pub mod builders {
             self
         }
         /// The value set for `refreshToken`, if any.
-        pub fn get_refresh_token(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_refresh_token(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.refresh_token
         }
         /// Appends one item to `scope`.
         ///
         /// The list of scopes for which authorization is requested. This parameter has no effect; the access token will always include all scopes configured during client registration.
-        pub fn scope(mut self, item: impl ::std::convert::Into<::std::string::String>) -> Self {
-            self.scope
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn scope(
+            mut self,
+            item: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.scope.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears `scope`.
@@ -1005,7 +1041,9 @@ pub mod builders {
             self
         }
         /// The value set for `scope`, if any.
-        pub fn get_scope(&self) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+        pub fn get_scope(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
             &self.scope
         }
         /// Builds the value, checking required members and every modeled constraint.
@@ -1014,20 +1052,32 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::CreateTokenInput, ::stsgen_runtime::BuildError> {
+        ) -> ::std::result::Result<
+            super::CreateTokenInput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::CreateTokenInput {
-                client_id: self.client_id.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing("CreateTokenRequest", "clientId")
-                })?,
-                client_secret: self.client_secret.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing("CreateTokenRequest", "clientSecret")
-                })?,
+                client_id: self
+                    .client_id
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "CreateTokenRequest",
+                        "clientId",
+                    ))?,
+                client_secret: self
+                    .client_secret
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "CreateTokenRequest",
+                        "clientSecret",
+                    ))?,
                 code: self.code,
                 code_verifier: self.code_verifier,
                 device_code: self.device_code,
-                grant_type: self.grant_type.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing("CreateTokenRequest", "grantType")
-                })?,
+                grant_type: self
+                    .grant_type
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "CreateTokenRequest",
+                        "grantType",
+                    ))?,
                 redirect_uri: self.redirect_uri,
                 refresh_token: self.refresh_token,
                 scope: self.scope,
@@ -1113,12 +1163,18 @@ pub mod builders {
         /// A JSON Web Token (JWT) that identifies who is associated with the issued access token.
         ///
         /// Sensitive: redacted in `Debug` output.
-        pub fn id_token(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn id_token(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.id_token = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `idToken`.
-        pub fn set_id_token(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_id_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.id_token = value;
             self
         }
@@ -1147,7 +1203,9 @@ pub mod builders {
             self
         }
         /// The value set for `refreshToken`, if any.
-        pub fn get_refresh_token(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_refresh_token(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.refresh_token
         }
         /// Used to notify the client that the returned token is an access token. The supported token type is `Bearer`.
@@ -1184,7 +1242,10 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::CreateTokenOutput, ::stsgen_runtime::BuildError> {
+        ) -> ::std::result::Result<
+            super::CreateTokenOutput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::CreateTokenOutput {
                 access_token: self.access_token,
                 expires_in: self.expires_in,
@@ -1290,16 +1351,24 @@ pub mod builders {
             self
         }
         /// The value set for `clientSecret`, if any.
-        pub fn get_client_secret(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_client_secret(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             self.inner.get_client_secret()
         }
         /// Used only when calling this API for the Authorization Code grant type. The short-lived code is used to identify this authorization request.
-        pub fn code(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn code(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.code(value);
             self
         }
         /// Sets or clears `code`.
-        pub fn set_code(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_code(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.set_code(value);
             self
         }
@@ -1326,7 +1395,9 @@ pub mod builders {
             self
         }
         /// The value set for `codeVerifier`, if any.
-        pub fn get_code_verifier(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_code_verifier(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             self.inner.get_code_verifier()
         }
         /// Used only when calling this API for the Device Code grant type. This short-lived code is used to identify this authorization request. This comes from the result of the StartDeviceAuthorization API.
@@ -1418,11 +1489,16 @@ pub mod builders {
             self
         }
         /// The value set for `refreshToken`, if any.
-        pub fn get_refresh_token(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_refresh_token(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             self.inner.get_refresh_token()
         }
         /// The list of scopes for which authorization is requested. This parameter has no effect; the access token will always include all scopes configured during client registration.
-        pub fn scope(mut self, item: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn scope(
+            mut self,
+            item: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.scope(item);
             self
         }
@@ -1435,7 +1511,9 @@ pub mod builders {
             self
         }
         /// The value set for `scope`, if any.
-        pub fn get_scope(&self) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+        pub fn get_scope(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
             self.inner.get_scope()
         }
     }

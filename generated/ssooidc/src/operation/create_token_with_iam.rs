@@ -21,8 +21,9 @@ pub const HTTP_URI: &str = "/token?aws_iam=t";
 pub const REQUEST_COMPRESSION: &[&str] = &[];
 /// The IAM action that authorizes this operation, from the privilege model
 /// (`None` when the model lists no action of this name).
-pub const IAM_ACTION: ::std::option::Option<crate::iam::Action> =
-    ::std::option::Option::Some(crate::iam::Action::CreateTokenWithIam);
+pub const IAM_ACTION: ::std::option::Option<crate::iam::Action> = ::std::option::Option::Some(
+    crate::iam::Action::CreateTokenWithIam,
+);
 /// Input of [`CreateTokenWithIAM`](self).
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
@@ -205,7 +206,9 @@ pub struct CreateTokenWithIamOutput {
     /// Sensitive: redacted in `Debug` output.
     pub(crate) access_token: ::std::option::Option<::std::string::String>,
     /// A structure containing information from IAM Identity Center managed user and group information.
-    pub(crate) aws_additional_details: ::std::option::Option<crate::types::AwsAdditionalDetails>,
+    pub(crate) aws_additional_details: ::std::option::Option<
+        crate::types::AwsAdditionalDetails,
+    >,
     /// Indicates the time in seconds when an access token will expire.
     pub(crate) expires_in: ::std::option::Option<i32>,
     /// A JSON Web Token (JWT) that identifies the user associated with the issued access token.
@@ -420,7 +423,11 @@ impl CreateTokenWithIamError {
                     crate::types::error::InvalidRequestRegionException::from_meta(meta),
                 )
             }
-            _ => CreateTokenWithIamError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
+            _ => {
+                CreateTokenWithIamError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     }
     /// Code, message, type, request id and HTTP status.
@@ -495,8 +502,10 @@ impl CreateTokenWithIamError {
     /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
     /// and errors the model marks retryable (the client's retry policy uses the same rule).
     pub fn is_retryable(&self) -> bool {
-        ::stsgen_runtime::client::retry::is_retryable_code(self.code(), self.meta().http_status())
-            || self.is_modeled_retryable()
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
     }
     /// Whether this is the `InvalidRequestException` error.
     pub fn is_invalid_request_exception(&self) -> bool {
@@ -512,17 +521,11 @@ impl CreateTokenWithIamError {
     }
     /// Whether this is the `UnauthorizedClientException` error.
     pub fn is_unauthorized_client_exception(&self) -> bool {
-        matches!(
-            self,
-            CreateTokenWithIamError::UnauthorizedClientException(_)
-        )
+        matches!(self, CreateTokenWithIamError::UnauthorizedClientException(_))
     }
     /// Whether this is the `UnsupportedGrantTypeException` error.
     pub fn is_unsupported_grant_type_exception(&self) -> bool {
-        matches!(
-            self,
-            CreateTokenWithIamError::UnsupportedGrantTypeException(_)
-        )
+        matches!(self, CreateTokenWithIamError::UnsupportedGrantTypeException(_))
     }
     /// Whether this is the `InvalidScopeException` error.
     pub fn is_invalid_scope_exception(&self) -> bool {
@@ -530,10 +533,7 @@ impl CreateTokenWithIamError {
     }
     /// Whether this is the `AuthorizationPendingException` error.
     pub fn is_authorization_pending_exception(&self) -> bool {
-        matches!(
-            self,
-            CreateTokenWithIamError::AuthorizationPendingException(_)
-        )
+        matches!(self, CreateTokenWithIamError::AuthorizationPendingException(_))
     }
     /// Whether this is the `SlowDownException` error.
     pub fn is_slow_down_exception(&self) -> bool {
@@ -553,10 +553,7 @@ impl CreateTokenWithIamError {
     }
     /// Whether this is the `InvalidRequestRegionException` error.
     pub fn is_invalid_request_region_exception(&self) -> bool {
-        matches!(
-            self,
-            CreateTokenWithIamError::InvalidRequestRegionException(_)
-        )
+        matches!(self, CreateTokenWithIamError::InvalidRequestRegionException(_))
     }
     /// Whether this error is a code the model does not list.
     pub fn is_unhandled(&self) -> bool {
@@ -566,9 +563,7 @@ impl CreateTokenWithIamError {
 impl ::std::fmt::Display for CreateTokenWithIamError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f,
-            "{} failed: {}",
-            Self::OPERATION_NAME,
+            f, "{} failed: {}", Self::OPERATION_NAME,
             ::stsgen_runtime::error::Escaped(self.code())
         )?;
         if let ::std::option::Option::Some(m) = self.message() {
@@ -583,23 +578,39 @@ impl ::std::fmt::Display for CreateTokenWithIamError {
 impl ::std::error::Error for CreateTokenWithIamError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            CreateTokenWithIamError::InvalidRequestException(e) => ::std::option::Option::Some(e),
-            CreateTokenWithIamError::InvalidClientException(e) => ::std::option::Option::Some(e),
-            CreateTokenWithIamError::InvalidGrantException(e) => ::std::option::Option::Some(e),
+            CreateTokenWithIamError::InvalidRequestException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            CreateTokenWithIamError::InvalidClientException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            CreateTokenWithIamError::InvalidGrantException(e) => {
+                ::std::option::Option::Some(e)
+            }
             CreateTokenWithIamError::UnauthorizedClientException(e) => {
                 ::std::option::Option::Some(e)
             }
             CreateTokenWithIamError::UnsupportedGrantTypeException(e) => {
                 ::std::option::Option::Some(e)
             }
-            CreateTokenWithIamError::InvalidScopeException(e) => ::std::option::Option::Some(e),
+            CreateTokenWithIamError::InvalidScopeException(e) => {
+                ::std::option::Option::Some(e)
+            }
             CreateTokenWithIamError::AuthorizationPendingException(e) => {
                 ::std::option::Option::Some(e)
             }
-            CreateTokenWithIamError::SlowDownException(e) => ::std::option::Option::Some(e),
-            CreateTokenWithIamError::AccessDeniedException(e) => ::std::option::Option::Some(e),
-            CreateTokenWithIamError::ExpiredTokenException(e) => ::std::option::Option::Some(e),
-            CreateTokenWithIamError::InternalServerException(e) => ::std::option::Option::Some(e),
+            CreateTokenWithIamError::SlowDownException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            CreateTokenWithIamError::AccessDeniedException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            CreateTokenWithIamError::ExpiredTokenException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            CreateTokenWithIamError::InternalServerException(e) => {
+                ::std::option::Option::Some(e)
+            }
             CreateTokenWithIamError::InvalidRequestRegionException(e) => {
                 ::std::option::Option::Some(e)
             }
@@ -625,8 +636,9 @@ pub fn request(
     ::stsgen_runtime::http::Request<::std::vec::Vec<u8>>,
     ::stsgen_runtime::BuildError,
 > {
-    let mut b =
-        ::stsgen_runtime::protocol::rest_json::RequestBuilder::new("CreateTokenWithIAMRequest");
+    let mut b = ::stsgen_runtime::protocol::rest_json::RequestBuilder::new(
+        "CreateTokenWithIAMRequest",
+    );
     b.literal("/token");
     b.query_literal("aws_iam", ::std::option::Option::Some("t"));
     let body = {
@@ -701,25 +713,23 @@ pub fn parse_output(
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
 ) -> ::std::result::Result<CreateTokenWithIamOutput, ::stsgen_runtime::ParseError> {
-    let mut f_access_token: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
-    let mut f_aws_additional_details: ::std::option::Option<crate::types::AwsAdditionalDetails> =
-        ::std::option::Option::None;
+    let mut f_access_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    let mut f_aws_additional_details: ::std::option::Option<
+        crate::types::AwsAdditionalDetails,
+    > = ::std::option::Option::None;
     let mut f_expires_in: ::std::option::Option<i32> = ::std::option::Option::None;
     let mut f_id_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    let mut f_issued_token_type: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
-    let mut f_refresh_token: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
-    let mut f_scope: ::std::option::Option<::std::vec::Vec<::std::string::String>> =
-        ::std::option::Option::None;
-    let mut f_token_type: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+    let mut f_issued_token_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    let mut f_refresh_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    let mut f_scope: ::std::option::Option<::std::vec::Vec<::std::string::String>> = ::std::option::Option::None;
+    let mut f_token_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let document = ::stsgen_runtime::protocol::aws_json::reader::parse_body(body)?;
     let v = &document;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "CreateTokenWithIAMResponse", "")?
-    {
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "CreateTokenWithIAMResponse",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
@@ -739,12 +749,13 @@ pub fn parse_output(
                 );
             }
             "expiresIn" => {
-                f_expires_in =
-                    ::std::option::Option::Some(::stsgen_runtime::protocol::aws_json::reader::i32(
+                f_expires_in = ::std::option::Option::Some(
+                    ::stsgen_runtime::protocol::aws_json::reader::i32(
                         value,
                         "CreateTokenWithIAMResponse",
                         "expiresIn",
-                    )?);
+                    )?,
+                );
             }
             "idToken" => {
                 f_id_token = ::std::option::Option::Some(
@@ -774,7 +785,9 @@ pub fn parse_output(
                 );
             }
             "scope" => {
-                f_scope = ::std::option::Option::Some(crate::protocol::de::de_scopes(value)?);
+                f_scope = ::std::option::Option::Some(
+                    crate::protocol::de::de_scopes(value)?,
+                );
             }
             "tokenType" => {
                 f_token_type = ::std::option::Option::Some(
@@ -811,8 +824,11 @@ pub fn parse_error(
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
 ) -> ::std::result::Result<CreateTokenWithIamError, ::stsgen_runtime::ParseError> {
-    let (meta, doc) =
-        ::stsgen_runtime::protocol::rest_json::parse_error_metadata(status, headers, body)?;
+    let (meta, doc) = ::stsgen_runtime::protocol::rest_json::parse_error_metadata(
+        status,
+        headers,
+        body,
+    )?;
     Ok({
         match meta.code() {
             crate::types::error::InvalidRequestException::CODE => {
@@ -840,7 +856,9 @@ pub fn parse_error(
                 CreateTokenWithIamError::UnauthorizedClientException(e)
             }
             crate::types::error::UnsupportedGrantTypeException::CODE => {
-                let mut e = crate::protocol::de::de_unsupported_grant_type_exception(&doc)
+                let mut e = crate::protocol::de::de_unsupported_grant_type_exception(
+                        &doc,
+                    )
                     .map_err(|e| e.with_response(status, body))?;
                 e.meta = meta;
                 CreateTokenWithIamError::UnsupportedGrantTypeException(e)
@@ -882,12 +900,18 @@ pub fn parse_error(
                 CreateTokenWithIamError::InternalServerException(e)
             }
             crate::types::error::InvalidRequestRegionException::CODE => {
-                let mut e = crate::protocol::de::de_invalid_request_region_exception(&doc)
+                let mut e = crate::protocol::de::de_invalid_request_region_exception(
+                        &doc,
+                    )
                     .map_err(|e| e.with_response(status, body))?;
                 e.meta = meta;
                 CreateTokenWithIamError::InvalidRequestRegionException(e)
             }
-            _ => CreateTokenWithIamError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
+            _ => {
+                CreateTokenWithIamError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     })
 }
@@ -923,7 +947,10 @@ impl CreateTokenWithIamInput {
         &self,
         config: &crate::client::Config,
     ) -> ::std::result::Result<
-        ::stsgen_runtime::client::OperationCall<CreateTokenWithIamOutput, CreateTokenWithIamError>,
+        ::stsgen_runtime::client::OperationCall<
+            CreateTokenWithIamOutput,
+            CreateTokenWithIamError,
+        >,
         ::stsgen_runtime::error::SdkError<CreateTokenWithIamError>,
     > {
         self.validate()?;
@@ -1012,12 +1039,18 @@ pub mod builders {
             &self.client_id
         }
         /// Used only when calling this API for the Authorization Code grant type. This short-lived code is used to identify this authorization request. The code is obtained through a redirect from IAM Identity Center to a redirect URI persisted in the Authorization Code GrantOptions for the application.
-        pub fn code(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn code(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.code = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `code`.
-        pub fn set_code(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_code(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.code = value;
             self
         }
@@ -1044,7 +1077,9 @@ pub mod builders {
             self
         }
         /// The value set for `codeVerifier`, if any.
-        pub fn get_code_verifier(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_code_verifier(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.code_verifier
         }
         /// Supports the following OAuth grant types: Authorization Code, Refresh Token, JWT Bearer, and Token Exchange. Specify one of the following values, depending on the grant type that you want:
@@ -1118,7 +1153,9 @@ pub mod builders {
             self
         }
         /// The value set for `refreshToken`, if any.
-        pub fn get_refresh_token(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_refresh_token(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.refresh_token
         }
         /// Used only when calling this API for the Token Exchange grant type. This value specifies the type of token that the requester can receive. The following values are supported:
@@ -1142,16 +1179,19 @@ pub mod builders {
             self
         }
         /// The value set for `requestedTokenType`, if any.
-        pub fn get_requested_token_type(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_requested_token_type(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.requested_token_type
         }
         /// Appends one item to `scope`.
         ///
         /// The list of scopes for which authorization is requested. The access token that is issued is limited to the scopes that are granted. If the value is not specified, IAM Identity Center authorizes all scopes configured for the application, including the following default scopes: `openid`, `aws`, `sts:identity_context`.
-        pub fn scope(mut self, item: impl ::std::convert::Into<::std::string::String>) -> Self {
-            self.scope
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn scope(
+            mut self,
+            item: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.scope.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears `scope`.
@@ -1163,7 +1203,9 @@ pub mod builders {
             self
         }
         /// The value set for `scope`, if any.
-        pub fn get_scope(&self) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+        pub fn get_scope(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
             &self.scope
         }
         /// Used only when calling this API for the Token Exchange grant type. This value specifies the subject of the exchange. The value of the subject token must be an access token issued by IAM Identity Center to a different client or application. The access token must have authorized scopes that indicate the requested application as a target audience.
@@ -1185,7 +1227,9 @@ pub mod builders {
             self
         }
         /// The value set for `subjectToken`, if any.
-        pub fn get_subject_token(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_subject_token(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.subject_token
         }
         /// Used only when calling this API for the Token Exchange grant type. This value specifies the type of token that is passed as the subject of the exchange. The following value is supported:
@@ -1207,7 +1251,9 @@ pub mod builders {
             self
         }
         /// The value set for `subjectTokenType`, if any.
-        pub fn get_subject_token_type(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_subject_token_type(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.subject_token_type
         }
         /// Builds the value, checking required members and every modeled constraint.
@@ -1216,18 +1262,26 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::CreateTokenWithIamInput, ::stsgen_runtime::BuildError>
-        {
+        ) -> ::std::result::Result<
+            super::CreateTokenWithIamInput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::CreateTokenWithIamInput {
                 assertion: self.assertion,
-                client_id: self.client_id.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing("CreateTokenWithIAMRequest", "clientId")
-                })?,
+                client_id: self
+                    .client_id
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "CreateTokenWithIAMRequest",
+                        "clientId",
+                    ))?,
                 code: self.code,
                 code_verifier: self.code_verifier,
-                grant_type: self.grant_type.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing("CreateTokenWithIAMRequest", "grantType")
-                })?,
+                grant_type: self
+                    .grant_type
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "CreateTokenWithIAMRequest",
+                        "grantType",
+                    ))?,
                 redirect_uri: self.redirect_uri,
                 refresh_token: self.refresh_token,
                 requested_token_type: self.requested_token_type,
@@ -1273,8 +1327,9 @@ pub mod builders {
     #[non_exhaustive]
     pub struct CreateTokenWithIamOutputBuilder {
         pub(crate) access_token: ::std::option::Option<::std::string::String>,
-        pub(crate) aws_additional_details:
-            ::std::option::Option<crate::types::AwsAdditionalDetails>,
+        pub(crate) aws_additional_details: ::std::option::Option<
+            crate::types::AwsAdditionalDetails,
+        >,
         pub(crate) expires_in: ::std::option::Option<i32>,
         pub(crate) id_token: ::std::option::Option<::std::string::String>,
         pub(crate) issued_token_type: ::std::option::Option<::std::string::String>,
@@ -1345,12 +1400,18 @@ pub mod builders {
         /// A JSON Web Token (JWT) that identifies the user associated with the issued access token.
         ///
         /// Sensitive: redacted in `Debug` output.
-        pub fn id_token(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn id_token(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.id_token = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `idToken`.
-        pub fn set_id_token(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_id_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.id_token = value;
             self
         }
@@ -1379,7 +1440,9 @@ pub mod builders {
             self
         }
         /// The value set for `issuedTokenType`, if any.
-        pub fn get_issued_token_type(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_issued_token_type(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.issued_token_type
         }
         /// A token that, if present, can be used to refresh a previously issued access token that might have expired.
@@ -1403,16 +1466,19 @@ pub mod builders {
             self
         }
         /// The value set for `refreshToken`, if any.
-        pub fn get_refresh_token(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_refresh_token(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.refresh_token
         }
         /// Appends one item to `scope`.
         ///
         /// The list of scopes for which authorization is granted. The access token that is issued is limited to the scopes that are granted.
-        pub fn scope(mut self, item: impl ::std::convert::Into<::std::string::String>) -> Self {
-            self.scope
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn scope(
+            mut self,
+            item: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.scope.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears `scope`.
@@ -1424,7 +1490,9 @@ pub mod builders {
             self
         }
         /// The value set for `scope`, if any.
-        pub fn get_scope(&self) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+        pub fn get_scope(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
             &self.scope
         }
         /// Used to notify the requester that the returned token is an access token. The supported token type is `Bearer`.
@@ -1461,8 +1529,10 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::CreateTokenWithIamOutput, ::stsgen_runtime::BuildError>
-        {
+        ) -> ::std::result::Result<
+            super::CreateTokenWithIamOutput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::CreateTokenWithIamOutput {
                 access_token: self.access_token,
                 aws_additional_details: self.aws_additional_details,
@@ -1578,12 +1648,18 @@ pub mod builders {
             self.inner.get_client_id()
         }
         /// Used only when calling this API for the Authorization Code grant type. This short-lived code is used to identify this authorization request. The code is obtained through a redirect from IAM Identity Center to a redirect URI persisted in the Authorization Code GrantOptions for the application.
-        pub fn code(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn code(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.code(value);
             self
         }
         /// Sets or clears `code`.
-        pub fn set_code(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_code(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.set_code(value);
             self
         }
@@ -1610,7 +1686,9 @@ pub mod builders {
             self
         }
         /// The value set for `codeVerifier`, if any.
-        pub fn get_code_verifier(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_code_verifier(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             self.inner.get_code_verifier()
         }
         /// Supports the following OAuth grant types: Authorization Code, Refresh Token, JWT Bearer, and Token Exchange. Specify one of the following values, depending on the grant type that you want:
@@ -1684,7 +1762,9 @@ pub mod builders {
             self
         }
         /// The value set for `refreshToken`, if any.
-        pub fn get_refresh_token(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_refresh_token(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             self.inner.get_refresh_token()
         }
         /// Used only when calling this API for the Token Exchange grant type. This value specifies the type of token that the requester can receive. The following values are supported:
@@ -1708,11 +1788,16 @@ pub mod builders {
             self
         }
         /// The value set for `requestedTokenType`, if any.
-        pub fn get_requested_token_type(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_requested_token_type(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             self.inner.get_requested_token_type()
         }
         /// The list of scopes for which authorization is requested. The access token that is issued is limited to the scopes that are granted. If the value is not specified, IAM Identity Center authorizes all scopes configured for the application, including the following default scopes: `openid`, `aws`, `sts:identity_context`.
-        pub fn scope(mut self, item: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn scope(
+            mut self,
+            item: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.scope(item);
             self
         }
@@ -1725,7 +1810,9 @@ pub mod builders {
             self
         }
         /// The value set for `scope`, if any.
-        pub fn get_scope(&self) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+        pub fn get_scope(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
             self.inner.get_scope()
         }
         /// Used only when calling this API for the Token Exchange grant type. This value specifies the subject of the exchange. The value of the subject token must be an access token issued by IAM Identity Center to a different client or application. The access token must have authorized scopes that indicate the requested application as a target audience.
@@ -1747,7 +1834,9 @@ pub mod builders {
             self
         }
         /// The value set for `subjectToken`, if any.
-        pub fn get_subject_token(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_subject_token(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             self.inner.get_subject_token()
         }
         /// Used only when calling this API for the Token Exchange grant type. This value specifies the type of token that is passed as the subject of the exchange. The following value is supported:
@@ -1769,7 +1858,9 @@ pub mod builders {
             self
         }
         /// The value set for `subjectTokenType`, if any.
-        pub fn get_subject_token_type(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_subject_token_type(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             self.inner.get_subject_token_type()
         }
     }

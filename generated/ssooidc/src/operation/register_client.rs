@@ -43,11 +43,15 @@ pub struct RegisterClientInput {
     /// \* Device Code - `urn:ietf:params:oauth:grant-type:device_code`
     ///
     /// \* Refresh Token - `refresh_token`
-    pub(crate) grant_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub(crate) grant_types: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// The IAM Identity Center Issuer URL associated with an instance of IAM Identity Center. This value is needed for user access to resources through the client.
     pub(crate) issuer_url: ::std::option::Option<::std::string::String>,
     /// The list of redirect URI that are defined by the client. At completion of authorization, this list is used to restrict what locations the user agent can be redirected back to.
-    pub(crate) redirect_uris: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub(crate) redirect_uris: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// The list of scopes that are defined by the client. Upon authorization, this list is used to restrict permissions when granting an access token.
     pub(crate) scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
@@ -250,10 +254,16 @@ impl RegisterClientError {
                     crate::types::error::UnsupportedGrantTypeException::from_meta(meta),
                 )
             }
-            crate::types::error::SlowDownException::CODE => RegisterClientError::SlowDownException(
-                crate::types::error::SlowDownException::from_meta(meta),
-            ),
-            _ => RegisterClientError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
+            crate::types::error::SlowDownException::CODE => {
+                RegisterClientError::SlowDownException(
+                    crate::types::error::SlowDownException::from_meta(meta),
+                )
+            }
+            _ => {
+                RegisterClientError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     }
     /// Code, message, type, request id and HTTP status.
@@ -308,8 +318,10 @@ impl RegisterClientError {
     /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
     /// and errors the model marks retryable (the client's retry policy uses the same rule).
     pub fn is_retryable(&self) -> bool {
-        ::stsgen_runtime::client::retry::is_retryable_code(self.code(), self.meta().http_status())
-            || self.is_modeled_retryable()
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
     }
     /// Whether this is the `InvalidRequestException` error.
     pub fn is_invalid_request_exception(&self) -> bool {
@@ -347,9 +359,7 @@ impl RegisterClientError {
 impl ::std::fmt::Display for RegisterClientError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f,
-            "{} failed: {}",
-            Self::OPERATION_NAME,
+            f, "{} failed: {}", Self::OPERATION_NAME,
             ::stsgen_runtime::error::Escaped(self.code())
         )?;
         if let ::std::option::Option::Some(m) = self.message() {
@@ -364,14 +374,24 @@ impl ::std::fmt::Display for RegisterClientError {
 impl ::std::error::Error for RegisterClientError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            RegisterClientError::InvalidRequestException(e) => ::std::option::Option::Some(e),
-            RegisterClientError::InvalidScopeException(e) => ::std::option::Option::Some(e),
+            RegisterClientError::InvalidRequestException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            RegisterClientError::InvalidScopeException(e) => {
+                ::std::option::Option::Some(e)
+            }
             RegisterClientError::InvalidClientMetadataException(e) => {
                 ::std::option::Option::Some(e)
             }
-            RegisterClientError::InternalServerException(e) => ::std::option::Option::Some(e),
-            RegisterClientError::InvalidRedirectUriException(e) => ::std::option::Option::Some(e),
-            RegisterClientError::UnsupportedGrantTypeException(e) => ::std::option::Option::Some(e),
+            RegisterClientError::InternalServerException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            RegisterClientError::InvalidRedirectUriException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            RegisterClientError::UnsupportedGrantTypeException(e) => {
+                ::std::option::Option::Some(e)
+            }
             RegisterClientError::SlowDownException(e) => ::std::option::Option::Some(e),
             RegisterClientError::Unhandled(e) => ::std::option::Option::Some(e),
         }
@@ -395,7 +415,9 @@ pub fn request(
     ::stsgen_runtime::http::Request<::std::vec::Vec<u8>>,
     ::stsgen_runtime::BuildError,
 > {
-    let mut b = ::stsgen_runtime::protocol::rest_json::RequestBuilder::new("RegisterClientRequest");
+    let mut b = ::stsgen_runtime::protocol::rest_json::RequestBuilder::new(
+        "RegisterClientRequest",
+    );
     b.literal("/client/register");
     let body = {
         let mut writer = ::stsgen_runtime::json::JsonWriter::compact();
@@ -461,20 +483,19 @@ pub fn parse_output(
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
 ) -> ::std::result::Result<RegisterClientOutput, ::stsgen_runtime::ParseError> {
-    let mut f_authorization_endpoint: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+    let mut f_authorization_endpoint: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let mut f_client_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let mut f_client_id_issued_at: ::std::option::Option<i64> = ::std::option::Option::None;
-    let mut f_client_secret: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+    let mut f_client_secret: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let mut f_client_secret_expires_at: ::std::option::Option<i64> = ::std::option::Option::None;
-    let mut f_token_endpoint: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+    let mut f_token_endpoint: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let document = ::stsgen_runtime::protocol::aws_json::reader::parse_body(body)?;
     let v = &document;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "RegisterClientResponse", "")?
-    {
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "RegisterClientResponse",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
@@ -498,12 +519,13 @@ pub fn parse_output(
                 );
             }
             "clientIdIssuedAt" => {
-                f_client_id_issued_at =
-                    ::std::option::Option::Some(::stsgen_runtime::protocol::aws_json::reader::i64(
+                f_client_id_issued_at = ::std::option::Option::Some(
+                    ::stsgen_runtime::protocol::aws_json::reader::i64(
                         value,
                         "RegisterClientResponse",
                         "clientIdIssuedAt",
-                    )?);
+                    )?,
+                );
             }
             "clientSecret" => {
                 f_client_secret = ::std::option::Option::Some(
@@ -515,12 +537,13 @@ pub fn parse_output(
                 );
             }
             "clientSecretExpiresAt" => {
-                f_client_secret_expires_at =
-                    ::std::option::Option::Some(::stsgen_runtime::protocol::aws_json::reader::i64(
+                f_client_secret_expires_at = ::std::option::Option::Some(
+                    ::stsgen_runtime::protocol::aws_json::reader::i64(
                         value,
                         "RegisterClientResponse",
                         "clientSecretExpiresAt",
-                    )?);
+                    )?,
+                );
             }
             "tokenEndpoint" => {
                 f_token_endpoint = ::std::option::Option::Some(
@@ -555,8 +578,11 @@ pub fn parse_error(
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
 ) -> ::std::result::Result<RegisterClientError, ::stsgen_runtime::ParseError> {
-    let (meta, doc) =
-        ::stsgen_runtime::protocol::rest_json::parse_error_metadata(status, headers, body)?;
+    let (meta, doc) = ::stsgen_runtime::protocol::rest_json::parse_error_metadata(
+        status,
+        headers,
+        body,
+    )?;
     Ok({
         match meta.code() {
             crate::types::error::InvalidRequestException::CODE => {
@@ -572,7 +598,9 @@ pub fn parse_error(
                 RegisterClientError::InvalidScopeException(e)
             }
             crate::types::error::InvalidClientMetadataException::CODE => {
-                let mut e = crate::protocol::de::de_invalid_client_metadata_exception(&doc)
+                let mut e = crate::protocol::de::de_invalid_client_metadata_exception(
+                        &doc,
+                    )
                     .map_err(|e| e.with_response(status, body))?;
                 e.meta = meta;
                 RegisterClientError::InvalidClientMetadataException(e)
@@ -590,7 +618,9 @@ pub fn parse_error(
                 RegisterClientError::InvalidRedirectUriException(e)
             }
             crate::types::error::UnsupportedGrantTypeException::CODE => {
-                let mut e = crate::protocol::de::de_unsupported_grant_type_exception(&doc)
+                let mut e = crate::protocol::de::de_unsupported_grant_type_exception(
+                        &doc,
+                    )
                     .map_err(|e| e.with_response(status, body))?;
                 e.meta = meta;
                 RegisterClientError::UnsupportedGrantTypeException(e)
@@ -601,7 +631,11 @@ pub fn parse_error(
                 e.meta = meta;
                 RegisterClientError::SlowDownException(e)
             }
-            _ => RegisterClientError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
+            _ => {
+                RegisterClientError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     })
 }
@@ -637,7 +671,10 @@ impl RegisterClientInput {
         &self,
         config: &crate::client::Config,
     ) -> ::std::result::Result<
-        ::stsgen_runtime::client::OperationCall<RegisterClientOutput, RegisterClientError>,
+        ::stsgen_runtime::client::OperationCall<
+            RegisterClientOutput,
+            RegisterClientError,
+        >,
         ::stsgen_runtime::error::SdkError<RegisterClientError>,
     > {
         self.validate()?;
@@ -670,10 +707,16 @@ pub mod builders {
     pub struct RegisterClientInputBuilder {
         pub(crate) client_name: ::std::option::Option<::std::string::String>,
         pub(crate) client_type: ::std::option::Option<::std::string::String>,
-        pub(crate) entitled_application_arn: ::std::option::Option<::std::string::String>,
-        pub(crate) grant_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub(crate) entitled_application_arn: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) grant_types: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         pub(crate) issuer_url: ::std::option::Option<::std::string::String>,
-        pub(crate) redirect_uris: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub(crate) redirect_uris: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         pub(crate) scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     impl RegisterClientInputBuilder {
@@ -756,9 +799,7 @@ pub mod builders {
             mut self,
             item: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.grant_types
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.grant_types.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears `grantTypes`.
@@ -824,10 +865,11 @@ pub mod builders {
         /// Appends one item to `scopes`.
         ///
         /// The list of scopes that are defined by the client. Upon authorization, this list is used to restrict permissions when granting an access token.
-        pub fn scopes(mut self, item: impl ::std::convert::Into<::std::string::String>) -> Self {
-            self.scopes
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn scopes(
+            mut self,
+            item: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.scopes.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears `scopes`.
@@ -839,7 +881,9 @@ pub mod builders {
             self
         }
         /// The value set for `scopes`, if any.
-        pub fn get_scopes(&self) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+        pub fn get_scopes(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
             &self.scopes
         }
         /// Builds the value, checking required members and every modeled constraint.
@@ -848,15 +892,23 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::RegisterClientInput, ::stsgen_runtime::BuildError>
-        {
+        ) -> ::std::result::Result<
+            super::RegisterClientInput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::RegisterClientInput {
-                client_name: self.client_name.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing("RegisterClientRequest", "clientName")
-                })?,
-                client_type: self.client_type.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing("RegisterClientRequest", "clientType")
-                })?,
+                client_name: self
+                    .client_name
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "RegisterClientRequest",
+                        "clientName",
+                    ))?,
+                client_type: self
+                    .client_type
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "RegisterClientRequest",
+                        "clientType",
+                    ))?,
                 entitled_application_arn: self.entitled_application_arn,
                 grant_types: self.grant_types,
                 issuer_url: self.issuer_url,
@@ -897,7 +949,9 @@ pub mod builders {
             self
         }
         /// The value set for `authorizationEndpoint`, if any.
-        pub fn get_authorization_endpoint(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_authorization_endpoint(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.authorization_endpoint
         }
         /// The unique identifier string for each client. This client uses this identifier to get authenticated by the service in subsequent calls.
@@ -921,12 +975,18 @@ pub mod builders {
             &self.client_id
         }
         /// Indicates the time at which the `clientId` and `clientSecret` were issued.
-        pub fn client_id_issued_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        pub fn client_id_issued_at(
+            mut self,
+            value: impl ::std::convert::Into<i64>,
+        ) -> Self {
             self.client_id_issued_at = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `clientIdIssuedAt`.
-        pub fn set_client_id_issued_at(mut self, value: ::std::option::Option<i64>) -> Self {
+        pub fn set_client_id_issued_at(
+            mut self,
+            value: ::std::option::Option<i64>,
+        ) -> Self {
             self.client_id_issued_at = value;
             self
         }
@@ -953,16 +1013,24 @@ pub mod builders {
             self
         }
         /// The value set for `clientSecret`, if any.
-        pub fn get_client_secret(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_client_secret(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.client_secret
         }
         /// Indicates the time at which the `clientId` and `clientSecret` will become invalid.
-        pub fn client_secret_expires_at(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        pub fn client_secret_expires_at(
+            mut self,
+            value: impl ::std::convert::Into<i64>,
+        ) -> Self {
             self.client_secret_expires_at = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `clientSecretExpiresAt`.
-        pub fn set_client_secret_expires_at(mut self, value: ::std::option::Option<i64>) -> Self {
+        pub fn set_client_secret_expires_at(
+            mut self,
+            value: ::std::option::Option<i64>,
+        ) -> Self {
             self.client_secret_expires_at = value;
             self
         }
@@ -987,7 +1055,9 @@ pub mod builders {
             self
         }
         /// The value set for `tokenEndpoint`, if any.
-        pub fn get_token_endpoint(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_token_endpoint(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.token_endpoint
         }
         /// Sets the request id (normally read from the response).
@@ -1004,8 +1074,10 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::RegisterClientOutput, ::stsgen_runtime::BuildError>
-        {
+        ) -> ::std::result::Result<
+            super::RegisterClientOutput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::RegisterClientOutput {
                 authorization_endpoint: self.authorization_endpoint,
                 client_id: self.client_id,
@@ -1203,7 +1275,10 @@ pub mod builders {
             self.inner.get_redirect_uris()
         }
         /// The list of scopes that are defined by the client. Upon authorization, this list is used to restrict permissions when granting an access token.
-        pub fn scopes(mut self, item: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn scopes(
+            mut self,
+            item: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.scopes(item);
             self
         }
@@ -1216,7 +1291,9 @@ pub mod builders {
             self
         }
         /// The value set for `scopes`, if any.
-        pub fn get_scopes(&self) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+        pub fn get_scopes(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
             self.inner.get_scopes()
         }
     }

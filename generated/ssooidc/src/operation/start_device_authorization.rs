@@ -195,9 +195,11 @@ impl StartDeviceAuthorizationError {
                     crate::types::error::InternalServerException::from_meta(meta),
                 )
             }
-            _ => StartDeviceAuthorizationError::Unhandled(::stsgen_runtime::UnhandledError::new(
-                meta,
-            )),
+            _ => {
+                StartDeviceAuthorizationError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     }
     /// Code, message, type, request id and HTTP status.
@@ -244,29 +246,22 @@ impl StartDeviceAuthorizationError {
     /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
     /// and errors the model marks retryable (the client's retry policy uses the same rule).
     pub fn is_retryable(&self) -> bool {
-        ::stsgen_runtime::client::retry::is_retryable_code(self.code(), self.meta().http_status())
-            || self.is_modeled_retryable()
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
     }
     /// Whether this is the `InvalidRequestException` error.
     pub fn is_invalid_request_exception(&self) -> bool {
-        matches!(
-            self,
-            StartDeviceAuthorizationError::InvalidRequestException(_)
-        )
+        matches!(self, StartDeviceAuthorizationError::InvalidRequestException(_))
     }
     /// Whether this is the `InvalidClientException` error.
     pub fn is_invalid_client_exception(&self) -> bool {
-        matches!(
-            self,
-            StartDeviceAuthorizationError::InvalidClientException(_)
-        )
+        matches!(self, StartDeviceAuthorizationError::InvalidClientException(_))
     }
     /// Whether this is the `UnauthorizedClientException` error.
     pub fn is_unauthorized_client_exception(&self) -> bool {
-        matches!(
-            self,
-            StartDeviceAuthorizationError::UnauthorizedClientException(_)
-        )
+        matches!(self, StartDeviceAuthorizationError::UnauthorizedClientException(_))
     }
     /// Whether this is the `SlowDownException` error.
     pub fn is_slow_down_exception(&self) -> bool {
@@ -274,10 +269,7 @@ impl StartDeviceAuthorizationError {
     }
     /// Whether this is the `InternalServerException` error.
     pub fn is_internal_server_exception(&self) -> bool {
-        matches!(
-            self,
-            StartDeviceAuthorizationError::InternalServerException(_)
-        )
+        matches!(self, StartDeviceAuthorizationError::InternalServerException(_))
     }
     /// Whether this error is a code the model does not list.
     pub fn is_unhandled(&self) -> bool {
@@ -287,9 +279,7 @@ impl StartDeviceAuthorizationError {
 impl ::std::fmt::Display for StartDeviceAuthorizationError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f,
-            "{} failed: {}",
-            Self::OPERATION_NAME,
+            f, "{} failed: {}", Self::OPERATION_NAME,
             ::stsgen_runtime::error::Escaped(self.code())
         )?;
         if let ::std::option::Option::Some(m) = self.message() {
@@ -313,7 +303,9 @@ impl ::std::error::Error for StartDeviceAuthorizationError {
             StartDeviceAuthorizationError::UnauthorizedClientException(e) => {
                 ::std::option::Option::Some(e)
             }
-            StartDeviceAuthorizationError::SlowDownException(e) => ::std::option::Option::Some(e),
+            StartDeviceAuthorizationError::SlowDownException(e) => {
+                ::std::option::Option::Some(e)
+            }
             StartDeviceAuthorizationError::InternalServerException(e) => {
                 ::std::option::Option::Some(e)
             }
@@ -379,16 +371,16 @@ pub fn parse_output(
     status: u16,
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
-) -> ::std::result::Result<StartDeviceAuthorizationOutput, ::stsgen_runtime::ParseError> {
-    let mut f_device_code: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+) -> ::std::result::Result<
+    StartDeviceAuthorizationOutput,
+    ::stsgen_runtime::ParseError,
+> {
+    let mut f_device_code: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let mut f_expires_in: ::std::option::Option<i32> = ::std::option::Option::None;
     let mut f_interval: ::std::option::Option<i32> = ::std::option::Option::None;
     let mut f_user_code: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    let mut f_verification_uri: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
-    let mut f_verification_uri_complete: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+    let mut f_verification_uri: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    let mut f_verification_uri_complete: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let document = ::stsgen_runtime::protocol::aws_json::reader::parse_body(body)?;
     let v = &document;
     for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
@@ -410,20 +402,22 @@ pub fn parse_output(
                 );
             }
             "expiresIn" => {
-                f_expires_in =
-                    ::std::option::Option::Some(::stsgen_runtime::protocol::aws_json::reader::i32(
+                f_expires_in = ::std::option::Option::Some(
+                    ::stsgen_runtime::protocol::aws_json::reader::i32(
                         value,
                         "StartDeviceAuthorizationResponse",
                         "expiresIn",
-                    )?);
+                    )?,
+                );
             }
             "interval" => {
-                f_interval =
-                    ::std::option::Option::Some(::stsgen_runtime::protocol::aws_json::reader::i32(
+                f_interval = ::std::option::Option::Some(
+                    ::stsgen_runtime::protocol::aws_json::reader::i32(
                         value,
                         "StartDeviceAuthorizationResponse",
                         "interval",
-                    )?);
+                    )?,
+                );
             }
             "userCode" => {
                 f_user_code = ::std::option::Option::Some(
@@ -476,8 +470,11 @@ pub fn parse_error(
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
 ) -> ::std::result::Result<StartDeviceAuthorizationError, ::stsgen_runtime::ParseError> {
-    let (meta, doc) =
-        ::stsgen_runtime::protocol::rest_json::parse_error_metadata(status, headers, body)?;
+    let (meta, doc) = ::stsgen_runtime::protocol::rest_json::parse_error_metadata(
+        status,
+        headers,
+        body,
+    )?;
     Ok({
         match meta.code() {
             crate::types::error::InvalidRequestException::CODE => {
@@ -510,9 +507,11 @@ pub fn parse_error(
                 e.meta = meta;
                 StartDeviceAuthorizationError::InternalServerException(e)
             }
-            _ => StartDeviceAuthorizationError::Unhandled(::stsgen_runtime::UnhandledError::new(
-                meta,
-            )),
+            _ => {
+                StartDeviceAuthorizationError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     })
 }
@@ -628,7 +627,9 @@ pub mod builders {
             self
         }
         /// The value set for `clientSecret`, if any.
-        pub fn get_client_secret(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_client_secret(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.client_secret
         }
         /// The URL for the Amazon Web Services access portal. For more information, see [Using the Amazon Web Services access portal](https://docs.aws.amazon.com/singlesignon/latest/userguide/using-the-portal.html) in the *IAM Identity Center User Guide*.
@@ -659,27 +660,29 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::StartDeviceAuthorizationInput, ::stsgen_runtime::BuildError>
-        {
+        ) -> ::std::result::Result<
+            super::StartDeviceAuthorizationInput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::StartDeviceAuthorizationInput {
-                client_id: self.client_id.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing(
+                client_id: self
+                    .client_id
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                         "StartDeviceAuthorizationRequest",
                         "clientId",
-                    )
-                })?,
-                client_secret: self.client_secret.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing(
+                    ))?,
+                client_secret: self
+                    .client_secret
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                         "StartDeviceAuthorizationRequest",
                         "clientSecret",
-                    )
-                })?,
-                start_url: self.start_url.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing(
+                    ))?,
+                start_url: self
+                    .start_url
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                         "StartDeviceAuthorizationRequest",
                         "startUrl",
-                    )
-                })?,
+                    ))?,
             };
             value.validate()?;
             Ok(value)
@@ -706,7 +709,9 @@ pub mod builders {
         pub(crate) interval: ::std::option::Option<i32>,
         pub(crate) user_code: ::std::option::Option<::std::string::String>,
         pub(crate) verification_uri: ::std::option::Option<::std::string::String>,
-        pub(crate) verification_uri_complete: ::std::option::Option<::std::string::String>,
+        pub(crate) verification_uri_complete: ::std::option::Option<
+            ::std::string::String,
+        >,
         pub(crate) _request_id: ::std::option::Option<::std::string::String>,
     }
     impl StartDeviceAuthorizationOutputBuilder {
@@ -795,7 +800,9 @@ pub mod builders {
             self
         }
         /// The value set for `verificationUri`, if any.
-        pub fn get_verification_uri(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_verification_uri(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.verification_uri
         }
         /// An alternate URL that the client can use to automatically launch a browser. This process skips the manual step in which the user visits the verification page and enters their code.
@@ -923,7 +930,9 @@ pub mod builders {
             self
         }
         /// The value set for `clientSecret`, if any.
-        pub fn get_client_secret(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_client_secret(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             self.inner.get_client_secret()
         }
         /// The URL for the Amazon Web Services access portal. For more information, see [Using the Amazon Web Services access portal](https://docs.aws.amazon.com/singlesignon/latest/userguide/using-the-portal.html) in the *IAM Identity Center User Guide*.

@@ -5,16 +5,18 @@
 /// Reads a `AccessDeniedException`.
 pub(crate) fn de_access_denied_exception(
     v: &::stsgen_runtime::json::JsonValue,
-) -> ::std::result::Result<crate::types::error::AccessDeniedException, ::stsgen_runtime::ParseError>
-{
+) -> ::std::result::Result<
+    crate::types::error::AccessDeniedException,
+    ::stsgen_runtime::ParseError,
+> {
     let mut f_error: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    let mut f_error_description: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
-    let mut f_reason: ::std::option::Option<crate::types::AccessDeniedExceptionReason> =
-        ::std::option::Option::None;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "AccessDeniedException", "")?
-    {
+    let mut f_error_description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    let mut f_reason: ::std::option::Option<crate::types::AccessDeniedExceptionReason> = ::std::option::Option::None;
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "AccessDeniedException",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
@@ -38,14 +40,15 @@ pub(crate) fn de_access_denied_exception(
                 );
             }
             "reason" => {
-                f_reason =
-                    ::std::option::Option::Some(crate::types::AccessDeniedExceptionReason::from(
+                f_reason = ::std::option::Option::Some(
+                    crate::types::AccessDeniedExceptionReason::from(
                         ::stsgen_runtime::protocol::aws_json::reader::string(
                             value,
                             "AccessDeniedException",
                             "reason",
                         )?,
-                    ));
+                    ),
+                );
             }
             _ => {}
         }
@@ -65,8 +68,7 @@ pub(crate) fn de_authorization_pending_exception(
     ::stsgen_runtime::ParseError,
 > {
     let mut f_error: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    let mut f_error_description: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+    let mut f_error_description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
         v,
         "AuthorizationPendingException",
@@ -106,22 +108,27 @@ pub(crate) fn de_authorization_pending_exception(
 /// Reads a `AwsAdditionalDetails`.
 pub(crate) fn de_aws_additional_details(
     v: &::stsgen_runtime::json::JsonValue,
-) -> ::std::result::Result<crate::types::AwsAdditionalDetails, ::stsgen_runtime::ParseError> {
-    let mut f_identity_context: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "AwsAdditionalDetails", "")?
-    {
+) -> ::std::result::Result<
+    crate::types::AwsAdditionalDetails,
+    ::stsgen_runtime::ParseError,
+> {
+    let mut f_identity_context: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "AwsAdditionalDetails",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
         if matches!(key.as_str(), "identityContext") {
-            f_identity_context =
-                ::std::option::Option::Some(::stsgen_runtime::protocol::aws_json::reader::string(
+            f_identity_context = ::std::option::Option::Some(
+                ::stsgen_runtime::protocol::aws_json::reader::string(
                     value,
                     "AwsAdditionalDetails",
                     "identityContext",
-                )?);
+                )?,
+            );
         }
     }
     Ok(crate::types::AwsAdditionalDetails {
@@ -131,14 +138,17 @@ pub(crate) fn de_aws_additional_details(
 /// Reads a `ExpiredTokenException`.
 pub(crate) fn de_expired_token_exception(
     v: &::stsgen_runtime::json::JsonValue,
-) -> ::std::result::Result<crate::types::error::ExpiredTokenException, ::stsgen_runtime::ParseError>
-{
+) -> ::std::result::Result<
+    crate::types::error::ExpiredTokenException,
+    ::stsgen_runtime::ParseError,
+> {
     let mut f_error: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    let mut f_error_description: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "ExpiredTokenException", "")?
-    {
+    let mut f_error_description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "ExpiredTokenException",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
@@ -173,14 +183,17 @@ pub(crate) fn de_expired_token_exception(
 /// Reads a `InternalServerException`.
 pub(crate) fn de_internal_server_exception(
     v: &::stsgen_runtime::json::JsonValue,
-) -> ::std::result::Result<crate::types::error::InternalServerException, ::stsgen_runtime::ParseError>
-{
+) -> ::std::result::Result<
+    crate::types::error::InternalServerException,
+    ::stsgen_runtime::ParseError,
+> {
     let mut f_error: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    let mut f_error_description: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "InternalServerException", "")?
-    {
+    let mut f_error_description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "InternalServerException",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
@@ -215,14 +228,17 @@ pub(crate) fn de_internal_server_exception(
 /// Reads a `InvalidClientException`.
 pub(crate) fn de_invalid_client_exception(
     v: &::stsgen_runtime::json::JsonValue,
-) -> ::std::result::Result<crate::types::error::InvalidClientException, ::stsgen_runtime::ParseError>
-{
+) -> ::std::result::Result<
+    crate::types::error::InvalidClientException,
+    ::stsgen_runtime::ParseError,
+> {
     let mut f_error: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    let mut f_error_description: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "InvalidClientException", "")?
-    {
+    let mut f_error_description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "InvalidClientException",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
@@ -262,8 +278,7 @@ pub(crate) fn de_invalid_client_metadata_exception(
     ::stsgen_runtime::ParseError,
 > {
     let mut f_error: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    let mut f_error_description: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+    let mut f_error_description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
         v,
         "InvalidClientMetadataException",
@@ -303,14 +318,17 @@ pub(crate) fn de_invalid_client_metadata_exception(
 /// Reads a `InvalidGrantException`.
 pub(crate) fn de_invalid_grant_exception(
     v: &::stsgen_runtime::json::JsonValue,
-) -> ::std::result::Result<crate::types::error::InvalidGrantException, ::stsgen_runtime::ParseError>
-{
+) -> ::std::result::Result<
+    crate::types::error::InvalidGrantException,
+    ::stsgen_runtime::ParseError,
+> {
     let mut f_error: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    let mut f_error_description: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "InvalidGrantException", "")?
-    {
+    let mut f_error_description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "InvalidGrantException",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
@@ -350,11 +368,12 @@ pub(crate) fn de_invalid_redirect_uri_exception(
     ::stsgen_runtime::ParseError,
 > {
     let mut f_error: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    let mut f_error_description: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "InvalidRedirectUriException", "")?
-    {
+    let mut f_error_description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "InvalidRedirectUriException",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
@@ -389,16 +408,20 @@ pub(crate) fn de_invalid_redirect_uri_exception(
 /// Reads a `InvalidRequestException`.
 pub(crate) fn de_invalid_request_exception(
     v: &::stsgen_runtime::json::JsonValue,
-) -> ::std::result::Result<crate::types::error::InvalidRequestException, ::stsgen_runtime::ParseError>
-{
+) -> ::std::result::Result<
+    crate::types::error::InvalidRequestException,
+    ::stsgen_runtime::ParseError,
+> {
     let mut f_error: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    let mut f_error_description: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
-    let mut f_reason: ::std::option::Option<crate::types::InvalidRequestExceptionReason> =
-        ::std::option::Option::None;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "InvalidRequestException", "")?
-    {
+    let mut f_error_description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    let mut f_reason: ::std::option::Option<
+        crate::types::InvalidRequestExceptionReason,
+    > = ::std::option::Option::None;
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "InvalidRequestException",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
@@ -422,14 +445,15 @@ pub(crate) fn de_invalid_request_exception(
                 );
             }
             "reason" => {
-                f_reason =
-                    ::std::option::Option::Some(crate::types::InvalidRequestExceptionReason::from(
+                f_reason = ::std::option::Option::Some(
+                    crate::types::InvalidRequestExceptionReason::from(
                         ::stsgen_runtime::protocol::aws_json::reader::string(
                             value,
                             "InvalidRequestException",
                             "reason",
                         )?,
-                    ));
+                    ),
+                );
             }
             _ => {}
         }
@@ -450,8 +474,7 @@ pub(crate) fn de_invalid_request_region_exception(
 > {
     let mut f_endpoint: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let mut f_error: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    let mut f_error_description: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+    let mut f_error_description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let mut f_region: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
         v,
@@ -512,14 +535,17 @@ pub(crate) fn de_invalid_request_region_exception(
 /// Reads a `InvalidScopeException`.
 pub(crate) fn de_invalid_scope_exception(
     v: &::stsgen_runtime::json::JsonValue,
-) -> ::std::result::Result<crate::types::error::InvalidScopeException, ::stsgen_runtime::ParseError>
-{
+) -> ::std::result::Result<
+    crate::types::error::InvalidScopeException,
+    ::stsgen_runtime::ParseError,
+> {
     let mut f_error: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    let mut f_error_description: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "InvalidScopeException", "")?
-    {
+    let mut f_error_description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "InvalidScopeException",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
@@ -554,29 +580,44 @@ pub(crate) fn de_invalid_scope_exception(
 /// Reads a `Scopes`.
 pub(crate) fn de_scopes(
     v: &::stsgen_runtime::json::JsonValue,
-) -> ::std::result::Result<::std::vec::Vec<::std::string::String>, ::stsgen_runtime::ParseError> {
-    let items = ::stsgen_runtime::protocol::aws_json::reader::array(v, "Scopes", "member")?;
+) -> ::std::result::Result<
+    ::std::vec::Vec<::std::string::String>,
+    ::stsgen_runtime::ParseError,
+> {
+    let items = ::stsgen_runtime::protocol::aws_json::reader::array(
+        v,
+        "Scopes",
+        "member",
+    )?;
     let mut out = ::std::vec::Vec::with_capacity(items.len());
     for item in items {
         if matches!(item, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
-        out.push(::stsgen_runtime::protocol::aws_json::reader::string(
-            item, "Scopes", "member",
-        )?);
+        out.push(
+            ::stsgen_runtime::protocol::aws_json::reader::string(
+                item,
+                "Scopes",
+                "member",
+            )?,
+        );
     }
     Ok(out)
 }
 /// Reads a `SlowDownException`.
 pub(crate) fn de_slow_down_exception(
     v: &::stsgen_runtime::json::JsonValue,
-) -> ::std::result::Result<crate::types::error::SlowDownException, ::stsgen_runtime::ParseError> {
+) -> ::std::result::Result<
+    crate::types::error::SlowDownException,
+    ::stsgen_runtime::ParseError,
+> {
     let mut f_error: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    let mut f_error_description: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "SlowDownException", "")?
-    {
+    let mut f_error_description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "SlowDownException",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
@@ -616,11 +657,12 @@ pub(crate) fn de_unauthorized_client_exception(
     ::stsgen_runtime::ParseError,
 > {
     let mut f_error: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    let mut f_error_description: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
-    for (key, value) in
-        ::stsgen_runtime::protocol::aws_json::reader::object(v, "UnauthorizedClientException", "")?
-    {
+    let mut f_error_description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
+        v,
+        "UnauthorizedClientException",
+        "",
+    )? {
         if matches!(value, ::stsgen_runtime::json::JsonValue::Null) {
             continue;
         }
@@ -660,8 +702,7 @@ pub(crate) fn de_unsupported_grant_type_exception(
     ::stsgen_runtime::ParseError,
 > {
     let mut f_error: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    let mut f_error_description: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+    let mut f_error_description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     for (key, value) in ::stsgen_runtime::protocol::aws_json::reader::object(
         v,
         "UnsupportedGrantTypeException",

@@ -36,8 +36,10 @@ impl AwsAdditionalDetailsBuilder {
     /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
     pub fn build(
         self,
-    ) -> ::std::result::Result<crate::types::AwsAdditionalDetails, ::stsgen_runtime::BuildError>
-    {
+    ) -> ::std::result::Result<
+        crate::types::AwsAdditionalDetails,
+        ::stsgen_runtime::BuildError,
+    > {
         let value = crate::types::AwsAdditionalDetails {
             identity_context: self.identity_context,
         };

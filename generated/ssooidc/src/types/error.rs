@@ -19,7 +19,9 @@ impl AccessDeniedException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "AccessDeniedException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        400u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -56,7 +58,9 @@ impl AccessDeniedException {
         self.error_description.as_deref()
     }
     /// A string that uniquely identifies a reason for the error.
-    pub fn reason(&self) -> ::std::option::Option<&crate::types::AccessDeniedExceptionReason> {
+    pub fn reason(
+        &self,
+    ) -> ::std::option::Option<&crate::types::AccessDeniedExceptionReason> {
         self.reason.as_ref()
     }
 }
@@ -91,7 +95,9 @@ impl AuthorizationPendingException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "AuthorizationPendingException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        400u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -158,7 +164,9 @@ impl ExpiredTokenException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "ExpiredTokenException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        400u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -225,7 +233,9 @@ impl InternalServerException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "InternalServerException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(500u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        500u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = false;
     /// Whether the model marks this error retryable.
@@ -292,7 +302,9 @@ impl InvalidClientException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "InvalidClientException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(401u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        401u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -359,7 +371,9 @@ impl InvalidClientMetadataException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "InvalidClientMetadataException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        400u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -426,7 +440,9 @@ impl InvalidGrantException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "InvalidGrantException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        400u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -493,7 +509,9 @@ impl InvalidRedirectUriException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "InvalidRedirectUriException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        400u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -553,7 +571,9 @@ pub struct InvalidRequestException {
     /// Human-readable text providing additional information, used to assist the client developer in understanding the error that occurred.
     pub(crate) error_description: ::std::option::Option<::std::string::String>,
     /// A string that uniquely identifies a reason for the error.
-    pub(crate) reason: ::std::option::Option<crate::types::InvalidRequestExceptionReason>,
+    pub(crate) reason: ::std::option::Option<
+        crate::types::InvalidRequestExceptionReason,
+    >,
     pub(crate) meta: ::stsgen_runtime::ErrorMetadata,
 }
 impl InvalidRequestException {
@@ -562,7 +582,9 @@ impl InvalidRequestException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "InvalidRequestException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        400u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -599,7 +621,9 @@ impl InvalidRequestException {
         self.error_description.as_deref()
     }
     /// A string that uniquely identifies a reason for the error.
-    pub fn reason(&self) -> ::std::option::Option<&crate::types::InvalidRequestExceptionReason> {
+    pub fn reason(
+        &self,
+    ) -> ::std::option::Option<&crate::types::InvalidRequestExceptionReason> {
         self.reason.as_ref()
     }
 }
@@ -638,7 +662,9 @@ impl InvalidRequestRegionException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "InvalidRequestRegionException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        400u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -715,7 +741,9 @@ impl InvalidScopeException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "InvalidScopeException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        400u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -782,7 +810,9 @@ impl SlowDownException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "SlowDownException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        400u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -849,7 +879,9 @@ impl UnauthorizedClientException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "UnauthorizedClientException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        400u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -916,7 +948,9 @@ impl UnsupportedGrantTypeException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "UnsupportedGrantTypeException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        400u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.

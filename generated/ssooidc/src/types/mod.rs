@@ -21,7 +21,9 @@ impl AccessDeniedExceptionReason {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            AccessDeniedExceptionReason::KmsAccessDeniedException => "KMS_AccessDeniedException",
+            AccessDeniedExceptionReason::KmsAccessDeniedException => {
+                "KMS_AccessDeniedException"
+            }
             AccessDeniedExceptionReason::Unknown(v) => v.as_str(),
         }
     }
@@ -29,7 +31,9 @@ impl AccessDeniedExceptionReason {
 impl ::std::convert::From<&str> for AccessDeniedExceptionReason {
     fn from(value: &str) -> Self {
         match value {
-            "KMS_AccessDeniedException" => AccessDeniedExceptionReason::KmsAccessDeniedException,
+            "KMS_AccessDeniedException" => {
+                AccessDeniedExceptionReason::KmsAccessDeniedException
+            }
             other => AccessDeniedExceptionReason::Unknown(other.to_owned()),
         }
     }
@@ -114,12 +118,18 @@ impl InvalidRequestExceptionReason {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            InvalidRequestExceptionReason::KmsNotFoundException => "KMS_NotFoundException",
+            InvalidRequestExceptionReason::KmsNotFoundException => {
+                "KMS_NotFoundException"
+            }
             InvalidRequestExceptionReason::KmsInvalidKeyUsageException => {
                 "KMS_InvalidKeyUsageException"
             }
-            InvalidRequestExceptionReason::KmsInvalidStateException => "KMS_InvalidStateException",
-            InvalidRequestExceptionReason::KmsDisabledException => "KMS_DisabledException",
+            InvalidRequestExceptionReason::KmsInvalidStateException => {
+                "KMS_InvalidStateException"
+            }
+            InvalidRequestExceptionReason::KmsDisabledException => {
+                "KMS_DisabledException"
+            }
             InvalidRequestExceptionReason::Unknown(v) => v.as_str(),
         }
     }
@@ -127,12 +137,18 @@ impl InvalidRequestExceptionReason {
 impl ::std::convert::From<&str> for InvalidRequestExceptionReason {
     fn from(value: &str) -> Self {
         match value {
-            "KMS_NotFoundException" => InvalidRequestExceptionReason::KmsNotFoundException,
+            "KMS_NotFoundException" => {
+                InvalidRequestExceptionReason::KmsNotFoundException
+            }
             "KMS_InvalidKeyUsageException" => {
                 InvalidRequestExceptionReason::KmsInvalidKeyUsageException
             }
-            "KMS_InvalidStateException" => InvalidRequestExceptionReason::KmsInvalidStateException,
-            "KMS_DisabledException" => InvalidRequestExceptionReason::KmsDisabledException,
+            "KMS_InvalidStateException" => {
+                InvalidRequestExceptionReason::KmsInvalidStateException
+            }
+            "KMS_DisabledException" => {
+                InvalidRequestExceptionReason::KmsDisabledException
+            }
             other => InvalidRequestExceptionReason::Unknown(other.to_owned()),
         }
     }

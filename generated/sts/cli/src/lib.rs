@@ -29,7 +29,9 @@ pub const PROGRAM: ::stsgen_runtime::cli::Program = ::stsgen_runtime::cli::Progr
 };
 /// Runs the command line on the process arguments with `extension`'s additions and
 /// returns the exit status.
-pub fn main(extension: &dyn ::stsgen_runtime::cli::CliExtension) -> ::std::process::ExitCode {
+pub fn main(
+    extension: &dyn ::stsgen_runtime::cli::CliExtension,
+) -> ::std::process::ExitCode {
     ::stsgen_runtime::cli::main(&PROGRAM, extension)
 }
 /// The operations, sorted by subcommand.
@@ -199,15 +201,17 @@ fn op_assume_role(
                     return Err(repeated(&flag));
                 }
                 let text = single(&flag, values)?;
-                b = b.set_duration_seconds(::std::option::Option::Some(
-                    ::stsgen_runtime::types::wire::parse_i32(text.as_str()).map_err(|_| {
-                        invalid(
-                            &flag,
-                            ::std::option::Option::Some(text.as_str()),
-                            "32-bit integer",
-                        )
-                    })?,
-                ));
+                b = b
+                    .set_duration_seconds(
+                        ::std::option::Option::Some(
+                            ::stsgen_runtime::types::wire::parse_i32(text.as_str())
+                                .map_err(|_| invalid(
+                                    &flag,
+                                    ::std::option::Option::Some(text.as_str()),
+                                    "32-bit integer",
+                                ))?,
+                        ),
+                    );
             }
             "--external-id" => {
                 if b.get_external_id().is_some() {
@@ -221,15 +225,17 @@ fn op_assume_role(
                     return Err(repeated(&flag));
                 }
                 let text = single(&flag, values)?;
-                b = b.set_minimum_session_token_size(::std::option::Option::Some(
-                    ::stsgen_runtime::types::wire::parse_i32(text.as_str()).map_err(|_| {
-                        invalid(
-                            &flag,
-                            ::std::option::Option::Some(text.as_str()),
-                            "32-bit integer",
-                        )
-                    })?,
-                ));
+                b = b
+                    .set_minimum_session_token_size(
+                        ::std::option::Option::Some(
+                            ::stsgen_runtime::types::wire::parse_i32(text.as_str())
+                                .map_err(|_| invalid(
+                                    &flag,
+                                    ::std::option::Option::Some(text.as_str()),
+                                    "32-bit integer",
+                                ))?,
+                        ),
+                    );
             }
             "--policy" => {
                 if b.get_policy().is_some() {
@@ -293,12 +299,15 @@ fn op_assume_role(
                     b = b.transitive_tag_keys(text);
                 }
             }
-            _ => globals.set(
-                PROGRAM.name,
-                ::std::option::Option::Some(OPERATION),
-                &flag,
-                values,
-            )?,
+            _ => {
+                globals
+                    .set(
+                        PROGRAM.name,
+                        ::std::option::Option::Some(OPERATION),
+                        &flag,
+                        values,
+                    )?
+            }
         }
     }
     require(
@@ -309,8 +318,9 @@ fn op_assume_role(
             (b.get_role_session_name().is_some(), "--role-session-name"),
         ],
     )?;
-    let input = b.build().map_err(|e| {
-        invalid_input(
+    let input = b
+        .build()
+        .map_err(|e| invalid_input(
             e,
             &[
                 ("DurationSeconds", "--duration-seconds"),
@@ -327,17 +337,10 @@ fn op_assume_role(
                 ("TokenCode", "--token-code"),
                 ("TransitiveTagKeys", "--transitive-tag-keys"),
             ],
-        )
-    })?;
+        ))?;
     let config = cx.config(&globals)?;
     let client = client(&config)?;
-    cx.send(
-        0usize,
-        &globals,
-        &config,
-        client.send(input),
-        write_output_assume_role,
-    )
+    cx.send(0usize, &globals, &config, client.send(input), write_output_assume_role)
 }
 /// `assume-role-with-saml`: `AssumeRoleWithSAML`.
 fn op_assume_role_with_saml(
@@ -354,30 +357,34 @@ fn op_assume_role_with_saml(
                     return Err(repeated(&flag));
                 }
                 let text = single(&flag, values)?;
-                b = b.set_duration_seconds(::std::option::Option::Some(
-                    ::stsgen_runtime::types::wire::parse_i32(text.as_str()).map_err(|_| {
-                        invalid(
-                            &flag,
-                            ::std::option::Option::Some(text.as_str()),
-                            "32-bit integer",
-                        )
-                    })?,
-                ));
+                b = b
+                    .set_duration_seconds(
+                        ::std::option::Option::Some(
+                            ::stsgen_runtime::types::wire::parse_i32(text.as_str())
+                                .map_err(|_| invalid(
+                                    &flag,
+                                    ::std::option::Option::Some(text.as_str()),
+                                    "32-bit integer",
+                                ))?,
+                        ),
+                    );
             }
             "--minimum-session-token-size" => {
                 if b.get_minimum_session_token_size().is_some() {
                     return Err(repeated(&flag));
                 }
                 let text = single(&flag, values)?;
-                b = b.set_minimum_session_token_size(::std::option::Option::Some(
-                    ::stsgen_runtime::types::wire::parse_i32(text.as_str()).map_err(|_| {
-                        invalid(
-                            &flag,
-                            ::std::option::Option::Some(text.as_str()),
-                            "32-bit integer",
-                        )
-                    })?,
-                ));
+                b = b
+                    .set_minimum_session_token_size(
+                        ::std::option::Option::Some(
+                            ::stsgen_runtime::types::wire::parse_i32(text.as_str())
+                                .map_err(|_| invalid(
+                                    &flag,
+                                    ::std::option::Option::Some(text.as_str()),
+                                    "32-bit integer",
+                                ))?,
+                        ),
+                    );
             }
             "--policy" => {
                 if b.get_policy().is_some() {
@@ -412,12 +419,15 @@ fn op_assume_role_with_saml(
                 let text = single(&flag, values)?;
                 b = b.set_saml_assertion(::std::option::Option::Some(text));
             }
-            _ => globals.set(
-                PROGRAM.name,
-                ::std::option::Option::Some(OPERATION),
-                &flag,
-                values,
-            )?,
+            _ => {
+                globals
+                    .set(
+                        PROGRAM.name,
+                        ::std::option::Option::Some(OPERATION),
+                        &flag,
+                        values,
+                    )?
+            }
         }
     }
     require(
@@ -429,8 +439,9 @@ fn op_assume_role_with_saml(
             (b.get_saml_assertion().is_some(), "--saml-assertion"),
         ],
     )?;
-    let input = b.build().map_err(|e| {
-        invalid_input(
+    let input = b
+        .build()
+        .map_err(|e| invalid_input(
             e,
             &[
                 ("DurationSeconds", "--duration-seconds"),
@@ -441,8 +452,7 @@ fn op_assume_role_with_saml(
                 ("RoleArn", "--role-arn"),
                 ("SAMLAssertion", "--saml-assertion"),
             ],
-        )
-    })?;
+        ))?;
     let config = cx.config(&globals)?;
     let client = client(&config)?;
     cx.send(
@@ -460,8 +470,7 @@ fn op_assume_role_with_web_identity(
     flags: Flags,
 ) -> ::std::result::Result<(), Exit> {
     const OPERATION: &str = "assume-role-with-web-identity";
-    let mut b =
-        sts::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput::builder();
+    let mut b = sts::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput::builder();
     for (flag, values) in flags {
         match flag.as_str() {
             "--duration-seconds" => {
@@ -469,30 +478,34 @@ fn op_assume_role_with_web_identity(
                     return Err(repeated(&flag));
                 }
                 let text = single(&flag, values)?;
-                b = b.set_duration_seconds(::std::option::Option::Some(
-                    ::stsgen_runtime::types::wire::parse_i32(text.as_str()).map_err(|_| {
-                        invalid(
-                            &flag,
-                            ::std::option::Option::Some(text.as_str()),
-                            "32-bit integer",
-                        )
-                    })?,
-                ));
+                b = b
+                    .set_duration_seconds(
+                        ::std::option::Option::Some(
+                            ::stsgen_runtime::types::wire::parse_i32(text.as_str())
+                                .map_err(|_| invalid(
+                                    &flag,
+                                    ::std::option::Option::Some(text.as_str()),
+                                    "32-bit integer",
+                                ))?,
+                        ),
+                    );
             }
             "--minimum-session-token-size" => {
                 if b.get_minimum_session_token_size().is_some() {
                     return Err(repeated(&flag));
                 }
                 let text = single(&flag, values)?;
-                b = b.set_minimum_session_token_size(::std::option::Option::Some(
-                    ::stsgen_runtime::types::wire::parse_i32(text.as_str()).map_err(|_| {
-                        invalid(
-                            &flag,
-                            ::std::option::Option::Some(text.as_str()),
-                            "32-bit integer",
-                        )
-                    })?,
-                ));
+                b = b
+                    .set_minimum_session_token_size(
+                        ::std::option::Option::Some(
+                            ::stsgen_runtime::types::wire::parse_i32(text.as_str())
+                                .map_err(|_| invalid(
+                                    &flag,
+                                    ::std::option::Option::Some(text.as_str()),
+                                    "32-bit integer",
+                                ))?,
+                        ),
+                    );
             }
             "--policy" => {
                 if b.get_policy().is_some() {
@@ -534,12 +547,15 @@ fn op_assume_role_with_web_identity(
                 let text = single(&flag, values)?;
                 b = b.set_web_identity_token(::std::option::Option::Some(text));
             }
-            _ => globals.set(
-                PROGRAM.name,
-                ::std::option::Option::Some(OPERATION),
-                &flag,
-                values,
-            )?,
+            _ => {
+                globals
+                    .set(
+                        PROGRAM.name,
+                        ::std::option::Option::Some(OPERATION),
+                        &flag,
+                        values,
+                    )?
+            }
         }
     }
     require(
@@ -551,8 +567,9 @@ fn op_assume_role_with_web_identity(
             (b.get_web_identity_token().is_some(), "--web-identity-token"),
         ],
     )?;
-    let input = b.build().map_err(|e| {
-        invalid_input(
+    let input = b
+        .build()
+        .map_err(|e| invalid_input(
             e,
             &[
                 ("DurationSeconds", "--duration-seconds"),
@@ -564,8 +581,7 @@ fn op_assume_role_with_web_identity(
                 ("RoleSessionName", "--role-session-name"),
                 ("WebIdentityToken", "--web-identity-token"),
             ],
-        )
-    })?;
+        ))?;
     let config = cx.config(&globals)?;
     let client = client(&config)?;
     cx.send(
@@ -591,30 +607,34 @@ fn op_assume_root(
                     return Err(repeated(&flag));
                 }
                 let text = single(&flag, values)?;
-                b = b.set_duration_seconds(::std::option::Option::Some(
-                    ::stsgen_runtime::types::wire::parse_i32(text.as_str()).map_err(|_| {
-                        invalid(
-                            &flag,
-                            ::std::option::Option::Some(text.as_str()),
-                            "32-bit integer",
-                        )
-                    })?,
-                ));
+                b = b
+                    .set_duration_seconds(
+                        ::std::option::Option::Some(
+                            ::stsgen_runtime::types::wire::parse_i32(text.as_str())
+                                .map_err(|_| invalid(
+                                    &flag,
+                                    ::std::option::Option::Some(text.as_str()),
+                                    "32-bit integer",
+                                ))?,
+                        ),
+                    );
             }
             "--minimum-session-token-size" => {
                 if b.get_minimum_session_token_size().is_some() {
                     return Err(repeated(&flag));
                 }
                 let text = single(&flag, values)?;
-                b = b.set_minimum_session_token_size(::std::option::Option::Some(
-                    ::stsgen_runtime::types::wire::parse_i32(text.as_str()).map_err(|_| {
-                        invalid(
-                            &flag,
-                            ::std::option::Option::Some(text.as_str()),
-                            "32-bit integer",
-                        )
-                    })?,
-                ));
+                b = b
+                    .set_minimum_session_token_size(
+                        ::std::option::Option::Some(
+                            ::stsgen_runtime::types::wire::parse_i32(text.as_str())
+                                .map_err(|_| invalid(
+                                    &flag,
+                                    ::std::option::Option::Some(text.as_str()),
+                                    "32-bit integer",
+                                ))?,
+                        ),
+                    );
             }
             "--target-principal" => {
                 if b.get_target_principal().is_some() {
@@ -628,16 +648,22 @@ fn op_assume_root(
                     return Err(repeated(&flag));
                 }
                 let text = single(&flag, values)?;
-                b = b.set_task_policy_arn(::std::option::Option::Some(
-                    shorthand_policy_descriptor_type(&flag, &text)?,
-                ));
+                b = b
+                    .set_task_policy_arn(
+                        ::std::option::Option::Some(
+                            shorthand_policy_descriptor_type(&flag, &text)?,
+                        ),
+                    );
             }
-            _ => globals.set(
-                PROGRAM.name,
-                ::std::option::Option::Some(OPERATION),
-                &flag,
-                values,
-            )?,
+            _ => {
+                globals
+                    .set(
+                        PROGRAM.name,
+                        ::std::option::Option::Some(OPERATION),
+                        &flag,
+                        values,
+                    )?
+            }
         }
     }
     require(
@@ -648,8 +674,9 @@ fn op_assume_root(
             (b.get_task_policy_arn().is_some(), "--task-policy-arn"),
         ],
     )?;
-    let input = b.build().map_err(|e| {
-        invalid_input(
+    let input = b
+        .build()
+        .map_err(|e| invalid_input(
             e,
             &[
                 ("DurationSeconds", "--duration-seconds"),
@@ -657,17 +684,10 @@ fn op_assume_root(
                 ("TargetPrincipal", "--target-principal"),
                 ("TaskPolicyArn", "--task-policy-arn"),
             ],
-        )
-    })?;
+        ))?;
     let config = cx.config(&globals)?;
     let client = client(&config)?;
-    cx.send(
-        3usize,
-        &globals,
-        &config,
-        client.send(input),
-        write_output_assume_root,
-    )
+    cx.send(3usize, &globals, &config, client.send(input), write_output_assume_root)
 }
 /// `decode-authorization-message`: `DecodeAuthorizationMessage`.
 fn op_decode_authorization_message(
@@ -676,8 +696,7 @@ fn op_decode_authorization_message(
     flags: Flags,
 ) -> ::std::result::Result<(), Exit> {
     const OPERATION: &str = "decode-authorization-message";
-    let mut b =
-        sts::operation::decode_authorization_message::DecodeAuthorizationMessageInput::builder();
+    let mut b = sts::operation::decode_authorization_message::DecodeAuthorizationMessageInput::builder();
     for (flag, values) in flags {
         match flag.as_str() {
             "--encoded-message" => {
@@ -687,12 +706,15 @@ fn op_decode_authorization_message(
                 let text = single(&flag, values)?;
                 b = b.set_encoded_message(::std::option::Option::Some(text));
             }
-            _ => globals.set(
-                PROGRAM.name,
-                ::std::option::Option::Some(OPERATION),
-                &flag,
-                values,
-            )?,
+            _ => {
+                globals
+                    .set(
+                        PROGRAM.name,
+                        ::std::option::Option::Some(OPERATION),
+                        &flag,
+                        values,
+                    )?
+            }
         }
     }
     require(
@@ -730,12 +752,15 @@ fn op_get_access_key_info(
                 let text = single(&flag, values)?;
                 b = b.set_access_key_id(::std::option::Option::Some(text));
             }
-            _ => globals.set(
-                PROGRAM.name,
-                ::std::option::Option::Some(OPERATION),
-                &flag,
-                values,
-            )?,
+            _ => {
+                globals
+                    .set(
+                        PROGRAM.name,
+                        ::std::option::Option::Some(OPERATION),
+                        &flag,
+                        values,
+                    )?
+            }
         }
     }
     require(
@@ -765,12 +790,8 @@ fn op_get_caller_identity(
     const OPERATION: &str = "get-caller-identity";
     let b = sts::operation::get_caller_identity::GetCallerIdentityInput::builder();
     for (flag, values) in flags {
-        globals.set(
-            PROGRAM.name,
-            ::std::option::Option::Some(OPERATION),
-            &flag,
-            values,
-        )?;
+        globals
+            .set(PROGRAM.name, ::std::option::Option::Some(OPERATION), &flag, values)?;
     }
     let input = b.build().map_err(|e| invalid_input(e, &[]))?;
     let config = cx.config(&globals)?;
@@ -800,12 +821,15 @@ fn op_get_delegated_access_token(
                 let text = single(&flag, values)?;
                 b = b.set_trade_in_token(::std::option::Option::Some(text));
             }
-            _ => globals.set(
-                PROGRAM.name,
-                ::std::option::Option::Some(OPERATION),
-                &flag,
-                values,
-            )?,
+            _ => {
+                globals
+                    .set(
+                        PROGRAM.name,
+                        ::std::option::Option::Some(OPERATION),
+                        &flag,
+                        values,
+                    )?
+            }
         }
     }
     require(
@@ -841,30 +865,34 @@ fn op_get_federation_token(
                     return Err(repeated(&flag));
                 }
                 let text = single(&flag, values)?;
-                b = b.set_duration_seconds(::std::option::Option::Some(
-                    ::stsgen_runtime::types::wire::parse_i32(text.as_str()).map_err(|_| {
-                        invalid(
-                            &flag,
-                            ::std::option::Option::Some(text.as_str()),
-                            "32-bit integer",
-                        )
-                    })?,
-                ));
+                b = b
+                    .set_duration_seconds(
+                        ::std::option::Option::Some(
+                            ::stsgen_runtime::types::wire::parse_i32(text.as_str())
+                                .map_err(|_| invalid(
+                                    &flag,
+                                    ::std::option::Option::Some(text.as_str()),
+                                    "32-bit integer",
+                                ))?,
+                        ),
+                    );
             }
             "--minimum-session-token-size" => {
                 if b.get_minimum_session_token_size().is_some() {
                     return Err(repeated(&flag));
                 }
                 let text = single(&flag, values)?;
-                b = b.set_minimum_session_token_size(::std::option::Option::Some(
-                    ::stsgen_runtime::types::wire::parse_i32(text.as_str()).map_err(|_| {
-                        invalid(
-                            &flag,
-                            ::std::option::Option::Some(text.as_str()),
-                            "32-bit integer",
-                        )
-                    })?,
-                ));
+                b = b
+                    .set_minimum_session_token_size(
+                        ::std::option::Option::Some(
+                            ::stsgen_runtime::types::wire::parse_i32(text.as_str())
+                                .map_err(|_| invalid(
+                                    &flag,
+                                    ::std::option::Option::Some(text.as_str()),
+                                    "32-bit integer",
+                                ))?,
+                        ),
+                    );
             }
             "--name" => {
                 if b.get_name().is_some() {
@@ -890,21 +918,21 @@ fn op_get_federation_token(
                     b = b.tags(shorthand_tag(&flag, &text)?);
                 }
             }
-            _ => globals.set(
-                PROGRAM.name,
-                ::std::option::Option::Some(OPERATION),
-                &flag,
-                values,
-            )?,
+            _ => {
+                globals
+                    .set(
+                        PROGRAM.name,
+                        ::std::option::Option::Some(OPERATION),
+                        &flag,
+                        values,
+                    )?
+            }
         }
     }
-    require(
-        PROGRAM.name,
-        OPERATION,
-        &[(b.get_name().is_some(), "--name")],
-    )?;
-    let input = b.build().map_err(|e| {
-        invalid_input(
+    require(PROGRAM.name, OPERATION, &[(b.get_name().is_some(), "--name")])?;
+    let input = b
+        .build()
+        .map_err(|e| invalid_input(
             e,
             &[
                 ("DurationSeconds", "--duration-seconds"),
@@ -914,8 +942,7 @@ fn op_get_federation_token(
                 ("PolicyArns", "--policy-arns"),
                 ("Tags", "--tags"),
             ],
-        )
-    })?;
+        ))?;
     let config = cx.config(&globals)?;
     let client = client(&config)?;
     cx.send(
@@ -941,30 +968,34 @@ fn op_get_scoped_credentials(
                     return Err(repeated(&flag));
                 }
                 let text = single(&flag, values)?;
-                b = b.set_duration_seconds(::std::option::Option::Some(
-                    ::stsgen_runtime::types::wire::parse_i32(text.as_str()).map_err(|_| {
-                        invalid(
-                            &flag,
-                            ::std::option::Option::Some(text.as_str()),
-                            "32-bit integer",
-                        )
-                    })?,
-                ));
+                b = b
+                    .set_duration_seconds(
+                        ::std::option::Option::Some(
+                            ::stsgen_runtime::types::wire::parse_i32(text.as_str())
+                                .map_err(|_| invalid(
+                                    &flag,
+                                    ::std::option::Option::Some(text.as_str()),
+                                    "32-bit integer",
+                                ))?,
+                        ),
+                    );
             }
             "--minimum-session-token-size" => {
                 if b.get_minimum_session_token_size().is_some() {
                     return Err(repeated(&flag));
                 }
                 let text = single(&flag, values)?;
-                b = b.set_minimum_session_token_size(::std::option::Option::Some(
-                    ::stsgen_runtime::types::wire::parse_i32(text.as_str()).map_err(|_| {
-                        invalid(
-                            &flag,
-                            ::std::option::Option::Some(text.as_str()),
-                            "32-bit integer",
-                        )
-                    })?,
-                ));
+                b = b
+                    .set_minimum_session_token_size(
+                        ::std::option::Option::Some(
+                            ::stsgen_runtime::types::wire::parse_i32(text.as_str())
+                                .map_err(|_| invalid(
+                                    &flag,
+                                    ::std::option::Option::Some(text.as_str()),
+                                    "32-bit integer",
+                                ))?,
+                        ),
+                    );
             }
             "--policy" => {
                 if b.get_policy().is_some() {
@@ -980,16 +1011,20 @@ fn op_get_scoped_credentials(
                 let text = single(&flag, values)?;
                 b = b.set_scoped_session_description(::std::option::Option::Some(text));
             }
-            _ => globals.set(
-                PROGRAM.name,
-                ::std::option::Option::Some(OPERATION),
-                &flag,
-                values,
-            )?,
+            _ => {
+                globals
+                    .set(
+                        PROGRAM.name,
+                        ::std::option::Option::Some(OPERATION),
+                        &flag,
+                        values,
+                    )?
+            }
         }
     }
-    let input = b.build().map_err(|e| {
-        invalid_input(
+    let input = b
+        .build()
+        .map_err(|e| invalid_input(
             e,
             &[
                 ("DurationSeconds", "--duration-seconds"),
@@ -997,8 +1032,7 @@ fn op_get_scoped_credentials(
                 ("Policy", "--policy"),
                 ("ScopedSessionDescription", "--scoped-session-description"),
             ],
-        )
-    })?;
+        ))?;
     let config = cx.config(&globals)?;
     let client = client(&config)?;
     cx.send(
@@ -1024,30 +1058,34 @@ fn op_get_session_token(
                     return Err(repeated(&flag));
                 }
                 let text = single(&flag, values)?;
-                b = b.set_duration_seconds(::std::option::Option::Some(
-                    ::stsgen_runtime::types::wire::parse_i32(text.as_str()).map_err(|_| {
-                        invalid(
-                            &flag,
-                            ::std::option::Option::Some(text.as_str()),
-                            "32-bit integer",
-                        )
-                    })?,
-                ));
+                b = b
+                    .set_duration_seconds(
+                        ::std::option::Option::Some(
+                            ::stsgen_runtime::types::wire::parse_i32(text.as_str())
+                                .map_err(|_| invalid(
+                                    &flag,
+                                    ::std::option::Option::Some(text.as_str()),
+                                    "32-bit integer",
+                                ))?,
+                        ),
+                    );
             }
             "--minimum-session-token-size" => {
                 if b.get_minimum_session_token_size().is_some() {
                     return Err(repeated(&flag));
                 }
                 let text = single(&flag, values)?;
-                b = b.set_minimum_session_token_size(::std::option::Option::Some(
-                    ::stsgen_runtime::types::wire::parse_i32(text.as_str()).map_err(|_| {
-                        invalid(
-                            &flag,
-                            ::std::option::Option::Some(text.as_str()),
-                            "32-bit integer",
-                        )
-                    })?,
-                ));
+                b = b
+                    .set_minimum_session_token_size(
+                        ::std::option::Option::Some(
+                            ::stsgen_runtime::types::wire::parse_i32(text.as_str())
+                                .map_err(|_| invalid(
+                                    &flag,
+                                    ::std::option::Option::Some(text.as_str()),
+                                    "32-bit integer",
+                                ))?,
+                        ),
+                    );
             }
             "--serial-number" => {
                 if b.get_serial_number().is_some() {
@@ -1063,16 +1101,20 @@ fn op_get_session_token(
                 let text = single(&flag, values)?;
                 b = b.set_token_code(::std::option::Option::Some(text));
             }
-            _ => globals.set(
-                PROGRAM.name,
-                ::std::option::Option::Some(OPERATION),
-                &flag,
-                values,
-            )?,
+            _ => {
+                globals
+                    .set(
+                        PROGRAM.name,
+                        ::std::option::Option::Some(OPERATION),
+                        &flag,
+                        values,
+                    )?
+            }
         }
     }
-    let input = b.build().map_err(|e| {
-        invalid_input(
+    let input = b
+        .build()
+        .map_err(|e| invalid_input(
             e,
             &[
                 ("DurationSeconds", "--duration-seconds"),
@@ -1080,8 +1122,7 @@ fn op_get_session_token(
                 ("SerialNumber", "--serial-number"),
                 ("TokenCode", "--token-code"),
             ],
-        )
-    })?;
+        ))?;
     let config = cx.config(&globals)?;
     let client = client(&config)?;
     cx.send(
@@ -1112,15 +1153,17 @@ fn op_get_web_identity_token(
                     return Err(repeated(&flag));
                 }
                 let text = single(&flag, values)?;
-                b = b.set_duration_seconds(::std::option::Option::Some(
-                    ::stsgen_runtime::types::wire::parse_i32(text.as_str()).map_err(|_| {
-                        invalid(
-                            &flag,
-                            ::std::option::Option::Some(text.as_str()),
-                            "32-bit integer",
-                        )
-                    })?,
-                ));
+                b = b
+                    .set_duration_seconds(
+                        ::std::option::Option::Some(
+                            ::stsgen_runtime::types::wire::parse_i32(text.as_str())
+                                .map_err(|_| invalid(
+                                    &flag,
+                                    ::std::option::Option::Some(text.as_str()),
+                                    "32-bit integer",
+                                ))?,
+                        ),
+                    );
             }
             "--scope" => {
                 if b.get_scope().is_some() {
@@ -1141,21 +1184,27 @@ fn op_get_web_identity_token(
                     return Err(repeated(&flag));
                 }
                 let text = single(&flag, values)?;
-                b = b.set_subject_mode(::std::option::Option::Some(
-                    sts::types::WebIdentityTokenSubjectModeType::from(text),
-                ));
+                b = b
+                    .set_subject_mode(
+                        ::std::option::Option::Some(
+                            sts::types::WebIdentityTokenSubjectModeType::from(text),
+                        ),
+                    );
             }
             "--tags" => {
                 for text in several(&flag, values)? {
                     b = b.tags(shorthand_tag(&flag, &text)?);
                 }
             }
-            _ => globals.set(
-                PROGRAM.name,
-                ::std::option::Option::Some(OPERATION),
-                &flag,
-                values,
-            )?,
+            _ => {
+                globals
+                    .set(
+                        PROGRAM.name,
+                        ::std::option::Option::Some(OPERATION),
+                        &flag,
+                        values,
+                    )?
+            }
         }
     }
     require(
@@ -1166,8 +1215,9 @@ fn op_get_web_identity_token(
             (b.get_signing_algorithm().is_some(), "--signing-algorithm"),
         ],
     )?;
-    let input = b.build().map_err(|e| {
-        invalid_input(
+    let input = b
+        .build()
+        .map_err(|e| invalid_input(
             e,
             &[
                 ("Audience", "--audience"),
@@ -1177,8 +1227,7 @@ fn op_get_web_identity_token(
                 ("SubjectMode", "--subject-mode"),
                 ("Tags", "--tags"),
             ],
-        )
-    })?;
+        ))?;
     let config = cx.config(&globals)?;
     let client = client(&config)?;
     cx.send(
@@ -1221,7 +1270,10 @@ fn shorthand_provided_context(
     b.build().map_err(|e| Exit::Usage(format!("{flag}: {e}")))
 }
 /// One `Tag` from shorthand syntax (`Key=<string>,Value=<string>`).
-fn shorthand_tag(flag: &str, text: &str) -> ::std::result::Result<sts::types::Tag, Exit> {
+fn shorthand_tag(
+    flag: &str,
+    text: &str,
+) -> ::std::result::Result<sts::types::Tag, Exit> {
     let mut b = sts::types::Tag::builder();
     for (key, value) in pairs(flag, text)? {
         match key.as_str() {
@@ -1349,7 +1401,8 @@ fn write_output_assume_role_with_saml(
         }
     }
     {
-        if let ::std::option::Option::Some(v) = v.trusted_identity_propagation_context() {
+        if let ::std::option::Option::Some(v) = v.trusted_identity_propagation_context()
+        {
             w.key("TrustedIdentityPropagationContext");
             write_shape_trusted_identity_propagation_context(w, v);
         }
@@ -1417,7 +1470,8 @@ fn write_output_assume_role_with_web_identity(
         }
     }
     {
-        if let ::std::option::Option::Some(v) = v.trusted_identity_propagation_context() {
+        if let ::std::option::Option::Some(v) = v.trusted_identity_propagation_context()
+        {
             w.key("TrustedIdentityPropagationContext");
             write_shape_trusted_identity_propagation_context(w, v);
         }

@@ -56,8 +56,9 @@ pub const HTTP_URI: &str = "/";
 pub const REQUEST_COMPRESSION: &[&str] = &[];
 /// The IAM action that authorizes this operation, from the privilege model
 /// (`None` when the model lists no action of this name).
-pub const IAM_ACTION: ::std::option::Option<crate::iam::Action> =
-    ::std::option::Option::Some(crate::iam::Action::AssumeRole);
+pub const IAM_ACTION: ::std::option::Option<crate::iam::Action> = ::std::option::Option::Some(
+    crate::iam::Action::AssumeRole,
+);
 /// Input of [`AssumeRole`](self).
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
@@ -89,15 +90,17 @@ pub struct AssumeRoleInput {
     /// This parameter is optional. You can provide up to 10 managed policy ARNs. However, the plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. For more information about ARNs, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the Amazon Web Services General Reference.
     ///
     /// Passing policies to this operation returns new temporary credentials. The resulting session's permissions are the intersection of the role's identity-based policy and the session policies. You can use the role's temporary credentials in subsequent Amazon Web Services API calls to access resources in the account that owns the role. You cannot use session policies to grant more permissions than those allowed by the identity-based policy of the role that is being assumed. For more information, see [Session Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session) in the *IAM User Guide*.
-    pub(crate) policy_arns:
-        ::std::option::Option<::std::vec::Vec<crate::types::PolicyDescriptorType>>,
+    pub(crate) policy_arns: ::std::option::Option<
+        ::std::vec::Vec<crate::types::PolicyDescriptorType>,
+    >,
     /// A list of previously acquired trusted context assertions in the format of a JSON array. The trusted context assertion is signed and encrypted by Amazon Web Services STS.
     ///
     /// The following is an example of a `ProvidedContext` value that includes a single trusted context assertion and the ARN of the context provider from which the trusted context assertion was generated.
     ///
     /// `[{"ProviderArn":"arn:aws:iam::aws:contextProvider/IdentityCenter","ContextAssertion":"trusted-context-assertion"}]`
-    pub(crate) provided_contexts:
-        ::std::option::Option<::std::vec::Vec<crate::types::ProvidedContext>>,
+    pub(crate) provided_contexts: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ProvidedContext>,
+    >,
     /// The Amazon Resource Name (ARN) of the role to assume.
     ///
     /// Required.
@@ -143,7 +146,9 @@ pub struct AssumeRoleInput {
     /// This parameter is optional. The transitive status of a session tag does not impact its packed binary size.
     ///
     /// If you choose not to specify a transitive tag key, then no tags are passed from this session to any subsequent sessions.
-    pub(crate) transitive_tag_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub(crate) transitive_tag_keys: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
 }
 impl AssumeRoleInput {
     /// The model's name for this shape.
@@ -296,7 +301,11 @@ impl AssumeRoleInput {
             )?;
         }
         if let ::std::option::Option::Some(v) = &self.policy_arns {
-            crate::constraints::policy_descriptor_list_type("AssumeRoleRequest", "PolicyArns", v)?;
+            crate::constraints::policy_descriptor_list_type(
+                "AssumeRoleRequest",
+                "PolicyArns",
+                v,
+            )?;
         }
         if let ::std::option::Option::Some(v) = &self.provided_contexts {
             crate::constraints::provided_contexts_list_type(
@@ -312,10 +321,18 @@ impl AssumeRoleInput {
             &self.role_session_name,
         )?;
         if let ::std::option::Option::Some(v) = &self.serial_number {
-            crate::constraints::serial_number_type("AssumeRoleRequest", "SerialNumber", v)?;
+            crate::constraints::serial_number_type(
+                "AssumeRoleRequest",
+                "SerialNumber",
+                v,
+            )?;
         }
         if let ::std::option::Option::Some(v) = &self.source_identity {
-            crate::constraints::source_identity_type("AssumeRoleRequest", "SourceIdentity", v)?;
+            crate::constraints::source_identity_type(
+                "AssumeRoleRequest",
+                "SourceIdentity",
+                v,
+            )?;
         }
         if let ::std::option::Option::Some(v) = &self.tags {
             crate::constraints::tag_list_type("AssumeRoleRequest", "Tags", v)?;
@@ -324,7 +341,11 @@ impl AssumeRoleInput {
             crate::constraints::token_code_type("AssumeRoleRequest", "TokenCode", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.transitive_tag_keys {
-            crate::constraints::tag_key_list_type("AssumeRoleRequest", "TransitiveTagKeys", v)?;
+            crate::constraints::tag_key_list_type(
+                "AssumeRoleRequest",
+                "TransitiveTagKeys",
+                v,
+            )?;
         }
         Ok(())
     }
@@ -334,10 +355,7 @@ impl ::std::fmt::Debug for AssumeRoleInput {
         let mut d = f.debug_struct("AssumeRoleInput");
         d.field("duration_seconds", &self.duration_seconds);
         d.field("external_id", &self.external_id);
-        d.field(
-            "minimum_session_token_size",
-            &self.minimum_session_token_size,
-        );
+        d.field("minimum_session_token_size", &self.minimum_session_token_size);
         d.field("policy", &self.policy);
         d.field("policy_arns", &self.policy_arns);
         d.field("provided_contexts", &self.provided_contexts);
@@ -391,7 +409,9 @@ impl AssumeRoleOutput {
         builders::AssumeRoleOutputBuilder::default()
     }
     /// The Amazon Resource Name (ARN) and the assumed role ID, which are identifiers that you can use to refer to the resulting temporary security credentials. For example, you can reference these credentials as a principal in a resource-based policy by using the ARN or assumed role ID. The ARN and ID include the `RoleSessionName` that you specified when you called `AssumeRole`.
-    pub fn assumed_role_user(&self) -> ::std::option::Option<&crate::types::AssumedRoleUser> {
+    pub fn assumed_role_user(
+        &self,
+    ) -> ::std::option::Option<&crate::types::AssumedRoleUser> {
         self.assumed_role_user.as_ref()
     }
     /// The temporary security credentials, which include an access key ID, a secret access key, and a security (or session) token.
@@ -403,7 +423,9 @@ impl AssumeRoleOutput {
     /// The percentage (0-100) of the maximum allowed session token size that the returned session token consumes.
     ///
     /// This field is deprecated. Use `SessionTokenUtilization` instead.
-    #[deprecated(note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)")]
+    #[deprecated(
+        note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)"
+    )]
     pub fn packed_policy_size(&self) -> ::std::option::Option<i32> {
         self.packed_policy_size
     }
@@ -433,8 +455,7 @@ impl AssumeRoleOutput {
                 .map_err(|e| e.in_field("AssumeRoleResponse", "AssumedRoleUser"))?;
         }
         if let ::std::option::Option::Some(v) = &self.credentials {
-            v.validate()
-                .map_err(|e| e.in_field("AssumeRoleResponse", "Credentials"))?;
+            v.validate().map_err(|e| e.in_field("AssumeRoleResponse", "Credentials"))?;
         }
         if let ::std::option::Option::Some(v) = &self.packed_policy_size {
             crate::constraints::non_negative_integer_type(
@@ -458,7 +479,11 @@ impl AssumeRoleOutput {
             )?;
         }
         if let ::std::option::Option::Some(v) = &self.source_identity {
-            crate::constraints::source_identity_type("AssumeRoleResponse", "SourceIdentity", v)?;
+            crate::constraints::source_identity_type(
+                "AssumeRoleResponse",
+                "SourceIdentity",
+                v,
+            )?;
         }
         Ok(())
     }
@@ -473,7 +498,9 @@ impl ::stsgen_runtime::RequestId for AssumeRoleOutput {
 #[non_exhaustive]
 pub enum AssumeRoleError {
     /// The request was rejected because the policy document was malformed. The error message describes the specific error.
-    MalformedPolicyDocumentException(crate::types::error::MalformedPolicyDocumentException),
+    MalformedPolicyDocumentException(
+        crate::types::error::MalformedPolicyDocumentException,
+    ),
     /// The request was rejected because the session token exceeded the maximum allowed size. The error message reports the session token size and the maximum allowed size, both in bytes. Session policies and session tags add to the session token size. For more information, see [Passing Session Tags in STS](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html) in the *IAM User Guide*.
     ///
     /// You might receive this error even though you meet the individual session policy and session tag limits. Monitor `SessionTokenUtilization` to track how close the session token is to the maximum allowed size. For more information, see [IAM and STS Entity Character Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-limits-entity-length) in the *IAM User Guide*.
@@ -483,7 +510,9 @@ pub enum AssumeRoleError {
     /// The web identity token that was passed is expired or is not valid. Get a new identity token from the identity provider and then retry the request.
     ExpiredTokenException(crate::types::error::ExpiredTokenException),
     /// The request was rejected because the context assertion that was provided is invalid. This can happen if the context assertion supplied in the `ProvidedContexts` parameter is malformed, has expired, or does not match a trusted context provider.
-    InvalidContextAssertionException(crate::types::error::InvalidContextAssertionException),
+    InvalidContextAssertionException(
+        crate::types::error::InvalidContextAssertionException,
+    ),
     /// An error code the model does not list for this operation (`AccessDenied`, `Throttling`, ...).
     Unhandled(::stsgen_runtime::UnhandledError),
 }
@@ -495,7 +524,9 @@ impl AssumeRoleError {
         match meta.code() {
             crate::types::error::MalformedPolicyDocumentException::CODE => {
                 AssumeRoleError::MalformedPolicyDocumentException(
-                    crate::types::error::MalformedPolicyDocumentException::from_meta(meta),
+                    crate::types::error::MalformedPolicyDocumentException::from_meta(
+                        meta,
+                    ),
                 )
             }
             crate::types::error::PackedPolicyTooLargeException::CODE => {
@@ -515,7 +546,9 @@ impl AssumeRoleError {
             }
             crate::types::error::InvalidContextAssertionException::CODE => {
                 AssumeRoleError::InvalidContextAssertionException(
-                    crate::types::error::InvalidContextAssertionException::from_meta(meta),
+                    crate::types::error::InvalidContextAssertionException::from_meta(
+                        meta,
+                    ),
                 )
             }
             _ => AssumeRoleError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
@@ -565,8 +598,10 @@ impl AssumeRoleError {
     /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
     /// and errors the model marks retryable (the client's retry policy uses the same rule).
     pub fn is_retryable(&self) -> bool {
-        ::stsgen_runtime::client::retry::is_retryable_code(self.code(), self.meta().http_status())
-            || self.is_modeled_retryable()
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
     }
     /// Whether this is the `MalformedPolicyDocument` error.
     pub fn is_malformed_policy_document_exception(&self) -> bool {
@@ -596,9 +631,7 @@ impl AssumeRoleError {
 impl ::std::fmt::Display for AssumeRoleError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f,
-            "{} failed: {}",
-            Self::OPERATION_NAME,
+            f, "{} failed: {}", Self::OPERATION_NAME,
             ::stsgen_runtime::error::Escaped(self.code())
         )?;
         if let ::std::option::Option::Some(m) = self.message() {
@@ -613,11 +646,17 @@ impl ::std::fmt::Display for AssumeRoleError {
 impl ::std::error::Error for AssumeRoleError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            AssumeRoleError::MalformedPolicyDocumentException(e) => ::std::option::Option::Some(e),
-            AssumeRoleError::PackedPolicyTooLargeException(e) => ::std::option::Option::Some(e),
+            AssumeRoleError::MalformedPolicyDocumentException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            AssumeRoleError::PackedPolicyTooLargeException(e) => {
+                ::std::option::Option::Some(e)
+            }
             AssumeRoleError::RegionDisabledException(e) => ::std::option::Option::Some(e),
             AssumeRoleError::ExpiredTokenException(e) => ::std::option::Option::Some(e),
-            AssumeRoleError::InvalidContextAssertionException(e) => ::std::option::Option::Some(e),
+            AssumeRoleError::InvalidContextAssertionException(e) => {
+                ::std::option::Option::Some(e)
+            }
             AssumeRoleError::Unhandled(e) => ::std::option::Option::Some(e),
         }
     }
@@ -638,7 +677,10 @@ pub fn serialize_body(input: &AssumeRoleInput) -> ::std::string::String {
         let w = &mut writer;
         let prefix = "";
         if let ::std::option::Option::Some(value) = &input.duration_seconds {
-            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "DurationSeconds");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "DurationSeconds",
+            );
             w.integer(&key, i64::from(*value));
         }
         if let ::std::option::Option::Some(value) = &input.external_id {
@@ -646,8 +688,10 @@ pub fn serialize_body(input: &AssumeRoleInput) -> ::std::string::String {
             w.string(&key, value);
         }
         if let ::std::option::Option::Some(value) = &input.minimum_session_token_size {
-            let key =
-                ::stsgen_runtime::protocol::aws_query::join(prefix, "MinimumSessionTokenSize");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "MinimumSessionTokenSize",
+            );
             w.integer(&key, i64::from(*value));
         }
         if let ::std::option::Option::Some(value) = &input.policy {
@@ -660,17 +704,20 @@ pub fn serialize_body(input: &AssumeRoleInput) -> ::std::string::String {
                 w.empty(&key);
             }
             for (i0, item0) in value.iter().enumerate() {
-                let item_key0 = format!("{}.{}.{}", &key, "member", i0 + 1);
+                let item_key0 = format!("{}.{}.{}", & key, "member", i0 + 1);
                 crate::protocol::ser::ser_policy_descriptor_type(w, &item_key0, item0);
             }
         }
         if let ::std::option::Option::Some(value) = &input.provided_contexts {
-            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "ProvidedContexts");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "ProvidedContexts",
+            );
             if value.is_empty() {
                 w.empty(&key);
             }
             for (i0, item0) in value.iter().enumerate() {
-                let item_key0 = format!("{}.{}.{}", &key, "member", i0 + 1);
+                let item_key0 = format!("{}.{}.{}", & key, "member", i0 + 1);
                 crate::protocol::ser::ser_provided_context(w, &item_key0, item0);
             }
         }
@@ -680,16 +727,25 @@ pub fn serialize_body(input: &AssumeRoleInput) -> ::std::string::String {
             w.string(&key, value);
         }
         {
-            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "RoleSessionName");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "RoleSessionName",
+            );
             let value = &input.role_session_name;
             w.string(&key, value);
         }
         if let ::std::option::Option::Some(value) = &input.serial_number {
-            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "SerialNumber");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "SerialNumber",
+            );
             w.string(&key, value);
         }
         if let ::std::option::Option::Some(value) = &input.source_identity {
-            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "SourceIdentity");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "SourceIdentity",
+            );
             w.string(&key, value);
         }
         if let ::std::option::Option::Some(value) = &input.tags {
@@ -698,7 +754,7 @@ pub fn serialize_body(input: &AssumeRoleInput) -> ::std::string::String {
                 w.empty(&key);
             }
             for (i0, item0) in value.iter().enumerate() {
-                let item_key0 = format!("{}.{}.{}", &key, "member", i0 + 1);
+                let item_key0 = format!("{}.{}.{}", & key, "member", i0 + 1);
                 crate::protocol::ser::ser_tag(w, &item_key0, item0);
             }
         }
@@ -707,12 +763,15 @@ pub fn serialize_body(input: &AssumeRoleInput) -> ::std::string::String {
             w.string(&key, value);
         }
         if let ::std::option::Option::Some(value) = &input.transitive_tag_keys {
-            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "TransitiveTagKeys");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "TransitiveTagKeys",
+            );
             if value.is_empty() {
                 w.empty(&key);
             }
             for (i0, item0) in value.iter().enumerate() {
-                let item_key0 = format!("{}.{}.{}", &key, "member", i0 + 1);
+                let item_key0 = format!("{}.{}.{}", & key, "member", i0 + 1);
                 w.string(&item_key0, item0);
             }
         }
@@ -721,7 +780,9 @@ pub fn serialize_body(input: &AssumeRoleInput) -> ::std::string::String {
 }
 /// The unsigned HTTP request for `input`: method, URI, `content-type`, `content-length`
 /// and body. The client adds `host`, `user-agent` and the signature.
-pub fn request(input: &AssumeRoleInput) -> ::stsgen_runtime::http::Request<::std::vec::Vec<u8>> {
+pub fn request(
+    input: &AssumeRoleInput,
+) -> ::stsgen_runtime::http::Request<::std::vec::Vec<u8>> {
     ::stsgen_runtime::protocol::aws_query::form_request(
         HTTP_METHOD,
         HTTP_URI,
@@ -741,16 +802,14 @@ pub fn parse_output(
         "AssumeRoleResult",
         false,
         |r, tag| {
-            let mut f_assumed_role_user: ::std::option::Option<crate::types::AssumedRoleUser> =
-                ::std::option::Option::None;
-            let mut f_credentials: ::std::option::Option<crate::types::Credentials> =
-                ::std::option::Option::None;
+            let mut f_assumed_role_user: ::std::option::Option<
+                crate::types::AssumedRoleUser,
+            > = ::std::option::Option::None;
+            let mut f_credentials: ::std::option::Option<crate::types::Credentials> = ::std::option::Option::None;
             let mut f_packed_policy_size: ::std::option::Option<i32> = ::std::option::Option::None;
             let mut f_session_token_size: ::std::option::Option<i32> = ::std::option::Option::None;
-            let mut f_session_token_utilization: ::std::option::Option<i32> =
-                ::std::option::Option::None;
-            let mut f_source_identity: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut f_session_token_utilization: ::std::option::Option<i32> = ::std::option::Option::None;
+            let mut f_source_identity: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = r.next_child(tag)? {
                 match child.name() {
                     "AssumedRoleUser" => {
@@ -767,42 +826,39 @@ pub fn parse_output(
                         f_packed_policy_size = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::types::wire::parse_i32(text).map_err(|e| {
-                                ::stsgen_runtime::ParseError::invalid(
+                            ::stsgen_runtime::types::wire::parse_i32(text)
+                                .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "AssumeRoleResponse",
                                     "PackedPolicySize",
                                     e,
                                     text,
-                                )
-                            })?
+                                ))?
                         });
                     }
                     "SessionTokenSize" => {
                         f_session_token_size = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::types::wire::parse_i32(text).map_err(|e| {
-                                ::stsgen_runtime::ParseError::invalid(
+                            ::stsgen_runtime::types::wire::parse_i32(text)
+                                .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "AssumeRoleResponse",
                                     "SessionTokenSize",
                                     e,
                                     text,
-                                )
-                            })?
+                                ))?
                         });
                     }
                     "SessionTokenUtilization" => {
                         f_session_token_utilization = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::types::wire::parse_i32(text).map_err(|e| {
-                                ::stsgen_runtime::ParseError::invalid(
+                            ::stsgen_runtime::types::wire::parse_i32(text)
+                                .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "AssumeRoleResponse",
                                     "SessionTokenUtilization",
                                     e,
                                     text,
-                                )
-                            })?
+                                ))?
                         });
                     }
                     "SourceIdentity" => {
@@ -847,41 +903,46 @@ pub fn parse_error(
         header_request_id,
         body,
     )?;
-    Ok(match meta.code() {
-        crate::types::error::MalformedPolicyDocumentException::CODE => {
-            let message = meta.message().map(::std::borrow::ToOwned::to_owned);
-            AssumeRoleError::MalformedPolicyDocumentException(
-                crate::types::error::MalformedPolicyDocumentException { message, meta },
-            )
-        }
-        crate::types::error::PackedPolicyTooLargeException::CODE => {
-            let message = meta.message().map(::std::borrow::ToOwned::to_owned);
-            AssumeRoleError::PackedPolicyTooLargeException(
-                crate::types::error::PackedPolicyTooLargeException { message, meta },
-            )
-        }
-        crate::types::error::RegionDisabledException::CODE => {
-            let message = meta.message().map(::std::borrow::ToOwned::to_owned);
-            AssumeRoleError::RegionDisabledException(crate::types::error::RegionDisabledException {
-                message,
-                meta,
-            })
-        }
-        crate::types::error::ExpiredTokenException::CODE => {
-            let message = meta.message().map(::std::borrow::ToOwned::to_owned);
-            AssumeRoleError::ExpiredTokenException(crate::types::error::ExpiredTokenException {
-                message,
-                meta,
-            })
-        }
-        crate::types::error::InvalidContextAssertionException::CODE => {
-            let message = meta.message().map(::std::borrow::ToOwned::to_owned);
-            AssumeRoleError::InvalidContextAssertionException(
-                crate::types::error::InvalidContextAssertionException { message, meta },
-            )
-        }
-        _ => AssumeRoleError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
-    })
+    Ok(
+        match meta.code() {
+            crate::types::error::MalformedPolicyDocumentException::CODE => {
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                AssumeRoleError::MalformedPolicyDocumentException(crate::types::error::MalformedPolicyDocumentException {
+                    message,
+                    meta,
+                })
+            }
+            crate::types::error::PackedPolicyTooLargeException::CODE => {
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                AssumeRoleError::PackedPolicyTooLargeException(crate::types::error::PackedPolicyTooLargeException {
+                    message,
+                    meta,
+                })
+            }
+            crate::types::error::RegionDisabledException::CODE => {
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                AssumeRoleError::RegionDisabledException(crate::types::error::RegionDisabledException {
+                    message,
+                    meta,
+                })
+            }
+            crate::types::error::ExpiredTokenException::CODE => {
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                AssumeRoleError::ExpiredTokenException(crate::types::error::ExpiredTokenException {
+                    message,
+                    meta,
+                })
+            }
+            crate::types::error::InvalidContextAssertionException::CODE => {
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                AssumeRoleError::InvalidContextAssertionException(crate::types::error::InvalidContextAssertionException {
+                    message,
+                    meta,
+                })
+            }
+            _ => AssumeRoleError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
+        },
+    )
 }
 impl crate::client::sealed::Sealed for AssumeRoleInput {}
 impl crate::client::OperationInput for AssumeRoleInput {
@@ -890,8 +951,10 @@ impl crate::client::OperationInput for AssumeRoleInput {
     async fn invoke(
         self,
         client: &crate::client::Client,
-    ) -> ::std::result::Result<AssumeRoleOutput, ::stsgen_runtime::error::SdkError<AssumeRoleError>>
-    {
+    ) -> ::std::result::Result<
+        AssumeRoleOutput,
+        ::stsgen_runtime::error::SdkError<AssumeRoleError>,
+    > {
         let call = self.call(client.config())?;
         client._invoke(call).await
     }
@@ -899,8 +962,10 @@ impl crate::client::OperationInput for AssumeRoleInput {
     fn invoke_blocking(
         self,
         client: &crate::blocking::Client,
-    ) -> ::std::result::Result<AssumeRoleOutput, ::stsgen_runtime::error::SdkError<AssumeRoleError>>
-    {
+    ) -> ::std::result::Result<
+        AssumeRoleOutput,
+        ::stsgen_runtime::error::SdkError<AssumeRoleError>,
+    > {
         let call = self.call(client.config())?;
         client._invoke(call)
     }
@@ -955,18 +1020,21 @@ pub mod builders {
         pub(crate) external_id: ::std::option::Option<::std::string::String>,
         pub(crate) minimum_session_token_size: ::std::option::Option<i32>,
         pub(crate) policy: ::std::option::Option<::std::string::String>,
-        pub(crate) policy_arns:
-            ::std::option::Option<::std::vec::Vec<crate::types::PolicyDescriptorType>>,
-        pub(crate) provided_contexts:
-            ::std::option::Option<::std::vec::Vec<crate::types::ProvidedContext>>,
+        pub(crate) policy_arns: ::std::option::Option<
+            ::std::vec::Vec<crate::types::PolicyDescriptorType>,
+        >,
+        pub(crate) provided_contexts: ::std::option::Option<
+            ::std::vec::Vec<crate::types::ProvidedContext>,
+        >,
         pub(crate) role_arn: ::std::option::Option<::std::string::String>,
         pub(crate) role_session_name: ::std::option::Option<::std::string::String>,
         pub(crate) serial_number: ::std::option::Option<::std::string::String>,
         pub(crate) source_identity: ::std::option::Option<::std::string::String>,
         pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
         pub(crate) token_code: ::std::option::Option<::std::string::String>,
-        pub(crate) transitive_tag_keys:
-            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub(crate) transitive_tag_keys: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
     }
     impl AssumeRoleInputBuilder {
         /// The duration, in seconds, of the role session. The value specified can range from 900 seconds (15 minutes) up to the maximum session duration set for the role. The maximum session duration setting can have a value from 1 hour to 12 hours. If you specify a value higher than this setting or the administrator setting (whichever is lower), the operation fails. For example, if you specify a session duration of 12 hours, but your administrator set the maximum session duration to 6 hours, your operation fails.
@@ -976,12 +1044,18 @@ pub mod builders {
         /// By default, the value is set to `3600` seconds.
         ///
         /// **Note:** The `DurationSeconds` parameter is separate from the duration of a console session that you might request using the returned credentials. The request to the federation endpoint for a console sign-in token takes a `SessionDuration` parameter that specifies the maximum length of the console session. For more information, see [Creating a URL that Enables Federated Users to Access the Amazon Web Services Management Console](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_enable-console-custom-url.html) in the *IAM User Guide*.
-        pub fn duration_seconds(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn duration_seconds(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.duration_seconds = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `DurationSeconds`.
-        pub fn set_duration_seconds(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_duration_seconds(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.duration_seconds = value;
             self
         }
@@ -1012,12 +1086,18 @@ pub mod builders {
             &self.external_id
         }
         /// The minimum size, in bytes, of the session token that STS issues for the request. STS increases the session token to at least this size, regardless of its actual content. The value must not exceed 4,096 bytes. When set to 0 or not specified, the session token size is unchanged.
-        pub fn minimum_session_token_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn minimum_session_token_size(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.minimum_session_token_size = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `MinimumSessionTokenSize`.
-        pub fn set_minimum_session_token_size(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_minimum_session_token_size(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.minimum_session_token_size = value;
             self
         }
@@ -1032,12 +1112,18 @@ pub mod builders {
         /// The plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. The JSON policy characters can be any ASCII character from the space character to the end of the valid character list (\\u0020 through \\u00FF). It can also include the tab (\\u0009), linefeed (\\u000A), and carriage return (\\u000D) characters.
         ///
         /// For more information about role session permissions, see [Session policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session).
-        pub fn policy(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn policy(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.policy = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `Policy`.
-        pub fn set_policy(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_policy(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.policy = value;
             self
         }
@@ -1056,15 +1142,15 @@ pub mod builders {
             mut self,
             item: impl ::std::convert::Into<crate::types::PolicyDescriptorType>,
         ) -> Self {
-            self.policy_arns
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.policy_arns.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears `PolicyArns`.
         pub fn set_policy_arns(
             mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::PolicyDescriptorType>>,
+            value: ::std::option::Option<
+                ::std::vec::Vec<crate::types::PolicyDescriptorType>,
+            >,
         ) -> Self {
             self.policy_arns = value;
             self
@@ -1072,7 +1158,9 @@ pub mod builders {
         /// The value set for `PolicyArns`, if any.
         pub fn get_policy_arns(
             &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::PolicyDescriptorType>> {
+        ) -> &::std::option::Option<
+            ::std::vec::Vec<crate::types::PolicyDescriptorType>,
+        > {
             &self.policy_arns
         }
         /// Appends one item to `ProvidedContexts`.
@@ -1108,12 +1196,18 @@ pub mod builders {
         /// The Amazon Resource Name (ARN) of the role to assume.
         ///
         /// Required.
-        pub fn role_arn(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn role_arn(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.role_arn = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `RoleArn`.
-        pub fn set_role_arn(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_role_arn(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.role_arn = value;
             self
         }
@@ -1146,7 +1240,9 @@ pub mod builders {
             self
         }
         /// The value set for `RoleSessionName`, if any.
-        pub fn get_role_session_name(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_role_session_name(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.role_session_name
         }
         /// The identification number of the MFA device that is associated with the user who is making the `AssumeRole` call. Specify this value if the trust policy of the role being assumed includes a condition that requires MFA authentication. The value is either the serial number for a hardware device (such as `GAHT12345678`) or an Amazon Resource Name (ARN) for a virtual device (such as `arn:aws:iam::123456789012:mfa/user`).
@@ -1168,7 +1264,9 @@ pub mod builders {
             self
         }
         /// The value set for `SerialNumber`, if any.
-        pub fn get_serial_number(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_serial_number(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.serial_number
         }
         /// The source identity specified by the principal that is calling the `AssumeRole` operation. The source identity value persists across [chained role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html#iam-term-role-chaining) sessions.
@@ -1192,7 +1290,9 @@ pub mod builders {
             self
         }
         /// The value set for `SourceIdentity`, if any.
-        pub fn get_source_identity(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_source_identity(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.source_identity
         }
         /// Appends one item to `Tags`.
@@ -1206,10 +1306,11 @@ pub mod builders {
         /// Tag key–value pairs are not case sensitive, but case is preserved. This means that you cannot have separate `Department` and `department` tag keys. Assume that the role has the `Department`=`Marketing` tag and you pass the `department`=`engineering` session tag. `Department` and `department` are not saved as separate tags, and the session tag passed in the request takes precedence over the role tag.
         ///
         /// Additionally, if you used temporary credentials to perform this operation, the new session inherits any transitive session tags from the calling session. If you pass a session tag with the same key as an inherited tag, the operation fails. To view the inherited tags for a session, see the CloudTrail logs. For more information, see [Viewing Session Tags in CloudTrail](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_ctlogs) in the *IAM User Guide*.
-        pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
-            self.tags
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn tags(
+            mut self,
+            item: impl ::std::convert::Into<crate::types::Tag>,
+        ) -> Self {
+            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears `Tags`.
@@ -1221,7 +1322,9 @@ pub mod builders {
             self
         }
         /// The value set for `Tags`, if any.
-        pub fn get_tags(&self) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
+        pub fn get_tags(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
             &self.tags
         }
         /// The value provided by the MFA device, if the trust policy of the role being assumed requires MFA. (In other words, if the policy includes a condition that tests for MFA). If the role being assumed requires MFA and if the `TokenCode` value is missing or expired, the `AssumeRole` call returns an "access denied" error.
@@ -1284,7 +1387,10 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::AssumeRoleInput, ::stsgen_runtime::BuildError> {
+        ) -> ::std::result::Result<
+            super::AssumeRoleInput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::AssumeRoleInput {
                 duration_seconds: self.duration_seconds,
                 external_id: self.external_id,
@@ -1292,12 +1398,18 @@ pub mod builders {
                 policy: self.policy,
                 policy_arns: self.policy_arns,
                 provided_contexts: self.provided_contexts,
-                role_arn: self.role_arn.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing("AssumeRoleRequest", "RoleArn")
-                })?,
-                role_session_name: self.role_session_name.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing("AssumeRoleRequest", "RoleSessionName")
-                })?,
+                role_arn: self
+                    .role_arn
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "AssumeRoleRequest",
+                        "RoleArn",
+                    ))?,
+                role_session_name: self
+                    .role_session_name
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "AssumeRoleRequest",
+                        "RoleSessionName",
+                    ))?,
                 serial_number: self.serial_number,
                 source_identity: self.source_identity,
                 tags: self.tags,
@@ -1313,10 +1425,7 @@ pub mod builders {
             let mut d = f.debug_struct("AssumeRoleInputBuilder");
             d.field("duration_seconds", &self.duration_seconds);
             d.field("external_id", &self.external_id);
-            d.field(
-                "minimum_session_token_size",
-                &self.minimum_session_token_size,
-            );
+            d.field("minimum_session_token_size", &self.minimum_session_token_size);
             d.field("policy", &self.policy);
             d.field("policy_arns", &self.policy_arns);
             d.field("provided_contexts", &self.provided_contexts);
@@ -1337,7 +1446,9 @@ pub mod builders {
     #[derive(Clone, Default, PartialEq, Debug)]
     #[non_exhaustive]
     pub struct AssumeRoleOutputBuilder {
-        pub(crate) assumed_role_user: ::std::option::Option<crate::types::AssumedRoleUser>,
+        pub(crate) assumed_role_user: ::std::option::Option<
+            crate::types::AssumedRoleUser,
+        >,
         pub(crate) credentials: ::std::option::Option<crate::types::Credentials>,
         pub(crate) packed_policy_size: ::std::option::Option<i32>,
         pub(crate) session_token_size: ::std::option::Option<i32>,
@@ -1387,35 +1498,55 @@ pub mod builders {
             self
         }
         /// The value set for `Credentials`, if any.
-        pub fn get_credentials(&self) -> &::std::option::Option<crate::types::Credentials> {
+        pub fn get_credentials(
+            &self,
+        ) -> &::std::option::Option<crate::types::Credentials> {
             &self.credentials
         }
         /// The percentage (0-100) of the maximum allowed session token size that the returned session token consumes.
         ///
         /// This field is deprecated. Use `SessionTokenUtilization` instead.
-        #[deprecated(note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)")]
-        pub fn packed_policy_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        #[deprecated(
+            note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)"
+        )]
+        pub fn packed_policy_size(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.packed_policy_size = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `PackedPolicySize`.
-        #[deprecated(note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)")]
-        pub fn set_packed_policy_size(mut self, value: ::std::option::Option<i32>) -> Self {
+        #[deprecated(
+            note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)"
+        )]
+        pub fn set_packed_policy_size(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.packed_policy_size = value;
             self
         }
         /// The value set for `PackedPolicySize`, if any.
-        #[deprecated(note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)")]
+        #[deprecated(
+            note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)"
+        )]
         pub fn get_packed_policy_size(&self) -> &::std::option::Option<i32> {
             &self.packed_policy_size
         }
         /// The size, in bytes, of the session token returned in the Credentials for this response.
-        pub fn session_token_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn session_token_size(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.session_token_size = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `SessionTokenSize`.
-        pub fn set_session_token_size(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_session_token_size(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.session_token_size = value;
             self
         }
@@ -1424,12 +1555,18 @@ pub mod builders {
             &self.session_token_size
         }
         /// The percentage (0-100) of the maximum allowed session token size that the returned session token consumes.
-        pub fn session_token_utilization(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn session_token_utilization(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.session_token_utilization = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `SessionTokenUtilization`.
-        pub fn set_session_token_utilization(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_session_token_utilization(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.session_token_utilization = value;
             self
         }
@@ -1458,7 +1595,9 @@ pub mod builders {
             self
         }
         /// The value set for `SourceIdentity`, if any.
-        pub fn get_source_identity(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_source_identity(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.source_identity
         }
         /// Sets the request id (normally read from the response).
@@ -1475,7 +1614,10 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::AssumeRoleOutput, ::stsgen_runtime::BuildError> {
+        ) -> ::std::result::Result<
+            super::AssumeRoleOutput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::AssumeRoleOutput {
                 assumed_role_user: self.assumed_role_user,
                 credentials: self.credentials,
@@ -1527,12 +1669,18 @@ pub mod builders {
         /// By default, the value is set to `3600` seconds.
         ///
         /// **Note:** The `DurationSeconds` parameter is separate from the duration of a console session that you might request using the returned credentials. The request to the federation endpoint for a console sign-in token takes a `SessionDuration` parameter that specifies the maximum length of the console session. For more information, see [Creating a URL that Enables Federated Users to Access the Amazon Web Services Management Console](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_enable-console-custom-url.html) in the *IAM User Guide*.
-        pub fn duration_seconds(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn duration_seconds(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.inner = self.inner.duration_seconds(value);
             self
         }
         /// Sets or clears `DurationSeconds`.
-        pub fn set_duration_seconds(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_duration_seconds(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.inner = self.inner.set_duration_seconds(value);
             self
         }
@@ -1563,12 +1711,18 @@ pub mod builders {
             self.inner.get_external_id()
         }
         /// The minimum size, in bytes, of the session token that STS issues for the request. STS increases the session token to at least this size, regardless of its actual content. The value must not exceed 4,096 bytes. When set to 0 or not specified, the session token size is unchanged.
-        pub fn minimum_session_token_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn minimum_session_token_size(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.inner = self.inner.minimum_session_token_size(value);
             self
         }
         /// Sets or clears `MinimumSessionTokenSize`.
-        pub fn set_minimum_session_token_size(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_minimum_session_token_size(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.inner = self.inner.set_minimum_session_token_size(value);
             self
         }
@@ -1583,12 +1737,18 @@ pub mod builders {
         /// The plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. The JSON policy characters can be any ASCII character from the space character to the end of the valid character list (\\u0020 through \\u00FF). It can also include the tab (\\u0009), linefeed (\\u000A), and carriage return (\\u000D) characters.
         ///
         /// For more information about role session permissions, see [Session policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session).
-        pub fn policy(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn policy(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.policy(value);
             self
         }
         /// Sets or clears `Policy`.
-        pub fn set_policy(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_policy(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.set_policy(value);
             self
         }
@@ -1611,7 +1771,9 @@ pub mod builders {
         /// Sets or clears `PolicyArns`.
         pub fn set_policy_arns(
             mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::PolicyDescriptorType>>,
+            value: ::std::option::Option<
+                ::std::vec::Vec<crate::types::PolicyDescriptorType>,
+            >,
         ) -> Self {
             self.inner = self.inner.set_policy_arns(value);
             self
@@ -1619,7 +1781,9 @@ pub mod builders {
         /// The value set for `PolicyArns`, if any.
         pub fn get_policy_arns(
             &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::PolicyDescriptorType>> {
+        ) -> &::std::option::Option<
+            ::std::vec::Vec<crate::types::PolicyDescriptorType>,
+        > {
             self.inner.get_policy_arns()
         }
         /// A list of previously acquired trusted context assertions in the format of a JSON array. The trusted context assertion is signed and encrypted by Amazon Web Services STS.
@@ -1651,12 +1815,18 @@ pub mod builders {
         /// The Amazon Resource Name (ARN) of the role to assume.
         ///
         /// Required.
-        pub fn role_arn(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn role_arn(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.role_arn(value);
             self
         }
         /// Sets or clears `RoleArn`.
-        pub fn set_role_arn(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_role_arn(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.set_role_arn(value);
             self
         }
@@ -1689,7 +1859,9 @@ pub mod builders {
             self
         }
         /// The value set for `RoleSessionName`, if any.
-        pub fn get_role_session_name(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_role_session_name(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             self.inner.get_role_session_name()
         }
         /// The identification number of the MFA device that is associated with the user who is making the `AssumeRole` call. Specify this value if the trust policy of the role being assumed includes a condition that requires MFA authentication. The value is either the serial number for a hardware device (such as `GAHT12345678`) or an Amazon Resource Name (ARN) for a virtual device (such as `arn:aws:iam::123456789012:mfa/user`).
@@ -1711,7 +1883,9 @@ pub mod builders {
             self
         }
         /// The value set for `SerialNumber`, if any.
-        pub fn get_serial_number(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_serial_number(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             self.inner.get_serial_number()
         }
         /// The source identity specified by the principal that is calling the `AssumeRole` operation. The source identity value persists across [chained role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html#iam-term-role-chaining) sessions.
@@ -1735,7 +1909,9 @@ pub mod builders {
             self
         }
         /// The value set for `SourceIdentity`, if any.
-        pub fn get_source_identity(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_source_identity(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             self.inner.get_source_identity()
         }
         /// A list of session tags that you want to pass. Each session tag consists of a key name and an associated value. For more information about session tags, see [Tagging Amazon Web Services STS Sessions](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html) in the *IAM User Guide*.
@@ -1747,7 +1923,10 @@ pub mod builders {
         /// Tag key–value pairs are not case sensitive, but case is preserved. This means that you cannot have separate `Department` and `department` tag keys. Assume that the role has the `Department`=`Marketing` tag and you pass the `department`=`engineering` session tag. `Department` and `department` are not saved as separate tags, and the session tag passed in the request takes precedence over the role tag.
         ///
         /// Additionally, if you used temporary credentials to perform this operation, the new session inherits any transitive session tags from the calling session. If you pass a session tag with the same key as an inherited tag, the operation fails. To view the inherited tags for a session, see the CloudTrail logs. For more information, see [Viewing Session Tags in CloudTrail](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_ctlogs) in the *IAM User Guide*.
-        pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
+        pub fn tags(
+            mut self,
+            item: impl ::std::convert::Into<crate::types::Tag>,
+        ) -> Self {
             self.inner = self.inner.tags(item);
             self
         }
@@ -1760,7 +1939,9 @@ pub mod builders {
             self
         }
         /// The value set for `Tags`, if any.
-        pub fn get_tags(&self) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
+        pub fn get_tags(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
             self.inner.get_tags()
         }
         /// The value provided by the MFA device, if the trust policy of the role being assumed requires MFA. (In other words, if the policy includes a condition that tests for MFA). If the role being assumed requires MFA and if the `TokenCode` value is missing or expired, the `AssumeRole` call returns an "access denied" error.

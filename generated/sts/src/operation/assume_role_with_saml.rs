@@ -64,8 +64,9 @@ pub const HTTP_URI: &str = "/";
 pub const REQUEST_COMPRESSION: &[&str] = &[];
 /// The IAM action that authorizes this operation, from the privilege model
 /// (`None` when the model lists no action of this name).
-pub const IAM_ACTION: ::std::option::Option<crate::iam::Action> =
-    ::std::option::Option::Some(crate::iam::Action::AssumeRoleWithSaml);
+pub const IAM_ACTION: ::std::option::Option<crate::iam::Action> = ::std::option::Option::Some(
+    crate::iam::Action::AssumeRoleWithSaml,
+);
 /// Input of [`AssumeRoleWithSAML`](self).
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
@@ -91,8 +92,9 @@ pub struct AssumeRoleWithSamlInput {
     /// This parameter is optional. You can provide up to 10 managed policy ARNs. However, the plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. For more information about ARNs, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the Amazon Web Services General Reference.
     ///
     /// Passing policies to this operation returns new temporary credentials. The resulting session's permissions are the intersection of the role's identity-based policy and the session policies. You can use the role's temporary credentials in subsequent Amazon Web Services API calls to access resources in the account that owns the role. You cannot use session policies to grant more permissions than those allowed by the identity-based policy of the role that is being assumed. For more information, see [Session Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session) in the *IAM User Guide*.
-    pub(crate) policy_arns:
-        ::std::option::Option<::std::vec::Vec<crate::types::PolicyDescriptorType>>,
+    pub(crate) policy_arns: ::std::option::Option<
+        ::std::vec::Vec<crate::types::PolicyDescriptorType>,
+    >,
     /// The Amazon Resource Name (ARN) of the SAML provider in IAM that describes the IdP.
     ///
     /// Required.
@@ -205,7 +207,11 @@ impl AssumeRoleWithSamlInput {
             "PrincipalArn",
             &self.principal_arn,
         )?;
-        crate::constraints::arn_type("AssumeRoleWithSAMLRequest", "RoleArn", &self.role_arn)?;
+        crate::constraints::arn_type(
+            "AssumeRoleWithSAMLRequest",
+            "RoleArn",
+            &self.role_arn,
+        )?;
         crate::constraints::saml_assertion_type(
             "AssumeRoleWithSAMLRequest",
             "SAMLAssertion",
@@ -218,10 +224,7 @@ impl ::std::fmt::Debug for AssumeRoleWithSamlInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         let mut d = f.debug_struct("AssumeRoleWithSamlInput");
         d.field("duration_seconds", &self.duration_seconds);
-        d.field(
-            "minimum_session_token_size",
-            &self.minimum_session_token_size,
-        );
+        d.field("minimum_session_token_size", &self.minimum_session_token_size);
         d.field("policy", &self.policy);
         d.field("policy_arns", &self.policy_arns);
         d.field("principal_arn", &self.principal_arn);
@@ -296,8 +299,9 @@ pub struct AssumeRoleWithSamlOutput {
     /// This element contains information about the end user. Do not log it.
     ///
     /// Sensitive: redacted in `Debug` output.
-    pub(crate) trusted_identity_propagation_context:
-        ::std::option::Option<crate::types::TrustedIdentityPropagationContext>,
+    pub(crate) trusted_identity_propagation_context: ::std::option::Option<
+        crate::types::TrustedIdentityPropagationContext,
+    >,
     /// The request id of the response this output was read from.
     pub(crate) _request_id: ::std::option::Option<::std::string::String>,
 }
@@ -309,7 +313,9 @@ impl AssumeRoleWithSamlOutput {
         builders::AssumeRoleWithSamlOutputBuilder::default()
     }
     /// The identifiers for the temporary security credentials that the operation returns.
-    pub fn assumed_role_user(&self) -> ::std::option::Option<&crate::types::AssumedRoleUser> {
+    pub fn assumed_role_user(
+        &self,
+    ) -> ::std::option::Option<&crate::types::AssumedRoleUser> {
         self.assumed_role_user.as_ref()
     }
     /// The value of the `Recipient` attribute of the `SubjectConfirmationData` element of the SAML assertion.
@@ -345,7 +351,9 @@ impl AssumeRoleWithSamlOutput {
     /// The percentage (0-100) of the maximum allowed session token size that the returned session token consumes.
     ///
     /// This field is deprecated. Use `SessionTokenUtilization` instead.
-    #[deprecated(note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)")]
+    #[deprecated(
+        note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)"
+    )]
     pub fn packed_policy_size(&self) -> ::std::option::Option<i32> {
         self.packed_policy_size
     }
@@ -400,7 +408,9 @@ impl AssumeRoleWithSamlOutput {
     pub fn validate(&self) -> ::std::result::Result<(), ::stsgen_runtime::BuildError> {
         if let ::std::option::Option::Some(v) = &self.assumed_role_user {
             v.validate()
-                .map_err(|e| e.in_field("AssumeRoleWithSAMLResponse", "AssumedRoleUser"))?;
+                .map_err(|e| {
+                    e.in_field("AssumeRoleWithSAMLResponse", "AssumedRoleUser")
+                })?;
         }
         if let ::std::option::Option::Some(v) = &self.credentials {
             v.validate()
@@ -434,13 +444,17 @@ impl AssumeRoleWithSamlOutput {
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.trusted_identity_propagation_context {
-            v.validate().map_err(|e| {
-                e.in_field(
-                    "AssumeRoleWithSAMLResponse",
-                    "TrustedIdentityPropagationContext",
-                )
-            })?;
+        if let ::std::option::Option::Some(v) = &self
+            .trusted_identity_propagation_context
+        {
+            v.validate()
+                .map_err(|e| {
+                    e
+                        .in_field(
+                            "AssumeRoleWithSAMLResponse",
+                            "TrustedIdentityPropagationContext",
+                        )
+                })?;
         }
         Ok(())
     }
@@ -479,7 +493,9 @@ impl ::stsgen_runtime::RequestId for AssumeRoleWithSamlOutput {
 #[non_exhaustive]
 pub enum AssumeRoleWithSamlError {
     /// The request was rejected because the policy document was malformed. The error message describes the specific error.
-    MalformedPolicyDocumentException(crate::types::error::MalformedPolicyDocumentException),
+    MalformedPolicyDocumentException(
+        crate::types::error::MalformedPolicyDocumentException,
+    ),
     /// The request was rejected because the session token exceeded the maximum allowed size. The error message reports the session token size and the maximum allowed size, both in bytes. Session policies and session tags add to the session token size. For more information, see [Passing Session Tags in STS](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html) in the *IAM User Guide*.
     ///
     /// You might receive this error even though you meet the individual session policy and session tag limits. Monitor `SessionTokenUtilization` to track how close the session token is to the maximum allowed size. For more information, see [IAM and STS Entity Character Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-limits-entity-length) in the *IAM User Guide*.
@@ -505,7 +521,9 @@ impl AssumeRoleWithSamlError {
         match meta.code() {
             crate::types::error::MalformedPolicyDocumentException::CODE => {
                 AssumeRoleWithSamlError::MalformedPolicyDocumentException(
-                    crate::types::error::MalformedPolicyDocumentException::from_meta(meta),
+                    crate::types::error::MalformedPolicyDocumentException::from_meta(
+                        meta,
+                    ),
                 )
             }
             crate::types::error::PackedPolicyTooLargeException::CODE => {
@@ -533,7 +551,11 @@ impl AssumeRoleWithSamlError {
                     crate::types::error::RegionDisabledException::from_meta(meta),
                 )
             }
-            _ => AssumeRoleWithSamlError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
+            _ => {
+                AssumeRoleWithSamlError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     }
     /// Code, message, type, request id and HTTP status.
@@ -584,22 +606,18 @@ impl AssumeRoleWithSamlError {
     /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
     /// and errors the model marks retryable (the client's retry policy uses the same rule).
     pub fn is_retryable(&self) -> bool {
-        ::stsgen_runtime::client::retry::is_retryable_code(self.code(), self.meta().http_status())
-            || self.is_modeled_retryable()
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
     }
     /// Whether this is the `MalformedPolicyDocument` error.
     pub fn is_malformed_policy_document_exception(&self) -> bool {
-        matches!(
-            self,
-            AssumeRoleWithSamlError::MalformedPolicyDocumentException(_)
-        )
+        matches!(self, AssumeRoleWithSamlError::MalformedPolicyDocumentException(_))
     }
     /// Whether this is the `PackedPolicyTooLarge` error.
     pub fn is_packed_policy_too_large_exception(&self) -> bool {
-        matches!(
-            self,
-            AssumeRoleWithSamlError::PackedPolicyTooLargeException(_)
-        )
+        matches!(self, AssumeRoleWithSamlError::PackedPolicyTooLargeException(_))
     }
     /// Whether this is the `IDPRejectedClaim` error.
     pub fn is_idp_rejected_claim_exception(&self) -> bool {
@@ -607,10 +625,7 @@ impl AssumeRoleWithSamlError {
     }
     /// Whether this is the `InvalidIdentityToken` error.
     pub fn is_invalid_identity_token_exception(&self) -> bool {
-        matches!(
-            self,
-            AssumeRoleWithSamlError::InvalidIdentityTokenException(_)
-        )
+        matches!(self, AssumeRoleWithSamlError::InvalidIdentityTokenException(_))
     }
     /// Whether this is the `ExpiredTokenException` error.
     pub fn is_expired_token_exception(&self) -> bool {
@@ -628,9 +643,7 @@ impl AssumeRoleWithSamlError {
 impl ::std::fmt::Display for AssumeRoleWithSamlError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f,
-            "{} failed: {}",
-            Self::OPERATION_NAME,
+            f, "{} failed: {}", Self::OPERATION_NAME,
             ::stsgen_runtime::error::Escaped(self.code())
         )?;
         if let ::std::option::Option::Some(m) = self.message() {
@@ -651,12 +664,18 @@ impl ::std::error::Error for AssumeRoleWithSamlError {
             AssumeRoleWithSamlError::PackedPolicyTooLargeException(e) => {
                 ::std::option::Option::Some(e)
             }
-            AssumeRoleWithSamlError::IdpRejectedClaimException(e) => ::std::option::Option::Some(e),
+            AssumeRoleWithSamlError::IdpRejectedClaimException(e) => {
+                ::std::option::Option::Some(e)
+            }
             AssumeRoleWithSamlError::InvalidIdentityTokenException(e) => {
                 ::std::option::Option::Some(e)
             }
-            AssumeRoleWithSamlError::ExpiredTokenException(e) => ::std::option::Option::Some(e),
-            AssumeRoleWithSamlError::RegionDisabledException(e) => ::std::option::Option::Some(e),
+            AssumeRoleWithSamlError::ExpiredTokenException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            AssumeRoleWithSamlError::RegionDisabledException(e) => {
+                ::std::option::Option::Some(e)
+            }
             AssumeRoleWithSamlError::Unhandled(e) => ::std::option::Option::Some(e),
         }
     }
@@ -677,12 +696,17 @@ pub fn serialize_body(input: &AssumeRoleWithSamlInput) -> ::std::string::String 
         let w = &mut writer;
         let prefix = "";
         if let ::std::option::Option::Some(value) = &input.duration_seconds {
-            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "DurationSeconds");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "DurationSeconds",
+            );
             w.integer(&key, i64::from(*value));
         }
         if let ::std::option::Option::Some(value) = &input.minimum_session_token_size {
-            let key =
-                ::stsgen_runtime::protocol::aws_query::join(prefix, "MinimumSessionTokenSize");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "MinimumSessionTokenSize",
+            );
             w.integer(&key, i64::from(*value));
         }
         if let ::std::option::Option::Some(value) = &input.policy {
@@ -695,12 +719,15 @@ pub fn serialize_body(input: &AssumeRoleWithSamlInput) -> ::std::string::String 
                 w.empty(&key);
             }
             for (i0, item0) in value.iter().enumerate() {
-                let item_key0 = format!("{}.{}.{}", &key, "member", i0 + 1);
+                let item_key0 = format!("{}.{}.{}", & key, "member", i0 + 1);
                 crate::protocol::ser::ser_policy_descriptor_type(w, &item_key0, item0);
             }
         }
         {
-            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "PrincipalArn");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "PrincipalArn",
+            );
             let value = &input.principal_arn;
             w.string(&key, value);
         }
@@ -710,7 +737,10 @@ pub fn serialize_body(input: &AssumeRoleWithSamlInput) -> ::std::string::String 
             w.string(&key, value);
         }
         {
-            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "SAMLAssertion");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "SAMLAssertion",
+            );
             let value = &input.saml_assertion;
             w.string(&key, value);
         }
@@ -741,26 +771,19 @@ pub fn parse_output(
         "AssumeRoleWithSAMLResult",
         false,
         |r, tag| {
-            let mut f_assumed_role_user: ::std::option::Option<crate::types::AssumedRoleUser> =
-                ::std::option::Option::None;
-            let mut f_audience: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut f_credentials: ::std::option::Option<crate::types::Credentials> =
-                ::std::option::Option::None;
-            let mut f_issuer: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut f_name_qualifier: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut f_assumed_role_user: ::std::option::Option<
+                crate::types::AssumedRoleUser,
+            > = ::std::option::Option::None;
+            let mut f_audience: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut f_credentials: ::std::option::Option<crate::types::Credentials> = ::std::option::Option::None;
+            let mut f_issuer: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut f_name_qualifier: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             let mut f_packed_policy_size: ::std::option::Option<i32> = ::std::option::Option::None;
             let mut f_session_token_size: ::std::option::Option<i32> = ::std::option::Option::None;
-            let mut f_session_token_utilization: ::std::option::Option<i32> =
-                ::std::option::Option::None;
-            let mut f_source_identity: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut f_subject: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut f_subject_type: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut f_session_token_utilization: ::std::option::Option<i32> = ::std::option::Option::None;
+            let mut f_source_identity: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut f_subject: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut f_subject_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             let mut f_trusted_identity_propagation_context: ::std::option::Option<
                 crate::types::TrustedIdentityPropagationContext,
             > = ::std::option::Option::None;
@@ -801,42 +824,39 @@ pub fn parse_output(
                         f_packed_policy_size = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::types::wire::parse_i32(text).map_err(|e| {
-                                ::stsgen_runtime::ParseError::invalid(
+                            ::stsgen_runtime::types::wire::parse_i32(text)
+                                .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "AssumeRoleWithSAMLResponse",
                                     "PackedPolicySize",
                                     e,
                                     text,
-                                )
-                            })?
+                                ))?
                         });
                     }
                     "SessionTokenSize" => {
                         f_session_token_size = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::types::wire::parse_i32(text).map_err(|e| {
-                                ::stsgen_runtime::ParseError::invalid(
+                            ::stsgen_runtime::types::wire::parse_i32(text)
+                                .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "AssumeRoleWithSAMLResponse",
                                     "SessionTokenSize",
                                     e,
                                     text,
-                                )
-                            })?
+                                ))?
                         });
                     }
                     "SessionTokenUtilization" => {
                         f_session_token_utilization = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::types::wire::parse_i32(text).map_err(|e| {
-                                ::stsgen_runtime::ParseError::invalid(
+                            ::stsgen_runtime::types::wire::parse_i32(text)
+                                .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "AssumeRoleWithSAMLResponse",
                                     "SessionTokenUtilization",
                                     e,
                                     text,
-                                )
-                            })?
+                                ))?
                         });
                     }
                     "SourceIdentity" => {
@@ -863,7 +883,8 @@ pub fn parse_output(
                     "TrustedIdentityPropagationContext" => {
                         f_trusted_identity_propagation_context = ::std::option::Option::Some(
                             crate::protocol::de::de_trusted_identity_propagation_context(
-                                r, &child,
+                                r,
+                                &child,
                             )?,
                         );
                     }
@@ -908,45 +929,57 @@ pub fn parse_error(
         header_request_id,
         body,
     )?;
-    Ok(match meta.code() {
-        crate::types::error::MalformedPolicyDocumentException::CODE => {
-            let message = meta.message().map(::std::borrow::ToOwned::to_owned);
-            AssumeRoleWithSamlError::MalformedPolicyDocumentException(
-                crate::types::error::MalformedPolicyDocumentException { message, meta },
-            )
-        }
-        crate::types::error::PackedPolicyTooLargeException::CODE => {
-            let message = meta.message().map(::std::borrow::ToOwned::to_owned);
-            AssumeRoleWithSamlError::PackedPolicyTooLargeException(
-                crate::types::error::PackedPolicyTooLargeException { message, meta },
-            )
-        }
-        crate::types::error::IdpRejectedClaimException::CODE => {
-            let message = meta.message().map(::std::borrow::ToOwned::to_owned);
-            AssumeRoleWithSamlError::IdpRejectedClaimException(
-                crate::types::error::IdpRejectedClaimException { message, meta },
-            )
-        }
-        crate::types::error::InvalidIdentityTokenException::CODE => {
-            let message = meta.message().map(::std::borrow::ToOwned::to_owned);
-            AssumeRoleWithSamlError::InvalidIdentityTokenException(
-                crate::types::error::InvalidIdentityTokenException { message, meta },
-            )
-        }
-        crate::types::error::ExpiredTokenException::CODE => {
-            let message = meta.message().map(::std::borrow::ToOwned::to_owned);
-            AssumeRoleWithSamlError::ExpiredTokenException(
-                crate::types::error::ExpiredTokenException { message, meta },
-            )
-        }
-        crate::types::error::RegionDisabledException::CODE => {
-            let message = meta.message().map(::std::borrow::ToOwned::to_owned);
-            AssumeRoleWithSamlError::RegionDisabledException(
-                crate::types::error::RegionDisabledException { message, meta },
-            )
-        }
-        _ => AssumeRoleWithSamlError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
-    })
+    Ok(
+        match meta.code() {
+            crate::types::error::MalformedPolicyDocumentException::CODE => {
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                AssumeRoleWithSamlError::MalformedPolicyDocumentException(crate::types::error::MalformedPolicyDocumentException {
+                    message,
+                    meta,
+                })
+            }
+            crate::types::error::PackedPolicyTooLargeException::CODE => {
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                AssumeRoleWithSamlError::PackedPolicyTooLargeException(crate::types::error::PackedPolicyTooLargeException {
+                    message,
+                    meta,
+                })
+            }
+            crate::types::error::IdpRejectedClaimException::CODE => {
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                AssumeRoleWithSamlError::IdpRejectedClaimException(crate::types::error::IdpRejectedClaimException {
+                    message,
+                    meta,
+                })
+            }
+            crate::types::error::InvalidIdentityTokenException::CODE => {
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                AssumeRoleWithSamlError::InvalidIdentityTokenException(crate::types::error::InvalidIdentityTokenException {
+                    message,
+                    meta,
+                })
+            }
+            crate::types::error::ExpiredTokenException::CODE => {
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                AssumeRoleWithSamlError::ExpiredTokenException(crate::types::error::ExpiredTokenException {
+                    message,
+                    meta,
+                })
+            }
+            crate::types::error::RegionDisabledException::CODE => {
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                AssumeRoleWithSamlError::RegionDisabledException(crate::types::error::RegionDisabledException {
+                    message,
+                    meta,
+                })
+            }
+            _ => {
+                AssumeRoleWithSamlError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
+        },
+    )
 }
 impl crate::client::sealed::Sealed for AssumeRoleWithSamlInput {}
 impl crate::client::OperationInput for AssumeRoleWithSamlInput {
@@ -980,7 +1013,10 @@ impl AssumeRoleWithSamlInput {
         &self,
         config: &crate::client::Config,
     ) -> ::std::result::Result<
-        ::stsgen_runtime::client::OperationCall<AssumeRoleWithSamlOutput, AssumeRoleWithSamlError>,
+        ::stsgen_runtime::client::OperationCall<
+            AssumeRoleWithSamlOutput,
+            AssumeRoleWithSamlError,
+        >,
         ::stsgen_runtime::error::SdkError<AssumeRoleWithSamlError>,
     > {
         self.validate()?;
@@ -1023,8 +1059,9 @@ pub mod builders {
         pub(crate) duration_seconds: ::std::option::Option<i32>,
         pub(crate) minimum_session_token_size: ::std::option::Option<i32>,
         pub(crate) policy: ::std::option::Option<::std::string::String>,
-        pub(crate) policy_arns:
-            ::std::option::Option<::std::vec::Vec<crate::types::PolicyDescriptorType>>,
+        pub(crate) policy_arns: ::std::option::Option<
+            ::std::vec::Vec<crate::types::PolicyDescriptorType>,
+        >,
         pub(crate) principal_arn: ::std::option::Option<::std::string::String>,
         pub(crate) role_arn: ::std::option::Option<::std::string::String>,
         pub(crate) saml_assertion: ::std::option::Option<::std::string::String>,
@@ -1035,12 +1072,18 @@ pub mod builders {
         /// By default, the value is set to `3600` seconds.
         ///
         /// **Note:** The `DurationSeconds` parameter is separate from the duration of a console session that you might request using the returned credentials. The request to the federation endpoint for a console sign-in token takes a `SessionDuration` parameter that specifies the maximum length of the console session. For more information, see [Creating a URL that Enables Federated Users to Access the Amazon Web Services Management Console](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_enable-console-custom-url.html) in the *IAM User Guide*.
-        pub fn duration_seconds(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn duration_seconds(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.duration_seconds = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `DurationSeconds`.
-        pub fn set_duration_seconds(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_duration_seconds(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.duration_seconds = value;
             self
         }
@@ -1049,12 +1092,18 @@ pub mod builders {
             &self.duration_seconds
         }
         /// The minimum size, in bytes, of the session token that STS issues for the request. STS increases the session token to at least this size, regardless of its actual content. The value must not exceed 4,096 bytes. When set to 0 or not specified, the session token size is unchanged.
-        pub fn minimum_session_token_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn minimum_session_token_size(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.minimum_session_token_size = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `MinimumSessionTokenSize`.
-        pub fn set_minimum_session_token_size(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_minimum_session_token_size(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.minimum_session_token_size = value;
             self
         }
@@ -1069,12 +1118,18 @@ pub mod builders {
         /// The plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. The JSON policy characters can be any ASCII character from the space character to the end of the valid character list (\\u0020 through \\u00FF). It can also include the tab (\\u0009), linefeed (\\u000A), and carriage return (\\u000D) characters.
         ///
         /// For more information about role session permissions, see [Session policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session).
-        pub fn policy(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn policy(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.policy = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `Policy`.
-        pub fn set_policy(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_policy(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.policy = value;
             self
         }
@@ -1093,15 +1148,15 @@ pub mod builders {
             mut self,
             item: impl ::std::convert::Into<crate::types::PolicyDescriptorType>,
         ) -> Self {
-            self.policy_arns
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.policy_arns.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears `PolicyArns`.
         pub fn set_policy_arns(
             mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::PolicyDescriptorType>>,
+            value: ::std::option::Option<
+                ::std::vec::Vec<crate::types::PolicyDescriptorType>,
+            >,
         ) -> Self {
             self.policy_arns = value;
             self
@@ -1109,7 +1164,9 @@ pub mod builders {
         /// The value set for `PolicyArns`, if any.
         pub fn get_policy_arns(
             &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::PolicyDescriptorType>> {
+        ) -> &::std::option::Option<
+            ::std::vec::Vec<crate::types::PolicyDescriptorType>,
+        > {
             &self.policy_arns
         }
         /// The Amazon Resource Name (ARN) of the SAML provider in IAM that describes the IdP.
@@ -1131,18 +1188,26 @@ pub mod builders {
             self
         }
         /// The value set for `PrincipalArn`, if any.
-        pub fn get_principal_arn(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_principal_arn(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.principal_arn
         }
         /// The Amazon Resource Name (ARN) of the role that the caller is assuming.
         ///
         /// Required.
-        pub fn role_arn(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn role_arn(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.role_arn = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `RoleArn`.
-        pub fn set_role_arn(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_role_arn(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.role_arn = value;
             self
         }
@@ -1171,7 +1236,9 @@ pub mod builders {
             self
         }
         /// The value set for `SAMLAssertion`, if any.
-        pub fn get_saml_assertion(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_saml_assertion(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.saml_assertion
         }
         /// Builds the value, checking required members and every modeled constraint.
@@ -1180,28 +1247,33 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::AssumeRoleWithSamlInput, ::stsgen_runtime::BuildError>
-        {
+        ) -> ::std::result::Result<
+            super::AssumeRoleWithSamlInput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::AssumeRoleWithSamlInput {
                 duration_seconds: self.duration_seconds,
                 minimum_session_token_size: self.minimum_session_token_size,
                 policy: self.policy,
                 policy_arns: self.policy_arns,
-                principal_arn: self.principal_arn.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing(
+                principal_arn: self
+                    .principal_arn
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                         "AssumeRoleWithSAMLRequest",
                         "PrincipalArn",
-                    )
-                })?,
-                role_arn: self.role_arn.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing("AssumeRoleWithSAMLRequest", "RoleArn")
-                })?,
-                saml_assertion: self.saml_assertion.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing(
+                    ))?,
+                role_arn: self
+                    .role_arn
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "AssumeRoleWithSAMLRequest",
+                        "RoleArn",
+                    ))?,
+                saml_assertion: self
+                    .saml_assertion
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                         "AssumeRoleWithSAMLRequest",
                         "SAMLAssertion",
-                    )
-                })?,
+                    ))?,
             };
             value.validate()?;
             Ok(value)
@@ -1211,10 +1283,7 @@ pub mod builders {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             let mut d = f.debug_struct("AssumeRoleWithSamlInputBuilder");
             d.field("duration_seconds", &self.duration_seconds);
-            d.field(
-                "minimum_session_token_size",
-                &self.minimum_session_token_size,
-            );
+            d.field("minimum_session_token_size", &self.minimum_session_token_size);
             d.field("policy", &self.policy);
             d.field("policy_arns", &self.policy_arns);
             d.field("principal_arn", &self.principal_arn);
@@ -1230,7 +1299,9 @@ pub mod builders {
     #[derive(Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct AssumeRoleWithSamlOutputBuilder {
-        pub(crate) assumed_role_user: ::std::option::Option<crate::types::AssumedRoleUser>,
+        pub(crate) assumed_role_user: ::std::option::Option<
+            crate::types::AssumedRoleUser,
+        >,
         pub(crate) audience: ::std::option::Option<::std::string::String>,
         pub(crate) credentials: ::std::option::Option<crate::types::Credentials>,
         pub(crate) issuer: ::std::option::Option<::std::string::String>,
@@ -1241,8 +1312,9 @@ pub mod builders {
         pub(crate) source_identity: ::std::option::Option<::std::string::String>,
         pub(crate) subject: ::std::option::Option<::std::string::String>,
         pub(crate) subject_type: ::std::option::Option<::std::string::String>,
-        pub(crate) trusted_identity_propagation_context:
-            ::std::option::Option<crate::types::TrustedIdentityPropagationContext>,
+        pub(crate) trusted_identity_propagation_context: ::std::option::Option<
+            crate::types::TrustedIdentityPropagationContext,
+        >,
         pub(crate) _request_id: ::std::option::Option<::std::string::String>,
     }
     impl AssumeRoleWithSamlOutputBuilder {
@@ -1269,12 +1341,18 @@ pub mod builders {
             &self.assumed_role_user
         }
         /// The value of the `Recipient` attribute of the `SubjectConfirmationData` element of the SAML assertion.
-        pub fn audience(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn audience(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.audience = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `Audience`.
-        pub fn set_audience(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_audience(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.audience = value;
             self
         }
@@ -1301,18 +1379,26 @@ pub mod builders {
             self
         }
         /// The value set for `Credentials`, if any.
-        pub fn get_credentials(&self) -> &::std::option::Option<crate::types::Credentials> {
+        pub fn get_credentials(
+            &self,
+        ) -> &::std::option::Option<crate::types::Credentials> {
             &self.credentials
         }
         /// The value of the `Issuer` element of the SAML assertion.
         ///
         /// This is not the trusted identity propagation issuer (`aws:OriginIdentity/Issuer`). When the session carries trusted identity propagation context, that value is returned in `TrustedIdentityPropagationContext`.
-        pub fn issuer(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn issuer(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.issuer = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `Issuer`.
-        pub fn set_issuer(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_issuer(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.issuer = value;
             self
         }
@@ -1347,35 +1433,55 @@ pub mod builders {
             self
         }
         /// The value set for `NameQualifier`, if any.
-        pub fn get_name_qualifier(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_name_qualifier(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.name_qualifier
         }
         /// The percentage (0-100) of the maximum allowed session token size that the returned session token consumes.
         ///
         /// This field is deprecated. Use `SessionTokenUtilization` instead.
-        #[deprecated(note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)")]
-        pub fn packed_policy_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        #[deprecated(
+            note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)"
+        )]
+        pub fn packed_policy_size(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.packed_policy_size = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `PackedPolicySize`.
-        #[deprecated(note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)")]
-        pub fn set_packed_policy_size(mut self, value: ::std::option::Option<i32>) -> Self {
+        #[deprecated(
+            note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)"
+        )]
+        pub fn set_packed_policy_size(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.packed_policy_size = value;
             self
         }
         /// The value set for `PackedPolicySize`, if any.
-        #[deprecated(note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)")]
+        #[deprecated(
+            note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)"
+        )]
         pub fn get_packed_policy_size(&self) -> &::std::option::Option<i32> {
             &self.packed_policy_size
         }
         /// The size, in bytes, of the session token returned in the Credentials for this response.
-        pub fn session_token_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn session_token_size(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.session_token_size = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `SessionTokenSize`.
-        pub fn set_session_token_size(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_session_token_size(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.session_token_size = value;
             self
         }
@@ -1384,12 +1490,18 @@ pub mod builders {
             &self.session_token_size
         }
         /// The percentage (0-100) of the maximum allowed session token size that the returned session token consumes.
-        pub fn session_token_utilization(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn session_token_utilization(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.session_token_utilization = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `SessionTokenUtilization`.
-        pub fn set_session_token_utilization(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_session_token_utilization(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.session_token_utilization = value;
             self
         }
@@ -1418,18 +1530,26 @@ pub mod builders {
             self
         }
         /// The value set for `SourceIdentity`, if any.
-        pub fn get_source_identity(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_source_identity(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.source_identity
         }
         /// The value of the `NameID` element in the `Subject` element of the SAML assertion.
         ///
         /// This is not the trusted identity propagation subject (`aws:OriginIdentity/Subject`). When the session carries trusted identity propagation context, that value is returned in `TrustedIdentityPropagationContext`.
-        pub fn subject(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn subject(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.subject = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `Subject`.
-        pub fn set_subject(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_subject(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.subject = value;
             self
         }
@@ -1472,9 +1592,13 @@ pub mod builders {
         /// Sensitive: redacted in `Debug` output.
         pub fn trusted_identity_propagation_context(
             mut self,
-            value: impl ::std::convert::Into<crate::types::TrustedIdentityPropagationContext>,
+            value: impl ::std::convert::Into<
+                crate::types::TrustedIdentityPropagationContext,
+            >,
         ) -> Self {
-            self.trusted_identity_propagation_context = ::std::option::Option::Some(value.into());
+            self.trusted_identity_propagation_context = ::std::option::Option::Some(
+                value.into(),
+            );
             self
         }
         /// Sets or clears `TrustedIdentityPropagationContext`.
@@ -1505,8 +1629,10 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::AssumeRoleWithSamlOutput, ::stsgen_runtime::BuildError>
-        {
+        ) -> ::std::result::Result<
+            super::AssumeRoleWithSamlOutput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::AssumeRoleWithSamlOutput {
                 assumed_role_user: self.assumed_role_user,
                 audience: self.audience,
@@ -1519,7 +1645,8 @@ pub mod builders {
                 source_identity: self.source_identity,
                 subject: self.subject,
                 subject_type: self.subject_type,
-                trusted_identity_propagation_context: self.trusted_identity_propagation_context,
+                trusted_identity_propagation_context: self
+                    .trusted_identity_propagation_context,
                 _request_id: self._request_id,
             };
             value.validate()?;
@@ -1586,12 +1713,18 @@ pub mod builders {
         /// By default, the value is set to `3600` seconds.
         ///
         /// **Note:** The `DurationSeconds` parameter is separate from the duration of a console session that you might request using the returned credentials. The request to the federation endpoint for a console sign-in token takes a `SessionDuration` parameter that specifies the maximum length of the console session. For more information, see [Creating a URL that Enables Federated Users to Access the Amazon Web Services Management Console](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_enable-console-custom-url.html) in the *IAM User Guide*.
-        pub fn duration_seconds(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn duration_seconds(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.inner = self.inner.duration_seconds(value);
             self
         }
         /// Sets or clears `DurationSeconds`.
-        pub fn set_duration_seconds(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_duration_seconds(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.inner = self.inner.set_duration_seconds(value);
             self
         }
@@ -1600,12 +1733,18 @@ pub mod builders {
             self.inner.get_duration_seconds()
         }
         /// The minimum size, in bytes, of the session token that STS issues for the request. STS increases the session token to at least this size, regardless of its actual content. The value must not exceed 4,096 bytes. When set to 0 or not specified, the session token size is unchanged.
-        pub fn minimum_session_token_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn minimum_session_token_size(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.inner = self.inner.minimum_session_token_size(value);
             self
         }
         /// Sets or clears `MinimumSessionTokenSize`.
-        pub fn set_minimum_session_token_size(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_minimum_session_token_size(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.inner = self.inner.set_minimum_session_token_size(value);
             self
         }
@@ -1620,12 +1759,18 @@ pub mod builders {
         /// The plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. The JSON policy characters can be any ASCII character from the space character to the end of the valid character list (\\u0020 through \\u00FF). It can also include the tab (\\u0009), linefeed (\\u000A), and carriage return (\\u000D) characters.
         ///
         /// For more information about role session permissions, see [Session policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session).
-        pub fn policy(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn policy(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.policy(value);
             self
         }
         /// Sets or clears `Policy`.
-        pub fn set_policy(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_policy(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.set_policy(value);
             self
         }
@@ -1648,7 +1793,9 @@ pub mod builders {
         /// Sets or clears `PolicyArns`.
         pub fn set_policy_arns(
             mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::PolicyDescriptorType>>,
+            value: ::std::option::Option<
+                ::std::vec::Vec<crate::types::PolicyDescriptorType>,
+            >,
         ) -> Self {
             self.inner = self.inner.set_policy_arns(value);
             self
@@ -1656,7 +1803,9 @@ pub mod builders {
         /// The value set for `PolicyArns`, if any.
         pub fn get_policy_arns(
             &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::PolicyDescriptorType>> {
+        ) -> &::std::option::Option<
+            ::std::vec::Vec<crate::types::PolicyDescriptorType>,
+        > {
             self.inner.get_policy_arns()
         }
         /// The Amazon Resource Name (ARN) of the SAML provider in IAM that describes the IdP.
@@ -1678,18 +1827,26 @@ pub mod builders {
             self
         }
         /// The value set for `PrincipalArn`, if any.
-        pub fn get_principal_arn(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_principal_arn(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             self.inner.get_principal_arn()
         }
         /// The Amazon Resource Name (ARN) of the role that the caller is assuming.
         ///
         /// Required.
-        pub fn role_arn(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn role_arn(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.role_arn(value);
             self
         }
         /// Sets or clears `RoleArn`.
-        pub fn set_role_arn(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_role_arn(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.set_role_arn(value);
             self
         }
@@ -1718,7 +1875,9 @@ pub mod builders {
             self
         }
         /// The value set for `SAMLAssertion`, if any.
-        pub fn get_saml_assertion(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_saml_assertion(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             self.inner.get_saml_assertion()
         }
     }

@@ -62,8 +62,9 @@ pub const HTTP_URI: &str = "/";
 pub const REQUEST_COMPRESSION: &[&str] = &[];
 /// The IAM action that authorizes this operation, from the privilege model
 /// (`None` when the model lists no action of this name).
-pub const IAM_ACTION: ::std::option::Option<crate::iam::Action> =
-    ::std::option::Option::Some(crate::iam::Action::AssumeRoleWithWebIdentity);
+pub const IAM_ACTION: ::std::option::Option<crate::iam::Action> = ::std::option::Option::Some(
+    crate::iam::Action::AssumeRoleWithWebIdentity,
+);
 /// Input of [`AssumeRoleWithWebIdentity`](self).
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
@@ -89,8 +90,9 @@ pub struct AssumeRoleWithWebIdentityInput {
     /// This parameter is optional. You can provide up to 10 managed policy ARNs. However, the plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. For more information about ARNs, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the Amazon Web Services General Reference.
     ///
     /// Passing policies to this operation returns new temporary credentials. The resulting session's permissions are the intersection of the role's identity-based policy and the session policies. You can use the role's temporary credentials in subsequent Amazon Web Services API calls to access resources in the account that owns the role. You cannot use session policies to grant more permissions than those allowed by the identity-based policy of the role that is being assumed. For more information, see [Session Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session) in the *IAM User Guide*.
-    pub(crate) policy_arns:
-        ::std::option::Option<::std::vec::Vec<crate::types::PolicyDescriptorType>>,
+    pub(crate) policy_arns: ::std::option::Option<
+        ::std::vec::Vec<crate::types::PolicyDescriptorType>,
+    >,
     /// The fully qualified host component of the domain name of the OAuth 2.0 identity provider. Do not specify this value for an OpenID Connect identity provider.
     ///
     /// Currently `www.amazon.com` and `graph.facebook.com` are the only supported identity providers for OAuth 2.0 access tokens. Do not include URL schemes and port numbers.
@@ -221,7 +223,11 @@ impl AssumeRoleWithWebIdentityInput {
             )?;
         }
         if let ::std::option::Option::Some(v) = &self.provider_id {
-            crate::constraints::url_type("AssumeRoleWithWebIdentityRequest", "ProviderId", v)?;
+            crate::constraints::url_type(
+                "AssumeRoleWithWebIdentityRequest",
+                "ProviderId",
+                v,
+            )?;
         }
         crate::constraints::arn_type(
             "AssumeRoleWithWebIdentityRequest",
@@ -245,10 +251,7 @@ impl ::std::fmt::Debug for AssumeRoleWithWebIdentityInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         let mut d = f.debug_struct("AssumeRoleWithWebIdentityInput");
         d.field("duration_seconds", &self.duration_seconds);
-        d.field(
-            "minimum_session_token_size",
-            &self.minimum_session_token_size,
-        );
+        d.field("minimum_session_token_size", &self.minimum_session_token_size);
         d.field("policy", &self.policy);
         d.field("policy_arns", &self.policy_arns);
         d.field("provider_id", &self.provider_id);
@@ -292,14 +295,17 @@ pub struct AssumeRoleWithWebIdentityOutput {
     /// The regex used to validate this parameter is a string of characters consisting of upper- and lower-case alphanumeric characters with no spaces. You can also include underscores or any of the following characters: =,.@-
     pub(crate) source_identity: ::std::option::Option<::std::string::String>,
     /// The unique user identifier that is returned by the identity provider. This identifier is associated with the `WebIdentityToken` that was submitted with the `AssumeRoleWithWebIdentity` call. The identifier is typically unique to the user and the application that acquired the `WebIdentityToken` (pairwise identifier). For OpenID Connect ID tokens, this field contains the value returned by the identity provider as the token's `sub` (Subject) claim.
-    pub(crate) subject_from_web_identity_token: ::std::option::Option<::std::string::String>,
+    pub(crate) subject_from_web_identity_token: ::std::option::Option<
+        ::std::string::String,
+    >,
     /// The trusted identity propagation context that Amazon Web Services STS set in the session from the web identity token, through the context provider attached to the OpenID Connect identity provider. It is present only when Amazon Web Services STS set such context in the session. It contains the `aws:OriginIdentity/Subject`, `aws:OriginIdentity/SubjectType`, `aws:OriginIdentity/Issuer` and `aws:OriginIdentity/FederatedProviderArn` keys and the `aws:TransactionContext/IdentityProvider/*` keys that Amazon Web Services STS set in the session. Other keys in the session, such as `aws:IdentityCenterInstanceArn` and `aws:IdentityStoreArn` for an identity provider with an Identity Center instance attached, are not returned.
     ///
     /// This element contains information about the end user. Do not log it.
     ///
     /// Sensitive: redacted in `Debug` output.
-    pub(crate) trusted_identity_propagation_context:
-        ::std::option::Option<crate::types::TrustedIdentityPropagationContext>,
+    pub(crate) trusted_identity_propagation_context: ::std::option::Option<
+        crate::types::TrustedIdentityPropagationContext,
+    >,
     /// The request id of the response this output was read from.
     pub(crate) _request_id: ::std::option::Option<::std::string::String>,
 }
@@ -311,7 +317,9 @@ impl AssumeRoleWithWebIdentityOutput {
         builders::AssumeRoleWithWebIdentityOutputBuilder::default()
     }
     /// The Amazon Resource Name (ARN) and the assumed role ID, which are identifiers that you can use to refer to the resulting temporary security credentials. For example, you can reference these credentials as a principal in a resource-based policy by using the ARN or assumed role ID. The ARN and ID include the `RoleSessionName` that you specified when you called `AssumeRole`.
-    pub fn assumed_role_user(&self) -> ::std::option::Option<&crate::types::AssumedRoleUser> {
+    pub fn assumed_role_user(
+        &self,
+    ) -> ::std::option::Option<&crate::types::AssumedRoleUser> {
         self.assumed_role_user.as_ref()
     }
     /// The intended audience (also known as client ID) of the web identity token. This is traditionally the client identifier issued to the application that requested the web identity token.
@@ -327,7 +335,9 @@ impl AssumeRoleWithWebIdentityOutput {
     /// The percentage (0-100) of the maximum allowed session token size that the returned session token consumes.
     ///
     /// This field is deprecated. Use `SessionTokenUtilization` instead.
-    #[deprecated(note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)")]
+    #[deprecated(
+        note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)"
+    )]
     pub fn packed_policy_size(&self) -> ::std::option::Option<i32> {
         self.packed_policy_size
     }
@@ -372,11 +382,15 @@ impl AssumeRoleWithWebIdentityOutput {
     pub fn validate(&self) -> ::std::result::Result<(), ::stsgen_runtime::BuildError> {
         if let ::std::option::Option::Some(v) = &self.assumed_role_user {
             v.validate()
-                .map_err(|e| e.in_field("AssumeRoleWithWebIdentityResponse", "AssumedRoleUser"))?;
+                .map_err(|e| {
+                    e.in_field("AssumeRoleWithWebIdentityResponse", "AssumedRoleUser")
+                })?;
         }
         if let ::std::option::Option::Some(v) = &self.credentials {
             v.validate()
-                .map_err(|e| e.in_field("AssumeRoleWithWebIdentityResponse", "Credentials"))?;
+                .map_err(|e| {
+                    e.in_field("AssumeRoleWithWebIdentityResponse", "Credentials")
+                })?;
         }
         if let ::std::option::Option::Some(v) = &self.packed_policy_size {
             crate::constraints::non_negative_integer_type(
@@ -413,13 +427,17 @@ impl AssumeRoleWithWebIdentityOutput {
                 v,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.trusted_identity_propagation_context {
-            v.validate().map_err(|e| {
-                e.in_field(
-                    "AssumeRoleWithWebIdentityResponse",
-                    "TrustedIdentityPropagationContext",
-                )
-            })?;
+        if let ::std::option::Option::Some(v) = &self
+            .trusted_identity_propagation_context
+        {
+            v.validate()
+                .map_err(|e| {
+                    e
+                        .in_field(
+                            "AssumeRoleWithWebIdentityResponse",
+                            "TrustedIdentityPropagationContext",
+                        )
+                })?;
         }
         Ok(())
     }
@@ -459,7 +477,9 @@ impl ::stsgen_runtime::RequestId for AssumeRoleWithWebIdentityOutput {
 #[non_exhaustive]
 pub enum AssumeRoleWithWebIdentityError {
     /// The request was rejected because the policy document was malformed. The error message describes the specific error.
-    MalformedPolicyDocumentException(crate::types::error::MalformedPolicyDocumentException),
+    MalformedPolicyDocumentException(
+        crate::types::error::MalformedPolicyDocumentException,
+    ),
     /// The request was rejected because the session token exceeded the maximum allowed size. The error message reports the session token size and the maximum allowed size, both in bytes. Session policies and session tags add to the session token size. For more information, see [Passing Session Tags in STS](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html) in the *IAM User Guide*.
     ///
     /// You might receive this error even though you meet the individual session policy and session tag limits. Monitor `SessionTokenUtilization` to track how close the session token is to the maximum allowed size. For more information, see [IAM and STS Entity Character Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-limits-entity-length) in the *IAM User Guide*.
@@ -487,7 +507,9 @@ impl AssumeRoleWithWebIdentityError {
         match meta.code() {
             crate::types::error::MalformedPolicyDocumentException::CODE => {
                 AssumeRoleWithWebIdentityError::MalformedPolicyDocumentException(
-                    crate::types::error::MalformedPolicyDocumentException::from_meta(meta),
+                    crate::types::error::MalformedPolicyDocumentException::from_meta(
+                        meta,
+                    ),
                 )
             }
             crate::types::error::PackedPolicyTooLargeException::CODE => {
@@ -520,15 +542,19 @@ impl AssumeRoleWithWebIdentityError {
                     crate::types::error::RegionDisabledException::from_meta(meta),
                 )
             }
-            _ => AssumeRoleWithWebIdentityError::Unhandled(::stsgen_runtime::UnhandledError::new(
-                meta,
-            )),
+            _ => {
+                AssumeRoleWithWebIdentityError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     }
     /// Code, message, type, request id and HTTP status.
     pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         match self {
-            AssumeRoleWithWebIdentityError::MalformedPolicyDocumentException(e) => e.meta(),
+            AssumeRoleWithWebIdentityError::MalformedPolicyDocumentException(e) => {
+                e.meta()
+            }
             AssumeRoleWithWebIdentityError::PackedPolicyTooLargeException(e) => e.meta(),
             AssumeRoleWithWebIdentityError::IdpRejectedClaimException(e) => e.meta(),
             AssumeRoleWithWebIdentityError::IdpCommunicationErrorException(e) => e.meta(),
@@ -577,57 +603,40 @@ impl AssumeRoleWithWebIdentityError {
     /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
     /// and errors the model marks retryable (the client's retry policy uses the same rule).
     pub fn is_retryable(&self) -> bool {
-        ::stsgen_runtime::client::retry::is_retryable_code(self.code(), self.meta().http_status())
-            || self.is_modeled_retryable()
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
     }
     /// Whether this is the `MalformedPolicyDocument` error.
     pub fn is_malformed_policy_document_exception(&self) -> bool {
         matches!(
-            self,
-            AssumeRoleWithWebIdentityError::MalformedPolicyDocumentException(_)
+            self, AssumeRoleWithWebIdentityError::MalformedPolicyDocumentException(_)
         )
     }
     /// Whether this is the `PackedPolicyTooLarge` error.
     pub fn is_packed_policy_too_large_exception(&self) -> bool {
-        matches!(
-            self,
-            AssumeRoleWithWebIdentityError::PackedPolicyTooLargeException(_)
-        )
+        matches!(self, AssumeRoleWithWebIdentityError::PackedPolicyTooLargeException(_))
     }
     /// Whether this is the `IDPRejectedClaim` error.
     pub fn is_idp_rejected_claim_exception(&self) -> bool {
-        matches!(
-            self,
-            AssumeRoleWithWebIdentityError::IdpRejectedClaimException(_)
-        )
+        matches!(self, AssumeRoleWithWebIdentityError::IdpRejectedClaimException(_))
     }
     /// Whether this is the `IDPCommunicationError` error.
     pub fn is_idp_communication_error_exception(&self) -> bool {
-        matches!(
-            self,
-            AssumeRoleWithWebIdentityError::IdpCommunicationErrorException(_)
-        )
+        matches!(self, AssumeRoleWithWebIdentityError::IdpCommunicationErrorException(_))
     }
     /// Whether this is the `InvalidIdentityToken` error.
     pub fn is_invalid_identity_token_exception(&self) -> bool {
-        matches!(
-            self,
-            AssumeRoleWithWebIdentityError::InvalidIdentityTokenException(_)
-        )
+        matches!(self, AssumeRoleWithWebIdentityError::InvalidIdentityTokenException(_))
     }
     /// Whether this is the `ExpiredTokenException` error.
     pub fn is_expired_token_exception(&self) -> bool {
-        matches!(
-            self,
-            AssumeRoleWithWebIdentityError::ExpiredTokenException(_)
-        )
+        matches!(self, AssumeRoleWithWebIdentityError::ExpiredTokenException(_))
     }
     /// Whether this is the `RegionDisabledException` error.
     pub fn is_region_disabled_exception(&self) -> bool {
-        matches!(
-            self,
-            AssumeRoleWithWebIdentityError::RegionDisabledException(_)
-        )
+        matches!(self, AssumeRoleWithWebIdentityError::RegionDisabledException(_))
     }
     /// Whether this error is a code the model does not list.
     pub fn is_unhandled(&self) -> bool {
@@ -637,9 +646,7 @@ impl AssumeRoleWithWebIdentityError {
 impl ::std::fmt::Display for AssumeRoleWithWebIdentityError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f,
-            "{} failed: {}",
-            Self::OPERATION_NAME,
+            f, "{} failed: {}", Self::OPERATION_NAME,
             ::stsgen_runtime::error::Escaped(self.code())
         )?;
         if let ::std::option::Option::Some(m) = self.message() {
@@ -675,7 +682,9 @@ impl ::std::error::Error for AssumeRoleWithWebIdentityError {
             AssumeRoleWithWebIdentityError::RegionDisabledException(e) => {
                 ::std::option::Option::Some(e)
             }
-            AssumeRoleWithWebIdentityError::Unhandled(e) => ::std::option::Option::Some(e),
+            AssumeRoleWithWebIdentityError::Unhandled(e) => {
+                ::std::option::Option::Some(e)
+            }
         }
     }
 }
@@ -695,12 +704,17 @@ pub fn serialize_body(input: &AssumeRoleWithWebIdentityInput) -> ::std::string::
         let w = &mut writer;
         let prefix = "";
         if let ::std::option::Option::Some(value) = &input.duration_seconds {
-            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "DurationSeconds");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "DurationSeconds",
+            );
             w.integer(&key, i64::from(*value));
         }
         if let ::std::option::Option::Some(value) = &input.minimum_session_token_size {
-            let key =
-                ::stsgen_runtime::protocol::aws_query::join(prefix, "MinimumSessionTokenSize");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "MinimumSessionTokenSize",
+            );
             w.integer(&key, i64::from(*value));
         }
         if let ::std::option::Option::Some(value) = &input.policy {
@@ -713,7 +727,7 @@ pub fn serialize_body(input: &AssumeRoleWithWebIdentityInput) -> ::std::string::
                 w.empty(&key);
             }
             for (i0, item0) in value.iter().enumerate() {
-                let item_key0 = format!("{}.{}.{}", &key, "member", i0 + 1);
+                let item_key0 = format!("{}.{}.{}", & key, "member", i0 + 1);
                 crate::protocol::ser::ser_policy_descriptor_type(w, &item_key0, item0);
             }
         }
@@ -727,12 +741,18 @@ pub fn serialize_body(input: &AssumeRoleWithWebIdentityInput) -> ::std::string::
             w.string(&key, value);
         }
         {
-            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "RoleSessionName");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "RoleSessionName",
+            );
             let value = &input.role_session_name;
             w.string(&key, value);
         }
         {
-            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "WebIdentityToken");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "WebIdentityToken",
+            );
             let value = &input.web_identity_token;
             w.string(&key, value);
         }
@@ -757,26 +777,25 @@ pub fn request(
 /// A [`ParseError`](::stsgen_runtime::ParseError) naming what was malformed or missing.
 pub fn parse_output(
     body: &[u8],
-) -> ::std::result::Result<AssumeRoleWithWebIdentityOutput, ::stsgen_runtime::ParseError> {
+) -> ::std::result::Result<
+    AssumeRoleWithWebIdentityOutput,
+    ::stsgen_runtime::ParseError,
+> {
     let (mut output, request_id) = ::stsgen_runtime::protocol::aws_query::parse_response(
         body,
         "AssumeRoleWithWebIdentityResult",
         false,
         |r, tag| {
-            let mut f_assumed_role_user: ::std::option::Option<crate::types::AssumedRoleUser> =
-                ::std::option::Option::None;
-            let mut f_audience: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut f_credentials: ::std::option::Option<crate::types::Credentials> =
-                ::std::option::Option::None;
+            let mut f_assumed_role_user: ::std::option::Option<
+                crate::types::AssumedRoleUser,
+            > = ::std::option::Option::None;
+            let mut f_audience: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut f_credentials: ::std::option::Option<crate::types::Credentials> = ::std::option::Option::None;
             let mut f_packed_policy_size: ::std::option::Option<i32> = ::std::option::Option::None;
-            let mut f_provider: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut f_provider: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             let mut f_session_token_size: ::std::option::Option<i32> = ::std::option::Option::None;
-            let mut f_session_token_utilization: ::std::option::Option<i32> =
-                ::std::option::Option::None;
-            let mut f_source_identity: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut f_session_token_utilization: ::std::option::Option<i32> = ::std::option::Option::None;
+            let mut f_source_identity: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             let mut f_subject_from_web_identity_token: ::std::option::Option<
                 ::std::string::String,
             > = ::std::option::Option::None;
@@ -806,14 +825,13 @@ pub fn parse_output(
                         f_packed_policy_size = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::types::wire::parse_i32(text).map_err(|e| {
-                                ::stsgen_runtime::ParseError::invalid(
+                            ::stsgen_runtime::types::wire::parse_i32(text)
+                                .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "AssumeRoleWithWebIdentityResponse",
                                     "PackedPolicySize",
                                     e,
                                     text,
-                                )
-                            })?
+                                ))?
                         });
                     }
                     "Provider" => {
@@ -827,28 +845,26 @@ pub fn parse_output(
                         f_session_token_size = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::types::wire::parse_i32(text).map_err(|e| {
-                                ::stsgen_runtime::ParseError::invalid(
+                            ::stsgen_runtime::types::wire::parse_i32(text)
+                                .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "AssumeRoleWithWebIdentityResponse",
                                     "SessionTokenSize",
                                     e,
                                     text,
-                                )
-                            })?
+                                ))?
                         });
                     }
                     "SessionTokenUtilization" => {
                         f_session_token_utilization = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::types::wire::parse_i32(text).map_err(|e| {
-                                ::stsgen_runtime::ParseError::invalid(
+                            ::stsgen_runtime::types::wire::parse_i32(text)
+                                .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "AssumeRoleWithWebIdentityResponse",
                                     "SessionTokenUtilization",
                                     e,
                                     text,
-                                )
-                            })?
+                                ))?
                         });
                     }
                     "SourceIdentity" => {
@@ -868,7 +884,8 @@ pub fn parse_output(
                     "TrustedIdentityPropagationContext" => {
                         f_trusted_identity_propagation_context = ::std::option::Option::Some(
                             crate::protocol::de::de_trusted_identity_propagation_context(
-                                r, &child,
+                                r,
+                                &child,
                             )?,
                         );
                     }
@@ -902,7 +919,10 @@ pub fn parse_error(
     status: u16,
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
-) -> ::std::result::Result<AssumeRoleWithWebIdentityError, ::stsgen_runtime::ParseError> {
+) -> ::std::result::Result<
+    AssumeRoleWithWebIdentityError,
+    ::stsgen_runtime::ParseError,
+> {
     let header_request_id = headers
         .get("x-amzn-requestid")
         .and_then(|v| v.to_str().ok());
@@ -911,51 +931,64 @@ pub fn parse_error(
         header_request_id,
         body,
     )?;
-    Ok(match meta.code() {
-        crate::types::error::MalformedPolicyDocumentException::CODE => {
-            let message = meta.message().map(::std::borrow::ToOwned::to_owned);
-            AssumeRoleWithWebIdentityError::MalformedPolicyDocumentException(
-                crate::types::error::MalformedPolicyDocumentException { message, meta },
-            )
-        }
-        crate::types::error::PackedPolicyTooLargeException::CODE => {
-            let message = meta.message().map(::std::borrow::ToOwned::to_owned);
-            AssumeRoleWithWebIdentityError::PackedPolicyTooLargeException(
-                crate::types::error::PackedPolicyTooLargeException { message, meta },
-            )
-        }
-        crate::types::error::IdpRejectedClaimException::CODE => {
-            let message = meta.message().map(::std::borrow::ToOwned::to_owned);
-            AssumeRoleWithWebIdentityError::IdpRejectedClaimException(
-                crate::types::error::IdpRejectedClaimException { message, meta },
-            )
-        }
-        crate::types::error::IdpCommunicationErrorException::CODE => {
-            let message = meta.message().map(::std::borrow::ToOwned::to_owned);
-            AssumeRoleWithWebIdentityError::IdpCommunicationErrorException(
-                crate::types::error::IdpCommunicationErrorException { message, meta },
-            )
-        }
-        crate::types::error::InvalidIdentityTokenException::CODE => {
-            let message = meta.message().map(::std::borrow::ToOwned::to_owned);
-            AssumeRoleWithWebIdentityError::InvalidIdentityTokenException(
-                crate::types::error::InvalidIdentityTokenException { message, meta },
-            )
-        }
-        crate::types::error::ExpiredTokenException::CODE => {
-            let message = meta.message().map(::std::borrow::ToOwned::to_owned);
-            AssumeRoleWithWebIdentityError::ExpiredTokenException(
-                crate::types::error::ExpiredTokenException { message, meta },
-            )
-        }
-        crate::types::error::RegionDisabledException::CODE => {
-            let message = meta.message().map(::std::borrow::ToOwned::to_owned);
-            AssumeRoleWithWebIdentityError::RegionDisabledException(
-                crate::types::error::RegionDisabledException { message, meta },
-            )
-        }
-        _ => AssumeRoleWithWebIdentityError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
-    })
+    Ok(
+        match meta.code() {
+            crate::types::error::MalformedPolicyDocumentException::CODE => {
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                AssumeRoleWithWebIdentityError::MalformedPolicyDocumentException(crate::types::error::MalformedPolicyDocumentException {
+                    message,
+                    meta,
+                })
+            }
+            crate::types::error::PackedPolicyTooLargeException::CODE => {
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                AssumeRoleWithWebIdentityError::PackedPolicyTooLargeException(crate::types::error::PackedPolicyTooLargeException {
+                    message,
+                    meta,
+                })
+            }
+            crate::types::error::IdpRejectedClaimException::CODE => {
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                AssumeRoleWithWebIdentityError::IdpRejectedClaimException(crate::types::error::IdpRejectedClaimException {
+                    message,
+                    meta,
+                })
+            }
+            crate::types::error::IdpCommunicationErrorException::CODE => {
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                AssumeRoleWithWebIdentityError::IdpCommunicationErrorException(crate::types::error::IdpCommunicationErrorException {
+                    message,
+                    meta,
+                })
+            }
+            crate::types::error::InvalidIdentityTokenException::CODE => {
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                AssumeRoleWithWebIdentityError::InvalidIdentityTokenException(crate::types::error::InvalidIdentityTokenException {
+                    message,
+                    meta,
+                })
+            }
+            crate::types::error::ExpiredTokenException::CODE => {
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                AssumeRoleWithWebIdentityError::ExpiredTokenException(crate::types::error::ExpiredTokenException {
+                    message,
+                    meta,
+                })
+            }
+            crate::types::error::RegionDisabledException::CODE => {
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                AssumeRoleWithWebIdentityError::RegionDisabledException(crate::types::error::RegionDisabledException {
+                    message,
+                    meta,
+                })
+            }
+            _ => {
+                AssumeRoleWithWebIdentityError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
+        },
+    )
 }
 impl crate::client::sealed::Sealed for AssumeRoleWithWebIdentityInput {}
 impl crate::client::OperationInput for AssumeRoleWithWebIdentityInput {
@@ -1035,8 +1068,9 @@ pub mod builders {
         pub(crate) duration_seconds: ::std::option::Option<i32>,
         pub(crate) minimum_session_token_size: ::std::option::Option<i32>,
         pub(crate) policy: ::std::option::Option<::std::string::String>,
-        pub(crate) policy_arns:
-            ::std::option::Option<::std::vec::Vec<crate::types::PolicyDescriptorType>>,
+        pub(crate) policy_arns: ::std::option::Option<
+            ::std::vec::Vec<crate::types::PolicyDescriptorType>,
+        >,
         pub(crate) provider_id: ::std::option::Option<::std::string::String>,
         pub(crate) role_arn: ::std::option::Option<::std::string::String>,
         pub(crate) role_session_name: ::std::option::Option<::std::string::String>,
@@ -1048,12 +1082,18 @@ pub mod builders {
         /// By default, the value is set to `3600` seconds.
         ///
         /// **Note:** The `DurationSeconds` parameter is separate from the duration of a console session that you might request using the returned credentials. The request to the federation endpoint for a console sign-in token takes a `SessionDuration` parameter that specifies the maximum length of the console session. For more information, see [Creating a URL that Enables Federated Users to Access the Amazon Web Services Management Console](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_enable-console-custom-url.html) in the *IAM User Guide*.
-        pub fn duration_seconds(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn duration_seconds(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.duration_seconds = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `DurationSeconds`.
-        pub fn set_duration_seconds(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_duration_seconds(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.duration_seconds = value;
             self
         }
@@ -1062,12 +1102,18 @@ pub mod builders {
             &self.duration_seconds
         }
         /// The minimum size, in bytes, of the session token that STS issues for the request. STS increases the session token to at least this size, regardless of its actual content. The value must not exceed 4,096 bytes. When set to 0 or not specified, the session token size is unchanged.
-        pub fn minimum_session_token_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn minimum_session_token_size(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.minimum_session_token_size = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `MinimumSessionTokenSize`.
-        pub fn set_minimum_session_token_size(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_minimum_session_token_size(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.minimum_session_token_size = value;
             self
         }
@@ -1082,12 +1128,18 @@ pub mod builders {
         /// The plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. The JSON policy characters can be any ASCII character from the space character to the end of the valid character list (\\u0020 through \\u00FF). It can also include the tab (\\u0009), linefeed (\\u000A), and carriage return (\\u000D) characters.
         ///
         /// For more information about role session permissions, see [Session policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session).
-        pub fn policy(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn policy(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.policy = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `Policy`.
-        pub fn set_policy(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_policy(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.policy = value;
             self
         }
@@ -1106,15 +1158,15 @@ pub mod builders {
             mut self,
             item: impl ::std::convert::Into<crate::types::PolicyDescriptorType>,
         ) -> Self {
-            self.policy_arns
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.policy_arns.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears `PolicyArns`.
         pub fn set_policy_arns(
             mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::PolicyDescriptorType>>,
+            value: ::std::option::Option<
+                ::std::vec::Vec<crate::types::PolicyDescriptorType>,
+            >,
         ) -> Self {
             self.policy_arns = value;
             self
@@ -1122,7 +1174,9 @@ pub mod builders {
         /// The value set for `PolicyArns`, if any.
         pub fn get_policy_arns(
             &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::PolicyDescriptorType>> {
+        ) -> &::std::option::Option<
+            ::std::vec::Vec<crate::types::PolicyDescriptorType>,
+        > {
             &self.policy_arns
         }
         /// The fully qualified host component of the domain name of the OAuth 2.0 identity provider. Do not specify this value for an OpenID Connect identity provider.
@@ -1154,12 +1208,18 @@ pub mod builders {
         /// **Note:** Additional considerations apply to Amazon Cognito identity pools that assume [cross-account IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-cross-account-resource-access.html). The trust policies of these roles must accept the `cognito-identity.amazonaws.com` service principal and must contain the `cognito-identity.amazonaws.com:aud` condition key to restrict role assumption to users from your intended identity pools. A policy that trusts Amazon Cognito identity pools without this condition creates a risk that a user from an unintended identity pool can assume the role. For more information, see [Trust policies for IAM roles in Basic (Classic) authentication](https://docs.aws.amazon.com/cognito/latest/developerguide/iam-roles.html#trust-policies) in the *Amazon Cognito Developer Guide*.
         ///
         /// Required.
-        pub fn role_arn(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn role_arn(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.role_arn = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `RoleArn`.
-        pub fn set_role_arn(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_role_arn(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.role_arn = value;
             self
         }
@@ -1190,7 +1250,9 @@ pub mod builders {
             self
         }
         /// The value set for `RoleSessionName`, if any.
-        pub fn get_role_session_name(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_role_session_name(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.role_session_name
         }
         /// The OAuth 2.0 access token or OpenID Connect ID token that is provided by the identity provider. Your application must get this token by authenticating the user who is using your application with a web identity provider before the application makes an `AssumeRoleWithWebIdentity` call. Timestamps in the token must be formatted as either an integer or a long integer. Tokens must be signed using either RSA keys (RS256, RS384, or RS512) or ECDSA keys (ES256, ES384, or ES512).
@@ -1212,7 +1274,9 @@ pub mod builders {
             self
         }
         /// The value set for `WebIdentityToken`, if any.
-        pub fn get_web_identity_token(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_web_identity_token(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.web_identity_token
         }
         /// Builds the value, checking required members and every modeled constraint.
@@ -1231,24 +1295,24 @@ pub mod builders {
                 policy: self.policy,
                 policy_arns: self.policy_arns,
                 provider_id: self.provider_id,
-                role_arn: self.role_arn.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing(
+                role_arn: self
+                    .role_arn
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                         "AssumeRoleWithWebIdentityRequest",
                         "RoleArn",
-                    )
-                })?,
-                role_session_name: self.role_session_name.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing(
+                    ))?,
+                role_session_name: self
+                    .role_session_name
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                         "AssumeRoleWithWebIdentityRequest",
                         "RoleSessionName",
-                    )
-                })?,
-                web_identity_token: self.web_identity_token.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing(
+                    ))?,
+                web_identity_token: self
+                    .web_identity_token
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                         "AssumeRoleWithWebIdentityRequest",
                         "WebIdentityToken",
-                    )
-                })?,
+                    ))?,
             };
             value.validate()?;
             Ok(value)
@@ -1258,10 +1322,7 @@ pub mod builders {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             let mut d = f.debug_struct("AssumeRoleWithWebIdentityInputBuilder");
             d.field("duration_seconds", &self.duration_seconds);
-            d.field(
-                "minimum_session_token_size",
-                &self.minimum_session_token_size,
-            );
+            d.field("minimum_session_token_size", &self.minimum_session_token_size);
             d.field("policy", &self.policy);
             d.field("policy_arns", &self.policy_arns);
             d.field("provider_id", &self.provider_id);
@@ -1278,7 +1339,9 @@ pub mod builders {
     #[derive(Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct AssumeRoleWithWebIdentityOutputBuilder {
-        pub(crate) assumed_role_user: ::std::option::Option<crate::types::AssumedRoleUser>,
+        pub(crate) assumed_role_user: ::std::option::Option<
+            crate::types::AssumedRoleUser,
+        >,
         pub(crate) audience: ::std::option::Option<::std::string::String>,
         pub(crate) credentials: ::std::option::Option<crate::types::Credentials>,
         pub(crate) packed_policy_size: ::std::option::Option<i32>,
@@ -1286,9 +1349,12 @@ pub mod builders {
         pub(crate) session_token_size: ::std::option::Option<i32>,
         pub(crate) session_token_utilization: ::std::option::Option<i32>,
         pub(crate) source_identity: ::std::option::Option<::std::string::String>,
-        pub(crate) subject_from_web_identity_token: ::std::option::Option<::std::string::String>,
-        pub(crate) trusted_identity_propagation_context:
-            ::std::option::Option<crate::types::TrustedIdentityPropagationContext>,
+        pub(crate) subject_from_web_identity_token: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) trusted_identity_propagation_context: ::std::option::Option<
+            crate::types::TrustedIdentityPropagationContext,
+        >,
         pub(crate) _request_id: ::std::option::Option<::std::string::String>,
     }
     impl AssumeRoleWithWebIdentityOutputBuilder {
@@ -1315,12 +1381,18 @@ pub mod builders {
             &self.assumed_role_user
         }
         /// The intended audience (also known as client ID) of the web identity token. This is traditionally the client identifier issued to the application that requested the web identity token.
-        pub fn audience(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn audience(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.audience = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `Audience`.
-        pub fn set_audience(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_audience(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.audience = value;
             self
         }
@@ -1347,35 +1419,55 @@ pub mod builders {
             self
         }
         /// The value set for `Credentials`, if any.
-        pub fn get_credentials(&self) -> &::std::option::Option<crate::types::Credentials> {
+        pub fn get_credentials(
+            &self,
+        ) -> &::std::option::Option<crate::types::Credentials> {
             &self.credentials
         }
         /// The percentage (0-100) of the maximum allowed session token size that the returned session token consumes.
         ///
         /// This field is deprecated. Use `SessionTokenUtilization` instead.
-        #[deprecated(note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)")]
-        pub fn packed_policy_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        #[deprecated(
+            note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)"
+        )]
+        pub fn packed_policy_size(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.packed_policy_size = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `PackedPolicySize`.
-        #[deprecated(note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)")]
-        pub fn set_packed_policy_size(mut self, value: ::std::option::Option<i32>) -> Self {
+        #[deprecated(
+            note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)"
+        )]
+        pub fn set_packed_policy_size(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.packed_policy_size = value;
             self
         }
         /// The value set for `PackedPolicySize`, if any.
-        #[deprecated(note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)")]
+        #[deprecated(
+            note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)"
+        )]
         pub fn get_packed_policy_size(&self) -> &::std::option::Option<i32> {
             &self.packed_policy_size
         }
         /// The issuing authority of the web identity token presented. For OpenID Connect ID tokens, this contains the value of the `iss` field. For OAuth 2.0 access tokens, this contains the value of the `ProviderId` parameter that was passed in the `AssumeRoleWithWebIdentity` request.
-        pub fn provider(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn provider(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.provider = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `Provider`.
-        pub fn set_provider(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_provider(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.provider = value;
             self
         }
@@ -1384,12 +1476,18 @@ pub mod builders {
             &self.provider
         }
         /// The size, in bytes, of the session token returned in the Credentials for this response.
-        pub fn session_token_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn session_token_size(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.session_token_size = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `SessionTokenSize`.
-        pub fn set_session_token_size(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_session_token_size(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.session_token_size = value;
             self
         }
@@ -1398,12 +1496,18 @@ pub mod builders {
             &self.session_token_size
         }
         /// The percentage (0-100) of the maximum allowed session token size that the returned session token consumes.
-        pub fn session_token_utilization(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn session_token_utilization(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.session_token_utilization = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `SessionTokenUtilization`.
-        pub fn set_session_token_utilization(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_session_token_utilization(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.session_token_utilization = value;
             self
         }
@@ -1432,7 +1536,9 @@ pub mod builders {
             self
         }
         /// The value set for `SourceIdentity`, if any.
-        pub fn get_source_identity(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_source_identity(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.source_identity
         }
         /// The unique user identifier that is returned by the identity provider. This identifier is associated with the `WebIdentityToken` that was submitted with the `AssumeRoleWithWebIdentity` call. The identifier is typically unique to the user and the application that acquired the `WebIdentityToken` (pairwise identifier). For OpenID Connect ID tokens, this field contains the value returned by the identity provider as the token's `sub` (Subject) claim.
@@ -1440,7 +1546,9 @@ pub mod builders {
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.subject_from_web_identity_token = ::std::option::Option::Some(value.into());
+            self.subject_from_web_identity_token = ::std::option::Option::Some(
+                value.into(),
+            );
             self
         }
         /// Sets or clears `SubjectFromWebIdentityToken`.
@@ -1464,9 +1572,13 @@ pub mod builders {
         /// Sensitive: redacted in `Debug` output.
         pub fn trusted_identity_propagation_context(
             mut self,
-            value: impl ::std::convert::Into<crate::types::TrustedIdentityPropagationContext>,
+            value: impl ::std::convert::Into<
+                crate::types::TrustedIdentityPropagationContext,
+            >,
         ) -> Self {
-            self.trusted_identity_propagation_context = ::std::option::Option::Some(value.into());
+            self.trusted_identity_propagation_context = ::std::option::Option::Some(
+                value.into(),
+            );
             self
         }
         /// Sets or clears `TrustedIdentityPropagationContext`.
@@ -1511,7 +1623,8 @@ pub mod builders {
                 session_token_utilization: self.session_token_utilization,
                 source_identity: self.source_identity,
                 subject_from_web_identity_token: self.subject_from_web_identity_token,
-                trusted_identity_propagation_context: self.trusted_identity_propagation_context,
+                trusted_identity_propagation_context: self
+                    .trusted_identity_propagation_context,
                 _request_id: self._request_id,
             };
             value.validate()?;
@@ -1579,12 +1692,18 @@ pub mod builders {
         /// By default, the value is set to `3600` seconds.
         ///
         /// **Note:** The `DurationSeconds` parameter is separate from the duration of a console session that you might request using the returned credentials. The request to the federation endpoint for a console sign-in token takes a `SessionDuration` parameter that specifies the maximum length of the console session. For more information, see [Creating a URL that Enables Federated Users to Access the Amazon Web Services Management Console](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_enable-console-custom-url.html) in the *IAM User Guide*.
-        pub fn duration_seconds(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn duration_seconds(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.inner = self.inner.duration_seconds(value);
             self
         }
         /// Sets or clears `DurationSeconds`.
-        pub fn set_duration_seconds(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_duration_seconds(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.inner = self.inner.set_duration_seconds(value);
             self
         }
@@ -1593,12 +1712,18 @@ pub mod builders {
             self.inner.get_duration_seconds()
         }
         /// The minimum size, in bytes, of the session token that STS issues for the request. STS increases the session token to at least this size, regardless of its actual content. The value must not exceed 4,096 bytes. When set to 0 or not specified, the session token size is unchanged.
-        pub fn minimum_session_token_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn minimum_session_token_size(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.inner = self.inner.minimum_session_token_size(value);
             self
         }
         /// Sets or clears `MinimumSessionTokenSize`.
-        pub fn set_minimum_session_token_size(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_minimum_session_token_size(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.inner = self.inner.set_minimum_session_token_size(value);
             self
         }
@@ -1613,12 +1738,18 @@ pub mod builders {
         /// The plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. The JSON policy characters can be any ASCII character from the space character to the end of the valid character list (\\u0020 through \\u00FF). It can also include the tab (\\u0009), linefeed (\\u000A), and carriage return (\\u000D) characters.
         ///
         /// For more information about role session permissions, see [Session policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session).
-        pub fn policy(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn policy(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.policy(value);
             self
         }
         /// Sets or clears `Policy`.
-        pub fn set_policy(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_policy(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.set_policy(value);
             self
         }
@@ -1641,7 +1772,9 @@ pub mod builders {
         /// Sets or clears `PolicyArns`.
         pub fn set_policy_arns(
             mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::PolicyDescriptorType>>,
+            value: ::std::option::Option<
+                ::std::vec::Vec<crate::types::PolicyDescriptorType>,
+            >,
         ) -> Self {
             self.inner = self.inner.set_policy_arns(value);
             self
@@ -1649,7 +1782,9 @@ pub mod builders {
         /// The value set for `PolicyArns`, if any.
         pub fn get_policy_arns(
             &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::PolicyDescriptorType>> {
+        ) -> &::std::option::Option<
+            ::std::vec::Vec<crate::types::PolicyDescriptorType>,
+        > {
             self.inner.get_policy_arns()
         }
         /// The fully qualified host component of the domain name of the OAuth 2.0 identity provider. Do not specify this value for an OpenID Connect identity provider.
@@ -1681,12 +1816,18 @@ pub mod builders {
         /// **Note:** Additional considerations apply to Amazon Cognito identity pools that assume [cross-account IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-cross-account-resource-access.html). The trust policies of these roles must accept the `cognito-identity.amazonaws.com` service principal and must contain the `cognito-identity.amazonaws.com:aud` condition key to restrict role assumption to users from your intended identity pools. A policy that trusts Amazon Cognito identity pools without this condition creates a risk that a user from an unintended identity pool can assume the role. For more information, see [Trust policies for IAM roles in Basic (Classic) authentication](https://docs.aws.amazon.com/cognito/latest/developerguide/iam-roles.html#trust-policies) in the *Amazon Cognito Developer Guide*.
         ///
         /// Required.
-        pub fn role_arn(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn role_arn(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.role_arn(value);
             self
         }
         /// Sets or clears `RoleArn`.
-        pub fn set_role_arn(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_role_arn(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.set_role_arn(value);
             self
         }
@@ -1717,7 +1858,9 @@ pub mod builders {
             self
         }
         /// The value set for `RoleSessionName`, if any.
-        pub fn get_role_session_name(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_role_session_name(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             self.inner.get_role_session_name()
         }
         /// The OAuth 2.0 access token or OpenID Connect ID token that is provided by the identity provider. Your application must get this token by authenticating the user who is using your application with a web identity provider before the application makes an `AssumeRoleWithWebIdentity` call. Timestamps in the token must be formatted as either an integer or a long integer. Tokens must be signed using either RSA keys (RS256, RS384, or RS512) or ECDSA keys (ES256, ES384, or ES512).
@@ -1739,7 +1882,9 @@ pub mod builders {
             self
         }
         /// The value set for `WebIdentityToken`, if any.
-        pub fn get_web_identity_token(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_web_identity_token(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             self.inner.get_web_identity_token()
         }
     }

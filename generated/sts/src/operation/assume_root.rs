@@ -27,8 +27,9 @@ pub const HTTP_URI: &str = "/";
 pub const REQUEST_COMPRESSION: &[&str] = &[];
 /// The IAM action that authorizes this operation, from the privilege model
 /// (`None` when the model lists no action of this name).
-pub const IAM_ACTION: ::std::option::Option<crate::iam::Action> =
-    ::std::option::Option::Some(crate::iam::Action::AssumeRoot);
+pub const IAM_ACTION: ::std::option::Option<crate::iam::Action> = ::std::option::Option::Some(
+    crate::iam::Action::AssumeRoot,
+);
 /// Input of [`AssumeRoot`](self).
 #[derive(Clone, PartialEq, Debug)]
 #[non_exhaustive]
@@ -175,8 +176,7 @@ impl AssumeRootOutput {
     /// The first violated constraint, naming the member and the limit.
     pub fn validate(&self) -> ::std::result::Result<(), ::stsgen_runtime::BuildError> {
         if let ::std::option::Option::Some(v) = &self.credentials {
-            v.validate()
-                .map_err(|e| e.in_field("AssumeRootResponse", "Credentials"))?;
+            v.validate().map_err(|e| e.in_field("AssumeRootResponse", "Credentials"))?;
         }
         if let ::std::option::Option::Some(v) = &self.session_token_size {
             crate::constraints::session_token_size_type(
@@ -193,7 +193,11 @@ impl AssumeRootOutput {
             )?;
         }
         if let ::std::option::Option::Some(v) = &self.source_identity {
-            crate::constraints::source_identity_type("AssumeRootResponse", "SourceIdentity", v)?;
+            crate::constraints::source_identity_type(
+                "AssumeRootResponse",
+                "SourceIdentity",
+                v,
+            )?;
         }
         Ok(())
     }
@@ -265,8 +269,10 @@ impl AssumeRootError {
     /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
     /// and errors the model marks retryable (the client's retry policy uses the same rule).
     pub fn is_retryable(&self) -> bool {
-        ::stsgen_runtime::client::retry::is_retryable_code(self.code(), self.meta().http_status())
-            || self.is_modeled_retryable()
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
     }
     /// Whether this is the `RegionDisabledException` error.
     pub fn is_region_disabled_exception(&self) -> bool {
@@ -284,9 +290,7 @@ impl AssumeRootError {
 impl ::std::fmt::Display for AssumeRootError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f,
-            "{} failed: {}",
-            Self::OPERATION_NAME,
+            f, "{} failed: {}", Self::OPERATION_NAME,
             ::stsgen_runtime::error::Escaped(self.code())
         )?;
         if let ::std::option::Option::Some(m) = self.message() {
@@ -323,21 +327,32 @@ pub fn serialize_body(input: &AssumeRootInput) -> ::std::string::String {
         let w = &mut writer;
         let prefix = "";
         if let ::std::option::Option::Some(value) = &input.duration_seconds {
-            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "DurationSeconds");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "DurationSeconds",
+            );
             w.integer(&key, i64::from(*value));
         }
         if let ::std::option::Option::Some(value) = &input.minimum_session_token_size {
-            let key =
-                ::stsgen_runtime::protocol::aws_query::join(prefix, "MinimumSessionTokenSize");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "MinimumSessionTokenSize",
+            );
             w.integer(&key, i64::from(*value));
         }
         {
-            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "TargetPrincipal");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "TargetPrincipal",
+            );
             let value = &input.target_principal;
             w.string(&key, value);
         }
         {
-            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "TaskPolicyArn");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "TaskPolicyArn",
+            );
             let value = &input.task_policy_arn;
             crate::protocol::ser::ser_policy_descriptor_type(w, &key, value);
         }
@@ -346,7 +361,9 @@ pub fn serialize_body(input: &AssumeRootInput) -> ::std::string::String {
 }
 /// The unsigned HTTP request for `input`: method, URI, `content-type`, `content-length`
 /// and body. The client adds `host`, `user-agent` and the signature.
-pub fn request(input: &AssumeRootInput) -> ::stsgen_runtime::http::Request<::std::vec::Vec<u8>> {
+pub fn request(
+    input: &AssumeRootInput,
+) -> ::stsgen_runtime::http::Request<::std::vec::Vec<u8>> {
     ::stsgen_runtime::protocol::aws_query::form_request(
         HTTP_METHOD,
         HTTP_URI,
@@ -366,13 +383,10 @@ pub fn parse_output(
         "AssumeRootResult",
         false,
         |r, tag| {
-            let mut f_credentials: ::std::option::Option<crate::types::Credentials> =
-                ::std::option::Option::None;
+            let mut f_credentials: ::std::option::Option<crate::types::Credentials> = ::std::option::Option::None;
             let mut f_session_token_size: ::std::option::Option<i32> = ::std::option::Option::None;
-            let mut f_session_token_utilization: ::std::option::Option<i32> =
-                ::std::option::Option::None;
-            let mut f_source_identity: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut f_session_token_utilization: ::std::option::Option<i32> = ::std::option::Option::None;
+            let mut f_source_identity: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = r.next_child(tag)? {
                 match child.name() {
                     "Credentials" => {
@@ -384,28 +398,26 @@ pub fn parse_output(
                         f_session_token_size = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::types::wire::parse_i32(text).map_err(|e| {
-                                ::stsgen_runtime::ParseError::invalid(
+                            ::stsgen_runtime::types::wire::parse_i32(text)
+                                .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "AssumeRootResponse",
                                     "SessionTokenSize",
                                     e,
                                     text,
-                                )
-                            })?
+                                ))?
                         });
                     }
                     "SessionTokenUtilization" => {
                         f_session_token_utilization = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::types::wire::parse_i32(text).map_err(|e| {
-                                ::stsgen_runtime::ParseError::invalid(
+                            ::stsgen_runtime::types::wire::parse_i32(text)
+                                .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "AssumeRootResponse",
                                     "SessionTokenUtilization",
                                     e,
                                     text,
-                                )
-                            })?
+                                ))?
                         });
                     }
                     "SourceIdentity" => {
@@ -448,23 +460,25 @@ pub fn parse_error(
         header_request_id,
         body,
     )?;
-    Ok(match meta.code() {
-        crate::types::error::RegionDisabledException::CODE => {
-            let message = meta.message().map(::std::borrow::ToOwned::to_owned);
-            AssumeRootError::RegionDisabledException(crate::types::error::RegionDisabledException {
-                message,
-                meta,
-            })
-        }
-        crate::types::error::ExpiredTokenException::CODE => {
-            let message = meta.message().map(::std::borrow::ToOwned::to_owned);
-            AssumeRootError::ExpiredTokenException(crate::types::error::ExpiredTokenException {
-                message,
-                meta,
-            })
-        }
-        _ => AssumeRootError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
-    })
+    Ok(
+        match meta.code() {
+            crate::types::error::RegionDisabledException::CODE => {
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                AssumeRootError::RegionDisabledException(crate::types::error::RegionDisabledException {
+                    message,
+                    meta,
+                })
+            }
+            crate::types::error::ExpiredTokenException::CODE => {
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                AssumeRootError::ExpiredTokenException(crate::types::error::ExpiredTokenException {
+                    message,
+                    meta,
+                })
+            }
+            _ => AssumeRootError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
+        },
+    )
 }
 impl crate::client::sealed::Sealed for AssumeRootInput {}
 impl crate::client::OperationInput for AssumeRootInput {
@@ -473,8 +487,10 @@ impl crate::client::OperationInput for AssumeRootInput {
     async fn invoke(
         self,
         client: &crate::client::Client,
-    ) -> ::std::result::Result<AssumeRootOutput, ::stsgen_runtime::error::SdkError<AssumeRootError>>
-    {
+    ) -> ::std::result::Result<
+        AssumeRootOutput,
+        ::stsgen_runtime::error::SdkError<AssumeRootError>,
+    > {
         let call = self.call(client.config())?;
         client._invoke(call).await
     }
@@ -482,8 +498,10 @@ impl crate::client::OperationInput for AssumeRootInput {
     fn invoke_blocking(
         self,
         client: &crate::blocking::Client,
-    ) -> ::std::result::Result<AssumeRootOutput, ::stsgen_runtime::error::SdkError<AssumeRootError>>
-    {
+    ) -> ::std::result::Result<
+        AssumeRootOutput,
+        ::stsgen_runtime::error::SdkError<AssumeRootError>,
+    > {
         let call = self.call(client.config())?;
         client._invoke(call)
     }
@@ -537,18 +555,26 @@ pub mod builders {
         pub(crate) duration_seconds: ::std::option::Option<i32>,
         pub(crate) minimum_session_token_size: ::std::option::Option<i32>,
         pub(crate) target_principal: ::std::option::Option<::std::string::String>,
-        pub(crate) task_policy_arn: ::std::option::Option<crate::types::PolicyDescriptorType>,
+        pub(crate) task_policy_arn: ::std::option::Option<
+            crate::types::PolicyDescriptorType,
+        >,
     }
     impl AssumeRootInputBuilder {
         /// The duration, in seconds, of the privileged session. The value can range from 0 seconds up to the maximum session duration of 900 seconds (15 minutes). If you specify a value higher than this setting, the operation fails.
         ///
         /// By default, the value is set to `900` seconds.
-        pub fn duration_seconds(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn duration_seconds(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.duration_seconds = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `DurationSeconds`.
-        pub fn set_duration_seconds(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_duration_seconds(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.duration_seconds = value;
             self
         }
@@ -557,12 +583,18 @@ pub mod builders {
             &self.duration_seconds
         }
         /// The minimum size, in bytes, of the session token that STS issues for the request. STS increases the session token to at least this size, regardless of its actual content. The value must not exceed 4,096 bytes. When set to 0 or not specified, the session token size is unchanged.
-        pub fn minimum_session_token_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn minimum_session_token_size(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.minimum_session_token_size = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `MinimumSessionTokenSize`.
-        pub fn set_minimum_session_token_size(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_minimum_session_token_size(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.minimum_session_token_size = value;
             self
         }
@@ -589,7 +621,9 @@ pub mod builders {
             self
         }
         /// The value set for `TargetPrincipal`, if any.
-        pub fn get_target_principal(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_target_principal(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.target_principal
         }
         /// The identity based policy that scopes the session to the privileged tasks that can be performed. You must use one of following Amazon Web Services managed policies to scope root session actions:
@@ -628,16 +662,25 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::AssumeRootInput, ::stsgen_runtime::BuildError> {
+        ) -> ::std::result::Result<
+            super::AssumeRootInput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::AssumeRootInput {
                 duration_seconds: self.duration_seconds,
                 minimum_session_token_size: self.minimum_session_token_size,
-                target_principal: self.target_principal.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing("AssumeRootRequest", "TargetPrincipal")
-                })?,
-                task_policy_arn: self.task_policy_arn.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing("AssumeRootRequest", "TaskPolicyArn")
-                })?,
+                target_principal: self
+                    .target_principal
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "AssumeRootRequest",
+                        "TargetPrincipal",
+                    ))?,
+                task_policy_arn: self
+                    .task_policy_arn
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "AssumeRootRequest",
+                        "TaskPolicyArn",
+                    ))?,
             };
             value.validate()?;
             Ok(value)
@@ -673,16 +716,24 @@ pub mod builders {
             self
         }
         /// The value set for `Credentials`, if any.
-        pub fn get_credentials(&self) -> &::std::option::Option<crate::types::Credentials> {
+        pub fn get_credentials(
+            &self,
+        ) -> &::std::option::Option<crate::types::Credentials> {
             &self.credentials
         }
         /// The size, in bytes, of the session token returned in the Credentials for this response.
-        pub fn session_token_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn session_token_size(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.session_token_size = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `SessionTokenSize`.
-        pub fn set_session_token_size(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_session_token_size(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.session_token_size = value;
             self
         }
@@ -691,12 +742,18 @@ pub mod builders {
             &self.session_token_size
         }
         /// The percentage (0-100) of the maximum allowed session token size that the returned session token consumes.
-        pub fn session_token_utilization(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn session_token_utilization(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.session_token_utilization = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `SessionTokenUtilization`.
-        pub fn set_session_token_utilization(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_session_token_utilization(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.session_token_utilization = value;
             self
         }
@@ -725,7 +782,9 @@ pub mod builders {
             self
         }
         /// The value set for `SourceIdentity`, if any.
-        pub fn get_source_identity(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_source_identity(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.source_identity
         }
         /// Sets the request id (normally read from the response).
@@ -742,7 +801,10 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::AssumeRootOutput, ::stsgen_runtime::BuildError> {
+        ) -> ::std::result::Result<
+            super::AssumeRootOutput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::AssumeRootOutput {
                 credentials: self.credentials,
                 session_token_size: self.session_token_size,
@@ -788,12 +850,18 @@ pub mod builders {
         /// The duration, in seconds, of the privileged session. The value can range from 0 seconds up to the maximum session duration of 900 seconds (15 minutes). If you specify a value higher than this setting, the operation fails.
         ///
         /// By default, the value is set to `900` seconds.
-        pub fn duration_seconds(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn duration_seconds(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.inner = self.inner.duration_seconds(value);
             self
         }
         /// Sets or clears `DurationSeconds`.
-        pub fn set_duration_seconds(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_duration_seconds(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.inner = self.inner.set_duration_seconds(value);
             self
         }
@@ -802,12 +870,18 @@ pub mod builders {
             self.inner.get_duration_seconds()
         }
         /// The minimum size, in bytes, of the session token that STS issues for the request. STS increases the session token to at least this size, regardless of its actual content. The value must not exceed 4,096 bytes. When set to 0 or not specified, the session token size is unchanged.
-        pub fn minimum_session_token_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn minimum_session_token_size(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.inner = self.inner.minimum_session_token_size(value);
             self
         }
         /// Sets or clears `MinimumSessionTokenSize`.
-        pub fn set_minimum_session_token_size(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_minimum_session_token_size(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.inner = self.inner.set_minimum_session_token_size(value);
             self
         }
@@ -834,7 +908,9 @@ pub mod builders {
             self
         }
         /// The value set for `TargetPrincipal`, if any.
-        pub fn get_target_principal(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_target_principal(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             self.inner.get_target_principal()
         }
         /// The identity based policy that scopes the session to the privileged tasks that can be performed. You must use one of following Amazon Web Services managed policies to scope root session actions:

@@ -33,8 +33,9 @@ pub const HTTP_URI: &str = "/";
 pub const REQUEST_COMPRESSION: &[&str] = &[];
 /// The IAM action that authorizes this operation, from the privilege model
 /// (`None` when the model lists no action of this name).
-pub const IAM_ACTION: ::std::option::Option<crate::iam::Action> =
-    ::std::option::Option::Some(crate::iam::Action::DecodeAuthorizationMessage);
+pub const IAM_ACTION: ::std::option::Option<crate::iam::Action> = ::std::option::Option::Some(
+    crate::iam::Action::DecodeAuthorizationMessage,
+);
 /// Input of [`DecodeAuthorizationMessage`](self).
 #[derive(Clone, PartialEq, Debug)]
 #[non_exhaustive]
@@ -110,7 +111,9 @@ impl ::stsgen_runtime::RequestId for DecodeAuthorizationMessageOutput {
 #[non_exhaustive]
 pub enum DecodeAuthorizationMessageError {
     /// The error returned if the message passed to `DecodeAuthorizationMessage` was invalid. This can happen if the token contains invalid characters, such as line breaks, or if the message has expired.
-    InvalidAuthorizationMessageException(crate::types::error::InvalidAuthorizationMessageException),
+    InvalidAuthorizationMessageException(
+        crate::types::error::InvalidAuthorizationMessageException,
+    ),
     /// An error code the model does not list for this operation (`AccessDenied`, `Throttling`, ...).
     Unhandled(::stsgen_runtime::UnhandledError),
 }
@@ -122,18 +125,24 @@ impl DecodeAuthorizationMessageError {
         match meta.code() {
             crate::types::error::InvalidAuthorizationMessageException::CODE => {
                 DecodeAuthorizationMessageError::InvalidAuthorizationMessageException(
-                    crate::types::error::InvalidAuthorizationMessageException::from_meta(meta),
+                    crate::types::error::InvalidAuthorizationMessageException::from_meta(
+                        meta,
+                    ),
                 )
             }
-            _ => DecodeAuthorizationMessageError::Unhandled(::stsgen_runtime::UnhandledError::new(
-                meta,
-            )),
+            _ => {
+                DecodeAuthorizationMessageError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     }
     /// Code, message, type, request id and HTTP status.
     pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         match self {
-            DecodeAuthorizationMessageError::InvalidAuthorizationMessageException(e) => e.meta(),
+            DecodeAuthorizationMessageError::InvalidAuthorizationMessageException(e) => {
+                e.meta()
+            }
             DecodeAuthorizationMessageError::Unhandled(e) => e.meta(),
         }
     }
@@ -158,8 +167,10 @@ impl DecodeAuthorizationMessageError {
     /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
     /// and errors the model marks retryable (the client's retry policy uses the same rule).
     pub fn is_retryable(&self) -> bool {
-        ::stsgen_runtime::client::retry::is_retryable_code(self.code(), self.meta().http_status())
-            || self.is_modeled_retryable()
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
     }
     /// Whether this is the `InvalidAuthorizationMessageException` error.
     pub fn is_invalid_authorization_message_exception(&self) -> bool {
@@ -176,9 +187,7 @@ impl DecodeAuthorizationMessageError {
 impl ::std::fmt::Display for DecodeAuthorizationMessageError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f,
-            "{} failed: {}",
-            Self::OPERATION_NAME,
+            f, "{} failed: {}", Self::OPERATION_NAME,
             ::stsgen_runtime::error::Escaped(self.code())
         )?;
         if let ::std::option::Option::Some(m) = self.message() {
@@ -196,7 +205,9 @@ impl ::std::error::Error for DecodeAuthorizationMessageError {
             DecodeAuthorizationMessageError::InvalidAuthorizationMessageException(e) => {
                 ::std::option::Option::Some(e)
             }
-            DecodeAuthorizationMessageError::Unhandled(e) => ::std::option::Option::Some(e),
+            DecodeAuthorizationMessageError::Unhandled(e) => {
+                ::std::option::Option::Some(e)
+            }
         }
     }
 }
@@ -216,7 +227,10 @@ pub fn serialize_body(input: &DecodeAuthorizationMessageInput) -> ::std::string:
         let w = &mut writer;
         let prefix = "";
         {
-            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "EncodedMessage");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "EncodedMessage",
+            );
             let value = &input.encoded_message;
             w.string(&key, value);
         }
@@ -241,14 +255,16 @@ pub fn request(
 /// A [`ParseError`](::stsgen_runtime::ParseError) naming what was malformed or missing.
 pub fn parse_output(
     body: &[u8],
-) -> ::std::result::Result<DecodeAuthorizationMessageOutput, ::stsgen_runtime::ParseError> {
+) -> ::std::result::Result<
+    DecodeAuthorizationMessageOutput,
+    ::stsgen_runtime::ParseError,
+> {
     let (mut output, request_id) = ::stsgen_runtime::protocol::aws_query::parse_response(
         body,
         "DecodeAuthorizationMessageResult",
         false,
         |r, tag| {
-            let mut f_decoded_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut f_decoded_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = r.next_child(tag)? {
                 match child.name() {
                     "DecodedMessage" => {
@@ -279,7 +295,10 @@ pub fn parse_error(
     status: u16,
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
-) -> ::std::result::Result<DecodeAuthorizationMessageError, ::stsgen_runtime::ParseError> {
+) -> ::std::result::Result<
+    DecodeAuthorizationMessageError,
+    ::stsgen_runtime::ParseError,
+> {
     let header_request_id = headers
         .get("x-amzn-requestid")
         .and_then(|v| v.to_str().ok());
@@ -288,17 +307,22 @@ pub fn parse_error(
         header_request_id,
         body,
     )?;
-    Ok(match meta.code() {
-        crate::types::error::InvalidAuthorizationMessageException::CODE => {
-            let message = meta.message().map(::std::borrow::ToOwned::to_owned);
-            DecodeAuthorizationMessageError::InvalidAuthorizationMessageException(
-                crate::types::error::InvalidAuthorizationMessageException { message, meta },
-            )
-        }
-        _ => {
-            DecodeAuthorizationMessageError::Unhandled(::stsgen_runtime::UnhandledError::new(meta))
-        }
-    })
+    Ok(
+        match meta.code() {
+            crate::types::error::InvalidAuthorizationMessageException::CODE => {
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                DecodeAuthorizationMessageError::InvalidAuthorizationMessageException(crate::types::error::InvalidAuthorizationMessageException {
+                    message,
+                    meta,
+                })
+            }
+            _ => {
+                DecodeAuthorizationMessageError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
+        },
+    )
 }
 impl crate::client::sealed::Sealed for DecodeAuthorizationMessageInput {}
 impl crate::client::OperationInput for DecodeAuthorizationMessageInput {
@@ -397,7 +421,9 @@ pub mod builders {
             self
         }
         /// The value set for `EncodedMessage`, if any.
-        pub fn get_encoded_message(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_encoded_message(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.encoded_message
         }
         /// Builds the value, checking required members and every modeled constraint.
@@ -411,12 +437,12 @@ pub mod builders {
             ::stsgen_runtime::BuildError,
         > {
             let value = super::DecodeAuthorizationMessageInput {
-                encoded_message: self.encoded_message.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing(
+                encoded_message: self
+                    .encoded_message
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                         "DecodeAuthorizationMessageRequest",
                         "EncodedMessage",
-                    )
-                })?,
+                    ))?,
             };
             value.validate()?;
             Ok(value)
@@ -447,7 +473,9 @@ pub mod builders {
             self
         }
         /// The value set for `DecodedMessage`, if any.
-        pub fn get_decoded_message(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_decoded_message(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.decoded_message
         }
         /// Sets the request id (normally read from the response).
@@ -526,7 +554,9 @@ pub mod builders {
             self
         }
         /// The value set for `EncodedMessage`, if any.
-        pub fn get_encoded_message(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_encoded_message(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             self.inner.get_encoded_message()
         }
     }

@@ -25,8 +25,9 @@ pub const HTTP_URI: &str = "/";
 pub const REQUEST_COMPRESSION: &[&str] = &[];
 /// The IAM action that authorizes this operation, from the privilege model
 /// (`None` when the model lists no action of this name).
-pub const IAM_ACTION: ::std::option::Option<crate::iam::Action> =
-    ::std::option::Option::Some(crate::iam::Action::GetAccessKeyInfo);
+pub const IAM_ACTION: ::std::option::Option<crate::iam::Action> = ::std::option::Option::Some(
+    crate::iam::Action::GetAccessKeyInfo,
+);
 /// Input of [`GetAccessKeyInfo`](self).
 #[derive(Clone, PartialEq, Debug)]
 #[non_exhaustive]
@@ -137,8 +138,10 @@ impl GetAccessKeyInfoError {
     /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
     /// and errors the model marks retryable (the client's retry policy uses the same rule).
     pub fn is_retryable(&self) -> bool {
-        ::stsgen_runtime::client::retry::is_retryable_code(self.code(), self.meta().http_status())
-            || self.is_modeled_retryable()
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
     }
     /// Whether this error is a code the model does not list.
     pub fn is_unhandled(&self) -> bool {
@@ -148,9 +151,7 @@ impl GetAccessKeyInfoError {
 impl ::std::fmt::Display for GetAccessKeyInfoError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f,
-            "{} failed: {}",
-            Self::OPERATION_NAME,
+            f, "{} failed: {}", Self::OPERATION_NAME,
             ::stsgen_runtime::error::Escaped(self.code())
         )?;
         if let ::std::option::Option::Some(m) = self.message() {
@@ -216,8 +217,7 @@ pub fn parse_output(
         "GetAccessKeyInfoResult",
         false,
         |r, tag| {
-            let mut f_account: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut f_account: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = r.next_child(tag)? {
                 match child.name() {
                     "Account" => {
@@ -257,9 +257,7 @@ pub fn parse_error(
         header_request_id,
         body,
     )?;
-    Ok(GetAccessKeyInfoError::Unhandled(
-        ::stsgen_runtime::UnhandledError::new(meta),
-    ))
+    Ok(GetAccessKeyInfoError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)))
 }
 impl crate::client::sealed::Sealed for GetAccessKeyInfoInput {}
 impl crate::client::OperationInput for GetAccessKeyInfoInput {
@@ -293,7 +291,10 @@ impl GetAccessKeyInfoInput {
         &self,
         config: &crate::client::Config,
     ) -> ::std::result::Result<
-        ::stsgen_runtime::client::OperationCall<GetAccessKeyInfoOutput, GetAccessKeyInfoError>,
+        ::stsgen_runtime::client::OperationCall<
+            GetAccessKeyInfoOutput,
+            GetAccessKeyInfoError,
+        >,
         ::stsgen_runtime::error::SdkError<GetAccessKeyInfoError>,
     > {
         self.validate()?;
@@ -357,7 +358,9 @@ pub mod builders {
             self
         }
         /// The value set for `AccessKeyId`, if any.
-        pub fn get_access_key_id(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_access_key_id(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.access_key_id
         }
         /// Builds the value, checking required members and every modeled constraint.
@@ -366,12 +369,17 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::GetAccessKeyInfoInput, ::stsgen_runtime::BuildError>
-        {
+        ) -> ::std::result::Result<
+            super::GetAccessKeyInfoInput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::GetAccessKeyInfoInput {
-                access_key_id: self.access_key_id.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing("GetAccessKeyInfoRequest", "AccessKeyId")
-                })?,
+                access_key_id: self
+                    .access_key_id
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "GetAccessKeyInfoRequest",
+                        "AccessKeyId",
+                    ))?,
             };
             value.validate()?;
             Ok(value)
@@ -386,12 +394,18 @@ pub mod builders {
     }
     impl GetAccessKeyInfoOutputBuilder {
         /// The number used to identify the Amazon Web Services account.
-        pub fn account(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn account(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.account = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `Account`.
-        pub fn set_account(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_account(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.account = value;
             self
         }
@@ -413,8 +427,10 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::GetAccessKeyInfoOutput, ::stsgen_runtime::BuildError>
-        {
+        ) -> ::std::result::Result<
+            super::GetAccessKeyInfoOutput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::GetAccessKeyInfoOutput {
                 account: self.account,
                 _request_id: self._request_id,
@@ -475,7 +491,9 @@ pub mod builders {
             self
         }
         /// The value set for `AccessKeyId`, if any.
-        pub fn get_access_key_id(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_access_key_id(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             self.inner.get_access_key_id()
         }
     }

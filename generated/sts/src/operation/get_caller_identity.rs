@@ -21,8 +21,9 @@ pub const HTTP_URI: &str = "/";
 pub const REQUEST_COMPRESSION: &[&str] = &[];
 /// The IAM action that authorizes this operation, from the privilege model
 /// (`None` when the model lists no action of this name).
-pub const IAM_ACTION: ::std::option::Option<crate::iam::Action> =
-    ::std::option::Option::Some(crate::iam::Action::GetCallerIdentity);
+pub const IAM_ACTION: ::std::option::Option<crate::iam::Action> = ::std::option::Option::Some(
+    crate::iam::Action::GetCallerIdentity,
+);
 /// Input of [`GetCallerIdentity`](self).
 #[derive(Clone, PartialEq, Debug)]
 #[non_exhaustive]
@@ -130,8 +131,10 @@ impl GetCallerIdentityError {
     /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
     /// and errors the model marks retryable (the client's retry policy uses the same rule).
     pub fn is_retryable(&self) -> bool {
-        ::stsgen_runtime::client::retry::is_retryable_code(self.code(), self.meta().http_status())
-            || self.is_modeled_retryable()
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
     }
     /// Whether this error is a code the model does not list.
     pub fn is_unhandled(&self) -> bool {
@@ -141,9 +144,7 @@ impl GetCallerIdentityError {
 impl ::std::fmt::Display for GetCallerIdentityError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f,
-            "{} failed: {}",
-            Self::OPERATION_NAME,
+            f, "{} failed: {}", Self::OPERATION_NAME,
             ::stsgen_runtime::error::Escaped(self.code())
         )?;
         if let ::std::option::Option::Some(m) = self.message() {
@@ -205,12 +206,9 @@ pub fn parse_output(
         "GetCallerIdentityResult",
         false,
         |r, tag| {
-            let mut f_account: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut f_arn: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut f_user_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut f_account: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut f_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut f_user_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = r.next_child(tag)? {
                 match child.name() {
                     "Account" => {
@@ -266,9 +264,7 @@ pub fn parse_error(
         header_request_id,
         body,
     )?;
-    Ok(GetCallerIdentityError::Unhandled(
-        ::stsgen_runtime::UnhandledError::new(meta),
-    ))
+    Ok(GetCallerIdentityError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)))
 }
 impl crate::client::sealed::Sealed for GetCallerIdentityInput {}
 impl crate::client::OperationInput for GetCallerIdentityInput {
@@ -302,7 +298,10 @@ impl GetCallerIdentityInput {
         &self,
         config: &crate::client::Config,
     ) -> ::std::result::Result<
-        ::stsgen_runtime::client::OperationCall<GetCallerIdentityOutput, GetCallerIdentityError>,
+        ::stsgen_runtime::client::OperationCall<
+            GetCallerIdentityOutput,
+            GetCallerIdentityError,
+        >,
         ::stsgen_runtime::error::SdkError<GetCallerIdentityError>,
     > {
         self.validate()?;
@@ -349,8 +348,10 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::GetCallerIdentityInput, ::stsgen_runtime::BuildError>
-        {
+        ) -> ::std::result::Result<
+            super::GetCallerIdentityInput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::GetCallerIdentityInput {};
             value.validate()?;
             Ok(value)
@@ -367,12 +368,18 @@ pub mod builders {
     }
     impl GetCallerIdentityOutputBuilder {
         /// The Amazon Web Services account ID number of the account that owns or contains the calling entity.
-        pub fn account(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn account(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.account = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `Account`.
-        pub fn set_account(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_account(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.account = value;
             self
         }
@@ -381,12 +388,18 @@ pub mod builders {
             &self.account
         }
         /// The Amazon Web Services ARN associated with the calling entity.
-        pub fn arn(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn arn(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.arn = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `Arn`.
-        pub fn set_arn(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_arn(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.arn = value;
             self
         }
@@ -395,12 +408,18 @@ pub mod builders {
             &self.arn
         }
         /// The unique identifier of the calling entity. The exact value depends on the type of entity that is making the call. The values returned are those listed in the **aws:userid** column in the [Principal table](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#principaltable) found on the **Policy Variables** reference page in the *IAM User Guide*.
-        pub fn user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.user_id = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `UserId`.
-        pub fn set_user_id(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_user_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.user_id = value;
             self
         }
@@ -422,8 +441,10 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::GetCallerIdentityOutput, ::stsgen_runtime::BuildError>
-        {
+        ) -> ::std::result::Result<
+            super::GetCallerIdentityOutput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::GetCallerIdentityOutput {
                 account: self.account,
                 arn: self.arn,

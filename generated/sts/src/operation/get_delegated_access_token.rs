@@ -19,8 +19,9 @@ pub const HTTP_URI: &str = "/";
 pub const REQUEST_COMPRESSION: &[&str] = &[];
 /// The IAM action that authorizes this operation, from the privilege model
 /// (`None` when the model lists no action of this name).
-pub const IAM_ACTION: ::std::option::Option<crate::iam::Action> =
-    ::std::option::Option::Some(crate::iam::Action::GetDelegatedAccessToken);
+pub const IAM_ACTION: ::std::option::Option<crate::iam::Action> = ::std::option::Option::Some(
+    crate::iam::Action::GetDelegatedAccessToken,
+);
 /// Input of [`GetDelegatedAccessToken`](self).
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
@@ -102,11 +103,17 @@ impl GetDelegatedAccessTokenOutput {
     /// The first violated constraint, naming the member and the limit.
     pub fn validate(&self) -> ::std::result::Result<(), ::stsgen_runtime::BuildError> {
         if let ::std::option::Option::Some(v) = &self.assumed_principal {
-            crate::constraints::arn_type("GetDelegatedAccessTokenResponse", "AssumedPrincipal", v)?;
+            crate::constraints::arn_type(
+                "GetDelegatedAccessTokenResponse",
+                "AssumedPrincipal",
+                v,
+            )?;
         }
         if let ::std::option::Option::Some(v) = &self.credentials {
             v.validate()
-                .map_err(|e| e.in_field("GetDelegatedAccessTokenResponse", "Credentials"))?;
+                .map_err(|e| {
+                    e.in_field("GetDelegatedAccessTokenResponse", "Credentials")
+                })?;
         }
         if let ::std::option::Option::Some(v) = &self.packed_policy_size {
             crate::constraints::non_negative_integer_type(
@@ -160,7 +167,9 @@ impl GetDelegatedAccessTokenError {
                 )
             }
             _ => {
-                GetDelegatedAccessTokenError::Unhandled(::stsgen_runtime::UnhandledError::new(meta))
+                GetDelegatedAccessTokenError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
             }
         }
     }
@@ -200,29 +209,22 @@ impl GetDelegatedAccessTokenError {
     /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
     /// and errors the model marks retryable (the client's retry policy uses the same rule).
     pub fn is_retryable(&self) -> bool {
-        ::stsgen_runtime::client::retry::is_retryable_code(self.code(), self.meta().http_status())
-            || self.is_modeled_retryable()
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
     }
     /// Whether this is the `ExpiredTradeInTokenException` error.
     pub fn is_expired_trade_in_token_exception(&self) -> bool {
-        matches!(
-            self,
-            GetDelegatedAccessTokenError::ExpiredTradeInTokenException(_)
-        )
+        matches!(self, GetDelegatedAccessTokenError::ExpiredTradeInTokenException(_))
     }
     /// Whether this is the `RegionDisabledException` error.
     pub fn is_region_disabled_exception(&self) -> bool {
-        matches!(
-            self,
-            GetDelegatedAccessTokenError::RegionDisabledException(_)
-        )
+        matches!(self, GetDelegatedAccessTokenError::RegionDisabledException(_))
     }
     /// Whether this is the `PackedPolicyTooLarge` error.
     pub fn is_packed_policy_too_large_exception(&self) -> bool {
-        matches!(
-            self,
-            GetDelegatedAccessTokenError::PackedPolicyTooLargeException(_)
-        )
+        matches!(self, GetDelegatedAccessTokenError::PackedPolicyTooLargeException(_))
     }
     /// Whether this error is a code the model does not list.
     pub fn is_unhandled(&self) -> bool {
@@ -232,9 +234,7 @@ impl GetDelegatedAccessTokenError {
 impl ::std::fmt::Display for GetDelegatedAccessTokenError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f,
-            "{} failed: {}",
-            Self::OPERATION_NAME,
+            f, "{} failed: {}", Self::OPERATION_NAME,
             ::stsgen_runtime::error::Escaped(self.code())
         )?;
         if let ::std::option::Option::Some(m) = self.message() {
@@ -278,7 +278,10 @@ pub fn serialize_body(input: &GetDelegatedAccessTokenInput) -> ::std::string::St
         let w = &mut writer;
         let prefix = "";
         {
-            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "TradeInToken");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "TradeInToken",
+            );
             let value = &input.trade_in_token;
             w.string(&key, value);
         }
@@ -309,10 +312,8 @@ pub fn parse_output(
         "GetDelegatedAccessTokenResult",
         false,
         |r, tag| {
-            let mut f_assumed_principal: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut f_credentials: ::std::option::Option<crate::types::Credentials> =
-                ::std::option::Option::None;
+            let mut f_assumed_principal: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut f_credentials: ::std::option::Option<crate::types::Credentials> = ::std::option::Option::None;
             let mut f_packed_policy_size: ::std::option::Option<i32> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = r.next_child(tag)? {
                 match child.name() {
@@ -332,14 +333,13 @@ pub fn parse_output(
                         f_packed_policy_size = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::types::wire::parse_i32(text).map_err(|e| {
-                                ::stsgen_runtime::ParseError::invalid(
+                            ::stsgen_runtime::types::wire::parse_i32(text)
+                                .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "GetDelegatedAccessTokenResponse",
                                     "PackedPolicySize",
                                     e,
                                     text,
-                                )
-                            })?
+                                ))?
                         });
                     }
                     _ => r.skip(&child)?,
@@ -374,27 +374,36 @@ pub fn parse_error(
         header_request_id,
         body,
     )?;
-    Ok(match meta.code() {
-        crate::types::error::ExpiredTradeInTokenException::CODE => {
-            let message = meta.message().map(::std::borrow::ToOwned::to_owned);
-            GetDelegatedAccessTokenError::ExpiredTradeInTokenException(
-                crate::types::error::ExpiredTradeInTokenException { message, meta },
-            )
-        }
-        crate::types::error::RegionDisabledException::CODE => {
-            let message = meta.message().map(::std::borrow::ToOwned::to_owned);
-            GetDelegatedAccessTokenError::RegionDisabledException(
-                crate::types::error::RegionDisabledException { message, meta },
-            )
-        }
-        crate::types::error::PackedPolicyTooLargeException::CODE => {
-            let message = meta.message().map(::std::borrow::ToOwned::to_owned);
-            GetDelegatedAccessTokenError::PackedPolicyTooLargeException(
-                crate::types::error::PackedPolicyTooLargeException { message, meta },
-            )
-        }
-        _ => GetDelegatedAccessTokenError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
-    })
+    Ok(
+        match meta.code() {
+            crate::types::error::ExpiredTradeInTokenException::CODE => {
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                GetDelegatedAccessTokenError::ExpiredTradeInTokenException(crate::types::error::ExpiredTradeInTokenException {
+                    message,
+                    meta,
+                })
+            }
+            crate::types::error::RegionDisabledException::CODE => {
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                GetDelegatedAccessTokenError::RegionDisabledException(crate::types::error::RegionDisabledException {
+                    message,
+                    meta,
+                })
+            }
+            crate::types::error::PackedPolicyTooLargeException::CODE => {
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                GetDelegatedAccessTokenError::PackedPolicyTooLargeException(crate::types::error::PackedPolicyTooLargeException {
+                    message,
+                    meta,
+                })
+            }
+            _ => {
+                GetDelegatedAccessTokenError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
+        },
+    )
 }
 impl crate::client::sealed::Sealed for GetDelegatedAccessTokenInput {}
 impl crate::client::OperationInput for GetDelegatedAccessTokenInput {
@@ -493,7 +502,9 @@ pub mod builders {
             self
         }
         /// The value set for `TradeInToken`, if any.
-        pub fn get_trade_in_token(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_trade_in_token(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.trade_in_token
         }
         /// Builds the value, checking required members and every modeled constraint.
@@ -502,15 +513,17 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::GetDelegatedAccessTokenInput, ::stsgen_runtime::BuildError>
-        {
+        ) -> ::std::result::Result<
+            super::GetDelegatedAccessTokenInput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::GetDelegatedAccessTokenInput {
-                trade_in_token: self.trade_in_token.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing(
+                trade_in_token: self
+                    .trade_in_token
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                         "GetDelegatedAccessTokenRequest",
                         "TradeInToken",
-                    )
-                })?,
+                    ))?,
             };
             value.validate()?;
             Ok(value)
@@ -553,7 +566,9 @@ pub mod builders {
             self
         }
         /// The value set for `AssumedPrincipal`, if any.
-        pub fn get_assumed_principal(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_assumed_principal(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.assumed_principal
         }
         /// The `Credentials` member.
@@ -573,14 +588,19 @@ pub mod builders {
             self
         }
         /// The value set for `Credentials`, if any.
-        pub fn get_credentials(&self) -> &::std::option::Option<crate::types::Credentials> {
+        pub fn get_credentials(
+            &self,
+        ) -> &::std::option::Option<crate::types::Credentials> {
             &self.credentials
         }
         /// This field is deprecated. It is not populated for `GetDelegatedAccessToken`.
         #[deprecated(
             note = "Deprecated. This field is not populated for GetDelegatedAccessToken. (since 2026-06-17)"
         )]
-        pub fn packed_policy_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn packed_policy_size(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.packed_policy_size = ::std::option::Option::Some(value.into());
             self
         }
@@ -588,7 +608,10 @@ pub mod builders {
         #[deprecated(
             note = "Deprecated. This field is not populated for GetDelegatedAccessToken. (since 2026-06-17)"
         )]
-        pub fn set_packed_policy_size(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_packed_policy_size(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.packed_policy_size = value;
             self
         }
@@ -613,8 +636,10 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::GetDelegatedAccessTokenOutput, ::stsgen_runtime::BuildError>
-        {
+        ) -> ::std::result::Result<
+            super::GetDelegatedAccessTokenOutput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::GetDelegatedAccessTokenOutput {
                 assumed_principal: self.assumed_principal,
                 credentials: self.credentials,
@@ -675,7 +700,9 @@ pub mod builders {
             self
         }
         /// The value set for `TradeInToken`, if any.
-        pub fn get_trade_in_token(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_trade_in_token(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             self.inner.get_trade_in_token()
         }
     }

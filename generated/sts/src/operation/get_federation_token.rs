@@ -54,8 +54,9 @@ pub const HTTP_URI: &str = "/";
 pub const REQUEST_COMPRESSION: &[&str] = &[];
 /// The IAM action that authorizes this operation, from the privilege model
 /// (`None` when the model lists no action of this name).
-pub const IAM_ACTION: ::std::option::Option<crate::iam::Action> =
-    ::std::option::Option::Some(crate::iam::Action::GetFederationToken);
+pub const IAM_ACTION: ::std::option::Option<crate::iam::Action> = ::std::option::Option::Some(
+    crate::iam::Action::GetFederationToken,
+);
 /// Input of [`GetFederationToken`](self).
 #[derive(Clone, PartialEq, Debug)]
 #[non_exhaustive]
@@ -91,8 +92,9 @@ pub struct GetFederationTokenInput {
     /// When you pass session policies, the session permissions are the intersection of the IAM user policies and the session policies that you pass. This gives you a way to further restrict the permissions for a federated user. You cannot use session policies to grant more permissions than those that are defined in the permissions policy of the IAM user. For more information, see [Session Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session) in the *IAM User Guide*.
     ///
     /// The resulting credentials can be used to access a resource that has a resource-based policy. If that policy specifically references the federated user session in the `Principal` element of the policy, the session has the permissions allowed by the policy. These permissions are granted in addition to the permissions that are granted by the session policies.
-    pub(crate) policy_arns:
-        ::std::option::Option<::std::vec::Vec<crate::types::PolicyDescriptorType>>,
+    pub(crate) policy_arns: ::std::option::Option<
+        ::std::vec::Vec<crate::types::PolicyDescriptorType>,
+    >,
     /// A list of session tags. Each session tag consists of a key name and an associated value. For more information about session tags, see [Passing Session Tags in STS](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html) in the *IAM User Guide*.
     ///
     /// This parameter is optional. You can pass up to 50 session tags. The plaintext session tag keys can’t exceed 128 characters and the values can’t exceed 256 characters. For these and additional limits, see [IAM and STS Character Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-limits.html#reference_iam-limits-entity-length) in the *IAM User Guide*.
@@ -184,7 +186,11 @@ impl GetFederationTokenInput {
                 v,
             )?;
         }
-        crate::constraints::user_name_type("GetFederationTokenRequest", "Name", &self.name)?;
+        crate::constraints::user_name_type(
+            "GetFederationTokenRequest",
+            "Name",
+            &self.name,
+        )?;
         if let ::std::option::Option::Some(v) = &self.policy {
             crate::constraints::session_policy_document_type(
                 "GetFederationTokenRequest",
@@ -248,7 +254,9 @@ impl GetFederationTokenOutput {
     /// The percentage (0-100) of the maximum allowed session token size that the returned session token consumes.
     ///
     /// This field is deprecated. Use `SessionTokenUtilization` instead.
-    #[deprecated(note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)")]
+    #[deprecated(
+        note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)"
+    )]
     pub fn packed_policy_size(&self) -> ::std::option::Option<i32> {
         self.packed_policy_size
     }
@@ -307,7 +315,9 @@ impl ::stsgen_runtime::RequestId for GetFederationTokenOutput {
 #[non_exhaustive]
 pub enum GetFederationTokenError {
     /// The request was rejected because the policy document was malformed. The error message describes the specific error.
-    MalformedPolicyDocumentException(crate::types::error::MalformedPolicyDocumentException),
+    MalformedPolicyDocumentException(
+        crate::types::error::MalformedPolicyDocumentException,
+    ),
     /// The request was rejected because the session token exceeded the maximum allowed size. The error message reports the session token size and the maximum allowed size, both in bytes. Session policies and session tags add to the session token size. For more information, see [Passing Session Tags in STS](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html) in the *IAM User Guide*.
     ///
     /// You might receive this error even though you meet the individual session policy and session tag limits. Monitor `SessionTokenUtilization` to track how close the session token is to the maximum allowed size. For more information, see [IAM and STS Entity Character Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-limits-entity-length) in the *IAM User Guide*.
@@ -325,7 +335,9 @@ impl GetFederationTokenError {
         match meta.code() {
             crate::types::error::MalformedPolicyDocumentException::CODE => {
                 GetFederationTokenError::MalformedPolicyDocumentException(
-                    crate::types::error::MalformedPolicyDocumentException::from_meta(meta),
+                    crate::types::error::MalformedPolicyDocumentException::from_meta(
+                        meta,
+                    ),
                 )
             }
             crate::types::error::PackedPolicyTooLargeException::CODE => {
@@ -338,7 +350,11 @@ impl GetFederationTokenError {
                     crate::types::error::RegionDisabledException::from_meta(meta),
                 )
             }
-            _ => GetFederationTokenError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
+            _ => {
+                GetFederationTokenError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     }
     /// Code, message, type, request id and HTTP status.
@@ -377,22 +393,18 @@ impl GetFederationTokenError {
     /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
     /// and errors the model marks retryable (the client's retry policy uses the same rule).
     pub fn is_retryable(&self) -> bool {
-        ::stsgen_runtime::client::retry::is_retryable_code(self.code(), self.meta().http_status())
-            || self.is_modeled_retryable()
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
     }
     /// Whether this is the `MalformedPolicyDocument` error.
     pub fn is_malformed_policy_document_exception(&self) -> bool {
-        matches!(
-            self,
-            GetFederationTokenError::MalformedPolicyDocumentException(_)
-        )
+        matches!(self, GetFederationTokenError::MalformedPolicyDocumentException(_))
     }
     /// Whether this is the `PackedPolicyTooLarge` error.
     pub fn is_packed_policy_too_large_exception(&self) -> bool {
-        matches!(
-            self,
-            GetFederationTokenError::PackedPolicyTooLargeException(_)
-        )
+        matches!(self, GetFederationTokenError::PackedPolicyTooLargeException(_))
     }
     /// Whether this is the `RegionDisabledException` error.
     pub fn is_region_disabled_exception(&self) -> bool {
@@ -406,9 +418,7 @@ impl GetFederationTokenError {
 impl ::std::fmt::Display for GetFederationTokenError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f,
-            "{} failed: {}",
-            Self::OPERATION_NAME,
+            f, "{} failed: {}", Self::OPERATION_NAME,
             ::stsgen_runtime::error::Escaped(self.code())
         )?;
         if let ::std::option::Option::Some(m) = self.message() {
@@ -429,7 +439,9 @@ impl ::std::error::Error for GetFederationTokenError {
             GetFederationTokenError::PackedPolicyTooLargeException(e) => {
                 ::std::option::Option::Some(e)
             }
-            GetFederationTokenError::RegionDisabledException(e) => ::std::option::Option::Some(e),
+            GetFederationTokenError::RegionDisabledException(e) => {
+                ::std::option::Option::Some(e)
+            }
             GetFederationTokenError::Unhandled(e) => ::std::option::Option::Some(e),
         }
     }
@@ -450,12 +462,17 @@ pub fn serialize_body(input: &GetFederationTokenInput) -> ::std::string::String 
         let w = &mut writer;
         let prefix = "";
         if let ::std::option::Option::Some(value) = &input.duration_seconds {
-            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "DurationSeconds");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "DurationSeconds",
+            );
             w.integer(&key, i64::from(*value));
         }
         if let ::std::option::Option::Some(value) = &input.minimum_session_token_size {
-            let key =
-                ::stsgen_runtime::protocol::aws_query::join(prefix, "MinimumSessionTokenSize");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "MinimumSessionTokenSize",
+            );
             w.integer(&key, i64::from(*value));
         }
         {
@@ -473,7 +490,7 @@ pub fn serialize_body(input: &GetFederationTokenInput) -> ::std::string::String 
                 w.empty(&key);
             }
             for (i0, item0) in value.iter().enumerate() {
-                let item_key0 = format!("{}.{}.{}", &key, "member", i0 + 1);
+                let item_key0 = format!("{}.{}.{}", & key, "member", i0 + 1);
                 crate::protocol::ser::ser_policy_descriptor_type(w, &item_key0, item0);
             }
         }
@@ -483,7 +500,7 @@ pub fn serialize_body(input: &GetFederationTokenInput) -> ::std::string::String 
                 w.empty(&key);
             }
             for (i0, item0) in value.iter().enumerate() {
-                let item_key0 = format!("{}.{}.{}", &key, "member", i0 + 1);
+                let item_key0 = format!("{}.{}.{}", & key, "member", i0 + 1);
                 crate::protocol::ser::ser_tag(w, &item_key0, item0);
             }
         }
@@ -514,14 +531,13 @@ pub fn parse_output(
         "GetFederationTokenResult",
         false,
         |r, tag| {
-            let mut f_credentials: ::std::option::Option<crate::types::Credentials> =
-                ::std::option::Option::None;
-            let mut f_federated_user: ::std::option::Option<crate::types::FederatedUser> =
-                ::std::option::Option::None;
+            let mut f_credentials: ::std::option::Option<crate::types::Credentials> = ::std::option::Option::None;
+            let mut f_federated_user: ::std::option::Option<
+                crate::types::FederatedUser,
+            > = ::std::option::Option::None;
             let mut f_packed_policy_size: ::std::option::Option<i32> = ::std::option::Option::None;
             let mut f_session_token_size: ::std::option::Option<i32> = ::std::option::Option::None;
-            let mut f_session_token_utilization: ::std::option::Option<i32> =
-                ::std::option::Option::None;
+            let mut f_session_token_utilization: ::std::option::Option<i32> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = r.next_child(tag)? {
                 match child.name() {
                     "Credentials" => {
@@ -538,42 +554,39 @@ pub fn parse_output(
                         f_packed_policy_size = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::types::wire::parse_i32(text).map_err(|e| {
-                                ::stsgen_runtime::ParseError::invalid(
+                            ::stsgen_runtime::types::wire::parse_i32(text)
+                                .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "GetFederationTokenResponse",
                                     "PackedPolicySize",
                                     e,
                                     text,
-                                )
-                            })?
+                                ))?
                         });
                     }
                     "SessionTokenSize" => {
                         f_session_token_size = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::types::wire::parse_i32(text).map_err(|e| {
-                                ::stsgen_runtime::ParseError::invalid(
+                            ::stsgen_runtime::types::wire::parse_i32(text)
+                                .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "GetFederationTokenResponse",
                                     "SessionTokenSize",
                                     e,
                                     text,
-                                )
-                            })?
+                                ))?
                         });
                     }
                     "SessionTokenUtilization" => {
                         f_session_token_utilization = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::types::wire::parse_i32(text).map_err(|e| {
-                                ::stsgen_runtime::ParseError::invalid(
+                            ::stsgen_runtime::types::wire::parse_i32(text)
+                                .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "GetFederationTokenResponse",
                                     "SessionTokenUtilization",
                                     e,
                                     text,
-                                )
-                            })?
+                                ))?
                         });
                     }
                     _ => r.skip(&child)?,
@@ -610,27 +623,36 @@ pub fn parse_error(
         header_request_id,
         body,
     )?;
-    Ok(match meta.code() {
-        crate::types::error::MalformedPolicyDocumentException::CODE => {
-            let message = meta.message().map(::std::borrow::ToOwned::to_owned);
-            GetFederationTokenError::MalformedPolicyDocumentException(
-                crate::types::error::MalformedPolicyDocumentException { message, meta },
-            )
-        }
-        crate::types::error::PackedPolicyTooLargeException::CODE => {
-            let message = meta.message().map(::std::borrow::ToOwned::to_owned);
-            GetFederationTokenError::PackedPolicyTooLargeException(
-                crate::types::error::PackedPolicyTooLargeException { message, meta },
-            )
-        }
-        crate::types::error::RegionDisabledException::CODE => {
-            let message = meta.message().map(::std::borrow::ToOwned::to_owned);
-            GetFederationTokenError::RegionDisabledException(
-                crate::types::error::RegionDisabledException { message, meta },
-            )
-        }
-        _ => GetFederationTokenError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
-    })
+    Ok(
+        match meta.code() {
+            crate::types::error::MalformedPolicyDocumentException::CODE => {
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                GetFederationTokenError::MalformedPolicyDocumentException(crate::types::error::MalformedPolicyDocumentException {
+                    message,
+                    meta,
+                })
+            }
+            crate::types::error::PackedPolicyTooLargeException::CODE => {
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                GetFederationTokenError::PackedPolicyTooLargeException(crate::types::error::PackedPolicyTooLargeException {
+                    message,
+                    meta,
+                })
+            }
+            crate::types::error::RegionDisabledException::CODE => {
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                GetFederationTokenError::RegionDisabledException(crate::types::error::RegionDisabledException {
+                    message,
+                    meta,
+                })
+            }
+            _ => {
+                GetFederationTokenError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
+        },
+    )
 }
 impl crate::client::sealed::Sealed for GetFederationTokenInput {}
 impl crate::client::OperationInput for GetFederationTokenInput {
@@ -664,7 +686,10 @@ impl GetFederationTokenInput {
         &self,
         config: &crate::client::Config,
     ) -> ::std::result::Result<
-        ::stsgen_runtime::client::OperationCall<GetFederationTokenOutput, GetFederationTokenError>,
+        ::stsgen_runtime::client::OperationCall<
+            GetFederationTokenOutput,
+            GetFederationTokenError,
+        >,
         ::stsgen_runtime::error::SdkError<GetFederationTokenError>,
     > {
         self.validate()?;
@@ -708,18 +733,25 @@ pub mod builders {
         pub(crate) minimum_session_token_size: ::std::option::Option<i32>,
         pub(crate) name: ::std::option::Option<::std::string::String>,
         pub(crate) policy: ::std::option::Option<::std::string::String>,
-        pub(crate) policy_arns:
-            ::std::option::Option<::std::vec::Vec<crate::types::PolicyDescriptorType>>,
+        pub(crate) policy_arns: ::std::option::Option<
+            ::std::vec::Vec<crate::types::PolicyDescriptorType>,
+        >,
         pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
     }
     impl GetFederationTokenInputBuilder {
         /// The duration, in seconds, that the session should last. Acceptable durations for federation sessions range from 900 seconds (15 minutes) to 129,600 seconds (36 hours), with 43,200 seconds (12 hours) as the default. Sessions obtained using root user credentials are restricted to a maximum of 3,600 seconds (one hour). If the specified duration is longer than one hour, the session obtained by using root user credentials defaults to one hour.
-        pub fn duration_seconds(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn duration_seconds(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.duration_seconds = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `DurationSeconds`.
-        pub fn set_duration_seconds(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_duration_seconds(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.duration_seconds = value;
             self
         }
@@ -728,12 +760,18 @@ pub mod builders {
             &self.duration_seconds
         }
         /// The minimum size, in bytes, of the session token that STS issues for the request. STS increases the session token to at least this size, regardless of its actual content. The value must not exceed 4,096 bytes. When set to 0 or not specified, the session token size is unchanged.
-        pub fn minimum_session_token_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn minimum_session_token_size(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.minimum_session_token_size = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `MinimumSessionTokenSize`.
-        pub fn set_minimum_session_token_size(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_minimum_session_token_size(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.minimum_session_token_size = value;
             self
         }
@@ -746,12 +784,18 @@ pub mod builders {
         /// The regex used to validate this parameter is a string of characters consisting of upper- and lower-case alphanumeric characters with no spaces. You can also include underscores or any of the following characters: =,.@-
         ///
         /// Required.
-        pub fn name(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.name = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `Name`.
-        pub fn set_name(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.name = value;
             self
         }
@@ -770,12 +814,18 @@ pub mod builders {
         /// The resulting credentials can be used to access a resource that has a resource-based policy. If that policy specifically references the federated user session in the `Principal` element of the policy, the session has the permissions allowed by the policy. These permissions are granted in addition to the permissions that are granted by the session policies.
         ///
         /// The plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. The JSON policy characters can be any ASCII character from the space character to the end of the valid character list (\\u0020 through \\u00FF). It can also include the tab (\\u0009), linefeed (\\u000A), and carriage return (\\u000D) characters.
-        pub fn policy(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn policy(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.policy = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `Policy`.
-        pub fn set_policy(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_policy(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.policy = value;
             self
         }
@@ -798,15 +848,15 @@ pub mod builders {
             mut self,
             item: impl ::std::convert::Into<crate::types::PolicyDescriptorType>,
         ) -> Self {
-            self.policy_arns
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.policy_arns.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears `PolicyArns`.
         pub fn set_policy_arns(
             mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::PolicyDescriptorType>>,
+            value: ::std::option::Option<
+                ::std::vec::Vec<crate::types::PolicyDescriptorType>,
+            >,
         ) -> Self {
             self.policy_arns = value;
             self
@@ -814,7 +864,9 @@ pub mod builders {
         /// The value set for `PolicyArns`, if any.
         pub fn get_policy_arns(
             &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::PolicyDescriptorType>> {
+        ) -> &::std::option::Option<
+            ::std::vec::Vec<crate::types::PolicyDescriptorType>,
+        > {
             &self.policy_arns
         }
         /// Appends one item to `Tags`.
@@ -826,10 +878,11 @@ pub mod builders {
         /// You can pass a session tag with the same key as a tag that is already attached to the user you are federating. When you do, session tags override a user tag with the same key.
         ///
         /// Tag key–value pairs are not case sensitive, but case is preserved. This means that you cannot have separate `Department` and `department` tag keys. Assume that the role has the `Department`=`Marketing` tag and you pass the `department`=`engineering` session tag. `Department` and `department` are not saved as separate tags, and the session tag passed in the request takes precedence over the role tag.
-        pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
-            self.tags
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn tags(
+            mut self,
+            item: impl ::std::convert::Into<crate::types::Tag>,
+        ) -> Self {
+            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears `Tags`.
@@ -841,7 +894,9 @@ pub mod builders {
             self
         }
         /// The value set for `Tags`, if any.
-        pub fn get_tags(&self) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
+        pub fn get_tags(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
             &self.tags
         }
         /// Builds the value, checking required members and every modeled constraint.
@@ -850,14 +905,19 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::GetFederationTokenInput, ::stsgen_runtime::BuildError>
-        {
+        ) -> ::std::result::Result<
+            super::GetFederationTokenInput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::GetFederationTokenInput {
                 duration_seconds: self.duration_seconds,
                 minimum_session_token_size: self.minimum_session_token_size,
-                name: self.name.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing("GetFederationTokenRequest", "Name")
-                })?,
+                name: self
+                    .name
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "GetFederationTokenRequest",
+                        "Name",
+                    ))?,
                 policy: self.policy,
                 policy_arns: self.policy_arns,
                 tags: self.tags,
@@ -897,7 +957,9 @@ pub mod builders {
             self
         }
         /// The value set for `Credentials`, if any.
-        pub fn get_credentials(&self) -> &::std::option::Option<crate::types::Credentials> {
+        pub fn get_credentials(
+            &self,
+        ) -> &::std::option::Option<crate::types::Credentials> {
             &self.credentials
         }
         /// Identifiers for the federated user associated with the credentials (such as `arn:aws:sts::123456789012:federated-user/Bob` or `123456789012:Bob`). You can use the federated user's ARN in your resource-based policies, such as an Amazon S3 bucket policy.
@@ -917,35 +979,55 @@ pub mod builders {
             self
         }
         /// The value set for `FederatedUser`, if any.
-        pub fn get_federated_user(&self) -> &::std::option::Option<crate::types::FederatedUser> {
+        pub fn get_federated_user(
+            &self,
+        ) -> &::std::option::Option<crate::types::FederatedUser> {
             &self.federated_user
         }
         /// The percentage (0-100) of the maximum allowed session token size that the returned session token consumes.
         ///
         /// This field is deprecated. Use `SessionTokenUtilization` instead.
-        #[deprecated(note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)")]
-        pub fn packed_policy_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        #[deprecated(
+            note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)"
+        )]
+        pub fn packed_policy_size(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.packed_policy_size = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `PackedPolicySize`.
-        #[deprecated(note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)")]
-        pub fn set_packed_policy_size(mut self, value: ::std::option::Option<i32>) -> Self {
+        #[deprecated(
+            note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)"
+        )]
+        pub fn set_packed_policy_size(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.packed_policy_size = value;
             self
         }
         /// The value set for `PackedPolicySize`, if any.
-        #[deprecated(note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)")]
+        #[deprecated(
+            note = "Deprecated. Replaced by SessionTokenUtilization. (since 2026-06-17)"
+        )]
         pub fn get_packed_policy_size(&self) -> &::std::option::Option<i32> {
             &self.packed_policy_size
         }
         /// The size, in bytes, of the session token returned in the Credentials for this response.
-        pub fn session_token_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn session_token_size(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.session_token_size = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `SessionTokenSize`.
-        pub fn set_session_token_size(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_session_token_size(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.session_token_size = value;
             self
         }
@@ -954,12 +1036,18 @@ pub mod builders {
             &self.session_token_size
         }
         /// The percentage (0-100) of the maximum allowed session token size that the returned session token consumes.
-        pub fn session_token_utilization(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn session_token_utilization(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.session_token_utilization = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `SessionTokenUtilization`.
-        pub fn set_session_token_utilization(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_session_token_utilization(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.session_token_utilization = value;
             self
         }
@@ -981,8 +1069,10 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::GetFederationTokenOutput, ::stsgen_runtime::BuildError>
-        {
+        ) -> ::std::result::Result<
+            super::GetFederationTokenOutput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::GetFederationTokenOutput {
                 credentials: self.credentials,
                 federated_user: self.federated_user,
@@ -1027,12 +1117,18 @@ pub mod builders {
             self.client.send(input).await
         }
         /// The duration, in seconds, that the session should last. Acceptable durations for federation sessions range from 900 seconds (15 minutes) to 129,600 seconds (36 hours), with 43,200 seconds (12 hours) as the default. Sessions obtained using root user credentials are restricted to a maximum of 3,600 seconds (one hour). If the specified duration is longer than one hour, the session obtained by using root user credentials defaults to one hour.
-        pub fn duration_seconds(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn duration_seconds(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.inner = self.inner.duration_seconds(value);
             self
         }
         /// Sets or clears `DurationSeconds`.
-        pub fn set_duration_seconds(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_duration_seconds(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.inner = self.inner.set_duration_seconds(value);
             self
         }
@@ -1041,12 +1137,18 @@ pub mod builders {
             self.inner.get_duration_seconds()
         }
         /// The minimum size, in bytes, of the session token that STS issues for the request. STS increases the session token to at least this size, regardless of its actual content. The value must not exceed 4,096 bytes. When set to 0 or not specified, the session token size is unchanged.
-        pub fn minimum_session_token_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn minimum_session_token_size(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.inner = self.inner.minimum_session_token_size(value);
             self
         }
         /// Sets or clears `MinimumSessionTokenSize`.
-        pub fn set_minimum_session_token_size(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_minimum_session_token_size(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.inner = self.inner.set_minimum_session_token_size(value);
             self
         }
@@ -1059,12 +1161,18 @@ pub mod builders {
         /// The regex used to validate this parameter is a string of characters consisting of upper- and lower-case alphanumeric characters with no spaces. You can also include underscores or any of the following characters: =,.@-
         ///
         /// Required.
-        pub fn name(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.name(value);
             self
         }
         /// Sets or clears `Name`.
-        pub fn set_name(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.set_name(value);
             self
         }
@@ -1083,12 +1191,18 @@ pub mod builders {
         /// The resulting credentials can be used to access a resource that has a resource-based policy. If that policy specifically references the federated user session in the `Principal` element of the policy, the session has the permissions allowed by the policy. These permissions are granted in addition to the permissions that are granted by the session policies.
         ///
         /// The plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. The JSON policy characters can be any ASCII character from the space character to the end of the valid character list (\\u0020 through \\u00FF). It can also include the tab (\\u0009), linefeed (\\u000A), and carriage return (\\u000D) characters.
-        pub fn policy(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn policy(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.policy(value);
             self
         }
         /// Sets or clears `Policy`.
-        pub fn set_policy(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_policy(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.set_policy(value);
             self
         }
@@ -1115,7 +1229,9 @@ pub mod builders {
         /// Sets or clears `PolicyArns`.
         pub fn set_policy_arns(
             mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::PolicyDescriptorType>>,
+            value: ::std::option::Option<
+                ::std::vec::Vec<crate::types::PolicyDescriptorType>,
+            >,
         ) -> Self {
             self.inner = self.inner.set_policy_arns(value);
             self
@@ -1123,7 +1239,9 @@ pub mod builders {
         /// The value set for `PolicyArns`, if any.
         pub fn get_policy_arns(
             &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::PolicyDescriptorType>> {
+        ) -> &::std::option::Option<
+            ::std::vec::Vec<crate::types::PolicyDescriptorType>,
+        > {
             self.inner.get_policy_arns()
         }
         /// A list of session tags. Each session tag consists of a key name and an associated value. For more information about session tags, see [Passing Session Tags in STS](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html) in the *IAM User Guide*.
@@ -1133,7 +1251,10 @@ pub mod builders {
         /// You can pass a session tag with the same key as a tag that is already attached to the user you are federating. When you do, session tags override a user tag with the same key.
         ///
         /// Tag key–value pairs are not case sensitive, but case is preserved. This means that you cannot have separate `Department` and `department` tag keys. Assume that the role has the `Department`=`Marketing` tag and you pass the `department`=`engineering` session tag. `Department` and `department` are not saved as separate tags, and the session tag passed in the request takes precedence over the role tag.
-        pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
+        pub fn tags(
+            mut self,
+            item: impl ::std::convert::Into<crate::types::Tag>,
+        ) -> Self {
             self.inner = self.inner.tags(item);
             self
         }
@@ -1146,7 +1267,9 @@ pub mod builders {
             self
         }
         /// The value set for `Tags`, if any.
-        pub fn get_tags(&self) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
+        pub fn get_tags(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
             self.inner.get_tags()
         }
     }

@@ -234,15 +234,21 @@ impl ::stsgen_runtime::RequestId for GetScopedCredentialsOutput {
 #[non_exhaustive]
 pub enum GetScopedCredentialsError {
     /// The request was rejected because the policy document was malformed. The error message describes the specific error.
-    MalformedPolicyDocumentException(crate::types::error::MalformedPolicyDocumentException),
+    MalformedPolicyDocumentException(
+        crate::types::error::MalformedPolicyDocumentException,
+    ),
     /// The request was rejected because the session token exceeded the maximum allowed size. The error message reports the session token size and the maximum allowed size, both in bytes. Session policies and session tags add to the session token size. For more information, see [Passing Session Tags in STS](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html) in the *IAM User Guide*.
     ///
     /// You might receive this error even though you meet the individual session policy and session tag limits. Monitor `SessionTokenUtilization` to track how close the session token is to the maximum allowed size. For more information, see [IAM and STS Entity Character Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-limits-entity-length) in the *IAM User Guide*.
     PackedPolicyTooLargeException(crate::types::error::PackedPolicyTooLargeException),
     /// The request was rejected because the requested `DurationSeconds` is greater than the remaining lifetime of the calling session. `GetScopedCredentials` cannot extend a session beyond its original expiration. Request a duration that is less than or equal to the calling session's remaining lifetime, or omit `DurationSeconds` to inherit it.
-    InsufficientSessionLifetimeException(crate::types::error::InsufficientSessionLifetimeException),
+    InsufficientSessionLifetimeException(
+        crate::types::error::InsufficientSessionLifetimeException,
+    ),
     /// The request was rejected because the session used to call `GetScopedCredentials` is not a valid session. The calling session's credentials could not be validated or resolved.
-    InvalidSubjectCredentialsException(crate::types::error::InvalidSubjectCredentialsException),
+    InvalidSubjectCredentialsException(
+        crate::types::error::InvalidSubjectCredentialsException,
+    ),
     /// An error code the model does not list for this operation (`AccessDenied`, `Throttling`, ...).
     Unhandled(::stsgen_runtime::UnhandledError),
 }
@@ -254,7 +260,9 @@ impl GetScopedCredentialsError {
         match meta.code() {
             crate::types::error::MalformedPolicyDocumentException::CODE => {
                 GetScopedCredentialsError::MalformedPolicyDocumentException(
-                    crate::types::error::MalformedPolicyDocumentException::from_meta(meta),
+                    crate::types::error::MalformedPolicyDocumentException::from_meta(
+                        meta,
+                    ),
                 )
             }
             crate::types::error::PackedPolicyTooLargeException::CODE => {
@@ -264,15 +272,23 @@ impl GetScopedCredentialsError {
             }
             crate::types::error::InsufficientSessionLifetimeException::CODE => {
                 GetScopedCredentialsError::InsufficientSessionLifetimeException(
-                    crate::types::error::InsufficientSessionLifetimeException::from_meta(meta),
+                    crate::types::error::InsufficientSessionLifetimeException::from_meta(
+                        meta,
+                    ),
                 )
             }
             crate::types::error::InvalidSubjectCredentialsException::CODE => {
                 GetScopedCredentialsError::InvalidSubjectCredentialsException(
-                    crate::types::error::InvalidSubjectCredentialsException::from_meta(meta),
+                    crate::types::error::InvalidSubjectCredentialsException::from_meta(
+                        meta,
+                    ),
                 )
             }
-            _ => GetScopedCredentialsError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
+            _ => {
+                GetScopedCredentialsError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     }
     /// Code, message, type, request id and HTTP status.
@@ -280,7 +296,9 @@ impl GetScopedCredentialsError {
         match self {
             GetScopedCredentialsError::MalformedPolicyDocumentException(e) => e.meta(),
             GetScopedCredentialsError::PackedPolicyTooLargeException(e) => e.meta(),
-            GetScopedCredentialsError::InsufficientSessionLifetimeException(e) => e.meta(),
+            GetScopedCredentialsError::InsufficientSessionLifetimeException(e) => {
+                e.meta()
+            }
             GetScopedCredentialsError::InvalidSubjectCredentialsException(e) => e.meta(),
             GetScopedCredentialsError::Unhandled(e) => e.meta(),
         }
@@ -315,36 +333,28 @@ impl GetScopedCredentialsError {
     /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
     /// and errors the model marks retryable (the client's retry policy uses the same rule).
     pub fn is_retryable(&self) -> bool {
-        ::stsgen_runtime::client::retry::is_retryable_code(self.code(), self.meta().http_status())
-            || self.is_modeled_retryable()
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
     }
     /// Whether this is the `MalformedPolicyDocument` error.
     pub fn is_malformed_policy_document_exception(&self) -> bool {
-        matches!(
-            self,
-            GetScopedCredentialsError::MalformedPolicyDocumentException(_)
-        )
+        matches!(self, GetScopedCredentialsError::MalformedPolicyDocumentException(_))
     }
     /// Whether this is the `PackedPolicyTooLarge` error.
     pub fn is_packed_policy_too_large_exception(&self) -> bool {
-        matches!(
-            self,
-            GetScopedCredentialsError::PackedPolicyTooLargeException(_)
-        )
+        matches!(self, GetScopedCredentialsError::PackedPolicyTooLargeException(_))
     }
     /// Whether this is the `InsufficientSessionLifetime` error.
     pub fn is_insufficient_session_lifetime_exception(&self) -> bool {
         matches!(
-            self,
-            GetScopedCredentialsError::InsufficientSessionLifetimeException(_)
+            self, GetScopedCredentialsError::InsufficientSessionLifetimeException(_)
         )
     }
     /// Whether this is the `InvalidSubjectCredentials` error.
     pub fn is_invalid_subject_credentials_exception(&self) -> bool {
-        matches!(
-            self,
-            GetScopedCredentialsError::InvalidSubjectCredentialsException(_)
-        )
+        matches!(self, GetScopedCredentialsError::InvalidSubjectCredentialsException(_))
     }
     /// Whether this error is a code the model does not list.
     pub fn is_unhandled(&self) -> bool {
@@ -354,9 +364,7 @@ impl GetScopedCredentialsError {
 impl ::std::fmt::Display for GetScopedCredentialsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f,
-            "{} failed: {}",
-            Self::OPERATION_NAME,
+            f, "{} failed: {}", Self::OPERATION_NAME,
             ::stsgen_runtime::error::Escaped(self.code())
         )?;
         if let ::std::option::Option::Some(m) = self.message() {
@@ -403,12 +411,17 @@ pub fn serialize_body(input: &GetScopedCredentialsInput) -> ::std::string::Strin
         let w = &mut writer;
         let prefix = "";
         if let ::std::option::Option::Some(value) = &input.duration_seconds {
-            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "DurationSeconds");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "DurationSeconds",
+            );
             w.integer(&key, i64::from(*value));
         }
         if let ::std::option::Option::Some(value) = &input.minimum_session_token_size {
-            let key =
-                ::stsgen_runtime::protocol::aws_query::join(prefix, "MinimumSessionTokenSize");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "MinimumSessionTokenSize",
+            );
             w.integer(&key, i64::from(*value));
         }
         if let ::std::option::Option::Some(value) = &input.policy {
@@ -416,8 +429,10 @@ pub fn serialize_body(input: &GetScopedCredentialsInput) -> ::std::string::Strin
             w.string(&key, value);
         }
         if let ::std::option::Option::Some(value) = &input.scoped_session_description {
-            let key =
-                ::stsgen_runtime::protocol::aws_query::join(prefix, "ScopedSessionDescription");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "ScopedSessionDescription",
+            );
             w.string(&key, value);
         }
     }
@@ -447,17 +462,12 @@ pub fn parse_output(
         "GetScopedCredentialsResult",
         false,
         |r, tag| {
-            let mut f_credentials: ::std::option::Option<crate::types::Credentials> =
-                ::std::option::Option::None;
-            let mut f_scoped_policies_count: ::std::option::Option<i32> =
-                ::std::option::Option::None;
-            let mut f_session_info: ::std::option::Option<crate::types::ScopedSession> =
-                ::std::option::Option::None;
+            let mut f_credentials: ::std::option::Option<crate::types::Credentials> = ::std::option::Option::None;
+            let mut f_scoped_policies_count: ::std::option::Option<i32> = ::std::option::Option::None;
+            let mut f_session_info: ::std::option::Option<crate::types::ScopedSession> = ::std::option::Option::None;
             let mut f_session_token_size: ::std::option::Option<i32> = ::std::option::Option::None;
-            let mut f_session_token_utilization: ::std::option::Option<i32> =
-                ::std::option::Option::None;
-            let mut f_source_identity: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut f_session_token_utilization: ::std::option::Option<i32> = ::std::option::Option::None;
+            let mut f_source_identity: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = r.next_child(tag)? {
                 match child.name() {
                     "Credentials" => {
@@ -469,14 +479,13 @@ pub fn parse_output(
                         f_scoped_policies_count = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::types::wire::parse_i32(text).map_err(|e| {
-                                ::stsgen_runtime::ParseError::invalid(
+                            ::stsgen_runtime::types::wire::parse_i32(text)
+                                .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "GetScopedCredentialsResponse",
                                     "ScopedPoliciesCount",
                                     e,
                                     text,
-                                )
-                            })?
+                                ))?
                         });
                     }
                     "SessionInfo" => {
@@ -488,28 +497,26 @@ pub fn parse_output(
                         f_session_token_size = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::types::wire::parse_i32(text).map_err(|e| {
-                                ::stsgen_runtime::ParseError::invalid(
+                            ::stsgen_runtime::types::wire::parse_i32(text)
+                                .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "GetScopedCredentialsResponse",
                                     "SessionTokenSize",
                                     e,
                                     text,
-                                )
-                            })?
+                                ))?
                         });
                     }
                     "SessionTokenUtilization" => {
                         f_session_token_utilization = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::types::wire::parse_i32(text).map_err(|e| {
-                                ::stsgen_runtime::ParseError::invalid(
+                            ::stsgen_runtime::types::wire::parse_i32(text)
+                                .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "GetScopedCredentialsResponse",
                                     "SessionTokenUtilization",
                                     e,
                                     text,
-                                )
-                            })?
+                                ))?
                         });
                     }
                     "SourceIdentity" => {
@@ -554,33 +561,43 @@ pub fn parse_error(
         header_request_id,
         body,
     )?;
-    Ok(match meta.code() {
-        crate::types::error::MalformedPolicyDocumentException::CODE => {
-            let message = meta.message().map(::std::borrow::ToOwned::to_owned);
-            GetScopedCredentialsError::MalformedPolicyDocumentException(
-                crate::types::error::MalformedPolicyDocumentException { message, meta },
-            )
-        }
-        crate::types::error::PackedPolicyTooLargeException::CODE => {
-            let message = meta.message().map(::std::borrow::ToOwned::to_owned);
-            GetScopedCredentialsError::PackedPolicyTooLargeException(
-                crate::types::error::PackedPolicyTooLargeException { message, meta },
-            )
-        }
-        crate::types::error::InsufficientSessionLifetimeException::CODE => {
-            let message = meta.message().map(::std::borrow::ToOwned::to_owned);
-            GetScopedCredentialsError::InsufficientSessionLifetimeException(
-                crate::types::error::InsufficientSessionLifetimeException { message, meta },
-            )
-        }
-        crate::types::error::InvalidSubjectCredentialsException::CODE => {
-            let message = meta.message().map(::std::borrow::ToOwned::to_owned);
-            GetScopedCredentialsError::InvalidSubjectCredentialsException(
-                crate::types::error::InvalidSubjectCredentialsException { message, meta },
-            )
-        }
-        _ => GetScopedCredentialsError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
-    })
+    Ok(
+        match meta.code() {
+            crate::types::error::MalformedPolicyDocumentException::CODE => {
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                GetScopedCredentialsError::MalformedPolicyDocumentException(crate::types::error::MalformedPolicyDocumentException {
+                    message,
+                    meta,
+                })
+            }
+            crate::types::error::PackedPolicyTooLargeException::CODE => {
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                GetScopedCredentialsError::PackedPolicyTooLargeException(crate::types::error::PackedPolicyTooLargeException {
+                    message,
+                    meta,
+                })
+            }
+            crate::types::error::InsufficientSessionLifetimeException::CODE => {
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                GetScopedCredentialsError::InsufficientSessionLifetimeException(crate::types::error::InsufficientSessionLifetimeException {
+                    message,
+                    meta,
+                })
+            }
+            crate::types::error::InvalidSubjectCredentialsException::CODE => {
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                GetScopedCredentialsError::InvalidSubjectCredentialsException(crate::types::error::InvalidSubjectCredentialsException {
+                    message,
+                    meta,
+                })
+            }
+            _ => {
+                GetScopedCredentialsError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
+        },
+    )
 }
 impl crate::client::sealed::Sealed for GetScopedCredentialsInput {}
 impl crate::client::OperationInput for GetScopedCredentialsInput {
@@ -660,18 +677,26 @@ pub mod builders {
         pub(crate) duration_seconds: ::std::option::Option<i32>,
         pub(crate) minimum_session_token_size: ::std::option::Option<i32>,
         pub(crate) policy: ::std::option::Option<::std::string::String>,
-        pub(crate) scoped_session_description: ::std::option::Option<::std::string::String>,
+        pub(crate) scoped_session_description: ::std::option::Option<
+            ::std::string::String,
+        >,
     }
     impl GetScopedCredentialsInputBuilder {
         /// The duration, in seconds, of the resulting scoped down credentials. The value can range from 1 second to 129,600 seconds (36 hours).
         ///
         /// If you do not specify this value, the scoped down credentials will inherit the calling session's expiration time.
-        pub fn duration_seconds(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn duration_seconds(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.duration_seconds = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `DurationSeconds`.
-        pub fn set_duration_seconds(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_duration_seconds(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.duration_seconds = value;
             self
         }
@@ -680,12 +705,18 @@ pub mod builders {
             &self.duration_seconds
         }
         /// The minimum size, in bytes, of the session token that STS issues for the request. STS increases the session token to at least this size, regardless of its actual content. The value must not exceed 4,096 bytes. When set to 0 or not specified, the session token size is unchanged.
-        pub fn minimum_session_token_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn minimum_session_token_size(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.minimum_session_token_size = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `MinimumSessionTokenSize`.
-        pub fn set_minimum_session_token_size(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_minimum_session_token_size(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.minimum_session_token_size = value;
             self
         }
@@ -704,12 +735,18 @@ pub mod builders {
         /// **Note:** An internal conversion compresses the inline scope down policy into a packed binary format that has a separate limit. If the packed policy exceeds this limit, the request fails with `PackedPolicyTooLarge`.
         ///
         /// If the document is not valid IAM policy JSON, the request fails with `MalformedPolicyDocument`.
-        pub fn policy(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn policy(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.policy = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `Policy`.
-        pub fn set_policy(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_policy(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.policy = value;
             self
         }
@@ -745,8 +782,10 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::GetScopedCredentialsInput, ::stsgen_runtime::BuildError>
-        {
+        ) -> ::std::result::Result<
+            super::GetScopedCredentialsInput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::GetScopedCredentialsInput {
                 duration_seconds: self.duration_seconds,
                 minimum_session_token_size: self.minimum_session_token_size,
@@ -789,16 +828,24 @@ pub mod builders {
             self
         }
         /// The value set for `Credentials`, if any.
-        pub fn get_credentials(&self) -> &::std::option::Option<crate::types::Credentials> {
+        pub fn get_credentials(
+            &self,
+        ) -> &::std::option::Option<crate::types::Credentials> {
             &self.credentials
         }
         /// `GetScopedCredentials` can be called recursively and `ScopedPoliciesCount` specifies the number of scope down policies applied to the session. Each recursive call adds another scope down policy layer. A maximum of 3 scope down policy layers are allowed per session. If a session already has 3 `GetScopedCredentials` scope-down policies, a subsequent `GetScopedCredentials` call that supplies a `Policy` (attempting to append a fourth scope-down policy) is denied.
-        pub fn scoped_policies_count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn scoped_policies_count(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.scoped_policies_count = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `ScopedPoliciesCount`.
-        pub fn set_scoped_policies_count(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_scoped_policies_count(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.scoped_policies_count = value;
             self
         }
@@ -823,16 +870,24 @@ pub mod builders {
             self
         }
         /// The value set for `SessionInfo`, if any.
-        pub fn get_session_info(&self) -> &::std::option::Option<crate::types::ScopedSession> {
+        pub fn get_session_info(
+            &self,
+        ) -> &::std::option::Option<crate::types::ScopedSession> {
             &self.session_info
         }
         /// The size, in bytes, of the session token returned in the Credentials for this response.
-        pub fn session_token_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn session_token_size(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.session_token_size = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `SessionTokenSize`.
-        pub fn set_session_token_size(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_session_token_size(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.session_token_size = value;
             self
         }
@@ -841,12 +896,18 @@ pub mod builders {
             &self.session_token_size
         }
         /// The percentage (0-100) of the maximum allowed session token size that the returned session token consumes.
-        pub fn session_token_utilization(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn session_token_utilization(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.session_token_utilization = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `SessionTokenUtilization`.
-        pub fn set_session_token_utilization(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_session_token_utilization(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.session_token_utilization = value;
             self
         }
@@ -871,7 +932,9 @@ pub mod builders {
             self
         }
         /// The value set for `SourceIdentity`, if any.
-        pub fn get_source_identity(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_source_identity(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.source_identity
         }
         /// Sets the request id (normally read from the response).
@@ -888,8 +951,10 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::GetScopedCredentialsOutput, ::stsgen_runtime::BuildError>
-        {
+        ) -> ::std::result::Result<
+            super::GetScopedCredentialsOutput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::GetScopedCredentialsOutput {
                 credentials: self.credentials,
                 scoped_policies_count: self.scoped_policies_count,
@@ -937,12 +1002,18 @@ pub mod builders {
         /// The duration, in seconds, of the resulting scoped down credentials. The value can range from 1 second to 129,600 seconds (36 hours).
         ///
         /// If you do not specify this value, the scoped down credentials will inherit the calling session's expiration time.
-        pub fn duration_seconds(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn duration_seconds(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.inner = self.inner.duration_seconds(value);
             self
         }
         /// Sets or clears `DurationSeconds`.
-        pub fn set_duration_seconds(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_duration_seconds(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.inner = self.inner.set_duration_seconds(value);
             self
         }
@@ -951,12 +1022,18 @@ pub mod builders {
             self.inner.get_duration_seconds()
         }
         /// The minimum size, in bytes, of the session token that STS issues for the request. STS increases the session token to at least this size, regardless of its actual content. The value must not exceed 4,096 bytes. When set to 0 or not specified, the session token size is unchanged.
-        pub fn minimum_session_token_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn minimum_session_token_size(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.inner = self.inner.minimum_session_token_size(value);
             self
         }
         /// Sets or clears `MinimumSessionTokenSize`.
-        pub fn set_minimum_session_token_size(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_minimum_session_token_size(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.inner = self.inner.set_minimum_session_token_size(value);
             self
         }
@@ -975,12 +1052,18 @@ pub mod builders {
         /// **Note:** An internal conversion compresses the inline scope down policy into a packed binary format that has a separate limit. If the packed policy exceeds this limit, the request fails with `PackedPolicyTooLarge`.
         ///
         /// If the document is not valid IAM policy JSON, the request fails with `MalformedPolicyDocument`.
-        pub fn policy(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn policy(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.policy(value);
             self
         }
         /// Sets or clears `Policy`.
-        pub fn set_policy(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_policy(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.set_policy(value);
             self
         }

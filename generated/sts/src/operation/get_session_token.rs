@@ -40,8 +40,9 @@ pub const HTTP_URI: &str = "/";
 pub const REQUEST_COMPRESSION: &[&str] = &[];
 /// The IAM action that authorizes this operation, from the privilege model
 /// (`None` when the model lists no action of this name).
-pub const IAM_ACTION: ::std::option::Option<crate::iam::Action> =
-    ::std::option::Option::Some(crate::iam::Action::GetSessionToken);
+pub const IAM_ACTION: ::std::option::Option<crate::iam::Action> = ::std::option::Option::Some(
+    crate::iam::Action::GetSessionToken,
+);
 /// Input of [`GetSessionToken`](self).
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
@@ -110,10 +111,18 @@ impl GetSessionTokenInput {
             )?;
         }
         if let ::std::option::Option::Some(v) = &self.serial_number {
-            crate::constraints::serial_number_type("GetSessionTokenRequest", "SerialNumber", v)?;
+            crate::constraints::serial_number_type(
+                "GetSessionTokenRequest",
+                "SerialNumber",
+                v,
+            )?;
         }
         if let ::std::option::Option::Some(v) = &self.token_code {
-            crate::constraints::token_code_type("GetSessionTokenRequest", "TokenCode", v)?;
+            crate::constraints::token_code_type(
+                "GetSessionTokenRequest",
+                "TokenCode",
+                v,
+            )?;
         }
         Ok(())
     }
@@ -122,10 +131,7 @@ impl ::std::fmt::Debug for GetSessionTokenInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         let mut d = f.debug_struct("GetSessionTokenInput");
         d.field("duration_seconds", &self.duration_seconds);
-        d.field(
-            "minimum_session_token_size",
-            &self.minimum_session_token_size,
-        );
+        d.field("minimum_session_token_size", &self.minimum_session_token_size);
         d.field("serial_number", &self.serial_number);
         d.field(
             "token_code",
@@ -223,7 +229,11 @@ impl GetSessionTokenError {
                     crate::types::error::RegionDisabledException::from_meta(meta),
                 )
             }
-            _ => GetSessionTokenError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
+            _ => {
+                GetSessionTokenError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     }
     /// Code, message, type, request id and HTTP status.
@@ -254,8 +264,10 @@ impl GetSessionTokenError {
     /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
     /// and errors the model marks retryable (the client's retry policy uses the same rule).
     pub fn is_retryable(&self) -> bool {
-        ::stsgen_runtime::client::retry::is_retryable_code(self.code(), self.meta().http_status())
-            || self.is_modeled_retryable()
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
     }
     /// Whether this is the `RegionDisabledException` error.
     pub fn is_region_disabled_exception(&self) -> bool {
@@ -269,9 +281,7 @@ impl GetSessionTokenError {
 impl ::std::fmt::Display for GetSessionTokenError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f,
-            "{} failed: {}",
-            Self::OPERATION_NAME,
+            f, "{} failed: {}", Self::OPERATION_NAME,
             ::stsgen_runtime::error::Escaped(self.code())
         )?;
         if let ::std::option::Option::Some(m) = self.message() {
@@ -286,7 +296,9 @@ impl ::std::fmt::Display for GetSessionTokenError {
 impl ::std::error::Error for GetSessionTokenError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            GetSessionTokenError::RegionDisabledException(e) => ::std::option::Option::Some(e),
+            GetSessionTokenError::RegionDisabledException(e) => {
+                ::std::option::Option::Some(e)
+            }
             GetSessionTokenError::Unhandled(e) => ::std::option::Option::Some(e),
         }
     }
@@ -307,16 +319,24 @@ pub fn serialize_body(input: &GetSessionTokenInput) -> ::std::string::String {
         let w = &mut writer;
         let prefix = "";
         if let ::std::option::Option::Some(value) = &input.duration_seconds {
-            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "DurationSeconds");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "DurationSeconds",
+            );
             w.integer(&key, i64::from(*value));
         }
         if let ::std::option::Option::Some(value) = &input.minimum_session_token_size {
-            let key =
-                ::stsgen_runtime::protocol::aws_query::join(prefix, "MinimumSessionTokenSize");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "MinimumSessionTokenSize",
+            );
             w.integer(&key, i64::from(*value));
         }
         if let ::std::option::Option::Some(value) = &input.serial_number {
-            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "SerialNumber");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "SerialNumber",
+            );
             w.string(&key, value);
         }
         if let ::std::option::Option::Some(value) = &input.token_code {
@@ -350,11 +370,9 @@ pub fn parse_output(
         "GetSessionTokenResult",
         false,
         |r, tag| {
-            let mut f_credentials: ::std::option::Option<crate::types::Credentials> =
-                ::std::option::Option::None;
+            let mut f_credentials: ::std::option::Option<crate::types::Credentials> = ::std::option::Option::None;
             let mut f_session_token_size: ::std::option::Option<i32> = ::std::option::Option::None;
-            let mut f_session_token_utilization: ::std::option::Option<i32> =
-                ::std::option::Option::None;
+            let mut f_session_token_utilization: ::std::option::Option<i32> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = r.next_child(tag)? {
                 match child.name() {
                     "Credentials" => {
@@ -366,28 +384,26 @@ pub fn parse_output(
                         f_session_token_size = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::types::wire::parse_i32(text).map_err(|e| {
-                                ::stsgen_runtime::ParseError::invalid(
+                            ::stsgen_runtime::types::wire::parse_i32(text)
+                                .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "GetSessionTokenResponse",
                                     "SessionTokenSize",
                                     e,
                                     text,
-                                )
-                            })?
+                                ))?
                         });
                     }
                     "SessionTokenUtilization" => {
                         f_session_token_utilization = ::std::option::Option::Some({
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
-                            ::stsgen_runtime::types::wire::parse_i32(text).map_err(|e| {
-                                ::stsgen_runtime::ParseError::invalid(
+                            ::stsgen_runtime::types::wire::parse_i32(text)
+                                .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "GetSessionTokenResponse",
                                     "SessionTokenUtilization",
                                     e,
                                     text,
-                                )
-                            })?
+                                ))?
                         });
                     }
                     _ => r.skip(&child)?,
@@ -422,15 +438,22 @@ pub fn parse_error(
         header_request_id,
         body,
     )?;
-    Ok(match meta.code() {
-        crate::types::error::RegionDisabledException::CODE => {
-            let message = meta.message().map(::std::borrow::ToOwned::to_owned);
-            GetSessionTokenError::RegionDisabledException(
-                crate::types::error::RegionDisabledException { message, meta },
-            )
-        }
-        _ => GetSessionTokenError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
-    })
+    Ok(
+        match meta.code() {
+            crate::types::error::RegionDisabledException::CODE => {
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                GetSessionTokenError::RegionDisabledException(crate::types::error::RegionDisabledException {
+                    message,
+                    meta,
+                })
+            }
+            _ => {
+                GetSessionTokenError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
+        },
+    )
 }
 impl crate::client::sealed::Sealed for GetSessionTokenInput {}
 impl crate::client::OperationInput for GetSessionTokenInput {
@@ -464,7 +487,10 @@ impl GetSessionTokenInput {
         &self,
         config: &crate::client::Config,
     ) -> ::std::result::Result<
-        ::stsgen_runtime::client::OperationCall<GetSessionTokenOutput, GetSessionTokenError>,
+        ::stsgen_runtime::client::OperationCall<
+            GetSessionTokenOutput,
+            GetSessionTokenError,
+        >,
         ::stsgen_runtime::error::SdkError<GetSessionTokenError>,
     > {
         self.validate()?;
@@ -511,12 +537,18 @@ pub mod builders {
     }
     impl GetSessionTokenInputBuilder {
         /// The duration, in seconds, that the credentials should remain valid. Acceptable durations for IAM user sessions range from 900 seconds (15 minutes) to 129,600 seconds (36 hours), with 43,200 seconds (12 hours) as the default. Sessions for Amazon Web Services account owners are restricted to a maximum of 3,600 seconds (one hour). If the duration is longer than one hour, the session for Amazon Web Services account owners defaults to one hour.
-        pub fn duration_seconds(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn duration_seconds(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.duration_seconds = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `DurationSeconds`.
-        pub fn set_duration_seconds(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_duration_seconds(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.duration_seconds = value;
             self
         }
@@ -525,12 +557,18 @@ pub mod builders {
             &self.duration_seconds
         }
         /// The minimum size, in bytes, of the session token that STS issues for the request. STS increases the session token to at least this size, regardless of its actual content. The value must not exceed 4,096 bytes. When set to 0 or not specified, the session token size is unchanged.
-        pub fn minimum_session_token_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn minimum_session_token_size(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.minimum_session_token_size = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `MinimumSessionTokenSize`.
-        pub fn set_minimum_session_token_size(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_minimum_session_token_size(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.minimum_session_token_size = value;
             self
         }
@@ -557,7 +595,9 @@ pub mod builders {
             self
         }
         /// The value set for `SerialNumber`, if any.
-        pub fn get_serial_number(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_serial_number(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.serial_number
         }
         /// The value provided by the MFA device, if MFA is required. If any policy requires the IAM user to submit an MFA code, specify this value. If MFA authentication is required, the user must provide a code when requesting a set of temporary security credentials. A user who fails to provide the code receives an "access denied" response when requesting resources that require MFA authentication.
@@ -590,8 +630,10 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::GetSessionTokenInput, ::stsgen_runtime::BuildError>
-        {
+        ) -> ::std::result::Result<
+            super::GetSessionTokenInput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::GetSessionTokenInput {
                 duration_seconds: self.duration_seconds,
                 minimum_session_token_size: self.minimum_session_token_size,
@@ -606,10 +648,7 @@ pub mod builders {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             let mut d = f.debug_struct("GetSessionTokenInputBuilder");
             d.field("duration_seconds", &self.duration_seconds);
-            d.field(
-                "minimum_session_token_size",
-                &self.minimum_session_token_size,
-            );
+            d.field("minimum_session_token_size", &self.minimum_session_token_size);
             d.field("serial_number", &self.serial_number);
             d.field(
                 "token_code",
@@ -647,16 +686,24 @@ pub mod builders {
             self
         }
         /// The value set for `Credentials`, if any.
-        pub fn get_credentials(&self) -> &::std::option::Option<crate::types::Credentials> {
+        pub fn get_credentials(
+            &self,
+        ) -> &::std::option::Option<crate::types::Credentials> {
             &self.credentials
         }
         /// The size, in bytes, of the session token returned in the Credentials for this response.
-        pub fn session_token_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn session_token_size(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.session_token_size = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `SessionTokenSize`.
-        pub fn set_session_token_size(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_session_token_size(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.session_token_size = value;
             self
         }
@@ -665,12 +712,18 @@ pub mod builders {
             &self.session_token_size
         }
         /// The percentage (0-100) of the maximum allowed session token size that the returned session token consumes.
-        pub fn session_token_utilization(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn session_token_utilization(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.session_token_utilization = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `SessionTokenUtilization`.
-        pub fn set_session_token_utilization(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_session_token_utilization(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.session_token_utilization = value;
             self
         }
@@ -692,8 +745,10 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::GetSessionTokenOutput, ::stsgen_runtime::BuildError>
-        {
+        ) -> ::std::result::Result<
+            super::GetSessionTokenOutput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::GetSessionTokenOutput {
                 credentials: self.credentials,
                 session_token_size: self.session_token_size,
@@ -736,12 +791,18 @@ pub mod builders {
             self.client.send(input).await
         }
         /// The duration, in seconds, that the credentials should remain valid. Acceptable durations for IAM user sessions range from 900 seconds (15 minutes) to 129,600 seconds (36 hours), with 43,200 seconds (12 hours) as the default. Sessions for Amazon Web Services account owners are restricted to a maximum of 3,600 seconds (one hour). If the duration is longer than one hour, the session for Amazon Web Services account owners defaults to one hour.
-        pub fn duration_seconds(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn duration_seconds(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.inner = self.inner.duration_seconds(value);
             self
         }
         /// Sets or clears `DurationSeconds`.
-        pub fn set_duration_seconds(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_duration_seconds(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.inner = self.inner.set_duration_seconds(value);
             self
         }
@@ -750,12 +811,18 @@ pub mod builders {
             self.inner.get_duration_seconds()
         }
         /// The minimum size, in bytes, of the session token that STS issues for the request. STS increases the session token to at least this size, regardless of its actual content. The value must not exceed 4,096 bytes. When set to 0 or not specified, the session token size is unchanged.
-        pub fn minimum_session_token_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn minimum_session_token_size(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.inner = self.inner.minimum_session_token_size(value);
             self
         }
         /// Sets or clears `MinimumSessionTokenSize`.
-        pub fn set_minimum_session_token_size(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_minimum_session_token_size(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.inner = self.inner.set_minimum_session_token_size(value);
             self
         }
@@ -782,7 +849,9 @@ pub mod builders {
             self
         }
         /// The value set for `SerialNumber`, if any.
-        pub fn get_serial_number(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_serial_number(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             self.inner.get_serial_number()
         }
         /// The value provided by the MFA device, if MFA is required. If any policy requires the IAM user to submit an MFA code, specify this value. If MFA authentication is required, the user must provide a code when requesting a set of temporary security credentials. A user who fails to provide the code receives an "access denied" response when requesting resources that require MFA authentication.

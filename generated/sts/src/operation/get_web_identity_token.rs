@@ -23,8 +23,9 @@ pub const HTTP_URI: &str = "/";
 pub const REQUEST_COMPRESSION: &[&str] = &[];
 /// The IAM action that authorizes this operation, from the privilege model
 /// (`None` when the model lists no action of this name).
-pub const IAM_ACTION: ::std::option::Option<crate::iam::Action> =
-    ::std::option::Option::Some(crate::iam::Action::GetWebIdentityToken);
+pub const IAM_ACTION: ::std::option::Option<crate::iam::Action> = ::std::option::Option::Some(
+    crate::iam::Action::GetWebIdentityToken,
+);
 /// Input of [`GetWebIdentityToken`](self).
 #[derive(Clone, PartialEq, Debug)]
 #[non_exhaustive]
@@ -57,7 +58,9 @@ pub struct GetWebIdentityTokenInput {
     ///   Amazon Web Services STS denies the request if the subject begins with the text `arn:`, in any combination of uppercase and lowercase letters. Amazon Web Services STS also denies the request if the subject begins or ends with a space, or contains a control, format, or separator character other than a space.
     ///
     /// You can use the `sts:SubjectMode` condition key in a policy to control which subject modes a principal can request.
-    pub(crate) subject_mode: ::std::option::Option<crate::types::WebIdentityTokenSubjectModeType>,
+    pub(crate) subject_mode: ::std::option::Option<
+        crate::types::WebIdentityTokenSubjectModeType,
+    >,
     /// An optional list of tags to include in the JSON Web Token (JWT). These tags are added as custom claims to the JWT and can be used by the downstream service for authorization decisions.
     pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
 }
@@ -210,13 +213,17 @@ impl ::stsgen_runtime::RequestId for GetWebIdentityTokenOutput {
 #[non_exhaustive]
 pub enum GetWebIdentityTokenError {
     /// The requested token duration would extend the session beyond its original expiration time. You cannot use this operation to extend the lifetime of a session beyond what was granted when the session was originally created.
-    SessionDurationEscalationException(crate::types::error::SessionDurationEscalationException),
+    SessionDurationEscalationException(
+        crate::types::error::SessionDurationEscalationException,
+    ),
     /// The outbound web identity federation feature is not enabled for this account. To use this feature, you must first enable it through the Amazon Web Services Management Console or API.
     OutboundWebIdentityFederationDisabledException(
         crate::types::error::OutboundWebIdentityFederationDisabledException,
     ),
     /// The requested token payload size exceeds the maximum allowed size. Reduce the number of request tags included in the `GetWebIdentityToken` API call to reduce the token payload size.
-    JwtPayloadSizeExceededException(crate::types::error::JwtPayloadSizeExceededException),
+    JwtPayloadSizeExceededException(
+        crate::types::error::JwtPayloadSizeExceededException,
+    ),
     /// An error code the model does not list for this operation (`AccessDenied`, `Throttling`, ...).
     Unhandled(::stsgen_runtime::UnhandledError),
 }
@@ -228,7 +235,9 @@ impl GetWebIdentityTokenError {
         match meta.code() {
             crate::types::error::SessionDurationEscalationException::CODE => {
                 GetWebIdentityTokenError::SessionDurationEscalationException(
-                    crate::types::error::SessionDurationEscalationException::from_meta(meta),
+                    crate::types::error::SessionDurationEscalationException::from_meta(
+                        meta,
+                    ),
                 )
             }
             crate::types::error::OutboundWebIdentityFederationDisabledException::CODE => {
@@ -243,14 +252,20 @@ impl GetWebIdentityTokenError {
                     crate::types::error::JwtPayloadSizeExceededException::from_meta(meta),
                 )
             }
-            _ => GetWebIdentityTokenError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
+            _ => {
+                GetWebIdentityTokenError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
         }
     }
     /// Code, message, type, request id and HTTP status.
     pub fn meta(&self) -> &::stsgen_runtime::ErrorMetadata {
         match self {
             GetWebIdentityTokenError::SessionDurationEscalationException(e) => e.meta(),
-            GetWebIdentityTokenError::OutboundWebIdentityFederationDisabledException(e) => e.meta(),
+            GetWebIdentityTokenError::OutboundWebIdentityFederationDisabledException(
+                e,
+            ) => e.meta(),
             GetWebIdentityTokenError::JwtPayloadSizeExceededException(e) => e.meta(),
             GetWebIdentityTokenError::Unhandled(e) => e.meta(),
         }
@@ -270,7 +285,9 @@ impl GetWebIdentityTokenError {
             GetWebIdentityTokenError::SessionDurationEscalationException(_) => {
                 crate::types::error::SessionDurationEscalationException::RETRYABLE
             }
-            GetWebIdentityTokenError::OutboundWebIdentityFederationDisabledException(_) => {
+            GetWebIdentityTokenError::OutboundWebIdentityFederationDisabledException(
+                _,
+            ) => {
                 crate::types::error::OutboundWebIdentityFederationDisabledException::RETRYABLE
             }
             GetWebIdentityTokenError::JwtPayloadSizeExceededException(_) => {
@@ -282,15 +299,14 @@ impl GetWebIdentityTokenError {
     /// Whether retrying could succeed: throttling and transient codes, 5xx statuses,
     /// and errors the model marks retryable (the client's retry policy uses the same rule).
     pub fn is_retryable(&self) -> bool {
-        ::stsgen_runtime::client::retry::is_retryable_code(self.code(), self.meta().http_status())
-            || self.is_modeled_retryable()
+        ::stsgen_runtime::client::retry::is_retryable_code(
+            self.code(),
+            self.meta().http_status(),
+        ) || self.is_modeled_retryable()
     }
     /// Whether this is the `SessionDurationEscalationException` error.
     pub fn is_session_duration_escalation_exception(&self) -> bool {
-        matches!(
-            self,
-            GetWebIdentityTokenError::SessionDurationEscalationException(_)
-        )
+        matches!(self, GetWebIdentityTokenError::SessionDurationEscalationException(_))
     }
     /// Whether this is the `OutboundWebIdentityFederationDisabledException` error.
     pub fn is_outbound_web_identity_federation_disabled_exception(&self) -> bool {
@@ -301,10 +317,7 @@ impl GetWebIdentityTokenError {
     }
     /// Whether this is the `JWTPayloadSizeExceededException` error.
     pub fn is_jwt_payload_size_exceeded_exception(&self) -> bool {
-        matches!(
-            self,
-            GetWebIdentityTokenError::JwtPayloadSizeExceededException(_)
-        )
+        matches!(self, GetWebIdentityTokenError::JwtPayloadSizeExceededException(_))
     }
     /// Whether this error is a code the model does not list.
     pub fn is_unhandled(&self) -> bool {
@@ -314,9 +327,7 @@ impl GetWebIdentityTokenError {
 impl ::std::fmt::Display for GetWebIdentityTokenError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f,
-            "{} failed: {}",
-            Self::OPERATION_NAME,
+            f, "{} failed: {}", Self::OPERATION_NAME,
             ::stsgen_runtime::error::Escaped(self.code())
         )?;
         if let ::std::option::Option::Some(m) = self.message() {
@@ -334,9 +345,9 @@ impl ::std::error::Error for GetWebIdentityTokenError {
             GetWebIdentityTokenError::SessionDurationEscalationException(e) => {
                 ::std::option::Option::Some(e)
             }
-            GetWebIdentityTokenError::OutboundWebIdentityFederationDisabledException(e) => {
-                ::std::option::Option::Some(e)
-            }
+            GetWebIdentityTokenError::OutboundWebIdentityFederationDisabledException(
+                e,
+            ) => ::std::option::Option::Some(e),
             GetWebIdentityTokenError::JwtPayloadSizeExceededException(e) => {
                 ::std::option::Option::Some(e)
             }
@@ -366,12 +377,15 @@ pub fn serialize_body(input: &GetWebIdentityTokenInput) -> ::std::string::String
                 w.empty(&key);
             }
             for (i0, item0) in value.iter().enumerate() {
-                let item_key0 = format!("{}.{}.{}", &key, "member", i0 + 1);
+                let item_key0 = format!("{}.{}.{}", & key, "member", i0 + 1);
                 w.string(&item_key0, item0);
             }
         }
         if let ::std::option::Option::Some(value) = &input.duration_seconds {
-            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "DurationSeconds");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "DurationSeconds",
+            );
             w.integer(&key, i64::from(*value));
         }
         if let ::std::option::Option::Some(value) = &input.scope {
@@ -379,7 +393,10 @@ pub fn serialize_body(input: &GetWebIdentityTokenInput) -> ::std::string::String
             w.string(&key, value);
         }
         {
-            let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "SigningAlgorithm");
+            let key = ::stsgen_runtime::protocol::aws_query::join(
+                prefix,
+                "SigningAlgorithm",
+            );
             let value = &input.signing_algorithm;
             w.string(&key, value);
         }
@@ -393,7 +410,7 @@ pub fn serialize_body(input: &GetWebIdentityTokenInput) -> ::std::string::String
                 w.empty(&key);
             }
             for (i0, item0) in value.iter().enumerate() {
-                let item_key0 = format!("{}.{}.{}", &key, "member", i0 + 1);
+                let item_key0 = format!("{}.{}.{}", & key, "member", i0 + 1);
                 crate::protocol::ser::ser_tag(w, &item_key0, item0);
             }
         }
@@ -424,10 +441,8 @@ pub fn parse_output(
         "GetWebIdentityTokenResult",
         false,
         |r, tag| {
-            let mut f_expiration: ::std::option::Option<::stsgen_runtime::DateTime> =
-                ::std::option::Option::None;
-            let mut f_web_identity_token: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut f_expiration: ::std::option::Option<::stsgen_runtime::DateTime> = ::std::option::Option::None;
+            let mut f_web_identity_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = r.next_child(tag)? {
                 match child.name() {
                     "Expiration" => {
@@ -435,17 +450,15 @@ pub fn parse_output(
                             let text = r.read_text(&child)?;
                             let text: &str = &text;
                             ::stsgen_runtime::types::wire::parse_timestamp(
-                                text,
-                                ::stsgen_runtime::types::wire::TimestampFormat::DateTime,
-                            )
-                            .map_err(|e| {
-                                ::stsgen_runtime::ParseError::invalid(
+                                    text,
+                                    ::stsgen_runtime::types::wire::TimestampFormat::DateTime,
+                                )
+                                .map_err(|e| ::stsgen_runtime::ParseError::invalid(
                                     "GetWebIdentityTokenResponse",
                                     "Expiration",
                                     e,
                                     text,
-                                )
-                            })?
+                                ))?
                         });
                     }
                     "WebIdentityToken" => {
@@ -486,30 +499,36 @@ pub fn parse_error(
         header_request_id,
         body,
     )?;
-    Ok(match meta.code() {
-        crate::types::error::SessionDurationEscalationException::CODE => {
-            let message = meta.message().map(::std::borrow::ToOwned::to_owned);
-            GetWebIdentityTokenError::SessionDurationEscalationException(
-                crate::types::error::SessionDurationEscalationException { message, meta },
-            )
-        }
-        crate::types::error::OutboundWebIdentityFederationDisabledException::CODE => {
-            let message = meta.message().map(::std::borrow::ToOwned::to_owned);
-            GetWebIdentityTokenError::OutboundWebIdentityFederationDisabledException(
-                crate::types::error::OutboundWebIdentityFederationDisabledException {
+    Ok(
+        match meta.code() {
+            crate::types::error::SessionDurationEscalationException::CODE => {
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                GetWebIdentityTokenError::SessionDurationEscalationException(crate::types::error::SessionDurationEscalationException {
                     message,
                     meta,
-                },
-            )
-        }
-        crate::types::error::JwtPayloadSizeExceededException::CODE => {
-            let message = meta.message().map(::std::borrow::ToOwned::to_owned);
-            GetWebIdentityTokenError::JwtPayloadSizeExceededException(
-                crate::types::error::JwtPayloadSizeExceededException { message, meta },
-            )
-        }
-        _ => GetWebIdentityTokenError::Unhandled(::stsgen_runtime::UnhandledError::new(meta)),
-    })
+                })
+            }
+            crate::types::error::OutboundWebIdentityFederationDisabledException::CODE => {
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                GetWebIdentityTokenError::OutboundWebIdentityFederationDisabledException(crate::types::error::OutboundWebIdentityFederationDisabledException {
+                    message,
+                    meta,
+                })
+            }
+            crate::types::error::JwtPayloadSizeExceededException::CODE => {
+                let message = meta.message().map(::std::borrow::ToOwned::to_owned);
+                GetWebIdentityTokenError::JwtPayloadSizeExceededException(crate::types::error::JwtPayloadSizeExceededException {
+                    message,
+                    meta,
+                })
+            }
+            _ => {
+                GetWebIdentityTokenError::Unhandled(
+                    ::stsgen_runtime::UnhandledError::new(meta),
+                )
+            }
+        },
+    )
 }
 impl crate::client::sealed::Sealed for GetWebIdentityTokenInput {}
 impl crate::client::OperationInput for GetWebIdentityTokenInput {
@@ -586,12 +605,15 @@ pub mod builders {
     #[derive(Clone, Default, PartialEq, Debug)]
     #[non_exhaustive]
     pub struct GetWebIdentityTokenInputBuilder {
-        pub(crate) audience: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub(crate) audience: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         pub(crate) duration_seconds: ::std::option::Option<i32>,
         pub(crate) scope: ::std::option::Option<::std::string::String>,
         pub(crate) signing_algorithm: ::std::option::Option<::std::string::String>,
-        pub(crate) subject_mode:
-            ::std::option::Option<crate::types::WebIdentityTokenSubjectModeType>,
+        pub(crate) subject_mode: ::std::option::Option<
+            crate::types::WebIdentityTokenSubjectModeType,
+        >,
         pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
     }
     impl GetWebIdentityTokenInputBuilder {
@@ -600,10 +622,11 @@ pub mod builders {
         /// The intended recipient of the web identity token. This value populates the `aud` claim in the JWT and should identify the service or application that will validate and use the token. The external service should verify this claim to ensure the token was intended for their use.
         ///
         /// Required.
-        pub fn audience(mut self, item: impl ::std::convert::Into<::std::string::String>) -> Self {
-            self.audience
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn audience(
+            mut self,
+            item: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.audience.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears `Audience`.
@@ -621,12 +644,18 @@ pub mod builders {
             &self.audience
         }
         /// The duration, in seconds, for which the JSON Web Token (JWT) will remain valid. The value can range from 60 seconds (1 minute) to 3600 seconds (1 hour). If not specified, the default duration is 300 seconds (5 minutes). The token is designed to be short-lived and should be used for proof of identity, then exchanged for credentials or short-lived tokens in the external service.
-        pub fn duration_seconds(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn duration_seconds(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.duration_seconds = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `DurationSeconds`.
-        pub fn set_duration_seconds(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_duration_seconds(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.duration_seconds = value;
             self
         }
@@ -641,12 +670,18 @@ pub mod builders {
         /// You can't repeat a scope value. Scope values are case sensitive. This means that `read` and `READ` are separate values.
         ///
         /// You can specify `Scope` only when `SubjectMode` is `OriginIdentity` and you request exactly one audience. To specify `Scope`, the calling principal must have permission for the `sts:SetWebIdentityTokenScope` action in addition to `sts:GetWebIdentityToken`. You can use the multivalued `sts:IdentityTokenScope` condition key in a policy to control which scope values a principal can request.
-        pub fn scope(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn scope(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.scope = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets or clears `Scope`.
-        pub fn set_scope(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_scope(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.scope = value;
             self
         }
@@ -673,7 +708,9 @@ pub mod builders {
             self
         }
         /// The value set for `SigningAlgorithm`, if any.
-        pub fn get_signing_algorithm(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_signing_algorithm(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.signing_algorithm
         }
         /// Specifies which identity STS puts in the `sub` (subject) claim of the JSON Web Token (JWT). Valid values are `AWSIdentity` and `OriginIdentity`. If you don't specify a value, Amazon Web Services STS uses `AWSIdentity`.
@@ -688,7 +725,9 @@ pub mod builders {
         /// You can use the `sts:SubjectMode` condition key in a policy to control which subject modes a principal can request.
         pub fn subject_mode(
             mut self,
-            value: impl ::std::convert::Into<crate::types::WebIdentityTokenSubjectModeType>,
+            value: impl ::std::convert::Into<
+                crate::types::WebIdentityTokenSubjectModeType,
+            >,
         ) -> Self {
             self.subject_mode = ::std::option::Option::Some(value.into());
             self
@@ -710,10 +749,11 @@ pub mod builders {
         /// Appends one item to `Tags`.
         ///
         /// An optional list of tags to include in the JSON Web Token (JWT). These tags are added as custom claims to the JWT and can be used by the downstream service for authorization decisions.
-        pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
-            self.tags
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn tags(
+            mut self,
+            item: impl ::std::convert::Into<crate::types::Tag>,
+        ) -> Self {
+            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears `Tags`.
@@ -725,7 +765,9 @@ pub mod builders {
             self
         }
         /// The value set for `Tags`, if any.
-        pub fn get_tags(&self) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
+        pub fn get_tags(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
             &self.tags
         }
         /// Builds the value, checking required members and every modeled constraint.
@@ -734,20 +776,25 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::GetWebIdentityTokenInput, ::stsgen_runtime::BuildError>
-        {
+        ) -> ::std::result::Result<
+            super::GetWebIdentityTokenInput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::GetWebIdentityTokenInput {
-                audience: self.audience.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing("GetWebIdentityTokenRequest", "Audience")
-                })?,
+                audience: self
+                    .audience
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                        "GetWebIdentityTokenRequest",
+                        "Audience",
+                    ))?,
                 duration_seconds: self.duration_seconds,
                 scope: self.scope,
-                signing_algorithm: self.signing_algorithm.ok_or_else(|| {
-                    ::stsgen_runtime::BuildError::missing(
+                signing_algorithm: self
+                    .signing_algorithm
+                    .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
                         "GetWebIdentityTokenRequest",
                         "SigningAlgorithm",
-                    )
-                })?,
+                    ))?,
                 subject_mode: self.subject_mode,
                 tags: self.tags,
             };
@@ -781,7 +828,9 @@ pub mod builders {
             self
         }
         /// The value set for `Expiration`, if any.
-        pub fn get_expiration(&self) -> &::std::option::Option<::stsgen_runtime::DateTime> {
+        pub fn get_expiration(
+            &self,
+        ) -> &::std::option::Option<::stsgen_runtime::DateTime> {
             &self.expiration
         }
         /// A signed JSON Web Token (JWT) that represents the caller's Amazon Web Services identity or, if you set `SubjectMode` to `OriginIdentity`, the human user or workload on whose behalf the calling session acts. The token contains standard JWT claims such as subject, audience, expiration time, and additional identity attributes added by STS as custom claims. These can include the `principal_id` claim, which contains the ARN of the principal that requested the token, whichever subject mode you use. You can also add your own custom claims to the token by passing tags as request parameters to the `GetWebIdentityToken` API. The token is signed using the specified signing algorithm and can be verified using the verification keys available at the issuer's JWKS endpoint.
@@ -803,7 +852,9 @@ pub mod builders {
             self
         }
         /// The value set for `WebIdentityToken`, if any.
-        pub fn get_web_identity_token(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_web_identity_token(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             &self.web_identity_token
         }
         /// Sets the request id (normally read from the response).
@@ -820,8 +871,10 @@ pub mod builders {
         /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
         pub fn build(
             self,
-        ) -> ::std::result::Result<super::GetWebIdentityTokenOutput, ::stsgen_runtime::BuildError>
-        {
+        ) -> ::std::result::Result<
+            super::GetWebIdentityTokenOutput,
+            ::stsgen_runtime::BuildError,
+        > {
             let value = super::GetWebIdentityTokenOutput {
                 expiration: self.expiration,
                 web_identity_token: self.web_identity_token,
@@ -877,7 +930,10 @@ pub mod builders {
         /// The intended recipient of the web identity token. This value populates the `aud` claim in the JWT and should identify the service or application that will validate and use the token. The external service should verify this claim to ensure the token was intended for their use.
         ///
         /// Required.
-        pub fn audience(mut self, item: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn audience(
+            mut self,
+            item: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.audience(item);
             self
         }
@@ -896,12 +952,18 @@ pub mod builders {
             self.inner.get_audience()
         }
         /// The duration, in seconds, for which the JSON Web Token (JWT) will remain valid. The value can range from 60 seconds (1 minute) to 3600 seconds (1 hour). If not specified, the default duration is 300 seconds (5 minutes). The token is designed to be short-lived and should be used for proof of identity, then exchanged for credentials or short-lived tokens in the external service.
-        pub fn duration_seconds(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn duration_seconds(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.inner = self.inner.duration_seconds(value);
             self
         }
         /// Sets or clears `DurationSeconds`.
-        pub fn set_duration_seconds(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_duration_seconds(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
             self.inner = self.inner.set_duration_seconds(value);
             self
         }
@@ -916,12 +978,18 @@ pub mod builders {
         /// You can't repeat a scope value. Scope values are case sensitive. This means that `read` and `READ` are separate values.
         ///
         /// You can specify `Scope` only when `SubjectMode` is `OriginIdentity` and you request exactly one audience. To specify `Scope`, the calling principal must have permission for the `sts:SetWebIdentityTokenScope` action in addition to `sts:GetWebIdentityToken`. You can use the multivalued `sts:IdentityTokenScope` condition key in a policy to control which scope values a principal can request.
-        pub fn scope(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn scope(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.scope(value);
             self
         }
         /// Sets or clears `Scope`.
-        pub fn set_scope(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_scope(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.inner = self.inner.set_scope(value);
             self
         }
@@ -948,7 +1016,9 @@ pub mod builders {
             self
         }
         /// The value set for `SigningAlgorithm`, if any.
-        pub fn get_signing_algorithm(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_signing_algorithm(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
             self.inner.get_signing_algorithm()
         }
         /// Specifies which identity STS puts in the `sub` (subject) claim of the JSON Web Token (JWT). Valid values are `AWSIdentity` and `OriginIdentity`. If you don't specify a value, Amazon Web Services STS uses `AWSIdentity`.
@@ -963,7 +1033,9 @@ pub mod builders {
         /// You can use the `sts:SubjectMode` condition key in a policy to control which subject modes a principal can request.
         pub fn subject_mode(
             mut self,
-            value: impl ::std::convert::Into<crate::types::WebIdentityTokenSubjectModeType>,
+            value: impl ::std::convert::Into<
+                crate::types::WebIdentityTokenSubjectModeType,
+            >,
         ) -> Self {
             self.inner = self.inner.subject_mode(value);
             self
@@ -983,7 +1055,10 @@ pub mod builders {
             self.inner.get_subject_mode()
         }
         /// An optional list of tags to include in the JSON Web Token (JWT). These tags are added as custom claims to the JWT and can be used by the downstream service for authorization decisions.
-        pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
+        pub fn tags(
+            mut self,
+            item: impl ::std::convert::Into<crate::types::Tag>,
+        ) -> Self {
             self.inner = self.inner.tags(item);
             self
         }
@@ -996,7 +1071,9 @@ pub mod builders {
             self
         }
         /// The value set for `Tags`, if any.
-        pub fn get_tags(&self) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
+        pub fn get_tags(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
             self.inner.get_tags()
         }
     }

@@ -8,8 +8,7 @@ pub(crate) fn de_assumed_role_user<'a>(
     tag: &::stsgen_runtime::xml::StartTag<'a>,
 ) -> ::std::result::Result<crate::types::AssumedRoleUser, ::stsgen_runtime::ParseError> {
     let mut f_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    let mut f_assumed_role_id: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+    let mut f_assumed_role_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     while let ::std::option::Option::Some(child) = r.next_child(tag)? {
         match child.name() {
             "Arn" => {
@@ -31,10 +30,15 @@ pub(crate) fn de_assumed_role_user<'a>(
     }
     Ok(crate::types::AssumedRoleUser {
         arn: f_arn
-            .ok_or_else(|| ::stsgen_runtime::ParseError::missing("AssumedRoleUser", "Arn"))?,
-        assumed_role_id: f_assumed_role_id.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing("AssumedRoleUser", "AssumedRoleId")
-        })?,
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "AssumedRoleUser",
+                "Arn",
+            ))?,
+        assumed_role_id: f_assumed_role_id
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "AssumedRoleUser",
+                "AssumedRoleId",
+            ))?,
     })
 }
 /// Reads a `Credentials`.
@@ -42,14 +46,10 @@ pub(crate) fn de_credentials<'a>(
     r: &mut ::stsgen_runtime::xml::XmlReader<'a>,
     tag: &::stsgen_runtime::xml::StartTag<'a>,
 ) -> ::std::result::Result<crate::types::Credentials, ::stsgen_runtime::ParseError> {
-    let mut f_access_key_id: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
-    let mut f_expiration: ::std::option::Option<::stsgen_runtime::DateTime> =
-        ::std::option::Option::None;
-    let mut f_secret_access_key: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
-    let mut f_session_token: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+    let mut f_access_key_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    let mut f_expiration: ::std::option::Option<::stsgen_runtime::DateTime> = ::std::option::Option::None;
+    let mut f_secret_access_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+    let mut f_session_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     while let ::std::option::Option::Some(child) = r.next_child(tag)? {
         match child.name() {
             "AccessKeyId" => {
@@ -64,12 +64,15 @@ pub(crate) fn de_credentials<'a>(
                     let text = r.read_text(&child)?;
                     let text: &str = &text;
                     ::stsgen_runtime::types::wire::parse_timestamp(
-                        text,
-                        ::stsgen_runtime::types::wire::TimestampFormat::DateTime,
-                    )
-                    .map_err(|e| {
-                        ::stsgen_runtime::ParseError::invalid("Credentials", "Expiration", e, text)
-                    })?
+                            text,
+                            ::stsgen_runtime::types::wire::TimestampFormat::DateTime,
+                        )
+                        .map_err(|e| ::stsgen_runtime::ParseError::invalid(
+                            "Credentials",
+                            "Expiration",
+                            e,
+                            text,
+                        ))?
                 });
             }
             "SecretAccessKey" => {
@@ -91,14 +94,25 @@ pub(crate) fn de_credentials<'a>(
     }
     Ok(crate::types::Credentials {
         access_key_id: f_access_key_id
-            .ok_or_else(|| ::stsgen_runtime::ParseError::missing("Credentials", "AccessKeyId"))?,
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "Credentials",
+                "AccessKeyId",
+            ))?,
         expiration: f_expiration
-            .ok_or_else(|| ::stsgen_runtime::ParseError::missing("Credentials", "Expiration"))?,
-        secret_access_key: f_secret_access_key.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing("Credentials", "SecretAccessKey")
-        })?,
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "Credentials",
+                "Expiration",
+            ))?,
+        secret_access_key: f_secret_access_key
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "Credentials",
+                "SecretAccessKey",
+            ))?,
         session_token: f_session_token
-            .ok_or_else(|| ::stsgen_runtime::ParseError::missing("Credentials", "SessionToken"))?,
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "Credentials",
+                "SessionToken",
+            ))?,
     })
 }
 /// Reads a `FederatedUser`.
@@ -107,8 +121,7 @@ pub(crate) fn de_federated_user<'a>(
     tag: &::stsgen_runtime::xml::StartTag<'a>,
 ) -> ::std::result::Result<crate::types::FederatedUser, ::stsgen_runtime::ParseError> {
     let mut f_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    let mut f_federated_user_id: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+    let mut f_federated_user_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     while let ::std::option::Option::Some(child) = r.next_child(tag)? {
         match child.name() {
             "Arn" => {
@@ -129,10 +142,16 @@ pub(crate) fn de_federated_user<'a>(
         }
     }
     Ok(crate::types::FederatedUser {
-        arn: f_arn.ok_or_else(|| ::stsgen_runtime::ParseError::missing("FederatedUser", "Arn"))?,
-        federated_user_id: f_federated_user_id.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing("FederatedUser", "FederatedUserId")
-        })?,
+        arn: f_arn
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "FederatedUser",
+                "Arn",
+            ))?,
+        federated_user_id: f_federated_user_id
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "FederatedUser",
+                "FederatedUserId",
+            ))?,
     })
 }
 /// Reads a `OriginIdentity`.
@@ -140,12 +159,10 @@ pub(crate) fn de_origin_identity<'a>(
     r: &mut ::stsgen_runtime::xml::XmlReader<'a>,
     tag: &::stsgen_runtime::xml::StartTag<'a>,
 ) -> ::std::result::Result<crate::types::OriginIdentity, ::stsgen_runtime::ParseError> {
-    let mut f_federated_provider_arn: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+    let mut f_federated_provider_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let mut f_issuer: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     let mut f_subject: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    let mut f_subject_type: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+    let mut f_subject_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     while let ::std::option::Option::Some(child) = r.next_child(tag)? {
         match child.name() {
             "FederatedProviderArn" => {
@@ -192,8 +209,7 @@ pub(crate) fn de_scoped_session<'a>(
     tag: &::stsgen_runtime::xml::StartTag<'a>,
 ) -> ::std::result::Result<crate::types::ScopedSession, ::stsgen_runtime::ParseError> {
     let mut f_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    let mut f_scoped_session_id: ::std::option::Option<::std::string::String> =
-        ::std::option::Option::None;
+    let mut f_scoped_session_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     while let ::std::option::Option::Some(child) = r.next_child(tag)? {
         match child.name() {
             "Arn" => {
@@ -214,17 +230,26 @@ pub(crate) fn de_scoped_session<'a>(
         }
     }
     Ok(crate::types::ScopedSession {
-        arn: f_arn.ok_or_else(|| ::stsgen_runtime::ParseError::missing("ScopedSession", "Arn"))?,
-        scoped_session_id: f_scoped_session_id.ok_or_else(|| {
-            ::stsgen_runtime::ParseError::missing("ScopedSession", "ScopedSessionId")
-        })?,
+        arn: f_arn
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "ScopedSession",
+                "Arn",
+            ))?,
+        scoped_session_id: f_scoped_session_id
+            .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+                "ScopedSession",
+                "ScopedSessionId",
+            ))?,
     })
 }
 /// Reads a `TransactionContext`.
 pub(crate) fn de_transaction_context<'a>(
     r: &mut ::stsgen_runtime::xml::XmlReader<'a>,
     tag: &::stsgen_runtime::xml::StartTag<'a>,
-) -> ::std::result::Result<crate::types::TransactionContext, ::stsgen_runtime::ParseError> {
+) -> ::std::result::Result<
+    crate::types::TransactionContext,
+    ::stsgen_runtime::ParseError,
+> {
     let mut f_identity_provider: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     > = ::std::option::Option::None;
@@ -233,7 +258,8 @@ pub(crate) fn de_transaction_context<'a>(
             "IdentityProvider" => {
                 f_identity_provider = ::std::option::Option::Some(
                     crate::protocol::de::de_transaction_context_identity_provider_map_type(
-                        r, &child,
+                        r,
+                        &child,
                     )?,
                 );
             }
@@ -252,10 +278,10 @@ pub(crate) fn de_trusted_identity_propagation_context<'a>(
     crate::types::TrustedIdentityPropagationContext,
     ::stsgen_runtime::ParseError,
 > {
-    let mut f_origin_identity: ::std::option::Option<crate::types::OriginIdentity> =
-        ::std::option::Option::None;
-    let mut f_transaction_context: ::std::option::Option<crate::types::TransactionContext> =
-        ::std::option::Option::None;
+    let mut f_origin_identity: ::std::option::Option<crate::types::OriginIdentity> = ::std::option::Option::None;
+    let mut f_transaction_context: ::std::option::Option<
+        crate::types::TransactionContext,
+    > = ::std::option::Option::None;
     while let ::std::option::Option::Some(child) = r.next_child(tag)? {
         match child.name() {
             "OriginIdentity" => {
@@ -305,12 +331,16 @@ pub(crate) fn de_transaction_context_identity_provider_map_type_entry<'a>(
             _ => r.skip(&field)?,
         }
     }
-    let k = k.ok_or_else(|| {
-        ::stsgen_runtime::ParseError::missing("transactionContextIdentityProviderMapType", "key")
-    })?;
-    let v = v.ok_or_else(|| {
-        ::stsgen_runtime::ParseError::missing("transactionContextIdentityProviderMapType", "value")
-    })?;
+    let k = k
+        .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+            "transactionContextIdentityProviderMapType",
+            "key",
+        ))?;
+    let v = v
+        .ok_or_else(|| ::stsgen_runtime::ParseError::missing(
+            "transactionContextIdentityProviderMapType",
+            "value",
+        ))?;
     Ok((k, v))
 }
 /// Reads a `transactionContextIdentityProviderMapType`.
@@ -324,7 +354,10 @@ pub(crate) fn de_transaction_context_identity_provider_map_type<'a>(
     let mut out = ::std::collections::BTreeMap::new();
     while let ::std::option::Option::Some(entry) = r.next_child(tag)? {
         if entry.name() == "entry" {
-            let (k, v) = de_transaction_context_identity_provider_map_type_entry(r, &entry)?;
+            let (k, v) = de_transaction_context_identity_provider_map_type_entry(
+                r,
+                &entry,
+            )?;
             out.insert(k, v);
         } else {
             r.skip(&entry)?;

@@ -20,7 +20,10 @@ pub(crate) fn ser_provided_context(
     v: &crate::types::ProvidedContext,
 ) {
     if let ::std::option::Option::Some(value) = &v.context_assertion {
-        let key = ::stsgen_runtime::protocol::aws_query::join(prefix, "ContextAssertion");
+        let key = ::stsgen_runtime::protocol::aws_query::join(
+            prefix,
+            "ContextAssertion",
+        );
         w.string(&key, value);
     }
     if let ::std::option::Option::Some(value) = &v.provider_arn {

@@ -12,12 +12,18 @@ impl AssumedRoleUserBuilder {
     /// The ARN of the temporary security credentials that are returned from the AssumeRole action. For more information about ARNs and how to use them in policies, see [IAM Identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html) in the *IAM User Guide*.
     ///
     /// Required.
-    pub fn arn(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn arn(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.arn = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Arn`.
-    pub fn set_arn(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_arn(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.arn = value;
         self
     }
@@ -53,14 +59,23 @@ impl AssumedRoleUserBuilder {
     /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
     pub fn build(
         self,
-    ) -> ::std::result::Result<crate::types::AssumedRoleUser, ::stsgen_runtime::BuildError> {
+    ) -> ::std::result::Result<
+        crate::types::AssumedRoleUser,
+        ::stsgen_runtime::BuildError,
+    > {
         let value = crate::types::AssumedRoleUser {
             arn: self
                 .arn
-                .ok_or_else(|| ::stsgen_runtime::BuildError::missing("AssumedRoleUser", "Arn"))?,
-            assumed_role_id: self.assumed_role_id.ok_or_else(|| {
-                ::stsgen_runtime::BuildError::missing("AssumedRoleUser", "AssumedRoleId")
-            })?,
+                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                    "AssumedRoleUser",
+                    "Arn",
+                ))?,
+            assumed_role_id: self
+                .assumed_role_id
+                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                    "AssumedRoleUser",
+                    "AssumedRoleId",
+                ))?,
         };
         value.validate()?;
         Ok(value)
@@ -139,7 +154,9 @@ impl CredentialsBuilder {
         self
     }
     /// The value set for `SecretAccessKey`, if any.
-    pub fn get_secret_access_key(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_secret_access_key(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
         &self.secret_access_key
     }
     /// The token that users must pass to the service API to use the temporary credentials.
@@ -172,18 +189,30 @@ impl CredentialsBuilder {
         self,
     ) -> ::std::result::Result<crate::types::Credentials, ::stsgen_runtime::BuildError> {
         let value = crate::types::Credentials {
-            access_key_id: self.access_key_id.ok_or_else(|| {
-                ::stsgen_runtime::BuildError::missing("Credentials", "AccessKeyId")
-            })?,
-            expiration: self.expiration.ok_or_else(|| {
-                ::stsgen_runtime::BuildError::missing("Credentials", "Expiration")
-            })?,
-            secret_access_key: self.secret_access_key.ok_or_else(|| {
-                ::stsgen_runtime::BuildError::missing("Credentials", "SecretAccessKey")
-            })?,
-            session_token: self.session_token.ok_or_else(|| {
-                ::stsgen_runtime::BuildError::missing("Credentials", "SessionToken")
-            })?,
+            access_key_id: self
+                .access_key_id
+                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                    "Credentials",
+                    "AccessKeyId",
+                ))?,
+            expiration: self
+                .expiration
+                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                    "Credentials",
+                    "Expiration",
+                ))?,
+            secret_access_key: self
+                .secret_access_key
+                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                    "Credentials",
+                    "SecretAccessKey",
+                ))?,
+            session_token: self
+                .session_token
+                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                    "Credentials",
+                    "SessionToken",
+                ))?,
         };
         value.validate()?;
         Ok(value)
@@ -216,12 +245,18 @@ impl FederatedUserBuilder {
     /// The ARN that specifies the federated user that is associated with the credentials. For more information about ARNs and how to use them in policies, see [IAM Identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html) in the *IAM User Guide*.
     ///
     /// Required.
-    pub fn arn(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn arn(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.arn = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Arn`.
-    pub fn set_arn(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_arn(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.arn = value;
         self
     }
@@ -248,7 +283,9 @@ impl FederatedUserBuilder {
         self
     }
     /// The value set for `FederatedUserId`, if any.
-    pub fn get_federated_user_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_federated_user_id(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
         &self.federated_user_id
     }
     /// Builds the value, checking required members and every modeled constraint.
@@ -257,14 +294,23 @@ impl FederatedUserBuilder {
     /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
     pub fn build(
         self,
-    ) -> ::std::result::Result<crate::types::FederatedUser, ::stsgen_runtime::BuildError> {
+    ) -> ::std::result::Result<
+        crate::types::FederatedUser,
+        ::stsgen_runtime::BuildError,
+    > {
         let value = crate::types::FederatedUser {
             arn: self
                 .arn
-                .ok_or_else(|| ::stsgen_runtime::BuildError::missing("FederatedUser", "Arn"))?,
-            federated_user_id: self.federated_user_id.ok_or_else(|| {
-                ::stsgen_runtime::BuildError::missing("FederatedUser", "FederatedUserId")
-            })?,
+                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                    "FederatedUser",
+                    "Arn",
+                ))?,
+            federated_user_id: self
+                .federated_user_id
+                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                    "FederatedUser",
+                    "FederatedUserId",
+                ))?,
         };
         value.validate()?;
         Ok(value)
@@ -297,18 +343,26 @@ impl OriginIdentityBuilder {
         self
     }
     /// The value set for `FederatedProviderArn`, if any.
-    pub fn get_federated_provider_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_federated_provider_arn(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
         &self.federated_provider_arn
     }
     /// The value of the `aws:OriginIdentity/Issuer` key. For `AssumeRoleWithWebIdentity`, this is the `iss` claim of the token without the `https://` prefix. For `AssumeRoleWithSAML`, this is a hash of the key that signed the SAML assertion, not the `Issuer` element of the assertion.
     ///
     /// Sensitive: redacted in `Debug` output.
-    pub fn issuer(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn issuer(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.issuer = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Issuer`.
-    pub fn set_issuer(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_issuer(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.issuer = value;
         self
     }
@@ -319,12 +373,18 @@ impl OriginIdentityBuilder {
     /// The value of the `aws:OriginIdentity/Subject` key: the end user's identifier, taken from the token claim that the context provider maps as the subject.
     ///
     /// Sensitive: redacted in `Debug` output.
-    pub fn subject(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn subject(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.subject = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Subject`.
-    pub fn set_subject(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_subject(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.subject = value;
         self
     }
@@ -335,12 +395,18 @@ impl OriginIdentityBuilder {
     /// The value of the `aws:OriginIdentity/SubjectType` key, which indicates whether the end user is a person (`user`) or a non-human caller such as an application or service (`workload`).
     ///
     /// Sensitive: redacted in `Debug` output.
-    pub fn subject_type(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn subject_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.subject_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SubjectType`.
-    pub fn set_subject_type(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_subject_type(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.subject_type = value;
         self
     }
@@ -354,7 +420,10 @@ impl OriginIdentityBuilder {
     /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
     pub fn build(
         self,
-    ) -> ::std::result::Result<crate::types::OriginIdentity, ::stsgen_runtime::BuildError> {
+    ) -> ::std::result::Result<
+        crate::types::OriginIdentity,
+        ::stsgen_runtime::BuildError,
+    > {
         let value = crate::types::OriginIdentity {
             federated_provider_arn: self.federated_provider_arn,
             issuer: self.issuer,
@@ -369,14 +438,8 @@ impl ::std::fmt::Debug for OriginIdentityBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         let mut d = f.debug_struct("OriginIdentityBuilder");
         d.field("federated_provider_arn", &self.federated_provider_arn);
-        d.field(
-            "issuer",
-            &::stsgen_runtime::sensitive::RedactedOption(&self.issuer),
-        );
-        d.field(
-            "subject",
-            &::stsgen_runtime::sensitive::RedactedOption(&self.subject),
-        );
+        d.field("issuer", &::stsgen_runtime::sensitive::RedactedOption(&self.issuer));
+        d.field("subject", &::stsgen_runtime::sensitive::RedactedOption(&self.subject));
         d.field(
             "subject_type",
             &::stsgen_runtime::sensitive::RedactedOption(&self.subject_type),
@@ -392,12 +455,18 @@ pub struct PolicyDescriptorTypeBuilder {
 }
 impl PolicyDescriptorTypeBuilder {
     /// The Amazon Resource Name (ARN) of the IAM managed policy to use as a session policy for the role. For more information about ARNs, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
-    pub fn arn(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn arn(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.arn = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `arn`.
-    pub fn set_arn(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_arn(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.arn = value;
         self
     }
@@ -411,9 +480,13 @@ impl PolicyDescriptorTypeBuilder {
     /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
     pub fn build(
         self,
-    ) -> ::std::result::Result<crate::types::PolicyDescriptorType, ::stsgen_runtime::BuildError>
-    {
-        let value = crate::types::PolicyDescriptorType { arn: self.arn };
+    ) -> ::std::result::Result<
+        crate::types::PolicyDescriptorType,
+        ::stsgen_runtime::BuildError,
+    > {
+        let value = crate::types::PolicyDescriptorType {
+            arn: self.arn,
+        };
         value.validate()?;
         Ok(value)
     }
@@ -445,16 +518,24 @@ impl ProvidedContextBuilder {
         self
     }
     /// The value set for `ContextAssertion`, if any.
-    pub fn get_context_assertion(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_context_assertion(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
         &self.context_assertion
     }
     /// The context provider ARN from which the trusted context assertion was generated.
-    pub fn provider_arn(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn provider_arn(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.provider_arn = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ProviderArn`.
-    pub fn set_provider_arn(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_provider_arn(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.provider_arn = value;
         self
     }
@@ -468,7 +549,10 @@ impl ProvidedContextBuilder {
     /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
     pub fn build(
         self,
-    ) -> ::std::result::Result<crate::types::ProvidedContext, ::stsgen_runtime::BuildError> {
+    ) -> ::std::result::Result<
+        crate::types::ProvidedContext,
+        ::stsgen_runtime::BuildError,
+    > {
         let value = crate::types::ProvidedContext {
             context_assertion: self.context_assertion,
             provider_arn: self.provider_arn,
@@ -499,12 +583,18 @@ impl ScopedSessionBuilder {
     /// The ARN of the scoped session. For more information about ARNs and how to use them in policies, see [IAM Identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html) in the *IAM User Guide*.
     ///
     /// Required.
-    pub fn arn(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn arn(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.arn = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Arn`.
-    pub fn set_arn(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_arn(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.arn = value;
         self
     }
@@ -531,7 +621,9 @@ impl ScopedSessionBuilder {
         self
     }
     /// The value set for `ScopedSessionId`, if any.
-    pub fn get_scoped_session_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_scoped_session_id(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
         &self.scoped_session_id
     }
     /// Builds the value, checking required members and every modeled constraint.
@@ -540,14 +632,23 @@ impl ScopedSessionBuilder {
     /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
     pub fn build(
         self,
-    ) -> ::std::result::Result<crate::types::ScopedSession, ::stsgen_runtime::BuildError> {
+    ) -> ::std::result::Result<
+        crate::types::ScopedSession,
+        ::stsgen_runtime::BuildError,
+    > {
         let value = crate::types::ScopedSession {
             arn: self
                 .arn
-                .ok_or_else(|| ::stsgen_runtime::BuildError::missing("ScopedSession", "Arn"))?,
-            scoped_session_id: self.scoped_session_id.ok_or_else(|| {
-                ::stsgen_runtime::BuildError::missing("ScopedSession", "ScopedSessionId")
-            })?,
+                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                    "ScopedSession",
+                    "Arn",
+                ))?,
+            scoped_session_id: self
+                .scoped_session_id
+                .ok_or_else(|| ::stsgen_runtime::BuildError::missing(
+                    "ScopedSession",
+                    "ScopedSessionId",
+                ))?,
         };
         value.validate()?;
         Ok(value)
@@ -566,12 +667,18 @@ impl TagBuilder {
     /// You can pass up to 50 session tags. The plain text session tag keys can’t exceed 128 characters. For these and additional limits, see [IAM and STS Character Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-limits.html#reference_iam-limits-entity-length) in the *IAM User Guide*.
     ///
     /// Required. The model's pattern `[\p{L}\p{Z}\p{N}_.:/=+\-@]+` is not checked client-side (unsupported regex syntax).
-    pub fn key(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn key(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.key = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Key`.
-    pub fn set_key(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_key(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.key = value;
         self
     }
@@ -584,12 +691,18 @@ impl TagBuilder {
     /// You can pass up to 50 session tags. The plain text session tag values can’t exceed 256 characters. For these and additional limits, see [IAM and STS Character Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-limits.html#reference_iam-limits-entity-length) in the *IAM User Guide*.
     ///
     /// Required. The model's pattern `[\p{L}\p{Z}\p{N}_.:/=+\-@]*` is not checked client-side (unsupported regex syntax).
-    pub fn value(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Value`.
-    pub fn set_value(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_value(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.value = value;
         self
     }
@@ -601,7 +714,9 @@ impl TagBuilder {
     ///
     /// # Errors
     /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
-    pub fn build(self) -> ::std::result::Result<crate::types::Tag, ::stsgen_runtime::BuildError> {
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<crate::types::Tag, ::stsgen_runtime::BuildError> {
         let value = crate::types::Tag {
             key: self
                 .key
@@ -664,7 +779,10 @@ impl TransactionContextBuilder {
     /// A [`BuildError`](::stsgen_runtime::BuildError) naming the first missing member or violated constraint.
     pub fn build(
         self,
-    ) -> ::std::result::Result<crate::types::TransactionContext, ::stsgen_runtime::BuildError> {
+    ) -> ::std::result::Result<
+        crate::types::TransactionContext,
+        ::stsgen_runtime::BuildError,
+    > {
         let value = crate::types::TransactionContext {
             identity_provider: self.identity_provider,
         };
@@ -687,7 +805,9 @@ impl ::std::fmt::Debug for TransactionContextBuilder {
 #[non_exhaustive]
 pub struct TrustedIdentityPropagationContextBuilder {
     pub(crate) origin_identity: ::std::option::Option<crate::types::OriginIdentity>,
-    pub(crate) transaction_context: ::std::option::Option<crate::types::TransactionContext>,
+    pub(crate) transaction_context: ::std::option::Option<
+        crate::types::TransactionContext,
+    >,
 }
 impl TrustedIdentityPropagationContextBuilder {
     /// The identity of the end user on whose behalf the session acts.
@@ -707,7 +827,9 @@ impl TrustedIdentityPropagationContextBuilder {
         self
     }
     /// The value set for `OriginIdentity`, if any.
-    pub fn get_origin_identity(&self) -> &::std::option::Option<crate::types::OriginIdentity> {
+    pub fn get_origin_identity(
+        &self,
+    ) -> &::std::option::Option<crate::types::OriginIdentity> {
         &self.origin_identity
     }
     /// Additional claims about the request that the identity provider asserted.

@@ -15,7 +15,9 @@ impl ExpiredTokenException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "ExpiredTokenException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        400u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -45,7 +47,11 @@ impl ExpiredTokenException {
 impl ::std::fmt::Display for ExpiredTokenException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
+        if let ::std::option::Option::Some(m) = self
+            .message
+            .as_deref()
+            .or(self.meta.message())
+        {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -71,7 +77,9 @@ impl ExpiredTradeInTokenException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "ExpiredTradeInTokenException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        400u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -101,7 +109,11 @@ impl ExpiredTradeInTokenException {
 impl ::std::fmt::Display for ExpiredTradeInTokenException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
+        if let ::std::option::Option::Some(m) = self
+            .message
+            .as_deref()
+            .or(self.meta.message())
+        {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -127,7 +139,9 @@ impl IdpCommunicationErrorException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "IDPCommunicationErrorException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        400u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -157,7 +171,11 @@ impl IdpCommunicationErrorException {
 impl ::std::fmt::Display for IdpCommunicationErrorException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
+        if let ::std::option::Option::Some(m) = self
+            .message
+            .as_deref()
+            .or(self.meta.message())
+        {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -185,7 +203,9 @@ impl IdpRejectedClaimException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "IDPRejectedClaimException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(403u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        403u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -215,7 +235,11 @@ impl IdpRejectedClaimException {
 impl ::std::fmt::Display for IdpRejectedClaimException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
+        if let ::std::option::Option::Some(m) = self
+            .message
+            .as_deref()
+            .or(self.meta.message())
+        {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -241,7 +265,9 @@ impl InsufficientSessionLifetimeException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "InsufficientSessionLifetimeException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        400u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -271,7 +297,11 @@ impl InsufficientSessionLifetimeException {
 impl ::std::fmt::Display for InsufficientSessionLifetimeException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
+        if let ::std::option::Option::Some(m) = self
+            .message
+            .as_deref()
+            .or(self.meta.message())
+        {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -297,7 +327,9 @@ impl InvalidAuthorizationMessageException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "InvalidAuthorizationMessageException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        400u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -327,7 +359,11 @@ impl InvalidAuthorizationMessageException {
 impl ::std::fmt::Display for InvalidAuthorizationMessageException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
+        if let ::std::option::Option::Some(m) = self
+            .message
+            .as_deref()
+            .or(self.meta.message())
+        {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -353,7 +389,9 @@ impl InvalidContextAssertionException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "InvalidContextAssertionException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        400u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -383,7 +421,11 @@ impl InvalidContextAssertionException {
 impl ::std::fmt::Display for InvalidContextAssertionException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
+        if let ::std::option::Option::Some(m) = self
+            .message
+            .as_deref()
+            .or(self.meta.message())
+        {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -409,7 +451,9 @@ impl InvalidIdentityTokenException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "InvalidIdentityTokenException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        400u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -439,7 +483,11 @@ impl InvalidIdentityTokenException {
 impl ::std::fmt::Display for InvalidIdentityTokenException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
+        if let ::std::option::Option::Some(m) = self
+            .message
+            .as_deref()
+            .or(self.meta.message())
+        {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -465,7 +513,9 @@ impl InvalidSubjectCredentialsException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "InvalidSubjectCredentialsException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        400u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -495,7 +545,11 @@ impl InvalidSubjectCredentialsException {
 impl ::std::fmt::Display for InvalidSubjectCredentialsException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
+        if let ::std::option::Option::Some(m) = self
+            .message
+            .as_deref()
+            .or(self.meta.message())
+        {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -521,7 +575,9 @@ impl JwtPayloadSizeExceededException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "JWTPayloadSizeExceededException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        400u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -551,7 +607,11 @@ impl JwtPayloadSizeExceededException {
 impl ::std::fmt::Display for JwtPayloadSizeExceededException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
+        if let ::std::option::Option::Some(m) = self
+            .message
+            .as_deref()
+            .or(self.meta.message())
+        {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -577,7 +637,9 @@ impl MalformedPolicyDocumentException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "MalformedPolicyDocumentException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        400u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -607,7 +669,11 @@ impl MalformedPolicyDocumentException {
 impl ::std::fmt::Display for MalformedPolicyDocumentException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
+        if let ::std::option::Option::Some(m) = self
+            .message
+            .as_deref()
+            .or(self.meta.message())
+        {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -633,7 +699,9 @@ impl OutboundWebIdentityFederationDisabledException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "OutboundWebIdentityFederationDisabledException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(403u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        403u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -663,7 +731,11 @@ impl OutboundWebIdentityFederationDisabledException {
 impl ::std::fmt::Display for OutboundWebIdentityFederationDisabledException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
+        if let ::std::option::Option::Some(m) = self
+            .message
+            .as_deref()
+            .or(self.meta.message())
+        {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -691,7 +763,9 @@ impl PackedPolicyTooLargeException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "PackedPolicyTooLargeException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(400u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        400u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -721,7 +795,11 @@ impl PackedPolicyTooLargeException {
 impl ::std::fmt::Display for PackedPolicyTooLargeException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
+        if let ::std::option::Option::Some(m) = self
+            .message
+            .as_deref()
+            .or(self.meta.message())
+        {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -747,7 +825,9 @@ impl RegionDisabledException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "RegionDisabledException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(403u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        403u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -777,7 +857,11 @@ impl RegionDisabledException {
 impl ::std::fmt::Display for RegionDisabledException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
+        if let ::std::option::Option::Some(m) = self
+            .message
+            .as_deref()
+            .or(self.meta.message())
+        {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())
@@ -803,7 +887,9 @@ impl SessionDurationEscalationException {
     /// The model's name for this shape.
     pub const SHAPE_NAME: &'static str = "SessionDurationEscalationException";
     /// The HTTP status the model gives this error.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(403u16);
+    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
+        403u16,
+    );
     /// Whether the model says the caller is at fault (`Sender`).
     pub const SENDER_FAULT: bool = true;
     /// Whether the model marks this error retryable.
@@ -833,7 +919,11 @@ impl SessionDurationEscalationException {
 impl ::std::fmt::Display for SessionDurationEscalationException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(m) = self.message.as_deref().or(self.meta.message()) {
+        if let ::std::option::Option::Some(m) = self
+            .message
+            .as_deref()
+            .or(self.meta.message())
+        {
             write!(f, ": {}", ::stsgen_runtime::error::Escaped(m))?;
         }
         Ok(())

@@ -106,7 +106,11 @@ impl Credentials {
     /// # Errors
     /// The first violated constraint, naming the member and the limit.
     pub fn validate(&self) -> ::std::result::Result<(), ::stsgen_runtime::BuildError> {
-        crate::constraints::access_key_id_type("Credentials", "AccessKeyId", &self.access_key_id)?;
+        crate::constraints::access_key_id_type(
+            "Credentials",
+            "AccessKeyId",
+            &self.access_key_id,
+        )?;
         Ok(())
     }
 }
@@ -235,14 +239,8 @@ impl ::std::fmt::Debug for OriginIdentity {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         let mut d = f.debug_struct("OriginIdentity");
         d.field("federated_provider_arn", &self.federated_provider_arn);
-        d.field(
-            "issuer",
-            &::stsgen_runtime::sensitive::RedactedOption(&self.issuer),
-        );
-        d.field(
-            "subject",
-            &::stsgen_runtime::sensitive::RedactedOption(&self.subject),
-        );
+        d.field("issuer", &::stsgen_runtime::sensitive::RedactedOption(&self.issuer));
+        d.field("subject", &::stsgen_runtime::sensitive::RedactedOption(&self.subject));
         d.field(
             "subject_type",
             &::stsgen_runtime::sensitive::RedactedOption(&self.subject_type),
@@ -313,7 +311,11 @@ impl ProvidedContext {
     /// The first violated constraint, naming the member and the limit.
     pub fn validate(&self) -> ::std::result::Result<(), ::stsgen_runtime::BuildError> {
         if let ::std::option::Option::Some(v) = &self.context_assertion {
-            crate::constraints::context_assertion_type("ProvidedContext", "ContextAssertion", v)?;
+            crate::constraints::context_assertion_type(
+                "ProvidedContext",
+                "ContextAssertion",
+                v,
+            )?;
         }
         if let ::std::option::Option::Some(v) = &self.provider_arn {
             crate::constraints::arn_type("ProvidedContext", "ProviderArn", v)?;
@@ -492,7 +494,9 @@ pub struct TrustedIdentityPropagationContext {
     /// The identity of the end user on whose behalf the session acts.
     pub(crate) origin_identity: ::std::option::Option<crate::types::OriginIdentity>,
     /// Additional claims about the request that the identity provider asserted.
-    pub(crate) transaction_context: ::std::option::Option<crate::types::TransactionContext>,
+    pub(crate) transaction_context: ::std::option::Option<
+        crate::types::TransactionContext,
+    >,
 }
 impl TrustedIdentityPropagationContext {
     /// The model's name for this shape.
@@ -502,11 +506,15 @@ impl TrustedIdentityPropagationContext {
         crate::types::builders::TrustedIdentityPropagationContextBuilder::default()
     }
     /// The identity of the end user on whose behalf the session acts.
-    pub fn origin_identity(&self) -> ::std::option::Option<&crate::types::OriginIdentity> {
+    pub fn origin_identity(
+        &self,
+    ) -> ::std::option::Option<&crate::types::OriginIdentity> {
         self.origin_identity.as_ref()
     }
     /// Additional claims about the request that the identity provider asserted.
-    pub fn transaction_context(&self) -> ::std::option::Option<&crate::types::TransactionContext> {
+    pub fn transaction_context(
+        &self,
+    ) -> ::std::option::Option<&crate::types::TransactionContext> {
         self.transaction_context.as_ref()
     }
     /// Checks every modeled constraint (lengths, ranges, patterns), recursively.
@@ -516,12 +524,15 @@ impl TrustedIdentityPropagationContext {
     pub fn validate(&self) -> ::std::result::Result<(), ::stsgen_runtime::BuildError> {
         if let ::std::option::Option::Some(v) = &self.origin_identity {
             v.validate()
-                .map_err(|e| e.in_field("TrustedIdentityPropagationContext", "OriginIdentity"))?;
+                .map_err(|e| {
+                    e.in_field("TrustedIdentityPropagationContext", "OriginIdentity")
+                })?;
         }
         if let ::std::option::Option::Some(v) = &self.transaction_context {
-            v.validate().map_err(|e| {
-                e.in_field("TrustedIdentityPropagationContext", "TransactionContext")
-            })?;
+            v.validate()
+                .map_err(|e| {
+                    e.in_field("TrustedIdentityPropagationContext", "TransactionContext")
+                })?;
         }
         Ok(())
     }
