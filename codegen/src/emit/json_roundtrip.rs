@@ -279,6 +279,7 @@ pub fn emit_roundtrip(svc: &Service) -> Option<TokenStream> {
         .unzip();
     let common = common_helpers();
     let document = arb_document_fn();
+    let round_trip = super::roundtrip::body_round_trip_fn();
     Some(quote! {
         //! Generated round-trip properties: for every operation, output values written as an
         //! awsJson response body by a test-only JSON writer parse back to the same value.
@@ -292,24 +293,7 @@ pub fn emit_roundtrip(svc: &Service) -> Option<TokenStream> {
 
         #(#op_fns)*
 
-        /// The property: `parse(write(value)) == value` for values from `strategy`; a failure
-        /// panics with the shrunk value and the body it was written as.
-        fn round_trip<T: ::std::fmt::Debug + ::std::cmp::PartialEq>(
-            strategy: BoxedStrategy<T>,
-            write: fn(&T) -> ::std::string::String,
-            parse: fn(&[u8]) -> ::std::result::Result<T, ::stsgen_runtime::ParseError>,
-        ) {
-            let mut runner = ::proptest::test_runner::TestRunner::new(config());
-            let result = runner.run(&strategy, |value| {
-                let body = write(&value);
-                let parsed = parse(body.as_bytes());
-                prop_assert_eq!(parsed, Ok(value), "body: {}", body);
-                Ok(())
-            });
-            if let ::std::result::Result::Err(e) = result {
-                panic!("{e}");
-            }
-        }
+        #round_trip
 
         #(#props)*
     })

@@ -560,6 +560,7 @@ pub fn emit_roundtrip(svc: &Service) -> Option<TokenStream> {
         .map(|op| operation_fns(svc, op))
         .unzip();
     let common = common_helpers();
+    let round_trip = body_round_trip_fn();
     Some(quote! {
         //! Generated round-trip properties: for every operation, output values written as an
         //! awsQuery response by a test-only XML writer parse back to the same value.
@@ -616,24 +617,7 @@ pub fn emit_roundtrip(svc: &Service) -> Option<TokenStream> {
 
         #(#op_fns)*
 
-        /// The property: `parse(write(value)) == value` for values from `strategy`; a failure
-        /// panics with the shrunk value and the body it was written as.
-        fn round_trip<T: ::std::fmt::Debug + ::std::cmp::PartialEq>(
-            strategy: BoxedStrategy<T>,
-            write: fn(&T) -> ::std::string::String,
-            parse: fn(&[u8]) -> ::std::result::Result<T, ::stsgen_runtime::ParseError>,
-        ) {
-            let mut runner = ::proptest::test_runner::TestRunner::new(config());
-            let result = runner.run(&strategy, |value| {
-                let body = write(&value);
-                let parsed = parse(body.as_bytes());
-                prop_assert_eq!(parsed, Ok(value), "body: {}", body);
-                Ok(())
-            });
-            if let ::std::result::Result::Err(e) = result {
-                panic!("{e}");
-            }
-        }
+        #round_trip
 
         #(#props)*
     })
@@ -686,5 +670,30 @@ mod tests {
             );
             assert_eq!(widest(&s), widest(&p), "{n}");
         }
+    }
+}
+
+/// The generated `round_trip` helper of the awsQuery and awsJson round-trip tests, whose
+/// responses are a body only: `parse(write(value)) == value` for values from a strategy.
+pub(crate) fn body_round_trip_fn() -> TokenStream {
+    quote! {
+            /// The property: `parse(write(value)) == value` for values from `strategy`; a failure
+            /// panics with the shrunk value and the body it was written as.
+            fn round_trip<T: ::std::fmt::Debug + ::std::cmp::PartialEq>(
+                strategy: BoxedStrategy<T>,
+                write: fn(&T) -> ::std::string::String,
+                parse: fn(&[u8]) -> ::std::result::Result<T, ::stsgen_runtime::ParseError>,
+            ) {
+                let mut runner = ::proptest::test_runner::TestRunner::new(config());
+                let result = runner.run(&strategy, |value| {
+                    let body = write(&value);
+                    let parsed = parse(body.as_bytes());
+                    prop_assert_eq!(parsed, Ok(value), "body: {}", body);
+                    Ok(())
+                });
+                if let ::std::result::Result::Err(e) = result {
+                    panic!("{e}");
+                }
+            }
     }
 }
