@@ -623,6 +623,31 @@ pub fn emit_roundtrip(svc: &Service) -> Option<TokenStream> {
     })
 }
 
+/// The generated `round_trip` helper of the awsQuery and awsJson round-trip tests, whose
+/// responses are a body only: `parse(write(value)) == value` for values from a strategy.
+pub(crate) fn body_round_trip_fn() -> TokenStream {
+    quote! {
+            /// The property: `parse(write(value)) == value` for values from `strategy`; a failure
+            /// panics with the shrunk value and the body it was written as.
+            fn round_trip<T: ::std::fmt::Debug + ::std::cmp::PartialEq>(
+                strategy: BoxedStrategy<T>,
+                write: fn(&T) -> ::std::string::String,
+                parse: fn(&[u8]) -> ::std::result::Result<T, ::stsgen_runtime::ParseError>,
+            ) {
+                let mut runner = ::proptest::test_runner::TestRunner::new(config());
+                let result = runner.run(&strategy, |value| {
+                    let body = write(&value);
+                    let parsed = parse(body.as_bytes());
+                    prop_assert_eq!(parsed, Ok(value), "body: {}", body);
+                    Ok(())
+                });
+                if let ::std::result::Result::Err(e) = result {
+                    panic!("{e}");
+                }
+            }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -670,30 +695,5 @@ mod tests {
             );
             assert_eq!(widest(&s), widest(&p), "{n}");
         }
-    }
-}
-
-/// The generated `round_trip` helper of the awsQuery and awsJson round-trip tests, whose
-/// responses are a body only: `parse(write(value)) == value` for values from a strategy.
-pub(crate) fn body_round_trip_fn() -> TokenStream {
-    quote! {
-            /// The property: `parse(write(value)) == value` for values from `strategy`; a failure
-            /// panics with the shrunk value and the body it was written as.
-            fn round_trip<T: ::std::fmt::Debug + ::std::cmp::PartialEq>(
-                strategy: BoxedStrategy<T>,
-                write: fn(&T) -> ::std::string::String,
-                parse: fn(&[u8]) -> ::std::result::Result<T, ::stsgen_runtime::ParseError>,
-            ) {
-                let mut runner = ::proptest::test_runner::TestRunner::new(config());
-                let result = runner.run(&strategy, |value| {
-                    let body = write(&value);
-                    let parsed = parse(body.as_bytes());
-                    prop_assert_eq!(parsed, Ok(value), "body: {}", body);
-                    Ok(())
-                });
-                if let ::std::result::Result::Err(e) = result {
-                    panic!("{e}");
-                }
-            }
     }
 }
