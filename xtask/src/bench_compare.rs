@@ -3,13 +3,16 @@
 //! Compares the generated `sts` crate with `aws-sdk-sts` (+ `aws-config`) on the same machine;
 //! the results are recorded in `BENCHMARKS.md`.
 //!
-//! * `weight` writes three scratch hello-world GetCallerIdentity programs under
+//! * `weight` writes four scratch hello-world GetCallerIdentity programs under
 //!   `target/bench-compare/` (each with its own `[workspace]`, so outside this workspace):
 //!   `ours` (`stsgen-config` + `sts` by path + `tokio`: `stsgen_config::load_from_env()`, the
 //!   whole default credentials chain, as `theirs` has it), `ours-env` (`sts` + `tokio` only,
 //!   environment credentials: `sts::Client::from_env_vars()`) and `theirs` (newest `aws-config` +
-//!   `aws-sdk-sts` + `tokio`). The ratios and the targets are those of `ours` against `theirs`;
-//!   `ours-env` is a second column. For each it fetches the dependencies (not timed), then times a clean debug and
+//!   `aws-sdk-sts` + `tokio`), and `ours-full`, `ours` with every opt-in feature of
+//!   `stsgen-config` that adds credential sources or transport abilities ([`FULL_FEATURES`]:
+//!   IAM Identity Center, console sign-in, ...), as the `sts` command builds it. The ratios and
+//!   the targets are those of `ours` against `theirs`; `ours-env` and `ours-full` are further
+//!   columns. For each it fetches the dependencies (not timed), then times a clean debug and
 //!   a clean release `cargo build -j2` (a fresh target directory per project per profile),
 //!   counts the crates compiled (the distinct `Compiling` lines of the debug build), strips
 //!   the release binary and measures it. Wall time is what the targets are about; the CPU
@@ -138,6 +141,9 @@ fn main() {
 }
 "#;
 
+/// The opt-in features of `stsgen-config` that the `ours-full` program turns on.
+const FULL_FEATURES: &[&str] = &["sso", "login"];
+
 struct Scratch {
     name: &'static str,
     dir: PathBuf,
@@ -185,6 +191,10 @@ fn weight(root: &Path, out: &Path) -> Result<()> {
         name: "ours-env",
         dir: out.join("ours-env"),
     };
+    let ours_full = Scratch {
+        name: "ours-full",
+        dir: out.join("ours-full"),
+    };
     let theirs = Scratch {
         name: "theirs",
         dir: out.join("theirs"),
@@ -208,6 +218,18 @@ fn weight(root: &Path, out: &Path) -> Result<()> {
         ),
         OURS_ENV_MAIN,
     )?;
+    let features: Vec<String> = FULL_FEATURES.iter().map(|f| format!("{f:?}")).collect();
+    write_project(
+        &ours_full.dir,
+        "ours-full",
+        &format!(
+            "stsgen-config = {{ path = {:?}, features = [{}] }}\nsts = {{ path = {:?} }}\ntokio = {{ version = \"1\", features = [\"rt\"] }}\n",
+            config_path.to_string_lossy(),
+            features.join(", "),
+            sts_path.to_string_lossy()
+        ),
+        OURS_MAIN,
+    )?;
     write_project(
         &theirs.dir,
         "theirs",
@@ -215,7 +237,7 @@ fn weight(root: &Path, out: &Path) -> Result<()> {
         THEIRS_MAIN,
     )?;
 
-    let projects = [&ours, &ours_env, &theirs];
+    let projects = [&ours, &ours_env, &ours_full, &theirs];
     let mut stats = Vec::new();
     for p in projects {
         // A fresh lock file: the newest compatible versions, as a new user would get.
@@ -306,21 +328,22 @@ fn weight(root: &Path, out: &Path) -> Result<()> {
         }
     }
 
-    let (o, e, t) = (&stats[0], &stats[1], &stats[2]);
+    let (o, e, f, t) = (&stats[0], &stats[1], &stats[2], &stats[3]);
     let mut table = String::new();
     let _ = writeln!(
         table,
-        "| Metric | ours (default chain) | ours (env only) | aws-sdk-sts + aws-config | ratio (chain) | ratio (env only) | target | met (chain) |"
+        "| Metric | ours (default chain) | ours (env only) | ours (all features) | aws-sdk-sts + aws-config | ratio (chain) | ratio (env only) | ratio (all features) | target | met (chain) |"
     );
-    let _ = writeln!(table, "|---|---:|---:|---:|---:|---:|---:|:---:|");
+    let _ = writeln!(table, "|---|---:|---:|---:|---:|---:|---:|---:|---:|:---:|");
     let row = |table: &mut String,
                name: &str,
                value: &dyn Fn(&BuildStats) -> f64,
                fmt: &dyn Fn(f64) -> String,
                target: Option<f64>| {
-        let (a, env, b) = (value(o), value(e), value(t));
+        let (a, env, full, b) = (value(o), value(e), value(f), value(t));
         let ratio = a / b;
         let env_ratio = env / b;
+        let full_ratio = full / b;
         let (target_s, met) = match target {
             Some(tg) => (
                 format!("<= {}", frac(tg)),
@@ -330,12 +353,14 @@ fn weight(root: &Path, out: &Path) -> Result<()> {
         };
         let _ = writeln!(
             table,
-            "| {name} | {} | {} | {} | {ratio:.3} (1/{:.1}) | {env_ratio:.3} (1/{:.1}) | {target_s} | {met} |",
+            "| {name} | {} | {} | {} | {} | {ratio:.3} (1/{:.1}) | {env_ratio:.3} (1/{:.1}) | {full_ratio:.3} (1/{:.1}) | {target_s} | {met} |",
             fmt(a),
             fmt(env),
+            fmt(full),
             fmt(b),
             1.0 / ratio,
-            1.0 / env_ratio
+            1.0 / env_ratio,
+            1.0 / full_ratio
         );
     };
     let count = |v: f64| format!("{v:.0}");
@@ -402,9 +427,10 @@ fn weight(root: &Path, out: &Path) -> Result<()> {
         today()
     );
     println!(
-        "stripped release binaries in bytes: ours {}, ours-env {}, theirs {} (1/5 of theirs: {})",
+        "stripped release binaries in bytes: ours {}, ours-env {}, ours-full {}, theirs {} (1/5 of theirs: {})",
         o.stripped_bytes,
         e.stripped_bytes,
+        f.stripped_bytes,
         t.stripped_bytes,
         t.stripped_bytes / 5
     );
@@ -416,9 +442,10 @@ fn weight(root: &Path, out: &Path) -> Result<()> {
         )
     };
     println!(
-        "CPU used by other processes during the builds: ours {}; ours-env {}; theirs {}",
+        "CPU used by other processes during the builds: ours {}; ours-env {}; ours-full {}; theirs {}",
         others(o),
         others(e),
+        others(f),
         others(t)
     );
     println!("load average now: {}", loadavg());

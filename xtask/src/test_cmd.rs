@@ -208,6 +208,34 @@ pub fn run(args: &[String]) -> Result<()> {
     )?;
     steps += 1;
 
+    // The workspace build unifies features (the `sts` command turns on `sso` and `login`); the
+    // default chain a library user gets is checked on its own.
+    println!(
+        "== stsgen-config with its default features (no `sso`, no `login`): clippy -D warnings, tests"
+    );
+    run_step(
+        &root,
+        "cargo",
+        &[
+            "clippy",
+            "--quiet",
+            "-p",
+            "stsgen-config",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &[],
+    )?;
+    run_step(
+        &root,
+        "cargo",
+        &["test", "--quiet", "-p", "stsgen-config"],
+        &[],
+    )?;
+    steps += 1;
+
     println!("== rustdoc of the generated crates, the runtime and stsgen-config with -D warnings");
     run_step(
         &root,

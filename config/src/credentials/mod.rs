@@ -15,7 +15,7 @@
 //!   `duration_seconds`, `mfa_serial`, `aws_account_id` and IAM Identity Center (`sso_session`
 //!   with its `[sso-session NAME]` section, or the legacy `sso_start_url` form; see [`sso`]),
 //!   also as the `source_profile` of a role chain.
-//! - `LoginProvider` (feature `login`, on by default): console sign-in, the session `aws login`
+//! - `LoginProvider` (opt-in feature `login`): console sign-in, the session `aws login`
 //!   cached in `~/.aws/login/cache/<sha256 of the session>.json` (or
 //!   `AWS_LOGIN_CACHE_DIRECTORY`), refreshed within 5 minutes of expiry (at most once per 30 s)
 //!   with the sign-in service's `CreateOAuth2Token` (the generated `signin` crate, unsigned,

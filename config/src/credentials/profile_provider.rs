@@ -374,3 +374,43 @@ mod tests {
         );
     }
 }
+
+#[cfg(all(test, not(feature = "sso")))]
+mod without_sso {
+    use super::*;
+    use crate::credentials::sso::cache_file;
+    use stsgen_runtime::config::MemoryEnv;
+
+    /// The default build (no `sso` feature) reads the token as usual, and the credentials call
+    /// fails with an error that names the feature instead of reaching the service.
+    #[test]
+    fn without_the_sso_feature_an_sso_profile_names_the_feature() {
+        let env = MemoryEnv::new().with_var("HOME", "/h");
+        let token = cache_file(&env, "corp").unwrap();
+        let env = env
+            .with_file(
+                "/h/.aws/config",
+                "[profile dev]\nsso_session = corp\nsso_account_id = 123456789012\n\
+                 sso_role_name = Admin\n[sso-session corp]\nsso_start_url = https://d-1.awsapps.com/start\n\
+                 sso_region = us-east-1\n",
+            )
+            .with_file(
+                token.to_str().unwrap(),
+                r#"{"accessToken":"tok","expiresAt":"2099-01-01T00:00:00Z","region":"us-east-1","startUrl":"https://d-1.awsapps.com/start"}"#,
+            );
+        let p = ProfileProvider::builder()
+            .profile_name("dev")
+            .env(Arc::new(env))
+            .config(Config::default())
+            .build();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let e = rt
+            .block_on(p.provide_credentials())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`sso` feature"), "{e}");
+        assert!(!e.contains("tok\""), "the token stays out of the error: {e}");
+    }
+}

@@ -69,7 +69,7 @@ mod generated_api;
 /// `endpoint_url` is STS's and is not used. Inside a tokio runtime the async clients send;
 /// elsewhere the blocking ones do (feature `blocking`).
 ///
-/// Without the crate's `sso` feature (on by default; the generated clients are about 270 KB of
+/// Without the crate's `sso` feature (opt-in: the generated clients are about 270 KB of
 /// the stripped default-chain hello-world) this is [`NotWired`]: every call fails with
 /// [`SsoApiError::NotWired`], which names the feature.
 pub fn default_api(config: &Config, env: Arc<dyn Env>) -> Arc<dyn SsoApi> {
