@@ -17,7 +17,7 @@ use crate::client::pool::{Pool, PoolConfig};
 use crate::client::proxy::{
     absolute_form, check_proxied_status, connect_request, ConnectReader, ProxyConfig, ProxyUrl,
 };
-use crate::client::tls::{server_name, tls_config, CaBundle};
+use crate::client::tls::{handshake_error, server_name, tls_config, CaBundle};
 use crate::credentials::CredentialsError;
 use crate::error::{SdkError, TimeoutKind, TransportError, TransportErrorKind};
 use crate::future::block_on;
@@ -322,10 +322,7 @@ impl StdClient {
                         format!("TLS handshake with `{}` timed out", target.host),
                     )
                 } else {
-                    TransportError::new(
-                        TransportErrorKind::Connect,
-                        format!("TLS handshake with `{}`: {e}", target.host),
-                    )
+                    handshake_error(&target.host, &e)
                 });
             }
         }

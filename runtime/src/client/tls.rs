@@ -1,6 +1,7 @@
-//! TLS settings of both transports: rustls with ring, the Mozilla root certificates
-//! (webpki-roots) and, when configured, a custom CA bundle (`AWS_CA_BUNDLE`, the profile's
-//! `ca_bundle`, or [`CaBundle`] set in code) trusted in addition to them.
+//! TLS settings of both transports: rustls with ring, TLS 1.3 (and TLS 1.2 with the feature
+//! `tls12`), the Mozilla root certificates (webpki-roots) and, when configured, a custom CA
+//! bundle (`AWS_CA_BUNDLE`, the profile's `ca_bundle`, or [`CaBundle`] set in code) trusted in
+//! addition to them. A failed handshake becomes a [`TransportError`] ([`handshake_error`]).
 
 use std::fmt;
 use std::path::Path;
@@ -116,8 +117,53 @@ impl CaBundle {
     }
 }
 
+/// The TLS versions both transports offer: TLS 1.3, and TLS 1.2 with the feature `tls12`.
+/// Named explicitly, so that rustls's own `tls12` feature, turned on by another crate of the
+/// build, does not change what is offered.
+#[cfg(not(feature = "tls12"))]
+const PROTOCOL_VERSIONS: &[&rustls::SupportedProtocolVersion] = &[&rustls::version::TLS13];
+#[cfg(feature = "tls12")]
+const PROTOCOL_VERSIONS: &[&rustls::SupportedProtocolVersion] =
+    &[&rustls::version::TLS13, &rustls::version::TLS12];
+
+/// What the transports say when a server refuses every TLS version they offer.
+#[cfg(not(feature = "tls12"))]
+const VERSION_HELP: &str = "the server refused TLS 1.3 (it speaks only an older version, such \
+    as TLS 1.2), and this build speaks TLS 1.3 only: the feature `tls12` of stsgen-runtime \
+    (also forwarded by stsgen-config) adds TLS 1.2";
+#[cfg(feature = "tls12")]
+const VERSION_HELP: &str = "the server speaks neither TLS 1.3 nor TLS 1.2 (older versions \
+    are not supported)";
+
+/// The error of a failed TLS handshake with `host`: [`TransportErrorKind::TlsVersionUnsupported`]
+/// when the server refused every TLS version offered (rustls reports a `protocol_version`
+/// alert from the server, or a server hello with a version it was not configured for), else a
+/// [`TransportErrorKind::Connect`] error with rustls's reason. Both transports map their
+/// handshake errors here.
+pub(crate) fn handshake_error(host: &str, e: &std::io::Error) -> TransportError {
+    use rustls::{AlertDescription, Error, PeerIncompatible};
+    match e.get_ref().and_then(|inner| inner.downcast_ref::<Error>()) {
+        Some(
+            Error::AlertReceived(AlertDescription::ProtocolVersion)
+            | Error::PeerIncompatible(
+                PeerIncompatible::ServerTlsVersionIsDisabledByOurConfig
+                | PeerIncompatible::ServerDoesNotSupportTls12Or13,
+            ),
+        ) => TransportError::new(
+            TransportErrorKind::TlsVersionUnsupported {
+                host: host.to_owned(),
+            },
+            VERSION_HELP,
+        ),
+        _ => TransportError::new(
+            TransportErrorKind::Connect,
+            format!("TLS handshake with `{host}`: {e}"),
+        ),
+    }
+}
+
 /// The TLS configuration of both transports: rustls with ring, the Mozilla root certificates
-/// (webpki-roots) plus `extra`, TLS 1.2 and 1.3, ALPN `http/1.1`.
+/// (webpki-roots) plus `extra`, [`PROTOCOL_VERSIONS`], ALPN `http/1.1`.
 pub(crate) fn tls_config(
     extra: Option<&CaBundle>,
 ) -> Result<Arc<rustls::ClientConfig>, TransportError> {
@@ -135,7 +181,7 @@ pub(crate) fn tls_config(
         }
     }
     let mut config = rustls::ClientConfig::builder_with_provider(Arc::new(crypto_provider()))
-        .with_safe_default_protocol_versions()
+        .with_protocol_versions(PROTOCOL_VERSIONS)
         .map_err(|e| TransportError::new(TransportErrorKind::Connect, format!("TLS setup: {e}")))?
         .with_root_certificates(roots)
         .with_no_client_auth();
@@ -145,7 +191,7 @@ pub(crate) fn tls_config(
 
 /// The algorithms both transports offer, taken from rustls's ring provider: the cipher suites,
 /// key exchange groups and certificate signature algorithms every TLS 1.3 server must support
-/// (RFC 8446 section 9.1) and their TLS 1.2 counterparts, and no others, so that the others'
+/// (RFC 8446 section 9.1) and, with the feature `tls12`, their TLS 1.2 counterparts, and no others, so that the others'
 /// code is not linked into every program: AES-GCM (no ChaCha20-Poly1305), ECDHE over P-256 and
 /// P-384 (no X25519), ECDSA and RSA signatures (no Ed25519). This is also the set AWS's FIPS
 /// endpoints accept. This saves about 270 KiB of a stripped release binary (see the README,
@@ -206,15 +252,17 @@ fn core_provider() -> rustls::crypto::CryptoProvider {
             (S::RSA_PKCS1_SHA256, &[alg::RSA_PKCS1_2048_8192_SHA256]),
         ],
     };
+    #[allow(unused_mut)]
+    let mut cipher_suites = vec![cs::TLS13_AES_256_GCM_SHA384, cs::TLS13_AES_128_GCM_SHA256];
+    #[cfg(feature = "tls12")]
+    cipher_suites.extend([
+        cs::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+        cs::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+        cs::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+        cs::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+    ]);
     CryptoProvider {
-        cipher_suites: vec![
-            cs::TLS13_AES_256_GCM_SHA384,
-            cs::TLS13_AES_128_GCM_SHA256,
-            cs::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-            cs::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-            cs::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-            cs::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-        ],
+        cipher_suites,
         kx_groups: vec![kx_group::SECP256R1, kx_group::SECP384R1],
         signature_verification_algorithms: SIGNATURES,
         secure_random: &SystemRandom,
@@ -268,6 +316,7 @@ pub(crate) fn server_name(
 mod tests {
     use super::*;
     use crate::config::MemoryEnv;
+    use std::time::Duration;
 
     fn ca_pem() -> String {
         let key = rcgen::KeyPair::generate().unwrap();
@@ -283,9 +332,15 @@ mod tests {
         let p = crypto_provider();
         let suites: Vec<CipherSuite> = p.cipher_suites.iter().map(|s| s.suite()).collect();
         assert!(suites.contains(&CipherSuite::TLS13_AES_128_GCM_SHA256));
-        assert!(
+        assert_eq!(
             suites.contains(&CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256),
-            "TLS 1.2 stays"
+            cfg!(feature = "tls12"),
+            "TLS 1.2 suites only with the feature `tls12`: {suites:?}"
+        );
+        assert_eq!(
+            p.cipher_suites.iter().any(|s| s.tls13().is_none()),
+            cfg!(feature = "tls12"),
+            "{suites:?}"
         );
         assert!(
             !suites.iter().any(|s| format!("{s:?}").contains("CHACHA20")),
@@ -323,7 +378,7 @@ mod tests {
         roots.add(der.clone()).unwrap();
         let client_config =
             rustls::ClientConfig::builder_with_provider(Arc::new(crypto_provider()))
-                .with_safe_default_protocol_versions()
+                .with_protocol_versions(PROTOCOL_VERSIONS)
                 .unwrap()
                 .with_root_certificates(roots)
                 .with_no_client_auth();
@@ -418,5 +473,183 @@ mod tests {
                 "{path}: {e}"
             );
         }
+    }
+
+    /// A certificate authority (as a bundle) and the configuration of a TLS server for
+    /// `localhost` with a certificate it issued, speaking only `versions`.
+    fn server_config(
+        versions: &[&'static rustls::SupportedProtocolVersion],
+    ) -> (CaBundle, Arc<rustls::ServerConfig>) {
+        let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        let ca =
+            rcgen::CertifiedIssuer::self_signed(ca_params, rcgen::KeyPair::generate().unwrap())
+                .unwrap();
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = rcgen::CertificateParams::new(vec!["localhost".to_owned()])
+            .unwrap()
+            .signed_by(&key, &ca)
+            .unwrap();
+        let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_protocol_versions(versions)
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![cert.der().clone()],
+            rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()),
+        )
+        .unwrap();
+        let ca = CaBundle::from_pem(ca.pem().as_bytes(), "test CA").unwrap();
+        (ca, Arc::new(config))
+    }
+
+    /// Serves HTTPS with `config` on 127.0.0.1: every connection gets a `200` with the body
+    /// `ok` to its first request. Returns the port.
+    fn serve(config: Arc<rustls::ServerConfig>) -> u16 {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for tcp in listener.incoming() {
+                let Ok(tcp) = tcp else { return };
+                let config = config.clone();
+                std::thread::spawn(move || {
+                    let Ok(conn) = rustls::ServerConnection::new(config) else {
+                        return;
+                    };
+                    let mut stream = rustls::StreamOwned::new(conn, tcp);
+                    let (mut request, mut buf) = (Vec::new(), [0u8; 1024]);
+                    while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match stream.read(&mut buf) {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => request.extend_from_slice(&buf[..n]),
+                        }
+                    }
+                    let _ = stream.write_all(
+                        b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok",
+                    );
+                    stream.conn.send_close_notify();
+                    let _ = stream.flush();
+                });
+            }
+        });
+        port
+    }
+
+    fn request(port: u16) -> http::Request<Vec<u8>> {
+        http::Request::post(format!("https://localhost:{port}/"))
+            .body(Vec::new())
+            .unwrap()
+    }
+
+    /// One request to `https://localhost:{port}/` with the async transport and `config`.
+    async fn send(port: u16, config: Arc<rustls::ClientConfig>) -> Result<u16, TransportError> {
+        use crate::client::transport::{HttpClient, HttpsClient};
+        let client = HttpsClient::with_tls_config(Some(Duration::from_secs(5)), config);
+        Ok(client.send(request(port), 1024).await?.status)
+    }
+
+    /// The same with the blocking transport.
+    #[cfg(feature = "blocking")]
+    fn send_blocking(port: u16, config: Arc<rustls::ClientConfig>) -> Result<u16, TransportError> {
+        use crate::client::blocking::BlockingHttpClient;
+        let client = crate::client::blocking::StdClient::with_tls_config(
+            Some(Duration::from_secs(5)),
+            config,
+        );
+        let timeout = Some(Duration::from_secs(5));
+        Ok(client.send(request(port), 1024, timeout)?.status)
+    }
+
+    /// Without `tls12` the transports offer TLS 1.3 only, even though rustls's own `tls12`
+    /// feature is on in this build (the dev-dependency turns it on for the test server): a
+    /// server of TLS 1.2 only is a typed error naming the host and the feature. (With
+    /// `tls-all-algorithms`, whose provider has TLS 1.2 suites, this fails unless the protocol
+    /// versions are pinned.)
+    #[cfg(not(feature = "tls12"))]
+    #[tokio::test]
+    async fn a_server_of_tls_1_2_only_is_an_error_naming_the_feature() {
+        let (ca, server) = server_config(&[&rustls::version::TLS12]);
+        let port = serve(server);
+        let e = send(port, tls_config(Some(&ca)).unwrap())
+            .await
+            .unwrap_err();
+        assert_tls12_missing(&e);
+        // The same server speaks TLS 1.3 when configured to: the certificate is fine.
+        let (ca, server) = server_config(&[&rustls::version::TLS13]);
+        let port = serve(server);
+        assert_eq!(send(port, tls_config(Some(&ca)).unwrap()).await, Ok(200));
+    }
+
+    #[cfg(all(not(feature = "tls12"), feature = "blocking"))]
+    #[test]
+    fn a_server_of_tls_1_2_only_is_an_error_naming_the_feature_blocking() {
+        let (ca, server) = server_config(&[&rustls::version::TLS12]);
+        let port = serve(server);
+        let e = send_blocking(port, tls_config(Some(&ca)).unwrap()).unwrap_err();
+        assert_tls12_missing(&e);
+    }
+
+    #[cfg(not(feature = "tls12"))]
+    fn assert_tls12_missing(e: &TransportError) {
+        assert_eq!(
+            e.kind(),
+            &TransportErrorKind::TlsVersionUnsupported {
+                host: "localhost".to_owned()
+            },
+            "{e}"
+        );
+        let text = e.to_string();
+        assert!(
+            text.starts_with("`localhost` speaks no TLS version this program offers: ")
+                && text.contains("TLS 1.3 only")
+                && text.contains("the feature `tls12` of stsgen-runtime"),
+            "{text}"
+        );
+        assert!(!e.is_transient(), "another attempt would fail the same way");
+    }
+
+    /// With `tls12` the transports offer TLS 1.2 as well, so the same server answers.
+    #[cfg(feature = "tls12")]
+    #[tokio::test]
+    async fn with_the_feature_a_server_of_tls_1_2_only_answers() {
+        let (ca, server) = server_config(&[&rustls::version::TLS12]);
+        let port = serve(server);
+        assert_eq!(send(port, tls_config(Some(&ca)).unwrap()).await, Ok(200));
+        #[cfg(feature = "blocking")]
+        {
+            let config = tls_config(Some(&ca)).unwrap();
+            let answer = tokio::task::spawn_blocking(move || send_blocking(port, config));
+            assert_eq!(answer.await.unwrap(), Ok(200));
+        }
+    }
+
+    #[test]
+    fn handshake_errors_name_the_host() {
+        use rustls::{Error, PeerIncompatible};
+        let io = |e: Error| std::io::Error::new(std::io::ErrorKind::InvalidData, e);
+        let e = handshake_error(
+            "sts.example",
+            &io(Error::PeerIncompatible(
+                PeerIncompatible::ServerTlsVersionIsDisabledByOurConfig,
+            )),
+        );
+        assert_eq!(
+            e.kind(),
+            &TransportErrorKind::TlsVersionUnsupported {
+                host: "sts.example".to_owned()
+            }
+        );
+        let e = handshake_error("sts.example", &io(Error::DecryptError));
+        assert_eq!(e.kind(), &TransportErrorKind::Connect);
+        assert!(
+            e.to_string()
+                .contains("TLS handshake with `sts.example`: cannot decrypt peer's message"),
+            "{e}"
+        );
+        let e = handshake_error("sts.example", &std::io::ErrorKind::ConnectionReset.into());
+        assert_eq!(e.kind(), &TransportErrorKind::Connect, "{e}");
     }
 }

@@ -17,7 +17,7 @@ use crate::client::pool::{Pool, PoolConfig};
 use crate::client::proxy::{
     absolute_form, check_proxied_status, connect_request, ConnectReader, ProxyConfig, ProxyUrl,
 };
-use crate::client::tls::{server_name, tls_config, CaBundle};
+use crate::client::tls::{handshake_error, server_name, tls_config, CaBundle};
 use crate::error::{TimeoutKind, TransportError, TransportErrorKind};
 use crate::future::BoxFuture;
 
@@ -176,12 +176,8 @@ impl HttpsClient {
                 None => tcp,
             };
             let name = server_name(&target.host)?;
-            let tls = self.tls.connect(name, tcp).await.map_err(|e| {
-                TransportError::new(
-                    TransportErrorKind::Connect,
-                    format!("TLS handshake with `{}`: {e}", target.host),
-                )
-            })?;
+            let tls = self.tls.connect(name, tcp).await;
+            let tls = tls.map_err(|e| handshake_error(&target.host, &e))?;
             Ok(Conn::Tls(Box::new(tls)))
         };
         match self.connect_timeout {
