@@ -1,11 +1,14 @@
 //! TLS settings of both transports: rustls with ring, TLS 1.3 (and TLS 1.2 with the feature
-//! `tls12`), the Mozilla root certificates (webpki-roots) and, when configured, a custom CA
+//! `tls12`), the root certificates of the system's trust store (loaded once per process, as
+//! aws-config does, honouring `SSL_CERT_FILE` and `SSL_CERT_DIR`; with the feature
+//! `bundled-roots` also the Mozilla roots of webpki-roots) and, when configured, a custom CA
 //! bundle (`AWS_CA_BUNDLE`, the profile's `ca_bundle`, or [`CaBundle`] set in code) trusted in
-//! addition to them. A failed handshake becomes a [`TransportError`] ([`handshake_error`]).
+//! addition to them. A failed handshake becomes a [`TransportError`] ([`handshake_error`]); with
+//! no root certificate at all it is [`TransportErrorKind::NoRootCertificates`].
 
 use std::fmt;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
@@ -13,7 +16,7 @@ use rustls::pki_types::CertificateDer;
 use crate::config::Env;
 use crate::error::{TransportError, TransportErrorKind};
 
-/// Certificates of certificate authorities to trust besides the Mozilla roots, read from a
+/// Certificates of certificate authorities to trust besides the system's roots, read from a
 /// PEM file (one or more `CERTIFICATE` blocks; other blocks are ignored). Checked when it is
 /// built, so a bad bundle fails when the configuration is made, not on the first request.
 #[derive(Clone)]
@@ -137,8 +140,9 @@ const VERSION_HELP: &str = "the server speaks neither TLS 1.3 nor TLS 1.2 (older
 
 /// The error of a failed TLS handshake with `host`: [`TransportErrorKind::TlsVersionUnsupported`]
 /// when the server refused every TLS version offered (rustls reports a `protocol_version`
-/// alert from the server, or a server hello with a version it was not configured for), else a
-/// [`TransportErrorKind::Connect`] error with rustls's reason. Both transports map their
+/// alert from the server, or a server hello with a version it was not configured for),
+/// [`TransportErrorKind::NoRootCertificates`] when there was no root certificate to verify the
+/// server with, else a [`TransportErrorKind::Connect`] error with rustls's reason. Both transports map their
 /// handshake errors here.
 pub(crate) fn handshake_error(host: &str, e: &std::io::Error) -> TransportError {
     use rustls::{AlertDescription, Error, PeerIncompatible};
@@ -155,6 +159,12 @@ pub(crate) fn handshake_error(host: &str, e: &std::io::Error) -> TransportError 
             },
             VERSION_HELP,
         ),
+        Some(Error::Other(other)) if other.0.is::<NoRoots>() => TransportError::new(
+            TransportErrorKind::NoRootCertificates {
+                host: host.to_owned(),
+            },
+            NO_ROOTS_HELP,
+        ),
         _ => TransportError::new(
             TransportErrorKind::Connect,
             format!("TLS handshake with `{host}`: {e}"),
@@ -162,38 +172,245 @@ pub(crate) fn handshake_error(host: &str, e: &std::io::Error) -> TransportError 
     }
 }
 
-/// The TLS configuration of both transports: rustls with ring, the Mozilla root certificates
-/// (webpki-roots) plus `extra`, [`PROTOCOL_VERSIONS`], ALPN `http/1.1`.
+/// The TLS configuration of both transports: rustls with ring, the system's root certificates
+/// ([`system_roots`]) plus `extra`, [`PROTOCOL_VERSIONS`], ALPN `http/1.1`.
 pub(crate) fn tls_config(
     extra: Option<&CaBundle>,
 ) -> Result<Arc<rustls::ClientConfig>, TransportError> {
-    let mut roots = rustls::RootCertStore {
-        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-    };
-    if let Some(bundle) = extra {
-        for cert in bundle.certificates() {
-            roots.add(cert.clone()).map_err(|e| {
-                TransportError::new(
-                    TransportErrorKind::Connect,
-                    format!("TLS setup: CA bundle `{}`: {e}", bundle.source()),
-                )
-            })?;
+    config_with_roots(system_roots(), extra)
+}
+
+/// [`tls_config`] with `roots` instead of the system's. Without any root certificate the
+/// configuration is still built (a client of plain-HTTP endpoints needs none), and its first
+/// TLS handshake fails with [`TransportErrorKind::NoRootCertificates`].
+fn config_with_roots(
+    roots: &Arc<rustls::RootCertStore>,
+    extra: Option<&CaBundle>,
+) -> Result<Arc<rustls::ClientConfig>, TransportError> {
+    let setup = |e: String| TransportError::new(TransportErrorKind::Connect, e);
+    let roots = match extra {
+        None => Arc::clone(roots),
+        Some(bundle) => {
+            let mut roots = rustls::RootCertStore::clone(roots);
+            for cert in bundle.certificates() {
+                roots.add(cert.clone()).map_err(|e| {
+                    setup(format!("TLS setup: CA bundle `{}`: {e}", bundle.source()))
+                })?;
+            }
+            Arc::new(roots)
         }
-    }
-    let mut config = rustls::ClientConfig::builder_with_provider(Arc::new(crypto_provider()))
+    };
+    let provider = Arc::new(crypto_provider());
+    let builder = rustls::ClientConfig::builder_with_provider(Arc::clone(&provider))
         .with_protocol_versions(PROTOCOL_VERSIONS)
-        .map_err(|e| TransportError::new(TransportErrorKind::Connect, format!("TLS setup: {e}")))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
+        .map_err(|e| setup(format!("TLS setup: {e}")))?;
+    let mut config = if roots.is_empty() {
+        let verifier = NoRootsVerifier {
+            schemes: provider
+                .signature_verification_algorithms
+                .supported_schemes(),
+        };
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(verifier))
+            .with_no_client_auth()
+    } else {
+        builder.with_root_certificates(roots).with_no_client_auth()
+    };
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(Arc::new(config))
 }
 
+/// The root certificates of the system's trust store ([`load_roots`] of the process
+/// environment), loaded on first use and then shared by every client of the process.
+fn system_roots() -> &'static Arc<rustls::RootCertStore> {
+    static ROOTS: OnceLock<Arc<rustls::RootCertStore>> = OnceLock::new();
+    ROOTS.get_or_init(|| Arc::new(load_roots(&crate::config::ProcessEnv)))
+}
+
+/// The root certificates of the system's trust store: the PEM file of `SSL_CERT_FILE` and the
+/// directories of `SSL_CERT_DIR` when either is set (as OpenSSL and aws-config's HTTP client
+/// do), else the platform's store ([`platform_roots`]). Certificates that cannot be used are
+/// skipped; files that cannot be read are logged as warnings. With the feature `bundled-roots`
+/// the Mozilla roots of webpki-roots are added.
+fn load_roots(env: &dyn Env) -> rustls::RootCertStore {
+    let mut certs = Vec::new();
+    let file = env.var_os("SSL_CERT_FILE").filter(|f| !f.is_empty());
+    let dirs = env.var_os("SSL_CERT_DIR").filter(|d| !d.is_empty());
+    if file.is_none() && dirs.is_none() {
+        platform_roots(env, &mut certs);
+    }
+    if let Some(file) = file {
+        if let Err(e) = read_pem(env, Path::new(&file), &mut certs) {
+            tracing::warn!("SSL_CERT_FILE `{}`: {e}", Path::new(&file).display());
+        }
+    }
+    for dir in dirs.iter().flat_map(std::env::split_paths) {
+        if let Err(e) = read_pem_dir(&dir, &mut certs) {
+            tracing::warn!("SSL_CERT_DIR `{}`: {e}", dir.display());
+        }
+    }
+    let mut roots = rustls::RootCertStore::empty();
+    let (_, unusable) = roots.add_parsable_certificates(certs);
+    if unusable > 0 {
+        tracing::debug!("{unusable} system root certificate(s) skipped: not usable trust anchors");
+    }
+    #[cfg(feature = "bundled-roots")]
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    roots
+}
+
+/// Where Linux distributions and the BSDs keep their trust store as one PEM bundle, the most
+/// common first (the files OpenSSL, Go and openssl-probe look for).
+#[cfg(not(any(windows, target_os = "macos")))]
+const BUNDLE_FILES: &[&str] = &[
+    "/etc/ssl/certs/ca-certificates.crt", // Debian, Ubuntu, Alpine, Arch, Gentoo
+    "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", // Fedora, RHEL, Amazon Linux
+    "/etc/pki/tls/certs/ca-bundle.crt",   // older Fedora and RHEL
+    "/etc/ssl/ca-bundle.pem",             // openSUSE, SLES
+    "/etc/pki/tls/cacert.pem",            // OpenELEC
+    "/etc/ssl/cert.pem",                  // Alpine, OpenBSD
+    "/usr/local/etc/ssl/cert.pem",        // FreeBSD
+    "/usr/local/share/certs/ca-root-nss.crt", // DragonFly, older FreeBSD
+    "/etc/openssl/certs/ca-certificates.crt", // NetBSD
+    "/etc/certs/ca-certificates.crt",     // Solaris, illumos
+];
+
+/// Where they keep it as a directory of PEM files, read when there is no bundle.
+#[cfg(not(any(windows, target_os = "macos")))]
+const BUNDLE_DIRS: &[&str] = &["/etc/ssl/certs", "/etc/pki/tls/certs", "/etc/openssl/certs"];
+
+/// The platform's root certificates: on Linux and the BSDs the first bundle of
+/// [`BUNDLE_FILES`] there is, else the first directory of [`BUNDLE_DIRS`].
+#[cfg(not(any(windows, target_os = "macos")))]
+fn platform_roots(env: &dyn Env, certs: &mut Vec<CertificateDer<'static>>) {
+    for file in BUNDLE_FILES {
+        match read_pem(env, Path::new(file), certs) {
+            Ok(()) => return,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => tracing::warn!("the system's root certificates `{file}`: {e}"),
+        }
+    }
+    for dir in BUNDLE_DIRS {
+        match read_pem_dir(Path::new(dir), certs) {
+            Ok(()) => return,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => tracing::warn!("the system's root certificates `{dir}`: {e}"),
+        }
+    }
+}
+
+/// The platform's root certificates: on macOS the keychains' and on Windows the system
+/// store's, read by rustls-native-certs (aws-config's choice).
+#[cfg(any(windows, target_os = "macos"))]
+fn platform_roots(_env: &dyn Env, certs: &mut Vec<CertificateDer<'static>>) {
+    let found = rustls_native_certs::load_native_certs();
+    for error in &found.errors {
+        tracing::warn!("the system's root certificates: {error}");
+    }
+    certs.extend(found.certs);
+}
+
+/// Adds the certificates of the PEM file at `path` (other PEM blocks and text are skipped).
+fn read_pem(
+    env: &dyn Env,
+    path: &Path,
+    certs: &mut Vec<CertificateDer<'static>>,
+) -> std::io::Result<()> {
+    let pem = env.read_file(path)?;
+    certs.extend(CertificateDer::pem_slice_iter(&pem).filter_map(Result::ok));
+    Ok(())
+}
+
+/// Adds the certificates of the files of the directory `dir`, skipping the links to another
+/// file of the same directory (the hash names `openssl rehash` makes). Directories are read
+/// from the file system itself: [`Env`] has no directory listing.
+fn read_pem_dir(dir: &Path, certs: &mut Vec<CertificateDer<'static>>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let same_dir_link = std::fs::read_link(&path)
+            .is_ok_and(|to| to.parent().is_none_or(|p| p.as_os_str().is_empty()));
+        if !same_dir_link && path.is_file() {
+            // A file that cannot be read is skipped, as OpenSSL does.
+            let _ = read_pem(&crate::config::ProcessEnv, &path, certs);
+        }
+    }
+    Ok(())
+}
+
+/// What the transports say when there is no root certificate to verify a server with.
+const NO_ROOTS_HELP: &str = "the system's trust store has no certificates and no CA bundle is \
+    configured: install the system's CA certificates (e.g. the `ca-certificates` package), point \
+    SSL_CERT_FILE (or SSL_CERT_DIR) at PEM certificates, set AWS_CA_BUNDLE (or the profile's \
+    `ca_bundle`), or enable the feature `bundled-roots` of stsgen-runtime (also forwarded by \
+    stsgen-config) for the Mozilla roots";
+
+/// The reason [`NoRootsVerifier`] gives rustls, which [`handshake_error`] recognises.
+#[derive(Debug)]
+struct NoRoots;
+
+impl fmt::Display for NoRoots {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("no root certificate to verify the server with")
+    }
+}
+
+impl std::error::Error for NoRoots {}
+
+/// The certificate verifier of a configuration without any root certificate: it refuses every
+/// server with [`NoRoots`] and logs the first refusal of the process as a warning.
+#[derive(Debug)]
+struct NoRootsVerifier {
+    schemes: Vec<rustls::SignatureScheme>,
+}
+
+fn refuse() -> rustls::Error {
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    WARNED.call_once(|| tracing::warn!("TLS: {NO_ROOTS_HELP}"));
+    rustls::Error::Other(rustls::OtherError(Arc::new(NoRoots)))
+}
+
+impl rustls::client::danger::ServerCertVerifier for NoRootsVerifier {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &rustls::pki_types::ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Err(refuse())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        _message: &[u8],
+        _cert: &CertificateDer<'_>,
+        _dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        Err(refuse())
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        _message: &[u8],
+        _cert: &CertificateDer<'_>,
+        _dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        Err(refuse())
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.schemes.clone()
+    }
+}
+
 /// The algorithms both transports offer, taken from rustls's ring provider: the cipher suites,
 /// key exchange groups and certificate signature algorithms every TLS 1.3 server must support
-/// (RFC 8446 section 9.1) and, with the feature `tls12`, their TLS 1.2 counterparts, and no others, so that the others'
-/// code is not linked into every program: AES-GCM (no ChaCha20-Poly1305), ECDHE over P-256 and
-/// P-384 (no X25519), ECDSA and RSA signatures (no Ed25519). This is also the set AWS's FIPS
+/// (RFC 8446 section 9.1) and, with the feature `tls12`, their TLS 1.2 counterparts, and no
+/// others, so that the others' code is not linked into every program: AES-GCM (no
+/// ChaCha20-Poly1305), ECDHE over P-256 and P-384 (no X25519), ECDSA and RSA signatures (no
+/// Ed25519). This is also the set AWS's FIPS
 /// endpoints accept. This saves about 270 KiB of a stripped release binary (see the README,
 /// weight); the feature `tls-all-algorithms` offers all of the ring provider's algorithms instead.
 pub(crate) fn crypto_provider() -> rustls::crypto::CryptoProvider {
@@ -476,10 +693,11 @@ mod tests {
     }
 
     /// A certificate authority (as a bundle) and the configuration of a TLS server for
-    /// `localhost` with a certificate it issued, speaking only `versions`.
+    /// `localhost` with a certificate it issued, speaking only `versions`, and the authority's
+    /// certificate as PEM.
     fn server_config(
         versions: &[&'static rustls::SupportedProtocolVersion],
-    ) -> (CaBundle, Arc<rustls::ServerConfig>) {
+    ) -> (CaBundle, Arc<rustls::ServerConfig>, String) {
         let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
         ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
         let ca =
@@ -501,8 +719,9 @@ mod tests {
             rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()),
         )
         .unwrap();
-        let ca = CaBundle::from_pem(ca.pem().as_bytes(), "test CA").unwrap();
-        (ca, Arc::new(config))
+        let pem = ca.pem();
+        let ca = CaBundle::from_pem(pem.as_bytes(), "test CA").unwrap();
+        (ca, Arc::new(config), pem)
     }
 
     /// Serves HTTPS with `config` on 127.0.0.1: every connection gets a `200` with the body
@@ -538,6 +757,12 @@ mod tests {
         port
     }
 
+    /// The transports' configuration trusting `ca` only (no system roots).
+    fn trusting(ca: &CaBundle) -> Arc<rustls::ClientConfig> {
+        let no_roots = Arc::new(rustls::RootCertStore::empty());
+        config_with_roots(&no_roots, Some(ca)).unwrap()
+    }
+
     fn request(port: u16) -> http::Request<Vec<u8>> {
         http::Request::post(format!("https://localhost:{port}/"))
             .body(Vec::new())
@@ -571,24 +796,22 @@ mod tests {
     #[cfg(not(feature = "tls12"))]
     #[tokio::test]
     async fn a_server_of_tls_1_2_only_is_an_error_naming_the_feature() {
-        let (ca, server) = server_config(&[&rustls::version::TLS12]);
+        let (ca, server, _) = server_config(&[&rustls::version::TLS12]);
         let port = serve(server);
-        let e = send(port, tls_config(Some(&ca)).unwrap())
-            .await
-            .unwrap_err();
+        let e = send(port, trusting(&ca)).await.unwrap_err();
         assert_tls12_missing(&e);
         // The same server speaks TLS 1.3 when configured to: the certificate is fine.
-        let (ca, server) = server_config(&[&rustls::version::TLS13]);
+        let (ca, server, _) = server_config(&[&rustls::version::TLS13]);
         let port = serve(server);
-        assert_eq!(send(port, tls_config(Some(&ca)).unwrap()).await, Ok(200));
+        assert_eq!(send(port, trusting(&ca)).await, Ok(200));
     }
 
     #[cfg(all(not(feature = "tls12"), feature = "blocking"))]
     #[test]
     fn a_server_of_tls_1_2_only_is_an_error_naming_the_feature_blocking() {
-        let (ca, server) = server_config(&[&rustls::version::TLS12]);
+        let (ca, server, _) = server_config(&[&rustls::version::TLS12]);
         let port = serve(server);
-        let e = send_blocking(port, tls_config(Some(&ca)).unwrap()).unwrap_err();
+        let e = send_blocking(port, trusting(&ca)).unwrap_err();
         assert_tls12_missing(&e);
     }
 
@@ -615,12 +838,12 @@ mod tests {
     #[cfg(feature = "tls12")]
     #[tokio::test]
     async fn with_the_feature_a_server_of_tls_1_2_only_answers() {
-        let (ca, server) = server_config(&[&rustls::version::TLS12]);
+        let (ca, server, _) = server_config(&[&rustls::version::TLS12]);
         let port = serve(server);
-        assert_eq!(send(port, tls_config(Some(&ca)).unwrap()).await, Ok(200));
+        assert_eq!(send(port, trusting(&ca)).await, Ok(200));
         #[cfg(feature = "blocking")]
         {
-            let config = tls_config(Some(&ca)).unwrap();
+            let config = trusting(&ca);
             let answer = tokio::task::spawn_blocking(move || send_blocking(port, config));
             assert_eq!(answer.await.unwrap(), Ok(200));
         }
@@ -651,5 +874,104 @@ mod tests {
         );
         let e = handshake_error("sts.example", &std::io::ErrorKind::ConnectionReset.into());
         assert_eq!(e.kind(), &TransportErrorKind::Connect, "{e}");
+    }
+
+    /// A temporary directory for one test, removed when dropped.
+    struct TempDir(std::path::PathBuf);
+
+    impl TempDir {
+        fn new(name: &str) -> Self {
+            let dir =
+                std::env::temp_dir().join(format!("stsgen-tls-{}-{name}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            TempDir(dir)
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    /// The number of roots [`load_roots`] adds besides the system's.
+    fn bundled() -> usize {
+        #[cfg(feature = "bundled-roots")]
+        return webpki_roots::TLS_SERVER_ROOTS.len();
+        #[cfg(not(feature = "bundled-roots"))]
+        0
+    }
+
+    /// A root certificate of the file `SSL_CERT_FILE` names, or of a directory of
+    /// `SSL_CERT_DIR`, lets the server's certificate verify.
+    #[tokio::test]
+    async fn roots_of_ssl_cert_file_and_ssl_cert_dir_verify_a_server() {
+        let (_, server, pem) = server_config(&[&rustls::version::TLS13]);
+        let port = serve(server);
+        let tmp = TempDir::new("roots");
+        let dir = tmp.0.join("certs");
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(dir.join("test-ca.pem"), &pem).unwrap();
+        let empty = tmp.0.join("empty");
+        std::fs::create_dir(&empty).unwrap();
+        let dirs = std::env::join_paths([&empty, &dir]).unwrap();
+        // `openssl rehash` links a hash name to each file: read once.
+        #[cfg(unix)]
+        std::os::unix::fs::symlink("test-ca.pem", dir.join("0a1b2c3d.0")).unwrap();
+        let bundle = format!("# the test CA\n{pem}");
+        for env in [
+            MemoryEnv::new()
+                .with_var("SSL_CERT_FILE", "/corp/roots.pem")
+                .with_file("/corp/roots.pem", bundle.clone()),
+            MemoryEnv::new().with_var("SSL_CERT_DIR", dirs),
+            // The platform's bundle, when neither variable is set.
+            #[cfg(not(any(windows, target_os = "macos")))]
+            MemoryEnv::new().with_file("/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", bundle),
+        ] {
+            let roots = load_roots(&env);
+            assert_eq!(roots.len(), 1 + bundled(), "{env:?}");
+            let config = config_with_roots(&Arc::new(roots), None).unwrap();
+            assert_eq!(send(port, config).await, Ok(200), "{env:?}");
+        }
+    }
+
+    /// Without any root certificate the configuration is built (plain-HTTP endpoints need
+    /// none), and a TLS handshake fails with a typed error that names the remedies.
+    #[tokio::test]
+    async fn no_root_certificate_is_an_error_naming_the_remedies() {
+        let missing = std::env::temp_dir().join("stsgen-tls-no-such-file.pem");
+        let env = MemoryEnv::new().with_var("SSL_CERT_FILE", missing.as_os_str());
+        assert_eq!(load_roots(&env).len(), bundled());
+        let (_, server, _) = server_config(&[&rustls::version::TLS13]);
+        let port = serve(server);
+        let config = config_with_roots(&Arc::new(rustls::RootCertStore::empty()), None).unwrap();
+        let e = send(port, config.clone()).await.unwrap_err();
+        assert_no_roots(&e);
+        #[cfg(feature = "blocking")]
+        {
+            let e = tokio::task::spawn_blocking(move || send_blocking(port, config));
+            assert_no_roots(&e.await.unwrap().unwrap_err());
+        }
+    }
+
+    fn assert_no_roots(e: &TransportError) {
+        assert_eq!(
+            e.kind(),
+            &TransportErrorKind::NoRootCertificates {
+                host: "localhost".to_owned()
+            },
+            "{e}"
+        );
+        let text = e.to_string();
+        for remedy in [
+            "`ca-certificates`",
+            "SSL_CERT_FILE",
+            "AWS_CA_BUNDLE",
+            "the feature `bundled-roots`",
+        ] {
+            assert!(text.contains(remedy), "{remedy}: {text}");
+        }
+        assert!(!e.is_transient(), "another attempt would fail the same way");
     }
 }

@@ -54,6 +54,13 @@ pub enum TransportErrorKind {
         /// The server's host.
         host: String,
     },
+    /// There is no root certificate to verify the server's certificate with: the system's
+    /// trust store is empty or missing and no CA bundle is configured (the message names the
+    /// remedies).
+    NoRootCertificates {
+        /// The server's host.
+        host: String,
+    },
 }
 
 /// A transport failure.
@@ -114,6 +121,9 @@ impl fmt::Display for TransportError {
             }
             TransportErrorKind::TlsVersionUnsupported { host } => {
                 write!(f, "`{host}` speaks no TLS version this program offers")?
+            }
+            TransportErrorKind::NoRootCertificates { host } => {
+                write!(f, "no root certificate to verify `{host}` with")?
             }
         }
         if self.message.is_empty() {
@@ -306,6 +316,10 @@ mod tests {
             (
                 TransportErrorKind::TlsVersionUnsupported { host: "h".into() },
                 "`h` speaks no TLS version this program offers",
+            ),
+            (
+                TransportErrorKind::NoRootCertificates { host: "h".into() },
+                "no root certificate to verify `h` with",
             ),
         ];
         for (kind, text) in cases {
