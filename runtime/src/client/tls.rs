@@ -221,121 +221,33 @@ fn config_with_roots(
     Ok(Arc::new(config))
 }
 
-/// The root certificates of the system's trust store ([`load_roots`] of the process
-/// environment), loaded on first use and then shared by every client of the process.
+/// The root certificates of the system's trust store ([`load_roots`]), loaded on first use
+/// and then shared by every client of the process.
 fn system_roots() -> &'static Arc<rustls::RootCertStore> {
     static ROOTS: OnceLock<Arc<rustls::RootCertStore>> = OnceLock::new();
-    ROOTS.get_or_init(|| Arc::new(load_roots(&crate::config::ProcessEnv)))
+    ROOTS.get_or_init(|| Arc::new(load_roots()))
 }
 
-/// The root certificates of the system's trust store: the PEM file of `SSL_CERT_FILE` and the
-/// directories of `SSL_CERT_DIR` when either is set (as OpenSSL and aws-config's HTTP client
-/// do), else the platform's store ([`platform_roots`]). Certificates that cannot be used are
-/// skipped; files that cannot be read are logged as warnings. With the feature `bundled-roots`
-/// the Mozilla roots of webpki-roots are added.
-fn load_roots(env: &dyn Env) -> rustls::RootCertStore {
-    let mut certs = Vec::new();
-    let file = env.var_os("SSL_CERT_FILE").filter(|f| !f.is_empty());
-    let dirs = env.var_os("SSL_CERT_DIR").filter(|d| !d.is_empty());
-    if file.is_none() && dirs.is_none() {
-        platform_roots(env, &mut certs);
-    }
-    if let Some(file) = file {
-        if let Err(e) = read_pem(env, Path::new(&file), &mut certs) {
-            tracing::warn!("SSL_CERT_FILE `{}`: {e}", Path::new(&file).display());
-        }
-    }
-    for dir in dirs.iter().flat_map(std::env::split_paths) {
-        if let Err(e) = read_pem_dir(&dir, &mut certs) {
-            tracing::warn!("SSL_CERT_DIR `{}`: {e}", dir.display());
-        }
+/// The root certificates of the system's trust store, as aws-config's HTTP client loads them
+/// (rustls-native-certs): the PEM file of `SSL_CERT_FILE` and the directories of
+/// `SSL_CERT_DIR` when either is set, else the platform's store (on Linux and the BSDs the PEM
+/// bundle and directory OpenSSL reads, found by openssl-probe; the keychains on macOS; the
+/// system store on Windows). Certificates that cannot be used are skipped; files that cannot
+/// be read are logged as warnings. With the feature `bundled-roots` the Mozilla roots of
+/// webpki-roots are added.
+fn load_roots() -> rustls::RootCertStore {
+    let found = rustls_native_certs::load_native_certs();
+    for error in &found.errors {
+        tracing::warn!("loading the system's root certificates: {error}");
     }
     let mut roots = rustls::RootCertStore::empty();
-    let (_, unusable) = roots.add_parsable_certificates(certs);
+    let (_, unusable) = roots.add_parsable_certificates(found.certs);
     if unusable > 0 {
         tracing::debug!("{unusable} system root certificate(s) skipped: not usable trust anchors");
     }
     #[cfg(feature = "bundled-roots")]
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     roots
-}
-
-/// Where Linux distributions and the BSDs keep their trust store as one PEM bundle, the most
-/// common first (the files OpenSSL, Go and openssl-probe look for).
-#[cfg(not(any(windows, target_os = "macos")))]
-const BUNDLE_FILES: &[&str] = &[
-    "/etc/ssl/certs/ca-certificates.crt", // Debian, Ubuntu, Alpine, Arch, Gentoo
-    "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", // Fedora, RHEL, Amazon Linux
-    "/etc/pki/tls/certs/ca-bundle.crt",   // older Fedora and RHEL
-    "/etc/ssl/ca-bundle.pem",             // openSUSE, SLES
-    "/etc/pki/tls/cacert.pem",            // OpenELEC
-    "/etc/ssl/cert.pem",                  // Alpine, OpenBSD
-    "/usr/local/etc/ssl/cert.pem",        // FreeBSD
-    "/usr/local/share/certs/ca-root-nss.crt", // DragonFly, older FreeBSD
-    "/etc/openssl/certs/ca-certificates.crt", // NetBSD
-    "/etc/certs/ca-certificates.crt",     // Solaris, illumos
-];
-
-/// Where they keep it as a directory of PEM files, read when there is no bundle.
-#[cfg(not(any(windows, target_os = "macos")))]
-const BUNDLE_DIRS: &[&str] = &["/etc/ssl/certs", "/etc/pki/tls/certs", "/etc/openssl/certs"];
-
-/// The platform's root certificates: on Linux and the BSDs the first bundle of
-/// [`BUNDLE_FILES`] there is, else the first directory of [`BUNDLE_DIRS`].
-#[cfg(not(any(windows, target_os = "macos")))]
-fn platform_roots(env: &dyn Env, certs: &mut Vec<CertificateDer<'static>>) {
-    for file in BUNDLE_FILES {
-        match read_pem(env, Path::new(file), certs) {
-            Ok(()) => return,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => tracing::warn!("the system's root certificates `{file}`: {e}"),
-        }
-    }
-    for dir in BUNDLE_DIRS {
-        match read_pem_dir(Path::new(dir), certs) {
-            Ok(()) => return,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => tracing::warn!("the system's root certificates `{dir}`: {e}"),
-        }
-    }
-}
-
-/// The platform's root certificates: on macOS the keychains' and on Windows the system
-/// store's, read by rustls-native-certs (aws-config's choice).
-#[cfg(any(windows, target_os = "macos"))]
-fn platform_roots(_env: &dyn Env, certs: &mut Vec<CertificateDer<'static>>) {
-    let found = rustls_native_certs::load_native_certs();
-    for error in &found.errors {
-        tracing::warn!("the system's root certificates: {error}");
-    }
-    certs.extend(found.certs);
-}
-
-/// Adds the certificates of the PEM file at `path` (other PEM blocks and text are skipped).
-fn read_pem(
-    env: &dyn Env,
-    path: &Path,
-    certs: &mut Vec<CertificateDer<'static>>,
-) -> std::io::Result<()> {
-    let pem = env.read_file(path)?;
-    certs.extend(CertificateDer::pem_slice_iter(&pem).filter_map(Result::ok));
-    Ok(())
-}
-
-/// Adds the certificates of the files of the directory `dir`, skipping the links to another
-/// file of the same directory (the hash names `openssl rehash` makes). Directories are read
-/// from the file system itself: [`Env`] has no directory listing.
-fn read_pem_dir(dir: &Path, certs: &mut Vec<CertificateDer<'static>>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        let same_dir_link = std::fs::read_link(&path)
-            .is_ok_and(|to| to.parent().is_none_or(|p| p.as_os_str().is_empty()));
-        if !same_dir_link && path.is_file() {
-            // A file that cannot be read is skipped, as OpenSSL does.
-            let _ = read_pem(&crate::config::ProcessEnv, &path, certs);
-        }
-    }
-    Ok(())
 }
 
 /// What the transports say when there is no root certificate to verify a server with.
@@ -876,73 +788,10 @@ mod tests {
         assert_eq!(e.kind(), &TransportErrorKind::Connect, "{e}");
     }
 
-    /// A temporary directory for one test, removed when dropped.
-    struct TempDir(std::path::PathBuf);
-
-    impl TempDir {
-        fn new(name: &str) -> Self {
-            let dir =
-                std::env::temp_dir().join(format!("stsgen-tls-{}-{name}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&dir);
-            std::fs::create_dir_all(&dir).unwrap();
-            TempDir(dir)
-        }
-    }
-
-    impl Drop for TempDir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-
-    /// The number of roots [`load_roots`] adds besides the system's.
-    fn bundled() -> usize {
-        #[cfg(feature = "bundled-roots")]
-        return webpki_roots::TLS_SERVER_ROOTS.len();
-        #[cfg(not(feature = "bundled-roots"))]
-        0
-    }
-
-    /// A root certificate of the file `SSL_CERT_FILE` names, or of a directory of
-    /// `SSL_CERT_DIR`, lets the server's certificate verify.
-    #[tokio::test]
-    async fn roots_of_ssl_cert_file_and_ssl_cert_dir_verify_a_server() {
-        let (_, server, pem) = server_config(&[&rustls::version::TLS13]);
-        let port = serve(server);
-        let tmp = TempDir::new("roots");
-        let dir = tmp.0.join("certs");
-        std::fs::create_dir(&dir).unwrap();
-        std::fs::write(dir.join("test-ca.pem"), &pem).unwrap();
-        let empty = tmp.0.join("empty");
-        std::fs::create_dir(&empty).unwrap();
-        let dirs = std::env::join_paths([&empty, &dir]).unwrap();
-        // `openssl rehash` links a hash name to each file: read once.
-        #[cfg(unix)]
-        std::os::unix::fs::symlink("test-ca.pem", dir.join("0a1b2c3d.0")).unwrap();
-        let bundle = format!("# the test CA\n{pem}");
-        for env in [
-            MemoryEnv::new()
-                .with_var("SSL_CERT_FILE", "/corp/roots.pem")
-                .with_file("/corp/roots.pem", bundle.clone()),
-            MemoryEnv::new().with_var("SSL_CERT_DIR", dirs),
-            // The platform's bundle, when neither variable is set.
-            #[cfg(not(any(windows, target_os = "macos")))]
-            MemoryEnv::new().with_file("/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", bundle),
-        ] {
-            let roots = load_roots(&env);
-            assert_eq!(roots.len(), 1 + bundled(), "{env:?}");
-            let config = config_with_roots(&Arc::new(roots), None).unwrap();
-            assert_eq!(send(port, config).await, Ok(200), "{env:?}");
-        }
-    }
-
     /// Without any root certificate the configuration is built (plain-HTTP endpoints need
     /// none), and a TLS handshake fails with a typed error that names the remedies.
     #[tokio::test]
     async fn no_root_certificate_is_an_error_naming_the_remedies() {
-        let missing = std::env::temp_dir().join("stsgen-tls-no-such-file.pem");
-        let env = MemoryEnv::new().with_var("SSL_CERT_FILE", missing.as_os_str());
-        assert_eq!(load_roots(&env).len(), bundled());
         let (_, server, _) = server_config(&[&rustls::version::TLS13]);
         let port = serve(server);
         let config = config_with_roots(&Arc::new(rustls::RootCertStore::empty()), None).unwrap();
