@@ -84,7 +84,7 @@ impl Write for Conn {
 }
 
 /// The default blocking transport: the crate's HTTP/1.1 codec over `std::net` and rustls
-/// (ring, Mozilla roots and an optional CA bundle), directly or through an HTTP proxy, with a
+/// (ring, the system's roots and an optional CA bundle), directly or through an HTTP proxy, with a
 /// bounded pool of keep-alive connections per endpoint.
 pub struct StdClient {
     /// Built on the first TLS connection.
@@ -141,7 +141,7 @@ impl StdClient {
         }
     }
 
-    /// Trusts the certificate authorities of `ca_bundle` besides the Mozilla roots (replacing
+    /// Trusts the certificate authorities of `ca_bundle` besides the system's roots (replacing
     /// a configuration given to [`with_tls_config`](Self::with_tls_config)); `None` changes
     /// nothing.
     pub fn with_ca_bundle(mut self, ca_bundle: Option<CaBundle>) -> Self {

@@ -82,7 +82,7 @@ impl Conn {
     }
 }
 
-/// The default transport: HTTP/1.1 over TLS (rustls with ring, Mozilla roots and an optional
+/// The default transport: HTTP/1.1 over TLS (rustls with ring, the system's roots and an optional
 /// CA bundle) or plain HTTP for `http://` endpoints, directly or through an HTTP proxy, with
 /// a bounded pool of keep-alive connections per endpoint.
 #[derive(Clone)]
@@ -112,7 +112,7 @@ impl HttpsClient {
         Self::with_ca_bundle(connect_timeout, None)
     }
 
-    /// A client that trusts the certificate authorities of `ca_bundle` besides the Mozilla roots.
+    /// A client that trusts the certificate authorities of `ca_bundle` besides the system's roots.
     ///
     /// # Errors
     /// When the TLS configuration cannot be built.
