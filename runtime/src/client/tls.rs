@@ -3,8 +3,9 @@
 //! aws-config does, honouring `SSL_CERT_FILE` and `SSL_CERT_DIR`; with the feature
 //! `bundled-roots` also the Mozilla roots of webpki-roots) and, when configured, a custom CA
 //! bundle (`AWS_CA_BUNDLE`, the profile's `ca_bundle`, or [`CaBundle`] set in code) trusted in
-//! addition to them. A failed handshake becomes a [`TransportError`] ([`handshake_error`]); with
-//! no root certificate at all it is [`TransportErrorKind::NoRootCertificates`].
+//! addition to them. A server that speaks no TLS version offered is
+//! [`TransportErrorKind::TlsVersionUnsupported`]; no root certificate at all is
+//! [`TransportErrorKind::NoRootCertificates`].
 
 use std::fmt;
 use std::path::Path;
