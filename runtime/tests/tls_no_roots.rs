@@ -1,18 +1,32 @@
 //! Without any root certificate (`SSL_CERT_FILE` names a missing file, no CA bundle, no
-//! `bundled-roots`) a client is still built, and its first TLS handshake fails with a typed
-//! error naming the remedies. With `bundled-roots` the Mozilla roots are there instead.
+//! `bundled-roots`) a client of either transport is still built, and its first TLS handshake
+//! fails with a typed error naming the remedies. With `bundled-roots` the Mozilla roots are
+//! there instead.
 
-use stsgen_runtime::error::TransportErrorKind;
+use stsgen_runtime::client::{rustls, HttpsClient};
+use stsgen_runtime::error::{TransportError, TransportErrorKind};
 
-mod tls_roots;
+mod tls_server;
 
 #[tokio::test]
 async fn without_root_certificates_a_handshake_names_the_remedies() {
-    let (_, server) = tls_roots::pki();
+    let (_, server) = tls_server::pki(rustls::DEFAULT_VERSIONS);
     let missing = std::env::temp_dir().join(format!("stsgen-no-roots-{}.pem", std::process::id()));
-    tls_roots::use_cert_file(&missing);
-    let port = tls_roots::serve(server);
-    let e = tls_roots::send(port).await.unwrap_err();
+    tls_server::use_cert_file(&missing);
+    let port = tls_server::serve(server);
+    let client = HttpsClient::new(tls_server::TIMEOUT).unwrap();
+    check(&tls_server::send(&client, port).await.unwrap_err());
+    #[cfg(feature = "blocking")]
+    {
+        let e = tokio::task::spawn_blocking(move || {
+            let client = stsgen_runtime::client::blocking::StdClient::new(tls_server::TIMEOUT);
+            tls_server::send_blocking(&client, port)
+        });
+        check(&e.await.unwrap().unwrap_err());
+    }
+}
+
+fn check(e: &TransportError) {
     #[cfg(not(feature = "bundled-roots"))]
     {
         assert_eq!(

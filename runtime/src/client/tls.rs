@@ -446,7 +446,6 @@ pub(crate) fn server_name(
 mod tests {
     use super::*;
     use crate::config::MemoryEnv;
-    use std::time::Duration;
 
     fn ca_pem() -> String {
         let key = rcgen::KeyPair::generate().unwrap();
@@ -493,60 +492,81 @@ mod tests {
             .is_err());
     }
 
-    /// A whole handshake in memory against a server of rustls's full ring provider: it
-    /// settles on what the client offers.
-    #[test]
-    fn hand_shakes_with_a_server_of_all_algorithms() {
-        use std::sync::Arc;
+    /// A certificate authority (as a bundle) and the configuration of a TLS server for
+    /// `localhost` with a certificate it issued, of rustls's full ring provider, speaking only
+    /// `versions`.
+    fn server_config(
+        versions: &[&'static rustls::SupportedProtocolVersion],
+    ) -> (CaBundle, Arc<rustls::ServerConfig>) {
+        let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        let ca =
+            rcgen::CertifiedIssuer::self_signed(ca_params, rcgen::KeyPair::generate().unwrap())
+                .unwrap();
         let key = rcgen::KeyPair::generate().unwrap();
         let cert = rcgen::CertificateParams::new(vec!["localhost".to_owned()])
             .unwrap()
-            .self_signed(&key)
+            .signed_by(&key, &ca)
             .unwrap();
-        let der = cert.der().clone();
-        let mut roots = rustls::RootCertStore::empty();
-        roots.add(der.clone()).unwrap();
-        let client_config =
-            rustls::ClientConfig::builder_with_provider(Arc::new(crypto_provider()))
-                .with_protocol_versions(PROTOCOL_VERSIONS)
-                .unwrap()
-                .with_root_certificates(roots)
-                .with_no_client_auth();
-        let server_config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        let config = rustls::ServerConfig::builder_with_provider(Arc::new(
             rustls::crypto::ring::default_provider(),
         ))
-        .with_safe_default_protocol_versions()
+        .with_protocol_versions(versions)
         .unwrap()
         .with_no_client_auth()
         .with_single_cert(
-            vec![der],
+            vec![cert.der().clone()],
             rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()),
         )
         .unwrap();
-        let mut client = rustls::ClientConnection::new(
-            Arc::new(client_config),
-            server_name("localhost").unwrap(),
-        )
-        .unwrap();
-        let mut server = rustls::ServerConnection::new(Arc::new(server_config)).unwrap();
+        let ca = CaBundle::from_pem(ca.pem().as_bytes(), "test CA").unwrap();
+        (ca, Arc::new(config))
+    }
+
+    /// The configuration of the transports trusting `ca` only (no system roots).
+    fn trusting(ca: Option<&CaBundle>) -> Arc<rustls::ClientConfig> {
+        config_with_roots(&Arc::new(rustls::RootCertStore::empty()), ca).unwrap()
+    }
+
+    /// A whole handshake in memory with the server `localhost`: the client's connection, or
+    /// the client's error as the transports report it.
+    fn hand_shake(
+        client: Arc<rustls::ClientConfig>,
+        server: Arc<rustls::ServerConfig>,
+    ) -> Result<rustls::ClientConnection, TransportError> {
+        let mut client =
+            rustls::ClientConnection::new(client, server_name("localhost").unwrap()).unwrap();
+        let mut server = rustls::ServerConnection::new(server).unwrap();
+        let fail = |e: rustls::Error| {
+            let io = std::io::Error::new(std::io::ErrorKind::InvalidData, e);
+            handshake_error("localhost", &io)
+        };
         for _ in 0..10 {
             let mut buf = Vec::new();
             while client.wants_write() {
                 client.write_tls(&mut buf).unwrap();
             }
             server.read_tls(&mut buf.as_slice()).unwrap();
-            server.process_new_packets().unwrap();
+            // A server that refuses the client still writes its alert.
+            let _ = server.process_new_packets();
             let mut buf = Vec::new();
             while server.wants_write() {
                 server.write_tls(&mut buf).unwrap();
             }
             client.read_tls(&mut buf.as_slice()).unwrap();
-            client.process_new_packets().unwrap();
+            client.process_new_packets().map_err(fail)?;
             if !client.is_handshaking() && !server.is_handshaking() {
-                break;
+                return Ok(client);
             }
         }
-        assert!(!client.is_handshaking(), "the handshake did not finish");
+        panic!("the handshake did not finish");
+    }
+
+    /// Against a server of rustls's full ring provider the client settles on what it offers.
+    #[test]
+    fn hand_shakes_with_a_server_of_all_algorithms() {
+        let (ca, server) = server_config(rustls::DEFAULT_VERSIONS);
+        let client = hand_shake(trusting(Some(&ca)), server).unwrap();
         let suite = client.negotiated_cipher_suite().unwrap().suite();
         assert_eq!(suite, rustls::CipherSuite::TLS13_AES_256_GCM_SHA384);
         #[cfg(not(feature = "tls-all-algorithms"))]
@@ -554,6 +574,70 @@ mod tests {
             client.negotiated_key_exchange_group().unwrap().name(),
             rustls::NamedGroup::secp256r1
         );
+    }
+
+    /// Without `tls12` the transports offer TLS 1.3 only, even though rustls's own `tls12`
+    /// feature is on in this build (the dev-dependency turns it on for the test servers): a
+    /// server of TLS 1.2 only is a typed error naming the host and the feature. (With
+    /// `tls-all-algorithms`, whose provider has TLS 1.2 suites, this fails unless the
+    /// protocol versions are pinned.) Both transports over 127.0.0.1: `tests/tls_versions.rs`.
+    #[cfg(not(feature = "tls12"))]
+    #[test]
+    fn a_server_of_tls_1_2_only_is_an_error_naming_the_feature() {
+        let (ca, server) = server_config(&[&rustls::version::TLS12]);
+        let e = hand_shake(trusting(Some(&ca)), server).unwrap_err();
+        assert_eq!(
+            e.kind(),
+            &TransportErrorKind::TlsVersionUnsupported {
+                host: "localhost".to_owned()
+            },
+            "{e}"
+        );
+        let text = e.to_string();
+        assert!(
+            text.starts_with("`localhost` speaks no TLS version this program offers: ")
+                && text.contains("TLS 1.3 only")
+                && text.contains("the feature `tls12` of stsgen-runtime"),
+            "{text}"
+        );
+        assert!(!e.is_transient(), "another attempt would fail the same way");
+    }
+
+    /// With `tls12` the same server hand-shakes, in TLS 1.2.
+    #[cfg(feature = "tls12")]
+    #[test]
+    fn with_the_feature_a_server_of_tls_1_2_only_hand_shakes() {
+        let (ca, server) = server_config(&[&rustls::version::TLS12]);
+        let client = hand_shake(trusting(Some(&ca)), server).unwrap();
+        assert_eq!(
+            client.protocol_version(),
+            Some(rustls::ProtocolVersion::TLSv1_2)
+        );
+    }
+
+    /// Without any root certificate the configuration is built (plain-HTTP endpoints need
+    /// none), and a handshake fails with a typed error that names the remedies.
+    #[test]
+    fn no_root_certificate_is_an_error_naming_the_remedies() {
+        let (_, server) = server_config(rustls::DEFAULT_VERSIONS);
+        let e = hand_shake(trusting(None), server).unwrap_err();
+        assert_eq!(
+            e.kind(),
+            &TransportErrorKind::NoRootCertificates {
+                host: "localhost".to_owned()
+            },
+            "{e}"
+        );
+        let text = e.to_string();
+        for remedy in [
+            "`ca-certificates`",
+            "SSL_CERT_FILE",
+            "AWS_CA_BUNDLE",
+            "the feature `bundled-roots`",
+        ] {
+            assert!(text.contains(remedy), "{remedy}: {text}");
+        }
+        assert!(!e.is_transient(), "another attempt would fail the same way");
     }
 
     #[test]
@@ -605,163 +689,6 @@ mod tests {
         }
     }
 
-    /// A certificate authority (as a bundle) and the configuration of a TLS server for
-    /// `localhost` with a certificate it issued, speaking only `versions`, and the authority's
-    /// certificate as PEM.
-    fn server_config(
-        versions: &[&'static rustls::SupportedProtocolVersion],
-    ) -> (CaBundle, Arc<rustls::ServerConfig>, String) {
-        let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
-        ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-        let ca =
-            rcgen::CertifiedIssuer::self_signed(ca_params, rcgen::KeyPair::generate().unwrap())
-                .unwrap();
-        let key = rcgen::KeyPair::generate().unwrap();
-        let cert = rcgen::CertificateParams::new(vec!["localhost".to_owned()])
-            .unwrap()
-            .signed_by(&key, &ca)
-            .unwrap();
-        let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-            rustls::crypto::ring::default_provider(),
-        ))
-        .with_protocol_versions(versions)
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(
-            vec![cert.der().clone()],
-            rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()),
-        )
-        .unwrap();
-        let pem = ca.pem();
-        let ca = CaBundle::from_pem(pem.as_bytes(), "test CA").unwrap();
-        (ca, Arc::new(config), pem)
-    }
-
-    /// Serves HTTPS with `config` on 127.0.0.1: every connection gets a `200` with the body
-    /// `ok` to its first request. Returns the port.
-    fn serve(config: Arc<rustls::ServerConfig>) -> u16 {
-        use std::io::{Read, Write};
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        std::thread::spawn(move || {
-            for tcp in listener.incoming() {
-                let Ok(tcp) = tcp else { return };
-                let config = config.clone();
-                std::thread::spawn(move || {
-                    let Ok(conn) = rustls::ServerConnection::new(config) else {
-                        return;
-                    };
-                    let mut stream = rustls::StreamOwned::new(conn, tcp);
-                    let (mut request, mut buf) = (Vec::new(), [0u8; 1024]);
-                    while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-                        match stream.read(&mut buf) {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => request.extend_from_slice(&buf[..n]),
-                        }
-                    }
-                    let _ = stream.write_all(
-                        b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok",
-                    );
-                    stream.conn.send_close_notify();
-                    let _ = stream.flush();
-                });
-            }
-        });
-        port
-    }
-
-    /// The transports' configuration trusting `ca` only (no system roots).
-    fn trusting(ca: &CaBundle) -> Arc<rustls::ClientConfig> {
-        let no_roots = Arc::new(rustls::RootCertStore::empty());
-        config_with_roots(&no_roots, Some(ca)).unwrap()
-    }
-
-    fn request(port: u16) -> http::Request<Vec<u8>> {
-        http::Request::post(format!("https://localhost:{port}/"))
-            .body(Vec::new())
-            .unwrap()
-    }
-
-    /// One request to `https://localhost:{port}/` with the async transport and `config`.
-    async fn send(port: u16, config: Arc<rustls::ClientConfig>) -> Result<u16, TransportError> {
-        use crate::client::transport::{HttpClient, HttpsClient};
-        let client = HttpsClient::with_tls_config(Some(Duration::from_secs(5)), config);
-        Ok(client.send(request(port), 1024).await?.status)
-    }
-
-    /// The same with the blocking transport.
-    #[cfg(feature = "blocking")]
-    fn send_blocking(port: u16, config: Arc<rustls::ClientConfig>) -> Result<u16, TransportError> {
-        use crate::client::blocking::BlockingHttpClient;
-        let client = crate::client::blocking::StdClient::with_tls_config(
-            Some(Duration::from_secs(5)),
-            config,
-        );
-        let timeout = Some(Duration::from_secs(5));
-        Ok(client.send(request(port), 1024, timeout)?.status)
-    }
-
-    /// Without `tls12` the transports offer TLS 1.3 only, even though rustls's own `tls12`
-    /// feature is on in this build (the dev-dependency turns it on for the test server): a
-    /// server of TLS 1.2 only is a typed error naming the host and the feature. (With
-    /// `tls-all-algorithms`, whose provider has TLS 1.2 suites, this fails unless the protocol
-    /// versions are pinned.)
-    #[cfg(not(feature = "tls12"))]
-    #[tokio::test]
-    async fn a_server_of_tls_1_2_only_is_an_error_naming_the_feature() {
-        let (ca, server, _) = server_config(&[&rustls::version::TLS12]);
-        let port = serve(server);
-        let e = send(port, trusting(&ca)).await.unwrap_err();
-        assert_tls12_missing(&e);
-        // The same server speaks TLS 1.3 when configured to: the certificate is fine.
-        let (ca, server, _) = server_config(&[&rustls::version::TLS13]);
-        let port = serve(server);
-        assert_eq!(send(port, trusting(&ca)).await, Ok(200));
-    }
-
-    #[cfg(all(not(feature = "tls12"), feature = "blocking"))]
-    #[test]
-    fn a_server_of_tls_1_2_only_is_an_error_naming_the_feature_blocking() {
-        let (ca, server, _) = server_config(&[&rustls::version::TLS12]);
-        let port = serve(server);
-        let e = send_blocking(port, trusting(&ca)).unwrap_err();
-        assert_tls12_missing(&e);
-    }
-
-    #[cfg(not(feature = "tls12"))]
-    fn assert_tls12_missing(e: &TransportError) {
-        assert_eq!(
-            e.kind(),
-            &TransportErrorKind::TlsVersionUnsupported {
-                host: "localhost".to_owned()
-            },
-            "{e}"
-        );
-        let text = e.to_string();
-        assert!(
-            text.starts_with("`localhost` speaks no TLS version this program offers: ")
-                && text.contains("TLS 1.3 only")
-                && text.contains("the feature `tls12` of stsgen-runtime"),
-            "{text}"
-        );
-        assert!(!e.is_transient(), "another attempt would fail the same way");
-    }
-
-    /// With `tls12` the transports offer TLS 1.2 as well, so the same server answers.
-    #[cfg(feature = "tls12")]
-    #[tokio::test]
-    async fn with_the_feature_a_server_of_tls_1_2_only_answers() {
-        let (ca, server, _) = server_config(&[&rustls::version::TLS12]);
-        let port = serve(server);
-        assert_eq!(send(port, trusting(&ca)).await, Ok(200));
-        #[cfg(feature = "blocking")]
-        {
-            let config = trusting(&ca);
-            let answer = tokio::task::spawn_blocking(move || send_blocking(port, config));
-            assert_eq!(answer.await.unwrap(), Ok(200));
-        }
-    }
-
     #[test]
     fn handshake_errors_name_the_host() {
         use rustls::{Error, PeerIncompatible};
@@ -787,41 +714,5 @@ mod tests {
         );
         let e = handshake_error("sts.example", &std::io::ErrorKind::ConnectionReset.into());
         assert_eq!(e.kind(), &TransportErrorKind::Connect, "{e}");
-    }
-
-    /// Without any root certificate the configuration is built (plain-HTTP endpoints need
-    /// none), and a TLS handshake fails with a typed error that names the remedies.
-    #[tokio::test]
-    async fn no_root_certificate_is_an_error_naming_the_remedies() {
-        let (_, server, _) = server_config(&[&rustls::version::TLS13]);
-        let port = serve(server);
-        let config = config_with_roots(&Arc::new(rustls::RootCertStore::empty()), None).unwrap();
-        let e = send(port, config.clone()).await.unwrap_err();
-        assert_no_roots(&e);
-        #[cfg(feature = "blocking")]
-        {
-            let e = tokio::task::spawn_blocking(move || send_blocking(port, config));
-            assert_no_roots(&e.await.unwrap().unwrap_err());
-        }
-    }
-
-    fn assert_no_roots(e: &TransportError) {
-        assert_eq!(
-            e.kind(),
-            &TransportErrorKind::NoRootCertificates {
-                host: "localhost".to_owned()
-            },
-            "{e}"
-        );
-        let text = e.to_string();
-        for remedy in [
-            "`ca-certificates`",
-            "SSL_CERT_FILE",
-            "AWS_CA_BUNDLE",
-            "the feature `bundled-roots`",
-        ] {
-            assert!(text.contains(remedy), "{remedy}: {text}");
-        }
-        assert!(!e.is_transient(), "another attempt would fail the same way");
     }
 }

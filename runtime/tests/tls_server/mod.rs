@@ -1,6 +1,7 @@
-//! A TLS server on 127.0.0.1 for the root-certificate tests. Each test binary that uses it
-//! sets `SSL_CERT_FILE` for its whole process before the first client loads the system's
-//! roots (once per process), so each holds one test.
+//! A TLS server on 127.0.0.1 for the TLS tests of both transports. A test binary that sets
+//! `SSL_CERT_FILE` does so for its whole process, before the first client loads the system's
+//! roots (once per process), and holds that one test.
+#![allow(dead_code)] // each test binary uses some of these
 
 use std::io::{Read, Write};
 use std::sync::Arc;
@@ -9,9 +10,13 @@ use std::time::Duration;
 use stsgen_runtime::client::{rustls, HttpClient, HttpsClient};
 use stsgen_runtime::error::TransportError;
 
+pub const TIMEOUT: Option<Duration> = Some(Duration::from_secs(5));
+
 /// A certificate authority's certificate as PEM and a TLS server configuration for
-/// `localhost` with a certificate it issued.
-pub fn pki() -> (String, Arc<rustls::ServerConfig>) {
+/// `localhost` with a certificate it issued, speaking only `versions`.
+pub fn pki(
+    versions: &[&'static rustls::SupportedProtocolVersion],
+) -> (String, Arc<rustls::ServerConfig>) {
     let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
     ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
     let ca = rcgen::CertifiedIssuer::self_signed(ca_params, rcgen::KeyPair::generate().unwrap())
@@ -24,7 +29,7 @@ pub fn pki() -> (String, Arc<rustls::ServerConfig>) {
     let config = rustls::ServerConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
     ))
-    .with_safe_default_protocol_versions()
+    .with_protocol_versions(versions)
     .unwrap()
     .with_no_client_auth()
     .with_single_cert(
@@ -74,11 +79,23 @@ pub fn use_cert_file(file: &std::path::Path) {
     std::env::remove_var("SSL_CERT_DIR");
 }
 
-/// One request to `https://localhost:{port}/` with a default client (the system's roots).
-pub async fn send(port: u16) -> Result<u16, TransportError> {
-    let client = HttpsClient::new(Some(Duration::from_secs(5)))?;
-    let request = http::Request::post(format!("https://localhost:{port}/"))
+pub fn request(port: u16) -> http::Request<Vec<u8>> {
+    http::Request::post(format!("https://localhost:{port}/"))
         .body(Vec::new())
-        .unwrap();
-    Ok(client.send(request, 1024).await?.status)
+        .unwrap()
+}
+
+/// One request to `https://localhost:{port}/` with `client`: the response's status.
+pub async fn send(client: &HttpsClient, port: u16) -> Result<u16, TransportError> {
+    Ok(client.send(request(port), 1024).await?.status)
+}
+
+/// The same with the blocking transport (run it outside the async runtime).
+#[cfg(feature = "blocking")]
+pub fn send_blocking(
+    client: &stsgen_runtime::client::blocking::StdClient,
+    port: u16,
+) -> Result<u16, TransportError> {
+    use stsgen_runtime::client::blocking::BlockingHttpClient;
+    Ok(client.send(request(port), 1024, TIMEOUT)?.status)
 }
