@@ -166,6 +166,16 @@ pub(crate) fn handshake_error(host: &str, e: &std::io::Error) -> TransportError 
             },
             NO_ROOTS_HELP,
         ),
+        // What an older server that does not know TLS 1.3 answers when it finds none of its
+        // cipher suites offered; other mismatches end the same way, so only a hint.
+        #[cfg(not(feature = "tls12"))]
+        Some(Error::AlertReceived(AlertDescription::HandshakeFailure)) => TransportError::new(
+            TransportErrorKind::Connect,
+            format!(
+                "TLS handshake with `{host}`: {e} (a server that speaks only TLS 1.2 answers \
+                 so; this build speaks TLS 1.3 only, and the feature `tls12` adds TLS 1.2)"
+            ),
+        ),
         _ => TransportError::new(
             TransportErrorKind::Connect,
             format!("TLS handshake with `{host}`: {e}"),
@@ -714,5 +724,17 @@ mod tests {
         );
         let e = handshake_error("sts.example", &std::io::ErrorKind::ConnectionReset.into());
         assert_eq!(e.kind(), &TransportErrorKind::Connect, "{e}");
+        let e = handshake_error(
+            "sts.example",
+            &io(Error::AlertReceived(
+                rustls::AlertDescription::HandshakeFailure,
+            )),
+        );
+        assert_eq!(e.kind(), &TransportErrorKind::Connect, "{e}");
+        assert_eq!(
+            e.to_string().contains("the feature `tls12` adds TLS 1.2"),
+            cfg!(not(feature = "tls12")),
+            "{e}"
+        );
     }
 }
