@@ -17,7 +17,7 @@ use crate::client::pool::{Pool, PoolConfig};
 use crate::client::proxy::{
     absolute_form, check_proxied_status, connect_request, ConnectReader, ProxyConfig, ProxyUrl,
 };
-use crate::client::tls::{server_name, tls_config, CaBundle};
+use crate::client::tls::{handshake_error, server_name, tls_config, CaBundle};
 use crate::credentials::CredentialsError;
 use crate::error::{SdkError, TimeoutKind, TransportError, TransportErrorKind};
 use crate::future::block_on;
@@ -84,7 +84,7 @@ impl Write for Conn {
 }
 
 /// The default blocking transport: the crate's HTTP/1.1 codec over `std::net` and rustls
-/// (ring, Mozilla roots and an optional CA bundle), directly or through an HTTP proxy, with a
+/// (ring, the system's roots and an optional CA bundle), directly or through an HTTP proxy, with a
 /// bounded pool of keep-alive connections per endpoint.
 pub struct StdClient {
     /// Built on the first TLS connection.
@@ -141,7 +141,7 @@ impl StdClient {
         }
     }
 
-    /// Trusts the certificate authorities of `ca_bundle` besides the Mozilla roots (replacing
+    /// Trusts the certificate authorities of `ca_bundle` besides the system's roots (replacing
     /// a configuration given to [`with_tls_config`](Self::with_tls_config)); `None` changes
     /// nothing.
     pub fn with_ca_bundle(mut self, ca_bundle: Option<CaBundle>) -> Self {
@@ -322,10 +322,7 @@ impl StdClient {
                         format!("TLS handshake with `{}` timed out", target.host),
                     )
                 } else {
-                    TransportError::new(
-                        TransportErrorKind::Connect,
-                        format!("TLS handshake with `{}`: {e}", target.host),
-                    )
+                    handshake_error(&target.host, &e)
                 });
             }
         }

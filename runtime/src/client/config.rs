@@ -80,7 +80,7 @@ pub struct ClientConfig {
     pub clock: ServiceClock,
     /// HTTP proxies of the default transports (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`).
     pub proxy: ProxyConfig,
-    /// Certificate authorities the default transports trust besides the Mozilla roots
+    /// Certificate authorities the default transports trust besides the system's roots
     /// (`AWS_CA_BUNDLE`, else the profile's `ca_bundle`).
     pub ca_bundle: Option<CaBundle>,
     /// Connection limits of the default transports (64 open connections per endpoint).

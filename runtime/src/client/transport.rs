@@ -17,7 +17,7 @@ use crate::client::pool::{Pool, PoolConfig};
 use crate::client::proxy::{
     absolute_form, check_proxied_status, connect_request, ConnectReader, ProxyConfig, ProxyUrl,
 };
-use crate::client::tls::{server_name, tls_config, CaBundle};
+use crate::client::tls::{handshake_error, server_name, tls_config, CaBundle};
 use crate::error::{TimeoutKind, TransportError, TransportErrorKind};
 use crate::future::BoxFuture;
 
@@ -82,7 +82,7 @@ impl Conn {
     }
 }
 
-/// The default transport: HTTP/1.1 over TLS (rustls with ring, Mozilla roots and an optional
+/// The default transport: HTTP/1.1 over TLS (rustls with ring, the system's roots and an optional
 /// CA bundle) or plain HTTP for `http://` endpoints, directly or through an HTTP proxy, with
 /// a bounded pool of keep-alive connections per endpoint.
 #[derive(Clone)]
@@ -112,7 +112,7 @@ impl HttpsClient {
         Self::with_ca_bundle(connect_timeout, None)
     }
 
-    /// A client that trusts the certificate authorities of `ca_bundle` besides the Mozilla roots.
+    /// A client that trusts the certificate authorities of `ca_bundle` besides the system's roots.
     ///
     /// # Errors
     /// When the TLS configuration cannot be built.
@@ -176,12 +176,8 @@ impl HttpsClient {
                 None => tcp,
             };
             let name = server_name(&target.host)?;
-            let tls = self.tls.connect(name, tcp).await.map_err(|e| {
-                TransportError::new(
-                    TransportErrorKind::Connect,
-                    format!("TLS handshake with `{}`: {e}", target.host),
-                )
-            })?;
+            let tls = self.tls.connect(name, tcp).await;
+            let tls = tls.map_err(|e| handshake_error(&target.host, &e))?;
             Ok(Conn::Tls(Box::new(tls)))
         };
         match self.connect_timeout {

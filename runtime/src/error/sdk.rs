@@ -48,6 +48,19 @@ pub enum TransportErrorKind {
         /// The proxy's status code.
         status: u16,
     },
+    /// The server speaks no TLS version this program offers: without the runtime's feature
+    /// `tls12`, a server that speaks only TLS 1.2 (the message names the feature).
+    TlsVersionUnsupported {
+        /// The server's host.
+        host: String,
+    },
+    /// There is no root certificate to verify the server's certificate with: the system's
+    /// trust store is empty or missing and no CA bundle is configured (the message names the
+    /// remedies).
+    NoRootCertificates {
+        /// The server's host.
+        host: String,
+    },
 }
 
 /// A transport failure.
@@ -105,6 +118,12 @@ impl fmt::Display for TransportError {
             }
             TransportErrorKind::ProxyRejected { status } => {
                 write!(f, "the proxy refused the connection (HTTP {status})")?
+            }
+            TransportErrorKind::TlsVersionUnsupported { host } => {
+                write!(f, "`{host}` speaks no TLS version this program offers")?
+            }
+            TransportErrorKind::NoRootCertificates { host } => {
+                write!(f, "no root certificate to verify `{host}` with")?
             }
         }
         if self.message.is_empty() {
@@ -293,6 +312,14 @@ mod tests {
             (
                 TransportErrorKind::ProxyRejected { status: 407 },
                 "the proxy refused the connection (HTTP 407)",
+            ),
+            (
+                TransportErrorKind::TlsVersionUnsupported { host: "h".into() },
+                "`h` speaks no TLS version this program offers",
+            ),
+            (
+                TransportErrorKind::NoRootCertificates { host: "h".into() },
+                "no root certificate to verify `h` with",
             ),
         ];
         for (kind, text) in cases {
