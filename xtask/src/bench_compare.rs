@@ -7,15 +7,15 @@
 //!   `target/bench-compare/` (each with its own `[workspace]`, so outside this workspace):
 //!   `ours` (`stsgen-config` + `sts` by path + `tokio`: `stsgen_config::load_from_env()`, the
 //!   whole default credentials chain, as `theirs` has it), `ours-env` (`sts` + `tokio` only,
-//!   environment credentials: `sts::Client::from_env_vars()`) and `theirs` (newest `aws-config` +
-//!   `aws-sdk-sts` + `tokio`), and `ours-full`, `ours` with every opt-in feature of
-//!   `stsgen-config` that adds credential sources or transport abilities ([`FULL_FEATURES`]:
-//!   IAM Identity Center, console sign-in, ...), as the `sts` command builds it. The ratios and
-//!   the targets are those of `ours` against `theirs`; `ours-env` and `ours-full` are further
-//!   columns. For each it fetches the dependencies (not timed), then times a clean debug and
-//!   a clean release `cargo build -j2` (a fresh target directory per project per profile),
-//!   counts the crates compiled (the distinct `Compiling` lines of the debug build), strips
-//!   the release binary and measures it. Wall time is what the targets are about; the CPU
+//!   environment credentials: `sts::Client::from_env_vars()`), `ours-full` (`ours` with every
+//!   opt-in feature of `stsgen-config` that adds credential sources or transport abilities,
+//!   [`FULL_FEATURES`]: IAM Identity Center, console sign-in, TLS 1.2, the bundled root
+//!   certificates; as the `sts` command builds it) and `theirs` (newest `aws-config` +
+//!   `aws-sdk-sts` + `tokio`). The ratios and the targets are those of `ours` against `theirs`;
+//!   `ours-env` and `ours-full` are further columns. For each it fetches the dependencies (not
+//!   timed), then times a clean debug and a clean release `cargo build -j2` (a fresh target
+//!   directory per project per profile), counts the crates compiled (the distinct `Compiling`
+//!   lines of the debug build), strips the release binary and measures it. Wall time is what the targets are about; the CPU
 //!   time of the build (its processes' user + system time) and the CPU the rest of the machine
 //!   used meanwhile are printed too, because other work on the machine skews wall time.
 //! * `requests` writes one scratch program that runs a minimal keep-alive HTTP/1.1 server on
@@ -142,7 +142,7 @@ fn main() {
 "#;
 
 /// The opt-in features of `stsgen-config` that the `ours-full` program turns on.
-const FULL_FEATURES: &[&str] = &["sso", "login"];
+const FULL_FEATURES: &[&str] = &["sso", "login", "tls12", "bundled-roots"];
 
 struct Scratch {
     name: &'static str,

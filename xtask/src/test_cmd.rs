@@ -208,10 +208,10 @@ pub fn run(args: &[String]) -> Result<()> {
     )?;
     steps += 1;
 
-    // The workspace build unifies features (the `sts` command turns on `sso` and `login`); the
-    // default chain a library user gets is checked on its own.
+    // The workspace build unifies features (the `sts` command turns on `sso`, `login`, `tls12`
+    // and `bundled-roots`); what a library user gets by default is checked on its own.
     println!(
-        "== stsgen-config with its default features (no `sso`, no `login`): clippy -D warnings, tests"
+        "== stsgen-runtime and stsgen-config with their default features (TLS 1.3 only, system roots, no `sso`, no `login`): clippy -D warnings, tests"
     );
     run_step(
         &root,
@@ -219,6 +219,8 @@ pub fn run(args: &[String]) -> Result<()> {
         &[
             "clippy",
             "--quiet",
+            "-p",
+            "stsgen-runtime",
             "-p",
             "stsgen-config",
             "--all-targets",
@@ -231,7 +233,14 @@ pub fn run(args: &[String]) -> Result<()> {
     run_step(
         &root,
         "cargo",
-        &["test", "--quiet", "-p", "stsgen-config"],
+        &[
+            "test",
+            "--quiet",
+            "-p",
+            "stsgen-runtime",
+            "-p",
+            "stsgen-config",
+        ],
         &[],
     )?;
     steps += 1;
