@@ -2,7 +2,7 @@
 
 use super::common::{base_config, CacheSettings, MfaTokenSource};
 use super::profile_provider::ProfileLoader;
-use super::sso::SsoApi;
+use super::sso::{self, SsoApi, SsoSource};
 use super::web_identity::{web_identity_from_env, WebIdentityRequest};
 use std::sync::Arc;
 use std::time::Duration;
@@ -68,7 +68,7 @@ impl DefaultCredentialsChain {
             env: Arc::new(ProcessEnv),
             config: None,
             mfa: None,
-            sso_api: None,
+            sso: None,
             cache: CacheSettings::default(),
         }
     }
@@ -81,7 +81,7 @@ pub struct DefaultCredentialsChainBuilder {
     env: Arc<dyn Env>,
     config: Option<Config>,
     mfa: Option<MfaTokenSource>,
-    sso_api: Option<Arc<dyn SsoApi>>,
+    sso: Option<Arc<dyn SsoSource>>,
     cache: CacheSettings,
 }
 
@@ -107,7 +107,7 @@ impl DefaultCredentialsChainBuilder {
     /// The IAM Identity Center calls of `sso_session` and `sso_start_url` profiles (default:
     /// [`default_api`](crate::credentials::sso::default_api)).
     pub fn sso_api(mut self, api: Arc<dyn SsoApi>) -> Self {
-        self.sso_api = Some(api);
+        self.sso = Some(sso::profile_source(api));
         self
     }
 
@@ -148,7 +148,9 @@ impl DefaultCredentialsChainBuilder {
             config.clone(),
             self.mfa.clone(),
         );
-        profile.sso_api = self.sso_api;
+        if let Some(s) = self.sso {
+            profile.sso = Some(s);
+        }
         let (container, imds) = (profile.container.clone(), profile.imds.clone());
         let chain = ProviderChain::first_try(EnvLoader(self.env.clone()))
             .or_else(profile)
