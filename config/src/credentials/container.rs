@@ -10,12 +10,11 @@ use stsgen_runtime::client::HttpClient;
 use stsgen_runtime::config::{Env, ProcessEnv};
 use stsgen_runtime::credentials::cache::CachingProvider;
 use stsgen_runtime::credentials::{Credentials, CredentialsError, ProvideCredentials};
-use stsgen_runtime::error::TransportErrorKind;
 use stsgen_runtime::future::BoxFuture;
 use stsgen_runtime::http;
 
 use super::common::{cached, invalid, CacheSettings, DEFAULT_LOAD_TIMEOUT};
-use super::metadata_http::{error_body, parse_credentials, resolve, sleep, MetadataHttp, Timeouts};
+use super::metadata_http::{error_body, parse_credentials, resolve, MetadataHttp, NoAnswer, Timeouts};
 
 /// The provider name in credentials and errors.
 pub(crate) const PROVIDER: &str = "container";
@@ -33,8 +32,6 @@ pub const DEFAULT_CONTAINER_CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 pub const DEFAULT_CONTAINER_READ_TIMEOUT: Duration = Duration::from_secs(5);
 /// The default number of attempts (a 5xx response or a connection failure is tried again).
 pub const DEFAULT_CONTAINER_ATTEMPTS: u32 = 3;
-/// The first pause between attempts (doubled after each).
-const BACKOFF: Duration = Duration::from_millis(100);
 
 /// Loads container credentials once; uncached.
 pub(crate) struct ContainerLoader {
@@ -197,41 +194,32 @@ impl ContainerLoader {
             provider: PROVIDER,
             reason: format!("{uri}: {reason}"),
         };
-        let mut last = String::new();
+        let mut headers = vec![("accept", "application/json")];
+        if let Some(auth) = &auth {
+            headers.push(("authorization", auth.as_str()));
+        }
         let attempts = self.attempts.max(1);
-        for attempt in 0..attempts {
-            if attempt > 0 {
-                sleep(BACKOFF * 2u32.saturating_pow(attempt - 1)).await;
+        let get = http::Method::GET;
+        match self
+            .http
+            .exchange(&get, &uri, &headers, self.timeouts, attempts, true)
+            .await
+        {
+            Ok(r) if (200..300).contains(&r.status) => {
+                let doc = parse_credentials(&r.body).map_err(failed)?;
+                doc.into_credentials(PROVIDER).map_err(failed)
             }
-            let mut request = http::Request::get(uri.clone()).header("accept", "application/json");
-            if let Some(auth) = &auth {
-                request = request.header("authorization", auth.as_str());
-            }
-            let request = request
-                .body(Vec::new())
-                .map_err(|_| failed("could not build the request".to_owned()))?;
-            match self.http.send(request, self.timeouts).await {
-                Ok(r) if (200..300).contains(&r.status) => {
-                    let doc = parse_credentials(&r.body).map_err(failed)?;
-                    return doc.into_credentials(PROVIDER).map_err(failed);
-                }
-                Ok(r) if r.status >= 500 => {
-                    last = format!("HTTP {} ({})", r.status, error_body(&r.body))
-                }
-                Ok(r) => {
-                    return Err(failed(format!(
-                        "HTTP {} ({})",
-                        r.status,
-                        error_body(&r.body)
-                    )))
-                }
-                Err(e) if matches!(e.kind(), TransportErrorKind::InvalidRequest) => {
-                    return Err(failed(e.to_string()))
-                }
-                Err(e) => last = e.to_string(),
+            Ok(r) => Err(failed(format!(
+                "HTTP {} ({})",
+                r.status,
+                error_body(&r.body)
+            ))),
+            Err(NoAnswer::Request) => Err(failed("could not build the request".to_owned())),
+            Err(NoAnswer::Transport(e)) => Err(failed(e.to_string())),
+            Err(NoAnswer::Exhausted(last)) => {
+                Err(failed(format!("{last} (after {attempts} attempts)")))
             }
         }
-        Err(failed(format!("{last} (after {attempts} attempts)")))
     }
 }
 

@@ -14,7 +14,7 @@ use stsgen_runtime::http;
 
 use super::common::{cached, invalid, CacheSettings, DEFAULT_LOAD_TIMEOUT};
 use super::metadata_http::{
-    error_body, jitter, parse_credentials, sleep, system_clock, Clock, MetadataHttp, Timeouts,
+    error_body, jitter, parse_credentials, system_clock, Clock, MetadataHttp, NoAnswer, Timeouts,
 };
 
 /// The provider name in credentials and errors.
@@ -33,8 +33,6 @@ pub const DEFAULT_IMDS_TIMEOUT: Duration = Duration::from_secs(1);
 /// The default number of attempts per request (a 5xx or 401 answer is tried again; a timeout or
 /// a connection failure only when the number of attempts is set).
 pub const DEFAULT_IMDS_ATTEMPTS: u32 = 4;
-/// The first pause between attempts (doubled after each).
-const BACKOFF: Duration = Duration::from_millis(100);
 /// Static stability: credentials served past their expiry get at least this long...
 const EXTENSION: Duration = Duration::from_secs(10 * 60);
 /// ... plus up to this much jitter.
@@ -252,34 +250,10 @@ impl ImdsLoader {
         }))
     }
 
-    fn request(
-        &self,
-        s: &Settings,
-        method: http::Method,
-        path: &str,
-        token: Option<&str>,
-    ) -> Result<http::Request<Vec<u8>>, Failure> {
-        let mut r = http::Request::builder()
-            .method(method.clone())
-            .uri(format!("{}{path}", s.endpoint))
-            .header("user-agent", stsgen_runtime::client::user_agent(None));
-        if method == http::Method::PUT {
-            r = r.header(
-                "x-aws-ec2-metadata-token-ttl-seconds",
-                TOKEN_TTL.to_string(),
-            );
-        }
-        if let Some(t) = token {
-            r = r.header("x-aws-ec2-metadata-token", t);
-        }
-        r.body(Vec::new()).map_err(|_| {
-            Failure::Fatal(format!("`{}{path}` is not a valid request URL", s.endpoint))
-        })
-    }
-
-    /// One request with retries on 5xx and connection failures; 401 is handed back.
-    /// Boxed (as are [`get`](Self::get) and [`role`](Self::role), each awaited from more than one
-    /// place) so that its state machine is compiled once rather than inlined into each caller's.
+    /// One request with retries on 5xx (and connection failures when so set); 401 is handed
+    /// back. Boxed (as are [`get`](Self::get) and [`role`](Self::role), each awaited from more
+    /// than one place) so that its state machine is compiled once rather than inlined into each
+    /// caller's.
     fn exchange<'a>(
         &'a self,
         s: &'a Settings,
@@ -297,49 +271,49 @@ impl ImdsLoader {
         path: &str,
         token: Option<&str>,
     ) -> Result<Result<String, u16>, Failure> {
-        let mut last = String::new();
-        for attempt in 0..s.attempts.max(1) {
-            if attempt > 0 {
-                sleep(BACKOFF * 2u32.saturating_pow(attempt - 1)).await;
-            }
-            let request = self.request(s, method.clone(), path, token)?;
-            match self.http.send(request, s.timeouts).await {
-                Ok(r) if r.status == 200 => {
-                    return String::from_utf8(r.body).map(Ok).map_err(|_| {
-                        Failure::Status(200, format!("{method} {path}: the response is not UTF-8"))
-                    })
-                }
-                Ok(r) if r.status == 401 => return Ok(Err(401)),
-                Ok(r) if r.status >= 500 => {
-                    last = format!("HTTP {} ({})", r.status, error_body(&r.body))
-                }
-                Ok(r) => {
-                    return Err(Failure::Status(
-                        r.status,
-                        format!(
-                            "{method} {path}: HTTP {} ({})",
-                            r.status,
-                            error_body(&r.body)
-                        ),
-                    ))
-                }
-                Err(e) if matches!(e.kind(), TransportErrorKind::InvalidRequest) => {
-                    return Err(Failure::Fatal(e.to_string()))
-                }
-                Err(e) if !s.retry_transport => {
-                    return Err(Failure::Unreachable(format!(
-                        "{method} {path} at {}: {e}",
-                        s.endpoint
-                    )));
-                }
-                Err(e) => last = e.to_string(),
-            }
+        let url = format!("{}{path}", s.endpoint);
+        let invalid_url = || Failure::Fatal(format!("`{url}` is not a valid request URL"));
+        let uri: http::Uri = url.parse().map_err(|_| invalid_url())?;
+        let agent = stsgen_runtime::client::user_agent(None);
+        let ttl = TOKEN_TTL.to_string();
+        let mut headers = vec![("user-agent", agent.as_str())];
+        if method == http::Method::PUT {
+            headers.push(("x-aws-ec2-metadata-token-ttl-seconds", ttl.as_str()));
         }
-        Err(Failure::Unreachable(format!(
-            "{method} {path} at {}: {last} (after {} attempts)",
-            s.endpoint,
-            s.attempts.max(1)
-        )))
+        if let Some(t) = token {
+            headers.push(("x-aws-ec2-metadata-token", t));
+        }
+        let attempts = s.attempts.max(1);
+        let sent = self
+            .http
+            .exchange(&method, &uri, &headers, s.timeouts, attempts, s.retry_transport)
+            .await;
+        match sent {
+            Ok(r) if r.status == 200 => String::from_utf8(r.body).map(Ok).map_err(|_| {
+                Failure::Status(200, format!("{method} {path}: the response is not UTF-8"))
+            }),
+            Ok(r) if r.status == 401 => Ok(Err(401)),
+            Ok(r) => Err(Failure::Status(
+                r.status,
+                format!(
+                    "{method} {path}: HTTP {} ({})",
+                    r.status,
+                    error_body(&r.body)
+                ),
+            )),
+            Err(NoAnswer::Request) => Err(invalid_url()),
+            Err(NoAnswer::Transport(e)) if matches!(e.kind(), TransportErrorKind::InvalidRequest) => {
+                Err(Failure::Fatal(e.to_string()))
+            }
+            Err(NoAnswer::Transport(e)) => Err(Failure::Unreachable(format!(
+                "{method} {path} at {}: {e}",
+                s.endpoint
+            ))),
+            Err(NoAnswer::Exhausted(last)) => Err(Failure::Unreachable(format!(
+                "{method} {path} at {}: {last} (after {attempts} attempts)",
+                s.endpoint
+            ))),
+        }
     }
 
     /// A session token (cached until shortly before it expires); `None` for IMDSv1 when the

@@ -80,17 +80,46 @@ impl MetadataHttp {
         Ok(c)
     }
 
-    /// One exchange, bounded by the connect plus the read timeout (the default transports also
-    /// bound connecting on its own). Boxed: the container and IMDS loaders share one copy.
-    pub(crate) fn send(
-        &self,
-        request: http::Request<Vec<u8>>,
+    /// One request tried up to `attempts` times (at least once), pausing 100 ms before the
+    /// second and twice as long before each further one: again after a 5xx answer, and after a
+    /// timeout or connection failure when `retry_transport`. The first answer below 500 is
+    /// returned. Boxed: the container and IMDS loaders share one copy.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn exchange<'a>(
+        &'a self,
+        method: &'a http::Method,
+        uri: &'a http::Uri,
+        headers: &'a [(&'static str, &'a str)],
         timeouts: Timeouts,
-    ) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
-        Box::pin(self.send_inner(request, timeouts))
+        attempts: u32,
+        retry_transport: bool,
+    ) -> BoxFuture<'a, Result<HttpResponse, NoAnswer>> {
+        Box::pin(async move {
+            let mut last = String::new();
+            for attempt in 0..attempts.max(1) {
+                if attempt > 0 {
+                    sleep(BACKOFF * 2u32.saturating_pow(attempt - 1)).await;
+                }
+                let request = build_request(method, uri, headers).ok_or(NoAnswer::Request)?;
+                match self.send(request, timeouts).await {
+                    Ok(r) if r.status < 500 => return Ok(r),
+                    Ok(r) => last = format!("HTTP {} ({})", r.status, error_body(&r.body)),
+                    Err(e)
+                        if !retry_transport
+                            || matches!(e.kind(), TransportErrorKind::InvalidRequest) =>
+                    {
+                        return Err(NoAnswer::Transport(e))
+                    }
+                    Err(e) => last = e.to_string(),
+                }
+            }
+            Err(NoAnswer::Exhausted(last))
+        })
     }
 
-    async fn send_inner(
+    /// One exchange, bounded by the connect plus the read timeout (the default transports also
+    /// bound connecting on its own).
+    async fn send(
         &self,
         request: http::Request<Vec<u8>>,
         timeouts: Timeouts,
@@ -143,6 +172,37 @@ impl MetadataHttp {
             ))
         }
     }
+}
+
+/// Why [`MetadataHttp::exchange`] has no answer to hand back.
+pub(crate) enum NoAnswer {
+    /// A header value that is not one.
+    Request,
+    /// A transport failure not tried again: an invalid request, or any failure when transport
+    /// failures are not retried.
+    Transport(TransportError),
+    /// Every attempt failed; why the last one did.
+    Exhausted(String),
+}
+
+/// The first pause between attempts (doubled after each).
+const BACKOFF: Duration = Duration::from_millis(100);
+
+fn build_request(
+    method: &http::Method,
+    uri: &http::Uri,
+    headers: &[(&'static str, &str)],
+) -> Option<http::Request<Vec<u8>>> {
+    let mut request = http::Request::new(Vec::new());
+    *request.method_mut() = method.clone();
+    *request.uri_mut() = uri.clone();
+    for (name, value) in headers {
+        let value = http::HeaderValue::from_str(value).ok()?;
+        request
+            .headers_mut()
+            .append(http::header::HeaderName::from_static(name), value);
+    }
+    Some(request)
 }
 
 fn request_host(request: &http::Request<Vec<u8>>) -> String {
