@@ -11,6 +11,7 @@ use stsgen_runtime::credentials::{
     Credentials, CredentialsError, ProvideCredentials, SharedCredentialsProvider,
 };
 use stsgen_runtime::error::SdkError;
+use stsgen_runtime::future::BoxFuture;
 
 use sts::client::{Config, OperationInput};
 
@@ -83,6 +84,47 @@ pub(crate) async fn send<I: OperationInput>(
                 .to_owned(),
         ))
     }
+}
+
+/// An STS call whose answer is credentials, as the chain makes them.
+pub(crate) enum CredentialsCall {
+    AssumeRole(sts::operation::assume_role::AssumeRoleInput),
+    WebIdentity(sts::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput),
+}
+
+/// Sends `call` with `config` and `source` as its credentials (STS's global region when the
+/// configuration has none) and converts the credentials of the answer; `what` names the call in
+/// errors. One boxed state machine for the AssumeRole and web identity calls of every provider.
+pub(crate) fn call_for_credentials<'a>(
+    config: &'a Config,
+    source: Option<SharedCredentialsProvider>,
+    call: CredentialsCall,
+    provider: &'static str,
+    what: String,
+) -> BoxFuture<'a, Result<Credentials, CredentialsError>> {
+    Box::pin(async move {
+        let config = with_credentials(config, source);
+        match call {
+            CredentialsCall::AssumeRole(input) => match send(&config, input).await {
+                Ok(o) => convert(
+                    o.credentials(),
+                    o.assumed_role_user().map(|u| u.arn()),
+                    provider,
+                    &what,
+                ),
+                Err(e) => Err(e.into_credentials_error(provider, &what)),
+            },
+            CredentialsCall::WebIdentity(input) => match send(&config, input).await {
+                Ok(o) => convert(
+                    o.credentials(),
+                    o.assumed_role_user().map(|u| u.arn()),
+                    provider,
+                    &what,
+                ),
+                Err(e) => Err(e.into_credentials_error(provider, &what)),
+            },
+        }
+    })
 }
 
 pub(crate) enum SendError<E> {

@@ -14,7 +14,9 @@ use stsgen_runtime::future::BoxFuture;
 use stsgen_runtime::http;
 
 use super::common::{cached, invalid, CacheSettings, DEFAULT_LOAD_TIMEOUT};
-use super::metadata_http::{error_body, parse_credentials, resolve, MetadataHttp, NoAnswer, Timeouts};
+use super::metadata_http::{
+    error_body, parse_credentials, resolve, MetadataHttp, NoAnswer, Timeouts,
+};
 
 /// The provider name in credentials and errors.
 pub(crate) const PROVIDER: &str = "container";

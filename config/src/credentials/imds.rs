@@ -286,7 +286,14 @@ impl ImdsLoader {
         let attempts = s.attempts.max(1);
         let sent = self
             .http
-            .exchange(&method, &uri, &headers, s.timeouts, attempts, s.retry_transport)
+            .exchange(
+                &method,
+                &uri,
+                &headers,
+                s.timeouts,
+                attempts,
+                s.retry_transport,
+            )
             .await;
         match sent {
             Ok(r) if r.status == 200 => String::from_utf8(r.body).map(Ok).map_err(|_| {
@@ -302,7 +309,9 @@ impl ImdsLoader {
                 ),
             )),
             Err(NoAnswer::Request) => Err(invalid_url()),
-            Err(NoAnswer::Transport(e)) if matches!(e.kind(), TransportErrorKind::InvalidRequest) => {
+            Err(NoAnswer::Transport(e))
+                if matches!(e.kind(), TransportErrorKind::InvalidRequest) =>
+            {
                 Err(Failure::Fatal(e.to_string()))
             }
             Err(NoAnswer::Transport(e)) => Err(Failure::Unreachable(format!(

@@ -2,7 +2,7 @@
 //! and the role chains of profiles.
 
 use super::common::{
-    convert, duration_seconds, generated_session_name, invalid, send, with_credentials,
+    call_for_credentials, duration_seconds, generated_session_name, invalid, CredentialsCall,
     MfaTokenSource,
 };
 use std::sync::Arc;
@@ -79,8 +79,7 @@ impl RoleRequest {
             .map(|_| ())
     }
 
-    /// Boxed: the profile provider and [`AssumeRoleProvider`](super::AssumeRoleProvider) share
-    /// one compiled state machine instead of each inlining its own.
+    /// Boxed (one state machine for every provider's AssumeRole and web identity calls).
     pub(crate) fn call<'a>(
         &'a self,
         config: &'a Config,
@@ -88,16 +87,24 @@ impl RoleRequest {
         mfa: Option<&'a MfaTokenSource>,
         provider: &'static str,
     ) -> BoxFuture<'a, Result<Credentials, CredentialsError>> {
-        Box::pin(self.call_inner(config, source, mfa, provider))
+        match self.prepare(mfa, provider) {
+            Ok(input) => call_for_credentials(
+                config,
+                Some(Arc::new(StaticCredentials::from(source))),
+                CredentialsCall::AssumeRole(input),
+                provider,
+                format!("AssumeRole {}", self.role_arn),
+            ),
+            Err(e) => Box::pin(std::future::ready(Err(e))),
+        }
     }
 
-    async fn call_inner(
+    /// The input: the MFA token code asked for, the session name generated when unset.
+    fn prepare(
         &self,
-        config: &Config,
-        source: Credentials,
         mfa: Option<&MfaTokenSource>,
         provider: &'static str,
-    ) -> Result<Credentials, CredentialsError> {
+    ) -> Result<sts::operation::assume_role::AssumeRoleInput, CredentialsError> {
         let token = match (&self.mfa_serial, mfa) {
             (Some(serial), Some(m)) => Some(m.code(provider, serial)?),
             (Some(serial), None) => {
@@ -115,17 +122,6 @@ impl RoleRequest {
             .session_name
             .clone()
             .unwrap_or_else(generated_session_name);
-        let input = self.input(&session_name, token)?;
-        let config = with_credentials(config, Some(Arc::new(StaticCredentials::from(source))));
-        let what = format!("AssumeRole {}", self.role_arn);
-        let out = send(&config, input)
-            .await
-            .map_err(|e| e.into_credentials_error(provider, &what))?;
-        convert(
-            out.credentials(),
-            out.assumed_role_user().map(|u| u.arn()),
-            provider,
-            &what,
-        )
+        self.input(&session_name, token)
     }
 }

@@ -1,8 +1,8 @@
 //! `AssumeRoleWithWebIdentity`: [`WebIdentityProvider`], with the token file read again at every refresh.
 
 use super::common::{
-    base_config, convert, duration_seconds, generated_session_name, invalid, send,
-    with_credentials, CacheSettings,
+    base_config, call_for_credentials, duration_seconds, generated_session_name, invalid,
+    CacheSettings, CredentialsCall,
 };
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -87,40 +87,30 @@ impl WebIdentityRequest {
         Ok(token.to_owned())
     }
 
-    /// Boxed: the profile provider, the default chain's environment link and
-    /// [`WebIdentityProvider`](super::WebIdentityProvider) share one compiled state machine.
+    /// Boxed (one state machine for every provider's AssumeRole and web identity calls).
     pub(crate) fn call<'a>(
         &'a self,
         config: &'a Config,
         env: &'a dyn Env,
         provider: &'static str,
     ) -> BoxFuture<'a, Result<Credentials, CredentialsError>> {
-        Box::pin(self.call_inner(config, env, provider))
-    }
-
-    async fn call_inner(
-        &self,
-        config: &Config,
-        env: &dyn Env,
-        provider: &'static str,
-    ) -> Result<Credentials, CredentialsError> {
-        let token = self.read_token(env)?;
-        let session_name = self
-            .session_name
-            .clone()
-            .unwrap_or_else(generated_session_name);
-        let input = self.input(&session_name, token)?;
-        let config = with_credentials(config, None);
-        let what = format!("AssumeRoleWithWebIdentity {}", self.role_arn);
-        let out = send(&config, input)
-            .await
-            .map_err(|e| e.into_credentials_error(provider, &what))?;
-        convert(
-            out.credentials(),
-            out.assumed_role_user().map(|u| u.arn()),
-            provider,
-            &what,
-        )
+        let input = self.read_token(env).and_then(|token| {
+            let session_name = self
+                .session_name
+                .clone()
+                .unwrap_or_else(generated_session_name);
+            self.input(&session_name, token)
+        });
+        match input {
+            Ok(input) => call_for_credentials(
+                config,
+                None,
+                CredentialsCall::WebIdentity(input),
+                provider,
+                format!("AssumeRoleWithWebIdentity {}", self.role_arn),
+            ),
+            Err(e) => Box::pin(std::future::ready(Err(e))),
+        }
     }
 }
 
