@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use stsgen_runtime::client::HttpClient;
+use stsgen_runtime::client::{HttpClient, HttpResponse};
 use stsgen_runtime::config::{Env, ProcessEnv};
 use stsgen_runtime::credentials::cache::CachingProvider;
 use stsgen_runtime::credentials::{Credentials, CredentialsError, ProvideCredentials};
@@ -89,17 +89,20 @@ impl ContainerLoader {
         self.env.var(name).map_err(|e| invalid(PROVIDER, e))
     }
 
-    /// The endpoint, checked; `NotLoaded` when neither variable is set.
-    async fn uri(&self) -> Result<http::Uri, CredentialsError> {
+    /// The endpoint, checked as far as it can be without name resolution, and the host name a
+    /// plain-HTTP full URI names, which must resolve only to allowed addresses; `NotLoaded` when
+    /// neither variable is set.
+    fn endpoint(&self) -> Result<(http::Uri, Option<String>), CredentialsError> {
         if let Some(relative) = self.var(RELATIVE_URI)? {
             let sep = if relative.starts_with('/') { "" } else { "/" };
             let full = format!("{ECS_HOST}{sep}{relative}");
-            return full.parse().map_err(|_| {
-                invalid(
+            return match full.parse() {
+                Ok(uri) => Ok((uri, None)),
+                Err(_) => Err(invalid(
                     PROVIDER,
                     format!("{RELATIVE_URI} `{relative}` is not a valid URI path"),
-                )
-            });
+                )),
+            };
         }
         let Some(full) = self.var(FULL_URI)? else {
             return Err(CredentialsError::NotLoaded {
@@ -111,7 +114,7 @@ impl ContainerLoader {
             .parse()
             .map_err(|_| invalid(PROVIDER, format!("{FULL_URI} `{full}` is not a valid URI")))?;
         match uri.scheme_str() {
-            Some("https") => return Ok(uri),
+            Some("https") => return Ok((uri, None)),
             Some("http") => {}
             _ => {
                 return Err(invalid(
@@ -128,31 +131,15 @@ impl ContainerLoader {
             .strip_prefix('[')
             .and_then(|h| h.strip_suffix(']'))
             .unwrap_or(host);
-        let refused = |why: String| {
-            invalid(
-                PROVIDER,
-                format!(
-                    "{FULL_URI} uses plain HTTP to host `{host}`, which {why}; plain HTTP is only allowed to loopback, \
-                     169.254.170.2, 169.254.170.23 or fd00:ec2::23 (use https:// for any other host)"
-                ),
-            )
-        };
-        let ips = match bare.parse::<IpAddr>() {
-            Ok(ip) => vec![ip],
-            Err(_) => resolve(bare, uri.port_u16().unwrap_or(80))
-                .await
-                .map_err(|e| refused(format!("could not be resolved ({e})")))?,
-        };
-        if let Some(bad) = ips.iter().find(|ip| !allowed_ip(**ip)) {
-            return Err(refused(if bare.parse::<IpAddr>().is_ok() {
-                "is not allowed".to_owned()
-            } else {
-                format!("resolves to {bad}")
-            }));
+        match bare.parse::<IpAddr>() {
+            Ok(ip) if allowed_ip(ip) => Ok((uri, None)),
+            Ok(_) => Err(refused(&uri, "is not allowed".to_owned())),
+            Err(_) => {
+                let bare = bare.to_owned();
+                Ok((uri, Some(bare)))
+            }
         }
-        Ok(uri)
     }
-
     /// The `Authorization` value: the token file (read at every load) over the variable.
     fn authorization(&self) -> Result<Option<String>, CredentialsError> {
         let (token, from) = if let Some(file) = self.var(TOKEN_FILE)? {
@@ -190,37 +177,71 @@ impl ContainerLoader {
     }
 
     pub(crate) async fn load(&self) -> Result<Credentials, CredentialsError> {
-        let uri = self.uri().await?;
+        let (uri, host) = self.endpoint()?;
+        if let Some(host) = host {
+            let ips = resolve(&host, uri.port_u16().unwrap_or(80)).await;
+            check_resolved(&uri, ips)?;
+        }
         let auth = self.authorization()?;
-        let failed = |reason: String| CredentialsError::ProviderError {
-            provider: PROVIDER,
-            reason: format!("{uri}: {reason}"),
-        };
         let mut headers = vec![("accept", "application/json")];
         if let Some(auth) = &auth {
             headers.push(("authorization", auth.as_str()));
         }
         let attempts = self.attempts.max(1);
         let get = http::Method::GET;
-        match self
+        let answer = self
             .http
             .exchange(&get, &uri, &headers, self.timeouts, attempts, true)
-            .await
-        {
-            Ok(r) if (200..300).contains(&r.status) => {
-                let doc = parse_credentials(&r.body).map_err(failed)?;
-                doc.into_credentials(PROVIDER).map_err(failed)
-            }
-            Ok(r) => Err(failed(format!(
-                "HTTP {} ({})",
-                r.status,
-                error_body(&r.body)
-            ))),
-            Err(NoAnswer::Request) => Err(failed("could not build the request".to_owned())),
-            Err(NoAnswer::Transport(e)) => Err(failed(e.to_string())),
-            Err(NoAnswer::Exhausted(last)) => {
-                Err(failed(format!("{last} (after {attempts} attempts)")))
-            }
+            .await;
+        credentials(&uri, attempts, answer)
+    }
+}
+
+/// Refuses a plain-HTTP full URI to a host that is not allowed.
+fn refused(uri: &http::Uri, why: String) -> CredentialsError {
+    let host = uri.host().unwrap_or_default();
+    invalid(
+        PROVIDER,
+        format!(
+            "{FULL_URI} uses plain HTTP to host `{host}`, which {why}; plain HTTP is only allowed to loopback, \
+             169.254.170.2, 169.254.170.23 or fd00:ec2::23 (use https:// for any other host)"
+        ),
+    )
+}
+
+/// Whether the addresses a plain-HTTP full URI's host resolved to are all allowed.
+fn check_resolved(uri: &http::Uri, ips: Result<Vec<IpAddr>, String>) -> Result<(), CredentialsError> {
+    let ips = ips.map_err(|e| refused(uri, format!("could not be resolved ({e})")))?;
+    match ips.iter().find(|ip| !allowed_ip(**ip)) {
+        Some(bad) => Err(refused(uri, format!("resolves to {bad}"))),
+        None => Ok(()),
+    }
+}
+
+/// The credentials of the endpoint's answer, or why there are none.
+fn credentials(
+    uri: &http::Uri,
+    attempts: u32,
+    answer: Result<HttpResponse, NoAnswer>,
+) -> Result<Credentials, CredentialsError> {
+    let failed = |reason: String| CredentialsError::ProviderError {
+        provider: PROVIDER,
+        reason: format!("{uri}: {reason}"),
+    };
+    match answer {
+        Ok(r) if (200..300).contains(&r.status) => {
+            let doc = parse_credentials(&r.body).map_err(failed)?;
+            doc.into_credentials(PROVIDER).map_err(failed)
+        }
+        Ok(r) => Err(failed(format!(
+            "HTTP {} ({})",
+            r.status,
+            error_body(&r.body)
+        ))),
+        Err(NoAnswer::Request) => Err(failed("could not build the request".to_owned())),
+        Err(NoAnswer::Transport(e)) => Err(failed(e.to_string())),
+        Err(NoAnswer::Exhausted(last)) => {
+            Err(failed(format!("{last} (after {attempts} attempts)")))
         }
     }
 }
