@@ -40,6 +40,27 @@ const EXTENSION_JITTER: Duration = Duration::from_secs(5 * 60);
 
 const CREDENTIALS_PATH: &str = "/latest/meta-data/iam/security-credentials/";
 
+/// The settings: each a variable and the profile key it overrides.
+const ENDPOINT: (&str, &str) = (
+    "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+    "ec2_metadata_service_endpoint",
+);
+const ENDPOINT_MODE: (&str, &str) = (
+    "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
+    "ec2_metadata_service_endpoint_mode",
+);
+const TIMEOUT: (&str, &str) = ("AWS_METADATA_SERVICE_TIMEOUT", "metadata_service_timeout");
+const ATTEMPTS: (&str, &str) = (
+    "AWS_METADATA_SERVICE_NUM_ATTEMPTS",
+    "metadata_service_num_attempts",
+);
+const V1_DISABLED: (&str, &str) = ("AWS_EC2_METADATA_V1_DISABLED", "ec2_metadata_v1_disabled");
+
+/// A setting's value that is wrong: `{from}: `{value}` {what}`.
+fn bad(from: &str, value: &str, what: &str) -> CredentialsError {
+    invalid(PROVIDER, format!("{from}: `{value}` {what}"))
+}
+
 /// Settings read at each load from the environment and the selected profile.
 #[derive(Debug, Clone, PartialEq)]
 struct Settings {
@@ -142,100 +163,53 @@ impl ImdsLoader {
             Some(name) => set.with_selected(name.clone()),
             None => set,
         };
-        let profile = set.selected_profile();
-        // The variable, else the profile's key; with where it came from, for errors.
-        let setting =
-            |var: &str, key: &str| -> Result<Option<(String, String)>, CredentialsError> {
-                if let Some(v) = self.var(var)? {
-                    return Ok(Some((v, format!("environment variable {var}"))));
-                }
-                Ok(profile.and_then(|p| p.get(key)).map(|v| {
-                    (
-                        v.trim().to_owned(),
-                        format!("profile `{}` key {key}", set.selected()),
-                    )
-                }))
-            };
-        let endpoint = match &self.overrides.endpoint {
+        let o = &self.overrides;
+        let endpoint = match &o.endpoint {
             Some(e) => e.clone(),
-            None => match setting(
-                "AWS_EC2_METADATA_SERVICE_ENDPOINT",
-                "ec2_metadata_service_endpoint",
-            )? {
+            None => match self.setting(&set, ENDPOINT)? {
                 Some((e, from)) => {
-                    let uri: http::Uri = e
-                        .parse()
-                        .map_err(|_| invalid(PROVIDER, format!("{from}: `{e}` is not a URL")))?;
+                    let uri: http::Uri = e.parse().map_err(|_| bad(&from, &e, "is not a URL"))?;
                     if !matches!(uri.scheme_str(), Some("http" | "https")) || uri.host().is_none() {
-                        return Err(invalid(
-                            PROVIDER,
-                            format!("{from}: `{e}` must be an http:// or https:// URL with a host"),
-                        ));
+                        return Err(bad(&from, &e, "must be an http:// or https:// URL with a host"));
                     }
                     e
                 }
-                None => match setting(
-                    "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
-                    "ec2_metadata_service_endpoint_mode",
-                )? {
+                None => match self.setting(&set, ENDPOINT_MODE)? {
                     None => IMDS_IPV4_ENDPOINT.to_owned(),
                     Some((m, _)) if m.eq_ignore_ascii_case("ipv4") => IMDS_IPV4_ENDPOINT.to_owned(),
                     Some((m, _)) if m.eq_ignore_ascii_case("ipv6") => IMDS_IPV6_ENDPOINT.to_owned(),
-                    Some((m, from)) => {
-                        return Err(invalid(
-                            PROVIDER,
-                            format!("{from}: `{m}` is not IPv4 or IPv6"),
-                        ))
-                    }
+                    Some((m, from)) => return Err(bad(&from, &m, "is not IPv4 or IPv6")),
                 },
             },
         };
-        let timeout = match self.overrides.timeout {
+        let timeout = match o.timeout {
             Some(t) => t,
-            None => match setting("AWS_METADATA_SERVICE_TIMEOUT", "metadata_service_timeout")? {
+            None => match self.setting(&set, TIMEOUT)? {
                 None => DEFAULT_IMDS_TIMEOUT,
                 Some((t, from)) => decimal_seconds(&t)
                     .filter(|d| !d.is_zero() && *d <= Duration::from_secs(3600))
-                    .ok_or_else(|| {
-                        invalid(
-                            PROVIDER,
-                            format!("{from}: `{t}` is not a positive number of seconds"),
-                        )
-                    })?,
+                    .ok_or_else(|| bad(&from, &t, "is not a positive number of seconds"))?,
             },
         };
-        let attempts = match self.overrides.attempts {
+        let attempts = match o.attempts {
             Some(a) => Some(a),
-            None => match setting(
-                "AWS_METADATA_SERVICE_NUM_ATTEMPTS",
-                "metadata_service_num_attempts",
-            )? {
+            None => match self.setting(&set, ATTEMPTS)? {
                 None => None,
                 Some((a, from)) => Some(
                     a.parse::<u32>()
                         .ok()
                         .filter(|a| (1..=100).contains(a))
-                        .ok_or_else(|| {
-                            invalid(
-                                PROVIDER,
-                                format!("{from}: `{a}` is not a whole number from 1 to 100"),
-                            )
-                        })?,
+                        .ok_or_else(|| bad(&from, &a, "is not a whole number from 1 to 100"))?,
                 ),
             },
         };
-        let v1_fallback = match self.overrides.v1_fallback {
+        let v1_fallback = match o.v1_fallback {
             Some(f) => f,
-            None => match setting("AWS_EC2_METADATA_V1_DISABLED", "ec2_metadata_v1_disabled")? {
+            None => match self.setting(&set, V1_DISABLED)? {
                 None => false,
                 Some((v, _)) if v.eq_ignore_ascii_case("false") => true,
                 Some((v, _)) if v.eq_ignore_ascii_case("true") => false,
-                Some((v, from)) => {
-                    return Err(invalid(
-                        PROVIDER,
-                        format!("{from}: `{v}` is not true or false"),
-                    ))
-                }
+                Some((v, from)) => return Err(bad(&from, &v, "is not true or false")),
             },
         };
         Ok(Some(Settings {
@@ -247,6 +221,24 @@ impl ImdsLoader {
             attempts: attempts.unwrap_or(DEFAULT_IMDS_ATTEMPTS),
             retry_transport: attempts.is_some(),
             v1_fallback,
+        }))
+    }
+
+    /// The variable, else the selected profile's key (trimmed); with where it came from, for
+    /// errors.
+    fn setting(
+        &self,
+        set: &ProfileSet,
+        (var, key): (&str, &str),
+    ) -> Result<Option<(String, String)>, CredentialsError> {
+        if let Some(v) = self.var(var)? {
+            return Ok(Some((v, format!("environment variable {var}"))));
+        }
+        Ok(set.selected_profile().and_then(|p| p.get(key)).map(|v| {
+            (
+                v.trim().to_owned(),
+                format!("profile `{}` key {key}", set.selected()),
+            )
         }))
     }
 
