@@ -317,19 +317,29 @@ impl ImdsLoader {
         }
     }
 
-    /// A session token (cached until shortly before it expires); `None` for IMDSv1 when the
-    /// settings allow falling back to it.
-    async fn token(&self, s: &Settings, renew: bool) -> Result<Option<String>, Failure> {
-        let now = (self.clock)();
+    /// The kept session token, unless `renew` or it is for another endpoint or about to expire.
+    fn kept_token(&self, s: &Settings, renew: bool, now: SystemTime) -> Option<String> {
+        let mut state = self.lock();
         if !renew {
-            if let Some((token, endpoint, expires)) = &self.lock().token {
+            if let Some((token, endpoint, expires)) = &state.token {
                 if *endpoint == s.endpoint && now + TOKEN_RENEW_AHEAD < *expires {
-                    return Ok(Some(token.clone()));
+                    return Some(token.clone());
                 }
             }
         }
-        self.lock().token = None;
-        match self.exchange(s, http::Method::PUT, "/latest/api/token", None).await {
+        state.token = None;
+        None
+    }
+
+    /// The answer to `PUT /latest/api/token` as a token to use (and keep); `None` for IMDSv1
+    /// when the settings allow falling back to it.
+    fn new_token(
+        &self,
+        s: &Settings,
+        now: SystemTime,
+        answer: Result<Result<String, u16>, Failure>,
+    ) -> Result<Option<String>, Failure> {
+        match answer {
             Ok(Ok(token)) => {
                 let token = token.trim().to_owned();
                 if token.is_empty() || token.chars().any(|c| c.is_control()) {
@@ -350,8 +360,9 @@ impl ImdsLoader {
         }
     }
 
-    /// A GET with the session token; a 401 renews the token and tries again (within the
-    /// attempt budget).
+    /// A GET with the session token (kept until shortly before it expires; none for IMDSv1 when
+    /// the settings allow falling back to it); a 401 renews the token and tries again (within
+    /// the attempt budget).
     fn get<'a>(&'a self, s: &'a Settings, path: &'a str) -> BoxFuture<'a, Result<String, Failure>> {
         Box::pin(self.get_inner(s, path))
     }
@@ -359,7 +370,16 @@ impl ImdsLoader {
     async fn get_inner(&self, s: &Settings, path: &str) -> Result<String, Failure> {
         let mut renew = false;
         for _ in 0..s.attempts.max(1) {
-            let token = self.token(s, renew).await?;
+            let now = (self.clock)();
+            let token = match self.kept_token(s, renew, now) {
+                Some(token) => Some(token),
+                None => {
+                    let answer = self
+                        .exchange(s, http::Method::PUT, "/latest/api/token", None)
+                        .await;
+                    self.new_token(s, now, answer)?
+                }
+            };
             match self
                 .exchange(s, http::Method::GET, path, token.as_deref())
                 .await?
@@ -374,19 +394,28 @@ impl ImdsLoader {
         ))
     }
 
+    /// The instance profile's role name: the kept one unless `fresh`, else asked for.
     fn role<'a>(&'a self, s: &'a Settings, fresh: bool) -> BoxFuture<'a, Result<String, Failure>> {
-        Box::pin(self.role_inner(s, fresh))
-    }
-
-    async fn role_inner(&self, s: &Settings, fresh: bool) -> Result<String, Failure> {
-        if !fresh {
-            if let Some((role, endpoint)) = &self.lock().role {
-                if *endpoint == s.endpoint {
-                    return Ok(role.clone());
+        Box::pin(async move {
+            if !fresh {
+                if let Some(role) = self.kept_role(s) {
+                    return Ok(role);
                 }
             }
+            let body = self.get(s, CREDENTIALS_PATH).await;
+            self.new_role(s, body?)
+        })
+    }
+
+    fn kept_role(&self, s: &Settings) -> Option<String> {
+        match &self.lock().role {
+            Some((role, endpoint)) if *endpoint == s.endpoint => Some(role.clone()),
+            _ => None,
         }
-        let body = self.get(s, CREDENTIALS_PATH).await?;
+    }
+
+    /// The first role name of the list (kept).
+    fn new_role(&self, s: &Settings, body: String) -> Result<String, Failure> {
         let role = body
             .lines()
             .map(str::trim)
@@ -410,63 +439,16 @@ impl ImdsLoader {
 
     /// Asks the service: token, role name, role credentials.
     async fn fetch(&self, s: &Settings) -> Result<Credentials, CredentialsError> {
-        let not_loaded = |reason: String| CredentialsError::NotLoaded {
-            provider: PROVIDER,
-            reason,
-        };
-        let failed = |reason: String| CredentialsError::ProviderError {
-            provider: PROVIDER,
-            reason,
-        };
-        let into_error = |f: Failure, stage: &str| match f {
-            Failure::Unreachable(why) if stage == "role" => {
-                not_loaded(format!("could not communicate with IMDS: {why}"))
-            }
-            Failure::Status(404, why) if stage == "role" => not_loaded(format!(
-                "{why}: the instance has no IAM role (instance profile) attached"
-            )),
-            Failure::Status(_, why) | Failure::Unreachable(why) => failed(why),
-            Failure::Fatal(why) => invalid(PROVIDER, why),
-        };
-        let had_role = self
-            .lock()
-            .role
-            .as_ref()
-            .is_some_and(|(_, e)| *e == s.endpoint);
-        let role = self
-            .role(s, false)
-            .await
-            .map_err(|f| into_error(f, "role"))?;
+        let had_role = self.kept_role(s).is_some();
+        let role = self.role(s, false).await.map_err(role_error)?;
         let path = format!("{CREDENTIALS_PATH}{role}");
-        let body = match self.get(s, &path).await {
-            // The role attached to the instance changed: ask for its name again.
-            Err(Failure::Status(404, _)) if had_role => {
-                let role = self
-                    .role(s, true)
-                    .await
-                    .map_err(|f| into_error(f, "role"))?;
-                self.get(s, &format!("{CREDENTIALS_PATH}{role}")).await
-            }
-            other => other,
+        let mut body = self.get(s, &path).await;
+        // The role attached to the instance changed: ask for its name again.
+        if had_role && matches!(body, Err(Failure::Status(404, _))) {
+            let role = self.role(s, true).await.map_err(role_error)?;
+            body = self.get(s, &format!("{CREDENTIALS_PATH}{role}")).await;
         }
-        .map_err(|f| into_error(f, "credentials"))?;
-        let doc =
-            parse_credentials(body.as_bytes()).map_err(|e| failed(format!("GET {path}: {e}")))?;
-        match doc.code.as_deref() {
-            None | Some("Success") => {}
-            Some(code) => {
-                let message = doc.message.clone().unwrap_or_default();
-                let hint = if code == "AssumeRoleUnauthorizedAccess" {
-                    " (does the role trust ec2.amazonaws.com?)"
-                } else {
-                    ""
-                };
-                return Err(failed(format!("GET {path}: {code}: {message}{hint}")));
-            }
-        }
-        // The account id IMDS returns is not used by the SDKs yet; kept when present.
-        doc.into_credentials(PROVIDER)
-            .map_err(|e| failed(format!("GET {path}: {e}")))
+        document(&path, body)
     }
 
     /// Pushes the expiry of credentials served past it (or about to be) 10 to 15 minutes ahead.
@@ -504,7 +486,17 @@ impl ImdsLoader {
                 reason: "disabled by AWS_EC2_METADATA_DISABLED=true".to_owned(),
             });
         };
-        match self.fetch(&settings).await {
+        let fetched = self.fetch(&settings).await;
+        self.served(fetched)
+    }
+
+    /// What a load serves: new credentials (kept; extended when already expired), else the
+    /// last ones extended, else the error.
+    fn served(
+        &self,
+        fetched: Result<Credentials, CredentialsError>,
+    ) -> Result<Credentials, CredentialsError> {
+        match fetched {
             Ok(c) => {
                 self.lock().last = Some(c.clone());
                 let now = (self.clock)();
@@ -523,6 +515,60 @@ impl ImdsLoader {
             },
         }
     }
+}
+
+fn not_loaded(reason: String) -> CredentialsError {
+    CredentialsError::NotLoaded {
+        provider: PROVIDER,
+        reason,
+    }
+}
+
+fn failed(reason: String) -> CredentialsError {
+    CredentialsError::ProviderError {
+        provider: PROVIDER,
+        reason,
+    }
+}
+
+fn credentials_error(f: Failure) -> CredentialsError {
+    match f {
+        Failure::Status(_, why) | Failure::Unreachable(why) => failed(why),
+        Failure::Fatal(why) => invalid(PROVIDER, why),
+    }
+}
+
+/// Asking for the role name failed: unreachable or no role means nothing here.
+fn role_error(f: Failure) -> CredentialsError {
+    match f {
+        Failure::Unreachable(why) => not_loaded(format!("could not communicate with IMDS: {why}")),
+        Failure::Status(404, why) => not_loaded(format!(
+            "{why}: the instance has no IAM role (instance profile) attached"
+        )),
+        other => credentials_error(other),
+    }
+}
+
+/// The role's credentials document (`path` names it in errors).
+fn document(path: &str, body: Result<String, Failure>) -> Result<Credentials, CredentialsError> {
+    let body = body.map_err(credentials_error)?;
+    let doc =
+        parse_credentials(body.as_bytes()).map_err(|e| failed(format!("GET {path}: {e}")))?;
+    match doc.code.as_deref() {
+        None | Some("Success") => {}
+        Some(code) => {
+            let message = doc.message.clone().unwrap_or_default();
+            let hint = if code == "AssumeRoleUnauthorizedAccess" {
+                " (does the role trust ec2.amazonaws.com?)"
+            } else {
+                ""
+            };
+            return Err(failed(format!("GET {path}: {code}: {message}{hint}")));
+        }
+    }
+    // The account id IMDS returns is not used by the SDKs yet; kept when present.
+    doc.into_credentials(PROVIDER)
+        .map_err(|e| failed(format!("GET {path}: {e}")))
 }
 
 /// A decimal number of seconds (`1`, `2.5`, `.5`, `+3.`; at most nanosecond precision, finer
