@@ -194,7 +194,12 @@ pub(crate) fn arn_account(arn: &str) -> Option<&str> {
 pub(crate) fn generated_session_name() -> String {
     let ms = SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
-        .map(|d| d.as_millis())
+        // Whole seconds and milliseconds in `u64`: formatting a `u128` brings its own code.
+        .map(|d| {
+            d.as_secs()
+                .saturating_mul(1000)
+                .saturating_add(u64::from(d.subsec_millis()))
+        })
         .unwrap_or(0);
     format!("stsgen-{ms}")
 }
