@@ -210,7 +210,10 @@ fn refused(uri: &http::Uri, why: String) -> CredentialsError {
 }
 
 /// Whether the addresses a plain-HTTP full URI's host resolved to are all allowed.
-fn check_resolved(uri: &http::Uri, ips: Result<Vec<IpAddr>, String>) -> Result<(), CredentialsError> {
+fn check_resolved(
+    uri: &http::Uri,
+    ips: Result<Vec<IpAddr>, String>,
+) -> Result<(), CredentialsError> {
     let ips = ips.map_err(|e| refused(uri, format!("could not be resolved ({e})")))?;
     match ips.iter().find(|ip| !allowed_ip(**ip)) {
         Some(bad) => Err(refused(uri, format!("resolves to {bad}"))),

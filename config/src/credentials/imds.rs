@@ -170,7 +170,11 @@ impl ImdsLoader {
                 Some((e, from)) => {
                     let uri: http::Uri = e.parse().map_err(|_| bad(&from, &e, "is not a URL"))?;
                     if !matches!(uri.scheme_str(), Some("http" | "https")) || uri.host().is_none() {
-                        return Err(bad(&from, &e, "must be an http:// or https:// URL with a host"));
+                        return Err(bad(
+                            &from,
+                            &e,
+                            "must be an http:// or https:// URL with a host",
+                        ));
                     }
                     e
                 }
@@ -552,8 +556,7 @@ fn role_error(f: Failure) -> CredentialsError {
 /// The role's credentials document (`path` names it in errors).
 fn document(path: &str, body: Result<String, Failure>) -> Result<Credentials, CredentialsError> {
     let body = body.map_err(credentials_error)?;
-    let doc =
-        parse_credentials(body.as_bytes()).map_err(|e| failed(format!("GET {path}: {e}")))?;
+    let doc = parse_credentials(body.as_bytes()).map_err(|e| failed(format!("GET {path}: {e}")))?;
     match doc.code.as_deref() {
         None | Some("Success") => {}
         Some(code) => {

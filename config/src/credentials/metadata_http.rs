@@ -100,7 +100,8 @@ impl MetadataHttp {
                 if attempt > 0 {
                     sleep(BACKOFF * 2u32.saturating_pow(attempt - 1)).await;
                 }
-                let request = build_request(method, uri, headers).ok_or(NoAnswer::Request)?;
+                let request = stsgen_runtime::credentials::bodiless_request(method, uri, headers)
+                    .ok_or(NoAnswer::Request)?;
                 match self.send(request, timeouts).await {
                     Ok(r) if r.status < 500 => return Ok(r),
                     Ok(r) => last = format!("HTTP {} ({})", r.status, error_body(&r.body)),
@@ -187,23 +188,6 @@ pub(crate) enum NoAnswer {
 
 /// The first pause between attempts (doubled after each).
 const BACKOFF: Duration = Duration::from_millis(100);
-
-fn build_request(
-    method: &http::Method,
-    uri: &http::Uri,
-    headers: &[(&'static str, &str)],
-) -> Option<http::Request<Vec<u8>>> {
-    let mut request = http::Request::new(Vec::new());
-    *request.method_mut() = method.clone();
-    *request.uri_mut() = uri.clone();
-    for (name, value) in headers {
-        let value = http::HeaderValue::from_str(value).ok()?;
-        request
-            .headers_mut()
-            .append(http::header::HeaderName::from_static(name), value);
-    }
-    Some(request)
-}
 
 fn request_host(request: &http::Request<Vec<u8>>) -> String {
     request
