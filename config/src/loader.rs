@@ -95,7 +95,7 @@ impl ConfigLoader {
         let mut config = self.load_without_credentials()?;
         let mut chain = DefaultCredentialsChain::builder()
             .env(self.env.clone())
-            .config(config.clone());
+            .config(config.duplicate());
         if let Some(p) = &self.profile {
             chain = chain.profile_name(p.clone());
         }
