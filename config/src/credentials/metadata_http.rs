@@ -274,10 +274,11 @@ pub(crate) fn error_body(body: &[u8]) -> String {
         // IMDS answers errors with an HTML page that says nothing the status does not.
         return "an HTML or XML page".to_owned();
     }
-    text.chars()
-        .take(120)
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+    let mut excerpt = String::new();
+    for c in text.chars().take(120) {
+        excerpt.push(if c.is_control() { ' ' } else { c });
+    }
+    excerpt
 }
 
 /// Credentials as the container and instance-metadata endpoints return them.
