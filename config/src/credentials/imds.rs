@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime};
 
-use stsgen_runtime::client::HttpClient;
+use stsgen_runtime::client::{HttpClient, HttpResponse};
 use stsgen_runtime::config::{Env, ProcessEnv, ProfileSet};
 use stsgen_runtime::credentials::cache::CachingProvider;
 use stsgen_runtime::credentials::{Credentials, CredentialsError, ProvideCredentials};
@@ -291,34 +291,7 @@ impl ImdsLoader {
                 s.retry_transport,
             )
             .await;
-        match sent {
-            Ok(r) if r.status == 200 => String::from_utf8(r.body).map(Ok).map_err(|_| {
-                Failure::Status(200, format!("{method} {path}: the response is not UTF-8"))
-            }),
-            Ok(r) if r.status == 401 => Ok(Err(401)),
-            Ok(r) => Err(Failure::Status(
-                r.status,
-                format!(
-                    "{method} {path}: HTTP {} ({})",
-                    r.status,
-                    error_body(&r.body)
-                ),
-            )),
-            Err(NoAnswer::Request) => Err(invalid_url()),
-            Err(NoAnswer::Transport(e))
-                if matches!(e.kind(), TransportErrorKind::InvalidRequest) =>
-            {
-                Err(Failure::Fatal(e.to_string()))
-            }
-            Err(NoAnswer::Transport(e)) => Err(Failure::Unreachable(format!(
-                "{method} {path} at {}: {e}",
-                s.endpoint
-            ))),
-            Err(NoAnswer::Exhausted(last)) => Err(Failure::Unreachable(format!(
-                "{method} {path} at {}: {last} (after {attempts} attempts)",
-                s.endpoint
-            ))),
-        }
+        answer(s, &method, path, attempts, sent)
     }
 
     /// The kept session token, unless `renew` or it is for another endpoint or about to expire.
@@ -550,6 +523,45 @@ fn role_error(f: Failure) -> CredentialsError {
             "{why}: the instance has no IAM role (instance profile) attached"
         )),
         other => credentials_error(other),
+    }
+}
+
+/// What an exchange's answer means: the body of a 200, `Err(401)`, or a failure.
+fn answer(
+    s: &Settings,
+    method: &http::Method,
+    path: &str,
+    attempts: u32,
+    sent: Result<HttpResponse, NoAnswer>,
+) -> Result<Result<String, u16>, Failure> {
+    match sent {
+        Ok(r) if r.status == 200 => String::from_utf8(r.body).map(Ok).map_err(|_| {
+            Failure::Status(200, format!("{method} {path}: the response is not UTF-8"))
+        }),
+        Ok(r) if r.status == 401 => Ok(Err(401)),
+        Ok(r) => Err(Failure::Status(
+            r.status,
+            format!(
+                "{method} {path}: HTTP {} ({})",
+                r.status,
+                error_body(&r.body)
+            ),
+        )),
+        Err(NoAnswer::Request) => Err(Failure::Fatal(format!(
+            "`{}{path}` is not a valid request URL",
+            s.endpoint
+        ))),
+        Err(NoAnswer::Transport(e)) if matches!(e.kind(), TransportErrorKind::InvalidRequest) => {
+            Err(Failure::Fatal(e.to_string()))
+        }
+        Err(NoAnswer::Transport(e)) => Err(Failure::Unreachable(format!(
+            "{method} {path} at {}: {e}",
+            s.endpoint
+        ))),
+        Err(NoAnswer::Exhausted(last)) => Err(Failure::Unreachable(format!(
+            "{method} {path} at {}: {last} (after {attempts} attempts)",
+            s.endpoint
+        ))),
     }
 }
 
