@@ -15,7 +15,7 @@ use stsgen_runtime::http;
 
 use super::common::{cached, invalid, CacheSettings, DEFAULT_LOAD_TIMEOUT};
 use super::metadata_http::{
-    error_body, parse_credentials, resolve, MetadataHttp, NoAnswer, Timeouts,
+    error_body, parse_credentials, resolve, DocumentError, MetadataHttp, NoAnswer, Timeouts,
 };
 
 /// The provider name in credentials and errors.
@@ -233,8 +233,13 @@ fn credentials(
     };
     match answer {
         Ok(r) if (200..300).contains(&r.status) => {
-            let doc = parse_credentials(&r.body).map_err(failed)?;
-            doc.into_credentials(PROVIDER).map_err(failed)
+            parse_credentials(&r.body, PROVIDER).map_err(|e| match e {
+                DocumentError::Code(code, message) => failed(format!(
+                    "{code}: {}",
+                    message.as_deref().unwrap_or("no message")
+                )),
+                DocumentError::Bad(why) => failed(why),
+            })
         }
         Ok(r) => Err(failed(format!(
             "HTTP {} ({})",

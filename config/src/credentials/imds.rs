@@ -14,7 +14,8 @@ use stsgen_runtime::http;
 
 use super::common::{cached, invalid, CacheSettings, DEFAULT_LOAD_TIMEOUT};
 use super::metadata_http::{
-    error_body, jitter, parse_credentials, system_clock, Clock, MetadataHttp, NoAnswer, Timeouts,
+    error_body, jitter, parse_credentials, system_clock, Clock, DocumentError, MetadataHttp,
+    NoAnswer, Timeouts,
 };
 
 /// The provider name in credentials and errors.
@@ -568,22 +569,19 @@ fn answer(
 /// The role's credentials document (`path` names it in errors).
 fn document(path: &str, body: Result<String, Failure>) -> Result<Credentials, CredentialsError> {
     let body = body.map_err(credentials_error)?;
-    let doc = parse_credentials(body.as_bytes()).map_err(|e| failed(format!("GET {path}: {e}")))?;
-    match doc.code.as_deref() {
-        None | Some("Success") => {}
-        Some(code) => {
-            let message = doc.message.clone().unwrap_or_default();
+    parse_credentials(body.as_bytes(), PROVIDER).map_err(|e| match e {
+        DocumentError::Code(code, message) => {
             let hint = if code == "AssumeRoleUnauthorizedAccess" {
                 " (does the role trust ec2.amazonaws.com?)"
             } else {
                 ""
             };
-            return Err(failed(format!("GET {path}: {code}: {message}{hint}")));
+            let message = message.unwrap_or_default();
+            failed(format!("GET {path}: {code}: {message}{hint}"))
         }
-    }
-    // The account id IMDS returns is not used by the SDKs yet; kept when present.
-    doc.into_credentials(PROVIDER)
-        .map_err(|e| failed(format!("GET {path}: {e}")))
+        // The account id IMDS returns is not used by the SDKs yet; kept when present.
+        DocumentError::Bad(why) => failed(format!("GET {path}: {why}")),
+    })
 }
 
 /// A decimal number of seconds (`1`, `2.5`, `.5`, `+3.`; at most nanosecond precision, finer

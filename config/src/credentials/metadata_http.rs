@@ -281,27 +281,39 @@ pub(crate) fn error_body(body: &[u8]) -> String {
     excerpt
 }
 
-/// Credentials as the container and instance-metadata endpoints return them.
-pub(crate) struct JsonCredentials {
-    pub(crate) code: Option<String>,
-    pub(crate) message: Option<String>,
-    pub(crate) access_key_id: Option<String>,
-    pub(crate) secret_access_key: Option<String>,
-    pub(crate) token: Option<String>,
-    pub(crate) expiration: Option<SystemTime>,
-    pub(crate) account_id: Option<String>,
+/// Why a credentials document gave no credentials.
+pub(crate) enum DocumentError {
+    /// An error `Code` (anything but `Success`) and its `Message`.
+    Code(String, Option<String>),
+    /// A body that is not a credentials document, or lacks a member.
+    Bad(String),
 }
 
-/// Reads a credentials document. The error never quotes the body (it may hold secrets).
-pub(crate) fn parse_credentials(body: &[u8]) -> Result<JsonCredentials, String> {
-    let text = std::str::from_utf8(body).map_err(|_| "the response is not UTF-8".to_owned())?;
+impl From<String> for DocumentError {
+    fn from(reason: String) -> Self {
+        DocumentError::Bad(reason)
+    }
+}
+
+impl From<&str> for DocumentError {
+    fn from(reason: &str) -> Self {
+        DocumentError::Bad(reason.to_owned())
+    }
+}
+
+/// Reads credentials as the container and instance-metadata endpoints return them: all
+/// members but `AccountId` are required (these are temporary credentials), an error `Code`
+/// (anything but `Success`) comes back with its `Message`. The error never quotes the body (it
+/// may hold secrets).
+pub(crate) fn parse_credentials(
+    body: &[u8],
+    provider: &'static str,
+) -> Result<Credentials, DocumentError> {
+    let text = std::str::from_utf8(body).map_err(|_| "the response is not UTF-8")?;
     let doc = stsgen_runtime::json::parse(text)
         .map_err(|e| format!("the response is not valid JSON (at byte {})", e.offset()))?;
     let JsonValue::Object(members) = doc else {
-        return Err(format!(
-            "the response is a JSON {}, not an object",
-            doc.type_name()
-        ));
+        return Err(format!("the response is a JSON {}, not an object", doc.type_name()).into());
     };
     let get = |key: &str| -> Result<Option<String>, String> {
         // Member names in any letter case, as the SDKs read them.
@@ -324,42 +336,25 @@ pub(crate) fn parse_credentials(body: &[u8]) -> Result<JsonCredentials, String> 
         None => None,
         Some(t) => Some(SystemTime::from(
             wire::parse_timestamp(&t, wire::TimestampFormat::DateTime)
-                .map_err(|_| "`Expiration` is not an RFC 3339 date-time".to_owned())?,
+                .map_err(|_| "`Expiration` is not an RFC 3339 date-time")?,
         )),
     };
-    Ok(JsonCredentials {
-        code: get("Code")?,
-        message: get("Message")?,
-        access_key_id: get("AccessKeyId")?,
-        secret_access_key: get("SecretAccessKey")?,
-        token: get("Token")?,
-        expiration,
-        account_id: get("AccountId")?,
-    })
-}
-
-impl JsonCredentials {
-    /// The credentials; an error `Code` (anything but `Success`) with its `Message`, or which
-    /// member is missing (all but `AccountId` are required: these are temporary credentials).
-    pub(crate) fn into_credentials(self, provider: &'static str) -> Result<Credentials, String> {
-        if let Some(code) = self.code.as_deref().filter(|c| *c != "Success") {
-            return Err(format!(
-                "{code}: {}",
-                self.message.as_deref().unwrap_or("no message")
-            ));
-        }
-        let id = self
-            .access_key_id
-            .ok_or("the response has no `AccessKeyId`")?;
-        let secret = self
-            .secret_access_key
-            .ok_or("the response has no `SecretAccessKey`")?;
-        let token = self.token.ok_or("the response has no `Token`")?;
-        let expiration = self.expiration.ok_or("the response has no `Expiration`")?;
-        let c = Credentials::new(id, secret, Some(token), Some(expiration), provider);
-        Ok(match self.account_id {
-            Some(a) => c.with_account_id(a),
-            None => c,
-        })
+    let code = get("Code")?;
+    let message = get("Message")?;
+    let id = get("AccessKeyId")?;
+    let secret = get("SecretAccessKey")?;
+    let token = get("Token")?;
+    let account_id = get("AccountId")?;
+    if let Some(code) = code.filter(|c| c != "Success") {
+        return Err(DocumentError::Code(code, message));
     }
+    let id = id.ok_or("the response has no `AccessKeyId`")?;
+    let secret = secret.ok_or("the response has no `SecretAccessKey`")?;
+    let token = token.ok_or("the response has no `Token`")?;
+    let expiration = expiration.ok_or("the response has no `Expiration`")?;
+    let c = Credentials::new(id, secret, Some(token), Some(expiration), provider);
+    Ok(match account_id {
+        Some(a) => c.with_account_id(a),
+        None => c,
+    })
 }
