@@ -20,8 +20,44 @@ pub(crate) struct WebIdentityRequest {
     pub(crate) token_file: PathBuf,
     pub(crate) session_name: Option<String>,
     pub(crate) duration: Option<Duration>,
+    /// What only [`WebIdentityProvider`]'s builder sets.
+    pub(crate) extras: Option<Box<WebIdentityExtras>>,
+}
+
+type Builder =
+    sts::operation::assume_role_with_web_identity::builders::AssumeRoleWithWebIdentityInputBuilder;
+
+/// The session policies of an `AssumeRoleWithWebIdentity` call, which only
+/// [`WebIdentityProvider`]'s builder sets. They are applied through the function pointer in
+/// here, so that the default chain and profiles do not link their builders.
+#[derive(Clone, Debug)]
+pub(crate) struct WebIdentityExtras {
     pub(crate) policy: Option<String>,
     pub(crate) policy_arns: Vec<String>,
+    apply: fn(&WebIdentityExtras, Builder) -> Result<Builder, CredentialsError>,
+}
+
+impl Default for WebIdentityExtras {
+    fn default() -> Self {
+        WebIdentityExtras {
+            policy: None,
+            policy_arns: Vec::new(),
+            apply: apply_extras,
+        }
+    }
+}
+
+fn apply_extras(x: &WebIdentityExtras, b: Builder) -> Result<Builder, CredentialsError> {
+    let mut b = b.set_policy(x.policy.clone());
+    for arn in &x.policy_arns {
+        b = b.policy_arns(
+            sts::types::PolicyDescriptorType::builder()
+                .arn(arn)
+                .build()
+                .map_err(|e| invalid(WebIdentityRequest::PROVIDER, e))?,
+        );
+    }
+    Ok(b)
 }
 
 impl WebIdentityRequest {
@@ -42,15 +78,9 @@ impl WebIdentityRequest {
             .role_arn(&self.role_arn)
             .role_session_name(session_name)
             .web_identity_token(token)
-            .set_duration_seconds(duration_seconds(p, self.duration)?)
-            .set_policy(self.policy.clone());
-        for arn in &self.policy_arns {
-            b = b.policy_arns(
-                sts::types::PolicyDescriptorType::builder()
-                    .arn(arn)
-                    .build()
-                    .map_err(|e| invalid(p, e))?,
-            );
+            .set_duration_seconds(duration_seconds(p, self.duration)?);
+        if let Some(x) = &self.extras {
+            b = (x.apply)(x, b)?;
         }
         b.build().map_err(|e| {
             invalid(
@@ -228,6 +258,10 @@ pub struct WebIdentityProviderBuilder {
 impl WebIdentityProviderBuilder {
     cache_setters!();
 
+    fn extras(&mut self) -> &mut WebIdentityExtras {
+        self.request.extras.get_or_insert_with(Default::default)
+    }
+
     /// `RoleSessionName` (default: `stsgen-<milliseconds>`).
     pub fn session_name(mut self, name: impl Into<String>) -> Self {
         self.request.session_name = Some(name.into());
@@ -242,13 +276,13 @@ impl WebIdentityProviderBuilder {
 
     /// `Policy`: an inline session policy (JSON).
     pub fn policy(mut self, policy: impl Into<String>) -> Self {
-        self.request.policy = Some(policy.into());
+        self.extras().policy = Some(policy.into());
         self
     }
 
     /// Adds a managed session policy ARN.
     pub fn policy_arn(mut self, arn: impl Into<String>) -> Self {
-        self.request.policy_arns.push(arn.into());
+        self.extras().policy_arns.push(arn.into());
         self
     }
 
