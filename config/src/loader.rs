@@ -67,17 +67,19 @@ impl ConfigLoader {
         if let Some(name) = &self.profile {
             set = set.with_selected(name.clone());
             if set.get(name).is_none() {
-                let names: Vec<&str> = set.names().collect();
+                let mut names = String::new();
+                for n in set.names() {
+                    if !names.is_empty() {
+                        names.push_str(", ");
+                    }
+                    names.push_str(n);
+                }
+                if names.is_empty() {
+                    names.push_str("none");
+                }
                 return Err(invalid(
                     profile::PROVIDER_NAME,
-                    format!(
-                        "profile `{name}` does not exist (profiles: {})",
-                        if names.is_empty() {
-                            "none".to_owned()
-                        } else {
-                            names.join(", ")
-                        }
-                    ),
+                    format!("profile `{name}` does not exist (profiles: {names})"),
                 ));
             }
         }
@@ -95,7 +97,7 @@ impl ConfigLoader {
         let mut config = self.load_without_credentials()?;
         let mut chain = DefaultCredentialsChain::builder()
             .env(self.env.clone())
-            .config(config.clone());
+            .config(config.duplicate());
         if let Some(p) = &self.profile {
             chain = chain.profile_name(p.clone());
         }

@@ -79,6 +79,10 @@ pub struct AssumeRoleProviderBuilder {
 impl AssumeRoleProviderBuilder {
     cache_setters!();
 
+    fn extras(&mut self) -> &mut super::role_request::RoleExtras {
+        self.request.extras.get_or_insert_with(Default::default)
+    }
+
     /// The credentials `AssumeRole` is called with (default: the config's credentials, else the
     /// [`DefaultCredentialsChain`]).
     pub fn source(mut self, provider: impl ProvideCredentials + 'static) -> Self {
@@ -112,31 +116,31 @@ impl AssumeRoleProviderBuilder {
 
     /// `Policy`: an inline session policy (JSON).
     pub fn policy(mut self, policy: impl Into<String>) -> Self {
-        self.request.policy = Some(policy.into());
+        self.extras().policy = Some(policy.into());
         self
     }
 
     /// Adds a managed session policy ARN (`PolicyArns`).
     pub fn policy_arn(mut self, arn: impl Into<String>) -> Self {
-        self.request.policy_arns.push(arn.into());
+        self.extras().policy_arns.push(arn.into());
         self
     }
 
     /// Adds a session tag (`Tags`). Passing tags needs `sts:TagSession` in the role's trust policy.
     pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.request.tags.push((key.into(), value.into()));
+        self.extras().tags.push((key.into(), value.into()));
         self
     }
 
     /// Adds a transitive tag key (`TransitiveTagKeys`).
     pub fn transitive_tag_key(mut self, key: impl Into<String>) -> Self {
-        self.request.transitive_tag_keys.push(key.into());
+        self.extras().transitive_tag_keys.push(key.into());
         self
     }
 
     /// `SourceIdentity`. Setting it needs `sts:SetSourceIdentity`.
     pub fn source_identity(mut self, identity: impl Into<String>) -> Self {
-        self.request.source_identity = Some(identity.into());
+        self.extras().source_identity = Some(identity.into());
         self
     }
 

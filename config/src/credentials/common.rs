@@ -11,6 +11,7 @@ use stsgen_runtime::credentials::{
     Credentials, CredentialsError, ProvideCredentials, SharedCredentialsProvider,
 };
 use stsgen_runtime::error::SdkError;
+use stsgen_runtime::future::BoxFuture;
 
 use sts::client::{Config, OperationInput};
 
@@ -66,7 +67,7 @@ pub(crate) async fn send<I: OperationInput>(
 ) -> Result<I::Output, SendError<I::Error>> {
     if stsgen_runtime::client::in_async_context() {
         let client =
-            sts::Client::new(config.clone()).map_err(|e| SendError::Setup(e.to_string()))?;
+            sts::Client::new(config.duplicate()).map_err(|e| SendError::Setup(e.to_string()))?;
         return client.send(input).await.map_err(SendError::Sdk);
     }
     #[cfg(feature = "blocking")]
@@ -83,6 +84,47 @@ pub(crate) async fn send<I: OperationInput>(
                 .to_owned(),
         ))
     }
+}
+
+/// An STS call whose answer is credentials, as the chain makes them.
+pub(crate) enum CredentialsCall {
+    AssumeRole(sts::operation::assume_role::AssumeRoleInput),
+    WebIdentity(sts::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput),
+}
+
+/// Sends `call` with `config` and `source` as its credentials (STS's global region when the
+/// configuration has none) and converts the credentials of the answer; `what` names the call in
+/// errors. One boxed state machine for the AssumeRole and web identity calls of every provider.
+pub(crate) fn call_for_credentials<'a>(
+    config: &'a Config,
+    source: Option<SharedCredentialsProvider>,
+    call: CredentialsCall,
+    provider: &'static str,
+    what: String,
+) -> BoxFuture<'a, Result<Credentials, CredentialsError>> {
+    Box::pin(async move {
+        let config = with_credentials(config, source);
+        match call {
+            CredentialsCall::AssumeRole(input) => match send(&config, input).await {
+                Ok(o) => convert(
+                    o.credentials(),
+                    o.assumed_role_user().map(|u| u.arn()),
+                    provider,
+                    &what,
+                ),
+                Err(e) => Err(e.into_credentials_error(provider, &what)),
+            },
+            CredentialsCall::WebIdentity(input) => match send(&config, input).await {
+                Ok(o) => convert(
+                    o.credentials(),
+                    o.assumed_role_user().map(|u| u.arn()),
+                    provider,
+                    &what,
+                ),
+                Err(e) => Err(e.into_credentials_error(provider, &what)),
+            },
+        }
+    })
 }
 
 pub(crate) enum SendError<E> {
@@ -152,7 +194,12 @@ pub(crate) fn arn_account(arn: &str) -> Option<&str> {
 pub(crate) fn generated_session_name() -> String {
     let ms = SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
-        .map(|d| d.as_millis())
+        // Whole seconds and milliseconds in `u64`: formatting a `u128` brings its own code.
+        .map(|d| {
+            d.as_secs()
+                .saturating_mul(1000)
+                .saturating_add(u64::from(d.subsec_millis()))
+        })
         .unwrap_or(0);
     format!("stsgen-{ms}")
 }
@@ -183,7 +230,7 @@ pub(crate) fn with_credentials(
     config: &Config,
     credentials: Option<SharedCredentialsProvider>,
 ) -> Config {
-    let mut c = config.clone();
+    let mut c = config.duplicate();
     c.credentials = credentials;
     if c.region.is_none() {
         // STS has a global endpoint; calls made to get credentials need some region.

@@ -6,16 +6,17 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use stsgen_runtime::client::HttpClient;
+use stsgen_runtime::client::{HttpClient, HttpResponse};
 use stsgen_runtime::config::{Env, ProcessEnv};
 use stsgen_runtime::credentials::cache::CachingProvider;
 use stsgen_runtime::credentials::{Credentials, CredentialsError, ProvideCredentials};
-use stsgen_runtime::error::TransportErrorKind;
 use stsgen_runtime::future::BoxFuture;
 use stsgen_runtime::http;
 
 use super::common::{cached, invalid, CacheSettings, DEFAULT_LOAD_TIMEOUT};
-use super::metadata_http::{error_body, parse_credentials, resolve, sleep, MetadataHttp, Timeouts};
+use super::metadata_http::{
+    error_body, parse_credentials, resolve, DocumentError, MetadataHttp, NoAnswer, Timeouts,
+};
 
 /// The provider name in credentials and errors.
 pub(crate) const PROVIDER: &str = "container";
@@ -33,8 +34,6 @@ pub const DEFAULT_CONTAINER_CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 pub const DEFAULT_CONTAINER_READ_TIMEOUT: Duration = Duration::from_secs(5);
 /// The default number of attempts (a 5xx response or a connection failure is tried again).
 pub const DEFAULT_CONTAINER_ATTEMPTS: u32 = 3;
-/// The first pause between attempts (doubled after each).
-const BACKOFF: Duration = Duration::from_millis(100);
 
 /// Loads container credentials once; uncached.
 pub(crate) struct ContainerLoader {
@@ -90,17 +89,20 @@ impl ContainerLoader {
         self.env.var(name).map_err(|e| invalid(PROVIDER, e))
     }
 
-    /// The endpoint, checked; `NotLoaded` when neither variable is set.
-    async fn uri(&self) -> Result<http::Uri, CredentialsError> {
+    /// The endpoint, checked as far as it can be without name resolution, and the host name a
+    /// plain-HTTP full URI names, which must resolve only to allowed addresses; `NotLoaded` when
+    /// neither variable is set.
+    fn endpoint(&self) -> Result<(http::Uri, Option<String>), CredentialsError> {
         if let Some(relative) = self.var(RELATIVE_URI)? {
             let sep = if relative.starts_with('/') { "" } else { "/" };
             let full = format!("{ECS_HOST}{sep}{relative}");
-            return full.parse().map_err(|_| {
-                invalid(
+            return match full.parse() {
+                Ok(uri) => Ok((uri, None)),
+                Err(_) => Err(invalid(
                     PROVIDER,
                     format!("{RELATIVE_URI} `{relative}` is not a valid URI path"),
-                )
-            });
+                )),
+            };
         }
         let Some(full) = self.var(FULL_URI)? else {
             return Err(CredentialsError::NotLoaded {
@@ -112,7 +114,7 @@ impl ContainerLoader {
             .parse()
             .map_err(|_| invalid(PROVIDER, format!("{FULL_URI} `{full}` is not a valid URI")))?;
         match uri.scheme_str() {
-            Some("https") => return Ok(uri),
+            Some("https") => return Ok((uri, None)),
             Some("http") => {}
             _ => {
                 return Err(invalid(
@@ -129,31 +131,15 @@ impl ContainerLoader {
             .strip_prefix('[')
             .and_then(|h| h.strip_suffix(']'))
             .unwrap_or(host);
-        let refused = |why: String| {
-            invalid(
-                PROVIDER,
-                format!(
-                    "{FULL_URI} uses plain HTTP to host `{host}`, which {why}; plain HTTP is only allowed to loopback, \
-                     169.254.170.2, 169.254.170.23 or fd00:ec2::23 (use https:// for any other host)"
-                ),
-            )
-        };
-        let ips = match bare.parse::<IpAddr>() {
-            Ok(ip) => vec![ip],
-            Err(_) => resolve(bare, uri.port_u16().unwrap_or(80))
-                .await
-                .map_err(|e| refused(format!("could not be resolved ({e})")))?,
-        };
-        if let Some(bad) = ips.iter().find(|ip| !allowed_ip(**ip)) {
-            return Err(refused(if bare.parse::<IpAddr>().is_ok() {
-                "is not allowed".to_owned()
-            } else {
-                format!("resolves to {bad}")
-            }));
+        match bare.parse::<IpAddr>() {
+            Ok(ip) if allowed_ip(ip) => Ok((uri, None)),
+            Ok(_) => Err(refused(&uri, "is not allowed".to_owned())),
+            Err(_) => {
+                let bare = bare.to_owned();
+                Ok((uri, Some(bare)))
+            }
         }
-        Ok(uri)
     }
-
     /// The `Authorization` value: the token file (read at every load) over the variable.
     fn authorization(&self) -> Result<Option<String>, CredentialsError> {
         let (token, from) = if let Some(file) = self.var(TOKEN_FILE)? {
@@ -191,47 +177,80 @@ impl ContainerLoader {
     }
 
     pub(crate) async fn load(&self) -> Result<Credentials, CredentialsError> {
-        let uri = self.uri().await?;
-        let auth = self.authorization()?;
-        let failed = |reason: String| CredentialsError::ProviderError {
-            provider: PROVIDER,
-            reason: format!("{uri}: {reason}"),
-        };
-        let mut last = String::new();
-        let attempts = self.attempts.max(1);
-        for attempt in 0..attempts {
-            if attempt > 0 {
-                sleep(BACKOFF * 2u32.saturating_pow(attempt - 1)).await;
-            }
-            let mut request = http::Request::get(uri.clone()).header("accept", "application/json");
-            if let Some(auth) = &auth {
-                request = request.header("authorization", auth.as_str());
-            }
-            let request = request
-                .body(Vec::new())
-                .map_err(|_| failed("could not build the request".to_owned()))?;
-            match self.http.send(request, self.timeouts).await {
-                Ok(r) if (200..300).contains(&r.status) => {
-                    let doc = parse_credentials(&r.body).map_err(failed)?;
-                    return doc.into_credentials(PROVIDER).map_err(failed);
-                }
-                Ok(r) if r.status >= 500 => {
-                    last = format!("HTTP {} ({})", r.status, error_body(&r.body))
-                }
-                Ok(r) => {
-                    return Err(failed(format!(
-                        "HTTP {} ({})",
-                        r.status,
-                        error_body(&r.body)
-                    )))
-                }
-                Err(e) if matches!(e.kind(), TransportErrorKind::InvalidRequest) => {
-                    return Err(failed(e.to_string()))
-                }
-                Err(e) => last = e.to_string(),
-            }
+        let (uri, host) = self.endpoint()?;
+        if let Some(host) = host {
+            let ips = resolve(&host, uri.port_u16().unwrap_or(80)).await;
+            check_resolved(&uri, ips)?;
         }
-        Err(failed(format!("{last} (after {attempts} attempts)")))
+        let auth = self.authorization()?;
+        let mut headers = vec![("accept", "application/json")];
+        if let Some(auth) = &auth {
+            headers.push(("authorization", auth.as_str()));
+        }
+        let attempts = self.attempts.max(1);
+        let get = http::Method::GET;
+        let answer = self
+            .http
+            .exchange(&get, &uri, &headers, self.timeouts, attempts, true)
+            .await;
+        credentials(&uri, attempts, answer)
+    }
+}
+
+/// Refuses a plain-HTTP full URI to a host that is not allowed.
+fn refused(uri: &http::Uri, why: String) -> CredentialsError {
+    let host = uri.host().unwrap_or_default();
+    invalid(
+        PROVIDER,
+        format!(
+            "{FULL_URI} uses plain HTTP to host `{host}`, which {why}; plain HTTP is only allowed to loopback, \
+             169.254.170.2, 169.254.170.23 or fd00:ec2::23 (use https:// for any other host)"
+        ),
+    )
+}
+
+/// Whether the addresses a plain-HTTP full URI's host resolved to are all allowed.
+fn check_resolved(
+    uri: &http::Uri,
+    ips: Result<Vec<IpAddr>, String>,
+) -> Result<(), CredentialsError> {
+    let ips = ips.map_err(|e| refused(uri, format!("could not be resolved ({e})")))?;
+    match ips.iter().find(|ip| !allowed_ip(**ip)) {
+        Some(bad) => Err(refused(uri, format!("resolves to {bad}"))),
+        None => Ok(()),
+    }
+}
+
+/// The credentials of the endpoint's answer, or why there are none.
+fn credentials(
+    uri: &http::Uri,
+    attempts: u32,
+    answer: Result<HttpResponse, NoAnswer>,
+) -> Result<Credentials, CredentialsError> {
+    let failed = |reason: String| CredentialsError::ProviderError {
+        provider: PROVIDER,
+        reason: format!("{uri}: {reason}"),
+    };
+    match answer {
+        Ok(r) if (200..300).contains(&r.status) => {
+            parse_credentials(&r.body, PROVIDER).map_err(|e| match e {
+                DocumentError::Code(code, message) => failed(format!(
+                    "{code}: {}",
+                    message.as_deref().unwrap_or("no message")
+                )),
+                DocumentError::Bad(why) => failed(why),
+            })
+        }
+        Ok(r) => Err(failed(format!(
+            "HTTP {} ({})",
+            r.status,
+            error_body(&r.body)
+        ))),
+        Err(NoAnswer::Request) => Err(failed("could not build the request".to_owned())),
+        Err(NoAnswer::Transport(e)) => Err(failed(e.to_string())),
+        Err(NoAnswer::Exhausted(last)) => {
+            Err(failed(format!("{last} (after {attempts} attempts)")))
+        }
     }
 }
 

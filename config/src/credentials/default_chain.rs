@@ -2,7 +2,7 @@
 
 use super::common::{base_config, CacheSettings, MfaTokenSource};
 use super::profile_provider::ProfileLoader;
-use super::sso::SsoApi;
+use super::sso::{self, SsoApi, SsoSource};
 use super::web_identity::{web_identity_from_env, WebIdentityRequest};
 use std::sync::Arc;
 use std::time::Duration;
@@ -38,7 +38,7 @@ impl ProvideCredentials for WebIdentityEnvLoader {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
         Box::pin(async move {
             let request = web_identity_from_env(&*self.env)?;
-            let config = base_config(self.config.clone(), &*self.env)?;
+            let config = base_config(self.config.as_ref().map(Config::duplicate), &*self.env)?;
             request
                 .call(&config, &*self.env, WebIdentityRequest::PROVIDER)
                 .await
@@ -68,7 +68,7 @@ impl DefaultCredentialsChain {
             env: Arc::new(ProcessEnv),
             config: None,
             mfa: None,
-            sso_api: None,
+            sso: None,
             cache: CacheSettings::default(),
         }
     }
@@ -81,7 +81,7 @@ pub struct DefaultCredentialsChainBuilder {
     env: Arc<dyn Env>,
     config: Option<Config>,
     mfa: Option<MfaTokenSource>,
-    sso_api: Option<Arc<dyn SsoApi>>,
+    sso: Option<Arc<dyn SsoSource>>,
     cache: CacheSettings,
 }
 
@@ -107,7 +107,7 @@ impl DefaultCredentialsChainBuilder {
     /// The IAM Identity Center calls of `sso_session` and `sso_start_url` profiles (default:
     /// [`default_api`](crate::credentials::sso::default_api)).
     pub fn sso_api(mut self, api: Arc<dyn SsoApi>) -> Self {
-        self.sso_api = Some(api);
+        self.sso = Some(sso::profile_source(api));
         self
     }
 
@@ -145,10 +145,12 @@ impl DefaultCredentialsChainBuilder {
         let mut profile = ProfileLoader::new(
             self.profile,
             self.env.clone(),
-            config.clone(),
+            config.as_ref().map(Config::duplicate),
             self.mfa.clone(),
         );
-        profile.sso_api = self.sso_api;
+        if let Some(s) = self.sso {
+            profile.sso = Some(s);
+        }
         let (container, imds) = (profile.container.clone(), profile.imds.clone());
         let chain = ProviderChain::first_try(EnvLoader(self.env.clone()))
             .or_else(profile)

@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime};
 
-use stsgen_runtime::client::HttpClient;
+use stsgen_runtime::client::{HttpClient, HttpResponse};
 use stsgen_runtime::config::{Env, ProcessEnv, ProfileSet};
 use stsgen_runtime::credentials::cache::CachingProvider;
 use stsgen_runtime::credentials::{Credentials, CredentialsError, ProvideCredentials};
@@ -14,7 +14,8 @@ use stsgen_runtime::http;
 
 use super::common::{cached, invalid, CacheSettings, DEFAULT_LOAD_TIMEOUT};
 use super::metadata_http::{
-    error_body, jitter, parse_credentials, sleep, system_clock, Clock, MetadataHttp, Timeouts,
+    error_body, jitter, parse_credentials, system_clock, Clock, DocumentError, MetadataHttp,
+    NoAnswer, Timeouts,
 };
 
 /// The provider name in credentials and errors.
@@ -33,14 +34,33 @@ pub const DEFAULT_IMDS_TIMEOUT: Duration = Duration::from_secs(1);
 /// The default number of attempts per request (a 5xx or 401 answer is tried again; a timeout or
 /// a connection failure only when the number of attempts is set).
 pub const DEFAULT_IMDS_ATTEMPTS: u32 = 4;
-/// The first pause between attempts (doubled after each).
-const BACKOFF: Duration = Duration::from_millis(100);
 /// Static stability: credentials served past their expiry get at least this long...
 const EXTENSION: Duration = Duration::from_secs(10 * 60);
 /// ... plus up to this much jitter.
 const EXTENSION_JITTER: Duration = Duration::from_secs(5 * 60);
 
 const CREDENTIALS_PATH: &str = "/latest/meta-data/iam/security-credentials/";
+
+/// The settings: each a variable and the profile key it overrides.
+const ENDPOINT: (&str, &str) = (
+    "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+    "ec2_metadata_service_endpoint",
+);
+const ENDPOINT_MODE: (&str, &str) = (
+    "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
+    "ec2_metadata_service_endpoint_mode",
+);
+const TIMEOUT: (&str, &str) = ("AWS_METADATA_SERVICE_TIMEOUT", "metadata_service_timeout");
+const ATTEMPTS: (&str, &str) = (
+    "AWS_METADATA_SERVICE_NUM_ATTEMPTS",
+    "metadata_service_num_attempts",
+);
+const V1_DISABLED: (&str, &str) = ("AWS_EC2_METADATA_V1_DISABLED", "ec2_metadata_v1_disabled");
+
+/// A setting's value that is wrong: `{from}: `{value}` {what}`.
+fn bad(from: &str, value: &str, what: &str) -> CredentialsError {
+    invalid(PROVIDER, format!("{from}: `{value}` {what}"))
+}
 
 /// Settings read at each load from the environment and the selected profile.
 #[derive(Debug, Clone, PartialEq)]
@@ -144,100 +164,57 @@ impl ImdsLoader {
             Some(name) => set.with_selected(name.clone()),
             None => set,
         };
-        let profile = set.selected_profile();
-        // The variable, else the profile's key; with where it came from, for errors.
-        let setting =
-            |var: &str, key: &str| -> Result<Option<(String, String)>, CredentialsError> {
-                if let Some(v) = self.var(var)? {
-                    return Ok(Some((v, format!("environment variable {var}"))));
-                }
-                Ok(profile.and_then(|p| p.get(key)).map(|v| {
-                    (
-                        v.trim().to_owned(),
-                        format!("profile `{}` key {key}", set.selected()),
-                    )
-                }))
-            };
-        let endpoint = match &self.overrides.endpoint {
+        let o = &self.overrides;
+        let endpoint = match &o.endpoint {
             Some(e) => e.clone(),
-            None => match setting(
-                "AWS_EC2_METADATA_SERVICE_ENDPOINT",
-                "ec2_metadata_service_endpoint",
-            )? {
+            None => match self.setting(&set, ENDPOINT)? {
                 Some((e, from)) => {
-                    let uri: http::Uri = e
-                        .parse()
-                        .map_err(|_| invalid(PROVIDER, format!("{from}: `{e}` is not a URL")))?;
+                    let uri: http::Uri = e.parse().map_err(|_| bad(&from, &e, "is not a URL"))?;
                     if !matches!(uri.scheme_str(), Some("http" | "https")) || uri.host().is_none() {
-                        return Err(invalid(
-                            PROVIDER,
-                            format!("{from}: `{e}` must be an http:// or https:// URL with a host"),
+                        return Err(bad(
+                            &from,
+                            &e,
+                            "must be an http:// or https:// URL with a host",
                         ));
                     }
                     e
                 }
-                None => match setting(
-                    "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
-                    "ec2_metadata_service_endpoint_mode",
-                )? {
+                None => match self.setting(&set, ENDPOINT_MODE)? {
                     None => IMDS_IPV4_ENDPOINT.to_owned(),
                     Some((m, _)) if m.eq_ignore_ascii_case("ipv4") => IMDS_IPV4_ENDPOINT.to_owned(),
                     Some((m, _)) if m.eq_ignore_ascii_case("ipv6") => IMDS_IPV6_ENDPOINT.to_owned(),
-                    Some((m, from)) => {
-                        return Err(invalid(
-                            PROVIDER,
-                            format!("{from}: `{m}` is not IPv4 or IPv6"),
-                        ))
-                    }
+                    Some((m, from)) => return Err(bad(&from, &m, "is not IPv4 or IPv6")),
                 },
             },
         };
-        let timeout = match self.overrides.timeout {
+        let timeout = match o.timeout {
             Some(t) => t,
-            None => match setting("AWS_METADATA_SERVICE_TIMEOUT", "metadata_service_timeout")? {
+            None => match self.setting(&set, TIMEOUT)? {
                 None => DEFAULT_IMDS_TIMEOUT,
                 Some((t, from)) => decimal_seconds(&t)
                     .filter(|d| !d.is_zero() && *d <= Duration::from_secs(3600))
-                    .ok_or_else(|| {
-                        invalid(
-                            PROVIDER,
-                            format!("{from}: `{t}` is not a positive number of seconds"),
-                        )
-                    })?,
+                    .ok_or_else(|| bad(&from, &t, "is not a positive number of seconds"))?,
             },
         };
-        let attempts = match self.overrides.attempts {
+        let attempts = match o.attempts {
             Some(a) => Some(a),
-            None => match setting(
-                "AWS_METADATA_SERVICE_NUM_ATTEMPTS",
-                "metadata_service_num_attempts",
-            )? {
+            None => match self.setting(&set, ATTEMPTS)? {
                 None => None,
                 Some((a, from)) => Some(
                     a.parse::<u32>()
                         .ok()
                         .filter(|a| (1..=100).contains(a))
-                        .ok_or_else(|| {
-                            invalid(
-                                PROVIDER,
-                                format!("{from}: `{a}` is not a whole number from 1 to 100"),
-                            )
-                        })?,
+                        .ok_or_else(|| bad(&from, &a, "is not a whole number from 1 to 100"))?,
                 ),
             },
         };
-        let v1_fallback = match self.overrides.v1_fallback {
+        let v1_fallback = match o.v1_fallback {
             Some(f) => f,
-            None => match setting("AWS_EC2_METADATA_V1_DISABLED", "ec2_metadata_v1_disabled")? {
+            None => match self.setting(&set, V1_DISABLED)? {
                 None => false,
                 Some((v, _)) if v.eq_ignore_ascii_case("false") => true,
                 Some((v, _)) if v.eq_ignore_ascii_case("true") => false,
-                Some((v, from)) => {
-                    return Err(invalid(
-                        PROVIDER,
-                        format!("{from}: `{v}` is not true or false"),
-                    ))
-                }
+                Some((v, from)) => return Err(bad(&from, &v, "is not true or false")),
             },
         };
         Ok(Some(Settings {
@@ -252,34 +229,28 @@ impl ImdsLoader {
         }))
     }
 
-    fn request(
+    /// The variable, else the selected profile's key (trimmed); with where it came from, for
+    /// errors.
+    fn setting(
         &self,
-        s: &Settings,
-        method: http::Method,
-        path: &str,
-        token: Option<&str>,
-    ) -> Result<http::Request<Vec<u8>>, Failure> {
-        let mut r = http::Request::builder()
-            .method(method.clone())
-            .uri(format!("{}{path}", s.endpoint))
-            .header("user-agent", stsgen_runtime::client::user_agent(None));
-        if method == http::Method::PUT {
-            r = r.header(
-                "x-aws-ec2-metadata-token-ttl-seconds",
-                TOKEN_TTL.to_string(),
-            );
+        set: &ProfileSet,
+        (var, key): (&str, &str),
+    ) -> Result<Option<(String, String)>, CredentialsError> {
+        if let Some(v) = self.var(var)? {
+            return Ok(Some((v, format!("environment variable {var}"))));
         }
-        if let Some(t) = token {
-            r = r.header("x-aws-ec2-metadata-token", t);
-        }
-        r.body(Vec::new()).map_err(|_| {
-            Failure::Fatal(format!("`{}{path}` is not a valid request URL", s.endpoint))
-        })
+        Ok(set.selected_profile().and_then(|p| p.get(key)).map(|v| {
+            (
+                v.trim().to_owned(),
+                format!("profile `{}` key {key}", set.selected()),
+            )
+        }))
     }
 
-    /// One request with retries on 5xx and connection failures; 401 is handed back.
-    /// Boxed (as are [`get`](Self::get) and [`role`](Self::role), each awaited from more than one
-    /// place) so that its state machine is compiled once rather than inlined into each caller's.
+    /// One request with retries on 5xx (and connection failures when so set); 401 is handed
+    /// back. Boxed (as are [`get`](Self::get) and [`role`](Self::role), each awaited from more
+    /// than one place) so that its state machine is compiled once rather than inlined into each
+    /// caller's.
     fn exchange<'a>(
         &'a self,
         s: &'a Settings,
@@ -297,64 +268,56 @@ impl ImdsLoader {
         path: &str,
         token: Option<&str>,
     ) -> Result<Result<String, u16>, Failure> {
-        let mut last = String::new();
-        for attempt in 0..s.attempts.max(1) {
-            if attempt > 0 {
-                sleep(BACKOFF * 2u32.saturating_pow(attempt - 1)).await;
-            }
-            let request = self.request(s, method.clone(), path, token)?;
-            match self.http.send(request, s.timeouts).await {
-                Ok(r) if r.status == 200 => {
-                    return String::from_utf8(r.body).map(Ok).map_err(|_| {
-                        Failure::Status(200, format!("{method} {path}: the response is not UTF-8"))
-                    })
-                }
-                Ok(r) if r.status == 401 => return Ok(Err(401)),
-                Ok(r) if r.status >= 500 => {
-                    last = format!("HTTP {} ({})", r.status, error_body(&r.body))
-                }
-                Ok(r) => {
-                    return Err(Failure::Status(
-                        r.status,
-                        format!(
-                            "{method} {path}: HTTP {} ({})",
-                            r.status,
-                            error_body(&r.body)
-                        ),
-                    ))
-                }
-                Err(e) if matches!(e.kind(), TransportErrorKind::InvalidRequest) => {
-                    return Err(Failure::Fatal(e.to_string()))
-                }
-                Err(e) if !s.retry_transport => {
-                    return Err(Failure::Unreachable(format!(
-                        "{method} {path} at {}: {e}",
-                        s.endpoint
-                    )));
-                }
-                Err(e) => last = e.to_string(),
-            }
+        let url = format!("{}{path}", s.endpoint);
+        let invalid_url = || Failure::Fatal(format!("`{url}` is not a valid request URL"));
+        let uri: http::Uri = url.parse().map_err(|_| invalid_url())?;
+        let agent = stsgen_runtime::client::user_agent(None);
+        let ttl = TOKEN_TTL.to_string();
+        let mut headers = vec![("user-agent", agent.as_str())];
+        if method == http::Method::PUT {
+            headers.push(("x-aws-ec2-metadata-token-ttl-seconds", ttl.as_str()));
         }
-        Err(Failure::Unreachable(format!(
-            "{method} {path} at {}: {last} (after {} attempts)",
-            s.endpoint,
-            s.attempts.max(1)
-        )))
+        if let Some(t) = token {
+            headers.push(("x-aws-ec2-metadata-token", t));
+        }
+        let attempts = s.attempts.max(1);
+        let sent = self
+            .http
+            .exchange(
+                &method,
+                &uri,
+                &headers,
+                s.timeouts,
+                attempts,
+                s.retry_transport,
+            )
+            .await;
+        answer(s, &method, path, attempts, sent)
     }
 
-    /// A session token (cached until shortly before it expires); `None` for IMDSv1 when the
-    /// settings allow falling back to it.
-    async fn token(&self, s: &Settings, renew: bool) -> Result<Option<String>, Failure> {
-        let now = (self.clock)();
+    /// The kept session token, unless `renew` or it is for another endpoint or about to expire.
+    fn kept_token(&self, s: &Settings, renew: bool, now: SystemTime) -> Option<String> {
+        let mut state = self.lock();
         if !renew {
-            if let Some((token, endpoint, expires)) = &self.lock().token {
+            if let Some((token, endpoint, expires)) = &state.token {
                 if *endpoint == s.endpoint && now + TOKEN_RENEW_AHEAD < *expires {
-                    return Ok(Some(token.clone()));
+                    return Some(token.clone());
                 }
             }
         }
-        self.lock().token = None;
-        match self.exchange(s, http::Method::PUT, "/latest/api/token", None).await {
+        state.token = None;
+        None
+    }
+
+    /// The answer to `PUT /latest/api/token` as a token to use (and keep); `None` for IMDSv1
+    /// when the settings allow falling back to it.
+    fn new_token(
+        &self,
+        s: &Settings,
+        now: SystemTime,
+        answer: Result<Result<String, u16>, Failure>,
+    ) -> Result<Option<String>, Failure> {
+        match answer {
             Ok(Ok(token)) => {
                 let token = token.trim().to_owned();
                 if token.is_empty() || token.chars().any(|c| c.is_control()) {
@@ -375,8 +338,9 @@ impl ImdsLoader {
         }
     }
 
-    /// A GET with the session token; a 401 renews the token and tries again (within the
-    /// attempt budget).
+    /// A GET with the session token (kept until shortly before it expires; none for IMDSv1 when
+    /// the settings allow falling back to it); a 401 renews the token and tries again (within
+    /// the attempt budget).
     fn get<'a>(&'a self, s: &'a Settings, path: &'a str) -> BoxFuture<'a, Result<String, Failure>> {
         Box::pin(self.get_inner(s, path))
     }
@@ -384,7 +348,16 @@ impl ImdsLoader {
     async fn get_inner(&self, s: &Settings, path: &str) -> Result<String, Failure> {
         let mut renew = false;
         for _ in 0..s.attempts.max(1) {
-            let token = self.token(s, renew).await?;
+            let now = (self.clock)();
+            let token = match self.kept_token(s, renew, now) {
+                Some(token) => Some(token),
+                None => {
+                    let answer = self
+                        .exchange(s, http::Method::PUT, "/latest/api/token", None)
+                        .await;
+                    self.new_token(s, now, answer)?
+                }
+            };
             match self
                 .exchange(s, http::Method::GET, path, token.as_deref())
                 .await?
@@ -399,19 +372,28 @@ impl ImdsLoader {
         ))
     }
 
+    /// The instance profile's role name: the kept one unless `fresh`, else asked for.
     fn role<'a>(&'a self, s: &'a Settings, fresh: bool) -> BoxFuture<'a, Result<String, Failure>> {
-        Box::pin(self.role_inner(s, fresh))
-    }
-
-    async fn role_inner(&self, s: &Settings, fresh: bool) -> Result<String, Failure> {
-        if !fresh {
-            if let Some((role, endpoint)) = &self.lock().role {
-                if *endpoint == s.endpoint {
-                    return Ok(role.clone());
+        Box::pin(async move {
+            if !fresh {
+                if let Some(role) = self.kept_role(s) {
+                    return Ok(role);
                 }
             }
+            let body = self.get(s, CREDENTIALS_PATH).await;
+            self.new_role(s, body?)
+        })
+    }
+
+    fn kept_role(&self, s: &Settings) -> Option<String> {
+        match &self.lock().role {
+            Some((role, endpoint)) if *endpoint == s.endpoint => Some(role.clone()),
+            _ => None,
         }
-        let body = self.get(s, CREDENTIALS_PATH).await?;
+    }
+
+    /// The first role name of the list (kept).
+    fn new_role(&self, s: &Settings, body: String) -> Result<String, Failure> {
         let role = body
             .lines()
             .map(str::trim)
@@ -435,63 +417,16 @@ impl ImdsLoader {
 
     /// Asks the service: token, role name, role credentials.
     async fn fetch(&self, s: &Settings) -> Result<Credentials, CredentialsError> {
-        let not_loaded = |reason: String| CredentialsError::NotLoaded {
-            provider: PROVIDER,
-            reason,
-        };
-        let failed = |reason: String| CredentialsError::ProviderError {
-            provider: PROVIDER,
-            reason,
-        };
-        let into_error = |f: Failure, stage: &str| match f {
-            Failure::Unreachable(why) if stage == "role" => {
-                not_loaded(format!("could not communicate with IMDS: {why}"))
-            }
-            Failure::Status(404, why) if stage == "role" => not_loaded(format!(
-                "{why}: the instance has no IAM role (instance profile) attached"
-            )),
-            Failure::Status(_, why) | Failure::Unreachable(why) => failed(why),
-            Failure::Fatal(why) => invalid(PROVIDER, why),
-        };
-        let had_role = self
-            .lock()
-            .role
-            .as_ref()
-            .is_some_and(|(_, e)| *e == s.endpoint);
-        let role = self
-            .role(s, false)
-            .await
-            .map_err(|f| into_error(f, "role"))?;
+        let had_role = self.kept_role(s).is_some();
+        let role = self.role(s, false).await.map_err(role_error)?;
         let path = format!("{CREDENTIALS_PATH}{role}");
-        let body = match self.get(s, &path).await {
-            // The role attached to the instance changed: ask for its name again.
-            Err(Failure::Status(404, _)) if had_role => {
-                let role = self
-                    .role(s, true)
-                    .await
-                    .map_err(|f| into_error(f, "role"))?;
-                self.get(s, &format!("{CREDENTIALS_PATH}{role}")).await
-            }
-            other => other,
+        let mut body = self.get(s, &path).await;
+        // The role attached to the instance changed: ask for its name again.
+        if had_role && matches!(body, Err(Failure::Status(404, _))) {
+            let role = self.role(s, true).await.map_err(role_error)?;
+            body = self.get(s, &format!("{CREDENTIALS_PATH}{role}")).await;
         }
-        .map_err(|f| into_error(f, "credentials"))?;
-        let doc =
-            parse_credentials(body.as_bytes()).map_err(|e| failed(format!("GET {path}: {e}")))?;
-        match doc.code.as_deref() {
-            None | Some("Success") => {}
-            Some(code) => {
-                let message = doc.message.clone().unwrap_or_default();
-                let hint = if code == "AssumeRoleUnauthorizedAccess" {
-                    " (does the role trust ec2.amazonaws.com?)"
-                } else {
-                    ""
-                };
-                return Err(failed(format!("GET {path}: {code}: {message}{hint}")));
-            }
-        }
-        // The account id IMDS returns is not used by the SDKs yet; kept when present.
-        doc.into_credentials(PROVIDER)
-            .map_err(|e| failed(format!("GET {path}: {e}")))
+        document(&path, body)
     }
 
     /// Pushes the expiry of credentials served past it (or about to be) 10 to 15 minutes ahead.
@@ -529,7 +464,17 @@ impl ImdsLoader {
                 reason: "disabled by AWS_EC2_METADATA_DISABLED=true".to_owned(),
             });
         };
-        match self.fetch(&settings).await {
+        let fetched = self.fetch(&settings).await;
+        self.served(fetched)
+    }
+
+    /// What a load serves: new credentials (kept; extended when already expired), else the
+    /// last ones extended, else the error.
+    fn served(
+        &self,
+        fetched: Result<Credentials, CredentialsError>,
+    ) -> Result<Credentials, CredentialsError> {
+        match fetched {
             Ok(c) => {
                 self.lock().last = Some(c.clone());
                 let now = (self.clock)();
@@ -548,6 +493,95 @@ impl ImdsLoader {
             },
         }
     }
+}
+
+fn not_loaded(reason: String) -> CredentialsError {
+    CredentialsError::NotLoaded {
+        provider: PROVIDER,
+        reason,
+    }
+}
+
+fn failed(reason: String) -> CredentialsError {
+    CredentialsError::ProviderError {
+        provider: PROVIDER,
+        reason,
+    }
+}
+
+fn credentials_error(f: Failure) -> CredentialsError {
+    match f {
+        Failure::Status(_, why) | Failure::Unreachable(why) => failed(why),
+        Failure::Fatal(why) => invalid(PROVIDER, why),
+    }
+}
+
+/// Asking for the role name failed: unreachable or no role means nothing here.
+fn role_error(f: Failure) -> CredentialsError {
+    match f {
+        Failure::Unreachable(why) => not_loaded(format!("could not communicate with IMDS: {why}")),
+        Failure::Status(404, why) => not_loaded(format!(
+            "{why}: the instance has no IAM role (instance profile) attached"
+        )),
+        other => credentials_error(other),
+    }
+}
+
+/// What an exchange's answer means: the body of a 200, `Err(401)`, or a failure.
+fn answer(
+    s: &Settings,
+    method: &http::Method,
+    path: &str,
+    attempts: u32,
+    sent: Result<HttpResponse, NoAnswer>,
+) -> Result<Result<String, u16>, Failure> {
+    match sent {
+        Ok(r) if r.status == 200 => String::from_utf8(r.body).map(Ok).map_err(|_| {
+            Failure::Status(200, format!("{method} {path}: the response is not UTF-8"))
+        }),
+        Ok(r) if r.status == 401 => Ok(Err(401)),
+        Ok(r) => Err(Failure::Status(
+            r.status,
+            format!(
+                "{method} {path}: HTTP {} ({})",
+                r.status,
+                error_body(&r.body)
+            ),
+        )),
+        Err(NoAnswer::Request) => Err(Failure::Fatal(format!(
+            "`{}{path}` is not a valid request URL",
+            s.endpoint
+        ))),
+        Err(NoAnswer::Transport(e)) if matches!(e.kind(), TransportErrorKind::InvalidRequest) => {
+            Err(Failure::Fatal(e.to_string()))
+        }
+        Err(NoAnswer::Transport(e)) => Err(Failure::Unreachable(format!(
+            "{method} {path} at {}: {e}",
+            s.endpoint
+        ))),
+        Err(NoAnswer::Exhausted(last)) => Err(Failure::Unreachable(format!(
+            "{method} {path} at {}: {last} (after {attempts} attempts)",
+            s.endpoint
+        ))),
+    }
+}
+
+/// The role's credentials document (`path` names it in errors).
+fn document(path: &str, body: Result<String, Failure>) -> Result<Credentials, CredentialsError> {
+    let body = body.map_err(credentials_error)?;
+    parse_credentials(body.as_bytes(), PROVIDER).map_err(|e| match e {
+        DocumentError::Code(code, message) => {
+            let hint = if code == "AssumeRoleUnauthorizedAccess" {
+                " (does the role trust ec2.amazonaws.com?)"
+            } else {
+                ""
+            };
+            let message = message.unwrap_or_default();
+            failed(format!("GET {path}: {code}: {message}{hint}"))
+        }
+        // The account id IMDS returns is not used by the SDKs yet; kept when present.
+        DocumentError::Bad(why) => failed(format!("GET {path}: {why}")),
+    })
 }
 
 /// A decimal number of seconds (`1`, `2.5`, `.5`, `+3.`; at most nanosecond precision, finer

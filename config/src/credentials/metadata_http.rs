@@ -80,17 +80,47 @@ impl MetadataHttp {
         Ok(c)
     }
 
-    /// One exchange, bounded by the connect plus the read timeout (the default transports also
-    /// bound connecting on its own). Boxed: the container and IMDS loaders share one copy.
-    pub(crate) fn send(
-        &self,
-        request: http::Request<Vec<u8>>,
+    /// One request tried up to `attempts` times (at least once), pausing 100 ms before the
+    /// second and twice as long before each further one: again after a 5xx answer, and after a
+    /// timeout or connection failure when `retry_transport`. The first answer below 500 is
+    /// returned. Boxed: the container and IMDS loaders share one copy.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn exchange<'a>(
+        &'a self,
+        method: &'a http::Method,
+        uri: &'a http::Uri,
+        headers: &'a [(&'static str, &'a str)],
         timeouts: Timeouts,
-    ) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
-        Box::pin(self.send_inner(request, timeouts))
+        attempts: u32,
+        retry_transport: bool,
+    ) -> BoxFuture<'a, Result<HttpResponse, NoAnswer>> {
+        Box::pin(async move {
+            let mut last = String::new();
+            for attempt in 0..attempts.max(1) {
+                if attempt > 0 {
+                    sleep(BACKOFF * 2u32.saturating_pow(attempt - 1)).await;
+                }
+                let request = stsgen_runtime::credentials::bodiless_request(method, uri, headers)
+                    .ok_or(NoAnswer::Request)?;
+                match self.send(request, timeouts).await {
+                    Ok(r) if r.status < 500 => return Ok(r),
+                    Ok(r) => last = format!("HTTP {} ({})", r.status, error_body(&r.body)),
+                    Err(e)
+                        if !retry_transport
+                            || matches!(e.kind(), TransportErrorKind::InvalidRequest) =>
+                    {
+                        return Err(NoAnswer::Transport(e))
+                    }
+                    Err(e) => last = e.to_string(),
+                }
+            }
+            Err(NoAnswer::Exhausted(last))
+        })
     }
 
-    async fn send_inner(
+    /// One exchange, bounded by the connect plus the read timeout (the default transports also
+    /// bound connecting on its own).
+    async fn send(
         &self,
         request: http::Request<Vec<u8>>,
         timeouts: Timeouts,
@@ -144,6 +174,20 @@ impl MetadataHttp {
         }
     }
 }
+
+/// Why [`MetadataHttp::exchange`] has no answer to hand back.
+pub(crate) enum NoAnswer {
+    /// A header value that is not one.
+    Request,
+    /// A transport failure not tried again: an invalid request, or any failure when transport
+    /// failures are not retried.
+    Transport(TransportError),
+    /// Every attempt failed; why the last one did.
+    Exhausted(String),
+}
+
+/// The first pause between attempts (doubled after each).
+const BACKOFF: Duration = Duration::from_millis(100);
 
 fn request_host(request: &http::Request<Vec<u8>>) -> String {
     request
@@ -230,33 +274,46 @@ pub(crate) fn error_body(body: &[u8]) -> String {
         // IMDS answers errors with an HTML page that says nothing the status does not.
         return "an HTML or XML page".to_owned();
     }
-    text.chars()
-        .take(120)
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+    let mut excerpt = String::new();
+    for c in text.chars().take(120) {
+        excerpt.push(if c.is_control() { ' ' } else { c });
+    }
+    excerpt
 }
 
-/// Credentials as the container and instance-metadata endpoints return them.
-pub(crate) struct JsonCredentials {
-    pub(crate) code: Option<String>,
-    pub(crate) message: Option<String>,
-    pub(crate) access_key_id: Option<String>,
-    pub(crate) secret_access_key: Option<String>,
-    pub(crate) token: Option<String>,
-    pub(crate) expiration: Option<SystemTime>,
-    pub(crate) account_id: Option<String>,
+/// Why a credentials document gave no credentials.
+pub(crate) enum DocumentError {
+    /// An error `Code` (anything but `Success`) and its `Message`.
+    Code(String, Option<String>),
+    /// A body that is not a credentials document, or lacks a member.
+    Bad(String),
 }
 
-/// Reads a credentials document. The error never quotes the body (it may hold secrets).
-pub(crate) fn parse_credentials(body: &[u8]) -> Result<JsonCredentials, String> {
-    let text = std::str::from_utf8(body).map_err(|_| "the response is not UTF-8".to_owned())?;
+impl From<String> for DocumentError {
+    fn from(reason: String) -> Self {
+        DocumentError::Bad(reason)
+    }
+}
+
+impl From<&str> for DocumentError {
+    fn from(reason: &str) -> Self {
+        DocumentError::Bad(reason.to_owned())
+    }
+}
+
+/// Reads credentials as the container and instance-metadata endpoints return them: all
+/// members but `AccountId` are required (these are temporary credentials), an error `Code`
+/// (anything but `Success`) comes back with its `Message`. The error never quotes the body (it
+/// may hold secrets).
+pub(crate) fn parse_credentials(
+    body: &[u8],
+    provider: &'static str,
+) -> Result<Credentials, DocumentError> {
+    let text = std::str::from_utf8(body).map_err(|_| "the response is not UTF-8")?;
     let doc = stsgen_runtime::json::parse(text)
         .map_err(|e| format!("the response is not valid JSON (at byte {})", e.offset()))?;
     let JsonValue::Object(members) = doc else {
-        return Err(format!(
-            "the response is a JSON {}, not an object",
-            doc.type_name()
-        ));
+        return Err(format!("the response is a JSON {}, not an object", doc.type_name()).into());
     };
     let get = |key: &str| -> Result<Option<String>, String> {
         // Member names in any letter case, as the SDKs read them.
@@ -279,42 +336,25 @@ pub(crate) fn parse_credentials(body: &[u8]) -> Result<JsonCredentials, String> 
         None => None,
         Some(t) => Some(SystemTime::from(
             wire::parse_timestamp(&t, wire::TimestampFormat::DateTime)
-                .map_err(|_| "`Expiration` is not an RFC 3339 date-time".to_owned())?,
+                .map_err(|_| "`Expiration` is not an RFC 3339 date-time")?,
         )),
     };
-    Ok(JsonCredentials {
-        code: get("Code")?,
-        message: get("Message")?,
-        access_key_id: get("AccessKeyId")?,
-        secret_access_key: get("SecretAccessKey")?,
-        token: get("Token")?,
-        expiration,
-        account_id: get("AccountId")?,
-    })
-}
-
-impl JsonCredentials {
-    /// The credentials; an error `Code` (anything but `Success`) with its `Message`, or which
-    /// member is missing (all but `AccountId` are required: these are temporary credentials).
-    pub(crate) fn into_credentials(self, provider: &'static str) -> Result<Credentials, String> {
-        if let Some(code) = self.code.as_deref().filter(|c| *c != "Success") {
-            return Err(format!(
-                "{code}: {}",
-                self.message.as_deref().unwrap_or("no message")
-            ));
-        }
-        let id = self
-            .access_key_id
-            .ok_or("the response has no `AccessKeyId`")?;
-        let secret = self
-            .secret_access_key
-            .ok_or("the response has no `SecretAccessKey`")?;
-        let token = self.token.ok_or("the response has no `Token`")?;
-        let expiration = self.expiration.ok_or("the response has no `Expiration`")?;
-        let c = Credentials::new(id, secret, Some(token), Some(expiration), provider);
-        Ok(match self.account_id {
-            Some(a) => c.with_account_id(a),
-            None => c,
-        })
+    let code = get("Code")?;
+    let message = get("Message")?;
+    let id = get("AccessKeyId")?;
+    let secret = get("SecretAccessKey")?;
+    let token = get("Token")?;
+    let account_id = get("AccountId")?;
+    if let Some(code) = code.filter(|c| c != "Success") {
+        return Err(DocumentError::Code(code, message));
     }
+    let id = id.ok_or("the response has no `AccessKeyId`")?;
+    let secret = secret.ok_or("the response has no `SecretAccessKey`")?;
+    let token = token.ok_or("the response has no `Token`")?;
+    let expiration = expiration.ok_or("the response has no `Expiration`")?;
+    let c = Credentials::new(id, secret, Some(token), Some(expiration), provider);
+    Ok(match account_id {
+        Some(a) => c.with_account_id(a),
+        None => c,
+    })
 }

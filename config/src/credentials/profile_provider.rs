@@ -6,10 +6,10 @@ use super::imds::ImdsLoader;
 #[cfg(feature = "login")]
 use super::login::{default_signin, LoginProvider, SigninTokenApi};
 use super::role_request::RoleRequest;
-use super::sso::{self, SsoApi, TokenProviders};
+use super::sso::{self, SsoApi, SsoSource};
 use super::web_identity::WebIdentityRequest;
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 #[cfg(feature = "login")]
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
@@ -36,12 +36,10 @@ pub(crate) struct ProfileLoader {
     /// `credential_source = Ec2InstanceMetadata` (shared with the default chain's own link, so
     /// the session token and static stability are shared too).
     pub(crate) imds: Arc<ImdsLoader>,
-    /// IAM Identity Center calls (default [`default_api`](crate::credentials::sso::default_api) with the configuration of the
-    /// first load).
-    pub(crate) sso_api: Option<Arc<dyn SsoApi>>,
-    sso_default: OnceLock<Arc<dyn SsoApi>>,
-    /// The token of each IAM Identity Center session, kept so that refreshes are throttled.
-    pub(crate) sso_tokens: TokenProviders,
+    /// IAM Identity Center links: the calls (default [`default_api`](crate::credentials::sso::default_api) with the
+    /// configuration of the first load) and the token of each session, kept so that refreshes
+    /// are throttled. `None` without the `sso` feature and a given API.
+    pub(crate) sso: Option<Arc<dyn SsoSource>>,
     /// The refresh call of `login_session` profiles.
     #[cfg(feature = "login")]
     pub(crate) signin: Arc<dyn SigninTokenApi>,
@@ -75,9 +73,7 @@ impl ProfileLoader {
             mfa,
             container,
             imds,
-            sso_api: None,
-            sso_default: OnceLock::new(),
-            sso_tokens: TokenProviders::default(),
+            sso: sso::default_profile_source(),
             #[cfg(feature = "login")]
             signin: default_signin(),
             #[cfg(feature = "login")]
@@ -106,7 +102,7 @@ impl ProfileLoader {
             }
         })?;
         let config = match &self.config {
-            Some(c) => c.clone(),
+            Some(c) => c.duplicate(),
             None => {
                 let mut c = Config::from_env_with(sts::meta::SERVICE_ID, env)?;
                 apply_to_config(&set, &name, sts::meta::SERVICE_ID, env, &mut c)
@@ -200,14 +196,10 @@ impl ProfileLoader {
                     _ => c,
                 })
             }
-            ChainLink::Sso(link) => {
-                let api = match &self.sso_api {
-                    Some(api) => api,
-                    None => self.sso_default.get_or_init(|| sso::default_api(config, self.env.clone())),
-                };
-                let token = self.sso_tokens.get(link, &self.env, api, &config.clock);
-                sso::role_credentials(link, &token, &**api).await
-            }
+            ChainLink::Sso(link) => match &self.sso {
+                Some(source) => source.credentials(link, config, &self.env).await,
+                None => Err(sso::not_wired(link)),
+            },
             ChainLink::AssumeRole(role) => Err(invalid(p, format!("profile `{}` has no base credentials", role.profile))),
             #[allow(unreachable_patterns)]
             other => Err(invalid(p, format!("profile `{}`: unsupported credential settings", other.profile()))),
@@ -309,7 +301,7 @@ impl ProfileProviderBuilder {
     /// The IAM Identity Center calls of `sso_session` and `sso_start_url` profiles (default:
     /// [`default_api`](crate::credentials::sso::default_api)).
     pub fn sso_api(mut self, api: Arc<dyn SsoApi>) -> Self {
-        self.loader.sso_api = Some(api);
+        self.loader.sso = Some(sso::profile_source(api));
         self
     }
 
@@ -338,7 +330,7 @@ impl ProfileProviderBuilder {
         let l = self.loader;
         // Again, so the container and instance-metadata sources see the final env and config.
         let mut loader = ProfileLoader::new(l.profile, l.env, l.config, l.mfa);
-        loader.sso_api = l.sso_api;
+        loader.sso = l.sso;
         ProfileProvider {
             cache: self.cache.build(loader, mfa),
         }
@@ -376,28 +368,18 @@ mod tests {
 }
 
 #[cfg(all(test, not(feature = "sso")))]
-mod without_sso {
+mod without_sso_tests {
     use super::*;
-    use crate::credentials::sso::cache_file;
     use stsgen_runtime::config::MemoryEnv;
 
-    /// The default build (no `sso` feature) reads the token as usual, and the credentials call
-    /// fails with an error that names the feature instead of reaching the service.
     #[test]
-    fn without_the_sso_feature_an_sso_profile_names_the_feature() {
-        let env = MemoryEnv::new().with_var("HOME", "/h");
-        let token = cache_file(&env, "corp").unwrap();
-        let env = env
-            .with_file(
-                "/h/.aws/config",
-                "[profile dev]\nsso_session = corp\nsso_account_id = 123456789012\n\
-                 sso_role_name = Admin\n[sso-session corp]\nsso_start_url = https://d-1.awsapps.com/start\n\
-                 sso_region = us-east-1\n",
-            )
-            .with_file(
-                token.to_str().unwrap(),
-                r#"{"accessToken":"tok","expiresAt":"2099-01-01T00:00:00Z","region":"us-east-1","startUrl":"https://d-1.awsapps.com/start"}"#,
-            );
+    fn without_the_sso_feature_an_sso_profile_names_the_feature_without_reading_a_token() {
+        // No token cache file at all: the error is still the missing feature, not a sign-in hint.
+        let env = MemoryEnv::new().with_var("HOME", "/h").with_file(
+            "/h/.aws/config",
+            "[profile dev]\nsso_session = s\nsso_account_id = 123456789012\nsso_role_name = R\n\
+             [sso-session s]\nsso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\n",
+        );
         let p = ProfileProvider::builder()
             .profile_name("dev")
             .env(Arc::new(env))
@@ -410,7 +392,12 @@ mod without_sso {
             .block_on(p.provide_credentials())
             .unwrap_err()
             .to_string();
-        assert!(e.contains("`sso` feature"), "{e}");
-        assert!(!e.contains("tok\""), "the token stays out of the error: {e}");
+        assert!(
+            e.contains("profile `dev`")
+                && e.contains("sso:GetRoleCredentials cannot be called")
+                && e.contains("`sso` feature is off")
+                && !e.contains("aws sso login"),
+            "{e}"
+        );
     }
 }

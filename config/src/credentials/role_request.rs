@@ -2,7 +2,7 @@
 //! and the role chains of profiles.
 
 use super::common::{
-    convert, duration_seconds, generated_session_name, invalid, send, with_credentials,
+    call_for_credentials, duration_seconds, generated_session_name, invalid, CredentialsCall,
     MfaTokenSource,
 };
 use std::sync::Arc;
@@ -18,12 +18,66 @@ pub(crate) struct RoleRequest {
     pub(crate) session_name: Option<String>,
     pub(crate) external_id: Option<String>,
     pub(crate) duration: Option<Duration>,
+    pub(crate) mfa_serial: Option<String>,
+    /// What only [`AssumeRoleProvider`](super::AssumeRoleProvider) sets.
+    pub(crate) extras: Option<Box<RoleExtras>>,
+}
+
+type Builder = sts::operation::assume_role::builders::AssumeRoleInputBuilder;
+
+/// The session policies, tags and source identity of an `AssumeRole` call, which only
+/// [`AssumeRoleProvider`](super::AssumeRoleProvider) sets. They are applied through the
+/// function pointer in here, so that a program whose roles all come from profiles does not link
+/// their builders.
+#[derive(Clone, Debug)]
+pub(crate) struct RoleExtras {
     pub(crate) policy: Option<String>,
     pub(crate) policy_arns: Vec<String>,
     pub(crate) tags: Vec<(String, String)>,
     pub(crate) transitive_tag_keys: Vec<String>,
     pub(crate) source_identity: Option<String>,
-    pub(crate) mfa_serial: Option<String>,
+    apply: fn(&RoleExtras, Builder) -> Result<Builder, CredentialsError>,
+}
+
+impl Default for RoleExtras {
+    fn default() -> Self {
+        RoleExtras {
+            policy: None,
+            policy_arns: Vec::new(),
+            tags: Vec::new(),
+            transitive_tag_keys: Vec::new(),
+            source_identity: None,
+            apply: apply_extras,
+        }
+    }
+}
+
+fn apply_extras(x: &RoleExtras, b: Builder) -> Result<Builder, CredentialsError> {
+    let p = RoleRequest::PROVIDER;
+    let mut b = b
+        .set_policy(x.policy.clone())
+        .set_source_identity(x.source_identity.clone());
+    for arn in &x.policy_arns {
+        b = b.policy_arns(
+            sts::types::PolicyDescriptorType::builder()
+                .arn(arn)
+                .build()
+                .map_err(|e| invalid(p, e))?,
+        );
+    }
+    for (k, v) in &x.tags {
+        b = b.tags(
+            sts::types::Tag::builder()
+                .key(k)
+                .value(v)
+                .build()
+                .map_err(|e| invalid(p, e))?,
+        );
+    }
+    for k in &x.transitive_tag_keys {
+        b = b.transitive_tag_keys(k);
+    }
+    Ok(b)
 }
 
 impl RoleRequest {
@@ -40,29 +94,10 @@ impl RoleRequest {
             .role_session_name(session_name)
             .set_external_id(self.external_id.clone())
             .set_duration_seconds(duration_seconds(p, self.duration)?)
-            .set_policy(self.policy.clone())
-            .set_source_identity(self.source_identity.clone())
             .set_serial_number(self.mfa_serial.clone())
             .set_token_code(token_code);
-        for arn in &self.policy_arns {
-            b = b.policy_arns(
-                sts::types::PolicyDescriptorType::builder()
-                    .arn(arn)
-                    .build()
-                    .map_err(|e| invalid(p, e))?,
-            );
-        }
-        for (k, v) in &self.tags {
-            b = b.tags(
-                sts::types::Tag::builder()
-                    .key(k)
-                    .value(v)
-                    .build()
-                    .map_err(|e| invalid(p, e))?,
-            );
-        }
-        for k in &self.transitive_tag_keys {
-            b = b.transitive_tag_keys(k);
+        if let Some(x) = &self.extras {
+            b = (x.apply)(x, b)?;
         }
         b.build()
             .map_err(|e| invalid(p, format!("AssumeRole {}: {e}", self.role_arn)))
@@ -79,8 +114,7 @@ impl RoleRequest {
             .map(|_| ())
     }
 
-    /// Boxed: the profile provider and [`AssumeRoleProvider`](super::AssumeRoleProvider) share
-    /// one compiled state machine instead of each inlining its own.
+    /// Boxed (one state machine for every provider's AssumeRole and web identity calls).
     pub(crate) fn call<'a>(
         &'a self,
         config: &'a Config,
@@ -88,16 +122,24 @@ impl RoleRequest {
         mfa: Option<&'a MfaTokenSource>,
         provider: &'static str,
     ) -> BoxFuture<'a, Result<Credentials, CredentialsError>> {
-        Box::pin(self.call_inner(config, source, mfa, provider))
+        match self.prepare(mfa, provider) {
+            Ok(input) => call_for_credentials(
+                config,
+                Some(Arc::new(StaticCredentials::from(source))),
+                CredentialsCall::AssumeRole(input),
+                provider,
+                format!("AssumeRole {}", self.role_arn),
+            ),
+            Err(e) => Box::pin(std::future::ready(Err(e))),
+        }
     }
 
-    async fn call_inner(
+    /// The input: the MFA token code asked for, the session name generated when unset.
+    fn prepare(
         &self,
-        config: &Config,
-        source: Credentials,
         mfa: Option<&MfaTokenSource>,
         provider: &'static str,
-    ) -> Result<Credentials, CredentialsError> {
+    ) -> Result<sts::operation::assume_role::AssumeRoleInput, CredentialsError> {
         let token = match (&self.mfa_serial, mfa) {
             (Some(serial), Some(m)) => Some(m.code(provider, serial)?),
             (Some(serial), None) => {
@@ -115,17 +157,6 @@ impl RoleRequest {
             .session_name
             .clone()
             .unwrap_or_else(generated_session_name);
-        let input = self.input(&session_name, token)?;
-        let config = with_credentials(config, Some(Arc::new(StaticCredentials::from(source))));
-        let what = format!("AssumeRole {}", self.role_arn);
-        let out = send(&config, input)
-            .await
-            .map_err(|e| e.into_credentials_error(provider, &what))?;
-        convert(
-            out.credentials(),
-            out.assumed_role_user().map(|u| u.arn()),
-            provider,
-            &what,
-        )
+        self.input(&session_name, token)
     }
 }

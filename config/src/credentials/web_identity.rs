@@ -1,8 +1,8 @@
 //! `AssumeRoleWithWebIdentity`: [`WebIdentityProvider`], with the token file read again at every refresh.
 
 use super::common::{
-    base_config, convert, duration_seconds, generated_session_name, invalid, send,
-    with_credentials, CacheSettings,
+    base_config, call_for_credentials, duration_seconds, generated_session_name, invalid,
+    CacheSettings, CredentialsCall,
 };
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -20,8 +20,44 @@ pub(crate) struct WebIdentityRequest {
     pub(crate) token_file: PathBuf,
     pub(crate) session_name: Option<String>,
     pub(crate) duration: Option<Duration>,
+    /// What only [`WebIdentityProvider`]'s builder sets.
+    pub(crate) extras: Option<Box<WebIdentityExtras>>,
+}
+
+type Builder =
+    sts::operation::assume_role_with_web_identity::builders::AssumeRoleWithWebIdentityInputBuilder;
+
+/// The session policies of an `AssumeRoleWithWebIdentity` call, which only
+/// [`WebIdentityProvider`]'s builder sets. They are applied through the function pointer in
+/// here, so that the default chain and profiles do not link their builders.
+#[derive(Clone, Debug)]
+pub(crate) struct WebIdentityExtras {
     pub(crate) policy: Option<String>,
     pub(crate) policy_arns: Vec<String>,
+    apply: fn(&WebIdentityExtras, Builder) -> Result<Builder, CredentialsError>,
+}
+
+impl Default for WebIdentityExtras {
+    fn default() -> Self {
+        WebIdentityExtras {
+            policy: None,
+            policy_arns: Vec::new(),
+            apply: apply_extras,
+        }
+    }
+}
+
+fn apply_extras(x: &WebIdentityExtras, b: Builder) -> Result<Builder, CredentialsError> {
+    let mut b = b.set_policy(x.policy.clone());
+    for arn in &x.policy_arns {
+        b = b.policy_arns(
+            sts::types::PolicyDescriptorType::builder()
+                .arn(arn)
+                .build()
+                .map_err(|e| invalid(WebIdentityRequest::PROVIDER, e))?,
+        );
+    }
+    Ok(b)
 }
 
 impl WebIdentityRequest {
@@ -42,15 +78,9 @@ impl WebIdentityRequest {
             .role_arn(&self.role_arn)
             .role_session_name(session_name)
             .web_identity_token(token)
-            .set_duration_seconds(duration_seconds(p, self.duration)?)
-            .set_policy(self.policy.clone());
-        for arn in &self.policy_arns {
-            b = b.policy_arns(
-                sts::types::PolicyDescriptorType::builder()
-                    .arn(arn)
-                    .build()
-                    .map_err(|e| invalid(p, e))?,
-            );
+            .set_duration_seconds(duration_seconds(p, self.duration)?);
+        if let Some(x) = &self.extras {
+            b = (x.apply)(x, b)?;
         }
         b.build().map_err(|e| {
             invalid(
@@ -87,40 +117,30 @@ impl WebIdentityRequest {
         Ok(token.to_owned())
     }
 
-    /// Boxed: the profile provider, the default chain's environment link and
-    /// [`WebIdentityProvider`](super::WebIdentityProvider) share one compiled state machine.
+    /// Boxed (one state machine for every provider's AssumeRole and web identity calls).
     pub(crate) fn call<'a>(
         &'a self,
         config: &'a Config,
         env: &'a dyn Env,
         provider: &'static str,
     ) -> BoxFuture<'a, Result<Credentials, CredentialsError>> {
-        Box::pin(self.call_inner(config, env, provider))
-    }
-
-    async fn call_inner(
-        &self,
-        config: &Config,
-        env: &dyn Env,
-        provider: &'static str,
-    ) -> Result<Credentials, CredentialsError> {
-        let token = self.read_token(env)?;
-        let session_name = self
-            .session_name
-            .clone()
-            .unwrap_or_else(generated_session_name);
-        let input = self.input(&session_name, token)?;
-        let config = with_credentials(config, None);
-        let what = format!("AssumeRoleWithWebIdentity {}", self.role_arn);
-        let out = send(&config, input)
-            .await
-            .map_err(|e| e.into_credentials_error(provider, &what))?;
-        convert(
-            out.credentials(),
-            out.assumed_role_user().map(|u| u.arn()),
-            provider,
-            &what,
-        )
+        let input = self.read_token(env).and_then(|token| {
+            let session_name = self
+                .session_name
+                .clone()
+                .unwrap_or_else(generated_session_name);
+            self.input(&session_name, token)
+        });
+        match input {
+            Ok(input) => call_for_credentials(
+                config,
+                None,
+                CredentialsCall::WebIdentity(input),
+                provider,
+                format!("AssumeRoleWithWebIdentity {}", self.role_arn),
+            ),
+            Err(e) => Box::pin(std::future::ready(Err(e))),
+        }
     }
 }
 
@@ -238,6 +258,10 @@ pub struct WebIdentityProviderBuilder {
 impl WebIdentityProviderBuilder {
     cache_setters!();
 
+    fn extras(&mut self) -> &mut WebIdentityExtras {
+        self.request.extras.get_or_insert_with(Default::default)
+    }
+
     /// `RoleSessionName` (default: `stsgen-<milliseconds>`).
     pub fn session_name(mut self, name: impl Into<String>) -> Self {
         self.request.session_name = Some(name.into());
@@ -252,13 +276,13 @@ impl WebIdentityProviderBuilder {
 
     /// `Policy`: an inline session policy (JSON).
     pub fn policy(mut self, policy: impl Into<String>) -> Self {
-        self.request.policy = Some(policy.into());
+        self.extras().policy = Some(policy.into());
         self
     }
 
     /// Adds a managed session policy ARN.
     pub fn policy_arn(mut self, arn: impl Into<String>) -> Self {
-        self.request.policy_arns.push(arn.into());
+        self.extras().policy_arns.push(arn.into());
         self
     }
 

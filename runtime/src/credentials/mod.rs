@@ -18,3 +18,24 @@ pub use environment::{env_var, EnvironmentCredentials};
 pub use provider::{
     Credentials, CredentialsError, ProvideCredentials, SharedCredentialsProvider, StaticCredentials,
 };
+
+/// A request without a body, as the credential providers of service crates send to metadata
+/// endpoints (container, instance metadata): `method`, `uri` and `headers` (names in lower
+/// case); `None` when a value is not a header value. Built here, where the client builds its
+/// requests, so that programs hold one copy of the header map's insertion code.
+pub fn bodiless_request(
+    method: &http::Method,
+    uri: &http::Uri,
+    headers: &[(&'static str, &str)],
+) -> Option<http::Request<Vec<u8>>> {
+    let mut request = http::Request::new(Vec::new());
+    *request.method_mut() = method.clone();
+    *request.uri_mut() = uri.clone();
+    for (name, value) in headers {
+        let value = http::HeaderValue::from_str(value).ok()?;
+        request
+            .headers_mut()
+            .insert(http::header::HeaderName::from_static(name), value);
+    }
+    Some(request)
+}

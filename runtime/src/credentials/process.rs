@@ -408,9 +408,9 @@ fn run(command: &str, timeout: Duration, cancel: &AtomicBool) -> Result<Output, 
         let shared = Arc::clone(&pipes);
         let limit = if is_stdout { MAX_STDOUT } else { MAX_STDERR };
         pipes.0.lock().unwrap_or_else(PoisonError::into_inner).open += 1;
-        let spawned = std::thread::Builder::new()
-            .name("credential-process-io".to_owned())
-            .spawn(move || {
+        let spawned = spawn_thread(
+            "credential-process-io",
+            Box::new(move || {
                 let read = drain(pipe, limit);
                 let mut p = shared.0.lock().unwrap_or_else(PoisonError::into_inner);
                 p.open -= 1;
@@ -420,7 +420,8 @@ fn run(command: &str, timeout: Duration, cancel: &AtomicBool) -> Result<Output, 
                     p.stderr = Some(read);
                 }
                 shared.1.notify_all();
-            });
+            }),
+        );
         if let Err(e) = spawned {
             kill(&mut child);
             return Err(RunError::Io(e));
@@ -482,6 +483,15 @@ fn run(command: &str, timeout: Duration, cancel: &AtomicBool) -> Result<Output, 
     })
 }
 
+/// Starts a named, detached thread: one copy of std's thread-spawning code for both of this
+/// module's kinds of thread.
+fn spawn_thread(name: &str, f: Box<dyn FnOnce() + Send>) -> std::io::Result<()> {
+    std::thread::Builder::new()
+        .name(name.to_owned())
+        .spawn(f)
+        .map(drop)
+}
+
 /// The pipe readers' results and how many are still reading.
 #[derive(Default)]
 struct Pipes {
@@ -516,9 +526,9 @@ impl<T: Send + 'static> BlockingJob<T> {
         }));
         let cancel = Arc::new(AtomicBool::new(false));
         let (thread_shared, thread_cancel) = (Arc::clone(&shared), Arc::clone(&cancel));
-        std::thread::Builder::new()
-            .name("credential-process".to_owned())
-            .spawn(move || {
+        spawn_thread(
+            "credential-process",
+            Box::new(move || {
                 // Reports even when `f` panics, so the future always completes.
                 struct Report<T> {
                     shared: Arc<Mutex<JobState<T>>>,
@@ -541,7 +551,8 @@ impl<T: Send + 'static> BlockingJob<T> {
                     value: None,
                 };
                 report.value = Some(f(thread_cancel));
-            })?;
+            }),
+        )?;
         Ok(BlockingJob { shared, cancel })
     }
 }

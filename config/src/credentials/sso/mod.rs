@@ -84,6 +84,82 @@ pub fn default_api(config: &Config, env: Arc<dyn Env>) -> Arc<dyn SsoApi> {
     }
 }
 
+/// The IAM Identity Center credentials of profile links (see [`ProfileSso`]), behind a trait
+/// object so that a program only links the token cache and its refresh (about 64 KB of the
+/// stripped default-chain hello-world) when something can call the service: the `sso`
+/// feature, or an [`SsoApi`] given to a builder.
+pub(crate) trait SsoSource: Send + Sync + std::fmt::Debug {
+    /// Token, then `GetRoleCredentials`, with the calls of `config` (for the default API).
+    fn credentials<'a>(
+        &'a self,
+        link: &'a SsoLink,
+        config: &'a Config,
+        env: &'a Arc<dyn Env>,
+    ) -> BoxFuture<'a, Result<Credentials, CredentialsError>>;
+}
+
+/// The [`SsoSource`] of a profile provider or default chain: `api`, else [`default_api`] made
+/// with the configuration of the first load; one token provider per cache file.
+#[derive(Debug, Default)]
+struct ProfileSso {
+    api: Option<Arc<dyn SsoApi>>,
+    default: std::sync::OnceLock<Arc<dyn SsoApi>>,
+    tokens: TokenProviders,
+}
+
+/// The source of profiles' IAM Identity Center links calling `api`.
+pub(crate) fn profile_source(api: Arc<dyn SsoApi>) -> Arc<dyn SsoSource> {
+    Arc::new(ProfileSso {
+        api: Some(api),
+        ..ProfileSso::default()
+    })
+}
+
+/// The source of profiles' IAM Identity Center links when no API was given: [`default_api`]
+/// with the `sso` feature, else none (the link fails as a call of [`NotWired`] would, without
+/// reading the token).
+pub(crate) fn default_profile_source() -> Option<Arc<dyn SsoSource>> {
+    #[cfg(feature = "sso")]
+    {
+        Some(Arc::new(ProfileSso::default()))
+    }
+    #[cfg(not(feature = "sso"))]
+    {
+        None
+    }
+}
+
+/// What a link gets without an [`SsoSource`]: the error `GetRoleCredentials` through
+/// [`NotWired`] gives.
+pub(crate) fn not_wired(link: &SsoLink) -> CredentialsError {
+    role_credentials_error(
+        link,
+        SsoApiError::NotWired {
+            operation: "sso:GetRoleCredentials",
+        },
+    )
+}
+
+impl SsoSource for ProfileSso {
+    fn credentials<'a>(
+        &'a self,
+        link: &'a SsoLink,
+        config: &'a Config,
+        env: &'a Arc<dyn Env>,
+    ) -> BoxFuture<'a, Result<Credentials, CredentialsError>> {
+        Box::pin(async move {
+            let api = match &self.api {
+                Some(api) => api,
+                None => self
+                    .default
+                    .get_or_init(|| default_api(config, env.clone())),
+            };
+            let token = self.tokens.get(link, env, api, &config.clock);
+            role_credentials(link, &token, &**api).await
+        })
+    }
+}
+
 /// The token providers of one credentials source, one per cache file, so that the refresh
 /// throttle and single flight hold across refreshes and across profiles of one session.
 #[derive(Debug, Default)]
@@ -126,19 +202,10 @@ pub(crate) async fn role_credentials(
         role_name: link.role_name.clone(),
     };
     let profile = &link.profile;
-    let c = api.get_role_credentials(&link.region, request).await.map_err(|e| {
-        let hint = match e {
-            SsoApiError::Unauthorized { .. } => format!("; {}", login_hint(profile)),
-            _ => String::new(),
-        };
-        CredentialsError::ProviderError {
-            provider: PROVIDER_NAME,
-            reason: format!(
-                "profile `{profile}`: GetRoleCredentials for role {} in account {} failed: {e}{hint}",
-                link.role_name, link.account_id
-            ),
-        }
-    })?;
+    let c = api
+        .get_role_credentials(&link.region, request)
+        .await
+        .map_err(|e| role_credentials_error(link, e))?;
     let expiry = u64::try_from(c.expiration)
         .ok()
         .and_then(|ms| SystemTime::UNIX_EPOCH.checked_add(Duration::from_millis(ms)))
@@ -154,6 +221,21 @@ pub(crate) async fn role_credentials(
         PROVIDER_NAME,
     )
     .with_account_id(link.account_id.clone()))
+}
+
+fn role_credentials_error(link: &SsoLink, e: SsoApiError) -> CredentialsError {
+    let profile = &link.profile;
+    let hint = match e {
+        SsoApiError::Unauthorized { .. } => format!("; {}", login_hint(profile)),
+        _ => String::new(),
+    };
+    CredentialsError::ProviderError {
+        provider: PROVIDER_NAME,
+        reason: format!(
+            "profile `{profile}`: GetRoleCredentials for role {} in account {} failed: {e}{hint}",
+            link.role_name, link.account_id
+        ),
+    }
 }
 
 #[derive(Debug)]
