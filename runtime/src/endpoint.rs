@@ -140,10 +140,16 @@ impl Document {
         Document::object_from(entries.into_iter().map(|(k, v)| (k.into(), v)).collect())
     }
 
-    /// The map building (a sort) is compiled once here, not in every crate that calls
-    /// [`Document::object`] with its own key type and length.
+    /// The map building is compiled once here, not in every crate that calls
+    /// [`Document::object`] with its own key type and length. Inserting one by one (a later
+    /// entry replaces an earlier one of the same key, as `collect` does) shares the code of
+    /// [`Endpoint::with_property`] instead of compiling in a sort and a bulk build.
     fn object_from(entries: Vec<(String, Document)>) -> Self {
-        Document::Object(entries.into_iter().collect())
+        let mut map = BTreeMap::new();
+        for (k, v) in entries {
+            map.insert(k, v);
+        }
+        Document::Object(map)
     }
 
     /// The string, if this is one.
