@@ -255,9 +255,7 @@ pub fn emit_operation_client(svc: &Service, op: &Operation) -> (TokenStream, Tok
                 parse_output: |_status, headers, body| {
                     let mut output = parse_output(body)?;
                     if output._request_id.is_none() {
-                        output._request_id = headers
-                            .get("x-amzn-requestid")
-                            .and_then(|v| v.to_str().ok())
+                        output._request_id = ::stsgen_runtime::protocol::amzn_request_id(headers)
                             .map(::std::borrow::ToOwned::to_owned);
                     }
                     Ok(output)

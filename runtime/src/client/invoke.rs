@@ -696,10 +696,7 @@ pub(crate) fn classify<O, E: ServiceError>(
 
 /// Notes the response's request id on the operation span.
 fn record_request_id(headers: &http::HeaderMap) {
-    if let Some(id) = headers
-        .get("x-amzn-requestid")
-        .and_then(|v| v.to_str().ok())
-    {
+    if let Some(id) = crate::protocol::amzn_request_id(headers) {
         tracing::Span::current().record("request_id", id);
     }
 }

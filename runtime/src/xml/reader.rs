@@ -4,6 +4,8 @@ use std::borrow::Cow;
 
 use super::error::{ParseError, ParseErrorKind};
 use super::lexer::{self, Lexer, Token};
+use crate::types::datetime::DateTime;
+use crate::types::wire::{parse_timestamp, InvalidValue, TimestampFormat};
 
 /// An element start, as seen by generated code.
 #[derive(Debug, Clone)]
@@ -162,6 +164,38 @@ impl<'a> XmlReader<'a> {
                 Token::Start { .. } | Token::Text { .. } | Token::CData(_) => {}
             }
         }
+    }
+
+    /// The text of `tag` (as [`read_text`](Self::read_text)), owned: a string member.
+    /// Generated deserializers call this (compiled once) rather than each converting the text.
+    pub fn read_string(&mut self, tag: &StartTag<'a>) -> Result<String, ParseError> {
+        self.read_text(tag).map(Cow::into_owned)
+    }
+
+    /// The text of `tag` read by `parse` (a number, boolean or blob member of `shape`); text
+    /// `parse` refuses is [`ParseErrorKind::InvalidValue`] naming `shape` and `member`.
+    pub fn read_value<T>(
+        &mut self,
+        tag: &StartTag<'a>,
+        shape: &'static str,
+        member: &'static str,
+        parse: fn(&str) -> Result<T, InvalidValue>,
+    ) -> Result<T, ParseError> {
+        let text = self.read_text(tag)?;
+        parse(&text).map_err(|e| ParseError::invalid(shape, member, e, &text))
+    }
+
+    /// The text of `tag` as a timestamp in `format` (a timestamp member of `shape`), as
+    /// [`read_value`](Self::read_value) reads other scalars.
+    pub fn read_timestamp(
+        &mut self,
+        tag: &StartTag<'a>,
+        shape: &'static str,
+        member: &'static str,
+        format: TimestampFormat,
+    ) -> Result<DateTime, ParseError> {
+        let text = self.read_text(tag)?;
+        parse_timestamp(&text, format).map_err(|e| ParseError::invalid(shape, member, e, &text))
     }
 
     /// Skips `tag` and everything inside it.
