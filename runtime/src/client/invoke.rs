@@ -664,24 +664,17 @@ pub(crate) fn prepare_request(
         }
     }
     if let Some(creds) = credentials {
-        let scheme = endpoint
-            .auth_schemes()
-            .into_iter()
-            .find(|s| s.name == "sigv4");
-        let region = scheme
-            .as_ref()
-            .and_then(|s| s.signing_region.clone())
-            .or_else(|| handle.config.region.clone())
-            .unwrap_or_else(|| "us-east-1".to_owned());
-        let service = scheme
-            .as_ref()
-            .and_then(|s| s.signing_name.clone())
-            .unwrap_or_else(|| signing_name.to_owned());
-        let params = SigningParams::new(region, service, handle.service_time());
-        let body = unsigned.body().clone();
+        let (scheme_name, scheme_region) = endpoint.sigv4_scope();
+        let region = scheme_region
+            .or(handle.config.region.as_deref())
+            .unwrap_or("us-east-1");
+        let service = scheme_name.unwrap_or(signing_name);
+        let params =
+            SigningParams::new(region.to_owned(), service.to_owned(), handle.service_time());
+        // The body being signed is the unsigned request's (the request holds a copy of it).
         handle
             .signer
-            .sign_request(&mut request, &body, creds, &params)
+            .sign_request(&mut request, unsigned.body(), creds, &params)
             .map_err(|e| PrepareError::Signing(e.to_string()))?;
     }
     tracing::trace!(
