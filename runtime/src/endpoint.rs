@@ -37,15 +37,26 @@ impl Endpoint {
 
     /// Adds a property.
     #[must_use]
-    pub fn with_property(mut self, name: impl Into<String>, value: Document) -> Self {
-        self.properties.insert(name.into(), value);
+    pub fn with_property(self, name: impl Into<String>, value: Document) -> Self {
+        self.add_property(name.into(), value)
+    }
+
+    /// [`with_property`](Self::with_property) without the generic argument: the map insertion
+    /// is compiled once here, not in every generated crate.
+    fn add_property(mut self, name: String, value: Document) -> Self {
+        self.properties.insert(name, value);
         self
     }
 
     /// Adds a header with its values.
     #[must_use]
-    pub fn with_header(mut self, name: impl Into<String>, values: Vec<String>) -> Self {
-        self.headers.insert(name.into(), values);
+    pub fn with_header(self, name: impl Into<String>, values: Vec<String>) -> Self {
+        self.add_header(name.into(), values)
+    }
+
+    /// [`with_header`](Self::with_header) without the generic argument.
+    fn add_header(mut self, name: String, values: Vec<String>) -> Self {
+        self.headers.insert(name, values);
         self
     }
 
