@@ -248,6 +248,49 @@ mod tests {
     use crate::xml::error::MAX_DEPTH;
 
     #[test]
+    fn member_helpers_read_and_name_what_is_invalid() {
+        let body = b"<R><S>a &amp; b</S><N>42</N><Bad>4x2</Bad><T>2015-08-30T12:36:00Z</T><E/></R>";
+        let mut r = XmlReader::new(body).unwrap();
+        let root = r.root().unwrap();
+        let s = r.next_child(&root).unwrap().unwrap();
+        assert_eq!(r.read_string(&s).unwrap(), "a & b");
+        let n = r.next_child(&root).unwrap().unwrap();
+        let parse = crate::types::wire::parse_i32;
+        assert_eq!(r.read_value(&n, "Shape", "N", parse).unwrap(), 42);
+        let bad = r.next_child(&root).unwrap().unwrap();
+        let e = r.read_value(&bad, "Shape", "Bad", parse).unwrap_err();
+        assert_eq!(
+            e.kind(),
+            &ParseErrorKind::InvalidValue {
+                shape: "Shape",
+                member: "Bad",
+                expected: "32-bit integer",
+                length: 3
+            }
+        );
+        let t = r.next_child(&root).unwrap().unwrap();
+        let at = r
+            .read_timestamp(&t, "Shape", "T", TimestampFormat::DateTime)
+            .unwrap();
+        assert_eq!(at.format_rfc3339(), "2015-08-30T12:36:00Z");
+        let empty = r.next_child(&root).unwrap().unwrap();
+        let e = r
+            .read_timestamp(&empty, "Shape", "E", TimestampFormat::DateTime)
+            .unwrap_err();
+        assert!(
+            matches!(
+                e.kind(),
+                ParseErrorKind::InvalidValue {
+                    member: "E",
+                    length: 0,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+    }
+
+    #[test]
     fn walks_children_and_text() {
         let body = br#"<?xml version="1.0"?><a:Root xmlns:a="urn:x"><One>1 &amp; <![CDATA[<2>]]> &#x41;</One><Empty/><Two attr="v"><Deep><Er/></Deep></Two><Three>t</Three></a:Root>"#;
         let mut r = XmlReader::new(body).unwrap();
