@@ -37,15 +37,26 @@ impl Endpoint {
 
     /// Adds a property.
     #[must_use]
-    pub fn with_property(mut self, name: impl Into<String>, value: Document) -> Self {
-        self.properties.insert(name.into(), value);
+    pub fn with_property(self, name: impl Into<String>, value: Document) -> Self {
+        self.add_property(name.into(), value)
+    }
+
+    /// [`with_property`](Self::with_property) without the generic argument: the map insertion
+    /// is compiled once here, not in every generated crate.
+    fn add_property(mut self, name: String, value: Document) -> Self {
+        self.properties.insert(name, value);
         self
     }
 
     /// Adds a header with its values.
     #[must_use]
-    pub fn with_header(mut self, name: impl Into<String>, values: Vec<String>) -> Self {
-        self.headers.insert(name.into(), values);
+    pub fn with_header(self, name: impl Into<String>, values: Vec<String>) -> Self {
+        self.add_header(name.into(), values)
+    }
+
+    /// [`with_header`](Self::with_header) without the generic argument.
+    fn add_header(mut self, name: String, values: Vec<String>) -> Self {
+        self.headers.insert(name, values);
         self
     }
 
@@ -103,6 +114,27 @@ impl Endpoint {
     }
 }
 
+impl Endpoint {
+    /// The signing name and region of the first `sigv4` entry of `authSchemes` (each `None`
+    /// when the entry does not set it, both when there is no such entry): what
+    /// [`auth_schemes`](Self::auth_schemes) would give for it, borrowed rather than built.
+    pub(crate) fn sigv4_scope(&self) -> (Option<&str>, Option<&str>) {
+        let Some(Document::Array(schemes)) = self.properties.get("authSchemes") else {
+            return (None, None);
+        };
+        fn text<'e>(fields: &'e BTreeMap<String, Document>, key: &str) -> Option<&'e str> {
+            fields.get(key).and_then(Document::as_str)
+        }
+        schemes
+            .iter()
+            .filter_map(Document::as_object)
+            .find(|fields| text(fields, "name") == Some("sigv4"))
+            .map_or((None, None), |fields| {
+                (text(fields, "signingName"), text(fields, "signingRegion"))
+            })
+    }
+}
+
 /// One entry of an endpoint's `authSchemes` property.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -140,10 +172,16 @@ impl Document {
         Document::object_from(entries.into_iter().map(|(k, v)| (k.into(), v)).collect())
     }
 
-    /// The map building (a sort) is compiled once here, not in every crate that calls
-    /// [`Document::object`] with its own key type and length.
+    /// The map building is compiled once here, not in every crate that calls
+    /// [`Document::object`] with its own key type and length. Inserting one by one (a later
+    /// entry replaces an earlier one of the same key, as `collect` does) shares the code of
+    /// [`Endpoint::with_property`] instead of compiling in a sort and a bulk build.
     fn object_from(entries: Vec<(String, Document)>) -> Self {
-        Document::Object(entries.into_iter().collect())
+        let mut map = BTreeMap::new();
+        for (k, v) in entries {
+            map.insert(k, v);
+        }
+        Document::Object(map)
     }
 
     /// The string, if this is one.
@@ -853,6 +891,49 @@ mod tests {
         assert_eq!(schemes[0].signing_name.as_deref(), Some("sts"));
         assert_eq!(schemes[0].signing_region.as_deref(), Some("us-east-1"));
         assert!(Endpoint::new("https://x").auth_schemes().is_empty());
+    }
+
+    #[test]
+    fn the_sigv4_scope_is_the_first_sigv4_scheme_s() {
+        let scheme = |name: &str, fields: &[(&str, &str)]| {
+            let mut map = BTreeMap::new();
+            map.insert("name".to_owned(), Document::from(name));
+            for (k, v) in fields {
+                map.insert((*k).to_owned(), Document::from(*v));
+            }
+            Document::Object(map)
+        };
+        let endpoint = |schemes: Vec<Document>| {
+            Endpoint::new("https://x").with_property("authSchemes", Document::Array(schemes))
+        };
+        let both = endpoint(vec![
+            Document::from("not an object"),
+            scheme("sigv4a", &[("signingName", "s3"), ("signingRegion", "*")]),
+            scheme(
+                "sigv4",
+                &[("signingName", "sts"), ("signingRegion", "eu-west-1")],
+            ),
+            scheme("sigv4", &[("signingName", "other")]),
+        ]);
+        assert_eq!(both.sigv4_scope(), (Some("sts"), Some("eu-west-1")));
+        let name_only = endpoint(vec![scheme("sigv4", &[("signingName", "sts")])]);
+        assert_eq!(name_only.sigv4_scope(), (Some("sts"), None));
+        let none = endpoint(vec![scheme("sigv4a", &[("signingName", "s3")])]);
+        assert_eq!(none.sigv4_scope(), (None, None));
+        assert_eq!(Endpoint::new("https://x").sigv4_scope(), (None, None));
+        // The same answer as the typed schemes give.
+        let typed = both
+            .auth_schemes()
+            .into_iter()
+            .find(|s| s.name == "sigv4")
+            .unwrap();
+        assert_eq!(
+            (
+                typed.signing_name.as_deref(),
+                typed.signing_region.as_deref()
+            ),
+            both.sigv4_scope()
+        );
     }
 
     #[test]

@@ -144,11 +144,14 @@ pub fn emit_client(svc: &Service) -> TokenStream {
             ///
             /// # Errors
             /// See [`SdkError`](::stsgen_runtime::error::SdkError).
-            pub async fn send<I: crate::client::OperationInput>(
-                &self,
+            pub fn send<'a, I: crate::client::OperationInput + 'a>(
+                &'a self,
                 input: I,
-            ) -> ::std::result::Result<I::Output, ::stsgen_runtime::error::SdkError<I::Error>> {
-                input.invoke(self).await
+            ) -> impl ::std::future::Future<
+                Output = ::std::result::Result<I::Output, ::stsgen_runtime::error::SdkError<I::Error>>,
+            > + Send + 'a {
+                // The input's future itself (no async wrapper: one state machine less per operation).
+                input.invoke(self)
             }
 
             #(#methods)*
@@ -157,11 +160,13 @@ pub fn emit_client(svc: &Service) -> TokenStream {
             /// Runs a call (named with an underscore: no operation's method can take the name,
             /// Lambda has an `Invoke`, and a crate whose operations are all unsupported never
             /// calls it).
-            pub(crate) async fn _invoke<O: Send, E: ::stsgen_runtime::client::ServiceError + Send>(
-                &self,
+            pub(crate) fn _invoke<'a, O: Send + 'a, E: ::stsgen_runtime::client::ServiceError + Send + 'a>(
+                &'a self,
                 call: ::stsgen_runtime::client::OperationCall<O, E>,
-            ) -> ::std::result::Result<O, ::stsgen_runtime::error::SdkError<E>> {
-                ::stsgen_runtime::client::invoke(&self.handle, call).await
+            ) -> impl ::std::future::Future<
+                Output = ::std::result::Result<O, ::stsgen_runtime::error::SdkError<E>>,
+            > + Send + 'a {
+                ::stsgen_runtime::client::invoke(&self.handle, call)
             }
         }
 
@@ -255,9 +260,7 @@ pub fn emit_operation_client(svc: &Service, op: &Operation) -> (TokenStream, Tok
                 parse_output: |_status, headers, body| {
                     let mut output = parse_output(body)?;
                     if output._request_id.is_none() {
-                        output._request_id = headers
-                            .get("x-amzn-requestid")
-                            .and_then(|v| v.to_str().ok())
+                        output._request_id = ::stsgen_runtime::protocol::amzn_request_id(headers)
                             .map(::std::borrow::ToOwned::to_owned);
                     }
                     Ok(output)

@@ -105,6 +105,22 @@ fn de_value(
             let f = de_fn(svc, id);
             quote! { crate::protocol::de::#f(r, &#tag)? }
         }
+        // Strings, numbers, booleans, blobs and timestamps go through the reader's helpers
+        // (compiled once in the runtime), not code converting the text at each member.
+        ShapeKind::String(s) if s.enum_values.is_empty() => quote! { r.read_string(&#tag)? },
+        ShapeKind::Boolean => read_value(tag, shape_name, member, quote! { parse_bool }),
+        ShapeKind::Integer(_) => read_value(tag, shape_name, member, quote! { parse_i32 }),
+        ShapeKind::Long(_) => read_value(tag, shape_name, member, quote! { parse_i64 }),
+        ShapeKind::Float(_) => read_value(tag, shape_name, member, quote! { parse_f32 }),
+        ShapeKind::Double(_) => read_value(tag, shape_name, member, quote! { parse_f64 }),
+        ShapeKind::Blob { .. } => {
+            let p = read_value(tag, shape_name, member, quote! { decode_base64 });
+            quote! { ::stsgen_runtime::Blob::new(#p) }
+        }
+        ShapeKind::Timestamp { format } => {
+            let fmt = timestamp_format(member_ts.or(*format));
+            quote! { r.read_timestamp(&#tag, #shape_name, #member, #fmt)? }
+        }
         _ => {
             let text = parse_scalar(svc, id, quote! { text }, shape_name, member, member_ts);
             quote! {
@@ -115,6 +131,18 @@ fn de_value(
                 }
             }
         }
+    }
+}
+
+/// `r.read_value(...)` of the element `tag` with the runtime's wire parser `parse`.
+fn read_value(
+    tag: &proc_macro2::Ident,
+    shape_name: &str,
+    member: &str,
+    parse: TokenStream,
+) -> TokenStream {
+    quote! {
+        r.read_value(&#tag, #shape_name, #member, ::stsgen_runtime::types::wire::#parse)?
     }
 }
 

@@ -428,7 +428,7 @@ fn protocol_fns(svc: &Service, op: &Operation) -> TokenStream {
             headers: &::stsgen_runtime::http::HeaderMap,
             body: &[u8],
         ) -> ::std::result::Result<#error_ty, ::stsgen_runtime::ParseError> {
-            let header_request_id = headers.get("x-amzn-requestid").and_then(|v| v.to_str().ok());
+            let header_request_id = ::stsgen_runtime::protocol::amzn_request_id(headers);
             let meta = ::stsgen_runtime::protocol::aws_query::parse_error_metadata(status, header_request_id, body)?;
             Ok(#classify)
         }

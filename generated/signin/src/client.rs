@@ -63,11 +63,16 @@ impl Client {
     ///
     /// # Errors
     /// See [`SdkError`](::stsgen_runtime::error::SdkError).
-    pub async fn send<I: crate::client::OperationInput>(
-        &self,
+    pub fn send<'a, I: crate::client::OperationInput + 'a>(
+        &'a self,
         input: I,
-    ) -> ::std::result::Result<I::Output, ::stsgen_runtime::error::SdkError<I::Error>> {
-        input.invoke(self).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            I::Output,
+            ::stsgen_runtime::error::SdkError<I::Error>,
+        >,
+    > + Send + 'a {
+        input.invoke(self)
     }
     /// Revokes up to five sign-in sessions. A revoked session can no longer be refreshed. Revoking a session that is already revoked succeeds. Each session must belong to the identity specified by principalArn, or to the caller if principalArn is omitted. Failures for individual sessions are returned in the errors list and do not fail the whole request.
     ///
@@ -302,14 +307,17 @@ impl Client {
     /// Runs a call (named with an underscore: no operation's method can take the name,
     /// Lambda has an `Invoke`, and a crate whose operations are all unsupported never
     /// calls it).
-    pub(crate) async fn _invoke<
-        O: Send,
-        E: ::stsgen_runtime::client::ServiceError + Send,
+    pub(crate) fn _invoke<
+        'a,
+        O: Send + 'a,
+        E: ::stsgen_runtime::client::ServiceError + Send + 'a,
     >(
-        &self,
+        &'a self,
         call: ::stsgen_runtime::client::OperationCall<O, E>,
-    ) -> ::std::result::Result<O, ::stsgen_runtime::error::SdkError<E>> {
-        ::stsgen_runtime::client::invoke(&self.handle, call).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<O, ::stsgen_runtime::error::SdkError<E>>,
+    > + Send + 'a {
+        ::stsgen_runtime::client::invoke(&self.handle, call)
     }
 }
 /// Resolves the endpoint for `config` (the model's endpoint rules, or the configured URL),

@@ -63,11 +63,16 @@ impl Client {
     ///
     /// # Errors
     /// See [`SdkError`](::stsgen_runtime::error::SdkError).
-    pub async fn send<I: crate::client::OperationInput>(
-        &self,
+    pub fn send<'a, I: crate::client::OperationInput + 'a>(
+        &'a self,
         input: I,
-    ) -> ::std::result::Result<I::Output, ::stsgen_runtime::error::SdkError<I::Error>> {
-        input.invoke(self).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            I::Output,
+            ::stsgen_runtime::error::SdkError<I::Error>,
+        >,
+    > + Send + 'a {
+        input.invoke(self)
     }
     /// Creates and returns access and refresh tokens for clients that are authenticated using client secrets. The access token can be used to fetch short-lived credentials for the assigned AWS accounts or to access application APIs using `bearer` authentication.
     ///
@@ -136,14 +141,17 @@ impl Client {
     /// Runs a call (named with an underscore: no operation's method can take the name,
     /// Lambda has an `Invoke`, and a crate whose operations are all unsupported never
     /// calls it).
-    pub(crate) async fn _invoke<
-        O: Send,
-        E: ::stsgen_runtime::client::ServiceError + Send,
+    pub(crate) fn _invoke<
+        'a,
+        O: Send + 'a,
+        E: ::stsgen_runtime::client::ServiceError + Send + 'a,
     >(
-        &self,
+        &'a self,
         call: ::stsgen_runtime::client::OperationCall<O, E>,
-    ) -> ::std::result::Result<O, ::stsgen_runtime::error::SdkError<E>> {
-        ::stsgen_runtime::client::invoke(&self.handle, call).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<O, ::stsgen_runtime::error::SdkError<E>>,
+    > + Send + 'a {
+        ::stsgen_runtime::client::invoke(&self.handle, call)
     }
 }
 /// Resolves the endpoint for `config` (the model's endpoint rules, or the configured URL),

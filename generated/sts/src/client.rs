@@ -63,11 +63,16 @@ impl Client {
     ///
     /// # Errors
     /// See [`SdkError`](::stsgen_runtime::error::SdkError).
-    pub async fn send<I: crate::client::OperationInput>(
-        &self,
+    pub fn send<'a, I: crate::client::OperationInput + 'a>(
+        &'a self,
         input: I,
-    ) -> ::std::result::Result<I::Output, ::stsgen_runtime::error::SdkError<I::Error>> {
-        input.invoke(self).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            I::Output,
+            ::stsgen_runtime::error::SdkError<I::Error>,
+        >,
+    > + Send + 'a {
+        input.invoke(self)
     }
     /// Returns a set of temporary security credentials that you can use to access Amazon Web Services resources. These temporary credentials consist of an access key ID, a secret access key, and a security token. Typically, you use `AssumeRole` within your account or for cross-account access. For a comparison of `AssumeRole` with other API operations that produce temporary credentials, see [Requesting Temporary Security Credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_request.html) and [Compare STS credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_sts-comparison.html) in the *IAM User Guide*.
     ///
@@ -463,14 +468,17 @@ impl Client {
     /// Runs a call (named with an underscore: no operation's method can take the name,
     /// Lambda has an `Invoke`, and a crate whose operations are all unsupported never
     /// calls it).
-    pub(crate) async fn _invoke<
-        O: Send,
-        E: ::stsgen_runtime::client::ServiceError + Send,
+    pub(crate) fn _invoke<
+        'a,
+        O: Send + 'a,
+        E: ::stsgen_runtime::client::ServiceError + Send + 'a,
     >(
-        &self,
+        &'a self,
         call: ::stsgen_runtime::client::OperationCall<O, E>,
-    ) -> ::std::result::Result<O, ::stsgen_runtime::error::SdkError<E>> {
-        ::stsgen_runtime::client::invoke(&self.handle, call).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<O, ::stsgen_runtime::error::SdkError<E>>,
+    > + Send + 'a {
+        ::stsgen_runtime::client::invoke(&self.handle, call)
     }
 }
 /// Resolves the endpoint for `config` (the model's endpoint rules, or the configured URL),

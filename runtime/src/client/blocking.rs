@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 use crate::client::config::ClientConfig;
 use crate::client::http1::{encode_request, HttpResponse, Progress, ResponseReader, Target};
 use crate::client::invoke::{
-    build_uri, classify, next_wait, operation_timeout, prepare_request, ClientHandle,
-    OperationCall, Outcome, PrepareError, ServiceError,
+    build_uri, classify, next_wait, operation_timeout, prepare_request, ClientHandle, Failure,
+    OperationCall, Outcome, Parse, PrepareError, ServiceError, Slot,
 };
 use crate::client::pool::{Pool, PoolConfig};
 use crate::client::proxy::{
@@ -492,16 +492,39 @@ pub fn invoke_blocking<O, E: ServiceError>(
     handle: &BlockingClientHandle,
     call: OperationCall<O, E>,
 ) -> Result<O, SdkError<E>> {
+    let mut slot = Slot::new(call.parse_output, call.parse_error);
+    let ended = run_attempts_blocking(
+        handle,
+        &call.request,
+        &call.endpoint,
+        call.name,
+        call.signing_name,
+        call.unsigned,
+        &mut slot,
+    );
+    slot.finish(ended)
+}
+
+/// The retry loop of [`invoke_blocking`], without the operation's types (compiled once).
+fn run_attempts_blocking(
+    handle: &BlockingClientHandle,
+    request: &http::Request<Vec<u8>>,
+    endpoint: &crate::endpoint::Endpoint,
+    name: &'static str,
+    signing_name: &'static str,
+    unsigned: bool,
+    parse: &mut dyn Parse,
+) -> Result<(), Failure> {
     let core = &handle.core;
     let cfg = &core.config;
     let started = Instant::now();
     let deadline = cfg.timeouts.operation.map(|d| started + d);
     let mut skew_retried = false;
-    let url = build_uri(&call.endpoint, call.request.uri()).map_err(SdkError::Endpoint)?;
+    let url = build_uri(endpoint, request.uri()).map_err(SdkError::Endpoint)?;
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let credentials = if call.unsigned {
+        let credentials = if unsigned {
             None
         } else {
             let provider = cfg.credentials.as_ref().ok_or_else(|| {
@@ -516,12 +539,12 @@ pub fn invoke_blocking<O, E: ServiceError>(
             core.check_expiry(&creds).map_err(SdkError::Credentials)?;
             Some(creds)
         };
-        let request = prepare_request(
+        let prepared = prepare_request(
             core,
-            call.name,
-            call.signing_name,
-            &call.request,
-            &call.endpoint,
+            name,
+            signing_name,
+            request,
+            endpoint,
             &url,
             credentials.as_ref(),
         )
@@ -531,22 +554,15 @@ pub fn invoke_blocking<O, E: ServiceError>(
             (Some(a), Some(r)) => Some(a.min(r)),
             (a, r) => a.or(r),
         };
-        let sent = handle.http.send(request, cfg.max_response_body, budget);
+        let sent = handle.http.send(prepared, cfg.max_response_body, budget);
         if let Some(e) = operation_timeout(cfg, &sent, deadline, attempt) {
-            return Err(e);
+            return Err(Failure::Other(e));
         }
-        let error = match classify(
-            core,
-            call.parse_output,
-            call.parse_error,
-            sent,
-            attempt,
-            &mut skew_retried,
-        ) {
+        let failure = match classify(core, parse, sent, attempt, &mut skew_retried) {
             Outcome::Done(result) => return result,
-            Outcome::Retry(e) => e,
+            Outcome::Retry(failure) => failure,
         };
-        let wait = next_wait(cfg, error, attempt, deadline)?;
+        let wait = next_wait(cfg, failure, attempt, deadline)?;
         std::thread::sleep(wait);
     }
 }

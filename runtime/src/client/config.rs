@@ -48,7 +48,7 @@ pub enum RegionalEndpoints {
 /// [`Default`] and [`new`](Self::new) are the same configuration (a 10 MiB response-body
 /// cap, default retries and timeouts, nothing read from the environment), so
 /// `Config { region: .., ..Default::default() }` works.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct ClientConfig {
     /// The region (`AWS_REGION`, else `AWS_DEFAULT_REGION`).
     pub region: Option<String>,
@@ -85,6 +85,30 @@ pub struct ClientConfig {
     pub ca_bundle: Option<CaBundle>,
     /// Connection limits of the default transports (64 open connections per endpoint).
     pub connections: PoolConfig,
+}
+
+// Written out rather than derived: a derived `clone` is `#[inline]` and compiled again in every
+// crate that clones a configuration; this one is compiled once, here.
+impl Clone for ClientConfig {
+    fn clone(&self) -> Self {
+        ClientConfig {
+            region: self.region.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+            use_fips: self.use_fips,
+            use_dual_stack: self.use_dual_stack,
+            regional_endpoints: self.regional_endpoints,
+            credentials: self.credentials.clone(),
+            retry: self.retry,
+            timeouts: self.timeouts,
+            max_response_body: self.max_response_body,
+            http_client: self.http_client.clone(),
+            app_name: self.app_name.clone(),
+            clock: self.clock.clone(),
+            proxy: self.proxy.clone(),
+            ca_bundle: self.ca_bundle.clone(),
+            connections: self.connections,
+        }
+    }
 }
 
 /// The default response body cap.

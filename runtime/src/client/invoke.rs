@@ -150,16 +150,120 @@ pub fn user_agent(app_name: Option<&str>) -> String {
     ua
 }
 
-pub(crate) enum Outcome<O, E> {
-    Done(Result<O, SdkError<E>>),
-    Retry(SdkError<E>),
+/// What an attempt's response (or transport failure) means for the call ([`classify`]).
+pub(crate) enum Outcome {
+    /// The call is over: `Ok` when the output was read (it is in the [`Parse`] slot).
+    Done(Result<(), Failure>),
+    /// The attempt failed in a way another attempt could fix.
+    Retry(Failure),
+}
+
+/// A failed attempt, without the operation's types: a service error is kept, typed, in the
+/// call's [`Parse`] slot, so that retry decisions are compiled once rather than per operation.
+pub(crate) enum Failure {
+    /// The service answered with an error (the one the slot holds).
+    Service {
+        /// Attempts made.
+        attempts: u32,
+        /// Whether its code is a clock-skew code (a corrected clock earns one extra attempt).
+        skew: bool,
+    },
+    /// Anything else.
+    Other(SdkError<Infallible>),
+}
+
+impl From<SdkError<Infallible>> for Failure {
+    fn from(e: SdkError<Infallible>) -> Self {
+        Failure::Other(e)
+    }
+}
+
+/// The typed half of a call: reads responses into the operation's output and error types and
+/// keeps the result. The orchestrator sees it as a trait object, so only these two methods
+/// are compiled per operation.
+pub(crate) trait Parse {
+    /// Reads a 2xx response and keeps the output.
+    fn output(
+        &mut self,
+        status: u16,
+        headers: &http::HeaderMap,
+        body: &[u8],
+    ) -> Result<(), ParseError>;
+    /// Reads an error response and keeps the error; returns its metadata and whether the
+    /// model marks it retryable.
+    fn error(
+        &mut self,
+        status: u16,
+        headers: &http::HeaderMap,
+        body: &[u8],
+    ) -> Result<(&ErrorMetadata, bool), ParseError>;
+}
+
+/// The [`Parse`] slot of an [`OperationCall`].
+pub(crate) struct Slot<O, E> {
+    parse_output: ParseOutputFn<O>,
+    parse_error: ParseErrorFn<E>,
+    output: Option<O>,
+    error: Option<E>,
+}
+
+impl<O, E> Slot<O, E> {
+    pub(crate) fn new(parse_output: ParseOutputFn<O>, parse_error: ParseErrorFn<E>) -> Self {
+        Slot {
+            parse_output,
+            parse_error,
+            output: None,
+            error: None,
+        }
+    }
+
+    /// The call's result from how it ended and what the slot holds.
+    pub(crate) fn finish(self, ended: Result<(), Failure>) -> Result<O, SdkError<E>> {
+        match (ended, self.output, self.error) {
+            (Ok(()), Some(output), _) => Ok(output),
+            (Err(Failure::Service { attempts, .. }), _, Some(error)) => {
+                Err(SdkError::Service { error, attempts })
+            }
+            (Err(Failure::Other(e)), _, _) => Err(widen(e)),
+            // `Parse` fills the slot before `classify` reports an output or a service error.
+            _ => Err(SdkError::Transport {
+                error: TransportError::new(TransportErrorKind::Io, "no attempt was made"),
+                attempts: 0,
+            }),
+        }
+    }
+}
+
+impl<O, E: ServiceError> Parse for Slot<O, E> {
+    fn output(
+        &mut self,
+        status: u16,
+        headers: &http::HeaderMap,
+        body: &[u8],
+    ) -> Result<(), ParseError> {
+        self.output = Some((self.parse_output)(status, headers, body)?);
+        Ok(())
+    }
+
+    fn error(
+        &mut self,
+        status: u16,
+        headers: &http::HeaderMap,
+        body: &[u8],
+    ) -> Result<(&ErrorMetadata, bool), ParseError> {
+        let error = self
+            .error
+            .insert((self.parse_error)(status, headers, body)?);
+        Ok((error.meta(), error.is_modeled_retryable()))
+    }
 }
 
 /// Runs one operation: resolves credentials, signs, sends, parses; retries transient
 /// failures with backoff within the configured attempts and operation timeout.
 ///
-/// Only the parsing and the retry decision are generic; the async retry loop
-/// (`run_attempts`) is compiled once, not once per operation.
+/// Only reading the responses into the output and error types is generic (a [`Slot`]); the
+/// async retry loop (`run_attempts`) and every decision in it are compiled once, not once
+/// per operation.
 pub async fn invoke<O: Send, E: ServiceError + Send>(
     handle: &ClientHandle,
     call: OperationCall<O, E>,
@@ -180,49 +284,9 @@ pub async fn invoke<O: Send, E: ServiceError + Send>(
         request: &request,
         endpoint: &endpoint,
     };
-    let mut outcome = None;
-    let mut skew_retried = false;
-    let mut step =
-        |sent: Result<HttpResponse, TransportError>, attempt: u32, deadline: Option<Instant>| {
-            let decided = match classify(
-                handle,
-                parse_output,
-                parse_error,
-                sent,
-                attempt,
-                &mut skew_retried,
-            ) {
-                Outcome::Done(result) => Err(result),
-                Outcome::Retry(error) => {
-                    next_wait(&handle.config, error, attempt, deadline).map_err(Err)
-                }
-            };
-            match decided {
-                Ok(wait) => Step::RetryAfter(wait),
-                Err(result) => {
-                    outcome = Some(result);
-                    Step::Stop
-                }
-            }
-        };
-    let ended = run_attempts(handle, &attempts, &mut step).await;
-    match (ended, outcome) {
-        (Err(e), _) => Err(widen(e)),
-        (Ok(()), Some(result)) => result,
-        // `step` stores the outcome before answering `Stop`, the only way the loop ends with `Ok`.
-        (Ok(()), None) => Err(SdkError::Transport {
-            error: TransportError::new(TransportErrorKind::Io, "no attempt was made"),
-            attempts: 0,
-        }),
-    }
-}
-
-/// What an operation call's generic part decided after an attempt.
-enum Step {
-    /// The outcome is stored; the call is over.
-    Stop,
-    /// Try again after this long.
-    RetryAfter(Duration),
+    let mut slot = Slot::new(parse_output, parse_error);
+    let ended = run_attempts(handle, &attempts, &mut slot).await;
+    slot.finish(ended)
 }
 
 /// The parts of an [`OperationCall`] the retry loop needs: no output or error types.
@@ -234,13 +298,9 @@ struct Attempts<'a> {
     endpoint: &'a Endpoint,
 }
 
-/// Decides what an attempt's response (or transport failure) means for the call.
-type StepFn<'s> =
-    dyn FnMut(Result<HttpResponse, TransportError>, u32, Option<Instant>) -> Step + Send + 's;
-
-/// The retry loop: credentials, signing, the send with its attempt and operation budgets, and
-/// the backoff sleep. `Err` only for failures before a response could be classified (no
-/// credentials, endpoint, signing, operation timeout); everything else goes through `step`.
+/// The retry loop: credentials, signing, the send with its attempt and operation budgets,
+/// classifying each response and the backoff sleep; the output or service error it ends with
+/// is in `parse`.
 ///
 /// Boxed: the future's `poll` (and tracing's `Instrumented` around it) is compiled once, in
 /// this crate, rather than once in every crate that instantiates [`invoke`] (a generated crate
@@ -248,8 +308,8 @@ type StepFn<'s> =
 fn run_attempts<'a>(
     handle: &'a ClientHandle,
     call: &'a Attempts<'a>,
-    step: &'a mut StepFn<'_>,
-) -> BoxFuture<'a, Result<(), SdkError<Infallible>>> {
+    parse: &'a mut (dyn Parse + Send),
+) -> BoxFuture<'a, Result<(), Failure>> {
     let span = tracing::debug_span!(
         "operation",
         operation = call.name,
@@ -262,6 +322,7 @@ fn run_attempts<'a>(
             let started = Instant::now();
             let deadline = cfg.timeouts.operation.map(|d| started + d);
             let mut attempt = 0;
+            let mut skew_retried = false;
             let url = build_uri(call.endpoint, call.request.uri()).map_err(SdkError::Endpoint)?;
             loop {
                 attempt += 1;
@@ -287,13 +348,13 @@ fn run_attempts<'a>(
                     (a, r) => a.or(r),
                 };
                 let Some(http) = &handle.http else {
-                    return Err(SdkError::Transport {
+                    return Err(Failure::Other(SdkError::Transport {
                         error: TransportError::new(
                             TransportErrorKind::InvalidRequest,
                             "this client has no async transport",
                         ),
                         attempts: attempt - 1,
-                    });
+                    }));
                 };
                 let sent = match attempt_budget {
                     Some(budget) => match tokio::time::timeout(
@@ -319,15 +380,15 @@ fn run_attempts<'a>(
                     None => http.send(request, cfg.max_response_body).await,
                 };
                 if let Some(e) = operation_timeout(cfg, &sent, deadline, attempt) {
-                    return Err(e);
+                    return Err(Failure::Other(e));
                 }
-                match step(sent, attempt, deadline) {
-                    Step::Stop => return Ok(()),
-                    Step::RetryAfter(wait) => {
-                        tracing::debug!(retry_in_ms = wait.as_millis() as u64, attempt, "retrying");
-                        tokio::time::sleep(wait).await;
-                    }
-                }
+                let failure = match classify(handle, parse, sent, attempt, &mut skew_retried) {
+                    Outcome::Done(result) => return result,
+                    Outcome::Retry(failure) => failure,
+                };
+                let wait = next_wait(cfg, failure, attempt, deadline)?;
+                tracing::debug!(retry_in_ms = wait.as_millis() as u64, attempt, "retrying");
+                tokio::time::sleep(wait).await;
             }
         }
         .instrument(span),
@@ -357,28 +418,28 @@ fn widen<E>(e: SdkError<Infallible>) -> SdkError<E> {
 }
 
 /// After a retryable failure on `attempt`: how long to wait before the next attempt, or the
-/// error to return (attempts used up, or the wait would pass the operation deadline).
-/// A clock-skew correction earns one extra attempt without backoff (classify allows it once).
-pub(crate) fn next_wait<E: ServiceError>(
+/// failure to end the call with (attempts used up, or the wait would pass the operation
+/// deadline). A clock-skew correction earns one extra attempt without backoff (classify
+/// allows it once).
+pub(crate) fn next_wait(
     cfg: &ClientConfig,
-    error: SdkError<E>,
+    failure: Failure,
     attempt: u32,
     deadline: Option<Instant>,
-) -> Result<Duration, SdkError<E>> {
-    let skew_bonus =
-        matches!(&error, SdkError::Service { error, .. } if is_skew_code(error.meta().code()));
+) -> Result<Duration, Failure> {
+    let skew_bonus = matches!(failure, Failure::Service { skew: true, .. });
     match wait_before(cfg, skew_bonus, attempt, deadline) {
         Ok(wait) => Ok(wait),
-        Err(WaitEnd::Exhausted) => Err(error),
-        Err(WaitEnd::PastDeadline) => Err(match error {
-            SdkError::Transport { error, attempts }
+        Err(WaitEnd::Exhausted) => Err(failure),
+        Err(WaitEnd::PastDeadline) => Err(match failure {
+            Failure::Other(SdkError::Transport { error, attempts })
                 if matches!(error.kind(), TransportErrorKind::Timeout(_)) =>
             {
-                SdkError::Timeout {
+                Failure::Other(SdkError::Timeout {
                     kind: TimeoutKind::Operation,
                     after: cfg.timeouts.operation.unwrap_or_default(),
                     attempts,
-                }
+                })
             }
             other => other,
         }),
@@ -393,7 +454,7 @@ enum WaitEnd {
     PastDeadline,
 }
 
-/// [`next_wait`] without the error type: compiled once, not once per operation.
+/// When [`next_wait`] allows another attempt, and after how long.
 fn wait_before(
     cfg: &ClientConfig,
     skew_bonus: bool,
@@ -416,12 +477,12 @@ fn wait_before(
 
 /// The operation timeout, when this attempt ended in a timeout at or past the operation
 /// deadline: whichever timer fired, the whole operation's budget is what ran out.
-pub(crate) fn operation_timeout<E>(
+pub(crate) fn operation_timeout(
     cfg: &ClientConfig,
     sent: &Result<HttpResponse, TransportError>,
     deadline: Option<Instant>,
     attempts: u32,
-) -> Option<SdkError<E>> {
+) -> Option<SdkError<Infallible>> {
     let timed_out = matches!(sent, Err(e) if matches!(e.kind(), TransportErrorKind::Timeout(_)));
     let expired = deadline.is_some_and(|d| Instant::now() >= d);
     (timed_out && expired).then(|| SdkError::Timeout {
@@ -435,10 +496,10 @@ pub(crate) fn is_skew_code(code: &str) -> bool {
     CLOCK_SKEW_CODES.contains(&code)
 }
 
-pub(crate) async fn load_credentials<E>(
+pub(crate) async fn load_credentials(
     handle: &ClientHandle,
     deadline: Option<Instant>,
-) -> Result<crate::credentials::Credentials, SdkError<E>> {
+) -> Result<crate::credentials::Credentials, SdkError<Infallible>> {
     load_credentials_raw(handle, deadline)
         .await
         .map_err(SdkError::Credentials)
@@ -603,24 +664,17 @@ pub(crate) fn prepare_request(
         }
     }
     if let Some(creds) = credentials {
-        let scheme = endpoint
-            .auth_schemes()
-            .into_iter()
-            .find(|s| s.name == "sigv4");
-        let region = scheme
-            .as_ref()
-            .and_then(|s| s.signing_region.clone())
-            .or_else(|| handle.config.region.clone())
-            .unwrap_or_else(|| "us-east-1".to_owned());
-        let service = scheme
-            .as_ref()
-            .and_then(|s| s.signing_name.clone())
-            .unwrap_or_else(|| signing_name.to_owned());
-        let params = SigningParams::new(region, service, handle.service_time());
-        let body = unsigned.body().clone();
+        let (scheme_name, scheme_region) = endpoint.sigv4_scope();
+        let region = scheme_region
+            .or(handle.config.region.as_deref())
+            .unwrap_or("us-east-1");
+        let service = scheme_name.unwrap_or(signing_name);
+        let params =
+            SigningParams::new(region.to_owned(), service.to_owned(), handle.service_time());
+        // The body being signed is the unsigned request's (the request holds a copy of it).
         handle
             .signer
-            .sign_request(&mut request, &body, creds, &params)
+            .sign_request(&mut request, unsigned.body(), creds, &params)
             .map_err(|e| PrepareError::Signing(e.to_string()))?;
     }
     tracing::trace!(
@@ -637,18 +691,17 @@ pub type ParseOutputFn<O> = fn(u16, &http::HeaderMap, &[u8]) -> Result<O, ParseE
 /// Reads an error response (the generated `parse_error`).
 pub(crate) type ParseErrorFn<E> = fn(u16, &http::HeaderMap, &[u8]) -> Result<E, ParseError>;
 
-pub(crate) fn classify<O, E: ServiceError>(
+pub(crate) fn classify(
     handle: &ClientHandle,
-    parse_output: ParseOutputFn<O>,
-    parse_error: ParseErrorFn<E>,
+    parse: &mut dyn Parse,
     sent: Result<HttpResponse, TransportError>,
     attempts: u32,
     skew_retried: &mut bool,
-) -> Outcome<O, E> {
+) -> Outcome {
     let response = match sent {
         Err(error) => {
             let transient = error.is_transient();
-            let e = SdkError::Transport { error, attempts };
+            let e = Failure::Other(SdkError::Transport { error, attempts });
             return if transient {
                 Outcome::Retry(e)
             } else {
@@ -660,31 +713,34 @@ pub(crate) fn classify<O, E: ServiceError>(
     record_request_id(&response.headers);
     let (status, headers, body) = (response.status, &response.headers, &response.body[..]);
     if (200..300).contains(&status) {
-        return Outcome::Done(parse_output(status, headers, body).map_err(|e| {
-            SdkError::Response {
+        return Outcome::Done(parse.output(status, headers, body).map_err(|e| {
+            Failure::Other(SdkError::Response {
                 error: e.with_response(status, body),
                 attempts,
-            }
+            })
         }));
     }
-    let (retry, e) = match parse_error(status, headers, body) {
-        Ok(error) => (
+    let (retry, e) = match parse.error(status, headers, body) {
+        Ok((meta, modeled_retryable)) => (
             service_error_retry(
                 handle,
                 status,
                 headers,
-                error.meta(),
-                error.is_modeled_retryable(),
+                meta,
+                modeled_retryable,
                 skew_retried,
             ),
-            SdkError::Service { error, attempts },
+            Failure::Service {
+                attempts,
+                skew: is_skew_code(meta.code()),
+            },
         ),
         Err(parse) => (
             crate::client::retry::is_transient_status(status) || status == 429,
-            SdkError::Response {
+            Failure::Other(SdkError::Response {
                 error: parse.with_response(status, body),
                 attempts,
-            },
+            }),
         ),
     };
     if retry {
@@ -696,10 +752,7 @@ pub(crate) fn classify<O, E: ServiceError>(
 
 /// Notes the response's request id on the operation span.
 fn record_request_id(headers: &http::HeaderMap) {
-    if let Some(id) = headers
-        .get("x-amzn-requestid")
-        .and_then(|v| v.to_str().ok())
-    {
+    if let Some(id) = crate::protocol::amzn_request_id(headers) {
         tracing::Span::current().record("request_id", id);
     }
 }
@@ -831,15 +884,6 @@ mod tests {
         }
     }
 
-    #[derive(Debug)]
-    struct NoError;
-
-    impl std::fmt::Display for NoError {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("none")
-        }
-    }
-
     #[test]
     fn a_timeout_past_the_deadline_is_the_operation_timeout() {
         let mut cfg = ClientConfig::new();
@@ -852,14 +896,13 @@ mod tests {
         };
         let past = Some(Instant::now() - Duration::from_millis(1));
         let future = Some(Instant::now() + Duration::from_secs(60));
-        let e = operation_timeout::<NoError>(&cfg, &timeout(), past, 2)
-            .expect("the operation budget ran out");
+        let e = operation_timeout(&cfg, &timeout(), past, 2).expect("the operation budget ran out");
         assert!(
             matches!(e, SdkError::Timeout { kind: TimeoutKind::Operation, attempts: 2, after } if after == Duration::from_secs(1))
         );
-        assert!(operation_timeout::<NoError>(&cfg, &timeout(), future, 2).is_none());
-        assert!(operation_timeout::<NoError>(&cfg, &timeout(), None, 2).is_none());
+        assert!(operation_timeout(&cfg, &timeout(), future, 2).is_none());
+        assert!(operation_timeout(&cfg, &timeout(), None, 2).is_none());
         let io = Err(TransportError::new(TransportErrorKind::Io, "reset"));
-        assert!(operation_timeout::<NoError>(&cfg, &io, past, 2).is_none());
+        assert!(operation_timeout(&cfg, &io, past, 2).is_none());
     }
 }

@@ -61,21 +61,42 @@ pub enum Violation {
 ///
 /// The error names the shape, the member path (wire names, e.g. `Tags[1].Key`) and the
 /// constraint; it carries lengths, never the text of the offending value.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BuildError {
+///
+/// One pointer wide (the parts are boxed): every check returns `Result<(), BuildError>`, and
+/// a small error keeps the generated validation code small.
+#[derive(Clone, PartialEq, Eq)]
+pub struct BuildError(Box<Parts>);
+
+#[derive(Clone, PartialEq, Eq)]
+struct Parts {
     shape: &'static str,
     path: String,
     violation: Violation,
 }
 
+impl fmt::Debug for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BuildError")
+            .field("shape", &self.0.shape)
+            .field("path", &self.0.path)
+            .field("violation", &self.0.violation)
+            .finish()
+    }
+}
+
 impl BuildError {
     /// A new error for `field` of `shape`.
     pub fn new(shape: &'static str, field: impl Into<String>, violation: Violation) -> Self {
-        BuildError {
+        BuildError::from_parts(shape, field.into(), violation)
+    }
+
+    /// [`new`](Self::new) without the generic argument (compiled once).
+    fn from_parts(shape: &'static str, path: String, violation: Violation) -> Self {
+        BuildError(Box::new(Parts {
             shape,
-            path: field.into(),
+            path,
             violation,
-        }
+        }))
     }
 
     /// A missing required member.
@@ -85,37 +106,37 @@ impl BuildError {
 
     /// The shape (wire name) whose value was being built.
     pub fn shape(&self) -> &'static str {
-        self.shape
+        self.0.shape
     }
 
     /// The member path, using wire names (`RoleArn`, `Tags[1].Key`).
     pub fn field(&self) -> &str {
-        &self.path
+        &self.0.path
     }
 
     /// What was wrong.
     pub fn violation(&self) -> &Violation {
-        &self.violation
+        &self.0.violation
     }
 
     /// Re-roots an error from a nested structure under `field` of `shape`.
     pub fn in_field(mut self, shape: &'static str, field: &str) -> Self {
-        self.path = join(field, None, &self.path);
-        self.shape = shape;
+        self.0.path = join(field, None, &self.0.path);
+        self.0.shape = shape;
         self
     }
 
     /// Re-roots an error from an element of the list `field` of `shape`.
     pub fn in_element(mut self, shape: &'static str, field: &str, index: usize) -> Self {
-        self.path = join(field, Some(&index.to_string()), &self.path);
-        self.shape = shape;
+        self.0.path = join(field, Some(&index.to_string()), &self.0.path);
+        self.0.shape = shape;
         self
     }
 
     /// Re-roots an error from the value at `key` of the map `field` of `shape`.
     pub fn in_entry(mut self, shape: &'static str, field: &str, key: &str) -> Self {
-        self.path = join(field, Some(&format!("{key:?}")), &self.path);
-        self.shape = shape;
+        self.0.path = join(field, Some(&format!("{key:?}")), &self.0.path);
+        self.0.shape = shape;
         self
     }
 }
@@ -138,8 +159,8 @@ fn join(field: &str, index: Option<&str>, rest: &str) -> String {
 
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: member `{}` ", self.shape, self.path)?;
-        match &self.violation {
+        write!(f, "{}: member `{}` ", self.0.shape, self.0.path)?;
+        match &self.0.violation {
             Violation::Missing => write!(f, "is required but was not set"),
             Violation::TooShort { min, actual } => {
                 write!(f, "has length {actual}, below the minimum length {min}")

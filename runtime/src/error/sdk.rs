@@ -64,35 +64,52 @@ pub enum TransportErrorKind {
 }
 
 /// A transport failure.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TransportError {
+///
+/// One pointer wide (the parts are boxed): the transport's results and futures, and every
+/// [`SdkError`], stay small.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TransportError(Box<TransportParts>);
+
+#[derive(Clone, PartialEq, Eq)]
+struct TransportParts {
     kind: TransportErrorKind,
     message: String,
+}
+
+impl fmt::Debug for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportError")
+            .field("kind", &self.0.kind)
+            .field("message", &self.0.message)
+            .finish()
+    }
 }
 
 impl TransportError {
     /// A new error.
     pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
-        TransportError {
-            kind,
-            message: message.into(),
-        }
+        TransportError::from_parts(kind, message.into())
+    }
+
+    /// [`new`](Self::new) without the generic argument (compiled once).
+    fn from_parts(kind: TransportErrorKind, message: String) -> Self {
+        TransportError(Box::new(TransportParts { kind, message }))
     }
 
     /// What kind of failure.
     pub fn kind(&self) -> &TransportErrorKind {
-        &self.kind
+        &self.0.kind
     }
 
     /// The underlying message.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
 
     /// Whether another attempt could succeed.
     pub fn is_transient(&self) -> bool {
         matches!(
-            self.kind,
+            self.0.kind,
             TransportErrorKind::Connect
                 | TransportErrorKind::Io
                 | TransportErrorKind::Timeout(TimeoutKind::Attempt | TimeoutKind::Connect)
@@ -104,7 +121,7 @@ impl TransportError {
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The kind always says what happened; the message (when there is one) adds the detail.
-        match &self.kind {
+        match &self.0.kind {
             TransportErrorKind::Connect => f.write_str("could not connect")?,
             TransportErrorKind::Io => f.write_str("connection failed")?,
             TransportErrorKind::Timeout(k) => write!(f, "{k:?} timeout")?,
@@ -126,10 +143,10 @@ impl fmt::Display for TransportError {
                 write!(f, "no root certificate to verify `{host}` with")?
             }
         }
-        if self.message.is_empty() {
+        if self.0.message.is_empty() {
             Ok(())
         } else {
-            write!(f, ": {}", self.message)
+            write!(f, ": {}", self.0.message)
         }
     }
 }

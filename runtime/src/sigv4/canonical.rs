@@ -1,7 +1,6 @@
 //! The canonical request: URI-encoding, path normalization, the sorted query string, the
 //! canonical headers, and the string to sign.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::sensitive::REDACTED;
@@ -29,12 +28,6 @@ pub(super) fn uri_encode_into(out: &mut String, bytes: &[u8], keep_slash: bool) 
             out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
         }
     }
-}
-
-pub(super) fn uri_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len());
-    uri_encode_into(&mut out, bytes, false);
-    out
 }
 
 /// Decodes a query-string component: `%XX` escapes and `+` as a space, as AWS services and
@@ -128,23 +121,28 @@ pub(super) fn normalize_path(path: &str) -> String {
 /// decoded and URI-encoded again, sorted by encoded name then value, joined with `&`. A
 /// parameter without `=` has an empty value.
 pub fn canonical_query_string(query: &str) -> String {
-    let mut pairs: Vec<(String, String)> = query
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (
-                uri_encode(&decode_query_component(name)),
-                uri_encode(&decode_query_component(value)),
-            )
-        })
-        .collect();
-    pairs.sort();
-    let mut out = String::with_capacity(query.len() + 8);
-    for (i, (name, value)) in pairs.iter().enumerate() {
+    // Each pair is encoded as `name\0value`: encoded text never holds a NUL, which sorts
+    // before every character it can hold, so ordering these strings orders the pairs by name,
+    // then value. Sorting `&str` shares the sort the XML reader compiles in; equal pairs are
+    // identical, so an unstable sort is exact.
+    let mut buf = String::with_capacity(query.len() + 8);
+    let mut ends = Vec::new();
+    for pair in query.split('&').filter(|pair| !pair.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let start = buf.len();
+        uri_encode_into(&mut buf, &decode_query_component(name), false);
+        buf.push('\0');
+        uri_encode_into(&mut buf, &decode_query_component(value), false);
+        ends.push((start, buf.len()));
+    }
+    let mut pairs: Vec<&str> = ends.iter().map(|&(a, b)| &buf[a..b]).collect();
+    pairs.sort_unstable();
+    let mut out = String::with_capacity(buf.len());
+    for (i, pair) in pairs.iter().enumerate() {
         if i > 0 {
             out.push('&');
         }
+        let (name, value) = pair.split_once('\0').unwrap_or((pair, ""));
         out.push_str(name);
         out.push('=');
         out.push_str(value);
@@ -179,7 +177,9 @@ pub(super) fn canonical_headers<'h>(
     headers: impl IntoIterator<Item = (&'h str, &'h [u8])>,
     params: &SigningParams,
 ) -> Result<CanonicalHeaders, SigningError> {
-    let mut by_name: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // Sorted by name, values in the order they came (a sorted vector rather than a map: a
+    // request has a handful of headers).
+    let mut by_name: Vec<(String, Vec<String>)> = Vec::new();
     for (name, value) in headers {
         let name = name.to_ascii_lowercase();
         if name.is_empty() || !name.bytes().all(is_token_byte) {
@@ -196,9 +196,16 @@ pub(super) fn canonical_headers<'h>(
         let Some(value) = value else {
             return Err(SigningError::InvalidHeaderValue { name });
         };
-        by_name.entry(name).or_default().push(trim_all(value));
+        let value = trim_all(value);
+        match by_name.binary_search_by(|(n, _)| n.as_str().cmp(&name)) {
+            Ok(i) => by_name[i].1.push(value),
+            Err(i) => by_name.insert(i, (name, vec![value])),
+        }
     }
-    if !by_name.contains_key("host") {
+    if by_name
+        .binary_search_by(|(n, _)| n.as_str().cmp("host"))
+        .is_err()
+    {
         return Err(SigningError::MissingHost);
     }
     let mut text = String::new();

@@ -94,6 +94,18 @@ fn query_canonicalization() {
 }
 
 #[test]
+fn query_pairs_sort_by_name_then_value_not_by_joined_text() {
+    // By name first: `a` before `a%20` before `a-b` before `ab` (sorting `name=value` text
+    // would put `a%20=x` and `a-b=1` before `a=1`), then by value.
+    assert_eq!(
+        canonical_query_string("ab=0&a-b=1&a=2&a%20=x&a=1"),
+        "a=1&a=2&a%20=x&a-b=1&ab=0"
+    );
+    assert_eq!(canonical_query_string("k=b&k=a&k=&k"), "k=&k=&k=a&k=b");
+    assert_eq!(canonical_query_string("x=1&x=1&w"), "w=&x=1&x=1");
+}
+
+#[test]
 fn header_values_are_trimmed_and_duplicates_joined() {
     assert_eq!(trim_all("  a   b\t\t c  "), "a b c");
     let headers: [(&str, &[u8]); 4] = [

@@ -63,43 +63,59 @@ pub enum ParseErrorKind {
 
 /// A response could not be read. Carries the HTTP status and the start of the body when the
 /// caller knows them (see [`ParseError::with_response`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParseError {
+///
+/// One pointer wide (the parts are boxed): every reader returns `Result<_, ParseError>`, and
+/// a small error keeps those results, and the code moving them, small.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ParseError(Box<Parts>);
+
+#[derive(Clone, PartialEq, Eq)]
+struct Parts {
     kind: ParseErrorKind,
     status: Option<u16>,
     body_start: Option<String>,
 }
 
+impl fmt::Debug for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ParseError")
+            .field("kind", &self.0.kind)
+            .field("status", &self.0.status)
+            .field("body_start", &self.0.body_start)
+            .finish()
+    }
+}
+
 impl ParseError {
     /// A new error.
     pub fn new(kind: ParseErrorKind) -> Self {
-        ParseError {
+        ParseError(Box::new(Parts {
             kind,
             status: None,
             body_start: None,
-        }
+        }))
     }
 
     /// What went wrong.
     pub fn kind(&self) -> &ParseErrorKind {
-        &self.kind
+        &self.0.kind
     }
 
     /// The HTTP status of the response, when known.
     pub fn status(&self) -> Option<u16> {
-        self.status
+        self.0.status
     }
 
     /// The start of the body (at most 200 characters, cut before anything that looks like a
     /// secret element), when known.
     pub fn body_start(&self) -> Option<&str> {
-        self.body_start.as_deref()
+        self.0.body_start.as_deref()
     }
 
     /// Records the response this error came from.
     pub fn with_response(mut self, status: u16, body: &[u8]) -> Self {
-        self.status = Some(status);
-        self.body_start = Some(safe_body_prefix(body));
+        self.0.status = Some(status);
+        self.0.body_start = Some(safe_body_prefix(body));
         self
     }
 
@@ -128,7 +144,7 @@ impl ParseError {
 
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.kind {
+        match &self.0.kind {
             ParseErrorKind::Malformed { message, position } => write!(
                 f,
                 "response is not well-formed XML at byte {position}: {message}"
@@ -163,9 +179,9 @@ impl fmt::Display for ParseError {
                 write!(f, "response XML nests deeper than {MAX_DEPTH} elements")?
             }
         }
-        if let Some(status) = self.status {
+        if let Some(status) = self.0.status {
             write!(f, " (HTTP {status}")?;
-            match &self.body_start {
+            match &self.0.body_start {
                 Some(b) if !b.is_empty() => write!(f, ", body starts {b:?})")?,
                 _ => write!(f, ", empty body)")?,
             }

@@ -4,6 +4,8 @@ use std::borrow::Cow;
 
 use super::error::{ParseError, ParseErrorKind};
 use super::lexer::{self, Lexer, Token};
+use crate::types::datetime::DateTime;
+use crate::types::wire::{parse_timestamp, InvalidValue, TimestampFormat};
 
 /// An element start, as seen by generated code.
 #[derive(Debug, Clone)]
@@ -164,6 +166,38 @@ impl<'a> XmlReader<'a> {
         }
     }
 
+    /// The text of `tag` (as [`read_text`](Self::read_text)), owned: a string member.
+    /// Generated deserializers call this (compiled once) rather than each converting the text.
+    pub fn read_string(&mut self, tag: &StartTag<'a>) -> Result<String, ParseError> {
+        self.read_text(tag).map(Cow::into_owned)
+    }
+
+    /// The text of `tag` read by `parse` (a number, boolean or blob member of `shape`); text
+    /// `parse` refuses is [`ParseErrorKind::InvalidValue`] naming `shape` and `member`.
+    pub fn read_value<T>(
+        &mut self,
+        tag: &StartTag<'a>,
+        shape: &'static str,
+        member: &'static str,
+        parse: fn(&str) -> Result<T, InvalidValue>,
+    ) -> Result<T, ParseError> {
+        let text = self.read_text(tag)?;
+        parse(&text).map_err(|e| ParseError::invalid(shape, member, e, &text))
+    }
+
+    /// The text of `tag` as a timestamp in `format` (a timestamp member of `shape`), as
+    /// [`read_value`](Self::read_value) reads other scalars.
+    pub fn read_timestamp(
+        &mut self,
+        tag: &StartTag<'a>,
+        shape: &'static str,
+        member: &'static str,
+        format: TimestampFormat,
+    ) -> Result<DateTime, ParseError> {
+        let text = self.read_text(tag)?;
+        parse_timestamp(&text, format).map_err(|e| ParseError::invalid(shape, member, e, &text))
+    }
+
     /// Skips `tag` and everything inside it.
     pub fn skip(&mut self, tag: &StartTag<'a>) -> Result<(), ParseError> {
         if tag.empty {
@@ -212,6 +246,49 @@ impl StartTag<'static> {
 mod tests {
     use super::*;
     use crate::xml::error::MAX_DEPTH;
+
+    #[test]
+    fn member_helpers_read_and_name_what_is_invalid() {
+        let body = b"<R><S>a &amp; b</S><N>42</N><Bad>4x2</Bad><T>2015-08-30T12:36:00Z</T><E/></R>";
+        let mut r = XmlReader::new(body).unwrap();
+        let root = r.root().unwrap();
+        let s = r.next_child(&root).unwrap().unwrap();
+        assert_eq!(r.read_string(&s).unwrap(), "a & b");
+        let n = r.next_child(&root).unwrap().unwrap();
+        let parse = crate::types::wire::parse_i32;
+        assert_eq!(r.read_value(&n, "Shape", "N", parse).unwrap(), 42);
+        let bad = r.next_child(&root).unwrap().unwrap();
+        let e = r.read_value(&bad, "Shape", "Bad", parse).unwrap_err();
+        assert_eq!(
+            e.kind(),
+            &ParseErrorKind::InvalidValue {
+                shape: "Shape",
+                member: "Bad",
+                expected: "32-bit integer",
+                length: 3
+            }
+        );
+        let t = r.next_child(&root).unwrap().unwrap();
+        let at = r
+            .read_timestamp(&t, "Shape", "T", TimestampFormat::DateTime)
+            .unwrap();
+        assert_eq!(at.format_rfc3339(), "2015-08-30T12:36:00Z");
+        let empty = r.next_child(&root).unwrap().unwrap();
+        let e = r
+            .read_timestamp(&empty, "Shape", "E", TimestampFormat::DateTime)
+            .unwrap_err();
+        assert!(
+            matches!(
+                e.kind(),
+                ParseErrorKind::InvalidValue {
+                    member: "E",
+                    length: 0,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+    }
 
     #[test]
     fn walks_children_and_text() {

@@ -795,11 +795,7 @@ pub fn parse_output(
                         );
                     }
                     "Audience" => {
-                        f_audience = ::std::option::Option::Some({
-                            let text = r.read_text(&child)?;
-                            let text: &str = &text;
-                            ::std::borrow::ToOwned::to_owned(text)
-                        });
+                        f_audience = ::std::option::Option::Some(r.read_string(&child)?);
                     }
                     "Credentials" => {
                         f_credentials = ::std::option::Option::Some(
@@ -807,78 +803,58 @@ pub fn parse_output(
                         );
                     }
                     "Issuer" => {
-                        f_issuer = ::std::option::Option::Some({
-                            let text = r.read_text(&child)?;
-                            let text: &str = &text;
-                            ::std::borrow::ToOwned::to_owned(text)
-                        });
+                        f_issuer = ::std::option::Option::Some(r.read_string(&child)?);
                     }
                     "NameQualifier" => {
-                        f_name_qualifier = ::std::option::Option::Some({
-                            let text = r.read_text(&child)?;
-                            let text: &str = &text;
-                            ::std::borrow::ToOwned::to_owned(text)
-                        });
+                        f_name_qualifier = ::std::option::Option::Some(
+                            r.read_string(&child)?,
+                        );
                     }
                     "PackedPolicySize" => {
-                        f_packed_policy_size = ::std::option::Option::Some({
-                            let text = r.read_text(&child)?;
-                            let text: &str = &text;
-                            ::stsgen_runtime::types::wire::parse_i32(text)
-                                .map_err(|e| ::stsgen_runtime::ParseError::invalid(
+                        f_packed_policy_size = ::std::option::Option::Some(
+                            r
+                                .read_value(
+                                    &child,
                                     "AssumeRoleWithSAMLResponse",
                                     "PackedPolicySize",
-                                    e,
-                                    text,
-                                ))?
-                        });
+                                    ::stsgen_runtime::types::wire::parse_i32,
+                                )?,
+                        );
                     }
                     "SessionTokenSize" => {
-                        f_session_token_size = ::std::option::Option::Some({
-                            let text = r.read_text(&child)?;
-                            let text: &str = &text;
-                            ::stsgen_runtime::types::wire::parse_i32(text)
-                                .map_err(|e| ::stsgen_runtime::ParseError::invalid(
+                        f_session_token_size = ::std::option::Option::Some(
+                            r
+                                .read_value(
+                                    &child,
                                     "AssumeRoleWithSAMLResponse",
                                     "SessionTokenSize",
-                                    e,
-                                    text,
-                                ))?
-                        });
+                                    ::stsgen_runtime::types::wire::parse_i32,
+                                )?,
+                        );
                     }
                     "SessionTokenUtilization" => {
-                        f_session_token_utilization = ::std::option::Option::Some({
-                            let text = r.read_text(&child)?;
-                            let text: &str = &text;
-                            ::stsgen_runtime::types::wire::parse_i32(text)
-                                .map_err(|e| ::stsgen_runtime::ParseError::invalid(
+                        f_session_token_utilization = ::std::option::Option::Some(
+                            r
+                                .read_value(
+                                    &child,
                                     "AssumeRoleWithSAMLResponse",
                                     "SessionTokenUtilization",
-                                    e,
-                                    text,
-                                ))?
-                        });
+                                    ::stsgen_runtime::types::wire::parse_i32,
+                                )?,
+                        );
                     }
                     "SourceIdentity" => {
-                        f_source_identity = ::std::option::Option::Some({
-                            let text = r.read_text(&child)?;
-                            let text: &str = &text;
-                            ::std::borrow::ToOwned::to_owned(text)
-                        });
+                        f_source_identity = ::std::option::Option::Some(
+                            r.read_string(&child)?,
+                        );
                     }
                     "Subject" => {
-                        f_subject = ::std::option::Option::Some({
-                            let text = r.read_text(&child)?;
-                            let text: &str = &text;
-                            ::std::borrow::ToOwned::to_owned(text)
-                        });
+                        f_subject = ::std::option::Option::Some(r.read_string(&child)?);
                     }
                     "SubjectType" => {
-                        f_subject_type = ::std::option::Option::Some({
-                            let text = r.read_text(&child)?;
-                            let text: &str = &text;
-                            ::std::borrow::ToOwned::to_owned(text)
-                        });
+                        f_subject_type = ::std::option::Option::Some(
+                            r.read_string(&child)?,
+                        );
                     }
                     "TrustedIdentityPropagationContext" => {
                         f_trusted_identity_propagation_context = ::std::option::Option::Some(
@@ -921,9 +897,7 @@ pub fn parse_error(
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
 ) -> ::std::result::Result<AssumeRoleWithSamlError, ::stsgen_runtime::ParseError> {
-    let header_request_id = headers
-        .get("x-amzn-requestid")
-        .and_then(|v| v.to_str().ok());
+    let header_request_id = ::stsgen_runtime::protocol::amzn_request_id(headers);
     let meta = ::stsgen_runtime::protocol::aws_query::parse_error_metadata(
         status,
         header_request_id,
@@ -1031,9 +1005,9 @@ impl AssumeRoleWithSamlInput {
             parse_output: |_status, headers, body| {
                 let mut output = parse_output(body)?;
                 if output._request_id.is_none() {
-                    output._request_id = headers
-                        .get("x-amzn-requestid")
-                        .and_then(|v| v.to_str().ok())
+                    output._request_id = ::stsgen_runtime::protocol::amzn_request_id(
+                            headers,
+                        )
                         .map(::std::borrow::ToOwned::to_owned);
                 }
                 Ok(output)

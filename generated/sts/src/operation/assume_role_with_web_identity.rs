@@ -810,11 +810,7 @@ pub fn parse_output(
                         );
                     }
                     "Audience" => {
-                        f_audience = ::std::option::Option::Some({
-                            let text = r.read_text(&child)?;
-                            let text: &str = &text;
-                            ::std::borrow::ToOwned::to_owned(text)
-                        });
+                        f_audience = ::std::option::Option::Some(r.read_string(&child)?);
                     }
                     "Credentials" => {
                         f_credentials = ::std::option::Option::Some(
@@ -822,64 +818,50 @@ pub fn parse_output(
                         );
                     }
                     "PackedPolicySize" => {
-                        f_packed_policy_size = ::std::option::Option::Some({
-                            let text = r.read_text(&child)?;
-                            let text: &str = &text;
-                            ::stsgen_runtime::types::wire::parse_i32(text)
-                                .map_err(|e| ::stsgen_runtime::ParseError::invalid(
+                        f_packed_policy_size = ::std::option::Option::Some(
+                            r
+                                .read_value(
+                                    &child,
                                     "AssumeRoleWithWebIdentityResponse",
                                     "PackedPolicySize",
-                                    e,
-                                    text,
-                                ))?
-                        });
+                                    ::stsgen_runtime::types::wire::parse_i32,
+                                )?,
+                        );
                     }
                     "Provider" => {
-                        f_provider = ::std::option::Option::Some({
-                            let text = r.read_text(&child)?;
-                            let text: &str = &text;
-                            ::std::borrow::ToOwned::to_owned(text)
-                        });
+                        f_provider = ::std::option::Option::Some(r.read_string(&child)?);
                     }
                     "SessionTokenSize" => {
-                        f_session_token_size = ::std::option::Option::Some({
-                            let text = r.read_text(&child)?;
-                            let text: &str = &text;
-                            ::stsgen_runtime::types::wire::parse_i32(text)
-                                .map_err(|e| ::stsgen_runtime::ParseError::invalid(
+                        f_session_token_size = ::std::option::Option::Some(
+                            r
+                                .read_value(
+                                    &child,
                                     "AssumeRoleWithWebIdentityResponse",
                                     "SessionTokenSize",
-                                    e,
-                                    text,
-                                ))?
-                        });
+                                    ::stsgen_runtime::types::wire::parse_i32,
+                                )?,
+                        );
                     }
                     "SessionTokenUtilization" => {
-                        f_session_token_utilization = ::std::option::Option::Some({
-                            let text = r.read_text(&child)?;
-                            let text: &str = &text;
-                            ::stsgen_runtime::types::wire::parse_i32(text)
-                                .map_err(|e| ::stsgen_runtime::ParseError::invalid(
+                        f_session_token_utilization = ::std::option::Option::Some(
+                            r
+                                .read_value(
+                                    &child,
                                     "AssumeRoleWithWebIdentityResponse",
                                     "SessionTokenUtilization",
-                                    e,
-                                    text,
-                                ))?
-                        });
+                                    ::stsgen_runtime::types::wire::parse_i32,
+                                )?,
+                        );
                     }
                     "SourceIdentity" => {
-                        f_source_identity = ::std::option::Option::Some({
-                            let text = r.read_text(&child)?;
-                            let text: &str = &text;
-                            ::std::borrow::ToOwned::to_owned(text)
-                        });
+                        f_source_identity = ::std::option::Option::Some(
+                            r.read_string(&child)?,
+                        );
                     }
                     "SubjectFromWebIdentityToken" => {
-                        f_subject_from_web_identity_token = ::std::option::Option::Some({
-                            let text = r.read_text(&child)?;
-                            let text: &str = &text;
-                            ::std::borrow::ToOwned::to_owned(text)
-                        });
+                        f_subject_from_web_identity_token = ::std::option::Option::Some(
+                            r.read_string(&child)?,
+                        );
                     }
                     "TrustedIdentityPropagationContext" => {
                         f_trusted_identity_propagation_context = ::std::option::Option::Some(
@@ -923,9 +905,7 @@ pub fn parse_error(
     AssumeRoleWithWebIdentityError,
     ::stsgen_runtime::ParseError,
 > {
-    let header_request_id = headers
-        .get("x-amzn-requestid")
-        .and_then(|v| v.to_str().ok());
+    let header_request_id = ::stsgen_runtime::protocol::amzn_request_id(headers);
     let meta = ::stsgen_runtime::protocol::aws_query::parse_error_metadata(
         status,
         header_request_id,
@@ -1040,9 +1020,9 @@ impl AssumeRoleWithWebIdentityInput {
             parse_output: |_status, headers, body| {
                 let mut output = parse_output(body)?;
                 if output._request_id.is_none() {
-                    output._request_id = headers
-                        .get("x-amzn-requestid")
-                        .and_then(|v| v.to_str().ok())
+                    output._request_id = ::stsgen_runtime::protocol::amzn_request_id(
+                            headers,
+                        )
                         .map(::std::borrow::ToOwned::to_owned);
                 }
                 Ok(output)

@@ -268,11 +268,9 @@ pub fn parse_output(
             while let ::std::option::Option::Some(child) = r.next_child(tag)? {
                 match child.name() {
                     "DecodedMessage" => {
-                        f_decoded_message = ::std::option::Option::Some({
-                            let text = r.read_text(&child)?;
-                            let text: &str = &text;
-                            ::std::borrow::ToOwned::to_owned(text)
-                        });
+                        f_decoded_message = ::std::option::Option::Some(
+                            r.read_string(&child)?,
+                        );
                     }
                     _ => r.skip(&child)?,
                 }
@@ -299,9 +297,7 @@ pub fn parse_error(
     DecodeAuthorizationMessageError,
     ::stsgen_runtime::ParseError,
 > {
-    let header_request_id = headers
-        .get("x-amzn-requestid")
-        .and_then(|v| v.to_str().ok());
+    let header_request_id = ::stsgen_runtime::protocol::amzn_request_id(headers);
     let meta = ::stsgen_runtime::protocol::aws_query::parse_error_metadata(
         status,
         header_request_id,
@@ -374,9 +370,9 @@ impl DecodeAuthorizationMessageInput {
             parse_output: |_status, headers, body| {
                 let mut output = parse_output(body)?;
                 if output._request_id.is_none() {
-                    output._request_id = headers
-                        .get("x-amzn-requestid")
-                        .and_then(|v| v.to_str().ok())
+                    output._request_id = ::stsgen_runtime::protocol::amzn_request_id(
+                            headers,
+                        )
                         .map(::std::borrow::ToOwned::to_owned);
                 }
                 Ok(output)

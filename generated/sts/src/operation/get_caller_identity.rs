@@ -212,25 +212,13 @@ pub fn parse_output(
             while let ::std::option::Option::Some(child) = r.next_child(tag)? {
                 match child.name() {
                     "Account" => {
-                        f_account = ::std::option::Option::Some({
-                            let text = r.read_text(&child)?;
-                            let text: &str = &text;
-                            ::std::borrow::ToOwned::to_owned(text)
-                        });
+                        f_account = ::std::option::Option::Some(r.read_string(&child)?);
                     }
                     "Arn" => {
-                        f_arn = ::std::option::Option::Some({
-                            let text = r.read_text(&child)?;
-                            let text: &str = &text;
-                            ::std::borrow::ToOwned::to_owned(text)
-                        });
+                        f_arn = ::std::option::Option::Some(r.read_string(&child)?);
                     }
                     "UserId" => {
-                        f_user_id = ::std::option::Option::Some({
-                            let text = r.read_text(&child)?;
-                            let text: &str = &text;
-                            ::std::borrow::ToOwned::to_owned(text)
-                        });
+                        f_user_id = ::std::option::Option::Some(r.read_string(&child)?);
                     }
                     _ => r.skip(&child)?,
                 }
@@ -256,9 +244,7 @@ pub fn parse_error(
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
 ) -> ::std::result::Result<GetCallerIdentityError, ::stsgen_runtime::ParseError> {
-    let header_request_id = headers
-        .get("x-amzn-requestid")
-        .and_then(|v| v.to_str().ok());
+    let header_request_id = ::stsgen_runtime::protocol::amzn_request_id(headers);
     let meta = ::stsgen_runtime::protocol::aws_query::parse_error_metadata(
         status,
         header_request_id,
@@ -316,9 +302,9 @@ impl GetCallerIdentityInput {
             parse_output: |_status, headers, body| {
                 let mut output = parse_output(body)?;
                 if output._request_id.is_none() {
-                    output._request_id = headers
-                        .get("x-amzn-requestid")
-                        .and_then(|v| v.to_str().ok())
+                    output._request_id = ::stsgen_runtime::protocol::amzn_request_id(
+                            headers,
+                        )
                         .map(::std::borrow::ToOwned::to_owned);
                 }
                 Ok(output)

@@ -318,11 +318,9 @@ pub fn parse_output(
             while let ::std::option::Option::Some(child) = r.next_child(tag)? {
                 match child.name() {
                     "AssumedPrincipal" => {
-                        f_assumed_principal = ::std::option::Option::Some({
-                            let text = r.read_text(&child)?;
-                            let text: &str = &text;
-                            ::std::borrow::ToOwned::to_owned(text)
-                        });
+                        f_assumed_principal = ::std::option::Option::Some(
+                            r.read_string(&child)?,
+                        );
                     }
                     "Credentials" => {
                         f_credentials = ::std::option::Option::Some(
@@ -330,17 +328,15 @@ pub fn parse_output(
                         );
                     }
                     "PackedPolicySize" => {
-                        f_packed_policy_size = ::std::option::Option::Some({
-                            let text = r.read_text(&child)?;
-                            let text: &str = &text;
-                            ::stsgen_runtime::types::wire::parse_i32(text)
-                                .map_err(|e| ::stsgen_runtime::ParseError::invalid(
+                        f_packed_policy_size = ::std::option::Option::Some(
+                            r
+                                .read_value(
+                                    &child,
                                     "GetDelegatedAccessTokenResponse",
                                     "PackedPolicySize",
-                                    e,
-                                    text,
-                                ))?
-                        });
+                                    ::stsgen_runtime::types::wire::parse_i32,
+                                )?,
+                        );
                     }
                     _ => r.skip(&child)?,
                 }
@@ -366,9 +362,7 @@ pub fn parse_error(
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
 ) -> ::std::result::Result<GetDelegatedAccessTokenError, ::stsgen_runtime::ParseError> {
-    let header_request_id = headers
-        .get("x-amzn-requestid")
-        .and_then(|v| v.to_str().ok());
+    let header_request_id = ::stsgen_runtime::protocol::amzn_request_id(headers);
     let meta = ::stsgen_runtime::protocol::aws_query::parse_error_metadata(
         status,
         header_request_id,
@@ -455,9 +449,9 @@ impl GetDelegatedAccessTokenInput {
             parse_output: |_status, headers, body| {
                 let mut output = parse_output(body)?;
                 if output._request_id.is_none() {
-                    output._request_id = headers
-                        .get("x-amzn-requestid")
-                        .and_then(|v| v.to_str().ok())
+                    output._request_id = ::stsgen_runtime::protocol::amzn_request_id(
+                            headers,
+                        )
                         .map(::std::borrow::ToOwned::to_owned);
                 }
                 Ok(output)

@@ -476,17 +476,15 @@ pub fn parse_output(
                         );
                     }
                     "ScopedPoliciesCount" => {
-                        f_scoped_policies_count = ::std::option::Option::Some({
-                            let text = r.read_text(&child)?;
-                            let text: &str = &text;
-                            ::stsgen_runtime::types::wire::parse_i32(text)
-                                .map_err(|e| ::stsgen_runtime::ParseError::invalid(
+                        f_scoped_policies_count = ::std::option::Option::Some(
+                            r
+                                .read_value(
+                                    &child,
                                     "GetScopedCredentialsResponse",
                                     "ScopedPoliciesCount",
-                                    e,
-                                    text,
-                                ))?
-                        });
+                                    ::stsgen_runtime::types::wire::parse_i32,
+                                )?,
+                        );
                     }
                     "SessionInfo" => {
                         f_session_info = ::std::option::Option::Some(
@@ -494,37 +492,31 @@ pub fn parse_output(
                         );
                     }
                     "SessionTokenSize" => {
-                        f_session_token_size = ::std::option::Option::Some({
-                            let text = r.read_text(&child)?;
-                            let text: &str = &text;
-                            ::stsgen_runtime::types::wire::parse_i32(text)
-                                .map_err(|e| ::stsgen_runtime::ParseError::invalid(
+                        f_session_token_size = ::std::option::Option::Some(
+                            r
+                                .read_value(
+                                    &child,
                                     "GetScopedCredentialsResponse",
                                     "SessionTokenSize",
-                                    e,
-                                    text,
-                                ))?
-                        });
+                                    ::stsgen_runtime::types::wire::parse_i32,
+                                )?,
+                        );
                     }
                     "SessionTokenUtilization" => {
-                        f_session_token_utilization = ::std::option::Option::Some({
-                            let text = r.read_text(&child)?;
-                            let text: &str = &text;
-                            ::stsgen_runtime::types::wire::parse_i32(text)
-                                .map_err(|e| ::stsgen_runtime::ParseError::invalid(
+                        f_session_token_utilization = ::std::option::Option::Some(
+                            r
+                                .read_value(
+                                    &child,
                                     "GetScopedCredentialsResponse",
                                     "SessionTokenUtilization",
-                                    e,
-                                    text,
-                                ))?
-                        });
+                                    ::stsgen_runtime::types::wire::parse_i32,
+                                )?,
+                        );
                     }
                     "SourceIdentity" => {
-                        f_source_identity = ::std::option::Option::Some({
-                            let text = r.read_text(&child)?;
-                            let text: &str = &text;
-                            ::std::borrow::ToOwned::to_owned(text)
-                        });
+                        f_source_identity = ::std::option::Option::Some(
+                            r.read_string(&child)?,
+                        );
                     }
                     _ => r.skip(&child)?,
                 }
@@ -553,9 +545,7 @@ pub fn parse_error(
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
 ) -> ::std::result::Result<GetScopedCredentialsError, ::stsgen_runtime::ParseError> {
-    let header_request_id = headers
-        .get("x-amzn-requestid")
-        .and_then(|v| v.to_str().ok());
+    let header_request_id = ::stsgen_runtime::protocol::amzn_request_id(headers);
     let meta = ::stsgen_runtime::protocol::aws_query::parse_error_metadata(
         status,
         header_request_id,
@@ -649,9 +639,9 @@ impl GetScopedCredentialsInput {
             parse_output: |_status, headers, body| {
                 let mut output = parse_output(body)?;
                 if output._request_id.is_none() {
-                    output._request_id = headers
-                        .get("x-amzn-requestid")
-                        .and_then(|v| v.to_str().ok())
+                    output._request_id = ::stsgen_runtime::protocol::amzn_request_id(
+                            headers,
+                        )
                         .map(::std::borrow::ToOwned::to_owned);
                 }
                 Ok(output)

@@ -381,30 +381,26 @@ pub fn parse_output(
                         );
                     }
                     "SessionTokenSize" => {
-                        f_session_token_size = ::std::option::Option::Some({
-                            let text = r.read_text(&child)?;
-                            let text: &str = &text;
-                            ::stsgen_runtime::types::wire::parse_i32(text)
-                                .map_err(|e| ::stsgen_runtime::ParseError::invalid(
+                        f_session_token_size = ::std::option::Option::Some(
+                            r
+                                .read_value(
+                                    &child,
                                     "GetSessionTokenResponse",
                                     "SessionTokenSize",
-                                    e,
-                                    text,
-                                ))?
-                        });
+                                    ::stsgen_runtime::types::wire::parse_i32,
+                                )?,
+                        );
                     }
                     "SessionTokenUtilization" => {
-                        f_session_token_utilization = ::std::option::Option::Some({
-                            let text = r.read_text(&child)?;
-                            let text: &str = &text;
-                            ::stsgen_runtime::types::wire::parse_i32(text)
-                                .map_err(|e| ::stsgen_runtime::ParseError::invalid(
+                        f_session_token_utilization = ::std::option::Option::Some(
+                            r
+                                .read_value(
+                                    &child,
                                     "GetSessionTokenResponse",
                                     "SessionTokenUtilization",
-                                    e,
-                                    text,
-                                ))?
-                        });
+                                    ::stsgen_runtime::types::wire::parse_i32,
+                                )?,
+                        );
                     }
                     _ => r.skip(&child)?,
                 }
@@ -430,9 +426,7 @@ pub fn parse_error(
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
 ) -> ::std::result::Result<GetSessionTokenError, ::stsgen_runtime::ParseError> {
-    let header_request_id = headers
-        .get("x-amzn-requestid")
-        .and_then(|v| v.to_str().ok());
+    let header_request_id = ::stsgen_runtime::protocol::amzn_request_id(headers);
     let meta = ::stsgen_runtime::protocol::aws_query::parse_error_metadata(
         status,
         header_request_id,
@@ -505,9 +499,9 @@ impl GetSessionTokenInput {
             parse_output: |_status, headers, body| {
                 let mut output = parse_output(body)?;
                 if output._request_id.is_none() {
-                    output._request_id = headers
-                        .get("x-amzn-requestid")
-                        .and_then(|v| v.to_str().ok())
+                    output._request_id = ::stsgen_runtime::protocol::amzn_request_id(
+                            headers,
+                        )
                         .map(::std::borrow::ToOwned::to_owned);
                 }
                 Ok(output)

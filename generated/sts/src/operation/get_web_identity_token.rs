@@ -446,27 +446,20 @@ pub fn parse_output(
             while let ::std::option::Option::Some(child) = r.next_child(tag)? {
                 match child.name() {
                     "Expiration" => {
-                        f_expiration = ::std::option::Option::Some({
-                            let text = r.read_text(&child)?;
-                            let text: &str = &text;
-                            ::stsgen_runtime::types::wire::parse_timestamp(
-                                    text,
-                                    ::stsgen_runtime::types::wire::TimestampFormat::DateTime,
-                                )
-                                .map_err(|e| ::stsgen_runtime::ParseError::invalid(
+                        f_expiration = ::std::option::Option::Some(
+                            r
+                                .read_timestamp(
+                                    &child,
                                     "GetWebIdentityTokenResponse",
                                     "Expiration",
-                                    e,
-                                    text,
-                                ))?
-                        });
+                                    ::stsgen_runtime::types::wire::TimestampFormat::DateTime,
+                                )?,
+                        );
                     }
                     "WebIdentityToken" => {
-                        f_web_identity_token = ::std::option::Option::Some({
-                            let text = r.read_text(&child)?;
-                            let text: &str = &text;
-                            ::std::borrow::ToOwned::to_owned(text)
-                        });
+                        f_web_identity_token = ::std::option::Option::Some(
+                            r.read_string(&child)?,
+                        );
                     }
                     _ => r.skip(&child)?,
                 }
@@ -491,9 +484,7 @@ pub fn parse_error(
     headers: &::stsgen_runtime::http::HeaderMap,
     body: &[u8],
 ) -> ::std::result::Result<GetWebIdentityTokenError, ::stsgen_runtime::ParseError> {
-    let header_request_id = headers
-        .get("x-amzn-requestid")
-        .and_then(|v| v.to_str().ok());
+    let header_request_id = ::stsgen_runtime::protocol::amzn_request_id(headers);
     let meta = ::stsgen_runtime::protocol::aws_query::parse_error_metadata(
         status,
         header_request_id,
@@ -580,9 +571,9 @@ impl GetWebIdentityTokenInput {
             parse_output: |_status, headers, body| {
                 let mut output = parse_output(body)?;
                 if output._request_id.is_none() {
-                    output._request_id = headers
-                        .get("x-amzn-requestid")
-                        .and_then(|v| v.to_str().ok())
+                    output._request_id = ::stsgen_runtime::protocol::amzn_request_id(
+                            headers,
+                        )
                         .map(::std::borrow::ToOwned::to_owned);
                 }
                 Ok(output)

@@ -12,18 +12,10 @@ pub(crate) fn de_assumed_role_user<'a>(
     while let ::std::option::Option::Some(child) = r.next_child(tag)? {
         match child.name() {
             "Arn" => {
-                f_arn = ::std::option::Option::Some({
-                    let text = r.read_text(&child)?;
-                    let text: &str = &text;
-                    ::std::borrow::ToOwned::to_owned(text)
-                });
+                f_arn = ::std::option::Option::Some(r.read_string(&child)?);
             }
             "AssumedRoleId" => {
-                f_assumed_role_id = ::std::option::Option::Some({
-                    let text = r.read_text(&child)?;
-                    let text: &str = &text;
-                    ::std::borrow::ToOwned::to_owned(text)
-                });
+                f_assumed_role_id = ::std::option::Option::Some(r.read_string(&child)?);
             }
             _ => r.skip(&child)?,
         }
@@ -53,41 +45,26 @@ pub(crate) fn de_credentials<'a>(
     while let ::std::option::Option::Some(child) = r.next_child(tag)? {
         match child.name() {
             "AccessKeyId" => {
-                f_access_key_id = ::std::option::Option::Some({
-                    let text = r.read_text(&child)?;
-                    let text: &str = &text;
-                    ::std::borrow::ToOwned::to_owned(text)
-                });
+                f_access_key_id = ::std::option::Option::Some(r.read_string(&child)?);
             }
             "Expiration" => {
-                f_expiration = ::std::option::Option::Some({
-                    let text = r.read_text(&child)?;
-                    let text: &str = &text;
-                    ::stsgen_runtime::types::wire::parse_timestamp(
-                            text,
-                            ::stsgen_runtime::types::wire::TimestampFormat::DateTime,
-                        )
-                        .map_err(|e| ::stsgen_runtime::ParseError::invalid(
+                f_expiration = ::std::option::Option::Some(
+                    r
+                        .read_timestamp(
+                            &child,
                             "Credentials",
                             "Expiration",
-                            e,
-                            text,
-                        ))?
-                });
+                            ::stsgen_runtime::types::wire::TimestampFormat::DateTime,
+                        )?,
+                );
             }
             "SecretAccessKey" => {
-                f_secret_access_key = ::std::option::Option::Some({
-                    let text = r.read_text(&child)?;
-                    let text: &str = &text;
-                    ::std::borrow::ToOwned::to_owned(text)
-                });
+                f_secret_access_key = ::std::option::Option::Some(
+                    r.read_string(&child)?,
+                );
             }
             "SessionToken" => {
-                f_session_token = ::std::option::Option::Some({
-                    let text = r.read_text(&child)?;
-                    let text: &str = &text;
-                    ::std::borrow::ToOwned::to_owned(text)
-                });
+                f_session_token = ::std::option::Option::Some(r.read_string(&child)?);
             }
             _ => r.skip(&child)?,
         }
@@ -125,18 +102,12 @@ pub(crate) fn de_federated_user<'a>(
     while let ::std::option::Option::Some(child) = r.next_child(tag)? {
         match child.name() {
             "Arn" => {
-                f_arn = ::std::option::Option::Some({
-                    let text = r.read_text(&child)?;
-                    let text: &str = &text;
-                    ::std::borrow::ToOwned::to_owned(text)
-                });
+                f_arn = ::std::option::Option::Some(r.read_string(&child)?);
             }
             "FederatedUserId" => {
-                f_federated_user_id = ::std::option::Option::Some({
-                    let text = r.read_text(&child)?;
-                    let text: &str = &text;
-                    ::std::borrow::ToOwned::to_owned(text)
-                });
+                f_federated_user_id = ::std::option::Option::Some(
+                    r.read_string(&child)?,
+                );
             }
             _ => r.skip(&child)?,
         }
@@ -166,32 +137,18 @@ pub(crate) fn de_origin_identity<'a>(
     while let ::std::option::Option::Some(child) = r.next_child(tag)? {
         match child.name() {
             "FederatedProviderArn" => {
-                f_federated_provider_arn = ::std::option::Option::Some({
-                    let text = r.read_text(&child)?;
-                    let text: &str = &text;
-                    ::std::borrow::ToOwned::to_owned(text)
-                });
+                f_federated_provider_arn = ::std::option::Option::Some(
+                    r.read_string(&child)?,
+                );
             }
             "Issuer" => {
-                f_issuer = ::std::option::Option::Some({
-                    let text = r.read_text(&child)?;
-                    let text: &str = &text;
-                    ::std::borrow::ToOwned::to_owned(text)
-                });
+                f_issuer = ::std::option::Option::Some(r.read_string(&child)?);
             }
             "Subject" => {
-                f_subject = ::std::option::Option::Some({
-                    let text = r.read_text(&child)?;
-                    let text: &str = &text;
-                    ::std::borrow::ToOwned::to_owned(text)
-                });
+                f_subject = ::std::option::Option::Some(r.read_string(&child)?);
             }
             "SubjectType" => {
-                f_subject_type = ::std::option::Option::Some({
-                    let text = r.read_text(&child)?;
-                    let text: &str = &text;
-                    ::std::borrow::ToOwned::to_owned(text)
-                });
+                f_subject_type = ::std::option::Option::Some(r.read_string(&child)?);
             }
             _ => r.skip(&child)?,
         }
@@ -213,18 +170,12 @@ pub(crate) fn de_scoped_session<'a>(
     while let ::std::option::Option::Some(child) = r.next_child(tag)? {
         match child.name() {
             "Arn" => {
-                f_arn = ::std::option::Option::Some({
-                    let text = r.read_text(&child)?;
-                    let text: &str = &text;
-                    ::std::borrow::ToOwned::to_owned(text)
-                });
+                f_arn = ::std::option::Option::Some(r.read_string(&child)?);
             }
             "ScopedSessionId" => {
-                f_scoped_session_id = ::std::option::Option::Some({
-                    let text = r.read_text(&child)?;
-                    let text: &str = &text;
-                    ::std::borrow::ToOwned::to_owned(text)
-                });
+                f_scoped_session_id = ::std::option::Option::Some(
+                    r.read_string(&child)?,
+                );
             }
             _ => r.skip(&child)?,
         }
@@ -314,20 +265,8 @@ pub(crate) fn de_transaction_context_identity_provider_map_type_entry<'a>(
     let mut v = ::std::option::Option::None;
     while let ::std::option::Option::Some(field) = r.next_child(tag)? {
         match field.name() {
-            "key" => {
-                k = ::std::option::Option::Some({
-                    let text = r.read_text(&field)?;
-                    let text: &str = &text;
-                    ::std::borrow::ToOwned::to_owned(text)
-                });
-            }
-            "value" => {
-                v = ::std::option::Option::Some({
-                    let text = r.read_text(&field)?;
-                    let text: &str = &text;
-                    ::std::borrow::ToOwned::to_owned(text)
-                });
-            }
+            "key" => k = ::std::option::Option::Some(r.read_string(&field)?),
+            "value" => v = ::std::option::Option::Some(r.read_string(&field)?),
             _ => r.skip(&field)?,
         }
     }

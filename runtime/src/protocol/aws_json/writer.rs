@@ -72,7 +72,7 @@ pub fn json_request(
     let _ = compression;
     let len = body.len();
     let mut req = http::Request::new(body);
-    *req.method_mut() = http::Method::from_bytes(method.as_bytes()).unwrap_or(http::Method::POST);
+    *req.method_mut() = crate::protocol::method_named(method);
     *req.uri_mut() = uri.parse().unwrap_or_else(|_| http::Uri::from_static("/"));
     let headers = req.headers_mut();
     headers.insert(

@@ -255,7 +255,7 @@ impl RequestBuilder {
         }
         #[cfg(not(feature = "gzip"))]
         let _ = compression;
-        let method = http::Method::from_bytes(method.as_bytes()).unwrap_or(http::Method::POST);
+        let method = crate::protocol::method_named(method);
         if !body.is_empty()
             || matches!(
                 method,
