@@ -97,7 +97,7 @@ impl ConfigLoader {
         let mut config = self.load_without_credentials()?;
         let mut chain = DefaultCredentialsChain::builder()
             .env(self.env.clone())
-            .config(config.duplicate());
+            .config(config.clone());
         if let Some(p) = &self.profile {
             chain = chain.profile_name(p.clone());
         }

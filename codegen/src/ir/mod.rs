@@ -1226,6 +1226,18 @@ pub fn lower(sources: &Sources, options: &Options) -> Result<Service> {
                 )
             })
             .transpose()?;
+        // The runtime sends the standard methods only (`protocol::method_named`); a model that
+        // names another is refused here rather than sent as something else.
+        const METHODS: [&str; 9] = [
+            "GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS", "TRACE", "CONNECT",
+        ];
+        if !METHODS.contains(&op.http.method.as_str()) {
+            bail!(
+                "{path}.http.method: `{}` is not a standard HTTP method (one of {})",
+                op.http.method,
+                METHODS.join(", ")
+            );
+        }
         operations.push(Operation {
             wire_name: name.clone(),
             rust_name,

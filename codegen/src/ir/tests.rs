@@ -302,6 +302,23 @@ fn rest_json_bindings_are_decided_in_the_ir() {
 }
 
 #[test]
+fn an_operation_with_a_non_standard_http_method_is_refused() {
+    let model = REST_MODEL.replacen("\"method\": \"GET\"", "\"method\": \"FETCH\"", 1);
+    assert_ne!(model, REST_MODEL, "the fixture names a GET operation");
+    let inputs = Inputs {
+        service_model: model,
+        privileges: None,
+        endpoint_rules: None,
+        partitions: None,
+        options: Options::default(),
+    };
+    let sources = Sources::parse(&inputs).expect("the model parses");
+    let err = lower(&sources, &inputs.options).unwrap_err().to_string();
+    assert!(err.contains("http.method"), "{err}");
+    assert!(err.contains("`FETCH` is not a standard HTTP method"), "{err}");
+}
+
+#[test]
 fn rest_json_labels_must_name_uri_members() {
     let model = REST_MODEL.replace("/things/{Name}", "/things/{Missing}");
     let inputs = Inputs {

@@ -67,7 +67,7 @@ pub(crate) async fn send<I: OperationInput>(
 ) -> Result<I::Output, SendError<I::Error>> {
     if stsgen_runtime::client::in_async_context() {
         let client =
-            sts::Client::new(config.duplicate()).map_err(|e| SendError::Setup(e.to_string()))?;
+            sts::Client::new(config.clone()).map_err(|e| SendError::Setup(e.to_string()))?;
         return client.send(input).await.map_err(SendError::Sdk);
     }
     #[cfg(feature = "blocking")]
@@ -230,7 +230,7 @@ pub(crate) fn with_credentials(
     config: &Config,
     credentials: Option<SharedCredentialsProvider>,
 ) -> Config {
-    let mut c = config.duplicate();
+    let mut c = config.clone();
     c.credentials = credentials;
     if c.region.is_none() {
         // STS has a global endpoint; calls made to get credentials need some region.

@@ -102,7 +102,7 @@ impl ProfileLoader {
             }
         })?;
         let config = match &self.config {
-            Some(c) => c.duplicate(),
+            Some(c) => c.clone(),
             None => {
                 let mut c = Config::from_env_with(sts::meta::SERVICE_ID, env)?;
                 apply_to_config(&set, &name, sts::meta::SERVICE_ID, env, &mut c)

@@ -158,13 +158,6 @@ fn env_bool(env: &dyn Env, name: &str) -> Result<bool, CredentialsError> {
 }
 
 impl ClientConfig {
-    /// A copy (the same as `clone`), compiled once in this crate: the derived `clone` is
-    /// compiled again in each crate that calls it.
-    #[inline(never)]
-    pub fn duplicate(&self) -> Self {
-        self.clone()
-    }
-
     /// Defaults with nothing read from the environment.
     pub fn new() -> Self {
         Self::default()

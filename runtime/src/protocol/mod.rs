@@ -16,8 +16,8 @@ pub fn amzn_request_id(headers: &http::HeaderMap) -> Option<&str> {
     headers.get(&NAME).and_then(|v| v.to_str().ok())
 }
 
-/// The HTTP method a model names. Models name only the standard methods; anything else (no
-/// model does) is `POST`, the protocols' default. A match rather than `Method::from_bytes`:
+/// The HTTP method a model names. The generator refuses a model that names anything but the
+/// standard methods (`codegen`'s IR), so the `POST` fallback is never reached by generated code. A match rather than `Method::from_bytes`:
 /// no method-name parser is compiled in for text that is always one of these constants.
 pub(crate) fn method_named(name: &str) -> http::Method {
     match name {
