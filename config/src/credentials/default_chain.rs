@@ -38,7 +38,7 @@ impl ProvideCredentials for WebIdentityEnvLoader {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
         Box::pin(async move {
             let request = web_identity_from_env(&*self.env)?;
-            let config = base_config(self.config.as_ref().map(Config::clone), &*self.env)?;
+            let config = base_config(self.config.clone(), &*self.env)?;
             request
                 .call(&config, &*self.env, WebIdentityRequest::PROVIDER)
                 .await
@@ -145,7 +145,7 @@ impl DefaultCredentialsChainBuilder {
         let mut profile = ProfileLoader::new(
             self.profile,
             self.env.clone(),
-            config.as_ref().map(Config::clone),
+            config.clone(),
             self.mfa.clone(),
         );
         if let Some(s) = self.sso {
