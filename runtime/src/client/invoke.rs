@@ -261,7 +261,7 @@ impl<O, E: ServiceError> Parse for Slot<O, E> {
 /// Runs one operation: resolves credentials, signs, sends, parses; retries transient
 /// failures with backoff within the configured attempts and operation timeout.
 ///
-/// Only reading the responses into the output and error types is generic (a [`Slot`]); the
+/// Only reading the responses into the output and error types is generic (a `Slot`); the
 /// async retry loop (`run_attempts`) and every decision in it are compiled once, not once
 /// per operation.
 pub async fn invoke<O: Send, E: ServiceError + Send>(
