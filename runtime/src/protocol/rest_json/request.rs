@@ -22,6 +22,13 @@ fn percent_encode(value: &str, keep: &[u8], out: &mut String) {
     }
 }
 
+/// Whether a list header item must be quoted to read back as itself: it holds a delimiter or
+/// a quote, or it would lose outer whitespace (any, not only the spaces and tabs of HTTP, for
+/// readers that trim more) or it is empty (a lone empty element reads as no items).
+fn needs_quotes(item: &str) -> bool {
+    item.is_empty() || item.contains([',', '"']) || item.trim() != item
+}
+
 /// A URI label: everything but unreserved characters (`A-Za-z0-9-._~`) percent-encoded; a
 /// greedy label (`{Key+}`) keeps its `/`.
 pub fn encode_label(value: &str, greedy: bool) -> String {
@@ -157,8 +164,9 @@ impl RequestBuilder {
     }
 
     /// Sets a header to a list: items joined with `, `, each quoted (with `"` and `\` escaped)
-    /// when it holds a comma or a double quote, unless `quote` is false (HTTP dates, whose comma
-    /// readers expect).
+    /// when it holds a comma or a double quote, starts or ends with whitespace (which a reader
+    /// trims) or is empty, unless `quote` is false (HTTP dates, whose comma readers expect).
+    /// [`headers::split_list`](super::headers::split_list) reads the items back.
     ///
     /// # Errors
     /// As [`header`](Self::header).
@@ -179,7 +187,7 @@ impl RequestBuilder {
             if i > 0 {
                 value.push_str(", ");
             }
-            if quote && item.contains([',', '"']) {
+            if quote && needs_quotes(item) {
                 value.push('"');
                 for c in item.chars() {
                     if matches!(c, '"' | '\\') {
@@ -322,6 +330,22 @@ mod tests {
         assert_eq!(req.headers()["content-type"], "application/json");
         assert_eq!(req.headers()["content-length"], "2");
         assert_eq!(req.body(), b"{}");
+    }
+
+    #[test]
+    fn list_items_with_outer_whitespace_or_nothing_are_quoted() {
+        let mut b = RequestBuilder::new("In");
+        let items = [" a", "b ", "\tc", "", "d e", "\u{a0}f", "g\\h"];
+        b.header_list("x-list", items, true, "List").unwrap();
+        b.header_list("x-one", [""], true, "One").unwrap();
+        let req = b.finish("GET", Body::Empty, &[], false);
+        let list = std::str::from_utf8(req.headers()["x-list"].as_bytes()).unwrap();
+        assert_eq!(
+            list,
+            "\" a\", \"b \", \"\tc\", \"\", d e, \"\u{a0}f\", g\\h"
+        );
+        assert_eq!(super::super::headers::split_list(list), items);
+        assert_eq!(req.headers()["x-one"], r#""""#);
     }
 
     #[test]
