@@ -33,15 +33,27 @@ fn needs_quotes(item: &str) -> bool {
 /// greedy label (`{Key+}`) keeps its `/`.
 pub fn encode_label(value: &str, greedy: bool) -> String {
     let mut out = String::with_capacity(value.len());
-    percent_encode(value, if greedy { b"-._~/" } else { b"-._~" }, &mut out);
+    push_label(value, greedy, &mut out);
     out
+}
+
+/// Appends `value` to `out` encoded as [`encode_label`] says: the one label encoding, which
+/// [`RequestBuilder::label`] uses too.
+fn push_label(value: &str, greedy: bool, out: &mut String) {
+    percent_encode(value, if greedy { b"-._~/" } else { b"-._~" }, out);
 }
 
 /// A query parameter name or value: everything but unreserved characters percent-encoded.
 pub fn encode_query(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
-    percent_encode(value, b"-._~", &mut out);
+    push_query(value, &mut out);
     out
+}
+
+/// Appends `value` to `out` encoded as [`encode_query`] says (used by
+/// [`RequestBuilder::query`] too).
+fn push_query(value: &str, out: &mut String) {
+    percent_encode(value, b"-._~", out);
 }
 
 /// The body of a restJson request.
@@ -95,8 +107,7 @@ impl RequestBuilder {
                 Violation::TooShort { min: 1, actual: 0 },
             ));
         }
-        let keep: &[u8] = if greedy { b"-._~/" } else { b"-._~" };
-        percent_encode(value, keep, &mut self.path);
+        push_label(value, greedy, &mut self.path);
         Ok(())
     }
 
@@ -130,9 +141,9 @@ impl RequestBuilder {
         }
         self.query
             .push(if self.query.is_empty() { '?' } else { '&' });
-        percent_encode(name, b"-._~", &mut self.query);
+        push_query(name, &mut self.query);
         self.query.push('=');
-        percent_encode(value, b"-._~", &mut self.query);
+        push_query(value, &mut self.query);
     }
 
     /// Whether a header is set already (a member of the input set it).
@@ -346,6 +357,22 @@ mod tests {
         );
         assert_eq!(super::super::headers::split_list(list), items);
         assert_eq!(req.headers()["x-one"], r#""""#);
+    }
+
+    proptest::proptest! {
+        /// A label and a query parameter are written with the module's one encoding
+        /// ([`encode_label`], [`encode_query`]), so the builder and the encoders cannot drift.
+        #[test]
+        fn the_builder_uses_the_shared_encoders(text in "\\PC{1,30}", greedy: bool) {
+            let mut b = RequestBuilder::new("In");
+            b.literal("/p/");
+            b.label(&text, greedy, "Key").unwrap();
+            b.query(&text, &text);
+            let req = b.finish("GET", Body::Empty, &[], false);
+            let encoded = encode_query(&text);
+            let expected = format!("/p/{}?{encoded}={encoded}", encode_label(&text, greedy));
+            proptest::prop_assert_eq!(req.uri().to_string(), expected);
+        }
     }
 
     #[test]
