@@ -46,52 +46,54 @@ pub fn get(
     Ok(out)
 }
 
-/// The items of a list header: split at commas outside double quotes, trimmed, quoted items
-/// unquoted (`\"` and `\\` unescaped).
+/// Optional whitespace around list elements (HTTP's `OWS`: spaces and tabs).
+const OWS: [char; 2] = [' ', '\t'];
+
+/// The items of a list header (`a, "b,c", "\"d\""`), each element of the comma-separated
+/// value one item, in order:
+///
+/// - an unquoted element is trimmed of spaces and tabs, so an empty element (`,a`, `a,,b`,
+///   `a,`) is an empty item;
+/// - a quoted element is the text between its quotes, unescaped (`\x` is `x`, so `\"` and `\\`
+///   are a quote and a backslash), whitespace kept: `""` is one empty item, `"",""` two;
+/// - a value that is empty or only whitespace has no items.
+///
+/// Malformed text has a defined result rather than an error: an unterminated quoted element
+/// runs to the end of the value (a backslash at the very end is kept), and text between a
+/// closing quote and the next comma is ignored.
 pub fn split_list(value: &str) -> Vec<String> {
     let mut items = Vec::new();
-    let mut chars = value.chars().peekable();
+    if value.trim_matches(OWS).is_empty() {
+        return items;
+    }
+    let mut rest = value;
     loop {
-        while chars.peek().is_some_and(|c| *c == ' ' || *c == '\t') {
-            chars.next();
-        }
-        let mut item = String::new();
-        if chars.peek() == Some(&'"') {
-            chars.next();
-            while let Some(c) = chars.next() {
+        rest = rest.trim_start_matches(OWS);
+        let after = if let Some(quoted) = rest.strip_prefix('"') {
+            let mut item = String::new();
+            let mut end = quoted.len();
+            let mut chars = quoted.char_indices();
+            while let Some((i, c)) = chars.next() {
                 match c {
-                    '\\' => item.extend(chars.next()),
-                    '"' => break,
+                    '\\' => item.push(chars.next().map_or('\\', |(_, escaped)| escaped)),
+                    '"' => {
+                        end = i + 1;
+                        break;
+                    }
                     c => item.push(c),
                 }
             }
-            // Skip to the next comma.
-            for c in chars.by_ref() {
-                if c == ',' {
-                    break;
-                }
-            }
             items.push(item);
-            if chars.peek().is_none() && !value.trim_end().ends_with(',') {
-                break;
-            }
-            continue;
+            &quoted[end..]
+        } else {
+            let len = rest.find(',').unwrap_or(rest.len());
+            items.push(rest[..len].trim_end_matches(OWS).to_owned());
+            &rest[len..]
+        };
+        match after.find(',') {
+            Some(comma) => rest = &after[comma + 1..],
+            None => break,
         }
-        let mut ended = true;
-        for c in chars.by_ref() {
-            if c == ',' {
-                ended = false;
-                break;
-            }
-            item.push(c);
-        }
-        items.push(item.trim().to_owned());
-        if ended {
-            break;
-        }
-    }
-    if items.len() == 1 && items[0].is_empty() {
-        items.clear();
     }
     items
 }
@@ -220,8 +222,42 @@ mod tests {
             ["b,c", "\"def\"", "a"]
         );
         assert_eq!(split_list("1,2"), ["1", "2"]);
+        assert_eq!(split_list("\ta\t,b "), ["a", "b"]);
+    }
+
+    #[test]
+    fn a_quoted_empty_string_is_one_empty_item() {
+        assert_eq!(split_list(r#""""#), [""]);
+        assert_eq!(split_list(r#" "" "#), [""]);
+        assert_eq!(split_list(r#""","""#), ["", ""]);
+        assert_eq!(split_list(r#""", a"#), ["", "a"]);
+    }
+
+    #[test]
+    fn empty_elements_are_empty_items_and_empty_values_have_none() {
         assert_eq!(split_list(""), Vec::<String>::new());
+        assert_eq!(split_list(" \t "), Vec::<String>::new());
+        assert_eq!(split_list("a,"), ["a", ""]);
+        assert_eq!(split_list(",a"), ["", "a"]);
+        assert_eq!(split_list("a,,b"), ["a", "", "b"]);
+        assert_eq!(split_list(r#""a", "#), ["a", ""]);
+    }
+
+    #[test]
+    fn quoted_items_keep_their_whitespace_and_unescape() {
+        assert_eq!(split_list("  \" a \" , \"b\t\" "), [" a ", "b\t"]);
+        assert_eq!(split_list(r#""x\"y\\z", "\q""#), ["x\"y\\z", "q"]);
+        // Unquoted items are not unescaped, and only HTTP whitespace is trimmed.
+        assert_eq!(split_list("a\\\"b, \u{a0}c"), [r#"a\"b"#, "\u{a0}c"]);
+    }
+
+    #[test]
+    fn malformed_lists_have_defined_items() {
         assert_eq!(split_list(r#""unterminated"#), ["unterminated"]);
+        assert_eq!(split_list(r#""a, b"#), ["a, b"]);
+        assert_eq!(split_list(r#""ends in \"#), ["ends in \\"]);
+        assert_eq!(split_list(r#""a" junk, b"#), ["a", "b"]);
+        assert_eq!(split_list(r#""a""b", c"#), ["a", "c"]);
     }
 
     #[test]

@@ -51,13 +51,14 @@ mod tests {
 
     proptest::proptest! {
         /// A list header written by the request builder reads back as the same items, whatever
-        /// commas, quotes and backslashes they hold.
+        /// commas, quotes, backslashes and outer whitespace they hold, empty items and empty
+        /// lists included.
         #[test]
-        fn list_headers_round_trip(items in proptest::collection::vec("[!-~]([ !-~]{0,10}[!-~])?", 1..6)) {
+        fn list_headers_round_trip(items in proptest::collection::vec("[ \t!-~\u{a0}\u{2003}é]{0,12}", 0..6)) {
             let mut b = RequestBuilder::new("In");
             b.header_list("x-list", &items, true, "List").unwrap();
             let req = b.finish("GET", Body::Empty, &[], false);
-            let value = req.headers()["x-list"].to_str().unwrap();
+            let value = std::str::from_utf8(req.headers()["x-list"].as_bytes()).unwrap();
             proptest::prop_assert_eq!(split_list(value), items);
         }
 

@@ -22,19 +22,38 @@ fn percent_encode(value: &str, keep: &[u8], out: &mut String) {
     }
 }
 
+/// Whether a list header item must be quoted to read back as itself: it holds a delimiter or
+/// a quote, or it would lose outer whitespace (any, not only the spaces and tabs of HTTP, for
+/// readers that trim more) or it is empty (a lone empty element reads as no items).
+fn needs_quotes(item: &str) -> bool {
+    item.is_empty() || item.contains([',', '"']) || item.trim() != item
+}
+
 /// A URI label: everything but unreserved characters (`A-Za-z0-9-._~`) percent-encoded; a
 /// greedy label (`{Key+}`) keeps its `/`.
 pub fn encode_label(value: &str, greedy: bool) -> String {
     let mut out = String::with_capacity(value.len());
-    percent_encode(value, if greedy { b"-._~/" } else { b"-._~" }, &mut out);
+    push_label(value, greedy, &mut out);
     out
+}
+
+/// Appends `value` to `out` encoded as [`encode_label`] says: the one label encoding, which
+/// [`RequestBuilder::label`] uses too.
+fn push_label(value: &str, greedy: bool, out: &mut String) {
+    percent_encode(value, if greedy { b"-._~/" } else { b"-._~" }, out);
 }
 
 /// A query parameter name or value: everything but unreserved characters percent-encoded.
 pub fn encode_query(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
-    percent_encode(value, b"-._~", &mut out);
+    push_query(value, &mut out);
     out
+}
+
+/// Appends `value` to `out` encoded as [`encode_query`] says (used by
+/// [`RequestBuilder::query`] too).
+fn push_query(value: &str, out: &mut String) {
+    percent_encode(value, b"-._~", out);
 }
 
 /// The body of a restJson request.
@@ -88,8 +107,7 @@ impl RequestBuilder {
                 Violation::TooShort { min: 1, actual: 0 },
             ));
         }
-        let keep: &[u8] = if greedy { b"-._~/" } else { b"-._~" };
-        percent_encode(value, keep, &mut self.path);
+        push_label(value, greedy, &mut self.path);
         Ok(())
     }
 
@@ -123,9 +141,9 @@ impl RequestBuilder {
         }
         self.query
             .push(if self.query.is_empty() { '?' } else { '&' });
-        percent_encode(name, b"-._~", &mut self.query);
+        push_query(name, &mut self.query);
         self.query.push('=');
-        percent_encode(value, b"-._~", &mut self.query);
+        push_query(value, &mut self.query);
     }
 
     /// Whether a header is set already (a member of the input set it).
@@ -157,8 +175,9 @@ impl RequestBuilder {
     }
 
     /// Sets a header to a list: items joined with `, `, each quoted (with `"` and `\` escaped)
-    /// when it holds a comma or a double quote, unless `quote` is false (HTTP dates, whose comma
-    /// readers expect).
+    /// when it holds a comma or a double quote, starts or ends with whitespace (which a reader
+    /// trims) or is empty, unless `quote` is false (HTTP dates, whose comma readers expect).
+    /// [`headers::split_list`](super::headers::split_list) reads the items back.
     ///
     /// # Errors
     /// As [`header`](Self::header).
@@ -179,7 +198,7 @@ impl RequestBuilder {
             if i > 0 {
                 value.push_str(", ");
             }
-            if quote && item.contains([',', '"']) {
+            if quote && needs_quotes(item) {
                 value.push('"');
                 for c in item.chars() {
                     if matches!(c, '"' | '\\') {
@@ -322,6 +341,38 @@ mod tests {
         assert_eq!(req.headers()["content-type"], "application/json");
         assert_eq!(req.headers()["content-length"], "2");
         assert_eq!(req.body(), b"{}");
+    }
+
+    #[test]
+    fn list_items_with_outer_whitespace_or_nothing_are_quoted() {
+        let mut b = RequestBuilder::new("In");
+        let items = [" a", "b ", "\tc", "", "d e", "\u{a0}f", "g\\h"];
+        b.header_list("x-list", items, true, "List").unwrap();
+        b.header_list("x-one", [""], true, "One").unwrap();
+        let req = b.finish("GET", Body::Empty, &[], false);
+        let list = std::str::from_utf8(req.headers()["x-list"].as_bytes()).unwrap();
+        assert_eq!(
+            list,
+            "\" a\", \"b \", \"\tc\", \"\", d e, \"\u{a0}f\", g\\h"
+        );
+        assert_eq!(super::super::headers::split_list(list), items);
+        assert_eq!(req.headers()["x-one"], r#""""#);
+    }
+
+    proptest::proptest! {
+        /// A label and a query parameter are written with the module's one encoding
+        /// ([`encode_label`], [`encode_query`]), so the builder and the encoders cannot drift.
+        #[test]
+        fn the_builder_uses_the_shared_encoders(text in "\\PC{1,30}", greedy: bool) {
+            let mut b = RequestBuilder::new("In");
+            b.literal("/p/");
+            b.label(&text, greedy, "Key").unwrap();
+            b.query(&text, &text);
+            let req = b.finish("GET", Body::Empty, &[], false);
+            let encoded = encode_query(&text);
+            let expected = format!("/p/{}?{encoded}={encoded}", encode_label(&text, greedy));
+            proptest::prop_assert_eq!(req.uri().to_string(), expected);
+        }
     }
 
     #[test]
