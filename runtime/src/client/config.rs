@@ -466,18 +466,38 @@ mod tests {
             configured_endpoint_url(&set, name, service, env).unwrap()
         };
         let none = MemoryEnv::new();
-        assert_eq!(url("p", "SSO OIDC", &none).as_deref(), Some("http://oidc.example"));
-        assert_eq!(url("p", "SSO", &none).as_deref(), Some("http://global.example"));
+        assert_eq!(
+            url("p", "SSO OIDC", &none).as_deref(),
+            Some("http://oidc.example")
+        );
+        assert_eq!(
+            url("p", "SSO", &none).as_deref(),
+            Some("http://global.example")
+        );
         assert_eq!(url("missing", "SSO", &none), None);
         let global = MemoryEnv::new().with_var("AWS_ENDPOINT_URL", "http://env.example");
-        assert_eq!(url("p", "SSO OIDC", &global).as_deref(), Some("http://env.example"));
-        assert_eq!(url("missing", "SSO", &global).as_deref(), Some("http://env.example"));
+        assert_eq!(
+            url("p", "SSO OIDC", &global).as_deref(),
+            Some("http://env.example")
+        );
+        assert_eq!(
+            url("missing", "SSO", &global).as_deref(),
+            Some("http://env.example")
+        );
         let service = global.with_var("AWS_ENDPOINT_URL_SSO_OIDC", "http://svc.example");
-        assert_eq!(url("p", "SSO OIDC", &service).as_deref(), Some("http://svc.example"));
+        assert_eq!(
+            url("p", "SSO OIDC", &service).as_deref(),
+            Some("http://svc.example")
+        );
         let ignored = service.with_var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true");
         assert_eq!(url("p", "SSO OIDC", &ignored), None);
-        let e = configured_endpoint_url(&set, "bad", "SSO", &none).unwrap_err().to_string();
-        assert!(e.contains("ignore_configured_endpoint_urls") && e.contains("bad"), "{e}");
+        let e = configured_endpoint_url(&set, "bad", "SSO", &none)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("ignore_configured_endpoint_urls") && e.contains("bad"),
+            "{e}"
+        );
     }
 
     #[test]
