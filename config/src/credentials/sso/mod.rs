@@ -377,5 +377,7 @@ impl SsoCredentialsProviderBuilder {
     }
 }
 
+#[cfg(all(test, feature = "sso"))]
+mod endpoint_tests;
 #[cfg(test)]
 mod tests;
