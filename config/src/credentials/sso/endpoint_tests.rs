@@ -306,3 +306,44 @@ fn a_refused_input_is_an_invalid_request_without_a_request() {
     assert!(!format!("{e:?}").contains("SECRET"), "{e:?}");
     assert!(recorder.0.lock().unwrap().is_empty(), "nothing was sent");
 }
+
+/// Through a profile provider for `dev` (no fake API): the portal call goes where `dev`'s
+/// `[services]` entry says, not where the selected profile (`other`) points.
+#[test]
+fn a_profile_providers_sso_link_uses_its_own_profiles_endpoint() {
+    let (url, server) = serve(1);
+    let files = format!(
+        "[profile dev]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Dev\n\
+         services = local\n[services local]\nsso =\n  endpoint_url = {url}/dev-sso\n\
+         [profile other]\nendpoint_url = {url}/other\n\
+         [sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n"
+    );
+    let base = MemoryEnv::new().with_var("HOME", "/mem");
+    let token_file = cache_file(&base, "corp").unwrap();
+    let env: Arc<dyn Env> = Arc::new(
+        base.with_var("AWS_PROFILE", "other")
+            .with_file("/mem/.aws/config", files.into_bytes())
+            .with_file(
+                token_file,
+                r#"{"accessToken":"the-access-token","expiresAt":"2030-01-01T08:00:00Z","region":"eu-west-1","startUrl":"https://corp.awsapps.com/start"}"#,
+            ),
+    );
+    let mut config = config();
+    config.clock = stsgen_runtime::credentials::ServiceClock::fixed(
+        std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_893_456_000),
+    );
+    let provider = crate::credentials::ProfileProvider::builder()
+        .profile_name("dev")
+        .env(env)
+        .config(config)
+        .build();
+    let c = rt()
+        .block_on(stsgen_runtime::credentials::ProvideCredentials::provide_credentials(&provider))
+        .unwrap();
+    assert_eq!(c.access_key_id(), "ASIAPORTAL");
+    let seen = server.join().unwrap();
+    assert!(
+        seen[0].starts_with("/dev-sso/federation/credentials?"),
+        "{seen:?}"
+    );
+}
