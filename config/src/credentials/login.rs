@@ -268,6 +268,7 @@ impl LoginLoader {
             region,
             config,
             env: &*self.env,
+            profile: self.profile.as_deref(),
         };
         let out = self
             .signin

@@ -19,7 +19,8 @@
 //!   cached in `~/.aws/login/cache/<sha256 of the session>.json` (or
 //!   `AWS_LOGIN_CACHE_DIRECTORY`), refreshed within 5 minutes of expiry (at most once per 30 s)
 //!   with the sign-in service's `CreateOAuth2Token` (the generated `signin` crate, unsigned,
-//!   endpoint `AWS_ENDPOINT_URL_SIGNIN` / `AWS_ENDPOINT_URL` when set) and a DPoP proof signed
+//!   endpoint configured as for any service: `AWS_ENDPOINT_URL_SIGNIN`, `AWS_ENDPOINT_URL`,
+//!   the profile's `[services]` entry `signin`, its `endpoint_url`) and a DPoP proof signed
 //!   with the cached P-256 key, made afresh for each attempt and the URL it is sent to, and
 //!   written back atomically with mode 0600; an expired session that cannot be refreshed is an
 //!   error that says to run `aws login`. A profile's `login_session` uses it, also as a

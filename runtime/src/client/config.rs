@@ -230,6 +230,90 @@ impl ClientConfig {
     }
 }
 
+/// What the configuration says of a service's endpoint URL below the environment variables.
+enum ProfileEndpoint<'a> {
+    /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` or `ignore_configured_endpoint_urls` is `true`.
+    Ignored,
+    /// From the profile's `[services]` section for the service, else its `endpoint_url`, when
+    /// neither `AWS_ENDPOINT_URL_<SERVICE>` nor `AWS_ENDPOINT_URL` is set.
+    Url(&'a str),
+    /// Nothing below the environment (which may set it).
+    Unset,
+}
+
+/// The profile key that turns configured endpoint URLs off.
+const IGNORE_KEY: &str = "ignore_configured_endpoint_urls";
+
+/// The profile's part of [`configured_endpoint_url`].
+fn profile_endpoint_url<'a>(
+    set: &'a ProfileSet,
+    name: &str,
+    service_id: &str,
+    env: &dyn Env,
+) -> Result<ProfileEndpoint<'a>, ProfileError> {
+    let profile = set.get(name);
+    let ignore = match env.var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")? {
+        Some(v) => v.eq_ignore_ascii_case("true"),
+        None => match profile.and_then(|p| Some((p, p.get(IGNORE_KEY)?))) {
+            None => false,
+            Some((_, v)) if v.eq_ignore_ascii_case("true") => true,
+            Some((_, v)) if v.eq_ignore_ascii_case("false") => false,
+            Some((profile, v)) => {
+                let key = IGNORE_KEY;
+                return Err(ProfileError::InvalidValue {
+                    profile: profile.name().to_owned(),
+                    key: key.to_owned(),
+                    location: profile.location(key).cloned(),
+                    reason: format!("must be `true` or `false`, not `{v}`"),
+                });
+            }
+        },
+    };
+    if ignore {
+        return Ok(ProfileEndpoint::Ignored);
+    }
+    let upper = service_id.to_ascii_uppercase().replace([' ', '-'], "_");
+    let (Some(profile), None, None) = (
+        profile,
+        env.var(&format!("AWS_ENDPOINT_URL_{upper}"))?,
+        env.var("AWS_ENDPOINT_URL")?,
+    ) else {
+        return Ok(ProfileEndpoint::Unset);
+    };
+    let from_services = profile
+        .services()
+        .and_then(|section| set.services(section))
+        .and_then(|section| section.sub_property(&upper.to_ascii_lowercase(), "endpoint_url"));
+    Ok(from_services
+        .or(profile.endpoint_url())
+        .map_or(ProfileEndpoint::Unset, ProfileEndpoint::Url))
+}
+
+/// The endpoint URL configured for the service with this `serviceId` (`SSO OIDC` ->
+/// `AWS_ENDPOINT_URL_SSO_OIDC` and the `sso_oidc` entry of a `[services]` section), for
+/// profile `name` of `set`, with the SDKs' precedence: `AWS_ENDPOINT_URL_<SERVICE>`,
+/// `AWS_ENDPOINT_URL`, the profile's `[services]` section entry for the service, the profile's
+/// `endpoint_url`; none at all when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` (else the profile's
+/// `ignore_configured_endpoint_urls`) is `true`. A missing profile leaves the environment.
+///
+/// # Errors
+/// A variable that is not UTF-8; an `ignore_configured_endpoint_urls` that is not a boolean.
+pub fn configured_endpoint_url(
+    set: &ProfileSet,
+    name: &str,
+    service_id: &str,
+    env: &dyn Env,
+) -> Result<Option<String>, ProfileError> {
+    let upper = service_id.to_ascii_uppercase().replace([' ', '-'], "_");
+    Ok(match profile_endpoint_url(set, name, service_id, env)? {
+        ProfileEndpoint::Ignored => None,
+        ProfileEndpoint::Url(url) => Some(url.to_owned()),
+        ProfileEndpoint::Unset => env
+            .var(&format!("AWS_ENDPOINT_URL_{upper}"))?
+            .or(env.var("AWS_ENDPOINT_URL")?),
+    })
+}
+
 /// Applies the client settings of profile `name` in `set` to `cfg`, for the service with this
 /// `serviceId`, where the environment (`env`) did not already decide them, with the SDKs'
 /// precedence: `region`; `endpoint_url` from the profile's `[services]` section for the
@@ -274,22 +358,10 @@ pub fn apply_to_config(
             cfg.region = Some(region.to_owned());
         }
     }
-    let ignore_urls = match env.var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")? {
-        Some(v) => v.eq_ignore_ascii_case("true"),
-        None => flag("ignore_configured_endpoint_urls")?.unwrap_or(false),
-    };
-    if ignore_urls {
-        cfg.endpoint_url = None;
-    } else if env.var(&format!("AWS_ENDPOINT_URL_{upper}"))?.is_none()
-        && env.var("AWS_ENDPOINT_URL")?.is_none()
-    {
-        let from_services = profile
-            .services()
-            .and_then(|section| set.services(section))
-            .and_then(|section| section.sub_property(&lower, "endpoint_url"));
-        if let Some(url) = from_services.or(profile.endpoint_url()) {
-            cfg.endpoint_url = Some(url.to_owned());
-        }
+    match profile_endpoint_url(set, name, service_id, env)? {
+        ProfileEndpoint::Ignored => cfg.endpoint_url = None,
+        ProfileEndpoint::Url(url) => cfg.endpoint_url = Some(url.to_owned()),
+        ProfileEndpoint::Unset => {}
     }
     let regional_key = format!("{lower}_regional_endpoints");
     if env
@@ -382,6 +454,50 @@ mod tests {
             None
         );
         assert_eq!(apply("missing", &MemoryEnv::new()).unwrap().region, None);
+    }
+
+    #[test]
+    fn configured_endpoint_url_of_another_service_keeps_the_sdks_order() {
+        let config = "[profile p]\nendpoint_url = http://global.example\nservices = s\n\
+                      [services s]\nsso_oidc =\n  endpoint_url = http://oidc.example\n\
+                      [profile bad]\nignore_configured_endpoint_urls = maybe\n";
+        let set = ProfileSet::parse(config, "").unwrap();
+        let url = |name: &str, service: &str, env: &MemoryEnv| {
+            configured_endpoint_url(&set, name, service, env).unwrap()
+        };
+        let none = MemoryEnv::new();
+        assert_eq!(
+            url("p", "SSO OIDC", &none).as_deref(),
+            Some("http://oidc.example")
+        );
+        assert_eq!(
+            url("p", "SSO", &none).as_deref(),
+            Some("http://global.example")
+        );
+        assert_eq!(url("missing", "SSO", &none), None);
+        let global = MemoryEnv::new().with_var("AWS_ENDPOINT_URL", "http://env.example");
+        assert_eq!(
+            url("p", "SSO OIDC", &global).as_deref(),
+            Some("http://env.example")
+        );
+        assert_eq!(
+            url("missing", "SSO", &global).as_deref(),
+            Some("http://env.example")
+        );
+        let service = global.with_var("AWS_ENDPOINT_URL_SSO_OIDC", "http://svc.example");
+        assert_eq!(
+            url("p", "SSO OIDC", &service).as_deref(),
+            Some("http://svc.example")
+        );
+        let ignored = service.with_var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true");
+        assert_eq!(url("p", "SSO OIDC", &ignored), None);
+        let e = configured_endpoint_url(&set, "bad", "SSO", &none)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("ignore_configured_endpoint_urls") && e.contains("bad"),
+            "{e}"
+        );
     }
 
     #[test]

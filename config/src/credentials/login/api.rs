@@ -48,6 +48,9 @@ pub(crate) enum SigninError {
     /// Another modeled error (`TooManyRequestsError`, `ValidationException`,
     /// `InternalServerException`) or an unmodeled one: the error shape or code, and the message.
     Service { code: String, message: String },
+    /// The input was refused before anything was sent (a member the model does not accept):
+    /// the operation's input builder or serializer, naming the member, never its value.
+    InvalidRequest(String),
     /// No answer, an unreadable one, or the request could not be made (what happened).
     Request(String),
 }
@@ -80,6 +83,9 @@ impl fmt::Display for SigninError {
             }
             SigninError::AccessDenied { error, message } => write!(f, "access denied ({error}: {})", short(message)),
             SigninError::Service { code, message } => write!(f, "{code}: {}", short(message)),
+            SigninError::InvalidRequest(what) => {
+                write!(f, "the request was not sent: invalid request: {}", short(what))
+            }
             SigninError::Request(what) => write!(f, "{}", short(what)),
         }
     }
@@ -128,12 +134,15 @@ pub(crate) struct SigninCall<'a> {
     pub(crate) region: Option<&'a str>,
     pub(crate) config: &'a Config,
     pub(crate) env: &'a dyn Env,
+    /// The profile whose endpoint settings apply (`None`: the environment's selected one).
+    pub(crate) profile: Option<&'a str>,
 }
 
 impl fmt::Debug for SigninCall<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SigninCall")
             .field("region", &self.region)
+            .field("profile", &self.profile)
             .finish_non_exhaustive()
     }
 }

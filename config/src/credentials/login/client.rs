@@ -8,9 +8,10 @@
 //! aws-config does with a DPoP "signer" that runs once per attempt).
 //!
 //! The call's configuration is the provider's (transport, proxies, CA bundle, timeouts,
-//! retries, clock, FIPS and dual-stack), with the sign-in service's own endpoint override
-//! (`AWS_ENDPOINT_URL_SIGNIN`, else `AWS_ENDPOINT_URL`, unless
-//! `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`), never the STS one, and no credentials.
+//! retries, clock, FIPS and dual-stack), with the sign-in service's own configured endpoint
+//! (`AWS_ENDPOINT_URL_SIGNIN`, `AWS_ENDPOINT_URL`, the profile's `[services]` entry `signin`,
+//! its `endpoint_url`, unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`), never the STS one,
+//! and no credentials.
 
 use std::fmt;
 use std::sync::Arc;
@@ -18,8 +19,9 @@ use std::sync::Arc;
 use signin::operation::create_o_auth2_token::{CreateOAuth2TokenError, CreateOAuth2TokenInput};
 use signin::types::CreateOAuth2TokenRequestBody;
 use sts::client::Config;
+use stsgen_runtime::client::config::configured_endpoint_url;
 use stsgen_runtime::client::{HttpClient, HttpResponse, HttpsClient};
-use stsgen_runtime::config::Env;
+use stsgen_runtime::config::{Env, ProfileSet};
 use stsgen_runtime::error::{SdkError, TransportError, TransportErrorKind};
 use stsgen_runtime::future::BoxFuture;
 
@@ -34,23 +36,24 @@ const DPOP_HEADER: &str = "dpop";
 pub(crate) struct GeneratedSignin;
 
 /// The configuration of one refresh call: `base`'s transport settings, the sign-in endpoint
-/// override from `env`, `region`, no credentials.
+/// configured in `env` and the files it names for `profile` (else the selected profile), as the
+/// runtime reads it for every service (`AWS_ENDPOINT_URL_SIGNIN`, `AWS_ENDPOINT_URL`, the
+/// `signin` entry of the profile's `[services]` section, its `endpoint_url`, unless
+/// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` or `ignore_configured_endpoint_urls` is `true`),
+/// `region`, no credentials.
 pub(crate) fn signin_config(
     base: &Config,
     env: &dyn Env,
+    profile: Option<&str>,
     region: Option<&str>,
 ) -> Result<Config, SigninError> {
-    let var = |name: &str| {
-        env.var(name)
-            .map_err(|e| SigninError::Request(format!("configuration: {e}")))
+    let unreadable = |e: stsgen_runtime::config::ProfileError| {
+        SigninError::Request(format!("the sign-in endpoint setting cannot be read: {e}"))
     };
-    let ignore =
-        var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")?.is_some_and(|v| v.eq_ignore_ascii_case("true"));
-    let endpoint_url = if ignore {
-        None
-    } else {
-        var("AWS_ENDPOINT_URL_SIGNIN")?.or(var("AWS_ENDPOINT_URL")?)
-    };
+    let set = ProfileSet::load(env).map_err(unreadable)?;
+    let name = profile.unwrap_or(set.selected());
+    let endpoint_url =
+        configured_endpoint_url(&set, name, signin::meta::SERVICE_ID, env).map_err(unreadable)?;
     let mut config = base.clone();
     config.endpoint_url = endpoint_url;
     config.credentials = None;
@@ -68,7 +71,7 @@ impl SigninTokenApi for GeneratedSignin {
         dpop: DpopProofs,
     ) -> BoxFuture<'a, Result<CreateOAuth2TokenResponse, SigninError>> {
         Box::pin(async move {
-            let config = signin_config(call.config, call.env, call.region)?;
+            let config = signin_config(call.config, call.env, call.profile, call.region)?;
             let mut body = CreateOAuth2TokenRequestBody::builder()
                 .client_id(input.client_id)
                 .grant_type(input.grant_type);
@@ -78,10 +81,10 @@ impl SigninTokenApi for GeneratedSignin {
             let input = CreateOAuth2TokenInput::builder()
                 .token_input(
                     body.build()
-                        .map_err(|e| SigninError::Request(format!("invalid input: {e}")))?,
+                        .map_err(|e| SigninError::InvalidRequest(e.to_string()))?,
                 )
                 .build()
-                .map_err(|e| SigninError::Request(format!("invalid input: {e}")))?;
+                .map_err(|e| SigninError::InvalidRequest(e.to_string()))?;
             let output = send(config, dpop, input).await?;
             let out = output.token_output();
             let token = out.access_token();
@@ -161,6 +164,7 @@ fn from_sdk(e: SdkError<CreateOAuth2TokenError>) -> SigninError {
                 message: other.meta().message().unwrap_or_default().to_owned(),
             },
         },
+        SdkError::Construction(e) => SigninError::InvalidRequest(e.to_string()),
         other => SigninError::Request(other.to_string()),
     }
 }

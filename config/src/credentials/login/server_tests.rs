@@ -397,3 +397,140 @@ fn an_unreadable_answer_is_a_typed_error_that_shows_none_of_it() {
         assert_eq!(std::fs::read(&file).unwrap(), before, "{name}: file kept");
     }
 }
+
+/// The sign-in endpoint comes from, first found: `AWS_ENDPOINT_URL_SIGNIN`, `AWS_ENDPOINT_URL`,
+/// the `signin` entry of the profile's `[services]` section, the profile's `endpoint_url`; the
+/// profile is the provider's (`dev`), else the selected one (`other`).
+#[test]
+fn the_sign_in_endpoint_follows_the_sdks_order_of_configured_endpoints() {
+    let server = FakeSignin::start(vec![(200, None, tokens()); 5]);
+    let url = server.url.clone();
+    let profiles = |services: bool| {
+        let section = if services {
+            format!(
+                "services = local\n[services local]\nsignin =\n  endpoint_url = {url}/services\n"
+            )
+        } else {
+            String::new()
+        };
+        format!("[profile dev]\nendpoint_url = {url}/profile\n{section}[profile other]\nendpoint_url = {url}/other\n")
+    };
+    let cases = [
+        (
+            "service variable",
+            true,
+            vec![
+                ("AWS_ENDPOINT_URL_SIGNIN", format!("{url}/env-signin")),
+                ("AWS_ENDPOINT_URL", format!("{url}/env-global")),
+            ],
+            Some("dev"),
+            "/env-signin",
+        ),
+        (
+            "global variable",
+            true,
+            vec![("AWS_ENDPOINT_URL", format!("{url}/env-global"))],
+            Some("dev"),
+            "/env-global",
+        ),
+        ("services section", true, vec![], Some("dev"), "/services"),
+        (
+            "profile endpoint_url",
+            false,
+            vec![],
+            Some("dev"),
+            "/profile",
+        ),
+        ("selected profile", false, vec![], None, "/other"),
+    ];
+    let mut expected = Vec::new();
+    for (i, (what, services, vars, profile, prefix)) in cases.into_iter().enumerate() {
+        let (file, env) = disk(&format!("order-{i}"), &token_json(at(T0 + 120)));
+        let dir = file.parent().unwrap().to_owned();
+        std::fs::write(dir.join("config"), profiles(services)).unwrap();
+        let mut vars_map = env.0.clone();
+        vars_map.insert(
+            "AWS_CONFIG_FILE".into(),
+            dir.join("config").display().to_string(),
+        );
+        vars_map.insert(
+            "AWS_SHARED_CREDENTIALS_FILE".into(),
+            dir.join("credentials").display().to_string(),
+        );
+        vars_map.insert("AWS_PROFILE".into(), "other".into());
+        for (k, v) in vars {
+            vars_map.insert(k.into(), v);
+        }
+        let (clock, _) = clock(T0);
+        let mut config = Config {
+            clock,
+            region: Some("eu-west-1".into()),
+            endpoint_url: Some("http://127.0.0.1:9/sts".into()),
+            ..Default::default()
+        };
+        config.retry.max_attempts = 1;
+        config.timeouts.attempt = Some(Duration::from_secs(10));
+        let mut builder = LoginProvider::builder(SESSION)
+            .env(Arc::new(DiskEnv(vars_map)))
+            .config(config);
+        if let Some(p) = profile {
+            builder = builder.profile_name(p);
+        }
+        let c = rt()
+            .block_on(builder.build().provide_credentials())
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(c.access_key_id(), "ASIANEWKEY", "{what}");
+        expected.push(format!("{prefix}/v1/token"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    let seen: Vec<String> = server.finish().into_iter().map(|s| s.target).collect();
+    assert_eq!(seen, expected);
+}
+
+/// An input the `signin` model refuses (an empty refresh token: its minimum length is 1) is
+/// `InvalidRequest`, naming the member, never a transport failure, and nothing is sent.
+#[test]
+fn a_refused_input_is_an_invalid_request() {
+    let (clock, _) = clock(T0);
+    let key = super::dpop::DpopKey::from_pem(AWS_CONFIG_KEY).unwrap();
+    let config = Config {
+        region: Some("eu-west-1".into()),
+        // Nothing listens there; the request must not even be tried.
+        endpoint_url: None,
+        ..Default::default()
+    };
+    let env = DiskEnv(
+        [(
+            "AWS_ENDPOINT_URL_SIGNIN".to_owned(),
+            "http://127.0.0.1:9".to_owned(),
+        )]
+        .into(),
+    );
+    let call = SigninCall {
+        region: Some("eu-west-1"),
+        config: &config,
+        env: &env,
+        profile: None,
+    };
+    let input = CreateOAuth2TokenRequest {
+        client_id: "arn:aws:signin:::devtools/same-device".into(),
+        grant_type: "refresh_token".into(),
+        refresh_token: Some(String::new()),
+    };
+    let e = rt()
+        .block_on(client::GeneratedSignin.create_oauth2_token(
+            call,
+            input,
+            DpopProofs::new(key, clock),
+        ))
+        .unwrap_err();
+    let text = e.to_string();
+    assert!(
+        matches!(&e, super::api::SigninError::InvalidRequest(r) if r.contains("refreshToken")),
+        "{e:?}"
+    );
+    assert!(
+        text.contains("refreshToken") && text.contains("not sent"),
+        "{text}"
+    );
+}

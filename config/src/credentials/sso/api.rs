@@ -120,9 +120,18 @@ pub enum SsoApiError {
         /// The service's message.
         message: String,
     },
+    /// The request could not be made from its input: a member the operation's model refuses
+    /// (missing, too long, or text a header cannot carry). Nothing was sent; sending the same
+    /// input again fails the same way.
+    InvalidRequest {
+        /// The operation, `sso:GetRoleCredentials` or `sso-oidc:...`.
+        operation: &'static str,
+        /// What was wrong, naming the member (never its value).
+        reason: String,
+    },
     /// The request did not get an answer (connection, timeout, unreadable or incomplete
-    /// response), or could not be sent (no endpoint for the region, an input the model refuses,
-    /// an unreadable endpoint setting).
+    /// response), or could not be sent (no endpoint for the region, an unreadable endpoint
+    /// setting).
     Transport {
         /// What went wrong.
         reason: String,
@@ -143,6 +152,9 @@ impl fmt::Display for SsoApiError {
             SsoApiError::ExpiredToken => f.write_str("ExpiredTokenException: the token or device code has expired"),
             SsoApiError::Unauthorized { message } => write!(f, "Unauthorized: {message}"),
             SsoApiError::Service { code, message } => write!(f, "{code}: {message}"),
+            SsoApiError::InvalidRequest { operation, reason } => {
+                write!(f, "{operation} was not sent: invalid request: {reason}")
+            }
             SsoApiError::Transport { reason } => write!(f, "no answer: {reason}"),
             SsoApiError::NotWired { operation } => write!(
                 f,

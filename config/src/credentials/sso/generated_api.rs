@@ -4,7 +4,8 @@
 use std::fmt;
 use std::sync::Arc;
 
-use stsgen_runtime::config::Env;
+use stsgen_runtime::client::config::configured_endpoint_url;
+use stsgen_runtime::config::{Env, ProfileSet};
 use stsgen_runtime::error::SdkError;
 use stsgen_runtime::future::BoxFuture;
 
@@ -12,33 +13,43 @@ use sts::client::Config;
 
 use super::api::*;
 
-/// The [`SsoApi`] of [`default_api`](super::default_api) with the `sso` feature.
-pub(super) fn new(config: &Config, env: Arc<dyn Env>) -> Arc<dyn SsoApi> {
+/// The [`SsoApi`] of [`default_api`](super::default_api) with the `sso` feature, with the
+/// endpoint settings of `profile` (else the environment's selected profile).
+pub(super) fn new(config: &Config, env: Arc<dyn Env>, profile: Option<&str>) -> Arc<dyn SsoApi> {
     let mut config = config.clone();
     // Unsigned operations: never resolve (or recurse into) the caller's credentials.
     config.credentials = None;
+    let (sso_endpoint, oidc_endpoint) = match ProfileSet::load(&*env) {
+        Ok(set) => {
+            let name = profile.unwrap_or(set.selected());
+            (
+                endpoint_override(&set, name, &*env, sso::meta::SERVICE_ID),
+                endpoint_override(&set, name, &*env, ssooidc::meta::SERVICE_ID),
+            )
+        }
+        Err(e) => {
+            let reason = format!("the endpoint settings cannot be read: {e}");
+            (Err(reason.clone()), Err(reason))
+        }
+    };
     Arc::new(GeneratedApi {
         config,
-        sso_endpoint: endpoint_override(&*env, sso::meta::SERVICE_ID),
-        oidc_endpoint: endpoint_override(&*env, ssooidc::meta::SERVICE_ID),
+        sso_endpoint,
+        oidc_endpoint,
     })
 }
 
-/// The endpoint URL the environment sets for a service (`AWS_ENDPOINT_URL_<SERVICE ID>`, else
-/// `AWS_ENDPOINT_URL`), or why it cannot be read.
-fn endpoint_override(env: &dyn Env, service_id: &str) -> Result<Option<String>, String> {
-    let read = |name: &str| -> Result<Option<String>, String> {
-        env.var(name)
-            .map(|v| v.filter(|v| !v.trim().is_empty()))
-            .map_err(|e| format!("environment variable {name}: {e}"))
-    };
-    let ignore = read("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")?
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
-    if ignore {
-        return Ok(None);
-    }
-    let service = service_id.to_ascii_uppercase().replace([' ', '-'], "_");
-    Ok(read(&format!("AWS_ENDPOINT_URL_{service}"))?.or(read("AWS_ENDPOINT_URL")?))
+/// The endpoint URL configured for a service, as the runtime reads it for every client
+/// ([`configured_endpoint_url`]: `AWS_ENDPOINT_URL_<SERVICE ID>`, `AWS_ENDPOINT_URL`, the
+/// profile's `[services]` entry, its `endpoint_url`), or why it cannot be read.
+fn endpoint_override(
+    set: &ProfileSet,
+    profile: &str,
+    env: &dyn Env,
+    service_id: &str,
+) -> Result<Option<String>, String> {
+    configured_endpoint_url(set, profile, service_id, env)
+        .map_err(|e| format!("the {service_id} endpoint setting cannot be read: {e}"))
 }
 
 /// [`SsoApi`] over the generated `sso` and `ssooidc` clients.
@@ -110,15 +121,26 @@ sender!(send_oidc, ssooidc);
 
 /// An [`SsoApiError`] from a failed call; `service` classifies the operation's own errors.
 fn api_error<E: fmt::Display>(
+    operation: &'static str,
     failed: Failed<E>,
     service: impl FnOnce(E) -> SsoApiError,
 ) -> SsoApiError {
     match failed {
         Failed::Setup(reason) => SsoApiError::Transport { reason },
+        Failed::Sdk(SdkError::Construction(e)) => invalid_request(operation, e),
         Failed::Sdk(SdkError::Service { error, .. }) => service(error),
         Failed::Sdk(other) => SsoApiError::Transport {
             reason: other.to_string(),
         },
+    }
+}
+
+/// `InvalidRequest`: the input builder (or the request's serializer) refused a member. The
+/// error names the shape, the member and the constraint, never the value.
+fn invalid_request(operation: &'static str, e: stsgen_runtime::BuildError) -> SsoApiError {
+    SsoApiError::InvalidRequest {
+        operation,
+        reason: e.to_string(),
     }
 }
 
@@ -147,17 +169,16 @@ impl SsoApi for GeneratedApi {
             GetRoleCredentialsError as E, GetRoleCredentialsInput,
         };
         Box::pin(async move {
+            const OP: &str = "sso:GetRoleCredentials";
             let config = self.config_for(region, &self.sso_endpoint)?;
             let input = GetRoleCredentialsInput::builder()
                 .access_token(request.access_token)
                 .account_id(request.account_id)
                 .role_name(request.role_name)
                 .build()
-                .map_err(|e| SsoApiError::Transport {
-                    reason: e.to_string(),
-                })?;
+                .map_err(|e| invalid_request(OP, e))?;
             let output = send_sso(config, input).await.map_err(|f| {
-                api_error(f, |e| match &e {
+                api_error(OP, f, |e| match &e {
                     E::UnauthorizedException(u) => SsoApiError::Unauthorized {
                         message: u.message().unwrap_or_default().to_owned(),
                     },
@@ -195,6 +216,7 @@ impl SsoApi for GeneratedApi {
     ) -> BoxFuture<'a, Result<CreateTokenResponse, SsoApiError>> {
         use ssooidc::operation::create_token::{CreateTokenError as E, CreateTokenInput};
         Box::pin(async move {
+            const OP: &str = "sso-oidc:CreateToken";
             let config = self.config_for(region, &self.oidc_endpoint)?;
             let input = CreateTokenInput::builder()
                 .client_id(request.client_id)
@@ -204,11 +226,9 @@ impl SsoApi for GeneratedApi {
                 .set_refresh_token(request.refresh_token)
                 .set_scope((!request.scope.is_empty()).then_some(request.scope))
                 .build()
-                .map_err(|e| SsoApiError::Transport {
-                    reason: e.to_string(),
-                })?;
+                .map_err(|e| invalid_request(OP, e))?;
             let output = send_oidc(config, input).await.map_err(|f| {
-                api_error(f, |e| match &e {
+                api_error(OP, f, |e| match &e {
                     E::AuthorizationPendingException(_) => SsoApiError::AuthorizationPending,
                     E::SlowDownException(_) => SsoApiError::SlowDown,
                     E::ExpiredTokenException(_) => SsoApiError::ExpiredToken,
@@ -240,6 +260,7 @@ impl SsoApi for GeneratedApi {
     ) -> BoxFuture<'a, Result<RegisterClientResponse, SsoApiError>> {
         use ssooidc::operation::register_client::{RegisterClientError as E, RegisterClientInput};
         Box::pin(async move {
+            const OP: &str = "sso-oidc:RegisterClient";
             let config = self.config_for(region, &self.oidc_endpoint)?;
             let input = RegisterClientInput::builder()
                 .client_name(request.client_name)
@@ -247,11 +268,9 @@ impl SsoApi for GeneratedApi {
                 .set_scopes((!request.scopes.is_empty()).then_some(request.scopes))
                 .set_grant_types((!request.grant_types.is_empty()).then_some(request.grant_types))
                 .build()
-                .map_err(|e| SsoApiError::Transport {
-                    reason: e.to_string(),
-                })?;
+                .map_err(|e| invalid_request(OP, e))?;
             let output = send_oidc(config, input).await.map_err(|f| {
-                api_error(f, |e| match &e {
+                api_error(OP, f, |e| match &e {
                     E::SlowDownException(_) => SsoApiError::SlowDown,
                     _ => service_error(e.code(), e.message()),
                 })
@@ -283,17 +302,16 @@ impl SsoApi for GeneratedApi {
             StartDeviceAuthorizationError as E, StartDeviceAuthorizationInput,
         };
         Box::pin(async move {
+            const OP: &str = "sso-oidc:StartDeviceAuthorization";
             let config = self.config_for(region, &self.oidc_endpoint)?;
             let input = StartDeviceAuthorizationInput::builder()
                 .client_id(request.client_id)
                 .client_secret(request.client_secret)
                 .start_url(request.start_url)
                 .build()
-                .map_err(|e| SsoApiError::Transport {
-                    reason: e.to_string(),
-                })?;
+                .map_err(|e| invalid_request(OP, e))?;
             let output = send_oidc(config, input).await.map_err(|f| {
-                api_error(f, |e| match &e {
+                api_error(OP, f, |e| match &e {
                     E::SlowDownException(_) => SsoApiError::SlowDown,
                     _ => service_error(e.code(), e.message()),
                 })

@@ -48,8 +48,8 @@ use stsgen_runtime::json::{self, JsonValue};
 use super::registration::{read_registration, write_registration};
 use super::token::{cache_file, write_token, SsoToken};
 use super::{
-    default_api, CreateTokenRequest, RegisterClientRequest, SsoApi, SsoApiError,
-    StartDeviceAuthorizationRequest, DEVICE_GRANT, REFRESH_GRANT,
+    default_api, default_api_for_profile, CreateTokenRequest, RegisterClientRequest, SsoApi,
+    SsoApiError, StartDeviceAuthorizationRequest, DEVICE_GRANT, REFRESH_GRANT,
 };
 
 pub use super::registration::{ClientRegistration, RegistrationKey, REGISTRATION_EXPIRY_WINDOW};
@@ -605,7 +605,12 @@ impl SsoLogin {
             let mut config = Config::from_env_with(sts::meta::SERVICE_ID, &*self.env)
                 .unwrap_or_else(|_| Config::new());
             config.clock = self.clock.clone();
-            default_api(&config, self.env.clone())
+            match &self.target {
+                Target::Profile(profile) => {
+                    default_api_for_profile(&config, self.env.clone(), profile)
+                }
+                Target::Session(_) => default_api(&config, self.env.clone()),
+            }
         });
         let region = settings.region.as_str();
 

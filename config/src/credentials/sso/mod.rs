@@ -63,23 +63,42 @@ mod generated_api;
 ///
 /// Each call is sent to the region it is given (the session's `sso_region`), unsigned (the
 /// operations are `noAuth`: the configuration's credentials are never asked for). The endpoint
-/// is the service's own for that region, unless `AWS_ENDPOINT_URL_SSO` (portal) or
-/// `AWS_ENDPOINT_URL_SSO_OIDC` (SSO-OIDC), else `AWS_ENDPOINT_URL`, names another, as aws-config
-/// reads them (`AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` ignores them). The configuration's own
-/// `endpoint_url` is STS's and is not used. Inside a tokio runtime the async clients send;
-/// elsewhere the blocking ones do (feature `blocking`).
+/// is the service's own for that region, unless one is configured for the service, as the SDKs
+/// read it for service-specific endpoints (first found wins): `AWS_ENDPOINT_URL_SSO` (portal)
+/// or `AWS_ENDPOINT_URL_SSO_OIDC` (SSO-OIDC); `AWS_ENDPOINT_URL`; the `sso` or `sso_oidc` entry
+/// of the profile's `[services NAME]` section; the profile's `endpoint_url`. None of them
+/// applies when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` (else the profile's
+/// `ignore_configured_endpoint_urls`) is `true`. The profile is the environment's selected one
+/// (`AWS_PROFILE`, else `default`; see [`default_api_for_profile`] for another), read from the
+/// files `env` names when this is called. The configuration's own `endpoint_url` is STS's and
+/// is not used. Inside a tokio runtime the async clients send; elsewhere the blocking ones do
+/// (feature `blocking`).
 ///
 /// Without the crate's `sso` feature (opt-in: the generated clients are about 270 KB of
 /// the stripped default-chain hello-world) this is [`NotWired`]: every call fails with
 /// [`SsoApiError::NotWired`], which names the feature.
 pub fn default_api(config: &Config, env: Arc<dyn Env>) -> Arc<dyn SsoApi> {
+    default_api_inner(config, env, None)
+}
+
+/// [`default_api`] with the endpoint settings of `profile` (the profile the credentials or the
+/// sign-in are for) instead of the selected profile's.
+pub fn default_api_for_profile(
+    config: &Config,
+    env: Arc<dyn Env>,
+    profile: &str,
+) -> Arc<dyn SsoApi> {
+    default_api_inner(config, env, Some(profile))
+}
+
+fn default_api_inner(config: &Config, env: Arc<dyn Env>, profile: Option<&str>) -> Arc<dyn SsoApi> {
     #[cfg(feature = "sso")]
     {
-        generated_api::new(config, env)
+        generated_api::new(config, env, profile)
     }
     #[cfg(not(feature = "sso"))]
     {
-        let _ = (config, env);
+        let _ = (config, env, profile);
         Arc::new(NotWired)
     }
 }
@@ -98,12 +117,15 @@ pub(crate) trait SsoSource: Send + Sync + std::fmt::Debug {
     ) -> BoxFuture<'a, Result<Credentials, CredentialsError>>;
 }
 
-/// The [`SsoSource`] of a profile provider or default chain: `api`, else [`default_api`] made
-/// with the configuration of the first load; one token provider per cache file.
+/// The [`SsoSource`] of a profile provider or default chain: `api`, else
+/// [`default_api_for_profile`] of the link's profile, made with the configuration of its first
+/// load; one token provider per cache file (it refreshes through the API of the first profile
+/// that used it).
 #[derive(Debug, Default)]
 struct ProfileSso {
     api: Option<Arc<dyn SsoApi>>,
-    default: std::sync::OnceLock<Arc<dyn SsoApi>>,
+    /// The default APIs, by profile name.
+    default: Mutex<Vec<(String, Arc<dyn SsoApi>)>>,
     tokens: TokenProviders,
 }
 
@@ -149,13 +171,21 @@ impl SsoSource for ProfileSso {
     ) -> BoxFuture<'a, Result<Credentials, CredentialsError>> {
         Box::pin(async move {
             let api = match &self.api {
-                Some(api) => api,
-                None => self
-                    .default
-                    .get_or_init(|| default_api(config, env.clone())),
+                Some(api) => api.clone(),
+                None => {
+                    let mut all = self.default.lock().unwrap_or_else(PoisonError::into_inner);
+                    match all.iter().find(|(p, _)| *p == link.profile) {
+                        Some((_, api)) => api.clone(),
+                        None => {
+                            let api = default_api_for_profile(config, env.clone(), &link.profile);
+                            all.push((link.profile.clone(), api.clone()));
+                            api
+                        }
+                    }
+                }
             };
-            let token = self.tokens.get(link, env, api, &config.clock);
-            role_credentials(link, &token, &**api).await
+            let token = self.tokens.get(link, env, &api, &config.clock);
+            role_credentials(link, &token, &*api).await
         })
     }
 }
@@ -269,7 +299,8 @@ pub struct SsoCredentialsProvider {
 provider_impl!(SsoCredentialsProvider, "sso");
 
 impl SsoCredentialsProvider {
-    /// A builder for `link` (the profile name in it is used in messages only).
+    /// A builder for `link` (the profile name in it is used in messages, and by the default API
+    /// for that profile's endpoint settings when the configuration files have it).
     pub fn builder(link: SsoLink) -> SsoCredentialsProviderBuilder {
         SsoCredentialsProviderBuilder {
             link,
@@ -328,7 +359,7 @@ impl SsoCredentialsProviderBuilder {
             let mut config = Config::from_env_with(sts::meta::SERVICE_ID, &*self.env)
                 .unwrap_or_else(|_| Config::new());
             config.clock = self.clock.clone();
-            default_api(&config, self.env.clone())
+            default_api_for_profile(&config, self.env.clone(), &self.link.profile)
         });
         let token = Arc::new(SsoTokenProvider::new(
             self.link.clone(),
@@ -346,5 +377,7 @@ impl SsoCredentialsProviderBuilder {
     }
 }
 
+#[cfg(all(test, feature = "sso"))]
+mod endpoint_tests;
 #[cfg(test)]
 mod tests;
