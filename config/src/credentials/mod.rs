@@ -121,6 +121,8 @@ mod default_chain;
 mod imds;
 #[cfg(feature = "login")]
 mod login;
+#[cfg(all(test, any(feature = "sso", feature = "login")))]
+mod local_only;
 mod metadata_http;
 mod profile_provider;
 mod role_request;

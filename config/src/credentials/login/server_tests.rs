@@ -466,6 +466,7 @@ fn the_sign_in_endpoint_follows_the_sdks_order_of_configured_endpoints() {
             clock,
             region: Some("eu-west-1".into()),
             endpoint_url: Some("http://127.0.0.1:9/sts".into()),
+            http_client: Some(crate::credentials::local_only::transport()),
             ..Default::default()
         };
         config.retry.max_attempts = 1;

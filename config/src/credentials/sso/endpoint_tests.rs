@@ -70,6 +70,7 @@ fn serve(n: usize) -> (String, JoinHandle<Vec<String>>) {
 
 fn config() -> Config {
     let mut config = Config::new();
+    config.http_client = Some(crate::credentials::local_only::transport());
     // STS's own endpoint: never used for IAM Identity Center.
     config.endpoint_url = Some("http://127.0.0.1:9/sts".into());
     config.retry.max_attempts = 1;
